@@ -1,0 +1,80 @@
+# onboard — two commands on a fresh machine: `make run` and `make test`.
+SHELL   := /bin/bash
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X onboard/app/cli.Version=$(VERSION)
+export LANG ?= en_US.UTF-8
+
+# Debian packages, as ../shared/docs/build-and-test-facts.md lists them.
+GUI_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+             libxinerama-dev libxi-dev libxxf86vm-dev
+TEST_DEBS := desktop-file-utils libplist-utils
+WINE_DEBS := wine wine64 gcc-mingw-w64-x86-64
+SHOT_DEBS := xvfb xauth imagemagick xdotool
+
+# The nogui cross-compile matrix: every target Go has for these systems.
+NOGUI_TARGETS := linux/amd64 linux/386 linux/arm64 windows/amd64 windows/386 windows/arm64 \
+                 darwin/amd64 darwin/arm64 solaris/amd64
+
+.PHONY: all run build demo test vet unit cross wine bench screenshots deps-gui deps-test deps-wine clean
+
+all: build
+
+deps-gui:
+	@scripts/need-debs.sh $(GUI_DEBS)
+deps-test:
+	@scripts/need-debs.sh $(TEST_DEBS)
+deps-wine:
+	@scripts/need-debs.sh $(WINE_DEBS)
+
+# The demo bundle is built from packages that onboard's own builder makes.
+demo: assets/demo/bundle.zip
+assets/demo/bundle.zip: $(shell find installer internal -name '*.go' 2>/dev/null)
+	@if [ -d internal/demo ]; then $(GO) run ./internal/demo -o $@; fi
+
+onboard: deps-gui demo
+	$(GO) build -ldflags '$(LDFLAGS)' -o onboard .
+
+run: onboard
+	./onboard
+
+build: deps-gui demo
+	@mkdir -p dist
+	$(GO) build -ldflags '$(LDFLAGS)' -o dist/onboard-linux-amd64 .
+	@set -e; for t in $(NOGUI_TARGETS); do \
+		os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		echo "build $$t (nogui)"; \
+		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -tags nogui -ldflags '$(LDFLAGS)' \
+			-o dist/onboard-$$os-$$arch-nogui$$ext . ; \
+	done
+
+vet: deps-gui demo
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) vet -tags nogui ./...
+
+unit: deps-gui deps-test demo
+	$(GO) test -race -count=1 ./...
+
+cross: demo
+	@set -e; for t in $(NOGUI_TARGETS); do \
+		os=$${t%/*}; arch=$${t#*/}; \
+		echo "cross $$t (nogui)"; \
+		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -tags nogui -o /dev/null . ; \
+		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) vet -tags nogui ./installer/... ./platform/... ./internal/... ; \
+	done
+	@echo "cross linux/amd64 (gui, cgo)"; $(GO) build -o /dev/null .
+
+wine: deps-wine demo
+	@if [ -x scripts/wine-test.sh ]; then scripts/wine-test.sh; else echo "wine: no Windows checks yet"; fi
+
+test: vet unit cross wine
+
+bench: demo
+	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else echo "bench: not built yet"; exit 1; fi
+
+screenshots: onboard
+	@scripts/need-debs.sh $(SHOT_DEBS)
+	@if [ -x scripts/screenshots.sh ]; then scripts/screenshots.sh; else echo "screenshots: not built yet"; exit 1; fi
+
+clean:
+	rm -rf dist onboard assets/demo/bundle.zip

@@ -1,0 +1,139 @@
+// Package cli is onboard's command line: subcommands, flags, silent mode and
+// JSON output, over the installer engine. It decides nothing about how to
+// install; it turns arguments into engine calls and results into text.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"onboard/installer"
+)
+
+// GUIFunc starts the graphical wizard (or the maintenance window). It
+// returns ErrNoDisplay when no display can be opened.
+type GUIFunc func(ctx context.Context, env Env) error
+
+// ErrNoDisplay is returned by a GUIFunc that cannot open a window.
+var ErrNoDisplay = errors.New("no display available")
+
+// Env carries what the command line talks to, so tests can drive it.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	GUI    GUIFunc // nil in the nogui build
+}
+
+// reportedError marks an error that a command already printed for people.
+type reportedError struct{ error }
+
+func (e reportedError) Unwrap() error { return e.error }
+
+// IsReported tells main not to print err again.
+func IsReported(err error) bool {
+	var r reportedError
+	return errors.As(err, &r)
+}
+
+const usage = `onboard installs a team's Python platform, offline, and keeps it healthy.
+
+Usage:
+  onboard                               the install wizard (GUI where a display is, else console)
+  onboard install   [--prefix DIR] [--bundle FILE] [--subdir SUBDIR] [--silent] [--all-users]
+                    [--no-launcher] [--json]
+  onboard verify    [--prefix DIR] [--json]
+  onboard repair    [--prefix DIR] [--json]
+  onboard uninstall [--prefix DIR] [--silent]
+  onboard launch    jupyter [--prefix DIR] [--env NAME]
+  onboard info      [--json]            platform detected, subdir chosen, bundle found
+  onboard bundle    build|attach|inspect|keygen ...
+  onboard version
+
+Exit codes: 0 done or healthy; 1 failed, or verify found damage; 2 bad usage;
+3 bundle missing, corrupt or badly signed; 4 target not usable; 5 this
+machine's platform is not in the bundle; 130 cancelled.
+`
+
+// commands maps each subcommand to its implementation.
+var commands = map[string]func(ctx context.Context, args []string, env Env) error{
+	"version": runVersion,
+	"info":    runInfo,
+}
+
+// Run executes one command line (without the program name).
+func Run(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 {
+		return runWizard(ctx, env)
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(env.Stdout, usage)
+		return nil
+	case "--version", "-version":
+		name = "version"
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		if planned[name] {
+			return fmt.Errorf("'onboard %s' is %w in this build", name, installer.ErrNotImplemented)
+		}
+		fmt.Fprint(env.Stderr, usage)
+		return reportedError{&installer.UsageError{Msg: fmt.Sprintf("unknown command %q", name)}}
+	}
+	return cmd(ctx, args[1:], env)
+}
+
+// planned lists commands of the design that are not wired yet.
+var planned = map[string]bool{
+	"install": true, "verify": true, "repair": true, "uninstall": true,
+	"launch": true, "bundle": true,
+}
+
+func runWizard(ctx context.Context, env Env) error {
+	if env.GUI != nil && displayAvailable() {
+		err := env.GUI(ctx, env)
+		if !errors.Is(err, ErrNoDisplay) {
+			return err
+		}
+	}
+	return fmt.Errorf("the wizard is %w in this build; see 'onboard help'", installer.ErrNotImplemented)
+}
+
+// displayAvailable guesses whether a window can be opened.
+func displayAvailable() bool {
+	switch {
+	case os.Getenv("WAYLAND_DISPLAY") != "", os.Getenv("DISPLAY") != "":
+		return true
+	case strings.EqualFold(os.Getenv("OS"), "Windows_NT"):
+		return true
+	}
+	return isDarwin
+}
+
+// newFlags returns a FlagSet that reports errors as UsageError.
+func newFlags(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet("onboard "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// parse parses args and turns flag errors into UsageError.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return reportedError{&installer.UsageError{Msg: "help requested"}}
+		}
+		return reportedError{&installer.UsageError{Msg: err.Error()}}
+	}
+	if fs.NArg() > 0 {
+		return &installer.UsageError{Msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}

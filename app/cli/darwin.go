@@ -1,0 +1,5 @@
+package cli
+
+import "runtime"
+
+var isDarwin = runtime.GOOS == "darwin"

@@ -1,0 +1,77 @@
+package installer
+
+import (
+	"onboard/installer/bundle"
+)
+
+// PackageFile is one conda archive to install, with what the caller expects
+// of it. The engine checks SHA256 (else MD5) and Size before using it.
+type PackageFile struct {
+	Path    string   // the archive on disk (.conda or .tar.bz2)
+	SHA256  string   // expected, lowercase hex; "" when unknown
+	MD5     string   // expected; used when SHA256 is ""
+	Size    int64    // expected; 0 when unknown
+	URL     string   // origin URL for conda-meta and urls.txt; "" = file:// URL of Path
+	Depends []string // channel-patched depends; nil = those of info/index.json
+}
+
+// EnvRequest asks InstallEnv to make one conda environment.
+type EnvRequest struct {
+	Prefix   string        // the environment to create
+	PkgsDir  string        // the package cache; "" = Prefix/pkgs
+	Subdir   string        // the subdir of the payload: decides Windows or Unix rules
+	Packages []PackageFile // any order: linked in dependency order
+	// Requested names the user-requested specs (history "# update specs",
+	// requested_spec(s) in conda-meta). Empty: every package by name.
+	Requested  []string
+	RootPrefix string // ROOT_PREFIX for link scripts; "" = Prefix
+	// EnvironmentsTxt is the registry to append Prefix to; "" = the user's
+	// ~/.conda/environments.txt; "-" = do not register.
+	EnvironmentsTxt string
+	Condarc         []byte // written to Prefix/.condarc when non-nil
+	Command         string // the "# cmd:" line of conda-meta/history
+	Reporter        Reporter
+	Logf            Logf
+}
+
+// Clash is a path that more than one package of an install provides. As in
+// conda the last package linked wins; onboard reports it instead of staying
+// silent.
+type Clash struct {
+	Path     string   `json:"path"`
+	Packages []string `json:"packages"` // dists, in link order; the last one won
+}
+
+// EnvResult reports what InstallEnv did.
+type EnvResult struct {
+	Prefix   string   `json:"prefix"`
+	Packages []string `json:"packages"` // dists linked, in link order
+	Clashes  []Clash  `json:"clashes,omitempty"`
+	Notes    []string `json:"notes,omitempty"` // e.g. "pyc compilation skipped: ..."
+}
+
+// Options configures Install of a whole bundle.
+type Options struct {
+	Prefix              string
+	Bundle              *bundle.Bundle
+	Subdir              string // "" = the best subdir of the bundle for this machine
+	AllUsers            bool
+	JupyterLauncher     bool // register the bundle's launchers
+	MaintenanceLauncher bool // register a launcher of the maintenance app
+	ShellSetup          bool // add a marked block to the user's shell start-up files
+	Force               bool // allow installing an older version over a newer one
+	Reporter            Reporter
+	Logf                Logf
+}
+
+// Result reports what Install did.
+type Result struct {
+	Prefix  string   `json:"prefix"`
+	Subdir  string   `json:"subdir"`
+	Version string   `json:"version"`
+	Envs    []string `json:"envs"`
+	Changed bool     `json:"changed"` // false: the same version was already installed and healthy
+	Clashes []Clash  `json:"clashes,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
+	LogPath string   `json:"log,omitempty"`
+}

@@ -1,0 +1,162 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Exit codes of the command-line contract (docs/ARCHITECTURE.md).
+const (
+	ExitOK        = 0   // done, or healthy
+	ExitFailed    = 1   // failed, or verify found damage
+	ExitUsage     = 2   // bad usage
+	ExitBundle    = 3   // bundle missing, corrupt or badly signed
+	ExitTarget    = 4   // target not usable: not writable, no space, path too long, in use
+	ExitPlatform  = 5   // this machine's platform is not in the bundle
+	ExitCancelled = 130 // cancelled by the user (Cancel, Ctrl-C, SIGTERM)
+)
+
+// ErrNotImplemented marks a command whose issue has not landed yet.
+var ErrNotImplemented = errors.New("not implemented yet")
+
+// Hinter is implemented by errors that can tell a person what to do next.
+type Hinter interface{ Hint() string }
+
+// UsageError reports a bad command line. It maps to exit code 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// BundleError reports a bundle that is missing, corrupt or badly signed.
+// It maps to exit code 3.
+type BundleError struct {
+	Path   string // the bundle file, or "" for the embedded one
+	Reason string // what is wrong, e.g. "sha256 mismatch for pkgs/linux-64/zlib.conda"
+	Err    error
+}
+
+func (e *BundleError) Error() string {
+	var b strings.Builder
+	b.WriteString("bundle")
+	if e.Path != "" {
+		fmt.Fprintf(&b, " %q", e.Path)
+	}
+	b.WriteString(" is not usable: ")
+	b.WriteString(e.Reason)
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+func (e *BundleError) Unwrap() error { return e.Err }
+func (e *BundleError) Hint() string {
+	return "download the installer again, or ask the platform team for a fresh one"
+}
+
+// TargetError reports an install location that cannot be used.
+// It maps to exit code 4.
+type TargetError struct {
+	Path   string
+	Reason string // e.g. "not writable", "needs 1.2 GB, 300 MB free"
+	Advice string // what to do next; optional
+	Err    error
+}
+
+func (e *TargetError) Error() string {
+	s := fmt.Sprintf("cannot install into %q: %s", e.Path, e.Reason)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+func (e *TargetError) Unwrap() error { return e.Err }
+func (e *TargetError) Hint() string {
+	if e.Advice != "" {
+		return e.Advice
+	}
+	return "choose another folder with --prefix"
+}
+
+// PlatformError reports that the bundle has no payload for this machine.
+// It maps to exit code 5.
+type PlatformError struct {
+	Want []string // subdirs this machine can use, best first
+	Have []string // subdirs the bundle carries
+}
+
+func (e *PlatformError) Error() string {
+	return fmt.Sprintf("this machine needs %s but the bundle only has %s",
+		strings.Join(e.Want, " or "), strings.Join(e.Have, ", "))
+}
+func (e *PlatformError) Hint() string {
+	return "ask the platform team for an installer built for this machine, or pass --subdir to override detection"
+}
+
+// LockedError reports that another onboard works on the same prefix.
+// It maps to exit code 4.
+type LockedError struct {
+	Path  string // the lock file
+	Owner string // what the lock file says about its holder, if readable
+}
+
+func (e *LockedError) Error() string {
+	s := fmt.Sprintf("the install at %q is in use by another onboard", strings.TrimSuffix(e.Path, "/.onboard/lock"))
+	if e.Owner != "" {
+		s += " (" + e.Owner + ")"
+	}
+	return s
+}
+func (e *LockedError) Hint() string {
+	return "wait for the other installer to finish, then try again"
+}
+
+// DamageError reports that verify found problems. It maps to exit code 1.
+type DamageError struct{ Problems int }
+
+func (e *DamageError) Error() string {
+	return fmt.Sprintf("verify found %d problem(s)", e.Problems)
+}
+func (e *DamageError) Hint() string { return "run 'onboard repair' to put them right" }
+
+// ExitCode maps an error to the exit code of the command-line contract.
+func ExitCode(err error) int {
+	var (
+		ue *UsageError
+		be *BundleError
+		te *TargetError
+		le *LockedError
+		pe *PlatformError
+	)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, context.Canceled):
+		return ExitCancelled
+	case errors.As(err, &ue):
+		return ExitUsage
+	case errors.As(err, &be):
+		return ExitBundle
+	case errors.As(err, &te), errors.As(err, &le):
+		return ExitTarget
+	case errors.As(err, &pe):
+		return ExitPlatform
+	default:
+		return ExitFailed
+	}
+}
+
+// HintFor returns the first hint found in err's chain, or "".
+func HintFor(err error) string {
+	for err != nil {
+		if h, ok := err.(Hinter); ok {
+			if s := h.Hint(); s != "" {
+				return s
+			}
+		}
+		err = errors.Unwrap(err)
+	}
+	return ""
+}

@@ -1,0 +1,34 @@
+// Command onboard installs a team's Python platform — a Miniconda base plus
+// the team's conda environments, carried in an embedded bundle — offline, and
+// later verifies and repairs it. See README.md and docs/ARCHITECTURE.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"onboard/app/cli"
+	"onboard/installer"
+)
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+func run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, GUI: startGUI}
+	err := cli.Run(ctx, args, env)
+	if err == nil {
+		return installer.ExitOK
+	}
+	if !cli.IsReported(err) {
+		fmt.Fprintf(os.Stderr, "onboard: error: %v\n", err)
+		if h := installer.HintFor(err); h != "" {
+			fmt.Fprintf(os.Stderr, "onboard: hint: %s\n", h)
+		}
+	}
+	return installer.ExitCode(err)
+}
