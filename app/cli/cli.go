@@ -60,10 +60,19 @@ Exit codes: 0 done or healthy; 1 failed, or verify found damage; 2 bad usage;
 machine's platform is not in the bundle; 130 cancelled.
 `
 
-// commands maps each subcommand to its implementation.
-var commands = map[string]func(ctx context.Context, args []string, env Env) error{
-	"version": runVersion,
-	"info":    runInfo,
+// commandFunc runs one subcommand with the arguments after its name.
+type commandFunc func(ctx context.Context, args []string, env Env) error
+
+// commands maps each subcommand to its implementation. Each command's file
+// adds itself with register in an init function.
+var commands = map[string]commandFunc{}
+
+// register adds a subcommand.
+func register(name string, f commandFunc) { commands[name] = f }
+
+func init() {
+	register("version", runVersion)
+	register("info", runInfo)
 }
 
 // Run executes one command line (without the program name).
@@ -103,6 +112,9 @@ func runWizard(ctx context.Context, env Env) error {
 			return err
 		}
 	}
+	if consoleWizard != nil {
+		return consoleWizard(ctx, env)
+	}
 	return fmt.Errorf("the wizard is %w in this build; see 'onboard help'", installer.ErrNotImplemented)
 }
 
@@ -137,3 +149,10 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// consoleWizard runs the text wizard; the console package sets it (through
+// SetConsoleWizard) so that cli does not import it. nil until it lands.
+var consoleWizard func(ctx context.Context, env Env) error
+
+// SetConsoleWizard installs the console wizard used when no GUI is available.
+func SetConsoleWizard(f func(ctx context.Context, env Env) error) { consoleWizard = f }
