@@ -16,7 +16,7 @@ SHOT_DEBS := xvfb xauth imagemagick xdotool
 NOGUI_TARGETS := linux/amd64 linux/386 linux/arm64 windows/amd64 windows/386 windows/arm64 \
                  darwin/amd64 darwin/arm64 solaris/amd64
 
-.PHONY: all run build demo test vet unit cross wine bench screenshots deps-gui deps-test deps-wine clean
+.PHONY: all run build winlaunchers demo test vet unit cross wine bench screenshots deps-gui deps-test deps-wine clean
 
 all: build
 
@@ -27,8 +27,20 @@ deps-test:
 deps-wine:
 	@scripts/need-debs.sh $(WINE_DEBS)
 
+# Windows entry-point launchers (conda's cli-64.exe), embedded by assets.
+WINLAUNCHERS := assets/winlauncher/launcher-win-64.exe assets/winlauncher/launcher-win-32.exe \
+                assets/winlauncher/launcher-win-arm64.exe
+winlaunchers: $(WINLAUNCHERS)
+assets/winlauncher/launcher-win-64.exe:   GOARCH_W := amd64
+assets/winlauncher/launcher-win-32.exe:   GOARCH_W := 386
+assets/winlauncher/launcher-win-arm64.exe: GOARCH_W := arm64
+assets/winlauncher/launcher-%.exe: $(wildcard internal/winlauncher/*.go)
+	@if [ -d internal/winlauncher ]; then \
+		GOOS=windows GOARCH=$(GOARCH_W) CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o $@ ./internal/winlauncher; \
+	fi
+
 # The demo bundle is built from packages that onboard's own builder makes.
-demo: assets/demo/bundle.zip
+demo: winlaunchers assets/demo/bundle.zip
 assets/demo/bundle.zip: $(shell find installer internal -name '*.go' 2>/dev/null)
 	@if [ -d internal/demo ]; then $(GO) run ./internal/demo -o $@; fi
 

@@ -25,3 +25,17 @@ var icon []byte
 
 // Icon returns onboard's own 256×256 PNG icon.
 func Icon() []byte { return icon }
+
+//go:embed all:winlauncher
+var winlauncher embed.FS
+
+// WindowsLauncher returns the entry-point launcher .exe for a Windows conda
+// subdir ("win-64", "win-32", "win-arm64"), or nil when this binary was
+// built without it.
+func WindowsLauncher(subdir string) []byte {
+	b, err := fs.ReadFile(winlauncher, "winlauncher/launcher-"+subdir+".exe")
+	if err != nil {
+		return nil
+	}
+	return b
+}
