@@ -1,0 +1,124 @@
+package installer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"onboard/installer/bundle"
+)
+
+// manifestRel is where an install keeps the bundle.json it came from.
+const manifestRel = ".onboard/manifest.json"
+
+// installedManifest is .onboard/manifest.json: the bundle.json that was
+// installed plus the subdir chosen.
+type installedManifest struct {
+	bundle.Manifest
+	Subdir string `json:"subdir"`
+}
+
+// readInstalledManifest reads PREFIX/.onboard/manifest.json.
+func readInstalledManifest(prefix string) (*installedManifest, error) {
+	data, err := os.ReadFile(filepath.Join(prefix, filepath.FromSlash(manifestRel)))
+	if err != nil {
+		return nil, err
+	}
+	var m installedManifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	return &m, nil
+}
+
+// envPackages returns the dists of the installed subdir by env name
+// (BaseEnv for the base); nil for a nil manifest.
+func (m *installedManifest) envPackages() map[string][]string {
+	out := map[string][]string{}
+	if m == nil || m.Platforms[m.Subdir] == nil {
+		return out
+	}
+	p := m.Platforms[m.Subdir]
+	dists := func(ps []bundle.Package) []string {
+		ds := make([]string, 0, len(ps))
+		for _, x := range ps {
+			ds = append(ds, x.Name+"-"+x.Version+"-"+x.Build)
+		}
+		return ds
+	}
+	out[BaseEnv] = dists(p.Base)
+	for n, ps := range p.Envs {
+		out[n] = dists(ps)
+	}
+	return out
+}
+
+// environmentsTxtPath resolves the EnvironmentsTxt option: "" = the user's
+// ~/.conda/environments.txt, "-" = none.
+func environmentsTxtPath(opt string) string {
+	if opt != "" {
+		if opt == "-" {
+			return ""
+		}
+		return opt
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".conda", "environments.txt")
+}
+
+// checkEnvironmentsTxt checks that conda's registry lists every env.
+func (v *verifier) checkEnvironmentsTxt(envs []envInfo) {
+	path := environmentsTxtPath(v.opts.EnvironmentsTxt)
+	if path == "" {
+		v.note("environments.txt was not checked")
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		v.note("cannot read %q: %v", path, err)
+		return
+	}
+	lines := envLines(data)
+	for _, e := range envs {
+		if !listsPath(lines, e.dir) {
+			v.problem(Problem{Env: e.name, Path: path, Kind: ProblemEnvironmentsTxt,
+				Detail: "conda's environment list does not name " + e.dir})
+		}
+	}
+}
+
+// envLines returns the non-empty lines of an environments.txt.
+func envLines(data []byte) []string {
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		if l := string(bytes.TrimSpace(sc.Bytes())); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// listsPath tells whether one of lines names dir (same file, as conda's
+// doctor checks it).
+func listsPath(lines []string, dir string) bool {
+	want := filepath.Clean(dir)
+	wfi, werr := os.Stat(want)
+	for _, l := range lines {
+		if filepath.Clean(l) == want {
+			return true
+		}
+		if werr == nil {
+			if fi, err := os.Stat(l); err == nil && os.SameFile(fi, wfi) {
+				return true
+			}
+		}
+	}
+	return false
+}
