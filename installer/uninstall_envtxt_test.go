@@ -1,0 +1,53 @@
+package installer
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestDropPrefixLines(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		removed        int
+	}{
+		{"only others", "/a\n/b\n", "/a\n/b\n", 0},
+		{"prefix and envs", "/a\n/p\n/p/envs/x\n/b\n", "/a\n/b\n", 2},
+		{"crlf and no final newline kept", "/a\r\n/p\r\n  /b", "/a\r\n  /b", 1},
+		{"sibling with same start kept", "/p2\n/p\n", "/p2\n", 1},
+		{"unclean spelling", "/p/\n/p/envs/../envs/y\n", "", 2},
+		{"blank lines kept", "\n/p\n\n", "\n\n", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, n := dropPrefixLines([]byte(tt.in), "/p")
+			if string(got) != tt.want || n != tt.removed {
+				t.Fatalf("got %q (%d removed); want %q (%d)", got, n, tt.want, tt.removed)
+			}
+		})
+	}
+}
+
+func TestUnregisterEnvsKeepsModeAndIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "environments.txt")
+	if err := os.WriteFile(path, []byte("/keep\n/p\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unregisterEnvs(path, "/p")
+	if err != nil || n != 1 {
+		t.Fatalf("got %d, %v; want 1, nil", n, err)
+	}
+	data, _ := os.ReadFile(path)
+	fi, _ := os.Stat(path)
+	if string(data) != "/keep\n" || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("got %q mode %v; want %q mode 0600", data, fi.Mode().Perm(), "/keep\n")
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Fatalf("got %d files in the folder; want 1 (no temporary file left)", len(ents))
+	}
+	if n, err := unregisterEnvs(filepath.Join(dir, "missing.txt"), "/p"); n != 0 || err != nil {
+		t.Fatalf("got %d, %v for a missing file; want 0, nil", n, err)
+	}
+}
