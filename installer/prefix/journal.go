@@ -1,0 +1,320 @@
+package prefix
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// JournalName is the journal's file name inside the state folder
+// (PREFIX/.onboard). It exists only while a transaction runs.
+const JournalName = "journal.json"
+
+// Journal records, before each change, what a transaction is about to do to
+// a prefix, so that Rollback (or Recover after a crash) can undo it: paths
+// it creates are removed, folders it creates are removed when empty, files
+// it replaces are moved aside into a backup folder and put back, and a
+// prefix it created is removed entirely.
+//
+// The file is JSON lines: a header object then one object per action, each
+// written with one write before the change it announces.
+type Journal struct {
+	mu      sync.Mutex
+	f       *os.File
+	path    string
+	backups string
+	nBackup int
+	head    journalHead
+	acts    []journalAct
+}
+
+type journalHead struct {
+	Version     int    `json:"journal"`
+	Root        string `json:"root"`
+	CreatedRoot bool   `json:"created_root"`
+	PID         int    `json:"pid"`
+	Started     string `json:"started"`
+}
+
+type journalAct struct {
+	Op     string   `json:"op"` // mkdir, create, aside, tmpdir
+	Paths  []string `json:"paths,omitempty"`
+	Backup string   `json:"backup,omitempty"`
+}
+
+// ErrJournalExists is returned by Begin when an earlier transaction left a
+// journal: Recover it first.
+var ErrJournalExists = errors.New("an interrupted transaction left a journal")
+
+// Begin starts a journal in stateDir for changes under root. createdRoot
+// says this transaction created root, so a rollback removes it entirely.
+func Begin(stateDir, root string, createdRoot bool) (*Journal, error) {
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return nil, fmt.Errorf("failed to create the state folder %q: %w", stateDir, err)
+	}
+	p := filepath.Join(stateDir, JournalName)
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("failed to start a transaction in %q: %w; run 'onboard repair' to roll it back", root, ErrJournalExists)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to create the journal %q: %w", p, err)
+	}
+	j := &Journal{f: f, path: p, backups: filepath.Join(stateDir, "backup"),
+		head: journalHead{Version: 1, Root: root, CreatedRoot: createdRoot, PID: os.Getpid(),
+			Started: time.Now().UTC().Format(time.RFC3339)}}
+	if err := j.writeLine(j.head); err != nil {
+		f.Close()
+		os.Remove(p)
+		return nil, err
+	}
+	return j, nil
+}
+
+// Root returns the folder the journal's changes are under.
+func (j *Journal) Root() string { return j.head.Root }
+
+// CreatedRoot reports whether this transaction created the root.
+func (j *Journal) CreatedRoot() bool { return j.head.CreatedRoot }
+
+func (j *Journal) writeLine(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := j.f.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("failed to write the journal %q: %w", j.path, err)
+	}
+	return nil
+}
+
+func (j *Journal) record(a journalAct) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return fmt.Errorf("the journal %q is closed", j.path)
+	}
+	if err := j.writeLine(a); err != nil {
+		return err
+	}
+	j.acts = append(j.acts, a)
+	return nil
+}
+
+// WillCreate records files or symlinks about to be created (absolute host
+// paths). A rollback removes them.
+func (j *Journal) WillCreate(paths ...string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	return j.record(journalAct{Op: "create", Paths: paths})
+}
+
+// WillMkdir records folders about to be created, parents first. A rollback
+// removes them, deepest first, when empty.
+func (j *Journal) WillMkdir(dirs ...string) error {
+	if len(dirs) == 0 {
+		return nil
+	}
+	return j.record(journalAct{Op: "mkdir", Paths: dirs})
+}
+
+// TempDir records a scratch folder that a rollback removes with everything
+// in it.
+func (j *Journal) TempDir(dir string) error {
+	return j.record(journalAct{Op: "tmpdir", Paths: []string{dir}})
+}
+
+// MoveAside moves the existing path into the journal's backup folder, so
+// that the transaction can create a new one; a rollback puts it back.
+func (j *Journal) MoveAside(path string) error {
+	b, err := j.nextBackup()
+	if err != nil {
+		return err
+	}
+	if err := j.record(journalAct{Op: "aside", Paths: []string{path}, Backup: b}); err != nil {
+		return err
+	}
+	if err := os.Rename(path, b); err != nil {
+		return fmt.Errorf("failed to move %q aside: %w", path, err)
+	}
+	return nil
+}
+
+// Preserve copies the existing file path into the backup folder before the
+// transaction changes it in place (e.g. appends to it); a rollback puts the
+// copy back. A missing path is recorded as created instead.
+func (j *Journal) Preserve(path string) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return j.WillCreate(path)
+	}
+	if err != nil {
+		return fmt.Errorf("failed to back up %q: %w", path, err)
+	}
+	b, err := j.nextBackup()
+	if err != nil {
+		return err
+	}
+	fi, _ := os.Stat(path)
+	if err := os.WriteFile(b, data, fi.Mode().Perm()); err != nil {
+		return fmt.Errorf("failed to back up %q: %w", path, err)
+	}
+	return j.record(journalAct{Op: "aside", Paths: []string{path}, Backup: b})
+}
+
+func (j *Journal) nextBackup() (string, error) {
+	j.mu.Lock()
+	j.nBackup++
+	n := j.nBackup
+	j.mu.Unlock()
+	if err := os.MkdirAll(j.backups, 0o755); err != nil {
+		return "", fmt.Errorf("failed to create the backup folder %q: %w", j.backups, err)
+	}
+	return filepath.Join(j.backups, strconv.Itoa(n)), nil
+}
+
+// Commit ends the transaction: the journal and the backups are deleted.
+func (j *Journal) Commit() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	j.f.Close()
+	j.f = nil
+	if err := os.RemoveAll(j.backups); err != nil {
+		return fmt.Errorf("failed to remove the backups %q: %w", j.backups, err)
+	}
+	if err := os.Remove(j.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("failed to remove the journal %q: %w", j.path, err)
+	}
+	return nil
+}
+
+// Rollback undoes every recorded change, newest first, then removes the
+// root if this transaction created it, and the journal. It keeps going
+// after a failure and returns the first one.
+func (j *Journal) Rollback() error {
+	j.mu.Lock()
+	if j.f != nil {
+		j.f.Close()
+		j.f = nil
+	}
+	acts := j.acts
+	j.mu.Unlock()
+	return undo(j.head, acts, j.path, j.backups)
+}
+
+func undo(head journalHead, acts []journalAct, journal, backups string) error {
+	var first error
+	keep := func(err error) {
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	for i := len(acts) - 1; i >= 0; i-- {
+		keep(undoAct(acts[i]))
+	}
+	if head.CreatedRoot && head.Root != "" {
+		keep(os.RemoveAll(head.Root))
+	}
+	os.RemoveAll(backups)
+	if err := os.Remove(journal); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		keep(err)
+	}
+	return first
+}
+
+func undoAct(a journalAct) error {
+	switch a.Op {
+	case "create":
+		for _, p := range a.Paths {
+			if err := removeFile(p); err != nil {
+				return err
+			}
+		}
+	case "mkdir":
+		for i := len(a.Paths) - 1; i >= 0; i-- {
+			os.Remove(a.Paths[i]) // only when empty; a failure leaves it
+		}
+	case "tmpdir":
+		return os.RemoveAll(a.Paths[0])
+	case "aside":
+		if _, err := os.Lstat(a.Backup); err != nil {
+			return nil // the move never happened
+		}
+		if err := removeFile(a.Paths[0]); err != nil {
+			return err
+		}
+		if err := os.Rename(a.Backup, a.Paths[0]); err != nil {
+			return fmt.Errorf("failed to put back %q: %w", a.Paths[0], err)
+		}
+	}
+	return nil
+}
+
+// removeFile removes a file or symlink; a missing one is fine, and a
+// folder is left alone.
+func removeFile(p string) error {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return nil
+	}
+	if fi.IsDir() {
+		return nil
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("failed to remove %q: %w", p, err)
+	}
+	return nil
+}
+
+// Recover rolls back the transaction whose journal is in stateDir, if any.
+// It reports whether there was one. The caller holds the prefix lock.
+func Recover(stateDir string) (bool, error) {
+	p := filepath.Join(stateDir, JournalName)
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("failed to read the journal %q: %w", p, err)
+	}
+	head, acts := parseJournal(data)
+	if err := undo(head, acts, p, filepath.Join(stateDir, "backup")); err != nil {
+		return true, fmt.Errorf("failed to roll back the interrupted transaction of %q: %w", head.Root, err)
+	}
+	return true, nil
+}
+
+// parseJournal reads the header and actions; a torn last line (a crash
+// mid-write) is ignored.
+func parseJournal(data []byte) (journalHead, []journalAct) {
+	var head journalHead
+	var acts []journalAct
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	first := true
+	for sc.Scan() {
+		line := sc.Bytes()
+		if first {
+			first = false
+			_ = json.Unmarshal(line, &head)
+			continue
+		}
+		var a journalAct
+		if json.Unmarshal(line, &a) == nil && a.Op != "" && len(a.Paths) > 0 {
+			acts = append(acts, a)
+		}
+	}
+	return head, acts
+}

@@ -1,0 +1,152 @@
+package prefix
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func mustWrite(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readOr(p string) string {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "<missing>"
+	}
+	return string(b)
+}
+
+// change makes the same set of changes through j: a new folder with a new
+// file, an existing file replaced, an existing file appended to.
+func change(t *testing.T, j *Journal, root string) {
+	t.Helper()
+	newDir := filepath.Join(root, "lib", "sub")
+	if err := j.WillMkdir(filepath.Join(root, "lib"), newDir); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(newDir, 0o755)
+	nf := filepath.Join(newDir, "new.txt")
+	if err := j.WillCreate(nf); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, nf, "new")
+	old := filepath.Join(root, "old.txt")
+	if err := j.MoveAside(old); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, old, "replaced")
+	hist := filepath.Join(root, "history")
+	if err := j.Preserve(hist); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, hist, "old history+more")
+}
+
+func setup(t *testing.T) (root, state string) {
+	root = filepath.Join(t.TempDir(), "p")
+	state = filepath.Join(root, ".onboard")
+	mustWrite(t, filepath.Join(root, "old.txt"), "original")
+	mustWrite(t, filepath.Join(root, "history"), "old history")
+	return root, state
+}
+
+func checkRestored(t *testing.T, root, state string) {
+	t.Helper()
+	if got := readOr(filepath.Join(root, "old.txt")); got != "original" {
+		t.Errorf("old.txt got %q; want original", got)
+	}
+	if got := readOr(filepath.Join(root, "history")); got != "old history" {
+		t.Errorf("history got %q; want old history", got)
+	}
+	if _, err := os.Lstat(filepath.Join(root, "lib")); err == nil {
+		t.Error("lib/ still exists after rollback")
+	}
+	if _, err := os.Lstat(filepath.Join(state, JournalName)); err == nil {
+		t.Error("the journal still exists after rollback")
+	}
+	if _, err := os.Lstat(filepath.Join(state, "backup")); err == nil {
+		t.Error("the backups still exist after rollback")
+	}
+}
+
+func TestJournalRollback(t *testing.T) {
+	root, state := setup(t)
+	j, err := Begin(state, root, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Begin(state, root, false); !errors.Is(err, ErrJournalExists) {
+		t.Errorf("second Begin got %v; want ErrJournalExists", err)
+	}
+	change(t, j, root)
+	if err := j.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	checkRestored(t, root, state)
+}
+
+func TestJournalRecoverAfterCrash(t *testing.T) {
+	root, state := setup(t)
+	j, err := Begin(state, root, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(t, j, root)
+	j.f.Close() // the process dies: no Commit, no Rollback
+	// and a torn last line
+	f, _ := os.OpenFile(filepath.Join(state, JournalName), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"op":"create","paths":["/nowh`)
+	f.Close()
+	ok, err := Recover(state)
+	if err != nil || !ok {
+		t.Fatalf("Recover got %v, %v; want true, nil", ok, err)
+	}
+	checkRestored(t, root, state)
+	if ok, err := Recover(state); ok || err != nil {
+		t.Errorf("second Recover got %v, %v; want false, nil", ok, err)
+	}
+}
+
+func TestJournalCreatedRootAndCommit(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "new")
+	j, err := Begin(filepath.Join(root, ".onboard"), root, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(root, "x"), "x")
+	if err := j.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(root); err == nil {
+		t.Error("the created root still exists after rollback")
+	}
+
+	root2, state2 := setup(t)
+	j2, err := Begin(state2, root2, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(t, j2, root2)
+	if err := j2.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readOr(filepath.Join(root2, "old.txt")); got != "replaced" {
+		t.Errorf("after commit old.txt got %q; want replaced", got)
+	}
+	if _, err := os.Lstat(filepath.Join(state2, "backup")); err == nil {
+		t.Error("backups kept after commit")
+	}
+	if ok, _ := Recover(state2); ok {
+		t.Error("Recover found a journal after commit")
+	}
+}
