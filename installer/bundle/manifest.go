@@ -4,6 +4,8 @@
 // bundles. It never imports the installer package.
 package bundle
 
+import "sort"
+
 // SchemaVersion is the bundle.json schema this build reads and writes.
 const SchemaVersion = 1
 
@@ -55,9 +57,39 @@ type Condarc struct {
 	Offline  bool     `json:"offline,omitempty"`
 }
 
-// Bundle is an opened, validated bundle. The bundle package fills in how it
-// is read; callers use Manifest and the accessors.
-type Bundle struct {
-	Manifest Manifest
-	Source   string // where it was found: a path, "appended to <exe>", "embedded demo"
+// ZipPath returns where the package is stored in the bundle:
+// pkgs/<subdir>/<fn>, with the package's own subdir ("noarch" packages are
+// stored once and shared by every platform).
+func (p Package) ZipPath() string { return "pkgs/" + p.Subdir + "/" + p.Fn }
+
+// Dist returns "<name>-<version>-<build>".
+func (p Package) Dist() string { return p.Name + "-" + p.Version + "-" + p.Build }
+
+// Subdirs returns the conda subdirs the manifest carries, sorted.
+func (m *Manifest) Subdirs() []string {
+	out := make([]string, 0, len(m.Platforms))
+	for s := range m.Platforms {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// EnvNames returns the names of the envs of p, sorted.
+func (p *Platform) EnvNames() []string {
+	out := make([]string, 0, len(p.Envs))
+	for n := range p.Envs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// All returns every package of p: the base first, then each env by name.
+func (p *Platform) All() []Package {
+	out := append([]Package{}, p.Base...)
+	for _, n := range p.EnvNames() {
+		out = append(out, p.Envs[n]...)
+	}
+	return out
 }

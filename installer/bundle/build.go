@@ -1,0 +1,245 @@
+package bundle
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// BuildOptions configures Build.
+type BuildOptions struct {
+	Spec     string             // the TOML spec file
+	Output   string             // the bundle zip to write
+	SignKey  ed25519.PrivateKey // when set, bundle.json.sig is written
+	CacheDir string             // where fetched packages are kept; "" = <user cache>/onboard/pkgs
+	Client   *http.Client       // for http(s) URLs; nil = http.DefaultClient
+	Logf     func(format string, args ...any)
+}
+
+// BuildResult reports what Build wrote.
+type BuildResult struct {
+	Output   string
+	Manifest *Manifest
+	Files    int   // packages stored (each zip member once)
+	Bytes    int64 // their total size
+	Fetched  int   // packages that came from a URL rather than package_dirs
+}
+
+// builder carries the state of one Build.
+type builder struct {
+	spec  *Spec
+	fetch *fetcher
+	files map[string]*resolved // zip path → source
+	pkgs  map[string]Package   // zip path → manifest entry
+}
+
+// Build makes a bundle from a spec: it parses every lock, finds or fetches
+// every package and checks its hash, reads each package's info/index.json,
+// and writes the bundle zip deterministically (same inputs, same bytes).
+// Nothing is left at Output when it fails.
+func Build(ctx context.Context, opts BuildOptions) (*BuildResult, error) {
+	spec, err := LoadSpec(opts.Spec)
+	if err != nil {
+		return nil, err
+	}
+	b, err := newBuilder(spec, opts)
+	if err != nil {
+		return nil, err
+	}
+	m, err := b.manifest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	members, err := b.members(m, opts.SignKey)
+	if err != nil {
+		return nil, err
+	}
+	created, _ := time.Parse(time.RFC3339, m.Created)
+	if err := writeZip(opts.Output, members, created); err != nil {
+		return nil, err
+	}
+	res := &BuildResult{Output: opts.Output, Manifest: m, Files: len(b.files)}
+	for _, r := range b.files {
+		res.Bytes += r.Size
+		if r.FromURL {
+			res.Fetched++
+		}
+	}
+	return res, nil
+}
+
+func newBuilder(spec *Spec, opts BuildOptions) (*builder, error) {
+	cache := opts.CacheDir
+	if cache == "" {
+		uc, err := os.UserCacheDir()
+		if err != nil {
+			return nil, fmt.Errorf("failed to find a download cache (pass --cache DIR): %w", err)
+		}
+		cache = filepath.Join(uc, "onboard", "pkgs")
+	}
+	client := opts.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	logf := opts.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	dirs := make([]string, len(spec.PackageDirs))
+	for i, d := range spec.PackageDirs {
+		dirs[i] = spec.path(d)
+	}
+	return &builder{
+		spec:  spec,
+		fetch: &fetcher{dirs: dirs, cacheDir: cache, client: client, logf: logf},
+		files: map[string]*resolved{}, pkgs: map[string]Package{},
+	}, nil
+}
+
+func (b *builder) manifest(ctx context.Context) (*Manifest, error) {
+	created, err := b.spec.createdTime()
+	if err != nil {
+		return nil, err
+	}
+	m := &Manifest{
+		Schema: SchemaVersion, Name: b.spec.Name, ID: b.spec.ID, Version: b.spec.Version,
+		Created: created.Format(time.RFC3339), Demo: b.spec.Demo,
+		Platforms: map[string]*Platform{}, Launchers: b.spec.Launchers, Condarc: b.spec.Condarc,
+	}
+	for _, sd := range b.spec.subdirs() {
+		sp := b.spec.Platforms[sd]
+		p := &Platform{}
+		if p.Base, err = b.env(ctx, sd, sp.Base); err != nil {
+			return nil, err
+		}
+		names := make([]string, 0, len(sp.Envs))
+		for name := range sp.Envs {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if p.Envs == nil {
+				p.Envs = map[string][]Package{}
+			}
+			if p.Envs[name], err = b.env(ctx, sd, sp.Envs[name]); err != nil {
+				return nil, err
+			}
+		}
+		m.Platforms[sd] = p
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("the bundle would be invalid: %w", err)
+	}
+	return m, nil
+}
+
+// env resolves every package of one lock file for subdir sd.
+func (b *builder) env(ctx context.Context, sd, lockPath string) ([]Package, error) {
+	lockFile := b.spec.path(lockPath)
+	l, err := ParseLockFile(lockFile)
+	if err != nil {
+		return nil, err
+	}
+	if l.Platform != "" && l.Platform != sd {
+		return nil, fmt.Errorf("lock file %q says \"# platform: %s\" but the spec uses it for %s", lockFile, l.Platform, sd)
+	}
+	byName := map[string]int{}
+	var out []Package
+	for _, e := range l.Entries {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p, err := b.pkg(ctx, lockFile, e, sd)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := byName[p.Name]; dup {
+			return nil, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf("package %q is already in this env (line %d); an env holds one version of each package", p.Name, prev)}
+		}
+		byName[p.Name] = e.Line
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// pkg resolves one lock entry into a manifest package.
+func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd string) (Package, error) {
+	r, err := b.fetch.resolve(ctx, lockFile, e, sd)
+	if err != nil {
+		return Package{}, err
+	}
+	ix, err := readIndex(r.Path)
+	if err != nil {
+		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err}
+	}
+	p := Package{
+		Fn: e.Fn, Name: ix.Name, Version: ix.Version, Build: ix.Build, Subdir: pkgSubdir(ix, e, sd),
+		SHA256: r.SHA256, MD5: r.MD5, Size: r.Size, URL: e.URL, Depends: ix.Depends,
+	}
+	if p.Depends == nil {
+		p.Depends = []string{}
+	}
+	if p.Subdir != sd && p.Subdir != "noarch" {
+		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf("package is for subdir %s, but this lock is for %s (only noarch packages fit every platform)", p.Subdir, sd)}
+	}
+	if prev, ok := b.pkgs[p.ZipPath()]; ok && prev.SHA256 != p.SHA256 {
+		old := b.files[p.ZipPath()]
+		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf("differs from the file of the same name used at %s:%d (sha256 %s vs %s)", old.LockFile, old.LockLine, p.SHA256, prev.SHA256)}
+	}
+	b.pkgs[p.ZipPath()], b.files[p.ZipPath()] = p, r
+	return p, nil
+}
+
+// pkgSubdir decides a package's subdir: index.json's, else noarch for a
+// noarch package, else the URL's folder, else the lock's platform.
+func pkgSubdir(ix *indexInfo, e LockEntry, sd string) string {
+	switch {
+	case ix.Subdir != "":
+		return ix.Subdir
+	case ix.isNoarch():
+		return "noarch"
+	case e.Subdir != "":
+		return e.Subdir
+	}
+	return sd
+}
+
+// members lists the zip members in their fixed order.
+func (b *builder) members(m *Manifest, key ed25519.PrivateKey) ([]member, error) {
+	raw, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("failed to encode %s: %w", ManifestName, err)
+	}
+	raw = append(raw, '\n')
+	ms := []member{{name: ManifestName, data: raw}}
+	if key != nil {
+		ms = append(ms, member{name: SignatureName, data: SignManifest(key, raw)})
+	}
+	lic, err := os.ReadFile(b.spec.path(b.spec.License))
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the licence: %w", err)
+	}
+	ms = append(ms, member{name: LicenseName, data: lic})
+	if b.spec.Icon != "" {
+		icon, err := os.ReadFile(b.spec.path(b.spec.Icon))
+		if err != nil {
+			return nil, fmt.Errorf("failed to read the icon: %w", err)
+		}
+		ms = append(ms, member{name: IconName, data: icon})
+	}
+	names := make([]string, 0, len(b.files))
+	for n := range b.files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		ms = append(ms, member{name: n, path: b.files[n].Path, sha256: b.files[n].SHA256})
+	}
+	return ms, nil
+}

@@ -1,0 +1,229 @@
+package bundle
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func build(t *testing.T, spec, out string, key ed25519.PrivateKey) *BuildResult {
+	t.Helper()
+	res, err := Build(context.Background(), BuildOptions{Spec: spec, Output: out, SignKey: key, CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	return res
+}
+
+func TestBuildOpenVerify(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "b.zip")
+	res := build(t, fixtureSpec(t, dir, "2026.11.0"), out, nil)
+	if got, want := res.Files, 3+2+3; got != want { // 3 zlib, python, 2 team, + noarch shared
+		t.Logf("files %d", got)
+	}
+	b, err := Open(out)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer b.Close()
+	if got := b.Manifest.Subdirs(); strings.Join(got, ",") != "linux-64,osx-64,win-64" {
+		t.Errorf("subdirs = %v; want linux-64,osx-64,win-64", got)
+	}
+	lin := b.Platform("linux-64")
+	if got := lin.Base[0]; got.Name != "zlib" || got.Subdir != "linux-64" || got.Version != "1.2.11" || len(got.Depends) != 1 {
+		t.Errorf("linux-64 base[0] = %+v; want zlib 1.2.11 linux-64 depending on libgcc-ng", got)
+	}
+	if got := lin.Base[1]; got.Subdir != "noarch" || got.ZipPath() != "pkgs/noarch/python-3.99.99-0.conda" {
+		t.Errorf("python is stored at %q; want pkgs/noarch/python-3.99.99-0.conda", got.ZipPath())
+	}
+	if got := string(b.License()); got != "Use it well.\n" {
+		t.Errorf("licence = %q", got)
+	}
+	for _, sd := range b.Manifest.Subdirs() {
+		if err := b.Verify(context.Background(), sd, 2, nil); err != nil {
+			t.Errorf("Verify(%s): %v", sd, err)
+		}
+	}
+	pk := lin.Base[0]
+	p, err := b.CopyPackage(context.Background(), pk, t.TempDir(), nil)
+	if err != nil {
+		t.Fatalf("CopyPackage: %v", err)
+	}
+	if got := sha256Of(t, p); got != pk.SHA256 {
+		t.Errorf("copied sha256 = %s; want %s", got, pk.SHA256)
+	}
+	if b.Manifest.Created != "2026-11-01T00:00:00Z" {
+		t.Errorf("created = %q; want 2026-11-01T00:00:00Z (from the version)", b.Manifest.Created)
+	}
+}
+
+func TestBuildDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	spec := fixtureSpec(t, dir, "2026.11.0")
+	a, b := filepath.Join(dir, "a.zip"), filepath.Join(dir, "b.zip")
+	build(t, spec, a, nil)
+	build(t, spec, b, nil)
+	da, _ := os.ReadFile(a)
+	db, _ := os.ReadFile(b)
+	if !bytes.Equal(da, db) {
+		t.Fatalf("two builds differ (%d and %d bytes); want byte-identical", len(da), len(db))
+	}
+}
+
+// flipAt flips one byte of file at the first occurrence of marker.
+func flipAt(t *testing.T, file string, marker []byte) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, marker)
+	if i < 0 {
+		t.Fatalf("marker %q not in %s", marker, file)
+	}
+	data[i+len(marker)/2] ^= 0x01
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFlippedByteRefused(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "b.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), out, nil)
+	zlib, _ := os.ReadFile(filepath.Join(fixtures(t), "main/linux-64/zlib-1.2.11-h7b6447c_3.tar.bz2"))
+	tests := []struct {
+		name   string
+		marker []byte
+	}{
+		{"package", zlib[5000:5032]},
+		{"manifest name", []byte(`"name": "Acme Python"`)},
+		{"manifest version", []byte(`"version": "2026.11.0"`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), "b.zip")
+			data, _ := os.ReadFile(out)
+			os.WriteFile(f, data, 0o644)
+			flipAt(t, f, tt.marker)
+			b, err := Open(f)
+			if err == nil {
+				err = b.Verify(context.Background(), "linux-64", 2, nil)
+				b.Close()
+			}
+			var be *Error
+			if !errors.As(err, &be) {
+				t.Fatalf("err = %v; want a *bundle.Error", err)
+			}
+		})
+	}
+}
+
+func TestSignAndTrust(t *testing.T) {
+	privPEM, pubPEM, err := GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := ParsePrivateKey(privPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := ParsePublicKey(pubPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, otherPEM, _ := GenerateKey()
+	other, _ := ParsePublicKey(otherPEM)
+	dir := t.TempDir()
+	spec := fixtureSpec(t, dir, "2026.11.0")
+	signed, unsigned := filepath.Join(dir, "s.zip"), filepath.Join(dir, "u.zip")
+	build(t, spec, signed, priv)
+	build(t, spec, unsigned, nil)
+	tests := []struct {
+		name string
+		file string
+		keys []ed25519.PublicKey
+		ok   bool
+	}{
+		{"signed, trusted", signed, []ed25519.PublicKey{pub}, true},
+		{"signed, other key", signed, []ed25519.PublicKey{other}, false},
+		{"signed, one of two keys", signed, []ed25519.PublicKey{other, pub}, true},
+		{"unsigned, key required", unsigned, []ed25519.PublicKey{pub}, false},
+		{"unsigned, no key", unsigned, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := Open(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			err = b.CheckTrust(tt.keys)
+			if (err == nil) != tt.ok {
+				t.Fatalf("CheckTrust = %v; want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestBuildFetchesFromHTTP(t *testing.T) {
+	fx := fixtures(t)
+	srv := httptest.NewServer(http.StripPrefix("/chan/", http.FileServer(http.Dir(filepath.Join(fx, "main")))))
+	defer srv.Close()
+	dir := t.TempDir()
+	zl := filepath.Join(fx, "main/linux-64/zlib-1.2.11-h7b6447c_3.conda")
+	writeLock(t, filepath.Join(dir, "base.txt"), "linux-64", lockLine(t, srv.URL+"/chan/linux-64/zlib-1.2.11-h7b6447c_3.conda", zl))
+	writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+	writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\n[platforms.linux-64]\nbase = \"base.txt\"\n")
+	res := build(t, filepath.Join(dir, "spec.toml"), filepath.Join(dir, "b.zip"), nil)
+	if res.Fetched != 1 {
+		t.Errorf("fetched = %d; want 1", res.Fetched)
+	}
+	if got := res.Manifest.Platforms["linux-64"].Base[0].SHA256; got != sha256Of(t, zl) {
+		t.Errorf("sha256 = %s; want the fixture's", got)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	fx := fixtures(t)
+	rec := filepath.Join(fx, "conda-test-recipes")
+	dep := filepath.Join(rec, "dependency-1.0-0.conda")
+	osxZ := filepath.Join(fx, "main/osx-64/zlib-1.2.11-h1de35cc_3.conda")
+	tests := []struct {
+		name  string
+		lines []string
+		want  string // in the error
+	}{
+		{"missing package", []string{"file:///nowhere/noarch/ghost-1.0-0.conda"}, "base.txt:4: ghost-1.0-0.conda: not found"},
+		{"hash mismatch", []string{"https://x/noarch/dependency-1.0-0.conda#" + strings.Repeat("0", 64)}, "base.txt:4: dependency-1.0-0.conda: sha256 mismatch"},
+		{"md5 mismatch", []string{"https://x/noarch/dependency-1.0-0.conda#" + strings.Repeat("0", 32)}, "md5 mismatch"},
+		{"wrong subdir", []string{lockLine(t, "https://x/osx-64/zlib-1.2.11-h1de35cc_3.conda", osxZ)}, "base.txt:4: zlib-1.2.11-h1de35cc_3.conda: package is for subdir osx-64"},
+		{"duplicate name", []string{lockLine(t, "https://x/noarch/dependency-1.0-0.conda", dep), lockLine(t, "https://y/noarch/dependency-1.0-0.conda", dep)}, "base.txt:5: dependency-1.0-0.conda: package \"dependency\" is already in this env (line 4)"},
+		{"not a url", []string{"numpy=1.26"}, "base.txt:4: \"numpy=1.26\" is not a package URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeLock(t, filepath.Join(dir, "base.txt"), "linux-64", tt.lines...)
+			writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+			writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+rec+"\", \""+filepath.Join(fx, "main")+"\"]\n[platforms.linux-64]\nbase = \"base.txt\"\n")
+			out := filepath.Join(dir, "out", "b.zip")
+			os.MkdirAll(filepath.Dir(out), 0o755)
+			_, err := Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: t.TempDir()})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v; want it to contain %q", err, tt.want)
+			}
+			if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 0 {
+				t.Errorf("output folder holds %d files after a failed build; want none", len(ents))
+			}
+		})
+	}
+}

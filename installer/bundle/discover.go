@@ -1,0 +1,149 @@
+package bundle
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Where Discover found a bundle.
+const (
+	SourceFlag     = "flag"     // --bundle FILE
+	SourceAppended = "appended" // appended to the running executable
+	SourceBeside   = "beside"   // bundle.zip beside the executable or in Contents/Resources
+	SourceDemo     = "demo"     // the demo bundle embedded in the program
+)
+
+// DiscoverOptions says where Discover looks.
+type DiscoverOptions struct {
+	Path       string // --bundle FILE; when set, nothing else is tried
+	Executable string // the running executable; "" = os.Executable()
+	Demo       []byte // the embedded demo bundle (assets.DemoBundle()); nil = none
+	// TrustedKeys are accepted signers (--trust-key). A key baked into the
+	// executable by 'bundle attach --trust-key' is added to them. With any
+	// key, an unsigned or otherwise-signed bundle is refused.
+	TrustedKeys []ed25519.PublicKey
+}
+
+// Found is a bundle that Discover opened, and where it came from.
+type Found struct {
+	*Bundle
+	Kind string // one of the Source* constants
+}
+
+// Discover finds the bundle to install, first hit wins: opts.Path; a zip
+// appended to the executable; bundle.zip beside the executable or in a
+// macOS app's Contents/Resources; the embedded demo bundle. A bundle that is
+// found but damaged or untrusted is an error (no fall-through to the next
+// place). None at all is ErrNoBundle.
+func Discover(opts DiscoverOptions) (*Found, error) {
+	exe := opts.Executable
+	if exe == "" {
+		if p, err := os.Executable(); err == nil {
+			exe = p
+		}
+	}
+	keys := opts.TrustedKeys
+	if exe != "" {
+		k, err := TrustedKeyOf(exe)
+		if err != nil {
+			return nil, bundleErr(exe, "carries a damaged footer", err)
+		}
+		if k != nil {
+			keys = append(append([]ed25519.PublicKey{}, keys...), k)
+		}
+	}
+	f, err := find(opts, exe)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.CheckTrust(keys); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func find(opts DiscoverOptions, exe string) (*Found, error) {
+	if opts.Path != "" {
+		b, err := Open(opts.Path)
+		if err != nil {
+			return nil, err
+		}
+		b.Source = opts.Path
+		return &Found{b, SourceFlag}, nil
+	}
+	if exe != "" {
+		if f, err := appended(exe); f != nil || err != nil {
+			return f, err
+		}
+		for _, p := range besidePaths(exe) {
+			if _, err := os.Stat(p); err == nil {
+				b, err := Open(p)
+				if err != nil {
+					return nil, err
+				}
+				b.Source = p
+				return &Found{b, SourceBeside}, nil
+			}
+		}
+	}
+	if opts.Demo != nil {
+		b, err := OpenBytes(opts.Demo, "embedded demo bundle")
+		if err != nil {
+			return nil, err
+		}
+		return &Found{b, SourceDemo}, nil
+	}
+	return nil, &Error{Reason: "not found", Err: ErrNoBundle}
+}
+
+// appended opens a bundle appended to exe; nil, nil when there is none.
+func appended(exe string) (*Found, error) {
+	fh, err := os.Open(exe)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, bundleErr(exe, "cannot be read", err)
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, bundleErr(exe, "cannot be read", err)
+	}
+	p, err := FindPayload(fh, st.Size())
+	fh.Close()
+	if err != nil {
+		return nil, bundleErr(exe, "carries a damaged bundle", err)
+	}
+	if p.ZipSize == 0 {
+		return nil, nil
+	}
+	b, err := Open(exe)
+	if err != nil {
+		return nil, err
+	}
+	b.Source = fmt.Sprintf("appended to %s", exe)
+	return &Found{b, SourceAppended}, nil
+}
+
+// besidePaths lists where a bundle.zip next to exe may be.
+func besidePaths(exe string) []string {
+	dir := filepath.Dir(exe)
+	out := []string{filepath.Join(dir, "bundle.zip")}
+	if filepath.Base(dir) == "MacOS" && filepath.Base(filepath.Dir(dir)) == "Contents" {
+		out = append(out, filepath.Join(filepath.Dir(dir), "Resources", "bundle.zip"))
+	}
+	return out
+}
+
+// Summary describes the found bundle, with where it came from.
+func (f *Found) Summary() Summary {
+	s := f.Bundle.Summary()
+	s.Kind = f.Kind
+	return s
+}

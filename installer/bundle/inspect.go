@@ -1,0 +1,79 @@
+package bundle
+
+// Summary is what 'onboard bundle inspect' and 'onboard info' show of a
+// bundle. Its JSON form is part of the command-line contract.
+type Summary struct {
+	Name      string          `json:"name"`
+	ID        string          `json:"id"`
+	Version   string          `json:"version"`
+	Created   string          `json:"created"`
+	Demo      bool            `json:"demo"`
+	Source    string          `json:"source,omitempty"`
+	Kind      string          `json:"kind,omitempty"` // flag, appended, beside, demo
+	Signature string          `json:"signature"`      // "unsigned", "signed (not checked)", "signed by trusted key <id>"
+	Subdirs   []SubdirSummary `json:"subdirs"`
+	Launchers []string        `json:"launchers,omitempty"`
+}
+
+// SubdirSummary counts the packages of one subdir.
+type SubdirSummary struct {
+	Subdir   string       `json:"subdir"`
+	Packages int          `json:"packages"` // distinct files, base and envs
+	Bytes    int64        `json:"bytes"`
+	Envs     []EnvSummary `json:"envs"` // "base" first
+}
+
+// EnvSummary counts the packages of one env.
+type EnvSummary struct {
+	Name     string `json:"name"`
+	Packages int    `json:"packages"`
+	Bytes    int64  `json:"bytes"`
+}
+
+// Summary describes the bundle.
+func (b *Bundle) Summary() Summary {
+	m := &b.Manifest
+	s := Summary{
+		Name: m.Name, ID: m.ID, Version: m.Version, Created: m.Created, Demo: m.Demo,
+		Source: b.Source, Signature: b.signatureStatus(),
+	}
+	for _, sd := range m.Subdirs() {
+		s.Subdirs = append(s.Subdirs, b.subdirSummary(sd))
+	}
+	for _, l := range m.Launchers {
+		s.Launchers = append(s.Launchers, l.Name)
+	}
+	return s
+}
+
+func (b *Bundle) subdirSummary(sd string) SubdirSummary {
+	p := b.Manifest.Platforms[sd]
+	out := SubdirSummary{Subdir: sd, Envs: []EnvSummary{envSummary("base", p.Base)}}
+	for _, n := range p.EnvNames() {
+		out.Envs = append(out.Envs, envSummary(n, p.Envs[n]))
+	}
+	pkgs, _ := b.Packages(sd)
+	for _, pk := range pkgs {
+		out.Packages++
+		out.Bytes += pk.Size
+	}
+	return out
+}
+
+func envSummary(name string, pkgs []Package) EnvSummary {
+	e := EnvSummary{Name: name, Packages: len(pkgs)}
+	for _, p := range pkgs {
+		e.Bytes += p.Size
+	}
+	return e
+}
+
+func (b *Bundle) signatureStatus() string {
+	switch {
+	case b.Signature == nil:
+		return "unsigned"
+	case b.TrustedBy != nil:
+		return "signed by trusted key " + KeyID(b.TrustedBy)
+	}
+	return "signed (not checked: pass --trust-key)"
+}

@@ -1,0 +1,190 @@
+package bundle
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Names of the members of a bundle zip.
+const (
+	ManifestName  = "bundle.json"
+	SignatureName = "bundle.json.sig"
+	LicenseName   = "LICENSE.txt"
+	IconName      = "icon.png"
+)
+
+// maxSmallMember caps what Open reads into memory for bundle.json, the
+// signature, the licence and the icon.
+const maxSmallMember = 16 << 20
+
+// Bundle is an opened, validated bundle: its manifest has been parsed and
+// checked, and every package it lists is present in the zip with the
+// recorded size. Package hashes are checked by Verify and CopyPackage.
+type Bundle struct {
+	Manifest Manifest
+	Source   string // where it was found: a path, "appended to <exe>", "embedded demo"
+	Path     string // the file it was read from; "" for bytes
+	// ManifestBytes is bundle.json exactly as stored (what the signature covers).
+	ManifestBytes []byte
+	// Signature is bundle.json.sig decoded; nil when the bundle is unsigned.
+	Signature []byte
+	// TrustedBy is the key that verified Signature in CheckTrust; nil before.
+	TrustedBy ed25519.PublicKey
+
+	zr     *zip.Reader
+	files  map[string]*zip.File
+	closer io.Closer
+}
+
+// Open opens a bundle file: a plain bundle zip, or an executable with a
+// bundle appended to it (by 'onboard bundle attach' or by `cat`).
+func Open(path string) (*Bundle, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, bundleErr(path, "cannot be opened", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, bundleErr(path, "cannot be read", err)
+	}
+	p, err := FindPayload(f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, bundleErr(path, "cannot be read", err)
+	}
+	if p.ZipSize == 0 {
+		f.Close()
+		return nil, bundleErr(path, "holds no bundle", nil)
+	}
+	b, err := OpenReaderAt(io.NewSectionReader(f, p.ZipOffset, p.ZipSize), p.ZipSize, path)
+	if err != nil {
+		f.Close()
+		if be, ok := err.(*Error); ok {
+			be.Path = path
+		}
+		return nil, err
+	}
+	b.Path, b.closer = path, f
+	return b, nil
+}
+
+// OpenBytes opens a bundle held in memory, such as the embedded demo
+// bundle. source says where it came from (shown by 'onboard info').
+func OpenBytes(data []byte, source string) (*Bundle, error) {
+	return OpenReaderAt(bytes.NewReader(data), int64(len(data)), source)
+}
+
+// OpenReaderAt opens the bundle zip in r.
+func OpenReaderAt(r io.ReaderAt, size int64, source string) (*Bundle, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, bundleErr("", "is not a zip archive", err)
+	}
+	b := &Bundle{Source: source, zr: zr, files: map[string]*zip.File{}}
+	for _, f := range zr.File {
+		if _, dup := b.files[f.Name]; dup {
+			return nil, bundleErr("", fmt.Sprintf("holds %q twice", f.Name), nil)
+		}
+		b.files[f.Name] = f
+	}
+	if err := b.load(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *Bundle) load() error {
+	raw, err := b.readSmall(ManifestName)
+	if err != nil {
+		return err
+	}
+	if raw == nil {
+		return bundleErr("", "has no "+ManifestName, nil)
+	}
+	b.ManifestBytes = raw
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b.Manifest); err != nil {
+		return bundleErr("", ManifestName+" is not valid JSON for this schema", err)
+	}
+	if err := b.Manifest.Validate(); err != nil {
+		return bundleErr("", ManifestName+" is invalid", err)
+	}
+	if err := b.checkMembers(); err != nil {
+		return err
+	}
+	sig, err := b.readSmall(SignatureName)
+	if err != nil {
+		return err
+	}
+	if sig != nil {
+		if b.Signature, err = decodeSignature(sig); err != nil {
+			return bundleErr("", SignatureName+" is malformed", err)
+		}
+	}
+	return nil
+}
+
+// checkMembers checks that every listed package is in the zip with the
+// recorded size.
+func (b *Bundle) checkMembers() error {
+	for _, sd := range b.Manifest.Subdirs() {
+		for _, p := range b.Manifest.Platforms[sd].All() {
+			f := b.files[p.ZipPath()]
+			if f == nil {
+				return bundleErr("", fmt.Sprintf("%s lists %s but it is missing", ManifestName, p.ZipPath()), nil)
+			}
+			if int64(f.UncompressedSize64) != p.Size {
+				return bundleErr("", fmt.Sprintf("%s is %d bytes; %s says %d", p.ZipPath(), f.UncompressedSize64, ManifestName, p.Size), nil)
+			}
+		}
+	}
+	return nil
+}
+
+// readSmall reads a small member whole (checking its CRC-32); nil when absent.
+func (b *Bundle) readSmall(name string) ([]byte, error) {
+	f := b.files[name]
+	if f == nil {
+		return nil, nil
+	}
+	if f.UncompressedSize64 > maxSmallMember {
+		return nil, bundleErr("", fmt.Sprintf("%s is too large (%d bytes)", name, f.UncompressedSize64), nil)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, bundleErr("", "cannot read "+name, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, bundleErr("", name+" is damaged", err)
+	}
+	return data, nil
+}
+
+// Close releases the file behind the bundle, if any.
+func (b *Bundle) Close() error {
+	if b.closer == nil {
+		return nil
+	}
+	return b.closer.Close()
+}
+
+// License returns LICENSE.txt, or nil when the bundle has none.
+func (b *Bundle) License() []byte { d, _ := b.readSmall(LicenseName); return d }
+
+// Icon returns icon.png, or nil when the bundle has none.
+func (b *Bundle) Icon() []byte { d, _ := b.readSmall(IconName); return d }
+
+// Signed reports whether the bundle carries a signature.
+func (b *Bundle) Signed() bool { return b.Signature != nil }
+
+// Platform returns the payload for subdir, or nil.
+func (b *Bundle) Platform(subdir string) *Platform { return b.Manifest.Platforms[subdir] }

@@ -1,0 +1,120 @@
+package bundle
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var (
+	hex64RE  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	hex32RE  = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	subdirRE = regexp.MustCompile(`^[a-z0-9_]+-[a-z0-9_]+$|^noarch$`)
+	envRE    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+)
+
+// Validate checks that m is a well-formed bundle.json of this schema: the
+// required fields, a CalVer version, and for every package a file name, a
+// subdir, a lowercase sha256 and a size. Package names are unique per env.
+func (m *Manifest) Validate() error {
+	if m.Schema != SchemaVersion {
+		return fmt.Errorf("schema is %d; this onboard reads schema %d (use a newer onboard)", m.Schema, SchemaVersion)
+	}
+	for k, v := range map[string]string{"name": m.Name, "id": m.ID, "version": m.Version, "created": m.Created} {
+		if strings.TrimSpace(v) == "" {
+			return fmt.Errorf("required field %q is empty", k)
+		}
+	}
+	if _, err := ParseCalVer(m.Version); err != nil {
+		return err
+	}
+	if _, err := time.Parse(time.RFC3339, m.Created); err != nil {
+		return fmt.Errorf("created %q is not an RFC 3339 time", m.Created)
+	}
+	if len(m.Platforms) == 0 {
+		return fmt.Errorf("no platforms: the bundle carries no packages")
+	}
+	for _, sd := range m.Subdirs() {
+		if err := validatePlatform(sd, m.Platforms[sd]); err != nil {
+			return err
+		}
+	}
+	return m.validateLaunchers()
+}
+
+func validatePlatform(sd string, p *Platform) error {
+	if !subdirRE.MatchString(sd) || sd == "noarch" {
+		return fmt.Errorf("platform %q is not a conda subdir such as linux-64", sd)
+	}
+	if p == nil || len(p.Base) == 0 {
+		return fmt.Errorf("platform %q has no base packages", sd)
+	}
+	if err := validateEnv(sd, "base", p.Base); err != nil {
+		return err
+	}
+	for _, n := range p.EnvNames() {
+		if !envRE.MatchString(n) || n == "base" {
+			return fmt.Errorf("platform %q: env name %q is not allowed", sd, n)
+		}
+		if err := validateEnv(sd, n, p.Envs[n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validateEnv(sd, env string, pkgs []Package) error {
+	seen := map[string]bool{}
+	for i, p := range pkgs {
+		where := fmt.Sprintf("platform %q env %q package %d (%s)", sd, env, i+1, p.Fn)
+		if err := p.validate(); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		if p.Subdir != sd && p.Subdir != "noarch" {
+			return fmt.Errorf("%s: is for subdir %q", where, p.Subdir)
+		}
+		if seen[p.Name] {
+			return fmt.Errorf("%s: package name %q appears twice", where, p.Name)
+		}
+		seen[p.Name] = true
+	}
+	return nil
+}
+
+func (p Package) validate() error {
+	switch {
+	case !strings.HasSuffix(p.Fn, ".conda") && !strings.HasSuffix(p.Fn, ".tar.bz2"):
+		return fmt.Errorf("fn %q is not a .conda or .tar.bz2 file", p.Fn)
+	case strings.ContainsAny(p.Fn, `/\`) || strings.HasPrefix(p.Fn, "."):
+		return fmt.Errorf("fn %q is not a plain file name", p.Fn)
+	case p.Name == "" || p.Version == "" || p.Build == "":
+		return fmt.Errorf("name, version and build are required")
+	case !subdirRE.MatchString(p.Subdir):
+		return fmt.Errorf("subdir %q is not a conda subdir", p.Subdir)
+	case !hex64RE.MatchString(p.SHA256):
+		return fmt.Errorf("sha256 %q is not 64 lowercase hex digits", p.SHA256)
+	case p.MD5 != "" && !hex32RE.MatchString(p.MD5):
+		return fmt.Errorf("md5 %q is not 32 lowercase hex digits", p.MD5)
+	case p.Size <= 0:
+		return fmt.Errorf("size %d is not positive", p.Size)
+	}
+	return nil
+}
+
+func (m *Manifest) validateLaunchers() error {
+	for _, l := range m.Launchers {
+		if l.Name == "" || len(l.Command) == 0 {
+			return fmt.Errorf("launcher %q needs a name and a command", l.Name)
+		}
+		if l.Env == "" || l.Env == "base" {
+			continue
+		}
+		for _, sd := range m.Subdirs() {
+			if _, ok := m.Platforms[sd].Envs[l.Env]; !ok {
+				return fmt.Errorf("launcher %q runs in env %q, which platform %q lacks", l.Name, l.Env, sd)
+			}
+		}
+	}
+	return nil
+}

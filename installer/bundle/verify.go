@@ -1,0 +1,194 @@
+package bundle
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+)
+
+// Packages returns the packages of subdir with each zip member once (a
+// noarch package used by the base and an env is listed once).
+func (b *Bundle) Packages(subdir string) ([]Package, error) {
+	p := b.Platform(subdir)
+	if p == nil {
+		return nil, bundleErr(b.Path, fmt.Sprintf("has no packages for %s", subdir), nil)
+	}
+	seen := map[string]bool{}
+	var out []Package
+	for _, pk := range p.All() {
+		if !seen[pk.ZipPath()] {
+			seen[pk.ZipPath()] = true
+			out = append(out, pk)
+		}
+	}
+	return out, nil
+}
+
+// Verify reads every package of subdir from the bundle and checks its size,
+// sha256 and md5 (and the zip's CRC-32) against the manifest, with workers
+// goroutines (0 = one per CPU). progress, when not nil, gets the bytes read;
+// it may be called from several goroutines at once. The first mismatch is
+// returned as an *Error.
+func (b *Bundle) Verify(ctx context.Context, subdir string, workers int, progress func(n int64)) error {
+	pkgs, err := b.Packages(subdir)
+	if err != nil {
+		return err
+	}
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan Package)
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		firstEr error
+	)
+	for range min(workers, len(pkgs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				if err := b.checkPackage(ctx, p, io.Discard, progress); err != nil {
+					mu.Lock()
+					if firstEr == nil {
+						firstEr = err
+					}
+					mu.Unlock()
+					cancel()
+				}
+			}
+		}()
+	}
+feed:
+	for _, p := range pkgs {
+		select {
+		case jobs <- p:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstEr != nil {
+		return firstEr
+	}
+	return ctx.Err()
+}
+
+// checkPackage copies package p from the zip to w, hashing it, and checks
+// what it read against the manifest.
+func (b *Bundle) checkPackage(ctx context.Context, p Package, w io.Writer, progress func(int64)) error {
+	f := b.files[p.ZipPath()]
+	if f == nil {
+		return bundleErr(b.Path, p.ZipPath()+" is missing", nil)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return bundleErr(b.Path, "cannot read "+p.ZipPath(), err)
+	}
+	defer rc.Close()
+	s, m := sha256.New(), hash.Hash(nil)
+	ws := []io.Writer{w, s}
+	if p.MD5 != "" {
+		m = md5.New()
+		ws = append(ws, m)
+	}
+	n, err := copyCtx(ctx, io.MultiWriter(ws...), rc, progress)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return bundleErr(b.Path, p.ZipPath()+" is damaged", err)
+	}
+	switch {
+	case n != p.Size:
+		return bundleErr(b.Path, fmt.Sprintf("%s is %d bytes; want %d", p.ZipPath(), n, p.Size), nil)
+	case hex.EncodeToString(s.Sum(nil)) != p.SHA256:
+		return bundleErr(b.Path, fmt.Sprintf("sha256 mismatch for %s (the file is damaged)", p.ZipPath()), nil)
+	case m != nil && hex.EncodeToString(m.Sum(nil)) != p.MD5:
+		return bundleErr(b.Path, fmt.Sprintf("md5 mismatch for %s (the file is damaged)", p.ZipPath()), nil)
+	}
+	return nil
+}
+
+// copyCtx copies src to dst in chunks, checking ctx between them.
+func copyCtx(ctx context.Context, dst io.Writer, src io.Reader, progress func(int64)) (int64, error) {
+	buf := make([]byte, 256<<10)
+	var total int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		n, rerr := src.Read(buf)
+		if n > 0 {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return total, err
+			}
+			total += int64(n)
+			if progress != nil {
+				progress(int64(n))
+			}
+		}
+		if rerr == io.EOF {
+			return total, nil
+		}
+		if rerr != nil {
+			return total, rerr
+		}
+	}
+}
+
+// CopyPackage writes package p to dir/<fn>, checking its size and hashes on
+// the way, and returns the path. A file already there with the right size
+// and sha256 is kept. Nothing is left at dir/<fn> when the check fails.
+func (b *Bundle) CopyPackage(ctx context.Context, p Package, dir string, progress func(n int64)) (string, error) {
+	dst := filepath.Join(dir, p.Fn)
+	if ok, _ := fileMatches(dst, p); ok {
+		if progress != nil {
+			progress(p.Size)
+		}
+		return dst, nil
+	}
+	tmp, err := os.CreateTemp(dir, "."+p.Fn+".partial-*")
+	if err != nil {
+		return "", fmt.Errorf("failed to create a file in %q: %w", dir, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := b.checkPackage(ctx, p, tmp, progress); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("failed to write %q: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return "", fmt.Errorf("failed to move %q into place: %w", dst, err)
+	}
+	return dst, nil
+}
+
+func fileMatches(path string, p Package) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || st.Size() != p.Size {
+		return false, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false, err
+	}
+	return hex.EncodeToString(h.Sum(nil)) == p.SHA256, nil
+}
