@@ -3,6 +3,11 @@
 // metadata. It never imports the installer package.
 package pkg
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // Index is info/index.json: the package's own record.
 type Index struct {
 	Name                   string   `json:"name"`
@@ -80,4 +85,104 @@ type Noarch struct {
 type LinkJSON struct {
 	Noarch                 *Noarch `json:"noarch,omitempty"`
 	PackageMetadataVersion int     `json:"package_metadata_version"`
+}
+
+// UnmarshalJSON reads index.json, mapping its "noarch" value (a string, or
+// the legacy boolean true) to Noarch.
+func (ix *Index) UnmarshalJSON(b []byte) error {
+	type plain Index
+	var aux struct {
+		*plain
+		Noarch any `json:"noarch"`
+	}
+	aux.plain = (*plain)(ix)
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	switch v := aux.Noarch.(type) {
+	case string:
+		ix.Noarch = v
+	case bool:
+		if v {
+			ix.Noarch = "generic"
+		}
+	}
+	if ix.Depends == nil {
+		ix.Depends = []string{}
+	}
+	return nil
+}
+
+// Record is info/repodata_record.json: the package's repodata record as
+// conda writes it into the package cache, with its origin and hashes. The
+// conda-meta record of an installed package starts from it. Field order is
+// conda's.
+type Record struct {
+	Name                   string   `json:"name"`
+	Version                string   `json:"version"`
+	Build                  string   `json:"build"`
+	BuildNumber            int64    `json:"build_number"`
+	Channel                string   `json:"channel"`
+	Subdir                 string   `json:"subdir"` // "" is written as null, as conda does
+	Fn                     string   `json:"fn"`
+	MD5                    string   `json:"md5"`
+	URL                    string   `json:"url"`
+	SHA256                 string   `json:"sha256"`
+	Depends                []string `json:"depends"`
+	Constrains             []string `json:"constrains"`
+	License                string   `json:"license,omitempty"`
+	LicenseFamily          string   `json:"license_family,omitempty"`
+	Timestamp              int64    `json:"timestamp,omitempty"`
+	Size                   int64    `json:"size"`
+	Noarch                 string   `json:"noarch,omitempty"`
+	PackageType            string   `json:"package_type,omitempty"` // "noarch_python", "noarch_generic"
+	TrackFeatures          string   `json:"track_features,omitempty"`
+	Features               string   `json:"features,omitempty"`
+	PythonSitePackagesPath string   `json:"python_site_packages_path,omitempty"`
+}
+
+// MarshalJSON writes r in conda's field order, with "subdir": null when the
+// package names no subdir.
+func (r *Record) MarshalJSON() ([]byte, error) {
+	type plain Record
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode((*plain)(r)); err != nil {
+		return nil, err
+	}
+	b := bytes.TrimRight(buf.Bytes(), "\n")
+	if r.Subdir != "" {
+		return b, nil
+	}
+	return bytes.Replace(b, []byte(`"subdir":""`), []byte(`"subdir":null`), 1), nil
+}
+
+// Dist returns "<name>-<version>-<build>".
+func (r *Record) Dist() string { return r.Name + "-" + r.Version + "-" + r.Build }
+
+// Expect is what the caller expects of an archive; "" and 0 mean unknown.
+type Expect struct {
+	SHA256 string
+	MD5    string
+	Size   int64
+}
+
+// Request asks Extract for one package.
+type Request struct {
+	Archive string   // .conda or .tar.bz2 on disk
+	PkgsDir string   // extracted into PkgsDir/<stem>, stem = file name without extension
+	Expect  Expect   // checked before anything of the archive is used
+	URL     string   // origin; "" = the file:// URL of Archive
+	Depends []string // channel-patched depends; nil = those of index.json
+}
+
+// Extracted is a package extracted into the package cache.
+type Extracted struct {
+	Dir    string    // PkgsDir/<stem>
+	Index  *Index    // info/index.json
+	Paths  *Paths    // info/paths.json, or built from the legacy info/files
+	Link   *LinkJSON // info/link.json (or package_metadata.json); nil when absent
+	Record *Record   // info/repodata_record.json as written; nil if absent (ReadExtracted)
+	Notes  []string  // what extraction changed on purpose, e.g. an empty symlink made a file
 }

@@ -1,0 +1,121 @@
+package pkg
+
+import (
+	"archive/tar"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// ExtractAll extracts every request with Extract on workers goroutines
+// (runtime.NumCPU() when workers <= 0). The first error cancels the others
+// and is returned; packages finished before it stay extracted, the ones in
+// progress leave nothing behind. Results are in the order of rs. progress
+// calls are serialised.
+func ExtractAll(ctx context.Context, rs []Request, workers int, progress func(n int64)) ([]*Extracted, error) {
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var mu sync.Mutex
+	report := func(n int64) {
+		if progress != nil {
+			mu.Lock()
+			progress(n)
+			mu.Unlock()
+		}
+	}
+	out := make([]*Extracted, len(rs))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(rs)) {
+		wg.Go(func() {
+			for i := range jobs {
+				x, err := Extract(ctx, rs[i], report)
+				if err != nil {
+					cancel(err)
+					continue
+				}
+				out[i] = x
+			}
+		})
+	}
+	feed(ctx, jobs, len(rs))
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func feed(ctx context.Context, jobs chan<- int, n int) {
+	defer close(jobs)
+	for i := range n {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// ReadInfo reads a package's metadata without extracting it: only the info
+// component of a .conda is decompressed (and the pkg component's headers
+// when the package is legacy and has symlinks to find); a .tar.bz2 is read
+// to its end, its payload discarded.
+func ReadInfo(archive string) (*Index, *Paths, *LinkJSON, error) {
+	a, err := openArchive(archive)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer a.f.Close()
+	src := &memSource{files: map[string][]byte{}, links: map[string]bool{}}
+	plain := func(r io.Reader) io.Reader { return r }
+	collect := func(r io.Reader) error { return src.collect(r, a.path) }
+	if err := a.streams(true, plain, collect); err != nil {
+		return nil, nil, nil, err
+	}
+	if _, ok := src.files["info/paths.json"]; !ok && a.isConda() {
+		if err := a.streams(false, plain, collect); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return parseInfo(src, a.path)
+}
+
+// maxInfoFile bounds one info/ file read into memory by ReadInfo.
+const maxInfoFile = 256 << 20
+
+func (m *memSource) collect(r io.Reader, archive string) error {
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return &FormatError{Archive: archive, Reason: "the compressed stream is truncated or corrupt", Err: err}
+		}
+		name := path.Clean(strings.TrimPrefix(h.Name, "./"))
+		if h.Typeflag == tar.TypeSymlink {
+			m.links[name] = true
+		}
+		if !strings.HasPrefix(name, "info/") && h.Typeflag != tar.TypeDir {
+			m.members = append(m.members, name)
+		}
+		if !strings.HasPrefix(name, "info/") || h.Typeflag != tar.TypeReg || h.Size > maxInfoFile {
+			continue
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			return &FormatError{Archive: archive, Reason: fmt.Sprintf("cannot read %s", name), Err: err}
+		}
+		m.files[name] = b
+	}
+}

@@ -1,0 +1,157 @@
+package pkg
+
+import (
+	"archive/zip"
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/dsnet/compress/bzip2"
+	"github.com/klauspost/compress/zstd"
+)
+
+// archive is one open package file being read.
+type archive struct {
+	path string
+	stem string
+	f    *os.File
+	size int64
+}
+
+func openArchive(p string) (*archive, error) {
+	stem, err := Stem(p)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open package %q: %w", p, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("failed to open package %q: %w", p, err)
+	}
+	return &archive{path: p, stem: stem, f: f, size: st.Size()}, nil
+}
+
+func (a *archive) isConda() bool { return strings.HasSuffix(a.path, ".conda") }
+
+// streams calls fn with the decompressed tar stream of each component: the
+// whole tar of a .tar.bz2; the pkg then the info component of a .conda
+// (only info when infoOnly). Compressed bytes read are counted by count.
+func (a *archive) streams(infoOnly bool, count func(io.Reader) io.Reader, fn func(tarStream io.Reader) error) error {
+	if !a.isConda() {
+		return a.bz2Stream(count, fn)
+	}
+	pkg, info, err := a.components()
+	if err != nil {
+		return err
+	}
+	if !infoOnly {
+		if err := a.zstdStream(pkg, count, fn); err != nil {
+			return err
+		}
+	}
+	return a.zstdStream(info, count, fn)
+}
+
+func (a *archive) bz2Stream(count func(io.Reader) io.Reader, fn func(io.Reader) error) error {
+	if _, err := a.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("failed to read package %q: %w", a.path, err)
+	}
+	br, err := bzip2.NewReader(bufio.NewReaderSize(count(a.f), 1<<20), nil)
+	if err != nil {
+		return &FormatError{Archive: a.path, Reason: "not a bzip2 stream", Err: err}
+	}
+	defer br.Close()
+	return fn(br)
+}
+
+// components finds the pkg-<stem> and info-<stem> members of a .conda by
+// name (prefix match, exactly one each, as conda does), after checking that
+// no member name is unsafe.
+func (a *archive) components() (pkg, info *zip.File, err error) {
+	zr, err := zip.NewReader(a.f, a.size)
+	if err != nil {
+		return nil, nil, &FormatError{Archive: a.path, Reason: "not a zip archive, as a .conda must be", Err: err}
+	}
+	var pkgs, infos []*zip.File
+	for _, zf := range zr.File {
+		if _, why := cleanMember(zf.Name); why != "" {
+			return nil, nil, &UnsafeEntryError{Archive: a.path, Entry: zf.Name, Reason: why}
+		}
+		switch {
+		case strings.HasPrefix(zf.Name, "pkg-"+a.stem):
+			pkgs = append(pkgs, zf)
+		case strings.HasPrefix(zf.Name, "info-"+a.stem):
+			infos = append(infos, zf)
+		}
+	}
+	if len(pkgs) != 1 || len(infos) != 1 {
+		return nil, nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf(
+			"want one pkg-%s and one info-%s member, found %d and %d (was the file renamed?)",
+			a.stem, a.stem, len(pkgs), len(infos))}
+	}
+	return pkgs[0], infos[0], nil
+}
+
+func (a *archive) zstdStream(zf *zip.File, count func(io.Reader) io.Reader, fn func(io.Reader) error) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return &FormatError{Archive: a.path, Reason: "cannot open member " + zf.Name, Err: err}
+	}
+	defer rc.Close()
+	dec, err := getZstd(count(rc))
+	if err != nil {
+		return &FormatError{Archive: a.path, Reason: "member " + zf.Name + " is not zstd", Err: err}
+	}
+	defer putZstd(dec)
+	return fn(dec)
+}
+
+var zstdPool sync.Pool
+
+// getZstd returns a decoder tuned for many packages at once: one goroutine
+// per stream (the packages run in parallel), low-memory mode off.
+func getZstd(r io.Reader) (*zstd.Decoder, error) {
+	if d, ok := zstdPool.Get().(*zstd.Decoder); ok {
+		if err := d.Reset(r); err == nil {
+			return d, nil
+		}
+		d.Close()
+	}
+	return zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(false),
+		zstd.WithDecoderMaxWindow(128<<20))
+}
+
+func putZstd(d *zstd.Decoder) {
+	if d.Reset(nil) == nil {
+		zstdPool.Put(d)
+	}
+}
+
+// counter counts compressed bytes read, reports them, and stops the read
+// when ctx is done.
+type counter struct {
+	ctx      context.Context
+	r        io.Reader
+	n        int64
+	progress func(int64)
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if n > 0 && c.progress != nil {
+		c.progress(int64(n))
+	}
+	return n, err
+}

@@ -1,0 +1,50 @@
+package pkg
+
+import "fmt"
+
+// HashMismatchError reports an archive whose sha256, md5 or size is not the
+// expected one. Nothing of such an archive is used.
+type HashMismatchError struct {
+	Archive string
+	What    string // "sha256", "md5" or "size"
+	Want    string
+	Got     string
+}
+
+func (e *HashMismatchError) Error() string {
+	return fmt.Sprintf("package %q failed its %s check: want %s, got %s; the file is damaged or not the one listed, fetch it again",
+		e.Archive, e.What, e.Want, e.Got)
+}
+
+// UnsafeEntryError reports an archive member that would land outside the
+// package's folder, or that is of a kind a package must not hold. The whole
+// package is refused.
+type UnsafeEntryError struct {
+	Archive string
+	Entry   string
+	Reason  string // e.g. "absolute path", "symlink target escapes the package"
+}
+
+func (e *UnsafeEntryError) Error() string {
+	return fmt.Sprintf("package %q has an unsafe entry %q (%s); refusing to extract it", e.Archive, e.Entry, e.Reason)
+}
+
+// FormatError reports an archive or info/ file that cannot be read: a
+// truncated or corrupt stream, a missing component, a metadata version this
+// code does not know.
+type FormatError struct {
+	Archive string
+	Reason  string
+	Err     error
+}
+
+func (e *FormatError) Error() string {
+	s := fmt.Sprintf("package %q is not readable: %s", e.Archive, e.Reason)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the underlying error.
+func (e *FormatError) Unwrap() error { return e.Err }

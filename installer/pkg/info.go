@@ -1,0 +1,169 @@
+package pkg
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// infoSource gives the info/ files of a package and tells which of its
+// paths are symlinks (for the legacy info/files).
+type infoSource interface {
+	read(name string) ([]byte, error) // fs.ErrNotExist when absent
+	isSymlink(p string) bool
+	payload() ([]string, error) // every non-info/ file and symlink, sorted
+}
+
+// dirSource is an extracted package folder.
+type dirSource string
+
+func (d dirSource) read(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(string(d), filepath.FromSlash(name)))
+}
+
+func (d dirSource) isSymlink(p string) bool {
+	st, err := os.Lstat(filepath.Join(string(d), filepath.FromSlash(p)))
+	return err == nil && st.Mode()&fs.ModeSymlink != 0
+}
+
+// payload walks the folder for every file and symlink outside info/.
+func (d dirSource) payload() ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(string(d), func(p string, e fs.DirEntry, err error) error {
+		if err != nil || p == string(d) {
+			return err
+		}
+		rel, _ := filepath.Rel(string(d), p)
+		rel = filepath.ToSlash(rel)
+		if rel == "info" && e.IsDir() {
+			return filepath.SkipDir
+		}
+		if !e.IsDir() {
+			out = append(out, rel)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+// memSource is what ReadInfo collected from a stream.
+type memSource struct {
+	files   map[string][]byte
+	links   map[string]bool
+	members []string // every non-info/ file, link and symlink
+}
+
+func (m *memSource) payload() ([]string, error) {
+	out := append([]string(nil), m.members...)
+	sort.Strings(out)
+	return out, nil
+}
+
+func (m *memSource) read(name string) ([]byte, error) {
+	b, ok := m.files[name]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return b, nil
+}
+
+func (m *memSource) isSymlink(p string) bool { return m.links[p] }
+
+// parseInfo reads index.json, the paths (paths.json or the legacy files)
+// and link.json of a package.
+func parseInfo(src infoSource, archive string) (*Index, *Paths, *LinkJSON, error) {
+	ix, err := parseIndex(src, archive)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	paths, err := parsePaths(src, archive)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	link, err := parseLink(src, archive)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ix, paths, link, nil
+}
+
+func parseIndex(src infoSource, archive string) (*Index, error) {
+	b, err := src.read("info/index.json")
+	if err != nil {
+		return nil, &FormatError{Archive: archive, Reason: "info/index.json is missing: this is not a conda package", Err: err}
+	}
+	ix := &Index{}
+	if err := json.Unmarshal(b, ix); err != nil {
+		return nil, &FormatError{Archive: archive, Reason: "info/index.json is not valid JSON", Err: err}
+	}
+	if ix.Name == "" || ix.Version == "" || ix.Build == "" {
+		return nil, &FormatError{Archive: archive, Reason: "info/index.json lacks name, version or build"}
+	}
+	return ix, nil
+}
+
+func parsePaths(src infoSource, archive string) (*Paths, error) {
+	b, err := src.read("info/paths.json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return legacyPaths(src, archive)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to read info/paths.json of %q: %w", archive, err)
+	}
+	p := &Paths{}
+	if err := json.Unmarshal(b, p); err != nil {
+		return nil, &FormatError{Archive: archive, Reason: "info/paths.json is not valid JSON", Err: err}
+	}
+	if p.Version != 1 {
+		return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+			"info/paths.json has paths_version %d; only version 1 is known (a newer onboard may read it)", p.Version)}
+	}
+	return p, nil
+}
+
+func parseLink(src infoSource, archive string) (*LinkJSON, error) {
+	for _, name := range []string{"info/link.json", "info/package_metadata.json"} {
+		b, err := src.read(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("failed to read %s of %q: %w", name, archive, err)
+		}
+		l := &LinkJSON{}
+		if err := json.Unmarshal(b, l); err != nil {
+			return nil, &FormatError{Archive: archive, Reason: name + " is not valid JSON", Err: err}
+		}
+		if l.PackageMetadataVersion != 1 {
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"%s has package_metadata_version %d; only version 1 is known", name, l.PackageMetadataVersion)}
+		}
+		return l, nil
+	}
+	return nil, nil
+}
+
+// lines returns the non-empty, non-comment lines of an info file, trimmed,
+// as conda's yield_lines does; an absent file has none.
+func lines(src infoSource, name string) ([]string, error) {
+	b, err := src.read(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,148 @@
+package pkg
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// legacyPaths builds Paths (version 0) from info/files, info/has_prefix,
+// info/no_link and info/no_softlink, as conda does for packages without
+// info/paths.json: a path is a softlink when it is a symlink in the
+// package, and carries no hash or size. A package with no info/files
+// either gets its payload listed (conda would link nothing; see
+// docs/performance.md and the package doc).
+func legacyPaths(src infoSource, archive string) (*Paths, error) {
+	files, err := legacyFiles(src, archive)
+	if err != nil {
+		return nil, err
+	}
+	prefixes, err := readHasPrefix(src, archive)
+	if err != nil {
+		return nil, err
+	}
+	noLink, err := noLinkSet(src, archive)
+	if err != nil {
+		return nil, err
+	}
+	p := &Paths{Paths: make([]PathEntry, 0, len(files))}
+	for _, f := range files {
+		e := PathEntry{Path: f, PathType: PathHardlink, NoLink: noLink[f]}
+		if src.isSymlink(f) {
+			e.PathType = PathSoftlink
+		}
+		if hp, ok := prefixes[f]; ok {
+			e.PrefixPlaceholder, e.FileMode = hp.Placeholder, hp.Mode
+		}
+		p.Paths = append(p.Paths, e)
+	}
+	return p, nil
+}
+
+func legacyFiles(src infoSource, archive string) ([]string, error) {
+	_, err := src.read("info/files")
+	if errors.Is(err, fs.ErrNotExist) {
+		return src.payload()
+	}
+	files, err := lines(src, "info/files")
+	if err != nil {
+		return nil, fmt.Errorf("failed to read info/files of %q: %w", archive, err)
+	}
+	return files, nil
+}
+
+func noLinkSet(src infoSource, archive string) (map[string]bool, error) {
+	set := map[string]bool{}
+	for _, name := range []string{"info/no_link", "info/no_softlink"} {
+		ls, err := lines(src, name)
+		if err != nil {
+			return nil, fmt.Errorf("failed to read %s of %q: %w", name, archive, err)
+		}
+		for _, l := range ls {
+			set[l] = true
+		}
+	}
+	return set, nil
+}
+
+// DefaultPlaceholder is conda's prefix placeholder for has_prefix lines
+// that name only a path.
+const DefaultPlaceholder = "/opt/anaconda1anaconda2anaconda3"
+
+func readHasPrefix(src infoSource, archive string) (map[string]HasPrefix, error) {
+	ls, err := lines(src, "info/has_prefix")
+	if err != nil {
+		return nil, fmt.Errorf("failed to read info/has_prefix of %q: %w", archive, err)
+	}
+	out := make(map[string]HasPrefix, len(ls))
+	for _, l := range ls {
+		path, hp, err := ParseHasPrefixLine(l)
+		if err != nil {
+			return nil, &FormatError{Archive: archive, Reason: "info/has_prefix is invalid", Err: err}
+		}
+		out[path] = hp
+	}
+	return out, nil
+}
+
+// HasPrefix is one parsed line of a legacy info/has_prefix file.
+type HasPrefix struct {
+	Placeholder string
+	Mode        FileMode
+}
+
+// ParseHasPrefixLine parses one info/has_prefix line as conda does
+// (shlex.split with posix=False, then quotes stripped from each token):
+// one token is a path with the default placeholder in text mode; three
+// tokens are placeholder, mode and path.
+func ParseHasPrefixLine(line string) (string, HasPrefix, error) {
+	toks := splitNonPOSIX(line)
+	for i, t := range toks {
+		toks[i] = strings.Trim(t, `"'`)
+	}
+	switch len(toks) {
+	case 1:
+		return toks[0], HasPrefix{DefaultPlaceholder, ModeText}, nil
+	case 3:
+		m := FileMode(toks[1])
+		if m != ModeText && m != ModeBinary {
+			return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: mode %q is neither text nor binary", line, toks[1])
+		}
+		return toks[2], HasPrefix{toks[0], m}, nil
+	}
+	return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: want 1 or 3 fields, got %d", line, len(toks))
+}
+
+// splitNonPOSIX splits like Python's shlex.split(s, posix=False): on
+// whitespace, with quoted runs (kept with their quotes) not split.
+func splitNonPOSIX(s string) []string {
+	var toks []string
+	var cur strings.Builder
+	var quote rune
+	inTok := false
+	for _, r := range s {
+		switch {
+		case quote != 0:
+			cur.WriteRune(r)
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote, inTok = r, true
+			cur.WriteRune(r)
+		case r == ' ' || r == '\t' || r == '\r' || r == '\n':
+			if inTok {
+				toks, inTok = append(toks, cur.String()), false
+				cur.Reset()
+			}
+		default:
+			inTok = true
+			cur.WriteRune(r)
+		}
+	}
+	if inTok {
+		toks = append(toks, cur.String())
+	}
+	return toks
+}

@@ -1,0 +1,90 @@
+package pkg
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// Stem returns the archive's file name without ".conda" or ".tar.bz2": the
+// name of its folder in the package cache.
+func Stem(archive string) (string, error) {
+	base := filepath.Base(archive)
+	for _, ext := range []string{".conda", ".tar.bz2"} {
+		if s, ok := strings.CutSuffix(base, ext); ok && s != "" && !strings.HasPrefix(s, ".") {
+			return s, nil
+		}
+	}
+	return "", fmt.Errorf("failed to name the package %q: a conda package ends in .conda or .tar.bz2", archive)
+}
+
+// cleanMember returns the clean, slash-separated relative form of an
+// archive member name, or why the name is unsafe.
+func cleanMember(name string) (string, string) {
+	switch {
+	case name == "":
+		return "", "empty name"
+	case strings.ContainsAny(name, "\\\x00"):
+		return "", "backslash or NUL in name"
+	case strings.HasPrefix(name, "/"):
+		return "", "absolute path"
+	case len(name) >= 2 && name[1] == ':' && isLetter(name[0]):
+		return "", "windows drive path"
+	case runtime.GOOS == "windows" && strings.Contains(name, ":"):
+		return "", "colon in name"
+	}
+	c := path.Clean(name)
+	if c == ".." || strings.HasPrefix(c, "../") {
+		return "", "path escapes the package"
+	}
+	return c, ""
+}
+
+func isLetter(b byte) bool { return (b|0x20) >= 'a' && (b|0x20) <= 'z' }
+
+// escapes reports whether rel (clean, relative) leaves the package folder
+// lexically.
+func escapes(rel string) bool {
+	return rel == ".." || strings.HasPrefix(rel, "../")
+}
+
+// fileURL returns the file:// URL of a local path, as conda writes it.
+func fileURL(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		abs = p
+	}
+	s := filepath.ToSlash(abs)
+	if !strings.HasPrefix(s, "/") {
+		s = "/" + s // C:/x → /C:/x
+	}
+	return (&url.URL{Scheme: "file", Path: s}).String()
+}
+
+// knownSubdirs are conda's known platform subdirs (conda/base/constants.py).
+var knownSubdirs = map[string]bool{
+	"noarch": true, "emscripten-wasm32": true, "wasi-wasm32": true, "freebsd-64": true,
+	"linux-32": true, "linux-64": true, "linux-aarch64": true, "linux-armv6l": true,
+	"linux-armv7l": true, "linux-ppc64": true, "linux-ppc64le": true, "linux-riscv64": true,
+	"linux-s390x": true, "osx-64": true, "osx-arm64": true, "win-32": true, "win-64": true,
+	"win-arm64": true, "zos-z": true,
+}
+
+// channelOf returns what conda writes as "channel" for a package fetched
+// from u: the URL's folder when that folder is a subdir (a channel layout),
+// else "<unknown>". A team's own subdir counts when it is the package's.
+func channelOf(u, subdir string) string {
+	i := strings.LastIndex(u, "/")
+	if i <= 0 {
+		return "<unknown>"
+	}
+	dir := u[:i]
+	parent := dir[strings.LastIndex(dir, "/")+1:]
+	if knownSubdirs[parent] || (subdir != "" && parent == subdir) {
+		return dir
+	}
+	return "<unknown>"
+}
