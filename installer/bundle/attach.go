@@ -168,4 +168,3 @@ func writeAtomic(dst string, mode os.FileMode, fill func(io.Writer) error) (err 
 	}
 	return nil
 }
-

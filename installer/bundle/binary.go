@@ -121,4 +121,3 @@ func InstallerName(name, version, goos, goarch string) string {
 	}
 	return n
 }
-

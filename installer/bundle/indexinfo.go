@@ -3,12 +3,14 @@ package bundle
 import (
 	"archive/tar"
 	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/dsnet/compress/bzip2"
 	"github.com/klauspost/compress/zstd"
@@ -70,12 +72,15 @@ func readCondaIndex(archive string) ([]byte, error) {
 			return nil, err
 		}
 		defer rc.Close()
-		zd, err := zstd.NewReader(rc, zstd.WithDecoderConcurrency(1))
+		comp, err := io.ReadAll(io.LimitReader(rc, 256<<20))
 		if err != nil {
 			return nil, err
 		}
-		defer zd.Close()
-		return findInTar(zd)
+		plain, err := zstdDecoder().DecodeAll(comp, nil)
+		if err != nil {
+			return nil, err
+		}
+		return findInTar(bytes.NewReader(plain))
 	}
 	return nil, errors.New("no info-*.tar.zst member")
 }
@@ -109,3 +114,9 @@ func findInTar(r io.Reader) ([]byte, error) {
 		}
 	}
 }
+
+// zstdDecoder is shared: DecodeAll is safe for concurrent use.
+var zstdDecoder = sync.OnceValue(func() *zstd.Decoder {
+	d, _ := zstd.NewReader(nil, zstd.WithDecoderLowmem(true), zstd.WithDecoderConcurrency(0))
+	return d
+})

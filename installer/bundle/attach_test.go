@@ -1,0 +1,167 @@
+package bundle
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// testBinary copies the running test binary (a real executable of this
+// host) to dir and returns its path.
+func testBinary(t *testing.T, dir string) string {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "onboard")
+	if err := os.WriteFile(p, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestAttachStripDiscover(t *testing.T) {
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "b.zip")
+	privPEM, pubPEM, _ := GenerateKey()
+	priv, _ := ParsePrivateKey(privPEM)
+	pub, _ := ParsePublicKey(pubPEM)
+	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, priv)
+	bin := testBinary(t, dir)
+	plain, _ := os.ReadFile(bin)
+
+	out1 := t.TempDir()
+	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: bin, OutDir: out1, TrustedKey: pub})
+	if err != nil {
+		t.Fatalf("Attach: %v", err)
+	}
+	goos, goarch, err := BinaryTarget(bin)
+	if err != nil || goos != runtime.GOOS || goarch != runtime.GOARCH {
+		t.Fatalf("BinaryTarget = %s/%s, %v; want %s/%s", goos, goarch, err, runtime.GOOS, runtime.GOARCH)
+	}
+	if want := InstallerName("Acme Python", "2026.11.0", goos, goarch); filepath.Base(inst) != want {
+		t.Errorf("installer name = %q; want %q", filepath.Base(inst), want)
+	}
+	if st, _ := os.Stat(inst); st.Mode().Perm() != 0o755 {
+		t.Errorf("mode = %v; want 0755", st.Mode().Perm())
+	}
+	// Attaching again to the attached installer replaces its bundle.
+	out2 := t.TempDir()
+	inst2, err := Attach(AttachOptions{Bundle: inst, Installer: inst, OutDir: out2})
+	if err != nil {
+		t.Fatalf("re-Attach: %v", err)
+	}
+	a, _ := os.ReadFile(inst)
+	b, _ := os.ReadFile(inst2)
+	if len(a) != len(b) || !bytes.Equal(a[:len(plain)], plain) || !bytes.Equal(b[:len(plain)], plain) {
+		t.Errorf("re-attached installer is %d bytes (first %d) and must start with the plain binary", len(b), len(a))
+	}
+
+	f, err := Discover(DiscoverOptions{Executable: inst})
+	if err != nil {
+		t.Fatalf("Discover(appended): %v", err)
+	}
+	if f.Kind != SourceAppended || f.TrustedBy == nil || f.Manifest.Version != "2026.11.0" {
+		t.Errorf("found %s (trusted %v) version %s; want appended, trusted, 2026.11.0", f.Kind, f.TrustedBy != nil, f.Manifest.Version)
+	}
+	f.Close()
+
+	stripped := filepath.Join(dir, "maint")
+	if err := WriteStripped(inst, stripped); err != nil {
+		t.Fatalf("WriteStripped: %v", err)
+	}
+	s, _ := os.ReadFile(stripped)
+	if !bytes.Equal(s[:len(plain)], plain) || len(s) != len(plain)+footerSize {
+		t.Errorf("stripped binary is %d bytes; want the plain %d + a %d-byte key footer", len(s), len(plain), footerSize)
+	}
+	if k, _ := TrustedKeyOf(stripped); !bytes.Equal(k, pub) {
+		t.Errorf("stripped binary lost the trusted key")
+	}
+	// The stripped binary has no bundle; beside it, an unsigned bundle.zip
+	// is refused because of the baked key.
+	unsigned := filepath.Join(dir, "bundle.zip")
+	build(t, fixtureSpec(t, t.TempDir(), "2026.11.0"), unsigned, nil)
+	_, err = Discover(DiscoverOptions{Executable: stripped})
+	var be *Error
+	if !errors.As(err, &be) {
+		t.Fatalf("Discover beside with baked key: err = %v; want a *bundle.Error (unsigned)", err)
+	}
+	// Without the key, bundle.zip beside is found.
+	plainBin := filepath.Join(dir, "plain")
+	os.WriteFile(plainBin, plain, 0o755)
+	f, err = Discover(DiscoverOptions{Executable: plainBin, Demo: []byte("ignored")})
+	if err != nil || f.Kind != SourceBeside {
+		t.Fatalf("Discover beside: %v, %+v; want bundle.zip beside", err, f)
+	}
+	f.Close()
+}
+
+func TestDiscoverOrder(t *testing.T) {
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "b.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
+	demo, _ := os.ReadFile(zipPath)
+	exe := testBinary(t, t.TempDir())
+	tests := []struct {
+		name string
+		opts DiscoverOptions
+		kind string
+		err  bool
+	}{
+		{"flag wins", DiscoverOptions{Path: zipPath, Executable: exe, Demo: demo}, SourceFlag, false},
+		{"demo last", DiscoverOptions{Executable: exe, Demo: demo}, SourceDemo, false},
+		{"nothing", DiscoverOptions{Executable: exe}, "", true},
+		{"bad flag does not fall through", DiscoverOptions{Path: exe, Demo: demo}, "", true},
+		{"demo untrusted", DiscoverOptions{Executable: exe, Demo: demo, TrustedKeys: []ed25519.PublicKey{make([]byte, 32)}}, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Discover(tt.opts)
+			if (err != nil) != tt.err {
+				t.Fatalf("err = %v; want error %v", err, tt.err)
+			}
+			if err != nil {
+				var be *Error
+				if !errors.As(err, &be) {
+					t.Errorf("err = %T; want *bundle.Error", err)
+				}
+				return
+			}
+			defer f.Close()
+			if f.Kind != tt.kind {
+				t.Errorf("kind = %q; want %q", f.Kind, tt.kind)
+			}
+		})
+	}
+}
+
+func TestCatAppendedZip(t *testing.T) {
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "b.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
+	bin := testBinary(t, dir)
+	plain, _ := os.ReadFile(bin)
+	z, _ := os.ReadFile(zipPath)
+	cat := filepath.Join(dir, "cat")
+	os.WriteFile(cat, append(append([]byte{}, plain...), z...), 0o755)
+	b, err := Open(cat)
+	if err != nil {
+		t.Fatalf("Open(cat): %v", err)
+	}
+	b.Close()
+	fh, _ := os.Open(cat)
+	defer fh.Close()
+	p, err := FindPayload(fh, int64(len(plain)+len(z)))
+	if err != nil || p.Offset != int64(len(plain)) {
+		t.Errorf("FindPayload offset = %d, %v; want %d", p.Offset, err, len(plain))
+	}
+}
