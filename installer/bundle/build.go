@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"onboard/installer/pkg"
 )
 
 // BuildOptions configures Build.
@@ -198,11 +200,11 @@ func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd stri
 
 // pkgSubdir decides a package's subdir: index.json's, else noarch for a
 // noarch package, else the URL's folder, else the lock's platform.
-func pkgSubdir(ix *indexInfo, e LockEntry, sd string) string {
+func pkgSubdir(ix *pkg.Index, e LockEntry, sd string) string {
 	switch {
 	case ix.Subdir != "":
 		return ix.Subdir
-	case ix.isNoarch():
+	case ix.Noarch != "":
 		return "noarch"
 	case e.Subdir != "":
 		return e.Subdir
