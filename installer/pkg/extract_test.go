@@ -1,0 +1,273 @@
+package pkg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"onboard/internal/condatest"
+)
+
+func TestHashMismatch(t *testing.T) {
+	archive, err := condatest.WriteConda(t.TempDir(), spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha, md5sum, size, err := HashFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		expect Expect
+		what   string
+	}{
+		{"sha256", Expect{SHA256: strings.Repeat("0", 64), MD5: md5sum}, "sha256"},
+		{"md5 only", Expect{MD5: strings.Repeat("0", 32)}, "md5"},
+		{"size", Expect{SHA256: sha, Size: size + 1}, "size"},
+		{"all good", Expect{SHA256: strings.ToUpper(sha), MD5: md5sum, Size: size}, ""},
+		{"md5 good", Expect{MD5: md5sum}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pkgs := t.TempDir()
+			_, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs, Expect: tt.expect}, nil)
+			var he *HashMismatchError
+			switch {
+			case tt.what == "" && err != nil:
+				t.Fatalf("Extract: %v; want success", err)
+			case tt.what != "" && (!errors.As(err, &he) || he.What != tt.what):
+				t.Fatalf("Extract error = %v; want a %s HashMismatchError", err, tt.what)
+			case tt.what != "":
+				if got := leftovers(t, pkgs); len(got) != 0 {
+					t.Errorf("pkgs holds %v after a mismatch; want it empty", got)
+				}
+			}
+		})
+	}
+}
+
+func TestParseHasPrefixLine(t *testing.T) {
+	tests := []struct {
+		line, path, placeholder string
+		mode                    FileMode
+		bad                     bool
+	}{
+		{line: "bin/tool", path: "bin/tool", placeholder: DefaultPlaceholder, mode: ModeText},
+		{line: "/opt/ph binary lib/libx.so", path: "lib/libx.so", placeholder: "/opt/ph", mode: ModeBinary},
+		{line: `"C:\ph dir\x" text "Scripts\my tool.py"`, path: `Scripts\my tool.py`, placeholder: `C:\ph dir\x`, mode: ModeText},
+		{line: `'/p' text 'a b'`, path: "a b", placeholder: "/p", mode: ModeText},
+		{line: "/p text", bad: true},
+		{line: "/p weird x", bad: true},
+		{line: "a b c d", bad: true},
+	}
+	for _, tt := range tests {
+		p, hp, err := ParseHasPrefixLine(tt.line)
+		if tt.bad {
+			if err == nil {
+				t.Errorf("ParseHasPrefixLine(%q) = %q, %+v; want an error", tt.line, p, hp)
+			}
+			continue
+		}
+		if err != nil || p != tt.path || hp.Placeholder != tt.placeholder || hp.Mode != tt.mode {
+			t.Errorf("ParseHasPrefixLine(%q) = %q, %+v, %v; want %q, %q, %q", tt.line, p, hp, err, tt.path, tt.placeholder, tt.mode)
+		}
+	}
+}
+
+func TestLegacyHasPrefix(t *testing.T) {
+	s := spec()
+	s.Legacy = true
+	s.Files = append(s.Files,
+		condatest.File{Path: "etc/a.conf", Data: []byte(condatest.DefaultPlaceholder), Placeholder: condatest.DefaultPlaceholder},
+		condatest.File{Path: "lib/b.so", Data: []byte("/build/h\x00"), Placeholder: "/build/h", FileMode: "binary", NoLink: true},
+		condatest.File{Path: "lib/c.so", Symlink: "b.so"})
+	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []PathEntry{
+		{Path: "etc/a.conf", PathType: PathHardlink, PrefixPlaceholder: DefaultPlaceholder, FileMode: ModeText},
+		{Path: "lib/b.so", PathType: PathHardlink, PrefixPlaceholder: "/build/h", FileMode: ModeBinary, NoLink: true},
+		{Path: "lib/c.so", PathType: PathSoftlink},
+		{Path: "share/ok.txt", PathType: PathHardlink},
+	}
+	if x.Paths.Version != 0 || fmt.Sprint(x.Paths.Paths) != fmt.Sprint(want) {
+		t.Errorf("paths = v%d %+v; want v0 %+v", x.Paths.Version, x.Paths.Paths, want)
+	}
+}
+
+func TestModesAndTimes(t *testing.T) {
+	s := spec()
+	s.Files = append(s.Files, condatest.File{Path: "bin/run", Data: []byte("#!/bin/sh\n"), Mode: 0o755})
+	archive, err := condatest.WriteConda(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path string
+		exec bool
+	}{{"bin/run", true}, {"share/ok.txt", false}}
+	for _, tt := range tests {
+		st, err := os.Stat(filepath.Join(x.Dir, tt.path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.Mode()&0o100 != 0; got != tt.exec || !st.ModTime().Equal(condatest.MTime) {
+			t.Errorf("%s: exec %v mtime %v; want exec %v mtime %v", tt.path, got, st.ModTime(), tt.exec, condatest.MTime)
+		}
+	}
+}
+
+func TestReplacesStaleFolder(t *testing.T) {
+	pkgs := t.TempDir()
+	stale := filepath.Join(pkgs, "evil-1.0-0")
+	os.MkdirAll(filepath.Join(stale, "info"), 0o755)
+	os.WriteFile(filepath.Join(stale, "junk"), []byte("old"), 0o644)
+	archive, err := condatest.WriteTarBz2(t.TempDir(), spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, func(n int64) { total += n })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(x.Dir, "junk")); err == nil {
+		t.Error("the stale folder's junk survived; want the folder replaced")
+	}
+	st, _ := os.Stat(archive)
+	if total != st.Size() {
+		t.Errorf("progress added up to %d; want the archive size %d", total, st.Size())
+	}
+	if got := leftovers(t, pkgs, "evil-1.0-0"); len(got) != 0 {
+		t.Errorf("pkgs holds %v; want only the package", got)
+	}
+}
+
+func TestUnknownVersions(t *testing.T) {
+	tests := []struct{ file, data, want string }{
+		{"info/paths.json", `{"paths": [], "paths_version": 2}`, "paths_version 2"},
+		{"info/link.json", `{"noarch": {"type": "generic"}, "package_metadata_version": 2}`, "package_metadata_version 2"},
+		{"info/index.json", `{"name": "x"`, "not valid JSON"},
+	}
+	for _, tt := range tests {
+		s := spec()
+		s.InfoFiles = []condatest.File{{Path: tt.file, Data: []byte(tt.data)}}
+		archive, err := condatest.WriteConda(t.TempDir(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkgs := t.TempDir()
+		_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+		var fe *FormatError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Extract error = %v; want a FormatError with %q", tt.file, err, tt.want)
+		}
+		if got := leftovers(t, pkgs); len(got) != 0 {
+			t.Errorf("%s: pkgs holds %v; want it empty", tt.file, got)
+		}
+	}
+}
+
+// manyPackages writes n packages of about 160 KB (incompressible, so the
+// archive bytes add up) into a new folder; package 1 is a .tar.bz2.
+func manyPackages(t *testing.T, n int) []Request {
+	t.Helper()
+	in, pkgs := t.TempDir(), t.TempDir()
+	rng := rand.NewChaCha8([32]byte{1})
+	rs := make([]Request, n)
+	for i := range rs {
+		s := spec()
+		s.Name = fmt.Sprintf("p%02d", i)
+		for j := range 10 {
+			data := make([]byte, 16<<10)
+			rng.Read(data)
+			s.Files = append(s.Files, condatest.File{Path: fmt.Sprintf("share/f%02d", j), Data: data})
+		}
+		write := condatest.WriteConda
+		if i == 1 {
+			write = condatest.WriteTarBz2
+		}
+		archive, err := write(in, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs[i] = Request{Archive: archive, PkgsDir: pkgs}
+	}
+	return rs
+}
+
+func TestExtractAll(t *testing.T) {
+	rs := manyPackages(t, 8)
+	xs, err := ExtractAll(context.Background(), rs, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range xs {
+		if want := fmt.Sprintf("p%02d", i); x == nil || x.Index.Name != want {
+			t.Errorf("result %d = %+v; want package %s", i, x, want)
+		}
+	}
+}
+
+func TestExtractAllCancel(t *testing.T) {
+	rs := manyPackages(t, 12)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var seen atomic.Int64
+	_, err := ExtractAll(ctx, rs, 2, func(n int64) {
+		if seen.Add(n) > 300<<10 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ExtractAll error = %v; want context.Canceled", err)
+	}
+	checkNoPartial(t, rs[0].PkgsDir, len(rs))
+}
+
+func TestExtractAllFirstError(t *testing.T) {
+	rs := manyPackages(t, 6)
+	bad, err := condatest.WriteCorruptTarBz2(t.TempDir(), spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs = append([]Request{{Archive: bad, PkgsDir: rs[0].PkgsDir}}, rs...)
+	_, err = ExtractAll(context.Background(), rs, 2, nil)
+	var fe *FormatError
+	if !errors.As(err, &fe) {
+		t.Fatalf("ExtractAll error = %v; want the corrupt package's FormatError", err)
+	}
+	checkNoPartial(t, rs[0].PkgsDir, len(rs)-1)
+}
+
+// checkNoPartial wants every folder of pkgs complete and no temporary one.
+func checkNoPartial(t *testing.T, pkgs string, max int) {
+	t.Helper()
+	es, _ := os.ReadDir(pkgs)
+	if len(es) >= max {
+		t.Errorf("%d folders extracted; want the run stopped early", len(es))
+	}
+	for _, e := range es {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temporary folder %q left behind", e.Name())
+		} else if _, err := os.Stat(filepath.Join(pkgs, e.Name(), "info", "repodata_record.json")); err != nil {
+			t.Errorf("folder %q is partial: %v", e.Name(), err)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+package pkg
+
+import (
+	"archive/tar"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/internal/condatest"
+)
+
+func spec() condatest.Spec {
+	return condatest.Spec{Name: "evil", Version: "1.0", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/ok.txt", Data: []byte("ok\n")}}}
+}
+
+func okInfo(t *testing.T) []condatest.Member {
+	t.Helper()
+	ms, err := condatest.InfoMembers(spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+var reg = func(name string) condatest.Member { return condatest.Member{Name: name, Data: []byte("x")} }
+
+func TestHostileTarMembers(t *testing.T) {
+	ok := reg("share/ok.txt")
+	tests := []struct {
+		name    string
+		members []condatest.Member
+		entry   string
+	}{
+		{"dotdot", []condatest.Member{ok, reg("../x")}, "../x"},
+		{"dotdot deep", []condatest.Member{reg("a/../../x")}, "a/../../x"},
+		{"absolute", []condatest.Member{reg("/tmp/x")}, "/tmp/x"},
+		{"drive", []condatest.Member{reg("C:/x")}, "C:/x"},
+		{"drive relative", []condatest.Member{reg("c:x")}, "c:x"},
+		{"backslash", []condatest.Member{reg(`..\x`)}, `..\x`},
+		{"unc", []condatest.Member{reg(`\\srv\share\x`)}, `\\srv\share\x`},
+		{"symlink up", []condatest.Member{{Name: "lib/l", Type: tar.TypeSymlink, Linkname: "../../x"}}, "lib/l"},
+		{"symlink absolute", []condatest.Member{{Name: "l", Type: tar.TypeSymlink, Linkname: "/etc/passwd"}}, "l"},
+		{"symlink chain", []condatest.Member{
+			{Name: "a/up", Type: tar.TypeSymlink, Linkname: ".."},
+			{Name: "b", Type: tar.TypeSymlink, Linkname: "a/up/.."}}, "b"},
+		{"write through symlink", []condatest.Member{
+			{Name: "d", Type: tar.TypeSymlink, Linkname: "share"}, reg("d/x")}, "d/x"},
+		{"hardlink outside", []condatest.Member{{Name: "h", Type: tar.TypeLink, Linkname: "../x"}}, "h"},
+		{"hardlink absolute", []condatest.Member{{Name: "h", Type: tar.TypeLink, Linkname: "/etc/passwd"}}, "h"},
+		{"hardlink later member", []condatest.Member{{Name: "h", Type: tar.TypeLink, Linkname: "share/ok.txt"}, ok}, "h"},
+		{"hardlink missing", []condatest.Member{{Name: "h", Type: tar.TypeLink, Linkname: "nope"}}, "h"},
+		{"fifo", []condatest.Member{{Name: "f", Type: tar.TypeFifo}}, "f"},
+		{"char device", []condatest.Member{{Name: "c", Type: tar.TypeChar}}, "c"},
+	}
+	for _, tt := range tests {
+		for _, format := range []string{"tar.bz2", "conda"} {
+			t.Run(tt.name+" "+format, func(t *testing.T) {
+				root := t.TempDir()
+				in := filepath.Join(root, "in")
+				os.Mkdir(in, 0o755)
+				var archive string
+				var err error
+				if format == "conda" {
+					archive, err = condatest.WriteRawConda(in, "evil-1.0-0", tt.members, okInfo(t))
+				} else {
+					archive, err = condatest.WriteRawTarBz2(in, "evil-1.0-0", append(okInfo(t), tt.members...))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantUnsafe(t, root, archive, tt.entry)
+			})
+		}
+	}
+}
+
+// wantUnsafe extracts archive into root/pkgs and wants an UnsafeEntryError
+// naming entry, with nothing written outside pkgs and nothing left in it.
+func wantUnsafe(t *testing.T, root, archive, entry string) {
+	t.Helper()
+	pkgs := filepath.Join(root, "pkgs")
+	_, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+	var ue *UnsafeEntryError
+	if !errors.As(err, &ue) || ue.Entry != entry {
+		t.Fatalf("Extract error = %v; want an UnsafeEntryError for %q", err, entry)
+	}
+	if got := leftovers(t, pkgs); len(got) != 0 {
+		t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+	}
+	onlyInside(t, root)
+	if _, err := os.Lstat(filepath.Join(root, "x")); err == nil {
+		t.Error("a file landed outside the package cache")
+	}
+}
+
+func TestHostileZipNames(t *testing.T) {
+	for _, name := range []string{"../x", "/abs", `..\x`, "C:/x"} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			in := filepath.Join(root, "in")
+			os.Mkdir(in, 0o755)
+			entries, err := condatest.CondaEntries(spec())
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries = append(entries, condatest.ZipEntry{Name: name, Data: []byte("x")})
+			archive, err := condatest.WriteRawZip(in, "evil-1.0-0.conda", entries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantUnsafe(t, root, archive, name)
+		})
+	}
+}
+
+func TestBrokenStreams(t *testing.T) {
+	big := spec()
+	big.Files = append(big.Files, condatest.File{Path: "share/big", Data: []byte(strings.Repeat("conda ", 50000))})
+	tests := []struct {
+		name  string
+		write func(string, condatest.Spec) (string, error)
+	}{
+		{"truncated zstd", condatest.WriteTruncatedConda},
+		{"corrupt bz2", condatest.WriteCorruptTarBz2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pkgs := t.TempDir()
+			archive, err := tt.write(t.TempDir(), big)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+			var fe *FormatError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "truncated or corrupt") {
+				t.Fatalf("Extract error = %v; want a FormatError saying truncated or corrupt", err)
+			}
+			if got := leftovers(t, pkgs); len(got) != 0 {
+				t.Errorf("pkgs holds %v; want it empty", got)
+			}
+		})
+	}
+}
+
+func TestMissingComponent(t *testing.T) {
+	entries, err := condatest.CondaEntries(spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	archive, err := condatest.WriteRawZip(t.TempDir(), "evil-1.0-0.conda", entries[:2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "info-evil-1.0-0") {
+		t.Errorf("Extract error = %v; want a FormatError naming the missing info component", err)
+	}
+}
