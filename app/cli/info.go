@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"onboard/installer/bundle"
 	"onboard/platform"
 )
 
@@ -22,9 +23,24 @@ type infoReport struct {
 	Bundle      any      `json:"bundle"`
 }
 
-// bundleInfo describes the bundle that discovery found; nil when none.
-// The bundle package fills it in (see findBundleInfo).
-var findBundleInfo = func() any { return nil }
+// bundleInfo is the "bundle" object of `onboard info`: the summary of the
+// bundle that discovery found (its "kind" says where: flag, appended,
+// beside, demo), or {"error": "..."} when none was found or it is unusable.
+type bundleInfo struct {
+	*bundle.Summary
+	Error string `json:"error,omitempty"`
+}
+
+// findBundleInfo discovers the bundle as 'onboard install' would.
+var findBundleInfo = func() any {
+	f, err := discoverBundle("", "")
+	if err != nil {
+		return bundleInfo{Error: err.Error()}
+	}
+	defer f.Close()
+	s := f.Summary()
+	return bundleInfo{Summary: &s}
+}
 
 func runInfo(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("info", env)
@@ -57,11 +73,30 @@ func runInfo(ctx context.Context, args []string, env Env) error {
 	for _, n := range r.Notes {
 		fmt.Fprintf(env.Stdout, "note:         %s\n", n)
 	}
-	if r.Bundle == nil {
-		fmt.Fprintln(env.Stdout, "bundle:       none found")
-	} else {
-		b, _ := json.Marshal(r.Bundle)
-		fmt.Fprintf(env.Stdout, "bundle:       %s\n", b)
-	}
+	printBundleInfo(env, r.Bundle)
 	return nil
+}
+
+func printBundleInfo(env Env, v any) {
+	bi, ok := v.(bundleInfo)
+	switch {
+	case !ok || bi.Summary == nil && bi.Error == "":
+		fmt.Fprintln(env.Stdout, "bundle:       none found")
+	case bi.Summary == nil:
+		fmt.Fprintf(env.Stdout, "bundle:       none usable: %s\n", bi.Error)
+	default:
+		s := bi.Summary
+		demo := ""
+		if s.Demo {
+			demo = " — a DEMO bundle (stand-in packages, not a real Python)"
+		}
+		fmt.Fprintf(env.Stdout, "bundle:       %s %s%s\n", s.Name, s.Version, demo)
+		fmt.Fprintf(env.Stdout, "  found:      %s (%s)\n", s.Kind, s.Source)
+		subs := make([]string, len(s.Subdirs))
+		for i, sd := range s.Subdirs {
+			subs[i] = sd.Subdir
+		}
+		fmt.Fprintf(env.Stdout, "  subdirs:    %s\n", strings.Join(subs, ", "))
+		fmt.Fprintf(env.Stdout, "  signature:  %s\n", s.Signature)
+	}
 }

@@ -134,6 +134,9 @@ func TestDiscoverOrder(t *testing.T) {
 				if !errors.As(err, &be) {
 					t.Errorf("err = %T; want *bundle.Error", err)
 				}
+				if got := errors.Is(err, ErrNoBundle); got != (tt.name == "nothing") {
+					t.Errorf("errors.Is(err, ErrNoBundle) = %v for %v", got, err)
+				}
 				return
 			}
 			defer f.Close()

@@ -98,7 +98,7 @@ func find(opts DiscoverOptions, exe string) (*Found, error) {
 		}
 		return &Found{b, SourceDemo}, nil
 	}
-	return nil, &Error{Reason: "not found", Err: ErrNoBundle}
+	return nil, &Error{Reason: "none was found (pass --bundle FILE, or run an installer made by 'onboard bundle attach')", notFound: true}
 }
 
 // appended opens a bundle appended to exe; nil, nil when there is none.

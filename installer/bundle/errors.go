@@ -6,7 +6,8 @@ import (
 )
 
 // ErrNoBundle is returned by Discover when no bundle is found anywhere.
-var ErrNoBundle = errors.New("no bundle found: pass --bundle FILE, or use an installer made with 'onboard bundle attach'")
+// errors.Is(err, ErrNoBundle) holds for the *Error it returns.
+var ErrNoBundle = errors.New("no bundle found")
 
 // Error reports a bundle that is missing, corrupt or badly signed. The
 // installer package turns it into *installer.BundleError (exit code 3).
@@ -14,6 +15,8 @@ type Error struct {
 	Path   string // the bundle file, or where it was found; "" when built from bytes
 	Reason string // what is wrong, e.g. "sha256 mismatch for pkgs/linux-64/zlib-1.2.11-h7b6447c_3.conda"
 	Err    error
+
+	notFound bool
 }
 
 func (e *Error) Error() string {
@@ -29,6 +32,9 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrNoBundle) true when no bundle was found.
+func (e *Error) Is(target error) bool { return target == ErrNoBundle && e.notFound }
 
 func bundleErr(path, reason string, err error) *Error {
 	return &Error{Path: path, Reason: reason, Err: err}

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"onboard/installer"
+	"onboard/installer/bundle"
+)
+
+func runBundleAttach(ctx context.Context, args []string, env Env) error {
+	fs := newFlags("bundle attach", env)
+	b := fs.String("bundle", "", "the bundle zip to append")
+	bin := fs.String("installer", "", "the onboard binary to append it to (default: this program)")
+	out := fs.String("o", "", "the folder to write the installer to")
+	trust := fs.String("trust-key", "", "bake this ed25519 public key (PEM) into the installer: it then refuses bundles not signed by it")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *b == "" || *out == "" {
+		return &installer.UsageError{Msg: "usage: onboard bundle attach --bundle B [--installer BIN] -o DIR [--trust-key FILE]"}
+	}
+	opts := bundle.AttachOptions{Bundle: *b, Installer: *bin, OutDir: *out}
+	if *trust != "" {
+		k, err := bundle.ReadPublicKeyFile(*trust)
+		if err != nil {
+			return &installer.UsageError{Msg: err.Error()}
+		}
+		opts.TrustedKey = k
+	}
+	path, err := bundle.Attach(opts)
+	if err != nil {
+		return installer.WrapBundleError(err)
+	}
+	fmt.Fprintln(env.Stdout, path)
+	return nil
+}
+
+func runBundleInspect(ctx context.Context, args []string, env Env) error {
+	file, rest := splitPositional(args, map[string]bool{"trust-key": true})
+	fs := newFlags("bundle inspect", env)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	trust := fs.String("trust-key", "", "check the signature against this ed25519 public key (PEM)")
+	if err := parse(fs, rest); err != nil {
+		return err
+	}
+	if file == "" {
+		return &installer.UsageError{Msg: "usage: onboard bundle inspect BUNDLE [--trust-key FILE] [--json]"}
+	}
+	f, err := discoverBundle(file, *trust)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s := f.Summary()
+	if *asJSON {
+		return json.NewEncoder(env.Stdout).Encode(s)
+	}
+	printSummary(env, s)
+	return nil
+}
+
+// printSummary writes a bundle summary for people.
+func printSummary(env Env, s bundle.Summary) {
+	w := env.Stdout
+	demo := ""
+	if s.Demo {
+		demo = " (DEMO bundle: stand-in packages, not a real Python)"
+	}
+	fmt.Fprintf(w, "name:       %s%s\nid:         %s\nversion:    %s\ncreated:    %s\nsignature:  %s\n",
+		s.Name, demo, s.ID, s.Version, s.Created, s.Signature)
+	if len(s.Launchers) > 0 {
+		fmt.Fprintf(w, "launchers:  %s\n", strings.Join(s.Launchers, ", "))
+	}
+	for _, sd := range s.Subdirs {
+		fmt.Fprintf(w, "%-11s %d package files, %s\n", sd.Subdir+":", sd.Packages, humanSize(sd.Bytes))
+		for _, e := range sd.Envs {
+			fmt.Fprintf(w, "  %-10s %d packages, %s\n", e.Name, e.Packages, humanSize(e.Bytes))
+		}
+	}
+}
