@@ -200,6 +200,9 @@ func (x expect) checkFile(o *observed) (ProblemKind, string) {
 	if k, d := x.checkSize(fi); k != "" {
 		return k, d
 	}
+	if k, d := x.checkMode(fi); k != "" {
+		return k, d
+	}
 	if x.sha == "" {
 		return "", ""
 	}
@@ -209,6 +212,32 @@ func (x expect) checkFile(o *observed) (ProblemKind, string) {
 	}
 	if sum != x.sha {
 		return ProblemAltered, fmt.Sprintf("sha256 %s, want %s", short(sum), short(x.sha))
+	}
+	return "", ""
+}
+
+// checkMode checks the executable bit where it can be known: an entry
+// point must be executable, and a copy (not a hard link) must be as
+// executable as the package's file. conda-meta records no modes, so a
+// hard-linked file, which shares its mode with the package copy, cannot
+// be checked this way.
+func (x expect) checkMode(fi fs.FileInfo) (ProblemKind, string) {
+	if runtime.GOOS == "windows" {
+		return "", ""
+	}
+	exec := fi.Mode()&0o111 != 0
+	if x.kind == "unix_python_entry_point" {
+		if !exec {
+			return ProblemAltered, fmt.Sprintf("mode %v: an entry point must be executable", fi.Mode().Perm())
+		}
+		return "", ""
+	}
+	_, sfi := x.pkgEntry()
+	if sfi == nil || !sfi.Mode().IsRegular() || os.SameFile(fi, sfi) {
+		return "", ""
+	}
+	if want := sfi.Mode()&0o111 != 0; exec != want {
+		return ProblemAltered, fmt.Sprintf("mode %v, want %v as in the package", fi.Mode().Perm(), sfi.Mode().Perm())
 	}
 	return "", ""
 }
