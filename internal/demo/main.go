@@ -1,0 +1,24 @@
+// Command demo writes onboard's demo bundle: small stand-in packages (a
+// fake python, a conda stub and a jupyterlab stand-in that runs the
+// maintenance app's hidden "demo-jupyter" server) for linux-64, osx-64,
+// osx-arm64 and win-64, built with onboard's own bundle builder. The
+// output is byte-for-byte the same on every run.
+//
+//	go run ./internal/demo -o assets/demo/bundle.zip
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	out := flag.String("o", "assets/demo/bundle.zip", "the bundle zip to write")
+	flag.Parse()
+	if err := Make(context.Background(), *out); err != nil {
+		fmt.Fprintf(os.Stderr, "demo: error: %v\n", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"strings"
+
+	"onboard/internal/condatest"
+)
+
+func windows(sd string) bool { return strings.HasPrefix(sd, "win-") }
+
+func pkgSpec(sd, name, version string, depends []string, files []condatest.File) condatest.Spec {
+	return condatest.Spec{
+		Name: name, Version: version, Build: "demo_0", Subdir: sd, Depends: depends,
+		License: "Public-Domain", Timestamp: timestamp, Files: files,
+	}
+}
+
+// pythonSpec is a stand-in "python": a script that says it is one.
+func pythonSpec(sd string) condatest.Spec {
+	const msg = "This is the onboard demo: there is no real Python in it. Ask your platform team for the real installer."
+	if windows(sd) {
+		bat := "@echo off\r\nif \"%1\"==\"--version\" (echo Python " + pyVer + ".0 ^(onboard demo stand-in^)& exit /b 0)\r\necho " + msg + "\r\nexit /b 1\r\n"
+		return pkgSpec(sd, "python", pyVer+".0", nil, []condatest.File{{Path: "python.bat", Data: []byte(bat)}})
+	}
+	sh := "#!/bin/sh\ncase \"$1\" in --version|-V) echo \"Python " + pyVer + ".0 (onboard demo stand-in)\"; exit 0;; esac\necho '" + msg + "' >&2\nexit 1\n"
+	return pkgSpec(sd, "python", pyVer+".0", nil, []condatest.File{
+		{Path: "bin/python" + pyVer, Data: []byte(sh), Mode: 0o755},
+		{Path: "bin/python3", Symlink: "python" + pyVer},
+		{Path: "bin/python", Symlink: "python" + pyVer},
+	})
+}
+
+// condaSpec is a conda stub: its record makes the prefix look like a
+// Miniconda base; its command says that it is a demo.
+func condaSpec(sd string) condatest.Spec {
+	const msg = "conda is not part of the onboard demo bundle."
+	deps := []string{"python >=" + pyVer + ",<" + pyVer + ".1.0a0"}
+	if windows(sd) {
+		return pkgSpec(sd, "conda", "24.1.0", deps, []condatest.File{{Path: "Scripts/conda.bat", Data: []byte("@echo off\r\necho " + msg + "\r\nexit /b 1\r\n")}})
+	}
+	return pkgSpec(sd, "conda", "24.1.0", deps, []condatest.File{{Path: "bin/conda", Data: []byte("#!/bin/sh\necho '" + msg + "' >&2\nexit 1\n"), Mode: 0o755}})
+}
+
+// jupyterSpec is a "jupyterlab" stand-in whose jupyter command runs the
+// install's maintenance app (PREFIX/.onboard/onboard, three folders above
+// the env's bin or Scripts) as "onboard demo-jupyter <args>", a small web
+// server that speaks like `jupyter lab`.
+func jupyterSpec(sd string) condatest.Spec {
+	deps := []string{"python >=" + pyVer + ",<" + pyVer + ".1.0a0"}
+	if windows(sd) {
+		bat := "@echo off\r\nset \"ONBOARD_APP=%~dp0..\\..\\..\\.onboard\\onboard.exe\"\r\nif not exist \"%ONBOARD_APP%\" set \"ONBOARD_APP=onboard.exe\"\r\n\"%ONBOARD_APP%\" demo-jupyter %*\r\n"
+		return pkgSpec(sd, "jupyterlab", "4.2.0", deps, []condatest.File{{Path: "Scripts/jupyter.bat", Data: []byte(bat)}, {Path: "Scripts/jupyter-lab.bat", Data: []byte(bat)}})
+	}
+	sh := `#!/bin/sh
+# onboard demo stand-in for jupyter: runs the install's maintenance app.
+here=$(cd "$(dirname "$0")" && pwd)
+app="$here/../../../.onboard/onboard"
+[ -x "$app" ] || app=onboard
+exec "$app" demo-jupyter "$@"
+`
+	return pkgSpec(sd, "jupyterlab", "4.2.0", deps, []condatest.File{
+		{Path: "bin/jupyter", Data: []byte(sh), Mode: 0o755},
+		{Path: "bin/jupyter-lab", Data: []byte(strings.Replace(sh, `"$@"`, `lab "$@"`, 1)), Mode: 0o755},
+	})
+}
