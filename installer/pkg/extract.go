@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Extract checks the archive of r against r.Expect, then extracts it into
@@ -45,11 +46,16 @@ func Extract(ctx context.Context, r Request, progress func(n int64)) (*Extracted
 }
 
 // verify hashes the archive and checks it against e before any of it is
-// used. The md5 is computed only when e does not give it (the record needs it).
+// used. When e gives both hashes, the sha256 is checked and e's md5 goes
+// into the record unchecked; otherwise the md5 is computed.
 func (a *archive) verify(e Expect) (sha, md5sum string, err error) {
-	sha, md5sum, size, err := hashReader(a.f, a.path)
+	trustMD5 := e.SHA256 != "" && e.MD5 != ""
+	sha, md5sum, size, err := hashReader(a.f, a.path, !trustMD5)
 	if err != nil {
 		return "", "", err
+	}
+	if trustMD5 {
+		md5sum = strings.ToLower(e.MD5)
 	}
 	if err := e.check(a.path, sha, md5sum, size); err != nil {
 		return "", "", err

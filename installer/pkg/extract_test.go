@@ -271,3 +271,39 @@ func checkNoPartial(t *testing.T, pkgs string, max int) {
 		}
 	}
 }
+
+func TestCached(t *testing.T) {
+	archive, err := condatest.WriteConda(t.TempDir(), spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha, md5sum, _, _ := HashFile(archive)
+	pkgs := t.TempDir()
+	r := Request{Archive: archive, PkgsDir: pkgs}
+	if _, ok := Cached(r); ok {
+		t.Fatal("Cached before extraction = true; want false")
+	}
+	if _, err := Extract(context.Background(), r, nil); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		r    Request
+		want bool
+	}{
+		{"no expectation", r, true},
+		{"sha256", Request{Archive: archive, PkgsDir: pkgs, Expect: Expect{SHA256: sha}}, true},
+		{"md5", Request{Archive: archive, PkgsDir: pkgs, Expect: Expect{MD5: md5sum}}, true},
+		{"other sha256", Request{Archive: archive, PkgsDir: pkgs, Expect: Expect{SHA256: strings.Repeat("1", 64)}}, false},
+		{"other depends", Request{Archive: archive, PkgsDir: pkgs, Depends: []string{"x"}}, false},
+	}
+	for _, tt := range tests {
+		if _, got := Cached(tt.r); got != tt.want {
+			t.Errorf("%s: Cached = %v; want %v", tt.name, got, tt.want)
+		}
+	}
+	os.Remove(filepath.Join(pkgs, "evil-1.0-0", "info", "repodata_record.json"))
+	if _, ok := Cached(r); ok {
+		t.Error("Cached without a record = true; want false (a partial folder)")
+	}
+}

@@ -19,15 +19,23 @@ func HashFile(path string) (sha256hex, md5hex string, size int64, err error) {
 		return "", "", 0, fmt.Errorf("failed to open %q: %w", path, err)
 	}
 	defer f.Close()
-	return hashReader(f, path)
+	return hashReader(f, path, true)
 }
 
-func hashReader(r io.Reader, path string) (string, string, int64, error) {
+// hashReader hashes r; the md5 only when withMD5 (it costs more than the
+// sha256 on CPUs with SHA instructions).
+func hashReader(r io.Reader, path string, withMD5 bool) (string, string, int64, error) {
 	s, m := sha256.New(), md5.New()
-	buf := make([]byte, 256<<10)
-	n, err := io.CopyBuffer(io.MultiWriter(s, m), r, buf)
+	var w io.Writer = s
+	if withMD5 {
+		w = io.MultiWriter(s, m)
+	}
+	n, err := io.CopyBuffer(w, r, make([]byte, 256<<10))
 	if err != nil {
 		return "", "", 0, fmt.Errorf("failed to read %q: %w", path, err)
+	}
+	if !withMD5 {
+		return hex.EncodeToString(s.Sum(nil)), "", n, nil
 	}
 	return hex.EncodeToString(s.Sum(nil)), hex.EncodeToString(m.Sum(nil)), n, nil
 }

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// measurement is one timed step.
+type measurement struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+	PeakRSS int64   `json:"peak_rss_kb,omitempty"` // VmHWM of the child
+	MaxRSS  int64   `json:"ru_maxrss_kb,omitempty"` // getrusage of the child (see peakRSS)
+	User    float64 `json:"user_s"`
+	Sys     float64 `json:"sys_s"`
+	Ratio   float64 `json:"ratio_to_baseline,omitempty"`     // wall time
+	CPU     float64 `json:"cpu_ratio_to_baseline,omitempty"` // user+sys time
+	Note    string  `json:"note,omitempty"`
+}
+
+// baseline extracts every archive one after another with the system's
+// tools into a new folder: tar -xjf for .tar.bz2 (tar runs bzip2), and for
+// .conda `unzip -p` of each component piped into `zstd -dc | tar -x`.
+func baseline(ctx context.Context, envDir, dest string, m *manifest) (measurement, error) {
+	start := time.Now()
+	var ru syscall.Rusage
+	for _, a := range m.Archives {
+		d := filepath.Join(dest, strings.TrimSuffix(strings.TrimSuffix(a.Path, ".conda"), ".tar.bz2"))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return measurement{}, err
+		}
+		for _, script := range baselineScripts(filepath.Join(envDir, a.Path), d) {
+			u, err := runShell(ctx, script)
+			if err != nil {
+				return measurement{}, err
+			}
+			addRusage(&ru, u)
+		}
+	}
+	return measurement{Name: "baseline: system tar/zstd/bzip2, sequential", Seconds: time.Since(start).Seconds(),
+		User: tv(ru.Utime), Sys: tv(ru.Stime)}, nil
+}
+
+func baselineScripts(archive, dest string) []string {
+	q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+	if strings.HasSuffix(archive, ".tar.bz2") {
+		return []string{fmt.Sprintf("tar -xjf %s -C %s", q(archive), q(dest))}
+	}
+	stem := strings.TrimSuffix(filepath.Base(archive), ".conda")
+	var out []string
+	for _, c := range []string{"pkg-", "info-"} {
+		out = append(out, fmt.Sprintf("set -o pipefail; unzip -p %s %s | zstd -dcq | tar -x -C %s",
+			q(archive), q(c+stem+".tar.zst"), q(dest)))
+	}
+	return out
+}
+
+func runShell(ctx context.Context, script string) (*syscall.Rusage, error) {
+	cmd := exec.CommandContext(ctx, "bash", "-c", script)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("failed to run %q: %w: %s", script, err, stderr.String())
+	}
+	return cmd.ProcessState.SysUsage().(*syscall.Rusage), nil
+}
+
+// child runs this program again in child mode and measures it: wall time,
+// CPU time and peak RSS (ru_maxrss of the child, in KB on Linux).
+func child(ctx context.Context, name string, args ...string) (measurement, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return measurement{}, fmt.Errorf("failed to find the benchmark binary: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, self, append([]string{"child"}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err = cmd.Run()
+	secs := time.Since(start).Seconds()
+	if err != nil {
+		return measurement{}, fmt.Errorf("failed to run %s: %w: %s", name, err, out.String())
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	note, hwm, _ := strings.Cut(strings.TrimSpace(out.String()), "\nhwm_kb=")
+	peak, _ := strconv.ParseInt(hwm, 10, 64)
+	return measurement{Name: name, Seconds: secs, PeakRSS: peak, MaxRSS: ru.Maxrss, User: tv(ru.Utime),
+		Sys: tv(ru.Stime), Note: note}, nil
+}
+
+func addRusage(sum, u *syscall.Rusage) {
+	sum.Utime.Sec += u.Utime.Sec
+	sum.Utime.Usec += u.Utime.Usec
+	sum.Stime.Sec += u.Stime.Sec
+	sum.Stime.Usec += u.Stime.Usec
+}
+
+func tv(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
