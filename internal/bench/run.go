@@ -17,7 +17,7 @@ import (
 type measurement struct {
 	Name    string  `json:"name"`
 	Seconds float64 `json:"seconds"`
-	PeakRSS int64   `json:"peak_rss_kb,omitempty"` // VmHWM of the child
+	PeakRSS int64   `json:"peak_rss_kb,omitempty"`  // VmHWM of the child
 	MaxRSS  int64   `json:"ru_maxrss_kb,omitempty"` // getrusage of the child (see peakRSS)
 	User    float64 `json:"user_s"`
 	Sys     float64 `json:"sys_s"`
