@@ -1,0 +1,206 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Logf logs one line; nil discards.
+type Logf func(format string, args ...any)
+
+func (l Logf) printf(format string, args ...any) {
+	if l != nil {
+		l(format, args...)
+	}
+}
+
+// Apply carries out a [Plan] on this machine (whose target it must be) and
+// returns the [Record] of what it created. Existing launchers are
+// replaced. On failure it removes what it had created and returns the
+// error.
+func Apply(p Plan, logf Logf) (Record, error) {
+	rec := Record{Schema: 1, Target: p.Target, Prefix: p.Prefix, Refresh: p.Refresh}
+	err := apply(p, &rec, logf)
+	if err != nil {
+		if rerr := Remove(rec, logf); rerr != nil {
+			logf.printf("platform: cleaning up after a failed launcher set-up: %v", rerr)
+		}
+		return Record{}, err
+	}
+	refresh(p.Refresh, logf)
+	return rec, nil
+}
+
+func apply(p Plan, rec *Record, logf Logf) error {
+	for _, b := range p.Bundles {
+		if err := writeBundle(b, p.Files); err != nil {
+			return err
+		}
+		rec.Bundles = append(rec.Bundles, b)
+		logf.printf("platform: created %s", b)
+	}
+	for _, d := range p.Dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("failed to create folder %q: %w", d, err)
+		}
+		rec.Dirs = append(rec.Dirs, d)
+	}
+	for _, f := range p.Files {
+		if owner := bundleOf(f.Path, p.Bundles); owner == "" {
+			if err := writeFile(f); err != nil {
+				return err
+			}
+			logf.printf("platform: wrote %s", f.Path)
+		}
+		rec.Files = append(rec.Files, RecordFile{Path: f.Path, Kind: f.Kind})
+	}
+	for _, s := range p.Shortcuts {
+		if err := hostCreateShortcut(s); err != nil {
+			return fmt.Errorf("failed to create shortcut %q: %w", s.Path, err)
+		}
+		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: KindShortcut})
+		logf.printf("platform: created shortcut %s", s.Path)
+	}
+	for _, e := range p.Registry {
+		if err := hostSetRegistry(e); err != nil {
+			return fmt.Errorf("failed to write registry key %s\\%s: %w", e.Root, e.Key, err)
+		}
+		rec.Registry = append(rec.Registry, e)
+		logf.printf("platform: wrote registry key %s\\%s", e.Root, e.Key)
+	}
+	return nil
+}
+
+// bundleOf returns the bundle directory that holds path, or "".
+func bundleOf(path string, bundles []string) string {
+	for _, b := range bundles {
+		if strings.HasPrefix(path, b+string(filepath.Separator)) {
+			return b
+		}
+	}
+	return ""
+}
+
+// writeBundle builds the bundle dir beside its place and renames it in,
+// replacing an older one.
+func writeBundle(dir string, files []File) error {
+	tmp, old := dir+".onboard-new", dir+".onboard-old"
+	os.RemoveAll(tmp)
+	for _, f := range files {
+		if rel, ok := strings.CutPrefix(f.Path, dir+string(filepath.Separator)); ok {
+			f.Path = filepath.Join(tmp, rel)
+			if err := writeFile(f); err != nil {
+				os.RemoveAll(tmp)
+				return err
+			}
+		}
+	}
+	os.RemoveAll(old)
+	if err := os.Rename(dir, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("failed to replace %q: %w; close it if it is running and try again", dir, err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("failed to create %q: %w", dir, err)
+	}
+	os.RemoveAll(old)
+	return nil
+}
+
+// writeFile writes f through a temporary file and a rename, so a reader
+// never sees half a launcher.
+func writeFile(f File) error {
+	if err := os.MkdirAll(filepath.Dir(f.Path), 0o755); err != nil {
+		return fmt.Errorf("failed to create folder for %q: %w", f.Path, err)
+	}
+	var src io.Reader = bytes.NewReader(f.Data)
+	if f.CopyFrom != "" {
+		in, err := os.Open(f.CopyFrom)
+		if err != nil {
+			return fmt.Errorf("failed to copy %q: %w; the maintenance app must be installed first", f.CopyFrom, err)
+		}
+		defer in.Close()
+		src = in
+	}
+	return atomicWrite(f.Path, src, f.Mode)
+}
+
+// atomicWrite writes r to path through a temporary file in the same
+// folder, then renames it over path.
+func atomicWrite(path string, r io.Reader, mode fs.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("failed to write %q: %w", path, err)
+	}
+	_, err = io.Copy(tmp, r)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), mode.Perm())
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("failed to write %q: %w", path, err)
+	}
+	return nil
+}
+
+// refresh runs the refresh commands that exist here; failures are logged.
+func refresh(cmds [][]string, logf Logf) {
+	for _, c := range cmds {
+		if len(c) == 0 {
+			continue
+		}
+		if _, err := exec.LookPath(c[0]); err != nil {
+			continue
+		}
+		if out, ok := runCombined(true, c[0], c[1:]...); !ok {
+			logf.printf("platform: %s failed (ignored): %s", strings.Join(c, " "), strings.TrimSpace(out))
+		}
+	}
+}
+
+// SaveRecord writes rec as JSON to path, atomically.
+func SaveRecord(path string, rec Record) error {
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("failed to encode the launcher record: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("failed to create folder for %q: %w", path, err)
+	}
+	return atomicWrite(path, bytes.NewReader(append(b, '\n')), 0o644)
+}
+
+// LoadRecord reads a record that [SaveRecord] wrote.
+func LoadRecord(path string) (Record, error) {
+	var rec Record
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return rec, fmt.Errorf("failed to read the launcher record %q: %w", path, err)
+	}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, fmt.Errorf("failed to read the launcher record %q: %w; run repair to write it again", path, err)
+	}
+	return rec, nil
+}
+
+// CheckInstalled is [Check] against this machine's files and registry.
+func CheckInstalled(rec Record, prefix string) []Problem {
+	return Check(rec, prefix, Inspector{ReadFile: os.ReadFile, ReadRegistry: hostReadRegistryFunc()})
+}

@@ -1,0 +1,206 @@
+package platform
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Severity says whether a [Problem] stops an install (Error) or is only
+// worth knowing (Warning).
+type Severity int
+
+// Severities, least serious first.
+const (
+	Warning Severity = iota
+	Error
+)
+
+func (s Severity) String() string {
+	if s == Error {
+		return "error"
+	}
+	return "warning"
+}
+
+// MarshalText makes a Severity read "error" or "warning" in JSON.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Problem codes, stable for scripts and the GUI to branch on.
+const (
+	ProblemNotAbsolute  = "not-absolute"
+	ProblemControlChars = "control-characters"
+	ProblemNotWritable  = "not-writable"
+	ProblemNoSpace      = "no-space"
+	ProblemTooLong      = "too-long"
+	ProblemSpaces       = "spaces"
+	ProblemNonASCII     = "non-ascii"
+	ProblemInsideConda  = "inside-conda-prefix"
+	ProblemCondaPrefix  = "conda-prefix"
+	ProblemNotEmpty     = "not-empty"
+	ProblemNotDir       = "not-a-directory"
+	ProblemMissing      = "missing"
+	ProblemWrongPrefix  = "wrong-prefix"
+	ProblemUncheckable  = "cannot-check"
+)
+
+// Problem is one thing wrong with a prefix or an installed launcher.
+type Problem struct {
+	Severity Severity `json:"severity"`
+	Code     string   `json:"code"`
+	Path     string   `json:"path,omitempty"`
+	Message  string   `json:"message"`        // what is wrong and why it matters
+	Hint     string   `json:"hint,omitempty"` // what to do
+}
+
+func (p Problem) String() string {
+	s := p.Severity.String() + ": " + p.Message
+	if p.Hint != "" {
+		s += " (" + p.Hint + ")"
+	}
+	return s
+}
+
+// HasErrors reports whether any problem is an Error.
+func HasErrors(ps []Problem) bool {
+	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Severity == Error })
+}
+
+// PrefixRequest is what [CheckPrefix] checks a prefix for.
+type PrefixRequest struct {
+	Prefix     string
+	NeedBytes  int64 // space the install needs; 0 = do not check
+	MaxRelPath int   // longest path inside the prefix the install writes (Windows MAX_PATH check); 0 = do not check
+}
+
+// PrefixFacts is what the host found out about a prefix (see
+// [HostPrefixFacts]): the pure check works from these alone.
+type PrefixFacts struct {
+	Exists           bool     // the prefix exists
+	IsDir            bool     // and is a directory
+	Entries          []string // names in it, when it exists
+	Writable         bool     // a file could be created in it, or in its nearest existing parent
+	WritableErr      string   // why not, when not writable
+	FreeBytes        int64    // free space for this user on its volume; -1 = unknown
+	LongPathsEnabled bool     // Windows: HKLM\...\FileSystem\LongPathsEnabled = 1
+}
+
+// windowsMaxPath is MAX_PATH (260) less the terminating NUL.
+const windowsMaxPath = 259
+
+// CheckPrefixWith checks a prefix from facts gathered before; env.Exists
+// answers the conda-meta/history and .onboard/manifest.json questions.
+func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Problem {
+	p := req.Prefix
+	if !t.IsAbs(p) {
+		return []Problem{{Error, ProblemNotAbsolute, p, fmt.Sprintf("%q is not an absolute path", p), "give a full path such as " + exampleRoot(t)}}
+	}
+	if strings.ContainsFunc(p, isControl) {
+		return []Problem{{Error, ProblemControlChars, p, fmt.Sprintf("%q contains control characters", p), "choose another folder"}}
+	}
+	var out []Problem
+	add := func(s Severity, code, msg, hint string) { out = append(out, Problem{s, code, p, msg, hint}) }
+	if f.Exists && !f.IsDir {
+		add(Error, ProblemNotDir, fmt.Sprintf("%q exists and is not a folder", p), "choose another folder")
+	}
+	if !f.Writable {
+		add(Error, ProblemNotWritable, fmt.Sprintf("cannot write to %q: %s", p, firstNonEmpty(f.WritableErr, "permission denied")),
+			"choose a folder you own, or run as administrator/root for an all-users install")
+	}
+	if req.NeedBytes > 0 && f.FreeBytes >= 0 && f.FreeBytes < req.NeedBytes {
+		add(Error, ProblemNoSpace, fmt.Sprintf("not enough free space for %q: %s needed, %s free", p, humanBytes(req.NeedBytes), humanBytes(f.FreeBytes)),
+			"free some space or choose a folder on another disk")
+	}
+	out = append(out, checkLength(t, req, f)...)
+	out = append(out, checkSpelling(p)...)
+	out = append(out, checkConda(t, env, p, f)...)
+	return out
+}
+
+// checkLength checks Windows paths against MAX_PATH: prefix + `\` +
+// the longest relative path must fit in 259 characters.
+func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
+	if t.OS != "windows" || req.MaxRelPath <= 0 {
+		return nil
+	}
+	n := len([]rune(req.Prefix)) + 1 + req.MaxRelPath
+	if n <= windowsMaxPath {
+		return nil
+	}
+	msg := fmt.Sprintf("%q is too long: with it the longest file path is %d characters, over Windows' limit of 260", req.Prefix, n)
+	short := fmt.Sprintf("choose a folder of at most %d characters, such as C:\\%s", max(windowsMaxPath-1-req.MaxRelPath, 3), "onboard")
+	if f.LongPathsEnabled {
+		return []Problem{{Warning, ProblemTooLong, req.Prefix, msg + "; long paths are enabled here, but some programs still fail on them", short}}
+	}
+	return []Problem{{Error, ProblemTooLong, req.Prefix, msg, short + ", or ask IT to enable long paths (LongPathsEnabled)"}}
+}
+
+// checkSpelling warns about spaces and non-ASCII letters, which break
+// conda's activation scripts and many build tools.
+func checkSpelling(p string) []Problem {
+	var out []Problem
+	if strings.ContainsAny(p, " \t") {
+		out = append(out, Problem{Warning, ProblemSpaces, p, fmt.Sprintf("%q contains spaces, which break some conda packages' scripts and build tools", p),
+			"a folder without spaces is safer"})
+	}
+	if strings.ContainsFunc(p, func(r rune) bool { return r >= 0x80 }) {
+		out = append(out, Problem{Warning, ProblemNonASCII, p, fmt.Sprintf("%q contains non-ASCII characters, which break conda's activate scripts on Windows and some packages elsewhere", p),
+			"a folder with only ASCII letters is safer"})
+	}
+	return out
+}
+
+// checkConda refuses a prefix inside another conda env or one that is
+// already a foreign conda env or a non-empty folder. An existing onboard
+// install (.onboard/manifest.json) is a re-run or upgrade: fine.
+func checkConda(t Target, env Env, p string, f PrefixFacts) []Problem {
+	var out []Problem
+	for _, a := range t.ancestors(p) {
+		if env.exists(t.Join(a, "conda-meta", "history")) {
+			out = append(out, Problem{Error, ProblemInsideConda, p, fmt.Sprintf("%q is inside the conda environment %q; conda would see one inside the other", p, a),
+				"choose a folder outside " + a})
+			break
+		}
+	}
+	if !f.Exists || env.exists(t.Join(p, ".onboard", "manifest.json")) {
+		return out
+	}
+	if env.exists(t.Join(p, "conda-meta", "history")) {
+		return append(out, Problem{Error, ProblemCondaPrefix, p, fmt.Sprintf("%q is already a conda environment that onboard did not install", p),
+			"choose an empty or new folder"})
+	}
+	if len(f.Entries) > 0 {
+		out = append(out, Problem{Error, ProblemNotEmpty, p, fmt.Sprintf("%q is not empty (%s)", p, listSome(f.Entries)),
+			"choose an empty or new folder; onboard installs only into a new folder or over its own install"})
+	}
+	return out
+}
+
+func listSome(names []string) string {
+	s := slices.Sorted(slices.Values(names))
+	if len(s) > 3 {
+		return strings.Join(s[:3], ", ") + fmt.Sprintf(" and %d more", len(s)-3)
+	}
+	return strings.Join(s, ", ")
+}
+
+func exampleRoot(t Target) string {
+	if t.OS == "windows" {
+		return `C:\onboard`
+	}
+	return "/home/you/onboard"
+}
+
+// humanBytes writes n as "1.5 GB".
+func humanBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}

@@ -1,0 +1,80 @@
+package platform
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+)
+
+// CheckPrefix checks a prefix on this machine: writable, free space,
+// path length (Windows), spaces and non-ASCII, inside or already a conda
+// env, not empty. Problems with Severity Error stop an install.
+func CheckPrefix(req PrefixRequest) []Problem {
+	t := HostTarget()
+	if !t.IsAbs(req.Prefix) {
+		return CheckPrefixWith(t, HostEnv(), req, PrefixFacts{})
+	}
+	req.Prefix = filepath.Clean(req.Prefix)
+	return CheckPrefixWith(t, HostEnv(), req, HostPrefixFacts(req.Prefix))
+}
+
+// HostPrefixFacts gathers what [CheckPrefixWith] needs about prefix from
+// this machine. Writability and free space are those of the prefix or,
+// when it does not exist yet, of its nearest existing parent.
+func HostPrefixFacts(prefix string) PrefixFacts {
+	f := PrefixFacts{FreeBytes: -1, LongPathsEnabled: hostLongPathsEnabled()}
+	if fi, err := os.Stat(prefix); err == nil {
+		f.Exists, f.IsDir = true, fi.IsDir()
+		if f.IsDir {
+			ents, _ := os.ReadDir(prefix)
+			for _, e := range ents {
+				f.Entries = append(f.Entries, e.Name())
+			}
+		}
+	}
+	dir := nearestDir(prefix)
+	if dir == "" {
+		f.WritableErr = "no parent folder exists"
+		return f
+	}
+	if err := probeWrite(dir); err != nil {
+		f.WritableErr = err.Error()
+	} else {
+		f.Writable = true
+	}
+	f.FreeBytes = hostFreeBytes(dir)
+	return f
+}
+
+// nearestDir returns p or its nearest existing ancestor that is a
+// directory; "" when none is.
+func nearestDir(p string) string {
+	for {
+		if fi, err := os.Stat(p); err == nil {
+			if fi.IsDir() {
+				return p
+			}
+			return ""
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return ""
+		}
+		p = parent
+	}
+}
+
+// probeWrite creates and removes a file in dir.
+func probeWrite(dir string) error {
+	f, err := os.CreateTemp(dir, ".onboard-write-test-*")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return pe.Err
+		}
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}

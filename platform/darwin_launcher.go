@@ -1,0 +1,119 @@
+package platform
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"howett.net/plist"
+)
+
+// LaunchConfigName is the file in a macOS launcher's Contents/Resources
+// that tells the copied maintenance app what to do; see [LaunchConfig].
+const LaunchConfigName = "onboard-launch.json"
+
+// LaunchConfig is the contract between a macOS .app launcher and the
+// maintenance app copied into it as Contents/MacOS/<exe>. Started with no
+// arguments (as Finder does; ignore a "-psn_..." argument), the app reads
+// ../Resources/onboard-launch.json beside its executable (see
+// [ReadLaunchConfig]) and runs as if given Args; Args is empty for the
+// maintenance window, which then works on Prefix.
+type LaunchConfig struct {
+	Schema int      `json:"schema"` // 1
+	Prefix string   `json:"prefix"`
+	Args   []string `json:"args"`
+}
+
+// infoPlist is the Info.plist of a launcher bundle.
+type infoPlist struct {
+	Executable       string `plist:"CFBundleExecutable"`
+	Identifier       string `plist:"CFBundleIdentifier"`
+	Name             string `plist:"CFBundleName"`
+	DisplayName      string `plist:"CFBundleDisplayName"`
+	PackageType      string `plist:"CFBundlePackageType"`
+	Version          string `plist:"CFBundleVersion"`
+	ShortVersion     string `plist:"CFBundleShortVersionString"`
+	IconFile         string `plist:"CFBundleIconFile,omitempty"`
+	InfoDictVersion  string `plist:"CFBundleInfoDictionaryVersion"`
+	MinSystemVersion string `plist:"LSMinimumSystemVersion"`
+	HighResCapable   bool   `plist:"NSHighResolutionCapable"`
+	OnboardPrefix    string `plist:"OnboardPrefix"`
+}
+
+// darwinLaunchers plans one <Name>.app per launcher in ~/Applications
+// (/Applications for all users). Its executable is a copy of the
+// maintenance app (a real Mach-O binary, so macOS privacy prompts work),
+// told what to do by Contents/Resources/onboard-launch.json.
+func darwinLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUsers bool) error {
+	t := p.Target
+	dir := "/Applications"
+	if !allUsers {
+		if env.Home == "" {
+			return fmt.Errorf("failed to find the home directory for launchers: set HOME, or install with --no-launcher")
+		}
+		dir = t.Join(env.Home, "Applications")
+	}
+	for _, it := range items {
+		if err := darwinBundle(p, t.Join(dir, bundleFileName(it.Name)+".app"), app, it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func darwinBundle(p *Plan, root string, app AppInfo, it LauncherSpec) error {
+	t := p.Target
+	exe := Slug(it.Name)
+	info, err := InfoPlist(app, it, exe, len(app.Icon) > 0)
+	if err != nil {
+		return err
+	}
+	cfg, _ := json.MarshalIndent(LaunchConfig{Schema: 1, Prefix: app.Prefix, Args: it.args(app.Prefix)}, "", "  ")
+	p.Bundles = append(p.Bundles, root)
+	p.Files = append(p.Files,
+		File{Path: t.Join(root, "Contents", "Info.plist"), Kind: KindPlist, Mode: 0o644, Data: info},
+		File{Path: t.Join(root, "Contents", "PkgInfo"), Kind: KindIcon, Mode: 0o644, Data: []byte("APPL????")},
+		File{Path: t.Join(root, "Contents", "MacOS", exe), Kind: KindCopy, Mode: 0o755, CopyFrom: MaintenanceApp(t, app.Prefix)},
+		File{Path: t.Join(root, "Contents", "Resources", LaunchConfigName), Kind: KindEntry, Mode: 0o644, Data: append(cfg, '\n')})
+	if len(app.Icon) > 0 {
+		icns, err := ICNS(app.Icon)
+		if err != nil {
+			return err
+		}
+		p.Files = append(p.Files, File{Path: t.Join(root, "Contents", "Resources", "icon.icns"), Kind: KindIcon, Mode: 0o644, Data: icns})
+	}
+	return nil
+}
+
+// InfoPlist returns the XML Info.plist of a launcher bundle whose
+// executable is Contents/MacOS/exe.
+func InfoPlist(app AppInfo, it LauncherSpec, exe string, icon bool) ([]byte, error) {
+	v := firstNonEmpty(app.Version, "1.0")
+	ip := infoPlist{
+		Executable: exe, Identifier: strings.ReplaceAll(launcherID(app, it), "_", "-"),
+		Name: truncateRunes(it.Name, 15), DisplayName: it.Name, PackageType: "APPL",
+		Version: v, ShortVersion: v, InfoDictVersion: "6.0", MinSystemVersion: "12.0",
+		HighResCapable: true, OnboardPrefix: app.Prefix,
+	}
+	if icon {
+		ip.IconFile = "icon.icns"
+	}
+	b, err := plist.MarshalIndent(ip, plist.XMLFormat, "\t")
+	if err != nil {
+		return nil, fmt.Errorf("failed to write Info.plist: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// bundleFileName makes a launcher name safe as a macOS file name.
+func bundleFileName(name string) string {
+	return strings.NewReplacer("/", "-", ":", "-").Replace(oneLine(name))
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		r = r[:n]
+	}
+	return string(r)
+}

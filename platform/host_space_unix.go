@@ -1,0 +1,17 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd
+
+package platform
+
+import "golang.org/x/sys/unix"
+
+// hostFreeBytes returns the space free for unprivileged users on dir's
+// volume; -1 when unknown.
+func hostFreeBytes(dir string) int64 {
+	var st unix.Statfs_t
+	if unix.Statfs(dir, &st) != nil {
+		return -1
+	}
+	return int64(st.Bavail) * int64(st.Bsize)
+}
+
+func hostLongPathsEnabled() bool { return false }

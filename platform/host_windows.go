@@ -1,0 +1,212 @@
+package platform
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"unsafe"
+
+	ole "github.com/go-ole/go-ole"
+	"github.com/go-ole/go-ole/oleutil"
+	"golang.org/x/sys/windows"
+	"golang.org/x/sys/windows/registry"
+)
+
+func detectHost() Host {
+	r := WindowsRaw{GOARCH: runtime.GOARCH,
+		ProcessorArchitecture: os.Getenv("PROCESSOR_ARCHITECTURE"), ProcessorArchiteW6432: os.Getenv("PROCESSOR_ARCHITEW6432")}
+	var pm, nm uint16
+	if err := windows.IsWow64Process2(windows.CurrentProcess(), &pm, &nm); err == nil {
+		r.HaveWow64Process2, r.ProcessMachine, r.NativeMachine = true, pm, nm
+	} else {
+		var w bool
+		if windows.IsWow64Process(windows.CurrentProcess(), &w) == nil {
+			r.IsWow64 = w
+		}
+	}
+	v := windows.RtlGetVersion()
+	r.Major, r.Minor, r.Build = v.MajorVersion, v.MinorVersion, v.BuildNumber
+	return DetectWindows(r)
+}
+
+// hostKnownFolder asks the Shell for a known folder (it follows folder
+// redirection, which environment variables do not).
+func hostKnownFolder(name string) string {
+	id := map[string]*windows.KNOWNFOLDERID{
+		"Programs": windows.FOLDERID_Programs, "CommonPrograms": windows.FOLDERID_CommonPrograms,
+		"LocalAppData": windows.FOLDERID_LocalAppData, "ProgramData": windows.FOLDERID_ProgramData,
+	}[name]
+	if id == nil {
+		return ""
+	}
+	p, err := windows.KnownFolderPath(id, 0)
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+func hostFreeBytes(dir string) int64 {
+	p, err := windows.UTF16PtrFromString(dir)
+	if err != nil {
+		return -1
+	}
+	var free, total, totalFree uint64
+	if windows.GetDiskFreeSpaceEx(p, &free, &total, &totalFree) != nil {
+		return -1
+	}
+	return int64(free)
+}
+
+func hostLongPathsEnabled() bool {
+	k, err := registry.OpenKey(registry.LOCAL_MACHINE, `SYSTEM\CurrentControlSet\Control\FileSystem`,
+		registry.QUERY_VALUE|registry.WOW64_64KEY)
+	if err != nil {
+		return false
+	}
+	defer k.Close()
+	v, _, err := k.GetIntegerValue("LongPathsEnabled")
+	return err == nil && v == 1
+}
+
+// hostCreateShortcut makes a .lnk through WScript.Shell. COM needs the
+// calling goroutine on one OS thread for its whole apartment.
+func hostCreateShortcut(s Shortcut) error {
+	if err := os.MkdirAll(filepath.Dir(s.Path), 0o755); err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		errc <- createShortcut(s)
+	}()
+	return <-errc
+}
+
+func createShortcut(s Shortcut) error {
+	if err := ole.CoInitializeEx(0, ole.COINIT_APARTMENTTHREADED); err != nil {
+		var oe *ole.OleError
+		if !errors.As(err, &oe) || oe.Code() != 1 { // S_FALSE: already initialised
+			return fmt.Errorf("failed to start COM: %w", err)
+		}
+	}
+	defer ole.CoUninitialize()
+	unk, err := oleutil.CreateObject("WScript.Shell")
+	if err != nil {
+		return fmt.Errorf("failed to create WScript.Shell: %w", err)
+	}
+	defer unk.Release()
+	shell, err := unk.QueryInterface(ole.IID_IDispatch)
+	if err != nil {
+		return err
+	}
+	defer shell.Release()
+	v, err := oleutil.CallMethod(shell, "CreateShortcut", s.Path)
+	if err != nil {
+		return err
+	}
+	lnk := v.ToIDispatch()
+	defer lnk.Release()
+	props := []struct {
+		name string
+		val  any
+	}{{"TargetPath", s.Target}, {"Arguments", s.Arguments}, {"WorkingDirectory", s.WorkingDir},
+		{"IconLocation", fmt.Sprintf("%s,%d", s.Icon, s.IconIndex)}, {"Description", s.Description}, {"WindowStyle", 1}}
+	for _, p := range props {
+		if _, err := oleutil.PutProperty(lnk, p.name, p.val); err != nil {
+			return fmt.Errorf("failed to set %s: %w", p.name, err)
+		}
+	}
+	_, err = oleutil.CallMethod(lnk, "Save")
+	return err
+}
+
+func regRoot(root string) (registry.Key, error) {
+	switch root {
+	case "HKCU":
+		return registry.CURRENT_USER, nil
+	case "HKLM":
+		return registry.LOCAL_MACHINE, nil
+	}
+	return 0, fmt.Errorf("unknown registry root %q", root)
+}
+
+// hostSetRegistry writes a key in the 64-bit view (a 386 build is not
+// redirected to WOW6432Node), replacing values of the same names.
+func hostSetRegistry(e RegistryEntry) error {
+	root, err := regRoot(e.Root)
+	if err != nil {
+		return err
+	}
+	k, _, err := registry.CreateKey(root, e.Key, registry.SET_VALUE|registry.QUERY_VALUE|registry.WOW64_64KEY)
+	if err != nil {
+		return err
+	}
+	defer k.Close()
+	for _, v := range e.Values {
+		switch v.Type {
+		case "sz":
+			err = k.SetStringValue(v.Name, v.Str)
+		case "dword":
+			err = k.SetDWordValue(v.Name, v.DWord)
+		default:
+			err = fmt.Errorf("unknown registry value type %q", v.Type)
+		}
+		if err != nil {
+			return fmt.Errorf("failed to set %s: %w", v.Name, err)
+		}
+	}
+	return nil
+}
+
+var procRegDeleteKeyExW = windows.NewLazySystemDLL("advapi32.dll").NewProc("RegDeleteKeyExW")
+
+// hostDeleteRegistry deletes a key (without subkeys) from the 64-bit view;
+// a key already gone is fine.
+func hostDeleteRegistry(root, key string) error {
+	r, err := regRoot(root)
+	if err != nil {
+		return err
+	}
+	p, err := windows.UTF16PtrFromString(key)
+	if err != nil {
+		return err
+	}
+	rc, _, _ := procRegDeleteKeyExW.Call(uintptr(r), uintptr(unsafe.Pointer(p)), registry.WOW64_64KEY, 0)
+	if rc != 0 && syscall.Errno(rc) != windows.ERROR_FILE_NOT_FOUND {
+		return syscall.Errno(rc)
+	}
+	return nil
+}
+
+func hostReadRegistryFunc() func(root, key string) (map[string]string, error) {
+	return readRegistry
+}
+
+// readRegistry returns the string values of a key.
+func readRegistry(root, key string) (map[string]string, error) {
+	r, err := regRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	k, err := registry.OpenKey(r, key, registry.QUERY_VALUE|registry.WOW64_64KEY)
+	if err != nil {
+		return nil, err
+	}
+	defer k.Close()
+	names, err := k.ReadValueNames(0)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, n := range names {
+		if s, _, err := k.GetStringValue(n); err == nil {
+			out[n] = s
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,151 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"strings"
+)
+
+// xdgDataDir returns where .desktop files and icons go: $XDG_DATA_HOME
+// (default ~/.local/share) per user, /usr/local/share for all users
+// (/usr/share belongs to the distribution's packages).
+func xdgDataDir(t Target, env Env, allUsers bool) (string, error) {
+	if allUsers {
+		return "/usr/local/share", nil
+	}
+	if d := env.get("XDG_DATA_HOME"); t.IsAbs(d) {
+		return d, nil
+	}
+	if env.Home == "" {
+		return "", fmt.Errorf("failed to find the home directory for launchers: set HOME, or install with --no-launcher")
+	}
+	return t.Join(env.Home, ".local", "share"), nil
+}
+
+// linuxLaunchers plans one reverse-DNS named .desktop file per launcher in
+// DATA/applications and its icon in the hicolor theme.
+func linuxLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUsers bool) error {
+	t := p.Target
+	data, err := xdgDataDir(t, env, allUsers)
+	if err != nil {
+		return err
+	}
+	apps := t.Join(data, "applications")
+	maint := MaintenanceApp(t, app.Prefix)
+	for _, it := range items {
+		id := launcherID(app, it)
+		icon := ""
+		if len(app.Icon) > 0 {
+			icon = id
+			p.Files = append(p.Files, File{Path: t.Join(data, "icons", "hicolor", iconSizeDir(app.Icon), "apps", id+".png"),
+				Kind: KindIcon, Mode: 0o644, Data: app.Icon})
+		}
+		entry, err := DesktopEntry(app, it, maint, icon)
+		if err != nil {
+			return err
+		}
+		p.Files = append(p.Files, File{Path: t.Join(apps, id+".desktop"), Kind: KindEntry, Mode: 0o644, Data: entry})
+	}
+	p.Refresh = append(p.Refresh, []string{"update-desktop-database", apps})
+	if allUsers && len(app.Icon) > 0 {
+		p.Refresh = append(p.Refresh, []string{"gtk-update-icon-cache", "-q", t.Join(data, "icons", "hicolor")})
+	}
+	return nil
+}
+
+// DesktopEntry returns the .desktop file of one launcher that runs maint
+// (the maintenance app). icon is a theme icon name or absolute path; ""
+// leaves Icon out. Every value is escaped, so no value can add a line.
+func DesktopEntry(app AppInfo, it LauncherSpec, maint, icon string) ([]byte, error) {
+	if strings.Contains(maint, "=") {
+		return nil, fmt.Errorf("failed to make a desktop entry: the program path %q contains '=', which the Exec key forbids; choose another folder", maint)
+	}
+	var b bytes.Buffer
+	kv := func(k, v string) { fmt.Fprintf(&b, "%s=%s\n", k, escapeDesktopValue(v)) }
+	b.WriteString("[Desktop Entry]\n")
+	kv("Type", "Application")
+	kv("Version", "1.4")
+	kv("Name", it.Name)
+	kv("Comment", it.comment(app))
+	kv("Exec", ExecLine(append([]string{maint}, it.args(app.Prefix)...)))
+	kv("TryExec", maint)
+	if icon != "" {
+		kv("Icon", icon)
+	}
+	kv("Terminal", "false")
+	kv("StartupNotify", "false")
+	if it.maintenance() {
+		kv("Categories", "Development;")
+	} else {
+		kv("Categories", "Development;IDE;")
+		kv("Keywords", "python;jupyter;notebook;")
+	}
+	kv("X-Onboard-Prefix", app.Prefix)
+	return b.Bytes(), nil
+}
+
+// escapeDesktopValue applies the Desktop Entry string escapes (\\ \n \t \r,
+// \s for a leading space) and drops other control characters.
+func escapeDesktopValue(v string) string {
+	var b strings.Builder
+	for i, r := range v {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == ' ' && i == 0:
+			b.WriteString(`\s`)
+		case isControl(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// execReserved are the characters that force an Exec argument into quotes.
+const execReserved = " \t\n\"'\\><~|&;$*?#()`"
+
+// ExecLine quotes argv for a Desktop Entry Exec key (before the string
+// escapes that [DesktopEntry] applies): arguments with reserved characters
+// are double-quoted with `"`, "`", `$` and `\` backslash-escaped, and every
+// `%` is doubled.
+func ExecLine(argv []string) string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		a = strings.ReplaceAll(a, "%", "%%")
+		if a == "" || strings.ContainsAny(a, execReserved) {
+			r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "`", "\\`", `$`, `\$`)
+			a = `"` + r.Replace(a) + `"`
+		}
+		out[i] = a
+	}
+	return strings.Join(out, " ")
+}
+
+// pngSize returns the width and height from a PNG's IHDR chunk.
+func pngSize(b []byte) (w, h int, ok bool) {
+	if len(b) < 24 || string(b[:8]) != "\x89PNG\r\n\x1a\n" || string(b[12:16]) != "IHDR" {
+		return 0, 0, false
+	}
+	return int(binary.BigEndian.Uint32(b[16:])), int(binary.BigEndian.Uint32(b[20:])), true
+}
+
+// iconSizeDir returns the hicolor size folder for a PNG: "256x256" for a
+// 256×256 image; icons of odd or unknown size go to 256x256 and are scaled.
+func iconSizeDir(png []byte) string {
+	w, h, ok := pngSize(png)
+	if ok && w == h {
+		switch w {
+		case 16, 22, 24, 32, 48, 64, 128, 256, 512:
+			return fmt.Sprintf("%dx%d", w, h)
+		}
+	}
+	return "256x256"
+}

@@ -1,0 +1,140 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+)
+
+// Record is what [Apply] and [SetupShell] created, so that uninstall
+// removes exactly that ([Remove]) and verify can look for it ([Check]).
+// The installer keeps it in PREFIX/.onboard/launchers.json ([RecordPath]).
+type Record struct {
+	Schema   int             `json:"schema"` // 1
+	Target   Target          `json:"target"`
+	Prefix   string          `json:"prefix"`
+	Files    []RecordFile    `json:"files,omitempty"`   // files written, .lnk shortcuts included
+	Bundles  []string        `json:"bundles,omitempty"` // macOS .app directories
+	Dirs     []string        `json:"dirs,omitempty"`    // owned folders, removed when empty
+	Registry []RegistryEntry `json:"registry,omitempty"`
+	Refresh  [][]string      `json:"refresh,omitempty"`
+	Shell    []ShellEdit     `json:"shell,omitempty"`
+}
+
+// RecordFile is one file in a [Record]; Kind is one of the Kind constants.
+type RecordFile struct {
+	Path string `json:"path"`
+	Kind string `json:"kind"`
+}
+
+// ShellEdit is a start-up file that shell set-up added a block to.
+// Created means the file did not exist before, so removal deletes it when
+// nothing else was written to it.
+type ShellEdit struct {
+	Path    string `json:"path"`
+	Created bool   `json:"created,omitempty"`
+}
+
+// Merge adds what other created to r (for a record kept over several
+// Apply and SetupShell calls).
+func (r *Record) Merge(other Record) {
+	r.Files = append(r.Files, other.Files...)
+	r.Bundles = append(r.Bundles, other.Bundles...)
+	r.Dirs = append(r.Dirs, other.Dirs...)
+	r.Registry = append(r.Registry, other.Registry...)
+	r.Refresh = append(r.Refresh, other.Refresh...)
+	r.Shell = append(r.Shell, other.Shell...)
+}
+
+// Inspector reads what [Check] looks at. ReadRegistry returns a key's
+// string values (nil function: registry entries cannot be checked).
+type Inspector struct {
+	ReadFile     func(path string) ([]byte, error)
+	ReadRegistry func(root, key string) (map[string]string, error)
+}
+
+// Check tells whether everything in rec still exists and points at
+// prefix: launcher files name it, shortcuts run its maintenance app, the
+// uninstall entry's InstallLocation is it, shell blocks are there.
+func Check(rec Record, prefix string, in Inspector) []Problem {
+	var out []Problem
+	for _, f := range rec.Files {
+		out = append(out, checkFile(rec.Target, f, prefix, in)...)
+	}
+	for _, e := range rec.Registry {
+		out = append(out, checkRegistry(e, prefix, in)...)
+	}
+	for _, s := range rec.Shell {
+		b, err := in.ReadFile(s.Path)
+		if _, _, ok := findShellBlock(b, prefix); err != nil || !ok {
+			out = append(out, Problem{Warning, ProblemMissing, s.Path, fmt.Sprintf("the shell set-up block for %q is gone from %q", prefix, s.Path),
+				"run repair to add it again, or ignore this if you removed it on purpose"})
+		}
+	}
+	return out
+}
+
+func checkFile(t Target, f RecordFile, prefix string, in Inspector) []Problem {
+	b, err := in.ReadFile(f.Path)
+	if err != nil || (f.Kind == KindCopy && len(b) == 0) {
+		return []Problem{{Error, ProblemMissing, f.Path, fmt.Sprintf("the launcher file %q is missing", f.Path), "run repair to create the launchers again"}}
+	}
+	var names bool
+	switch f.Kind {
+	case KindEntry, KindPlist:
+		names = bytes.Contains(b, []byte(prefix)) || bytes.Contains(b, []byte(xmlEscape(prefix)))
+	case KindShortcut:
+		names = bytes.Contains(asciiLower(b), asciiLower(utf16le(MaintenanceApp(t, prefix))))
+	default:
+		return nil
+	}
+	if !names {
+		return []Problem{{Error, ProblemWrongPrefix, f.Path, fmt.Sprintf("the launcher %q does not start the install in %q (another install may have replaced it)", f.Path, prefix),
+			"run repair to point it at this install again"}}
+	}
+	return nil
+}
+
+func checkRegistry(e RegistryEntry, prefix string, in Inspector) []Problem {
+	if in.ReadRegistry == nil {
+		return []Problem{{Warning, ProblemUncheckable, e.Root + `\` + e.Key, "the registry cannot be read here", ""}}
+	}
+	vals, err := in.ReadRegistry(e.Root, e.Key)
+	if err != nil {
+		return []Problem{{Error, ProblemMissing, e.Root + `\` + e.Key, fmt.Sprintf("the \"Apps & features\" entry %s\\%s is missing", e.Root, e.Key),
+			"run repair to register the install again"}}
+	}
+	if !strings.EqualFold(vals["InstallLocation"], prefix) {
+		return []Problem{{Error, ProblemWrongPrefix, e.Root + `\` + e.Key, fmt.Sprintf("the \"Apps & features\" entry names %q, not %q", vals["InstallLocation"], prefix),
+			"run repair to register this install again"}}
+	}
+	return nil
+}
+
+// utf16le encodes s as UTF-16 little-endian, as .lnk files store strings.
+func utf16le(s string) []byte {
+	u := utf16.Encode([]rune(s))
+	b := make([]byte, 2*len(u))
+	for i, c := range u {
+		binary.LittleEndian.PutUint16(b[2*i:], c)
+	}
+	return b
+}
+
+// asciiLower lowers A-Z bytes only (safe on UTF-16 data, unlike bytes.ToLower).
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func xmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}

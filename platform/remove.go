@@ -1,0 +1,126 @@
+package platform
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Remove deletes what rec says was created: files, .app bundles, owned
+// folders when empty, shell blocks, and last the registry entries. Things
+// already gone are fine, so Remove can run twice. It returns every
+// failure joined.
+func Remove(rec Record, logf Logf) error {
+	var errs []error
+	for _, f := range rec.Files {
+		if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("failed to remove %q: %w", f.Path, err))
+		}
+	}
+	for _, b := range rec.Bundles {
+		errs = append(errs, removeBundle(b))
+	}
+	for _, d := range slices.Backward(rec.Dirs) {
+		if err := os.Remove(d); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			logf.printf("platform: kept folder %q: %v", d, err)
+		}
+	}
+	for _, s := range rec.Shell {
+		errs = append(errs, undoShell(s, rec.Prefix))
+	}
+	for _, e := range rec.Registry {
+		if err := hostDeleteRegistry(e.Root, e.Key); err != nil {
+			errs = append(errs, fmt.Errorf("failed to remove registry key %s\\%s: %w", e.Root, e.Key, err))
+		}
+	}
+	refresh(rec.Refresh, logf)
+	return errors.Join(errs...)
+}
+
+// removeBundle deletes a macOS .app that onboard made. It refuses any
+// other folder, so a tampered record cannot delete arbitrary trees.
+func removeBundle(dir string) error {
+	info, err := os.ReadFile(filepath.Join(dir, "Contents", "Info.plist"))
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	if !strings.HasSuffix(dir, ".app") || !bytes.Contains(info, []byte("OnboardPrefix")) {
+		return fmt.Errorf("failed to remove %q: it is not a launcher that onboard made; delete it by hand if you want", dir)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("failed to remove %q: %w", dir, err)
+	}
+	return nil
+}
+
+// SetupShell adds the block that puts bin first on PATH to each file (see
+// [ShellFiles] and [AddShellBlock]), writing each atomically, and returns
+// a [Record] of the edits for [Remove].
+func SetupShell(files []string, prefix, bin string) (Record, error) {
+	rec := Record{Schema: 1, Target: HostTarget(), Prefix: prefix}
+	for _, f := range files {
+		f = resolveLink(f)
+		old, err := os.ReadFile(f)
+		created := errors.Is(err, fs.ErrNotExist)
+		if err != nil && !created {
+			return rec, fmt.Errorf("failed to read %q: %w", f, err)
+		}
+		out, err := AddShellBlock(old, prefix, bin)
+		if err != nil {
+			return rec, err
+		}
+		if err := atomicWrite(f, bytes.NewReader(out), fileMode(f, 0o644)); err != nil {
+			return rec, err
+		}
+		if !slices.ContainsFunc(rec.Shell, func(s ShellEdit) bool { return s.Path == f }) {
+			rec.Shell = append(rec.Shell, ShellEdit{Path: f, Created: created})
+		}
+	}
+	return rec, nil
+}
+
+// undoShell removes the block for prefix from one file, leaving it byte
+// for byte as it was before; a file onboard created and that is now empty
+// is deleted.
+func undoShell(s ShellEdit, prefix string) error {
+	s.Path = resolveLink(s.Path)
+	old, err := os.ReadFile(s.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("failed to read %q: %w", s.Path, err)
+	}
+	out, found := RemoveShellBlock(old, prefix)
+	if !found {
+		return nil
+	}
+	if s.Created && len(out) == 0 {
+		return os.Remove(s.Path)
+	}
+	return atomicWrite(s.Path, bytes.NewReader(out), fileMode(s.Path, 0o644))
+}
+
+// fileMode returns the permissions of an existing file, else def.
+func fileMode(path string, def fs.FileMode) fs.FileMode {
+	if fi, err := os.Stat(path); err == nil {
+		return fi.Mode().Perm()
+	}
+	return def
+}
+
+// resolveLink follows symlinks (dotfiles kept in a repository), so the
+// rename of an atomic write replaces the real file, not the link.
+func resolveLink(path string) string {
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		return r
+	}
+	return path
+}

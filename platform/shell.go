@@ -1,0 +1,113 @@
+package platform
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// The marks around the block that shell set-up adds; the start mark names
+// the prefix so blocks of several installs can live side by side.
+const (
+	shellStartMark = "# >>> onboard %s >>>\n"
+	shellEndMark   = "# <<< onboard <<<\n"
+)
+
+// ShellFiles returns the shell start-up files shell set-up edits on t:
+// ~/.bashrc (~/.bash_profile instead on macOS, whose Terminal starts login
+// shells, plus ~/.bashrc if it exists), and ~/.zshrc when it exists or zsh
+// is the login shell ($SHELL). Windows has none: nil.
+func ShellFiles(t Target, env Env) []string {
+	if t.OS == "windows" || env.Home == "" {
+		return nil
+	}
+	var files []string
+	if t.OS == "darwin" {
+		files = append(files, t.Join(env.Home, ".bash_profile"))
+		if rc := t.Join(env.Home, ".bashrc"); env.exists(rc) {
+			files = append(files, rc)
+		}
+	} else {
+		files = append(files, t.Join(env.Home, ".bashrc"))
+	}
+	zshrc := t.Join(env.Home, ".zshrc")
+	if env.exists(zshrc) || strings.HasSuffix(env.get("SHELL"), "/zsh") {
+		files = append(files, zshrc)
+	}
+	return files
+}
+
+// ShellBlock returns the marked block that puts bin first on PATH, for the
+// install at prefix. It starts with a newline so that removing it gives
+// back the file byte for byte, whatever the file's last line looked like.
+func ShellBlock(prefix, bin string) ([]byte, error) {
+	if strings.ContainsFunc(prefix+bin, isControl) {
+		return nil, fmt.Errorf("failed to make the shell set-up: the prefix %q contains control characters", prefix)
+	}
+	dq := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
+	var b bytes.Buffer
+	b.WriteByte('\n')
+	fmt.Fprintf(&b, shellStartMark, prefix)
+	b.WriteString("# Added by onboard (shell set-up); uninstalling removes this block.\n")
+	fmt.Fprintf(&b, "export PATH=\"%s:$PATH\"\n", dq.Replace(bin))
+	b.WriteString(shellEndMark)
+	return b.Bytes(), nil
+}
+
+// AddShellBlock returns content with the block for prefix added at the
+// end, or put in place of an existing block for prefix (so running it
+// twice changes nothing).
+func AddShellBlock(content []byte, prefix, bin string) ([]byte, error) {
+	block, err := ShellBlock(prefix, bin)
+	if err != nil {
+		return nil, err
+	}
+	if start, end, ok := findShellBlock(content, prefix); ok {
+		out := append([]byte{}, content[:start]...)
+		out = append(out, block...)
+		return append(out, content[end:]...), nil
+	}
+	return append(append([]byte{}, content...), block...), nil
+}
+
+// RemoveShellBlock returns content without the block for prefix (and the
+// newline in front of it that AddShellBlock added), and whether it found
+// one. Other installs' blocks and everything else stay as they were.
+func RemoveShellBlock(content []byte, prefix string) ([]byte, bool) {
+	start, end, ok := findShellBlock(content, prefix)
+	if !ok {
+		return content, false
+	}
+	out := append([]byte{}, content[:start]...)
+	return append(out, content[end:]...), true
+}
+
+// findShellBlock finds the block for prefix: from the newline before its
+// start mark (when there is one) to the end of its end mark line.
+func findShellBlock(content []byte, prefix string) (start, end int, ok bool) {
+	mark := []byte(fmt.Sprintf(shellStartMark, prefix))
+	i := 0
+	for {
+		j := bytes.Index(content[i:], mark)
+		if j < 0 {
+			return 0, 0, false
+		}
+		start = i + j
+		if start == 0 || content[start-1] == '\n' {
+			break
+		}
+		i = start + 1 // the mark text inside another line: not ours
+	}
+	rel := bytes.Index(content[start:], []byte(strings.TrimSuffix(shellEndMark, "\n")))
+	if rel < 0 {
+		return 0, 0, false
+	}
+	end = start + rel + len(shellEndMark) - 1
+	if end < len(content) && content[end] == '\n' {
+		end++
+	}
+	if start > 0 && content[start-1] == '\n' {
+		start--
+	}
+	return start, end, true
+}
