@@ -6,17 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 )
 
 // ExtractAll extracts every request with Extract on workers goroutines
-// (runtime.NumCPU() when workers <= 0). The first error cancels the others
-// and is returned; packages finished before it stay extracted, the ones in
-// progress leave nothing behind. Results are in the order of rs. progress
-// calls are serialised.
+// (runtime.NumCPU() when workers <= 0), largest archives first so that no
+// worker is left with a big one at the end. The first error cancels the
+// others and is returned; packages finished before it stay extracted, the
+// ones in progress leave nothing behind. Results are in the order of rs.
+// progress calls are serialised.
 func ExtractAll(ctx context.Context, rs []Request, workers int, progress func(n int64)) ([]*Extracted, error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -46,7 +49,7 @@ func ExtractAll(ctx context.Context, rs []Request, workers int, progress func(n 
 			}
 		})
 	}
-	feed(ctx, jobs, len(rs))
+	feed(ctx, jobs, largestFirst(rs))
 	wg.Wait()
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
@@ -54,15 +57,29 @@ func ExtractAll(ctx context.Context, rs []Request, workers int, progress func(n 
 	return out, nil
 }
 
-func feed(ctx context.Context, jobs chan<- int, n int) {
+func feed(ctx context.Context, jobs chan<- int, order []int) {
 	defer close(jobs)
-	for i := range n {
+	for _, i := range order {
 		select {
 		case jobs <- i:
 		case <-ctx.Done():
 			return
 		}
 	}
+}
+
+// largestFirst returns the indexes of rs by decreasing archive size.
+func largestFirst(rs []Request) []int {
+	sizes := make([]int64, len(rs))
+	order := make([]int, len(rs))
+	for i, r := range rs {
+		order[i] = i
+		if st, err := os.Stat(r.Archive); err == nil {
+			sizes[i] = st.Size()
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	return order
 }
 
 // ReadInfo reads a package's metadata without extracting it: only the info

@@ -243,7 +243,11 @@ func TestExtractAllCancel(t *testing.T) {
 
 func TestExtractAllFirstError(t *testing.T) {
 	rs := manyPackages(t, 6)
-	bad, err := condatest.WriteCorruptTarBz2(t.TempDir(), spec())
+	big := spec()
+	big.Files = append(big.Files, condatest.File{Path: "share/big", Data: make([]byte, 1<<20)})
+	rand.NewChaCha8([32]byte{2}).Read(big.Files[1].Data)
+	// the largest archive, so ExtractAll starts with it
+	bad, err := condatest.WriteTruncatedConda(t.TempDir(), big)
 	if err != nil {
 		t.Fatal(err)
 	}
