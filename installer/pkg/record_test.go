@@ -138,17 +138,23 @@ func TestHardlinkMember(t *testing.T) {
 func TestReadInfoMatchesExtract(t *testing.T) {
 	root := fixtures(t)
 	for _, w := range fixtureTable {
-		ix, paths, link, err := ReadInfo(filepath.Join(root, w.file))
-		if err != nil {
-			t.Errorf("%s: ReadInfo: %v", w.file, err)
-			continue
-		}
-		eps := 0
-		if link != nil && link.Noarch != nil {
-			eps = len(link.Noarch.EntryPoints)
-		}
-		if ix.Name != w.name || (w.paths > 0 && len(paths.Paths) != w.paths) || eps != w.entryPoints {
-			t.Errorf("%s: ReadInfo = %s, %d paths, %d entry points; want %s, %d, %d", w.file, ix.Name, len(paths.Paths), eps, w.name, w.paths, w.entryPoints)
-		}
+		t.Run(w.file, func(t *testing.T) {
+			t.Parallel()
+			readInfoMatches(t, filepath.Join(root, w.file), w)
+		})
+	}
+}
+
+func readInfoMatches(t *testing.T, archive string, w fixtureWant) {
+	ix, paths, link, err := ReadInfo(archive)
+	if err != nil {
+		t.Fatalf("ReadInfo: %v", err)
+	}
+	eps := 0
+	if link != nil && link.Noarch != nil {
+		eps = len(link.Noarch.EntryPoints)
+	}
+	if ix.Name != w.name || (w.paths > 0 && len(paths.Paths) != w.paths) || eps != w.entryPoints {
+		t.Errorf("ReadInfo = %s, %d paths, %d entry points; want %s, %d, %d", ix.Name, len(paths.Paths), eps, w.name, w.paths, w.entryPoints)
 	}
 }
