@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"onboard/installer"
+	"onboard/platform"
+)
+
+func init() { register("install", runInstall) }
+
+type installFlags struct {
+	prefix, bundle, subdir, trustKey string
+	silent, allUsers, noLauncher     bool
+	asJSON, force                    bool
+}
+
+func runInstall(ctx context.Context, args []string, env Env) error {
+	var f installFlags
+	fs := newFlags("install", env)
+	fs.StringVar(&f.prefix, "prefix", "", "install folder (default: per user, from the bundle's name)")
+	fs.StringVar(&f.bundle, "bundle", "", "install this bundle file instead of the one this installer carries")
+	fs.StringVar(&f.subdir, "subdir", "", "install this conda subdir instead of the detected one (IT, tests)")
+	fs.BoolVar(&f.silent, "silent", false, "no prompts and no progress output; errors only")
+	fs.BoolVar(&f.allUsers, "all-users", false, "install for all users (default prefix and launchers)")
+	fs.BoolVar(&f.noLauncher, "no-launcher", false, "create no launchers")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per line: progress events, then the result or the error")
+	fs.BoolVar(&f.force, "force", false, "install even over a newer version or another bundle's install")
+	fs.StringVar(&f.trustKey, "trust-key", "", "refuse bundles not signed by this ed25519 public key (PEM)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	res, err := doInstall(ctx, f, env)
+	if f.asJSON {
+		return printJSONOutcome(env.Stdout, res, err)
+	}
+	if err != nil {
+		return err
+	}
+	if !f.silent {
+		printInstallResult(env.Stdout, res)
+	}
+	return nil
+}
+
+func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result, error) {
+	found, err := discoverBundle(f.bundle, f.trustKey)
+	if err != nil {
+		return nil, err
+	}
+	defer found.Close()
+	prefix := f.prefix
+	if prefix == "" {
+		if prefix, err = platform.DefaultPrefix(platform.HostTarget(), platform.HostEnv(), found.Manifest.Name, f.allUsers); err != nil {
+			return nil, &installer.UsageError{Msg: err.Error() + "; pass --prefix DIR"}
+		}
+	}
+	if prefix, err = absPath(prefix); err != nil {
+		return nil, err
+	}
+	opts := installer.Options{
+		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
+		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noLauncher, Force: f.force,
+	}
+	switch {
+	case f.asJSON:
+		opts.Reporter = newJSONReporter(env.Stdout)
+	case !f.silent:
+		opts.Reporter = newTextReporter(env.Stderr)
+		if found.Manifest.Demo {
+			fmt.Fprintln(env.Stderr, "onboard: note: this is the DEMO bundle (stand-in packages, no real Python)")
+		}
+	}
+	return installer.Install(ctx, opts)
+}
+
+// printJSONOutcome prints the result, or the error, as the last JSON line.
+// An error is then reported (main does not print it again).
+func printJSONOutcome(w io.Writer, res *installer.Result, err error) error {
+	enc := json.NewEncoder(w)
+	if err == nil {
+		return enc.Encode(struct {
+			Event string `json:"event"`
+			*installer.Result
+		}{"result", res})
+	}
+	_ = enc.Encode(map[string]any{
+		"event": "error", "error": err.Error(), "exit_code": installer.ExitCode(err), "hint": installer.HintFor(err),
+	})
+	return reportedError{err}
+}
+
+func printInstallResult(w io.Writer, r *installer.Result) {
+	if !r.Changed {
+		fmt.Fprintf(w, "%s is already installed at %s (version %s, %s): nothing to do\n", strings.Join(r.Envs, ", "), r.Prefix, r.Version, r.Subdir)
+		return
+	}
+	fmt.Fprintf(w, "installed version %s (%s) into %s\n", r.Version, r.Subdir, r.Prefix)
+	if len(r.Envs) > 0 {
+		fmt.Fprintf(w, "environments: base, %s\n", strings.Join(r.Envs, ", "))
+	}
+	for _, c := range r.Clashes {
+		fmt.Fprintf(w, "note: %s is provided by %s; the last one won\n", c.Path, strings.Join(c.Packages, " and "))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	fmt.Fprintf(w, "log: %s\n", r.LogPath)
+}

@@ -1,0 +1,242 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"onboard/installer/bundle"
+	"onboard/installer/prefix"
+)
+
+// Install installs the bundle's base into Options.Prefix and each of its
+// envs into PREFIX/envs/NAME, for the subdir chosen (Options.Subdir, else
+// the best of this machine's candidates that the bundle has; none is a
+// *PlatformError). Every package of that subdir is checked against the
+// manifest before the prefix is touched (*BundleError). The same version,
+// already installed and healthy, is left alone (Result.Changed false). A
+// newer version replaces an older install: the old prefix is moved aside to
+// PREFIX.onboard-old-<time> until the new one is complete, then removed, and
+// put back when the install fails or is cancelled. An older version than
+// the one installed, or another bundle's install, is refused with a
+// *TargetError unless Options.Force.
+func Install(ctx context.Context, o Options) (*Result, error) {
+	if o.Bundle == nil {
+		return nil, &UsageError{Msg: "no bundle to install"}
+	}
+	if o.Prefix == "" || !filepath.IsAbs(o.Prefix) {
+		return nil, &UsageError{Msg: fmt.Sprintf("the prefix %q is not an absolute path; pass --prefix with a full path", o.Prefix)}
+	}
+	o.Prefix = filepath.Clean(o.Prefix)
+	o.Reporter, o.Logf = ReporterOrNop(o.Reporter), LogfOrNop(o.Logf)
+	subdir, note, err := chooseSubdir(o.Bundle, o.Subdir)
+	if err != nil {
+		return nil, err
+	}
+	in := &installRun{o: o, subdir: subdir, log: newInstallLog(o.Logf)}
+	if note != "" {
+		in.notes = append(in.notes, note)
+	}
+	return in.run(ctx)
+}
+
+
+// installRun is the state of one Install.
+type installRun struct {
+	o      Options
+	subdir string
+	log    *installLog
+	notes  []string
+	aside  string // the old prefix moved aside, "" when none
+	fresh  bool   // the prefix did not exist before
+}
+
+func (in *installRun) run(ctx context.Context) (*Result, error) {
+	defer in.log.Close()
+	o, m := in.o, &in.o.Bundle.Manifest
+	in.log.Printf("install %s %s (%s) into %q from %s", m.Name, m.Version, in.subdir, o.Prefix, o.Bundle.Source)
+	old, err := in.decide()
+	if err != nil || old == nil && in.upToDate() {
+		defer in.logToExisting()
+		if err == nil {
+			in.log.Printf("%s %s is already installed and healthy: nothing to do", m.Name, m.Version)
+			return in.result(false, nil), nil
+		}
+		in.log.Printf("refused: %v", err)
+		return nil, err
+	}
+	if err := in.verifyBundle(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.checkTarget(old != nil); err != nil {
+		return nil, err
+	}
+	res, err := in.swapInstall(ctx)
+	if err != nil {
+		in.log.Printf("install failed: %v", err)
+		return nil, err
+	}
+	return res, nil
+}
+
+// logToExisting writes the pending log lines to an existing install's log.
+func (in *installRun) logToExisting() {
+	state := filepath.Join(in.o.Prefix, ".onboard")
+	if st, err := os.Stat(state); err == nil && st.IsDir() {
+		if in.log.Open(filepath.Join(state, "install.log")) == nil {
+			in.log.Close()
+		}
+	}
+}
+
+// decide compares the bundle with what the prefix holds. It returns the
+// installed manifest when the install must replace it, nil when the prefix
+// holds no onboard install or the same version (see upToDate).
+func (in *installRun) decide() (*installedManifest, error) {
+	o, m := in.o, &in.o.Bundle.Manifest
+	old, err := readInstalledManifest(o.Prefix)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		if o.Force {
+			return &installedManifest{}, nil
+		}
+		return nil, &TargetError{Path: o.Prefix, Reason: "its .onboard/manifest.json is damaged", Err: err,
+			Advice: "run 'onboard repair', or pass --force to install over it"}
+	}
+	if old.ID != m.ID && !o.Force {
+		return nil, &TargetError{Path: o.Prefix, Reason: fmt.Sprintf("it holds %s (%s), another bundle", old.Name, old.ID),
+			Advice: "choose another folder with --prefix, or uninstall that one first"}
+	}
+	switch c := bundle.CompareVersions(m.Version, old.Version); {
+	case c < 0 && !o.Force:
+		return nil, &TargetError{Path: o.Prefix, Reason: fmt.Sprintf("it holds %s %s, newer than this installer's %s", old.Name, old.Version, m.Version),
+			Advice: "use the newer installer, or pass --force to go back to " + m.Version}
+	case c == 0 && old.Subdir == in.subdir && !o.Force:
+		return nil, nil
+	}
+	return old, nil
+}
+
+// upToDate reports whether the prefix holds this very bundle version for
+// this subdir, healthy: every package has its conda-meta record and the
+// maintenance app is there.
+func (in *installRun) upToDate() bool {
+	o := in.o
+	old, err := readInstalledManifest(o.Prefix)
+	if err != nil || old.ID != o.Bundle.Manifest.ID || old.Version != o.Bundle.Manifest.Version || old.Subdir != in.subdir {
+		return false
+	}
+	if _, err := os.Stat(maintenancePath(o.Prefix)); err != nil {
+		return false
+	}
+	p := o.Bundle.Platform(in.subdir)
+	if !recordsPresent(o.Prefix, p.Base) {
+		return false
+	}
+	for _, n := range p.EnvNames() {
+		if !recordsPresent(filepath.Join(o.Prefix, "envs", n), p.Envs[n]) {
+			return false
+		}
+	}
+	return true
+}
+
+func recordsPresent(dir string, pkgs []bundle.Package) bool {
+	for _, p := range pkgs {
+		if _, err := os.Stat(filepath.Join(dir, "conda-meta", p.Dist()+".json")); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// verifyBundle checks every package of the subdir before anything is written.
+func (in *installRun) verifyBundle(ctx context.Context) error {
+	pkgs, err := in.o.Bundle.Packages(in.subdir)
+	if err != nil {
+		return WrapBundleError(err)
+	}
+	var total int64
+	for _, p := range pkgs {
+		total += p.Size
+	}
+	in.o.Reporter.Stage(StageCheck, total)
+	if err := in.o.Bundle.Verify(ctx, in.subdir, 0, in.o.Reporter.Advance); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return WrapBundleError(err)
+	}
+	in.log.Printf("checked %d package files (%d bytes) of %s", len(pkgs), total, in.subdir)
+	return nil
+}
+
+
+// swapInstall moves an existing install aside, installs, and removes or
+// restores the old one.
+func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
+	p := in.o.Prefix
+	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+		in.fresh = true
+	} else if st, _ := os.Stat(filepath.Join(p, ".onboard")); st != nil {
+		in.aside = fmt.Sprintf("%s.onboard-old-%d", p, time.Now().UnixNano())
+		if err := os.Rename(p, in.aside); err != nil {
+			return nil, &TargetError{Path: p, Reason: "the old install cannot be moved aside", Err: err,
+				Advice: "close programs that use it (Jupyter, terminals in it) and try again"}
+		}
+		in.log.Printf("moved the old install aside to %q", in.aside)
+	}
+	res, err := in.install(ctx)
+	if err != nil {
+		in.rollback()
+		return nil, err
+	}
+	if in.aside != "" {
+		if err := os.RemoveAll(in.aside); err != nil {
+			in.notes = append(in.notes, fmt.Sprintf("the old install at %q could not be removed: %v; delete it by hand", in.aside, err))
+		}
+	}
+	res.Notes = in.notes
+	return res, nil
+}
+
+// rollback removes the half-made prefix and puts the old one back.
+func (in *installRun) rollback() {
+	in.o.Reporter.Stage(StageRollback, 0)
+	p := in.o.Prefix
+	if in.fresh || in.aside != "" {
+		in.log.Close()
+		if err := os.RemoveAll(p); err != nil {
+			in.o.Logf("rollback: failed to remove %q: %v", p, err)
+		}
+	}
+	if in.aside != "" {
+		if err := os.Rename(in.aside, p); err != nil {
+			in.o.Logf("rollback: failed to put the old install back from %q: %v", in.aside, err)
+		}
+		return
+	}
+	if in.fresh {
+		if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
+			_, _ = unregisterEnvs(txt, p)
+		}
+	}
+}
+
+
+func (in *installRun) result(changed bool, envs *envOutcome) *Result {
+	r := &Result{Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,
+		Envs: in.o.Bundle.Platform(in.subdir).EnvNames(), Changed: changed, Notes: in.notes,
+		LogPath: filepath.Join(in.o.Prefix, ".onboard", "install.log")}
+	if envs != nil {
+		r.Clashes = envs.clashes
+		r.Notes = append(r.Notes, envs.notes...)
+	}
+	return r
+}

@@ -1,0 +1,59 @@
+package installer
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"time"
+)
+
+// installLog writes PREFIX/.onboard/install.log. Lines logged before the
+// prefix exists are kept and written when Open is called; every line also
+// goes to the caller's Logf.
+type installLog struct {
+	mu      sync.Mutex
+	f       *os.File
+	pending []string
+	logf    Logf
+}
+
+func newInstallLog(logf Logf) *installLog { return &installLog{logf: LogfOrNop(logf)} }
+
+// Printf logs one line.
+func (l *installLog) Printf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	l.logf("%s", msg)
+	line := time.Now().UTC().Format(time.RFC3339) + " " + msg + "\n"
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		l.pending = append(l.pending, line)
+		return
+	}
+	l.f.WriteString(line)
+}
+
+// Open starts writing to path (appending), first the pending lines.
+func (l *installLog) Open(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, line := range l.pending {
+		f.WriteString(line)
+	}
+	l.pending, l.f = nil, f
+	return nil
+}
+
+// Close stops writing to the file; later lines are kept pending.
+func (l *installLog) Close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f != nil {
+		l.f.Close()
+		l.f = nil
+	}
+}

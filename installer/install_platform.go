@@ -1,0 +1,135 @@
+package installer
+
+// Everything of Install that talks to the platform package: subdir choice,
+// prefix checks, the maintenance app's path, launchers.
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"onboard/installer/bundle"
+	"onboard/platform"
+)
+
+// chooseSubdir picks the payload for this machine.
+func chooseSubdir(b *bundle.Bundle, want string) (subdir, note string, err error) {
+	have := b.Manifest.Subdirs()
+	if want != "" {
+		if b.Platform(want) == nil {
+			return "", "", &PlatformError{Want: []string{want}, Have: have}
+		}
+		return want, "", nil
+	}
+	h := platform.Detect()
+	s, note, ok := h.Choose(have)
+	if !ok {
+		return "", "", &PlatformError{Want: h.Candidates(), Have: have}
+	}
+	return s, note, nil
+}
+
+// checkTarget runs the platform's prefix checks; an existing onboard
+// install is an upgrade, not a problem.
+func (in *installRun) checkTarget(replacing bool) error {
+	var need int64
+	for _, p := range in.o.Bundle.Platform(in.subdir).All() {
+		need += p.Size * 4 // archive + extracted + linked, roughly
+	}
+	for _, p := range platform.CheckPrefix(platform.PrefixRequest{Prefix: in.o.Prefix, NeedBytes: need}) {
+		if p.Severity != platform.Error {
+			in.notes = append(in.notes, p.Message)
+			in.log.Printf("warning: %s", p)
+			continue
+		}
+		if replacing && p.Code == platform.ProblemNotEmpty {
+			continue
+		}
+		return &TargetError{Path: in.o.Prefix, Reason: p.Message, Advice: p.Hint}
+	}
+	return nil
+}
+
+// maintenancePath is PREFIX/.onboard/onboard[.exe] for this host.
+func maintenancePath(prefixDir string) string {
+	return platform.MaintenanceApp(platform.HostTarget(), prefixDir)
+}
+
+// launchers removes the old install's launchers and creates the new ones.
+// A failure here does not fail the install: it becomes a note (repair can
+// make them again).
+func (in *installRun) launchers() {
+	if in.aside != "" {
+		if err := removeOldLaunchers(in.aside, in.log.Printf); err != nil {
+			in.note("the old launchers could not all be removed: %v", err)
+		}
+	}
+	items := in.launcherSpecs()
+	if len(items) == 0 && !in.o.ShellSetup {
+		return
+	}
+	t, env := platform.HostTarget(), platform.HostEnv()
+	var rec platform.Record
+	if len(items) > 0 {
+		app := platform.AppInfo{Name: in.o.Bundle.Manifest.Name, ID: in.o.Bundle.Manifest.ID, Version: in.o.Bundle.Manifest.Version,
+			Prefix: in.o.Prefix, Icon: in.o.Bundle.Icon(), Installed: time.Now()}
+		plan, err := platform.Launchers(t, env, app, items, in.o.AllUsers)
+		if err == nil {
+			rec, err = platform.Apply(plan, platform.Logf(in.log.Printf))
+		}
+		if err != nil {
+			in.note("launchers were not created: %v; run 'onboard repair' to try again", err)
+			return
+		}
+	}
+	if in.o.ShellSetup {
+		sh, err := platform.SetupShell(platform.ShellFiles(t, env), in.o.Prefix, shellBin(in.o.Prefix))
+		if err != nil {
+			in.note("shell set-up failed: %v", err)
+		}
+		rec.Merge(sh)
+		rec.Schema, rec.Target, rec.Prefix = 1, t, in.o.Prefix
+	}
+	if err := platform.SaveRecord(filepath.Join(in.o.Prefix, filepath.FromSlash(launchersRel)), rec); err != nil {
+		in.note("the launcher record was not saved: %v", err)
+	}
+}
+
+func (in *installRun) launcherSpecs() []platform.LauncherSpec {
+	var items []platform.LauncherSpec
+	if in.o.JupyterLauncher {
+		for _, l := range in.o.Bundle.Manifest.Launchers {
+			items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
+		}
+	}
+	if in.o.MaintenanceLauncher {
+		items = append(items, platform.LauncherSpec{Name: in.o.Bundle.Manifest.Name + " Maintenance"})
+	}
+	return items
+}
+
+func shellBin(p string) string {
+	if runtime.GOOS == "windows" {
+		return filepath.Join(p, "condabin")
+	}
+	if _, err := os.Stat(filepath.Join(p, "condabin")); err == nil {
+		return filepath.Join(p, "condabin")
+	}
+	return filepath.Join(p, "bin")
+}
+
+// removeOldLaunchers removes what the old install's launchers.json records.
+func removeOldLaunchers(oldPrefix string, logf Logf) error {
+	path := filepath.Join(oldPrefix, filepath.FromSlash(launchersRel))
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	rec, err := platform.LoadRecord(path)
+	if err != nil {
+		return err
+	}
+	return platform.Remove(rec, platform.Logf(logf))
+}

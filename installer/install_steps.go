@@ -1,0 +1,197 @@
+package installer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"onboard/installer/bundle"
+	"onboard/installer/prefix"
+)
+
+// maintenanceSource is the binary copied as the maintenance app (tests
+// replace it).
+var maintenanceSource = os.Executable
+
+
+// envOutcome gathers what InstallEnv reported for all envs.
+type envOutcome struct {
+	clashes []Clash
+	notes   []string
+}
+
+// install does the writing: packages, envs, maintenance app, manifest,
+// launchers. The caller rolls back on error.
+func (in *installRun) install(ctx context.Context) (*Result, error) {
+	p := in.o.Prefix
+	state := filepath.Join(p, ".onboard")
+	if err := os.MkdirAll(state, 0o755); err != nil {
+		return nil, &TargetError{Path: p, Reason: "cannot create the folder", Err: err}
+	}
+	if in.aside != "" {
+		copyFileIfExists(filepath.Join(in.aside, ".onboard", "install.log"), filepath.Join(state, "install.log"))
+	}
+	if err := in.log.Open(filepath.Join(state, "install.log")); err != nil {
+		return nil, &TargetError{Path: p, Reason: "cannot write the install log", Err: err}
+	}
+	files, err := in.copyPackages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	envs, err := in.installEnvs(ctx, files)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.writeState(); err != nil {
+		return nil, err
+	}
+	in.launchers()
+	in.log.Printf("installed %s %s (%s) into %q", in.o.Bundle.Manifest.Name, in.o.Bundle.Manifest.Version, in.subdir, p)
+	return in.result(true, envs), nil
+}
+
+// copyPackages copies every package of the subdir to PREFIX/pkgs, hashes
+// checked, and returns their paths by zip path.
+func (in *installRun) copyPackages(ctx context.Context) (map[string]string, error) {
+	pkgsDir := filepath.Join(in.o.Prefix, "pkgs")
+	if err := os.MkdirAll(pkgsDir, 0o755); err != nil {
+		return nil, &TargetError{Path: in.o.Prefix, Reason: "cannot create pkgs", Err: err}
+	}
+	pkgs, err := in.o.Bundle.Packages(in.subdir)
+	if err != nil {
+		return nil, WrapBundleError(err)
+	}
+	var total int64
+	for _, pk := range pkgs {
+		total += pk.Size
+	}
+	in.o.Reporter.Stage(StageExtract, total)
+	out := map[string]string{}
+	for _, pk := range pkgs {
+		in.o.Reporter.Item(pk.Fn)
+		path, err := in.o.Bundle.CopyPackage(ctx, pk, pkgsDir, in.o.Reporter.Advance)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, WrapBundleError(err)
+		}
+		out[pk.ZipPath()] = path
+	}
+	in.log.Printf("copied %d package files into %q", len(pkgs), pkgsDir)
+	return out, nil
+}
+
+// installEnvs installs the base into the prefix and each env into
+// PREFIX/envs/NAME.
+func (in *installRun) installEnvs(ctx context.Context, files map[string]string) (*envOutcome, error) {
+	pl := in.o.Bundle.Platform(in.subdir)
+	out := &envOutcome{}
+	if err := in.runEnv(ctx, "base", in.envRequest(in.o.Prefix, pl.Base, files), out); err != nil {
+		return nil, err
+	}
+	if rc := condarcYAML(in.o.Bundle.Manifest.Condarc); rc != nil {
+		if err := prefix.WriteCondarc(in.o.Prefix, rc); err != nil {
+			return nil, fmt.Errorf("failed to write .condarc: %w", err)
+		}
+	}
+	for _, n := range pl.EnvNames() {
+		req := in.envRequest(filepath.Join(in.o.Prefix, "envs", n), pl.Envs[n], files)
+		if err := in.runEnv(ctx, n, req, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[string]string) EnvRequest {
+	req := EnvRequest{
+		Prefix: dir, PkgsDir: filepath.Join(in.o.Prefix, "pkgs"), Subdir: in.subdir,
+		RootPrefix: in.o.Prefix, Command: installCommand(), Reporter: in.o.Reporter, Logf: in.log.Printf,
+	}
+	for _, p := range pkgs {
+		req.Packages = append(req.Packages, PackageFile{
+			Path: files[p.ZipPath()], SHA256: p.SHA256, MD5: p.MD5, Size: p.Size, URL: p.URL, Depends: p.Depends,
+		})
+		req.Requested = append(req.Requested, p.Name)
+	}
+	return req
+}
+
+func (in *installRun) runEnv(ctx context.Context, name string, req EnvRequest, out *envOutcome) error {
+	in.log.Printf("installing env %s (%d packages) into %q", name, len(req.Packages), req.Prefix)
+	res, err := installEnv(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("failed to install env %s: %w", name, err)
+	}
+	out.clashes = append(out.clashes, res.Clashes...)
+	for _, n := range res.Notes {
+		out.notes = append(out.notes, name+": "+n)
+	}
+	return nil
+}
+
+func installCommand() string {
+	return strings.Join(os.Args, " ")
+}
+
+// condarcYAML renders the manifest's condarc; nil when it has none.
+func condarcYAML(c *bundle.Condarc) []byte {
+	if c == nil {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("# written by onboard from the bundle\n")
+	if len(c.Channels) > 0 {
+		b.WriteString("channels:\n")
+		for _, ch := range c.Channels {
+			fmt.Fprintf(&b, "  - %s\n", ch)
+		}
+	}
+	if c.Offline {
+		b.WriteString("offline: true\n")
+	}
+	return []byte(b.String())
+}
+
+// writeState writes the maintenance app and .onboard/manifest.json.
+func (in *installRun) writeState() error {
+	p := in.o.Prefix
+	src, err := maintenanceSource()
+	if err != nil {
+		return fmt.Errorf("failed to find this program to copy it as the maintenance app: %w", err)
+	}
+	if err := bundle.WriteStripped(src, maintenancePath(p)); err != nil {
+		return fmt.Errorf("failed to write the maintenance app: %w", err)
+	}
+	data, err := json.MarshalIndent(installedManifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("failed to encode the installed manifest: %w", err)
+	}
+	dst := filepath.Join(p, filepath.FromSlash(manifestRel))
+	if err := os.WriteFile(dst+".tmp", append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("failed to write %q: %w", dst, err)
+	}
+	return os.Rename(dst+".tmp", dst)
+}
+
+
+
+
+func (in *installRun) note(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	in.notes = append(in.notes, s)
+	in.log.Printf("note: %s", s)
+}
+
+func copyFileIfExists(src, dst string) {
+	if data, err := os.ReadFile(src); err == nil {
+		_ = os.WriteFile(dst, data, 0o644)
+	}
+}

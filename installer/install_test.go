@@ -1,0 +1,178 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/installer/bundle"
+	"onboard/internal/condatest"
+)
+
+// fakeEnv stands in for InstallEnv: it writes a conda-meta record per
+// package, so that Install's own logic (choice, swap, rollback, re-run) is
+// tested without the linking engine.
+func fakeEnv(fail string) func(context.Context, EnvRequest) (*EnvResult, error) {
+	return func(ctx context.Context, req EnvRequest) (*EnvResult, error) {
+		if fail != "" && strings.HasSuffix(req.Prefix, fail) {
+			return nil, errors.New("planned failure")
+		}
+		meta := filepath.Join(req.Prefix, "conda-meta")
+		if err := os.MkdirAll(meta, 0o755); err != nil {
+			return nil, err
+		}
+		res := &EnvResult{Prefix: req.Prefix}
+		for _, p := range req.Packages {
+			if _, err := os.Stat(p.Path); err != nil {
+				return nil, fmt.Errorf("archive missing: %w", err)
+			}
+			dist := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(p.Path), ".conda"), ".tar.bz2")
+			if err := os.WriteFile(filepath.Join(meta, dist+".json"), []byte("{}"), 0o644); err != nil {
+				return nil, err
+			}
+			res.Packages = append(res.Packages, dist)
+		}
+		return res, nil
+	}
+}
+
+// testBundle builds a linux-64 bundle of condatest packages at version.
+func testBundle(t *testing.T, version string) *bundle.Bundle {
+	t.Helper()
+	dir := t.TempDir()
+	pk := filepath.Join(dir, "pkgs")
+	os.MkdirAll(pk, 0o755)
+	var lines []string
+	for _, name := range []string{"python", "tool"} {
+		p, err := condatest.WriteConda(pk, condatest.Spec{Name: name, Version: "1.0", Build: "0", Subdir: "linux-64",
+			Files: []condatest.File{{Path: "bin/" + name, Data: []byte("#!/bin/sh\n"), Mode: 0o755}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, "https://x.invalid/linux-64/"+filepath.Base(p))
+	}
+	os.WriteFile(filepath.Join(dir, "base.txt"), []byte("@EXPLICIT\n"+lines[0]+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "team.txt"), []byte("@EXPLICIT\n"+strings.Join(lines, "\n")+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "L"), []byte("x"), 0o644)
+	spec := fmt.Sprintf("name = \"T\"\nid = \"org.t\"\nversion = %q\nlicense = \"L\"\npackage_dirs = [\"pkgs\"]\n[platforms.linux-64]\nbase = \"base.txt\"\nenvs = { team = \"team.txt\" }\n[condarc]\nchannels = [\"https://x.invalid\"]\noffline = true\n", version)
+	os.WriteFile(filepath.Join(dir, "spec.toml"), []byte(spec), 0o644)
+	out := filepath.Join(dir, "b.zip")
+	if _, err := bundle.Build(context.Background(), bundle.BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func withEnv(t *testing.T, f func(context.Context, EnvRequest) (*EnvResult, error)) {
+	old := installEnv
+	installEnv = f
+	t.Cleanup(func() { installEnv = old })
+	t.Setenv("HOME", t.TempDir())
+}
+
+func installed(t *testing.T, prefix string) string {
+	m, err := readInstalledManifest(prefix)
+	if err != nil {
+		return "none"
+	}
+	return m.Version + "/" + m.Subdir
+}
+
+func TestInstallUpgradeRerunDowngrade(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	steps := []struct {
+		version string
+		force   bool
+		changed bool
+		errCode int
+		want    string
+	}{
+		{"2026.11.0", false, true, 0, "2026.11.0/linux-64"},
+		{"2026.11.0", false, false, 0, "2026.11.0/linux-64"},
+		{"2026.12.0", false, true, 0, "2026.12.0/linux-64"},
+		{"2026.11.0", false, false, ExitTarget, "2026.12.0/linux-64"},
+		{"2026.11.0", true, true, 0, "2026.11.0/linux-64"},
+	}
+	for i, s := range steps {
+		res, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, s.version), Subdir: "linux-64", Force: s.force})
+		if got := ExitCode(err); got != s.errCode {
+			t.Fatalf("step %d (%s): exit %d (%v); want %d", i, s.version, got, err, s.errCode)
+		}
+		if err == nil && res.Changed != s.changed {
+			t.Errorf("step %d: changed = %v; want %v", i, res.Changed, s.changed)
+		}
+		if got := installed(t, prefix); got != s.want {
+			t.Errorf("step %d: installed %s; want %s", i, got, s.want)
+		}
+	}
+	for _, p := range []string{".onboard/onboard", "pkgs", "envs/team/conda-meta", ".condarc", ".onboard/install.log"} {
+		if _, err := os.Stat(filepath.Join(prefix, p)); err != nil {
+			t.Errorf("%s missing after install: %v", p, err)
+		}
+	}
+	if left, _ := filepath.Glob(prefix + ".onboard-old-*"); len(left) != 0 {
+		t.Errorf("old prefixes left behind: %v", left)
+	}
+	log, _ := os.ReadFile(filepath.Join(prefix, ".onboard", "install.log"))
+	if n := strings.Count(string(log), "install T "); n != 5 {
+		t.Errorf("install.log has %d install lines; want 5 (kept across upgrades)", n)
+	}
+}
+
+func TestInstallFailureRestoresOld(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	withEnv(t, fakeEnv("team"))
+	_, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.12.0"), Subdir: "linux-64"})
+	if err == nil {
+		t.Fatal("upgrade with a failing env succeeded")
+	}
+	if got := installed(t, prefix); got != "2026.11.0/linux-64" {
+		t.Errorf("after a failed upgrade the prefix holds %s; want the old 2026.11.0 back", got)
+	}
+	fresh := filepath.Join(t.TempDir(), "new")
+	if _, err := Install(context.Background(), Options{Prefix: fresh, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}); err == nil {
+		t.Fatal("fresh install with a failing env succeeded")
+	}
+	if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed fresh install left %q behind", fresh)
+	}
+}
+
+func TestInstallRefusals(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	b := testBundle(t, "2026.11.0")
+	notEmpty := t.TempDir()
+	os.WriteFile(filepath.Join(notEmpty, "x"), nil, 0o644)
+	tests := []struct {
+		name string
+		opts Options
+		code int
+	}{
+		{"subdir missing", Options{Prefix: filepath.Join(t.TempDir(), "p"), Bundle: b, Subdir: "win-64"}, ExitPlatform},
+		{"relative prefix", Options{Prefix: "rel/p", Bundle: b, Subdir: "linux-64"}, ExitUsage},
+		{"not empty", Options{Prefix: notEmpty, Bundle: b, Subdir: "linux-64"}, ExitTarget},
+		{"no bundle", Options{Prefix: t.TempDir()}, ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Install(context.Background(), tt.opts)
+			if got := ExitCode(err); got != tt.code {
+				t.Fatalf("exit %d (%v); want %d", got, err, tt.code)
+			}
+		})
+	}
+}
