@@ -68,11 +68,15 @@ func darwinBundle(p *Plan, root string, app AppInfo, it LauncherSpec) error {
 	if err != nil {
 		return err
 	}
-	cfg, _ := json.MarshalIndent(LaunchConfig{Schema: 1, Prefix: app.Prefix, Args: it.args(app.Prefix)}, "", "  ")
+	args := it.args(app.Prefix)
+	if args == nil {
+		args = []string{}
+	}
+	cfg, _ := json.MarshalIndent(LaunchConfig{Schema: 1, Prefix: app.Prefix, Args: args}, "", "  ")
 	p.Bundles = append(p.Bundles, root)
 	p.Files = append(p.Files,
 		File{Path: t.Join(root, "Contents", "Info.plist"), Kind: KindPlist, Mode: 0o644, Data: info},
-		File{Path: t.Join(root, "Contents", "PkgInfo"), Kind: KindIcon, Mode: 0o644, Data: []byte("APPL????")},
+		File{Path: t.Join(root, "Contents", "PkgInfo"), Kind: KindOther, Mode: 0o644, Data: []byte("APPL????")},
 		File{Path: t.Join(root, "Contents", "MacOS", exe), Kind: KindCopy, Mode: 0o755, CopyFrom: MaintenanceApp(t, app.Prefix)},
 		File{Path: t.Join(root, "Contents", "Resources", LaunchConfigName), Kind: KindEntry, Mode: 0o644, Data: append(cfg, '\n')})
 	if len(app.Icon) > 0 {

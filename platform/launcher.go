@@ -56,6 +56,7 @@ const (
 	KindCopy     = "copy"     // a copy of the maintenance app (macOS .app executable)
 	KindPlist    = "plist"    // Info.plist
 	KindShortcut = "shortcut" // a Windows .lnk (UTF-16 strings)
+	KindOther    = "other"    // any other file; checked for existence only
 )
 
 // File is one file a launcher plan writes.

@@ -24,7 +24,8 @@ func xdgDataDir(t Target, env Env, allUsers bool) (string, error) {
 }
 
 // linuxLaunchers plans one reverse-DNS named .desktop file per launcher in
-// DATA/applications and its icon in the hicolor theme.
+// DATA/applications and the product's icon in the hicolor theme, named
+// after the app id.
 func linuxLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUsers bool) error {
 	t := p.Target
 	data, err := xdgDataDir(t, env, allUsers)
@@ -33,14 +34,14 @@ func linuxLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUser
 	}
 	apps := t.Join(data, "applications")
 	maint := MaintenanceApp(t, app.Prefix)
+	icon := ""
+	if len(app.Icon) > 0 && len(items) > 0 {
+		icon = app.ID
+		p.Files = append(p.Files, File{Path: t.Join(data, "icons", "hicolor", iconSizeDir(app.Icon), "apps", icon+".png"),
+			Kind: KindIcon, Mode: 0o644, Data: app.Icon})
+	}
 	for _, it := range items {
 		id := launcherID(app, it)
-		icon := ""
-		if len(app.Icon) > 0 {
-			icon = id
-			p.Files = append(p.Files, File{Path: t.Join(data, "icons", "hicolor", iconSizeDir(app.Icon), "apps", id+".png"),
-				Kind: KindIcon, Mode: 0o644, Data: app.Icon})
-		}
 		entry, err := DesktopEntry(app, it, maint, icon)
 		if err != nil {
 			return err

@@ -48,22 +48,23 @@ func (t Target) Sep() string {
 // slashes become backslashes.
 func (t Target) Join(elem ...string) string {
 	sep := t.Sep()
-	var parts []string
-	for i, e := range elem {
+	out := ""
+	for _, e := range elem {
 		if t.OS == "windows" {
 			e = strings.ReplaceAll(e, "/", `\`)
 		}
-		if i > 0 {
+		if out != "" {
 			e = strings.TrimLeft(e, sep)
 		}
-		if i < len(elem)-1 || len(parts) > 0 {
-			e = trimRightSep(e, sep)
+		if e == "" {
+			continue
 		}
-		if e != "" {
-			parts = append(parts, e)
+		if out != "" && !strings.HasSuffix(out, sep) {
+			out += sep
 		}
+		out += e
 	}
-	return strings.Join(parts, sep)
+	return trimRightSep(out, sep)
 }
 
 // trimRightSep trims trailing separators but keeps a root ("/", `C:\`).

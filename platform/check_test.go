@@ -1,0 +1,142 @@
+package platform
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// codes returns "code/severity" for each problem, sorted.
+func codes(ps []Problem) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Code+"/"+p.Severity.String())
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestCheckPrefixWith(t *testing.T) {
+	ok := PrefixFacts{Writable: true, FreeBytes: 10 << 30}
+	tests := []struct {
+		name  string
+		t     Target
+		env   Env
+		req   PrefixRequest
+		facts PrefixFacts
+		want  []string
+	}{
+		{"fine new folder", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 1 << 30}, ok, nil},
+		{"relative", linux, Env{}, PrefixRequest{Prefix: "acme"}, ok, []string{"not-absolute/error"}},
+		{"newline", linux, Env{}, PrefixRequest{Prefix: "/home/a/ac\nme"}, ok, []string{"control-characters/error"}},
+		{"not writable", linux, Env{}, PrefixRequest{Prefix: "/opt/acme"}, PrefixFacts{WritableErr: "permission denied", FreeBytes: -1}, []string{"not-writable/error"}},
+		{"no space", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 2 << 30}, PrefixFacts{Writable: true, FreeBytes: 1 << 30}, []string{"no-space/error"}},
+		{"free space unknown", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 2 << 30}, PrefixFacts{Writable: true, FreeBytes: -1}, nil},
+		{"spaces and non-ASCII", mac, Env{}, PrefixRequest{Prefix: "/Users/José/My Python"}, ok, []string{"non-ascii/warning", "spaces/warning"}},
+		{"exists as file", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme"}, PrefixFacts{Exists: true, Writable: true, FreeBytes: -1}, []string{"not-a-directory/error"}},
+		{"not empty", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme"}, PrefixFacts{Exists: true, IsDir: true, Entries: []string{"x"}, Writable: true, FreeBytes: -1}, []string{"not-empty/error"}},
+		{"empty existing folder", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme"}, PrefixFacts{Exists: true, IsDir: true, Writable: true, FreeBytes: -1}, nil},
+		{"own install: re-run", linux, fakeEnv("", nil, "/home/a/acme/.onboard/manifest.json", "/home/a/acme/conda-meta/history"),
+			PrefixRequest{Prefix: "/home/a/acme"}, PrefixFacts{Exists: true, IsDir: true, Entries: []string{".onboard", "conda-meta"}, Writable: true, FreeBytes: -1}, nil},
+		{"foreign conda env", linux, fakeEnv("", nil, "/home/a/miniconda3/conda-meta/history"),
+			PrefixRequest{Prefix: "/home/a/miniconda3"}, PrefixFacts{Exists: true, IsDir: true, Entries: []string{"conda-meta"}, Writable: true, FreeBytes: -1}, []string{"conda-prefix/error"}},
+		{"inside a conda env", linux, fakeEnv("", nil, "/home/a/miniconda3/conda-meta/history"),
+			PrefixRequest{Prefix: "/home/a/miniconda3/envs/acme"}, ok, []string{"inside-conda-prefix/error"}},
+		{"windows too long", win, Env{}, PrefixRequest{Prefix: `C:\Users\ann\AppData\Local\acme-python`, MaxRelPath: 230}, ok, []string{"too-long/error"}},
+		{"windows too long, long paths on", win, Env{}, PrefixRequest{Prefix: `C:\Users\ann\AppData\Local\acme-python`, MaxRelPath: 230},
+			PrefixFacts{Writable: true, FreeBytes: -1, LongPathsEnabled: true}, []string{"too-long/warning"}},
+		{"windows just fits", win, Env{}, PrefixRequest{Prefix: `C:\acme`, MaxRelPath: 259 - 8}, ok, nil},
+		{"windows one over", win, Env{}, PrefixRequest{Prefix: `C:\acme`, MaxRelPath: 259 - 7}, ok, []string{"too-long/error"}},
+		{"linux has no MAX_PATH", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", MaxRelPath: 400}, ok, nil},
+		{"windows inside conda", win, fakeEnv("", nil, `C:\Miniconda3\conda-meta\history`), PrefixRequest{Prefix: `C:\Miniconda3\x`}, ok, []string{"inside-conda-prefix/error"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := CheckPrefixWith(tt.t, tt.env, tt.req, tt.facts)
+			if got := codes(ps); !slices.Equal(got, tt.want) {
+				t.Errorf("problems = %q; want %q\n%v", got, tt.want, ps)
+			}
+			for _, p := range ps {
+				if p.Message == "" || (p.Severity == Error && p.Hint == "") {
+					t.Errorf("problem %+v lacks a message or a hint", p)
+				}
+			}
+		})
+	}
+}
+
+func TestHasErrors(t *testing.T) {
+	if HasErrors([]Problem{{Severity: Warning}}) || !HasErrors([]Problem{{Severity: Warning}, {Severity: Error}}) {
+		t.Error("HasErrors is wrong")
+	}
+}
+
+// TestHostCheckPrefix runs the host checks on real folders.
+func TestHostCheckPrefix(t *testing.T) {
+	dir := tempDir(t)
+	newDir := filepath.Join(dir, "new", "acme")
+	if ps := CheckPrefix(PrefixRequest{Prefix: newDir, NeedBytes: 1}); HasErrors(ps) {
+		t.Errorf("new folder: %v", ps)
+	}
+	if ps := CheckPrefix(PrefixRequest{Prefix: newDir, NeedBytes: 1 << 62}); !slices.Contains(codes(ps), "no-space/error") {
+		t.Errorf("huge need: %v; want no-space", ps)
+	}
+	full := filepath.Join(dir, "full")
+	mustWrite(t, filepath.Join(full, "a.txt"), "x")
+	if ps := CheckPrefix(PrefixRequest{Prefix: full}); !slices.Contains(codes(ps), "not-empty/error") {
+		t.Errorf("non-empty: %v", ps)
+	}
+	mustWrite(t, filepath.Join(full, ".onboard", "manifest.json"), "{}")
+	if ps := CheckPrefix(PrefixRequest{Prefix: full}); HasErrors(ps) {
+		t.Errorf("own install: %v", ps)
+	}
+	mustWrite(t, filepath.Join(dir, "conda", "conda-meta", "history"), "")
+	if ps := CheckPrefix(PrefixRequest{Prefix: filepath.Join(dir, "conda", "envs", "x")}); !slices.Contains(codes(ps), "inside-conda-prefix/error") {
+		t.Errorf("inside conda: %v", ps)
+	}
+	if runtime.GOOS != "windows" && os.Getuid() != 0 {
+		ro := filepath.Join(dir, "ro")
+		os.Mkdir(ro, 0o555)
+		if ps := CheckPrefix(PrefixRequest{Prefix: filepath.Join(ro, "acme")}); !slices.Contains(codes(ps), "not-writable/error") {
+			t.Errorf("read-only parent: %v", ps)
+		}
+	}
+	if ps := CheckPrefix(PrefixRequest{Prefix: "relative"}); !slices.Contains(codes(ps), "not-absolute/error") {
+		t.Errorf("relative: %v", ps)
+	}
+}
+
+// tempDir is t.TempDir, except under Wine, where os.RemoveAll fails (see
+// build-and-test-facts): there the folder is left for the script to delete.
+func tempDir(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("ONBOARD_WINE") == "" {
+		return t.TempDir()
+	}
+	d, err := os.MkdirTemp("", "onboard-test-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func mustWrite(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHumanBytes(t *testing.T) {
+	for n, want := range map[int64]string{999: "999 B", 1500: "1.5 kB", 2_500_000_000: "2.5 GB"} {
+		if got := humanBytes(n); !strings.EqualFold(got, want) {
+			t.Errorf("humanBytes(%d) = %q; want %q", n, got, want)
+		}
+	}
+}
