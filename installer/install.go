@@ -44,7 +44,6 @@ func Install(ctx context.Context, o Options) (*Result, error) {
 	return in.run(ctx)
 }
 
-
 // installRun is the state of one Install.
 type installRun struct {
 	o      Options
@@ -177,7 +176,6 @@ func (in *installRun) verifyBundle(ctx context.Context) error {
 	return nil
 }
 
-
 // swapInstall moves an existing install aside, installs, and removes or
 // restores the old one.
 func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
@@ -228,7 +226,6 @@ func (in *installRun) rollback() {
 		}
 	}
 }
-
 
 func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 	r := &Result{Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,

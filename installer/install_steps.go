@@ -16,7 +16,6 @@ import (
 // replace it).
 var maintenanceSource = os.Executable
 
-
 // envOutcome gathers what InstallEnv reported for all envs.
 type envOutcome struct {
 	clashes []Clash
@@ -180,9 +179,6 @@ func (in *installRun) writeState() error {
 	}
 	return os.Rename(dst+".tmp", dst)
 }
-
-
-
 
 func (in *installRun) note(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
