@@ -30,8 +30,15 @@ type EnvRequest struct {
 	EnvironmentsTxt string
 	Condarc         []byte // written to Prefix/.condarc when non-nil
 	Command         string // the "# cmd:" line of conda-meta/history
-	Reporter        Reporter
-	Logf            Logf
+	// StateDir holds the prefix lock and the transaction journal; "" =
+	// RootPrefix/.onboard when Prefix is inside RootPrefix (an env of an
+	// install), else Prefix/.onboard.
+	StateDir string
+	// LockHeld says the caller already holds the lock of StateDir
+	// (LockPrefix), so InstallEnv does not take it.
+	LockHeld bool
+	Reporter Reporter
+	Logf     Logf
 }
 
 // Clash is a path that more than one package of an install provides. As in

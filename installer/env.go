@@ -1,0 +1,313 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"onboard/installer/link"
+	"onboard/installer/pkg"
+	"onboard/installer/prefix"
+)
+
+// InstallEnv makes one conda environment from package archives, as conda's
+// own transaction would (docs/engine.md): it extracts the archives into
+// the package cache in parallel, links every package in dependency order
+// (placeholders rewritten, noarch: python remapped, entry points written),
+// runs post-link scripts, compiles .pyc files when the env's python runs
+// here, and writes conda-meta, history, created_at, .condarc and
+// environments.txt. It holds the prefix lock throughout and journals every
+// change: on an error or a cancelled ctx everything it added is removed,
+// what it replaced is put back, and a prefix it created is deleted.
+func InstallEnv(ctx context.Context, req EnvRequest) (*EnvResult, error) {
+	t, err := newEnvTxn(req)
+	if err != nil {
+		return nil, err
+	}
+	if !req.LockHeld {
+		unlock, err := lockStateDir(t.stateDir)
+		if err != nil {
+			t.removeIfCreated()
+			return nil, err
+		}
+		t.unlock = unlock
+	}
+	res, err := t.run(ctx)
+	if err != nil {
+		t.rollback()
+		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+			return nil, fmt.Errorf("install of %q cancelled and rolled back: %w", t.prefix, context.Canceled)
+		}
+		return nil, err
+	}
+	t.release()
+	t.register(res)
+	return res, nil
+}
+
+// envTxn is one InstallEnv run.
+type envTxn struct {
+	req      EnvRequest
+	prefix   string
+	pkgsDir  string
+	stateDir string
+	created  bool
+	j        *prefix.Journal
+	unlock   func() error
+	rep      Reporter
+	logf     Logf
+	opts     *link.Options
+	plans    []*link.Plan
+	notes    []string
+}
+
+func newEnvTxn(req EnvRequest) (*envTxn, error) {
+	if req.Prefix == "" {
+		return nil, &UsageError{Msg: "no prefix given to install into"}
+	}
+	if req.Subdir == "" {
+		return nil, &UsageError{Msg: "no subdir given for the install into " + req.Prefix}
+	}
+	abs, err := filepath.Abs(req.Prefix)
+	if err != nil {
+		return nil, &TargetError{Path: req.Prefix, Reason: "cannot resolve the path", Err: err}
+	}
+	t := &envTxn{req: req, prefix: abs, rep: ReporterOrNop(req.Reporter), logf: LogfOrNop(req.Logf)}
+	t.pkgsDir = req.PkgsDir
+	if t.pkgsDir == "" {
+		t.pkgsDir = filepath.Join(abs, "pkgs")
+	}
+	t.stateDir = stateDirFor(abs, req)
+	fi, err := os.Stat(abs)
+	switch {
+	case err == nil && !fi.IsDir():
+		return nil, &TargetError{Path: abs, Reason: "it is a file, not a folder"}
+	case err != nil:
+		if err := os.MkdirAll(abs, 0o755); err != nil {
+			return nil, &TargetError{Path: abs, Reason: "cannot create the folder", Err: err}
+		}
+		t.created = true
+	}
+	return t, nil
+}
+
+// stateDirFor is where the lock and journal of an install into abs live.
+func stateDirFor(abs string, req EnvRequest) string {
+	if req.StateDir != "" {
+		return req.StateDir
+	}
+	if req.RootPrefix != "" {
+		if root, err := filepath.Abs(req.RootPrefix); err == nil {
+			if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return filepath.Join(root, ".onboard")
+			}
+		}
+	}
+	return filepath.Join(abs, ".onboard")
+}
+
+// run does the whole transaction under the lock.
+func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
+	if done, err := prefix.Recover(t.stateDir); err != nil {
+		return nil, err
+	} else if done {
+		t.note("rolled back an interrupted earlier operation first")
+	}
+	j, err := prefix.Begin(t.stateDir, t.prefix, t.created)
+	if err != nil {
+		return nil, err
+	}
+	t.j = j
+	tmp := filepath.Join(t.prefix, ".condatmp")
+	if err := j.TempDir(tmp); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return nil, &TargetError{Path: t.prefix, Reason: "cannot write into it", Err: err}
+	}
+	xs, err := t.extract(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := t.link(ctx, xs, tmp)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.scripts(ctx); err != nil {
+		return nil, err
+	}
+	t.compile(ctx)
+	if err := t.metadata(ctx); err != nil {
+		return nil, err
+	}
+	os.RemoveAll(tmp)
+	if err := j.Commit(); err != nil {
+		return nil, err
+	}
+	res.Notes = t.notes
+	return res, nil
+}
+
+func (t *envTxn) note(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	t.notes = append(t.notes, s)
+	t.logf("install %s: %s", filepath.Base(t.prefix), s)
+}
+
+// rollback undoes the transaction, releases the lock and deletes a prefix
+// this run created.
+func (t *envTxn) rollback() {
+	t.rep.Stage(StageRollback, 0)
+	if t.j != nil {
+		if err := t.j.Rollback(); err != nil {
+			t.logf("install %s: rollback: %v", filepath.Base(t.prefix), err)
+		}
+	}
+	t.release()
+	t.removeIfCreated()
+}
+
+func (t *envTxn) removeIfCreated() {
+	if t.created {
+		os.RemoveAll(t.prefix)
+	}
+}
+
+func (t *envTxn) release() {
+	if t.unlock != nil {
+		t.unlock()
+		t.unlock = nil
+	}
+}
+
+// link plans every package in dependency order, resolves clashes and links
+// the files.
+func (t *envTxn) link(ctx context.Context, xs []*pkg.Extracted, tmp string) (*EnvResult, error) {
+	xs = orderPackages(xs)
+	py, err := t.python(xs)
+	if err != nil {
+		return nil, err
+	}
+	t.opts = &link.Options{Prefix: t.prefix, Subdir: t.req.Subdir, Python: py, TempDir: tmp}
+	res := &EnvResult{Prefix: t.prefix}
+	var total int64
+	for _, x := range xs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p, err := link.Prepare(ctx, x, t.opts)
+		if err != nil {
+			return nil, t.linkError(err)
+		}
+		p.Archive = t.archiveOf(x)
+		t.plans = append(t.plans, p)
+		res.Packages = append(res.Packages, p.Dist())
+		for _, a := range p.Actions {
+			total += a.Size
+		}
+	}
+	for _, c := range link.ResolveClashes(t.plans) {
+		res.Clashes = append(res.Clashes, Clash{Path: c.Path, Packages: c.Dists})
+		t.logf("install %s: %s is in %s; the last one wins", filepath.Base(t.prefix), c.Path, strings.Join(c.Dists, ", "))
+	}
+	if err := t.unlinkReplaced(ctx); err != nil {
+		return nil, err
+	}
+	t.rep.Stage(StageLink, total)
+	if err := link.Execute(ctx, t.plans, t.opts, t.j, t.created, t.rep.Advance); err != nil {
+		return nil, t.linkError(err)
+	}
+	return res, nil
+}
+
+// linkError maps a too-long prefix to a TargetError.
+func (t *envTxn) linkError(err error) error {
+	var pe *link.PaddingError
+	if errors.As(err, &pe) {
+		return &TargetError{Path: t.prefix, Reason: fmt.Sprintf("the path is too long for package file %s (at most %d characters)", pe.Path, len(pe.Placeholder)),
+			Advice: "choose a shorter install folder with --prefix", Err: err}
+	}
+	return err
+}
+
+// python finds the env's python: a python package of this install, else
+// the one already in the prefix.
+func (t *envTxn) python(xs []*pkg.Extracted) (*link.Python, error) {
+	for _, x := range xs {
+		if x.Index.Name == "python" {
+			return link.NewPython(x.Index.Version, x.Index.PythonSitePackagesPath, t.req.Subdir)
+		}
+	}
+	recs, err := prefix.ReadRecords(t.prefix)
+	if err != nil {
+		return nil, nil // no conda-meta yet: no python
+	}
+	for _, r := range recs {
+		if r.Name == "python" {
+			return link.NewPython(r.Version, r.PythonSitePackagesPath, t.req.Subdir)
+		}
+	}
+	return nil, nil
+}
+
+// orderPackages sorts packages dependencies first, ties by name.
+func orderPackages(xs []*pkg.Extracted) []*pkg.Extracted {
+	names := make([]string, len(xs))
+	deps := make([][]string, len(xs))
+	for i, x := range xs {
+		names[i] = x.Index.Name
+		deps[i] = x.Index.Depends
+		if x.Record != nil {
+			deps[i] = x.Record.Depends
+		}
+	}
+	out := make([]*pkg.Extracted, 0, len(xs))
+	for _, i := range link.Order(names, deps) {
+		out = append(out, xs[i])
+	}
+	return out
+}
+
+// archiveOf is the package_tarball_full_path of x: the archive in the
+// package cache when it is there, else the archive the request named.
+func (t *envTxn) archiveOf(x *pkg.Extracted) string {
+	if x.Record != nil && x.Record.Fn != "" {
+		p := filepath.Join(t.pkgsDir, x.Record.Fn)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	for _, f := range t.req.Packages {
+		if stem, err := pkg.Stem(f.Path); err == nil && stem == filepath.Base(x.Dir) {
+			abs, _ := filepath.Abs(f.Path)
+			return abs
+		}
+	}
+	return ""
+}
+
+// register adds the prefix to environments.txt after the transaction; a
+// failure there is a note, not a failed install.
+func (t *envTxn) register(res *EnvResult) {
+	p := t.req.EnvironmentsTxt
+	if p == "-" {
+		return
+	}
+	if p == "" {
+		var err error
+		if p, err = prefix.DefaultEnvironmentsTxt(); err != nil {
+			res.Notes = append(res.Notes, err.Error())
+			return
+		}
+	}
+	if _, err := prefix.RegisterEnv(p, t.prefix); err != nil {
+		res.Notes = append(res.Notes, fmt.Sprintf("not registered in environments.txt: %v", err))
+	}
+}
+
+// now is the clock of history and created_at (tests may fix it).
+var now = time.Now

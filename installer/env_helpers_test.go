@@ -1,0 +1,125 @@
+package installer
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/installer/prefix"
+)
+
+// engineFixtures returns shared/fixtures/conda-packages, found by walking up
+// from the test's folder, or skips the test.
+func engineFixtures(t *testing.T) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for {
+		p := filepath.Join(dir, "shared", "fixtures", "conda-packages")
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("shared/fixtures/conda-packages not found above the test folder; the real-package tests need it (CI has it)")
+		}
+		dir = parent
+	}
+}
+
+// envSetup is a temp root with an environments.txt and package files.
+type envSetup struct {
+	root, prefix, pkgs, envTxt string
+	fx                         string
+}
+
+func newEnvSetup(t *testing.T) *envSetup {
+	fx := engineFixtures(t)
+	root := t.TempDir()
+	return &envSetup{root: root, prefix: filepath.Join(root, "env"), pkgs: filepath.Join(root, "pkgs"),
+		envTxt: filepath.Join(root, "home", ".conda", "environments.txt"), fx: fx}
+}
+
+func (s *envSetup) request(subdir string, rels ...string) EnvRequest {
+	req := EnvRequest{Prefix: s.prefix, PkgsDir: s.pkgs, Subdir: subdir, EnvironmentsTxt: s.envTxt, Command: "onboard test"}
+	for _, r := range rels {
+		req.Packages = append(req.Packages, PackageFile{Path: filepath.Join(s.fx, filepath.FromSlash(r))})
+	}
+	return req
+}
+
+func (s *envSetup) install(t *testing.T, subdir string, rels ...string) *EnvResult {
+	t.Helper()
+	res, err := InstallEnv(t.Context(), s.request(subdir, rels...))
+	if err != nil {
+		t.Fatalf("InstallEnv: %v", err)
+	}
+	return res
+}
+
+func readBytes(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// topKeys returns the top-level keys of a JSON object in file order.
+func topKeys(t *testing.T, b []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
+}
+
+func readRecord(t *testing.T, prefixDir, dist string) (*prefix.Record, []byte) {
+	t.Helper()
+	p := filepath.Join(prefixDir, "conda-meta", dist+".json")
+	b := readBytes(t, p)
+	r, err := prefix.DecodeRecord(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, b
+}
+
+// noTrace fails when the install left its scratch state behind.
+func noTrace(t *testing.T, prefixDir string) {
+	t.Helper()
+	for _, p := range []string{".condatmp", ".onboard/journal.json", ".onboard/backup", ".messages.txt"} {
+		if _, err := os.Lstat(filepath.Join(prefixDir, p)); err == nil {
+			t.Errorf("%s is left in the prefix", p)
+		}
+	}
+	ents, _ := os.ReadDir(prefixDir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".tmp.") {
+			t.Errorf("hardlink test file %s is left", e.Name())
+		}
+	}
+}

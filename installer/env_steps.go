@@ -1,0 +1,349 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"onboard/installer/link"
+	"onboard/installer/pkg"
+	"onboard/installer/prefix"
+)
+
+// extract makes sure every archive is extracted in the package cache:
+// a folder already there with the expected record is used as is (warm
+// install), the others are extracted on all CPUs.
+func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
+	sizes := make([]int64, len(t.req.Packages))
+	var total int64
+	for i, f := range t.req.Packages {
+		fi, err := os.Stat(f.Path)
+		if err != nil {
+			return nil, &BundleError{Reason: "a package file is missing", Err: err}
+		}
+		sizes[i] = fi.Size()
+		total += sizes[i]
+	}
+	t.rep.Stage(StageExtract, total)
+	out := make([]*pkg.Extracted, len(t.req.Packages))
+	var reqs []pkg.Request
+	var where []int
+	for i, f := range t.req.Packages {
+		if x := t.cached(f); x != nil {
+			out[i] = x
+			t.rep.Advance(sizes[i])
+			continue
+		}
+		reqs = append(reqs, pkg.Request{Archive: f.Path, PkgsDir: t.pkgsDir, URL: f.URL, Depends: f.Depends,
+			Expect: pkg.Expect{SHA256: f.SHA256, MD5: f.MD5, Size: f.Size}})
+		where = append(where, i)
+	}
+	xs, err := pkg.ExtractAll(ctx, reqs, 0, t.rep.Advance)
+	if err != nil {
+		return nil, extractError(err)
+	}
+	for k, x := range xs {
+		out[where[k]] = x
+		for _, n := range x.Notes {
+			t.note("%s: %s", x.Index.Dist(), n)
+		}
+		if x.Record != nil && x.Record.URL != "" {
+			if err := pkg.AppendURL(t.pkgsDir, x.Record.URL); err != nil {
+				t.logf("install: %v", err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// extractError turns a damaged-package error into a BundleError.
+func extractError(err error) error {
+	var (
+		hm *pkg.HashMismatchError
+		ue *pkg.UnsafeEntryError
+		fe *pkg.FormatError
+	)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &hm):
+		return &BundleError{Reason: "package " + filepath.Base(hm.Archive) + " is damaged", Err: err}
+	case errors.As(err, &ue):
+		return &BundleError{Reason: "package " + filepath.Base(ue.Archive) + " is unsafe", Err: err}
+	case errors.As(err, &fe):
+		return &BundleError{Reason: "package " + filepath.Base(fe.Archive) + " cannot be read", Err: err}
+	}
+	return err
+}
+
+// cached returns the already extracted folder of f when its record says it
+// is this very archive (same hash, URL and depends), else nil.
+func (t *envTxn) cached(f PackageFile) *pkg.Extracted {
+	stem, err := pkg.Stem(f.Path)
+	if err != nil {
+		return nil
+	}
+	x, err := pkg.ReadExtracted(filepath.Join(t.pkgsDir, stem))
+	if err != nil || x.Record == nil {
+		return nil
+	}
+	r := x.Record
+	switch {
+	case f.SHA256 != "":
+		if r.SHA256 != f.SHA256 {
+			return nil
+		}
+	case f.MD5 != "":
+		if r.MD5 != f.MD5 {
+			return nil
+		}
+	default:
+		sha, _, _, err := pkg.HashFile(f.Path)
+		if err != nil || sha != r.SHA256 {
+			return nil
+		}
+	}
+	if (f.URL != "" && f.URL != r.URL) || (f.Depends != nil && !slices.Equal(f.Depends, r.Depends)) {
+		return nil
+	}
+	return x
+}
+
+// unlinkReplaced moves aside, through the journal, the record and the
+// files of every installed package that one of this install replaces (same
+// name), keeping the paths the new packages provide.
+func (t *envTxn) unlinkReplaced(ctx context.Context) error {
+	if t.created {
+		return nil
+	}
+	recs, err := prefix.ReadRecords(t.prefix)
+	if err != nil {
+		return nil // no conda-meta: nothing installed
+	}
+	names := map[string]bool{}
+	targets := map[string]bool{}
+	for _, p := range t.plans {
+		names[p.Pkg.Index.Name] = true
+		for _, a := range p.Actions {
+			targets[a.Target] = true
+		}
+	}
+	for _, r := range recs {
+		if !names[r.Name] {
+			continue
+		}
+		for _, f := range r.Files {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			p := filepath.Join(t.prefix, filepath.FromSlash(f))
+			if fi, err := os.Lstat(p); targets[f] || err != nil || fi.IsDir() {
+				continue
+			}
+			if err := t.j.MoveAside(p); err != nil {
+				return err
+			}
+		}
+		if err := t.j.MoveAside(filepath.Join(t.prefix, "conda-meta", r.FileName())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scripts runs the post-link scripts serially in link order.
+func (t *envTxn) scripts(ctx context.Context) error {
+	t.rep.Stage(StageScripts, int64(len(t.plans)))
+	for _, p := range t.plans {
+		ix := p.Pkg.Index
+		t.rep.Item(p.Dist())
+		res, err := link.RunScript(ctx, link.Script{Action: "post-link", Prefix: t.prefix, RootPrefix: t.rootPrefix(),
+			Subdir: t.req.Subdir, Name: ix.Name, Version: ix.Version, BuildNumber: ix.BuildNumber, Dist: distString(p.Record(nil))})
+		if res != nil && res.Messages != "" {
+			t.note("message from %s: %s", p.Dist(), res.Messages)
+		}
+		if res != nil && res.Skipped != "" {
+			t.note("%s", res.Skipped)
+		}
+		if err != nil {
+			return err
+		}
+		t.rep.Advance(1)
+	}
+	return nil
+}
+
+func (t *envTxn) rootPrefix() string {
+	if t.req.RootPrefix != "" {
+		if abs, err := filepath.Abs(t.req.RootPrefix); err == nil {
+			return abs
+		}
+	}
+	return t.prefix
+}
+
+// compile byte-compiles the noarch: python sources with the env's python
+// when it runs here; otherwise it leaves a note.
+func (t *envTxn) compile(ctx context.Context) {
+	var sources []string
+	for _, p := range t.plans {
+		sources = append(sources, p.PycSources...)
+	}
+	if len(sources) == 0 {
+		return
+	}
+	t.rep.Stage(StageCompile, int64(len(sources)))
+	if _, why := link.Interpreter(ctx, t.opts); why != "" {
+		t.note("pyc compilation skipped: %s", why)
+		return
+	}
+	files, dirs := link.PycTargets(t.opts, sources)
+	if err := t.j.WillMkdir(dirs...); err != nil {
+		t.note("pyc compilation skipped: %v", err)
+		return
+	}
+	if err := t.j.WillCreate(files...); err != nil {
+		t.note("pyc compilation skipped: %v", err)
+		return
+	}
+	if note := link.Compile(ctx, t.opts, sources); note != "" {
+		t.note("%s", note)
+	}
+	t.rep.Advance(int64(len(sources)))
+}
+
+// metadata writes the conda-meta records, history, created_at and .condarc.
+func (t *envTxn) metadata(ctx context.Context) error {
+	t.rep.Stage(StageMetadata, int64(len(t.plans)+1))
+	meta := filepath.Join(t.prefix, "conda-meta")
+	if _, err := os.Stat(meta); errors.Is(err, fs.ErrNotExist) {
+		if err := t.j.WillMkdir(meta); err != nil {
+			return err
+		}
+	}
+	specs := t.requestedSpecs()
+	for _, p := range t.plans {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec := p.Record(specsFor(specs, p.Pkg.Index.Name))
+		if err := t.newFile(filepath.Join(meta, rec.FileName())); err != nil {
+			return err
+		}
+		if _, err := prefix.WriteRecord(t.prefix, rec); err != nil {
+			return err
+		}
+		t.rep.Advance(1)
+	}
+	if err := t.history(specs); err != nil {
+		return err
+	}
+	if err := t.newFile(filepath.Join(meta, "created_at")); err != nil {
+		return err
+	}
+	if err := prefix.WriteCreatedAt(t.prefix, now()); err != nil {
+		return err
+	}
+	if t.req.Condarc != nil {
+		if err := t.newFile(filepath.Join(t.prefix, ".condarc")); err != nil {
+			return err
+		}
+		if err := prefix.WriteCondarc(t.prefix, t.req.Condarc); err != nil {
+			return err
+		}
+	}
+	t.rep.Advance(1)
+	return nil
+}
+
+// newFile journals a file about to be written: an existing one is moved
+// aside (and put back on rollback), a new one removed on rollback.
+func (t *envTxn) newFile(p string) error {
+	if _, err := os.Lstat(p); err == nil {
+		if filepath.Base(p) == "created_at" {
+			return nil // kept as is
+		}
+		return t.j.MoveAside(p)
+	}
+	return t.j.WillCreate(p)
+}
+
+// history appends this transaction to conda-meta/history.
+func (t *envTxn) history(specs []string) error {
+	recs, err := prefix.ReadRecords(t.prefix)
+	if err != nil {
+		return err
+	}
+	installed := make([]string, len(recs))
+	for i, r := range recs {
+		installed[i] = distString(r)
+	}
+	hp := prefix.HistoryPath(t.prefix)
+	old, _ := os.ReadFile(hp)
+	removed, added := prefix.HistoryDiff(old, installed)
+	if err := t.j.Preserve(hp); err != nil {
+		return err
+	}
+	cmd := t.req.Command
+	if cmd == "" {
+		cmd = "onboard install"
+	}
+	return prefix.AppendHistory(t.prefix, prefix.HistoryEntry{Time: now(), Command: cmd,
+		CondaVersion: t.condaVersion(recs), Removed: removed, Added: added, UpdateSpecs: specs})
+}
+
+// requestedSpecs are the user's specs, or every package by name.
+func (t *envTxn) requestedSpecs() []string {
+	if len(t.req.Requested) > 0 {
+		return t.req.Requested
+	}
+	specs := make([]string, 0, len(t.plans))
+	for _, p := range t.plans {
+		specs = append(specs, p.Pkg.Index.Name)
+	}
+	return specs
+}
+
+// specsFor returns the specs that name the package.
+func specsFor(specs []string, name string) []string {
+	var out []string
+	for _, s := range specs {
+		if link.DependsName(s) == name {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// condaVersion is the version of the conda package of this env or of the
+// root prefix, else prefix.DefaultCondaVersion.
+func (t *envTxn) condaVersion(recs []*prefix.Record) string {
+	for _, r := range recs {
+		if r.Name == "conda" {
+			return r.Version
+		}
+	}
+	if root := t.rootPrefix(); root != t.prefix {
+		if rr, err := prefix.ReadRecords(root); err == nil {
+			for _, r := range rr {
+				if r.Name == "conda" {
+					return r.Version
+				}
+			}
+		}
+	}
+	return prefix.DefaultCondaVersion
+}
+
+// distString is conda's dist_str: "<channel canonical name>/<subdir>::<dist>".
+func distString(r *prefix.Record) string {
+	s := prefix.CanonicalChannel(r.Channel, r.Subdir)
+	if r.Subdir != "" {
+		s += "/" + r.Subdir
+	}
+	return fmt.Sprintf("%s::%s", s, r.Dist())
+}

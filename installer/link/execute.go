@@ -1,0 +1,326 @@
+package link
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Journal records changes before they are made (prefix.Journal implements
+// it); Execute calls it serially.
+type Journal interface {
+	WillCreate(paths ...string) error
+	WillMkdir(dirs ...string) error
+	MoveAside(path string) error
+}
+
+type nopJournal struct{}
+
+func (nopJournal) WillCreate(...string) error { return nil }
+func (nopJournal) WillMkdir(...string) error  { return nil }
+func (nopJournal) MoveAside(p string) error   { return os.Remove(p) }
+
+// Clash is a prefix path that more than one package provides; the last of
+// Dists (in link order) wins, as in conda.
+type Clash struct {
+	Path  string
+	Dists []string
+}
+
+// ResolveClashes marks, across plans in link order, every path that a later
+// package also provides as skipped in the earlier ones, and returns the
+// clashes sorted by path.
+func ResolveClashes(plans []*Plan) []Clash {
+	owner := map[string]*Action{}
+	who := map[string][]string{}
+	for _, p := range plans {
+		for _, a := range p.Actions {
+			if prev, ok := owner[a.Target]; ok {
+				prev.Skip = true
+			}
+			owner[a.Target] = a
+			who[a.Target] = append(who[a.Target], p.Dist())
+		}
+	}
+	var out []Clash
+	for t, d := range who {
+		if len(d) > 1 {
+			out = append(out, Clash{Path: t, Dists: d})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// Execute links every action of plans into opts.Prefix: it creates the
+// missing folders, moves aside paths that already exist (when
+// fresh is false: the prefix existed before), tells j about every change
+// first, then links the files on all CPUs. progress gets the bytes done.
+func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh bool, progress func(int64)) error {
+	if j == nil {
+		j = nopJournal{}
+	}
+	var todo []*Action
+	for _, p := range plans {
+		p.Hardlink = canHardlink(filepath.Join(p.Pkg.Dir, "info", "index.json"), opts.Prefix)
+		for _, a := range p.Actions {
+			if !a.Skip {
+				todo = append(todo, a)
+			}
+		}
+	}
+	if err := makeDirs(opts.Prefix, todo, j); err != nil {
+		return err
+	}
+	if !fresh {
+		if err := moveAsideExisting(ctx, opts.Prefix, todo, j); err != nil {
+			return err
+		}
+	}
+	if err := announce(opts.Prefix, todo, j); err != nil {
+		return err
+	}
+	hard := map[*Action]bool{}
+	for _, p := range plans {
+		for _, a := range p.Actions {
+			hard[a] = p.Hardlink
+		}
+	}
+	report := func(int64) {}
+	if progress != nil {
+		report = syncProgress(progress)
+	}
+	return forEach(ctx, todo, opts.workers(), func(a *Action) error {
+		if err := linkOne(a, opts, hard[a]); err != nil {
+			return err
+		}
+		report(a.Size)
+		return nil
+	})
+}
+
+// hostPath returns the host path of a prefix-relative target.
+func hostPath(prefixDir, target string) string {
+	return filepath.Join(prefixDir, filepath.FromSlash(target))
+}
+
+// makeDirs creates the folders the targets need, parents first, telling j
+// about the ones that do not exist yet.
+func makeDirs(prefixDir string, todo []*Action, j Journal) error {
+	need := map[string]bool{}
+	for _, a := range todo {
+		d := path.Dir(a.Target)
+		if a.Kind == KindDir {
+			d = a.Target
+		}
+		for d != "." && d != "/" && !need[d] {
+			need[d] = true
+			d = path.Dir(d)
+		}
+	}
+	dirs := make([]string, 0, len(need))
+	for d := range need {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	var missing []string
+	for _, d := range dirs {
+		fi, err := os.Lstat(hostPath(prefixDir, d))
+		if err == nil && !fi.IsDir() && fi.Mode()&fs.ModeSymlink == 0 {
+			return fmt.Errorf("failed to create the folder %q: a file of that name is in the way; remove it and try again", hostPath(prefixDir, d))
+		}
+		if err != nil {
+			missing = append(missing, hostPath(prefixDir, d))
+		}
+	}
+	if err := j.WillMkdir(missing...); err != nil {
+		return err
+	}
+	for _, d := range missing {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("failed to create the folder %q: %w", d, err)
+		}
+	}
+	return nil
+}
+
+// moveAsideExisting moves every existing target out of the way (through
+// the journal, so a rollback puts it back).
+func moveAsideExisting(ctx context.Context, prefixDir string, todo []*Action, j Journal) error {
+	for _, a := range todo {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if a.Kind == KindDir {
+			continue
+		}
+		p := hostPath(prefixDir, a.Target)
+		fi, err := os.Lstat(p)
+		if err != nil {
+			continue
+		}
+		if fi.IsDir() {
+			return fmt.Errorf("failed to link %q: a folder of that name is in the way; remove it and try again", p)
+		}
+		if err := j.MoveAside(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// announce tells j about every file about to be created, in chunks.
+func announce(prefixDir string, todo []*Action, j Journal) error {
+	const chunk = 2048
+	paths := make([]string, 0, min(chunk, len(todo)))
+	for i, a := range todo {
+		if a.Kind != KindDir {
+			paths = append(paths, hostPath(prefixDir, a.Target))
+		}
+		if len(paths) == chunk || i == len(todo)-1 {
+			if err := j.WillCreate(paths...); err != nil {
+				return err
+			}
+			paths = paths[:0]
+		}
+	}
+	return nil
+}
+
+// linkOne puts one action's path into the prefix.
+func linkOne(a *Action, opts *Options, hardlink bool) error {
+	dst := hostPath(opts.Prefix, a.Target)
+	var err error
+	switch a.Kind {
+	case KindDir:
+		err = os.MkdirAll(dst, 0o755)
+	case KindContent:
+		err = writeNew(dst, a.Content, a.Mode)
+	case KindRewrite:
+		err = os.Rename(a.Temp, dst)
+	case KindSymlink:
+		err = linkSymlink(a, dst, opts)
+	case KindLink:
+		if hardlink {
+			if err = os.Link(a.Source, dst); err == nil {
+				return nil
+			}
+		}
+		err = copyFile(a.Source, dst)
+	case KindCopy:
+		err = copyFile(a.Source, dst)
+	}
+	if err != nil {
+		return fmt.Errorf("failed to link %q: %w", dst, err)
+	}
+	return nil
+}
+
+// linkSymlink recreates a softlink entry: a symlink with the same relative
+// target (dangling ones too), or a copy of the content when the package
+// holds a regular file there, the target is absolute, or the host is
+// Windows. A relative target that leaves the prefix is refused.
+func linkSymlink(a *Action, dst string, opts *Options) error {
+	fi, err := os.Lstat(a.Source)
+	if err != nil {
+		return err
+	}
+	if fi.Mode()&fs.ModeSymlink == 0 {
+		return copyFile(a.Source, dst)
+	}
+	target, err := os.Readlink(a.Source)
+	if err != nil {
+		return err
+	}
+	if filepath.IsAbs(target) || strings.HasPrefix(target, "/") || opts.hostOS() == "windows" {
+		return copyFile(a.Source, dst) // follows the link inside the package
+	}
+	if escapesPrefix(a.Target, target) {
+		return fmt.Errorf("the symlink target %q leaves the prefix; refusing it", target)
+	}
+	return os.Symlink(target, dst)
+}
+
+// writeNew writes data to dst, which must not exist.
+func writeNew(dst string, data []byte, mode os.FileMode) error {
+	f, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Chmod(dst, mode)
+}
+
+// copyFile copies src (following symlinks) to the new file dst with src's
+// mode and modification time, as conda's copy + copystat.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("%q is a folder, not a file", src)
+	}
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(dst, fi.Mode().Perm()); err != nil {
+		return err
+	}
+	return os.Chtimes(dst, fi.ModTime(), fi.ModTime())
+}
+
+// canHardlink tests once per package, as conda does, whether a hard link
+// from the package cache into the prefix works (and is not a symlink).
+func canHardlink(src, prefixDir string) bool {
+	test := filepath.Join(prefixDir, ".tmp.index.json."+randomSuffix())
+	defer os.Remove(test)
+	if err := os.Link(src, test); err != nil {
+		return false
+	}
+	fi, err := os.Lstat(test)
+	return err == nil && fi.Mode()&fs.ModeSymlink == 0
+}
+
+func randomSuffix() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// syncProgress serialises calls to progress.
+func syncProgress(progress func(int64)) func(int64) {
+	ch := make(chan struct{}, 1)
+	return func(n int64) {
+		ch <- struct{}{}
+		progress(n)
+		<-ch
+	}
+}

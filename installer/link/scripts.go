@@ -1,0 +1,190 @@
+package link
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+// Script names one package's link script to run in a prefix.
+type Script struct {
+	Action      string // "post-link", "pre-unlink", "post-unlink" ("pre-link" is deprecated)
+	Prefix      string // absolute host path
+	RootPrefix  string // ROOT_PREFIX; "" = Prefix
+	Subdir      string // the environment's subdir
+	Name        string // package name
+	Version     string
+	BuildNumber int64
+	Dist        string // for messages; "" = name-version
+	HostOS      string // "" = runtime.GOOS
+}
+
+// ScriptResult is what running a link script gave.
+type ScriptResult struct {
+	Path     string // the script, "" when the package has none
+	Ran      bool
+	Skipped  string // why it did not run on this machine, if so
+	Messages string // the content of PREFIX/.messages.txt, which is deleted
+}
+
+// ScriptError reports a link script that failed, with everything conda
+// shows in its LinkError.
+type ScriptError struct {
+	Action, Dist, Path string
+	Stdout, Stderr     string
+	ExitCode           int
+	Messages           string
+	Err                error
+}
+
+func (e *ScriptError) Error() string {
+	msgs := e.Messages
+	if msgs == "" {
+		msgs = "<None>"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s script failed for package %s\nlocation of failed script: %s\n==> script messages <==\n%s\n==> script output <==\nstdout: %s\nstderr: %s\nreturn code: %d",
+		e.Action, e.Dist, e.Path, msgs, strings.TrimSpace(e.Stdout), strings.TrimSpace(e.Stderr), e.ExitCode)
+	if e.Err != nil {
+		fmt.Fprintf(&b, "\nerror: %v", e.Err)
+	}
+	return b.String()
+}
+
+func (e *ScriptError) Unwrap() error { return e.Err }
+
+// ScriptPath returns the prefix-relative path of a package's link script
+// for subdir: bin/.<name>-<action>.sh or Scripts/.<name>-<action>.bat.
+func ScriptPath(subdir, name, action string) string {
+	if IsWindows(subdir) {
+		return "Scripts/." + name + "-" + action + ".bat"
+	}
+	return "bin/." + name + "-" + action + ".sh"
+}
+
+// RunScript runs a package's link script when it has one and the
+// environment's OS is this machine's: sourced by bash (or sh) for Unix subdirs,
+// %COMSPEC% for Windows ones. The environment gets PREFIX, CONDA_PREFIX,
+// ROOT_PREFIX, PKG_NAME, PKG_VERSION, PKG_BUILDNUM and PATH starting with
+// the prefix's programs; cwd is the script's folder. A non-zero exit gives a
+// *ScriptError. PREFIX/.messages.txt is read and deleted either way.
+func RunScript(ctx context.Context, s Script) (*ScriptResult, error) {
+	rel := ScriptPath(s.Subdir, s.Name, s.Action)
+	script := hostPath(s.Prefix, rel)
+	res := &ScriptResult{}
+	if _, err := os.Stat(script); errors.Is(err, fs.ErrNotExist) {
+		return res, nil
+	}
+	res.Path = script
+	host := s.HostOS
+	if host == "" {
+		host = runtime.GOOS
+	}
+	if !RunsOnHost(s.Subdir, host) {
+		res.Skipped = fmt.Sprintf("the %s script of %s was not run: it is for %s and this machine runs %s", s.Action, s.dist(), s.Subdir, host)
+		return res, nil
+	}
+	cmd, err := scriptCommand(ctx, script, s.Subdir)
+	if err != nil {
+		return res, &ScriptError{Action: s.Action, Dist: s.dist(), Path: script, ExitCode: -1, Err: err}
+	}
+	cmd.Dir = filepath.Dir(script)
+	cmd.Env = scriptEnv(s)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	res.Ran = true
+	res.Messages = takeMessages(s.Prefix)
+	if runErr == nil {
+		return res, nil
+	}
+	if ctx.Err() != nil {
+		return res, ctx.Err()
+	}
+	code := -1
+	var ee *exec.ExitError
+	if errors.As(runErr, &ee) {
+		code, runErr = ee.ExitCode(), nil
+	}
+	return res, &ScriptError{Action: s.Action, Dist: s.dist(), Path: script, Stdout: stdout.String(),
+		Stderr: stderr.String(), ExitCode: code, Messages: res.Messages, Err: runErr}
+}
+
+func (s Script) dist() string {
+	if s.Dist != "" {
+		return s.Dist
+	}
+	return s.Name + "-" + s.Version
+}
+
+// scriptCommand returns the command that runs script.
+func scriptCommand(ctx context.Context, script, subdir string) (*exec.Cmd, error) {
+	if IsWindows(subdir) {
+		comspec := os.Getenv("COMSPEC")
+		if comspec == "" {
+			return nil, errors.New("COMSPEC is not set, so cmd.exe cannot be found")
+		}
+		return exec.CommandContext(ctx, comspec, "/d", "/c", script), nil
+	}
+	sh, err := exec.LookPath("bash")
+	if err != nil {
+		if sh, err = exec.LookPath("sh"); err != nil {
+			return nil, errors.New("neither bash nor sh is on PATH")
+		}
+	}
+	// Sourced, as conda's activation wrapper does (". '<script>'"): link
+	// scripts may end with a top-level "return".
+	return exec.CommandContext(ctx, sh, "-c", `. "$0"`, script), nil
+}
+
+// scriptEnv is the environment of a link script.
+func scriptEnv(s Script) []string {
+	root := s.RootPrefix
+	if root == "" {
+		root = s.Prefix
+	}
+	var dirs []string
+	if IsWindows(s.Subdir) {
+		for _, d := range []string{"", "Library/mingw-w64/bin", "Library/usr/bin", "Library/bin", "Scripts", "bin"} {
+			dirs = append(dirs, hostPath(s.Prefix, d))
+		}
+	} else {
+		dirs = []string{hostPath(s.Prefix, "bin")}
+	}
+	set := map[string]string{
+		"PREFIX": s.Prefix, "CONDA_PREFIX": s.Prefix, "ROOT_PREFIX": root,
+		"PKG_NAME": s.Name, "PKG_VERSION": s.Version, "PKG_BUILDNUM": strconv.FormatInt(s.BuildNumber, 10),
+		"PATH": strings.Join(append(dirs, os.Getenv("PATH")), string(os.PathListSeparator)),
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if _, ok := set[strings.ToUpper(k)]; ok && (k == strings.ToUpper(k) || runtime.GOOS == "windows") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	for _, k := range []string{"PREFIX", "CONDA_PREFIX", "ROOT_PREFIX", "PKG_NAME", "PKG_VERSION", "PKG_BUILDNUM", "PATH"} {
+		env = append(env, k+"="+set[k])
+	}
+	return env
+}
+
+// takeMessages returns and deletes PREFIX/.messages.txt.
+func takeMessages(prefixDir string) string {
+	p := filepath.Join(prefixDir, ".messages.txt")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return ""
+	}
+	os.Remove(p)
+	return string(b)
+}

@@ -1,0 +1,34 @@
+package prefix
+
+import "strings"
+
+// CanonicalChannel returns conda's canonical name of a record's channel
+// (as in history lines and `conda list`): the channel without its subdir,
+// "conda-forge" for https://conda.anaconda.org/conda-forge, "pkgs/main" for
+// https://repo.anaconda.com/pkgs/main, the URL itself otherwise, and
+// "<unknown>" as is.
+func CanonicalChannel(channel, subdir string) string {
+	c := strings.TrimRight(channel, "/")
+	if i := strings.LastIndex(c, "/"); i >= 0 && strings.Contains(c, "://") {
+		last := c[i+1:]
+		if last == subdir || knownSubdir(last) {
+			c = c[:i]
+		}
+	}
+	for _, base := range []string{"https://conda.anaconda.org/", "http://conda.anaconda.org/", "https://repo.anaconda.com/", "https://repo.continuum.io/"} {
+		if rest, ok := strings.CutPrefix(c, base); ok && rest != "" {
+			return rest
+		}
+	}
+	return c
+}
+
+func knownSubdir(s string) bool {
+	switch s {
+	case "noarch", "emscripten-wasm32", "wasi-wasm32", "freebsd-64", "linux-32", "linux-64", "linux-aarch64",
+		"linux-armv6l", "linux-armv7l", "linux-ppc64", "linux-ppc64le", "linux-riscv64", "linux-s390x",
+		"osx-64", "osx-arm64", "win-32", "win-64", "win-arm64", "zos-z":
+		return true
+	}
+	return false
+}
