@@ -204,3 +204,22 @@ func LoadRecord(path string) (Record, error) {
 func CheckInstalled(rec Record, prefix string) []Problem {
 	return Check(rec, prefix, Inspector{ReadFile: os.ReadFile, ReadRegistry: hostReadRegistryFunc()})
 }
+
+// ReadLaunchConfig reads the [LaunchConfig] of a macOS launcher whose
+// executable is exe (from os.Executable): Contents/Resources/
+// onboard-launch.json beside Contents/MacOS/<exe>. ok is false when there is none (not started from a
+// launcher bundle).
+func ReadLaunchConfig(exe string) (cfg LaunchConfig, ok bool, err error) {
+	path := filepath.Join(filepath.Dir(filepath.Dir(exe)), "Resources", LaunchConfigName)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cfg, false, nil
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &cfg)
+	}
+	if err != nil {
+		return cfg, false, fmt.Errorf("failed to read the launcher configuration %q: %w; run repair to write it again", path, err)
+	}
+	return cfg, true, nil
+}

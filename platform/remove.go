@@ -11,19 +11,22 @@ import (
 	"strings"
 )
 
-// Remove deletes what rec says was created: files, .app bundles, owned
+// Remove deletes what rec says was created: .app bundles, files, owned
 // folders when empty, shell blocks, and last the registry entries. Things
 // already gone are fine, so Remove can run twice. It returns every
 // failure joined.
 func Remove(rec Record, logf Logf) error {
 	var errs []error
+	for _, b := range rec.Bundles {
+		errs = append(errs, removeBundle(b))
+	}
 	for _, f := range rec.Files {
+		if bundleOf(f.Path, rec.Bundles) != "" {
+			continue // went with its bundle, or the bundle was refused
+		}
 		if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("failed to remove %q: %w", f.Path, err))
 		}
-	}
-	for _, b := range rec.Bundles {
-		errs = append(errs, removeBundle(b))
 	}
 	for _, d := range slices.Backward(rec.Dirs) {
 		if err := os.Remove(d); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -1,0 +1,179 @@
+//go:build !windows
+
+package platform
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// installFakeApp puts a shell script at prefix's maintenance app path that
+// prints its arguments one per line.
+func installFakeApp(t *testing.T, prefix string) {
+	t.Helper()
+	maint := MaintenanceApp(Target{OS: "linux"}, prefix)
+	mustWrite(t, maint, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n")
+	if err := os.Chmod(maint, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func hostApp(t *testing.T, prefix string) AppInfo {
+	app := sampleApp(t, "linux")
+	app.Prefix = prefix
+	return app
+}
+
+func TestHostApplyCheckRemoveLinux(t *testing.T) {
+	root := tempDir(t)
+	home, prefix := filepath.Join(root, "home"), filepath.Join(root, "acme")
+	env := fakeEnv(home, nil)
+	p, err := Launchers(linux, env, hostApp(t, prefix), sampleItems, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Refresh = append(p.Refresh, []string{"false"}) // a failing refresh is logged, not fatal
+	rec, err := Apply(p, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Files) != 3 {
+		t.Errorf("record has %d files; want 3 (icon + 2 entries): %+v", len(rec.Files), rec.Files)
+	}
+	for _, f := range p.Files {
+		b, err := os.ReadFile(f.Path)
+		if err != nil || string(b) != string(f.Data) {
+			t.Errorf("%s: %v, content differs", f.Path, err)
+		}
+	}
+	saved := filepath.Join(prefix, ".onboard", "launchers.json")
+	if err := SaveRecord(saved, rec); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadRecord(saved)
+	if err != nil || !slices.Equal(loaded.Files, rec.Files) || loaded.Prefix != prefix {
+		t.Fatalf("LoadRecord = %+v, %v", loaded, err)
+	}
+	if ps := CheckInstalled(loaded, prefix); len(ps) != 0 {
+		t.Errorf("Check after Apply: %v", ps)
+	}
+	if ps := CheckInstalled(loaded, filepath.Join(root, "other")); len(ps) != 2 || ps[0].Code != ProblemWrongPrefix {
+		t.Errorf("Check for another prefix: %v; want 2 wrong-prefix", ps)
+	}
+	os.Remove(p.Files[1].Path)
+	if ps := CheckInstalled(loaded, prefix); len(ps) != 1 || ps[0].Code != ProblemMissing || ps[0].Path != p.Files[1].Path {
+		t.Errorf("Check with a deleted entry: %v", ps)
+	}
+	if err := Remove(loaded, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Files {
+		if _, err := os.Stat(f.Path); !os.IsNotExist(err) {
+			t.Errorf("%s still exists after Remove", f.Path)
+		}
+	}
+}
+
+func TestHostApplyDarwinBundle(t *testing.T) {
+	root := tempDir(t)
+	home, prefix := filepath.Join(root, "home"), filepath.Join(root, "acme")
+	installFakeApp(t, prefix)
+	p, err := Launchers(mac, fakeEnv(home, nil), hostApp(t, prefix), sampleItems, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply := func() Record {
+		rec, err := Apply(p, t.Logf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	apply()
+	stale := filepath.Join(p.Bundles[0], "Contents", "stale.txt")
+	mustWrite(t, stale, "from an older version")
+	rec := apply() // a re-run replaces the bundles whole
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("a re-run kept a file of the old bundle")
+	}
+	exe := filepath.Join(p.Bundles[0], "Contents", "MacOS", "jupyter-lab")
+	fi, err := os.Stat(exe)
+	if err != nil || fi.Mode().Perm() != 0o755 {
+		t.Fatalf("bundle executable: %v %v", fi, err)
+	}
+	cfg, ok, err := ReadLaunchConfig(exe)
+	if !ok || err != nil || cfg.Args[len(cfg.Args)-1] != "team" {
+		t.Errorf("ReadLaunchConfig(%s) = %+v, %v, %v", exe, cfg, ok, err)
+	}
+	if ps := CheckInstalled(rec, prefix); len(ps) != 0 {
+		t.Errorf("Check: %v", ps)
+	}
+	os.WriteFile(exe, nil, 0o755)
+	if ps := CheckInstalled(rec, prefix); len(ps) != 1 || ps[0].Code != ProblemMissing {
+		t.Errorf("Check with an empty executable: %v", ps)
+	}
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range p.Bundles {
+		if _, err := os.Stat(b); !os.IsNotExist(err) {
+			t.Errorf("%s still exists", b)
+		}
+	}
+}
+
+func TestHostRemoveRefusesForeignFolders(t *testing.T) {
+	root := tempDir(t)
+	victim := filepath.Join(root, "Photos.app")
+	mustWrite(t, filepath.Join(victim, "Contents", "Info.plist"), "<plist/>")
+	mustWrite(t, filepath.Join(root, "docs", "a.txt"), "keep")
+	err := Remove(Record{Bundles: []string{victim, filepath.Join(root, "docs")}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "not a launcher that onboard made") {
+		t.Errorf("Remove = %v; want a refusal", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "docs", "a.txt")); err != nil {
+		t.Error("Remove deleted a folder it did not make")
+	}
+	if _, err := os.Stat(victim); err != nil {
+		t.Error("Remove deleted an app it did not make")
+	}
+}
+
+func TestHostApplyFailureCleansUp(t *testing.T) {
+	root := tempDir(t)
+	home, prefix := filepath.Join(root, "home"), filepath.Join(root, "acme")
+	p, err := Launchers(mac, fakeEnv(home, nil), hostApp(t, prefix), sampleItems, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The maintenance app is missing: the copy fails.
+	if _, err := Apply(p, t.Logf); err == nil || !strings.Contains(err.Error(), "maintenance app must be installed first") {
+		t.Fatalf("Apply = %v; want a copy failure", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(home, "Applications")); len(ents) != 0 {
+		t.Errorf("left behind: %v", ents)
+	}
+	// Windows shortcuts cannot be made on this host.
+	if _, err := Apply(Plan{Shortcuts: []Shortcut{{Path: filepath.Join(root, "x.lnk")}}}, nil); err == nil {
+		t.Error("a shortcut was made off Windows")
+	}
+}
+
+func TestHostSolarisScriptRuns(t *testing.T) {
+	root := tempDir(t)
+	prefix := filepath.Join(root, `it's "a" $prefix`)
+	installFakeApp(t, prefix)
+	app := hostApp(t, prefix)
+	script := filepath.Join(root, "launcher")
+	mustWrite(t, script, string(ShellLauncher(app, LauncherSpec{Name: "Jupyter Lab", Env: "team"})))
+	os.Chmod(script, 0o755)
+	out, err := exec.Command(script, "--extra").Output()
+	want := "launch\njupyter\n--prefix\n" + prefix + "\n--env\nteam\n--extra\n"
+	if err != nil || string(out) != want {
+		t.Errorf("script printed %q (%v); want %q", out, err, want)
+	}
+}
