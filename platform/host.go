@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -48,4 +49,17 @@ func runCombined(both bool, name string, args ...string) (string, bool) {
 		}
 	}
 	return string(out), err == nil
+}
+
+// readHead returns the first n bytes of a file (following symlinks), or
+// nil when it cannot be read.
+func readHead(path string, n int) []byte {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	k, _ := io.ReadFull(f, b)
+	return b[:k]
 }

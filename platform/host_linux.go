@@ -1,8 +1,6 @@
 package platform
 
 import (
-	"io"
-	"os"
 	"runtime"
 
 	"golang.org/x/sys/unix"
@@ -21,19 +19,6 @@ func detectHost() Host {
 		r.Ldd, _ = runCombined(true, "ldd", "--version")
 	}
 	return DetectLinux(r)
-}
-
-// readHead returns the first n bytes of a file (following symlinks), or
-// nil when it cannot be read.
-func readHead(path string, n int) []byte {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b := make([]byte, n)
-	k, _ := io.ReadFull(f, b)
-	return b[:k]
 }
 
 func hostKnownFolder(string) string { return "" }
