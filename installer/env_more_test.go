@@ -1,0 +1,377 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"onboard/installer/link"
+	"onboard/installer/pkg"
+)
+
+func TestInstallNoarchPython(t *testing.T) {
+	s := newEnvSetup(t)
+	res := s.install(t, "linux-64", "conda-test-recipes/sample_noarch_python-1.0-py_0.conda", "conda-test-recipes/python-3.99.99-0.conda")
+	if !reflect.DeepEqual(res.Packages, []string{"python-3.99.99-0", "sample_noarch_python-1.0-py_0"}) {
+		t.Errorf("link order %v; want python first", res.Packages)
+	}
+	if _, err := os.Stat(filepath.Join(s.prefix, "lib/python3.99t/site-packages/sample.py")); err != nil {
+		t.Errorf("sample.py not in the stub's site-packages: %v", err)
+	}
+	rec, raw := readRecord(t, s.prefix, "sample_noarch_python-1.0-py_0")
+	pyc := "lib/python3.99t/site-packages/__pycache__/sample.cpython-399.pyc"
+	if want := []string{"lib/python3.99t/site-packages/sample.py", pyc}; !reflect.DeepEqual(rec.Files, want) {
+		t.Errorf("files %v; want %v", rec.Files, want)
+	}
+	p := rec.PathsData.Paths
+	if len(p) != 2 || p[0].Path != "site-packages/sample.py" || p[0].SHA256InPrefix != p[0].SHA256 || p[1].Path != pyc || p[1].PathType != pkg.PathPyc || p[1].SizeInBytes != nil {
+		t.Errorf("paths_data %+v; want the package-relative _path (G8) and a pyc_file entry", p)
+	}
+	keys := topKeys(t, raw)
+	if !containsInOrder(keys, "sha256", "depends", "constrains", "noarch", "package_type", "timestamp", "size", "requested_spec") {
+		t.Errorf("noarch record keys out of order: %v", keys)
+	}
+	if !hasNote(res, "pyc compilation skipped") {
+		t.Errorf("notes %v; want pyc compilation skipped", res.Notes)
+	}
+	pyRec, pyRaw := readRecord(t, s.prefix, "python-3.99.99-0")
+	if pyRec.PythonSitePackagesPath != "lib/python3.99t/site-packages" || !containsInOrder(topKeys(t, pyRaw), "noarch", "python_site_packages_path", "package_type") {
+		t.Errorf("python record: %v", topKeys(t, pyRaw))
+	}
+	// outside a channel layout conda writes "<unknown>" (observations §6.4)
+	checkHistory(t, s.prefix, "+<unknown>/noarch::python-3.99.99-0\n+<unknown>/noarch::sample_noarch_python-1.0-py_0\n",
+		"['python', 'sample_noarch_python']")
+}
+
+func containsInOrder(keys []string, want ...string) bool {
+	i := 0
+	for _, k := range keys {
+		if i < len(want) && k == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
+}
+
+func hasNote(res *EnvResult, s string) bool {
+	for _, n := range res.Notes {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestInstallEntryPoints(t *testing.T) {
+	s := newEnvSetup(t)
+	req := s.request("linux-64", "conda-build/conda-index-pkg-a-1.0-pyhed9eced_1.tar.bz2", "conda-test-recipes/python-3.99.99-0.conda")
+	req.Requested = []string{"conda-index-pkg-a"}
+	res, err := InstallEnv(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "# -*- coding: utf-8 -*-\nimport re\nimport sys\n\nfrom conda_index_pkg_a import %s\n\nif __name__ == '__main__':\n" +
+		"    sys.argv[0] = re.sub(r'(-script\\.pyw?|\\.exe)?$', '', sys.argv[0])\n    sys.exit(%s())\n"
+	shebang := "#!" + s.prefix + "/bin/python3.99\n"
+	for cmd, fn := range map[string]string{"conda-index-pkg-a": "main", "conda-index-pkg-a-helper": "helper"} {
+		p := filepath.Join(s.prefix, "bin", cmd)
+		got := string(readBytes(t, p))
+		want := shebang + strings.ReplaceAll(body, "%s", fn)
+		if got != want {
+			t.Errorf("%s got %q; want %q", cmd, got, want)
+		}
+		if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o755 {
+			t.Errorf("%s mode %v; want 0755", cmd, fi.Mode().Perm())
+		}
+	}
+	// observation §6.4: 240 and 244 bytes for a prefix whose shebang line was
+	// 240-len(body) bytes long.
+	if d := len(strings.ReplaceAll(body, "%s", "helper")) - len(strings.ReplaceAll(body, "%s", "main")); d != 4 {
+		t.Errorf("helper minus main = %d; want 4", d)
+	}
+	if !hasNote(res, `"PKG_NAME": "conda-index-pkg-a"`) || !hasNote(res, `"PREFIX": "`+s.prefix+`"`) {
+		t.Errorf("post-link message not reported: %v", res.Notes)
+	}
+	if _, err := os.Stat(filepath.Join(s.prefix, ".messages.txt")); err == nil {
+		t.Error(".messages.txt not deleted")
+	}
+	rec, _ := readRecord(t, s.prefix, "conda-index-pkg-a-1.0-pyhed9eced_1")
+	n := len(rec.Files)
+	tail := rec.Files[n-3:]
+	if want := []string{"lib/python3.99t/site-packages/conda_index_pkg_a/__pycache__/__init__.cpython-399.pyc", "bin/conda-index-pkg-a", "bin/conda-index-pkg-a-helper"}; !reflect.DeepEqual(tail, want) {
+		t.Errorf("files tail %v; want %v", tail, want)
+	}
+	ep := rec.PathsData.Paths[n-2]
+	if ep.PathType != pkg.PathUnixEntryPoint || ep.SizeInBytes == nil || *ep.SizeInBytes != int64(len(shebang)+len(strings.ReplaceAll(body, "%s", "main"))) || ep.SHA256 != "" {
+		t.Errorf("entry point entry %+v", ep)
+	}
+	if rec.Files[0] != "bin/.conda-index-pkg-a-post-link.sh" || rec.PathsData.Paths[0].Path != "python-scripts/.conda-index-pkg-a-post-link.sh" {
+		t.Errorf("post-link script: files[0] %q _path %q", rec.Files[0], rec.PathsData.Paths[0].Path)
+	}
+	if !reflect.DeepEqual(rec.RequestedSpecs, []string{"conda-index-pkg-a"}) {
+		t.Errorf("requested specs %v", rec.RequestedSpecs)
+	}
+	py, pyRaw := readRecord(t, s.prefix, "python-3.99.99-0")
+	if py.RequestedSpecs != nil || !strings.Contains(string(pyRaw), "\"_requested_specs\": [],") || strings.Contains(string(pyRaw), "requested_spec\"") {
+		t.Errorf("dependency record has requested specs: %v", py.RequestedSpecs)
+	}
+}
+
+func TestInstallWindowsEntryPoints(t *testing.T) {
+	s := newEnvSetup(t)
+	req := s.request("win-64", "conda-build/conda-index-pkg-a-1.0-pyhed9eced_1.tar.bz2", "conda-test-recipes/python-3.99.99-0.conda")
+	old := link.WindowsLauncher
+	t.Cleanup(func() { link.WindowsLauncher = old })
+	link.WindowsLauncher = nil
+	if _, err := InstallEnv(t.Context(), req); err == nil || !strings.Contains(err.Error(), "no launcher for win-64") {
+		t.Fatalf("without a launcher got %v; want a clear error", err)
+	}
+	if _, err := os.Stat(s.prefix); err == nil {
+		t.Error("the failed install left its prefix")
+	}
+	link.WindowsLauncher = func(subdir string) []byte { return []byte("MZ launcher " + subdir) }
+	res, err := InstallEnv(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := string(readBytes(t, filepath.Join(s.prefix, "Scripts/conda-index-pkg-a-script.py")))
+	if !strings.HasPrefix(script, "# -*- coding: utf-8 -*-\nimport re\n") {
+		t.Errorf("-script.py got %q", script)
+	}
+	if exe := readBytes(t, filepath.Join(s.prefix, "Scripts/conda-index-pkg-a.exe")); string(exe) != "MZ launcher win-64" {
+		t.Errorf("launcher got %q", exe)
+	}
+	rec, _ := readRecord(t, s.prefix, "conda-index-pkg-a-1.0-pyhed9eced_1")
+	last := rec.PathsData.Paths[len(rec.PathsData.Paths)-1]
+	if last.PathType != pkg.PathWinEntryExe || last.SizeInBytes != nil {
+		t.Errorf("exe entry %+v", last)
+	}
+	// the stub's python_site_packages_path wins on Windows too
+	if _, err := os.Stat(filepath.Join(s.prefix, "lib/python3.99t/site-packages/conda_index_pkg_a/__init__.py")); err != nil {
+		t.Errorf("site-packages: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(s.prefix, "Scripts/.conda-index-pkg-a-post-link.sh")); err != nil {
+		t.Errorf("python-scripts not in Scripts/: %v", err)
+	}
+	if !hasNote(res, "pyc compilation skipped: the environment is for win-64") {
+		t.Errorf("notes %v; want pyc skipped", res.Notes)
+	}
+}
+
+func TestInstallScriptsSkippedOnOtherOS(t *testing.T) {
+	s := newEnvSetup(t)
+	subdir := "win-64"
+	if link.RunsOnHost(subdir, runtime.GOOS) {
+		subdir = "linux-64"
+	}
+	res := s.install(t, subdir, "conda-test-recipes/failing_post_link-1.0-0.conda")
+	if !hasNote(res, "post-link script of failing_post_link-1.0-0 was not run") && !hasNote(res, "was not run: it is for "+subdir) {
+		t.Errorf("notes %v; want the skipped post-link", res.Notes)
+	}
+}
+
+func TestInstallClobber(t *testing.T) {
+	s := newEnvSetup(t)
+	res := s.install(t, "linux-64", "rattler/clobber-2-0.1.0-h4616a5c_0.tar.bz2", "rattler/clobber-1-0.1.0-h4616a5c_0.tar.bz2")
+	want := []Clash{
+		{Path: "another-clobber.txt", Packages: []string{"clobber-1-0.1.0-h4616a5c_0", "clobber-2-0.1.0-h4616a5c_0"}},
+		{Path: "clobber.txt", Packages: []string{"clobber-1-0.1.0-h4616a5c_0", "clobber-2-0.1.0-h4616a5c_0"}},
+	}
+	if !reflect.DeepEqual(res.Clashes, want) {
+		t.Errorf("clashes %+v; want %+v", res.Clashes, want)
+	}
+	for _, f := range []string{"clobber.txt", "another-clobber.txt"} {
+		got := readBytes(t, filepath.Join(s.prefix, f))
+		winner := readBytes(t, filepath.Join(s.pkgs, "clobber-2-0.1.0-h4616a5c_0", f))
+		if string(got) != string(winner) {
+			t.Errorf("%s holds %q; want clobber-2's %q", f, got, winner)
+		}
+	}
+	for _, d := range res.Packages {
+		rec, _ := readRecord(t, s.prefix, d)
+		if !reflect.DeepEqual(rec.Files, []string{"another-clobber.txt", "clobber.txt"}) {
+			t.Errorf("%s files %v", d, rec.Files)
+		}
+	}
+}
+
+func TestInstallPostLinkOrder(t *testing.T) {
+	s := newEnvSetup(t)
+	res := s.install(t, "linux-64", "conda-test-recipes/post_link-d-1.0-0.conda", "conda-test-recipes/post_link-c-1.0-0.conda",
+		"conda-test-recipes/post_link-e-1.0-0.conda", "conda-test-recipes/post_link-b-1.0-0.conda")
+	want := []string{"post_link-b-1.0-0", "post_link-c-1.0-0", "post_link-e-1.0-0", "post_link-d-1.0-0"}
+	if !reflect.DeepEqual(res.Packages, want) {
+		t.Errorf("link order %v; want %v", res.Packages, want)
+	}
+	if got := string(readBytes(t, filepath.Join(s.prefix, "bin/file"))); got != "test\n" {
+		t.Errorf("bin/file got %q; want post_link-e's test", got)
+	}
+}
+
+func TestInstallFailingPostLinkRollsBack(t *testing.T) {
+	s := newEnvSetup(t)
+	_, err := InstallEnv(t.Context(), s.request("linux-64", "conda-test-recipes/failing_post_link-1.0-0.conda", "conda-test-recipes/post_link-b-1.0-0.conda"))
+	var se *link.ScriptError
+	if !errors.As(err, &se) || se.ExitCode != 1 || se.Action != "post-link" {
+		t.Fatalf("got %v; want a post-link ScriptError with exit code 1", err)
+	}
+	for _, frag := range []string{"post-link script failed for package", "failing_post_link-1.0-0", "==> script messages <==\n<None>", "return code: 1", "bin/.failing_post_link-post-link.sh"} {
+		if !strings.Contains(err.Error(), frag) {
+			t.Errorf("error lacks %q:\n%v", frag, err)
+		}
+	}
+	if _, err := os.Stat(s.prefix); err == nil {
+		t.Error("the prefix is left after the failed post-link")
+	}
+	if _, err := os.Stat(s.envTxt); err == nil {
+		t.Error("environments.txt was written")
+	}
+}
+
+// cancelAfter cancels an install once n bytes of linking were reported.
+type cancelAfter struct {
+	NopReporter
+	cancel  context.CancelFunc
+	linking atomic.Bool
+	done    atomic.Int64
+	n       int64
+}
+
+func (c *cancelAfter) Stage(s Stage, _ int64) { c.linking.Store(s == StageLink) }
+func (c *cancelAfter) Advance(n int64) {
+	if c.linking.Load() && c.done.Add(n) >= c.n {
+		c.cancel()
+	}
+}
+
+func TestInstallCancelledLeavesNoTrace(t *testing.T) {
+	s := newEnvSetup(t)
+	req := s.request("linux-64", "main/linux-64/zlib-1.2.11-h7b6447c_3.tar.bz2", "cph/cph_test_data-0.0.1-0.tar.bz2")
+	req.PkgsDir = ""
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req.Reporter = &cancelAfter{cancel: cancel, n: 1}
+	_, err := InstallEnv(ctx, req)
+	if !errors.Is(err, context.Canceled) || ExitCode(err) != ExitCancelled {
+		t.Fatalf("got %v; want context.Canceled", err)
+	}
+	if _, err := os.Stat(s.prefix); err == nil {
+		t.Error("the cancelled install left its prefix")
+	}
+	if _, err := os.Stat(s.envTxt); err == nil {
+		t.Error("the cancelled install registered the env")
+	}
+}
+
+func TestInstallCancelledKeepsExistingPrefix(t *testing.T) {
+	s := newEnvSetup(t)
+	s.install(t, "linux-64", "rattler/clobber-1-0.1.0-h4616a5c_0.tar.bz2")
+	before := readBytes(t, filepath.Join(s.prefix, "clobber.txt"))
+	hist := readBytes(t, filepath.Join(s.prefix, "conda-meta/history"))
+	req := s.request("linux-64", "rattler/clobber-2-0.1.0-h4616a5c_0.tar.bz2", "main/linux-64/zlib-1.2.11-h7b6447c_3.tar.bz2")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req.Reporter = &cancelAfter{cancel: cancel, n: 1}
+	if _, err := InstallEnv(ctx, req); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v; want context.Canceled", err)
+	}
+	if got := readBytes(t, filepath.Join(s.prefix, "clobber.txt")); string(got) != string(before) {
+		t.Errorf("clobber.txt got %q; want the old %q back", got, before)
+	}
+	if got := readBytes(t, filepath.Join(s.prefix, "conda-meta/history")); string(got) != string(hist) {
+		t.Error("history changed")
+	}
+	for _, p := range []string{"include", "lib", "conda-meta/clobber-2-0.1.0-h4616a5c_0.json"} {
+		if _, err := os.Stat(filepath.Join(s.prefix, p)); err == nil {
+			t.Errorf("%s left after the cancelled install", p)
+		}
+	}
+	noTrace(t, s.prefix)
+}
+
+// blockAtLink holds an install at the start of linking.
+type blockAtLink struct {
+	NopReporter
+	at, release chan struct{}
+}
+
+func (b *blockAtLink) Stage(s Stage, _ int64) {
+	if s == StageLink {
+		close(b.at)
+		<-b.release
+	}
+}
+
+func TestInstallConcurrentGetsLocked(t *testing.T) {
+	s := newEnvSetup(t)
+	req := s.request("linux-64", "rattler/clobber-1-0.1.0-h4616a5c_0.tar.bz2")
+	b := &blockAtLink{at: make(chan struct{}), release: make(chan struct{})}
+	first := req
+	first.Reporter = b
+	errc := make(chan error, 1)
+	go func() { _, err := InstallEnv(context.Background(), first); errc <- err }()
+	<-b.at
+	_, err := InstallEnv(t.Context(), req)
+	close(b.release)
+	var le *LockedError
+	if !errors.As(err, &le) || ExitCode(err) != ExitTarget || !strings.Contains(le.Owner, "pid") {
+		t.Errorf("second install got %v; want a *LockedError naming the holder", err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("first install: %v", err)
+	}
+	if _, err := InstallEnv(t.Context(), req); err != nil {
+		t.Errorf("install after the lock was released: %v", err)
+	}
+}
+
+// stages records the stages an install reached.
+type stages struct {
+	NopReporter
+	seen []Stage
+}
+
+func (s *stages) Stage(st Stage, _ int64) { s.seen = append(s.seen, st) }
+
+func TestInstallPrefixTooLongFailsBeforeWriting(t *testing.T) {
+	s := newEnvSetup(t)
+	s.prefix = filepath.Join(s.root, strings.Repeat("a", 140), strings.Repeat("b", 140))
+	mustMkfile(t, filepath.Join(s.prefix, "keep.txt"))
+	req := s.request("osx-64", "rattler/clobber-1-0.1.0-h4616a5c_0.tar.bz2", "main/osx-64/zlib-1.2.11-h1de35cc_3.tar.bz2")
+	rep := &stages{}
+	req.Reporter = rep
+	_, err := InstallEnv(t.Context(), req)
+	var te *TargetError
+	var pe *link.PaddingError
+	if !errors.As(err, &te) || !errors.As(err, &pe) {
+		t.Fatalf("got %v; want a TargetError wrapping a PaddingError", err)
+	}
+	for _, st := range rep.seen {
+		if st == StageLink {
+			t.Error("linking started before the too-long prefix was found")
+		}
+	}
+	ents, _ := os.ReadDir(s.prefix)
+	for _, e := range ents {
+		if e.Name() != "keep.txt" && e.Name() != ".onboard" {
+			t.Errorf("%s written into the prefix", e.Name())
+		}
+	}
+	noTrace(t, s.prefix)
+}
+
+func mustMkfile(t *testing.T, p string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
