@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"onboard/installer/link"
 	"onboard/installer/pkg"
@@ -38,8 +37,7 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 			t.rep.Advance(sizes[i])
 			continue
 		}
-		reqs = append(reqs, pkg.Request{Archive: f.Path, PkgsDir: t.pkgsDir, URL: f.URL, Depends: f.Depends,
-			Expect: pkg.Expect{SHA256: f.SHA256, MD5: f.MD5, Size: f.Size}})
+		reqs = append(reqs, t.request(f))
 		where = append(where, i)
 	}
 	xs, err := pkg.ExtractAll(ctx, reqs, 0, t.rep.Advance)
@@ -80,37 +78,19 @@ func extractError(err error) error {
 	return err
 }
 
-// cached returns the already extracted folder of f when its record says it
-// is this very archive (same hash, URL and depends), else nil.
+// cached returns the already extracted folder of f when it is this very
+// archive (pkg.Cached) with the same origin URL, else nil.
 func (t *envTxn) cached(f PackageFile) *pkg.Extracted {
-	stem, err := pkg.Stem(f.Path)
-	if err != nil {
-		return nil
-	}
-	x, err := pkg.ReadExtracted(filepath.Join(t.pkgsDir, stem))
-	if err != nil || x.Record == nil {
-		return nil
-	}
-	r := x.Record
-	switch {
-	case f.SHA256 != "":
-		if r.SHA256 != f.SHA256 {
-			return nil
-		}
-	case f.MD5 != "":
-		if r.MD5 != f.MD5 {
-			return nil
-		}
-	default:
-		sha, _, _, err := pkg.HashFile(f.Path)
-		if err != nil || sha != r.SHA256 {
-			return nil
-		}
-	}
-	if (f.URL != "" && f.URL != r.URL) || (f.Depends != nil && !slices.Equal(f.Depends, r.Depends)) {
+	x, ok := pkg.Cached(t.request(f))
+	if !ok || (f.URL != "" && x.Record.URL != f.URL) {
 		return nil
 	}
 	return x
+}
+
+func (t *envTxn) request(f PackageFile) pkg.Request {
+	return pkg.Request{Archive: f.Path, PkgsDir: t.pkgsDir, URL: f.URL, Depends: f.Depends,
+		Expect: pkg.Expect{SHA256: f.SHA256, MD5: f.MD5, Size: f.Size}}
 }
 
 // unlinkReplaced moves aside, through the journal, the record and the
