@@ -2,7 +2,35 @@
 
 package main
 
-import "onboard/app/gui"
+import (
+	"context"
+	"os"
 
-// startGUI opens the Fyne wizard or maintenance window.
-var startGUI = gui.Run
+	"fyne.io/fyne/v2/app"
+
+	"onboard/app/cli"
+	"onboard/app/gui"
+	"onboard/app/launch"
+	"onboard/app/wizard"
+)
+
+// appID is the Fyne application ID (FyneApp.toml says the same).
+const appID = "io.onboard.installer"
+
+// startGUI creates the real Fyne app and opens the wizard or the
+// maintenance window. Only this file creates a Fyne app: app/gui takes one,
+// so its tests run headless.
+var startGUI cli.GUIFunc = func(ctx context.Context, env cli.Env) error {
+	d := gui.Deps{
+		Version:   cli.VersionString(),
+		Launch:    cli.LaunchJupyter,
+		StartStep: gui.ScreenshotStep(os.Getenv("ONBOARD_SCREENSHOT_STEP")),
+	}
+	return gui.Run(ctx, app.NewWithID(appID), wizard.Real{}, d)
+}
+
+func init() {
+	cli.SetLaunchUI(func(ctx context.Context, p launch.Problem) error {
+		return gui.RunLaunchProblem(ctx, app.NewWithID(appID), p)
+	})
+}

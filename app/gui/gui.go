@@ -1,16 +1,115 @@
 //go:build !nogui && !solaris
 
 // Package gui is onboard's Fyne interface: the install wizard and the
-// maintenance window with its Help menu. It is a thin view over the engine.
+// maintenance window with its Help menu. It is a thin view over app/wizard:
+// steps, state and engine calls live there. It never imports
+// fyne.io/fyne/v2/app, so its tests run headless with CGO_ENABLED=0; the
+// root package creates the real Fyne app and passes it in.
 package gui
 
 import (
 	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 
-	"onboard/app/cli"
+	"fyne.io/fyne/v2"
+
+	"onboard/app/wizard"
 )
 
-// Run opens the wizard. It is a placeholder until the wizard lands.
-func Run(ctx context.Context, env cli.Env) error {
-	return cli.ErrNoDisplay
+// Deps is what the windows do outside the engine. Zero fields get defaults.
+type Deps struct {
+	// OpenURL opens a web page or a folder (file:// URL); default: the app's.
+	OpenURL func(u *url.URL) error
+	// Launch starts Jupyter in an env of the install at prefix and opens the
+	// browser. Default: an error saying launching is not available.
+	Launch func(ctx context.Context, prefix, env string) error
+	// Executable is this program's path (maintenance mode when it sits in
+	// PREFIX/.onboard); default: os.Executable.
+	Executable string
+	// Version is onboard's own version, for About and Report a problem.
+	Version string
+	// LogDir is where session logs go; "" = the user's cache folder.
+	LogDir string
+	// StartStep opens the wizard at this step (screenshots); 0 = Welcome.
+	StartStep wizard.StepID
+}
+
+func (d Deps) withDefaults(a fyne.App) Deps {
+	if d.OpenURL == nil {
+		d.OpenURL = a.OpenURL
+	}
+	if d.Launch == nil {
+		d.Launch = func(context.Context, string, string) error {
+			return wizard.ErrNoLauncher
+		}
+	}
+	if d.Executable == "" {
+		d.Executable, _ = os.Executable()
+	}
+	if d.Version == "" {
+		d.Version = "dev"
+	}
+	return d
+}
+
+// Run opens the maintenance window when an install exists (this program
+// runs from PREFIX/.onboard, or the bundle's default prefix holds an
+// install), else the install wizard, and runs the app until the window
+// closes. It returns the error that ended the session, if any.
+func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
+	d = d.withDefaults(a)
+	var (
+		w   fyne.Window
+		res func() error
+	)
+	if in := findInstalled(ctx, e, d); in != nil {
+		m := NewMaintenance(ctx, a, e, in, d)
+		w, res = m.Window(), func() error { return nil }
+		m.CheckHealth()
+	} else {
+		wz := NewWizard(ctx, a, e, d)
+		w, res = wz.Window(), wz.Err
+	}
+	w.SetMaster()
+	w.Show()
+	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	defer stop()
+	a.Run()
+	return res()
+}
+
+// findInstalled returns the install the maintenance window opens on.
+func findInstalled(ctx context.Context, e wizard.Engine, d Deps) *wizard.Installed {
+	var prefixes []string
+	if b, err := e.FindBundle(ctx); err == nil {
+		if p, err := e.DefaultPrefix(&b.Manifest, false); err == nil {
+			prefixes = append(prefixes, p)
+		}
+	}
+	return wizard.FindInstalled(d.Executable, prefixes...)
+}
+
+// fileURL returns a file:// URL for path.
+func fileURL(path string) *url.URL {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	return &url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
+}
+
+// ScreenshotStep reads ONBOARD_SCREENSHOT_STEP, a hidden setting of
+// scripts/screenshots.sh: the wizard step to open at, by name ("licence")
+// or number from 1. Anything else opens the Welcome step.
+func ScreenshotStep(v string) wizard.StepID {
+	for i, s := range wizard.Steps() {
+		if v == fmt.Sprint(i+1) || strings.EqualFold(v, s.Title) {
+			return s.ID
+		}
+	}
+	return wizard.StepWelcome
 }

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"onboard/app/launch"
+	"onboard/app/wizard"
+	"onboard/installer"
+)
+
+func init() { register("launch", runLaunch) }
+
+// LaunchUI shows a failed launch in a window and offers Repair; the GUI
+// build sets it (SetLaunchUI), so that a desktop launcher never fails
+// silently.
+type LaunchUI func(ctx context.Context, p launch.Problem) error
+
+var launchUI LaunchUI
+
+// SetLaunchUI installs the window used by 'onboard launch' when a display
+// is available.
+func SetLaunchUI(f LaunchUI) { launchUI = f }
+
+// LaunchJupyter starts (or reuses) Jupyter in env of the install at prefix
+// and opens the browser; the wizards' "Launch Jupyter" buttons call it.
+func LaunchJupyter(ctx context.Context, prefix, env string) error {
+	_, err := launch.Jupyter(ctx, launch.Options{Prefix: prefix, Env: env})
+	return err
+}
+
+const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME]"
+
+// runLaunch is `onboard launch jupyter [--prefix DIR] [--env NAME]`, what
+// the launchers run.
+func runLaunch(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 || args[0] != "jupyter" {
+		return &installer.UsageError{Msg: launchUsage}
+	}
+	fs := newFlags("launch jupyter", env)
+	prefix := fs.String("prefix", "", "the install (default: the one this maintenance app belongs to)")
+	envName := fs.String("env", "", "the environment (default: the bundle's Jupyter environment)")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	p, e, err := launchTarget(*prefix, *envName)
+	if err != nil {
+		return err
+	}
+	err = launchAndReport(ctx, p, e, env)
+	if err == nil {
+		return nil
+	}
+	return offerRepair(ctx, env, launchProblem(p, e, err, env))
+}
+
+// launchTarget fills in the defaults of --prefix and --env.
+func launchTarget(prefix, env string) (string, string, error) {
+	if prefix == "" {
+		exe, _ := os.Executable()
+		p, ok := wizard.PrefixOfExecutable(exe)
+		if !ok {
+			return "", "", &installer.UsageError{Msg: "--prefix is needed when onboard does not run from an install's .onboard folder\n" + launchUsage}
+		}
+		prefix = p
+	}
+	if env == "" {
+		if in, err := wizard.ReadInstalled(prefix); err == nil {
+			env = in.JupyterEnv()
+		}
+	}
+	return prefix, env, nil
+}
+
+func launchAndReport(ctx context.Context, prefix, env string, e Env) error {
+	s, err := launch.Jupyter(ctx, launch.Options{Prefix: prefix, Env: env})
+	if err != nil {
+		return err
+	}
+	what := "started"
+	if s.Reused {
+		what = "already running"
+	}
+	fmt.Fprintf(e.Stdout, "Jupyter %s: %s\n(pid %d, log %s)\n", what, s.URL, s.PID, launch.LogPath(prefix, env))
+	return nil
+}
+
+func launchProblem(prefix, env string, err error, e Env) launch.Problem {
+	return launch.Problem{
+		Prefix: prefix, Env: env, Err: err, LogPath: launch.LogPath(prefix, env),
+		Repair: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+			h, err := wizard.Real{}.Repair(ctx, prefix, r, logf)
+			if err == nil && !h.OK {
+				err = fmt.Errorf("repair left problems: %s", h.Summary)
+			}
+			return err
+		},
+		Retry: func(ctx context.Context) error { return launchAndReport(ctx, prefix, env, e) },
+	}
+}
+
+// offerRepair shows the problem in a window, or asks at the terminal, or
+// (nobody to ask) returns it for main to print with its hint.
+func offerRepair(ctx context.Context, env Env, p launch.Problem) error {
+	switch {
+	case launchUI != nil && env.GUI != nil && displayAvailable():
+		return launchUI(ctx, p)
+	case p.Repairable() && isTerminal(env.Stdin):
+		return promptRepair(ctx, env, p)
+	}
+	return p.Err
+}
+
+func promptRepair(ctx context.Context, env Env, p launch.Problem) error {
+	fmt.Fprintf(env.Stderr, "onboard: %v\n", p.Err)
+	fmt.Fprint(env.Stdout, "Repair the install now? [Y/n] ")
+	var answer string
+	fmt.Fscanln(env.Stdin, &answer)
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "" && a != "y" && a != "yes" {
+		return reportedError{p.Err}
+	}
+	fmt.Fprintln(env.Stdout, "Repairing…")
+	if err := p.Repair(ctx, nil, nil); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "Repaired. Starting Jupyter…")
+	return p.Retry(ctx)
+}
+
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

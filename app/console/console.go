@@ -1,0 +1,178 @@
+// Package console is the install wizard as text prompts, for Solaris, SSH
+// and machines without a display: the same steps as the GUI (app/wizard),
+// one question at a time, and a progress bar of plain lines such as
+// "[3/7] Installing packages... 42%" (no cursor tricks, so it works in any
+// terminal and in a log).
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"golang.org/x/term"
+
+	"onboard/app/wizard"
+	"onboard/installer"
+)
+
+// IO is what the console wizard talks to.
+type IO struct {
+	In  io.Reader
+	Out io.Writer
+	// IsTerminal tells whether In is a person at a terminal; nil = In is an
+	// *os.File that is a terminal.
+	IsTerminal func() bool
+}
+
+// Options are the wizard's dependencies outside the engine.
+type Options struct {
+	// Launch starts Jupyter; nil = the Finish step does not offer it.
+	Launch func(ctx context.Context, prefix, env string) error
+	LogDir string // "" = the user's cache folder
+}
+
+// ErrNotTerminal is returned when there is nobody to answer the prompts.
+var ErrNotTerminal = &installer.UsageError{Msg: "the console wizard needs a terminal to ask its questions; " +
+	"for an unattended install run: onboard install --silent [--prefix DIR]"}
+
+// errQuit ends the wizard at the person's request.
+var errQuit = fmt.Errorf("the installer was closed before installing: %w", context.Canceled)
+
+// session is one run of the console wizard.
+type session struct {
+	ctx  context.Context
+	in   *bufio.Reader
+	out  io.Writer
+	mu   sync.Mutex // out is written from the engine's goroutine too
+	eng  wizard.Engine
+	flow *wizard.Flow
+	opts Options
+	log  *wizard.Log
+	res  *installer.Result
+	err  error // the last install's error
+}
+
+// Run walks the wizard's steps in the terminal. It refuses to start when
+// nobody can answer (In is not a terminal).
+func Run(ctx context.Context, c IO, e wizard.Engine, o Options) error {
+	if !isTerminal(c) {
+		return ErrNotTerminal
+	}
+	st, err := wizard.NewState(ctx, e)
+	if err != nil {
+		return err
+	}
+	log, err := wizard.OpenLog(o.LogDir)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	s := &session{ctx: ctx, in: bufio.NewReader(c.In), out: c.Out, eng: e, flow: wizard.NewFlow(e, st), opts: o, log: log}
+	return s.run()
+}
+
+func isTerminal(c IO) bool {
+	if c.IsTerminal != nil {
+		return c.IsTerminal()
+	}
+	f, ok := c.In.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// action is what a step asks the flow to do next.
+type action int
+
+const (
+	actNext action = iota
+	actBack
+	actStay
+	actDone
+)
+
+// steps maps each wizard step to its prompts.
+var steps map[wizard.StepID]func(*session) (action, error)
+
+func init() {
+	steps = map[wizard.StepID]func(*session) (action, error){
+		wizard.StepWelcome: (*session).welcome, wizard.StepLicence: (*session).licence,
+		wizard.StepLocation: (*session).location, wizard.StepOptions: (*session).options,
+		wizard.StepInstall: (*session).install, wizard.StepFinish: (*session).finish,
+	}
+}
+
+func (s *session) run() error {
+	for {
+		st := s.flow.Current()
+		s.printf("\n[%d/%d] %s\n", s.flow.Index()+1, len(s.flow.Steps), st.Title)
+		act, err := steps[st.ID](s)
+		if err != nil {
+			return err
+		}
+		switch act {
+		case actDone:
+			return nil
+		case actBack:
+			s.flow.Back()
+		case actNext:
+			if err := s.flow.Next(s.ctx); err != nil {
+				s.printf("✗ %s\n", err)
+			}
+		}
+	}
+}
+
+func (s *session) printf(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.out, format, args...)
+}
+
+// ask prints a prompt and reads one answer; "q" quits the wizard.
+func (s *session) ask(prompt string) (string, error) {
+	s.printf("%s", prompt)
+	line, err := s.in.ReadString('\n')
+	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+		s.printf("\n")
+		if errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("the input ended before the wizard finished: %w", context.Canceled)
+		}
+		return "", err
+	}
+	line = strings.TrimSpace(line)
+	if strings.EqualFold(line, "q") {
+		return "", errQuit
+	}
+	return line, s.ctx.Err()
+}
+
+// yesNo asks a yes/no question; def is the answer to a bare Enter. "b"
+// goes back.
+func (s *session) yesNo(question string, def bool) (yes, back bool, err error) {
+	hint := "[y/N]"
+	if def {
+		hint = "[Y/n]"
+	}
+	for {
+		a, err := s.ask(fmt.Sprintf("%s %s ", question, hint))
+		if err != nil {
+			return false, false, err
+		}
+		switch strings.ToLower(a) {
+		case "":
+			return def, false, nil
+		case "y", "yes":
+			return true, false, nil
+		case "n", "no":
+			return false, false, nil
+		case "b", "back":
+			return false, true, nil
+		}
+		s.printf("Please answer y or n (b goes back, q quits).\n")
+	}
+}

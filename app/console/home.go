@@ -1,0 +1,5 @@
+package console
+
+import "os"
+
+var userHome = os.UserHomeDir

@@ -1,0 +1,198 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"onboard/app/wizard"
+)
+
+func (s *session) welcome() (action, error) {
+	st := s.flow.State
+	sum := wizard.Summarize(&st.Bundle.Manifest, st.Subdir)
+	s.printf("Welcome to %s %s.\n", sum.Name, sum.Version)
+	s.printf("This installs your team's Python platform on this computer, without downloading anything.\n")
+	for _, l := range sum.Lines() {
+		s.printf("  %s\n", l)
+	}
+	s.printf("At any question: b goes back, q quits.\n")
+	if _, err := s.ask("Press Enter to continue: "); err != nil {
+		return actStay, err
+	}
+	return actNext, nil
+}
+
+func (s *session) licence() (action, error) {
+	st := s.flow.State
+	s.printf("\n%s\n\n", strings.TrimSpace(st.Licence))
+	yes, back, err := s.yesNo("Do you accept the licence?", false)
+	if err != nil || back {
+		return actBack, err
+	}
+	st.LicenceAccepted = yes
+	return actNext, nil
+}
+
+func (s *session) location() (action, error) {
+	st := s.flow.State
+	need := wizard.Summarize(&st.Bundle.Manifest, st.Subdir).DiskBytes
+	s.printf("Where should it be installed? It needs about %s.\n", wizard.HumanBytes(need))
+	a, err := s.ask(fmt.Sprintf("Folder [%s]: ", st.Prefix))
+	if err != nil {
+		return actStay, err
+	}
+	if strings.EqualFold(a, "b") {
+		return actBack, nil
+	}
+	old := st.Prefix
+	if a != "" {
+		st.Prefix = expandHome(a)
+	}
+	warnings, err := wizard.CheckLocation(s.eng, st)
+	for _, w := range warnings {
+		s.printf("⚠ %s\n", w)
+	}
+	if err != nil {
+		s.printf("✗ %s\n", err)
+		st.Prefix = old
+		return actStay, nil
+	}
+	return actNext, nil
+}
+
+// expandHome turns a leading ~ into the home folder, as a shell would.
+func expandHome(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if h, err := userHome(); err == nil {
+			return filepath.Join(h, strings.TrimPrefix(p, "~"))
+		}
+	}
+	return p
+}
+
+func (s *session) options() (action, error) {
+	st := s.flow.State
+	questions := []struct {
+		q string
+		v *bool
+	}{
+		{"Create a Jupyter launcher in the applications menu?", &st.JupyterLauncher},
+		{"Create a launcher for the maintenance app (verify, repair, uninstall)?", &st.MaintenanceLauncher},
+		{"Set up your shell so that 'conda' works in a terminal?", &st.ShellSetup},
+	}
+	if st.AllUsersAllowed {
+		questions = append(questions, struct {
+			q string
+			v *bool
+		}{"Install for all users of this computer?", &st.AllUsers})
+	}
+	for _, q := range questions {
+		yes, back, err := s.yesNo(q.q, *q.v)
+		if err != nil || back {
+			return actBack, err
+		}
+		*q.v = yes
+	}
+	s.printf("Ready to install %s into %s.\n", st.Bundle.Manifest.Name, st.Prefix)
+	yes, back, err := s.yesNo("Install now?", true)
+	if err != nil || back || !yes {
+		return actBack, err
+	}
+	return actNext, nil
+}
+
+func (s *session) install() (action, error) {
+	st := s.flow.State
+	s.printf("Installing into %s (Ctrl-C cancels and rolls back).\n", st.Prefix)
+	p := &printer{s: s}
+	tr := &wizard.Tracker{OnChange: p.show}
+	s.log.Logf("installing %s %s (%s) into %s", st.Bundle.Manifest.Name, st.Bundle.Manifest.Version, st.Subdir, st.Prefix)
+	s.res, s.err = s.eng.Install(s.ctx, st.Options(tr, s.log.Logf))
+	s.log.Logf("install finished: %v", s.err)
+	if s.err == nil {
+		if s.res != nil && s.res.Prefix != "" {
+			st.Prefix = s.res.Prefix
+		}
+		s.printf("Installed.\n")
+		return actNext, nil
+	}
+	s.printProblem(wizard.Explain("The install", s.err, s.log.Path))
+	if errors.Is(s.err, context.Canceled) && s.ctx.Err() != nil {
+		return actStay, s.err // Ctrl-C: nobody is left to answer
+	}
+	return s.afterFailure()
+}
+
+// afterFailure lets the person retry or go back to fix the cause.
+func (s *session) afterFailure() (action, error) {
+	for {
+		a, err := s.ask("r = retry, b = back to change the folder or options, q = quit: ")
+		if err != nil {
+			return actStay, s.err
+		}
+		switch strings.ToLower(a) {
+		case "r":
+			return actStay, nil
+		case "b":
+			s.flow.Back() // to Options; the loop's Back goes to Location
+			return actBack, nil
+		}
+	}
+}
+
+// printProblem is the console's one block for an error.
+func (s *session) printProblem(p wizard.Problem) {
+	s.printf("\n%s\n  %s\n", p.Title, p.Message)
+	if p.Hint != "" {
+		s.printf("  What to do: %s\n", p.Hint)
+	}
+	if p.LogPath != "" {
+		s.printf("  Log: %s\n", p.LogPath)
+	}
+}
+
+func (s *session) finish() (action, error) {
+	st := s.flow.State
+	m := st.Bundle.Manifest
+	s.printf("%s %s is installed in %s.\n", m.Name, m.Version, st.Prefix)
+	logPath := wizard.LogPath(st.Prefix)
+	if s.res != nil && s.res.LogPath != "" {
+		logPath = s.res.LogPath
+	}
+	s.printf("Log: %s\n", logPath)
+	s.printf("Start Jupyter later with the launcher, or: %s launch jupyter --prefix %s\n",
+		filepath.Join(st.Prefix, wizard.StateDir, "onboard"), st.Prefix)
+	if s.opts.Launch == nil {
+		return actDone, nil
+	}
+	yes, _, err := s.yesNo("Launch Jupyter now?", false)
+	if err != nil || !yes {
+		return actDone, nil
+	}
+	if err := s.opts.Launch(s.ctx, st.Prefix, wizard.JupyterEnv(&m, st.Subdir)); err != nil {
+		s.printProblem(wizard.Explain("Launching Jupyter", err, logPath))
+	}
+	return actDone, nil
+}
+
+// printer prints a progress line when the stage changes or its percentage
+// passes a multiple of 10.
+type printer struct {
+	s         *session
+	lastStage string
+	lastPct   int
+}
+
+func (p *printer) show(pr wizard.Progress) {
+	p.s.mu.Lock()
+	defer p.s.mu.Unlock()
+	pct := int(pr.StageFraction*100 + 0.5)
+	if string(pr.Stage) == p.lastStage && pct/10 == p.lastPct/10 {
+		return
+	}
+	p.lastStage, p.lastPct = string(pr.Stage), pct
+	fmt.Fprintln(p.s.out, pr.Line())
+}

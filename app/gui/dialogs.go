@@ -1,0 +1,80 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"onboard/app/wizard"
+)
+
+// problemContent lays out a problem: message, what to do, the log.
+func problemContent(p wizard.Problem) fyne.CanvasObject {
+	box := container.NewVBox(wrapped(p.Message))
+	if p.Hint != "" {
+		box.Add(bold("What to do"))
+		box.Add(wrapped(p.Hint))
+	}
+	if p.LogPath != "" {
+		box.Add(bold("Log"))
+		box.Add(wrapped(p.LogPath))
+	}
+	return box
+}
+
+// showProblem shows p in one dialog. It is the only way the GUI reports
+// an error.
+func showProblem(win fyne.Window, p wizard.Problem) {
+	d := dialog.NewCustom(p.Title, "Close", problemContent(p), win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}
+
+// joinPath puts name under dir, unless dir already ends in it.
+func joinPath(dir, name string) string {
+	if name == "" || filepath.Base(dir) == name {
+		return dir
+	}
+	return filepath.Join(dir, name)
+}
+
+func lastElem(p string) string {
+	if p == "" {
+		return ""
+	}
+	return filepath.Base(p)
+}
+
+// busyBar is a progress bar with a status line, hidden while idle.
+type busyBar struct {
+	bar    *widget.ProgressBar
+	status *widget.Label
+	box    *fyne.Container
+}
+
+func newBusyBar() *busyBar {
+	b := &busyBar{bar: widget.NewProgressBar(), status: wrapped("")}
+	b.box = container.NewVBox(b.status, b.bar)
+	b.bar.Hide()
+	return b
+}
+
+func (b *busyBar) show(p wizard.Progress) {
+	b.bar.Show()
+	b.bar.SetValue(p.StageFraction)
+	line := p.Label
+	if p.Item != "" {
+		line += ": " + p.Item
+	}
+	b.status.SetText(line)
+}
+
+func (b *busyBar) done(text string) {
+	b.bar.Hide()
+	b.status.SetText(text)
+}

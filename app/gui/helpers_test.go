@@ -1,0 +1,198 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"onboard/app/wizard"
+)
+
+// recorder records what the windows ask the desktop to do.
+type recorder struct {
+	mu        sync.Mutex
+	urls      []string
+	launched  chan string
+	launchErr error
+}
+
+func (r *recorder) deps(t *testing.T) Deps {
+	r.launched = make(chan string, 10)
+	return Deps{
+		OpenURL: func(u *url.URL) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.urls = append(r.urls, u.String())
+			return nil
+		},
+		Launch: func(_ context.Context, prefix, env string) error {
+			r.launched <- prefix + "|" + env
+			return r.launchErr
+		},
+		Executable: "/nonexistent/onboard",
+		Version:    "1.2.3-test",
+		LogDir:     t.TempDir(),
+	}
+}
+
+// markup renders the window, dialogs included.
+func markup(w fyne.Window) string { return test.RenderToMarkup(w.Canvas()) }
+
+// texts returns the text of every visible widget of the window and its
+// dialogs, one per line (before any wrapping).
+func texts(w fyne.Window) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Label:
+			b.WriteString(v.Text + "\n")
+			return
+		case *widget.Button:
+			b.WriteString(v.Text + "\n")
+			return
+		case *widget.Check:
+			b.WriteString(v.Text + "\n")
+		case *widget.Entry:
+			b.WriteString(v.Text + "\n")
+			return
+		case *widget.ProgressBar:
+			b.WriteString(fmt.Sprintf("bar %.2f\n", v.Value))
+			return
+		}
+		for _, c := range children(o) {
+			walk(c)
+		}
+	}
+	walk(w.Canvas().Content())
+	for _, o := range w.Canvas().Overlays().List() {
+		walk(o)
+	}
+	return b.String()
+}
+
+func mustContain(t *testing.T, w fyne.Window, want ...string) {
+	t.Helper()
+	m := texts(w)
+	for _, s := range want {
+		if !strings.Contains(m, s) {
+			t.Fatalf("window does not show %q; it shows:\n%s", s, m)
+		}
+	}
+}
+
+// children lists what an object shows, looking inside widgets.
+func children(o fyne.CanvasObject) []fyne.CanvasObject {
+	switch v := o.(type) {
+	case *fyne.Container:
+		return v.Objects
+	case fyne.Widget:
+		return test.WidgetRenderer(v).Objects()
+	}
+	return nil
+}
+
+// findButton finds a visible button labelled label in the top overlay
+// (a dialog) or, when there is none, in the window's content.
+func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
+	t.Helper()
+	root := w.Canvas().Content()
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		root = top
+	}
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || !o.Visible() {
+			return
+		}
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			found = b
+			return
+		}
+		for _, c := range children(o) {
+			walk(c)
+		}
+	}
+	walk(root)
+	if found == nil {
+		t.Fatalf("no button %q:\n%s", label, markup(w))
+	}
+	return found
+}
+
+func tapButton(t *testing.T, w fyne.Window, label string) {
+	t.Helper()
+	b := findButton(t, w, label)
+	if b.Disabled() {
+		t.Fatalf("button %q is disabled", label)
+	}
+	test.Tap(b)
+}
+
+// waitClosed waits for a background operation; the deadline only keeps a
+// broken test from hanging, it is not an assertion on speed.
+func waitClosed(t *testing.T, c <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the operation never finished")
+	}
+}
+
+// closeDialog dismisses the top dialog with its button.
+func closeDialog(t *testing.T, w fyne.Window, label string) {
+	t.Helper()
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatalf("no dialog open:\n%s", markup(w))
+	}
+	tapButton(t, w, label)
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("dialog still open after %q", label)
+	}
+}
+
+func stepIs(t *testing.T, wz *Wizard, id wizard.StepID) {
+	t.Helper()
+	if got := wz.flow.Current().ID; got != id {
+		t.Fatalf("at step %d (%s), want %d", got, wz.flow.Current().Title, id)
+	}
+}
+
+func findCheck(t *testing.T, w fyne.Window, label string) *widget.Check {
+	t.Helper()
+	var found *widget.Check
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok && c.Text == label {
+			found = c
+		}
+		for _, c := range children(o) {
+			if found == nil {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Canvas().Content())
+	if found == nil {
+		t.Fatalf("no check %q", label)
+	}
+	return found
+}
+
+// flush shows queued Details lines now (tests do not wait for the timer).
+func (w *Wizard) flush() { w.install.flush() }

@@ -1,0 +1,190 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"onboard/app/wizard"
+	"onboard/installer"
+)
+
+// detailLines caps the Details pane.
+const detailLines = 300
+
+// installPage is the Install step: the bar, the stage, the package, speed
+// and time left, and a Details pane with the log.
+type installPage struct {
+	w       *Wizard
+	stage   *widget.Label
+	item    *widget.Label
+	bar     *widget.ProgressBar
+	detail  *widget.Label
+	details *widget.Label
+	scroll  *container.Scroll
+
+	mu      sync.Mutex
+	lines   []string
+	pending bool
+	cancel  context.CancelFunc // nil when no install runs
+	done    chan struct{}      // closed when the last install finished (tests wait on it)
+}
+
+func (w *Wizard) installView() fyne.CanvasObject {
+	ip := &installPage{w: w, stage: bold("Preparing…"), item: wrapped(""), bar: widget.NewProgressBar(),
+		detail: widget.NewLabel(""), details: widget.NewLabel("")}
+	ip.details.TextStyle.Monospace = true
+	ip.scroll = container.NewVScroll(ip.details)
+	ip.scroll.SetMinSize(fyne.NewSize(0, 180))
+	w.install = ip
+	acc := widget.NewAccordion(widget.NewAccordionItem("Details", ip.scroll))
+	return container.NewVBox(ip.stage, ip.bar, ip.item, ip.detail, acc)
+}
+
+func (ip *installPage) running() bool {
+	ip.mu.Lock()
+	defer ip.mu.Unlock()
+	return ip.cancel != nil
+}
+
+// startInstall runs the install in a goroutine; every widget change it
+// causes goes through fyne.Do.
+func (w *Wizard) startInstall() {
+	ip := w.install
+	if ip.running() {
+		return
+	}
+	w.result = nil
+	ctx, cancel := context.WithCancel(w.ctx)
+	ip.mu.Lock()
+	ip.cancel, ip.done = cancel, make(chan struct{})
+	ip.mu.Unlock()
+	ip.bar.SetValue(0)
+	ip.stage.SetText("Preparing…")
+	ip.item.SetText("")
+	ip.detail.SetText("")
+	w.next.SetText("Next")
+	w.setButtons(false, false, true)
+	w.cancel.SetText("Cancel")
+
+	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { fyne.Do(func() { ip.show(p) }) }}
+	w.log.Tee = ip.addLine
+	opts := w.flow.State.Options(tr, w.log.Logf)
+	w.log.Logf("installing %s %s (%s) into %s", opts.Bundle.Manifest.Name, opts.Bundle.Manifest.Version, opts.Subdir, opts.Prefix)
+	go func() {
+		res, err := w.eng.Install(ctx, opts)
+		w.log.Logf("install finished: %v", errOrOK(err))
+		fyne.Do(func() { w.installDone(res, err) })
+		ip.mu.Lock()
+		ip.cancel = nil
+		close(ip.done)
+		ip.mu.Unlock()
+		cancel()
+	}()
+}
+
+func errOrOK(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return err.Error()
+}
+
+// show draws a progress snapshot.
+func (ip *installPage) show(p wizard.Progress) {
+	ip.bar.SetValue(p.Fraction)
+	line := p.Label
+	if p.Num > 0 {
+		line = strings.TrimSuffix(p.Line(), "%")
+		line = line[:strings.LastIndex(line, " ")]
+	}
+	ip.stage.SetText(line)
+	ip.item.SetText(p.Item)
+	ip.detail.SetText(p.Detail())
+}
+
+// installDone shows the outcome; it runs on the UI thread.
+func (w *Wizard) installDone(res *installer.Result, err error) {
+	ip := w.install
+	ip.flush()
+	w.cancel.SetText("Cancel")
+	if err == nil {
+		w.result, w.err = res, nil
+		ip.bar.SetValue(1)
+		ip.stage.SetText("Installed.")
+		ip.item.SetText("")
+		ip.detail.SetText("")
+		if res != nil && res.Prefix != "" {
+			w.flow.State.Prefix = res.Prefix
+		}
+		delete(w.views, wizard.StepFinish) // built with the result
+		if w.flow.Next(w.ctx) == nil {
+			w.show()
+		}
+		return
+	}
+	w.err = err
+	p := wizard.Explain("The install", err, w.log.Path)
+	if errors.Is(err, context.Canceled) {
+		ip.stage.SetText("Cancelled. Everything the install had written was rolled back.")
+	} else {
+		ip.stage.SetText("The install failed. Go Back to change the folder or options, or Retry.")
+	}
+	ip.item.SetText("")
+	ip.detail.SetText("")
+	w.next.SetText("Retry")
+	w.setButtons(true, true, true)
+	showProblem(w.win, p)
+}
+
+// askCancel confirms, then cancels the running install (it rolls back).
+func (ip *installPage) askCancel() {
+	dialog.ShowConfirm("Cancel the install?",
+		"Everything installed so far will be removed again.", func(yes bool) {
+			if !yes {
+				return
+			}
+			ip.mu.Lock()
+			cancel := ip.cancel
+			ip.mu.Unlock()
+			if cancel != nil {
+				ip.stage.SetText("Cancelling: rolling back…")
+				ip.w.cancel.Disable()
+				cancel()
+			}
+		}, ip.w.win)
+}
+
+// addLine queues a log line for the Details pane; safe from any goroutine.
+func (ip *installPage) addLine(line string) {
+	ip.mu.Lock()
+	ip.lines = append(ip.lines, line)
+	if len(ip.lines) > detailLines {
+		ip.lines = ip.lines[len(ip.lines)-detailLines:]
+	}
+	start := !ip.pending
+	ip.pending = true
+	ip.mu.Unlock()
+	if start {
+		time.AfterFunc(100*time.Millisecond, func() { fyne.Do(ip.flush) })
+	}
+}
+
+// flush shows the queued lines; it runs on the UI thread.
+func (ip *installPage) flush() {
+	ip.mu.Lock()
+	text := strings.Join(ip.lines, "\n")
+	ip.pending = false
+	ip.mu.Unlock()
+	ip.details.SetText(text)
+	ip.scroll.ScrollToBottom()
+}

@@ -1,0 +1,182 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"onboard/app/launch"
+	"onboard/app/wizard"
+	"onboard/app/wizard/wizardtest"
+	"onboard/installer"
+)
+
+// installedPrefix returns a prefix with the test bundle installed: by the
+// real installer.Install when it is in this build, else with only
+// .onboard/manifest.json written (which Verify reports as damaged).
+func installedPrefix(t *testing.T, e *wizardtest.Engine) (prefix string, real bool) {
+	t.Helper()
+	b, err := e.FindBundle(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix = filepath.Join(t.TempDir(), "test-python")
+	_, err = e.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: wizardtest.Subdir()})
+	if err == nil {
+		return prefix, true
+	}
+	if !wizard.IsNotImplemented(err) {
+		t.Fatalf("install: %v", err)
+	}
+	m := map[string]any{}
+	raw, _ := json.Marshal(b.Manifest)
+	json.Unmarshal(raw, &m)
+	m["subdir"] = wizardtest.Subdir()
+	raw, _ = json.Marshal(m)
+	if err := os.MkdirAll(filepath.Join(prefix, ".onboard"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(prefix, ".onboard", "manifest.json"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return prefix, false
+}
+
+func newMaintenance(t *testing.T, r *recorder) (*Maintenance, fyne.App, string, bool) {
+	t.Helper()
+	e := wizardtest.NewEngine(t)
+	prefix, real := installedPrefix(t, e)
+	// The maintenance app runs from PREFIX/.onboard/onboard.
+	exe := filepath.Join(prefix, ".onboard", "onboard")
+	in := wizard.FindInstalled(exe)
+	if in == nil || in.Prefix != prefix {
+		t.Fatalf("install not found from %s: %+v", exe, in)
+	}
+	a := test.NewTempApp(t)
+	d := r.deps(t)
+	d.Executable = exe
+	m := NewMaintenance(context.Background(), a, e, in, d)
+	return m, a, prefix, real
+}
+
+func menuItem(t *testing.T, m *Maintenance, label string) *fyne.MenuItem {
+	t.Helper()
+	for _, it := range m.helpMenu.Items {
+		if it.Label == label {
+			return it
+		}
+	}
+	t.Fatalf("no Help menu item %q", label)
+	return nil
+}
+
+func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
+	r := &recorder{}
+	m, a, prefix, real := newMaintenance(t, r)
+	w := m.Window()
+	mustContain(t, w, "Test Python 2026.11.0", "Installed in: "+prefix, "Environments: base, team",
+		"Launch Jupyter", "Verify", "Repair", "Uninstall")
+
+	m.CheckHealth()
+	waitClosed(t, m.done)
+	if real {
+		mustContain(t, w, "Health: ✓")
+	} else {
+		mustContain(t, w, "Health: ✗", "problem(s) found", "Click Repair")
+	}
+
+	menuItem(t, m, "Verify installation…").Action()
+	waitClosed(t, m.done)
+
+	menuItem(t, m, "Open log").Action()
+	if len(r.urls) != 1 || r.urls[0] != "file://"+filepath.ToSlash(filepath.Join(prefix, ".onboard", "install.log")) {
+		t.Fatalf("opened %v", r.urls)
+	}
+
+	menuItem(t, m, "Report a problem").Action()
+	clip := a.Clipboard().Content()
+	for _, want := range []string{"onboard 1.2.3-test", "platform: ", "install: Test Python 2026.11.0 (io.onboard.test, " + wizardtest.Subdir(), prefix, "verify: "} {
+		if !strings.Contains(clip, want) {
+			t.Fatalf("clipboard lacks %q:\n%s", want, clip)
+		}
+	}
+	mustContain(t, w, "copied to the clipboard")
+	closeDialog(t, w, "Close")
+
+	menuItem(t, m, "About").Action()
+	mustContain(t, w, "onboard 1.2.3-test", "This is the demo bundle.")
+	closeDialog(t, w, "OK")
+
+	tapButton(t, w, "Launch Jupyter")
+	if got := <-r.launched; got != prefix+"|team" {
+		t.Fatalf("launched %q", got)
+	}
+}
+
+func TestMaintenanceRepairAndUninstall(t *testing.T) {
+	r := &recorder{}
+	m, _, prefix, _ := newMaintenance(t, r)
+	w := m.Window()
+	menuItem(t, m, "Repair environment…").Action()
+	waitClosed(t, m.done)
+	if errors.Is(m.lastErr, installer.ErrNotImplemented) {
+		mustContain(t, w, "Repair failed", "not implemented yet", "Log")
+		closeDialog(t, w, "Close")
+	} else if m.lastErr != nil {
+		t.Fatalf("repair: %v", m.lastErr)
+	} else {
+		mustContain(t, w, "Repair finished")
+		closeDialog(t, w, "OK")
+	}
+
+	tapButton(t, w, "Uninstall")
+	mustContain(t, w, "Uninstall?", prefix)
+	tapButton(t, w, "Yes")
+	waitClosed(t, m.done)
+	if texts := texts(w); strings.Contains(texts, "Uninstall failed") {
+		if !strings.Contains(texts, "not implemented yet") {
+			t.Fatalf("uninstall failed:\n%s", texts)
+		}
+		t.Skip("installer.Uninstall is not in this build yet")
+	}
+	if _, err := os.Stat(prefix); !os.IsNotExist(err) {
+		t.Fatalf("prefix still there: %v", err)
+	}
+	mustContain(t, w, "was removed")
+}
+
+func TestLaunchProblemRepairsAndRetries(t *testing.T) {
+	a := test.NewTempApp(t)
+	repaired, retried := false, false
+	p := launch.Problem{
+		Prefix: "/p", Env: "team", LogPath: "/p/.onboard/jupyter-team.log",
+		Err: &launch.EnvError{Prefix: "/p", Env: "team", Reason: "/p/envs/team/bin/jupyter is missing"},
+		Repair: func(ctx context.Context, r installer.Reporter, _ installer.Logf) error {
+			r.Stage(installer.StageLink, 10)
+			repaired = true
+			return nil
+		},
+		Retry: func(context.Context) error { retried = true; return errors.New("still broken: port in use") },
+	}
+	lp := NewLaunchProblem(context.Background(), a, p)
+	w := lp.Window()
+	mustContain(t, w, "Launching Jupyter failed", "bin/jupyter is missing", "What to do", "Repair environment", p.LogPath)
+	tapButton(t, w, "Repair")
+	waitClosed(t, lp.done)
+	if !repaired || !retried {
+		t.Fatalf("repaired %v, retried %v", repaired, retried)
+	}
+	mustContain(t, w, "still broken: port in use")
+	if lp.err == nil || lp.repair.Disabled() {
+		t.Fatal("after a failed retry the error must stay and Repair be offered again")
+	}
+}

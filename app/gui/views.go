@@ -1,0 +1,195 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"onboard/app/wizard"
+)
+
+// wrapped returns a word-wrapped label.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func bold(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func (w *Wizard) welcomeView() fyne.CanvasObject {
+	s := w.flow.State
+	sum := wizard.Summarize(&s.Bundle.Manifest, s.Subdir)
+	title := widget.NewLabelWithStyle(fmt.Sprintf("Welcome to %s %s", sum.Name, sum.Version),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = "headingText"
+	box := container.NewVBox(title,
+		wrapped("This installs your team's Python platform on this computer, without downloading anything."),
+		bold("What will be installed"))
+	for _, l := range sum.Lines() {
+		lbl := wrapped(l)
+		if strings.HasPrefix(l, "This is a demo bundle") {
+			lbl.Importance = widget.WarningImportance
+		}
+		box.Add(lbl)
+	}
+	box.Add(wrapped("Click Next to continue."))
+	return container.NewVScroll(box)
+}
+
+func (w *Wizard) licenceView() fyne.CanvasObject {
+	s := w.flow.State
+	text := wrapped(s.Licence)
+	accept := widget.NewCheck("I accept the licence", func(on bool) {
+		s.LicenceAccepted = on
+		if on {
+			w.message.SetText("")
+		}
+	})
+	accept.SetChecked(s.LicenceAccepted)
+	return container.NewBorder(bold("Please read the licence"), accept, nil, nil, container.NewVScroll(text))
+}
+
+// locationPage is the Location step's widgets.
+type locationPage struct {
+	entry  *widget.Entry
+	status *widget.Label
+}
+
+func (w *Wizard) locationView() fyne.CanvasObject {
+	s := w.flow.State
+	lp := &locationPage{entry: widget.NewEntry(), status: wrapped("")}
+	w.location = lp
+	lp.entry.SetText(s.Prefix)
+	lp.entry.OnChanged = func(text string) {
+		s.Prefix = strings.TrimSpace(text)
+		w.validateLocation()
+	}
+	browse := widget.NewButton("Browse…", w.browse)
+	need := wizard.Summarize(&s.Bundle.Manifest, s.Subdir).DiskBytes
+	return container.NewVBox(
+		bold("Where should it be installed?"),
+		wrapped("A short folder without spaces works best. You will not need administrator rights for a folder of your own."),
+		container.NewBorder(nil, nil, nil, browse, lp.entry),
+		lp.status,
+		wrapped(fmt.Sprintf("Space needed: about %s.", wizard.HumanBytes(need))),
+	)
+}
+
+// validateLocation shows, live, whether the folder can be used and why.
+func (w *Wizard) validateLocation() {
+	lp := w.location
+	if lp == nil {
+		return
+	}
+	warnings, err := wizard.CheckLocation(w.eng, w.flow.State)
+	switch {
+	case err != nil:
+		lp.status.Importance = widget.DangerImportance
+		lp.status.SetText("✗ " + err.Error())
+	case len(warnings) > 0:
+		lp.status.Importance = widget.WarningImportance
+		lp.status.SetText("⚠ " + strings.Join(warnings, "\n⚠ "))
+	default:
+		lp.status.Importance = widget.SuccessImportance
+		lp.status.SetText("✓ This folder can be used.")
+	}
+	if err == nil {
+		w.message.SetText("")
+	}
+}
+
+// browse picks a parent folder; the product's folder name is kept.
+func (w *Wizard) browse() {
+	dialog.ShowFolderOpen(func(uri fyne.ListableURI, err error) {
+		if err != nil || uri == nil {
+			return
+		}
+		name := lastElem(w.flow.State.Prefix)
+		w.location.entry.SetText(joinPath(uri.Path(), name))
+	}, w.win)
+}
+
+func (w *Wizard) optionsView() fyne.CanvasObject {
+	s := w.flow.State
+	jup := widget.NewCheck("Create a Jupyter launcher in the applications menu", func(on bool) { s.JupyterLauncher = on })
+	jup.SetChecked(s.JupyterLauncher)
+	maint := widget.NewCheck("Create a launcher for the maintenance app (verify, repair, uninstall)", func(on bool) { s.MaintenanceLauncher = on })
+	maint.SetChecked(s.MaintenanceLauncher)
+	shell := widget.NewCheck("Set up my shell so that 'conda' works in a terminal", func(on bool) { s.ShellSetup = on })
+	shell.SetChecked(s.ShellSetup)
+	all := widget.NewCheck("Install for all users of this computer", func(on bool) { w.setAllUsers(on) })
+	all.SetChecked(s.AllUsers)
+	box := container.NewVBox(bold("Options"), jup, maint, shell, all)
+	if !s.AllUsersAllowed {
+		all.Disable()
+		box.Add(wrapped("Installing for all users needs administrator rights; run the installer as an administrator to choose it."))
+	}
+	box.Add(wrapped("Click Install to start. It works offline."))
+	return box
+}
+
+// setAllUsers switches to the matching default folder when the person has
+// not typed a folder of their own.
+func (w *Wizard) setAllUsers(on bool) {
+	s := w.flow.State
+	old, _ := w.eng.DefaultPrefix(&s.Bundle.Manifest, s.AllUsers)
+	s.AllUsers = on
+	if s.Prefix != old {
+		return
+	}
+	if p, err := w.eng.DefaultPrefix(&s.Bundle.Manifest, on); err == nil {
+		s.Prefix = p
+		if w.location != nil {
+			w.location.entry.SetText(p)
+		}
+	}
+}
+
+func (w *Wizard) finishView() fyne.CanvasObject {
+	s := w.flow.State
+	m := s.Bundle.Manifest
+	env := wizard.JupyterEnv(&m, s.Subdir)
+	launch := widget.NewButton("Launch Jupyter", func() { w.launch(s.Prefix, env) })
+	launch.Importance = widget.HighImportance
+	open := widget.NewButton("Open folder", func() { w.openFolder(s.Prefix) })
+	logText := "Log: " + wizard.LogPath(s.Prefix)
+	if w.result != nil && w.result.LogPath != "" {
+		logText = "Log: " + w.result.LogPath
+	}
+	done := fmt.Sprintf("%s %s is installed in %s.", m.Name, m.Version, s.Prefix)
+	if w.result != nil && !w.result.Changed {
+		done = fmt.Sprintf("%s %s was already installed in %s and is healthy.", m.Name, m.Version, s.Prefix)
+	}
+	return container.NewVBox(bold("Done"), wrapped(done),
+		wrapped("Start Jupyter now, or later from the launcher in your applications menu."),
+		container.NewHBox(launch, open), wrapped(logText))
+}
+
+// launch starts Jupyter without blocking the window.
+func (w *Wizard) launch(prefix, env string) {
+	w.message.SetText("Starting Jupyter…")
+	go func() {
+		err := w.deps.Launch(w.ctx, prefix, env)
+		fyne.Do(func() {
+			w.message.SetText("")
+			if err != nil {
+				showProblem(w.win, wizard.Explain("Launching Jupyter", err, wizard.LogPath(prefix)))
+			}
+		})
+	}()
+}
+
+func (w *Wizard) openFolder(path string) {
+	if err := w.deps.OpenURL(fileURL(path)); err != nil {
+		showProblem(w.win, wizard.Explain("Opening the folder", err, ""))
+	}
+}

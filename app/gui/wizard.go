@@ -1,0 +1,203 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"onboard/app/wizard"
+	"onboard/installer"
+)
+
+// page is how the GUI renders one wizard step.
+type page struct {
+	view      func(w *Wizard) fyne.CanvasObject
+	nextLabel string
+	enter     func(w *Wizard) // called each time the step is shown
+}
+
+// pages maps each step of wizard.Steps to its view (set in init: the
+// views refer back to show, which reads pages).
+var pages map[wizard.StepID]page
+
+func init() { pages = stepPages() }
+
+func stepPages() map[wizard.StepID]page {
+	return map[wizard.StepID]page{
+		wizard.StepWelcome:  {view: (*Wizard).welcomeView, nextLabel: "Next"},
+		wizard.StepLicence:  {view: (*Wizard).licenceView, nextLabel: "Next"},
+		wizard.StepLocation: {view: (*Wizard).locationView, nextLabel: "Next", enter: (*Wizard).validateLocation},
+		wizard.StepOptions:  {view: (*Wizard).optionsView, nextLabel: "Install"},
+		wizard.StepInstall:  {view: (*Wizard).installView, nextLabel: "Next", enter: (*Wizard).startInstall},
+		wizard.StepFinish:   {view: (*Wizard).finishView, nextLabel: "Close"},
+	}
+}
+
+// Wizard is the install wizard's window.
+type Wizard struct {
+	ctx  context.Context
+	app  fyne.App
+	win  fyne.Window
+	eng  wizard.Engine
+	deps Deps
+	flow *wizard.Flow
+	log  *wizard.Log
+
+	heading            *widget.Label
+	body               *fyne.Container
+	message            *widget.Label // why Next does not go on
+	back, next, cancel *widget.Button
+	views              map[wizard.StepID]fyne.CanvasObject
+
+	location *locationPage
+	install  *installPage
+	result   *installer.Result
+	err      error // how the session ended, for Run's caller
+}
+
+// NewWizard builds the wizard window on the bundle the engine finds. When
+// there is none, the window shows why and only offers to close.
+func NewWizard(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) *Wizard {
+	d = d.withDefaults(a)
+	w := &Wizard{ctx: ctx, app: a, eng: e, deps: d, views: map[wizard.StepID]fyne.CanvasObject{}}
+	w.win = a.NewWindow("onboard")
+	w.win.Resize(fyne.NewSize(760, 540))
+	log, err := wizard.OpenLog(d.LogDir)
+	if err == nil {
+		w.log = log
+		st, serr := wizard.NewState(ctx, e)
+		if serr == nil {
+			w.flow = wizard.NewFlow(e, st)
+			w.buildChrome()
+			w.flow.GoTo(d.StartStep)
+			w.show()
+			return w
+		}
+		err = serr
+	}
+	w.err = err
+	w.showFatal(wizard.Explain("Starting the installer", err, logPath(log)))
+	return w
+}
+
+func logPath(l *wizard.Log) string {
+	if l == nil {
+		return ""
+	}
+	return l.Path
+}
+
+// Window returns the wizard's window.
+func (w *Wizard) Window() fyne.Window { return w.win }
+
+// Err returns the error that ended the session: nil after a good install
+// or when the person closed the wizard before installing.
+func (w *Wizard) Err() error { return w.err }
+
+func (w *Wizard) buildChrome() {
+	m := w.flow.State.Bundle.Manifest
+	w.win.SetTitle(fmt.Sprintf("Install %s %s", m.Name, m.Version))
+	w.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.message = widget.NewLabel("")
+	w.message.Importance = widget.DangerImportance
+	w.message.Wrapping = fyne.TextWrapWord
+	w.back = widget.NewButton("Back", w.onBack)
+	w.next = widget.NewButton("Next", w.onNext)
+	w.next.Importance = widget.HighImportance
+	w.cancel = widget.NewButton("Cancel", w.onCancel)
+	w.body = container.NewStack()
+	buttons := container.NewHBox(w.cancel, widget.NewLabel(""), w.back, w.next)
+	bottom := container.NewVBox(w.message, container.NewBorder(nil, nil, nil, buttons))
+	w.win.SetContent(container.NewBorder(w.heading, bottom, nil, nil, container.NewPadded(w.body)))
+	w.win.SetCloseIntercept(w.onCancel)
+}
+
+// show renders the current step.
+func (w *Wizard) show() {
+	st := w.flow.Current()
+	p := pages[st.ID]
+	v, ok := w.views[st.ID]
+	if !ok {
+		v = p.view(w)
+		w.views[st.ID] = v
+	}
+	w.heading.SetText(fmt.Sprintf("Step %d of %d — %s", w.flow.Index()+1, len(w.flow.Steps), st.Title))
+	w.body.Objects = []fyne.CanvasObject{v}
+	w.body.Refresh()
+	w.message.SetText("")
+	w.next.SetText(p.nextLabel)
+	w.setButtons(st.ID != wizard.StepWelcome && st.ID != wizard.StepFinish, true, st.ID != wizard.StepFinish)
+	if p.enter != nil {
+		p.enter(w)
+	}
+}
+
+func (w *Wizard) setButtons(back, next, cancel bool) {
+	enable(w.back, back)
+	enable(w.next, next)
+	enable(w.cancel, cancel)
+}
+
+func enable(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+func (w *Wizard) onBack() {
+	w.flow.Back()
+	w.show()
+}
+
+func (w *Wizard) onNext() {
+	switch w.flow.Current().ID {
+	case wizard.StepFinish:
+		w.app.Quit()
+		return
+	case wizard.StepInstall:
+		if w.result == nil { // Retry after a failure or a cancel
+			w.startInstall()
+			return
+		}
+	}
+	if err := w.flow.Next(w.ctx); err != nil {
+		w.message.SetText(err.Error())
+		return
+	}
+	w.show()
+}
+
+// onCancel cancels a running install, or asks before closing the wizard.
+func (w *Wizard) onCancel() {
+	if w.install != nil && w.install.running() {
+		w.install.askCancel()
+		return
+	}
+	if w.flow.Current().ID == wizard.StepFinish || w.result != nil {
+		w.app.Quit()
+		return
+	}
+	dialog.ShowConfirm("Quit the installer?", "Nothing has been installed yet.", func(yes bool) {
+		if yes {
+			w.app.Quit()
+		}
+	}, w.win)
+}
+
+// showFatal fills the window with a problem that stops the wizard.
+func (w *Wizard) showFatal(p wizard.Problem) {
+	body := problemContent(p)
+	closeBtn := widget.NewButton("Close", w.app.Quit)
+	w.win.SetTitle("onboard")
+	w.win.SetContent(container.NewBorder(
+		widget.NewLabelWithStyle(p.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, nil, closeBtn), nil, nil, body))
+}

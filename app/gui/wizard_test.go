@@ -1,0 +1,199 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"onboard/app/wizard"
+	"onboard/app/wizard/wizardtest"
+	"onboard/installer"
+)
+
+func newWizard(t *testing.T, e wizard.Engine, r *recorder, start wizard.StepID) *Wizard {
+	t.Helper()
+	a := test.NewTempApp(t)
+	d := r.deps(t)
+	d.StartStep = start
+	wz := NewWizard(context.Background(), a, e, d)
+	if wz.Err() != nil {
+		t.Fatalf("wizard did not start: %v", wz.Err())
+	}
+	return wz
+}
+
+// walkToOptions goes Welcome → Licence → Location → Options with checks
+// of every step on the way.
+func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
+	w := wz.Window()
+	mustContain(t, w, "Welcome to Test Python 2026.11.0", "environment team: 2 packages",
+		"base (Miniconda): 1 package", "This is a demo bundle", "Disk space needed")
+	if !wz.back.Disabled() {
+		t.Fatal("Back is enabled on Welcome")
+	}
+	tapButton(t, w, "Next")
+	stepIs(t, wz, wizard.StepLicence)
+	mustContain(t, w, wizardtest.Licence)
+
+	tapButton(t, w, "Next") // not accepted
+	stepIs(t, wz, wizard.StepLicence)
+	mustContain(t, w, wizard.ErrLicenceRefused.Error())
+	test.Tap(findCheck(t, w, "I accept the licence"))
+	tapButton(t, w, "Next")
+	stepIs(t, wz, wizard.StepLocation)
+
+	def := filepath.Join(e.Home, "test-python")
+	if wz.location.entry.Text != def {
+		t.Fatalf("default prefix %q, want %q", wz.location.entry.Text, def)
+	}
+	mustContain(t, w, "✓ This folder can be used.")
+	wz.location.entry.SetText("relative/dir")
+	mustContain(t, w, "✗ ", "not an absolute path")
+	tapButton(t, w, "Next")
+	stepIs(t, wz, wizard.StepLocation)
+	wz.location.entry.SetText(filepath.Join(e.Home, "with space"))
+	mustContain(t, w, "⚠ the path has spaces")
+
+	tapButton(t, w, "Back")
+	stepIs(t, wz, wizard.StepLicence)
+	tapButton(t, w, "Next")
+	stepIs(t, wz, wizard.StepLocation)
+	wz.location.entry.SetText(def)
+	tapButton(t, w, "Next")
+	stepIs(t, wz, wizard.StepOptions)
+	s := wz.flow.State
+	if !s.JupyterLauncher || !s.MaintenanceLauncher || s.ShellSetup || s.AllUsers {
+		t.Fatalf("option defaults: %+v", s)
+	}
+	if findButton(t, w, "Install") == nil {
+		t.Fatal("no Install button")
+	}
+}
+
+func TestWizardWalkAndInstall(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	r := &recorder{}
+	wz := newWizard(t, e, r, wizard.StepWelcome)
+	w := wz.Window()
+	walkToOptions(t, wz, e)
+	tapButton(t, w, "Install")
+	stepIs(t, wz, wizard.StepInstall)
+	waitClosed(t, wz.install.done)
+
+	if wizard.IsNotImplemented(wz.Err()) {
+		// installer.Install has not landed in this build: the real adapter
+		// says so, and the wizard must report it in one dialog.
+		mustContain(t, w, "The install failed", "not implemented yet", "Log", wz.log.Path, "Retry")
+		closeDialog(t, w, "Close")
+		tapButton(t, w, "Back")
+		stepIs(t, wz, wizard.StepOptions)
+		t.Skip("installer.Install is not in this build yet; the walk stopped at the error dialog")
+	}
+	if wz.Err() != nil {
+		t.Fatalf("install failed: %v\n%s", wz.Err(), markup(w))
+	}
+	stepIs(t, wz, wizard.StepFinish)
+	mustContain(t, w, "Test Python 2026.11.0 is installed in", "Launch Jupyter", "Open folder")
+	if _, err := wizard.ReadInstalled(wz.flow.State.Prefix); err != nil {
+		t.Fatalf("after the wizard: %v", err)
+	}
+}
+
+func TestWizardErrorDialogAndGoingBack(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	wz := newWizard(t, &wizardtest.Failing{Engine: e, Err: wizardtest.ErrDiskFull}, &recorder{}, wizard.StepWelcome)
+	w := wz.Window()
+	walkToOptions(t, wz, e)
+	tapButton(t, w, "Install")
+	waitClosed(t, wz.install.done)
+	mustContain(t, w, "The install failed", "needs 1.2 GB, 300 MB free",
+		"What to do", "free some space or choose another disk", wz.log.Path)
+	if n := len(w.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d dialogs, want exactly one", n)
+	}
+	if installer.ExitCode(wz.Err()) != installer.ExitTarget {
+		t.Fatalf("session error %v", wz.Err())
+	}
+	closeDialog(t, w, "Close")
+	tapButton(t, w, "Back")
+	tapButton(t, w, "Back")
+	stepIs(t, wz, wizard.StepLocation)
+	other := filepath.Join(e.Home, "elsewhere")
+	wz.location.entry.SetText(other)
+	tapButton(t, w, "Next")
+	tapButton(t, w, "Install")
+	waitClosed(t, wz.install.done)
+	if wz.flow.State.Prefix != other {
+		t.Fatalf("prefix %q", wz.flow.State.Prefix)
+	}
+	mustContain(t, w, "Retry")
+}
+
+func TestWizardCancelRollsBack(t *testing.T) {
+	e := wizardtest.NewBlocking(wizardtest.NewEngine(t))
+	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
+	w := wz.Window()
+	walkToOptions(t, wz, e.Engine)
+	tapButton(t, w, "Install")
+	waitClosed(t, e.Started)
+	mustContain(t, w, "[2/7] Unpacking packages", "jupyterlab-1.0-0.conda")
+	if !wz.back.Disabled() || !wz.next.Disabled() {
+		t.Fatal("Back or Next enabled while installing")
+	}
+	tapButton(t, w, "Cancel")
+	mustContain(t, w, "Cancel the install?")
+	tapButton(t, w, "Yes")
+	waitClosed(t, wz.install.done)
+	if !errors.Is(wz.Err(), context.Canceled) {
+		t.Fatalf("session error %v, want cancelled", wz.Err())
+	}
+	mustContain(t, w, "The install cancelled", "rolled back")
+	closeDialog(t, w, "Close")
+	mustContain(t, w, "Cancelled. Everything the install had written was rolled back.")
+	wz.flush()
+	if !strings.Contains(wz.install.details.Text, "extracting jupyterlab-1.0-0.conda") {
+		t.Fatalf("details pane: %q", wz.install.details.Text)
+	}
+	tapButton(t, w, "Back")
+	stepIs(t, wz, wizard.StepOptions)
+}
+
+func TestWizardFinish(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	r := &recorder{}
+	wz := newWizard(t, e, r, wizard.StepFinish)
+	w := wz.Window()
+	prefix := wz.flow.State.Prefix
+	mustContain(t, w, "Test Python 2026.11.0 is installed in "+prefix, wizard.LogPath(prefix))
+	tapButton(t, w, "Launch Jupyter")
+	if got := <-r.launched; got != prefix+"|team" {
+		t.Fatalf("launched %v", got)
+	}
+	tapButton(t, w, "Open folder")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.urls) != 1 || r.urls[0] != "file://"+filepath.ToSlash(prefix) {
+		t.Fatalf("opened %v", r.urls)
+	}
+	if findButton(t, w, "Close").Disabled() || !wz.back.Disabled() {
+		t.Fatal("Finish: Close must be enabled and Back disabled")
+	}
+}
+
+func TestWizardWithoutBundle(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	e.BundlePath = filepath.Join(t.TempDir(), "missing.zip")
+	a := test.NewTempApp(t)
+	wz := NewWizard(context.Background(), a, e, (&recorder{}).deps(t))
+	if installer.ExitCode(wz.Err()) != installer.ExitBundle {
+		t.Fatalf("error %v, want a bundle error", wz.Err())
+	}
+	mustContain(t, wz.Window(), "Starting the installer failed", "missing.zip", "What to do", "download the installer again")
+	findButton(t, wz.Window(), "Close")
+}

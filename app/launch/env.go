@@ -1,0 +1,145 @@
+// Package launch starts Jupyter in an env of an install, as the launchers
+// do (`onboard launch jupyter`): it checks the env, activates it the way
+// `conda activate` would, starts `jupyter lab` detached on a free loopback
+// port with a random token, waits until it answers, records it in
+// PREFIX/.onboard/jupyter-<env>.json, and opens the browser. A second
+// launch reuses a server that still answers.
+package launch
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// EnvError reports an env that cannot run Jupyter. Repair usually fixes it.
+type EnvError struct {
+	Prefix, Env string
+	Reason      string
+}
+
+func (e *EnvError) Error() string {
+	return fmt.Sprintf("the %s environment of %s cannot start Jupyter: %s", envName(e.Env), e.Prefix, e.Reason)
+}
+
+// Hint says what to do.
+func (e *EnvError) Hint() string {
+	return fmt.Sprintf("repair the install (Help → Repair environment…, or 'onboard repair --prefix %s')", e.Prefix)
+}
+
+// envName is the name activation shows: "base" for the prefix itself.
+func envName(env string) string {
+	if env == "" {
+		return "base"
+	}
+	return env
+}
+
+// EnvPrefix is the folder of env in the install at prefix.
+func EnvPrefix(prefix, env string) string {
+	if env == "" || env == "base" {
+		return prefix
+	}
+	return filepath.Join(prefix, "envs", env)
+}
+
+// Executable is where env's jupyter is: bin/jupyter, or
+// Scripts\jupyter.exe on Windows.
+func Executable(envPrefix, goos string) string {
+	if goos == "windows" {
+		return filepath.Join(envPrefix, "Scripts", "jupyter.exe")
+	}
+	return filepath.Join(envPrefix, "bin", "jupyter")
+}
+
+// Check reports why env of the install at prefix cannot start Jupyter.
+func Check(prefix, env, goos string) error {
+	ep := EnvPrefix(prefix, env)
+	if fi, err := os.Stat(ep); err != nil || !fi.IsDir() {
+		return &EnvError{Prefix: prefix, Env: env, Reason: "its folder " + ep + " is missing"}
+	}
+	if _, err := os.Stat(filepath.Join(ep, "conda-meta", "history")); err != nil {
+		return &EnvError{Prefix: prefix, Env: env, Reason: "it has no conda-meta/history, so it is not a complete conda environment"}
+	}
+	exe := Executable(ep, goos)
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return &EnvError{Prefix: prefix, Env: env, Reason: exe + " is missing"}
+	}
+	if goos != "windows" && fi.Mode()&0o111 == 0 {
+		return &EnvError{Prefix: prefix, Env: env, Reason: exe + " is not executable"}
+	}
+	return nil
+}
+
+// pathDirs are the folders activation puts first on PATH, as conda's
+// activate.py _get_path_dirs does.
+func pathDirs(envPrefix, goos string) []string {
+	if goos != "windows" {
+		return []string{filepath.Join(envPrefix, "bin")}
+	}
+	j := func(p ...string) string { return strings.Join(append([]string{envPrefix}, p...), `\`) }
+	return []string{envPrefix, j("Library", "mingw-w64", "bin"), j("Library", "usr", "bin"),
+		j("Library", "bin"), j("Scripts"), j("bin")}
+}
+
+// Activate returns environ with env activated as `conda activate` does:
+// its folders first on PATH, CONDA_PREFIX, CONDA_DEFAULT_ENV, CONDA_SHLVL=1
+// and CONDA_PROMPT_MODIFIER. The env's activate.d scripts are run by
+// RunActivateScripts.
+func Activate(environ []string, envPrefix, env, goos string) []string {
+	sep := ":"
+	if goos == "windows" {
+		sep = ";"
+	}
+	pathKey, oldPath := "PATH", ""
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.EqualFold(k, "PATH") {
+			pathKey, oldPath = k, v
+		}
+	}
+	path := strings.Join(pathDirs(envPrefix, goos), sep)
+	if oldPath != "" {
+		path += sep + oldPath
+	}
+	set := map[string]string{
+		pathKey: path, "CONDA_PREFIX": envPrefix, "CONDA_DEFAULT_ENV": envName(env),
+		"CONDA_SHLVL": "1", "CONDA_PROMPT_MODIFIER": "(" + envName(env) + ") ",
+	}
+	return setEnv(environ, set, goos == "windows")
+}
+
+// setEnv returns environ with the keys of set replaced or added.
+func setEnv(environ []string, set map[string]string, foldCase bool) []string {
+	out := make([]string, 0, len(environ)+len(set))
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if _, ok := lookup(set, k, foldCase); !ok {
+			out = append(out, kv)
+		}
+	}
+	for _, k := range sortedKeys(set) {
+		out = append(out, k+"="+set[k])
+	}
+	return out
+}
+
+func lookup(m map[string]string, k string, foldCase bool) (string, bool) {
+	for mk, v := range m {
+		if mk == k || (foldCase && strings.EqualFold(mk, k)) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// Getenv returns the value of key in environ.
+func Getenv(environ []string, key string) string {
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,194 @@
+package launch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+
+	"onboard/installer"
+)
+
+var fakeJupyter string // built once by TestMain
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "fakejupyter")
+	if err != nil {
+		panic(err)
+	}
+	fakeJupyter = filepath.Join(dir, "jupyter")
+	out, err := exec.Command("go", "build", "-o", fakeJupyter, "./testdata/fakejupyter").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building the stand-in jupyter: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// testEnv makes PREFIX/envs/team with the stand-in jupyter and an
+// activate.d script.
+func testEnv(t *testing.T) (prefix string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("the stand-in env is built for Unix")
+	}
+	prefix = t.TempDir()
+	env := filepath.Join(prefix, "envs", "team")
+	for _, d := range []string{"bin", "conda-meta", "etc/conda/activate.d", "../../.onboard"} {
+		if err := os.MkdirAll(filepath.Join(env, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, filepath.Join(env, "conda-meta", "history"), "==> 2026-11-01 <==\n")
+	write(t, filepath.Join(env, "etc/conda/activate.d/team.sh"), "export TEAM_ACTIVATED=\"yes, $CONDA_DEFAULT_ENV\"\n")
+	data, err := os.ReadFile(fakeJupyter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(env, "bin", "jupyter"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return prefix
+}
+
+func write(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stop kills a server the test started.
+func stop(t *testing.T, s *Server) {
+	t.Cleanup(func() {
+		if p, err := os.FindProcess(s.PID); err == nil {
+			p.Signal(syscall.SIGTERM)
+		}
+	})
+}
+
+func options(t *testing.T, prefix string, opened *[]string) Options {
+	return Options{
+		Prefix: prefix, Env: "team", NotebookDir: filepath.Join(t.TempDir(), "Notebooks"),
+		OpenBrowser: func(u string) error { *opened = append(*opened, u); return nil },
+	}
+}
+
+func TestFirstLaunchStartsSecondReuses(t *testing.T) {
+	prefix := testEnv(t)
+	var opened []string
+	o := options(t, prefix, &opened)
+	s, err := Jupyter(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop(t, s)
+	if s.Reused || s.Port == 0 || len(s.Token) < 32 {
+		t.Fatalf("server %+v", s)
+	}
+	want := fmt.Sprintf("http://127.0.0.1:%d/lab?token=%s", s.Port, s.Token)
+	if len(opened) != 1 || opened[0] != want || s.URL != want {
+		t.Fatalf("opened %v, want %s", opened, want)
+	}
+	// The server checks the token: a request without it is refused.
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/api/status", s.Port))
+	if err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("without token: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	log, _ := os.ReadFile(LogPath(prefix, "team"))
+	envPrefix := filepath.Join(prefix, "envs", "team")
+	for _, w := range []string{"lab --no-browser", "--ServerApp.ip=127.0.0.1", "--ServerApp.root_dir=" + o.NotebookDir,
+		"CONDA_PREFIX=" + envPrefix, "CONDA_DEFAULT_ENV=team", "CONDA_SHLVL=1",
+		"TEAM_ACTIVATED=yes, team", "PATH=" + filepath.Join(envPrefix, "bin") + ":"} {
+		if !strings.Contains(string(log), w) {
+			t.Fatalf("jupyter log lacks %q:\n%s", w, log)
+		}
+	}
+	if fi, err := os.Stat(o.NotebookDir); err != nil || !fi.IsDir() {
+		t.Fatalf("notebook folder not created: %v", err)
+	}
+
+	again, err := Jupyter(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Reused || again.PID != s.PID || again.URL != s.URL || len(opened) != 2 || opened[1] != want {
+		t.Fatalf("second launch %+v, opened %v", again, opened)
+	}
+}
+
+func TestStaleStateStartsNewServer(t *testing.T) {
+	prefix := testEnv(t)
+	var opened []string
+	writeState(StatePath(prefix, "team"), &Server{PID: 1, Port: 1, Token: "old", URL: "http://127.0.0.1:1/lab?token=old"})
+	s, err := Jupyter(context.Background(), options(t, prefix, &opened))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop(t, s)
+	if s.Reused || s.Token == "old" {
+		t.Fatalf("reused a dead server: %+v", s)
+	}
+}
+
+func TestBrokenEnvReportsAndHints(t *testing.T) {
+	prefix := testEnv(t)
+	os.Remove(filepath.Join(prefix, "envs", "team", "bin", "jupyter"))
+	var opened []string
+	_, err := Jupyter(context.Background(), options(t, prefix, &opened))
+	var ee *EnvError
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "bin/jupyter is missing") {
+		t.Fatalf("err %v", err)
+	}
+	if h := installer.HintFor(err); !strings.Contains(h, "Repair") || !strings.Contains(h, prefix) {
+		t.Fatalf("hint %q", h)
+	}
+	if len(opened) != 0 {
+		t.Fatal("opened a browser for a broken env")
+	}
+	if err := Check(prefix, "nope", runtime.GOOS); err == nil || !strings.Contains(err.Error(), "is missing") {
+		t.Fatalf("missing env: %v", err)
+	}
+}
+
+func TestServerThatDiesShowsLogTail(t *testing.T) {
+	prefix := testEnv(t)
+	var opened []string
+	o := options(t, prefix, &opened)
+	o.Environ = append(os.Environ(), "FAKE_JUPYTER_FAIL=DLL load failed while importing _ssl")
+	_, err := Jupyter(context.Background(), o)
+	var se *StartError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "stopped before it was ready") ||
+		!strings.Contains(err.Error(), "ImportError: DLL load failed while importing _ssl") {
+		t.Fatalf("err %v", err)
+	}
+	if _, err := os.Stat(StatePath(prefix, "team")); err == nil {
+		t.Fatal("a failed start was recorded")
+	}
+}
+
+func TestActivateWindowsPath(t *testing.T) {
+	env := Activate([]string{"Path=C:\\Windows", "FOO=1"}, `C:\p\envs\team`, "team", "windows")
+	want := `C:\p\envs\team;C:\p\envs\team\Library\mingw-w64\bin;C:\p\envs\team\Library\usr\bin;` +
+		`C:\p\envs\team\Library\bin;C:\p\envs\team\Scripts;C:\p\envs\team\bin;C:\Windows`
+	if got := Getenv(env, "Path"); got != want {
+		t.Fatalf("Path\n got %s\nwant %s", got, want)
+	}
+	if Getenv(env, "CONDA_PROMPT_MODIFIER") != "(team) " || Getenv(env, "FOO") != "1" || Getenv(env, "CONDA_DEFAULT_ENV") != "team" {
+		t.Fatalf("env %v", env)
+	}
+	if n := strings.Count(strings.Join(env, "\n"), "ath="); n != 1 {
+		t.Fatalf("%d PATH entries: %v", n, env)
+	}
+}

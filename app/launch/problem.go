@@ -1,0 +1,27 @@
+package launch
+
+import (
+	"context"
+	"errors"
+
+	"onboard/installer"
+)
+
+// Problem is a launch that failed, for a window or a prompt to offer the
+// way out: Repair when the env is broken, then Retry.
+type Problem struct {
+	Prefix, Env string
+	Err         error
+	LogPath     string
+	// Repair repairs the install; nil when the problem is not one Repair
+	// fixes (Repairable is false).
+	Repair func(ctx context.Context, r installer.Reporter, logf installer.Logf) error
+	// Retry launches again (after a repair).
+	Retry func(ctx context.Context) error
+}
+
+// Repairable tells whether the problem is a broken env.
+func (p Problem) Repairable() bool {
+	var ee *EnvError
+	return p.Repair != nil && errors.As(p.Err, &ee)
+}

@@ -1,0 +1,44 @@
+package wizard
+
+import (
+	"context"
+
+	"onboard/installer"
+	"onboard/installer/bundle"
+)
+
+// Engine is what the wizards and the maintenance window need from the
+// installer and platform packages. Real is the one implementation; tests
+// use it too, and wrap it only to force a failure.
+type Engine interface {
+	// FindBundle returns the bundle this program carries or was pointed at.
+	FindBundle(ctx context.Context) (*bundle.Bundle, error)
+	// Licence returns the bundle's licence text.
+	Licence(b *bundle.Bundle) (string, error)
+	// Candidates lists the conda subdirs this machine can run, best first.
+	Candidates() []string
+	// DefaultPrefix suggests where to install m.
+	DefaultPrefix(m *bundle.Manifest, allUsers bool) (string, error)
+	// CanInstallForAllUsers tells whether this account may install for
+	// everyone on the machine.
+	CanInstallForAllUsers() bool
+	// CheckPrefix says why prefix cannot take an install needing need
+	// bytes (an error), and what a person should know (warnings).
+	CheckPrefix(prefix string, need int64) (warnings []string, err error)
+	// Install installs a bundle.
+	Install(ctx context.Context, o installer.Options) (*installer.Result, error)
+	// Verify checks an install.
+	Verify(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error)
+	// Repair puts back what is broken in an install.
+	Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error)
+	// Uninstall removes an install and its launchers.
+	Uninstall(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) error
+}
+
+// Health is the result of Verify or Repair, as the user interfaces show it.
+type Health struct {
+	OK       bool     // nothing is wrong (after Repair: nothing is left wrong)
+	Problems []string // one line per problem found (Repair: left unrepaired)
+	Fixed    []string // what Repair put back
+	Summary  string   // one line, e.g. "healthy: 1423 files checked"
+}

@@ -1,0 +1,89 @@
+package wizard
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"onboard/installer/bundle"
+)
+
+// StateDir is onboard's own folder inside a prefix.
+const StateDir = ".onboard"
+
+// Installed is an existing install, read from PREFIX/.onboard/manifest.json.
+type Installed struct {
+	Prefix   string
+	Manifest bundle.Manifest
+	Subdir   string
+}
+
+// installedManifest is .onboard/manifest.json: bundle.json plus the subdir
+// that was installed.
+type installedManifest struct {
+	bundle.Manifest
+	Subdir string `json:"subdir"`
+}
+
+// ReadInstalled reads the install at prefix.
+func ReadInstalled(prefix string) (*Installed, error) {
+	b, err := os.ReadFile(filepath.Join(prefix, StateDir, "manifest.json"))
+	if err != nil {
+		return nil, fmt.Errorf("no onboard install at %s: %w", prefix, err)
+	}
+	var m installedManifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("the install at %s has a damaged .onboard/manifest.json: %w", prefix, err)
+	}
+	return &Installed{Prefix: prefix, Manifest: m.Manifest, Subdir: m.Subdir}, nil
+}
+
+// PrefixOfExecutable returns the prefix when exe is a maintenance app, that
+// is when it sits in PREFIX/.onboard/ beside a manifest.json.
+func PrefixOfExecutable(exe string) (string, bool) {
+	dir := filepath.Dir(exe)
+	if filepath.Base(dir) != StateDir {
+		return "", false
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		return "", false
+	}
+	return filepath.Dir(dir), true
+}
+
+// FindInstalled returns the install the maintenance window should open
+// on: the one this executable belongs to, else the first of prefixes that
+// holds an install. nil when there is none.
+func FindInstalled(exe string, prefixes ...string) *Installed {
+	if p, ok := PrefixOfExecutable(exe); ok {
+		prefixes = append([]string{p}, prefixes...)
+	}
+	for _, p := range prefixes {
+		if p == "" {
+			continue
+		}
+		if in, err := ReadInstalled(p); err == nil {
+			return in
+		}
+	}
+	return nil
+}
+
+// Envs returns the installed env names, "base" first.
+func (in *Installed) Envs() []string {
+	out := []string{"base"}
+	if p := in.Manifest.Platforms[in.Subdir]; p != nil {
+		out = append(out, sortedKeys(p.Envs)...)
+	}
+	return out
+}
+
+// LogPath is the install's log file.
+func (in *Installed) LogPath() string { return LogPath(in.Prefix) }
+
+// LogPath is the log file of the install at prefix.
+func LogPath(prefix string) string { return filepath.Join(prefix, StateDir, "install.log") }
+
+// JupyterEnv is the env the Jupyter launcher of this install runs.
+func (in *Installed) JupyterEnv() string { return JupyterEnv(&in.Manifest, in.Subdir) }

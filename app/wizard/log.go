@@ -1,0 +1,71 @@
+package wizard
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Log is a session log: every line goes to a file that survives a failed
+// install (so error messages can point at it) and to an optional Tee, the
+// GUI's Details pane or the console. It is safe for concurrent use.
+type Log struct {
+	Path string
+	Tee  func(line string) // must not block
+
+	mu sync.Mutex
+	f  *os.File
+}
+
+// OpenLog creates a log file named onboard-<time>.log in dir ("" = the
+// user's cache folder, else the temporary folder).
+func OpenLog(dir string) (*Log, error) {
+	if dir == "" {
+		dir = defaultLogDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("failed to create the log folder: %w", err)
+	}
+	name := "onboard-" + time.Now().Format("20060102-150405") + ".log"
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("failed to create the log: %w", err)
+	}
+	return &Log{Path: f.Name(), f: f}, nil
+}
+
+func defaultLogDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "onboard")
+	}
+	return filepath.Join(os.TempDir(), "onboard")
+}
+
+// Logf writes one line; it has the signature of installer.Logf.
+func (l *Log) Logf(format string, args ...any) {
+	line := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	l.mu.Lock()
+	if l.f != nil {
+		fmt.Fprintf(l.f, "%s %s\n", time.Now().Format("15:04:05"), line)
+	}
+	tee := l.Tee
+	l.mu.Unlock()
+	if tee != nil {
+		tee(line)
+	}
+}
+
+// Close closes the file.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return nil
+	}
+	err := l.f.Close()
+	l.f = nil
+	return err
+}

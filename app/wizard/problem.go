@@ -1,0 +1,45 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+
+	"onboard/installer"
+)
+
+// Problem is an error as the user interfaces show it: in one dialog or one
+// console block, with the message, what to do, and where the log is.
+type Problem struct {
+	Title     string
+	Message   string
+	Hint      string
+	LogPath   string
+	Cancelled bool // the person cancelled; not a failure
+}
+
+// Explain turns err into a Problem. logPath is the log to point at.
+func Explain(what string, err error, logPath string) Problem {
+	p := Problem{Title: what + " failed", Message: err.Error(), Hint: installer.HintFor(err), LogPath: logPath}
+	if errors.Is(err, context.Canceled) {
+		p.Title, p.Cancelled = what+" cancelled", true
+		p.Message = what + " was cancelled. Everything it had written was rolled back."
+		p.Hint = ""
+	}
+	if p.Hint == "" && !p.Cancelled {
+		p.Hint = "see the log for details; if the problem persists, use Help → Report a problem"
+	}
+	return p
+}
+
+// Text returns the problem as plain lines (the console block, the
+// dialog's body).
+func (p Problem) Text() string {
+	s := p.Message
+	if p.Hint != "" {
+		s += "\n\nWhat to do: " + p.Hint
+	}
+	if p.LogPath != "" {
+		s += "\n\nLog: " + p.LogPath
+	}
+	return s
+}

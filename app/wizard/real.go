@@ -1,0 +1,109 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"onboard/assets"
+	"onboard/installer"
+	"onboard/installer/bundle"
+	"onboard/platform"
+)
+
+// Real is the Engine over the installer, bundle and platform packages.
+type Real struct {
+	// BundlePath is --bundle FILE; "" = discover the bundle.
+	BundlePath string
+}
+
+var _ Engine = Real{}
+
+// notYet reports an engine function whose package has not landed yet.
+func notYet(what string) error {
+	return fmt.Errorf("%s is %w in this build", what, installer.ErrNotImplemented)
+}
+
+// FindBundle opens BundlePath, else discovers the bundle: appended to this
+// executable, bundle.zip beside it, or the embedded demo bundle.
+func (r Real) FindBundle(ctx context.Context) (*bundle.Bundle, error) {
+	f, err := bundle.Discover(bundle.DiscoverOptions{Path: r.BundlePath, Demo: assets.DemoBundle()})
+	if err != nil {
+		return nil, installer.WrapBundleError(err)
+	}
+	return f.Bundle, nil
+}
+
+// Licence returns the bundle's LICENSE.txt.
+func (Real) Licence(b *bundle.Bundle) (string, error) {
+	if t := b.License(); len(t) > 0 {
+		return string(t), nil
+	}
+	return "This bundle carries no licence text. Ask your platform team which terms apply.", nil
+}
+
+// Candidates returns the subdirs platform.Detect finds for this machine.
+func (Real) Candidates() []string { return platform.Detect().Candidates() }
+
+// DefaultPrefix asks platform for the default prefix.
+func (Real) DefaultPrefix(m *bundle.Manifest, allUsers bool) (string, error) {
+	return "", notYet("the default install folder") // TODO(E): platform.DefaultPrefix (C)
+}
+
+// CanInstallForAllUsers reports whether this account may install for
+// everyone.
+func (Real) CanInstallForAllUsers() bool { return false } // TODO(E): platform (C)
+
+// CheckPrefix asks platform whether prefix can take the install.
+func (Real) CheckPrefix(prefix string, need int64) ([]string, error) {
+	return nil, notYet("checking the install folder") // TODO(E): platform.CheckPrefix (C)
+}
+
+// Install runs installer.Install.
+func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result, error) {
+	return nil, notYet("installing") // TODO(E): installer.Install (D)
+}
+
+// Verify runs installer.Verify.
+func (Real) Verify(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
+	rep, err := installer.Verify(ctx, prefix, installer.VerifyOptions{Reporter: r, Logf: logf})
+	var de *installer.DamageError
+	if err != nil && !errors.As(err, &de) {
+		return nil, err
+	}
+	return healthOf(rep), nil
+}
+
+// healthOf summarizes a verify report.
+func healthOf(rep *installer.Report) *Health {
+	h := &Health{OK: rep.Healthy}
+	for _, p := range rep.Problems {
+		line := fmt.Sprintf("%s: %s %s", p.Env, p.Kind, p.Path)
+		if p.Package != "" {
+			line += " (" + p.Package + ")"
+		}
+		h.Problems = append(h.Problems, line)
+	}
+	h.Summary = fmt.Sprintf("%d environment(s), %d package(s), %d file(s) checked", len(rep.Envs), rep.Packages, rep.Files)
+	if !rep.Healthy {
+		h.Summary = fmt.Sprintf("%d problem(s) found in %d package(s)", len(rep.Problems), len(rep.Damaged()))
+	}
+	return h
+}
+
+// Repair runs installer.Repair.
+func (Real) Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
+	return nil, notYet("repairing") // TODO(E): installer.Repair (F)
+}
+
+// Uninstall runs installer.Uninstall.
+func (Real) Uninstall(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) error {
+	return notYet("uninstalling") // TODO(E): installer.Uninstall (F)
+}
+
+// IsNotImplemented tells whether err comes from an engine part that has not
+// landed in this build.
+func IsNotImplemented(err error) bool { return errors.Is(err, installer.ErrNotImplemented) }
+
+// ErrNoLauncher is returned where launching Jupyter is not wired in.
+var ErrNoLauncher = errors.New("launching Jupyter is not available in this window; use the Jupyter launcher from your applications menu")

@@ -1,0 +1,179 @@
+// Package wizard is the install wizard without a user interface: its steps
+// as data, the choices a person makes as a plain State that becomes
+// installer.Options, progress tracking, and the Engine seam over the
+// installer and platform packages. app/gui and app/console render it; it
+// never imports Fyne, so the nogui build (Solaris, servers) uses it too.
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"onboard/installer"
+	"onboard/installer/bundle"
+)
+
+// State is what the person has chosen so far. Options turns it into the
+// engine's installer.Options.
+type State struct {
+	Bundle              *bundle.Bundle
+	Subdir              string // the bundle's payload for this machine
+	Licence             string // the text shown on the Licence step
+	LicenceAccepted     bool
+	Prefix              string
+	JupyterLauncher     bool
+	MaintenanceLauncher bool
+	ShellSetup          bool
+	AllUsers            bool
+	AllUsersAllowed     bool // whether this account may install for all users
+}
+
+// NewState returns the defaults of the issue: both launchers on, shell
+// set-up off, per-user install, and the prefix the engine suggests.
+func NewState(ctx context.Context, e Engine) (*State, error) {
+	b, err := e.FindBundle(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := ChooseSubdir(&b.Manifest, e.Candidates())
+	if err != nil {
+		return nil, err
+	}
+	s := &State{
+		Bundle: b, Subdir: sub,
+		JupyterLauncher: true, MaintenanceLauncher: true,
+		AllUsersAllowed: e.CanInstallForAllUsers(),
+	}
+	if s.Licence, err = e.Licence(b); err != nil {
+		return nil, err
+	}
+	if s.Prefix, err = e.DefaultPrefix(&b.Manifest, false); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Options returns the engine options for s.
+func (s *State) Options(r installer.Reporter, logf installer.Logf) installer.Options {
+	return installer.Options{
+		Prefix:              s.Prefix,
+		Bundle:              s.Bundle,
+		Subdir:              s.Subdir,
+		AllUsers:            s.AllUsers && s.AllUsersAllowed,
+		JupyterLauncher:     s.JupyterLauncher,
+		MaintenanceLauncher: s.MaintenanceLauncher,
+		ShellSetup:          s.ShellSetup,
+		Reporter:            r,
+		Logf:                logf,
+	}
+}
+
+// StepID names a step of the wizard.
+type StepID int
+
+// The wizard's steps, in order.
+const (
+	StepWelcome StepID = iota
+	StepLicence
+	StepLocation
+	StepOptions
+	StepInstall
+	StepFinish
+)
+
+// Step is one page of the wizard. Views (GUI widgets, console prompts) are
+// looked up by ID in the packages that render them.
+type Step struct {
+	ID    StepID
+	Title string
+	// Validate says why the wizard cannot go on from this step; nil = go on.
+	Validate func(ctx context.Context, e Engine, s *State) error
+}
+
+// ErrLicenceRefused is the Licence step's answer when it was not accepted.
+var ErrLicenceRefused = errors.New("you need to accept the licence to install")
+
+// Steps returns the wizard's steps in order.
+func Steps() []Step {
+	return []Step{
+		{ID: StepWelcome, Title: "Welcome"},
+		{ID: StepLicence, Title: "Licence", Validate: validateLicence},
+		{ID: StepLocation, Title: "Location", Validate: validateLocation},
+		{ID: StepOptions, Title: "Options"},
+		{ID: StepInstall, Title: "Install"},
+		{ID: StepFinish, Title: "Finish"},
+	}
+}
+
+func validateLicence(_ context.Context, _ Engine, s *State) error {
+	if !s.LicenceAccepted {
+		return ErrLicenceRefused
+	}
+	return nil
+}
+
+func validateLocation(_ context.Context, e Engine, s *State) error {
+	_, err := CheckLocation(e, s)
+	return err
+}
+
+// CheckLocation checks s.Prefix for the Location step: the error says why
+// it cannot be used, the warnings what a person should know.
+func CheckLocation(e Engine, s *State) (warnings []string, err error) {
+	if s.Prefix == "" {
+		return nil, errors.New("choose a folder to install into")
+	}
+	need := Summarize(&s.Bundle.Manifest, s.Subdir).DiskBytes
+	return e.CheckPrefix(s.Prefix, need)
+}
+
+// Flow walks the steps: Next validates the current step before moving on,
+// Back never validates.
+type Flow struct {
+	Steps  []Step
+	State  *State
+	Engine Engine
+	cur    int
+}
+
+// NewFlow starts a flow at the first step.
+func NewFlow(e Engine, s *State) *Flow { return &Flow{Steps: Steps(), State: s, Engine: e} }
+
+// Current returns the step shown now.
+func (f *Flow) Current() Step { return f.Steps[f.cur] }
+
+// Index returns the position of the current step, from 0.
+func (f *Flow) Index() int { return f.cur }
+
+// Next validates the current step and moves to the next one.
+func (f *Flow) Next(ctx context.Context) error {
+	if v := f.Current().Validate; v != nil {
+		if err := v(ctx, f.Engine, f.State); err != nil {
+			return err
+		}
+	}
+	if f.cur < len(f.Steps)-1 {
+		f.cur++
+	}
+	return nil
+}
+
+// Back moves to the previous step.
+func (f *Flow) Back() {
+	if f.cur > 0 {
+		f.cur--
+	}
+}
+
+// GoTo shows the step id without validation (screenshots, going back to
+// fix the cause of an error).
+func (f *Flow) GoTo(id StepID) error {
+	for i, s := range f.Steps {
+		if s.ID == id {
+			f.cur = i
+			return nil
+		}
+	}
+	return fmt.Errorf("no wizard step %d", id)
+}

@@ -1,0 +1,130 @@
+package wizard
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"onboard/installer"
+	"onboard/installer/bundle"
+)
+
+// diskFactor estimates the space an install needs from the size of its
+// archives: the archives stay in PREFIX/pkgs, their extracted copies sit
+// beside them, and the prefix holds hard links or copies.
+const diskFactor = 4
+
+// EnvSummary is one environment of a bundle, as the Welcome step lists it.
+type EnvSummary struct {
+	Name     string // "base" for the prefix itself
+	Packages int
+}
+
+// Summary is what the Welcome step says will be installed.
+type Summary struct {
+	Name, Version string
+	Demo          bool
+	Subdir        string
+	Envs          []EnvSummary
+	ArchiveBytes  int64 // total size of the package files
+	DiskBytes     int64 // estimated disk space needed
+}
+
+// Summarize describes the payload of m for subdir.
+func Summarize(m *bundle.Manifest, subdir string) Summary {
+	s := Summary{Name: m.Name, Version: m.Version, Demo: m.Demo, Subdir: subdir}
+	p := m.Platforms[subdir]
+	if p == nil {
+		return s
+	}
+	s.Envs = append(s.Envs, EnvSummary{Name: "base", Packages: len(p.Base)})
+	s.ArchiveBytes += sizeOf(p.Base)
+	for _, name := range sortedKeys(p.Envs) {
+		s.Envs = append(s.Envs, EnvSummary{Name: name, Packages: len(p.Envs[name])})
+		s.ArchiveBytes += sizeOf(p.Envs[name])
+	}
+	s.DiskBytes = s.ArchiveBytes * diskFactor
+	return s
+}
+
+// Lines returns the summary as short lines for people.
+func (s Summary) Lines() []string {
+	var out []string
+	if s.Demo {
+		out = append(out, "This is a demo bundle: small stand-in packages, not a real Python.")
+	}
+	for _, e := range s.Envs {
+		what := "environment " + e.Name
+		if e.Name == "base" {
+			what = "base (Miniconda)"
+		}
+		out = append(out, fmt.Sprintf("• %s: %s", what, plural(e.Packages, "package")))
+	}
+	out = append(out, fmt.Sprintf("Disk space needed: about %s (for %s)", HumanBytes(s.DiskBytes), s.Subdir))
+	return out
+}
+
+func sizeOf(ps []bundle.Package) (n int64) {
+	for _, p := range ps {
+		n += p.Size
+	}
+	return n
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ChooseSubdir returns the first of candidates that m has a payload for.
+func ChooseSubdir(m *bundle.Manifest, candidates []string) (string, error) {
+	for _, c := range candidates {
+		if m.Platforms[c] != nil {
+			return c, nil
+		}
+	}
+	return "", &installer.PlatformError{Want: candidates, Have: sortedKeys(m.Platforms)}
+}
+
+// JupyterEnv returns the env the Jupyter launcher runs: the env of the
+// first launcher whose command mentions jupyter, else the first env of the
+// bundle, else "" (the base env).
+func JupyterEnv(m *bundle.Manifest, subdir string) string {
+	for _, l := range m.Launchers {
+		if strings.Contains(strings.ToLower(strings.Join(l.Command, " ")), "jupyter") {
+			return l.Env
+		}
+	}
+	if p := m.Platforms[subdir]; p != nil {
+		if keys := sortedKeys(p.Envs); len(keys) > 0 {
+			return keys[0]
+		}
+	}
+	return ""
+}
+
+// HumanBytes formats n as "1.2 GB", "340 MB", "12 kB".
+func HumanBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTP"[exp])
+}
+
+// plural returns "1 package", "2 packages".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
