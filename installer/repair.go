@@ -1,0 +1,276 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"onboard/installer/bundle"
+	"onboard/installer/pkg"
+)
+
+// RepairOptions configures Repair.
+type RepairOptions struct {
+	// Bundle is where archives gone from PREFIX/pkgs are taken from; nil =
+	// open BundlePath, else discover the bundle beside or inside this program.
+	Bundle     *bundle.Bundle
+	BundlePath string
+	// EnvironmentsTxt is the conda registry; "" = ~/.conda/environments.txt,
+	// "-" = leave it alone.
+	EnvironmentsTxt string
+	Reporter        Reporter
+	Logf            Logf
+}
+
+// Fix is one thing Repair did.
+type Fix struct {
+	Env     string `json:"env"`
+	Package string `json:"package,omitempty"` // "" for env-wide metadata
+	Action  string `json:"action"`            // e.g. "re-linked", "re-extracted ...", "wrote conda-meta/history"
+}
+
+// RepairResult reports what Repair did and what is left.
+type RepairResult struct {
+	Prefix string    `json:"prefix"`
+	Before []Problem `json:"before"` // what verify found first
+	Fixed  []Fix     `json:"fixed"`
+	Left   []Problem `json:"left"` // what verify still finds afterwards
+	After  *Report   `json:"-"`
+}
+
+// Repair puts an install right: it verifies, re-links only the damaged
+// packages from PREFIX/pkgs (re-extracting an archive whose extracted copy
+// is damaged, and taking the archive from the bundle when it is gone),
+// runs their post-link scripts again, restores conda-meta/history,
+// environments.txt and the launchers, then verifies again. It works under
+// the prefix lock, one journaled transaction per package, so a repair
+// that is killed is rolled back package by package by the next run. Files
+// no package owns are left alone. When problems are left it returns the
+// result and an error (exit code 1) that says how many.
+func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairResult, error) {
+	abs, err := filepath.Abs(prefixDir)
+	if err != nil {
+		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
+	}
+	rp := newRepairer(abs, opts)
+	if _, err := Recover(ctx, abs, rp.logf); err != nil {
+		return nil, err
+	}
+	unlock, err := lockForMaintenance(abs)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	defer rp.close()
+	return rp.run(ctx)
+}
+
+// repairer holds the state of one Repair run.
+type repairer struct {
+	prefix string
+	opts   RepairOptions
+	logf   Logf
+	man    *installedManifest
+	bnd    *bundle.Bundle
+	bndErr error
+	opened bool
+	res    *RepairResult
+}
+
+func newRepairer(prefix string, opts RepairOptions) *repairer {
+	return &repairer{prefix: prefix, opts: opts, logf: LogfOrNop(opts.Logf), bnd: opts.Bundle,
+		res: &RepairResult{Prefix: prefix, Before: []Problem{}, Fixed: []Fix{}, Left: []Problem{}}}
+}
+
+func (rp *repairer) pkgsDir() string { return filepath.Join(rp.prefix, "pkgs") }
+
+func (rp *repairer) verifyOpts() VerifyOptions {
+	return VerifyOptions{EnvironmentsTxt: rp.opts.EnvironmentsTxt, Reporter: rp.opts.Reporter, Logf: rp.opts.Logf}
+}
+
+func (rp *repairer) fixed(env, dist, action string) {
+	rp.logf("repair: %s %s: %s", env, dist, action)
+	rp.res.Fixed = append(rp.res.Fixed, Fix{Env: env, Package: dist, Action: action})
+}
+
+func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
+	before, err := Verify(ctx, rp.prefix, rp.verifyOpts())
+	if before == nil {
+		return nil, err
+	}
+	rp.res.Before = before.Problems
+	if before.Healthy {
+		rp.res.After = before
+		return rp.res, nil
+	}
+	rp.man, _ = readInstalledManifest(rp.prefix)
+	var failures []error
+	targets := repairTargets(before)
+	rep := ReporterOrNop(rp.opts.Reporter)
+	rep.Stage(StageLink, 0)
+	for _, t := range targets {
+		rep.Item(t.env + ": " + t.dist)
+		if err := rp.repairPackage(ctx, t); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return rp.res, err
+			}
+			failures = append(failures, err)
+			rp.logf("repair: %v", err)
+		}
+	}
+	failures = append(failures, rp.repairMetadata(ctx, before)...)
+	after, err := Verify(ctx, rp.prefix, rp.verifyOpts())
+	if after == nil {
+		return rp.res, err
+	}
+	rp.res.After, rp.res.Left = after, after.Problems
+	if !after.Healthy {
+		return rp.res, &RepairError{Left: len(after.Problems), Causes: failures}
+	}
+	return rp.res, nil
+}
+
+// RepairError reports a repair that could not put everything right. It
+// maps to exit code 1.
+type RepairError struct {
+	Left   int     // problems verify still finds
+	Causes []error // why packages could not be repaired
+}
+
+func (e *RepairError) Error() string {
+	s := fmt.Sprintf("repair left %d problem(s)", e.Left)
+	if len(e.Causes) > 0 {
+		s += ": " + errors.Join(e.Causes...).Error()
+	}
+	return s
+}
+
+func (e *RepairError) Unwrap() []error { return e.Causes }
+
+// Hint says what to do next.
+func (e *RepairError) Hint() string {
+	return "free disk space, or pass the installer that made this install with --bundle, then run 'onboard repair' again; if that fails, reinstall"
+}
+
+// repairTarget is one damaged package of one env.
+type repairTarget struct {
+	env  string
+	dist string
+}
+
+// repairTargets lists the damaged packages, base first, by name.
+func repairTargets(r *Report) []repairTarget {
+	var out []repairTarget
+	dm := r.Damaged()
+	envs := make([]string, 0, len(dm))
+	for e := range dm {
+		envs = append(envs, e)
+	}
+	sort.Slice(envs, func(i, j int) bool {
+		if envs[i] == BaseEnv || envs[j] == BaseEnv {
+			return envs[i] == BaseEnv && envs[j] != BaseEnv
+		}
+		return envs[i] < envs[j]
+	})
+	for _, e := range envs {
+		ds := append([]string{}, dm[e]...)
+		sort.Strings(ds)
+		for _, d := range ds {
+			out = append(out, repairTarget{env: e, dist: d})
+		}
+	}
+	return out
+}
+
+func (rp *repairer) envDir(env string) string {
+	if env == BaseEnv {
+		return rp.prefix
+	}
+	return filepath.Join(rp.prefix, "envs", env)
+}
+
+// repairPackage makes one package whole: its extracted copy, then its
+// files and record in the env, then its post-link script.
+func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
+	src, err := rp.source(t)
+	if err != nil {
+		return err
+	}
+	did, err := rp.ensureExtracted(ctx, src)
+	if err != nil {
+		return err
+	}
+	if did != "" {
+		rp.fixed(t.env, t.dist, did)
+	}
+	x, err := pkg.ReadExtracted(filepath.Join(rp.pkgsDir(), src.dist))
+	if err != nil {
+		return fmt.Errorf("failed to read the package copy of %s: %w", t.dist, err)
+	}
+	if err := rp.relink(ctx, t, src, x); err != nil {
+		return fmt.Errorf("failed to re-link %s into %q: %w", t.dist, rp.envDir(t.env), err)
+	}
+	rp.fixed(t.env, t.dist, "re-linked")
+	return nil
+}
+
+// source finds where the package's archive should be, from its record
+// when readable, else from the installed manifest.
+func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
+	src := &pkgSource{dist: t.dist, manPkg: rp.manifestPackage(t)}
+	if r, rerr := readMetaRecord(filepath.Join(rp.envDir(t.env), "conda-meta", t.dist+".json")); rerr == nil {
+		src.fn, src.url = r.Fn, r.URL
+		src.expect = pkg.Expect{SHA256: r.SHA256, MD5: r.MD5, Size: r.Size}
+	} else if mp := src.manPkg; mp != nil {
+		src.fn, src.url = mp.Fn, mp.URL
+		src.expect = pkg.Expect{SHA256: mp.SHA256, MD5: mp.MD5, Size: mp.Size}
+	} else {
+		return nil, fmt.Errorf("failed to repair %s: its record is unreadable and the installed manifest does not list it", t.dist)
+	}
+	if src.fn == "" {
+		src.fn = t.dist + ".conda"
+	}
+	src.archive = filepath.Join(rp.pkgsDir(), src.fn)
+	return src, nil
+}
+
+// manifestPackage returns the bundle's entry for the target, or nil.
+func (rp *repairer) manifestPackage(t repairTarget) *bundle.Package {
+	if rp.man == nil || rp.man.Platforms[rp.man.Subdir] == nil {
+		return nil
+	}
+	p := rp.man.Platforms[rp.man.Subdir]
+	list := p.Base
+	if t.env != BaseEnv {
+		list = p.Envs[t.env]
+	}
+	for i := range list {
+		if list[i].Dist() == t.dist {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+// bundle opens the bundle once, when a package needs it.
+func (rp *repairer) bundle() (*bundle.Bundle, error) {
+	if rp.bnd != nil || rp.opened {
+		return rp.bnd, rp.bndErr
+	}
+	rp.opened = true
+	f, err := bundle.Discover(bundle.DiscoverOptions{Path: rp.opts.BundlePath})
+	if err != nil {
+		rp.bndErr = err
+		return nil, err
+	}
+	rp.bnd = f.Bundle
+	return rp.bnd, nil
+}
+
+func (rp *repairer) close() {
+	if rp.opened && rp.bnd != nil {
+		rp.bnd.Close()
+	}
+}

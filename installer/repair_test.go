@@ -1,0 +1,187 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const (
+	zlibDist = "zlib-1.2.11-h7b6447c_3"
+	cphDist  = "cph_test_data-0.0.1-0"
+	sampDist = "sample_noarch_python-1.0-py_0"
+	idxDist  = "conda-index-pkg-a-1.0-pyhed9eced_1"
+)
+
+// editInPlace overwrites the start of a file without a new inode, so a
+// hard-linked package copy changes too (observations G7).
+func editInPlace(t *testing.T, path, data string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte(data), 0); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+func replaceFile(t *testing.T, path, data string) {
+	t.Helper()
+	os.Remove(path)
+	mustWrite(t, path, data)
+}
+
+func TestVerifyAndRepairRealPackages(t *testing.T) {
+	type damage func(t *testing.T, fi *fixtureInstall)
+	p := func(fi *fixtureInstall, rel string) string { return filepath.Join(fi.prefix, filepath.FromSlash(rel)) }
+	tests := []struct {
+		name   string
+		damage damage
+		want   []string
+	}{
+		{"healthy", func(*testing.T, *fixtureInstall) {}, nil},
+		{"replace", func(t *testing.T, fi *fixtureInstall) { replaceFile(t, p(fi, "include/zconf.h"), "garbage") },
+			[]string{"base " + zlibDist + " include/zconf.h wrong_size"}},
+		{"replace same size", func(t *testing.T, fi *fixtureInstall) {
+			b, _ := os.ReadFile(p(fi, "include/zconf.h"))
+			replaceFile(t, p(fi, "include/zconf.h"), strings.Replace(string(b), "ZCONF_H", "ZCONF_X", 1))
+		}, []string{"base " + zlibDist + " include/zconf.h altered"}},
+		{"truncate", func(t *testing.T, fi *fixtureInstall) { os.Truncate(p(fi, "lib/libz.a"), 10) },
+			[]string{"base " + zlibDist + " lib/libz.a wrong_size"}},
+		{"delete", func(t *testing.T, fi *fixtureInstall) { os.Remove(p(fi, "include/zlib.h")) },
+			[]string{"base " + zlibDist + " include/zlib.h missing"}},
+		{"placeholder file edited", func(t *testing.T, fi *fixtureInstall) {
+			b, _ := os.ReadFile(p(fi, "lib/pkgconfig/zlib.pc"))
+			replaceFile(t, p(fi, "lib/pkgconfig/zlib.pc"), string(b)+"# corrupted\n")
+		}, []string{"base " + zlibDist + " lib/pkgconfig/zlib.pc altered"}},
+		{"chmod entry point", func(t *testing.T, fi *fixtureInstall) { os.Chmod(p(fi, "envs/py/bin/conda-index-pkg-a"), 0o644) },
+			[]string{"py " + idxDist + " bin/conda-index-pkg-a altered"}},
+		{"retarget symlink", func(t *testing.T, fi *fixtureInstall) {
+			os.Remove(p(fi, "lib/alib"))
+			os.Symlink("elsewhere", p(fi, "lib/alib"))
+		}, []string{"base " + cphDist + " lib/alib wrong_link"}},
+		{"symlink stand-in overwritten", func(t *testing.T, fi *fixtureInstall) { replaceFile(t, p(fi, "lib/libz.so"), "garbage") },
+			[]string{"base " + zlibDist + " lib/libz.so wrong_size"}},
+		{"delete record", func(t *testing.T, fi *fixtureInstall) { os.Remove(p(fi, "conda-meta/"+cphDist+".json")) },
+			[]string{"base " + cphDist + " conda-meta/" + cphDist + ".json missing_record"}},
+		{"invalid record", func(t *testing.T, fi *fixtureInstall) { mustWrite(t, p(fi, "conda-meta/"+cphDist+".json"), "{") },
+			[]string{"base " + cphDist + " conda-meta/" + cphDist + ".json unreadable_record"}},
+		{"edit in place corrupts the package copy too", func(t *testing.T, fi *fixtureInstall) {
+			editInPlace(t, p(fi, "include/zlib.h"), "/* damaged */")
+		}, []string{"base " + zlibDist + " include/zlib.h altered"}},
+		{"edit in place and archive removed", func(t *testing.T, fi *fixtureInstall) {
+			editInPlace(t, p(fi, "include/zlib.h"), "/* damaged */")
+			os.Remove(p(fi, "pkgs/"+zlibDist+".tar.bz2"))
+		}, []string{"base " + zlibDist + " include/zlib.h altered"}},
+		{"package copy and archive removed, record deleted", func(t *testing.T, fi *fixtureInstall) {
+			os.RemoveAll(p(fi, "pkgs/"+cphDist))
+			os.Remove(p(fi, "pkgs/"+cphDist+".tar.bz2"))
+			os.Remove(p(fi, "conda-meta/"+cphDist+".json"))
+		}, []string{"base " + cphDist + " conda-meta/" + cphDist + ".json missing_record"}},
+		{"noarch python file edited (conda doctor misses it)", func(t *testing.T, fi *fixtureInstall) {
+			replaceFile(t, p(fi, "envs/py/lib/python3.99t/site-packages/sample.py"), "print('x')\n")
+		}, []string{"py " + sampDist + " lib/python3.99t/site-packages/sample.py wrong_size"}},
+		{"history and environments.txt", func(t *testing.T, fi *fixtureInstall) {
+			os.Remove(p(fi, "envs/py/conda-meta/history"))
+			mustWrite(t, fi.envTxt, "/elsewhere\r\n"+fi.prefix+"\n")
+		}, []string{"py  ENVTXT environments_txt", "py  conda-meta/history history"}},
+		{"user file is left alone", func(t *testing.T, fi *fixtureInstall) { mustWrite(t, p(fi, "lib/mine.txt"), "mine") }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fi := installFixtures(t)
+			before := snapshot(t, fi.prefix)
+			tt.damage(t, fi)
+			opts := VerifyOptions{EnvironmentsTxt: fi.envTxt}
+			r, err := Verify(context.Background(), fi.prefix, opts)
+			if r == nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			want := strings.ReplaceAll(strings.Join(tt.want, "\n"), "ENVTXT", fi.envTxt)
+			if got := strings.Join(kinds(r.Problems), "\n"); got != want {
+				t.Fatalf("verify found\n%s\nwant\n%s", got, want)
+			}
+			res, err := Repair(context.Background(), fi.prefix, RepairOptions{BundlePath: fi.bundle, EnvironmentsTxt: fi.envTxt})
+			if err != nil {
+				t.Fatalf("Repair: %v (left %v)", err, kinds(res.Left))
+			}
+			if r, err := Verify(context.Background(), fi.prefix, opts); err != nil {
+				t.Fatalf("after repair verify found %v: %v", kinds(r.Problems), err)
+			}
+			diff := diffSnapshots(before, snapshot(t, fi.prefix))
+			if tt.name == "user file is left alone" {
+				if b, _ := os.ReadFile(p(fi, "lib/mine.txt")); string(b) != "mine" {
+					t.Fatalf("got lib/mine.txt %q after repair; want it kept", b)
+				}
+				diff = dropEntry(diff, "new: lib/mine.txt")
+			}
+			if len(diff) > 0 {
+				sort.Strings(diff)
+				t.Fatalf("after repair the tree differs from the fresh install:\n%s", strings.Join(diff, "\n"))
+			}
+		})
+	}
+}
+
+func dropEntry(ss []string, s string) []string {
+	var out []string
+	for _, x := range ss {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func TestRepairWithoutAnyArchiveSaysWhatIsLeft(t *testing.T) {
+	fi := installFixtures(t)
+	editInPlace(t, filepath.Join(fi.prefix, "include", "zlib.h"), "/* damaged */")
+	os.Remove(filepath.Join(fi.prefix, "pkgs", zlibDist+".tar.bz2"))
+	res, err := Repair(context.Background(), fi.prefix, RepairOptions{BundlePath: filepath.Join(t.TempDir(), "none.zip"),
+		EnvironmentsTxt: fi.envTxt})
+	var re *RepairError
+	if !errors.As(err, &re) || ExitCode(err) != ExitFailed {
+		t.Fatalf("got %v; want a RepairError (exit 1)", err)
+	}
+	if got := kinds(res.Left); len(got) != 1 || !strings.Contains(got[0], "include/zlib.h altered") {
+		t.Fatalf("got left %v; want the one altered file", got)
+	}
+}
+
+func TestUninstall(t *testing.T) {
+	fi := installFixtures(t)
+	mustWrite(t, fi.envTxt, "/keep/me\r\n"+fi.prefix+"\n"+filepath.Join(fi.prefix, "envs", "py")+"\n/and/me")
+	outside := filepath.Join(filepath.Dir(fi.prefix), "user.txt")
+	mustWrite(t, outside, "mine")
+	if err := Uninstall(context.Background(), fi.prefix, UninstallOptions{EnvironmentsTxt: fi.envTxt}); err != nil {
+		t.Fatalf("Uninstall: %v", err)
+	}
+	if _, err := os.Lstat(fi.prefix); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("got %v for the prefix; want it gone", err)
+	}
+	if b, _ := os.ReadFile(fi.envTxt); string(b) != "/keep/me\r\n/and/me" {
+		t.Fatalf("got environments.txt %q; want the other lines byte for byte", b)
+	}
+	if b, _ := os.ReadFile(outside); string(b) != "mine" {
+		t.Fatalf("got %q outside the prefix; want it untouched", b)
+	}
+}
+
+func TestUninstallRefusesNonOnboardFolder(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "precious.txt"), "x")
+	err := Uninstall(context.Background(), dir, UninstallOptions{EnvironmentsTxt: "-"})
+	var te *TargetError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "not an onboard install") {
+		t.Fatalf("got %v; want a TargetError saying it is not an onboard install", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "precious.txt")); err != nil {
+		t.Fatalf("the folder was touched: %v", err)
+	}
+}

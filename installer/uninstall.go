@@ -1,0 +1,139 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// UninstallOptions configures Uninstall.
+type UninstallOptions struct {
+	// EnvironmentsTxt is the conda registry to clean; "" = the user's
+	// ~/.conda/environments.txt; "-" = leave it alone.
+	EnvironmentsTxt string
+	Reporter        Reporter
+	Logf            Logf
+}
+
+// Uninstall removes an install: it runs the pre-unlink scripts of every
+// package, removes the launchers, the uninstall registry entry and the
+// shell set-up recorded in .onboard/launchers.json, removes the prefix's
+// lines from environments.txt (other lines stay byte for byte) and deletes
+// the prefix. Nothing of the user's outside the prefix is touched. A folder
+// without .onboard/manifest.json is refused with a *TargetError.
+func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) error {
+	logf := LogfOrNop(opts.Logf)
+	abs, err := checkUninstallable(prefixDir)
+	if err != nil {
+		return err
+	}
+	if _, err := Recover(ctx, abs, logf); err != nil {
+		return err
+	}
+	unlock, err := lockForMaintenance(abs)
+	if err != nil {
+		return err
+	}
+	released := false
+	defer func() {
+		if !released {
+			unlock()
+		}
+	}()
+	if err := uninstallSteps(ctx, abs, opts, logf); err != nil {
+		return err
+	}
+	unlock()
+	released = true
+	return removePrefix(abs, logf)
+}
+
+// checkUninstallable resolves the prefix and refuses anything that is not
+// an onboard install.
+func checkUninstallable(prefixDir string) (string, error) {
+	abs, err := filepath.Abs(prefixDir)
+	if err != nil {
+		return "", fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
+	}
+	if home, _ := os.UserHomeDir(); abs == filepath.Dir(abs) || abs == home {
+		return "", &TargetError{Path: abs, Reason: "refusing to remove a root or home folder",
+			Advice: "pass the folder onboard installed into with --prefix"}
+	}
+	if _, err := os.Stat(filepath.Join(abs, filepath.FromSlash(manifestRel))); err != nil {
+		return "", &TargetError{Path: abs, Reason: "not an onboard install (it has no " + manifestRel + ")", Err: err,
+			Advice: "onboard only removes what it installed; check the folder, or remove it yourself"}
+	}
+	return abs, nil
+}
+
+// uninstallSteps does everything but deleting the prefix, under the lock.
+func uninstallSteps(ctx context.Context, abs string, opts UninstallOptions, logf Logf) error {
+	rep := ReporterOrNop(opts.Reporter)
+	envs := listEnvs(abs, nil)
+	rp := newRepairer(abs, RepairOptions{})
+	rp.man, _ = readInstalledManifest(abs)
+	rep.Stage(StageScripts, int64(len(envs)))
+	for _, e := range envs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		runPreUnlinkScripts(ctx, e, abs, rp.envSubdir(e.dir), logf)
+		rep.Advance(1)
+	}
+	rep.Stage(StageLaunchers, 0)
+	if err := removeLaunchers(abs, logf); err != nil {
+		return err
+	}
+	rep.Stage(StageMetadata, 0)
+	if p := environmentsTxtPath(opts.EnvironmentsTxt); p != "" {
+		n, err := unregisterEnvs(p, abs)
+		if err != nil {
+			return err
+		}
+		logf("uninstall: removed %d line(s) from %q", n, p)
+	}
+	return nil
+}
+
+// runPreUnlinkScripts runs the pre-unlink script of every package of one
+// env, in reverse name order; failures are only logged, as conda does.
+func runPreUnlinkScripts(ctx context.Context, e envInfo, root, subdir string, logf Logf) {
+	recs, _, err := readMetaRecords(e.dir)
+	if err != nil {
+		return
+	}
+	sort.Slice(recs, func(i, j int) bool { return recs[i].file > recs[j].file })
+	for _, r := range recs {
+		if err := runPreUnlink(ctx, e.dir, root, subdir, r); err != nil {
+			logf("uninstall: pre-unlink script of %s failed: %v", r.Dist(), err)
+		}
+	}
+}
+
+// removePrefix deletes the prefix. A running maintenance app inside it
+// cannot delete itself on Windows; removeSelfLater handles that.
+func removePrefix(abs string, logf Logf) error {
+	exe, _ := os.Executable()
+	if exe != "" && isInside(exe, abs) && !canRemoveRunningExe {
+		return removeSelfLater(abs, exe, logf)
+	}
+	if err := os.RemoveAll(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("failed to remove %q: %w; close programs that use files in it and run 'onboard uninstall' again", abs, err)
+	}
+	logf("uninstall: removed %q", abs)
+	return nil
+}
+
+// isInside tells whether p is dir or a path under it.
+func isInside(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (rel == "." || !startsWithDotDot(rel))
+}
+
+func startsWithDotDot(rel string) bool {
+	return len(rel) >= 3 && rel[:2] == ".." && os.IsPathSeparator(rel[2])
+}
