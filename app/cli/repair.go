@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"onboard/installer"
+)
+
+func init() { register("repair", runRepair) }
+
+func runRepair(ctx context.Context, args []string, env Env) error {
+	fs := newFlags("repair", env)
+	prefix := fs.String("prefix", "", "the install to repair (default: the one this maintenance app belongs to)")
+	asJSON := fs.Bool("json", false, "print one JSON object: what was found, fixed and left")
+	bundlePath := fs.String("bundle", "", "the installer or bundle to take lost packages from (default: discovered)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	p, err := maintenancePrefix(*prefix)
+	if err != nil {
+		return err
+	}
+	if err := recoverFirst(ctx, p, env); err != nil {
+		return err
+	}
+	res, err := installer.Repair(ctx, p, installer.RepairOptions{BundlePath: *bundlePath, Logf: stderrLogf(env, *asJSON)})
+	if res == nil {
+		return err
+	}
+	if *asJSON {
+		if jerr := json.NewEncoder(env.Stdout).Encode(res); jerr != nil {
+			return jerr
+		}
+	} else {
+		writeRepairText(env, res)
+	}
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// writeRepairText prints what repair found, did and left, for people.
+func writeRepairText(env Env, res *installer.RepairResult) {
+	w := env.Stdout
+	if len(res.Before) == 0 {
+		fmt.Fprintf(w, "%s is healthy: nothing to repair.\n", res.Prefix)
+		return
+	}
+	fmt.Fprintf(w, "Found %d problem(s) in %s.\n", len(res.Before), res.Prefix)
+	for _, f := range res.Fixed {
+		name := f.Package
+		if name == "" {
+			name = "(environment)"
+		}
+		fmt.Fprintf(w, "  fixed  %s: %s: %s\n", f.Env, name, f.Action)
+	}
+	if len(res.Left) == 0 {
+		fmt.Fprintln(w, "Repaired: verify finds no problems now.")
+		return
+	}
+	fmt.Fprintf(w, "%d problem(s) are left:\n", len(res.Left))
+	for _, p := range res.Left {
+		fmt.Fprintf(w, "  %s: %s: %-17s %s\n", p.Env, p.Package, p.Kind, p.Path)
+	}
+}

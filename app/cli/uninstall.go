@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"onboard/installer"
+)
+
+func init() { register("uninstall", runUninstall) }
+
+func runUninstall(ctx context.Context, args []string, env Env) error {
+	fs := newFlags("uninstall", env)
+	prefix := fs.String("prefix", "", "the install to remove (default: the one this maintenance app belongs to)")
+	silent := fs.Bool("silent", false, "do not ask for confirmation")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	p, err := maintenancePrefix(*prefix)
+	if err != nil {
+		return err
+	}
+	if !*silent {
+		ok, err := confirm(env, fmt.Sprintf("Remove %s, its launchers and its shell set-up? [y/N] ", p))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(env.Stdout, "Nothing removed.")
+			return nil
+		}
+	}
+	if err := recoverFirst(ctx, p, env); err != nil {
+		return err
+	}
+	if err := installer.Uninstall(ctx, p, installer.UninstallOptions{Logf: stderrLogf(env, *silent)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Removed %s.\n", p)
+	return nil
+}
+
+// confirm asks a yes/no question on a terminal; without one it refuses, so
+// that a script must say --silent.
+func confirm(env Env, question string) (bool, error) {
+	if f, ok := env.Stdin.(*os.File); ok && !term.IsTerminal(int(f.Fd())) {
+		return false, &installer.UsageError{Msg: "uninstall asks for a yes on a terminal: pass --silent to remove without asking"}
+	}
+	fmt.Fprint(env.Stdout, question)
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes", nil
+}

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"onboard/installer"
+)
+
+func init() { register("verify", runVerify) }
+
+func runVerify(ctx context.Context, args []string, env Env) error {
+	fs := newFlags("verify", env)
+	prefix := fs.String("prefix", "", "the install to check (default: the one this maintenance app belongs to)")
+	asJSON := fs.Bool("json", false, "print one JSON object with every problem")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	p, err := maintenancePrefix(*prefix)
+	if err != nil {
+		return err
+	}
+	if err := recoverFirst(ctx, p, env); err != nil {
+		return err
+	}
+	r, err := installer.Verify(ctx, p, installer.VerifyOptions{Logf: stderrLogf(env, *asJSON)})
+	if r == nil {
+		return err
+	}
+	if *asJSON {
+		if jerr := json.NewEncoder(env.Stdout).Encode(r); jerr != nil {
+			return jerr
+		}
+	} else if werr := r.WriteText(env.Stdout); werr != nil {
+		return werr
+	}
+	if err != nil {
+		if !*asJSON {
+			fmt.Fprintf(env.Stdout, "Run 'onboard repair --prefix %s' to put them right.\n", p)
+		}
+		return reportedError{err}
+	}
+	return nil
+}
+
+// maintenancePrefix resolves --prefix: when it is empty and this program is
+// an install's maintenance app (PREFIX/.onboard/onboard), that install.
+func maintenancePrefix(flagValue string) (string, error) {
+	if flagValue != "" {
+		return filepath.Abs(flagValue)
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		if dir := filepath.Dir(exe); filepath.Base(dir) == ".onboard" {
+			return filepath.Dir(dir), nil
+		}
+	}
+	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}
+}
+
+// recoverFirst finishes or rolls back a transaction that an earlier run left
+// behind, and says so.
+func recoverFirst(ctx context.Context, prefix string, env Env) error {
+	done, err := installer.Recover(ctx, prefix, func(format string, args ...any) {
+		fmt.Fprintf(env.Stderr, format+"\n", args...)
+	})
+	if err != nil {
+		return err
+	}
+	if done {
+		fmt.Fprintf(env.Stderr, "onboard: finished an interrupted operation on %s first\n", prefix)
+	}
+	return nil
+}
+
+// stderrLogf logs to stderr, or nowhere when stdout carries JSON that a
+// tool parses (stderr then stays quiet too, so the two never interleave).
+func stderrLogf(env Env, quiet bool) installer.Logf {
+	if quiet {
+		return nil
+	}
+	return func(format string, args ...any) { fmt.Fprintf(env.Stderr, format+"\n", args...) }
+}

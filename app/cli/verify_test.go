@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/installer"
+)
+
+// tinyPrefix makes a conda prefix with one package of one file.
+func tinyPrefix(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "p")
+	data := "hello\n"
+	h := sha256.Sum256([]byte(data))
+	rec := fmt.Sprintf(`{"name":"a","version":"1","build":"0","files":["share/a.txt"],
+"paths_data":{"paths_version":1,"paths":[{"_path":"share/a.txt","path_type":"hardlink","sha256":%[1]q,"sha256_in_prefix":%[1]q,"size_in_bytes":6}]}}`,
+		hex.EncodeToString(h[:]))
+	for name, content := range map[string]string{"share/a.txt": data, "conda-meta/a-1-0.json": rec, "conda-meta/history": "",
+		".onboard/manifest.json": `{"schema":1,"subdir":"linux-64"}`} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(p, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(p, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.MkdirAll(filepath.Join(home, ".conda"), 0o755)
+	os.WriteFile(filepath.Join(home, ".conda", "environments.txt"), []byte(p+"\n"), 0o644)
+	return p
+}
+
+func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
+	return out.String(), errb.String(), err
+}
+
+func TestVerifyCommand(t *testing.T) {
+	p := tinyPrefix(t)
+	out, _, err := runCLI(t, "", "verify", "--prefix", p)
+	if err != nil || !strings.Contains(out, "Healthy") {
+		t.Fatalf("got %v, %q; want exit 0 and Healthy", err, out)
+	}
+	os.WriteFile(filepath.Join(p, "share", "a.txt"), []byte("HELLO\n"), 0o644)
+	out, _, err = runCLI(t, "", "verify", "--prefix", p, "--json")
+	if got := installer.ExitCode(err); got != installer.ExitFailed {
+		t.Fatalf("got exit %d (%v); want 1", got, err)
+	}
+	var r struct {
+		Healthy  bool
+		Problems []installer.Problem
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("got %q: %v; want one JSON object", out, err)
+	}
+	if r.Healthy || len(r.Problems) != 1 || r.Problems[0].Kind != installer.ProblemAltered || r.Problems[0].Path != "share/a.txt" {
+		t.Fatalf("got %+v; want one altered share/a.txt", r)
+	}
+}
+
+func TestVerifyNeedsPrefix(t *testing.T) {
+	_, _, err := runCLI(t, "", "verify")
+	if got := installer.ExitCode(err); got != installer.ExitUsage {
+		t.Fatalf("got exit %d (%v); want 2", got, err)
+	}
+}
+
+func TestUninstallAsksFirst(t *testing.T) {
+	tests := []struct {
+		answer string
+		gone   bool
+	}{{"n\n", false}, {"\n", false}, {"y\n", true}}
+	for _, tt := range tests {
+		t.Run(strings.TrimSpace(tt.answer), func(t *testing.T) {
+			p := tinyPrefix(t)
+			out, _, err := runCLI(t, tt.answer, "uninstall", "--prefix", p)
+			if err != nil {
+				t.Fatalf("got %v (%s); want success", err, out)
+			}
+			_, serr := os.Stat(p)
+			if gone := os.IsNotExist(serr); gone != tt.gone {
+				t.Fatalf("answer %q: got removed=%v; want %v", tt.answer, gone, tt.gone)
+			}
+		})
+	}
+}
+
+func TestUninstallRefusesOtherFolders(t *testing.T) {
+	dir := t.TempDir()
+	_, _, err := runCLI(t, "", "uninstall", "--prefix", dir, "--silent")
+	if got := installer.ExitCode(err); got != installer.ExitTarget || !strings.Contains(err.Error(), "not an onboard install") {
+		t.Fatalf("got exit %d (%v); want 4 and 'not an onboard install'", got, err)
+	}
+}
