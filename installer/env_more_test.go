@@ -375,3 +375,50 @@ func mustMkfile(t *testing.T, p string) {
 		t.Fatal(err)
 	}
 }
+
+func TestInstallWarmCacheIsReused(t *testing.T) {
+	s := newEnvSetup(t)
+	s.install(t, "linux-64", "main/linux-64/zlib-1.2.11-h7b6447c_3.conda")
+	idx := filepath.Join(s.pkgs, "zlib-1.2.11-h7b6447c_3", "info", "index.json")
+	before, err := os.Stat(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.prefix = filepath.Join(s.root, "env2")
+	s.install(t, "linux-64", "main/linux-64/zlib-1.2.11-h7b6447c_3.conda")
+	after, err := os.Stat(idx)
+	if err != nil || !os.SameFile(before, after) {
+		t.Errorf("the package was extracted again for the second env (%v)", err)
+	}
+	a, _ := os.Stat(filepath.Join(s.prefix, "include/zlib.h"))
+	b, _ := os.Stat(filepath.Join(s.pkgs, "zlib-1.2.11-h7b6447c_3", "include/zlib.h"))
+	if a == nil || b == nil || !os.SameFile(a, b) {
+		t.Error("the second env is not hard-linked to the shared cache")
+	}
+	if got, _ := os.ReadFile(s.envTxt); strings.Count(string(got), "\n") != 2 {
+		t.Errorf("environments.txt got %q; want both envs", got)
+	}
+}
+
+func TestInstallUpgradeReplacesOldRecord(t *testing.T) {
+	s := newEnvSetup(t)
+	s.install(t, "linux-64", "rattler/clobber-1-0.1.0-h4616a5c_0.tar.bz2")
+	s.install(t, "linux-64", "rattler/clobber-1-0.1.0-h4616a5c_0.tar.bz2", "rattler/clobber-3-0.1.0-h4616a5c_0.tar.bz2")
+	recs, err := os.ReadDir(filepath.Join(s.prefix, "conda-meta"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range recs {
+		names = append(names, r.Name())
+	}
+	want := []string{"clobber-1-0.1.0-h4616a5c_0.json", "clobber-3-0.1.0-h4616a5c_0.json", "created_at", "history"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("conda-meta holds %v; want %v", names, want)
+	}
+	h := string(readBytes(t, filepath.Join(s.prefix, "conda-meta", "history")))
+	if strings.Count(h, "==> ") != 2 || strings.Count(h, "+<unknown>/noarch::clobber-1-0.1.0-h4616a5c_0") != 1 || !strings.Contains(h, "+<unknown>/noarch::clobber-3-0.1.0-h4616a5c_0") {
+		t.Errorf("history after the second install:\n%s", h)
+	}
+	noTrace(t, s.prefix)
+}
