@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"onboard/installer/prefix"
+	"onboard/platform"
 )
 
 // repairMetadata puts back what lies beside the packages: conda-meta/history,
@@ -109,7 +110,108 @@ func (rp *repairer) setAsideRecord(p Problem) error {
 	return nil
 }
 
-// restoreLaunchers puts back the launchers of .onboard/launchers.json.
+// restoreLaunchers makes again the launchers that .onboard/launchers.json
+// records: the launchers of the manifest (and the maintenance launcher)
+// that had files in the record, for the same users, and the shell blocks.
 func (rp *repairer) restoreLaunchers(ctx context.Context) error {
-	return fmt.Errorf("failed to restore the launchers: this build cannot re-create them yet; run the installer again to put them back")
+	path := filepath.Join(rp.prefix, filepath.FromSlash(launchersRel))
+	rec, err := platform.LoadRecord(path)
+	if err != nil {
+		return err
+	}
+	if rp.man == nil {
+		return fmt.Errorf("failed to restore the launchers: %s is unreadable; run the installer again", manifestRel)
+	}
+	t, env := platform.HostTarget(), platform.HostEnv()
+	app := platform.AppInfo{Name: rp.man.Name, ID: rp.man.ID, Version: rp.man.Version, Prefix: rp.prefix}
+	if b, err := rp.bundle(); err == nil && b != nil {
+		app.Icon = b.Icon()
+	}
+	allUsers := recordIsAllUsers(rec)
+	items := launchersInRecord(t, env, app, rp.launcherCandidates(), rec, allUsers)
+	out := platform.Record{Schema: 1, Target: t, Prefix: rp.prefix}
+	if len(items) > 0 {
+		plan, err := platform.Launchers(t, env, app, items, allUsers)
+		if err == nil {
+			out, err = platform.Apply(plan, platform.Logf(rp.logf))
+		}
+		if err != nil {
+			return fmt.Errorf("failed to restore the launchers: %w", err)
+		}
+	}
+	if len(rec.Shell) > 0 {
+		var files []string
+		for _, s := range rec.Shell {
+			files = append(files, s.Path)
+		}
+		sh, err := platform.SetupShell(files, rp.prefix, shellBin(rp.prefix))
+		if err != nil {
+			return fmt.Errorf("failed to restore the shell set-up: %w", err)
+		}
+		out.Merge(sh)
+	}
+	if err := platform.SaveRecord(path, out); err != nil {
+		return err
+	}
+	rp.fixed(BaseEnv, "", "restored the launchers")
+	return nil
+}
+
+// launcherCandidates are every launcher an install of the manifest can have.
+func (rp *repairer) launcherCandidates() []platform.LauncherSpec {
+	var items []platform.LauncherSpec
+	for _, l := range rp.man.Launchers {
+		items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
+	}
+	return append(items, platform.LauncherSpec{Name: rp.man.Name + " Maintenance"})
+}
+
+// launchersInRecord keeps the candidates whose launcher files the record
+// names: the ones the install created.
+func launchersInRecord(t platform.Target, env platform.Env, app platform.AppInfo, cands []platform.LauncherSpec,
+	rec platform.Record, allUsers bool) []platform.LauncherSpec {
+	had := map[string]bool{}
+	for _, f := range rec.Files {
+		had[f.Path] = true
+	}
+	for _, b := range rec.Bundles {
+		had[b] = true
+	}
+	var out []platform.LauncherSpec
+	for _, c := range cands {
+		plan, err := platform.Launchers(t, env, app, []platform.LauncherSpec{c}, allUsers)
+		if err != nil {
+			continue
+		}
+		for _, f := range plan.Files {
+			if had[f.Path] && f.Kind == platform.KindEntry {
+				out = append(out, c)
+				break
+			}
+		}
+		for _, b := range plan.Bundles {
+			if had[b] {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// recordIsAllUsers guesses whether the launchers were made for all users:
+// a machine-wide registry root or files outside the user's home.
+func recordIsAllUsers(rec platform.Record) bool {
+	for _, e := range rec.Registry {
+		if strings.HasPrefix(strings.ToUpper(e.Root), "HKLM") {
+			return true
+		}
+	}
+	home, _ := os.UserHomeDir()
+	for _, f := range rec.Files {
+		if home != "" && !strings.HasPrefix(f.Path, home) {
+			return true
+		}
+	}
+	return false
 }

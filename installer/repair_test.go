@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"onboard/platform"
 )
 
 const (
@@ -183,5 +185,44 @@ func TestUninstallRefusesNonOnboardFolder(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "precious.txt")); err != nil {
 		t.Fatalf("the folder was touched: %v", err)
+	}
+}
+
+func TestRepairRestoresLaunchers(t *testing.T) {
+	fi := installFixtures(t)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", "")
+	tg, env := platform.HostTarget(), platform.HostEnv()
+	app := platform.AppInfo{Name: fi.man.Name, ID: fi.man.ID, Version: fi.man.Version, Prefix: fi.prefix}
+	plan, err := platform.Launchers(tg, env, app, []platform.LauncherSpec{{Name: fi.man.Name + " Maintenance"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := platform.Apply(plan, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	platform.SaveRecord(filepath.Join(fi.prefix, filepath.FromSlash(launchersRel)), rec)
+	var entry string
+	for _, f := range rec.Files {
+		if f.Kind == platform.KindEntry {
+			entry = f.Path
+		}
+	}
+	if entry == "" {
+		t.Skipf("this host's launcher plan has no entry file: %+v", rec.Files)
+	}
+	os.Remove(entry)
+	opts := VerifyOptions{EnvironmentsTxt: fi.envTxt}
+	r, _ := Verify(context.Background(), fi.prefix, opts)
+	if got := kinds(r.Problems); len(got) != 1 || !strings.HasSuffix(got[0], entry+" launcher") {
+		t.Fatalf("got %v; want one launcher problem for %q", got, entry)
+	}
+	if _, err := Repair(context.Background(), fi.prefix, RepairOptions{BundlePath: fi.bundle, EnvironmentsTxt: fi.envTxt}); err != nil {
+		t.Fatalf("Repair: %v", err)
+	}
+	if _, err := os.Stat(entry); err != nil {
+		t.Fatalf("the launcher %q was not restored: %v", entry, err)
 	}
 }
