@@ -58,7 +58,7 @@ func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	tapButton(t, w, "Next")
 	stepIs(t, wz, wizard.StepLocation)
 	wz.location.entry.SetText(filepath.Join(e.Home, "with space"))
-	mustContain(t, w, "⚠ the path has spaces")
+	mustContain(t, w, "⚠ ", "contains spaces")
 
 	tapButton(t, w, "Back")
 	stepIs(t, wz, wizard.StepLicence)
@@ -86,10 +86,10 @@ func TestWizardWalkAndInstall(t *testing.T) {
 	stepIs(t, wz, wizard.StepInstall)
 	waitClosed(t, wz.install.done)
 
-	if wizard.IsNotImplemented(wz.Err()) {
+	if wizardtest.NotLanded(wz.Err()) {
 		// installer.Install has not landed in this build: the real adapter
 		// says so, and the wizard must report it in one dialog.
-		mustContain(t, w, "The install failed", "not implemented yet", "Log", wz.log.Path, "Retry")
+		mustContain(t, w, "The install failed", "Log", wz.log.Path, "Retry")
 		closeDialog(t, w, "Close")
 		tapButton(t, w, "Back")
 		stepIs(t, wz, wizard.StepOptions)

@@ -45,23 +45,32 @@ func (Real) Licence(b *bundle.Bundle) (string, error) {
 // Candidates returns the subdirs platform.Detect finds for this machine.
 func (Real) Candidates() []string { return platform.Detect().Candidates() }
 
-// DefaultPrefix asks platform for the default prefix.
+// DefaultPrefix asks platform for the default prefix of m on this machine.
 func (Real) DefaultPrefix(m *bundle.Manifest, allUsers bool) (string, error) {
-	return "", notYet("the default install folder") // TODO(E): platform.DefaultPrefix (C)
+	return platform.DefaultPrefix(platform.HostTarget(), platform.HostEnv(), m.Name, allUsers)
 }
 
 // CanInstallForAllUsers reports whether this account may install for
 // everyone.
 func (Real) CanInstallForAllUsers() bool { return false } // TODO(E): platform (C)
 
-// CheckPrefix asks platform whether prefix can take the install.
+// CheckPrefix asks platform whether prefix can take the install: the first
+// problem of severity Error becomes a *installer.TargetError, warnings
+// become lines.
 func (Real) CheckPrefix(prefix string, need int64) ([]string, error) {
-	return nil, notYet("checking the install folder") // TODO(E): platform.CheckPrefix (C)
+	var warnings []string
+	for _, p := range platform.CheckPrefix(platform.PrefixRequest{Prefix: prefix, NeedBytes: need}) {
+		if p.Severity == platform.Error {
+			return warnings, &installer.TargetError{Path: prefix, Reason: p.Message, Advice: p.Hint}
+		}
+		warnings = append(warnings, p.Message)
+	}
+	return warnings, nil
 }
 
 // Install runs installer.Install.
 func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result, error) {
-	return nil, notYet("installing") // TODO(E): installer.Install (D)
+	return installer.Install(ctx, o)
 }
 
 // Verify runs installer.Verify.
