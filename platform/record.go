@@ -86,7 +86,10 @@ func checkFile(t Target, f RecordFile, prefix string, in Inspector) []Problem {
 	case KindEntry, KindPlist:
 		names = bytes.Contains(b, []byte(prefix)) || bytes.Contains(b, []byte(xmlEscape(prefix)))
 	case KindShortcut:
-		names = bytes.Contains(asciiLower(b), asciiLower(utf16le(MaintenanceApp(t, prefix))))
+		// The icon and the arguments (UTF-16) or the target (ANSI, in
+		// LinkInfo) name the prefix.
+		lb := asciiLower(b)
+		names = bytes.Contains(lb, asciiLower(utf16le(prefix))) || bytes.Contains(lb, asciiLower([]byte(prefix)))
 	default:
 		return nil
 	}

@@ -1,0 +1,166 @@
+package platform
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/windows/registry"
+)
+
+// hostTests skips tests that change the Start Menu and the registry unless
+// ONBOARD_HOST_TESTS=1 (scripts/wine-test.sh sets it in a throwaway Wine
+// prefix).
+func hostTests(t *testing.T) {
+	t.Helper()
+	if os.Getenv("ONBOARD_HOST_TESTS") != "1" {
+		t.Skip("changes the Start Menu and HKCU; set ONBOARD_HOST_TESTS=1 to run")
+	}
+}
+
+// fakeInstall makes a prefix with a maintenance app in a fresh folder
+// (not t.TempDir: os.RemoveAll fails under Wine).
+func fakeInstall(t *testing.T) AppInfo {
+	t.Helper()
+	prefix := filepath.Join(tempDir(t), "acme python")
+	mustWrite(t, MaintenanceApp(win, prefix), "MZ fake maintenance app")
+	b, err := os.ReadFile(filepath.Join("testdata", "icon256.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return AppInfo{Name: "Onboard Test", ID: fmt.Sprintf("org.onboard.test%d", time.Now().UnixNano()),
+		Version: "2026.11.0", Publisher: "onboard tests", Prefix: prefix, Icon: b, Size: 123 << 20, Installed: time.Now()}
+}
+
+func TestHostWindowsShortcut(t *testing.T) {
+	hostTests(t)
+	app := fakeInstall(t)
+	maint := MaintenanceApp(win, app.Prefix)
+	s := Shortcut{Path: filepath.Join(app.Prefix, "menu", "Jupyter Lab.lnk"), Target: maint,
+		Arguments:  WindowsCommandLine([]string{"launch", "jupyter", "--prefix", app.Prefix, "--env", "team"}),
+		WorkingDir: app.Prefix, Icon: maint, IconIndex: 0, Description: "Start Jupyter (test)"}
+	if err := hostCreateShortcut(s); err != nil {
+		t.Fatalf("hostCreateShortcut: %v", err)
+	}
+	b, err := os.ReadFile(s.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := readLnk(b)
+	if err != nil {
+		t.Fatalf("readLnk: %v", err)
+	}
+	t.Logf("read back %d bytes: %+v", len(b), l)
+	if l.Arguments != s.Arguments || l.WorkingDir != s.WorkingDir || l.Name != s.Description {
+		t.Errorf("strings: args %q dir %q name %q; want %q %q %q", l.Arguments, l.WorkingDir, l.Name, s.Arguments, s.WorkingDir, s.Description)
+	}
+	if !strings.EqualFold(l.IconLocation, s.Icon) || l.ShowCommand != 1 {
+		t.Errorf("icon %q index %d show %d; want %q 0 1", l.IconLocation, l.IconIndex, l.ShowCommand, s.Icon)
+	}
+	if !strings.EqualFold(l.LocalBasePath, maint) && !strings.EqualFold(l.EnvTarget, maint) {
+		t.Errorf("target: LinkInfo %q, env block %q; want %q", l.LocalBasePath, l.EnvTarget, maint)
+	}
+	if err := os.Remove(s.Path); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestHostWindowsRegistry(t *testing.T) {
+	hostTests(t)
+	app := fakeInstall(t)
+	maint := MaintenanceApp(win, app.Prefix)
+	e := UninstallEntry(app, maint, maint, false)
+	if err := hostSetRegistry(e); err != nil {
+		t.Fatalf("hostSetRegistry: %v", err)
+	}
+	got, err := readRegistry(e.Root, e.Key)
+	if err != nil {
+		t.Fatalf("readRegistry: %v", err)
+	}
+	for _, v := range e.Values {
+		if v.Type == "sz" && got[v.Name] != v.Str {
+			t.Errorf("%s = %q; want %q", v.Name, got[v.Name], v.Str)
+		}
+	}
+	k, err := registry.OpenKey(registry.CURRENT_USER, e.Key, registry.QUERY_VALUE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _, err := k.GetIntegerValue("EstimatedSize")
+	k.Close()
+	if err != nil || n != 123*1024 {
+		t.Errorf("EstimatedSize = %d, %v; want %d", n, err, 123*1024)
+	}
+	if err := hostDeleteRegistry(e.Root, e.Key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readRegistry(e.Root, e.Key); err == nil {
+		t.Error("the key is still there after hostDeleteRegistry")
+	}
+	if err := hostDeleteRegistry(e.Root, e.Key); err != nil {
+		t.Errorf("deleting a missing key: %v", err)
+	}
+}
+
+// TestHostWindowsLaunchers runs the whole cycle in the real Start Menu and
+// HKCU: plan, apply, check, remove.
+func TestHostWindowsLaunchers(t *testing.T) {
+	hostTests(t)
+	app := fakeInstall(t)
+	p, err := Launchers(win, HostEnv(), app, []LauncherSpec{{Name: "Test Jupyter", Env: "team"}, {Name: "Test Maintenance"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Apply(p, t.Logf)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	for _, s := range p.Shortcuts {
+		if _, err := os.Stat(s.Path); err != nil {
+			t.Errorf("shortcut: %v", err)
+		}
+		t.Logf("shortcut: %s", s.Path)
+	}
+	if ps := CheckInstalled(rec, app.Prefix); len(ps) != 0 {
+		t.Errorf("CheckInstalled: %v", ps)
+	}
+	if ps := CheckInstalled(rec, `C:\elsewhere`); len(ps) == 0 {
+		t.Error("CheckInstalled found nothing wrong for another prefix")
+	}
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	for _, s := range p.Shortcuts {
+		if _, err := os.Stat(s.Path); !os.IsNotExist(err) {
+			t.Errorf("%s still exists: %v", s.Path, err)
+		}
+	}
+	for _, d := range p.Dirs {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("Start Menu folder %s still exists: %v", d, err)
+		}
+	}
+	if _, err := readRegistry(p.Registry[0].Root, p.Registry[0].Key); err == nil {
+		t.Error("the uninstall entry is still there")
+	}
+}
+
+func TestHostWindowsPaths(t *testing.T) {
+	env := HostEnv()
+	for _, f := range []string{"Programs", "LocalAppData", "ProgramData"} {
+		if d := env.Known(f); !win.IsAbs(d) {
+			t.Errorf("known folder %s = %q", f, d)
+		}
+	}
+	p, err := DefaultPrefix(win, env, "Acme Python", false)
+	if err != nil || !strings.HasSuffix(p, `\acme-python`) {
+		t.Errorf("DefaultPrefix = %q, %v", p, err)
+	}
+	t.Logf("default prefix %s, long paths enabled: %v, free: %d", p, hostLongPathsEnabled(), hostFreeBytes(os.TempDir()))
+	if hostFreeBytes(os.TempDir()) <= 0 {
+		t.Error("no free space found on the temp folder's drive")
+	}
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# wine-test.sh — run onboard's Windows host checks under Wine (make wine).
+#
+# Builds a bcryptprimitives.dll shim (Go >= 1.24 needs ProcessPrng, which
+# Wine 8 lacks), makes a throwaway WINEPREFIX in .wine-test/, cross-builds
+# the platform tests and the nogui onboard.exe for windows/amd64, and checks:
+#   - platform detection says windows/amd64, win-64
+#   - a Start Menu .lnk made through COM reads back (our MS-SHLLINK reader)
+#   - the "Apps & features" registry entry reads back, and is gone after removal
+#   - the whole plan/apply/check/remove cycle in the real Start Menu and HKCU
+#   - onboard.exe info --json prints "subdir":"win-64"
+# Needs: wine (wine64), gcc-mingw-w64-x86-64, go. Exits non-zero on any failure.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work="$root/.wine-test"
+export WINEPREFIX="$work/prefix"
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="mscoree,mshtml="   # no Mono/Gecko install dialogs
+export WINEARCH=win64
+unset DISPLAY                                # CI has none; console programs need none
+
+fail=0
+pass() { echo "wine-test: ok   $*"; }
+bad()  { echo "wine-test: FAIL $*"; fail=1; }
+
+need() {
+	command -v "$1" >/dev/null 2>&1 || { echo "wine-test: $1 not found; install: ${2:-$1} (make deps-wine)"; exit 1; }
+}
+need wine wine
+need x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
+need go golang
+
+cleanup() { wineserver -k >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+mkdir -p "$work"
+
+# 1. The shim: ProcessPrng(buf, len) filled by RtlGenRandom (SystemFunction036).
+cat >"$work/shim.c" <<'EOF'
+#include <windows.h>
+BOOLEAN WINAPI SystemFunction036(PVOID buffer, ULONG length);
+BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
+	while (len > 0) {
+		ULONG n = len > 0x7fffffff ? 0x7fffffff : (ULONG)len;
+		if (!SystemFunction036(data, n)) return FALSE;
+		data += n; len -= n;
+	}
+	return TRUE;
+}
+EOF
+printf 'LIBRARY bcryptprimitives\nEXPORTS\n    ProcessPrng\n' >"$work/shim.def"
+x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bcryptprimitives.dll" "$work/shim.c" "$work/shim.def" -ladvapi32
+pass "built the bcryptprimitives.dll shim"
+
+# 2. A fresh prefix (first start ~6 s), with the shim in system32.
+rm -rf "$WINEPREFIX"
+wineboot -i >/dev/null 2>&1 || wine wineboot -i >/dev/null 2>&1 || true
+wineserver -w
+sys32="$WINEPREFIX/drive_c/windows/system32"
+[ -d "$sys32" ] || { echo "wine-test: Wine did not create $sys32"; exit 1; }
+cp "$work/bcryptprimitives.dll" "$sys32/"
+pass "created WINEPREFIX $WINEPREFIX"
+
+# 3. Cross-build.
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/platform.test.exe" ./platform
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags nogui -o "$work/onboard.exe" .
+pass "cross-built platform.test.exe and onboard.exe (windows/amd64)"
+
+# 4. Host tests under Wine. ONBOARD_WINE makes tests avoid t.TempDir (Wine's
+# os.RemoveAll fails); ONBOARD_HOST_TESTS lets them touch the Start Menu and HKCU.
+export WINEPATH=
+out="$work/platform-test.log"
+set +e
+(cd "$root/platform" && ONBOARD_WINE=1 ONBOARD_HOST_TESTS=1 ONBOARD_EXPECT_SUBDIR=win-64 \
+	wine "$work/platform.test.exe" -test.v -test.run 'Host|ReadLnk|Detect' >"$out" 2>&1)
+rc=$?
+set -e
+grep -aE '^\s*--- |detected:|read back|default prefix' "$out" | grep -av -- '--- PASS: TestDetect[A-Z]' | sed 's/^/    /' || true
+[ $rc -eq 0 ] || { echo "    --- last lines of $out:"; tail -n 40 "$out" | sed 's/^/    /'; }
+for t in TestHostDetect TestHostWindowsShortcut TestHostWindowsRegistry TestHostWindowsLaunchers TestHostWindowsPaths TestHostCheckPrefix TestReadLnk; do
+	if grep -aq -- "--- PASS: $t " "$out"; then pass "$t"; else bad "$t (see $out)"; fi
+done
+[ $rc -eq 0 ] || bad "platform.test.exe exited with $rc"
+
+# 5. Nothing left behind in the registry by the launcher tests.
+if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' 2>/dev/null | tr -d '\r' | grep -q 'org\.onboard\.test'; then
+	bad "an org.onboard.test uninstall entry was left in HKCU"
+else
+	pass "no test uninstall entries left in HKCU (wine reg query)"
+fi
+
+# 6. onboard.exe info --json.
+info=$(wine "$work/onboard.exe" info --json 2>&1 | tr -d '\r' || true)
+echo "    onboard.exe info --json: $info"
+if grep -q '"subdir":"win-64"' <<<"$info" && grep -q '"arch":"amd64"' <<<"$info"; then
+	pass 'onboard.exe info --json says windows/amd64, win-64'
+else
+	bad 'onboard.exe info --json did not say "subdir":"win-64"'
+fi
+
+wineserver -w || true
+if [ $fail -ne 0 ]; then
+	echo "wine-test: FAILED"
+	exit 1
+fi
+echo "wine-test: all checks passed"
