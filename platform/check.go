@@ -16,6 +16,7 @@ const (
 	Error
 )
 
+// String returns "error" or "warning".
 func (s Severity) String() string {
 	if s == Error {
 		return "error"
@@ -53,6 +54,7 @@ type Problem struct {
 	Hint     string   `json:"hint,omitempty"` // what to do
 }
 
+// String renders p for people: "error: <message> (<hint>)".
 func (p Problem) String() string {
 	s := p.Severity.String() + ": " + p.Message
 	if p.Hint != "" {

@@ -14,8 +14,8 @@ const (
 )
 
 // ShellFiles returns the shell start-up files shell set-up edits on t:
-// ~/.bashrc (~/.bash_profile instead on macOS, whose Terminal starts login
-// shells, plus ~/.bashrc if it exists), and ~/.zshrc when it exists or zsh
+// ~/.bashrc (on macOS, whose Terminal starts login shells, the login file
+// bash reads instead, plus ~/.bashrc if it exists), and ~/.zshrc when it exists or zsh
 // is the login shell ($SHELL). Windows has none: nil.
 func ShellFiles(t Target, env Env) []string {
 	if t.OS == "windows" || env.Home == "" {
@@ -23,7 +23,7 @@ func ShellFiles(t Target, env Env) []string {
 	}
 	var files []string
 	if t.OS == "darwin" {
-		files = append(files, t.Join(env.Home, ".bash_profile"))
+		files = append(files, bashLogin(t, env))
 		if rc := t.Join(env.Home, ".bashrc"); env.exists(rc) {
 			files = append(files, rc)
 		}
@@ -35,6 +35,18 @@ func ShellFiles(t Target, env Env) []string {
 		files = append(files, zshrc)
 	}
 	return files
+}
+
+// bashLogin returns the start-up file a bash login shell reads: the first
+// of ~/.bash_profile, ~/.bash_login, ~/.profile that exists (creating
+// .bash_profile would hide an existing .profile), else ~/.bash_profile.
+func bashLogin(t Target, env Env) string {
+	for _, n := range []string{".bash_profile", ".bash_login", ".profile"} {
+		if p := t.Join(env.Home, n); env.exists(p) {
+			return p
+		}
+	}
+	return t.Join(env.Home, ".bash_profile")
 }
 
 // ShellBlock returns the marked block that puts bin first on PATH, for the

@@ -95,6 +95,7 @@ func TestShellFiles(t *testing.T) {
 		{"linux .zshrc present", linux, fakeEnv("/home/a", nil, "/home/a/.zshrc"), []string{"/home/a/.bashrc", "/home/a/.zshrc"}},
 		{"macOS default", mac, fakeEnv("/Users/a", map[string]string{"SHELL": "/bin/zsh"}), []string{"/Users/a/.bash_profile", "/Users/a/.zshrc"}},
 		{"macOS with .bashrc", mac, fakeEnv("/Users/a", nil, "/Users/a/.bashrc"), []string{"/Users/a/.bash_profile", "/Users/a/.bashrc"}},
+		{"macOS with only .profile", mac, fakeEnv("/Users/a", nil, "/Users/a/.profile"), []string{"/Users/a/.profile"}},
 		{"solaris", sol, fakeEnv("/export/home/a", nil), []string{"/export/home/a/.bashrc"}},
 		{"windows", win, fakeEnv(`C:\Users\a`, nil), nil},
 	}

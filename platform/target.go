@@ -13,6 +13,7 @@ type Target struct {
 	Arch string
 }
 
+// String returns "os/arch".
 func (t Target) String() string { return t.OS + "/" + t.Arch }
 
 // Subdir returns the conda subdir for t, e.g. "linux-64", "osx-arm64",
