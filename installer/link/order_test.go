@@ -1,0 +1,89 @@
+package link
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestOrder(t *testing.T) {
+	names := []string{"post_link-d", "post_link-c", "post_link-e", "post_link-b", "python", "zz"}
+	deps := [][]string{{"post_link-e"}, {"post_link-b >=1"}, nil, nil, {"zz 1.*"}, {"python"}} // python<->zz cycle
+	var got []string
+	for _, i := range Order(names, deps) {
+		got = append(got, names[i])
+	}
+	want := []string{"post_link-b", "post_link-c", "post_link-e", "post_link-d", "python", "zz"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v; want %v", got, want)
+	}
+}
+
+func TestDependsName(t *testing.T) {
+	for in, want := range map[string]string{"python >=3.8": "python", "numpy[version='>=1']": "numpy",
+		"conda-forge::X 1": "x", "libgcc-ng>=7.3.0": "libgcc-ng", "zlib": "zlib", "a=1=b": "a"} {
+		if got := DependsName(in); got != want {
+			t.Errorf("DependsName(%q) got %q; want %q", in, got, want)
+		}
+	}
+}
+
+func TestEscapesPrefix(t *testing.T) {
+	for _, tt := range []struct {
+		short, target string
+		want          bool
+	}{
+		{"lib/a", "b", false}, {"lib/a", "../share/x", false}, {"lib/a", "../../x", true},
+		{"a", "/etc/passwd", true}, {"bin/x", `..\..\y`, true}, {"a", `C:\x`, true},
+	} {
+		if got := escapesPrefix(tt.short, tt.target); got != tt.want {
+			t.Errorf("escapesPrefix(%q, %q) got %v; want %v", tt.short, tt.target, got, tt.want)
+		}
+	}
+}
+
+func TestRunScript(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix link scripts")
+	}
+	prefixDir := t.TempDir()
+	os.MkdirAll(filepath.Join(prefixDir, "bin"), 0o755)
+	script := `echo "$PREFIX|$CONDA_PREFIX|$ROOT_PREFIX|$PKG_NAME|$PKG_VERSION|$PKG_BUILDNUM|${PATH%%:*}|$(pwd)" > "$PREFIX/.messages.txt"
+echo out; echo err >&2
+[ -n "$FAIL" ] && exit 3
+return 0
+`
+	os.WriteFile(filepath.Join(prefixDir, "bin/.pk-post-link.sh"), []byte(script), 0o755)
+	s := Script{Action: "post-link", Prefix: prefixDir, RootPrefix: "/root", Subdir: "linux-64", Name: "pk", Version: "1.0", BuildNumber: 2, HostOS: "linux"}
+	res, err := RunScript(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(prefixDir, "bin")
+	want := strings.Join([]string{prefixDir, prefixDir, "/root", "pk", "1.0", "2", bin, bin}, "|") + "\n"
+	if !res.Ran || res.Messages != want {
+		t.Errorf("got %+v; want messages %q", res, want)
+	}
+	if _, err := os.Stat(filepath.Join(prefixDir, ".messages.txt")); err == nil {
+		t.Error(".messages.txt not deleted")
+	}
+	t.Setenv("FAIL", "1")
+	_, err = RunScript(context.Background(), s)
+	var se *ScriptError
+	if !errors.As(err, &se) || se.ExitCode != 3 || strings.TrimSpace(se.Stdout) != "out" || strings.TrimSpace(se.Stderr) != "err" || se.Messages == "" {
+		t.Fatalf("got %v; want a ScriptError with exit 3, output and messages", err)
+	}
+	s.Subdir = "osx-64"
+	if res, err := RunScript(context.Background(), s); err != nil || res.Ran || res.Skipped == "" {
+		t.Errorf("osx-64 on linux got %+v, %v; want skipped", res, err)
+	}
+	s.Name = "none"
+	if res, err := RunScript(context.Background(), s); err != nil || res.Path != "" {
+		t.Errorf("no script got %+v, %v", res, err)
+	}
+}
