@@ -43,7 +43,7 @@ func (w *Wizard) installView() fyne.CanvasObject {
 	ip := &installPage{w: w, stage: bold("Preparing…"), item: wrapped(""), bar: widget.NewProgressBar(),
 		detail: widget.NewLabel(""), details: widget.NewLabel("")}
 	ip.details.TextStyle.Monospace = true
-	ip.scroll = container.NewVScroll(ip.details)
+	ip.scroll = container.NewScroll(ip.details) // both ways: log lines are long
 	ip.scroll.SetMinSize(fyne.NewSize(0, 180))
 	w.install = ip
 	acc := widget.NewAccordion(widget.NewAccordionItem("Details", ip.scroll))
