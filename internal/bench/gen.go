@@ -17,7 +17,7 @@ import (
 
 // genVersion changes whenever the generator's output changes, so cached
 // environments of an older generator are not reused.
-const genVersion = 1
+const genVersion = 2
 
 // envShape is the target of the generated environment.
 type envShape struct {
@@ -118,6 +118,9 @@ func planPackage(seed uint64, i, files int, bytes int64, sh envShape) condatest.
 		Build: fmt.Sprintf("h%07x_%d", rng.Uint32()&0xfffffff, i%3), BuildNumber: i % 3,
 		Subdir: "linux-64", License: "BSD-3-Clause", Timestamp: 1700000000000 + int64(i)*1000,
 		ZstdLevel: sh.ZstdLevel,
+	}
+	if i == 1 { // the interpreter package noarch: python packages need (no bin/python: no pyc step)
+		s.Name, s.Version, s.PythonSitePackagesPath = "python", "3.12.1", "lib/python3.12/site-packages"
 	}
 	python := i%3 == 0
 	if python {
