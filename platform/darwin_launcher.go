@@ -61,10 +61,14 @@ func darwinLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUse
 	return nil
 }
 
+// darwinBundle plans one .app. An icon that cannot become an .icns (not
+// a square PNG of a size macOS knows) is left out rather than failing the
+// install.
 func darwinBundle(p *Plan, root string, app AppInfo, it LauncherSpec) error {
 	t := p.Target
 	exe := Slug(it.Name)
-	info, err := InfoPlist(app, it, exe, len(app.Icon) > 0)
+	icns, iconErr := ICNS(app.Icon)
+	info, err := InfoPlist(app, it, exe, iconErr == nil)
 	if err != nil {
 		return err
 	}
@@ -79,11 +83,7 @@ func darwinBundle(p *Plan, root string, app AppInfo, it LauncherSpec) error {
 		File{Path: t.Join(root, "Contents", "PkgInfo"), Kind: KindOther, Mode: 0o644, Data: []byte("APPL????")},
 		File{Path: t.Join(root, "Contents", "MacOS", exe), Kind: KindCopy, Mode: 0o755, CopyFrom: MaintenanceApp(t, app.Prefix)},
 		File{Path: t.Join(root, "Contents", "Resources", LaunchConfigName), Kind: KindEntry, Mode: 0o644, Data: append(cfg, '\n')})
-	if len(app.Icon) > 0 {
-		icns, err := ICNS(app.Icon)
-		if err != nil {
-			return err
-		}
+	if iconErr == nil {
 		p.Files = append(p.Files, File{Path: t.Join(root, "Contents", "Resources", "icon.icns"), Kind: KindIcon, Mode: 0o644, Data: icns})
 	}
 	return nil

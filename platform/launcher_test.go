@@ -137,11 +137,6 @@ func TestLaunchersRejects(t *testing.T) {
 		{"newline in env", linux, func(a AppInfo) AppInfo { return a }, []LauncherSpec{{Name: "Lab", Env: "a\nb"}}, "control characters"},
 		{"unknown OS", Target{"plan9", "amd64"}, func(a AppInfo) AppInfo { return a }, sampleItems, "cannot make launchers"},
 		{"'=' in program path", linux, func(a AppInfo) AppInfo { a.Prefix = "/home/a=b"; return a }, sampleItems, "forbids"},
-		{"icon not a PNG", mac, func(a AppInfo) AppInfo {
-			a.Prefix = "/Users/a/x"
-			a.Icon = []byte("GIF89a........................")
-			return a
-		}, sampleItems, "not a PNG"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,6 +145,25 @@ func TestLaunchersRejects(t *testing.T) {
 				t.Errorf("err = %v; want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestUnusableIconIsLeftOut(t *testing.T) {
+	for _, tg := range []Target{mac, win} {
+		app := sampleApp(t, tg.OS)
+		app.Icon = []byte("GIF89a........................")
+		p, err := Launchers(tg, sampleEnv(tg.OS), app, sampleItems[:1], false)
+		if err != nil {
+			t.Fatalf("%s: %v", tg.OS, err)
+		}
+		for _, f := range p.Files {
+			if strings.HasSuffix(f.Path, ".icns") || strings.HasSuffix(f.Path, ".ico") || bytes.Contains(f.Data, []byte("CFBundleIconFile")) {
+				t.Errorf("%s: an unusable icon was not left out", f.Path)
+			}
+		}
+		if tg == win && p.Shortcuts[0].Icon != MaintenanceApp(win, app.Prefix) {
+			t.Errorf("windows shortcut icon = %q; want the maintenance app", p.Shortcuts[0].Icon)
+		}
 	}
 }
 

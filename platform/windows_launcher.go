@@ -42,11 +42,7 @@ func windowsLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUs
 	t := p.Target
 	maint := MaintenanceApp(t, app.Prefix)
 	icon, iconIndex := maint, 0
-	if len(app.Icon) > 0 {
-		ico, err := ICO(app.Icon)
-		if err != nil {
-			return err
-		}
+	if ico, err := ICO(app.Icon); err == nil { // no usable PNG: the exe's own icon
 		icon = t.Join(app.Prefix, ".onboard", "icon.ico")
 		p.Files = append(p.Files, File{Path: icon, Kind: KindIcon, Mode: 0o644, Data: ico})
 	}
