@@ -1,4 +1,4 @@
-//go:build installenv
+//go:build unix && installenv
 
 package main
 
