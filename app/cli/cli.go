@@ -90,19 +90,10 @@ func Run(ctx context.Context, args []string, env Env) error {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		if planned[name] {
-			return fmt.Errorf("'onboard %s' is %w in this build", name, installer.ErrNotImplemented)
-		}
 		fmt.Fprint(env.Stderr, usage)
-		return reportedError{&installer.UsageError{Msg: fmt.Sprintf("unknown command %q", name)}}
+		return &installer.UsageError{Msg: fmt.Sprintf("unknown command %q; see the usage above", name)}
 	}
 	return cmd(ctx, args[1:], env)
-}
-
-// planned lists commands of the design that are not wired yet.
-var planned = map[string]bool{
-	"install": true, "verify": true, "repair": true, "uninstall": true,
-	"launch": true, "bundle": true,
 }
 
 func runWizard(ctx context.Context, env Env) error {
