@@ -11,6 +11,7 @@ type HashMismatchError struct {
 	Got     string
 }
 
+// Error says which check failed and what to do.
 func (e *HashMismatchError) Error() string {
 	return fmt.Sprintf("package %q failed its %s check: want %s, got %s; the file is damaged or not the one listed, fetch it again",
 		e.Archive, e.What, e.Want, e.Got)
@@ -25,6 +26,7 @@ type UnsafeEntryError struct {
 	Reason  string // e.g. "absolute path", "symlink target escapes the package"
 }
 
+// Error names the package and the entry.
 func (e *UnsafeEntryError) Error() string {
 	return fmt.Sprintf("package %q has an unsafe entry %q (%s); refusing to extract it", e.Archive, e.Entry, e.Reason)
 }
@@ -38,6 +40,7 @@ type FormatError struct {
 	Err     error
 }
 
+// Error names the package and what is wrong with it.
 func (e *FormatError) Error() string {
 	s := fmt.Sprintf("package %q is not readable: %s", e.Archive, e.Reason)
 	if e.Err != nil {

@@ -11,8 +11,8 @@ import (
 // info/no_link and info/no_softlink, as conda does for packages without
 // info/paths.json: a path is a softlink when it is a symlink in the
 // package, and carries no hash or size. A package with no info/files
-// either gets its payload listed (conda would link nothing; see
-// docs/performance.md and the package doc).
+// either gets its payload listed (conda would link nothing; see the
+// package doc).
 func legacyPaths(src infoSource, archive string) (*Paths, error) {
 	files, err := legacyFiles(src, archive)
 	if err != nil {
