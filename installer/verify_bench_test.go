@@ -86,7 +86,15 @@ func genBenchPrefix(t *testing.T, prefix string, total int64) []string {
 			rel := fmt.Sprintf("lib/%s/f%04d.bin", dist, f)
 			off := rng.IntN(len(buf) - size + 1)
 			data := buf[off : off+size]
-			mustWrite(t, filepath.Join(prefix, rel), string(data))
+			// As an install does: the package copy, hard-linked into the env.
+			src := filepath.Join(prefix, "pkgs", dist, filepath.FromSlash(rel))
+			mustWrite(t, src, string(data))
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(prefix, rel)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Link(src, filepath.Join(prefix, rel)); err != nil {
+				t.Fatal(err)
+			}
 			h := sum(string(data))
 			files = append(files, rel)
 			paths = append(paths, map[string]any{"_path": rel, "path_type": "hardlink",
@@ -95,6 +103,7 @@ func genBenchPrefix(t *testing.T, prefix string, total int64) []string {
 		}
 		all = append(all, files...)
 		rec, _ := json.Marshal(map[string]any{"name": dist[:6], "version": "1.0", "build": "0", "files": files,
+			"extracted_package_dir": filepath.Join(prefix, "pkgs", dist),
 			"paths_data": map[string]any{"paths_version": 1, "paths": paths}})
 		mustWrite(t, filepath.Join(prefix, "conda-meta", dist+".json"), string(rec))
 	}

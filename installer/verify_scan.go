@@ -51,6 +51,9 @@ func (v *verifier) run(ctx context.Context) error {
 	case err != nil:
 		v.problem(Problem{Env: BaseEnv, Path: manifestRel, Kind: ProblemUnreadableRecord, Detail: err.Error()})
 	}
+	if _, err := os.Stat(filepath.Join(v.prefix, stateRel, "journal.json")); err == nil {
+		v.note("an interrupted install or repair left a journal: run 'onboard repair' to roll it back first")
+	}
 	envs := listEnvs(v.prefix, man)
 	for _, e := range envs {
 		v.report.Envs = append(v.report.Envs, e.name)
