@@ -104,7 +104,7 @@ func genBenchPrefix(t *testing.T, prefix string, total int64) []string {
 		all = append(all, files...)
 		rec, _ := json.Marshal(map[string]any{"name": dist[:6], "version": "1.0", "build": "0", "files": files,
 			"extracted_package_dir": filepath.Join(prefix, "pkgs", dist),
-			"paths_data": map[string]any{"paths_version": 1, "paths": paths}})
+			"paths_data":            map[string]any{"paths_version": 1, "paths": paths}})
 		mustWrite(t, filepath.Join(prefix, "conda-meta", dist+".json"), string(rec))
 	}
 	mustWrite(t, filepath.Join(prefix, "conda-meta", "history"), "")
