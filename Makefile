@@ -3,6 +3,8 @@ SHELL   := /bin/bash
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X onboard/app/cli.Version=$(VERSION)
+# Every UI change from a goroutine goes through fyne.Do (FyneApp.toml [Migrations]).
+GUITAGS := migrated_fynedo
 export LANG ?= en_US.UTF-8
 
 # Debian packages, as ../shared/docs/build-and-test-facts.md lists them.
@@ -10,7 +12,7 @@ GUI_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev 
              libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_DEBS := desktop-file-utils libplist-utils
 WINE_DEBS := wine wine64 gcc-mingw-w64-x86-64
-SHOT_DEBS := xvfb xauth imagemagick xdotool
+SHOT_DEBS := xvfb xauth imagemagick xdotool unzip
 
 # The nogui cross-compile matrix: every target Go has for these systems.
 NOGUI_TARGETS := linux/amd64 linux/386 linux/arm64 windows/amd64 windows/386 windows/arm64 \
@@ -45,14 +47,14 @@ assets/demo/bundle.zip: $(shell find installer internal -name '*.go' 2>/dev/null
 	@if [ -d internal/demo ]; then $(GO) run ./internal/demo -o $@; fi
 
 onboard: deps-gui demo
-	$(GO) build -ldflags '$(LDFLAGS)' -o onboard .
+	$(GO) build -tags $(GUITAGS) -ldflags '$(LDFLAGS)' -o onboard .
 
 run: onboard
 	./onboard
 
 build: deps-gui demo
 	@mkdir -p dist
-	$(GO) build -ldflags '$(LDFLAGS)' -o dist/onboard-linux-amd64 .
+	$(GO) build -tags $(GUITAGS) -ldflags '$(LDFLAGS)' -o dist/onboard-linux-amd64 .
 	@set -e; for t in $(NOGUI_TARGETS); do \
 		os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 		echo "build $$t (nogui)"; \
@@ -74,14 +76,15 @@ cross: demo
 		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -tags nogui -o /dev/null . ; \
 		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) vet -tags nogui ./installer/... ./platform/... ./internal/... ; \
 	done
-	@echo "cross linux/amd64 (gui, cgo)"; $(GO) build -o /dev/null .
+	@echo "cross linux/amd64 (gui, cgo)"; $(GO) build -tags $(GUITAGS) -o /dev/null .
 
 wine: deps-wine demo
 	@if [ -x scripts/wine-test.sh ]; then scripts/wine-test.sh; else echo "wine: no Windows checks yet"; fi
 
 test: vet unit cross wine
 
-bench: demo
+bench:
+	@scripts/need-debs.sh tar zstd bzip2 unzip
 	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else echo "bench: not built yet"; exit 1; fi
 
 screenshots: onboard

@@ -1,4 +1,4 @@
-//go:build unix && installenv
+//go:build unix
 
 package main
 

@@ -48,7 +48,7 @@ type archiveInfo struct {
 	Unpacked int64  `json:"unpacked"`
 }
 
-// manifest is bench-out/env-s<seed>-v<genVersion>/manifest.json, written last.
+// manifest is .bench/env-s<seed>-v<genVersion>/manifest.json, written last.
 type manifest struct {
 	Seed     uint64        `json:"seed"`
 	Archives []archiveInfo `json:"archives"`

@@ -108,7 +108,7 @@ type results struct {
 func runBench(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	seed := fs.Uint64("seed", 1, "seed of the generated environment")
-	out := fs.String("out", "bench-out", "folder for the generated environment, runs and results")
+	out := fs.String("out", ".bench", "folder for the generated environment, runs and results")
 	workers := fs.Int("workers", runtime.NumCPU(), "extraction workers of onboard")
 	keep := fs.Bool("keep", false, "keep the extracted trees (default: delete them at the end)")
 	if err := fs.Parse(args); err != nil {
