@@ -76,7 +76,7 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 	}
 	w.SetMaster()
 	w.Show()
-	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	stop := context.AfterFunc(ctx, func() { runOnUI(a.Quit) })
 	defer stop()
 	a.Run()
 	return res()
@@ -113,3 +113,9 @@ func ScreenshotStep(v string) wizard.StepID {
 	}
 	return wizard.StepWelcome
 }
+
+// runOnUI runs f on Fyne's UI goroutine. Every widget change made from a
+// background goroutine goes through it; tests replace it with a queue that
+// the test goroutine drains, so that UI work stays on one goroutine there
+// too (the test driver's fyne.Do runs f in the caller).
+var runOnUI = fyne.Do

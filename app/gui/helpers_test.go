@@ -143,14 +143,40 @@ func tapButton(t *testing.T, w fyne.Window, label string) {
 	test.Tap(b)
 }
 
-// waitClosed waits for a background operation; the deadline only keeps a
-// broken test from hanging, it is not an assertion on speed.
+// uiQueue holds UI work queued from background goroutines; the test
+// goroutine runs it (see waitClosed), as the real driver's UI goroutine would.
+var uiQueue = make(chan func(), 4096)
+
+func init() { runOnUI = func(f func()) { uiQueue <- f } }
+
+// drainUI runs the UI work queued so far.
+func drainUI() {
+	for {
+		select {
+		case f := <-uiQueue:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+// waitClosed runs queued UI work until a background operation is over,
+// then what it queued last. The deadline only keeps a broken test from
+// hanging; it is not an assertion on speed.
 func waitClosed(t *testing.T, c <-chan struct{}) {
 	t.Helper()
-	select {
-	case <-c:
-	case <-time.After(2 * time.Minute):
-		t.Fatal("the operation never finished")
+	deadline := time.After(2 * time.Minute)
+	for {
+		select {
+		case f := <-uiQueue:
+			f()
+		case <-c:
+			drainUI()
+			return
+		case <-deadline:
+			t.Fatal("the operation never finished")
+		}
 	}
 }
 

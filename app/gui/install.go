@@ -76,14 +76,14 @@ func (w *Wizard) startInstall() {
 	w.setButtons(false, false, true)
 	w.cancel.SetText("Cancel")
 
-	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { fyne.Do(func() { ip.show(p) }) }}
+	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { runOnUI(func() { ip.show(p) }) }}
 	w.log.Tee = ip.addLine
 	opts := w.flow.State.Options(tr, w.log.Logf)
 	w.log.Logf("installing %s %s (%s) into %s", opts.Bundle.Manifest.Name, opts.Bundle.Manifest.Version, opts.Subdir, opts.Prefix)
 	go func() {
 		res, err := w.eng.Install(ctx, opts)
 		w.log.Logf("install finished: %v", errOrOK(err))
-		fyne.Do(func() { w.installDone(res, err) })
+		runOnUI(func() { w.installDone(res, err) })
 		ip.mu.Lock()
 		ip.cancel = nil
 		close(ip.done)
@@ -175,7 +175,7 @@ func (ip *installPage) addLine(line string) {
 	ip.pending = true
 	ip.mu.Unlock()
 	if start {
-		time.AfterFunc(100*time.Millisecond, func() { fyne.Do(ip.flush) })
+		time.AfterFunc(100*time.Millisecond, func() { runOnUI(ip.flush) })
 	}
 }
 

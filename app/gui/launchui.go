@@ -61,15 +61,15 @@ func (lp *LaunchProblem) runRepair(ctx context.Context) {
 	lp.repair.Disable()
 	lp.done = make(chan struct{})
 	done := lp.done
-	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { fyne.Do(func() { lp.busy.show(p) }) }}
+	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { runOnUI(func() { lp.busy.show(p) }) }}
 	lp.busy.done("Repairing…")
 	go func() {
 		err := lp.p.Repair(ctx, tr, nil)
 		if err == nil {
-			fyne.Do(func() { lp.busy.done("Repaired. Starting Jupyter…") })
+			runOnUI(func() { lp.busy.done("Repaired. Starting Jupyter…") })
 			err = lp.p.Retry(ctx)
 		}
-		fyne.Do(func() { lp.finish(err) })
+		runOnUI(func() { lp.finish(err) })
 		close(done)
 	}()
 }

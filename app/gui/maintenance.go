@@ -100,10 +100,10 @@ func (m *Maintenance) run(what string, op func(ctx context.Context, r installer.
 	m.busy.done(what + "…")
 	m.done = make(chan struct{})
 	done := m.done
-	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { fyne.Do(func() { m.busy.show(p) }) }}
+	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
 	go func() {
 		err := op(m.ctx, tr, m.logf())
-		fyne.Do(func() {
+		runOnUI(func() {
 			for _, b := range m.buttons {
 				b.Enable()
 			}
@@ -203,7 +203,7 @@ func (m *Maintenance) launch() {
 	m.busy.done("Starting Jupyter…")
 	go func() {
 		err := m.deps.Launch(m.ctx, m.in.Prefix, env)
-		fyne.Do(func() {
+		runOnUI(func() {
 			m.busy.done("")
 			if err != nil {
 				showProblem(m.win, wizard.Explain("Launching Jupyter", err, m.in.LogPath()))

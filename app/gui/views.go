@@ -179,7 +179,7 @@ func (w *Wizard) launch(prefix, env string) {
 	w.message.SetText("Starting Jupyter…")
 	go func() {
 		err := w.deps.Launch(w.ctx, prefix, env)
-		fyne.Do(func() {
+		runOnUI(func() {
 			w.message.SetText("")
 			if err != nil {
 				showProblem(w.win, wizard.Explain("Launching Jupyter", err, wizard.LogPath(prefix)))
