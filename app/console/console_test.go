@@ -57,8 +57,7 @@ func TestWalkValidationAndBack(t *testing.T) {
 		"b",          // not yet: back to Location
 		"",           // default folder
 		"", "n", "y", // options: no maintenance launcher, shell set-up
-		"",  // Install now
-		"q", // after the failure (or, once Install lands, unused)
+		"", // Install now
 	}, "\n") + "\n"
 	out, err := run(t, context.Background(), e, input, nil)
 	contains(t, out, "[1/6] Welcome", "Welcome to Test Python 2026.11.0", "environment team: 2 packages",
@@ -67,13 +66,6 @@ func TestWalkValidationAndBack(t *testing.T) {
 		"Folder ["+def+"]", "[5/6] Install", "Installing into "+def)
 	if strings.Count(out, "[2/6] Licence") != 3 || strings.Count(out, "[3/6] Location") != 4 {
 		t.Fatalf("the walk went wrong:\n%s", out)
-	}
-	if wizardtest.NotLanded(err) {
-		contains(t, out, "The install failed", "What to do:", "Log: ", "r = retry")
-		if !wizardtest.NotLanded(err) {
-			t.Fatalf("q after a failure must return the install's error, got %v", err)
-		}
-		t.Skip("installer.Install is not in this build yet; the walk stopped at the error block")
 	}
 	if err != nil {
 		t.Fatalf("install: %v\n%s", err, out)

@@ -20,41 +20,51 @@ import (
 	"onboard/installer"
 )
 
-// installedPrefix returns a prefix with the test bundle installed: by the
-// real installer.Install when it is in this build, else with only
-// .onboard/manifest.json written (which Verify reports as damaged).
-func installedPrefix(t *testing.T, e *wizardtest.Engine) (prefix string, real bool) {
+// installedPrefix returns a prefix with the test bundle installed by the
+// real installer.Install.
+func installedPrefix(t *testing.T, e *wizardtest.Engine) string {
 	t.Helper()
 	b, err := e.FindBundle(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	prefix = filepath.Join(t.TempDir(), "test-python")
-	_, err = e.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: wizardtest.Subdir()})
-	if err == nil {
-		return prefix, true
-	}
-	if !wizardtest.NotLanded(err) {
+	prefix := filepath.Join(t.TempDir(), "test-python")
+	if _, err := e.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: wizardtest.Subdir()}); err != nil {
 		t.Fatalf("install: %v", err)
 	}
-	m := map[string]any{}
-	raw, _ := json.Marshal(b.Manifest)
-	json.Unmarshal(raw, &m)
-	m["subdir"] = wizardtest.Subdir()
-	raw, _ = json.Marshal(m)
-	if err := os.MkdirAll(filepath.Join(prefix, ".onboard"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(prefix, ".onboard", "manifest.json"), raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return prefix, false
+	return prefix
 }
 
-func newMaintenance(t *testing.T, r *recorder) (*Maintenance, fyne.App, string, bool) {
+// damageOneFile deletes the first file of the first conda-meta record of
+// prefix and returns its path.
+func damageOneFile(t *testing.T, prefix string) string {
+	t.Helper()
+	recs, _ := filepath.Glob(filepath.Join(prefix, "conda-meta", "*.json"))
+	for _, rp := range recs {
+		raw, err := os.ReadFile(rp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct{ Files []string }
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.Files) > 0 {
+			p := filepath.Join(prefix, filepath.FromSlash(rec.Files[0]))
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+	}
+	t.Fatalf("no record with files in %s", prefix)
+	return ""
+}
+
+func newMaintenance(t *testing.T, r *recorder) (*Maintenance, fyne.App, string) {
 	t.Helper()
 	e := wizardtest.NewEngine(t)
-	prefix, real := installedPrefix(t, e)
+	prefix := installedPrefix(t, e)
 	// The maintenance app runs from PREFIX/.onboard/onboard.
 	exe := filepath.Join(prefix, ".onboard", "onboard")
 	in := wizard.FindInstalled(exe)
@@ -65,7 +75,7 @@ func newMaintenance(t *testing.T, r *recorder) (*Maintenance, fyne.App, string, 
 	d := r.deps(t)
 	d.Executable = exe
 	m := NewMaintenance(context.Background(), a, e, in, d)
-	return m, a, prefix, real
+	return m, a, prefix
 }
 
 func menuItem(t *testing.T, m *Maintenance, label string) *fyne.MenuItem {
@@ -81,18 +91,14 @@ func menuItem(t *testing.T, m *Maintenance, label string) *fyne.MenuItem {
 
 func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	r := &recorder{}
-	m, a, prefix, real := newMaintenance(t, r)
+	m, a, prefix := newMaintenance(t, r)
 	w := m.Window()
 	mustContain(t, w, "Test Python 2026.11.0", "Installed in: "+prefix, "Environments: base, team",
 		"Launch Jupyter", "Verify", "Repair", "Uninstall")
 
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	if real {
-		mustContain(t, w, "Health: ✓")
-	} else {
-		mustContain(t, w, "Health: ✗", "problem(s) found", "Click Repair")
-	}
+	mustContain(t, w, "Health: ✓")
 
 	menuItem(t, m, "Verify installation…").Action()
 	waitClosed(t, m.done)
@@ -124,29 +130,33 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 
 func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	r := &recorder{}
-	m, _, prefix, _ := newMaintenance(t, r)
+	m, _, prefix := newMaintenance(t, r)
 	w := m.Window()
+	gone := damageOneFile(t, prefix)
+	m.CheckHealth()
+	waitClosed(t, m.done)
+	mustContain(t, w, "Health: ✗", "problem(s) found", "Click Repair")
+
 	menuItem(t, m, "Repair environment…").Action()
 	waitClosed(t, m.done)
-	if wizardtest.NotLanded(m.lastErr) {
-		mustContain(t, w, "Repair failed", "not implemented yet", "Log")
-		closeDialog(t, w, "Close")
-	} else if m.lastErr != nil {
+	if m.lastErr != nil {
 		t.Fatalf("repair: %v", m.lastErr)
-	} else {
-		mustContain(t, w, "Repair finished")
-		closeDialog(t, w, "OK")
 	}
+	mustContain(t, w, "Repair finished")
+	closeDialog(t, w, "OK")
+	if _, err := os.Stat(gone); err != nil {
+		t.Fatalf("repair did not put back %s: %v", gone, err)
+	}
+	m.CheckHealth()
+	waitClosed(t, m.done)
+	mustContain(t, w, "Health: ✓")
 
 	tapButton(t, w, "Uninstall")
 	mustContain(t, w, "Uninstall?", prefix)
 	tapButton(t, w, "Yes")
 	waitClosed(t, m.done)
 	if texts := texts(w); strings.Contains(texts, "Uninstall failed") {
-		if !strings.Contains(texts, "not implemented yet") && !strings.Contains(texts, "is not in this build yet") {
-			t.Fatalf("uninstall failed:\n%s", texts)
-		}
-		t.Skip("installer.Uninstall is not in this build yet")
+		t.Fatalf("uninstall failed:\n%s", texts)
 	}
 	if _, err := os.Stat(prefix); !os.IsNotExist(err) {
 		t.Fatalf("prefix still there: %v", err)

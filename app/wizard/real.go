@@ -19,11 +19,6 @@ type Real struct {
 
 var _ Engine = Real{}
 
-// notYet reports an engine function whose package has not landed yet.
-func notYet(what string) error {
-	return fmt.Errorf("%s is %w in this build", what, installer.ErrNotImplemented)
-}
-
 // FindBundle opens BundlePath, else discovers the bundle: appended to this
 // executable, bundle.zip beside it, or the embedded demo bundle.
 func (r Real) FindBundle(ctx context.Context) (*bundle.Bundle, error) {
@@ -52,7 +47,7 @@ func (Real) DefaultPrefix(m *bundle.Manifest, allUsers bool) (string, error) {
 
 // CanInstallForAllUsers reports whether this account may install for
 // everyone.
-func (Real) CanInstallForAllUsers() bool { return false } // TODO(E): platform (C)
+func (Real) CanInstallForAllUsers() bool { return platform.CanInstallForAllUsers() }
 
 // CheckPrefix asks platform whether prefix can take the install: the first
 // problem of severity Error becomes a *installer.TargetError, warnings
@@ -75,6 +70,9 @@ func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result
 
 // Verify runs installer.Verify.
 func (Real) Verify(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
+	if _, err := installer.Recover(ctx, prefix, logf); err != nil {
+		return nil, err
+	}
 	rep, err := installer.Verify(ctx, prefix, installer.VerifyOptions{Reporter: r, Logf: logf})
 	var de *installer.DamageError
 	if err != nil && !errors.As(err, &de) {
@@ -87,11 +85,7 @@ func (Real) Verify(ctx context.Context, prefix string, r installer.Reporter, log
 func healthOf(rep *installer.Report) *Health {
 	h := &Health{OK: rep.Healthy}
 	for _, p := range rep.Problems {
-		line := fmt.Sprintf("%s: %s %s", p.Env, p.Kind, p.Path)
-		if p.Package != "" {
-			line += " (" + p.Package + ")"
-		}
-		h.Problems = append(h.Problems, line)
+		h.Problems = append(h.Problems, problemLine(p))
 	}
 	h.Summary = fmt.Sprintf("%d environment(s), %d package(s), %d file(s) checked", len(rep.Envs), rep.Packages, rep.Files)
 	if !rep.Healthy {
@@ -100,19 +94,52 @@ func healthOf(rep *installer.Report) *Health {
 	return h
 }
 
-// Repair runs installer.Repair.
-func (Real) Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	return nil, notYet("repairing") // TODO(E): installer.Repair (F)
+// Repair runs installer.Repair; archives gone from PREFIX/pkgs come from
+// BundlePath or the bundle this program carries.
+func (rl Real) Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
+	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Reporter: r, Logf: logf})
+	if res == nil {
+		return nil, err
+	}
+	h := &Health{OK: len(res.Left) == 0}
+	for _, f := range res.Fixed {
+		h.Fixed = append(h.Fixed, fixLine(f))
+	}
+	for _, p := range res.Left {
+		h.Problems = append(h.Problems, problemLine(p))
+	}
+	switch {
+	case len(res.Before) == 0:
+		h.Summary = "nothing needed repair"
+	case h.OK:
+		h.Summary = fmt.Sprintf("repaired: %d problem(s) fixed", len(res.Before))
+	default:
+		h.Summary = fmt.Sprintf("%d problem(s) could not be repaired", len(res.Left))
+	}
+	return h, err
 }
 
 // Uninstall runs installer.Uninstall.
 func (Real) Uninstall(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) error {
-	return notYet("uninstalling") // TODO(E): installer.Uninstall (F)
+	return installer.Uninstall(ctx, prefix, installer.UninstallOptions{Reporter: r, Logf: logf})
 }
 
-// IsNotImplemented tells whether err comes from an engine part that has not
-// landed in this build.
-func IsNotImplemented(err error) bool { return errors.Is(err, installer.ErrNotImplemented) }
+// fixLine says what Repair did, for people.
+func fixLine(f installer.Fix) string {
+	if f.Package == "" {
+		return fmt.Sprintf("%s: %s", f.Env, f.Action)
+	}
+	return fmt.Sprintf("%s: %s %s", f.Env, f.Action, f.Package)
+}
+
+// problemLine says what is wrong, for people.
+func problemLine(p installer.Problem) string {
+	line := fmt.Sprintf("%s: %s %s", p.Env, p.Kind, p.Path)
+	if p.Package != "" {
+		line += " (" + p.Package + ")"
+	}
+	return line
+}
 
 // ErrNoLauncher is returned where launching Jupyter is not wired in.
 var ErrNoLauncher = errors.New("launching Jupyter is not available in this window; use the Jupyter launcher from your applications menu")

@@ -3,7 +3,6 @@ package wizardtest
 import (
 	"context"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"onboard/app/wizard"
@@ -13,11 +12,16 @@ import (
 
 // Engine is wizard.Real on the test bundle. Only DefaultPrefix differs:
 // it points into a temporary home folder, so that tests never install
-// into the real one.
+// into the real one; and whether all-users installs are offered is a
+// setting, not whether the test runs as root.
 type Engine struct {
 	wizard.Real
-	Home string
+	Home     string
+	AllUsers bool // what CanInstallForAllUsers reports
 }
+
+// CanInstallForAllUsers reports e.AllUsers.
+func (e *Engine) CanInstallForAllUsers() bool { return e.AllUsers }
 
 // NewEngine returns an Engine on a freshly built test bundle. It points
 // HOME and the XDG folders at a temporary home, so that launchers and
@@ -74,11 +78,3 @@ func (f *Failing) Install(ctx context.Context, o installer.Options) (*installer.
 
 // ErrDiskFull is a typed error with a hint, for error dialogs.
 var ErrDiskFull = &installer.TargetError{Path: "/x", Reason: "needs 1.2 GB, 300 MB free", Advice: "free some space or choose another disk"}
-
-// NotLanded tells whether err says that an engine part is not in this
-// build yet (installer.ErrNotImplemented, or the installer's "is not in
-// this build yet" messages), so that a test can stop there with a skip
-// instead of failing on work that is still being written.
-func NotLanded(err error) bool {
-	return wizard.IsNotImplemented(err) || (err != nil && strings.Contains(err.Error(), "is not in this build yet"))
-}
