@@ -52,12 +52,48 @@ type installRun struct {
 	notes  []string
 	aside  string // the old prefix moved aside, "" when none
 	fresh  bool   // the prefix did not exist before
+
+	unlockOld func() error // the lock of the install found at the prefix
+	unlockNew func() error // the lock of the prefix being installed
+}
+
+// lockExisting recovers an interrupted run on an existing install and
+// takes its lock, so that no other onboard works on it until this
+// install is over.
+func (in *installRun) lockExisting(ctx context.Context) error {
+	p := in.o.Prefix
+	if st, err := os.Stat(filepath.Join(p, stateRel)); err != nil || !st.IsDir() {
+		return nil
+	}
+	if _, err := Recover(ctx, p, in.log.Printf); err != nil {
+		return err
+	}
+	unlock, err := LockPrefix(p)
+	if err != nil {
+		return err
+	}
+	in.unlockOld = unlock
+	return nil
+}
+
+// unlock releases whichever locks are held.
+func (in *installRun) unlock() {
+	for _, u := range []*func() error{&in.unlockNew, &in.unlockOld} {
+		if *u != nil {
+			(*u)()
+			*u = nil
+		}
+	}
 }
 
 func (in *installRun) run(ctx context.Context) (*Result, error) {
 	defer in.log.Close()
 	o, m := in.o, &in.o.Bundle.Manifest
 	in.log.Printf("install %s %s (%s) into %q from %s", m.Name, m.Version, in.subdir, o.Prefix, o.Bundle.Source)
+	defer in.unlock()
+	if err := in.lockExisting(ctx); err != nil {
+		return nil, err
+	}
 	old, err := in.decide()
 	if err != nil || old == nil && in.upToDate() {
 		defer in.logToExisting()
@@ -189,12 +225,23 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 				Advice: "close programs that use it (Jupyter, terminals in it) and try again"}
 		}
 		in.log.Printf("moved the old install aside to %q", in.aside)
+		// The old lock now lives in the moved folder, which no one
+		// works on; the new prefix gets its own lock at once.
+		in.unlockOld()
+		in.unlockOld = nil
 	}
+	unlock, err := LockPrefix(p)
+	if err != nil {
+		in.rollback()
+		return nil, err
+	}
+	in.unlockNew = unlock
 	res, err := in.install(ctx)
 	if err != nil {
 		in.rollback()
 		return nil, err
 	}
+	in.unlock()
 	if in.aside != "" {
 		if err := os.RemoveAll(in.aside); err != nil {
 			in.notes = append(in.notes, fmt.Sprintf("the old install at %q could not be removed: %v; delete it by hand", in.aside, err))
@@ -207,6 +254,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 // rollback removes the half-made prefix and puts the old one back.
 func (in *installRun) rollback() {
 	in.o.Reporter.Stage(StageRollback, 0)
+	in.unlock() // Windows cannot remove or rename folders with open files
 	p := in.o.Prefix
 	if in.fresh || in.aside != "" {
 		in.log.Close()

@@ -110,6 +110,7 @@ func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[st
 	req := EnvRequest{
 		Prefix: dir, PkgsDir: filepath.Join(in.o.Prefix, "pkgs"), Subdir: in.subdir,
 		RootPrefix: in.o.Prefix, Command: installCommand(), Reporter: in.o.Reporter, Logf: in.log.Printf,
+		LockHeld: true, // Install holds PREFIX/.onboard/lock for the whole run
 	}
 	for _, p := range pkgs {
 		req.Packages = append(req.Packages, PackageFile{

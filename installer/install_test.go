@@ -176,3 +176,27 @@ func TestInstallRefusals(t *testing.T) {
 		})
 	}
 }
+
+func TestInstallRefusedWhileAnotherHoldsTheLock(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := LockPrefix(prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.12.0"), Subdir: "linux-64"})
+	var le *LockedError
+	if !errors.As(err, &le) || ExitCode(err) != ExitTarget {
+		t.Fatalf("got %v (exit %d); want a *LockedError, exit %d", err, ExitCode(err), ExitTarget)
+	}
+	if got := installed(t, prefix); got != "2026.11.0/linux-64" {
+		t.Fatalf("installed %s; want the untouched 2026.11.0/linux-64", got)
+	}
+	unlock()
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.12.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatalf("after the lock was released: %v", err)
+	}
+}
