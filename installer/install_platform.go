@@ -39,7 +39,8 @@ func (in *installRun) checkTarget(replacing bool) error {
 	for _, p := range in.o.Bundle.Platform(in.subdir).All() {
 		need += p.Size * 4 // archive + extracted + linked, roughly
 	}
-	for _, p := range platform.CheckPrefix(platform.PrefixRequest{Prefix: in.o.Prefix, NeedBytes: need}) {
+	req := platform.PrefixRequest{Prefix: in.o.Prefix, NeedBytes: need, MaxRelPath: in.maxRelPath()}
+	for _, p := range platform.CheckPrefix(req) {
 		if p.Severity != platform.Error {
 			in.notes = append(in.notes, p.Message)
 			in.log.Printf("warning: %s", p)
@@ -51,6 +52,33 @@ func (in *installRun) checkTarget(replacing bool) error {
 		return &TargetError{Path: in.o.Prefix, Reason: p.Message, Advice: p.Hint}
 	}
 	return nil
+}
+
+// noarchPythonGrowth is how much longer a noarch: python path gets when
+// site-packages/ becomes lib/pythonX.YY/site-packages/ (Lib/site-packages on
+// Windows, shorter).
+const noarchPythonGrowth = len("lib/python3.14t/")
+
+// maxRelPath is the longest path, inside the prefix, that the install
+// writes: in the package cache (pkgs/<dist>/...) and in the base or an env.
+func (in *installRun) maxRelPath() int {
+	p := in.o.Bundle.Platform(in.subdir)
+	longest := 0
+	measure := func(envDir string, pkgs []bundle.Package) {
+		for _, k := range pkgs {
+			if k.LongestPath == 0 {
+				continue
+			}
+			inCache := len("pkgs/"+k.Dist()+"/") + k.LongestPath
+			inEnv := len(envDir) + k.LongestPath + noarchPythonGrowth
+			longest = max(longest, inCache, inEnv)
+		}
+	}
+	measure("", p.Base)
+	for _, n := range p.EnvNames() {
+		measure("envs/"+n+"/", p.Envs[n])
+	}
+	return longest
 }
 
 // maintenancePath is PREFIX/.onboard/onboard[.exe] for this host.

@@ -44,20 +44,25 @@ func IsReported(err error) bool {
 const usage = `onboard installs a team's Python platform, offline, and keeps it healthy.
 
 Usage:
-  onboard                               the install wizard (GUI where a display is, else console)
-  onboard install   [--prefix DIR] [--bundle FILE] [--subdir SUBDIR] [--silent] [--all-users]
-                    [--no-launcher] [--json]
+  onboard [--console] [--bundle FILE]   the install wizard (GUI where a display is, else console);
+                                        run from an install's .onboard folder: the maintenance window
+  onboard install   [--prefix DIR] [--bundle FILE] [--subdir SUBDIR] [--silent] [--json]
+                    [--all-users] [--no-launcher] [--no-maintenance-launcher] [--shell-setup]
+                    [--config FILE] [--log FILE] [--force] [--trust-key FILE]
   onboard verify    [--prefix DIR] [--json]
-  onboard repair    [--prefix DIR] [--json]
+  onboard repair    [--prefix DIR] [--bundle FILE] [--json]
   onboard uninstall [--prefix DIR] [--silent]
   onboard launch    jupyter [--prefix DIR] [--env NAME]
   onboard info      [--json]            platform detected, subdir chosen, bundle found
-  onboard bundle    build|attach|inspect|keygen ...
+  onboard bundle    build|attach|inspect|keygen ...   (onboard bundle help)
   onboard version
 
+'onboard COMMAND -h' lists a command's flags.
+
 Exit codes: 0 done or healthy; 1 failed, or verify found damage; 2 bad usage;
-3 bundle missing, corrupt or badly signed; 4 target not usable; 5 this
-machine's platform is not in the bundle; 130 cancelled.
+3 bundle missing, corrupt or badly signed; 4 target not usable (not writable,
+no space, path too long, in use by another onboard); 5 this machine's platform
+is not in the bundle; 130 cancelled.
 `
 
 // commandFunc runs one subcommand with the arguments after its name.

@@ -15,7 +15,9 @@ func init() { register("install", runInstall) }
 
 type installFlags struct {
 	prefix, bundle, subdir, trustKey string
+	config, logFile                  string
 	silent, allUsers, noLauncher     bool
+	noMaintLauncher, shellSetup      bool
 	asJSON, force                    bool
 }
 
@@ -27,11 +29,18 @@ func runInstall(ctx context.Context, args []string, env Env) error {
 	fs.StringVar(&f.subdir, "subdir", "", "install this conda subdir instead of the detected one (IT, tests)")
 	fs.BoolVar(&f.silent, "silent", false, "no prompts and no progress output; errors only")
 	fs.BoolVar(&f.allUsers, "all-users", false, "install for all users (default prefix and launchers)")
-	fs.BoolVar(&f.noLauncher, "no-launcher", false, "create no launchers")
+	fs.BoolVar(&f.noLauncher, "no-launcher", false, "create no Jupyter launcher")
+	fs.BoolVar(&f.noMaintLauncher, "no-maintenance-launcher", false, "create no launcher for the maintenance app")
+	fs.BoolVar(&f.shellSetup, "shell-setup", false, "add the base env to PATH in your shell start-up files (a marked block; uninstall removes it)")
+	fs.StringVar(&f.config, "config", "", "take the choices from this TOML file (flags given here win); see README")
+	fs.StringVar(&f.logFile, "log", "", "also append the install log to this file")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per line: progress events, then the result or the error")
 	fs.BoolVar(&f.force, "force", false, "install even over a newer version or another bundle's install")
 	fs.StringVar(&f.trustKey, "trust-key", "", "refuse bundles not signed by this ed25519 public key (PEM)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := applyConfig(fs, &f); err != nil {
 		return err
 	}
 	res, err := doInstall(ctx, f, env)
@@ -64,7 +73,16 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 	}
 	opts := installer.Options{
 		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
-		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noLauncher, Force: f.force,
+		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noMaintLauncher,
+		ShellSetup: f.shellSetup, Force: f.force,
+	}
+	if f.logFile != "" {
+		logf, closeLog, err := fileLogf(f.logFile)
+		if err != nil {
+			return nil, err
+		}
+		defer closeLog()
+		opts.Logf = logf
 	}
 	switch {
 	case f.asJSON:

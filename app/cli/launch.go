@@ -51,6 +51,9 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	if err := recoverFirst(ctx, p, env); err != nil {
+		return err
+	}
 	err = launchAndReport(ctx, p, e, env)
 	if err == nil {
 		return nil

@@ -176,13 +176,14 @@ func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd stri
 	if err != nil {
 		return Package{}, err
 	}
-	ix, err := readIndex(r.Path)
+	ix, longest, err := readIndex(r.Path)
 	if err != nil {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err}
 	}
 	p := Package{
 		Fn: e.Fn, Name: ix.Name, Version: ix.Version, Build: ix.Build, Subdir: pkgSubdir(ix, e, sd),
 		SHA256: r.SHA256, MD5: r.MD5, Size: r.Size, URL: e.URL, Depends: ix.Depends,
+		LongestPath: longest,
 	}
 	if p.Depends == nil {
 		p.Depends = []string{}

@@ -41,6 +41,11 @@ func TestBuildOpenVerify(t *testing.T) {
 	if got := lin.Base[0]; got.Name != "zlib" || got.Subdir != "linux-64" || got.Version != "1.2.11" || len(got.Depends) != 1 {
 		t.Errorf("linux-64 base[0] = %+v; want zlib 1.2.11 linux-64 depending on libgcc-ng", got)
 	}
+	// zlib's longest path is lib/pkgconfig/zlib.pc; Install uses it for the
+	// Windows path-length check.
+	if got, want := lin.Base[0].LongestPath, len("lib/pkgconfig/zlib.pc"); got != want {
+		t.Errorf("zlib longest_path = %d; want %d", got, want)
+	}
 	if got := lin.Base[1]; got.Subdir != "noarch" || got.ZipPath() != "pkgs/noarch/python-3.99.99-0.conda" {
 		t.Errorf("python is stored at %q; want pkgs/noarch/python-3.99.99-0.conda", got.ZipPath())
 	}

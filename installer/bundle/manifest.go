@@ -40,6 +40,9 @@ type Package struct {
 	Size    int64    `json:"size"`
 	URL     string   `json:"url,omitempty"`
 	Depends []string `json:"depends"`
+	// LongestPath is the length, in characters, of the longest path the
+	// package installs; 0 when unknown.
+	LongestPath int `json:"longest_path,omitempty"`
 }
 
 // Launcher is a shortcut that runs a command in an env.

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/installer"
+)
+
+func parseInstall(t *testing.T, args ...string) (installFlags, error) {
+	t.Helper()
+	var f installFlags
+	env := Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
+	fs := newFlags("install", env)
+	fs.StringVar(&f.prefix, "prefix", "", "")
+	fs.StringVar(&f.config, "config", "", "")
+	fs.StringVar(&f.logFile, "log", "", "")
+	fs.BoolVar(&f.noLauncher, "no-launcher", false, "")
+	fs.BoolVar(&f.shellSetup, "shell-setup", false, "")
+	fs.BoolVar(&f.allUsers, "all-users", false, "")
+	if err := parse(fs, args); err != nil {
+		t.Fatal(err)
+	}
+	return f, applyConfig(fs, &f)
+}
+
+func TestInstallConfigFileAndFlags(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "it.toml")
+	os.WriteFile(cfg, []byte("prefix = \"/opt/acme\"\njupyter_launcher = false\nshell_setup = true\nall_users = true\nlog = \"logs/install.log\"\n"), 0o644)
+
+	f, err := parseInstall(t, "--config", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.prefix != "/opt/acme" || !f.noLauncher || !f.shellSetup || !f.allUsers {
+		t.Errorf("config not applied: %+v", f)
+	}
+	if want := filepath.Join(dir, "logs", "install.log"); f.logFile != want {
+		t.Errorf("log = %q; want %q (relative to the config file)", f.logFile, want)
+	}
+
+	f, err = parseInstall(t, "--config", cfg, "--prefix", "/srv/other", "--all-users=false")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.prefix != "/srv/other" || f.allUsers {
+		t.Errorf("flags given on the command line must win: prefix %q, all-users %v", f.prefix, f.allUsers)
+	}
+}
+
+func TestInstallConfigRefusesUnknownKeys(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "it.toml")
+	os.WriteFile(cfg, []byte("prefix = \"/opt/acme\"\nshortcuts = true\n"), 0o644)
+	_, err := parseInstall(t, "--config", cfg)
+	if installer.ExitCode(err) != installer.ExitUsage || err == nil || !strings.Contains(err.Error(), "shortcuts") {
+		t.Fatalf("got %v; want a usage error naming the unknown key", err)
+	}
+}
