@@ -68,6 +68,13 @@ func Begin(stateDir, root string, createdRoot bool) (*Journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to create the journal %q: %w", p, err)
 	}
+	// Backups with no journal are what a crash in Commit, after the commit
+	// point, left behind: nothing refers to them any more.
+	if err := os.RemoveAll(filepath.Join(stateDir, "backup")); err != nil {
+		f.Close()
+		os.Remove(p)
+		return nil, fmt.Errorf("failed to clear old backups in %q: %w", stateDir, err)
+	}
 	j := &Journal{f: f, path: p, backups: filepath.Join(stateDir, "backup"),
 		head: journalHead{Version: 1, Root: root, CreatedRoot: createdRoot, PID: os.Getpid(),
 			Started: time.Now().UTC().Format(time.RFC3339)}}
@@ -182,7 +189,9 @@ func (j *Journal) nextBackup() (string, error) {
 	return filepath.Join(j.backups, strconv.Itoa(n)), nil
 }
 
-// Commit ends the transaction: the journal and the backups are deleted.
+// Commit ends the transaction. Removing the journal is the commit point:
+// a crash before it rolls the transaction back, a crash after it leaves
+// only stale backups, which the next Begin clears.
 func (j *Journal) Commit() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -191,11 +200,11 @@ func (j *Journal) Commit() error {
 	}
 	j.f.Close()
 	j.f = nil
-	if err := os.RemoveAll(j.backups); err != nil {
-		return fmt.Errorf("failed to remove the backups %q: %w", j.backups, err)
-	}
 	if err := os.Remove(j.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("failed to remove the journal %q: %w", j.path, err)
+	}
+	if err := os.RemoveAll(j.backups); err != nil {
+		return fmt.Errorf("failed to remove the backups %q: %w", j.backups, err)
 	}
 	return nil
 }

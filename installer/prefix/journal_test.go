@@ -150,3 +150,33 @@ func TestJournalCreatedRootAndCommit(t *testing.T) {
 		t.Error("Recover found a journal after commit")
 	}
 }
+
+// A crash in Commit after the journal is gone leaves stale backups: Recover
+// must not undo the committed changes, and the next Begin clears them.
+func TestJournalCrashAfterCommitPoint(t *testing.T) {
+	root, state := setup(t)
+	j, err := Begin(state, root, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(t, j, root)
+	j.f.Close()
+	j.f = nil
+	if err := os.Remove(j.path); err != nil { // the commit point, then the "crash"
+		t.Fatal(err)
+	}
+	if ok, err := Recover(state); ok || err != nil {
+		t.Fatalf("Recover = %v, %v; want nothing to recover after the commit point", ok, err)
+	}
+	if got := readOr(filepath.Join(root, "old.txt")); got != "replaced" {
+		t.Errorf("old.txt got %q; want the committed %q", got, "replaced")
+	}
+	j2, err := Begin(state, root, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(filepath.Join(state, "backup")); err == nil {
+		t.Error("stale backups survived the next Begin")
+	}
+	j2.Commit()
+}
