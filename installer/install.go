@@ -270,7 +270,7 @@ func (in *installRun) rollback() {
 	}
 	if in.fresh {
 		if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
-			_, _ = unregisterEnvs(txt, p)
+			_, _ = prefix.Unregister(txt, p)
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"onboard/installer/prefix"
 )
 
 // UninstallOptions configures Uninstall.
@@ -90,7 +92,7 @@ func uninstallSteps(ctx context.Context, abs string, opts UninstallOptions, logf
 	}
 	rep.Stage(StageMetadata, 0)
 	if p := environmentsTxtPath(opts.EnvironmentsTxt); p != "" {
-		n, err := unregisterEnvs(p, abs)
+		n, err := prefix.Unregister(p, abs)
 		if err != nil {
 			return err
 		}

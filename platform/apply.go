@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"onboard/internal/atomicfile"
 )
 
 // Logf logs one line; nil discards.
@@ -136,28 +138,12 @@ func writeFile(f File) error {
 // atomicWrite writes r to path through a temporary file in the same
 // folder, then renames it over path.
 func atomicWrite(path string, r io.Reader, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("failed to write %q: %w", path, err)
-	}
-	_, err = io.Copy(tmp, r)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), mode.Perm())
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("failed to write %q: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, mode, func(w io.Writer) error {
+		if _, err := io.Copy(w, r); err != nil {
+			return fmt.Errorf("failed to write %q: %w", path, err)
+		}
+		return nil
+	})
 }
 
 // refresh runs the refresh commands that exist here; failures are logged.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"onboard/internal/atomicfile"
 )
 
 // AttachOptions configures Attach.
@@ -143,28 +145,6 @@ func copyZip(w io.Writer, path string) (int64, error) {
 }
 
 // writeAtomic writes dst through a temporary file in its folder.
-func writeAtomic(dst string, mode os.FileMode, fill func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".partial-*")
-	if err != nil {
-		return fmt.Errorf("failed to create a file beside %q: %w", dst, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := fill(tmp); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("failed to set the mode of %q: %w", dst, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("failed to write %q: %w", dst, err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("failed to move %q into place: %w", dst, err)
-	}
-	return nil
+func writeAtomic(dst string, mode os.FileMode, fill func(io.Writer) error) error {
+	return atomicfile.Write(dst, mode, fill)
 }

@@ -65,6 +65,9 @@ func TestBuildOpenVerify(t *testing.T) {
 	if got := sha256Of(t, p); got != pk.SHA256 {
 		t.Errorf("copied sha256 = %s; want %s", got, pk.SHA256)
 	}
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("copied archive mode = %v (%v); want 0644 as conda leaves package caches", fi.Mode().Perm(), err)
+	}
 	if b.Manifest.Created != "2026-11-01T00:00:00Z" {
 		t.Errorf("created = %q; want 2026-11-01T00:00:00Z (from the version)", b.Manifest.Created)
 	}

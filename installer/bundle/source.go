@@ -2,9 +2,6 @@ package bundle
 
 import (
 	"context"
-	"crypto/md5"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +9,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+
+	"onboard/installer/pkg"
+	"onboard/internal/atomicfile"
 )
 
 // resolved is a lock entry found on disk, with its hashes.
@@ -40,7 +40,7 @@ func (f *fetcher) resolve(ctx context.Context, lockFile string, e LockEntry, pla
 	if err != nil {
 		return nil, wrap(err)
 	}
-	sum, m5, size, err := hashFile(path)
+	sum, m5, size, err := pkg.HashFile(path)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -104,7 +104,7 @@ func (f *fetcher) fetch(ctx context.Context, e LockEntry) (string, error) {
 	}
 	dir := filepath.Join(f.cacheDir, sd)
 	dst := filepath.Join(dir, e.Fn)
-	if sum, m5, _, err := hashFile(dst); err == nil && (e.SHA256 == sum || e.SHA256 == "" && e.MD5 == m5) {
+	if sum, m5, _, err := pkg.HashFile(dst); err == nil && (e.SHA256 == sum || e.SHA256 == "" && e.MD5 == m5) {
 		return dst, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -130,32 +130,10 @@ func (f *fetcher) download(ctx context.Context, rawURL, dir, dst string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("failed to fetch %q: HTTP %s", rawURL, resp.Status)
 	}
-	tmp, err := os.CreateTemp(dir, ".fetch-*")
-	if err != nil {
-		return fmt.Errorf("failed to create a file in the download cache: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, resp.Body); err != nil {
-		tmp.Close()
-		return fmt.Errorf("failed to fetch %q: %w", rawURL, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("failed to write the download cache: %w", err)
-	}
-	return os.Rename(tmp.Name(), dst)
-}
-
-// hashFile returns the sha256 and md5 (lowercase hex) and size of a file.
-func hashFile(path string) (sha, m5 string, size int64, err error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", "", 0, err
-	}
-	defer fh.Close()
-	s, m := sha256.New(), md5.New()
-	n, err := io.Copy(io.MultiWriter(s, m), fh)
-	if err != nil {
-		return "", "", 0, fmt.Errorf("failed to read %q: %w", path, err)
-	}
-	return hex.EncodeToString(s.Sum(nil)), hex.EncodeToString(m.Sum(nil)), n, nil
+	return atomicfile.Write(dst, 0o644, func(w io.Writer) error {
+		if _, err := io.Copy(w, resp.Body); err != nil {
+			return fmt.Errorf("failed to fetch %q: %w", rawURL, err)
+		}
+		return nil
+	})
 }

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+
+	"onboard/internal/atomicfile"
 )
 
 // Packages returns the packages of subdir with each zip member once (a
@@ -159,20 +161,12 @@ func (b *Bundle) CopyPackage(ctx context.Context, p Package, dir string, progres
 		}
 		return dst, nil
 	}
-	tmp, err := os.CreateTemp(dir, "."+p.Fn+".partial-*")
+	// Archives in a package cache are world-readable, as conda leaves them.
+	err := atomicfile.Write(dst, 0o644, func(w io.Writer) error {
+		return b.checkPackage(ctx, p, w, progress)
+	})
 	if err != nil {
-		return "", fmt.Errorf("failed to create a file in %q: %w", dir, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := b.checkPackage(ctx, p, tmp, progress); err != nil {
-		tmp.Close()
 		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("failed to write %q: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return "", fmt.Errorf("failed to move %q into place: %w", dst, err)
 	}
 	return dst, nil
 }

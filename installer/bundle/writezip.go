@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
+
+	"onboard/internal/atomicfile"
 )
 
 // member is one zip member to write: data in memory, or a file whose
@@ -22,37 +23,19 @@ type member struct {
 
 // writeZip writes members, in order, as STORED zip entries with a fixed
 // modification time, to a temporary file beside out, then renames it.
-func writeZip(out string, members []member, mtime time.Time) (err error) {
-	dir := filepath.Dir(out)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".partial-*")
-	if err != nil {
-		return fmt.Errorf("failed to create the output in %q: %w", dir, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+func writeZip(out string, members []member, mtime time.Time) error {
+	return atomicfile.Write(out, 0o644, func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		for _, m := range members {
+			if err := writeMember(zw, m, mtime); err != nil {
+				return err
+			}
 		}
-	}()
-	zw := zip.NewWriter(tmp)
-	for _, m := range members {
-		if err := writeMember(zw, m, mtime); err != nil {
-			return err
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("failed to finish the bundle zip: %w", err)
 		}
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("failed to finish the bundle zip: %w", err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("failed to set the bundle's mode: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("failed to write %q: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return fmt.Errorf("failed to move the bundle to %q: %w", out, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 func writeMember(zw *zip.Writer, m member, mtime time.Time) error {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"onboard/installer/pkg"
+	"onboard/internal/atomicfile"
 )
 
 // fileRecord is the JSON shape of a conda-meta record, for reading.
@@ -176,34 +177,11 @@ func indentASCII(compact []byte) ([]byte, error) {
 	return out, nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("failed to create the folder %q: %w", dir, err)
+// writeFileAtomic creates path's folder and writes data over path
+// atomically.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("failed to create the folder %q: %w", filepath.Dir(path), err)
 	}
-	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return fmt.Errorf("failed to write %q: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("failed to write %q: %w", path, err)
-	}
-	if err = f.Chmod(mode); err != nil {
-		return fmt.Errorf("failed to set the mode of %q: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("failed to write %q: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("failed to write %q: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, data, mode)
 }

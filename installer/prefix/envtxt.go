@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"onboard/internal/atomicfile"
 )
 
 // DefaultEnvironmentsTxt returns ~/.conda/environments.txt.
@@ -60,22 +62,55 @@ func HasEnv(data []byte, prefixDir string) bool {
 	return false
 }
 
-// UnregisterEnv removes every line naming prefixDir from the
-// environments.txt at path (for uninstall).
-func UnregisterEnv(path, prefixDir string) error {
-	old, err := os.ReadFile(path)
+// Unregister removes from the environments.txt at path every line that
+// names root or a folder under it (an install and its envs). Other lines
+// stay byte for byte, line endings included, and the file is replaced
+// atomically with its permissions kept. It returns how many lines it
+// removed; a missing file is not an error.
+func Unregister(path, root string) (int, error) {
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return 0, nil
 	}
 	if err != nil {
-		return fmt.Errorf("failed to read %q: %w", path, err)
+		return 0, fmt.Errorf("failed to read %q: %w", path, err)
 	}
-	entry := filepath.Clean(prefixDir)
-	var keep []string
-	for _, line := range strings.SplitAfter(string(old), "\n") {
-		if strings.TrimSpace(line) != entry && line != "" {
-			keep = append(keep, line)
+	kept, removed := dropLinesUnder(data, root)
+	if removed == 0 {
+		return 0, nil
+	}
+	if err := atomicfile.Replace(path, kept); err != nil {
+		return 0, err
+	}
+	return removed, nil
+}
+
+// dropLinesUnder returns data without the lines naming root or a path
+// under it, and how many it dropped.
+func dropLinesUnder(data []byte, root string) ([]byte, int) {
+	root = filepath.Clean(root)
+	var out bytes.Buffer
+	removed := 0
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line = data[:i+1]
 		}
+		data = data[len(line):]
+		if namesUnder(strings.TrimSpace(string(line)), root) {
+			removed++
+			continue
+		}
+		out.Write(line)
 	}
-	return writeFileAtomic(path, []byte(strings.Join(keep, "")), 0o644)
+	return out.Bytes(), removed
+}
+
+// namesUnder tells whether the line p is root or a path inside it.
+func namesUnder(p, root string) bool {
+	if p == "" {
+		return false
+	}
+	c := filepath.Clean(p)
+	return c == root || strings.HasPrefix(c, root+string(filepath.Separator))
 }

@@ -81,7 +81,7 @@ func TestRegisterEnv(t *testing.T) {
 	if string(b) != "/w/env\n/other\n/w/env2\n" {
 		t.Errorf("got %q", b)
 	}
-	if err := UnregisterEnv(txt, "/w/env"); err != nil {
+	if _, err := Unregister(txt, "/w/env"); err != nil {
 		t.Fatal(err)
 	}
 	b, _ = os.ReadFile(txt)

@@ -1,4 +1,4 @@
-package installer
+package prefix
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestDropPrefixLines(t *testing.T) {
+func TestDropLinesUnder(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 		removed        int
@@ -20,7 +20,7 @@ func TestDropPrefixLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, n := dropPrefixLines([]byte(tt.in), "/p")
+			got, n := dropLinesUnder([]byte(tt.in), "/p")
 			if string(got) != tt.want || n != tt.removed {
 				t.Fatalf("got %q (%d removed); want %q (%d)", got, n, tt.want, tt.removed)
 			}
@@ -28,13 +28,13 @@ func TestDropPrefixLines(t *testing.T) {
 	}
 }
 
-func TestUnregisterEnvsKeepsModeAndIsAtomic(t *testing.T) {
+func TestUnregisterKeepsModeAndIsAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "environments.txt")
 	if err := os.WriteFile(path, []byte("/keep\n/p\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	n, err := unregisterEnvs(path, "/p")
+	n, err := Unregister(path, "/p")
 	if err != nil || n != 1 {
 		t.Fatalf("got %d, %v; want 1, nil", n, err)
 	}
@@ -47,7 +47,7 @@ func TestUnregisterEnvsKeepsModeAndIsAtomic(t *testing.T) {
 	if len(ents) != 1 {
 		t.Fatalf("got %d files in the folder; want 1 (no temporary file left)", len(ents))
 	}
-	if n, err := unregisterEnvs(filepath.Join(dir, "missing.txt"), "/p"); n != 0 || err != nil {
+	if n, err := Unregister(filepath.Join(dir, "missing.txt"), "/p"); n != 0 || err != nil {
 		t.Fatalf("got %d, %v for a missing file; want 0, nil", n, err)
 	}
 }

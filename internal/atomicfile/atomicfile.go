@@ -1,0 +1,66 @@
+// Package atomicfile writes files so that a crash never leaves a half file:
+// the content goes to a temporary file in the same folder, is synced, and is
+// renamed over the target only when complete.
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Write creates or replaces path with what fill writes, with mode's
+// permission bits. When fill or any step fails, the temporary file is
+// removed and path is left as it was.
+func Write(path string, mode fs.FileMode, fill func(w io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".partial-*")
+	if err != nil {
+		return fmt.Errorf("failed to create a temporary file beside %q: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = fill(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(mode.Perm()); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("failed to set the mode of %q: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("failed to write %q: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("failed to write %q: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("failed to move %q into place: %w", path, err)
+	}
+	return nil
+}
+
+// WriteFile creates or replaces path with data, like os.WriteFile but
+// atomically.
+func WriteFile(path string, data []byte, mode fs.FileMode) error {
+	return Write(path, mode, func(w io.Writer) error {
+		if _, err := w.Write(data); err != nil {
+			return fmt.Errorf("failed to write %q: %w", path, err)
+		}
+		return nil
+	})
+}
+
+// Replace rewrites an existing file with data, keeping its permission bits;
+// a file that does not exist yet gets 0644.
+func Replace(path string, data []byte) error {
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	return WriteFile(path, data, mode)
+}
