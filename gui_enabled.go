@@ -20,13 +20,14 @@ const appID = "io.onboard.installer"
 // startGUI creates the real Fyne app and opens the wizard or the
 // maintenance window. Only this file creates a Fyne app: app/gui takes one,
 // so its tests run headless.
-var startGUI cli.GUIFunc = func(ctx context.Context, env cli.Env) error {
+var startGUI cli.GUIFunc = func(ctx context.Context, env cli.Env, o cli.WizardOptions) error {
 	d := gui.Deps{
 		Version:   cli.VersionString(),
 		Launch:    cli.LaunchJupyter,
+		Prefix:    o.Prefix,
 		StartStep: gui.ScreenshotStep(os.Getenv("ONBOARD_SCREENSHOT_STEP")),
 	}
-	return gui.Run(ctx, app.NewWithID(appID), wizard.Real{}, d)
+	return gui.Run(ctx, app.NewWithID(appID), wizard.Real{BundlePath: o.BundlePath}, d)
 }
 
 func init() {

@@ -13,11 +13,20 @@ import (
 	"strings"
 
 	"onboard/installer"
+	"onboard/platform"
 )
 
 // GUIFunc starts the graphical wizard (or the maintenance window). It
 // returns ErrNoDisplay when no display can be opened.
-type GUIFunc func(ctx context.Context, env Env) error
+type GUIFunc func(ctx context.Context, env Env, o WizardOptions) error
+
+// WizardOptions are the flags of the wizard: `onboard [--console]
+// [--bundle FILE] [--prefix DIR]`.
+type WizardOptions struct {
+	Console    bool   // the text wizard even where a display is
+	BundlePath string // install this bundle file; "" = discover
+	Prefix     string // open the maintenance window on this install
+}
 
 // ErrNoDisplay is returned by a GUIFunc that cannot open a window.
 var ErrNoDisplay = errors.New("no display available")
@@ -82,8 +91,8 @@ func init() {
 
 // Run executes one command line (without the program name).
 func Run(ctx context.Context, args []string, env Env) error {
-	if len(args) == 0 {
-		return runWizard(ctx, env)
+	if len(args) == 0 || isWizardFlag(args[0]) {
+		return runWizard(ctx, args, env)
 	}
 	name := args[0]
 	switch name {
@@ -101,17 +110,63 @@ func Run(ctx context.Context, args []string, env Env) error {
 	return cmd(ctx, args[1:], env)
 }
 
-func runWizard(ctx context.Context, env Env) error {
-	if env.GUI != nil && displayAvailable() {
-		err := env.GUI(ctx, env)
+// isWizardFlag tells whether a first argument belongs to the wizard
+// rather than naming a command. macOS passes -psn_... to apps started
+// from Finder on old systems.
+func isWizardFlag(arg string) bool {
+	switch strings.TrimLeft(strings.SplitN(arg, "=", 2)[0], "-") {
+	case "console", "bundle", "prefix":
+		return strings.HasPrefix(arg, "-")
+	}
+	return strings.HasPrefix(arg, "-psn_")
+}
+
+// runWizard is `onboard [--console] [--bundle FILE] [--prefix DIR]`.
+func runWizard(ctx context.Context, args []string, env Env) error {
+	var o WizardOptions
+	fs := newFlags("", env)
+	fs.BoolVar(&o.Console, "console", false, "the text wizard, even where a display is")
+	fs.StringVar(&o.BundlePath, "bundle", "", "install this bundle file instead of the one onboard carries")
+	fs.StringVar(&o.Prefix, "prefix", "", "open the maintenance window on the install in this folder")
+	if len(args) > 0 && strings.HasPrefix(args[0], "-psn_") {
+		args = args[1:]
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		if cfg, ok, err := appBundleLaunch(); err != nil {
+			return err
+		} else if ok {
+			if len(cfg.Args) > 0 {
+				return Run(ctx, cfg.Args, env)
+			}
+			o.Prefix = cfg.Prefix
+		}
+	}
+	if env.GUI != nil && !o.Console && displayAvailable() {
+		err := env.GUI(ctx, env, o)
 		if !errors.Is(err, ErrNoDisplay) {
 			return err
 		}
 	}
 	if consoleWizard != nil {
-		return consoleWizard(ctx, env)
+		return consoleWizard(ctx, env, o)
 	}
 	return fmt.Errorf("the wizard is %w in this build; see 'onboard help'", installer.ErrNotImplemented)
+}
+
+// appBundleLaunch reads what a macOS launcher .app, whose executable is a
+// copy of onboard, was made to run (see platform.ReadLaunchConfig).
+var appBundleLaunch = func() (platform.LaunchConfig, bool, error) {
+	if !isDarwin {
+		return platform.LaunchConfig{}, false, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return platform.LaunchConfig{}, false, nil
+	}
+	return platform.ReadLaunchConfig(exe)
 }
 
 // displayAvailable guesses whether a window can be opened.
@@ -146,9 +201,5 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// consoleWizard runs the text wizard; the console package sets it (through
-// SetConsoleWizard) so that cli does not import it. nil until it lands.
-var consoleWizard func(ctx context.Context, env Env) error
-
-// SetConsoleWizard installs the console wizard used when no GUI is available.
-func SetConsoleWizard(f func(ctx context.Context, env Env) error) { consoleWizard = f }
+// consoleWizard runs the text wizard (see wizard.go).
+var consoleWizard func(ctx context.Context, env Env, o WizardOptions) error

@@ -36,6 +36,9 @@ type Deps struct {
 	LogDir string
 	// StartStep opens the wizard at this step (screenshots); 0 = Welcome.
 	StartStep wizard.StepID
+	// Prefix is an install to open the maintenance window on (--prefix, or
+	// a macOS launcher's configuration); "" = find one.
+	Prefix string
 }
 
 func (d Deps) withDefaults(a fyne.App) Deps {
@@ -85,6 +88,9 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 // findInstalled returns the install the maintenance window opens on.
 func findInstalled(ctx context.Context, e wizard.Engine, d Deps) *wizard.Installed {
 	var prefixes []string
+	if d.Prefix != "" {
+		prefixes = append(prefixes, d.Prefix)
+	}
 	if b, err := e.FindBundle(ctx); err == nil {
 		if p, err := e.DefaultPrefix(&b.Manifest, false); err == nil {
 			prefixes = append(prefixes, p)

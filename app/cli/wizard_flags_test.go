@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"onboard/platform"
+)
+
+// wizardRecorder stands in for the GUI and the console wizard.
+type wizardRecorder struct{ gui, console []WizardOptions }
+
+func (r *wizardRecorder) env(out *bytes.Buffer) Env {
+	return Env{Stdout: out, Stderr: out, GUI: func(ctx context.Context, env Env, o WizardOptions) error {
+		r.gui = append(r.gui, o)
+		return nil
+	}}
+}
+
+func withWizardStubs(t *testing.T, r *wizardRecorder, cfg *platform.LaunchConfig) {
+	t.Helper()
+	oldConsole, oldApp := consoleWizard, appBundleLaunch
+	consoleWizard = func(ctx context.Context, env Env, o WizardOptions) error {
+		r.console = append(r.console, o)
+		return nil
+	}
+	appBundleLaunch = func() (platform.LaunchConfig, bool, error) {
+		if cfg == nil {
+			return platform.LaunchConfig{}, false, nil
+		}
+		return *cfg, true, nil
+	}
+	t.Cleanup(func() { consoleWizard, appBundleLaunch = oldConsole, oldApp })
+}
+
+func TestWizardFlagsReachTheWizard(t *testing.T) {
+	t.Setenv("DISPLAY", ":99")
+	tests := []struct {
+		args       []string
+		gui, cons  int
+		wantBundle string
+		wantPrefix string
+	}{
+		{nil, 1, 0, "", ""},
+		{[]string{"--bundle", "/b.zip"}, 1, 0, "/b.zip", ""},
+		{[]string{"--prefix=/opt/acme"}, 1, 0, "", "/opt/acme"},
+		{[]string{"--console", "--bundle", "/b.zip"}, 0, 1, "/b.zip", ""},
+		{[]string{"-psn_0_12345"}, 1, 0, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := &wizardRecorder{}
+			withWizardStubs(t, r, nil)
+			var out bytes.Buffer
+			if err := Run(context.Background(), tt.args, r.env(&out)); err != nil {
+				t.Fatal(err)
+			}
+			if len(r.gui) != tt.gui || len(r.console) != tt.cons {
+				t.Fatalf("gui %d, console %d; want %d, %d", len(r.gui), len(r.console), tt.gui, tt.cons)
+			}
+			got := append(r.gui, r.console...)[0]
+			if got.BundlePath != tt.wantBundle || got.Prefix != tt.wantPrefix {
+				t.Fatalf("got %+v; want bundle %q prefix %q", got, tt.wantBundle, tt.wantPrefix)
+			}
+		})
+	}
+}
+
+func TestWizardWithoutDisplayUsesConsole(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	if isDarwin {
+		t.Skip("macOS always has a display")
+	}
+	r := &wizardRecorder{}
+	withWizardStubs(t, r, nil)
+	var out bytes.Buffer
+	if err := Run(context.Background(), nil, r.env(&out)); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.gui) != 0 || len(r.console) != 1 {
+		t.Fatalf("gui %d, console %d; want the console wizard only", len(r.gui), len(r.console))
+	}
+}
+
+func TestMacLauncherConfigRunsItsCommand(t *testing.T) {
+	r := &wizardRecorder{}
+	withWizardStubs(t, r, &platform.LaunchConfig{Schema: 1, Prefix: "/Users/a/acme", Args: []string{"version"}})
+	var out bytes.Buffer
+	if err := Run(context.Background(), nil, r.env(&out)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "onboard ") || len(r.gui)+len(r.console) != 0 {
+		t.Fatalf("the launcher's command did not run: %q, gui %d, console %d", out.String(), len(r.gui), len(r.console))
+	}
+
+	withWizardStubs(t, r, &platform.LaunchConfig{Schema: 1, Prefix: "/Users/a/acme"})
+	t.Setenv("DISPLAY", ":99")
+	if err := Run(context.Background(), nil, r.env(&out)); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.gui) != 1 || r.gui[0].Prefix != "/Users/a/acme" {
+		t.Fatalf("a maintenance launcher must open the window on its prefix: %+v", r.gui)
+	}
+}
