@@ -52,14 +52,16 @@ onboard: deps-gui demo
 run: onboard
 	./onboard
 
+# dist/onboard-<os>-<arch>[.exe]: the GUI build for linux/amd64, the nogui build elsewhere
+# (and dist/onboard-linux-amd64-nogui for servers).
 build: deps-gui demo
 	@mkdir -p dist
 	$(GO) build -tags $(GUITAGS) -ldflags '$(LDFLAGS)' -o dist/onboard-linux-amd64 .
 	@set -e; for t in $(NOGUI_TARGETS); do \
 		os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
-		echo "build $$t (nogui)"; \
-		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -tags nogui -ldflags '$(LDFLAGS)' \
-			-o dist/onboard-$$os-$$arch-nogui$$ext . ; \
+		out=dist/onboard-$$os-$$arch$$ext; [ $$t = linux/amd64 ] && out=dist/onboard-linux-amd64-nogui; \
+		echo "build $$t (nogui) -> $$out"; \
+		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -tags nogui -ldflags '$(LDFLAGS)' -o $$out . ; \
 	done
 
 vet: deps-gui demo
