@@ -177,3 +177,46 @@ func TestHostSolarisScriptRuns(t *testing.T) {
 		t.Errorf("script printed %q (%v); want %q", out, err, want)
 	}
 }
+
+// The menu entry, as a desktop runs it: parse the file that Apply wrote,
+// split its Exec line by the spec, run it, and check that the maintenance
+// app got exactly the arguments of the launcher, even for a hostile prefix.
+func TestHostDesktopEntryStartsMaintenanceApp(t *testing.T) {
+	root := tempDir(t)
+	prefix := filepath.Join(root, `my "envs" $HOME 100%`)
+	installFakeApp(t, prefix)
+	p, err := Launchers(linux, fakeEnv(filepath.Join(root, "home"), nil), hostApp(t, prefix), sampleItems, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Apply(p, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Remove(rec, t.Logf)
+	want := map[string]string{
+		"Jupyter Lab": "launch\njupyter\n--prefix\n" + prefix + "\n--env\nteam\n",
+		"Acme Python": "",
+	}
+	ran := 0
+	for _, f := range p.Files {
+		if !strings.HasSuffix(f.Path, ".desktop") {
+			continue
+		}
+		b, err := os.ReadFile(f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kv := parseDesktop(t, b)
+		argv := splitExec(t, kv["Exec"])
+		out, err := exec.Command(argv[0], argv[1:]...).Output()
+		w, ok := want[kv["Name"]]
+		if err != nil || !ok || string(out) != w {
+			t.Errorf("%s: Exec %q printed %q (%v); want %q", kv["Name"], kv["Exec"], out, err, w)
+		}
+		ran++
+	}
+	if ran != len(want) {
+		t.Fatalf("ran %d menu entries; want %d", ran, len(want))
+	}
+}
