@@ -94,7 +94,7 @@ func child(ctx context.Context, name string, args ...string) (measurement, error
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	note, hwm, _ := strings.Cut(strings.TrimSpace(out.String()), "\nhwm_kb=")
 	peak, _ := strconv.ParseInt(hwm, 10, 64)
-	return measurement{Name: name, Seconds: secs, PeakRSS: peak, MaxRSS: ru.Maxrss, User: tv(ru.Utime),
+	return measurement{Name: name, Seconds: secs, PeakRSS: peak, MaxRSS: int64(ru.Maxrss), User: tv(ru.Utime),
 		Sys: tv(ru.Stime), Note: note}, nil
 }
 
