@@ -27,7 +27,8 @@ var startGUI cli.GUIFunc = func(ctx context.Context, env cli.Env, o cli.WizardOp
 		Prefix:    o.Prefix,
 		StartStep: gui.ScreenshotStep(os.Getenv("ONBOARD_SCREENSHOT_STEP")),
 	}
-	return gui.Run(ctx, app.NewWithID(appID), wizard.Real{BundlePath: o.BundlePath}, d)
+	eng := gui.ScreenshotEngine(wizard.Real{BundlePath: o.BundlePath}, d.StartStep)
+	return gui.Run(ctx, app.NewWithID(appID), eng, d)
 }
 
 func init() {

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -421,4 +423,51 @@ func TestInstallUpgradeReplacesOldRecord(t *testing.T) {
 		t.Errorf("history after the second install:\n%s", h)
 	}
 	noTrace(t, s.prefix)
+}
+
+// itemRecorder records the stages and the items named in each.
+type itemRecorder struct {
+	NopReporter
+	mu    sync.Mutex
+	stage Stage
+	items map[Stage][]string
+}
+
+func (r *itemRecorder) Stage(s Stage, total int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stage = s
+}
+
+func (r *itemRecorder) Item(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.items == nil {
+		r.items = map[Stage][]string{}
+	}
+	r.items[r.stage] = append(r.items[r.stage], name)
+}
+
+// The wizard shows "the current stage and package": extraction names each
+// archive, linking each package, once.
+func TestInstallEnvNamesEachPackage(t *testing.T) {
+	fx := fixturesDir(t)
+	rec := &itemRecorder{}
+	req := EnvRequest{
+		Prefix: filepath.Join(t.TempDir(), "env"), Subdir: "osx-64", EnvironmentsTxt: "-", Reporter: rec,
+		Packages: []PackageFile{
+			{Path: filepath.Join(fx, "main/osx-64/zlib-1.2.11-h1de35cc_3.tar.bz2")},
+			{Path: filepath.Join(fx, "cph/cph_test_data-0.0.1-0.tar.bz2")},
+		},
+	}
+	if _, err := InstallEnv(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	got := func(s Stage) string { x := slices.Clone(rec.items[s]); slices.Sort(x); return strings.Join(x, " ") }
+	if want := "cph_test_data-0.0.1-0.tar.bz2 zlib-1.2.11-h1de35cc_3.tar.bz2"; got(StageExtract) != want {
+		t.Errorf("extract items %q; want %q", got(StageExtract), want)
+	}
+	if want := "cph_test_data-0.0.1-0 zlib-1.2.11-h1de35cc_3"; got(StageLink) != want {
+		t.Errorf("link items %q; want %q", got(StageLink), want)
+	}
 }

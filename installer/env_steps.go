@@ -40,7 +40,9 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 		reqs = append(reqs, t.request(f))
 		where = append(where, i)
 	}
-	xs, err := pkg.ExtractAll(ctx, reqs, 0, t.rep.Advance)
+	xs, err := pkg.ExtractAllNamed(ctx, reqs, 0, t.rep.Advance, func(archive string) {
+		t.rep.Item(filepath.Base(archive))
+	})
 	if err != nil {
 		return nil, extractError(err)
 	}

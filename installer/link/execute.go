@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Journal records changes before they are made (prefix.Journal implements
@@ -89,16 +90,19 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 		return err
 	}
 	hard := map[*Action]bool{}
+	owner := map[*Action]*Plan{}
 	for _, p := range plans {
 		for _, a := range p.Actions {
-			hard[a] = p.Hardlink
+			hard[a], owner[a] = p.Hardlink, p
 		}
 	}
 	report := func(int64) {}
 	if progress != nil {
 		report = syncProgress(progress)
 	}
+	named := namer(opts.Item)
 	return forEach(ctx, todo, opts.workers(), func(a *Action) error {
+		named(owner[a])
 		if err := linkOne(a, opts, hard[a]); err != nil {
 			return err
 		}
@@ -322,5 +326,23 @@ func syncProgress(progress func(int64)) func(int64) {
 		ch <- struct{}{}
 		progress(n)
 		<-ch
+	}
+}
+
+// namer returns a function that calls item once per plan, the first time
+// one of its files is linked; item may be nil.
+func namer(item func(dist string)) func(p *Plan) {
+	if item == nil {
+		return func(*Plan) {}
+	}
+	var mu sync.Mutex
+	seen := map[*Plan]bool{}
+	return func(p *Plan) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p != nil && !seen[p] {
+			seen[p] = true
+			item(p.Dist())
+		}
 	}
 }

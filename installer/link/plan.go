@@ -27,6 +27,9 @@ type Options struct {
 	Launcher func(subdir string) []byte
 	HostOS   string // GOOS of this machine; "" = runtime.GOOS (tests override)
 	Workers  int    // parallel file operations; 0 = number of CPUs
+	// Item, when set, is called with a package's dist as Execute links its
+	// first file (from worker goroutines, one at a time).
+	Item func(dist string)
 }
 
 func (o *Options) tempDir() string {

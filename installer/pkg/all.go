@@ -21,6 +21,13 @@ import (
 // ones in progress leave nothing behind. Results are in the order of rs.
 // progress calls are serialised.
 func ExtractAll(ctx context.Context, rs []Request, workers int, progress func(n int64)) ([]*Extracted, error) {
+	return ExtractAllNamed(ctx, rs, workers, progress, nil)
+}
+
+// ExtractAllNamed is ExtractAll that also calls started with each
+// archive's path when its extraction begins (from the worker goroutines,
+// one at a time), so that a user interface can name what is being worked on.
+func ExtractAllNamed(ctx context.Context, rs []Request, workers int, progress func(n int64), started func(archive string)) ([]*Extracted, error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
@@ -40,6 +47,11 @@ func ExtractAll(ctx context.Context, rs []Request, workers int, progress func(n 
 	for range min(workers, len(rs)) {
 		wg.Go(func() {
 			for i := range jobs {
+				if started != nil {
+					mu.Lock()
+					started(rs[i].Archive)
+					mu.Unlock()
+				}
 				x, err := Extract(ctx, rs[i], report)
 				if err != nil {
 					cancel(err)
