@@ -165,10 +165,8 @@ func (rp *repairer) skipClashWinners(t repairTarget, plan *link.Plan) {
 			continue
 		}
 		real := realPathFunc(r)
-		if r.PathsData != nil {
-			for _, p := range r.PathsData.Paths {
-				others[real(p.Path)] = true
-			}
+		for _, p := range r.PathsData.Paths {
+			others[real(p.Path)] = true
 		}
 	}
 	damaged := map[string]bool{}

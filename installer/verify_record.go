@@ -1,65 +1,28 @@
 package installer
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"onboard/installer/prefix"
 )
 
-// metaRecord is the part of a conda-meta/<dist>.json record that verify and
-// repair read (conda-install-spec.md §6.1).
+// metaRecord is a conda-meta/<dist>.json record as verify and repair read
+// it: the record (prefix.DecodeRecord, the same reader the engine uses) and
+// its file name.
 type metaRecord struct {
-	Name                   string          `json:"name"`
-	Version                string          `json:"version"`
-	Build                  string          `json:"build"`
-	Fn                     string          `json:"fn"`
-	URL                    string          `json:"url"`
-	SHA256                 string          `json:"sha256"`
-	MD5                    string          `json:"md5"`
-	Size                   int64           `json:"size"`
-	Noarch                 json.RawMessage `json:"noarch"`
-	PackageType            string          `json:"package_type"`
-	PackageTarballFullPath string          `json:"package_tarball_full_path"`
-	ExtractedPackageDir    string          `json:"extracted_package_dir"`
-	Files                  []string        `json:"files"`
-	PathsData              *metaPathsData  `json:"paths_data"`
-
+	*prefix.Record
 	file string // the record's file name in conda-meta/
 }
-
-type metaPathsData struct {
-	PathsVersion int        `json:"paths_version"`
-	Paths        []metaPath `json:"paths"`
-}
-
-// metaPath is one paths_data entry of a conda-meta record.
-type metaPath struct {
-	Path              string `json:"_path"`
-	PathType          string `json:"path_type"`
-	SHA256            string `json:"sha256"`
-	SHA256InPrefix    string `json:"sha256_in_prefix"`
-	SizeInBytes       *int64 `json:"size_in_bytes"`
-	PrefixPlaceholder string `json:"prefix_placeholder"`
-	FileMode          string `json:"file_mode"`
-	NoLink            bool   `json:"no_link"`
-}
-
-// Dist returns name-version-build.
-func (r *metaRecord) Dist() string { return r.Name + "-" + r.Version + "-" + r.Build }
 
 // isNoarchPython tells whether paths_data may hold package-relative paths
 // (observations G8).
 func (r *metaRecord) isNoarchPython() bool {
-	if r.PackageType == "noarch_python" {
-		return true
-	}
-	var s string
-	return json.Unmarshal(r.Noarch, &s) == nil && s == "python"
+	return r.PackageType == "noarch_python" || r.Noarch == "python"
 }
 
 // recordReadError is a record that exists but cannot be used.
@@ -110,19 +73,15 @@ func readMetaRecord(path string) (*metaRecord, *recordReadError) {
 	if !utf8.Valid(data) {
 		return nil, &recordReadError{File: name, Reason: "not UTF-8"}
 	}
-	var r metaRecord
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&r); err != nil {
-		return nil, &recordReadError{File: name, Reason: "invalid JSON: " + err.Error()}
+	rec, err := prefix.DecodeRecord(data)
+	if err != nil {
+		return nil, &recordReadError{File: name, Reason: "invalid record: " + err.Error()}
 	}
-	r.file = name
-	if r.Name == "" || r.Version == "" || r.Build == "" {
-		return nil, &recordReadError{File: name, Reason: "name, version or build is missing"}
-	}
-	if want := r.Dist() + ".json"; name != want {
+	r := &metaRecord{Record: rec, file: name}
+	if want := r.FileName(); name != want {
 		return nil, &recordReadError{File: name, Reason: fmt.Sprintf("the file name should be %q", want)}
 	}
-	return &r, nil
+	return r, nil
 }
 
 // distOfFile guesses the dist of a record file name, for reporting an

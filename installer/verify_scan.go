@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"onboard/installer/prefix"
 )
 
 // verifier holds the state of one Verify run.
@@ -152,10 +154,8 @@ func (v *verifier) queueRecord(e envInfo, r *metaRecord, byPath map[string]*path
 		}
 		pc.owners = append(pc.owners, x)
 	}
-	if r.PathsData != nil {
-		for _, p := range r.PathsData.Paths {
-			add(realPath(p.Path), newExpect(r, p, pkgDir))
-		}
+	for _, p := range r.PathsData.Paths {
+		add(realPath(p.Path), newExpect(r, p, pkgDir))
 	}
 	for _, f := range r.Files {
 		if covered[f] || strings.HasSuffix(f, ".pyc") || strings.HasSuffix(f, ".pyo") {
@@ -177,8 +177,8 @@ func (v *verifier) extractedDir(r *metaRecord) string {
 }
 
 // newExpect turns a paths_data entry into what the file on disk must be.
-func newExpect(r *metaRecord, p metaPath, pkgDir string) expect {
-	x := expect{dist: r.Dist(), kind: p.PathType, size: -1}
+func newExpect(r *metaRecord, p prefix.PathData, pkgDir string) expect {
+	x := expect{dist: r.Dist(), kind: string(p.PathType), size: -1}
 	if p.SizeInBytes != nil && p.PrefixPlaceholder == "" {
 		x.size = *p.SizeInBytes // the original size: meaningless after a prefix rewrite
 	}
