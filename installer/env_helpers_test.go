@@ -13,24 +13,6 @@ import (
 	"onboard/installer/prefix"
 )
 
-// engineFixtures returns shared/fixtures/conda-packages, found by walking up
-// from the test's folder, or skips the test.
-func engineFixtures(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		p := filepath.Join(dir, "shared", "fixtures", "conda-packages")
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/fixtures/conda-packages not found above the test folder; the real-package tests need it (CI has it)")
-		}
-		dir = parent
-	}
-}
-
 // envSetup is a temp root with an environments.txt and package files.
 type envSetup struct {
 	root, prefix, pkgs, envTxt string
@@ -38,7 +20,7 @@ type envSetup struct {
 }
 
 func newEnvSetup(t *testing.T) *envSetup {
-	fx := engineFixtures(t)
+	fx := fixturesDir(t)
 	root := t.TempDir()
 	return &envSetup{root: root, prefix: filepath.Join(root, "env"), pkgs: filepath.Join(root, "pkgs"),
 		envTxt: filepath.Join(root, "home", ".conda", "environments.txt"), fx: fx}

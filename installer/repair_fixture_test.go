@@ -16,25 +16,11 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
+	"onboard/internal/fixtures"
 )
 
-// fixturesDir finds shared/fixtures/conda-packages by walking up from the
-// test's folder; it skips the test when there is none (a fresh clone).
-func fixturesDir(t testing.TB) string {
-	t.Helper()
-	dir, _ := filepath.Abs(".")
-	for {
-		p := filepath.Join(dir, "shared", "fixtures", "conda-packages")
-		if isDir(p) {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no shared/fixtures/conda-packages above this folder: the real-package tests need it (it is beside the checkout in CI)")
-		}
-		dir = parent
-	}
-}
+// fixturesDir is the real fixture packages folder (see internal/fixtures).
+func fixturesDir(t testing.TB) string { return fixtures.Dir(t) }
 
 // testEnvs is what the fixture install puts where: real packages with
 // every kind of path (text placeholder, empty-symlink stand-ins, chained

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"onboard/internal/fixtures"
 )
 
 // onboardBin is onboard built once (-tags nogui) for the end-to-end tests.
@@ -65,19 +67,8 @@ func needBin(t *testing.T) {
 	}
 }
 
-func fixturesDir(t *testing.T) string {
-	dir, _ := filepath.Abs(".")
-	for {
-		p := filepath.Join(dir, "shared", "fixtures", "conda-packages")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("shared/fixtures/conda-packages not found above the test folder; the end-to-end tests need the real fixture packages")
-		}
-		dir = filepath.Dir(dir)
-	}
-}
+// fixturesDir is the real fixture packages folder (see internal/fixtures).
+func fixturesDir(t *testing.T) string { return fixtures.Dir(t) }
 
 func hashLine(t *testing.T, url, file string) string {
 	data, err := os.ReadFile(file)

@@ -8,24 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	fx "onboard/internal/fixtures"
 )
 
-// fixtures returns ../shared/fixtures/conda-packages, found by walking up.
-func fixtures(t *testing.T) string {
-	t.Helper()
-	dir, _ := filepath.Abs(".")
-	for {
-		p := filepath.Join(dir, "shared", "fixtures", "conda-packages")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/fixtures/conda-packages not found above the test folder; these tests need the real fixture packages")
-		}
-		dir = parent
-	}
-}
+// fixtures is the real fixture packages folder (see internal/fixtures).
+func fixtures(t *testing.T) string { return fx.Dir(t) }
 
 func sha256Of(t *testing.T, path string) string {
 	t.Helper()

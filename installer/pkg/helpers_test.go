@@ -2,31 +2,14 @@ package pkg
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	fx "onboard/internal/fixtures"
 )
 
-// fixtures returns ../shared/fixtures/conda-packages, found by walking up
-// from the test's folder, or skips the test.
-func fixtures(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "fixtures", "conda-packages")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no shared/fixtures/conda-packages above the test folder; the real-package tests run in CI, where shared/ sits beside the checkout")
-		}
-		dir = parent
-	}
-}
+// fixtures is the real fixture packages folder (see internal/fixtures).
+func fixtures(t *testing.T) string { return fx.Dir(t) }
 
 // leftovers lists the entries of pkgsDir that are not in keep.
 func leftovers(t *testing.T, pkgsDir string, keep ...string) []string {
