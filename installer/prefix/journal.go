@@ -103,7 +103,10 @@ func (j *Journal) writeLine(v any) error {
 	return nil
 }
 
-func (j *Journal) record(a journalAct) error {
+func (j *Journal) record(a journalAct) error { return j.recordSync(a, true) }
+
+// recordSync appends a to the journal, syncing it to disk when sync is set.
+func (j *Journal) recordSync(a journalAct, sync bool) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
@@ -111,6 +114,17 @@ func (j *Journal) record(a journalAct) error {
 	}
 	if err := j.writeLine(a); err != nil {
 		return err
+	}
+	// On disk before the change it announces, so that even a power cut
+	// leaves what a rollback needs. Callers batch paths, so this is one
+	// sync per batch, not per file. Moves aside come one per file and are
+	// synced by the next batch, which the linker writes before it links.
+	if !sync {
+		j.acts = append(j.acts, a)
+		return nil
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("failed to write the journal %q: %w", j.path, err)
 	}
 	j.acts = append(j.acts, a)
 	return nil
@@ -147,7 +161,7 @@ func (j *Journal) MoveAside(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := j.record(journalAct{Op: "aside", Paths: []string{path}, Backup: b}); err != nil {
+	if err := j.recordSync(journalAct{Op: "aside", Paths: []string{path}, Backup: b}, false); err != nil {
 		return err
 	}
 	if err := os.Rename(path, b); err != nil {
