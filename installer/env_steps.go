@@ -208,20 +208,19 @@ func (t *envTxn) metadata(ctx context.Context) error {
 		}
 	}
 	specs := t.requestedSpecs()
-	for _, p := range t.plans {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rec := p.Record(specsFor(specs, p.Pkg.Index.Name))
-		if err := t.newFile(filepath.Join(meta, rec.FileName())); err != nil {
-			return err
-		}
-		if _, err := prefix.WriteRecord(t.prefix, rec); err != nil {
-			return err
-		}
-		t.rep.Advance(1)
+	recs := make([]*prefix.Record, len(t.plans))
+	paths := make([]string, len(t.plans))
+	for i, p := range t.plans {
+		recs[i] = p.Record(specsFor(specs, p.Pkg.Index.Name))
+		paths[i] = filepath.Join(meta, recs[i].FileName())
 	}
-	if err := t.history(specs); err != nil {
+	if err := t.newFiles(paths); err != nil {
+		return err
+	}
+	if err := t.writeRecords(ctx, recs); err != nil {
+		return err
+	}
+	if err := t.history(specs, recs); err != nil {
 		return err
 	}
 	if err := t.newFile(filepath.Join(meta, "created_at")); err != nil {
@@ -242,6 +241,34 @@ func (t *envTxn) metadata(ctx context.Context) error {
 	return nil
 }
 
+// newFiles journals files about to be written, like newFile, with one
+// journal entry for all the new ones.
+func (t *envTxn) newFiles(paths []string) error {
+	var fresh []string
+	for _, p := range paths {
+		if _, err := os.Lstat(p); err != nil {
+			fresh = append(fresh, p)
+			continue
+		}
+		if err := t.newFile(p); err != nil {
+			return err
+		}
+	}
+	return t.j.WillCreate(fresh...)
+}
+
+// writeRecords writes the conda-meta records on all cores, reporting one
+// unit of progress per record.
+func (t *envTxn) writeRecords(ctx context.Context, recs []*prefix.Record) error {
+	return link.ForEach(ctx, recs, 0, func(r *prefix.Record) error {
+		if _, err := prefix.WriteRecord(t.prefix, r); err != nil {
+			return err
+		}
+		t.rep.Advance(1)
+		return nil
+	})
+}
+
 // newFile journals a file about to be written: an existing one is moved
 // aside (and put back on rollback), a new one removed on rollback.
 func (t *envTxn) newFile(p string) error {
@@ -254,11 +281,16 @@ func (t *envTxn) newFile(p string) error {
 	return t.j.WillCreate(p)
 }
 
-// history appends this transaction to conda-meta/history.
-func (t *envTxn) history(specs []string) error {
-	recs, err := prefix.ReadRecords(t.prefix)
-	if err != nil {
-		return err
+// history appends this transaction to conda-meta/history. In a prefix this
+// transaction created, the records just written are all there is;
+// otherwise the state comes from conda-meta.
+func (t *envTxn) history(specs []string, written []*prefix.Record) error {
+	recs := written
+	if !t.created {
+		var err error
+		if recs, err = prefix.ReadRecords(t.prefix); err != nil {
+			return err
+		}
 	}
 	installed := make([]string, len(recs))
 	for i, r := range recs {

@@ -101,7 +101,7 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 		report = syncProgress(progress)
 	}
 	named := namer(opts.Item)
-	return forEach(ctx, todo, opts.workers(), func(a *Action) error {
+	return ForEach(ctx, todo, opts.workers(), func(a *Action) error {
 		named(owner[a])
 		if err := linkOne(a, opts, hard[a]); err != nil {
 			return err

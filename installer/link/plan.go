@@ -169,7 +169,7 @@ func (p *Plan) rewriteAll(ctx context.Context) error {
 			todo = append(todo, a)
 		}
 	}
-	return forEach(ctx, todo, p.opts.workers(), func(a *Action) error {
+	return ForEach(ctx, todo, p.opts.workers(), func(a *Action) error {
 		if a.Kind == KindRewrite {
 			return p.rewrite(a)
 		}
@@ -275,11 +275,14 @@ func hashFile(p string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-// forEach runs fn on items with n workers, stops at the first error or
-// when ctx ends, and returns that error.
-func forEach[T any](ctx context.Context, items []T, n int, fn func(T) error) error {
+// ForEach runs fn on items with n workers (n <= 0: one per CPU), stops at
+// the first error or when ctx ends, and returns that error.
+func ForEach[T any](ctx context.Context, items []T, n int, fn func(T) error) error {
 	if len(items) == 0 {
 		return ctx.Err()
+	}
+	if n <= 0 {
+		n = runtime.NumCPU()
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"onboard/installer/pkg"
+	"onboard/internal/atomicfile"
 )
 
 // Record is a conda-meta/<name>-<version>-<build>.json record (conda's
@@ -188,14 +189,18 @@ func Encode(r *Record) ([]byte, error) {
 	return indentASCII(b)
 }
 
-// WriteRecord writes r into prefixDir/conda-meta (mode 0644, atomically).
+// WriteRecord writes r into prefixDir/conda-meta (mode 0644, atomically,
+// without a per-file fsync: see atomicfile.WriteFileUnsynced).
 func WriteRecord(prefixDir string, r *Record) (string, error) {
 	b, err := Encode(r)
 	if err != nil {
 		return "", err
 	}
 	p := filepath.Join(prefixDir, "conda-meta", r.FileName())
-	if err := writeFileAtomic(p, b, 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return "", fmt.Errorf("failed to create the folder %q: %w", filepath.Dir(p), err)
+	}
+	if err := atomicfile.WriteFileUnsynced(p, b, 0o644); err != nil {
 		return "", err
 	}
 	return p, nil

@@ -15,7 +15,25 @@ import (
 // Write creates or replaces path with what fill writes, with mode's
 // permission bits. When fill or any step fails, the temporary file is
 // removed and path is left as it was.
-func Write(path string, mode fs.FileMode, fill func(w io.Writer) error) (err error) {
+func Write(path string, mode fs.FileMode, fill func(w io.Writer) error) error {
+	return write(path, mode, true, fill)
+}
+
+// WriteFileUnsynced is WriteFile without the fsync: a crash of the process
+// never leaves a half file, but a power cut may lose the new content. It
+// is for the many small files of a journaled transaction (conda-meta
+// records), where a per-file fsync costs more than the install itself and
+// a loss is found by verify and put back by repair.
+func WriteFileUnsynced(path string, data []byte, mode fs.FileMode) error {
+	return write(path, mode, false, func(w io.Writer) error {
+		if _, err := w.Write(data); err != nil {
+			return fmt.Errorf("failed to write %q: %w", path, err)
+		}
+		return nil
+	})
+}
+
+func write(path string, mode fs.FileMode, sync bool, fill func(w io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".partial-*")
 	if err != nil {
 		return fmt.Errorf("failed to create a temporary file beside %q: %w", path, err)
@@ -32,8 +50,10 @@ func Write(path string, mode fs.FileMode, fill func(w io.Writer) error) (err err
 	if err = tmp.Chmod(mode.Perm()); err != nil && !errors.Is(err, errors.ErrUnsupported) {
 		return fmt.Errorf("failed to set the mode of %q: %w", path, err)
 	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("failed to write %q: %w", path, err)
+	if sync {
+		if err = tmp.Sync(); err != nil {
+			return fmt.Errorf("failed to write %q: %w", path, err)
+		}
 	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("failed to write %q: %w", path, err)

@@ -84,3 +84,15 @@ func TestWriteIntoMissingFolderFails(t *testing.T) {
 		t.Fatal("got nil error writing into a missing folder")
 	}
 }
+
+func TestWriteFileUnsynced(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.json")
+	for _, want := range []string{"{}", `{"a": 1}`} {
+		if err := WriteFileUnsynced(p, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(p); string(got) != want {
+			t.Fatalf("got %q; want %q", got, want)
+		}
+	}
+}
