@@ -36,6 +36,7 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	if _, err := Recover(ctx, abs, logf); err != nil {
 		return err
 	}
+	stopJupyter(abs, logf)
 	unlock, err := lockForMaintenance(abs)
 	if err != nil {
 		return err

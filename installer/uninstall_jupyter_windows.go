@@ -1,0 +1,23 @@
+//go:build windows
+
+package installer
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// stopProcessTree ends the server and its kernels with taskkill /T.
+func stopProcessTree(pid int, stopped func() bool) error {
+	taskkill := filepath.Join(os.Getenv("SystemRoot"), "System32", "taskkill.exe")
+	out, err := exec.Command(taskkill, "/T", "/F", "/PID", strconv.Itoa(pid)).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%v: %s", err, out)
+	}
+	waitUntil(5*time.Second, stopped)
+	return nil
+}
