@@ -113,7 +113,7 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 	res, err := in.swapInstall(ctx)
 	if err != nil {
 		in.log.Printf("install failed: %v", err)
-		return nil, err
+		return nil, asTargetError(o.Prefix, err)
 	}
 	return res, nil
 }

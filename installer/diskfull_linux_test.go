@@ -1,0 +1,49 @@
+//go:build linux
+
+package installer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+)
+
+// mountTiny mounts a tmpfs of size bytes on a new folder, or skips the
+// test where mounting is not allowed (not root, no CAP_SYS_ADMIN).
+func mountTiny(t *testing.T, size int) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+strconv.Itoa(size)); err != nil {
+		t.Skipf("cannot mount a small tmpfs here (%v): the full-disk test needs root", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
+	return dir
+}
+
+// A disk that fills up part-way through: a clear error naming the cause,
+// exit code 4, and the half-made prefix and package cache are gone.
+func TestInstallEnvOnAFullDisk(t *testing.T) {
+	disk := mountTiny(t, 256*1024) // the zlib package needs about 540 kB
+	prefix := filepath.Join(disk, "env")
+	req := EnvRequest{
+		Prefix: prefix, Subdir: "linux-64", EnvironmentsTxt: "-",
+		Packages: []PackageFile{{Path: filepath.Join(fixturesDir(t), "main/linux-64/zlib-1.2.11-h7b6447c_3.tar.bz2")}},
+	}
+	_, err := InstallEnv(context.Background(), req)
+	if err == nil {
+		t.Fatal("the install succeeded on a disk too small for it")
+	}
+	if !isDiskFull(err) {
+		t.Fatalf("got %v; want an error caused by the full disk", err)
+	}
+	if got := asTargetError(prefix, err); ExitCode(got) != ExitTarget || HintFor(got) == "" {
+		t.Fatalf("got %v (exit %d); want exit %d with a hint", got, ExitCode(got), ExitTarget)
+	}
+	left, _ := os.ReadDir(disk)
+	if len(left) != 0 {
+		t.Fatalf("the full disk still holds %d entries after the failed install; want none", len(left))
+	}
+}

@@ -1,0 +1,49 @@
+package installer
+
+import (
+	"errors"
+	"io/fs"
+)
+
+// targetCause names an OS error that means the install location cannot
+// take the install, with what to do about it.
+type targetCause struct {
+	is     func(error) bool
+	reason string
+	advice string
+}
+
+var targetCauses = []targetCause{
+	{isDiskFull, "the disk became full", "free some space, or choose a folder on another disk, and run the installer again"},
+	{isReadOnlyFS, "the disk is read-only", "choose a folder on a writable disk"},
+	{func(err error) bool { return errors.Is(err, fs.ErrPermission) }, "permission was denied",
+		"choose a folder of your own, or run the installer as an administrator for an all-users install"},
+}
+
+// asTargetError turns an error caused by the install location (disk full,
+// read-only, permission denied) into a *TargetError (exit code 4) that says
+// so; other errors are returned as they are. The install has been rolled
+// back by then, so the message can say nothing was kept.
+func asTargetError(prefixDir string, err error) error {
+	if err == nil || isTyped(err) {
+		return err
+	}
+	for _, c := range targetCauses {
+		if c.is(err) {
+			return &TargetError{Path: prefixDir, Reason: c.reason + "; nothing of the install was kept", Advice: c.advice, Err: err}
+		}
+	}
+	return err
+}
+
+// isTyped tells whether err already carries one of the typed errors.
+func isTyped(err error) bool {
+	var (
+		te *TargetError
+		be *BundleError
+		le *LockedError
+		pe *PlatformError
+		ue *UsageError
+	)
+	return errors.As(err, &te) || errors.As(err, &be) || errors.As(err, &le) || errors.As(err, &pe) || errors.As(err, &ue)
+}

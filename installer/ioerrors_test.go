@@ -1,0 +1,42 @@
+//go:build unix
+
+package installer
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func TestAsTargetError(t *testing.T) {
+	tests := []struct {
+		name   string
+		err    error
+		exit   int
+		reason string
+	}{
+		{"disk full", &fs.PathError{Op: "write", Path: "/p/lib/x", Err: syscall.ENOSPC}, ExitTarget, "disk became full"},
+		{"quota", fmt.Errorf("failed to link: %w", &fs.PathError{Op: "link", Path: "/p/x", Err: syscall.EDQUOT}), ExitTarget, "disk became full"},
+		{"read-only", &fs.PathError{Op: "mkdir", Path: "/p", Err: syscall.EROFS}, ExitTarget, "read-only"},
+		{"permission", &fs.PathError{Op: "open", Path: "/p/x", Err: syscall.EACCES}, ExitTarget, "permission was denied"},
+		{"other", errors.New("post-link script failed"), ExitFailed, ""},
+		{"already typed", &BundleError{Reason: "bad", Err: syscall.ENOSPC}, ExitBundle, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := asTargetError("/p", tt.err)
+			if ExitCode(got) != tt.exit {
+				t.Fatalf("exit %d for %v; want %d", ExitCode(got), got, tt.exit)
+			}
+			if tt.reason != "" && (!strings.Contains(got.Error(), tt.reason) || HintFor(got) == "") {
+				t.Fatalf("got %q (hint %q); want the reason %q and a hint", got, HintFor(got), tt.reason)
+			}
+			if !errors.Is(got, tt.err) && tt.reason != "" {
+				t.Fatalf("the cause is lost: %v", got)
+			}
+		})
+	}
+}
