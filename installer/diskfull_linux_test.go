@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -46,4 +47,19 @@ func TestInstallEnvOnAFullDisk(t *testing.T) {
 	if len(left) != 0 {
 		t.Fatalf("the full disk still holds %d entries after the failed install; want none", len(left))
 	}
+}
+
+// A read-only disk is refused before anything is written, with exit code 4.
+func TestInstallRefusesReadOnlyDisk(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_RDONLY, "size=1048576"); err != nil {
+		t.Skipf("cannot mount a read-only tmpfs here (%v): the test needs root", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
+	withEnv(t, fakeEnv(""))
+	_, err := Install(context.Background(), Options{Prefix: filepath.Join(dir, "acme"), Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"})
+	if ExitCode(err) != ExitTarget || !strings.Contains(HintFor(err), "writable disk") {
+		t.Fatalf("got %v (exit %d, hint %q); want exit %d with a hint about the read-only disk", err, ExitCode(err), HintFor(err), ExitTarget)
+	}
+	t.Logf("read-only disk: %v (hint: %s)", err, HintFor(err))
 }

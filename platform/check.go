@@ -106,8 +106,11 @@ func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 		add(Error, ProblemNotDir, fmt.Sprintf("%q exists and is not a folder", p), "choose another folder")
 	}
 	if !f.Writable {
-		add(Error, ProblemNotWritable, fmt.Sprintf("cannot write to %q: %s", p, firstNonEmpty(f.WritableErr, "permission denied")),
-			"choose a folder you own, or run as administrator/root for an all-users install")
+		hint := "choose a folder you own, or run as administrator/root for an all-users install"
+		if strings.Contains(strings.ToLower(f.WritableErr), "read-only") {
+			hint = "the disk is read-only: choose a folder on a writable disk"
+		}
+		add(Error, ProblemNotWritable, fmt.Sprintf("cannot write to %q: %s", p, firstNonEmpty(f.WritableErr, "permission denied")), hint)
 	}
 	if req.NeedBytes > 0 && f.FreeBytes >= 0 && f.FreeBytes < req.NeedBytes {
 		add(Error, ProblemNoSpace, fmt.Sprintf("not enough free space for %q: %s needed, %s free", p, humanBytes(req.NeedBytes), humanBytes(f.FreeBytes)),
