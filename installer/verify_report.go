@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"onboard/internal/humanize"
 )
 
 // Group is the problems of one package (or env-wide ones, Package "") of
@@ -31,7 +33,7 @@ func (r *Report) Groups() []Group {
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Checked %s: %d environment(s), %d package(s), %d path(s), %s hashed in %.2f s.\n",
-		r.Prefix, len(r.Envs), r.Packages, r.Files, humanBytes(r.Bytes), r.Elapsed.Seconds())
+		r.Prefix, len(r.Envs), r.Packages, r.Files, humanize.Bytes(r.Bytes), r.Elapsed.Seconds())
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
@@ -56,18 +58,4 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// humanBytes formats n as B, kB, MB or GB (powers of 1000).
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGT"[exp])
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"onboard/internal/humanize"
 )
 
 // Severity says whether a [Problem] stops an install (Error) or is only
@@ -113,7 +115,7 @@ func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 		add(Error, ProblemNotWritable, fmt.Sprintf("cannot write to %q: %s", p, firstNonEmpty(f.WritableErr, "permission denied")), hint)
 	}
 	if req.NeedBytes > 0 && f.FreeBytes >= 0 && f.FreeBytes < req.NeedBytes {
-		add(Error, ProblemNoSpace, fmt.Sprintf("not enough free space for %q: %s needed, %s free", p, humanBytes(req.NeedBytes), humanBytes(f.FreeBytes)),
+		add(Error, ProblemNoSpace, fmt.Sprintf("not enough free space for %q: %s needed, %s free", p, humanize.Bytes(req.NeedBytes), humanize.Bytes(f.FreeBytes)),
 			"free some space or choose a folder on another disk")
 	}
 	out = append(out, checkLength(t, req, f)...)
@@ -194,18 +196,4 @@ func exampleRoot(t Target) string {
 		return `C:\onboard`
 	}
 	return "/home/you/onboard"
-}
-
-// humanBytes writes n as "1.5 GB".
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -133,10 +132,3 @@ func mustWrite(t *testing.T, path, data string) {
 	}
 }
 
-func TestHumanBytes(t *testing.T) {
-	for n, want := range map[int64]string{999: "999 B", 1500: "1.5 kB", 2_500_000_000: "2.5 GB"} {
-		if got := humanBytes(n); !strings.EqualFold(got, want) {
-			t.Errorf("humanBytes(%d) = %q; want %q", n, got, want)
-		}
-	}
-}

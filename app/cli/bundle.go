@@ -10,6 +10,7 @@ import (
 	"onboard/assets"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/internal/humanize"
 )
 
 // TrustKey, set at build time with
@@ -90,7 +91,7 @@ func runBundleBuild(ctx context.Context, args []string, env Env) error {
 	}
 	m := res.Manifest
 	fmt.Fprintf(env.Stdout, "wrote %s: %s %s, %s, %d package files (%s), %d fetched\n",
-		res.Output, m.Name, m.Version, strings.Join(m.Subdirs(), " "), res.Files, humanSize(res.Bytes), res.Fetched)
+		res.Output, m.Name, m.Version, strings.Join(m.Subdirs(), " "), res.Files, humanize.Bytes(res.Bytes), res.Fetched)
 	return nil
 }
 
@@ -156,16 +157,4 @@ func discoverBundle(path, trustKeyFile string) (*bundle.Found, error) {
 		return nil, installer.WrapBundleError(err)
 	}
 	return f, nil
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

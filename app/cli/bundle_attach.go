@@ -8,6 +8,7 @@ import (
 
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/internal/humanize"
 )
 
 func runBundleAttach(ctx context.Context, args []string, env Env) error {
@@ -75,9 +76,9 @@ func printSummary(env Env, s bundle.Summary) {
 		fmt.Fprintf(w, "launchers:  %s\n", strings.Join(s.Launchers, ", "))
 	}
 	for _, sd := range s.Subdirs {
-		fmt.Fprintf(w, "%-11s %d package files, %s\n", sd.Subdir+":", sd.Packages, humanSize(sd.Bytes))
+		fmt.Fprintf(w, "%-11s %d package files, %s\n", sd.Subdir+":", sd.Packages, humanize.Bytes(sd.Bytes))
 		for _, e := range sd.Envs {
-			fmt.Fprintf(w, "  %-10s %d packages, %s\n", e.Name, e.Packages, humanSize(e.Bytes))
+			fmt.Fprintf(w, "  %-10s %d packages, %s\n", e.Name, e.Packages, humanize.Bytes(e.Bytes))
 		}
 	}
 }

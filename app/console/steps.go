@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"onboard/app/wizard"
+	"onboard/internal/humanize"
 )
 
 func (s *session) welcome() (action, error) {
@@ -39,7 +40,7 @@ func (s *session) licence() (action, error) {
 func (s *session) location() (action, error) {
 	st := s.flow.State
 	need := wizard.Summarize(&st.Bundle.Manifest, st.Subdir).DiskBytes
-	s.printf("Where should it be installed? It needs about %s.\n", wizard.HumanBytes(need))
+	s.printf("Where should it be installed? It needs about %s.\n", humanize.Bytes(need))
 	a, err := s.ask(fmt.Sprintf("Folder [%s]: ", st.Prefix))
 	if err != nil {
 		return actStay, err

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
+	"onboard/internal/humanize"
 )
 
 // wrapped returns a word-wrapped label.
@@ -80,7 +81,7 @@ func (w *Wizard) locationView() fyne.CanvasObject {
 		wrapped("A short folder without spaces works best. You will not need administrator rights for a folder of your own."),
 		container.NewBorder(nil, nil, nil, browse, lp.entry),
 		lp.status,
-		wrapped(fmt.Sprintf("Space needed: about %s.", wizard.HumanBytes(need))),
+		wrapped(fmt.Sprintf("Space needed: about %s.", humanize.Bytes(need))),
 	)
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"onboard/installer"
+	"onboard/internal/humanize"
 )
 
 // stageInfo is how a stage of an install is shown, and its share of the
@@ -59,7 +60,7 @@ func (p Progress) Line() string {
 func (p Progress) Detail() string {
 	var s string
 	if p.BytesPerSec > 0 {
-		s = HumanBytes(int64(p.BytesPerSec)) + "/s"
+		s = humanize.Bytes(int64(p.BytesPerSec)) + "/s"
 	}
 	if p.LeftKnown {
 		if s != "" {

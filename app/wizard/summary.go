@@ -7,6 +7,7 @@ import (
 
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/internal/humanize"
 )
 
 // diskFactor estimates the space an install needs from the size of its
@@ -60,7 +61,7 @@ func (s Summary) Lines() []string {
 		}
 		out = append(out, fmt.Sprintf("• %s: %s", what, plural(e.Packages, "package")))
 	}
-	out = append(out, fmt.Sprintf("Disk space needed: about %s (for %s)", HumanBytes(s.DiskBytes), s.Subdir))
+	out = append(out, fmt.Sprintf("Disk space needed: about %s (for %s)", humanize.Bytes(s.DiskBytes), s.Subdir))
 	return out
 }
 
@@ -105,20 +106,6 @@ func JupyterEnv(m *bundle.Manifest, subdir string) string {
 		}
 	}
 	return ""
-}
-
-// HumanBytes formats n as "1.2 GB", "340 MB", "12 kB".
-func HumanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTP"[exp])
 }
 
 // plural returns "1 package", "2 packages".

@@ -1,0 +1,19 @@
+// Package humanize writes sizes for people.
+package humanize
+
+import "fmt"
+
+// Bytes writes n in decimal units, as disks and downloads are sold:
+// "999 B", "1.5 kB", "340.0 MB", "2.5 GB".
+func Bytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}

@@ -1,0 +1,14 @@
+package humanize
+
+import "testing"
+
+func TestBytes(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0 B", 999: "999 B", 1000: "1.0 kB", 1500: "1.5 kB", 17_800: "17.8 kB",
+		340_000_000: "340.0 MB", 2_500_000_000: "2.5 GB", 1 << 62: "4.6 EB",
+	} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q; want %q", n, got, want)
+		}
+	}
+}
