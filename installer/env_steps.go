@@ -29,16 +29,26 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 	}
 	t.rep.Stage(StageExtract, total)
 	out := make([]*pkg.Extracted, len(t.req.Packages))
+	idx := make([]int, len(t.req.Packages))
+	for i := range idx {
+		idx[i] = i
+	}
+	// Checking the cache reads each package's metadata: on all cores.
+	if err := link.ForEach(ctx, idx, 0, func(i int) error {
+		if out[i] = t.cached(t.req.Packages[i]); out[i] != nil {
+			t.rep.Advance(sizes[i])
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	var reqs []pkg.Request
 	var where []int
 	for i, f := range t.req.Packages {
-		if x := t.cached(f); x != nil {
-			out[i] = x
-			t.rep.Advance(sizes[i])
-			continue
+		if out[i] == nil {
+			reqs = append(reqs, t.request(f))
+			where = append(where, i)
 		}
-		reqs = append(reqs, t.request(f))
-		where = append(where, i)
 	}
 	xs, err := pkg.ExtractAllNamed(ctx, reqs, 0, t.rep.Advance, func(archive string) {
 		t.rep.Item(filepath.Base(archive))

@@ -12,7 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"onboard/installer/pkg"
 	"onboard/internal/atomicfile"
@@ -300,6 +302,16 @@ func (o *object) close() ([]byte, error) {
 // marshalValue encodes v without Go's HTML escaping (Python does not
 // escape <, > and &), also inside nested MarshalJSON output.
 func marshalValue(v any) ([]byte, error) {
+	switch t := v.(type) { // the common kinds, without reflection
+	case string:
+		return appendJSONString(nil, t), nil
+	case int64:
+		return strconv.AppendInt(nil, t, 10), nil
+	case int:
+		return strconv.AppendInt(nil, int64(t), 10), nil
+	case bool:
+		return strconv.AppendBool(nil, t), nil
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -307,4 +319,55 @@ func marshalValue(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// appendJSONString appends s as encoding/json writes a string with HTML
+// escaping off: quotes, backslashes and control characters escaped,
+// U+2028 and U+2029 as \u2028 and \u2029, invalid UTF-8 as \ufffd.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '"', '\\':
+				dst = append(dst, '\\', b)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
