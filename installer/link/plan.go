@@ -215,6 +215,16 @@ func (p *Plan) rewrite(a *Action) error {
 		os.Remove(f.Name())
 		return fmt.Errorf("failed to write the rewritten %q: %w", e.Path, werr)
 	}
+	if needsCodesign(p.opts.Subdir, p.opts.hostOS(), e.FileMode, out) {
+		if err := Codesign(f.Name()); err != nil {
+			os.Remove(f.Name())
+			return fmt.Errorf("failed to sign the rewritten %q of %s again (macOS will not run it otherwise): %w", e.Path, p.Dist(), err)
+		}
+		if out, err = os.ReadFile(f.Name()); err != nil { // hash what is on disk
+			os.Remove(f.Name())
+			return fmt.Errorf("failed to read the signed %q: %w", e.Path, err)
+		}
+	}
 	sum := sha256.Sum256(out)
 	a.Temp, a.SHA256InPrefix, a.Size = f.Name(), hex.EncodeToString(sum[:]), int64(len(out))
 	return nil
