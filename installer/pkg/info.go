@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // infoSource gives the info/ files of a package and tells which of its
@@ -105,10 +107,55 @@ func parseIndex(src infoSource, archive string) (*Index, error) {
 	if ix.Name == "" || ix.Version == "" || ix.Build == "" {
 		return nil, &FormatError{Archive: archive, Reason: "info/index.json lacks name, version or build"}
 	}
+	// name-version-build names the package's folder in pkgs/ and its
+	// conda-meta record: none of them may carry a path (rattler's
+	// GHSA-h672-p7h7-97v9 was this).
+	for _, f := range []struct{ key, v string }{{"name", ix.Name}, {"version", ix.Version}, {"build", ix.Build}} {
+		if strings.ContainsAny(f.v, "/\\:") || strings.HasPrefix(f.v, ".") || strings.ContainsFunc(f.v, unicode.IsControl) {
+			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/index.json " + f.key + " " + strconv.Quote(f.v),
+				Reason: "a name, version or build may not hold a path"}
+		}
+	}
 	return ix, nil
 }
 
+// unsafePath says why a package path could leave its folder ("" when it
+// cannot): it must be relative, use "/" and have no "." or ".." parts.
+func unsafePath(p string) string {
+	switch {
+	case p == "":
+		return "empty path"
+	case strings.HasPrefix(p, "/") || len(p) >= 2 && p[1] == ':': // "/x", "C:x"; "::" is fine (Perl man pages)
+		return "absolute path"
+	case strings.Contains(p, "\\"):
+		return "backslash in a path"
+	case strings.ContainsFunc(p, unicode.IsControl):
+		return "control character in a path"
+	}
+	for _, part := range strings.Split(p, "/") {
+		if part == "" || part == "." || part == ".." {
+			return "path leaves the package folder or is not clean"
+		}
+	}
+	return ""
+}
+
+// parsePaths reads the package's paths (paths.json, else the legacy files)
+// and refuses any that could leave the package folder or the prefix.
 func parsePaths(src infoSource, archive string) (*Paths, error) {
+	p, err := readPaths(src, archive)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range p.Paths {
+		if why := unsafePath(e.Path); why != "" {
+			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
+		}
+	}
+	return p, nil
+}
+
+func readPaths(src infoSource, archive string) (*Paths, error) {
 	b, err := src.read("info/paths.json")
 	if errors.Is(err, fs.ErrNotExist) {
 		return legacyPaths(src, archive)

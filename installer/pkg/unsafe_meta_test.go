@@ -1,0 +1,66 @@
+package pkg
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/internal/condatest"
+)
+
+func TestUnsafePath(t *testing.T) {
+	for p, bad := range map[string]bool{
+		"lib/libz.so": false, "share/man/man3/File::Spec.3pm": false, "a/b c/d.txt": false,
+		"": true, "/etc/passwd": true, "../x": true, "lib/../../x": true, "lib//x": true,
+		"./lib/x": true, "C:/Windows/x": true, `lib\..\x`: true, "lib/x\n": true,
+	} {
+		if got := unsafePath(p) != ""; got != bad {
+			t.Errorf("unsafePath(%q) unsafe = %v; want %v", p, got, bad)
+		}
+	}
+}
+
+// A package whose own metadata points outside its folder is refused
+// before anything is linked: paths.json entries and name-version-build.
+func TestMetadataThatLeavesThePackageIsRefused(t *testing.T) {
+	tests := []struct {
+		name string
+		spec condatest.Spec
+	}{
+		{"paths.json entry", condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch",
+			Files: []condatest.File{{Path: "ok.txt", Data: []byte("x")}},
+			InfoFiles: []condatest.File{{Path: "info/paths.json", Data: []byte(
+				`{"paths": [{"_path": "../../outside.txt", "path_type": "hardlink", "size_in_bytes": 1}], "paths_version": 1}`)}}}},
+		{"legacy info/files entry", condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Legacy: true,
+			Files:     []condatest.File{{Path: "ok.txt", Data: []byte("x")}},
+			InfoFiles: []condatest.File{{Path: "info/files", Data: []byte("/etc/passwd\n")}}}},
+		{"name with a path", condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch",
+			Files: []condatest.File{{Path: "ok.txt", Data: []byte("x")}},
+			InfoFiles: []condatest.File{{Path: "info/index.json", Data: []byte(
+				`{"name": "../../conda-meta/x", "version": "1", "build": "0", "build_number": 0, "depends": []}`)}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			arch, err := condatest.WriteConda(dir, tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pkgs := filepath.Join(dir, "pkgs")
+			_, err = Extract(context.Background(), Request{Archive: arch, PkgsDir: pkgs}, nil)
+			var ue *UnsafeEntryError
+			if !errors.As(err, &ue) {
+				t.Fatalf("got %v; want an *UnsafeEntryError", err)
+			}
+			if !strings.Contains(err.Error(), "info/") {
+				t.Errorf("the error %q does not name the metadata entry", err)
+			}
+			if left, _ := os.ReadDir(pkgs); len(left) != 0 {
+				t.Errorf("pkgs holds %d entries after the refusal; want none", len(left))
+			}
+		})
+	}
+}
