@@ -10,6 +10,7 @@ import (
 
 	"onboard/app/cli"
 	"onboard/app/gui"
+	"onboard/app/gui/guilocale"
 	"onboard/app/launch"
 	"onboard/app/wizard"
 )
@@ -32,6 +33,9 @@ var startGUI cli.GUIFunc = func(ctx context.Context, env cli.Env, o cli.WizardOp
 }
 
 func init() {
+	// Fyne has read the locale by now (guilocale quietened what it could
+	// not parse); the programs onboard starts get the person's values.
+	guilocale.Restore()
 	cli.SetLaunchUI(func(ctx context.Context, p launch.Problem) error {
 		return gui.RunLaunchProblem(ctx, app.NewWithID(appID), p)
 	})
