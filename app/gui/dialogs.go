@@ -50,31 +50,44 @@ func lastElem(p string) string {
 	return filepath.Base(p)
 }
 
-// busyBar is a progress bar with a status line, hidden while idle.
+// busyBar is a progress bar with a status line and the figures of the
+// progress model (bytes, speed, time left), hidden while idle.
 type busyBar struct {
-	bar    *widget.ProgressBar
-	status *widget.Label
-	box    *fyne.Container
+	bar     *widget.ProgressBar
+	status  *widget.Label
+	figures *widget.Label
+	box     *fyne.Container
 }
 
 func newBusyBar() *busyBar {
-	b := &busyBar{bar: widget.NewProgressBar(), status: wrapped("")}
-	b.box = container.NewVBox(b.status, b.bar)
+	b := &busyBar{bar: widget.NewProgressBar(), status: wrapped(""), figures: widget.NewLabel("")}
+	b.box = container.NewVBox(b.status, b.bar, b.figures)
 	b.bar.Hide()
+	b.figures.Hide()
 	return b
 }
 
 func (b *busyBar) show(p wizard.Progress) {
 	b.bar.Show()
-	b.bar.SetValue(p.StageFraction)
+	b.bar.SetValue(p.Fraction)
 	line := p.Label
 	if p.Item != "" {
 		line += ": " + p.Item
 	}
 	b.status.SetText(line)
+	figures := p.Bytes()
+	if d := p.Detail(); d != "" {
+		if figures != "" {
+			figures += ", "
+		}
+		figures += d
+	}
+	b.figures.SetText(figures)
+	b.figures.Show()
 }
 
 func (b *busyBar) done(text string) {
 	b.bar.Hide()
+	b.figures.Hide()
 	b.status.SetText(text)
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	_ "onboard/app/gui/guilocale" // no Fyne locale errors in the test output
 	"onboard/app/wizard"
 )
 

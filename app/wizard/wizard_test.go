@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,8 +17,8 @@ import (
 func manifest() *bundle.Manifest {
 	return &bundle.Manifest{Name: "Acme", Version: "2026.11.0", Demo: true,
 		Platforms: map[string]*bundle.Platform{"linux-64": {
-			Base: []bundle.Package{{Size: 1000}},
-			Envs: map[string][]bundle.Package{"team": {{Size: 2000}, {Size: 3000}}, "aaa": {{Size: 1}}},
+			Base: []bundle.Package{{Fn: "py.conda", Size: 1000}},
+			Envs: map[string][]bundle.Package{"team": {{Fn: "a.conda", Size: 2000}, {Fn: "b.conda", Size: 3000}}, "aaa": {{Fn: "c.conda", Size: 1}}},
 		}},
 		Launchers: []bundle.Launcher{{Name: "Jupyter Lab", Env: "team", Command: []string{"jupyter", "lab"}}},
 	}
@@ -85,23 +86,75 @@ func TestTracker(t *testing.T) {
 	now := time.Unix(0, 0)
 	var got []Progress
 	tr := &Tracker{Now: func() time.Time { return now }, OnChange: func(p Progress) { got = append(got, p) }}
-	tr.Stage(installer.StageExtract, 1000)
+	tr.Stage(installer.StageVerify, 1000)
 	now = now.Add(2 * time.Second)
 	tr.Advance(500)
 	p := tr.Snapshot()
-	if p.Line() != "[2/7] Unpacking packages... 50%" || p.BytesPerSec != 250 || !p.LeftKnown {
+	if p.Line() != "Verifying files... 50% (500 B of about 1.0 kB, 250 B/s, about a few seconds left)" || p.BytesPerSec != 250 || !p.LeftKnown {
 		t.Fatalf("%+v %q", p, p.Line())
 	}
-	if !strings.Contains(p.Detail(), "250 B/s") || !strings.Contains(p.Detail(), "left") {
-		t.Fatalf("detail %q", p.Detail())
+	if p.Num != 0 || p.Count != 0 {
+		t.Fatalf("an operation without a plan has numbered steps: %+v", p)
 	}
-	before := p.Fraction
-	tr.Stage(installer.StageCheck, 0) // a stage out of order never moves the bar back
-	if tr.Snapshot().Fraction < before {
-		t.Fatal("overall progress went back")
-	}
-	if len(got) != 3 {
+	now = now.Add(10 * time.Millisecond)
+	tr.Advance(1) // the same percent, within the interval: no notification
+	if len(got) != 2 {
 		t.Fatalf("%d notifications", len(got))
+	}
+	tr.Advance(9) // 51%
+	if len(got) != 3 || got[2].Percent != 51 {
+		t.Fatalf("a new percent was not reported: %+v", got)
+	}
+	tr.Stage(installer.StageLink, 0) // the next stage of a repair starts its own bar
+	if p := tr.Snapshot(); p.Percent != 0 || p.Label != "Installing packages" {
+		t.Fatalf("%+v", p)
+	}
+	tr.Finish("Repaired")
+	if p := tr.Snapshot(); p.Percent != 100 || !p.Done || p.Title() != "Repaired" {
+		t.Fatalf("%+v", p)
+	}
+}
+
+func TestTrackerNumbersEveryStepOfAnInstall(t *testing.T) {
+	plan := PlanInstall(manifest(), "linux-64")
+	if plan.Steps() != 5 || plan.Bytes != 6001 || plan.Envs[1].Name != "aaa" {
+		t.Fatalf("plan %+v", plan)
+	}
+	tr := &Tracker{Plan: plan}
+	var nums []int
+	var pcts []int
+	stage := func(s installer.Stage, total int64) {
+		tr.Stage(s, total)
+		tr.Advance(total)
+		p := tr.Snapshot()
+		nums = append(nums, p.Num)
+		pcts = append(pcts, p.Percent)
+	}
+	stage(installer.StageCheck, 6001)
+	stage(installer.StageExtract, 6001)
+	for _, e := range plan.Envs {
+		stage(installer.StageExtract, e.Bytes)
+		stage(installer.StageLink, 2*e.Bytes)
+		if e.Name != "aaa" { // an env without Python compiles nothing
+			stage(installer.StageCompile, 3)
+		}
+		stage(installer.StageMetadata, 2)
+	}
+	want := []int{1, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5}
+	if len(nums) != len(want) || fmt.Sprint(nums) != fmt.Sprint(want) {
+		t.Fatalf("steps %v, want %v", nums, want)
+	}
+	for i := 1; i < len(pcts); i++ {
+		if pcts[i] < pcts[i-1] {
+			t.Fatalf("percent went back: %v", pcts)
+		}
+	}
+	if last := pcts[len(pcts)-1]; last != 99 {
+		t.Fatalf("after the last stage %d%%, want 99%% until Finish: %v", last, pcts)
+	}
+	tr.Stage(installer.StageCheck, 10) // a stage out of order never moves the bar back
+	if p := tr.Snapshot(); p.Percent != 99 || p.Num != 5 {
+		t.Fatalf("%+v", p)
 	}
 }
 
