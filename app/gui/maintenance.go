@@ -148,7 +148,7 @@ func (m *Maintenance) showHealth(what string, h *wizard.Health, err error) {
 	default:
 		m.health.Importance = widget.WarningImportance
 		m.health.SetText("Health: unknown (" + strings.ToLower(what) + " did not finish)")
-		showProblem(m.win, wizard.Explain(what, err, m.in.LogPath()))
+		showProblem(m.win, wizard.Explain(what, err, m.in.LogPath()).WithHelpMenu())
 	}
 }
 
@@ -185,7 +185,7 @@ func (m *Maintenance) uninstall() {
 		return m.eng.Uninstall(ctx, m.in.Prefix, r, logf)
 	}, func(err error) {
 		if err != nil {
-			showProblem(m.win, wizard.Explain("Uninstall", err, m.in.LogPath()))
+			showProblem(m.win, wizard.Explain("Uninstall", err, m.in.LogPath()).WithHelpMenu())
 			return
 		}
 		for _, b := range m.buttons {
@@ -206,7 +206,7 @@ func (m *Maintenance) launch() {
 		runOnUI(func() {
 			m.busy.done("")
 			if err != nil {
-				showProblem(m.win, wizard.Explain("Launching Jupyter", err, m.in.LogPath()))
+				showProblem(m.win, wizard.Explain("Launching Jupyter", err, m.in.LogPath()).WithHelpMenu())
 			}
 		})
 	}()
@@ -214,7 +214,7 @@ func (m *Maintenance) launch() {
 
 func (m *Maintenance) openLog() {
 	if err := m.deps.OpenURL(fileURL(m.in.LogPath())); err != nil {
-		showProblem(m.win, wizard.Explain("Opening the log", err, m.in.LogPath()))
+		showProblem(m.win, wizard.Explain("Opening the log", err, m.in.LogPath()).WithHelpMenu())
 	}
 }
 

@@ -180,6 +180,16 @@ func TestExplain(t *testing.T) {
 	if p.Title != "The install failed" || p.Hint != "choose another folder" || !strings.Contains(p.Text(), "Log: /l.log") {
 		t.Fatalf("%+v", p)
 	}
+	plain := Explain("The install", errors.New("boom"), "/l.log")
+	if strings.Contains(plain.Hint, "Help") || !strings.Contains(plain.Hint, "log") {
+		t.Fatalf("a wizard has no Help menu, yet the hint is %q", plain.Hint)
+	}
+	if h := plain.WithHelpMenu().Hint; !strings.Contains(h, "Report a problem in the Help menu") {
+		t.Fatalf("the maintenance window's hint %q", h)
+	}
+	if h := p.WithHelpMenu().Hint; h != "choose another folder" {
+		t.Fatalf("an engine hint was replaced: %q", h)
+	}
 	c := Explain("The install", context.Canceled, "")
 	if !c.Cancelled || !strings.Contains(c.Message, "rolled back") {
 		t.Fatalf("%+v", c)
