@@ -198,6 +198,9 @@ func stepIs(t *testing.T, wz *Wizard, id wizard.StepID) {
 	if got := wz.flow.Current().ID; got != id {
 		t.Fatalf("at step %d (%s), want %d", got, wz.flow.Current().Title, id)
 	}
+	if got, want := wz.steps.current(), wz.flow.Current().Title; got != want {
+		t.Fatalf("the side panel marks %q as current, want %q", got, want)
+	}
 }
 
 func findCheck(t *testing.T, w fyne.Window, label string) *widget.Check {
@@ -223,3 +226,31 @@ func findCheck(t *testing.T, w fyne.Window, label string) *widget.Check {
 
 // flush shows queued Details lines now (tests do not wait for the timer).
 func (w *Wizard) flush() { w.install.flush() }
+
+// openAccordion opens the accordion item titled title.
+func openAccordion(t *testing.T, w fyne.Window, title string) {
+	t.Helper()
+	var found *widget.Accordion
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if a, ok := o.(*widget.Accordion); ok {
+			for _, it := range a.Items {
+				if it.Title == title {
+					found = a
+				}
+			}
+		}
+		for _, c := range children(o) {
+			walk(c)
+		}
+	}
+	walk(w.Canvas().Content())
+	if found == nil {
+		t.Fatalf("no accordion item %q", title)
+	}
+	for i, it := range found.Items {
+		if it.Title == title {
+			found.Open(i)
+		}
+	}
+}
