@@ -51,8 +51,12 @@ func (w *Wizard) welcomeView() fyne.CanvasObject {
 
 // envTable lists the environments with their package counts and sizes.
 func envTable(sum wizard.Summary) fyne.CanvasObject {
-	head := func(t string) *widget.Label { return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
-	right := func(t string) *widget.Label { return widget.NewLabelWithStyle(t, fyne.TextAlignTrailing, fyne.TextStyle{}) }
+	head := func(t string) *widget.Label {
+		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	right := func(t string) *widget.Label {
+		return widget.NewLabelWithStyle(t, fyne.TextAlignTrailing, fyne.TextStyle{})
+	}
 	grid := container.NewGridWithColumns(3, head("Environment"), head("Packages"), head("Download size"))
 	for _, e := range sum.Envs {
 		grid.Add(widget.NewLabel(e.Title()))
