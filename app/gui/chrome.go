@@ -104,3 +104,49 @@ func (l *stepList) current() string {
 	}
 	return ""
 }
+
+// columnsLayout lays its objects out in rows of len(shares) columns, each
+// column taking its share of the width and each row the height of its
+// tallest cell.
+type columnsLayout struct{ shares []float32 }
+
+func (c *columnsLayout) rows(objs []fyne.CanvasObject) [][]fyne.CanvasObject {
+	var out [][]fyne.CanvasObject
+	n := len(c.shares)
+	for i := 0; i < len(objs); i += n {
+		out = append(out, objs[i:min(i+n, len(objs))])
+	}
+	return out
+}
+
+func (c *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for _, row := range c.rows(objs) {
+		var rh, rw float32
+		for i, o := range row {
+			m := o.MinSize()
+			rh = max(rh, m.Height)
+			rw = max(rw, m.Width/c.shares[i]) // the width at which this cell fits
+		}
+		w, h = max(w, rw), h+rh+theme.Padding()
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (c *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, row := range c.rows(objs) {
+		var rh float32
+		for _, o := range row {
+			rh = max(rh, o.MinSize().Height)
+		}
+		x := float32(0)
+		for i, o := range row {
+			w := size.Width * c.shares[i]
+			o.Move(fyne.NewPos(x, y))
+			o.Resize(fyne.NewSize(w-theme.Padding(), rh))
+			x += w
+		}
+		y += rh + theme.Padding()
+	}
+}

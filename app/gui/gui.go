@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"onboard/app/wizard"
+	"onboard/platform"
 )
 
 // Deps is what the windows do outside the engine. Zero fields get defaults.
@@ -39,6 +40,9 @@ type Deps struct {
 	// Prefix is an install to open the maintenance window on (--prefix, or
 	// a macOS launcher's configuration); "" = find one.
 	Prefix string
+	// OpenTerminal opens a terminal with an env activated; default:
+	// platform.OpenTerminal.
+	OpenTerminal func(platform.TerminalRequest) error
 }
 
 func (d Deps) withDefaults(a fyne.App) Deps {
@@ -55,6 +59,9 @@ func (d Deps) withDefaults(a fyne.App) Deps {
 	}
 	if d.Version == "" {
 		d.Version = "dev"
+	}
+	if d.OpenTerminal == nil {
+		d.OpenTerminal = platform.OpenTerminal
 	}
 	return d
 }

@@ -5,15 +5,22 @@ package gui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/internal/humanize"
 	"onboard/platform"
 )
 
@@ -28,9 +35,11 @@ type Maintenance struct {
 	in   *wizard.Installed
 
 	health    *widget.Label
+	rows      []*envRow
 	busy      *busyBar
-	buttons   []*widget.Button
+	buttons   []*widget.Button // disabled while an operation runs
 	lastCheck *wizard.Health
+	lastTime  time.Time // of lastCheck; zero = never
 	lastErr   error
 	log       *wizard.Log
 	done      chan struct{} // closed when the last operation finished (tests)
@@ -41,8 +50,11 @@ type Maintenance struct {
 func NewMaintenance(ctx context.Context, a fyne.App, e wizard.Engine, in *wizard.Installed, d Deps) *Maintenance {
 	d = d.withDefaults(a)
 	m := &Maintenance{ctx: ctx, app: a, eng: e, deps: d, in: in, done: closedChan()}
+	if c := wizard.ReadLastCheck(in.Prefix); c != nil {
+		m.lastCheck, m.lastTime = c.Health, c.Time
+	}
 	m.win = a.NewWindow(in.Manifest.Name)
-	m.win.Resize(fyne.NewSize(680, 420))
+	m.win.Resize(fyne.NewSize(920, 480))
 	m.win.SetMainMenu(m.mainMenu())
 	m.win.SetContent(m.content())
 	return m
@@ -59,23 +71,122 @@ func (m *Maintenance) Window() fyne.Window { return m.win }
 
 func (m *Maintenance) content() fyne.CanvasObject {
 	man := m.in.Manifest
-	title := bold(fmt.Sprintf("%s %s", man.Name, man.Version))
-	title.SizeName = "headingText"
-	m.health = wrapped("Health: not checked yet")
+	m.health = wrapped("")
 	m.busy = newBusyBar()
-	launch := widget.NewButton("Launch Jupyter", m.launch)
-	launch.Importance = widget.HighImportance
-	m.buttons = []*widget.Button{launch,
-		widget.NewButton("Verify", m.verify), widget.NewButton("Repair", m.repair),
-		widget.NewButton("Uninstall", m.askUninstall)}
-	row := container.NewHBox()
-	for _, b := range m.buttons {
-		row.Add(b)
+	verify := widget.NewButtonWithIcon("Verify all", theme.SearchIcon(), m.verify)
+	repair := widget.NewButtonWithIcon("Repair", theme.ViewRefreshIcon(), m.repair)
+	uninstall := widget.NewButtonWithIcon("Uninstall…", theme.DeleteIcon(), m.askUninstall)
+	m.buttons = []*widget.Button{verify, repair, uninstall}
+	table := m.envTable()
+	m.showHealthRows()
+	top := container.NewVBox(banner(nil, man.Name, fmt.Sprintf("Version %s, installed in %s (%s)", man.Version, m.in.Prefix, m.in.Subdir)),
+		widget.NewSeparator())
+	bottom := container.NewVBox(m.busy.box, widget.NewSeparator(),
+		container.NewBorder(nil, nil, nil, container.NewHBox(verify, repair, uninstall), m.health))
+	return container.NewBorder(top, container.NewPadded(bottom), nil, nil,
+		container.NewPadded(container.NewVScroll(table)))
+}
+
+// envRow is one environment in the maintenance window's table.
+type envRow struct {
+	env     string
+	size    *widget.Label
+	health  *widget.Label
+	icon    *widget.Icon
+	checked *widget.Label
+}
+
+// columns of the environments table, as shares of its width.
+var envColumns = []float32{0.14, 0.10, 0.18, 0.16, 0.42}
+
+// envTable lists the environments: size, health, time of the last check,
+// and per env Jupyter (when it has it), a terminal with it activated,
+// Verify and Repair (the engine checks and repairs the whole install; the
+// row shows its env's part).
+func (m *Maintenance) envTable() fyne.CanvasObject {
+	head := func(t string) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	return container.NewVBox(title,
-		wrapped("Installed in: "+m.in.Prefix),
-		wrapped(fmt.Sprintf("Environments: %s (%s)", strings.Join(m.in.Envs(), ", "), m.in.Subdir)),
-		m.health, row, m.busy.box)
+	grid := container.New(&columnsLayout{shares: envColumns},
+		head("Environment"), head("Size"), head("Health"), head("Last checked"), head(""))
+	for _, env := range m.in.Envs() {
+		r := &envRow{env: env, size: widget.NewLabel("…"), health: widget.NewLabel(""), icon: widget.NewIcon(nil),
+			checked: widget.NewLabel("")}
+		m.rows = append(m.rows, r)
+		jup := widget.NewButtonWithIcon("Jupyter", theme.MediaPlayIcon(), func() { m.launchEnv(env) })
+		if !hasJupyter(m.in.Prefix, env) {
+			jup.Disable()
+		} else {
+			m.buttons = append(m.buttons, jup)
+		}
+		term := widget.NewButtonWithIcon("Terminal", theme.ComputerIcon(), func() { m.openTerminal(env) })
+		ver := widget.NewButton("Verify", m.verify)
+		rep := widget.NewButton("Repair", m.repair)
+		m.buttons = append(m.buttons, ver, rep)
+		grid.Add(widget.NewLabelWithStyle(envTitle(env), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		grid.Add(r.size)
+		grid.Add(container.NewBorder(nil, nil, r.icon, nil, r.health))
+		grid.Add(r.checked)
+		grid.Add(container.NewHBox(jup, term, ver, rep))
+	}
+	go m.measureSizes()
+	return grid
+}
+
+func envTitle(env string) string {
+	if env == "base" {
+		return "base"
+	}
+	return env
+}
+
+// hasJupyter tells whether env has a jupyter program.
+func hasJupyter(prefix, env string) bool {
+	_, err := os.Stat(launch.Executable(wizard.EnvDir(prefix, env), runtime.GOOS))
+	return err == nil
+}
+
+// measureSizes fills the Size column in the background.
+func (m *Maintenance) measureSizes() {
+	for _, r := range m.rows {
+		n, err := wizard.EnvSize(m.in.Prefix, r.env)
+		text := humanize.Bytes(n)
+		if err != nil {
+			text = "unknown"
+		}
+		runOnUI(func() { r.size.SetText(text) })
+	}
+}
+
+// showHealthRows shows the last check in the table and the status line.
+func (m *Maintenance) showHealthRows() {
+	h := m.lastCheck
+	checked := "never"
+	if !m.lastTime.IsZero() {
+		checked = m.lastTime.Local().Format("2006-01-02 15:04")
+	}
+	for _, r := range m.rows {
+		r.checked.SetText(checked)
+		switch {
+		case h == nil:
+			r.icon.SetResource(theme.QuestionIcon())
+			r.health.SetText("not checked")
+			r.health.Importance = widget.LowImportance
+		case h.EnvProblems[r.env] > 0:
+			r.icon.SetResource(theme.ErrorIcon())
+			r.health.SetText(fmt.Sprintf("%d problem(s)", h.EnvProblems[r.env]))
+			r.health.Importance = widget.DangerImportance
+		case !h.OK:
+			r.icon.SetResource(theme.ConfirmIcon())
+			r.health.SetText("healthy (see below)")
+			r.health.Importance = widget.SuccessImportance
+		default:
+			r.icon.SetResource(theme.ConfirmIcon())
+			r.health.SetText("healthy")
+			r.health.Importance = widget.SuccessImportance
+		}
+		r.health.Refresh()
+	}
 }
 
 func (m *Maintenance) mainMenu() *fyne.MainMenu {
@@ -135,16 +246,24 @@ func (m *Maintenance) verify() {
 	}, func(err error) { m.showHealth("Verify", h, err) })
 }
 
-// showHealth shows the outcome of what (Verify or Repair).
+// showHealth shows the outcome of what (Verify or Repair), and records it
+// in PREFIX/.onboard/last-check.json for the next time the window opens.
 func (m *Maintenance) showHealth(what string, h *wizard.Health, err error) {
-	m.lastCheck, m.lastErr = h, err
+	m.lastErr = err
+	if h != nil {
+		m.lastCheck, m.lastTime = h, time.Now()
+		if serr := wizard.SaveLastCheck(m.in.Prefix, wizard.LastCheck{Time: m.lastTime, What: strings.ToLower(what), Health: h}); serr != nil {
+			m.logf()("could not record the last check: %v", serr)
+		}
+	}
+	m.showHealthRows()
 	switch {
 	case h != nil && h.OK:
 		m.health.Importance = widget.SuccessImportance
-		m.health.SetText("Health: ✓ " + h.Summary)
+		m.health.SetText("Health: good. " + h.Summary)
 	case h != nil:
 		m.health.Importance = widget.DangerImportance
-		m.health.SetText(fmt.Sprintf("Health: ✗ %s. Click Repair to put it right.", h.Summary))
+		m.health.SetText(fmt.Sprintf("Health: %s. Click Repair to put it right.", h.Summary))
 	default:
 		m.health.Importance = widget.WarningImportance
 		m.health.SetText("Health: unknown (" + strings.ToLower(what) + " did not finish)")
@@ -198,9 +317,11 @@ func (m *Maintenance) uninstall() {
 	})
 }
 
-func (m *Maintenance) launch() {
-	env := m.in.JupyterEnv()
-	m.busy.done("Starting Jupyter…")
+func (m *Maintenance) launch() { m.launchEnv(m.in.JupyterEnv()) }
+
+// launchEnv starts Jupyter in env without blocking the window.
+func (m *Maintenance) launchEnv(env string) {
+	m.busy.done("Starting Jupyter in " + env + "…")
 	go func() {
 		err := m.deps.Launch(m.ctx, m.in.Prefix, env)
 		runOnUI(func() {
@@ -210,6 +331,36 @@ func (m *Maintenance) launch() {
 			}
 		})
 	}()
+}
+
+// openTerminal opens a terminal window with env activated.
+func (m *Maintenance) openTerminal(env string) {
+	dir := wizard.EnvDir(m.in.Prefix, env)
+	req := platform.TerminalRequest{EnvName: env, StateDir: filepath.Join(m.in.Prefix, wizard.StateDir),
+		Vars: activatedVars(os.Environ(), launch.Activate(os.Environ(), dir, env, runtime.GOOS))}
+	if err := m.deps.OpenTerminal(req); err != nil {
+		showProblem(m.win, wizard.Explain("Opening a terminal", err, "").WithHelpMenu())
+		return
+	}
+	m.busy.done("Opened a terminal with " + env + " activated.")
+}
+
+// activatedVars is what activation changed: the variables of after that
+// differ from before.
+func activatedVars(before, after []string) map[string]string {
+	old := map[string]string{}
+	for _, kv := range before {
+		k, v, _ := strings.Cut(kv, "=")
+		old[k] = v
+	}
+	out := map[string]string{}
+	for _, kv := range after {
+		k, v, _ := strings.Cut(kv, "=")
+		if ov, ok := old[k]; !ok || ov != v {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func (m *Maintenance) openLog() {

@@ -18,6 +18,8 @@ import (
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
+	"onboard/internal/humanize"
+	"onboard/platform"
 )
 
 // installedPrefix returns a prefix with the test bundle installed by the
@@ -93,12 +95,30 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	r := &recorder{}
 	m, a, prefix := newMaintenance(t, r)
 	w := m.Window()
-	mustContain(t, w, "Test Python 2026.11.0", "Installed in: "+prefix, "Environments: base, team",
-		"Launch Jupyter", "Verify", "Repair", "Uninstall")
+	mustContain(t, w, "Test Python\nVersion 2026.11.0, installed in "+prefix+" ("+wizardtest.Subdir()+")",
+		"Environment\nSize\nHealth\nLast checked\n", "base\n", "team\n", "not checked\nnever\n",
+		"Jupyter", "Terminal", "Verify all", "Repair", "Uninstall…")
+	drainUI() // the sizes, measured in the background
+	for _, row := range m.rows {
+		if want, _ := wizard.EnvSize(prefix, row.env); row.size.Text != humanize.Bytes(want) || want == 0 {
+			t.Fatalf("size of %s: %q, want %s", row.env, row.size.Text, humanize.Bytes(want))
+		}
+	}
 
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: ✓")
+	mustContain(t, w, "Health: good", "healthy\n")
+	if strings.Contains(texts(w), "never") {
+		t.Fatal("the last check's time is not shown")
+	}
+	// The time of the last check outlives the window.
+	if c := wizard.ReadLastCheck(prefix); c == nil || !c.Health.OK || c.What != "verify" {
+		t.Fatalf("last check %+v", c)
+	}
+	again := NewMaintenance(context.Background(), a, m.eng, m.in, m.deps)
+	if !strings.Contains(texts(again.Window()), "healthy\n"+wizard.ReadLastCheck(prefix).Time.Local().Format("2006-01-02 15:04")) {
+		t.Fatalf("a new window does not show the last check:\n%s", texts(again.Window()))
+	}
 
 	menuItem(t, m, "Verify installation…").Action()
 	waitClosed(t, m.done)
@@ -122,10 +142,40 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	mustContain(t, w, "onboard 1.2.3-test", "This is the demo bundle.")
 	closeDialog(t, w, "OK")
 
-	tapButton(t, w, "Launch Jupyter")
+	if !rowButton(t, m, "base", "Jupyter").Disabled() {
+		t.Fatal("Jupyter is offered for base, which has none")
+	}
+	test.Tap(rowButton(t, m, "team", "Jupyter"))
 	if got := <-r.launched; got != prefix+"|team" {
 		t.Fatalf("launched %q", got)
 	}
+}
+
+func TestMaintenanceOpensATerminalPerEnv(t *testing.T) {
+	r := &recorder{}
+	m, _, prefix := newMaintenance(t, r)
+	test.Tap(rowButton(t, m, "team", "Terminal"))
+	test.Tap(rowButton(t, m, "base", "Terminal"))
+	if len(r.terminals) != 2 {
+		t.Fatalf("terminals %+v", r.terminals)
+	}
+	team, base := r.terminals[0], r.terminals[1]
+	envDir := filepath.Join(prefix, "envs", "team")
+	if team.EnvName != "team" || team.StateDir != filepath.Join(prefix, ".onboard") || team.Vars["CONDA_PREFIX"] != envDir ||
+		!strings.HasPrefix(team.Vars["PATH"], filepath.Join(envDir, "bin")+string(os.PathListSeparator)) || team.Vars["CONDA_DEFAULT_ENV"] != "team" {
+		t.Fatalf("team terminal %+v", team)
+	}
+	if base.Vars["CONDA_PREFIX"] != prefix || base.Vars["CONDA_DEFAULT_ENV"] != "base" {
+		t.Fatalf("base terminal %+v", base)
+	}
+	if _, ok := team.Vars["HOME"]; ok {
+		t.Fatal("variables that activation does not change are passed too")
+	}
+	mustContain(t, m.Window(), "Opened a terminal with base activated.")
+
+	r.termErr = &platform.NoTerminalError{Tried: []string{"xterm"}, Script: "/p/.onboard/terminal-team.sh"}
+	test.Tap(rowButton(t, m, "team", "Terminal"))
+	mustContain(t, m.Window(), "Opening a terminal failed", "no terminal program was found", "sudo apt-get install xterm")
 }
 
 func TestMaintenanceRepairAndUninstall(t *testing.T) {
@@ -135,7 +185,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	gone := damageOneFile(t, prefix)
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: ✗", "problem(s) found", "Click Repair")
+	mustContain(t, w, "problem(s) found", "Click Repair", "1 problem(s)\n")
 
 	menuItem(t, m, "Repair environment…").Action()
 	waitClosed(t, m.done)
@@ -149,9 +199,12 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	}
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: ✓")
+	mustContain(t, w, "Health: good")
+	if strings.Contains(texts(w), "problem(s)") {
+		t.Fatalf("a row still shows problems:\n%s", texts(w))
+	}
 
-	tapButton(t, w, "Uninstall")
+	tapButton(t, w, "Uninstall…")
 	mustContain(t, w, "Uninstall?", prefix)
 	tapButton(t, w, "Yes")
 	waitClosed(t, m.done)
