@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"onboard/app/wizard"
+	"onboard/installer"
 	"onboard/platform"
 )
 
@@ -43,6 +44,9 @@ type Deps struct {
 	// OpenTerminal opens a terminal with an env activated; default:
 	// platform.OpenTerminal.
 	OpenTerminal func(platform.TerminalRequest) error
+	// RunUpgrade runs an installer's upgrade command; default:
+	// wizard.RunUpgrade.
+	RunUpgrade func(ctx context.Context, argv []string, r installer.Reporter, logf installer.Logf) (*installer.Result, error)
 }
 
 func (d Deps) withDefaults(a fyne.App) Deps {
@@ -62,6 +66,9 @@ func (d Deps) withDefaults(a fyne.App) Deps {
 	}
 	if d.OpenTerminal == nil {
 		d.OpenTerminal = platform.OpenTerminal
+	}
+	if d.RunUpgrade == nil {
+		d.RunUpgrade = wizard.RunUpgrade
 	}
 	return d
 }

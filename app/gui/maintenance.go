@@ -195,6 +195,7 @@ func (m *Maintenance) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Verify installation…", m.verify),
 		fyne.NewMenuItem("Open log", m.openLog),
 		fyne.NewMenuItem("Report a problem", m.reportProblem),
+		fyne.NewMenuItem("Check for a newer installer…", m.pickInstaller),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("About", m.about))
 	return fyne.NewMainMenu(m.helpMenu)
@@ -205,13 +206,18 @@ func (m *Maintenance) CheckHealth() { m.verify() }
 
 // run runs op in a goroutine with the buttons disabled and progress shown.
 func (m *Maintenance) run(what string, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
+	m.runPlanned(what, nil, op, after)
+}
+
+// runPlanned is run with the progress of an install of plan.
+func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
 	for _, b := range m.buttons {
 		b.Disable()
 	}
 	m.busy.done(what + "…")
 	m.done = make(chan struct{})
 	done := m.done
-	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
+	tr := &wizard.Tracker{Plan: plan, OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
 	go func() {
 		err := op(m.ctx, tr, m.logf())
 		runOnUI(func() {
@@ -389,4 +395,64 @@ func (m *Maintenance) about() {
 		text += "\n\nThis is the demo bundle."
 	}
 	dialog.ShowInformation("About", text, m.win)
+}
+
+// pickInstaller asks for an installer file (or bundle .zip) to compare with
+// the install.
+func (m *Maintenance) pickInstaller() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		m.checkInstaller(path)
+	}, m.win)
+	d.Resize(fyne.NewSize(760, 480))
+	d.Show()
+}
+
+// checkInstaller reads the installer at path and offers the upgrade when
+// it carries a newer version of this bundle.
+func (m *Maintenance) checkInstaller(path string) {
+	f, err := wizard.ReadInstaller(path)
+	if err != nil {
+		showProblem(m.win, wizard.Explain("Reading the installer", err, "").WithHelpMenu())
+		return
+	}
+	verdict, msg := wizard.CompareInstaller(m.in, f)
+	if verdict != wizard.UpgradeNewer {
+		dialog.ShowInformation("No upgrade", msg, m.win)
+		return
+	}
+	body := msg + "\n\nUpgrade now? The environments are replaced by the new version's; your notebooks and other files outside the install are not touched. If the upgrade fails, the current install is put back."
+	dialog.ShowConfirm("Upgrade to "+f.Manifest.Version+"?", body, func(yes bool) {
+		if yes {
+			m.upgrade(f)
+		}
+	}, m.win)
+}
+
+// upgrade runs the installer f on this install, showing its progress.
+func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
+	argv := wizard.UpgradeCommand(f, m.deps.Executable, m.in.Prefix)
+	var res *installer.Result
+	plan := wizard.PlanInstall(&f.Manifest, m.in.Subdir)
+	m.runPlanned("Upgrading to "+f.Manifest.Version, plan, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+		var err error
+		res, err = m.deps.RunUpgrade(ctx, argv, r, logf)
+		return err
+	}, func(err error) {
+		if err != nil {
+			showProblem(m.win, wizard.Explain("The upgrade", err, m.in.LogPath()).WithHelpMenu())
+			return
+		}
+		if in, rerr := wizard.ReadInstalled(m.in.Prefix); rerr == nil {
+			m.in = in
+		}
+		m.rows = nil
+		m.win.SetContent(m.content())
+		dialog.ShowInformation("Upgraded", fmt.Sprintf("%s %s is installed in %s.", m.in.Manifest.Name, res.Version, m.in.Prefix), m.win)
+		m.CheckHealth()
+	})
 }

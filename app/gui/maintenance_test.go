@@ -18,6 +18,7 @@ import (
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
+	"onboard/installer/bundle"
 	"onboard/internal/humanize"
 	"onboard/platform"
 )
@@ -242,4 +243,48 @@ func TestLaunchProblemRepairsAndRetries(t *testing.T) {
 	if lp.err == nil || lp.repair.Disabled() {
 		t.Fatal("after a failed retry the error must stay and Repair be offered again")
 	}
+}
+
+func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
+	r := &recorder{}
+	m, _, prefix := newMaintenance(t, r)
+	w := m.Window()
+	if menuItem(t, m, "Check for a newer installer…").Action == nil {
+		t.Fatal("no action")
+	}
+
+	m.checkInstaller(wizardtest.BundleFileVersion(t, wizardtest.Version))
+	mustContain(t, w, "No upgrade", "the version installed: nothing to upgrade")
+	closeDialog(t, w, "OK")
+
+	m.checkInstaller(filepath.Join(t.TempDir(), "not-there"))
+	mustContain(t, w, "Reading the installer failed")
+	closeDialog(t, w, "Close")
+
+	// The upgrade runs the command the engine's install understands; here
+	// it is carried out in-process by installer.Install on the new bundle
+	// (wizard.RunUpgrade, which runs it as a program, has its own test).
+	v2 := wizardtest.BundleFileVersion(t, "2026.12.0")
+	var argv []string
+	m.deps.RunUpgrade = func(ctx context.Context, a []string, rep installer.Reporter, logf installer.Logf) (*installer.Result, error) {
+		argv = a
+		b, err := bundle.Open(v2)
+		if err != nil {
+			return nil, err
+		}
+		defer b.Close()
+		return installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Reporter: rep, Logf: logf})
+	}
+	m.checkInstaller(v2)
+	mustContain(t, w, "Upgrade to 2026.12.0?", "carries Test Python 2026.12.0; 2026.11.0 is installed", "notebooks")
+	tapButton(t, w, "Yes")
+	waitClosed(t, m.done)
+	drainUI()
+	if strings.Join(argv[:4], " ") != m.deps.Executable+" install --bundle "+v2 || !strings.Contains(strings.Join(argv, " "), "--prefix "+prefix+" --json") {
+		t.Fatalf("upgrade command %q", argv)
+	}
+	mustContain(t, w, "Upgraded", "Test Python 2026.12.0 is installed in "+prefix, "Version 2026.12.0, installed in")
+	closeDialog(t, w, "OK")
+	waitClosed(t, m.done) // the health check after the upgrade
+	mustContain(t, w, "Health: good")
 }
