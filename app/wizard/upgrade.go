@@ -48,10 +48,10 @@ func ReadInstaller(path string) (*InstallerFile, error) {
 type UpgradeVerdict int
 
 const (
-	UpgradeNewer   UpgradeVerdict = iota // a newer version of the same bundle: offer to upgrade
-	UpgradeSame                          // the version installed
-	UpgradeOlder                         // older than the one installed
-	UpgradeOther                         // another bundle altogether
+	UpgradeNewer UpgradeVerdict = iota // a newer version of the same bundle: offer to upgrade
+	UpgradeSame                        // the version installed
+	UpgradeOlder                       // older than the one installed
+	UpgradeOther                       // another bundle altogether
 )
 
 // CompareInstaller tells what f offers the install in, and says it in one
