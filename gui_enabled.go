@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"fyne.io/fyne/v2/app"
 
@@ -23,14 +22,17 @@ const appID = "io.onboard.installer"
 // so its tests run headless.
 var startGUI cli.GUIFunc = func(ctx context.Context, env cli.Env, o cli.WizardOptions) error {
 	d := gui.Deps{
-		Version:   cli.VersionString(),
-		Launch:    cli.LaunchJupyter,
-		Prefix:    o.Prefix,
-		StartStep: gui.ScreenshotStep(os.Getenv("ONBOARD_SCREENSHOT_STEP")),
+		Version: cli.VersionString(),
+		Launch:  cli.LaunchJupyter,
+		Prefix:  o.Prefix,
 	}
-	eng := gui.ScreenshotEngine(wizard.Real{BundlePath: o.BundlePath}, d.StartStep)
+	eng := screenshotSetup(wizard.Real{BundlePath: o.BundlePath}, &d)
 	return gui.Run(ctx, app.NewWithID(appID), eng, d)
 }
+
+// screenshotSetup is replaced in the screenshots build (shots_on.go); the
+// product runs the engine as it is.
+var screenshotSetup = func(e wizard.Engine, _ *gui.Deps) wizard.Engine { return e }
 
 func init() {
 	// Fyne has read the locale by now (guilocale quietened what it could

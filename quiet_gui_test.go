@@ -27,6 +27,10 @@ func TestGUIBuildIsQuietUnderEveryLocale(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build failed: %v\n%s", err, out)
 	}
+	// #13: the screenshot mode is in the screenshots build only.
+	if data, err := os.ReadFile(bin); err != nil || bytes.Contains(data, []byte("ONBOARD_SCREENSHOT")) {
+		t.Fatalf("the product binary reads the screenshot settings (or cannot be read: %v)", err)
+	}
 	haveDemo := assets.DemoBundle() != nil
 	locales := []struct {
 		name string

@@ -4,6 +4,7 @@ package gui
 
 import (
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -53,6 +54,7 @@ func lastElem(p string) string {
 // busyBar is a progress bar with a status line and the figures of the
 // progress model (bytes, speed, time left), hidden while idle.
 type busyBar struct {
+	what    string // the operation: "Repairing"
 	bar     *widget.ProgressBar
 	status  *widget.Label
 	figures *widget.Label
@@ -71,8 +73,11 @@ func (b *busyBar) show(p wizard.Progress) {
 	b.bar.Show()
 	b.bar.SetValue(p.Fraction)
 	line := p.Label
+	if b.what != "" && line != "" {
+		line = b.what + ": " + strings.ToLower(line[:1]) + line[1:]
+	}
 	if p.Item != "" {
-		line += ": " + p.Item
+		line += " (" + p.Item + ")"
 	}
 	b.status.SetText(line)
 	figures := p.Bytes()
@@ -84,6 +89,12 @@ func (b *busyBar) show(p wizard.Progress) {
 	}
 	b.figures.SetText(figures)
 	b.figures.Show()
+}
+
+// start shows that the operation what starts.
+func (b *busyBar) start(what string) {
+	b.what = what
+	b.done(what + "…")
 }
 
 func (b *busyBar) done(text string) {

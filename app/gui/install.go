@@ -118,7 +118,7 @@ func (ip *installPage) show(p wizard.Progress) {
 		ip.step.SetText(fmt.Sprintf("Step %d of %d", p.Num, p.Count))
 	}
 	line := p.Label
-	if p.Env != "" {
+	if p.Env != "" && line != "" {
 		line = "Environment " + p.Env + ": " + strings.ToLower(line[:1]) + line[1:]
 	}
 	ip.stage.SetText(line)

@@ -214,7 +214,7 @@ func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx con
 	for _, b := range m.buttons {
 		b.Disable()
 	}
-	m.busy.done(what + "…")
+	m.busy.start(what)
 	m.done = make(chan struct{})
 	done := m.done
 	tr := &wizard.Tracker{Plan: plan, OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
