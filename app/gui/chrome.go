@@ -25,7 +25,6 @@ func banner(icon []byte, name, sub string) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	subtitle := widget.NewLabel(sub)
-	subtitle.Importance = widget.LowImportance
 	text := container.New(&tightVBox{}, title, subtitle)
 	return container.NewPadded(container.NewBorder(nil, nil, img, nil, text))
 }
@@ -81,11 +80,9 @@ func (l *stepList) mark(cur int) {
 		switch {
 		case i < cur:
 			res = theme.ConfirmIcon()
-			imp = widget.LowImportance
 		case i == cur:
 			res = theme.NavigateNextIcon()
-		default:
-			imp = widget.LowImportance
+			imp = widget.HighImportance
 		}
 		l.icons[i].SetResource(res)
 		lb.TextStyle.Bold = i == cur

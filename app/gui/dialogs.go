@@ -32,7 +32,7 @@ func problemContent(p wizard.Problem) fyne.CanvasObject {
 // an error.
 func showProblem(win fyne.Window, p wizard.Problem) {
 	d := dialog.NewCustom(p.Title, "Close", problemContent(p), win)
-	d.Resize(fyne.NewSize(560, 0))
+	d.Resize(fyne.NewSize(660, 0))
 	d.Show()
 }
 

@@ -89,6 +89,18 @@ func (w *Wizard) startInstall() {
 	opts := w.flow.State.Options(tr, w.log.Logf)
 	w.log.Logf("installing %s %s (%s) into %s", opts.Bundle.Manifest.Name, opts.Bundle.Manifest.Version, opts.Subdir, opts.Prefix)
 	go func() {
+		tick := time.NewTicker(time.Second) // speed and time left move on while a big file is written
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				tr.Tick()
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
 		res, err := w.eng.Install(ctx, opts)
 		w.log.Logf("install finished: %v", errOrOK(err))
 		runOnUI(func() { w.installDone(res, err) })

@@ -57,15 +57,18 @@ func envTable(sum wizard.Summary) fyne.CanvasObject {
 	right := func(t string) *widget.Label {
 		return widget.NewLabelWithStyle(t, fyne.TextAlignTrailing, fyne.TextStyle{})
 	}
-	grid := container.NewGridWithColumns(3, head("Environment"), head("Packages"), head("Download size"))
+	headRight := func(t string) *widget.Label {
+		return widget.NewLabelWithStyle(t, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	}
+	grid := container.NewGridWithColumns(3, head("Environment"), headRight("Packages"), headRight("Package size"))
 	for _, e := range sum.Envs {
 		grid.Add(widget.NewLabel(e.Title()))
 		grid.Add(right(fmt.Sprint(e.Packages)))
 		grid.Add(right(humanize.Bytes(e.Bytes)))
 	}
 	grid.Add(head("Total"))
-	grid.Add(right(fmt.Sprint(packageCount(sum))))
-	grid.Add(right(humanize.Bytes(sum.ArchiveBytes)))
+	grid.Add(headRight(fmt.Sprint(packageCount(sum))))
+	grid.Add(headRight(humanize.Bytes(sum.ArchiveBytes)))
 	return grid
 }
 

@@ -68,7 +68,7 @@ func NewWizard(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) *Wizard
 	d = d.withDefaults(a)
 	w := &Wizard{ctx: ctx, app: a, eng: e, deps: d, views: map[wizard.StepID]fyne.CanvasObject{}}
 	w.win = a.NewWindow("onboard")
-	w.win.Resize(fyne.NewSize(820, 580))
+	w.win.Resize(fyne.NewSize(820, 640))
 	log, err := wizard.OpenLog(d.LogDir)
 	if err == nil {
 		w.log = log

@@ -355,6 +355,19 @@ func (t *Tracker) Finish(label string) {
 	t.notify()
 }
 
+// Tick recomputes speed and time left when the engine has been quiet for
+// a while (a big file being written); the GUI calls it every second.
+func (t *Tracker) Tick() {
+	t.mu.Lock()
+	if t.start.IsZero() || t.p.Done {
+		t.mu.Unlock()
+		return
+	}
+	t.update(t.now())
+	t.mu.Unlock()
+	t.notify()
+}
+
 // Snapshot returns the current progress.
 func (t *Tracker) Snapshot() Progress {
 	t.mu.Lock()
@@ -392,6 +405,9 @@ func (t *Tracker) update(now time.Time) {
 	}
 	f := t.p.StageFraction
 	t.p.BytesDone, t.p.BytesTotal = t.bytesPrev, 0
+	if t.Plan == nil {
+		t.p.BytesDone = 0 // each stage is its own bar
+	}
 	if t.stageBytes {
 		t.p.BytesDone += t.done
 	}

@@ -105,8 +105,13 @@ func TestTracker(t *testing.T) {
 	if len(got) != 3 || got[2].Percent != 51 {
 		t.Fatalf("a new percent was not reported: %+v", got)
 	}
+	now = now.Add(2 * time.Second) // nothing reported for a while: the speed falls
+	tr.Tick()
+	if p := tr.Snapshot(); p.BytesPerSec >= 250 || got[len(got)-1].BytesPerSec != p.BytesPerSec {
+		t.Fatalf("after a quiet while: %+v", p)
+	}
 	tr.Stage(installer.StageLink, 0) // the next stage of a repair starts its own bar
-	if p := tr.Snapshot(); p.Percent != 0 || p.Label != "Installing packages" {
+	if p := tr.Snapshot(); p.Percent != 0 || p.Label != "Installing packages" || p.BytesDone != 0 {
 		t.Fatalf("%+v", p)
 	}
 	tr.Finish("Repaired")
