@@ -73,7 +73,7 @@ func (s Summary) Lines() []string {
 		if e.Name == "base" {
 			what = "base (Miniconda)"
 		}
-		out = append(out, fmt.Sprintf("• %s: %s", what, plural(e.Packages, "package")))
+		out = append(out, fmt.Sprintf("• %s: %s, %s", what, plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
 	}
 	out = append(out, fmt.Sprintf("Disk space needed: about %s (for %s)", humanize.Bytes(s.DiskBytes), s.Subdir))
 	return out
