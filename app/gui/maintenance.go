@@ -43,6 +43,7 @@ type Maintenance struct {
 	lastErr   error
 	log       *wizard.Log
 	done      chan struct{} // closed when the last operation finished (tests)
+	sized     chan struct{} // closed when the sizes are measured (tests)
 	helpMenu  *fyne.Menu
 }
 
@@ -129,7 +130,8 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 		grid.Add(r.checked)
 		grid.Add(container.NewHBox(jup, term, ver, rep))
 	}
-	go m.measureSizes()
+	m.sized = make(chan struct{})
+	go m.measureSizes(append([]*envRow(nil), m.rows...), m.sized)
 	return grid
 }
 
@@ -146,9 +148,11 @@ func hasJupyter(prefix, env string) bool {
 	return err == nil
 }
 
-// measureSizes fills the Size column in the background.
-func (m *Maintenance) measureSizes() {
-	for _, r := range m.rows {
+// measureSizes fills the Size column of rows in the background, and
+// closes done when it has handed the last size to the UI.
+func (m *Maintenance) measureSizes(rows []*envRow, done chan struct{}) {
+	defer close(done)
+	for _, r := range rows {
 		n, err := wizard.EnvSize(m.in.Prefix, r.env)
 		text := humanize.Bytes(n)
 		if err != nil {

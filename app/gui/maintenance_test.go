@@ -99,7 +99,8 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	mustContain(t, w, "Test Python\nVersion 2026.11.0, installed in "+prefix+" ("+wizardtest.Subdir()+")",
 		"Environment\nSize\nHealth\nLast checked\n", "base\n", "team\n", "not checked\nnever\n",
 		"Jupyter", "Terminal", "Verify all", "Repair", "Uninstall…")
-	drainUI() // the sizes, measured in the background
+	waitClosed(t, m.sized) // the sizes, measured in the background
+	drainUI()
 	for _, row := range m.rows {
 		if want, _ := wizard.EnvSize(prefix, row.env); row.size.Text != humanize.Bytes(want) || want == 0 {
 			t.Fatalf("size of %s: %q, want %s", row.env, row.size.Text, humanize.Bytes(want))
