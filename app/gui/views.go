@@ -101,7 +101,7 @@ func (w *Wizard) licenceView() fyne.CanvasObject {
 	accept := widget.NewCheck("I accept the licence", func(on bool) {
 		s.LicenceAccepted = on
 		if on {
-			w.message.SetText("")
+			w.say("")
 		}
 	})
 	accept.SetChecked(s.LicenceAccepted)
@@ -154,7 +154,7 @@ func (w *Wizard) validateLocation() {
 		lp.status.SetText("✓ This folder can be used.")
 	}
 	if err == nil {
-		w.message.SetText("")
+		w.say("")
 	}
 }
 
@@ -227,11 +227,11 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 
 // launch starts Jupyter without blocking the window.
 func (w *Wizard) launch(prefix, env string) {
-	w.message.SetText("Starting Jupyter…")
+	w.say("Starting Jupyter…")
 	go func() {
 		err := w.deps.Launch(w.ctx, prefix, env)
 		runOnUI(func() {
-			w.message.SetText("")
+			w.say("")
 			if err != nil {
 				showProblem(w.win, wizard.Explain("Launching Jupyter", err, wizard.LogPath(prefix)))
 			}

@@ -111,6 +111,7 @@ func (w *Wizard) buildChrome() {
 	w.message = widget.NewLabel("")
 	w.message.Importance = widget.DangerImportance
 	w.message.Wrapping = fyne.TextWrapWord
+	w.message.Hide()
 	w.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.onBack)
 	w.next = widget.NewButton("Next", w.onNext)
 	w.next.Importance = widget.HighImportance
@@ -124,6 +125,17 @@ func (w *Wizard) buildChrome() {
 	w.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), side, nil, container.NewPadded(w.body)))
 	w.win.SetCloseIntercept(w.onCancel)
 	w.win.Canvas().SetOnTypedKey(w.onKey)
+}
+
+// say shows text above the buttons (why Next does not go on); "" hides
+// the line.
+func (w *Wizard) say(text string) {
+	w.message.SetText(text)
+	if text == "" {
+		w.message.Hide()
+	} else {
+		w.message.Show()
+	}
 }
 
 // onKey is the window's keyboard: Enter = Next, Esc = Cancel. Keys typed
@@ -156,7 +168,7 @@ func (w *Wizard) show() {
 	w.steps.mark(w.flow.Index())
 	w.body.Objects = []fyne.CanvasObject{v}
 	w.body.Refresh()
-	w.message.SetText("")
+	w.say("")
 	w.next.SetText(p.nextLabel)
 	w.setButtons(st.ID != wizard.StepWelcome && st.ID != wizard.StepFinish, true, st.ID != wizard.StepFinish)
 	if p.enter != nil {
@@ -195,7 +207,7 @@ func (w *Wizard) onNext() {
 		}
 	}
 	if err := w.flow.Next(w.ctx); err != nil {
-		w.message.SetText(err.Error())
+		w.say(err.Error())
 		return
 	}
 	w.show()
