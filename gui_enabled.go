@@ -4,12 +4,12 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"fyne.io/fyne/v2/app"
 
 	"onboard/app/cli"
 	"onboard/app/gui"
+	"onboard/app/gui/guilocale"
 	"onboard/app/launch"
 	"onboard/app/wizard"
 )
@@ -22,16 +22,22 @@ const appID = "io.onboard.installer"
 // so its tests run headless.
 var startGUI cli.GUIFunc = func(ctx context.Context, env cli.Env, o cli.WizardOptions) error {
 	d := gui.Deps{
-		Version:   cli.VersionString(),
-		Launch:    cli.LaunchJupyter,
-		Prefix:    o.Prefix,
-		StartStep: gui.ScreenshotStep(os.Getenv("ONBOARD_SCREENSHOT_STEP")),
+		Version: cli.VersionString(),
+		Launch:  cli.LaunchJupyter,
+		Prefix:  o.Prefix,
 	}
-	eng := gui.ScreenshotEngine(wizard.Real{BundlePath: o.BundlePath}, d.StartStep)
+	eng := screenshotSetup(wizard.Real{BundlePath: o.BundlePath}, &d)
 	return gui.Run(ctx, app.NewWithID(appID), eng, d)
 }
 
+// screenshotSetup is replaced in the screenshots build (shots_on.go); the
+// product runs the engine as it is.
+var screenshotSetup = func(e wizard.Engine, _ *gui.Deps) wizard.Engine { return e }
+
 func init() {
+	// Fyne has read the locale by now (guilocale quietened what it could
+	// not parse); the programs onboard starts get the person's values.
+	guilocale.Restore()
 	cli.SetLaunchUI(func(ctx context.Context, p launch.Problem) error {
 		return gui.RunLaunchProblem(ctx, app.NewWithID(appID), p)
 	})

@@ -1,29 +1,37 @@
 #!/usr/bin/env bash
-# Saves a PNG of each wizard step and of the maintenance window into
-# docs/screenshots/, by running the real ./onboard (built by `make onboard`
-# with the demo bundle) under Xvfb. The hidden ONBOARD_SCREENSHOT_STEP opens
-# the wizard at a step; HOME is a scratch folder, so nothing of the real
-# user is touched. Needs xvfb, xauth, imagemagick and xdotool.
+# Saves PNGs of what a person sees into docs/screenshots/: every wizard
+# step, the error dialog, the maintenance window and a repair in progress,
+# at 100% and 200% scale, in the light and the dark theme:
+#   <picture>-<light|dark>-<100|200>.png
+# It builds onboard with the `screenshots` tag (app/gui/screenshot.go: open
+# the wizard at a step, pause an install or a repair half way, fail an
+# install) and runs it under Xvfb with a scratch HOME, so nothing of the
+# real user is touched. The product binary has none of that mode.
+# THEMES="light" SCALES="1" limit the set while trying things out.
+# Needs xvfb, xauth, imagemagick, xdotool (make screenshots installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=$(realpath "${ONBOARD_BIN:-./onboard}")
 OUT=docs/screenshots
-[ -x "$BIN" ] || { echo "screenshots: $BIN not built (run 'make onboard')" >&2; exit 1; }
 mkdir -p "$OUT"
-export LANG=${LANG:-en_US.UTF-8}
 SCRATCH=$(mktemp -d)
 trap 'rm -rf "$SCRATCH"' EXIT
+BIN="$SCRATCH/onboard"
+go build -tags migrated_fynedo,screenshots -o "$BIN" .
 
 # shot NAME TITLE CMD...: runs CMD on a fresh Xvfb with HOME=$SCRATCH/home,
 # waits for a window whose title matches TITLE, and saves $OUT/NAME.png.
+# THEME and SCALE (Fyne's FYNE_THEME and FYNE_SCALE) come from the caller.
 shot() {
 	local name=$1 title=$2; shift 2
+	local screen="-screen 0 1280x900x24"
+	[ "$SCALE" = 2 ] && screen="-screen 0 2400x1600x24"
 	if ! HOME="$SCRATCH/home" PNG="$OUT/$name.png" TITLE="$title" LOG="$SCRATCH/$name.log" \
-		xvfb-run -a -s "-screen 0 1024x768x24" bash -c '
+		FYNE_THEME="$THEME" FYNE_SCALE="$SCALE" LANG=C.UTF-8 \
+		xvfb-run -a -s "$screen" bash -c '
 			"$@" >"$LOG" 2>&1 &
 			app=$!
 			win=$(timeout 60 xdotool search --sync --onlyvisible --name "$TITLE" | head -1)
-			sleep 3  # let the first frames render
+			sleep 4  # let the first frames render and the dialogs open
 			status=1
 			[ -n "$win" ] && import -window "$win" "$PNG" && status=0
 			kill "$app" 2>/dev/null; wait "$app" 2>/dev/null
@@ -38,22 +46,29 @@ shot() {
 
 fresh_home() { rm -rf "$SCRATCH/home"; mkdir -p "$SCRATCH/home"; }
 
-n=1
-for step in welcome licence location options install finish; do
-	fresh_home # the Install step really installs; the next step starts clean
-	ONBOARD_SCREENSHOT_STEP=$step shot "wizard-$n-$step" "^Install " "$BIN"
-	n=$((n + 1))
-done
+for THEME in ${THEMES:-light dark}; do
+	for SCALE in ${SCALES:-1 2}; do
+		tag="$THEME-$((SCALE * 100))"
+		n=1
+		for step in welcome licence location options install finish; do
+			fresh_home # the Install step really installs; the next step starts clean
+			ONBOARD_SCREENSHOT_STEP=$step shot "wizard-$n-$step-$tag" "^Install " "$BIN"
+			n=$((n + 1))
+		done
+		fresh_home
+		ONBOARD_SCREENSHOT_STEP=install ONBOARD_SCREENSHOT_FAIL=1 shot "wizard-error-$tag" "^Install " "$BIN"
 
-# The maintenance window: the app copied into PREFIX/.onboard of an install.
-fresh_home
-PREFIX="$SCRATCH/home/demo-install"
-if ! HOME="$SCRATCH/home" "$BIN" install --silent --no-launcher --prefix "$PREFIX" >"$SCRATCH/install.log" 2>&1; then
-	echo "screenshots: 'onboard install' failed; the maintenance window is shown on a prefix holding only .onboard/manifest.json:" >&2
-	tail -3 "$SCRATCH/install.log" >&2
-	mkdir -p "$PREFIX/.onboard"
-	unzip -p assets/demo/bundle.zip bundle.json | sed '0,/{/s//{"subdir":"linux-64",/' >"$PREFIX/.onboard/manifest.json"
-fi
-cp "$BIN" "$PREFIX/.onboard/onboard"
-NAME=$(sed -n 's/.*"name": *"\([^"]*\)".*/\1/p' "$PREFIX/.onboard/manifest.json" | head -1)
-shot maintenance "^$NAME\$" "$PREFIX/.onboard/onboard"
+		# The maintenance window: the app copied into PREFIX/.onboard of a
+		# real install of the demo bundle.
+		fresh_home
+		PREFIX="$SCRATCH/home/demo-install"
+		HOME="$SCRATCH/home" "$BIN" install --silent --no-launcher --no-maintenance-launcher --prefix "$PREFIX"
+		cp "$BIN" "$PREFIX/.onboard/onboard"
+		NAME=$(sed -n 's/.*"name": *"\([^"]*\)".*/\1/p' "$PREFIX/.onboard/manifest.json" | head -1)
+		shot "maintenance-$tag" "^$NAME\$" "$PREFIX/.onboard/onboard"
+		# A repair in progress: one installed file deleted, the repair
+		# paused half way through its check.
+		rm -f "$(find "$PREFIX/envs" -type f -path '*/bin/*' | head -1)"
+		ONBOARD_SCREENSHOT_REPAIR=1 shot "maintenance-repair-$tag" "^$NAME\$" "$PREFIX/.onboard/onboard"
+	done
+done

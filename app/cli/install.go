@@ -7,7 +7,9 @@ import (
 	"io"
 	"strings"
 
+	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/installer/bundle"
 	"onboard/platform"
 )
 
@@ -84,16 +86,37 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 		defer closeLog()
 		opts.Logf = logf
 	}
+	plan := installPlan(&found.Manifest, f.subdir)
+	var finish func(string)
 	switch {
 	case f.asJSON:
-		opts.Reporter = newJSONReporter(env.Stdout)
+		r := newJSONReporter(env.Stdout, plan)
+		opts.Reporter, finish = r, r.Finish
 	case !f.silent:
-		opts.Reporter = newTextReporter(env.Stderr)
+		r := newTextReporter(env.Stderr, plan)
+		opts.Reporter, finish = r, r.Finish
 		if found.Manifest.Demo {
 			fmt.Fprintln(env.Stderr, "onboard: note: this is the DEMO bundle (stand-in packages, no real Python)")
 		}
 	}
-	return installer.Install(ctx, opts)
+	res, err := installer.Install(ctx, opts)
+	if err == nil && finish != nil {
+		finish("Installed")
+	}
+	return res, err
+}
+
+// installPlan is what the progress of installing m counts: the subdir
+// given, else the one Install will choose; nil when none fits (Install
+// then says why).
+func installPlan(m *bundle.Manifest, subdir string) *wizard.Plan {
+	if subdir == "" {
+		var err error
+		if subdir, err = wizard.ChooseSubdir(m, platform.Detect().Candidates()); err != nil {
+			return nil
+		}
+	}
+	return wizard.PlanInstall(m, subdir)
 }
 
 // printJSONOutcome prints the result, or the error, as the last JSON line.

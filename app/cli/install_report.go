@@ -7,63 +7,102 @@ import (
 	"path/filepath"
 	"sync"
 
+	"onboard/app/wizard"
 	"onboard/installer"
 )
 
-// jsonReporter prints progress as JSON lines: {"event":"stage",...} when a
-// stage starts, {"event":"progress",...} at each whole percent, and
-// {"event":"item",...} for each item named.
+// jsonReporter prints the progress model of the GUI and the console
+// (app/wizard.Tracker) as JSON lines: {"event":"stage",...} when a step or
+// stage starts, {"event":"item",...} for each package named, and
+// {"event":"progress",...} at each whole percent of the whole install.
 type jsonReporter struct {
-	mu          sync.Mutex
-	enc         *json.Encoder
-	stage       installer.Stage
-	total, done int64
-	pct         int64
+	*wizard.Tracker
+	mu        sync.Mutex
+	enc       *json.Encoder
+	lastTitle string
+	lastItem  string
+	lastPct   int
 }
 
-func newJSONReporter(w io.Writer) *jsonReporter { return &jsonReporter{enc: json.NewEncoder(w)} }
-
-func (r *jsonReporter) Stage(s installer.Stage, total int64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stage, r.total, r.done, r.pct = s, total, 0, 0
-	r.enc.Encode(map[string]any{"event": "stage", "stage": s, "total": total})
+func newJSONReporter(w io.Writer, plan *wizard.Plan) *jsonReporter {
+	r := &jsonReporter{enc: json.NewEncoder(w), lastPct: -1}
+	r.Tracker = &wizard.Tracker{Plan: plan, OnChange: r.emit}
+	return r
 }
 
-func (r *jsonReporter) Advance(n int64) {
+// jsonProgress is the fields every event carries.
+type jsonProgress struct {
+	Event        string          `json:"event"`
+	Stage        installer.Stage `json:"stage"`
+	Label        string          `json:"label"`
+	Env          string          `json:"env,omitempty"`
+	Step         int             `json:"step,omitempty"`  // step of the install, from 1
+	Steps        int             `json:"steps,omitempty"` // how many in all
+	Name         string          `json:"name,omitempty"`  // item events: the package
+	Done         int64           `json:"done"`            // units of the stage done (bytes or items)
+	Total        int64           `json:"total"`           // and in all; 0 when unknown
+	StagePercent int             `json:"stage_percent"`
+	Percent      int             `json:"percent"` // of the whole install: never goes back, 100 at the end
+	BytesDone    int64           `json:"bytes_done"`
+	BytesTotal   int64           `json:"bytes_total"` // an estimate until the end
+	BytesPerSec  int64           `json:"bytes_per_sec,omitempty"`
+	SecondsLeft  *int64          `json:"seconds_left,omitempty"`
+}
+
+func (r *jsonReporter) emit(p wizard.Progress) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.done += n
-	if r.total <= 0 {
+	ev := jsonProgress{Stage: p.Stage, Label: p.Label, Env: p.Env, Step: p.Num, Steps: p.Count,
+		Done: p.StageDone, Total: p.StageTotal, StagePercent: int(p.StageFraction * 100), Percent: p.Percent,
+		BytesDone: p.BytesDone, BytesTotal: p.BytesTotal, BytesPerSec: int64(p.BytesPerSec)}
+	if p.LeftKnown {
+		left := int64(p.Left.Seconds() + 0.5)
+		ev.SecondsLeft = &left
+	}
+	if t := p.Title(); t != r.lastTitle && !p.Done {
+		r.lastTitle = t
+		ev.Event = "stage"
+		r.enc.Encode(ev)
+	}
+	if p.Item != "" && p.Item != r.lastItem {
+		r.lastItem = p.Item
+		ev.Event, ev.Name = "item", p.Item
+		r.enc.Encode(ev)
+		ev.Name = ""
+	}
+	if p.Percent != r.lastPct {
+		r.lastPct = p.Percent
+		ev.Event = "progress"
+		r.enc.Encode(ev)
+	}
+}
+
+// textReporter prints, for people, a line when a step or stage starts and
+// at every 10% of the install: "onboard: [3/4] base: Unpacking packages...
+// 42% (…)".
+type textReporter struct {
+	*wizard.Tracker
+	mu        sync.Mutex
+	w         io.Writer
+	lastTitle string
+	lastPct   int
+}
+
+func newTextReporter(w io.Writer, plan *wizard.Plan) *textReporter {
+	r := &textReporter{w: w}
+	r.Tracker = &wizard.Tracker{Plan: plan, OnChange: r.print}
+	return r
+}
+
+func (r *textReporter) print(p wizard.Progress) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p.Title() == r.lastTitle && p.Percent/10 == r.lastPct/10 {
 		return
 	}
-	if p := r.done * 100 / r.total; p > r.pct {
-		r.pct = p
-		r.enc.Encode(map[string]any{"event": "progress", "stage": r.stage, "done": r.done, "total": r.total, "percent": p})
-	}
+	r.lastTitle, r.lastPct = p.Title(), p.Percent
+	fmt.Fprintf(r.w, "onboard: %s\n", p.Line())
 }
-
-func (r *jsonReporter) Item(name string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.enc.Encode(map[string]any{"event": "item", "stage": r.stage, "name": name})
-}
-
-// textReporter prints one line per stage for people.
-type textReporter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func newTextReporter(w io.Writer) *textReporter { return &textReporter{w: w} }
-
-func (r *textReporter) Stage(s installer.Stage, total int64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	fmt.Fprintf(r.w, "onboard: %s\n", s)
-}
-func (r *textReporter) Advance(int64) {}
-func (r *textReporter) Item(string)   {}
 
 // absPath makes a --prefix absolute.
 func absPath(p string) (string, error) {

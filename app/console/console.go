@@ -1,8 +1,8 @@
 // Package console is the install wizard as text prompts, for Solaris, SSH
 // and machines without a display: the same steps as the GUI (app/wizard),
-// one question at a time, and a progress bar of plain lines such as
-// "[3/7] Installing packages... 42%" (no cursor tricks, so it works in any
-// terminal and in a log).
+// one question at a time. Progress is one bar line redrawn in place when
+// the output is a terminal, and plain lines such as
+// "[3/4] base: Installing packages... 42% (…)" when it is a file or a pipe.
 package console
 
 import (
@@ -28,6 +28,9 @@ type IO struct {
 	// IsTerminal tells whether In is a person at a terminal; nil = In is an
 	// *os.File that is a terminal.
 	IsTerminal func() bool
+	// OutIsTerminal tells whether Out is a terminal, where the progress bar
+	// is redrawn in place; nil = Out is an *os.File that is a terminal.
+	OutIsTerminal func() bool
 }
 
 // Options are the wizard's dependencies outside the engine.
@@ -49,6 +52,7 @@ type session struct {
 	ctx  context.Context
 	in   *bufio.Reader
 	out  io.Writer
+	tty  bool       // out is a terminal: the progress bar redraws in place
 	mu   sync.Mutex // out is written from the engine's goroutine too
 	eng  wizard.Engine
 	flow *wizard.Flow
@@ -73,8 +77,16 @@ func Run(ctx context.Context, c IO, e wizard.Engine, o Options) error {
 		return err
 	}
 	defer log.Close()
-	s := &session{ctx: ctx, in: bufio.NewReader(c.In), out: c.Out, eng: e, flow: wizard.NewFlow(e, st), opts: o, log: log}
+	s := &session{ctx: ctx, in: bufio.NewReader(c.In), out: c.Out, tty: outIsTerminal(c), eng: e, flow: wizard.NewFlow(e, st), opts: o, log: log}
 	return s.run()
+}
+
+func outIsTerminal(c IO) bool {
+	if c.OutIsTerminal != nil {
+		return c.OutIsTerminal()
+	}
+	f, ok := c.Out.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func isTerminal(c IO) bool {

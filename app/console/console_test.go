@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,26 +97,77 @@ func TestCtrlCRollsBack(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || installer.ExitCode(err) != installer.ExitCancelled {
 		t.Fatalf("err %v", err)
 	}
-	contains(t, out, "[2/7] Unpacking packages... 42%", "The install cancelled", "rolled back")
+	contains(t, out, "[2/4] Copying packages... ", "The install cancelled", "rolled back")
+}
+
+// installStages reports the stages of installing plan as the engine does.
+func installStages(tr *wizard.Tracker, plan *wizard.Plan) {
+	tr.Stage(installer.StageCheck, plan.Bytes)
+	tr.Advance(plan.Bytes)
+	tr.Stage(installer.StageExtract, plan.Bytes)
+	tr.Advance(plan.Bytes)
+	for _, e := range plan.Envs {
+		tr.Stage(installer.StageExtract, e.Bytes)
+		for i := int64(0); i < 10; i++ {
+			tr.Item("pkg")
+			tr.Advance(e.Bytes / 10)
+		}
+		tr.Stage(installer.StageLink, 100)
+		tr.Advance(100)
+		tr.Stage(installer.StageMetadata, 2)
+		tr.Advance(2)
+	}
+	tr.Finish("Installed")
 }
 
 func TestProgressLines(t *testing.T) {
 	var out bytes.Buffer
 	s := &session{out: &out}
-	tr := &wizard.Tracker{OnChange: (&printer{s: s}).show}
-	tr.Stage(installer.StageLink, 1000)
-	for i := 0; i < 10; i++ {
-		tr.Advance(100)
-		tr.Item("pkg")
-	}
+	p := &printer{s: s}
+	plan := wizard.PlanInstall(&wizardtest.Bundle(t).Manifest, wizardtest.Subdir())
+	installStages(&wizard.Tracker{Plan: plan, OnChange: p.show}, plan)
+	p.end()
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if lines[0] != "[3/7] Installing packages... 0%" || lines[len(lines)-1] != "[3/7] Installing packages... 100%" {
+	if !strings.HasPrefix(lines[0], "[1/4] Checking the bundle... 0%") || !strings.HasPrefix(lines[len(lines)-1], "[4/4] Installed... 100%") {
 		t.Fatalf("lines: %q", lines)
 	}
-	if len(lines) > 11 {
+	contains(t, out.String(), "[2/4] Copying packages", "[3/4] base: Unpacking packages", "[4/4] team: Installing packages")
+	last := -1
+	for _, l := range lines {
+		var pct int
+		fmt.Sscanf(l[strings.Index(l, "... ")+4:], "%d%%", &pct)
+		if pct < last {
+			t.Fatalf("the percentage went back at %q:\n%s", l, out.String())
+		}
+		last = pct
+	}
+	if len(lines) > 30 {
 		t.Fatalf("too many lines: %q", lines)
 	}
 	if strings.ContainsAny(out.String(), "\r\x1b") {
-		t.Fatal("cursor tricks in the progress output")
+		t.Fatal("cursor tricks in the progress output of a file")
+	}
+}
+
+func TestProgressBarRedrawsInPlace(t *testing.T) {
+	var out bytes.Buffer
+	s := &session{out: &out}
+	p := &printer{s: s, tty: true, width: 60}
+	plan := wizard.PlanInstall(&wizardtest.Bundle(t).Manifest, wizardtest.Subdir())
+	installStages(&wizard.Tracker{Plan: plan, OnChange: p.show}, plan)
+	p.end()
+	text := out.String()
+	if strings.Count(text, "\n") != 1 || !strings.HasSuffix(text, "\n") {
+		t.Fatalf("the bar is not one line redrawn in place: %q", text)
+	}
+	frames := strings.Split(strings.TrimSuffix(text, "\n"), "\r")[1:]
+	for _, f := range frames {
+		if n := len([]rune(strings.TrimRight(f, " "))); n > 59 {
+			t.Fatalf("frame wider than the terminal (%d): %q", n, f)
+		}
+	}
+	last := strings.TrimRight(frames[len(frames)-1], " ")
+	if !strings.HasPrefix(last, "[4/4] Installed [####################] 100%") {
+		t.Fatalf("last frame %q", last)
 	}
 }

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/term"
 
 	"onboard/app/wizard"
 	"onboard/internal/humanize"
@@ -108,11 +112,15 @@ func (s *session) options() (action, error) {
 func (s *session) install() (action, error) {
 	st := s.flow.State
 	s.printf("Installing into %s (Ctrl-C cancels and rolls back).\n", st.Prefix)
-	p := &printer{s: s}
-	tr := &wizard.Tracker{OnChange: p.show}
+	p := &printer{s: s, tty: s.tty, width: termWidth(s.out)}
+	tr := &wizard.Tracker{Plan: wizard.PlanInstall(&st.Bundle.Manifest, st.Subdir), OnChange: p.show}
 	s.log.Logf("installing %s %s (%s) into %s", st.Bundle.Manifest.Name, st.Bundle.Manifest.Version, st.Subdir, st.Prefix)
 	s.res, s.err = s.eng.Install(s.ctx, st.Options(tr, s.log.Logf))
 	s.log.Logf("install finished: %v", s.err)
+	if s.err == nil {
+		tr.Finish("Installed")
+	}
+	p.end()
 	if s.err == nil {
 		if s.res != nil && s.res.Prefix != "" {
 			st.Prefix = s.res.Prefix
@@ -179,21 +187,72 @@ func (s *session) finish() (action, error) {
 	return actDone, nil
 }
 
-// printer prints a progress line when the stage changes or its percentage
-// passes a multiple of 10.
+// printer shows progress. On a terminal it redraws one bar line in place
+// ("\r", no other cursor tricks); otherwise it prints a plain line when the
+// step or stage changes and at every 10% of the whole install.
 type printer struct {
 	s         *session
-	lastStage string
+	tty       bool
+	width     int // of the terminal; 0 = 80
+	lastTitle string
 	lastPct   int
+	drawn     int // length of the bar line on screen; 0 = none
 }
 
 func (p *printer) show(pr wizard.Progress) {
 	p.s.mu.Lock()
 	defer p.s.mu.Unlock()
-	pct := int(pr.StageFraction*100 + 0.5)
-	if string(pr.Stage) == p.lastStage && pct/10 == p.lastPct/10 {
+	if p.tty {
+		line := barLine(pr, p.width)
+		pad := max(0, p.drawn-len([]rune(line)))
+		fmt.Fprintf(p.s.out, "\r%s%s", line, strings.Repeat(" ", pad))
+		p.drawn = len([]rune(line))
 		return
 	}
-	p.lastStage, p.lastPct = string(pr.Stage), pct
+	if pr.Title() == p.lastTitle && pr.Percent/10 == p.lastPct/10 {
+		return
+	}
+	p.lastTitle, p.lastPct = pr.Title(), pr.Percent
 	fmt.Fprintln(p.s.out, pr.Line())
+}
+
+// end finishes the bar line, so that what follows starts on a line of its
+// own.
+func (p *printer) end() {
+	p.s.mu.Lock()
+	defer p.s.mu.Unlock()
+	if p.drawn > 0 {
+		fmt.Fprintln(p.s.out)
+		p.drawn = 0
+	}
+}
+
+// barLine is the terminal's one line: "[3/4] base: Unpacking packages
+// [#######-------------]  35%  3.1 MB/s, about 5 s left", cut to width.
+func barLine(pr wizard.Progress, width int) string {
+	if width <= 0 {
+		width = 80
+	}
+	const cells = 20
+	full := int(pr.Fraction*cells + 0.5)
+	bar := "[" + strings.Repeat("#", full) + strings.Repeat("-", cells-full) + "]"
+	line := fmt.Sprintf("%s %s %3d%%", pr.Title(), bar, pr.Percent)
+	if d := pr.Detail(); d != "" {
+		line += "  " + d
+	}
+	r := []rune(line)
+	if len(r) > width-1 { // the last column would wrap on some terminals
+		r = r[:width-1]
+	}
+	return string(r)
+}
+
+// termWidth is the width of the terminal w writes to; 0 when unknown.
+func termWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if c, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return c
+		}
+	}
+	return 0
 }

@@ -4,6 +4,7 @@ package gui
 
 import (
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -31,7 +32,7 @@ func problemContent(p wizard.Problem) fyne.CanvasObject {
 // an error.
 func showProblem(win fyne.Window, p wizard.Problem) {
 	d := dialog.NewCustom(p.Title, "Close", problemContent(p), win)
-	d.Resize(fyne.NewSize(560, 0))
+	d.Resize(fyne.NewSize(660, 0))
 	d.Show()
 }
 
@@ -50,31 +51,54 @@ func lastElem(p string) string {
 	return filepath.Base(p)
 }
 
-// busyBar is a progress bar with a status line, hidden while idle.
+// busyBar is a progress bar with a status line and the figures of the
+// progress model (bytes, speed, time left), hidden while idle.
 type busyBar struct {
-	bar    *widget.ProgressBar
-	status *widget.Label
-	box    *fyne.Container
+	what    string // the operation: "Repairing"
+	bar     *widget.ProgressBar
+	status  *widget.Label
+	figures *widget.Label
+	box     *fyne.Container
 }
 
 func newBusyBar() *busyBar {
-	b := &busyBar{bar: widget.NewProgressBar(), status: wrapped("")}
-	b.box = container.NewVBox(b.status, b.bar)
+	b := &busyBar{bar: widget.NewProgressBar(), status: wrapped(""), figures: widget.NewLabel("")}
+	b.box = container.NewVBox(b.status, b.bar, b.figures)
 	b.bar.Hide()
+	b.figures.Hide()
 	return b
 }
 
 func (b *busyBar) show(p wizard.Progress) {
 	b.bar.Show()
-	b.bar.SetValue(p.StageFraction)
+	b.bar.SetValue(p.Fraction)
 	line := p.Label
+	if b.what != "" && line != "" {
+		line = b.what + ": " + strings.ToLower(line[:1]) + line[1:]
+	}
 	if p.Item != "" {
-		line += ": " + p.Item
+		line += " (" + p.Item + ")"
 	}
 	b.status.SetText(line)
+	figures := p.Bytes()
+	if d := p.Detail(); d != "" {
+		if figures != "" {
+			figures += ", "
+		}
+		figures += d
+	}
+	b.figures.SetText(figures)
+	b.figures.Show()
+}
+
+// start shows that the operation what starts.
+func (b *busyBar) start(what string) {
+	b.what = what
+	b.done(what + "…")
 }
 
 func (b *busyBar) done(text string) {
 	b.bar.Hide()
+	b.figures.Hide()
 	b.status.SetText(text)
 }

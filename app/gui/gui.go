@@ -9,15 +9,15 @@ package gui
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 
 	"onboard/app/wizard"
+	"onboard/installer"
+	"onboard/platform"
 )
 
 // Deps is what the windows do outside the engine. Zero fields get defaults.
@@ -34,11 +34,21 @@ type Deps struct {
 	Version string
 	// LogDir is where session logs go; "" = the user's cache folder.
 	LogDir string
-	// StartStep opens the wizard at this step (screenshots); 0 = Welcome.
+	// StartStep opens the wizard at this step (the screenshots build);
+	// 0 = Welcome.
 	StartStep wizard.StepID
+	// StartRepair starts a Repair as the maintenance window opens, instead
+	// of a Verify (the screenshots build).
+	StartRepair bool
 	// Prefix is an install to open the maintenance window on (--prefix, or
 	// a macOS launcher's configuration); "" = find one.
 	Prefix string
+	// OpenTerminal opens a terminal with an env activated; default:
+	// platform.OpenTerminal.
+	OpenTerminal func(platform.TerminalRequest) error
+	// RunUpgrade runs an installer's upgrade command; default:
+	// wizard.RunUpgrade.
+	RunUpgrade func(ctx context.Context, argv []string, r installer.Reporter, logf installer.Logf) (*installer.Result, error)
 }
 
 func (d Deps) withDefaults(a fyne.App) Deps {
@@ -56,6 +66,12 @@ func (d Deps) withDefaults(a fyne.App) Deps {
 	if d.Version == "" {
 		d.Version = "dev"
 	}
+	if d.OpenTerminal == nil {
+		d.OpenTerminal = platform.OpenTerminal
+	}
+	if d.RunUpgrade == nil {
+		d.RunUpgrade = wizard.RunUpgrade
+	}
 	return d
 }
 
@@ -72,7 +88,11 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 	if in := findInstalled(ctx, e, d); in != nil {
 		m := NewMaintenance(ctx, a, e, in, d)
 		w, res = m.Window(), func() error { return nil }
-		m.CheckHealth()
+		if d.StartRepair {
+			m.repair()
+		} else {
+			m.CheckHealth()
+		}
 	} else {
 		wz := NewWizard(ctx, a, e, d)
 		w, res = wz.Window(), wz.Err
@@ -106,18 +126,6 @@ func fileURL(path string) *url.URL {
 		abs = path
 	}
 	return &url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
-}
-
-// ScreenshotStep reads ONBOARD_SCREENSHOT_STEP, a hidden setting of
-// scripts/screenshots.sh: the wizard step to open at, by name ("licence")
-// or number from 1. Anything else opens the Welcome step.
-func ScreenshotStep(v string) wizard.StepID {
-	for i, s := range wizard.Steps() {
-		if v == fmt.Sprint(i+1) || strings.EqualFold(v, s.Title) {
-			return s.ID
-		}
-	}
-	return wizard.StepWelcome
 }
 
 // runOnUI runs f on Fyne's UI goroutine. Every widget change made from a

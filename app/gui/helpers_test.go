@@ -15,7 +15,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	_ "onboard/app/gui/guilocale" // no Fyne locale errors in the test output
 	"onboard/app/wizard"
+	"onboard/platform"
 )
 
 // recorder records what the windows ask the desktop to do.
@@ -24,6 +26,8 @@ type recorder struct {
 	urls      []string
 	launched  chan string
 	launchErr error
+	terminals []platform.TerminalRequest
+	termErr   error
 }
 
 func (r *recorder) deps(t *testing.T) Deps {
@@ -38,6 +42,12 @@ func (r *recorder) deps(t *testing.T) Deps {
 		Launch: func(_ context.Context, prefix, env string) error {
 			r.launched <- prefix + "|" + env
 			return r.launchErr
+		},
+		OpenTerminal: func(req platform.TerminalRequest) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.terminals = append(r.terminals, req)
+			return r.termErr
 		},
 		Executable: "/nonexistent/onboard",
 		Version:    "1.2.3-test",
@@ -197,6 +207,9 @@ func stepIs(t *testing.T, wz *Wizard, id wizard.StepID) {
 	if got := wz.flow.Current().ID; got != id {
 		t.Fatalf("at step %d (%s), want %d", got, wz.flow.Current().Title, id)
 	}
+	if got, want := wz.steps.current(), wz.flow.Current().Title; got != want {
+		t.Fatalf("the side panel marks %q as current, want %q", got, want)
+	}
 }
 
 func findCheck(t *testing.T, w fyne.Window, label string) *widget.Check {
@@ -222,3 +235,65 @@ func findCheck(t *testing.T, w fyne.Window, label string) *widget.Check {
 
 // flush shows queued Details lines now (tests do not wait for the timer).
 func (w *Wizard) flush() { w.install.flush() }
+
+// openAccordion opens the accordion item titled title.
+func openAccordion(t *testing.T, w fyne.Window, title string) {
+	t.Helper()
+	var found *widget.Accordion
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if a, ok := o.(*widget.Accordion); ok {
+			for _, it := range a.Items {
+				if it.Title == title {
+					found = a
+				}
+			}
+		}
+		for _, c := range children(o) {
+			walk(c)
+		}
+	}
+	walk(w.Canvas().Content())
+	if found == nil {
+		t.Fatalf("no accordion item %q", title)
+	}
+	for i, it := range found.Items {
+		if it.Title == title {
+			found.Open(i)
+		}
+	}
+}
+
+// rowButton finds the button labelled label in the row of env of the
+// maintenance window's table.
+func rowButton(t *testing.T, m *Maintenance, env, label string) *widget.Button {
+	t.Helper()
+	var table *fyne.Container
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if c, ok := o.(*fyne.Container); ok {
+			if _, ok := c.Layout.(*columnsLayout); ok {
+				table = c
+			}
+		}
+		for _, ch := range children(o) {
+			walk(ch)
+		}
+	}
+	walk(m.win.Canvas().Content())
+	if table == nil {
+		t.Fatal("no environments table")
+	}
+	n := len(envColumns)
+	for i := n; i+n <= len(table.Objects); i += n {
+		if l, ok := table.Objects[i].(*widget.Label); ok && l.Text == env {
+			for _, o := range children(table.Objects[i+n-1]) {
+				if b, ok := o.(*widget.Button); ok && b.Text == label {
+					return b
+				}
+			}
+		}
+	}
+	t.Fatalf("no button %q in the row of %s", label, env)
+	return nil
+}

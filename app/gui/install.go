@@ -5,6 +5,7 @@ package gui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -25,10 +26,12 @@ const detailLines = 300
 // and time left, and a Details pane with the log.
 type installPage struct {
 	w       *Wizard
+	step    *widget.Label // "Step 3 of 4"
 	stage   *widget.Label
 	item    *widget.Label
 	bar     *widget.ProgressBar
-	detail  *widget.Label
+	bytes   *widget.Label // "1.2 MB of about 4.0 MB"
+	detail  *widget.Label // speed and time left
 	details *widget.Label
 	scroll  *container.Scroll
 
@@ -40,14 +43,15 @@ type installPage struct {
 }
 
 func (w *Wizard) installView() fyne.CanvasObject {
-	ip := &installPage{w: w, stage: bold("Preparing…"), item: wrapped(""), bar: widget.NewProgressBar(),
-		detail: widget.NewLabel(""), details: widget.NewLabel("")}
+	ip := &installPage{w: w, step: widget.NewLabel(""), stage: bold("Preparing…"), item: wrapped(""), bar: widget.NewProgressBar(),
+		bytes: widget.NewLabel(""), detail: widget.NewLabel(""), details: widget.NewLabel("")}
 	ip.details.TextStyle.Monospace = true
 	ip.scroll = container.NewScroll(ip.details) // both ways: log lines are long
 	ip.scroll.SetMinSize(fyne.NewSize(0, 180))
 	w.install = ip
 	acc := widget.NewAccordion(widget.NewAccordionItem("Details", ip.scroll))
-	return container.NewVBox(ip.stage, ip.bar, ip.item, ip.detail, acc)
+	figures := container.NewBorder(nil, nil, ip.bytes, ip.detail)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, ip.step, ip.stage), ip.bar, figures, ip.item, acc)
 }
 
 func (ip *installPage) running() bool {
@@ -71,15 +75,31 @@ func (w *Wizard) startInstall() {
 	ip.bar.SetValue(0)
 	ip.stage.SetText("Preparing…")
 	ip.item.SetText("")
+	ip.step.SetText("")
+	ip.bytes.SetText("")
 	ip.detail.SetText("")
 	w.next.SetText("Next")
 	w.setButtons(false, false, true)
 	w.cancel.SetText("Cancel")
 
-	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { runOnUI(func() { ip.show(p) }) }}
+	st := w.flow.State
+	tr := &wizard.Tracker{Plan: wizard.PlanInstall(&st.Bundle.Manifest, st.Subdir),
+		OnChange: func(p wizard.Progress) { runOnUI(func() { ip.show(p) }) }}
 	w.log.Tee = ip.addLine
 	opts := w.flow.State.Options(tr, w.log.Logf)
 	w.log.Logf("installing %s %s (%s) into %s", opts.Bundle.Manifest.Name, opts.Bundle.Manifest.Version, opts.Subdir, opts.Prefix)
+	go func() {
+		tick := time.NewTicker(time.Second) // speed and time left move on while a big file is written
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				tr.Tick()
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	go func() {
 		res, err := w.eng.Install(ctx, opts)
 		w.log.Logf("install finished: %v", errOrOK(err))
@@ -99,17 +119,31 @@ func errOrOK(err error) string {
 	return err.Error()
 }
 
-// show draws a progress snapshot.
+// show draws a progress snapshot: the step of the install, the stage and
+// env, the bar over the whole install, bytes, speed, time left, package.
 func (ip *installPage) show(p wizard.Progress) {
+	if p.Done {
+		return // installDone says how it ended
+	}
 	ip.bar.SetValue(p.Fraction)
-	line := p.Label
 	if p.Num > 0 {
-		line = strings.TrimSuffix(p.Line(), "%")
-		line = line[:strings.LastIndex(line, " ")]
+		ip.step.SetText(fmt.Sprintf("Step %d of %d", p.Num, p.Count))
+	}
+	line := p.Label
+	if p.Env != "" && line != "" {
+		line = "Environment " + p.Env + ": " + strings.ToLower(line[:1]) + line[1:]
 	}
 	ip.stage.SetText(line)
-	ip.item.SetText(p.Item)
+	ip.item.SetText(itemText(p.Item))
+	ip.bytes.SetText(p.Bytes())
 	ip.detail.SetText(p.Detail())
+}
+
+func itemText(item string) string {
+	if item == "" {
+		return ""
+	}
+	return "Package: " + item
 }
 
 // installDone shows the outcome; it runs on the UI thread.
@@ -123,6 +157,7 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		ip.stage.SetText("Installed.")
 		ip.item.SetText("")
 		ip.detail.SetText("")
+		ip.step.SetText("")
 		if res != nil && res.Prefix != "" {
 			w.flow.State.Prefix = res.Prefix
 		}

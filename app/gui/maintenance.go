@@ -5,15 +5,22 @@ package gui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/internal/humanize"
 	"onboard/platform"
 )
 
@@ -28,12 +35,15 @@ type Maintenance struct {
 	in   *wizard.Installed
 
 	health    *widget.Label
+	rows      []*envRow
 	busy      *busyBar
-	buttons   []*widget.Button
+	buttons   []*widget.Button // disabled while an operation runs
 	lastCheck *wizard.Health
+	lastTime  time.Time // of lastCheck; zero = never
 	lastErr   error
 	log       *wizard.Log
 	done      chan struct{} // closed when the last operation finished (tests)
+	sized     chan struct{} // closed when the sizes are measured (tests)
 	helpMenu  *fyne.Menu
 }
 
@@ -41,8 +51,11 @@ type Maintenance struct {
 func NewMaintenance(ctx context.Context, a fyne.App, e wizard.Engine, in *wizard.Installed, d Deps) *Maintenance {
 	d = d.withDefaults(a)
 	m := &Maintenance{ctx: ctx, app: a, eng: e, deps: d, in: in, done: closedChan()}
+	if c := wizard.ReadLastCheck(in.Prefix); c != nil {
+		m.lastCheck, m.lastTime = c.Health, c.Time
+	}
 	m.win = a.NewWindow(in.Manifest.Name)
-	m.win.Resize(fyne.NewSize(680, 420))
+	m.win.Resize(fyne.NewSize(920, 480))
 	m.win.SetMainMenu(m.mainMenu())
 	m.win.SetContent(m.content())
 	return m
@@ -59,23 +72,125 @@ func (m *Maintenance) Window() fyne.Window { return m.win }
 
 func (m *Maintenance) content() fyne.CanvasObject {
 	man := m.in.Manifest
-	title := bold(fmt.Sprintf("%s %s", man.Name, man.Version))
-	title.SizeName = "headingText"
-	m.health = wrapped("Health: not checked yet")
+	m.health = wrapped("")
 	m.busy = newBusyBar()
-	launch := widget.NewButton("Launch Jupyter", m.launch)
-	launch.Importance = widget.HighImportance
-	m.buttons = []*widget.Button{launch,
-		widget.NewButton("Verify", m.verify), widget.NewButton("Repair", m.repair),
-		widget.NewButton("Uninstall", m.askUninstall)}
-	row := container.NewHBox()
-	for _, b := range m.buttons {
-		row.Add(b)
+	verify := widget.NewButtonWithIcon("Verify all", theme.SearchIcon(), m.verify)
+	repair := widget.NewButtonWithIcon("Repair", theme.ViewRefreshIcon(), m.repair)
+	uninstall := widget.NewButtonWithIcon("Uninstall…", theme.DeleteIcon(), m.askUninstall)
+	m.buttons = []*widget.Button{verify, repair, uninstall}
+	table := m.envTable()
+	m.showHealthRows()
+	top := container.NewVBox(banner(nil, man.Name, fmt.Sprintf("Version %s, installed in %s (%s)", man.Version, m.in.Prefix, m.in.Subdir)),
+		widget.NewSeparator())
+	bottom := container.NewVBox(m.busy.box, widget.NewSeparator(),
+		container.NewBorder(nil, nil, nil, container.NewHBox(verify, repair, uninstall), m.health))
+	return container.NewBorder(top, container.NewPadded(bottom), nil, nil,
+		container.NewPadded(container.NewVScroll(table)))
+}
+
+// envRow is one environment in the maintenance window's table.
+type envRow struct {
+	env     string
+	size    *widget.Label
+	health  *widget.Label
+	icon    *widget.Icon
+	checked *widget.Label
+}
+
+// columns of the environments table, as shares of its width.
+var envColumns = []float32{0.14, 0.10, 0.18, 0.16, 0.42}
+
+// envTable lists the environments: size, health, time of the last check,
+// and per env Jupyter (when it has it), a terminal with it activated,
+// Verify and Repair (the engine checks and repairs the whole install; the
+// row shows its env's part).
+func (m *Maintenance) envTable() fyne.CanvasObject {
+	head := func(t string) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	return container.NewVBox(title,
-		wrapped("Installed in: "+m.in.Prefix),
-		wrapped(fmt.Sprintf("Environments: %s (%s)", strings.Join(m.in.Envs(), ", "), m.in.Subdir)),
-		m.health, row, m.busy.box)
+	grid := container.New(&columnsLayout{shares: envColumns},
+		head("Environment"), head("Size"), head("Health"), head("Last checked"), head(""))
+	for _, env := range m.in.Envs() {
+		r := &envRow{env: env, size: widget.NewLabel("…"), health: widget.NewLabel(""), icon: widget.NewIcon(nil),
+			checked: widget.NewLabel("")}
+		m.rows = append(m.rows, r)
+		jup := widget.NewButtonWithIcon("Jupyter", theme.MediaPlayIcon(), func() { m.launchEnv(env) })
+		if !hasJupyter(m.in.Prefix, env) {
+			jup.Disable()
+		} else {
+			m.buttons = append(m.buttons, jup)
+		}
+		term := widget.NewButtonWithIcon("Terminal", theme.ComputerIcon(), func() { m.openTerminal(env) })
+		ver := widget.NewButton("Verify", m.verify)
+		rep := widget.NewButton("Repair", m.repair)
+		m.buttons = append(m.buttons, ver, rep)
+		grid.Add(widget.NewLabelWithStyle(envTitle(env), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		grid.Add(r.size)
+		grid.Add(container.NewBorder(nil, nil, r.icon, nil, r.health))
+		grid.Add(r.checked)
+		grid.Add(container.NewHBox(jup, term, ver, rep))
+	}
+	m.sized = make(chan struct{})
+	go m.measureSizes(append([]*envRow(nil), m.rows...), m.sized)
+	return grid
+}
+
+func envTitle(env string) string {
+	if env == "base" {
+		return "base"
+	}
+	return env
+}
+
+// hasJupyter tells whether env has a jupyter program.
+func hasJupyter(prefix, env string) bool {
+	_, err := os.Stat(launch.Executable(wizard.EnvDir(prefix, env), runtime.GOOS))
+	return err == nil
+}
+
+// measureSizes fills the Size column of rows in the background, and
+// closes done when it has handed the last size to the UI.
+func (m *Maintenance) measureSizes(rows []*envRow, done chan struct{}) {
+	defer close(done)
+	for _, r := range rows {
+		n, err := wizard.EnvSize(m.in.Prefix, r.env)
+		text := humanize.Bytes(n)
+		if err != nil {
+			text = "unknown"
+		}
+		runOnUI(func() { r.size.SetText(text) })
+	}
+}
+
+// showHealthRows shows the last check in the table and the status line.
+func (m *Maintenance) showHealthRows() {
+	h := m.lastCheck
+	checked := "never"
+	if !m.lastTime.IsZero() {
+		checked = m.lastTime.Local().Format("2006-01-02 15:04")
+	}
+	for _, r := range m.rows {
+		r.checked.SetText(checked)
+		switch {
+		case h == nil:
+			r.icon.SetResource(theme.QuestionIcon())
+			r.health.SetText("not checked")
+			r.health.Importance = widget.LowImportance
+		case h.EnvProblems[r.env] > 0:
+			r.icon.SetResource(theme.ErrorIcon())
+			r.health.SetText(fmt.Sprintf("%d problem(s)", h.EnvProblems[r.env]))
+			r.health.Importance = widget.DangerImportance
+		case !h.OK:
+			r.icon.SetResource(theme.ConfirmIcon())
+			r.health.SetText("healthy (see below)")
+			r.health.Importance = widget.SuccessImportance
+		default:
+			r.icon.SetResource(theme.ConfirmIcon())
+			r.health.SetText("healthy")
+			r.health.Importance = widget.SuccessImportance
+		}
+		r.health.Refresh()
+	}
 }
 
 func (m *Maintenance) mainMenu() *fyne.MainMenu {
@@ -84,6 +199,7 @@ func (m *Maintenance) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Verify installation…", m.verify),
 		fyne.NewMenuItem("Open log", m.openLog),
 		fyne.NewMenuItem("Report a problem", m.reportProblem),
+		fyne.NewMenuItem("Check for a newer installer…", m.pickInstaller),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("About", m.about))
 	return fyne.NewMainMenu(m.helpMenu)
@@ -94,13 +210,18 @@ func (m *Maintenance) CheckHealth() { m.verify() }
 
 // run runs op in a goroutine with the buttons disabled and progress shown.
 func (m *Maintenance) run(what string, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
+	m.runPlanned(what, nil, op, after)
+}
+
+// runPlanned is run with the progress of an install of plan.
+func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
 	for _, b := range m.buttons {
 		b.Disable()
 	}
-	m.busy.done(what + "…")
+	m.busy.start(what)
 	m.done = make(chan struct{})
 	done := m.done
-	tr := &wizard.Tracker{OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
+	tr := &wizard.Tracker{Plan: plan, OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
 	go func() {
 		err := op(m.ctx, tr, m.logf())
 		runOnUI(func() {
@@ -135,20 +256,28 @@ func (m *Maintenance) verify() {
 	}, func(err error) { m.showHealth("Verify", h, err) })
 }
 
-// showHealth shows the outcome of what (Verify or Repair).
+// showHealth shows the outcome of what (Verify or Repair), and records it
+// in PREFIX/.onboard/last-check.json for the next time the window opens.
 func (m *Maintenance) showHealth(what string, h *wizard.Health, err error) {
-	m.lastCheck, m.lastErr = h, err
+	m.lastErr = err
+	if h != nil {
+		m.lastCheck, m.lastTime = h, time.Now()
+		if serr := wizard.SaveLastCheck(m.in.Prefix, wizard.LastCheck{Time: m.lastTime, What: strings.ToLower(what), Health: h}); serr != nil {
+			m.logf()("could not record the last check: %v", serr)
+		}
+	}
+	m.showHealthRows()
 	switch {
 	case h != nil && h.OK:
 		m.health.Importance = widget.SuccessImportance
-		m.health.SetText("Health: ✓ " + h.Summary)
+		m.health.SetText("Health: good. " + h.Summary)
 	case h != nil:
 		m.health.Importance = widget.DangerImportance
-		m.health.SetText(fmt.Sprintf("Health: ✗ %s. Click Repair to put it right.", h.Summary))
+		m.health.SetText(fmt.Sprintf("Health: %s. Click Repair to put it right.", h.Summary))
 	default:
 		m.health.Importance = widget.WarningImportance
 		m.health.SetText("Health: unknown (" + strings.ToLower(what) + " did not finish)")
-		showProblem(m.win, wizard.Explain(what, err, m.in.LogPath()))
+		showProblem(m.win, wizard.Explain(what, err, m.in.LogPath()).WithHelpMenu())
 	}
 }
 
@@ -185,7 +314,7 @@ func (m *Maintenance) uninstall() {
 		return m.eng.Uninstall(ctx, m.in.Prefix, r, logf)
 	}, func(err error) {
 		if err != nil {
-			showProblem(m.win, wizard.Explain("Uninstall", err, m.in.LogPath()))
+			showProblem(m.win, wizard.Explain("Uninstall", err, m.in.LogPath()).WithHelpMenu())
 			return
 		}
 		for _, b := range m.buttons {
@@ -198,23 +327,55 @@ func (m *Maintenance) uninstall() {
 	})
 }
 
-func (m *Maintenance) launch() {
-	env := m.in.JupyterEnv()
-	m.busy.done("Starting Jupyter…")
+func (m *Maintenance) launch() { m.launchEnv(m.in.JupyterEnv()) }
+
+// launchEnv starts Jupyter in env without blocking the window.
+func (m *Maintenance) launchEnv(env string) {
+	m.busy.done("Starting Jupyter in " + env + "…")
 	go func() {
 		err := m.deps.Launch(m.ctx, m.in.Prefix, env)
 		runOnUI(func() {
 			m.busy.done("")
 			if err != nil {
-				showProblem(m.win, wizard.Explain("Launching Jupyter", err, m.in.LogPath()))
+				showProblem(m.win, wizard.Explain("Launching Jupyter", err, m.in.LogPath()).WithHelpMenu())
 			}
 		})
 	}()
 }
 
+// openTerminal opens a terminal window with env activated.
+func (m *Maintenance) openTerminal(env string) {
+	dir := wizard.EnvDir(m.in.Prefix, env)
+	req := platform.TerminalRequest{EnvName: env, StateDir: filepath.Join(m.in.Prefix, wizard.StateDir),
+		Vars: activatedVars(os.Environ(), launch.Activate(os.Environ(), dir, env, runtime.GOOS))}
+	if err := m.deps.OpenTerminal(req); err != nil {
+		showProblem(m.win, wizard.Explain("Opening a terminal", err, "").WithHelpMenu())
+		return
+	}
+	m.busy.done("Opened a terminal with " + env + " activated.")
+}
+
+// activatedVars is what activation changed: the variables of after that
+// differ from before.
+func activatedVars(before, after []string) map[string]string {
+	old := map[string]string{}
+	for _, kv := range before {
+		k, v, _ := strings.Cut(kv, "=")
+		old[k] = v
+	}
+	out := map[string]string{}
+	for _, kv := range after {
+		k, v, _ := strings.Cut(kv, "=")
+		if ov, ok := old[k]; !ok || ov != v {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func (m *Maintenance) openLog() {
 	if err := m.deps.OpenURL(fileURL(m.in.LogPath())); err != nil {
-		showProblem(m.win, wizard.Explain("Opening the log", err, m.in.LogPath()))
+		showProblem(m.win, wizard.Explain("Opening the log", err, m.in.LogPath()).WithHelpMenu())
 	}
 }
 
@@ -238,4 +399,64 @@ func (m *Maintenance) about() {
 		text += "\n\nThis is the demo bundle."
 	}
 	dialog.ShowInformation("About", text, m.win)
+}
+
+// pickInstaller asks for an installer file (or bundle .zip) to compare with
+// the install.
+func (m *Maintenance) pickInstaller() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		m.checkInstaller(path)
+	}, m.win)
+	d.Resize(fyne.NewSize(760, 480))
+	d.Show()
+}
+
+// checkInstaller reads the installer at path and offers the upgrade when
+// it carries a newer version of this bundle.
+func (m *Maintenance) checkInstaller(path string) {
+	f, err := wizard.ReadInstaller(path)
+	if err != nil {
+		showProblem(m.win, wizard.Explain("Reading the installer", err, "").WithHelpMenu())
+		return
+	}
+	verdict, msg := wizard.CompareInstaller(m.in, f)
+	if verdict != wizard.UpgradeNewer {
+		dialog.ShowInformation("No upgrade", msg, m.win)
+		return
+	}
+	body := msg + "\n\nUpgrade now? The environments are replaced by the new version's; your notebooks and other files outside the install are not touched. If the upgrade fails, the current install is put back."
+	dialog.ShowConfirm("Upgrade to "+f.Manifest.Version+"?", body, func(yes bool) {
+		if yes {
+			m.upgrade(f)
+		}
+	}, m.win)
+}
+
+// upgrade runs the installer f on this install, showing its progress.
+func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
+	argv := wizard.UpgradeCommand(f, m.deps.Executable, m.in.Prefix)
+	var res *installer.Result
+	plan := wizard.PlanInstall(&f.Manifest, m.in.Subdir)
+	m.runPlanned("Upgrading to "+f.Manifest.Version, plan, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+		var err error
+		res, err = m.deps.RunUpgrade(ctx, argv, r, logf)
+		return err
+	}, func(err error) {
+		if err != nil {
+			showProblem(m.win, wizard.Explain("The upgrade", err, m.in.LogPath()).WithHelpMenu())
+			return
+		}
+		if in, rerr := wizard.ReadInstalled(m.in.Prefix); rerr == nil {
+			m.in = in
+		}
+		m.rows = nil
+		m.win.SetContent(m.content())
+		dialog.ShowInformation("Upgraded", fmt.Sprintf("%s %s is installed in %s.", m.in.Manifest.Name, res.Version, m.in.Prefix), m.win)
+		m.CheckHealth()
+	})
 }

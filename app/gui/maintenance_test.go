@@ -18,6 +18,9 @@ import (
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
+	"onboard/installer/bundle"
+	"onboard/internal/humanize"
+	"onboard/platform"
 )
 
 // installedPrefix returns a prefix with the test bundle installed by the
@@ -93,12 +96,31 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	r := &recorder{}
 	m, a, prefix := newMaintenance(t, r)
 	w := m.Window()
-	mustContain(t, w, "Test Python 2026.11.0", "Installed in: "+prefix, "Environments: base, team",
-		"Launch Jupyter", "Verify", "Repair", "Uninstall")
+	mustContain(t, w, "Test Python\nVersion 2026.11.0, installed in "+prefix+" ("+wizardtest.Subdir()+")",
+		"Environment\nSize\nHealth\nLast checked\n", "base\n", "team\n", "not checked\nnever\n",
+		"Jupyter", "Terminal", "Verify all", "Repair", "Uninstall…")
+	waitClosed(t, m.sized) // the sizes, measured in the background
+	drainUI()
+	for _, row := range m.rows {
+		if want, _ := wizard.EnvSize(prefix, row.env); row.size.Text != humanize.Bytes(want) || want == 0 {
+			t.Fatalf("size of %s: %q, want %s", row.env, row.size.Text, humanize.Bytes(want))
+		}
+	}
 
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: ✓")
+	mustContain(t, w, "Health: good", "healthy\n")
+	if strings.Contains(texts(w), "never") {
+		t.Fatal("the last check's time is not shown")
+	}
+	// The time of the last check outlives the window.
+	if c := wizard.ReadLastCheck(prefix); c == nil || !c.Health.OK || c.What != "verify" {
+		t.Fatalf("last check %+v", c)
+	}
+	again := NewMaintenance(context.Background(), a, m.eng, m.in, m.deps)
+	if !strings.Contains(texts(again.Window()), "healthy\n"+wizard.ReadLastCheck(prefix).Time.Local().Format("2006-01-02 15:04")) {
+		t.Fatalf("a new window does not show the last check:\n%s", texts(again.Window()))
+	}
 
 	menuItem(t, m, "Verify installation…").Action()
 	waitClosed(t, m.done)
@@ -122,10 +144,40 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	mustContain(t, w, "onboard 1.2.3-test", "This is the demo bundle.")
 	closeDialog(t, w, "OK")
 
-	tapButton(t, w, "Launch Jupyter")
+	if !rowButton(t, m, "base", "Jupyter").Disabled() {
+		t.Fatal("Jupyter is offered for base, which has none")
+	}
+	test.Tap(rowButton(t, m, "team", "Jupyter"))
 	if got := <-r.launched; got != prefix+"|team" {
 		t.Fatalf("launched %q", got)
 	}
+}
+
+func TestMaintenanceOpensATerminalPerEnv(t *testing.T) {
+	r := &recorder{}
+	m, _, prefix := newMaintenance(t, r)
+	test.Tap(rowButton(t, m, "team", "Terminal"))
+	test.Tap(rowButton(t, m, "base", "Terminal"))
+	if len(r.terminals) != 2 {
+		t.Fatalf("terminals %+v", r.terminals)
+	}
+	team, base := r.terminals[0], r.terminals[1]
+	envDir := filepath.Join(prefix, "envs", "team")
+	if team.EnvName != "team" || team.StateDir != filepath.Join(prefix, ".onboard") || team.Vars["CONDA_PREFIX"] != envDir ||
+		!strings.HasPrefix(team.Vars["PATH"], filepath.Join(envDir, "bin")+string(os.PathListSeparator)) || team.Vars["CONDA_DEFAULT_ENV"] != "team" {
+		t.Fatalf("team terminal %+v", team)
+	}
+	if base.Vars["CONDA_PREFIX"] != prefix || base.Vars["CONDA_DEFAULT_ENV"] != "base" {
+		t.Fatalf("base terminal %+v", base)
+	}
+	if _, ok := team.Vars["HOME"]; ok {
+		t.Fatal("variables that activation does not change are passed too")
+	}
+	mustContain(t, m.Window(), "Opened a terminal with base activated.")
+
+	r.termErr = &platform.NoTerminalError{Tried: []string{"xterm"}, Script: "/p/.onboard/terminal-team.sh"}
+	test.Tap(rowButton(t, m, "team", "Terminal"))
+	mustContain(t, m.Window(), "Opening a terminal failed", "no terminal program was found", "sudo apt-get install xterm")
 }
 
 func TestMaintenanceRepairAndUninstall(t *testing.T) {
@@ -135,7 +187,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	gone := damageOneFile(t, prefix)
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: ✗", "problem(s) found", "Click Repair")
+	mustContain(t, w, "problem(s) found", "Click Repair", "1 problem(s)\n")
 
 	menuItem(t, m, "Repair environment…").Action()
 	waitClosed(t, m.done)
@@ -149,9 +201,12 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	}
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: ✓")
+	mustContain(t, w, "Health: good")
+	if strings.Contains(texts(w), "problem(s)") {
+		t.Fatalf("a row still shows problems:\n%s", texts(w))
+	}
 
-	tapButton(t, w, "Uninstall")
+	tapButton(t, w, "Uninstall…")
 	mustContain(t, w, "Uninstall?", prefix)
 	tapButton(t, w, "Yes")
 	waitClosed(t, m.done)
@@ -189,4 +244,48 @@ func TestLaunchProblemRepairsAndRetries(t *testing.T) {
 	if lp.err == nil || lp.repair.Disabled() {
 		t.Fatal("after a failed retry the error must stay and Repair be offered again")
 	}
+}
+
+func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
+	r := &recorder{}
+	m, _, prefix := newMaintenance(t, r)
+	w := m.Window()
+	if menuItem(t, m, "Check for a newer installer…").Action == nil {
+		t.Fatal("no action")
+	}
+
+	m.checkInstaller(wizardtest.BundleFileVersion(t, wizardtest.Version))
+	mustContain(t, w, "No upgrade", "the version installed: nothing to upgrade")
+	closeDialog(t, w, "OK")
+
+	m.checkInstaller(filepath.Join(t.TempDir(), "not-there"))
+	mustContain(t, w, "Reading the installer failed")
+	closeDialog(t, w, "Close")
+
+	// The upgrade runs the command the engine's install understands; here
+	// it is carried out in-process by installer.Install on the new bundle
+	// (wizard.RunUpgrade, which runs it as a program, has its own test).
+	v2 := wizardtest.BundleFileVersion(t, "2026.12.0")
+	var argv []string
+	m.deps.RunUpgrade = func(ctx context.Context, a []string, rep installer.Reporter, logf installer.Logf) (*installer.Result, error) {
+		argv = a
+		b, err := bundle.Open(v2)
+		if err != nil {
+			return nil, err
+		}
+		defer b.Close()
+		return installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Reporter: rep, Logf: logf})
+	}
+	m.checkInstaller(v2)
+	mustContain(t, w, "Upgrade to 2026.12.0?", "carries Test Python 2026.12.0; 2026.11.0 is installed", "notebooks")
+	tapButton(t, w, "Yes")
+	waitClosed(t, m.done)
+	drainUI()
+	if strings.Join(argv[:4], " ") != m.deps.Executable+" install --bundle "+v2 || !strings.Contains(strings.Join(argv, " "), "--prefix "+prefix+" --json") {
+		t.Fatalf("upgrade command %q", argv)
+	}
+	mustContain(t, w, "Upgraded", "Test Python 2026.12.0 is installed in "+prefix, "Version 2026.12.0, installed in")
+	closeDialog(t, w, "OK")
+	waitClosed(t, m.done) // the health check after the upgrade
+	mustContain(t, w, "Health: good")
 }

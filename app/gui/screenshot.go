@@ -1,9 +1,12 @@
-//go:build !nogui && !solaris
+//go:build screenshots && !nogui && !solaris
 
 package gui
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,58 +14,104 @@ import (
 	"onboard/installer"
 )
 
-// ScreenshotEngine wraps e for scripts/screenshots.sh when it opens the
-// wizard at step: at the Install step the real install pauses once, part
-// way through linking, so that a picture shows the progress page rather
-// than the instant end of the demo install. Other steps get e as it is.
-func ScreenshotEngine(e wizard.Engine, step wizard.StepID) wizard.Engine {
-	if step != wizard.StepInstall {
+// This file is only in the build that scripts/screenshots.sh makes
+// (go build -tags screenshots); the product binary has none of it.
+
+// ScreenshotSetup reads the settings of scripts/screenshots.sh and returns
+// the engine to use, with d set for the picture:
+//
+//   - ONBOARD_SCREENSHOT_STEP=<step name or number>: open the wizard at that
+//     step. At Install the real install pauses once during linking, so that
+//     the picture shows progress rather than the instant end of the demo.
+//   - ONBOARD_SCREENSHOT_FAIL=1: the install fails with a full disk, for a
+//     picture of the error dialog.
+//   - ONBOARD_SCREENSHOT_REPAIR=1: the maintenance window starts a Repair,
+//     which pauses half way through its check.
+func ScreenshotSetup(e wizard.Engine, d *Deps) wizard.Engine {
+	v := os.Getenv("ONBOARD_SCREENSHOT_STEP")
+	for i, s := range wizard.Steps() {
+		if v == fmt.Sprint(i+1) || strings.EqualFold(v, s.Title) {
+			d.StartStep = s.ID
+		}
+	}
+	d.StartRepair = os.Getenv("ONBOARD_SCREENSHOT_REPAIR") == "1"
+	p := pausingEngine{Engine: e, pause: 20 * time.Second, fail: os.Getenv("ONBOARD_SCREENSHOT_FAIL") == "1"}
+	if d.StartStep != wizard.StepInstall && !d.StartRepair {
 		return e
 	}
-	return pausingEngine{Engine: e, pause: 20 * time.Second}
+	return p
 }
 
-// pausingEngine is an Engine whose Install holds still once for pause.
+// pausingEngine is an Engine whose Install and Repair hold still once for
+// pause, or whose Install fails.
 type pausingEngine struct {
 	wizard.Engine
 	pause time.Duration
+	fail  bool
 }
 
 func (p pausingEngine) Install(ctx context.Context, o installer.Options) (*installer.Result, error) {
-	o.Reporter = &pausingReporter{Reporter: o.Reporter, ctx: ctx, pause: p.pause}
+	if p.fail {
+		o.Reporter.Stage(installer.StageCheck, 100)
+		o.Reporter.Advance(100)
+		return nil, &installer.TargetError{Path: o.Prefix, Reason: "the disk is full: the install needs 1.2 GB and 300 MB are free",
+			Advice: "free some space, or go Back and choose a folder on another disk"}
+	}
+	o.Reporter = &pausingReporter{Reporter: o.Reporter, ctx: ctx, pause: p.pause, at: installer.StageLink}
 	return p.Engine.Install(ctx, o)
 }
 
-// pausingReporter blocks the engine once, on the first item of the link
-// stage. Only screenshots use it: the engine's Reporter contract (never
-// block) is broken on purpose here.
+func (p pausingEngine) Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*wizard.Health, error) {
+	return p.Engine.Repair(ctx, prefix, &pausingReporter{Reporter: r, ctx: ctx, pause: p.pause, at: installer.StageVerify}, logf)
+}
+
+// pausingReporter blocks the engine once: on the first item of stage at,
+// or when half of it is done. The engine's Reporter contract (never block)
+// is broken on purpose here, for pictures only.
 type pausingReporter struct {
 	installer.Reporter
-	ctx   context.Context
-	pause time.Duration
-	once  sync.Once
-	mu    sync.Mutex
-	stage installer.Stage
+	ctx         context.Context
+	pause       time.Duration
+	at          installer.Stage
+	once        sync.Once
+	mu          sync.Mutex
+	stage       installer.Stage
+	done, total int64
 }
 
 func (r *pausingReporter) Stage(s installer.Stage, total int64) {
 	r.mu.Lock()
-	r.stage = s
+	r.stage, r.done, r.total = s, 0, total
 	r.mu.Unlock()
 	r.Reporter.Stage(s, total)
+}
+
+func (r *pausingReporter) Advance(n int64) {
+	r.Reporter.Advance(n)
+	r.mu.Lock()
+	r.done += n
+	half := r.stage == r.at && r.total > 0 && r.done*2 >= r.total
+	r.mu.Unlock()
+	if half {
+		r.hold()
+	}
 }
 
 func (r *pausingReporter) Item(name string) {
 	r.Reporter.Item(name)
 	r.mu.Lock()
-	linking := r.stage == installer.StageLink
+	here := r.stage == r.at
 	r.mu.Unlock()
-	if linking {
-		r.once.Do(func() {
-			select {
-			case <-time.After(r.pause):
-			case <-r.ctx.Done():
-			}
-		})
+	if here {
+		r.hold()
 	}
+}
+
+func (r *pausingReporter) hold() {
+	r.once.Do(func() {
+		select {
+		case <-time.After(r.pause):
+		case <-r.ctx.Done():
+		}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
@@ -31,19 +32,67 @@ func (w *Wizard) welcomeView() fyne.CanvasObject {
 	sum := wizard.Summarize(&s.Bundle.Manifest, s.Subdir)
 	title := widget.NewLabelWithStyle(fmt.Sprintf("Welcome to %s %s", sum.Name, sum.Version),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = "headingText"
+	title.SizeName = theme.SizeNameHeadingText
 	box := container.NewVBox(title,
-		wrapped("This installs your team's Python platform on this computer, without downloading anything."),
-		bold("What will be installed"))
-	for _, l := range sum.Lines() {
-		lbl := wrapped(l)
-		if strings.HasPrefix(l, "This is a demo bundle") {
-			lbl.Importance = widget.WarningImportance
-		}
-		box.Add(lbl)
+		wrapped("This installs your team's Python platform on this computer, without downloading anything."))
+	if sum.Demo {
+		demo := wrapped("This is a demo bundle: small stand-in packages, not a real Python.")
+		demo.Importance = widget.WarningImportance
+		box.Add(demo)
 	}
-	box.Add(wrapped("Click Next to continue."))
+	box.Add(bold("What will be installed"))
+	box.Add(envTable(sum))
+	box.Add(widget.NewAccordion(widget.NewAccordionItem(
+		fmt.Sprintf("Show the packages (%d)", packageCount(sum)), packageList(sum))))
+	box.Add(wrapped(fmt.Sprintf("Disk space needed: about %s (for %s).", humanize.Bytes(sum.DiskBytes), sum.Subdir)))
+	box.Add(wrapped("Click Next (or press Enter) to continue."))
 	return container.NewVScroll(box)
+}
+
+// envTable lists the environments with their package counts and sizes.
+func envTable(sum wizard.Summary) fyne.CanvasObject {
+	head := func(t string) *widget.Label {
+		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	right := func(t string) *widget.Label {
+		return widget.NewLabelWithStyle(t, fyne.TextAlignTrailing, fyne.TextStyle{})
+	}
+	headRight := func(t string) *widget.Label {
+		return widget.NewLabelWithStyle(t, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	}
+	grid := container.NewGridWithColumns(3, head("Environment"), headRight("Packages"), headRight("Package size"))
+	for _, e := range sum.Envs {
+		grid.Add(widget.NewLabel(e.Title()))
+		grid.Add(right(fmt.Sprint(e.Packages)))
+		grid.Add(right(humanize.Bytes(e.Bytes)))
+	}
+	grid.Add(head("Total"))
+	grid.Add(headRight(fmt.Sprint(packageCount(sum))))
+	grid.Add(headRight(humanize.Bytes(sum.ArchiveBytes)))
+	return grid
+}
+
+func packageCount(sum wizard.Summary) (n int) {
+	for _, e := range sum.Envs {
+		n += e.Packages
+	}
+	return n
+}
+
+// packageList is every package of every env: name, version, size.
+func packageList(sum wizard.Summary) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, e := range sum.Envs {
+		box.Add(bold(e.Title()))
+		grid := container.NewGridWithColumns(3)
+		for _, p := range e.List {
+			grid.Add(widget.NewLabel(p.Name))
+			grid.Add(widget.NewLabel(p.Version))
+			grid.Add(widget.NewLabelWithStyle(humanize.Bytes(p.Size), fyne.TextAlignTrailing, fyne.TextStyle{}))
+		}
+		box.Add(grid)
+	}
+	return box
 }
 
 func (w *Wizard) licenceView() fyne.CanvasObject {
@@ -52,7 +101,7 @@ func (w *Wizard) licenceView() fyne.CanvasObject {
 	accept := widget.NewCheck("I accept the licence", func(on bool) {
 		s.LicenceAccepted = on
 		if on {
-			w.message.SetText("")
+			w.say("")
 		}
 	})
 	accept.SetChecked(s.LicenceAccepted)
@@ -74,6 +123,7 @@ func (w *Wizard) locationView() fyne.CanvasObject {
 		s.Prefix = strings.TrimSpace(text)
 		w.validateLocation()
 	}
+	lp.entry.OnSubmitted = func(string) { w.onNext() } // Enter in the field is Next too
 	browse := widget.NewButton("Browse…", w.browse)
 	need := wizard.Summarize(&s.Bundle.Manifest, s.Subdir).DiskBytes
 	return container.NewVBox(
@@ -104,7 +154,7 @@ func (w *Wizard) validateLocation() {
 		lp.status.SetText("✓ This folder can be used.")
 	}
 	if err == nil {
-		w.message.SetText("")
+		w.say("")
 	}
 }
 
@@ -177,11 +227,11 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 
 // launch starts Jupyter without blocking the window.
 func (w *Wizard) launch(prefix, env string) {
-	w.message.SetText("Starting Jupyter…")
+	w.say("Starting Jupyter…")
 	go func() {
 		err := w.deps.Launch(w.ctx, prefix, env)
 		runOnUI(func() {
-			w.message.SetText("")
+			w.say("")
 			if err != nil {
 				showProblem(w.win, wizard.Explain("Launching Jupyter", err, wizard.LogPath(prefix)))
 			}

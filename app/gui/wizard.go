@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
@@ -49,7 +50,7 @@ type Wizard struct {
 	flow *wizard.Flow
 	log  *wizard.Log
 
-	heading            *widget.Label
+	steps              *stepList
 	body               *fyne.Container
 	message            *widget.Label // why Next does not go on
 	back, next, cancel *widget.Button
@@ -67,7 +68,7 @@ func NewWizard(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) *Wizard
 	d = d.withDefaults(a)
 	w := &Wizard{ctx: ctx, app: a, eng: e, deps: d, views: map[wizard.StepID]fyne.CanvasObject{}}
 	w.win = a.NewWindow("onboard")
-	w.win.Resize(fyne.NewSize(760, 540))
+	w.win.Resize(fyne.NewSize(820, 640))
 	log, err := wizard.OpenLog(d.LogDir)
 	if err == nil {
 		w.log = log
@@ -100,22 +101,59 @@ func (w *Wizard) Window() fyne.Window { return w.win }
 // or when the person closed the wizard before installing.
 func (w *Wizard) Err() error { return w.err }
 
+// buildChrome lays out the window: the bundle's icon and name on top, the
+// six steps down the left with the current one marked, the step's page,
+// and the buttons. Enter means Next and Esc means Cancel; Tab moves
+// through the fields and buttons (Fyne's focus order).
 func (w *Wizard) buildChrome() {
 	m := w.flow.State.Bundle.Manifest
 	w.win.SetTitle(fmt.Sprintf("Install %s %s", m.Name, m.Version))
-	w.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.message = widget.NewLabel("")
 	w.message.Importance = widget.DangerImportance
 	w.message.Wrapping = fyne.TextWrapWord
-	w.back = widget.NewButton("Back", w.onBack)
+	w.message.Hide()
+	w.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.onBack)
 	w.next = widget.NewButton("Next", w.onNext)
 	w.next.Importance = widget.HighImportance
 	w.cancel = widget.NewButton("Cancel", w.onCancel)
 	w.body = container.NewStack()
-	buttons := container.NewHBox(w.cancel, widget.NewLabel(""), w.back, w.next)
-	bottom := container.NewVBox(w.message, container.NewBorder(nil, nil, nil, buttons))
-	w.win.SetContent(container.NewBorder(w.heading, bottom, nil, nil, container.NewPadded(w.body)))
+	w.steps = newStepList(w.flow.Steps)
+	buttons := container.NewHBox(w.back, w.next)
+	bottom := container.NewVBox(widget.NewSeparator(), w.message, container.NewBorder(nil, nil, w.cancel, buttons))
+	side := container.NewHBox(container.NewPadded(w.steps.box), widget.NewSeparator())
+	top := container.NewVBox(banner(w.flow.State.Bundle.Icon(), m.Name, fmt.Sprintf("Version %s installer", m.Version)), widget.NewSeparator())
+	w.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), side, nil, container.NewPadded(w.body)))
 	w.win.SetCloseIntercept(w.onCancel)
+	w.win.Canvas().SetOnTypedKey(w.onKey)
+}
+
+// say shows text above the buttons (why Next does not go on); "" hides
+// the line.
+func (w *Wizard) say(text string) {
+	w.message.SetText(text)
+	if text == "" {
+		w.message.Hide()
+	} else {
+		w.message.Show()
+	}
+}
+
+// onKey is the window's keyboard: Enter = Next, Esc = Cancel. Keys typed
+// into a field or a dialog do not get here.
+func (w *Wizard) onKey(ev *fyne.KeyEvent) {
+	if w.flow == nil || w.win.Canvas().Overlays().Top() != nil {
+		return
+	}
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !w.next.Disabled() {
+			w.onNext()
+		}
+	case fyne.KeyEscape:
+		if !w.cancel.Disabled() {
+			w.onCancel()
+		}
+	}
 }
 
 // show renders the current step.
@@ -127,10 +165,10 @@ func (w *Wizard) show() {
 		v = p.view(w)
 		w.views[st.ID] = v
 	}
-	w.heading.SetText(fmt.Sprintf("Step %d of %d — %s", w.flow.Index()+1, len(w.flow.Steps), st.Title))
+	w.steps.mark(w.flow.Index())
 	w.body.Objects = []fyne.CanvasObject{v}
 	w.body.Refresh()
-	w.message.SetText("")
+	w.say("")
 	w.next.SetText(p.nextLabel)
 	w.setButtons(st.ID != wizard.StepWelcome && st.ID != wizard.StepFinish, true, st.ID != wizard.StepFinish)
 	if p.enter != nil {
@@ -169,7 +207,7 @@ func (w *Wizard) onNext() {
 		}
 	}
 	if err := w.flow.Next(w.ctx); err != nil {
-		w.message.SetText(err.Error())
+		w.say(err.Error())
 		return
 	}
 	w.show()

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"onboard/app/wizard"
@@ -32,8 +33,14 @@ func newWizard(t *testing.T, e wizard.Engine, r *recorder, start wizard.StepID) 
 // of every step on the way.
 func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	w := wz.Window()
-	mustContain(t, w, "Welcome to Test Python 2026.11.0", "environment team: 2 packages",
-		"base (Miniconda): 1 package", "This is a demo bundle", "Disk space needed")
+	mustContain(t, w, "Welcome to Test Python 2026.11.0", "Environment\nPackages\nPackage size\n",
+		"base (Miniconda)\n1\n", "team\n2\n", "Total\n3\n", "This is a demo bundle", "Disk space needed",
+		"Test Python\nVersion 2026.11.0 installer\n", "Show the packages (3)")
+	if strings.Contains(texts(w), "jupyterlab") {
+		t.Fatal("the package list is open before it is asked for")
+	}
+	openAccordion(t, w, "Show the packages (3)")
+	mustContain(t, w, "jupyterlab\n1.0\n", "teamlib\n", "pybase\n")
 	if !wz.back.Disabled() {
 		t.Fatal("Back is enabled on Welcome")
 	}
@@ -133,7 +140,7 @@ func TestWizardCancelRollsBack(t *testing.T) {
 	walkToOptions(t, wz, e.Engine)
 	tapButton(t, w, "Install")
 	waitClosed(t, e.Started)
-	mustContain(t, w, "[2/7] Unpacking packages", "jupyterlab-1.0-0.conda")
+	mustContain(t, w, "Copying packages", "Step 2 of 4", "42 B of about", "Package: jupyterlab-1.0-0.conda")
 	if !wz.back.Disabled() || !wz.next.Disabled() {
 		t.Fatal("Back or Next enabled while installing")
 	}
@@ -187,4 +194,46 @@ func TestWizardWithoutBundle(t *testing.T) {
 	}
 	mustContain(t, wz.Window(), "Starting the installer failed", "missing.zip", "What to do", "download the installer again")
 	findButton(t, wz.Window(), "Close")
+}
+
+func TestWizardKeyboard(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
+	w := wz.Window()
+	key := func(k fyne.KeyName) {
+		w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
+		drainUI()
+	}
+	key(fyne.KeyReturn)
+	stepIs(t, wz, wizard.StepLicence)
+	key(fyne.KeyEnter) // the keypad's Enter too; the licence is not accepted yet
+	stepIs(t, wz, wizard.StepLicence)
+	mustContain(t, w, wizard.ErrLicenceRefused.Error())
+
+	// Tab reaches the licence check box, and Space ticks it.
+	c := w.Canvas()
+	accept := findCheck(t, w, "I accept the licence")
+	for i := 0; i < 10 && c.Focused() != accept; i++ {
+		c.FocusNext()
+	}
+	if c.Focused() != accept {
+		t.Fatal("Tab never reaches the licence check box")
+	}
+	accept.TypedRune(' ')
+	if !wz.flow.State.LicenceAccepted {
+		t.Fatal("Space on the focused check box did not accept the licence")
+	}
+	c.Unfocus()
+	key(fyne.KeyReturn)
+	stepIs(t, wz, wizard.StepLocation)
+
+	// Enter in the folder field is Next as well.
+	wz.location.entry.OnSubmitted(wz.location.entry.Text)
+	drainUI()
+	stepIs(t, wz, wizard.StepOptions)
+
+	key(fyne.KeyEscape)
+	mustContain(t, w, "Quit the installer?")
+	key(fyne.KeyReturn) // a dialog is open: Enter does not reach the wizard
+	stepIs(t, wz, wizard.StepOptions)
 }

@@ -41,4 +41,7 @@ type Health struct {
 	Problems []string // one line per problem found (Repair: left unrepaired)
 	Fixed    []string // what Repair put back
 	Summary  string   // one line, e.g. "healthy: 1423 files checked"
+	// EnvProblems counts the problems (after Repair: those left) per env;
+	// envs without problems are absent.
+	EnvProblems map[string]int `json:",omitempty"`
 }

@@ -26,7 +26,21 @@ func Explain(what string, err error, logPath string) Problem {
 		p.Hint = ""
 	}
 	if p.Hint == "" && !p.Cancelled {
-		p.Hint = "see the log for details; if the problem persists, use Help → Report a problem"
+		p.Hint = fallbackHint
+	}
+	return p
+}
+
+// fallbackHint is the hint of an error the engine has no advice for. The
+// wizards have no Help menu, so it points at the log and the platform team.
+const fallbackHint = "see the log for details; if the problem persists, send the log to your platform team"
+
+// WithHelpMenu is p as the maintenance window shows it: the fallback hint
+// points at its Help menu's Report a problem, which gathers what the team
+// needs.
+func (p Problem) WithHelpMenu() Problem {
+	if p.Hint == fallbackHint {
+		p.Hint = "see the log for details; if the problem persists, choose Report a problem in the Help menu and send what it copies to your platform team"
 	}
 	return p
 }

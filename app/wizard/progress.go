@@ -6,67 +6,184 @@ import (
 	"time"
 
 	"onboard/installer"
+	"onboard/installer/bundle"
 	"onboard/internal/humanize"
 )
 
-// stageInfo is how a stage of an install is shown, and its share of the
-// whole progress bar.
-type stageInfo struct {
+// One progress model serves the GUI, the console and --json: a Tracker
+// turns the engine's Reporter calls into Progress snapshots. Given the
+// install's Plan it numbers the steps of the whole install (check, copy,
+// then one step per env) and keeps an overall percentage that never goes
+// back and reaches 100 only when the front end calls Finish.
+
+// Plan is what an install works through, read from the bundle's manifest
+// in the order installer.Install runs it: a checksum pass and a copy into
+// PREFIX/pkgs over every package file of the subdir, then each env, base
+// first and the others by name.
+type Plan struct {
+	Bytes int64 // every package file of the subdir, each counted once
+	Envs  []PlanEnv
+}
+
+// PlanEnv is one env of a Plan.
+type PlanEnv struct {
+	Name     string
+	Packages int
+	Bytes    int64 // its package files
+}
+
+// PlanInstall returns the Plan of installing subdir of m; nil when m has
+// no payload for subdir.
+func PlanInstall(m *bundle.Manifest, subdir string) *Plan {
+	p := m.Platforms[subdir]
+	if p == nil {
+		return nil
+	}
+	plan := &Plan{}
+	seen := map[string]bool{}
+	add := func(name string, pkgs []bundle.Package) {
+		e := PlanEnv{Name: name, Packages: len(pkgs)}
+		for _, pk := range pkgs {
+			e.Bytes += pk.Size
+			if !seen[pk.ZipPath()] {
+				seen[pk.ZipPath()] = true
+				plan.Bytes += pk.Size
+			}
+		}
+		plan.Envs = append(plan.Envs, e)
+	}
+	add("base", p.Base)
+	for _, n := range p.EnvNames() {
+		add(n, p.Envs[n])
+	}
+	return plan
+}
+
+// Steps is the number of numbered steps of the install: check, copy, and
+// one per env.
+func (p *Plan) Steps() int { return 2 + len(p.Envs) }
+
+// Shares of the work: per byte of the bundle for the check and the copy,
+// per byte of an env's packages for installing it, and the parts of an
+// env's step in the order its stages run.
+const (
+	checkCost = 0.3
+	copyCost  = 0.5
+	envCost   = 3.0
+	// linkGuess estimates, before the link stage says, how many bytes
+	// linking an env writes per byte of its package files.
+	linkGuess = 2
+)
+
+var envStages = []struct {
 	stage  installer.Stage
 	label  string
 	weight float64
+}{
+	{installer.StageExtract, "Unpacking packages", 0.35},
+	{installer.StageLink, "Installing packages", 0.40},
+	{installer.StageScripts, "Running package scripts", 0.05},
+	{installer.StageCompile, "Compiling Python files", 0.15},
+	{installer.StageMetadata, "Writing conda records", 0.05},
 }
 
-// installStages are the stages of an install in the order they run.
-var installStages = []stageInfo{
-	{installer.StageCheck, "Checking the bundle", 2},
-	{installer.StageExtract, "Unpacking packages", 45},
-	{installer.StageLink, "Installing packages", 35},
-	{installer.StageScripts, "Running package scripts", 5},
-	{installer.StageCompile, "Compiling Python files", 8},
-	{installer.StageMetadata, "Writing conda records", 2},
-	{installer.StageLaunchers, "Creating launchers", 3},
+// stageLabels name every stage, for operations without a Plan too.
+var stageLabels = map[installer.Stage]string{
+	installer.StageCheck:     "Checking the bundle",
+	installer.StageExtract:   "Unpacking packages",
+	installer.StageLink:      "Installing packages",
+	installer.StageScripts:   "Running package scripts",
+	installer.StageCompile:   "Compiling Python files",
+	installer.StageMetadata:  "Writing conda records",
+	installer.StageLaunchers: "Creating launchers",
+	installer.StageVerify:    "Verifying files",
+	installer.StageRollback:  "Rolling back",
 }
 
-// otherLabels names the stages that are not part of an install.
-var otherLabels = map[installer.Stage]string{
-	installer.StageVerify:   "Verifying files",
-	installer.StageRollback: "Rolling back",
-}
+// copyLabel is the install's first extract stage: the archives are copied
+// into PREFIX/pkgs.
+const copyLabel = "Copying packages"
 
 // Progress is a snapshot of a Tracker, ready to show.
 type Progress struct {
 	Stage         installer.Stage
 	Label         string  // "Unpacking packages"
-	Num, Count    int     // position of the stage among installStages, from 1; 0 if none
+	Env           string  // the env being installed; "" outside the env steps
+	Num, Count    int     // step Num of Count of the install, from 1; 0 without a Plan
 	Item          string  // the package being worked on
+	StageDone     int64   // units of the current stage done (bytes or items)
+	StageTotal    int64   // and in all; 0 when unknown
 	StageFraction float64 // 0..1 of the current stage; 0 when its total is unknown
-	Fraction      float64 // 0..1 of the whole install; never goes back
+	Fraction      float64 // 0..1 of the whole operation; never goes back
+	Percent       int     // Fraction in whole percent; 100 only once finished
+	BytesDone     int64   // bytes read or written so far
+	BytesTotal    int64   // about how many in all; 0 when unknown
 	BytesPerSec   float64 // 0 when unknown
 	Left          time.Duration
 	LeftKnown     bool
+	Done          bool // Finish was called
 }
 
-// Line is the console form: "[3/7] Installing packages... 42%".
-func (p Progress) Line() string {
-	pct := int(p.StageFraction*100 + 0.5)
-	if p.Num == 0 {
-		return fmt.Sprintf("%s... %d%%", p.Label, pct)
+// Title is the step and what it does: "[3/4] base: Unpacking packages".
+func (p Progress) Title() string {
+	s := p.Label
+	if p.Env != "" {
+		s = p.Env + ": " + s
 	}
-	return fmt.Sprintf("[%d/%d] %s... %d%%", p.Num, p.Count, p.Label, pct)
+	if p.Num > 0 {
+		s = fmt.Sprintf("[%d/%d] %s", p.Num, p.Count, s)
+	}
+	return s
+}
+
+// Line is the console's plain line: "[3/4] base: Unpacking packages...
+// 42% (1.2 MB of about 4.0 MB, 3.1 MB/s, about 5 s left)".
+func (p Progress) Line() string {
+	s := fmt.Sprintf("%s... %d%%", p.Title(), p.Percent)
+	var extra []string
+	if b := p.Bytes(); b != "" {
+		extra = append(extra, b)
+	}
+	if d := p.Detail(); d != "" {
+		extra = append(extra, d)
+	}
+	if len(extra) > 0 {
+		s += " (" + join(extra) + ")"
+	}
+	return s
+}
+
+// Bytes is "1.2 MB of about 4.0 MB", or "" when nothing is counted yet.
+func (p Progress) Bytes() string {
+	switch {
+	case p.BytesDone == 0:
+		return ""
+	case p.BytesTotal > 0:
+		return humanize.Bytes(p.BytesDone) + " of about " + humanize.Bytes(p.BytesTotal)
+	default:
+		return humanize.Bytes(p.BytesDone)
+	}
 }
 
 // Detail is one line of speed and time left: "12.3 MB/s, about 1 min left".
 func (p Progress) Detail() string {
-	var s string
+	var parts []string
 	if p.BytesPerSec > 0 {
-		s = humanize.Bytes(int64(p.BytesPerSec)) + "/s"
+		parts = append(parts, humanize.Bytes(int64(p.BytesPerSec))+"/s")
 	}
 	if p.LeftKnown {
-		if s != "" {
+		parts = append(parts, "about "+humanDuration(p.Left)+" left")
+	}
+	return join(parts)
+}
+
+func join(parts []string) string {
+	s := ""
+	for i, p := range parts {
+		if i > 0 {
 			s += ", "
 		}
-		s += "about " + humanDuration(p.Left) + " left"
+		s += p
 	}
 	return s
 }
@@ -84,21 +201,30 @@ func humanDuration(d time.Duration) string {
 
 // Tracker is an installer.Reporter that keeps the state of a long
 // operation for a user interface. Its methods never block; OnChange, when
-// set, is called after a change (at most every Interval for Advance) and
-// must itself not block: the GUI hands the update to fyne.Do.
+// set, is called after a change: at each stage, item and whole percent,
+// and otherwise at most every Interval. It must itself not block: the GUI
+// hands the update to fyne.Do.
 type Tracker struct {
 	OnChange func(Progress)
 	Interval time.Duration    // 0 = 100ms
 	Now      func() time.Time // nil = time.Now
+	// Plan numbers the steps of an install and weighs them; nil = an
+	// operation shown stage by stage (verify, repair, uninstall).
+	Plan *Plan
 
 	mu         sync.Mutex
+	nmu        sync.Mutex // serialises OnChange calls
 	p          Progress
-	total      int64
+	total      int64 // of the current stage
 	done       int64
-	start      time.Time
-	byteStart  time.Time
-	bytesDone  int64
+	start      time.Time // of the operation (of the stage without a Plan)
+	byteStart  time.Time // first byte counted
 	lastNotify time.Time
+	linkBytes  []int64 // per env: the link stage's total, or a guess
+	stageBytes bool    // the current stage counts bytes
+	bytesPrev  int64   // bytes of finished stages
+	sub        float64 // share of the env step before the current stage
+	subW       float64 // share of the env step of the current stage
 }
 
 var _ installer.Reporter = (*Tracker)(nil)
@@ -114,20 +240,77 @@ func (t *Tracker) now() time.Time {
 func (t *Tracker) Stage(s installer.Stage, total int64) {
 	t.mu.Lock()
 	now := t.now()
-	if t.start.IsZero() {
+	if t.start.IsZero() || t.Plan == nil && s != installer.StageRollback {
 		t.start = now
 	}
+	if t.Plan != nil && t.linkBytes == nil {
+		t.linkBytes = make([]int64, len(t.Plan.Envs))
+		for i, e := range t.Plan.Envs {
+			t.linkBytes[i] = e.Bytes * linkGuess
+		}
+	}
+	if t.stageBytes {
+		t.bytesPrev += t.done
+	}
 	t.p.Stage, t.p.Item, t.total, t.done = s, "", total, 0
-	t.p.Label, t.p.Num, t.p.Count = stageLabel(s)
 	t.p.StageFraction = 0
-	if isByteStage(s) {
-		t.byteStart, t.bytesDone = now, 0
+	t.stageBytes = isByteStage(s)
+	if t.stageBytes && t.byteStart.IsZero() {
+		t.byteStart = now
+	}
+	t.p.Label = stageLabels[s]
+	if t.p.Label == "" {
+		t.p.Label = string(s)
+	}
+	if t.Plan == nil {
+		t.p.Fraction, t.p.Percent = 0, 0
+	} else {
+		t.enterStep(s, total)
 	}
 	t.update(now)
-	p := t.p
 	t.lastNotify = now
 	t.mu.Unlock()
-	t.notify(p)
+	t.notify()
+}
+
+// enterStep moves the step count on for stage s of an install; t.mu is
+// held.
+func (t *Tracker) enterStep(s installer.Stage, total int64) {
+	t.p.Count = t.Plan.Steps()
+	switch {
+	case s == installer.StageRollback:
+		t.p.Env = "" // the bar stays where the install stopped
+		return
+	case s == installer.StageCheck:
+		if t.p.Num == 0 {
+			t.p.Num = 1
+		}
+	case s == installer.StageExtract && t.p.Num < 2:
+		t.p.Num, t.p.Label = 2, copyLabel
+	case s == installer.StageExtract && t.p.Num < t.p.Count:
+		t.p.Num++
+		t.sub = 0
+	}
+	if env := t.p.Num - 3; env >= 0 && env < len(t.Plan.Envs) {
+		t.p.Env = t.Plan.Envs[env].Name
+		t.sub, t.subW = envStageShare(s, t.sub)
+		if s == installer.StageLink {
+			t.linkBytes[env] = total
+		}
+	}
+}
+
+// envStageShare returns the share of an env's step done before stage s
+// starts (never less than before) and the share of s.
+func envStageShare(s installer.Stage, before float64) (float64, float64) {
+	var sum float64
+	for _, es := range envStages {
+		if es.stage == s {
+			return max(before, sum), es.weight
+		}
+		sum += es.weight
+	}
+	return before, 0
 }
 
 // Advance adds n units of work done.
@@ -135,17 +318,15 @@ func (t *Tracker) Advance(n int64) {
 	t.mu.Lock()
 	now := t.now()
 	t.done += n
-	if isByteStage(t.p.Stage) {
-		t.bytesDone += n
-	}
+	pct := t.p.Percent
 	t.update(now)
-	p, due := t.p, now.Sub(t.lastNotify) >= t.interval()
+	due := t.p.Percent != pct || now.Sub(t.lastNotify) >= t.interval()
 	if due {
 		t.lastNotify = now
 	}
 	t.mu.Unlock()
 	if due {
-		t.notify(p)
+		t.notify()
 	}
 }
 
@@ -153,9 +334,38 @@ func (t *Tracker) Advance(n int64) {
 func (t *Tracker) Item(name string) {
 	t.mu.Lock()
 	t.p.Item = name
-	p := t.p
 	t.mu.Unlock()
-	t.notify(p)
+	t.notify()
+}
+
+// Finish marks the operation done: 100%, label said by the front end
+// ("Installed").
+func (t *Tracker) Finish(label string) {
+	t.mu.Lock()
+	t.p.Fraction, t.p.Percent, t.p.Done = 1, 100, true
+	t.p.StageFraction, t.p.LeftKnown, t.p.Left = 1, false, 0
+	t.p.Label, t.p.Env, t.p.Item = label, "", ""
+	if t.p.Count > 0 {
+		t.p.Num = t.p.Count
+	}
+	if t.p.BytesTotal < t.p.BytesDone {
+		t.p.BytesTotal = t.p.BytesDone
+	}
+	t.mu.Unlock()
+	t.notify()
+}
+
+// Tick recomputes speed and time left when the engine has been quiet for
+// a while (a big file being written); the GUI calls it every second.
+func (t *Tracker) Tick() {
+	t.mu.Lock()
+	if t.start.IsZero() || t.p.Done {
+		t.mu.Unlock()
+		return
+	}
+	t.update(t.now())
+	t.mu.Unlock()
+	t.notify()
 }
 
 // Snapshot returns the current progress.
@@ -172,60 +382,90 @@ func (t *Tracker) interval() time.Duration {
 	return 100 * time.Millisecond
 }
 
-func (t *Tracker) notify(p Progress) {
-	if t.OnChange != nil {
-		t.OnChange(p)
+// notify calls OnChange with the latest snapshot, one call at a time, so
+// that what a front end sees never goes back even when the engine reports
+// from several goroutines.
+func (t *Tracker) notify() {
+	if t.OnChange == nil {
+		return
 	}
+	t.nmu.Lock()
+	defer t.nmu.Unlock()
+	t.OnChange(t.Snapshot())
 }
 
 // update recomputes the derived fields; t.mu is held.
 func (t *Tracker) update(now time.Time) {
+	if t.p.Done {
+		return
+	}
+	t.p.StageDone, t.p.StageTotal = t.done, t.total
 	if t.total > 0 {
 		t.p.StageFraction = min(1, float64(t.done)/float64(t.total))
 	}
-	if f := overall(t.p.Stage, t.p.StageFraction); f > t.p.Fraction {
-		t.p.Fraction = f
+	f := t.p.StageFraction
+	t.p.BytesDone, t.p.BytesTotal = t.bytesPrev, 0
+	if t.Plan == nil {
+		t.p.BytesDone = 0 // each stage is its own bar
 	}
-	if el := now.Sub(t.byteStart).Seconds(); isByteStage(t.p.Stage) && el > 0.5 {
-		t.p.BytesPerSec = float64(t.bytesDone) / el
+	if t.stageBytes {
+		t.p.BytesDone += t.done
+	}
+	if t.Plan != nil {
+		f = t.overall()
+		t.p.BytesTotal = 2 * t.Plan.Bytes
+		for i, e := range t.Plan.Envs {
+			t.p.BytesTotal += e.Bytes + t.linkBytes[i]
+		}
+	} else if t.stageBytes {
+		t.p.BytesTotal = t.total
+	}
+	if t.p.BytesTotal < t.p.BytesDone {
+		t.p.BytesTotal = t.p.BytesDone
+	}
+	if t.p.Stage != installer.StageRollback && f > t.p.Fraction {
+		t.p.Fraction = min(f, 1)
+	}
+	t.p.Percent = min(99, int(t.p.Fraction*100))
+	if el := now.Sub(t.byteStart).Seconds(); !t.byteStart.IsZero() && el > 0.5 {
+		t.p.BytesPerSec = float64(t.p.BytesDone) / el
 	}
 	el := now.Sub(t.start)
-	t.p.LeftKnown = t.p.Fraction > 0.02 && el > time.Second
+	t.p.LeftKnown = t.p.Fraction > 0.02 && el > time.Second && t.p.Stage != installer.StageRollback
 	if t.p.LeftKnown {
 		t.p.Left = time.Duration(float64(el) * (1 - t.p.Fraction) / t.p.Fraction)
 	}
 }
 
-func isByteStage(s installer.Stage) bool {
-	return s == installer.StageExtract || s == installer.StageLink || s == installer.StageVerify
-}
-
-func stageLabel(s installer.Stage) (label string, num, count int) {
-	for i, si := range installStages {
-		if si.stage == s {
-			return si.label, i + 1, len(installStages)
+// overall is the share of the install done; t.mu is held.
+func (t *Tracker) overall() float64 {
+	pl := t.Plan
+	b := float64(pl.Bytes)
+	units := []float64{checkCost * b, copyCost * b}
+	for _, e := range pl.Envs {
+		units = append(units, envCost*float64(e.Bytes))
+	}
+	var sum, before float64
+	for i, u := range units {
+		sum += u
+		if i < t.p.Num-1 {
+			before += u
 		}
 	}
-	if l, ok := otherLabels[s]; ok {
-		return l, 0, 0
-	}
-	return string(s), 0, 0
-}
-
-// overall is the share of an install done when stage s is frac done.
-func overall(s installer.Stage, frac float64) float64 {
-	var sum, before, w float64
-	found := false
-	for _, si := range installStages {
-		sum += si.weight
-		if si.stage == s {
-			found, w = true, si.weight
-		} else if !found {
-			before += si.weight
-		}
-	}
-	if !found {
+	if sum == 0 || t.p.Num == 0 {
 		return 0
 	}
-	return (before + w*frac) / sum
+	cur := 0.0
+	if t.p.Num <= len(units) {
+		cur = units[t.p.Num-1]
+	}
+	in := t.p.StageFraction
+	if t.p.Num > 2 {
+		in = t.sub + t.subW*t.p.StageFraction
+	}
+	return (before + cur*min(in, 1)) / sum
+}
+
+func isByteStage(s installer.Stage) bool {
+	return s == installer.StageCheck || s == installer.StageExtract || s == installer.StageLink || s == installer.StageVerify
 }

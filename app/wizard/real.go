@@ -86,6 +86,7 @@ func healthOf(rep *installer.Report) *Health {
 	h := &Health{OK: rep.Healthy}
 	for _, p := range rep.Problems {
 		h.Problems = append(h.Problems, problemLine(p))
+		h.countEnv(p.Env)
 	}
 	h.Summary = fmt.Sprintf("%d environment(s), %d package(s), %d file(s) checked", len(rep.Envs), rep.Packages, rep.Files)
 	if !rep.Healthy {
@@ -107,6 +108,7 @@ func (rl Real) Repair(ctx context.Context, prefix string, r installer.Reporter, 
 	}
 	for _, p := range res.Left {
 		h.Problems = append(h.Problems, problemLine(p))
+		h.countEnv(p.Env)
 	}
 	switch {
 	case len(res.Before) == 0:
@@ -122,6 +124,13 @@ func (rl Real) Repair(ctx context.Context, prefix string, r installer.Reporter, 
 // Uninstall runs installer.Uninstall.
 func (Real) Uninstall(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) error {
 	return installer.Uninstall(ctx, prefix, installer.UninstallOptions{Reporter: r, Logf: logf})
+}
+
+func (h *Health) countEnv(env string) {
+	if h.EnvProblems == nil {
+		h.EnvProblems = map[string]int{}
+	}
+	h.EnvProblems[env]++
 }
 
 // fixLine says what Repair did, for people.

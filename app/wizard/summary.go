@@ -19,6 +19,16 @@ const diskFactor = 4
 type EnvSummary struct {
 	Name     string // "base" for the prefix itself
 	Packages int
+	Bytes    int64            // its package files
+	List     []bundle.Package // its packages, by name
+}
+
+// Title is how people see the env's name: "base (Miniconda)" for the base.
+func (e EnvSummary) Title() string {
+	if e.Name == "base" {
+		return "base (Miniconda)"
+	}
+	return e.Name
 }
 
 // Summary is what the Welcome step says will be installed.
@@ -38,11 +48,15 @@ func Summarize(m *bundle.Manifest, subdir string) Summary {
 	if p == nil {
 		return s
 	}
-	s.Envs = append(s.Envs, EnvSummary{Name: "base", Packages: len(p.Base)})
-	s.ArchiveBytes += sizeOf(p.Base)
+	add := func(name string, pkgs []bundle.Package) {
+		list := append([]bundle.Package(nil), pkgs...)
+		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+		s.Envs = append(s.Envs, EnvSummary{Name: name, Packages: len(pkgs), Bytes: sizeOf(pkgs), List: list})
+		s.ArchiveBytes += sizeOf(pkgs)
+	}
+	add("base", p.Base)
 	for _, name := range sortedKeys(p.Envs) {
-		s.Envs = append(s.Envs, EnvSummary{Name: name, Packages: len(p.Envs[name])})
-		s.ArchiveBytes += sizeOf(p.Envs[name])
+		add(name, p.Envs[name])
 	}
 	s.DiskBytes = s.ArchiveBytes * diskFactor
 	return s
@@ -59,7 +73,7 @@ func (s Summary) Lines() []string {
 		if e.Name == "base" {
 			what = "base (Miniconda)"
 		}
-		out = append(out, fmt.Sprintf("• %s: %s", what, plural(e.Packages, "package")))
+		out = append(out, fmt.Sprintf("• %s: %s, %s", what, plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
 	}
 	out = append(out, fmt.Sprintf("Disk space needed: about %s (for %s)", humanize.Bytes(s.DiskBytes), s.Subdir))
 	return out

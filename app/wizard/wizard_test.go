@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,8 +17,8 @@ import (
 func manifest() *bundle.Manifest {
 	return &bundle.Manifest{Name: "Acme", Version: "2026.11.0", Demo: true,
 		Platforms: map[string]*bundle.Platform{"linux-64": {
-			Base: []bundle.Package{{Size: 1000}},
-			Envs: map[string][]bundle.Package{"team": {{Size: 2000}, {Size: 3000}}, "aaa": {{Size: 1}}},
+			Base: []bundle.Package{{Fn: "py.conda", Size: 1000}},
+			Envs: map[string][]bundle.Package{"team": {{Fn: "a.conda", Size: 2000}, {Fn: "b.conda", Size: 3000}}, "aaa": {{Fn: "c.conda", Size: 1}}},
 		}},
 		Launchers: []bundle.Launcher{{Name: "Jupyter Lab", Env: "team", Command: []string{"jupyter", "lab"}}},
 	}
@@ -32,7 +33,7 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("bytes %+v", s)
 	}
 	joined := strings.Join(s.Lines(), "\n")
-	for _, w := range []string{"demo bundle", "base (Miniconda): 1 package\n", "environment team: 2 packages", "about 24.0 kB"} {
+	for _, w := range []string{"demo bundle", "base (Miniconda): 1 package, 1.0 kB\n", "environment team: 2 packages, 5.0 kB", "about 24.0 kB"} {
 		if !strings.Contains(joined, w) {
 			t.Fatalf("lines lack %q:\n%s", w, joined)
 		}
@@ -85,23 +86,80 @@ func TestTracker(t *testing.T) {
 	now := time.Unix(0, 0)
 	var got []Progress
 	tr := &Tracker{Now: func() time.Time { return now }, OnChange: func(p Progress) { got = append(got, p) }}
-	tr.Stage(installer.StageExtract, 1000)
+	tr.Stage(installer.StageVerify, 1000)
 	now = now.Add(2 * time.Second)
 	tr.Advance(500)
 	p := tr.Snapshot()
-	if p.Line() != "[2/7] Unpacking packages... 50%" || p.BytesPerSec != 250 || !p.LeftKnown {
+	if p.Line() != "Verifying files... 50% (500 B of about 1.0 kB, 250 B/s, about a few seconds left)" || p.BytesPerSec != 250 || !p.LeftKnown {
 		t.Fatalf("%+v %q", p, p.Line())
 	}
-	if !strings.Contains(p.Detail(), "250 B/s") || !strings.Contains(p.Detail(), "left") {
-		t.Fatalf("detail %q", p.Detail())
+	if p.Num != 0 || p.Count != 0 {
+		t.Fatalf("an operation without a plan has numbered steps: %+v", p)
 	}
-	before := p.Fraction
-	tr.Stage(installer.StageCheck, 0) // a stage out of order never moves the bar back
-	if tr.Snapshot().Fraction < before {
-		t.Fatal("overall progress went back")
-	}
-	if len(got) != 3 {
+	now = now.Add(10 * time.Millisecond)
+	tr.Advance(1) // the same percent, within the interval: no notification
+	if len(got) != 2 {
 		t.Fatalf("%d notifications", len(got))
+	}
+	tr.Advance(9) // 51%
+	if len(got) != 3 || got[2].Percent != 51 {
+		t.Fatalf("a new percent was not reported: %+v", got)
+	}
+	now = now.Add(2 * time.Second) // nothing reported for a while: the speed falls
+	tr.Tick()
+	if p := tr.Snapshot(); p.BytesPerSec >= 250 || got[len(got)-1].BytesPerSec != p.BytesPerSec {
+		t.Fatalf("after a quiet while: %+v", p)
+	}
+	tr.Stage(installer.StageLink, 0) // the next stage of a repair starts its own bar
+	if p := tr.Snapshot(); p.Percent != 0 || p.Label != "Installing packages" || p.BytesDone != 0 {
+		t.Fatalf("%+v", p)
+	}
+	tr.Finish("Repaired")
+	if p := tr.Snapshot(); p.Percent != 100 || !p.Done || p.Title() != "Repaired" {
+		t.Fatalf("%+v", p)
+	}
+}
+
+func TestTrackerNumbersEveryStepOfAnInstall(t *testing.T) {
+	plan := PlanInstall(manifest(), "linux-64")
+	if plan.Steps() != 5 || plan.Bytes != 6001 || plan.Envs[1].Name != "aaa" {
+		t.Fatalf("plan %+v", plan)
+	}
+	tr := &Tracker{Plan: plan}
+	var nums []int
+	var pcts []int
+	stage := func(s installer.Stage, total int64) {
+		tr.Stage(s, total)
+		tr.Advance(total)
+		p := tr.Snapshot()
+		nums = append(nums, p.Num)
+		pcts = append(pcts, p.Percent)
+	}
+	stage(installer.StageCheck, 6001)
+	stage(installer.StageExtract, 6001)
+	for _, e := range plan.Envs {
+		stage(installer.StageExtract, e.Bytes)
+		stage(installer.StageLink, 2*e.Bytes)
+		if e.Name != "aaa" { // an env without Python compiles nothing
+			stage(installer.StageCompile, 3)
+		}
+		stage(installer.StageMetadata, 2)
+	}
+	want := []int{1, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5}
+	if len(nums) != len(want) || fmt.Sprint(nums) != fmt.Sprint(want) {
+		t.Fatalf("steps %v, want %v", nums, want)
+	}
+	for i := 1; i < len(pcts); i++ {
+		if pcts[i] < pcts[i-1] {
+			t.Fatalf("percent went back: %v", pcts)
+		}
+	}
+	if last := pcts[len(pcts)-1]; last != 99 {
+		t.Fatalf("after the last stage %d%%, want 99%% until Finish: %v", last, pcts)
+	}
+	tr.Stage(installer.StageCheck, 10) // a stage out of order never moves the bar back
+	if p := tr.Snapshot(); p.Percent != 99 || p.Num != 5 {
+		t.Fatalf("%+v", p)
 	}
 }
 
@@ -126,6 +184,16 @@ func TestExplain(t *testing.T) {
 	p := Explain("The install", &installer.TargetError{Path: "/x", Reason: "not writable", Advice: "choose another folder"}, "/l.log")
 	if p.Title != "The install failed" || p.Hint != "choose another folder" || !strings.Contains(p.Text(), "Log: /l.log") {
 		t.Fatalf("%+v", p)
+	}
+	plain := Explain("The install", errors.New("boom"), "/l.log")
+	if strings.Contains(plain.Hint, "Help") || !strings.Contains(plain.Hint, "log") {
+		t.Fatalf("a wizard has no Help menu, yet the hint is %q", plain.Hint)
+	}
+	if h := plain.WithHelpMenu().Hint; !strings.Contains(h, "Report a problem in the Help menu") {
+		t.Fatalf("the maintenance window's hint %q", h)
+	}
+	if h := p.WithHelpMenu().Hint; h != "choose another folder" {
+		t.Fatalf("an engine hint was replaced: %q", h)
 	}
 	c := Explain("The install", context.Canceled, "")
 	if !c.Cancelled || !strings.Contains(c.Message, "rolled back") {

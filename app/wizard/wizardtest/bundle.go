@@ -44,6 +44,13 @@ func Bundle(t testing.TB) *bundle.Bundle {
 // BundleFile builds the test bundle and returns the zip's path.
 func BundleFile(t testing.TB) string {
 	t.Helper()
+	return BundleFileVersion(t, Version)
+}
+
+// BundleFileVersion builds the test bundle at version and returns the
+// zip's path.
+func BundleFileVersion(t testing.TB, version string) string {
+	t.Helper()
 	dir := t.TempDir()
 	sub := Subdir()
 	pkgs := filepath.Join(dir, "pkgs", sub)
@@ -67,7 +74,7 @@ envs = { team = %q }
 name = "Jupyter Lab"
 env = "team"
 command = ["jupyter", "lab"]
-`, Name, Version, sub, sub, base, team)
+`, Name, version, sub, sub, base, team)
 	write(t, filepath.Join(dir, "LICENSE.txt"), Licence)
 	write(t, filepath.Join(dir, "spec.toml"), spec)
 	out := filepath.Join(dir, "bundle.zip")

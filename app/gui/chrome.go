@@ -1,0 +1,149 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"onboard/app/wizard"
+	"onboard/assets"
+)
+
+// banner is the top of a window: the bundle's icon (onboard's when the
+// bundle has none), its name in large type, and a line under it.
+func banner(icon []byte, name, sub string) fyne.CanvasObject {
+	if len(icon) == 0 {
+		icon = assets.Icon()
+	}
+	img := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", icon))
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(48, 48))
+	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	subtitle := widget.NewLabel(sub)
+	text := container.New(&tightVBox{}, title, subtitle)
+	return container.NewPadded(container.NewBorder(nil, nil, img, nil, text))
+}
+
+// tightVBox stacks objects without padding, so that a title and its
+// subtitle read as one block.
+type tightVBox struct{}
+
+func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height - theme.Padding()
+	}
+	return s
+}
+
+func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y-theme.Padding()/2))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h - theme.Padding()
+	}
+}
+
+// stepList is the side panel: every step of the wizard, the current one
+// marked with an arrow icon and bold, the ones done with a tick icon.
+type stepList struct {
+	box    *fyne.Container
+	icons  []*widget.Icon
+	labels []*widget.Label
+}
+
+func newStepList(steps []wizard.Step) *stepList {
+	l := &stepList{box: container.NewVBox()}
+	for _, st := range steps {
+		ic := widget.NewIcon(nil)
+		lb := widget.NewLabel(st.Title)
+		l.icons, l.labels = append(l.icons, ic), append(l.labels, lb)
+		l.box.Add(container.NewBorder(nil, nil, ic, nil, lb))
+	}
+	return l
+}
+
+// mark shows step cur as the current one.
+func (l *stepList) mark(cur int) {
+	for i, lb := range l.labels {
+		var res fyne.Resource
+		imp := widget.MediumImportance
+		switch {
+		case i < cur:
+			res = theme.ConfirmIcon()
+		case i == cur:
+			res = theme.NavigateNextIcon()
+			imp = widget.HighImportance
+		}
+		l.icons[i].SetResource(res)
+		lb.TextStyle.Bold = i == cur
+		lb.Importance = imp
+		lb.Refresh()
+	}
+}
+
+// current returns the title of the step marked current ("" when none),
+// for tests.
+func (l *stepList) current() string {
+	for _, lb := range l.labels {
+		if lb.TextStyle.Bold {
+			return lb.Text
+		}
+	}
+	return ""
+}
+
+// columnsLayout lays its objects out in rows of len(shares) columns, each
+// column taking its share of the width and each row the height of its
+// tallest cell.
+type columnsLayout struct{ shares []float32 }
+
+func (c *columnsLayout) rows(objs []fyne.CanvasObject) [][]fyne.CanvasObject {
+	var out [][]fyne.CanvasObject
+	n := len(c.shares)
+	for i := 0; i < len(objs); i += n {
+		out = append(out, objs[i:min(i+n, len(objs))])
+	}
+	return out
+}
+
+func (c *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for _, row := range c.rows(objs) {
+		var rh, rw float32
+		for i, o := range row {
+			m := o.MinSize()
+			rh = max(rh, m.Height)
+			rw = max(rw, m.Width/c.shares[i]) // the width at which this cell fits
+		}
+		w, h = max(w, rw), h+rh+theme.Padding()
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (c *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, row := range c.rows(objs) {
+		var rh float32
+		for _, o := range row {
+			rh = max(rh, o.MinSize().Height)
+		}
+		x := float32(0)
+		for i, o := range row {
+			w := size.Width * c.shares[i]
+			o.Move(fyne.NewPos(x, y))
+			o.Resize(fyne.NewSize(w-theme.Padding(), rh))
+			x += w
+		}
+		y += rh + theme.Padding()
+	}
+}

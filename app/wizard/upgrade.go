@@ -1,0 +1,185 @@
+package wizard
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"onboard/installer"
+	"onboard/installer/bundle"
+)
+
+// InstallerFile is an installer a person pointed the maintenance window
+// at: an onboard executable with a bundle attached, or a bundle .zip.
+type InstallerFile struct {
+	Path     string
+	Manifest bundle.Manifest
+	Zip      bool // a bundle file, installed by this program's install --bundle
+}
+
+// ReadInstaller reads the bundle of the installer at path: the zip
+// appended to an executable or lying beside it, or the file itself when it
+// is a bundle .zip. Its signature is checked against the keys the
+// installer carries.
+func ReadInstaller(path string) (*InstallerFile, error) {
+	opts := bundle.DiscoverOptions{Executable: path}
+	isZip := strings.EqualFold(filepath.Ext(path), ".zip")
+	if isZip {
+		opts = bundle.DiscoverOptions{Path: path, Executable: path}
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, &installer.BundleError{Path: path, Reason: "cannot be read", Err: err}
+	}
+	f, err := bundle.Discover(opts)
+	if err != nil {
+		return nil, installer.WrapBundleError(err)
+	}
+	defer f.Close()
+	return &InstallerFile{Path: path, Manifest: f.Manifest, Zip: isZip}, nil
+}
+
+// UpgradeVerdict is what an installer file offers the install.
+type UpgradeVerdict int
+
+const (
+	UpgradeNewer UpgradeVerdict = iota // a newer version of the same bundle: offer to upgrade
+	UpgradeSame                        // the version installed
+	UpgradeOlder                       // older than the one installed
+	UpgradeOther                       // another bundle altogether
+)
+
+// CompareInstaller tells what f offers the install in, and says it in one
+// sentence.
+func CompareInstaller(in *Installed, f *InstallerFile) (UpgradeVerdict, string) {
+	have, got := in.Manifest, f.Manifest
+	name := filepath.Base(f.Path)
+	switch {
+	case have.ID != "" && got.ID != "" && have.ID != got.ID, have.ID == "" && have.Name != got.Name:
+		return UpgradeOther, fmt.Sprintf("%s installs %s, not %s.", name, got.Name, have.Name)
+	}
+	switch c := bundle.CompareVersions(got.Version, have.Version); {
+	case c > 0:
+		return UpgradeNewer, fmt.Sprintf("%s carries %s %s; %s is installed.", name, got.Name, got.Version, have.Version)
+	case c == 0:
+		return UpgradeSame, fmt.Sprintf("%s carries %s %s, the version installed: nothing to upgrade.", name, got.Name, got.Version)
+	default:
+		return UpgradeOlder, fmt.Sprintf("%s carries %s %s, older than the %s installed: nothing to upgrade.", name, got.Name, got.Version, have.Version)
+	}
+}
+
+// UpgradeCommand is the command that upgrades the install at prefix with
+// f: the installer itself (`FILE install --prefix P --json`), or for a
+// bundle file this program (self) with --bundle. The install keeps
+// launchers when it has them (PREFIX/.onboard/launchers.json).
+func UpgradeCommand(f *InstallerFile, self, prefix string) []string {
+	argv := []string{f.Path, "install"}
+	if f.Zip {
+		argv = []string{self, "install", "--bundle", f.Path}
+	}
+	argv = append(argv, "--prefix", prefix, "--json")
+	if _, err := os.Stat(filepath.Join(prefix, StateDir, "launchers.json")); err != nil {
+		argv = append(argv, "--no-launcher", "--no-maintenance-launcher")
+	}
+	return argv
+}
+
+// UpgradeError is the error an upgrading installer reported.
+type UpgradeError struct {
+	Msg      string
+	Advice   string
+	ExitCode int
+}
+
+func (e *UpgradeError) Error() string { return "the upgrade failed: " + e.Msg }
+
+// Hint is the installer's own advice.
+func (e *UpgradeError) Hint() string { return e.Advice }
+
+// RunUpgrade runs argv (from UpgradeCommand), an onboard install with
+// --json, and replays its progress events into r, so the window shows the
+// same progress as the installer would. It returns the installer's result,
+// or its error with its hint.
+func RunUpgrade(ctx context.Context, argv []string, r installer.Reporter, logf installer.Logf) (*installer.Result, error) {
+	r, logf = installer.ReporterOrNop(r), installer.LogfOrNop(logf)
+	logf("upgrading: %s", strings.Join(argv, " "))
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("cannot run the installer %s: %w", argv[0], err)
+	}
+	var (
+		res     *installer.Result
+		failure *UpgradeError
+		done    int64
+	)
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	for sc.Scan() {
+		var ev struct {
+			Event    string          `json:"event"`
+			Stage    installer.Stage `json:"stage"`
+			Name     string          `json:"name"`
+			Done     int64           `json:"done"`
+			Total    int64           `json:"total"`
+			Error    string          `json:"error"`
+			Hint     string          `json:"hint"`
+			ExitCode int             `json:"exit_code"`
+		}
+		line := sc.Bytes()
+		if json.Unmarshal(line, &ev) != nil {
+			logf("installer: %s", line)
+			continue
+		}
+		switch ev.Event {
+		case "stage":
+			r.Stage(ev.Stage, ev.Total)
+			done = 0
+		case "progress":
+			if ev.Done > done {
+				r.Advance(ev.Done - done)
+				done = ev.Done
+			}
+		case "item":
+			r.Item(ev.Name)
+		case "result":
+			res = &installer.Result{}
+			if err := json.Unmarshal(line, res); err != nil {
+				return nil, err
+			}
+		case "error":
+			failure = &UpgradeError{Msg: ev.Error, Advice: ev.Hint, ExitCode: ev.ExitCode}
+		}
+	}
+	werr := cmd.Wait()
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case failure != nil:
+		return nil, failure
+	case werr != nil || res == nil:
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" && werr != nil {
+			msg = werr.Error()
+		}
+		var ee *exec.ExitError
+		code := 1
+		if errors.As(werr, &ee) {
+			code = ee.ExitCode()
+		}
+		return nil, &UpgradeError{Msg: msg, ExitCode: code,
+			Advice: "check that the file is an onboard installer for this computer, and see the log"}
+	}
+	logf("upgraded to %s (%s)", res.Version, res.Prefix)
+	return res, nil
+}
