@@ -93,20 +93,20 @@ func diskBytes(path string) int64 {
 	return st.Blocks * 512
 }
 
-// TestE2EBundleOver4GiB: a bundle of 4.4 GB (zip64: its central directory
+// TestE2EBundleOver4GiB: a bundle of 4.3 GB (zip64: its central directory
 // and the packages after the big ones lie beyond 4 GiB) goes through
 // build → inspect → attach → install → verify. The two big packages are
-// 2.2 GB each, almost all zeros, which every copy keeps sparse, so the
+// 2.16 GB each, almost all zeros, which every copy keeps sparse, so the
 // test writes little to disk; the time goes into hashing them.
 func TestE2EBundleOver4GiB(t *testing.T) {
 	if testing.Short() {
-		t.Skip("hashes 4.4 GB several times; skipped with -short")
+		t.Skip("hashes 4.3 GB several times; skipped with -short")
 	}
 	needBin(t)
 	start := time.Now()
 	home := t.TempDir()
 	dir := t.TempDir()
-	const pad = 2200 << 20 // 2.3 GB: two such packages pass 4 GiB, one alone stays a plain zip
+	const pad = 2060 << 20 // 2.16 GB: two such packages just pass 4 GiB; one alone stays a plain zip
 	big := filepath.Join(dir, "big")
 	os.MkdirAll(big, 0o755)
 	a := paddedConda(t, big, "bigdata-a", pad)
