@@ -61,6 +61,9 @@ func Open(path string) (*Bundle, error) {
 	}
 	if p.ZipSize == 0 {
 		f.Close()
+		if p.SplitManifest != nil {
+			return nil, bundleErr(path, "holds no bundle: it was made with 'bundle attach --split', and its bundle is the "+SplitBundleName+" beside it", nil)
+		}
 		return nil, bundleErr(path, "holds no bundle", nil)
 	}
 	b, err := OpenReaderAt(io.NewSectionReader(f, p.ZipOffset, p.ZipSize), p.ZipSize, path)

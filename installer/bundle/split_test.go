@@ -1,7 +1,9 @@
 package bundle
 
 import (
+	"archive/zip"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,4 +110,71 @@ func mustRead(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestOpenSplitInstallerSaysWhere(t *testing.T) {
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "b.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
+	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: testBinary(t, dir), OutDir: t.TempDir(), Split: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(inst); err == nil || !strings.Contains(err.Error(), "bundle.zip beside it") {
+		t.Errorf("Open(split installer) = %v; want an error pointing at the bundle.zip beside it", err)
+	}
+}
+
+// TestAttachRefusesWindowsExeOver4GiB: a bundle of 4 GiB (a small bundle
+// plus a sparse STORED member of zeros) cannot go into one .exe; the error
+// says to use --split, and nothing is written.
+func TestAttachRefusesWindowsExeOver4GiB(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), small, nil)
+	b, err := Open(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	big := filepath.Join(dir, "big.zip")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw := newSparseWriter(f)
+	zw := zip.NewWriter(sw)
+	for _, m := range b.zr.File {
+		if err := zw.Copy(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const pad = 1 << 32
+	zero := make([]byte, 1<<20)
+	crc := uint32(0)
+	for n := 0; n < pad; n += len(zero) {
+		crc = crc32.Update(crc, crc32.IEEETable, zero)
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "padding.bin", Method: zip.Store, CRC32: crc, CompressedSize64: pad, UncompressedSize64: pad})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; n < pad; n += len(zero) {
+		w.Write(zero)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out := filepath.Join(t.TempDir(), "dist")
+	_, err = Attach(AttachOptions{Bundle: big, Installer: windowsExe(t), OutDir: out})
+	if err == nil || !strings.Contains(err.Error(), "--split") {
+		t.Fatalf("Attach of a 4 GiB bundle to a Windows exe: %v; want a refusal naming --split", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s was created by a refused attach", out)
+	}
 }
