@@ -43,7 +43,7 @@ const maxWindowsExe = maxSignedSize
 // <arch>[.exe], mode 0755, with os and arch read from the binary's header.
 // With Split, the bundle goes to OutDir/bundle.zip instead. It returns the
 // installer's path. Nothing is left in OutDir when it fails.
-func Attach(opts AttachOptions) (string, error) {
+func Attach(opts AttachOptions) (_ string, err error) {
 	b, err := Open(opts.Bundle)
 	if err != nil {
 		return "", err
@@ -76,8 +76,16 @@ func Attach(opts AttachOptions) (string, error) {
 			return "", fmt.Errorf("the installer would be %d bytes: Windows does not start an .exe of 4 GiB or more, and Authenticode cannot sign one; attach with --split to write the bundle as a separate %s beside the installer", total, SplitBundleName)
 		}
 	}
+	_, statErr := os.Stat(opts.OutDir)
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return "", fmt.Errorf("failed to create the output folder %q: %w", opts.OutDir, err)
+	}
+	if os.IsNotExist(statErr) {
+		defer func() {
+			if err != nil {
+				os.Remove(opts.OutDir) // only when still empty
+			}
+		}()
 	}
 	out := filepath.Join(opts.OutDir, InstallerName(b.Manifest.Name, b.Manifest.Version, goos, goarch))
 	var pin []byte
@@ -103,11 +111,6 @@ func Attach(opts AttachOptions) (string, error) {
 		}
 		return w.Finish()
 	}
-	if opts.Split {
-		if err := writeSplitBundle(opts.Bundle, filepath.Join(opts.OutDir, SplitBundleName)); err != nil {
-			return "", err
-		}
-	}
 	if opts.Authenticode != nil {
 		err = writeSigned(out, fill, *opts.Authenticode)
 	} else {
@@ -115,6 +118,12 @@ func Attach(opts AttachOptions) (string, error) {
 	}
 	if err != nil {
 		return "", err
+	}
+	if opts.Split {
+		if err = writeSplitBundle(opts.Bundle, filepath.Join(opts.OutDir, SplitBundleName)); err != nil {
+			os.Remove(out)
+			return "", err
+		}
 	}
 	return out, nil
 }

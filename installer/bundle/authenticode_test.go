@@ -188,3 +188,25 @@ func TestAttachCreatesOutDir(t *testing.T) {
 	}
 	b.Close()
 }
+
+// TestSignFailureLeavesNothing: osslsigncode refusing a bad certificate
+// leaves no file and no new folder.
+func TestSignFailureLeavesNothing(t *testing.T) {
+	_, _, key := signingTools(t)
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "b.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
+	badCert := filepath.Join(dir, "cert.pem")
+	writeFile(t, badCert, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
+	out := filepath.Join(t.TempDir(), "dist")
+	for _, split := range []bool{false, true} {
+		_, err := Attach(AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: out, Split: split,
+			Authenticode: &AuthenticodeOptions{Cert: badCert, Key: key}})
+		if err == nil || !strings.Contains(err.Error(), "osslsigncode failed") {
+			t.Errorf("split %v: Attach with a bad certificate: %v; want the osslsigncode failure", split, err)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("split %v: %s is left after a failed signing", split, out)
+		}
+	}
+}
