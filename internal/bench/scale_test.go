@@ -11,11 +11,11 @@ import (
 
 func TestScaleFlags(t *testing.T) {
 	steps := []scaleStep{
-		{Factor: 1, Step: "install", Files: 1000, Seconds: 10, PeakRSS: 100},
-		{Factor: 1, Step: "verify", Files: 1000, Seconds: 2, PeakRSS: 50},
-		{Factor: 4, Step: "install", Files: 4000, Seconds: 42, PeakRSS: 110}, // linear within noise
-		{Factor: 4, Step: "verify", Files: 4000, Seconds: 16, PeakRSS: 50},   // 2× per file
-		{Factor: 8, Step: "install", Files: 8000, Seconds: 81, PeakRSS: 400}, // memory grows
+		{Factor: 1, Step: "install", Files: 1000, User: 8, Sys: 2, Seconds: 30, PeakRSS: 100},
+		{Factor: 1, Step: "verify", Files: 1000, User: 2, Seconds: 2, PeakRSS: 50},
+		{Factor: 4, Step: "install", Files: 4000, User: 34, Sys: 8, Seconds: 200, PeakRSS: 110}, // linear in CPU within noise; wall is load
+		{Factor: 4, Step: "verify", Files: 4000, User: 12, Sys: 4, Seconds: 8, PeakRSS: 50},     // 2× CPU per file
+		{Factor: 8, Step: "install", Files: 8000, User: 71, Sys: 10, Seconds: 90, PeakRSS: 400}, // memory grows
 	}
 	flags := scaleFlags(steps)
 	if len(flags) != 2 || !strings.Contains(flags[0], "verify at 4×") || !strings.Contains(flags[1], "install at 8×: peak RSS") {
