@@ -12,7 +12,7 @@ mkdir -p .bench
 go build -o .bench/bench ./internal/bench
 .bench/bench "$@"
 # The scale series (docs/performance.md, "Scale series"): BENCH_SCALE=1,4,8 by
-# default; BENCH_SCALE=none skips it.
+# default; BENCH_SCALE=none skips it; BENCH_SCALE_STEPS picks the steps.
 if [ "${BENCH_SCALE:-1,4,8}" != none ]; then
-	.bench/bench -scale "${BENCH_SCALE:-1,4,8}"
+	.bench/bench -scale "${BENCH_SCALE:-1,4,8}" -scale-steps "${BENCH_SCALE_STEPS:-install,verify,repair}"
 fi

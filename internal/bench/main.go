@@ -114,11 +114,12 @@ func runBench(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", runtime.NumCPU(), "extraction workers of onboard")
 	keep := fs.Bool("keep", false, "keep the extracted trees (default: delete them at the end)")
 	scale := fs.String("scale", "", "run the scale series instead: install, verify and repair of the environment at these sizes, e.g. 1,4,8 (docs/performance.md)")
+	scaleSteps := fs.String("scale-steps", "install,verify,repair", "the steps of the scale series (install comes first whenever verify or repair is asked for)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *scale != "" {
-		return runScale(ctx, *out, *seed, *scale, *keep)
+		return runScale(ctx, *out, *seed, *scale, *scaleSteps, *keep)
 	}
 	logf := func(f string, a ...any) { fmt.Printf(f+"\n", a...) }
 	t0 := time.Now()

@@ -69,7 +69,16 @@ const (
 	maxRSSGrowth  = 1.5  // peak RSS at N× over the smallest size
 )
 
-func runScale(ctx context.Context, out string, seed uint64, factorList string, keep bool) error {
+func runScale(ctx context.Context, out string, seed uint64, factorList, stepList string, keep bool) error {
+	want := map[string]bool{"install": true}
+	for _, st := range strings.Split(stepList, ",") {
+		switch st = strings.TrimSpace(st); st {
+		case "install", "verify", "repair":
+			want[st] = true
+		default:
+			return fmt.Errorf("-scale-steps %q: want install, verify and/or repair", stepList)
+		}
+	}
 	var factors []int
 	for _, f := range strings.Split(factorList, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(f))
@@ -90,7 +99,7 @@ func runScale(ctx context.Context, out string, seed uint64, factorList string, k
 		return err
 	}
 	for _, k := range factors {
-		steps, err := scaleOne(ctx, out, seed, k, filepath.Join(runRoot, fmt.Sprintf("x%d", k)), keep, logf)
+		steps, err := scaleOne(ctx, out, seed, k, filepath.Join(runRoot, fmt.Sprintf("x%d", k)), want, keep, logf)
 		if err != nil {
 			return err
 		}
@@ -110,7 +119,7 @@ func runScale(ctx context.Context, out string, seed uint64, factorList string, k
 
 // scaleOne generates (or reuses) the environment at factor k, makes its
 // bundle, and measures install, verify and repair into run.
-func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, keep bool, logf func(string, ...any)) ([]scaleStep, error) {
+func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, want map[string]bool, keep bool, logf func(string, ...any)) ([]scaleStep, error) {
 	sh := defaultShape
 	sh.Packages, sh.Files, sh.Bytes = sh.Packages*k, sh.Files*k, sh.Bytes*int64(k)
 	dir := filepath.Join(out, fmt.Sprintf("env-s%d-v%d", seed, genVersion))
@@ -137,6 +146,9 @@ func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, k
 	}
 	var steps []scaleStep
 	for _, step := range []string{"install", "verify", "repair"} {
+		if !want[step] {
+			continue
+		}
 		if step == "repair" {
 			n, err := damage(prefix, 1000)
 			if err != nil {
