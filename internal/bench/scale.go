@@ -367,7 +367,14 @@ func printScale(res scaleResults) {
 		}
 		fmt.Printf("  %-6s %-8s %8d %10.2f %8.2f %9.2f %10.2f %8s %7d MB %8s\n", fmt.Sprintf("%d×", s.Factor), s.Step, s.Files, s.Seconds, s.cpu(), s.SecPerGB, s.SecPer10k, g, s.PeakRSS/1024, r)
 	}
-	if len(res.Flags) == 0 {
+	sizes := map[int]bool{}
+	for _, s := range res.Steps {
+		sizes[s.Factor] = true
+	}
+	switch {
+	case len(sizes) < 2:
+		fmt.Println("one size only: nothing to compare growth with")
+	case len(res.Flags) == 0:
 		fmt.Println("no step grows faster than the environment, and no peak RSS grows with it")
 	}
 	for _, f := range res.Flags {
