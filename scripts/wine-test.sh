@@ -132,6 +132,7 @@ want 0 'onboard.exe repair' repair --prefix "$demo"
 if [ -n "$victim" ] && [ -f "$victim" ]; then pass 'repair put the deleted file back'; else bad 'repair did not put the deleted file back'; fi
 want 0 'onboard.exe verify after repair: healthy' verify --prefix "$demo"
 
+scripts/wine-signed.sh "$work" || bad "the signed installer under Wine (scripts/wine-signed.sh)"
 wineserver -w || true
 if [ $fail -ne 0 ]; then
 	echo "wine-test: FAILED"

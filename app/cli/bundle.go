@@ -20,7 +20,8 @@ var TrustKey string
 
 const bundleUsage = `Usage:
   onboard bundle build SPEC -o OUT [--sign-key FILE] [--cache DIR]
-  onboard bundle attach --bundle B [--installer BIN] -o DIR [--trust-key FILE]
+  onboard bundle attach --bundle B [--installer BIN] -o DIR [--trust-key FILE] [--split]
+                       [--sign-authenticode --cert CERT --key KEY [--timestamp URL]]
   onboard bundle inspect B [--trust-key FILE] [--json]
   onboard bundle keygen -o NAME          writes NAME.key (private) and NAME.pub
 

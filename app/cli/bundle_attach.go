@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"onboard/installer"
@@ -11,19 +13,26 @@ import (
 	"onboard/internal/humanize"
 )
 
+const attachUsage = "usage: onboard bundle attach --bundle B [--installer BIN] -o DIR [--trust-key FILE] [--split] [--sign-authenticode --cert CERT --key KEY [--timestamp URL]]"
+
 func runBundleAttach(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("bundle attach", env)
 	b := fs.String("bundle", "", "the bundle zip to append")
 	bin := fs.String("installer", "", "the onboard binary to append it to (default: this program)")
-	out := fs.String("o", "", "the folder to write the installer to")
+	out := fs.String("o", "", "the folder to write the installer to (created when missing)")
 	trust := fs.String("trust-key", "", "bake this ed25519 public key (PEM) into the installer: it then refuses bundles not signed by it")
+	split := fs.Bool("split", false, "write the bundle as DIR/bundle.zip beside the installer instead of appending it (for bundles too big for one executable)")
+	sign := fs.Bool("sign-authenticode", false, "sign the Windows installer with osslsigncode (needs --cert and --key)")
+	cert := fs.String("cert", "", "with --sign-authenticode: the code-signing certificate (chain), PEM or DER")
+	key := fs.String("key", "", "with --sign-authenticode: its private key, PEM or DER, unencrypted")
+	ts := fs.String("timestamp", "", "with --sign-authenticode: an RFC 3161 time-stamp server URL")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *b == "" || *out == "" {
-		return &installer.UsageError{Msg: "usage: onboard bundle attach --bundle B [--installer BIN] -o DIR [--trust-key FILE]"}
+		return &installer.UsageError{Msg: attachUsage}
 	}
-	opts := bundle.AttachOptions{Bundle: *b, Installer: *bin, OutDir: *out}
+	opts := bundle.AttachOptions{Bundle: *b, Installer: *bin, OutDir: *out, Split: *split}
 	if *trust != "" {
 		k, err := bundle.ReadPublicKeyFile(*trust)
 		if err != nil {
@@ -31,11 +40,25 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 		}
 		opts.TrustedKey = k
 	}
+	switch {
+	case *sign && (*cert == "" || *key == ""):
+		return &installer.UsageError{Msg: "--sign-authenticode needs --cert CERT and --key KEY (" + attachUsage + ")"}
+	case !*sign && (*cert != "" || *key != "" || *ts != ""):
+		return &installer.UsageError{Msg: "--cert, --key and --timestamp go with --sign-authenticode"}
+	case *sign:
+		opts.Authenticode = &bundle.AuthenticodeOptions{Cert: *cert, Key: *key, Timestamp: *ts}
+	}
 	path, err := bundle.Attach(opts)
+	if errors.Is(err, bundle.ErrNotPE) {
+		return &installer.UsageError{Msg: err.Error()}
+	}
 	if err != nil {
 		return installer.WrapBundleError(err)
 	}
 	fmt.Fprintln(env.Stdout, path)
+	if *split {
+		fmt.Fprintln(env.Stdout, filepath.Join(filepath.Dir(path), bundle.SplitBundleName))
+	}
 	return nil
 }
 

@@ -1,7 +1,10 @@
 package bundle
 
 import (
+	"bytes"
+	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
@@ -14,17 +17,33 @@ import (
 type AttachOptions struct {
 	Bundle    string // the bundle zip (or an installer that carries one)
 	Installer string // the onboard binary; "" = the running executable
-	OutDir    string // where the installer is written
+	OutDir    string // where the installer is written; created when missing
 	// TrustedKey, when set, is baked into the installer: it then refuses
 	// every bundle not signed by this key. The bundle given must be.
 	TrustedKey ed25519.PublicKey
+	// Split writes the bundle as OutDir/bundle.zip beside the installer
+	// instead of appending it; the installer's footer records the sha256 of
+	// its bundle.json, and discovery accepts only that bundle beside it.
+	Split bool
+	// Authenticode, when set, signs the (Windows) installer with
+	// osslsigncode after attaching.
+	Authenticode *AuthenticodeOptions
 }
+
+// SplitBundleName is the bundle file 'attach --split' writes beside the
+// installer, and where discovery looks for it.
+const SplitBundleName = "bundle.zip"
+
+// maxWindowsExe is the largest .exe Attach writes: Windows does not start
+// an executable file of 4 GiB or more, and Authenticode cannot sign one.
+const maxWindowsExe = maxSignedSize
 
 // Attach appends a bundle to an onboard binary (after stripping any
 // bundle already appended to it) and writes OutDir/<Name>-<version>-<os>-
 // <arch>[.exe], mode 0755, with os and arch read from the binary's header.
-// It returns the path written.
-func Attach(opts AttachOptions) (string, error) {
+// With Split, the bundle goes to OutDir/bundle.zip instead. It returns the
+// installer's path. Nothing is left in OutDir when it fails.
+func Attach(opts AttachOptions) (_ string, err error) {
 	b, err := Open(opts.Bundle)
 	if err != nil {
 		return "", err
@@ -45,23 +64,160 @@ func Attach(opts AttachOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if opts.Authenticode != nil && goos != "windows" {
+		return "", fmt.Errorf("%w: %q is a %s/%s executable (sign macOS installers with codesign on a Mac; Linux and Solaris installers are not signed this way)", ErrNotPE, exe, goos, goarch)
+	}
+	plainSize, err := plainBinarySize(exe)
+	if err != nil {
+		return "", err
+	}
+	if goos == "windows" && !opts.Split {
+		if total := plainSize + b.zipSize + footerSize + 8; total > maxWindowsExe {
+			return "", fmt.Errorf("the installer would be %d bytes: Windows does not start an .exe of 4 GiB or more, and Authenticode cannot sign one; attach with --split to write the bundle as a separate %s beside the installer", total, SplitBundleName)
+		}
+	}
+	_, statErr := os.Stat(opts.OutDir)
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return "", fmt.Errorf("failed to create the output folder %q: %w", opts.OutDir, err)
+	}
+	if os.IsNotExist(statErr) {
+		defer func() {
+			if err != nil {
+				os.Remove(opts.OutDir) // only when still empty
+			}
+		}()
+	}
 	out := filepath.Join(opts.OutDir, InstallerName(b.Manifest.Name, b.Manifest.Version, goos, goarch))
-	err = writeAtomic(out, 0o755, func(w io.Writer) error {
+	var pin []byte
+	if opts.Split {
+		sum := sha256.Sum256(b.ManifestBytes)
+		pin = sum[:]
+	}
+	fill := func(out io.Writer) error {
+		w := newSparseWriter(out)
 		n, err := copyPlainBinary(w, exe)
 		if err != nil {
 			return err
 		}
-		size, err := copyZip(w, opts.Bundle)
-		if err != nil {
+		var size int64
+		if !opts.Split {
+			if size, err = copyZip(w, opts.Bundle); err != nil {
+				return err
+			}
+		}
+		foot := append(make([]byte, footerPadding(n+size)), encodeFooter(n, size, opts.TrustedKey, pin)...)
+		if _, err = w.Write(foot); err != nil {
 			return err
 		}
-		_, err = w.Write(encodeFooter(n, size, opts.TrustedKey))
-		return err
-	})
+		return w.Finish()
+	}
+	if opts.Authenticode != nil {
+		err = writeSigned(out, fill, *opts.Authenticode)
+	} else {
+		err = writeAtomic(out, 0o755, fill)
+	}
 	if err != nil {
 		return "", err
 	}
+	if opts.Split {
+		if err = writeSplitBundle(opts.Bundle, filepath.Join(opts.OutDir, SplitBundleName)); err != nil {
+			os.Remove(out)
+			return "", err
+		}
+	}
 	return out, nil
+}
+
+// writeSplitBundle copies the bundle zip in src to dst (unless they are the
+// same file).
+func writeSplitBundle(src, dst string) error {
+	if a, err := os.Stat(src); err == nil {
+		if b, err := os.Stat(dst); err == nil && os.SameFile(a, b) {
+			return nil
+		}
+	}
+	return writeAtomic(dst, 0o644, func(w io.Writer) error {
+		sw := newSparseWriter(w)
+		if _, err := copyZip(sw, src); err != nil {
+			return err
+		}
+		return sw.Finish()
+	})
+}
+
+// writeSigned writes the unsigned installer to a temporary file beside
+// out, signs it into a second one, checks that the bundle is still found
+// in the signed file, and renames that to out.
+func writeSigned(out string, fill func(io.Writer) error, o AuthenticodeOptions) (err error) {
+	dir := filepath.Dir(out)
+	unsigned, err := os.CreateTemp(dir, "."+filepath.Base(out)+".unsigned-*")
+	if err != nil {
+		return fmt.Errorf("failed to create a temporary file beside %q: %w", out, err)
+	}
+	defer os.Remove(unsigned.Name())
+	if err = fill(unsigned); err == nil {
+		err = unsigned.Close()
+	} else {
+		unsigned.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("failed to write %q: %w", unsigned.Name(), err)
+	}
+	want, err := payloadOf(unsigned.Name())
+	if err != nil {
+		return err
+	}
+	signed := filepath.Join(dir, "."+filepath.Base(out)+".signed-partial")
+	os.Remove(signed) // osslsigncode refuses to overwrite
+	defer func() {
+		if err != nil {
+			os.Remove(signed)
+		}
+	}()
+	if err = signAuthenticode(context.Background(), unsigned.Name(), signed, o); err != nil {
+		return err
+	}
+	got, err := payloadOf(signed)
+	if err != nil {
+		return err
+	}
+	if !got.Signed || got.ZipOffset != want.ZipOffset || got.ZipSize != want.ZipSize || !bytes.Equal(got.SplitManifest, want.SplitManifest) {
+		return fmt.Errorf("after signing, %q no longer shows its bundle where it was written (signed %v, zip at %d+%d; want %d+%d): the signer changed more than the certificate table", signed, got.Signed, got.ZipOffset, got.ZipSize, want.ZipOffset, want.ZipSize)
+	}
+	if err = os.Chmod(signed, 0o755); err != nil {
+		return fmt.Errorf("failed to set the mode of %q: %w", signed, err)
+	}
+	if err = os.Rename(signed, out); err != nil {
+		return fmt.Errorf("failed to move %q into place: %w", out, err)
+	}
+	return nil
+}
+
+// payloadOf reads the payload of the file at path.
+func payloadOf(path string) (Payload, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Payload{}, fmt.Errorf("failed to open %q: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return Payload{}, fmt.Errorf("failed to read %q: %w", path, err)
+	}
+	p, err := FindPayload(f, st.Size())
+	if err != nil {
+		return Payload{}, fmt.Errorf("%q: %w", path, err)
+	}
+	return p, nil
+}
+
+// plainBinarySize is the size of the executable at path without its payload.
+func plainBinarySize(path string) (int64, error) {
+	p, err := payloadOf(path)
+	if err != nil {
+		return 0, fmt.Errorf("installer binary: %w", err)
+	}
+	return p.Offset, nil
 }
 
 // WriteStripped copies the executable src to dst (mode 0755) without any
@@ -77,7 +233,7 @@ func WriteStripped(src, dst string) error {
 		if err != nil || key == nil {
 			return err
 		}
-		_, err = w.Write(encodeFooter(n, 0, key))
+		_, err = w.Write(append(make([]byte, footerPadding(n)), encodeFooter(n, 0, key, nil)...))
 		return err
 	})
 }
@@ -85,16 +241,7 @@ func WriteStripped(src, dst string) error {
 // TrustedKeyOf returns the public key baked into an executable by
 // 'onboard bundle attach --trust-key', or nil.
 func TrustedKeyOf(exe string) (ed25519.PublicKey, error) {
-	f, err := os.Open(exe)
-	if err != nil {
-		return nil, fmt.Errorf("failed to open %q: %w", exe, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("failed to read %q: %w", exe, err)
-	}
-	p, _, err := readFooter(f, st.Size())
+	p, err := payloadOf(exe)
 	return p.TrustedKey, err
 }
 
@@ -114,7 +261,7 @@ func copyPlainBinary(w io.Writer, path string) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("installer binary %q: %w", path, err)
 	}
-	n, err := io.Copy(w, io.NewSectionReader(f, 0, p.Offset))
+	n, err := copyUnsigned(w, f, p.Offset)
 	if err != nil {
 		return n, fmt.Errorf("failed to copy installer binary %q: %w", path, err)
 	}

@@ -80,8 +80,8 @@ func TestAttachStripDiscover(t *testing.T) {
 		t.Fatalf("WriteStripped: %v", err)
 	}
 	s, _ := os.ReadFile(stripped)
-	if !bytes.Equal(s[:len(plain)], plain) || len(s) != len(plain)+footerSize {
-		t.Errorf("stripped binary is %d bytes; want the plain %d + a %d-byte key footer", len(s), len(plain), footerSize)
+	if pad := footerPadding(int64(len(plain))); !bytes.Equal(s[:len(plain)], plain) || int64(len(s)) != int64(len(plain))+pad+footerSize || len(s)%8 != 0 {
+		t.Errorf("stripped binary is %d bytes; want the plain %d + %d zero bytes + a %d-byte key footer", len(s), len(plain), pad, footerSize)
 	}
 	if k, _ := TrustedKeyOf(stripped); !bytes.Equal(k, pub) {
 		t.Errorf("stripped binary lost the trusted key")

@@ -1,7 +1,10 @@
 package bundle
 
 import (
+	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -47,16 +50,20 @@ func Discover(opts DiscoverOptions) (*Found, error) {
 		}
 	}
 	keys := opts.TrustedKeys
+	var pin []byte
 	if exe != "" {
-		k, err := TrustedKeyOf(exe)
+		p, err := exePayload(exe)
 		if err != nil {
 			return nil, bundleErr(exe, "carries a damaged footer", err)
 		}
-		if k != nil {
-			keys = append(append([]ed25519.PublicKey{}, keys...), k)
+		if p.TrustedKey != nil {
+			keys = append(append([]ed25519.PublicKey{}, keys...), p.TrustedKey)
+		}
+		if p.ZipSize == 0 {
+			pin = p.SplitManifest
 		}
 	}
-	f, err := find(opts, exe)
+	f, err := find(opts, exe, pin)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +74,15 @@ func Discover(opts DiscoverOptions) (*Found, error) {
 	return f, nil
 }
 
-func find(opts DiscoverOptions, exe string) (*Found, error) {
+// exePayload reads the payload of the executable; none when it is missing.
+func exePayload(exe string) (Payload, error) {
+	if _, err := os.Stat(exe); errors.Is(err, fs.ErrNotExist) {
+		return Payload{}, nil
+	}
+	return payloadOf(exe)
+}
+
+func find(opts DiscoverOptions, exe string, pin []byte) (*Found, error) {
 	if opts.Path != "" {
 		b, err := Open(opts.Path)
 		if err != nil {
@@ -86,9 +101,16 @@ func find(opts DiscoverOptions, exe string) (*Found, error) {
 				if err != nil {
 					return nil, err
 				}
+				if err := checkPin(b, pin, exe); err != nil {
+					b.Close()
+					return nil, err
+				}
 				b.Source = p
 				return &Found{b, SourceBeside}, nil
 			}
+		}
+		if pin != nil {
+			return nil, bundleErr(filepath.Join(filepath.Dir(exe), SplitBundleName), fmt.Sprintf("is missing: %s was made with its bundle in a separate file (bundle attach --split); copy the whole folder, with %s beside the installer", filepath.Base(exe), SplitBundleName), nil)
 		}
 	}
 	if opts.Demo != nil {
@@ -129,6 +151,18 @@ func appended(exe string) (*Found, error) {
 	}
 	b.Source = fmt.Sprintf("appended to %s", exe)
 	return &Found{b, SourceAppended}, nil
+}
+
+// checkPin checks that bundle b is the one a split installer was made for.
+func checkPin(b *Bundle, pin []byte, exe string) error {
+	if pin == nil {
+		return nil
+	}
+	sum := sha256.Sum256(b.ManifestBytes)
+	if !bytes.Equal(sum[:], pin) {
+		return bundleErr(b.Path, fmt.Sprintf("is not the bundle %s was made for (its bundle.json has sha256 %s; the installer expects %s): put the installer's own %s beside it", filepath.Base(exe), hex.EncodeToString(sum[:]), hex.EncodeToString(pin), SplitBundleName), nil)
+	}
+	return nil
 }
 
 // besidePaths lists where a bundle.zip next to exe may be.

@@ -10,15 +10,32 @@ import (
 )
 
 // An attached installer is: the onboard binary, then the bundle zip (its
-// offsets relative to its own start), then a fixed 64-byte footer:
+// offsets relative to its own start), then 0–7 zero bytes so that the file
+// length stays a multiple of 8, then a fixed 96-byte footer:
 //
-//	offset 0  uint64 LE  where the zip starts in the file
-//	offset 8  uint64 LE  the zip's length (0: no bundle, the footer only carries a key)
+//	offset 0  uint64 LE  where the zip starts in the file (= the plain binary's size)
+//	offset 8  uint64 LE  the zip's length (0: no bundle appended)
 //	offset 16 [32]byte   the ed25519 public key the installer trusts; all zero = none
-//	offset 48 [16]byte   footerMagic
-const footerSize = 64
+//	offset 48 [32]byte   sha256 of the bundle.json of the bundle that lives in a
+//	                     separate file beside the installer ('attach --split'); all zero = none
+//	offset 80 [16]byte   footerMagic
+//
+// A Windows installer may then be signed with Authenticode, which appends
+// its certificate table after the footer and points the PE's security
+// directory at it: FindPayload looks before that table.
+//
+// Installers made before the split scheme carry the 64-byte footer v1 (the
+// same fields without the sha256, magic "onboard-bundle\x00\x01", no
+// padding); they are still read.
+const (
+	footerSize   = 96
+	footerV1Size = 64
+)
 
-var footerMagic = []byte("onboard-bundle\x00\x01")
+var (
+	footerMagic   = []byte("onboard-bundle\x00\x02")
+	footerV1Magic = []byte("onboard-bundle\x00\x01")
+)
 
 // Payload describes what is appended to an executable.
 type Payload struct {
@@ -27,78 +44,130 @@ type Payload struct {
 	ZipSize    int64             // 0 when no zip is appended
 	TrustedKey ed25519.PublicKey // nil when none is baked in
 	HasFooter  bool              // written by 'onboard bundle attach'
+	// SplitManifest is the sha256 of bundle.json of the bundle that must be
+	// beside the installer ('attach --split'); nil when there is none.
+	SplitManifest []byte
+	// End is where the installer's own data ends: the file size, or the
+	// start of an Authenticode certificate table.
+	End int64
+	// Signed is true when End is the start of an Authenticode certificate table.
+	Signed bool
 }
 
-func encodeFooter(zipOff, zipSize int64, key ed25519.PublicKey) []byte {
+func encodeFooter(zipOff, zipSize int64, key ed25519.PublicKey, split []byte) []byte {
 	b := make([]byte, footerSize)
 	binary.LittleEndian.PutUint64(b[0:], uint64(zipOff))
 	binary.LittleEndian.PutUint64(b[8:], uint64(zipSize))
 	copy(b[16:48], key)
-	copy(b[48:], footerMagic)
+	copy(b[48:80], split)
+	copy(b[80:], footerMagic)
 	return b
 }
 
+// footerPadding is how many zero bytes go before a footer written at
+// offset end, so that the file's length is a multiple of 8 (Authenticode
+// puts its certificate table at a multiple of 8; with the file aligned the
+// signer adds nothing between the footer and the table).
+func footerPadding(end int64) int64 { return (8 - end%8) % 8 }
+
 // FindPayload looks at the end of an executable (or any file) of the given
 // size for an appended bundle: first onboard's footer, then a plain zip
-// appended with `cat` (found through its end-of-central-directory record).
-// It returns a zero Payload with Offset = size when there is none.
+// appended with `cat` (found through its end-of-central-directory record,
+// zip64 included). An Authenticode certificate table at the end of a PE
+// file is skipped. It returns a Payload with ZipSize 0 and Offset = End
+// when there is none.
 func FindPayload(r io.ReaderAt, size int64) (Payload, error) {
-	if p, ok, err := readFooter(r, size); err != nil || ok {
+	end, signed := certTableStart(r, size)
+	if p, ok, err := readFooter(r, end); err != nil || ok {
+		p.End, p.Signed = end, signed
 		return p, err
 	}
-	if start, ok := findZipStart(r, size); ok {
-		return Payload{Offset: start, ZipOffset: start, ZipSize: size - start}, nil
+	if start, ok := findZipStart(r, end); ok {
+		return Payload{Offset: start, ZipOffset: start, ZipSize: end - start, End: end, Signed: signed}, nil
 	}
-	return Payload{Offset: size, ZipOffset: size}, nil
+	return Payload{Offset: end, ZipOffset: end, End: end, Signed: signed}, nil
 }
 
-func readFooter(r io.ReaderAt, size int64) (Payload, bool, error) {
-	if size < footerSize {
+// readFooter reads a footer that ends at end.
+func readFooter(r io.ReaderAt, end int64) (Payload, bool, error) {
+	if end < footerV1Size {
 		return Payload{}, false, nil
 	}
-	b := make([]byte, footerSize)
-	if _, err := r.ReadAt(b, size-footerSize); err != nil {
+	n := int64(footerSize)
+	if end < n {
+		n = end
+	}
+	b := make([]byte, n)
+	if _, err := r.ReadAt(b, end-n); err != nil {
 		return Payload{}, false, fmt.Errorf("failed to read the end of the file: %w", err)
 	}
-	if !bytes.Equal(b[48:], footerMagic) {
+	var p Payload
+	var at int64 // where the footer starts
+	switch {
+	case n == footerSize && bytes.Equal(b[80:], footerMagic):
+		at = end - footerSize
+		if split := b[48:80]; !bytes.Equal(split, make([]byte, 32)) {
+			p.SplitManifest = bytes.Clone(split)
+		}
+	case bytes.Equal(b[n-16:], footerV1Magic):
+		at = end - footerV1Size
+		b = b[n-footerV1Size:]
+	default:
 		return Payload{}, false, nil
 	}
 	off := int64(binary.LittleEndian.Uint64(b[0:]))
-	n := int64(binary.LittleEndian.Uint64(b[8:]))
-	if off < 0 || n < 0 || off+n != size-footerSize {
-		return Payload{}, false, errors.New("the appended bundle's footer is damaged (offsets do not match the file size)")
+	size := int64(binary.LittleEndian.Uint64(b[8:]))
+	if off < 0 || size < 0 || off > at || size > at-off || at-(off+size) > 7 {
+		return Payload{}, false, errors.New("the appended bundle's footer is damaged (offsets do not match the file size); attach the bundle again with 'onboard bundle attach'")
 	}
-	p := Payload{Offset: off, ZipOffset: off, ZipSize: n, HasFooter: true}
+	p.Offset, p.ZipOffset, p.ZipSize, p.HasFooter = off, off, size, true
 	if key := b[16:48]; !bytes.Equal(key, make([]byte, 32)) {
 		p.TrustedKey = ed25519.PublicKey(bytes.Clone(key))
 	}
 	return p, true, nil
 }
 
-// findZipStart finds a (non-zip64) zip at the end of r whose offsets are
-// relative to its own start, and returns where it starts. A zip that fills
-// the whole file starts at 0.
-func findZipStart(r io.ReaderAt, size int64) (int64, bool) {
-	const eocdLen = 22
+// Zip end records (APPNOTE.TXT 4.3.14–4.3.16).
+const (
+	eocdLen        = 22
+	zip64LocLen    = 20
+	zip64EOCDLen   = 56 // without extensible data
+	zip64EOCDExtra = 44 // the record's "size of the remaining record" without extensible data
+)
+
+var (
+	sigEOCD      = []byte("PK\x05\x06")
+	sigZip64Loc  = []byte("PK\x06\x07")
+	sigZip64EOCD = []byte("PK\x06\x06")
+)
+
+// findZipStart finds a zip that ends at end and whose offsets are relative
+// to its own start, and returns where it starts. A zip that fills the file
+// starts at 0. Zip64 archives (over 4 GiB or 65,535 entries) are found
+// through their zip64 end-of-central-directory locator and record.
+func findZipStart(r io.ReaderAt, end int64) (int64, bool) {
 	n := int64(65535 + eocdLen)
-	if n > size {
-		n = size
+	if n > end {
+		n = end
 	}
 	buf := make([]byte, n)
-	if _, err := r.ReadAt(buf, size-n); err != nil && err != io.EOF {
+	if _, err := r.ReadAt(buf, end-n); err != nil && err != io.EOF {
 		return 0, false
 	}
 	for i := len(buf) - eocdLen; i >= 0; i-- {
-		if !bytes.Equal(buf[i:i+4], []byte("PK\x05\x06")) {
+		if !bytes.Equal(buf[i:i+4], sigEOCD) {
 			continue
 		}
 		commentLen := int(binary.LittleEndian.Uint16(buf[i+20:]))
 		if i+eocdLen+commentLen != len(buf) {
 			continue
 		}
+		eocdAt := end - n + int64(i)
+		if start, ok, isZip64 := zip64Start(r, eocdAt); isZip64 {
+			return start, ok
+		}
 		cdSize := int64(binary.LittleEndian.Uint32(buf[i+12:]))
 		cdOff := int64(binary.LittleEndian.Uint32(buf[i+16:]))
-		eocdAt := size - n + int64(i)
 		start := eocdAt - cdSize - cdOff
 		if start < 0 || !hasLocalHeader(r, start) {
 			return 0, false
@@ -106,6 +175,36 @@ func findZipStart(r io.ReaderAt, size int64) (int64, bool) {
 		return start, true
 	}
 	return 0, false
+}
+
+// zip64Start reads the zip64 locator just before the end-of-central-
+// directory record at eocdAt and the zip64 record it points to. isZip64 is
+// false when there is no locator.
+func zip64Start(r io.ReaderAt, eocdAt int64) (start int64, ok, isZip64 bool) {
+	if eocdAt < zip64LocLen+zip64EOCDLen {
+		return 0, false, false
+	}
+	loc := make([]byte, zip64LocLen)
+	if _, err := r.ReadAt(loc, eocdAt-zip64LocLen); err != nil || !bytes.Equal(loc[:4], sigZip64Loc) {
+		return 0, false, false
+	}
+	// The locator gives the record's offset relative to the zip's start;
+	// the record sits right before the locator, so the difference is where
+	// the zip starts in the file.
+	relRec := int64(binary.LittleEndian.Uint64(loc[8:]))
+	rec := make([]byte, zip64EOCDLen)
+	recAt := eocdAt - zip64LocLen - zip64EOCDLen
+	if _, err := r.ReadAt(rec, recAt); err != nil || !bytes.Equal(rec[:4], sigZip64EOCD) ||
+		binary.LittleEndian.Uint64(rec[4:]) != zip64EOCDExtra {
+		return 0, false, true
+	}
+	cdSize := int64(binary.LittleEndian.Uint64(rec[40:]))
+	cdOff := int64(binary.LittleEndian.Uint64(rec[48:]))
+	start = recAt - relRec
+	if relRec < 0 || cdSize < 0 || cdOff < 0 || start < 0 || start != recAt-cdSize-cdOff || !hasLocalHeader(r, start) {
+		return 0, false, true
+	}
+	return start, true, true
 }
 
 func hasLocalHeader(r io.ReaderAt, at int64) bool {

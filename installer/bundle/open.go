@@ -36,9 +36,10 @@ type Bundle struct {
 	// TrustedBy is the key that verified Signature in CheckTrust; nil before.
 	TrustedBy ed25519.PublicKey
 
-	zr     *zip.Reader
-	files  map[string]*zip.File
-	closer io.Closer
+	zr      *zip.Reader
+	zipSize int64 // the zip's length in bytes
+	files   map[string]*zip.File
+	closer  io.Closer
 }
 
 // Open opens a bundle file: a plain bundle zip, or an executable with a
@@ -60,6 +61,9 @@ func Open(path string) (*Bundle, error) {
 	}
 	if p.ZipSize == 0 {
 		f.Close()
+		if p.SplitManifest != nil {
+			return nil, bundleErr(path, "holds no bundle: it was made with 'bundle attach --split', and its bundle is the "+SplitBundleName+" beside it", nil)
+		}
 		return nil, bundleErr(path, "holds no bundle", nil)
 	}
 	b, err := OpenReaderAt(io.NewSectionReader(f, p.ZipOffset, p.ZipSize), p.ZipSize, path)
@@ -86,7 +90,7 @@ func OpenReaderAt(r io.ReaderAt, size int64, source string) (*Bundle, error) {
 	if err != nil {
 		return nil, bundleErr("", "is not a zip archive", err)
 	}
-	b := &Bundle{Source: source, zr: zr, files: map[string]*zip.File{}}
+	b := &Bundle{Source: source, zr: zr, zipSize: size, files: map[string]*zip.File{}}
 	for _, f := range zr.File {
 		if _, dup := b.files[f.Name]; dup {
 			return nil, bundleErr("", fmt.Sprintf("holds %q twice", f.Name), nil)

@@ -162,8 +162,12 @@ func (b *Bundle) CopyPackage(ctx context.Context, p Package, dir string, progres
 		return dst, nil
 	}
 	// Archives in a package cache are world-readable, as conda leaves them.
-	err := atomicfile.Write(dst, 0o644, func(w io.Writer) error {
-		return b.checkPackage(ctx, p, w, progress)
+	err := atomicfile.Write(dst, 0o644, func(f io.Writer) error {
+		w := newSparseWriter(f)
+		if err := b.checkPackage(ctx, p, w, progress); err != nil {
+			return err
+		}
+		return w.Finish()
 	})
 	if err != nil {
 		return "", err

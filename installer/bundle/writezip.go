@@ -24,7 +24,8 @@ type member struct {
 // writeZip writes members, in order, as STORED zip entries with a fixed
 // modification time, to a temporary file beside out, then renames it.
 func writeZip(out string, members []member, mtime time.Time) error {
-	return atomicfile.Write(out, 0o644, func(w io.Writer) error {
+	return atomicfile.Write(out, 0o644, func(f io.Writer) error {
+		w := newSparseWriter(f)
 		zw := zip.NewWriter(w)
 		for _, m := range members {
 			if err := writeMember(zw, m, mtime); err != nil {
@@ -34,7 +35,7 @@ func writeZip(out string, members []member, mtime time.Time) error {
 		if err := zw.Close(); err != nil {
 			return fmt.Errorf("failed to finish the bundle zip: %w", err)
 		}
-		return nil
+		return w.Finish()
 	})
 }
 

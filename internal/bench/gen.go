@@ -57,7 +57,11 @@ type manifest struct {
 // ensureEnv returns the manifest of the environment for seed, generating
 // it under out unless a complete one is already there.
 func ensureEnv(out string, seed uint64, workers int, logf func(string, ...any)) (*manifest, string, error) {
-	dir := filepath.Join(out, fmt.Sprintf("env-s%d-v%d", seed, genVersion))
+	return ensureEnvIn(filepath.Join(out, fmt.Sprintf("env-s%d-v%d", seed, genVersion)), seed, defaultShape, workers, logf)
+}
+
+// ensureEnvIn is ensureEnv for a shape, in dir.
+func ensureEnvIn(dir string, seed uint64, shape envShape, workers int, logf func(string, ...any)) (*manifest, string, error) {
 	mpath := filepath.Join(dir, "manifest.json")
 	if b, err := os.ReadFile(mpath); err == nil {
 		m := &manifest{}
@@ -69,7 +73,7 @@ func ensureEnv(out string, seed uint64, workers int, logf func(string, ...any)) 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, "", fmt.Errorf("failed to create %q: %w", dir, err)
 	}
-	specs := planEnv(seed, defaultShape)
+	specs := planEnv(seed, shape)
 	m, err := writeEnv(dir, specs, workers, logf)
 	if err != nil {
 		return nil, "", err

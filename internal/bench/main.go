@@ -24,6 +24,8 @@ func main() {
 	var err error
 	if len(os.Args) > 1 && os.Args[1] == "child" {
 		err = runChild(ctx, os.Args[2:])
+	} else if len(os.Args) > 1 && os.Args[1] == "scale-child" {
+		err = runScaleChild(ctx, os.Args[2:])
 	} else {
 		err = runBench(ctx, os.Args[1:])
 	}
@@ -111,8 +113,13 @@ func runBench(ctx context.Context, args []string) error {
 	out := fs.String("out", ".bench", "folder for the generated environment, runs and results")
 	workers := fs.Int("workers", runtime.NumCPU(), "extraction workers of onboard")
 	keep := fs.Bool("keep", false, "keep the extracted trees (default: delete them at the end)")
+	scale := fs.String("scale", "", "run the scale series instead: install, verify and repair of the environment at these sizes, e.g. 1,4,8 (docs/performance.md)")
+	scaleSteps := fs.String("scale-steps", "install,verify,repair", "the steps of the scale series (install comes first whenever verify or repair is asked for)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *scale != "" {
+		return runScale(ctx, *out, *seed, *scale, *scaleSteps, *keep)
 	}
 	logf := func(f string, a ...any) { fmt.Printf(f+"\n", a...) }
 	t0 := time.Now()

@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tinyWindowsExe cross-builds a small Go program for windows/amd64: a real
+// PE file for attach and Authenticode to work on.
+func tinyWindowsExe(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module signtest\n\ngo 1.22\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() { println(\"signed\") }\n"), 0o644)
+	out := filepath.Join(dir, "onboard.exe")
+	cmd := exec.Command("go", "build", "-o", out, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("cross-building a Windows test program: %v\n%s", err, b)
+	}
+	return out
+}
+
+func TestE2EAttachSignAuthenticode(t *testing.T) {
+	needBin(t)
+	tool, err := exec.LookPath("osslsigncode")
+	if err != nil {
+		t.Skip("osslsigncode not installed (make deps-test installs it)")
+	}
+	home := t.TempDir()
+	dir := t.TempDir()
+	cert, key := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if b, err := exec.Command("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+		"-days", "2", "-subj", "/CN=Onboard Test Signer", "-addext", "extendedKeyUsage=codeSigning").CombinedOutput(); err != nil {
+		t.Fatalf("openssl req: %v\n%s", err, b)
+	}
+	zip := filepath.Join(dir, "bundle.zip")
+	if r := run(t, home, onboardBin, "bundle", "build", e2eSpec(t, dir, "2026.11.0", channel(t)), "-o", zip, "--cache", filepath.Join(dir, "cache")); r.code != 0 {
+		t.Fatalf("bundle build: exit %d\n%s", r.code, r.stderr)
+	}
+	out := filepath.Join(dir, "dist", "signed") // does not exist yet
+	r := run(t, home, onboardBin, "bundle", "attach", "--bundle", zip, "--installer", tinyWindowsExe(t), "-o", out,
+		"--sign-authenticode", "--cert", cert, "--key", key)
+	if r.code != 0 {
+		t.Fatalf("bundle attach --sign-authenticode: exit %d\n%s", r.code, r.stderr)
+	}
+	inst := strings.TrimSpace(r.stdout)
+	if filepath.Dir(inst) != out {
+		t.Errorf("installer %s; want it in %s", inst, out)
+	}
+	if b, err := exec.Command(tool, "verify", "-CAfile", cert, "-in", inst).CombinedOutput(); err != nil {
+		t.Fatalf("osslsigncode verify: %v\n%s", err, b)
+	}
+	r = run(t, home, onboardBin, "bundle", "inspect", inst)
+	if r.code != 0 || !strings.Contains(r.stdout, "Acme Python") || !strings.Contains(r.stdout, "win-64:") {
+		t.Errorf("bundle inspect of the signed installer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// An ELF installer cannot carry an Authenticode signature: usage error,
+	// nothing written.
+	elfOut := filepath.Join(dir, "elf")
+	r = run(t, home, onboardBin, "bundle", "attach", "--bundle", zip, "-o", elfOut, "--sign-authenticode", "--cert", cert, "--key", key)
+	if r.code != 2 || !strings.Contains(r.stderr, "Windows (PE)") {
+		t.Errorf("attach --sign-authenticode of an ELF: exit %d, %s; want 2 and a clear message", r.code, r.stderr)
+	}
+	if _, err := os.Stat(elfOut); !os.IsNotExist(err) {
+		t.Errorf("%s was created by a refused attach", elfOut)
+	}
+	for _, args := range [][]string{{"--sign-authenticode", "--cert", cert}, {"--key", key}} {
+		r = run(t, home, onboardBin, append([]string{"bundle", "attach", "--bundle", zip, "-o", elfOut}, args...)...)
+		if r.code != 2 {
+			t.Errorf("attach %v: exit %d; want 2 (usage)", args, r.code)
+		}
+	}
+}
+
+func TestE2EAttachSplit(t *testing.T) {
+	needBin(t)
+	home := t.TempDir()
+	dir := t.TempDir()
+	zip := filepath.Join(dir, "bundle.zip")
+	if r := run(t, home, onboardBin, "bundle", "build", e2eSpec(t, dir, "2026.11.0", channel(t)), "-o", zip, "--cache", filepath.Join(dir, "cache")); r.code != 0 {
+		t.Fatalf("bundle build: exit %d\n%s", r.code, r.stderr)
+	}
+	out := filepath.Join(dir, "folder")
+	r := run(t, home, onboardBin, "bundle", "attach", "--bundle", zip, "-o", out, "--split")
+	lines := strings.Fields(r.stdout)
+	if r.code != 0 || len(lines) != 2 || lines[1] != filepath.Join(out, "bundle.zip") {
+		t.Fatalf("bundle attach --split: exit %d, output %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	inst := lines[0]
+	// IT copies the folder elsewhere; the installer finds its bundle there.
+	moved := filepath.Join(t.TempDir(), "copied")
+	os.MkdirAll(moved, 0o755)
+	for _, p := range lines {
+		data, _ := os.ReadFile(p)
+		os.WriteFile(filepath.Join(moved, filepath.Base(p)), data, 0o755)
+	}
+	inst = filepath.Join(moved, filepath.Base(inst))
+	r = run(t, home, inst, "info", "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"kind":"beside"`) || !strings.Contains(r.stdout, "Acme Python") {
+		t.Errorf("info of the split installer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	prefix := filepath.Join(t.TempDir(), "acme")
+	r = run(t, home, inst, "install", "--silent", "--no-launcher", "--no-maintenance-launcher", "--prefix", prefix, "--subdir", "linux-64")
+	skipWithoutEngine(t, r)
+	if r.code != 0 || installedVersion(t, prefix) != "2026.11.0/linux-64" {
+		t.Fatalf("install from the split installer: exit %d, installed %s\n%s", r.code, installedVersion(t, prefix), r.stderr)
+	}
+	// Without its bundle.zip the installer says what is missing (exit 3)
+	// and does not fall back to the demo bundle.
+	os.Remove(filepath.Join(moved, "bundle.zip"))
+	r = run(t, home, inst, "install", "--silent", "--prefix", filepath.Join(t.TempDir(), "other"))
+	if r.code != 3 || !strings.Contains(r.stderr, "bundle.zip") {
+		t.Errorf("install without bundle.zip: exit %d, %s; want 3 naming bundle.zip", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,383 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"onboard/installer"
+	"onboard/installer/bundle"
+)
+
+// The scale series (issue #19): the generated environment at several
+// multiples of its size (packages, files and bytes), each made into a
+// bundle, then a full installer.Install, installer.Verify and, after a few
+// files are deleted, installer.Repair, each in a child process. For each it
+// reports the time per GB and per 10,000 files, the peak RSS and the bytes
+// written, and flags costs that grow faster than the environment.
+
+// scaleStep is one measured step of the scale series.
+type scaleStep struct {
+	Factor     int     `json:"factor"`
+	Step       string  `json:"step"` // install, verify, repair
+	Packages   int     `json:"packages"`
+	Files      int     `json:"files"`
+	Unpacked   int64   `json:"unpacked_bytes"`
+	Seconds    float64 `json:"seconds"`
+	User       float64 `json:"user_s"`
+	Sys        float64 `json:"sys_s"`
+	PeakRSS    int64   `json:"peak_rss_kb"`
+	Written    int64   `json:"write_bytes"` // /proc/self/io write_bytes: what reached the block layer
+	WChar      int64   `json:"wchar"`       // /proc/self/io wchar: bytes passed to write()
+	SecPerGB   float64 `json:"seconds_per_gb"`
+	SecPer10k  float64 `json:"seconds_per_10k_files"`
+	WrittenPGB float64 `json:"written_per_gb"`
+	Growth     float64 `json:"cost_growth_vs_first,omitempty"` // CPU seconds per file relative to the smallest factor
+	RSSGrowth  float64 `json:"rss_growth_vs_first,omitempty"`
+	Note       string  `json:"note,omitempty"`
+}
+
+type scaleResults struct {
+	Kind    string      `json:"kind"` // "scale"
+	Seed    uint64      `json:"seed"`
+	When    string      `json:"when"`
+	CPUs    int         `json:"cpus"`
+	Steps   []scaleStep `json:"steps"`
+	Flags   []string    `json:"flags,omitempty"`
+	Warning string      `json:"warning,omitempty"`
+}
+
+// Thresholds for flagging growth: the machine is noisy (±25 % between
+// runs), so only clear departures from linear are flagged. Growth is
+// measured on CPU time (user + system), which other work on the machine
+// disturbs far less than wall time.
+const (
+	maxCostGrowth = 1.35 // CPU seconds per file at N× over that at the smallest size
+	maxRSSGrowth  = 1.5  // peak RSS at N× over the smallest size
+)
+
+func runScale(ctx context.Context, out string, seed uint64, factorList, stepList string, keep bool) error {
+	want := map[string]bool{"install": true}
+	for _, st := range strings.Split(stepList, ",") {
+		switch st = strings.TrimSpace(st); st {
+		case "install", "verify", "repair":
+			want[st] = true
+		default:
+			return fmt.Errorf("-scale-steps %q: want install, verify and/or repair", stepList)
+		}
+	}
+	var factors []int
+	for _, f := range strings.Split(factorList, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || k < 1 || k > 64 {
+			return fmt.Errorf("-scale %q: want factors 1..64 separated by commas, e.g. 1,4,8", factorList)
+		}
+		factors = append(factors, k)
+	}
+	sort.Ints(factors)
+	logf := func(f string, a ...any) { fmt.Printf(f+"\n", a...) }
+	res := scaleResults{Kind: "scale", Seed: seed, When: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(),
+		Warning: recentDelete(out)}
+	if res.Warning != "" {
+		fmt.Println("WARNING:", res.Warning)
+	}
+	runRoot, err := filepath.Abs(filepath.Join(out, "runs", "scale-"+time.Now().Format("20060102-150405")))
+	if err != nil {
+		return err
+	}
+	for _, k := range factors {
+		steps, err := scaleOne(ctx, out, seed, k, filepath.Join(runRoot, fmt.Sprintf("x%d", k)), want, keep, logf)
+		if err != nil {
+			return err
+		}
+		res.Steps = append(res.Steps, steps...)
+	}
+	res.Flags = scaleFlags(res.Steps)
+	printScale(res)
+	b, _ := json.Marshal(res)
+	f, err := os.OpenFile(filepath.Join(out, "results.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("failed to save the results: %w", err)
+	}
+	defer f.Close()
+	_, err = f.Write(append(b, '\n'))
+	return err
+}
+
+// scaleOne generates (or reuses) the environment at factor k, makes its
+// bundle, and measures install, verify and repair into run.
+func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, want map[string]bool, keep bool, logf func(string, ...any)) ([]scaleStep, error) {
+	sh := defaultShape
+	sh.Packages, sh.Files, sh.Bytes = sh.Packages*k, sh.Files*k, sh.Bytes*int64(k)
+	dir := filepath.Join(out, fmt.Sprintf("env-s%d-v%d", seed, genVersion))
+	if k != 1 {
+		dir += fmt.Sprintf("-x%d", k)
+	}
+	m, envDir, err := ensureEnvIn(dir, seed, sh, runtime.NumCPU(), logf)
+	if err != nil {
+		return nil, err
+	}
+	bz, err := ensureBundle(ctx, envDir, m, logf)
+	if err != nil {
+		return nil, err
+	}
+	d := describe(m, seed, 0)
+	fmt.Printf("scale %d×: %d packages, %d files, %.0f MB unpacked, %.0f MB of archives\n", k, d.Packages, d.Files, mb(d.Unpacked), mb(d.Archives))
+	if err := readAll(bz); err != nil { // into the page cache, as the normal bench does
+		return nil, err
+	}
+	prefix := filepath.Join(run, "prefix")
+	home := filepath.Join(run, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return nil, err
+	}
+	var steps []scaleStep
+	for _, step := range []string{"install", "verify", "repair"} {
+		if !want[step] {
+			continue
+		}
+		if step == "repair" {
+			n, err := damage(prefix, 1000)
+			if err != nil {
+				return nil, err
+			}
+			logf("deleted %d files (one in 1,000) for repair", n)
+		}
+		s, err := scaleChild(ctx, home, step, bz, prefix)
+		if err != nil {
+			return nil, err
+		}
+		s.Factor, s.Packages, s.Files, s.Unpacked = k, d.Packages, d.Files, d.Unpacked
+		gb := float64(d.Unpacked) / (1 << 30)
+		s.SecPerGB, s.SecPer10k, s.WrittenPGB = s.Seconds/gb, s.Seconds/(float64(d.Files)/10000), float64(s.Written)/gb
+		fmt.Printf("  %-8s %8.2f s  user %7.2f  sys %7.2f  peak RSS %4d MB  written %6.0f MB  %6.2f s/GB  %6.2f s/10k files  %s\n",
+			step, s.Seconds, s.User, s.Sys, s.PeakRSS/1024, mb(s.Written), s.SecPerGB, s.SecPer10k, s.Note)
+		steps = append(steps, s)
+	}
+	if !keep {
+		cleanup(out, run)
+	}
+	return steps, nil
+}
+
+// ensureBundle builds envDir/bundle.zip (one linux-64 env: every archive)
+// unless it is there.
+func ensureBundle(ctx context.Context, envDir string, m *manifest, logf func(string, ...any)) (string, error) {
+	envDir, err := filepath.Abs(envDir)
+	if err != nil {
+		return "", err
+	}
+	bz := filepath.Join(envDir, "bundle.zip")
+	if _, err := os.Stat(bz); err == nil {
+		return bz, nil
+	}
+	bd := filepath.Join(envDir, "bundle-src")
+	if err := os.MkdirAll(bd, 0o755); err != nil {
+		return "", err
+	}
+	var lock strings.Builder
+	lock.WriteString("# platform: linux-64\n@EXPLICIT\n")
+	for _, a := range m.Archives {
+		fmt.Fprintf(&lock, "%s#%s\n", filepath.Join(envDir, a.Path), a.SHA256)
+	}
+	files := map[string]string{
+		"base.txt":    lock.String(),
+		"LICENSE.txt": "generated benchmark environment\n",
+		"spec.toml": "name = \"Bench Env\"\nid = \"org.onboard.bench\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\n" +
+			"created = \"2026-01-01T00:00:00Z\"\n\n[platforms.linux-64]\nbase = \"base.txt\"\n",
+	}
+	for n, c := range files {
+		if err := os.WriteFile(filepath.Join(bd, n), []byte(c), 0o644); err != nil {
+			return "", err
+		}
+	}
+	t0 := time.Now()
+	if _, err := bundle.Build(ctx, bundle.BuildOptions{Spec: filepath.Join(bd, "spec.toml"), Output: bz, CacheDir: filepath.Join(bd, "cache")}); err != nil {
+		return "", err
+	}
+	logf("built %s in %s", bz, time.Since(t0).Round(time.Second))
+	return bz, nil
+}
+
+// damage deletes every n-th regular file of the prefix (in a fixed order,
+// outside conda-meta, pkgs and .onboard) and returns how many.
+func damage(prefix string, n int) (int, error) {
+	var files []string
+	err := filepath.WalkDir(prefix, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "conda-meta", "pkgs", ".onboard":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	count := 0
+	for i := n / 2; i < len(files); i += n {
+		if err := os.Remove(files[i]); err != nil {
+			return count, err
+		}
+		count++
+	}
+	return count, nil
+}
+
+// scaleChild runs `bench scale-child STEP BUNDLE PREFIX` with HOME set to
+// home, and measures it.
+func scaleChild(ctx context.Context, home, step, bz, prefix string) (scaleStep, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return scaleStep{}, fmt.Errorf("failed to find the benchmark binary: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, self, "scale-child", step, bz, prefix)
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "share"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
+	var outBuf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &outBuf, &outBuf
+	start := time.Now()
+	err = cmd.Run()
+	s := scaleStep{Step: step, Seconds: time.Since(start).Seconds()}
+	if err != nil {
+		return s, fmt.Errorf("scale step %s failed: %w: %s", step, err, outBuf.String())
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	s.User, s.Sys = tv(ru.Utime), tv(ru.Stime)
+	for _, l := range strings.Split(outBuf.String(), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(l), "=")
+		n, _ := strconv.ParseInt(v, 10, 64)
+		switch {
+		case !ok:
+		case k == "hwm_kb":
+			s.PeakRSS = n
+		case k == "write_bytes":
+			s.Written = n
+		case k == "wchar":
+			s.WChar = n
+		case k == "note":
+			s.Note = v
+		}
+	}
+	return s, nil
+}
+
+// runScaleChild is one measured step: scale-child install|verify|repair BUNDLE PREFIX.
+func runScaleChild(ctx context.Context, args []string) error {
+	if len(args) != 3 {
+		return fmt.Errorf("failed to parse the scale-child arguments %q: want install|verify|repair BUNDLE PREFIX", args)
+	}
+	step, bz, prefix := args[0], args[1], args[2]
+	var note string
+	switch step {
+	case "install":
+		b, err := bundle.Open(bz)
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		res, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"})
+		if err != nil {
+			return err
+		}
+		note = fmt.Sprintf("installed %s, changed %v", res.Version, res.Changed)
+	case "verify":
+		r, err := installer.Verify(ctx, prefix, installer.VerifyOptions{EnvironmentsTxt: "-", SkipLaunchers: true})
+		if err != nil {
+			return err
+		}
+		if !r.Healthy {
+			return fmt.Errorf("verify found %d problems in a fresh install", len(r.Problems))
+		}
+		note = "healthy"
+	case "repair":
+		r, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: bz, EnvironmentsTxt: "-"})
+		if err != nil {
+			return err
+		}
+		if len(r.Left) > 0 {
+			return fmt.Errorf("repair left %d problems", len(r.Left))
+		}
+		note = fmt.Sprintf("%d problems, %d fixes", len(r.Before), len(r.Fixed))
+	default:
+		return fmt.Errorf("unknown scale step %q", step)
+	}
+	fmt.Printf("note=%s\nhwm_kb=%d\n", note, peakRSS())
+	if b, err := os.ReadFile("/proc/self/io"); err == nil {
+		fmt.Print(strings.ReplaceAll(string(b), ": ", "="))
+	}
+	return nil
+}
+
+// scaleFlags compares each step's cost per file and peak RSS with the
+// smallest factor's.
+func scaleFlags(steps []scaleStep) []string {
+	first := map[string]*scaleStep{}
+	var flags []string
+	for i := range steps {
+		s := &steps[i]
+		f := first[s.Step]
+		if f == nil {
+			first[s.Step] = s
+			continue
+		}
+		s.Growth = (s.cpu() / float64(s.Files)) / (f.cpu() / float64(f.Files))
+		if f.PeakRSS > 0 {
+			s.RSSGrowth = float64(s.PeakRSS) / float64(f.PeakRSS)
+		}
+		if s.Growth > maxCostGrowth {
+			flags = append(flags, fmt.Sprintf("%s at %d×: %.2f× the CPU time per file of %d× (more than linear)", s.Step, s.Factor, s.Growth, f.Factor))
+		}
+		if s.RSSGrowth > maxRSSGrowth {
+			flags = append(flags, fmt.Sprintf("%s at %d×: peak RSS %.2f× that of %d× (memory grows with the environment)", s.Step, s.Factor, s.RSSGrowth, f.Factor))
+		}
+	}
+	return flags
+}
+
+func (s scaleStep) cpu() float64 { return s.User + s.Sys }
+
+func printScale(res scaleResults) {
+	fmt.Println("\nscale series (growth: CPU time per file relative to the smallest size; 1.00 = linear):")
+	fmt.Printf("  %-6s %-8s %8s %10s %8s %9s %10s %8s %10s %8s\n", "size", "step", "files", "seconds", "cpu s", "s/GB", "s/10k f", "growth", "peak RSS", "RSS ×")
+	for _, s := range res.Steps {
+		g, r := "1.00", "1.00"
+		if s.Growth > 0 {
+			g, r = fmt.Sprintf("%.2f", s.Growth), fmt.Sprintf("%.2f", s.RSSGrowth)
+		}
+		fmt.Printf("  %-6s %-8s %8d %10.2f %8.2f %9.2f %10.2f %8s %7d MB %8s\n", fmt.Sprintf("%d×", s.Factor), s.Step, s.Files, s.Seconds, s.cpu(), s.SecPerGB, s.SecPer10k, g, s.PeakRSS/1024, r)
+	}
+	sizes := map[int]bool{}
+	for _, s := range res.Steps {
+		sizes[s.Factor] = true
+	}
+	switch {
+	case len(sizes) < 2:
+		fmt.Println("one size only: nothing to compare growth with")
+	case len(res.Flags) == 0:
+		fmt.Println("no step grows faster than the environment, and no peak RSS grows with it")
+	}
+	for _, f := range res.Flags {
+		fmt.Println("FLAG:", f)
+	}
+}
