@@ -196,9 +196,26 @@ func newExpect(r *metaRecord, p prefix.PathData, pkgDir string) expect {
 // noarch: python packages conda keeps the package-relative path
 // (site-packages/..., python-scripts/...) in paths_data while files holds
 // the real one (observations G8); conda doctor then checks nothing.
+// files[i] is the on-disk path of paths_data.paths[i] (docs/engine.md), so
+// the two lists are paired entry by entry, whatever the interpreter's
+// python_site_packages_path. Only a record whose lists differ in length
+// (written by something else) falls back to matching by the text of the
+// path.
 func realPathFunc(r *metaRecord) func(string) string {
 	if !r.isNoarchPython() {
 		return func(p string) string { return p }
+	}
+	if len(r.Files) == len(r.PathsData.Paths) {
+		paired := make(map[string]string, len(r.Files))
+		for i, p := range r.PathsData.Paths {
+			paired[p.Path] = r.Files[i]
+		}
+		return func(p string) string {
+			if f, ok := paired[p]; ok {
+				return f
+			}
+			return p
+		}
 	}
 	files := map[string]bool{}
 	alias := map[string]string{}
