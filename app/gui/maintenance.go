@@ -205,9 +205,7 @@ func (m *Maintenance) launch() {
 		err := m.deps.Launch(m.ctx, m.in.Prefix, env)
 		runOnUI(func() {
 			m.busy.done("")
-			if err != nil {
-				showProblem(m.win, wizard.Explain("Launching Jupyter", err, m.in.LogPath()))
-			}
+			showLaunchResult(m.app, m.win, err, m.in.LogPath())
 		})
 	}()
 }

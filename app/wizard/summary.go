@@ -108,6 +108,18 @@ func JupyterEnv(m *bundle.Manifest, subdir string) string {
 	return ""
 }
 
+// JupyterCommand returns the command (with its arguments) of the bundle's
+// Jupyter launcher for env, e.g. ["jupyter", "notebook"]; nil when the
+// bundle has none (then `onboard launch` runs `jupyter lab`).
+func JupyterCommand(m *bundle.Manifest, env string) []string {
+	for _, l := range m.Launchers {
+		if l.Env == env && len(l.Command) > 0 && strings.Contains(strings.ToLower(strings.Join(l.Command, " ")), "jupyter") {
+			return append(append([]string{}, l.Command...), l.Arguments...)
+		}
+	}
+	return nil
+}
+
 // plural returns "1 package", "2 packages".
 func plural(n int, word string) string {
 	if n == 1 {
