@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -10,10 +11,16 @@ import (
 	"onboard/internal/humanize"
 )
 
-// diskFactor estimates the space an install needs from the size of its
-// archives: the archives stay in PREFIX/pkgs, their extracted copies sit
-// beside them, and the prefix holds hard links or copies.
-const diskFactor = 4
+// MaintenanceAppBytes is the size of the maintenance app an install
+// copies: this program without an appended bundle. Tests replace it.
+var MaintenanceAppBytes = func() int64 {
+	exe, err := os.Executable()
+	if err != nil {
+		return 0
+	}
+	n, _ := bundle.PlainSize(exe)
+	return n
+}
 
 // EnvSummary is one environment of a bundle, as the Welcome step lists it.
 type EnvSummary struct {
@@ -28,7 +35,7 @@ type Summary struct {
 	Subdir        string
 	Envs          []EnvSummary
 	ArchiveBytes  int64 // total size of the package files
-	DiskBytes     int64 // estimated disk space needed
+	DiskBytes     int64 // estimated disk space needed, as du counts it (bundle.Platform.DiskEstimate)
 }
 
 // Summarize describes the payload of m for subdir.
@@ -44,7 +51,7 @@ func Summarize(m *bundle.Manifest, subdir string) Summary {
 		s.Envs = append(s.Envs, EnvSummary{Name: name, Packages: len(p.Envs[name])})
 		s.ArchiveBytes += sizeOf(p.Envs[name])
 	}
-	s.DiskBytes = s.ArchiveBytes * diskFactor
+	s.DiskBytes = p.DiskEstimate(MaintenanceAppBytes())
 	return s
 }
 

@@ -19,6 +19,8 @@ import (
 
 	"golang.org/x/net/websocket"
 
+	"onboard/app/wizard"
+	"onboard/installer/bundle"
 	"onboard/internal/realbundle"
 )
 
@@ -157,6 +159,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	h.mustRun(t, onboardBin, "install", "--silent", "--prefix", prefix, "--bundle", b)
 	team := filepath.Join(prefix, "envs", "team")
 	app := filepath.Join(prefix, ".onboard", "onboard")
+	checkDiskEstimate(t, b, prefix)
 	stopServer := func() {
 		data, err := os.ReadFile(filepath.Join(prefix, ".onboard", "jupyter-team.json"))
 		var s struct{ PID int }
@@ -340,6 +343,32 @@ func executeOverWebsocket(t *testing.T, port, token, kernel, code string) string
 			}
 		}
 	}
+}
+
+// checkDiskEstimate compares the Welcome step's "Disk space needed" with
+// what du finds in the fresh install: within 10%.
+func checkDiskEstimate(t *testing.T, bundlePath, prefix string) {
+	t.Helper()
+	b, err := bundle.Open(bundlePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	old := wizard.MaintenanceAppBytes
+	wizard.MaintenanceAppBytes = func() int64 { n, _ := bundle.PlainSize(onboardBin); return n }
+	defer func() { wizard.MaintenanceAppBytes = old }()
+	est := wizard.Summarize(&b.Manifest, realbundle.Subdir).DiskBytes
+	out, err := exec.Command("du", "-sk", prefix).Output()
+	if err != nil {
+		t.Fatalf("du: %v", err)
+	}
+	var kb int64
+	fmt.Sscan(string(out), &kb)
+	du := kb * 1024
+	if diff := float64(est-du) / float64(du); diff > 0.10 || diff < -0.10 {
+		t.Fatalf("Welcome says %d bytes are needed; du finds %d after the install (%+.1f%%)", est, du, diff*100)
+	}
+	t.Logf("disk space: estimate %d, du %d (%+.1f%%)", est, du, float64(est-du)/float64(du)*100)
 }
 
 func tail(prefix string) string {
