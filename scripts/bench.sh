@@ -10,4 +10,4 @@ for tool in tar zstd bzip2 unzip; do
 done
 mkdir -p .bench
 go build -o .bench/bench ./internal/bench
-exec .bench/bench "$@"
+exec .bench/bench "$@"  # -real=only: just the real Debian Python + Jupyter case
