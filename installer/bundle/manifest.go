@@ -65,6 +65,10 @@ type Launcher struct {
 type Condarc struct {
 	Channels []string `json:"channels,omitempty"`
 	Offline  bool     `json:"offline,omitempty"`
+	// Solver is conda's solver ("classic" where libmamba is not there).
+	Solver string `json:"solver,omitempty" toml:"solver"`
+	// RepodataUseZst is conda's repodata_use_zst; nil = conda's default.
+	RepodataUseZst *bool `json:"repodata_use_zst,omitempty" toml:"repodata_use_zst"`
 }
 
 // ZipPath returns where the package is stored in the bundle:
