@@ -13,9 +13,13 @@ GUI_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev 
 TEST_DEBS := desktop-file-utils libplist-utils
 WINE_DEBS := wine wine64 gcc-mingw-w64-x86-64
 SHOT_DEBS := xvfb xauth imagemagick xdotool unzip
-# The real test bundle (internal/realbundle): Debian's Python 3.11 and Jupyter Notebook 6.
+# The real test bundle (internal/realbundle): Debian's Python 3.11, Jupyter Notebook 6, and
+# what conda (../shared/fixtures/conda-source) imports from Debian.
 REAL_DEBS := python3.11 python3.11-minimal libpython3.11-minimal libpython3.11-stdlib \
-             jupyter-notebook python3-notebook python3-ipykernel python3-nbconvert jupyter-core
+             jupyter-notebook python3-notebook python3-ipykernel python3-nbconvert jupyter-core \
+             python3-ruamel.yaml python3-ruamel.yaml.clib python3-requests python3-urllib3 python3-idna \
+             python3-certifi python3-chardet python3-charset-normalizer python3-pycosat python3-tqdm \
+             python3-packaging python3-boltons python3-platformdirs python3-distro python3-zstandard python3-setuptools
 REAL_BUNDLE := build/realbundle.zip
 
 # The nogui cross-compile matrix: every target Go has for these systems.

@@ -16,9 +16,21 @@ var PythonDebs = []string{"python3.11", "python3.11-minimal", "libpython3.11-min
 // stack is them and every python3-*/jupyter* package they depend on.
 var JupyterRoots = []string{"jupyter-notebook", "python3-notebook", "python3-ipykernel", "python3-nbconvert", "jupyter-core"}
 
+// CondaRoots are the Debian packages that give conda what
+// ../shared/fixtures/conda-source lacks (its SOURCES.md).
+var CondaRoots = []string{"python3-ruamel.yaml", "python3-ruamel.yaml.clib", "python3-requests", "python3-urllib3",
+	"python3-idna", "python3-certifi", "python3-chardet", "python3-charset-normalizer", "python3-pycosat", "python3-tqdm",
+	"python3-packaging", "python3-boltons", "python3-platformdirs", "python3-distro", "python3-zstandard", "python3-setuptools"}
+
+// condaReplaced are Debian packages too old for conda; conda-source has
+// newer copies.
+var condaReplaced = map[string]bool{"python3-pluggy": true, "python3-frozendict": true, "python3-conda-package-streaming": true}
+
 // Debs is every Debian package the builder reads, for the Makefile's
 // scripts/need-debs.sh (`go run ./internal/realbundle/cmd -debs`).
-func Debs() []string { return append(append([]string{}, PythonDebs...), JupyterRoots...) }
+func Debs() []string {
+	return append(append(append([]string{}, PythonDebs...), JupyterRoots...), CondaRoots...)
+}
 
 // deb is one installed Debian package.
 type deb struct {
@@ -137,8 +149,9 @@ func inStack(name string) bool {
 	return false
 }
 
-// closure returns roots and every stack package they depend on, sorted.
-func closure(roots []string) ([]*deb, error) {
+// closure returns roots and every stack package they depend on, sorted;
+// skip names packages to leave out.
+func closure(roots []string, skip map[string]bool) ([]*deb, error) {
 	seen := map[string]*deb{}
 	queue := append([]string{}, roots...)
 	for len(queue) > 0 {
@@ -153,7 +166,7 @@ func closure(roots []string) ([]*deb, error) {
 		}
 		seen[n] = d
 		for _, dep := range depNames(d.Depends) {
-			if inStack(dep) && seen[dep] == nil {
+			if inStack(dep) && seen[dep] == nil && !skip[dep] {
 				queue = append(queue, dep)
 			}
 		}

@@ -73,12 +73,14 @@ func realBundle(t *testing.T) string {
 }
 
 // home is a scratch user: HOME, XDG folders, and a PATH with the tools
-// onboard needs (sh, env) but no xdg-open, as on a server or in CI.
+// onboard and conda's shell hook need (sh, env, coreutils) but no xdg-open,
+// as on a server or in CI.
 type home struct{ dir, path string }
 
 func newHome(t *testing.T) *home {
 	h := &home{dir: t.TempDir(), path: t.TempDir()}
-	for _, tool := range []string{"sh", "env"} {
+	// sh and env for activation; the rest for conda's shell hook
+	for _, tool := range []string{"sh", "env", "dirname", "basename", "uname", "cat", "sed", "tr", "grep"} {
 		p, err := exec.LookPath(tool)
 		if err != nil {
 			t.Fatal(err)
@@ -160,6 +162,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	team := filepath.Join(prefix, "envs", "team")
 	app := filepath.Join(prefix, ".onboard", "onboard")
 	checkDiskEstimate(t, b, prefix)
+	checkConda(t, h, b, prefix)
 	stopServer := func() {
 		data, err := os.ReadFile(filepath.Join(prefix, ".onboard", "jupyter-team.json"))
 		var s struct{ PID int }
@@ -342,6 +345,92 @@ func executeOverWebsocket(t *testing.T, port, token, kernel, code string) string
 				return strings.TrimSpace(printed.String())
 			}
 		}
+	}
+}
+
+// checkConda runs the conda that the bundle's base installed, inside the
+// onboard-made prefix: it must take that prefix as its base environment,
+// see the bundle's envs and exactly the records onboard wrote, find nothing
+// wrong with doctor, and activate an env from bash with the env's
+// activate.d scripts.
+func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
+	t.Helper()
+	b, err := bundle.Open(bundlePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasConda := false
+	for _, p := range b.Manifest.Platforms[realbundle.Subdir].Base {
+		hasConda = hasConda || p.Name == "conda"
+	}
+	b.Close()
+	if !hasConda {
+		if os.Getenv("CI") != "" {
+			t.Fatal("the real bundle has no conda: ../shared/fixtures/conda-source was not found")
+		}
+		t.Log("the real bundle has no conda (no ../shared/fixtures/conda-source): conda checks skipped")
+		return
+	}
+	conda := filepath.Join(prefix, "bin", "conda")
+	team := filepath.Join(prefix, "envs", "team")
+	if out := h.mustRun(t, conda, "--version"); !strings.HasPrefix(out, "conda 26.") {
+		t.Fatalf("conda --version: %q", out)
+	}
+	var info struct {
+		RootPrefix string   `json:"root_prefix"`
+		Envs       []string `json:"envs"`
+	}
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "info", "--json")), &info); err != nil || info.RootPrefix != prefix {
+		t.Fatalf("conda info: base %q (%v); want %s", info.RootPrefix, err, prefix)
+	}
+	var envs struct{ Envs []string }
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "env", "list", "--json")), &envs); err != nil ||
+		strings.Join(envs.Envs, "\n") != prefix+"\n"+team {
+		t.Fatalf("conda env list: %v (%v); want base and team", envs.Envs, err)
+	}
+	var listed []struct {
+		Name        string `json:"name"`
+		Version     string `json:"version"`
+		BuildString string `json:"build_string"`
+		Channel     string `json:"channel"`
+	}
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "list", "-n", "team", "--json")), &listed); err != nil {
+		t.Fatal(err)
+	}
+	var got, want []string
+	for _, l := range listed {
+		if l.Channel != "pypi" { // the dist-info folders conda's pip interop finds, not records
+			got = append(got, l.Name+"-"+l.Version+"-"+l.BuildString)
+		}
+	}
+	recs, _ := filepath.Glob(filepath.Join(team, "conda-meta", "*.json"))
+	for _, r := range recs {
+		want = append(want, strings.TrimSuffix(filepath.Base(r), ".json"))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("conda list -n team: %v; onboard wrote %v", got, want)
+	}
+	for _, args := range [][]string{{"doctor"}, {"doctor", "-n", "team"}} {
+		if out := h.mustRun(t, conda, args...); strings.Contains(out, "❌") || !strings.Contains(out, "✅") {
+			t.Fatalf("conda %s:\n%s", strings.Join(args, " "), out)
+		}
+	}
+	// activation from bash, as a user of a Miniconda base does it
+	hook := filepath.Join(team, "etc", "conda", "activate.d", "onboard-test.sh")
+	os.MkdirAll(filepath.Dir(hook), 0o755)
+	os.WriteFile(hook, []byte("export ONBOARD_TEST_HOOK=applied\n"), 0o644)
+	defer os.Remove(hook)
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := `eval "$("$1" shell.bash hook)" && conda activate team && python -c 'import sys, os; print(sys.prefix, os.environ["ONBOARD_TEST_HOOK"])'`
+	if out := h.mustRun(t, bash, "-c", script, "bash", conda); strings.TrimSpace(out) != team+" applied" {
+		t.Fatalf("conda activate team in bash: %q", out)
+	}
+	script = `. "$1/etc/profile.d/conda.sh" && conda activate team && "$1/condabin/conda" --version && command -v python`
+	if out := h.mustRun(t, bash, "-c", script, "bash", prefix); !strings.Contains(out, filepath.Join(team, "bin", "python")) {
+		t.Fatalf("etc/profile.d/conda.sh and condabin/conda: %q", out)
 	}
 }
 

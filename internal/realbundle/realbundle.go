@@ -5,8 +5,12 @@
 // `noarch: python` package with Jupyter Notebook, ipykernel, nbconvert and
 // every python3-* package they depend on, their console scripts as entry
 // points in info/link.json and a kernelspec that carries the prefix
-// placeholder. It writes the packages, @EXPLICIT locks and a bundle spec,
-// so `onboard bundle build` builds the bundle itself.
+// placeholder. Where ../shared/fixtures/conda-source is found, the base env
+// also gets a real `conda` (noarch: python: conda's own source, the Debian
+// libraries it imports, the `conda` entry point, condabin/conda and
+// etc/profile.d/conda.sh), and the bundle's [condarc] the settings that
+// source's SOURCES.md asks for. It writes the packages, @EXPLICIT locks and
+// a bundle spec, so `onboard bundle build` builds the bundle itself.
 //
 // The python package sets python_site_packages_path (CEP 17) to
 // lib/python3/dist-packages, the folder Debian's site.py puts on sys.path.
@@ -41,7 +45,7 @@ import (
 
 // Recipe versions the mapping below: change it when the output changes for
 // the same Debian packages, so that caches are rebuilt.
-const Recipe = "realbundle-1"
+const Recipe = "realbundle-3"
 
 // Subdir is the only platform the bundle has: Debian's binaries are linux-64.
 const Subdir = "linux-64"
@@ -70,11 +74,18 @@ func Build(ctx context.Context, root string) (*Result, error) {
 		}
 		pyDebs = append(pyDebs, d)
 	}
-	stack, err := closure(JupyterRoots)
+	stack, err := closure(JupyterRoots, nil)
 	if err != nil {
 		return nil, err
 	}
-	key := inputKey(pyDebs, stack)
+	cs := findCondaSource()
+	var condaDebs []*deb
+	if cs != nil {
+		if condaDebs, err = closure(CondaRoots, condaReplaced); err != nil {
+			return nil, err
+		}
+	}
+	key := inputKey(pyDebs, append(append([]*deb{}, stack...), condaDebs...), cs)
 	res := &Result{Dir: filepath.Join(root, key)}
 	res.Spec = filepath.Join(res.Dir, "bundle.toml")
 	if _, err := os.Stat(res.Spec); err == nil {
@@ -86,7 +97,7 @@ func Build(ctx context.Context, root string) (*Result, error) {
 	}
 	tmp := filepath.Join(root, ".tmp-"+randomHex())
 	defer os.RemoveAll(tmp)
-	if err := write(ctx, tmp, pyDebs, stack); err != nil {
+	if err := write(ctx, tmp, pyDebs, stack, cs, condaDebs); err != nil {
 		return nil, err
 	}
 	if err := os.Rename(tmp, res.Dir); err != nil {
@@ -109,11 +120,14 @@ func DefaultRoot() (string, error) {
 	return filepath.Join(d, "onboard", "realbundle"), nil
 }
 
-func inputKey(pyDebs, stack []*deb) string {
+func inputKey(pyDebs, stack []*deb, cs *condaSource) string {
 	h := sha256.New()
 	fmt.Fprintln(h, Recipe)
 	for _, d := range append(append([]*deb{}, pyDebs...), stack...) {
 		fmt.Fprintf(h, "%s=%s\n", d.Name, d.Version)
+	}
+	if cs != nil {
+		fmt.Fprintf(h, "conda-source=%s\n", cs.hash)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
@@ -125,7 +139,7 @@ func randomHex() string {
 }
 
 // write makes everything in dir.
-func write(ctx context.Context, dir string, pyDebs, stack []*deb) error {
+func write(ctx context.Context, dir string, pyDebs, stack []*deb, cs *condaSource, condaDebs []*deb) error {
 	py, err := pythonSpec(pyDebs)
 	if err != nil {
 		return err
@@ -153,7 +167,22 @@ func write(ctx context.Context, dir string, pyDebs, stack []*deb) error {
 	if err != nil {
 		return fmt.Errorf("failed to write the Jupyter package: %w", err)
 	}
-	if err := writeLock(dir, "base", pyPath); err != nil {
+	base := []string{pyPath}
+	condarc := ""
+	if cs != nil {
+		cp, err := condaSpec(cs, condaDebs)
+		if err != nil {
+			return err
+		}
+		condaPath, err := condatest.WriteConda(filepath.Join(dir, "pkgs", "noarch"), cp)
+		if err != nil {
+			return fmt.Errorf("failed to write the conda package: %w", err)
+		}
+		base = append(base, condaPath)
+		// what conda-source/SOURCES.md says conda needs here
+		condarc = "\n[condarc]\noffline = true\nsolver = \"classic\"\nrepodata_use_zst = false\n"
+	}
+	if err := writeLock(dir, "base", base...); err != nil {
 		return err
 	}
 	if err := writeLock(dir, JupyterEnv, pyPath, jpPath); err != nil {
@@ -162,8 +191,11 @@ func write(ctx context.Context, dir string, pyDebs, stack []*deb) error {
 	var lic strings.Builder
 	lic.WriteString("onboard's real test bundle: Debian's own Python and Jupyter, repackaged for tests.\n" +
 		"Each part keeps its Debian licence; see /usr/share/doc/<package>/copyright on a Debian system.\n\nDebian packages:\n")
-	for _, d := range append(append([]*deb{}, pyDebs...), stack...) {
+	for _, d := range append(append(append([]*deb{}, pyDebs...), stack...), condaDebs...) {
 		fmt.Fprintf(&lic, "  %s %s\n", d.Name, d.Version)
+	}
+	if cs != nil {
+		lic.WriteString("\nconda and the import packages of ../shared/fixtures/conda-source (see its SOURCES.md and licenses/).\n")
 	}
 	if err := os.WriteFile(filepath.Join(dir, "LICENSE.txt"), []byte(lic.String()), 0o644); err != nil {
 		return err
@@ -182,7 +214,7 @@ envs = { ` + JupyterEnv + ` = "locks/` + JupyterEnv + `-linux-64.txt" }
 name = "Jupyter Notebook"
 env = "` + JupyterEnv + `"
 command = ["jupyter", "notebook"]
-`
+` + condarc
 	return os.WriteFile(filepath.Join(dir, "bundle.toml"), []byte(spec), 0o644)
 }
 
