@@ -54,6 +54,9 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
 	}
+	if err := checkInstalled(abs); err != nil {
+		return nil, err // before the lock: a folder with no install is left as it was
+	}
 	rp := newRepairer(abs, opts)
 	if _, err := Recover(ctx, abs, rp.logf); err != nil {
 		return nil, err
