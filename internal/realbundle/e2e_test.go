@@ -22,6 +22,7 @@ import (
 	"onboard/app/wizard"
 	"onboard/installer/bundle"
 	"onboard/internal/realbundle"
+	"onboard/platform"
 )
 
 // onboardBin is onboard built once (-tags nogui) for these tests.
@@ -431,6 +432,42 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	script = `. "$1/etc/profile.d/conda.sh" && conda activate team && "$1/condabin/conda" --version && command -v python`
 	if out := h.mustRun(t, bash, "-c", script, "bash", prefix); !strings.Contains(out, filepath.Join(team, "bin", "python")) {
 		t.Fatalf("etc/profile.d/conda.sh and condabin/conda: %q", out)
+	}
+	// onboard's shell set-up block uses this conda's activation
+	block, err := platform.ShellBlock(prefix, filepath.Join(prefix, "condabin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(h.dir, ".bashrc")
+	os.WriteFile(rc, block, 0o644)
+	script = `. "$1" && conda activate team && python -c 'import sys, os; print(sys.prefix, os.environ["ONBOARD_TEST_HOOK"])'`
+	if out := h.mustRun(t, bash, "-c", script, "bash", rc); strings.TrimSpace(out) != team+" applied" {
+		t.Fatalf("the shell set-up block, then conda activate team: %q", out)
+	}
+	// a new env from the packages the install left in PREFIX/pkgs, offline, then a removal
+	var lock strings.Builder
+	lock.WriteString("@EXPLICIT\n")
+	for _, pat := range []string{"python-*.conda", "conda-*.conda"} {
+		m, _ := filepath.Glob(filepath.Join(prefix, "pkgs", pat))
+		if len(m) != 1 {
+			t.Fatalf("PREFIX/pkgs/%s: %v", pat, m)
+		}
+		lock.WriteString("file://" + m[0] + "\n")
+	}
+	lockFile := filepath.Join(h.dir, "extra.txt")
+	os.WriteFile(lockFile, []byte(lock.String()), 0o644)
+	h.mustRun(t, conda, "create", "-y", "-n", "extra", "--offline", "--file", lockFile)
+	extraPy := filepath.Join(prefix, "envs", "extra", "bin", "python")
+	if out := h.mustRun(t, extraPy, "-c", "import conda, sys; print(sys.prefix)"); strings.TrimSpace(out) != filepath.Dir(filepath.Dir(extraPy)) {
+		t.Fatalf("the env conda made: %q", out)
+	}
+	h.mustRun(t, conda, "remove", "-y", "-n", "extra", "--offline", "conda")
+	if r := h.run(t, extraPy, "-c", "import conda"); r.code == 0 {
+		t.Fatal("conda remove left conda in the extra env")
+	}
+	out := h.mustRun(t, filepath.Join(prefix, ".onboard", "onboard"), "verify")
+	if !strings.Contains(out, "environment extra is not from the bundle") || !strings.Contains(out, "Healthy") {
+		t.Fatalf("onboard verify after conda made an env:\n%s", out)
 	}
 }
 
