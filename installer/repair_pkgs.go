@@ -25,8 +25,8 @@ type pkgSource struct {
 	otherArchive, otherExtracted string
 	extracted                    string // the healthy extracted copy repair links from
 	expect                       pkg.Expect
-	url     string
-	manPkg  *bundle.Package // the bundle's entry, when the manifest names it
+	url                          string
+	manPkg                       *bundle.Package // the bundle's entry, when the manifest names it
 }
 
 // checkExtracted checks an extracted package folder against its own
