@@ -13,12 +13,20 @@ GUI_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev 
 TEST_DEBS := desktop-file-utils libplist-utils osslsigncode openssl
 WINE_DEBS := wine wine64 gcc-mingw-w64-x86-64
 SHOT_DEBS := xvfb xauth imagemagick xdotool unzip
+# The real test bundle (internal/realbundle): Debian's Python 3.11, Jupyter Notebook 6, and
+# what conda (../shared/fixtures/conda-source) imports from Debian.
+REAL_DEBS := python3.11 python3.11-minimal libpython3.11-minimal libpython3.11-stdlib \
+             jupyter-notebook python3-notebook python3-ipykernel python3-nbconvert jupyter-core \
+             python3-ruamel.yaml python3-ruamel.yaml.clib python3-requests python3-urllib3 python3-idna \
+             python3-certifi python3-chardet python3-charset-normalizer python3-pycosat python3-tqdm \
+             python3-packaging python3-boltons python3-platformdirs python3-distro python3-zstandard python3-setuptools
+REAL_BUNDLE := build/realbundle.zip
 
 # The nogui cross-compile matrix: every target Go has for these systems.
 NOGUI_TARGETS := linux/amd64 linux/386 linux/arm64 windows/amd64 windows/386 windows/arm64 \
                  darwin/amd64 darwin/arm64 solaris/amd64
 
-.PHONY: all run build winlaunchers demo test vet unit cross wine bench screenshots deps-gui deps-test deps-wine clean
+.PHONY: all run build winlaunchers demo realbundle test vet unit cross wine bench screenshots deps-gui deps-test deps-wine clean
 
 all: build
 
@@ -49,8 +57,20 @@ assets/demo/bundle.zip: $(shell find installer internal -name '*.go' 2>/dev/null
 onboard: deps-gui demo
 	$(GO) build -tags $(GUITAGS) -ldflags '$(LDFLAGS)' -o onboard .
 
-run: onboard
-	./onboard
+# The real bundle, on linux-64 Debian where its packages exist: packages cached in
+# <user cache>/onboard/realbundle/<key of the Debian versions>, then `onboard bundle build`.
+# Elsewhere it is skipped, and `make run` offers the demo (stand-in) bundle.
+realbundle:
+	@if [ "$$(uname -s)-$$(uname -m)" = Linux-x86_64 ] && command -v apt-get >/dev/null && \
+	    apt-cache show python3.11 jupyter-notebook >/dev/null 2>&1; then \
+		scripts/need-debs.sh $(REAL_DEBS) && mkdir -p build && \
+		spec=$$($(GO) run ./internal/realbundle/cmd) && \
+		CGO_ENABLED=0 $(GO) run -tags nogui . bundle build "$$spec" -o $(REAL_BUNDLE); \
+	else echo "realbundle: not a Debian linux-64 machine with python3.11 and jupyter-notebook; the stand-in demo bundle is used"; rm -f $(REAL_BUNDLE); fi
+
+run: onboard realbundle
+	@if [ -f $(REAL_BUNDLE) ]; then echo "run: the real Debian Python + Jupyter bundle ($(REAL_BUNDLE))"; ./onboard --bundle $(REAL_BUNDLE); \
+	else echo "run: the demo bundle (stand-in packages: a fake python and Jupyter)"; ./onboard; fi
 
 # dist/onboard-<os>-<arch>[.exe]: the GUI build for linux/amd64, the nogui build elsewhere
 # (and dist/onboard-linux-amd64-nogui for servers).
@@ -68,7 +88,7 @@ vet: deps-gui demo
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) vet -tags nogui ./...
 
-unit: deps-gui deps-test demo
+unit: deps-gui deps-test demo realbundle
 	$(GO) test -race -count=1 ./...
 
 cross: demo
@@ -85,7 +105,7 @@ wine: deps-wine demo
 
 test: vet unit cross wine
 
-bench:
+bench: realbundle
 	@scripts/need-debs.sh tar zstd bzip2 unzip
 	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else echo "bench: not built yet"; exit 1; fi
 
@@ -94,4 +114,4 @@ screenshots: onboard
 	@if [ -x scripts/screenshots.sh ]; then scripts/screenshots.sh; else echo "screenshots: not built yet"; exit 1; fi
 
 clean:
-	rm -rf dist onboard assets/demo/bundle.zip
+	rm -rf dist onboard assets/demo/bundle.zip build

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -80,6 +82,45 @@ func (e *TargetError) Hint() string {
 	return "choose another folder with --prefix"
 }
 
+// NotInstalledError reports a folder that holds no install, given to a
+// command that works on one (verify, repair). It maps to exit code 4.
+type NotInstalledError struct {
+	Path string
+	Err  error // why: the folder is missing, or has no .onboard/manifest.json nor conda-meta
+}
+
+func (e *NotInstalledError) Error() string {
+	s := fmt.Sprintf("no install found in %q", e.Path)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+func (e *NotInstalledError) Unwrap() error { return e.Err }
+func (e *NotInstalledError) Hint() string {
+	return "pass the folder you installed into with --prefix (nothing was changed)"
+}
+
+// checkInstalled tells whether prefix holds an install onboard can work
+// on: an onboard install (.onboard/manifest.json) or a conda prefix
+// (conda-meta/).
+func checkInstalled(prefix string) error {
+	fi, err := os.Stat(prefix)
+	if err != nil {
+		return &NotInstalledError{Path: prefix, Err: err}
+	}
+	if !fi.IsDir() {
+		return &NotInstalledError{Path: prefix, Err: fmt.Errorf("it is not a folder")}
+	}
+	if _, err := os.Stat(filepath.Join(prefix, filepath.FromSlash(manifestRel))); err == nil {
+		return nil
+	}
+	if fi, err := os.Stat(filepath.Join(prefix, "conda-meta")); err == nil && fi.IsDir() {
+		return nil
+	}
+	return &NotInstalledError{Path: prefix, Err: fmt.Errorf("it has neither %s nor conda-meta", manifestRel)}
+}
+
 // PlatformError reports that the bundle has no payload for this machine.
 // It maps to exit code 5.
 type PlatformError struct {
@@ -129,6 +170,7 @@ func ExitCode(err error) int {
 		te *TargetError
 		le *LockedError
 		pe *PlatformError
+		ne *NotInstalledError
 	)
 	switch {
 	case err == nil:
@@ -139,7 +181,7 @@ func ExitCode(err error) int {
 		return ExitUsage
 	case errors.As(err, &be):
 		return ExitBundle
-	case errors.As(err, &te), errors.As(err, &le):
+	case errors.As(err, &te), errors.As(err, &le), errors.As(err, &ne):
 		return ExitTarget
 	case errors.As(err, &pe):
 		return ExitPlatform

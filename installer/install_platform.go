@@ -35,10 +35,11 @@ func chooseSubdir(b *bundle.Bundle, want string) (subdir, note string, err error
 // checkTarget runs the platform's prefix checks; an existing onboard
 // install is an upgrade, not a problem.
 func (in *installRun) checkTarget(replacing bool) error {
-	var need int64
-	for _, p := range in.o.Bundle.Platform(in.subdir).All() {
-		need += p.Size * 4 // archive + extracted + linked, roughly
+	var app int64
+	if exe, err := maintenanceSource(); err == nil {
+		app, _ = bundle.PlainSize(exe)
 	}
+	need := in.o.Bundle.Platform(in.subdir).DiskEstimate(app)
 	req := platform.PrefixRequest{Prefix: in.o.Prefix, NeedBytes: need, MaxRelPath: in.maxRelPath()}
 	for _, p := range platform.CheckPrefix(req) {
 		if p.Severity != platform.Error {

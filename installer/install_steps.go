@@ -157,6 +157,12 @@ func condarcYAML(c *bundle.Condarc) []byte {
 	if c.Offline {
 		b.WriteString("offline: true\n")
 	}
+	if c.Solver != "" {
+		fmt.Fprintf(&b, "solver: %s\n", c.Solver)
+	}
+	if c.RepodataUseZst != nil {
+		fmt.Fprintf(&b, "repodata_use_zst: %t\n", *c.RepodataUseZst)
+	}
 	return []byte(b.String())
 }
 

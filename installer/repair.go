@@ -54,6 +54,9 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
 	}
+	if err := checkInstalled(abs); err != nil {
+		return nil, err // before the lock: a folder with no install is left as it was
+	}
 	rp := newRepairer(abs, opts)
 	if _, err := Recover(ctx, abs, rp.logf); err != nil {
 		return nil, err
@@ -205,7 +208,7 @@ func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 	if did != "" {
 		rp.fixed(t.env, t.dist, did)
 	}
-	x, err := pkg.ReadExtracted(filepath.Join(rp.pkgsDir(), src.dist))
+	x, err := pkg.ReadExtracted(src.extracted)
 	if err != nil {
 		return fmt.Errorf("failed to read the package copy of %s: %w", t.dist, err)
 	}
@@ -223,6 +226,7 @@ func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
 	if r, rerr := readMetaRecord(filepath.Join(rp.envDir(t.env), "conda-meta", t.dist+".json")); rerr == nil {
 		src.fn, src.url = r.Fn, r.URL
 		src.expect = pkg.Expect{SHA256: r.SHA256, MD5: r.MD5, Size: r.Size}
+		src.otherArchive, src.otherExtracted = r.PackageTarballFullPath, r.ExtractedPackageDir
 	} else if mp := src.manPkg; mp != nil {
 		src.fn, src.url = mp.Fn, mp.URL
 		src.expect = pkg.Expect{SHA256: mp.SHA256, MD5: mp.MD5, Size: mp.Size}
@@ -233,6 +237,12 @@ func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
 		src.fn = t.dist + ".conda"
 	}
 	src.archive = filepath.Join(rp.pkgsDir(), src.fn)
+	if samePath(src.otherArchive, src.archive) {
+		src.otherArchive = ""
+	}
+	if samePath(src.otherExtracted, filepath.Join(rp.pkgsDir(), src.dist)) {
+		src.otherExtracted = ""
+	}
 	return src, nil
 }
 
@@ -273,4 +283,9 @@ func (rp *repairer) close() {
 	if rp.opened && rp.bnd != nil {
 		rp.bnd.Close()
 	}
+}
+
+// samePath tells whether two paths name the same place ("" never does).
+func samePath(a, b string) bool {
+	return a != "" && filepath.Clean(a) == filepath.Clean(b)
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -42,6 +43,7 @@ var testEnvs = map[string][]string{
 type fixtureInstall struct {
 	prefix, envTxt, bundle string
 	man                    installedManifest
+	archives               map[string]string // fn → the archive on disk
 }
 
 // installFixtures installs testEnvs into a new prefix the way Install does
@@ -50,16 +52,38 @@ type fixtureInstall struct {
 func installFixtures(t *testing.T) *fixtureInstall {
 	t.Helper()
 	fx := fixturesDir(t)
+	envs := map[string][]string{}
+	for env, rels := range testEnvs {
+		for _, rel := range rels {
+			envs[env] = append(envs[env], filepath.Join(fx, filepath.FromSlash(rel)))
+		}
+	}
+	return installArchives(t, envs)
+}
+
+// installArchives installs the archives of envs (env → archive paths; the
+// base env and one other) as installFixtures does.
+func installArchives(t *testing.T, envs map[string][]string) *fixtureInstall {
+	t.Helper()
 	root := t.TempDir()
 	fi := &fixtureInstall{prefix: filepath.Join(root, "prefix"), envTxt: filepath.Join(root, "environments.txt"),
-		bundle: filepath.Join(root, "bundle.zip")}
+		bundle: filepath.Join(root, "bundle.zip"), archives: map[string]string{}}
+	var names []string
+	for env := range envs {
+		if env != BaseEnv {
+			names = append(names, env)
+		}
+	}
+	sort.Strings(names)
+	names = append([]string{BaseEnv}, names...)
 	fi.man.Subdir = "linux-64"
 	plat := &bundle.Platform{Envs: map[string][]bundle.Package{}}
 	fi.man.Platforms = map[string]*bundle.Platform{"linux-64": plat}
-	for _, env := range []string{BaseEnv, "py"} {
+	for _, env := range names {
 		var pkgs []bundle.Package
-		for _, rel := range testEnvs[env] {
-			pkgs = append(pkgs, bundlePackage(t, filepath.Join(fx, filepath.FromSlash(rel))))
+		for _, archive := range envs[env] {
+			pkgs = append(pkgs, bundlePackage(t, archive))
+			fi.archives[filepath.Base(archive)] = archive
 		}
 		if env == BaseEnv {
 			plat.Base = pkgs
@@ -79,7 +103,7 @@ func installFixtures(t *testing.T) *fixtureInstall {
 	if err := os.MkdirAll(pkgsDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, env := range []string{BaseEnv, "py"} {
+	for _, env := range names {
 		list := plat.Base
 		dir := fi.prefix
 		if env != BaseEnv {
@@ -145,7 +169,7 @@ func writeTestBundle(t *testing.T, fi *fixtureInstall) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		src, err := os.Open(filepath.Join(fixturesDir(t), findFixture(p.Fn)))
+		src, err := os.Open(fi.archives[p.Fn])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,17 +180,6 @@ func writeTestBundle(t *testing.T, fi *fixtureInstall) {
 		t.Fatal(err)
 	}
 	f.Close()
-}
-
-func findFixture(fn string) string {
-	for _, rels := range testEnvs {
-		for _, r := range rels {
-			if filepath.Base(r) == fn {
-				return filepath.FromSlash(r)
-			}
-		}
-	}
-	return fn
 }
 
 func copyFile(t *testing.T, src, dst string) {

@@ -19,9 +19,14 @@ type pkgSource struct {
 	dist    string
 	fn      string // archive file name
 	archive string // PREFIX/pkgs/<fn>
-	expect  pkg.Expect
-	url     string
-	manPkg  *bundle.Package // the bundle's entry, when the manifest names it
+	// elsewhere are the record's own package_tarball_full_path and
+	// extracted_package_dir when they lie outside PREFIX/pkgs (a prefix
+	// conda made, with its package cache elsewhere)
+	otherArchive, otherExtracted string
+	extracted                    string // the healthy extracted copy repair links from
+	expect                       pkg.Expect
+	url                          string
+	manPkg                       *bundle.Package // the bundle's entry, when the manifest names it
 }
 
 // checkExtracted checks an extracted package folder against its own
@@ -74,20 +79,38 @@ func extractedEntryOK(p string, e pkg.PathEntry) bool {
 // too. It returns what it did, for the repair result.
 func (rp *repairer) ensureExtracted(ctx context.Context, src *pkgSource) (string, error) {
 	dir := filepath.Join(rp.pkgsDir(), src.dist)
+	src.extracted = dir
 	bad := checkExtracted(dir)
 	if len(bad) == 0 {
 		return "", nil
 	}
-	rp.logf("repair: package copy %q is damaged (%s); extracting it again", dir, strings.Join(firstN(bad, 3), ", "))
+	if d := src.otherExtracted; d != "" && isDir(d) && len(checkExtracted(d)) == 0 {
+		rp.logf("repair: using the package copy %q that the record names", d)
+		src.extracted = d
+		return "", nil
+	}
+	if _, err := os.Stat(dir); err != nil {
+		rp.logf("repair: there is no package copy %q; extracting it", dir)
+	} else {
+		rp.logf("repair: package copy %q is damaged (%s); extracting it again", dir, strings.Join(firstN(bad, 3), ", "))
+	}
 	did := "re-extracted " + src.dist
-	_, err := pkg.Extract(ctx, pkg.Request{Archive: src.archive, PkgsDir: rp.pkgsDir(), Expect: src.expect, URL: src.url}, nil)
-	if err == nil {
-		return did, nil
+	archives := []string{src.archive}
+	if src.otherArchive != "" {
+		archives = append(archives, src.otherArchive)
 	}
-	if errors.Is(err, context.Canceled) {
-		return "", err
+	var err error
+	for _, a := range archives {
+		_, err = pkg.Extract(ctx, pkg.Request{Archive: a, PkgsDir: rp.pkgsDir(), Expect: src.expect, URL: src.url}, nil)
+		if err == nil {
+			return did, nil
+		}
+		if errors.Is(err, context.Canceled) {
+			return "", err
+		}
+		rp.logf("repair: archive %q is not usable (%v)", a, err)
 	}
-	rp.logf("repair: archive %q is not usable (%v); taking it from the bundle", src.archive, err)
+	rp.logf("repair: taking the archive of %s from the bundle", src.dist)
 	if err := rp.fromBundle(ctx, src); err != nil {
 		return "", err
 	}
@@ -99,12 +122,18 @@ func (rp *repairer) ensureExtracted(ctx context.Context, src *pkgSource) (string
 
 // fromBundle copies src's archive out of the bundle into PREFIX/pkgs.
 func (rp *repairer) fromBundle(ctx context.Context, src *pkgSource) error {
-	if src.manPkg == nil {
-		return fmt.Errorf("failed to find an archive of %s: %q is gone and the installed bundle does not list it", src.dist, src.archive)
+	if src.manPkg == nil && rp.opts.BundlePath == "" {
+		return fmt.Errorf("failed to find an archive of %s: %q is gone and the installed bundle does not list it; pass a bundle that has it with --bundle FILE", src.dist, src.archive)
 	}
 	b, err := rp.bundle()
 	if err != nil {
 		return fmt.Errorf("failed to find an archive of %s: %q is gone and no bundle was found (%v); pass --bundle FILE", src.dist, src.archive, err)
+	}
+	if src.manPkg == nil { // an explicit --bundle: look the package up in it
+		src.manPkg = findInBundle(&b.Manifest, src.dist, src.expect.SHA256)
+		if src.manPkg == nil {
+			return fmt.Errorf("failed to find an archive of %s: %q is gone and the bundle %s does not have it", src.dist, src.archive, rp.opts.BundlePath)
+		}
 	}
 	if err := os.MkdirAll(rp.pkgsDir(), 0o755); err != nil {
 		return fmt.Errorf("failed to create the package cache %q: %w", rp.pkgsDir(), err)
@@ -122,4 +151,17 @@ func firstN(ss []string, n int) []string {
 		return append(ss[:n:n], "…")
 	}
 	return ss
+}
+
+// findInBundle returns the bundle's package of dist (with that sha256 when
+// known), from any platform, or nil.
+func findInBundle(m *bundle.Manifest, dist, sha string) *bundle.Package {
+	for _, pl := range m.Platforms {
+		for _, p := range pl.All() {
+			if p.Dist() == dist && (sha == "" || p.SHA256 == sha) {
+				return &p
+			}
+		}
+	}
+	return nil
 }

@@ -96,8 +96,10 @@ func Verify(ctx context.Context, prefix string, opts VerifyOptions) (*Report, er
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefix, err)
 	}
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-		return nil, &TargetError{Path: abs, Reason: "no install found here", Err: err,
-			Advice: "pass the folder you installed into with --prefix"}
+		if err == nil {
+			err = fmt.Errorf("it is not a folder")
+		}
+		return nil, &NotInstalledError{Path: abs, Err: err}
 	}
 	v := newVerifier(abs, opts)
 	if err := v.run(ctx); err != nil {

@@ -125,7 +125,15 @@ func (v *verifier) scanEnv(e envInfo, man *installedManifest) {
 	for _, r := range recs {
 		have[r.Dist()] = true
 	}
+	if _, ours := man.envPackages()[e.name]; man != nil && !ours && e.name != BaseEnv {
+		v.note("environment %s is not from the bundle (made with conda after the install): its files were checked against its own conda-meta records", e.name)
+	}
+	removed := removedWithConda(e.dir)
 	for _, dist := range man.envPackages()[e.name] {
+		if !have[dist] && removed[dist] {
+			v.note("%s: %s was removed or replaced with conda after the install (conda-meta/history); that is the user's change, not damage", e.name, dist)
+			continue
+		}
 		if !have[dist] {
 			v.problem(Problem{Env: e.name, Package: dist, Path: "conda-meta/" + dist + ".json",
 				Kind: ProblemMissingRecord, Detail: "the installed bundle has this package but conda-meta has no record of it"})
@@ -196,9 +204,26 @@ func newExpect(r *metaRecord, p prefix.PathData, pkgDir string) expect {
 // noarch: python packages conda keeps the package-relative path
 // (site-packages/..., python-scripts/...) in paths_data while files holds
 // the real one (observations G8); conda doctor then checks nothing.
+// files[i] is the on-disk path of paths_data.paths[i] (docs/engine.md), so
+// the two lists are paired entry by entry, whatever the interpreter's
+// python_site_packages_path. Only a record whose lists differ in length
+// (written by something else) falls back to matching by the text of the
+// path.
 func realPathFunc(r *metaRecord) func(string) string {
 	if !r.isNoarchPython() {
 		return func(p string) string { return p }
+	}
+	if len(r.Files) == len(r.PathsData.Paths) {
+		paired := make(map[string]string, len(r.Files))
+		for i, p := range r.PathsData.Paths {
+			paired[p.Path] = r.Files[i]
+		}
+		return func(p string) string {
+			if f, ok := paired[p]; ok {
+				return f
+			}
+			return p
+		}
 	}
 	files := map[string]bool{}
 	alias := map[string]string{}
@@ -238,6 +263,30 @@ func pkgCandidates(r *metaRecord, p, pkgDir string) []string {
 		if rest, ok := strings.CutPrefix(p, d); ok {
 			out = append(out, filepath.Join(pkgDir, "python-scripts", filepath.FromSlash(rest)))
 		}
+	}
+	return out
+}
+
+// removedWithConda returns the dists that the env's conda-meta/history
+// shows removed by a later command (conda remove, or an upgrade's "-" line)
+// and not added back since. Verify does not call their missing records
+// damage, and so repair does not put them back.
+func removedWithConda(envDir string) map[string]bool {
+	data, err := os.ReadFile(filepath.Join(envDir, "conda-meta", "history"))
+	if err != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if len(line) < 2 || (line[0] != '+' && line[0] != '-') {
+			continue
+		}
+		dist := line[1:]
+		if i := strings.LastIndex(dist, "::"); i >= 0 {
+			dist = dist[i+2:]
+		}
+		out[dist] = line[0] == '-'
 	}
 	return out
 }

@@ -252,9 +252,9 @@ func TestVerifyClashIsHealthy(t *testing.T) {
 
 func TestVerifyNotAnInstall(t *testing.T) {
 	_, err := Verify(context.Background(), filepath.Join(t.TempDir(), "nope"), VerifyOptions{})
-	var te *TargetError
-	if !errors.As(err, &te) {
-		t.Fatalf("got %v; want a TargetError", err)
+	var ne *NotInstalledError
+	if !errors.As(err, &ne) || ExitCode(err) != ExitTarget {
+		t.Fatalf("got %v; want a NotInstalledError (exit 4)", err)
 	}
 }
 

@@ -100,7 +100,7 @@ func TestHostApplyDarwinBundle(t *testing.T) {
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Error("a re-run kept a file of the old bundle")
 	}
-	exe := filepath.Join(p.Bundles[0], "Contents", "MacOS", "jupyter-lab")
+	exe := filepath.Join(p.Bundles[0], "Contents", "MacOS", Slug("Jupyter Lab (acme)")) // not the default folder: labelled
 	fi, err := os.Stat(exe)
 	if err != nil || fi.Mode().Perm() != 0o755 {
 		t.Fatalf("bundle executable: %v %v", fi, err)
@@ -210,7 +210,8 @@ func TestHostDesktopEntryStartsMaintenanceApp(t *testing.T) {
 		kv := parseDesktop(t, b)
 		argv := splitExec(t, kv["Exec"])
 		out, err := exec.Command(argv[0], argv[1:]...).Output()
-		w, ok := want[kv["Name"]]
+		name, _, _ := strings.Cut(kv["Name"], " (") // not the default folder: "Jupyter Lab (<folder>)"
+		w, ok := want[name]
 		if err != nil || !ok || string(out) != w {
 			t.Errorf("%s: Exec %q printed %q (%v); want %q", kv["Name"], kv["Exec"], out, err, w)
 		}

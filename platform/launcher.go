@@ -20,6 +20,8 @@ type AppInfo struct {
 	Icon      []byte    // a PNG (256×256 is best); nil = no icon files
 	Size      int64     // bytes the install takes, for EstimatedSize
 	Installed time.Time // for InstallDate; zero = not written
+
+	idSuffix string // set by ownInstance for an install outside the default folder
 }
 
 // LauncherSpec is one launcher to create.
@@ -135,6 +137,7 @@ func Launchers(t Target, env Env, app AppInfo, items []LauncherSpec, allUsers bo
 	if err := validateApp(t, app, items); err != nil {
 		return Plan{}, err
 	}
+	app, items = ownInstance(t, env, app, items, allUsers)
 	p := Plan{Target: t, Prefix: app.Prefix}
 	var err error
 	switch t.OS {
@@ -181,6 +184,7 @@ var reverseDNS = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // launcherID is the reverse-DNS id of one launcher: "com.acme.python.JupyterLab".
+// An install outside the default folder adds "-<hash of its prefix>".
 func launcherID(app AppInfo, it LauncherSpec) string {
-	return app.ID + "." + idElement(it.Name)
+	return app.ID + "." + idElement(it.Name) + app.idSuffix
 }

@@ -50,7 +50,15 @@ func sampleEnv(os string) Env {
 
 func samplePlan(t *testing.T, os string, allUsers bool) Plan {
 	t.Helper()
-	p, err := Launchers(Target{os, "amd64"}, sampleEnv(os), sampleApp(t, os), sampleItems, allUsers)
+	app := sampleApp(t, os)
+	if allUsers { // the default folder for all users: plain names
+		def, err := DefaultPrefix(Target{os, "amd64"}, sampleEnv(os), app.Name, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		app.Prefix = def
+	}
+	p, err := Launchers(Target{os, "amd64"}, sampleEnv(os), app, sampleItems, allUsers)
 	if err != nil {
 		t.Fatalf("Launchers(%s): %v", os, err)
 	}

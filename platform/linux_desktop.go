@@ -36,7 +36,7 @@ func linuxLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUser
 	maint := MaintenanceApp(t, app.Prefix)
 	icon := ""
 	if len(app.Icon) > 0 && len(items) > 0 {
-		icon = app.ID
+		icon = app.ID + app.idSuffix
 		p.Files = append(p.Files, File{Path: t.Join(data, "icons", "hicolor", iconSizeDir(app.Icon), "apps", icon+".png"),
 			Kind: KindIcon, Mode: 0o644, Data: app.Icon})
 	}

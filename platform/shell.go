@@ -49,19 +49,24 @@ func bashLogin(t Target, env Env) string {
 	return t.Join(env.Home, ".bash_profile")
 }
 
-// ShellBlock returns the marked block that puts bin first on PATH, for the
-// install at prefix. It starts with a newline so that removing it gives
-// back the file byte for byte, whatever the file's last line looked like.
+// ShellBlock returns the marked block for the install at prefix. When the
+// base has conda (PREFIX/etc/profile.d/conda.sh, checked as the shell
+// starts, so a conda added or removed later is followed) it sources conda's
+// own activation, as `conda init` does without the hook: the `conda`
+// command, `conda activate`, condabin on PATH. Otherwise it puts bin first
+// on PATH. It starts with a newline so that removing it gives back the
+// file byte for byte, whatever the file's last line looked like.
 func ShellBlock(prefix, bin string) ([]byte, error) {
 	if strings.ContainsFunc(prefix+bin, isControl) {
 		return nil, fmt.Errorf("failed to make the shell set-up: the prefix %q contains control characters", prefix)
 	}
 	dq := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
+	condaSh := dq.Replace(strings.TrimRight(prefix, "/") + "/etc/profile.d/conda.sh")
 	var b bytes.Buffer
 	b.WriteByte('\n')
 	fmt.Fprintf(&b, shellStartMark, prefix)
 	b.WriteString("# Added by onboard (shell set-up); uninstalling removes this block.\n")
-	fmt.Fprintf(&b, "export PATH=\"%s:$PATH\"\n", dq.Replace(bin))
+	fmt.Fprintf(&b, "if [ -f \"%s\" ]; then\n    . \"%s\"\nelse\n    export PATH=\"%s:$PATH\"\nfi\n", condaSh, condaSh, dq.Replace(bin))
 	b.WriteString(shellEndMark)
 	return b.Bytes(), nil
 }

@@ -161,3 +161,28 @@ func TestHostSetupShellAndRemove(t *testing.T) {
 		t.Fatal("bad fixture")
 	}
 }
+
+// With conda in the base (etc/profile.d/conda.sh) the block sources conda's
+// own activation; without it, it puts bin first on PATH. The check runs as
+// the shell starts.
+func TestShellBlockUsesCondaWhenThere(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil || runtime.GOOS == "windows" {
+		t.Skip("no POSIX shell")
+	}
+	prefix := filepath.Join(t.TempDir(), `my "py" $x`)
+	bin := filepath.Join(prefix, "bin")
+	block, err := ShellBlock(prefix, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := `printf '%s|' "${PATH%%:*}"; command -v conda || echo none`
+	out, err := exec.Command("sh", "-c", string(block)+probe).Output()
+	if err != nil || string(out) != bin+"|none\n" {
+		t.Errorf("without conda: %q (%v); want bin first on PATH", out, err)
+	}
+	mustWrite(t, filepath.Join(prefix, "etc", "profile.d", "conda.sh"), "conda() { echo \"conda's own\"; }\n")
+	out, err = exec.Command("sh", "-c", string(block)+`printf '%s|' "${PATH%%:*}"; conda`).Output()
+	if err != nil || strings.HasPrefix(string(out), bin+"|") || !strings.HasSuffix(string(out), "|conda's own\n") {
+		t.Errorf("with conda: %q (%v); want conda's activation and PATH left to it", out, err)
+	}
+}

@@ -10,7 +10,7 @@ for tool in tar zstd bzip2 unzip; do
 done
 mkdir -p .bench
 go build -o .bench/bench ./internal/bench
-.bench/bench "$@"
+.bench/bench "$@"  # -real=only: just the real Debian Python + Jupyter case
 # The scale series (docs/performance.md, "Scale series"): BENCH_SCALE=1,4,8 by
 # default; BENCH_SCALE=none skips it; BENCH_SCALE_STEPS picks the steps.
 if [ "${BENCH_SCALE:-1,4,8}" != none ]; then

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -27,10 +28,20 @@ var launchUI LaunchUI
 func SetLaunchUI(f LaunchUI) { launchUI = f }
 
 // LaunchJupyter starts (or reuses) Jupyter in env of the install at prefix
-// and opens the browser; the wizards' "Launch Jupyter" buttons call it.
+// and opens the browser; the wizards' "Launch Jupyter" buttons call it. A
+// *launch.NoBrowserError means Jupyter runs but its URL must be shown.
 func LaunchJupyter(ctx context.Context, prefix, env string) error {
-	_, err := launch.Jupyter(ctx, launch.Options{Prefix: prefix, Env: env})
+	_, err := launch.Jupyter(ctx, launchOptions(prefix, env))
 	return err
+}
+
+// launchOptions runs the command of the installed bundle's launcher for env.
+func launchOptions(prefix, env string) launch.Options {
+	o := launch.Options{Prefix: prefix, Env: env}
+	if in, err := wizard.ReadInstalled(prefix); err == nil {
+		o.Command = wizard.JupyterCommand(&in.Manifest, env)
+	}
+	return o
 }
 
 const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME]"
@@ -79,9 +90,12 @@ func launchTarget(prefix, env string) (string, string, error) {
 	return prefix, env, nil
 }
 
+// launchAndReport prints the URL, with its token. A browser that cannot be
+// opened is not a failure: the person opens the printed URL.
 func launchAndReport(ctx context.Context, prefix, env string, e Env) error {
-	s, err := launch.Jupyter(ctx, launch.Options{Prefix: prefix, Env: env})
-	if err != nil {
+	s, err := launch.Jupyter(ctx, launchOptions(prefix, env))
+	var nb *launch.NoBrowserError
+	if err != nil && !errors.As(err, &nb) {
 		return err
 	}
 	what := "started"
@@ -89,6 +103,9 @@ func launchAndReport(ctx context.Context, prefix, env string, e Env) error {
 		what = "already running"
 	}
 	fmt.Fprintf(e.Stdout, "Jupyter %s: %s\n(pid %d, log %s)\n", what, s.URL, s.PID, launch.LogPath(prefix, env))
+	if nb != nil {
+		fmt.Fprintf(e.Stdout, "No web browser could be opened (%v).\nOpen the address above in a browser; it holds the access token.\n", nb.Err)
+	}
 	return nil
 }
 

@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
@@ -169,5 +171,26 @@ func TestProgressBarRedrawsInPlace(t *testing.T) {
 	last := strings.TrimRight(frames[len(frames)-1], " ")
 	if !strings.HasPrefix(last, "[4/4] Installed [####################] 100%") {
 		t.Fatalf("last frame %q", last)
+	}
+}
+
+func TestFinishLaunchWithoutBrowserShowsTheURL(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	const url = "http://127.0.0.1:8888/?token=abc123"
+	var launched []string
+	l := func(_ context.Context, prefix, env string) error {
+		launched = append(launched, prefix+" "+env)
+		return &launch.NoBrowserError{URL: url, Err: exec.ErrNotFound}
+	}
+	out, err := run(t, context.Background(), e, "\ny\n\n\n\n\n\ny\n", l)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(launched) != 1 {
+		t.Fatalf("launched %v\n%s", launched, out)
+	}
+	contains(t, out, "Jupyter is running", "no web browser could be opened", url)
+	if strings.Contains(out, "failed") || strings.Contains(out, "Help") {
+		t.Fatalf("a running Jupyter reported as a failure, or a hint at a Help menu:\n%s", out)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/internal/humanize"
 )
@@ -181,7 +182,12 @@ func (s *session) finish() (action, error) {
 	if err != nil || !yes {
 		return actDone, nil
 	}
-	if err := s.opts.Launch(s.ctx, st.Prefix, wizard.JupyterEnv(&m, st.Subdir)); err != nil {
+	err = s.opts.Launch(s.ctx, st.Prefix, wizard.JupyterEnv(&m, st.Subdir))
+	var nb *launch.NoBrowserError
+	switch {
+	case errors.As(err, &nb):
+		s.printf("Jupyter is running, but no web browser could be opened (%v).\nOpen this address in a browser (it holds the access token):\n  %s\n", nb.Err, nb.URL)
+	case err != nil:
 		s.printProblem(wizard.Explain("Launching Jupyter", err, logPath))
 	}
 	return actDone, nil

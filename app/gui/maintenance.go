@@ -336,9 +336,7 @@ func (m *Maintenance) launchEnv(env string) {
 		err := m.deps.Launch(m.ctx, m.in.Prefix, env)
 		runOnUI(func() {
 			m.busy.done("")
-			if err != nil {
-				showProblem(m.win, wizard.Explain("Launching Jupyter", err, m.in.LogPath()).WithHelpMenu())
-			}
+			showLaunchResult(m.app, m.win, err, m.in.LogPath())
 		})
 	}()
 }

@@ -234,7 +234,7 @@ func TestLaunchProblemRepairsAndRetries(t *testing.T) {
 	}
 	lp := NewLaunchProblem(context.Background(), a, p)
 	w := lp.Window()
-	mustContain(t, w, "Launching Jupyter failed", "bin/jupyter is missing", "What to do", "Repair environment", p.LogPath)
+	mustContain(t, w, "Launching Jupyter failed", "bin/jupyter is missing", "What to do", "Repair button", p.LogPath)
 	tapButton(t, w, "Repair")
 	waitClosed(t, lp.done)
 	if !repaired || !retried {

@@ -232,15 +232,13 @@ func (w *Wizard) launch(prefix, env string) {
 		err := w.deps.Launch(w.ctx, prefix, env)
 		runOnUI(func() {
 			w.say("")
-			if err != nil {
-				showProblem(w.win, wizard.Explain("Launching Jupyter", err, wizard.LogPath(prefix)))
-			}
+			showLaunchResult(w.app, w.win, err, wizard.LogPath(prefix))
 		})
 	}()
 }
 
 func (w *Wizard) openFolder(path string) {
 	if err := w.deps.OpenURL(fileURL(path)); err != nil {
-		showProblem(w.win, wizard.Explain("Opening the folder", err, ""))
+		showFolder(w.app, w.win, path, err)
 	}
 }

@@ -1,14 +1,19 @@
 // Package launch starts Jupyter in an env of an install, as the launchers
 // do (`onboard launch jupyter`): it checks the env, activates it the way
-// `conda activate` would, starts `jupyter lab` detached on a free loopback
+// `conda activate` would, starts Jupyter detached on a free loopback
 // port with a random token, waits until it answers, records it in
 // PREFIX/.onboard/jupyter-<env>.json, and opens the browser. A second
 // launch reuses a server that still answers.
+//
+// It runs the command the bundle's launcher names (`jupyter lab`, `jupyter
+// notebook` of Notebook 6 with --NotebookApp.* options or of Notebook 7 with
+// --ServerApp.*), adds --allow-root when running as root, and opens the URL
+// the server reports in its runtime file (JUPYTER_RUNTIME_DIR =
+// PREFIX/.onboard/jupyter-runtime-<env>) or prints in its log.
 package launch
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -25,7 +30,8 @@ func (e *EnvError) Error() string {
 
 // Hint says what to do.
 func (e *EnvError) Hint() string {
-	return fmt.Sprintf("repair the install (Help → Repair environment…, or 'onboard repair --prefix %s')", e.Prefix)
+	return fmt.Sprintf("Repair the install: the Repair button of its maintenance window, or run '%s repair --prefix %s'",
+		filepath.Join(e.Prefix, ".onboard", "onboard"), e.Prefix)
 }
 
 // envName is the name activation shows: "base" for the prefix itself.
@@ -46,32 +52,10 @@ func EnvPrefix(prefix, env string) string {
 
 // Executable is where env's jupyter is: bin/jupyter, or
 // Scripts\jupyter.exe on Windows.
-func Executable(envPrefix, goos string) string {
-	if goos == "windows" {
-		return filepath.Join(envPrefix, "Scripts", "jupyter.exe")
-	}
-	return filepath.Join(envPrefix, "bin", "jupyter")
-}
+func Executable(envPrefix, goos string) string { return CommandExecutable(envPrefix, "jupyter", goos) }
 
 // Check reports why env of the install at prefix cannot start Jupyter.
-func Check(prefix, env, goos string) error {
-	ep := EnvPrefix(prefix, env)
-	if fi, err := os.Stat(ep); err != nil || !fi.IsDir() {
-		return &EnvError{Prefix: prefix, Env: env, Reason: "its folder " + ep + " is missing"}
-	}
-	if _, err := os.Stat(filepath.Join(ep, "conda-meta", "history")); err != nil {
-		return &EnvError{Prefix: prefix, Env: env, Reason: "it has no conda-meta/history, so it is not a complete conda environment"}
-	}
-	exe := Executable(ep, goos)
-	fi, err := os.Stat(exe)
-	if err != nil {
-		return &EnvError{Prefix: prefix, Env: env, Reason: exe + " is missing"}
-	}
-	if goos != "windows" && fi.Mode()&0o111 == 0 {
-		return &EnvError{Prefix: prefix, Env: env, Reason: exe + " is not executable"}
-	}
-	return nil
-}
+func Check(prefix, env, goos string) error { return CheckCommand(prefix, env, "jupyter", goos) }
 
 // pathDirs are the folders activation puts first on PATH, as conda's
 // activate.py _get_path_dirs does.

@@ -13,14 +13,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
+	"strings"
 	"time"
 )
 
 // Options configures Jupyter.
 type Options struct {
-	Prefix      string
-	Env         string        // "" or "base" = the prefix itself
+	Prefix string
+	Env    string // "" or "base" = the prefix itself
+	// Command is what the bundle's launcher runs, e.g. ["jupyter",
+	// "notebook"]; nil = DefaultCommand. Its first word is looked up in the
+	// env's bin/ (Scripts\ on Windows).
+	Command     []string
 	NotebookDir string        // "" = DefaultNotebookDir(); created when missing
 	Environ     []string      // nil = os.Environ()
 	Timeout     time.Duration // how long the server may take to answer; 0 = 2 minutes
@@ -44,33 +48,70 @@ func StatePath(prefix, env string) string {
 	return filepath.Join(prefix, ".onboard", "jupyter-"+envName(env)+".json")
 }
 
+// RuntimeDir is JUPYTER_RUNTIME_DIR of the servers onboard starts: where
+// Jupyter writes the runtime file that reports its URL.
+func RuntimeDir(prefix, env string) string {
+	return filepath.Join(prefix, ".onboard", "jupyter-runtime-"+envName(env))
+}
+
 // LogPath is the server's log.
 func LogPath(prefix, env string) string {
 	return filepath.Join(prefix, ".onboard", "jupyter-"+envName(env)+".log")
 }
 
+// DefaultCommand is what runs when the bundle's launcher names no command.
+var DefaultCommand = []string{"jupyter", "lab"}
+
 // Jupyter checks the env, reuses its server when one still answers, or
-// starts one, and opens the browser at its URL.
+// starts one, and opens the browser at its URL. When no browser can be
+// opened the server still runs: the error is a *NoBrowserError that carries
+// the URL, for the caller to show.
 func Jupyter(ctx context.Context, o Options) (*Server, error) {
 	o = o.withDefaults()
-	if err := Check(o.Prefix, o.Env, runtime.GOOS); err != nil {
+	if err := CheckCommand(o.Prefix, o.Env, o.Command[0], runtime.GOOS); err != nil {
 		return nil, err
 	}
-	if s := running(ctx, o.Prefix, o.Env); s != nil {
+	s := running(ctx, o.Prefix, o.Env)
+	if s != nil {
 		o.Logf("reusing the Jupyter server on port %d (pid %d)", s.Port, s.PID)
-		return s, o.OpenBrowser(s.URL)
+	} else {
+		var err error
+		if s, err = start(ctx, o); err != nil {
+			return nil, err
+		}
+		if err := writeState(StatePath(o.Prefix, o.Env), s); err != nil {
+			return s, err
+		}
 	}
-	s, err := start(ctx, o)
-	if err != nil {
-		return nil, err
+	if err := o.OpenBrowser(s.URL); err != nil {
+		return s, &NoBrowserError{URL: s.URL, Err: err}
 	}
-	if err := writeState(StatePath(o.Prefix, o.Env), s); err != nil {
-		return s, err
-	}
-	return s, o.OpenBrowser(s.URL)
+	return s, nil
+}
+
+// NoBrowserError is a Jupyter that runs but could not be shown: no browser
+// could be opened (no xdg-open, a server, an SSH session). It is not a
+// failed launch; the URL, with its token, is for the person to open.
+type NoBrowserError struct {
+	URL string
+	Err error
+}
+
+func (e *NoBrowserError) Error() string {
+	return fmt.Sprintf("Jupyter is running, but no web browser could be opened (%v). Open this address in a browser: %s", e.Err, e.URL)
+}
+
+func (e *NoBrowserError) Unwrap() error { return e.Err }
+
+// Hint says what to do.
+func (e *NoBrowserError) Hint() string {
+	return "copy the address (it holds the access token) into a web browser; on a remote machine, forward its port first (ssh -L)"
 }
 
 func (o Options) withDefaults() Options {
+	if len(o.Command) == 0 {
+		o.Command = DefaultCommand
+	}
 	if o.Environ == nil {
 		o.Environ = os.Environ()
 	}
@@ -103,13 +144,18 @@ func running(ctx context.Context, prefix, env string) *Server {
 	return &s
 }
 
-// start starts jupyter lab detached and waits until it answers.
+// start starts the launcher's command detached and waits until it answers.
 func start(ctx context.Context, o Options) (*Server, error) {
 	ep := EnvPrefix(o.Prefix, o.Env)
 	environ, err := RunActivateScripts(ctx, ep, Activate(o.Environ, ep, o.Env, runtime.GOOS))
 	if err != nil {
 		return nil, err
 	}
+	runtimeDir := RuntimeDir(o.Prefix, o.Env)
+	if err := os.MkdirAll(runtimeDir, 0o700); err != nil {
+		return nil, fmt.Errorf("failed to create Jupyter's runtime folder %s: %w", runtimeDir, err)
+	}
+	environ = setEnv(environ, map[string]string{"JUPYTER_RUNTIME_DIR": runtimeDir}, runtime.GOOS == "windows")
 	nb, err := notebookDir(o.NotebookDir)
 	if err != nil {
 		return nil, err
@@ -118,19 +164,26 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	exe := CommandExecutable(ep, o.Command[0], runtime.GOOS)
+	flavor := detectFlavor(ctx, exe, o.Command[1:], environ)
 	s := &Server{Port: port, Token: randomToken()}
-	s.URL = fmt.Sprintf("http://127.0.0.1:%d/lab?token=%s", port, s.Token)
-	cmd := exec.Command(Executable(ep, runtime.GOOS), "lab", "--no-browser",
-		"--ServerApp.port="+strconv.Itoa(port), "--ServerApp.ip=127.0.0.1",
-		"--ServerApp.token="+s.Token, "--ServerApp.root_dir="+nb)
+	cmd := exec.Command(exe, ServerArgs(o.Command[1:], flavor, port, s.Token, nb, geteuid() == 0)...)
 	cmd.Env, cmd.Dir = environ, nb
 	exited, err := startDetached(cmd, LogPath(o.Prefix, o.Env))
 	if err != nil {
 		return nil, err
 	}
 	s.PID = cmd.Process.Pid
-	o.Logf("started jupyter lab (pid %d) on port %d in %s", s.PID, port, nb)
-	return s, waitReady(ctx, s, exited, o)
+	o.Logf("started %s (pid %d) on port %d in %s", strings.Join(o.Command, " "), s.PID, port, nb)
+	if err := waitReady(ctx, s, exited, o); err != nil {
+		return nil, err
+	}
+	s.URL = reportedURL(ctx, runtimeDir, LogPath(o.Prefix, o.Env), port, s.Token)
+	if s.URL == "" {
+		s.URL = fmt.Sprintf("http://127.0.0.1:%d/?token=%s", port, s.Token)
+		o.Logf("Jupyter reported no URL (no runtime file, no URL line in its log); opening %s", s.URL)
+	}
+	return s, nil
 }
 
 // startDetached starts cmd in its own session with its output appended to
@@ -190,7 +243,7 @@ func (e *StartError) Error() string {
 
 // Hint says what to do.
 func (e *StartError) Hint() string {
-	return "read the log above; if a package is damaged, Help → Repair environment… puts it back"
+	return "read the log above; if a package is damaged, Repair puts it back (the Repair button of the maintenance window, or 'onboard repair --prefix PREFIX')"
 }
 
 // Tail returns the last n lines of a file.

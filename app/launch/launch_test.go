@@ -95,7 +95,8 @@ func TestFirstLaunchStartsSecondReuses(t *testing.T) {
 	if s.Reused || s.Port == 0 || len(s.Token) < 32 {
 		t.Fatalf("server %+v", s)
 	}
-	want := fmt.Sprintf("http://127.0.0.1:%d/lab?token=%s", s.Port, s.Token)
+	// the URL of the runtime file the server wrote, not one made up
+	want := fmt.Sprintf("http://127.0.0.1:%d/?token=%s", s.Port, s.Token)
 	if len(opened) != 1 || opened[0] != want || s.URL != want {
 		t.Fatalf("opened %v, want %s", opened, want)
 	}
@@ -109,6 +110,7 @@ func TestFirstLaunchStartsSecondReuses(t *testing.T) {
 	log, _ := os.ReadFile(LogPath(prefix, "team"))
 	envPrefix := filepath.Join(prefix, "envs", "team")
 	for _, w := range []string{"lab --no-browser", "--ServerApp.ip=127.0.0.1", "--ServerApp.root_dir=" + o.NotebookDir,
+		"JUPYTER_RUNTIME_DIR=" + RuntimeDir(prefix, "team"),
 		"CONDA_PREFIX=" + envPrefix, "CONDA_DEFAULT_ENV=team", "CONDA_SHLVL=1",
 		"TEAM_ACTIVATED=yes, team", "PATH=" + filepath.Join(envPrefix, "bin") + ":"} {
 		if !strings.Contains(string(log), w) {
@@ -151,8 +153,8 @@ func TestBrokenEnvReportsAndHints(t *testing.T) {
 	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "bin/jupyter is missing") {
 		t.Fatalf("err %v", err)
 	}
-	if h := installer.HintFor(err); !strings.Contains(h, "Repair") || !strings.Contains(h, prefix) {
-		t.Fatalf("hint %q", h)
+	if h := installer.HintFor(err); !strings.Contains(h, "Repair") || !strings.Contains(h, prefix) || strings.Contains(h, "Help") {
+		t.Fatalf("hint %q; want Repair with the prefix, and no Help menu (the wizard has none)", h)
 	}
 	if len(opened) != 0 {
 		t.Fatal("opened a browser for a broken env")
@@ -190,5 +192,138 @@ func TestActivateWindowsPath(t *testing.T) {
 	}
 	if n := strings.Count(strings.Join(env, "\n"), "ath="); n != 1 {
 		t.Fatalf("%d PATH entries: %v", n, env)
+	}
+}
+
+// asUser runs the test as if onboard's effective user were euid.
+func asUser(t *testing.T, euid int) {
+	old := geteuid
+	geteuid = func() int { return euid }
+	t.Cleanup(func() { geteuid = old })
+}
+
+func TestLauncherCommandAndFlavor(t *testing.T) {
+	tests := []struct {
+		name, version string
+		command       []string
+		want          []string
+		wantURL       string // path and query after the port
+	}{
+		{"jupyter lab", "", []string{"jupyter", "lab"}, []string{"args: lab --no-browser", "--ServerApp.token="}, "/?token="},
+		{"classic notebook 6", "6.4.12", []string{"jupyter", "notebook"},
+			[]string{"args: notebook --no-browser", "--NotebookApp.port=", "--NotebookApp.notebook_dir="}, "/?token="},
+		{"notebook 7", "7.2.1", []string{"jupyter", "notebook"},
+			[]string{"args: notebook --no-browser", "--ServerApp.port=", "--ServerApp.root_dir="}, "/?token="},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			asUser(t, 0)
+			prefix := testEnv(t)
+			var opened []string
+			o := options(t, prefix, &opened)
+			o.Command = tt.command
+			o.Environ = append(os.Environ(), "FAKE_NOTEBOOK_VERSION="+tt.version)
+			s, err := Jupyter(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stop(t, s)
+			log, _ := os.ReadFile(LogPath(prefix, "team"))
+			for _, w := range append(tt.want, "--allow-root") {
+				if !strings.Contains(string(log), w) {
+					t.Fatalf("jupyter log lacks %q:\n%s", w, log)
+				}
+			}
+			if want := fmt.Sprintf("http://127.0.0.1:%d%s%s", s.Port, tt.wantURL, s.Token); s.URL != want || opened[0] != want {
+				t.Fatalf("URL %s, opened %v; want %s", s.URL, opened, want)
+			}
+		})
+	}
+}
+
+func TestNotRootAddsNoAllowRoot(t *testing.T) {
+	asUser(t, 1000)
+	prefix := testEnv(t)
+	var opened []string
+	s, err := Jupyter(context.Background(), options(t, prefix, &opened))
+	log, _ := os.ReadFile(LogPath(prefix, "team"))
+	if _, args, _ := strings.Cut(string(log), "args: "); strings.Contains(strings.SplitN(args, "\n", 2)[0], "--allow-root") {
+		t.Fatalf("--allow-root passed for a normal user:\n%s", log)
+	}
+	if os.Geteuid() != 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop(t, s)
+		return
+	}
+	// really root but told otherwise: Jupyter refuses, and the log says why
+	var se *StartError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "Use --allow-root to bypass") {
+		t.Fatalf("err %v; want Jupyter's refusal to run as root", err)
+	}
+}
+
+func TestURLFromTheLogWhenNoRuntimeFile(t *testing.T) {
+	asUser(t, os.Geteuid())
+	prefix := testEnv(t)
+	var opened []string
+	o := options(t, prefix, &opened)
+	o.Environ = append(os.Environ(), "FAKE_JUPYTER_NO_RUNTIME=1")
+	s, err := Jupyter(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop(t, s)
+	if want := fmt.Sprintf("http://127.0.0.1:%d/lab?token=%s", s.Port, s.Token); s.URL != want {
+		t.Fatalf("URL %s; want the printed %s", s.URL, want)
+	}
+}
+
+func TestNoBrowserStillRuns(t *testing.T) {
+	prefix := testEnv(t)
+	o := options(t, prefix, new([]string))
+	o.OpenBrowser = func(string) error { return exec.ErrNotFound }
+	s, err := Jupyter(context.Background(), o)
+	var nb *NoBrowserError
+	if !errors.As(err, &nb) || s == nil {
+		t.Fatalf("err %v, server %v; want a NoBrowserError and the server", err, s)
+	}
+	stop(t, s)
+	if nb.URL != s.URL || !strings.Contains(err.Error(), s.URL) || !strings.Contains(s.URL, "token="+s.Token) {
+		t.Fatalf("error %q, URL %q; want the URL with its token", err, nb.URL)
+	}
+	if h := installer.HintFor(err); !strings.Contains(h, "browser") || strings.Contains(h, "Help") {
+		t.Fatalf("hint %q", h)
+	}
+	if !answers(context.Background(), s.Port, s.Token) {
+		t.Fatal("the server is not up")
+	}
+	again, err := Jupyter(context.Background(), o)
+	if !errors.As(err, &nb) || !again.Reused || again.PID != s.PID {
+		t.Fatalf("second launch %+v, %v; want the same server reused", again, err)
+	}
+}
+
+func TestMissingCommandNamesIt(t *testing.T) {
+	prefix := testEnv(t)
+	o := options(t, prefix, new([]string))
+	o.Command = []string{"jupyter-lab"}
+	_, err := Jupyter(context.Background(), o)
+	var ee *EnvError
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "bin/jupyter-lab is missing") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestServerArgsAndFlavor(t *testing.T) {
+	if FlavorOf([]string{"notebook"}, "6.4.12\n") != FlavorClassic || FlavorOf([]string{"notebook"}, "7.0.0") != FlavorServer ||
+		FlavorOf([]string{"lab"}, "6.4.12") != FlavorServer || FlavorOf([]string{"notebook"}, "") != FlavorServer {
+		t.Fatal("FlavorOf")
+	}
+	got := strings.Join(ServerArgs([]string{"notebook"}, FlavorClassic, 8888, "T", "/nb", true), " ")
+	want := "notebook --no-browser --NotebookApp.ip=127.0.0.1 --NotebookApp.port=8888 --NotebookApp.port_retries=0 --NotebookApp.token=T --NotebookApp.notebook_dir=/nb --allow-root"
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -10,10 +11,16 @@ import (
 	"onboard/internal/humanize"
 )
 
-// diskFactor estimates the space an install needs from the size of its
-// archives: the archives stay in PREFIX/pkgs, their extracted copies sit
-// beside them, and the prefix holds hard links or copies.
-const diskFactor = 4
+// MaintenanceAppBytes is the size of the maintenance app an install
+// copies: this program without an appended bundle. Tests replace it.
+var MaintenanceAppBytes = func() int64 {
+	exe, err := os.Executable()
+	if err != nil {
+		return 0
+	}
+	n, _ := bundle.PlainSize(exe)
+	return n
+}
 
 // EnvSummary is one environment of a bundle, as the Welcome step lists it.
 type EnvSummary struct {
@@ -38,7 +45,7 @@ type Summary struct {
 	Subdir        string
 	Envs          []EnvSummary
 	ArchiveBytes  int64 // total size of the package files
-	DiskBytes     int64 // estimated disk space needed
+	DiskBytes     int64 // estimated disk space needed, as du counts it (bundle.Platform.DiskEstimate)
 }
 
 // Summarize describes the payload of m for subdir.
@@ -58,7 +65,7 @@ func Summarize(m *bundle.Manifest, subdir string) Summary {
 	for _, name := range sortedKeys(p.Envs) {
 		add(name, p.Envs[name])
 	}
-	s.DiskBytes = s.ArchiveBytes * diskFactor
+	s.DiskBytes = p.DiskEstimate(MaintenanceAppBytes())
 	return s
 }
 
@@ -120,6 +127,18 @@ func JupyterEnv(m *bundle.Manifest, subdir string) string {
 		}
 	}
 	return ""
+}
+
+// JupyterCommand returns the command (with its arguments) of the bundle's
+// Jupyter launcher for env, e.g. ["jupyter", "notebook"]; nil when the
+// bundle has none (then `onboard launch` runs `jupyter lab`).
+func JupyterCommand(m *bundle.Manifest, env string) []string {
+	for _, l := range m.Launchers {
+		if l.Env == env && len(l.Command) > 0 && strings.Contains(strings.ToLower(strings.Join(l.Command, " ")), "jupyter") {
+			return append(append([]string{}, l.Command...), l.Arguments...)
+		}
+	}
+	return nil
 }
 
 // plural returns "1 package", "2 packages".

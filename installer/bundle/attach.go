@@ -245,6 +245,25 @@ func TrustedKeyOf(exe string) (ed25519.PublicKey, error) {
 	return p.TrustedKey, err
 }
 
+// PlainSize is the size of the executable at path without a bundle or
+// footer appended: the size of the maintenance app an install copies.
+func PlainSize(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("failed to open installer binary: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("failed to read installer binary: %w", err)
+	}
+	p, err := FindPayload(f, st.Size())
+	if err != nil {
+		return 0, fmt.Errorf("installer binary %q: %w", path, err)
+	}
+	return p.Offset, nil
+}
+
 // copyPlainBinary copies the executable at path without its payload and
 // returns the number of bytes written.
 func copyPlainBinary(w io.Writer, path string) (int64, error) {

@@ -176,14 +176,15 @@ func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd stri
 	if err != nil {
 		return Package{}, err
 	}
-	ix, longest, err := readIndex(r.Path)
+	ix, facts, longest, err := readInfo(r.Path)
 	if err != nil {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err}
 	}
 	p := Package{
 		Fn: e.Fn, Name: ix.Name, Version: ix.Version, Build: ix.Build, Subdir: pkgSubdir(ix, e, sd),
 		SHA256: r.SHA256, MD5: r.MD5, Size: r.Size, URL: e.URL, Depends: ix.Depends,
-		LongestPath: longest,
+		LongestPath: longest, UnpackedSize: facts.UnpackedSize, Files: facts.Files, Dirs: facts.Dirs,
+		PySize: facts.PySize, PyFiles: facts.PyFiles,
 	}
 	if p.Depends == nil {
 		p.Depends = []string{}

@@ -43,6 +43,13 @@ type Package struct {
 	// LongestPath is the length, in characters, of the longest path the
 	// package installs; 0 when unknown.
 	LongestPath int `json:"longest_path,omitempty"`
+	// What the package unpacks to, from its paths.json, for the disk space
+	// estimate (DiskEstimate); all 0 when unknown (a bundle built before).
+	UnpackedSize int64 `json:"unpacked_size,omitempty"` // bytes of its files
+	Files        int   `json:"files,omitempty"`         // its paths
+	Dirs         int   `json:"dirs,omitempty"`          // the folders they are in
+	PySize       int64 `json:"py_size,omitempty"`       // bytes of the .py files compiled at install (noarch: python)
+	PyFiles      int   `json:"py_files,omitempty"`      // how many
 }
 
 // Launcher is a shortcut that runs a command in an env.
@@ -58,6 +65,10 @@ type Launcher struct {
 type Condarc struct {
 	Channels []string `json:"channels,omitempty"`
 	Offline  bool     `json:"offline,omitempty"`
+	// Solver is conda's solver ("classic" where libmamba is not there).
+	Solver string `json:"solver,omitempty" toml:"solver"`
+	// RepodataUseZst is conda's repodata_use_zst; nil = conda's default.
+	RepodataUseZst *bool `json:"repodata_use_zst,omitempty" toml:"repodata_use_zst"`
 }
 
 // ZipPath returns where the package is stored in the bundle:

@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -40,9 +42,12 @@ func Interpreter(ctx context.Context, opts *Options) (string, string) {
 }
 
 // Compile byte-compiles the prefix-relative .py files sources with the
-// env's python as conda does (one `python -Wi -m compileall -q -l -i LIST
-// -j 0` run, cwd = prefix). It returns a note instead of an error when
-// compiling is skipped or fails: conda only logs those too.
+// env's python as conda does (`python -Wi -m compileall -q -l -i LIST -j
+// 0`, cwd = prefix). compileall compiles the files of a list one after
+// another (its -j only spreads folders), so onboard splits the list over
+// every core (opts.Workers) and runs one compileall per part at once. It returns
+// a note instead of an error when compiling is skipped or fails: conda only
+// logs those too.
 func Compile(ctx context.Context, opts *Options, sources []string) string {
 	if len(sources) == 0 {
 		return ""
@@ -51,6 +56,52 @@ func Compile(ctx context.Context, opts *Options, sources []string) string {
 	if exe == "" {
 		return "pyc compilation skipped: " + why
 	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	parts := splitSources(sources, workers, minPycPart)
+	notes := make([]string, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			notes[i] = compileList(ctx, opts, exe, part)
+		}()
+	}
+	wg.Wait()
+	for _, n := range notes {
+		if n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// minPycPart is the fewest files worth a compileall process of their own
+// (each starts an interpreter, about 20 ms).
+const minPycPart = 64
+
+// splitSources cuts sources into at most n parts of at least min files
+// each (one part when there are few), keeping their order.
+func splitSources(sources []string, n, min int) [][]string {
+	if k := len(sources) / min; k < n {
+		n = k
+	}
+	if n < 1 {
+		n = 1
+	}
+	parts := make([][]string, 0, n)
+	for i := 0; i < n; i++ {
+		lo, hi := i*len(sources)/n, (i+1)*len(sources)/n
+		parts = append(parts, sources[lo:hi])
+	}
+	return parts
+}
+
+// compileList runs one compileall over sources.
+func compileList(ctx context.Context, opts *Options, exe string, sources []string) string {
 	list, err := os.CreateTemp(opts.tempDir(), "pyc-*.txt")
 	if err != nil {
 		return fmt.Sprintf("pyc compilation skipped: failed to write the file list: %v", err)

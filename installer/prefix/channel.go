@@ -1,18 +1,32 @@
 package prefix
 
-import "strings"
+import (
+	"net/url"
+	"path"
+	"strings"
+)
 
 // CanonicalChannel returns conda's canonical name of a record's channel
 // (as in history lines and `conda list`): the channel without its subdir,
 // "conda-forge" for https://conda.anaconda.org/conda-forge, "pkgs/main" for
-// https://repo.anaconda.com/pkgs/main, the URL itself otherwise, and
-// "<unknown>" as is.
+// https://repo.anaconda.com/pkgs/main, "pkgs" for a file:// channel whose
+// folder is named pkgs or an http(s) channel at /pkgs (conda's built-in
+// pkgs/… custom channels match them), the URL itself otherwise, and
+// "<unknown>" as is. The pkgs cases were read off conda 26.7's
+// Channel(url).canonical_name.
 func CanonicalChannel(channel, subdir string) string {
 	c := strings.TrimRight(channel, "/")
 	if i := strings.LastIndex(c, "/"); i >= 0 && strings.Contains(c, "://") {
 		last := c[i+1:]
 		if last == subdir || knownSubdir(last) {
 			c = c[:i]
+		}
+	}
+	if u, err := url.Parse(c); err == nil {
+		switch {
+		case u.Scheme == "file" && path.Base(u.Path) == "pkgs",
+			(u.Scheme == "http" || u.Scheme == "https") && strings.Trim(u.Path, "/") == "pkgs":
+			return "pkgs"
 		}
 	}
 	for _, base := range []string{"https://conda.anaconda.org/", "http://conda.anaconda.org/", "https://repo.anaconda.com/", "https://repo.continuum.io/"} {

@@ -36,25 +36,40 @@ func main() {
 }
 
 // runChild is one measured step in its own process: child cold|warm
-// ENVDIR PKGS PREFIX WORKERS.
+// ENVDIR PKGS PREFIX WORKERS, child real-install BUNDLE PREFIX HOME 0, or
+// child real-pyc - - PREFIX WORKERS.
 func runChild(ctx context.Context, args []string) error {
 	if len(args) != 5 {
 		return fmt.Errorf("failed to parse the child arguments %q: want cold|warm ENVDIR PKGS PREFIX WORKERS", args)
 	}
 	workers, _ := strconv.Atoi(args[4])
+	var note string
+	var err error
+	switch args[0] {
+	case "real-install":
+		note, err = realInstallChild(ctx, args[1], args[2], args[3])
+	case "real-pyc":
+		note, err = realPycChild(ctx, args[3], workers)
+	default:
+		note, err = installChild(ctx, args, workers)
+	}
+	if err == nil {
+		fmt.Printf("%s\nhwm_kb=%d\n", note, peakRSS())
+	}
+	return err
+}
+
+// installChild is the cold or warm InstallEnv of the generated environment.
+func installChild(ctx context.Context, args []string, workers int) (string, error) {
 	rs, err := requests(args[1], args[2])
 	if err != nil {
-		return err
+		return "", err
 	}
 	step := coldChild
 	if args[0] == "warm" {
 		step = warmChild
 	}
-	note, err := step(ctx, rs, args[3], workers)
-	if err == nil {
-		fmt.Printf("%s\nhwm_kb=%d\n", note, peakRSS())
-	}
-	return err
+	return step(ctx, rs, args[3], workers)
 }
 
 // peakRSS returns this process's VmHWM (KB): the peak RSS of its own
@@ -115,6 +130,7 @@ func runBench(ctx context.Context, args []string) error {
 	keep := fs.Bool("keep", false, "keep the extracted trees (default: delete them at the end)")
 	scale := fs.String("scale", "", "run the scale series instead: install, verify and repair of the environment at these sizes, e.g. 1,4,8 (docs/performance.md)")
 	scaleSteps := fs.String("scale-steps", "install,verify,repair", "the steps of the scale series (install comes first whenever verify or repair is asked for)")
+	real := fs.String("real", "yes", "the real Debian Python + Jupyter bundle case: yes, no, or only")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -122,19 +138,27 @@ func runBench(ctx context.Context, args []string) error {
 		return runScale(ctx, *out, *seed, *scale, *scaleSteps, *keep)
 	}
 	logf := func(f string, a ...any) { fmt.Printf(f+"\n", a...) }
-	t0 := time.Now()
-	m, envDir, err := ensureEnv(*out, *seed, runtime.NumCPU(), logf)
-	if err != nil {
-		return err
-	}
-	res := describe(m, *seed, *workers)
-	if gen := time.Since(t0).Seconds(); gen > 1 {
-		res.GenSeconds = gen
-	}
-	res.Warning = recentDelete(*out)
 	run := filepath.Join(*out, "runs", time.Now().Format("20060102-150405"))
-	if err := measureAll(ctx, &res, envDir, run, m); err != nil {
-		return err
+	res := results{Seed: *seed, When: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(), Workers: *workers}
+	if *real != "only" {
+		t0 := time.Now()
+		m, envDir, err := ensureEnv(*out, *seed, runtime.NumCPU(), logf)
+		if err != nil {
+			return err
+		}
+		res = describe(m, *seed, *workers)
+		if gen := time.Since(t0).Seconds(); gen > 1 {
+			res.GenSeconds = gen
+		}
+		res.Warning = recentDelete(*out)
+		if err := measureAll(ctx, &res, envDir, run, m); err != nil {
+			return err
+		}
+	}
+	if *real != "no" {
+		if err := measureReal(ctx, &res, run); err != nil {
+			return err
+		}
 	}
 	if err := save(*out, res); err != nil {
 		return err

@@ -1,0 +1,52 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"onboard/app/launch"
+	"onboard/app/wizard"
+)
+
+// showAddress shows an address that the person must open themselves (no
+// browser or file manager could be opened): the message, the address as
+// selectable text, and a Copy button that puts it on the clipboard.
+func showAddress(a fyne.App, win fyne.Window, title, message, address string) {
+	entry := widget.NewEntry()
+	entry.SetText(address)
+	copied := widget.NewLabel("")
+	copyButton := widget.NewButton("Copy", func() {
+		a.Clipboard().SetContent(address)
+		copied.SetText("Copied.")
+	})
+	body := container.NewVBox(wrapped(message), container.NewBorder(nil, nil, nil, copyButton, entry), copied)
+	d := dialog.NewCustom(title, "Close", body, win)
+	d.Resize(fyne.NewSize(600, 0))
+	d.Show()
+}
+
+// showLaunchResult reports what Launch Jupyter gave: nothing when the
+// browser opened, the URL with Copy when none could be opened (Jupyter
+// runs), else the problem.
+func showLaunchResult(a fyne.App, win fyne.Window, err error, logPath string) {
+	var nb *launch.NoBrowserError
+	switch {
+	case errors.As(err, &nb):
+		showAddress(a, win, "Jupyter is running",
+			fmt.Sprintf("No web browser could be opened (%v). Open this address in a browser; it holds the access token.", nb.Err), nb.URL)
+	case err != nil:
+		showProblem(win, wizard.Explain("Launching Jupyter", err, logPath))
+	}
+}
+
+// showFolder reports a folder that could not be opened in a file manager.
+func showFolder(a fyne.App, win fyne.Window, path string, err error) {
+	showAddress(a, win, "Open folder", fmt.Sprintf("No file manager could be opened (%v). The folder is:", err), path)
+}

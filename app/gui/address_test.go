@@ -1,0 +1,68 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"errors"
+	"net/url"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"onboard/app/launch"
+	"onboard/app/wizard"
+	"onboard/app/wizard/wizardtest"
+)
+
+// runNextUI runs the next piece of UI work a background goroutine queues.
+func runNextUI(t *testing.T) {
+	t.Helper()
+	select {
+	case f := <-uiQueue:
+		f()
+	case <-time.After(2 * time.Minute):
+		t.Fatal("no UI work was queued")
+	}
+}
+
+// TestFinishWithoutBrowserShowsTheAddress: with no browser and no file
+// manager (no xdg-open), Launch Jupyter shows the running server's URL and
+// Open folder the folder, each with a Copy button — not "failed".
+func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	const u = "http://127.0.0.1:8888/?token=abc123"
+	r := &recorder{launchErr: &launch.NoBrowserError{URL: u, Err: exec.ErrNotFound}}
+	wz := newWizard(t, e, r, wizard.StepFinish)
+	wz.deps.OpenURL = func(*url.URL) error { return errors.New(`exec: "xdg-open": executable file not found in $PATH`) }
+	w := wz.Window()
+	prefix := wz.flow.State.Prefix
+
+	tapButton(t, w, "Launch Jupyter")
+	<-r.launched
+	runNextUI(t)
+	mustContain(t, w, "Jupyter is running", "No web browser could be opened", u)
+	if m := texts(w); strings.Contains(m, "failed") || strings.Contains(m, "Help") {
+		t.Fatalf("a running Jupyter shown as a failure, or a Help menu named:\n%s", m)
+	}
+	tapButton(t, w, "Copy")
+	if got := wz.app.Clipboard().Content(); got != u {
+		t.Fatalf("clipboard %q, want %q", got, u)
+	}
+	closeDialog(t, w, "Close")
+
+	tapButton(t, w, "Open folder")
+	mustContain(t, w, "No file manager could be opened", prefix)
+	tapButton(t, w, "Copy")
+	if got := wz.app.Clipboard().Content(); got != prefix {
+		t.Fatalf("clipboard %q, want %q", got, prefix)
+	}
+	closeDialog(t, w, "Close")
+
+	// a real failure still says so
+	r.launchErr = errors.New("boom")
+	tapButton(t, w, "Launch Jupyter")
+	<-r.launched
+	runNextUI(t)
+	mustContain(t, w, "Launching Jupyter failed", "boom")
+}

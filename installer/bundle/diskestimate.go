@@ -1,0 +1,56 @@
+package bundle
+
+// The disk space estimate, as `du` counts an install: blocks, not bytes.
+const (
+	blockWaste  = 2048 // on average half a 4 KiB block is unused at the end of each file
+	dirBlock    = 4096 // a folder takes a block
+	recordBytes = 150  // a path in conda-meta/<pkg>.json (files and paths_data)
+	// pycPerPy is how much bytecode a .py becomes (Python 3.11: 28 MB of
+	// .pyc from 23 MB of .py in the Jupyter stack).
+	pycPerPyNum, pycPerPyDen = 6, 5
+	// oldFactor is the estimate for a package whose manifest entry has no
+	// size facts (a bundle built before they were recorded): archive,
+	// extracted copy and linked files, roughly.
+	oldFactor = 4
+)
+
+// known tells whether the package's size facts were recorded.
+func (p Package) known() bool { return p.Files > 0 }
+
+// DiskEstimate is the space an install of the platform takes, counting
+// what onboard puts there: each archive once in PREFIX/pkgs and its
+// extracted copy beside it; in each env that links it, its folders (files
+// are hard links to the extracted copy), its conda-meta record and, for a
+// noarch: python package, the .pyc files and __pycache__ folders compiled
+// at install; plus maintenanceApp, the size of the maintenance app.
+func (pl *Platform) DiskEstimate(maintenanceApp int64) int64 {
+	if pl == nil {
+		return maintenanceApp
+	}
+	total := maintenanceApp
+	seen := map[string]bool{}
+	envs := append([][]Package{pl.Base}, nil)
+	for _, pkgs := range pl.Envs {
+		envs = append(envs, pkgs)
+	}
+	for _, pkgs := range envs {
+		for _, p := range pkgs {
+			if p.Fn == "" || !seen[p.ZipPath()] { // one archive and one extracted copy per file
+				seen[p.ZipPath()] = true
+				if p.known() {
+					total += p.Size + p.UnpackedSize + int64(p.Files)*blockWaste + int64(p.Dirs)*dirBlock
+				} else {
+					total += p.Size * oldFactor
+				}
+			}
+			if !p.known() {
+				continue
+			}
+			total += int64(p.Dirs)*dirBlock + int64(p.Files)*recordBytes
+			if p.PyFiles > 0 {
+				total += p.PySize*pycPerPyNum/pycPerPyDen + int64(p.PyFiles)*blockWaste + int64(p.Dirs)*dirBlock
+			}
+		}
+	}
+	return total
+}

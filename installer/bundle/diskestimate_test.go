@@ -1,0 +1,53 @@
+package bundle
+
+import (
+	"testing"
+
+	"onboard/internal/condatest"
+)
+
+// readInfo records what paths.json says about a package's size.
+func TestReadInfoSizeFacts(t *testing.T) {
+	dir := t.TempDir()
+	archive, err := condatest.WriteConda(dir, condatest.Spec{
+		Name: "greet", Version: "1.0", Build: "py_0", Noarch: "python",
+		Files: []condatest.File{
+			{Path: "site-packages/greet/__init__.py", Data: []byte("x = 1\n")},    // 6 bytes
+			{Path: "site-packages/greet/sub/mod.py", Data: []byte("y = 22\n")},    // 7
+			{Path: "site-packages/greet/data.txt", Data: []byte("0123456789")},    // 10
+			{Path: "site-packages/greet/link.txt", Symlink: "data.txt"},           // not counted twice
+			{Path: "python-scripts/greet-tool.py", Data: []byte("print('hi')\n")}, // 12, not compiled
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, f, longest, err := readInfo(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// folders: site-packages, site-packages/greet, site-packages/greet/sub, python-scripts
+	if f.Files != 5 || f.UnpackedSize != 35 || f.Dirs != 4 || f.PySize != 13 || f.PyFiles != 2 || longest != len("site-packages/greet/__init__.py") {
+		t.Fatalf("facts %+v, longest %d", f, longest)
+	}
+}
+
+func TestDiskEstimate(t *testing.T) {
+	py := Package{Fn: "python.conda", Subdir: "linux-64", Size: 1000, UnpackedSize: 5000, Files: 10, Dirs: 2}
+	nb := Package{Fn: "nb.conda", Subdir: "noarch", Size: 2000, UnpackedSize: 9000, Files: 20, Dirs: 3, PySize: 5000, PyFiles: 4}
+	old := Package{Fn: "old.conda", Subdir: "noarch", Size: 300}
+	pl := &Platform{Base: []Package{py}, Envs: map[string][]Package{"team": {py, nb, old}}}
+	once := func(p Package) int64 {
+		return p.Size + p.UnpackedSize + int64(p.Files)*blockWaste + int64(p.Dirs)*dirBlock
+	}
+	perEnv := func(p Package) int64 { return int64(p.Dirs)*dirBlock + int64(p.Files)*recordBytes }
+	want := int64(77) + once(py) + once(nb) + 4*old.Size + // archives and extracted copies, once
+		2*perEnv(py) + perEnv(nb) + // folders and records in each env
+		nb.PySize*6/5 + int64(nb.PyFiles)*blockWaste + int64(nb.Dirs)*dirBlock // .pyc and __pycache__
+	if got := pl.DiskEstimate(77); got != want {
+		t.Fatalf("DiskEstimate = %d, want %d", got, want)
+	}
+	if got := (*Platform)(nil).DiskEstimate(5); got != 5 {
+		t.Fatalf("nil platform: %d", got)
+	}
+}

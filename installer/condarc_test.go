@@ -1,0 +1,30 @@
+package installer
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"onboard/installer/bundle"
+)
+
+// The [condarc] of a bundle spec reaches PREFIX/.condarc, with the settings
+// a conda without libmamba and backports.zstd needs.
+func TestCondarcFromSpec(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.toml")
+	os.WriteFile(spec, []byte("name = \"T\"\nid = \"org.t\"\nversion = \"2026.12.0\"\nlicense = \"L\"\n[platforms.linux-64]\nbase = \"b.txt\"\n"+
+		"[condarc]\nchannels = [\"https://x.invalid\"]\noffline = true\nsolver = \"classic\"\nrepodata_use_zst = false\n"), 0o644)
+	s, err := bundle.LoadSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(condarcYAML(s.Condarc))
+	want := "# written by onboard from the bundle\nchannels:\n  - https://x.invalid\noffline: true\nsolver: classic\nrepodata_use_zst: false\n"
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	if got := string(condarcYAML(&bundle.Condarc{Offline: true})); got != "# written by onboard from the bundle\noffline: true\n" {
+		t.Fatalf("unset settings are written: %q", got)
+	}
+}

@@ -1,0 +1,37 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Repair of a folder with no install refuses before it writes anything
+// (no .onboard/lock, no environments.txt line); verify of a missing folder
+// says there is no install, not "cannot install into".
+func TestRepairAndVerifyRefuseAFolderWithoutInstall(t *testing.T) {
+	root := t.TempDir()
+	empty := filepath.Join(root, "empty")
+	os.MkdirAll(empty, 0o755)
+	mustWrite(t, filepath.Join(empty, "notes.txt"), "mine")
+	envTxt := filepath.Join(root, "environments.txt")
+	_, err := Repair(context.Background(), empty, RepairOptions{EnvironmentsTxt: envTxt})
+	var ne *NotInstalledError
+	if !errors.As(err, &ne) || ExitCode(err) != ExitTarget || !strings.Contains(HintFor(err), "--prefix") {
+		t.Fatalf("repair of a folder without install: %v (exit %d)", err, ExitCode(err))
+	}
+	ents, _ := os.ReadDir(empty)
+	if len(ents) != 1 {
+		t.Fatalf("repair left a trace in the folder: %v", ents)
+	}
+	if _, err := os.Stat(envTxt); err == nil {
+		t.Fatal("repair wrote environments.txt")
+	}
+	_, err = Verify(context.Background(), filepath.Join(root, "missing"), VerifyOptions{})
+	if !errors.As(err, &ne) || strings.Contains(err.Error(), "cannot install into") || ExitCode(err) != ExitTarget {
+		t.Fatalf("verify of a missing folder: %v", err)
+	}
+}

@@ -1,0 +1,508 @@
+//go:build linux
+
+package realbundle_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/net/websocket"
+
+	"onboard/app/wizard"
+	"onboard/installer/bundle"
+	"onboard/internal/realbundle"
+	"onboard/platform"
+)
+
+// onboardBin is onboard built once (-tags nogui) for these tests.
+var onboardBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "onboard-real-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	onboardBin = filepath.Join(dir, "onboard")
+	if out, err := exec.Command("go", "build", "-tags", "nogui", "-o", onboardBin, "onboard").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building onboard failed: %v\n%s", err, out)
+		onboardBin = ""
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// realBundle builds (or takes from the cache) the real packages and runs
+// `onboard bundle build` on their spec.
+func realBundle(t *testing.T) string {
+	t.Helper()
+	if err := realbundle.Available(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%v (%s)", err, err.(*realbundle.MissingError).Hint())
+		}
+		t.Skipf("%v (%s)", err, err.(*realbundle.MissingError).Hint())
+	}
+	if onboardBin == "" {
+		t.Fatal("onboard could not be built (see TestMain output)")
+	}
+	root, err := realbundle.DefaultRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := realbundle.Build(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "bundle.zip")
+	h := newHome(t)
+	if r := h.run(t, onboardBin, "bundle", "build", res.Spec, "-o", out); r.code != 0 {
+		t.Fatalf("bundle build: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	return out
+}
+
+// home is a scratch user: HOME, XDG folders, and a PATH with the tools
+// onboard and conda's shell hook need (sh, env, coreutils) but no xdg-open,
+// as on a server or in CI.
+type home struct{ dir, path string }
+
+func newHome(t *testing.T) *home {
+	h := &home{dir: t.TempDir(), path: t.TempDir()}
+	// sh and env for activation; the rest for conda's shell hook
+	for _, tool := range []string{"sh", "env", "dirname", "basename", "uname", "cat", "sed", "tr", "grep"} {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(p, filepath.Join(h.path, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return h
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (h *home) environ() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); k != "PATH" && k != "HOME" && !strings.HasPrefix(k, "XDG_") && k != "DISPLAY" && k != "WAYLAND_DISPLAY" {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "HOME="+h.dir, "PATH="+h.path, "XDG_DATA_HOME="+filepath.Join(h.dir, "share"),
+		"XDG_CONFIG_HOME="+filepath.Join(h.dir, "config"), "XDG_CACHE_HOME="+filepath.Join(h.dir, "cache"))
+}
+
+func (h *home) run(t *testing.T, bin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = h.environ()
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running %s: %v", bin, err)
+	}
+	return result{code, so.String(), se.String()}
+}
+
+func (h *home) mustRun(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	r := h.run(t, bin, args...)
+	if r.code != 0 {
+		t.Fatalf("%s %s: exit %d\n%s%s", bin, strings.Join(args, " "), r.code, r.stdout, r.stderr)
+	}
+	return r.stdout + r.stderr
+}
+
+var urlRe = regexp.MustCompile(`Jupyter (started|already running): (http://127\.0\.0\.1:(\d+)/\S*\?token=(\w+))`)
+
+func status(t *testing.T, port, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+port+"/api/status", nil)
+	if token != "" {
+		req.Header.Set("Authorization", "token "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestRealPythonAndJupyter installs Debian's Python and Jupyter Notebook as
+// a real bundle with the real engine, runs them, launches Jupyter as the
+// launcher does, has a kernel compute, verifies, damages and repairs, and
+// uninstalls.
+func TestRealPythonAndJupyter(t *testing.T) {
+	b := realBundle(t)
+	h := newHome(t)
+	prefix := filepath.Join(t.TempDir(), "Debian Jupyter")
+	h.mustRun(t, onboardBin, "install", "--silent", "--prefix", prefix, "--bundle", b)
+	team := filepath.Join(prefix, "envs", "team")
+	app := filepath.Join(prefix, ".onboard", "onboard")
+	checkDiskEstimate(t, b, prefix)
+	checkConda(t, h, b, prefix)
+	stopServer := func() {
+		data, err := os.ReadFile(filepath.Join(prefix, ".onboard", "jupyter-team.json"))
+		var s struct{ PID int }
+		if err == nil && json.Unmarshal(data, &s) == nil && s.PID > 0 {
+			syscall.Kill(-s.PID, syscall.SIGKILL)
+		}
+	}
+	t.Cleanup(stopServer)
+
+	// bin/python runs from the prefix, with the prefix as sys.prefix
+	for _, env := range []string{prefix, team} {
+		out := h.mustRun(t, filepath.Join(env, "bin", "python"), "-c", "import sys, json, ssl, sqlite3; print(sys.prefix)")
+		if strings.TrimSpace(out) != env {
+			t.Fatalf("sys.prefix %q, want %q", out, env)
+		}
+	}
+	// .pyc files of the noarch package, compiled at install time
+	for _, pyc := range []string{"notebook/__pycache__/notebookapp.cpython-311.pyc", "ipykernel/__pycache__/kernelapp.cpython-311.pyc"} {
+		if _, err := os.Stat(filepath.Join(team, "lib/python3/dist-packages", pyc)); err != nil {
+			t.Errorf("no .pyc compiled: %v", err)
+		}
+	}
+	// the env's jupyter runs
+	if out := h.mustRun(t, filepath.Join(team, "bin", "jupyter"), "--version"); !strings.Contains(out, "notebook         : 6.") {
+		t.Fatalf("jupyter --version:\n%s", out)
+	}
+	// the kernelspec got the prefix
+	if ks, _ := os.ReadFile(filepath.Join(team, "share/jupyter/kernels/python3/kernel.json")); !strings.Contains(string(ks), team+"/bin/python") {
+		t.Fatalf("kernel.json without the prefix:\n%s", ks)
+	}
+
+	// launch as the launcher does: no browser here, so it prints the URL and succeeds
+	r := h.run(t, app, "launch", "jupyter")
+	m := urlRe.FindStringSubmatch(r.stdout)
+	if r.code != 0 || m == nil || m[1] != "started" || !strings.Contains(r.stdout, "No web browser could be opened") {
+		t.Fatalf("launch: exit %d\n%s%s\nlog:\n%s", r.code, r.stdout, r.stderr, tail(prefix))
+	}
+	url, port, token := m[2], m[3], m[4]
+	if c := status(t, port, token); c != http.StatusOK {
+		t.Fatalf("status API with the token: %d", c)
+	}
+	if c := status(t, port, ""); c != http.StatusForbidden {
+		t.Fatalf("status API without the token: %d, want 403", c)
+	}
+	if log := tail(prefix); !strings.Contains(log, "--NotebookApp.port="+port) || (os.Geteuid() == 0 && !strings.Contains(log, "--allow-root")) {
+		t.Fatalf("Notebook 6 was not started with its own options:\n%s", log)
+	}
+
+	// a kernel started through the server's REST API comes up
+	kernelViaREST(t, port, token, team)
+	// a notebook run by the env's nbconvert computes
+	nb := filepath.Join(h.dir, "compute.ipynb")
+	os.WriteFile(nb, []byte(`{"cells":[{"cell_type":"code","execution_count":null,"metadata":{},"outputs":[],"source":["import sys\n","print(sum(range(10)) * 6, sys.prefix)"]}],"metadata":{"kernelspec":{"display_name":"Python 3","language":"python","name":"python3"}},"nbformat":4,"nbformat_minor":5}`), 0o644)
+	out := h.mustRun(t, filepath.Join(team, "bin", "jupyter"), "nbconvert", "--execute", "--to", "notebook", "--stdout", nb)
+	if !strings.Contains(out, "270 "+team) {
+		t.Fatalf("the notebook did not compute 270 in the env's kernel:\n%s", out)
+	}
+
+	// a second launch reuses the server
+	r = h.run(t, app, "launch", "jupyter")
+	if m2 := urlRe.FindStringSubmatch(r.stdout); r.code != 0 || m2 == nil || m2[1] != "already running" || m2[2] != url {
+		t.Fatalf("second launch: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// verify, damage, repair
+	h.mustRun(t, app, "verify")
+	damaged := filepath.Join(team, "lib/python3/dist-packages/notebook/notebookapp.py")
+	want, _ := os.ReadFile(damaged)
+	os.WriteFile(damaged, []byte("raise SystemExit('damaged')\n"), 0o644)
+	if r := h.run(t, app, "verify"); r.code != 1 || !strings.Contains(r.stdout+r.stderr, "lib/python3/dist-packages/notebook/notebookapp.py") {
+		t.Fatalf("verify of a damaged file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	h.mustRun(t, app, "repair")
+	if got, _ := os.ReadFile(damaged); !bytes.Equal(got, want) {
+		t.Fatal("repair did not put notebookapp.py back")
+	}
+	h.mustRun(t, app, "verify")
+
+	// uninstall stops the server and leaves nothing
+	h.mustRun(t, onboardBin, "uninstall", "--silent", "--prefix", prefix)
+	if c := status(t, port, token); c != 0 {
+		t.Fatalf("the server still answers after uninstall (%d)", c)
+	}
+	if _, err := os.Lstat(prefix); !os.IsNotExist(err) {
+		t.Fatalf("the prefix is still there: %v", err)
+	}
+	envTxt, _ := os.ReadFile(filepath.Join(h.dir, ".conda", "environments.txt"))
+	if strings.Contains(string(envTxt), prefix) {
+		t.Fatalf("environments.txt still lists the install:\n%s", envTxt)
+	}
+	if left, _ := filepath.Glob(filepath.Join(h.dir, "share", "applications", "*")); len(left) > 0 {
+		t.Fatalf("launchers left: %v", left)
+	}
+}
+
+// kernelViaREST starts a python3 kernel through the server's REST API,
+// has it run code over the kernel protocol (the server's websocket), and
+// shuts it down.
+func kernelViaREST(t *testing.T, port, token, env string) {
+	t.Helper()
+	do := func(method, path string, body string) (int, []byte) {
+		req, _ := http.NewRequest(method, "http://127.0.0.1:"+port+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "token "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	code, body := do(http.MethodPost, "/api/kernels", `{"name":"python3"}`)
+	var k struct {
+		ID             string `json:"id"`
+		ExecutionState string `json:"execution_state"`
+	}
+	if code != http.StatusCreated || json.Unmarshal(body, &k) != nil || k.ID == "" {
+		t.Fatalf("start a kernel: %d %s", code, body)
+	}
+	if got := executeOverWebsocket(t, port, token, k.ID, "import sys; print(sum(range(10)) * 7, sys.prefix)"); got != "315 "+env {
+		t.Fatalf("the kernel printed %q; want 315 and the env's prefix %s", got, env)
+	}
+	if code, body := do(http.MethodDelete, "/api/kernels/"+k.ID, ""); code != http.StatusNoContent {
+		t.Fatalf("shut the kernel down: %d %s", code, body)
+	}
+}
+
+// executeOverWebsocket sends an execute_request on the shell channel and
+// returns what the kernel printed to stdout for it.
+func executeOverWebsocket(t *testing.T, port, token, kernel, code string) string {
+	t.Helper()
+	origin := "http://127.0.0.1:" + port
+	ws, err := websocket.Dial("ws://127.0.0.1:"+port+"/api/kernels/"+kernel+"/channels?token="+token, "", origin)
+	if err != nil {
+		t.Fatalf("kernel websocket: %v", err)
+	}
+	defer ws.Close()
+	msgID := fmt.Sprintf("onboard-test-%d", time.Now().UnixNano())
+	req := map[string]any{
+		"header": map[string]any{"msg_id": msgID, "username": "test", "session": "onboard-test", "msg_type": "execute_request",
+			"version": "5.3", "date": time.Now().UTC().Format(time.RFC3339)},
+		"parent_header": map[string]any{}, "metadata": map[string]any{}, "channel": "shell", "buffers": []any{},
+		"content": map[string]any{"code": code, "silent": false, "store_history": false, "user_expressions": map[string]any{},
+			"allow_stdin": false, "stop_on_error": true},
+	}
+	if err := websocket.JSON.Send(ws, req); err != nil {
+		t.Fatalf("send execute_request: %v", err)
+	}
+	ws.SetReadDeadline(time.Now().Add(2 * time.Minute))
+	var printed strings.Builder
+	for {
+		var msg struct {
+			Header struct {
+				MsgType string `json:"msg_type"`
+			} `json:"header"`
+			ParentHeader struct {
+				MsgID string `json:"msg_id"`
+			} `json:"parent_header"`
+			Content map[string]any `json:"content"`
+		}
+		if err := websocket.JSON.Receive(ws, &msg); err != nil {
+			t.Fatalf("reading the kernel's messages (printed so far %q): %v", printed.String(), err)
+		}
+		if msg.ParentHeader.MsgID != msgID {
+			continue
+		}
+		switch msg.Header.MsgType {
+		case "stream":
+			if msg.Content["name"] == "stdout" {
+				printed.WriteString(fmt.Sprint(msg.Content["text"]))
+			}
+		case "error":
+			t.Fatalf("the kernel raised: %v", msg.Content)
+		case "execute_reply":
+			if msg.Content["status"] != "ok" {
+				t.Fatalf("execute_reply: %v", msg.Content)
+			}
+		case "status":
+			if msg.Content["execution_state"] == "idle" {
+				return strings.TrimSpace(printed.String())
+			}
+		}
+	}
+}
+
+// checkConda runs the conda that the bundle's base installed, inside the
+// onboard-made prefix: it must take that prefix as its base environment,
+// see the bundle's envs and exactly the records onboard wrote, find nothing
+// wrong with doctor, and activate an env from bash with the env's
+// activate.d scripts.
+func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
+	t.Helper()
+	b, err := bundle.Open(bundlePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasConda := false
+	for _, p := range b.Manifest.Platforms[realbundle.Subdir].Base {
+		hasConda = hasConda || p.Name == "conda"
+	}
+	b.Close()
+	if !hasConda {
+		if os.Getenv("CI") != "" {
+			t.Fatal("the real bundle has no conda: ../shared/fixtures/conda-source was not found")
+		}
+		t.Log("the real bundle has no conda (no ../shared/fixtures/conda-source): conda checks skipped")
+		return
+	}
+	conda := filepath.Join(prefix, "bin", "conda")
+	team := filepath.Join(prefix, "envs", "team")
+	if out := h.mustRun(t, conda, "--version"); !strings.HasPrefix(out, "conda 26.") {
+		t.Fatalf("conda --version: %q", out)
+	}
+	var info struct {
+		RootPrefix string   `json:"root_prefix"`
+		Envs       []string `json:"envs"`
+	}
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "info", "--json")), &info); err != nil || info.RootPrefix != prefix {
+		t.Fatalf("conda info: base %q (%v); want %s", info.RootPrefix, err, prefix)
+	}
+	var envs struct{ Envs []string }
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "env", "list", "--json")), &envs); err != nil ||
+		strings.Join(envs.Envs, "\n") != prefix+"\n"+team {
+		t.Fatalf("conda env list: %v (%v); want base and team", envs.Envs, err)
+	}
+	var listed []struct {
+		Name        string `json:"name"`
+		Version     string `json:"version"`
+		BuildString string `json:"build_string"`
+		Channel     string `json:"channel"`
+	}
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "list", "-n", "team", "--json")), &listed); err != nil {
+		t.Fatal(err)
+	}
+	var got, want []string
+	for _, l := range listed {
+		if l.Channel != "pypi" { // the dist-info folders conda's pip interop finds, not records
+			got = append(got, l.Name+"-"+l.Version+"-"+l.BuildString)
+		}
+	}
+	recs, _ := filepath.Glob(filepath.Join(team, "conda-meta", "*.json"))
+	for _, r := range recs {
+		want = append(want, strings.TrimSuffix(filepath.Base(r), ".json"))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("conda list -n team: %v; onboard wrote %v", got, want)
+	}
+	for _, args := range [][]string{{"doctor"}, {"doctor", "-n", "team"}} {
+		if out := h.mustRun(t, conda, args...); strings.Contains(out, "❌") || !strings.Contains(out, "✅") {
+			t.Fatalf("conda %s:\n%s", strings.Join(args, " "), out)
+		}
+	}
+	// activation from bash, as a user of a Miniconda base does it
+	hook := filepath.Join(team, "etc", "conda", "activate.d", "onboard-test.sh")
+	os.MkdirAll(filepath.Dir(hook), 0o755)
+	os.WriteFile(hook, []byte("export ONBOARD_TEST_HOOK=applied\n"), 0o644)
+	defer os.Remove(hook)
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := `eval "$("$1" shell.bash hook)" && conda activate team && python -c 'import sys, os; print(sys.prefix, os.environ["ONBOARD_TEST_HOOK"])'`
+	if out := h.mustRun(t, bash, "-c", script, "bash", conda); strings.TrimSpace(out) != team+" applied" {
+		t.Fatalf("conda activate team in bash: %q", out)
+	}
+	script = `. "$1/etc/profile.d/conda.sh" && conda activate team && "$1/condabin/conda" --version && command -v python`
+	if out := h.mustRun(t, bash, "-c", script, "bash", prefix); !strings.Contains(out, filepath.Join(team, "bin", "python")) {
+		t.Fatalf("etc/profile.d/conda.sh and condabin/conda: %q", out)
+	}
+	// onboard's shell set-up block uses this conda's activation
+	block, err := platform.ShellBlock(prefix, filepath.Join(prefix, "condabin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(h.dir, ".bashrc")
+	os.WriteFile(rc, block, 0o644)
+	script = `. "$1" && conda activate team && python -c 'import sys, os; print(sys.prefix, os.environ["ONBOARD_TEST_HOOK"])'`
+	if out := h.mustRun(t, bash, "-c", script, "bash", rc); strings.TrimSpace(out) != team+" applied" {
+		t.Fatalf("the shell set-up block, then conda activate team: %q", out)
+	}
+	// a new env from the packages the install left in PREFIX/pkgs, offline, then a removal
+	var lock strings.Builder
+	lock.WriteString("@EXPLICIT\n")
+	for _, pat := range []string{"python-*.conda", "conda-*.conda"} {
+		m, _ := filepath.Glob(filepath.Join(prefix, "pkgs", pat))
+		if len(m) != 1 {
+			t.Fatalf("PREFIX/pkgs/%s: %v", pat, m)
+		}
+		lock.WriteString("file://" + m[0] + "\n")
+	}
+	lockFile := filepath.Join(h.dir, "extra.txt")
+	os.WriteFile(lockFile, []byte(lock.String()), 0o644)
+	h.mustRun(t, conda, "create", "-y", "-n", "extra", "--offline", "--file", lockFile)
+	extraPy := filepath.Join(prefix, "envs", "extra", "bin", "python")
+	if out := h.mustRun(t, extraPy, "-c", "import conda, sys; print(sys.prefix)"); strings.TrimSpace(out) != filepath.Dir(filepath.Dir(extraPy)) {
+		t.Fatalf("the env conda made: %q", out)
+	}
+	h.mustRun(t, conda, "remove", "-y", "-n", "extra", "--offline", "conda")
+	if r := h.run(t, extraPy, "-c", "import conda"); r.code == 0 {
+		t.Fatal("conda remove left conda in the extra env")
+	}
+	out := h.mustRun(t, filepath.Join(prefix, ".onboard", "onboard"), "verify")
+	if !strings.Contains(out, "environment extra is not from the bundle") || !strings.Contains(out, "Healthy") {
+		t.Fatalf("onboard verify after conda made an env:\n%s", out)
+	}
+}
+
+// checkDiskEstimate compares the Welcome step's "Disk space needed" with
+// what du finds in the fresh install: within 10%.
+func checkDiskEstimate(t *testing.T, bundlePath, prefix string) {
+	t.Helper()
+	b, err := bundle.Open(bundlePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	old := wizard.MaintenanceAppBytes
+	wizard.MaintenanceAppBytes = func() int64 { n, _ := bundle.PlainSize(onboardBin); return n }
+	defer func() { wizard.MaintenanceAppBytes = old }()
+	est := wizard.Summarize(&b.Manifest, realbundle.Subdir).DiskBytes
+	out, err := exec.Command("du", "-sk", prefix).Output()
+	if err != nil {
+		t.Fatalf("du: %v", err)
+	}
+	var kb int64
+	fmt.Sscan(string(out), &kb)
+	du := kb * 1024
+	if diff := float64(est-du) / float64(du); diff > 0.10 || diff < -0.10 {
+		t.Fatalf("Welcome says %d bytes are needed; du finds %d after the install (%+.1f%%)", est, du, diff*100)
+	}
+	t.Logf("disk space: estimate %d, du %d (%+.1f%%)", est, du, float64(est-du)/float64(du)*100)
+}
+
+func tail(prefix string) string {
+	b, _ := os.ReadFile(filepath.Join(prefix, ".onboard", "jupyter-team.log"))
+	if len(b) > 4000 {
+		b = b[len(b)-4000:]
+	}
+	return string(b)
+}
