@@ -44,7 +44,7 @@ func launchOptions(prefix, env string) launch.Options {
 	return o
 }
 
-const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME]"
+const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]"
 
 // runLaunch is `onboard launch jupyter [--prefix DIR] [--env NAME]`, what
 // the launchers run.
@@ -55,12 +55,25 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("launch jupyter", env)
 	prefix := fs.String("prefix", "", "the install (default: the one this maintenance app belongs to)")
 	envName := fs.String("env", "", "the environment (default: the bundle's Jupyter environment)")
+	stop := fs.Bool("stop", false, "stop your Jupyter server of this environment instead of starting it")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	p, e, err := launchTarget(*prefix, *envName)
 	if err != nil {
 		return err
+	}
+	if *stop {
+		what, err := launch.Stop(p, e)
+		if err != nil {
+			return err
+		}
+		if what == "" {
+			fmt.Fprintln(env.Stdout, "No Jupyter server of yours was running.")
+		} else {
+			fmt.Fprintf(env.Stdout, "Stopped Jupyter (%s).\n", what)
+		}
+		return nil
 	}
 	if err := recoverFirst(ctx, p, env); err != nil {
 		return err
