@@ -129,6 +129,7 @@ func ExitCode(err error) int {
 		te *TargetError
 		le *LockedError
 		pe *PlatformError
+		ae *AdminRequiredError
 	)
 	switch {
 	case err == nil:
@@ -139,7 +140,7 @@ func ExitCode(err error) int {
 		return ExitUsage
 	case errors.As(err, &be):
 		return ExitBundle
-	case errors.As(err, &te), errors.As(err, &le):
+	case errors.As(err, &te), errors.As(err, &le), errors.As(err, &ae):
 		return ExitTarget
 	case errors.As(err, &pe):
 		return ExitPlatform

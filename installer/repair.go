@@ -54,6 +54,10 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
 	}
+	if err := checkMayModify(abs, "repair"); err != nil {
+		return nil, err
+	}
+	defer installUmask()()
 	rp := newRepairer(abs, opts)
 	if _, err := Recover(ctx, abs, rp.logf); err != nil {
 		return nil, err
@@ -121,6 +125,11 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 		}
 	}
 	failures = append(failures, rp.repairMetadata(ctx, before)...)
+	if rp.man != nil && rp.man.AllUsers {
+		if err := normaliseModes(rp.prefix); err != nil {
+			failures = append(failures, err)
+		}
+	}
 	after, err := Verify(ctx, rp.prefix, rp.verifyOpts())
 	if after == nil {
 		return rp.res, err

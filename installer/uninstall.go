@@ -34,6 +34,9 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	if err != nil {
 		return err
 	}
+	if err := checkMayModify(abs, "uninstall"); err != nil {
+		return err
+	}
 	if _, err := Recover(ctx, abs, logf); err != nil {
 		return err
 	}

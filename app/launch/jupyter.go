@@ -193,8 +193,11 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	exe := CommandExecutable(ep, o.Command[0], runtime.GOOS)
 	flavor := detectFlavor(ctx, exe, o.Command[1:], environ)
 	s := &Server{Port: port, Token: randomToken()}
-	cmd := exec.Command(exe, ServerArgs(o.Command[1:], flavor, port, s.Token, nb, geteuid() == 0)...)
-	cmd.Env, cmd.Dir = environ, nb
+	// the token goes in the environment, private to the user, not on the
+	// command line that every user can read
+	cmd := exec.Command(exe, ServerArgs(o.Command[1:], flavor, port, "", nb, geteuid() == 0)...)
+	cmd.Env = setEnv(environ, map[string]string{"JUPYTER_TOKEN": s.Token}, runtime.GOOS == "windows")
+	cmd.Dir = nb
 	exited, err := startDetached(cmd, LogPath(o.Prefix, o.Env))
 	if err != nil {
 		return nil, err

@@ -172,6 +172,10 @@ func TestStateIsPrivateAndOutsideThePrefix(t *testing.T) {
 		}
 		return nil
 	})
+	// every user can read a command line; the token is in the environment
+	if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", s.PID)); err == nil && strings.Contains(string(cmdline), s.Token) {
+		t.Errorf("the server's command line holds the token: %q", cmdline)
+	}
 	if found < 2 { // the record, the log, the runtime file
 		t.Fatalf("the token is in %d files under the state folder; want the record and the log at least", found)
 	}
@@ -284,7 +288,7 @@ func TestLauncherCommandAndFlavor(t *testing.T) {
 		want          []string
 		wantURL       string // path and query after the port
 	}{
-		{"jupyter lab", "", []string{"jupyter", "lab"}, []string{"args: lab --no-browser", "--ServerApp.token="}, "/?token="},
+		{"jupyter lab", "", []string{"jupyter", "lab"}, []string{"args: lab --no-browser", "--ServerApp.root_dir="}, "/?token="},
 		{"classic notebook 6", "6.4.12", []string{"jupyter", "notebook"},
 			[]string{"args: notebook --no-browser", "--NotebookApp.port=", "--NotebookApp.notebook_dir="}, "/?token="},
 		{"notebook 7", "7.2.1", []string{"jupyter", "notebook"},
@@ -398,6 +402,11 @@ func TestServerArgsAndFlavor(t *testing.T) {
 	}
 	got := strings.Join(ServerArgs([]string{"notebook"}, FlavorClassic, 8888, "T", "/nb", true), " ")
 	want := "notebook --no-browser --NotebookApp.ip=127.0.0.1 --NotebookApp.port=8888 --NotebookApp.port_retries=0 --NotebookApp.token=T --NotebookApp.notebook_dir=/nb --allow-root"
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	got = strings.Join(ServerArgs([]string{"lab"}, FlavorServer, 8888, "", "/nb", false), " ")
+	want = "lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=8888 --ServerApp.port_retries=0 --ServerApp.root_dir=/nb"
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
