@@ -13,7 +13,8 @@ func checkOwnDir(dir string) error {
 	if err != nil {
 		return err
 	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+	// root reads everything anyway; a sudo that kept HOME must still work
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() && os.Geteuid() != 0 {
 		return fmt.Errorf("the state folder %s belongs to another user (uid %d): set HOME, XDG_STATE_HOME and XDG_RUNTIME_DIR to your own folders", dir, st.Uid)
 	}
 	return nil

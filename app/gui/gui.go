@@ -39,11 +39,17 @@ type Deps struct {
 	// Prefix is an install to open the maintenance window on (--prefix, or
 	// a macOS launcher's configuration); "" = find one.
 	Prefix string
+	// MayModify tells whether this user may repair and uninstall the
+	// install at prefix, and why not; default: wizard.MayModify.
+	MayModify func(prefix string) (bool, string)
 }
 
 func (d Deps) withDefaults(a fyne.App) Deps {
 	if d.OpenURL == nil {
 		d.OpenURL = a.OpenURL
+	}
+	if d.MayModify == nil {
+		d.MayModify = wizard.MayModify
 	}
 	if d.Launch == nil {
 		d.Launch = func(context.Context, string, string) error {

@@ -24,6 +24,7 @@ type recorder struct {
 	urls      []string
 	launched  chan string
 	launchErr error
+	shared    string // not "": the install is shared and this user may not change it, for this reason
 }
 
 func (r *recorder) deps(t *testing.T) Deps {
@@ -42,6 +43,7 @@ func (r *recorder) deps(t *testing.T) Deps {
 		Executable: "/nonexistent/onboard",
 		Version:    "1.2.3-test",
 		LogDir:     t.TempDir(),
+		MayModify:  func(string) (bool, string) { return r.shared == "", r.shared },
 	}
 }
 

@@ -30,6 +30,7 @@ type Maintenance struct {
 	health    *widget.Label
 	busy      *busyBar
 	buttons   []*widget.Button
+	adminOnly []*widget.Button // Repair, Uninstall: off for a user who may not change a shared install
 	lastCheck *wizard.Health
 	lastErr   error
 	log       *wizard.Log
@@ -72,10 +73,21 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	for _, b := range m.buttons {
 		row.Add(b)
 	}
-	return container.NewVBox(title,
+	box := container.NewVBox(title,
 		wrapped("Installed in: "+m.in.Prefix),
 		wrapped(fmt.Sprintf("Environments: %s (%s)", strings.Join(m.in.Envs(), ", "), m.in.Subdir)),
 		m.health, row, m.busy.box)
+	if ok, why := m.deps.MayModify(m.in.Prefix); !ok {
+		// a shared install: Repair and Uninstall stay off, and say why
+		m.adminOnly = m.buttons[2:]
+		m.buttons = m.buttons[:2]
+		for _, b := range m.adminOnly {
+			b.Disable()
+		}
+		m.helpMenu.Items[0].Disabled = true
+		box.Add(wrapped(why))
+	}
+	return box
 }
 
 func (m *Maintenance) mainMenu() *fyne.MainMenu {

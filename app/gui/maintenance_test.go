@@ -190,3 +190,29 @@ func TestLaunchProblemRepairsAndRetries(t *testing.T) {
 		t.Fatal("after a failed retry the error must stay and Repair be offered again")
 	}
 }
+
+// For a user who may not change a shared install, Repair and Uninstall
+// are off and the window says why; they stay off after a check.
+func TestMaintenanceSharedInstallIsReadOnly(t *testing.T) {
+	r := &recorder{}
+	r.shared = "Repair and Uninstall are off for you: run sudo onboard repair"
+	m, _, _ := newMaintenance(t, r)
+	w := m.Window()
+	mustContain(t, w, r.shared)
+	check := func() {
+		t.Helper()
+		for label, off := range map[string]bool{"Repair": true, "Uninstall": true, "Verify": false, "Launch Jupyter": false} {
+			if findButton(t, w, label).Disabled() != off {
+				t.Errorf("%s disabled = %v, want %v", label, !off, off)
+			}
+		}
+		if !menuItem(t, m, "Repair environment…").Disabled {
+			t.Error("the Help menu still offers Repair")
+		}
+	}
+	check()
+	m.CheckHealth()
+	waitClosed(t, m.done)
+	mustContain(t, w, "Health: ✓")
+	check()
+}
