@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer"
 	"onboard/platform"
@@ -94,6 +95,7 @@ func (m *Maintenance) mainMenu() *fyne.MainMenu {
 	m.helpMenu = fyne.NewMenu("Help",
 		fyne.NewMenuItem("Repair environment…", m.repair),
 		fyne.NewMenuItem("Verify installation…", m.verify),
+		fyne.NewMenuItem("Stop my Jupyter server", m.stopJupyter),
 		fyne.NewMenuItem("Open log", m.openLog),
 		fyne.NewMenuItem("Report a problem", m.reportProblem),
 		fyne.NewMenuItemSeparator(),
@@ -220,6 +222,20 @@ func (m *Maintenance) launch() {
 			showLaunchResult(m.app, m.win, err, m.in.LogPath())
 		})
 	}()
+}
+
+// stopJupyter stops this user's Jupyter server of the install (with its
+// kernels); other users' servers are theirs.
+func (m *Maintenance) stopJupyter() {
+	what, err := launch.Stop(m.in.Prefix, m.in.JupyterEnv())
+	switch {
+	case err != nil:
+		showProblem(m.win, wizard.Explain("Stopping Jupyter", err, launch.LogPath(m.in.Prefix, m.in.JupyterEnv())))
+	case what == "":
+		dialog.ShowInformation("Jupyter", "No Jupyter server of yours was running.", m.win)
+	default:
+		dialog.ShowInformation("Jupyter", "Stopped your Jupyter server ("+what+").", m.win)
+	}
 }
 
 func (m *Maintenance) openLog() {

@@ -216,3 +216,12 @@ func TestMaintenanceSharedInstallIsReadOnly(t *testing.T) {
 	mustContain(t, w, "Health: ✓")
 	check()
 }
+
+// Help → Stop my Jupyter server stops only this user's server: with none
+// recorded, it says so.
+func TestMaintenanceStopJupyterWithNoneRunning(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	m, _, _ := newMaintenance(t, &recorder{})
+	menuItem(t, m, "Stop my Jupyter server").Action()
+	mustContain(t, m.Window(), "No Jupyter server of yours was running.")
+}
