@@ -41,6 +41,7 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 		return err
 	}
 	stopJupyter(abs, logf)
+	stopProgramsUnder(abs, logf)
 	unlock, err := lockForMaintenance(abs)
 	if err != nil {
 		return err
