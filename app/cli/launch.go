@@ -46,7 +46,7 @@ func launchOptions(prefix, env string) launch.Options {
 
 const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]"
 
-// runLaunch is `onboard launch jupyter [--prefix DIR] [--env NAME]`, what
+// runLaunch is `onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]`, what
 // the launchers run.
 func runLaunch(ctx context.Context, args []string, env Env) error {
 	if len(args) == 0 || args[0] != "jupyter" {
