@@ -104,6 +104,18 @@ func TestAllUsersInstallUnderUmask000(t *testing.T) {
 		t.Fatalf("manifest: %+v, %v; want all_users", m, err)
 	}
 
+	// an administrator's repair under umask 000 keeps the modes
+	old = syscall.Umask(0)
+	os.Chmod(filepath.Join(prefix, "conda-meta"), 0o777)
+	os.RemoveAll(filepath.Join(prefix, "pkgs", "zlib-1.2.11-h7b6447c_3"))
+	damageOneFileOf(t, prefix)
+	_, err = Repair(context.Background(), prefix, RepairOptions{EnvironmentsTxt: "-"})
+	syscall.Umask(old)
+	if err != nil {
+		t.Fatalf("repair: %v", err)
+	}
+	checkSharedModes(t, prefix)
+
 	envTxt := filepath.Join(t.TempDir(), "environments.txt") // another user's: empty
 	asOtherUser(t)
 	r, err := Verify(context.Background(), prefix, VerifyOptions{EnvironmentsTxt: envTxt})
@@ -112,6 +124,19 @@ func TestAllUsersInstallUnderUmask000(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(r.Notes, "\n"), "shared by all users") {
 		t.Fatalf("notes %q; want one about environments.txt", r.Notes)
+	}
+}
+
+// damageOneFileOf removes the first file that zlib's record lists.
+func damageOneFileOf(t *testing.T, prefix string) {
+	t.Helper()
+	recs, _ := filepath.Glob(filepath.Join(prefix, "conda-meta", "zlib-*.json"))
+	if len(recs) != 1 {
+		t.Fatalf("zlib records: %v", recs)
+	}
+	rec, _ := readRecord(t, prefix, strings.TrimSuffix(filepath.Base(recs[0]), ".json"))
+	if err := os.Remove(filepath.Join(prefix, filepath.FromSlash(rec.Files[0]))); err != nil {
+		t.Fatal(err)
 	}
 }
 
