@@ -3,6 +3,7 @@ package installer
 import (
 	"fmt"
 	"runtime"
+	"strings"
 
 	"onboard/platform"
 )
@@ -23,9 +24,21 @@ func (e *AdminRequiredError) Error() string {
 	return fmt.Sprintf("cannot %s the install at %q: it is installed for all users, and only an administrator may change it; nothing was changed", e.Action, e.Prefix)
 }
 
-// Hint says how to get administrator rights on this OS.
+// Hint says how to get administrator rights on this OS, with the command
+// to run: the install's own maintenance app, which is on no PATH.
 func (e *AdminRequiredError) Hint() string {
-	return platform.AdminHint(runtime.GOOS, fmt.Sprintf("onboard %s --prefix %s", e.Action, e.Prefix))
+	t := platform.HostTarget()
+	return platform.AdminHint(runtime.GOOS, fmt.Sprintf("%s %s --prefix %s",
+		quoteSpaced(platform.MaintenanceApp(t, e.Prefix)), e.Action, quoteSpaced(e.Prefix)))
+}
+
+// quoteSpaced puts a path with a space in double quotes, for a command line
+// to copy.
+func quoteSpaced(p string) string {
+	if strings.ContainsAny(p, " \t") {
+		return `"` + p + `"`
+	}
+	return p
 }
 
 // checkMayModify refuses action on a shared install this user may not

@@ -30,7 +30,7 @@ func TestRepairAndUninstallOfASharedInstallNeedAnAdmin(t *testing.T) {
 	if !errors.As(err, &ae) || ExitCode(err) != ExitTarget || ae.Action != "repair" {
 		t.Fatalf("repair: %v (exit %d), want an AdminRequiredError, exit 4", err, ExitCode(err))
 	}
-	if h := HintFor(err); !strings.Contains(h, "onboard repair --prefix "+prefix) || !strings.Contains(h, "IT") {
+	if h := HintFor(err); !strings.Contains(h, "sudo "+filepath.Join(prefix, ".onboard", "onboard")+" repair --prefix "+prefix) || !strings.Contains(h, "IT") {
 		t.Fatalf("hint %q", h)
 	}
 	err = Uninstall(context.Background(), prefix, UninstallOptions{EnvironmentsTxt: "-"})

@@ -100,7 +100,7 @@ func MayModify(prefix string) (bool, string) {
 		return true, ""
 	}
 	return false, "Repair and Uninstall are off for you: this install is shared by all users of this computer. " +
-		capitalise(platform.AdminHint(runtime.GOOS, "onboard repair --prefix "+prefix)) + "."
+		capitalise(platform.AdminHint(runtime.GOOS, platform.MaintenanceApp(platform.HostTarget(), prefix)+" repair --prefix "+prefix)) + "."
 }
 
 func capitalise(s string) string {

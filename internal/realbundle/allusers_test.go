@@ -192,7 +192,7 @@ func TestAllUsersInstall(t *testing.T) {
 		u := newUser(t, tools)
 		before, home := snapshotTree(t, prefix), snapshotTree(t, u.home)
 		r := u.run(t, app, "repair")
-		if r.code != 4 || !strings.Contains(r.stderr, "only an administrator may change it") || !strings.Contains(r.stderr, "sudo onboard repair --prefix "+prefix) {
+		if r.code != 4 || !strings.Contains(r.stderr, "only an administrator may change it") || !strings.Contains(r.stderr, "sudo "+app+" repair --prefix "+prefix) {
 			t.Fatalf("repair as %s: exit %d, want 4 with advice\n%s%s", u.name, r.code, r.stdout, r.stderr)
 		}
 		if after := snapshotTree(t, prefix); after != before {
