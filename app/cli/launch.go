@@ -123,7 +123,7 @@ func launchAndReport(ctx context.Context, prefix, env string, e Env) error {
 }
 
 func launchProblem(prefix, env string, err error, e Env) launch.Problem {
-	return launch.Problem{
+	p := launch.Problem{
 		Prefix: prefix, Env: env, Err: err, LogPath: launch.LogPath(prefix, env),
 		Repair: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 			h, err := wizard.Real{}.Repair(ctx, prefix, r, logf)
@@ -134,6 +134,10 @@ func launchProblem(prefix, env string, err error, e Env) launch.Problem {
 		},
 		Retry: func(ctx context.Context) error { return launchAndReport(ctx, prefix, env, e) },
 	}
+	if ok, _ := wizard.MayModify(prefix); !ok {
+		p.Repair = nil // a shared install: only an administrator may repair it
+	}
+	return p
 }
 
 // offerRepair shows the problem in a window, or asks at the terminal, or
