@@ -171,6 +171,7 @@ func ExitCode(err error) int {
 		le *LockedError
 		pe *PlatformError
 		ne *NotInstalledError
+		ae *AdminRequiredError
 	)
 	switch {
 	case err == nil:
@@ -181,7 +182,7 @@ func ExitCode(err error) int {
 		return ExitUsage
 	case errors.As(err, &be):
 		return ExitBundle
-	case errors.As(err, &te), errors.As(err, &le), errors.As(err, &ne):
+	case errors.As(err, &te), errors.As(err, &le), errors.As(err, &ne), errors.As(err, &ae):
 		return ExitTarget
 	case errors.As(err, &pe):
 		return ExitPlatform

@@ -41,6 +41,7 @@ func Install(ctx context.Context, o Options) (*Result, error) {
 	if note != "" {
 		in.notes = append(in.notes, note)
 	}
+	defer installUmask()()
 	return in.run(ctx)
 }
 

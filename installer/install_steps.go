@@ -48,6 +48,12 @@ func (in *installRun) install(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	in.launchers()
+	if in.o.AllUsers {
+		if err := normaliseModes(p); err != nil {
+			return nil, err
+		}
+		in.log.Printf("set the modes for all users: folders 0755, files 0644 or 0755")
+	}
 	in.log.Printf("installed %s %s (%s) into %q", in.o.Bundle.Manifest.Name, in.o.Bundle.Manifest.Version, in.subdir, p)
 	return in.result(true, envs), nil
 }
@@ -176,7 +182,7 @@ func (in *installRun) writeState() error {
 	if err := bundle.WriteStripped(src, maintenancePath(p)); err != nil {
 		return fmt.Errorf("failed to write the maintenance app: %w", err)
 	}
-	data, err := json.MarshalIndent(installedManifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir}, "", "  ")
+	data, err := json.MarshalIndent(installedManifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir, AllUsers: in.o.AllUsers}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("failed to encode the installed manifest: %w", err)
 	}

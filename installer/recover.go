@@ -28,6 +28,11 @@ func Recover(ctx context.Context, prefixDir string, logf Logf) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
+	if !mayModify(prefixDir) {
+		// a shared install: only an administrator may roll it back
+		logf("recover: an interrupted operation on %q waits for an administrator to roll it back (run onboard verify or repair as one)", prefixDir)
+		return false, nil
+	}
 	unlock, err := lockForMaintenance(prefixDir)
 	if err != nil {
 		return false, err

@@ -57,6 +57,10 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	if err := checkInstalled(abs); err != nil {
 		return nil, err // before the lock: a folder with no install is left as it was
 	}
+	if err := checkMayModify(abs, "repair"); err != nil {
+		return nil, err
+	}
+	defer installUmask()()
 	rp := newRepairer(abs, opts)
 	if _, err := Recover(ctx, abs, rp.logf); err != nil {
 		return nil, err
@@ -124,6 +128,11 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 		}
 	}
 	failures = append(failures, rp.repairMetadata(ctx, before)...)
+	if rp.man != nil && rp.man.AllUsers {
+		if err := normaliseModes(rp.prefix); err != nil {
+			failures = append(failures, err)
+		}
+	}
 	after, err := Verify(ctx, rp.prefix, rp.verifyOpts())
 	if after == nil {
 		return rp.res, err

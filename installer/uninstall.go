@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"onboard/installer/prefix"
+	"onboard/platform"
 )
 
 // UninstallOptions configures Uninstall.
@@ -33,10 +34,14 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	if err != nil {
 		return err
 	}
+	if err := checkMayModify(abs, "uninstall"); err != nil {
+		return err
+	}
 	if _, err := Recover(ctx, abs, logf); err != nil {
 		return err
 	}
 	stopJupyter(abs, logf)
+	stopProgramsUnder(abs, logf)
 	unlock, err := lockForMaintenance(abs)
 	if err != nil {
 		return err
@@ -52,7 +57,26 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	}
 	unlock()
 	released = true
-	return removePrefix(abs, logf)
+	if err := removePrefix(abs, logf); err != nil {
+		return err
+	}
+	removeUserState(abs, logf)
+	return nil
+}
+
+// removeUserState removes this user's state folders of the install
+// (records and logs of its Jupyter servers). Other users' state is
+// private to them and left alone.
+func removeUserState(prefixDir string, logf Logf) {
+	us, err := platform.HostUserState(prefixDir)
+	if err != nil {
+		return
+	}
+	for _, d := range []string{us.Runtime, us.Dir} {
+		if err := os.RemoveAll(d); err != nil {
+			logf("uninstall: failed to remove %s: %v", d, err)
+		}
+	}
 }
 
 // checkUninstallable resolves the prefix and refuses anything that is not

@@ -7,30 +7,62 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"onboard/platform"
 )
 
 // stopJupyter stops the Jupyter servers that `onboard launch` started from
-// this install (recorded in .onboard/jupyter-<env>.json) so that nothing
-// keeps running from a deleted folder. A record whose port no longer
-// answers is left alone: the server is gone and its pid may belong to
-// another program by now.
+// this install: this user's (recorded in the user's state folder, see
+// platform.UserStateDirs) and any recorded in PREFIX/.onboard by an older
+// onboard, so that nothing keeps running from a deleted folder. Other
+// users' servers are theirs: their records are private. A record whose port
+// no longer answers is left alone: the server is gone and its pid may
+// belong to another program by now.
 func stopJupyter(prefixDir string, logf Logf) {
-	files, _ := filepath.Glob(filepath.Join(prefixDir, stateRel, "jupyter-*.json"))
-	for _, f := range files {
-		var s struct {
-			PID  int `json:"pid"`
-			Port int `json:"port"`
-		}
-		b, err := os.ReadFile(f)
-		if err != nil || json.Unmarshal(b, &s) != nil || s.PID <= 0 || !portAnswers(s.Port) {
-			continue
-		}
-		if err := stopProcessTree(s.PID, func() bool { return !portAnswers(s.Port) }); err != nil {
-			logf("uninstall: failed to stop Jupyter (pid %d, port %d): %v; stop it yourself", s.PID, s.Port, err)
-			continue
-		}
-		logf("uninstall: stopped Jupyter (pid %d, port %d)", s.PID, s.Port)
+	dirs := []string{filepath.Join(prefixDir, stateRel)}
+	if us, err := platform.HostUserState(prefixDir); err == nil {
+		dirs = append(dirs, us.Dir)
 	}
+	for _, dir := range dirs {
+		files, _ := filepath.Glob(filepath.Join(dir, "jupyter-*.json"))
+		for _, f := range files {
+			stopped, err := StopJupyterRecord(f)
+			if err != nil {
+				logf("uninstall: %v; stop it yourself", err)
+			} else if stopped != "" {
+				logf("uninstall: stopped Jupyter (%s)", stopped)
+			}
+		}
+	}
+}
+
+// StopJupyterRecord stops the Jupyter server that the record at path
+// (jupyter-<env>.json, written by `onboard launch`) names, with its
+// kernels, and removes the record. It returns what it stopped ("pid N,
+// port P"), or "" when that server no longer answers (then its pid is left
+// alone: it may belong to another program by now).
+func StopJupyterRecord(path string) (string, error) {
+	var s struct {
+		PID  int `json:"pid"`
+		Port int `json:"port"`
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return "", nil
+		}
+		return "", fmt.Errorf("failed to read the Jupyter record %s: %w", path, err)
+	}
+	if json.Unmarshal(b, &s) != nil || s.PID <= 0 || !portAnswers(s.Port) {
+		os.Remove(path)
+		return "", nil
+	}
+	what := fmt.Sprintf("pid %d, port %d", s.PID, s.Port)
+	if err := stopProcessTree(s.PID, func() bool { return !portAnswers(s.Port) }); err != nil {
+		return "", fmt.Errorf("failed to stop Jupyter (%s): %w", what, err)
+	}
+	os.Remove(path)
+	return what, nil
 }
 
 // portAnswers tells whether something listens on 127.0.0.1:port.

@@ -19,6 +19,9 @@ const manifestRel = ".onboard/manifest.json"
 type installedManifest struct {
 	bundle.Manifest
 	Subdir string `json:"subdir"`
+	// AllUsers marks an install for all users: its modes are kept at
+	// 0755/0644 (normaliseModes) by install and repair.
+	AllUsers bool `json:"all_users,omitempty"`
 }
 
 // readInstalledManifest reads PREFIX/.onboard/manifest.json.
@@ -85,8 +88,13 @@ func (v *verifier) checkEnvironmentsTxt(envs []envInfo) {
 		return
 	}
 	lines := envLines(data)
+	shared := !mayModify(v.prefix)
 	for _, e := range envs {
-		if !listsPath(lines, e.dir) {
+		if !listsPath(lines, e.dir) && shared {
+			// conda's list is per user: it names the install for the
+			// one who installed it, not for everyone who uses it
+			v.note("your conda environment list (%s) does not name %s; that is expected for an install shared by all users (conda finds it by its path)", path, e.dir)
+		} else if !listsPath(lines, e.dir) {
 			v.problem(Problem{Env: e.name, Path: path, Kind: ProblemEnvironmentsTxt,
 				Detail: "conda's environment list does not name " + e.dir})
 		}

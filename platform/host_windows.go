@@ -35,9 +35,13 @@ func detectHost() Host {
 // hostKnownFolder asks the Shell for a known folder (it follows folder
 // redirection, which environment variables do not).
 func hostKnownFolder(name string) string {
+	if name == "ProgramFilesShort" {
+		return shortPath(hostKnownFolder("ProgramFiles"))
+	}
 	id := map[string]*windows.KNOWNFOLDERID{
 		"Programs": windows.FOLDERID_Programs, "CommonPrograms": windows.FOLDERID_CommonPrograms,
 		"LocalAppData": windows.FOLDERID_LocalAppData, "ProgramData": windows.FOLDERID_ProgramData,
+		"ProgramFiles": windows.FOLDERID_ProgramFiles,
 	}[name]
 	if id == nil {
 		return ""
@@ -209,4 +213,22 @@ func readRegistry(root, key string) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// shortPath is the 8.3 short form of an existing path (C:\PROGRA~1), or ""
+// when the volume keeps no short names.
+func shortPath(long string) string {
+	if long == "" {
+		return ""
+	}
+	p, err := windows.UTF16PtrFromString(long)
+	if err != nil {
+		return ""
+	}
+	buf := make([]uint16, windows.MAX_LONG_PATH)
+	n, err := windows.GetShortPathName(p, &buf[0], uint32(len(buf)))
+	if err != nil || n == 0 || int(n) > len(buf) {
+		return ""
+	}
+	return windows.UTF16ToString(buf[:n])
 }

@@ -164,3 +164,34 @@ func TestHostWindowsPaths(t *testing.T) {
 		t.Error("no free space found on the temp folder's drive")
 	}
 }
+
+// The all-users default is under Program Files, without a space when the
+// volume keeps short names; this user may change a folder of its own.
+func TestHostWindowsAllUsersPrefixAndMayModify(t *testing.T) {
+	env := HostEnv()
+	pf := env.Known("ProgramFiles")
+	if !win.IsAbs(pf) {
+		t.Fatalf("Program Files = %q", pf)
+	}
+	short := env.Known("ProgramFilesShort")
+	if short != "" && strings.Contains(short, " ") {
+		t.Errorf("short Program Files %q has a space", short)
+	}
+	p, err := DefaultPrefix(win, env, "Acme Python", true)
+	if err != nil || !strings.HasSuffix(p, `\acme-python`) || (p != pf+`\acme-python` && p != short+`\acme-python`) {
+		t.Errorf("all-users DefaultPrefix = %q, %v (Program Files %q, short %q)", p, err, pf, short)
+	}
+	t.Logf("all-users prefix %s (Program Files %s, short %q)", p, pf, short)
+	own, err := os.MkdirTemp("", "onboard-maymodify-") // not t.TempDir: Wine's RemoveAll fails
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(own)
+	os.MkdirAll(filepath.Join(own, ".onboard"), 0o755)
+	if !HostMayModify(own) {
+		t.Error("HostMayModify is false for a folder of this user's")
+	}
+	if left, _ := filepath.Glob(filepath.Join(own, ".onboard", "*")); len(left) != 0 {
+		t.Errorf("the access probe left %v", left)
+	}
+}

@@ -14,8 +14,9 @@ type Env struct {
 	Getenv func(key string) string // environment variables; nil = none set
 	Exists func(path string) bool  // whether a path exists; nil = nothing exists
 	// Known returns a Windows known folder by name ("Programs",
-	// "CommonPrograms", "LocalAppData", "ProgramData"); nil or "" = derive it
-	// from environment variables.
+	// "CommonPrograms", "LocalAppData", "ProgramData", "ProgramFiles", and
+	// "ProgramFilesShort": the 8.3 short form of ProgramFiles, e.g.
+	// C:\PROGRA~1); nil or "" = derive it from environment variables.
 	Known func(folder string) string
 }
 
@@ -186,8 +187,8 @@ func idElement(name string) string {
 
 // DefaultPrefix returns where an install of the product called name goes
 // by default on t: per user %LOCALAPPDATA%\<slug> on Windows and ~/<slug>
-// elsewhere; for all users C:\ProgramData\<slug> on Windows and /opt/<slug>
-// elsewhere. See docs/platform.md for why the slug (no spaces) is used.
+// elsewhere; for all users %ProgramFiles%\<slug> on Windows (in its short,
+// space-free form C:\PROGRA~1 when there is one) and /opt/<slug> elsewhere. See docs/platform.md for why the slug (no spaces) is used.
 func DefaultPrefix(t Target, env Env, name string, allUsers bool) (string, error) {
 	slug := Slug(name)
 	if t.OS == "windows" {
@@ -207,8 +208,16 @@ func DefaultPrefix(t Target, env Env, name string, allUsers bool) (string, error
 // so then the prefix moves to the system drive's root.
 func windowsPrefix(t Target, env Env, slug string, allUsers bool) (string, error) {
 	if allUsers {
-		pd := firstNonEmpty(env.known("ProgramData"), env.get("ProgramData"), env.get("ALLUSERSPROFILE"), `C:\ProgramData`)
-		return t.Join(pd, slug), nil
+		// Program Files: its default ACLs let every user read and run,
+		// and only administrators change (ProgramData would let users
+		// add files). Its name holds a space, which conda's activation
+		// scripts do not take, so its 8.3 short name is used when the
+		// volume has one.
+		pf := firstNonEmpty(env.known("ProgramFiles"), env.get("ProgramW6432"), env.get("ProgramFiles"), `C:\Program Files`)
+		if short := env.known("ProgramFilesShort"); hasSpaceOrNonASCII(pf) && short != "" && !hasSpaceOrNonASCII(short) {
+			pf = short
+		}
+		return t.Join(pf, slug), nil
 	}
 	lad := firstNonEmpty(env.known("LocalAppData"), env.get("LOCALAPPDATA"))
 	if lad == "" && env.Home != "" {

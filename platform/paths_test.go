@@ -97,7 +97,14 @@ func TestDefaultPrefix(t *testing.T) {
 		want     string
 	}{
 		{"windows user", win, fakeEnv(`C:\Users\ann`, winVars), false, `C:\Users\ann\AppData\Local\acme-python`},
-		{"windows all users", win, fakeEnv(`C:\Users\ann`, winVars), true, `C:\ProgramData\acme-python`},
+		{"windows all users", win, fakeEnv(`C:\Users\ann`, winVars), true, `C:\Program Files\acme-python`},
+		{"windows all users, 64-bit Program Files from a 32-bit view", win, fakeEnv(`C:\Users\ann`, map[string]string{"ProgramFiles": `C:\Program Files (x86)`, "ProgramW6432": `C:\Program Files`}), true, `C:\Program Files\acme-python`},
+		{"windows all users, short name", win, Env{Home: `C:\Users\ann`, Known: func(f string) string {
+			return map[string]string{"ProgramFiles": `D:\Program Files`, "ProgramFilesShort": `D:\PROGRA~1`}[f]
+		}}, true, `D:\PROGRA~1\acme-python`},
+		{"windows all users, no short names", win, Env{Home: `C:\Users\ann`, Known: func(f string) string {
+			return map[string]string{"ProgramFiles": `D:\Program Files`}[f]
+		}}, true, `D:\Program Files\acme-python`},
 		{"windows known folder wins", win, Env{Home: `C:\Users\ann`, Getenv: func(string) string { return "" },
 			Known: func(f string) string { return map[string]string{"LocalAppData": `D:\Local`}[f] }}, false, `D:\Local\acme-python`},
 		{"windows user with a space", win, fakeEnv(`C:\Users\Ann Lee`, map[string]string{"LOCALAPPDATA": `C:\Users\Ann Lee\AppData\Local`, "SystemDrive": "C:"}), false, `C:\acme-python`},

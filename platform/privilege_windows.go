@@ -5,5 +5,6 @@ package platform
 import "golang.org/x/sys/windows"
 
 // CanInstallForAllUsers reports whether this process may write the
-// all-users locations (ProgramData, HKLM): its token is elevated.
+// all-users locations (Program Files, the all-users Start Menu, HKLM): its
+// token is elevated.
 func CanInstallForAllUsers() bool { return windows.GetCurrentProcessToken().IsElevated() }

@@ -81,7 +81,7 @@ rc=$?
 set -e
 grep -aE '^\s*--- |detected:|read back|default prefix' "$out" | grep -av -- '--- PASS: TestDetect[A-Z]' | sed 's/^/    /' || true
 [ $rc -eq 0 ] || { echo "    --- last lines of $out:"; tail -n 40 "$out" | sed 's/^/    /'; }
-for t in TestHostDetect TestHostWindowsShortcut TestHostWindowsRegistry TestHostWindowsLaunchers TestHostWindowsPaths TestHostCheckPrefix TestReadLnk; do
+for t in TestHostDetect TestHostWindowsShortcut TestHostWindowsRegistry TestHostWindowsLaunchers TestHostWindowsPaths TestHostWindowsAllUsersPrefixAndMayModify TestHostCheckPrefix TestReadLnk; do
 	if grep -aq -- "--- PASS: $t " "$out"; then pass "$t"; else bad "$t (see $out)"; fi
 done
 [ $rc -eq 0 ] || bad "platform.test.exe exited with $rc"

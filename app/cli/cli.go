@@ -61,7 +61,7 @@ Usage:
   onboard verify    [--prefix DIR] [--json]
   onboard repair    [--prefix DIR] [--bundle FILE] [--json]
   onboard uninstall [--prefix DIR] [--silent]
-  onboard launch    jupyter [--prefix DIR] [--env NAME]
+  onboard launch    jupyter [--prefix DIR] [--env NAME] [--stop]
   onboard info      [--json]            platform detected, subdir chosen, bundle found
   onboard bundle    build|attach|inspect|keygen ...   (onboard bundle help)
   onboard version
@@ -70,7 +70,8 @@ Usage:
 
 Exit codes: 0 done or healthy; 1 failed, or verify found damage; 2 bad usage;
 3 bundle missing, corrupt or badly signed; 4 target not usable (not writable,
-no space, path too long, in use by another onboard); 5 this machine's platform
+no space, path too long, in use by another onboard, an install for all users
+that only an administrator may repair or uninstall); 5 this machine's platform
 is not in the bundle; 130 cancelled.
 `
 

@@ -44,9 +44,9 @@ func launchOptions(prefix, env string) launch.Options {
 	return o
 }
 
-const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME]"
+const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]"
 
-// runLaunch is `onboard launch jupyter [--prefix DIR] [--env NAME]`, what
+// runLaunch is `onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]`, what
 // the launchers run.
 func runLaunch(ctx context.Context, args []string, env Env) error {
 	if len(args) == 0 || args[0] != "jupyter" {
@@ -55,12 +55,25 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("launch jupyter", env)
 	prefix := fs.String("prefix", "", "the install (default: the one this maintenance app belongs to)")
 	envName := fs.String("env", "", "the environment (default: the bundle's Jupyter environment)")
+	stop := fs.Bool("stop", false, "stop your Jupyter server of this environment instead of starting it")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	p, e, err := launchTarget(*prefix, *envName)
 	if err != nil {
 		return err
+	}
+	if *stop {
+		what, err := launch.Stop(p, e)
+		if err != nil {
+			return err
+		}
+		if what == "" {
+			fmt.Fprintln(env.Stdout, "No Jupyter server of yours was running.")
+		} else {
+			fmt.Fprintf(env.Stdout, "Stopped Jupyter (%s).\n", what)
+		}
+		return nil
 	}
 	if err := recoverFirst(ctx, p, env); err != nil {
 		return err
@@ -110,7 +123,7 @@ func launchAndReport(ctx context.Context, prefix, env string, e Env) error {
 }
 
 func launchProblem(prefix, env string, err error, e Env) launch.Problem {
-	return launch.Problem{
+	p := launch.Problem{
 		Prefix: prefix, Env: env, Err: err, LogPath: launch.LogPath(prefix, env),
 		Repair: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 			h, err := wizard.Real{}.Repair(ctx, prefix, r, logf)
@@ -121,6 +134,10 @@ func launchProblem(prefix, env string, err error, e Env) launch.Problem {
 		},
 		Retry: func(ctx context.Context) error { return launchAndReport(ctx, prefix, env, e) },
 	}
+	if ok, _ := wizard.MayModify(prefix); !ok {
+		p.Repair = nil // a shared install: only an administrator may repair it
+	}
+	return p
 }
 
 // offerRepair shows the problem in a window, or asks at the terminal, or

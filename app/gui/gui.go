@@ -49,11 +49,17 @@ type Deps struct {
 	// RunUpgrade runs an installer's upgrade command; default:
 	// wizard.RunUpgrade.
 	RunUpgrade func(ctx context.Context, argv []string, r installer.Reporter, logf installer.Logf) (*installer.Result, error)
+	// MayModify tells whether this user may repair and uninstall the
+	// install at prefix, and why not; default: wizard.MayModify.
+	MayModify func(prefix string) (bool, string)
 }
 
 func (d Deps) withDefaults(a fyne.App) Deps {
 	if d.OpenURL == nil {
 		d.OpenURL = a.OpenURL
+	}
+	if d.MayModify == nil {
+		d.MayModify = wizard.MayModify
 	}
 	if d.Launch == nil {
 		d.Launch = func(context.Context, string, string) error {

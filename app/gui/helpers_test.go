@@ -28,6 +28,7 @@ type recorder struct {
 	launchErr error
 	terminals []platform.TerminalRequest
 	termErr   error
+	shared    string // not "": the install is shared and this user may not change it, for this reason
 }
 
 func (r *recorder) deps(t *testing.T) Deps {
@@ -52,6 +53,7 @@ func (r *recorder) deps(t *testing.T) Deps {
 		Executable: "/nonexistent/onboard",
 		Version:    "1.2.3-test",
 		LogDir:     t.TempDir(),
+		MayModify:  func(string) (bool, string) { return r.shared == "", r.shared },
 	}
 }
 

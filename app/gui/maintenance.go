@@ -6,8 +6,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +38,7 @@ type Maintenance struct {
 	rows      []*envRow
 	busy      *busyBar
 	buttons   []*widget.Button // disabled while an operation runs
+	adminOnly []*widget.Button // Repair, Uninstall: off for a user who may not change a shared install
 	lastCheck *wizard.Health
 	lastTime  time.Time // of lastCheck; zero = never
 	lastErr   error
@@ -78,12 +79,25 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	repair := widget.NewButtonWithIcon("Repair", theme.ViewRefreshIcon(), m.repair)
 	uninstall := widget.NewButtonWithIcon("Uninstall…", theme.DeleteIcon(), m.askUninstall)
 	m.buttons = []*widget.Button{verify, repair, uninstall}
+	m.adminOnly = []*widget.Button{repair, uninstall}
 	table := m.envTable()
 	m.showHealthRows()
 	top := container.NewVBox(banner(nil, man.Name, fmt.Sprintf("Version %s, installed in %s (%s)", man.Version, m.in.Prefix, m.in.Subdir)),
 		widget.NewSeparator())
+	status := fyne.CanvasObject(m.health)
+	if ok, why := m.deps.MayModify(m.in.Prefix); !ok {
+		// a shared install: Repair and Uninstall stay off, and say why
+		m.buttons = slices.DeleteFunc(m.buttons, func(b *widget.Button) bool { return slices.Contains(m.adminOnly, b) })
+		for _, b := range m.adminOnly {
+			b.Disable()
+		}
+		m.helpMenu.Items[0].Disabled = true
+		status = container.NewVBox(wrapped(why), m.health)
+	} else {
+		m.adminOnly = nil
+	}
 	bottom := container.NewVBox(m.busy.box, widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, container.NewHBox(verify, repair, uninstall), m.health))
+		container.NewBorder(nil, nil, nil, container.NewHBox(verify, repair, uninstall), status))
 	return container.NewBorder(top, container.NewPadded(bottom), nil, nil,
 		container.NewPadded(container.NewVScroll(table)))
 }
@@ -124,6 +138,7 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 		ver := widget.NewButton("Verify", m.verify)
 		rep := widget.NewButton("Repair", m.repair)
 		m.buttons = append(m.buttons, ver, rep)
+		m.adminOnly = append(m.adminOnly, rep)
 		grid.Add(widget.NewLabelWithStyle(envTitle(env), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		grid.Add(r.size)
 		grid.Add(container.NewBorder(nil, nil, r.icon, nil, r.health))
@@ -197,6 +212,7 @@ func (m *Maintenance) mainMenu() *fyne.MainMenu {
 	m.helpMenu = fyne.NewMenu("Help",
 		fyne.NewMenuItem("Repair environment…", m.repair),
 		fyne.NewMenuItem("Verify installation…", m.verify),
+		fyne.NewMenuItem("Stop my Jupyter server", m.stopJupyter),
 		fyne.NewMenuItem("Open log", m.openLog),
 		fyne.NewMenuItem("Report a problem", m.reportProblem),
 		fyne.NewMenuItem("Check for a newer installer…", m.pickInstaller),
@@ -344,7 +360,15 @@ func (m *Maintenance) launchEnv(env string) {
 // openTerminal opens a terminal window with env activated.
 func (m *Maintenance) openTerminal(env string) {
 	dir := wizard.EnvDir(m.in.Prefix, env)
-	req := platform.TerminalRequest{EnvName: env, StateDir: filepath.Join(m.in.Prefix, wizard.StateDir),
+	state, err := platform.HostUserState(m.in.Prefix)
+	if err == nil {
+		err = platform.EnsurePrivateDir(state.Dir)
+	}
+	if err != nil {
+		showProblem(m.win, wizard.Explain("Opening a terminal", err, "").WithHelpMenu())
+		return
+	}
+	req := platform.TerminalRequest{EnvName: env, StateDir: state.Dir,
 		Vars: activatedVars(os.Environ(), launch.Activate(os.Environ(), dir, env, runtime.GOOS))}
 	if err := m.deps.OpenTerminal(req); err != nil {
 		showProblem(m.win, wizard.Explain("Opening a terminal", err, "").WithHelpMenu())
@@ -369,6 +393,20 @@ func activatedVars(before, after []string) map[string]string {
 		}
 	}
 	return out
+}
+
+// stopJupyter stops this user's Jupyter server of the install (with its
+// kernels); other users' servers are theirs.
+func (m *Maintenance) stopJupyter() {
+	what, err := launch.Stop(m.in.Prefix, m.in.JupyterEnv())
+	switch {
+	case err != nil:
+		showProblem(m.win, wizard.Explain("Stopping Jupyter", err, launch.LogPath(m.in.Prefix, m.in.JupyterEnv())))
+	case what == "":
+		dialog.ShowInformation("Jupyter", "No Jupyter server of yours was running.", m.win)
+	default:
+		dialog.ShowInformation("Jupyter", "Stopped your Jupyter server ("+what+").", m.win)
+	}
 }
 
 func (m *Maintenance) openLog() {

@@ -163,7 +163,7 @@ func TestMaintenanceOpensATerminalPerEnv(t *testing.T) {
 	}
 	team, base := r.terminals[0], r.terminals[1]
 	envDir := filepath.Join(prefix, "envs", "team")
-	if team.EnvName != "team" || team.StateDir != filepath.Join(prefix, ".onboard") || team.Vars["CONDA_PREFIX"] != envDir ||
+	if team.EnvName != "team" || team.StateDir != userStateDir(t, prefix) || team.Vars["CONDA_PREFIX"] != envDir ||
 		!strings.HasPrefix(team.Vars["PATH"], filepath.Join(envDir, "bin")+string(os.PathListSeparator)) || team.Vars["CONDA_DEFAULT_ENV"] != "team" {
 		t.Fatalf("team terminal %+v", team)
 	}
@@ -288,4 +288,52 @@ func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
 	closeDialog(t, w, "OK")
 	waitClosed(t, m.done) // the health check after the upgrade
 	mustContain(t, w, "Health: good")
+}
+
+// For a user who may not change a shared install, Repair and Uninstall
+// are off and the window says why; they stay off after a check.
+func TestMaintenanceSharedInstallIsReadOnly(t *testing.T) {
+	r := &recorder{}
+	r.shared = "Repair and Uninstall are off for you: run sudo onboard repair"
+	m, _, _ := newMaintenance(t, r)
+	w := m.Window()
+	mustContain(t, w, r.shared)
+	check := func() {
+		t.Helper()
+		for label, off := range map[string]bool{"Repair": true, "Uninstall…": true, "Verify all": false} {
+			if findButton(t, w, label).Disabled() != off {
+				t.Errorf("%s disabled = %v, want %v", label, !off, off)
+			}
+		}
+		if rowButton(t, m, "team", "Repair").Disabled() != true || rowButton(t, m, "team", "Jupyter").Disabled() {
+			t.Error("a shared install's row must offer Jupyter but not Repair")
+		}
+		if !menuItem(t, m, "Repair environment…").Disabled {
+			t.Error("the Help menu still offers Repair")
+		}
+	}
+	check()
+	m.CheckHealth()
+	waitClosed(t, m.done)
+	mustContain(t, w, "Health: good")
+	check()
+}
+
+// Help → Stop my Jupyter server stops only this user's server: with none
+// recorded, it says so.
+func TestMaintenanceStopJupyterWithNoneRunning(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	m, _, _ := newMaintenance(t, &recorder{})
+	menuItem(t, m, "Stop my Jupyter server").Action()
+	mustContain(t, m.Window(), "No Jupyter server of yours was running.")
+}
+
+// userStateDir is where this user's state of the install at prefix lives.
+func userStateDir(t *testing.T, prefix string) string {
+	t.Helper()
+	s, err := platform.HostUserState(prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Dir
 }

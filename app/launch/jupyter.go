@@ -15,6 +15,9 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"onboard/installer"
+	"onboard/platform"
 )
 
 // Options configures Jupyter.
@@ -33,8 +36,8 @@ type Options struct {
 	Logf        func(format string, args ...any)
 }
 
-// Server is a running Jupyter server, as PREFIX/.onboard/jupyter-<env>.json
-// records it.
+// Server is a running Jupyter server, as the user's state folder records
+// it (StatePath).
 type Server struct {
 	PID    int    `json:"pid"`
 	Port   int    `json:"port"`
@@ -43,20 +46,43 @@ type Server struct {
 	Reused bool   `json:"-"` // it was already running
 }
 
-// StatePath is where the server of env is recorded.
+// userState is the calling user's state folders of the install at prefix
+// (platform.UserStateDirs): never the prefix, which may be shared by all
+// users and writable by none of them. Without a home folder it falls back
+// to PREFIX/.onboard, as before.
+func userState(prefix string) platform.UserState {
+	s, err := platform.HostUserState(prefix)
+	if err != nil {
+		legacy := filepath.Join(prefix, ".onboard")
+		return platform.UserState{Dir: legacy, Runtime: filepath.Join(legacy, "jupyter-runtime")}
+	}
+	return s
+}
+
+// StatePath is where this user's server of env is recorded (0600, in a
+// 0700 folder of the user's own).
 func StatePath(prefix, env string) string {
-	return filepath.Join(prefix, ".onboard", "jupyter-"+envName(env)+".json")
+	return filepath.Join(userState(prefix).Dir, "jupyter-"+envName(env)+".json")
 }
 
 // RuntimeDir is JUPYTER_RUNTIME_DIR of the servers onboard starts: where
-// Jupyter writes the runtime file that reports its URL.
+// Jupyter writes the runtime file that reports its URL. It is private to
+// the user: the runtime files hold the token.
 func RuntimeDir(prefix, env string) string {
-	return filepath.Join(prefix, ".onboard", "jupyter-runtime-"+envName(env))
+	return filepath.Join(userState(prefix).Runtime, "jupyter-"+envName(env))
 }
 
-// LogPath is the server's log.
+// LogPath is the server's log (0600: Jupyter prints its URL with the token).
 func LogPath(prefix, env string) string {
-	return filepath.Join(prefix, ".onboard", "jupyter-"+envName(env)+".log")
+	return filepath.Join(userState(prefix).Dir, "jupyter-"+envName(env)+".log")
+}
+
+// Stop stops this user's Jupyter server of env (and its kernels) and
+// removes its record; it returns what it stopped ("pid N, port P"), or ""
+// when none was running. Other users' servers are out of reach: their
+// records are in their own folders.
+func Stop(prefix, env string) (string, error) {
+	return installer.StopJupyterRecord(StatePath(prefix, env))
 }
 
 // DefaultCommand is what runs when the bundle's launcher names no command.
@@ -152,8 +178,8 @@ func start(ctx context.Context, o Options) (*Server, error) {
 		return nil, err
 	}
 	runtimeDir := RuntimeDir(o.Prefix, o.Env)
-	if err := os.MkdirAll(runtimeDir, 0o700); err != nil {
-		return nil, fmt.Errorf("failed to create Jupyter's runtime folder %s: %w", runtimeDir, err)
+	if err := platform.EnsurePrivateDir(runtimeDir); err != nil {
+		return nil, fmt.Errorf("failed to create Jupyter's runtime folder: %w", err)
 	}
 	environ = setEnv(environ, map[string]string{"JUPYTER_RUNTIME_DIR": runtimeDir}, runtime.GOOS == "windows")
 	nb, err := notebookDir(o.NotebookDir)
@@ -167,8 +193,11 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	exe := CommandExecutable(ep, o.Command[0], runtime.GOOS)
 	flavor := detectFlavor(ctx, exe, o.Command[1:], environ)
 	s := &Server{Port: port, Token: randomToken()}
-	cmd := exec.Command(exe, ServerArgs(o.Command[1:], flavor, port, s.Token, nb, geteuid() == 0)...)
-	cmd.Env, cmd.Dir = environ, nb
+	// the token goes in the environment, private to the user, not on the
+	// command line that every user can read
+	cmd := exec.Command(exe, ServerArgs(o.Command[1:], flavor, port, "", nb, geteuid() == 0)...)
+	cmd.Env = setEnv(environ, map[string]string{"JUPYTER_TOKEN": s.Token}, runtime.GOOS == "windows")
+	cmd.Dir = nb
 	exited, err := startDetached(cmd, LogPath(o.Prefix, o.Env))
 	if err != nil {
 		return nil, err
@@ -189,12 +218,16 @@ func start(ctx context.Context, o Options) (*Server, error) {
 // startDetached starts cmd in its own session with its output appended to
 // logPath; the returned channel closes when it exits.
 func startDetached(cmd *exec.Cmd, logPath string) (<-chan struct{}, error) {
-	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+	if err := platform.EnsurePrivateDir(filepath.Dir(logPath)); err != nil {
 		return nil, err
 	}
-	log, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	log, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("failed to open the Jupyter log: %w", err)
+	}
+	if err := log.Chmod(0o600); err != nil { // a log left by an older onboard
+		log.Close()
+		return nil, fmt.Errorf("failed to make the Jupyter log %s private: %w", logPath, err)
 	}
 	fmt.Fprintf(log, "\n=== %s: %s\n", time.Now().Format(time.RFC3339), cmd.String())
 	cmd.Stdout, cmd.Stderr = log, log
@@ -322,6 +355,9 @@ func notebookDir(dir string) (string, error) {
 // writeState records s atomically.
 func writeState(path string, s *Server) error {
 	b, _ := json.MarshalIndent(s, "", "  ")
+	if err := platform.EnsurePrivateDir(filepath.Dir(path)); err != nil {
+		return err
+	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("failed to record the Jupyter server: %w", err)

@@ -41,6 +41,9 @@ func testEnv(t *testing.T) (prefix string) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the stand-in env is built for Unix")
 	}
+	// the user's state goes to a folder of the test's own
+	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
+	t.Setenv("XDG_RUNTIME_DIR", "")
 	prefix = t.TempDir()
 	env := filepath.Join(prefix, "envs", "team")
 	for _, d := range []string{"bin", "conda-meta", "etc/conda/activate.d", "../../.onboard"} {
@@ -130,6 +133,82 @@ func TestFirstLaunchStartsSecondReuses(t *testing.T) {
 	}
 }
 
+// The token stays with the user: the record, the log and the runtime files
+// are in the user's own private folder whatever the umask, nothing is
+// written into the prefix, and Stop ends the server.
+func TestStateIsPrivateAndOutsideThePrefix(t *testing.T) {
+	prefix := testEnv(t)
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	before := listTree(t, prefix)
+	var opened []string
+	s, err := Jupyter(context.Background(), options(t, prefix, &opened))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop(t, s)
+	if after := listTree(t, prefix); after != before {
+		t.Fatalf("launch wrote into the prefix:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	state := filepath.Dir(StatePath(prefix, "team"))
+	if !strings.HasPrefix(state, os.Getenv("XDG_STATE_HOME")) || filepath.Dir(LogPath(prefix, "team")) != state {
+		t.Fatalf("state in %s, log %s; want both under XDG_STATE_HOME", state, LogPath(prefix, "team"))
+	}
+	found := 0
+	filepath.WalkDir(os.Getenv("XDG_STATE_HOME"), func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, _ := d.Info()
+		b, _ := os.ReadFile(p)
+		if d.IsDir() && fi.Mode().Perm() != 0o700 && strings.HasPrefix(p, state) {
+			t.Errorf("%s is %v, want 0700", p, fi.Mode().Perm())
+		}
+		if !d.IsDir() && strings.Contains(string(b), s.Token) {
+			found++
+			if fi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s holds the token and is %v", p, fi.Mode().Perm())
+			}
+		}
+		return nil
+	})
+	// every user can read a command line; the token is in the environment
+	if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", s.PID)); err == nil && strings.Contains(string(cmdline), s.Token) {
+		t.Errorf("the server's command line holds the token: %q", cmdline)
+	}
+	if found < 2 { // the record, the log, the runtime file
+		t.Fatalf("the token is in %d files under the state folder; want the record and the log at least", found)
+	}
+
+	what, err := Stop(prefix, "team")
+	if err != nil || !strings.Contains(what, fmt.Sprintf("port %d", s.Port)) {
+		t.Fatalf("Stop: %q, %v", what, err)
+	}
+	if answers(context.Background(), s.Port, s.Token) {
+		t.Fatal("the server still answers after Stop")
+	}
+	if _, err := os.Stat(StatePath(prefix, "team")); !os.IsNotExist(err) {
+		t.Fatalf("the record is still there: %v", err)
+	}
+	if what, err := Stop(prefix, "team"); what != "" || err != nil {
+		t.Fatalf("second Stop: %q, %v; want nothing to stop", what, err)
+	}
+}
+
+// listTree lists every path under dir with its mode.
+func listTree(t *testing.T, dir string) string {
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, _ := d.Info()
+		fmt.Fprintf(&b, "%s %v\n", p, fi.Mode())
+		return nil
+	})
+	return b.String()
+}
+
 func TestStaleStateStartsNewServer(t *testing.T) {
 	prefix := testEnv(t)
 	var opened []string
@@ -209,7 +288,7 @@ func TestLauncherCommandAndFlavor(t *testing.T) {
 		want          []string
 		wantURL       string // path and query after the port
 	}{
-		{"jupyter lab", "", []string{"jupyter", "lab"}, []string{"args: lab --no-browser", "--ServerApp.token="}, "/?token="},
+		{"jupyter lab", "", []string{"jupyter", "lab"}, []string{"args: lab --no-browser", "--ServerApp.root_dir="}, "/?token="},
 		{"classic notebook 6", "6.4.12", []string{"jupyter", "notebook"},
 			[]string{"args: notebook --no-browser", "--NotebookApp.port=", "--NotebookApp.notebook_dir="}, "/?token="},
 		{"notebook 7", "7.2.1", []string{"jupyter", "notebook"},
@@ -323,6 +402,11 @@ func TestServerArgsAndFlavor(t *testing.T) {
 	}
 	got := strings.Join(ServerArgs([]string{"notebook"}, FlavorClassic, 8888, "T", "/nb", true), " ")
 	want := "notebook --no-browser --NotebookApp.ip=127.0.0.1 --NotebookApp.port=8888 --NotebookApp.port_retries=0 --NotebookApp.token=T --NotebookApp.notebook_dir=/nb --allow-root"
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	got = strings.Join(ServerArgs([]string{"lab"}, FlavorServer, 8888, "", "/nb", false), " ")
+	want = "lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=8888 --ServerApp.port_retries=0 --ServerApp.root_dir=/nb"
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}

@@ -62,7 +62,10 @@ func detectFlavor(ctx context.Context, exe string, args, environ []string) Flavo
 // ServerArgs are the arguments after the executable: the launcher's own
 // (e.g. "notebook"), then no browser, the loopback address, the port (no
 // retries: onboard checks that port), the token, the notebook folder, and
-// --allow-root when running as root.
+// --allow-root when running as root. A token "" is left out: onboard passes
+// it in JUPYTER_TOKEN, which both Notebook 6 and Jupyter Server read,
+// because a command line is readable by every user of the machine (ps,
+// /proc/PID/cmdline) and the environment is not.
 func ServerArgs(args []string, f Flavor, port int, token, root string, asRoot bool) []string {
 	app, rootOpt := "ServerApp", "root_dir"
 	if f == FlavorClassic {
@@ -70,7 +73,10 @@ func ServerArgs(args []string, f Flavor, port int, token, root string, asRoot bo
 	}
 	out := append(append([]string{}, args...), "--no-browser",
 		"--"+app+".ip=127.0.0.1", "--"+app+".port="+strconv.Itoa(port), "--"+app+".port_retries=0",
-		"--"+app+".token="+token, "--"+app+"."+rootOpt+"="+root)
+		"--"+app+"."+rootOpt+"="+root)
+	if token != "" {
+		out = append(out[:len(out)-1], "--"+app+".token="+token, out[len(out)-1])
+	}
 	if asRoot {
 		out = append(out, "--allow-root")
 	}

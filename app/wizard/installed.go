@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 
 	"onboard/installer/bundle"
+	"onboard/platform"
 )
 
 // StateDir is onboard's own folder inside a prefix.
@@ -87,3 +90,22 @@ func LogPath(prefix string) string { return filepath.Join(prefix, StateDir, "ins
 
 // JupyterEnv is the env the Jupyter launcher of this install runs.
 func (in *Installed) JupyterEnv() string { return JupyterEnv(&in.Manifest, in.Subdir) }
+
+// MayModify tells whether this user may repair or uninstall the install at
+// prefix, and when not, why and how to get the rights. An install for all
+// users may be changed only by an administrator; other users may use it,
+// verify it and launch Jupyter from it.
+func MayModify(prefix string) (bool, string) {
+	if platform.HostMayModify(prefix) {
+		return true, ""
+	}
+	return false, "Repair and Uninstall are off for you: this install is shared by all users of this computer. " +
+		capitalise(platform.AdminHint(runtime.GOOS, platform.MaintenanceApp(platform.HostTarget(), prefix)+" repair --prefix "+prefix)) + "."
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"onboard/platform"
 )
 
 // Log is a session log: every line goes to a file that survives a failed
@@ -21,16 +23,17 @@ type Log struct {
 }
 
 // OpenLog creates a log file named onboard-<time>.log in dir ("" = the
-// user's cache folder, else the temporary folder).
+// user's cache folder, else the temporary folder). The log is the user's
+// alone (0600 in a 0700 folder): a session may log Jupyter's address.
 func OpenLog(dir string) (*Log, error) {
 	if dir == "" {
 		dir = defaultLogDir()
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := platform.EnsurePrivateDir(dir); err != nil {
 		return nil, fmt.Errorf("failed to create the log folder: %w", err)
 	}
 	name := "onboard-" + time.Now().Format("20060102-150405") + ".log"
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("failed to create the log: %w", err)
 	}
@@ -41,7 +44,7 @@ func defaultLogDir() string {
 	if d, err := os.UserCacheDir(); err == nil {
 		return filepath.Join(d, "onboard")
 	}
-	return filepath.Join(os.TempDir(), "onboard")
+	return filepath.Join(os.TempDir(), fmt.Sprintf("onboard-%d", os.Getuid()))
 }
 
 // Logf writes one line; it has the signature of installer.Logf.

@@ -167,7 +167,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	checkDiskEstimate(t, b, prefix)
 	checkConda(t, h, b, prefix)
 	stopServer := func() {
-		data, err := os.ReadFile(filepath.Join(prefix, ".onboard", "jupyter-team.json"))
+		data, err := os.ReadFile(filepath.Join(stateDir(t, h.dir, prefix), "jupyter-team.json"))
 		var s struct{ PID int }
 		if err == nil && json.Unmarshal(data, &s) == nil && s.PID > 0 {
 			syscall.Kill(-s.PID, syscall.SIGKILL)
@@ -201,7 +201,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	r := h.run(t, app, "launch", "jupyter")
 	m := urlRe.FindStringSubmatch(r.stdout)
 	if r.code != 0 || m == nil || m[1] != "started" || !strings.Contains(r.stdout, "No web browser could be opened") {
-		t.Fatalf("launch: exit %d\n%s%s\nlog:\n%s", r.code, r.stdout, r.stderr, tail(prefix))
+		t.Fatalf("launch: exit %d\n%s%s\nlog:\n%s", r.code, r.stdout, r.stderr, tail(t, h.dir, prefix))
 	}
 	url, port, token := m[2], m[3], m[4]
 	if c := status(t, port, token); c != http.StatusOK {
@@ -210,7 +210,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	if c := status(t, port, ""); c != http.StatusForbidden {
 		t.Fatalf("status API without the token: %d, want 403", c)
 	}
-	if log := tail(prefix); !strings.Contains(log, "--NotebookApp.port="+port) || (os.Geteuid() == 0 && !strings.Contains(log, "--allow-root")) {
+	if log := tail(t, h.dir, prefix); !strings.Contains(log, "--NotebookApp.port="+port) || (os.Geteuid() == 0 && !strings.Contains(log, "--allow-root")) {
 		t.Fatalf("Notebook 6 was not started with its own options:\n%s", log)
 	}
 
@@ -499,8 +499,18 @@ func checkDiskEstimate(t *testing.T, bundlePath, prefix string) {
 	t.Logf("disk space: estimate %d, du %d (%+.1f%%)", est, du, float64(est-du)/float64(du)*100)
 }
 
-func tail(prefix string) string {
-	b, _ := os.ReadFile(filepath.Join(prefix, ".onboard", "jupyter-team.log"))
+// stateDir is where the user with home keeps the state of the install at
+// prefix (Jupyter's record and log).
+func stateDir(t *testing.T, home, prefix string) string {
+	s, err := platform.UserStateDirs(platform.HostTarget(), platform.Env{Home: home}, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Dir
+}
+
+func tail(t *testing.T, home, prefix string) string {
+	b, _ := os.ReadFile(filepath.Join(stateDir(t, home, prefix), "jupyter-team.log"))
 	if len(b) > 4000 {
 		b = b[len(b)-4000:]
 	}

@@ -62,6 +62,9 @@ func main() {
 		app, kind = "NotebookApp", "nbserver"
 	}
 	token, port := flags[app+".token"], flags[app+".port"]
+	if _, given := flags[app+".token"]; !given {
+		token = os.Getenv("JUPYTER_TOKEN") // as Jupyter takes it
+	}
 	if port == "" {
 		fmt.Printf("no %s.port given (options of another Jupyter?): %v\n", app, args)
 		os.Exit(1)

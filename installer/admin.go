@@ -1,0 +1,51 @@
+package installer
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+
+	"onboard/platform"
+)
+
+// mayModify tells whether this process may change the install at prefix
+// (platform.HostMayModify); tests replace it.
+var mayModify = platform.HostMayModify
+
+// AdminRequiredError refuses to repair or uninstall an install shared by
+// all users for someone who is not an administrator. It is returned before
+// anything is touched, and maps to exit code 4.
+type AdminRequiredError struct {
+	Prefix string
+	Action string // "repair", "uninstall"
+}
+
+func (e *AdminRequiredError) Error() string {
+	return fmt.Sprintf("cannot %s the install at %q: it is installed for all users, and only an administrator may change it; nothing was changed", e.Action, e.Prefix)
+}
+
+// Hint says how to get administrator rights on this OS, with the command
+// to run: the install's own maintenance app, which is on no PATH.
+func (e *AdminRequiredError) Hint() string {
+	t := platform.HostTarget()
+	return platform.AdminHint(runtime.GOOS, fmt.Sprintf("%s %s --prefix %s",
+		quoteSpaced(platform.MaintenanceApp(t, e.Prefix)), e.Action, quoteSpaced(e.Prefix)))
+}
+
+// quoteSpaced puts a path with a space in double quotes, for a command line
+// to copy.
+func quoteSpaced(p string) string {
+	if strings.ContainsAny(p, " \t") {
+		return `"` + p + `"`
+	}
+	return p
+}
+
+// checkMayModify refuses action on a shared install this user may not
+// change.
+func checkMayModify(prefix, action string) error {
+	if mayModify(prefix) {
+		return nil
+	}
+	return &AdminRequiredError{Prefix: prefix, Action: action}
+}

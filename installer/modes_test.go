@@ -1,0 +1,158 @@
+//go:build unix
+
+package installer
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"onboard/installer/bundle"
+)
+
+// checkSharedModes fails for anything under root that is not 0755 (folders,
+// executables) or 0644 (other files).
+func checkSharedModes(t *testing.T, root string) {
+	t.Helper()
+	n := 0
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return nil
+		}
+		fi, _ := d.Info()
+		m := fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+		if (d.IsDir() && m != 0o755) || (!d.IsDir() && m != 0o644 && m != 0o755) {
+			t.Errorf("%s is %v", p, m)
+		}
+		n++
+		return nil
+	})
+	if n < 10 {
+		t.Fatalf("only %d entries under %s", n, root)
+	}
+}
+
+func TestNormaliseModes(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	root := t.TempDir()
+	for p, m := range map[string]fs.FileMode{"a": 0o777, "a/b": 0o700, "a/b/__pycache__": 0o777} {
+		os.MkdirAll(filepath.Join(root, p), m)
+		os.Chmod(filepath.Join(root, p), m)
+	}
+	files := map[string]fs.FileMode{"a/x.py": 0o666, "a/b/run": 0o700, "a/b/__pycache__/x.pyc": 0o600, "a/tool": 0o4777, "a/ok": 0o644,
+		"a/g": 0o664, "a/b/c": 0o400, "a/b/d": 0o711, "a/b/e": 0o000, "a/b/f": 0o775, "a/b/h": 0o2755}
+	want := map[string]fs.FileMode{"a/x.py": 0o644, "a/b/run": 0o755, "a/b/__pycache__/x.pyc": 0o644, "a/tool": 0o755, "a/ok": 0o644,
+		"a/g": 0o644, "a/b/c": 0o644, "a/b/d": 0o755, "a/b/e": 0o644, "a/b/f": 0o755, "a/b/h": 0o755}
+	for p, m := range files {
+		os.WriteFile(filepath.Join(root, p), []byte(p), 0o600)
+		if err := os.Chmod(filepath.Join(root, p), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Symlink("x.py", filepath.Join(root, "a", "link"))
+	if err := normaliseModes(root); err != nil {
+		t.Fatal(err)
+	}
+	for p, m := range want {
+		fi, _ := os.Stat(filepath.Join(root, p))
+		if got := fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid); got != m {
+			t.Errorf("%s: %v, want %v", p, got, m)
+		}
+	}
+	for _, d := range []string{".", "a", "a/b", "a/b/__pycache__"} {
+		if fi, _ := os.Stat(filepath.Join(root, d)); fi.Mode().Perm() != 0o755 {
+			t.Errorf("%s: %v, want 0755", d, fi.Mode().Perm())
+		}
+	}
+}
+
+// An install for all users made under umask 000 is writable by its owner
+// only, and the manifest says it is for all users; for a user who did not
+// install it, environments.txt is a note, not damage.
+func TestAllUsersInstallUnderUmask000(t *testing.T) {
+	if testing.Short() {
+		t.Skip("installs the fixture packages")
+	}
+	fi := installFixtures(t) // only for its bundle
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", "")
+	b, err := bundle.Open(fi.bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	old := syscall.Umask(0)
+	prefix := filepath.Join(t.TempDir(), "shared")
+	_, err = Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", AllUsers: true})
+	if cur := syscall.Umask(old); cur != 0 {
+		t.Errorf("Install left the umask at %o, want the caller's (0)", cur)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSharedModes(t, prefix)
+	if m, err := readInstalledManifest(prefix); err != nil || !m.AllUsers {
+		t.Fatalf("manifest: %+v, %v; want all_users", m, err)
+	}
+
+	// an administrator's repair under umask 000 keeps the modes
+	old = syscall.Umask(0)
+	os.Chmod(filepath.Join(prefix, "conda-meta"), 0o777)
+	os.RemoveAll(filepath.Join(prefix, "pkgs", "zlib-1.2.11-h7b6447c_3"))
+	damageOneFileOf(t, prefix)
+	_, err = Repair(context.Background(), prefix, RepairOptions{EnvironmentsTxt: "-"})
+	syscall.Umask(old)
+	if err != nil {
+		t.Fatalf("repair: %v", err)
+	}
+	checkSharedModes(t, prefix)
+
+	envTxt := filepath.Join(t.TempDir(), "environments.txt") // another user's: empty
+	asOtherUser(t)
+	r, err := Verify(context.Background(), prefix, VerifyOptions{EnvironmentsTxt: envTxt})
+	if err != nil || !r.Healthy {
+		t.Fatalf("verify as another user: %v %+v", err, r.Problems)
+	}
+	if !strings.Contains(strings.Join(r.Notes, "\n"), "shared by all users") {
+		t.Fatalf("notes %q; want one about environments.txt", r.Notes)
+	}
+}
+
+// damageOneFileOf removes the first file that zlib's record lists.
+func damageOneFileOf(t *testing.T, prefix string) {
+	t.Helper()
+	recs, _ := filepath.Glob(filepath.Join(prefix, "conda-meta", "zlib-*.json"))
+	if len(recs) != 1 {
+		t.Fatalf("zlib records: %v", recs)
+	}
+	rec, _ := readRecord(t, prefix, strings.TrimSuffix(filepath.Base(recs[0]), ".json"))
+	if err := os.Remove(filepath.Join(prefix, filepath.FromSlash(rec.Files[0]))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// For the owner, a missing environments.txt line is still damage.
+func TestEnvironmentsTxtIsDamageForTheOwner(t *testing.T) {
+	fi := installFixtures(t)
+	r, _ := Verify(context.Background(), fi.prefix, VerifyOptions{EnvironmentsTxt: filepath.Join(t.TempDir(), "environments.txt")})
+	if r == nil || r.Healthy || !strings.Contains(kindsOf(r), string(ProblemEnvironmentsTxt)) {
+		t.Fatalf("verify of an install missing from its owner's environments.txt: %+v", r)
+	}
+}
+
+func kindsOf(r *Report) string {
+	var s []string
+	for _, p := range r.Problems {
+		s = append(s, string(p.Kind))
+	}
+	return strings.Join(s, " ")
+}
