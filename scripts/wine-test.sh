@@ -10,7 +10,10 @@
 #   - the whole plan/apply/check/remove cycle in the real Start Menu and HKCU
 #   - onboard.exe info --json prints "subdir":"win-64"
 #   - onboard.exe installs the embedded demo bundle (win-64) into C:\onboard-demo,
-#     verify finds it healthy, finds a deleted file, repair puts it back
+#     verify finds it healthy, finds a deleted file, repair puts it back,
+#     a newer demo bundle upgrades it, uninstall removes it
+#   - folder deletes work although Wine 8 refuses the POSIX-semantics delete
+#     that os.RemoveAll uses (internal/rmtree); no "Invalid function" anywhere
 # Needs: wine (wine64), gcc-mingw-w64-x86-64, go. Exits non-zero on any failure.
 set -euo pipefail
 
@@ -67,8 +70,9 @@ pass "created WINEPREFIX $WINEPREFIX"
 
 # 3. Cross-build.
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/platform.test.exe" ./platform
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/rmtree.test.exe" ./internal/rmtree
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags nogui -o "$work/onboard.exe" .
-pass "cross-built platform.test.exe and onboard.exe (windows/amd64)"
+pass "cross-built platform.test.exe, rmtree.test.exe and onboard.exe (windows/amd64)"
 
 # 4. Host tests under Wine. ONBOARD_WINE makes tests avoid t.TempDir (Wine's
 # os.RemoveAll fails); ONBOARD_HOST_TESTS lets them touch the Start Menu and HKCU.
@@ -85,6 +89,17 @@ for t in TestHostDetect TestHostWindowsShortcut TestHostWindowsRegistry TestHost
 	if grep -aq -- "--- PASS: $t " "$out"; then pass "$t"; else bad "$t (see $out)"; fi
 done
 [ $rc -eq 0 ] || bad "platform.test.exe exited with $rc"
+
+# 4b. Folder deletes where Wine refuses os.RemoveAll's delete: the classic
+# walk must remove a tree with read-only files and folders.
+out="$work/rmtree-test.log"
+rc=0
+(cd "$work" && ONBOARD_WINE=1 wine "$work/rmtree.test.exe" -test.v >"$out" 2>&1) || rc=$?
+grep -a 'os.RemoveAll w' "$out" | tr -d '\r' | sed 's/^/    /' || true
+for t in TestRemoveAllRealOS TestFallbackWhenFastDeleteRefused TestFallbackReportsWhatItCouldNotRemove; do
+	if grep -aq -- "--- PASS: $t " "$out"; then pass "rmtree $t"; else bad "rmtree $t (see $out)"; fi
+done
+[ $rc -eq 0 ] || { bad "rmtree.test.exe exited with $rc"; tail -n 20 "$out" | tr -d '\r' | sed 's/^/    /'; }
 
 # 5. Nothing left behind in the registry by the launcher tests.
 if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' 2>/dev/null | tr -d '\r' | grep -q 'org\.onboard\.test'; then
@@ -103,18 +118,23 @@ else
 fi
 
 # 7. A real Windows install of the embedded demo bundle (win-64), then
-# verify, damage, verify, repair, verify. Wine 8 cannot remove folders with
-# os.RemoveAll ("Invalid function"), so the journal's backup clean-up logs an
-# error there; the exit codes and the final state are what is checked.
+# verify, damage, verify, repair, verify, upgrade, uninstall. Every log is
+# checked for the refused delete ("Invalid function"): it must not show.
 # want CODE DESC CMD...: runs onboard.exe CMD under Wine and checks its exit code.
 want() {
 	local code=$1 desc=$2; shift 2
 	local rc=0
-	wine "$work/onboard.exe" "$@" >"$work/onboard-$code.log" 2>&1 || rc=$?
+	local log="$work/onboard-$((++nrun)).log"
+	wine "$work/onboard.exe" "$@" >"$log" 2>&1 || rc=$?
 	if [ $rc -eq "$code" ]; then pass "$desc (exit $rc)"; else
-		bad "$desc: exit $rc, want $code"; tail -n 15 "$work/onboard-$code.log" | tr -d '\r' | sed 's/^/    /'
+		bad "$desc: exit $rc, want $code"; tail -n 15 "$log" | tr -d '\r' | sed 's/^/    /'
+	fi
+	if grep -aqi 'invalid function' "$log"; then
+		bad "$desc: the output says 'Invalid function' (a refused delete):"
+		grep -ai 'invalid function' "$log" | tr -d '\r' | sed 's/^/    /'
 	fi
 }
+nrun=0
 demo='C:\onboard-demo'
 demo_unix="$WINEPREFIX/drive_c/onboard-demo"
 rm -rf "$demo_unix" 2>/dev/null || true
@@ -131,6 +151,20 @@ want 1 "onboard.exe verify after deleting $(basename "$victim"): damaged" verify
 want 0 'onboard.exe repair' repair --prefix "$demo"
 if [ -n "$victim" ] && [ -f "$victim" ]; then pass 'repair put the deleted file back'; else bad 'repair did not put the deleted file back'; fi
 want 0 'onboard.exe verify after repair: healthy' verify --prefix "$demo"
+
+# Upgrade: a newer demo bundle over the old install; the old one is moved
+# aside and must be deleted afterwards.
+go run ./internal/demo -o "$work/demo-next.zip" -version 2099.1.0
+want 0 'onboard.exe install --silent of a newer demo bundle (upgrade)' install --silent --no-launcher \
+	--no-maintenance-launcher --prefix "$demo" --bundle "$(winepath -w "$work/demo-next.zip" 2>/dev/null | tr -d '\r')"
+if grep -q '2099.1.0' "$demo_unix/.onboard/manifest.json" 2>/dev/null; then pass 'the upgraded install says version 2099.1.0'; else bad 'the upgrade did not record version 2099.1.0'; fi
+if ls -d "$demo_unix".onboard-old-* >/dev/null 2>&1; then bad "the old install was left beside the new one: $(ls -d "$demo_unix".onboard-old-*)"; else pass 'the upgrade deleted the old install'; fi
+if [ -e "$demo_unix/.onboard/backup" ] || [ -e "$demo_unix/.onboard/journal.json" ]; then bad 'the journal or its backups were left in .onboard'; else pass 'no journal or backups left after install, repair and upgrade'; fi
+want 0 'onboard.exe verify after the upgrade: healthy' verify --prefix "$demo"
+
+# Uninstall removes the whole folder.
+want 0 'onboard.exe uninstall --silent' uninstall --silent --prefix "$demo"
+if [ -e "$demo_unix" ]; then bad "uninstall left $demo_unix: $(find "$demo_unix" | head -5 | tr '\n' ' ')"; else pass 'uninstall removed the install folder'; fi
 
 wineserver -w || true
 if [ $fail -ne 0 ]; then
