@@ -86,11 +86,20 @@ func texts(w fyne.Window) string {
 
 func mustContain(t *testing.T, w fyne.Window, want ...string) {
 	t.Helper()
+	checkGlyphs(t, w)
 	m := texts(w)
 	for _, s := range want {
 		if !strings.Contains(m, s) {
 			t.Fatalf("window does not show %q; it shows:\n%s", s, m)
 		}
+	}
+}
+
+// statusIs checks the icon a status line shows.
+func statusIs(t *testing.T, s *statusLine, want fyne.Resource) {
+	t.Helper()
+	if s.icon.Resource != want {
+		t.Fatalf("status %q shows icon %v, want %v", s.label.Text, s.icon.Resource, want)
 	}
 }
 

@@ -27,7 +27,7 @@ type Maintenance struct {
 	deps Deps
 	in   *wizard.Installed
 
-	health    *widget.Label
+	health    *statusLine
 	busy      *busyBar
 	buttons   []*widget.Button
 	lastCheck *wizard.Health
@@ -61,7 +61,7 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	man := m.in.Manifest
 	title := bold(fmt.Sprintf("%s %s", man.Name, man.Version))
 	title.SizeName = "headingText"
-	m.health = wrapped("Health: not checked yet")
+	m.health = newStatusLine("Health: not checked yet")
 	m.busy = newBusyBar()
 	launch := widget.NewButton("Launch Jupyter", m.launch)
 	launch.Importance = widget.HighImportance
@@ -75,7 +75,7 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	return container.NewVBox(title,
 		wrapped("Installed in: "+m.in.Prefix),
 		wrapped(fmt.Sprintf("Environments: %s (%s)", strings.Join(m.in.Envs(), ", "), m.in.Subdir)),
-		m.health, row, m.busy.box)
+		m.health.box, row, m.busy.box)
 }
 
 func (m *Maintenance) mainMenu() *fyne.MainMenu {
@@ -140,14 +140,11 @@ func (m *Maintenance) showHealth(what string, h *wizard.Health, err error) {
 	m.lastCheck, m.lastErr = h, err
 	switch {
 	case h != nil && h.OK:
-		m.health.Importance = widget.SuccessImportance
-		m.health.SetText("Health: ✓ " + h.Summary)
+		m.health.set(statusGood, "Health: good, "+h.Summary)
 	case h != nil:
-		m.health.Importance = widget.DangerImportance
-		m.health.SetText(fmt.Sprintf("Health: ✗ %s. Click Repair to put it right.", h.Summary))
+		m.health.set(statusBad, fmt.Sprintf("Health: damaged, %s. Click Repair to put it right.", h.Summary))
 	default:
-		m.health.Importance = widget.WarningImportance
-		m.health.SetText("Health: unknown (" + strings.ToLower(what) + " did not finish)")
+		m.health.set(statusWarning, "Health: unknown ("+strings.ToLower(what)+" did not finish)")
 		showProblem(m.win, wizard.Explain(what, err, m.in.LogPath()))
 	}
 }
@@ -191,7 +188,7 @@ func (m *Maintenance) uninstall() {
 		for _, b := range m.buttons {
 			b.Disable()
 		}
-		m.health.SetText(m.in.Manifest.Name + " was removed from " + m.in.Prefix + ".")
+		m.health.set(statusNone, m.in.Manifest.Name+" was removed from "+m.in.Prefix+".")
 		d := dialog.NewInformation("Uninstalled", m.in.Manifest.Name+" was removed.", m.win)
 		d.SetOnClosed(m.app.Quit)
 		d.Show()

@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"onboard/app/launch"
 	"onboard/app/wizard"
@@ -98,7 +99,8 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: ✓")
+	mustContain(t, w, "Health: good, ")
+	statusIs(t, m.health, theme.ConfirmIcon())
 
 	menuItem(t, m, "Verify installation…").Action()
 	waitClosed(t, m.done)
@@ -135,7 +137,8 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	gone := damageOneFile(t, prefix)
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: ✗", "problem(s) found", "Click Repair")
+	mustContain(t, w, "Health: damaged, ", "problem(s) found", "Click Repair")
+	statusIs(t, m.health, theme.ErrorIcon())
 
 	menuItem(t, m, "Repair environment…").Action()
 	waitClosed(t, m.done)
@@ -149,7 +152,8 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	}
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: ✓")
+	mustContain(t, w, "Health: good, ")
+	statusIs(t, m.health, theme.ConfirmIcon())
 
 	tapButton(t, w, "Uninstall")
 	mustContain(t, w, "Uninstall?", prefix)

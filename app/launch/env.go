@@ -25,7 +25,7 @@ func (e *EnvError) Error() string {
 
 // Hint says what to do.
 func (e *EnvError) Hint() string {
-	return fmt.Sprintf("repair the install (Help → Repair environment…, or 'onboard repair --prefix %s')", e.Prefix)
+	return fmt.Sprintf("repair the install (Help > Repair environment…, or 'onboard repair --prefix %s')", e.Prefix)
 }
 
 // envName is the name activation shows: "base" for the prefix itself.

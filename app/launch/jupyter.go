@@ -190,7 +190,7 @@ func (e *StartError) Error() string {
 
 // Hint says what to do.
 func (e *StartError) Hint() string {
-	return "read the log above; if a package is damaged, Help → Repair environment… puts it back"
+	return "read the log above; if a package is damaged, Help > Repair environment… puts it back"
 }
 
 // Tail returns the last n lines of a file.

@@ -26,7 +26,7 @@ func Explain(what string, err error, logPath string) Problem {
 		p.Hint = ""
 	}
 	if p.Hint == "" && !p.Cancelled {
-		p.Hint = "see the log for details; if the problem persists, use Help → Report a problem"
+		p.Hint = "see the log for details; if the problem persists, use Help > Report a problem"
 	}
 	return p
 }
