@@ -98,8 +98,8 @@ func mustContain(t *testing.T, w fyne.Window, want ...string) {
 // statusIs checks the icon a status line shows.
 func statusIs(t *testing.T, s *statusLine, want fyne.Resource) {
 	t.Helper()
-	if s.icon.Resource != want {
-		t.Fatalf("status %q shows icon %v, want %v", s.label.Text, s.icon.Resource, want)
+	if s.icon.Resource != want || s.icon.Visible() != (want != nil) {
+		t.Fatalf("status %q shows icon %v (visible %v), want %v", s.label.Text, s.icon.Resource, s.icon.Visible(), want)
 	}
 }
 

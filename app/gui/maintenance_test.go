@@ -166,6 +166,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 		t.Fatalf("prefix still there: %v", err)
 	}
 	mustContain(t, w, "was removed")
+	statusIs(t, m.health, nil)
 }
 
 func TestLaunchProblemRepairsAndRetries(t *testing.T) {

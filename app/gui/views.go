@@ -43,6 +43,7 @@ const (
 
 func newStatusLine(text string) *statusLine {
 	s := &statusLine{icon: widget.NewIcon(nil), label: wrapped(text)}
+	s.icon.Hide()
 	s.box = container.NewBorder(nil, nil, s.icon, nil, s.label)
 	return s
 }
@@ -62,6 +63,11 @@ func (s *statusLine) set(kind int, text string) {
 	default:
 		s.icon.SetResource(nil)
 		s.label.Importance = widget.MediumImportance
+	}
+	if kind == statusNone {
+		s.icon.Hide()
+	} else {
+		s.icon.Show()
 	}
 	s.label.SetText(text)
 }
