@@ -14,7 +14,10 @@ import (
 	"onboard/installer"
 )
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() {
+	attachParentConsole(os.Args[1:]) // Windows GUI build: print in the cmd.exe that ran it
+	os.Exit(run(os.Args[1:]))
+}
 
 func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -12,6 +12,7 @@ import (
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/internal/rmtree"
 )
 
 // InstallEnv makes one conda environment from package archives, as conda's
@@ -144,7 +145,7 @@ func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
 	if err := t.metadata(ctx); err != nil {
 		return nil, err
 	}
-	os.RemoveAll(tmp)
+	rmtree.RemoveAll(tmp)
 	if err := j.Commit(); err != nil {
 		return nil, err
 	}
@@ -173,7 +174,7 @@ func (t *envTxn) rollback() {
 
 func (t *envTxn) removeIfCreated() {
 	if t.created {
-		os.RemoveAll(t.prefix)
+		rmtree.RemoveAll(t.prefix)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/prefix"
+	"onboard/internal/rmtree"
 )
 
 // Install installs the bundle's base into Options.Prefix and each of its
@@ -244,7 +245,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	}
 	in.unlock()
 	if in.aside != "" {
-		if err := os.RemoveAll(in.aside); err != nil {
+		if err := rmtree.RemoveAll(in.aside); err != nil {
 			in.notes = append(in.notes, fmt.Sprintf("the old install at %q could not be removed: %v; delete it by hand", in.aside, err))
 		}
 	}
@@ -259,7 +260,7 @@ func (in *installRun) rollback() {
 	p := in.o.Prefix
 	if in.fresh || in.aside != "" {
 		in.log.Close()
-		if err := os.RemoveAll(p); err != nil {
+		if err := rmtree.RemoveAll(p); err != nil {
 			in.o.Logf("rollback: failed to remove %q: %v", p, err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/internal/rmtree"
 	"onboard/platform"
 )
 
@@ -55,7 +56,7 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 	if err := os.MkdirAll(opts.TempDir, 0o755); err != nil {
 		return fmt.Errorf("failed to create %q: %w", opts.TempDir, err)
 	}
-	defer os.RemoveAll(opts.TempDir)
+	defer rmtree.RemoveAll(opts.TempDir)
 	plan, err := link.Prepare(ctx, x, opts)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"onboard/installer/prefix"
 	"onboard/platform"
+	"onboard/internal/rmtree"
 )
 
 // UninstallOptions configures Uninstall.
@@ -148,7 +149,7 @@ func removePrefix(abs string, logf Logf) error {
 	if exe != "" && isInside(exe, abs) && !canRemoveRunningExe {
 		return removeSelfLater(abs, exe, logf)
 	}
-	if err := os.RemoveAll(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := rmtree.RemoveAll(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("failed to remove %q: %w; close programs that use files in it and run 'onboard uninstall' again", abs, err)
 	}
 	logf("uninstall: removed %q", abs)

@@ -4,7 +4,8 @@ package installer
 
 import (
 	"fmt"
-	"os"
+
+	"onboard/internal/rmtree"
 )
 
 // canRemoveRunningExe is true where a running program's file can be
@@ -13,7 +14,7 @@ const canRemoveRunningExe = true
 
 // removeSelfLater is only needed on Windows.
 func removeSelfLater(abs, exe string, logf Logf) error {
-	if err := os.RemoveAll(abs); err != nil {
+	if err := rmtree.RemoveAll(abs); err != nil {
 		return fmt.Errorf("failed to remove %q: %w", abs, err)
 	}
 	return nil

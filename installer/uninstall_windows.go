@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"onboard/internal/rmtree"
 )
 
 // canRemoveRunningExe is false on Windows: a running program's file cannot
@@ -27,7 +29,7 @@ func removeSelfLater(abs, exe string, logf Logf) error {
 	for _, e := range ents {
 		p := filepath.Join(abs, e.Name())
 		if !isInside(exe, p) {
-			os.RemoveAll(p) // what fails now is retried by the script
+			rmtree.RemoveAll(p) // what fails now is retried by the script
 		}
 	}
 	script := fmt.Sprintf("@echo off\r\nfor /l %%%%i in (1,1,60) do (\r\n"+

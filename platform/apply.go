@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"onboard/internal/atomicfile"
+	"onboard/internal/rmtree"
 )
 
 // Logf logs one line; nil discards.
@@ -95,25 +96,25 @@ func bundleOf(path string, bundles []string) string {
 // replacing an older one.
 func writeBundle(dir string, files []File) error {
 	tmp, old := dir+".onboard-new", dir+".onboard-old"
-	os.RemoveAll(tmp)
+	rmtree.RemoveAll(tmp)
 	for _, f := range files {
 		if rel, ok := strings.CutPrefix(f.Path, dir+string(filepath.Separator)); ok {
 			f.Path = filepath.Join(tmp, rel)
 			if err := writeFile(f); err != nil {
-				os.RemoveAll(tmp)
+				rmtree.RemoveAll(tmp)
 				return err
 			}
 		}
 	}
-	os.RemoveAll(old)
+	rmtree.RemoveAll(old)
 	if err := os.Rename(dir, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		os.RemoveAll(tmp)
+		rmtree.RemoveAll(tmp)
 		return fmt.Errorf("failed to replace %q: %w; close it if it is running and try again", dir, err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		return fmt.Errorf("failed to create %q: %w", dir, err)
 	}
-	os.RemoveAll(old)
+	rmtree.RemoveAll(old)
 	return nil
 }
 

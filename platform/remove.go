@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"onboard/internal/rmtree"
 )
 
 // Remove deletes what rec says was created: .app bundles, files, owned
@@ -57,7 +59,7 @@ func removeBundle(dir string) error {
 	if !strings.HasSuffix(dir, ".app") || !bytes.Contains(info, []byte("OnboardPrefix")) {
 		return fmt.Errorf("failed to remove %q: it is not a launcher that onboard made; delete it by hand if you want", dir)
 	}
-	if err := os.RemoveAll(dir); err != nil {
+	if err := rmtree.RemoveAll(dir); err != nil {
 		return fmt.Errorf("failed to remove %q: %w", dir, err)
 	}
 	return nil

@@ -10,7 +10,10 @@
 #   - the whole plan/apply/check/remove cycle in the real Start Menu and HKCU
 #   - onboard.exe info --json prints "subdir":"win-64"
 #   - onboard.exe installs the embedded demo bundle (win-64) into C:\onboard-demo,
-#     verify finds it healthy, finds a deleted file, repair puts it back
+#     verify finds it healthy, finds a deleted file, repair puts it back,
+#     a newer demo bundle upgrades it, uninstall removes it
+#   - folder deletes work although Wine 8 refuses the POSIX-semantics delete
+#     that os.RemoveAll uses (internal/rmtree); no "Invalid function" anywhere
 # Needs: wine (wine64), gcc-mingw-w64-x86-64, go. Exits non-zero on any failure.
 set -euo pipefail
 
@@ -19,7 +22,10 @@ root=$(pwd)
 work="$root/.wine-test"
 export WINEPREFIX="$work/prefix"
 export WINEDEBUG=-all
-export WINEDLLOVERRIDES="mscoree,mshtml="   # no Mono/Gecko install dialogs
+# No Mono/Gecko install dialogs; no winemenubuilder, which Wine starts for every new .lnk to
+# extract its icon and which then holds the icon file or the .exe open ("Sharing violation"
+# on icon.ico; the maintenance app's folder not deletable) for a while on a loaded machine.
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 export WINEARCH=win64
 unset DISPLAY                                # CI has none; console programs need none
 
@@ -67,8 +73,9 @@ pass "created WINEPREFIX $WINEPREFIX"
 
 # 3. Cross-build.
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/platform.test.exe" ./platform
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/rmtree.test.exe" ./internal/rmtree
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags nogui -o "$work/onboard.exe" .
-pass "cross-built platform.test.exe and onboard.exe (windows/amd64)"
+pass "cross-built platform.test.exe, rmtree.test.exe and onboard.exe (windows/amd64)"
 
 # 4. Host tests under Wine. ONBOARD_WINE makes tests avoid t.TempDir (Wine's
 # os.RemoveAll fails); ONBOARD_HOST_TESTS lets them touch the Start Menu and HKCU.
@@ -85,6 +92,17 @@ for t in TestHostDetect TestHostWindowsShortcut TestHostWindowsRegistry TestHost
 	if grep -aq -- "--- PASS: $t " "$out"; then pass "$t"; else bad "$t (see $out)"; fi
 done
 [ $rc -eq 0 ] || bad "platform.test.exe exited with $rc"
+
+# 4b. Folder deletes where Wine refuses os.RemoveAll's delete: the classic
+# walk must remove a tree with read-only files and folders.
+out="$work/rmtree-test.log"
+rc=0
+(cd "$work" && ONBOARD_WINE=1 wine "$work/rmtree.test.exe" -test.v >"$out" 2>&1) || rc=$?
+grep -a 'os.RemoveAll w' "$out" | tr -d '\r' | sed 's/^/    /' || true
+for t in TestRemoveAllRealOS TestFallbackWhenFastDeleteRefused TestFallbackReportsWhatItCouldNotRemove; do
+	if grep -aq -- "--- PASS: $t " "$out"; then pass "rmtree $t"; else bad "rmtree $t (see $out)"; fi
+done
+[ $rc -eq 0 ] || { bad "rmtree.test.exe exited with $rc"; tail -n 20 "$out" | tr -d '\r' | sed 's/^/    /'; }
 
 # 5. Nothing left behind in the registry by the launcher tests.
 if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' 2>/dev/null | tr -d '\r' | grep -q 'org\.onboard\.test'; then
@@ -103,18 +121,23 @@ else
 fi
 
 # 7. A real Windows install of the embedded demo bundle (win-64), then
-# verify, damage, verify, repair, verify. Wine 8 cannot remove folders with
-# os.RemoveAll ("Invalid function"), so the journal's backup clean-up logs an
-# error there; the exit codes and the final state are what is checked.
+# verify, damage, verify, repair, verify, upgrade, uninstall. Every log is
+# checked for the refused delete ("Invalid function"): it must not show.
 # want CODE DESC CMD...: runs onboard.exe CMD under Wine and checks its exit code.
 want() {
 	local code=$1 desc=$2; shift 2
 	local rc=0
-	wine "$work/onboard.exe" "$@" >"$work/onboard-$code.log" 2>&1 || rc=$?
+	local log="$work/onboard-$((++nrun)).log"
+	wine "$work/onboard.exe" "$@" >"$log" 2>&1 || rc=$?
 	if [ $rc -eq "$code" ]; then pass "$desc (exit $rc)"; else
-		bad "$desc: exit $rc, want $code"; tail -n 15 "$work/onboard-$code.log" | tr -d '\r' | sed 's/^/    /'
+		bad "$desc: exit $rc, want $code"; tail -n 15 "$log" | tr -d '\r' | sed 's/^/    /'
+	fi
+	if grep -aqi 'invalid function' "$log"; then
+		bad "$desc: the output says 'Invalid function' (a refused delete):"
+		grep -ai 'invalid function' "$log" | tr -d '\r' | sed 's/^/    /'
 	fi
 }
+nrun=0
 demo='C:\onboard-demo'
 demo_unix="$WINEPREFIX/drive_c/onboard-demo"
 rm -rf "$demo_unix" 2>/dev/null || true
@@ -131,6 +154,60 @@ want 1 "onboard.exe verify after deleting $(basename "$victim"): damaged" verify
 want 0 'onboard.exe repair' repair --prefix "$demo"
 if [ -n "$victim" ] && [ -f "$victim" ]; then pass 'repair put the deleted file back'; else bad 'repair did not put the deleted file back'; fi
 want 0 'onboard.exe verify after repair: healthy' verify --prefix "$demo"
+
+# Upgrade: a newer demo bundle over the old install; the old one is moved
+# aside and must be deleted afterwards.
+go run ./internal/demo -o "$work/demo-next.zip" -version 2099.1.0
+want 0 'onboard.exe install --silent of a newer demo bundle (upgrade)' install --silent --no-launcher \
+	--no-maintenance-launcher --prefix "$demo" --bundle "$(winepath -w "$work/demo-next.zip" 2>/dev/null | tr -d '\r')"
+if grep -q '2099.1.0' "$demo_unix/.onboard/manifest.json" 2>/dev/null; then pass 'the upgraded install says version 2099.1.0'; else bad 'the upgrade did not record version 2099.1.0'; fi
+if ls -d "$demo_unix".onboard-old-* >/dev/null 2>&1; then bad "the old install was left beside the new one: $(ls -d "$demo_unix".onboard-old-*)"; else pass 'the upgrade deleted the old install'; fi
+if [ -e "$demo_unix/.onboard/backup" ] || [ -e "$demo_unix/.onboard/journal.json" ]; then bad 'the journal or its backups were left in .onboard'; else pass 'no journal or backups left after install, repair and upgrade'; fi
+want 0 'onboard.exe verify after the upgrade: healthy' verify --prefix "$demo"
+
+# Uninstall removes the whole folder.
+want 0 'onboard.exe uninstall --silent' uninstall --silent --prefix "$demo"
+if [ -e "$demo_unix" ]; then bad "uninstall left $demo_unix: $(find "$demo_unix" | head -5 | tr '\n' ' ')"; else pass 'uninstall removed the install folder'; fi
+
+# 8. The Windows GUI installer (make wingui: Fyne, cgo with mingw, -H windowsgui),
+# when WINGUI_EXE names it (make wine does).
+if [ -n "${WINGUI_EXE:-}" ]; then
+	gui="$(realpath "$WINGUI_EXE")"
+	[ -f "$gui" ] || { bad "WINGUI_EXE=$WINGUI_EXE does not exist (make wingui)"; gui=; }
+fi
+if [ -n "${gui:-}" ]; then
+	pe=$(x86_64-w64-mingw32-objdump -p "$gui")
+	if grep -q 'Subsystem.*(Windows GUI)' <<<"$pe"; then pass 'the GUI installer is a Windows GUI-subsystem program (no console window)'; else bad 'the GUI installer is not a GUI-subsystem program'; fi
+	# The resource types at the top level of .rsrc: 0x0e group icon, 0x10 version, 0x18 manifest.
+	types=$(sed -n '/The .rsrc Resource Directory/,$p' <<<"$pe" | grep -E '^[0-9a-f]+   Entry: ID: 0x0000(0e|10|18),' | wc -l)
+	if [ "$types" -eq 3 ]; then
+		pass 'the GUI installer carries a manifest, version info and an icon (objdump -p)'
+	else bad 'the GUI installer lacks its manifest, version info or icon resources'; fi
+	strings -el "$gui" | grep -q 'OriginalFilename' && pass 'version info names onboard.exe' || bad 'no version info strings'
+
+	# 8a. Run from a console with a subcommand: output and exit code reach the caller, with
+	# and without `start /wait` (what IT scripts use). A batch file, as cmd.exe waits there.
+	gout=$(wine "$gui" info --json 2>&1 | tr -d '\r' || true)
+	if grep -q '"subdir":"win-64"' <<<"$gout"; then pass 'onboard-gui.exe info --json prints its JSON'; else bad "onboard-gui.exe info --json printed: $gout"; fi
+	cp "$gui" "$WINEPREFIX/drive_c/onboard-gui.exe"
+	sed 's/$/\r/' >"$WINEPREFIX/drive_c/exitcode.bat" <<'EOF'
+@echo off
+start "" /wait C:\onboard-gui.exe verify --prefix C:\no-such-install
+echo start-wait-exit=%errorlevel%
+C:\onboard-gui.exe verify --prefix C:\no-such-install
+echo direct-exit=%errorlevel%
+EOF
+	bout=$(wine cmd /c 'C:\exitcode.bat' 2>&1 | tr -d '\r' || true)
+	echo "$bout" | sed 's/^/    /'
+	if grep -q 'start-wait-exit=4' <<<"$bout" && grep -q 'direct-exit=4' <<<"$bout"; then
+		pass 'exit code 4 (no install there) reaches start /wait and a batch file'
+	else bad 'the exit code did not reach start /wait or the batch file'; fi
+	grep -q 'no install found' <<<"$bout" && pass 'the error message reaches the console' || bad 'the error message did not reach the console'
+	rm -f "$WINEPREFIX/drive_c/onboard-gui.exe" "$WINEPREFIX/drive_c/exitcode.bat"
+
+	# 8b. Double-click: the wizard, on Xvfb, clicked through to a finished install.
+	scripts/wine-gui-test.sh "$gui" || bad 'the GUI wizard run (scripts/wine-gui-test.sh)'
+fi
 
 scripts/wine-signed.sh "$work" || bad "the signed installer under Wine (scripts/wine-signed.sh)"
 wineserver -w || true

@@ -98,11 +98,20 @@ func texts(w fyne.Window) string {
 
 func mustContain(t *testing.T, w fyne.Window, want ...string) {
 	t.Helper()
+	checkGlyphs(t, w)
 	m := texts(w)
 	for _, s := range want {
 		if !strings.Contains(m, s) {
 			t.Fatalf("window does not show %q; it shows:\n%s", s, m)
 		}
+	}
+}
+
+// statusIs checks the icon a status line shows.
+func statusIs(t *testing.T, s *statusLine, want fyne.Resource) {
+	t.Helper()
+	if s.icon.Resource != want || s.icon.Visible() != (want != nil) {
+		t.Fatalf("status %q shows icon %v (visible %v), want %v", s.label.Text, s.icon.Resource, s.icon.Visible(), want)
 	}
 }
 

@@ -336,6 +336,7 @@ func (m *Maintenance) uninstall() {
 		for _, b := range m.buttons {
 			b.Disable()
 		}
+		m.health.Importance = widget.MediumImportance
 		m.health.SetText(m.in.Manifest.Name + " was removed from " + m.in.Prefix + ".")
 		d := dialog.NewInformation("Uninstalled", m.in.Manifest.Name+" was removed.", m.win)
 		d.SetOnClosed(m.app.Quit)

@@ -23,6 +23,55 @@ func wrapped(text string) *widget.Label {
 	return l
 }
 
+// statusLine is a word-wrapped label with a theme icon before it: the icon,
+// not a text symbol such as a check mark, says good, warning or bad, since
+// Fyne's bundled font has no such symbols (they would draw as boxes where
+// no system font has them, as under Wine).
+type statusLine struct {
+	icon  *widget.Icon
+	label *widget.Label
+	box   *fyne.Container
+}
+
+// Status kinds: what a statusLine's icon and colour say.
+const (
+	statusNone = iota
+	statusGood
+	statusWarning
+	statusBad
+)
+
+func newStatusLine(text string) *statusLine {
+	s := &statusLine{icon: widget.NewIcon(nil), label: wrapped(text)}
+	s.icon.Hide()
+	s.box = container.NewBorder(nil, nil, s.icon, nil, s.label)
+	return s
+}
+
+// set shows text with the icon and colour of kind.
+func (s *statusLine) set(kind int, text string) {
+	switch kind {
+	case statusGood:
+		s.icon.SetResource(theme.ConfirmIcon())
+		s.label.Importance = widget.SuccessImportance
+	case statusWarning:
+		s.icon.SetResource(theme.WarningIcon())
+		s.label.Importance = widget.WarningImportance
+	case statusBad:
+		s.icon.SetResource(theme.ErrorIcon())
+		s.label.Importance = widget.DangerImportance
+	default:
+		s.icon.SetResource(nil)
+		s.label.Importance = widget.MediumImportance
+	}
+	if kind == statusNone {
+		s.icon.Hide()
+	} else {
+		s.icon.Show()
+	}
+	s.label.SetText(text)
+}
+
 func bold(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
@@ -111,12 +160,12 @@ func (w *Wizard) licenceView() fyne.CanvasObject {
 // locationPage is the Location step's widgets.
 type locationPage struct {
 	entry  *widget.Entry
-	status *widget.Label
+	status *statusLine
 }
 
 func (w *Wizard) locationView() fyne.CanvasObject {
 	s := w.flow.State
-	lp := &locationPage{entry: widget.NewEntry(), status: wrapped("")}
+	lp := &locationPage{entry: widget.NewEntry(), status: newStatusLine("")}
 	w.location = lp
 	lp.entry.SetText(s.Prefix)
 	lp.entry.OnChanged = func(text string) {
@@ -130,7 +179,7 @@ func (w *Wizard) locationView() fyne.CanvasObject {
 		bold("Where should it be installed?"),
 		wrapped("A short folder without spaces works best. You will not need administrator rights for a folder of your own."),
 		container.NewBorder(nil, nil, nil, browse, lp.entry),
-		lp.status,
+		lp.status.box,
 		wrapped(fmt.Sprintf("Space needed: about %s.", humanize.Bytes(need))),
 	)
 }
@@ -144,14 +193,11 @@ func (w *Wizard) validateLocation() {
 	warnings, err := wizard.CheckLocation(w.eng, w.flow.State)
 	switch {
 	case err != nil:
-		lp.status.Importance = widget.DangerImportance
-		lp.status.SetText("✗ " + err.Error())
+		lp.status.set(statusBad, "This folder cannot be used: "+err.Error())
 	case len(warnings) > 0:
-		lp.status.Importance = widget.WarningImportance
-		lp.status.SetText("⚠ " + strings.Join(warnings, "\n⚠ "))
+		lp.status.set(statusWarning, "Warning: "+strings.Join(warnings, "\nWarning: "))
 	default:
-		lp.status.Importance = widget.SuccessImportance
-		lp.status.SetText("✓ This folder can be used.")
+		lp.status.set(statusGood, "This folder can be used.")
 	}
 	if err == nil {
 		w.say("")

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
@@ -59,13 +60,16 @@ func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	if wz.location.entry.Text != def {
 		t.Fatalf("default prefix %q, want %q", wz.location.entry.Text, def)
 	}
-	mustContain(t, w, "✓ This folder can be used.")
+	mustContain(t, w, "This folder can be used.")
+	statusIs(t, wz.location.status, theme.ConfirmIcon())
 	wz.location.entry.SetText("relative/dir")
-	mustContain(t, w, "✗ ", "not an absolute path")
+	mustContain(t, w, "This folder cannot be used: ", "not an absolute path")
+	statusIs(t, wz.location.status, theme.ErrorIcon())
 	tapButton(t, w, "Next")
 	stepIs(t, wz, wizard.StepLocation)
 	wz.location.entry.SetText(filepath.Join(e.Home, "with space"))
-	mustContain(t, w, "⚠ ", "contains spaces")
+	mustContain(t, w, "Warning: ", "contains spaces")
+	statusIs(t, wz.location.status, theme.WarningIcon())
 
 	tapButton(t, w, "Back")
 	stepIs(t, wz, wizard.StepLicence)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"onboard/internal/rmtree"
 )
 
 // Extract checks the archive of r against r.Expect, then extracts it into
@@ -39,7 +41,7 @@ func Extract(ctx context.Context, r Request, progress func(n int64)) (*Extracted
 		err = replaceDir(tmp, x.Dir)
 	}
 	if err != nil {
-		os.RemoveAll(tmp)
+		rmtree.RemoveAll(tmp)
 		return nil, err
 	}
 	return x, nil
@@ -115,7 +117,7 @@ func replaceDir(tmp, final string) error {
 		os.Rename(old, final)
 		return fmt.Errorf("failed to move the extracted package to %q: %w", final, err)
 	}
-	if err := os.RemoveAll(old); err != nil {
+	if err := rmtree.RemoveAll(old); err != nil {
 		return fmt.Errorf("failed to remove the old copy %q: %w", old, err)
 	}
 	return nil

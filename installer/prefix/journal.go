@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"onboard/internal/rmtree"
 )
 
 // JournalName is the journal's file name inside the state folder
@@ -70,7 +72,7 @@ func Begin(stateDir, root string, createdRoot bool) (*Journal, error) {
 	}
 	// Backups with no journal are what a crash in Commit, after the commit
 	// point, left behind: nothing refers to them any more.
-	if err := os.RemoveAll(filepath.Join(stateDir, "backup")); err != nil {
+	if err := rmtree.RemoveAll(filepath.Join(stateDir, "backup")); err != nil {
 		f.Close()
 		os.Remove(p)
 		return nil, fmt.Errorf("failed to clear old backups in %q: %w", stateDir, err)
@@ -217,7 +219,7 @@ func (j *Journal) Commit() error {
 	if err := os.Remove(j.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("failed to remove the journal %q: %w", j.path, err)
 	}
-	if err := os.RemoveAll(j.backups); err != nil {
+	if err := rmtree.RemoveAll(j.backups); err != nil {
 		return fmt.Errorf("failed to remove the backups %q: %w", j.backups, err)
 	}
 	return nil
@@ -248,9 +250,9 @@ func undo(head journalHead, acts []journalAct, journal, backups string) error {
 		keep(undoAct(acts[i]))
 	}
 	if head.CreatedRoot && head.Root != "" {
-		keep(os.RemoveAll(head.Root))
+		keep(rmtree.RemoveAll(head.Root))
 	}
-	os.RemoveAll(backups)
+	rmtree.RemoveAll(backups)
 	if err := os.Remove(journal); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		keep(err)
 	}
@@ -270,7 +272,7 @@ func undoAct(a journalAct) error {
 			os.Remove(a.Paths[i]) // only when empty; a failure leaves it
 		}
 	case "tmpdir":
-		return os.RemoveAll(a.Paths[0])
+		return rmtree.RemoveAll(a.Paths[0])
 	case "aside":
 		if _, err := os.Lstat(a.Backup); err != nil {
 			return nil // the move never happened

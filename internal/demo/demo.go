@@ -18,11 +18,14 @@ var Subdirs = []string{"linux-64", "osx-64", "osx-arm64", "win-64"}
 const (
 	Name    = "Onboard Demo"
 	ID      = "org.onboard.demo"
-	Version = "2026.1.0"
 	created = "2026-01-01T00:00:00Z"
 	channel = "https://demo.invalid/onboard-demo"
 	pyVer   = "3.12"
 )
+
+// Version is the demo bundle's version; `-version` changes it (the Wine
+// test installs a newer demo over an older one to check an upgrade).
+var Version = "2026.1.0"
 
 // timestamp is the build time recorded in every demo package (ms).
 const timestamp = 1767225600000

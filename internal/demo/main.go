@@ -4,7 +4,7 @@
 // osx-arm64 and win-64, built with onboard's own bundle builder. The
 // output is byte-for-byte the same on every run.
 //
-//	go run ./internal/demo -o assets/demo/bundle.zip
+//	go run ./internal/demo -o assets/demo/bundle.zip [-version V]
 package main
 
 import (
@@ -16,6 +16,7 @@ import (
 
 func main() {
 	out := flag.String("o", "assets/demo/bundle.zip", "the bundle zip to write")
+	flag.StringVar(&Version, "version", Version, "the bundle's version (a newer one tests upgrades)")
 	flag.Parse()
 	if err := Make(context.Background(), *out); err != nil {
 		fmt.Fprintf(os.Stderr, "demo: error: %v\n", err)
