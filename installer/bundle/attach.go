@@ -95,7 +95,20 @@ func Attach(opts AttachOptions) (_ string, err error) {
 	}
 	fill := func(out io.Writer) error {
 		w := newSparseWriter(out)
-		n, err := copyPlainBinary(w, exe)
+		var (
+			n   int64
+			err error
+		)
+		if goos == "windows" {
+			// the team's name, version and icon in the .exe's resources
+			var plain bytes.Buffer
+			if _, err := copyPlainBinary(&plain, exe); err != nil {
+				return err
+			}
+			n, err = brandPE(w, plain.Bytes(), Brand{Name: b.Manifest.Name, Version: b.Manifest.Version, IconPNG: b.Icon()})
+		} else {
+			n, err = copyPlainBinary(w, exe)
+		}
 		if err != nil {
 			return err
 		}

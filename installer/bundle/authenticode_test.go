@@ -65,7 +65,7 @@ func TestAttachSignAuthenticode(t *testing.T) {
 	pub, _ := ParsePublicKey(pubPEM)
 	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, priv)
 	exe := windowsExe(t)
-	plain, _ := os.ReadFile(exe)
+	plain := brandedPlain(t, exe, zipPath) // the binary as attach writes it: the team's name and version in its resources
 
 	out := filepath.Join(t.TempDir(), "dist")
 	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: exe, OutDir: out, TrustedKey: pub,
@@ -97,7 +97,8 @@ func TestAttachSignAuthenticode(t *testing.T) {
 	f.Close()
 
 	// Re-attaching to the signed installer strips the signature: the new
-	// file starts with the plain binary and points at no certificate table.
+	// file starts with the (branded) plain binary, branded the same way
+	// again, and points at no certificate table.
 	inst2, err := Attach(AttachOptions{Bundle: inst, Installer: inst, OutDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("re-Attach from the signed installer: %v", err)
