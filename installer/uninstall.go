@@ -10,8 +10,8 @@ import (
 	"sort"
 
 	"onboard/installer/prefix"
-	"onboard/platform"
 	"onboard/internal/rmtree"
+	"onboard/platform"
 )
 
 // UninstallOptions configures Uninstall.
