@@ -76,10 +76,13 @@ func extractError(err error) error {
 		hm *pkg.HashMismatchError
 		ue *pkg.UnsafeEntryError
 		fe *pkg.FormatError
+		pe *pkg.Error
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
 		return err
+	case errors.As(err, &pe):
+		return &BundleError{Reason: "package " + filepath.Base(pe.Archive) + " is refused", Err: err}
 	case errors.As(err, &hm):
 		return &BundleError{Reason: "package " + filepath.Base(hm.Archive) + " is damaged", Err: err}
 	case errors.As(err, &ue):

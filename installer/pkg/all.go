@@ -10,6 +10,7 @@ import (
 	"path"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -103,7 +104,7 @@ func ReadInfo(archive string) (*Index, *Paths, *LinkJSON, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	defer a.f.Close()
+	defer a.Close()
 	src := &memSource{files: map[string][]byte{}, links: map[string]bool{}}
 	plain := func(r io.Reader) io.Reader { return r }
 	collect := func(r io.Reader) error { return src.collect(r, a.path) }
@@ -117,9 +118,6 @@ func ReadInfo(archive string) (*Index, *Paths, *LinkJSON, error) {
 	}
 	return parseInfo(src, a.path)
 }
-
-// maxInfoFile bounds one info/ file read into memory by ReadInfo.
-const maxInfoFile = 256 << 20
 
 func (m *memSource) collect(r io.Reader, archive string) error {
 	tr := tar.NewReader(r)
@@ -138,10 +136,14 @@ func (m *memSource) collect(r io.Reader, archive string) error {
 		if !strings.HasPrefix(name, "info/") && h.Typeflag != tar.TypeDir {
 			m.members = append(m.members, name)
 		}
-		if !strings.HasPrefix(name, "info/") || h.Typeflag != tar.TypeReg || h.Size > maxInfoFile {
-			continue
+		max := metaCap(name)
+		if max == 0 || h.Typeflag != tar.TypeReg {
+			continue // only the info/ files parseInfo reads are kept
 		}
-		b, err := io.ReadAll(tr)
+		if h.Size > max {
+			return &Error{Archive: archive, Member: name, What: "metadata size", Want: strconv.FormatInt(max, 10), Got: strconv.FormatInt(h.Size, 10)}
+		}
+		b, err := io.ReadAll(io.LimitReader(tr, max))
 		if err != nil {
 			return &FormatError{Archive: archive, Reason: fmt.Sprintf("cannot read %s", name), Err: err}
 		}
