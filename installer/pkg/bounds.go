@@ -212,4 +212,3 @@ func (m *memSource) openPaths() (io.ReadCloser, int64, error) {
 	}
 	return io.NopCloser(bytes.NewReader(b)), int64(len(b)), nil
 }
-
