@@ -63,6 +63,8 @@ type envTxn struct {
 	opts     *link.Options
 	plans    []*link.Plan
 	notes    []string
+	tmp      string                  // PREFIX/.condatmp
+	scratch  map[*pkg.Extracted]bool // extracted into tmp (NoPackageCache): moved, not linked
 }
 
 func newEnvTxn(req EnvRequest) (*envTxn, error) {
@@ -76,7 +78,8 @@ func newEnvTxn(req EnvRequest) (*envTxn, error) {
 	if err != nil {
 		return nil, &TargetError{Path: req.Prefix, Reason: "cannot resolve the path", Err: err}
 	}
-	t := &envTxn{req: req, prefix: abs, rep: ReporterOrNop(req.Reporter), logf: LogfOrNop(req.Logf)}
+	t := &envTxn{req: req, prefix: abs, rep: ReporterOrNop(req.Reporter), logf: LogfOrNop(req.Logf),
+		tmp: filepath.Join(abs, ".condatmp"), scratch: map[*pkg.Extracted]bool{}}
 	t.pkgsDir = req.PkgsDir
 	if t.pkgsDir == "" {
 		t.pkgsDir = filepath.Join(abs, "pkgs")
@@ -122,7 +125,7 @@ func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
 		return nil, err
 	}
 	t.j = j
-	tmp := filepath.Join(t.prefix, ".condatmp")
+	tmp := t.tmp
 	if err := j.TempDir(tmp); err != nil {
 		return nil, err
 	}
@@ -204,6 +207,10 @@ func (t *envTxn) link(ctx context.Context, xs []*pkg.Extracted, tmp string) (*En
 			return nil, t.linkError(err)
 		}
 		p.Archive = t.archiveOf(x)
+		if t.scratch[x] {
+			p.Move = true
+			p.ExtractedDir = filepath.Join(t.pkgsDir, filepath.Base(x.Dir))
+		}
 		t.plans = append(t.plans, p)
 		res.Packages = append(res.Packages, p.Dist())
 		for _, a := range p.Actions {
@@ -283,6 +290,11 @@ func (t *envTxn) archiveOf(x *pkg.Extracted) string {
 	}
 	for _, f := range t.req.Packages {
 		if stem, err := pkg.Stem(f.Path); err == nil && stem == filepath.Base(x.Dir) {
+			if f.Open != nil {
+				// Not a file of its own, or not kept: where conda's cache
+				// would hold it.
+				return filepath.Join(t.pkgsDir, filepath.Base(f.Path))
+			}
 			abs, _ := filepath.Abs(f.Path)
 			return abs
 		}

@@ -20,6 +20,11 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 	sizes := make([]int64, len(t.req.Packages))
 	var total int64
 	for i, f := range t.req.Packages {
+		if f.Open != nil {
+			sizes[i] = f.Size
+			total += sizes[i]
+			continue
+		}
 		fi, err := os.Stat(f.Path)
 		if err != nil {
 			return nil, &BundleError{Reason: "a package file is missing", Err: err}
@@ -60,6 +65,10 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 		out[where[k]] = x
 		for _, n := range x.Notes {
 			t.note("%s: %s", x.Index.Dist(), n)
+		}
+		if t.req.NoPackageCache {
+			t.scratch[x] = true
+			continue
 		}
 		if x.Record != nil && x.Record.URL != "" {
 			if err := pkg.AppendURL(t.pkgsDir, x.Record.URL); err != nil {
@@ -104,8 +113,14 @@ func (t *envTxn) cached(f PackageFile) *pkg.Extracted {
 }
 
 func (t *envTxn) request(f PackageFile) pkg.Request {
-	return pkg.Request{Archive: f.Path, PkgsDir: t.pkgsDir, URL: f.URL, Depends: f.Depends,
+	r := pkg.Request{Archive: f.Path, PkgsDir: t.pkgsDir, URL: f.URL, Depends: f.Depends, Open: f.Open,
 		Expect: pkg.Expect{SHA256: f.SHA256, MD5: f.MD5, Size: f.Size}}
+	if t.req.NoPackageCache {
+		if stem, err := pkg.Stem(f.Path); err == nil {
+			r.Dest = filepath.Join(t.tmp, "pkgs", stem)
+		}
+	}
+	return r
 }
 
 // unlinkReplaced moves aside, through the journal, the record and the

@@ -17,12 +17,16 @@ import (
 func (p *Plan) Record(requested []string) *prefix.Record {
 	r := baseRecord(p.Pkg)
 	r.RequestedSpecs = requested
-	r.ExtractedPackageDir = p.Pkg.Dir
+	dir := p.Pkg.Dir
+	if p.ExtractedDir != "" {
+		dir = p.ExtractedDir
+	}
+	r.ExtractedPackageDir = dir
 	r.PackageTarballFullPath = p.Archive
 	if r.PackageTarballFullPath == "" {
-		r.PackageTarballFullPath = filepath.Join(filepath.Dir(p.Pkg.Dir), r.Fn)
+		r.PackageTarballFullPath = filepath.Join(filepath.Dir(dir), r.Fn)
 	}
-	r.Link = prefix.Link{Source: p.Pkg.Dir, Type: prefix.LinkCopy}
+	r.Link = prefix.Link{Source: dir, Type: prefix.LinkCopy}
 	if p.Hardlink {
 		r.Link.Type = prefix.LinkHardlink
 	}
