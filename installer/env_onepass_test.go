@@ -29,7 +29,9 @@ func TestInstallEnvNoPackageCache(t *testing.T) {
 	zf := req.Packages[1].Path
 	data := readBytes(t, zf)
 	req.Packages[1] = PackageFile{Path: filepath.Join("somewhere", filepath.Base(zf)), Size: int64(len(data)),
-		Open: func() (io.ReaderAt, int64, io.Closer, error) { return bytes.NewReader(data), int64(len(data)), nil, nil }}
+		Open: func() (io.ReaderAt, int64, io.Closer, error) {
+			return bytes.NewReader(data), int64(len(data)), nil, nil
+		}}
 	if _, err := InstallEnv(t.Context(), req); err != nil {
 		t.Fatal(err)
 	}
