@@ -16,7 +16,7 @@ type PackageFile struct {
 	Depends []string // channel-patched depends; nil = those of info/index.json
 	// Open, when set, reads the archive from elsewhere (a bundle member);
 	// Path then only names it (its base name is the fn) and Size is required.
-	Open pkg.Opener
+	Open pkg.Opener `json:"-"`
 }
 
 // EnvRequest asks InstallEnv to make one conda environment.
@@ -78,6 +78,11 @@ type Options struct {
 	MaintenanceLauncher bool // register a launcher of the maintenance app
 	ShellSetup          bool // add a marked block to the user's shell start-up files
 	Force               bool // allow installing an older version over a newer one
+	// KeepPackageCache also writes conda's package cache, PREFIX/pkgs
+	// (the archives and their extracted folders, hard-linked into the
+	// envs), for teams that want it. Without it each package is read
+	// once from the bundle and its files written straight into the prefix.
+	KeepPackageCache bool
 	Reporter            Reporter
 	Logf                Logf
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,6 +23,10 @@ type pkgSource struct {
 	expect  pkg.Expect
 	url     string
 	manPkg  *bundle.Package // the bundle's entry, when the manifest names it
+	// recArchive and recExtracted are the record's
+	// package_tarball_full_path and extracted_package_dir.
+	recArchive, recExtracted string
+	scratch                  string // a folder this repair extracted into, removed after
 }
 
 // checkExtracted checks an extracted package folder against its own
@@ -66,6 +71,80 @@ func extractedEntryOK(p string, e pkg.PathEntry) bool {
 	}
 	sum, _, err := sha256File(p)
 	return err == nil && sum == e.SHA256
+}
+
+// extracted returns a healthy extracted copy of the package, and what it
+// did to get it. With a package cache (PREFIX/pkgs exists), the copy
+// there is made whole again in place (ensureExtracted). Otherwise the
+// record's extracted_package_dir is used when whole; else the package is
+// extracted into a scratch folder of this repair, from the record's
+// package_tarball_full_path or PREFIX/pkgs/<fn> when one is there with the
+// right hash, else from the bundle (--bundle, else the one the install
+// carries, else the one beside this program).
+func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extracted, string, error) {
+	cache := filepath.Join(rp.pkgsDir(), src.dist)
+	if isDir(rp.pkgsDir()) { // an install with a package cache keeps it whole
+		did, err := rp.ensureExtracted(ctx, src)
+		if err != nil {
+			return nil, "", err
+		}
+		x, err := pkg.ReadExtracted(cache)
+		if err != nil {
+			return nil, "", fmt.Errorf("failed to read the package copy of %s: %w", src.dist, err)
+		}
+		return x, did, nil
+	}
+	if d := src.recExtracted; d != "" && isDir(d) && len(checkExtracted(d)) == 0 {
+		if x, err := pkg.ReadExtracted(d); err == nil {
+			return x, "", nil
+		}
+	}
+	src.scratch = filepath.Join(rp.prefix, stateRel, "repair-"+src.dist)
+	os.RemoveAll(src.scratch)
+	for _, a := range []string{src.recArchive, src.archive} {
+		if a == "" {
+			continue
+		}
+		if _, err := os.Stat(a); err != nil {
+			continue
+		}
+		x, err := pkg.Extract(ctx, pkg.Request{Archive: a, Dest: src.scratch, Expect: src.expect, URL: src.url}, nil)
+		if err == nil {
+			src.archive = a
+			return x, "re-extracted " + src.dist + " from " + a, nil
+		}
+		if errors.Is(err, context.Canceled) {
+			return nil, "", err
+		}
+		rp.logf("repair: archive %q is not usable (%v)", a, err)
+	}
+	if src.manPkg == nil {
+		return nil, "", fmt.Errorf("failed to find an archive of %s: no archive is on disk and the installed bundle does not list it", src.dist)
+	}
+	b, err := rp.bundle()
+	if err != nil {
+		return nil, "", fmt.Errorf("failed to find an archive of %s: none is on disk and no bundle was found (%v); pass --bundle FILE", src.dist, err)
+	}
+	mp := *src.manPkg
+	open := func() (io.ReaderAt, int64, io.Closer, error) {
+		if ra, n, err := b.OpenPackage(mp); err == nil {
+			return ra, n, nil, nil
+		}
+		got, err := b.CopyPackage(ctx, mp, filepath.Dir(src.scratch), nil)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		f, err := os.Open(got)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		return f, mp.Size, removeOnClose{f}, nil
+	}
+	x, err := pkg.Extract(ctx, pkg.Request{Archive: src.archive, Open: open, Dest: src.scratch, Expect: src.expect, URL: src.url}, nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("failed to take %s from the bundle %s: %w", src.dist, b.Source, err)
+	}
+	return x, "re-extracted " + src.dist + " from the bundle", nil
 }
 
 // ensureExtracted makes PREFIX/pkgs/<dist> whole again: it keeps a healthy

@@ -37,6 +37,7 @@ type Bundle struct {
 	TrustedBy ed25519.PublicKey
 
 	zr     *zip.Reader
+	ra     io.ReaderAt // the zip's bytes (OpenPackage)
 	files  map[string]*zip.File
 	closer io.Closer
 }
@@ -86,7 +87,7 @@ func OpenReaderAt(r io.ReaderAt, size int64, source string) (*Bundle, error) {
 	if err != nil {
 		return nil, bundleErr("", "is not a zip archive", err)
 	}
-	b := &Bundle{Source: source, zr: zr, files: map[string]*zip.File{}}
+	b := &Bundle{Source: source, zr: zr, ra: r, files: map[string]*zip.File{}}
 	for _, f := range zr.File {
 		if _, dup := b.files[f.Name]; dup {
 			return nil, bundleErr("", fmt.Sprintf("holds %q twice", f.Name), nil)
