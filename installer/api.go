@@ -83,8 +83,8 @@ type Options struct {
 	// envs), for teams that want it. Without it each package is read
 	// once from the bundle and its files written straight into the prefix.
 	KeepPackageCache bool
-	Reporter            Reporter
-	Logf                Logf
+	Reporter         Reporter
+	Logf             Logf
 }
 
 // Result reports what Install did.
