@@ -113,3 +113,20 @@ func TestCarryFileFallsBackToACopy(t *testing.T) {
 		t.Errorf("the %s holds %q with mode %v; want the same bytes, executable", how, got, st.Mode())
 	}
 }
+
+func TestInstallKeepPackageCache(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	b := testBundle(t, "2026.11.0")
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"pkgs/tool-1.0-0.conda", "pkgs/tool-1.0-0/info/repodata_record.json", "pkgs/urls.txt"} {
+		if _, err := os.Stat(filepath.Join(prefix, p)); err != nil {
+			t.Errorf("%s missing with KeepPackageCache: %v", p, err)
+		}
+	}
+	if !sameFile(filepath.Join(prefix, "envs", "team", "bin", "tool"), filepath.Join(prefix, "pkgs", "tool-1.0-0", "bin", "tool")) {
+		t.Error("envs/team/bin/tool is not a hard link of the package cache")
+	}
+}

@@ -37,6 +37,7 @@ type installConfig struct {
 	MaintenanceLauncher *bool   `toml:"maintenance_launcher"`
 	ShellSetup          *bool   `toml:"shell_setup"`
 	Force               *bool   `toml:"force"`
+	KeepPackageCache    *bool   `toml:"keep_package_cache"`
 }
 
 // applyConfig reads f.config and fills every choice whose flag was not
@@ -86,6 +87,7 @@ func applyConfig(fs *flag.FlagSet, f *installFlags) error {
 	boolean("no-maintenance-launcher", c.MaintenanceLauncher, &f.noMaintLauncher, true)
 	boolean("shell-setup", c.ShellSetup, &f.shellSetup, false)
 	boolean("force", c.Force, &f.force, false)
+	boolean("keep-package-cache", c.KeepPackageCache, &f.keepPackageCache, false)
 	return nil
 }
 
