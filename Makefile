@@ -18,7 +18,7 @@ SHOT_DEBS := xvfb xauth imagemagick xdotool unzip
 NOGUI_TARGETS := linux/amd64 linux/386 linux/arm64 windows/amd64 windows/386 windows/arm64 \
                  darwin/amd64 darwin/arm64 solaris/amd64
 
-.PHONY: all run build winlaunchers demo test vet unit cross wine bench screenshots deps-gui deps-test deps-wine clean
+.PHONY: all run build winlaunchers demo test vet unit cross wine bench fuzz fuzz-short screenshots deps-gui deps-test deps-wine clean
 
 all: build
 
@@ -83,7 +83,15 @@ cross: demo
 wine: deps-wine demo
 	@if [ -x scripts/wine-test.sh ]; then scripts/wine-test.sh; else echo "wine: no Windows checks yet"; fi
 
-test: vet unit cross wine
+test: vet unit cross wine fuzz-short
+
+# Every Go fuzz test of outside input (scripts/fuzz.sh): a few seconds each in
+# `make test`, FUZZTIME each in `make fuzz`.
+FUZZTIME ?= 2m
+fuzz-short: demo
+	@scripts/fuzz.sh 3s
+fuzz: demo
+	@scripts/fuzz.sh $(FUZZTIME)
 
 bench:
 	@scripts/need-debs.sh tar zstd bzip2 unzip

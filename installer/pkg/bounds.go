@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 )
 
 // Error refuses a package whose content disagrees with its own manifest
@@ -137,8 +138,8 @@ func decodePaths(r io.Reader) (*Paths, error) {
 			return nil, err
 		}
 		key, _ := t.(string)
-		switch key {
-		case "paths":
+		switch { // keys match as encoding/json matches them: case-folded
+		case strings.EqualFold(key, "paths"):
 			if seenPaths {
 				return nil, errors.New(`"paths" given twice`)
 			}
@@ -156,7 +157,7 @@ func decodePaths(r io.Reader) (*Paths, error) {
 			if err := expectDelim(dec, ']'); err != nil {
 				return nil, err
 			}
-		case "paths_version":
+		case strings.EqualFold(key, "paths_version"):
 			if err := dec.Decode(&p.Version); err != nil {
 				return nil, err
 			}

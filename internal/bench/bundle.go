@@ -24,6 +24,10 @@ func ensureBundle(ctx context.Context, envDir string, m *manifest) (string, erro
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
+	absEnv, err := filepath.Abs(envDir)
+	if err != nil {
+		return "", err
+	}
 	var lines []string
 	for _, a := range m.Archives {
 		lines = append(lines, "https://bench.invalid/linux-64/"+a.Path+"#"+a.SHA256)
@@ -32,7 +36,7 @@ func ensureBundle(ctx context.Context, envDir string, m *manifest) (string, erro
 		"base.txt": "@EXPLICIT\n" + strings.Join(lines, "\n") + "\n",
 		"LICENSE":  "benchmark\n",
 		"spec.toml": fmt.Sprintf("name = \"Bench\"\nid = \"org.onboard.bench\"\nversion = \"2026.12.0\"\nlicense = \"LICENSE\"\n"+
-			"package_dirs = [%q]\n[platforms.linux-64]\nbase = \"base.txt\"\n", envDir),
+			"package_dirs = [%q]\n[platforms.linux-64]\nbase = \"base.txt\"\n", absEnv),
 	}
 	for n, d := range files {
 		if err := os.WriteFile(filepath.Join(dir, n), []byte(d), 0o644); err != nil {
