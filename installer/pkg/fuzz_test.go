@@ -91,7 +91,9 @@ func FuzzExtractConda(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		root := t.TempDir()
-		open := func() (io.ReaderAt, int64, io.Closer, error) { return bytes.NewReader(data), int64(len(data)), nil, nil }
+		open := func() (io.ReaderAt, int64, io.Closer, error) {
+			return bytes.NewReader(data), int64(len(data)), nil, nil
+		}
 		dest := filepath.Join(root, "x")
 		_, err := Extract(context.Background(), Request{Archive: filepath.Join(root, "fuzz-1.0-0.conda"), Open: open, Dest: dest}, nil)
 		if err != nil {
