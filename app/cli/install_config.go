@@ -40,6 +40,9 @@ type installConfig struct {
 	KeepPackageCache    *bool   `toml:"keep_package_cache"`
 }
 
+// maxConfigFile caps the --config file onboard reads.
+const maxConfigFile = 1 << 20
+
 // applyConfig reads f.config and fills every choice whose flag was not
 // given on the command line.
 func applyConfig(fs *flag.FlagSet, f *installFlags) error {
@@ -47,6 +50,9 @@ func applyConfig(fs *flag.FlagSet, f *installFlags) error {
 		return nil
 	}
 	var c installConfig
+	if st, err := os.Stat(f.config); err == nil && st.Size() > maxConfigFile {
+		return &installer.UsageError{Msg: fmt.Sprintf("the config file %q is %d bytes; a config file is a few lines (at most %d bytes)", f.config, st.Size(), maxConfigFile)}
+	}
 	md, err := toml.DecodeFile(f.config, &c)
 	if err != nil {
 		return &installer.UsageError{Msg: fmt.Sprintf("failed to read the config file %q: %v", f.config, err)}

@@ -92,3 +92,14 @@ func FuzzSpec(f *testing.F) {
 		LoadSpec(p)
 	})
 }
+
+func TestReadCappedRefusesOversizedFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "lock.txt")
+	os.WriteFile(p, []byte("@EXPLICIT\n0123456789"), 0o644)
+	if _, err := readCapped(p, 10); err == nil || !strings.Contains(err.Error(), "larger than 10 bytes") {
+		t.Fatalf("readCapped over the cap = %v; want an error naming the cap", err)
+	}
+	if b, err := readCapped(p, 20); err != nil || len(b) != 20 {
+		t.Fatalf("readCapped at the cap = %d bytes, %v", len(b), err)
+	}
+}

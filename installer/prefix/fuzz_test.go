@@ -1,6 +1,7 @@
 package prefix
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -20,4 +21,15 @@ func FuzzParseJournal(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParseJournalFromAStream(t *testing.T) {
+	head := `{"journal":1,"root":"/p"}` + "\n" + `{"op":"create","paths":["/p/a"]}` + "\n"
+	_, acts := parseJournalFrom(strings.NewReader(head))
+	if len(acts) != 1 || acts[0].Paths[0] != "/p/a" {
+		t.Fatalf("got %+v", acts)
+	}
+	if MaxJournal < 1<<30 || maxJournalLine < 1<<20 {
+		t.Fatalf("journal caps %d / %d are below what a large install writes", MaxJournal, maxJournalLine)
+	}
 }
