@@ -209,6 +209,9 @@ func printStep(s measurement) {
 	if s.Ratio > 0 {
 		line += fmt.Sprintf("  ratio %.2f (cpu %.2f)", s.Ratio, s.CPU)
 	}
+	if strings.HasPrefix(s.Note, "cpu:") {
+		line += "\n    " + s.Note
+	}
 	if s.PeakRSS > 0 {
 		line += fmt.Sprintf("  peak RSS %d MB", s.PeakRSS/1024)
 	}
