@@ -77,6 +77,12 @@ func measureAll(ctx context.Context, res *results, envDir, run string, m *manife
 		}
 	}
 	fmt.Printf("median of the sequential shell loop: %.2f s (user %.2f, sys %.2f)\n", base.Seconds, base.User, base.Sys)
+	for _, s := range res.Steps {
+		if s.Name != base.Name || s.Round != base.Round {
+			fmt.Printf("  round %d: ", s.Round)
+			printStep(s)
+		}
+	}
 	if len(m.Archives) > 2 {
 		s, err := child(ctx, "onboard InstallEnv through a package cache (as before #15)", "cache", envDir, filepath.Join(run, "pkgs"), filepath.Join(run, "cache-prefix"))
 		if err != nil {
@@ -137,6 +143,9 @@ func ratios(s, base measurement, payload int64) measurement {
 	s.CPU = (s.User + s.Sys) / (base.User + base.Sys)
 	if payload > 0 && s.WriteBytes > 0 {
 		s.WriteRatio = float64(s.WriteBytes) / float64(payload)
+		if base.WriteBytes > 0 {
+			s.WriteShell = float64(s.WriteBytes) / float64(base.WriteBytes)
+		}
 	}
 	return s
 }
@@ -218,7 +227,11 @@ func printStep(s measurement) {
 	if s.WriteBytes > 0 {
 		line += fmt.Sprintf("  wrote %.0f MB", mb(s.WriteBytes))
 		if s.WriteRatio > 0 {
-			line += fmt.Sprintf(" (%.2f× payload)", s.WriteRatio)
+			line += fmt.Sprintf(" (%.2f× payload", s.WriteRatio)
+			if s.WriteShell > 0 {
+				line += fmt.Sprintf(", %.2f× the shell loop", s.WriteShell)
+			}
+			line += ")"
 		}
 	}
 	fmt.Println(line)

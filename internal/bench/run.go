@@ -32,6 +32,7 @@ type measurement struct {
 	// is that over the payload (unpacked bytes).
 	WriteBytes int64   `json:"write_bytes,omitempty"`
 	WriteRatio float64 `json:"write_ratio_to_payload,omitempty"`
+	WriteShell float64 `json:"write_ratio_to_shell_loop,omitempty"` // over the sequential shell loop's write_bytes
 	VsSha256   float64 `json:"ratio_to_sha256sum,omitempty"` // verify: wall time over sha256sum's
 }
 
@@ -42,6 +43,7 @@ type measurement struct {
 func baseline(ctx context.Context, envDir, dest string, m *manifest, workers int) (measurement, error) {
 	start := time.Now()
 	var ru, bz syscall.Rusage // all, and the .tar.bz2 archives alone
+	var written int64
 	var mu sync.Mutex
 	jobs := make(chan archiveInfo)
 	errc := make(chan error, workers)
@@ -55,12 +57,13 @@ func baseline(ctx context.Context, envDir, dest string, m *manifest, workers int
 					return
 				}
 				for _, script := range baselineScripts(filepath.Join(envDir, a.Path), d) {
-					u, err := runShell(ctx, script)
+					u, wb, err := runShellIO(ctx, script)
 					if err != nil {
 						errc <- err
 						return
 					}
 					mu.Lock()
+					written += wb
 					addRusage(&ru, u)
 					if strings.HasSuffix(a.Path, ".tar.bz2") {
 						addRusage(&bz, u)
@@ -84,7 +87,7 @@ func baseline(ctx context.Context, envDir, dest string, m *manifest, workers int
 	if workers > 1 {
 		name = fmt.Sprintf("shell loop: tar/zstd/bzip2, %d archives at a time", workers)
 	}
-	return measurement{Name: name, Seconds: time.Since(start).Seconds(), User: tv(ru.Utime), Sys: tv(ru.Stime),
+	return measurement{Name: name, Seconds: time.Since(start).Seconds(), User: tv(ru.Utime), Sys: tv(ru.Stime), WriteBytes: written,
 		Note: fmt.Sprintf("cpu: .tar.bz2 archives user %.2f s sys %.2f s; .conda archives user %.2f s sys %.2f s",
 			tv(bz.Utime), tv(bz.Stime), tv(ru.Utime)-tv(bz.Utime), tv(ru.Stime)-tv(bz.Stime))}, nil
 }
@@ -104,13 +107,26 @@ func baselineScripts(archive, dest string) []string {
 }
 
 func runShell(ctx context.Context, script string) (*syscall.Rusage, error) {
-	cmd := exec.CommandContext(ctx, "bash", "-c", script)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	ru, _, err := runShellIO(ctx, script)
+	return ru, err
+}
+
+// runShellIO runs script in bash and also returns the bytes it caused to
+// be written: the shell's /proc/self/io write_bytes at its end, which
+// includes those of the children it has reaped.
+func runShellIO(ctx context.Context, script string) (*syscall.Rusage, int64, error) {
+	cmd := exec.CommandContext(ctx, "bash", "-c", script+"\nsed -n 's/^write_bytes: //p' /proc/$$/io")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("failed to run %q: %w: %s", script, err, stderr.String())
+		return nil, 0, fmt.Errorf("failed to run %q: %w: %s", script, err, stderr.String())
 	}
-	return cmd.ProcessState.SysUsage().(*syscall.Rusage), nil
+	lines := strings.Fields(stdout.String())
+	var wb int64
+	if len(lines) > 0 {
+		wb, _ = strconv.ParseInt(lines[len(lines)-1], 10, 64)
+	}
+	return cmd.ProcessState.SysUsage().(*syscall.Rusage), wb, nil
 }
 
 // child runs this program again in child mode and measures it: wall time,
