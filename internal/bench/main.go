@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -69,6 +70,12 @@ func runChild(ctx context.Context, args []string) error {
 		note, err = repair(ctx, args[1], args[2])
 	default:
 		return bad
+	}
+	if p := os.Getenv("BENCH_MEMPROFILE"); p != "" && err == nil {
+		if f, ferr := os.Create(p); ferr == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
 	}
 	if err == nil {
 		fmt.Printf("%s\nhwm_kb=%d\nwrite_bytes=%d\n", note, peakRSS(), writeBytes())
