@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -40,9 +41,13 @@ func Interpreter(ctx context.Context, opts *Options) (string, string) {
 }
 
 // Compile byte-compiles the prefix-relative .py files sources with the
-// env's python as conda does (one `python -Wi -m compileall -q -l -i LIST
-// -j 0` run, cwd = prefix). It returns a note instead of an error when
-// compiling is skipped or fails: conda only logs those too.
+// env's python as conda does (`python -Wi -m compileall -q -l -i LIST -j 0`,
+// cwd = prefix), but on every core: compileall compiles the files of a
+// list one after another (its -j only spreads the files of a folder), so
+// the list is split into one list per worker (opts.Workers, else one per
+// CPU) and as many compileall processes run at once. It returns a note
+// instead of an error when compiling is skipped or fails: conda only logs
+// those too.
 func Compile(ctx context.Context, opts *Options, sources []string) string {
 	if len(sources) == 0 {
 		return ""
@@ -51,6 +56,31 @@ func Compile(ctx context.Context, opts *Options, sources []string) string {
 	if exe == "" {
 		return "pyc compilation skipped: " + why
 	}
+	n := min(opts.workers(), (len(sources)+minPycChunk-1)/minPycChunk)
+	chunks := make([][]string, n)
+	for i, s := range sources {
+		chunks[i%n] = append(chunks[i%n], s) // round robin: big and small files spread
+	}
+	notes := make([]string, n)
+	var wg sync.WaitGroup
+	for i, c := range chunks {
+		wg.Go(func() { notes[i] = compileList(ctx, opts, exe, c) })
+	}
+	wg.Wait()
+	var out []string
+	for _, s := range notes {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// minPycChunk is the fewest files worth a python process of their own.
+const minPycChunk = 32
+
+// compileList runs one compileall over sources.
+func compileList(ctx context.Context, opts *Options, exe string, sources []string) string {
 	list, err := os.CreateTemp(opts.tempDir(), "pyc-*.txt")
 	if err != nil {
 		return fmt.Sprintf("pyc compilation skipped: failed to write the file list: %v", err)
