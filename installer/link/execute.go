@@ -211,7 +211,7 @@ func announce(prefixDir string, todo []*Action, j Journal) error {
 			if err := j.WillCreate(paths...); err != nil {
 				return err
 			}
-			paths = paths[:0]
+			paths = make([]string, 0, chunk) // j may keep the slice it was given
 		}
 	}
 	return nil

@@ -34,7 +34,6 @@ type Journal struct {
 	backups string
 	nBackup int
 	head    journalHead
-	acts    []journalAct
 }
 
 type journalHead struct {
@@ -121,13 +120,11 @@ func (j *Journal) recordSync(a journalAct, sync bool) error {
 	// sync per batch, not per file. Moves aside come one per file and are
 	// synced by the next batch, which the linker writes before it links.
 	if !sync {
-		j.acts = append(j.acts, a)
 		return nil
 	}
 	if err := j.f.Sync(); err != nil {
 		return fmt.Errorf("failed to write the journal %q: %w", j.path, err)
 	}
-	j.acts = append(j.acts, a)
 	return nil
 }
 
@@ -233,8 +230,16 @@ func (j *Journal) Rollback() error {
 		j.f.Close()
 		j.f = nil
 	}
-	acts := j.acts
 	j.mu.Unlock()
+	// The actions are read back from the journal itself (every line was
+	// written before its change), so that memory does not grow with the
+	// number of files of a transaction, and what is undone is exactly what
+	// a Recover after a crash would undo.
+	var acts []journalAct
+	if f, err := os.Open(j.path); err == nil {
+		_, acts = parseJournalFrom(f)
+		f.Close()
+	}
 	return undo(j.head, acts, j.path, j.backups)
 }
 
