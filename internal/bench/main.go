@@ -51,6 +51,12 @@ func runChild(ctx context.Context, args []string) error {
 	}
 	var note string
 	var err error
+	if p := os.Getenv("BENCH_CPUPROFILE"); p != "" {
+		if f, ferr := os.Create(p); ferr == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
 	switch {
 	case args[0] == "onepass" && len(args) == 3:
 		var rs []pkg.Request
@@ -176,7 +182,10 @@ func runBench(ctx context.Context, args []string) error {
 		res.GenSeconds = gen
 	}
 	res.Warning = recentDelete(*out)
-	run := filepath.Join(*out, "runs", time.Now().Format("20060102-150405"))
+	run, err := filepath.Abs(filepath.Join(*out, "runs", time.Now().Format("20060102-150405")))
+	if err != nil {
+		return err
+	}
 	if err := measureAll(ctx, &res, envDir, run, m); err != nil {
 		return err
 	}
