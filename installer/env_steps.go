@@ -172,7 +172,7 @@ func (t *envTxn) scripts(ctx context.Context) error {
 		ix := p.Pkg.Index
 		t.rep.Item(p.Dist())
 		res, err := link.RunScript(ctx, link.Script{Action: "post-link", Prefix: t.prefix, RootPrefix: t.rootPrefix(),
-			Subdir: t.req.Subdir, Name: ix.Name, Version: ix.Version, BuildNumber: ix.BuildNumber, Dist: distString(p.Record(nil))})
+			Subdir: t.req.Subdir, Name: ix.Name, Version: ix.Version, BuildNumber: ix.BuildNumber, Dist: distString(p.Meta())})
 		if res != nil && res.Messages != "" {
 			t.note("message from %s: %s", p.Dist(), res.Messages)
 		}
@@ -236,16 +236,18 @@ func (t *envTxn) metadata(ctx context.Context) error {
 		}
 	}
 	specs := t.requestedSpecs()
+	// The full records (files, paths_data) are built and written one per
+	// worker at a time and then dropped; history needs only their names.
 	recs := make([]*prefix.Record, len(t.plans))
 	paths := make([]string, len(t.plans))
 	for i, p := range t.plans {
-		recs[i] = p.Record(specsFor(specs, p.Pkg.Index.Name))
+		recs[i] = p.Meta()
 		paths[i] = filepath.Join(meta, recs[i].FileName())
 	}
 	if err := t.newFiles(paths); err != nil {
 		return err
 	}
-	if err := t.writeRecords(ctx, recs); err != nil {
+	if err := t.writeRecords(ctx, specs); err != nil {
 		return err
 	}
 	if err := t.history(specs, recs); err != nil {
@@ -285,11 +287,11 @@ func (t *envTxn) newFiles(paths []string) error {
 	return t.j.WillCreate(fresh...)
 }
 
-// writeRecords writes the conda-meta records on all cores, reporting one
-// unit of progress per record.
-func (t *envTxn) writeRecords(ctx context.Context, recs []*prefix.Record) error {
-	return link.ForEach(ctx, recs, 0, func(r *prefix.Record) error {
-		if _, err := prefix.WriteRecord(t.prefix, r); err != nil {
+// writeRecords builds and writes the conda-meta records on all cores,
+// reporting one unit of progress per record.
+func (t *envTxn) writeRecords(ctx context.Context, specs []string) error {
+	return link.ForEach(ctx, t.plans, 0, func(p *link.Plan) error {
+		if _, err := p.WriteRecord(t.prefix, specsFor(specs, p.Pkg.Index.Name)); err != nil {
 			return err
 		}
 		t.rep.Advance(1)

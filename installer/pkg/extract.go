@@ -117,13 +117,14 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 	if err != nil {
 		return nil, err
 	}
-	ix, paths, link, err := parseInfo(dirSource(dir), a.path)
+	ix, paths, link, err := parseInfoWith(dirSource(dir), a.path, u.paths)
 	if err != nil {
 		return nil, err
 	}
 	if err := u.checkLate(paths); err != nil {
 		return nil, err
 	}
+	u.expect, u.late, u.files, u.links, u.dirs = nil, nil, nil, nil, nil // done: let them go
 	rec := newRecord(ix, r, sha, md5sum, a.size)
 	if err := writeRecord(dir, rec); err != nil {
 		return nil, err

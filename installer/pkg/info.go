@@ -85,11 +85,19 @@ func (m *memSource) isSymlink(p string) bool { return m.links[p] }
 // parseInfo reads index.json, the paths (paths.json or the legacy files)
 // and link.json of a package.
 func parseInfo(src infoSource, archive string) (*Index, *Paths, *LinkJSON, error) {
+	return parseInfoWith(src, archive, nil)
+}
+
+// parseInfoWith is parseInfo with paths.json already read (nil: read it).
+func parseInfoWith(src infoSource, archive string, read *Paths) (*Index, *Paths, *LinkJSON, error) {
 	ix, err := parseIndex(src, archive)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	paths, err := parsePaths(src, archive)
+	paths, err := checkPaths(read, archive)
+	if read == nil {
+		paths, err = parsePaths(src, archive)
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -151,6 +159,14 @@ func parsePaths(src infoSource, archive string) (*Paths, error) {
 	p, err := readPaths(src, archive)
 	if err != nil {
 		return nil, err
+	}
+	return checkPaths(p, archive)
+}
+
+// checkPaths refuses paths that could leave the package folder or the prefix.
+func checkPaths(p *Paths, archive string) (*Paths, error) {
+	if p == nil {
+		return nil, nil
 	}
 	for _, e := range p.Paths {
 		if why := unsafePath(e.Path); why != "" {

@@ -33,6 +33,7 @@ type untar struct {
 	// .tar.bz2's usually does). Files written before it are in late.
 	expect map[string]fileExpect
 	late   map[string]fileSum
+	paths  *Paths // info/paths.json as loadExpect read it (read once)
 	// budget is what members without a recorded size may still unpack to.
 	budget int64
 }
@@ -261,7 +262,7 @@ func (u *untar) loadExpect() error {
 		}
 		return nil
 	}
-	u.expect = expectations(p)
+	u.expect, u.paths = expectations(p), p
 	return nil
 }
 
