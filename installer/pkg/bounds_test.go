@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -214,4 +215,23 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	n, err := c.r.ReadAt(p, off)
 	c.n += int64(n)
 	return n, err
+}
+
+func TestWorkOrderPutsBzip2First(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(name string, size int) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, make([]byte, size), 0o644)
+		return p
+	}
+	rs := []Request{
+		{Archive: mk("big-1-0.conda", 4<<20)},
+		{Archive: mk("small-1-0.tar.bz2", 1<<20)},
+		{Archive: mk("tiny-1-0.conda", 1<<10)},
+		{Archive: "bundled-1-0.conda", Open: func() (io.ReaderAt, int64, io.Closer, error) { return nil, 0, nil, nil }, Expect: Expect{Size: 8 << 20}},
+	}
+	got := largestFirst(rs)
+	if want := []int{1, 3, 0, 2}; !reflect.DeepEqual(got, want) {
+		t.Errorf("work order %v; want %v (bzip2 weighted, bundled sizes from Expect)", got, want)
+	}
 }
