@@ -130,3 +130,20 @@ func TestInstallKeepPackageCache(t *testing.T) {
 		t.Error("envs/team/bin/tool is not a hard link of the package cache")
 	}
 }
+
+// TestMaxRelPathCountsTheScratchFolder: packages are extracted into each
+// env's .condatmp/pkgs/<dist>/, so the Windows path-length check must
+// count that folder (and pkgs/<dist>/ with KeepPackageCache).
+func TestMaxRelPathCountsTheScratchFolder(t *testing.T) {
+	k := bundle.Package{Name: "tool", Version: "1.0", Build: "0", LongestPath: 100}
+	b := &bundle.Bundle{Manifest: bundle.Manifest{Platforms: map[string]*bundle.Platform{
+		"win-64": {Base: []bundle.Package{k}, Envs: map[string][]bundle.Package{"team": {k}}}}}}
+	in := &installRun{o: Options{Bundle: b}, subdir: "win-64"}
+	if got, want := in.maxRelPath(), len("envs/team/.condatmp/pkgs/tool-1.0-0/")+100; got != want {
+		t.Errorf("maxRelPath = %d; want %d (the env's scratch folder)", got, want)
+	}
+	in.o.KeepPackageCache = true
+	if got, want := in.maxRelPath(), len("envs/team/")+100+noarchPythonGrowth; got != want {
+		t.Errorf("maxRelPath with a package cache = %d; want %d", got, want)
+	}
+}
