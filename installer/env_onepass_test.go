@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"onboard/installer/pkg"
@@ -60,9 +59,9 @@ func TestInstallEnvNoPackageCache(t *testing.T) {
 	filepath.WalkDir(s.prefix, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
 			fi, _ := os.Lstat(p)
-			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-				seen[st.Ino]++
-				nlink[st.Ino] = uint64(st.Nlink)
+			if ino, n, ok := inodeLinks(fi); ok {
+				seen[ino]++
+				nlink[ino] = n
 			}
 		}
 		return nil
