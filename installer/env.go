@@ -251,7 +251,7 @@ func (t *envTxn) python(xs []*pkg.Extracted) (*link.Python, error) {
 			return link.NewPython(x.Index.Version, x.Index.PythonSitePackagesPath, t.req.Subdir)
 		}
 	}
-	recs, err := prefix.ReadRecords(t.prefix)
+	recs, err := prefix.ReadRecordHeads(t.prefix)
 	if err != nil {
 		return nil, nil // no conda-meta yet: no python
 	}

@@ -318,7 +318,7 @@ func (t *envTxn) history(specs []string, written []*prefix.Record) error {
 	recs := written
 	if !t.created {
 		var err error
-		if recs, err = prefix.ReadRecords(t.prefix); err != nil {
+		if recs, err = prefix.ReadRecordHeads(t.prefix); err != nil {
 			return err
 		}
 	}
@@ -372,7 +372,7 @@ func (t *envTxn) condaVersion(recs []*prefix.Record) string {
 		}
 	}
 	if root := t.rootPrefix(); root != t.prefix {
-		if rr, err := prefix.ReadRecords(root); err == nil {
+		if rr, err := prefix.ReadRecordHeads(root); err == nil {
 			for _, r := range rr {
 				if r.Name == "conda" {
 					return r.Version

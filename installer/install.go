@@ -25,6 +25,7 @@ import (
 // the one installed, or another bundle's install, is refused with a
 // *TargetError unless Options.Force.
 func Install(ctx context.Context, o Options) (*Result, error) {
+	defer softMemoryLimit()()
 	if o.Bundle == nil {
 		return nil, &UsageError{Msg: "no bundle to install"}
 	}

@@ -371,3 +371,52 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// ReadRecordHeads is ReadRecords without files and paths_data (left
+// empty): what naming the installed packages needs (history, versions),
+// without holding the paths of every file of the env in memory.
+func ReadRecordHeads(prefixDir string) ([]*Record, error) {
+	dir := filepath.Join(prefixDir, "conda-meta")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the conda-meta folder %q: %w", dir, err)
+	}
+	var out []*Record
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, "._") {
+			continue
+		}
+		p := filepath.Join(dir, n)
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("failed to read the record %q: %w", p, err)
+		}
+		var h struct {
+			Name        string  `json:"name"`
+			Version     string  `json:"version"`
+			Build       string  `json:"build"`
+			BuildNumber int64   `json:"build_number"`
+			Channel     string  `json:"channel"`
+			Subdir      *string `json:"subdir"`
+			Fn          string  `json:"fn"`
+			SitePkgs    string  `json:"python_site_packages_path"`
+		}
+		err = json.NewDecoder(f).Decode(&h)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("failed to parse the record %q: %w; run 'onboard repair'", p, err)
+		}
+		r := &Record{Name: h.Name, Version: h.Version, Build: h.Build, BuildNumber: h.BuildNumber, Channel: h.Channel, Fn: h.Fn,
+			PythonSitePackagesPath: h.SitePkgs}
+		if h.Subdir != nil {
+			r.Subdir = *h.Subdir
+		}
+		if r.FileName() != n {
+			continue
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
