@@ -35,7 +35,7 @@ WINRES := rsrc_windows_amd64.syso rsrc_windows_386.syso rsrc_windows_arm64.syso
 NOGUI_TARGETS := linux/amd64 linux/386 linux/arm64 windows/amd64 windows/386 windows/arm64 \
                  darwin/amd64 darwin/arm64 solaris/amd64
 
-.PHONY: all run build winlaunchers winres wingui macos demo realbundle test vet unit cross wine bench screenshots deps-gui deps-test deps-wine deps-mingw clean
+.PHONY: all run build winlaunchers winres wingui macos demo realbundle test vet unit cross wine bench fuzz fuzz-short screenshots deps-gui deps-test deps-wine deps-mingw clean
 
 all: build
 
@@ -153,7 +153,15 @@ cross: demo
 wine: deps-wine deps-mingw demo $(WINRES) $(WINGUI_EXE)
 	@if [ -x scripts/wine-test.sh ]; then WINGUI_EXE=$(WINGUI_EXE) scripts/wine-test.sh; else echo "wine: no Windows checks yet"; fi
 
-test: vet unit cross wine
+test: vet unit cross wine fuzz-short
+
+# Every Go fuzz test of outside input (scripts/fuzz.sh): a few seconds each in
+# `make test`, FUZZTIME each in `make fuzz`.
+FUZZTIME ?= 2m
+fuzz-short: demo
+	@scripts/fuzz.sh 3s
+fuzz: demo
+	@scripts/fuzz.sh $(FUZZTIME)
 
 bench: realbundle
 	@scripts/need-debs.sh tar zstd bzip2 unzip

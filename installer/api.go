@@ -2,6 +2,7 @@ package installer
 
 import (
 	"onboard/installer/bundle"
+	"onboard/installer/pkg"
 )
 
 // PackageFile is one conda archive to install, with what the caller expects
@@ -13,6 +14,9 @@ type PackageFile struct {
 	Size    int64    // expected; 0 when unknown
 	URL     string   // origin URL for conda-meta and urls.txt; "" = file:// URL of Path
 	Depends []string // channel-patched depends; nil = those of info/index.json
+	// Open, when set, reads the archive from elsewhere (a bundle member);
+	// Path then only names it (its base name is the fn) and Size is required.
+	Open pkg.Opener `json:"-"`
 }
 
 // EnvRequest asks InstallEnv to make one conda environment.
@@ -37,8 +41,15 @@ type EnvRequest struct {
 	// LockHeld says the caller already holds the lock of StateDir
 	// (LockPrefix), so InstallEnv does not take it.
 	LockHeld bool
-	Reporter Reporter
-	Logf     Logf
+	// NoPackageCache installs in one pass: each archive is read once,
+	// extracted into a scratch folder inside the prefix and its files
+	// moved into place. Nothing is written to PkgsDir (no archives, no
+	// extracted folders, no urls.txt); the records still name
+	// PkgsDir/<fn> and PkgsDir/<dist>, where conda's cache would hold
+	// them. An extracted folder already in PkgsDir is still used.
+	NoPackageCache bool
+	Reporter       Reporter
+	Logf           Logf
 }
 
 // Clash is a path that more than one package of an install provides. As in
@@ -67,8 +78,13 @@ type Options struct {
 	MaintenanceLauncher bool // register a launcher of the maintenance app
 	ShellSetup          bool // add a marked block to the user's shell start-up files
 	Force               bool // allow installing an older version over a newer one
-	Reporter            Reporter
-	Logf                Logf
+	// KeepPackageCache also writes conda's package cache, PREFIX/pkgs
+	// (the archives and their extracted folders, hard-linked into the
+	// envs), for teams that want it. Without it each package is read
+	// once from the bundle and its files written straight into the prefix.
+	KeepPackageCache bool
+	Reporter         Reporter
+	Logf             Logf
 }
 
 // Result reports what Install did.

@@ -20,6 +20,11 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 	sizes := make([]int64, len(t.req.Packages))
 	var total int64
 	for i, f := range t.req.Packages {
+		if f.Open != nil {
+			sizes[i] = f.Size
+			total += sizes[i]
+			continue
+		}
 		fi, err := os.Stat(f.Path)
 		if err != nil {
 			return nil, &BundleError{Reason: "a package file is missing", Err: err}
@@ -61,6 +66,10 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 		for _, n := range x.Notes {
 			t.note("%s: %s", x.Index.Dist(), n)
 		}
+		if t.req.NoPackageCache {
+			t.scratch[x] = true
+			continue
+		}
 		if x.Record != nil && x.Record.URL != "" {
 			if err := pkg.AppendURL(t.pkgsDir, x.Record.URL); err != nil {
 				t.logf("install: %v", err)
@@ -76,10 +85,13 @@ func extractError(err error) error {
 		hm *pkg.HashMismatchError
 		ue *pkg.UnsafeEntryError
 		fe *pkg.FormatError
+		pe *pkg.Error
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
 		return err
+	case errors.As(err, &pe):
+		return &BundleError{Reason: "package " + filepath.Base(pe.Archive) + " is refused", Err: err}
 	case errors.As(err, &hm):
 		return &BundleError{Reason: "package " + filepath.Base(hm.Archive) + " is damaged", Err: err}
 	case errors.As(err, &ue):
@@ -101,8 +113,14 @@ func (t *envTxn) cached(f PackageFile) *pkg.Extracted {
 }
 
 func (t *envTxn) request(f PackageFile) pkg.Request {
-	return pkg.Request{Archive: f.Path, PkgsDir: t.pkgsDir, URL: f.URL, Depends: f.Depends,
+	r := pkg.Request{Archive: f.Path, PkgsDir: t.pkgsDir, URL: f.URL, Depends: f.Depends, Open: f.Open,
 		Expect: pkg.Expect{SHA256: f.SHA256, MD5: f.MD5, Size: f.Size}}
+	if t.req.NoPackageCache {
+		if stem, err := pkg.Stem(f.Path); err == nil {
+			r.Dest = filepath.Join(t.tmp, "pkgs", stem)
+		}
+	}
+	return r
 }
 
 // unlinkReplaced moves aside, through the journal, the record and the
@@ -154,7 +172,7 @@ func (t *envTxn) scripts(ctx context.Context) error {
 		ix := p.Pkg.Index
 		t.rep.Item(p.Dist())
 		res, err := link.RunScript(ctx, link.Script{Action: "post-link", Prefix: t.prefix, RootPrefix: t.rootPrefix(),
-			Subdir: t.req.Subdir, Name: ix.Name, Version: ix.Version, BuildNumber: ix.BuildNumber, Dist: distString(p.Record(nil))})
+			Subdir: t.req.Subdir, Name: ix.Name, Version: ix.Version, BuildNumber: ix.BuildNumber, Dist: distString(p.Meta())})
 		if res != nil && res.Messages != "" {
 			t.note("message from %s: %s", p.Dist(), res.Messages)
 		}
@@ -218,16 +236,18 @@ func (t *envTxn) metadata(ctx context.Context) error {
 		}
 	}
 	specs := t.requestedSpecs()
+	// The full records (files, paths_data) are built and written one per
+	// worker at a time and then dropped; history needs only their names.
 	recs := make([]*prefix.Record, len(t.plans))
 	paths := make([]string, len(t.plans))
 	for i, p := range t.plans {
-		recs[i] = p.Record(specsFor(specs, p.Pkg.Index.Name))
+		recs[i] = p.Meta()
 		paths[i] = filepath.Join(meta, recs[i].FileName())
 	}
 	if err := t.newFiles(paths); err != nil {
 		return err
 	}
-	if err := t.writeRecords(ctx, recs); err != nil {
+	if err := t.writeRecords(ctx, specs); err != nil {
 		return err
 	}
 	if err := t.history(specs, recs); err != nil {
@@ -267,11 +287,11 @@ func (t *envTxn) newFiles(paths []string) error {
 	return t.j.WillCreate(fresh...)
 }
 
-// writeRecords writes the conda-meta records on all cores, reporting one
-// unit of progress per record.
-func (t *envTxn) writeRecords(ctx context.Context, recs []*prefix.Record) error {
-	return link.ForEach(ctx, recs, 0, func(r *prefix.Record) error {
-		if _, err := prefix.WriteRecord(t.prefix, r); err != nil {
+// writeRecords builds and writes the conda-meta records on all cores,
+// reporting one unit of progress per record.
+func (t *envTxn) writeRecords(ctx context.Context, specs []string) error {
+	return link.ForEach(ctx, t.plans, 0, func(p *link.Plan) error {
+		if _, err := p.WriteRecord(t.prefix, specsFor(specs, p.Pkg.Index.Name)); err != nil {
 			return err
 		}
 		t.rep.Advance(1)
@@ -298,7 +318,7 @@ func (t *envTxn) history(specs []string, written []*prefix.Record) error {
 	recs := written
 	if !t.created {
 		var err error
-		if recs, err = prefix.ReadRecords(t.prefix); err != nil {
+		if recs, err = prefix.ReadRecordHeads(t.prefix); err != nil {
 			return err
 		}
 	}
@@ -352,7 +372,7 @@ func (t *envTxn) condaVersion(recs []*prefix.Record) string {
 		}
 	}
 	if root := t.rootPrefix(); root != t.prefix {
-		if rr, err := prefix.ReadRecords(root); err == nil {
+		if rr, err := prefix.ReadRecordHeads(root); err == nil {
 			for _, r := range rr {
 				if r.Name == "conda" {
 					return r.Version

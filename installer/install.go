@@ -26,6 +26,7 @@ import (
 // the one installed, or another bundle's install, is refused with a
 // *TargetError unless Options.Force.
 func Install(ctx context.Context, o Options) (*Result, error) {
+	defer softMemoryLimit()()
 	if o.Bundle == nil {
 		return nil, &UsageError{Msg: "no bundle to install"}
 	}
@@ -104,9 +105,6 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 			return in.result(false, nil), nil
 		}
 		in.log.Printf("refused: %v", err)
-		return nil, err
-	}
-	if err := in.verifyBundle(ctx); err != nil {
 		return nil, err
 	}
 	if err := in.checkTarget(old != nil); err != nil {
@@ -191,27 +189,6 @@ func recordsPresent(dir string, pkgs []bundle.Package) bool {
 		}
 	}
 	return true
-}
-
-// verifyBundle checks every package of the subdir before anything is written.
-func (in *installRun) verifyBundle(ctx context.Context) error {
-	pkgs, err := in.o.Bundle.Packages(in.subdir)
-	if err != nil {
-		return WrapBundleError(err)
-	}
-	var total int64
-	for _, p := range pkgs {
-		total += p.Size
-	}
-	in.o.Reporter.Stage(StageCheck, total)
-	if err := in.o.Bundle.Verify(ctx, in.subdir, 0, in.o.Reporter.Advance); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return WrapBundleError(err)
-	}
-	in.log.Printf("checked %d package files (%d bytes) of %s", len(pkgs), total, in.subdir)
-	return nil
 }
 
 // swapInstall moves an existing install aside, installs, and removes or

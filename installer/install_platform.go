@@ -61,7 +61,9 @@ func (in *installRun) checkTarget(replacing bool) error {
 const noarchPythonGrowth = len("lib/python3.14t/")
 
 // maxRelPath is the longest path, inside the prefix, that the install
-// writes: in the package cache (pkgs/<dist>/...) and in the base or an env.
+// writes: where packages are extracted (the env's scratch folder
+// .condatmp/pkgs/<dist>/..., or the package cache pkgs/<dist>/... with
+// KeepPackageCache) and in the base or an env.
 func (in *installRun) maxRelPath() int {
 	p := in.o.Bundle.Platform(in.subdir)
 	longest := 0
@@ -70,7 +72,10 @@ func (in *installRun) maxRelPath() int {
 			if k.LongestPath == 0 {
 				continue
 			}
-			inCache := len("pkgs/"+k.Dist()+"/") + k.LongestPath
+			inCache := len(envDir+".condatmp/pkgs/"+k.Dist()+"/") + k.LongestPath
+			if in.o.KeepPackageCache {
+				inCache = len("pkgs/"+k.Dist()+"/") + k.LongestPath
+			}
 			inEnv := len(envDir) + k.LongestPath + noarchPythonGrowth
 			longest = max(longest, inCache, inEnv)
 		}

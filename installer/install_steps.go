@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"onboard/installer/bundle"
+	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 )
 
@@ -36,9 +38,12 @@ func (in *installRun) install(ctx context.Context) (*Result, error) {
 	if err := in.log.Open(filepath.Join(state, "install.log")); err != nil {
 		return nil, &TargetError{Path: p, Reason: "cannot write the install log", Err: err}
 	}
-	files, err := in.copyPackages(ctx)
-	if err != nil {
-		return nil, err
+	var files map[string]string
+	if in.o.KeepPackageCache {
+		var err error
+		if files, err = in.copyPackages(ctx); err != nil {
+			return nil, err
+		}
 	}
 	envs, err := in.installEnvs(ctx, files)
 	if err != nil {
@@ -118,13 +123,49 @@ func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[st
 		RootPrefix: in.o.Prefix, Command: installCommand(), Reporter: in.o.Reporter, Logf: in.log.Printf,
 		LockHeld: true, // Install holds PREFIX/.onboard/lock for the whole run
 	}
+	req.NoPackageCache = files == nil
 	for _, p := range pkgs {
-		req.Packages = append(req.Packages, PackageFile{
-			Path: files[p.ZipPath()], SHA256: p.SHA256, MD5: p.MD5, Size: p.Size, URL: p.URL, Depends: p.Depends,
-		})
+		f := PackageFile{Path: files[p.ZipPath()], SHA256: p.SHA256, MD5: p.MD5, Size: p.Size, URL: p.URL, Depends: p.Depends}
+		if files == nil {
+			f.Path, f.Open = filepath.Join(in.o.Prefix, "pkgs", p.Fn), in.opener(p)
+		}
+		req.Packages = append(req.Packages, f)
 		req.Requested = append(req.Requested, p.Name)
 	}
 	return req
+}
+
+// opener reads package p in place in the bundle; a package stored
+// compressed there is first copied out (hash checked) into a scratch file
+// that is removed when it is closed.
+func (in *installRun) opener(p bundle.Package) pkg.Opener {
+	return func() (io.ReaderAt, int64, io.Closer, error) {
+		if ra, n, err := in.o.Bundle.OpenPackage(p); err == nil {
+			return ra, n, nil, nil
+		}
+		dir := filepath.Join(in.o.Prefix, ".onboard", "unpacking")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, 0, nil, err
+		}
+		path, err := in.o.Bundle.CopyPackage(context.Background(), p, dir, nil)
+		if err != nil {
+			return nil, 0, nil, WrapBundleError(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		return f, p.Size, removeOnClose{f}, nil
+	}
+}
+
+// removeOnClose closes a scratch file and removes it.
+type removeOnClose struct{ f *os.File }
+
+func (r removeOnClose) Close() error {
+	err := r.f.Close()
+	os.Remove(r.f.Name())
+	return err
 }
 
 func (in *installRun) runEnv(ctx context.Context, name string, req EnvRequest, out *envOutcome) error {
@@ -179,8 +220,8 @@ func (in *installRun) writeState() error {
 	if err != nil {
 		return fmt.Errorf("failed to find this program to copy it as the maintenance app: %w", err)
 	}
-	if err := bundle.WriteStripped(src, maintenancePath(p)); err != nil {
-		return fmt.Errorf("failed to write the maintenance app: %w", err)
+	if err := in.writeMaintenance(src); err != nil {
+		return err
 	}
 	data, err := json.MarshalIndent(installedManifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir, AllUsers: in.o.AllUsers}, "", "  ")
 	if err != nil {
@@ -191,6 +232,39 @@ func (in *installRun) writeState() error {
 		return fmt.Errorf("failed to write %q: %w", dst, err)
 	}
 	return os.Rename(dst+".tmp", dst)
+}
+
+// writeMaintenance writes the maintenance app so that it carries the
+// bundle, for an offline repair: an installer that carries its bundle
+// (appended) becomes the maintenance app itself; otherwise the app is this
+// program without a bundle and a bundle file (--bundle, or bundle.zip
+// beside the installer) goes beside it as .onboard/bundle.zip, where
+// bundle.Discover finds it. Both are a hard link or reflink where the file
+// system allows, a copy otherwise. The embedded demo bundle is in the
+// program itself.
+func (in *installRun) writeMaintenance(src string) error {
+	dst := maintenancePath(in.o.Prefix)
+	b := in.o.Bundle
+	if b.Path != "" && sameFile(b.Path, src) {
+		how, err := carryFile(src, dst)
+		if err != nil {
+			return fmt.Errorf("failed to write the maintenance app: %w", err)
+		}
+		in.log.Printf("maintenance app: %s of the installer %q, with its bundle", how, src)
+		return nil
+	}
+	if err := bundle.WriteStripped(src, dst); err != nil {
+		return fmt.Errorf("failed to write the maintenance app: %w", err)
+	}
+	if b.Path == "" {
+		return nil
+	}
+	how, err := carryFile(b.Path, bundleCopyPath(in.o.Prefix))
+	if err != nil {
+		return fmt.Errorf("failed to keep the bundle for repairs: %w", err)
+	}
+	in.log.Printf("bundle for repairs: %s of %q", how, b.Path)
+	return nil
 }
 
 func (in *installRun) note(format string, args ...any) {

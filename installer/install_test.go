@@ -27,7 +27,11 @@ func fakeEnv(fail string) func(context.Context, EnvRequest) (*EnvResult, error) 
 		}
 		res := &EnvResult{Prefix: req.Prefix}
 		for _, p := range req.Packages {
-			if _, err := os.Stat(p.Path); err != nil {
+			if p.Open != nil { // read in place in the bundle
+				if _, n, _, err := p.Open(); err != nil || n != p.Size {
+					return nil, fmt.Errorf("archive not readable in the bundle: %d bytes, %v", n, err)
+				}
+			} else if _, err := os.Stat(p.Path); err != nil {
 				return nil, fmt.Errorf("archive missing: %w", err)
 			}
 			dist := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(p.Path), ".conda"), ".tar.bz2")
@@ -115,10 +119,14 @@ func TestInstallUpgradeRerunDowngrade(t *testing.T) {
 			t.Errorf("step %d: installed %s; want %s", i, got, s.want)
 		}
 	}
-	for _, p := range []string{".onboard/onboard", "pkgs", "envs/team/conda-meta", ".condarc", ".onboard/install.log"} {
+	for _, p := range []string{".onboard/onboard", "envs/team/conda-meta", ".condarc", ".onboard/install.log"} {
 		if _, err := os.Stat(filepath.Join(prefix, p)); err != nil {
 			t.Errorf("%s missing after install: %v", p, err)
 		}
+	}
+	// Packages are read in place from the bundle: no package cache.
+	if _, err := os.Stat(filepath.Join(prefix, "pkgs")); err == nil {
+		t.Error("pkgs/ was written without KeepPackageCache")
 	}
 	if left, _ := filepath.Glob(prefix + ".onboard-old-*"); len(left) != 0 {
 		t.Errorf("old prefixes left behind: %v", left)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
+	"onboard/internal/rmtree"
 )
 
 // RepairOptions configures Repair.
@@ -203,23 +205,23 @@ func (rp *repairer) envDir(env string) string {
 	return filepath.Join(rp.prefix, "envs", env)
 }
 
-// repairPackage makes one package whole: its extracted copy, then its
-// files and record in the env, then its post-link script.
+// repairPackage makes one package whole: a healthy extracted copy (see
+// extracted), then its files and record in the env, then its post-link
+// script.
 func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 	src, err := rp.source(t)
 	if err != nil {
 		return err
 	}
-	did, err := rp.ensureExtracted(ctx, src)
+	x, did, err := rp.extracted(ctx, src)
+	if src.scratch != "" {
+		defer rmtree.RemoveAll(src.scratch)
+	}
 	if err != nil {
 		return err
 	}
 	if did != "" {
 		rp.fixed(t.env, t.dist, did)
-	}
-	x, err := pkg.ReadExtracted(src.extracted)
-	if err != nil {
-		return fmt.Errorf("failed to read the package copy of %s: %w", t.dist, err)
 	}
 	if err := rp.relink(ctx, t, src, x); err != nil {
 		return fmt.Errorf("failed to re-link %s into %q: %w", t.dist, rp.envDir(t.env), err)
@@ -235,7 +237,7 @@ func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
 	if r, rerr := readMetaRecord(filepath.Join(rp.envDir(t.env), "conda-meta", t.dist+".json")); rerr == nil {
 		src.fn, src.url = r.Fn, r.URL
 		src.expect = pkg.Expect{SHA256: r.SHA256, MD5: r.MD5, Size: r.Size}
-		src.otherArchive, src.otherExtracted = r.PackageTarballFullPath, r.ExtractedPackageDir
+		src.recArchive, src.recExtracted = r.PackageTarballFullPath, r.ExtractedPackageDir
 	} else if mp := src.manPkg; mp != nil {
 		src.fn, src.url = mp.Fn, mp.URL
 		src.expect = pkg.Expect{SHA256: mp.SHA256, MD5: mp.MD5, Size: mp.Size}
@@ -246,12 +248,6 @@ func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
 		src.fn = t.dist + ".conda"
 	}
 	src.archive = filepath.Join(rp.pkgsDir(), src.fn)
-	if samePath(src.otherArchive, src.archive) {
-		src.otherArchive = ""
-	}
-	if samePath(src.otherExtracted, filepath.Join(rp.pkgsDir(), src.dist)) {
-		src.otherExtracted = ""
-	}
 	return src, nil
 }
 
@@ -279,6 +275,21 @@ func (rp *repairer) bundle() (*bundle.Bundle, error) {
 		return rp.bnd, rp.bndErr
 	}
 	rp.opened = true
+	if rp.opts.BundlePath == "" {
+		// The bundle this install carries (see writeMaintenance): beside
+		// the maintenance app, or appended to it.
+		for _, p := range []string{bundleCopyPath(rp.prefix), maintenancePath(rp.prefix)} {
+			if _, err := os.Stat(p); err != nil {
+				continue
+			}
+			if f, err := bundle.Discover(bundle.DiscoverOptions{Path: p}); err == nil {
+				rp.bnd = f.Bundle
+				return rp.bnd, nil
+			} else {
+				rp.logf("repair: no usable bundle in %q: %v", p, err)
+			}
+		}
+	}
 	f, err := bundle.Discover(bundle.DiscoverOptions{Path: rp.opts.BundlePath})
 	if err != nil {
 		rp.bndErr = err

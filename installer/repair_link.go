@@ -62,6 +62,13 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 		return err
 	}
 	plan.Archive = src.archive
+	if src.scratch != "" {
+		// Record where conda's cache would hold it, not the scratch copy.
+		plan.ExtractedDir = src.recExtracted
+		if plan.ExtractedDir == "" {
+			plan.ExtractedDir = filepath.Join(rp.pkgsDir(), src.dist)
+		}
+	}
 	rp.skipClashWinners(t, plan)
 	rep := ReporterOrNop(rp.opts.Reporter)
 	if err := link.Execute(ctx, []*link.Plan{plan}, opts, j, false, rep.Advance); err != nil {

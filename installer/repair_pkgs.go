@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
+	"onboard/internal/rmtree"
 )
 
 // pkgSource is what repair knows about one package: where its archive
@@ -19,14 +21,13 @@ type pkgSource struct {
 	dist    string
 	fn      string // archive file name
 	archive string // PREFIX/pkgs/<fn>
-	// elsewhere are the record's own package_tarball_full_path and
-	// extracted_package_dir when they lie outside PREFIX/pkgs (a prefix
-	// conda made, with its package cache elsewhere)
-	otherArchive, otherExtracted string
-	extracted                    string // the healthy extracted copy repair links from
-	expect                       pkg.Expect
-	url                          string
-	manPkg                       *bundle.Package // the bundle's entry, when the manifest names it
+	expect  pkg.Expect
+	url     string
+	manPkg  *bundle.Package // the bundle's entry, when the manifest names it
+	// recArchive and recExtracted are the record's
+	// package_tarball_full_path and extracted_package_dir.
+	recArchive, recExtracted string
+	scratch                  string // a folder this repair extracted into, removed after
 }
 
 // checkExtracted checks an extracted package folder against its own
@@ -73,20 +74,92 @@ func extractedEntryOK(p string, e pkg.PathEntry) bool {
 	return err == nil && sum == e.SHA256
 }
 
+// extracted returns a healthy extracted copy of the package, and what it
+// did to get it. With a package cache (PREFIX/pkgs exists), the copy
+// there is made whole again in place (ensureExtracted). Otherwise the
+// record's extracted_package_dir is used when whole; else the package is
+// extracted into a scratch folder of this repair, from the record's
+// package_tarball_full_path or PREFIX/pkgs/<fn> when one is there with the
+// right hash, else from the bundle (--bundle, else the one the install
+// carries, else the one beside this program).
+func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extracted, string, error) {
+	cache := filepath.Join(rp.pkgsDir(), src.dist)
+	if d := src.recExtracted; d != "" && !samePath(d, cache) && isDir(d) && len(checkExtracted(d)) == 0 {
+		// the package cache the record names (conda's own, for a prefix conda made)
+		if x, err := pkg.ReadExtracted(d); err == nil {
+			rp.logf("repair: using the package copy %q that the record names", d)
+			return x, "", nil
+		}
+	}
+	if isDir(rp.pkgsDir()) { // an install with a package cache keeps it whole
+		did, err := rp.ensureExtracted(ctx, src)
+		if err != nil {
+			return nil, "", err
+		}
+		x, err := pkg.ReadExtracted(cache)
+		if err != nil {
+			return nil, "", fmt.Errorf("failed to read the package copy of %s: %w", src.dist, err)
+		}
+		return x, did, nil
+	}
+	if d := src.recExtracted; d != "" && isDir(d) && len(checkExtracted(d)) == 0 {
+		if x, err := pkg.ReadExtracted(d); err == nil {
+			return x, "", nil
+		}
+	}
+	src.scratch = filepath.Join(rp.prefix, stateRel, "repair-"+src.dist)
+	rmtree.RemoveAll(src.scratch)
+	for _, a := range []string{src.recArchive, src.archive} {
+		if a == "" {
+			continue
+		}
+		if _, err := os.Stat(a); err != nil {
+			continue
+		}
+		x, err := pkg.Extract(ctx, pkg.Request{Archive: a, Dest: src.scratch, Expect: src.expect, URL: src.url}, nil)
+		if err == nil {
+			src.archive = a
+			return x, "re-extracted " + src.dist + " from " + a, nil
+		}
+		if errors.Is(err, context.Canceled) {
+			return nil, "", err
+		}
+		rp.logf("repair: archive %q is not usable (%v)", a, err)
+	}
+	b, err := rp.bundleWith(src)
+	if err != nil {
+		return nil, "", err
+	}
+	mp := *src.manPkg
+	open := func() (io.ReaderAt, int64, io.Closer, error) {
+		if ra, n, err := b.OpenPackage(mp); err == nil {
+			return ra, n, nil, nil
+		}
+		got, err := b.CopyPackage(ctx, mp, filepath.Dir(src.scratch), nil)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		f, err := os.Open(got)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		return f, mp.Size, removeOnClose{f}, nil
+	}
+	x, err := pkg.Extract(ctx, pkg.Request{Archive: src.archive, Open: open, Dest: src.scratch, Expect: src.expect, URL: src.url}, nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("failed to take %s from the bundle %s: %w", src.dist, b.Source, err)
+	}
+	return x, "re-extracted " + src.dist + " from the bundle", nil
+}
+
 // ensureExtracted makes PREFIX/pkgs/<dist> whole again: it keeps a healthy
 // folder, re-extracts the archive when the folder is damaged or gone, and
 // first copies the archive out of the bundle when it is gone or damaged
 // too. It returns what it did, for the repair result.
 func (rp *repairer) ensureExtracted(ctx context.Context, src *pkgSource) (string, error) {
 	dir := filepath.Join(rp.pkgsDir(), src.dist)
-	src.extracted = dir
 	bad := checkExtracted(dir)
 	if len(bad) == 0 {
-		return "", nil
-	}
-	if d := src.otherExtracted; d != "" && isDir(d) && len(checkExtracted(d)) == 0 {
-		rp.logf("repair: using the package copy %q that the record names", d)
-		src.extracted = d
 		return "", nil
 	}
 	if _, err := os.Stat(dir); err != nil {
@@ -96,14 +169,13 @@ func (rp *repairer) ensureExtracted(ctx context.Context, src *pkgSource) (string
 	}
 	did := "re-extracted " + src.dist
 	archives := []string{src.archive}
-	if src.otherArchive != "" {
-		archives = append(archives, src.otherArchive)
+	if a := src.recArchive; a != "" && !samePath(a, src.archive) {
+		archives = append(archives, a) // the record's own, in conda's package cache
 	}
-	var err error
 	for _, a := range archives {
-		_, err = pkg.Extract(ctx, pkg.Request{Archive: a, PkgsDir: rp.pkgsDir(), Expect: src.expect, URL: src.url}, nil)
+		_, err := pkg.Extract(ctx, pkg.Request{Archive: a, PkgsDir: rp.pkgsDir(), Expect: src.expect, URL: src.url}, nil)
 		if err == nil {
-			return did, nil
+			return did + " from " + a, nil
 		}
 		if errors.Is(err, context.Canceled) {
 			return "", err
@@ -122,18 +194,9 @@ func (rp *repairer) ensureExtracted(ctx context.Context, src *pkgSource) (string
 
 // fromBundle copies src's archive out of the bundle into PREFIX/pkgs.
 func (rp *repairer) fromBundle(ctx context.Context, src *pkgSource) error {
-	if src.manPkg == nil && rp.opts.BundlePath == "" {
-		return fmt.Errorf("failed to find an archive of %s: %q is gone and the installed bundle does not list it; pass a bundle that has it with --bundle FILE", src.dist, src.archive)
-	}
-	b, err := rp.bundle()
+	b, err := rp.bundleWith(src)
 	if err != nil {
-		return fmt.Errorf("failed to find an archive of %s: %q is gone and no bundle was found (%v); pass --bundle FILE", src.dist, src.archive, err)
-	}
-	if src.manPkg == nil { // an explicit --bundle: look the package up in it
-		src.manPkg = findInBundle(&b.Manifest, src.dist, src.expect.SHA256)
-		if src.manPkg == nil {
-			return fmt.Errorf("failed to find an archive of %s: %q is gone and the bundle %s does not have it", src.dist, src.archive, rp.opts.BundlePath)
-		}
+		return err
 	}
 	if err := os.MkdirAll(rp.pkgsDir(), 0o755); err != nil {
 		return fmt.Errorf("failed to create the package cache %q: %w", rp.pkgsDir(), err)
@@ -151,6 +214,26 @@ func firstN(ss []string, n int) []string {
 		return append(ss[:n:n], "…")
 	}
 	return ss
+}
+
+// bundleWith returns the bundle to take src's archive from, with
+// src.manPkg set: the installed bundle's entry, or for a package that the
+// installed bundle does not list, the same package (by name, version,
+// build and sha256) in the bundle given with --bundle.
+func (rp *repairer) bundleWith(src *pkgSource) (*bundle.Bundle, error) {
+	if src.manPkg == nil && rp.opts.BundlePath == "" {
+		return nil, fmt.Errorf("failed to find an archive of %s: none is on disk and the installed bundle does not list it; pass a bundle that has it with --bundle FILE", src.dist)
+	}
+	b, err := rp.bundle()
+	if err != nil {
+		return nil, fmt.Errorf("failed to find an archive of %s: none is on disk and no bundle was found (%v); pass --bundle FILE", src.dist, err)
+	}
+	if src.manPkg == nil {
+		if src.manPkg = findInBundle(&b.Manifest, src.dist, src.expect.SHA256); src.manPkg == nil {
+			return nil, fmt.Errorf("failed to find an archive of %s: none is on disk and the bundle %s does not have it", src.dist, rp.opts.BundlePath)
+		}
+	}
+	return b, nil
 }
 
 // findInBundle returns the bundle's package of dist (with that sha256 when

@@ -131,4 +131,3 @@ func mustWrite(t *testing.T, path, data string) {
 		t.Fatal(err)
 	}
 }
-

@@ -21,6 +21,7 @@ type installFlags struct {
 	silent, allUsers, noLauncher     bool
 	noMaintLauncher, shellSetup      bool
 	asJSON, force                    bool
+	keepPackageCache                 bool
 }
 
 func runInstall(ctx context.Context, args []string, env Env) error {
@@ -38,6 +39,7 @@ func runInstall(ctx context.Context, args []string, env Env) error {
 	fs.StringVar(&f.logFile, "log", "", "also append the install log to this file")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per line: progress events, then the result or the error")
 	fs.BoolVar(&f.force, "force", false, "install even over a newer version or another bundle's install")
+	fs.BoolVar(&f.keepPackageCache, "keep-package-cache", false, "also keep conda's package cache PREFIX/pkgs (archives and extracted copies; more disk, same result)")
 	fs.StringVar(&f.trustKey, "trust-key", "", "refuse bundles not signed by this ed25519 public key (PEM)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -76,7 +78,7 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 	opts := installer.Options{
 		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
 		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noMaintLauncher,
-		ShellSetup: f.shellSetup, Force: f.force,
+		ShellSetup: f.shellSetup, Force: f.force, KeepPackageCache: f.keepPackageCache,
 	}
 	if f.logFile != "" {
 		logf, closeLog, err := fileLogf(f.logFile)

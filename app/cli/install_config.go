@@ -37,7 +37,11 @@ type installConfig struct {
 	MaintenanceLauncher *bool   `toml:"maintenance_launcher"`
 	ShellSetup          *bool   `toml:"shell_setup"`
 	Force               *bool   `toml:"force"`
+	KeepPackageCache    *bool   `toml:"keep_package_cache"`
 }
+
+// maxConfigFile caps the --config file onboard reads.
+const maxConfigFile = 1 << 20
 
 // applyConfig reads f.config and fills every choice whose flag was not
 // given on the command line.
@@ -46,6 +50,9 @@ func applyConfig(fs *flag.FlagSet, f *installFlags) error {
 		return nil
 	}
 	var c installConfig
+	if st, err := os.Stat(f.config); err == nil && st.Size() > maxConfigFile {
+		return &installer.UsageError{Msg: fmt.Sprintf("the config file %q is %d bytes; a config file is a few lines (at most %d bytes)", f.config, st.Size(), maxConfigFile)}
+	}
 	md, err := toml.DecodeFile(f.config, &c)
 	if err != nil {
 		return &installer.UsageError{Msg: fmt.Sprintf("failed to read the config file %q: %v", f.config, err)}
@@ -86,6 +93,7 @@ func applyConfig(fs *flag.FlagSet, f *installFlags) error {
 	boolean("no-maintenance-launcher", c.MaintenanceLauncher, &f.noMaintLauncher, true)
 	boolean("shell-setup", c.ShellSetup, &f.shellSetup, false)
 	boolean("force", c.Force, &f.force, false)
+	boolean("keep-package-cache", c.KeepPackageCache, &f.keepPackageCache, false)
 	return nil
 }
 

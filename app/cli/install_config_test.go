@@ -30,13 +30,13 @@ func parseInstall(t *testing.T, args ...string) (installFlags, error) {
 func TestInstallConfigFileAndFlags(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "it.toml")
-	os.WriteFile(cfg, []byte("prefix = \"/opt/acme\"\njupyter_launcher = false\nshell_setup = true\nall_users = true\nlog = \"logs/install.log\"\n"), 0o644)
+	os.WriteFile(cfg, []byte("prefix = \"/opt/acme\"\njupyter_launcher = false\nshell_setup = true\nall_users = true\nkeep_package_cache = true\nlog = \"logs/install.log\"\n"), 0o644)
 
 	f, err := parseInstall(t, "--config", cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.prefix != "/opt/acme" || !f.noLauncher || !f.shellSetup || !f.allUsers {
+	if f.prefix != "/opt/acme" || !f.noLauncher || !f.shellSetup || !f.allUsers || !f.keepPackageCache {
 		t.Errorf("config not applied: %+v", f)
 	}
 	if want := filepath.Join(dir, "logs", "install.log"); f.logFile != want {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path"
@@ -56,11 +57,34 @@ var lockSubdirRE = regexp.MustCompile(`^(noarch|[a-z0-9_]+-[a-z0-9_]+)$`)
 // ParseLockFile reads and parses an @EXPLICIT lock file. Plain paths in it
 // are taken relative to the lock file's folder.
 func ParseLockFile(file string) (*Lock, error) {
-	data, err := os.ReadFile(file)
+	data, err := readCapped(file, MaxLockFile)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read lock file: %w", err)
 	}
 	return ParseLock(file, data)
+}
+
+// Caps on the files 'bundle build' reads; far above any real one.
+const (
+	MaxLockFile = 64 << 20 // an @EXPLICIT lock (a real one is a few hundred kilobytes)
+	MaxSpecFile = 4 << 20  // the TOML build spec
+)
+
+// readCapped reads a whole file of at most max bytes.
+func readCapped(file string, max int64) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%q is larger than %d bytes, far more than such a file holds; is it the right file?", file, max)
+	}
+	return data, nil
 }
 
 // ParseLock parses the @EXPLICIT lock data read from file: blank lines and

@@ -37,7 +37,8 @@ type Bundle struct {
 	TrustedBy ed25519.PublicKey
 
 	zr      *zip.Reader
-	zipSize int64 // the zip's length in bytes
+	zipSize int64       // the zip's length in bytes
+	ra      io.ReaderAt // the zip's bytes (OpenPackage)
 	files   map[string]*zip.File
 	closer  io.Closer
 }
@@ -90,7 +91,7 @@ func OpenReaderAt(r io.ReaderAt, size int64, source string) (*Bundle, error) {
 	if err != nil {
 		return nil, bundleErr("", "is not a zip archive", err)
 	}
-	b := &Bundle{Source: source, zr: zr, zipSize: size, files: map[string]*zip.File{}}
+	b := &Bundle{Source: source, zr: zr, zipSize: size, ra: r, files: map[string]*zip.File{}}
 	for _, f := range zr.File {
 		if _, dup := b.files[f.Name]; dup {
 			return nil, bundleErr("", fmt.Sprintf("holds %q twice", f.Name), nil)

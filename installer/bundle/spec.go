@@ -38,7 +38,11 @@ type SpecPlatform struct {
 // LoadSpec reads and checks a build spec.
 func LoadSpec(path string) (*Spec, error) {
 	var s Spec
-	md, err := toml.DecodeFile(path, &s)
+	data, err := readCapped(path, MaxSpecFile)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read bundle spec %q: %w", path, err)
+	}
+	md, err := toml.Decode(string(data), &s)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read bundle spec %q: %w", path, err)
 	}

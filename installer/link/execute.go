@@ -89,11 +89,12 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 	if err := announce(opts.Prefix, todo, j); err != nil {
 		return err
 	}
-	hard := map[*Action]bool{}
-	owner := map[*Action]*Plan{}
+	owner := make(map[*Action]*Plan, len(todo))
+	moving := false
 	for _, p := range plans {
+		moving = moving || p.Move
 		for _, a := range p.Actions {
-			hard[a], owner[a] = p.Hardlink, p
+			owner[a] = p
 		}
 	}
 	report := func(int64) {}
@@ -101,14 +102,31 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 		report = syncProgress(progress)
 	}
 	named := namer(opts.Item)
-	return ForEach(ctx, todo, opts.workers(), func(a *Action) error {
+	one := func(a *Action) error {
 		named(owner[a])
-		if err := linkOne(a, opts, hard[a]); err != nil {
+		if err := linkOne(a, opts, owner[a]); err != nil {
 			return err
 		}
 		report(a.Size)
 		return nil
-	})
+	}
+	if !moving {
+		return ForEach(ctx, todo, opts.workers(), one)
+	}
+	// Moving empties the package folders: everything that reads them
+	// (symlinks copied from their targets, no_link copies) goes first.
+	var first, moves []*Action
+	for _, a := range todo {
+		if a.Kind == KindLink {
+			moves = append(moves, a)
+		} else {
+			first = append(first, a)
+		}
+	}
+	if err := ForEach(ctx, first, opts.workers(), one); err != nil {
+		return err
+	}
+	return ForEach(ctx, moves, opts.workers(), one)
 }
 
 // hostPath returns the host path of a prefix-relative target.
@@ -193,14 +211,14 @@ func announce(prefixDir string, todo []*Action, j Journal) error {
 			if err := j.WillCreate(paths...); err != nil {
 				return err
 			}
-			paths = paths[:0]
+			paths = make([]string, 0, chunk) // j may keep the slice it was given
 		}
 	}
 	return nil
 }
 
 // linkOne puts one action's path into the prefix.
-func linkOne(a *Action, opts *Options, hardlink bool) error {
+func linkOne(a *Action, opts *Options, p *Plan) error {
 	dst := hostPath(opts.Prefix, a.Target)
 	var err error
 	switch a.Kind {
@@ -213,7 +231,12 @@ func linkOne(a *Action, opts *Options, hardlink bool) error {
 	case KindSymlink:
 		err = linkSymlink(a, dst, opts)
 	case KindLink:
-		if hardlink {
+		if p.Move {
+			if err = os.Rename(a.Source, dst); err == nil {
+				return nil
+			}
+		}
+		if p.Hardlink {
 			if err = os.Link(a.Source, dst); err == nil {
 				return nil
 			}

@@ -93,7 +93,14 @@ type Plan struct {
 	// PycSources are the prefix-relative .py files conda compiles.
 	PycSources []string
 	Hardlink   bool // the package links by hard links (decided when linking)
-	opts       *Options
+	// ExtractedDir is the extracted_package_dir and link source of the
+	// record; "" = Pkg.Dir. Set when Pkg.Dir is a scratch folder.
+	ExtractedDir string
+	// Move says Pkg.Dir is a scratch copy on the prefix's file system,
+	// used once: Execute renames its files into place instead of
+	// hard-linking them, so each byte is written once.
+	Move bool
+	opts *Options
 }
 
 // Dist returns the package's "<name>-<version>-<build>".

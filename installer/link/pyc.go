@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,12 +41,13 @@ func Interpreter(ctx context.Context, opts *Options) (string, string) {
 }
 
 // Compile byte-compiles the prefix-relative .py files sources with the
-// env's python as conda does (`python -Wi -m compileall -q -l -i LIST -j
-// 0`, cwd = prefix). compileall compiles the files of a list one after
-// another (its -j only spreads folders), so onboard splits the list over
-// every core (opts.Workers) and runs one compileall per part at once. It returns
-// a note instead of an error when compiling is skipped or fails: conda only
-// logs those too.
+// env's python as conda does (`python -Wi -m compileall -q -l -i LIST -j 0`,
+// cwd = prefix), but on every core: compileall compiles the files of a
+// list one after another (its -j only spreads the files of a folder), so
+// the list is split into one list per worker (opts.Workers, else one per
+// CPU) and as many compileall processes run at once. It returns a note
+// instead of an error when compiling is skipped or fails: conda only logs
+// those too.
 func Compile(ctx context.Context, opts *Options, sources []string) string {
 	if len(sources) == 0 {
 		return ""
@@ -56,49 +56,28 @@ func Compile(ctx context.Context, opts *Options, sources []string) string {
 	if exe == "" {
 		return "pyc compilation skipped: " + why
 	}
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
+	n := min(opts.workers(), (len(sources)+minPycChunk-1)/minPycChunk)
+	chunks := make([][]string, n)
+	for i, s := range sources {
+		chunks[i%n] = append(chunks[i%n], s) // round robin: big and small files spread
 	}
-	parts := splitSources(sources, workers, minPycPart)
-	notes := make([]string, len(parts))
+	notes := make([]string, n)
 	var wg sync.WaitGroup
-	for i, part := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			notes[i] = compileList(ctx, opts, exe, part)
-		}()
+	for i, c := range chunks {
+		wg.Go(func() { notes[i] = compileList(ctx, opts, exe, c) })
 	}
 	wg.Wait()
-	for _, n := range notes {
-		if n != "" {
-			return n
+	var out []string
+	for _, s := range notes {
+		if s != "" {
+			out = append(out, s)
 		}
 	}
-	return ""
+	return strings.Join(out, "; ")
 }
 
-// minPycPart is the fewest files worth a compileall process of their own
-// (each starts an interpreter, about 20 ms).
-const minPycPart = 64
-
-// splitSources cuts sources into at most n parts of at least min files
-// each (one part when there are few), keeping their order.
-func splitSources(sources []string, n, min int) [][]string {
-	if k := len(sources) / min; k < n {
-		n = k
-	}
-	if n < 1 {
-		n = 1
-	}
-	parts := make([][]string, 0, n)
-	for i := 0; i < n; i++ {
-		lo, hi := i*len(sources)/n, (i+1)*len(sources)/n
-		parts = append(parts, sources[lo:hi])
-	}
-	return parts
-}
+// minPycChunk is the fewest files worth a python process of their own.
+const minPycChunk = 32
 
 // compileList runs one compileall over sources.
 func compileList(ctx context.Context, opts *Options, exe string, sources []string) string {

@@ -1,33 +1,71 @@
 package link
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
 
-func TestSplitSources(t *testing.T) {
-	src := make([]string, 10)
-	for i := range src {
-		src[i] = fmt.Sprint(i)
+// TestCompileOnEveryCore compiles 100 modules with a real python through
+// a wrapper that logs each compileall run: the files are split over
+// Workers processes, and every .pyc is where conda-meta says it is.
+func TestCompileOnEveryCore(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the wrapper is a shell script")
 	}
-	for _, tt := range []struct{ n, min, parts int }{{4, 64, 1}, {4, 2, 4}, {3, 3, 3}, {16, 1, 10}, {0, 1, 1}} {
-		parts := splitSources(src, tt.n, tt.min)
-		var joined []string
-		for _, p := range parts {
-			if len(p) == 0 {
-				t.Errorf("n=%d min=%d: an empty part", tt.n, tt.min)
-			}
-			joined = append(joined, p...)
+	real, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 on this machine")
+	}
+	out, err := exec.Command(real, "-c", "import sys; print('%d.%d' % sys.version_info[:2])").Output()
+	if err != nil {
+		t.Skipf("python3 does not run: %v", err)
+	}
+	ver := strings.TrimSpace(string(out))
+	prefix := t.TempDir()
+	py, err := NewPython(ver, "", "linux-64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(prefix, "runs.log")
+	wrapper := fmt.Sprintf("#!/bin/sh\n[ \"$1\" = --version ] || echo \"$$\" >> %q\nexec %q \"$@\"\n", log, real)
+	exe := filepath.Join(prefix, filepath.FromSlash(py.Interpreter()))
+	os.MkdirAll(filepath.Dir(exe), 0o755)
+	if err := os.WriteFile(exe, []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var sources []string
+	for i := range 100 {
+		s := fmt.Sprintf("lib/python%s/site-packages/pkg%d/m%03d.py", ver, i%3, i)
+		p := filepath.Join(prefix, filepath.FromSlash(s))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(fmt.Sprintf("X = %d\n", i)), 0o644)
+		sources = append(sources, s)
+	}
+	opts := &Options{Prefix: prefix, Subdir: "linux-64", Python: py, TempDir: t.TempDir(), Workers: 3}
+	if note := Compile(t.Context(), opts, sources); note != "" {
+		t.Fatalf("Compile: %s", note)
+	}
+	for _, s := range sources {
+		if _, err := os.Stat(filepath.Join(prefix, filepath.FromSlash(py.PycPath(s)))); err != nil {
+			t.Errorf("%s was not compiled: %v", s, err)
 		}
-		if len(parts) != tt.parts || !reflect.DeepEqual(joined, src) {
-			t.Errorf("n=%d min=%d: %v; want %d parts holding every source in order", tt.n, tt.min, parts, tt.parts)
-		}
+	}
+	runs, _ := os.ReadFile(log)
+	if n := len(strings.Fields(string(runs))); n != 3 {
+		t.Errorf("compileall ran %d times; want 3 (one per worker)", n)
+	}
+	// A handful of files is not worth more than one process.
+	os.Remove(log)
+	if note := Compile(t.Context(), opts, sources[:5]); note != "" {
+		t.Fatal(note)
+	}
+	if runs, _ := os.ReadFile(log); len(strings.Fields(string(runs))) != 1 {
+		t.Errorf("5 files ran compileall %d times; want 1", len(strings.Fields(string(runs))))
 	}
 }
 
@@ -62,7 +100,7 @@ func TestCompileInParts(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(prefix, rel), []byte(body), 0o644)
 	}
-	note := Compile(context.Background(), opts, sources)
+	note := Compile(t.Context(), opts, sources)
 	if !strings.Contains(note, "pyc compilation reported a problem") || !strings.Contains(note, "pkg150") {
 		t.Errorf("note %q; want the broken file reported", note)
 	}

@@ -15,48 +15,90 @@ import (
 // requested are the user specs that selected the package (nil for a
 // dependency). A .pyc entry carries its size when the file exists.
 func (p *Plan) Record(requested []string) *prefix.Record {
+	r, n, file, data := p.recordParts(requested)
+	r.Files = make([]string, 0, n)
+	r.PathsData.Paths = make([]prefix.PathData, 0, n)
+	for i := range n {
+		r.Files = append(r.Files, file(i))
+		r.PathsData.Paths = append(r.PathsData.Paths, data(i))
+	}
+	return r
+}
+
+// WriteRecord writes the package's conda-meta record (Record) into the
+// prefix as a stream: its files and paths_data are made one entry at a
+// time, so a package of many files does not hold them all in memory.
+func (p *Plan) WriteRecord(prefixDir string, requested []string) (string, error) {
+	r, n, file, data := p.recordParts(requested)
+	return prefix.WriteRecordStream(prefixDir, prefix.RecordStream{Head: r, N: n, File: file, PathData: data})
+}
+
+// recordParts returns the record without files and paths_data, their
+// number, and functions giving entry i of each.
+func (p *Plan) recordParts(requested []string) (*prefix.Record, int, func(int) string, func(int) prefix.PathData) {
 	r := baseRecord(p.Pkg)
 	r.RequestedSpecs = requested
-	r.ExtractedPackageDir = p.Pkg.Dir
+	dir := p.Pkg.Dir
+	if p.ExtractedDir != "" {
+		dir = p.ExtractedDir
+	}
+	r.ExtractedPackageDir = dir
 	r.PackageTarballFullPath = p.Archive
 	if r.PackageTarballFullPath == "" {
-		r.PackageTarballFullPath = filepath.Join(filepath.Dir(p.Pkg.Dir), r.Fn)
+		r.PackageTarballFullPath = filepath.Join(filepath.Dir(dir), r.Fn)
 	}
-	r.Link = prefix.Link{Source: p.Pkg.Dir, Type: prefix.LinkCopy}
+	r.Link = prefix.Link{Source: dir, Type: prefix.LinkCopy}
 	if p.Hardlink {
 		r.Link.Type = prefix.LinkHardlink
 	}
 	r.PathsData.Version = 1
-	var eps []*Action
-	for _, a := range p.Actions {
+	var pkgActs, eps []int32
+	for i, a := range p.Actions {
 		if a.Entry < 0 {
-			eps = append(eps, a)
-			continue
+			eps = append(eps, int32(i))
+		} else {
+			pkgActs = append(pkgActs, int32(i))
 		}
-		r.Files = append(r.Files, a.Target)
-		r.PathsData.Paths = append(r.PathsData.Paths, pathData(p.Pkg.Paths.Paths[a.Entry], a))
 	}
-	for _, src := range p.PycSources {
-		pyc := p.opts.Python.PycPath(src)
-		d := prefix.PathData{Path: pyc, PathType: pkg.PathPyc}
-		if fi, err := os.Stat(hostPath(p.opts.Prefix, pyc)); err == nil {
-			n := fi.Size()
-			d.SizeInBytes = &n
+	np, nc := len(pkgActs), len(p.PycSources)
+	file := func(i int) string {
+		switch {
+		case i < np:
+			return p.Actions[pkgActs[i]].Target
+		case i < np+nc:
+			return p.opts.Python.PycPath(p.PycSources[i-np])
 		}
-		r.Files = append(r.Files, pyc)
-		r.PathsData.Paths = append(r.PathsData.Paths, d)
+		return p.Actions[eps[i-np-nc]].Target
 	}
-	for _, a := range eps {
+	data := func(i int) prefix.PathData {
+		switch {
+		case i < np:
+			a := p.Actions[pkgActs[i]]
+			return pathData(p.Pkg.Paths.Paths[a.Entry], a)
+		case i < np+nc:
+			pyc := p.opts.Python.PycPath(p.PycSources[i-np])
+			d := prefix.PathData{Path: pyc, PathType: pkg.PathPyc}
+			if fi, err := os.Stat(hostPath(p.opts.Prefix, pyc)); err == nil {
+				n := fi.Size()
+				d.SizeInBytes = &n
+			}
+			return d
+		}
+		a := p.Actions[eps[i-np-nc]]
 		d := prefix.PathData{Path: a.Target, PathType: a.PathType}
 		if a.PathType != pkg.PathWinEntryExe {
 			n := int64(len(a.Content))
 			d.SizeInBytes = &n
 		}
-		r.Files = append(r.Files, a.Target)
-		r.PathsData.Paths = append(r.PathsData.Paths, d)
+		return d
 	}
-	return r
+	return r, np + nc + len(eps), file, data
 }
+
+// Meta returns the package's conda-meta record without its files and
+// paths_data: what naming it (dist, channel, file name) needs, at a
+// fraction of Record's memory for a package of many files.
+func (p *Plan) Meta() *prefix.Record { return baseRecord(p.Pkg) }
 
 // pathData is the paths_data entry of one package path.
 func pathData(e pkg.PathEntry, a *Action) prefix.PathData {

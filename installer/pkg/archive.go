@@ -16,16 +16,35 @@ import (
 
 // archive is one open package file being read.
 type archive struct {
-	path string
-	stem string
-	f    *os.File
-	size int64
+	path   string
+	stem   string
+	f      io.ReaderAt
+	closer io.Closer
+	size   int64
 }
 
+// Opener opens a package archive that is not a file of its own, such as
+// a member stored in a bundle zip: a ReaderAt over its bytes and its size.
+type Opener func() (r io.ReaderAt, size int64, closer io.Closer, err error)
+
 func openArchive(p string) (*archive, error) {
+	return openRequest(Request{Archive: p})
+}
+
+// openRequest opens r.Archive, or calls r.Open when it is set (r.Archive
+// then only names the package).
+func openRequest(r Request) (*archive, error) {
+	p := r.Archive
 	stem, err := Stem(p)
 	if err != nil {
 		return nil, err
+	}
+	if r.Open != nil {
+		ra, size, c, err := r.Open()
+		if err != nil {
+			return nil, fmt.Errorf("failed to open package %q: %w", p, err)
+		}
+		return &archive{path: p, stem: stem, f: ra, closer: c, size: size}, nil
 	}
 	f, err := os.Open(p)
 	if err != nil {
@@ -36,7 +55,15 @@ func openArchive(p string) (*archive, error) {
 		f.Close()
 		return nil, fmt.Errorf("failed to open package %q: %w", p, err)
 	}
-	return &archive{path: p, stem: stem, f: f, size: st.Size()}, nil
+	return &archive{path: p, stem: stem, f: f, closer: f, size: st.Size()}, nil
+}
+
+// Close closes what openRequest opened.
+func (a *archive) Close() error {
+	if a.closer == nil {
+		return nil
+	}
+	return a.closer.Close()
 }
 
 func (a *archive) isConda() bool { return strings.HasSuffix(a.path, ".conda") }
@@ -52,19 +79,15 @@ func (a *archive) streams(infoOnly bool, count func(io.Reader) io.Reader, fn fun
 	if err != nil {
 		return err
 	}
-	if !infoOnly {
-		if err := a.zstdStream(pkg, count, fn); err != nil {
-			return err
-		}
+	// info first: its paths.json bounds and checks every member of pkg.
+	if err := a.zstdStream(info, count, fn); err != nil || infoOnly {
+		return err
 	}
-	return a.zstdStream(info, count, fn)
+	return a.zstdStream(pkg, count, fn)
 }
 
 func (a *archive) bz2Stream(count func(io.Reader) io.Reader, fn func(io.Reader) error) error {
-	if _, err := a.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("failed to read package %q: %w", a.path, err)
-	}
-	br, err := bzip2.NewReader(bufio.NewReaderSize(count(a.f), 1<<20), nil)
+	br, err := bzip2.NewReader(bufio.NewReaderSize(count(io.NewSectionReader(a.f, 0, a.size)), 1<<20), nil)
 	if err != nil {
 		return &FormatError{Archive: a.path, Reason: "not a bzip2 stream", Err: err}
 	}

@@ -11,50 +11,73 @@ import (
 	"onboard/internal/rmtree"
 )
 
-// Extract checks the archive of r against r.Expect, then extracts it into
-// r.PkgsDir/<stem>: first into a temporary sibling folder, which replaces
-// any earlier folder of that name only once the whole package is written
-// and its info/ parsed, with info/repodata_record.json added. On any error
-// the temporary folder is removed and nothing else is changed. progress,
-// if not nil, is called with the archive bytes consumed; they add up to the
+// Extract reads the archive of r once: it hashes the bytes as they stream
+// past, decompresses them and writes the files into r.Dest, or else into
+// r.PkgsDir/<stem> (first a temporary sibling folder, which replaces any
+// earlier folder of that name only once the whole package is written and
+// its info/ parsed, with info/repodata_record.json added). Every member is
+// bounded by the size info/paths.json records for it, and its sha256
+// checked against the recorded one, while it is written (*Error). When the
+// archive's own hash or size is not r.Expect's (checked at the end of the
+// stream) the package is refused with a *HashMismatchError. On any error
+// the folder is removed and nothing else is changed. progress, if not
+// nil, is called with the archive bytes consumed; they add up to the
 // archive's size when Extract succeeds.
 func Extract(ctx context.Context, r Request, progress func(n int64)) (*Extracted, error) {
-	a, err := openArchive(r.Archive)
+	a, err := openRequest(r)
 	if err != nil {
 		return nil, err
 	}
-	defer a.f.Close()
-	sha, md5sum, err := a.verify(r.Expect)
+	defer a.Close()
+	trustMD5 := r.Expect.SHA256 != "" && r.Expect.MD5 != ""
+	h := newHashAt(a.f, a.size, !trustMD5)
+	a.f = h
+	dir, err := extractDir(r, a.stem)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(r.PkgsDir, 0o755); err != nil {
-		return nil, fmt.Errorf("failed to create the package cache %q: %w", r.PkgsDir, err)
-	}
-	tmp, err := os.MkdirTemp(r.PkgsDir, "."+a.stem+".extracting-")
-	if err != nil {
-		return nil, fmt.Errorf("failed to create a folder in the package cache %q: %w", r.PkgsDir, err)
-	}
-	x, err := a.extractTo(ctx, tmp, r, sha, md5sum, progress)
-	if err == nil {
+	x, err := a.extractTo(ctx, dir, r, h, trustMD5, progress)
+	if err == nil && r.Dest == "" {
 		x.Dir = filepath.Join(r.PkgsDir, a.stem)
-		err = replaceDir(tmp, x.Dir)
+		err = replaceDir(dir, x.Dir)
+	} else if err == nil {
+		x.Dir = r.Dest
 	}
 	if err != nil {
-		rmtree.RemoveAll(tmp)
+		rmtree.RemoveAll(dir)
 		return nil, err
 	}
 	return x, nil
 }
 
-// verify hashes the archive and checks it against e before any of it is
-// used. When e gives both hashes, the sha256 is checked and e's md5 goes
-// into the record unchecked; otherwise the md5 is computed.
-func (a *archive) verify(e Expect) (sha, md5sum string, err error) {
-	trustMD5 := e.SHA256 != "" && e.MD5 != ""
-	sha, md5sum, size, err := hashReader(a.f, a.path, !trustMD5)
+// extractDir makes the folder Extract writes into.
+func extractDir(r Request, stem string) (string, error) {
+	if r.Dest != "" {
+		if err := os.MkdirAll(filepath.Dir(r.Dest), 0o755); err != nil {
+			return "", fmt.Errorf("failed to create the folder %q: %w", filepath.Dir(r.Dest), err)
+		}
+		if err := os.Mkdir(r.Dest, 0o755); err != nil {
+			return "", fmt.Errorf("failed to create the folder %q: %w", r.Dest, err)
+		}
+		return r.Dest, nil
+	}
+	if err := os.MkdirAll(r.PkgsDir, 0o755); err != nil {
+		return "", fmt.Errorf("failed to create the package cache %q: %w", r.PkgsDir, err)
+	}
+	tmp, err := os.MkdirTemp(r.PkgsDir, "."+stem+".extracting-")
 	if err != nil {
-		return "", "", err
+		return "", fmt.Errorf("failed to create a folder in the package cache %q: %w", r.PkgsDir, err)
+	}
+	return tmp, nil
+}
+
+// sums finishes the archive's hash and checks it against e. When e gives
+// both hashes, the sha256 is checked and e's md5 goes into the record
+// unchecked; otherwise the md5 is computed.
+func (a *archive) sums(h *hashAt, e Expect, trustMD5 bool) (sha, md5sum string, err error) {
+	sha, md5sum, size, err := h.finish()
+	if err != nil {
+		return "", "", fmt.Errorf("failed to read package %q: %w", a.path, err)
 	}
 	if trustMD5 {
 		md5sum = strings.ToLower(e.MD5)
@@ -62,14 +85,12 @@ func (a *archive) verify(e Expect) (sha, md5sum string, err error) {
 	if err := e.check(a.path, sha, md5sum, size); err != nil {
 		return "", "", err
 	}
-	if _, err := a.f.Seek(0, io.SeekStart); err != nil {
-		return "", "", fmt.Errorf("failed to read package %q: %w", a.path, err)
-	}
 	return sha, md5sum, nil
 }
 
-func (a *archive) extractTo(ctx context.Context, dir string, r Request, sha, md5sum string, progress func(int64)) (*Extracted, error) {
+func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashAt, trustMD5 bool, progress func(int64)) (*Extracted, error) {
 	u := newUntar(a.path, dir)
+	u.budget = unsizedBudgetBase + unsizedBudgetMult*a.size
 	var read int64
 	count := func(rd io.Reader) io.Reader {
 		return &counter{ctx: ctx, r: rd, progress: func(n int64) {
@@ -84,12 +105,28 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, sha, md5
 		err = u.checkLinks()
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// A damaged archive is named as such rather than by what its
+		// garbage made the extraction trip over.
+		if _, _, herr := a.sums(h, r.Expect, trustMD5); herr != nil {
+			return nil, herr
+		}
 		return nil, err
 	}
-	ix, paths, link, err := parseInfo(dirSource(dir), a.path)
+	sha, md5sum, err := a.sums(h, r.Expect, trustMD5)
 	if err != nil {
 		return nil, err
 	}
+	ix, paths, link, err := parseInfoWith(dirSource(dir), a.path, u.paths)
+	if err != nil {
+		return nil, err
+	}
+	if err := u.checkLate(paths); err != nil {
+		return nil, err
+	}
+	u.expect, u.late, u.files, u.links, u.dirs = nil, nil, nil, nil, nil // done: let them go
 	rec := newRecord(ix, r, sha, md5sum, a.size)
 	if err := writeRecord(dir, rec); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,7 +26,11 @@ type infoSource interface {
 type dirSource string
 
 func (d dirSource) read(name string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(string(d), filepath.FromSlash(name)))
+	max := metaCap(name)
+	if max == 0 {
+		max = MaxInfoListFile
+	}
+	return readCapped(filepath.Join(string(d), filepath.FromSlash(name)), max, string(d), name)
 }
 
 func (d dirSource) isSymlink(p string) bool {
@@ -80,11 +85,19 @@ func (m *memSource) isSymlink(p string) bool { return m.links[p] }
 // parseInfo reads index.json, the paths (paths.json or the legacy files)
 // and link.json of a package.
 func parseInfo(src infoSource, archive string) (*Index, *Paths, *LinkJSON, error) {
+	return parseInfoWith(src, archive, nil)
+}
+
+// parseInfoWith is parseInfo with paths.json already read (nil: read it).
+func parseInfoWith(src infoSource, archive string, read *Paths) (*Index, *Paths, *LinkJSON, error) {
 	ix, err := parseIndex(src, archive)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	paths, err := parsePaths(src, archive)
+	paths, err := checkPaths(read, archive)
+	if read == nil {
+		paths, err = parsePaths(src, archive)
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -147,6 +160,14 @@ func parsePaths(src infoSource, archive string) (*Paths, error) {
 	if err != nil {
 		return nil, err
 	}
+	return checkPaths(p, archive)
+}
+
+// checkPaths refuses paths that could leave the package folder or the prefix.
+func checkPaths(p *Paths, archive string) (*Paths, error) {
+	if p == nil {
+		return nil, nil
+	}
 	for _, e := range p.Paths {
 		if why := unsafePath(e.Path); why != "" {
 			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
@@ -156,15 +177,24 @@ func parsePaths(src infoSource, archive string) (*Paths, error) {
 }
 
 func readPaths(src infoSource, archive string) (*Paths, error) {
-	b, err := src.read("info/paths.json")
+	ps, ok := src.(pathsSource)
+	if !ok {
+		return nil, fmt.Errorf("failed to read info/paths.json of %q: no stream", archive)
+	}
+	rc, size, err := ps.openPaths()
 	if errors.Is(err, fs.ErrNotExist) {
 		return legacyPaths(src, archive)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to read info/paths.json of %q: %w", archive, err)
 	}
-	p := &Paths{}
-	if err := json.Unmarshal(b, p); err != nil {
+	defer rc.Close()
+	if size > MaxPathsJSON {
+		return nil, &Error{Archive: archive, Member: "info/paths.json", What: "metadata size",
+			Want: strconv.FormatInt(MaxPathsJSON, 10), Got: strconv.FormatInt(size, 10)}
+	}
+	p, err := decodePaths(io.LimitReader(rc, MaxPathsJSON))
+	if err != nil {
 		return nil, &FormatError{Archive: archive, Reason: "info/paths.json is not valid JSON", Err: err}
 	}
 	if p.Version != 1 {

@@ -63,7 +63,7 @@ func writeRecord(dir string, rec *Record) error {
 
 func readRecord(dir string) (*Record, error) {
 	p := filepath.Join(dir, "info", "repodata_record.json")
-	b, err := os.ReadFile(p)
+	b, err := readCapped(p, MaxRecordJSON, dir, "info/repodata_record.json")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -206,6 +206,13 @@ type Request struct {
 	Expect  Expect   // checked before anything of the archive is used
 	URL     string   // origin; "" = the file:// URL of Archive
 	Depends []string // channel-patched depends; nil = those of index.json
+	// Open, when set, gives the archive's bytes (a member of a bundle zip);
+	// Archive then only names the package (its file name is the fn).
+	Open Opener
+	// Dest, when set, is the folder to extract into (it must not exist)
+	// instead of PkgsDir/<stem>: a scratch folder that the caller moves
+	// files out of. No urls.txt or package cache is touched.
+	Dest string
 }
 
 // Extracted is a package extracted into the package cache.

@@ -3,13 +3,17 @@ package pkg
 import (
 	"archive/tar"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -24,6 +28,21 @@ type untar struct {
 	links   map[string]string // symlinks made → target
 	notes   []string
 	buf     []byte
+	// expect is what info/paths.json records for each regular file, once
+	// that file has been written (a .conda's info comes first; a
+	// .tar.bz2's usually does). Files written before it are in late.
+	expect map[string]fileExpect
+	late   map[string]fileSum
+	paths  *Paths // info/paths.json as loadExpect read it (read once)
+	// budget is what members without a recorded size may still unpack to.
+	budget int64
+}
+
+// fileSum is the size and sha256 of a file written before its
+// expectations were known.
+type fileSum struct {
+	size int64
+	sha  [32]byte
 }
 
 func newUntar(archive, root string) *untar {
@@ -60,10 +79,11 @@ func (u *untar) readErr(ctx context.Context, err error) error {
 	var ue *UnsafeEntryError
 	var fe *FormatError
 	var pe *fs.PathError
+	var be *Error
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case errors.As(err, &ue), errors.As(err, &fe), errors.As(err, &pe):
+	case errors.As(err, &ue), errors.As(err, &fe), errors.As(err, &pe), errors.As(err, &be):
 		return err
 	}
 	return &FormatError{Archive: u.archive, Reason: "the compressed stream is truncated or corrupt; fetch the package again", Err: err}
@@ -162,15 +182,104 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.CopyBuffer(f, r, u.buf)
+	fe, listed := u.expect[rel]
+	hashIt := u.expect == nil || listed && fe.hasSHA
+	limit, what, want := u.budget, "total size", u.budget
+	if c := metaCap(rel); c > 0 && c < limit {
+		limit, what, want = c, "metadata size", c
+	}
+	if listed && fe.size >= 0 {
+		limit, what, want = fe.size, "size", fe.size
+	}
+	var w io.Writer = f
+	var sh hash.Hash
+	if hashIt {
+		sh = sha256.New()
+		w = io.MultiWriter(f, sh)
+	}
+	n, err := io.CopyBuffer(w, io.LimitReader(r, limit+1), u.buf)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("failed to write %q: %w", rel, err)
 	}
+	if n > limit {
+		return &Error{Archive: u.archive, Member: rel, What: what, Want: strconv.FormatInt(want, 10), Got: strconv.FormatInt(n, 10) + "+"}
+	}
+	if !listed || fe.size < 0 {
+		u.budget -= n
+	}
 	u.files[rel] = true
+	if sh != nil {
+		var sum [32]byte
+		sh.Sum(sum[:0])
+		if err := u.checkFile(rel, n, sum); err != nil {
+			return err
+		}
+	}
+	if rel == "info/paths.json" && u.expect == nil {
+		if err := u.loadExpect(); err != nil {
+			return err
+		}
+	}
 	return os.Chtimes(f.Name(), h.ModTime, h.ModTime)
+}
+
+// checkFile compares a file just written with what paths.json records, or
+// keeps its sum for checkLate when paths.json has not been seen yet.
+func (u *untar) checkFile(rel string, n int64, sum [32]byte) error {
+	if u.expect == nil {
+		if !strings.HasPrefix(rel, "info/") {
+			if u.late == nil {
+				u.late = map[string]fileSum{}
+			}
+			u.late[rel] = fileSum{size: n, sha: sum}
+		}
+		return nil
+	}
+	fe, ok := u.expect[rel]
+	if !ok {
+		return nil
+	}
+	if fe.size >= 0 && n != fe.size {
+		return &Error{Archive: u.archive, Member: rel, What: "size", Want: strconv.FormatInt(fe.size, 10), Got: strconv.FormatInt(n, 10)}
+	}
+	if fe.hasSHA && sum != fe.sha {
+		return &Error{Archive: u.archive, Member: rel, What: "sha256", Want: hex.EncodeToString(fe.sha[:]), Got: hex.EncodeToString(sum[:])}
+	}
+	return nil
+}
+
+// loadExpect reads the info/paths.json just extracted (capped, as a
+// stream) into expect. An unreadable one is left to parseInfo to report.
+func (u *untar) loadExpect() error {
+	p, err := readPaths(dirSource(u.root), u.archive)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return err
+		}
+		return nil
+	}
+	u.expect, u.paths = expectations(p), p
+	return nil
+}
+
+// checkLate checks the files written before paths.json was known.
+func (u *untar) checkLate(p *Paths) error {
+	if len(u.late) == 0 || p.Version != 1 {
+		return nil
+	}
+	if u.expect == nil {
+		u.expect = expectations(p)
+	}
+	for rel, fs := range u.late {
+		if err := u.checkFile(rel, fs.size, fs.sha); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // symlink recreates a symlink member. An empty target (seen in real zlib

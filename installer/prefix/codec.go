@@ -145,10 +145,16 @@ func noarchString(v any) string {
 // json.dumps(obj, indent=2).
 func indentASCII(compact []byte) ([]byte, error) {
 	var ind bytes.Buffer
+	ind.Grow(len(compact) + len(compact)/2) // one allocation: indentation adds about a third
 	if err := json.Indent(&ind, compact, "", "  "); err != nil {
 		return nil, err
 	}
-	b := ind.Bytes()
+	return escapeNonASCII(ind.Bytes())
+}
+
+// escapeNonASCII escapes every non-ASCII character of JSON text as \uXXXX
+// (surrogate pairs above U+FFFF), as Python's json.dumps does.
+func escapeNonASCII(b []byte) ([]byte, error) {
 	ascii := true
 	for _, c := range b {
 		if c >= utf8.RuneSelf {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -35,7 +36,6 @@ type Journal struct {
 	backups string
 	nBackup int
 	head    journalHead
-	acts    []journalAct
 }
 
 type journalHead struct {
@@ -122,13 +122,11 @@ func (j *Journal) recordSync(a journalAct, sync bool) error {
 	// sync per batch, not per file. Moves aside come one per file and are
 	// synced by the next batch, which the linker writes before it links.
 	if !sync {
-		j.acts = append(j.acts, a)
 		return nil
 	}
 	if err := j.f.Sync(); err != nil {
 		return fmt.Errorf("failed to write the journal %q: %w", j.path, err)
 	}
-	j.acts = append(j.acts, a)
 	return nil
 }
 
@@ -234,8 +232,16 @@ func (j *Journal) Rollback() error {
 		j.f.Close()
 		j.f = nil
 	}
-	acts := j.acts
 	j.mu.Unlock()
+	// The actions are read back from the journal itself (every line was
+	// written before its change), so that memory does not grow with the
+	// number of files of a transaction, and what is undone is exactly what
+	// a Recover after a crash would undo.
+	var acts []journalAct
+	if f, err := os.Open(j.path); err == nil {
+		_, acts = parseJournalFrom(f)
+		f.Close()
+	}
 	return undo(j.head, acts, j.path, j.backups)
 }
 
@@ -307,14 +313,18 @@ func removeFile(p string) error {
 // It reports whether there was one. The caller holds the prefix lock.
 func Recover(stateDir string) (bool, error) {
 	p := filepath.Join(stateDir, JournalName)
-	data, err := os.ReadFile(p)
+	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("failed to read the journal %q: %w", p, err)
 	}
-	head, acts := parseJournal(data)
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > MaxJournal {
+		return false, fmt.Errorf("the journal %q is %d bytes, more than the %d a transaction writes; it is not onboard's: move it away and run again", p, st.Size(), int64(MaxJournal))
+	}
+	head, acts := parseJournalFrom(io.LimitReader(f, MaxJournal))
 	if err := undo(head, acts, p, filepath.Join(stateDir, "backup")); err != nil {
 		return true, fmt.Errorf("failed to roll back the interrupted transaction of %q: %w", head.Root, err)
 	}
@@ -324,10 +334,22 @@ func Recover(stateDir string) (bool, error) {
 // parseJournal reads the header and actions; a torn last line (a crash
 // mid-write) is ignored.
 func parseJournal(data []byte) (journalHead, []journalAct) {
+	return parseJournalFrom(bytes.NewReader(data))
+}
+
+// Caps of the journal: its size (a transaction of a million files writes
+// a few hundred megabytes) and one line (a batch of 2,048 paths).
+const (
+	MaxJournal     = 2 << 30
+	maxJournalLine = 64 << 20
+)
+
+// parseJournalFrom reads a journal as a stream, line by line.
+func parseJournalFrom(r io.Reader) (journalHead, []journalAct) {
 	var head journalHead
 	var acts []journalAct
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxJournalLine)
 	first := true
 	for sc.Scan() {
 		line := sc.Bytes()

@@ -2,6 +2,7 @@ package prefix
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -179,4 +180,31 @@ func TestJournalCrashAfterCommitPoint(t *testing.T) {
 		t.Error("stale backups survived the next Begin")
 	}
 	j2.Commit()
+}
+
+// TestRollbackUndoesEveryBatch announces files in batches through one
+// reused slice, as a caller may: the rollback removes all of them.
+func TestRollbackUndoesEveryBatch(t *testing.T) {
+	root := t.TempDir()
+	j, err := Begin(filepath.Join(root, ".onboard"), root, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]string, 1)
+	for i := range 3 {
+		p := filepath.Join(root, fmt.Sprintf("f%d", i))
+		buf[0] = p
+		if err := j.WillCreate(buf...); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(p, []byte("x"), 0o644)
+	}
+	if err := j.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if _, err := os.Lstat(filepath.Join(root, fmt.Sprintf("f%d", i))); err == nil {
+			t.Errorf("f%d is left after the rollback", i)
+		}
+	}
 }

@@ -6,9 +6,11 @@
 package prefix
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -370,4 +372,117 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// ReadRecordHeads is ReadRecords without files and paths_data (left
+// empty): what naming the installed packages needs (history, versions),
+// without holding the paths of every file of the env in memory.
+func ReadRecordHeads(prefixDir string) ([]*Record, error) {
+	dir := filepath.Join(prefixDir, "conda-meta")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the conda-meta folder %q: %w", dir, err)
+	}
+	var out []*Record
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, "._") {
+			continue
+		}
+		p := filepath.Join(dir, n)
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("failed to read the record %q: %w", p, err)
+		}
+		h, err := decodeHead(bufio.NewReaderSize(f, 64<<10))
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("failed to parse the record %q: %w; run 'onboard repair'", p, err)
+		}
+		r := &Record{Name: h.Name, Version: h.Version, Build: h.Build, BuildNumber: h.BuildNumber, Channel: h.Channel, Fn: h.Fn,
+			PythonSitePackagesPath: h.SitePkgs}
+		if h.Subdir != nil {
+			r.Subdir = *h.Subdir
+		}
+		if r.FileName() != n {
+			continue
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// recordHead is the part of a record ReadRecordHeads keeps.
+type recordHead struct {
+	Name, Version, Build, Channel, Fn, SitePkgs string
+	BuildNumber                                 int64
+	Subdir                                      *string
+}
+
+// decodeHead reads a record's top-level scalar keys as a stream of
+// tokens, skipping the values of the others (files, paths_data) token by
+// token, so that memory does not grow with the record's size.
+func decodeHead(r io.Reader) (*recordHead, error) {
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	h := &recordHead{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := t.(string)
+		var dst any
+		switch key {
+		case "name":
+			dst = &h.Name
+		case "version":
+			dst = &h.Version
+		case "build":
+			dst = &h.Build
+		case "build_number":
+			dst = &h.BuildNumber
+		case "channel":
+			dst = &h.Channel
+		case "subdir":
+			dst = &h.Subdir
+		case "fn":
+			dst = &h.Fn
+		case "python_site_packages_path":
+			dst = &h.SitePkgs
+		}
+		if dst != nil {
+			if err := dec.Decode(dst); err != nil {
+				return nil, fmt.Errorf("%s: %w", key, err)
+			}
+			continue
+		}
+		if err := skipValue(dec); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+// skipValue skips one JSON value token by token.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
 }

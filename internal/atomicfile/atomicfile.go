@@ -84,3 +84,9 @@ func Replace(path string, data []byte) error {
 	}
 	return WriteFile(path, data, mode)
 }
+
+// WriteUnsynced is Write without the fsync (see WriteFileUnsynced), for a
+// file written as a stream.
+func WriteUnsynced(path string, mode fs.FileMode, fill func(w io.Writer) error) error {
+	return write(path, mode, false, fill)
+}

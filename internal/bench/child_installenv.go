@@ -5,27 +5,20 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 
 	"onboard/installer"
+	"onboard/installer/bundle"
 	"onboard/installer/pkg"
 )
 
-// stepNames say what the cold and warm steps measure in this build.
-const (
-	coldName = "onboard cold: installer.InstallEnv, empty package cache"
-	warmName = "onboard warm: installer.InstallEnv, package cache already extracted"
-)
-
-func coldChild(ctx context.Context, rs []pkg.Request, prefix string, workers int) (string, error) {
-	return installEnv(ctx, rs, prefix)
-}
-
-func warmChild(ctx context.Context, rs []pkg.Request, prefix string, workers int) (string, error) {
-	return installEnv(ctx, rs, prefix)
-}
-
-func installEnv(ctx context.Context, rs []pkg.Request, prefix string) (string, error) {
-	req := installer.EnvRequest{Prefix: prefix, PkgsDir: rs[0].PkgsDir, Subdir: "linux-64", EnvironmentsTxt: "-"}
+// installEnv runs installer.InstallEnv over the generated archives: in one
+// pass (no package cache), or through the package cache pkgs.
+func installEnv(ctx context.Context, rs []pkg.Request, prefix, pkgs string, onePass bool) (string, error) {
+	req := installer.EnvRequest{Prefix: prefix, PkgsDir: pkgs, Subdir: "linux-64", EnvironmentsTxt: "-", NoPackageCache: onePass}
 	for _, r := range rs {
 		req.Packages = append(req.Packages, installer.PackageFile{Path: r.Archive, SHA256: r.Expect.SHA256, Size: r.Expect.Size})
 	}
@@ -34,4 +27,66 @@ func installEnv(ctx context.Context, rs []pkg.Request, prefix string) (string, e
 		return "", err
 	}
 	return fmt.Sprintf("%d packages linked, %d clashes", len(res.Packages), len(res.Clashes)), nil
+}
+
+// install runs installer.Install of the bundle (the whole product path:
+// packages read from the bundle, maintenance app, manifest).
+func install(ctx context.Context, bundlePath, prefix string, keep bool) (string, error) {
+	b, err := bundle.Open(bundlePath)
+	if err != nil {
+		return "", err
+	}
+	defer b.Close()
+	res, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: keep})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("changed %v", res.Changed), nil
+}
+
+func verify(ctx context.Context, prefix string) (string, error) {
+	r, err := installer.Verify(ctx, prefix, installer.VerifyOptions{})
+	if r == nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d packages, %d files, %d problems", r.Packages, r.Files, len(r.Problems)), nil
+}
+
+func repair(ctx context.Context, prefix, bundlePath string) (string, error) {
+	r, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: bundlePath})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d problems before, %d fixes, %d left", len(r.Before), len(r.Fixed), len(r.Left)), nil
+}
+
+// damage removes one file of each of the first n packages of prefix (by
+// record name), for the repair step; it returns how many it removed.
+func damage(prefix string, n int) (int, error) {
+	recs, err := filepath.Glob(filepath.Join(prefix, "conda-meta", "*.json"))
+	if err != nil {
+		return 0, err
+	}
+	sort.Strings(recs)
+	done := 0
+	for _, rp := range recs {
+		if done == n {
+			break
+		}
+		b, err := os.ReadFile(rp)
+		if err != nil {
+			return done, err
+		}
+		// "files": [ "a", ... ]: the first file is enough.
+		_, rest, ok := strings.Cut(string(b), `"files": [`)
+		if !ok {
+			continue
+		}
+		_, rest, _ = strings.Cut(rest, `"`)
+		f, _, _ := strings.Cut(rest, `"`)
+		if f != "" && os.Remove(filepath.Join(prefix, filepath.FromSlash(f))) == nil {
+			done++
+		}
+	}
+	return done, nil
 }

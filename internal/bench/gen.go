@@ -32,11 +32,41 @@ type envShape struct {
 	TextRatio  float64 // share of files that are small text (.py, headers)
 	ZstdLevel  int
 	SeedOffset uint64
+	// Random is the share of a library's bytes that are incompressible
+	// (the rest is a repeating pattern); 0 = one half.
+	Random float64
+	// BinShare is the share of a native package's bytes in libraries; 0 =
+	// one half.
+	BinShare float64
 }
 
 var defaultShape = envShape{
 	Packages: 150, Files: 40000, Bytes: 600 << 20, Bz2Share: 5, Bz2Weight: 0.15,
 	Placehold: 5, TextRatio: 0.93, ZstdLevel: 7,
+}
+
+// shapes are the environments -shape selects. "dense" is the shape of the
+// environment in issue #15: the same files and sizes, but libraries of
+// mostly incompressible bytes holding most of the payload, so that 600 MB
+// unpacked is about 400 MB of archives, and the .tar.bz2 packages as heavy
+// as the others. "files-N" is one package of N small files (and python).
+var shapes = map[string]envShape{
+	"default": defaultShape,
+	"dense": {Packages: 150, Files: 40000, Bytes: 600 << 20, Bz2Share: 5, Bz2Weight: 1,
+		Placehold: 5, TextRatio: 0.93, ZstdLevel: 7, Random: 0.97, BinShare: 0.7},
+}
+
+// shapeOf returns the named shape; "files-N" is made on demand.
+func shapeOf(name string) (envShape, error) {
+	if sh, ok := shapes[name]; ok {
+		return sh, nil
+	}
+	var n int
+	if _, err := fmt.Sscanf(name, "files-%d", &n); err == nil && n > 0 {
+		return envShape{Packages: 2, Files: n, Bytes: int64(n) * 300, Bz2Share: 0, Bz2Weight: 1,
+			TextRatio: 1, ZstdLevel: 7}, nil
+	}
+	return envShape{}, fmt.Errorf("unknown -shape %q: want default, dense or files-N", name)
 }
 
 // archiveInfo is one generated archive, as the benchmark's manifest lists it.
@@ -56,12 +86,20 @@ type manifest struct {
 
 // ensureEnv returns the manifest of the environment for seed, generating
 // it under out unless a complete one is already there.
-func ensureEnv(out string, seed uint64, workers int, logf func(string, ...any)) (*manifest, string, error) {
-	return ensureEnvIn(filepath.Join(out, fmt.Sprintf("env-s%d-v%d", seed, genVersion)), seed, defaultShape, workers, logf)
+func ensureEnv(out, shape string, seed uint64, workers int, logf func(string, ...any)) (*manifest, string, error) {
+	sh, err := shapeOf(shape)
+	if err != nil {
+		return nil, "", err
+	}
+	dir := filepath.Join(out, fmt.Sprintf("env-s%d-v%d", seed, genVersion))
+	if shape != "default" {
+		dir = filepath.Join(out, fmt.Sprintf("env-%s-s%d-v%d", shape, seed, genVersion))
+	}
+	return ensureEnvIn(dir, seed, sh, workers, logf)
 }
 
 // ensureEnvIn is ensureEnv for a shape, in dir.
-func ensureEnvIn(dir string, seed uint64, shape envShape, workers int, logf func(string, ...any)) (*manifest, string, error) {
+func ensureEnvIn(dir string, seed uint64, sh envShape, workers int, logf func(string, ...any)) (*manifest, string, error) {
 	mpath := filepath.Join(dir, "manifest.json")
 	if b, err := os.ReadFile(mpath); err == nil {
 		m := &manifest{}
@@ -73,7 +111,7 @@ func ensureEnvIn(dir string, seed uint64, shape envShape, workers int, logf func
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, "", fmt.Errorf("failed to create %q: %w", dir, err)
 	}
-	specs := planEnv(seed, shape)
+	specs := planEnv(seed, sh)
 	m, err := writeEnv(dir, specs, workers, logf)
 	if err != nil {
 		return nil, "", err
@@ -101,16 +139,20 @@ func planEnv(seed uint64, sh envShape) []planned {
 	for i := range n {
 		wf[i] = math.Exp(rng.NormFloat64() * 1.0)
 		wb[i] = math.Exp(rng.NormFloat64() * 1.4)
-		if i%sh.Bz2Share == 0 {
+		if sh.Bz2Share > 0 && i%sh.Bz2Share == 0 {
 			wb[i] *= sh.Bz2Weight
 		}
 		sf, sb = sf+wf[i], sb+wb[i]
+	}
+	if sh.Packages == 2 { // files-N: the python package and one package of all the files
+		wf[0], wf[1], sf = 1, 0, 1
+		wb[0], wb[1], sb = 1, 0, 1
 	}
 	out := make([]planned, n)
 	for i := range n {
 		files := max(2, int(math.Round(float64(sh.Files)*wf[i]/sf)))
 		bytes := int64(float64(sh.Bytes) * wb[i] / sb)
-		out[i] = planned{spec: planPackage(seed, i, files, bytes, sh), bz2: i%sh.Bz2Share == 0}
+		out[i] = planned{spec: planPackage(seed, i, files, bytes, sh), bz2: sh.Bz2Share > 0 && i%sh.Bz2Share == 0}
 	}
 	return out
 }
@@ -145,15 +187,20 @@ func planPackage(seed uint64, i, files int, bytes int64, sh envShape) condatest.
 		sizes[k] = 200 + int(math.Exp(rng.NormFloat64()*0.9+7.6)) // median ~2 KB
 		textBytes += int64(sizes[k])
 	}
+	textShare := 0.5
+	if sh.BinShare > 0 {
+		textShare = 1 - sh.BinShare
+	}
+	textMax := int64(float64(bytes) * textShare)
 	if python || nBin == 0 {
 		scaleSizes(sizes, textBytes, bytes)
-	} else if textBytes > bytes/2 {
-		scaleSizes(sizes, textBytes, bytes/2)
-		textBytes = bytes / 2
+	} else if textBytes > textMax {
+		scaleSizes(sizes, textBytes, textMax)
+		textBytes = textMax
 	}
 	s.Files = textFiles(&s, rng, sizes, python, sh)
 	if !python {
-		s.Files = append(s.Files, binFiles(&s, rng, nBin, bytes-textBytes)...)
+		s.Files = append(s.Files, binFiles(&s, rng, nBin, bytes-textBytes, sh.Random)...)
 	}
 	return s
 }
@@ -181,7 +228,7 @@ func textFiles(s *condatest.Spec, rng *rand.Rand, sizes []int, python bool, sh e
 		default:
 			p = fmt.Sprintf("lib/python3.12/site-packages/%s/m%04d.py", s.Name, k)
 		}
-		f := condatest.File{Path: p, Data: sizeOnly(n, rng.Uint64())}
+		f := condatest.File{Path: p, Data: sizeOnly(n, rng.Uint64(), 0)}
 		if !python && k < sh.Placehold {
 			f.Path = fmt.Sprintf("lib/pkgconfig/%s-%d.pc", s.Name, k)
 			f.Placeholder = condatest.DefaultPlaceholder
@@ -193,7 +240,7 @@ func textFiles(s *condatest.Spec, rng *rand.Rand, sizes []int, python bool, sh e
 
 // binFiles splits bytes over n libraries, the first with two symlinks
 // (libX.so -> libX.so.1 -> libX.so.1.0) as native packages have.
-func binFiles(s *condatest.Spec, rng *rand.Rand, n int, bytes int64) []condatest.File {
+func binFiles(s *condatest.Spec, rng *rand.Rand, n int, bytes int64, random float64) []condatest.File {
 	if n <= 0 {
 		return nil
 	}
@@ -207,7 +254,7 @@ func binFiles(s *condatest.Spec, rng *rand.Rand, n int, bytes int64) []condatest
 	for k := range n {
 		size := max(64, int(float64(bytes)*w[k]/sum))
 		p := fmt.Sprintf("lib/lib%s_%d.so.1.0", s.Name, k)
-		out = append(out, condatest.File{Path: p, Data: sizeOnly(size, rng.Uint64()), Mode: 0o755})
+		out = append(out, condatest.File{Path: p, Data: sizeOnly(size, rng.Uint64(), random), Mode: 0o755})
 	}
 	base := fmt.Sprintf("lib/lib%s_0", s.Name)
 	return append(out,
@@ -217,7 +264,9 @@ func binFiles(s *condatest.Spec, rng *rand.Rand, n int, bytes int64) []condatest
 
 // sizeOnly encodes a size and a seed in a placeholder Data; fill() makes
 // the real content when the package is written, so plans stay small.
-func sizeOnly(n int, seed uint64) []byte { return []byte(fmt.Sprintf("\x00gen %d %d", n, seed)) }
+func sizeOnly(n int, seed uint64, random float64) []byte {
+	return []byte(fmt.Sprintf("\x00gen %d %d %g", n, seed, random))
+}
 
 // writeEnv writes every package (workers at a time) and returns the manifest.
 func writeEnv(dir string, ps []planned, workers int, logf func(string, ...any)) (*manifest, error) {
@@ -287,10 +336,11 @@ func fill(f condatest.File) []byte {
 	}
 	var n int
 	var seed uint64
-	fmt.Sscanf(string(f.Data), "\x00gen %d %d", &n, &seed)
+	var random float64
+	fmt.Sscanf(string(f.Data), "\x00gen %d %d %g", &n, &seed, &random)
 	rng := rand.New(rand.NewPCG(seed, 7))
 	if f.Mode == 0o755 {
-		return binary(n, rng)
+		return binary(n, rng, random)
 	}
 	b := make([]byte, 0, n+16)
 	if f.Placeholder != "" {
@@ -308,15 +358,19 @@ func fill(f condatest.File) []byte {
 	return b[:max(n, head)]
 }
 
-func binary(n int, rng *rand.Rand) []byte {
+func binary(n int, rng *rand.Rand, random float64) []byte {
 	b := make([]byte, n)
 	var key [32]byte
 	for k := range key {
 		key[k] = byte(rng.Uint32())
 	}
 	cc := rand.NewChaCha8(key)
-	cc.Read(b[:n/2])
-	for k := n / 2; k < n; k++ {
+	r := n / 2
+	if random > 0 {
+		r = int(float64(n) * random)
+	}
+	cc.Read(b[:r])
+	for k := r; k < n; k++ {
 		b[k] = byte(k>>3) ^ byte(k%251)
 	}
 	return b

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -35,41 +36,82 @@ func main() {
 	}
 }
 
-// runChild is one measured step in its own process: child cold|warm
-// ENVDIR PKGS PREFIX WORKERS, child real-install BUNDLE PREFIX HOME 0, or
-// child real-pyc - - PREFIX WORKERS.
+// runChild is one measured step in its own process:
+//
+//	child onepass ENVDIR PREFIX       InstallEnv, no package cache
+//	child cache ENVDIR PKGS PREFIX    InstallEnv through the package cache
+//	child install BUNDLE PREFIX 0|1   installer.Install (1: --keep-package-cache)
+//	child verify PREFIX
+//	child repair PREFIX BUNDLE
+//	child real-install BUNDLE PREFIX HOME 0   the real Debian Python + Jupyter bundle
+//	child real-pyc - - PREFIX WORKERS         its .pyc compilation
+//
+// It prints a note, then hwm_kb= (peak RSS) and write_bytes= (what it
+// caused to be written, /proc/self/io).
 func runChild(ctx context.Context, args []string) error {
-	if len(args) != 5 {
-		return fmt.Errorf("failed to parse the child arguments %q: want cold|warm ENVDIR PKGS PREFIX WORKERS", args)
+	bad := fmt.Errorf("failed to parse the child arguments %q", args)
+	if len(args) < 2 {
+		return bad
 	}
-	workers, _ := strconv.Atoi(args[4])
 	var note string
 	var err error
-	switch args[0] {
-	case "real-install":
+	if p := os.Getenv("BENCH_CPUPROFILE"); p != "" {
+		if f, ferr := os.Create(p); ferr == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
+	switch {
+	case args[0] == "onepass" && len(args) == 3:
+		var rs []pkg.Request
+		if rs, err = requests(args[1], ""); err == nil {
+			note, err = installEnv(ctx, rs, args[2], filepath.Join(args[2], "pkgs"), true)
+		}
+	case args[0] == "cache" && len(args) == 4:
+		var rs []pkg.Request
+		if rs, err = requests(args[1], args[2]); err == nil {
+			note, err = installEnv(ctx, rs, args[3], args[2], false)
+		}
+	case args[0] == "install" && len(args) == 4:
+		note, err = install(ctx, args[1], args[2], args[3] == "1")
+	case args[0] == "verify" && len(args) == 2:
+		note, err = verify(ctx, args[1])
+	case args[0] == "repair" && len(args) == 3:
+		note, err = repair(ctx, args[1], args[2])
+	case args[0] == "real-install" && len(args) == 5:
 		note, err = realInstallChild(ctx, args[1], args[2], args[3])
-	case "real-pyc":
+	case args[0] == "real-pyc" && len(args) == 5:
+		workers, _ := strconv.Atoi(args[4])
 		note, err = realPycChild(ctx, args[3], workers)
 	default:
-		note, err = installChild(ctx, args, workers)
+		return bad
+	}
+	if p := os.Getenv("BENCH_MEMPROFILE"); p != "" && err == nil {
+		if f, ferr := os.Create(p); ferr == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
 	}
 	if err == nil {
-		fmt.Printf("%s\nhwm_kb=%d\n", note, peakRSS())
+		fmt.Printf("%s\nhwm_kb=%d\nwrite_bytes=%d\n", note, peakRSS(), writeBytes())
 	}
 	return err
 }
 
-// installChild is the cold or warm InstallEnv of the generated environment.
-func installChild(ctx context.Context, args []string, workers int) (string, error) {
-	rs, err := requests(args[1], args[2])
+// writeBytes is write_bytes of /proc/self/io: the bytes this process
+// caused to be sent to storage (page-cache writes count when dirtied).
+func writeBytes() int64 {
+	b, err := os.ReadFile("/proc/self/io")
 	if err != nil {
-		return "", err
+		return 0
 	}
-	step := coldChild
-	if args[0] == "warm" {
-		step = warmChild
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "write_bytes:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
 	}
-	return step(ctx, rs, args[3], workers)
+	return 0
 }
 
 // peakRSS returns this process's VmHWM (KB): the peak RSS of its own
@@ -118,6 +160,10 @@ type results struct {
 	Archives   int64         `json:"archive_bytes"`
 	Conda      int           `json:"conda_archives"`
 	GenSeconds float64       `json:"generate_seconds,omitempty"`
+	Shape      string        `json:"shape"`
+	Rounds     int           `json:"rounds"`
+	LoadBefore string        `json:"loadavg_before"`
+	LoadAfter  string        `json:"loadavg_after"`
 	Steps      []measurement `json:"steps"`
 	Warning    string        `json:"warning,omitempty"`
 }
@@ -128,9 +174,11 @@ func runBench(ctx context.Context, args []string) error {
 	out := fs.String("out", ".bench", "folder for the generated environment, runs and results")
 	workers := fs.Int("workers", runtime.NumCPU(), "extraction workers of onboard")
 	keep := fs.Bool("keep", false, "keep the extracted trees (default: delete them at the end)")
+	shape := fs.String("shape", "default", "environment: default, dense (the shape of issue #15) or files-N (one package of N files)")
+	rounds := fs.Int("rounds", 3, "rounds of the alternating shell-loop / onboard runs")
 	scale := fs.String("scale", "", "run the scale series instead: install, verify and repair of the environment at these sizes, e.g. 1,4,8 (docs/performance.md)")
 	scaleSteps := fs.String("scale-steps", "install,verify,repair", "the steps of the scale series (install comes first whenever verify or repair is asked for)")
-	real := fs.String("real", "yes", "the real Debian Python + Jupyter bundle case: yes, no, or only")
+	real := fs.String("real", "no", "the real Debian Python + Jupyter bundle case: yes, no, or only")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -138,15 +186,19 @@ func runBench(ctx context.Context, args []string) error {
 		return runScale(ctx, *out, *seed, *scale, *scaleSteps, *keep)
 	}
 	logf := func(f string, a ...any) { fmt.Printf(f+"\n", a...) }
-	run := filepath.Join(*out, "runs", time.Now().Format("20060102-150405"))
+	run, err := filepath.Abs(filepath.Join(*out, "runs", time.Now().Format("20060102-150405")))
+	if err != nil {
+		return err
+	}
 	res := results{Seed: *seed, When: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(), Workers: *workers}
 	if *real != "only" {
 		t0 := time.Now()
-		m, envDir, err := ensureEnv(*out, *seed, runtime.NumCPU(), logf)
+		m, envDir, err := ensureEnv(*out, *shape, *seed, runtime.NumCPU(), logf)
 		if err != nil {
 			return err
 		}
 		res = describe(m, *seed, *workers)
+		res.Shape, res.Rounds = *shape, max(1, *rounds)
 		if gen := time.Since(t0).Seconds(); gen > 1 {
 			res.GenSeconds = gen
 		}

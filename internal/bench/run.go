@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -26,29 +27,69 @@ type measurement struct {
 	Ratio   float64 `json:"ratio_to_baseline,omitempty"`     // wall time
 	CPU     float64 `json:"cpu_ratio_to_baseline,omitempty"` // user+sys time
 	Note    string  `json:"note,omitempty"`
+	Round   int     `json:"round,omitempty"`
+	// WriteBytes is the child's write_bytes (/proc/self/io); WriteRatio
+	// is that over the payload (unpacked bytes).
+	WriteBytes int64   `json:"write_bytes,omitempty"`
+	WriteRatio float64 `json:"write_ratio_to_payload,omitempty"`
+	WriteShell float64 `json:"write_ratio_to_shell_loop,omitempty"` // over the sequential shell loop's write_bytes
+	VsSha256   float64 `json:"ratio_to_sha256sum,omitempty"`        // verify: wall time over sha256sum's
 }
 
-// baseline extracts every archive one after another with the system's
-// tools into a new folder: tar -xjf for .tar.bz2 (tar runs bzip2), and for
-// .conda `unzip -p` of each component piped into `zstd -dc | tar -x`.
-func baseline(ctx context.Context, envDir, dest string, m *manifest) (measurement, error) {
+// baseline extracts every archive with the system's tools into a new
+// folder, with workers shell pipelines at a time (1: one after another):
+// tar -xjf for .tar.bz2 (tar runs bzip2), and for .conda `unzip -p` of
+// each component piped into `zstd -dc | tar -x`.
+func baseline(ctx context.Context, envDir, dest string, m *manifest, workers int) (measurement, error) {
 	start := time.Now()
-	var ru syscall.Rusage
-	for _, a := range m.Archives {
-		d := filepath.Join(dest, strings.TrimSuffix(strings.TrimSuffix(a.Path, ".conda"), ".tar.bz2"))
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return measurement{}, err
-		}
-		for _, script := range baselineScripts(filepath.Join(envDir, a.Path), d) {
-			u, err := runShell(ctx, script)
-			if err != nil {
-				return measurement{}, err
+	var ru, bz syscall.Rusage // all, and the .tar.bz2 archives alone
+	var written int64
+	var mu sync.Mutex
+	jobs := make(chan archiveInfo)
+	errc := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for a := range jobs {
+				d := filepath.Join(dest, strings.TrimSuffix(strings.TrimSuffix(a.Path, ".conda"), ".tar.bz2"))
+				if err := os.MkdirAll(d, 0o755); err != nil {
+					errc <- err
+					return
+				}
+				for _, script := range baselineScripts(filepath.Join(envDir, a.Path), d) {
+					u, wb, err := runShellIO(ctx, script)
+					if err != nil {
+						errc <- err
+						return
+					}
+					mu.Lock()
+					written += wb
+					addRusage(&ru, u)
+					if strings.HasSuffix(a.Path, ".tar.bz2") {
+						addRusage(&bz, u)
+					}
+					mu.Unlock()
+				}
 			}
-			addRusage(&ru, u)
-		}
+		})
 	}
-	return measurement{Name: "baseline: system tar/zstd/bzip2, sequential", Seconds: time.Since(start).Seconds(),
-		User: tv(ru.Utime), Sys: tv(ru.Stime)}, nil
+	for _, a := range m.Archives {
+		jobs <- a
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return measurement{}, err
+	default:
+	}
+	name := "shell loop: tar/zstd/bzip2, one archive after another"
+	if workers > 1 {
+		name = fmt.Sprintf("shell loop: tar/zstd/bzip2, %d archives at a time", workers)
+	}
+	return measurement{Name: name, Seconds: time.Since(start).Seconds(), User: tv(ru.Utime), Sys: tv(ru.Stime), WriteBytes: written,
+		Note: fmt.Sprintf("cpu: .tar.bz2 archives user %.2f s sys %.2f s; .conda archives user %.2f s sys %.2f s",
+			tv(bz.Utime), tv(bz.Stime), tv(ru.Utime)-tv(bz.Utime), tv(ru.Stime)-tv(bz.Stime))}, nil
 }
 
 func baselineScripts(archive, dest string) []string {
@@ -66,13 +107,26 @@ func baselineScripts(archive, dest string) []string {
 }
 
 func runShell(ctx context.Context, script string) (*syscall.Rusage, error) {
-	cmd := exec.CommandContext(ctx, "bash", "-c", script)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	ru, _, err := runShellIO(ctx, script)
+	return ru, err
+}
+
+// runShellIO runs script in bash and also returns the bytes it caused to
+// be written: the shell's /proc/self/io write_bytes at its end, which
+// includes those of the children it has reaped.
+func runShellIO(ctx context.Context, script string) (*syscall.Rusage, int64, error) {
+	cmd := exec.CommandContext(ctx, "bash", "-c", script+"\nsed -n 's/^write_bytes: //p' /proc/$$/io")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("failed to run %q: %w: %s", script, err, stderr.String())
+		return nil, 0, fmt.Errorf("failed to run %q: %w: %s", script, err, stderr.String())
 	}
-	return cmd.ProcessState.SysUsage().(*syscall.Rusage), nil
+	lines := strings.Fields(stdout.String())
+	var wb int64
+	if len(lines) > 0 {
+		wb, _ = strconv.ParseInt(lines[len(lines)-1], 10, 64)
+	}
+	return cmd.ProcessState.SysUsage().(*syscall.Rusage), wb, nil
 }
 
 // child runs this program again in child mode and measures it: wall time,
@@ -92,10 +146,12 @@ func child(ctx context.Context, name string, args ...string) (measurement, error
 		return measurement{}, fmt.Errorf("failed to run %s: %w: %s", name, err, out.String())
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	note, hwm, _ := strings.Cut(strings.TrimSpace(out.String()), "\nhwm_kb=")
+	note, tail, _ := strings.Cut(strings.TrimSpace(out.String()), "\nhwm_kb=")
+	hwm, wb, _ := strings.Cut(tail, "\nwrite_bytes=")
 	peak, _ := strconv.ParseInt(hwm, 10, 64)
+	written, _ := strconv.ParseInt(wb, 10, 64)
 	return measurement{Name: name, Seconds: secs, PeakRSS: peak, MaxRSS: int64(ru.Maxrss), User: tv(ru.Utime),
-		Sys: tv(ru.Stime), Note: note}, nil
+		Sys: tv(ru.Stime), Note: note, WriteBytes: written}, nil
 }
 
 func addRusage(sum, u *syscall.Rusage) {

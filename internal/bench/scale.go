@@ -130,7 +130,7 @@ func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, w
 	if err != nil {
 		return nil, err
 	}
-	bz, err := ensureBundle(ctx, envDir, m, logf)
+	bz, err := ensureBundle(ctx, envDir, m)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, w
 			continue
 		}
 		if step == "repair" {
-			n, err := damage(prefix, 1000)
+			n, err := damageEvery(prefix, 1000)
 			if err != nil {
 				return nil, err
 			}
@@ -173,48 +173,9 @@ func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, w
 	return steps, nil
 }
 
-// ensureBundle builds envDir/bundle.zip (one linux-64 env: every archive)
-// unless it is there.
-func ensureBundle(ctx context.Context, envDir string, m *manifest, logf func(string, ...any)) (string, error) {
-	envDir, err := filepath.Abs(envDir)
-	if err != nil {
-		return "", err
-	}
-	bz := filepath.Join(envDir, "bundle.zip")
-	if _, err := os.Stat(bz); err == nil {
-		return bz, nil
-	}
-	bd := filepath.Join(envDir, "bundle-src")
-	if err := os.MkdirAll(bd, 0o755); err != nil {
-		return "", err
-	}
-	var lock strings.Builder
-	lock.WriteString("# platform: linux-64\n@EXPLICIT\n")
-	for _, a := range m.Archives {
-		fmt.Fprintf(&lock, "%s#%s\n", filepath.Join(envDir, a.Path), a.SHA256)
-	}
-	files := map[string]string{
-		"base.txt":    lock.String(),
-		"LICENSE.txt": "generated benchmark environment\n",
-		"spec.toml": "name = \"Bench Env\"\nid = \"org.onboard.bench\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\n" +
-			"created = \"2026-01-01T00:00:00Z\"\n\n[platforms.linux-64]\nbase = \"base.txt\"\n",
-	}
-	for n, c := range files {
-		if err := os.WriteFile(filepath.Join(bd, n), []byte(c), 0o644); err != nil {
-			return "", err
-		}
-	}
-	t0 := time.Now()
-	if _, err := bundle.Build(ctx, bundle.BuildOptions{Spec: filepath.Join(bd, "spec.toml"), Output: bz, CacheDir: filepath.Join(bd, "cache")}); err != nil {
-		return "", err
-	}
-	logf("built %s in %s", bz, time.Since(t0).Round(time.Second))
-	return bz, nil
-}
-
-// damage deletes every n-th regular file of the prefix (in a fixed order,
+// damageEvery deletes every n-th regular file of the prefix (in a fixed order,
 // outside conda-meta, pkgs and .onboard) and returns how many.
-func damage(prefix string, n int) (int, error) {
+func damageEvery(prefix string, n int) (int, error) {
 	var files []string
 	err := filepath.WalkDir(prefix, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -34,7 +34,7 @@ func TestDamage(t *testing.T) {
 			os.WriteFile(filepath.Join(prefix, d, string(rune('a'+i))), []byte("x"), 0o644)
 		}
 	}
-	n, err := damage(prefix, 4)
+	n, err := damageEvery(prefix, 4)
 	if err != nil || n != 2 {
 		t.Fatalf("damage = %d, %v; want 2 of the 10 files in lib", n, err)
 	}

@@ -1,0 +1,67 @@
+package installer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"onboard/internal/atomicfile"
+)
+
+// carryFile puts a file that must stay with the install (the installer
+// carrying its bundle, or the bundle file) at dst without copying it when
+// the file system allows: a hard link, else a reflink (a copy-on-write
+// clone: Linux FICLONE on btrfs/xfs, macOS clonefile), else a copy written
+// atomically. It returns how ("hard link", "reflink" or "copy").
+func carryFile(src, dst string) (string, error) {
+	_ = os.Remove(dst + ".carry")
+	if err := os.Link(src, dst+".carry"); err == nil {
+		if err := os.Rename(dst+".carry", dst); err != nil {
+			os.Remove(dst + ".carry")
+			return "", fmt.Errorf("failed to put %q in place: %w", dst, err)
+		}
+		return "hard link", nil
+	}
+	if err := reflink(src, dst+".carry"); err == nil {
+		if err := os.Rename(dst+".carry", dst); err != nil {
+			os.Remove(dst + ".carry")
+			return "", fmt.Errorf("failed to put %q in place: %w", dst, err)
+		}
+		return "reflink", nil
+	}
+	os.Remove(dst + ".carry")
+	in, err := os.Open(src)
+	if err != nil {
+		return "", fmt.Errorf("failed to read %q: %w", src, err)
+	}
+	defer in.Close()
+	st, err := in.Stat()
+	if err != nil {
+		return "", fmt.Errorf("failed to read %q: %w", src, err)
+	}
+	if err := atomicfile.Write(dst, st.Mode().Perm()|0o200, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
+		return err
+	}); err != nil {
+		return "", fmt.Errorf("failed to copy %q to %q: %w", src, dst, err)
+	}
+	return "copy", nil
+}
+
+// errNoReflink is reflink's answer where the system has none.
+var errNoReflink = errors.New("no reflink on this system")
+
+// sameFile tells whether a and b are the same file.
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}
+
+// bundleCopyName is the bundle file carried beside the maintenance app,
+// where bundle.Discover looks for one (bundle.zip beside the executable).
+func bundleCopyPath(prefixDir string) string {
+	return filepath.Join(prefixDir, stateRel, "bundle.zip")
+}

@@ -1,0 +1,149 @@
+package installer
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"onboard/installer/bundle"
+)
+
+// TestInstallOnePassRepairsOffline installs a bundle with the real engine
+// and no package cache, removes the bundle the install came from, damages
+// the install, and repairs it from the bundle the install carries.
+func TestInstallOnePassRepairsOffline(t *testing.T) {
+	for _, carrier := range []string{"bundle file", "installer"} {
+		t.Run(carrier, func(t *testing.T) {
+			t.Setenv("HOME", t.TempDir())
+			t.Setenv("XDG_DATA_HOME", "")
+			b := testBundle(t, "2026.11.0")
+			src := b.Path
+			if carrier == "installer" {
+				// An installer with the bundle appended (as `cat exe
+				// bundle.zip` makes it) is the running program.
+				exe := filepath.Join(t.TempDir(), "acme-installer")
+				f, _ := os.Create(exe)
+				f.Write([]byte("\x7fELF not really a program\n"))
+				z, _ := os.Open(b.Path)
+				io.Copy(f, z)
+				z.Close()
+				f.Close()
+				var err error
+				if b, err = bundle.Open(exe); err != nil {
+					t.Fatal(err)
+				}
+				defer b.Close()
+				src = exe
+				old := maintenanceSource
+				maintenanceSource = func() (string, error) { return exe, nil }
+				t.Cleanup(func() { maintenanceSource = old })
+			}
+			prefix := filepath.Join(t.TempDir(), "acme")
+			if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(prefix, "pkgs")); err == nil {
+				t.Error("pkgs/ was written without KeepPackageCache")
+			}
+			carried := bundleCopyPath(prefix)
+			if carrier == "installer" {
+				carried = maintenancePath(prefix)
+			}
+			if !sameFile(carried, src) {
+				t.Fatalf("%s is not a hard link of %s", carried, src)
+			}
+			before := snapshot(t, prefix)
+			// The original goes away (a downloaded installer deleted),
+			// then the install is damaged.
+			b.Close()
+			os.Remove(src)
+			os.Remove(filepath.Join(prefix, "bin", "tool"))
+			replaceFile(t, filepath.Join(prefix, "envs", "team", "bin", "python"), "#!/bin/sh\necho damaged\n")
+			res, err := Repair(context.Background(), prefix, RepairOptions{})
+			if err != nil {
+				t.Fatalf("Repair: %v (left %v)", err, kinds(res.Left))
+			}
+			if d := diffSnapshots(before, snapshot(t, prefix)); len(d) > 0 {
+				sort.Strings(d)
+				t.Fatalf("after repair the tree differs from the fresh install:\n%s", strings.Join(d, "\n"))
+			}
+			if _, err := os.Stat(filepath.Join(prefix, "pkgs")); err == nil {
+				t.Error("repair wrote a package cache")
+			}
+			ents, _ := os.ReadDir(filepath.Join(prefix, stateRel))
+			for _, e := range ents {
+				if strings.HasPrefix(e.Name(), "repair-") {
+					t.Errorf("repair left its scratch folder %s", e.Name())
+				}
+			}
+		})
+	}
+}
+
+func TestCarryFileFallsBackToACopy(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "installer")
+	os.WriteFile(src, []byte("program and bundle"), 0o755)
+	other := "/dev/shm"
+	if st, err := os.Stat(other); err != nil || !st.IsDir() {
+		t.Skip("no second file system at /dev/shm")
+	}
+	dir, err := os.MkdirTemp(other, "carry-")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer os.RemoveAll(dir)
+	dst := filepath.Join(dir, "onboard")
+	how, err := carryFile(src, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sameFile(src, dst) && how != "hard link" {
+		t.Fatalf("carryFile said %q for a hard link", how)
+	}
+	if how == "hard link" {
+		t.Skip("/dev/shm is on the same file system here")
+	}
+	got, _ := os.ReadFile(dst)
+	st, _ := os.Stat(dst)
+	if string(got) != "program and bundle" || st.Mode().Perm()&0o100 == 0 {
+		t.Errorf("the %s holds %q with mode %v; want the same bytes, executable", how, got, st.Mode())
+	}
+}
+
+func TestInstallKeepPackageCache(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	b := testBundle(t, "2026.11.0")
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"pkgs/tool-1.0-0.conda", "pkgs/tool-1.0-0/info/repodata_record.json", "pkgs/urls.txt"} {
+		if _, err := os.Stat(filepath.Join(prefix, p)); err != nil {
+			t.Errorf("%s missing with KeepPackageCache: %v", p, err)
+		}
+	}
+	if !sameFile(filepath.Join(prefix, "envs", "team", "bin", "tool"), filepath.Join(prefix, "pkgs", "tool-1.0-0", "bin", "tool")) {
+		t.Error("envs/team/bin/tool is not a hard link of the package cache")
+	}
+}
+
+// TestMaxRelPathCountsTheScratchFolder: packages are extracted into each
+// env's .condatmp/pkgs/<dist>/, so the Windows path-length check must
+// count that folder (and pkgs/<dist>/ with KeepPackageCache).
+func TestMaxRelPathCountsTheScratchFolder(t *testing.T) {
+	k := bundle.Package{Name: "tool", Version: "1.0", Build: "0", LongestPath: 100}
+	b := &bundle.Bundle{Manifest: bundle.Manifest{Platforms: map[string]*bundle.Platform{
+		"win-64": {Base: []bundle.Package{k}, Envs: map[string][]bundle.Package{"team": {k}}}}}}
+	in := &installRun{o: Options{Bundle: b}, subdir: "win-64"}
+	if got, want := in.maxRelPath(), len("envs/team/.condatmp/pkgs/tool-1.0-0/")+100; got != want {
+		t.Errorf("maxRelPath = %d; want %d (the env's scratch folder)", got, want)
+	}
+	in.o.KeepPackageCache = true
+	if got, want := in.maxRelPath(), len("envs/team/")+100+noarchPythonGrowth; got != want {
+		t.Errorf("maxRelPath with a package cache = %d; want %d", got, want)
+	}
+}

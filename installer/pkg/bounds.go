@@ -1,0 +1,215 @@
+package pkg
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Error refuses a package whose content disagrees with its own manifest
+// or exceeds a bound: a member larger than the size info/paths.json
+// records for it (a decompression bomb), a member whose sha256 is not the
+// recorded one, a package that inflates past a multiple of its archive, or
+// a metadata file larger than its cap. Nothing of the package is kept.
+type Error struct {
+	Archive string // the package
+	Member  string // the member or metadata file
+	What    string // "size", "sha256", "total size" or "metadata size"
+	Want    string // the recorded size or hash, or the cap
+	Got     string // what was found (for sizes: at least this much)
+}
+
+// Error names the package, the member and both values, and says what to do.
+func (e *Error) Error() string {
+	switch e.What {
+	case "sha256":
+		return fmt.Sprintf("package %q is corrupt: %s has sha256 %s but its info/paths.json records %s; the package does not match its own manifest, rebuild or fetch it again",
+			e.Archive, e.Member, e.Got, e.Want)
+	case "metadata size":
+		return fmt.Sprintf("package %q is refused: its %s is larger than %s bytes (the cap for that file); no real package has one that big",
+			e.Archive, e.Member, e.Want)
+	case "total size":
+		return fmt.Sprintf("package %q is refused: %s would take its unpacked size past %s bytes, far more than its archive can hold honestly (a decompression bomb?)",
+			e.Archive, e.Member, e.Want)
+	}
+	return fmt.Sprintf("package %q is refused: %s unpacks to %s bytes but its info/paths.json records %s (a decompression bomb or a corrupt package)",
+		e.Archive, e.Member, e.Got, e.Want)
+}
+
+// Caps on the metadata files onboard reads from a package. They are far
+// above any real package (conda's largest paths.json files are a few tens
+// of megabytes for 100,000 files) and keep a padded file from filling the
+// memory or the disk. paths.json is decoded as a stream.
+const (
+	MaxPathsJSON      = 512 << 20 // info/paths.json
+	MaxIndexJSON      = 1 << 20   // info/index.json, info/repodata_record.json
+	MaxLinkJSON       = 4 << 20   // info/link.json, info/package_metadata.json
+	MaxInfoListFile   = 64 << 20  // info/files, info/has_prefix, info/no_link
+	MaxRecordJSON     = 4 << 20   // info/repodata_record.json
+	unsizedBudgetBase = 64 << 20  // bytes any package may unpack beyond its recorded sizes…
+	unsizedBudgetMult = 100       // …plus this many times its archive size
+)
+
+// metaCap returns the cap of an info/ file onboard reads, or 0.
+func metaCap(rel string) int64 {
+	switch rel {
+	case "info/paths.json":
+		return MaxPathsJSON
+	case "info/index.json":
+		return MaxIndexJSON
+	case "info/repodata_record.json":
+		return MaxRecordJSON
+	case "info/link.json", "info/package_metadata.json":
+		return MaxLinkJSON
+	case "info/files", "info/has_prefix", "info/no_link":
+		return MaxInfoListFile
+	}
+	return 0
+}
+
+// readCapped reads a whole file of at most max bytes; a larger one is an
+// *Error naming archive and member.
+func readCapped(p string, max int64, archive, member string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, &Error{Archive: archive, Member: member, What: "metadata size", Want: strconv.FormatInt(max, 10), Got: strconv.FormatInt(int64(len(b)), 10)}
+	}
+	return b, nil
+}
+
+// fileExpect is what paths.json records for one regular file.
+type fileExpect struct {
+	size   int64 // -1: not recorded
+	sha    [32]byte
+	hasSHA bool
+}
+
+// expectations maps each regular-file entry of paths to its recorded size
+// and sha256. Softlink entries are left out: a package may hold a regular
+// stand-in file there (observations G1) whose size is the target's.
+func expectations(p *Paths) map[string]fileExpect {
+	m := make(map[string]fileExpect, len(p.Paths))
+	for _, e := range p.Paths {
+		if e.PathType != PathHardlink && e.PathType != "" {
+			continue
+		}
+		fe := fileExpect{size: -1}
+		if e.SizeInBytes != nil {
+			fe.size = *e.SizeInBytes
+		}
+		if len(e.SHA256) == 64 {
+			if b, err := hex.DecodeString(e.SHA256); err == nil {
+				copy(fe.sha[:], b)
+				fe.hasSHA = true
+			}
+		}
+		m[e.Path] = fe
+	}
+	return m
+}
+
+// decodePaths decodes paths.json from r as a stream: entry by entry, so
+// that a huge file costs the entries, not a copy of its text as well.
+func decodePaths(r io.Reader) (*Paths, error) {
+	dec := json.NewDecoder(r)
+	p := &Paths{}
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, err
+	}
+	seenPaths := false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := t.(string)
+		switch { // keys match as encoding/json matches them: case-folded
+		case strings.EqualFold(key, "paths"):
+			if seenPaths {
+				return nil, errors.New(`"paths" given twice`)
+			}
+			seenPaths = true
+			if err := expectDelim(dec, '['); err != nil {
+				return nil, err
+			}
+			for dec.More() {
+				var e PathEntry
+				if err := dec.Decode(&e); err != nil {
+					return nil, err
+				}
+				p.Paths = append(p.Paths, e)
+			}
+			if err := expectDelim(dec, ']'); err != nil {
+				return nil, err
+			}
+		case strings.EqualFold(key, "paths_version"):
+			if err := dec.Decode(&p.Version); err != nil {
+				return nil, err
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("data after the top-level object")
+	}
+	return p, nil
+}
+
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if got, ok := t.(json.Delim); !ok || got != d {
+		return fmt.Errorf("want %q, found %v", d, t)
+	}
+	return nil
+}
+
+// pathsReader opens an info/paths.json for decodePaths, capped.
+type pathsSource interface {
+	openPaths() (io.ReadCloser, int64, error) // fs.ErrNotExist when absent
+}
+
+func (d dirSource) openPaths() (io.ReadCloser, int64, error) {
+	f, err := os.Open(string(d) + string(os.PathSeparator) + "info" + string(os.PathSeparator) + "paths.json")
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+func (m *memSource) openPaths() (io.ReadCloser, int64, error) {
+	b, ok := m.files["info/paths.json"]
+	if !ok {
+		return nil, 0, fs.ErrNotExist
+	}
+	return io.NopCloser(bytes.NewReader(b)), int64(len(b)), nil
+}
