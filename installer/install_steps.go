@@ -25,7 +25,7 @@ type envOutcome struct {
 }
 
 // install does the writing: packages, envs, maintenance app, manifest,
-// launchers. The caller rolls back on error.
+// (launchers come after, in swapInstall). The caller rolls back on error.
 func (in *installRun) install(ctx context.Context) (*Result, error) {
 	p := in.o.Prefix
 	state := filepath.Join(p, ".onboard")
@@ -52,8 +52,6 @@ func (in *installRun) install(ctx context.Context) (*Result, error) {
 	if err := in.writeState(); err != nil {
 		return nil, err
 	}
-	in.launchers()
-	in.log.Printf("installed %s %s (%s) into %q", in.o.Bundle.Manifest.Name, in.o.Bundle.Manifest.Version, in.subdir, p)
 	return in.result(true, envs), nil
 }
 

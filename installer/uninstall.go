@@ -29,6 +29,12 @@ type UninstallOptions struct {
 // without .onboard/manifest.json is refused with a *TargetError.
 func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) error {
 	logf := LogfOrNop(opts.Logf)
+	if abs, err := filepath.Abs(prefixDir); err == nil {
+		// An uninstall killed while it deleted the prefix is finished.
+		if rec, err := recoverOp(abs, logf); err != nil || rec.Op == "uninstall" {
+			return err
+		}
+	}
 	abs, err := checkUninstallable(prefixDir)
 	if err != nil {
 		return err
@@ -50,9 +56,21 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	if err := uninstallSteps(ctx, abs, opts, logf); err != nil {
 		return err
 	}
+	// From here on the uninstall is finished, not undone, by the next
+	// run: the journal beside the prefix says so.
+	j, err := beginOp("uninstall", abs)
+	if err != nil {
+		return err
+	}
 	unlock()
 	released = true
-	return removePrefix(abs, logf)
+	crashPoint("removing")
+	if err := removePrefix(abs, logf); err != nil {
+		j.close(false)
+		return err
+	}
+	j.close(true)
+	return nil
 }
 
 // checkUninstallable resolves the prefix and refuses anything that is not
