@@ -57,6 +57,7 @@ func RecoverOutcome(ctx context.Context, prefixDir string, logf Logf) (Recovered
 	}
 	return rec, err
 }
+
 // recoverLocked rolls back a journal; the caller holds the prefix lock.
 func recoverLocked(prefixDir string, logf Logf) (bool, error) {
 	done, err := prefix.Recover(filepath.Join(prefixDir, stateRel))
