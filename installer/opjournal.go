@@ -307,8 +307,8 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 		}
 		logf("recover: finished the interrupted install into %q", p)
 		return rec, nil
-	case j.aside != "":
-		if _, err := os.Lstat(j.aside); err == nil {
+	case j.aside != "" || j.upgrade():
+		if _, err := os.Lstat(j.aside); j.aside != "" && err == nil {
 			crashPoint("swapback-before")
 			if err := os.RemoveAll(p); err != nil {
 				return rec, fmt.Errorf("failed to remove the half-made install %q: %w; close programs that use it and run onboard again", p, err)
@@ -319,8 +319,8 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 			syncDir(filepath.Dir(p))
 			crashPoint("swapback-after")
 		}
-		// Else the move aside never happened, or the swap back did: the
-		// prefix holds the old install.
+		// Else the move aside never happened (and nothing was written
+		// yet), or the swap back did: the prefix holds the old install.
 	case j.head.Created != "":
 		if err := os.RemoveAll(j.head.Created); err != nil {
 			return rec, fmt.Errorf("failed to remove the half-made install %q: %w; close programs that use it and run onboard again", p, err)
@@ -345,6 +345,17 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 	}
 	logf("recover: the last install into %q was interrupted; it was rolled back", p)
 	return rec, nil
+}
+
+// upgrade reports whether the prefix held an install when the journal
+// began: then it is put back, never emptied.
+func (j *opJournal) upgrade() bool {
+	for _, n := range j.head.Before {
+		if n == stateRel {
+			return true
+		}
+	}
+	return false
 }
 
 // unregisterFresh removes a rolled-back fresh install from the user's
