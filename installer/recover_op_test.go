@@ -146,6 +146,8 @@ func TestHelperOp(t *testing.T) {
 		}
 	case "uninstall":
 		err = Uninstall(context.Background(), o.Prefix, UninstallOptions{Reporter: rep})
+	case "repair":
+		_, err = Repair(context.Background(), o.Prefix, RepairOptions{BundlePath: o.Bundle, Reporter: rep})
 	}
 	fmt.Printf("DONE %v\n", err)
 }
@@ -499,6 +501,52 @@ func TestKilledUninstallRunsAgain(t *testing.T) {
 			if txt, _ := os.ReadFile(filepath.Join(os.Getenv("HOME"), ".conda", "environments.txt")); strings.Contains(string(txt), f.prefix) {
 				t.Errorf("environments.txt still names the prefix:\n%s", txt)
 			}
+		})
+	}
+}
+
+// TestKilledRepairRunsAgain kills a repair of a damaged install at the
+// start and half-way through the bytes of each of its stages (verify, the
+// re-links, verify again); the same repair run again must end with the
+// tree of the install as it was before the damage.
+func TestKilledRepairRunsAgain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process per stage")
+	}
+	f := newOpFixture(t)
+	f.install(t, "2026.11.0", nil)
+	before := snapshot(t, f.prefix)
+	damage := func() {
+		os.Remove(filepath.Join(f.prefix, "share", "big", "f007.dat"))
+		replaceFile(t, filepath.Join(f.prefix, "share", "big", "f100.dat"), "damaged")
+		os.Remove(filepath.Join(f.prefix, "envs", "py", "bin", "conda-index-pkg-a"))
+	}
+	damage()
+	ref := &killReporter{}
+	if _, err := Repair(context.Background(), f.prefix, RepairOptions{BundlePath: f.bundles["2026.11.0"], Reporter: ref}); err != nil {
+		t.Fatalf("reference repair: %v", err)
+	}
+	var points []opKill
+	for _, s := range ref.stages {
+		points = append(points, opKill{Stage: s.s, N: s.n})
+		if s.total > 1 {
+			points = append(points, opKill{Stage: s.s, N: s.n, Bytes: s.total / 2})
+		}
+	}
+	if len(points) < 4 {
+		t.Fatalf("the repair reported stages %v; want verify, link, verify", ref.stages)
+	}
+	for _, k := range points {
+		t.Run(k.String(), func(t *testing.T) {
+			damage()
+			killOp(t, f.request("repair", "2026.11.0", k))
+			if _, err := Repair(context.Background(), f.prefix, RepairOptions{BundlePath: f.bundles["2026.11.0"]}); err != nil {
+				t.Fatalf("repair again: %v", err)
+			}
+			if d := diffSnapshots(before, snapshot(t, f.prefix)); len(d) > 0 {
+				t.Fatalf("after the killed repair and a new one the tree differs: %v", d)
+			}
+			f.healthy(t, "2026.11.0")
 		})
 	}
 }
