@@ -37,6 +37,14 @@ func opJournalPath(prefixDir string) string {
 	return filepath.Join(filepath.Dir(prefixDir), "."+filepath.Base(prefixDir)+".onboard-journal")
 }
 
+// opJournalInside is where it lives when the folder above an existing,
+// empty prefix may not be written (an administrator made the folder for
+// the user): a fresh install there moves nothing aside, and its rollback
+// empties the folder, journal included.
+func opJournalInside(prefixDir string) string {
+	return filepath.Join(prefixDir, ".onboard-journal")
+}
+
 // opHead is the first line of an operation journal.
 type opHead struct {
 	Op     string `json:"op"` // "install" or "uninstall"
@@ -70,8 +78,7 @@ type opJournal struct {
 
 // lockOpJournal opens and locks the journal file of prefixDir, creating
 // it. Another live onboard holding it is a *LockedError.
-func lockOpJournal(prefixDir string) (*os.File, func() error, error) {
-	p := opJournalPath(prefixDir)
+func lockOpJournal(p, prefixDir string) (*os.File, func() error, error) {
 	abs, _ := filepath.Abs(p)
 	if _, loaded := heldLocks.LoadOrStore(abs, true); loaded {
 		return nil, nil, &LockedError{Path: p, Owner: "this process"}
@@ -106,7 +113,13 @@ func beginOp(op, prefixDir string) (*opJournal, error) {
 			return nil, &TargetError{Path: prefixDir, Reason: "cannot create the folder", Err: err}
 		}
 	}
-	f, unlock, err := lockOpJournal(prefixDir)
+	f, unlock, err := lockOpJournal(opJournalPath(prefixDir), prefixDir)
+	if err != nil && op == "install" && head.Created == "" && !head.upgrade() {
+		var le *LockedError
+		if !errors.As(err, &le) {
+			f, unlock, err = lockOpJournal(opJournalInside(prefixDir), prefixDir)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -254,10 +267,13 @@ func (r Recovered) Message() string {
 // prefixDir. A live one is a *LockedError.
 func recoverOp(prefixDir string, logf Logf) (Recovered, error) {
 	p := opJournalPath(prefixDir)
-	if _, err := os.Lstat(p); err != nil {
-		return Recovered{}, nil
+	if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
+		p = opJournalInside(prefixDir)
+		if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
+			return Recovered{}, nil
+		}
 	}
-	f, unlock, err := lockOpJournal(prefixDir)
+	f, unlock, err := lockOpJournal(p, prefixDir)
 	if err != nil {
 		return Recovered{}, err
 	}
@@ -349,8 +365,10 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 
 // upgrade reports whether the prefix held an install when the journal
 // began: then it is put back, never emptied.
-func (j *opJournal) upgrade() bool {
-	for _, n := range j.head.Before {
+func (j *opJournal) upgrade() bool { return j.head.upgrade() }
+
+func (h opHead) upgrade() bool {
+	for _, n := range h.Before {
 		if n == stateRel {
 			return true
 		}
