@@ -218,8 +218,10 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 		in.aside = fmt.Sprintf("%s.onboard-old-%d", p, time.Now().UnixNano())
 		// The old lock lives in the moved folder, which no one works on
 		// once it is moved; the new prefix gets its own lock at once.
-		in.unlockOld()
-		in.unlockOld = nil
+		if in.unlockOld != nil {
+			in.unlockOld()
+			in.unlockOld = nil
+		}
 		if err := j.moveAside(in.aside); err != nil {
 			in.rollback()
 			return nil, &TargetError{Path: p, Reason: "the old install cannot be moved aside", Err: err,
