@@ -35,6 +35,7 @@ type opKill struct {
 	N     int
 	Bytes int64
 	Point string
+	keep  bool // (tests only) with --keep-package-cache
 }
 
 func (k opKill) String() string {
@@ -51,6 +52,7 @@ type opRequest struct {
 	Bundle  string
 	Maint   string // the file copied as the maintenance app
 	FailEnv string // an env whose install fails (to reach the swap back)
+	Keep    bool   // --keep-package-cache
 	Kill    opKill
 }
 
@@ -106,7 +108,7 @@ func (r *killReporter) Advance(n int64) {
 func (r *killReporter) Item(string) {}
 
 func (o opRequest) options(rep Reporter) Options {
-	return Options{Prefix: o.Prefix, Subdir: "linux-64", MaintenanceLauncher: true, Reporter: rep}
+	return Options{Prefix: o.Prefix, Subdir: "linux-64", MaintenanceLauncher: true, KeepPackageCache: o.Keep, Reporter: rep}
 }
 
 // TestHelperOp is not a test: the kill tests run the test binary again in
@@ -259,6 +261,29 @@ func (f *opFixture) install(t *testing.T, version string, rep Reporter) *Result 
 	return res
 }
 
+// installKeep installs with --keep-package-cache.
+func (f *opFixture) installKeep(t *testing.T, rep Reporter) {
+	t.Helper()
+	b, err := bundle.Open(f.bundles["2026.11.0"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	old := maintenanceSource
+	maintenanceSource = func() (string, error) { return f.maint, nil }
+	defer func() { maintenanceSource = old }()
+	o := f.request("install", "2026.11.0", opKill{})
+	o.Keep = true
+	opts := o.options(rep)
+	opts.Bundle = b
+	if _, err := Install(context.Background(), opts); err != nil {
+		t.Fatalf("install --keep-package-cache: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(f.prefix, "pkgs")); err != nil {
+		t.Fatalf("no pkgs/ with --keep-package-cache: %v", err)
+	}
+}
+
 // killOp runs o in a child and kills it -9 where o.Kill says.
 func killOp(t *testing.T, o opRequest) {
 	t.Helper()
@@ -368,14 +393,40 @@ func TestKilledFreshInstallRunsAgain(t *testing.T) {
 	f.install(t, "2026.11.0", ref)
 	f.healthy(t, "2026.11.0")
 	points := killPoints(ref.stages, "begun", "finish", "commit")
+	// With --keep-package-cache the archives are first copied to pkgs/
+	// (the first extract stage counts their bytes).
+	keep := &killReporter{}
+	os.RemoveAll(filepath.Dir(f.prefix))
+	f.installKeep(t, keep)
+	nKeep := 0
+	for _, s := range keep.stages {
+		if s.s == StageExtract && s.n == 1 {
+			points = append(points, opKill{Stage: s.s, N: 1, Bytes: s.total / 2, keep: true})
+			nKeep++
+		}
+	}
+	if nKeep != 1 {
+		t.Fatalf("stages with --keep-package-cache: %v; want an extract stage first", keep.stages)
+	}
 	for i, k := range points {
-		t.Run(k.String(), func(t *testing.T) {
+		name := k.String()
+		if k.keep {
+			name += "-keep-package-cache"
+		}
+		t.Run(name, func(t *testing.T) {
 			os.RemoveAll(filepath.Dir(f.prefix))
 			emptyBefore := i%2 == 1 // half the runs install into an existing empty folder
 			if emptyBefore {
 				os.MkdirAll(f.prefix, 0o755)
 			}
-			killOp(t, f.request("install", "2026.11.0", k))
+			o := f.request("install", "2026.11.0", k)
+			o.Keep = k.keep
+			killOp(t, o)
+			if k.keep {
+				if _, err := os.Stat(filepath.Join(f.prefix, "pkgs")); err != nil {
+					t.Fatalf("killed before pkgs/ was made: %v", err)
+				}
+			}
 			rec, err := RecoverOutcome(context.Background(), f.prefix, t.Logf)
 			if err != nil {
 				t.Fatalf("recover: %v", err)
