@@ -58,18 +58,31 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	}
 	// From here on the uninstall is finished, not undone, by the next
 	// run: the journal beside the prefix says so.
+	// (Where the folder above the prefix may not be written there is no
+	// journal: the prefix's own entry cannot be removed there anyway, and
+	// a killed run is done again by the next uninstall while the manifest
+	// is left.)
 	j, err := beginOp("uninstall", abs)
-	if err != nil {
+	var le *LockedError
+	if errors.As(err, &le) {
 		return err
+	}
+	if err != nil {
+		logf("uninstall: no journal beside %q (%v); removing without one", abs, err)
+		j = nil
 	}
 	unlock()
 	released = true
 	crashPoint("removing")
 	if err := removePrefix(abs, logf); err != nil {
-		j.close(false)
+		if j != nil {
+			j.close(false)
+		}
 		return err
 	}
-	j.close(true)
+	if j != nil {
+		j.close(true)
+	}
 	return nil
 }
 
