@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"onboard/installer/prefix"
@@ -335,6 +336,7 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 			syncDir(filepath.Dir(p))
 			crashPoint("swapback-after")
 		}
+		unregisterGone(p)
 		// Else the move aside never happened (and nothing was written
 		// yet), or the swap back did: the prefix holds the old install.
 	case j.head.Created != "":
@@ -381,6 +383,29 @@ func (h opHead) upgrade() bool {
 func unregisterFresh(p string) {
 	if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
 		_, _ = prefix.Unregister(txt, p)
+	}
+}
+
+// unregisterGone removes from the user's environments.txt the envs under
+// p that are not there (any more): those of a rolled-back upgrade that the
+// old install does not have.
+func unregisterGone(p string) {
+	txt, err := prefix.DefaultEnvironmentsTxt()
+	if err != nil {
+		return
+	}
+	data, err := os.ReadFile(txt)
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		env := strings.TrimSpace(line)
+		if env == "" || !isInside(env, p) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(env, "conda-meta")); errors.Is(err, fs.ErrNotExist) {
+			_, _ = prefix.Unregister(txt, env)
+		}
 	}
 }
 

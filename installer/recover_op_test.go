@@ -202,9 +202,15 @@ func newOpFixture(t *testing.T) *opFixture {
 			plat.Envs[env] = pkgs
 		}
 	}
-	for _, v := range []string{"2026.11.0", "2026.12.0"} {
+	// The newer version has one env more, which a rolled-back upgrade
+	// must take out of environments.txt again.
+	plat2 := &bundle.Platform{Base: plat.Base, Envs: map[string][]bundle.Package{"more": plat.Base[:1]}}
+	for n, e := range plat.Envs {
+		plat2.Envs[n] = e
+	}
+	for v, pl := range map[string]*bundle.Platform{"2026.11.0": plat, "2026.12.0": plat2} {
 		m := bundle.Manifest{Schema: bundle.SchemaVersion, Name: "Acme", ID: "org.example.acme", Version: v,
-			Created: "2026-11-24T00:00:00Z", Platforms: map[string]*bundle.Platform{"linux-64": plat}}
+			Created: "2026-11-24T00:00:00Z", Platforms: map[string]*bundle.Platform{"linux-64": pl}}
 		out := filepath.Join(root, "bundle-"+v+".zip")
 		writeBundleZip(t, out, m, src)
 		f.bundles[v] = out
@@ -222,7 +228,12 @@ func writeBundleZip(t *testing.T, out string, m bundle.Manifest, src map[string]
 	data, _ := json.Marshal(m)
 	w, _ := zw.CreateHeader(&zip.FileHeader{Name: bundle.ManifestName, Method: zip.Store})
 	w.Write(data)
+	seen := map[string]bool{}
 	for _, p := range m.Platforms["linux-64"].All() {
+		if seen[p.ZipPath()] {
+			continue
+		}
+		seen[p.ZipPath()] = true
 		w, _ := zw.CreateHeader(&zip.FileHeader{Name: p.ZipPath(), Method: zip.Store})
 		r, err := os.Open(src[p.Fn])
 		if err != nil {
@@ -492,6 +503,9 @@ func TestKilledUpgradeRunsAgain(t *testing.T) {
 	}
 	var kills []kill
 	for _, k := range killPoints(ref.stages, "begun", "aside-before", "aside-after", "finish", "commit") {
+		if k.Bytes > 0 && k.N > 1 {
+			continue // half-way through the bytes: the base env's stages are enough here
+		}
 		kills = append(kills, kill{opKill: k})
 	}
 	for _, p := range []string{"swapback-before", "swapback-after"} {
@@ -517,6 +531,10 @@ func TestKilledUpgradeRunsAgain(t *testing.T) {
 			} else {
 				if h := treeHash(t, f.prefix); h != old {
 					t.Fatal("the old install is not back byte for byte")
+				}
+				txt, _ := os.ReadFile(filepath.Join(os.Getenv("HOME"), ".conda", "environments.txt"))
+				if strings.Contains(string(txt), filepath.Join(f.prefix, "envs", "more")) {
+					t.Fatalf("environments.txt still lists the new version's env after the rollback:\n%s", txt)
 				}
 				f.healthy(t, v1)
 			}
