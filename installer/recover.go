@@ -35,6 +35,9 @@ func RecoverOutcome(ctx context.Context, prefixDir string, logf Logf) (Recovered
 	if err := ctx.Err(); err != nil {
 		return Recovered{}, err
 	}
+	if prefixDir == "" {
+		return Recovered{}, nil
+	}
 	if abs, err := filepath.Abs(prefixDir); err == nil {
 		prefixDir = abs
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"onboard/assets"
 	"onboard/installer"
@@ -56,12 +57,14 @@ func (Real) CanInstallForAllUsers() bool { return platform.CanInstallForAllUsers
 // rather than the folder being refused as not empty.
 func (Real) CheckPrefix(prefix string, need int64) ([]string, error) {
 	var warnings []string
-	rec, err := installer.RecoverOutcome(context.Background(), prefix, nil)
-	if err != nil {
-		return nil, err
-	}
-	if m := rec.Message(); m != "" {
-		warnings = append(warnings, m)
+	if filepath.IsAbs(prefix) {
+		rec, err := installer.RecoverOutcome(context.Background(), prefix, nil)
+		if err != nil {
+			return nil, err
+		}
+		if m := rec.Message(); m != "" {
+			warnings = append(warnings, m)
+		}
 	}
 	for _, p := range platform.CheckPrefix(platform.PrefixRequest{Prefix: prefix, NeedBytes: need}) {
 		if p.Severity == platform.Error {
