@@ -49,11 +49,8 @@ type installRun struct {
 	subdir string
 	log    *installLog
 	notes  []string
-	aside  string // the old prefix moved aside, "" when none
-	j      *opJournal
-	// recovered is what the start of this run recovered from an
-	// interrupted earlier one.
-	recovered Recovered
+	aside  string     // the old prefix moved aside, "" when none
+	j      *opJournal // the journal of this install, beside the prefix
 
 	unlockOld func() error // the lock of the install found at the prefix
 	unlockNew func() error // the lock of the prefix being installed
@@ -98,7 +95,6 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	if rec.Op != "" {
-		in.recovered = rec
 		in.note("%s", rec.Message())
 	}
 	if err := in.lockExisting(ctx); err != nil {
@@ -108,8 +104,10 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 	if err != nil || old == nil && in.upToDate() {
 		defer in.logToExisting()
 		if err == nil {
-			if in.recovered.Op == "install" && in.recovered.Finished {
-				// Its launchers may not all have been made.
+			if _, err := os.Stat(filepath.Join(o.Prefix, filepath.FromSlash(launchersRel))); err != nil {
+				// No launcher record: an install finished by a recovery
+				// (killed while it made them), or one whose launchers
+				// failed. Make them now.
 				in.launchers()
 			}
 			in.log.Printf("%s %s is already installed and healthy: nothing to do", m.Name, m.Version)

@@ -316,7 +316,12 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 		rec.Finished = true
 		if j.aside != "" {
 			if _, err := os.Lstat(j.aside); err == nil {
-				_ = removeOldLaunchers(j.aside, logf)
+				// Until the new launcher record is saved the old launchers
+				// may still be there (or half replaced): they go, and the
+				// install run again makes the new ones (no record).
+				if _, err := os.Stat(filepath.Join(p, filepath.FromSlash(launchersRel))); err != nil {
+					_ = removeOldLaunchers(j.aside, logf)
+				}
 				if err := os.RemoveAll(j.aside); err != nil {
 					return rec, fmt.Errorf("failed to remove the old install %q: %w", j.aside, err)
 				}

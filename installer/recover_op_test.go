@@ -306,11 +306,23 @@ func killOp(t *testing.T, o opRequest) {
 // nothing is left beside it.
 func (f *opFixture) healthy(t *testing.T, version string) {
 	t.Helper()
+	f.check(t, version, true)
+}
+
+// check is healthy; launchers says the launchers must have been made
+// (a recovery that finished an install leaves them to the install run
+// again).
+func (f *opFixture) check(t *testing.T, version string, launchers bool) {
+	t.Helper()
 	if got := installed(t, f.prefix); got != version+"/linux-64" {
 		t.Fatalf("installed %s; want %s", got, version)
 	}
 	if r, err := Verify(context.Background(), f.prefix, VerifyOptions{}); err != nil {
 		t.Fatalf("verify found %v: %v", kinds(r.Problems), err)
+	}
+	// The maintenance launcher was made (verify checks what this records).
+	if _, err := os.Stat(filepath.Join(f.prefix, filepath.FromSlash(launchersRel))); err != nil && launchers {
+		t.Fatalf("no launcher record: %v", err)
 	}
 	f.nothingBeside(t, filepath.Base(f.prefix))
 }
@@ -446,7 +458,7 @@ func TestKilledFreshInstallRunsAgain(t *testing.T) {
 			case rec.Op != "install":
 				t.Fatalf("recovered %+v; want the install", rec)
 			case rec.Finished:
-				f.healthy(t, "2026.11.0")
+				f.check(t, "2026.11.0", false)
 			case emptyBefore:
 				if ents, err := os.ReadDir(f.prefix); err != nil || len(ents) != 0 {
 					t.Fatalf("the empty folder is not as it was after the rollback: %v, %v", ents, err)
@@ -527,7 +539,7 @@ func TestKilledUpgradeRunsAgain(t *testing.T) {
 				t.Fatalf("recovered %+v; want the install", rec)
 			}
 			if rec.Finished {
-				f.healthy(t, v2)
+				f.check(t, v2, false)
 			} else {
 				if h := treeHash(t, f.prefix); h != old {
 					t.Fatal("the old install is not back byte for byte")
