@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"onboard/installer/bundle"
-	"onboard/installer/prefix"
 	"onboard/internal/rmtree"
 )
 
@@ -53,8 +52,8 @@ type installRun struct {
 	subdir string
 	log    *installLog
 	notes  []string
-	aside  string // the old prefix moved aside, "" when none
-	fresh  bool   // the prefix did not exist before
+	aside  string     // the old prefix moved aside, "" when none
+	j      *opJournal // the journal of this install, beside the prefix
 
 	unlockOld func() error // the lock of the install found at the prefix
 	unlockNew func() error // the lock of the prefix being installed
@@ -94,6 +93,13 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 	o, m := in.o, &in.o.Bundle.Manifest
 	in.log.Printf("install %s %s (%s) into %q from %s", m.Name, m.Version, in.subdir, o.Prefix, o.Bundle.Source)
 	defer in.unlock()
+	rec, err := recoverOp(o.Prefix, in.log.Printf)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Op != "" {
+		in.note("%s", rec.Message())
+	}
 	if err := in.lockExisting(ctx); err != nil {
 		return nil, err
 	}
@@ -101,6 +107,12 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 	if err != nil || old == nil && in.upToDate() {
 		defer in.logToExisting()
 		if err == nil {
+			if _, err := os.Stat(filepath.Join(o.Prefix, filepath.FromSlash(launchersRel))); err != nil {
+				// No launcher record: an install finished by a recovery
+				// (killed while it made them), or one whose launchers
+				// failed. Make them now.
+				in.launchers()
+			}
 			in.log.Printf("%s %s is already installed and healthy: nothing to do", m.Name, m.Version)
 			return in.result(false, nil), nil
 		}
@@ -192,22 +204,31 @@ func recordsPresent(dir string, pkgs []bundle.Package) bool {
 }
 
 // swapInstall moves an existing install aside, installs, and removes or
-// restores the old one.
+// restores the old one. The whole of it is journaled beside the prefix
+// (opjournal.go): a run killed at any point is undone, or finished when
+// the new install was complete, by the next onboard run on the prefix.
 func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	p := in.o.Prefix
-	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
-		in.fresh = true
-	} else if st, _ := os.Stat(filepath.Join(p, ".onboard")); st != nil {
+	j, err := beginOp("install", p)
+	if err != nil {
+		return nil, err
+	}
+	in.j = j
+	crashPoint("begun")
+	if st, _ := os.Stat(filepath.Join(p, ".onboard")); st != nil {
 		in.aside = fmt.Sprintf("%s.onboard-old-%d", p, time.Now().UnixNano())
-		if err := os.Rename(p, in.aside); err != nil {
+		// The old lock lives in the moved folder, which no one works on
+		// once it is moved; the new prefix gets its own lock at once.
+		if in.unlockOld != nil {
+			in.unlockOld()
+			in.unlockOld = nil
+		}
+		if err := j.moveAside(in.aside); err != nil {
+			in.rollback()
 			return nil, &TargetError{Path: p, Reason: "the old install cannot be moved aside", Err: err,
 				Advice: "close programs that use it (Jupyter, terminals in it) and try again"}
 		}
 		in.log.Printf("moved the old install aside to %q", in.aside)
-		// The old lock now lives in the moved folder, which no one
-		// works on; the new prefix gets its own lock at once.
-		in.unlockOld()
-		in.unlockOld = nil
 	}
 	unlock, err := LockPrefix(p)
 	if err != nil {
@@ -216,47 +237,51 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	}
 	in.unlockNew = unlock
 	res, err := in.install(ctx)
+	if err == nil {
+		err = j.reach("finish")
+	}
 	if err != nil {
 		in.rollback()
 		return nil, err
 	}
+	n0 := len(in.notes)
+	in.launchers()
+	in.log.Printf("installed %s %s (%s) into %q", in.o.Bundle.Manifest.Name, in.o.Bundle.Manifest.Version, in.subdir, p)
 	in.unlock()
 	if in.aside != "" {
 		if err := rmtree.RemoveAll(in.aside); err != nil {
 			in.notes = append(in.notes, fmt.Sprintf("the old install at %q could not be removed: %v; delete it by hand", in.aside, err))
 		}
 	}
-	res.Notes = in.notes
+	crashPoint("commit")
+	j.close(true)
+	in.j = nil
+	res.Notes = append(res.Notes, in.notes[n0:]...)
 	return res, nil
 }
 
-// rollback removes the half-made prefix and puts the old one back.
+// rollback removes the half-made prefix and puts the old one back, from
+// the journal, as a recovery after a crash would.
 func (in *installRun) rollback() {
 	in.o.Reporter.Stage(StageRollback, 0)
 	in.unlock() // Windows cannot remove or rename folders with open files
-	p := in.o.Prefix
-	if in.fresh || in.aside != "" {
-		in.log.Close()
-		if err := rmtree.RemoveAll(p); err != nil {
-			in.o.Logf("rollback: failed to remove %q: %v", p, err)
-		}
-	}
-	if in.aside != "" {
-		if err := os.Rename(in.aside, p); err != nil {
-			in.o.Logf("rollback: failed to put the old install back from %q: %v", in.aside, err)
-		}
+	in.log.Close()
+	if in.j == nil {
 		return
 	}
-	if in.fresh {
-		if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
-			_, _ = prefix.Unregister(txt, p)
-		}
+	if _, err := in.j.undo(in.o.Logf); err != nil {
+		// The journal stays: the next run tries again.
+		in.o.Logf("rollback: %v", err)
+		in.j.close(false)
+	} else {
+		in.j.close(true)
 	}
+	in.j = nil
 }
 
 func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 	r := &Result{Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,
-		Envs: in.o.Bundle.Platform(in.subdir).EnvNames(), Changed: changed, Notes: in.notes,
+		Envs: in.o.Bundle.Platform(in.subdir).EnvNames(), Changed: changed, Notes: append([]string(nil), in.notes...),
 		LogPath: filepath.Join(in.o.Prefix, ".onboard", "install.log")}
 	if envs != nil {
 		r.Clashes = envs.clashes

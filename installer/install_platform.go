@@ -96,6 +96,7 @@ func maintenancePath(prefixDir string) string {
 // A failure here does not fail the install: it becomes a note (repair can
 // make them again).
 func (in *installRun) launchers() {
+	in.o.Reporter.Stage(StageLaunchers, 0)
 	if in.aside != "" {
 		if err := removeOldLaunchers(in.aside, in.log.Printf); err != nil {
 			in.note("the old launchers could not all be removed: %v", err)

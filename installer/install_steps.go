@@ -25,7 +25,7 @@ type envOutcome struct {
 }
 
 // install does the writing: packages, envs, maintenance app, manifest,
-// launchers. The caller rolls back on error.
+// (launchers come after, in swapInstall). The caller rolls back on error.
 func (in *installRun) install(ctx context.Context) (*Result, error) {
 	p := in.o.Prefix
 	state := filepath.Join(p, ".onboard")
@@ -52,14 +52,12 @@ func (in *installRun) install(ctx context.Context) (*Result, error) {
 	if err := in.writeState(); err != nil {
 		return nil, err
 	}
-	in.launchers()
 	if in.o.AllUsers {
 		if err := normaliseModes(p); err != nil {
 			return nil, err
 		}
 		in.log.Printf("set the modes for all users: folders 0755, files 0644 or 0755")
 	}
-	in.log.Printf("installed %s %s (%s) into %q", in.o.Bundle.Manifest.Name, in.o.Bundle.Manifest.Version, in.subdir, p)
 	return in.result(true, envs), nil
 }
 

@@ -31,6 +31,12 @@ type UninstallOptions struct {
 // without .onboard/manifest.json is refused with a *TargetError.
 func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) error {
 	logf := LogfOrNop(opts.Logf)
+	if abs, err := filepath.Abs(prefixDir); err == nil {
+		// An uninstall killed while it deleted the prefix is finished.
+		if rec, err := recoverOp(abs, logf); err != nil || rec.Op == "uninstall" {
+			return err
+		}
+	}
 	abs, err := checkUninstallable(prefixDir)
 	if err != nil {
 		return err
@@ -56,10 +62,32 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	if err := uninstallSteps(ctx, abs, opts, logf); err != nil {
 		return err
 	}
+	// From here on the uninstall is finished, not undone, by the next
+	// run: the journal beside the prefix says so.
+	// (Where the folder above the prefix may not be written there is no
+	// journal: the prefix's own entry cannot be removed there anyway, and
+	// a killed run is done again by the next uninstall while the manifest
+	// is left.)
+	j, err := beginOp("uninstall", abs)
+	var le *LockedError
+	if errors.As(err, &le) {
+		return err
+	}
+	if err != nil {
+		logf("uninstall: no journal beside %q (%v); removing without one", abs, err)
+		j = nil
+	}
 	unlock()
 	released = true
+	crashPoint("removing")
 	if err := removePrefix(abs, logf); err != nil {
+		if j != nil {
+			j.close(false)
+		}
 		return err
+	}
+	if j != nil {
+		j.close(true)
 	}
 	removeUserState(abs, logf)
 	return nil
@@ -74,7 +102,7 @@ func removeUserState(prefixDir string, logf Logf) {
 		return
 	}
 	for _, d := range []string{us.Runtime, us.Dir} {
-		if err := os.RemoveAll(d); err != nil {
+		if err := rmtree.RemoveAll(d); err != nil {
 			logf("uninstall: failed to remove %s: %v", d, err)
 		}
 	}

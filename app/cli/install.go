@@ -89,6 +89,9 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 		opts.Logf = logf
 	}
 	plan := installPlan(&found.Manifest, f.subdir)
+	if plan != nil {
+		plan.Copy = f.keepPackageCache
+	}
 	var finish func(string)
 	switch {
 	case f.asJSON:

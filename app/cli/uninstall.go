@@ -35,8 +35,13 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 			return nil
 		}
 	}
-	if err := recoverFirst(ctx, p, env); err != nil {
+	rec, err := recoverFirstOutcome(ctx, p, env)
+	if err != nil {
 		return err
+	}
+	if rec.Op == "uninstall" { // it was finished
+		fmt.Fprintf(env.Stdout, "Removed %s.\n", p)
+		return nil
 	}
 	if err := installer.Uninstall(ctx, p, installer.UninstallOptions{Logf: stderrLogf(env, *silent)}); err != nil {
 		return err

@@ -61,19 +61,22 @@ func maintenancePrefix(flagValue string) (string, error) {
 	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}
 }
 
-// recoverFirst finishes or rolls back a transaction that an earlier run left
-// behind, and says so.
+// recoverFirst rolls back (or finishes) an operation that an earlier run
+// left interrupted, and says so.
 func recoverFirst(ctx context.Context, prefix string, env Env) error {
-	done, err := installer.Recover(ctx, prefix, func(format string, args ...any) {
-		fmt.Fprintf(env.Stderr, format+"\n", args...)
-	})
+	_, err := recoverFirstOutcome(ctx, prefix, env)
+	return err
+}
+
+func recoverFirstOutcome(ctx context.Context, prefix string, env Env) (installer.Recovered, error) {
+	rec, err := installer.RecoverOutcome(ctx, prefix, nil)
 	if err != nil {
-		return err
+		return rec, err
 	}
-	if done {
-		fmt.Fprintf(env.Stderr, "onboard: finished an interrupted operation on %s first\n", prefix)
+	if m := rec.Message(); m != "" {
+		fmt.Fprintf(env.Stderr, "onboard: %s (%s)\n", m, prefix)
 	}
-	return nil
+	return rec, nil
 }
 
 // stderrLogf logs to stderr, or nowhere when stdout carries JSON that a

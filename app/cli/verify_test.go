@@ -104,3 +104,23 @@ func TestUninstallRefusesOtherFolders(t *testing.T) {
 		t.Fatalf("got exit %d (%v); want 4 and 'not an onboard install'", got, err)
 	}
 }
+
+// An uninstall killed while it deleted the prefix (its manifest already
+// gone) is finished by the next 'onboard uninstall', which says the
+// prefix is removed instead of refusing it as not an onboard install.
+func TestUninstallFinishesAnInterruptedOne(t *testing.T) {
+	p := tinyPrefix(t)
+	os.Remove(filepath.Join(p, ".onboard", "manifest.json"))
+	if _, _, err := runCLI(t, "", "uninstall", "--prefix", p, "--silent"); installer.ExitCode(err) != installer.ExitTarget {
+		t.Fatalf("without a journal the half-removed folder was not refused: %v", err)
+	}
+	head, _ := json.Marshal(map[string]any{"op": "uninstall", "prefix": p, "pid": 1, "started": "2026-12-02T00:00:00Z"})
+	os.WriteFile(filepath.Join(filepath.Dir(p), ".p.onboard-journal"), append(head, '\n'), 0o644)
+	out, errOut, err := runCLI(t, "", "uninstall", "--prefix", p, "--silent")
+	if err != nil || !strings.Contains(out, "Removed "+p) || !strings.Contains(errOut, "the last uninstall was interrupted; it was finished") {
+		t.Fatalf("got %v, %q, %q; want the uninstall finished and said", err, out, errOut)
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(p)); len(ents) != 0 {
+		t.Fatalf("left: %v", ents)
+	}
+}

@@ -99,15 +99,11 @@ func TestCtrlCRollsBack(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || installer.ExitCode(err) != installer.ExitCancelled {
 		t.Fatalf("err %v", err)
 	}
-	contains(t, out, "[2/4] Copying packages... ", "The install cancelled", "rolled back")
+	contains(t, out, "[1/2] base: Unpacking packages... ", "The install cancelled", "rolled back")
 }
 
 // installStages reports the stages of installing plan as the engine does.
 func installStages(tr *wizard.Tracker, plan *wizard.Plan) {
-	tr.Stage(installer.StageCheck, plan.Bytes)
-	tr.Advance(plan.Bytes)
-	tr.Stage(installer.StageExtract, plan.Bytes)
-	tr.Advance(plan.Bytes)
 	for _, e := range plan.Envs {
 		tr.Stage(installer.StageExtract, e.Bytes)
 		for i := int64(0); i < 10; i++ {
@@ -130,10 +126,10 @@ func TestProgressLines(t *testing.T) {
 	installStages(&wizard.Tracker{Plan: plan, OnChange: p.show}, plan)
 	p.end()
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if !strings.HasPrefix(lines[0], "[1/4] Checking the bundle... 0%") || !strings.HasPrefix(lines[len(lines)-1], "[4/4] Installed... 100%") {
+	if !strings.HasPrefix(lines[0], "[1/2] base: Unpacking packages... 0%") || !strings.HasPrefix(lines[len(lines)-1], "[2/2] Installed... 100%") {
 		t.Fatalf("lines: %q", lines)
 	}
-	contains(t, out.String(), "[2/4] Copying packages", "[3/4] base: Unpacking packages", "[4/4] team: Installing packages")
+	contains(t, out.String(), "[1/2] base: Unpacking packages", "[2/2] team: Unpacking packages", "[2/2] team: Installing packages")
 	last := -1
 	for _, l := range lines {
 		var pct int
@@ -169,7 +165,7 @@ func TestProgressBarRedrawsInPlace(t *testing.T) {
 		}
 	}
 	last := strings.TrimRight(frames[len(frames)-1], " ")
-	if !strings.HasPrefix(last, "[4/4] Installed [####################] 100%") {
+	if !strings.HasPrefix(last, "[2/2] Installed [####################] 100%") {
 		t.Fatalf("last frame %q", last)
 	}
 }

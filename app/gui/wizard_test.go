@@ -144,7 +144,7 @@ func TestWizardCancelRollsBack(t *testing.T) {
 	walkToOptions(t, wz, e.Engine)
 	tapButton(t, w, "Install")
 	waitClosed(t, e.Started)
-	mustContain(t, w, "Copying packages", "Step 2 of 4", "42 B of about", "Package: jupyterlab-1.0-0.conda")
+	mustContain(t, w, "Environment base: unpacking packages", "Step 1 of 2", "42 B of about", "Package: jupyterlab-1.0-0.conda")
 	if !wz.back.Disabled() || !wz.next.Disabled() {
 		t.Fatal("Back or Next enabled while installing")
 	}

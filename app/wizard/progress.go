@@ -12,17 +12,19 @@ import (
 
 // One progress model serves the GUI, the console and --json: a Tracker
 // turns the engine's Reporter calls into Progress snapshots. Given the
-// install's Plan it numbers the steps of the whole install (check, copy,
-// then one step per env) and keeps an overall percentage that never goes
+// install's Plan it numbers the steps of the whole install (one per env,
+// after a copy step when the package cache is kept) and keeps an overall percentage that never goes
 // back and reaches 100 only when the front end calls Finish.
 
 // Plan is what an install works through, read from the bundle's manifest
-// in the order installer.Install runs it: a checksum pass and a copy into
-// PREFIX/pkgs over every package file of the subdir, then each env, base
-// first and the others by name.
+// in the order installer.Install runs it: with Copy, a copy of every
+// package file of the subdir into PREFIX/pkgs (--keep-package-cache);
+// then each env, base first and the others by name, each package read
+// once from the bundle (hashed, unpacked and linked in one pass).
 type Plan struct {
 	Bytes int64 // every package file of the subdir, each counted once
 	Envs  []PlanEnv
+	Copy  bool // the install keeps a package cache: a copy step comes first
 }
 
 // PlanEnv is one env of a Plan.
@@ -59,15 +61,21 @@ func PlanInstall(m *bundle.Manifest, subdir string) *Plan {
 	return plan
 }
 
-// Steps is the number of numbered steps of the install: check, copy, and
-// one per env.
-func (p *Plan) Steps() int { return 2 + len(p.Envs) }
+// Steps is the number of numbered steps of the install: the copy, when
+// there is one, and one per env.
+func (p *Plan) Steps() int { return p.copySteps() + len(p.Envs) }
 
-// Shares of the work: per byte of the bundle for the check and the copy,
-// per byte of an env's packages for installing it, and the parts of an
-// env's step in the order its stages run.
+func (p *Plan) copySteps() int {
+	if p.Copy {
+		return 1
+	}
+	return 0
+}
+
+// Shares of the work: per byte of the bundle for the copy, per byte of an
+// env's packages for installing it, and the parts of an env's step in the
+// order its stages run.
 const (
-	checkCost = 0.3
 	copyCost  = 0.5
 	envCost   = 3.0
 	// linkGuess estimates, before the link stage says, how many bytes
@@ -282,16 +290,15 @@ func (t *Tracker) enterStep(s installer.Stage, total int64) {
 		t.p.Env = "" // the bar stays where the install stopped
 		return
 	case s == installer.StageCheck:
-		if t.p.Num == 0 {
-			t.p.Num = 1
-		}
-	case s == installer.StageExtract && t.p.Num < 2:
-		t.p.Num, t.p.Label = 2, copyLabel
+		return // a check before the steps (the bundle's hashes), not a step of its own
+	case s == installer.StageExtract && t.Plan.Copy && t.p.Num == 0:
+		t.p.Num, t.p.Label = 1, copyLabel
+		return
 	case s == installer.StageExtract && t.p.Num < t.p.Count:
 		t.p.Num++
 		t.sub = 0
 	}
-	if env := t.p.Num - 3; env >= 0 && env < len(t.Plan.Envs) {
+	if env := t.p.Num - 1 - t.Plan.copySteps(); env >= 0 && env < len(t.Plan.Envs) {
 		t.p.Env = t.Plan.Envs[env].Name
 		t.sub, t.subW = envStageShare(s, t.sub)
 		if s == installer.StageLink {
@@ -413,7 +420,7 @@ func (t *Tracker) update(now time.Time) {
 	}
 	if t.Plan != nil {
 		f = t.overall()
-		t.p.BytesTotal = 2 * t.Plan.Bytes
+		t.p.BytesTotal = int64(t.Plan.copySteps()) * t.Plan.Bytes
 		for i, e := range t.Plan.Envs {
 			t.p.BytesTotal += e.Bytes + t.linkBytes[i]
 		}
@@ -441,7 +448,10 @@ func (t *Tracker) update(now time.Time) {
 func (t *Tracker) overall() float64 {
 	pl := t.Plan
 	b := float64(pl.Bytes)
-	units := []float64{checkCost * b, copyCost * b}
+	var units []float64
+	if pl.Copy {
+		units = append(units, copyCost*b)
+	}
 	for _, e := range pl.Envs {
 		units = append(units, envCost*float64(e.Bytes))
 	}
@@ -460,7 +470,7 @@ func (t *Tracker) overall() float64 {
 		cur = units[t.p.Num-1]
 	}
 	in := t.p.StageFraction
-	if t.p.Num > 2 {
+	if t.p.Num > pl.copySteps() { // an env's step, made of its stages
 		in = t.sub + t.subW*t.p.StageFraction
 	}
 	return (before + cur*min(in, 1)) / sum

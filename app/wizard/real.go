@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"onboard/assets"
 	"onboard/installer"
@@ -51,9 +52,20 @@ func (Real) CanInstallForAllUsers() bool { return platform.CanInstallForAllUsers
 
 // CheckPrefix asks platform whether prefix can take the install: the first
 // problem of severity Error becomes a *installer.TargetError, warnings
-// become lines.
+// become lines. An install or uninstall of prefix that was interrupted
+// (killed, power cut) is recovered first, and the first line says so,
+// rather than the folder being refused as not empty.
 func (Real) CheckPrefix(prefix string, need int64) ([]string, error) {
 	var warnings []string
+	if filepath.IsAbs(prefix) {
+		rec, err := installer.RecoverOutcome(context.Background(), prefix, nil)
+		if err != nil {
+			return nil, err
+		}
+		if m := rec.Message(); m != "" {
+			warnings = append(warnings, m)
+		}
+	}
 	for _, p := range platform.CheckPrefix(platform.PrefixRequest{Prefix: prefix, NeedBytes: need}) {
 		if p.Severity == platform.Error {
 			return warnings, &installer.TargetError{Path: prefix, Reason: p.Message, Advice: p.Hint}

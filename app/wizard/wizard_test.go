@@ -124,45 +124,62 @@ func TestTracker(t *testing.T) {
 }
 
 func TestTrackerNumbersEveryStepOfAnInstall(t *testing.T) {
-	plan := PlanInstall(manifest(), "linux-64")
-	if plan.Steps() != 5 || plan.Bytes != 6001 || plan.Envs[1].Name != "aaa" {
-		t.Fatalf("plan %+v", plan)
-	}
-	tr := &Tracker{Plan: plan}
-	var nums []int
-	var pcts []int
-	stage := func(s installer.Stage, total int64) {
-		tr.Stage(s, total)
-		tr.Advance(total)
-		p := tr.Snapshot()
-		nums = append(nums, p.Num)
-		pcts = append(pcts, p.Percent)
-	}
-	stage(installer.StageCheck, 6001)
-	stage(installer.StageExtract, 6001)
-	for _, e := range plan.Envs {
-		stage(installer.StageExtract, e.Bytes)
-		stage(installer.StageLink, 2*e.Bytes)
-		if e.Name != "aaa" { // an env without Python compiles nothing
-			stage(installer.StageCompile, 3)
+	for _, copyStep := range []bool{false, true} {
+		plan := PlanInstall(manifest(), "linux-64")
+		plan.Copy = copyStep // --keep-package-cache: the archives are copied into pkgs/ first
+		first := 1
+		if copyStep {
+			first = 2
 		}
-		stage(installer.StageMetadata, 2)
-	}
-	want := []int{1, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5}
-	if len(nums) != len(want) || fmt.Sprint(nums) != fmt.Sprint(want) {
-		t.Fatalf("steps %v, want %v", nums, want)
-	}
-	for i := 1; i < len(pcts); i++ {
-		if pcts[i] < pcts[i-1] {
-			t.Fatalf("percent went back: %v", pcts)
+		if plan.Steps() != 2+first || plan.Bytes != 6001 || plan.Envs[1].Name != "aaa" {
+			t.Fatalf("plan %+v", plan)
 		}
-	}
-	if last := pcts[len(pcts)-1]; last != 99 {
-		t.Fatalf("after the last stage %d%%, want 99%% until Finish: %v", last, pcts)
-	}
-	tr.Stage(installer.StageCheck, 10) // a stage out of order never moves the bar back
-	if p := tr.Snapshot(); p.Percent != 99 || p.Num != 5 {
-		t.Fatalf("%+v", p)
+		tr := &Tracker{Plan: plan}
+		var nums []int
+		var pcts []int
+		var labels []string
+		stage := func(s installer.Stage, total int64) {
+			tr.Stage(s, total)
+			tr.Advance(total)
+			p := tr.Snapshot()
+			nums = append(nums, p.Num)
+			pcts = append(pcts, p.Percent)
+			labels = append(labels, p.Title())
+		}
+		if copyStep {
+			stage(installer.StageExtract, 6001)
+		}
+		for _, e := range plan.Envs {
+			stage(installer.StageExtract, e.Bytes)
+			stage(installer.StageLink, 2*e.Bytes)
+			if e.Name != "aaa" { // an env without Python compiles nothing
+				stage(installer.StageCompile, 3)
+			}
+			stage(installer.StageMetadata, 2)
+		}
+		stage(installer.StageLaunchers, 0)
+		want := []int{1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3}
+		if copyStep {
+			want = []int{1, 2, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4}
+			if labels[0] != "[1/4] Copying packages" || labels[1] != "[2/4] base: Unpacking packages" {
+				t.Fatalf("titles %q", labels)
+			}
+		}
+		if len(nums) != len(want) || fmt.Sprint(nums) != fmt.Sprint(want) {
+			t.Fatalf("copy %v: steps %v, want %v (%q)", copyStep, nums, want, labels)
+		}
+		for i := 1; i < len(pcts); i++ {
+			if pcts[i] < pcts[i-1] {
+				t.Fatalf("percent went back: %v", pcts)
+			}
+		}
+		if last := pcts[len(pcts)-1]; last != 99 {
+			t.Fatalf("after the last stage %d%%, want 99%% until Finish: %v", last, pcts)
+		}
+		tr.Stage(installer.StageCheck, 10) // a stage out of order never moves the bar back
+		if p := tr.Snapshot(); p.Percent != 99 || p.Num != plan.Steps() {
+			t.Fatalf("%+v", p)
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"onboard/internal/atomicfile"
 	"onboard/internal/rmtree"
 )
 
@@ -36,6 +37,10 @@ type Journal struct {
 	backups string
 	nBackup int
 	head    journalHead
+	// moved are the folders that renames by MoveAside changed since the
+	// last synced batch: synced with it, so that a move aside is durable
+	// before the file that replaces it is written.
+	moved map[string]bool
 }
 
 type journalHead struct {
@@ -127,7 +132,21 @@ func (j *Journal) recordSync(a journalAct, sync bool) error {
 	if err := j.f.Sync(); err != nil {
 		return fmt.Errorf("failed to write the journal %q: %w", j.path, err)
 	}
+	for d := range j.moved {
+		syncDir(d)
+	}
+	clear(j.moved)
 	return nil
+}
+
+// syncDir makes renames in dir durable. Not every system can sync a
+// folder (Windows cannot open one for it); there the rename is as durable
+// as the file system makes it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
 }
 
 // WillCreate records files or symlinks about to be created (absolute host
@@ -167,6 +186,12 @@ func (j *Journal) MoveAside(path string) error {
 	if err := os.Rename(path, b); err != nil {
 		return fmt.Errorf("failed to move %q aside: %w", path, err)
 	}
+	j.mu.Lock()
+	if j.moved == nil {
+		j.moved = map[string]bool{}
+	}
+	j.moved[filepath.Dir(path)], j.moved[j.backups] = true, true
+	j.mu.Unlock()
 	return nil
 }
 
@@ -186,9 +211,16 @@ func (j *Journal) Preserve(path string) error {
 		return err
 	}
 	fi, _ := os.Stat(path)
-	if err := os.WriteFile(b, data, fi.Mode().Perm()); err != nil {
+	// Synced, with its folder (by record), before the change it backs up.
+	if err := atomicfile.WriteFile(b, data, fi.Mode().Perm()); err != nil {
 		return fmt.Errorf("failed to back up %q: %w", path, err)
 	}
+	j.mu.Lock()
+	if j.moved == nil {
+		j.moved = map[string]bool{}
+	}
+	j.moved[j.backups] = true
+	j.mu.Unlock()
 	return j.record(journalAct{Op: "aside", Paths: []string{path}, Backup: b})
 }
 
@@ -217,6 +249,9 @@ func (j *Journal) Commit() error {
 	if err := os.Remove(j.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("failed to remove the journal %q: %w", j.path, err)
 	}
+	// The commit point is durable before the backups go: a power cut
+	// must not bring back a journal whose backups are gone.
+	syncDir(filepath.Dir(j.path))
 	if err := rmtree.RemoveAll(j.backups); err != nil {
 		return fmt.Errorf("failed to remove the backups %q: %w", j.backups, err)
 	}

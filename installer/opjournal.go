@@ -1,0 +1,426 @@
+package installer
+
+// The journal of a whole install or uninstall. It lives beside the prefix
+// (PARENT/.NAME.onboard-journal), not in it, so that it survives what the
+// operation does to the prefix folder itself: creating it, moving an old
+// install aside to PREFIX.onboard-old-<n> and back, deleting it. Recovery
+// finds it from the prefix path alone. The running operation holds an OS
+// lock on the file, so a live install is never "recovered" under its feet.
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"onboard/installer/prefix"
+	"onboard/internal/rmtree"
+)
+
+// crashHook, when set (only by tests, in a re-executed test binary), is
+// called at each named point of an install or uninstall so that a test
+// can kill the process exactly there. It is nil in the product.
+var crashHook func(point string)
+
+func crashPoint(name string) {
+	if crashHook != nil {
+		crashHook(name)
+	}
+}
+
+// opJournalPath is where the journal of an operation on prefixDir lives.
+func opJournalPath(prefixDir string) string {
+	return filepath.Join(filepath.Dir(prefixDir), "."+filepath.Base(prefixDir)+".onboard-journal")
+}
+
+// opJournalInside is where it lives when the folder above an existing,
+// empty prefix may not be written (an administrator made the folder for
+// the user): a fresh install there moves nothing aside, and its rollback
+// empties the folder, journal included.
+func opJournalInside(prefixDir string) string {
+	return filepath.Join(prefixDir, ".onboard-journal")
+}
+
+// opHead is the first line of an operation journal.
+type opHead struct {
+	Op     string `json:"op"` // "install" or "uninstall"
+	Prefix string `json:"prefix"`
+	// Created is the topmost folder this install created (the prefix or
+	// one of its parents); "" when the prefix existed.
+	Created string `json:"created,omitempty"`
+	// Before lists what an existing (empty) prefix held, so that a
+	// rollback removes only what the install added.
+	Before  []string `json:"before,omitempty"`
+	PID     int      `json:"pid"`
+	Started string   `json:"started"`
+}
+
+// opLine is a later line: the old install about to be moved aside, or a
+// phase reached.
+type opLine struct {
+	Aside string `json:"aside,omitempty"`
+	Phase string `json:"phase,omitempty"` // "finish": the new install is complete
+}
+
+// opJournal is an operation journal being written.
+type opJournal struct {
+	f      *os.File
+	path   string
+	unlock func() error
+	head   opHead
+	aside  string
+	phase  string
+}
+
+// lockOpJournal opens and locks the journal file of prefixDir, creating
+// it. Another live onboard holding it is a *LockedError.
+func lockOpJournal(p, prefixDir string) (*os.File, func() error, error) {
+	abs, _ := filepath.Abs(p)
+	if _, loaded := heldLocks.LoadOrStore(abs, true); loaded {
+		return nil, nil, &LockedError{Path: p, Owner: "this process"}
+	}
+	f, err := tryLock(p)
+	if err != nil {
+		heldLocks.Delete(abs)
+		if errors.Is(err, errBusy) {
+			return nil, nil, &LockedError{Path: p, Owner: "another onboard working on " + prefixDir}
+		}
+		return nil, nil, &TargetError{Path: filepath.Dir(p), Reason: "cannot write the journal " + p, Err: err,
+			Advice: "check that you may write to the folder that holds the install"}
+	}
+	return f, func() error {
+		err := unlockFile(f)
+		heldLocks.Delete(abs)
+		return err
+	}, nil
+}
+
+// beginOp starts the journal of op on prefixDir. The caller has recovered
+// any earlier journal first.
+func beginOp(op, prefixDir string) (*opJournal, error) {
+	head := opHead{Op: op, Prefix: prefixDir, PID: os.Getpid(), Started: time.Now().UTC().Format(time.RFC3339)}
+	if op == "install" {
+		created, before, err := whatExists(prefixDir)
+		if err != nil {
+			return nil, err
+		}
+		head.Created, head.Before = created, before
+		if err := os.MkdirAll(filepath.Dir(prefixDir), 0o755); err != nil {
+			return nil, &TargetError{Path: prefixDir, Reason: "cannot create the folder", Err: err}
+		}
+	}
+	f, unlock, err := lockOpJournal(opJournalPath(prefixDir), prefixDir)
+	if err != nil && op == "install" && head.Created == "" && !head.upgrade() {
+		var le *LockedError
+		if !errors.As(err, &le) {
+			f, unlock, err = lockOpJournal(opJournalInside(prefixDir), prefixDir)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	j := &opJournal{f: f, path: f.Name(), unlock: unlock, head: head}
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		unlock()
+		return nil, &LockedError{Path: j.path, Owner: "an interrupted operation that was not recovered"}
+	}
+	if err := j.write(head); err != nil {
+		j.close(true)
+		return nil, err
+	}
+	syncDir(filepath.Dir(j.path))
+	return j, nil
+}
+
+// whatExists returns the topmost missing folder of prefixDir (""
+// when it exists) and, when it exists, the names it holds.
+func whatExists(prefixDir string) (string, []string, error) {
+	if ents, err := os.ReadDir(prefixDir); err == nil {
+		names := []string{}
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		return "", names, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", nil, &TargetError{Path: prefixDir, Reason: "cannot read the folder", Err: err}
+	}
+	top := prefixDir
+	for {
+		up := filepath.Dir(top)
+		if up == top {
+			break
+		}
+		if _, err := os.Lstat(up); err == nil {
+			break
+		}
+		top = up
+	}
+	return top, nil, nil
+}
+
+// write appends one line and makes it durable.
+func (j *opJournal) write(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := j.f.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("failed to write the journal %q: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("failed to write the journal %q: %w", j.path, err)
+	}
+	return nil
+}
+
+// moveAside moves the old install at the prefix aside, journaled and
+// durable before anything is written to the new prefix.
+func (j *opJournal) moveAside(aside string) error {
+	if err := j.write(opLine{Aside: aside}); err != nil {
+		return err
+	}
+	j.aside = aside
+	crashPoint("aside-before")
+	if err := os.Rename(j.head.Prefix, aside); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(aside))
+	crashPoint("aside-after")
+	return nil
+}
+
+// reach records a phase.
+func (j *opJournal) reach(phase string) error {
+	if err := j.write(opLine{Phase: phase}); err != nil {
+		return err
+	}
+	j.phase = phase
+	crashPoint(phase)
+	return nil
+}
+
+// close removes the journal (its work is done or undone) and releases it.
+func (j *opJournal) close(remove bool) {
+	if remove {
+		os.Remove(j.path)
+		syncDir(filepath.Dir(j.path))
+	}
+	j.unlock()
+}
+
+// readOp reads an operation journal; a torn last line is ignored.
+func readOp(r io.Reader) (opHead, string, string) {
+	var head opHead
+	var aside, phase string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for first := true; sc.Scan(); first = false {
+		if first {
+			_ = json.Unmarshal(sc.Bytes(), &head)
+			continue
+		}
+		var l opLine
+		if json.Unmarshal(sc.Bytes(), &l) == nil {
+			if l.Aside != "" {
+				aside = l.Aside
+			}
+			if l.Phase != "" {
+				phase = l.Phase
+			}
+		}
+	}
+	return head, aside, phase
+}
+
+// Recovered says what Recover found and did.
+type Recovered struct {
+	// Op is what was interrupted: "install", "uninstall" or "operation"
+	// (a repair or an env install, journaled inside the prefix); "" when
+	// nothing was.
+	Op string
+	// Finished is true when the operation was completed instead of
+	// rolled back (an install whose new prefix was complete, an
+	// uninstall that had started deleting).
+	Finished bool
+}
+
+// Message is what to tell a person, "" when nothing was recovered.
+func (r Recovered) Message() string {
+	switch {
+	case r.Op == "":
+		return ""
+	case r.Op == "install" && r.Finished:
+		return "the last install was interrupted after it was complete; it was finished"
+	case r.Op == "uninstall":
+		return "the last uninstall was interrupted; it was finished"
+	case r.Op == "install":
+		return "the last install was interrupted; it was rolled back"
+	}
+	return "the last operation was interrupted; it was rolled back"
+}
+
+// recoverOp undoes (or finishes) an interrupted install or uninstall of
+// prefixDir. A live one is a *LockedError.
+func recoverOp(prefixDir string, logf Logf) (Recovered, error) {
+	p := opJournalPath(prefixDir)
+	if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
+		p = opJournalInside(prefixDir)
+		if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
+			return Recovered{}, nil
+		}
+	}
+	f, unlock, err := lockOpJournal(p, prefixDir)
+	if err != nil {
+		return Recovered{}, err
+	}
+	head, aside, phase := readOp(io.LimitReader(f, 64<<20))
+	j := &opJournal{f: f, path: p, unlock: unlock, head: head, aside: aside, phase: phase}
+	if head.Op == "" || filepath.Clean(head.Prefix) != filepath.Clean(prefixDir) {
+		// Empty: the journal was being created, or a recovery removed it
+		// while this one waited. Nothing was done yet.
+		j.close(true)
+		return Recovered{}, nil
+	}
+	rec, err := j.undo(logf)
+	if err != nil {
+		unlock()
+		return rec, err
+	}
+	j.close(true)
+	return rec, nil
+}
+
+// undo rolls the operation back, or finishes it where it was complete.
+// The caller then removes the journal.
+func (j *opJournal) undo(logf Logf) (Recovered, error) {
+	logf = LogfOrNop(logf)
+	p := j.head.Prefix
+	rec := Recovered{Op: j.head.Op}
+	switch {
+	case j.head.Op == "uninstall":
+		rec.Finished = true
+		if err := rmtree.RemoveAll(p); err != nil {
+			return rec, fmt.Errorf("failed to finish removing %q: %w; close programs that use it and run 'onboard uninstall' again", p, err)
+		}
+		syncDir(filepath.Dir(p))
+		logf("recover: finished the interrupted uninstall of %q", p)
+		return rec, nil
+	case j.phase == "finish":
+		// The new install was complete; only the old one was left to
+		// remove (and its launchers, if the new ones were not made yet).
+		rec.Finished = true
+		if j.aside != "" {
+			if _, err := os.Lstat(j.aside); err == nil {
+				// Until the new launcher record is saved the old launchers
+				// may still be there (or half replaced): they go, and the
+				// install run again makes the new ones (no record).
+				if _, err := os.Stat(filepath.Join(p, filepath.FromSlash(launchersRel))); err != nil {
+					_ = removeOldLaunchers(j.aside, logf)
+				}
+				if err := rmtree.RemoveAll(j.aside); err != nil {
+					return rec, fmt.Errorf("failed to remove the old install %q: %w", j.aside, err)
+				}
+			}
+		}
+		logf("recover: finished the interrupted install into %q", p)
+		return rec, nil
+	case j.aside != "" || j.upgrade():
+		if _, err := os.Lstat(j.aside); j.aside != "" && err == nil {
+			crashPoint("swapback-before")
+			if err := rmtree.RemoveAll(p); err != nil {
+				return rec, fmt.Errorf("failed to remove the half-made install %q: %w; close programs that use it and run onboard again", p, err)
+			}
+			if err := os.Rename(j.aside, p); err != nil {
+				return rec, fmt.Errorf("failed to put the old install back from %q to %q: %w", j.aside, p, err)
+			}
+			syncDir(filepath.Dir(p))
+			crashPoint("swapback-after")
+		}
+		unregisterGone(p)
+		// Else the move aside never happened (and nothing was written
+		// yet), or the swap back did: the prefix holds the old install.
+	case j.head.Created != "":
+		if err := rmtree.RemoveAll(j.head.Created); err != nil {
+			return rec, fmt.Errorf("failed to remove the half-made install %q: %w; close programs that use it and run onboard again", p, err)
+		}
+		syncDir(filepath.Dir(j.head.Created))
+		unregisterFresh(p)
+	default:
+		keep := map[string]bool{}
+		for _, n := range j.head.Before {
+			keep[n] = true
+		}
+		ents, _ := os.ReadDir(p)
+		for _, e := range ents {
+			if !keep[e.Name()] {
+				if err := rmtree.RemoveAll(filepath.Join(p, e.Name())); err != nil {
+					return rec, fmt.Errorf("failed to remove the half-made install in %q: %w", p, err)
+				}
+			}
+		}
+		syncDir(p)
+		unregisterFresh(p)
+	}
+	logf("recover: the last install into %q was interrupted; it was rolled back", p)
+	return rec, nil
+}
+
+// upgrade reports whether the prefix held an install when the journal
+// began: then it is put back, never emptied.
+func (j *opJournal) upgrade() bool { return j.head.upgrade() }
+
+func (h opHead) upgrade() bool {
+	for _, n := range h.Before {
+		if n == stateRel {
+			return true
+		}
+	}
+	return false
+}
+
+// unregisterFresh removes a rolled-back fresh install from the user's
+// environments.txt, where its envs were added as they were made.
+func unregisterFresh(p string) {
+	if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
+		_, _ = prefix.Unregister(txt, p)
+	}
+}
+
+// unregisterGone removes from the user's environments.txt the envs under
+// p that are not there (any more): those of a rolled-back upgrade that the
+// old install does not have.
+func unregisterGone(p string) {
+	txt, err := prefix.DefaultEnvironmentsTxt()
+	if err != nil {
+		return
+	}
+	data, err := os.ReadFile(txt)
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		env := strings.TrimSpace(line)
+		if env == "" || !isInside(env, p) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(env, "conda-meta")); errors.Is(err, fs.ErrNotExist) {
+			_, _ = prefix.Unregister(txt, env)
+		}
+	}
+}
+
+// syncDir makes renames and removals in dir durable. Not every system can
+// sync a folder (Windows cannot open one for it); there the rename is as
+// durable as the file system makes it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}

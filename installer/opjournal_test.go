@@ -1,0 +1,73 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// A live install's journal is never recovered under its feet: a second
+// onboard gets a LockedError and the journal stays.
+func TestRecoverLeavesALiveOperationAlone(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "acme")
+	j, err := beginOp("install", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(p, ".onboard"), 0o755)
+	_, err = RecoverOutcome(context.Background(), p, t.Logf)
+	var le *LockedError
+	if !errors.As(err, &le) {
+		t.Fatalf("recover during a live install: %v; want a LockedError", err)
+	}
+	if _, err := os.Stat(filepath.Join(p, ".onboard")); err != nil {
+		t.Fatalf("the live install's prefix was touched: %v", err)
+	}
+	j.close(false) // as if the process died: the lock goes, the journal stays
+	rec, err := RecoverOutcome(context.Background(), p, t.Logf)
+	if err != nil || rec.Op != "install" || rec.Finished {
+		t.Fatalf("recover after the process is gone: %+v, %v", rec, err)
+	}
+	if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the prefix the install created is still there: %v", err)
+	}
+	if _, err := os.Stat(opJournalPath(p)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the journal is still there: %v", err)
+	}
+}
+
+// A journal torn by a crash mid-line, or left empty before its head was
+// written, is read as far as it goes.
+func TestRecoverTornOrEmptyJournal(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "acme")
+	old := p + ".onboard-old-1"
+	os.MkdirAll(filepath.Join(old, ".onboard"), 0o755)
+	os.WriteFile(filepath.Join(old, "keep"), []byte("old install"), 0o644)
+	os.MkdirAll(filepath.Join(p, ".condatmp"), 0o755)
+	body := `{"op":"install","prefix":"` + p + `","before":[".onboard","keep"],"pid":1,"started":"x"}` + "\n" +
+		`{"aside":"` + old + `"}` + "\n" + `{"phase":"fin`
+	os.WriteFile(opJournalPath(p), []byte(body), 0o644)
+	rec, err := RecoverOutcome(context.Background(), p, t.Logf)
+	if err != nil || rec.Op != "install" || rec.Finished {
+		t.Fatalf("recover: %+v, %v; want the upgrade rolled back (the torn finish line does not count)", rec, err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(p, "keep")); string(data) != "old install" {
+		t.Fatalf("the old install is not back: %q", data)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("left beside the prefix: %v", ents)
+	}
+	os.WriteFile(opJournalPath(p), nil, 0o644)
+	if rec, err := RecoverOutcome(context.Background(), p, t.Logf); err != nil || rec.Op != "" {
+		t.Fatalf("an empty journal: %+v, %v; want nothing done", rec, err)
+	}
+	if _, err := os.Stat(filepath.Join(p, "keep")); err != nil {
+		t.Fatalf("an empty journal changed the install: %v", err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("the empty journal is still there: %v", ents)
+	}
+}
