@@ -76,8 +76,8 @@ func (p *Plan) copySteps() int {
 // env's packages for installing it, and the parts of an env's step in the
 // order its stages run.
 const (
-	copyCost  = 0.5
-	envCost   = 3.0
+	copyCost = 0.5
+	envCost  = 3.0
 	// linkGuess estimates, before the link stage says, how many bytes
 	// linking an env writes per byte of its package files.
 	linkGuess = 2
