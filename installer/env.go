@@ -108,7 +108,7 @@ func stateDirFor(abs string, req EnvRequest) string {
 	}
 	if req.RootPrefix != "" {
 		if root, err := filepath.Abs(req.RootPrefix); err == nil {
-			if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			if isInside(abs, root) { // an env of the install ("..foo" is a folder inside, not above)
 				return filepath.Join(root, ".onboard")
 			}
 		}

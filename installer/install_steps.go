@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"onboard/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,10 +227,11 @@ func (in *installRun) writeState() error {
 		return fmt.Errorf("failed to encode the installed manifest: %w", err)
 	}
 	dst := filepath.Join(p, filepath.FromSlash(manifestRel))
-	if err := os.WriteFile(dst+".tmp", append(data, '\n'), 0o644); err != nil {
+	// synced, then renamed into place: a crash leaves the old manifest or the new one
+	if err := atomicfile.WriteFile(dst, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("failed to write %q: %w", dst, err)
 	}
-	return os.Rename(dst+".tmp", dst)
+	return nil
 }
 
 // writeMaintenance writes the maintenance app so that it carries the

@@ -27,7 +27,13 @@ type nopJournal struct{}
 
 func (nopJournal) WillCreate(...string) error { return nil }
 func (nopJournal) WillMkdir(...string) error  { return nil }
-func (nopJournal) MoveAside(p string) error   { return os.Remove(p) }
+
+// MoveAside without a journal would lose the file for good (nothing could
+// put it back on a rollback), so it refuses: replacing files needs a
+// journal.
+func (nopJournal) MoveAside(p string) error {
+	return fmt.Errorf("failed to link %q: a file is already there, and without a journal it could not be put back on a rollback; link into an empty folder or pass a journal", p)
+}
 
 // Clash is a prefix path that more than one package provides; the last of
 // Dists (in link order) wins, as in conda.

@@ -210,7 +210,10 @@ func (j *Journal) Preserve(path string) error {
 	if err != nil {
 		return err
 	}
-	fi, _ := os.Stat(path)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("failed to back up %q: %w", path, err)
+	}
 	// Synced, with its folder (by record), before the change it backs up.
 	if err := atomicfile.WriteFile(b, data, fi.Mode().Perm()); err != nil {
 		return fmt.Errorf("failed to back up %q: %w", path, err)
