@@ -20,8 +20,6 @@ const (
 	ExitCancelled = 130 // cancelled by the user (Cancel, Ctrl-C, SIGTERM)
 )
 
-// ErrNotImplemented marks a command whose issue has not landed yet.
-var ErrNotImplemented = errors.New("not implemented yet")
 
 // Hinter is implemented by errors that can tell a person what to do next.
 type Hinter interface{ Hint() string }

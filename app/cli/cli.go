@@ -151,10 +151,7 @@ func runWizard(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 	}
-	if consoleWizard != nil {
-		return consoleWizard(ctx, env, o)
-	}
-	return fmt.Errorf("the wizard is %w in this build; see 'onboard help'", installer.ErrNotImplemented)
+	return consoleWizard(ctx, env, o)
 }
 
 // appBundleLaunch reads what a macOS launcher .app, whose executable is a
