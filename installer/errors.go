@@ -20,7 +20,6 @@ const (
 	ExitCancelled = 130 // cancelled by the user (Cancel, Ctrl-C, SIGTERM)
 )
 
-
 // Hinter is implemented by errors that can tell a person what to do next.
 type Hinter interface{ Hint() string }
 
