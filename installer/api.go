@@ -26,7 +26,8 @@ type EnvRequest struct {
 	Subdir   string        // the subdir of the payload: decides Windows or Unix rules
 	Packages []PackageFile // any order: linked in dependency order
 	// Requested names the user-requested specs (history "# update specs",
-	// requested_spec(s) in conda-meta). Empty: every package by name.
+	// requested_spec(s) in conda-meta). Empty: every package pinned exactly,
+	// as conda's @EXPLICIT install ("<unknown>/noarch::dependent==1.0=0").
 	Requested  []string
 	RootPrefix string // ROOT_PREFIX for link scripts; "" = Prefix
 	// EnvironmentsTxt is the registry to append Prefix to; "" = the user's

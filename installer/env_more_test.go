@@ -48,7 +48,15 @@ func TestInstallNoarchPython(t *testing.T) {
 	}
 	// outside a channel layout conda writes "<unknown>" (observations §6.4)
 	checkHistory(t, s.prefix, "+<unknown>/noarch::python-3.99.99-0\n+<unknown>/noarch::sample_noarch_python-1.0-py_0\n",
-		"['python', 'sample_noarch_python']")
+		"['<unknown>/noarch::python==3.99.99=0', '<unknown>/noarch::sample_noarch_python==1.0=py_0']")
+	// each record carries its own pin, as conda's explicit install writes it
+	_, sRaw := readRecord(t, s.prefix, "sample_noarch_python-1.0-py_0")
+	for _, frag := range []string{"\"requested_spec\": \"<unknown>/noarch::sample_noarch_python==1.0=py_0\",",
+		"\"requested_specs\": [\n    \"<unknown>/noarch::sample_noarch_python==1.0=py_0\"\n  ]"} {
+		if !strings.Contains(string(sRaw), frag) {
+			t.Errorf("sample_noarch_python record lacks %q:\n%s", frag, sRaw)
+		}
+	}
 }
 
 func containsInOrder(keys []string, want ...string) bool {

@@ -340,14 +340,17 @@ func (t *envTxn) history(specs []string, written []*prefix.Record) error {
 		CondaVersion: t.condaVersion(recs), Removed: removed, Added: added, UpdateSpecs: specs})
 }
 
-// requestedSpecs are the user's specs, or every package by name.
+// requestedSpecs are the user's specs, or else, as conda's @EXPLICIT
+// install writes them, an exact pin of every package
+// ("<channel>/<subdir>::<name>==<version>=<build>", prefix.ExactSpec), so
+// that conda's solver later keeps what the team pinned.
 func (t *envTxn) requestedSpecs() []string {
 	if len(t.req.Requested) > 0 {
 		return t.req.Requested
 	}
 	specs := make([]string, 0, len(t.plans))
 	for _, p := range t.plans {
-		specs = append(specs, p.Pkg.Index.Name)
+		specs = append(specs, prefix.ExactSpec(p.Meta()))
 	}
 	return specs
 }

@@ -43,7 +43,8 @@ func TestInstallZlibLinux(t *testing.T) {
 		}
 	}
 	checkZlibRecord(t, s, sha256Hex(pc))
-	checkHistory(t, s.prefix, "+file://"+filepath.ToSlash(filepath.Join(s.fx, "main/linux-64"))+"::zlib-1.2.11-h7b6447c_3\n", "['zlib']")
+	checkHistory(t, s.prefix, "+file://"+filepath.ToSlash(filepath.Join(s.fx, "main/linux-64"))+"::zlib-1.2.11-h7b6447c_3\n",
+		"['file://"+filepath.ToSlash(filepath.Join(s.fx, "main/linux-64"))+"::zlib==1.2.11=h7b6447c_3']")
 	if b, _ := os.ReadFile(s.envTxt); string(b) != s.prefix+"\n" {
 		t.Errorf("environments.txt got %q; want the prefix", b)
 	}
@@ -83,7 +84,8 @@ func checkZlibRecord(t *testing.T, s *envSetup, pcSum string) {
 		{"depends", rec.Depends, []string{"libgcc-ng >=7.3.0"}}, {"constrains", rec.Constrains, []string{}},
 		{"license", rec.License, "zlib"}, {"license_family", rec.LicenseFamily, "Other"},
 		{"timestamp", rec.Timestamp, int64(1542814864621)}, {"size", rec.Size, size},
-		{"requested_specs", rec.RequestedSpecs, []string{"zlib"}},
+		// an @EXPLICIT install pins each package exactly (observations §6.4)
+		{"requested_specs", rec.RequestedSpecs, []string{chanURL + "::zlib==1.2.11=h7b6447c_3"}},
 		{"package_tarball_full_path", rec.PackageTarballFullPath, archive},
 		{"extracted_package_dir", rec.ExtractedPackageDir, cache},
 		{"files", rec.Files, []string{"include/zconf.h", "include/zlib.h", "lib/libz.a", "lib/libz.so", "lib/libz.so.1", "lib/libz.so.1.2.11", "lib/pkgconfig/zlib.pc"}},
@@ -186,7 +188,8 @@ func TestInstallZlibWindowsText(t *testing.T) {
 	if bytes.Contains(pc, []byte(`\`)) {
 		t.Errorf("zlib.pc holds a backslash:\n%s", pc)
 	}
-	checkHistory(t, s.prefix, "+file://"+filepath.ToSlash(filepath.Join(s.fx, "main"))+"/win-64::zlib-1.2.11-h62dcd97_3\n", "['zlib']")
+	checkHistory(t, s.prefix, "+file://"+filepath.ToSlash(filepath.Join(s.fx, "main"))+"/win-64::zlib-1.2.11-h62dcd97_3\n",
+		"['file://"+filepath.ToSlash(filepath.Join(s.fx, "main"))+"/win-64::zlib==1.2.11=h62dcd97_3']")
 }
 
 func TestInstallSymlinks(t *testing.T) {

@@ -129,7 +129,6 @@ func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[st
 			f.Path, f.Open = filepath.Join(in.o.Prefix, "pkgs", p.Fn), in.opener(p)
 		}
 		req.Packages = append(req.Packages, f)
-		req.Requested = append(req.Requested, p.Name)
 	}
 	return req
 }

@@ -86,6 +86,8 @@ type repairer struct {
 	bndErr error
 	opened bool
 	res    *RepairResult
+	// relinked lists, per env, the dists this run re-linked.
+	relinked map[string][]string
 }
 
 func newRepairer(prefix string, opts RepairOptions) *repairer {
@@ -130,6 +132,7 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 		}
 	}
 	failures = append(failures, rp.repairMetadata(ctx, before)...)
+	failures = append(failures, rp.writeHistory()...)
 	if rp.man != nil && rp.man.AllUsers {
 		if err := normaliseModes(rp.prefix); err != nil {
 			failures = append(failures, err)
@@ -227,6 +230,10 @@ func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 		return fmt.Errorf("failed to re-link %s into %q: %w", t.dist, rp.envDir(t.env), err)
 	}
 	rp.fixed(t.env, t.dist, "re-linked")
+	if rp.relinked == nil {
+		rp.relinked = map[string][]string{}
+	}
+	rp.relinked[t.env] = append(rp.relinked[t.env], t.dist)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -73,6 +74,72 @@ func (rp *repairer) restoreHistory(env string) error {
 	}
 	rp.fixed(env, "", "wrote conda-meta/history")
 	return nil
+}
+
+// writeHistory appends to the history of each env where packages were
+// re-linked the entry conda's own force-reinstall writes: the head with
+// "# cmd: onboard repair --prefix PREFIX", then "-"/"+" lines only where
+// the env's records now differ from the state the history tells (a
+// re-link of the same dist writes none, as conda), and no "# update specs"
+// line, so the user's requested specs stay as they were. conda then has
+// nothing to attribute to its next command.
+func (rp *repairer) writeHistory() []error {
+	envs := make([]string, 0, len(rp.relinked))
+	for e := range rp.relinked {
+		envs = append(envs, e)
+	}
+	sort.Strings(envs)
+	var errs []error
+	for _, env := range envs {
+		if err := rp.appendRepairHistory(env); err != nil {
+			errs = append(errs, err)
+			rp.logf("repair: %v", err)
+		}
+	}
+	return errs
+}
+
+func (rp *repairer) appendRepairHistory(env string) error {
+	dir := rp.envDir(env)
+	hp := prefix.HistoryPath(dir)
+	old, err := os.ReadFile(hp)
+	if err != nil {
+		return fmt.Errorf("failed to read the history %q to add the repair to it: %w", hp, err)
+	}
+	recs, err := prefix.ReadRecordHeads(dir)
+	if err != nil {
+		return fmt.Errorf("failed to add the repair to the history of %q: %w", dir, err)
+	}
+	installed := make([]string, len(recs))
+	for i, r := range recs {
+		installed[i] = distString(r)
+	}
+	removed, added := prefix.HistoryDiff(old, installed)
+	e := prefix.HistoryEntry{Time: now(), Command: "onboard repair --prefix " + rp.prefix,
+		CondaVersion: rp.condaVersion(recs), Removed: removed, Added: added}
+	if err := prefix.AppendHistory(dir, e); err != nil {
+		return err
+	}
+	rp.logf("repair: %s: added the repair to %s", env, hp)
+	return nil
+}
+
+// condaVersion is the version of the conda package of recs or of the base
+// env, else prefix.DefaultCondaVersion (as an install writes it).
+func (rp *repairer) condaVersion(recs []*prefix.Record) string {
+	for _, r := range recs {
+		if r.Name == "conda" {
+			return r.Version
+		}
+	}
+	if base, err := prefix.ReadRecordHeads(rp.prefix); err == nil {
+		for _, r := range base {
+			if r.Name == "conda" {
+				return r.Version
+			}
+		}
+	}
+	return prefix.DefaultCondaVersion
 }
 
 // registerEnv adds the env to environments.txt.

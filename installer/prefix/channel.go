@@ -46,3 +46,52 @@ func knownSubdir(s string) bool {
 	}
 	return false
 }
+
+// ExactSpec returns the spec that pins a record exactly, as conda writes it
+// for each package of an @EXPLICIT install (str(MatchSpec(rec.to_match_spec()))
+// in conda/misc.py): "<channel>/<subdir>::<name>==<version>=<build>", e.g.
+// "<unknown>/noarch::dependent==1.0=0" (observations §6.4). The channel is
+// the name for a channel under conda's channel_alias
+// (https://conda.anaconda.org/conda-forge → "conda-forge") and the channel
+// URL without its subdir for any other URL (a file:// folder named pkgs
+// included: unlike the history's dist strings, a MatchSpec keeps the URL).
+func ExactSpec(r *Record) string {
+	var b strings.Builder
+	if ch := specChannel(r.Channel, r.Subdir); ch != "" {
+		b.WriteString(ch)
+		if r.Subdir != "" {
+			b.WriteString("/" + r.Subdir)
+		}
+		b.WriteString("::")
+	}
+	b.WriteString(r.Name)
+	if r.Version != "" {
+		b.WriteString("==" + r.Version)
+		if r.Build != "" {
+			b.WriteString("=" + r.Build)
+		}
+	}
+	return b.String()
+}
+
+// specChannel is the channel part of ExactSpec.
+func specChannel(channel, subdir string) string {
+	c := strings.TrimRight(channel, "/")
+	if c == "" {
+		return "<unknown>"
+	}
+	if !strings.Contains(c, "://") {
+		return c
+	}
+	if i := strings.LastIndex(c, "/"); i >= 0 {
+		last := c[i+1:]
+		if last == subdir || knownSubdir(last) {
+			c = c[:i]
+		}
+	}
+	if u, err := url.Parse(c); err == nil && (u.Scheme == "http" || u.Scheme == "https") &&
+		u.Host == "conda.anaconda.org" && strings.Trim(u.Path, "/") != "" {
+		return strings.Trim(u.Path, "/")
+	}
+	return c
+}

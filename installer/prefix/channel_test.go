@@ -22,3 +22,31 @@ func TestCanonicalChannel(t *testing.T) {
 		}
 	}
 }
+
+// TestExactSpec checks the pins against what conda 26.7's
+// str(MatchSpec(rec.to_match_spec(), name=rec.name)) printed for the same
+// channel and subdir (misc.py explicit(); observations §6.4).
+func TestExactSpec(t *testing.T) {
+	for _, c := range []struct{ channel, subdir, want string }{
+		{"<unknown>", "noarch", "<unknown>/noarch::dependent==1.0=0"},
+		{"", "noarch", "<unknown>/noarch::dependent==1.0=0"},
+		{"file:///tmp/chan/linux-64", "linux-64", "file:///tmp/chan/linux-64::dependent==1.0=0"},
+		{"file:///tmp/chan", "linux-64", "file:///tmp/chan/linux-64::dependent==1.0=0"},
+		// a folder named pkgs: the history names it "pkgs", the spec keeps the URL
+		{"file:///tmp/b/pkgs/linux-64", "linux-64", "file:///tmp/b/pkgs/linux-64::dependent==1.0=0"},
+		{"file:///C:/x/chan/win-64", "win-64", "file:///C:/x/chan/win-64::dependent==1.0=0"},
+		{"https://conda.anaconda.org/conda-forge/linux-64", "linux-64", "conda-forge/linux-64::dependent==1.0=0"},
+		{"http://conda.anaconda.org/conda-forge/linux-64", "linux-64", "conda-forge/linux-64::dependent==1.0=0"},
+		{"https://repo.anaconda.com/pkgs/main/linux-64", "linux-64", "https://repo.anaconda.com/pkgs/main/linux-64::dependent==1.0=0"},
+		{"https://example.com/a/b/linux-64", "linux-64", "https://example.com/a/b/linux-64::dependent==1.0=0"},
+	} {
+		r := &Record{Name: "dependent", Version: "1.0", Build: "0", Channel: c.channel, Subdir: c.subdir}
+		if got := ExactSpec(r); got != c.want {
+			t.Errorf("ExactSpec(channel %q, subdir %q) = %q; want %q", c.channel, c.subdir, got, c.want)
+		}
+	}
+	r := &Record{Name: "conda-index-pkg-a", Version: "1.0", Build: "pyhed9eced_1", Channel: "<unknown>", Subdir: "noarch"}
+	if got, want := ExactSpec(r), "<unknown>/noarch::conda-index-pkg-a==1.0=pyhed9eced_1"; got != want {
+		t.Errorf("ExactSpec = %q; want %q (observations §6.4)", got, want)
+	}
+}

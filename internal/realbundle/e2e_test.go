@@ -446,18 +446,25 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	if out := h.mustRun(t, bash, "-c", script, "bash", rc); strings.TrimSpace(out) != team+" applied" {
 		t.Fatalf("the shell set-up block, then conda activate team: %q", out)
 	}
-	// a new env from the packages the install left in PREFIX/pkgs, offline, then a removal
-	var lock strings.Builder
-	lock.WriteString("@EXPLICIT\n")
-	for _, pat := range []string{"python-*.conda", "conda-*.conda"} {
-		m, _ := filepath.Glob(filepath.Join(prefix, "pkgs", pat))
-		if len(m) != 1 {
-			t.Fatalf("PREFIX/pkgs/%s: %v", pat, m)
+	// conda's next command in an env onboard made writes no "-"/"+" line
+	// for onboard's packages: the history's dist strings are conda's own.
+	// An @EXPLICIT install of a package already there links nothing and
+	// writes only the head of an entry.
+	for _, env := range []struct{ name, dir, pkg string }{{"base", prefix, "conda"}, {"team", team, "python"}} {
+		lockFile := writeLock(t, h.dir, recordURL(t, env.dir, env.pkg))
+		h.mustRun(t, conda, "install", "-y", "-n", env.name, "--offline", "--file", lockFile)
+		hist, err := os.ReadFile(filepath.Join(env.dir, "conda-meta", "history"))
+		if err != nil {
+			t.Fatal(err)
 		}
-		lock.WriteString("file://" + m[0] + "\n")
+		last := string(hist[strings.LastIndex(string(hist), "==> "):])
+		if !strings.Contains(last, "# cmd: "+conda+" install") || regexp.MustCompile(`(?m)^[-+]`).MatchString(last) {
+			t.Fatalf("conda install in %s wrote phantom -/+ lines (or no entry):\n%s", env.name, hist)
+		}
 	}
-	lockFile := filepath.Join(h.dir, "extra.txt")
-	os.WriteFile(lockFile, []byte(lock.String()), 0o644)
+	// a new env from the packages the install used (the URLs of its
+	// records, as `conda list --explicit` gives them), offline, then a removal
+	lockFile := writeLock(t, h.dir, recordURL(t, prefix, "python"), recordURL(t, prefix, "conda"))
 	h.mustRun(t, conda, "create", "-y", "-n", "extra", "--offline", "--file", lockFile)
 	extraPy := filepath.Join(prefix, "envs", "extra", "bin", "python")
 	if out := h.mustRun(t, extraPy, "-c", "import conda, sys; print(sys.prefix)"); strings.TrimSpace(out) != filepath.Dir(filepath.Dir(extraPy)) {
@@ -471,6 +478,34 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	if !strings.Contains(out, "environment extra is not from the bundle") || !strings.Contains(out, "Healthy") {
 		t.Fatalf("onboard verify after conda made an env:\n%s", out)
 	}
+}
+
+// recordURL returns the url of package name's conda-meta record in env.
+func recordURL(t *testing.T, env, name string) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(env, "conda-meta", name+"-*.json"))
+	for _, p := range m {
+		var r struct{ Name, URL string }
+		if b, err := os.ReadFile(p); err == nil && json.Unmarshal(b, &r) == nil && r.Name == name && r.URL != "" {
+			return r.URL
+		}
+	}
+	t.Fatalf("no record with a url for %s in %s", name, env)
+	return ""
+}
+
+// writeLock writes an @EXPLICIT file of urls into dir.
+func writeLock(t *testing.T, dir string, urls ...string) string {
+	t.Helper()
+	f, err := os.CreateTemp(dir, "lock-*.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("@EXPLICIT\n" + strings.Join(urls, "\n") + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	return f.Name()
 }
 
 // checkDiskEstimate compares the Welcome step's "Disk space needed" with
