@@ -39,7 +39,7 @@ func (in *installRun) checkTarget(replacing bool) error {
 	if exe, err := maintenanceSource(); err == nil {
 		app, _ = bundle.PlainSize(exe)
 	}
-	need := in.o.Bundle.Platform(in.subdir).DiskEstimate(app)
+	need := in.o.Bundle.Platform(in.subdir).DiskEstimate(app, in.o.KeepPackageCache)
 	req := platform.PrefixRequest{Prefix: in.o.Prefix, NeedBytes: need, MaxRelPath: in.maxRelPath()}
 	for _, p := range platform.CheckPrefix(req) {
 		if p.Severity != platform.Error {

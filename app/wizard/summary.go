@@ -65,7 +65,7 @@ func Summarize(m *bundle.Manifest, subdir string) Summary {
 	for _, name := range sortedKeys(p.Envs) {
 		add(name, p.Envs[name])
 	}
-	s.DiskBytes = p.DiskEstimate(MaintenanceAppBytes())
+	s.DiskBytes = p.DiskEstimate(MaintenanceAppBytes(), false) // the wizard keeps no package cache
 	return s
 }
 

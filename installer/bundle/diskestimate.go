@@ -17,13 +17,17 @@ const (
 // known tells whether the package's size facts were recorded.
 func (p Package) known() bool { return p.Files > 0 }
 
-// DiskEstimate is the space an install of the platform takes, counting
-// what onboard puts there: each archive once in PREFIX/pkgs and its
-// extracted copy beside it; in each env that links it, its folders (files
-// are hard links to the extracted copy), its conda-meta record and, for a
-// noarch: python package, the .pyc files and __pycache__ folders compiled
-// at install; plus maintenanceApp, the size of the maintenance app.
-func (pl *Platform) DiskEstimate(maintenanceApp int64) int64 {
+// DiskEstimate is the space an install of the platform takes, as du
+// counts it, counting what onboard puts there. Each package is written
+// once into every env that has it (one pass from the bundle): its files,
+// folders, conda-meta record and, for a noarch: python package, the .pyc
+// files and __pycache__ folders compiled at install. The install carries
+// its bundle for offline repairs (the maintenance app is the installer,
+// or the bundle file sits beside it): the archives once, plus
+// maintenanceApp, the size of the maintenance app without a bundle. With
+// keepCache (--keep-package-cache) PREFIX/pkgs also holds each archive and
+// its extracted copy once, and the envs' files are hard links to it.
+func (pl *Platform) DiskEstimate(maintenanceApp int64, keepCache bool) int64 {
 	if pl == nil {
 		return maintenanceApp
 	}
@@ -35,16 +39,23 @@ func (pl *Platform) DiskEstimate(maintenanceApp int64) int64 {
 	}
 	for _, pkgs := range envs {
 		for _, p := range pkgs {
-			if p.Fn == "" || !seen[p.ZipPath()] { // one archive and one extracted copy per file
-				seen[p.ZipPath()] = true
-				if p.known() {
-					total += p.Size + p.UnpackedSize + int64(p.Files)*blockWaste + int64(p.Dirs)*dirBlock
-				} else {
+			first := p.Fn == "" || !seen[p.ZipPath()]
+			seen[p.ZipPath()] = true
+			if !p.known() {
+				if first {
 					total += p.Size * oldFactor
 				}
-			}
-			if !p.known() {
 				continue
+			}
+			files := p.UnpackedSize + int64(p.Files)*blockWaste + int64(p.Dirs)*dirBlock
+			switch {
+			case first && keepCache: // the bundle's copy, the archive and its extracted copy in pkgs/
+				total += 2*p.Size + files
+			case first: // the bundle's copy
+				total += p.Size
+			}
+			if !keepCache {
+				total += files // written into the env
 			}
 			total += int64(p.Dirs)*dirBlock + int64(p.Files)*recordBytes
 			if p.PyFiles > 0 {

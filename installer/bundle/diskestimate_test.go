@@ -37,17 +37,26 @@ func TestDiskEstimate(t *testing.T) {
 	nb := Package{Fn: "nb.conda", Subdir: "noarch", Size: 2000, UnpackedSize: 9000, Files: 20, Dirs: 3, PySize: 5000, PyFiles: 4}
 	old := Package{Fn: "old.conda", Subdir: "noarch", Size: 300}
 	pl := &Platform{Base: []Package{py}, Envs: map[string][]Package{"team": {py, nb, old}}}
-	once := func(p Package) int64 {
-		return p.Size + p.UnpackedSize + int64(p.Files)*blockWaste + int64(p.Dirs)*dirBlock
+	files := func(p Package) int64 {
+		return p.UnpackedSize + int64(p.Files)*blockWaste + int64(p.Dirs)*dirBlock
 	}
 	perEnv := func(p Package) int64 { return int64(p.Dirs)*dirBlock + int64(p.Files)*recordBytes }
-	want := int64(77) + once(py) + once(nb) + 4*old.Size + // archives and extracted copies, once
-		2*perEnv(py) + perEnv(nb) + // folders and records in each env
-		nb.PySize*6/5 + int64(nb.PyFiles)*blockWaste + int64(nb.Dirs)*dirBlock // .pyc and __pycache__
-	if got := pl.DiskEstimate(77); got != want {
+	pyc := nb.PySize*6/5 + int64(nb.PyFiles)*blockWaste + int64(nb.Dirs)*dirBlock // .pyc and __pycache__
+	// One pass: each env has its own files; the bundle is carried once.
+	want := int64(77) + py.Size + nb.Size + 4*old.Size + // the bundle's archives (old: all of it, roughly)
+		2*files(py) + files(nb) + // written into each env that has them
+		2*perEnv(py) + perEnv(nb) + pyc // folders and records in each env
+	if got := pl.DiskEstimate(77, false); got != want {
 		t.Fatalf("DiskEstimate = %d, want %d", got, want)
 	}
-	if got := (*Platform)(nil).DiskEstimate(5); got != 5 {
+	// With a package cache: the archives twice (bundle, pkgs/), the
+	// extracted copies once, the envs' files hard links to them.
+	want = int64(77) + 2*py.Size + 2*nb.Size + 4*old.Size + files(py) + files(nb) +
+		2*perEnv(py) + perEnv(nb) + pyc
+	if got := pl.DiskEstimate(77, true); got != want {
+		t.Fatalf("DiskEstimate with a package cache = %d, want %d", got, want)
+	}
+	if got := (*Platform)(nil).DiskEstimate(5, false); got != 5 {
 		t.Fatalf("nil platform: %d", got)
 	}
 }
