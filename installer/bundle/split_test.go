@@ -152,14 +152,14 @@ func TestAttachRefusesWindowsExeOver4GiB(t *testing.T) {
 	const pad = 1 << 32
 	zero := make([]byte, 1<<20)
 	crc := uint32(0)
-	for n := 0; n < pad; n += len(zero) {
+	for n := int64(0); n < pad; n += int64(len(zero)) {
 		crc = crc32.Update(crc, crc32.IEEETable, zero)
 	}
 	w, err := zw.CreateRaw(&zip.FileHeader{Name: "padding.bin", Method: zip.Store, CRC32: crc, CompressedSize64: pad, UncompressedSize64: pad})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for n := 0; n < pad; n += len(zero) {
+	for n := int64(0); n < pad; n += int64(len(zero)) {
 		w.Write(zero)
 	}
 	if err := zw.Close(); err != nil {

@@ -30,6 +30,6 @@ func TestParseJournalFromAStream(t *testing.T) {
 		t.Fatalf("got %+v", acts)
 	}
 	if MaxJournal < 1<<30 || maxJournalLine < 1<<20 {
-		t.Fatalf("journal caps %d / %d are below what a large install writes", MaxJournal, maxJournalLine)
+		t.Fatalf("journal caps %d / %d are below what a large install writes", int64(MaxJournal), int64(maxJournalLine))
 	}
 }
