@@ -17,8 +17,29 @@ type TerminalRequest struct {
 	// CONDA_PREFIX, CONDA_DEFAULT_ENV, CONDA_SHLVL, CONDA_PROMPT_MODIFIER
 	// (app/launch.Activate computes them).
 	Vars map[string]string
-	// StateDir is PREFIX/.onboard: the start-up script is written there.
+	// StateDir is the user's own state folder of the install
+	// (UserStateDirs): the start-up script is written there.
 	StateDir string
+	// Conda, when not "", is conda's own activation of the base, which
+	// the script then uses instead of Vars (`conda activate ENV`, as
+	// Anaconda Navigator's terminal does): PREFIX/etc/profile.d/conda.sh,
+	// or PREFIX\condabin\conda.bat on Windows (see CondaActivation).
+	Conda string
+}
+
+// CondaActivation returns conda's own activation script of the base at
+// prefix on goos when the base has conda (exists says whether a file is
+// there), else "": onboard's activation is used then.
+func CondaActivation(prefix, goos string, exists func(string) bool) string {
+	t := Target{OS: goos}
+	p := t.Join(prefix, "etc", "profile.d", "conda.sh")
+	if goos == "windows" {
+		p = t.Join(prefix, "condabin", "conda.bat")
+	}
+	if exists(p) {
+		return p
+	}
+	return ""
 }
 
 // TerminalPlan is how to open the terminal: write Script (ScriptBody,
@@ -137,6 +158,11 @@ func shScript(r TerminalRequest) []byte {
 	b.WriteString("if [ -z \"${ONBOARD_ACTIVATE-}\" ]; then\n\tONBOARD_ACTIVATE=1 exec bash --rcfile \"$0\" -i\nfi\n")
 	b.WriteString("unset ONBOARD_ACTIVATE\n")
 	b.WriteString("[ -f \"$HOME/.bashrc\" ] && . \"$HOME/.bashrc\"\n")
+	if r.Conda != "" {
+		// conda's own activation: the conda command, its prompt, activate.d
+		fmt.Fprintf(&b, ". %s\nconda activate %s\n", shQuote(r.Conda), shQuote(r.EnvName))
+		return []byte(b.String())
+	}
 	for _, k := range sortedVars(r.Vars) {
 		fmt.Fprintf(&b, "export %s=%s\n", k, shQuote(r.Vars[k]))
 	}
@@ -149,6 +175,10 @@ func batScript(r TerminalRequest) []byte {
 	var b strings.Builder
 	b.WriteString("@echo off\r\n")
 	fmt.Fprintf(&b, "rem Written by onboard: a console with the conda environment %s activated.\r\n", oneLine(r.EnvName))
+	if r.Conda != "" {
+		fmt.Fprintf(&b, "call \"%s\" activate \"%s\"\r\n", strings.ReplaceAll(oneLine(r.Conda), "%", "%%"), strings.ReplaceAll(oneLine(r.EnvName), "%", "%%"))
+		return []byte(b.String())
+	}
 	for _, k := range sortedVars(r.Vars) {
 		fmt.Fprintf(&b, "set \"%s=%s\"\r\n", k, strings.ReplaceAll(oneLine(r.Vars[k]), "%", "%%"))
 	}

@@ -113,3 +113,53 @@ func TestTerminalScriptActivates(t *testing.T) {
 		t.Fatalf("the shell did not have the env activated; want %q in:\n%s", want, out)
 	}
 }
+
+// TestTerminalScriptUsesCondasActivation: when the base has conda, the
+// script runs conda's own activation (conda.sh, then conda activate ENV)
+// instead of setting onboard's variables. A stand-in conda.sh records the
+// call and activates as conda would; the real conda is run by
+// internal/realbundle's end-to-end test.
+func TestTerminalScriptUsesCondasActivation(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	prefix := filepath.Join(t.TempDir(), "it's conda")
+	condaSh := filepath.Join(prefix, "etc", "profile.d", "conda.sh")
+	os.MkdirAll(filepath.Dir(condaSh), 0o755)
+	os.WriteFile(condaSh, []byte("conda() { [ \"$1\" = activate ] && export CONDA_DEFAULT_ENV=\"$2\" PS1=\"($2) $PS1\"; }\n"), 0o644)
+	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
+	if got := CondaActivation(prefix, "linux", exists); got != condaSh {
+		t.Fatalf("CondaActivation = %q, want %q", got, condaSh)
+	}
+	if got := CondaActivation(t.TempDir(), "linux", exists); got != "" {
+		t.Fatalf("CondaActivation of a base without conda = %q", got)
+	}
+	if got := CondaActivation(`C:\acme`, "windows", func(p string) bool { return p == `C:\acme\condabin\conda.bat` }); got != `C:\acme\condabin\conda.bat` {
+		t.Fatalf("CondaActivation on Windows = %q", got)
+	}
+	r := TerminalRequest{OS: "linux", EnvName: "team", StateDir: t.TempDir(), Conda: condaSh,
+		Vars: map[string]string{"CONDA_PREFIX": "/not/used"}}
+	p, err := PlanTerminal(r, Env{}, lookIn("xterm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p.Script, p.ScriptBody, p.ScriptMode); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(p.Script)
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "TERM=dumb"}
+	cmd.Stdin = strings.NewReader("printf 'got:%s|%s|%s\\n' \"$CONDA_DEFAULT_ENV\" \"${CONDA_PREFIX-unset}\" \"$PS1\"\nexit\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "got:team|unset|(team) ") {
+		t.Fatalf("the shell did not use conda's activation:\n%s\nscript:\n%s", out, p.ScriptBody)
+	}
+	r.OS = "windows"
+	r.Conda = `C:\acme\condabin\conda.bat`
+	bat, _ := PlanTerminal(r, Env{}, lookIn())
+	if !strings.Contains(string(bat.ScriptBody), "call \"C:\\acme\\condabin\\conda.bat\" activate \"team\"\r\n") || strings.Contains(string(bat.ScriptBody), "/not/used") {
+		t.Fatalf("Windows script:\n%s", bat.ScriptBody)
+	}
+}

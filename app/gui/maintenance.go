@@ -370,7 +370,8 @@ func (m *Maintenance) openTerminal(env string) {
 		return
 	}
 	req := platform.TerminalRequest{EnvName: env, StateDir: state.Dir,
-		Vars: activatedVars(os.Environ(), launch.Activate(os.Environ(), dir, env, runtime.GOOS))}
+		Vars:  activatedVars(os.Environ(), launch.Activate(os.Environ(), dir, env, runtime.GOOS)),
+		Conda: platform.CondaActivation(m.in.Prefix, runtime.GOOS, fileExists)}
 	if err := m.deps.OpenTerminal(req); err != nil {
 		showProblem(m.win, wizard.Explain("Opening a terminal", err, "").WithHelpMenu())
 		return
@@ -496,4 +497,9 @@ func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
 		dialog.ShowInformation("Upgraded", fmt.Sprintf("%s %s is installed in %s.", m.in.Manifest.Name, res.Version, m.in.Prefix), m.win)
 		m.CheckHealth()
 	})
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -170,10 +170,21 @@ func TestMaintenanceOpensATerminalPerEnv(t *testing.T) {
 	if base.Vars["CONDA_PREFIX"] != prefix || base.Vars["CONDA_DEFAULT_ENV"] != "base" {
 		t.Fatalf("base terminal %+v", base)
 	}
+	if team.Conda != "" {
+		t.Fatalf("a base without conda asked for conda's activation: %q", team.Conda)
+	}
 	if _, ok := team.Vars["HOME"]; ok {
 		t.Fatal("variables that activation does not change are passed too")
 	}
 	mustContain(t, m.Window(), "Opened a terminal with base activated.")
+	// A base with conda: its own activation (conda.sh, conda activate).
+	condaSh := filepath.Join(prefix, "etc", "profile.d", "conda.sh")
+	os.MkdirAll(filepath.Dir(condaSh), 0o755)
+	os.WriteFile(condaSh, []byte("# conda\n"), 0o644)
+	test.Tap(rowButton(t, m, "team", "Terminal"))
+	if len(r.terminals) != 3 || r.terminals[2].Conda != condaSh || r.terminals[2].EnvName != "team" {
+		t.Fatalf("with conda in the base: %+v", r.terminals)
+	}
 
 	r.termErr = &platform.NoTerminalError{Tried: []string{"xterm"}, Script: "/p/.onboard/terminal-team.sh"}
 	test.Tap(rowButton(t, m, "team", "Terminal"))

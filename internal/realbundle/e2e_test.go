@@ -446,6 +446,25 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	if out := h.mustRun(t, bash, "-c", script, "bash", rc); strings.TrimSpace(out) != team+" applied" {
 		t.Fatalf("the shell set-up block, then conda activate team: %q", out)
 	}
+	// so does the maintenance window's Terminal: its script, run as a
+	// terminal program runs it, is an interactive bash with team activated
+	// by this conda
+	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
+	tp, err := platform.PlanTerminal(platform.TerminalRequest{OS: "linux", EnvName: "team", StateDir: h.dir,
+		Conda: platform.CondaActivation(prefix, "linux", exists)}, platform.Env{},
+		func(string) (string, error) { return "/usr/bin/xterm", nil })
+	if err != nil || tp.ScriptBody == nil {
+		t.Fatalf("PlanTerminal: %v", err)
+	}
+	if err := os.WriteFile(tp.Script, tp.ScriptBody, tp.ScriptMode); err != nil {
+		t.Fatal(err)
+	}
+	term := exec.Command(tp.Script)
+	term.Env = []string{"HOME=" + h.dir, "PATH=/usr/bin:/bin", "TERM=dumb"}
+	term.Stdin = strings.NewReader("python -c 'import sys, os; print(\"got\", sys.prefix, os.environ[\"ONBOARD_TEST_HOOK\"])'\nexit\n")
+	if out, err := term.CombinedOutput(); err != nil || !strings.Contains(string(out), "got "+team+" applied") {
+		t.Fatalf("the Terminal script with conda's activation: %v\n%s\n%s", err, out, tp.ScriptBody)
+	}
 	// conda's next command in an env onboard made writes no "-"/"+" line
 	// for onboard's packages: the history's dist strings are conda's own.
 	// An @EXPLICIT install of a package already there links nothing and
