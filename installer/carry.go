@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -16,6 +17,18 @@ import (
 // clone: Linux FICLONE on btrfs/xfs, macOS clonefile), else a copy written
 // atomically. It returns how ("hard link", "reflink" or "copy").
 func carryFile(src, dst string) (string, error) {
+	if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
+		// Nothing to replace: the link or clone is made at dst itself. (On
+		// Windows a second name of a file another handle holds open, as the
+		// installer holds its bundle, cannot be renamed: no rename here.)
+		if err := os.Link(src, dst); err == nil {
+			return "hard link", nil
+		}
+		if err := reflink(src, dst); err == nil {
+			return "reflink", nil
+		}
+		os.Remove(dst) // a clone that failed half-way
+	}
 	_ = os.Remove(dst + ".carry")
 	if err := os.Link(src, dst+".carry"); err == nil {
 		if err := os.Rename(dst+".carry", dst); err != nil {

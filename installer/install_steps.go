@@ -256,6 +256,12 @@ func (in *installRun) writeMaintenance(src string) error {
 		return fmt.Errorf("failed to write the maintenance app: %w", err)
 	}
 	if b.Path == "" {
+		// a bundle from the program's own bytes (the demo): its zip is
+		// written beside the maintenance app, so a repair finds it offline
+		if err := atomicfile.Write(bundleCopyPath(in.o.Prefix), 0o644, b.WriteZip); err != nil {
+			return fmt.Errorf("failed to keep the bundle for repairs: %w", err)
+		}
+		in.log.Printf("bundle for repairs: written to %q", bundleCopyPath(in.o.Prefix))
 		return nil
 	}
 	how, err := carryFile(b.Path, bundleCopyPath(in.o.Prefix))

@@ -73,20 +73,42 @@ shot() {
 	n=$((n + 1))
 	import -window "$win" "$shots/windows-$n-$1.png" && pass "screenshot windows-$n-$1.png"
 }
-# click X Y: a click at window coordinates (the wizard is 760x540; no window
+# click X Y: a click at window coordinates (the wizard is 820x640; no window
 # manager, so no decorations).
 click() { xdotool mousemove --window "$win" "$1" "$2" click 1; sleep 1.5; }
-next() { click 735 517; }
+next() { click 786 613; } # Next, Install, Close: the bottom right button
+# primary X Y: clicks the primary (blue) button the window shows now, found in
+# a screenshot (a dialog's Yes or OK sits where the dialog's size puts it);
+# X Y when none is found.
+primary() {
+	local at
+	at=$(import -window "$win" ppm:- 2>/dev/null | python3 -c '
+import sys
+d = sys.stdin.buffer.read()
+parts = d.split(maxsplit=4)
+w, h = int(parts[1]), int(parts[2])
+px = parts[4]
+sx = sy = n = 0
+for y in range(h):
+    row = px[3 * w * y:3 * w * (y + 1)]
+    for x in range(w):
+        r, g, b = row[3 * x], row[3 * x + 1], row[3 * x + 2]
+        if abs(r - 41) < 20 and abs(g - 111) < 20 and abs(b - 246) < 20:
+            sx, sy, n = sx + x, sy + y, n + 1
+print(f"{sx // n} {sy // n}" if n > 200 else "")
+' 2>/dev/null || true)
+	if [ -n "$at" ]; then click $at; else click "$1" "$2"; fi
+}
 
 shot welcome
 next
 shot licence
-click 22 435 # I accept the licence
+click 140 561 # I accept the licence
 next
 shot location
 next
 shot options
-xdotool mousemove --window "$win" 735 517 click 1 # Install
+xdotool mousemove --window "$win" 786 613 click 1 # Install
 sleep 0.7
 shot install # the demo install is quick: progress, or already Finish
 # The install runs, then the wizard moves to Finish by itself.
@@ -124,14 +146,14 @@ else
 	pass 'the maintenance window appeared'
 	sleep 6 # Verify on open
 	shot maintenance
-	click 296 222 # Uninstall
+	click 855 453 # Uninstall… (the maintenance window is 920x480)
 	import -window "$win" "$work/maintenance-confirm.png" || true
-	click "${CONFIRM_X:-383}" "${CONFIRM_Y:-246}" # Yes
+	primary 505 290 # Yes
 	sleep 3
 	import -window "$win" "$work/maintenance-done.png" || true
 	for _ in $(seq 60); do [ -e "$prefix_unix/conda-meta" ] || break; sleep 0.5; done
 	if [ -e "$prefix_unix/conda-meta" ]; then bad 'Uninstall in the maintenance window did not remove the install'; else pass 'Uninstall in the maintenance window removed the install'; fi
-	click 340 247 # OK on "Uninstalled": the maintenance app quits
+	primary 460 280 # OK on "Uninstalled": the maintenance app quits
 	for _ in $(seq 20); do kill -0 "$app" 2>/dev/null || break; sleep 0.5; done
 	if kill -0 "$app" 2>/dev/null; then bad 'OK did not end the maintenance app'; kill "$app" 2>/dev/null || true; else pass 'OK ended the maintenance app'; fi
 	app=

@@ -193,3 +193,14 @@ func (b *Bundle) Signed() bool { return b.Signature != nil }
 
 // Platform returns the payload for subdir, or nil.
 func (b *Bundle) Platform(subdir string) *Platform { return b.Manifest.Platforms[subdir] }
+
+// WriteZip writes the bundle's zip, byte for byte, to w: how an install
+// keeps a bundle that came from no file of its own (the demo bundle in the
+// program's bytes) for offline repairs.
+func (b *Bundle) WriteZip(w io.Writer) error {
+	if b.ra == nil {
+		return fmt.Errorf("bundle %s: its bytes are not at hand", b.Source)
+	}
+	_, err := io.Copy(w, io.NewSectionReader(b.ra, 0, b.zipSize))
+	return err
+}

@@ -1,0 +1,84 @@
+package installer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"onboard/assets"
+	"onboard/installer/bundle"
+)
+
+// An install from a bundle that is no file of its own (the demo in the
+// program's bytes) keeps the bundle's zip beside the maintenance app, so a
+// later repair finds the packages with no --bundle and no package cache,
+// offline; and a second install over a carried bundle file replaces it.
+func TestRepairOfAnInstallFromBundleBytes(t *testing.T) {
+	data := assets.DemoBundle()
+	if data == nil {
+		t.Skip("no demo bundle: run 'make demo'")
+	}
+	root := t.TempDir()
+	t.Setenv("HOME", filepath.Join(root, "home"))
+	b, err := bundle.OpenBytes(data, "embedded demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	prefix := filepath.Join(root, "demo")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	kept, err := os.ReadFile(bundleCopyPath(prefix))
+	if err != nil || string(kept) != string(data) {
+		t.Fatalf("the bundle kept for repairs is not the bundle's zip (%d of %d bytes, %v)", len(kept), len(data), err)
+	}
+	if _, err := os.Stat(filepath.Join(prefix, "pkgs")); err == nil {
+		t.Fatal("a package cache was written")
+	}
+	recs, _, err := readMetaRecords(prefix)
+	if err != nil || len(recs) == 0 || len(recs[0].Files) == 0 {
+		t.Fatalf("records: %v", err)
+	}
+	victim := filepath.Join(prefix, filepath.FromSlash(recs[0].Files[0]))
+	want, _ := os.ReadFile(victim)
+	if err := os.Remove(victim); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := Repair(context.Background(), prefix, RepairOptions{}); err != nil {
+		t.Fatalf("Repair with no --bundle: %v (left %v)", err, kinds(res.Left))
+	}
+	if got, err := os.ReadFile(victim); err != nil || string(got) != string(want) {
+		t.Fatalf("repair did not put %s back: %v", victim, err)
+	}
+}
+
+// carryFile links a file that is still open elsewhere into a new place
+// without renaming it (Windows refuses to rename a second name of a file
+// held open), and replaces an existing one.
+func TestCarryFileOpenSource(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "bundle-src.zip")
+	os.WriteFile(src, []byte("zip bytes"), 0o644)
+	f, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dst := filepath.Join(dir, "kept", "bundle.zip")
+	os.MkdirAll(filepath.Dir(dst), 0o755)
+	if how, err := carryFile(src, dst); err != nil || how == "" {
+		t.Fatalf("carryFile: %q, %v", how, err)
+	}
+	if _, err := os.Stat(dst + ".carry"); err == nil {
+		t.Fatal("a .carry file was left")
+	}
+	os.WriteFile(filepath.Join(dir, "new.zip"), []byte("new bytes"), 0o644)
+	if _, err := carryFile(filepath.Join(dir, "new.zip"), dst); err != nil {
+		t.Fatalf("carryFile over an existing file: %v", err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "new bytes" {
+		t.Fatalf("dst holds %q", b)
+	}
+}
