@@ -14,9 +14,15 @@ import (
 // file to attach to and sign.
 func windowsExe(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "go.mod"), "module signtest\n\ngo 1.22\n")
-	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() { println(\"signed\") }\n")
+	return crossBuildWindows(t, t.TempDir())
+}
+
+// crossBuildWindows builds a tiny Go program for windows/amd64 in dir
+// (with whatever .syso is there) and returns the .exe's path.
+func crossBuildWindows(t *testing.T, dir string) string {
+	t.Helper()
+	writeFile(t, filepath.Join(dir, "go.mod"), "module wintest\n\ngo 1.22\n")
+	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() { println(\"onboard test\") }\n")
 	out := filepath.Join(dir, "onboard.exe")
 	cmd := exec.Command("go", "build", "-o", out, ".")
 	cmd.Dir = dir

@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"unicode/utf16"
@@ -37,8 +36,6 @@ func pngOf(t *testing.T, size int, c color.Color) []byte {
 func windowsExeWithResources(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "go.mod"), "module brandtest\n\ngo 1.22\n")
-	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() { println(\"branded\") }\n")
 	rs := &winres.ResourceSet{}
 	img, _ := png.Decode(bytes.NewReader(pngOf(t, 64, color.NRGBA{R: 255, A: 255})))
 	icon, err := winres.NewIconFromResizedImage(img, []int{64, 32, 16})
@@ -63,14 +60,7 @@ func windowsExeWithResources(t *testing.T) string {
 		t.Fatal(err)
 	}
 	f.Close()
-	out := filepath.Join(dir, "onboard.exe")
-	cmd := exec.Command("go", "build", "-o", out, ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("cross-building a Windows test program: %v\n%s", err, b)
-	}
-	return out
+	return crossBuildWindows(t, dir)
 }
 
 // resourcesOf reads the Windows resources of the installer's plain part.

@@ -214,6 +214,12 @@ func WriteRecord(prefixDir string, r *Record) (string, error) {
 // Like conda it skips files starting with "._" and files whose name does not
 // match their name-version-build; an unreadable record is an error.
 func ReadRecords(prefixDir string) ([]*Record, error) {
+	return readRecordsWith(prefixDir, ReadRecord)
+}
+
+// readRecordsWith reads every record of prefixDir/conda-meta with read,
+// under the one policy of ReadRecords, sorted by name.
+func readRecordsWith(prefixDir string, read func(path string) (*Record, error)) ([]*Record, error) {
 	dir := filepath.Join(prefixDir, "conda-meta")
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -225,7 +231,7 @@ func ReadRecords(prefixDir string) ([]*Record, error) {
 		if e.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, "._") {
 			continue
 		}
-		r, err := ReadRecord(filepath.Join(dir, n))
+		r, err := read(filepath.Join(dir, n))
 		if err != nil {
 			return nil, err
 		}
@@ -378,39 +384,26 @@ func appendJSONString(dst []byte, s string) []byte {
 // empty): what naming the installed packages needs (history, versions),
 // without holding the paths of every file of the env in memory.
 func ReadRecordHeads(prefixDir string) ([]*Record, error) {
-	dir := filepath.Join(prefixDir, "conda-meta")
-	ents, err := os.ReadDir(dir)
+	return readRecordsWith(prefixDir, readRecordHead)
+}
+
+// readRecordHead reads the head of one record file (see ReadRecordHeads).
+func readRecordHead(p string) (*Record, error) {
+	f, err := os.Open(p)
 	if err != nil {
-		return nil, fmt.Errorf("failed to read the conda-meta folder %q: %w", dir, err)
+		return nil, fmt.Errorf("failed to read the record %q: %w", p, err)
 	}
-	var out []*Record
-	for _, e := range ents {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, "._") {
-			continue
-		}
-		p := filepath.Join(dir, n)
-		f, err := os.Open(p)
-		if err != nil {
-			return nil, fmt.Errorf("failed to read the record %q: %w", p, err)
-		}
-		h, err := decodeHead(bufio.NewReaderSize(f, 64<<10))
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("failed to parse the record %q: %w; run 'onboard repair'", p, err)
-		}
-		r := &Record{Name: h.Name, Version: h.Version, Build: h.Build, BuildNumber: h.BuildNumber, Channel: h.Channel, Fn: h.Fn,
-			PythonSitePackagesPath: h.SitePkgs}
-		if h.Subdir != nil {
-			r.Subdir = *h.Subdir
-		}
-		if r.FileName() != n {
-			continue
-		}
-		out = append(out, r)
+	h, err := decodeHead(bufio.NewReaderSize(f, 64<<10))
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("failed to parse the record %q: %w; run 'onboard repair'", p, err)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	r := &Record{Name: h.Name, Version: h.Version, Build: h.Build, BuildNumber: h.BuildNumber, Channel: h.Channel, Fn: h.Fn,
+		PythonSitePackagesPath: h.SitePkgs}
+	if h.Subdir != nil {
+		r.Subdir = *h.Subdir
+	}
+	return r, nil
 }
 
 // recordHead is the part of a record ReadRecordHeads keeps.
