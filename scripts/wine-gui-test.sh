@@ -45,7 +45,8 @@ prefix_unix=$(winepath -u "$prefix_win" 2>/dev/null | tr -d '\r')
 rm -rf "$prefix_unix"
 
 # find_window TITLE: the id of a visible window whose title matches TITLE and that stays
-# (Wine may map and drop a window while it starts), waiting up to 90 s.
+# (Wine may map and drop a window while it starts), waiting up to 90 s, or less when the
+# program ($app) has exited.
 find_window() {
 	local w
 	for _ in $(seq 90); do
@@ -54,13 +55,32 @@ find_window() {
 			sleep 2
 			if xdotool getwindowname "$w" >/dev/null 2>&1; then echo "$w"; return; fi
 		fi
+		[ -n "${app:-}" ] && ! kill -0 "$app" 2>/dev/null && return
 		sleep 1
 	done
 }
 
-wine "$gui" >"$work/gui.log" 2>&1 &
-app=$!
-win=$(find_window '^Install ')
+# start_window LOG TITLE PROGRAM...: starts the program under Wine and sets app and win.
+# Under Wine 8, GLFW now and then fails to start ("Failed to create helper window") on a
+# fresh Wine desktop: the program exits at once, and a second start works. Up to 3 starts.
+start_window() {
+	local log=$1 title=$2 try
+	shift 2
+	win=
+	for try in 1 2 3; do
+		wine "$@" >"$log" 2>&1 &
+		app=$!
+		win=$(find_window "$title")
+		if [ -n "$win" ] || ! grep -q 'Failed to create helper window' "$log"; then
+			return 0
+		fi
+		echo "wine-test: note start $try of $1: GLFW could not create its helper window under Wine; starting again"
+		wait "$app" 2>/dev/null || true
+		sleep 3
+	done
+}
+
+start_window "$work/gui.log" '^Install ' "$gui"
 if [ -z "$win" ]; then
 	bad 'the wizard window did not appear within 90 s'; tail -20 "$work/gui.log"; exit 1
 fi
@@ -137,9 +157,7 @@ if kill -0 "$app" 2>/dev/null; then bad 'Close did not end the wizard'; else pas
 # shortcut runs it): Verify runs as it opens; then Uninstall, confirmed. The running program
 # lies inside the prefix, so it deletes the rest and a hidden cmd.exe removes the folder after it
 # exits. This is where the refused POSIX delete used to leave the folder behind.
-wine "$prefix_win\.onboard\onboard.exe" >"$work/gui-maintenance.log" 2>&1 &
-app=$!
-win=$(find_window '^Onboard Demo$')
+start_window "$work/gui-maintenance.log" '^Onboard Demo$' "$prefix_win\.onboard\onboard.exe"
 if [ -z "$win" ]; then
 	bad 'the maintenance window did not appear within 90 s'; tail -20 "$work/gui-maintenance.log"
 else
