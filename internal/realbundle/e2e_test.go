@@ -244,6 +244,8 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	}
 	h.mustRun(t, app, "verify")
 
+	condaChangesOnboardEnv(t, h, b, prefix)
+
 	// uninstall stops the server and leaves nothing
 	h.mustRun(t, onboardBin, "uninstall", "--silent", "--prefix", prefix)
 	if c := status(t, port, token); c != 0 {
@@ -358,20 +360,7 @@ func executeOverWebsocket(t *testing.T, port, token, kernel, code string) string
 // activate.d scripts.
 func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	t.Helper()
-	b, err := bundle.Open(bundlePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hasConda := false
-	for _, p := range b.Manifest.Platforms[realbundle.Subdir].Base {
-		hasConda = hasConda || p.Name == "conda"
-	}
-	b.Close()
-	if !hasConda {
-		if os.Getenv("CI") != "" {
-			t.Fatal("the real bundle has no conda: ../shared/fixtures/conda-source was not found")
-		}
-		t.Log("the real bundle has no conda (no ../shared/fixtures/conda-source): conda checks skipped")
+	if !bundleHasConda(t, bundlePath) {
 		return
 	}
 	conda := filepath.Join(prefix, "bin", "conda")
@@ -497,6 +486,102 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	if !strings.Contains(out, "environment extra is not from the bundle") || !strings.Contains(out, "Healthy") {
 		t.Fatalf("onboard verify after conda made an env:\n%s", out)
 	}
+}
+
+// condaChangesOnboardEnv has the real conda change an env that onboard
+// installed without a package cache (no PREFIX/pkgs): a forced reinstall
+// of python from the url its record names, then a removal of the Jupyter
+// package. Each must succeed, leave conda's own view consistent (conda list
+// = the records, doctor clean), and onboard's verify must stay healthy,
+// naming the removal as conda's change rather than damage.
+func condaChangesOnboardEnv(t *testing.T, h *home, bundlePath, prefix string) {
+	t.Helper()
+	if !bundleHasConda(t, bundlePath) {
+		return
+	}
+	conda := filepath.Join(prefix, "bin", "conda")
+	team := filepath.Join(prefix, "envs", "team")
+	app := filepath.Join(prefix, ".onboard", "onboard")
+	if _, err := os.Stat(filepath.Join(prefix, "pkgs")); !os.IsNotExist(err) {
+		t.Fatalf("the install made a package cache (%v); these checks are for a prefix without one", err)
+	}
+	pyRec := func() string {
+		m, _ := filepath.Glob(filepath.Join(team, "conda-meta", "python-*.json"))
+		if len(m) != 1 {
+			t.Fatalf("python records in team: %v", m)
+		}
+		b, _ := os.ReadFile(m[0])
+		return string(b)
+	}
+	before := pyRec()
+	lockFile := writeLock(t, h.dir, recordURL(t, team, "python"))
+	h.mustRun(t, conda, "install", "-y", "-n", "team", "--offline", "--force-reinstall", "--file", lockFile)
+	hist, _ := os.ReadFile(filepath.Join(team, "conda-meta", "history"))
+	last := string(hist[strings.LastIndex(string(hist), "==> "):])
+	if !regexp.MustCompile(`(?m)^-.*::python-`).MatchString(last) || !regexp.MustCompile(`(?m)^\+.*::python-`).MatchString(last) {
+		t.Fatalf("conda install --force-reinstall python wrote no -/+ python lines:\n%s", last)
+	}
+	if pyRec() == before {
+		t.Fatal("conda's forced reinstall left onboard's python record as it was: it did not relink")
+	}
+	if out := h.mustRun(t, filepath.Join(team, "bin", "python"), "-c", "import sys, ssl; print(sys.prefix)"); strings.TrimSpace(out) != team {
+		t.Fatalf("python after conda's forced reinstall: %q", out)
+	}
+	if out := h.run(t, app, "verify"); out.code != 0 {
+		t.Fatalf("onboard verify after conda install --force-reinstall python: exit %d\n%s%s", out.code, out.stdout, out.stderr)
+	}
+
+	h.mustRun(t, conda, "remove", "-y", "-n", "team", "--offline", "jupyter-debian")
+	if m, _ := filepath.Glob(filepath.Join(team, "conda-meta", "jupyter-debian-*.json")); len(m) != 0 {
+		t.Fatalf("conda remove left the record: %v", m)
+	}
+	if _, err := os.Stat(filepath.Join(team, "bin", "jupyter")); !os.IsNotExist(err) {
+		t.Fatalf("conda remove left bin/jupyter: %v", err)
+	}
+	var listed []struct {
+		Name    string `json:"name"`
+		Channel string `json:"channel"`
+	}
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "list", "-n", "team", "--json")), &listed); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range listed {
+		if l.Channel != "pypi" {
+			names = append(names, l.Name)
+		}
+	}
+	if strings.Join(names, " ") != "python" {
+		t.Fatalf("conda list -n team after the removal: %v", names)
+	}
+	if out := h.mustRun(t, conda, "doctor", "-n", "team"); strings.Contains(out, "❌") {
+		t.Fatalf("conda doctor -n team after conda's changes:\n%s", out)
+	}
+	r := h.run(t, app, "verify")
+	if r.code != 0 || !strings.Contains(r.stdout, "removed or replaced with conda") {
+		t.Fatalf("onboard verify after conda remove jupyter-debian: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// bundleHasConda says whether the real bundle's base carries conda; in CI
+// it must.
+func bundleHasConda(t *testing.T, bundlePath string) bool {
+	t.Helper()
+	b, err := bundle.Open(bundlePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, p := range b.Manifest.Platforms[realbundle.Subdir].Base {
+		if p.Name == "conda" {
+			return true
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("the real bundle has no conda: ../shared/fixtures/conda-source was not found")
+	}
+	t.Log("the real bundle has no conda (no ../shared/fixtures/conda-source): conda checks skipped")
+	return false
 }
 
 // recordURL returns the url of package name's conda-meta record in env.
