@@ -276,17 +276,5 @@ func removedWithConda(envDir string) map[string]bool {
 	if err != nil {
 		return nil
 	}
-	out := map[string]bool{}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if len(line) < 2 || (line[0] != '+' && line[0] != '-') {
-			continue
-		}
-		dist := line[1:]
-		if i := strings.LastIndex(dist, "::"); i >= 0 {
-			dist = dist[i+2:]
-		}
-		out[dist] = line[0] == '-'
-	}
-	return out
+	return prefix.RemovedByHistory(data)
 }

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -244,7 +246,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	}
 	h.mustRun(t, app, "verify")
 
-	condaChangesOnboardEnv(t, h, b, prefix)
+	condaRemovesFromOnboardEnv(t, h, b, prefix)
 
 	// uninstall stops the server and leaves nothing
 	h.mustRun(t, onboardBin, "uninstall", "--silent", "--prefix", prefix)
@@ -375,9 +377,17 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "info", "--json")), &info); err != nil || info.RootPrefix != prefix {
 		t.Fatalf("conda info: base %q (%v); want %s", info.RootPrefix, err, prefix)
 	}
+	// as root, conda also lists the envs in other users' environments.txt
+	// (root's own included), so only the ones inside this install count
 	var envs struct{ Envs []string }
-	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "env", "list", "--json")), &envs); err != nil ||
-		strings.Join(envs.Envs, "\n") != prefix+"\n"+team {
+	err := json.Unmarshal([]byte(h.mustRun(t, conda, "env", "list", "--json")), &envs)
+	var ours []string
+	for _, e := range envs.Envs {
+		if e == prefix || strings.HasPrefix(e, prefix+string(filepath.Separator)) {
+			ours = append(ours, e)
+		}
+	}
+	if err != nil || strings.Join(ours, "\n") != prefix+"\n"+team {
 		t.Fatalf("conda env list: %v (%v); want base and team", envs.Envs, err)
 	}
 	var listed []struct {
@@ -470,6 +480,11 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 			t.Fatalf("conda install in %s wrote phantom -/+ lines (or no entry):\n%s", env.name, hist)
 		}
 	}
+	// conda's forced reinstall writes an entry with no -/+ lines, after
+	// which conda itself reads the env's state from its history as empty:
+	// so it comes after the checks of onboard's history entries above
+	condaReinstallsInOnboardEnv(t, h, prefix)
+
 	// a new env from the packages the install used (the URLs of its
 	// records, as `conda list --explicit` gives them), offline, then a removal
 	lockFile := writeLock(t, h.dir, recordURL(t, prefix, "python"), recordURL(t, prefix, "conda"))
@@ -488,22 +503,20 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	}
 }
 
-// condaChangesOnboardEnv has the real conda change an env that onboard
-// installed without a package cache (no PREFIX/pkgs): a forced reinstall
-// of python from the url its record names, then a removal of the Jupyter
-// package. Each must succeed, leave conda's own view consistent (conda list
-// = the records, doctor clean), and onboard's verify must stay healthy,
-// naming the removal as conda's change rather than damage.
-func condaChangesOnboardEnv(t *testing.T, h *home, bundlePath, prefix string) {
+// condaReinstallsInOnboardEnv has the real conda force a reinstall of
+// python, from the url its record names, in an env that onboard installed
+// with no package cache (conda clean --all first): conda must relink it and
+// record the change, python must run, and onboard's verify stay healthy.
+func condaReinstallsInOnboardEnv(t *testing.T, h *home, prefix string) {
 	t.Helper()
-	if !bundleHasConda(t, bundlePath) {
-		return
-	}
 	conda := filepath.Join(prefix, "bin", "conda")
 	team := filepath.Join(prefix, "envs", "team")
 	app := filepath.Join(prefix, ".onboard", "onboard")
-	if _, err := os.Stat(filepath.Join(prefix, "pkgs")); !os.IsNotExist(err) {
-		t.Fatalf("the install made a package cache (%v); these checks are for a prefix without one", err)
+	// the install made no package cache, but conda's own installs above
+	// fetched into one: empty it as a user would
+	h.mustRun(t, conda, "clean", "-y", "--all")
+	if m, _ := filepath.Glob(filepath.Join(prefix, "pkgs", "python-*")); len(m) != 0 {
+		t.Fatalf("python is in a package cache already (%v); this check is for a prefix without one", m)
 	}
 	pyRec := func() string {
 		m, _ := filepath.Glob(filepath.Join(team, "conda-meta", "python-*.json"))
@@ -514,12 +527,20 @@ func condaChangesOnboardEnv(t *testing.T, h *home, bundlePath, prefix string) {
 		return string(b)
 	}
 	before := pyRec()
-	lockFile := writeLock(t, h.dir, recordURL(t, team, "python"))
-	h.mustRun(t, conda, "install", "-y", "-n", "team", "--offline", "--force-reinstall", "--file", lockFile)
-	hist, _ := os.ReadFile(filepath.Join(team, "conda-meta", "history"))
-	last := string(hist[strings.LastIndex(string(hist), "==> "):])
-	if !regexp.MustCompile(`(?m)^-.*::python-`).MatchString(last) || !regexp.MustCompile(`(?m)^\+.*::python-`).MatchString(last) {
-		t.Fatalf("conda install --force-reinstall python wrote no -/+ python lines:\n%s", last)
+	pyBin := filepath.Join(team, "bin", "python3")
+	pyInode, err := os.Stat(pyBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// conda takes the package from a channel (offline: a local one), as a
+	// user with the team's channel would; there is no cache to take it from
+	channel := localChannel(t, h.dir, team, "python")
+	h.mustRun(t, conda, "install", "-y", "-n", "team", "--offline", "--override-channels", "-c", channel, "--force-reinstall", "python")
+	// the same dist again: conda's history gets no -/+ line for it, but
+	// the files are relinked from conda's new cache (other inodes) and
+	// the record is conda's own
+	if after, err := os.Stat(pyBin); err != nil || os.SameFile(pyInode, after) {
+		t.Fatalf("conda's forced reinstall did not relink %s (%v)", pyBin, err)
 	}
 	if pyRec() == before {
 		t.Fatal("conda's forced reinstall left onboard's python record as it was: it did not relink")
@@ -530,7 +551,20 @@ func condaChangesOnboardEnv(t *testing.T, h *home, bundlePath, prefix string) {
 	if out := h.run(t, app, "verify"); out.code != 0 {
 		t.Fatalf("onboard verify after conda install --force-reinstall python: exit %d\n%s%s", out.code, out.stdout, out.stderr)
 	}
+}
 
+// condaRemovesFromOnboardEnv has the real conda remove the Jupyter package
+// from the env onboard installed: conda list and doctor must agree with
+// the records, and onboard's verify must stay healthy, naming the removal
+// as conda's change rather than damage.
+func condaRemovesFromOnboardEnv(t *testing.T, h *home, bundlePath, prefix string) {
+	t.Helper()
+	if !bundleHasConda(t, bundlePath) {
+		return
+	}
+	conda := filepath.Join(prefix, "bin", "conda")
+	team := filepath.Join(prefix, "envs", "team")
+	app := filepath.Join(prefix, ".onboard", "onboard")
 	h.mustRun(t, conda, "remove", "-y", "-n", "team", "--offline", "jupyter-debian")
 	if m, _ := filepath.Glob(filepath.Join(team, "conda-meta", "jupyter-debian-*.json")); len(m) != 0 {
 		t.Fatalf("conda remove left the record: %v", m)
@@ -582,6 +616,63 @@ func bundleHasConda(t *testing.T, bundlePath string) bool {
 	}
 	t.Log("the real bundle has no conda (no ../shared/fixtures/conda-source): conda checks skipped")
 	return false
+}
+
+// localChannel makes a file:// conda channel in dir holding the archive
+// of package name's record in env (from the record's url), with the
+// repodata.json that conda reads, built from the record's own fields.
+func localChannel(t *testing.T, dir, env, name string) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(env, "conda-meta", name+"-*.json"))
+	if len(m) != 1 {
+		t.Fatalf("records of %s: %v", name, m)
+	}
+	data, err := os.ReadFile(m[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(rec["url"].(string))
+	if err != nil || u.Scheme != "file" {
+		t.Fatalf("record url %v (%v): want a file:// url", rec["url"], err)
+	}
+	entry := map[string]any{}
+	for _, k := range []string{"name", "version", "build", "build_number", "depends", "constrains", "license", "subdir", "timestamp", "md5", "sha256", "size", "noarch"} {
+		if v, ok := rec[k]; ok {
+			entry[k] = v
+		}
+	}
+	fn := path.Base(u.Path)
+	subdir := rec["subdir"].(string)
+	chdir := filepath.Join(dir, "channel")
+	for _, sd := range []string{subdir, "noarch"} {
+		pkgs := map[string]any{}
+		if sd == subdir {
+			pkgs[fn] = entry
+		}
+		key := "packages"
+		if strings.HasSuffix(fn, ".conda") {
+			key = "packages.conda"
+		}
+		repodata, _ := json.Marshal(map[string]any{"info": map[string]string{"subdir": sd}, key: pkgs, "repodata_version": 1})
+		if err := os.MkdirAll(filepath.Join(chdir, sd), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(chdir, sd, "repodata.json"), repodata, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	archive, err := os.ReadFile(u.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(chdir, subdir, fn), archive, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return "file://" + chdir
 }
 
 // recordURL returns the url of package name's conda-meta record in env.
