@@ -27,11 +27,15 @@ type Plan struct {
 	Copy  bool // the install keeps a package cache: a copy step comes first
 }
 
-// PlanEnv is one env of a Plan.
+// PlanEnv is one env of a Plan, with what the manifest says its packages
+// hold (the size facts are 0 for a bundle built before they were recorded).
 type PlanEnv struct {
 	Name     string
 	Packages int
 	Bytes    int64 // its package files
+	Files    int   // the files they install
+	Unpacked int64 // and their bytes
+	PyFiles  int   // .py files compiled to .pyc at install (noarch: python)
 }
 
 // PlanInstall returns the Plan of installing subdir of m; nil when m has
@@ -45,6 +49,7 @@ func PlanInstall(m *bundle.Manifest, subdir string) *Plan {
 	seen := map[string]bool{}
 	add := func(name string, pkgs []bundle.Package) {
 		e := PlanEnv{Name: name, Packages: len(pkgs)}
+		envFacts(&e, pkgs)
 		for _, pk := range pkgs {
 			e.Bytes += pk.Size
 			if !seen[pk.ZipPath()] {
@@ -72,28 +77,9 @@ func (p *Plan) copySteps() int {
 	return 0
 }
 
-// Shares of the work: per byte of the bundle for the copy, per byte of an
-// env's packages for installing it, and the parts of an env's step in the
-// order its stages run.
-const (
-	copyCost = 0.5
-	envCost  = 3.0
-	// linkGuess estimates, before the link stage says, how many bytes
-	// linking an env writes per byte of its package files.
-	linkGuess = 2
-)
-
-var envStages = []struct {
-	stage  installer.Stage
-	label  string
-	weight float64
-}{
-	{installer.StageExtract, "Unpacking packages", 0.35},
-	{installer.StageLink, "Installing packages", 0.40},
-	{installer.StageScripts, "Running package scripts", 0.05},
-	{installer.StageCompile, "Compiling Python files", 0.15},
-	{installer.StageMetadata, "Writing conda records", 0.05},
-}
+// linkGuess estimates, before the link stage says, how many bytes linking
+// an env writes per byte of its package files (for the bytes shown).
+const linkGuess = 2
 
 // stageLabels name every stage, for operations without a Plan too.
 var stageLabels = map[installer.Stage]string{
@@ -228,6 +214,7 @@ type Tracker struct {
 	start      time.Time // of the operation (of the stage without a Plan)
 	byteStart  time.Time // first byte counted
 	lastNotify time.Time
+	costs      *planCosts
 	linkBytes  []int64 // per env: the link stage's total, or a guess
 	stageBytes bool    // the current stage counts bytes
 	bytesPrev  int64   // bytes of finished stages
@@ -300,24 +287,21 @@ func (t *Tracker) enterStep(s installer.Stage, total int64) {
 	}
 	if env := t.p.Num - 1 - t.Plan.copySteps(); env >= 0 && env < len(t.Plan.Envs) {
 		t.p.Env = t.Plan.Envs[env].Name
-		t.sub, t.subW = envStageShare(s, t.sub)
+		before, share := t.planCosts().envs[env].stageShare(s)
+		t.sub, t.subW = max(t.sub, before), share
 		if s == installer.StageLink {
 			t.linkBytes[env] = total
 		}
 	}
 }
 
-// envStageShare returns the share of an env's step done before stage s
-// starts (never less than before) and the share of s.
-func envStageShare(s installer.Stage, before float64) (float64, float64) {
-	var sum float64
-	for _, es := range envStages {
-		if es.stage == s {
-			return max(before, sum), es.weight
-		}
-		sum += es.weight
+// planCosts returns the Plan's costs, worked out once; t.mu is held.
+func (t *Tracker) planCosts() *planCosts {
+	if t.costs == nil {
+		c := t.Plan.costs()
+		t.costs = &c
 	}
-	return before, 0
+	return t.costs
 }
 
 // Advance adds n units of work done.
@@ -444,36 +428,26 @@ func (t *Tracker) update(now time.Time) {
 	}
 }
 
-// overall is the share of the install done; t.mu is held.
+// overall is the share of the install done, by the progress model's
+// costs; t.mu is held.
 func (t *Tracker) overall() float64 {
-	pl := t.Plan
-	b := float64(pl.Bytes)
-	var units []float64
-	if pl.Copy {
-		units = append(units, copyCost*b)
-	}
-	for _, e := range pl.Envs {
-		units = append(units, envCost*float64(e.Bytes))
-	}
-	var sum, before float64
-	for i, u := range units {
-		sum += u
-		if i < t.p.Num-1 {
-			before += u
-		}
-	}
-	if sum == 0 || t.p.Num == 0 {
+	c := t.planCosts()
+	if c.total <= 0 || t.p.Num == 0 {
 		return 0
 	}
-	cur := 0.0
-	if t.p.Num <= len(units) {
-		cur = units[t.p.Num-1]
+	var before, cur float64
+	for i, u := range c.steps {
+		if i < t.p.Num-1 {
+			before += u
+		} else if i == t.p.Num-1 {
+			cur = u
+		}
 	}
 	in := t.p.StageFraction
-	if t.p.Num > pl.copySteps() { // an env's step, made of its stages
+	if t.p.Num > t.Plan.copySteps() { // an env's step, made of its stages
 		in = t.sub + t.subW*t.p.StageFraction
 	}
-	return (before + cur*min(in, 1)) / sum
+	return (before + cur*min(in, 1)) / c.total
 }
 
 func isByteStage(s installer.Stage) bool {

@@ -1,0 +1,130 @@
+package wizard
+
+import (
+	"onboard/installer"
+	"onboard/installer/bundle"
+)
+
+// The progress model weighs each part of an install by the time it is
+// expected to take, worked out from what the manifest says the packages
+// hold. An env's step is mostly creating files — unpacking them into the
+// scratch folder, moving them into the env, listing them in conda-meta —
+// and compiling its .py files, not reading its archives; and parts of it
+// report no progress at all: between the last archive and the first file
+// moved (the link plans, the folders, the journal of every path) and after
+// the last conda-meta record (the scratch folder removed, the syncs that
+// wait for the written data to reach the disk, the maintenance app). The
+// time left is the elapsed time scaled by the share still to do, so only
+// the ratios of these costs matter, not the machine's speed.
+//
+// The costs are fitted to progress traces of the benchmark's scale series
+// (the generated environment at 1× and 8×, 40,000 and 321,000 files) and of
+// the real Python + Jupyter bundle, recorded on the 2-core machine of
+// docs/performance.md; TestTimeLeftOfRecordedInstalls replays two of them.
+const (
+	costExtractFile = 70   // per file unpacked: created in the scratch folder, hashed
+	costExtractMB   = 2000 // per MB unpacked
+	costPrepareFile = 30   // per file, before the first one is moved: plans, folders, journal (no progress)
+	costLinkFile    = 10   // per file moved (or hard-linked) into the env
+	costScriptsPkg  = 100  // per package: its post-link script looked for
+	costCompilePy   = 1500 // per .py file compiled to .pyc (noarch: python)
+	costMetaFile    = 40   // per file listed in a conda-meta record
+	costMetaPkg     = 1000 // per package: its record written
+	costFinishFile  = 20   // per file, after the last record: scratch removed, syncs (no progress)
+	costFinishMB    = 1000 // per MB unpacked, the same
+	costCopyMB      = 5000 // per MB of package files copied into PREFIX/pkgs (--keep-package-cache)
+)
+
+// Without size facts in the manifest (a bundle built before they were
+// recorded) an env's files are guessed from its package files' size, as
+// in the generated environment of the benchmark.
+const (
+	guessBytesPerFile = 6500 // archive bytes per file
+	guessUnpackedX    = 2.4  // unpacked bytes per archive byte
+)
+
+// envFacts fills e's size facts from its packages.
+func envFacts(e *PlanEnv, pkgs []bundle.Package) {
+	for _, pk := range pkgs {
+		e.Files += pk.Files
+		e.Unpacked += pk.UnpackedSize
+		e.PyFiles += pk.PyFiles
+	}
+}
+
+// envParts are the parts of an env's step in the order they run: its
+// stages, and the parts that report no progress ("").
+var envParts = []installer.Stage{installer.StageExtract, "", installer.StageLink, installer.StageScripts,
+	installer.StageCompile, installer.StageMetadata, ""}
+
+// stageCosts is the expected cost of each of envParts.
+type stageCosts [7]float64
+
+func (c stageCosts) sum() float64 {
+	var s float64
+	for _, v := range c {
+		s += v
+	}
+	return s
+}
+
+// costs returns what installing e is expected to cost, part by part.
+func (e PlanEnv) costs() stageCosts {
+	files, unpacked := float64(e.Files), float64(e.Unpacked)
+	if e.Files == 0 && e.Bytes > 0 {
+		files = float64(e.Bytes) / guessBytesPerFile
+		unpacked = float64(e.Bytes) * guessUnpackedX
+	}
+	mb := unpacked / (1 << 20)
+	pkgs := float64(e.Packages)
+	return stageCosts{
+		costExtractFile*files + costExtractMB*mb,
+		costPrepareFile * files,
+		costLinkFile * files,
+		costScriptsPkg * pkgs,
+		costCompilePy * float64(e.PyFiles),
+		costMetaFile*files + costMetaPkg*pkgs,
+		costFinishFile*files + costFinishMB*mb,
+	}
+}
+
+// planCosts is a Plan's costs: one per numbered step (the copy, when
+// there is one, then each env), and the parts of each env.
+type planCosts struct {
+	steps []float64
+	envs  []stageCosts
+	total float64
+}
+
+func (p *Plan) costs() planCosts {
+	var c planCosts
+	if p.Copy {
+		c.steps = append(c.steps, costCopyMB*float64(p.Bytes)/(1<<20))
+	}
+	for _, e := range p.Envs {
+		ec := e.costs()
+		c.envs = append(c.envs, ec)
+		c.steps = append(c.steps, ec.sum())
+	}
+	for _, s := range c.steps {
+		c.total += s
+	}
+	return c
+}
+
+// stageShare returns the share of an env's step done before stage s
+// starts and the share of s. A stage that is not one of the env's (the
+// launchers, after the last env) comes after all of it.
+func (c stageCosts) stageShare(s installer.Stage) (before, share float64) {
+	sum := c.sum()
+	if sum <= 0 {
+		return 0, 0
+	}
+	for i, part := range envParts {
+		if part == s {
+			return before / sum, c[i] / sum
+		}
+		before += c[i]
+	}
+	return 1, 0
+}

@@ -1,0 +1,94 @@
+package wizard
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"onboard/installer"
+)
+
+// The model weighs an env by the files its packages hold and the .py
+// files it compiles, not by its archives' bytes: of two envs with
+// archives of the same size, the one of many small files, and the one
+// with .py files to compile, take the larger share.
+func TestPlanCostsWeighFilesAndCompilation(t *testing.T) {
+	plan := &Plan{Bytes: 300, Envs: []PlanEnv{
+		{Name: "base", Packages: 1, Bytes: 100, Files: 10, Unpacked: 500 << 20},
+		{Name: "many", Packages: 1, Bytes: 100, Files: 100000, Unpacked: 500 << 20},
+		{Name: "py", Packages: 1, Bytes: 100, Files: 10, Unpacked: 500 << 20, PyFiles: 10000},
+	}}
+	c := plan.costs()
+	if !(c.steps[1] > 2*c.steps[0] && c.steps[2] > 2*c.steps[0]) {
+		t.Fatalf("step costs %v: the many-files and the compiling env should weigh far more than the one of ten files", c.steps)
+	}
+	before, share := c.envs[2].stageShare(installer.StageCompile)
+	if share < 0.5 || before <= 0 {
+		t.Fatalf("compiling 10,000 .py files is %.2f of its env (after %.2f); want most of it", share, before)
+	}
+	// Parts that report nothing still count: after the last record the
+	// env is not done, and the launchers come after all of it.
+	b, s := c.envs[1].stageShare(installer.StageMetadata)
+	if b+s >= 1 {
+		t.Fatalf("the metadata stage ends the env's step (%.3f + %.3f); the cleanup after it has no share", b, s)
+	}
+	if b, s := c.envs[1].stageShare(installer.StageLaunchers); b != 1 || s != 0 {
+		t.Fatalf("the launchers stage is at %.2f + %.2f of an env; want after all of it", b, s)
+	}
+	// A bundle without size facts is weighed by its archives' bytes.
+	old := &Plan{Bytes: 300 << 20, Envs: []PlanEnv{{Name: "base", Packages: 10, Bytes: 100 << 20}, {Name: "team", Packages: 10, Bytes: 200 << 20}}}
+	oc := old.costs()
+	if r := oc.steps[1] / oc.steps[0]; r < 1.9 || r > 2.1 {
+		t.Fatalf("without facts, an env of twice the bytes weighs %.2f× the other; want about 2", r)
+	}
+}
+
+// readTrace reads testdata/NAME.
+func readTrace(t *testing.T, name string) *ProgressTrace {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr, err := ReadProgressTrace(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// Installs recorded by the benchmark, replayed through the model on their
+// own clock: the time left the bar shows when it reaches 25%, 50% and 75%
+// against the time that really remained (docs/performance.md, "Scale
+// series", for how they were recorded and what the errors come from).
+func TestTimeLeftOfRecordedInstalls(t *testing.T) {
+	for _, c := range []struct {
+		file  string
+		bound float64 // the largest error allowed at 25, 50 and 75%
+	}{
+		// The generated environment at 8× (321,573 files, 4.8 GB, no .pyc
+		// compiled: its python is a stand-in), the issue's case, on a quiet
+		// machine (load average 2–4); the model's costs were fixed before
+		// this recording: the issue's bound holds. (The model before,
+		// weighing bytes: +51%, +85%, -17%.)
+		{"progress-8x-quiet.txt", 0.10},
+		// The same while other engineers compiled (load average 8): the
+		// costs were fitted with this recording among others, and still
+		// the time left is 12–25% short: the extraction ran faster than
+		// the rest of the install, whose writes then waited on the disk.
+		// (The model before, weighing bytes: +27%, +60%, -31%.)
+		{"progress-8x-loaded.txt", 0.30},
+	} {
+		tr := readTrace(t, c.file)
+		for _, s := range tr.TimeLeft([]int{25, 50, 75}, time.Second) {
+			t.Logf("%s: at %d%% (%.0f s) the bar says %.0f s left; %.0f s remained (%+.0f%%)", c.file, s.Percent, s.At.Seconds(),
+				s.Shown.Seconds(), s.Actual.Seconds(), 100*s.Error())
+			if !s.Known || s.Error() > c.bound || s.Error() < -c.bound {
+				t.Errorf("%s: at %d%% the time left is %v against %v remaining (%+.0f%%); want within ±%.0f%%",
+					c.file, s.Percent, s.Shown.Round(time.Second), s.Actual.Round(time.Second), 100*s.Error(), 100*c.bound)
+			}
+		}
+	}
+}
