@@ -89,6 +89,17 @@ type PrefixFacts struct {
 	LongPathsEnabled bool     // Windows: HKLM\...\FileSystem\LongPathsEnabled = 1
 }
 
+// spareSpacePercent is how much more free space than the estimate of an
+// install the check asks for: the estimate (bundle.Platform.DiskEstimate)
+// came within -2% to +2% of what the install took on the environments
+// measured (docs/performance.md, "Scale series"), and an install that runs
+// out of room near its end has wasted the user's time.
+const spareSpacePercent = 5
+
+// RequiredFree is the free space the check asks for an install estimated
+// to take need bytes.
+func RequiredFree(need int64) int64 { return need + need*spareSpacePercent/100 }
+
 // windowsMaxPath is MAX_PATH (260) less the terminating NUL.
 const windowsMaxPath = 259
 
@@ -114,8 +125,9 @@ func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 		}
 		add(Error, ProblemNotWritable, fmt.Sprintf("cannot write to %q: %s", p, firstNonEmpty(f.WritableErr, "permission denied")), hint)
 	}
-	if req.NeedBytes > 0 && f.FreeBytes >= 0 && f.FreeBytes < req.NeedBytes {
-		add(Error, ProblemNoSpace, fmt.Sprintf("not enough free space for %q: %s needed, %s free", p, humanize.Bytes(req.NeedBytes), humanize.Bytes(f.FreeBytes)),
+	if need := RequiredFree(req.NeedBytes); req.NeedBytes > 0 && f.FreeBytes >= 0 && f.FreeBytes < need {
+		add(Error, ProblemNoSpace, fmt.Sprintf("not enough free space for %q: %s needed (about %s, and %d%% to spare), %s free", p,
+			humanize.Bytes(need), humanize.Bytes(req.NeedBytes), spareSpacePercent, humanize.Bytes(f.FreeBytes)),
 			"free some space or choose a folder on another disk")
 	}
 	out = append(out, checkLength(t, req, f)...)

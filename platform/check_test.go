@@ -33,6 +33,8 @@ func TestCheckPrefixWith(t *testing.T) {
 		{"newline", linux, Env{}, PrefixRequest{Prefix: "/home/a/ac\nme"}, ok, []string{"control-characters/error"}},
 		{"not writable", linux, Env{}, PrefixRequest{Prefix: "/opt/acme"}, PrefixFacts{WritableErr: "permission denied", FreeBytes: -1}, []string{"not-writable/error"}},
 		{"no space", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 2 << 30}, PrefixFacts{Writable: true, FreeBytes: 1 << 30}, []string{"no-space/error"}},
+		{"free space without the margin", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 1 << 30}, PrefixFacts{Writable: true, FreeBytes: 1<<30 + 1<<20}, []string{"no-space/error"}},
+		{"free space with the margin", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 1 << 30}, PrefixFacts{Writable: true, FreeBytes: RequiredFree(1 << 30)}, nil},
 		{"free space unknown", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 2 << 30}, PrefixFacts{Writable: true, FreeBytes: -1}, nil},
 		{"spaces and non-ASCII", mac, Env{}, PrefixRequest{Prefix: "/Users/José/My Python"}, ok, []string{"non-ascii/warning", "spaces/warning"}},
 		{"exists as file", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme"}, PrefixFacts{Exists: true, Writable: true, FreeBytes: -1}, []string{"not-a-directory/error"}},
