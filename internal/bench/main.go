@@ -27,6 +27,8 @@ func main() {
 		err = runChild(ctx, os.Args[2:])
 	} else if len(os.Args) > 1 && os.Args[1] == "scale-child" {
 		err = runScaleChild(ctx, os.Args[2:])
+	} else if len(os.Args) > 1 && os.Args[1] == "replay" {
+		err = runReplay(os.Args[2:])
 	} else {
 		err = runBench(ctx, os.Args[1:])
 	}
@@ -43,7 +45,7 @@ func main() {
 //	child install BUNDLE PREFIX 0|1   installer.Install (1: --keep-package-cache)
 //	child verify PREFIX
 //	child repair PREFIX BUNDLE
-//	child real-install BUNDLE PREFIX HOME 0   the real Debian Python + Jupyter bundle
+//	child real-install BUNDLE PREFIX HOME TRACE   the real Debian Python + Jupyter bundle (TRACE "0": no progress trace)
 //	child real-pyc - - PREFIX WORKERS         its .pyc compilation
 //
 // It prints a note, then hwm_kb= (peak RSS) and write_bytes= (what it
@@ -79,7 +81,7 @@ func runChild(ctx context.Context, args []string) error {
 	case args[0] == "repair" && len(args) == 3:
 		note, err = repair(ctx, args[1], args[2])
 	case args[0] == "real-install" && len(args) == 5:
-		note, err = realInstallChild(ctx, args[1], args[2], args[3])
+		note, err = realInstallChild(ctx, args[1], args[2], args[3], args[4])
 	case args[0] == "real-pyc" && len(args) == 5:
 		workers, _ := strconv.Atoi(args[4])
 		note, err = realPycChild(ctx, args[3], workers)
@@ -208,7 +210,7 @@ func runBench(ctx context.Context, args []string) error {
 		}
 	}
 	if *real != "no" {
-		if err := measureReal(ctx, &res, run); err != nil {
+		if err := measureReal(ctx, &res, *out, run); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"onboard/app/wizard"
 	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/installer/link"
@@ -31,8 +32,9 @@ const (
 	realParallelName = "real bundle: .pyc of the Jupyter stack, onboard's parts on every core"
 )
 
-// measureReal adds the real-bundle steps, or says why it cannot.
-func measureReal(ctx context.Context, res *results, run string) error {
+// measureReal adds the real-bundle steps, or says why it cannot. The
+// install's progress trace is kept in out (progress-trace-real.txt).
+func measureReal(ctx context.Context, res *results, out, run string) error {
 	if err := realbundle.Available(); err != nil {
 		fmt.Printf("real bundle: skipped: %v\n", err)
 		return nil
@@ -56,7 +58,11 @@ func measureReal(ctx context.Context, res *results, run string) error {
 		return err
 	}
 	prefix := filepath.Join(run, "real-prefix")
-	inst, err := child(ctx, realInstallName, "real-install", zip, prefix, filepath.Join(run, "real-home"), "0")
+	trace, err := filepath.Abs(filepath.Join(out, "progress-trace-real.txt"))
+	if err != nil {
+		return err
+	}
+	inst, err := child(ctx, realInstallName, "real-install", zip, prefix, filepath.Join(run, "real-home"), trace)
 	if err != nil {
 		return err
 	}
@@ -103,9 +109,10 @@ func (s *stageTimer) Stage(st installer.Stage, _ int64) {
 func (s *stageTimer) Advance(int64) {}
 func (s *stageTimer) Item(string)   {}
 
-// realInstallChild is `child real-install BUNDLE PREFIX HOME 0`: the whole
-// install, with HOME in the run folder (environments.txt), no launchers.
-func realInstallChild(ctx context.Context, zip, prefix, home string) (string, error) {
+// realInstallChild is `child real-install BUNDLE PREFIX HOME TRACE`: the
+// whole install, with HOME in the run folder (environments.txt), no
+// launchers, its progress trace saved in TRACE ("0": not saved).
+func realInstallChild(ctx context.Context, zip, prefix, home, tracePath string) (string, error) {
 	os.Setenv("HOME", home)
 	os.Unsetenv("XDG_DATA_HOME")
 	b, err := bundle.Open(zip)
@@ -114,9 +121,15 @@ func realInstallChild(ctx context.Context, zip, prefix, home string) (string, er
 	}
 	defer b.Close()
 	st := &stageTimer{spent: map[installer.Stage]time.Duration{}}
+	rec := &wizard.TraceRecorder{Next: st, Plan: wizard.PlanInstall(&b.Manifest, realbundle.Subdir)}
 	start := time.Now()
-	if _, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: realbundle.Subdir, Reporter: st}); err != nil {
+	if _, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: realbundle.Subdir, Reporter: rec}); err != nil {
 		return "", err
+	}
+	if tracePath != "0" {
+		if err := writeTrace(tracePath, rec.Done()); err != nil {
+			return "", err
+		}
 	}
 	total := time.Since(start)
 	st.Stage("", 0)

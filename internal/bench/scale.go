@@ -48,6 +48,17 @@ type scaleStep struct {
 	Growth     float64 `json:"cost_growth_vs_first,omitempty"` // CPU seconds per file relative to the smallest factor
 	RSSGrowth  float64 `json:"rss_growth_vs_first,omitempty"`
 	Note       string  `json:"note,omitempty"`
+	LoadBefore string  `json:"loadavg_before,omitempty"`
+	LoadAfter  string  `json:"loadavg_after,omitempty"`
+	// The install step's disk space and time left (scaleprogress.go):
+	// TimeLeft as the live install showed it, TimeLeftReplay from its
+	// saved trace replayed through this build's progress model, and
+	// TimeLeftManifest replayed with the .pyc counted (benchPlan).
+	Disk             *diskFigures     `json:"disk,omitempty"`
+	TimeLeft         []timeLeftFigure `json:"time_left,omitempty"`
+	TimeLeftReplay   []timeLeftFigure `json:"time_left_replay,omitempty"`
+	TimeLeftManifest []timeLeftFigure `json:"time_left_manifest_plan,omitempty"`
+	Trace            string           `json:"trace,omitempty"` // the saved progress trace
 }
 
 type scaleResults struct {
@@ -156,7 +167,12 @@ func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, w
 			}
 			logf("deleted %d files (one in 1,000) for repair", n)
 		}
-		s, err := scaleChild(ctx, home, step, bz, prefix)
+		var s scaleStep
+		if step == "install" {
+			s, err = scaleInstall(ctx, out, seed, k, home, bz, prefix)
+		} else {
+			s, err = scaleChild(ctx, home, step, bz, prefix)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -165,6 +181,7 @@ func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, w
 		s.SecPerGB, s.SecPer10k, s.WrittenPGB = s.Seconds/gb, s.Seconds/(float64(d.Files)/10000), float64(s.Written)/gb
 		fmt.Printf("  %-8s %8.2f s  user %7.2f  sys %7.2f  peak RSS %4d MB  written %6.0f MB  %6.2f s/GB  %6.2f s/10k files  %s\n",
 			step, s.Seconds, s.User, s.Sys, s.PeakRSS/1024, mb(s.Written), s.SecPerGB, s.SecPer10k, s.Note)
+		printProgressFigures(s)
 		steps = append(steps, s)
 	}
 	if !keep {
@@ -206,20 +223,54 @@ func damageEvery(prefix string, n int) (int, error) {
 	return count, nil
 }
 
-// scaleChild runs `bench scale-child STEP BUNDLE PREFIX` with HOME set to
-// home, and measures it.
-func scaleChild(ctx context.Context, home, step, bz, prefix string) (scaleStep, error) {
+// scaleInstall is the install step: the child installs with the front
+// ends' progress model and saves its trace in out; meanwhile the free space
+// of the prefix's file system is sampled; then the disk figures are
+// worked out and the trace replayed.
+func scaleInstall(ctx context.Context, out string, seed uint64, k int, home, bz, prefix string) (scaleStep, error) {
+	trace, err := filepath.Abs(filepath.Join(out, fmt.Sprintf("progress-trace-s%d-v%d-x%d.txt", seed, genVersion, k)))
+	if err != nil {
+		return scaleStep{}, err
+	}
+	w, err := watchDisk(filepath.Dir(prefix), 200*time.Millisecond)
+	if err != nil {
+		return scaleStep{}, err
+	}
+	s, err := scaleChild(ctx, home, "install", bz, prefix, trace)
+	peak, at, settled := w.end()
+	if err != nil {
+		return s, err
+	}
+	s.Trace = trace
+	if s.Disk, err = diskOf(ctx, bz, prefix, peak, settled, at); err != nil {
+		return s, err
+	}
+	b, err := bundle.Open(bz)
+	if err != nil {
+		return s, err
+	}
+	defer b.Close()
+	if s.TimeLeftReplay, s.TimeLeftManifest, err = replayTrace(trace, &b.Manifest); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// scaleChild runs `bench scale-child STEP BUNDLE PREFIX [TRACE]` with HOME
+// set to home, and measures it.
+func scaleChild(ctx context.Context, home, step, bz, prefix string, extra ...string) (scaleStep, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return scaleStep{}, fmt.Errorf("failed to find the benchmark binary: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, self, "scale-child", step, bz, prefix)
+	cmd := exec.CommandContext(ctx, self, append([]string{"scale-child", step, bz, prefix}, extra...)...)
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "share"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
 	var outBuf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &outBuf, &outBuf
+	load := loadavg()
 	start := time.Now()
 	err = cmd.Run()
-	s := scaleStep{Step: step, Seconds: time.Since(start).Seconds()}
+	s := scaleStep{Step: step, Seconds: time.Since(start).Seconds(), LoadBefore: load, LoadAfter: loadavg()}
 	if err != nil {
 		return s, fmt.Errorf("scale step %s failed: %w: %s", step, err, outBuf.String())
 	}
@@ -238,30 +289,29 @@ func scaleChild(ctx context.Context, home, step, bz, prefix string) (scaleStep, 
 			s.WChar = n
 		case k == "note":
 			s.Note = v
+		case k == "timeleft":
+			if f, ok := parseTimeLeft(v); ok {
+				s.TimeLeft = append(s.TimeLeft, f)
+			}
 		}
 	}
 	return s, nil
 }
 
-// runScaleChild is one measured step: scale-child install|verify|repair BUNDLE PREFIX.
+// runScaleChild is one measured step: scale-child install|verify|repair
+// BUNDLE PREFIX, and for install the file to save its progress trace in.
 func runScaleChild(ctx context.Context, args []string) error {
-	if len(args) != 3 {
-		return fmt.Errorf("failed to parse the scale-child arguments %q: want install|verify|repair BUNDLE PREFIX", args)
+	if len(args) < 3 || len(args) != 3+btoi(args[0] == "install") {
+		return fmt.Errorf("failed to parse the scale-child arguments %q: want install BUNDLE PREFIX TRACE, or verify|repair BUNDLE PREFIX", args)
 	}
 	step, bz, prefix := args[0], args[1], args[2]
 	var note string
 	switch step {
 	case "install":
-		b, err := bundle.Open(bz)
-		if err != nil {
+		var err error
+		if note, err = installWithProgress(ctx, bz, prefix, args[3]); err != nil {
 			return err
 		}
-		defer b.Close()
-		res, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"})
-		if err != nil {
-			return err
-		}
-		note = fmt.Sprintf("installed %s, changed %v", res.Version, res.Changed)
 	case "verify":
 		r, err := installer.Verify(ctx, prefix, installer.VerifyOptions{EnvironmentsTxt: "-", SkipLaunchers: true})
 		if err != nil {
@@ -316,6 +366,13 @@ func scaleFlags(steps []scaleStep) []string {
 	return flags
 }
 
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func (s scaleStep) cpu() float64 { return s.User + s.Sys }
 
 func printScale(res scaleResults) {
@@ -341,4 +398,5 @@ func printScale(res scaleResults) {
 	for _, f := range res.Flags {
 		fmt.Println("FLAG:", f)
 	}
+	printProgressTable(res.Steps)
 }

@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"onboard/app/wizard"
+	"onboard/installer/bundle"
 )
 
 func TestScaleFlags(t *testing.T) {
@@ -63,5 +67,50 @@ func TestScaledPlan(t *testing.T) {
 	p4, f4 := count(sh)
 	if p4 != 4*p1 || float64(f4) < 3.9*float64(f1) || float64(f4) > 4.1*float64(f1) {
 		t.Errorf("4× plan: %d packages, %d files; 1×: %d, %d", p4, f4, p1, f1)
+	}
+}
+
+// The child's time-left lines reach the parent whole.
+func TestTimeLeftLine(t *testing.T) {
+	s := wizard.TimeLeftSample{Percent: 25, At: 30 * time.Second, Shown: 90 * time.Second, Actual: 120 * time.Second, Known: true}
+	v, ok := strings.CutPrefix(timeLeftLine(s), "timeleft=")
+	if !ok {
+		t.Fatalf("line %q", timeLeftLine(s))
+	}
+	f, ok := parseTimeLeft(v)
+	if !ok || f.Percent != 25 || f.At != 30 || f.Shown != 90 || f.Actual != 120 || !f.Known || f.Error != -0.25 {
+		t.Fatalf("parsed %+v, %v; want 25%% at 30 s, 90 s shown of 120 s (-25%%)", f, ok)
+	}
+	if _, ok := parseTimeLeft("25 x"); ok {
+		t.Fatal("a broken line was read")
+	}
+}
+
+func TestCarryOf(t *testing.T) {
+	prefix := t.TempDir()
+	os.MkdirAll(filepath.Join(prefix, ".onboard"), 0o755)
+	if got := carryOf(prefix); got != "" {
+		t.Fatalf("no log: %q", got)
+	}
+	log := "2026-12-02T05:00:00Z install x\n2026-12-02T05:01:00Z bundle for repairs: hard link of \"/b/bundle.zip\"\n"
+	os.WriteFile(filepath.Join(prefix, ".onboard", "install.log"), []byte(log), 0o644)
+	if got := carryOf(prefix); got != "hard link" {
+		t.Fatalf("carry = %q; want hard link", got)
+	}
+}
+
+// The estimate without .pyc drops what compiling would add, and leaves
+// the manifest as it was.
+func TestWithoutPyc(t *testing.T) {
+	nb := bundle.Package{Fn: "nb.conda", Subdir: "noarch", Size: 2000, UnpackedSize: 9000, Files: 20, Dirs: 3, PySize: 5000, PyFiles: 4}
+	pl := &bundle.Platform{Base: []bundle.Package{nb}, Envs: map[string][]bundle.Package{"team": {nb}}}
+	with, without := pl.DiskEstimate(0, false), withoutPyc(pl).DiskEstimate(0, false)
+	if without >= with || pl.Base[0].PyFiles != 4 || pl.Envs["team"][0].PySize != 5000 {
+		t.Fatalf("with .pyc %d, without %d; manifest now %+v", with, without, pl)
+	}
+	nb.PyFiles, nb.PySize = 0, 0
+	want := (&bundle.Platform{Base: []bundle.Package{nb}, Envs: map[string][]bundle.Package{"team": {nb}}}).DiskEstimate(0, false)
+	if without != want {
+		t.Fatalf("without .pyc %d; want %d", without, want)
 	}
 }
