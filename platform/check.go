@@ -91,7 +91,7 @@ type PrefixFacts struct {
 
 // spareSpacePercent is how much more free space than the estimate of an
 // install the check asks for: the estimate (bundle.Platform.DiskEstimate)
-// came within -2% to +2% of what the install took on the environments
+// came within -2.2% to +1.4% of what the install took on the environments
 // measured (docs/performance.md, "Scale series"), and an install that runs
 // out of room near its end has wasted the user's time.
 const spareSpacePercent = 5
