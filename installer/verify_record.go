@@ -40,19 +40,14 @@ func (e *recordReadError) Error() string {
 // file name that is not name-version-build.json are errors. It returns the
 // good records sorted by file name and the bad ones.
 func readMetaRecords(env string) ([]*metaRecord, []*recordReadError, error) {
-	dir := filepath.Join(env, "conda-meta")
-	ents, err := os.ReadDir(dir)
+	names, err := listRecordFiles(env)
 	if err != nil {
 		return nil, nil, err
 	}
 	var good []*metaRecord
 	var bad []*recordReadError
-	for _, e := range ents {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, "._") {
-			continue
-		}
-		r, rerr := readMetaRecord(filepath.Join(dir, n))
+	for _, n := range names {
+		r, rerr := readMetaRecord(filepath.Join(env, "conda-meta", n))
 		if rerr != nil {
 			bad = append(bad, rerr)
 			continue
@@ -61,6 +56,24 @@ func readMetaRecords(env string) ([]*metaRecord, []*recordReadError, error) {
 	}
 	sort.Slice(good, func(i, j int) bool { return good[i].file < good[j].file })
 	return good, bad, nil
+}
+
+// listRecordFiles lists the record files of env/conda-meta as conda's
+// loader does (*.json, not "._*"), by name.
+func listRecordFiles(env string) ([]string, error) {
+	ents, err := os.ReadDir(filepath.Join(env, "conda-meta"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, "._") {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // readMetaRecord reads and checks one record file.
