@@ -106,10 +106,7 @@ func (rp *repairer) appendRepairHistory(env string) error {
 	if err != nil {
 		return fmt.Errorf("failed to read the history %q to add the repair to it: %w", hp, err)
 	}
-	recs, err := prefix.ReadRecordHeads(dir)
-	if err != nil {
-		return fmt.Errorf("failed to add the repair to the history of %q: %w", dir, err)
-	}
+	recs := rp.envHeads(env)
 	installed := make([]string, len(recs))
 	for i, r := range recs {
 		installed[i] = distString(r)
@@ -132,11 +129,9 @@ func (rp *repairer) condaVersion(recs []*prefix.Record) string {
 			return r.Version
 		}
 	}
-	if base, err := prefix.ReadRecordHeads(rp.prefix); err == nil {
-		for _, r := range base {
-			if r.Name == "conda" {
-				return r.Version
-			}
+	for _, r := range rp.envHeads(BaseEnv) {
+		if r.Name == "conda" {
+			return r.Version
 		}
 	}
 	return prefix.DefaultCondaVersion

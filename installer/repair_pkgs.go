@@ -32,16 +32,20 @@ type pkgSource struct {
 
 // checkExtracted checks an extracted package folder against its own
 // info/paths.json and returns the damaged paths; a folder that cannot be
-// read at all is one problem named "info/". Files hard-linked into the
+// read at all is one problem named "info/". keep, when not nil, limits
+// the check to the entries a repair re-links. Files hard-linked into the
 // prefix share their inode with these copies, so an in-place edit in the
 // prefix shows up here too (observations G7).
-func checkExtracted(dir string) []string {
+func checkExtracted(dir string, keep func(pkg.PathEntry) bool) []string {
 	x, err := pkg.ReadExtracted(dir)
 	if err != nil {
 		return []string{"info/"}
 	}
 	var bad []string
 	for _, e := range x.Paths.Paths {
+		if keep != nil && !keep(e) {
+			continue
+		}
 		if !extractedEntryOK(filepath.Join(dir, filepath.FromSlash(e.Path)), e) {
 			bad = append(bad, e.Path)
 		}
@@ -77,14 +81,15 @@ func extractedEntryOK(p string, e pkg.PathEntry) bool {
 // extracted returns a healthy extracted copy of the package, and what it
 // did to get it. With a package cache (PREFIX/pkgs exists), the copy
 // there is made whole again in place (ensureExtracted). Otherwise the
-// record's extracted_package_dir is used when whole; else the package is
+// record's extracted_package_dir is used when whole (in the entries keep
+// selects, when not nil: those the repair re-links); else the package is
 // extracted into a scratch folder of this repair, from the record's
 // package_tarball_full_path or PREFIX/pkgs/<fn> when one is there with the
 // right hash, else from the bundle (--bundle, else the one the install
 // carries, else the one beside this program).
-func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extracted, string, error) {
+func (rp *repairer) extracted(ctx context.Context, src *pkgSource, keep func(pkg.PathEntry) bool) (*pkg.Extracted, string, error) {
 	cache := filepath.Join(rp.pkgsDir(), src.dist)
-	if d := src.recExtracted; d != "" && !samePath(d, cache) && isDir(d) && len(checkExtracted(d)) == 0 {
+	if d := src.recExtracted; d != "" && !samePath(d, cache) && isDir(d) && len(checkExtracted(d, keep)) == 0 {
 		// the package cache the record names (conda's own, for a prefix conda made)
 		if x, err := pkg.ReadExtracted(d); err == nil {
 			rp.logf("repair: using the package copy %q that the record names", d)
@@ -92,7 +97,7 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extract
 		}
 	}
 	if isDir(rp.pkgsDir()) { // an install with a package cache keeps it whole
-		did, err := rp.ensureExtracted(ctx, src)
+		did, err := rp.ensureExtracted(ctx, src, keep)
 		if err != nil {
 			return nil, "", err
 		}
@@ -102,7 +107,7 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extract
 		}
 		return x, did, nil
 	}
-	if d := src.recExtracted; d != "" && isDir(d) && len(checkExtracted(d)) == 0 {
+	if d := src.recExtracted; d != "" && isDir(d) && len(checkExtracted(d, keep)) == 0 {
 		if x, err := pkg.ReadExtracted(d); err == nil {
 			return x, "", nil
 		}
@@ -152,13 +157,14 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extract
 	return x, "re-extracted " + src.dist + " from the bundle", nil
 }
 
-// ensureExtracted makes PREFIX/pkgs/<dist> whole again: it keeps a healthy
-// folder, re-extracts the archive when the folder is damaged or gone, and
-// first copies the archive out of the bundle when it is gone or damaged
-// too. It returns what it did, for the repair result.
-func (rp *repairer) ensureExtracted(ctx context.Context, src *pkgSource) (string, error) {
+// ensureExtracted makes PREFIX/pkgs/<dist> whole again: it keeps a folder
+// whose entries that keep selects (all, when nil) are healthy, re-extracts
+// the archive when the folder is damaged or gone, and first copies the
+// archive out of the bundle when it is gone or damaged too. It returns
+// what it did, for the repair result.
+func (rp *repairer) ensureExtracted(ctx context.Context, src *pkgSource, keep func(pkg.PathEntry) bool) (string, error) {
 	dir := filepath.Join(rp.pkgsDir(), src.dist)
-	bad := checkExtracted(dir)
+	bad := checkExtracted(dir, keep)
 	if len(bad) == 0 {
 		return "", nil
 	}
