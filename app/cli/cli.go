@@ -58,8 +58,8 @@ Usage:
   onboard install   [--prefix DIR] [--bundle FILE] [--subdir SUBDIR] [--silent] [--json]
                     [--all-users] [--no-launcher] [--no-maintenance-launcher] [--shell-setup]
                     [--config FILE] [--log FILE] [--force] [--trust-key FILE]
-  onboard verify    [--prefix DIR] [--json]
-  onboard repair    [--prefix DIR] [--bundle FILE] [--json]
+  onboard verify    [--prefix DIR] [--env NAME] [--json]
+  onboard repair    [--prefix DIR] [--env NAME] [--bundle FILE] [--json]
   onboard uninstall [--prefix DIR] [--silent]
   onboard launch    jupyter [--prefix DIR] [--env NAME] [--stop]
   onboard info      [--json]            platform detected, subdir chosen, bundle found

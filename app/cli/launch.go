@@ -126,7 +126,7 @@ func launchProblem(prefix, env string, err error, e Env) launch.Problem {
 	p := launch.Problem{
 		Prefix: prefix, Env: env, Err: err, LogPath: launch.LogPath(prefix, env),
 		Repair: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
-			h, err := wizard.Real{}.Repair(ctx, prefix, r, logf)
+			h, err := wizard.Real{}.Repair(ctx, prefix, "", r, logf)
 			if err == nil && !h.OK {
 				err = fmt.Errorf("repair left problems: %s", h.Summary)
 			}

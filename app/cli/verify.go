@@ -16,6 +16,7 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("verify", env)
 	prefix := fs.String("prefix", "", "the install to check (default: the one this maintenance app belongs to)")
 	asJSON := fs.Bool("json", false, "print one JSON object with every problem")
+	envName := fs.String("env", "", "check only this environment: base, or the name of PREFIX/envs/NAME (default: the whole install, with its launchers)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -26,7 +27,7 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	if err := recoverFirst(ctx, p, env); err != nil {
 		return err
 	}
-	r, err := installer.Verify(ctx, p, installer.VerifyOptions{Logf: stderrLogf(env, *asJSON)})
+	r, err := installer.Verify(ctx, p, installer.VerifyOptions{Env: *envName, Logf: stderrLogf(env, *asJSON)})
 	if r == nil {
 		return err
 	}
@@ -39,11 +40,19 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	}
 	if err != nil {
 		if !*asJSON {
-			fmt.Fprintf(env.Stdout, "Run 'onboard repair --prefix %s' to put them right.\n", p)
+			fmt.Fprintf(env.Stdout, "Run 'onboard repair --prefix %s%s' to put them right.\n", p, envFlag(*envName))
 		}
 		return reportedError{err}
 	}
 	return nil
+}
+
+// envFlag is " --env NAME" for a command about one env, else "".
+func envFlag(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " --env " + name
 }
 
 // maintenancePrefix resolves --prefix: when it is empty and this program is

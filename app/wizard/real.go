@@ -80,12 +80,12 @@ func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result
 	return installer.Install(ctx, o)
 }
 
-// Verify runs installer.Verify.
-func (Real) Verify(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
+// Verify runs installer.Verify, of the whole install or of env.
+func (Real) Verify(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error) {
 	if _, err := installer.Recover(ctx, prefix, logf); err != nil {
 		return nil, err
 	}
-	rep, err := installer.Verify(ctx, prefix, installer.VerifyOptions{Reporter: r, Logf: logf})
+	rep, err := installer.Verify(ctx, prefix, installer.VerifyOptions{Env: env, Reporter: r, Logf: logf})
 	var de *installer.DamageError
 	if err != nil && !errors.As(err, &de) {
 		return nil, err
@@ -95,7 +95,7 @@ func (Real) Verify(ctx context.Context, prefix string, r installer.Reporter, log
 
 // healthOf summarizes a verify report.
 func healthOf(rep *installer.Report) *Health {
-	h := &Health{OK: rep.Healthy}
+	h := &Health{OK: rep.Healthy, Env: rep.Env}
 	for _, p := range rep.Problems {
 		h.Problems = append(h.Problems, problemLine(p))
 		h.countEnv(p.Env)
@@ -107,14 +107,15 @@ func healthOf(rep *installer.Report) *Health {
 	return h
 }
 
-// Repair runs installer.Repair; archives gone from PREFIX/pkgs come from
-// BundlePath or the bundle this program carries.
-func (rl Real) Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Reporter: r, Logf: logf})
+// Repair runs installer.Repair, of the whole install or of env; archives
+// gone from PREFIX/pkgs come from BundlePath or the bundle this program
+// carries.
+func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error) {
+	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Env: env, Reporter: r, Logf: logf})
 	if res == nil {
 		return nil, err
 	}
-	h := &Health{OK: len(res.Left) == 0}
+	h := &Health{OK: len(res.Left) == 0, Env: res.Env}
 	for _, f := range res.Fixed {
 		h.Fixed = append(h.Fixed, fixLine(f))
 	}
