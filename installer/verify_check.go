@@ -52,11 +52,20 @@ const smallFile = 1 << 20
 var hashBufs = sync.Pool{New: func() any { b := make([]byte, smallFile); return &b }}
 
 // run checks the path on disk against the check. It returns the problem
-// ("" when healthy) and the bytes hashed. buf is the worker's buffer.
-func (c *check) run(buf []byte) (ProblemKind, string, int64) {
+// ("" when healthy) and the bytes hashed. buf and op are the worker's.
+func (c *check) run(buf []byte, op *opener) (ProblemKind, string, int64) {
+	dir, name, clean := splitRel(c.rel)
 	switch c.kind {
 	case "pyc_file":
 		// conda records pyc files even when none was compiled.
+		if clean {
+			if size, regular, exists, ok := op.lstat(c.rec.env.dir, dir, name); ok {
+				if exists && regular && c.size >= 0 && size != c.size {
+					return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", size, c.size), 0
+				}
+				return "", "", 0
+			}
+		}
 		fi, err := os.Lstat(c.abs())
 		if err != nil {
 			return "", "", 0
@@ -75,7 +84,14 @@ func (c *check) run(buf []byte) (ProblemKind, string, int64) {
 		}
 		return "", "", 0
 	}
-	f, missing, ok := openFast(c.abs())
+	if !clean {
+		return c.checkFileSlow()
+	}
+	// without a mode to check, a recorded size and hash are checked by
+	// reading: fstat only when the read disagrees
+	hashIt := c.hasSHA || c.badSHA != ""
+	stat := c.size <= 0 || !hashIt || c.kind == "unix_python_entry_point" || c.rec.pkgDir != "" && !c.filesOnly
+	f, missing, ok := op.open(c.rec.env.dir, dir, name, stat)
 	if missing {
 		return ProblemMissing, "", 0
 	}
@@ -83,19 +99,25 @@ func (c *check) run(buf []byte) (ProblemKind, string, int64) {
 		return c.checkFileSlow()
 	}
 	defer f.close()
-	if !f.mode.IsRegular() {
-		return ProblemAltered, fmt.Sprintf("is a %s, not a file", describeMode(f.mode)), 0
+	if f.statted {
+		if k, d := c.checkStat(&f); k != "" || !hashIt {
+			return k, d, 0
+		}
 	}
-	if c.size >= 0 && f.size != c.size {
-		return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", f.size, c.size), 0
+	size := c.size
+	if f.statted {
+		size = f.size
 	}
-	if k, d := c.checkMode(f.mode, f.sameAs); k != "" {
-		return k, d, 0
+	sum, n, err := f.sum(buf, size)
+	if !f.statted && (err != nil || n != c.size) {
+		// not what the record says: a folder, a fifo, another size
+		if !f.stat() {
+			return c.checkFileSlow()
+		}
+		if k, d := c.checkStat(&f); k != "" {
+			return k, d, n
+		}
 	}
-	if !c.hasSHA && c.badSHA == "" {
-		return "", "", 0
-	}
-	sum, n, err := f.sum(buf)
 	if err != nil {
 		return ProblemAltered, "cannot be read: " + err.Error(), n
 	}
@@ -103,6 +125,35 @@ func (c *check) run(buf []byte) (ProblemKind, string, int64) {
 		return ProblemAltered, fmt.Sprintf("sha256 %s, want %s", short(hex.EncodeToString(sum[:])), short(c.wantHex())), n
 	}
 	return "", "", n
+}
+
+// checkStat checks what fstat tells of an open file: a regular file, of
+// the recorded size and mode.
+func (c *check) checkStat(f *fastFile) (ProblemKind, string) {
+	if !f.mode.IsRegular() {
+		return ProblemAltered, fmt.Sprintf("is a %s, not a file", describeMode(f.mode))
+	}
+	if c.size >= 0 && f.size != c.size {
+		return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", f.size, c.size)
+	}
+	return c.checkMode(f.mode, f.sameAs)
+}
+
+// splitRel splits a clean relative path (no empty, "." or ".." part)
+// into its folder ("" for none) and name; clean false for any other.
+func splitRel(rel string) (dir, name string, clean bool) {
+	if rel == "" || rel[0] == '/' {
+		return "", "", false
+	}
+	for part := range strings.SplitSeq(rel, "/") {
+		if part == "" || part == "." || part == ".." {
+			return "", "", false
+		}
+	}
+	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
+		return rel[:i], rel[i+1:], true
+	}
+	return "", rel, true
 }
 
 // checkFileSlow checks a regular file (hardlink, entry point or unknown

@@ -343,11 +343,13 @@ func (v *verifier) runBatch(ctx context.Context, b *[]check) error {
 	}
 	bp := hashBufs.Get().(*[]byte)
 	defer hashBufs.Put(bp)
+	op := newOpener()
+	defer op.done()
 	var fails []failure
 	var hashed, units int64
 	for i := range *b {
 		c := &(*b)[i]
-		kind, detail, n := c.run(*bp)
+		kind, detail, n := c.run(*bp, op)
 		hashed += n
 		if kind != "" {
 			fails = append(fails, failure{c: *c, kind: kind, detail: detail})
@@ -385,10 +387,12 @@ func (v *verifier) settle(ctx context.Context) error {
 	}
 	bp := hashBufs.Get().(*[]byte)
 	defer hashBufs.Put(bp)
+	op := newOpener()
+	defer op.done()
 	for _, e := range v.envs {
 		fails := byEnv[e]
 		if len(fails) > 0 {
-			if err := v.settleEnv(ctx, e, fails, *bp); err != nil {
+			if err := v.settleEnv(ctx, e, fails, *bp, op); err != nil {
 				return err
 			}
 		}
@@ -403,7 +407,7 @@ func (v *verifier) settle(ctx context.Context) error {
 	return nil
 }
 
-func (v *verifier) settleEnv(ctx context.Context, e *envScan, fails []failure, buf []byte) error {
+func (v *verifier) settleEnv(ctx context.Context, e *envScan, fails []failure, buf []byte, op *opener) error {
 	owners := map[string][]*recInfo{} // failed path → the records it failed for
 	for _, f := range fails {
 		owners[f.c.rel] = append(owners[f.c.rel], f.c.rec)
@@ -418,7 +422,7 @@ func (v *verifier) settleEnv(ctx context.Context, e *envScan, fails []failure, b
 			if !ok || healthy[c.rel] || slices.Contains(failedFor, rec) {
 				return
 			}
-			if k, _, _ := c.run(buf); k == "" {
+			if k, _, _ := c.run(buf, op); k == "" {
 				healthy[c.rel] = true
 			}
 		})
