@@ -47,6 +47,8 @@ type verifier struct {
 	// wholeRecords counts the records read whole (wholeRecord), not
 	// streamed.
 	wholeRecords int
+	// ctx, while the records are read, stops the reading when done.
+	ctx context.Context
 }
 
 // envInfo is one conda environment of the install.
@@ -280,6 +282,8 @@ func (v *verifier) checkAll(ctx context.Context) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
+	v.ctx = gctx
+	defer func() { v.ctx = nil }()
 	bp := batchPool.Get().(*[]check)
 	var inBatch int64
 	flush := func() {
@@ -313,7 +317,7 @@ feed:
 			if !v.wanted(e.name, rec.dist()) {
 				continue
 			}
-			if err := v.entries(rec, &v.bufs, emit); err != nil {
+			if err := v.entries(rec, &v.bufs, emit); err != nil && !errors.Is(err, errStopped) {
 				rec.broken = err.Error()
 			}
 		}

@@ -431,6 +431,13 @@ func (v *verifier) entries(rec *recInfo, bufs *[2][]byte, emit func(c *check)) e
 	return v.wholeRecord(rec, emit)
 }
 
+// errStopped ends the reading of a record when the check is cancelled.
+var errStopped = errors.New("stopped")
+
+// stopped tells whether the check was cancelled (or failed): the
+// reading stops too.
+func (v *verifier) stopped() bool { return v.ctx != nil && v.ctx.Err() != nil }
+
 // streamPaths emits a check per paths_data entry; with paired, the path on
 // disk is files[i].
 func (v *verifier) streamPaths(rec *recInfo, bufs *[2][]byte, paired bool, emit func(c *check)) error {
@@ -453,7 +460,10 @@ func (v *verifier) streamPaths(rec *recInfo, bufs *[2][]byte, paired bool, emit 
 	var e pathEntry
 	var real []byte
 	first := true
-	for {
+	for i := 0; ; i++ {
+		if i%1024 == 0 && v.stopped() {
+			return errStopped
+		}
 		more, err := ps.arrNext(&first)
 		if err != nil {
 			return err
@@ -498,7 +508,10 @@ func (v *verifier) streamFilesOnly(rec *recInfo, bufs *[2][]byte, emit func(c *c
 	}
 	var b []byte
 	first := true
-	for {
+	for i := 0; ; i++ {
+		if i%1024 == 0 && v.stopped() {
+			return errStopped
+		}
 		more, err := s.arrNext(&first)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package installer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -208,5 +209,32 @@ func TestVerifyRecordChangedWhileRead(t *testing.T) {
 	got := kinds(v.report.Problems)
 	if len(got) != 1 || got[0] != "base many-1-0 conda-meta/many-1-0.json unreadable_record" {
 		t.Fatalf("got %v; want the record named unreadable", got)
+	}
+}
+
+// cancelOnAdvance cancels a context at the first progress it gets.
+type cancelOnAdvance struct {
+	NopReporter
+	cancel context.CancelFunc
+}
+
+func (c cancelOnAdvance) Advance(int64) { c.cancel() }
+
+// A check cancelled half way stops reading the record it is in, and says
+// it was cancelled, not that the record is unreadable.
+func TestVerifyCancelledMidRecord(t *testing.T) {
+	const n = 5000
+	env := writeManyFiles(t, n)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v, r, err := verifyAt(ctx, env, VerifyOptions{Workers: 1, EnvironmentsTxt: "-", Reporter: cancelOnAdvance{cancel: cancel}}, nil)
+	if !errors.Is(err, context.Canceled) || r != nil {
+		t.Fatalf("got %v, %v; want context.Canceled", r, err)
+	}
+	if v.report.Files >= n {
+		t.Fatalf("all %d paths were read after the cancel", v.report.Files)
+	}
+	if rec := v.envs[0].recs[0]; rec.broken != "" {
+		t.Fatalf("the record was called unreadable: %s", rec.broken)
 	}
 }
