@@ -7,8 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // What stands where a recorded file was, as the unix fast path of verify
@@ -23,7 +24,7 @@ func TestVerifyFastPathFindsWhatStandsThere(t *testing.T) {
 		{"a folder", func(t *testing.T, p string) { os.Remove(p); os.Mkdir(p, 0o755) }, "altered is a directory, not a file"},
 		{"a fifo", func(t *testing.T, p string) {
 			os.Remove(p)
-			if err := syscall.Mkfifo(p, 0o644); err != nil {
+			if err := unix.Mkfifo(p, 0o644); err != nil {
 				t.Skipf("mkfifo: %v", err)
 			}
 		}, "altered is a special file, not a file"},
