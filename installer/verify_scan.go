@@ -98,20 +98,20 @@ func (v *verifier) run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	man, err := readInstalledManifest(v.prefix)
+	man, manErr := readInstalledManifest(v.prefix)
 	v.man = man
-	envs, err2 := v.scopeEnvs(listEnvs(v.prefix, man))
-	if err2 != nil {
-		return err2
+	envs, err := v.scopeEnvs(listEnvs(v.prefix, man))
+	if err != nil {
+		return err
 	}
 	withBase := len(envs) > 0 && envs[0].name == BaseEnv
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(manErr, fs.ErrNotExist):
 		v.note("no .onboard/manifest.json: the package list was not checked against a bundle")
-	case err != nil && withBase:
-		v.problem(Problem{Env: BaseEnv, Path: manifestRel, Kind: ProblemUnreadableRecord, Detail: err.Error()})
-	case err != nil:
-		v.note("%s is unreadable (%v): the package list was not checked against a bundle", manifestRel, err)
+	case manErr != nil && withBase:
+		v.problem(Problem{Env: BaseEnv, Path: manifestRel, Kind: ProblemUnreadableRecord, Detail: manErr.Error()})
+	case manErr != nil:
+		v.note("%s is unreadable (%v): the package list was not checked against a bundle", manifestRel, manErr)
 	}
 	if _, err := os.Stat(filepath.Join(v.prefix, stateRel, "journal.json")); err == nil {
 		v.note("an interrupted install or repair left a journal: run 'onboard repair' to roll it back first")
