@@ -161,11 +161,23 @@ func hostPlanner() planHost {
 }
 
 func planWith(ctx context.Context, o Options, h planHost) (*InstallPlan, error) {
-	p := &InstallPlan{Prefix: o.Prefix, Platform: h.target.String(), FreeBytes: -1,
-		KeepPackageCache: o.KeepPackageCache, AllUsers: o.AllUsers}
+	p := newPlan(o, h.target)
 	err := p.work(ctx, o, h)
 	p.setErr(err)
 	return p, err
+}
+
+func newPlan(o Options, t platform.Target) *InstallPlan {
+	return &InstallPlan{Prefix: o.Prefix, Platform: t.String(), FreeBytes: -1, KeepPackageCache: o.KeepPackageCache,
+		AllUsers: o.AllUsers, Envs: []PlanEnv{}, Launchers: []PlanLauncher{}, LauncherFiles: []string{}}
+}
+
+// NoPlan is the plan when nothing could be planned because of err, found
+// before Plan could be asked (no bundle): Kind PlanNone, err in Err.
+func NoPlan(o Options, err error) *InstallPlan {
+	p := newPlan(o, platform.HostTarget())
+	p.setErr(err)
+	return p
 }
 
 // setErr records the refusal in the plan.
@@ -366,8 +378,6 @@ func (p *InstallPlan) Warnings() []string {
 func (p *InstallPlan) planLaunchers(o Options, h planHost) {
 	p.specs = launcherSpecs(o)
 	p.writeLaunchers = true
-	p.Launchers = []PlanLauncher{}
-	p.LauncherFiles = []string{}
 	for _, s := range p.specs {
 		p.Launchers = append(p.Launchers, PlanLauncher{Name: s.Name, Env: s.Env})
 	}
