@@ -202,4 +202,3 @@ func TestHelpInstallNamesThePlanFields(t *testing.T) {
 		}
 	}
 }
-
