@@ -71,9 +71,10 @@ Usage:
 
 Exit codes: 0 done or healthy; 1 failed, or verify found damage; 2 bad usage;
 3 bundle missing, corrupt or badly signed; 4 target not usable (not writable,
-no space, path too long, in use by another onboard, an install for all users
-that only an administrator may repair or uninstall); 5 this machine's platform
-is not in the bundle; 130 cancelled.
+no space, path too long, in use by another onboard, a newer version or another
+bundle installed there, an install for all users that only an administrator may
+repair, uninstall or replace); 5 this machine's platform is not in the bundle;
+130 cancelled. install --dry-run exits with the code the install would.
 `
 
 // commandFunc runs one subcommand with the arguments after its name.
