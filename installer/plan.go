@@ -54,7 +54,8 @@ func (k PlanKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil
 // (docs/bundle.md, "What an install would do").
 type InstallPlan struct {
 	Kind PlanKind `json:"kind"`
-	// Proceed says Install would write: no refusal, and something to do.
+	// Proceed says Install would install the bundle: no refusal, and not
+	// nothing-to-do (which only remakes launchers whose record is gone).
 	Proceed bool `json:"proceed"`
 	// Name, ID and Version are the bundle's.
 	Name    string `json:"name"`

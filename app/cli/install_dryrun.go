@@ -89,7 +89,7 @@ JSON object:
   kind                 fresh, nothing-to-do, upgrade, reinstall (same version, incomplete or
                        another subdir), downgrade, other-bundle, damaged-install, or none
                        (nothing could be planned: see error)
-  proceed              true when the install would write
+  proceed              true when the install would install the bundle
   name, id, version    the bundle's
   installed            the install in the folder: name, id, version, subdir, all_users
   prefix, platform, subdir     the folder, this machine (os/arch), the payload chosen
