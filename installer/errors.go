@@ -62,7 +62,19 @@ type TargetError struct {
 	Reason string // e.g. "not writable", "needs 1.2 GB, 300 MB free"
 	Advice string // what to do next; optional
 	Err    error
+	// Code says which refusal it is, for front ends to branch on: one of
+	// the Target* codes below or a platform.Problem* code ("not-writable",
+	// "no-space", "too-long", "not-empty", ...); "" when none applies.
+	Code string
 }
+
+// TargetError codes of Install's refusals that are not about the folder
+// itself but about the install it holds (see Plan).
+const (
+	TargetDowngrade   = "downgrade"       // it holds a newer version of the bundle
+	TargetOtherBundle = "other-bundle"    // it holds another bundle's install
+	TargetDamaged     = "damaged-install" // its .onboard/manifest.json cannot be read
+)
 
 func (e *TargetError) Error() string {
 	s := fmt.Sprintf("cannot install into %q: %s", e.Path, e.Reason)

@@ -57,16 +57,25 @@ func (s *session) location() (action, error) {
 	if a != "" {
 		st.Prefix = expandHome(a)
 	}
-	warnings, err := wizard.CheckLocation(s.eng, st)
-	for _, w := range warnings {
-		s.printf("⚠ %s\n", w)
-	}
-	if err != nil {
-		s.printf("✗ %s\n", err)
+	v := s.verdict()
+	if v.Status == wizard.StatusBad {
 		st.Prefix = old
 		return actStay, nil
 	}
 	return actNext, nil
+}
+
+// verdict plans the choices made so far and prints the verdict: what
+// Install would do, or why it cannot, with the details.
+func (s *session) verdict() wizard.Verdict {
+	plan, err := wizard.CheckPlan(s.ctx, s.eng, s.flow.State.Options(nil, nil))
+	v := wizard.Describe(plan, err)
+	mark := map[wizard.Status]string{wizard.StatusGood: "✓", wizard.StatusWarning: "⚠", wizard.StatusBad: "✗"}[v.Status]
+	s.printf("%s %s\n", mark, v.Line)
+	for _, d := range v.Details {
+		s.printf("  %s\n", d)
+	}
+	return v
 }
 
 // expandHome turns a leading ~ into the home folder, as a shell would.
@@ -102,7 +111,19 @@ func (s *session) options() (action, error) {
 		}
 		*q.v = yes
 	}
-	s.printf("Ready to install %s into %s.\n", st.Bundle.Manifest.Name, st.Prefix)
+	plan, err := wizard.CheckPlan(s.ctx, s.eng, st.Options(nil, nil))
+	v := wizard.Describe(plan, err)
+	if v.Status == wizard.StatusBad {
+		s.printf("✗ %s\n", v.Action)
+		for _, d := range v.Details {
+			s.printf("  %s\n", d)
+		}
+		return actBack, nil
+	}
+	s.printf("Ready: %s\n", v.Action)
+	for _, l := range v.Launchers {
+		s.printf("  %s\n", l)
+	}
 	yes, back, err := s.yesNo("Install now?", true)
 	if err != nil || back || !yes {
 		return actBack, err
