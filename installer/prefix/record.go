@@ -406,6 +406,26 @@ func readRecordHead(p string) (*Record, error) {
 	return r, nil
 }
 
+// DecodeRecordHead reads a record's name, version, build, build number,
+// channel, subdir, fn and python_site_packages_path from r, skipping files
+// and paths_data token by token, so that memory does not grow with the
+// record's size. Files and PathsData are left empty.
+func DecodeRecordHead(rd io.Reader) (*Record, error) {
+	h, err := decodeHead(rd)
+	if err != nil {
+		return nil, err
+	}
+	if h.Name == "" || h.Version == "" || h.Build == "" {
+		return nil, fmt.Errorf("the record lacks name, version or build")
+	}
+	r := &Record{Name: h.Name, Version: h.Version, Build: h.Build, BuildNumber: h.BuildNumber, Channel: h.Channel, Fn: h.Fn,
+		PythonSitePackagesPath: h.SitePkgs}
+	if h.Subdir != nil {
+		r.Subdir = *h.Subdir
+	}
+	return r, nil
+}
+
 // recordHead is the part of a record ReadRecordHeads keeps.
 type recordHead struct {
 	Name, Version, Build, Channel, Fn, SitePkgs string

@@ -1,0 +1,31 @@
+//go:build unix && !solaris && !illumos && !aix
+
+package state
+
+import (
+	"errors"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// tryLock opens p and takes an exclusive flock without waiting.
+func tryLock(p string) (*os.File, error) {
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) || errors.Is(err, unix.EAGAIN) {
+			return nil, ErrBusy
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
+func unlockFile(f *os.File) error {
+	unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	return f.Close()
+}
