@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -64,7 +65,7 @@ type installRun struct {
 // install is over.
 func (in *installRun) lockExisting(ctx context.Context) error {
 	p := in.o.Prefix
-	if st, err := os.Stat(filepath.Join(p, stateRel)); err != nil || !st.IsDir() {
+	if st, err := os.Stat(state.Dir(p)); err != nil || !st.IsDir() {
 		return nil
 	}
 	if _, err := Recover(ctx, p, in.log.Printf); err != nil {
@@ -107,7 +108,7 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 	if err != nil || old == nil && in.upToDate() {
 		defer in.logToExisting()
 		if err == nil {
-			if _, err := os.Stat(filepath.Join(o.Prefix, filepath.FromSlash(launchersRel))); err != nil {
+			if _, err := os.Stat(state.LaunchersPath(o.Prefix)); err != nil {
 				// No launcher record: an install finished by a recovery
 				// (killed while it made them), or one whose launchers
 				// failed. Make them now.
@@ -132,9 +133,8 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 
 // logToExisting writes the pending log lines to an existing install's log.
 func (in *installRun) logToExisting() {
-	state := filepath.Join(in.o.Prefix, ".onboard")
-	if st, err := os.Stat(state); err == nil && st.IsDir() {
-		if in.log.Open(filepath.Join(state, "install.log")) == nil {
+	if st, err := os.Stat(state.Dir(in.o.Prefix)); err == nil && st.IsDir() {
+		if in.log.Open(state.LogPath(in.o.Prefix)) == nil {
 			in.log.Close()
 		}
 	}
@@ -143,17 +143,17 @@ func (in *installRun) logToExisting() {
 // decide compares the bundle with what the prefix holds. It returns the
 // installed manifest when the install must replace it, nil when the prefix
 // holds no onboard install or the same version (see upToDate).
-func (in *installRun) decide() (*installedManifest, error) {
+func (in *installRun) decide() (*state.Manifest, error) {
 	o, m := in.o, &in.o.Bundle.Manifest
-	old, err := readInstalledManifest(o.Prefix)
+	old, err := state.ReadManifest(o.Prefix)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		if o.Force {
-			return &installedManifest{}, nil
+			return &state.Manifest{}, nil
 		}
-		return nil, &TargetError{Path: o.Prefix, Reason: "its .onboard/manifest.json is damaged", Err: err,
+		return nil, &TargetError{Path: o.Prefix, Reason: "its " + state.Rel(state.ManifestName) + " is damaged", Err: err,
 			Advice: "run 'onboard repair', or pass --force to install over it"}
 	}
 	if old.ID != m.ID && !o.Force {
@@ -175,7 +175,7 @@ func (in *installRun) decide() (*installedManifest, error) {
 // maintenance app is there.
 func (in *installRun) upToDate() bool {
 	o := in.o
-	old, err := readInstalledManifest(o.Prefix)
+	old, err := state.ReadManifest(o.Prefix)
 	if err != nil || old.ID != o.Bundle.Manifest.ID || old.Version != o.Bundle.Manifest.Version || old.Subdir != in.subdir {
 		return false
 	}
@@ -215,8 +215,8 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	}
 	in.j = j
 	crashPoint("begun")
-	if st, _ := os.Stat(filepath.Join(p, ".onboard")); st != nil {
-		in.aside = fmt.Sprintf("%s.onboard-old-%d", p, time.Now().UnixNano())
+	if st, _ := os.Stat(state.Dir(p)); st != nil {
+		in.aside = state.AsidePath(p, time.Now().UnixNano())
 		// The old lock lives in the moved folder, which no one works on
 		// once it is moved; the new prefix gets its own lock at once.
 		if in.unlockOld != nil {
@@ -282,7 +282,7 @@ func (in *installRun) rollback() {
 func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 	r := &Result{Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,
 		Envs: in.o.Bundle.Platform(in.subdir).EnvNames(), Changed: changed, Notes: append([]string(nil), in.notes...),
-		LogPath: filepath.Join(in.o.Prefix, ".onboard", "install.log")}
+		LogPath: state.LogPath(in.o.Prefix)}
 	if envs != nil {
 		r.Clashes = envs.clashes
 		r.Notes = append(r.Notes, envs.notes...)

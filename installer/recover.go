@@ -8,10 +8,8 @@ import (
 	"path/filepath"
 
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
-
-// stateRel is onboard's own folder in a prefix.
-const stateRel = ".onboard"
 
 // Recover puts right what an install, upgrade, uninstall or repair killed
 // part-way (power cut, kill -9) left behind, and reports whether there was
@@ -69,7 +67,7 @@ func RecoverOutcome(ctx context.Context, prefixDir string, logf Logf) (Recovered
 
 // recoverLocked rolls back a journal; the caller holds the prefix lock.
 func recoverLocked(prefixDir string, logf Logf) (bool, error) {
-	done, err := prefix.Recover(filepath.Join(prefixDir, stateRel))
+	done, err := prefix.Recover(state.Dir(prefixDir))
 	if err != nil {
 		return done, err
 	}
@@ -82,6 +80,6 @@ func recoverLocked(prefixDir string, logf Logf) (bool, error) {
 // hasJournal tells whether the prefix holds the journal of an operation
 // inside it (a repair, an env install) that was not finished.
 func hasJournal(prefixDir string) bool {
-	_, err := os.Stat(filepath.Join(prefixDir, stateRel, prefix.JournalName))
+	_, err := os.Stat(state.JournalPath(prefixDir))
 	return !errors.Is(err, fs.ErrNotExist)
 }
