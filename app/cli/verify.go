@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"onboard/installer"
+	"onboard/installer/state"
 )
 
 func init() { register("verify", runVerify) }
@@ -54,8 +55,8 @@ func maintenancePrefix(flagValue string) (string, error) {
 	}
 	exe, err := os.Executable()
 	if err == nil {
-		if dir := filepath.Dir(exe); filepath.Base(dir) == ".onboard" {
-			return filepath.Dir(dir), nil
+		if p, ok := state.PrefixOf(exe); ok {
+			return p, nil
 		}
 	}
 	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"onboard/installer"
+	"onboard/installer/state"
 )
 
 var fakeJupyter string // built once by TestMain
@@ -212,7 +213,7 @@ func listTree(t *testing.T, dir string) string {
 func TestStaleStateStartsNewServer(t *testing.T) {
 	prefix := testEnv(t)
 	var opened []string
-	writeState(StatePath(prefix, "team"), &Server{PID: 1, Port: 1, Token: "old", URL: "http://127.0.0.1:1/lab?token=old"})
+	writeState(StatePath(prefix, "team"), &Server{Server: state.Server{PID: 1, Port: 1, Token: "old", URL: "http://127.0.0.1:1/lab?token=old"}})
 	s, err := Jupyter(context.Background(), options(t, prefix, &opened))
 	if err != nil {
 		t.Fatal(err)
