@@ -119,10 +119,11 @@ func stateDirFor(abs string, req EnvRequest) string {
 
 // run does the whole transaction under the lock.
 func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
-	if done, err := prefix.Recover(t.stateDir); err != nil {
+	// the recovery of RecoverOutcome, under the lock this run holds
+	if rec, err := recoverLocked(t.stateDir); err != nil {
 		return nil, err
-	} else if done {
-		t.note("rolled back an interrupted earlier operation first")
+	} else if m := rec.Message(); m != "" {
+		t.note("%s", m)
 	}
 	j, err := prefix.Begin(t.stateDir, t.prefix, t.created)
 	if err != nil {

@@ -60,16 +60,13 @@ type installRun struct {
 	unlockNew func() error // the lock of the prefix being installed
 }
 
-// lockExisting recovers an interrupted run on an existing install and
-// takes its lock, so that no other onboard works on it until this
+// lockExisting takes the lock of an existing install (run recovers an
+// interrupted run first), so that no other onboard works on it until this
 // install is over.
 func (in *installRun) lockExisting(ctx context.Context) error {
 	p := in.o.Prefix
 	if st, err := os.Stat(state.Dir(p)); err != nil || !st.IsDir() {
 		return nil
-	}
-	if _, err := Recover(ctx, p, in.log.Printf); err != nil {
-		return err
 	}
 	unlock, err := LockPrefix(p)
 	if err != nil {
@@ -94,12 +91,12 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 	o, m := in.o, &in.o.Bundle.Manifest
 	in.log.Printf("install %s %s (%s) into %q from %s", m.Name, m.Version, in.subdir, o.Prefix, o.Bundle.Source)
 	defer in.unlock()
-	rec, err := recoverOp(o.Prefix, in.log.Printf)
+	rec, err := RecoverOutcome(ctx, o.Prefix, nil) // the note below logs what it did
 	if err != nil {
 		return nil, err
 	}
-	if rec.Op != "" {
-		in.note("%s", rec.Message())
+	if m := rec.Message(); m != "" {
+		in.note("%s", m)
 	}
 	if err := in.lockExisting(ctx); err != nil {
 		return nil, err

@@ -227,11 +227,17 @@ type Recovered struct {
 	// rolled back (an install whose new prefix was complete, an
 	// uninstall that had started deleting).
 	Finished bool
+	// Pending is true when an interrupted operation was found but left
+	// alone: the install is shared by all users and this user may not
+	// change it (Op is then "").
+	Pending bool
 }
 
-// Message is what to tell a person, "" when nothing was recovered.
+// Message is what to tell a person, "" when nothing was found.
 func (r Recovered) Message() string {
 	switch {
+	case r.Pending:
+		return "the last operation on this install was interrupted; it waits for an administrator to roll it back (run onboard verify or repair as one)"
 	case r.Op == "":
 		return ""
 	case r.Op == "install" && r.Finished:
@@ -288,7 +294,6 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 			return rec, fmt.Errorf("failed to finish removing %q: %w; close programs that use it and run 'onboard uninstall' again", p, err)
 		}
 		syncDir(filepath.Dir(p))
-		logf("recover: finished the interrupted uninstall of %q", p)
 		return rec, nil
 	case j.phase == "finish":
 		// The new install was complete; only the old one was left to
@@ -307,7 +312,6 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 				}
 			}
 		}
-		logf("recover: finished the interrupted install into %q", p)
 		return rec, nil
 	case j.aside != "" || j.upgrade():
 		if _, err := os.Lstat(j.aside); j.aside != "" && err == nil {
@@ -346,7 +350,6 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 		syncDir(p)
 		unregisterFresh(p)
 	}
-	logf("recover: the last install into %q was interrupted; it was rolled back", p)
 	return rec, nil
 }
 

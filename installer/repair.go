@@ -65,7 +65,7 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	}
 	defer installUmask()()
 	rp := newRepairer(abs, opts)
-	if _, err := Recover(ctx, abs, rp.logf); err != nil {
+	if _, err := RecoverOutcome(ctx, abs, rp.logf); err != nil {
 		return nil, err
 	}
 	unlock, err := lockForMaintenance(abs)
@@ -108,7 +108,7 @@ func (rp *repairer) fixed(env, dist, action string) {
 }
 
 func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
-	before, err := Verify(ctx, rp.prefix, rp.verifyOpts())
+	before, err := verify(ctx, rp.prefix, rp.verifyOpts())
 	if before == nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 			failures = append(failures, err)
 		}
 	}
-	after, err := Verify(ctx, rp.prefix, rp.verifyOpts())
+	after, err := verify(ctx, rp.prefix, rp.verifyOpts())
 	if after == nil {
 		return rp.res, err
 	}

@@ -33,8 +33,9 @@ type UninstallOptions struct {
 func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) error {
 	logf := LogfOrNop(opts.Logf)
 	if abs, err := filepath.Abs(prefixDir); err == nil {
-		// An uninstall killed while it deleted the prefix is finished.
-		if rec, err := recoverOp(abs, logf); err != nil || rec.Op == "uninstall" {
+		// Recover first: an uninstall killed while it deleted the prefix
+		// (its manifest may be gone already) is finished here.
+		if rec, err := RecoverOutcome(ctx, abs, logf); err != nil || rec.Op == "uninstall" {
 			return err
 		}
 	}
@@ -43,9 +44,6 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 		return err
 	}
 	if err := checkMayModify(abs, "uninstall"); err != nil {
-		return err
-	}
-	if _, err := Recover(ctx, abs, logf); err != nil {
 		return err
 	}
 	stopJupyter(abs, logf)

@@ -63,7 +63,9 @@ func maintenancePrefix(flagValue string) (string, error) {
 }
 
 // recoverFirst rolls back (or finishes) an operation that an earlier run
-// left interrupted, and says so.
+// left interrupted, and says so: installer.RecoverOutcome, the recovery
+// that every installer entry point runs first too (which then finds
+// nothing left), printed here so that --json and --silent runs say it.
 func recoverFirst(ctx context.Context, prefix string, env Env) error {
 	_, err := recoverFirstOutcome(ctx, prefix, env)
 	return err

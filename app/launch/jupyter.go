@@ -80,12 +80,18 @@ func Stop(prefix, env string) (string, error) {
 // DefaultCommand is what runs when the bundle's launcher names no command.
 var DefaultCommand = []string{"jupyter", "lab"}
 
-// Jupyter checks the env, reuses its server when one still answers, or
+// Jupyter recovers an interrupted operation on the install, checks the
+// env, reuses its server when one still answers, or
 // starts one, and opens the browser at its URL. When no browser can be
 // opened the server still runs: the error is a *NoBrowserError that carries
 // the URL, for the caller to show.
 func Jupyter(ctx context.Context, o Options) (*Server, error) {
 	o = o.withDefaults()
+	// what an interrupted repair or install left is put right first, as
+	// every command on an install does (installer.RecoverOutcome)
+	if _, err := installer.RecoverOutcome(ctx, o.Prefix, o.Logf); err != nil {
+		return nil, err
+	}
 	if err := CheckCommand(o.Prefix, o.Env, o.Command[0], runtime.GOOS); err != nil {
 		return nil, err
 	}
