@@ -54,8 +54,10 @@ func RecoverOutcome(ctx context.Context, prefixDir string, logf Logf) (Recovered
 // recoverAll recovers the journal beside the prefix, then the one inside
 // it under the prefix lock.
 func recoverAll(prefixDir string, logf Logf) (Recovered, error) {
-	if !mayModify(prefixDir) {
-		// a shared install: only an administrator may roll it back
+	if !mayModify(prefixDir) && !isFile(state.OpJournalInsidePath(prefixDir)) {
+		// a shared install: only an administrator may roll it back. (A
+		// journal inside the prefix folder is this user's: a fresh install
+		// into a folder an administrator made for them keeps it there.)
 		return Recovered{Pending: hasJournal(prefixDir)}, nil
 	}
 	rec, err := recoverOp(prefixDir, logf)
@@ -86,6 +88,11 @@ func recoverLocked(stateDir string) (Recovered, error) {
 		return Recovered{Op: "operation"}, err
 	}
 	return Recovered{}, err
+}
+
+func isFile(p string) bool {
+	st, err := os.Lstat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // hasJournal tells whether the prefix holds the journal of an operation

@@ -137,3 +137,26 @@ func TestRecoverOnASharedInstallWaits(t *testing.T) {
 		t.Errorf("logged %q; want one line saying it waits for an administrator", got)
 	}
 }
+
+// A fresh install into a folder an administrator made for this user (the
+// user may write it but does not own it, so mayModify is false) keeps its
+// journal inside the folder; that journal is the user's, and a killed
+// install there is still rolled back.
+func TestRecoverInsideJournalOfAFolderMadeForTheUser(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "acme")
+	os.MkdirAll(filepath.Join(p, "half-made"), 0o755)
+	head := `{"op":"install","prefix":"` + p + `","before":[],"pid":1,"started":"x"}` + "\n"
+	if err := os.WriteFile(state.OpJournalInsidePath(p), []byte(head), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := mayModify
+	mayModify = func(string) bool { return false }
+	defer func() { mayModify = old }()
+	rec, err := RecoverOutcome(context.Background(), p, t.Logf)
+	if err != nil || rec.Op != "install" || rec.Finished || rec.Pending {
+		t.Fatalf("got %+v, %v; want the install rolled back", rec, err)
+	}
+	if ents, err := os.ReadDir(p); err != nil || len(ents) != 0 {
+		t.Fatalf("the folder is not empty again: %v, %v", ents, err)
+	}
+}
