@@ -13,6 +13,7 @@ import (
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -109,19 +110,20 @@ func stateDirFor(abs string, req EnvRequest) string {
 	if req.RootPrefix != "" {
 		if root, err := filepath.Abs(req.RootPrefix); err == nil {
 			if isInside(abs, root) { // an env of the install ("..foo" is a folder inside, not above)
-				return filepath.Join(root, ".onboard")
+				return state.Dir(root)
 			}
 		}
 	}
-	return filepath.Join(abs, ".onboard")
+	return state.Dir(abs)
 }
 
 // run does the whole transaction under the lock.
 func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
-	if done, err := prefix.Recover(t.stateDir); err != nil {
+	// the recovery of RecoverOutcome, under the lock this run holds
+	if rec, err := recoverLocked(t.stateDir); err != nil {
 		return nil, err
-	} else if done {
-		t.note("rolled back an interrupted earlier operation first")
+	} else if m := rec.Message(); m != "" {
+		t.note("%s", m)
 	}
 	j, err := prefix.Begin(t.stateDir, t.prefix, t.created)
 	if err != nil {
@@ -252,11 +254,11 @@ func (t *envTxn) python(xs []*pkg.Extracted) (*link.Python, error) {
 			return link.NewPython(x.Index.Version, x.Index.PythonSitePackagesPath, t.req.Subdir)
 		}
 	}
-	recs, err := prefix.ReadRecordHeads(t.prefix)
+	m, err := state.ReadMetaHeads(t.prefix)
 	if err != nil {
 		return nil, nil // no conda-meta yet: no python
 	}
-	for _, r := range recs {
+	for _, r := range m.Records {
 		if r.Name == "python" {
 			return link.NewPython(r.Version, r.PythonSitePackagesPath, t.req.Subdir)
 		}

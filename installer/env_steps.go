@@ -11,6 +11,7 @@ import (
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 // extract makes sure every archive is extracted in the package cache:
@@ -130,10 +131,17 @@ func (t *envTxn) unlinkReplaced(ctx context.Context) error {
 	if t.created {
 		return nil
 	}
-	recs, err := prefix.ReadRecords(t.prefix)
-	if err != nil {
+	m, err := state.ReadMeta(t.prefix)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil // no conda-meta: nothing installed
 	}
+	if err != nil {
+		return err
+	}
+	if c := m.Corrupt(); c != nil {
+		return fmt.Errorf("failed to install into %q: %w; conda refuses the environment too: run 'onboard repair'", t.prefix, c)
+	}
+	recs := m.Records
 	names := map[string]bool{}
 	targets := map[string]bool{}
 	for _, p := range t.plans {
@@ -317,10 +325,14 @@ func (t *envTxn) newFile(p string) error {
 func (t *envTxn) history(specs []string, written []*prefix.Record) error {
 	recs := written
 	if !t.created {
-		var err error
-		if recs, err = prefix.ReadRecordHeads(t.prefix); err != nil {
+		m, err := state.ReadMetaHeads(t.prefix)
+		if err != nil {
 			return err
 		}
+		if c := m.Corrupt(); c != nil {
+			return fmt.Errorf("failed to write the history of %q: %w; run 'onboard repair'", t.prefix, c)
+		}
+		recs = m.Records
 	}
 	installed := make([]string, len(recs))
 	for i, r := range recs {
@@ -375,8 +387,8 @@ func (t *envTxn) condaVersion(recs []*prefix.Record) string {
 		}
 	}
 	if root := t.rootPrefix(); root != t.prefix {
-		if rr, err := prefix.ReadRecordHeads(root); err == nil {
-			for _, r := range rr {
+		if rr, err := state.ReadMetaHeads(root); err == nil {
+			for _, r := range rr.Records {
 				if r.Name == "conda" {
 					return r.Version
 				}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"onboard/installer/state"
 )
 
 // Exit codes of the command-line contract (docs/ARCHITECTURE.md).
@@ -121,13 +123,13 @@ func checkInstalled(prefix string) error {
 	if !fi.IsDir() {
 		return &NotInstalledError{Path: prefix, Err: fmt.Errorf("it is not a folder")}
 	}
-	if _, err := os.Stat(filepath.Join(prefix, filepath.FromSlash(manifestRel))); err == nil {
+	if state.HasManifest(prefix) {
 		return nil
 	}
 	if fi, err := os.Stat(filepath.Join(prefix, "conda-meta")); err == nil && fi.IsDir() {
 		return nil
 	}
-	return &NotInstalledError{Path: prefix, Err: fmt.Errorf("it has neither %s nor conda-meta", manifestRel)}
+	return &NotInstalledError{Path: prefix, Err: fmt.Errorf("it has neither %s nor conda-meta", state.Rel(state.ManifestName))}
 }
 
 // PlatformError reports that the bundle has no payload for this machine.
@@ -153,7 +155,11 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
-	s := fmt.Sprintf("the install at %q is in use by another onboard", strings.TrimSuffix(e.Path, "/.onboard/lock"))
+	where := e.Path
+	if p, ok := state.PrefixOf(e.Path); ok {
+		where = p
+	}
+	s := fmt.Sprintf("the install at %q is in use by another onboard", where)
 	if e.Owner != "" {
 		s += " (" + e.Owner + ")"
 	}

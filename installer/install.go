@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -53,16 +53,13 @@ type installRun struct {
 	unlockNew func() error // the lock of the prefix being installed
 }
 
-// lockExisting recovers an interrupted run on an existing install and
-// takes its lock, so that no other onboard works on it until this
+// lockExisting takes the lock of an existing install (run recovers an
+// interrupted run first), so that no other onboard works on it until this
 // install is over.
 func (in *installRun) lockExisting(ctx context.Context) error {
 	p := in.o.Prefix
-	if st, err := os.Stat(filepath.Join(p, stateRel)); err != nil || !st.IsDir() {
+	if st, err := os.Stat(state.Dir(p)); err != nil || !st.IsDir() {
 		return nil
-	}
-	if _, err := Recover(ctx, p, in.log.Printf); err != nil {
-		return err
 	}
 	unlock, err := LockPrefix(p)
 	if err != nil {
@@ -93,12 +90,12 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 		return nil, in.refuse(first.Err)
 	}
 	defer in.unlock()
-	rec, err := recoverOp(o.Prefix, in.log.Printf)
+	rec, err := RecoverOutcome(ctx, o.Prefix, nil) // the note below logs what it did
 	if err != nil {
 		return nil, err
 	}
-	if rec.Op != "" {
-		in.note("%s", rec.Message())
+	if m := rec.Message(); m != "" {
+		in.note("%s", m)
 	}
 	if err := in.lockExisting(ctx); err != nil {
 		return nil, err
@@ -139,9 +136,8 @@ func (in *installRun) refuse(err error) error {
 
 // logToExisting writes the pending log lines to an existing install's log.
 func (in *installRun) logToExisting() {
-	state := filepath.Join(in.o.Prefix, ".onboard")
-	if st, err := os.Stat(state); err == nil && st.IsDir() {
-		if in.log.Open(filepath.Join(state, "install.log")) == nil {
+	if st, err := os.Stat(state.Dir(in.o.Prefix)); err == nil && st.IsDir() {
+		if in.log.Open(state.LogPath(in.o.Prefix)) == nil {
 			in.log.Close()
 		}
 	}
@@ -159,8 +155,8 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	}
 	in.j = j
 	crashPoint("begun")
-	if st, _ := os.Stat(filepath.Join(p, ".onboard")); st != nil {
-		in.aside = fmt.Sprintf("%s.onboard-old-%d", p, time.Now().UnixNano())
+	if st, _ := os.Stat(state.Dir(p)); st != nil {
+		in.aside = state.AsidePath(p, time.Now().UnixNano())
 		// The old lock lives in the moved folder, which no one works on
 		// once it is moved; the new prefix gets its own lock at once.
 		if in.unlockOld != nil {
@@ -226,7 +222,7 @@ func (in *installRun) rollback() {
 func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 	r := &Result{Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,
 		Envs: in.o.Bundle.Platform(in.subdir).EnvNames(), Changed: changed, Notes: append([]string(nil), in.notes...),
-		LogPath: filepath.Join(in.o.Prefix, ".onboard", "install.log")}
+		LogPath: state.LogPath(in.o.Prefix)}
 	if envs != nil {
 		r.Clashes = envs.clashes
 		r.Notes = append(r.Notes, envs.notes...)

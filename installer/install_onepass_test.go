@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 )
 
 // TestInstallOnePassRepairsOffline installs a bundle with the real engine
@@ -74,7 +75,7 @@ func TestInstallOnePassRepairsOffline(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(prefix, "pkgs")); err == nil {
 				t.Error("repair wrote a package cache")
 			}
-			ents, _ := os.ReadDir(filepath.Join(prefix, stateRel))
+			ents, _ := os.ReadDir(state.Dir(prefix))
 			for _, e := range ents {
 				if strings.HasPrefix(e.Name(), "repair-") {
 					t.Errorf("repair left its scratch folder %s", e.Name())

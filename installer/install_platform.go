@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -33,9 +34,7 @@ func chooseSubdir(b *bundle.Bundle, want string) (subdir, note string, err error
 }
 
 // maintenancePath is PREFIX/.onboard/onboard[.exe] for this host.
-func maintenancePath(prefixDir string) string {
-	return platform.MaintenanceApp(platform.HostTarget(), prefixDir)
-}
+func maintenancePath(prefixDir string) string { return state.AppPath(prefixDir) }
 
 // launchers removes the old install's launchers and creates the new ones.
 // A failure here does not fail the install: it becomes a note (repair can
@@ -73,7 +72,7 @@ func (in *installRun) launchers() {
 		rec.Merge(sh)
 		rec.Schema, rec.Target, rec.Prefix = 1, t, in.o.Prefix
 	}
-	if err := platform.SaveRecord(filepath.Join(in.o.Prefix, filepath.FromSlash(launchersRel)), rec); err != nil {
+	if err := platform.SaveRecord(state.LaunchersPath(in.o.Prefix), rec); err != nil {
 		in.note("the launcher record was not saved: %v", err)
 	}
 }
@@ -90,7 +89,7 @@ func shellBin(p string) string {
 
 // removeOldLaunchers removes what the old install's launchers.json records.
 func removeOldLaunchers(oldPrefix string, logf Logf) error {
-	path := filepath.Join(oldPrefix, filepath.FromSlash(launchersRel))
+	path := state.LaunchersPath(oldPrefix)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

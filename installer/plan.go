@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -254,7 +255,7 @@ func (p *InstallPlan) envs(t platform.Target, pl *bundle.Platform) {
 // decide compares the bundle with the install the folder holds once
 // recovered, and sets Kind and Installed. It returns that install's
 // manifest when Install would replace it.
-func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*installedManifest, error) {
+func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*state.Manifest, error) {
 	m := &o.Bundle.Manifest
 	old, err := readPlanManifest(after.root)
 	switch {
@@ -264,7 +265,7 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*in
 	case err != nil:
 		p.Kind = PlanDamaged
 		if o.Force {
-			return &installedManifest{}, nil
+			return &state.Manifest{}, nil
 		}
 		return nil, &TargetError{Path: p.Prefix, Reason: "its .onboard/manifest.json is damaged", Err: err, Code: TargetDamaged,
 			Advice: "run 'onboard repair', or pass --force to install over it"}
@@ -292,7 +293,7 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*in
 		// An install finished by a recovery (killed while it made its
 		// launchers), or one whose launchers failed, has no launcher
 		// record: Install makes them now.
-		if _, err := os.Stat(filepath.Join(after.root, filepath.FromSlash(launchersRel))); err == nil {
+		if _, err := os.Stat(state.LaunchersPath(after.root)); err == nil {
 			p.Launchers, p.LauncherFiles, p.ShellFiles, p.writeLaunchers = []PlanLauncher{}, []string{}, nil, false
 		}
 		return nil, nil
@@ -302,14 +303,13 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*in
 	return old, nil
 }
 
-// readPlanManifest reads the manifest of the install in dir ("" = none).
-// It is the plan's one reader of PREFIX/.onboard, so that it can move to
-// the state package in one place.
-func readPlanManifest(dir string) (*installedManifest, error) {
+// readPlanManifest reads the manifest of the install in dir ("" = none)
+// from its owner, installer/state.
+func readPlanManifest(dir string) (*state.Manifest, error) {
 	if dir == "" {
 		return nil, fs.ErrNotExist
 	}
-	return readInstalledManifest(dir)
+	return state.ReadManifest(dir)
 }
 
 // upToDate reports whether dir holds this very bundle version for this

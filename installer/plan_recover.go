@@ -1,6 +1,8 @@
 package installer
 
 import (
+	"onboard/installer/state"
+
 	"io"
 	"os"
 	"path/filepath"
@@ -64,9 +66,9 @@ const phaseUnreadable = "(unreadable)"
 // (beside it, or inside an empty folder made for it), without locking it;
 // ok is false when there is none, or one that recovery would only delete.
 func readOpJournal(prefixDir string) (head opHead, aside, phase string, ok bool) {
-	p := opJournalPath(prefixDir)
+	p := state.OpJournalPath(prefixDir)
 	if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
-		p = opJournalInside(prefixDir)
+		p = state.OpJournalInsidePath(prefixDir)
 		if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
 			return head, "", "", false
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"onboard/installer/state"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,7 +49,7 @@ func installTree(t *testing.T, dir string) string {
 	var keep []string
 	for _, l := range strings.Split(treeOf(t, dir), "\n") {
 		p, _, _ := strings.Cut(l, " ")
-		if b := filepath.Base(p); b == "install.log" || b == lockName || b == stateRel {
+		if b := filepath.Base(p); b == state.LogName || b == state.LockName || b == state.DirName {
 			continue
 		}
 		keep = append(keep, l)
@@ -164,7 +165,7 @@ func TestPlanFreshSaysWhatItWouldWrite(t *testing.T) {
 	}
 	// Without the record (an install finished by a recovery) the
 	// launchers are made again, and the plan says so.
-	os.Remove(filepath.Join(prefix, filepath.FromSlash(launchersRel)))
+	os.Remove(state.LaunchersPath(prefix))
 	if again := planOf(t, o); again.Kind != PlanNothingToDo || len(again.LauncherFiles) == 0 {
 		t.Fatalf("plan without a launcher record: %s, launcher files %q", again.Kind, again.LauncherFiles)
 	}
@@ -183,7 +184,7 @@ func TestPlanReinstallOtherBundleDamaged(t *testing.T) {
 	if p := planOf(t, o); p.Kind != PlanReinstall || !p.Proceed {
 		t.Fatalf("incomplete install: %s, %v", p.Kind, p.Err)
 	}
-	manifest := filepath.Join(prefix, filepath.FromSlash(manifestRel))
+	manifest := state.ManifestPath(prefix)
 	data, _ := os.ReadFile(manifest)
 	var m map[string]any
 	json.Unmarshal(data, &m)
@@ -340,7 +341,7 @@ func TestPlanAfterAnInterruptedFreshInstall(t *testing.T) {
 		t.Fatal("a half-made folder without a journal was not refused")
 	}
 	head, _ := json.Marshal(opHead{Op: "install", Prefix: prefix, Created: prefix, PID: 1, Started: "2026-12-02T00:00:00Z"})
-	os.WriteFile(opJournalPath(prefix), append(head, '\n'), 0o644)
+	os.WriteFile(state.OpJournalPath(prefix), append(head, '\n'), 0o644)
 	p := unchanged(t, root, o)
 	if p.Err != nil || p.Kind != PlanFresh || p.Recover != "install" || !strings.Contains(strings.Join(p.Notes, "\n"), "rolls it back") {
 		t.Fatalf("plan %+v", p)
@@ -375,7 +376,7 @@ func TestPlanAfterAnInterruptedUpgrade(t *testing.T) {
 	}
 	head, _ := json.Marshal(opHead{Op: "install", Prefix: prefix, Before: before, PID: 1, Started: "2026-12-02T00:00:00Z"})
 	line, _ := json.Marshal(opLine{Aside: aside})
-	os.WriteFile(opJournalPath(prefix), append(append(head, '\n'), append(line, '\n')...), 0o644)
+	os.WriteFile(state.OpJournalPath(prefix), append(append(head, '\n'), append(line, '\n')...), 0o644)
 
 	if p := unchanged(t, root, Options{Prefix: prefix, Bundle: v1, Subdir: "linux-64"}); p.Kind != PlanNothingToDo || p.Recover != "install" {
 		t.Fatalf("v1 over the interrupted upgrade: %s (recover %q), %v", p.Kind, p.Recover, p.Err)

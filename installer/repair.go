@@ -10,6 +10,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -64,7 +65,7 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	}
 	defer installUmask()()
 	rp := newRepairer(abs, opts)
-	if _, err := Recover(ctx, abs, rp.logf); err != nil {
+	if _, err := RecoverOutcome(ctx, abs, rp.logf); err != nil {
 		return nil, err
 	}
 	unlock, err := lockForMaintenance(abs)
@@ -81,7 +82,7 @@ type repairer struct {
 	prefix string
 	opts   RepairOptions
 	logf   Logf
-	man    *installedManifest
+	man    *state.Manifest
 	bnd    *bundle.Bundle
 	bndErr error
 	opened bool
@@ -107,7 +108,7 @@ func (rp *repairer) fixed(env, dist, action string) {
 }
 
 func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
-	before, err := Verify(ctx, rp.prefix, rp.verifyOpts())
+	before, err := verify(ctx, rp.prefix, rp.verifyOpts())
 	if before == nil {
 		return nil, err
 	}
@@ -116,7 +117,7 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 		rp.res.After = before
 		return rp.res, nil
 	}
-	rp.man, _ = readInstalledManifest(rp.prefix)
+	rp.man, _ = state.ReadManifest(rp.prefix)
 	var failures []error
 	targets := repairTargets(before)
 	rep := ReporterOrNop(rp.opts.Reporter)
@@ -138,7 +139,7 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 			failures = append(failures, err)
 		}
 	}
-	after, err := Verify(ctx, rp.prefix, rp.verifyOpts())
+	after, err := verify(ctx, rp.prefix, rp.verifyOpts())
 	if after == nil {
 		return rp.res, err
 	}
@@ -241,7 +242,7 @@ func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 // when readable, else from the installed manifest.
 func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
 	src := &pkgSource{dist: t.dist, manPkg: rp.manifestPackage(t)}
-	if r, rerr := readMetaRecord(filepath.Join(rp.envDir(t.env), "conda-meta", t.dist+".json")); rerr == nil {
+	if r, rerr := state.ReadRecord(filepath.Join(state.MetaDir(rp.envDir(t.env)), t.dist+".json")); rerr == nil {
 		src.fn, src.url = r.Fn, r.URL
 		src.expect = pkg.Expect{SHA256: r.SHA256, MD5: r.MD5, Size: r.Size}
 		src.recArchive, src.recExtracted = r.PackageTarballFullPath, r.ExtractedPackageDir

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 	"onboard/platform"
 )
@@ -35,7 +37,7 @@ func (rp *repairer) relink(ctx context.Context, t repairTarget, src *pkgSource, 
 	if err != nil {
 		return err
 	}
-	j, err := prefix.Begin(filepath.Join(rp.prefix, stateRel), env, false)
+	j, err := prefix.Begin(state.Dir(rp.prefix), env, false)
 	if err != nil {
 		return err
 	}
@@ -112,7 +114,7 @@ func (rp *repairer) postLink(ctx context.Context, t repairTarget, x *pkg.Extract
 func (rp *repairer) linkOptions(env string) (*link.Options, error) {
 	dir := rp.envDir(env)
 	opts := &link.Options{Prefix: dir, Subdir: rp.envSubdir(dir), TempDir: filepath.Join(dir, ".condatmp")}
-	recs, err := readMetaRecordsQuiet(dir)
+	recs, err := envRecordHeads(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -128,23 +130,18 @@ func (rp *repairer) linkOptions(env string) (*link.Options, error) {
 	return opts, nil
 }
 
-// readMetaRecordsQuiet reads the env's records with B's reader, skipping
-// what cannot be read (repair is about to put it right).
-func readMetaRecordsQuiet(dir string) ([]*prefix.Record, error) {
-	var out []*prefix.Record
-	ents, err := os.ReadDir(filepath.Join(dir, "conda-meta"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("failed to read %q: %w", filepath.Join(dir, "conda-meta"), err)
+// envRecordHeads reads the heads of the env's good records
+// (state.ReadMetaHeads); its bad records are problems of their own, which
+// repair sets aside. An env without conda-meta has none.
+func envRecordHeads(dir string) ([]*prefix.Record, error) {
+	m, err := state.ReadMetaHeads(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
 	}
-	for _, e := range ents {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
-		if r, err := prefix.ReadRecord(filepath.Join(dir, "conda-meta", e.Name())); err == nil && r.FileName() == e.Name() {
-			out = append(out, r)
-		}
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return m.Records, nil
 }
 
 // envSubdir is the subdir the env was installed for: the manifest's, else
@@ -153,7 +150,7 @@ func (rp *repairer) envSubdir(dir string) string {
 	if rp.man != nil && rp.man.Subdir != "" {
 		return rp.man.Subdir
 	}
-	recs, _ := readMetaRecordsQuiet(dir)
+	recs, _ := envRecordHeads(dir)
 	for _, r := range recs {
 		if r.Subdir != "" && r.Subdir != "noarch" {
 			return r.Subdir
@@ -194,7 +191,7 @@ func (rp *repairer) skipClashWinners(t repairTarget, plan *link.Plan) {
 // old record when readable, else from the "# update specs" lines of the
 // env's history, else none (a dependency).
 func (rp *repairer) requestedSpecs(t repairTarget, name, recPath string) []string {
-	if r, err := prefix.ReadRecord(recPath); err == nil && r.Dist() == t.dist {
+	if r, err := state.ReadRecord(recPath); err == nil && r.Dist() == t.dist {
 		return r.RequestedSpecs
 	}
 	data, _ := os.ReadFile(prefix.HistoryPath(rp.envDir(t.env)))

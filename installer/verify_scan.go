@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 // verifier holds the state of one Verify run.
@@ -46,14 +47,14 @@ func (v *verifier) note(format string, args ...any) {
 // run scans every env, hashes what it must, then checks what lies outside
 // the envs (environments.txt, launchers).
 func (v *verifier) run(ctx context.Context) error {
-	man, err := readInstalledManifest(v.prefix)
+	man, err := state.ReadManifest(v.prefix)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		v.note("no .onboard/manifest.json: the package list was not checked against a bundle")
+		v.note("no %s: the package list was not checked against a bundle", state.Rel(state.ManifestName))
 	case err != nil:
-		v.problem(Problem{Env: BaseEnv, Path: manifestRel, Kind: ProblemUnreadableRecord, Detail: err.Error()})
+		v.problem(Problem{Env: BaseEnv, Path: state.Rel(state.ManifestName), Kind: ProblemUnreadableRecord, Detail: err.Error()})
 	}
-	if _, err := os.Stat(filepath.Join(v.prefix, stateRel, "journal.json")); err == nil {
+	if _, err := os.Stat(state.JournalPath(v.prefix)); err == nil {
 		v.note("an interrupted install or repair left a journal: run 'onboard repair' to roll it back first")
 	}
 	envs := listEnvs(v.prefix, man)
@@ -76,7 +77,7 @@ func (v *verifier) run(ctx context.Context) error {
 
 // listEnvs returns the base, then every PREFIX/envs/<name> that holds a
 // conda-meta folder or that the manifest names, sorted by name.
-func listEnvs(prefix string, man *installedManifest) []envInfo {
+func listEnvs(prefix string, man *state.Manifest) []envInfo {
 	names := map[string]bool{}
 	ents, _ := os.ReadDir(filepath.Join(prefix, "envs"))
 	for _, e := range ents {
@@ -84,7 +85,7 @@ func listEnvs(prefix string, man *installedManifest) []envInfo {
 			names[e.Name()] = true
 		}
 	}
-	for n := range man.envPackages() {
+	for n := range man.EnvDists() {
 		if n != BaseEnv {
 			names[n] = true
 		}
@@ -107,7 +108,7 @@ func isDir(p string) bool {
 }
 
 // scanEnv reads one env's records and queues a check for each recorded path.
-func (v *verifier) scanEnv(e envInfo, man *installedManifest) {
+func (v *verifier) scanEnv(e envInfo, man *state.Manifest) {
 	if _, err := os.Stat(filepath.Join(e.dir, "conda-meta", "history")); err != nil {
 		v.problem(Problem{Env: e.name, Path: "conda-meta/history", Kind: ProblemHistory,
 			Detail: "conda does not treat the folder as an environment without it"})
@@ -118,18 +119,18 @@ func (v *verifier) scanEnv(e envInfo, man *installedManifest) {
 	}
 	have := map[string]bool{}
 	for _, b := range bad {
-		have[distOfFile(b.File)] = true
-		v.problem(Problem{Env: e.name, Package: distOfFile(b.File), Path: "conda-meta/" + b.File,
+		have[b.Dist()] = true
+		v.problem(Problem{Env: e.name, Package: b.Dist(), Path: "conda-meta/" + b.File,
 			Kind: ProblemUnreadableRecord, Detail: b.Reason})
 	}
 	for _, r := range recs {
 		have[r.Dist()] = true
 	}
-	if _, ours := man.envPackages()[e.name]; man != nil && !ours && e.name != BaseEnv {
+	if _, ours := man.EnvDists()[e.name]; man != nil && !ours && e.name != BaseEnv {
 		v.note("environment %s is not from the bundle (made with conda after the install): its files were checked against its own conda-meta records", e.name)
 	}
 	removed := removedWithConda(e.dir)
-	for _, dist := range man.envPackages()[e.name] {
+	for _, dist := range man.EnvDists()[e.name] {
 		if !have[dist] && removed[dist] {
 			v.note("%s: %s was removed or replaced with conda after the install (conda-meta/history); that is the user's change, not damage", e.name, dist)
 			continue

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"onboard/installer/state"
 	"onboard/internal/humanize"
 )
 
@@ -187,7 +188,7 @@ func checkConda(t Target, env Env, p string, f PrefixFacts) []Problem {
 			break
 		}
 	}
-	if !f.Exists || env.exists(t.Join(p, ".onboard", "manifest.json")) {
+	if !f.Exists || env.exists(t.Join(p, state.Rel(state.ManifestName))) {
 		return out
 	}
 	if env.exists(t.Join(p, "conda-meta", "history")) {

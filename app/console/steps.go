@@ -13,6 +13,7 @@ import (
 
 	"onboard/app/launch"
 	"onboard/app/wizard"
+	"onboard/installer/state"
 	"onboard/internal/humanize"
 )
 
@@ -195,7 +196,7 @@ func (s *session) finish() (action, error) {
 	}
 	s.printf("Log: %s\n", logPath)
 	s.printf("Start Jupyter later with the launcher, or: %s launch jupyter --prefix %s\n",
-		filepath.Join(st.Prefix, wizard.StateDir, "onboard"), st.Prefix)
+		state.AppPath(st.Prefix), st.Prefix)
 	if s.opts.Launch == nil {
 		return actDone, nil
 	}

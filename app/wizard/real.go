@@ -61,11 +61,9 @@ func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result
 	return installer.Install(ctx, o)
 }
 
-// Verify runs installer.Verify.
+// Verify runs installer.Verify, which recovers an interrupted operation
+// first.
 func (Real) Verify(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	if _, err := installer.Recover(ctx, prefix, logf); err != nil {
-		return nil, err
-	}
 	rep, err := installer.Verify(ctx, prefix, installer.VerifyOptions{Reporter: r, Logf: logf})
 	var de *installer.DamageError
 	if err != nil && !errors.As(err, &de) {
