@@ -14,7 +14,6 @@ import (
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
-	"onboard/installer/bundle"
 )
 
 func run(t *testing.T, ctx context.Context, e wizard.Engine, input string, launch func(context.Context, string, string) error) (string, error) {
@@ -85,17 +84,7 @@ func TestWalkValidationAndBack(t *testing.T) {
 func TestLocationShowsThePlan(t *testing.T) {
 	e := wizardtest.NewEngine(t)
 	def, older := filepath.Join(e.Home, "test-python"), filepath.Join(e.Home, "older")
-	for prefix, version := range map[string]string{def: "2027.1.0", older: "2026.10.0"} {
-		b, err := bundle.Open(wizardtest.BundleFileVersion(t, version))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: wizardtest.Subdir()})
-		b.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	wizardtest.InstallVersions(t, map[string]string{def: "2027.1.0", older: "2026.10.0"})
 	out, err := run(t, context.Background(), e, "\ny\n\n"+older+"\n\n\n\nq\n", nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want the quit", err)

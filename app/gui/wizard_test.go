@@ -17,7 +17,6 @@ import (
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
-	"onboard/installer/bundle"
 )
 
 func newWizard(t *testing.T, e wizard.Engine, r *recorder, start wizard.StepID) *Wizard {
@@ -256,17 +255,7 @@ func TestWizardKeyboard(t *testing.T) {
 func TestWizardShowsThePlanAsYouType(t *testing.T) {
 	e := wizardtest.NewEngine(t)
 	older, newer := filepath.Join(e.Home, "older"), filepath.Join(e.Home, "newer")
-	for prefix, version := range map[string]string{older: "2026.10.0", newer: "2027.1.0"} {
-		b, err := bundle.Open(wizardtest.BundleFileVersion(t, version))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: wizardtest.Subdir()})
-		b.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	wizardtest.InstallVersions(t, map[string]string{older: "2026.10.0", newer: "2027.1.0"})
 	wz := newWizard(t, e, &recorder{}, wizard.StepLocation)
 	w := wz.Window()
 	settle(t, wz)
