@@ -39,7 +39,7 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 		idx[i] = i
 	}
 	// Checking the cache reads each package's metadata: on all cores.
-	if err := link.ForEach(ctx, idx, 0, func(i int) error {
+	if err := link.ForEach(ctx, idx, 0, func(_ context.Context, i int) error {
 		if out[i] = t.cached(t.req.Packages[i]); out[i] != nil {
 			t.rep.Advance(sizes[i])
 		}
@@ -290,7 +290,7 @@ func (t *envTxn) newFiles(paths []string) error {
 // writeRecords builds and writes the conda-meta records on all cores,
 // reporting one unit of progress per record.
 func (t *envTxn) writeRecords(ctx context.Context, specs []string) error {
-	return link.ForEach(ctx, t.plans, 0, func(p *link.Plan) error {
+	return link.ForEach(ctx, t.plans, 0, func(_ context.Context, p *link.Plan) error {
 		if _, err := p.WriteRecord(t.prefix, specsFor(specs, p.Pkg.Index.Name)); err != nil {
 			return err
 		}

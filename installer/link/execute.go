@@ -108,7 +108,7 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 		report = syncProgress(progress)
 	}
 	named := namer(opts.Item)
-	one := func(a *Action) error {
+	one := func(_ context.Context, a *Action) error {
 		named(owner[a])
 		if err := linkOne(a, opts, owner[a]); err != nil {
 			return err

@@ -11,7 +11,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"onboard/installer/pkg"
 )
@@ -176,7 +177,7 @@ func (p *Plan) rewriteAll(ctx context.Context) error {
 			todo = append(todo, a)
 		}
 	}
-	return ForEach(ctx, todo, p.opts.workers(), func(a *Action) error {
+	return ForEach(ctx, todo, p.opts.workers(), func(_ context.Context, a *Action) error {
 		if a.Kind == KindRewrite {
 			return p.rewrite(a)
 		}
@@ -292,40 +293,33 @@ func hashFile(p string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-// ForEach runs fn on items with n workers (n <= 0: one per CPU), stops at
-// the first error or when ctx ends, and returns that error.
-func ForEach[T any](ctx context.Context, items []T, n int, fn func(T) error) error {
-	if len(items) == 0 {
-		return ctx.Err()
-	}
+// ForEach runs fn on items, n at a time (n <= 0: one per CPU), with
+// errgroup. The rule of every worker pool of the engine: the first error
+// cancels the rest (no item starts after it, and the ctx that fn gets is
+// cancelled, so items in progress stop early), and it is the error
+// returned, never a context.Canceled that it caused. When ctx ends first,
+// its error is returned.
+func ForEach[T any](ctx context.Context, items []T, n int, fn func(context.Context, T) error) error {
 	if n <= 0 {
 		n = runtime.NumCPU()
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	jobs := make(chan T)
-	var wg sync.WaitGroup
-	for range min(n, len(items)) {
-		wg.Go(func() {
-			for it := range jobs {
-				if ctx.Err() != nil {
-					continue
-				}
-				if err := fn(it); err != nil {
-					cancel(err)
-				}
-			}
-		})
-	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(n)
 	for _, it := range items {
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
-		jobs <- it
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err // the first error, or ctx's, is already in g
+			}
+			return fn(gctx, it)
+		})
 	}
-	close(jobs)
-	wg.Wait()
-	return context.Cause(ctx)
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err() // items were left out when ctx ended while feeding
 }
 
 // escapesPrefix reports whether a relative symlink target, seen from the
