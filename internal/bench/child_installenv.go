@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"onboard/installer"
 	"onboard/installer/bundle"
@@ -18,15 +19,17 @@ import (
 // installEnv runs installer.InstallEnv over the generated archives: in one
 // pass (no package cache), or through the package cache pkgs.
 func installEnv(ctx context.Context, rs []pkg.Request, prefix, pkgs string, onePass bool) (string, error) {
-	req := installer.EnvRequest{Prefix: prefix, PkgsDir: pkgs, Subdir: "linux-64", EnvironmentsTxt: "-", NoPackageCache: onePass}
+	st := newStageTimer()
+	req := installer.EnvRequest{Prefix: prefix, PkgsDir: pkgs, Subdir: "linux-64", EnvironmentsTxt: "-", NoPackageCache: onePass, Reporter: st}
 	for _, r := range rs {
 		req.Packages = append(req.Packages, installer.PackageFile{Path: r.Archive, SHA256: r.Expect.SHA256, Size: r.Expect.Size})
 	}
+	start := time.Now()
 	res, err := installer.InstallEnv(ctx, req)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%d packages linked, %d clashes", len(res.Packages), len(res.Clashes)), nil
+	return fmt.Sprintf("%d packages linked, %d clashes; %s", len(res.Packages), len(res.Clashes), st.summary(time.Since(start))), nil
 }
 
 // install runs installer.Install of the bundle (the whole product path:
@@ -37,11 +40,13 @@ func install(ctx context.Context, bundlePath, prefix string, keep bool) (string,
 		return "", err
 	}
 	defer b.Close()
-	res, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: keep})
+	st := newStageTimer()
+	start := time.Now()
+	res, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: keep, Reporter: st})
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("changed %v", res.Changed), nil
+	return fmt.Sprintf("changed %v; %s", res.Changed, st.summary(time.Since(start))), nil
 }
 
 func verify(ctx context.Context, prefix string) (string, error) {
