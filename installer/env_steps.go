@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"onboard/installer/link"
 	"onboard/installer/pkg"
@@ -118,9 +119,28 @@ func (t *envTxn) request(f PackageFile) pkg.Request {
 	if t.req.NoPackageCache {
 		if stem, err := pkg.Stem(f.Path); err == nil {
 			r.Dest = filepath.Join(t.tmp, "pkgs", stem)
+			if t.placer != nil {
+				r.Router = t.placer
+				// python first: its version places the noarch: python packages
+				r.First = distName(stem) == "python"
+			}
 		}
 	}
 	return r
+}
+
+// distName is the package name of a dist or archive stem
+// "<name>-<version>-<build>" (names may hold '-', versions and builds
+// may not).
+func distName(stem string) string {
+	for range 2 {
+		i := strings.LastIndexByte(stem, '-')
+		if i < 0 {
+			return ""
+		}
+		stem = stem[:i]
+	}
+	return stem
 }
 
 // unlinkReplaced moves aside, through the journal, the record and the

@@ -65,6 +65,10 @@ const (
 	KindRewrite             // a prefix placeholder: a new file from the rewritten copy
 	KindContent             // an entry point: Content written
 	KindDir                 // a "directory" entry
+	// KindPlaced is a file the extraction already wrote at its target
+	// (pkg.Extracted.Placed): Execute has nothing to do for it, and
+	// Source is the target's host path.
+	KindPlaced
 )
 
 // Action is one path a package puts into the prefix.
@@ -142,6 +146,8 @@ func Prepare(ctx context.Context, x *pkg.Extracted, opts *Options) (*Plan, error
 			a.Size = *e.SizeInBytes
 		}
 		switch {
+		case x.Placed != nil && x.Placed[i]:
+			a.Kind, a.Source = KindPlaced, hostPath(opts.Prefix, target)
 		case e.PathType == pkg.PathSoftlink:
 			a.Kind = KindSymlink
 		case e.PathType == pkg.PathDir:
@@ -173,7 +179,7 @@ func Prepare(ctx context.Context, x *pkg.Extracted, opts *Options) (*Plan, error
 func (p *Plan) rewriteAll(ctx context.Context) error {
 	var todo []*Action
 	for _, a := range p.Actions {
-		if a.Kind == KindRewrite || (a.Kind == KindLink || a.Kind == KindCopy) && p.Pkg.Paths.Paths[a.Entry].SHA256 == "" {
+		if a.Kind == KindRewrite || (a.Kind == KindLink || a.Kind == KindCopy || a.Kind == KindPlaced) && p.Pkg.Paths.Paths[a.Entry].SHA256 == "" {
 			todo = append(todo, a)
 		}
 	}

@@ -81,7 +81,7 @@ const bz2Cost = 16
 
 // largestFirst returns the indexes of rs by decreasing expected work: the
 // archive size, bzip2 bytes weighted by bz2Cost, so that no worker is left
-// alone with a slow package at the end.
+// alone with a slow package at the end; requests marked First come first.
 func largestFirst(rs []Request) []int {
 	sizes := make([]int64, len(rs))
 	order := make([]int, len(rs))
@@ -96,7 +96,12 @@ func largestFirst(rs []Request) []int {
 			sizes[i] *= bz2Cost
 		}
 	}
-	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	sort.SliceStable(order, func(a, b int) bool {
+		if rs[order[a]].First != rs[order[b]].First {
+			return rs[order[a]].First
+		}
+		return sizes[order[a]] > sizes[order[b]]
+	})
 	return order
 }
 

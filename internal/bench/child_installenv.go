@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"onboard/installer"
@@ -42,7 +43,8 @@ func install(ctx context.Context, bundlePath, prefix string, keep bool) (string,
 	defer b.Close()
 	st := newStageTimer()
 	start := time.Now()
-	res, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: keep, Reporter: st})
+	res, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: keep, Reporter: st,
+		Logf: timedLog(start)})
 	if err != nil {
 		return "", err
 	}
@@ -94,4 +96,24 @@ func damage(prefix string, n int) (int, error) {
 		}
 	}
 	return done, nil
+}
+
+// timedLog returns a Logf that writes each line, with the seconds since
+// start, to the file BENCH_LOG names (nil when it is not set): where the
+// time of an install goes between its stages.
+func timedLog(start time.Time) installer.Logf {
+	p := os.Getenv("BENCH_LOG")
+	if p == "" {
+		return nil
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(f, "%7.3f %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
+	}
 }
