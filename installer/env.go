@@ -69,6 +69,7 @@ type envTxn struct {
 	notes    []string
 	tmp      string                  // PREFIX/.condatmp
 	scratch  map[*pkg.Extracted]bool // extracted into tmp (NoPackageCache): moved, not linked
+	placer   *placer                 // a one-pass install into a new prefix: files written in place
 }
 
 func newEnvTxn(req EnvRequest) (*envTxn, error) {
@@ -130,6 +131,9 @@ func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
 		return nil, err
 	}
 	t.j = j
+	if t.req.NoPackageCache && t.created {
+		t.placer = newPlacer(t.prefix, t.req.Subdir, j)
+	}
 	tmp := t.tmp
 	if err := j.TempDir(tmp); err != nil {
 		return nil, err
@@ -219,7 +223,9 @@ func (t *envTxn) link(ctx context.Context, xs []*pkg.Extracted, tmp string) (*En
 		t.plans = append(t.plans, p)
 		res.Packages = append(res.Packages, p.Dist())
 		for _, a := range p.Actions {
-			total += a.Size
+			if a.Kind != link.KindPlaced {
+				total += a.Size
+			}
 		}
 	}
 	for _, c := range link.ResolveClashes(t.plans) {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"onboard/installer/link"
 	"onboard/installer/pkg"
@@ -40,7 +41,7 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 		idx[i] = i
 	}
 	// Checking the cache reads each package's metadata: on all cores.
-	if err := link.ForEach(ctx, idx, 0, func(i int) error {
+	if err := link.ForEach(ctx, idx, 0, func(_ context.Context, i int) error {
 		if out[i] = t.cached(t.req.Packages[i]); out[i] != nil {
 			t.rep.Advance(sizes[i])
 		}
@@ -119,9 +120,28 @@ func (t *envTxn) request(f PackageFile) pkg.Request {
 	if t.req.NoPackageCache {
 		if stem, err := pkg.Stem(f.Path); err == nil {
 			r.Dest = filepath.Join(t.tmp, "pkgs", stem)
+			if t.placer != nil {
+				r.Router = t.placer
+				// python first: its version places the noarch: python packages
+				r.First = distName(stem) == "python"
+			}
 		}
 	}
 	return r
+}
+
+// distName is the package name of a dist or archive stem
+// "<name>-<version>-<build>" (names may hold '-', versions and builds
+// may not).
+func distName(stem string) string {
+	for range 2 {
+		i := strings.LastIndexByte(stem, '-')
+		if i < 0 {
+			return ""
+		}
+		stem = stem[:i]
+	}
+	return stem
 }
 
 // unlinkReplaced moves aside, through the journal, the record and the
@@ -298,7 +318,7 @@ func (t *envTxn) newFiles(paths []string) error {
 // writeRecords builds and writes the conda-meta records on all cores,
 // reporting one unit of progress per record.
 func (t *envTxn) writeRecords(ctx context.Context, specs []string) error {
-	return link.ForEach(ctx, t.plans, 0, func(p *link.Plan) error {
+	return link.ForEach(ctx, t.plans, 0, func(_ context.Context, p *link.Plan) error {
 		if _, err := p.WriteRecord(t.prefix, specsFor(specs, p.Pkg.Index.Name)); err != nil {
 			return err
 		}
