@@ -1,6 +1,8 @@
 package installer
 
 import (
+	"onboard/installer/state"
+
 	"errors"
 	"io/fs"
 	"os"
@@ -108,7 +110,7 @@ func (pl *placer) host(target string) string {
 func reservedTarget(t string) bool {
 	first, _, _ := strings.Cut(t, "/")
 	switch first {
-	case ".condatmp", stateRel, "conda-meta":
+	case ".condatmp", state.DirName, "conda-meta":
 		return true
 	}
 	return false
