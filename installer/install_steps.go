@@ -2,17 +2,17 @@ package installer
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"onboard/internal/atomicfile"
+	"onboard/installer/bundle"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"onboard/installer/bundle"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
+	"onboard/internal/atomicfile"
 )
 
 // maintenanceSource is the binary copied as the maintenance app (tests
@@ -29,14 +29,13 @@ type envOutcome struct {
 // (launchers come after, in swapInstall). The caller rolls back on error.
 func (in *installRun) install(ctx context.Context) (*Result, error) {
 	p := in.o.Prefix
-	state := filepath.Join(p, ".onboard")
-	if err := os.MkdirAll(state, 0o755); err != nil {
+	if err := os.MkdirAll(state.Dir(p), 0o755); err != nil {
 		return nil, &TargetError{Path: p, Reason: "cannot create the folder", Err: err}
 	}
 	if in.aside != "" {
-		copyFileIfExists(filepath.Join(in.aside, ".onboard", "install.log"), filepath.Join(state, "install.log"))
+		copyFileIfExists(state.LogPath(in.aside), state.LogPath(p))
 	}
-	if err := in.log.Open(filepath.Join(state, "install.log")); err != nil {
+	if err := in.log.Open(state.LogPath(p)); err != nil {
 		return nil, &TargetError{Path: p, Reason: "cannot write the install log", Err: err}
 	}
 	var files map[string]string
@@ -141,7 +140,7 @@ func (in *installRun) opener(p bundle.Package) pkg.Opener {
 		if ra, n, err := in.o.Bundle.OpenPackage(p); err == nil {
 			return ra, n, nil, nil
 		}
-		dir := filepath.Join(in.o.Prefix, ".onboard", "unpacking")
+		dir := state.UnpackingDir(in.o.Prefix)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, 0, nil, err
 		}
@@ -221,16 +220,8 @@ func (in *installRun) writeState() error {
 	if err := in.writeMaintenance(src); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(installedManifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir, AllUsers: in.o.AllUsers}, "", "  ")
-	if err != nil {
-		return fmt.Errorf("failed to encode the installed manifest: %w", err)
-	}
-	dst := filepath.Join(p, filepath.FromSlash(manifestRel))
 	// synced, then renamed into place: a crash leaves the old manifest or the new one
-	if err := atomicfile.WriteFile(dst, append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("failed to write %q: %w", dst, err)
-	}
-	return nil
+	return state.WriteManifest(p, &state.Manifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir, AllUsers: in.o.AllUsers})
 }
 
 // writeMaintenance writes the maintenance app so that it carries the

@@ -11,6 +11,7 @@ import (
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -73,7 +74,7 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	}
 	defer installUmask()()
 	rp := newRepairer(abs, opts)
-	if _, err := Recover(ctx, abs, rp.logf); err != nil {
+	if _, err := RecoverOutcome(ctx, abs, rp.logf); err != nil {
 		return nil, err
 	}
 	unlock, err := lockForMaintenance(abs)
@@ -90,7 +91,7 @@ type repairer struct {
 	prefix string
 	opts   RepairOptions
 	logf   Logf
-	man    *installedManifest
+	man    *state.Manifest
 	bnd    *bundle.Bundle
 	bndErr error
 	opened bool

@@ -11,6 +11,7 @@ import (
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 	"onboard/platform"
 )
@@ -33,7 +34,7 @@ func lockForMaintenance(prefixDir string) (func(), error) {
 // record rewritten; paths another record of the env owns and that are
 // healthy (a clash the other package won) are left.
 func (rp *repairer) relink(ctx context.Context, t repairTarget, src *pkgSource, x *pkg.Extracted, opts *link.Options, only map[string]bool) error {
-	j, err := prefix.Begin(filepath.Join(rp.prefix, stateRel), opts.Prefix, false)
+	j, err := prefix.Begin(state.Dir(rp.prefix), opts.Prefix, false)
 	if err != nil {
 		return err
 	}
@@ -221,8 +222,8 @@ func (rp *repairer) linkOptions(env string) (*link.Options, error) {
 
 // envHeads returns the heads of the env's readable records: as the first
 // check read them, with those of whole re-links since; for an env it did
-// not read (a repair of another env), as prefix.ReadRecordHeads reads
-// them (none when one is unreadable).
+// not read (a repair of another env), the good ones of
+// state.ReadMetaHeads.
 func (rp *repairer) envHeads(env string) []*prefix.Record {
 	if rp.heads == nil {
 		rp.heads = map[string][]*prefix.Record{}
@@ -244,7 +245,9 @@ func (rp *repairer) envHeads(env string) []*prefix.Record {
 		}
 	}
 	if !scanned {
-		hs, _ = prefix.ReadRecordHeads(rp.envDir(env))
+		if m, err := state.ReadMetaHeads(rp.envDir(env)); err == nil {
+			hs = m.Records
+		}
 	}
 	rp.heads[env] = hs
 	return hs
@@ -312,7 +315,7 @@ func (rp *repairer) skipClashWinners(t repairTarget, plan *link.Plan) {
 // old record when readable, else from the "# update specs" lines of the
 // env's history, else none (a dependency).
 func (rp *repairer) requestedSpecs(t repairTarget, name, recPath string) []string {
-	if r, err := prefix.ReadRecord(recPath); err == nil && r.Dist() == t.dist {
+	if r, err := state.ReadRecord(recPath); err == nil && r.Dist() == t.dist {
 		return r.RequestedSpecs
 	}
 	data, _ := os.ReadFile(prefix.HistoryPath(rp.envDir(t.env)))

@@ -12,6 +12,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -112,7 +113,7 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource, keep func(pkg
 			return x, "", nil
 		}
 	}
-	src.scratch = filepath.Join(rp.prefix, stateRel, "repair-"+src.dist)
+	src.scratch = state.RepairScratchDir(rp.prefix, src.dist)
 	rmtree.RemoveAll(src.scratch)
 	for _, a := range []string{src.recArchive, src.archive} {
 		if a == "" {

@@ -95,13 +95,25 @@ func (r *Report) Damaged() map[string][]string {
 // entry point of every conda-meta record of the base and of each env under
 // PREFIX/envs/, a record for each package of .onboard/manifest.json,
 // conda-meta/history, environments.txt and the launchers. It hashes files
-// in parallel. It returns the report and, when it found problems, a
-// *DamageError (exit code 1); other errors mean the check could not run.
+// in parallel. It first recovers what an interrupted operation left
+// (RecoverOutcome, logged to opts.Logf), so that it checks the install as
+// it stands, not a half-made one. It returns the report and, when it found
+// problems, a *DamageError (exit code 1); other errors mean the check
+// could not run.
 func Verify(ctx context.Context, prefix string, opts VerifyOptions) (*Report, error) {
 	abs, err := filepath.Abs(prefix)
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefix, err)
 	}
+	if _, err := RecoverOutcome(ctx, abs, opts.Logf); err != nil {
+		return nil, err
+	}
+	return verify(ctx, abs, opts)
+}
+
+// verify is Verify without the recovery, for Repair, which has recovered
+// and holds the prefix lock; abs is absolute.
+func verify(ctx context.Context, abs string, opts VerifyOptions) (*Report, error) {
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
 		if err == nil {
 			err = fmt.Errorf("it is not a folder")

@@ -15,6 +15,9 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
+
+	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 // verifier holds the state of one Verify run. What it keeps grows with
@@ -27,7 +30,7 @@ type verifier struct {
 	rep    Reporter
 	logf   Logf
 	report *Report
-	man    *installedManifest
+	man    *state.Manifest
 	envs   []*envScan
 	// envSet, when set, limits the check to these envs (Repair's second
 	// check); only, when set, to these dists of each env: the other
@@ -98,7 +101,7 @@ func (v *verifier) run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	man, manErr := readInstalledManifest(v.prefix)
+	man, manErr := state.ReadManifest(v.prefix)
 	v.man = man
 	envs, err := v.scopeEnvs(listEnvs(v.prefix, man))
 	if err != nil {
@@ -107,13 +110,13 @@ func (v *verifier) run(ctx context.Context) error {
 	withBase := len(envs) > 0 && envs[0].name == BaseEnv
 	switch {
 	case errors.Is(manErr, fs.ErrNotExist):
-		v.note("no .onboard/manifest.json: the package list was not checked against a bundle")
+		v.note("no %s: the package list was not checked against a bundle", state.Rel(state.ManifestName))
 	case manErr != nil && withBase:
-		v.problem(Problem{Env: BaseEnv, Path: manifestRel, Kind: ProblemUnreadableRecord, Detail: manErr.Error()})
+		v.problem(Problem{Env: BaseEnv, Path: state.Rel(state.ManifestName), Kind: ProblemUnreadableRecord, Detail: manErr.Error()})
 	case manErr != nil:
-		v.note("%s is unreadable (%v): the package list was not checked against a bundle", manifestRel, manErr)
+		v.note("%s is unreadable (%v): the package list was not checked against a bundle", state.Rel(state.ManifestName), manErr)
 	}
-	if _, err := os.Stat(filepath.Join(v.prefix, stateRel, "journal.json")); err == nil {
+	if _, err := os.Stat(state.JournalPath(v.prefix)); err == nil {
 		v.note("an interrupted install or repair left a journal: run 'onboard repair' to roll it back first")
 	}
 	if v.opts.Env != "" && !v.opts.SkipLaunchers {
@@ -169,7 +172,7 @@ func (v *verifier) scopeEnvs(all []envInfo) ([]envInfo, error) {
 
 // listEnvs returns the base, then every PREFIX/envs/<name> that holds a
 // conda-meta folder or that the manifest names, sorted by name.
-func listEnvs(prefix string, man *installedManifest) []envInfo {
+func listEnvs(prefix string, man *state.Manifest) []envInfo {
 	names := map[string]bool{}
 	ents, _ := os.ReadDir(filepath.Join(prefix, "envs"))
 	for _, e := range ents {
@@ -177,7 +180,7 @@ func listEnvs(prefix string, man *installedManifest) []envInfo {
 			names[e.Name()] = true
 		}
 	}
-	for n := range man.envPackages() {
+	for n := range man.EnvDists() {
 		if n != BaseEnv {
 			names[n] = true
 		}
@@ -208,20 +211,24 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 		v.problem(Problem{Env: e.name, Path: "conda-meta/history", Kind: ProblemHistory,
 			Detail: "conda does not treat the folder as an environment without it"})
 	}
-	names, err := listRecordFiles(e.dir)
+	names, err := state.MetaFiles(e.dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		v.problem(Problem{Env: e.name, Path: "conda-meta", Kind: ProblemUnreadableRecord, Detail: err.Error()})
 	}
 	have := map[string]bool{}
 	for _, n := range names {
-		rec, bad := skimRecord(filepath.Join(e.dir, "conda-meta", n), v.bufs[0])
-		if bad != nil {
-			dist := distOfFile(bad.File)
-			have[dist] = true
-			if v.wanted(e.name, dist) {
-				v.problem(Problem{Env: e.name, Package: dist, Path: "conda-meta/" + bad.File,
+		rec, err := skimRecord(filepath.Join(state.MetaDir(e.dir), n), v.bufs[0])
+		var bad *state.BadRecord
+		switch {
+		case errors.As(err, &bad):
+			have[bad.Dist()] = true
+			if v.wanted(e.name, bad.Dist()) {
+				v.problem(Problem{Env: e.name, Package: bad.Dist(), Path: "conda-meta/" + bad.File,
 					Kind: ProblemUnreadableRecord, Detail: bad.Reason})
 			}
+			continue
+		case err != nil: // gone since it was listed (conda at work)
+			v.problem(Problem{Env: e.name, Path: "conda-meta", Kind: ProblemUnreadableRecord, Detail: err.Error()})
 			continue
 		}
 		rec.env = es
@@ -233,11 +240,11 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 		}
 	}
 	man := v.man
-	if _, ours := man.envPackages()[e.name]; man != nil && !ours && e.name != BaseEnv {
+	if _, ours := man.EnvDists()[e.name]; man != nil && !ours && e.name != BaseEnv {
 		v.note("environment %s is not from the bundle (made with conda after the install): its files were checked against its own conda-meta records", e.name)
 	}
 	removed := removedWithConda(e.dir)
-	for _, dist := range man.envPackages()[e.name] {
+	for _, dist := range man.EnvDists()[e.name] {
 		if have[dist] || !v.wanted(e.name, dist) {
 			continue
 		}
@@ -497,17 +504,5 @@ func removedWithConda(envDir string) map[string]bool {
 	if err != nil {
 		return nil
 	}
-	out := map[string]bool{}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if len(line) < 2 || (line[0] != '+' && line[0] != '-') {
-			continue
-		}
-		dist := line[1:]
-		if i := strings.LastIndex(dist, "::"); i >= 0 {
-			dist = dist[i+2:]
-		}
-		out[dist] = line[0] == '-'
-	}
-	return out
+	return prefix.RemovedByHistory(data)
 }

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 // Verify reads each conda-meta record twice, and never whole: first
@@ -212,15 +214,19 @@ func writeSeq(h *maphash.Hash, b []byte) {
 }
 
 // skimRecord reads a record file once, to check it and keep its head and
-// the place of its lists, as readMetaRecord's rules say: invalid JSON or
-// UTF-8, a value of the wrong type and a file name that is not
-// name-version-build.json make it unreadable.
-func skimRecord(path string, buf []byte) (*recInfo, *recordReadError) {
+// the place of its lists, under the one policy of state.ReadRecord:
+// invalid JSON or UTF-8 and a value of the wrong type make it a corrupt
+// *state.BadRecord, a file name that is not name-version-build.json a
+// misnamed one. A file gone since it was listed is a plain error.
+func skimRecord(path string, buf []byte) (*recInfo, error) {
 	name := filepath.Base(path)
-	bad := func(reason string) (*recInfo, *recordReadError) {
-		return nil, &recordReadError{File: name, Reason: reason}
+	bad := func(reason string) (*recInfo, error) {
+		return nil, &state.BadRecord{File: name, Reason: reason}
 	}
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("failed to read the record %q: %w", path, err)
+	}
 	if err != nil {
 		return bad(err.Error())
 	}
@@ -241,7 +247,7 @@ func skimRecord(path string, buf []byte) (*recInfo, *recordReadError) {
 	rec.noarchPy = r.PackageType == "noarch_python" || r.Noarch == "python"
 	rec.sameSeq = rec.files.n == rec.paths.n && fileSeq == pathSeq
 	if want := r.FileName(); name != want {
-		return bad(fmt.Sprintf("the file name should be %q", want))
+		return nil, &state.BadRecord{File: name, Misnamed: true, Reason: fmt.Sprintf("the file name should be %q", want)}
 	}
 	return rec, nil
 }
@@ -533,10 +539,11 @@ func (v *verifier) streamFilesOnly(rec *recInfo, bufs *[2][]byte, emit func(c *c
 // of the paths (realPathFunc), as verify always did.
 func (v *verifier) wholeRecord(rec *recInfo, emit func(c *check)) error {
 	v.wholeRecords++
-	r, rerr := readMetaRecord(rec.path)
-	if rerr != nil {
-		return errors.New(rerr.Reason)
+	whole, err := state.ReadRecord(rec.path)
+	if err != nil {
+		return err
 	}
+	r := &metaRecord{Record: whole, file: rec.file}
 	realPath := realPathFunc(r)
 	covered := map[string]bool{}
 	for _, p := range r.PathsData.Paths {

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"onboard/installer/state"
 )
 
 // recordTexts are conda-meta records, good and bad, each read by both
@@ -102,7 +104,7 @@ func recordReadersAgree(t *testing.T, text []byte) {
 	}
 	path := filepath.Join(dir, "conda-meta", name)
 	mustWrite(t, path, string(text))
-	old, oldErr := readMetaRecord(path)
+	old, oldErr := state.ReadRecord(path)
 	rec, newErr := skimRecord(path, make([]byte, 16)) // a tiny buffer: every token crosses a refill
 	if (oldErr == nil) != (newErr == nil) {
 		t.Fatalf("DecodeRecord says %v, verify's reader says %v, on\n%s", oldErr, newErr, text)

@@ -12,6 +12,7 @@ import (
 	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/installer/state"
 )
 
 func init() { register("launch", runLaunch) }
@@ -91,7 +92,7 @@ func launchTarget(prefix, env string) (string, string, error) {
 		exe, _ := os.Executable()
 		p, ok := wizard.PrefixOfExecutable(exe)
 		if !ok {
-			return "", "", &installer.UsageError{Msg: "--prefix is needed when onboard does not run from an install's .onboard folder\n" + launchUsage}
+			return "", "", &installer.UsageError{Msg: "--prefix is needed when onboard does not run from an install's " + state.DirName + " folder\n" + launchUsage}
 		}
 		prefix = p
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"onboard/installer"
+	"onboard/installer/state"
 )
 
 func init() { register("verify", runVerify) }
@@ -63,15 +64,17 @@ func maintenancePrefix(flagValue string) (string, error) {
 	}
 	exe, err := os.Executable()
 	if err == nil {
-		if dir := filepath.Dir(exe); filepath.Base(dir) == ".onboard" {
-			return filepath.Dir(dir), nil
+		if p, ok := state.PrefixOf(exe); ok {
+			return p, nil
 		}
 	}
 	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}
 }
 
 // recoverFirst rolls back (or finishes) an operation that an earlier run
-// left interrupted, and says so.
+// left interrupted, and says so: installer.RecoverOutcome, the recovery
+// that every installer entry point runs first too (which then finds
+// nothing left), printed here so that --json and --silent runs say it.
 func recoverFirst(ctx context.Context, prefix string, env Env) error {
 	_, err := recoverFirstOutcome(ctx, prefix, env)
 	return err

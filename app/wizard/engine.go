@@ -22,9 +22,10 @@ type Engine interface {
 	// CanInstallForAllUsers tells whether this account may install for
 	// everyone on the machine.
 	CanInstallForAllUsers() bool
-	// CheckPrefix says why prefix cannot take an install needing need
-	// bytes (an error), and what a person should know (warnings).
-	CheckPrefix(prefix string, need int64) (warnings []string, err error)
+	// Plan says what Install would do with o, changing nothing
+	// (installer.Plan): the verdict the Location and Options steps show.
+	// It is called off the UI thread as a person types.
+	Plan(ctx context.Context, o installer.Options) (*installer.InstallPlan, error)
 	// Install installs a bundle.
 	Install(ctx context.Context, o installer.Options) (*installer.Result, error)
 	// Verify checks an install, or only its environment env ("base" or

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"onboard/installer/state"
 	"onboard/internal/atomicfile"
 )
 
 // LastCheck is the outcome of the last Verify or Repair the maintenance
-// window ran, kept in PREFIX/.onboard/last-check.json so that the window
-// can say when the install, and each environment, was last checked.
+// window ran, kept in the install's state folder (state.LastCheckPath) so
+// that the window can say when the install, and each environment, was
+// last checked.
 type LastCheck struct {
 	Time   time.Time `json:"time"`
 	What   string    `json:"what"` // "verify" or "repair"
@@ -74,7 +76,7 @@ func (c *LastCheck) Env(env string) (EnvCheck, bool) {
 	return EnvCheck{Time: c.Time, What: c.What, Problems: n, Elsewhere: n == 0 && !c.Health.OK}, true
 }
 
-func lastCheckPath(prefix string) string { return filepath.Join(prefix, StateDir, "last-check.json") }
+func lastCheckPath(prefix string) string { return state.LastCheckPath(prefix) }
 
 // SaveLastCheck records c for the install at prefix (atomically).
 func SaveLastCheck(prefix string, c LastCheck) error {
@@ -118,7 +120,7 @@ func EnvSize(prefix, env string) (int64, error) {
 			return err
 		}
 		if d.IsDir() && root == prefix && p != root {
-			if rel, _ := filepath.Rel(root, p); rel == "envs" || rel == "pkgs" || rel == StateDir {
+			if rel, _ := filepath.Rel(root, p); rel == "envs" || rel == "pkgs" || rel == state.DirName {
 				return filepath.SkipDir
 			}
 		}

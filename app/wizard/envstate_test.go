@@ -34,7 +34,7 @@ func TestLastCheckPerEnv(t *testing.T) {
 	}
 
 	prefix := t.TempDir()
-	os.MkdirAll(filepath.Join(prefix, StateDir), 0o755)
+	os.MkdirAll(filepath.Dir(lastCheckPath(prefix)), 0o755)
 	if err := SaveLastCheck(prefix, c); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"onboard/assets"
 	"onboard/installer"
@@ -50,29 +49,11 @@ func (Real) DefaultPrefix(m *bundle.Manifest, allUsers bool) (string, error) {
 // everyone.
 func (Real) CanInstallForAllUsers() bool { return platform.CanInstallForAllUsers() }
 
-// CheckPrefix asks platform whether prefix can take the install: the first
-// problem of severity Error becomes a *installer.TargetError, warnings
-// become lines. An install or uninstall of prefix that was interrupted
-// (killed, power cut) is recovered first, and the first line says so,
-// rather than the folder being refused as not empty.
-func (Real) CheckPrefix(prefix string, need int64) ([]string, error) {
-	var warnings []string
-	if filepath.IsAbs(prefix) {
-		rec, err := installer.RecoverOutcome(context.Background(), prefix, nil)
-		if err != nil {
-			return nil, err
-		}
-		if m := rec.Message(); m != "" {
-			warnings = append(warnings, m)
-		}
-	}
-	for _, p := range platform.CheckPrefix(platform.PrefixRequest{Prefix: prefix, NeedBytes: need}) {
-		if p.Severity == platform.Error {
-			return warnings, &installer.TargetError{Path: prefix, Reason: p.Message, Advice: p.Hint}
-		}
-		warnings = append(warnings, p.Message)
-	}
-	return warnings, nil
+// Plan runs installer.Plan, which changes nothing: an interrupted install
+// of the folder is not recovered here but foreseen (InstallPlan.Recover),
+// and Install recovers it.
+func (Real) Plan(ctx context.Context, o installer.Options) (*installer.InstallPlan, error) {
+	return installer.Plan(ctx, o)
 }
 
 // Install runs installer.Install.
@@ -80,11 +61,9 @@ func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result
 	return installer.Install(ctx, o)
 }
 
-// Verify runs installer.Verify, of the whole install or of env.
+// Verify runs installer.Verify, of the whole install or of env, which
+// recovers an interrupted operation first.
 func (Real) Verify(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	if _, err := installer.Recover(ctx, prefix, logf); err != nil {
-		return nil, err
-	}
 	rep, err := installer.Verify(ctx, prefix, installer.VerifyOptions{Env: env, Reporter: r, Logf: logf})
 	var de *installer.DamageError
 	if err != nil && !errors.As(err, &de) {

@@ -105,26 +105,107 @@ func pyStrRepr(s string) string {
 	return b.String()
 }
 
-var distLine = regexp.MustCompile(`^([+-])(\S+)$`)
+var historyHead = regexp.MustCompile(`^==>\s*(.+?)\s*<==`)
 
-// HistoryState returns the set of dist strings that conda-meta/history
-// data says are installed after its last transaction.
-func HistoryState(data []byte) map[string]bool {
-	state := map[string]bool{}
+// historyStates replays conda-meta/history as conda's History does
+// (construct_states): an entry whose lines hold a "+" or "-" changes the
+// state; any other entry, an empty one included, replaces it with its
+// lines. It returns the state after the last entry, and the state after
+// the last entry that was not empty (nil when there is none).
+func historyStates(data []byte) (final, lastChange map[string]bool) {
+	final = map[string]bool{}
+	var entry []string
+	inEntry := false
+	apply := func() {
+		if !inEntry {
+			return
+		}
+		diff := false
+		for _, l := range entry {
+			diff = diff || l[0] == '+' || l[0] == '-'
+		}
+		if !diff {
+			final = map[string]bool{}
+			for _, l := range entry {
+				final[l] = true
+			}
+			if len(entry) == 0 {
+				return // a no-op: not a change of what is installed
+			}
+		}
+		for _, l := range entry {
+			switch l[0] {
+			case '+':
+				final[l[1:]] = true
+			case '-':
+				delete(final, l[1:])
+			}
+		}
+		lastChange = make(map[string]bool, len(final))
+		for d := range final {
+			lastChange[d] = true
+		}
+	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
-		m := distLine.FindStringSubmatch(strings.TrimSpace(sc.Text()))
-		if m == nil {
-			continue
-		}
-		if m[1] == "+" {
-			state[m[2]] = true
-		} else {
-			delete(state, m[2])
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "":
+		case historyHead.MatchString(line):
+			apply()
+			entry, inEntry = entry[:0], true
+		case line[0] == '#' || !inEntry:
+		default:
+			entry = append(entry, line)
 		}
 	}
-	return state
+	apply()
+	return final, lastChange
+}
+
+// HistoryState returns the set of dist strings that conda-meta/history
+// data says are installed, as conda itself reads it: after an entry that
+// changed nothing (conda writes one for a no-op or a forced reinstall of
+// the same package), conda takes the state to be empty.
+func HistoryState(data []byte) map[string]bool {
+	final, _ := historyStates(data)
+	return final
+}
+
+// RemovedByHistory returns, by dist name (name-version-build, without its
+// channel), the packages that a transaction recorded in conda-meta/history
+// removed: named in some entry, and absent after the last entry that
+// changed the state. A package whose record was lost without such an
+// entry is not in it.
+func RemovedByHistory(data []byte) map[string]bool {
+	_, last := historyStates(data)
+	now := map[string]bool{}
+	for d := range last {
+		now[distName(d)] = true
+	}
+	out := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if len(line) < 2 || line[0] == '#' || historyHead.MatchString(line) {
+			continue
+		}
+		if line[0] == '+' || line[0] == '-' {
+			line = line[1:]
+		}
+		if d := distName(line); !now[d] {
+			out[d] = true
+		}
+	}
+	return out
+}
+
+// distName drops the "channel/subdir::" of a history dist string.
+func distName(s string) string {
+	if i := strings.LastIndex(s, "::"); i >= 0 {
+		return s[i+2:]
+	}
+	return s
 }
 
 // HistoryDiff returns what to write as removed and added lines: the

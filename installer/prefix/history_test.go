@@ -33,6 +33,46 @@ func TestHistoryDiff(t *testing.T) {
 	}
 }
 
+// conda's History.construct_states: an entry with no "+"/"-" line, as
+// conda writes for a no-op or a forced reinstall of the same package,
+// replaces the state with its lines (none), and the next transaction
+// writes "+" for everything, without a "-" for what it removed. These are
+// the entries the real conda 26.7 wrote in an env onboard installed
+// (internal/realbundle's end-to-end test).
+func TestHistoryReadAsCondaReadsIt(t *testing.T) {
+	install := "==> 2026-12-02 04:15:54 <==\n# cmd: onboard install\n# conda version: 26.7.2\n+pkgs/linux-64::python-3.11.2-0\n+pkgs/noarch::jupyter-6.4.12-py_0\n# update specs: []\n"
+	noop := "==> 2026-12-02 04:15:58 <==\n# cmd: conda install -y --force-reinstall python\n# conda version: 26.7.2\n# update specs: ['python']\n"
+	remove := "==> 2026-12-02 04:16:24 <==\n# cmd: conda remove -y jupyter\n# conda version: 26.7.2\n+pkgs/linux-64::python-3.11.2-0\n# remove specs: ['jupyter']\n"
+	for _, c := range []struct {
+		name, hist string
+		state      []string
+		removed    []string
+	}{
+		{"onboard's install", install, []string{"pkgs/linux-64::python-3.11.2-0", "pkgs/noarch::jupyter-6.4.12-py_0"}, nil},
+		{"then a no-op", install + noop, nil, nil},
+		{"then conda remove", install + noop + remove, []string{"pkgs/linux-64::python-3.11.2-0"}, []string{"jupyter-6.4.12-py_0"}},
+		{"an explicit remove", install + strings.Replace(remove, "+pkgs/linux-64::python-3.11.2-0", "-pkgs/noarch::jupyter-6.4.12-py_0", 1), []string{"pkgs/linux-64::python-3.11.2-0"}, []string{"jupyter-6.4.12-py_0"}},
+		{"an old full-state entry", "==> a <==\npkgs/linux-64::x-1-0\n", []string{"pkgs/linux-64::x-1-0"}, nil},
+	} {
+		var state, removed []string
+		for d := range HistoryState([]byte(c.hist)) {
+			state = append(state, d)
+		}
+		for d := range RemovedByHistory([]byte(c.hist)) {
+			removed = append(removed, d)
+		}
+		if !reflect.DeepEqual(sorted(state), sorted(c.state)) || !reflect.DeepEqual(sorted(removed), sorted(c.removed)) {
+			t.Errorf("%s: state %v removed %v; want %v and %v", c.name, state, removed, c.state, c.removed)
+		}
+	}
+	// what onboard writes next is what conda would write: after the no-op,
+	// everything installed is a "+" line
+	rem, add := HistoryDiff([]byte(install+noop), []string{"pkgs/linux-64::python-3.11.2-0", "pkgs/noarch::jupyter-6.4.12-py_0"})
+	if len(rem) != 0 || len(add) != 2 {
+		t.Errorf("after a no-op entry: removed %v added %v; want two added", rem, add)
+	}
+}
+
 func TestAppendHistoryAndCreatedAt(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "conda-meta"), 0o755)

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 
+	"onboard/installer/state"
 	"onboard/internal/condatest"
 )
 
@@ -48,13 +49,13 @@ func condaSpec(sd string) condatest.Spec {
 func jupyterSpec(sd string) condatest.Spec {
 	deps := []string{"python >=" + pyVer + ",<" + pyVer + ".1.0a0"}
 	if windows(sd) {
-		bat := "@echo off\r\nset \"ONBOARD_APP=%~dp0..\\..\\..\\.onboard\\onboard.exe\"\r\nif not exist \"%ONBOARD_APP%\" set \"ONBOARD_APP=onboard.exe\"\r\n\"%ONBOARD_APP%\" demo-jupyter %*\r\n"
+		bat := "@echo off\r\nset \"ONBOARD_APP=%~dp0..\\..\\..\\" + state.DirName + "\\" + state.AppFile("windows") + "\"\r\nif not exist \"%ONBOARD_APP%\" set \"ONBOARD_APP=onboard.exe\"\r\n\"%ONBOARD_APP%\" demo-jupyter %*\r\n"
 		return pkgSpec(sd, "jupyterlab", "4.2.0", deps, []condatest.File{{Path: "Scripts/jupyter.bat", Data: []byte(bat)}, {Path: "Scripts/jupyter-lab.bat", Data: []byte(bat)}})
 	}
 	sh := `#!/bin/sh
 # onboard demo stand-in for jupyter: runs the install's maintenance app.
 here=$(cd "$(dirname "$0")" && pwd)
-app="$here/../../../.onboard/onboard"
+app="$here/../../../` + state.Rel(state.AppName) + `"
 [ -x "$app" ] || app=onboard
 exec "$app" demo-jupyter "$@"
 `

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -244,6 +246,8 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	}
 	h.mustRun(t, app, "verify")
 
+	condaRemovesFromOnboardEnv(t, h, b, prefix)
+
 	// uninstall stops the server and leaves nothing
 	h.mustRun(t, onboardBin, "uninstall", "--silent", "--prefix", prefix)
 	if c := status(t, port, token); c != 0 {
@@ -358,20 +362,7 @@ func executeOverWebsocket(t *testing.T, port, token, kernel, code string) string
 // activate.d scripts.
 func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	t.Helper()
-	b, err := bundle.Open(bundlePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hasConda := false
-	for _, p := range b.Manifest.Platforms[realbundle.Subdir].Base {
-		hasConda = hasConda || p.Name == "conda"
-	}
-	b.Close()
-	if !hasConda {
-		if os.Getenv("CI") != "" {
-			t.Fatal("the real bundle has no conda: ../shared/fixtures/conda-source was not found")
-		}
-		t.Log("the real bundle has no conda (no ../shared/fixtures/conda-source): conda checks skipped")
+	if !bundleHasConda(t, bundlePath) {
 		return
 	}
 	conda := filepath.Join(prefix, "bin", "conda")
@@ -386,9 +377,17 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "info", "--json")), &info); err != nil || info.RootPrefix != prefix {
 		t.Fatalf("conda info: base %q (%v); want %s", info.RootPrefix, err, prefix)
 	}
+	// as root, conda also lists the envs in other users' environments.txt
+	// (root's own included), so only the ones inside this install count
 	var envs struct{ Envs []string }
-	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "env", "list", "--json")), &envs); err != nil ||
-		strings.Join(envs.Envs, "\n") != prefix+"\n"+team {
+	err := json.Unmarshal([]byte(h.mustRun(t, conda, "env", "list", "--json")), &envs)
+	var ours []string
+	for _, e := range envs.Envs {
+		if e == prefix || strings.HasPrefix(e, prefix+string(filepath.Separator)) {
+			ours = append(ours, e)
+		}
+	}
+	if err != nil || strings.Join(ours, "\n") != prefix+"\n"+team {
 		t.Fatalf("conda env list: %v (%v); want base and team", envs.Envs, err)
 	}
 	var listed []struct {
@@ -481,6 +480,11 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 			t.Fatalf("conda install in %s wrote phantom -/+ lines (or no entry):\n%s", env.name, hist)
 		}
 	}
+	// conda's forced reinstall writes an entry with no -/+ lines, after
+	// which conda itself reads the env's state from its history as empty:
+	// so it comes after the checks of onboard's history entries above
+	condaReinstallsInOnboardEnv(t, h, prefix)
+
 	// a new env from the packages the install used (the URLs of its
 	// records, as `conda list --explicit` gives them), offline, then a removal
 	lockFile := writeLock(t, h.dir, recordURL(t, prefix, "python"), recordURL(t, prefix, "conda"))
@@ -497,6 +501,178 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	if !strings.Contains(out, "environment extra is not from the bundle") || !strings.Contains(out, "Healthy") {
 		t.Fatalf("onboard verify after conda made an env:\n%s", out)
 	}
+}
+
+// condaReinstallsInOnboardEnv has the real conda force a reinstall of
+// python, from the url its record names, in an env that onboard installed
+// with no package cache (conda clean --all first): conda must relink it and
+// record the change, python must run, and onboard's verify stay healthy.
+func condaReinstallsInOnboardEnv(t *testing.T, h *home, prefix string) {
+	t.Helper()
+	conda := filepath.Join(prefix, "bin", "conda")
+	team := filepath.Join(prefix, "envs", "team")
+	app := filepath.Join(prefix, ".onboard", "onboard")
+	// the install made no package cache, but conda's own installs above
+	// fetched into one: empty it as a user would
+	h.mustRun(t, conda, "clean", "-y", "--all")
+	if m, _ := filepath.Glob(filepath.Join(prefix, "pkgs", "python-*")); len(m) != 0 {
+		t.Fatalf("python is in a package cache already (%v); this check is for a prefix without one", m)
+	}
+	pyRec := func() string {
+		m, _ := filepath.Glob(filepath.Join(team, "conda-meta", "python-*.json"))
+		if len(m) != 1 {
+			t.Fatalf("python records in team: %v", m)
+		}
+		b, _ := os.ReadFile(m[0])
+		return string(b)
+	}
+	before := pyRec()
+	pyBin := filepath.Join(team, "bin", "python3")
+	pyInode, err := os.Stat(pyBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// conda takes the package from a channel (offline: a local one), as a
+	// user with the team's channel would; there is no cache to take it from
+	channel := localChannel(t, h.dir, team, "python")
+	h.mustRun(t, conda, "install", "-y", "-n", "team", "--offline", "--override-channels", "-c", channel, "--force-reinstall", "python")
+	// the same dist again: conda's history gets no -/+ line for it, but
+	// the files are relinked from conda's new cache (other inodes) and
+	// the record is conda's own
+	if after, err := os.Stat(pyBin); err != nil || os.SameFile(pyInode, after) {
+		t.Fatalf("conda's forced reinstall did not relink %s (%v)", pyBin, err)
+	}
+	if pyRec() == before {
+		t.Fatal("conda's forced reinstall left onboard's python record as it was: it did not relink")
+	}
+	if out := h.mustRun(t, filepath.Join(team, "bin", "python"), "-c", "import sys, ssl; print(sys.prefix)"); strings.TrimSpace(out) != team {
+		t.Fatalf("python after conda's forced reinstall: %q", out)
+	}
+	if out := h.run(t, app, "verify"); out.code != 0 {
+		t.Fatalf("onboard verify after conda install --force-reinstall python: exit %d\n%s%s", out.code, out.stdout, out.stderr)
+	}
+}
+
+// condaRemovesFromOnboardEnv has the real conda remove the Jupyter package
+// from the env onboard installed: conda list and doctor must agree with
+// the records, and onboard's verify must stay healthy, naming the removal
+// as conda's change rather than damage.
+func condaRemovesFromOnboardEnv(t *testing.T, h *home, bundlePath, prefix string) {
+	t.Helper()
+	if !bundleHasConda(t, bundlePath) {
+		return
+	}
+	conda := filepath.Join(prefix, "bin", "conda")
+	team := filepath.Join(prefix, "envs", "team")
+	app := filepath.Join(prefix, ".onboard", "onboard")
+	h.mustRun(t, conda, "remove", "-y", "-n", "team", "--offline", "jupyter-debian")
+	if m, _ := filepath.Glob(filepath.Join(team, "conda-meta", "jupyter-debian-*.json")); len(m) != 0 {
+		t.Fatalf("conda remove left the record: %v", m)
+	}
+	if _, err := os.Stat(filepath.Join(team, "bin", "jupyter")); !os.IsNotExist(err) {
+		t.Fatalf("conda remove left bin/jupyter: %v", err)
+	}
+	var listed []struct {
+		Name    string `json:"name"`
+		Channel string `json:"channel"`
+	}
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "list", "-n", "team", "--json")), &listed); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range listed {
+		if l.Channel != "pypi" {
+			names = append(names, l.Name)
+		}
+	}
+	if strings.Join(names, " ") != "python" {
+		t.Fatalf("conda list -n team after the removal: %v", names)
+	}
+	if out := h.mustRun(t, conda, "doctor", "-n", "team"); strings.Contains(out, "❌") {
+		t.Fatalf("conda doctor -n team after conda's changes:\n%s", out)
+	}
+	r := h.run(t, app, "verify")
+	if r.code != 0 || !strings.Contains(r.stdout, "removed or replaced with conda") {
+		t.Fatalf("onboard verify after conda remove jupyter-debian: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// bundleHasConda says whether the real bundle's base carries conda; in CI
+// it must.
+func bundleHasConda(t *testing.T, bundlePath string) bool {
+	t.Helper()
+	b, err := bundle.Open(bundlePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, p := range b.Manifest.Platforms[realbundle.Subdir].Base {
+		if p.Name == "conda" {
+			return true
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("the real bundle has no conda: ../shared/fixtures/conda-source was not found")
+	}
+	t.Log("the real bundle has no conda (no ../shared/fixtures/conda-source): conda checks skipped")
+	return false
+}
+
+// localChannel makes a file:// conda channel in dir holding the archive
+// of package name's record in env (from the record's url), with the
+// repodata.json that conda reads, built from the record's own fields.
+func localChannel(t *testing.T, dir, env, name string) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(env, "conda-meta", name+"-*.json"))
+	if len(m) != 1 {
+		t.Fatalf("records of %s: %v", name, m)
+	}
+	data, err := os.ReadFile(m[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(rec["url"].(string))
+	if err != nil || u.Scheme != "file" {
+		t.Fatalf("record url %v (%v): want a file:// url", rec["url"], err)
+	}
+	entry := map[string]any{}
+	for _, k := range []string{"name", "version", "build", "build_number", "depends", "constrains", "license", "subdir", "timestamp", "md5", "sha256", "size", "noarch"} {
+		if v, ok := rec[k]; ok {
+			entry[k] = v
+		}
+	}
+	fn := path.Base(u.Path)
+	subdir := rec["subdir"].(string)
+	chdir := filepath.Join(dir, "channel")
+	for _, sd := range []string{subdir, "noarch"} {
+		pkgs := map[string]any{}
+		if sd == subdir {
+			pkgs[fn] = entry
+		}
+		key := "packages"
+		if strings.HasSuffix(fn, ".conda") {
+			key = "packages.conda"
+		}
+		repodata, _ := json.Marshal(map[string]any{"info": map[string]string{"subdir": sd}, key: pkgs, "repodata_version": 1})
+		if err := os.MkdirAll(filepath.Join(chdir, sd), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(chdir, sd, "repodata.json"), repodata, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	archive, err := os.ReadFile(u.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(chdir, subdir, fn), archive, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return "file://" + chdir
 }
 
 // recordURL returns the url of package name's conda-meta record in env.
