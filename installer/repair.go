@@ -104,6 +104,10 @@ type repairer struct {
 	// heads are the record heads of each env, as the first check read
 	// them and as whole re-links rewrote them.
 	heads map[string][]*prefix.Record
+	// partial lists, per env and dist, the paths of the packages of which
+	// only the damaged paths were linked again: all the second check
+	// looks at in them.
+	partial map[string]map[string]map[string]bool
 }
 
 func newRepairer(prefix string, opts RepairOptions) *repairer {
@@ -170,8 +174,10 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 // checkAgain verifies what this repair worked on: the envs that had
 // problems and, in them, the packages that had problems (the others were
 // healthy a moment ago, under the same lock, and a re-link writes only its
-// own package's paths); the launchers when they had problems. Paths that
-// other packages of those envs also own are still settled against them.
+// own package's paths) — of a package whose damaged paths alone were
+// linked again, those paths; the launchers when they had problems. Paths
+// that other packages of those envs also own are still settled against
+// them.
 func (rp *repairer) checkAgain(ctx context.Context, before *Report) (*Report, error) {
 	envs := map[string]bool{}
 	only := map[string]map[string]bool{}
@@ -187,7 +193,7 @@ func (rp *repairer) checkAgain(ctx context.Context, before *Report) (*Report, er
 		launchers = launchers || p.Kind == ProblemLauncher
 	}
 	_, after, err := verifyAt(ctx, rp.prefix, rp.verifyOpts(), func(v *verifier) {
-		v.envSet, v.only, v.launchers = envs, only, launchers
+		v.envSet, v.only, v.onlyPaths, v.launchers = envs, only, rp.partial, launchers
 	})
 	return after, err
 }
@@ -289,7 +295,16 @@ func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 			only = nil
 		}
 	}
-	if err := rp.relink(ctx, t, src, x, opts, only); err != nil {
+	err = rp.relink(ctx, t, src, x, opts, only)
+	if errors.Is(err, errWholePackage) {
+		rmtree.RemoveAll(src.scratch)
+		if x, did, err = rp.extracted(ctx, src, nil); err != nil {
+			return err
+		}
+		rp.fixed(t.env, t.dist, did)
+		err = rp.relink(ctx, t, src, x, opts, nil)
+	}
+	if err != nil {
 		return fmt.Errorf("failed to re-link %s into %q: %w", t.dist, rp.envDir(t.env), err)
 	}
 	if rp.relinked == nil {

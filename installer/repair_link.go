@@ -2,6 +2,7 @@ package installer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -61,6 +62,9 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 		return err
 	}
 	whole := plan == nil
+	if whole && src.partial {
+		return errWholePackage // before anything in the env changed
+	}
 	if whole {
 		if plan, err = link.Prepare(ctx, x, opts); err != nil {
 			return err
@@ -85,6 +89,13 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 	}
 	if !whole {
 		rp.fixed(t.env, t.dist, fmt.Sprintf("re-linked %d damaged path(s)", len(only)))
+		if rp.partial == nil {
+			rp.partial = map[string]map[string]map[string]bool{}
+		}
+		if rp.partial[t.env] == nil {
+			rp.partial[t.env] = map[string]map[string]bool{}
+		}
+		rp.partial[t.env][t.dist] = only
 		return rp.postLink(ctx, t, x, opts)
 	}
 	recPath := filepath.Join(env, "conda-meta", t.dist+".json")
@@ -102,6 +113,11 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 	rp.fixed(t.env, t.dist, "re-linked")
 	return rp.postLink(ctx, t, x, opts)
 }
+
+// errWholePackage says the package must be linked whole but only some of
+// its files were extracted: repairPackage extracts it whole and tries
+// again.
+var errWholePackage = errors.New("the whole package is to be linked again")
 
 // planDamaged plans the damaged paths only (only): the package's entries
 // whose path in the env is damaged, its damaged entry points, and the

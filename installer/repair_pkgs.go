@@ -29,6 +29,8 @@ type pkgSource struct {
 	// package_tarball_full_path and extracted_package_dir.
 	recArchive, recExtracted string
 	scratch                  string // a folder this repair extracted into, removed after
+	// partial: only the files to re-link were extracted into scratch.
+	partial bool
 }
 
 // checkExtracted checks an extracted package folder against its own
@@ -122,10 +124,10 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource, keep func(pkg
 		if _, err := os.Stat(a); err != nil {
 			continue
 		}
-		x, err := pkg.Extract(ctx, pkg.Request{Archive: a, Dest: src.scratch, Expect: src.expect, URL: src.url}, nil)
+		x, err := rp.extractScratch(ctx, src, pkg.Request{Archive: a, Dest: src.scratch, Expect: src.expect, URL: src.url}, keep)
 		if err == nil {
 			src.archive = a
-			return x, "re-extracted " + src.dist + " from " + a, nil
+			return x, "re-extracted " + src.what() + " from " + a, nil
 		}
 		if errors.Is(err, context.Canceled) {
 			return nil, "", err
@@ -151,11 +153,57 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource, keep func(pkg
 		}
 		return f, mp.Size, removeOnClose{f}, nil
 	}
-	x, err := pkg.Extract(ctx, pkg.Request{Archive: src.archive, Open: open, Dest: src.scratch, Expect: src.expect, URL: src.url}, nil)
+	x, err := rp.extractScratch(ctx, src, pkg.Request{Archive: src.archive, Open: open, Dest: src.scratch, Expect: src.expect, URL: src.url}, keep)
 	if err != nil {
 		return nil, "", fmt.Errorf("failed to take %s from the bundle %s: %w", src.dist, b.Source, err)
 	}
-	return x, "re-extracted " + src.dist + " from the bundle", nil
+	return x, "re-extracted " + src.what() + " from the bundle", nil
+}
+
+// what names what was extracted, for the repair result.
+func (src *pkgSource) what() string {
+	if src.partial {
+		return "the damaged files of " + src.dist
+	}
+	return src.dist
+}
+
+// extractScratch extracts the package into src.scratch: with keep, only
+// the files it selects, the others read and checked against paths.json
+// but written nowhere (pkg.Skip), so that a package of many files costs
+// the files damaged, not all of them. Where that cannot be done (a
+// hard-link member whose target was skipped) the whole package is
+// extracted; a package whose info/ comes last is extracted whole by pkg.
+func (rp *repairer) extractScratch(ctx context.Context, src *pkgSource, r pkg.Request, keep func(pkg.PathEntry) bool) (*pkg.Extracted, error) {
+	src.partial = false
+	if keep != nil {
+		r.Router = keepRouter(keep)
+		x, err := pkg.Extract(ctx, r, nil)
+		var hm *pkg.HashMismatchError
+		if err == nil {
+			src.partial = true
+			return x, nil
+		}
+		if errors.Is(err, context.Canceled) || errors.As(err, &hm) {
+			return nil, err
+		}
+		rp.logf("repair: extracting only the damaged files of %s failed (%v); extracting all of it", src.dist, err)
+		r.Router = nil
+	}
+	return pkg.Extract(ctx, r, nil)
+}
+
+// keepRouter writes the regular files it selects into the extraction's
+// folder and skips the others.
+type keepRouter func(pkg.PathEntry) bool
+
+func (k keepRouter) Route(_ *pkg.Index, _ *pkg.LinkJSON, p *pkg.Paths) (func(int) string, error) {
+	return func(i int) string {
+		if k(p.Paths[i]) {
+			return ""
+		}
+		return pkg.Skip
+	}, nil
 }
 
 // ensureExtracted makes PREFIX/pkgs/<dist> whole again: it keeps a folder

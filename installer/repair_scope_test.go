@@ -2,6 +2,7 @@ package installer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -73,6 +74,9 @@ func TestRepairRelinksOnlyTheDamagedPaths(t *testing.T) {
 	if got, _ := os.ReadFile(p("include/zlib.h")); string(got) != string(want) {
 		t.Fatal("include/zlib.h was not put back")
 	}
+	if res.After.Files != 1 || res.After.Packages != 1 {
+		t.Fatalf("the second check looked at %d path(s) of %d package(s); want the one path re-linked", res.After.Files, res.After.Packages)
+	}
 	after := ids(t, fi.prefix, ".onboard", "envs")
 	for rel, id := range idsBefore {
 		if rel == "conda-meta/history" {
@@ -123,11 +127,53 @@ func TestRepairExtractsOnlyTheDamagedPackages(t *testing.T) {
 	for _, f := range res.Fixed {
 		if strings.HasPrefix(f.Action, "re-extracted") {
 			extracted = append(extracted, f.Env+" "+f.Package)
+			if f.Package == sampDist && !strings.Contains(f.Action, "the damaged files of") {
+				t.Errorf("all of %s was extracted (%s); want only its damaged file", f.Package, f.Action)
+			}
 		}
 	}
 	sort.Strings(extracted)
 	if want := []string{"base " + zlibDist, "py " + sampDist}; !reflect.DeepEqual(extracted, want) {
 		t.Fatalf("extracted %v; want only the damaged packages %v (fixed: %+v)", extracted, want, res.Fixed)
+	}
+	if d := diffSnapshots(before, snapshot(t, prefix)); len(d) > 0 {
+		sort.Strings(d)
+		t.Fatalf("after repair the tree differs from the fresh install:\n%s", strings.Join(d, "\n"))
+	}
+}
+
+// A record that names a path its package does not make: the damaged
+// file cannot be taken alone, so the package (extracted whole after all)
+// is linked whole and its record rewritten, as the install wrote it.
+func TestRepairOfAPathThePackageDoesNotMake(t *testing.T) {
+	fi := installFixtures(t)
+	prefix := installOnePass(t, fi)
+	before := snapshot(t, prefix)
+	recPath := filepath.Join(prefix, "envs", "py", "conda-meta", sampDist+".json")
+	data, _ := os.ReadFile(recPath)
+	var rec map[string]any
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	pd := rec["paths_data"].(map[string]any)
+	pd["paths"] = append(pd["paths"].([]any), map[string]any{"_path": "share/extra.txt", "path_type": "hardlink",
+		"sha256": sum("x"), "sha256_in_prefix": sum("x"), "size_in_bytes": 1})
+	rec["files"] = append(rec["files"].([]any), "share/extra.txt")
+	data, _ = json.MarshalIndent(rec, "", "  ")
+	mustWrite(t, recPath, string(data))
+	os.Remove(filepath.Join(prefix, "envs", "py", "lib", "python3.99t", "site-packages", "sample.py"))
+
+	res, err := Repair(context.Background(), prefix, RepairOptions{BundlePath: fi.bundle})
+	if err != nil {
+		t.Fatalf("Repair: %v (left %v)", err, kinds(res.Left))
+	}
+	var actions []string
+	for _, f := range res.Fixed {
+		actions = append(actions, f.Action)
+	}
+	if got := strings.Join(actions, "; "); !strings.Contains(got, "re-extracted "+sampDist+" from the bundle") || !strings.Contains(got, "re-linked") ||
+		strings.Contains(got, "damaged path(s)") {
+		t.Fatalf("fixed %q; want the package extracted and linked whole", got)
 	}
 	if d := diffSnapshots(before, snapshot(t, prefix)); len(d) > 0 {
 		sort.Strings(d)

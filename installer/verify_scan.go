@@ -37,6 +37,10 @@ type verifier struct {
 	// records are read only to tell who owns a failing path.
 	envSet map[string]bool
 	only   map[string]map[string]bool
+	// onlyPaths, when it names a dist of an env, limits the check of that
+	// package to these paths (Repair's second check of a package whose
+	// damaged paths alone were linked again).
+	onlyPaths map[string]map[string]map[string]bool
 	// launchers: check .onboard/launchers.json's launchers.
 	launchers bool
 	mu        sync.Mutex
@@ -305,7 +309,11 @@ func (v *verifier) checkAll(ctx context.Context) error {
 		bp = batchPool.Get().(*[]check)
 		inBatch = 0
 	}
+	var keep map[string]bool // the paths of the record to check; nil = all
 	emit := func(c *check) {
+		if keep != nil && !keep[c.rel] {
+			return
+		}
 		*bp = append(*bp, *c)
 		v.report.Files++
 		if c.size > 0 {
@@ -324,6 +332,7 @@ feed:
 			if !v.wanted(e.name, rec.dist()) {
 				continue
 			}
+			keep = v.onlyPaths[e.name][rec.dist()]
 			if err := v.entries(rec, &v.bufs, emit); err != nil && !errors.Is(err, errStopped) {
 				rec.broken = err.Error()
 			}

@@ -234,9 +234,16 @@ type Request struct {
 // and made its folder. A file that already exists there (another package
 // of the same transaction put one there first) goes to Dest after all.
 // Route may return a nil dst: nothing goes straight to its place.
+// dst(i) may also be Skip: the file is read, bounded and hashed against
+// paths.json as ever, and written nowhere (a repair that needs a few
+// files of a package).
 type Router interface {
 	Route(ix *Index, link *LinkJSON, paths *Paths) (dst func(i int) string, err error)
 }
+
+// Skip, returned by a Router's dst for an entry, writes that file nowhere
+// (no host path holds a NUL byte).
+const Skip = "\x00skip"
 
 // Extracted is a package extracted into the package cache.
 type Extracted struct {

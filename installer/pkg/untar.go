@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // untar extracts tar streams into root, a fresh folder of its own, and
@@ -219,7 +220,9 @@ func (u *untar) route() error {
 // tells which.
 func (u *untar) open(rel string, fe fileExpect, listed bool, mode fs.FileMode) (f newFile, placed bool, err error) {
 	if listed && u.dst != nil {
-		if d := u.dst(fe.entry); d != "" {
+		if d := u.dst(fe.entry); d == Skip {
+			return discard{}, false, nil
+		} else if d != "" {
 			if u.placed[fe.entry] { // a second member of that name: the later one wins
 				u.placed[fe.entry] = false
 				os.Remove(d)
@@ -241,6 +244,14 @@ func (u *untar) open(rel string, fe fileExpect, listed bool, mode fs.FileMode) (
 	})
 	return f, false, err
 }
+
+// discard is the newFile of a member a Router skips: checked, not written.
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+func (discard) finish(time.Time) error      { return nil }
+func (discard) abort()                      {}
+func (discard) Name() string                { return "" }
 
 // unplace removes the file placed for rel when a later member of that
 // name is not a regular file.
