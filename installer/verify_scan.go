@@ -310,8 +310,14 @@ func (v *verifier) checkAll(ctx context.Context) error {
 		inBatch = 0
 	}
 	var keep map[string]bool // the paths of the record to check; nil = all
+	var passed int64         // progress of the paths keep leaves out
 	emit := func(c *check) {
 		if keep != nil && !keep[c.rel] {
+			// counted in the stage's total: the progress passes them by
+			if passed += max(c.size, 0); passed >= 1<<20 {
+				v.rep.Advance(passed)
+				passed = 0
+			}
 			return
 		}
 		*bp = append(*bp, *c)
@@ -340,6 +346,7 @@ feed:
 	}
 	flush()
 	batchPool.Put(bp)
+	v.rep.Advance(passed)
 	if err := g.Wait(); err != nil {
 		return err
 	}
