@@ -120,7 +120,8 @@ func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[st
 	req := EnvRequest{
 		Prefix: dir, PkgsDir: filepath.Join(in.o.Prefix, "pkgs"), Subdir: in.subdir,
 		RootPrefix: in.o.Prefix, Command: installCommand(), Reporter: in.o.Reporter, Logf: in.log.Printf,
-		LockHeld: true, // Install holds PREFIX/.onboard/lock for the whole run
+		LockHeld:        true, // Install holds PREFIX/.onboard/lock for the whole run
+		WindowsLauncher: in.o.WindowsLauncher,
 	}
 	req.NoPackageCache = files == nil
 	for _, p := range pkgs {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"onboard/app/wizard"
+	"onboard/assets"
 	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/platform"
@@ -79,6 +80,7 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
 		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noMaintLauncher,
 		ShellSetup: f.shellSetup, Force: f.force, KeepPackageCache: f.keepPackageCache,
+		WindowsLauncher: assets.WindowsLauncher,
 	}
 	if f.logFile != "" {
 		logf, closeLog, err := fileLogf(f.logFile)

@@ -75,8 +75,12 @@ func (Real) CheckPrefix(prefix string, need int64) ([]string, error) {
 	return warnings, nil
 }
 
-// Install runs installer.Install.
+// Install runs installer.Install with the Windows entry-point launchers
+// this program carries.
 func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result, error) {
+	if o.WindowsLauncher == nil {
+		o.WindowsLauncher = assets.WindowsLauncher
+	}
 	return installer.Install(ctx, o)
 }
 
@@ -110,7 +114,8 @@ func healthOf(rep *installer.Report) *Health {
 // Repair runs installer.Repair; archives gone from PREFIX/pkgs come from
 // BundlePath or the bundle this program carries.
 func (rl Real) Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Reporter: r, Logf: logf})
+	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath,
+		WindowsLauncher: assets.WindowsLauncher, Reporter: r, Logf: logf})
 	if res == nil {
 		return nil, err
 	}
