@@ -10,7 +10,8 @@
 #   - the whole plan/apply/check/remove cycle in the real Start Menu and HKCU
 #   - onboard.exe info --json prints "subdir":"win-64"
 #   - onboard.exe installs the embedded demo bundle (win-64) into C:\onboard-demo,
-#     verify finds it healthy, finds a deleted file, repair puts it back,
+#     verify finds it healthy, its Jupyter (the demo's stand-in) launches, answers
+#     with its token and stops, verify finds a deleted file, repair puts it back,
 #     a newer demo bundle upgrades it, uninstall removes it
 #   - folder deletes work although Wine 8 refuses the POSIX-semantics delete
 #     that os.RemoveAll uses (internal/rmtree); no "Invalid function" anywhere
@@ -25,7 +26,8 @@ export WINEDEBUG=-all
 # No Mono/Gecko install dialogs; no winemenubuilder, which Wine starts for every new .lnk to
 # extract its icon and which then holds the icon file or the .exe open ("Sharing violation"
 # on icon.ico; the maintenance app's folder not deletable) for a while on a loaded machine.
-export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+# winebrowser off: `onboard launch` opens no browser on the machine running the tests.
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d;winebrowser.exe=d"
 export WINEARCH=win64
 unset DISPLAY                                # CI has none; console programs need none
 
@@ -39,6 +41,7 @@ need() {
 need wine wine
 need x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
 need go golang
+need curl curl
 
 cleanup() { wineserver -k >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -148,6 +151,24 @@ else
 	bad 'no conda-meta/history or envs/team records after the install'
 fi
 want 0 'onboard.exe verify: healthy' verify --prefix "$demo"
+
+# The demo's Jupyter (Scripts\jupyter.exe, the jupyterstub program): launch prints the
+# server's URL with its token (no browser here), the page answers with the token only, and
+# --stop ends it. The output goes to a file: the detached server keeps a pipe open.
+want 0 'onboard.exe launch jupyter on the demo install' launch jupyter --prefix "$demo"
+url=$(tr -d '\r' <"$work/onboard-$nrun.log" | grep -o 'http://127\.0\.0\.1:[0-9]*/[^ ]*token=[0-9a-f]*' | head -1)
+if [ -n "$url" ] && curl -fsS "$url" 2>/dev/null | grep -q 'This is the onboard demo'; then
+	pass "the demo Jupyter answers at the printed URL ($url)"
+else
+	bad "the demo Jupyter did not answer at the printed URL '$url':"; tr -d '\r' <"$work/onboard-$nrun.log" | sed 's/^/    /'
+fi
+code=$(curl -s -o /dev/null -w '%{http_code}' "${url%%\?*}api/status" || true)
+if [ "$code" = 403 ]; then pass 'the demo Jupyter refuses a request without its token (403)'; else bad "a request without the token got $code, want 403"; fi
+want 0 'onboard.exe launch jupyter --stop' launch jupyter --stop --prefix "$demo"
+if grep -aq 'Stopped Jupyter' "$work/onboard-$nrun.log" && ! curl -s -o /dev/null "$url"; then
+	pass 'launch jupyter --stop ended the demo Jupyter'
+else bad 'the demo Jupyter still answers after launch jupyter --stop'; fi
+
 victim=$(ls "$demo_unix"/envs/team/Scripts/* 2>/dev/null | head -1)
 rm -f "$victim"
 want 1 "onboard.exe verify after deleting $(basename "$victim"): damaged" verify --prefix "$demo"
