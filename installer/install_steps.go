@@ -13,11 +13,13 @@ import (
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/internal/selfexe"
 )
 
-// maintenanceSource is the binary copied as the maintenance app (tests
-// replace it).
-var maintenanceSource = os.Executable
+// maintenanceSource is the binary copied as the maintenance app: this
+// program, where it is now (an upgrade by the maintenance app moves it out
+// of the prefix on Windows); tests replace it.
+var maintenanceSource = selfexe.Executable
 
 // envOutcome gathers what InstallEnv reported for all envs.
 type envOutcome struct {

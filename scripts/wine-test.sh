@@ -12,8 +12,8 @@
 #   - onboard.exe installs the embedded demo bundle (win-64) into C:\onboard-demo,
 #     verify finds it healthy, its Jupyter (the demo's stand-in) launches, answers
 #     with its token and stops, verify finds a deleted file, repair puts it back,
-#     a newer demo bundle upgrades it; the installed maintenance app uninstalls
-#     the install it runs from, and its own moved file goes after it exits
+#     a newer demo bundle upgrades it; the installed maintenance app upgrades and
+#     uninstalls the install it runs from, and its own moved file goes after it exits
 #   - folder deletes work although Wine 8 refuses the POSIX-semantics delete
 #     that os.RemoveAll uses (internal/rmtree); no "Invalid function" anywhere
 # Needs: wine (wine64), gcc-mingw-w64-x86-64, go. Exits non-zero on any failure.
@@ -199,21 +199,30 @@ if ls -d "$demo_unix".onboard-old-* >/dev/null 2>&1; then bad "the old install w
 if [ -e "$demo_unix/.onboard/backup" ] || [ -e "$demo_unix/.onboard/journal.json" ]; then bad 'the journal or its backups were left in .onboard'; else pass 'no journal or backups left after install, repair and upgrade'; fi
 want 0 'onboard.exe verify after the upgrade: healthy' verify --prefix "$demo"
 
-# The maintenance app uninstalls the install it runs from (PREFIX\.onboard\onboard.exe, issue
-# #11). It moves its own file out to %TEMP% first (neither Windows nor Wine deletes a running
-# file), and a hidden cmd.exe deletes the moved file once it has exited.
+# The maintenance app upgrades and uninstalls the install it runs from (PREFIX\.onboard\onboard.exe,
+# issues #11 and #14). It moves its own file out to %TEMP% first (Wine would rename the folder
+# with the program running in it, Windows would not; neither deletes the running file), and a
+# hidden cmd.exe deletes the moved file once it has exited.
 temp_unix=$(winepath -u "$(wine cmd /c 'echo %TEMP%' 2>/dev/null | tr -d '\r')" 2>/dev/null | tr -d '\r')
 maint="$demo\.onboard\onboard.exe"
 moved_gone() { # moved_gone WHAT: the moved programs in %TEMP% are deleted within 30 s
 	for _ in $(seq 30); do ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1 || break; sleep 1; done
 	if ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1; then bad "$1: left $(ls "$temp_unix"/onboard-running-*.exe)"; else pass "$1"; fi
 }
+go run ./internal/demo -o "$work/demo-next2.zip" -version 2099.2.0
 wantw() { # wantw CODE DESC EXE ARGS...: as want, with another program
 	local code=$1 desc=$2 exe=$3 rc=0 log="$work/onboard-$((++nrun)).log"
 	shift 3
 	wine "$exe" "$@" >"$log" 2>&1 || rc=$?
 	if [ $rc -eq "$code" ]; then pass "$desc (exit $rc)"; else bad "$desc: exit $rc, want $code"; tail -n 15 "$log" | tr -d '\r' | sed 's/^/    /'; fi
 }
+wantw 0 'the installed maintenance app upgrades its own install (install --bundle, 2099.2.0)' "$maint" install --silent \
+	--no-launcher --no-maintenance-launcher --prefix "$demo" --bundle "$(winepath -w "$work/demo-next2.zip" 2>/dev/null | tr -d '\r')"
+if grep -q '2099.2.0' "$demo_unix/.onboard/manifest.json" 2>/dev/null; then pass 'the install it ran from says version 2099.2.0'; else bad 'the upgrade from inside did not record version 2099.2.0'; fi
+if ls -d "$demo_unix".onboard-old-* >/dev/null 2>&1; then bad "the upgrade from inside left the old install: $(ls -d "$demo_unix".onboard-old-*)"; else pass 'the upgrade from inside deleted the old install whole'; fi
+[ -f "$demo_unix/.onboard/onboard.exe" ] && pass 'the upgraded install has its own maintenance app' || bad 'the upgraded install has no .onboard\onboard.exe'
+moved_gone 'the old maintenance app, moved to %TEMP%, was deleted after it exited'
+want 0 'onboard.exe verify after the upgrade from inside: healthy' verify --prefix "$demo"
 
 # Uninstall by the maintenance app inside removes the whole folder before it even exits.
 wantw 0 'the installed maintenance app uninstalls its own install' "$maint" uninstall --silent

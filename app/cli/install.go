@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"onboard/app/wizard"
 	"onboard/assets"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/internal/selfexe"
 	"onboard/platform"
 )
 
@@ -106,7 +108,20 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 			fmt.Fprintln(env.Stderr, "onboard: note: this is the DEMO bundle (stand-in packages, no real Python)")
 		}
 	}
+	// The maintenance app upgrading its own install (install --bundle NEWER
+	// from PREFIX/.onboard) moves its file out first where the OS needs it.
+	var rel *wizard.Relocation
+	if self, err := os.Executable(); err == nil {
+		if rel, err = wizard.LeaveForUpgrade(self, prefix, selfexe.MustLeaveDir); err != nil {
+			fmt.Fprintf(env.Stderr, "onboard: note: %v\n", err)
+		}
+	}
 	res, err := installer.Install(ctx, opts)
+	if rel != nil {
+		if ferr := rel.Finish(); ferr != nil {
+			fmt.Fprintf(env.Stderr, "onboard: warning: %v\n", ferr)
+		}
+	}
 	if err == nil && finish != nil {
 		finish("Installed")
 	}
