@@ -129,6 +129,9 @@ func findInstalled(ctx context.Context, e wizard.Engine, d Deps) *wizard.Install
 		if p, err := e.DefaultPrefix(&b.Manifest, false); err == nil {
 			prefixes = append(prefixes, p)
 		}
+		// Closed at once: a bundle appended to this program would hold its
+		// file open, and on Windows an upgrade or uninstall must rename it.
+		b.Close()
 	}
 	return wizard.FindInstalled(d.Executable, prefixes...)
 }

@@ -90,3 +90,24 @@ func TestMaintenanceUpgradeMovesItselfOutOfTheInstall(t *testing.T) {
 		t.Fatalf("pending %v, executable %s; want the moved program %s in both", p, m.deps.Executable, moved)
 	}
 }
+
+// TestFindInstalledLeavesNoBundleOpen: the maintenance window looks at the
+// bundle this program carries only to find the default prefix; it must not
+// keep the file open (an installer with its bundle appended is the
+// maintenance app, and Windows cannot rename an open file).
+func TestFindInstalledLeavesNoBundleOpen(t *testing.T) {
+	if _, err := os.ReadDir("/proc/self/fd"); err != nil {
+		t.Skip("no /proc/self/fd here")
+	}
+	e := wizardtest.NewEngine(t)
+	prefix := installedPrefix(t, e)
+	if in := findInstalled(context.Background(), e, Deps{Executable: filepath.Join(prefix, ".onboard", "onboard")}); in == nil {
+		t.Fatal("no install found")
+	}
+	fds, _ := os.ReadDir("/proc/self/fd")
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && target == e.BundlePath {
+			t.Fatalf("the bundle %s is still open (fd %s)", target, fd.Name())
+		}
+	}
+}
