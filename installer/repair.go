@@ -23,6 +23,10 @@ type RepairOptions struct {
 	// EnvironmentsTxt is the conda registry; "" = ~/.conda/environments.txt,
 	// "-" = leave it alone.
 	EnvironmentsTxt string
+	// WindowsLauncher supplies the entry-point launcher when a Windows
+	// package with entry points is linked again (see
+	// EnvRequest.WindowsLauncher).
+	WindowsLauncher func(subdir string) []byte
 	Reporter        Reporter
 	Logf            Logf
 }

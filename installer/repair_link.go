@@ -113,7 +113,8 @@ func (rp *repairer) postLink(ctx context.Context, t repairTarget, x *pkg.Extract
 // linkOptions builds the link options of an env: its subdir and python.
 func (rp *repairer) linkOptions(env string) (*link.Options, error) {
 	dir := rp.envDir(env)
-	opts := &link.Options{Prefix: dir, Subdir: rp.envSubdir(dir), TempDir: filepath.Join(dir, ".condatmp")}
+	opts := &link.Options{Prefix: dir, Subdir: rp.envSubdir(dir), TempDir: filepath.Join(dir, ".condatmp"),
+		Launcher: rp.opts.WindowsLauncher}
 	recs, err := envRecordHeads(dir)
 	if err != nil {
 		return nil, err

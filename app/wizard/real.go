@@ -56,8 +56,12 @@ func (Real) Plan(ctx context.Context, o installer.Options) (*installer.InstallPl
 	return installer.Plan(ctx, o)
 }
 
-// Install runs installer.Install.
+// Install runs installer.Install with the Windows entry-point launchers
+// this program carries.
 func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result, error) {
+	if o.WindowsLauncher == nil {
+		o.WindowsLauncher = assets.WindowsLauncher
+	}
 	return installer.Install(ctx, o)
 }
 
@@ -89,7 +93,8 @@ func healthOf(rep *installer.Report) *Health {
 // Repair runs installer.Repair; archives gone from PREFIX/pkgs come from
 // BundlePath or the bundle this program carries.
 func (rl Real) Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Reporter: r, Logf: logf})
+	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath,
+		WindowsLauncher: assets.WindowsLauncher, Reporter: r, Logf: logf})
 	if res == nil {
 		return nil, err
 	}
