@@ -204,7 +204,8 @@ func (t *envTxn) link(ctx context.Context, xs []*pkg.Extracted, tmp string) (*En
 	if err != nil {
 		return nil, err
 	}
-	t.opts = &link.Options{Prefix: t.prefix, Subdir: t.req.Subdir, Python: py, TempDir: tmp, Item: t.rep.Item}
+	t.opts = &link.Options{Prefix: t.prefix, Subdir: t.req.Subdir, Python: py, TempDir: tmp, Item: t.rep.Item,
+		Launcher: t.req.WindowsLauncher}
 	res := &EnvResult{Prefix: t.prefix}
 	var total int64
 	for _, x := range xs {

@@ -13,11 +13,13 @@ import (
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/internal/atomicfile"
+	"onboard/internal/selfexe"
 )
 
-// maintenanceSource is the binary copied as the maintenance app (tests
-// replace it).
-var maintenanceSource = os.Executable
+// maintenanceSource is the binary copied as the maintenance app: this
+// program, where it is now (an upgrade by the maintenance app moves it out
+// of the prefix on Windows); tests replace it.
+var maintenanceSource = selfexe.Executable
 
 // envOutcome gathers what InstallEnv reported for all envs.
 type envOutcome struct {
@@ -119,7 +121,8 @@ func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[st
 	req := EnvRequest{
 		Prefix: dir, PkgsDir: filepath.Join(in.o.Prefix, "pkgs"), Subdir: in.subdir,
 		RootPrefix: in.o.Prefix, Command: installCommand(), Reporter: in.o.Reporter, Logf: in.log.Printf,
-		LockHeld: true, // Install holds PREFIX/.onboard/lock for the whole run
+		LockHeld:        true, // Install holds PREFIX/.onboard/lock for the whole run
+		WindowsLauncher: in.o.WindowsLauncher,
 	}
 	req.NoPackageCache = files == nil
 	for _, p := range pkgs {

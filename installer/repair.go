@@ -26,9 +26,13 @@ type RepairOptions struct {
 	EnvironmentsTxt string
 	// Env limits the repair to one environment, as VerifyOptions.Env
 	// limits a check; "" repairs the whole install.
-	Env      string
-	Reporter Reporter
-	Logf     Logf
+	Env string
+	// WindowsLauncher supplies the entry-point launcher when a Windows
+	// package with entry points is linked again (see
+	// EnvRequest.WindowsLauncher).
+	WindowsLauncher func(subdir string) []byte
+	Reporter        Reporter
+	Logf            Logf
 }
 
 // Fix is one thing Repair did.

@@ -223,7 +223,8 @@ func (rp *repairer) postLink(ctx context.Context, t repairTarget, x *pkg.Extract
 // from the record heads (envHeads).
 func (rp *repairer) linkOptions(env string) (*link.Options, error) {
 	dir := rp.envDir(env)
-	opts := &link.Options{Prefix: dir, Subdir: rp.envSubdir(env), TempDir: filepath.Join(dir, ".condatmp")}
+	opts := &link.Options{Prefix: dir, Subdir: rp.envSubdir(env), TempDir: filepath.Join(dir, ".condatmp"),
+		Launcher: rp.opts.WindowsLauncher}
 	for _, r := range rp.envHeads(env) {
 		if r.Name == "python" {
 			py, err := link.NewPython(r.Version, r.PythonSitePackagesPath, opts.Subdir)

@@ -170,11 +170,11 @@ func runPreUnlinkScripts(ctx context.Context, e envInfo, root, subdir string, lo
 }
 
 // removePrefix deletes the prefix. A running maintenance app inside it
-// cannot delete itself on Windows; removeSelfLater handles that.
+// cannot delete itself on Windows; removeAroundRunningProgram handles that.
 func removePrefix(abs string, logf Logf) error {
-	exe, _ := os.Executable()
-	if exe != "" && isInside(exe, abs) && !canRemoveRunningExe {
-		return removeSelfLater(abs, exe, logf)
+	exe, _ := executable()
+	if mustLeave(exe, abs) {
+		return removeAroundRunningProgram(abs, exe, logf)
 	}
 	if err := rmtree.RemoveAll(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("failed to remove %q: %w; close programs that use files in it and run 'onboard uninstall' again", abs, err)

@@ -6,11 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"onboard/app/wizard"
+	"onboard/assets"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/internal/selfexe"
 	"onboard/platform"
 )
 
@@ -93,6 +96,7 @@ func installOptions(f installFlags) (installer.Options, *bundle.Found, error) {
 		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
 		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noMaintLauncher,
 		ShellSetup: f.shellSetup, Force: f.force, KeepPackageCache: f.keepPackageCache,
+		WindowsLauncher: assets.WindowsLauncher,
 	}, found, nil
 }
 
@@ -126,7 +130,20 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 			fmt.Fprintln(env.Stderr, "onboard: note: this is the DEMO bundle (stand-in packages, no real Python)")
 		}
 	}
+	// The maintenance app upgrading its own install (install --bundle NEWER
+	// from PREFIX/.onboard) moves its file out first where the OS needs it.
+	var rel *wizard.Relocation
+	if self, err := os.Executable(); err == nil {
+		if rel, err = wizard.LeaveForUpgrade(self, opts.Prefix, selfexe.MustLeaveDir); err != nil {
+			fmt.Fprintf(env.Stderr, "onboard: note: %v\n", err)
+		}
+	}
 	res, err := installer.Install(ctx, opts)
+	if rel != nil {
+		if ferr := rel.Finish(); ferr != nil {
+			fmt.Fprintf(env.Stderr, "onboard: warning: %v\n", ferr)
+		}
+	}
 	if err == nil && finish != nil {
 		finish("Installed")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"onboard/assets"
 	"onboard/installer"
 )
 
@@ -26,7 +27,8 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	if err := recoverFirst(ctx, p, env); err != nil {
 		return err
 	}
-	res, err := installer.Repair(ctx, p, installer.RepairOptions{BundlePath: *bundlePath, Env: *envName, Logf: stderrLogf(env, *asJSON)})
+	res, err := installer.Repair(ctx, p, installer.RepairOptions{BundlePath: *bundlePath, Env: *envName,
+		WindowsLauncher: assets.WindowsLauncher, Logf: stderrLogf(env, *asJSON)})
 	if res == nil {
 		return err
 	}

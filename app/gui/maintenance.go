@@ -493,16 +493,42 @@ func (m *Maintenance) checkInstaller(path string) {
 	}, m.win)
 }
 
-// upgrade runs the installer f on this install, showing its progress.
+// upgrade runs the installer f on this install, showing its progress. This
+// program moves its own file out of the install first where the OS cannot
+// move a folder a program runs from (wizard.LeaveForUpgrade), and this
+// user's Jupyter servers of the install are stopped: they run from it too.
 func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
-	argv := wizard.UpgradeCommand(f, m.deps.Executable, m.in.Prefix)
 	var res *installer.Result
+	self, prefix, envs, must := m.deps.Executable, m.in.Prefix, m.in.Envs(), m.deps.MustLeave
+	rel := &wizard.Relocation{From: self, To: self}
 	plan := wizard.PlanInstall(&f.Manifest, m.in.Subdir)
 	m.runPlanned("Upgrading to "+f.Manifest.Version, plan, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
-		var err error
-		res, err = m.deps.RunUpgrade(ctx, argv, r, logf)
+		logf = installer.LogfOrNop(logf)
+		for _, env := range envs {
+			if what, err := launch.Stop(prefix, env); err != nil {
+				logf("upgrade: could not stop Jupyter in %s: %v", env, err)
+			} else if what != "" {
+				logf("upgrade: stopped Jupyter in %s (%s)", env, what)
+			}
+		}
+		moved, err := wizard.LeaveForUpgrade(self, prefix, must)
+		if err != nil {
+			return err
+		}
+		rel = moved
+		if rel.Moved() {
+			logf("upgrade: this program moved out of the install, to %s", rel.To)
+		}
+		res, err = m.deps.RunUpgrade(ctx, wizard.UpgradeCommand(f, rel.To, prefix), r, logf)
+		if ferr := rel.Finish(); ferr != nil {
+			logf("upgrade: %v", ferr)
+			if err == nil {
+				err = ferr
+			}
+		}
 		return err
 	}, func(err error) {
+		m.deps.Executable = rel.To // where this program runs from now
 		if err != nil {
 			showProblem(m.win, wizard.Explain("The upgrade", err, m.in.LogPath()).WithHelpMenu())
 			return

@@ -56,8 +56,12 @@ func (Real) Plan(ctx context.Context, o installer.Options) (*installer.InstallPl
 	return installer.Plan(ctx, o)
 }
 
-// Install runs installer.Install.
+// Install runs installer.Install with the Windows entry-point launchers
+// this program carries.
 func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result, error) {
+	if o.WindowsLauncher == nil {
+		o.WindowsLauncher = assets.WindowsLauncher
+	}
 	return installer.Install(ctx, o)
 }
 
@@ -90,7 +94,8 @@ func healthOf(rep *installer.Report) *Health {
 // gone from PREFIX/pkgs come from BundlePath or the bundle this program
 // carries.
 func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Env: env, Reporter: r, Logf: logf})
+	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Env: env,
+		WindowsLauncher: assets.WindowsLauncher, Reporter: r, Logf: logf})
 	if res == nil {
 		return nil, err
 	}

@@ -23,8 +23,8 @@ type Options struct {
 	Subdir  string  // the environment's subdir: Windows or Unix rules
 	Python  *Python // the env's python; nil fails noarch: python packages
 	TempDir string  // scratch folder for rewritten files; "" = Prefix/.condatmp
-	// Launcher returns the Windows entry-point launcher for a subdir;
-	// nil = WindowsLauncher.
+	// Launcher returns the Windows entry-point launcher (Scripts/<cmd>.exe)
+	// for a subdir; nil fails a package with Windows entry points.
 	Launcher func(subdir string) []byte
 	HostOS   string // GOOS of this machine; "" = runtime.GOOS (tests override)
 	Workers  int    // parallel file operations; 0 = number of CPUs
