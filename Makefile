@@ -11,7 +11,7 @@ export LANG ?= en_US.UTF-8
 GUI_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_DEBS := desktop-file-utils libplist-utils osslsigncode openssl
-WINE_DEBS := wine wine64 gcc-mingw-w64-x86-64 xvfb xauth xdotool imagemagick
+WINE_DEBS := wine wine64 gcc-mingw-w64-x86-64 xvfb xauth xdotool imagemagick curl
 MINGW_DEBS := gcc-mingw-w64-x86-64
 SHOT_DEBS := xvfb xauth imagemagick xdotool unzip
 # The real test bundle (internal/realbundle): Debian's Python 3.11, Jupyter Notebook 6, and
@@ -90,10 +90,12 @@ assets/winlauncher/launcher-%.exe: $(wildcard internal/winlauncher/*.go)
 		GOOS=windows GOARCH=$(GOARCH_W) CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o $@ ./internal/winlauncher; \
 	fi
 
-# The demo bundle is built from packages that onboard's own builder makes.
+# The demo bundle is built from packages that onboard's own builder makes; its
+# jupyter is internal/demo/jupyterstub, cross-built for each demo subdir (under
+# internal/, so a change to it remakes the bundle).
 demo: winlaunchers assets/demo/bundle.zip
 assets/demo/bundle.zip: $(shell find installer internal -name '*.go' 2>/dev/null)
-	@if [ -d internal/demo ]; then $(GO) run ./internal/demo -o $@; fi
+	@if [ -d internal/demo ]; then $(GO) run ./internal/demo -go '$(GO)' -o $@; fi
 
 onboard: deps-gui demo
 	$(GO) build -tags $(GUITAGS) -ldflags '$(LDFLAGS)' -o onboard .

@@ -12,11 +12,18 @@ import (
 
 	"onboard/app/cli"
 	"onboard/installer"
+	"onboard/internal/selfexe"
 )
 
 func main() {
 	attachParentConsole(os.Args[1:]) // Windows GUI build: print in the cmd.exe that ran it
-	os.Exit(run(os.Args[1:]))
+	code := run(os.Args[1:])
+	// Last: what must go once this program has exited (on Windows, the
+	// maintenance app's own file after an uninstall or an upgrade).
+	if err := selfexe.AtExit(); err != nil {
+		fmt.Fprintf(os.Stderr, "onboard: %v; delete it yourself\n", err)
+	}
+	os.Exit(code)
 }
 
 func run(args []string) int {

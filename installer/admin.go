@@ -12,12 +12,13 @@ import (
 // (platform.HostMayModify); tests replace it.
 var mayModify = platform.HostMayModify
 
-// AdminRequiredError refuses to repair or uninstall an install shared by
-// all users for someone who is not an administrator. It is returned before
-// anything is touched, and maps to exit code 4.
+// AdminRequiredError refuses to repair, uninstall or replace (upgrade,
+// install again over) an install shared by all users for someone who is
+// not an administrator. It is returned before anything is touched, and
+// maps to exit code 4.
 type AdminRequiredError struct {
 	Prefix string
-	Action string // "repair", "uninstall"
+	Action string // "repair", "uninstall", "replace"
 }
 
 func (e *AdminRequiredError) Error() string {
@@ -25,8 +26,12 @@ func (e *AdminRequiredError) Error() string {
 }
 
 // Hint says how to get administrator rights on this OS, with the command
-// to run: the install's own maintenance app, which is on no PATH.
+// to run: the install's own maintenance app, which is on no PATH; for a
+// replacement, the installer.
 func (e *AdminRequiredError) Hint() string {
+	if e.Action == "replace" {
+		return platform.AdminInstallHint(runtime.GOOS)
+	}
 	t := platform.HostTarget()
 	return platform.AdminHint(runtime.GOOS, fmt.Sprintf("%s %s --prefix %s",
 		quoteSpaced(platform.MaintenanceApp(t, e.Prefix)), e.Action, quoteSpaced(e.Prefix)))

@@ -49,8 +49,12 @@ type EnvRequest struct {
 	// PkgsDir/<fn> and PkgsDir/<dist>, where conda's cache would hold
 	// them. An extracted folder already in PkgsDir is still used.
 	NoPackageCache bool
-	Reporter       Reporter
-	Logf           Logf
+	// WindowsLauncher returns the entry-point launcher written as
+	// Scripts/<cmd>.exe for a Windows subdir (the program's embedded
+	// assets.WindowsLauncher); nil fails a package with Windows entry points.
+	WindowsLauncher func(subdir string) []byte
+	Reporter        Reporter
+	Logf            Logf
 }
 
 // Clash is a path that more than one package of an install provides. As in
@@ -84,8 +88,11 @@ type Options struct {
 	// envs), for teams that want it. Without it each package is read
 	// once from the bundle and its files written straight into the prefix.
 	KeepPackageCache bool
-	Reporter         Reporter
-	Logf             Logf
+	// WindowsLauncher supplies the Windows entry-point launcher (see
+	// EnvRequest.WindowsLauncher).
+	WindowsLauncher func(subdir string) []byte
+	Reporter        Reporter
+	Logf            Logf
 }
 
 // Result reports what Install did.

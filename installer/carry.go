@@ -6,8 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 
+	"onboard/installer/state"
 	"onboard/internal/atomicfile"
 )
 
@@ -75,6 +75,4 @@ func sameFile(a, b string) bool {
 
 // bundleCopyName is the bundle file carried beside the maintenance app,
 // where bundle.Discover looks for one (bundle.zip beside the executable).
-func bundleCopyPath(prefixDir string) string {
-	return filepath.Join(prefixDir, stateRel, "bundle.zip")
-}
+func bundleCopyPath(prefixDir string) string { return state.BundlePath(prefixDir) }

@@ -13,6 +13,7 @@ import (
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -68,6 +69,7 @@ type envTxn struct {
 	notes    []string
 	tmp      string                  // PREFIX/.condatmp
 	scratch  map[*pkg.Extracted]bool // extracted into tmp (NoPackageCache): moved, not linked
+	placer   *placer                 // a one-pass install into a new prefix: files written in place
 }
 
 func newEnvTxn(req EnvRequest) (*envTxn, error) {
@@ -109,25 +111,29 @@ func stateDirFor(abs string, req EnvRequest) string {
 	if req.RootPrefix != "" {
 		if root, err := filepath.Abs(req.RootPrefix); err == nil {
 			if isInside(abs, root) { // an env of the install ("..foo" is a folder inside, not above)
-				return filepath.Join(root, ".onboard")
+				return state.Dir(root)
 			}
 		}
 	}
-	return filepath.Join(abs, ".onboard")
+	return state.Dir(abs)
 }
 
 // run does the whole transaction under the lock.
 func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
-	if done, err := prefix.Recover(t.stateDir); err != nil {
+	// the recovery of RecoverOutcome, under the lock this run holds
+	if rec, err := recoverLocked(t.stateDir); err != nil {
 		return nil, err
-	} else if done {
-		t.note("rolled back an interrupted earlier operation first")
+	} else if m := rec.Message(); m != "" {
+		t.note("%s", m)
 	}
 	j, err := prefix.Begin(t.stateDir, t.prefix, t.created)
 	if err != nil {
 		return nil, err
 	}
 	t.j = j
+	if t.req.NoPackageCache && t.created {
+		t.placer = newPlacer(t.prefix, t.req.Subdir, j)
+	}
 	tmp := t.tmp
 	if err := j.TempDir(tmp); err != nil {
 		return nil, err
@@ -198,7 +204,8 @@ func (t *envTxn) link(ctx context.Context, xs []*pkg.Extracted, tmp string) (*En
 	if err != nil {
 		return nil, err
 	}
-	t.opts = &link.Options{Prefix: t.prefix, Subdir: t.req.Subdir, Python: py, TempDir: tmp, Item: t.rep.Item}
+	t.opts = &link.Options{Prefix: t.prefix, Subdir: t.req.Subdir, Python: py, TempDir: tmp, Item: t.rep.Item,
+		Launcher: t.req.WindowsLauncher}
 	res := &EnvResult{Prefix: t.prefix}
 	var total int64
 	for _, x := range xs {
@@ -217,7 +224,9 @@ func (t *envTxn) link(ctx context.Context, xs []*pkg.Extracted, tmp string) (*En
 		t.plans = append(t.plans, p)
 		res.Packages = append(res.Packages, p.Dist())
 		for _, a := range p.Actions {
-			total += a.Size
+			if a.Kind != link.KindPlaced {
+				total += a.Size
+			}
 		}
 	}
 	for _, c := range link.ResolveClashes(t.plans) {
@@ -252,11 +261,11 @@ func (t *envTxn) python(xs []*pkg.Extracted) (*link.Python, error) {
 			return link.NewPython(x.Index.Version, x.Index.PythonSitePackagesPath, t.req.Subdir)
 		}
 	}
-	recs, err := prefix.ReadRecordHeads(t.prefix)
+	m, err := state.ReadMetaHeads(t.prefix)
 	if err != nil {
 		return nil, nil // no conda-meta yet: no python
 	}
-	for _, r := range recs {
+	for _, r := range m.Records {
 		if r.Name == "python" {
 			return link.NewPython(r.Version, r.PythonSitePackagesPath, t.req.Subdir)
 		}

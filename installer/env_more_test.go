@@ -136,16 +136,13 @@ func TestInstallEntryPoints(t *testing.T) {
 func TestInstallWindowsEntryPoints(t *testing.T) {
 	s := newEnvSetup(t)
 	req := s.request("win-64", "conda-build/conda-index-pkg-a-1.0-pyhed9eced_1.tar.bz2", "conda-test-recipes/python-3.99.99-0.conda")
-	old := link.WindowsLauncher
-	t.Cleanup(func() { link.WindowsLauncher = old })
-	link.WindowsLauncher = nil
 	if _, err := InstallEnv(t.Context(), req); err == nil || !strings.Contains(err.Error(), "no launcher for win-64") {
 		t.Fatalf("without a launcher got %v; want a clear error", err)
 	}
 	if _, err := os.Stat(s.prefix); err == nil {
 		t.Error("the failed install left its prefix")
 	}
-	link.WindowsLauncher = func(subdir string) []byte { return []byte("MZ launcher " + subdir) }
+	req.WindowsLauncher = func(subdir string) []byte { return []byte("MZ launcher " + subdir) }
 	res, err := InstallEnv(t.Context(), req)
 	if err != nil {
 		t.Fatal(err)

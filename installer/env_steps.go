@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 // extract makes sure every archive is extracted in the package cache:
@@ -39,7 +41,7 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 		idx[i] = i
 	}
 	// Checking the cache reads each package's metadata: on all cores.
-	if err := link.ForEach(ctx, idx, 0, func(i int) error {
+	if err := link.ForEach(ctx, idx, 0, func(_ context.Context, i int) error {
 		if out[i] = t.cached(t.req.Packages[i]); out[i] != nil {
 			t.rep.Advance(sizes[i])
 		}
@@ -118,9 +120,28 @@ func (t *envTxn) request(f PackageFile) pkg.Request {
 	if t.req.NoPackageCache {
 		if stem, err := pkg.Stem(f.Path); err == nil {
 			r.Dest = filepath.Join(t.tmp, "pkgs", stem)
+			if t.placer != nil {
+				r.Router = t.placer
+				// python first: its version places the noarch: python packages
+				r.First = distName(stem) == "python"
+			}
 		}
 	}
 	return r
+}
+
+// distName is the package name of a dist or archive stem
+// "<name>-<version>-<build>" (names may hold '-', versions and builds
+// may not).
+func distName(stem string) string {
+	for range 2 {
+		i := strings.LastIndexByte(stem, '-')
+		if i < 0 {
+			return ""
+		}
+		stem = stem[:i]
+	}
+	return stem
 }
 
 // unlinkReplaced moves aside, through the journal, the record and the
@@ -130,10 +151,17 @@ func (t *envTxn) unlinkReplaced(ctx context.Context) error {
 	if t.created {
 		return nil
 	}
-	recs, err := prefix.ReadRecords(t.prefix)
-	if err != nil {
+	m, err := state.ReadMeta(t.prefix)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil // no conda-meta: nothing installed
 	}
+	if err != nil {
+		return err
+	}
+	if c := m.Corrupt(); c != nil {
+		return fmt.Errorf("failed to install into %q: %w; conda refuses the environment too: run 'onboard repair'", t.prefix, c)
+	}
+	recs := m.Records
 	names := map[string]bool{}
 	targets := map[string]bool{}
 	for _, p := range t.plans {
@@ -290,7 +318,7 @@ func (t *envTxn) newFiles(paths []string) error {
 // writeRecords builds and writes the conda-meta records on all cores,
 // reporting one unit of progress per record.
 func (t *envTxn) writeRecords(ctx context.Context, specs []string) error {
-	return link.ForEach(ctx, t.plans, 0, func(p *link.Plan) error {
+	return link.ForEach(ctx, t.plans, 0, func(_ context.Context, p *link.Plan) error {
 		if _, err := p.WriteRecord(t.prefix, specsFor(specs, p.Pkg.Index.Name)); err != nil {
 			return err
 		}
@@ -317,10 +345,14 @@ func (t *envTxn) newFile(p string) error {
 func (t *envTxn) history(specs []string, written []*prefix.Record) error {
 	recs := written
 	if !t.created {
-		var err error
-		if recs, err = prefix.ReadRecordHeads(t.prefix); err != nil {
+		m, err := state.ReadMetaHeads(t.prefix)
+		if err != nil {
 			return err
 		}
+		if c := m.Corrupt(); c != nil {
+			return fmt.Errorf("failed to write the history of %q: %w; run 'onboard repair'", t.prefix, c)
+		}
+		recs = m.Records
 	}
 	installed := make([]string, len(recs))
 	for i, r := range recs {
@@ -375,8 +407,8 @@ func (t *envTxn) condaVersion(recs []*prefix.Record) string {
 		}
 	}
 	if root := t.rootPrefix(); root != t.prefix {
-		if rr, err := prefix.ReadRecordHeads(root); err == nil {
-			for _, r := range rr {
+		if rr, err := state.ReadMetaHeads(root); err == nil {
+			for _, r := range rr.Records {
 				if r.Name == "conda" {
 					return r.Version
 				}

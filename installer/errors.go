@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"onboard/installer/state"
 )
 
 // Exit codes of the command-line contract (docs/ARCHITECTURE.md).
@@ -62,7 +64,19 @@ type TargetError struct {
 	Reason string // e.g. "not writable", "needs 1.2 GB, 300 MB free"
 	Advice string // what to do next; optional
 	Err    error
+	// Code says which refusal it is, for front ends to branch on: one of
+	// the Target* codes below or a platform.Problem* code ("not-writable",
+	// "no-space", "too-long", "not-empty", ...); "" when none applies.
+	Code string
 }
+
+// TargetError codes of Install's refusals that are not about the folder
+// itself but about the install it holds (see Plan).
+const (
+	TargetDowngrade   = "downgrade"       // it holds a newer version of the bundle
+	TargetOtherBundle = "other-bundle"    // it holds another bundle's install
+	TargetDamaged     = "damaged-install" // its .onboard/manifest.json cannot be read
+)
 
 func (e *TargetError) Error() string {
 	s := fmt.Sprintf("cannot install into %q: %s", e.Path, e.Reason)
@@ -109,13 +123,13 @@ func checkInstalled(prefix string) error {
 	if !fi.IsDir() {
 		return &NotInstalledError{Path: prefix, Err: fmt.Errorf("it is not a folder")}
 	}
-	if _, err := os.Stat(filepath.Join(prefix, filepath.FromSlash(manifestRel))); err == nil {
+	if state.HasManifest(prefix) {
 		return nil
 	}
 	if fi, err := os.Stat(filepath.Join(prefix, "conda-meta")); err == nil && fi.IsDir() {
 		return nil
 	}
-	return &NotInstalledError{Path: prefix, Err: fmt.Errorf("it has neither %s nor conda-meta", manifestRel)}
+	return &NotInstalledError{Path: prefix, Err: fmt.Errorf("it has neither %s nor conda-meta", state.Rel(state.ManifestName))}
 }
 
 // PlatformError reports that the bundle has no payload for this machine.
@@ -141,7 +155,11 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
-	s := fmt.Sprintf("the install at %q is in use by another onboard", strings.TrimSuffix(e.Path, "/.onboard/lock"))
+	where := e.Path
+	if p, ok := state.PrefixOf(e.Path); ok {
+		where = p
+	}
+	s := fmt.Sprintf("the install at %q is in use by another onboard", where)
 	if e.Owner != "" {
 		s += " (" + e.Owner + ")"
 	}

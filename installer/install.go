@@ -2,54 +2,48 @@ package installer
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
-	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
 // Install installs the bundle's base into Options.Prefix and each of its
 // envs into PREFIX/envs/NAME, for the subdir chosen (Options.Subdir, else
 // the best of this machine's candidates that the bundle has; none is a
-// *PlatformError). Every package of that subdir is checked against the
-// manifest before the prefix is touched (*BundleError). The same version,
-// already installed and healthy, is left alone (Result.Changed false). A
-// newer version replaces an older install: the old prefix is moved aside to
-// PREFIX.onboard-old-<time> until the new one is complete, then removed, and
-// put back when the install fails or is cancelled. An older version than
-// the one installed, or another bundle's install, is refused with a
-// *TargetError unless Options.Force.
+// *PlatformError). It carries out the Plan of o: the same version, already
+// installed and healthy, is left alone (Result.Changed false). A newer
+// version replaces an older install: the old prefix is moved aside to
+// PREFIX.onboard-old-<time> until the new one is complete, then removed,
+// and put back when the install fails or is cancelled. An older version
+// than the one installed, or another bundle's install, is refused with a
+// *TargetError unless Options.Force. Each package is checked against the
+// manifest as it is read (*BundleError).
+//
+// A refusal that the folder as it is already earns returns before
+// anything is touched. Otherwise Install recovers an interrupted run, takes
+// the prefix lock, and plans again on the folder as it now is, which may
+// have changed since: that plan is the one carried out.
 func Install(ctx context.Context, o Options) (*Result, error) {
 	defer softMemoryLimit()()
-	if o.Bundle == nil {
-		return nil, &UsageError{Msg: "no bundle to install"}
-	}
-	if o.Prefix == "" || !filepath.IsAbs(o.Prefix) {
-		return nil, &UsageError{Msg: fmt.Sprintf("the prefix %q is not an absolute path; pass --prefix with a full path", o.Prefix)}
-	}
-	o.Prefix = filepath.Clean(o.Prefix)
 	o.Reporter, o.Logf = ReporterOrNop(o.Reporter), LogfOrNop(o.Logf)
-	subdir, note, err := chooseSubdir(o.Bundle, o.Subdir)
-	if err != nil {
+	first, err := Plan(ctx, o)
+	if first.Kind == PlanNone {
 		return nil, err
 	}
-	in := &installRun{o: o, subdir: subdir, log: newInstallLog(o.Logf)}
-	if note != "" {
-		in.notes = append(in.notes, note)
-	}
+	o.Prefix = first.Prefix
+	in := &installRun{o: o, subdir: first.Subdir, log: newInstallLog(o.Logf)}
 	defer installUmask()()
-	return in.run(ctx)
+	return in.run(ctx, first)
 }
 
 // installRun is the state of one Install.
 type installRun struct {
 	o      Options
 	subdir string
+	plan   *InstallPlan // the plan carried out, made under the lock
 	log    *installLog
 	notes  []string
 	aside  string     // the old prefix moved aside, "" when none
@@ -59,16 +53,13 @@ type installRun struct {
 	unlockNew func() error // the lock of the prefix being installed
 }
 
-// lockExisting recovers an interrupted run on an existing install and
-// takes its lock, so that no other onboard works on it until this
+// lockExisting takes the lock of an existing install (run recovers an
+// interrupted run first), so that no other onboard works on it until this
 // install is over.
 func (in *installRun) lockExisting(ctx context.Context) error {
 	p := in.o.Prefix
-	if st, err := os.Stat(filepath.Join(p, stateRel)); err != nil || !st.IsDir() {
+	if st, err := os.Stat(state.Dir(p)); err != nil || !st.IsDir() {
 		return nil
-	}
-	if _, err := Recover(ctx, p, in.log.Printf); err != nil {
-		return err
 	}
 	unlock, err := LockPrefix(p)
 	if err != nil {
@@ -88,40 +79,46 @@ func (in *installRun) unlock() {
 	}
 }
 
-func (in *installRun) run(ctx context.Context) (*Result, error) {
+// run carries out the plan. first is the plan of the folder as it was
+// found; with nothing to recover, its refusal stands without touching
+// anything.
+func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, error) {
 	defer in.log.Close()
 	o, m := in.o, &in.o.Bundle.Manifest
 	in.log.Printf("install %s %s (%s) into %q from %s", m.Name, m.Version, in.subdir, o.Prefix, o.Bundle.Source)
+	if first.Err != nil && first.Recover == "" {
+		return nil, in.refuse(first.Err)
+	}
 	defer in.unlock()
-	rec, err := recoverOp(o.Prefix, in.log.Printf)
+	rec, err := RecoverOutcome(ctx, o.Prefix, nil) // the note below logs what it did
 	if err != nil {
 		return nil, err
 	}
-	if rec.Op != "" {
-		in.note("%s", rec.Message())
+	if m := rec.Message(); m != "" {
+		in.note("%s", m)
 	}
 	if err := in.lockExisting(ctx); err != nil {
 		return nil, err
 	}
-	old, err := in.decide()
-	if err != nil || old == nil && in.upToDate() {
+	plan, err := Plan(ctx, o)
+	if err != nil {
+		return nil, in.refuse(err)
+	}
+	in.plan = plan
+	in.notes = append(in.notes, plan.Notes...)
+	for _, pr := range plan.Problems {
+		in.notes = append(in.notes, pr.Message)
+		in.log.Printf("warning: %s", pr)
+	}
+	if plan.Kind == PlanNothingToDo {
 		defer in.logToExisting()
-		if err == nil {
-			if _, err := os.Stat(filepath.Join(o.Prefix, filepath.FromSlash(launchersRel))); err != nil {
-				// No launcher record: an install finished by a recovery
-				// (killed while it made them), or one whose launchers
-				// failed. Make them now.
-				in.launchers()
-			}
-			in.log.Printf("%s %s is already installed and healthy: nothing to do", m.Name, m.Version)
-			return in.result(false, nil), nil
+		if plan.writeLaunchers {
+			in.launchers()
 		}
-		in.log.Printf("refused: %v", err)
-		return nil, err
+		in.log.Printf("%s %s is already installed and healthy: nothing to do", m.Name, m.Version)
+		return in.result(false, nil), nil
 	}
-	if err := in.checkTarget(old != nil); err != nil {
-		return nil, err
-	}
+	in.log.Printf("plan: %s", plan.Kind)
 	res, err := in.swapInstall(ctx)
 	if err != nil {
 		in.log.Printf("install failed: %v", err)
@@ -130,77 +127,20 @@ func (in *installRun) run(ctx context.Context) (*Result, error) {
 	return res, nil
 }
 
+// refuse logs a refusal, in the existing install's log when there is one.
+func (in *installRun) refuse(err error) error {
+	in.log.Printf("refused: %v", err)
+	in.logToExisting()
+	return err
+}
+
 // logToExisting writes the pending log lines to an existing install's log.
 func (in *installRun) logToExisting() {
-	state := filepath.Join(in.o.Prefix, ".onboard")
-	if st, err := os.Stat(state); err == nil && st.IsDir() {
-		if in.log.Open(filepath.Join(state, "install.log")) == nil {
+	if st, err := os.Stat(state.Dir(in.o.Prefix)); err == nil && st.IsDir() {
+		if in.log.Open(state.LogPath(in.o.Prefix)) == nil {
 			in.log.Close()
 		}
 	}
-}
-
-// decide compares the bundle with what the prefix holds. It returns the
-// installed manifest when the install must replace it, nil when the prefix
-// holds no onboard install or the same version (see upToDate).
-func (in *installRun) decide() (*installedManifest, error) {
-	o, m := in.o, &in.o.Bundle.Manifest
-	old, err := readInstalledManifest(o.Prefix)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		if o.Force {
-			return &installedManifest{}, nil
-		}
-		return nil, &TargetError{Path: o.Prefix, Reason: "its .onboard/manifest.json is damaged", Err: err,
-			Advice: "run 'onboard repair', or pass --force to install over it"}
-	}
-	if old.ID != m.ID && !o.Force {
-		return nil, &TargetError{Path: o.Prefix, Reason: fmt.Sprintf("it holds %s (%s), another bundle", old.Name, old.ID),
-			Advice: "choose another folder with --prefix, or uninstall that one first"}
-	}
-	switch c := bundle.CompareVersions(m.Version, old.Version); {
-	case c < 0 && !o.Force:
-		return nil, &TargetError{Path: o.Prefix, Reason: fmt.Sprintf("it holds %s %s, newer than this installer's %s", old.Name, old.Version, m.Version),
-			Advice: "use the newer installer, or pass --force to go back to " + m.Version}
-	case c == 0 && old.Subdir == in.subdir && !o.Force:
-		return nil, nil
-	}
-	return old, nil
-}
-
-// upToDate reports whether the prefix holds this very bundle version for
-// this subdir, healthy: every package has its conda-meta record and the
-// maintenance app is there.
-func (in *installRun) upToDate() bool {
-	o := in.o
-	old, err := readInstalledManifest(o.Prefix)
-	if err != nil || old.ID != o.Bundle.Manifest.ID || old.Version != o.Bundle.Manifest.Version || old.Subdir != in.subdir {
-		return false
-	}
-	if _, err := os.Stat(maintenancePath(o.Prefix)); err != nil {
-		return false
-	}
-	p := o.Bundle.Platform(in.subdir)
-	if !recordsPresent(o.Prefix, p.Base) {
-		return false
-	}
-	for _, n := range p.EnvNames() {
-		if !recordsPresent(filepath.Join(o.Prefix, "envs", n), p.Envs[n]) {
-			return false
-		}
-	}
-	return true
-}
-
-func recordsPresent(dir string, pkgs []bundle.Package) bool {
-	for _, p := range pkgs {
-		if _, err := os.Stat(filepath.Join(dir, "conda-meta", p.Dist()+".json")); err != nil {
-			return false
-		}
-	}
-	return true
 }
 
 // swapInstall moves an existing install aside, installs, and removes or
@@ -215,8 +155,8 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	}
 	in.j = j
 	crashPoint("begun")
-	if st, _ := os.Stat(filepath.Join(p, ".onboard")); st != nil {
-		in.aside = fmt.Sprintf("%s.onboard-old-%d", p, time.Now().UnixNano())
+	if st, _ := os.Stat(state.Dir(p)); st != nil {
+		in.aside = state.AsidePath(p, time.Now().UnixNano())
 		// The old lock lives in the moved folder, which no one works on
 		// once it is moved; the new prefix gets its own lock at once.
 		if in.unlockOld != nil {
@@ -282,7 +222,7 @@ func (in *installRun) rollback() {
 func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 	r := &Result{Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,
 		Envs: in.o.Bundle.Platform(in.subdir).EnvNames(), Changed: changed, Notes: append([]string(nil), in.notes...),
-		LogPath: filepath.Join(in.o.Prefix, ".onboard", "install.log")}
+		LogPath: state.LogPath(in.o.Prefix)}
 	if envs != nil {
 		r.Clashes = envs.clashes
 		r.Notes = append(r.Notes, envs.notes...)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 )
 
 // TestInstallOnePassRepairsOffline installs a bundle with the real engine
@@ -74,7 +75,7 @@ func TestInstallOnePassRepairsOffline(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(prefix, "pkgs")); err == nil {
 				t.Error("repair wrote a package cache")
 			}
-			ents, _ := os.ReadDir(filepath.Join(prefix, stateRel))
+			ents, _ := os.ReadDir(state.Dir(prefix))
 			for _, e := range ents {
 				if strings.HasPrefix(e.Name(), "repair-") {
 					t.Errorf("repair left its scratch folder %s", e.Name())
@@ -138,12 +139,11 @@ func TestMaxRelPathCountsTheScratchFolder(t *testing.T) {
 	k := bundle.Package{Name: "tool", Version: "1.0", Build: "0", LongestPath: 100}
 	b := &bundle.Bundle{Manifest: bundle.Manifest{Platforms: map[string]*bundle.Platform{
 		"win-64": {Base: []bundle.Package{k}, Envs: map[string][]bundle.Package{"team": {k}}}}}}
-	in := &installRun{o: Options{Bundle: b}, subdir: "win-64"}
-	if got, want := in.maxRelPath(), len("envs/team/.condatmp/pkgs/tool-1.0-0/")+100; got != want {
+	pl := b.Platform("win-64")
+	if got, want := maxRelPath(pl, false), len("envs/team/.condatmp/pkgs/tool-1.0-0/")+100; got != want {
 		t.Errorf("maxRelPath = %d; want %d (the env's scratch folder)", got, want)
 	}
-	in.o.KeepPackageCache = true
-	if got, want := in.maxRelPath(), len("envs/team/")+100+noarchPythonGrowth; got != want {
+	if got, want := maxRelPath(pl, true), len("envs/team/")+100+noarchPythonGrowth; got != want {
 		t.Errorf("maxRelPath with a package cache = %d; want %d", got, want)
 	}
 }

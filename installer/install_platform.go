@@ -1,7 +1,7 @@
 package installer
 
-// Everything of Install that talks to the platform package: subdir choice,
-// prefix checks, the maintenance app's path, launchers.
+// Install and the platform package: subdir choice, the maintenance app's
+// path, launchers (the prefix checks are the plan's: plan.go).
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -32,65 +33,8 @@ func chooseSubdir(b *bundle.Bundle, want string) (subdir, note string, err error
 	return s, note, nil
 }
 
-// checkTarget runs the platform's prefix checks; an existing onboard
-// install is an upgrade, not a problem.
-func (in *installRun) checkTarget(replacing bool) error {
-	var app int64
-	if exe, err := maintenanceSource(); err == nil {
-		app, _ = bundle.PlainSize(exe)
-	}
-	need := in.o.Bundle.Platform(in.subdir).DiskEstimate(app, in.o.KeepPackageCache)
-	req := platform.PrefixRequest{Prefix: in.o.Prefix, NeedBytes: need, MaxRelPath: in.maxRelPath()}
-	for _, p := range platform.CheckPrefix(req) {
-		if p.Severity != platform.Error {
-			in.notes = append(in.notes, p.Message)
-			in.log.Printf("warning: %s", p)
-			continue
-		}
-		if replacing && p.Code == platform.ProblemNotEmpty {
-			continue
-		}
-		return &TargetError{Path: in.o.Prefix, Reason: p.Message, Advice: p.Hint}
-	}
-	return nil
-}
-
-// noarchPythonGrowth is how much longer a noarch: python path gets when
-// site-packages/ becomes lib/pythonX.YY/site-packages/ (Lib/site-packages on
-// Windows, shorter).
-const noarchPythonGrowth = len("lib/python3.14t/")
-
-// maxRelPath is the longest path, inside the prefix, that the install
-// writes: where packages are extracted (the env's scratch folder
-// .condatmp/pkgs/<dist>/..., or the package cache pkgs/<dist>/... with
-// KeepPackageCache) and in the base or an env.
-func (in *installRun) maxRelPath() int {
-	p := in.o.Bundle.Platform(in.subdir)
-	longest := 0
-	measure := func(envDir string, pkgs []bundle.Package) {
-		for _, k := range pkgs {
-			if k.LongestPath == 0 {
-				continue
-			}
-			inCache := len(envDir+".condatmp/pkgs/"+k.Dist()+"/") + k.LongestPath
-			if in.o.KeepPackageCache {
-				inCache = len("pkgs/"+k.Dist()+"/") + k.LongestPath
-			}
-			inEnv := len(envDir) + k.LongestPath + noarchPythonGrowth
-			longest = max(longest, inCache, inEnv)
-		}
-	}
-	measure("", p.Base)
-	for _, n := range p.EnvNames() {
-		measure("envs/"+n+"/", p.Envs[n])
-	}
-	return longest
-}
-
 // maintenancePath is PREFIX/.onboard/onboard[.exe] for this host.
-func maintenancePath(prefixDir string) string {
-	return platform.MaintenanceApp(platform.HostTarget(), prefixDir)
-}
+func maintenancePath(prefixDir string) string { return state.AppPath(prefixDir) }
 
 // launchers removes the old install's launchers and creates the new ones.
 // A failure here does not fail the install: it becomes a note (repair can
@@ -102,7 +46,7 @@ func (in *installRun) launchers() {
 			in.note("the old launchers could not all be removed: %v", err)
 		}
 	}
-	items := in.launcherSpecs()
+	items := in.plan.specs
 	if len(items) == 0 && !in.o.ShellSetup {
 		return
 	}
@@ -128,22 +72,9 @@ func (in *installRun) launchers() {
 		rec.Merge(sh)
 		rec.Schema, rec.Target, rec.Prefix = 1, t, in.o.Prefix
 	}
-	if err := platform.SaveRecord(filepath.Join(in.o.Prefix, filepath.FromSlash(launchersRel)), rec); err != nil {
+	if err := platform.SaveRecord(state.LaunchersPath(in.o.Prefix), rec); err != nil {
 		in.note("the launcher record was not saved: %v", err)
 	}
-}
-
-func (in *installRun) launcherSpecs() []platform.LauncherSpec {
-	var items []platform.LauncherSpec
-	if in.o.JupyterLauncher {
-		for _, l := range in.o.Bundle.Manifest.Launchers {
-			items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
-		}
-	}
-	if in.o.MaintenanceLauncher {
-		items = append(items, platform.LauncherSpec{Name: in.o.Bundle.Manifest.Name + " Maintenance"})
-	}
-	return items
 }
 
 func shellBin(p string) string {
@@ -158,7 +89,7 @@ func shellBin(p string) string {
 
 // removeOldLaunchers removes what the old install's launchers.json records.
 func removeOldLaunchers(oldPrefix string, logf Logf) error {
-	path := filepath.Join(oldPrefix, filepath.FromSlash(launchersRel))
+	path := state.LaunchersPath(oldPrefix)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -2,22 +2,24 @@ package installer
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"onboard/internal/atomicfile"
+	"onboard/installer/bundle"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"onboard/installer/bundle"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
+	"onboard/internal/atomicfile"
+	"onboard/internal/selfexe"
 )
 
-// maintenanceSource is the binary copied as the maintenance app (tests
-// replace it).
-var maintenanceSource = os.Executable
+// maintenanceSource is the binary copied as the maintenance app: this
+// program, where it is now (an upgrade by the maintenance app moves it out
+// of the prefix on Windows); tests replace it.
+var maintenanceSource = selfexe.Executable
 
 // envOutcome gathers what InstallEnv reported for all envs.
 type envOutcome struct {
@@ -29,14 +31,13 @@ type envOutcome struct {
 // (launchers come after, in swapInstall). The caller rolls back on error.
 func (in *installRun) install(ctx context.Context) (*Result, error) {
 	p := in.o.Prefix
-	state := filepath.Join(p, ".onboard")
-	if err := os.MkdirAll(state, 0o755); err != nil {
+	if err := os.MkdirAll(state.Dir(p), 0o755); err != nil {
 		return nil, &TargetError{Path: p, Reason: "cannot create the folder", Err: err}
 	}
 	if in.aside != "" {
-		copyFileIfExists(filepath.Join(in.aside, ".onboard", "install.log"), filepath.Join(state, "install.log"))
+		copyFileIfExists(state.LogPath(in.aside), state.LogPath(p))
 	}
-	if err := in.log.Open(filepath.Join(state, "install.log")); err != nil {
+	if err := in.log.Open(state.LogPath(p)); err != nil {
 		return nil, &TargetError{Path: p, Reason: "cannot write the install log", Err: err}
 	}
 	var files map[string]string
@@ -120,7 +121,8 @@ func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[st
 	req := EnvRequest{
 		Prefix: dir, PkgsDir: filepath.Join(in.o.Prefix, "pkgs"), Subdir: in.subdir,
 		RootPrefix: in.o.Prefix, Command: installCommand(), Reporter: in.o.Reporter, Logf: in.log.Printf,
-		LockHeld: true, // Install holds PREFIX/.onboard/lock for the whole run
+		LockHeld:        true, // Install holds PREFIX/.onboard/lock for the whole run
+		WindowsLauncher: in.o.WindowsLauncher,
 	}
 	req.NoPackageCache = files == nil
 	for _, p := range pkgs {
@@ -141,7 +143,7 @@ func (in *installRun) opener(p bundle.Package) pkg.Opener {
 		if ra, n, err := in.o.Bundle.OpenPackage(p); err == nil {
 			return ra, n, nil, nil
 		}
-		dir := filepath.Join(in.o.Prefix, ".onboard", "unpacking")
+		dir := state.UnpackingDir(in.o.Prefix)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, 0, nil, err
 		}
@@ -221,16 +223,8 @@ func (in *installRun) writeState() error {
 	if err := in.writeMaintenance(src); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(installedManifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir, AllUsers: in.o.AllUsers}, "", "  ")
-	if err != nil {
-		return fmt.Errorf("failed to encode the installed manifest: %w", err)
-	}
-	dst := filepath.Join(p, filepath.FromSlash(manifestRel))
 	// synced, then renamed into place: a crash leaves the old manifest or the new one
-	if err := atomicfile.WriteFile(dst, append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("failed to write %q: %w", dst, err)
-	}
-	return nil
+	return state.WriteManifest(p, &state.Manifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir, AllUsers: in.o.AllUsers})
 }
 
 // writeMaintenance writes the maintenance app so that it carries the

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/internal/condatest"
 )
 
@@ -84,7 +85,7 @@ func withEnv(t *testing.T, f func(context.Context, EnvRequest) (*EnvResult, erro
 }
 
 func installed(t *testing.T, prefix string) string {
-	m, err := readInstalledManifest(prefix)
+	m, err := state.ReadManifest(prefix)
 	if err != nil {
 		return "none"
 	}

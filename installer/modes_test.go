@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 )
 
 // checkSharedModes fails for anything under root that is not 0755 (folders,
@@ -100,7 +101,7 @@ func TestAllUsersInstallUnderUmask000(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSharedModes(t, prefix)
-	if m, err := readInstalledManifest(prefix); err != nil || !m.AllUsers {
+	if m, err := state.ReadManifest(prefix); err != nil || !m.AllUsers {
 		t.Fatalf("manifest: %+v, %v; want all_users", m, err)
 	}
 

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -32,19 +33,6 @@ func crashPoint(name string) {
 	if crashHook != nil {
 		crashHook(name)
 	}
-}
-
-// opJournalPath is where the journal of an operation on prefixDir lives.
-func opJournalPath(prefixDir string) string {
-	return filepath.Join(filepath.Dir(prefixDir), "."+filepath.Base(prefixDir)+".onboard-journal")
-}
-
-// opJournalInside is where it lives when the folder above an existing,
-// empty prefix may not be written (an administrator made the folder for
-// the user): a fresh install there moves nothing aside, and its rollback
-// empties the folder, journal included.
-func opJournalInside(prefixDir string) string {
-	return filepath.Join(prefixDir, ".onboard-journal")
 }
 
 // opHead is the first line of an operation journal.
@@ -81,24 +69,15 @@ type opJournal struct {
 // lockOpJournal opens and locks the journal file of prefixDir, creating
 // it. Another live onboard holding it is a *LockedError.
 func lockOpJournal(p, prefixDir string) (*os.File, func() error, error) {
-	abs, _ := filepath.Abs(p)
-	if _, loaded := heldLocks.LoadOrStore(abs, true); loaded {
-		return nil, nil, &LockedError{Path: p, Owner: "this process"}
+	l, err := state.LockFile(p)
+	if errors.Is(err, state.ErrBusy) {
+		return nil, nil, &LockedError{Path: p, Owner: "another onboard working on " + prefixDir}
 	}
-	f, err := tryLock(p)
 	if err != nil {
-		heldLocks.Delete(abs)
-		if errors.Is(err, errBusy) {
-			return nil, nil, &LockedError{Path: p, Owner: "another onboard working on " + prefixDir}
-		}
 		return nil, nil, &TargetError{Path: filepath.Dir(p), Reason: "cannot write the journal " + p, Err: err,
 			Advice: "check that you may write to the folder that holds the install"}
 	}
-	return f, func() error {
-		err := unlockFile(f)
-		heldLocks.Delete(abs)
-		return err
-	}, nil
+	return l.File(), l.Unlock, nil
 }
 
 // beginOp starts the journal of op on prefixDir. The caller has recovered
@@ -115,11 +94,11 @@ func beginOp(op, prefixDir string) (*opJournal, error) {
 			return nil, &TargetError{Path: prefixDir, Reason: "cannot create the folder", Err: err}
 		}
 	}
-	f, unlock, err := lockOpJournal(opJournalPath(prefixDir), prefixDir)
+	f, unlock, err := lockOpJournal(state.OpJournalPath(prefixDir), prefixDir)
 	if err != nil && op == "install" && head.Created == "" && !head.upgrade() {
 		var le *LockedError
 		if !errors.As(err, &le) {
-			f, unlock, err = lockOpJournal(opJournalInside(prefixDir), prefixDir)
+			f, unlock, err = lockOpJournal(state.OpJournalInsidePath(prefixDir), prefixDir)
 		}
 	}
 	if err != nil {
@@ -248,11 +227,17 @@ type Recovered struct {
 	// rolled back (an install whose new prefix was complete, an
 	// uninstall that had started deleting).
 	Finished bool
+	// Pending is true when an interrupted operation was found but left
+	// alone: the install is shared by all users and this user may not
+	// change it (Op is then "").
+	Pending bool
 }
 
-// Message is what to tell a person, "" when nothing was recovered.
+// Message is what to tell a person, "" when nothing was found.
 func (r Recovered) Message() string {
 	switch {
+	case r.Pending:
+		return "the last operation on this install was interrupted; it waits for an administrator to roll it back (run onboard verify or repair as one)"
 	case r.Op == "":
 		return ""
 	case r.Op == "install" && r.Finished:
@@ -268,9 +253,9 @@ func (r Recovered) Message() string {
 // recoverOp undoes (or finishes) an interrupted install or uninstall of
 // prefixDir. A live one is a *LockedError.
 func recoverOp(prefixDir string, logf Logf) (Recovered, error) {
-	p := opJournalPath(prefixDir)
+	p := state.OpJournalPath(prefixDir)
 	if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
-		p = opJournalInside(prefixDir)
+		p = state.OpJournalInsidePath(prefixDir)
 		if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
 			return Recovered{}, nil
 		}
@@ -309,7 +294,6 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 			return rec, fmt.Errorf("failed to finish removing %q: %w; close programs that use it and run 'onboard uninstall' again", p, err)
 		}
 		syncDir(filepath.Dir(p))
-		logf("recover: finished the interrupted uninstall of %q", p)
 		return rec, nil
 	case j.phase == "finish":
 		// The new install was complete; only the old one was left to
@@ -320,7 +304,7 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 				// Until the new launcher record is saved the old launchers
 				// may still be there (or half replaced): they go, and the
 				// install run again makes the new ones (no record).
-				if _, err := os.Stat(filepath.Join(p, filepath.FromSlash(launchersRel))); err != nil {
+				if _, err := os.Stat(state.LaunchersPath(p)); err != nil {
 					_ = removeOldLaunchers(j.aside, logf)
 				}
 				if err := rmtree.RemoveAll(j.aside); err != nil {
@@ -328,7 +312,6 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 				}
 			}
 		}
-		logf("recover: finished the interrupted install into %q", p)
 		return rec, nil
 	case j.aside != "" || j.upgrade():
 		if _, err := os.Lstat(j.aside); j.aside != "" && err == nil {
@@ -367,7 +350,6 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 		syncDir(p)
 		unregisterFresh(p)
 	}
-	logf("recover: the last install into %q was interrupted; it was rolled back", p)
 	return rec, nil
 }
 
@@ -377,7 +359,7 @@ func (j *opJournal) upgrade() bool { return j.head.upgrade() }
 
 func (h opHead) upgrade() bool {
 	for _, n := range h.Before {
-		if n == stateRel {
+		if n == state.DirName {
 			return true
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"onboard/installer/state"
 )
 
 // A live install's journal is never recovered under its feet: a second
@@ -33,7 +35,7 @@ func TestRecoverLeavesALiveOperationAlone(t *testing.T) {
 	if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the prefix the install created is still there: %v", err)
 	}
-	if _, err := os.Stat(opJournalPath(p)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(state.OpJournalPath(p)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the journal is still there: %v", err)
 	}
 }
@@ -49,7 +51,7 @@ func TestRecoverTornOrEmptyJournal(t *testing.T) {
 	os.MkdirAll(filepath.Join(p, ".condatmp"), 0o755)
 	body := `{"op":"install","prefix":"` + p + `","before":[".onboard","keep"],"pid":1,"started":"x"}` + "\n" +
 		`{"aside":"` + old + `"}` + "\n" + `{"phase":"fin`
-	os.WriteFile(opJournalPath(p), []byte(body), 0o644)
+	os.WriteFile(state.OpJournalPath(p), []byte(body), 0o644)
 	rec, err := RecoverOutcome(context.Background(), p, t.Logf)
 	if err != nil || rec.Op != "install" || rec.Finished {
 		t.Fatalf("recover: %+v, %v; want the upgrade rolled back (the torn finish line does not count)", rec, err)
@@ -60,7 +62,7 @@ func TestRecoverTornOrEmptyJournal(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Fatalf("left beside the prefix: %v", ents)
 	}
-	os.WriteFile(opJournalPath(p), nil, 0o644)
+	os.WriteFile(state.OpJournalPath(p), nil, 0o644)
 	if rec, err := RecoverOutcome(context.Background(), p, t.Logf); err != nil || rec.Op != "" {
 		t.Fatalf("an empty journal: %+v, %v; want nothing done", rec, err)
 	}

@@ -8,10 +8,8 @@ import (
 	"path/filepath"
 
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
-
-// stateRel is onboard's own folder in a prefix.
-const stateRel = ".onboard"
 
 // Recover puts right what an install, upgrade, uninstall or repair killed
 // part-way (power cut, kill -9) left behind, and reports whether there was
@@ -29,7 +27,9 @@ func Recover(ctx context.Context, prefixDir string, logf Logf) (bool, error) {
 }
 
 // RecoverOutcome is Recover, saying what was interrupted and whether it
-// was rolled back or finished (Recovered.Message says it to a person).
+// was rolled back or finished. It is the one recovery of every entry point
+// (Install, InstallEnv, Verify, Repair, Uninstall, and `onboard launch`),
+// and it logs one line, Recovered.Message, when it found anything.
 func RecoverOutcome(ctx context.Context, prefixDir string, logf Logf) (Recovered, error) {
 	logf = LogfOrNop(logf)
 	if err := ctx.Err(); err != nil {
@@ -41,12 +41,24 @@ func RecoverOutcome(ctx context.Context, prefixDir string, logf Logf) (Recovered
 	if abs, err := filepath.Abs(prefixDir); err == nil {
 		prefixDir = abs
 	}
-	if !mayModify(prefixDir) {
-		// a shared install: only an administrator may roll it back
-		if hasJournal(prefixDir) {
-			logf("recover: an interrupted operation on %q waits for an administrator to roll it back (run onboard verify or repair as one)", prefixDir)
-		}
-		return Recovered{}, nil
+	rec, err := recoverAll(prefixDir, logf)
+	if err != nil {
+		return rec, err // it says what failed: not rolled back, nor finished
+	}
+	if m := rec.Message(); m != "" {
+		logf("recover: %s (%s)", m, prefixDir)
+	}
+	return rec, nil
+}
+
+// recoverAll recovers the journal beside the prefix, then the one inside
+// it under the prefix lock.
+func recoverAll(prefixDir string, logf Logf) (Recovered, error) {
+	if !mayModify(prefixDir) && !isFile(state.OpJournalInsidePath(prefixDir)) {
+		// a shared install: only an administrator may roll it back. (A
+		// journal inside the prefix folder is this user's: a fresh install
+		// into a folder an administrator made for them keeps it there.)
+		return Recovered{Pending: hasJournal(prefixDir)}, nil
 	}
 	rec, err := recoverOp(prefixDir, logf)
 	if err != nil {
@@ -60,28 +72,32 @@ func RecoverOutcome(ctx context.Context, prefixDir string, logf Logf) (Recovered
 		return rec, err
 	}
 	defer unlock()
-	done, err := recoverLocked(prefixDir, logf)
-	if done && rec.Op == "" {
-		rec.Op = "operation"
+	inside, err := recoverLocked(state.Dir(prefixDir))
+	if rec.Op == "" {
+		rec = inside
 	}
 	return rec, err
 }
 
-// recoverLocked rolls back a journal; the caller holds the prefix lock.
-func recoverLocked(prefixDir string, logf Logf) (bool, error) {
-	done, err := prefix.Recover(filepath.Join(prefixDir, stateRel))
-	if err != nil {
-		return done, err
-	}
+// recoverLocked rolls back the journal of a transaction inside a prefix
+// (a repair, an env install) in stateDir; the caller holds the lock of
+// that state folder.
+func recoverLocked(stateDir string) (Recovered, error) {
+	done, err := prefix.Recover(stateDir)
 	if done {
-		logf("recover: the last operation on %q was interrupted; it was rolled back", prefixDir)
+		return Recovered{Op: "operation"}, err
 	}
-	return done, nil
+	return Recovered{}, err
+}
+
+func isFile(p string) bool {
+	st, err := os.Lstat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // hasJournal tells whether the prefix holds the journal of an operation
 // inside it (a repair, an env install) that was not finished.
 func hasJournal(prefixDir string) bool {
-	_, err := os.Stat(filepath.Join(prefixDir, stateRel, prefix.JournalName))
+	_, err := os.Stat(state.JournalPath(prefixDir))
 	return !errors.Is(err, fs.ErrNotExist)
 }

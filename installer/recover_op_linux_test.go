@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"onboard/installer/state"
 )
 
 // A fresh install into an empty folder whose parent may not be written
@@ -36,11 +38,11 @@ func TestKilledInstallUnderReadOnlyParent(t *testing.T) {
 	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(opJournalPath(f.prefix), nil, 0o644); err == nil {
+	if err := os.WriteFile(state.OpJournalPath(f.prefix), nil, 0o644); err == nil {
 		t.Fatal("the parent is writable: the test would not test the fallback")
 	}
 	killOp(t, f.request("install", "2026.11.0", opKill{Stage: StageLink, N: 2}))
-	if _, err := os.Stat(opJournalInside(f.prefix)); err != nil {
+	if _, err := os.Stat(state.OpJournalInsidePath(f.prefix)); err != nil {
 		t.Fatalf("no journal inside the prefix: %v", err)
 	}
 	rec, err := RecoverOutcome(context.Background(), f.prefix, t.Logf)

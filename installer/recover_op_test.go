@@ -25,6 +25,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/internal/condatest"
 )
 
@@ -321,7 +322,7 @@ func (f *opFixture) check(t *testing.T, version string, launchers bool) {
 		t.Fatalf("verify found %v: %v", kinds(r.Problems), err)
 	}
 	// The maintenance launcher was made (verify checks what this records).
-	if _, err := os.Stat(filepath.Join(f.prefix, filepath.FromSlash(launchersRel))); err != nil && launchers {
+	if _, err := os.Stat(state.LaunchersPath(f.prefix)); err != nil && launchers {
 		t.Fatalf("no launcher record: %v", err)
 	}
 	f.nothingBeside(t, filepath.Base(f.prefix))

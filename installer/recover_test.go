@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"onboard/installer/state"
 )
 
 // stopReporter counts engine events; at the stop-th it prints STOP on
@@ -158,7 +160,7 @@ func checkAfterCrash(t *testing.T, cr crashRequest, ref map[string]entry) {
 	if _, err := Recover(ctx, cr.Prefix, t.Logf); err != nil {
 		t.Fatalf("Recover: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(cr.Prefix, stateRel, "journal.json")); err == nil {
+	if _, err := os.Stat(state.JournalPath(cr.Prefix)); err == nil {
 		t.Fatal("the journal is still there after Recover")
 	}
 	if r, err := Verify(ctx, cr.Prefix, VerifyOptions{EnvironmentsTxt: cr.EnvTxt}); err == nil && r.Packages > 0 {

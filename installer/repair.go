@@ -10,6 +10,8 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
+	"onboard/installer/prefix"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -22,6 +24,13 @@ type RepairOptions struct {
 	// EnvironmentsTxt is the conda registry; "" = ~/.conda/environments.txt,
 	// "-" = leave it alone.
 	EnvironmentsTxt string
+	// Env limits the repair to one environment, as VerifyOptions.Env
+	// limits a check; "" repairs the whole install.
+	Env string
+	// WindowsLauncher supplies the entry-point launcher when a Windows
+	// package with entry points is linked again (see
+	// EnvRequest.WindowsLauncher).
+	WindowsLauncher func(subdir string) []byte
 	Reporter        Reporter
 	Logf            Logf
 }
@@ -35,7 +44,10 @@ type Fix struct {
 
 // RepairResult reports what Repair did and what is left.
 type RepairResult struct {
-	Prefix string    `json:"prefix"`
+	Prefix string `json:"prefix"`
+	// Env is the one environment repaired (RepairOptions.Env); "" = the
+	// whole install.
+	Env    string    `json:"env,omitempty"`
 	Before []Problem `json:"before"` // what verify found first
 	Fixed  []Fix     `json:"fixed"`
 	Left   []Problem `json:"left"` // what verify still finds afterwards
@@ -43,14 +55,16 @@ type RepairResult struct {
 }
 
 // Repair puts an install right: it verifies, re-links only the damaged
-// packages from PREFIX/pkgs (re-extracting an archive whose extracted copy
-// is damaged, and taking the archive from the bundle when it is gone),
-// runs their post-link scripts again, restores conda-meta/history,
-// environments.txt and the launchers, then verifies again. It works under
-// the prefix lock, one journaled transaction per package, so a repair
-// that is killed is rolled back package by package by the next run. Files
-// no package owns are left alone. When problems are left it returns the
-// result and an error (exit code 1) that says how many.
+// paths of the damaged packages (a whole package when its record is gone
+// or unreadable) from an extracted copy (PREFIX/pkgs, re-extracting an
+// archive whose extracted copy is damaged, and taking the archive from
+// the bundle when it is gone), runs their post-link scripts again,
+// restores conda-meta/history, environments.txt and the launchers, then
+// verifies again what it worked on. It works under the prefix lock, one
+// journaled transaction per package, so a repair that is killed is
+// rolled back package by package by the next run. Files no package owns
+// are left alone. When problems are left it returns the result and an
+// error (exit code 1) that says how many.
 func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairResult, error) {
 	abs, err := filepath.Abs(prefixDir)
 	if err != nil {
@@ -64,7 +78,7 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	}
 	defer installUmask()()
 	rp := newRepairer(abs, opts)
-	if _, err := Recover(ctx, abs, rp.logf); err != nil {
+	if _, err := RecoverOutcome(ctx, abs, rp.logf); err != nil {
 		return nil, err
 	}
 	unlock, err := lockForMaintenance(abs)
@@ -81,24 +95,34 @@ type repairer struct {
 	prefix string
 	opts   RepairOptions
 	logf   Logf
-	man    *installedManifest
+	man    *state.Manifest
 	bnd    *bundle.Bundle
 	bndErr error
 	opened bool
 	res    *RepairResult
 	// relinked lists, per env, the dists this run re-linked.
 	relinked map[string][]string
+	// v is the first check: its record heads are what repair knows of
+	// the envs' packages (no record is read whole again).
+	v *verifier
+	// heads are the record heads of each env, as the first check read
+	// them and as whole re-links rewrote them.
+	heads map[string][]*prefix.Record
+	// partial lists, per env and dist, the paths of the packages of which
+	// only the damaged paths were linked again: all the second check
+	// looks at in them.
+	partial map[string]map[string]map[string]bool
 }
 
 func newRepairer(prefix string, opts RepairOptions) *repairer {
 	return &repairer{prefix: prefix, opts: opts, logf: LogfOrNop(opts.Logf), bnd: opts.Bundle,
-		res: &RepairResult{Prefix: prefix, Before: []Problem{}, Fixed: []Fix{}, Left: []Problem{}}}
+		res: &RepairResult{Prefix: prefix, Env: opts.Env, Before: []Problem{}, Fixed: []Fix{}, Left: []Problem{}}}
 }
 
 func (rp *repairer) pkgsDir() string { return filepath.Join(rp.prefix, "pkgs") }
 
 func (rp *repairer) verifyOpts() VerifyOptions {
-	return VerifyOptions{EnvironmentsTxt: rp.opts.EnvironmentsTxt, Reporter: rp.opts.Reporter, Logf: rp.opts.Logf}
+	return VerifyOptions{EnvironmentsTxt: rp.opts.EnvironmentsTxt, Env: rp.opts.Env, Reporter: rp.opts.Reporter, Logf: rp.opts.Logf}
 }
 
 func (rp *repairer) fixed(env, dist, action string) {
@@ -107,7 +131,7 @@ func (rp *repairer) fixed(env, dist, action string) {
 }
 
 func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
-	before, err := Verify(ctx, rp.prefix, rp.verifyOpts())
+	v, before, err := verifyAt(ctx, rp.prefix, rp.verifyOpts(), nil)
 	if before == nil {
 		return nil, err
 	}
@@ -116,7 +140,7 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 		rp.res.After = before
 		return rp.res, nil
 	}
-	rp.man, _ = readInstalledManifest(rp.prefix)
+	rp.v, rp.man = v, v.man
 	var failures []error
 	targets := repairTargets(before)
 	rep := ReporterOrNop(rp.opts.Reporter)
@@ -134,11 +158,13 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 	failures = append(failures, rp.repairMetadata(ctx, before)...)
 	failures = append(failures, rp.writeHistory()...)
 	if rp.man != nil && rp.man.AllUsers {
-		if err := normaliseModes(rp.prefix); err != nil {
-			failures = append(failures, err)
+		for _, dir := range rp.touchedEnvDirs() {
+			if err := normaliseModes(dir); err != nil {
+				failures = append(failures, err)
+			}
 		}
 	}
-	after, err := Verify(ctx, rp.prefix, rp.verifyOpts())
+	after, err := rp.checkAgain(ctx, before)
 	if after == nil {
 		return rp.res, err
 	}
@@ -147,6 +173,42 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 		return rp.res, &RepairError{Left: len(after.Problems), Causes: failures}
 	}
 	return rp.res, nil
+}
+
+// checkAgain verifies what this repair worked on: the envs that had
+// problems and, in them, the packages that had problems (the others were
+// healthy a moment ago, under the same lock, and a re-link writes only its
+// own package's paths) — of a package whose damaged paths alone were
+// linked again, those paths; the launchers when they had problems. Paths
+// that other packages of those envs also own are still settled against
+// them.
+func (rp *repairer) checkAgain(ctx context.Context, before *Report) (*Report, error) {
+	envs := map[string]bool{}
+	only := map[string]map[string]bool{}
+	launchers := false
+	for _, p := range before.Problems {
+		envs[p.Env] = true
+		if only[p.Env] == nil {
+			only[p.Env] = map[string]bool{}
+		}
+		if p.Package != "" {
+			only[p.Env][p.Package] = true
+		}
+		launchers = launchers || p.Kind == ProblemLauncher
+	}
+	_, after, err := verifyAt(ctx, rp.prefix, rp.verifyOpts(), func(v *verifier) {
+		v.envSet, v.only, v.onlyPaths, v.launchers = envs, only, rp.partial, launchers
+	})
+	return after, err
+}
+
+// touchedEnvDirs are the folders whose modes a repair of an install for
+// all users sets again: the install's, or the one env's it repaired.
+func (rp *repairer) touchedEnvDirs() []string {
+	if rp.opts.Env == "" {
+		return []string{rp.prefix}
+	}
+	return []string{rp.envDir(rp.opts.Env)}
 }
 
 // RepairError reports a repair that could not put everything right. It
@@ -209,14 +271,20 @@ func (rp *repairer) envDir(env string) string {
 }
 
 // repairPackage makes one package whole: a healthy extracted copy (see
-// extracted), then its files and record in the env, then its post-link
-// script.
+// extracted) of what it re-links, then its damaged paths (or all of them,
+// and its record, when the record was lost) in the env, then its
+// post-link script.
 func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 	src, err := rp.source(t)
 	if err != nil {
 		return err
 	}
-	x, did, err := rp.extracted(ctx, src)
+	opts, err := rp.linkOptions(t.env)
+	if err != nil {
+		return err
+	}
+	only := rp.damagedPaths(t)
+	x, did, err := rp.extracted(ctx, src, rp.entryFilter(t, opts, only))
 	if src.scratch != "" {
 		defer rmtree.RemoveAll(src.scratch)
 	}
@@ -225,11 +293,24 @@ func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 	}
 	if did != "" {
 		rp.fixed(t.env, t.dist, did)
+		if src.scratch == "" {
+			// PREFIX/pkgs/<dist> is a new copy: link all of the package
+			// to it again, as the install had it hard-linked
+			only = nil
+		}
 	}
-	if err := rp.relink(ctx, t, src, x); err != nil {
+	err = rp.relink(ctx, t, src, x, opts, only)
+	if errors.Is(err, errWholePackage) {
+		rmtree.RemoveAll(src.scratch)
+		if x, did, err = rp.extracted(ctx, src, nil); err != nil {
+			return err
+		}
+		rp.fixed(t.env, t.dist, did)
+		err = rp.relink(ctx, t, src, x, opts, nil)
+	}
+	if err != nil {
 		return fmt.Errorf("failed to re-link %s into %q: %w", t.dist, rp.envDir(t.env), err)
 	}
-	rp.fixed(t.env, t.dist, "re-linked")
 	if rp.relinked == nil {
 		rp.relinked = map[string][]string{}
 	}
@@ -237,11 +318,50 @@ func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 	return nil
 }
 
+// record returns the readable record of t as the first check read it
+// (its head), or nil when it is missing or unreadable.
+func (rp *repairer) record(t repairTarget) *recInfo {
+	for _, e := range rp.v.envs {
+		if e.name != t.env {
+			continue
+		}
+		for _, r := range e.recs {
+			if r.broken == "" && r.dist() == t.dist {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// damagedPaths returns the paths of t that the first check found damaged,
+// when re-linking those is enough: its record is readable and every
+// problem is a path's. nil means the whole package (and its record).
+func (rp *repairer) damagedPaths(t repairTarget) map[string]bool {
+	if rp.record(t) == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, p := range rp.res.Before {
+		if p.Env != t.env || p.Package != t.dist {
+			continue
+		}
+		switch p.Kind {
+		case ProblemMissing, ProblemAltered, ProblemWrongSize, ProblemWrongLink:
+			out[p.Path] = true
+		default:
+			return nil
+		}
+	}
+	return out
+}
+
 // source finds where the package's archive should be, from its record
 // when readable, else from the installed manifest.
 func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
 	src := &pkgSource{dist: t.dist, manPkg: rp.manifestPackage(t)}
-	if r, rerr := readMetaRecord(filepath.Join(rp.envDir(t.env), "conda-meta", t.dist+".json")); rerr == nil {
+	if rec := rp.record(t); rec != nil {
+		r := rec.head
 		src.fn, src.url = r.Fn, r.URL
 		src.expect = pkg.Expect{SHA256: r.SHA256, MD5: r.MD5, Size: r.Size}
 		src.recArchive, src.recExtracted = r.PackageTarballFullPath, r.ExtractedPackageDir

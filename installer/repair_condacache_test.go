@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 // moveToCondaCache moves a package's archive and extracted copy out of
@@ -21,7 +22,7 @@ func moveToCondaCache(t *testing.T, fi *fixtureInstall, dist, fn, cache string) 
 		}
 	}
 	rp := filepath.Join(fi.prefix, "conda-meta", dist+".json")
-	r, err := prefix.ReadRecord(rp)
+	r, err := state.ReadRecord(rp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestRepairFindsPackagesWhereTheRecordSays(t *testing.T) {
 			fi := installFixtures(t)
 			cache := filepath.Join(t.TempDir(), "conda-pkgs")
 			moveToCondaCache(t, fi, zlibDist, zlibDist+".tar.bz2", cache)
-			os.Remove(filepath.Join(fi.prefix, filepath.FromSlash(manifestRel))) // a prefix onboard did not install
+			os.Remove(state.ManifestPath(fi.prefix)) // a prefix onboard did not install
 			opts := VerifyOptions{EnvironmentsTxt: fi.envTxt, SkipLaunchers: true}
 			if r, err := Verify(context.Background(), fi.prefix, opts); err != nil {
 				t.Fatalf("before the damage: %v: %v", kinds(r.Problems), err)

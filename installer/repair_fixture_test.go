@@ -17,6 +17,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
+	"onboard/installer/state"
 	"onboard/internal/fixtures"
 )
 
@@ -42,7 +43,7 @@ var testEnvs = map[string][]string{
 // fixtureInstall is an install made for a test.
 type fixtureInstall struct {
 	prefix, envTxt, bundle string
-	man                    installedManifest
+	man                    state.Manifest
 	archives               map[string]string // fn → the archive on disk
 }
 
@@ -127,7 +128,7 @@ func installArchives(t *testing.T, envs map[string][]string) *fixtureInstall {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustWrite(t, filepath.Join(fi.prefix, manifestRel), string(data))
+	mustWrite(t, state.ManifestPath(fi.prefix), string(data))
 	return fi
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 // lastHistoryEntry returns the last "==> … <==" block of data.
@@ -89,10 +90,11 @@ func TestRepairHistoryAddsWhatTheHistoryLacks(t *testing.T) {
 		t.Errorf("repair's history entry is\n%s\nwant it to end with %q", entry, cphLine)
 	}
 	// The history's state is now exactly the env's records.
-	recs, err := prefix.ReadRecordHeads(fi.prefix)
+	m, err := state.ReadMetaHeads(fi.prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
+	recs := m.Records
 	installed := make([]string, len(recs))
 	for i, r := range recs {
 		installed[i] = distString(r)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -53,10 +54,12 @@ func (rp *repairer) restoreHistory(env string) error {
 	if _, err := os.Stat(prefix.HistoryPath(dir)); err == nil {
 		return nil
 	}
-	recs, err := prefix.ReadRecords(dir)
+	// the good records: a bad one is a problem of its own, set aside
+	m, err := state.ReadMeta(dir)
 	if err != nil {
 		return fmt.Errorf("failed to rebuild conda-meta/history of %q: %w", dir, err)
 	}
+	recs := m.Records
 	e := prefix.HistoryEntry{Time: time.Now(), Command: "onboard repair --prefix " + rp.prefix, Added: []string{}}
 	for _, r := range recs {
 		ch := strings.TrimSuffix(strings.TrimSuffix(r.Channel, "/"), "/"+r.Subdir)
@@ -106,10 +109,7 @@ func (rp *repairer) appendRepairHistory(env string) error {
 	if err != nil {
 		return fmt.Errorf("failed to read the history %q to add the repair to it: %w", hp, err)
 	}
-	recs, err := prefix.ReadRecordHeads(dir)
-	if err != nil {
-		return fmt.Errorf("failed to add the repair to the history of %q: %w", dir, err)
-	}
+	recs := rp.envHeads(env)
 	installed := make([]string, len(recs))
 	for i, r := range recs {
 		installed[i] = distString(r)
@@ -132,11 +132,9 @@ func (rp *repairer) condaVersion(recs []*prefix.Record) string {
 			return r.Version
 		}
 	}
-	if base, err := prefix.ReadRecordHeads(rp.prefix); err == nil {
-		for _, r := range base {
-			if r.Name == "conda" {
-				return r.Version
-			}
+	for _, r := range rp.envHeads(BaseEnv) {
+		if r.Name == "conda" {
+			return r.Version
 		}
 	}
 	return prefix.DefaultCondaVersion
@@ -160,12 +158,12 @@ func (rp *repairer) registerEnv(env, path string) error {
 // conda refuses an env with an invalid record.
 func (rp *repairer) setAsideRecord(p Problem) error {
 	path := filepath.Join(rp.envDir(p.Env), filepath.FromSlash(p.Path))
-	if _, rerr := readMetaRecord(path); rerr == nil {
+	if _, rerr := state.ReadRecord(path); rerr == nil {
 		return nil
 	} else if _, err := os.Lstat(path); err != nil {
 		return nil
 	}
-	dir := filepath.Join(rp.prefix, stateRel, "bad-records", p.Env)
+	dir := state.BadRecordsDir(rp.prefix, p.Env)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("failed to create %q: %w", dir, err)
 	}
@@ -181,13 +179,13 @@ func (rp *repairer) setAsideRecord(p Problem) error {
 // records: the launchers of the manifest (and the maintenance launcher)
 // that had files in the record, for the same users, and the shell blocks.
 func (rp *repairer) restoreLaunchers(ctx context.Context) error {
-	path := filepath.Join(rp.prefix, filepath.FromSlash(launchersRel))
+	path := state.LaunchersPath(rp.prefix)
 	rec, err := platform.LoadRecord(path)
 	if err != nil {
 		return err
 	}
 	if rp.man == nil {
-		return fmt.Errorf("failed to restore the launchers: %s is unreadable; run the installer again", manifestRel)
+		return fmt.Errorf("failed to restore the launchers: %s is unreadable; run the installer again", state.ManifestPath(rp.prefix))
 	}
 	t, env := platform.HostTarget(), platform.HostEnv()
 	app := platform.AppInfo{Name: rp.man.Name, ID: rp.man.ID, Version: rp.man.Version, Prefix: rp.prefix}

@@ -12,6 +12,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
@@ -28,20 +29,26 @@ type pkgSource struct {
 	// package_tarball_full_path and extracted_package_dir.
 	recArchive, recExtracted string
 	scratch                  string // a folder this repair extracted into, removed after
+	// partial: only the files to re-link were extracted into scratch.
+	partial bool
 }
 
 // checkExtracted checks an extracted package folder against its own
 // info/paths.json and returns the damaged paths; a folder that cannot be
-// read at all is one problem named "info/". Files hard-linked into the
+// read at all is one problem named "info/". keep, when not nil, limits
+// the check to the entries a repair re-links. Files hard-linked into the
 // prefix share their inode with these copies, so an in-place edit in the
 // prefix shows up here too (observations G7).
-func checkExtracted(dir string) []string {
+func checkExtracted(dir string, keep func(pkg.PathEntry) bool) []string {
 	x, err := pkg.ReadExtracted(dir)
 	if err != nil {
 		return []string{"info/"}
 	}
 	var bad []string
 	for _, e := range x.Paths.Paths {
+		if keep != nil && !keep(e) {
+			continue
+		}
 		if !extractedEntryOK(filepath.Join(dir, filepath.FromSlash(e.Path)), e) {
 			bad = append(bad, e.Path)
 		}
@@ -77,14 +84,15 @@ func extractedEntryOK(p string, e pkg.PathEntry) bool {
 // extracted returns a healthy extracted copy of the package, and what it
 // did to get it. With a package cache (PREFIX/pkgs exists), the copy
 // there is made whole again in place (ensureExtracted). Otherwise the
-// record's extracted_package_dir is used when whole; else the package is
+// record's extracted_package_dir is used when whole (in the entries keep
+// selects, when not nil: those the repair re-links); else the package is
 // extracted into a scratch folder of this repair, from the record's
 // package_tarball_full_path or PREFIX/pkgs/<fn> when one is there with the
 // right hash, else from the bundle (--bundle, else the one the install
 // carries, else the one beside this program).
-func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extracted, string, error) {
+func (rp *repairer) extracted(ctx context.Context, src *pkgSource, keep func(pkg.PathEntry) bool) (*pkg.Extracted, string, error) {
 	cache := filepath.Join(rp.pkgsDir(), src.dist)
-	if d := src.recExtracted; d != "" && !samePath(d, cache) && isDir(d) && len(checkExtracted(d)) == 0 {
+	if d := src.recExtracted; d != "" && !samePath(d, cache) && isDir(d) && len(checkExtracted(d, keep)) == 0 {
 		// the package cache the record names (conda's own, for a prefix conda made)
 		if x, err := pkg.ReadExtracted(d); err == nil {
 			rp.logf("repair: using the package copy %q that the record names", d)
@@ -92,7 +100,7 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extract
 		}
 	}
 	if isDir(rp.pkgsDir()) { // an install with a package cache keeps it whole
-		did, err := rp.ensureExtracted(ctx, src)
+		did, err := rp.ensureExtracted(ctx, src, keep)
 		if err != nil {
 			return nil, "", err
 		}
@@ -102,12 +110,12 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extract
 		}
 		return x, did, nil
 	}
-	if d := src.recExtracted; d != "" && isDir(d) && len(checkExtracted(d)) == 0 {
+	if d := src.recExtracted; d != "" && isDir(d) && len(checkExtracted(d, keep)) == 0 {
 		if x, err := pkg.ReadExtracted(d); err == nil {
 			return x, "", nil
 		}
 	}
-	src.scratch = filepath.Join(rp.prefix, stateRel, "repair-"+src.dist)
+	src.scratch = state.RepairScratchDir(rp.prefix, src.dist)
 	rmtree.RemoveAll(src.scratch)
 	for _, a := range []string{src.recArchive, src.archive} {
 		if a == "" {
@@ -116,10 +124,10 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extract
 		if _, err := os.Stat(a); err != nil {
 			continue
 		}
-		x, err := pkg.Extract(ctx, pkg.Request{Archive: a, Dest: src.scratch, Expect: src.expect, URL: src.url}, nil)
+		x, err := rp.extractScratch(ctx, src, pkg.Request{Archive: a, Dest: src.scratch, Expect: src.expect, URL: src.url}, keep)
 		if err == nil {
 			src.archive = a
-			return x, "re-extracted " + src.dist + " from " + a, nil
+			return x, "re-extracted " + src.what() + " from " + a, nil
 		}
 		if errors.Is(err, context.Canceled) {
 			return nil, "", err
@@ -145,20 +153,67 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource) (*pkg.Extract
 		}
 		return f, mp.Size, removeOnClose{f}, nil
 	}
-	x, err := pkg.Extract(ctx, pkg.Request{Archive: src.archive, Open: open, Dest: src.scratch, Expect: src.expect, URL: src.url}, nil)
+	x, err := rp.extractScratch(ctx, src, pkg.Request{Archive: src.archive, Open: open, Dest: src.scratch, Expect: src.expect, URL: src.url}, keep)
 	if err != nil {
 		return nil, "", fmt.Errorf("failed to take %s from the bundle %s: %w", src.dist, b.Source, err)
 	}
-	return x, "re-extracted " + src.dist + " from the bundle", nil
+	return x, "re-extracted " + src.what() + " from the bundle", nil
 }
 
-// ensureExtracted makes PREFIX/pkgs/<dist> whole again: it keeps a healthy
-// folder, re-extracts the archive when the folder is damaged or gone, and
-// first copies the archive out of the bundle when it is gone or damaged
-// too. It returns what it did, for the repair result.
-func (rp *repairer) ensureExtracted(ctx context.Context, src *pkgSource) (string, error) {
+// what names what was extracted, for the repair result.
+func (src *pkgSource) what() string {
+	if src.partial {
+		return "the damaged files of " + src.dist
+	}
+	return src.dist
+}
+
+// extractScratch extracts the package into src.scratch: with keep, only
+// the files it selects, the others read and checked against paths.json
+// but written nowhere (pkg.Skip), so that a package of many files costs
+// the files damaged, not all of them. Where that cannot be done (a
+// hard-link member whose target was skipped) the whole package is
+// extracted; a package whose info/ comes last is extracted whole by pkg.
+func (rp *repairer) extractScratch(ctx context.Context, src *pkgSource, r pkg.Request, keep func(pkg.PathEntry) bool) (*pkg.Extracted, error) {
+	src.partial = false
+	if keep != nil {
+		r.Router = keepRouter(keep)
+		x, err := pkg.Extract(ctx, r, nil)
+		var hm *pkg.HashMismatchError
+		if err == nil {
+			src.partial = true
+			return x, nil
+		}
+		if errors.Is(err, context.Canceled) || errors.As(err, &hm) {
+			return nil, err
+		}
+		rp.logf("repair: extracting only the damaged files of %s failed (%v); extracting all of it", src.dist, err)
+		r.Router = nil
+	}
+	return pkg.Extract(ctx, r, nil)
+}
+
+// keepRouter writes the regular files it selects into the extraction's
+// folder and skips the others.
+type keepRouter func(pkg.PathEntry) bool
+
+func (k keepRouter) Route(_ *pkg.Index, _ *pkg.LinkJSON, p *pkg.Paths) (func(int) string, error) {
+	return func(i int) string {
+		if k(p.Paths[i]) {
+			return ""
+		}
+		return pkg.Skip
+	}, nil
+}
+
+// ensureExtracted makes PREFIX/pkgs/<dist> whole again: it keeps a folder
+// whose entries that keep selects (all, when nil) are healthy, re-extracts
+// the archive when the folder is damaged or gone, and first copies the
+// archive out of the bundle when it is gone or damaged too. It returns
+// what it did, for the repair result.
+func (rp *repairer) ensureExtracted(ctx context.Context, src *pkgSource, keep func(pkg.PathEntry) bool) (string, error) {
 	dir := filepath.Join(rp.pkgsDir(), src.dist)
-	bad := checkExtracted(dir)
+	bad := checkExtracted(dir, keep)
 	if len(bad) == 0 {
 		return "", nil
 	}

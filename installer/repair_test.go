@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -203,7 +204,7 @@ func TestRepairRestoresLaunchers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	platform.SaveRecord(filepath.Join(fi.prefix, filepath.FromSlash(launchersRel)), rec)
+	platform.SaveRecord(state.LaunchersPath(fi.prefix), rec)
 	var entry string
 	for _, f := range rec.Files {
 		if f.Kind == platform.KindEntry {

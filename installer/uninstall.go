@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 	"onboard/internal/rmtree"
 	"onboard/platform"
 )
@@ -32,8 +33,9 @@ type UninstallOptions struct {
 func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) error {
 	logf := LogfOrNop(opts.Logf)
 	if abs, err := filepath.Abs(prefixDir); err == nil {
-		// An uninstall killed while it deleted the prefix is finished.
-		if rec, err := recoverOp(abs, logf); err != nil || rec.Op == "uninstall" {
+		// Recover first: an uninstall killed while it deleted the prefix
+		// (its manifest may be gone already) is finished here.
+		if rec, err := RecoverOutcome(ctx, abs, logf); err != nil || rec.Op == "uninstall" {
 			return err
 		}
 	}
@@ -42,9 +44,6 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 		return err
 	}
 	if err := checkMayModify(abs, "uninstall"); err != nil {
-		return err
-	}
-	if _, err := Recover(ctx, abs, logf); err != nil {
 		return err
 	}
 	stopJupyter(abs, logf)
@@ -119,8 +118,8 @@ func checkUninstallable(prefixDir string) (string, error) {
 		return "", &TargetError{Path: abs, Reason: "refusing to remove a root or home folder",
 			Advice: "pass the folder onboard installed into with --prefix"}
 	}
-	if _, err := os.Stat(filepath.Join(abs, filepath.FromSlash(manifestRel))); err != nil {
-		return "", &TargetError{Path: abs, Reason: "not an onboard install (it has no " + manifestRel + ")", Err: err,
+	if _, err := os.Stat(state.ManifestPath(abs)); err != nil {
+		return "", &TargetError{Path: abs, Reason: "not an onboard install (it has no " + state.Rel(state.ManifestName) + ")", Err: err,
 			Advice: "onboard only removes what it installed; check the folder, or remove it yourself"}
 	}
 	return abs, nil
@@ -131,7 +130,7 @@ func uninstallSteps(ctx context.Context, abs string, opts UninstallOptions, logf
 	rep := ReporterOrNop(opts.Reporter)
 	envs := listEnvs(abs, nil)
 	rp := newRepairer(abs, RepairOptions{})
-	rp.man, _ = readInstalledManifest(abs)
+	rp.man, _ = state.ReadManifest(abs)
 	rep.Stage(StageScripts, int64(len(envs)))
 	for _, e := range envs {
 		if err := ctx.Err(); err != nil {
@@ -171,11 +170,11 @@ func runPreUnlinkScripts(ctx context.Context, e envInfo, root, subdir string, lo
 }
 
 // removePrefix deletes the prefix. A running maintenance app inside it
-// cannot delete itself on Windows; removeSelfLater handles that.
+// cannot delete itself on Windows; removeAroundRunningProgram handles that.
 func removePrefix(abs string, logf Logf) error {
-	exe, _ := os.Executable()
-	if exe != "" && isInside(exe, abs) && !canRemoveRunningExe {
-		return removeSelfLater(abs, exe, logf)
+	exe, _ := executable()
+	if mustLeave(exe, abs) {
+		return removeAroundRunningProgram(abs, exe, logf)
 	}
 	if err := rmtree.RemoveAll(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("failed to remove %q: %w; close programs that use files in it and run 'onboard uninstall' again", abs, err)

@@ -1,13 +1,14 @@
 package installer
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
-	"path/filepath"
 	"time"
 
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -19,19 +20,16 @@ import (
 // no longer answers is left alone: the server is gone and its pid may
 // belong to another program by now.
 func stopJupyter(prefixDir string, logf Logf) {
-	dirs := []string{filepath.Join(prefixDir, stateRel)}
+	dirs := []string{state.LegacyServerDir(prefixDir)}
 	if us, err := platform.HostUserState(prefixDir); err == nil {
 		dirs = append(dirs, us.Dir)
 	}
-	for _, dir := range dirs {
-		files, _ := filepath.Glob(filepath.Join(dir, "jupyter-*.json"))
-		for _, f := range files {
-			stopped, err := StopJupyterRecord(f)
-			if err != nil {
-				logf("uninstall: %v; stop it yourself", err)
-			} else if stopped != "" {
-				logf("uninstall: stopped Jupyter (%s)", stopped)
-			}
+	for _, f := range state.ServerRecords(dirs...) {
+		stopped, err := StopJupyterRecord(f)
+		if err != nil {
+			logf("uninstall: %v; stop it yourself", err)
+		} else if stopped != "" {
+			logf("uninstall: stopped Jupyter (%s)", stopped)
 		}
 	}
 }
@@ -42,18 +40,14 @@ func stopJupyter(prefixDir string, logf Logf) {
 // port P"), or "" when that server no longer answers (then its pid is left
 // alone: it may belong to another program by now).
 func StopJupyterRecord(path string) (string, error) {
-	var s struct {
-		PID  int `json:"pid"`
-		Port int `json:"port"`
+	s, err := state.ReadServer(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return "", nil
-		}
-		return "", fmt.Errorf("failed to read the Jupyter record %s: %w", path, err)
+	if err != nil && !errors.Is(err, state.ErrDamagedServer) {
+		return "", err
 	}
-	if json.Unmarshal(b, &s) != nil || s.PID <= 0 || !portAnswers(s.Port) {
+	if err != nil || !portAnswers(s.Port) {
 		os.Remove(path)
 		return "", nil
 	}

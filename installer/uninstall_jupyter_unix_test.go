@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"onboard/installer/state"
 )
 
 // TestHelperJupyterStandIn is not a test: run by TestUninstallStopsJupyter
@@ -57,12 +59,12 @@ func TestUninstallStopsJupyter(t *testing.T) {
 	}
 
 	prefix := t.TempDir()
-	state := filepath.Join(prefix, stateRel)
-	os.MkdirAll(state, 0o755)
+	legacy := state.LegacyServerDir(prefix)
+	os.MkdirAll(legacy, 0o755)
 	rec, _ := json.Marshal(map[string]any{"pid": cmd.Process.Pid, "port": port})
-	os.WriteFile(filepath.Join(state, "jupyter-team.json"), rec, 0o644)
+	os.WriteFile(filepath.Join(legacy, "jupyter-team.json"), rec, 0o644)
 	// A stale record whose port is closed must be left alone.
-	os.WriteFile(filepath.Join(state, "jupyter-old.json"), []byte(`{"pid": 1, "port": 1}`), 0o644)
+	os.WriteFile(filepath.Join(legacy, "jupyter-old.json"), []byte(`{"pid": 1, "port": 1}`), 0o644)
 
 	var logged []string
 	stopJupyter(prefix, func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) })

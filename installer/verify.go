@@ -47,13 +47,21 @@ type VerifyOptions struct {
 	EnvironmentsTxt string
 	// SkipLaunchers leaves the launchers of .onboard/launchers.json unchecked.
 	SkipLaunchers bool
-	Reporter      Reporter
-	Logf          Logf
+	// Env limits the check to one environment: BaseEnv ("base") or the
+	// name of PREFIX/envs/<name>; "" checks the whole install. An unknown
+	// name is a *UsageError. The launchers belong to the whole install:
+	// a check of one env leaves them unchecked (and says so in Notes).
+	Env      string
+	Reporter Reporter
+	Logf     Logf
 }
 
 // Report is what Verify found. Problems is sorted by env, package, path.
 type Report struct {
-	Prefix   string        `json:"prefix"`
+	Prefix string `json:"prefix"`
+	// Env is the one environment checked (VerifyOptions.Env); "" = the
+	// whole install.
+	Env      string        `json:"env,omitempty"`
 	Healthy  bool          `json:"healthy"`
 	Envs     []string      `json:"envs"`     // "base" first, then PREFIX/envs/<name> by name
 	Packages int           `json:"packages"` // records checked
@@ -87,32 +95,55 @@ func (r *Report) Damaged() map[string][]string {
 // entry point of every conda-meta record of the base and of each env under
 // PREFIX/envs/, a record for each package of .onboard/manifest.json,
 // conda-meta/history, environments.txt and the launchers. It hashes files
-// in parallel. It returns the report and, when it found problems, a
-// *DamageError (exit code 1); other errors mean the check could not run.
+// in parallel. It first recovers what an interrupted operation left
+// (RecoverOutcome, logged to opts.Logf), so that it checks the install as
+// it stands, not a half-made one. It returns the report and, when it found
+// problems, a *DamageError (exit code 1); other errors mean the check
+// could not run.
 func Verify(ctx context.Context, prefix string, opts VerifyOptions) (*Report, error) {
-	start := time.Now()
 	abs, err := filepath.Abs(prefix)
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefix, err)
 	}
+	if _, err := RecoverOutcome(ctx, abs, opts.Logf); err != nil {
+		return nil, err
+	}
+	return verify(ctx, abs, opts)
+}
+
+// verify is Verify without the recovery, for Repair, which has recovered
+// and holds the prefix lock; abs is absolute.
+func verify(ctx context.Context, abs string, opts VerifyOptions) (*Report, error) {
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
 		if err == nil {
 			err = fmt.Errorf("it is not a folder")
 		}
 		return nil, &NotInstalledError{Path: abs, Err: err}
 	}
+	_, r, err := verifyAt(ctx, abs, opts, nil)
+	return r, err
+}
+
+// verifyAt checks the install at abs, an absolute folder; set, if not
+// nil, narrows the verifier first (Repair's second check). It returns the
+// verifier too: Repair reuses the record heads it read.
+func verifyAt(ctx context.Context, abs string, opts VerifyOptions, set func(*verifier)) (*verifier, *Report, error) {
+	start := time.Now()
 	v := newVerifier(abs, opts)
+	if set != nil {
+		set(v)
+	}
 	if err := v.run(ctx); err != nil {
-		return nil, err
+		return v, nil, err
 	}
 	r := v.report
 	r.Elapsed = time.Since(start)
 	sortProblems(r.Problems)
 	r.Healthy = len(r.Problems) == 0
 	if !r.Healthy {
-		return r, &DamageError{Problems: len(r.Problems)}
+		return v, r, &DamageError{Problems: len(r.Problems)}
 	}
-	return r, nil
+	return v, r, nil
 }
 
 func sortProblems(ps []Problem) {

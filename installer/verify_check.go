@@ -1,7 +1,6 @@
 package installer
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -9,211 +8,193 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
-	"sync/atomic"
 )
 
-// expect is what one record says a path must be.
-type expect struct {
-	dist     string
-	kind     string   // paths_data path_type; "" = only known from files
-	sha      string   // sha256 the bytes on disk must have; "" = none recorded
-	size     int64    // size on disk; -1 = unknown or not meaningful (placeholder)
-	pkgPaths []string // where the path may sit in the extracted package
+// check is one path of an env and what one record says it must be.
+type check struct {
+	rec    *recInfo
+	rel    string // the path in the env, with "/"
+	pkgRel string // its _path in the package when that differs (noarch: python); kept only when the package copy exists
+	kind   string // paths_data path_type; "" = unknown
+	size   int64  // size on disk; -1 = unknown or not meaningful (placeholder)
+	sha    [32]byte
+	hasSHA bool   // sha is what the bytes on disk must hash to
+	badSHA string // a recorded hash that is not 64 hex digits: no file matches it
+	// filesOnly: the path is only in the record's files list (no
+	// paths_data entry): it must exist, nothing more is known.
+	filesOnly bool
 }
 
-// pathCheck is one path of an env and every record that owns it.
-type pathCheck struct {
-	env, rel, abs string
-	owners        []expect
-	problems      []Problem
+func (c *check) abs() string { return filepath.Join(c.rec.env.dir, filepath.FromSlash(c.rel)) }
+
+func (c *check) problem(kind ProblemKind, detail string) Problem {
+	return Problem{Env: c.rec.env.name, Package: c.rec.dist(), Path: c.rel, Kind: kind, Detail: detail}
 }
 
-// observed is what is on disk at a path, with its hash computed on demand.
-type observed struct {
-	abs  string
-	fi   fs.FileInfo // Lstat; nil when err != nil
-	err  error
-	sum  string
-	serr error
-	done bool
-	n    int64 // bytes hashed
+// wantHex is the expected hash as people read it.
+func (c *check) wantHex() string {
+	if c.badSHA != "" {
+		return c.badSHA
+	}
+	return hex.EncodeToString(c.sha[:])
 }
+
+// matches tells whether a hash is the one the record wants.
+func (c *check) matches(sum [32]byte) bool { return c.hasSHA && sum == c.sha }
 
 // smallFile is the size up to which a file is read whole before hashing.
 const smallFile = 1 << 20
 
-var hashBufs = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+var hashBufs = sync.Pool{New: func() any { b := make([]byte, smallFile); return &b }}
 
-// hash returns the sha256 of the file (following a symlink), once.
-func (o *observed) hash() (string, error) {
-	if !o.done {
-		o.done = true
-		o.sum, o.n, o.serr = sha256File(o.abs)
-	}
-	return o.sum, o.serr
-}
-
-// sha256File hashes a file: small files are read whole, large ones streamed.
-func sha256File(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", 0, err
-	}
-	if fi.Size() <= smallFile {
-		bp := hashBufs.Get().(*[]byte)
-		defer hashBufs.Put(bp)
-		n, err := io.ReadFull(f, (*bp)[:fi.Size()])
-		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return "", 0, err
-		}
-		s := sha256.Sum256((*bp)[:n])
-		return hex.EncodeToString(s[:]), int64(n), nil
-	}
-	h := sha256.New()
-	bp := hashBufs.Get().(*[]byte)
-	defer hashBufs.Put(bp)
-	n, err := io.CopyBuffer(h, f, *bp)
-	if err != nil {
-		return "", n, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
-// hashAll runs every queued check on a pool of workers.
-func (v *verifier) hashAll(ctx context.Context) error {
-	var total int64
-	for _, c := range v.checks {
-		for _, o := range c.owners {
-			if o.size > 0 {
-				total += o.size
-				break
-			}
-		}
-	}
-	v.rep.Stage(StageVerify, total)
-	workers := v.opts.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
-	jobs := make(chan *pathCheck)
-	var hashed atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for c := range jobs {
-				n := c.run()
-				hashed.Add(n)
-				v.rep.Advance(n)
-			}
-		})
-	}
-	var err error
-feed:
-	for _, c := range v.checks {
-		select {
-		case jobs <- c:
-		case <-ctx.Done():
-			err = ctx.Err()
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if err != nil {
-		return err
-	}
-	v.report.Files += len(v.checks)
-	v.report.Bytes += hashed.Load()
-	for _, c := range v.checks {
-		v.report.Problems = append(v.report.Problems, c.problems...)
-	}
-	return nil
-}
-
-// run checks the path against its owners and returns the bytes hashed.
-// The path is healthy when any owner is satisfied (a clash: the last
-// package linked won, and the others' records still name the path).
-func (c *pathCheck) run() int64 {
-	o := &observed{abs: c.abs}
-	o.fi, o.err = os.Lstat(c.abs)
-	var ps []Problem
-	for _, x := range c.owners {
-		kind, detail := x.check(o)
-		if kind == "" {
-			return o.n
-		}
-		ps = append(ps, Problem{Env: c.env, Package: x.dist, Path: c.rel, Kind: kind, Detail: detail})
-	}
-	c.problems = ps
-	return o.n
-}
-
-// check compares what is on disk with one expectation.
-func (x expect) check(o *observed) (ProblemKind, string) {
-	switch x.kind {
+// run checks the path on disk against the check. It returns the problem
+// ("" when healthy) and the bytes hashed. buf and op are the worker's.
+func (c *check) run(buf []byte, op *opener) (ProblemKind, string, int64) {
+	dir, name, clean := splitRel(c.rel)
+	switch c.kind {
 	case "pyc_file":
 		// conda records pyc files even when none was compiled.
-		if o.err != nil {
-			return "", ""
+		if clean {
+			if size, regular, exists, ok := op.lstat(c.rec.env.dir, dir, name); ok {
+				if exists && regular && c.size >= 0 && size != c.size {
+					return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", size, c.size), 0
+				}
+				return "", "", 0
+			}
 		}
-		return x.checkSize(o.fi)
+		fi, err := os.Lstat(c.abs())
+		if err != nil {
+			return "", "", 0
+		}
+		k, d := c.checkSize(fi)
+		return k, d, 0
 	case "softlink":
-		return x.checkSoftlink(o)
+		return c.checkSoftlink()
 	case "directory":
-		if o.err != nil {
-			return ProblemMissing, ""
+		fi, err := os.Lstat(c.abs())
+		if err != nil {
+			return ProblemMissing, "", 0
 		}
-		if !o.fi.IsDir() {
-			return ProblemAltered, "is not a directory"
+		if !fi.IsDir() {
+			return ProblemAltered, "is not a directory", 0
 		}
-		return "", ""
+		return "", "", 0
 	}
-	if o.err != nil {
-		if errors.Is(o.err, fs.ErrNotExist) {
-			return ProblemMissing, ""
-		}
-		return ProblemMissing, o.err.Error()
+	if !clean {
+		return c.checkFileSlow()
 	}
-	return x.checkFile(o)
+	// without a mode to check, a recorded size and hash are checked by
+	// reading: fstat only when the read disagrees
+	hashIt := c.hasSHA || c.badSHA != ""
+	stat := c.size <= 0 || !hashIt || c.kind == "unix_python_entry_point" || c.rec.pkgDir != "" && !c.filesOnly
+	f, missing, ok := op.open(c.rec.env.dir, dir, name, stat)
+	if missing {
+		return ProblemMissing, "", 0
+	}
+	if !ok {
+		return c.checkFileSlow()
+	}
+	defer f.close()
+	if f.statted {
+		if k, d := c.checkStat(&f); k != "" || !hashIt {
+			return k, d, 0
+		}
+	}
+	size := c.size
+	if f.statted {
+		size = f.size
+	}
+	sum, n, err := f.sum(buf, size)
+	if !f.statted && (err != nil || n != c.size) {
+		// not what the record says: a folder, a fifo, another size
+		if !f.stat() {
+			return c.checkFileSlow()
+		}
+		if k, d := c.checkStat(&f); k != "" {
+			return k, d, n
+		}
+	}
+	if err != nil {
+		return ProblemAltered, "cannot be read: " + err.Error(), n
+	}
+	if !c.matches(sum) {
+		return ProblemAltered, fmt.Sprintf("sha256 %s, want %s", short(hex.EncodeToString(sum[:])), short(c.wantHex())), n
+	}
+	return "", "", n
 }
 
-// checkFile checks a regular file (hardlink, entry point or unknown type).
-func (x expect) checkFile(o *observed) (ProblemKind, string) {
-	fi := o.fi
+// checkStat checks what fstat tells of an open file: a regular file, of
+// the recorded size and mode.
+func (c *check) checkStat(f *fastFile) (ProblemKind, string) {
+	if !f.mode.IsRegular() {
+		return ProblemAltered, fmt.Sprintf("is a %s, not a file", describeMode(f.mode))
+	}
+	if c.size >= 0 && f.size != c.size {
+		return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", f.size, c.size)
+	}
+	return c.checkMode(f.mode, f.sameAs)
+}
+
+// splitRel splits a clean relative path (no empty, "." or ".." part)
+// into its folder ("" for none) and name; clean false for any other.
+func splitRel(rel string) (dir, name string, clean bool) {
+	if rel == "" || rel[0] == '/' {
+		return "", "", false
+	}
+	for part := range strings.SplitSeq(rel, "/") {
+		if part == "" || part == "." || part == ".." {
+			return "", "", false
+		}
+	}
+	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
+		return rel[:i], rel[i+1:], true
+	}
+	return "", rel, true
+}
+
+// checkFileSlow checks a regular file (hardlink, entry point or unknown
+// type) through os: where the fast path does not apply (a symlink stands
+// there, or the path cannot be opened, or no such path on this system).
+func (c *check) checkFileSlow() (ProblemKind, string, int64) {
+	abs := c.abs()
+	fi, err := os.Lstat(abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return ProblemMissing, "", 0
+		}
+		return ProblemMissing, err.Error(), 0
+	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
-		st, err := os.Stat(o.abs)
+		st, err := os.Stat(abs)
 		if err != nil {
-			return ProblemMissing, "a dangling symlink stands where a file should be"
+			return ProblemMissing, "a dangling symlink stands where a file should be", 0
 		}
 		fi = st
 	}
 	if !fi.Mode().IsRegular() {
-		return ProblemAltered, fmt.Sprintf("is a %s, not a file", describeMode(fi.Mode()))
+		return ProblemAltered, fmt.Sprintf("is a %s, not a file", describeMode(fi.Mode())), 0
 	}
-	if k, d := x.checkSize(fi); k != "" {
-		return k, d
+	if k, d := c.checkSize(fi); k != "" {
+		return k, d, 0
 	}
-	if k, d := x.checkMode(fi); k != "" {
-		return k, d
+	if k, d := c.checkMode(fi.Mode(), func(sfi fs.FileInfo) bool { return os.SameFile(fi, sfi) }); k != "" {
+		return k, d, 0
 	}
-	if x.sha == "" {
-		return "", ""
+	if !c.hasSHA && c.badSHA == "" {
+		return "", "", 0
 	}
-	sum, err := o.hash()
+	sum, n, err := sha256Sum(abs)
 	if err != nil {
-		return ProblemAltered, "cannot be read: " + err.Error()
+		return ProblemAltered, "cannot be read: " + err.Error(), n
 	}
-	if sum != x.sha {
-		return ProblemAltered, fmt.Sprintf("sha256 %s, want %s", short(sum), short(x.sha))
+	if !c.matches(sum) {
+		return ProblemAltered, fmt.Sprintf("sha256 %s, want %s", short(hex.EncodeToString(sum[:])), short(c.wantHex())), n
 	}
-	return "", ""
+	return "", "", n
 }
 
 // checkMode checks the executable bit where it can be known: an entry
@@ -221,30 +202,30 @@ func (x expect) checkFile(o *observed) (ProblemKind, string) {
 // executable as the package's file. conda-meta records no modes, so a
 // hard-linked file, which shares its mode with the package copy, cannot
 // be checked this way.
-func (x expect) checkMode(fi fs.FileInfo) (ProblemKind, string) {
+func (c *check) checkMode(mode fs.FileMode, same func(fs.FileInfo) bool) (ProblemKind, string) {
 	if runtime.GOOS == "windows" {
 		return "", ""
 	}
-	exec := fi.Mode()&0o111 != 0
-	if x.kind == "unix_python_entry_point" {
+	exec := mode&0o111 != 0
+	if c.kind == "unix_python_entry_point" {
 		if !exec {
-			return ProblemAltered, fmt.Sprintf("mode %v: an entry point must be executable", fi.Mode().Perm())
+			return ProblemAltered, fmt.Sprintf("mode %v: an entry point must be executable", mode.Perm())
 		}
 		return "", ""
 	}
-	_, sfi := x.pkgEntry()
-	if sfi == nil || !sfi.Mode().IsRegular() || os.SameFile(fi, sfi) {
+	_, sfi := c.pkgEntry()
+	if sfi == nil || !sfi.Mode().IsRegular() || same(sfi) {
 		return "", ""
 	}
 	if want := sfi.Mode()&0o111 != 0; exec != want {
-		return ProblemAltered, fmt.Sprintf("mode %v, want %v as in the package", fi.Mode().Perm(), sfi.Mode().Perm())
+		return ProblemAltered, fmt.Sprintf("mode %v, want %v as in the package", mode.Perm(), sfi.Mode().Perm())
 	}
 	return "", ""
 }
 
-func (x expect) checkSize(fi fs.FileInfo) (ProblemKind, string) {
-	if x.size >= 0 && fi.Mode().IsRegular() && fi.Size() != x.size {
-		return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", fi.Size(), x.size)
+func (c *check) checkSize(fi fs.FileInfo) (ProblemKind, string) {
+	if c.size >= 0 && fi.Mode().IsRegular() && fi.Size() != c.size {
+		return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", fi.Size(), c.size)
 	}
 	return "", ""
 }
@@ -253,52 +234,109 @@ func (x expect) checkSize(fi fs.FileInfo) (ProblemKind, string) {
 // package (conda-meta does not store link targets). A package may hold a
 // regular file where paths.json says softlink (observations G1): then the
 // env must hold the same bytes.
-func (x expect) checkSoftlink(o *observed) (ProblemKind, string) {
-	if o.err != nil {
-		return ProblemMissing, ""
+func (c *check) checkSoftlink() (ProblemKind, string, int64) {
+	abs := c.abs()
+	fi, err := os.Lstat(abs)
+	if err != nil {
+		return ProblemMissing, "", 0
 	}
-	src, sfi := x.pkgEntry()
+	src, sfi := c.pkgEntry()
 	switch {
 	case sfi == nil:
-		if o.fi.Mode()&fs.ModeSymlink == 0 && !o.fi.Mode().IsRegular() {
-			return ProblemWrongLink, fmt.Sprintf("is a %s", describeMode(o.fi.Mode()))
+		if fi.Mode()&fs.ModeSymlink == 0 && !fi.Mode().IsRegular() {
+			return ProblemWrongLink, fmt.Sprintf("is a %s", describeMode(fi.Mode())), 0
 		}
-		return "", "" // the package copy is gone: the target cannot be compared
+		return "", "", 0 // the package copy is gone: the target cannot be compared
 	case sfi.Mode()&fs.ModeSymlink != 0:
 		want, _ := os.Readlink(src)
-		if o.fi.Mode()&fs.ModeSymlink == 0 {
-			return ProblemWrongLink, fmt.Sprintf("is a %s, want a symlink to %q", describeMode(o.fi.Mode()), want)
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return ProblemWrongLink, fmt.Sprintf("is a %s, want a symlink to %q", describeMode(fi.Mode()), want), 0
 		}
-		got, err := os.Readlink(o.abs)
+		got, err := os.Readlink(abs)
 		if err != nil || got != want {
-			return ProblemWrongLink, fmt.Sprintf("points to %q, want %q", got, want)
+			return ProblemWrongLink, fmt.Sprintf("points to %q, want %q", got, want), 0
 		}
-		return "", ""
+		return "", "", 0
 	}
-	if !o.fi.Mode().IsRegular() {
-		return ProblemWrongLink, fmt.Sprintf("is a %s, want a file like the package's", describeMode(o.fi.Mode()))
+	if !fi.Mode().IsRegular() {
+		return ProblemWrongLink, fmt.Sprintf("is a %s, want a file like the package's", describeMode(fi.Mode())), 0
 	}
-	if o.fi.Size() != sfi.Size() {
-		return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", o.fi.Size(), sfi.Size())
+	if fi.Size() != sfi.Size() {
+		return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", fi.Size(), sfi.Size()), 0
 	}
-	want, _, err := sha256File(src)
+	want, _, err := sha256Sum(src)
 	if err != nil {
-		return "", ""
+		return "", "", 0
 	}
-	if got, err := o.hash(); err != nil || got != want {
-		return ProblemAltered, fmt.Sprintf("sha256 %s, want %s", short(got), short(want))
+	got, n, err := sha256Sum(abs)
+	if err != nil || got != want {
+		return ProblemAltered, fmt.Sprintf("sha256 %s, want %s", short(hex.EncodeToString(got[:])), short(hex.EncodeToString(want[:]))), n
 	}
-	return "", ""
+	return "", "", n
 }
 
 // pkgEntry finds the path in the extracted package; nil when absent.
-func (x expect) pkgEntry() (string, fs.FileInfo) {
-	for _, p := range x.pkgPaths {
-		if fi, err := os.Lstat(p); err == nil {
-			return p, fi
+func (c *check) pkgEntry() (string, fs.FileInfo) {
+	if c.rec.pkgDir == "" || c.filesOnly {
+		return "", nil
+	}
+	p := c.pkgRel
+	if p == "" {
+		p = c.rel
+	}
+	for _, cand := range pkgCandidates(c.rec.noarchPy, p, c.rec.pkgDir) {
+		if fi, err := os.Lstat(cand); err == nil {
+			return cand, fi
 		}
 	}
 	return "", nil
+}
+
+// pkgCandidates returns where a path may sit in the extracted package: the
+// recorded _path, and for noarch: python also the un-remapped form.
+func pkgCandidates(noarchPy bool, p, pkgDir string) []string {
+	out := []string{filepath.Join(pkgDir, filepath.FromSlash(p))}
+	if !noarchPy {
+		return out
+	}
+	if i := strings.Index(p, "site-packages/"); i > 0 {
+		out = append(out, filepath.Join(pkgDir, "site-packages", filepath.FromSlash(p[i+len("site-packages/"):])))
+	}
+	for _, d := range []string{"bin/", "Scripts/"} {
+		if rest, ok := strings.CutPrefix(p, d); ok {
+			out = append(out, filepath.Join(pkgDir, "python-scripts", filepath.FromSlash(rest)))
+		}
+	}
+	return out
+}
+
+// sha256Sum hashes a file (following a symlink): small files are read
+// whole, large ones streamed.
+func sha256Sum(path string) ([32]byte, int64, error) {
+	var sum [32]byte
+	f, err := os.Open(path)
+	if err != nil {
+		return sum, 0, err
+	}
+	defer f.Close()
+	bp := hashBufs.Get().(*[]byte)
+	defer hashBufs.Put(bp)
+	h := sha256.New()
+	n, err := io.CopyBuffer(h, f, *bp)
+	if err != nil {
+		return sum, n, err
+	}
+	h.Sum(sum[:0])
+	return sum, n, nil
+}
+
+// sha256File is sha256Sum in hex.
+func sha256File(path string) (string, int64, error) {
+	sum, n, err := sha256Sum(path)
+	if err != nil {
+		return "", n, err
+	}
+	return hex.EncodeToString(sum[:]), n, nil
 }
 
 func describeMode(m fs.FileMode) string {

@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 // condaRemove does what `conda remove` does to an env: the package's files
 // and record go, and conda-meta/history gets a revision with its "-" line.
 func condaRemove(t *testing.T, envDir, dist string) {
 	t.Helper()
-	rec, err := prefix.ReadRecord(filepath.Join(envDir, "conda-meta", dist+".json"))
+	rec, err := state.ReadRecord(filepath.Join(envDir, "conda-meta", dist+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}

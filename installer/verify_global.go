@@ -3,61 +3,9 @@ package installer
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
-
-	"onboard/installer/bundle"
 )
-
-// manifestRel is where an install keeps the bundle.json it came from.
-const manifestRel = ".onboard/manifest.json"
-
-// installedManifest is .onboard/manifest.json: the bundle.json that was
-// installed plus the subdir chosen.
-type installedManifest struct {
-	bundle.Manifest
-	Subdir string `json:"subdir"`
-	// AllUsers marks an install for all users: its modes are kept at
-	// 0755/0644 (normaliseModes) by install and repair.
-	AllUsers bool `json:"all_users,omitempty"`
-}
-
-// readInstalledManifest reads PREFIX/.onboard/manifest.json.
-func readInstalledManifest(prefix string) (*installedManifest, error) {
-	data, err := os.ReadFile(filepath.Join(prefix, filepath.FromSlash(manifestRel)))
-	if err != nil {
-		return nil, err
-	}
-	var m installedManifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %w", err)
-	}
-	return &m, nil
-}
-
-// envPackages returns the dists of the installed subdir by env name
-// (BaseEnv for the base); nil for a nil manifest.
-func (m *installedManifest) envPackages() map[string][]string {
-	out := map[string][]string{}
-	if m == nil || m.Platforms[m.Subdir] == nil {
-		return out
-	}
-	p := m.Platforms[m.Subdir]
-	dists := func(ps []bundle.Package) []string {
-		ds := make([]string, 0, len(ps))
-		for _, x := range ps {
-			ds = append(ds, x.Name+"-"+x.Version+"-"+x.Build)
-		}
-		return ds
-	}
-	out[BaseEnv] = dists(p.Base)
-	for n, ps := range p.Envs {
-		out[n] = dists(ps)
-	}
-	return out
-}
 
 // environmentsTxtPath resolves the EnvironmentsTxt option: "" = the user's
 // ~/.conda/environments.txt, "-" = none.

@@ -5,25 +5,22 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
+	"onboard/installer/state"
 	"onboard/platform"
 )
-
-// launchersRel is where Install records the launchers it created.
-const launchersRel = ".onboard/launchers.json"
 
 // checkLaunchers checks the launchers, uninstall entry and shell blocks
 // recorded in .onboard/launchers.json: each must exist and point at this
 // prefix. No record means no launchers were made.
 func (v *verifier) checkLaunchers() {
-	path := filepath.Join(v.prefix, filepath.FromSlash(launchersRel))
+	path := state.LaunchersPath(v.prefix)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return
 	}
 	rec, err := platform.LoadRecord(path)
 	if err != nil {
-		v.problem(Problem{Env: BaseEnv, Path: launchersRel, Kind: ProblemLauncher, Detail: err.Error()})
+		v.problem(Problem{Env: BaseEnv, Path: state.Rel(state.LaunchersName), Kind: ProblemLauncher, Detail: err.Error()})
 		return
 	}
 	for _, p := range platform.CheckInstalled(rec, v.prefix) {
@@ -34,7 +31,7 @@ func (v *verifier) checkLaunchers() {
 // removeLaunchers removes what .onboard/launchers.json records: launchers,
 // the uninstall registry entry, shell set-up blocks.
 func removeLaunchers(prefixDir string, logf Logf) error {
-	path := filepath.Join(prefixDir, filepath.FromSlash(launchersRel))
+	path := state.LaunchersPath(prefixDir)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

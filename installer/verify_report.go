@@ -32,8 +32,12 @@ func (r *Report) Groups() []Group {
 // WriteText writes the report for people, grouped by package.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
+	what := r.Prefix
+	if r.Env != "" {
+		what = fmt.Sprintf("environment %s of %s", r.Env, r.Prefix)
+	}
 	fmt.Fprintf(&b, "Checked %s: %d environment(s), %d package(s), %d path(s), %s hashed in %.2f s.\n",
-		r.Prefix, len(r.Envs), r.Packages, r.Files, humanize.Bytes(r.Bytes), r.Elapsed.Seconds())
+		what, len(r.Envs), r.Packages, r.Files, humanize.Bytes(r.Bytes), r.Elapsed.Seconds())
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}

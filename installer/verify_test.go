@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 )
 
 // fakeFile is one path of a hand-made package (records as in
@@ -132,13 +133,13 @@ func fakeInstall(t *testing.T) (prefix, envTxt string) {
 	installFake(t, prefix, prefix, fakeZlib)
 	py := filepath.Join(prefix, "envs", "py")
 	installFake(t, prefix, py, fakeSample)
-	man := installedManifest{Subdir: "linux-64"}
+	man := state.Manifest{Subdir: "linux-64"}
 	man.Platforms = map[string]*bundle.Platform{"linux-64": {
 		Base: []bundle.Package{{Name: "zlib", Version: "1.2.11", Build: "h7b6447c_3"}},
 		Envs: map[string][]bundle.Package{"py": {{Name: "sample_noarch_python", Version: "1.0", Build: "py_0"}}},
 	}}
 	data, _ := json.Marshal(man)
-	mustWrite(t, filepath.Join(prefix, manifestRel), string(data))
+	mustWrite(t, state.ManifestPath(prefix), string(data))
 	envTxt = filepath.Join(t.TempDir(), "environments.txt")
 	mustWrite(t, envTxt, "/some/other/env\n"+prefix+"\n"+py+"\n")
 	return prefix, envTxt

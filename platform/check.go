@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"onboard/installer/state"
 	"onboard/internal/humanize"
 )
 
@@ -103,6 +104,27 @@ func RequiredFree(need int64) int64 { return need + need*spareSpacePercent/100 }
 // windowsMaxPath is MAX_PATH (260) less the terminating NUL.
 const windowsMaxPath = 259
 
+// PathLimit is the longest file path, in characters, that t's programs
+// can be relied on to open: 259 on Windows (MAX_PATH less its NUL, even
+// where long paths are enabled, since many programs ignore that); 0 where
+// there is no such limit.
+func PathLimit(t Target) int {
+	if t.OS == "windows" {
+		return windowsMaxPath
+	}
+	return 0
+}
+
+// LongestPath is the length in characters of the longest file path an
+// install writes: the prefix, a separator and req.MaxRelPath; 0 when
+// MaxRelPath is unknown.
+func LongestPath(req PrefixRequest) int {
+	if req.MaxRelPath <= 0 {
+		return 0
+	}
+	return len([]rune(req.Prefix)) + 1 + req.MaxRelPath
+}
+
 // CheckPrefixWith checks a prefix from facts gathered before; env.Exists
 // answers the conda-meta/history and .onboard/manifest.json questions.
 func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Problem {
@@ -139,15 +161,12 @@ func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 // checkLength checks Windows paths against MAX_PATH: prefix + `\` +
 // the longest relative path must fit in 259 characters.
 func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
-	if t.OS != "windows" || req.MaxRelPath <= 0 {
-		return nil
-	}
-	n := len([]rune(req.Prefix)) + 1 + req.MaxRelPath
-	if n <= windowsMaxPath {
+	limit, n := PathLimit(t), LongestPath(req)
+	if limit == 0 || n <= limit {
 		return nil
 	}
 	msg := fmt.Sprintf("%q is too long: with it the longest file path is %d characters, over Windows' limit of 260", req.Prefix, n)
-	short := fmt.Sprintf("choose a folder of at most %d characters, such as C:\\%s", max(windowsMaxPath-1-req.MaxRelPath, 3), "onboard")
+	short := fmt.Sprintf("choose a folder of at most %d characters, such as C:\\%s", max(limit-1-req.MaxRelPath, 3), "onboard")
 	if f.LongPathsEnabled {
 		return []Problem{{Warning, ProblemTooLong, req.Prefix, msg + "; long paths are enabled here, but some programs still fail on them", short}}
 	}
@@ -181,7 +200,7 @@ func checkConda(t Target, env Env, p string, f PrefixFacts) []Problem {
 			break
 		}
 	}
-	if !f.Exists || env.exists(t.Join(p, ".onboard", "manifest.json")) {
+	if !f.Exists || env.exists(t.Join(p, state.Rel(state.ManifestName))) {
 		return out
 	}
 	if env.exists(t.Join(p, "conda-meta", "history")) {

@@ -20,7 +20,10 @@ func CheckPrefix(req PrefixRequest) []Problem {
 
 // HostPrefixFacts gathers what [CheckPrefixWith] needs about prefix from
 // this machine. Writability and free space are those of the prefix or,
-// when it does not exist yet, of its nearest existing parent.
+// when it does not exist yet, of its nearest existing parent. It writes
+// nothing on Unix, where writability is asked of the kernel (access(2));
+// on Windows, whose permissions are ACLs, it creates and removes a probe
+// file.
 func HostPrefixFacts(prefix string) PrefixFacts {
 	f := PrefixFacts{FreeBytes: -1, LongPathsEnabled: hostLongPathsEnabled()}
 	if fi, err := os.Stat(prefix); err == nil {
@@ -37,7 +40,7 @@ func HostPrefixFacts(prefix string) PrefixFacts {
 		f.WritableErr = "no parent folder exists"
 		return f
 	}
-	if err := probeWrite(dir); err != nil {
+	if err := hostWritable(dir); err != nil {
 		f.WritableErr = err.Error()
 	} else {
 		f.Writable = true
@@ -64,7 +67,8 @@ func nearestDir(p string) string {
 	}
 }
 
-// probeWrite creates and removes a file in dir.
+// probeWrite creates and removes a file in dir: whether a file can be
+// created there, where the kernel cannot be asked without writing.
 func probeWrite(dir string) error {
 	f, err := os.CreateTemp(dir, ".onboard-write-test-*")
 	if err != nil {

@@ -1,10 +1,12 @@
 package platform
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -131,5 +133,51 @@ func mustWrite(t *testing.T, path, data string) {
 	}
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHostPrefixFactsWriteNothing: the facts of a folder, new or existing,
+// are gathered without changing it or its parent (not even their times),
+// so the wizard can check a folder as a person types it. Windows creates
+// and removes a probe file.
+func TestHostPrefixFactsWriteNothing(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows asks by writing a probe file")
+	}
+	dir := tempDir(t)
+	existing := filepath.Join(dir, "acme")
+	mustWrite(t, filepath.Join(existing, "a.txt"), "x")
+	stamp := func() string {
+		var b strings.Builder
+		for _, p := range []string{dir, existing} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ents, _ := os.ReadDir(p)
+			fmt.Fprintf(&b, "%s %v %d\n", p, fi.ModTime().UnixNano(), len(ents))
+		}
+		return b.String()
+	}
+	before := stamp()
+	for _, p := range []string{existing, filepath.Join(dir, "new", "acme")} {
+		if f := HostPrefixFacts(p); !f.Writable || f.FreeBytes <= 0 {
+			t.Fatalf("%s: %+v", p, f)
+		}
+	}
+	if after := stamp(); after != before {
+		t.Fatalf("gathering the facts changed the folders:\n%s---\n%s", before, after)
+	}
+}
+
+func TestPathLimitAndLongestPath(t *testing.T) {
+	if PathLimit(win) != 259 || PathLimit(linux) != 0 || PathLimit(mac) != 0 {
+		t.Fatalf("limits %d %d %d", PathLimit(win), PathLimit(linux), PathLimit(mac))
+	}
+	if n := LongestPath(PrefixRequest{Prefix: `C:\Prógrams`, MaxRelPath: 100}); n != len([]rune(`C:\Prógrams`))+1+100 {
+		t.Fatalf("longest path %d counts bytes, not characters", n)
+	}
+	if n := LongestPath(PrefixRequest{Prefix: `C:\acme`}); n != 0 {
+		t.Fatalf("an unknown relative path gives %d", n)
 	}
 }

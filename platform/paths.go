@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"onboard/installer/state"
 )
 
 // Env is every input from the host that path computations need. Pure code
@@ -125,16 +127,16 @@ func (t Target) Exe(name string) string {
 	return name
 }
 
-// MaintenanceApp returns where the maintenance app of an install lives:
-// PREFIX/.onboard/onboard (onboard.exe on Windows).
+// MaintenanceApp returns where the maintenance app of an install lives on
+// t: PREFIX/.onboard/onboard (onboard.exe on Windows), as state lays it out.
 func MaintenanceApp(t Target, prefix string) string {
-	return t.Join(prefix, ".onboard", t.Exe("onboard"))
+	return t.Join(prefix, state.Rel(state.AppFile(t.OS)))
 }
 
-// RecordPath returns PREFIX/.onboard/launchers.json, where the installer
-// keeps the [Record] of what [Apply] and [SetupShell] created.
+// RecordPath returns PREFIX/.onboard/launchers.json on t, where the
+// installer keeps the [Record] of what [Apply] and [SetupShell] created.
 func RecordPath(t Target, prefix string) string {
-	return t.Join(prefix, ".onboard", "launchers.json")
+	return t.Join(prefix, state.Rel(state.LaunchersName))
 }
 
 // Slug turns a display name into a lowercase, space-free folder or file

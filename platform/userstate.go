@@ -95,3 +95,17 @@ func AdminHint(goos, what string) string {
 		return "repairing or removing an install for all users needs root: run sudo " + what + " (or pkexec " + what + " on a desktop), or ask your IT department"
 	}
 }
+
+// AdminInstallHint says how to run an installer with administrator rights
+// on goos, to change an install for all users.
+func AdminInstallHint(goos string) string {
+	const mine = "; or install for yourself only, into another folder"
+	switch goos {
+	case "windows":
+		return "changing an install for all users needs an administrator: right-click the installer and choose \"Run as administrator\", or ask your IT department" + mine
+	case "darwin":
+		return "changing an install for all users needs an administrator: run the installer with sudo in Terminal, or ask your IT department" + mine
+	default:
+		return "changing an install for all users needs root: run the installer with sudo, or ask your IT department" + mine
+	}
+}

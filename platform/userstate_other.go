@@ -4,7 +4,8 @@ package platform
 
 import (
 	"os"
-	"path/filepath"
+
+	"onboard/installer/state"
 )
 
 func checkOwnDir(string) error { return nil }
@@ -14,7 +15,7 @@ func checkOwnDir(string) error { return nil }
 // users under Program Files: only an elevated administrator may). The
 // probe file is removed at once.
 func HostMayModify(prefix string) bool {
-	dir := filepath.Join(prefix, ".onboard")
+	dir := state.Dir(prefix)
 	if _, err := os.Stat(dir); err != nil {
 		return true // not an install: let the command report that
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"onboard/installer/state"
 )
 
 // UninstallKeyParent is the registry key, below HKCU or HKLM, that holds
@@ -43,7 +45,7 @@ func windowsLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUs
 	maint := MaintenanceApp(t, app.Prefix)
 	icon, iconIndex := maint, 0
 	if ico, err := ICO(app.Icon); err == nil { // no usable PNG: the exe's own icon
-		icon = t.Join(app.Prefix, ".onboard", "icon.ico")
+		icon = t.Join(app.Prefix, state.Rel(state.IconName))
 		p.Files = append(p.Files, File{Path: icon, Kind: KindIcon, Mode: 0o644, Data: ico})
 	}
 	if len(items) > 0 {

@@ -3,7 +3,9 @@
 # with no arguments under Wine on a fresh Xvfb, clicks through the wizard with
 # xdotool (Welcome, Licence, Location, Options, Install, Finish), then checks
 # the install with the nogui onboard.exe (verify), and the Start Menu
-# shortcuts and "Apps & features" entry, and uninstalls it. Screenshots of
+# shortcuts and "Apps & features" entry; in the maintenance window it starts
+# Jupyter and uninstalls: the whole prefix must go at once, the maintenance
+# app's own file (moved to %TEMP%) after it exits. Screenshots of
 # each step go to $ONBOARD_SHOTS (default .wine-test/shots) as
 # windows-<n>-<step>.png. Called by wine-test.sh, which sets up WINEPREFIX,
 # the bcryptprimitives shim and .wine-test/onboard.exe.
@@ -154,9 +156,13 @@ for _ in $(seq 20); do kill -0 "$app" 2>/dev/null || break; sleep 0.5; done
 if kill -0 "$app" 2>/dev/null; then bad 'Close did not end the wizard'; else pass 'Close ended the wizard'; app=; fi
 
 # The maintenance window (the installed PREFIX\.onboard\onboard.exe, as its Start Menu
-# shortcut runs it): Verify runs as it opens; then Uninstall, confirmed. The running program
-# lies inside the prefix, so it deletes the rest and a hidden cmd.exe removes the folder after it
-# exits. This is where the refused POSIX delete used to leave the folder behind.
+# shortcut runs it): Verify runs as it opens; Jupyter on the team row starts the demo's
+# Jupyter (Scripts\jupyter.exe); then Uninstall, confirmed. The running program lies inside
+# the prefix: it moves its own file out to %TEMP% (issue #11), stops the Jupyter that runs
+# from the prefix, deletes the whole prefix at once, and a hidden cmd.exe deletes the moved
+# file once it has exited.
+temp_unix=$(winepath -u "$(wine cmd /c 'echo %TEMP%' 2>/dev/null | tr -d '\r')" 2>/dev/null | tr -d '\r')
+state_unix=$(winepath -u "$local_appdata\onboard" 2>/dev/null | tr -d '\r')
 start_window "$work/gui-maintenance.log" '^Onboard Demo$' "$prefix_win\.onboard\onboard.exe"
 if [ -z "$win" ]; then
 	bad 'the maintenance window did not appear within 90 s'; tail -20 "$work/gui-maintenance.log"
@@ -164,27 +170,38 @@ else
 	pass 'the maintenance window appeared'
 	sleep 6 # Verify on open
 	shot maintenance
-	click 855 453 # Uninstall… (the maintenance window is 920x480)
+	click 577 216 # Jupyter on the team row (the maintenance window is 920x480)
+	rec=
+	for _ in $(seq 60); do rec=$(find "$state_unix" -name jupyter-team.json 2>/dev/null | head -1 || true); [ -n "$rec" ] && break; sleep 1; done
+	jport=
+	if [ -n "$rec" ]; then
+		read -r jport jtoken < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["port"], d["token"])' "$rec" || true) || true
+		code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: token $jtoken" "http://127.0.0.1:$jport/api/status" || true)
+		if [ "$code" = 200 ]; then pass "the Jupyter button started the demo's Jupyter, which answers with its token (port $jport)"; else bad "the Jupyter the button started answers $code"; fi
+	else
+		bad 'the Jupyter button started no Jupyter (no jupyter-team.json in the user state folder)'
+		import -window "$win" "$work/maintenance-jupyter.png" || true
+	fi
+	click 855 453 # Uninstall…
 	import -window "$win" "$work/maintenance-confirm.png" || true
 	primary 505 290 # Yes
-	sleep 3
+	for _ in $(seq 60); do [ -e "$prefix_unix" ] || break; sleep 0.5; done
 	import -window "$win" "$work/maintenance-done.png" || true
-	for _ in $(seq 60); do [ -e "$prefix_unix/conda-meta" ] || break; sleep 0.5; done
-	if [ -e "$prefix_unix/conda-meta" ]; then bad 'Uninstall in the maintenance window did not remove the install'; else pass 'Uninstall in the maintenance window removed the install'; fi
+	if [ -e "$prefix_unix" ]; then
+		bad "Uninstall in the maintenance window left $prefix_win: $(cd "$prefix_unix" && find . | head -5 | tr '\n' ' ')"
+	else pass 'Uninstall in the maintenance window removed the whole install folder while the window still ran'; fi
+	if [ -n "$jport" ] && curl -s -o /dev/null "http://127.0.0.1:$jport/api"; then bad 'the demo Jupyter still runs after the uninstall'; elif [ -n "$jport" ]; then pass 'the uninstall stopped the Jupyter that ran from the install'; fi
+	if ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1; then pass "the running maintenance app moved itself to %TEMP% ($(cd "$temp_unix" && ls onboard-running-*.exe | tr '\n' ' '))"; fi
 	primary 460 280 # OK on "Uninstalled": the maintenance app quits
 	for _ in $(seq 20); do kill -0 "$app" 2>/dev/null || break; sleep 0.5; done
 	if kill -0 "$app" 2>/dev/null; then bad 'OK did not end the maintenance app'; kill "$app" 2>/dev/null || true; else pass 'OK ended the maintenance app'; fi
 	app=
-	# Everything but the running program itself must be gone at once.
-	left=$(cd "$prefix_unix" 2>/dev/null && find . -mindepth 1 ! -path ./.onboard ! -path ./.onboard/onboard.exe | head -5)
-	if [ -z "$left" ]; then pass 'Uninstall left nothing but the running maintenance app'; else bad "Uninstall left: $left"; fi
-	# The running program's own file goes through a hidden cmd.exe after it exits. Under Wine 8
-	# that cmd.exe often ends at once (it is not reliable here), so this is reported, not judged.
-	for _ in $(seq 30); do [ -e "$prefix_unix" ] || break; sleep 1; done
-	if [ -e "$prefix_unix" ]; then
-		echo "wine-test: note the deferred removal of .onboard\onboard.exe did not run under Wine (hidden cmd.exe); removing it by hand"
-		rm -rf "$prefix_unix"
-	else pass 'the install folder is gone once the maintenance app exited'; fi
+	# The moved program's file goes through a hidden cmd.exe once it has exited.
+	for _ in $(seq 30); do ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1 || break; sleep 1; done
+	if ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1; then
+		bad "the moved maintenance app was not deleted within 30 s of its exit: $(ls "$temp_unix"/onboard-running-*.exe)"
+	else pass 'the moved maintenance app was deleted after it exited: nothing of the install is left'; fi
+	[ -e "$prefix_unix" ] && rm -rf "$prefix_unix"
 fi
 if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r' | grep -qi 'onboard-demo\|org\.onboard\.demo'; then bad 'the "Apps & features" entry was left'; else pass 'the "Apps & features" entry is gone'; fi
 # Whatever the GUI left, the nogui build removes (so a failed run leaves a clean prefix).

@@ -10,8 +10,10 @@
 #   - the whole plan/apply/check/remove cycle in the real Start Menu and HKCU
 #   - onboard.exe info --json prints "subdir":"win-64"
 #   - onboard.exe installs the embedded demo bundle (win-64) into C:\onboard-demo,
-#     verify finds it healthy, finds a deleted file, repair puts it back,
-#     a newer demo bundle upgrades it, uninstall removes it
+#     verify finds it healthy, its Jupyter (the demo's stand-in) launches, answers
+#     with its token and stops, verify finds a deleted file, repair puts it back,
+#     a newer demo bundle upgrades it; the installed maintenance app upgrades and
+#     uninstalls the install it runs from, and its own moved file goes after it exits
 #   - folder deletes work although Wine 8 refuses the POSIX-semantics delete
 #     that os.RemoveAll uses (internal/rmtree); no "Invalid function" anywhere
 # Needs: wine (wine64), gcc-mingw-w64-x86-64, go. Exits non-zero on any failure.
@@ -25,7 +27,8 @@ export WINEDEBUG=-all
 # No Mono/Gecko install dialogs; no winemenubuilder, which Wine starts for every new .lnk to
 # extract its icon and which then holds the icon file or the .exe open ("Sharing violation"
 # on icon.ico; the maintenance app's folder not deletable) for a while on a loaded machine.
-export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+# winebrowser off: `onboard launch` opens no browser on the machine running the tests.
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d;winebrowser.exe=d"
 export WINEARCH=win64
 unset DISPLAY                                # CI has none; console programs need none
 
@@ -39,6 +42,7 @@ need() {
 need wine wine
 need x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
 need go golang
+need curl curl
 
 cleanup() { wineserver -k >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -74,8 +78,9 @@ pass "created WINEPREFIX $WINEPREFIX"
 # 3. Cross-build.
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/platform.test.exe" ./platform
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/rmtree.test.exe" ./internal/rmtree
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/selfexe.test.exe" ./internal/selfexe
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags nogui -o "$work/onboard.exe" .
-pass "cross-built platform.test.exe, rmtree.test.exe and onboard.exe (windows/amd64)"
+pass "cross-built platform.test.exe, rmtree.test.exe, selfexe.test.exe and onboard.exe (windows/amd64)"
 
 # 4. Host tests under Wine. ONBOARD_WINE makes tests avoid t.TempDir (Wine's
 # os.RemoveAll fails); ONBOARD_HOST_TESTS lets them touch the Start Menu and HKCU.
@@ -103,6 +108,17 @@ for t in TestRemoveAllRealOS TestFallbackWhenFastDeleteRefused TestFallbackRepor
 	if grep -aq -- "--- PASS: $t " "$out"; then pass "rmtree $t"; else bad "rmtree $t (see $out)"; fi
 done
 [ $rc -eq 0 ] || { bad "rmtree.test.exe exited with $rc"; tail -n 20 "$out" | tr -d '\r' | sed 's/^/    /'; }
+
+# 4c. A running program's file (issue #11): a copy of selfexe.test.exe runs from a folder,
+# cannot delete it, moves itself out, deletes the folder while it runs, and its moved file
+# is deleted by the hidden cmd.exe once it has exited; that script takes hostile names.
+out="$work/selfexe-test.log"
+rc=0
+(cd "$work" && ONBOARD_WINE=1 wine "$work/selfexe.test.exe" -test.v >"$out" 2>&1) || rc=$?
+for t in TestRunningProgramLeavesAndIsDeletedAfterExit TestAtExitRemoves TestLeaveMovesTheProgramOutOfTheFolder TestReturn; do
+	if grep -aq -- "--- PASS: $t " "$out"; then pass "selfexe $t"; else bad "selfexe $t (see $out)"; fi
+done
+[ $rc -eq 0 ] || { bad "selfexe.test.exe exited with $rc"; tail -n 20 "$out" | tr -d '\r' | sed 's/^/    /'; }
 
 # 5. Nothing left behind in the registry by the launcher tests.
 if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' 2>/dev/null | tr -d '\r' | grep -q 'org\.onboard\.test'; then
@@ -148,6 +164,24 @@ else
 	bad 'no conda-meta/history or envs/team records after the install'
 fi
 want 0 'onboard.exe verify: healthy' verify --prefix "$demo"
+
+# The demo's Jupyter (Scripts\jupyter.exe, the jupyterstub program): launch prints the
+# server's URL with its token (no browser here), the page answers with the token only, and
+# --stop ends it. The output goes to a file: the detached server keeps a pipe open.
+want 0 'onboard.exe launch jupyter on the demo install' launch jupyter --prefix "$demo"
+url=$(tr -d '\r' <"$work/onboard-$nrun.log" | grep -o 'http://127\.0\.0\.1:[0-9]*/[^ ]*token=[0-9a-f]*' | head -1)
+if [ -n "$url" ] && curl -fsS "$url" 2>/dev/null | grep -q 'This is the onboard demo'; then
+	pass "the demo Jupyter answers at the printed URL ($url)"
+else
+	bad "the demo Jupyter did not answer at the printed URL '$url':"; tr -d '\r' <"$work/onboard-$nrun.log" | sed 's/^/    /'
+fi
+code=$(curl -s -o /dev/null -w '%{http_code}' "${url%%\?*}api/status" || true)
+if [ "$code" = 403 ]; then pass 'the demo Jupyter refuses a request without its token (403)'; else bad "a request without the token got $code, want 403"; fi
+want 0 'onboard.exe launch jupyter --stop' launch jupyter --stop --prefix "$demo"
+if grep -aq 'Stopped Jupyter' "$work/onboard-$nrun.log" && ! curl -s -o /dev/null "$url"; then
+	pass 'launch jupyter --stop ended the demo Jupyter'
+else bad 'the demo Jupyter still answers after launch jupyter --stop'; fi
+
 victim=$(ls "$demo_unix"/envs/team/Scripts/* 2>/dev/null | head -1)
 rm -f "$victim"
 want 1 "onboard.exe verify after deleting $(basename "$victim"): damaged" verify --prefix "$demo"
@@ -165,9 +199,35 @@ if ls -d "$demo_unix".onboard-old-* >/dev/null 2>&1; then bad "the old install w
 if [ -e "$demo_unix/.onboard/backup" ] || [ -e "$demo_unix/.onboard/journal.json" ]; then bad 'the journal or its backups were left in .onboard'; else pass 'no journal or backups left after install, repair and upgrade'; fi
 want 0 'onboard.exe verify after the upgrade: healthy' verify --prefix "$demo"
 
-# Uninstall removes the whole folder.
-want 0 'onboard.exe uninstall --silent' uninstall --silent --prefix "$demo"
-if [ -e "$demo_unix" ]; then bad "uninstall left $demo_unix: $(find "$demo_unix" | head -5 | tr '\n' ' ')"; else pass 'uninstall removed the install folder'; fi
+# The maintenance app upgrades and uninstalls the install it runs from (PREFIX\.onboard\onboard.exe,
+# issues #11 and #14). It moves its own file out to %TEMP% first (Wine would rename the folder
+# with the program running in it, Windows would not; neither deletes the running file), and a
+# hidden cmd.exe deletes the moved file once it has exited.
+temp_unix=$(winepath -u "$(wine cmd /c 'echo %TEMP%' 2>/dev/null | tr -d '\r')" 2>/dev/null | tr -d '\r')
+maint="$demo\.onboard\onboard.exe"
+moved_gone() { # moved_gone WHAT: the moved programs in %TEMP% are deleted within 30 s
+	for _ in $(seq 30); do ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1 || break; sleep 1; done
+	if ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1; then bad "$1: left $(ls "$temp_unix"/onboard-running-*.exe)"; else pass "$1"; fi
+}
+go run ./internal/demo -o "$work/demo-next2.zip" -version 2099.2.0
+wantw() { # wantw CODE DESC EXE ARGS...: as want, with another program
+	local code=$1 desc=$2 exe=$3 rc=0 log="$work/onboard-$((++nrun)).log"
+	shift 3
+	wine "$exe" "$@" >"$log" 2>&1 || rc=$?
+	if [ $rc -eq "$code" ]; then pass "$desc (exit $rc)"; else bad "$desc: exit $rc, want $code"; tail -n 15 "$log" | tr -d '\r' | sed 's/^/    /'; fi
+}
+wantw 0 'the installed maintenance app upgrades its own install (install --bundle, 2099.2.0)' "$maint" install --silent \
+	--no-launcher --no-maintenance-launcher --prefix "$demo" --bundle "$(winepath -w "$work/demo-next2.zip" 2>/dev/null | tr -d '\r')"
+if grep -q '2099.2.0' "$demo_unix/.onboard/manifest.json" 2>/dev/null; then pass 'the install it ran from says version 2099.2.0'; else bad 'the upgrade from inside did not record version 2099.2.0'; fi
+if ls -d "$demo_unix".onboard-old-* >/dev/null 2>&1; then bad "the upgrade from inside left the old install: $(ls -d "$demo_unix".onboard-old-*)"; else pass 'the upgrade from inside deleted the old install whole'; fi
+[ -f "$demo_unix/.onboard/onboard.exe" ] && pass 'the upgraded install has its own maintenance app' || bad 'the upgraded install has no .onboard\onboard.exe'
+moved_gone 'the old maintenance app, moved to %TEMP%, was deleted after it exited'
+want 0 'onboard.exe verify after the upgrade from inside: healthy' verify --prefix "$demo"
+
+# Uninstall by the maintenance app inside removes the whole folder before it even exits.
+wantw 0 'the installed maintenance app uninstalls its own install' "$maint" uninstall --silent
+if [ -e "$demo_unix" ]; then bad "uninstall left $demo_unix: $(find "$demo_unix" | head -5 | tr '\n' ' ')"; else pass 'uninstall removed the install folder, the running program included'; fi
+moved_gone 'the maintenance app, moved to %TEMP% by the uninstall, was deleted after it exited'
 
 # 8. The Windows GUI installer (make wingui: Fyne, cgo with mingw, -H windowsgui),
 # when WINGUI_EXE names it (make wine does).
@@ -183,7 +243,8 @@ if [ -n "${gui:-}" ]; then
 	if [ "$types" -eq 3 ]; then
 		pass 'the GUI installer carries a manifest, version info and an icon (objdump -p)'
 	else bad 'the GUI installer lacks its manifest, version info or icon resources'; fi
-	strings -el "$gui" | grep -q 'OriginalFilename' && pass 'version info names onboard.exe' || bad 'no version info strings'
+	# grep reads to the end: with -q it could stop early and strings die of SIGPIPE (pipefail)
+	strings -el "$gui" | grep 'OriginalFilename' >/dev/null && pass 'version info names onboard.exe' || bad 'no version info strings'
 
 	# 8a. Run from a console with a subcommand: output and exit code reach the caller, with
 	# and without `start /wait` (what IT scripts use). A batch file, as cmd.exe waits there.

@@ -57,22 +57,24 @@ Usage:
                                         run from an install's .onboard folder: the maintenance window
   onboard install   [--prefix DIR] [--bundle FILE] [--subdir SUBDIR] [--silent] [--json]
                     [--all-users] [--no-launcher] [--no-maintenance-launcher] [--shell-setup]
-                    [--config FILE] [--log FILE] [--force] [--trust-key FILE]
-  onboard verify    [--prefix DIR] [--json]
-  onboard repair    [--prefix DIR] [--bundle FILE] [--json]
+                    [--config FILE] [--log FILE] [--force] [--trust-key FILE] [--dry-run]
+                                        --dry-run: what it would do, changing nothing (onboard help install)
+  onboard verify    [--prefix DIR] [--env NAME] [--json]
+  onboard repair    [--prefix DIR] [--env NAME] [--bundle FILE] [--json]
   onboard uninstall [--prefix DIR] [--silent]
   onboard launch    jupyter [--prefix DIR] [--env NAME] [--stop]
   onboard info      [--json]            platform detected, subdir chosen, bundle found
   onboard bundle    build|attach|inspect|keygen ...   (onboard bundle help)
   onboard version
 
-'onboard COMMAND -h' lists a command's flags.
+'onboard COMMAND -h' lists a command's flags; 'onboard help install' says more about install.
 
 Exit codes: 0 done or healthy; 1 failed, or verify found damage; 2 bad usage;
 3 bundle missing, corrupt or badly signed; 4 target not usable (not writable,
-no space, path too long, in use by another onboard, an install for all users
-that only an administrator may repair or uninstall); 5 this machine's platform
-is not in the bundle; 130 cancelled.
+no space, path too long, in use by another onboard, a newer version or another
+bundle installed there, an install for all users that only an administrator may
+repair, uninstall or replace); 5 this machine's platform is not in the bundle;
+130 cancelled. install --dry-run exits with the code the install would.
 `
 
 // commandFunc runs one subcommand with the arguments after its name.
@@ -98,6 +100,13 @@ func Run(ctx context.Context, args []string, env Env) error {
 	name := args[0]
 	switch name {
 	case "help", "-h", "--help", "-help":
+		if len(args) > 1 && args[1] == "install" {
+			fmt.Fprint(env.Stdout, installHelp)
+			fs := installFlagSet(&installFlags{}, env)
+			fs.SetOutput(env.Stdout)
+			fs.PrintDefaults()
+			return nil
+		}
 		fmt.Fprint(env.Stdout, usage)
 		return nil
 	case "--version", "-version":

@@ -3,13 +3,17 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"onboard/app/wizard"
+	"onboard/assets"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/internal/selfexe"
 	"onboard/platform"
 )
 
@@ -21,11 +25,11 @@ type installFlags struct {
 	silent, allUsers, noLauncher     bool
 	noMaintLauncher, shellSetup      bool
 	asJSON, force                    bool
-	keepPackageCache                 bool
+	keepPackageCache, dryRun         bool
 }
 
-func runInstall(ctx context.Context, args []string, env Env) error {
-	var f installFlags
+// installFlagSet defines install's flags on f.
+func installFlagSet(f *installFlags, env Env) *flag.FlagSet {
 	fs := newFlags("install", env)
 	fs.StringVar(&f.prefix, "prefix", "", "install folder (default: per user, from the bundle's name)")
 	fs.StringVar(&f.bundle, "bundle", "", "install this bundle file instead of the one this installer carries")
@@ -37,15 +41,25 @@ func runInstall(ctx context.Context, args []string, env Env) error {
 	fs.BoolVar(&f.shellSetup, "shell-setup", false, "add the base env to PATH in your shell start-up files (a marked block; uninstall removes it)")
 	fs.StringVar(&f.config, "config", "", "take the choices from this TOML file (flags given here win); see README")
 	fs.StringVar(&f.logFile, "log", "", "also append the install log to this file")
-	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per line: progress events, then the result or the error")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per line: progress events, then the result or the error (with --dry-run: the plan)")
 	fs.BoolVar(&f.force, "force", false, "install even over a newer version or another bundle's install")
 	fs.BoolVar(&f.keepPackageCache, "keep-package-cache", false, "also keep conda's package cache PREFIX/pkgs (archives and extracted copies; more disk, same result)")
 	fs.StringVar(&f.trustKey, "trust-key", "", "refuse bundles not signed by this ed25519 public key (PEM)")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "say what the install would do and change nothing; exit with the code the install would (onboard help install)")
+	return fs
+}
+
+func runInstall(ctx context.Context, args []string, env Env) error {
+	var f installFlags
+	fs := installFlagSet(&f, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := applyConfig(fs, &f); err != nil {
 		return err
+	}
+	if f.dryRun {
+		return dryRun(ctx, f, env)
 	}
 	res, err := doInstall(ctx, f, env)
 	if f.asJSON {
@@ -60,26 +74,38 @@ func runInstall(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result, error) {
+// installOptions finds the bundle and turns the flags into the engine's
+// options (no reporter, no log). The caller closes the bundle.
+func installOptions(f installFlags) (installer.Options, *bundle.Found, error) {
 	found, err := discoverBundle(f.bundle, f.trustKey)
+	if err != nil {
+		return installer.Options{}, nil, err
+	}
+	prefix := f.prefix
+	if prefix == "" {
+		if prefix, err = platform.DefaultPrefix(platform.HostTarget(), platform.HostEnv(), found.Manifest.Name, f.allUsers); err != nil {
+			found.Close()
+			return installer.Options{}, nil, &installer.UsageError{Msg: err.Error() + "; pass --prefix DIR"}
+		}
+	}
+	if prefix, err = absPath(prefix); err != nil {
+		found.Close()
+		return installer.Options{}, nil, err
+	}
+	return installer.Options{
+		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
+		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noMaintLauncher,
+		ShellSetup: f.shellSetup, Force: f.force, KeepPackageCache: f.keepPackageCache,
+		WindowsLauncher: assets.WindowsLauncher,
+	}, found, nil
+}
+
+func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result, error) {
+	opts, found, err := installOptions(f)
 	if err != nil {
 		return nil, err
 	}
 	defer found.Close()
-	prefix := f.prefix
-	if prefix == "" {
-		if prefix, err = platform.DefaultPrefix(platform.HostTarget(), platform.HostEnv(), found.Manifest.Name, f.allUsers); err != nil {
-			return nil, &installer.UsageError{Msg: err.Error() + "; pass --prefix DIR"}
-		}
-	}
-	if prefix, err = absPath(prefix); err != nil {
-		return nil, err
-	}
-	opts := installer.Options{
-		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
-		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noMaintLauncher,
-		ShellSetup: f.shellSetup, Force: f.force, KeepPackageCache: f.keepPackageCache,
-	}
 	if f.logFile != "" {
 		logf, closeLog, err := fileLogf(f.logFile)
 		if err != nil {
@@ -104,7 +130,20 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 			fmt.Fprintln(env.Stderr, "onboard: note: this is the DEMO bundle (stand-in packages, no real Python)")
 		}
 	}
+	// The maintenance app upgrading its own install (install --bundle NEWER
+	// from PREFIX/.onboard) moves its file out first where the OS needs it.
+	var rel *wizard.Relocation
+	if self, err := os.Executable(); err == nil {
+		if rel, err = wizard.LeaveForUpgrade(self, opts.Prefix, selfexe.MustLeaveDir); err != nil {
+			fmt.Fprintf(env.Stderr, "onboard: note: %v\n", err)
+		}
+	}
 	res, err := installer.Install(ctx, opts)
+	if rel != nil {
+		if ferr := rel.Finish(); ferr != nil {
+			fmt.Fprintf(env.Stderr, "onboard: warning: %v\n", ferr)
+		}
+	}
 	if err == nil && finish != nil {
 		finish("Installed")
 	}

@@ -12,6 +12,7 @@ import (
 	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/installer/state"
 )
 
 func init() { register("launch", runLaunch) }
@@ -91,7 +92,7 @@ func launchTarget(prefix, env string) (string, string, error) {
 		exe, _ := os.Executable()
 		p, ok := wizard.PrefixOfExecutable(exe)
 		if !ok {
-			return "", "", &installer.UsageError{Msg: "--prefix is needed when onboard does not run from an install's .onboard folder\n" + launchUsage}
+			return "", "", &installer.UsageError{Msg: "--prefix is needed when onboard does not run from an install's " + state.DirName + " folder\n" + launchUsage}
 		}
 		prefix = p
 	}
@@ -126,7 +127,7 @@ func launchProblem(prefix, env string, err error, e Env) launch.Problem {
 	p := launch.Problem{
 		Prefix: prefix, Env: env, Err: err, LogPath: launch.LogPath(prefix, env),
 		Repair: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
-			h, err := wizard.Real{}.Repair(ctx, prefix, r, logf)
+			h, err := wizard.Real{}.Repair(ctx, prefix, "", r, logf)
 			if err == nil && !h.OK {
 				err = fmt.Errorf("repair left problems: %s", h.Summary)
 			}

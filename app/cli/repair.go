@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"onboard/assets"
 	"onboard/installer"
 )
 
@@ -15,6 +16,7 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	prefix := fs.String("prefix", "", "the install to repair (default: the one this maintenance app belongs to)")
 	asJSON := fs.Bool("json", false, "print one JSON object: what was found, fixed and left")
 	bundlePath := fs.String("bundle", "", "the installer or bundle to take lost packages from (default: discovered)")
+	envName := fs.String("env", "", "repair only this environment: base, or the name of PREFIX/envs/NAME (default: the whole install, with its launchers)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -25,7 +27,8 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	if err := recoverFirst(ctx, p, env); err != nil {
 		return err
 	}
-	res, err := installer.Repair(ctx, p, installer.RepairOptions{BundlePath: *bundlePath, Logf: stderrLogf(env, *asJSON)})
+	res, err := installer.Repair(ctx, p, installer.RepairOptions{BundlePath: *bundlePath, Env: *envName,
+		WindowsLauncher: assets.WindowsLauncher, Logf: stderrLogf(env, *asJSON)})
 	if res == nil {
 		return err
 	}
@@ -45,11 +48,15 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 // writeRepairText prints what repair found, did and left, for people.
 func writeRepairText(env Env, res *installer.RepairResult) {
 	w := env.Stdout
+	what := res.Prefix
+	if res.Env != "" {
+		what = fmt.Sprintf("environment %s of %s", res.Env, res.Prefix)
+	}
 	if len(res.Before) == 0 {
-		fmt.Fprintf(w, "%s is healthy: nothing to repair.\n", res.Prefix)
+		fmt.Fprintf(w, "%s is healthy: nothing to repair.\n", what)
 		return
 	}
-	fmt.Fprintf(w, "Found %d problem(s) in %s.\n", len(res.Before), res.Prefix)
+	fmt.Fprintf(w, "Found %d problem(s) in %s.\n", len(res.Before), what)
 	for _, f := range res.Fixed {
 		name := f.Package
 		if name == "" {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"onboard/installer"
+	"onboard/installer/state"
 )
 
 func init() { register("verify", runVerify) }
@@ -16,6 +17,7 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("verify", env)
 	prefix := fs.String("prefix", "", "the install to check (default: the one this maintenance app belongs to)")
 	asJSON := fs.Bool("json", false, "print one JSON object with every problem")
+	envName := fs.String("env", "", "check only this environment: base, or the name of PREFIX/envs/NAME (default: the whole install, with its launchers)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -26,7 +28,7 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	if err := recoverFirst(ctx, p, env); err != nil {
 		return err
 	}
-	r, err := installer.Verify(ctx, p, installer.VerifyOptions{Logf: stderrLogf(env, *asJSON)})
+	r, err := installer.Verify(ctx, p, installer.VerifyOptions{Env: *envName, Logf: stderrLogf(env, *asJSON)})
 	if r == nil {
 		return err
 	}
@@ -39,11 +41,19 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	}
 	if err != nil {
 		if !*asJSON {
-			fmt.Fprintf(env.Stdout, "Run 'onboard repair --prefix %s' to put them right.\n", p)
+			fmt.Fprintf(env.Stdout, "Run 'onboard repair --prefix %s%s' to put them right.\n", p, envFlag(*envName))
 		}
 		return reportedError{err}
 	}
 	return nil
+}
+
+// envFlag is " --env NAME" for a command about one env, else "".
+func envFlag(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " --env " + name
 }
 
 // maintenancePrefix resolves --prefix: when it is empty and this program is
@@ -54,15 +64,17 @@ func maintenancePrefix(flagValue string) (string, error) {
 	}
 	exe, err := os.Executable()
 	if err == nil {
-		if dir := filepath.Dir(exe); filepath.Base(dir) == ".onboard" {
-			return filepath.Dir(dir), nil
+		if p, ok := state.PrefixOf(exe); ok {
+			return p, nil
 		}
 	}
 	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}
 }
 
 // recoverFirst rolls back (or finishes) an operation that an earlier run
-// left interrupted, and says so.
+// left interrupted, and says so: installer.RecoverOutcome, the recovery
+// that every installer entry point runs first too (which then finds
+// nothing left), printed here so that --json and --silent runs say it.
 func recoverFirst(ctx context.Context, prefix string, env Env) error {
 	_, err := recoverFirstOutcome(ctx, prefix, env)
 	return err

@@ -70,6 +70,35 @@ func TestVerifyCommand(t *testing.T) {
 	}
 }
 
+// verify and repair --env NAME act on one environment (issue #14).
+func TestVerifyAndRepairOneEnvCommand(t *testing.T) {
+	p := tinyPrefix(t)
+	out, _, err := runCLI(t, "", "verify", "--prefix", p, "--env", "base")
+	if err != nil || !strings.Contains(out, "Checked environment base of "+p) || !strings.Contains(out, "Healthy") {
+		t.Fatalf("got %v, %q; want the base env checked and healthy", err, out)
+	}
+	_, _, err = runCLI(t, "", "verify", "--prefix", p, "--env", "nope")
+	if installer.ExitCode(err) != installer.ExitUsage || !strings.Contains(err.Error(), `no environment named "nope"; it has base`) {
+		t.Fatalf("got %v; want exit 2 naming the envs there are", err)
+	}
+	os.WriteFile(filepath.Join(p, "share", "a.txt"), []byte("HELLO\n"), 0o644)
+	out, _, err = runCLI(t, "", "verify", "--prefix", p, "--env", "base")
+	if installer.ExitCode(err) != installer.ExitFailed || !strings.Contains(out, "onboard repair --prefix "+p+" --env base") {
+		t.Fatalf("got %v, %q; want exit 1 and the repair command for the env", err, out)
+	}
+	out, _, _ = runCLI(t, "", "repair", "--prefix", p, "--env", "base", "--json")
+	var res installer.RepairResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Env != "base" || len(res.Before) != 1 {
+		t.Fatalf("got %q (%v); want the repair of base as JSON, with the one problem found", out, err)
+	}
+	for _, cmd := range []string{"verify", "repair"} {
+		_, help, _ := runCLI(t, "", cmd, "-h")
+		if !strings.Contains(help, "-env") || !strings.Contains(help, "only this environment") {
+			t.Fatalf("%s -h does not offer --env:\n%s", cmd, help)
+		}
+	}
+}
+
 func TestVerifyNeedsPrefix(t *testing.T) {
 	_, _, err := runCLI(t, "", "verify")
 	if got := installer.ExitCode(err); got != installer.ExitUsage {

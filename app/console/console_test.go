@@ -65,7 +65,9 @@ func TestWalkValidationAndBack(t *testing.T) {
 	out, err := run(t, context.Background(), e, input, nil)
 	contains(t, out, "[1/6] Welcome", "Welcome to Test Python 2026.11.0", "environment team: 2 packages",
 		"This is a demo bundle", wizardtest.Licence, "✗ "+wizard.ErrLicenceRefused.Error(),
-		"Please answer y or n", "✗ cannot install into \"relative/dir\": \"relative/dir\" is not an absolute path",
+		"Please answer y or n", "✗ This folder cannot be used: cannot install into \"relative/dir\": it is not an absolute path",
+		"✓ This folder can be used.\n  Space needed: about ", "Ready: Install makes a new install of Test Python 2026.11.0 in "+def,
+		"  Launchers: Jupyter Lab (team), Test Python Maintenance.\n", "  Launchers: Jupyter Lab (team).\n  Shell set-up: a marked block in ",
 		"Folder ["+def+"]", "[5/6] Install", "Installing into "+def)
 	if strings.Count(out, "[2/6] Licence") != 3 || strings.Count(out, "[3/6] Location") != 4 {
 		t.Fatalf("the walk went wrong:\n%s", out)
@@ -74,6 +76,26 @@ func TestWalkValidationAndBack(t *testing.T) {
 		t.Fatalf("install: %v\n%s", err, out)
 	}
 	contains(t, out, "[6/6] Finish", "is installed in "+def)
+}
+
+// The Location step says what Install would do with the folder typed: a
+// newer install there is refused before Install, with what to do; an
+// older one is an upgrade, which Options confirms.
+func TestLocationShowsThePlan(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	def, older := filepath.Join(e.Home, "test-python"), filepath.Join(e.Home, "older")
+	wizardtest.InstallVersions(t, map[string]string{def: "2027.1.0", older: "2026.10.0"})
+	out, err := run(t, context.Background(), e, "\ny\n\n"+older+"\n\n\n\nq\n", nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want the quit", err)
+	}
+	contains(t, out, "✗ This folder cannot be used: cannot install into \""+def+"\": it holds Test Python 2027.1.0, newer than this installer's 2026.11.0",
+		"  What to do: use the newer installer",
+		"✓ This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0.",
+		"Ready: Install upgrades Test Python 2026.10.0 here to 2026.11.0.")
+	if strings.Count(out, "[3/6] Location") != 2 {
+		t.Fatalf("the refused folder did not keep the wizard at Location:\n%s", out)
+	}
 }
 
 func TestErrorBlockRetryAndBack(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"onboard/app/launch"
 	"onboard/app/wizard"
+	"onboard/installer/state"
 	"onboard/internal/humanize"
 )
 
@@ -57,16 +58,25 @@ func (s *session) location() (action, error) {
 	if a != "" {
 		st.Prefix = expandHome(a)
 	}
-	warnings, err := wizard.CheckLocation(s.eng, st)
-	for _, w := range warnings {
-		s.printf("⚠ %s\n", w)
-	}
-	if err != nil {
-		s.printf("✗ %s\n", err)
+	v := s.verdict()
+	if v.Status == wizard.StatusBad {
 		st.Prefix = old
 		return actStay, nil
 	}
 	return actNext, nil
+}
+
+// verdict plans the choices made so far and prints the verdict: what
+// Install would do, or why it cannot, with the details.
+func (s *session) verdict() wizard.Verdict {
+	plan, err := wizard.CheckPlan(s.ctx, s.eng, s.flow.State.Options(nil, nil))
+	v := wizard.Describe(plan, err)
+	mark := map[wizard.Status]string{wizard.StatusGood: "✓", wizard.StatusWarning: "⚠", wizard.StatusBad: "✗"}[v.Status]
+	s.printf("%s %s\n", mark, v.Line)
+	for _, d := range v.Details {
+		s.printf("  %s\n", d)
+	}
+	return v
 }
 
 // expandHome turns a leading ~ into the home folder, as a shell would.
@@ -102,7 +112,19 @@ func (s *session) options() (action, error) {
 		}
 		*q.v = yes
 	}
-	s.printf("Ready to install %s into %s.\n", st.Bundle.Manifest.Name, st.Prefix)
+	plan, err := wizard.CheckPlan(s.ctx, s.eng, st.Options(nil, nil))
+	v := wizard.Describe(plan, err)
+	if v.Status == wizard.StatusBad {
+		s.printf("✗ %s\n", v.Action)
+		for _, d := range v.Details {
+			s.printf("  %s\n", d)
+		}
+		return actBack, nil
+	}
+	s.printf("Ready: %s\n", v.Action)
+	for _, l := range v.Launchers {
+		s.printf("  %s\n", l)
+	}
 	yes, back, err := s.yesNo("Install now?", true)
 	if err != nil || back || !yes {
 		return actBack, err
@@ -174,7 +196,7 @@ func (s *session) finish() (action, error) {
 	}
 	s.printf("Log: %s\n", logPath)
 	s.printf("Start Jupyter later with the launcher, or: %s launch jupyter --prefix %s\n",
-		filepath.Join(st.Prefix, wizard.StateDir, "onboard"), st.Prefix)
+		state.AppPath(st.Prefix), st.Prefix)
 	if s.opts.Launch == nil {
 		return actDone, nil
 	}

@@ -17,6 +17,7 @@ import (
 
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/internal/selfexe"
 	"onboard/platform"
 )
 
@@ -52,6 +53,10 @@ type Deps struct {
 	// MayModify tells whether this user may repair and uninstall the
 	// install at prefix, and why not; default: wizard.MayModify.
 	MayModify func(prefix string) (bool, string)
+	// MustLeave tells whether this program must move its file out of the
+	// install at dir before an upgrade moves that aside (Windows, when it
+	// runs from inside); default: selfexe.MustLeaveDir.
+	MustLeave func(exe, dir string) bool
 }
 
 func (d Deps) withDefaults(a fyne.App) Deps {
@@ -77,6 +82,9 @@ func (d Deps) withDefaults(a fyne.App) Deps {
 	}
 	if d.RunUpgrade == nil {
 		d.RunUpgrade = wizard.RunUpgrade
+	}
+	if d.MustLeave == nil {
+		d.MustLeave = selfexe.MustLeaveDir
 	}
 	return d
 }
@@ -121,6 +129,9 @@ func findInstalled(ctx context.Context, e wizard.Engine, d Deps) *wizard.Install
 		if p, err := e.DefaultPrefix(&b.Manifest, false); err == nil {
 			prefixes = append(prefixes, p)
 		}
+		// Closed at once: a bundle appended to this program would hold its
+		// file open, and on Windows an upgrade or uninstall must rename it.
+		b.Close()
 	}
 	return wizard.FindInstalled(d.Executable, prefixes...)
 }

@@ -201,6 +201,26 @@ func waitClosed(t *testing.T, c <-chan struct{}) {
 	}
 }
 
+// settle runs queued UI work until the plans the wizard asked for (the
+// Location and Options steps' verdicts, which run off the UI thread) are
+// shown. The deadline only keeps a broken test from hanging.
+func settle(t *testing.T, wz *Wizard) {
+	t.Helper()
+	deadline := time.After(2 * time.Minute)
+	for {
+		drainUI()
+		if (wz.location == nil || wz.location.plans.settled()) && (wz.options == nil || wz.options.plans.settled()) {
+			return
+		}
+		select {
+		case f := <-uiQueue:
+			f()
+		case <-deadline:
+			t.Fatal("the plan was never shown")
+		}
+	}
+}
+
 // closeDialog dismisses the top dialog with its button.
 func closeDialog(t *testing.T, w fyne.Window, label string) {
 	t.Helper()

@@ -37,10 +37,9 @@ type Maintenance struct {
 	health    *widget.Label
 	rows      []*envRow
 	busy      *busyBar
-	buttons   []*widget.Button // disabled while an operation runs
-	adminOnly []*widget.Button // Repair, Uninstall: off for a user who may not change a shared install
-	lastCheck *wizard.Health
-	lastTime  time.Time // of lastCheck; zero = never
+	buttons   []*widget.Button  // disabled while an operation runs
+	adminOnly []*widget.Button  // Repair, Uninstall: off for a user who may not change a shared install
+	last      *wizard.LastCheck // the last checks, of the install and of each env; never nil
 	lastErr   error
 	log       *wizard.Log
 	done      chan struct{} // closed when the last operation finished (tests)
@@ -51,9 +50,9 @@ type Maintenance struct {
 // NewMaintenance builds the maintenance window for the install in.
 func NewMaintenance(ctx context.Context, a fyne.App, e wizard.Engine, in *wizard.Installed, d Deps) *Maintenance {
 	d = d.withDefaults(a)
-	m := &Maintenance{ctx: ctx, app: a, eng: e, deps: d, in: in, done: closedChan()}
+	m := &Maintenance{ctx: ctx, app: a, eng: e, deps: d, in: in, done: closedChan(), last: &wizard.LastCheck{}}
 	if c := wizard.ReadLastCheck(in.Prefix); c != nil {
-		m.lastCheck, m.lastTime = c.Health, c.Time
+		m.last = c
 	}
 	m.win = a.NewWindow(in.Manifest.Name)
 	m.win.Resize(fyne.NewSize(920, 480))
@@ -116,8 +115,8 @@ var envColumns = []float32{0.14, 0.10, 0.18, 0.16, 0.42}
 
 // envTable lists the environments: size, health, time of the last check,
 // and per env Jupyter (when it has it), a terminal with it activated,
-// Verify and Repair (the engine checks and repairs the whole install; the
-// row shows its env's part).
+// Verify and Repair of that env alone (Verify all and Repair below act on
+// the whole install, launchers included).
 func (m *Maintenance) envTable() fyne.CanvasObject {
 	head := func(t string) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -135,8 +134,8 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 			m.buttons = append(m.buttons, jup)
 		}
 		term := widget.NewButtonWithIcon("Terminal", theme.ComputerIcon(), func() { m.openTerminal(env) })
-		ver := widget.NewButton("Verify", m.verify)
-		rep := widget.NewButton("Repair", m.repair)
+		ver := widget.NewButton("Verify", func() { m.verifyEnv(env) })
+		rep := widget.NewButton("Repair", func() { m.repairEnv(env) })
 		m.buttons = append(m.buttons, ver, rep)
 		m.adminOnly = append(m.adminOnly, rep)
 		grid.Add(widget.NewLabelWithStyle(envTitle(env), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -177,25 +176,25 @@ func (m *Maintenance) measureSizes(rows []*envRow, done chan struct{}) {
 	}
 }
 
-// showHealthRows shows the last check in the table and the status line.
+// showHealthRows shows each env's last check in the table.
 func (m *Maintenance) showHealthRows() {
-	h := m.lastCheck
-	checked := "never"
-	if !m.lastTime.IsZero() {
-		checked = m.lastTime.Local().Format("2006-01-02 15:04")
-	}
 	for _, r := range m.rows {
+		ec, ok := m.last.Env(r.env)
+		checked := "never"
+		if ok {
+			checked = ec.Time.Local().Format("2006-01-02 15:04")
+		}
 		r.checked.SetText(checked)
 		switch {
-		case h == nil:
+		case !ok:
 			r.icon.SetResource(theme.QuestionIcon())
 			r.health.SetText("not checked")
 			r.health.Importance = widget.LowImportance
-		case h.EnvProblems[r.env] > 0:
+		case ec.Problems > 0:
 			r.icon.SetResource(theme.ErrorIcon())
-			r.health.SetText(fmt.Sprintf("%d problem(s)", h.EnvProblems[r.env]))
+			r.health.SetText(fmt.Sprintf("%d problem(s)", ec.Problems))
 			r.health.Importance = widget.DangerImportance
-		case !h.OK:
+		case ec.Elsewhere:
 			r.icon.SetResource(theme.ConfirmIcon())
 			r.health.SetText("healthy (see below)")
 			r.health.Importance = widget.SuccessImportance
@@ -263,48 +262,67 @@ func (m *Maintenance) logf() installer.Logf {
 	return m.log.Logf
 }
 
-func (m *Maintenance) verify() {
+func (m *Maintenance) verify() { m.verifyEnv("") }
+
+// verifyEnv checks env ("" = the whole install).
+func (m *Maintenance) verifyEnv(env string) {
 	var h *wizard.Health
-	m.run("Verifying every installed file", func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+	what := "Verifying every installed file"
+	if env != "" {
+		what = "Verifying the files of " + env
+	}
+	m.run(what, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 		var err error
-		h, err = m.eng.Verify(ctx, m.in.Prefix, r, logf)
+		h, err = m.eng.Verify(ctx, m.in.Prefix, env, r, logf)
 		return err
-	}, func(err error) { m.showHealth("Verify", h, err) })
+	}, func(err error) { m.showHealth("Verify", env, h, err) })
 }
 
-// showHealth shows the outcome of what (Verify or Repair), and records it
-// in PREFIX/.onboard/last-check.json for the next time the window opens.
-func (m *Maintenance) showHealth(what string, h *wizard.Health, err error) {
+// showHealth shows the outcome of what (Verify or Repair) of env ("" =
+// the whole install), and records it in PREFIX/.onboard/last-check.json
+// for the next time the window opens.
+func (m *Maintenance) showHealth(what, env string, h *wizard.Health, err error) {
 	m.lastErr = err
 	if h != nil {
-		m.lastCheck, m.lastTime = h, time.Now()
-		if serr := wizard.SaveLastCheck(m.in.Prefix, wizard.LastCheck{Time: m.lastTime, What: strings.ToLower(what), Health: h}); serr != nil {
+		m.last.Record(strings.ToLower(what), time.Now(), h, m.in.Envs())
+		if serr := wizard.SaveLastCheck(m.in.Prefix, *m.last); serr != nil {
 			m.logf()("could not record the last check: %v", serr)
 		}
 	}
 	m.showHealthRows()
+	subject := "Health"
+	if env != "" {
+		subject = "Health of " + env
+	}
 	switch {
 	case h != nil && h.OK:
 		m.health.Importance = widget.SuccessImportance
-		m.health.SetText("Health: good. " + h.Summary)
+		m.health.SetText(subject + ": good. " + h.Summary)
 	case h != nil:
 		m.health.Importance = widget.DangerImportance
-		m.health.SetText(fmt.Sprintf("Health: %s. Click Repair to put it right.", h.Summary))
+		m.health.SetText(fmt.Sprintf("%s: %s. Click Repair to put it right.", subject, h.Summary))
 	default:
 		m.health.Importance = widget.WarningImportance
-		m.health.SetText("Health: unknown (" + strings.ToLower(what) + " did not finish)")
+		m.health.SetText(subject + ": unknown (" + strings.ToLower(what) + " did not finish)")
 		showProblem(m.win, wizard.Explain(what, err, m.in.LogPath()).WithHelpMenu())
 	}
 }
 
-func (m *Maintenance) repair() {
+func (m *Maintenance) repair() { m.repairEnv("") }
+
+// repairEnv repairs env ("" = the whole install).
+func (m *Maintenance) repairEnv(env string) {
 	var h *wizard.Health
-	m.run("Repairing", func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+	what := "Repairing"
+	if env != "" {
+		what = "Repairing " + env
+	}
+	m.run(what, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 		var err error
-		h, err = m.eng.Repair(ctx, m.in.Prefix, r, logf)
+		h, err = m.eng.Repair(ctx, m.in.Prefix, env, r, logf)
 		return err
 	}, func(err error) {
-		m.showHealth("Repair", h, err)
+		m.showHealth("Repair", env, h, err)
 		if err != nil {
 			return
 		}
@@ -419,7 +437,7 @@ func (m *Maintenance) openLog() {
 
 // reportProblem copies a diagnostic summary to the clipboard.
 func (m *Maintenance) reportProblem() {
-	text := wizard.Diagnostics(m.deps.Version, platform.Detect(), m.in, m.lastCheck, m.lastErr)
+	text := wizard.Diagnostics(m.deps.Version, platform.Detect(), m.in, m.last.Health, m.lastErr)
 	m.app.Clipboard().SetContent(text)
 	body := container.NewVBox(
 		wrapped("This summary was copied to the clipboard. Paste it into a message to your platform team, and attach the log:"),
@@ -475,16 +493,42 @@ func (m *Maintenance) checkInstaller(path string) {
 	}, m.win)
 }
 
-// upgrade runs the installer f on this install, showing its progress.
+// upgrade runs the installer f on this install, showing its progress. This
+// program moves its own file out of the install first where the OS cannot
+// move a folder a program runs from (wizard.LeaveForUpgrade), and this
+// user's Jupyter servers of the install are stopped: they run from it too.
 func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
-	argv := wizard.UpgradeCommand(f, m.deps.Executable, m.in.Prefix)
 	var res *installer.Result
+	self, prefix, envs, must := m.deps.Executable, m.in.Prefix, m.in.Envs(), m.deps.MustLeave
+	rel := &wizard.Relocation{From: self, To: self}
 	plan := wizard.PlanInstall(&f.Manifest, m.in.Subdir)
 	m.runPlanned("Upgrading to "+f.Manifest.Version, plan, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
-		var err error
-		res, err = m.deps.RunUpgrade(ctx, argv, r, logf)
+		logf = installer.LogfOrNop(logf)
+		for _, env := range envs {
+			if what, err := launch.Stop(prefix, env); err != nil {
+				logf("upgrade: could not stop Jupyter in %s: %v", env, err)
+			} else if what != "" {
+				logf("upgrade: stopped Jupyter in %s (%s)", env, what)
+			}
+		}
+		moved, err := wizard.LeaveForUpgrade(self, prefix, must)
+		if err != nil {
+			return err
+		}
+		rel = moved
+		if rel.Moved() {
+			logf("upgrade: this program moved out of the install, to %s", rel.To)
+		}
+		res, err = m.deps.RunUpgrade(ctx, wizard.UpgradeCommand(f, rel.To, prefix), r, logf)
+		if ferr := rel.Finish(); ferr != nil {
+			logf("upgrade: %v", ferr)
+			if err == nil {
+				err = ferr
+			}
+		}
 		return err
 	}, func(err error) {
+		m.deps.Executable = rel.To // where this program runs from now
 		if err != nil {
 			showProblem(m.win, wizard.Explain("The upgrade", err, m.in.LogPath()).WithHelpMenu())
 			return

@@ -230,6 +230,54 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	mustContain(t, w, "was removed")
 }
 
+// A row's Verify and Repair act on that env alone (issue #14); its health
+// and last check follow, and the other rows keep theirs.
+func TestMaintenanceVerifiesAndRepairsOneEnv(t *testing.T) {
+	r := &recorder{}
+	m, _, prefix := newMaintenance(t, r)
+	w := m.Window()
+	row := func(env string) *envRow {
+		for _, r := range m.rows {
+			if r.env == env {
+				return r
+			}
+		}
+		t.Fatalf("no row %s", env)
+		return nil
+	}
+	gone := damageOneFile(t, filepath.Join(prefix, "envs", "team"))
+
+	test.Tap(rowButton(t, m, "base", "Verify"))
+	waitClosed(t, m.done)
+	mustContain(t, w, "Health of base: good")
+	if row("base").health.Text != "healthy" || row("team").health.Text != "not checked" || row("team").checked.Text != "never" {
+		t.Fatalf("after verifying base: base %q, team %q %q", row("base").health.Text, row("team").health.Text, row("team").checked.Text)
+	}
+	baseChecked := wizard.ReadLastCheck(prefix).Envs["base"].Time
+
+	test.Tap(rowButton(t, m, "team", "Verify"))
+	waitClosed(t, m.done)
+	mustContain(t, w, "Health of team: ", "Click Repair")
+	if row("team").health.Text != "1 problem(s)" || row("base").health.Text != "healthy" {
+		t.Fatalf("after verifying team: team %q, base %q", row("team").health.Text, row("base").health.Text)
+	}
+
+	test.Tap(rowButton(t, m, "team", "Repair"))
+	waitClosed(t, m.done)
+	if m.lastErr != nil {
+		t.Fatalf("repair of team: %v", m.lastErr)
+	}
+	mustContain(t, w, "Repair finished", "Health of team: good")
+	closeDialog(t, w, "OK")
+	if _, err := os.Stat(gone); err != nil {
+		t.Fatalf("the repair of team did not put back %s: %v", gone, err)
+	}
+	c := wizard.ReadLastCheck(prefix)
+	if row("team").health.Text != "healthy" || c.Envs["team"].What != "repair" || !c.Envs["base"].Time.Equal(baseChecked) {
+		t.Fatalf("after repairing team: row %q, last checks %+v", row("team").health.Text, c.Envs)
+	}
+}
+
 func TestLaunchProblemRepairsAndRetries(t *testing.T) {
 	a := test.NewTempApp(t)
 	repaired, retried := false, false

@@ -61,8 +61,8 @@ func (p pausingEngine) Install(ctx context.Context, o installer.Options) (*insta
 	return p.Engine.Install(ctx, o)
 }
 
-func (p pausingEngine) Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*wizard.Health, error) {
-	return p.Engine.Repair(ctx, prefix, &pausingReporter{Reporter: r, ctx: ctx, pause: p.pause, at: installer.StageVerify}, logf)
+func (p pausingEngine) Repair(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*wizard.Health, error) {
+	return p.Engine.Repair(ctx, prefix, env, &pausingReporter{Reporter: r, ctx: ctx, pause: p.pause, at: installer.StageVerify}, logf)
 }
 
 // pausingReporter blocks the engine once: on the first item of stage at,

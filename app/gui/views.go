@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
+	"onboard/installer"
 	"onboard/internal/humanize"
 )
 
@@ -161,45 +162,43 @@ func (w *Wizard) licenceView() fyne.CanvasObject {
 type locationPage struct {
 	entry  *widget.Entry
 	status *statusLine
+	plans  *planner
 }
 
 func (w *Wizard) locationView() fyne.CanvasObject {
 	s := w.flow.State
 	lp := &locationPage{entry: widget.NewEntry(), status: newStatusLine("")}
+	lp.plans = newPlanner(w, w.showLocationPlan)
 	w.location = lp
 	lp.entry.SetText(s.Prefix)
 	lp.entry.OnChanged = func(text string) {
 		s.Prefix = strings.TrimSpace(text)
-		w.validateLocation()
+		lp.plans.schedule(planDelay)
 	}
 	lp.entry.OnSubmitted = func(string) { w.onNext() } // Enter in the field is Next too
 	browse := widget.NewButton("Browse…", w.browse)
-	need := wizard.Summarize(&s.Bundle.Manifest, s.Subdir).DiskBytes
 	return container.NewVBox(
 		bold("Where should it be installed?"),
 		wrapped("A short folder without spaces works best. You will not need administrator rights for a folder of your own."),
 		container.NewBorder(nil, nil, nil, browse, lp.entry),
 		lp.status.box,
-		wrapped(fmt.Sprintf("Space needed: about %s.", humanize.Bytes(need))),
 	)
 }
 
-// validateLocation shows, live, whether the folder can be used and why.
+// validateLocation shows, soon and without blocking the window, whether
+// the folder can be used and what Install would do there (the engine's
+// plan).
 func (w *Wizard) validateLocation() {
-	lp := w.location
-	if lp == nil {
-		return
+	if w.location != nil {
+		w.location.plans.schedule(0)
 	}
-	warnings, err := wizard.CheckLocation(w.eng, w.flow.State)
-	switch {
-	case err != nil:
-		lp.status.set(statusBad, "This folder cannot be used: "+err.Error())
-	case len(warnings) > 0:
-		lp.status.set(statusWarning, "Warning: "+strings.Join(warnings, "\nWarning: "))
-	default:
-		lp.status.set(statusGood, "This folder can be used.")
-	}
-	if err == nil {
+}
+
+// showLocationPlan shows a plan's verdict on the Location step.
+func (w *Wizard) showLocationPlan(p *installer.InstallPlan, err error) {
+	v := wizard.Describe(p, err)
+	w.location.status.set(statusOf(v), v.Text())
+	if err == nil && w.flow.Current().ID == wizard.StepLocation {
 		w.say("")
 	}
 }
@@ -215,23 +214,60 @@ func (w *Wizard) browse() {
 	}, w.win)
 }
 
+// optionsPage is the Options step's widgets.
+type optionsPage struct {
+	status *statusLine
+	plans  *planner
+}
+
 func (w *Wizard) optionsView() fyne.CanvasObject {
 	s := w.flow.State
-	jup := widget.NewCheck("Create a Jupyter launcher in the applications menu", func(on bool) { s.JupyterLauncher = on })
-	jup.SetChecked(s.JupyterLauncher)
-	maint := widget.NewCheck("Create a launcher for the maintenance app (verify, repair, uninstall)", func(on bool) { s.MaintenanceLauncher = on })
-	maint.SetChecked(s.MaintenanceLauncher)
-	shell := widget.NewCheck("Set up my shell so that 'conda' works in a terminal", func(on bool) { s.ShellSetup = on })
-	shell.SetChecked(s.ShellSetup)
-	all := widget.NewCheck("Install for all users of this computer", func(on bool) { w.setAllUsers(on) })
-	all.SetChecked(s.AllUsers)
+	op := &optionsPage{status: newStatusLine("")}
+	op.plans = newPlanner(w, w.showOptionsPlan)
+	w.options = op
+	check := func(label string, value bool, set func(bool)) *widget.Check {
+		c := widget.NewCheck(label, nil)
+		c.SetChecked(value)
+		c.OnChanged = func(on bool) { // set after SetChecked: no plan while the page is built
+			set(on)
+			op.plans.schedule(0)
+		}
+		return c
+	}
+	jup := check("Create a Jupyter launcher in the applications menu", s.JupyterLauncher, func(on bool) { s.JupyterLauncher = on })
+	maint := check("Create a launcher for the maintenance app (verify, repair, uninstall)", s.MaintenanceLauncher, func(on bool) { s.MaintenanceLauncher = on })
+	shell := check("Set up my shell so that 'conda' works in a terminal", s.ShellSetup, func(on bool) { s.ShellSetup = on })
+	all := check("Install for all users of this computer", s.AllUsers, w.setAllUsers)
 	box := container.NewVBox(bold("Options"), jup, maint, shell, all)
 	if !s.AllUsersAllowed {
 		all.Disable()
 		box.Add(wrapped("Installing for all users needs administrator rights; run the installer as an administrator to choose it."))
 	}
+	box.Add(widget.NewSeparator())
+	box.Add(op.status.box)
 	box.Add(wrapped("Click Install to start. It works offline."))
 	return box
+}
+
+// planOptions shows, soon, what Install would do with the options.
+func (w *Wizard) planOptions() {
+	if w.options != nil {
+		w.options.plans.schedule(0)
+	}
+}
+
+// showOptionsPlan shows a plan's verdict on the Options step: what
+// Install would do, and the launchers it would create.
+func (w *Wizard) showOptionsPlan(p *installer.InstallPlan, err error) {
+	v := wizard.Describe(p, err)
+	lines := append([]string{v.Action}, v.Launchers...)
+	if err != nil {
+		lines = append(lines, v.Details...)
+	}
+	w.options.status.set(statusOf(v), strings.Join(lines, "\n"))
+	if err == nil && w.flow.Current().ID == wizard.StepOptions {
+		w.say("")
+	}
 }
 
 // setAllUsers switches to the matching default folder when the person has

@@ -34,7 +34,7 @@ func stepPages() map[wizard.StepID]page {
 		wizard.StepWelcome:  {view: (*Wizard).welcomeView, nextLabel: "Next"},
 		wizard.StepLicence:  {view: (*Wizard).licenceView, nextLabel: "Next"},
 		wizard.StepLocation: {view: (*Wizard).locationView, nextLabel: "Next", enter: (*Wizard).validateLocation},
-		wizard.StepOptions:  {view: (*Wizard).optionsView, nextLabel: "Install"},
+		wizard.StepOptions:  {view: (*Wizard).optionsView, nextLabel: "Install", enter: (*Wizard).planOptions},
 		wizard.StepInstall:  {view: (*Wizard).installView, nextLabel: "Next", enter: (*Wizard).startInstall},
 		wizard.StepFinish:   {view: (*Wizard).finishView, nextLabel: "Close"},
 	}
@@ -57,6 +57,7 @@ type Wizard struct {
 	views              map[wizard.StepID]fyne.CanvasObject
 
 	location *locationPage
+	options  *optionsPage
 	install  *installPage
 	result   *installer.Result
 	err      error // how the session ended, for Run's caller

@@ -5,6 +5,7 @@ package gui
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,14 +61,17 @@ func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	if wz.location.entry.Text != def {
 		t.Fatalf("default prefix %q, want %q", wz.location.entry.Text, def)
 	}
-	mustContain(t, w, "This folder can be used.")
+	settle(t, wz)
+	mustContain(t, w, "This folder can be used.", "Space needed: about ")
 	statusIs(t, wz.location.status, theme.ConfirmIcon())
 	wz.location.entry.SetText("relative/dir")
+	settle(t, wz)
 	mustContain(t, w, "This folder cannot be used: ", "not an absolute path")
 	statusIs(t, wz.location.status, theme.ErrorIcon())
 	tapButton(t, w, "Next")
 	stepIs(t, wz, wizard.StepLocation)
 	wz.location.entry.SetText(filepath.Join(e.Home, "with space"))
+	settle(t, wz)
 	mustContain(t, w, "Warning: ", "contains spaces")
 	statusIs(t, wz.location.status, theme.WarningIcon())
 
@@ -85,6 +89,8 @@ func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	if findButton(t, w, "Install") == nil {
 		t.Fatal("no Install button")
 	}
+	settle(t, wz)
+	mustContain(t, w, "Install makes a new install of Test Python 2026.11.0", "Launchers: Jupyter Lab (team), Test Python Maintenance.")
 }
 
 func TestWizardWalkAndInstall(t *testing.T) {
@@ -240,4 +246,56 @@ func TestWizardKeyboard(t *testing.T) {
 	mustContain(t, w, "Quit the installer?")
 	key(fyne.KeyReturn) // a dialog is open: Enter does not reach the wizard
 	stepIs(t, wz, wizard.StepOptions)
+}
+
+// The Location step shows the plan's verdict as the folder is typed: an
+// older install there is an upgrade, a newer one is refused before
+// Install, this version is nothing to do; the Options step says what
+// Install would do and which launchers it makes, as the boxes change.
+func TestWizardShowsThePlanAsYouType(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	older, newer := filepath.Join(e.Home, "older"), filepath.Join(e.Home, "newer")
+	wizardtest.InstallVersions(t, map[string]string{older: "2026.10.0", newer: "2027.1.0"})
+	wz := newWizard(t, e, &recorder{}, wizard.StepLocation)
+	w := wz.Window()
+	settle(t, wz)
+	statusIs(t, wz.location.status, theme.ConfirmIcon())
+
+	wz.location.entry.SetText(older)
+	settle(t, wz)
+	mustContain(t, w, "This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0.")
+	statusIs(t, wz.location.status, theme.ConfirmIcon())
+
+	wz.location.entry.SetText(newer)
+	settle(t, wz)
+	mustContain(t, w, "This folder cannot be used: ", "newer than this installer's 2026.11.0", "What to do: use the newer installer")
+	statusIs(t, wz.location.status, theme.ErrorIcon())
+	tapButton(t, w, "Next")
+	stepIs(t, wz, wizard.StepLocation)
+	mustContain(t, w, "newer than this installer's 2026.11.0") // Next says why too
+
+	// typing fast: only the last folder's verdict is shown
+	for _, p := range []string{filepath.Join(e.Home, "a b"), "rel", older} {
+		wz.location.entry.SetText(p)
+	}
+	settle(t, wz)
+	mustContain(t, w, "Install upgrades Test Python 2026.10.0 here")
+	if strings.Contains(texts(w), "not an absolute path") || strings.Contains(texts(w), "contains spaces") {
+		t.Fatalf("an older answer is shown:\n%s", texts(w))
+	}
+
+	tapButton(t, w, "Next")
+	stepIs(t, wz, wizard.StepOptions)
+	settle(t, wz)
+	mustContain(t, w, "Install upgrades Test Python 2026.10.0 here to 2026.11.0.", "Launchers: Jupyter Lab (team), Test Python Maintenance.")
+	statusIs(t, wz.options.status, theme.ConfirmIcon())
+	test.Tap(findCheck(t, w, "Create a Jupyter launcher in the applications menu"))
+	settle(t, wz)
+	mustContain(t, w, "Launchers: Test Python Maintenance.")
+	test.Tap(findCheck(t, w, "Set up my shell so that 'conda' works in a terminal"))
+	settle(t, wz)
+	mustContain(t, w, "Shell set-up: a marked block in "+filepath.Join(e.Home, ".bashrc"))
+	if _, err := os.Stat(filepath.Join(e.Home, ".bashrc")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("planning the shell set-up wrote .bashrc: %v", err)
+	}
 }

@@ -1,21 +1,23 @@
 // Package launch starts Jupyter in an env of an install, as the launchers
 // do (`onboard launch jupyter`): it checks the env, activates it the way
 // `conda activate` would, starts Jupyter detached on a free loopback
-// port with a random token, waits until it answers, records it in
-// PREFIX/.onboard/jupyter-<env>.json, and opens the browser. A second
-// launch reuses a server that still answers.
+// port with a random token, waits until it answers, records it in the
+// user's state folder of the install (state.Server), and opens the
+// browser. A second launch reuses a server that still answers.
 //
 // It runs the command the bundle's launcher names (`jupyter lab`, `jupyter
 // notebook` of Notebook 6 with --NotebookApp.* options or of Notebook 7 with
 // --ServerApp.*), adds --allow-root when running as root, and opens the URL
-// the server reports in its runtime file (JUPYTER_RUNTIME_DIR =
-// PREFIX/.onboard/jupyter-runtime-<env>) or prints in its log.
+// the server reports in its runtime file (JUPYTER_RUNTIME_DIR, see
+// RuntimeDir) or prints in its log.
 package launch
 
 import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"onboard/installer/state"
 )
 
 // EnvError reports an env that cannot run Jupyter. Repair usually fixes it.
@@ -31,7 +33,7 @@ func (e *EnvError) Error() string {
 // Hint says what to do.
 func (e *EnvError) Hint() string {
 	return fmt.Sprintf("Repair the install: the Repair button of its maintenance window, or run '%s repair --prefix %s'",
-		filepath.Join(e.Prefix, ".onboard", "onboard"), e.Prefix)
+		state.AppPath(e.Prefix), e.Prefix)
 }
 
 // envName is the name activation shows: "base" for the prefix itself.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"onboard/installer"
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -36,46 +36,38 @@ type Options struct {
 	Logf        func(format string, args ...any)
 }
 
-// Server is a running Jupyter server, as the user's state folder records
-// it (StatePath).
+// Server is a running Jupyter server: its record in the user's state
+// folder (state.Server, at StatePath) and whether it was already running.
 type Server struct {
-	PID    int    `json:"pid"`
-	Port   int    `json:"port"`
-	Token  string `json:"token"`
-	URL    string `json:"url"`
-	Reused bool   `json:"-"` // it was already running
+	state.Server
+	Reused bool `json:"-"` // it was already running
 }
 
 // userState is the calling user's state folders of the install at prefix
 // (platform.UserStateDirs): never the prefix, which may be shared by all
 // users and writable by none of them. Without a home folder it falls back
-// to PREFIX/.onboard, as before.
+// to the install's state folder, as before.
 func userState(prefix string) platform.UserState {
 	s, err := platform.HostUserState(prefix)
 	if err != nil {
-		legacy := filepath.Join(prefix, ".onboard")
-		return platform.UserState{Dir: legacy, Runtime: filepath.Join(legacy, "jupyter-runtime")}
+		return platform.UserState{Dir: state.LegacyServerDir(prefix), Runtime: state.LegacyServerRuntime(prefix)}
 	}
 	return s
 }
 
 // StatePath is where this user's server of env is recorded (0600, in a
 // 0700 folder of the user's own).
-func StatePath(prefix, env string) string {
-	return filepath.Join(userState(prefix).Dir, "jupyter-"+envName(env)+".json")
-}
+func StatePath(prefix, env string) string { return state.ServerPath(userState(prefix).Dir, env) }
 
 // RuntimeDir is JUPYTER_RUNTIME_DIR of the servers onboard starts: where
 // Jupyter writes the runtime file that reports its URL. It is private to
 // the user: the runtime files hold the token.
 func RuntimeDir(prefix, env string) string {
-	return filepath.Join(userState(prefix).Runtime, "jupyter-"+envName(env))
+	return state.ServerRuntimeDir(userState(prefix).Runtime, env)
 }
 
 // LogPath is the server's log (0600: Jupyter prints its URL with the token).
-func LogPath(prefix, env string) string {
-	return filepath.Join(userState(prefix).Dir, "jupyter-"+envName(env)+".log")
-}
+func LogPath(prefix, env string) string { return state.ServerLogPath(userState(prefix).Dir, env) }
 
 // Stop stops this user's Jupyter server of env (and its kernels) and
 // removes its record; it returns what it stopped ("pid N, port P"), or ""
@@ -88,12 +80,18 @@ func Stop(prefix, env string) (string, error) {
 // DefaultCommand is what runs when the bundle's launcher names no command.
 var DefaultCommand = []string{"jupyter", "lab"}
 
-// Jupyter checks the env, reuses its server when one still answers, or
+// Jupyter recovers an interrupted operation on the install, checks the
+// env, reuses its server when one still answers, or
 // starts one, and opens the browser at its URL. When no browser can be
 // opened the server still runs: the error is a *NoBrowserError that carries
 // the URL, for the caller to show.
 func Jupyter(ctx context.Context, o Options) (*Server, error) {
 	o = o.withDefaults()
+	// what an interrupted repair or install left is put right first, as
+	// every command on an install does (installer.RecoverOutcome)
+	if _, err := installer.RecoverOutcome(ctx, o.Prefix, o.Logf); err != nil {
+		return nil, err
+	}
 	if err := CheckCommand(o.Prefix, o.Env, o.Command[0], runtime.GOOS); err != nil {
 		return nil, err
 	}
@@ -155,19 +153,11 @@ func (o Options) withDefaults() Options {
 
 // running returns the recorded server of env when it still answers.
 func running(ctx context.Context, prefix, env string) *Server {
-	b, err := os.ReadFile(StatePath(prefix, env))
-	if err != nil {
+	s, err := state.ReadServer(StatePath(prefix, env))
+	if err != nil || !answers(ctx, s.Port, s.Token) {
 		return nil
 	}
-	var s Server
-	if json.Unmarshal(b, &s) != nil || s.Port == 0 {
-		return nil
-	}
-	if !answers(ctx, s.Port, s.Token) {
-		return nil
-	}
-	s.Reused = true
-	return &s
+	return &Server{Server: *s, Reused: true}
 }
 
 // start starts the launcher's command detached and waits until it answers.
@@ -192,7 +182,7 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	}
 	exe := CommandExecutable(ep, o.Command[0], runtime.GOOS)
 	flavor := detectFlavor(ctx, exe, o.Command[1:], environ)
-	s := &Server{Port: port, Token: randomToken()}
+	s := &Server{Server: state.Server{Port: port, Token: randomToken()}}
 	// the token goes in the environment, private to the user, not on the
 	// command line that every user can read
 	cmd := exec.Command(exe, ServerArgs(o.Command[1:], flavor, port, "", nb, geteuid() == 0)...)
@@ -352,15 +342,10 @@ func notebookDir(dir string) (string, error) {
 	return dir, nil
 }
 
-// writeState records s atomically.
+// writeState records s atomically, in a folder private to the user.
 func writeState(path string, s *Server) error {
-	b, _ := json.MarshalIndent(s, "", "  ")
 	if err := platform.EnsurePrivateDir(filepath.Dir(path)); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
-		return fmt.Errorf("failed to record the Jupyter server: %w", err)
-	}
-	return os.Rename(tmp, path)
+	return state.WriteServer(path, &s.Server)
 }

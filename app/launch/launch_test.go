@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"onboard/installer"
+	instprefix "onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 var fakeJupyter string // built once by TestMain
@@ -212,7 +214,7 @@ func listTree(t *testing.T, dir string) string {
 func TestStaleStateStartsNewServer(t *testing.T) {
 	prefix := testEnv(t)
 	var opened []string
-	writeState(StatePath(prefix, "team"), &Server{PID: 1, Port: 1, Token: "old", URL: "http://127.0.0.1:1/lab?token=old"})
+	writeState(StatePath(prefix, "team"), &Server{Server: state.Server{PID: 1, Port: 1, Token: "old", URL: "http://127.0.0.1:1/lab?token=old"}})
 	s, err := Jupyter(context.Background(), options(t, prefix, &opened))
 	if err != nil {
 		t.Fatal(err)
@@ -409,5 +411,35 @@ func TestServerArgsAndFlavor(t *testing.T) {
 	want = "lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=8888 --ServerApp.port_retries=0 --ServerApp.root_dir=/nb"
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+// A launch recovers first, as every command on an install does: a repair
+// killed while it had the env's jupyter moved aside is rolled back, so
+// Jupyter starts instead of the env being reported broken, and the log
+// says what was done.
+func TestLaunchRecoversAnInterruptedRepairFirst(t *testing.T) {
+	prefix := testEnv(t)
+	jupyter := filepath.Join(prefix, "envs", "team", "bin", "jupyter")
+	j, err := instprefix.Begin(state.Dir(prefix), filepath.Join(prefix, "envs", "team"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.MoveAside(jupyter); err != nil {
+		t.Fatal(err)
+	}
+	var opened, logged []string
+	o := options(t, prefix, &opened)
+	o.Logf = func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }
+	s, err := Jupyter(context.Background(), o)
+	if err != nil {
+		t.Fatalf("launch after an interrupted repair: %v", err)
+	}
+	stop(t, s)
+	if _, err := os.Stat(state.JournalPath(prefix)); !os.IsNotExist(err) {
+		t.Errorf("the journal is still there: %v", err)
+	}
+	if len(logged) == 0 || !strings.HasPrefix(logged[0], "recover: "+(installer.Recovered{Op: "operation"}).Message()) {
+		t.Errorf("logged %q; want the recovery first", logged)
 	}
 }

@@ -22,15 +22,18 @@ type Engine interface {
 	// CanInstallForAllUsers tells whether this account may install for
 	// everyone on the machine.
 	CanInstallForAllUsers() bool
-	// CheckPrefix says why prefix cannot take an install needing need
-	// bytes (an error), and what a person should know (warnings).
-	CheckPrefix(prefix string, need int64) (warnings []string, err error)
+	// Plan says what Install would do with o, changing nothing
+	// (installer.Plan): the verdict the Location and Options steps show.
+	// It is called off the UI thread as a person types.
+	Plan(ctx context.Context, o installer.Options) (*installer.InstallPlan, error)
 	// Install installs a bundle.
 	Install(ctx context.Context, o installer.Options) (*installer.Result, error)
-	// Verify checks an install.
-	Verify(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error)
-	// Repair puts back what is broken in an install.
-	Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error)
+	// Verify checks an install, or only its environment env ("base" or
+	// the name of PREFIX/envs/<env>) when env is not "".
+	Verify(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error)
+	// Repair puts back what is broken in an install, or only in its
+	// environment env when env is not "".
+	Repair(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error)
 	// Uninstall removes an install and its launchers.
 	Uninstall(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) error
 }
@@ -44,4 +47,7 @@ type Health struct {
 	// EnvProblems counts the problems (after Repair: those left) per env;
 	// envs without problems are absent.
 	EnvProblems map[string]int `json:",omitempty"`
+	// Env is the one environment checked or repaired; "" = the whole
+	// install.
+	Env string `json:",omitempty"`
 }

@@ -7,19 +7,76 @@ import (
 	"path/filepath"
 	"time"
 
+	"onboard/installer/state"
 	"onboard/internal/atomicfile"
 )
 
 // LastCheck is the outcome of the last Verify or Repair the maintenance
-// window ran, kept in PREFIX/.onboard/last-check.json so that the window
-// can say when the install was last checked.
+// window ran, kept in the install's state folder (state.LastCheckPath) so
+// that the window can say when the install, and each environment, was
+// last checked.
 type LastCheck struct {
 	Time   time.Time `json:"time"`
 	What   string    `json:"what"` // "verify" or "repair"
 	Health *Health   `json:"health"`
+	// Envs is the last check of each environment: by a check of the whole
+	// install or of that environment alone. A file written before it
+	// existed has none; Env then reads Health.
+	Envs map[string]EnvCheck `json:"envs,omitempty"`
 }
 
-func lastCheckPath(prefix string) string { return filepath.Join(prefix, StateDir, "last-check.json") }
+// EnvCheck is the last check of one environment.
+type EnvCheck struct {
+	Time     time.Time `json:"time"`
+	What     string    `json:"what"`     // "verify" or "repair"
+	Problems int       `json:"problems"` // found (after a repair: left)
+	// Elsewhere: none in this environment, but the same check found
+	// problems elsewhere in the install (other envs, the launchers).
+	Elsewhere bool `json:"elsewhere,omitempty"`
+}
+
+// Record adds the outcome h of what ("verify" or "repair"), done at t,
+// to c: it becomes the last check, and the last check of the environments
+// it covered (h.Env, or every one of envs).
+func (c *LastCheck) Record(what string, t time.Time, h *Health, envs []string) {
+	old := c.Envs
+	if old == nil {
+		old = map[string]EnvCheck{}
+		for _, e := range envs {
+			if ec, ok := c.Env(e); ok {
+				old[e] = ec
+			}
+		}
+	}
+	c.Time, c.What, c.Health, c.Envs = t, what, h, old
+	covered := envs
+	if h.Env != "" {
+		covered = []string{h.Env}
+	}
+	for _, e := range covered {
+		n := h.EnvProblems[e]
+		c.Envs[e] = EnvCheck{Time: t, What: what, Problems: n, Elsewhere: n == 0 && !h.OK}
+	}
+}
+
+// Env returns the last check of env; false when it was never checked.
+func (c *LastCheck) Env(env string) (EnvCheck, bool) {
+	if c == nil {
+		return EnvCheck{}, false
+	}
+	if c.Envs != nil {
+		ec, ok := c.Envs[env]
+		return ec, ok
+	}
+	if c.Health == nil || c.Time.IsZero() {
+		return EnvCheck{}, false
+	}
+	// written before Envs: that check covered the whole install
+	n := c.Health.EnvProblems[env]
+	return EnvCheck{Time: c.Time, What: c.What, Problems: n, Elsewhere: n == 0 && !c.Health.OK}, true
+}
+
+func lastCheckPath(prefix string) string { return state.LastCheckPath(prefix) }
 
 // SaveLastCheck records c for the install at prefix (atomically).
 func SaveLastCheck(prefix string, c LastCheck) error {
@@ -63,7 +120,7 @@ func EnvSize(prefix, env string) (int64, error) {
 			return err
 		}
 		if d.IsDir() && root == prefix && p != root {
-			if rel, _ := filepath.Rel(root, p); rel == "envs" || rel == "pkgs" || rel == StateDir {
+			if rel, _ := filepath.Rel(root, p); rel == "envs" || rel == "pkgs" || rel == state.DirName {
 				return filepath.SkipDir
 			}
 		}

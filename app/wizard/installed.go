@@ -1,58 +1,46 @@
 package wizard
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"runtime"
 	"strings"
 
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
-// StateDir is onboard's own folder inside a prefix.
-const StateDir = ".onboard"
-
-// Installed is an existing install, read from PREFIX/.onboard/manifest.json.
+// Installed is an existing install, read from its installed manifest
+// (state.ReadManifest).
 type Installed struct {
 	Prefix   string
 	Manifest bundle.Manifest
 	Subdir   string
 }
 
-// installedManifest is .onboard/manifest.json: bundle.json plus the subdir
-// that was installed.
-type installedManifest struct {
-	bundle.Manifest
-	Subdir string `json:"subdir"`
-}
-
-// ReadInstalled reads the install at prefix.
+// ReadInstalled reads the install at prefix. When prefix holds no install
+// the error wraps fs.ErrNotExist.
 func ReadInstalled(prefix string) (*Installed, error) {
-	b, err := os.ReadFile(filepath.Join(prefix, StateDir, "manifest.json"))
-	if err != nil {
+	m, err := state.ReadManifest(prefix)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no onboard install at %s: %w", prefix, err)
 	}
-	var m installedManifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("the install at %s has a damaged .onboard/manifest.json: %w", prefix, err)
+	if err != nil {
+		return nil, fmt.Errorf("the install at %s cannot be read: %w", prefix, err)
 	}
 	return &Installed{Prefix: prefix, Manifest: m.Manifest, Subdir: m.Subdir}, nil
 }
 
 // PrefixOfExecutable returns the prefix when exe is a maintenance app, that
-// is when it sits in PREFIX/.onboard/ beside a manifest.json.
+// is when it sits in an install's state folder beside its manifest.
 func PrefixOfExecutable(exe string) (string, bool) {
-	dir := filepath.Dir(exe)
-	if filepath.Base(dir) != StateDir {
+	p, ok := state.PrefixOf(exe)
+	if !ok || !state.HasManifest(p) {
 		return "", false
 	}
-	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
-		return "", false
-	}
-	return filepath.Dir(dir), true
+	return p, true
 }
 
 // FindInstalled returns the install the maintenance window should open
@@ -86,7 +74,7 @@ func (in *Installed) Envs() []string {
 func (in *Installed) LogPath() string { return LogPath(in.Prefix) }
 
 // LogPath is the log file of the install at prefix.
-func LogPath(prefix string) string { return filepath.Join(prefix, StateDir, "install.log") }
+func LogPath(prefix string) string { return state.LogPath(prefix) }
 
 // JupyterEnv is the env the Jupyter launcher of this install runs.
 func (in *Installed) JupyterEnv() string { return JupyterEnv(&in.Manifest, in.Subdir) }

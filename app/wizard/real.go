@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"onboard/assets"
 	"onboard/installer"
@@ -50,42 +49,26 @@ func (Real) DefaultPrefix(m *bundle.Manifest, allUsers bool) (string, error) {
 // everyone.
 func (Real) CanInstallForAllUsers() bool { return platform.CanInstallForAllUsers() }
 
-// CheckPrefix asks platform whether prefix can take the install: the first
-// problem of severity Error becomes a *installer.TargetError, warnings
-// become lines. An install or uninstall of prefix that was interrupted
-// (killed, power cut) is recovered first, and the first line says so,
-// rather than the folder being refused as not empty.
-func (Real) CheckPrefix(prefix string, need int64) ([]string, error) {
-	var warnings []string
-	if filepath.IsAbs(prefix) {
-		rec, err := installer.RecoverOutcome(context.Background(), prefix, nil)
-		if err != nil {
-			return nil, err
-		}
-		if m := rec.Message(); m != "" {
-			warnings = append(warnings, m)
-		}
-	}
-	for _, p := range platform.CheckPrefix(platform.PrefixRequest{Prefix: prefix, NeedBytes: need}) {
-		if p.Severity == platform.Error {
-			return warnings, &installer.TargetError{Path: prefix, Reason: p.Message, Advice: p.Hint}
-		}
-		warnings = append(warnings, p.Message)
-	}
-	return warnings, nil
+// Plan runs installer.Plan, which changes nothing: an interrupted install
+// of the folder is not recovered here but foreseen (InstallPlan.Recover),
+// and Install recovers it.
+func (Real) Plan(ctx context.Context, o installer.Options) (*installer.InstallPlan, error) {
+	return installer.Plan(ctx, o)
 }
 
-// Install runs installer.Install.
+// Install runs installer.Install with the Windows entry-point launchers
+// this program carries.
 func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result, error) {
+	if o.WindowsLauncher == nil {
+		o.WindowsLauncher = assets.WindowsLauncher
+	}
 	return installer.Install(ctx, o)
 }
 
-// Verify runs installer.Verify.
-func (Real) Verify(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	if _, err := installer.Recover(ctx, prefix, logf); err != nil {
-		return nil, err
-	}
-	rep, err := installer.Verify(ctx, prefix, installer.VerifyOptions{Reporter: r, Logf: logf})
+// Verify runs installer.Verify, of the whole install or of env, which
+// recovers an interrupted operation first.
+func (Real) Verify(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error) {
+	rep, err := installer.Verify(ctx, prefix, installer.VerifyOptions{Env: env, Reporter: r, Logf: logf})
 	var de *installer.DamageError
 	if err != nil && !errors.As(err, &de) {
 		return nil, err
@@ -95,7 +78,7 @@ func (Real) Verify(ctx context.Context, prefix string, r installer.Reporter, log
 
 // healthOf summarizes a verify report.
 func healthOf(rep *installer.Report) *Health {
-	h := &Health{OK: rep.Healthy}
+	h := &Health{OK: rep.Healthy, Env: rep.Env}
 	for _, p := range rep.Problems {
 		h.Problems = append(h.Problems, problemLine(p))
 		h.countEnv(p.Env)
@@ -107,14 +90,16 @@ func healthOf(rep *installer.Report) *Health {
 	return h
 }
 
-// Repair runs installer.Repair; archives gone from PREFIX/pkgs come from
-// BundlePath or the bundle this program carries.
-func (rl Real) Repair(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Reporter: r, Logf: logf})
+// Repair runs installer.Repair, of the whole install or of env; archives
+// gone from PREFIX/pkgs come from BundlePath or the bundle this program
+// carries.
+func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error) {
+	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Env: env,
+		WindowsLauncher: assets.WindowsLauncher, Reporter: r, Logf: logf})
 	if res == nil {
 		return nil, err
 	}
-	h := &Health{OK: len(res.Left) == 0}
+	h := &Health{OK: len(res.Left) == 0, Env: res.Env}
 	for _, f := range res.Fixed {
 		h.Fixed = append(h.Fixed, fixLine(f))
 	}

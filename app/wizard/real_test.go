@@ -1,36 +1,43 @@
 package wizard
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"onboard/installer/bundle"
 )
 
 // A folder that an interrupted install left half made (.onboard, pkgs,
-// .condatmp, and its journal beside it) is rolled back by the location
-// check, which says so instead of refusing the folder as not empty.
-func TestCheckPrefixRecoversAnInterruptedInstall(t *testing.T) {
+// .condatmp, and its journal beside it) is not refused as not empty: the
+// plan is of the folder as the recovery will leave it, says so, and
+// changes nothing (Install recovers).
+func TestPlanForeseesTheRecoveryOfAnInterruptedInstall(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
-	prefix := filepath.Join(t.TempDir(), "acme")
+	root := t.TempDir()
+	prefix := filepath.Join(root, "acme")
 	for _, d := range []string{".onboard", "pkgs", ".condatmp/pkgs"} {
 		os.MkdirAll(filepath.Join(prefix, d), 0o755)
 	}
 	os.WriteFile(filepath.Join(prefix, ".onboard", "journal.json"), []byte(`{"journal":1}`+"\n"), 0o644)
-	if _, err := (Real{}).CheckPrefix(prefix, 0); err == nil || !strings.Contains(err.Error(), "not empty") {
+	st := &State{Bundle: &bundle.Bundle{Manifest: *manifest()}, Subdir: "linux-64", Prefix: prefix}
+	if _, err := CheckPlan(context.Background(), Real{}, st.Options(nil, nil)); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("without a journal beside it the folder was not refused: %v", err)
 	}
 	head, _ := json.Marshal(map[string]any{"op": "install", "prefix": prefix, "created": prefix, "pid": 1, "started": "2026-12-02T00:00:00Z"})
-	os.WriteFile(filepath.Join(filepath.Dir(prefix), ".acme.onboard-journal"), append(head, '\n'), 0o644)
-	warnings, err := (Real{}).CheckPrefix(prefix, 0)
+	os.WriteFile(filepath.Join(root, ".acme.onboard-journal"), append(head, '\n'), 0o644)
+	plan, err := CheckPlan(context.Background(), Real{}, st.Options(nil, nil))
 	if err != nil {
-		t.Fatalf("CheckPrefix after an interrupted install: %v", err)
+		t.Fatalf("plan after an interrupted install: %v", err)
 	}
-	if len(warnings) == 0 || warnings[0] != "the last install was interrupted; it was rolled back" {
-		t.Fatalf("warnings %q do not say the last install was rolled back", warnings)
+	v := Describe(plan, err)
+	if plan.Recover != "install" || v.Status != StatusWarning || !strings.Contains(v.Text(), "Note: the last install into this folder was interrupted; Install first rolls it back") {
+		t.Fatalf("recover %q, verdict %+v", plan.Recover, v)
 	}
-	if ents, _ := os.ReadDir(filepath.Dir(prefix)); len(ents) != 0 {
-		t.Fatalf("left after the rollback: %v", ents)
+	if ents, _ := os.ReadDir(root); len(ents) != 2 {
+		t.Fatalf("the plan changed the folder: %v", ents)
 	}
 }

@@ -99,8 +99,8 @@ func Steps() []Step {
 	return []Step{
 		{ID: StepWelcome, Title: "Welcome"},
 		{ID: StepLicence, Title: "Licence", Validate: validateLicence},
-		{ID: StepLocation, Title: "Location", Validate: validateLocation},
-		{ID: StepOptions, Title: "Options"},
+		{ID: StepLocation, Title: "Location", Validate: validatePlan},
+		{ID: StepOptions, Title: "Options", Validate: validatePlan},
 		{ID: StepInstall, Title: "Install"},
 		{ID: StepFinish, Title: "Finish"},
 	}
@@ -113,19 +113,25 @@ func validateLicence(_ context.Context, _ Engine, s *State) error {
 	return nil
 }
 
-func validateLocation(_ context.Context, e Engine, s *State) error {
-	_, err := CheckLocation(e, s)
+// validatePlan lets the wizard go on when the engine's plan of the
+// choices so far would go ahead, or has nothing to do.
+func validatePlan(ctx context.Context, e Engine, s *State) error {
+	_, err := CheckPlan(ctx, e, s.Options(nil, nil))
 	return err
 }
 
-// CheckLocation checks s.Prefix for the Location step: the error says why
-// it cannot be used, the warnings what a person should know.
-func CheckLocation(e Engine, s *State) (warnings []string, err error) {
-	if s.Prefix == "" {
-		return nil, errors.New("choose a folder to install into")
+// ErrNoFolder is the Location step's answer when no folder is given.
+var ErrNoFolder = errors.New("choose a folder to install into")
+
+// CheckPlan asks the engine what Install would do with o (see
+// installer.Plan); it changes nothing. The error is why Install would
+// refuse. It takes Options rather than the State, so that the GUI can run
+// it off the UI thread on a copy.
+func CheckPlan(ctx context.Context, e Engine, o installer.Options) (*installer.InstallPlan, error) {
+	if o.Prefix == "" {
+		return nil, ErrNoFolder
 	}
-	need := Summarize(&s.Bundle.Manifest, s.Subdir).DiskBytes
-	return e.CheckPrefix(s.Prefix, need)
+	return e.Plan(ctx, o)
 }
 
 // Flow walks the steps: Next validates the current step before moving on,

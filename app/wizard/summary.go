@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -12,15 +11,9 @@ import (
 )
 
 // MaintenanceAppBytes is the size of the maintenance app an install
-// copies: this program without an appended bundle. Tests replace it.
-var MaintenanceAppBytes = func() int64 {
-	exe, err := os.Executable()
-	if err != nil {
-		return 0
-	}
-	n, _ := bundle.PlainSize(exe)
-	return n
-}
+// copies: this program without an appended bundle, as the install's plan
+// counts it. Tests replace it.
+var MaintenanceAppBytes = installer.MaintenanceAppBytes
 
 // EnvSummary is one environment of a bundle, as the Welcome step lists it.
 type EnvSummary struct {

@@ -13,6 +13,7 @@ import (
 
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 )
 
 // InstallerFile is an installer a person pointed the maintenance window
@@ -83,7 +84,7 @@ func UpgradeCommand(f *InstallerFile, self, prefix string) []string {
 		argv = []string{self, "install", "--bundle", f.Path}
 	}
 	argv = append(argv, "--prefix", prefix, "--json")
-	if _, err := os.Stat(filepath.Join(prefix, StateDir, "launchers.json")); err != nil {
+	if _, err := os.Stat(state.LaunchersPath(prefix)); err != nil {
 		argv = append(argv, "--no-launcher", "--no-maintenance-launcher")
 	}
 	return argv

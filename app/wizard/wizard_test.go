@@ -185,12 +185,12 @@ func TestTrackerNumbersEveryStepOfAnInstall(t *testing.T) {
 
 func TestFindInstalled(t *testing.T) {
 	prefix := t.TempDir()
-	os.MkdirAll(filepath.Join(prefix, StateDir), 0o755)
-	exe := filepath.Join(prefix, StateDir, "onboard")
+	os.MkdirAll(filepath.Join(prefix, ".onboard"), 0o755)
+	exe := filepath.Join(prefix, ".onboard", "onboard")
 	if FindInstalled(exe) != nil {
 		t.Fatal("found an install without manifest.json")
 	}
-	os.WriteFile(filepath.Join(prefix, StateDir, "manifest.json"), []byte(`{"name":"Acme","version":"1","subdir":"linux-64","platforms":{"linux-64":{"base":[],"envs":{"team":[]}}}}`), 0o644)
+	os.WriteFile(filepath.Join(prefix, ".onboard", "manifest.json"), []byte(`{"name":"Acme","version":"1","subdir":"linux-64","platforms":{"linux-64":{"base":[],"envs":{"team":[]}}}}`), 0o644)
 	in := FindInstalled(exe)
 	if in == nil || in.Prefix != prefix || in.Subdir != "linux-64" || strings.Join(in.Envs(), ",") != "base,team" {
 		t.Fatalf("%+v", in)

@@ -11,7 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"onboard/internal/atomicfile"
 )
@@ -47,42 +48,23 @@ func (b *Bundle) Verify(ctx context.Context, subdir string, workers int, progres
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan Package)
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		firstEr error
-	)
-	for range min(workers, len(pkgs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range jobs {
-				if err := b.checkPackage(ctx, p, io.Discard, progress); err != nil {
-					mu.Lock()
-					if firstEr == nil {
-						firstEr = err
-					}
-					mu.Unlock()
-					cancel()
-				}
-			}
-		}()
-	}
-feed:
+	// The engine's rule for its worker pools (link.ForEach): the first
+	// error cancels the rest and is the one returned.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
 	for _, p := range pkgs {
-		select {
-		case jobs <- p:
-		case <-ctx.Done():
-			break feed
+		if gctx.Err() != nil {
+			break
 		}
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			return b.checkPackage(gctx, p, io.Discard, progress)
+		})
 	}
-	close(jobs)
-	wg.Wait()
-	if firstEr != nil {
-		return firstEr
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	return ctx.Err()
 }

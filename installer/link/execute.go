@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -76,10 +77,16 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 		j = nopJournal{}
 	}
 	var todo []*Action
+	// Files the extraction placed for a package that a later one
+	// overrides: removed before the later one's file takes the path.
+	replaced := map[string]bool{}
 	for _, p := range plans {
 		p.Hardlink = canHardlink(filepath.Join(p.Pkg.Dir, "info", "index.json"), opts.Prefix)
 		for _, a := range p.Actions {
-			if !a.Skip {
+			switch {
+			case a.Kind == KindPlaced && a.Skip:
+				replaced[a.Target] = true
+			case !a.Skip && a.Kind != KindPlaced:
 				todo = append(todo, a)
 			}
 		}
@@ -108,8 +115,13 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 		report = syncProgress(progress)
 	}
 	named := namer(opts.Item)
-	one := func(a *Action) error {
+	one := func(_ context.Context, a *Action) error {
 		named(owner[a])
+		if replaced[a.Target] {
+			if err := os.Remove(hostPath(opts.Prefix, a.Target)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("failed to replace %q: %w", hostPath(opts.Prefix, a.Target), err)
+			}
+		}
 		if err := linkOne(a, opts, owner[a]); err != nil {
 			return err
 		}

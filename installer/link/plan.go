@@ -11,7 +11,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"onboard/installer/pkg"
 )
@@ -22,8 +23,8 @@ type Options struct {
 	Subdir  string  // the environment's subdir: Windows or Unix rules
 	Python  *Python // the env's python; nil fails noarch: python packages
 	TempDir string  // scratch folder for rewritten files; "" = Prefix/.condatmp
-	// Launcher returns the Windows entry-point launcher for a subdir;
-	// nil = WindowsLauncher.
+	// Launcher returns the Windows entry-point launcher (Scripts/<cmd>.exe)
+	// for a subdir; nil fails a package with Windows entry points.
 	Launcher func(subdir string) []byte
 	HostOS   string // GOOS of this machine; "" = runtime.GOOS (tests override)
 	Workers  int    // parallel file operations; 0 = number of CPUs
@@ -64,6 +65,10 @@ const (
 	KindRewrite             // a prefix placeholder: a new file from the rewritten copy
 	KindContent             // an entry point: Content written
 	KindDir                 // a "directory" entry
+	// KindPlaced is a file the extraction already wrote at its target
+	// (pkg.Extracted.Placed): Execute has nothing to do for it, and
+	// Source is the target's host path.
+	KindPlaced
 )
 
 // Action is one path a package puts into the prefix.
@@ -141,6 +146,8 @@ func Prepare(ctx context.Context, x *pkg.Extracted, opts *Options) (*Plan, error
 			a.Size = *e.SizeInBytes
 		}
 		switch {
+		case x.Placed != nil && x.Placed[i]:
+			a.Kind, a.Source = KindPlaced, hostPath(opts.Prefix, target)
 		case e.PathType == pkg.PathSoftlink:
 			a.Kind = KindSymlink
 		case e.PathType == pkg.PathDir:
@@ -172,11 +179,11 @@ func Prepare(ctx context.Context, x *pkg.Extracted, opts *Options) (*Plan, error
 func (p *Plan) rewriteAll(ctx context.Context) error {
 	var todo []*Action
 	for _, a := range p.Actions {
-		if a.Kind == KindRewrite || (a.Kind == KindLink || a.Kind == KindCopy) && p.Pkg.Paths.Paths[a.Entry].SHA256 == "" {
+		if a.Kind == KindRewrite || (a.Kind == KindLink || a.Kind == KindCopy || a.Kind == KindPlaced) && p.Pkg.Paths.Paths[a.Entry].SHA256 == "" {
 			todo = append(todo, a)
 		}
 	}
-	return ForEach(ctx, todo, p.opts.workers(), func(a *Action) error {
+	return ForEach(ctx, todo, p.opts.workers(), func(_ context.Context, a *Action) error {
 		if a.Kind == KindRewrite {
 			return p.rewrite(a)
 		}
@@ -292,40 +299,33 @@ func hashFile(p string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-// ForEach runs fn on items with n workers (n <= 0: one per CPU), stops at
-// the first error or when ctx ends, and returns that error.
-func ForEach[T any](ctx context.Context, items []T, n int, fn func(T) error) error {
-	if len(items) == 0 {
-		return ctx.Err()
-	}
+// ForEach runs fn on items, n at a time (n <= 0: one per CPU), with
+// errgroup. The rule of every worker pool of the engine: the first error
+// cancels the rest (no item starts after it, and the ctx that fn gets is
+// cancelled, so items in progress stop early), and it is the error
+// returned, never a context.Canceled that it caused. When ctx ends first,
+// its error is returned.
+func ForEach[T any](ctx context.Context, items []T, n int, fn func(context.Context, T) error) error {
 	if n <= 0 {
 		n = runtime.NumCPU()
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	jobs := make(chan T)
-	var wg sync.WaitGroup
-	for range min(n, len(items)) {
-		wg.Go(func() {
-			for it := range jobs {
-				if ctx.Err() != nil {
-					continue
-				}
-				if err := fn(it); err != nil {
-					cancel(err)
-				}
-			}
-		})
-	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(n)
 	for _, it := range items {
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
-		jobs <- it
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err // the first error, or ctx's, is already in g
+			}
+			return fn(gctx, it)
+		})
 	}
-	close(jobs)
-	wg.Wait()
-	return context.Cause(ctx)
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err() // items were left out when ctx ended while feeding
 }
 
 // escapesPrefix reports whether a relative symlink target, seen from the

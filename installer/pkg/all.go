@@ -13,14 +13,17 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // ExtractAll extracts every request with Extract on workers goroutines
 // (runtime.NumCPU() when workers <= 0), largest archives first so that no
 // worker is left with a big one at the end. The first error cancels the
-// others and is returned; packages finished before it stay extracted, the
-// ones in progress leave nothing behind. Results are in the order of rs.
-// progress calls are serialised.
+// others (those in progress stop and leave nothing behind, no other one
+// starts) and is the error returned, never a context.Canceled that it
+// caused; packages finished before it stay extracted. Results are in the
+// order of rs. progress calls are serialised.
 func ExtractAll(ctx context.Context, rs []Request, workers int, progress func(n int64)) ([]*Extracted, error) {
 	return ExtractAllNamed(ctx, rs, workers, progress, nil)
 }
@@ -32,8 +35,6 @@ func ExtractAllNamed(ctx context.Context, rs []Request, workers int, progress fu
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	var mu sync.Mutex
 	report := func(n int64) {
 		if progress != nil {
@@ -43,42 +44,33 @@ func ExtractAllNamed(ctx context.Context, rs []Request, workers int, progress fu
 		}
 	}
 	out := make([]*Extracted, len(rs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(rs)) {
-		wg.Go(func() {
-			for i := range jobs {
-				if started != nil {
-					mu.Lock()
-					started(rs[i].Archive)
-					mu.Unlock()
-				}
-				x, err := Extract(ctx, rs[i], report)
-				if err != nil {
-					cancel(err)
-					continue
-				}
-				out[i] = x
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for _, i := range largestFirst(rs) {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err // the first error, or ctx's, is already in g
 			}
+			if started != nil {
+				mu.Lock()
+				started(rs[i].Archive)
+				mu.Unlock()
+			}
+			x, err := Extract(gctx, rs[i], report)
+			out[i] = x
+			return err
 		})
 	}
-	feed(ctx, jobs, largestFirst(rs))
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return out, nil
-}
-
-func feed(ctx context.Context, jobs chan<- int, order []int) {
-	defer close(jobs)
-	for _, i := range order {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			return
-		}
+	if err := ctx.Err(); err != nil {
+		return nil, err // packages were left out when ctx ended while feeding
 	}
+	return out, nil
 }
 
 // bz2Cost is how much more CPU a byte of a .tar.bz2 takes to unpack than
@@ -89,7 +81,7 @@ const bz2Cost = 16
 
 // largestFirst returns the indexes of rs by decreasing expected work: the
 // archive size, bzip2 bytes weighted by bz2Cost, so that no worker is left
-// alone with a slow package at the end.
+// alone with a slow package at the end; requests marked First come first.
 func largestFirst(rs []Request) []int {
 	sizes := make([]int64, len(rs))
 	order := make([]int, len(rs))
@@ -104,7 +96,12 @@ func largestFirst(rs []Request) []int {
 			sizes[i] *= bz2Cost
 		}
 	}
-	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	sort.SliceStable(order, func(a, b int) bool {
+		if rs[order[a]].First != rs[order[b]].First {
+			return rs[order[a]].First
+		}
+		return sizes[order[a]] > sizes[order[b]]
+	})
 	return order
 }
 

@@ -97,6 +97,7 @@ type fileExpect struct {
 	size   int64 // -1: not recorded
 	sha    [32]byte
 	hasSHA bool
+	entry  int // its index in paths
 }
 
 // expectations maps each regular-file entry of paths to its recorded size
@@ -104,11 +105,11 @@ type fileExpect struct {
 // stand-in file there (observations G1) whose size is the target's.
 func expectations(p *Paths) map[string]fileExpect {
 	m := make(map[string]fileExpect, len(p.Paths))
-	for _, e := range p.Paths {
+	for i, e := range p.Paths {
 		if e.PathType != PathHardlink && e.PathType != "" {
 			continue
 		}
-		fe := fileExpect{size: -1}
+		fe := fileExpect{size: -1, entry: i}
 		if e.SizeInBytes != nil {
 			fe.size = *e.SizeInBytes
 		}

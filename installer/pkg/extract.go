@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"onboard/internal/rmtree"
@@ -91,6 +92,9 @@ func (a *archive) sums(h *hashAt, e Expect, trustMD5 bool) (sha, md5sum string, 
 func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashAt, trustMD5 bool, progress func(int64)) (*Extracted, error) {
 	u := newUntar(a.path, dir)
 	u.budget = unsizedBudgetBase + unsizedBudgetMult*a.size
+	if r.Dest != "" {
+		u.router = r.Router
+	}
 	var read int64
 	count := func(rd io.Reader) io.Reader {
 		return &counter{ctx: ctx, r: rd, progress: func(n int64) {
@@ -134,7 +138,11 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 	if progress != nil && a.size > read {
 		progress(a.size - read)
 	}
-	return &Extracted{Index: ix, Paths: paths, Link: link, Record: rec, Notes: u.notes}, nil
+	x := &Extracted{Index: ix, Paths: paths, Link: link, Record: rec, Notes: u.notes}
+	if slices.Contains(u.placed, true) {
+		x.Placed = u.placed
+	}
+	return x, nil
 }
 
 // replaceDir renames tmp to final, moving an existing final aside first

@@ -242,22 +242,38 @@ func TestExtractAllCancel(t *testing.T) {
 }
 
 func TestExtractAllFirstError(t *testing.T) {
-	rs := manyPackages(t, 6)
-	big := spec()
-	big.Files = append(big.Files, condatest.File{Path: "share/big", Data: make([]byte, 1<<20)})
-	rand.NewChaCha8([32]byte{2}).Read(big.Files[1].Data)
-	// the largest archive, so ExtractAll starts with it
-	bad, err := condatest.WriteTruncatedConda(t.TempDir(), big)
-	if err != nil {
-		t.Fatal(err)
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d workers", workers), func(t *testing.T) {
+			rs := manyPackages(t, 6)
+			big := spec()
+			big.Files = append(big.Files, condatest.File{Path: "share/big", Data: make([]byte, 1<<20)})
+			rand.NewChaCha8([32]byte{2}).Read(big.Files[1].Data)
+			// among the first ExtractAll starts (after the .tar.bz2, whose
+			// bytes weigh more)
+			bad, err := condatest.WriteTruncatedConda(t.TempDir(), big)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs = append([]Request{{Archive: bad, PkgsDir: rs[0].PkgsDir}}, rs...)
+			var started []string
+			_, err = ExtractAllNamed(context.Background(), rs, workers, nil, func(a string) { started = append(started, a) })
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("ExtractAll error = %v; want the corrupt package's FormatError", err)
+			}
+			// With one worker nothing runs beside the bad package, so
+			// nothing may start after it fails; with two, the other worker
+			// may finish small packages meanwhile (how many is timing).
+			max := len(rs)
+			if workers == 1 {
+				if len(started) == 0 || started[len(started)-1] != bad || len(started) == len(rs) {
+					t.Errorf("started %q; want the corrupt package last (nothing starts after the first error)", started)
+				}
+				max = len(started)
+			}
+			checkNoPartial(t, rs[0].PkgsDir, max)
+		})
 	}
-	rs = append([]Request{{Archive: bad, PkgsDir: rs[0].PkgsDir}}, rs...)
-	_, err = ExtractAll(context.Background(), rs, 2, nil)
-	var fe *FormatError
-	if !errors.As(err, &fe) {
-		t.Fatalf("ExtractAll error = %v; want the corrupt package's FormatError", err)
-	}
-	checkNoPartial(t, rs[0].PkgsDir, len(rs)-1)
 }
 
 // checkNoPartial wants every folder of pkgs complete and no temporary one.

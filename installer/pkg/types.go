@@ -213,7 +213,37 @@ type Request struct {
 	// instead of PkgsDir/<stem>: a scratch folder that the caller moves
 	// files out of. No urls.txt or package cache is touched.
 	Dest string
+	// Router, with Dest, puts payload files straight into their final
+	// place instead of Dest (see Router); Extracted.Placed says which.
+	Router Router
+	// First starts this package before the others in ExtractAll (the
+	// env's python, whose version places the noarch: python packages).
+	First bool
 }
+
+// Router places a package's payload files straight into their final
+// place while the package is extracted, so that each file is written once
+// and never moved or linked. Route is called once per package, from the
+// goroutine extracting it (packages are extracted in parallel: a Router
+// serialises what it shares), when the package's first payload member
+// comes, if its info/paths.json came before it (a .conda's info component
+// comes first, and conda's tools put info/ first in a .tar.bz2), with its
+// paths checked safe. dst(i) is the absolute host path that the regular
+// file of entry i of paths goes to, or "" when it goes to Dest as usual.
+// Before Route returns, the Router must have journaled every such path
+// and made its folder. A file that already exists there (another package
+// of the same transaction put one there first) goes to Dest after all.
+// Route may return a nil dst: nothing goes straight to its place.
+// dst(i) may also be Skip: the file is read, bounded and hashed against
+// paths.json as ever, and written nowhere (a repair that needs a few
+// files of a package).
+type Router interface {
+	Route(ix *Index, link *LinkJSON, paths *Paths) (dst func(i int) string, err error)
+}
+
+// Skip, returned by a Router's dst for an entry, writes that file nowhere
+// (no host path holds a NUL byte).
+const Skip = "\x00skip"
 
 // Extracted is a package extracted into the package cache.
 type Extracted struct {
@@ -223,4 +253,7 @@ type Extracted struct {
 	Link   *LinkJSON // info/link.json (or package_metadata.json); nil when absent
 	Record *Record   // info/repodata_record.json as written; nil if absent (ReadExtracted)
 	Notes  []string  // what extraction changed on purpose, e.g. an empty symlink made a file
+	// Placed[i] says the file of Paths.Paths[i] was written straight to
+	// where the Request's Router put it, not into Dir; nil when none was.
+	Placed []bool
 }

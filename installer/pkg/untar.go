@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // untar extracts tar streams into root, a fresh folder of its own, and
@@ -36,6 +37,12 @@ type untar struct {
 	paths  *Paths // info/paths.json as loadExpect read it (read once)
 	// budget is what members without a recorded size may still unpack to.
 	budget int64
+	// router, when set, is asked (once: asked) where the payload files go
+	// (dst); placed[i] says the file of paths entry i is at dst(i).
+	router Router
+	asked  bool
+	dst    func(i int) string
+	placed []bool
 }
 
 // fileSum is the size and sha256 of a file written before its
@@ -107,11 +114,17 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 	if link := u.throughLink(rel); link != "" {
 		return u.unsafe(h.Name, "path passes through the symlink "+link)
 	}
+	if u.router != nil && !u.asked && rel != "info" && !strings.HasPrefix(rel, "info/") {
+		if err := u.route(); err != nil {
+			return err
+		}
+	}
 	switch h.Typeflag {
 	case tar.TypeDir:
 		if _, ok := u.links[rel]; ok {
 			return u.unsafe(h.Name, "folder member over a symlink")
 		}
+		u.unplace(rel)
 		return u.mkdir(rel)
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 		return u.writeFile(rel, h, r)
@@ -173,16 +186,101 @@ func (u *untar) create(rel string, make func(string) error) error {
 	return nil
 }
 
-func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
-	var f *os.File
-	err := u.create(rel, func(full string) (err error) {
-		f, err = os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fs.FileMode(h.Mode&0o777))
+// route asks the router where the payload files go, once info/ has been
+// read: only when paths.json came before the payload (its paths checked
+// safe first); an index.json or link.json that cannot be read leaves
+// everything in root, for parseInfo to report at the end.
+func (u *untar) route() error {
+	u.asked = true
+	if u.paths == nil {
+		return nil
+	}
+	if _, err := checkPaths(u.paths, u.archive); err != nil {
+		return err
+	}
+	src := dirSource(u.root)
+	ix, err := parseIndex(src, u.archive)
+	if err != nil {
+		return nil
+	}
+	link, err := parseLink(src, u.archive)
+	if err != nil {
+		return nil
+	}
+	dst, err := u.router.Route(ix, link, u.paths)
+	if err != nil || dst == nil {
+		return err
+	}
+	u.dst, u.placed = dst, make([]bool, len(u.paths.Paths))
+	return nil
+}
+
+// open creates the file of member rel: at its final place when the
+// router gives one and nothing is there yet, else under root. placed
+// tells which.
+func (u *untar) open(rel string, fe fileExpect, listed bool, mode fs.FileMode) (f newFile, placed bool, err error) {
+	if listed && u.dst != nil {
+		if d := u.dst(fe.entry); d == Skip {
+			return discard{}, false, nil
+		} else if d != "" {
+			if u.placed[fe.entry] { // a second member of that name: the later one wins
+				u.placed[fe.entry] = false
+				os.Remove(d)
+			}
+			f, err := create(d, mode)
+			if err == nil {
+				return f, true, nil
+			}
+			if !errors.Is(err, fs.ErrExist) {
+				return nil, false, fmt.Errorf("failed to create %q: %w", d, err)
+			}
+			// Another package of the transaction put a file there first:
+			// a clash, which linking resolves from root.
+		}
+	}
+	err = u.create(rel, func(full string) (err error) {
+		f, err = create(full, mode)
 		return err
 	})
+	return f, false, err
+}
+
+// discard is the newFile of a member a Router skips: checked, not written.
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+func (discard) finish(time.Time) error      { return nil }
+func (discard) abort()                      {}
+func (discard) Name() string                { return "" }
+
+// unplace removes the file placed for rel when a later member of that
+// name is not a regular file.
+func (u *untar) unplace(rel string) {
+	if u.dst == nil {
+		return
+	}
+	if fe, ok := u.expect[rel]; ok && u.placed[fe.entry] {
+		u.placed[fe.entry] = false
+		os.Remove(u.dst(fe.entry))
+	}
+}
+
+// hostOf is where the file of member rel is: its final place or root.
+func (u *untar) hostOf(rel string) string {
+	if u.dst != nil {
+		if fe, ok := u.expect[rel]; ok && u.placed[fe.entry] {
+			return u.dst(fe.entry)
+		}
+	}
+	return u.full(rel)
+}
+
+func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
+	fe, listed := u.expect[rel]
+	f, placed, err := u.open(rel, fe, listed, fs.FileMode(h.Mode&0o777))
 	if err != nil {
 		return err
 	}
-	fe, listed := u.expect[rel]
 	hashIt := u.expect == nil || listed && fe.hasSHA
 	limit, what, want := u.budget, "total size", u.budget
 	if c := metaCap(rel); c > 0 && c < limit {
@@ -198,10 +296,11 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 		w = io.MultiWriter(f, sh)
 	}
 	n, err := io.CopyBuffer(w, io.LimitReader(r, limit+1), u.buf)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
+		f.abort()
+		return fmt.Errorf("failed to write %q: %w", rel, err)
+	}
+	if err := f.finish(h.ModTime); err != nil {
 		return fmt.Errorf("failed to write %q: %w", rel, err)
 	}
 	if n > limit {
@@ -211,6 +310,9 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 		u.budget -= n
 	}
 	u.files[rel] = true
+	if placed {
+		u.placed[fe.entry] = true
+	}
 	if sh != nil {
 		var sum [32]byte
 		sh.Sum(sum[:0])
@@ -223,7 +325,7 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 			return err
 		}
 	}
-	return os.Chtimes(f.Name(), h.ModTime, h.ModTime)
+	return nil
 }
 
 // checkFile compares a file just written with what paths.json records, or
@@ -296,6 +398,7 @@ func (u *untar) symlink(rel string, h *tar.Header) error {
 	if escapes(path.Join(path.Dir(rel), t)) {
 		return u.unsafe(h.Name, "symlink target "+t+" escapes the package")
 	}
+	u.unplace(rel)
 	err := u.create(rel, func(full string) error { return os.Symlink(filepath.FromSlash(t), full) })
 	if err == nil {
 		u.links[rel] = t
@@ -322,7 +425,8 @@ func (u *untar) hardlink(rel string, h *tar.Header) error {
 	case !u.files[t]:
 		return u.unsafe(h.Name, "hardlink to "+h.Linkname+", which is not an earlier file of the package")
 	}
-	err := u.create(rel, func(full string) error { return os.Link(u.full(t), full) })
+	u.unplace(rel)
+	err := u.create(rel, func(full string) error { return os.Link(u.hostOf(t), full) })
 	if err != nil {
 		err = u.copyFile(rel, t)
 	}
@@ -333,7 +437,7 @@ func (u *untar) hardlink(rel string, h *tar.Header) error {
 }
 
 func (u *untar) copyFile(rel, from string) error {
-	src, err := os.Open(u.full(from))
+	src, err := os.Open(u.hostOf(from))
 	if err != nil {
 		return fmt.Errorf("failed to copy %q: %w", from, err)
 	}

@@ -167,6 +167,31 @@ func (j *Journal) WillMkdir(dirs ...string) error {
 	return j.record(journalAct{Op: "mkdir", Paths: dirs})
 }
 
+// WillMake records, with one sync to disk, folders about to be created
+// (parents first) and files about to be created in them: WillMkdir then
+// WillCreate in one batch. Files go in lines of at most createBatch paths.
+func (j *Journal) WillMake(dirs, files []string) error {
+	var acts []journalAct
+	if len(dirs) > 0 {
+		acts = append(acts, journalAct{Op: "mkdir", Paths: dirs})
+	}
+	for len(files) > 0 {
+		n := min(len(files), createBatch)
+		acts = append(acts, journalAct{Op: "create", Paths: files[:n]})
+		files = files[n:]
+	}
+	for i, a := range acts {
+		if err := j.recordSync(a, i == len(acts)-1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createBatch is the most paths WillMake puts on one line (the cap of a
+// line, maxJournalLine, holds a few thousand long paths).
+const createBatch = 2048
+
 // TempDir records a scratch folder that a rollback removes with everything
 // in it.
 func (j *Journal) TempDir(dir string) error {

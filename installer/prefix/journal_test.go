@@ -208,3 +208,41 @@ func TestRollbackUndoesEveryBatch(t *testing.T) {
 		}
 	}
 }
+
+// WillMake journals folders and files in one batch (files split over
+// lines of createBatch paths), and a rollback removes them all.
+func TestJournalWillMake(t *testing.T) {
+	root := t.TempDir()
+	state := filepath.Join(root, ".onboard")
+	j, err := Begin(state, root, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := []string{filepath.Join(root, "a"), filepath.Join(root, "a", "b")}
+	var files []string
+	for i := range createBatch + 3 {
+		files = append(files, filepath.Join(root, "a", "b", fmt.Sprintf("f%d", i)))
+	}
+	if err := j.WillMake(dirs, files); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		os.Mkdir(d, 0o755)
+	}
+	for _, f := range files {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(state, JournalName))
+	_, acts := parseJournal(data)
+	if len(acts) != 3 || acts[0].Op != "mkdir" || len(acts[1].Paths) != createBatch || len(acts[2].Paths) != 3 {
+		t.Fatalf("journal actions %d (%v first); want mkdir, then %d and 3 files", len(acts), acts[0].Op, createBatch)
+	}
+	if err := j.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(dirs[0]); err == nil {
+		t.Errorf("%s is still there after the rollback", dirs[0])
+	}
+}

@@ -6,16 +6,13 @@
 package prefix
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"onboard/installer/pkg"
@@ -210,53 +207,6 @@ func WriteRecord(prefixDir string, r *Record) (string, error) {
 	return p, nil
 }
 
-// ReadRecords reads every record of prefixDir/conda-meta, sorted by name.
-// Like conda it skips files starting with "._" and files whose name does not
-// match their name-version-build; an unreadable record is an error.
-func ReadRecords(prefixDir string) ([]*Record, error) {
-	return readRecordsWith(prefixDir, ReadRecord)
-}
-
-// readRecordsWith reads every record of prefixDir/conda-meta with read,
-// under the one policy of ReadRecords, sorted by name.
-func readRecordsWith(prefixDir string, read func(path string) (*Record, error)) ([]*Record, error) {
-	dir := filepath.Join(prefixDir, "conda-meta")
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("failed to read the conda-meta folder %q: %w", dir, err)
-	}
-	var out []*Record
-	for _, e := range ents {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, "._") {
-			continue
-		}
-		r, err := read(filepath.Join(dir, n))
-		if err != nil {
-			return nil, err
-		}
-		if r.FileName() != n {
-			continue
-		}
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
-}
-
-// ReadRecord reads one conda-meta record file.
-func ReadRecord(path string) (*Record, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("failed to read the record %q: %w", path, err)
-	}
-	r, err := DecodeRecord(b)
-	if err != nil {
-		return nil, fmt.Errorf("failed to parse the record %q: %w; run 'onboard repair'", path, err)
-	}
-	return r, nil
-}
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -380,23 +330,17 @@ func appendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// ReadRecordHeads is ReadRecords without files and paths_data (left
-// empty): what naming the installed packages needs (history, versions),
-// without holding the paths of every file of the env in memory.
-func ReadRecordHeads(prefixDir string) ([]*Record, error) {
-	return readRecordsWith(prefixDir, readRecordHead)
-}
-
-// readRecordHead reads the head of one record file (see ReadRecordHeads).
-func readRecordHead(p string) (*Record, error) {
-	f, err := os.Open(p)
+// DecodeRecordHead reads a record's name, version, build, build number,
+// channel, subdir, fn and python_site_packages_path from r, skipping files
+// and paths_data token by token, so that memory does not grow with the
+// record's size. Files and PathsData are left empty.
+func DecodeRecordHead(rd io.Reader) (*Record, error) {
+	h, err := decodeHead(rd)
 	if err != nil {
-		return nil, fmt.Errorf("failed to read the record %q: %w", p, err)
+		return nil, err
 	}
-	h, err := decodeHead(bufio.NewReaderSize(f, 64<<10))
-	f.Close()
-	if err != nil {
-		return nil, fmt.Errorf("failed to parse the record %q: %w; run 'onboard repair'", p, err)
+	if h.Name == "" || h.Version == "" || h.Build == "" {
+		return nil, fmt.Errorf("the record lacks name, version or build")
 	}
 	r := &Record{Name: h.Name, Version: h.Version, Build: h.Build, BuildNumber: h.BuildNumber, Channel: h.Channel, Fn: h.Fn,
 		PythonSitePackagesPath: h.SitePkgs}

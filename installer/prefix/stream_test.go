@@ -43,35 +43,31 @@ func TestWriteRecordStreamIsWriteRecord(t *testing.T) {
 	}
 }
 
-func TestReadRecordHeadsIsReadRecordsWithoutPaths(t *testing.T) {
-	dir := t.TempDir()
+func TestDecodeRecordHeadIsDecodeRecordWithoutPaths(t *testing.T) {
 	size := int64(3)
 	for _, r := range []*Record{
 		{Name: "python", Version: "3.99.99", Build: "0", Channel: "<unknown>", PythonSitePackagesPath: "lib/python3.99t/site-packages",
 			Files: []string{"bin/python"}, PathsData: PathsData{Version: 1, Paths: []PathData{{Path: "bin/python", PathType: "hardlink", SizeInBytes: &size}}}},
 		{Name: "zlib", Version: "1.2.11", Build: "h7b6447c_3", BuildNumber: 3, Channel: "file:///c", Subdir: "linux-64", Fn: "zlib-1.2.11-h7b6447c_3.conda"},
 	} {
-		if _, err := WriteRecord(dir, r); err != nil {
+		b, err := Encode(r)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	os.WriteFile(filepath.Join(dir, "conda-meta", "wrong-name-1-0.json"), []byte(`{"name":"other","version":"1","build":"0"}`), 0o644)
-	full, err := ReadRecords(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	heads, err := ReadRecordHeads(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(heads) != len(full) || len(heads) != 2 {
-		t.Fatalf("got %d heads and %d records; want 2 of each", len(heads), len(full))
-	}
-	for i, h := range heads {
-		f := full[i]
+		f, err := DecodeRecord(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := DecodeRecordHead(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
 		if h.Name != f.Name || h.Version != f.Version || h.Build != f.Build || h.BuildNumber != f.BuildNumber || h.Channel != f.Channel ||
-			h.Subdir != f.Subdir || h.Fn != f.Fn || h.PythonSitePackagesPath != f.PythonSitePackagesPath || len(h.Files) != 0 {
+			h.Subdir != f.Subdir || h.Fn != f.Fn || h.PythonSitePackagesPath != f.PythonSitePackagesPath || len(h.Files) != 0 || len(h.PathsData.Paths) != 0 {
 			t.Errorf("head %+v differs from record %+v", h, f)
 		}
+	}
+	if _, err := DecodeRecordHead(bytes.NewReader([]byte(`{"name":"x","files":["a"]}`))); err == nil {
+		t.Error("a head without version and build was accepted")
 	}
 }

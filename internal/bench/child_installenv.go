@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"onboard/installer"
 	"onboard/installer/bundle"
@@ -18,15 +20,17 @@ import (
 // installEnv runs installer.InstallEnv over the generated archives: in one
 // pass (no package cache), or through the package cache pkgs.
 func installEnv(ctx context.Context, rs []pkg.Request, prefix, pkgs string, onePass bool) (string, error) {
-	req := installer.EnvRequest{Prefix: prefix, PkgsDir: pkgs, Subdir: "linux-64", EnvironmentsTxt: "-", NoPackageCache: onePass}
+	st := newStageTimer()
+	req := installer.EnvRequest{Prefix: prefix, PkgsDir: pkgs, Subdir: "linux-64", EnvironmentsTxt: "-", NoPackageCache: onePass, Reporter: st}
 	for _, r := range rs {
 		req.Packages = append(req.Packages, installer.PackageFile{Path: r.Archive, SHA256: r.Expect.SHA256, Size: r.Expect.Size})
 	}
+	start := time.Now()
 	res, err := installer.InstallEnv(ctx, req)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%d packages linked, %d clashes", len(res.Packages), len(res.Clashes)), nil
+	return fmt.Sprintf("%d packages linked, %d clashes; %s", len(res.Packages), len(res.Clashes), st.summary(time.Since(start))), nil
 }
 
 // install runs installer.Install of the bundle (the whole product path:
@@ -37,11 +41,14 @@ func install(ctx context.Context, bundlePath, prefix string, keep bool) (string,
 		return "", err
 	}
 	defer b.Close()
-	res, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: keep})
+	st := newStageTimer()
+	start := time.Now()
+	res, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: keep, Reporter: st,
+		Logf: timedLog(start)})
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("changed %v", res.Changed), nil
+	return fmt.Sprintf("changed %v; %s", res.Changed, st.summary(time.Since(start))), nil
 }
 
 func verify(ctx context.Context, prefix string) (string, error) {
@@ -89,4 +96,24 @@ func damage(prefix string, n int) (int, error) {
 		}
 	}
 	return done, nil
+}
+
+// timedLog returns a Logf that writes each line, with the seconds since
+// start, to the file BENCH_LOG names (nil when it is not set): where the
+// time of an install goes between its stages.
+func timedLog(start time.Time) installer.Logf {
+	p := os.Getenv("BENCH_LOG")
+	if p == "" {
+		return nil
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(f, "%7.3f %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
+	}
 }

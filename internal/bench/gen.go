@@ -18,8 +18,9 @@ import (
 )
 
 // genVersion changes whenever the generator's output changes, so cached
-// environments of an older generator are not reused.
-const genVersion = 2
+// environments of an older generator are not reused. Version 3: the
+// .tar.bz2 archives hold info/ first, as conda-build and cph write them.
+const genVersion = 3
 
 // envShape is the target of the generated environment.
 type envShape struct {

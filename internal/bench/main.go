@@ -95,25 +95,35 @@ func runChild(ctx context.Context, args []string) error {
 		}
 	}
 	if err == nil {
-		fmt.Printf("%s\nhwm_kb=%d\nwrite_bytes=%d\n", note, peakRSS(), writeBytes())
+		io := procIO()
+		fmt.Printf("%s\nhwm_kb=%d\nwrite_bytes=%d\nwchar=%d\ncancelled_write_bytes=%d\n", note, peakRSS(),
+			io["write_bytes"], io["wchar"], io["cancelled_write_bytes"])
 	}
 	return err
 }
 
 // writeBytes is write_bytes of /proc/self/io: the bytes this process
 // caused to be sent to storage (page-cache writes count when dirtied).
-func writeBytes() int64 {
+func writeBytes() int64 { return procIO()["write_bytes"] }
+
+// procIO reads /proc/self/io: wchar (bytes passed to write(2) and the
+// like: what the program wrote, whole pages or not), write_bytes (pages
+// dirtied in the page cache: a 300-byte file counts 4 KiB) and
+// cancelled_write_bytes (dirty pages dropped before they reached the
+// disk, by a file truncated or deleted soon after it was written).
+func procIO() map[string]int64 {
+	out := map[string]int64{}
 	b, err := os.ReadFile("/proc/self/io")
 	if err != nil {
-		return 0
+		return out
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "write_bytes:"); ok {
+		if k, v, ok := strings.Cut(l, ":"); ok {
 			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			return n
+			out[k] = n
 		}
 	}
-	return 0
+	return out
 }
 
 // peakRSS returns this process's VmHWM (KB): the peak RSS of its own

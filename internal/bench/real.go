@@ -95,6 +95,11 @@ type stageTimer struct {
 	cur   installer.Stage
 	since time.Time
 	spent map[installer.Stage]time.Duration
+	order []installer.Stage // stages in the order they first ran
+}
+
+func newStageTimer() *stageTimer {
+	return &stageTimer{spent: map[installer.Stage]time.Duration{}}
 }
 
 func (s *stageTimer) Stage(st installer.Stage, _ int64) {
@@ -104,7 +109,27 @@ func (s *stageTimer) Stage(st installer.Stage, _ int64) {
 	if s.cur != "" {
 		s.spent[s.cur] += now.Sub(s.since)
 	}
+	if _, seen := s.spent[st]; !seen && st != "" {
+		s.spent[st] = 0
+		s.order = append(s.order, st)
+	}
 	s.cur, s.since = st, now
+}
+
+// summary ends the current stage and lists the time of each stage, and
+// what the run spent outside the stages ("other": the work between them,
+// such as the maintenance app and the manifest of an Install), given the
+// run's total.
+func (s *stageTimer) summary(total time.Duration) string {
+	s.Stage("", 0)
+	var parts []string
+	var sum time.Duration
+	for _, st := range s.order {
+		parts = append(parts, fmt.Sprintf("%s %.2f s", st, s.spent[st].Seconds()))
+		sum += s.spent[st]
+	}
+	parts = append(parts, fmt.Sprintf("other %.2f s", (total-sum).Seconds()))
+	return "stages: " + strings.Join(parts, ", ")
 }
 func (s *stageTimer) Advance(int64) {}
 func (s *stageTimer) Item(string)   {}
@@ -120,7 +145,7 @@ func realInstallChild(ctx context.Context, zip, prefix, home, tracePath string) 
 		return "", err
 	}
 	defer b.Close()
-	st := &stageTimer{spent: map[installer.Stage]time.Duration{}}
+	st := newStageTimer()
 	rec := &wizard.TraceRecorder{Next: st, Plan: wizard.PlanInstall(&b.Manifest, realbundle.Subdir)}
 	start := time.Now()
 	if _, err := installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Subdir: realbundle.Subdir, Reporter: rec}); err != nil {

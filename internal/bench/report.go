@@ -146,6 +146,9 @@ func ratios(s, base measurement, payload int64) measurement {
 			s.WriteShell = float64(s.WriteBytes) / float64(base.WriteBytes)
 		}
 	}
+	if payload > 0 && s.WChar > 0 {
+		s.WCharRatio = float64(s.WChar) / float64(payload)
+	}
 	return s
 }
 
@@ -221,6 +224,18 @@ func printStep(s measurement) {
 			}
 			line += ")"
 		}
+		if s.Cancelled > 0 {
+			line += fmt.Sprintf(", %.0f MB of it dropped unwritten", mb(s.Cancelled))
+		}
+	}
+	if s.WChar > 0 {
+		line += fmt.Sprintf("; logical %.0f MB", mb(s.WChar))
+		if s.WCharRatio > 0 {
+			line += fmt.Sprintf(" (%.2f× payload)", s.WCharRatio)
+		}
+	}
+	if strings.HasPrefix(s.Note, "stages:") || strings.Contains(s.Note, "; stages:") {
+		line += "\n    " + s.Note
 	}
 	fmt.Println(line)
 }

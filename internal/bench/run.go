@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,7 +31,17 @@ type measurement struct {
 	Round   int     `json:"round,omitempty"`
 	// WriteBytes is the child's write_bytes (/proc/self/io); WriteRatio
 	// is that over the payload (unpacked bytes).
-	WriteBytes int64   `json:"write_bytes,omitempty"`
+	WriteBytes int64 `json:"write_bytes,omitempty"`
+	// WChar is what the child passed to write(2) (/proc/self/io wchar):
+	// the logical bytes, a small file counting its length, not a page.
+	// For a shell loop it is the bytes of the files it extracted (its own
+	// wchar would count every byte piped between unzip, zstd and tar).
+	// Cancelled is cancelled_write_bytes: pages dirtied and then dropped
+	// before they reached the disk (a file deleted soon after it was
+	// written), counted in WriteBytes all the same.
+	WChar      int64   `json:"wchar,omitempty"`
+	Cancelled  int64   `json:"cancelled_write_bytes,omitempty"`
+	WCharRatio float64 `json:"wchar_ratio_to_payload,omitempty"`
 	WriteRatio float64 `json:"write_ratio_to_payload,omitempty"`
 	WriteShell float64 `json:"write_ratio_to_shell_loop,omitempty"` // over the sequential shell loop's write_bytes
 	VsSha256   float64 `json:"ratio_to_sha256sum,omitempty"`        // verify: wall time over sha256sum's
@@ -87,7 +98,8 @@ func baseline(ctx context.Context, envDir, dest string, m *manifest, workers int
 	if workers > 1 {
 		name = fmt.Sprintf("shell loop: tar/zstd/bzip2, %d archives at a time", workers)
 	}
-	return measurement{Name: name, Seconds: time.Since(start).Seconds(), User: tv(ru.Utime), Sys: tv(ru.Stime), WriteBytes: written,
+	secs := time.Since(start).Seconds()
+	return measurement{Name: name, Seconds: secs, User: tv(ru.Utime), Sys: tv(ru.Stime), WriteBytes: written, WChar: fileBytes(dest),
 		Note: fmt.Sprintf("cpu: .tar.bz2 archives user %.2f s sys %.2f s; .conda archives user %.2f s sys %.2f s",
 			tv(bz.Utime), tv(bz.Stime), tv(ru.Utime)-tv(bz.Utime), tv(ru.Stime)-tv(bz.Stime))}, nil
 }
@@ -147,11 +159,37 @@ func child(ctx context.Context, name string, args ...string) (measurement, error
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	note, tail, _ := strings.Cut(strings.TrimSpace(out.String()), "\nhwm_kb=")
-	hwm, wb, _ := strings.Cut(tail, "\nwrite_bytes=")
-	peak, _ := strconv.ParseInt(hwm, 10, 64)
-	written, _ := strconv.ParseInt(wb, 10, 64)
-	return measurement{Name: name, Seconds: secs, PeakRSS: peak, MaxRSS: int64(ru.Maxrss), User: tv(ru.Utime),
-		Sys: tv(ru.Stime), Note: note, WriteBytes: written}, nil
+	m := measurement{Name: name, Seconds: secs, MaxRSS: int64(ru.Maxrss), User: tv(ru.Utime), Sys: tv(ru.Stime), Note: note}
+	for i, l := range strings.Split("hwm_kb="+tail, "\n") {
+		k, v, _ := strings.Cut(l, "=")
+		n, _ := strconv.ParseInt(v, 10, 64)
+		switch {
+		case i == 0:
+			m.PeakRSS = n
+		case k == "write_bytes":
+			m.WriteBytes = n
+		case k == "wchar":
+			m.WChar = n
+		case k == "cancelled_write_bytes":
+			m.Cancelled = n
+		}
+	}
+	return m, nil
+}
+
+// fileBytes is the size of every regular file under dir: what a shell
+// loop that extracted into dir wrote, as wchar counts it for onboard.
+func fileBytes(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 func addRusage(sum, u *syscall.Rusage) {

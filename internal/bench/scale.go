@@ -20,6 +20,7 @@ import (
 
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 )
 
 // The scale series (issue #19): the generated environment at several
@@ -200,7 +201,7 @@ func damageEvery(prefix string, n int) (int, error) {
 		}
 		if d.IsDir() {
 			switch d.Name() {
-			case "conda-meta", "pkgs", ".onboard":
+			case "conda-meta", "pkgs", state.DirName:
 				return filepath.SkipDir
 			}
 			return nil

@@ -56,16 +56,16 @@ func InfoMembers(s Spec) ([]Member, error) {
 	return ms, nil
 }
 
-// AllMembers returns the info and payload members of s together, sorted, as
-// a .tar.bz2 holds them.
+// AllMembers returns the info and payload members of s together, as a
+// .tar.bz2 holds them: info/ first, then the payload, each sorted, as
+// conda-build and conda-package-handling write them (a reader knows
+// paths.json before the first file).
 func AllMembers(s Spec) ([]Member, error) {
 	info, err := InfoMembers(s)
 	if err != nil {
 		return nil, err
 	}
-	ms := append(info, PkgMembers(s)...)
-	sortMembers(ms)
-	return ms, nil
+	return append(info, PkgMembers(s)...), nil
 }
 
 func fileMember(f File) Member {

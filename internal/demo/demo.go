@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -34,11 +35,42 @@ const license = `Onboard demo bundle
 
 This bundle holds stand-in packages made by onboard itself so that the
 installer can be tried without a real Python: "python" and "conda" only
-print a message, and "jupyter lab" runs a tiny web page served by the
-installed maintenance app. Ask your platform team for the real installer.
+print a message, and "jupyter lab" runs a small stand-in program that
+serves a web page saying so. Ask your platform team for the real installer.
 
 The stand-in packages are in the public domain.
 `
+
+// goTargets are the Go targets of the demo's subdirs, for the jupyter
+// stand-in.
+var goTargets = map[string][2]string{
+	"linux-64": {"linux", "amd64"}, "osx-64": {"darwin", "amd64"},
+	"osx-arm64": {"darwin", "arm64"}, "win-64": {"windows", "amd64"},
+}
+
+// GoCommand is the go command that cross-builds the jupyter stand-in; `-go`
+// changes it (the Makefile passes its $(GO)).
+var GoCommand = "go"
+
+// stubPackage is the jupyter stand-in's import path.
+const stubPackage = "onboard/internal/demo/jupyterstub"
+
+// buildStub cross-builds the jupyter stand-in (internal/demo/jupyterstub)
+// for subdir sd into dir and returns its bytes. The build is reproducible:
+// no cgo, no paths, no build id, the baseline CPU level, symbols stripped.
+func buildStub(ctx context.Context, dir, sd string) ([]byte, error) {
+	t, ok := goTargets[sd]
+	if !ok {
+		return nil, fmt.Errorf("no Go target for the demo subdir %s", sd)
+	}
+	out := filepath.Join(dir, "jupyter-"+sd)
+	cmd := exec.CommandContext(ctx, GoCommand, "build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", out, stubPackage)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+t[0], "GOARCH="+t[1], "GOAMD64=v1", "GOARM64=v8.0", "GOFLAGS=")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("failed to build the jupyter stand-in for %s (%s): %v\n%s", sd, strings.Join(cmd.Args, " "), err, b)
+	}
+	return os.ReadFile(out)
+}
 
 // Make writes the demo bundle to out.
 func Make(ctx context.Context, out string) error {
@@ -52,7 +84,11 @@ func Make(ctx context.Context, out string) error {
 	fmt.Fprintf(&spec, "name = %q\nid = %q\nversion = %q\ncreated = %q\nlicense = \"LICENSE.txt\"\ndemo = true\npackage_dirs = [\"pkgs\"]\n\n",
 		Name, ID, Version, created)
 	for _, sd := range Subdirs {
-		if err := writePlatform(tmp, pkgs, sd, &spec); err != nil {
+		stub, err := buildStub(ctx, tmp, sd)
+		if err != nil {
+			return err
+		}
+		if err := writePlatform(tmp, pkgs, sd, stub, &spec); err != nil {
 			return err
 		}
 	}
@@ -74,13 +110,13 @@ func Make(ctx context.Context, out string) error {
 
 // writePlatform writes the packages and locks of one subdir and adds its
 // table to the spec.
-func writePlatform(tmp, pkgs, sd string, spec *strings.Builder) error {
+func writePlatform(tmp, pkgs, sd string, stub []byte, spec *strings.Builder) error {
 	dir := filepath.Join(pkgs, sd)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	var fns = map[string]string{}
-	for _, s := range []condatest.Spec{pythonSpec(sd), condaSpec(sd), jupyterSpec(sd)} {
+	for _, s := range []condatest.Spec{pythonSpec(sd), condaSpec(sd), jupyterSpec(sd, stub)} {
 		p, err := condatest.WriteConda(dir, s)
 		if err != nil {
 			return fmt.Errorf("failed to write demo package %s for %s: %w", s.Name, sd, err)

@@ -1,10 +1,10 @@
 // Command demo writes onboard's demo bundle: small stand-in packages (a
-// fake python, a conda stub and a jupyterlab stand-in that runs the
-// maintenance app's hidden "demo-jupyter" server) for linux-64, osx-64,
-// osx-arm64 and win-64, built with onboard's own bundle builder. The
-// output is byte-for-byte the same on every run.
+// fake python, a conda stub and a jupyterlab whose jupyter is the
+// jupyterstub program, cross-built here for each subdir) for linux-64,
+// osx-64, osx-arm64 and win-64, built with onboard's own bundle builder.
+// The output is byte-for-byte the same on every run with the same Go.
 //
-//	go run ./internal/demo -o assets/demo/bundle.zip [-version V]
+//	go run ./internal/demo -o assets/demo/bundle.zip [-version V] [-go GO]
 package main
 
 import (
@@ -17,6 +17,7 @@ import (
 func main() {
 	out := flag.String("o", "assets/demo/bundle.zip", "the bundle zip to write")
 	flag.StringVar(&Version, "version", Version, "the bundle's version (a newer one tests upgrades)")
+	flag.StringVar(&GoCommand, "go", GoCommand, "the go command that cross-builds the jupyter stand-in")
 	flag.Parse()
 	if err := Make(context.Background(), *out); err != nil {
 		fmt.Fprintf(os.Stderr, "demo: error: %v\n", err)

@@ -41,25 +41,17 @@ func condaSpec(sd string) condatest.Spec {
 	return pkgSpec(sd, "conda", "24.1.0", deps, []condatest.File{{Path: "bin/conda", Data: []byte("#!/bin/sh\necho '" + msg + "' >&2\nexit 1\n"), Mode: 0o755}})
 }
 
-// jupyterSpec is a "jupyterlab" stand-in whose jupyter command runs the
-// install's maintenance app (PREFIX/.onboard/onboard, three folders above
-// the env's bin or Scripts) as "onboard demo-jupyter <args>", a small web
-// server that speaks like `jupyter lab`.
-func jupyterSpec(sd string) condatest.Spec {
+// jupyterSpec is a "jupyterlab" stand-in: its jupyter command is stub,
+// the jupyterstub program built for sd (a small web server that speaks like
+// `jupyter lab`), as bin/jupyter or Scripts\jupyter.exe. Its archive is
+// compressed hard: the demo bundle is embedded in every onboard binary.
+func jupyterSpec(sd string, stub []byte) condatest.Spec {
 	deps := []string{"python >=" + pyVer + ",<" + pyVer + ".1.0a0"}
+	f := condatest.File{Path: "bin/jupyter", Data: stub, Mode: 0o755}
 	if windows(sd) {
-		bat := "@echo off\r\nset \"ONBOARD_APP=%~dp0..\\..\\..\\.onboard\\onboard.exe\"\r\nif not exist \"%ONBOARD_APP%\" set \"ONBOARD_APP=onboard.exe\"\r\n\"%ONBOARD_APP%\" demo-jupyter %*\r\n"
-		return pkgSpec(sd, "jupyterlab", "4.2.0", deps, []condatest.File{{Path: "Scripts/jupyter.bat", Data: []byte(bat)}, {Path: "Scripts/jupyter-lab.bat", Data: []byte(bat)}})
+		f = condatest.File{Path: "Scripts/jupyter.exe", Data: stub}
 	}
-	sh := `#!/bin/sh
-# onboard demo stand-in for jupyter: runs the install's maintenance app.
-here=$(cd "$(dirname "$0")" && pwd)
-app="$here/../../../.onboard/onboard"
-[ -x "$app" ] || app=onboard
-exec "$app" demo-jupyter "$@"
-`
-	return pkgSpec(sd, "jupyterlab", "4.2.0", deps, []condatest.File{
-		{Path: "bin/jupyter", Data: []byte(sh), Mode: 0o755},
-		{Path: "bin/jupyter-lab", Data: []byte(strings.Replace(sh, `"$@"`, `lab "$@"`, 1)), Mode: 0o755},
-	})
+	s := pkgSpec(sd, "jupyterlab", "4.2.0", deps, []condatest.File{f})
+	s.ZstdLevel = 19
+	return s
 }

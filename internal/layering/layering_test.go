@@ -52,3 +52,44 @@ func TestGUIBuildHasFyne(t *testing.T) {
 		t.Fatal("the GUI build does not depend on Fyne; the layering tests would prove nothing")
 	}
 }
+
+// onboardDeps lists the module's own packages that patterns depend on.
+func onboardDeps(t *testing.T, patterns ...string) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range deps(t, nil, patterns...) {
+		if p == "onboard" || strings.HasPrefix(p, "onboard/") {
+			out[p] = true
+		}
+	}
+	return out
+}
+
+// installer/state is the one owner of an install's files, and platform
+// imports it for their layout: it may depend on no engine façade, no
+// platform and no app, or the dependencies would run in a circle.
+func TestStateIsBelowPlatform(t *testing.T) {
+	got := onboardDeps(t, "./installer/state")
+	if !got["onboard/installer/state"] {
+		t.Fatal("go list did not list installer/state itself")
+	}
+	for p := range got {
+		switch {
+		case p == "onboard/installer", p == "onboard/platform", strings.HasPrefix(p, "onboard/app"), p == "onboard/assets":
+			t.Errorf("installer/state depends on %s", p)
+		}
+	}
+}
+
+// platform knows the installer's files only through installer/state; it
+// never imports the engine itself or the app.
+func TestPlatformDoesNotImportTheEngine(t *testing.T) {
+	got := onboardDeps(t, "./platform")
+	if !got["onboard/installer/state"] {
+		t.Error("platform does not use installer/state for the install's layout")
+	}
+	for p := range got {
+		if p == "onboard/installer" || strings.HasPrefix(p, "onboard/app") {
+			t.Errorf("platform depends on %s", p)
+		}
+	}
+}

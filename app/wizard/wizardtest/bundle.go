@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/internal/condatest"
 	"onboard/platform"
@@ -121,5 +122,22 @@ func write(t testing.TB, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// InstallVersions installs the test bundle at each given version into
+// its prefix (prefix → version), so that a wizard finds installs there.
+func InstallVersions(t testing.TB, versions map[string]string) {
+	t.Helper()
+	for prefix, version := range versions {
+		b, err := bundle.Open(BundleFileVersion(t, version))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: Subdir()})
+		b.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -1,6 +1,6 @@
 //go:build solaris || illumos || aix
 
-package installer
+package state
 
 import (
 	"errors"
@@ -21,7 +21,7 @@ func tryLock(p string) (*os.File, error) {
 	if err := unix.FcntlFlock(f.Fd(), unix.F_SETLK, &lk); err != nil {
 		f.Close()
 		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EACCES) {
-			return nil, errBusy
+			return nil, ErrBusy
 		}
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 //go:build windows
 
-package installer
+package state
 
 import (
 	"errors"
@@ -28,7 +28,7 @@ func tryLock(p string) (*os.File, error) {
 	if err != nil {
 		windows.CloseHandle(h)
 		if errors.Is(err, windows.ERROR_LOCK_VIOLATION) || errors.Is(err, windows.ERROR_IO_PENDING) {
-			return nil, errBusy
+			return nil, ErrBusy
 		}
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package installer
+package state
 
 import "os"
 

@@ -1,6 +1,6 @@
 //go:build unix && !solaris && !illumos && !aix
 
-package installer
+package state
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ func tryLock(p string) (*os.File, error) {
 	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, unix.EWOULDBLOCK) || errors.Is(err, unix.EAGAIN) {
-			return nil, errBusy
+			return nil, ErrBusy
 		}
 		return nil, err
 	}

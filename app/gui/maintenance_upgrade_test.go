@@ -1,0 +1,125 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"onboard/app/wizard/wizardtest"
+	"onboard/installer"
+	"onboard/installer/bundle"
+	"onboard/internal/selfexe"
+)
+
+// TestMaintenanceUpgradeMovesItselfOutOfTheInstall takes Windows' way on any
+// system: the maintenance app runs from the install, so before the upgrade
+// moves the install aside it moves its own file out (to the temp folder)
+// and runs the upgrade from there. A failed upgrade puts the file back; a
+// finished one leaves it to be deleted as the program exits, and the
+// window goes on from where it runs now.
+func TestMaintenanceUpgradeMovesItselfOutOfTheInstall(t *testing.T) {
+	r := &recorder{}
+	m, _, prefix := newMaintenance(t, r)
+	w := m.Window()
+	waitClosed(t, m.done)
+	self := m.deps.Executable
+	want, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatalf("no maintenance app at %s: %v", self, err)
+	}
+	tmp := t.TempDir()
+	selfexe.TempDir = tmp
+	m.deps.MustLeave = func(exe, dir string) bool { return selfexe.Inside(exe, dir) }
+	t.Cleanup(func() { selfexe.TempDir = ""; selfexe.AtExit() })
+
+	v2 := wizardtest.BundleFileVersion(t, "2026.12.0")
+	var argv []string
+	fail := errors.New("planned failure")
+	m.deps.RunUpgrade = func(ctx context.Context, a []string, rep installer.Reporter, logf installer.Logf) (*installer.Result, error) {
+		argv = a
+		if _, err := os.Stat(self); err == nil {
+			t.Error("the upgrade ran while the maintenance app was still in the install")
+		}
+		if fail != nil {
+			return nil, fail
+		}
+		b, err := bundle.Open(v2)
+		if err != nil {
+			return nil, err
+		}
+		defer b.Close()
+		return installer.Install(ctx, installer.Options{Prefix: prefix, Bundle: b, Reporter: rep, Logf: logf})
+	}
+
+	// A failed upgrade: the program goes back where it was.
+	m.checkInstaller(v2)
+	tapButton(t, w, "Yes")
+	waitClosed(t, m.done)
+	drainUI()
+	if len(argv) == 0 || filepath.Dir(argv[0]) != tmp {
+		t.Fatalf("upgrade command %q; want this program, moved into %s, to run it", argv, tmp)
+	}
+	mustContain(t, w, "The upgrade failed", "planned failure")
+	closeDialog(t, w, "Close")
+	if got, err := os.ReadFile(self); err != nil || string(got) != string(want) {
+		t.Fatalf("after a failed upgrade the maintenance app is not back at %s: %v", self, err)
+	}
+	if _, err := os.Stat(argv[0]); err == nil || len(selfexe.Pending()) != 0 || m.deps.Executable != self {
+		t.Fatalf("after a failed upgrade: moved copy left %v, pending %v, executable %s", err == nil, selfexe.Pending(), m.deps.Executable)
+	}
+
+	// A finished one: the new install has its own maintenance app; this
+	// program's moved file goes as it exits, and the window runs on from it.
+	fail = nil
+	m.checkInstaller(v2)
+	tapButton(t, w, "Yes")
+	waitClosed(t, m.done)
+	drainUI()
+	moved := argv[0]
+	mustContain(t, w, "Upgraded", "Test Python 2026.12.0 is installed in "+prefix)
+	closeDialog(t, w, "OK")
+	waitClosed(t, m.done)
+	if _, err := os.Stat(self); err != nil {
+		t.Fatalf("the new install has no maintenance app at %s", self)
+	}
+	if p := selfexe.Pending(); len(p) != 1 || p[0] != moved || m.deps.Executable != moved {
+		t.Fatalf("pending %v, executable %s; want the moved program %s in both", p, m.deps.Executable, moved)
+	}
+}
+
+// TestFindInstalledLeavesNoBundleOpen: the maintenance window looks at the
+// bundle this program carries only to find the default prefix; it must not
+// keep the file open (an installer with its bundle appended is the
+// maintenance app, and Windows cannot rename an open file).
+func TestFindInstalledLeavesNoBundleOpen(t *testing.T) {
+	if _, err := os.ReadDir("/proc/self/fd"); err != nil {
+		t.Skip("no /proc/self/fd here")
+	}
+	e := wizardtest.NewEngine(t)
+	prefix := installedPrefix(t, e)
+	// Open descriptors of the bundle; the test install may have left one
+	// for the garbage collector to close.
+	open := func() map[string]bool {
+		m := map[string]bool{}
+		fds, _ := os.ReadDir("/proc/self/fd")
+		for _, fd := range fds {
+			if target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && target == e.BundlePath {
+				m[fd.Name()] = true
+			}
+		}
+		return m
+	}
+	before := open()
+	if in := findInstalled(context.Background(), e, Deps{Executable: filepath.Join(prefix, ".onboard", "onboard")}); in == nil {
+		t.Fatal("no install found")
+	}
+	for fd := range open() {
+		if !before[fd] {
+			t.Fatalf("findInstalled left the bundle %s open (fd %s)", e.BundlePath, fd)
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	"onboard/installer"
+	"onboard/internal/humanize"
+)
+
+// Status is how a verdict looks: good, worth a warning, or refused.
+type Status int
+
+// Statuses, best first.
+const (
+	StatusGood Status = iota
+	StatusWarning
+	StatusBad
+)
+
+// Verdict is an install plan as the wizards say it, the same words in the
+// GUI and the console.
+type Verdict struct {
+	Status Status
+	// Line is the Location step's headline: whether the folder can be
+	// used, and what Install would do there when that is not a plain new
+	// install.
+	Line string
+	// Action is what Install would do, in one sentence, or why it cannot.
+	Action string
+	// Details are the facts below: space, path length (Windows), warnings,
+	// an interrupted run to recover, what to do about a refusal.
+	Details []string
+	// Launchers say which launchers Install would create, and the shell
+	// set-up (the Options step).
+	Launchers []string
+}
+
+// Describe turns a plan (installer.Plan, through CheckPlan) and its error
+// into a Verdict. p may be nil when err is not.
+func Describe(p *installer.InstallPlan, err error) Verdict {
+	var v Verdict
+	if err != nil {
+		v.Status = StatusBad
+		v.Line = "This folder cannot be used: " + err.Error()
+		v.Action = "Install cannot go ahead: " + err.Error()
+	}
+	if p == nil {
+		if h := installer.HintFor(err); h != "" {
+			v.Details = append(v.Details, "What to do: "+h)
+		}
+		return v
+	}
+	if err == nil {
+		v.Action = action(p)
+		v.Line = "This folder can be used."
+		switch p.Kind {
+		case installer.PlanFresh:
+		case installer.PlanNothingToDo:
+			v.Line = v.Action
+		default:
+			v.Line += " " + v.Action
+		}
+		switch p.Kind {
+		case installer.PlanDowngrade, installer.PlanOtherBundle, installer.PlanDamaged:
+			v.Status = StatusWarning // forced over what is there
+		}
+	}
+	v.Details = details(p)
+	if err == nil && (len(p.Warnings()) > 0 || p.Recover != "") {
+		v.Status = max(v.Status, StatusWarning)
+	}
+	if p.Hint != "" {
+		v.Details = append(v.Details, "What to do: "+p.Hint)
+	}
+	v.Launchers = launcherLines(p)
+	return v
+}
+
+// action says what Install would do, in one sentence.
+func action(p *installer.InstallPlan) string {
+	this := p.Name + " " + p.Version
+	old := ""
+	if p.Installed != nil {
+		old = p.Installed.Name + " " + p.Installed.Version
+	}
+	switch p.Kind {
+	case installer.PlanNothingToDo:
+		return fmt.Sprintf("%s is already installed here and healthy: Install changes nothing.", this)
+	case installer.PlanUpgrade:
+		return fmt.Sprintf("Install upgrades %s here to %s.", old, p.Version)
+	case installer.PlanReinstall:
+		return fmt.Sprintf("Install installs %s here again: the install there is incomplete or for another platform.", this)
+	case installer.PlanDowngrade:
+		return fmt.Sprintf("Install replaces the newer %s here with %s.", old, p.Version)
+	case installer.PlanOtherBundle:
+		return fmt.Sprintf("Install replaces %s, another bundle, here with %s.", old, this)
+	case installer.PlanDamaged:
+		return fmt.Sprintf("Install replaces the damaged install here with %s.", this)
+	}
+	return fmt.Sprintf("Install makes a new install of %s in %s.", this, p.Prefix)
+}
+
+// details are the facts a person may want before installing.
+func details(p *installer.InstallPlan) []string {
+	var out []string
+	if p.NeedBytes > 0 {
+		free := ""
+		if p.FreeBytes >= 0 {
+			free = fmt.Sprintf(" (%s free)", humanize.Bytes(p.FreeBytes))
+		}
+		out = append(out, fmt.Sprintf("Space needed: about %s%s.", humanize.Bytes(p.NeedBytes), free))
+	}
+	if p.PathLimit > 0 && p.LongestPath > 0 {
+		out = append(out, fmt.Sprintf("Longest file path: %d characters (the limit here is %d).", p.LongestPath, p.PathLimit))
+	}
+	for _, w := range p.Warnings() {
+		out = append(out, "Warning: "+w)
+	}
+	for _, n := range p.Notes {
+		out = append(out, "Note: "+n)
+	}
+	return out
+}
+
+// launcherLines name the launchers and the shell set-up.
+func launcherLines(p *installer.InstallPlan) []string {
+	if p.Kind == installer.PlanNothingToDo && len(p.Launchers) == 0 {
+		return nil
+	}
+	var names []string
+	for _, l := range p.Launchers {
+		if l.Env != "" {
+			names = append(names, fmt.Sprintf("%s (%s)", l.Name, l.Env))
+		} else {
+			names = append(names, l.Name)
+		}
+	}
+	out := []string{"Launchers: none."}
+	if len(names) > 0 {
+		out[0] = "Launchers: " + strings.Join(names, ", ") + "."
+	}
+	if len(p.ShellFiles) > 0 {
+		out = append(out, "Shell set-up: a marked block in "+strings.Join(p.ShellFiles, ", ")+".")
+	}
+	return out
+}
+
+// Text is the verdict for the Location step: the headline and the
+// details, one per line.
+func (v Verdict) Text() string {
+	return strings.Join(append([]string{v.Line}, v.Details...), "\n")
+}

@@ -1,0 +1,166 @@
+package wizard_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/app/wizard"
+	"onboard/app/wizard/wizardtest"
+	"onboard/installer"
+	"onboard/installer/bundle"
+)
+
+// verdictOf plans the state with the engine and describes the plan.
+func verdictOf(t *testing.T, e wizard.Engine, st *wizard.State) (wizard.Verdict, error) {
+	t.Helper()
+	plan, err := wizard.CheckPlan(context.Background(), e, st.Options(nil, nil))
+	return wizard.Describe(plan, err), err
+}
+
+// The Location and Options steps say what Install would do with the
+// folder, before anything is installed: a new install, nothing to do, an
+// upgrade, a refused downgrade; and Next refuses where Install would.
+func TestStepsShowThePlansVerdict(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	st, err := wizard.NewState(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := wizard.NewFlow(e, st)
+	st.LicenceAccepted = true
+	f.Next(context.Background())
+	f.Next(context.Background())
+
+	v, err := verdictOf(t, e, st)
+	if err != nil || v.Status != wizard.StatusGood || v.Line != "This folder can be used." || !strings.Contains(v.Action, "a new install of Test Python 2026.11.0") {
+		t.Fatalf("fresh: %+v, %v", v, err)
+	}
+	if !strings.HasPrefix(v.Details[0], "Space needed: about ") || !strings.Contains(v.Details[0], " free).") {
+		t.Fatalf("details %q", v.Details)
+	}
+	if got := strings.Join(v.Launchers, "\n"); got != "Launchers: Jupyter Lab (team), Test Python Maintenance." {
+		t.Fatalf("launchers %q", got)
+	}
+	st.ShellSetup = true
+	if v, _ := verdictOf(t, e, st); len(v.Launchers) != 2 || !strings.Contains(v.Launchers[1], filepath.Join(e.Home, ".bashrc")) {
+		t.Fatalf("with the shell set-up: %q", v.Launchers)
+	}
+	st.ShellSetup, st.JupyterLauncher, st.MaintenanceLauncher = false, false, false
+	if v, _ := verdictOf(t, e, st); strings.Join(v.Launchers, "") != "Launchers: none." {
+		t.Fatalf("without launchers: %q", v.Launchers)
+	}
+	st.Prefix = ""
+	if v, err := verdictOf(t, e, st); !errors.Is(err, wizard.ErrNoFolder) || v.Status != wizard.StatusBad {
+		t.Fatalf("no folder: %+v, %v", v, err)
+	}
+	if err := f.Next(context.Background()); !errors.Is(err, wizard.ErrNoFolder) || f.Current().ID != wizard.StepLocation {
+		t.Fatalf("Next without a folder: %v at %s", err, f.Current().Title)
+	}
+
+	// an older version installed there: an upgrade
+	st.Prefix = filepath.Join(e.Home, "test-python")
+	installVersion(t, st.Prefix, "2026.10.0")
+	v, err = verdictOf(t, e, st)
+	if err != nil || v.Status != wizard.StatusGood || v.Line != "This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0." {
+		t.Fatalf("upgrade: %+v, %v", v, err)
+	}
+	// a newer one: refused on the Location step, not after Install
+	newer := filepath.Join(e.Home, "newer")
+	installVersion(t, newer, "2027.1.0")
+	st.Prefix = newer
+	v, err = verdictOf(t, e, st)
+	var te *installer.TargetError
+	if !errors.As(err, &te) || te.Code != installer.TargetDowngrade || v.Status != wizard.StatusBad ||
+		!strings.HasPrefix(v.Line, "This folder cannot be used: ") || !strings.Contains(v.Line, "newer than this installer's 2026.11.0") ||
+		!strings.Contains(strings.Join(v.Details, "\n"), "What to do: use the newer installer") {
+		t.Fatalf("downgrade: %+v, %v", v, err)
+	}
+	if err := f.Next(context.Background()); err == nil || f.Current().ID != wizard.StepLocation {
+		t.Fatalf("Next over a newer install: %v at %s", err, f.Current().Title)
+	}
+	// this very version, installed by the wizard's engine: nothing to do
+	st.Prefix = filepath.Join(e.Home, "same")
+	if _, err := e.Install(context.Background(), st.Options(nil, nil)); err != nil {
+		t.Fatal(err)
+	}
+	v, err = verdictOf(t, e, st)
+	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed here and healthy: Install changes nothing." {
+		t.Fatalf("same version: %+v, %v", v, err)
+	}
+	if err := f.Next(context.Background()); err != nil || f.Current().ID != wizard.StepOptions {
+		t.Fatalf("Next over the same version: %v at %s", err, f.Current().Title)
+	}
+	// Options: a choice that Install would refuse stops Next there too
+	st.Prefix = newer
+	if err := f.Next(context.Background()); err == nil || f.Current().ID != wizard.StepOptions {
+		t.Fatalf("Install over a newer install: %v at %s", err, f.Current().Title)
+	}
+}
+
+// installVersion installs the test bundle at version into prefix with the
+// real engine.
+func installVersion(t *testing.T, prefix, version string) {
+	t.Helper()
+	b, err := bundle.Open(wizardtest.BundleFileVersion(t, version))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	o := installer.Options{Prefix: prefix, Bundle: b, Subdir: wizardtest.Subdir()}
+	if _, err := installer.Install(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The details a plan carries reach the verdict: the Windows path length
+// against its limit, warnings, a run to recover; and a forced
+// replacement is worth a warning.
+func TestDescribeDetails(t *testing.T) {
+	p := &installer.InstallPlan{Kind: installer.PlanFresh, Name: "Acme", Version: "2", Prefix: `C:\acme`, NeedBytes: 2e6, FreeBytes: -1,
+		LongestPath: 187, PathLimit: 259, Recover: "install", Notes: []string{"the last install into this folder was interrupted; Install first rolls it back"}}
+	v := wizard.Describe(p, nil)
+	want := "This folder can be used.\nSpace needed: about 2.0 MB.\nLongest file path: 187 characters (the limit here is 259).\nNote: the last install into this folder was interrupted; Install first rolls it back"
+	if v.Text() != want || v.Status != wizard.StatusWarning {
+		t.Fatalf("verdict %v:\n%s\nwant:\n%s", v.Status, v.Text(), want)
+	}
+	p = &installer.InstallPlan{Kind: installer.PlanDowngrade, Name: "Acme", Version: "2", Installed: &installer.InstalledVersion{Name: "Acme", Version: "3"}}
+	if v := wizard.Describe(p, nil); v.Status != wizard.StatusWarning || v.Action != "Install replaces the newer Acme 3 here with 2." {
+		t.Fatalf("forced downgrade: %+v", v)
+	}
+}
+
+// CheckPlan changes nothing, even on a folder that holds an install.
+func TestCheckPlanWritesNothing(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	st, err := wizard.NewState(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	installVersion(t, st.Prefix, "2026.10.0")
+	before := tree(t, e.Home)
+	for i := 0; i < 3; i++ {
+		if _, err := wizard.CheckPlan(context.Background(), e, st.Options(nil, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := tree(t, e.Home); after != before {
+		t.Fatalf("planning changed the home folder:\n%s\n---\n%s", before, after)
+	}
+}
+
+func tree(t *testing.T, dir string) string {
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := d.Info()
+		b.WriteString(p + " " + fi.Mode().String() + " " + fi.ModTime().String() + "\n")
+		return nil
+	})
+	return b.String()
+}

@@ -1,0 +1,161 @@
+package installer
+
+import (
+	"onboard/installer/state"
+
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"onboard/installer/link"
+	"onboard/installer/pkg"
+)
+
+// placer is the pkg.Router of a one-pass install into a prefix this
+// transaction created: the extraction writes each plain file of a
+// package (no placeholder, not a symlink) straight to its target in the
+// prefix, journaled first, instead of into the scratch folder from which
+// linking would rename it. Nothing else can be at those paths, except
+// what another package of the same install put there first (a clash:
+// the second goes to the scratch folder, and linking decides, as for
+// every clash, in link order). A noarch: python package is placed only
+// once the env's python is known (its package is extracted first);
+// otherwise it goes the scratch way.
+type placer struct {
+	prefix string
+	subdir string
+	j      interface {
+		WillMake(dirs, files []string) error
+	}
+
+	mu   sync.Mutex
+	py   *link.Python
+	made map[string]bool // folders of the prefix that exist (made or seen)
+}
+
+func newPlacer(prefixDir, subdir string, j interface {
+	WillMake(dirs, files []string) error
+}) *placer {
+	return &placer{prefix: prefixDir, subdir: subdir, j: j, made: map[string]bool{".": true}}
+}
+
+// Route implements pkg.Router.
+func (pl *placer) Route(ix *pkg.Index, lj *pkg.LinkJSON, paths *pkg.Paths) (func(int) string, error) {
+	x := &pkg.Extracted{Index: ix, Link: lj, Paths: paths}
+	var py *link.Python
+	if ix.Name == "python" && !link.NoarchPython(x) {
+		p, err := link.NewPython(ix.Version, ix.PythonSitePackagesPath, pl.subdir)
+		if err != nil {
+			return nil, nil // linking reports it
+		}
+		pl.mu.Lock()
+		pl.py = p
+		pl.mu.Unlock()
+	}
+	if link.NoarchPython(x) {
+		pl.mu.Lock()
+		py = pl.py
+		pl.mu.Unlock()
+		if py == nil {
+			return nil, nil
+		}
+	}
+	target := func(i int) string {
+		e := &paths.Paths[i]
+		if e.PathType != pkg.PathHardlink && e.PathType != "" || e.PrefixPlaceholder != "" {
+			return ""
+		}
+		t := e.Path
+		if py != nil {
+			t = py.TargetPath(t)
+		}
+		if reservedTarget(t) {
+			return ""
+		}
+		return t
+	}
+	files, dirs := make([]string, 0, len(paths.Paths)), map[string]bool{}
+	for i := range paths.Paths {
+		if t := target(i); t != "" {
+			files = append(files, pl.host(t))
+			dirs[path.Dir(t)] = true
+		}
+	}
+	if len(files) == 0 {
+		return nil, nil
+	}
+	if ok, err := pl.prepare(dirs, files); err != nil || !ok {
+		return nil, err
+	}
+	return func(i int) string {
+		if t := target(i); t != "" {
+			return pl.host(t)
+		}
+		return ""
+	}, nil
+}
+
+func (pl *placer) host(target string) string {
+	return filepath.Join(pl.prefix, filepath.FromSlash(target))
+}
+
+// reservedTarget tells the paths that stay out of the way of placing:
+// the transaction's own folders and conda-meta. A package that has files
+// there (none should) goes the scratch way, as before placing.
+func reservedTarget(t string) bool {
+	first, _, _ := strings.Cut(t, "/")
+	switch first {
+	case ".condatmp", state.DirName, "conda-meta":
+		return true
+	}
+	return false
+}
+
+// prepare journals the files about to be placed and the folders they
+// need, with one sync, and makes the folders. It reports false (nothing
+// placed) when something that is not a folder is in the way: linking
+// then reports it as it always has.
+func (pl *placer) prepare(need map[string]bool, files []string) (bool, error) {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	all := map[string]bool{}
+	for d := range need {
+		for ; !pl.made[d] && !all[d]; d = path.Dir(d) {
+			all[d] = true
+		}
+	}
+	sorted := make([]string, 0, len(all))
+	for d := range all {
+		sorted = append(sorted, d)
+	}
+	sort.Strings(sorted) // parents first
+	var missing []string
+	for _, d := range sorted {
+		fi, err := os.Lstat(pl.host(d))
+		switch {
+		case err == nil && !fi.IsDir():
+			return false, nil
+		case errors.Is(err, fs.ErrNotExist):
+			missing = append(missing, pl.host(d))
+		case err != nil:
+			return false, nil
+		}
+	}
+	if err := pl.j.WillMake(missing, files); err != nil {
+		return false, err
+	}
+	for _, d := range missing {
+		if err := os.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return false, &TargetError{Path: d, Reason: "cannot create the folder", Err: err}
+		}
+	}
+	for _, d := range sorted {
+		pl.made[d] = true
+	}
+	return true, nil
+}

@@ -1,0 +1,517 @@
+package installer
+
+// Plan: what Install would do, worked out without doing any of it. The
+// wizard asks it as a person types a folder, `install --dry-run` prints
+// it, and Install carries it out (plan_install.go), so all three decide
+// the same way.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"onboard/installer/bundle"
+	"onboard/installer/state"
+	"onboard/platform"
+)
+
+// PlanKind says what Install would do with the folder.
+type PlanKind int
+
+// The kinds of plan. A refused plan (downgrade, another bundle, a damaged
+// install, or a folder that cannot be used) carries its error in
+// InstallPlan.Err; with Options.Force the first three go ahead.
+const (
+	PlanNone        PlanKind = iota // nothing could be planned: no bundle, a relative path, the platform not in the bundle
+	PlanFresh                       // no install of onboard's is there: a new install
+	PlanNothingToDo                 // this version is installed for this subdir and healthy
+	PlanUpgrade                     // an older version of the bundle is installed: it is replaced
+	PlanReinstall                   // this version is installed but incomplete or for another subdir (or Force): it is installed again
+	PlanDowngrade                   // a newer version is installed: refused unless Force
+	PlanOtherBundle                 // another bundle's install is there: refused unless Force
+	PlanDamaged                     // an install whose .onboard/manifest.json cannot be read: refused unless Force
+)
+
+var planKindNames = [...]string{"none", "fresh", "nothing-to-do", "upgrade", "reinstall", "downgrade", "other-bundle", "damaged-install"}
+
+// String returns the kind as --dry-run --json prints it: "fresh",
+// "nothing-to-do", "upgrade", ...
+func (k PlanKind) String() string {
+	if k < 0 || int(k) >= len(planKindNames) {
+		return fmt.Sprintf("PlanKind(%d)", int(k))
+	}
+	return planKindNames[k]
+}
+
+// MarshalText makes a PlanKind read as its String in JSON.
+func (k PlanKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// InstallPlan is what Install would do with Options: the verdict, and what
+// it rests on. Its JSON is what `onboard install --dry-run --json` prints
+// (docs/bundle.md, "What an install would do").
+type InstallPlan struct {
+	Kind PlanKind `json:"kind"`
+	// Proceed says Install would install the bundle: no refusal, and not
+	// nothing-to-do (which only remakes launchers whose record is gone).
+	Proceed bool `json:"proceed"`
+	// Name, ID and Version are the bundle's.
+	Name    string `json:"name"`
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	// Installed is the install the folder holds (once an interrupted run
+	// is recovered); nil when none.
+	Installed *InstalledVersion `json:"installed,omitempty"`
+	Prefix    string            `json:"prefix"`
+	Platform  string            `json:"platform"` // the machine's OS/architecture, e.g. "linux/amd64"
+	Subdir    string            `json:"subdir"`   // the bundle's payload chosen for it
+	Envs      []PlanEnv         `json:"envs"`     // base first
+	// NeedBytes is the disk space the install takes, as du counts it
+	// (bundle.Platform.DiskEstimate); FreeBytes what the disk has free for
+	// this user, -1 when unknown.
+	NeedBytes int64 `json:"need_bytes"`
+	FreeBytes int64 `json:"free_bytes"`
+	// LongestPath is the length, in characters, of the longest file path
+	// the install writes (the prefix included); PathLimit the OS's limit
+	// (259 on Windows), 0 when it has none.
+	LongestPath      int  `json:"longest_path"`
+	PathLimit        int  `json:"path_limit"`
+	KeepPackageCache bool `json:"keep_package_cache"`
+	AllUsers         bool `json:"all_users"`
+	// Launchers are those Install would create, LauncherFiles the files,
+	// app bundles, shortcuts and registry keys they are made of, and
+	// ShellFiles the start-up files the shell set-up would change.
+	Launchers     []PlanLauncher `json:"launchers"`
+	LauncherFiles []string       `json:"launcher_files"`
+	ShellFiles    []string       `json:"shell_files,omitempty"`
+	// Recover names the interrupted operation on the folder that Install
+	// first rolls back or finishes ("install", "uninstall", "operation");
+	// the plan is of the folder as that leaves it.
+	Recover string `json:"recover,omitempty"`
+	// Problems are the folder checks' findings (platform.CheckPrefix):
+	// warnings, and the error that refuses the folder.
+	Problems []platform.Problem `json:"problems,omitempty"`
+	Notes    []string           `json:"notes,omitempty"`
+	// Error, Code, Hint and ExitCode describe Err: the message, its code
+	// (a TargetError code, or "usage", "platform", "admin-required"...),
+	// what to do, and the exit code Install would end with (0 when it
+	// would not fail).
+	Error    string `json:"error,omitempty"`
+	Code     string `json:"code,omitempty"`
+	Hint     string `json:"hint,omitempty"`
+	ExitCode int    `json:"exit_code"`
+	// Err is why Install would refuse, the typed error it would return
+	// (ExitCode, errors.As); nil when it would not.
+	Err error `json:"-"`
+
+	specs          []platform.LauncherSpec // the launchers, for Install
+	writeLaunchers bool                    // Install (re)makes the launchers
+}
+
+// InstalledVersion is the install a folder holds, from its manifest.
+type InstalledVersion struct {
+	Name     string `json:"name"`
+	ID       string `json:"id"`
+	Version  string `json:"version"`
+	Subdir   string `json:"subdir"`
+	AllUsers bool   `json:"all_users,omitempty"`
+}
+
+// PlanEnv is one env an install makes.
+type PlanEnv struct {
+	Name     string `json:"name"` // "base" for the prefix itself
+	Prefix   string `json:"prefix"`
+	Packages int    `json:"packages"`
+	Bytes    int64  `json:"bytes"` // its package files
+}
+
+// PlanLauncher is one launcher an install creates.
+type PlanLauncher struct {
+	Name string `json:"name"`
+	Env  string `json:"env,omitempty"` // "" = the maintenance app's
+}
+
+// Plan works out what Install(ctx, o) would do, and changes nothing: it
+// takes no lock, writes no file (on Unix; on Windows the folder check
+// creates and removes a probe file), creates no folder and recovers no
+// interrupted run (it plans on the folder as the recovery would leave
+// it). It is cheap enough to call as a person types a folder.
+//
+// The error is the one Install would refuse with before writing anything
+// (a *UsageError, *PlatformError, *TargetError with a Code,
+// *AdminRequiredError), nil when it would go ahead; the plan says the
+// same in Err. The plan is never nil. Install checks again, under its
+// lock, since the folder may change in between; Plan does not see a
+// second onboard working on the folder (Install's *LockedError).
+func Plan(ctx context.Context, o Options) (*InstallPlan, error) {
+	return planWith(ctx, o, hostPlanner())
+}
+
+// planHost is the machine a plan is made for: the real one, or in tests a
+// Windows target on a Linux host.
+type planHost struct {
+	target platform.Target
+	env    platform.Env
+	facts  func(prefix string) platform.PrefixFacts
+}
+
+func hostPlanner() planHost {
+	return planHost{target: platform.HostTarget(), env: platform.HostEnv(), facts: platform.HostPrefixFacts}
+}
+
+func planWith(ctx context.Context, o Options, h planHost) (*InstallPlan, error) {
+	p := newPlan(o, h.target)
+	err := p.work(ctx, o, h)
+	p.setErr(err)
+	return p, err
+}
+
+func newPlan(o Options, t platform.Target) *InstallPlan {
+	return &InstallPlan{Prefix: o.Prefix, Platform: t.String(), FreeBytes: -1, KeepPackageCache: o.KeepPackageCache,
+		AllUsers: o.AllUsers, Envs: []PlanEnv{}, Launchers: []PlanLauncher{}, LauncherFiles: []string{}}
+}
+
+// NoPlan is the plan when nothing could be planned because of err, found
+// before Plan could be asked (no bundle): Kind PlanNone, err in Err.
+func NoPlan(o Options, err error) *InstallPlan {
+	p := newPlan(o, platform.HostTarget())
+	p.setErr(err)
+	return p
+}
+
+// setErr records the refusal in the plan.
+func (p *InstallPlan) setErr(err error) {
+	p.Err = err
+	p.Proceed = err == nil && p.Kind != PlanNone && p.Kind != PlanNothingToDo
+	p.ExitCode = ExitCode(err)
+	if err != nil {
+		p.Error, p.Code, p.Hint = err.Error(), ErrorCode(err), HintFor(err)
+	}
+}
+
+func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if o.Bundle == nil {
+		return &UsageError{Msg: "no bundle to install"}
+	}
+	m := &o.Bundle.Manifest
+	p.Name, p.ID, p.Version = m.Name, m.ID, m.Version
+	if o.Prefix == "" {
+		return &UsageError{Msg: "no folder to install into: choose one (--prefix DIR)"}
+	}
+	if !h.target.IsAbs(o.Prefix) {
+		return &UsageError{Msg: fmt.Sprintf("cannot install into %q: it is not an absolute path; give the full path of a folder", o.Prefix)}
+	}
+	p.Prefix = filepath.Clean(o.Prefix)
+	subdir, note, err := chooseSubdir(o.Bundle, o.Subdir)
+	if err != nil {
+		return err
+	}
+	p.Subdir = subdir
+	if note != "" {
+		p.Notes = append(p.Notes, note)
+	}
+	pl := o.Bundle.Platform(subdir)
+	p.envs(h.target, pl)
+	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), o.KeepPackageCache)
+	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache)}
+	p.LongestPath, p.PathLimit = platform.LongestPath(req), platform.PathLimit(h.target)
+	p.planLaunchers(o, h)
+
+	after := predictRecovery(p.Prefix)
+	p.Recover = after.op
+	if after.op != "" {
+		p.Notes = append(p.Notes, recoverNote(after))
+	}
+	old, err := p.decide(o, subdir, after)
+	if err != nil || p.Kind == PlanNothingToDo {
+		return err
+	}
+	if old != nil && old.AllUsers && !mayModify(after.root) {
+		return &AdminRequiredError{Prefix: p.Prefix, Action: "replace"}
+	}
+	return p.checkFolder(h, req, after, old != nil)
+}
+
+// envs lists the base and each env, in the order Install makes them.
+func (p *InstallPlan) envs(t platform.Target, pl *bundle.Platform) {
+	size := func(pkgs []bundle.Package) (n int64) {
+		for _, k := range pkgs {
+			n += k.Size
+		}
+		return n
+	}
+	p.Envs = []PlanEnv{{Name: BaseEnv, Prefix: p.Prefix, Packages: len(pl.Base), Bytes: size(pl.Base)}}
+	for _, n := range pl.EnvNames() {
+		p.Envs = append(p.Envs, PlanEnv{Name: n, Prefix: t.Join(p.Prefix, "envs", n), Packages: len(pl.Envs[n]), Bytes: size(pl.Envs[n])})
+	}
+}
+
+// decide compares the bundle with the install the folder holds once
+// recovered, and sets Kind and Installed. It returns that install's
+// manifest when Install would replace it.
+func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*state.Manifest, error) {
+	m := &o.Bundle.Manifest
+	old, err := readPlanManifest(after.root)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		p.Kind = PlanFresh
+		return nil, nil
+	case err != nil:
+		p.Kind = PlanDamaged
+		if o.Force {
+			return &state.Manifest{}, nil
+		}
+		return nil, &TargetError{Path: p.Prefix, Reason: "its .onboard/manifest.json is damaged", Err: err, Code: TargetDamaged,
+			Advice: "run 'onboard repair', or pass --force to install over it"}
+	}
+	p.Installed = &InstalledVersion{Name: old.Name, ID: old.ID, Version: old.Version, Subdir: old.Subdir, AllUsers: old.AllUsers}
+	if old.ID != m.ID {
+		p.Kind = PlanOtherBundle
+		if !o.Force {
+			return nil, &TargetError{Path: p.Prefix, Reason: fmt.Sprintf("it holds %s (%s), another bundle", old.Name, old.ID), Code: TargetOtherBundle,
+				Advice: "choose another folder with --prefix, or uninstall that one first"}
+		}
+		return old, nil
+	}
+	switch c := bundle.CompareVersions(m.Version, old.Version); {
+	case c < 0:
+		p.Kind = PlanDowngrade
+		if !o.Force {
+			return nil, &TargetError{Path: p.Prefix, Reason: fmt.Sprintf("it holds %s %s, newer than this installer's %s", old.Name, old.Version, m.Version), Code: TargetDowngrade,
+				Advice: "use the newer installer, or pass --force to go back to " + m.Version}
+		}
+	case c > 0:
+		p.Kind = PlanUpgrade
+	case old.Subdir == subdir && !o.Force && upToDate(after.root, o.Bundle, subdir):
+		p.Kind = PlanNothingToDo
+		// An install finished by a recovery (killed while it made its
+		// launchers), or one whose launchers failed, has no launcher
+		// record: Install makes them now.
+		if _, err := os.Stat(state.LaunchersPath(after.root)); err == nil {
+			p.Launchers, p.LauncherFiles, p.ShellFiles, p.writeLaunchers = []PlanLauncher{}, []string{}, nil, false
+		}
+		return nil, nil
+	default:
+		p.Kind = PlanReinstall
+	}
+	return old, nil
+}
+
+// readPlanManifest reads the manifest of the install in dir ("" = none)
+// from its owner, installer/state.
+func readPlanManifest(dir string) (*state.Manifest, error) {
+	if dir == "" {
+		return nil, fs.ErrNotExist
+	}
+	return state.ReadManifest(dir)
+}
+
+// upToDate reports whether dir holds this very bundle version for this
+// subdir, healthy: every package has its conda-meta record and the
+// maintenance app is there.
+func upToDate(dir string, b *bundle.Bundle, subdir string) bool {
+	old, err := readPlanManifest(dir)
+	if err != nil || old.ID != b.Manifest.ID || old.Version != b.Manifest.Version || old.Subdir != subdir {
+		return false
+	}
+	if _, err := os.Stat(maintenancePath(dir)); err != nil {
+		return false
+	}
+	p := b.Platform(subdir)
+	if !recordsPresent(dir, p.Base) {
+		return false
+	}
+	for _, n := range p.EnvNames() {
+		if !recordsPresent(filepath.Join(dir, "envs", n), p.Envs[n]) {
+			return false
+		}
+	}
+	return true
+}
+
+func recordsPresent(dir string, pkgs []bundle.Package) bool {
+	for _, p := range pkgs {
+		if _, err := os.Stat(filepath.Join(dir, "conda-meta", p.Dist()+".json")); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// checkFolder runs the platform's checks of the folder (writable, space,
+// path length, spelling, conda envs around it). An install of onboard's
+// that is being replaced is no "not empty" problem.
+func (p *InstallPlan) checkFolder(h planHost, req platform.PrefixRequest, after afterRecovery, replacing bool) error {
+	facts := after.facts(h.facts(p.Prefix))
+	p.FreeBytes = facts.FreeBytes
+	var refusal error
+	for _, pr := range platform.CheckPrefixWith(h.target, after.env(h.env), req, facts) {
+		if replacing && pr.Code == platform.ProblemNotEmpty {
+			continue
+		}
+		p.Problems = append(p.Problems, pr)
+		if pr.Severity == platform.Error && refusal == nil {
+			refusal = &TargetError{Path: p.Prefix, Reason: pr.Message, Advice: pr.Hint, Code: pr.Code}
+		}
+	}
+	return refusal
+}
+
+// Warnings returns the messages of the folder checks' warnings.
+func (p *InstallPlan) Warnings() []string {
+	var out []string
+	for _, pr := range p.Problems {
+		if pr.Severity == platform.Warning {
+			out = append(out, pr.Message)
+		}
+	}
+	return out
+}
+
+// planLaunchers lists the launchers Options ask for and the files they
+// are made of on this machine (platform.Launchers, which writes nothing).
+func (p *InstallPlan) planLaunchers(o Options, h planHost) {
+	p.specs = launcherSpecs(o)
+	p.writeLaunchers = true
+	for _, s := range p.specs {
+		p.Launchers = append(p.Launchers, PlanLauncher{Name: s.Name, Env: s.Env})
+	}
+	if len(p.specs) > 0 {
+		m := &o.Bundle.Manifest
+		app := platform.AppInfo{Name: m.Name, ID: m.ID, Version: m.Version, Prefix: p.Prefix, Icon: o.Bundle.Icon()}
+		lp, err := platform.Launchers(h.target, h.env, app, p.specs, o.AllUsers)
+		if err != nil {
+			p.Notes = append(p.Notes, fmt.Sprintf("launchers would not be created: %v", err))
+		} else {
+			p.LauncherFiles = launcherPaths(lp)
+		}
+	}
+	if o.ShellSetup {
+		p.ShellFiles = platform.ShellFiles(h.target, h.env)
+	}
+}
+
+// launcherSpecs are the launchers Options ask for: the bundle's (Jupyter)
+// and the maintenance app's.
+func launcherSpecs(o Options) []platform.LauncherSpec {
+	var items []platform.LauncherSpec
+	if o.JupyterLauncher {
+		for _, l := range o.Bundle.Manifest.Launchers {
+			items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
+		}
+	}
+	if o.MaintenanceLauncher {
+		items = append(items, platform.LauncherSpec{Name: o.Bundle.Manifest.Name + " Maintenance"})
+	}
+	return items
+}
+
+// launcherPaths names what a launcher plan creates: app bundles, files
+// outside them, shortcuts and registry keys.
+func launcherPaths(lp platform.Plan) []string {
+	out := append([]string{}, lp.Bundles...)
+	for _, f := range lp.Files {
+		inBundle := false
+		for _, b := range lp.Bundles {
+			if strings.HasPrefix(f.Path, b+"/") || strings.HasPrefix(f.Path, b+`\`) {
+				inBundle = true
+			}
+		}
+		if !inBundle {
+			out = append(out, f.Path)
+		}
+	}
+	for _, s := range lp.Shortcuts {
+		out = append(out, s.Path)
+	}
+	for _, r := range lp.Registry {
+		out = append(out, r.Root+`\`+r.Key)
+	}
+	return out
+}
+
+// noarchPythonGrowth is how much longer a noarch: python path gets when
+// site-packages/ becomes lib/pythonX.YY/site-packages/ (Lib/site-packages on
+// Windows, shorter).
+const noarchPythonGrowth = len("lib/python3.14t/")
+
+// maxRelPath is the longest path, inside the prefix, that an install of pl
+// writes: where packages are extracted (the env's scratch folder
+// .condatmp/pkgs/<dist>/..., or the package cache pkgs/<dist>/... with
+// keepCache) and in the base or an env.
+func maxRelPath(pl *bundle.Platform, keepCache bool) int {
+	longest := 0
+	measure := func(envDir string, pkgs []bundle.Package) {
+		for _, k := range pkgs {
+			if k.LongestPath == 0 {
+				continue
+			}
+			inCache := len(envDir+".condatmp/pkgs/"+k.Dist()+"/") + k.LongestPath
+			if keepCache {
+				inCache = len("pkgs/"+k.Dist()+"/") + k.LongestPath
+			}
+			inEnv := len(envDir) + k.LongestPath + noarchPythonGrowth
+			longest = max(longest, inCache, inEnv)
+		}
+	}
+	measure("", pl.Base)
+	for _, n := range pl.EnvNames() {
+		measure("envs/"+n+"/", pl.Envs[n])
+	}
+	return longest
+}
+
+// MaintenanceAppBytes is the size of the maintenance app an install
+// writes: this program without an appended bundle; 0 when unknown.
+func MaintenanceAppBytes() int64 {
+	exe, err := maintenanceSource()
+	if err != nil {
+		return 0
+	}
+	n, _ := bundle.PlainSize(exe)
+	return n
+}
+
+// ErrorCode names the kind of err for scripts and front ends: a
+// TargetError's Code, or "usage", "bundle", "platform", "in-use",
+// "admin-required", "not-installed", "cancelled", "target"; "" for nil,
+// "failed" for anything else.
+func ErrorCode(err error) string {
+	var (
+		te *TargetError
+		ae *AdminRequiredError
+		le *LockedError
+		ne *NotInstalledError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &te) && te.Code != "":
+		return te.Code
+	case errors.As(err, &ae):
+		return "admin-required"
+	case errors.As(err, &le):
+		return "in-use"
+	case errors.As(err, &ne):
+		return "not-installed"
+	}
+	switch ExitCode(err) {
+	case ExitUsage:
+		return "usage"
+	case ExitBundle:
+		return "bundle"
+	case ExitPlatform:
+		return "platform"
+	case ExitCancelled:
+		return "cancelled"
+	case ExitTarget:
+		return "target"
+	}
+	return "failed"
+}

@@ -1,0 +1,408 @@
+package installer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"onboard/installer/state"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/installer/bundle"
+	"onboard/platform"
+)
+
+// planOf plans o and checks what every plan must hold: Err and the
+// returned error agree, and so do ExitCode, Code and Proceed.
+func planOf(t *testing.T, o Options) *InstallPlan {
+	t.Helper()
+	p, err := Plan(context.Background(), o)
+	if p == nil {
+		t.Fatal("Plan returned no plan")
+	}
+	if p.Err != err || p.ExitCode != ExitCode(err) || p.Code != ErrorCode(err) {
+		t.Fatalf("plan %+v disagrees with its error %v", p, err)
+	}
+	if p.Proceed != (err == nil && p.Kind != PlanNothingToDo && p.Kind != PlanNone) {
+		t.Fatalf("plan %s, error %v, yet proceed = %v", p.Kind, err, p.Proceed)
+	}
+	return p
+}
+
+// unchanged plans o and fails when the plan changed anything under dir.
+func unchanged(t *testing.T, dir string, o Options) *InstallPlan {
+	t.Helper()
+	before := treeOf(t, dir)
+	p := planOf(t, o)
+	if after := treeOf(t, dir); after != before {
+		t.Fatalf("Plan changed %s:\n%s\n---\n%s", dir, before, after)
+	}
+	return p
+}
+
+// installTree is treeOf without what every Install run touches in an
+// existing install, even one that changes nothing: its log and its lock
+// (and so the mtime of the folder that holds them).
+func installTree(t *testing.T, dir string) string {
+	var keep []string
+	for _, l := range strings.Split(treeOf(t, dir), "\n") {
+		p, _, _ := strings.Cut(l, " ")
+		if b := filepath.Base(p); b == state.LogName || b == state.LockName || b == state.DirName {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
+}
+
+func targetCode(err error) string {
+	var te *TargetError
+	if errors.As(err, &te) {
+		return te.Code
+	}
+	return ""
+}
+
+// The verdicts on real temp prefixes, each one checked against what
+// Install then does: the same exit code, and Install changes the folder
+// exactly when the plan says it would proceed.
+func TestPlanVerdictsMatchInstall(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	t.Setenv("XDG_DATA_HOME", filepath.Join(t.TempDir(), "share"))
+	root := t.TempDir()
+	prefix := filepath.Join(root, "acme")
+	v1, v2 := testBundle(t, "2026.11.0"), testBundle(t, "2026.12.0")
+	opts := func(b *bundle.Bundle, force bool) Options {
+		return Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", Force: force, MaintenanceLauncher: true}
+	}
+	steps := []struct {
+		name      string
+		o         Options
+		kind      PlanKind
+		installed string // the version the plan finds, "" = none
+		code      string
+	}{
+		{"fresh", opts(v1, false), PlanFresh, "", ""},
+		{"same version", opts(v1, false), PlanNothingToDo, "2026.11.0", ""},
+		{"upgrade", opts(v2, false), PlanUpgrade, "2026.11.0", ""},
+		{"refused downgrade", opts(v1, false), PlanDowngrade, "2026.12.0", TargetDowngrade},
+		{"forced downgrade", opts(v1, true), PlanDowngrade, "2026.12.0", ""},
+	}
+	for _, s := range steps {
+		p := unchanged(t, root, s.o)
+		got := ""
+		if p.Installed != nil {
+			got = p.Installed.Version
+		}
+		if p.Kind != s.kind || got != s.installed || targetCode(p.Err) != s.code {
+			t.Fatalf("%s: plan %s of installed %q, error %v; want %s of %q, code %q", s.name, p.Kind, got, p.Err, s.kind, s.installed, s.code)
+		}
+		if p.Subdir != "linux-64" || len(p.Envs) != 2 || p.Envs[0].Name != BaseEnv || p.Envs[1].Prefix != filepath.Join(prefix, "envs", "team") {
+			t.Fatalf("%s: subdir %q, envs %+v", s.name, p.Subdir, p.Envs)
+		}
+		before := installTree(t, prefix)
+		res, err := Install(context.Background(), s.o)
+		if ExitCode(err) != p.ExitCode {
+			t.Fatalf("%s: Install exit %d (%v), the plan said %d", s.name, ExitCode(err), err, p.ExitCode)
+		}
+		changed := installTree(t, prefix) != before
+		if changed != p.Proceed || (err == nil && res.Changed != p.Proceed) {
+			t.Fatalf("%s: Install changed the prefix: %v (result %+v); the plan said proceed = %v", s.name, changed, res, p.Proceed)
+		}
+	}
+}
+
+// A fresh plan says what the install takes: space by the one formula,
+// free space, the envs, the launchers and their files (which Install
+// then writes), and nothing is created.
+func TestPlanFreshSaysWhatItWouldWrite(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	share := filepath.Join(t.TempDir(), "share")
+	t.Setenv("XDG_DATA_HOME", share)
+	root := t.TempDir()
+	prefix := filepath.Join(root, "acme")
+	b := testBundle(t, "2026.11.0")
+	o := Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", MaintenanceLauncher: true}
+	p := unchanged(t, root, o)
+	if !p.Proceed || p.Kind != PlanFresh || p.Installed != nil || p.Recover != "" {
+		t.Fatalf("plan %+v", p)
+	}
+	if want := b.Platform("linux-64").DiskEstimate(MaintenanceAppBytes(), false); p.NeedBytes != want || p.NeedBytes <= p.Envs[0].Bytes+p.Envs[1].Bytes {
+		t.Fatalf("need %d bytes; DiskEstimate says %d, the archives alone %d", p.NeedBytes, want, p.Envs[0].Bytes+p.Envs[1].Bytes)
+	}
+	keep := planOf(t, Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: true})
+	if want := b.Platform("linux-64").DiskEstimate(MaintenanceAppBytes(), true); keep.NeedBytes != want || !keep.KeepPackageCache {
+		t.Fatalf("with a package cache: need %d bytes; DiskEstimate says %d", keep.NeedBytes, want)
+	}
+	if p.FreeBytes <= 0 || p.PathLimit != 0 || p.Platform != platform.HostTarget().String() {
+		t.Fatalf("free %d, path limit %d, platform %q", p.FreeBytes, p.PathLimit, p.Platform)
+	}
+	if len(p.Launchers) != 1 || p.Launchers[0].Name != "T Maintenance" || len(p.LauncherFiles) == 0 {
+		t.Fatalf("launchers %+v, files %q", p.Launchers, p.LauncherFiles)
+	}
+	for _, f := range p.LauncherFiles {
+		if !strings.HasPrefix(f, share) {
+			t.Fatalf("launcher file %q is not under XDG_DATA_HOME %q", f, share)
+		}
+	}
+	if _, err := os.Stat(share); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the plan created %s", share)
+	}
+	if _, err := Install(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.LauncherFiles {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("the plan named %s, which Install did not write: %v", f, err)
+		}
+	}
+	// Installed and healthy, with its launcher record: nothing to write.
+	again := planOf(t, o)
+	if again.Kind != PlanNothingToDo || len(again.LauncherFiles) != 0 {
+		t.Fatalf("plan after the install: %s, launcher files %q", again.Kind, again.LauncherFiles)
+	}
+	// Without the record (an install finished by a recovery) the
+	// launchers are made again, and the plan says so.
+	os.Remove(state.LaunchersPath(prefix))
+	if again := planOf(t, o); again.Kind != PlanNothingToDo || len(again.LauncherFiles) == 0 {
+		t.Fatalf("plan without a launcher record: %s, launcher files %q", again.Kind, again.LauncherFiles)
+	}
+}
+
+func TestPlanReinstallOtherBundleDamaged(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	b := testBundle(t, "2026.11.0")
+	o := Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}
+	if _, err := Install(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	// a record gone: the same version is installed again
+	os.Remove(filepath.Join(prefix, "envs", "team", "conda-meta", "tool-1.0-0.json"))
+	if p := planOf(t, o); p.Kind != PlanReinstall || !p.Proceed {
+		t.Fatalf("incomplete install: %s, %v", p.Kind, p.Err)
+	}
+	manifest := state.ManifestPath(prefix)
+	data, _ := os.ReadFile(manifest)
+	var m map[string]any
+	json.Unmarshal(data, &m)
+	m["id"], m["name"] = "org.other", "Other"
+	data, _ = json.Marshal(m)
+	os.WriteFile(manifest, data, 0o644)
+	p := planOf(t, o)
+	if p.Kind != PlanOtherBundle || targetCode(p.Err) != TargetOtherBundle || p.ExitCode != ExitTarget || p.Installed.Name != "Other" {
+		t.Fatalf("another bundle's install: %+v", p)
+	}
+	if p := planOf(t, Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", Force: true}); p.Kind != PlanOtherBundle || !p.Proceed {
+		t.Fatalf("forced over another bundle: %s, %v", p.Kind, p.Err)
+	}
+	os.WriteFile(manifest, []byte("{not json"), 0o644)
+	if p := planOf(t, o); p.Kind != PlanDamaged || targetCode(p.Err) != TargetDamaged || !strings.Contains(p.Hint, "--force") {
+		t.Fatalf("damaged manifest: %+v", p)
+	}
+}
+
+func TestPlanRefusesBadInput(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	b := testBundle(t, "2026.11.0")
+	notEmpty := t.TempDir()
+	os.WriteFile(filepath.Join(notEmpty, "x"), nil, 0o644)
+	tests := []struct {
+		name string
+		o    Options
+		kind PlanKind
+		exit int
+		code string
+	}{
+		{"no bundle", Options{Prefix: t.TempDir()}, PlanNone, ExitUsage, "usage"},
+		{"relative folder", Options{Prefix: "rel/p", Bundle: b, Subdir: "linux-64"}, PlanNone, ExitUsage, "usage"},
+		{"platform not in the bundle", Options{Prefix: filepath.Join(t.TempDir(), "p"), Bundle: b, Subdir: "win-64"}, PlanNone, ExitPlatform, "platform"},
+		{"not empty", Options{Prefix: notEmpty, Bundle: b, Subdir: "linux-64"}, PlanFresh, ExitTarget, platform.ProblemNotEmpty},
+		{"control characters", Options{Prefix: filepath.Join(t.TempDir(), "a\nb"), Bundle: b, Subdir: "linux-64"}, PlanFresh, ExitTarget, platform.ProblemControlChars},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planOf(t, tt.o)
+			if p.Kind != tt.kind || p.ExitCode != tt.exit || p.Code != tt.code || p.Proceed {
+				t.Fatalf("plan %s, exit %d, code %q (%v); want %s, %d, %q", p.Kind, p.ExitCode, p.Code, p.Err, tt.kind, tt.exit, tt.code)
+			}
+			if _, err := Install(context.Background(), tt.o); ExitCode(err) != tt.exit {
+				t.Fatalf("Install: exit %d (%v), the plan said %d", ExitCode(err), err, tt.exit)
+			}
+		})
+	}
+}
+
+// The folder may change between the plan and the install: Install checks
+// again.
+func TestInstallChecksAgainAfterThePlan(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	dir := t.TempDir()
+	o := Options{Prefix: dir, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}
+	if p := planOf(t, o); !p.Proceed {
+		t.Fatalf("an empty folder: %v", p.Err)
+	}
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
+	_, err := Install(context.Background(), o)
+	if targetCode(err) != platform.ProblemNotEmpty {
+		t.Fatalf("Install into a folder that is no longer empty: %v", err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("the refused install left %d entries", len(ents))
+	}
+}
+
+// A Windows prefix whose longest file path passes MAX_PATH is refused by
+// the plan, as it would be at Install, and by how much is said.
+func TestPlanWindowsPathTooLong(t *testing.T) {
+	k := bundle.Package{Name: "tool", Version: "1.0", Build: "0", Fn: "tool-1.0-0.conda", Size: 10, LongestPath: 150}
+	b := &bundle.Bundle{Manifest: bundle.Manifest{Name: "Acme", ID: "com.acme.python", Version: "1",
+		Platforms: map[string]*bundle.Platform{"win-64": {Base: []bundle.Package{k}, Envs: map[string][]bundle.Package{"team": {k}}}}}}
+	win := platform.Target{OS: "windows", Arch: "amd64"}
+	host := func(longPaths bool) planHost {
+		return planHost{target: win, env: platform.Env{Home: `C:\Users\ann`},
+			facts: func(string) platform.PrefixFacts {
+				return platform.PrefixFacts{Writable: true, FreeBytes: 1 << 40, LongPathsEnabled: longPaths}
+			}}
+	}
+	long := `C:\Users\ann\AppData\Local\Programs\Some Department\Data Science Platform`
+	p, err := planWith(context.Background(), Options{Prefix: long, Bundle: b, Subdir: "win-64"}, host(false))
+	if targetCode(err) != platform.ProblemTooLong || ExitCode(err) != ExitTarget || p.PathLimit != 259 || p.LongestPath <= p.PathLimit {
+		t.Fatalf("long prefix: %v; longest path %d of %d", err, p.LongestPath, p.PathLimit)
+	}
+	if want := len(long) + 1 + maxRelPath(b.Platform("win-64"), false); p.LongestPath != want {
+		t.Fatalf("longest path %d; want %d", p.LongestPath, want)
+	}
+	if p, err := planWith(context.Background(), Options{Prefix: long, Bundle: b, Subdir: "win-64"}, host(true)); err != nil || len(p.Warnings()) == 0 {
+		t.Fatalf("with long paths enabled: %v, warnings %q; want a warning only", err, p.Warnings())
+	}
+	if p, err := planWith(context.Background(), Options{Prefix: `C:\acme`, Bundle: b, Subdir: "win-64"}, host(false)); err != nil || p.Kind != PlanFresh || p.LongestPath > p.PathLimit {
+		t.Fatalf("short prefix: %v (%d of %d)", err, p.LongestPath, p.PathLimit)
+	}
+}
+
+func TestPlanNoSpace(t *testing.T) {
+	b := testBundle(t, "2026.11.0")
+	h := hostPlanner()
+	h.facts = func(prefix string) platform.PrefixFacts {
+		f := platform.HostPrefixFacts(prefix)
+		f.FreeBytes = 1000
+		return f
+	}
+	p, err := planWith(context.Background(), Options{Prefix: filepath.Join(t.TempDir(), "acme"), Bundle: b, Subdir: "linux-64"}, h)
+	if targetCode(err) != platform.ProblemNoSpace || p.FreeBytes != 1000 || p.NeedBytes <= 1000 {
+		t.Fatalf("%v: need %d, free %d", err, p.NeedBytes, p.FreeBytes)
+	}
+}
+
+// An install for all users that this user may not change is refused
+// before anything is touched.
+func TestPlanSharedInstallNeedsAnAdmin(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "shared")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64", AllUsers: true}); err != nil {
+		t.Fatal(err)
+	}
+	asOtherUser(t)
+	o := Options{Prefix: prefix, Bundle: testBundle(t, "2026.12.0"), Subdir: "linux-64"}
+	p := unchanged(t, filepath.Dir(prefix), o)
+	var ae *AdminRequiredError
+	if !errors.As(p.Err, &ae) || p.Code != "admin-required" || p.ExitCode != ExitTarget || !strings.Contains(p.Hint, "install for yourself") {
+		t.Fatalf("plan %+v", p)
+	}
+	before := installTree(t, filepath.Dir(prefix))
+	if _, err := Install(context.Background(), o); !errors.As(err, &ae) {
+		t.Fatalf("Install: %v", err)
+	}
+	if installTree(t, filepath.Dir(prefix)) != before {
+		t.Fatal("the refused install changed the shared install")
+	}
+	// the same version, healthy: nothing to do, nothing to refuse
+	if p := planOf(t, Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}); p.Kind != PlanNothingToDo || p.Err != nil {
+		t.Fatalf("same version: %s, %v", p.Kind, p.Err)
+	}
+}
+
+// An interrupted fresh install leaves a half-made folder: the plan sees
+// it as the recovery will leave it (empty: a fresh install) and changes
+// nothing; Install then rolls it back and installs.
+func TestPlanAfterAnInterruptedFreshInstall(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	root := t.TempDir()
+	prefix := filepath.Join(root, "acme")
+	for _, d := range []string{".onboard", ".condatmp/pkgs", "conda-meta"} {
+		os.MkdirAll(filepath.Join(prefix, d), 0o755)
+	}
+	os.WriteFile(filepath.Join(prefix, "conda-meta", "history"), nil, 0o644)
+	o := Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}
+	if p := planOf(t, o); p.Err == nil {
+		t.Fatal("a half-made folder without a journal was not refused")
+	}
+	head, _ := json.Marshal(opHead{Op: "install", Prefix: prefix, Created: prefix, PID: 1, Started: "2026-12-02T00:00:00Z"})
+	os.WriteFile(state.OpJournalPath(prefix), append(head, '\n'), 0o644)
+	p := unchanged(t, root, o)
+	if p.Err != nil || p.Kind != PlanFresh || p.Recover != "install" || !strings.Contains(strings.Join(p.Notes, "\n"), "rolls it back") {
+		t.Fatalf("plan %+v", p)
+	}
+	res, err := Install(context.Background(), o)
+	if err != nil || !res.Changed || installed(t, prefix) != "2026.11.0/linux-64" {
+		t.Fatalf("Install after the plan: %v, %+v", err, res)
+	}
+}
+
+// An upgrade killed after it moved the old install aside: the plan is of
+// the old install, which the recovery puts back.
+func TestPlanAfterAnInterruptedUpgrade(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	root := t.TempDir()
+	prefix := filepath.Join(root, "acme")
+	v1, v2 := testBundle(t, "2026.11.0"), testBundle(t, "2026.12.0")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: v1, Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	aside := prefix + ".onboard-old-1"
+	ents, _ := os.ReadDir(prefix)
+	var before []string
+	for _, e := range ents {
+		before = append(before, e.Name())
+	}
+	if err := os.Rename(prefix, aside); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: v2, Subdir: "linux-64"}); err != nil {
+		t.Fatal(err) // the half-made new install, here complete but not yet committed
+	}
+	head, _ := json.Marshal(opHead{Op: "install", Prefix: prefix, Before: before, PID: 1, Started: "2026-12-02T00:00:00Z"})
+	line, _ := json.Marshal(opLine{Aside: aside})
+	os.WriteFile(state.OpJournalPath(prefix), append(append(head, '\n'), append(line, '\n')...), 0o644)
+
+	if p := unchanged(t, root, Options{Prefix: prefix, Bundle: v1, Subdir: "linux-64"}); p.Kind != PlanNothingToDo || p.Recover != "install" {
+		t.Fatalf("v1 over the interrupted upgrade: %s (recover %q), %v", p.Kind, p.Recover, p.Err)
+	}
+	o := Options{Prefix: prefix, Bundle: v2, Subdir: "linux-64"}
+	p := unchanged(t, root, o)
+	if p.Kind != PlanUpgrade || p.Installed == nil || p.Installed.Version != "2026.11.0" {
+		t.Fatalf("v2 over the interrupted upgrade: %+v", p)
+	}
+	res, err := Install(context.Background(), o)
+	if err != nil || !res.Changed || installed(t, prefix) != "2026.12.0/linux-64" {
+		t.Fatalf("Install: %v %+v", err, res)
+	}
+	if _, err := os.Stat(aside); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the old install is still aside: %v", err)
+	}
+}
+
+func TestPlanKindText(t *testing.T) {
+	for k := PlanNone; k <= PlanDamaged; k++ {
+		b, _ := k.MarshalText()
+		if s := string(b); s == "" || strings.HasPrefix(s, "PlanKind(") || s != k.String() {
+			t.Errorf("kind %d reads %q", int(k), s)
+		}
+	}
+	if s := PlanKind(99).String(); s != "PlanKind(99)" {
+		t.Errorf("an unknown kind reads %q", s)
+	}
+}

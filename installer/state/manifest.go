@@ -1,0 +1,86 @@
+package state
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"onboard/installer/bundle"
+	"onboard/internal/atomicfile"
+)
+
+// BaseEnv is the name of the base environment, the prefix itself.
+const BaseEnv = "base"
+
+// Manifest is the installed manifest, PREFIX/.onboard/manifest.json: the
+// bundle.json that was installed, the subdir chosen, and whether the
+// install is for all users. Its presence is what makes a folder an onboard
+// install.
+type Manifest struct {
+	bundle.Manifest
+	Subdir string `json:"subdir"`
+	// AllUsers marks an install for all users: its modes are kept at
+	// 0755/0644 by install and repair.
+	AllUsers bool `json:"all_users,omitempty"`
+}
+
+// ReadManifest reads the installed manifest of the install at prefix. When
+// there is none the error wraps fs.ErrNotExist; a manifest that exists but
+// cannot be read or parsed is any other error, naming the file.
+func ReadManifest(prefixDir string) (*Manifest, error) {
+	p := ManifestPath(prefixDir)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the installed manifest: %w", err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("the installed manifest %q is damaged (invalid JSON: %v)", p, err)
+	}
+	return &m, nil
+}
+
+// HasManifest tells whether prefix holds an installed manifest (readable
+// or not).
+func HasManifest(prefixDir string) bool {
+	_, err := os.Stat(ManifestPath(prefixDir))
+	return err == nil
+}
+
+// WriteManifest writes the installed manifest of the install at prefix,
+// whose state folder exists: synced, then renamed into place, so that a
+// crash leaves the old manifest or the new one, never half of one.
+func WriteManifest(prefixDir string, m *Manifest) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("failed to encode the installed manifest: %w", err)
+	}
+	p := ManifestPath(prefixDir)
+	if err := atomicfile.WriteFile(p, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("failed to write the installed manifest %q: %w", p, err)
+	}
+	return nil
+}
+
+// EnvDists returns the dists (name-version-build) that the manifest's
+// subdir installs in each env, by env name ([BaseEnv] for the base). A nil
+// manifest, or one without its subdir, has none.
+func (m *Manifest) EnvDists() map[string][]string {
+	out := map[string][]string{}
+	if m == nil || m.Platforms[m.Subdir] == nil {
+		return out
+	}
+	p := m.Platforms[m.Subdir]
+	dists := func(ps []bundle.Package) []string {
+		ds := make([]string, 0, len(ps))
+		for _, x := range ps {
+			ds = append(ds, x.Dist())
+		}
+		return ds
+	}
+	out[BaseEnv] = dists(p.Base)
+	for n, ps := range p.Envs {
+		out[n] = dists(ps)
+	}
+	return out
+}

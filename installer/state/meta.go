@@ -1,0 +1,228 @@
+package state
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"onboard/installer/prefix"
+)
+
+// The one policy for reading conda-meta, as conda's PrefixData loads it:
+//
+//   - candidates are the regular files named *.json that do not start with
+//     "._" (macOS resource forks); folders, history, created_at and the
+//     like are not records;
+//   - a candidate that cannot be read, is not UTF-8 or not a JSON record
+//     with name, version and build is corrupt (conda refuses the env:
+//     CorruptedEnvironmentError);
+//   - a record whose file name is not its name-version-build.json is
+//     misnamed (conda ignores it, with a warning).
+//
+// Neither kind is skipped silently: [ReadMeta] returns them as
+// [BadRecord]s beside the good records, and each caller decides (verify
+// reports them, repair moves them aside, the engine refuses a corrupt
+// one).
+
+// BadRecord is a conda-meta candidate that is not a usable record.
+type BadRecord struct {
+	File     string // its file name in conda-meta/
+	Reason   string // why it cannot be used, for people
+	Misnamed bool   // a valid record under another file name (conda ignores it); else corrupt
+}
+
+func (b *BadRecord) Error() string {
+	return fmt.Sprintf("conda-meta record %q is unreadable: %s", b.File, b.Reason)
+}
+
+// Dist is the dist the file name claims (its name without ".json").
+func (b *BadRecord) Dist() string { return strings.TrimSuffix(b.File, ".json") }
+
+// Meta is what conda-meta holds.
+type Meta struct {
+	Records []*prefix.Record // the good records, sorted by name, then dist
+	Bad     []*BadRecord     // the rest of the candidates, sorted by file name
+}
+
+// Corrupt returns the first bad record that is not merely misnamed, or
+// nil: conda refuses an env that has one.
+func (m *Meta) Corrupt() *BadRecord {
+	for _, b := range m.Bad {
+		if !b.Misnamed {
+			return b
+		}
+	}
+	return nil
+}
+
+// MetaDir is the conda-meta folder of the env at envDir.
+func MetaDir(envDir string) string { return filepath.Join(envDir, "conda-meta") }
+
+// MetaFiles lists the candidate record files of envDir/conda-meta, sorted
+// by name. A missing folder is an error that wraps fs.ErrNotExist.
+func MetaFiles(envDir string) ([]string, error) {
+	dir := MetaDir(envDir)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the conda-meta folder %q: %w", dir, err)
+	}
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, "._") || e.IsDir() {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// ReadMeta reads every record of envDir/conda-meta in full.
+func ReadMeta(envDir string) (*Meta, error) { return readMeta(envDir, ReadRecord) }
+
+// ReadMetaHeads is ReadMeta without files and paths_data (left empty):
+// what naming the installed packages needs (history, versions), read as a
+// stream so that memory does not grow with the size of the records. The
+// policy is the same.
+func ReadMetaHeads(envDir string) (*Meta, error) { return readMeta(envDir, ReadRecordHead) }
+
+func readMeta(envDir string, read func(string) (*prefix.Record, error)) (*Meta, error) {
+	files, err := MetaFiles(envDir)
+	if err != nil {
+		return nil, err
+	}
+	m := &Meta{}
+	for _, n := range files {
+		r, err := read(filepath.Join(MetaDir(envDir), n))
+		var bad *BadRecord
+		if errors.As(err, &bad) {
+			m.Bad = append(m.Bad, bad)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		m.Records = append(m.Records, r)
+	}
+	sort.Slice(m.Records, func(i, j int) bool {
+		a, b := m.Records[i], m.Records[j]
+		return a.Name < b.Name || a.Name == b.Name && a.Dist() < b.Dist()
+	})
+	return m, nil
+}
+
+// ReadRecord reads one record file in full under the policy: a record
+// that cannot be used is a *BadRecord.
+func ReadRecord(path string) (*prefix.Record, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, unreadable(path, err)
+	}
+	if !utf8.Valid(data) {
+		return nil, &BadRecord{File: filepath.Base(path), Reason: "not UTF-8"}
+	}
+	r, err := prefix.DecodeRecord(data)
+	if err != nil {
+		return nil, &BadRecord{File: filepath.Base(path), Reason: "invalid record: " + err.Error()}
+	}
+	return r, checkName(path, r)
+}
+
+// ReadRecordHead reads the head of one record file (see ReadMetaHeads)
+// under the same policy.
+func ReadRecordHead(path string) (*prefix.Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, unreadable(path, err)
+	}
+	defer f.Close()
+	u := &utf8Reader{r: bufio.NewReaderSize(f, 64<<10)}
+	r, err := prefix.DecodeRecordHead(u)
+	if err == nil {
+		// the rest of the file must be UTF-8 too, as ReadRecord checks it
+		_, err = io.Copy(io.Discard, u)
+	}
+	switch {
+	case u.bad:
+		return nil, &BadRecord{File: filepath.Base(path), Reason: "not UTF-8"}
+	case err != nil:
+		return nil, &BadRecord{File: filepath.Base(path), Reason: "invalid record: " + err.Error()}
+	}
+	return r, checkName(path, r)
+}
+
+// unreadable is a candidate that cannot be opened or read: a bad record,
+// unless the file is gone (then the caller's listing is out of date, and
+// the error says so).
+func unreadable(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("failed to read the record %q: %w", path, err)
+	}
+	return &BadRecord{File: filepath.Base(path), Reason: err.Error()}
+}
+
+// checkName checks that the file is named after the record.
+func checkName(path string, r *prefix.Record) error {
+	if name := filepath.Base(path); name != r.FileName() {
+		return &BadRecord{File: name, Misnamed: true, Reason: fmt.Sprintf("the file name should be %q", r.FileName())}
+	}
+	return nil
+}
+
+var errNotUTF8 = errors.New("not UTF-8")
+
+// utf8Reader passes bytes through and fails with errNotUTF8 at the first
+// byte sequence that is not UTF-8, across read boundaries.
+type utf8Reader struct {
+	r    io.Reader
+	tail []byte // an incomplete rune at the end of the last read
+	bad  bool   // errNotUTF8 was returned (a decoder may wrap or replace it)
+}
+
+func (u *utf8Reader) Read(p []byte) (int, error) {
+	n, err := u.read(p)
+	if err == errNotUTF8 {
+		u.bad = true
+	}
+	return n, err
+}
+
+func (u *utf8Reader) read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	b := p[:n]
+	// first finish the rune that the last read left incomplete
+	for len(u.tail) > 0 && len(b) > 0 && !utf8.FullRune(u.tail) {
+		u.tail, b = append(u.tail, b[0]), b[1:]
+	}
+	if len(u.tail) > 0 && utf8.FullRune(u.tail) {
+		if !utf8.Valid(u.tail) {
+			return 0, errNotUTF8
+		}
+		u.tail = u.tail[:0]
+	}
+	// then keep back an incomplete rune at the end of this read
+	cut := len(b)
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	if !utf8.Valid(b[:cut]) {
+		return 0, errNotUTF8
+	}
+	u.tail = append(u.tail, b[cut:]...)
+	if err == io.EOF && len(u.tail) > 0 {
+		return 0, errNotUTF8
+	}
+	return n, err
+}
