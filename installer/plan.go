@@ -69,9 +69,10 @@ type InstallPlan struct {
 	Platform  string            `json:"platform"` // the machine's OS/architecture, e.g. "linux/amd64"
 	Subdir    string            `json:"subdir"`   // the bundle's payload chosen for it
 	Envs      []PlanEnv         `json:"envs"`     // base first
-	// NeedBytes is the disk space the install takes, as du counts it
-	// (bundle.Platform.DiskEstimate); FreeBytes what the disk has free for
-	// this user, -1 when unknown.
+	// NeedBytes is the disk space the install takes from the disk
+	// (bundle.Platform.DiskEstimate, less the bundle's copy for repairs
+	// when that is a hard link: du counts a link, the disk does not);
+	// FreeBytes what the disk has free for this user, -1 when unknown.
 	NeedBytes int64 `json:"need_bytes"`
 	FreeBytes int64 `json:"free_bytes"`
 	// LongestPath is the length, in characters, of the longest file path
@@ -218,7 +219,7 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 	}
 	pl := o.Bundle.Platform(subdir)
 	p.envs(h.target, pl)
-	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), o.KeepPackageCache)
+	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), o.KeepPackageCache) - linkedBytes(o.Bundle, pl, p.Prefix)
 	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache)}
 	p.LongestPath, p.PathLimit = platform.LongestPath(req), platform.PathLimit(h.target)
 	p.planLaunchers(o, h)
@@ -465,6 +466,23 @@ func maxRelPath(pl *bundle.Platform, keepCache bool) int {
 		measure("envs/"+n+"/", pl.Envs[n])
 	}
 	return longest
+}
+
+// linkedBytes is what the install's copy of bundle b for offline repairs
+// does not take from the disk of prefix: all of it when the bundle file is
+// on the same file system, where it is carried as a hard link (the
+// archives, and the maintenance app too when the installer itself carries
+// the bundle); 0 otherwise. du counts a link in full, so the Welcome
+// step's figure keeps it; the free-space check needs only the rest.
+func linkedBytes(b *bundle.Bundle, pl *bundle.Platform, prefix string) int64 {
+	if b == nil || b.Path == "" || !platform.CanHardLink(b.Path, prefix) {
+		return 0
+	}
+	n := pl.CarriedBytes()
+	if src, err := maintenanceSource(); err == nil && sameFile(b.Path, src) {
+		n += MaintenanceAppBytes()
+	}
+	return n
 }
 
 // MaintenanceAppBytes is the size of the maintenance app an install

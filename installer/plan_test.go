@@ -117,6 +117,39 @@ func TestPlanVerdictsMatchInstall(t *testing.T) {
 // A fresh plan says what the install takes: space by the one formula,
 // free space, the envs, the launchers and their files (which Install
 // then writes), and nothing is created.
+// A bundle file on another file system than the prefix is copied for
+// repairs, so the plan counts it in full.
+func TestPlanCountsACopiedBundle(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	other := "/dev/shm"
+	if st, err := os.Stat(other); err != nil || !st.IsDir() || platform.SameFileSystem(other, t.TempDir()) {
+		t.Skip("no second file system (/dev/shm) here")
+	}
+	b := testBundle(t, "2026.11.0")
+	dir, err := os.MkdirTemp(other, "onboard-plan-")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	data, err := os.ReadFile(b.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := filepath.Join(dir, "bundle.zip")
+	if err := os.WriteFile(moved, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mb, err := bundle.Open(moved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mb.Close()
+	p := planOf(t, Options{Prefix: filepath.Join(t.TempDir(), "acme"), Bundle: mb, Subdir: "linux-64"})
+	if want := mb.Platform("linux-64").DiskEstimate(MaintenanceAppBytes(), false); p.NeedBytes != want {
+		t.Fatalf("need %d bytes with the bundle on another file system; DiskEstimate says %d", p.NeedBytes, want)
+	}
+}
+
 func TestPlanFreshSaysWhatItWouldWrite(t *testing.T) {
 	withEnv(t, fakeEnv(""))
 	share := filepath.Join(t.TempDir(), "share")
@@ -129,11 +162,14 @@ func TestPlanFreshSaysWhatItWouldWrite(t *testing.T) {
 	if !p.Proceed || p.Kind != PlanFresh || p.Installed != nil || p.Recover != "" {
 		t.Fatalf("plan %+v", p)
 	}
-	if want := b.Platform("linux-64").DiskEstimate(MaintenanceAppBytes(), false); p.NeedBytes != want || p.NeedBytes <= p.Envs[0].Bytes+p.Envs[1].Bytes {
-		t.Fatalf("need %d bytes; DiskEstimate says %d, the archives alone %d", p.NeedBytes, want, p.Envs[0].Bytes+p.Envs[1].Bytes)
+	// the bundle file is on the prefix's file system: its copy for repairs
+	// is a hard link, which takes no space
+	pl := b.Platform("linux-64")
+	if want := pl.DiskEstimate(MaintenanceAppBytes(), false) - pl.CarriedBytes(); pl.CarriedBytes() <= 0 || p.NeedBytes != want || p.NeedBytes <= p.Envs[0].Bytes+p.Envs[1].Bytes {
+		t.Fatalf("need %d bytes; DiskEstimate less the linked bundle says %d, the archives alone %d", p.NeedBytes, want, p.Envs[0].Bytes+p.Envs[1].Bytes)
 	}
 	keep := planOf(t, Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: true})
-	if want := b.Platform("linux-64").DiskEstimate(MaintenanceAppBytes(), true); keep.NeedBytes != want || !keep.KeepPackageCache {
+	if want := pl.DiskEstimate(MaintenanceAppBytes(), true) - pl.CarriedBytes(); keep.NeedBytes != want || !keep.KeepPackageCache {
 		t.Fatalf("with a package cache: need %d bytes; DiskEstimate says %d", keep.NeedBytes, want)
 	}
 	if p.FreeBytes <= 0 || p.PathLimit != 0 || p.Platform != platform.HostTarget().String() {

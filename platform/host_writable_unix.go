@@ -9,3 +9,6 @@ import "golang.org/x/sys/unix"
 // bits, ACLs and a read-only mount (EROFS, "read-only file system") for
 // this user.
 func hostWritable(dir string) error { return unix.Access(dir, unix.W_OK|unix.X_OK) }
+
+// hostWritableFile asks the kernel whether this user may write file.
+func hostWritableFile(file string) error { return unix.Access(file, unix.W_OK) }

@@ -33,11 +33,7 @@ func (pl *Platform) DiskEstimate(maintenanceApp int64, keepCache bool) int64 {
 	}
 	total := maintenanceApp
 	seen := map[string]bool{}
-	envs := append([][]Package{pl.Base}, nil)
-	for _, pkgs := range pl.Envs {
-		envs = append(envs, pkgs)
-	}
-	for _, pkgs := range envs {
+	for _, pkgs := range append([][]Package{pl.Base}, envsOf(pl)...) {
 		for _, p := range pkgs {
 			first := p.Fn == "" || !seen[p.ZipPath()]
 			seen[p.ZipPath()] = true
@@ -64,4 +60,32 @@ func (pl *Platform) DiskEstimate(maintenanceApp int64, keepCache bool) int64 {
 		}
 	}
 	return total
+}
+
+// CarriedBytes is the part of DiskEstimate that is the bundle's archives,
+// each once: what the install's copy of the bundle (for offline repairs)
+// takes, and what it does not take from the disk when it is a hard link.
+func (pl *Platform) CarriedBytes() int64 {
+	if pl == nil {
+		return 0
+	}
+	var total int64
+	seen := map[string]bool{}
+	for _, pkgs := range append([][]Package{pl.Base}, envsOf(pl)...) {
+		for _, p := range pkgs {
+			if p.known() && (p.Fn == "" || !seen[p.ZipPath()]) {
+				total += p.Size
+			}
+			seen[p.ZipPath()] = true
+		}
+	}
+	return total
+}
+
+func envsOf(pl *Platform) [][]Package {
+	var out [][]Package
+	for _, pkgs := range pl.Envs {
+		out = append(out, pkgs)
+	}
+	return out
 }

@@ -38,7 +38,7 @@ type diskFigures struct {
 	// generated environment's python (a stand-in with no interpreter)
 	// never compiles: what this install really writes, by the estimate.
 	EstimateNoPyc int64 `json:"estimate_without_pyc_bytes"`
-	Need          int64 `json:"check_needs_bytes"` // platform.RequiredFree of the estimate: what the free-space check asks for
+	Need          int64 `json:"check_needs_bytes"` // platform.RequiredFree of the plan's need (the estimate less a hard-linked bundle): what the free-space check asks for
 	Du            int64 `json:"du_bytes"`          // du -sk of the finished prefix, in bytes
 	Peak          int64 `json:"peak_bytes"`        // most of the file system's free space in use during the install (statfs)
 	// PeakAt is when the peak was seen, in seconds from the start of the child.
@@ -195,13 +195,19 @@ func diskOf(ctx context.Context, bz, prefix string, peak, settled int64, peakAt 
 	if err != nil {
 		return nil, err
 	}
-	d := &diskFigures{Estimate: est, EstimateNoPyc: noPyc, Need: platform.RequiredFree(est), Du: du, Peak: peak,
+	// the check counts the bundle's copy for repairs only when it will not
+	// be a hard link (installer.Plan's NeedBytes)
+	var linked int64
+	if platform.CanHardLink(bz, prefix) {
+		linked = b.Platform("linux-64").CarriedBytes()
+	}
+	d := &diskFigures{Estimate: est, EstimateNoPyc: noPyc, Need: platform.RequiredFree(est - linked), Du: du, Peak: peak,
 		PeakAt: peakAt.Seconds(), Settled: settled, Carry: carryOf(prefix)}
 	d.EstPerDu, d.NoPycPerDu = float64(est)/float64(du), float64(noPyc)/float64(du)
 	if peak > 0 {
 		d.EstPerPeak = float64(est) / float64(peak)
 		d.NeedPerPeak = float64(d.Need) / float64(peak)
-		d.NeedNoPycPerPk = float64(platform.RequiredFree(noPyc)) / float64(peak)
+		d.NeedNoPycPerPk = float64(platform.RequiredFree(noPyc-linked)) / float64(peak)
 	}
 	return d, nil
 }
