@@ -142,33 +142,7 @@ func internKind(b []byte) string {
 func (s *jsonScan) entry(e *pathEntry) error {
 	e.path, e.sha, e.sip = e.path[:0], e.sha[:0], e.sip[:0]
 	e.kind, e.ph, e.size, e.hasSize = "", false, 0, false
-	c, err := s.ws()
-	if err != nil {
-		return err
-	}
-	if c == 'n' {
-		_, err := s.lit()
-		return err
-	}
-	if c != '{' {
-		if err := s.skip(); err != nil {
-			return err
-		}
-		return s.errorf("paths_data.paths: want an object")
-	}
-	if err := s.enter('{'); err != nil {
-		return err
-	}
-	first := true
-	for {
-		more, err := s.objNext(&first, true)
-		if err != nil {
-			return err
-		}
-		if !more {
-			s.depth--
-			return nil
-		}
+	return s.object("paths_data.paths", func() (err error) {
 		switch entryField(s.key) {
 		case fieldPath:
 			e.path, _, err = s.strOrNull(e.path[:0], "_path")
@@ -191,7 +165,42 @@ func (s *jsonScan) entry(e *pathEntry) error {
 		default:
 			err = s.skip()
 		}
+		return err
+	})
+}
+
+// object reads a JSON object, or null (nothing), at s, calling field for
+// each key (in s.key) with the scanner at its value; anything else is an
+// error naming what.
+func (s *jsonScan) object(what string, field func() error) error {
+	c, err := s.ws()
+	if err != nil {
+		return err
+	}
+	if c == 'n' {
+		_, err := s.lit()
+		return err
+	}
+	if c != '{' {
+		if err := s.skip(); err != nil {
+			return err
+		}
+		return s.errorf("%s: want an object", what)
+	}
+	if err := s.enter('{'); err != nil {
+		return err
+	}
+	first := true
+	for {
+		more, err := s.objNext(&first, true)
 		if err != nil {
+			return err
+		}
+		if !more {
+			s.depth--
+			return nil
+		}
+		if err := field(); err != nil {
 			return err
 		}
 	}
@@ -358,35 +367,8 @@ func (s *jsonScan) list(l *jsonList, what string, elem func() error) error {
 
 // skimPathsData reads paths_data: null, or {"paths_version": N, "paths": [...]}.
 func (rec *recInfo) skimPathsData(s *jsonScan, ph *maphash.Hash, e *pathEntry) error {
-	c, err := s.ws()
-	if err != nil {
-		return err
-	}
 	rec.paths, rec.bytes = jsonList{off: -1}, 0
-	switch c {
-	case 'n':
-		_, err := s.lit()
-		return err
-	case '{':
-	default:
-		if err := s.skip(); err != nil {
-			return err
-		}
-		return s.errorf("paths_data: want an object")
-	}
-	if err := s.enter('{'); err != nil {
-		return err
-	}
-	first := true
-	for {
-		more, err := s.objNext(&first, true)
-		if err != nil {
-			return err
-		}
-		if !more {
-			s.depth--
-			return nil
-		}
+	return s.object("paths_data", func() (err error) {
 		switch {
 		case strings.EqualFold(string(s.key), "paths_version"):
 			_, _, err = s.intOrNull("paths_version")
@@ -404,10 +386,8 @@ func (rec *recInfo) skimPathsData(s *jsonScan, ph *maphash.Hash, e *pathEntry) e
 		default:
 			err = s.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 // listAt opens a scanner at the list l of the record file f and enters it.
