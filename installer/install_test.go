@@ -60,10 +60,19 @@ func testBundle(t *testing.T, version string) *bundle.Bundle {
 		}
 		lines = append(lines, "https://x.invalid/linux-64/"+filepath.Base(p))
 	}
+	return bundleOfLocks(t, dir, "linux-64", fmt.Sprintf("name = \"T\"\nid = \"org.t\"\nversion = %q\n", version), lines,
+		"[condarc]\nchannels = [\"https://x.invalid\"]\noffline = true\n")
+}
+
+// bundleOfLocks builds and opens a bundle from the archives in dir/pkgs:
+// a base env of lines[0] and a team env of all lines (the lock URLs), for
+// subdir, with head (name, id, version) and tail (more TOML) in its spec.
+func bundleOfLocks(t *testing.T, dir, subdir, head string, lines []string, tail string) *bundle.Bundle {
+	t.Helper()
 	os.WriteFile(filepath.Join(dir, "base.txt"), []byte("@EXPLICIT\n"+lines[0]+"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "team.txt"), []byte("@EXPLICIT\n"+strings.Join(lines, "\n")+"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "L"), []byte("x"), 0o644)
-	spec := fmt.Sprintf("name = \"T\"\nid = \"org.t\"\nversion = %q\nlicense = \"L\"\npackage_dirs = [\"pkgs\"]\n[platforms.linux-64]\nbase = \"base.txt\"\nenvs = { team = \"team.txt\" }\n[condarc]\nchannels = [\"https://x.invalid\"]\noffline = true\n", version)
+	spec := head + "license = \"L\"\npackage_dirs = [\"pkgs\"]\n[platforms." + subdir + "]\nbase = \"base.txt\"\nenvs = { team = \"team.txt\" }\n" + tail
 	os.WriteFile(filepath.Join(dir, "spec.toml"), []byte(spec), 0o644)
 	out := filepath.Join(dir, "b.zip")
 	if _, err := bundle.Build(context.Background(), bundle.BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: dir}); err != nil {

@@ -39,22 +39,7 @@ func winEntryPointBundle(t *testing.T) *bundle.Bundle {
 		}
 		lines = append(lines, "https://x.invalid/"+sub+"/"+filepath.Base(p))
 	}
-	os.WriteFile(filepath.Join(dir, "base.txt"), []byte("@EXPLICIT\n"+lines[0]+"\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "team.txt"), []byte("@EXPLICIT\n"+strings.Join(lines, "\n")+"\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "L"), []byte("x"), 0o644)
-	spec := "name = \"W\"\nid = \"org.w\"\nversion = \"2026.1.0\"\nlicense = \"L\"\npackage_dirs = [\"pkgs\"]\n" +
-		"[platforms.win-64]\nbase = \"base.txt\"\nenvs = { team = \"team.txt\" }\n"
-	os.WriteFile(filepath.Join(dir, "spec.toml"), []byte(spec), 0o644)
-	out := filepath.Join(dir, "w.zip")
-	if _, err := bundle.Build(context.Background(), bundle.BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := bundle.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	return b
+	return bundleOfLocks(t, dir, "win-64", "name = \"W\"\nid = \"org.w\"\nversion = \"2026.1.0\"\n", lines, "")
 }
 
 // TestInstallWritesTheWindowsLauncherOfItsOptions installs a win-64 bundle
