@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"onboard/installer/bundle"
 	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
@@ -27,7 +28,7 @@ import (
 // the prefix lock, and plans again on the folder as it now is, which may
 // have changed since: that plan is the one carried out.
 func Install(ctx context.Context, o Options) (*Result, error) {
-	defer softMemoryLimit()()
+	defer softMemoryLimit(largestEnvFiles(o.Bundle))()
 	o.Reporter, o.Logf = ReporterOrNop(o.Reporter), LogfOrNop(o.Logf)
 	first, err := Plan(ctx, o)
 	if first.Kind == PlanNone {
@@ -228,4 +229,27 @@ func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 		r.Notes = append(r.Notes, envs.notes...)
 	}
 	return r
+}
+
+// largestEnvFiles is the path count of the bundle's largest env, of any
+// platform (0 when there is no bundle).
+func largestEnvFiles(b *bundle.Bundle) int {
+	if b == nil {
+		return 0
+	}
+	most := 0
+	count := func(pkgs []bundle.Package) {
+		n := 0
+		for _, p := range pkgs {
+			n += p.Files
+		}
+		most = max(most, n)
+	}
+	for _, pl := range b.Manifest.Platforms {
+		count(pl.Base)
+		for _, pkgs := range pl.Envs {
+			count(pkgs)
+		}
+	}
+	return most
 }
