@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"onboard/installer/link"
@@ -66,11 +65,20 @@ type envTxn struct {
 	rep      Reporter
 	logf     Logf
 	opts     *link.Options
-	plans    []*link.Plan
 	notes    []string
 	tmp      string                  // PREFIX/.condatmp
 	scratch  map[*pkg.Extracted]bool // extracted into tmp (NoPackageCache): moved, not linked
 	placer   *placer                 // a one-pass install into a new prefix: files written in place
+
+	// What linking keeps of every package, once its window is linked
+	// (env_link.go): the rest of its plan is forgotten.
+	sizes   [][2]int64       // by request: bytes of the files linking writes, and of those placed
+	padRisk []bool           // by request: a binary placeholder shorter than the prefix (checkPadding)
+	owners  *link.Owners     // who holds each path, across windows
+	rank    []int            // by request: place in link order
+	linked  []*prefix.Record // in link order: the records without files
+	pycSrc  []string         // the .py files to compile
+	pycRecs []string         // the conda-meta records that list .pyc files
 }
 
 func newEnvTxn(req EnvRequest) (*envTxn, error) {
@@ -85,7 +93,9 @@ func newEnvTxn(req EnvRequest) (*envTxn, error) {
 		return nil, &TargetError{Path: req.Prefix, Reason: "cannot resolve the path", Err: err}
 	}
 	t := &envTxn{req: req, prefix: abs, rep: ReporterOrNop(req.Reporter), logf: LogfOrNop(req.Logf),
-		tmp: filepath.Join(abs, ".condatmp"), scratch: map[*pkg.Extracted]bool{}}
+		tmp: filepath.Join(abs, ".condatmp"), scratch: map[*pkg.Extracted]bool{},
+		sizes: make([][2]int64, len(req.Packages)), padRisk: make([]bool, len(req.Packages))}
+	t.owners = link.NewOwners(func(id int32) int { return t.rank[id] })
 	t.pkgsDir = req.PkgsDir
 	if t.pkgsDir == "" {
 		t.pkgsDir = filepath.Join(abs, "pkgs")
@@ -140,6 +150,9 @@ func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return nil, &TargetError{Path: t.prefix, Reason: "cannot write into it", Err: err}
+	}
+	if err := os.MkdirAll(t.spillDir(), 0o755); err != nil {
 		return nil, &TargetError{Path: t.prefix, Reason: "cannot write into it", Err: err}
 	}
 	xs, err := t.extract(ctx)
@@ -197,53 +210,6 @@ func (t *envTxn) release() {
 	}
 }
 
-// link plans every package in dependency order, resolves clashes and links
-// the files.
-func (t *envTxn) link(ctx context.Context, xs []*pkg.Extracted, tmp string) (*EnvResult, error) {
-	xs = orderPackages(xs)
-	py, err := t.python(xs)
-	if err != nil {
-		return nil, err
-	}
-	t.opts = &link.Options{Prefix: t.prefix, Subdir: t.req.Subdir, Python: py, TempDir: tmp, Item: t.rep.Item,
-		Launcher: t.req.WindowsLauncher}
-	res := &EnvResult{Prefix: t.prefix}
-	var total int64
-	for _, x := range xs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, err := link.Prepare(ctx, x, t.opts)
-		if err != nil {
-			return nil, t.linkError(err)
-		}
-		p.Archive = t.archiveOf(x)
-		if t.scratch[x] {
-			p.Move = true
-			p.ExtractedDir = filepath.Join(t.pkgsDir, filepath.Base(x.Dir))
-		}
-		t.plans = append(t.plans, p)
-		res.Packages = append(res.Packages, p.Dist())
-		for _, a := range p.Actions {
-			if a.Kind != link.KindPlaced {
-				total += a.Size
-			}
-		}
-	}
-	for _, c := range link.ResolveClashes(t.plans) {
-		res.Clashes = append(res.Clashes, Clash{Path: c.Path, Packages: c.Dists})
-		t.logf("install %s: %s is in %s; the last one wins", filepath.Base(t.prefix), c.Path, strings.Join(c.Dists, ", "))
-	}
-	if err := t.unlinkReplaced(ctx); err != nil {
-		return nil, err
-	}
-	t.rep.Stage(StageLink, total)
-	if err := link.Execute(ctx, t.plans, t.opts, t.j, t.created, t.rep.Advance); err != nil {
-		return nil, t.linkError(err)
-	}
-	return res, nil
-}
-
 // linkError maps a too-long prefix to a TargetError.
 func (t *envTxn) linkError(err error) error {
 	var pe *link.PaddingError
@@ -274,8 +240,8 @@ func (t *envTxn) python(xs []*pkg.Extracted) (*link.Python, error) {
 	return nil, nil
 }
 
-// orderPackages sorts packages dependencies first, ties by name.
-func orderPackages(xs []*pkg.Extracted) []*pkg.Extracted {
+// linkOrder returns the indexes of xs dependencies first, ties by name.
+func linkOrder(xs []*pkg.Extracted) []int {
 	names := make([]string, len(xs))
 	deps := make([][]string, len(xs))
 	for i, x := range xs {
@@ -285,11 +251,7 @@ func orderPackages(xs []*pkg.Extracted) []*pkg.Extracted {
 			deps[i] = x.Record.Depends
 		}
 	}
-	out := make([]*pkg.Extracted, 0, len(xs))
-	for _, i := range link.Order(names, deps) {
-		out = append(out, xs[i])
-	}
-	return out
+	return link.Order(names, deps)
 }
 
 // archiveOf is the package_tarball_full_path of x: the archive in the

@@ -159,3 +159,14 @@ func (pl *placer) prepare(need map[string]bool, files []string) (bool, error) {
 	}
 	return true, nil
 }
+
+// python is the env's python once the placer knows it; nil for a nil
+// placer (no placing).
+func (pl *placer) python() *link.Python {
+	if pl == nil {
+		return nil
+	}
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	return pl.py
+}

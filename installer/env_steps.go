@@ -44,6 +44,7 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 	if err := link.ForEach(ctx, idx, 0, func(_ context.Context, i int) error {
 		if out[i] = t.cached(t.req.Packages[i]); out[i] != nil {
 			t.rep.Advance(sizes[i])
+			return t.keep(i, out[i])
 		}
 		return nil
 	}); err != nil {
@@ -53,7 +54,9 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 	var where []int
 	for i, f := range t.req.Packages {
 		if out[i] == nil {
-			reqs = append(reqs, t.request(f))
+			r := t.request(f)
+			r.Done = func(x *pkg.Extracted) error { return t.keep(i, x) }
+			reqs = append(reqs, r)
 			where = append(where, i)
 		}
 	}
@@ -145,9 +148,10 @@ func distName(stem string) string {
 }
 
 // unlinkReplaced moves aside, through the journal, the record and the
-// files of every installed package that one of this install replaces (same
-// name), keeping the paths the new packages provide.
-func (t *envTxn) unlinkReplaced(ctx context.Context) error {
+// files of every installed package that one of this install replaces
+// (one of names), as conda unlinks a package before it links its
+// replacement.
+func (t *envTxn) unlinkReplaced(ctx context.Context, names map[string]bool) error {
 	if t.created {
 		return nil
 	}
@@ -161,16 +165,7 @@ func (t *envTxn) unlinkReplaced(ctx context.Context) error {
 	if c := m.Corrupt(); c != nil {
 		return fmt.Errorf("failed to install into %q: %w; conda refuses the environment too: run 'onboard repair'", t.prefix, c)
 	}
-	recs := m.Records
-	names := map[string]bool{}
-	targets := map[string]bool{}
-	for _, p := range t.plans {
-		names[p.Pkg.Index.Name] = true
-		for _, a := range p.Actions {
-			targets[a.Target] = true
-		}
-	}
-	for _, r := range recs {
+	for _, r := range m.Records {
 		if !names[r.Name] {
 			continue
 		}
@@ -179,7 +174,7 @@ func (t *envTxn) unlinkReplaced(ctx context.Context) error {
 				return err
 			}
 			p := filepath.Join(t.prefix, filepath.FromSlash(f))
-			if fi, err := os.Lstat(p); targets[f] || err != nil || fi.IsDir() {
+			if fi, err := os.Lstat(p); err != nil || fi.IsDir() {
 				continue
 			}
 			if err := t.j.MoveAside(p); err != nil {
@@ -195,14 +190,13 @@ func (t *envTxn) unlinkReplaced(ctx context.Context) error {
 
 // scripts runs the post-link scripts serially in link order.
 func (t *envTxn) scripts(ctx context.Context) error {
-	t.rep.Stage(StageScripts, int64(len(t.plans)))
-	for _, p := range t.plans {
-		ix := p.Pkg.Index
-		t.rep.Item(p.Dist())
+	t.rep.Stage(StageScripts, int64(len(t.linked)))
+	for _, m := range t.linked {
+		t.rep.Item(m.Dist())
 		res, err := link.RunScript(ctx, link.Script{Action: "post-link", Prefix: t.prefix, RootPrefix: t.rootPrefix(),
-			Subdir: t.req.Subdir, Name: ix.Name, Version: ix.Version, BuildNumber: ix.BuildNumber, Dist: distString(p.Meta())})
+			Subdir: t.req.Subdir, Name: m.Name, Version: m.Version, BuildNumber: m.BuildNumber, Dist: distString(m)})
 		if res != nil && res.Messages != "" {
-			t.note("message from %s: %s", p.Dist(), res.Messages)
+			t.note("message from %s: %s", m.Dist(), res.Messages)
 		}
 		if res != nil && res.Skipped != "" {
 			t.note("%s", res.Skipped)
@@ -227,10 +221,7 @@ func (t *envTxn) rootPrefix() string {
 // compile byte-compiles the noarch: python sources with the env's python
 // when it runs here; otherwise it leaves a note.
 func (t *envTxn) compile(ctx context.Context) {
-	var sources []string
-	for _, p := range t.plans {
-		sources = append(sources, p.PycSources...)
-	}
+	sources := t.pycSrc
 	if len(sources) == 0 {
 		return
 	}
@@ -251,36 +242,21 @@ func (t *envTxn) compile(ctx context.Context) {
 	if note := link.Compile(ctx, t.opts, sources); note != "" {
 		t.note("%s", note)
 	}
+	if err := t.pycSizes(ctx); err != nil {
+		t.note("the sizes of the .pyc files are not in conda-meta: %v", err)
+	}
 	t.rep.Advance(int64(len(sources)))
 }
 
-// metadata writes the conda-meta records, history, created_at and .condarc.
-func (t *envTxn) metadata(ctx context.Context) error {
-	t.rep.Stage(StageMetadata, int64(len(t.plans)+1))
-	meta := filepath.Join(t.prefix, "conda-meta")
-	if _, err := os.Stat(meta); errors.Is(err, fs.ErrNotExist) {
-		if err := t.j.WillMkdir(meta); err != nil {
-			return err
-		}
-	}
+// metadata writes history, created_at and .condarc (the conda-meta
+// records are written as their packages are linked: env_link.go).
+func (t *envTxn) metadata(context.Context) error {
+	t.rep.Stage(StageMetadata, 1)
 	specs := t.requestedSpecs()
-	// The full records (files, paths_data) are built and written one per
-	// worker at a time and then dropped; history needs only their names.
-	recs := make([]*prefix.Record, len(t.plans))
-	paths := make([]string, len(t.plans))
-	for i, p := range t.plans {
-		recs[i] = p.Meta()
-		paths[i] = filepath.Join(meta, recs[i].FileName())
-	}
-	if err := t.newFiles(paths); err != nil {
+	if err := t.history(specs, t.linked); err != nil {
 		return err
 	}
-	if err := t.writeRecords(ctx, specs); err != nil {
-		return err
-	}
-	if err := t.history(specs, recs); err != nil {
-		return err
-	}
+	meta := filepath.Join(t.prefix, "conda-meta")
 	if err := t.newFile(filepath.Join(meta, "created_at")); err != nil {
 		return err
 	}
@@ -313,18 +289,6 @@ func (t *envTxn) newFiles(paths []string) error {
 		}
 	}
 	return t.j.WillCreate(fresh...)
-}
-
-// writeRecords builds and writes the conda-meta records on all cores,
-// reporting one unit of progress per record.
-func (t *envTxn) writeRecords(ctx context.Context, specs []string) error {
-	return link.ForEach(ctx, t.plans, 0, func(_ context.Context, p *link.Plan) error {
-		if _, err := p.WriteRecord(t.prefix, specsFor(specs, p.Pkg.Index.Name)); err != nil {
-			return err
-		}
-		t.rep.Advance(1)
-		return nil
-	})
 }
 
 // newFile journals a file about to be written: an existing one is moved
@@ -380,9 +344,9 @@ func (t *envTxn) requestedSpecs() []string {
 	if len(t.req.Requested) > 0 {
 		return t.req.Requested
 	}
-	specs := make([]string, 0, len(t.plans))
-	for _, p := range t.plans {
-		specs = append(specs, prefix.ExactSpec(p.Meta()))
+	specs := make([]string, 0, len(t.linked))
+	for _, m := range t.linked {
+		specs = append(specs, prefix.ExactSpec(m))
 	}
 	return specs
 }

@@ -43,31 +43,6 @@ type Clash struct {
 	Dists []string
 }
 
-// ResolveClashes marks, across plans in link order, every path that a later
-// package also provides as skipped in the earlier ones, and returns the
-// clashes sorted by path.
-func ResolveClashes(plans []*Plan) []Clash {
-	owner := map[string]*Action{}
-	who := map[string][]string{}
-	for _, p := range plans {
-		for _, a := range p.Actions {
-			if prev, ok := owner[a.Target]; ok {
-				prev.Skip = true
-			}
-			owner[a.Target] = a
-			who[a.Target] = append(who[a.Target], p.Dist())
-		}
-	}
-	var out []Clash
-	for t, d := range who {
-		if len(d) > 1 {
-			out = append(out, Clash{Path: t, Dists: d})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out
-}
-
 // Execute links every action of plans into opts.Prefix: it creates the
 // missing folders, moves aside paths that already exist (when
 // fresh is false: the prefix existed before), tells j about every change
@@ -77,16 +52,10 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 		j = nopJournal{}
 	}
 	var todo []*Action
-	// Files the extraction placed for a package that a later one
-	// overrides: removed before the later one's file takes the path.
-	replaced := map[string]bool{}
 	for _, p := range plans {
 		p.Hardlink = canHardlink(filepath.Join(p.Pkg.Dir, "info", "index.json"), opts.Prefix)
 		for _, a := range p.Actions {
-			switch {
-			case a.Kind == KindPlaced && a.Skip:
-				replaced[a.Target] = true
-			case !a.Skip && a.Kind != KindPlaced:
+			if !a.Skip && a.Kind != KindPlaced {
 				todo = append(todo, a)
 			}
 		}
@@ -117,7 +86,7 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 	named := namer(opts.Item)
 	one := func(_ context.Context, a *Action) error {
 		named(owner[a])
-		if replaced[a.Target] {
+		if a.Replace {
 			if err := os.Remove(hostPath(opts.Prefix, a.Target)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("failed to replace %q: %w", hostPath(opts.Prefix, a.Target), err)
 			}
@@ -199,8 +168,8 @@ func moveAsideExisting(ctx context.Context, prefixDir string, todo []*Action, j 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if a.Kind == KindDir {
-			continue
+		if a.Kind == KindDir || a.Replace {
+			continue // a Replace holds this install's own file, removed when linking
 		}
 		p := hostPath(prefixDir, a.Target)
 		fi, err := os.Lstat(p)

@@ -37,12 +37,22 @@ func TestExecuteClashWithPlacedFiles(t *testing.T) {
 			Files: []condatest.File{{Path: "share/clash.txt", Data: []byte(content)},
 				{Path: "share/" + name + ".txt", Data: []byte(name)}}}
 	}
-	for _, tc := range []struct {
+	type tcase struct {
 		placedFirst string
 		move        bool // scratch files renamed into place, or linked
-	}{{"loser", true}, {"loser", false}, {"winner", true}, {"winner", false}} {
+		windows     bool // each package linked in a window of its own
+	}
+	var cases []tcase
+	for _, placedFirst := range []string{"loser", "winner"} {
+		for _, move := range []bool{true, false} {
+			for _, windows := range []bool{true, false} {
+				cases = append(cases, tcase{placedFirst, move, windows})
+			}
+		}
+	}
+	for _, tc := range cases {
 		placedFirst := tc.placedFirst
-		t.Run(fmt.Sprintf("%s placed, move %v", placedFirst, tc.move), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s placed, move %v, windows %v", placedFirst, tc.move, tc.windows), func(t *testing.T) {
 			dir := t.TempDir()
 			prefix := filepath.Join(dir, "prefix")
 			opts := &Options{Prefix: prefix, Subdir: "linux-64", TempDir: filepath.Join(dir, "tmp")}
@@ -64,20 +74,31 @@ func TestExecuteClashWithPlacedFiles(t *testing.T) {
 				}
 				xs[name] = x
 			}
-			var plans []*Plan
-			for _, name := range []string{"loser", "winner"} { // link order
+			names := []string{"loser", "winner"} // link order
+			own := NewOwners(func(id int32) int { return int(id) })
+			for id, name := range names {
+				own.Placed(int32(id), PlacedTargets(xs[name], nil))
+			}
+			var window []*Plan
+			for id, name := range names {
 				p, err := Prepare(context.Background(), xs[name], opts)
 				if err != nil {
 					t.Fatal(err)
 				}
 				p.Move = tc.move
-				plans = append(plans, p)
+				own.Claim(p, int32(id), prefix)
+				window = append(window, p)
+				if tc.windows || id == len(names)-1 {
+					if err := Execute(context.Background(), window, opts, nopJournal{}, true, nil); err != nil {
+						t.Fatal(err)
+					}
+					own.EndWindow()
+					window = nil
+				}
 			}
-			if c := ResolveClashes(plans); len(c) != 1 {
-				t.Fatalf("clashes %+v; want share/clash.txt", c)
-			}
-			if err := Execute(context.Background(), plans, opts, nopJournal{}, true, nil); err != nil {
-				t.Fatal(err)
+			c := own.Clashes(func(id int32) string { return names[id] })
+			if len(c) != 1 || c[0].Path != "share/clash.txt" || fmt.Sprint(c[0].Dists) != "[loser winner]" {
+				t.Fatalf("clashes %+v; want share/clash.txt of [loser winner]", c)
 			}
 			for f, want := range map[string]string{"share/clash.txt": "from winner", "share/loser.txt": "loser", "share/winner.txt": "winner"} {
 				got, err := os.ReadFile(hostPath(prefix, f))

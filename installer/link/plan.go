@@ -84,8 +84,11 @@ type Action struct {
 	// SHA256InPrefix is the hash of the bytes the file will hold, for
 	// rewritten files and legacy packages without hashes.
 	SHA256InPrefix string
-	Skip           bool // a package linked later provides the same path
-	PathType       pkg.PathType
+	Skip           bool // a package linked later provides the same path (Owners)
+	// Replace says an earlier package of the same install holds the
+	// path: Execute removes its file first (Owners).
+	Replace  bool
+	PathType pkg.PathType
 }
 
 // Plan is one package ready to link: every target computed and every

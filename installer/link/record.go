@@ -100,6 +100,10 @@ func (p *Plan) recordParts(requested []string) (*prefix.Record, int, func(int) s
 // fraction of Record's memory for a package of many files.
 func (p *Plan) Meta() *prefix.Record { return baseRecord(p.Pkg) }
 
+// Meta returns x's conda-meta record without files and paths_data, as
+// (*Plan).Meta does once x is planned.
+func Meta(x *pkg.Extracted) *prefix.Record { return baseRecord(x) }
+
 // pathData is the paths_data entry of one package path.
 func pathData(e pkg.PathEntry, a *Action) prefix.PathData {
 	d := prefix.PathData{

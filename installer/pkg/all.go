@@ -60,6 +60,9 @@ func ExtractAllNamed(ctx context.Context, rs []Request, workers int, progress fu
 				mu.Unlock()
 			}
 			x, err := Extract(gctx, rs[i], report)
+			if err == nil && rs[i].Done != nil {
+				err = rs[i].Done(x)
+			}
 			out[i] = x
 			return err
 		})

@@ -219,6 +219,12 @@ type Request struct {
 	// First starts this package before the others in ExtractAll (the
 	// env's python, whose version places the noarch: python packages).
 	First bool
+	// Done, when set, is called by ExtractAll with the extracted package,
+	// from the goroutine that extracted it, before its result is kept: it
+	// may take what it needs and drop the rest (e.g. set Paths to nil,
+	// so that an install of many packages does not hold every package's
+	// paths at once). An error fails the extraction like any other.
+	Done func(*Extracted) error
 }
 
 // Router places a package's payload files straight into their final

@@ -190,6 +190,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 			t.Errorf("no .pyc compiled: %v", err)
 		}
 	}
+	checkPycSizes(t, team)
 	// the env's jupyter runs
 	if out := h.mustRun(t, filepath.Join(team, "bin", "jupyter"), "--version"); !strings.Contains(out, "notebook         : 6.") {
 		t.Fatalf("jupyter --version:\n%s", out)
@@ -745,4 +746,47 @@ func tail(t *testing.T, home, prefix string) string {
 		b = b[len(b)-4000:]
 	}
 	return string(b)
+}
+
+// checkPycSizes checks that every .pyc file a conda-meta record of env
+// lists and that exists carries its size, as conda records it (the
+// records are written before compiling and get the sizes after).
+func checkPycSizes(t *testing.T, env string) {
+	t.Helper()
+	recs, _ := filepath.Glob(filepath.Join(env, "conda-meta", "*.json"))
+	n := 0
+	for _, r := range recs {
+		data, err := os.ReadFile(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct {
+			PathsData struct {
+				Paths []struct {
+					Path     string `json:"_path"`
+					PathType string `json:"path_type"`
+					Size     *int64 `json:"size_in_bytes"`
+				} `json:"paths"`
+			} `json:"paths_data"`
+		}
+		if err := json.Unmarshal(data, &rec); err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+		for _, p := range rec.PathsData.Paths {
+			if p.PathType != "pyc_file" {
+				continue
+			}
+			fi, err := os.Stat(filepath.Join(env, filepath.FromSlash(p.Path)))
+			if err != nil {
+				continue
+			}
+			n++
+			if p.Size == nil || *p.Size != fi.Size() {
+				t.Errorf("%s: %s has size_in_bytes %v; the file has %d bytes", filepath.Base(r), p.Path, p.Size, fi.Size())
+			}
+		}
+	}
+	if n == 0 {
+		t.Errorf("no compiled .pyc file is in the records of %s", env)
+	}
 }
