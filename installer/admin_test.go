@@ -3,18 +3,19 @@ package installer
 import (
 	"context"
 	"errors"
+	"onboard/installer/internal/seam"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// asOtherUser makes mayModify say no, as for a user who did not install a
+// asOtherUser makes seam.MayModify say no, as for a user who did not install a
 // shared install.
 func asOtherUser(t *testing.T) {
-	old := mayModify
-	mayModify = func(string) bool { return false }
-	t.Cleanup(func() { mayModify = old })
+	old := seam.MayModify
+	seam.MayModify = func(string) bool { return false }
+	t.Cleanup(func() { seam.MayModify = old })
 }
 
 func TestRepairAndUninstallOfASharedInstallNeedAnAdmin(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
@@ -47,8 +48,8 @@ type installRun struct {
 	plan   *InstallPlan // the plan carried out, made under the lock
 	log    *installLog
 	notes  []string
-	aside  string     // the old prefix moved aside, "" when none
-	j      *opJournal // the journal of this install, beside the prefix
+	aside  string            // the old prefix moved aside, "" when none
+	j      *engine.OpJournal // the journal of this install, beside the prefix
 
 	unlockOld func() error // the lock of the install found at the prefix
 	unlockNew func() error // the lock of the prefix being installed
@@ -62,7 +63,7 @@ func (in *installRun) lockExisting(ctx context.Context) error {
 	if st, err := os.Stat(state.Dir(p)); err != nil || !st.IsDir() {
 		return nil
 	}
-	unlock, err := LockPrefix(p)
+	unlock, err := engine.LockPrefix(p)
 	if err != nil {
 		return err
 	}
@@ -150,12 +151,12 @@ func (in *installRun) logToExisting() {
 // the new install was complete, by the next onboard run on the prefix.
 func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	p := in.o.Prefix
-	j, err := beginOp("install", p)
+	j, err := engine.BeginOp("install", p)
 	if err != nil {
 		return nil, err
 	}
 	in.j = j
-	crashPoint("begun")
+	engine.CrashPoint("begun")
 	if st, _ := os.Stat(state.Dir(p)); st != nil {
 		in.aside = state.AsidePath(p, time.Now().UnixNano())
 		// The old lock lives in the moved folder, which no one works on
@@ -164,14 +165,14 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 			in.unlockOld()
 			in.unlockOld = nil
 		}
-		if err := j.moveAside(in.aside); err != nil {
+		if err := j.MoveAside(in.aside); err != nil {
 			in.rollback()
 			return nil, &TargetError{Path: p, Reason: "the old install cannot be moved aside", Err: err,
 				Advice: "close programs that use it (Jupyter, terminals in it) and try again"}
 		}
 		in.log.Printf("moved the old install aside to %q", in.aside)
 	}
-	unlock, err := LockPrefix(p)
+	unlock, err := engine.LockPrefix(p)
 	if err != nil {
 		in.rollback()
 		return nil, err
@@ -179,7 +180,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	in.unlockNew = unlock
 	res, err := in.install(ctx)
 	if err == nil {
-		err = j.reach("finish")
+		err = j.Reach("finish")
 	}
 	if err != nil {
 		in.rollback()
@@ -194,8 +195,8 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 			in.notes = append(in.notes, fmt.Sprintf("the old install at %q could not be removed: %v; delete it by hand", in.aside, err))
 		}
 	}
-	crashPoint("commit")
-	j.close(true)
+	engine.CrashPoint("commit")
+	j.Close(true)
 	in.j = nil
 	res.Notes = append(res.Notes, in.notes[n0:]...)
 	return res, nil
@@ -210,12 +211,12 @@ func (in *installRun) rollback() {
 	if in.j == nil {
 		return
 	}
-	if _, err := in.j.undo(in.o.Logf); err != nil {
+	if _, err := in.j.Undo(in.o.Logf); err != nil {
 		// The journal stays: the next run tries again.
 		in.o.Logf("rollback: %v", err)
-		in.j.close(false)
+		in.j.Close(false)
 	} else {
-		in.j.close(true)
+		in.j.Close(true)
 	}
 	in.j = nil
 }

@@ -4,14 +4,13 @@ package installer
 // path, launchers (the prefix checks are the plan's: plan.go).
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"time"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -42,7 +41,7 @@ func maintenancePath(prefixDir string) string { return state.AppPath(prefixDir) 
 func (in *installRun) launchers() {
 	in.o.Reporter.Stage(StageLaunchers, 0)
 	if in.aside != "" {
-		if err := removeOldLaunchers(in.aside, in.log.Printf); err != nil {
+		if err := engine.RemoveRecordedLaunchers(in.aside, in.log.Printf); err != nil {
 			in.note("the old launchers could not all be removed: %v", err)
 		}
 	}
@@ -85,17 +84,4 @@ func shellBin(p string) string {
 		return filepath.Join(p, "condabin")
 	}
 	return filepath.Join(p, "bin")
-}
-
-// removeOldLaunchers removes what the old install's launchers.json records.
-func removeOldLaunchers(oldPrefix string, logf Logf) error {
-	path := state.LaunchersPath(oldPrefix)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	rec, err := platform.LoadRecord(path)
-	if err != nil {
-		return err
-	}
-	return platform.Remove(rec, platform.Logf(logf))
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/state"
 	"onboard/internal/condatest"
 )
@@ -201,7 +202,7 @@ func TestInstallRefusedWhileAnotherHoldsTheLock(t *testing.T) {
 	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := LockPrefix(prefix)
+	unlock, err := engine.LockPrefix(prefix)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -233,7 +234,7 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 	if err != nil || p.Kind == PlanNothingToDo {
 		return err
 	}
-	if old != nil && old.AllUsers && !mayModify(after.root) {
+	if old != nil && old.AllUsers && !engine.MayModify(after.root) {
 		return &AdminRequiredError{Prefix: p.Prefix, Action: "replace"}
 	}
 	return p.checkFolder(h, req, after, old != nil)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"onboard/installer/engine"
 	"onboard/platform"
 )
 
@@ -40,7 +41,7 @@ func predictRecovery(prefixDir string) afterRecovery {
 			a.root, a.gone, a.finish = "", true, true
 		case phase == "finish":
 			a.finish = true // the new install was complete: it stays
-		case aside != "" || head.upgrade():
+		case aside != "" || head.Upgrade():
 			if _, err := os.Lstat(aside); aside != "" && err == nil {
 				a.root = aside // the old install goes back
 			}
@@ -53,7 +54,7 @@ func predictRecovery(prefixDir string) afterRecovery {
 			}
 		}
 	}
-	if a.op == "" && a.root != "" && hasJournal(a.root) {
+	if a.op == "" && a.root != "" && engine.HasJournal(a.root) {
 		a.op = "operation" // a repair or env install inside the prefix: rolled back, the install stays
 	}
 	return a
@@ -65,7 +66,7 @@ const phaseUnreadable = "(unreadable)"
 // readOpJournal reads the journal of an install or uninstall of prefixDir
 // (beside it, or inside an empty folder made for it), without locking it;
 // ok is false when there is none, or one that recovery would only delete.
-func readOpJournal(prefixDir string) (head opHead, aside, phase string, ok bool) {
+func readOpJournal(prefixDir string) (head engine.OpHead, aside, phase string, ok bool) {
 	p := state.OpJournalPath(prefixDir)
 	if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
 		p = state.OpJournalInsidePath(prefixDir)
@@ -77,10 +78,10 @@ func readOpJournal(prefixDir string) (head opHead, aside, phase string, ok bool)
 	if err != nil {
 		// unreadable (another onboard holds it, on Windows): planned on
 		// the folder as it is; Install finds out under the lock
-		return opHead{Op: "install", Prefix: prefixDir}, "", phaseUnreadable, true
+		return engine.OpHead{Op: "install", Prefix: prefixDir}, "", phaseUnreadable, true
 	}
 	defer f.Close()
-	head, aside, phase = readOp(io.LimitReader(f, 64<<20))
+	head, aside, phase = engine.ReadOp(io.LimitReader(f, 64<<20))
 	if head.Op == "" || filepath.Clean(head.Prefix) != filepath.Clean(prefixDir) {
 		return head, "", "", false
 	}

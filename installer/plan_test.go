@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/platform"
 )
 
@@ -376,7 +377,7 @@ func TestPlanAfterAnInterruptedFreshInstall(t *testing.T) {
 	if p := planOf(t, o); p.Err == nil {
 		t.Fatal("a half-made folder without a journal was not refused")
 	}
-	head, _ := json.Marshal(opHead{Op: "install", Prefix: prefix, Created: prefix, PID: 1, Started: "2026-12-02T00:00:00Z"})
+	head, _ := json.Marshal(engine.OpHead{Op: "install", Prefix: prefix, Created: prefix, PID: 1, Started: "2026-12-02T00:00:00Z"})
 	os.WriteFile(state.OpJournalPath(prefix), append(head, '\n'), 0o644)
 	p := unchanged(t, root, o)
 	if p.Err != nil || p.Kind != PlanFresh || p.Recover != "install" || !strings.Contains(strings.Join(p.Notes, "\n"), "rolls it back") {
@@ -410,8 +411,8 @@ func TestPlanAfterAnInterruptedUpgrade(t *testing.T) {
 	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: v2, Subdir: "linux-64"}); err != nil {
 		t.Fatal(err) // the half-made new install, here complete but not yet committed
 	}
-	head, _ := json.Marshal(opHead{Op: "install", Prefix: prefix, Before: before, PID: 1, Started: "2026-12-02T00:00:00Z"})
-	line, _ := json.Marshal(opLine{Aside: aside})
+	head, _ := json.Marshal(engine.OpHead{Op: "install", Prefix: prefix, Before: before, PID: 1, Started: "2026-12-02T00:00:00Z"})
+	line, _ := json.Marshal(engine.OpLine{Aside: aside})
 	os.WriteFile(state.OpJournalPath(prefix), append(append(head, '\n'), append(line, '\n')...), 0o644)
 
 	if p := unchanged(t, root, Options{Prefix: prefix, Bundle: v1, Subdir: "linux-64"}); p.Kind != PlanNothingToDo || p.Recover != "install" {

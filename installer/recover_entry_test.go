@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"onboard/installer/internal/seam"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 )
@@ -122,9 +123,9 @@ func TestRecoveredMessages(t *testing.T) {
 func TestRecoverOnASharedInstallWaits(t *testing.T) {
 	fi := installFixtures(t)
 	victim := interruptRepair(t, fi)
-	old := mayModify
-	mayModify = func(string) bool { return false }
-	defer func() { mayModify = old }()
+	old := seam.MayModify
+	seam.MayModify = func(string) bool { return false }
+	defer func() { seam.MayModify = old }()
 	var log logLines
 	rec, err := RecoverOutcome(context.Background(), fi.prefix, log.logf)
 	if err != nil || !rec.Pending || rec.Op != "" {
@@ -139,7 +140,7 @@ func TestRecoverOnASharedInstallWaits(t *testing.T) {
 }
 
 // A fresh install into a folder an administrator made for this user (the
-// user may write it but does not own it, so mayModify is false) keeps its
+// user may write it but does not own it, so seam.MayModify is false) keeps its
 // journal inside the folder; that journal is the user's, and a killed
 // install there is still rolled back.
 func TestRecoverInsideJournalOfAFolderMadeForTheUser(t *testing.T) {
@@ -149,9 +150,9 @@ func TestRecoverInsideJournalOfAFolderMadeForTheUser(t *testing.T) {
 	if err := os.WriteFile(state.OpJournalInsidePath(p), []byte(head), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	old := mayModify
-	mayModify = func(string) bool { return false }
-	defer func() { mayModify = old }()
+	old := seam.MayModify
+	seam.MayModify = func(string) bool { return false }
+	defer func() { seam.MayModify = old }()
 	rec, err := RecoverOutcome(context.Background(), p, t.Logf)
 	if err != nil || rec.Op != "install" || rec.Finished || rec.Pending {
 		t.Fatalf("got %+v, %v; want the install rolled back", rec, err)

@@ -3,7 +3,7 @@ package installer
 // Kill tests of whole operations (issue #17): an install, an upgrade and an
 // uninstall are run in a child process (this test binary re-executed) that
 // SIGKILLs itself, in effect, at a point chosen by stage and bytes or by a
-// named step (crashHook); then the same command is run again and must end
+// named step (seam.Crash); then the same command is run again and must end
 // healthy, with nothing left beside the prefix, and an upgrade rolled back
 // must have put the old install back byte for byte.
 
@@ -25,12 +25,13 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/internal/seam"
 	"onboard/installer/state"
 	"onboard/internal/condatest"
 )
 
 // opKill is where the child stops: at the Nth start (1-based) of Stage,
-// after Bytes units of it (0 = at its start), or at the crashHook Point.
+// after Bytes units of it (0 = at its start), or at the seam.Crash Point.
 type opKill struct {
 	Stage Stage
 	N     int
@@ -124,7 +125,7 @@ func TestHelperOp(t *testing.T) {
 		t.Fatal(err)
 	}
 	maintenanceSource = func() (string, error) { return o.Maint, nil }
-	crashHook = func(p string) {
+	seam.Crash = func(p string) {
 		if p == o.Kill.Point {
 			stop()
 		}

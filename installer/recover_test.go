@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"onboard/installer/engine"
 	"onboard/installer/state"
 )
 
@@ -157,7 +158,7 @@ func killHelper(t *testing.T, run, env string) {
 func checkAfterCrash(t *testing.T, cr crashRequest, ref map[string]entry) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := Recover(ctx, cr.Prefix, t.Logf); err != nil {
+	if _, err := engine.Recover(ctx, cr.Prefix, t.Logf); err != nil {
 		t.Fatalf("Recover: %v", err)
 	}
 	if _, err := os.Stat(state.JournalPath(cr.Prefix)); err == nil {
@@ -229,7 +230,7 @@ func TestKilledRepairRecovers(t *testing.T) {
 			raw, _ := json.Marshal([]string{fi.prefix, fi.bundle, fi.envTxt, strconv.FormatInt(stop, 10)})
 			killHelper(t, "^TestHelperRepair$", "ONBOARD_CRASH_REPAIR="+string(raw))
 			opts := VerifyOptions{EnvironmentsTxt: fi.envTxt}
-			if _, err := Recover(context.Background(), fi.prefix, t.Logf); err != nil {
+			if _, err := engine.Recover(context.Background(), fi.prefix, t.Logf); err != nil {
 				t.Fatalf("Recover: %v", err)
 			}
 			if _, err := Verify(context.Background(), fi.prefix, opts); err == nil {

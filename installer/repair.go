@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
@@ -70,10 +71,10 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
 	}
-	if err := checkInstalled(abs); err != nil {
+	if err := engine.CheckInstalled(abs); err != nil {
 		return nil, err // before the lock: a folder with no install is left as it was
 	}
-	if err := checkMayModify(abs, "repair"); err != nil {
+	if err := engine.CheckMayModify(abs, "repair"); err != nil {
 		return nil, err
 	}
 	defer installUmask()()
@@ -81,7 +82,7 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	if _, err := RecoverOutcome(ctx, abs, rp.logf); err != nil {
 		return nil, err
 	}
-	unlock, err := lockForMaintenance(abs)
+	unlock, err := engine.LockForMaintenance(abs)
 	if err != nil {
 		return nil, err
 	}

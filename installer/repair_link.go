@@ -17,15 +17,6 @@ import (
 	"onboard/platform"
 )
 
-// lockForMaintenance takes the prefix lock (see LockPrefix).
-func lockForMaintenance(prefixDir string) (func(), error) {
-	unlock, err := LockPrefix(prefixDir)
-	if err != nil {
-		return nil, err
-	}
-	return func() { unlock() }, nil
-}
-
 // relink links one extracted package into its env again, in its own
 // journaled transaction: existing paths are moved aside (and put back if
 // anything fails, or by Recover after a crash) and the post-link script

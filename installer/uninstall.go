@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"onboard/installer/engine"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/internal/rmtree"
@@ -43,12 +44,12 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	if err != nil {
 		return err
 	}
-	if err := checkMayModify(abs, "uninstall"); err != nil {
+	if err := engine.CheckMayModify(abs, "uninstall"); err != nil {
 		return err
 	}
 	stopJupyter(abs, logf)
 	stopProgramsUnder(abs, logf)
-	unlock, err := lockForMaintenance(abs)
+	unlock, err := engine.LockForMaintenance(abs)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	// journal: the prefix's own entry cannot be removed there anyway, and
 	// a killed run is done again by the next uninstall while the manifest
 	// is left.)
-	j, err := beginOp("uninstall", abs)
+	j, err := engine.BeginOp("uninstall", abs)
 	var le *LockedError
 	if errors.As(err, &le) {
 		return err
@@ -78,15 +79,15 @@ func Uninstall(ctx context.Context, prefixDir string, opts UninstallOptions) err
 	}
 	unlock()
 	released = true
-	crashPoint("removing")
+	engine.CrashPoint("removing")
 	if err := removePrefix(abs, logf); err != nil {
 		if j != nil {
-			j.close(false)
+			j.Close(false)
 		}
 		return err
 	}
 	if j != nil {
-		j.close(true)
+		j.Close(true)
 	}
 	removeUserState(abs, logf)
 	return nil
@@ -181,14 +182,4 @@ func removePrefix(abs string, logf Logf) error {
 	}
 	logf("uninstall: removed %q", abs)
 	return nil
-}
-
-// isInside tells whether p is dir or a path under it.
-func isInside(p, dir string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (rel == "." || !startsWithDotDot(rel))
-}
-
-func startsWithDotDot(rel string) bool {
-	return len(rel) >= 3 && rel[:2] == ".." && os.IsPathSeparator(rel[2])
 }

@@ -3,6 +3,7 @@ package installer
 import (
 	"bufio"
 	"bytes"
+	"onboard/installer/engine"
 	"os"
 	"path/filepath"
 )
@@ -36,7 +37,7 @@ func (v *verifier) checkEnvironmentsTxt(envs []envInfo) {
 		return
 	}
 	lines := envLines(data)
-	shared := !mayModify(v.prefix)
+	shared := !engine.MayModify(v.prefix)
 	for _, e := range envs {
 		if !listsPath(lines, e.dir) && shared {
 			// conda's list is per user: it names the install for the

@@ -93,3 +93,23 @@ func TestPlatformDoesNotImportTheEngine(t *testing.T) {
 		}
 	}
 }
+
+// installer/engine is what every operation shares (typed errors, progress,
+// the lock, recovery): it sits below the install and the maintenance
+// packages, so it may import none of them, nor the app.
+func TestEngineIsBelowTheOperations(t *testing.T) {
+	got := onboardDeps(t, "./installer/engine")
+	if !got["onboard/installer/engine"] {
+		t.Fatal("go list did not list installer/engine itself")
+	}
+	for p := range got {
+		switch p {
+		case "onboard/installer", "onboard/installer/verify", "onboard/installer/repair",
+			"onboard/installer/uninstall", "onboard/assets":
+			t.Errorf("installer/engine depends on %s", p)
+		}
+		if strings.HasPrefix(p, "onboard/app") {
+			t.Errorf("installer/engine depends on %s", p)
+		}
+	}
+}

@@ -1,4 +1,4 @@
-package installer
+package engine
 
 import (
 	"context"
@@ -54,35 +54,35 @@ func RecoverOutcome(ctx context.Context, prefixDir string, logf Logf) (Recovered
 // recoverAll recovers the journal beside the prefix, then the one inside
 // it under the prefix lock.
 func recoverAll(prefixDir string, logf Logf) (Recovered, error) {
-	if !mayModify(prefixDir) && !isFile(state.OpJournalInsidePath(prefixDir)) {
+	if !MayModify(prefixDir) && !isFile(state.OpJournalInsidePath(prefixDir)) {
 		// a shared install: only an administrator may roll it back. (A
 		// journal inside the prefix folder is this user's: a fresh install
 		// into a folder an administrator made for them keeps it there.)
-		return Recovered{Pending: hasJournal(prefixDir)}, nil
+		return Recovered{Pending: HasJournal(prefixDir)}, nil
 	}
 	rec, err := recoverOp(prefixDir, logf)
 	if err != nil {
 		return rec, err
 	}
-	if !hasJournal(prefixDir) {
+	if !HasJournal(prefixDir) {
 		return rec, nil
 	}
-	unlock, err := lockForMaintenance(prefixDir)
+	unlock, err := LockForMaintenance(prefixDir)
 	if err != nil {
 		return rec, err
 	}
 	defer unlock()
-	inside, err := recoverLocked(state.Dir(prefixDir))
+	inside, err := RecoverLocked(state.Dir(prefixDir))
 	if rec.Op == "" {
 		rec = inside
 	}
 	return rec, err
 }
 
-// recoverLocked rolls back the journal of a transaction inside a prefix
+// RecoverLocked rolls back the journal of a transaction inside a prefix
 // (a repair, an env install) in stateDir; the caller holds the lock of
 // that state folder.
-func recoverLocked(stateDir string) (Recovered, error) {
+func RecoverLocked(stateDir string) (Recovered, error) {
 	done, err := prefix.Recover(stateDir)
 	if done {
 		return Recovered{Op: "operation"}, err
@@ -95,9 +95,9 @@ func isFile(p string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-// hasJournal tells whether the prefix holds the journal of an operation
+// HasJournal tells whether the prefix holds the journal of an operation
 // inside it (a repair, an env install) that was not finished.
-func hasJournal(prefixDir string) bool {
+func HasJournal(prefixDir string) bool {
 	_, err := os.Stat(state.JournalPath(prefixDir))
 	return !errors.Is(err, fs.ErrNotExist)
 }

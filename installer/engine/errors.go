@@ -1,4 +1,4 @@
-package installer
+package engine
 
 import (
 	"context"
@@ -112,10 +112,10 @@ func (e *NotInstalledError) Hint() string {
 	return "pass the folder you installed into with --prefix (nothing was changed)"
 }
 
-// checkInstalled tells whether prefix holds an install onboard can work
+// CheckInstalled tells whether prefix holds an install onboard can work
 // on: an onboard install (.onboard/manifest.json) or a conda prefix
 // (conda-meta/).
-func checkInstalled(prefix string) error {
+func CheckInstalled(prefix string) error {
 	fi, err := os.Stat(prefix)
 	if err != nil {
 		return &NotInstalledError{Path: prefix, Err: err}

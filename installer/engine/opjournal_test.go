@@ -1,4 +1,4 @@
-package installer
+package engine
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // onboard gets a LockedError and the journal stays.
 func TestRecoverLeavesALiveOperationAlone(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "acme")
-	j, err := beginOp("install", p)
+	j, err := BeginOp("install", p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestRecoverLeavesALiveOperationAlone(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(p, ".onboard")); err != nil {
 		t.Fatalf("the live install's prefix was touched: %v", err)
 	}
-	j.close(false) // as if the process died: the lock goes, the journal stays
+	j.Close(false) // as if the process died: the lock goes, the journal stays
 	rec, err := RecoverOutcome(context.Background(), p, t.Logf)
 	if err != nil || rec.Op != "install" || rec.Finished {
 		t.Fatalf("recover after the process is gone: %+v, %v", rec, err)

@@ -1,16 +1,17 @@
-package installer
+package engine
 
 import (
 	"fmt"
 	"runtime"
 	"strings"
 
+	"onboard/installer/internal/seam"
 	"onboard/platform"
 )
 
-// mayModify tells whether this process may change the install at prefix
-// (platform.HostMayModify); tests replace it.
-var mayModify = platform.HostMayModify
+// MayModify tells whether this process may change the install at prefix
+// (platform.HostMayModify; tests replace it through seam.MayModify).
+func MayModify(prefix string) bool { return seam.MayModify(prefix) }
 
 // AdminRequiredError refuses to repair, uninstall or replace (upgrade,
 // install again over) an install shared by all users for someone who is
@@ -46,10 +47,10 @@ func quoteSpaced(p string) string {
 	return p
 }
 
-// checkMayModify refuses action on a shared install this user may not
+// CheckMayModify refuses action on a shared install this user may not
 // change.
-func checkMayModify(prefix, action string) error {
-	if mayModify(prefix) {
+func CheckMayModify(prefix, action string) error {
+	if MayModify(prefix) {
 		return nil
 	}
 	return &AdminRequiredError{Prefix: prefix, Action: action}

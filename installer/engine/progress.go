@@ -1,4 +1,4 @@
-package installer
+package engine
 
 // Stage names a step of a long operation, as shown to people.
 type Stage string

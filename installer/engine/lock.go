@@ -1,4 +1,4 @@
-package installer
+package engine
 
 import (
 	"errors"
@@ -15,10 +15,10 @@ import (
 // that died is free again at once. The file says who holds it: pid, host
 // and time.
 func LockPrefix(prefixDir string) (unlock func() error, err error) {
-	return lockStateDir(state.Dir(prefixDir))
+	return LockStateDir(state.Dir(prefixDir))
 }
 
-func lockStateDir(stateDir string) (func() error, error) {
+func LockStateDir(stateDir string) (func() error, error) {
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return nil, &TargetError{Path: filepath.Dir(stateDir), Reason: "cannot create onboard's state folder", Err: err}
 	}
@@ -32,4 +32,14 @@ func lockStateDir(stateDir string) (func() error, error) {
 	}
 	l.SayOwner()
 	return l.Unlock, nil
+}
+
+// LockForMaintenance takes the prefix lock (see LockPrefix) for a repair,
+// an uninstall or a recovery.
+func LockForMaintenance(prefixDir string) (func(), error) {
+	unlock, err := LockPrefix(prefixDir)
+	if err != nil {
+		return nil, err
+	}
+	return func() { unlock() }, nil
 }

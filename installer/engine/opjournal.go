@@ -1,4 +1,4 @@
-package installer
+package engine
 
 // The journal of a whole install or uninstall. It lives beside the prefix
 // (PARENT/.NAME.onboard-journal), not in it, so that it survives what the
@@ -19,24 +19,22 @@ import (
 	"strings"
 	"time"
 
+	"onboard/installer/internal/seam"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
 
-// crashHook, when set (only by tests, in a re-executed test binary), is
-// called at each named point of an install or uninstall so that a test
-// can kill the process exactly there. It is nil in the product.
-var crashHook func(point string)
-
-func crashPoint(name string) {
-	if crashHook != nil {
-		crashHook(name)
+// CrashPoint names a point of an install or uninstall where a kill test
+// may stop the process (seam.Crash); it does nothing in the product.
+func CrashPoint(name string) {
+	if seam.Crash != nil {
+		seam.Crash(name)
 	}
 }
 
-// opHead is the first line of an operation journal.
-type opHead struct {
+// OpHead is the first line of an operation journal.
+type OpHead struct {
 	Op     string `json:"op"` // "install" or "uninstall"
 	Prefix string `json:"prefix"`
 	// Created is the topmost folder this install created (the prefix or
@@ -49,19 +47,19 @@ type opHead struct {
 	Started string   `json:"started"`
 }
 
-// opLine is a later line: the old install about to be moved aside, or a
+// OpLine is a later line: the old install about to be moved aside, or a
 // phase reached.
-type opLine struct {
+type OpLine struct {
 	Aside string `json:"aside,omitempty"`
 	Phase string `json:"phase,omitempty"` // "finish": the new install is complete
 }
 
-// opJournal is an operation journal being written.
-type opJournal struct {
+// OpJournal is an operation journal being written.
+type OpJournal struct {
 	f      *os.File
 	path   string
 	unlock func() error
-	head   opHead
+	head   OpHead
 	aside  string
 	phase  string
 }
@@ -80,10 +78,10 @@ func lockOpJournal(p, prefixDir string) (*os.File, func() error, error) {
 	return l.File(), l.Unlock, nil
 }
 
-// beginOp starts the journal of op on prefixDir. The caller has recovered
+// BeginOp starts the journal of op on prefixDir. The caller has recovered
 // any earlier journal first.
-func beginOp(op, prefixDir string) (*opJournal, error) {
-	head := opHead{Op: op, Prefix: prefixDir, PID: os.Getpid(), Started: time.Now().UTC().Format(time.RFC3339)}
+func BeginOp(op, prefixDir string) (*OpJournal, error) {
+	head := OpHead{Op: op, Prefix: prefixDir, PID: os.Getpid(), Started: time.Now().UTC().Format(time.RFC3339)}
 	if op == "install" {
 		created, before, err := whatExists(prefixDir)
 		if err != nil {
@@ -95,7 +93,7 @@ func beginOp(op, prefixDir string) (*opJournal, error) {
 		}
 	}
 	f, unlock, err := lockOpJournal(state.OpJournalPath(prefixDir), prefixDir)
-	if err != nil && op == "install" && head.Created == "" && !head.upgrade() {
+	if err != nil && op == "install" && head.Created == "" && !head.Upgrade() {
 		var le *LockedError
 		if !errors.As(err, &le) {
 			f, unlock, err = lockOpJournal(state.OpJournalInsidePath(prefixDir), prefixDir)
@@ -104,13 +102,13 @@ func beginOp(op, prefixDir string) (*opJournal, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := &opJournal{f: f, path: f.Name(), unlock: unlock, head: head}
+	j := &OpJournal{f: f, path: f.Name(), unlock: unlock, head: head}
 	if st, err := f.Stat(); err == nil && st.Size() > 0 {
 		unlock()
 		return nil, &LockedError{Path: j.path, Owner: "an interrupted operation that was not recovered"}
 	}
 	if err := j.write(head); err != nil {
-		j.close(true)
+		j.Close(true)
 		return nil, err
 	}
 	syncDir(filepath.Dir(j.path))
@@ -144,7 +142,7 @@ func whatExists(prefixDir string) (string, []string, error) {
 }
 
 // write appends one line and makes it durable.
-func (j *opJournal) write(v any) error {
+func (j *OpJournal) write(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -158,34 +156,34 @@ func (j *opJournal) write(v any) error {
 	return nil
 }
 
-// moveAside moves the old install at the prefix aside, journaled and
+// MoveAside moves the old install at the prefix aside, journaled and
 // durable before anything is written to the new prefix.
-func (j *opJournal) moveAside(aside string) error {
-	if err := j.write(opLine{Aside: aside}); err != nil {
+func (j *OpJournal) MoveAside(aside string) error {
+	if err := j.write(OpLine{Aside: aside}); err != nil {
 		return err
 	}
 	j.aside = aside
-	crashPoint("aside-before")
+	CrashPoint("aside-before")
 	if err := os.Rename(j.head.Prefix, aside); err != nil {
 		return err
 	}
 	syncDir(filepath.Dir(aside))
-	crashPoint("aside-after")
+	CrashPoint("aside-after")
 	return nil
 }
 
-// reach records a phase.
-func (j *opJournal) reach(phase string) error {
-	if err := j.write(opLine{Phase: phase}); err != nil {
+// Reach records a phase.
+func (j *OpJournal) Reach(phase string) error {
+	if err := j.write(OpLine{Phase: phase}); err != nil {
 		return err
 	}
 	j.phase = phase
-	crashPoint(phase)
+	CrashPoint(phase)
 	return nil
 }
 
-// close removes the journal (its work is done or undone) and releases it.
-func (j *opJournal) close(remove bool) {
+// Close removes the journal (its work is done or undone) and releases it.
+func (j *OpJournal) Close(remove bool) {
 	if remove {
 		os.Remove(j.path)
 		syncDir(filepath.Dir(j.path))
@@ -193,9 +191,9 @@ func (j *opJournal) close(remove bool) {
 	j.unlock()
 }
 
-// readOp reads an operation journal; a torn last line is ignored.
-func readOp(r io.Reader) (opHead, string, string) {
-	var head opHead
+// ReadOp reads an operation journal; a torn last line is ignored.
+func ReadOp(r io.Reader) (OpHead, string, string) {
+	var head OpHead
 	var aside, phase string
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
@@ -204,7 +202,7 @@ func readOp(r io.Reader) (opHead, string, string) {
 			_ = json.Unmarshal(sc.Bytes(), &head)
 			continue
 		}
-		var l opLine
+		var l OpLine
 		if json.Unmarshal(sc.Bytes(), &l) == nil {
 			if l.Aside != "" {
 				aside = l.Aside
@@ -264,26 +262,26 @@ func recoverOp(prefixDir string, logf Logf) (Recovered, error) {
 	if err != nil {
 		return Recovered{}, err
 	}
-	head, aside, phase := readOp(io.LimitReader(f, 64<<20))
-	j := &opJournal{f: f, path: p, unlock: unlock, head: head, aside: aside, phase: phase}
+	head, aside, phase := ReadOp(io.LimitReader(f, 64<<20))
+	j := &OpJournal{f: f, path: p, unlock: unlock, head: head, aside: aside, phase: phase}
 	if head.Op == "" || filepath.Clean(head.Prefix) != filepath.Clean(prefixDir) {
 		// Empty: the journal was being created, or a recovery removed it
 		// while this one waited. Nothing was done yet.
-		j.close(true)
+		j.Close(true)
 		return Recovered{}, nil
 	}
-	rec, err := j.undo(logf)
+	rec, err := j.Undo(logf)
 	if err != nil {
 		unlock()
 		return rec, err
 	}
-	j.close(true)
+	j.Close(true)
 	return rec, nil
 }
 
-// undo rolls the operation back, or finishes it where it was complete.
+// Undo rolls the operation back, or finishes it where it was complete.
 // The caller then removes the journal.
-func (j *opJournal) undo(logf Logf) (Recovered, error) {
+func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 	logf = LogfOrNop(logf)
 	p := j.head.Prefix
 	rec := Recovered{Op: j.head.Op}
@@ -305,7 +303,7 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 				// may still be there (or half replaced): they go, and the
 				// install run again makes the new ones (no record).
 				if _, err := os.Stat(state.LaunchersPath(p)); err != nil {
-					_ = removeOldLaunchers(j.aside, logf)
+					_ = RemoveRecordedLaunchers(j.aside, logf)
 				}
 				if err := rmtree.RemoveAll(j.aside); err != nil {
 					return rec, fmt.Errorf("failed to remove the old install %q: %w", j.aside, err)
@@ -315,7 +313,7 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 		return rec, nil
 	case j.aside != "" || j.upgrade():
 		if _, err := os.Lstat(j.aside); j.aside != "" && err == nil {
-			crashPoint("swapback-before")
+			CrashPoint("swapback-before")
 			if err := rmtree.RemoveAll(p); err != nil {
 				return rec, fmt.Errorf("failed to remove the half-made install %q: %w; close programs that use it and run onboard again", p, err)
 			}
@@ -323,7 +321,7 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 				return rec, fmt.Errorf("failed to put the old install back from %q to %q: %w", j.aside, p, err)
 			}
 			syncDir(filepath.Dir(p))
-			crashPoint("swapback-after")
+			CrashPoint("swapback-after")
 		}
 		unregisterGone(p)
 		// Else the move aside never happened (and nothing was written
@@ -355,9 +353,10 @@ func (j *opJournal) undo(logf Logf) (Recovered, error) {
 
 // upgrade reports whether the prefix held an install when the journal
 // began: then it is put back, never emptied.
-func (j *opJournal) upgrade() bool { return j.head.upgrade() }
+func (j *OpJournal) upgrade() bool { return j.head.Upgrade() }
 
-func (h opHead) upgrade() bool {
+// Upgrade reports whether the prefix held an install when the journal began.
+func (h OpHead) Upgrade() bool {
 	for _, n := range h.Before {
 		if n == state.DirName {
 			return true
@@ -388,7 +387,7 @@ func unregisterGone(p string) {
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		env := strings.TrimSpace(line)
-		if env == "" || !isInside(env, p) {
+		if env == "" || !IsInside(env, p) {
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(env, "conda-meta")); errors.Is(err, fs.ErrNotExist) {
