@@ -107,7 +107,6 @@ func TestE2EAttachSplit(t *testing.T) {
 	}
 	prefix := filepath.Join(t.TempDir(), "acme")
 	r = run(t, home, inst, "install", "--silent", "--no-launcher", "--no-maintenance-launcher", "--prefix", prefix, "--subdir", "linux-64")
-	skipWithoutEngine(t, r)
 	if r.code != 0 || installedVersion(t, prefix) != "2026.11.0/linux-64" {
 		t.Fatalf("install from the split installer: exit %d, installed %s\n%s", r.code, installedVersion(t, prefix), r.stderr)
 	}

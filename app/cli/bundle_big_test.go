@@ -172,7 +172,6 @@ func TestE2EBundleOver4GiB(t *testing.T) {
 	prefix := filepath.Join(dir, "big-env")
 	// --keep-package-cache: the archives are copied out of the zip64 bundle too (CopyPackage)
 	r = run(t, home, inst, "install", "--silent", "--keep-package-cache", "--no-launcher", "--no-maintenance-launcher", "--prefix", prefix, "--subdir", "linux-64")
-	skipWithoutEngine(t, r)
 	step("install", r)
 	for _, p := range []string{"share/bigdata-a.txt", "share/bigdata-b.txt", "envs/team/conda-meta", "conda-meta/bigdata-b-1.0-0.json"} {
 		if _, err := os.Stat(filepath.Join(prefix, p)); err != nil {

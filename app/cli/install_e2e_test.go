@@ -130,13 +130,6 @@ func makeInstaller(t *testing.T, home, version string, build, attach []string) (
 	return zip, strings.TrimSpace(r.stdout)
 }
 
-// skipWithoutEngine skips when the linking engine has not landed.
-func skipWithoutEngine(t *testing.T, r runResult) {
-	if strings.Contains(r.stderr+r.stdout, "is not in this build yet") {
-		t.Skip("installer.InstallEnv (engineer B) is not wired into this build yet; the install reached the link stage")
-	}
-}
-
 func installedVersion(t *testing.T, prefix string) string {
 	data, err := os.ReadFile(filepath.Join(prefix, ".onboard", "manifest.json"))
 	if err != nil {
@@ -158,7 +151,6 @@ func TestE2EInstallSubdirs(t *testing.T) {
 		t.Run(sd, func(t *testing.T) {
 			prefix := filepath.Join(t.TempDir(), "acme")
 			r := run(t, home, inst, "install", "--silent", "--prefix", prefix, "--subdir", sd)
-			skipWithoutEngine(t, r)
 			if r.code != 0 {
 				t.Fatalf("install: exit %d\n%s", r.code, r.stderr)
 			}
@@ -197,8 +189,9 @@ func TestE2EUpgradeDowngrade(t *testing.T) {
 	_, v1 := makeInstaller(t, home, "2026.11.0", nil, nil)
 	_, v2 := makeInstaller(t, home, "2026.12.0", nil, nil)
 	prefix := filepath.Join(t.TempDir(), "acme")
-	r := run(t, home, v1, "install", "--silent", "--no-launcher", "--prefix", prefix, "--subdir", "linux-64")
-	skipWithoutEngine(t, r)
+	if r := run(t, home, v1, "install", "--silent", "--no-launcher", "--prefix", prefix, "--subdir", "linux-64"); r.code != 0 {
+		t.Fatalf("install of 2026.11.0: exit %d\n%s", r.code, r.stderr)
+	}
 	steps := []struct {
 		bin  string
 		args []string
@@ -273,7 +266,6 @@ func TestE2ERefusedBeforeWriting(t *testing.T) {
 	// Signed and trusted passes the checks (and installs when the engine is there).
 	prefix := filepath.Join(t.TempDir(), "acme")
 	r := run(t, home, trusted, "install", "--silent", "--no-launcher", "--prefix", prefix, "--subdir", "linux-64")
-	skipWithoutEngine(t, r)
 	if r.code != 0 {
 		t.Fatalf("signed+trusted install: exit %d\n%s", r.code, r.stderr)
 	}
