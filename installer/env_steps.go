@@ -248,10 +248,9 @@ func (t *envTxn) compile(ctx context.Context) {
 		t.note("pyc compilation skipped: %v", err)
 		return
 	}
-	if note := link.Compile(ctx, t.opts, sources); note != "" {
+	if note := link.Compile(ctx, t.opts, sources, t.rep.Advance); note != "" {
 		t.note("%s", note)
 	}
-	t.rep.Advance(int64(len(sources)))
 }
 
 // metadata writes the conda-meta records, history, created_at and .condarc.
