@@ -239,13 +239,12 @@ func (t *envTxn) compile(ctx context.Context) {
 		t.note("pyc compilation skipped: %v", err)
 		return
 	}
-	if note := link.Compile(ctx, t.opts, sources); note != "" {
+	if note := link.Compile(ctx, t.opts, sources, t.rep.Advance); note != "" {
 		t.note("%s", note)
 	}
 	if err := t.pycSizes(ctx); err != nil {
 		t.note("the sizes of the .pyc files are not in conda-meta: %v", err)
 	}
-	t.rep.Advance(int64(len(sources)))
 }
 
 // metadata writes history, created_at and .condarc (the conda-meta

@@ -75,7 +75,8 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 	if err := link.Execute(ctx, []*link.Plan{plan}, opts, j, false, rep.Advance); err != nil {
 		return err
 	}
-	if note := link.Compile(ctx, opts, pyc); note != "" {
+	// No progress: repair's stage counts the bytes linked, not files.
+	if note := link.Compile(ctx, opts, pyc, nil); note != "" {
 		rp.logf("repair: %s: %s", t.dist, note)
 	}
 	if !whole {

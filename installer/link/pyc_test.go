@@ -47,7 +47,7 @@ func TestCompileOnEveryCore(t *testing.T) {
 		sources = append(sources, s)
 	}
 	opts := &Options{Prefix: prefix, Subdir: "linux-64", Python: py, TempDir: t.TempDir(), Workers: 3}
-	if note := Compile(t.Context(), opts, sources); note != "" {
+	if note := Compile(t.Context(), opts, sources, nil); note != "" {
 		t.Fatalf("Compile: %s", note)
 	}
 	for _, s := range sources {
@@ -61,7 +61,7 @@ func TestCompileOnEveryCore(t *testing.T) {
 	}
 	// A handful of files is not worth more than one process.
 	os.Remove(log)
-	if note := Compile(t.Context(), opts, sources[:5]); note != "" {
+	if note := Compile(t.Context(), opts, sources[:5], nil); note != "" {
 		t.Fatal(note)
 	}
 	if runs, _ := os.ReadFile(log); len(strings.Fields(string(runs))) != 1 {
@@ -100,7 +100,7 @@ func TestCompileInParts(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(prefix, rel), []byte(body), 0o644)
 	}
-	note := Compile(t.Context(), opts, sources)
+	note := Compile(t.Context(), opts, sources, nil)
 	if !strings.Contains(note, "pyc compilation reported a problem") || !strings.Contains(note, "pkg150") {
 		t.Errorf("note %q; want the broken file reported", note)
 	}

@@ -193,7 +193,7 @@ func realPycChild(ctx context.Context, prefix string, workers int) (string, erro
 		return "", err
 	}
 	opts := &link.Options{Prefix: env, Subdir: realbundle.Subdir, Python: py, TempDir: os.TempDir(), Workers: workers}
-	if note := link.Compile(ctx, opts, sources); note != "" && !strings.Contains(note, "reported a problem") {
+	if note := link.Compile(ctx, opts, sources, nil); note != "" && !strings.Contains(note, "reported a problem") {
 		return "", fmt.Errorf("compiling: %s", note)
 	}
 	return fmt.Sprintf("%d .py files, %d worker(s)", len(sources), workers), nil
