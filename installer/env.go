@@ -27,7 +27,7 @@ import (
 // change: on an error or a cancelled ctx everything it added is removed,
 // what it replaced is put back, and a prefix it created is deleted.
 func InstallEnv(ctx context.Context, req EnvRequest) (*EnvResult, error) {
-	defer softMemoryLimit(0)()
+	defer softMemoryLimit(0, 0)()
 	t, err := newEnvTxn(req)
 	if err != nil {
 		return nil, err
@@ -301,14 +301,17 @@ func (t *envTxn) register(res *EnvResult) {
 const memoryLimit = 160 << 20
 
 // memoryLimitFor is the soft heap limit for an install whose largest env
-// has files paths: the live heap of an env install grows with its paths
-// (each package's paths.json and its link plan are held from extraction to
-// linking: about 540 bytes a path, plus some 32 MiB), and the limit leaves
-// a quarter above that, never less than memoryLimit. A limit under the
-// live heap would make the collector run without pause: at 320,000 files
-// in one env, a fixed 160 MiB limit spent 32 of 112 s of CPU collecting.
-func memoryLimitFor(files int) int64 {
-	live := int64(32<<20) + int64(files)*540
+// has envFiles paths and whose largest package has pkgFiles: the link
+// stage holds one window's paths and plans at a time (about 540 bytes a
+// path; a window is windowPaths, or one package when it is larger), and
+// across windows some 60 bytes a path of the env (link.Owners, which
+// paths were placed, the .py files to compile), plus some 32 MiB. The
+// limit leaves a quarter above that, never less than memoryLimit. A limit
+// under the live heap would make the collector run without pause (when
+// every plan was held, a fixed 160 MiB limit at 320,000 files in one env
+// spent 32 of 112 s of CPU collecting).
+func memoryLimitFor(envFiles, pkgFiles int) int64 {
+	live := int64(32<<20) + int64(max(windowPaths, pkgFiles))*540 + int64(envFiles)*60
 	return max(memoryLimit, live*5/4)
 }
 
@@ -319,11 +322,11 @@ func memoryLimitFor(files int) int64 {
 // the live heap between collections, which put the peak RSS of a
 // 200,000-file install near 300 MB. Below the limit nothing changes; near
 // it the collector runs more often (and never takes more than half the CPU).
-func softMemoryLimit(files int) func() {
+func softMemoryLimit(envFiles, pkgFiles int) func() {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	want := memoryLimitFor(files)
+	want := memoryLimitFor(envFiles, pkgFiles)
 	old := debug.SetMemoryLimit(-1)
 	if old != math.MaxInt64 && old >= want {
 		return func() {}

@@ -232,19 +232,19 @@ func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 	return r
 }
 
-// largestEnvFiles is the path count of the bundle's largest env, of any
-// platform (0 when there is no bundle).
-func largestEnvFiles(b *bundle.Bundle) int {
+// largestEnvFiles is the path count of the bundle's largest env and of its
+// largest package, of any platform (0 when there is no bundle).
+func largestEnvFiles(b *bundle.Bundle) (envFiles, pkgFiles int) {
 	if b == nil {
-		return 0
+		return 0, 0
 	}
-	most := 0
 	count := func(pkgs []bundle.Package) {
 		n := 0
 		for _, p := range pkgs {
 			n += p.Files
+			pkgFiles = max(pkgFiles, p.Files)
 		}
-		most = max(most, n)
+		envFiles = max(envFiles, n)
 	}
 	for _, pl := range b.Manifest.Platforms {
 		count(pl.Base)
@@ -252,5 +252,5 @@ func largestEnvFiles(b *bundle.Bundle) int {
 			count(pkgs)
 		}
 	}
-	return most
+	return envFiles, pkgFiles
 }
