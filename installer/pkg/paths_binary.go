@@ -142,16 +142,11 @@ func (d *binReader) string() string {
 
 // pathType reads a path type, sharing the strings of the known ones.
 func (d *binReader) pathType() string {
-	n := d.uvarint()
-	if n > uint64(len(d.b)) {
-		d.err = errShort
-		return ""
-	}
-	v := d.bytes(int(n))
+	v := d.string()
 	for _, t := range [...]PathType{PathHardlink, PathSoftlink, PathDir} {
-		if string(v) == string(t) {
+		if v == string(t) {
 			return string(t)
 		}
 	}
-	return string(v)
+	return v
 }
