@@ -32,8 +32,8 @@ type RepairOptions struct {
 	// package with entry points is linked again (see
 	// EnvRequest.WindowsLauncher).
 	WindowsLauncher func(subdir string) []byte
-	Reporter        Reporter
-	Logf            Logf
+	Reporter        engine.Reporter
+	Logf            engine.Logf
 }
 
 // Fix is one thing Repair did.
@@ -77,9 +77,9 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	if err := engine.CheckMayModify(abs, "repair"); err != nil {
 		return nil, err
 	}
-	defer installUmask()()
+	defer engine.InstallUmask()()
 	rp := newRepairer(abs, opts)
-	if _, err := RecoverOutcome(ctx, abs, rp.logf); err != nil {
+	if _, err := engine.RecoverOutcome(ctx, abs, rp.logf); err != nil {
 		return nil, err
 	}
 	unlock, err := engine.LockForMaintenance(abs)
@@ -95,7 +95,7 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 type repairer struct {
 	prefix string
 	opts   RepairOptions
-	logf   Logf
+	logf   engine.Logf
 	man    *state.Manifest
 	bnd    *bundle.Bundle
 	bndErr error
@@ -116,7 +116,7 @@ type repairer struct {
 }
 
 func newRepairer(prefix string, opts RepairOptions) *repairer {
-	return &repairer{prefix: prefix, opts: opts, logf: LogfOrNop(opts.Logf), bnd: opts.Bundle,
+	return &repairer{prefix: prefix, opts: opts, logf: engine.LogfOrNop(opts.Logf), bnd: opts.Bundle,
 		res: &RepairResult{Prefix: prefix, Env: opts.Env, Before: []Problem{}, Fixed: []Fix{}, Left: []Problem{}}}
 }
 
@@ -144,8 +144,8 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 	rp.v, rp.man = v, v.man
 	var failures []error
 	targets := repairTargets(before)
-	rep := ReporterOrNop(rp.opts.Reporter)
-	rep.Stage(StageLink, 0)
+	rep := engine.ReporterOrNop(rp.opts.Reporter)
+	rep.Stage(engine.StageLink, 0)
 	for _, t := range targets {
 		rep.Item(t.env + ": " + t.dist)
 		if err := rp.repairPackage(ctx, t); err != nil {
@@ -160,7 +160,7 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 	failures = append(failures, rp.writeHistory()...)
 	if rp.man != nil && rp.man.AllUsers {
 		for _, dir := range rp.touchedEnvDirs() {
-			if err := normaliseModes(dir); err != nil {
+			if err := engine.NormaliseModes(dir); err != nil {
 				failures = append(failures, err)
 			}
 		}
@@ -406,7 +406,7 @@ func (rp *repairer) bundle() (*bundle.Bundle, error) {
 	if rp.opts.BundlePath == "" {
 		// The bundle this install carries (see writeMaintenance): beside
 		// the maintenance app, or appended to it.
-		for _, p := range []string{bundleCopyPath(rp.prefix), maintenancePath(rp.prefix)} {
+		for _, p := range []string{state.BundlePath(rp.prefix), state.AppPath(rp.prefix)} {
 			if _, err := os.Stat(p); err != nil {
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 
 	"onboard/assets"
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 )
 
 // An install from a bundle that is no file of its own (the demo in the
@@ -30,7 +31,7 @@ func TestRepairOfAnInstallFromBundleBytes(t *testing.T) {
 	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
 		t.Fatalf("Install: %v", err)
 	}
-	kept, err := os.ReadFile(bundleCopyPath(prefix))
+	kept, err := os.ReadFile(state.BundlePath(prefix))
 	if err != nil || string(kept) != string(data) {
 		t.Fatalf("the bundle kept for repairs is not the bundle's zip (%d of %d bytes, %v)", len(kept), len(data), err)
 	}

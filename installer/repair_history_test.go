@@ -97,7 +97,7 @@ func TestRepairHistoryAddsWhatTheHistoryLacks(t *testing.T) {
 	recs := m.Records
 	installed := make([]string, len(recs))
 	for i, r := range recs {
-		installed[i] = distString(r)
+		installed[i] = r.DistString()
 	}
 	if rm, add := prefix.HistoryDiff(data, installed); len(rm)+len(add) > 0 {
 		t.Errorf("after repair the history differs from the records: -%v +%v", rm, add)

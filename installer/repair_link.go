@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"onboard/installer/engine"
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
@@ -71,7 +72,7 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 			plan.ExtractedDir = filepath.Join(rp.pkgsDir(), src.dist)
 		}
 	}
-	rep := ReporterOrNop(rp.opts.Reporter)
+	rep := engine.ReporterOrNop(rp.opts.Reporter)
 	if err := link.Execute(ctx, []*link.Plan{plan}, opts, j, false, rep.Advance); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"onboard/installer/engine"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/platform"
@@ -112,10 +113,10 @@ func (rp *repairer) appendRepairHistory(env string) error {
 	recs := rp.envHeads(env)
 	installed := make([]string, len(recs))
 	for i, r := range recs {
-		installed[i] = distString(r)
+		installed[i] = r.DistString()
 	}
 	removed, added := prefix.HistoryDiff(old, installed)
-	e := prefix.HistoryEntry{Time: now(), Command: "onboard repair --prefix " + rp.prefix,
+	e := prefix.HistoryEntry{Time: time.Now(), Command: "onboard repair --prefix " + rp.prefix,
 		CondaVersion: rp.condaVersion(recs), Removed: removed, Added: added}
 	if err := prefix.AppendHistory(dir, e); err != nil {
 		return err
@@ -209,7 +210,7 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 		for _, s := range rec.Shell {
 			files = append(files, s.Path)
 		}
-		sh, err := platform.SetupShell(files, rp.prefix, shellBin(rp.prefix))
+		sh, err := platform.SetupShell(files, rp.prefix, engine.ShellBin(rp.prefix))
 		if err != nil {
 			return fmt.Errorf("failed to restore the shell set-up: %w", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/pkg"
 	"onboard/installer/state"
 	"onboard/internal/rmtree"
@@ -151,7 +152,7 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource, keep func(pkg
 		if err != nil {
 			return nil, 0, nil, err
 		}
-		return f, mp.Size, removeOnClose{f}, nil
+		return f, mp.Size, engine.RemoveOnClose{F: f}, nil
 	}
 	x, err := rp.extractScratch(ctx, src, pkg.Request{Archive: src.archive, Open: open, Dest: src.scratch, Expect: src.expect, URL: src.url}, keep)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 )
 
 // fileID is what tells whether a path was written again: its inode and
@@ -205,8 +206,8 @@ func TestVerifyAndRepairOneEnv(t *testing.T) {
 		t.Fatalf("verify --env py found %v in %v; want %v", kinds(r.Problems), r.Envs, pyProblem)
 	}
 	_, err := Verify(context.Background(), fi.prefix, VerifyOptions{Env: "nope"})
-	var ue *UsageError
-	if !errors.As(err, &ue) || ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), "base, py") {
+	var ue *engine.UsageError
+	if !errors.As(err, &ue) || engine.ExitCode(err) != engine.ExitUsage || !strings.Contains(err.Error(), "base, py") {
 		t.Fatalf("verify --env nope: %v; want a usage error that names the envs", err)
 	}
 

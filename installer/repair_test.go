@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/installer/engine"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -149,7 +150,7 @@ func TestRepairWithoutAnyArchiveSaysWhatIsLeft(t *testing.T) {
 	res, err := Repair(context.Background(), fi.prefix, RepairOptions{BundlePath: filepath.Join(t.TempDir(), "none.zip"),
 		EnvironmentsTxt: fi.envTxt})
 	var re *RepairError
-	if !errors.As(err, &re) || ExitCode(err) != ExitFailed {
+	if !errors.As(err, &re) || engine.ExitCode(err) != engine.ExitFailed {
 		t.Fatalf("got %v; want a RepairError (exit 1)", err)
 	}
 	if got := kinds(res.Left); len(got) != 1 || !strings.Contains(got[0], "include/zlib.h altered") {
@@ -180,7 +181,7 @@ func TestUninstallRefusesNonOnboardFolder(t *testing.T) {
 	dir := t.TempDir()
 	mustWrite(t, filepath.Join(dir, "precious.txt"), "x")
 	err := Uninstall(context.Background(), dir, UninstallOptions{EnvironmentsTxt: "-"})
-	var te *TargetError
+	var te *engine.TargetError
 	if !errors.As(err, &te) || !strings.Contains(err.Error(), "not an onboard install") {
 		t.Fatalf("got %v; want a TargetError saying it is not an onboard install", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"onboard/installer/engine"
 )
 
 // ProblemKind names what is wrong with one path of an install. The values
@@ -52,8 +54,8 @@ type VerifyOptions struct {
 	// name is a *UsageError. The launchers belong to the whole install:
 	// a check of one env leaves them unchecked (and says so in Notes).
 	Env      string
-	Reporter Reporter
-	Logf     Logf
+	Reporter engine.Reporter
+	Logf     engine.Logf
 }
 
 // Report is what Verify found. Problems is sorted by env, package, path.
@@ -105,7 +107,7 @@ func Verify(ctx context.Context, prefix string, opts VerifyOptions) (*Report, er
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefix, err)
 	}
-	if _, err := RecoverOutcome(ctx, abs, opts.Logf); err != nil {
+	if _, err := engine.RecoverOutcome(ctx, abs, opts.Logf); err != nil {
 		return nil, err
 	}
 	return verify(ctx, abs, opts)
@@ -118,7 +120,7 @@ func verify(ctx context.Context, abs string, opts VerifyOptions) (*Report, error
 		if err == nil {
 			err = fmt.Errorf("it is not a folder")
 		}
-		return nil, &NotInstalledError{Path: abs, Err: err}
+		return nil, &engine.NotInstalledError{Path: abs, Err: err}
 	}
 	_, r, err := verifyAt(ctx, abs, opts, nil)
 	return r, err
@@ -141,7 +143,7 @@ func verifyAt(ctx context.Context, abs string, opts VerifyOptions, set func(*ver
 	sortProblems(r.Problems)
 	r.Healthy = len(r.Problems) == 0
 	if !r.Healthy {
-		return v, r, &DamageError{Problems: len(r.Problems)}
+		return v, r, &engine.DamageError{Problems: len(r.Problems)}
 	}
 	return v, r, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 
+	"onboard/installer/engine"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -30,7 +31,7 @@ func (v *verifier) checkLaunchers() {
 
 // removeLaunchers removes what .onboard/launchers.json records: launchers,
 // the uninstall registry entry, shell set-up blocks.
-func removeLaunchers(prefixDir string, logf Logf) error {
+func removeLaunchers(prefixDir string, logf engine.Logf) error {
 	path := state.LaunchersPath(prefixDir)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -39,7 +40,7 @@ func removeLaunchers(prefixDir string, logf Logf) error {
 	if err != nil {
 		return err
 	}
-	if err := platform.Remove(rec, platform.Logf(LogfOrNop(logf))); err != nil {
+	if err := platform.Remove(rec, platform.Logf(engine.LogfOrNop(logf))); err != nil {
 		return fmt.Errorf("failed to remove the launchers: %w", err)
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"onboard/installer/engine"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 )
@@ -27,8 +28,8 @@ import (
 type verifier struct {
 	prefix string
 	opts   VerifyOptions
-	rep    Reporter
-	logf   Logf
+	rep    engine.Reporter
+	logf   engine.Logf
 	report *Report
 	man    *state.Manifest
 	envs   []*envScan
@@ -81,7 +82,7 @@ type failure struct {
 func newVerifier(prefix string, opts VerifyOptions) *verifier {
 	return &verifier{
 		prefix: prefix, opts: opts,
-		rep: ReporterOrNop(opts.Reporter), logf: LogfOrNop(opts.Logf),
+		rep: engine.ReporterOrNop(opts.Reporter), logf: engine.LogfOrNop(opts.Logf),
 		report:    &Report{Prefix: prefix, Env: opts.Env, Problems: []Problem{}},
 		launchers: !opts.SkipLaunchers && opts.Env == "",
 		bufs:      [2][]byte{make([]byte, recordBufSize), make([]byte, recordBufSize)},
@@ -140,7 +141,7 @@ func (v *verifier) run(ctx context.Context) error {
 			}
 		}
 	}
-	v.rep.Stage(StageVerify, total)
+	v.rep.Stage(engine.StageVerify, total)
 	if err := v.checkAll(ctx); err != nil {
 		return err
 	}
@@ -168,7 +169,7 @@ func (v *verifier) scopeEnvs(all []envInfo) ([]envInfo, error) {
 		for i, e := range all {
 			names[i] = e.name
 		}
-		return nil, &UsageError{Msg: fmt.Sprintf("the install in %q has no environment named %q; it has %s",
+		return nil, &engine.UsageError{Msg: fmt.Sprintf("the install in %q has no environment named %q; it has %s",
 			v.prefix, v.opts.Env, strings.Join(names, ", "))}
 	}
 	return out, nil

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/installer/engine"
 	"onboard/installer/state"
 )
 
@@ -216,7 +217,7 @@ func TestVerifyRecordChangedWhileRead(t *testing.T) {
 
 // cancelOnAdvance cancels a context at the first progress it gets.
 type cancelOnAdvance struct {
-	NopReporter
+	engine.NopReporter
 	cancel context.CancelFunc
 }
 

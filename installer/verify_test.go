@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/state"
 )
 
@@ -216,7 +217,7 @@ func TestVerifyHandMade(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Fatalf("got problems\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
-			var de *DamageError
+			var de *engine.DamageError
 			if (len(tt.want) > 0) != errors.As(err, &de) {
 				t.Fatalf("got error %v; want a DamageError only when damaged", err)
 			}
@@ -253,8 +254,8 @@ func TestVerifyClashIsHealthy(t *testing.T) {
 
 func TestVerifyNotAnInstall(t *testing.T) {
 	_, err := Verify(context.Background(), filepath.Join(t.TempDir(), "nope"), VerifyOptions{})
-	var ne *NotInstalledError
-	if !errors.As(err, &ne) || ExitCode(err) != ExitTarget {
+	var ne *engine.NotInstalledError
+	if !errors.As(err, &ne) || engine.ExitCode(err) != engine.ExitTarget {
 		t.Fatalf("got %v; want a NotInstalledError (exit 4)", err)
 	}
 }

@@ -1,4 +1,4 @@
-package installer
+package engine
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 )
 
-// normaliseModes makes an install for all users usable by everyone and
+// NormaliseModes makes an install for all users usable by everyone and
 // changeable only by its owner, whatever the umask it was made under
 // (deployment tools run with umask 000 or 077) and whatever modes the
 // packages carry: folders 0755, files 0755 when anyone may run them, else
@@ -15,7 +15,7 @@ import (
 // compileall made. Symbolic links are left alone (their mode means
 // nothing). On Windows the modes mean nothing either: the prefix's ACLs
 // come from its parent (Program Files).
-func normaliseModes(root string) error {
+func NormaliseModes(root string) error {
 	if !modesMatter {
 		return nil
 	}
