@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/maintain"
 	"onboard/installer/state"
 )
 
@@ -51,7 +52,7 @@ func TestAllUsersInstallUnderUmask000(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_DATA_HOME", "")
-	b, err := bundle.Open(fi.bundle)
+	b, err := bundle.Open(fi.Bundle)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestAllUsersInstallUnderUmask000(t *testing.T) {
 	os.Chmod(filepath.Join(prefix, "conda-meta"), 0o777)
 	os.RemoveAll(filepath.Join(prefix, "pkgs", "zlib-1.2.11-h7b6447c_3"))
 	damageOneFileOf(t, prefix)
-	_, err = Repair(context.Background(), prefix, RepairOptions{EnvironmentsTxt: "-"})
+	_, err = maintain.Repair(context.Background(), prefix, maintain.RepairOptions{EnvironmentsTxt: "-"})
 	syscall.Umask(old)
 	if err != nil {
 		t.Fatalf("repair: %v", err)
@@ -84,7 +85,7 @@ func TestAllUsersInstallUnderUmask000(t *testing.T) {
 
 	envTxt := filepath.Join(t.TempDir(), "environments.txt") // another user's: empty
 	asOtherUser(t)
-	r, err := Verify(context.Background(), prefix, VerifyOptions{EnvironmentsTxt: envTxt})
+	r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{EnvironmentsTxt: envTxt})
 	if err != nil || !r.Healthy {
 		t.Fatalf("verify as another user: %v %+v", err, r.Problems)
 	}
@@ -104,21 +105,4 @@ func damageOneFileOf(t *testing.T, prefix string) {
 	if err := os.Remove(filepath.Join(prefix, filepath.FromSlash(rec.Files[0]))); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// For the owner, a missing environments.txt line is still damage.
-func TestEnvironmentsTxtIsDamageForTheOwner(t *testing.T) {
-	fi := installFixtures(t)
-	r, _ := Verify(context.Background(), fi.prefix, VerifyOptions{EnvironmentsTxt: filepath.Join(t.TempDir(), "environments.txt")})
-	if r == nil || r.Healthy || !strings.Contains(kindsOf(r), string(ProblemEnvironmentsTxt)) {
-		t.Fatalf("verify of an install missing from its owner's environments.txt: %+v", r)
-	}
-}
-
-func kindsOf(r *Report) string {
-	var s []string
-	for _, p := range r.Problems {
-		s = append(s, string(p.Kind))
-	}
-	return strings.Join(s, " ")
 }
