@@ -3,11 +3,14 @@ package installer
 import (
 	"context"
 	"errors"
-	"onboard/installer/internal/seam"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"onboard/installer/internal/seam"
+	"onboard/installer/maintain"
+	"onboard/installer/uninstall"
 )
 
 // asOtherUser makes seam.MayModify say no, as for a user who did not install a
@@ -26,7 +29,7 @@ func TestRepairAndUninstallOfASharedInstallNeedAnAdmin(t *testing.T) {
 	os.WriteFile(filepath.Join(prefix, ".onboard", "manifest.json"), []byte(`{"name":"x"}`), 0o644)
 	asOtherUser(t)
 	before := treeOf(t, prefix)
-	_, err := Repair(context.Background(), prefix, RepairOptions{EnvironmentsTxt: "-"})
+	_, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{EnvironmentsTxt: "-"})
 	var ae *AdminRequiredError
 	if !errors.As(err, &ae) || ExitCode(err) != ExitTarget || ae.Action != "repair" {
 		t.Fatalf("repair: %v (exit %d), want an AdminRequiredError, exit 4", err, ExitCode(err))
@@ -34,7 +37,7 @@ func TestRepairAndUninstallOfASharedInstallNeedAnAdmin(t *testing.T) {
 	if h := HintFor(err); !strings.Contains(h, "sudo "+filepath.Join(prefix, ".onboard", "onboard")+" repair --prefix "+prefix) || !strings.Contains(h, "IT") {
 		t.Fatalf("hint %q", h)
 	}
-	err = Uninstall(context.Background(), prefix, UninstallOptions{EnvironmentsTxt: "-"})
+	err = uninstall.Run(context.Background(), prefix, uninstall.Options{EnvironmentsTxt: "-"})
 	if !errors.As(err, &ae) || ExitCode(err) != ExitTarget || ae.Action != "uninstall" {
 		t.Fatalf("uninstall: %v, want an AdminRequiredError", err)
 	}

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"onboard/installer/internal/testkit"
+	"onboard/internal/fixtures"
 )
 
 // mountTiny mounts a tmpfs of size bytes on a new folder, or skips the
@@ -31,7 +34,7 @@ func TestInstallEnvOnAFullDisk(t *testing.T) {
 	prefix := filepath.Join(disk, "env")
 	req := EnvRequest{
 		Prefix: prefix, Subdir: "linux-64", EnvironmentsTxt: "-",
-		Packages: []PackageFile{{Path: filepath.Join(fixturesDir(t), "main/linux-64/zlib-1.2.11-h7b6447c_3.tar.bz2")}},
+		Packages: []PackageFile{{Path: filepath.Join(fixtures.Dir(t), "main/linux-64/zlib-1.2.11-h7b6447c_3.tar.bz2")}},
 	}
 	_, err := InstallEnv(context.Background(), req)
 	if err == nil {
@@ -57,7 +60,7 @@ func TestInstallRefusesReadOnlyDisk(t *testing.T) {
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
 	withEnv(t, fakeEnv(""))
-	_, err := Install(context.Background(), Options{Prefix: filepath.Join(dir, "acme"), Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"})
+	_, err := Install(context.Background(), Options{Prefix: filepath.Join(dir, "acme"), Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"})
 	if ExitCode(err) != ExitTarget || !strings.Contains(HintFor(err), "writable disk") {
 		t.Fatalf("got %v (exit %d, hint %q); want exit %d with a hint about the read-only disk", err, ExitCode(err), HintFor(err), ExitTarget)
 	}

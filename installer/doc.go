@@ -1,9 +1,9 @@
 // Package installer is onboard's install engine: it plans and installs a
 // conda prefix from a bundle, offline ([Plan], [Install], [InstallEnv]).
-// Verify, repair and uninstall live in installer/verify, installer/repair
-// and installer/uninstall; what they all share (typed errors, progress,
-// the prefix lock, recovery) lives in installer/engine, and is named here
-// again by alias.
+// Verify and repair live in installer/maintain, uninstall in
+// installer/uninstall; what they all share (typed errors, progress, the
+// prefix lock, recovery) lives in installer/engine, and what a caller of
+// the install meets of it is named here again by alias.
 //
 // # Stages
 //

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"onboard/installer/prefix"
+	"onboard/internal/fixtures"
 )
 
 // envSetup is a temp root with an environments.txt and package files.
@@ -20,7 +21,7 @@ type envSetup struct {
 }
 
 func newEnvSetup(t *testing.T) *envSetup {
-	fx := fixturesDir(t)
+	fx := fixtures.Dir(t)
 	root := t.TempDir()
 	return &envSetup{root: root, prefix: filepath.Join(root, "env"), pkgs: filepath.Join(root, "pkgs"),
 		envTxt: filepath.Join(root, "home", ".conda", "environments.txt"), fx: fx}

@@ -15,6 +15,7 @@ import (
 
 	"onboard/installer/link"
 	"onboard/installer/pkg"
+	"onboard/internal/fixtures"
 )
 
 func TestInstallNoarchPython(t *testing.T) {
@@ -456,7 +457,7 @@ func (r *itemRecorder) Item(name string) {
 // The wizard shows "the current stage and package": extraction names each
 // archive, linking each package, once.
 func TestInstallEnvNamesEachPackage(t *testing.T) {
-	fx := fixturesDir(t)
+	fx := fixtures.Dir(t)
 	rec := &itemRecorder{}
 	req := EnvRequest{
 		Prefix: filepath.Join(t.TempDir(), "env"), Subdir: "osx-64", EnvironmentsTxt: "-", Reporter: rec,

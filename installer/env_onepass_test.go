@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"onboard/installer/internal/testkit"
 	"onboard/installer/pkg"
 )
 
@@ -59,7 +60,7 @@ func TestInstallEnvNoPackageCache(t *testing.T) {
 	filepath.WalkDir(s.prefix, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
 			fi, _ := os.Lstat(p)
-			if ino, n, ok := inodeLinks(fi); ok {
+			if ino, n, ok := testkit.InodeLinks(fi); ok {
 				seen[ino]++
 				nlink[ino] = n
 			}

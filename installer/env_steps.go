@@ -194,7 +194,7 @@ func (t *envTxn) scripts(ctx context.Context) error {
 	for _, m := range t.linked {
 		t.rep.Item(m.Dist())
 		res, err := link.RunScript(ctx, link.Script{Action: "post-link", Prefix: t.prefix, RootPrefix: t.rootPrefix(),
-			Subdir: t.req.Subdir, Name: m.Name, Version: m.Version, BuildNumber: m.BuildNumber, Dist: distString(m)})
+			Subdir: t.req.Subdir, Name: m.Name, Version: m.Version, BuildNumber: m.BuildNumber, Dist: m.DistString()})
 		if res != nil && res.Messages != "" {
 			t.note("message from %s: %s", m.Dist(), res.Messages)
 		}
@@ -319,7 +319,7 @@ func (t *envTxn) history(specs []string, written []*prefix.Record) error {
 	}
 	installed := make([]string, len(recs))
 	for i, r := range recs {
-		installed[i] = distString(r)
+		installed[i] = r.DistString()
 	}
 	hp := prefix.HistoryPath(t.prefix)
 	old, _ := os.ReadFile(hp)
@@ -379,13 +379,4 @@ func (t *envTxn) condaVersion(recs []*prefix.Record) string {
 		}
 	}
 	return prefix.DefaultCondaVersion
-}
-
-// distString is conda's dist_str: "<channel canonical name>/<subdir>::<dist>".
-func distString(r *prefix.Record) string {
-	s := prefix.CanonicalChannel(r.Channel, r.Subdir)
-	if r.Subdir != "" {
-		s += "/" + r.Subdir
-	}
-	return fmt.Sprintf("%s::%s", s, r.Dist())
 }

@@ -37,7 +37,7 @@ func Install(ctx context.Context, o Options) (*Result, error) {
 	}
 	o.Prefix = first.Prefix
 	in := &installRun{o: o, subdir: first.Subdir, log: newInstallLog(o.Logf)}
-	defer installUmask()()
+	defer engine.InstallUmask()()
 	return in.run(ctx, first)
 }
 

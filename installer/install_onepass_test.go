@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/internal/testkit"
+	"onboard/installer/maintain"
 	"onboard/installer/state"
 )
 
@@ -21,7 +23,7 @@ func TestInstallOnePassRepairsOffline(t *testing.T) {
 		t.Run(carrier, func(t *testing.T) {
 			t.Setenv("HOME", t.TempDir())
 			t.Setenv("XDG_DATA_HOME", "")
-			b := testBundle(t, "2026.11.0")
+			b := testkit.SmallBundle(t, "2026.11.0")
 			src := b.Path
 			if carrier == "installer" {
 				// An installer with the bundle appended (as `cat exe
@@ -57,18 +59,18 @@ func TestInstallOnePassRepairsOffline(t *testing.T) {
 			if !sameFile(carried, src) {
 				t.Fatalf("%s is not a hard link of %s", carried, src)
 			}
-			before := snapshot(t, prefix)
+			before := testkit.Snapshot(t, prefix)
 			// The original goes away (a downloaded installer deleted),
 			// then the install is damaged.
 			b.Close()
 			os.Remove(src)
 			os.Remove(filepath.Join(prefix, "bin", "tool"))
-			replaceFile(t, filepath.Join(prefix, "envs", "team", "bin", "python"), "#!/bin/sh\necho damaged\n")
-			res, err := Repair(context.Background(), prefix, RepairOptions{})
+			testkit.ReplaceFile(t, filepath.Join(prefix, "envs", "team", "bin", "python"), "#!/bin/sh\necho damaged\n")
+			res, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{})
 			if err != nil {
 				t.Fatalf("Repair: %v (left %v)", err, kinds(res.Left))
 			}
-			if d := diffSnapshots(before, snapshot(t, prefix)); len(d) > 0 {
+			if d := testkit.DiffSnapshots(before, testkit.Snapshot(t, prefix)); len(d) > 0 {
 				sort.Strings(d)
 				t.Fatalf("after repair the tree differs from the fresh install:\n%s", strings.Join(d, "\n"))
 			}
@@ -117,7 +119,7 @@ func TestCarryFileFallsBackToACopy(t *testing.T) {
 
 func TestInstallKeepPackageCache(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
-	b := testBundle(t, "2026.11.0")
+	b := testkit.SmallBundle(t, "2026.11.0")
 	prefix := filepath.Join(t.TempDir(), "acme")
 	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: true}); err != nil {
 		t.Fatal(err)

@@ -4,9 +4,6 @@ package installer
 // path, launchers (the prefix checks are the plan's: plan.go).
 
 import (
-	"os"
-	"path/filepath"
-	"runtime"
 	"time"
 
 	"onboard/installer/bundle"
@@ -64,7 +61,7 @@ func (in *installRun) launchers() {
 		}
 	}
 	if in.o.ShellSetup {
-		sh, err := platform.SetupShell(platform.ShellFiles(t, env), in.o.Prefix, shellBin(in.o.Prefix))
+		sh, err := platform.SetupShell(platform.ShellFiles(t, env), in.o.Prefix, engine.ShellBin(in.o.Prefix))
 		if err != nil {
 			in.note("shell set-up failed: %v", err)
 		}
@@ -74,14 +71,4 @@ func (in *installRun) launchers() {
 	if err := platform.SaveRecord(state.LaunchersPath(in.o.Prefix), rec); err != nil {
 		in.note("the launcher record was not saved: %v", err)
 	}
-}
-
-func shellBin(p string) string {
-	if runtime.GOOS == "windows" {
-		return filepath.Join(p, "condabin")
-	}
-	if _, err := os.Stat(filepath.Join(p, "condabin")); err == nil {
-		return filepath.Join(p, "condabin")
-	}
-	return filepath.Join(p, "bin")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,7 +56,7 @@ func (in *installRun) install(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	if in.o.AllUsers {
-		if err := normaliseModes(p); err != nil {
+		if err := engine.NormaliseModes(p); err != nil {
 			return nil, err
 		}
 		in.log.Printf("set the modes for all users: folders 0755, files 0644 or 0755")
@@ -155,17 +156,8 @@ func (in *installRun) opener(p bundle.Package) pkg.Opener {
 		if err != nil {
 			return nil, 0, nil, err
 		}
-		return f, p.Size, removeOnClose{f}, nil
+		return f, p.Size, engine.RemoveOnClose{F: f}, nil
 	}
-}
-
-// removeOnClose closes a scratch file and removes it.
-type removeOnClose struct{ f *os.File }
-
-func (r removeOnClose) Close() error {
-	err := r.f.Close()
-	os.Remove(r.f.Name())
-	return err
 }
 
 func (in *installRun) runEnv(ctx context.Context, name string, req EnvRequest, out *envOutcome) error {
@@ -236,7 +228,7 @@ func (in *installRun) writeState() error {
 // system allows, a copy otherwise. The embedded demo bundle is in the
 // program itself.
 func (in *installRun) writeMaintenance(src string) error {
-	dst := maintenancePath(in.o.Prefix)
+	dst := state.AppPath(in.o.Prefix)
 	b := in.o.Bundle
 	if b.Path != "" && sameFile(b.Path, src) {
 		how, err := carryFile(src, dst)
@@ -252,13 +244,13 @@ func (in *installRun) writeMaintenance(src string) error {
 	if b.Path == "" {
 		// a bundle from the program's own bytes (the demo): its zip is
 		// written beside the maintenance app, so a repair finds it offline
-		if err := atomicfile.Write(bundleCopyPath(in.o.Prefix), 0o644, b.WriteZip); err != nil {
+		if err := atomicfile.Write(state.BundlePath(in.o.Prefix), 0o644, b.WriteZip); err != nil {
 			return fmt.Errorf("failed to keep the bundle for repairs: %w", err)
 		}
-		in.log.Printf("bundle for repairs: written to %q", bundleCopyPath(in.o.Prefix))
+		in.log.Printf("bundle for repairs: written to %q", state.BundlePath(in.o.Prefix))
 		return nil
 	}
-	how, err := carryFile(b.Path, bundleCopyPath(in.o.Prefix))
+	how, err := carryFile(b.Path, state.BundlePath(in.o.Prefix))
 	if err != nil {
 		return fmt.Errorf("failed to keep the bundle for repairs: %w", err)
 	}

@@ -9,10 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"onboard/installer/bundle"
 	"onboard/installer/engine"
+	"onboard/installer/internal/testkit"
 	"onboard/installer/state"
-	"onboard/internal/condatest"
 )
 
 // fakeEnv stands in for InstallEnv: it writes a conda-meta record per
@@ -44,47 +43,6 @@ func fakeEnv(fail string) func(context.Context, EnvRequest) (*EnvResult, error) 
 		}
 		return res, nil
 	}
-}
-
-// testBundle builds a linux-64 bundle of condatest packages at version.
-func testBundle(t *testing.T, version string) *bundle.Bundle {
-	t.Helper()
-	dir := t.TempDir()
-	pk := filepath.Join(dir, "pkgs")
-	os.MkdirAll(pk, 0o755)
-	var lines []string
-	for _, name := range []string{"python", "tool"} {
-		p, err := condatest.WriteConda(pk, condatest.Spec{Name: name, Version: "1.0", Build: "0", Subdir: "linux-64",
-			Files: []condatest.File{{Path: "bin/" + name, Data: []byte("#!/bin/sh\n"), Mode: 0o755}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, "https://x.invalid/linux-64/"+filepath.Base(p))
-	}
-	return bundleOfLocks(t, dir, "linux-64", fmt.Sprintf("name = \"T\"\nid = \"org.t\"\nversion = %q\n", version), lines,
-		"[condarc]\nchannels = [\"https://x.invalid\"]\noffline = true\n")
-}
-
-// bundleOfLocks builds and opens a bundle from the archives in dir/pkgs:
-// a base env of lines[0] and a team env of all lines (the lock URLs), for
-// subdir, with head (name, id, version) and tail (more TOML) in its spec.
-func bundleOfLocks(t *testing.T, dir, subdir, head string, lines []string, tail string) *bundle.Bundle {
-	t.Helper()
-	os.WriteFile(filepath.Join(dir, "base.txt"), []byte("@EXPLICIT\n"+lines[0]+"\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "team.txt"), []byte("@EXPLICIT\n"+strings.Join(lines, "\n")+"\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "L"), []byte("x"), 0o644)
-	spec := head + "license = \"L\"\npackage_dirs = [\"pkgs\"]\n[platforms." + subdir + "]\nbase = \"base.txt\"\nenvs = { team = \"team.txt\" }\n" + tail
-	os.WriteFile(filepath.Join(dir, "spec.toml"), []byte(spec), 0o644)
-	out := filepath.Join(dir, "b.zip")
-	if _, err := bundle.Build(context.Background(), bundle.BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := bundle.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	return b
 }
 
 func withEnv(t *testing.T, f func(context.Context, EnvRequest) (*EnvResult, error)) {
@@ -119,7 +77,7 @@ func TestInstallUpgradeRerunDowngrade(t *testing.T) {
 		{"2026.11.0", true, true, 0, "2026.11.0/linux-64"},
 	}
 	for i, s := range steps {
-		res, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, s.version), Subdir: "linux-64", Force: s.force})
+		res, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, s.version), Subdir: "linux-64", Force: s.force})
 		if got := ExitCode(err); got != s.errCode {
 			t.Fatalf("step %d (%s): exit %d (%v); want %d", i, s.version, got, err, s.errCode)
 		}
@@ -151,11 +109,11 @@ func TestInstallUpgradeRerunDowngrade(t *testing.T) {
 func TestInstallFailureRestoresOld(t *testing.T) {
 	withEnv(t, fakeEnv(""))
 	prefix := filepath.Join(t.TempDir(), "acme")
-	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
 		t.Fatal(err)
 	}
 	withEnv(t, fakeEnv("team"))
-	_, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.12.0"), Subdir: "linux-64"})
+	_, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"})
 	if err == nil {
 		t.Fatal("upgrade with a failing env succeeded")
 	}
@@ -163,7 +121,7 @@ func TestInstallFailureRestoresOld(t *testing.T) {
 		t.Errorf("after a failed upgrade the prefix holds %s; want the old 2026.11.0 back", got)
 	}
 	fresh := filepath.Join(t.TempDir(), "new")
-	if _, err := Install(context.Background(), Options{Prefix: fresh, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}); err == nil {
+	if _, err := Install(context.Background(), Options{Prefix: fresh, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err == nil {
 		t.Fatal("fresh install with a failing env succeeded")
 	}
 	if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
@@ -173,7 +131,7 @@ func TestInstallFailureRestoresOld(t *testing.T) {
 
 func TestInstallRefusals(t *testing.T) {
 	withEnv(t, fakeEnv(""))
-	b := testBundle(t, "2026.11.0")
+	b := testkit.SmallBundle(t, "2026.11.0")
 	notEmpty := t.TempDir()
 	os.WriteFile(filepath.Join(notEmpty, "x"), nil, 0o644)
 	tests := []struct {
@@ -199,14 +157,14 @@ func TestInstallRefusals(t *testing.T) {
 func TestInstallRefusedWhileAnotherHoldsTheLock(t *testing.T) {
 	withEnv(t, fakeEnv(""))
 	prefix := filepath.Join(t.TempDir(), "acme")
-	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
 		t.Fatal(err)
 	}
 	unlock, err := engine.LockPrefix(prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.12.0"), Subdir: "linux-64"})
+	_, err = Install(context.Background(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"})
 	var le *LockedError
 	if !errors.As(err, &le) || ExitCode(err) != ExitTarget {
 		t.Fatalf("got %v (exit %d); want a *LockedError, exit %d", err, ExitCode(err), ExitTarget)
@@ -215,7 +173,7 @@ func TestInstallRefusedWhileAnotherHoldsTheLock(t *testing.T) {
 		t.Fatalf("installed %s; want the untouched 2026.11.0/linux-64", got)
 	}
 	unlock()
-	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.12.0"), Subdir: "linux-64"}); err != nil {
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}); err != nil {
 		t.Fatalf("after the lock was released: %v", err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/internal/testkit"
+	"onboard/installer/maintain"
 	"onboard/internal/condatest"
 )
 
@@ -39,14 +41,14 @@ func winEntryPointBundle(t *testing.T) *bundle.Bundle {
 		}
 		lines = append(lines, "https://x.invalid/"+sub+"/"+filepath.Base(p))
 	}
-	return bundleOfLocks(t, dir, "win-64", "name = \"W\"\nid = \"org.w\"\nversion = \"2026.1.0\"\n", lines, "")
+	return testkit.BundleOfLocks(t, dir, "win-64", "name = \"W\"\nid = \"org.w\"\nversion = \"2026.1.0\"\n", lines, "")
 }
 
 // TestInstallWritesTheWindowsLauncherOfItsOptions installs a win-64 bundle
 // with an entry point: Scripts/<cmd>.exe holds the bytes of the launcher
 // that Options.WindowsLauncher gives for win-64; without one the install
 // fails clearly and leaves nothing; repair puts a deleted launcher back
-// from RepairOptions.WindowsLauncher.
+// from maintain.RepairOptions.WindowsLauncher.
 func TestInstallWritesTheWindowsLauncherOfItsOptions(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 	t.Setenv("XDG_DATA_HOME", "")
@@ -82,12 +84,12 @@ func TestInstallWritesTheWindowsLauncherOfItsOptions(t *testing.T) {
 	}
 
 	os.Remove(exe)
-	if res, err := Repair(context.Background(), prefix, RepairOptions{Bundle: b}); err == nil {
+	if res, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{Bundle: b}); err == nil {
 		t.Fatalf("repair without a launcher put back %v; want it to fail", res.Fixed)
 	} else if _, serr := os.Stat(exe); serr == nil {
 		t.Fatal("repair without a launcher wrote one")
 	}
-	if _, err := Repair(context.Background(), prefix, RepairOptions{Bundle: b, WindowsLauncher: launcher}); err != nil {
+	if _, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{Bundle: b, WindowsLauncher: launcher}); err != nil {
 		t.Fatalf("Repair: %v", err)
 	}
 	if got, _ := os.ReadFile(exe); string(got) != "MZ test launcher for win-64" {

@@ -9,6 +9,8 @@ import (
 
 	"onboard/assets"
 	"onboard/installer/bundle"
+	"onboard/installer/maintain"
+	"onboard/installer/uninstall"
 	"onboard/platform"
 )
 
@@ -59,10 +61,10 @@ func TestTwoInstallsOwnTheirLaunchers(t *testing.T) {
 	if n := len(b.Manifest.Launchers) + 1; len(entries) != 2*n || labelled != n {
 		t.Fatalf("menu entries %v (%d name the second folder); want %d per install", entries, labelled, n)
 	}
-	if err := Uninstall(context.Background(), second, UninstallOptions{}); err != nil {
+	if err := uninstall.Run(context.Background(), second, uninstall.Options{}); err != nil {
 		t.Fatalf("Uninstall: %v", err)
 	}
-	if r, err := Verify(context.Background(), first, VerifyOptions{}); err != nil {
+	if r, err := maintain.Verify(context.Background(), first, maintain.VerifyOptions{}); err != nil {
 		t.Fatalf("the first install after uninstalling the second: %v: %v", kinds(r.Problems), err)
 	}
 	left, _ := filepath.Glob(filepath.Join(home, ".local", "share", "applications", "*.desktop"))

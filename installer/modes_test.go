@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/maintain"
 	"onboard/installer/state"
 )
 
@@ -40,41 +41,6 @@ func checkSharedModes(t *testing.T, root string) {
 	}
 }
 
-func TestNormaliseModes(t *testing.T) {
-	old := syscall.Umask(0)
-	defer syscall.Umask(old)
-	root := t.TempDir()
-	for p, m := range map[string]fs.FileMode{"a": 0o777, "a/b": 0o700, "a/b/__pycache__": 0o777} {
-		os.MkdirAll(filepath.Join(root, p), m)
-		os.Chmod(filepath.Join(root, p), m)
-	}
-	files := map[string]fs.FileMode{"a/x.py": 0o666, "a/b/run": 0o700, "a/b/__pycache__/x.pyc": 0o600, "a/tool": 0o4777, "a/ok": 0o644,
-		"a/g": 0o664, "a/b/c": 0o400, "a/b/d": 0o711, "a/b/e": 0o000, "a/b/f": 0o775, "a/b/h": 0o2755}
-	want := map[string]fs.FileMode{"a/x.py": 0o644, "a/b/run": 0o755, "a/b/__pycache__/x.pyc": 0o644, "a/tool": 0o755, "a/ok": 0o644,
-		"a/g": 0o644, "a/b/c": 0o644, "a/b/d": 0o755, "a/b/e": 0o644, "a/b/f": 0o755, "a/b/h": 0o755}
-	for p, m := range files {
-		os.WriteFile(filepath.Join(root, p), []byte(p), 0o600)
-		if err := os.Chmod(filepath.Join(root, p), m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	os.Symlink("x.py", filepath.Join(root, "a", "link"))
-	if err := normaliseModes(root); err != nil {
-		t.Fatal(err)
-	}
-	for p, m := range want {
-		fi, _ := os.Stat(filepath.Join(root, p))
-		if got := fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid); got != m {
-			t.Errorf("%s: %v, want %v", p, got, m)
-		}
-	}
-	for _, d := range []string{".", "a", "a/b", "a/b/__pycache__"} {
-		if fi, _ := os.Stat(filepath.Join(root, d)); fi.Mode().Perm() != 0o755 {
-			t.Errorf("%s: %v, want 0755", d, fi.Mode().Perm())
-		}
-	}
-}
-
 // An install for all users made under umask 000 is writable by its owner
 // only, and the manifest says it is for all users; for a user who did not
 // install it, environments.txt is a note, not damage.
@@ -86,7 +52,7 @@ func TestAllUsersInstallUnderUmask000(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_DATA_HOME", "")
-	b, err := bundle.Open(fi.bundle)
+	b, err := bundle.Open(fi.Bundle)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +76,7 @@ func TestAllUsersInstallUnderUmask000(t *testing.T) {
 	os.Chmod(filepath.Join(prefix, "conda-meta"), 0o777)
 	os.RemoveAll(filepath.Join(prefix, "pkgs", "zlib-1.2.11-h7b6447c_3"))
 	damageOneFileOf(t, prefix)
-	_, err = Repair(context.Background(), prefix, RepairOptions{EnvironmentsTxt: "-"})
+	_, err = maintain.Repair(context.Background(), prefix, maintain.RepairOptions{EnvironmentsTxt: "-"})
 	syscall.Umask(old)
 	if err != nil {
 		t.Fatalf("repair: %v", err)
@@ -119,7 +85,7 @@ func TestAllUsersInstallUnderUmask000(t *testing.T) {
 
 	envTxt := filepath.Join(t.TempDir(), "environments.txt") // another user's: empty
 	asOtherUser(t)
-	r, err := Verify(context.Background(), prefix, VerifyOptions{EnvironmentsTxt: envTxt})
+	r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{EnvironmentsTxt: envTxt})
 	if err != nil || !r.Healthy {
 		t.Fatalf("verify as another user: %v %+v", err, r.Problems)
 	}
@@ -139,21 +105,4 @@ func damageOneFileOf(t *testing.T, prefix string) {
 	if err := os.Remove(filepath.Join(prefix, filepath.FromSlash(rec.Files[0]))); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// For the owner, a missing environments.txt line is still damage.
-func TestEnvironmentsTxtIsDamageForTheOwner(t *testing.T) {
-	fi := installFixtures(t)
-	r, _ := Verify(context.Background(), fi.prefix, VerifyOptions{EnvironmentsTxt: filepath.Join(t.TempDir(), "environments.txt")})
-	if r == nil || r.Healthy || !strings.Contains(kindsOf(r), string(ProblemEnvironmentsTxt)) {
-		t.Fatalf("verify of an install missing from its owner's environments.txt: %+v", r)
-	}
-}
-
-func kindsOf(r *Report) string {
-	var s []string
-	for _, p := range r.Problems {
-		s = append(s, string(p.Kind))
-	}
-	return strings.Join(s, " ")
 }

@@ -248,7 +248,7 @@ func (p *InstallPlan) envs(t platform.Target, pl *bundle.Platform) {
 		}
 		return n
 	}
-	p.Envs = []PlanEnv{{Name: BaseEnv, Prefix: p.Prefix, Packages: len(pl.Base), Bytes: size(pl.Base)}}
+	p.Envs = []PlanEnv{{Name: state.BaseEnv, Prefix: p.Prefix, Packages: len(pl.Base), Bytes: size(pl.Base)}}
 	for _, n := range pl.EnvNames() {
 		p.Envs = append(p.Envs, PlanEnv{Name: n, Prefix: t.Join(p.Prefix, "envs", n), Packages: len(pl.Envs[n]), Bytes: size(pl.Envs[n])})
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"onboard/installer/internal/testkit"
 	"onboard/platform"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestPlanOnASmallDisk(t *testing.T) {
 	withEnv(t, fakeEnv(""))
 	disk := mountTiny(t, 256*1024)
-	o := Options{Prefix: filepath.Join(disk, "acme"), Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}
+	o := Options{Prefix: filepath.Join(disk, "acme"), Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}
 	p := unchanged(t, disk, o)
 	if p.Code != platform.ProblemNoSpace || p.ExitCode != ExitTarget || p.FreeBytes <= 0 || p.FreeBytes >= p.NeedBytes {
 		t.Fatalf("plan on a %d-byte disk: %+v", 256*1024, p)

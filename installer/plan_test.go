@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"onboard/installer/state"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,8 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
+	"onboard/installer/internal/testkit"
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -74,7 +75,7 @@ func TestPlanVerdictsMatchInstall(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", filepath.Join(t.TempDir(), "share"))
 	root := t.TempDir()
 	prefix := filepath.Join(root, "acme")
-	v1, v2 := testBundle(t, "2026.11.0"), testBundle(t, "2026.12.0")
+	v1, v2 := testkit.SmallBundle(t, "2026.11.0"), testkit.SmallBundle(t, "2026.12.0")
 	opts := func(b *bundle.Bundle, force bool) Options {
 		return Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", Force: force, MaintenanceLauncher: true}
 	}
@@ -100,7 +101,7 @@ func TestPlanVerdictsMatchInstall(t *testing.T) {
 		if p.Kind != s.kind || got != s.installed || targetCode(p.Err) != s.code {
 			t.Fatalf("%s: plan %s of installed %q, error %v; want %s of %q, code %q", s.name, p.Kind, got, p.Err, s.kind, s.installed, s.code)
 		}
-		if p.Subdir != "linux-64" || len(p.Envs) != 2 || p.Envs[0].Name != BaseEnv || p.Envs[1].Prefix != filepath.Join(prefix, "envs", "team") {
+		if p.Subdir != "linux-64" || len(p.Envs) != 2 || p.Envs[0].Name != state.BaseEnv || p.Envs[1].Prefix != filepath.Join(prefix, "envs", "team") {
 			t.Fatalf("%s: subdir %q, envs %+v", s.name, p.Subdir, p.Envs)
 		}
 		before := installTree(t, prefix)
@@ -126,7 +127,7 @@ func TestPlanCountsACopiedBundle(t *testing.T) {
 	if st, err := os.Stat(other); err != nil || !st.IsDir() || platform.SameFileSystem(other, t.TempDir()) {
 		t.Skip("no second file system (/dev/shm) here")
 	}
-	b := testBundle(t, "2026.11.0")
+	b := testkit.SmallBundle(t, "2026.11.0")
 	dir, err := os.MkdirTemp(other, "onboard-plan-")
 	if err != nil {
 		t.Skip(err)
@@ -157,7 +158,7 @@ func TestPlanFreshSaysWhatItWouldWrite(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", share)
 	root := t.TempDir()
 	prefix := filepath.Join(root, "acme")
-	b := testBundle(t, "2026.11.0")
+	b := testkit.SmallBundle(t, "2026.11.0")
 	o := Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", MaintenanceLauncher: true}
 	p := unchanged(t, root, o)
 	if !p.Proceed || p.Kind != PlanFresh || p.Installed != nil || p.Recover != "" {
@@ -211,7 +212,7 @@ func TestPlanFreshSaysWhatItWouldWrite(t *testing.T) {
 func TestPlanReinstallOtherBundleDamaged(t *testing.T) {
 	withEnv(t, fakeEnv(""))
 	prefix := filepath.Join(t.TempDir(), "acme")
-	b := testBundle(t, "2026.11.0")
+	b := testkit.SmallBundle(t, "2026.11.0")
 	o := Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}
 	if _, err := Install(context.Background(), o); err != nil {
 		t.Fatal(err)
@@ -243,7 +244,7 @@ func TestPlanReinstallOtherBundleDamaged(t *testing.T) {
 
 func TestPlanRefusesBadInput(t *testing.T) {
 	withEnv(t, fakeEnv(""))
-	b := testBundle(t, "2026.11.0")
+	b := testkit.SmallBundle(t, "2026.11.0")
 	notEmpty := t.TempDir()
 	os.WriteFile(filepath.Join(notEmpty, "x"), nil, 0o644)
 	tests := []struct {
@@ -277,7 +278,7 @@ func TestPlanRefusesBadInput(t *testing.T) {
 func TestInstallChecksAgainAfterThePlan(t *testing.T) {
 	withEnv(t, fakeEnv(""))
 	dir := t.TempDir()
-	o := Options{Prefix: dir, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}
+	o := Options{Prefix: dir, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}
 	if p := planOf(t, o); !p.Proceed {
 		t.Fatalf("an empty folder: %v", p.Err)
 	}
@@ -321,7 +322,7 @@ func TestPlanWindowsPathTooLong(t *testing.T) {
 }
 
 func TestPlanNoSpace(t *testing.T) {
-	b := testBundle(t, "2026.11.0")
+	b := testkit.SmallBundle(t, "2026.11.0")
 	h := hostPlanner()
 	h.facts = func(prefix string) platform.PrefixFacts {
 		f := platform.HostPrefixFacts(prefix)
@@ -339,11 +340,11 @@ func TestPlanNoSpace(t *testing.T) {
 func TestPlanSharedInstallNeedsAnAdmin(t *testing.T) {
 	withEnv(t, fakeEnv(""))
 	prefix := filepath.Join(t.TempDir(), "shared")
-	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64", AllUsers: true}); err != nil {
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64", AllUsers: true}); err != nil {
 		t.Fatal(err)
 	}
 	asOtherUser(t)
-	o := Options{Prefix: prefix, Bundle: testBundle(t, "2026.12.0"), Subdir: "linux-64"}
+	o := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}
 	p := unchanged(t, filepath.Dir(prefix), o)
 	var ae *AdminRequiredError
 	if !errors.As(p.Err, &ae) || p.Code != "admin-required" || p.ExitCode != ExitTarget || !strings.Contains(p.Hint, "install for yourself") {
@@ -357,7 +358,7 @@ func TestPlanSharedInstallNeedsAnAdmin(t *testing.T) {
 		t.Fatal("the refused install changed the shared install")
 	}
 	// the same version, healthy: nothing to do, nothing to refuse
-	if p := planOf(t, Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}); p.Kind != PlanNothingToDo || p.Err != nil {
+	if p := planOf(t, Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); p.Kind != PlanNothingToDo || p.Err != nil {
 		t.Fatalf("same version: %s, %v", p.Kind, p.Err)
 	}
 }
@@ -373,7 +374,7 @@ func TestPlanAfterAnInterruptedFreshInstall(t *testing.T) {
 		os.MkdirAll(filepath.Join(prefix, d), 0o755)
 	}
 	os.WriteFile(filepath.Join(prefix, "conda-meta", "history"), nil, 0o644)
-	o := Options{Prefix: prefix, Bundle: testBundle(t, "2026.11.0"), Subdir: "linux-64"}
+	o := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}
 	if p := planOf(t, o); p.Err == nil {
 		t.Fatal("a half-made folder without a journal was not refused")
 	}
@@ -395,7 +396,7 @@ func TestPlanAfterAnInterruptedUpgrade(t *testing.T) {
 	withEnv(t, fakeEnv(""))
 	root := t.TempDir()
 	prefix := filepath.Join(root, "acme")
-	v1, v2 := testBundle(t, "2026.11.0"), testBundle(t, "2026.12.0")
+	v1, v2 := testkit.SmallBundle(t, "2026.11.0"), testkit.SmallBundle(t, "2026.12.0")
 	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: v1, Subdir: "linux-64"}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"onboard/installer/internal/seam"
+	"onboard/installer/internal/testkit"
+	"onboard/installer/maintain"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 )
@@ -17,13 +19,13 @@ import (
 // interruptRepair leaves what a repair killed part-way leaves: the
 // journal of a transaction in the state folder, with a recorded file moved
 // aside (gone from the env). The lock is free, as a dead process's is.
-func interruptRepair(t *testing.T, fi *fixtureInstall) string {
+func interruptRepair(t *testing.T, fi *testkit.Fixture) string {
 	t.Helper()
-	j, err := prefix.Begin(state.Dir(fi.prefix), fi.prefix, false)
+	j, err := prefix.Begin(state.Dir(fi.Prefix), fi.Prefix, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	victim := filepath.Join(fi.prefix, "include", "zlib.h")
+	victim := filepath.Join(fi.Prefix, "include", "zlib.h")
 	if err := j.MoveAside(victim); err != nil {
 		t.Fatal(err)
 	}
@@ -60,16 +62,16 @@ func (l *logLines) recovered() []string {
 // checks the install as it stands (the file the repair had moved aside is
 // back), not a half-made one.
 func TestEntryPointsRecoverFirstAndSayItOnce(t *testing.T) {
-	entries := map[string]func(fi *fixtureInstall, logf Logf) error{
-		"verify": func(fi *fixtureInstall, logf Logf) error {
-			r, err := Verify(context.Background(), fi.prefix, VerifyOptions{EnvironmentsTxt: fi.envTxt, Logf: logf})
+	entries := map[string]func(fi *testkit.Fixture, logf Logf) error{
+		"verify": func(fi *testkit.Fixture, logf Logf) error {
+			r, err := maintain.Verify(context.Background(), fi.Prefix, maintain.VerifyOptions{EnvironmentsTxt: fi.EnvTxt, Logf: logf})
 			if err == nil && !r.Healthy {
 				err = fmt.Errorf("not healthy: %v", kinds(r.Problems))
 			}
 			return err
 		},
-		"repair": func(fi *fixtureInstall, logf Logf) error {
-			res, err := Repair(context.Background(), fi.prefix, RepairOptions{BundlePath: fi.bundle, EnvironmentsTxt: fi.envTxt, Logf: logf})
+		"repair": func(fi *testkit.Fixture, logf Logf) error {
+			res, err := maintain.Repair(context.Background(), fi.Prefix, maintain.RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt, Logf: logf})
 			if err == nil && len(res.Before) != 0 {
 				err = fmt.Errorf("repair found %v: the recovery did not come first", kinds(res.Before))
 			}
@@ -87,11 +89,11 @@ func TestEntryPointsRecoverFirstAndSayItOnce(t *testing.T) {
 			if _, err := os.Stat(victim); err != nil {
 				t.Errorf("the file moved aside is not back: %v", err)
 			}
-			want := []string{"recover: " + (Recovered{Op: "operation"}).Message() + " (" + fi.prefix + ")"}
+			want := []string{"recover: " + (Recovered{Op: "operation"}).Message() + " (" + fi.Prefix + ")"}
 			if got := log.recovered(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("logged %q; want %q", got, want)
 			}
-			if _, err := os.Stat(state.JournalPath(fi.prefix)); !os.IsNotExist(err) {
+			if _, err := os.Stat(state.JournalPath(fi.Prefix)); !os.IsNotExist(err) {
 				t.Errorf("the journal is still there: %v", err)
 			}
 		})
@@ -127,7 +129,7 @@ func TestRecoverOnASharedInstallWaits(t *testing.T) {
 	seam.MayModify = func(string) bool { return false }
 	defer func() { seam.MayModify = old }()
 	var log logLines
-	rec, err := RecoverOutcome(context.Background(), fi.prefix, log.logf)
+	rec, err := RecoverOutcome(context.Background(), fi.Prefix, log.logf)
 	if err != nil || !rec.Pending || rec.Op != "" {
 		t.Fatalf("got %+v, %v; want it pending", rec, err)
 	}

@@ -26,8 +26,12 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/internal/seam"
+	"onboard/installer/internal/testkit"
+	"onboard/installer/maintain"
 	"onboard/installer/state"
+	"onboard/installer/uninstall"
 	"onboard/internal/condatest"
+	"onboard/internal/fixtures"
 )
 
 // opKill is where the child stops: at the Nth start (1-based) of Stage,
@@ -149,9 +153,9 @@ func TestHelperOp(t *testing.T) {
 			_, err = Install(context.Background(), opts)
 		}
 	case "uninstall":
-		err = Uninstall(context.Background(), o.Prefix, UninstallOptions{Reporter: rep})
+		err = uninstall.Run(context.Background(), o.Prefix, uninstall.Options{Reporter: rep})
 	case "repair":
-		_, err = Repair(context.Background(), o.Prefix, RepairOptions{BundlePath: o.Bundle, Reporter: rep})
+		_, err = maintain.Repair(context.Background(), o.Prefix, maintain.RepairOptions{BundlePath: o.Bundle, Reporter: rep})
 	}
 	fmt.Printf("DONE %v\n", err)
 }
@@ -188,18 +192,18 @@ func newOpFixture(t *testing.T) *opFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx := fixturesDir(t)
+	fx := fixtures.Dir(t)
 	src := map[string]string{filepath.Base(big): big}
 	plat := &bundle.Platform{Envs: map[string][]bundle.Package{}}
-	for _, env := range []string{BaseEnv, "py"} {
+	for _, env := range []string{state.BaseEnv, "py"} {
 		var pkgs []bundle.Package
-		for _, rel := range testEnvs[env] {
+		for _, rel := range testkit.TestEnvs[env] {
 			p := filepath.Join(fx, filepath.FromSlash(rel))
 			src[filepath.Base(p)] = p
-			pkgs = append(pkgs, bundlePackage(t, p))
+			pkgs = append(pkgs, testkit.BundlePackage(t, p))
 		}
-		if env == BaseEnv {
-			plat.Base = append(pkgs, bundlePackage(t, big))
+		if env == state.BaseEnv {
+			plat.Base = append(pkgs, testkit.BundlePackage(t, big))
 		} else {
 			plat.Envs[env] = pkgs
 		}
@@ -319,7 +323,7 @@ func (f *opFixture) check(t *testing.T, version string, launchers bool) {
 	if got := installed(t, f.prefix); got != version+"/linux-64" {
 		t.Fatalf("installed %s; want %s", got, version)
 	}
-	if r, err := Verify(context.Background(), f.prefix, VerifyOptions{}); err != nil {
+	if r, err := maintain.Verify(context.Background(), f.prefix, maintain.VerifyOptions{}); err != nil {
 		t.Fatalf("verify found %v: %v", kinds(r.Problems), err)
 	}
 	// The maintenance launcher was made (verify checks what this records).
@@ -577,7 +581,7 @@ func TestKilledUninstallRunsAgain(t *testing.T) {
 				os.RemoveAll(filepath.Join(f.prefix, ".onboard"))
 				os.RemoveAll(filepath.Join(f.prefix, "envs"))
 			}
-			if err := Uninstall(context.Background(), f.prefix, UninstallOptions{}); err != nil {
+			if err := uninstall.Run(context.Background(), f.prefix, uninstall.Options{}); err != nil {
 				t.Fatalf("uninstall again: %v", err)
 			}
 			f.nothingBeside(t)
@@ -598,15 +602,15 @@ func TestKilledRepairRunsAgain(t *testing.T) {
 	}
 	f := newOpFixture(t)
 	f.install(t, "2026.11.0", nil)
-	before := snapshot(t, f.prefix)
+	before := testkit.Snapshot(t, f.prefix)
 	damage := func() {
 		os.Remove(filepath.Join(f.prefix, "share", "big", "f007.dat"))
-		replaceFile(t, filepath.Join(f.prefix, "share", "big", "f100.dat"), "damaged")
+		testkit.ReplaceFile(t, filepath.Join(f.prefix, "share", "big", "f100.dat"), "damaged")
 		os.Remove(filepath.Join(f.prefix, "envs", "py", "bin", "conda-index-pkg-a"))
 	}
 	damage()
 	ref := &killReporter{}
-	if _, err := Repair(context.Background(), f.prefix, RepairOptions{BundlePath: f.bundles["2026.11.0"], Reporter: ref}); err != nil {
+	if _, err := maintain.Repair(context.Background(), f.prefix, maintain.RepairOptions{BundlePath: f.bundles["2026.11.0"], Reporter: ref}); err != nil {
 		t.Fatalf("reference repair: %v", err)
 	}
 	var points []opKill
@@ -623,10 +627,10 @@ func TestKilledRepairRunsAgain(t *testing.T) {
 		t.Run(k.String(), func(t *testing.T) {
 			damage()
 			killOp(t, f.request("repair", "2026.11.0", k))
-			if _, err := Repair(context.Background(), f.prefix, RepairOptions{BundlePath: f.bundles["2026.11.0"]}); err != nil {
+			if _, err := maintain.Repair(context.Background(), f.prefix, maintain.RepairOptions{BundlePath: f.bundles["2026.11.0"]}); err != nil {
 				t.Fatalf("repair again: %v", err)
 			}
-			if d := diffSnapshots(before, snapshot(t, f.prefix)); len(d) > 0 {
+			if d := testkit.DiffSnapshots(before, testkit.Snapshot(t, f.prefix)); len(d) > 0 {
 				t.Fatalf("after the killed repair and a new one the tree differs: %v", d)
 			}
 			f.healthy(t, "2026.11.0")

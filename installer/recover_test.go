@@ -15,7 +15,10 @@ import (
 	"testing"
 
 	"onboard/installer/engine"
+	"onboard/installer/internal/testkit"
+	"onboard/installer/maintain"
 	"onboard/installer/state"
+	"onboard/internal/fixtures"
 )
 
 // stopReporter counts engine events; at the stop-th it prints STOP on
@@ -74,15 +77,15 @@ func TestHelperInstall(t *testing.T) {
 	fmt.Printf("DONE %v\n", err)
 }
 
-// crashFixture copies the base packages of testEnvs into a new prefix's
+// crashFixture copies the base packages of testkit.TestEnvs into a new prefix's
 // pkgs and returns the request.
 func crashFixture(t *testing.T) crashRequest {
-	fx := fixturesDir(t)
+	fx := fixtures.Dir(t)
 	root := t.TempDir()
 	cr := crashRequest{Prefix: filepath.Join(root, "prefix"), EnvTxt: filepath.Join(root, "environments.txt")}
-	for _, rel := range testEnvs[BaseEnv] {
+	for _, rel := range testkit.TestEnvs[state.BaseEnv] {
 		dst := filepath.Join(root, "archives", filepath.Base(rel))
-		copyFile(t, filepath.Join(fx, filepath.FromSlash(rel)), dst)
+		testkit.CopyFile(t, filepath.Join(fx, filepath.FromSlash(rel)), dst)
 		cr.Files = append(cr.Files, PackageFile{Path: dst})
 	}
 	return cr
@@ -102,7 +105,7 @@ func TestKilledInstallRecovers(t *testing.T) {
 	if _, err := InstallEnv(context.Background(), crashEnvRequest(cr, count)); err != nil {
 		t.Fatalf("reference install: %v", err)
 	}
-	ref := snapshot(t, cr.Prefix)
+	ref := testkit.Snapshot(t, cr.Prefix)
 	events := count.n.Load()
 	if events < 21 {
 		t.Fatalf("got %d progress events from an install; want at least 21 to spread the kills", events)
@@ -155,7 +158,7 @@ func killHelper(t *testing.T, run, env string) {
 }
 
 // checkAfterCrash runs what the next onboard run does and checks the result.
-func checkAfterCrash(t *testing.T, cr crashRequest, ref map[string]entry) {
+func checkAfterCrash(t *testing.T, cr crashRequest, ref map[string]testkit.Entry) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := engine.Recover(ctx, cr.Prefix, t.Logf); err != nil {
@@ -164,8 +167,8 @@ func checkAfterCrash(t *testing.T, cr crashRequest, ref map[string]entry) {
 	if _, err := os.Stat(state.JournalPath(cr.Prefix)); err == nil {
 		t.Fatal("the journal is still there after Recover")
 	}
-	if r, err := Verify(ctx, cr.Prefix, VerifyOptions{EnvironmentsTxt: cr.EnvTxt}); err == nil && r.Packages > 0 {
-		if d := diffSnapshots(ref, snapshot(t, cr.Prefix)); len(d) > 0 {
+	if r, err := maintain.Verify(ctx, cr.Prefix, maintain.VerifyOptions{EnvironmentsTxt: cr.EnvTxt}); err == nil && r.Packages > 0 {
+		if d := testkit.DiffSnapshots(ref, testkit.Snapshot(t, cr.Prefix)); len(d) > 0 {
 			t.Fatalf("a broken prefix verified healthy after the crash: %v", d)
 		}
 	}
@@ -176,10 +179,10 @@ func checkAfterCrash(t *testing.T, cr crashRequest, ref map[string]entry) {
 		}
 		t.Fatalf("install after the crash: %v", err)
 	}
-	if r, err := Verify(ctx, cr.Prefix, VerifyOptions{EnvironmentsTxt: cr.EnvTxt}); err != nil {
+	if r, err := maintain.Verify(ctx, cr.Prefix, maintain.VerifyOptions{EnvironmentsTxt: cr.EnvTxt}); err != nil {
 		t.Fatalf("after the crash and a new install verify found %v: %v", kinds(r.Problems), err)
 	}
-	if d := diffSnapshots(ref, snapshot(t, cr.Prefix)); len(d) > 0 {
+	if d := testkit.DiffSnapshots(ref, testkit.Snapshot(t, cr.Prefix)); len(d) > 0 {
 		t.Fatalf("after the crash and a new install the tree differs from an uninterrupted one: %v", d)
 	}
 }
@@ -195,7 +198,7 @@ func TestHelperRepair(t *testing.T) {
 	rep := &stopReporter{}
 	stop, _ := strconv.ParseInt(args[3], 10, 64)
 	rep.stop.Store(stop)
-	_, err := Repair(context.Background(), args[0], RepairOptions{BundlePath: args[1], EnvironmentsTxt: args[2], Reporter: rep})
+	_, err := maintain.Repair(context.Background(), args[0], maintain.RepairOptions{BundlePath: args[1], EnvironmentsTxt: args[2], Reporter: rep})
 	fmt.Printf("DONE %v\n", err)
 }
 
@@ -207,15 +210,15 @@ func TestKilledRepairRecovers(t *testing.T) {
 		t.Skip("starts several processes")
 	}
 	fi := installFixtures(t)
-	ref := snapshot(t, fi.prefix)
+	ref := testkit.Snapshot(t, fi.Prefix)
 	damage := func() {
-		editInPlace(t, filepath.Join(fi.prefix, "include", "zlib.h"), "/* damaged */")
-		os.Remove(filepath.Join(fi.prefix, "lib", "alib"))
-		os.Remove(filepath.Join(fi.prefix, "envs", "py", "bin", "conda-index-pkg-a"))
+		testkit.EditInPlace(t, filepath.Join(fi.Prefix, "include", "zlib.h"), "/* damaged */")
+		os.Remove(filepath.Join(fi.Prefix, "lib", "alib"))
+		os.Remove(filepath.Join(fi.Prefix, "envs", "py", "bin", "conda-index-pkg-a"))
 	}
 	damage()
 	count := &stopReporter{}
-	if _, err := Repair(context.Background(), fi.prefix, RepairOptions{BundlePath: fi.bundle, EnvironmentsTxt: fi.envTxt, Reporter: count}); err != nil {
+	if _, err := maintain.Repair(context.Background(), fi.Prefix, maintain.RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt, Reporter: count}); err != nil {
 		t.Fatalf("reference repair: %v", err)
 	}
 	// Stages: verify, link (the re-links), verify. Kill inside the re-links.
@@ -227,21 +230,21 @@ func TestKilledRepairRecovers(t *testing.T) {
 		stop := from + 1 + k*(to-from-1)/6
 		t.Run(strconv.FormatInt(stop, 10), func(t *testing.T) {
 			damage()
-			raw, _ := json.Marshal([]string{fi.prefix, fi.bundle, fi.envTxt, strconv.FormatInt(stop, 10)})
+			raw, _ := json.Marshal([]string{fi.Prefix, fi.Bundle, fi.EnvTxt, strconv.FormatInt(stop, 10)})
 			killHelper(t, "^TestHelperRepair$", "ONBOARD_CRASH_REPAIR="+string(raw))
-			opts := VerifyOptions{EnvironmentsTxt: fi.envTxt}
-			if _, err := engine.Recover(context.Background(), fi.prefix, t.Logf); err != nil {
+			opts := maintain.VerifyOptions{EnvironmentsTxt: fi.EnvTxt}
+			if _, err := engine.Recover(context.Background(), fi.Prefix, t.Logf); err != nil {
 				t.Fatalf("Recover: %v", err)
 			}
-			if _, err := Verify(context.Background(), fi.prefix, opts); err == nil {
-				if d := diffSnapshots(ref, snapshot(t, fi.prefix)); len(d) > 0 {
+			if _, err := maintain.Verify(context.Background(), fi.Prefix, opts); err == nil {
+				if d := testkit.DiffSnapshots(ref, testkit.Snapshot(t, fi.Prefix)); len(d) > 0 {
 					t.Fatalf("a broken prefix verified healthy after the killed repair: %v", d)
 				}
 			}
-			if _, err := Repair(context.Background(), fi.prefix, RepairOptions{BundlePath: fi.bundle, EnvironmentsTxt: fi.envTxt}); err != nil {
+			if _, err := maintain.Repair(context.Background(), fi.Prefix, maintain.RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
 				t.Fatalf("repair after the crash: %v", err)
 			}
-			if d := diffSnapshots(ref, snapshot(t, fi.prefix)); len(d) > 0 {
+			if d := testkit.DiffSnapshots(ref, testkit.Snapshot(t, fi.Prefix)); len(d) > 0 {
 				t.Fatalf("after the crash and a new repair the tree differs from the fresh install: %v", d)
 			}
 		})

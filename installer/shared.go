@@ -1,11 +1,13 @@
 package installer
 
 // The vocabulary every operation shares (typed errors and exit codes,
-// progress, recovery) lives in installer/engine, below installer and
-// beside verify, repair and uninstall. It is named here as well, by alias,
-// so that a caller of Install or InstallEnv needs one import and the
-// install's own code names it as before: installer.TargetError and
-// engine.TargetError are one type, and errors.As matches either.
+// progress, recovery) lives in installer/engine, below installer and below
+// installer/maintain (verify, repair) and installer/uninstall. What a
+// caller of Plan, Install or InstallEnv meets is named here as well, by
+// alias, so that it needs one import and the install's own code names it
+// as before: installer.TargetError and engine.TargetError are one type,
+// and errors.As matches either. Callers of verify, repair and uninstall
+// name engine's types themselves (engine.DamageError).
 
 import (
 	"context"
@@ -33,7 +35,6 @@ const (
 
 // Typed errors (see engine).
 type (
-	Hinter             = engine.Hinter
 	UsageError         = engine.UsageError
 	BundleError        = engine.BundleError
 	TargetError        = engine.TargetError
@@ -41,7 +42,6 @@ type (
 	PlatformError      = engine.PlatformError
 	LockedError        = engine.LockedError
 	AdminRequiredError = engine.AdminRequiredError
-	DamageError        = engine.DamageError
 )
 
 // Progress (see engine.Reporter).

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"onboard/assets"
-	"onboard/installer"
+	"onboard/installer/maintain"
 )
 
 func init() { register("repair", runRepair) }
@@ -27,7 +27,7 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	if err := recoverFirst(ctx, p, env); err != nil {
 		return err
 	}
-	res, err := installer.Repair(ctx, p, installer.RepairOptions{BundlePath: *bundlePath, Env: *envName,
+	res, err := maintain.Repair(ctx, p, maintain.RepairOptions{BundlePath: *bundlePath, Env: *envName,
 		WindowsLauncher: assets.WindowsLauncher, Logf: stderrLogf(env, *asJSON)})
 	if res == nil {
 		return err
@@ -46,7 +46,7 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 }
 
 // writeRepairText prints what repair found, did and left, for people.
-func writeRepairText(env Env, res *installer.RepairResult) {
+func writeRepairText(env Env, res *maintain.RepairResult) {
 	w := env.Stdout
 	what := res.Prefix
 	if res.Env != "" {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"onboard/installer"
+	"onboard/installer/uninstall"
 )
 
 func init() { register("uninstall", runUninstall) }
@@ -43,7 +44,7 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintf(env.Stdout, "Removed %s.\n", p)
 		return nil
 	}
-	if err := installer.Uninstall(ctx, p, installer.UninstallOptions{Logf: stderrLogf(env, *silent)}); err != nil {
+	if err := uninstall.Run(ctx, p, uninstall.Options{Logf: stderrLogf(env, *silent)}); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Removed %s.\n", p)

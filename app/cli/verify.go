@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"onboard/installer"
+	"onboard/installer/maintain"
 	"onboard/installer/state"
 )
 
@@ -28,7 +29,7 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	if err := recoverFirst(ctx, p, env); err != nil {
 		return err
 	}
-	r, err := installer.Verify(ctx, p, installer.VerifyOptions{Env: *envName, Logf: stderrLogf(env, *asJSON)})
+	r, err := maintain.Verify(ctx, p, maintain.VerifyOptions{Env: *envName, Logf: stderrLogf(env, *asJSON)})
 	if r == nil {
 		return err
 	}

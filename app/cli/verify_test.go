@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"onboard/installer"
+	"onboard/installer/maintain"
 )
 
 // tinyPrefix makes a conda prefix with one package of one file.
@@ -60,12 +61,12 @@ func TestVerifyCommand(t *testing.T) {
 	}
 	var r struct {
 		Healthy  bool
-		Problems []installer.Problem
+		Problems []maintain.Problem
 	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("got %q: %v; want one JSON object", out, err)
 	}
-	if r.Healthy || len(r.Problems) != 1 || r.Problems[0].Kind != installer.ProblemAltered || r.Problems[0].Path != "share/a.txt" {
+	if r.Healthy || len(r.Problems) != 1 || r.Problems[0].Kind != maintain.ProblemAltered || r.Problems[0].Path != "share/a.txt" {
 		t.Fatalf("got %+v; want one altered share/a.txt", r)
 	}
 }
@@ -87,7 +88,7 @@ func TestVerifyAndRepairOneEnvCommand(t *testing.T) {
 		t.Fatalf("got %v, %q; want exit 1 and the repair command for the env", err, out)
 	}
 	out, _, _ = runCLI(t, "", "repair", "--prefix", p, "--env", "base", "--json")
-	var res installer.RepairResult
+	var res maintain.RepairResult
 	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Env != "base" || len(res.Before) != 1 {
 		t.Fatalf("got %q (%v); want the repair of base as JSON, with the one problem found", out, err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"onboard/installer"
 	"onboard/installer/state"
+	"onboard/installer/uninstall"
 	"onboard/platform"
 )
 
@@ -74,7 +75,7 @@ func LogPath(prefix, env string) string { return state.ServerLogPath(userState(p
 // when none was running. Other users' servers are out of reach: their
 // records are in their own folders.
 func Stop(prefix, env string) (string, error) {
-	return installer.StopJupyterRecord(StatePath(prefix, env))
+	return uninstall.StopJupyterRecord(StatePath(prefix, env))
 }
 
 // DefaultCommand is what runs when the bundle's launcher names no command.

@@ -8,6 +8,9 @@ import (
 	"onboard/assets"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
+	"onboard/installer/maintain"
+	"onboard/installer/uninstall"
 	"onboard/platform"
 )
 
@@ -65,11 +68,11 @@ func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result
 	return installer.Install(ctx, o)
 }
 
-// Verify runs installer.Verify, of the whole install or of env, which
+// Verify runs maintain.Verify, of the whole install or of env, which
 // recovers an interrupted operation first.
 func (Real) Verify(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	rep, err := installer.Verify(ctx, prefix, installer.VerifyOptions{Env: env, Reporter: r, Logf: logf})
-	var de *installer.DamageError
+	rep, err := maintain.Verify(ctx, prefix, maintain.VerifyOptions{Env: env, Reporter: r, Logf: logf})
+	var de *engine.DamageError
 	if err != nil && !errors.As(err, &de) {
 		return nil, err
 	}
@@ -77,7 +80,7 @@ func (Real) Verify(ctx context.Context, prefix, env string, r installer.Reporter
 }
 
 // healthOf summarizes a verify report.
-func healthOf(rep *installer.Report) *Health {
+func healthOf(rep *maintain.Report) *Health {
 	h := &Health{OK: rep.Healthy, Env: rep.Env}
 	for _, p := range rep.Problems {
 		h.Problems = append(h.Problems, problemLine(p))
@@ -90,11 +93,11 @@ func healthOf(rep *installer.Report) *Health {
 	return h
 }
 
-// Repair runs installer.Repair, of the whole install or of env; archives
+// Repair runs maintain.Repair, of the whole install or of env; archives
 // gone from PREFIX/pkgs come from BundlePath or the bundle this program
 // carries.
 func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error) {
-	res, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: rl.BundlePath, Env: env,
+	res, err := maintain.Repair(ctx, prefix, maintain.RepairOptions{BundlePath: rl.BundlePath, Env: env,
 		WindowsLauncher: assets.WindowsLauncher, Reporter: r, Logf: logf})
 	if res == nil {
 		return nil, err
@@ -120,7 +123,7 @@ func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Repor
 
 // Uninstall runs installer.Uninstall.
 func (Real) Uninstall(ctx context.Context, prefix string, r installer.Reporter, logf installer.Logf) error {
-	return installer.Uninstall(ctx, prefix, installer.UninstallOptions{Reporter: r, Logf: logf})
+	return uninstall.Run(ctx, prefix, uninstall.Options{Reporter: r, Logf: logf})
 }
 
 func (h *Health) countEnv(env string) {
@@ -131,7 +134,7 @@ func (h *Health) countEnv(env string) {
 }
 
 // fixLine says what Repair did, for people.
-func fixLine(f installer.Fix) string {
+func fixLine(f maintain.Fix) string {
 	if f.Package == "" {
 		return fmt.Sprintf("%s: %s", f.Env, f.Action)
 	}
@@ -139,7 +142,7 @@ func fixLine(f installer.Fix) string {
 }
 
 // problemLine says what is wrong, for people.
-func problemLine(p installer.Problem) string {
+func problemLine(p maintain.Problem) string {
 	line := fmt.Sprintf("%s: %s %s", p.Env, p.Kind, p.Path)
 	if p.Package != "" {
 		line += " (" + p.Package + ")"

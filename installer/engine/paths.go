@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"onboard/installer/state"
 	"onboard/platform"
@@ -33,4 +34,26 @@ func RemoveRecordedLaunchers(prefixDir string, logf Logf) error {
 		return err
 	}
 	return platform.Remove(rec, platform.Logf(logf))
+}
+
+// ShellBin is the folder of the install at p that the shell set-up puts on
+// PATH: condabin on Windows or when the install has one, else bin.
+func ShellBin(p string) string {
+	if runtime.GOOS == "windows" {
+		return filepath.Join(p, "condabin")
+	}
+	if _, err := os.Stat(filepath.Join(p, "condabin")); err == nil {
+		return filepath.Join(p, "condabin")
+	}
+	return filepath.Join(p, "bin")
+}
+
+// RemoveOnClose closes a scratch file and removes it.
+type RemoveOnClose struct{ F *os.File }
+
+// Close closes the file and removes it; the error is the close's.
+func (r RemoveOnClose) Close() error {
+	err := r.F.Close()
+	os.Remove(r.F.Name())
+	return err
 }

@@ -21,6 +21,23 @@ func DefaultEnvironmentsTxt() (string, error) {
 	return filepath.Join(home, ".conda", "environments.txt"), nil
 }
 
+// EnvironmentsTxtPath resolves an EnvironmentsTxt option of verify, repair
+// and uninstall: "" = the user's ~/.conda/environments.txt (none when the
+// home folder is unknown), "-" = none (""), else the path given.
+func EnvironmentsTxtPath(opt string) string {
+	switch opt {
+	case "-":
+		return ""
+	case "":
+		p, err := DefaultEnvironmentsTxt()
+		if err != nil {
+			return ""
+		}
+		return p
+	}
+	return opt
+}
+
 // RegisterEnv appends prefixDir to the environments.txt at path unless a
 // line already names it, as conda's register_env does. It reports whether
 // it added the line.

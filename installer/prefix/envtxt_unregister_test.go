@@ -51,3 +51,19 @@ func TestUnregisterKeepsModeAndIsAtomic(t *testing.T) {
 		t.Fatalf("got %d, %v for a missing file; want 0, nil", n, err)
 	}
 }
+
+// EnvironmentsTxtPath: "-" is none, "" the user's, anything else itself.
+func TestEnvironmentsTxtPath(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	if got := EnvironmentsTxtPath("-"); got != "" {
+		t.Errorf(`"-" gave %q; want none`, got)
+	}
+	if got, want := EnvironmentsTxtPath(""), filepath.Join(home, ".conda", "environments.txt"); got != want {
+		t.Errorf(`"" gave %q; want %q`, got, want)
+	}
+	if got := EnvironmentsTxtPath("/x/envs.txt"); got != "/x/envs.txt" {
+		t.Errorf("a path gave %q", got)
+	}
+}

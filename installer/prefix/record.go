@@ -423,3 +423,13 @@ func skipValue(dec *json.Decoder) error {
 		}
 	}
 }
+
+// DistString is conda's dist_str of the record: "<channel canonical
+// name>/<subdir>::<dist>".
+func (r *Record) DistString() string {
+	s := CanonicalChannel(r.Channel, r.Subdir)
+	if r.Subdir != "" {
+		s += "/" + r.Subdir
+	}
+	return fmt.Sprintf("%s::%s", s, r.Dist())
+}

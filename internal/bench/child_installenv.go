@@ -14,6 +14,7 @@ import (
 
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/installer/maintain"
 	"onboard/installer/pkg"
 )
 
@@ -52,7 +53,7 @@ func install(ctx context.Context, bundlePath, prefix string, keep bool) (string,
 }
 
 func verify(ctx context.Context, prefix string) (string, error) {
-	r, err := installer.Verify(ctx, prefix, installer.VerifyOptions{})
+	r, err := maintain.Verify(ctx, prefix, maintain.VerifyOptions{})
 	if r == nil {
 		return "", err
 	}
@@ -60,7 +61,7 @@ func verify(ctx context.Context, prefix string) (string, error) {
 }
 
 func repair(ctx context.Context, prefix, bundlePath string) (string, error) {
-	r, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: bundlePath})
+	r, err := maintain.Repair(ctx, prefix, maintain.RepairOptions{BundlePath: bundlePath})
 	if err != nil {
 		return "", err
 	}

@@ -18,15 +18,15 @@ import (
 	"syscall"
 	"time"
 
-	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/installer/maintain"
 	"onboard/installer/state"
 )
 
 // The scale series (issue #19): the generated environment at several
 // multiples of its size (packages, files and bytes), each made into a
-// bundle, then a full installer.Install, installer.Verify and, after a few
-// files are deleted, installer.Repair, each in a child process. For each it
+// bundle, then a full installer.Install, maintain.Verify and, after a few
+// files are deleted, maintain.Repair, each in a child process. For each it
 // reports the time per GB and per 10,000 files, the peak RSS and the bytes
 // written, and flags costs that grow faster than the environment.
 
@@ -314,7 +314,7 @@ func runScaleChild(ctx context.Context, args []string) error {
 			return err
 		}
 	case "verify":
-		r, err := installer.Verify(ctx, prefix, installer.VerifyOptions{EnvironmentsTxt: "-", SkipLaunchers: true})
+		r, err := maintain.Verify(ctx, prefix, maintain.VerifyOptions{EnvironmentsTxt: "-", SkipLaunchers: true})
 		if err != nil {
 			return err
 		}
@@ -323,7 +323,7 @@ func runScaleChild(ctx context.Context, args []string) error {
 		}
 		note = "healthy"
 	case "repair":
-		r, err := installer.Repair(ctx, prefix, installer.RepairOptions{BundlePath: bz, EnvironmentsTxt: "-"})
+		r, err := maintain.Repair(ctx, prefix, maintain.RepairOptions{BundlePath: bz, EnvironmentsTxt: "-"})
 		if err != nil {
 			return err
 		}

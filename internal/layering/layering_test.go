@@ -3,6 +3,7 @@ package layering
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -104,12 +105,48 @@ func TestEngineIsBelowTheOperations(t *testing.T) {
 	}
 	for p := range got {
 		switch p {
-		case "onboard/installer", "onboard/installer/verify", "onboard/installer/repair",
+		case "onboard/installer", "onboard/installer/maintain",
 			"onboard/installer/uninstall", "onboard/assets":
 			t.Errorf("installer/engine depends on %s", p)
 		}
 		if strings.HasPrefix(p, "onboard/app") {
 			t.Errorf("installer/engine depends on %s", p)
+		}
+	}
+}
+
+// installer/maintain (verify, repair) and installer/uninstall sit beside
+// the install, on installer/engine: neither imports the install (so that
+// installer's own tests may drive them), uninstall does not import
+// maintain, and none of them imports the app.
+func TestMaintenanceIsBesideTheInstall(t *testing.T) {
+	for pkg, banned := range map[string][]string{
+		"./installer/maintain":  {"onboard/installer", "onboard/installer/uninstall"},
+		"./installer/uninstall": {"onboard/installer", "onboard/installer/maintain"},
+	} {
+		got := onboardDeps(t, pkg)
+		if !got["onboard/installer/engine"] {
+			t.Errorf("%s does not use installer/engine", pkg)
+		}
+		for p := range got {
+			if slices.Contains(banned, p) || strings.HasPrefix(p, "onboard/app") || p == "onboard/assets" {
+				t.Errorf("%s depends on %s", pkg, p)
+			}
+		}
+	}
+}
+
+// installer/internal/testkit is shared by the tests of installer,
+// installer/maintain and installer/uninstall, so it may import none of
+// them (the install a fixture needs is passed in).
+func TestTestkitImportsNoOperation(t *testing.T) {
+	got := onboardDeps(t, "./installer/internal/testkit")
+	if !got["onboard/installer/internal/testkit"] {
+		t.Fatal("go list did not list installer/internal/testkit itself")
+	}
+	for _, p := range []string{"onboard/installer", "onboard/installer/maintain", "onboard/installer/uninstall", "onboard/installer/engine"} {
+		if got[p] {
+			t.Errorf("installer/internal/testkit depends on %s", p)
 		}
 	}
 }

@@ -1,0 +1,439 @@
+package maintain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"onboard/installer/bundle"
+	"onboard/installer/engine"
+	"onboard/installer/pkg"
+	"onboard/installer/prefix"
+	"onboard/installer/state"
+	"onboard/internal/rmtree"
+)
+
+// RepairOptions configures Repair.
+type RepairOptions struct {
+	// Bundle is where archives gone from PREFIX/pkgs are taken from; nil =
+	// open BundlePath, else discover the bundle beside or inside this program.
+	Bundle     *bundle.Bundle
+	BundlePath string
+	// EnvironmentsTxt is the conda registry; "" = ~/.conda/environments.txt,
+	// "-" = leave it alone.
+	EnvironmentsTxt string
+	// Env limits the repair to one environment, as VerifyOptions.Env
+	// limits a check; "" repairs the whole install.
+	Env string
+	// WindowsLauncher supplies the entry-point launcher when a Windows
+	// package with entry points is linked again (see
+	// EnvRequest.WindowsLauncher).
+	WindowsLauncher func(subdir string) []byte
+	Reporter        engine.Reporter
+	Logf            engine.Logf
+}
+
+// Fix is one thing Repair did.
+type Fix struct {
+	Env     string `json:"env"`
+	Package string `json:"package,omitempty"` // "" for env-wide metadata
+	Action  string `json:"action"`            // e.g. "re-linked", "re-extracted ...", "wrote conda-meta/history"
+}
+
+// RepairResult reports what Repair did and what is left.
+type RepairResult struct {
+	Prefix string `json:"prefix"`
+	// Env is the one environment repaired (RepairOptions.Env); "" = the
+	// whole install.
+	Env    string    `json:"env,omitempty"`
+	Before []Problem `json:"before"` // what verify found first
+	Fixed  []Fix     `json:"fixed"`
+	Left   []Problem `json:"left"` // what verify still finds afterwards
+	After  *Report   `json:"-"`
+}
+
+// Repair puts an install right: it verifies, re-links only the damaged
+// paths of the damaged packages (a whole package when its record is gone
+// or unreadable) from an extracted copy (PREFIX/pkgs, re-extracting an
+// archive whose extracted copy is damaged, and taking the archive from
+// the bundle when it is gone), runs their post-link scripts again,
+// restores conda-meta/history, environments.txt and the launchers, then
+// verifies again what it worked on. It works under the prefix lock, one
+// journaled transaction per package, so a repair that is killed is
+// rolled back package by package by the next run. Files no package owns
+// are left alone. When problems are left it returns the result and an
+// error (exit code 1) that says how many.
+func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairResult, error) {
+	abs, err := filepath.Abs(prefixDir)
+	if err != nil {
+		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
+	}
+	if err := engine.CheckInstalled(abs); err != nil {
+		return nil, err // before the lock: a folder with no install is left as it was
+	}
+	if err := engine.CheckMayModify(abs, "repair"); err != nil {
+		return nil, err
+	}
+	defer engine.InstallUmask()()
+	rp := newRepairer(abs, opts)
+	if _, err := engine.RecoverOutcome(ctx, abs, rp.logf); err != nil {
+		return nil, err
+	}
+	unlock, err := engine.LockForMaintenance(abs)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	defer rp.close()
+	return rp.run(ctx)
+}
+
+// repairer holds the state of one Repair run.
+type repairer struct {
+	prefix string
+	opts   RepairOptions
+	logf   engine.Logf
+	man    *state.Manifest
+	bnd    *bundle.Bundle
+	bndErr error
+	opened bool
+	res    *RepairResult
+	// relinked lists, per env, the dists this run re-linked.
+	relinked map[string][]string
+	// v is the first check: its record heads are what repair knows of
+	// the envs' packages (no record is read whole again).
+	v *verifier
+	// heads are the record heads of each env, as the first check read
+	// them and as whole re-links rewrote them.
+	heads map[string][]*prefix.Record
+	// partial lists, per env and dist, the paths of the packages of which
+	// only the damaged paths were linked again: all the second check
+	// looks at in them.
+	partial map[string]map[string]map[string]bool
+}
+
+func newRepairer(prefix string, opts RepairOptions) *repairer {
+	return &repairer{prefix: prefix, opts: opts, logf: engine.LogfOrNop(opts.Logf), bnd: opts.Bundle,
+		res: &RepairResult{Prefix: prefix, Env: opts.Env, Before: []Problem{}, Fixed: []Fix{}, Left: []Problem{}}}
+}
+
+func (rp *repairer) pkgsDir() string { return filepath.Join(rp.prefix, "pkgs") }
+
+func (rp *repairer) verifyOpts() VerifyOptions {
+	return VerifyOptions{EnvironmentsTxt: rp.opts.EnvironmentsTxt, Env: rp.opts.Env, Reporter: rp.opts.Reporter, Logf: rp.opts.Logf}
+}
+
+func (rp *repairer) fixed(env, dist, action string) {
+	rp.logf("repair: %s %s: %s", env, dist, action)
+	rp.res.Fixed = append(rp.res.Fixed, Fix{Env: env, Package: dist, Action: action})
+}
+
+func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
+	v, before, err := verifyAt(ctx, rp.prefix, rp.verifyOpts(), nil)
+	if before == nil {
+		return nil, err
+	}
+	rp.res.Before = before.Problems
+	if before.Healthy {
+		rp.res.After = before
+		return rp.res, nil
+	}
+	rp.v, rp.man = v, v.man
+	var failures []error
+	targets := repairTargets(before)
+	rep := engine.ReporterOrNop(rp.opts.Reporter)
+	rep.Stage(engine.StageLink, 0)
+	for _, t := range targets {
+		rep.Item(t.env + ": " + t.dist)
+		if err := rp.repairPackage(ctx, t); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return rp.res, err
+			}
+			failures = append(failures, err)
+			rp.logf("repair: %v", err)
+		}
+	}
+	failures = append(failures, rp.repairMetadata(ctx, before)...)
+	failures = append(failures, rp.writeHistory()...)
+	if rp.man != nil && rp.man.AllUsers {
+		for _, dir := range rp.touchedEnvDirs() {
+			if err := engine.NormaliseModes(dir); err != nil {
+				failures = append(failures, err)
+			}
+		}
+	}
+	after, err := rp.checkAgain(ctx, before)
+	if after == nil {
+		return rp.res, err
+	}
+	rp.res.After, rp.res.Left = after, after.Problems
+	if !after.Healthy {
+		return rp.res, &RepairError{Left: len(after.Problems), Causes: failures}
+	}
+	return rp.res, nil
+}
+
+// checkAgain verifies what this repair worked on: the envs that had
+// problems and, in them, the packages that had problems (the others were
+// healthy a moment ago, under the same lock, and a re-link writes only its
+// own package's paths) — of a package whose damaged paths alone were
+// linked again, those paths; the launchers when they had problems. Paths
+// that other packages of those envs also own are still settled against
+// them.
+func (rp *repairer) checkAgain(ctx context.Context, before *Report) (*Report, error) {
+	envs := map[string]bool{}
+	only := map[string]map[string]bool{}
+	launchers := false
+	for _, p := range before.Problems {
+		envs[p.Env] = true
+		if only[p.Env] == nil {
+			only[p.Env] = map[string]bool{}
+		}
+		if p.Package != "" {
+			only[p.Env][p.Package] = true
+		}
+		launchers = launchers || p.Kind == ProblemLauncher
+	}
+	_, after, err := verifyAt(ctx, rp.prefix, rp.verifyOpts(), func(v *verifier) {
+		v.envSet, v.only, v.onlyPaths, v.launchers = envs, only, rp.partial, launchers
+	})
+	return after, err
+}
+
+// touchedEnvDirs are the folders whose modes a repair of an install for
+// all users sets again: the install's, or the one env's it repaired.
+func (rp *repairer) touchedEnvDirs() []string {
+	if rp.opts.Env == "" {
+		return []string{rp.prefix}
+	}
+	return []string{rp.envDir(rp.opts.Env)}
+}
+
+// RepairError reports a repair that could not put everything right. It
+// maps to exit code 1.
+type RepairError struct {
+	Left   int     // problems verify still finds
+	Causes []error // why packages could not be repaired
+}
+
+func (e *RepairError) Error() string {
+	s := fmt.Sprintf("repair left %d problem(s)", e.Left)
+	if len(e.Causes) > 0 {
+		s += ": " + errors.Join(e.Causes...).Error()
+	}
+	return s
+}
+
+func (e *RepairError) Unwrap() []error { return e.Causes }
+
+// Hint says what to do next.
+func (e *RepairError) Hint() string {
+	return "free disk space, or pass the installer that made this install with --bundle, then run 'onboard repair' again; if that fails, reinstall"
+}
+
+// repairTarget is one damaged package of one env.
+type repairTarget struct {
+	env  string
+	dist string
+}
+
+// repairTargets lists the damaged packages, base first, by name.
+func repairTargets(r *Report) []repairTarget {
+	var out []repairTarget
+	dm := r.Damaged()
+	envs := make([]string, 0, len(dm))
+	for e := range dm {
+		envs = append(envs, e)
+	}
+	sort.Slice(envs, func(i, j int) bool {
+		if envs[i] == BaseEnv || envs[j] == BaseEnv {
+			return envs[i] == BaseEnv && envs[j] != BaseEnv
+		}
+		return envs[i] < envs[j]
+	})
+	for _, e := range envs {
+		ds := append([]string{}, dm[e]...)
+		sort.Strings(ds)
+		for _, d := range ds {
+			out = append(out, repairTarget{env: e, dist: d})
+		}
+	}
+	return out
+}
+
+func (rp *repairer) envDir(env string) string {
+	if env == BaseEnv {
+		return rp.prefix
+	}
+	return filepath.Join(rp.prefix, "envs", env)
+}
+
+// repairPackage makes one package whole: a healthy extracted copy (see
+// extracted) of what it re-links, then its damaged paths (or all of them,
+// and its record, when the record was lost) in the env, then its
+// post-link script.
+func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
+	src, err := rp.source(t)
+	if err != nil {
+		return err
+	}
+	opts, err := rp.linkOptions(t.env)
+	if err != nil {
+		return err
+	}
+	only := rp.damagedPaths(t)
+	x, did, err := rp.extracted(ctx, src, rp.entryFilter(t, opts, only))
+	if src.scratch != "" {
+		defer rmtree.RemoveAll(src.scratch)
+	}
+	if err != nil {
+		return err
+	}
+	if did != "" {
+		rp.fixed(t.env, t.dist, did)
+		if src.scratch == "" {
+			// PREFIX/pkgs/<dist> is a new copy: link all of the package
+			// to it again, as the install had it hard-linked
+			only = nil
+		}
+	}
+	err = rp.relink(ctx, t, src, x, opts, only)
+	if errors.Is(err, errWholePackage) {
+		rmtree.RemoveAll(src.scratch)
+		if x, did, err = rp.extracted(ctx, src, nil); err != nil {
+			return err
+		}
+		rp.fixed(t.env, t.dist, did)
+		err = rp.relink(ctx, t, src, x, opts, nil)
+	}
+	if err != nil {
+		return fmt.Errorf("failed to re-link %s into %q: %w", t.dist, rp.envDir(t.env), err)
+	}
+	if rp.relinked == nil {
+		rp.relinked = map[string][]string{}
+	}
+	rp.relinked[t.env] = append(rp.relinked[t.env], t.dist)
+	return nil
+}
+
+// record returns the readable record of t as the first check read it
+// (its head), or nil when it is missing or unreadable.
+func (rp *repairer) record(t repairTarget) *recInfo {
+	for _, e := range rp.v.envs {
+		if e.name != t.env {
+			continue
+		}
+		for _, r := range e.recs {
+			if r.broken == "" && r.dist() == t.dist {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// damagedPaths returns the paths of t that the first check found damaged,
+// when re-linking those is enough: its record is readable and every
+// problem is a path's. nil means the whole package (and its record).
+func (rp *repairer) damagedPaths(t repairTarget) map[string]bool {
+	if rp.record(t) == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, p := range rp.res.Before {
+		if p.Env != t.env || p.Package != t.dist {
+			continue
+		}
+		switch p.Kind {
+		case ProblemMissing, ProblemAltered, ProblemWrongSize, ProblemWrongLink:
+			out[p.Path] = true
+		default:
+			return nil
+		}
+	}
+	return out
+}
+
+// source finds where the package's archive should be, from its record
+// when readable, else from the installed manifest.
+func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
+	src := &pkgSource{dist: t.dist, manPkg: rp.manifestPackage(t)}
+	if rec := rp.record(t); rec != nil {
+		r := rec.head
+		src.fn, src.url = r.Fn, r.URL
+		src.expect = pkg.Expect{SHA256: r.SHA256, MD5: r.MD5, Size: r.Size}
+		src.recArchive, src.recExtracted = r.PackageTarballFullPath, r.ExtractedPackageDir
+	} else if mp := src.manPkg; mp != nil {
+		src.fn, src.url = mp.Fn, mp.URL
+		src.expect = pkg.Expect{SHA256: mp.SHA256, MD5: mp.MD5, Size: mp.Size}
+	} else {
+		return nil, fmt.Errorf("failed to repair %s: its record is unreadable and the installed manifest does not list it", t.dist)
+	}
+	if src.fn == "" {
+		src.fn = t.dist + ".conda"
+	}
+	src.archive = filepath.Join(rp.pkgsDir(), src.fn)
+	return src, nil
+}
+
+// manifestPackage returns the bundle's entry for the target, or nil.
+func (rp *repairer) manifestPackage(t repairTarget) *bundle.Package {
+	if rp.man == nil || rp.man.Platforms[rp.man.Subdir] == nil {
+		return nil
+	}
+	p := rp.man.Platforms[rp.man.Subdir]
+	list := p.Base
+	if t.env != BaseEnv {
+		list = p.Envs[t.env]
+	}
+	for i := range list {
+		if list[i].Dist() == t.dist {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+// bundle opens the bundle once, when a package needs it.
+func (rp *repairer) bundle() (*bundle.Bundle, error) {
+	if rp.bnd != nil || rp.opened {
+		return rp.bnd, rp.bndErr
+	}
+	rp.opened = true
+	if rp.opts.BundlePath == "" {
+		// The bundle this install carries (see writeMaintenance): beside
+		// the maintenance app, or appended to it.
+		for _, p := range []string{state.BundlePath(rp.prefix), state.AppPath(rp.prefix)} {
+			if _, err := os.Stat(p); err != nil {
+				continue
+			}
+			if f, err := bundle.Discover(bundle.DiscoverOptions{Path: p}); err == nil {
+				rp.bnd = f.Bundle
+				return rp.bnd, nil
+			} else {
+				rp.logf("repair: no usable bundle in %q: %v", p, err)
+			}
+		}
+	}
+	f, err := bundle.Discover(bundle.DiscoverOptions{Path: rp.opts.BundlePath})
+	if err != nil {
+		rp.bndErr = err
+		return nil, err
+	}
+	rp.bnd = f.Bundle
+	return rp.bnd, nil
+}
+
+func (rp *repairer) close() {
+	if rp.opened && rp.bnd != nil {
+		rp.bnd.Close()
+	}
+}
+
+// samePath tells whether two paths name the same place ("" never does).
+func samePath(a, b string) bool {
+	return a != "" && filepath.Clean(a) == filepath.Clean(b)
+}

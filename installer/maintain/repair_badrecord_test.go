@@ -1,0 +1,83 @@
+package maintain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"onboard/installer/internal/testkit"
+	"onboard/installer/state"
+)
+
+// Verify and repair read conda-meta under one policy (state.ReadMeta), so
+// they agree on what an env holds when it has bad records: verify reports
+// a corrupt record and one named after another package; repair rebuilds
+// the lost history from the good records only (it used to give up when
+// any record was unreadable), moves the bad ones aside, and leaves the
+// install healthy.
+func TestVerifyAndRepairAgreeOnBadRecords(t *testing.T) {
+	fi := installFixtures(t)
+	py := filepath.Join(fi.Prefix, "envs", "py")
+	meta := state.MetaDir(py)
+	good, err := os.ReadFile(filepath.Join(meta, sampDist+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.MustWrite(t, filepath.Join(meta, "junk-1-0.json"), "{")
+	testkit.MustWrite(t, filepath.Join(meta, "ghost-1-0.json"), string(good))
+	if err := os.Remove(filepath.Join(meta, "history")); err != nil {
+		t.Fatal(err)
+	}
+	opts := VerifyOptions{EnvironmentsTxt: fi.EnvTxt}
+	r, _ := Verify(context.Background(), fi.Prefix, opts)
+	if r == nil {
+		t.Fatal("Verify did not run")
+	}
+	want := []string{"py  conda-meta/history history", "py ghost-1-0 conda-meta/ghost-1-0.json unreadable_record",
+		"py junk-1-0 conda-meta/junk-1-0.json unreadable_record"}
+	if got := kinds(r.Problems); !reflect.DeepEqual(got, want) {
+		t.Fatalf("verify found\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	res, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt})
+	if err != nil {
+		t.Fatalf("Repair: %v (left %v)", err, kinds(res.Left))
+	}
+	if !res.After.Healthy {
+		t.Fatalf("after repair: %v", kinds(res.Left))
+	}
+	// The history names exactly the env's good records: those verify
+	// checked, none of the bad ones.
+	hist, err := os.ReadFile(filepath.Join(meta, "history"))
+	if err != nil {
+		t.Fatalf("repair did not write the history: %v", err)
+	}
+	var added []string
+	for _, line := range strings.Split(string(hist), "\n") {
+		if _, dist, ok := strings.Cut(line, "::"); ok && strings.HasPrefix(line, "+") {
+			added = append(added, dist)
+		}
+	}
+	sort.Strings(added)
+	wantDists := fi.Man.EnvDists()["py"]
+	sort.Strings(wantDists)
+	if !reflect.DeepEqual(added, wantDists) {
+		t.Errorf("the rebuilt history adds %v; want the env's records %v", added, wantDists)
+	}
+	aside, _ := os.ReadDir(state.BadRecordsDir(fi.Prefix, "py"))
+	var names []string
+	for _, e := range aside {
+		names = append(names, e.Name())
+	}
+	if !reflect.DeepEqual(names, []string{"ghost-1-0.json", "junk-1-0.json"}) {
+		t.Errorf("records set aside: %v; want the two bad ones", names)
+	}
+	m, err := state.ReadMeta(py)
+	if err != nil || len(m.Bad) != 0 || len(m.Records) != len(wantDists) {
+		t.Errorf("conda-meta after repair: %d records, bad %v, %v", len(m.Records), m.Bad, err)
+	}
+}

@@ -1,0 +1,57 @@
+package maintain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"onboard/assets"
+	"onboard/installer"
+	"onboard/installer/bundle"
+	"onboard/installer/state"
+)
+
+// An install from a bundle that is no file of its own (the demo in the
+// program's bytes) keeps the bundle's zip beside the maintenance app, so a
+// later repair finds the packages with no --bundle and no package cache,
+// offline; and a second install over a carried bundle file replaces it.
+func TestRepairOfAnInstallFromBundleBytes(t *testing.T) {
+	data := assets.DemoBundle()
+	if data == nil {
+		t.Skip("no demo bundle: run 'make demo'")
+	}
+	root := t.TempDir()
+	t.Setenv("HOME", filepath.Join(root, "home"))
+	b, err := bundle.OpenBytes(data, "embedded demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	prefix := filepath.Join(root, "demo")
+	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	kept, err := os.ReadFile(state.BundlePath(prefix))
+	if err != nil || string(kept) != string(data) {
+		t.Fatalf("the bundle kept for repairs is not the bundle's zip (%d of %d bytes, %v)", len(kept), len(data), err)
+	}
+	if _, err := os.Stat(filepath.Join(prefix, "pkgs")); err == nil {
+		t.Fatal("a package cache was written")
+	}
+	recs, _, err := readMetaRecords(prefix)
+	if err != nil || len(recs) == 0 || len(recs[0].Files) == 0 {
+		t.Fatalf("records: %v", err)
+	}
+	victim := filepath.Join(prefix, filepath.FromSlash(recs[0].Files[0]))
+	want, _ := os.ReadFile(victim)
+	if err := os.Remove(victim); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := Repair(context.Background(), prefix, RepairOptions{}); err != nil {
+		t.Fatalf("Repair with no --bundle: %v (left %v)", err, kinds(res.Left))
+	}
+	if got, err := os.ReadFile(victim); err != nil || string(got) != string(want) {
+		t.Fatalf("repair did not put %s back: %v", victim, err)
+	}
+}

@@ -1,0 +1,74 @@
+package maintain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"onboard/installer/internal/testkit"
+	"onboard/installer/prefix"
+	"onboard/installer/state"
+)
+
+// moveToCondaCache moves a package's archive and extracted copy out of
+// PREFIX/pkgs into cache, and points its record there, as in a prefix
+// whose package cache is conda's own.
+func moveToCondaCache(t *testing.T, fi *testkit.Fixture, dist, fn, cache string) {
+	t.Helper()
+	os.MkdirAll(cache, 0o755)
+	for _, name := range []string{fn, dist} {
+		if err := os.Rename(filepath.Join(fi.Prefix, "pkgs", name), filepath.Join(cache, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rp := filepath.Join(fi.Prefix, "conda-meta", dist+".json")
+	r, err := state.ReadRecord(rp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.PackageTarballFullPath, r.ExtractedPackageDir = filepath.Join(cache, fn), filepath.Join(cache, dist)
+	r.Link.Source = r.ExtractedPackageDir
+	if _, err := prefix.WriteRecord(fi.Prefix, r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Repair finds the package where the record says it is: the extracted
+// copy (extracted_package_dir) or the archive (package_tarball_full_path)
+// in conda's package cache, outside PREFIX/pkgs and the bundle; and an
+// explicit --bundle when neither is left and the install has no manifest.
+func TestRepairFindsPackagesWhereTheRecordSays(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		prepare   func(cache string)
+		useBundle bool
+	}{
+		{"extracted copy in conda's cache", func(string) {}, false},
+		{"only the archive in conda's cache", func(cache string) { os.RemoveAll(filepath.Join(cache, zlibDist)) }, false},
+		{"nothing left but an explicit --bundle", func(cache string) { os.RemoveAll(cache) }, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fi := installFixtures(t)
+			cache := filepath.Join(t.TempDir(), "conda-pkgs")
+			moveToCondaCache(t, fi, zlibDist, zlibDist+".tar.bz2", cache)
+			os.Remove(state.ManifestPath(fi.Prefix)) // a prefix onboard did not install
+			opts := VerifyOptions{EnvironmentsTxt: fi.EnvTxt, SkipLaunchers: true}
+			if r, err := Verify(context.Background(), fi.Prefix, opts); err != nil {
+				t.Fatalf("before the damage: %v: %v", kinds(r.Problems), err)
+			}
+			testkit.ReplaceFile(t, filepath.Join(fi.Prefix, "include", "zlib.h"), "garbage")
+			tt.prepare(cache)
+			ro := RepairOptions{EnvironmentsTxt: fi.EnvTxt}
+			if tt.useBundle {
+				ro.BundlePath = fi.Bundle
+			}
+			if res, err := Repair(context.Background(), fi.Prefix, ro); err != nil {
+				t.Fatalf("Repair: %v (left %v)", err, kinds(res.Left))
+			}
+			if r, err := Verify(context.Background(), fi.Prefix, opts); err != nil {
+				t.Fatalf("after repair: %v: %v", kinds(r.Problems), err)
+			}
+		})
+	}
+}

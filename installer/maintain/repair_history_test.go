@@ -1,0 +1,106 @@
+package maintain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"onboard/installer/internal/testkit"
+	"onboard/installer/prefix"
+	"onboard/installer/state"
+)
+
+// lastHistoryEntry returns the last "==> … <==" block of data.
+func lastHistoryEntry(data string) string {
+	i := strings.LastIndex(data, "==> ")
+	if i < 0 {
+		return ""
+	}
+	return data[i:]
+}
+
+// A repair that re-links packages writes what conda's own force-reinstall
+// of the same dists writes: a head naming the repair, no "-"/"+" lines
+// (conda's History.update diffs the dist sets, which a re-link does not
+// change), and no "# update specs" line.
+func TestRepairWritesHistoryEntry(t *testing.T) {
+	fi := installFixtures(t)
+	testkit.ReplaceFile(t, filepath.Join(fi.Prefix, "include", "zconf.h"), "garbage")
+	os.Remove(filepath.Join(fi.Prefix, "conda-meta", cphDist+".json"))
+	hp := prefix.HistoryPath(fi.Prefix)
+	old, err := os.ReadFile(hp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Repair: %v", err)
+	}
+	data, err := os.ReadFile(hp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(data), string(old)) {
+		t.Fatalf("repair rewrote the history instead of appending to it:\n%s", data)
+	}
+	entry := string(data[len(old):])
+	re := regexp.MustCompile(`^==> \d{4}-\d\d-\d\d \d\d:\d\d:\d\d <==\n# cmd: onboard repair --prefix ` +
+		regexp.QuoteMeta(fi.Prefix) + `\n# conda version: 26\.7\.2\n$`)
+	if !re.MatchString(entry) {
+		t.Errorf("repair's history entry is\n%s\nwant only the head (no -/+ lines, no update specs)", entry)
+	}
+	// Only the env that had damage gets an entry.
+	pyHist, _ := os.ReadFile(prefix.HistoryPath(filepath.Join(fi.Prefix, "envs", "py")))
+	if strings.Contains(string(pyHist), "onboard repair") {
+		t.Errorf("the undamaged env py got a repair entry:\n%s", pyHist)
+	}
+}
+
+// When the history does not list a package that repair puts back (its
+// record was lost and the history tells another state), the entry adds it,
+// so that conda's next command does not write a "+" line for it.
+func TestRepairHistoryAddsWhatTheHistoryLacks(t *testing.T) {
+	fi := installFixtures(t)
+	hp := prefix.HistoryPath(fi.Prefix)
+	old, err := os.ReadFile(hp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cphLine string
+	var kept []string
+	for _, l := range strings.SplitAfter(string(old), "\n") {
+		if strings.HasPrefix(l, "+") && strings.HasSuffix(strings.TrimSpace(l), "::"+cphDist) {
+			cphLine = strings.TrimSpace(l)
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if cphLine == "" {
+		t.Fatalf("the install's history has no + line for %s:\n%s", cphDist, old)
+	}
+	testkit.MustWrite(t, hp, strings.Join(kept, ""))
+	os.Remove(filepath.Join(fi.Prefix, "conda-meta", cphDist+".json"))
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Repair: %v", err)
+	}
+	data, _ := os.ReadFile(hp)
+	entry := lastHistoryEntry(string(data))
+	if !strings.Contains(entry, "# cmd: onboard repair --prefix "+fi.Prefix+"\n") || !strings.HasSuffix(entry, "\n"+cphLine+"\n") {
+		t.Errorf("repair's history entry is\n%s\nwant it to end with %q", entry, cphLine)
+	}
+	// The history's state is now exactly the env's records.
+	m, err := state.ReadMetaHeads(fi.Prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := m.Records
+	installed := make([]string, len(recs))
+	for i, r := range recs {
+		installed[i] = r.DistString()
+	}
+	if rm, add := prefix.HistoryDiff(data, installed); len(rm)+len(add) > 0 {
+		t.Errorf("after repair the history differs from the records: -%v +%v", rm, add)
+	}
+}

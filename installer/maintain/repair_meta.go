@@ -1,0 +1,283 @@
+package maintain
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"onboard/installer/engine"
+	"onboard/installer/prefix"
+	"onboard/installer/state"
+	"onboard/platform"
+)
+
+// repairMetadata puts back what lies beside the packages: conda-meta/history,
+// the environments.txt lines, records no package can rewrite, and the
+// launchers. It returns what it could not do.
+func (rp *repairer) repairMetadata(ctx context.Context, before *Report) []error {
+	var errs []error
+	keep := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+			rp.logf("repair: %v", err)
+		}
+	}
+	launchers := false
+	for _, p := range before.Problems {
+		if ctx.Err() != nil {
+			return append(errs, ctx.Err())
+		}
+		switch p.Kind {
+		case ProblemHistory:
+			keep(rp.restoreHistory(p.Env))
+		case ProblemEnvironmentsTxt:
+			keep(rp.registerEnv(p.Env, p.Path))
+		case ProblemUnreadableRecord:
+			keep(rp.setAsideRecord(p))
+		case ProblemLauncher:
+			launchers = true
+		}
+	}
+	if launchers {
+		keep(rp.restoreLaunchers(ctx))
+	}
+	return errs
+}
+
+// restoreHistory writes conda-meta/history from the env's records, so that
+// conda sees the folder as an environment again (observations G3).
+func (rp *repairer) restoreHistory(env string) error {
+	dir := rp.envDir(env)
+	if _, err := os.Stat(prefix.HistoryPath(dir)); err == nil {
+		return nil
+	}
+	// the good records: a bad one is a problem of its own, set aside
+	m, err := state.ReadMeta(dir)
+	if err != nil {
+		return fmt.Errorf("failed to rebuild conda-meta/history of %q: %w", dir, err)
+	}
+	recs := m.Records
+	e := prefix.HistoryEntry{Time: time.Now(), Command: "onboard repair --prefix " + rp.prefix, Added: []string{}}
+	for _, r := range recs {
+		ch := strings.TrimSuffix(strings.TrimSuffix(r.Channel, "/"), "/"+r.Subdir)
+		if ch == "" {
+			ch = "<unknown>"
+		}
+		e.Added = append(e.Added, ch+"/"+r.Subdir+"::"+r.Dist())
+		e.UpdateSpecs = append(e.UpdateSpecs, r.RequestedSpecs...)
+	}
+	if err := os.MkdirAll(filepath.Dir(prefix.HistoryPath(dir)), 0o755); err != nil {
+		return fmt.Errorf("failed to create %q: %w", filepath.Dir(prefix.HistoryPath(dir)), err)
+	}
+	if err := prefix.AppendHistory(dir, e); err != nil {
+		return err
+	}
+	rp.fixed(env, "", "wrote conda-meta/history")
+	return nil
+}
+
+// writeHistory appends to the history of each env where packages were
+// re-linked the entry conda's own force-reinstall writes: the head with
+// "# cmd: onboard repair --prefix PREFIX", then "-"/"+" lines only where
+// the env's records now differ from the state the history tells (a
+// re-link of the same dist writes none, as conda), and no "# update specs"
+// line, so the user's requested specs stay as they were. conda then has
+// nothing to attribute to its next command.
+func (rp *repairer) writeHistory() []error {
+	envs := make([]string, 0, len(rp.relinked))
+	for e := range rp.relinked {
+		envs = append(envs, e)
+	}
+	sort.Strings(envs)
+	var errs []error
+	for _, env := range envs {
+		if err := rp.appendRepairHistory(env); err != nil {
+			errs = append(errs, err)
+			rp.logf("repair: %v", err)
+		}
+	}
+	return errs
+}
+
+func (rp *repairer) appendRepairHistory(env string) error {
+	dir := rp.envDir(env)
+	hp := prefix.HistoryPath(dir)
+	old, err := os.ReadFile(hp)
+	if err != nil {
+		return fmt.Errorf("failed to read the history %q to add the repair to it: %w", hp, err)
+	}
+	recs := rp.envHeads(env)
+	installed := make([]string, len(recs))
+	for i, r := range recs {
+		installed[i] = r.DistString()
+	}
+	removed, added := prefix.HistoryDiff(old, installed)
+	e := prefix.HistoryEntry{Time: time.Now(), Command: "onboard repair --prefix " + rp.prefix,
+		CondaVersion: rp.condaVersion(recs), Removed: removed, Added: added}
+	if err := prefix.AppendHistory(dir, e); err != nil {
+		return err
+	}
+	rp.logf("repair: %s: added the repair to %s", env, hp)
+	return nil
+}
+
+// condaVersion is the version of the conda package of recs or of the base
+// env, else prefix.DefaultCondaVersion (as an install writes it).
+func (rp *repairer) condaVersion(recs []*prefix.Record) string {
+	for _, r := range recs {
+		if r.Name == "conda" {
+			return r.Version
+		}
+	}
+	for _, r := range rp.envHeads(BaseEnv) {
+		if r.Name == "conda" {
+			return r.Version
+		}
+	}
+	return prefix.DefaultCondaVersion
+}
+
+// registerEnv adds the env to environments.txt.
+func (rp *repairer) registerEnv(env, path string) error {
+	added, err := prefix.RegisterEnv(path, rp.envDir(env))
+	if err != nil {
+		return err
+	}
+	if added {
+		rp.fixed(env, "", "listed in "+path)
+	}
+	return nil
+}
+
+// setAsideRecord moves a conda-meta record that is still unreadable after
+// the packages were re-linked (a package re-link rewrites its own record)
+// into PREFIX/.onboard/bad-records/, where it is kept for people to read:
+// conda refuses an env with an invalid record.
+func (rp *repairer) setAsideRecord(p Problem) error {
+	path := filepath.Join(rp.envDir(p.Env), filepath.FromSlash(p.Path))
+	if _, rerr := state.ReadRecord(path); rerr == nil {
+		return nil
+	} else if _, err := os.Lstat(path); err != nil {
+		return nil
+	}
+	dir := state.BadRecordsDir(rp.prefix, p.Env)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("failed to create %q: %w", dir, err)
+	}
+	dst := filepath.Join(dir, filepath.Base(path))
+	if err := os.Rename(path, dst); err != nil {
+		return fmt.Errorf("failed to move the unreadable record %q aside: %w", path, err)
+	}
+	rp.fixed(p.Env, p.Package, "moved the unreadable record to "+dst)
+	return nil
+}
+
+// restoreLaunchers makes again the launchers that .onboard/launchers.json
+// records: the launchers of the manifest (and the maintenance launcher)
+// that had files in the record, for the same users, and the shell blocks.
+func (rp *repairer) restoreLaunchers(ctx context.Context) error {
+	path := state.LaunchersPath(rp.prefix)
+	rec, err := platform.LoadRecord(path)
+	if err != nil {
+		return err
+	}
+	if rp.man == nil {
+		return fmt.Errorf("failed to restore the launchers: %s is unreadable; run the installer again", state.ManifestPath(rp.prefix))
+	}
+	t, env := platform.HostTarget(), platform.HostEnv()
+	app := platform.AppInfo{Name: rp.man.Name, ID: rp.man.ID, Version: rp.man.Version, Prefix: rp.prefix}
+	if b, err := rp.bundle(); err == nil && b != nil {
+		app.Icon = b.Icon()
+	}
+	allUsers := recordIsAllUsers(rec)
+	items := launchersInRecord(t, env, app, rp.launcherCandidates(), rec, allUsers)
+	out := platform.Record{Schema: 1, Target: t, Prefix: rp.prefix}
+	if len(items) > 0 {
+		plan, err := platform.Launchers(t, env, app, items, allUsers)
+		if err == nil {
+			out, err = platform.Apply(plan, platform.Logf(rp.logf))
+		}
+		if err != nil {
+			return fmt.Errorf("failed to restore the launchers: %w", err)
+		}
+	}
+	if len(rec.Shell) > 0 {
+		var files []string
+		for _, s := range rec.Shell {
+			files = append(files, s.Path)
+		}
+		sh, err := platform.SetupShell(files, rp.prefix, engine.ShellBin(rp.prefix))
+		if err != nil {
+			return fmt.Errorf("failed to restore the shell set-up: %w", err)
+		}
+		out.Merge(sh)
+	}
+	if err := platform.SaveRecord(path, out); err != nil {
+		return err
+	}
+	rp.fixed(BaseEnv, "", "restored the launchers")
+	return nil
+}
+
+// launcherCandidates are every launcher an install of the manifest can have.
+func (rp *repairer) launcherCandidates() []platform.LauncherSpec {
+	var items []platform.LauncherSpec
+	for _, l := range rp.man.Launchers {
+		items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
+	}
+	return append(items, platform.LauncherSpec{Name: rp.man.Name + " Maintenance"})
+}
+
+// launchersInRecord keeps the candidates whose launcher files the record
+// names: the ones the install created.
+func launchersInRecord(t platform.Target, env platform.Env, app platform.AppInfo, cands []platform.LauncherSpec,
+	rec platform.Record, allUsers bool) []platform.LauncherSpec {
+	had := map[string]bool{}
+	for _, f := range rec.Files {
+		had[f.Path] = true
+	}
+	for _, b := range rec.Bundles {
+		had[b] = true
+	}
+	var out []platform.LauncherSpec
+	for _, c := range cands {
+		plan, err := platform.Launchers(t, env, app, []platform.LauncherSpec{c}, allUsers)
+		if err != nil {
+			continue
+		}
+		for _, f := range plan.Files {
+			if had[f.Path] && f.Kind == platform.KindEntry {
+				out = append(out, c)
+				break
+			}
+		}
+		for _, b := range plan.Bundles {
+			if had[b] {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// recordIsAllUsers guesses whether the launchers were made for all users:
+// a machine-wide registry root or files outside the user's home.
+func recordIsAllUsers(rec platform.Record) bool {
+	for _, e := range rec.Registry {
+		if strings.HasPrefix(strings.ToUpper(e.Root), "HKLM") {
+			return true
+		}
+	}
+	home, _ := os.UserHomeDir()
+	for _, f := range rec.Files {
+		if home != "" && !strings.HasPrefix(f.Path, home) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,181 @@
+package maintain
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"onboard/installer/engine"
+	"onboard/installer/internal/testkit"
+	"onboard/installer/state"
+	"onboard/platform"
+)
+
+const (
+	zlibDist = "zlib-1.2.11-h7b6447c_3"
+	cphDist  = "cph_test_data-0.0.1-0"
+	sampDist = "sample_noarch_python-1.0-py_0"
+	idxDist  = "conda-index-pkg-a-1.0-pyhed9eced_1"
+)
+
+func TestVerifyAndRepairRealPackages(t *testing.T) {
+	type damage func(t *testing.T, fi *testkit.Fixture)
+	p := func(fi *testkit.Fixture, rel string) string { return filepath.Join(fi.Prefix, filepath.FromSlash(rel)) }
+	tests := []struct {
+		name   string
+		damage damage
+		want   []string
+	}{
+		{"healthy", func(*testing.T, *testkit.Fixture) {}, nil},
+		{"replace", func(t *testing.T, fi *testkit.Fixture) { testkit.ReplaceFile(t, p(fi, "include/zconf.h"), "garbage") },
+			[]string{"base " + zlibDist + " include/zconf.h wrong_size"}},
+		{"replace same size", func(t *testing.T, fi *testkit.Fixture) {
+			b, _ := os.ReadFile(p(fi, "include/zconf.h"))
+			testkit.ReplaceFile(t, p(fi, "include/zconf.h"), strings.Replace(string(b), "ZCONF_H", "ZCONF_X", 1))
+		}, []string{"base " + zlibDist + " include/zconf.h altered"}},
+		{"truncate", func(t *testing.T, fi *testkit.Fixture) { os.Truncate(p(fi, "lib/libz.a"), 10) },
+			[]string{"base " + zlibDist + " lib/libz.a wrong_size"}},
+		{"delete", func(t *testing.T, fi *testkit.Fixture) { os.Remove(p(fi, "include/zlib.h")) },
+			[]string{"base " + zlibDist + " include/zlib.h missing"}},
+		{"placeholder file edited", func(t *testing.T, fi *testkit.Fixture) {
+			b, _ := os.ReadFile(p(fi, "lib/pkgconfig/zlib.pc"))
+			testkit.ReplaceFile(t, p(fi, "lib/pkgconfig/zlib.pc"), string(b)+"# corrupted\n")
+		}, []string{"base " + zlibDist + " lib/pkgconfig/zlib.pc altered"}},
+		{"chmod entry point", func(t *testing.T, fi *testkit.Fixture) { os.Chmod(p(fi, "envs/py/bin/conda-index-pkg-a"), 0o644) },
+			[]string{"py " + idxDist + " bin/conda-index-pkg-a altered"}},
+		{"retarget symlink", func(t *testing.T, fi *testkit.Fixture) {
+			os.Remove(p(fi, "lib/alib"))
+			os.Symlink("elsewhere", p(fi, "lib/alib"))
+		}, []string{"base " + cphDist + " lib/alib wrong_link"}},
+		{"symlink stand-in overwritten", func(t *testing.T, fi *testkit.Fixture) { testkit.ReplaceFile(t, p(fi, "lib/libz.so"), "garbage") },
+			[]string{"base " + zlibDist + " lib/libz.so wrong_size"}},
+		{"delete record", func(t *testing.T, fi *testkit.Fixture) { os.Remove(p(fi, "conda-meta/"+cphDist+".json")) },
+			[]string{"base " + cphDist + " conda-meta/" + cphDist + ".json missing_record"}},
+		{"invalid record", func(t *testing.T, fi *testkit.Fixture) {
+			testkit.MustWrite(t, p(fi, "conda-meta/"+cphDist+".json"), "{")
+		},
+			[]string{"base " + cphDist + " conda-meta/" + cphDist + ".json unreadable_record"}},
+		{"edit in place corrupts the package copy too", func(t *testing.T, fi *testkit.Fixture) {
+			testkit.EditInPlace(t, p(fi, "include/zlib.h"), "/* damaged */")
+		}, []string{"base " + zlibDist + " include/zlib.h altered"}},
+		{"edit in place and archive removed", func(t *testing.T, fi *testkit.Fixture) {
+			testkit.EditInPlace(t, p(fi, "include/zlib.h"), "/* damaged */")
+			os.Remove(p(fi, "pkgs/"+zlibDist+".tar.bz2"))
+		}, []string{"base " + zlibDist + " include/zlib.h altered"}},
+		{"package copy and archive removed, record deleted", func(t *testing.T, fi *testkit.Fixture) {
+			os.RemoveAll(p(fi, "pkgs/"+cphDist))
+			os.Remove(p(fi, "pkgs/"+cphDist+".tar.bz2"))
+			os.Remove(p(fi, "conda-meta/"+cphDist+".json"))
+		}, []string{"base " + cphDist + " conda-meta/" + cphDist + ".json missing_record"}},
+		{"noarch python file edited (conda doctor misses it)", func(t *testing.T, fi *testkit.Fixture) {
+			testkit.ReplaceFile(t, p(fi, "envs/py/lib/python3.99t/site-packages/sample.py"), "print('x')\n")
+		}, []string{"py " + sampDist + " lib/python3.99t/site-packages/sample.py wrong_size"}},
+		{"history and environments.txt", func(t *testing.T, fi *testkit.Fixture) {
+			os.Remove(p(fi, "envs/py/conda-meta/history"))
+			testkit.MustWrite(t, fi.EnvTxt, "/elsewhere\r\n"+fi.Prefix+"\n")
+		}, []string{"py  ENVTXT environments_txt", "py  conda-meta/history history"}},
+		{"user file is left alone", func(t *testing.T, fi *testkit.Fixture) { testkit.MustWrite(t, p(fi, "lib/mine.txt"), "mine") }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fi := installFixtures(t)
+			before := testkit.Snapshot(t, fi.Prefix)
+			tt.damage(t, fi)
+			opts := VerifyOptions{EnvironmentsTxt: fi.EnvTxt}
+			r, err := Verify(context.Background(), fi.Prefix, opts)
+			if r == nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			want := strings.ReplaceAll(strings.Join(tt.want, "\n"), "ENVTXT", fi.EnvTxt)
+			if got := strings.Join(kinds(r.Problems), "\n"); got != want {
+				t.Fatalf("verify found\n%s\nwant\n%s", got, want)
+			}
+			res, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt})
+			if err != nil {
+				t.Fatalf("Repair: %v (left %v)", err, kinds(res.Left))
+			}
+			if r, err := Verify(context.Background(), fi.Prefix, opts); err != nil {
+				t.Fatalf("after repair verify found %v: %v", kinds(r.Problems), err)
+			}
+			diff := testkit.DiffSnapshots(before, testkit.Snapshot(t, fi.Prefix))
+			if tt.name == "user file is left alone" {
+				if b, _ := os.ReadFile(p(fi, "lib/mine.txt")); string(b) != "mine" {
+					t.Fatalf("got lib/mine.txt %q after repair; want it kept", b)
+				}
+				diff = dropEntry(diff, "new: lib/mine.txt")
+			}
+			if len(diff) > 0 {
+				sort.Strings(diff)
+				t.Fatalf("after repair the tree differs from the fresh install:\n%s", strings.Join(diff, "\n"))
+			}
+		})
+	}
+}
+
+func dropEntry(ss []string, s string) []string {
+	var out []string
+	for _, x := range ss {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func TestRepairWithoutAnyArchiveSaysWhatIsLeft(t *testing.T) {
+	fi := installFixtures(t)
+	testkit.EditInPlace(t, filepath.Join(fi.Prefix, "include", "zlib.h"), "/* damaged */")
+	os.Remove(filepath.Join(fi.Prefix, "pkgs", zlibDist+".tar.bz2"))
+	res, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: filepath.Join(t.TempDir(), "none.zip"),
+		EnvironmentsTxt: fi.EnvTxt})
+	var re *RepairError
+	if !errors.As(err, &re) || engine.ExitCode(err) != engine.ExitFailed {
+		t.Fatalf("got %v; want a RepairError (exit 1)", err)
+	}
+	if got := kinds(res.Left); len(got) != 1 || !strings.Contains(got[0], "include/zlib.h altered") {
+		t.Fatalf("got left %v; want the one altered file", got)
+	}
+}
+
+func TestRepairRestoresLaunchers(t *testing.T) {
+	fi := installFixtures(t)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", "")
+	tg, env := platform.HostTarget(), platform.HostEnv()
+	app := platform.AppInfo{Name: fi.Man.Name, ID: fi.Man.ID, Version: fi.Man.Version, Prefix: fi.Prefix}
+	plan, err := platform.Launchers(tg, env, app, []platform.LauncherSpec{{Name: fi.Man.Name + " Maintenance"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := platform.Apply(plan, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	platform.SaveRecord(state.LaunchersPath(fi.Prefix), rec)
+	var entry string
+	for _, f := range rec.Files {
+		if f.Kind == platform.KindEntry {
+			entry = f.Path
+		}
+	}
+	if entry == "" {
+		t.Skipf("this host's launcher plan has no entry file: %+v", rec.Files)
+	}
+	os.Remove(entry)
+	opts := VerifyOptions{EnvironmentsTxt: fi.EnvTxt}
+	r, _ := Verify(context.Background(), fi.Prefix, opts)
+	if got := kinds(r.Problems); len(got) != 1 || !strings.HasSuffix(got[0], entry+" launcher") {
+		t.Fatalf("got %v; want one launcher problem for %q", got, entry)
+	}
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Repair: %v", err)
+	}
+	if _, err := os.Stat(entry); err != nil {
+		t.Fatalf("the launcher %q was not restored: %v", entry, err)
+	}
+}

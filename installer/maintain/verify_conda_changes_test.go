@@ -1,0 +1,67 @@
+package maintain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/installer/internal/testkit"
+	"onboard/installer/state"
+)
+
+// condaRemove does what `conda remove` does to an env: the package's files
+// and record go, and conda-meta/history gets a revision with its "-" line.
+func condaRemove(t *testing.T, envDir, dist string) {
+	t.Helper()
+	rec, err := state.ReadRecord(filepath.Join(envDir, "conda-meta", dist+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rec.Files {
+		os.Remove(filepath.Join(envDir, filepath.FromSlash(f)))
+	}
+	os.Remove(filepath.Join(envDir, "conda-meta", dist+".json"))
+	f, err := os.OpenFile(filepath.Join(envDir, "conda-meta", "history"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("==> 2026-12-02 01:31:43 <==\n# cmd: conda remove -y " + rec.Name + "\n# conda version: 26.7.2\n-<unknown>/noarch::" + dist + "\n# remove specs: ['" + rec.Name + "']\n")
+	f.Close()
+}
+
+// A package the user removed with conda after the install is the user's
+// change: verify notes it and stays healthy, and repair does not put it
+// back. An env that conda made is checked and named in a note, not damage.
+func TestVerifyRespectsCondaChanges(t *testing.T) {
+	fi := installFixtures(t)
+	py := filepath.Join(fi.Prefix, "envs", "py")
+	condaRemove(t, py, sampDist)
+	extra := filepath.Join(fi.Prefix, "envs", "extra", "conda-meta")
+	os.MkdirAll(extra, 0o755)
+	testkit.MustWrite(t, filepath.Join(extra, "history"), "==> 2026-12-02 01:31:34 <==\n# cmd: conda create -n extra\n")
+
+	opts := VerifyOptions{EnvironmentsTxt: "-"}
+	r, err := Verify(context.Background(), fi.Prefix, opts)
+	if err != nil {
+		t.Fatalf("verify after conda remove: %v: %v", kinds(r.Problems), err)
+	}
+	notes := strings.Join(r.Notes, "\n")
+	if !strings.Contains(notes, sampDist+" was removed or replaced with conda") || !strings.Contains(notes, "environment extra is not from the bundle") {
+		t.Fatalf("notes:\n%s", notes)
+	}
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: "-"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(py, "conda-meta", sampDist+".json")); err == nil {
+		t.Fatal("repair put back a package the user removed with conda")
+	}
+
+	// the same loss without a history line is damage, and repair fixes it
+	fi2 := installFixtures(t)
+	os.Remove(filepath.Join(fi2.Prefix, "envs", "py", "conda-meta", sampDist+".json"))
+	if r, err := Verify(context.Background(), fi2.Prefix, opts); err == nil || !strings.Contains(strings.Join(kinds(r.Problems), "\n"), "missing_record") {
+		t.Fatalf("a record lost without conda: %v, %v", kinds(r.Problems), err)
+	}
+}

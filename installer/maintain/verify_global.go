@@ -1,0 +1,67 @@
+package maintain
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+
+	"onboard/installer/engine"
+	"onboard/installer/prefix"
+)
+
+// checkEnvironmentsTxt checks that conda's registry lists every env.
+func (v *verifier) checkEnvironmentsTxt(envs []envInfo) {
+	path := prefix.EnvironmentsTxtPath(v.opts.EnvironmentsTxt)
+	if path == "" {
+		v.note("environments.txt was not checked")
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		v.note("cannot read %q: %v", path, err)
+		return
+	}
+	lines := envLines(data)
+	shared := !engine.MayModify(v.prefix)
+	for _, e := range envs {
+		if !listsPath(lines, e.dir) && shared {
+			// conda's list is per user: it names the install for the
+			// one who installed it, not for everyone who uses it
+			v.note("your conda environment list (%s) does not name %s; that is expected for an install shared by all users (conda finds it by its path)", path, e.dir)
+		} else if !listsPath(lines, e.dir) {
+			v.problem(Problem{Env: e.name, Path: path, Kind: ProblemEnvironmentsTxt,
+				Detail: "conda's environment list does not name " + e.dir})
+		}
+	}
+}
+
+// envLines returns the non-empty lines of an environments.txt.
+func envLines(data []byte) []string {
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		if l := string(bytes.TrimSpace(sc.Bytes())); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// listsPath tells whether one of lines names dir (same file, as conda's
+// doctor checks it).
+func listsPath(lines []string, dir string) bool {
+	want := filepath.Clean(dir)
+	wfi, werr := os.Stat(want)
+	for _, l := range lines {
+		if filepath.Clean(l) == want {
+			return true
+		}
+		if werr == nil {
+			if fi, err := os.Stat(l); err == nil && os.SameFile(fi, wfi) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,65 @@
+package maintain
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"onboard/internal/humanize"
+)
+
+// Group is the problems of one package (or env-wide ones, Package "") of
+// one env, for showing people.
+type Group struct {
+	Env      string
+	Package  string
+	Problems []Problem
+}
+
+// Groups returns the problems grouped by env and package, in report order.
+func (r *Report) Groups() []Group {
+	var out []Group
+	for _, p := range r.Problems {
+		if n := len(out); n > 0 && out[n-1].Env == p.Env && out[n-1].Package == p.Package {
+			out[n-1].Problems = append(out[n-1].Problems, p)
+			continue
+		}
+		out = append(out, Group{Env: p.Env, Package: p.Package, Problems: []Problem{p}})
+	}
+	return out
+}
+
+// WriteText writes the report for people, grouped by package.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	what := r.Prefix
+	if r.Env != "" {
+		what = fmt.Sprintf("environment %s of %s", r.Env, r.Prefix)
+	}
+	fmt.Fprintf(&b, "Checked %s: %d environment(s), %d package(s), %d path(s), %s hashed in %.2f s.\n",
+		what, len(r.Envs), r.Packages, r.Files, humanize.Bytes(r.Bytes), r.Elapsed.Seconds())
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	for _, g := range r.Groups() {
+		title := g.Package
+		if title == "" {
+			title = "(environment)"
+		}
+		fmt.Fprintf(&b, "\n%s: %s\n", g.Env, title)
+		for _, p := range g.Problems {
+			fmt.Fprintf(&b, "  %-17s %s", p.Kind, p.Path)
+			if p.Detail != "" {
+				fmt.Fprintf(&b, "  (%s)", p.Detail)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	if r.Healthy {
+		b.WriteString("Healthy: no problems found.\n")
+	} else {
+		fmt.Fprintf(&b, "\n%d problem(s) found.\n", len(r.Problems))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

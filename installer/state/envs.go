@@ -1,0 +1,57 @@
+package state
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+
+	"onboard/installer/prefix"
+)
+
+// Env is one environment of an install: its name ([BaseEnv] for the
+// prefix itself) and its folder.
+type Env struct {
+	Name string
+	Dir  string
+}
+
+// Envs returns the base, then every PREFIX/envs/<name> that holds a
+// conda-meta folder or that man names (man may be nil), sorted by name.
+func Envs(prefixDir string, man *Manifest) []Env {
+	names := map[string]bool{}
+	ents, _ := os.ReadDir(filepath.Join(prefixDir, "envs"))
+	for _, e := range ents {
+		if fi, err := os.Stat(MetaDir(filepath.Join(prefixDir, "envs", e.Name()))); e.IsDir() && err == nil && fi.IsDir() {
+			names[e.Name()] = true
+		}
+	}
+	for n := range man.EnvDists() {
+		if n != BaseEnv {
+			names[n] = true
+		}
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+	out := []Env{{Name: BaseEnv, Dir: prefixDir}}
+	for _, n := range sorted {
+		out = append(out, Env{Name: n, Dir: filepath.Join(prefixDir, "envs", n)})
+	}
+	return out
+}
+
+// EnvSubdir is the subdir an env was installed for: man's (man may be
+// nil), else that of any of its records that is not noarch, else host().
+func EnvSubdir(man *Manifest, recs []*prefix.Record, host func() string) string {
+	if man != nil && man.Subdir != "" {
+		return man.Subdir
+	}
+	for _, r := range recs {
+		if r.Subdir != "" && r.Subdir != "noarch" {
+			return r.Subdir
+		}
+	}
+	return host()
+}

@@ -1,0 +1,193 @@
+package uninstall
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"onboard/installer/engine"
+	"onboard/installer/link"
+	"onboard/installer/prefix"
+	"onboard/installer/state"
+	"onboard/internal/rmtree"
+	"onboard/platform"
+)
+
+// Options configures Run.
+type Options struct {
+	// EnvironmentsTxt is the conda registry to clean; "" = the user's
+	// ~/.conda/environments.txt; "-" = leave it alone.
+	EnvironmentsTxt string
+	Reporter        engine.Reporter
+	Logf            engine.Logf
+}
+
+// Run uninstalls an install: it runs the pre-unlink scripts of every
+// package, removes the launchers, the uninstall registry entry and the
+// shell set-up recorded in .onboard/launchers.json, removes the prefix's
+// lines from environments.txt (other lines stay byte for byte) and deletes
+// the prefix. Nothing of the user's outside the prefix is touched. A folder
+// without .onboard/manifest.json is refused with a *TargetError.
+func Run(ctx context.Context, prefixDir string, opts Options) error {
+	logf := engine.LogfOrNop(opts.Logf)
+	if abs, err := filepath.Abs(prefixDir); err == nil {
+		// Recover first: an uninstall killed while it deleted the prefix
+		// (its manifest may be gone already) is finished here.
+		if rec, err := engine.RecoverOutcome(ctx, abs, logf); err != nil || rec.Op == "uninstall" {
+			return err
+		}
+	}
+	abs, err := checkUninstallable(prefixDir)
+	if err != nil {
+		return err
+	}
+	if err := engine.CheckMayModify(abs, "uninstall"); err != nil {
+		return err
+	}
+	stopJupyter(abs, logf)
+	stopProgramsUnder(abs, logf)
+	unlock, err := engine.LockForMaintenance(abs)
+	if err != nil {
+		return err
+	}
+	released := false
+	defer func() {
+		if !released {
+			unlock()
+		}
+	}()
+	if err := uninstallSteps(ctx, abs, opts, logf); err != nil {
+		return err
+	}
+	// From here on the uninstall is finished, not undone, by the next
+	// run: the journal beside the prefix says so.
+	// (Where the folder above the prefix may not be written there is no
+	// journal: the prefix's own entry cannot be removed there anyway, and
+	// a killed run is done again by the next uninstall while the manifest
+	// is left.)
+	j, err := engine.BeginOp("uninstall", abs)
+	var le *engine.LockedError
+	if errors.As(err, &le) {
+		return err
+	}
+	if err != nil {
+		logf("uninstall: no journal beside %q (%v); removing without one", abs, err)
+		j = nil
+	}
+	unlock()
+	released = true
+	engine.CrashPoint("removing")
+	if err := removePrefix(abs, logf); err != nil {
+		if j != nil {
+			j.Close(false)
+		}
+		return err
+	}
+	if j != nil {
+		j.Close(true)
+	}
+	removeUserState(abs, logf)
+	return nil
+}
+
+// removeUserState removes this user's state folders of the install
+// (records and logs of its Jupyter servers). Other users' state is
+// private to them and left alone.
+func removeUserState(prefixDir string, logf engine.Logf) {
+	us, err := platform.HostUserState(prefixDir)
+	if err != nil {
+		return
+	}
+	for _, d := range []string{us.Runtime, us.Dir} {
+		if err := rmtree.RemoveAll(d); err != nil {
+			logf("uninstall: failed to remove %s: %v", d, err)
+		}
+	}
+}
+
+// checkUninstallable resolves the prefix and refuses anything that is not
+// an onboard install.
+func checkUninstallable(prefixDir string) (string, error) {
+	abs, err := filepath.Abs(prefixDir)
+	if err != nil {
+		return "", fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
+	}
+	if home, _ := os.UserHomeDir(); abs == filepath.Dir(abs) || abs == home {
+		return "", &engine.TargetError{Path: abs, Reason: "refusing to remove a root or home folder",
+			Advice: "pass the folder onboard installed into with --prefix"}
+	}
+	if _, err := os.Stat(state.ManifestPath(abs)); err != nil {
+		return "", &engine.TargetError{Path: abs, Reason: "not an onboard install (it has no " + state.Rel(state.ManifestName) + ")", Err: err,
+			Advice: "onboard only removes what it installed; check the folder, or remove it yourself"}
+	}
+	return abs, nil
+}
+
+// uninstallSteps does everything but deleting the prefix, under the lock.
+func uninstallSteps(ctx context.Context, abs string, opts Options, logf engine.Logf) error {
+	rep := engine.ReporterOrNop(opts.Reporter)
+	envs := state.Envs(abs, nil)
+	man, _ := state.ReadManifest(abs)
+	rep.Stage(engine.StageScripts, int64(len(envs)))
+	for _, e := range envs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		runPreUnlinkScripts(ctx, e, abs, man, logf)
+		rep.Advance(1)
+	}
+	rep.Stage(engine.StageLaunchers, 0)
+	if err := engine.RemoveRecordedLaunchers(abs, logf); err != nil {
+		return fmt.Errorf("failed to remove the launchers: %w", err)
+	}
+	rep.Stage(engine.StageMetadata, 0)
+	if p := prefix.EnvironmentsTxtPath(opts.EnvironmentsTxt); p != "" {
+		n, err := prefix.Unregister(p, abs)
+		if err != nil {
+			return err
+		}
+		logf("uninstall: removed %d line(s) from %q", n, p)
+	}
+	return nil
+}
+
+// runPreUnlinkScripts runs the pre-unlink script of every package of one
+// env, in reverse name order, for the subdir the env was installed for;
+// failures are only logged, as conda does.
+func runPreUnlinkScripts(ctx context.Context, e state.Env, root string, man *state.Manifest, logf engine.Logf) {
+	m, err := state.ReadMeta(e.Dir)
+	if err != nil {
+		return
+	}
+	recs := m.Records
+	sort.Slice(recs, func(i, j int) bool { return recs[i].FileName() > recs[j].FileName() })
+	subdir := state.EnvSubdir(man, recs, hostSubdir)
+	for _, r := range recs {
+		_, err := link.RunScript(ctx, link.Script{Action: "pre-unlink", Prefix: e.Dir, RootPrefix: root,
+			Subdir: subdir, Name: r.Name, Version: r.Version, Dist: r.Dist()})
+		if err != nil {
+			logf("uninstall: pre-unlink script of %s failed: %v", r.Dist(), err)
+		}
+	}
+}
+
+// hostSubdir is this machine's conda subdir.
+func hostSubdir() string { return platform.Detect().Subdir }
+
+// removePrefix deletes the prefix. A running maintenance app inside it
+// cannot delete itself on Windows; removeAroundRunningProgram handles that.
+func removePrefix(abs string, logf engine.Logf) error {
+	exe, _ := executable()
+	if mustLeave(exe, abs) {
+		return removeAroundRunningProgram(abs, exe, logf)
+	}
+	if err := rmtree.RemoveAll(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("failed to remove %q: %w; close programs that use files in it and run 'onboard uninstall' again", abs, err)
+	}
+	logf("uninstall: removed %q", abs)
+	return nil
+}

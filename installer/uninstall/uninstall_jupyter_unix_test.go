@@ -1,0 +1,82 @@
+//go:build unix
+
+package uninstall
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"onboard/installer/state"
+)
+
+// TestHelperJupyterStandIn is not a test: run by TestUninstallStopsJupyter
+// as a child, it listens on 127.0.0.1 like a Jupyter server, prints its
+// port and serves until it is signalled.
+func TestHelperJupyterStandIn(t *testing.T) {
+	if os.Getenv("ONBOARD_JUPYTER_STAND_IN") != "1" {
+		t.Skip("helper process for TestUninstallStopsJupyter")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		os.Exit(2)
+	}
+	fmt.Println(l.Addr().(*net.TCPAddr).Port)
+	for {
+		c, err := l.Accept()
+		if err == nil {
+			c.Close()
+		}
+	}
+}
+
+func TestUninstallStopsJupyter(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperJupyterStandIn$")
+	cmd.Env = append(os.Environ(), "ONBOARD_JUPYTER_STAND_IN=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // as app/launch starts Jupyter
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	buf := make([]byte, 32)
+	n, _ := out.Read(buf)
+	var port int
+	if _, err := fmt.Sscan(strings.TrimSpace(string(buf[:n])), &port); err != nil || !portAnswers(port) {
+		t.Fatalf("the stand-in server did not start: %q", buf[:n])
+	}
+
+	prefix := t.TempDir()
+	legacy := state.LegacyServerDir(prefix)
+	os.MkdirAll(legacy, 0o755)
+	rec, _ := json.Marshal(map[string]any{"pid": cmd.Process.Pid, "port": port})
+	os.WriteFile(filepath.Join(legacy, "jupyter-team.json"), rec, 0o644)
+	// A stale record whose port is closed must be left alone.
+	os.WriteFile(filepath.Join(legacy, "jupyter-old.json"), []byte(`{"pid": 1, "port": 1}`), 0o644)
+
+	var logged []string
+	stopJupyter(prefix, func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) })
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the Jupyter stand-in is still running after uninstall stopped it")
+	}
+	if portAnswers(port) {
+		t.Errorf("port %d still answers", port)
+	}
+	if len(logged) != 1 || !strings.Contains(logged[0], "stopped Jupyter") {
+		t.Errorf("logged %q; want one 'stopped Jupyter' line (the stale record untouched)", logged)
+	}
+}

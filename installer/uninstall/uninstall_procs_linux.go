@@ -1,0 +1,58 @@
+//go:build linux
+
+package uninstall
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"onboard/installer/engine"
+)
+
+// stopProgramsUnder stops what still runs a program from the prefix when
+// an administrator uninstalls it: other users' Jupyter servers and
+// kernels, whose records are private to them. It reads /proc/PID/exe, so
+// it sees every user's processes only as root; for anyone else it stops
+// that user's own, which stopJupyter has already done. SIGTERM first, then
+// SIGKILL for what is left after a grace period.
+func stopProgramsUnder(prefixDir string, logf engine.Logf) {
+	pids := programsUnder("/proc", prefixDir)
+	if len(pids) == 0 {
+		return
+	}
+	for _, pid := range pids {
+		syscall.Kill(pid, syscall.SIGTERM)
+	}
+	waitUntil(10*time.Second, func() bool { return len(programsUnder("/proc", prefixDir)) == 0 })
+	for _, pid := range programsUnder("/proc", prefixDir) {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	logf("uninstall: stopped %d program(s) that ran from %s", len(pids), prefixDir)
+}
+
+// programsUnder lists the processes (other than this one) whose
+// executable lies under dir, as procfs at proc shows them.
+func programsUnder(proc, dir string) []int {
+	entries, _ := os.ReadDir(proc)
+	var out []int
+	self := os.Getpid()
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		exe, err := os.Readlink(filepath.Join(proc, e.Name(), "exe"))
+		if err != nil {
+			continue
+		}
+		exe = strings.TrimSuffix(exe, " (deleted)")
+		if strings.HasPrefix(exe, dir+string(filepath.Separator)) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}

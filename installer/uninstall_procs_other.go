@@ -1,8 +1,0 @@
-//go:build !linux
-
-package installer
-
-// stopProgramsUnder does nothing where onboard cannot list other users'
-// processes by their executable: each user's own Jupyter server stops when
-// that user's launcher or maintenance window asks (launch --stop).
-func stopProgramsUnder(string, Logf) {}
