@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"onboard/installer/engine"
 	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
@@ -33,7 +34,7 @@ func InstallEnv(ctx context.Context, req EnvRequest) (*EnvResult, error) {
 		return nil, err
 	}
 	if !req.LockHeld {
-		unlock, err := lockStateDir(t.stateDir)
+		unlock, err := engine.LockStateDir(t.stateDir)
 		if err != nil {
 			t.removeIfCreated()
 			return nil, err
@@ -121,7 +122,7 @@ func stateDirFor(abs string, req EnvRequest) string {
 	}
 	if req.RootPrefix != "" {
 		if root, err := filepath.Abs(req.RootPrefix); err == nil {
-			if isInside(abs, root) { // an env of the install ("..foo" is a folder inside, not above)
+			if engine.IsInside(abs, root) { // an env of the install ("..foo" is a folder inside, not above)
 				return state.Dir(root)
 			}
 		}
@@ -132,7 +133,7 @@ func stateDirFor(abs string, req EnvRequest) string {
 // run does the whole transaction under the lock.
 func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
 	// the recovery of RecoverOutcome, under the lock this run holds
-	if rec, err := recoverLocked(t.stateDir); err != nil {
+	if rec, err := engine.RecoverLocked(t.stateDir); err != nil {
 		return nil, err
 	} else if m := rec.Message(); m != "" {
 		t.note("%s", m)

@@ -80,11 +80,6 @@ func RecoverOutcome(ctx context.Context, prefixDir string, logf Logf) (Recovered
 	return engine.RecoverOutcome(ctx, prefixDir, logf)
 }
 
-// The install's own shorthands for engine functions.
-func lockStateDir(stateDir string) (func() error, error) { return engine.LockStateDir(stateDir) }
-func recoverLocked(stateDir string) (Recovered, error)   { return engine.RecoverLocked(stateDir) }
-func isInside(p, dir string) bool                        { return engine.IsInside(p, dir) }
-
 // ExitCode maps an error to the exit code of the command-line contract
 // (see engine.ExitCode).
 func ExitCode(err error) int { return engine.ExitCode(err) }
