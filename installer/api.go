@@ -14,6 +14,12 @@ type PackageFile struct {
 	Size    int64    // expected; 0 when unknown
 	URL     string   // origin URL for conda-meta and urls.txt; "" = file:// URL of Path
 	Depends []string // channel-patched depends; nil = those of info/index.json
+	// Files and Unpacked are what the package holds (the bundle manifest's
+	// facts; 0 when unknown): with them for every package, the extract
+	// stage's progress follows each package's expected cost
+	// (ExtractCostPerFile, ExtractCostPerMB), not its archive's size.
+	Files    int
+	Unpacked int64
 	// Open, when set, reads the archive from elsewhere (a bundle member);
 	// Path then only names it (its base name is the fn) and Size is required.
 	Open pkg.Opener `json:"-"`

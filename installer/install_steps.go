@@ -127,7 +127,8 @@ func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[st
 	}
 	req.NoPackageCache = files == nil
 	for _, p := range pkgs {
-		f := PackageFile{Path: files[p.ZipPath()], SHA256: p.SHA256, MD5: p.MD5, Size: p.Size, URL: p.URL, Depends: p.Depends}
+		f := PackageFile{Path: files[p.ZipPath()], SHA256: p.SHA256, MD5: p.MD5, Size: p.Size, URL: p.URL, Depends: p.Depends,
+			Files: p.Files, Unpacked: p.UnpackedSize}
 		if files == nil {
 			f.Path, f.Open = filepath.Join(in.o.Prefix, "pkgs", p.Fn), in.opener(p)
 		}

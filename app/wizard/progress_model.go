@@ -7,32 +7,31 @@ import (
 
 // The progress model weighs each part of an install by the time it is
 // expected to take, worked out from what the manifest says the packages
-// hold. An env's step is mostly creating files — unpacking them into the
-// scratch folder, moving them into the env, listing them in conda-meta —
-// and compiling its .py files, not reading its archives; and parts of it
-// report no progress at all: between the last archive and the first file
-// moved (the link plans, the folders, the journal of every path) and after
-// the last conda-meta record (the scratch folder removed, the syncs that
-// wait for the written data to reach the disk, the maintenance app). The
-// time left is the elapsed time scaled by the share still to do, so only
-// the ratios of these costs matter, not the machine's speed.
+// hold. An env's step is mostly creating files — unpacking them (most
+// straight to their place in the env), planning and linking the rest a
+// window at a time and listing them all in conda-meta — and compiling its
+// .py files, not reading its archives; and parts of it report no progress
+// at all: after the last conda-meta record (the first sync, which waits
+// for the data written so far to reach the disk; the scratch folder
+// removed; the maintenance app). The time left is the elapsed time scaled
+// by the share still to do, so only the ratios of these costs matter, not
+// the machine's speed.
 //
 // The costs are fitted to progress traces of the benchmark's scale series
 // (the generated environment at 1× and 8×, 40,000 and 321,000 files) and of
 // the real Python + Jupyter bundle, recorded on the 2-core machine of
 // docs/performance.md; TestTimeLeftOfRecordedInstalls replays two of them.
 const (
-	costExtractFile = 70   // per file unpacked: created in the scratch folder, hashed
-	costExtractMB   = 2000 // per MB unpacked
-	costPrepareFile = 30   // per file, before the first one is moved: plans, folders, journal (no progress)
-	costLinkFile    = 10   // per file moved (or hard-linked) into the env
-	costScriptsPkg  = 100  // per package: its post-link script looked for
-	costCompilePy   = 1500 // per .py file compiled to .pyc (noarch: python)
-	costMetaFile    = 40   // per file listed in a conda-meta record
-	costMetaPkg     = 1000 // per package: its record written
-	costFinishFile  = 20   // per file, after the last record: scratch removed, syncs (no progress)
-	costFinishMB    = 1000 // per MB unpacked, the same
-	costCopyMB      = 5000 // per MB of package files copied into PREFIX/pkgs (--keep-package-cache)
+	costExtractFile = installer.ExtractCostPerFile // per file unpacked: created in the scratch folder or in place, hashed
+	costExtractMB   = installer.ExtractCostPerMB   // per MB unpacked: bound by the disk in a large env
+	costLinkFile    = 60                           // per file: planned, linked (unless placed) and listed in its conda-meta record
+	costLinkPkg     = 1000                         // per package: its plan and its record written
+	costScriptsPkg  = 100                          // per package: its post-link script looked for
+	costCompilePy   = 1500                         // per .py file compiled to .pyc (noarch: python)
+	costMetaMB      = 1000                         // per MB unpacked: history and created_at, whose first sync waits for the data written
+	costFinishFile  = 4                            // per file, after the metadata: scratch removed, syncs (no progress)
+	costFinishMB    = 130                          // per MB unpacked, the same
+	costCopyMB      = 5000                         // per MB of package files copied into PREFIX/pkgs (--keep-package-cache)
 )
 
 // Without size facts in the manifest (a bundle built before they were
@@ -54,11 +53,11 @@ func envFacts(e *PlanEnv, pkgs []bundle.Package) {
 
 // envParts are the parts of an env's step in the order they run: its
 // stages, and the parts that report no progress ("").
-var envParts = []installer.Stage{installer.StageExtract, "", installer.StageLink, installer.StageScripts,
+var envParts = []installer.Stage{installer.StageExtract, installer.StageLink, installer.StageScripts,
 	installer.StageCompile, installer.StageMetadata, ""}
 
 // stageCosts is the expected cost of each of envParts.
-type stageCosts [7]float64
+type stageCosts [6]float64
 
 func (c stageCosts) sum() float64 {
 	var s float64
@@ -79,11 +78,10 @@ func (e PlanEnv) costs() stageCosts {
 	pkgs := float64(e.Packages)
 	return stageCosts{
 		costExtractFile*files + costExtractMB*mb,
-		costPrepareFile * files,
-		costLinkFile * files,
+		costLinkFile*files + costLinkPkg*pkgs,
 		costScriptsPkg * pkgs,
 		costCompilePy * float64(e.PyFiles),
-		costMetaFile*files + costMetaPkg*pkgs,
+		costMetaMB * mb,
 		costFinishFile*files + costFinishMB*mb,
 	}
 }

@@ -59,7 +59,7 @@ func ExtractAllNamed(ctx context.Context, rs []Request, workers int, progress fu
 				started(rs[i].Archive)
 				mu.Unlock()
 			}
-			x, err := Extract(gctx, rs[i], report)
+			x, err := Extract(gctx, rs[i], weighted(report, rs[i].Weight, &mu))
 			if err == nil && rs[i].Done != nil {
 				err = rs[i].Done(x)
 			}
@@ -74,6 +74,23 @@ func ExtractAllNamed(ctx context.Context, rs []Request, workers int, progress fu
 		return nil, err // packages were left out when ctx ended while feeding
 	}
 	return out, nil
+}
+
+// weighted returns report scaled by w (report itself when w is 0 or 1),
+// carrying the fractions so that the sum is exact; mu serialises it.
+func weighted(report func(int64), w float64, mu *sync.Mutex) func(int64) {
+	if w <= 0 || w == 1 {
+		return report
+	}
+	var carry float64
+	return func(n int64) {
+		mu.Lock()
+		carry += float64(n) * w
+		k := int64(carry)
+		carry -= float64(k)
+		mu.Unlock()
+		report(k)
+	}
 }
 
 // bz2Cost is how much more CPU a byte of a .tar.bz2 takes to unpack than

@@ -219,6 +219,11 @@ type Request struct {
 	// First starts this package before the others in ExtractAll (the
 	// env's python, whose version places the noarch: python packages).
 	First bool
+	// Weight scales the archive bytes this package reports to ExtractAll's
+	// progress (0 = 1): a caller can make a stage's progress follow each
+	// package's expected cost rather than its archive's size, keeping the
+	// total when the weights average out over the bytes.
+	Weight float64
 	// Done, when set, is called by ExtractAll with the extracted package,
 	// from the goroutine that extracted it, before its result is kept: it
 	// may take what it needs and drop the rest (e.g. set Paths to nil,
