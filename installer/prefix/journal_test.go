@@ -246,3 +246,43 @@ func TestJournalWillMake(t *testing.T) {
 		t.Errorf("%s is still there after the rollback", dirs[0])
 	}
 }
+
+// In a root the transaction created, a line that only creates things
+// inside the root is not synced (a rollback removes the whole root, and
+// Begin synced the head that says so); a line for anything outside it,
+// a move aside, or any line of a root that existed before, is.
+func TestJournalSyncsOnlyWhatARollbackNeeds(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "new")
+	j, err := Begin(filepath.Join(base, "state"), root, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Rollback()
+	in := []string{filepath.Join(root, "a"), filepath.Join(root, "..foo", "b")}
+	for _, c := range []struct {
+		act  journalAct
+		sync bool
+	}{
+		{journalAct{Op: "create", Paths: in}, false},
+		{journalAct{Op: "mkdir", Paths: in[:1]}, false},
+		{journalAct{Op: "tmpdir", Paths: []string{filepath.Join(root, ".condatmp")}}, false},
+		{journalAct{Op: "create", Paths: append(in, filepath.Join(base, "outside"))}, true},
+		{journalAct{Op: "create", Paths: []string{filepath.Join(root, "..", "new2", "x")}}, true},
+		{journalAct{Op: "create", Paths: []string{root + "2"}}, true},
+		{journalAct{Op: "aside", Paths: in[:1]}, true},
+	} {
+		if got := !j.insideCreatedRoot(c.act); got != c.sync {
+			t.Errorf("%s %v: synced %v; want %v", c.act.Op, c.act.Paths, got, c.sync)
+		}
+	}
+	root2, state2 := setup(t)
+	j2, err := Begin(state2, root2, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Rollback()
+	if j2.insideCreatedRoot(journalAct{Op: "create", Paths: []string{filepath.Join(root2, "a")}}) {
+		t.Error("a line of a root that existed before would not be synced")
+	}
+}
