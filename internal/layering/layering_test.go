@@ -150,3 +150,15 @@ func TestTestkitImportsNoOperation(t *testing.T) {
 		}
 	}
 }
+
+// installer/internal/testinstall imports the install for the tests of the
+// operations beside it; the product (the onboard command) never has it.
+func TestTestinstallOnlyInTests(t *testing.T) {
+	got := onboardDeps(t, ".")
+	if !got["onboard/installer"] {
+		t.Fatal("go list did not list the onboard command's dependencies")
+	}
+	if got["onboard/installer/internal/testinstall"] || got["onboard/installer/internal/testkit"] {
+		t.Error("the onboard command depends on the tests' installer/internal/testinstall or testkit")
+	}
+}
