@@ -159,7 +159,7 @@ func (t *envTxn) cached(f PackageFile) *pkg.Extracted {
 
 func (t *envTxn) request(f PackageFile) pkg.Request {
 	r := pkg.Request{Archive: f.Path, PkgsDir: t.pkgsDir, URL: f.URL, Depends: f.Depends, Open: f.Open,
-		Expect: pkg.Expect{SHA256: f.SHA256, MD5: f.MD5, Size: f.Size}, Files: f.Files, Unpacked: f.Unpacked}
+		Expect: pkg.Expect{SHA256: f.SHA256, MD5: f.MD5, Size: f.Size}}
 	if t.req.NoPackageCache {
 		if stem, err := pkg.Stem(f.Path); err == nil {
 			r.Dest = filepath.Join(t.tmp, "pkgs", stem)

@@ -46,7 +46,7 @@ func ExtractAllNamed(ctx context.Context, rs []Request, workers int, progress fu
 	out := make([]*Extracted, len(rs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
-	for _, i := range workOrder(rs) {
+	for _, i := range largestFirst(rs) {
 		if gctx.Err() != nil {
 			break
 		}
@@ -103,10 +103,15 @@ const bz2Cost = 16
 // archive size, bzip2 bytes weighted by bz2Cost, so that no worker is left
 // alone with a slow package at the end; requests marked First come first.
 func largestFirst(rs []Request) []int {
-	sizes := archiveSizes(rs)
+	sizes := make([]int64, len(rs))
 	order := make([]int, len(rs))
 	for i, r := range rs {
 		order[i] = i
+		if r.Open != nil {
+			sizes[i] = r.Expect.Size
+		} else if st, err := os.Stat(r.Archive); err == nil {
+			sizes[i] = st.Size()
+		}
 		if strings.HasSuffix(r.Archive, ".tar.bz2") {
 			sizes[i] *= bz2Cost
 		}
@@ -118,118 +123,6 @@ func largestFirst(rs []Request) []int {
 		return sizes[order[a]] > sizes[order[b]]
 	})
 	return order
-}
-
-// archiveSizes returns the size of each request's archive: the expected
-// one of a bundle member, else the file's (0 when it cannot be read).
-func archiveSizes(rs []Request) []int64 {
-	sizes := make([]int64, len(rs))
-	for i, r := range rs {
-		if r.Open != nil {
-			sizes[i] = r.Expect.Size
-		} else if st, err := os.Stat(r.Archive); err == nil {
-			sizes[i] = st.Size()
-		}
-	}
-	return sizes
-}
-
-// workOrder returns the indexes of rs in the order ExtractAll starts
-// them. With the files and bytes of every request known, it mixes the
-// packages so that at any point of the run about the same share is done
-// of the files, of the bytes and of the bzip2 archives: packages of large
-// files, packages of many small ones and .tar.bz2 ones, whose decoding
-// costs a core per few MB, take turns. The speed of the start then says
-// how the rest will go whatever a byte, a file and a bzip2 byte cost on
-// this machine (the page cache can make the first gigabytes twice as
-// cheap as the rest), and the front ends' time left, which extrapolates
-// the speed so far, holds. Within each kind the largest come first, so
-// that no worker is left alone with a slow package at the end. Without
-// the facts: largestFirst.
-func workOrder(rs []Request) []int {
-	order := largestFirst(rs)
-	sizes := archiveSizes(rs)
-	mixes := make([]mix, len(rs))
-	var total mix
-	for i, r := range rs {
-		if r.Files <= 0 || r.Unpacked <= 0 {
-			return order
-		}
-		mixes[i] = mix{float64(r.Files), float64(r.Unpacked)}
-		if strings.HasSuffix(r.Archive, ".tar.bz2") {
-			mixes[i][2] = float64(max(sizes[i], 1))
-		}
-		total = total.add(mixes[i])
-	}
-	for i := range mixes {
-		mixes[i] = mixes[i].share(total)
-	}
-	// Four queues: bzip2 or not, of large files or of many files.
-	var queues [4][]int
-	var out []int
-	var done mix
-	for _, i := range order {
-		if rs[i].First {
-			out = append(out, i)
-			done = done.add(mixes[i])
-			continue
-		}
-		m := mixes[i]
-		q := 0
-		if m[1] >= m[0] {
-			q = 1
-		}
-		if m[2] > 0 {
-			q += 2
-		}
-		queues[q] = append(queues[q], i)
-	}
-	for {
-		best, bestSpread := -1, 0.0
-		for q := range queues {
-			if len(queues[q]) == 0 {
-				continue
-			}
-			if s := done.add(mixes[queues[q][0]]).spread(total); best < 0 || s < bestSpread {
-				best, bestSpread = q, s
-			}
-		}
-		if best < 0 {
-			return out
-		}
-		i := queues[best][0]
-		queues[best] = queues[best][1:]
-		out = append(out, i)
-		done = done.add(mixes[i])
-	}
-}
-
-// mix is what a package holds that its extraction's cost follows: files,
-// unpacked bytes and bzip2 archive bytes.
-type mix [3]float64
-
-func (m mix) add(o mix) mix { return mix{m[0] + o[0], m[1] + o[1], m[2] + o[2]} }
-
-// share is m as shares of total (0 where total has none).
-func (m mix) share(total mix) mix {
-	var s mix
-	for k := range m {
-		if total[k] > 0 {
-			s[k] = m[k] / total[k]
-		}
-	}
-	return s
-}
-
-// spread is how far apart the shares of m are, over the kinds total has.
-func (m mix) spread(total mix) float64 {
-	lo, hi := 2.0, -1.0
-	for k := range m {
-		if total[k] > 0 {
-			lo, hi = min(lo, m[k]), max(hi, m[k])
-		}
-	}
-	return hi - lo
 }
 
 // ReadInfo reads a package's metadata without extracting it: only the info

@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -236,75 +233,5 @@ func TestWorkOrderPutsBzip2First(t *testing.T) {
 	got := largestFirst(rs)
 	if want := []int{1, 3, 0, 2}; !reflect.DeepEqual(got, want) {
 		t.Errorf("work order %v; want %v (bzip2 weighted, bundled sizes from Expect)", got, want)
-	}
-}
-
-// With the facts of every package, the work order mixes them so that at
-// every point about the same share of the files, the bytes and the bzip2
-// archives is started: the speed of an install's start is that of its
-// whole (docs/performance.md, "Time left").
-func TestWorkOrderKeepsTheMixSteady(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 9))
-	open := func() (io.ReaderAt, int64, io.Closer, error) { return nil, 0, nil, nil }
-	var rs []Request
-	for i := range 400 {
-		r := Request{Archive: fmt.Sprintf("p%03d-1-0.conda", i), Open: open, First: i == 17}
-		switch i % 3 {
-		case 0: // a few large files
-			r.Files, r.Unpacked = 1+rng.IntN(20), int64(5<<20+rng.IntN(200<<20))
-		default: // many small ones
-			r.Files, r.Unpacked = 200+rng.IntN(3000), int64(1<<20+rng.IntN(20<<20))
-		}
-		if i%5 == 0 {
-			r.Archive = strings.TrimSuffix(r.Archive, ".conda") + ".tar.bz2"
-		}
-		r.Expect.Size = r.Unpacked / 3
-		rs = append(rs, r)
-	}
-	got := workOrder(rs)
-	if len(got) != len(rs) || got[0] != 17 {
-		t.Fatalf("work order starts with %v of %d; want every request once, the one marked First first", got[:3], len(got))
-	}
-	var total, done mix
-	var largest float64 // the largest share one package has of anything
-	shares := make([]mix, len(rs))
-	for i, r := range rs {
-		shares[i] = mix{float64(r.Files), float64(r.Unpacked)}
-		if strings.HasSuffix(r.Archive, ".tar.bz2") {
-			shares[i][2] = float64(r.Expect.Size)
-		}
-		total = total.add(shares[i])
-	}
-	for i := range shares {
-		shares[i] = shares[i].share(total)
-		largest = max(largest, shares[i][0], shares[i][1], shares[i][2])
-	}
-	seen := map[int]bool{}
-	for k, i := range got {
-		if seen[i] {
-			t.Fatalf("request %d comes twice", i)
-		}
-		seen[i] = true
-		done = done.add(shares[i])
-		if s := done.spread(total); k > 0 && s > 2*largest {
-			t.Fatalf("after %d packages %.3f of the files, %.3f of the bytes and %.3f of the bzip2 bytes are started: apart by %.3f, more than twice the largest package's share (%.3f)",
-				k+1, done[0], done[1], done[2], s, largest)
-		}
-	}
-	// The largest archives still go early: the biggest one of all starts
-	// in the first tenth.
-	biggest := 0
-	for i, r := range rs {
-		if r.Unpacked > rs[biggest].Unpacked && !r.First {
-			biggest = i
-		}
-	}
-	if k := slices.Index(got, biggest); k > len(rs)/10 {
-		t.Errorf("the largest package starts %dth of %d; want it in the first tenth", k+1, len(rs))
-	}
-	// Without the facts of one package, the order is by size alone.
-	rs[3].Files = 0
-	if got := workOrder(rs); !reflect.DeepEqual(got, largestFirst(rs)) {
-		t.Errorf("without every package's facts the order is %v...; want largestFirst's", got[:5])
 	}
 }

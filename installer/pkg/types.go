@@ -224,11 +224,6 @@ type Request struct {
 	// package's expected cost rather than its archive's size, keeping the
 	// total when the weights average out over the bytes.
 	Weight float64
-	// Files and Unpacked, when known for every request (the manifest's
-	// facts), let ExtractAll keep the mix of files and bytes steady over
-	// the run (see workOrder); 0 = unknown.
-	Files    int
-	Unpacked int64
 	// Done, when set, is called by ExtractAll with the extracted package,
 	// from the goroutine that extracted it, before its result is kept: it
 	// may take what it needs and drop the rest (e.g. set Paths to nil,
