@@ -21,9 +21,9 @@ import (
 // (the generated environment at 1× and 8×, 40,000 and 321,000 files) and of
 // the real Python + Jupyter bundle, recorded on the 2-core machine of
 // docs/performance.md; TestTimeLeftOfRecordedInstalls replays four 8×
-// installs of the current engine. Refitting them to the mean of ten such
-// installs moved the errors' mean but not their spread (docs/performance.md,
-// "Time left"), so they were left as they are.
+// installs. Refitting them to the mean of ten 8× installs moved the errors'
+// mean but not their spread (docs/performance.md, "Time left across the
+// machine's states"), so they were left as they are.
 const (
 	costExtractFile = installer.ExtractCostPerFile // per file unpacked: created in the scratch folder or in place, hashed
 	costExtractMB   = installer.ExtractCostPerMB   // per MB unpacked: bound by the disk in a large env

@@ -71,17 +71,18 @@ func TestTimeLeftOfRecordedInstalls(t *testing.T) {
 		// The generated environment at 8× (321,573 files, 4.8 GB, no .pyc
 		// compiled: its python is a stand-in), the case, recorded
 		// on the 2-core machine of docs/performance.md with the engine that
-		// links in windows and extracts in a mixed order (December 2026).
-		// Quiet, after another install had left writeback running: +9, +4,
-		// -2%, the bound.
+		// links in windows (December 2026). Quiet, after another install
+		// had left writeback running: +1, -0, -1%, the bound.
 		{"progress-8x-quiet.txt", 0.10},
 		// Quiet, with nothing waiting to be written (caches dropped, as on
 		// a machine left idle): the first 2.3 GB went to memory with no
-		// writeback, 10 s at twice the later speed, so the pace so far
-		// promised too little: -40, -28, -20%.
+		// writeback, at twice the later speed, so the pace so far promised
+		// too little: -35, -28, -24%.
 		{"progress-8x-quiet-fast.txt", 0.45},
-		// Quiet, the kernel in the state where extraction costs the least
-		// system time (27 s against 47 s: extraction 22 s instead of 36,
+		// The next two were recorded while the packages were extracted in
+		// a mixed order (tried, not kept); the machine's state does the
+		// same to either order. Quiet, the kernel in the state where
+		// extraction costs the least system time (27 s against 47 s;
 		// linking and records the same 16 s): -29, -34, -44%.
 		{"progress-8x-quiet-lowsys.txt", 0.45},
 		// Two CPU-bound processes from its 8th to its 28th second: no model
