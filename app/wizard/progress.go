@@ -212,6 +212,7 @@ type Tracker struct {
 	total      int64 // of the current stage
 	done       int64
 	start      time.Time // of the operation (of the stage without a Plan)
+	stageStart time.Time // of the current stage
 	byteStart  time.Time // first byte counted
 	lastNotify time.Time
 	costs      *planCosts
@@ -248,6 +249,7 @@ func (t *Tracker) Stage(s installer.Stage, total int64) {
 		t.bytesPrev += t.done
 	}
 	t.p.Stage, t.p.Item, t.total, t.done = s, "", total, 0
+	t.stageStart = now
 	t.p.StageFraction = 0
 	t.stageBytes = isByteStage(s)
 	if t.stageBytes && t.byteStart.IsZero() {
@@ -424,8 +426,54 @@ func (t *Tracker) update(now time.Time) {
 	el := now.Sub(t.start)
 	t.p.LeftKnown = t.p.Fraction > 0.02 && el > time.Second && t.p.Stage != installer.StageRollback
 	if t.p.LeftKnown {
-		t.p.Left = time.Duration(float64(el) * (1 - t.p.Fraction) / t.p.Fraction)
+		t.p.Left = t.left(el, now.Sub(t.stageStart))
 	}
+}
+
+// stageOwnWeight is how many seconds of the install's pace the current
+// stage's own pace is weighed against, so that a stage's first moments,
+// when its pace says little, do not move the time left.
+const stageOwnWeight = 0.5
+
+// left is the time left el into the install and es into its stage: the
+// elapsed time scaled by the share still to do, except that the rest of
+// the current stage goes at that stage's own pace once it has one. The
+// stages of an install do not keep the model's ratios on every machine:
+// unpacking's cost per byte moves with the page cache and the machine's
+// memory (docs/performance.md, "Time left across the machine's states")
+// while linking's does not, and a stage that has run a while knows its
+// own pace better than the model does. The stages after it are still
+// scaled by the whole's pace. t.mu is held.
+func (t *Tracker) left(el, es time.Duration) time.Duration {
+	f := t.p.Fraction
+	kg := el.Seconds() / f // seconds per share of the install, so far
+	left := kg * (1 - f)
+	w := t.stageWeight()
+	if sf := t.p.StageFraction; w > 0 && sf > 0 && sf < 1 && es > 0 {
+		ks := es.Seconds() / (w * sf) // the same, in this stage
+		k := (es.Seconds()*ks + stageOwnWeight*kg) / (es.Seconds() + stageOwnWeight)
+		left += (1 - sf) * w * (k - kg)
+	}
+	return time.Duration(max(0, left) * float64(time.Second))
+}
+
+// stageWeight is the current stage's share of the whole install by the
+// model, or 0 when it has none (no Plan, a check, the launchers); t.mu is
+// held.
+func (t *Tracker) stageWeight() float64 {
+	if t.Plan == nil || t.p.Num == 0 {
+		return 0
+	}
+	c := t.planCosts()
+	i := t.p.Num - 1
+	if c.total <= 0 || i >= len(c.steps) {
+		return 0
+	}
+	w := c.steps[i] / c.total
+	if t.p.Num > t.Plan.copySteps() {
+		w *= t.subW
+	}
+	return w
 }
 
 // overall is the share of the install done, by the progress model's
