@@ -14,13 +14,14 @@ import (
 // at all: after the last conda-meta record (the first sync, which waits
 // for the data written so far to reach the disk; the scratch folder
 // removed; the maintenance app). The time left is the elapsed time scaled
-// by the share still to do, so only the ratios of these costs matter, not
-// the machine's speed.
+// by the share still to do (the rest of a stage that has run by its own
+// pace: Tracker.left), so only the ratios of these costs matter, not the
+// machine's speed.
 //
 // The costs are fitted to progress traces of the benchmark's scale series
 // (the generated environment at 1× and 8×, 40,000 and 321,000 files) and of
 // the real Python + Jupyter bundle, recorded on the 2-core machine of
-// docs/performance.md; TestTimeLeftOfRecordedInstalls replays four 8×
+// docs/performance.md; TestTimeLeftOfRecordedInstalls replays five 8×
 // installs. Refitting them to the mean of ten 8× installs moved the errors'
 // mean but not their spread (docs/performance.md, "Time left across the
 // machine's states"), so they were left as they are.
