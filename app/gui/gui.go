@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -53,6 +54,10 @@ type Deps struct {
 	// MayModify tells whether this user may repair and uninstall the
 	// install at prefix, and why not; default: wizard.MayModify.
 	MayModify func(prefix string) (bool, string)
+	// Now is the clock of the progress shown (speed, time left); nil =
+	// time.Now. The screenshots build stops it while it holds an install
+	// still, so that a picture shows the speed the install had.
+	Now func() time.Time
 	// MustLeave tells whether this program must move its file out of the
 	// install at dir before an upgrade moves that aside (Windows, when it
 	// runs from inside); default: selfexe.MustLeaveDir.

@@ -83,7 +83,7 @@ func (w *Wizard) startInstall() {
 	w.cancel.SetText("Cancel")
 
 	st := w.flow.State
-	tr := &wizard.Tracker{Plan: wizard.PlanInstall(&st.Bundle.Manifest, st.Subdir),
+	tr := &wizard.Tracker{Plan: wizard.PlanInstall(&st.Bundle.Manifest, st.Subdir), Now: w.deps.Now,
 		OnChange: func(p wizard.Progress) { runOnUI(func() { ip.show(p) }) }}
 	w.log.Tee = ip.addLine
 	opts := w.flow.State.Options(tr, w.log.Logf)

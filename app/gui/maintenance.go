@@ -236,7 +236,7 @@ func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx con
 	m.busy.start(what)
 	m.done = make(chan struct{})
 	done := m.done
-	tr := &wizard.Tracker{Plan: plan, OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
+	tr := &wizard.Tracker{Plan: plan, Now: m.deps.Now, OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
 	go func() {
 		err := op(m.ctx, tr, m.logf())
 		runOnUI(func() {

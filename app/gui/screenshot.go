@@ -21,8 +21,9 @@ import (
 // the engine to use, with d set for the picture:
 //
 //   - ONBOARD_SCREENSHOT_STEP=<step name or number>: open the wizard at that
-//     step. At Install the real install pauses once during linking, so that
-//     the picture shows progress rather than the instant end of the demo.
+//     step. At Install the real install pauses once, as its last env (the
+//     demo's team env) starts linking, so that the picture shows progress
+//     rather than the instant end of the demo.
 //   - ONBOARD_SCREENSHOT_FAIL=1: the install fails with a full disk, for a
 //     picture of the error dialog.
 //   - ONBOARD_SCREENSHOT_REPAIR=1: the maintenance window starts a Repair,
@@ -35,11 +36,44 @@ func ScreenshotSetup(e wizard.Engine, d *Deps) wizard.Engine {
 		}
 	}
 	d.StartRepair = os.Getenv("ONBOARD_SCREENSHOT_REPAIR") == "1"
-	p := pausingEngine{Engine: e, pause: 20 * time.Second, fail: os.Getenv("ONBOARD_SCREENSHOT_FAIL") == "1"}
+	clock := &pauseClock{}
+	d.Now = clock.now
+	p := pausingEngine{Engine: e, pause: 20 * time.Second, clock: clock, fail: os.Getenv("ONBOARD_SCREENSHOT_FAIL") == "1"}
 	if d.StartStep != wizard.StepInstall && !d.StartRepair {
 		return e
 	}
 	return p
+}
+
+// pauseClock is the progress's clock: it stands still while the engine is
+// held, and goes on from there after, so the speed and time left shown are
+// the ones the install had, not ones the pause made up.
+type pauseClock struct {
+	mu     sync.Mutex
+	held   time.Time     // when the hold began; zero when not held
+	paused time.Duration // the holds before
+}
+
+func (c *pauseClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.held.IsZero() {
+		return c.held.Add(-c.paused)
+	}
+	return time.Now().Add(-c.paused)
+}
+
+// hold stops the clock until the returned func is called.
+func (c *pauseClock) hold() (release func()) {
+	c.mu.Lock()
+	c.held = time.Now()
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		c.paused += time.Since(c.held)
+		c.held = time.Time{}
+		c.mu.Unlock()
+	}
 }
 
 // pausingEngine is an Engine whose Install and Repair hold still once for
@@ -47,6 +81,7 @@ func ScreenshotSetup(e wizard.Engine, d *Deps) wizard.Engine {
 type pausingEngine struct {
 	wizard.Engine
 	pause time.Duration
+	clock *pauseClock
 	fail  bool
 }
 
@@ -57,22 +92,28 @@ func (p pausingEngine) Install(ctx context.Context, o installer.Options) (*insta
 		return nil, &installer.TargetError{Path: o.Prefix, Reason: "the disk is full: the install needs 1.2 GB and 300 MB are free",
 			Advice: "free some space, or go Back and choose a folder on another disk"}
 	}
-	o.Reporter = &pausingReporter{Reporter: o.Reporter, ctx: ctx, pause: p.pause, at: installer.StageLink}
+	skip := 0 // the link stages before the last env's
+	if o.Bundle != nil {
+		skip = max(0, len(wizard.PlanInstall(&o.Bundle.Manifest, o.Subdir).Envs)-1)
+	}
+	o.Reporter = &pausingReporter{Reporter: o.Reporter, ctx: ctx, pause: p.pause, clock: p.clock, at: installer.StageLink, skip: skip}
 	return p.Engine.Install(ctx, o)
 }
 
 func (p pausingEngine) Repair(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*wizard.Health, error) {
-	return p.Engine.Repair(ctx, prefix, env, &pausingReporter{Reporter: r, ctx: ctx, pause: p.pause, at: installer.StageVerify}, logf)
+	return p.Engine.Repair(ctx, prefix, env, &pausingReporter{Reporter: r, ctx: ctx, pause: p.pause, clock: p.clock, at: installer.StageVerify}, logf)
 }
 
-// pausingReporter blocks the engine once: on the first item of stage at,
-// or when half of it is done. The engine's Reporter contract (never block)
+// pausingReporter blocks the engine once: on the first item of stage at
+// (after skip of its stages have passed), or when half of it is done. The engine's Reporter contract (never block)
 // is broken on purpose here, for pictures only.
 type pausingReporter struct {
 	installer.Reporter
 	ctx         context.Context
 	pause       time.Duration
+	clock       *pauseClock
 	at          installer.Stage
+	skip        int // stages at to let pass first
 	once        sync.Once
 	mu          sync.Mutex
 	stage       installer.Stage
@@ -82,6 +123,10 @@ type pausingReporter struct {
 func (r *pausingReporter) Stage(s installer.Stage, total int64) {
 	r.mu.Lock()
 	r.stage, r.done, r.total = s, 0, total
+	if s == r.at && r.skip > 0 {
+		r.skip--
+		r.stage = "" // not this one
+	}
 	r.mu.Unlock()
 	r.Reporter.Stage(s, total)
 }
@@ -109,6 +154,8 @@ func (r *pausingReporter) Item(name string) {
 
 func (r *pausingReporter) hold() {
 	r.once.Do(func() {
+		release := r.clock.hold()
+		defer release()
 		select {
 		case <-time.After(r.pause):
 		case <-r.ctx.Done():
