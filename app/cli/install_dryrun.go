@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"onboard/internal/humanize"
 
 	"onboard/app/wizard"
 	"onboard/installer"
@@ -50,7 +51,7 @@ func printPlan(w io.Writer, p *installer.InstallPlan) {
 	fmt.Fprintf(w, "dry run, nothing was changed: %s\n", v.Action)
 	fmt.Fprintf(w, "folder: %s (%s, on %s)\n", p.Prefix, p.Subdir, p.Platform)
 	for _, e := range p.Envs {
-		fmt.Fprintf(w, "env %s: %d package(s) into %s\n", e.Name, e.Packages, e.Prefix)
+		fmt.Fprintf(w, "env %s: %s into %s\n", e.Name, humanize.Count(e.Packages, "package"), e.Prefix)
 	}
 	for _, d := range v.Details {
 		if p.Err == nil || d != "What to do: "+p.Hint {

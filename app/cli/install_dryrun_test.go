@@ -132,7 +132,7 @@ func TestE2EDryRun(t *testing.T) {
 	}
 	r := run(t, home, v2, append([]string{"install", "--dry-run", "--prefix", prefix}, sub...)...)
 	if r.code != 0 || !strings.Contains(r.stdout, "dry run, nothing was changed: Install upgrades Acme Python 2026.11.0 here to 2026.12.0.") ||
-		!strings.Contains(r.stdout, "env team: 2 package(s) into "+filepath.Join(prefix, "envs", "team")) {
+		!strings.Contains(r.stdout, "env team: 2 packages into "+filepath.Join(prefix, "envs", "team")) {
 		t.Fatalf("the dry run for people: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	t.Logf("the dry run for people:\n%s", r.stdout)

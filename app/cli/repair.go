@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"onboard/internal/humanize"
 
 	"onboard/assets"
 	"onboard/installer/maintain"
@@ -56,7 +57,7 @@ func writeRepairText(env Env, res *maintain.RepairResult) {
 		fmt.Fprintf(w, "%s is healthy: nothing to repair.\n", what)
 		return
 	}
-	fmt.Fprintf(w, "Found %d problem(s) in %s.\n", len(res.Before), what)
+	fmt.Fprintf(w, "Found %s in %s.\n", humanize.Count(len(res.Before), "problem"), what)
 	for _, f := range res.Fixed {
 		name := f.Package
 		if name == "" {
@@ -68,8 +69,16 @@ func writeRepairText(env Env, res *maintain.RepairResult) {
 		fmt.Fprintln(w, "Repaired: verify finds no problems now.")
 		return
 	}
-	fmt.Fprintf(w, "%d problem(s) are left:\n", len(res.Left))
+	fmt.Fprintf(w, "%s left:\n", isAre(len(res.Left), "problem"))
 	for _, p := range res.Left {
 		fmt.Fprintf(w, "  %s: %s: %-17s %s\n", p.Env, p.Package, p.Kind, p.Path)
 	}
+}
+
+// isAre is "1 problem is" or "2 problems are".
+func isAre(n int, noun string) string {
+	if n == 1 {
+		return humanize.Count(n, noun) + " is"
+	}
+	return humanize.Count(n, noun) + " are"
 }

@@ -192,7 +192,7 @@ func (m *Maintenance) showHealthRows() {
 			r.health.Importance = widget.LowImportance
 		case ec.Problems > 0:
 			r.icon.SetResource(theme.ErrorIcon())
-			r.health.SetText(fmt.Sprintf("%d problem(s)", ec.Problems))
+			r.health.SetText(humanize.Count(ec.Problems, "problem"))
 			r.health.Importance = widget.DangerImportance
 		case ec.Elsewhere:
 			r.icon.SetResource(theme.ConfirmIcon())

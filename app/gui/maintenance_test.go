@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -198,7 +199,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	gone := damageOneFile(t, prefix)
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "problem(s) found", "Click Repair", "1 problem(s)\n")
+	mustContain(t, w, "1 problem found in 1 package", "Click Repair", "1 problem\n")
 
 	menuItem(t, m, "Repair environment…").Action()
 	waitClosed(t, m.done)
@@ -213,7 +214,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	m.CheckHealth()
 	waitClosed(t, m.done)
 	mustContain(t, w, "Health: good")
-	if strings.Contains(texts(w), "problem(s)") {
+	if regexp.MustCompile(`(?m)^\d+ problems?$`).MatchString(texts(w)) {
 		t.Fatalf("a row still shows problems:\n%s", texts(w))
 	}
 
@@ -258,7 +259,7 @@ func TestMaintenanceVerifiesAndRepairsOneEnv(t *testing.T) {
 	test.Tap(rowButton(t, m, "team", "Verify"))
 	waitClosed(t, m.done)
 	mustContain(t, w, "Health of team: ", "Click Repair")
-	if row("team").health.Text != "1 problem(s)" || row("base").health.Text != "healthy" {
+	if row("team").health.Text != "1 problem" || row("base").health.Text != "healthy" {
 		t.Fatalf("after verifying team: team %q, base %q", row("team").health.Text, row("base").health.Text)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"onboard/internal/humanize"
 
 	"onboard/assets"
 	"onboard/installer"
@@ -86,9 +87,9 @@ func healthOf(rep *maintain.Report) *Health {
 		h.Problems = append(h.Problems, problemLine(p))
 		h.countEnv(p.Env)
 	}
-	h.Summary = fmt.Sprintf("%d environment(s), %d package(s), %d file(s) checked", len(rep.Envs), rep.Packages, rep.Files)
+	h.Summary = humanize.Count(len(rep.Envs), "environment") + ", " + humanize.Count(rep.Packages, "package") + ", " + humanize.Count(rep.Files, "file") + " checked"
 	if !rep.Healthy {
-		h.Summary = fmt.Sprintf("%d problem(s) found in %d package(s)", len(rep.Problems), len(rep.Damaged()))
+		h.Summary = humanize.Count(len(rep.Problems), "problem") + " found in " + humanize.Count(len(rep.Damaged()), "package")
 	}
 	return h
 }
@@ -114,9 +115,9 @@ func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Repor
 	case len(res.Before) == 0:
 		h.Summary = "nothing needed repair"
 	case h.OK:
-		h.Summary = fmt.Sprintf("repaired: %d problem(s) fixed", len(res.Before))
+		h.Summary = "repaired: " + humanize.Count(len(res.Before), "problem") + " fixed"
 	default:
-		h.Summary = fmt.Sprintf("%d problem(s) could not be repaired", len(res.Left))
+		h.Summary = humanize.Count(len(res.Left), "problem") + " could not be repaired"
 	}
 	return h, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"onboard/internal/humanize"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,7 +174,7 @@ func (e *LockedError) Hint() string {
 type DamageError struct{ Problems int }
 
 func (e *DamageError) Error() string {
-	return fmt.Sprintf("verify found %d problem(s)", e.Problems)
+	return "verify found " + humanize.Count(e.Problems, "problem")
 }
 func (e *DamageError) Hint() string { return "run 'onboard repair' to put them right" }
 

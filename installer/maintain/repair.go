@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"onboard/internal/humanize"
 	"os"
 	"path/filepath"
 	"sort"
@@ -220,7 +221,7 @@ type RepairError struct {
 }
 
 func (e *RepairError) Error() string {
-	s := fmt.Sprintf("repair left %d problem(s)", e.Left)
+	s := "repair left " + humanize.Count(e.Left, "problem")
 	if len(e.Causes) > 0 {
 		s += ": " + errors.Join(e.Causes...).Error()
 	}

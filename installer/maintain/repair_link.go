@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"onboard/internal/humanize"
 	"os"
 	"path/filepath"
 	"slices"
@@ -81,7 +82,7 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 		rp.logf("repair: %s: %s", t.dist, note)
 	}
 	if !whole {
-		rp.fixed(t.env, t.dist, fmt.Sprintf("re-linked %d damaged path(s)", len(only)))
+		rp.fixed(t.env, t.dist, "re-linked "+humanize.Count(len(only), "damaged path"))
 		if rp.partial == nil {
 			rp.partial = map[string]map[string]map[string]bool{}
 		}

@@ -36,8 +36,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Env != "" {
 		what = fmt.Sprintf("environment %s of %s", r.Env, r.Prefix)
 	}
-	fmt.Fprintf(&b, "Checked %s: %d environment(s), %d package(s), %d path(s), %s hashed in %.2f s.\n",
-		what, len(r.Envs), r.Packages, r.Files, humanize.Bytes(r.Bytes), r.Elapsed.Seconds())
+	fmt.Fprintf(&b, "Checked %s: %s, %s, %s, %s hashed in %.2f s.\n", what, humanize.Count(len(r.Envs), "environment"),
+		humanize.Count(r.Packages, "package"), humanize.Count(r.Files, "path"), humanize.Bytes(r.Bytes), r.Elapsed.Seconds())
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
@@ -58,7 +58,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Healthy {
 		b.WriteString("Healthy: no problems found.\n")
 	} else {
-		fmt.Fprintf(&b, "\n%d problem(s) found.\n", len(r.Problems))
+		fmt.Fprintf(&b, "\n%s found.\n", humanize.Count(len(r.Problems), "problem"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

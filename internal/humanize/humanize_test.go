@@ -12,3 +12,14 @@ func TestBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 files"}, {1, "1 file"}, {2, "2 files"}, {1000, "1000 files"}} {
+		if got := Count(c.n, "file"); got != c.want {
+			t.Errorf("Count(%d, file) = %q; want %q", c.n, got, c.want)
+		}
+	}
+}
