@@ -39,8 +39,9 @@ type Deps struct {
 	// StartStep opens the wizard at this step (the screenshots build);
 	// 0 = Welcome.
 	StartStep wizard.StepID
-	// StartRepair starts a Repair as the maintenance window opens, instead
-	// of a Verify (the screenshots build).
+	// StartRepair starts a Repair once the check the maintenance window
+	// opens with has ended, as a user would after seeing the damage (the
+	// screenshots build).
 	StartRepair bool
 	// Prefix is an install to open the maintenance window on (--prefix, or
 	// a macOS launcher's configuration); "" = find one.
@@ -107,10 +108,10 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 	if in := findInstalled(ctx, e, d); in != nil {
 		m := NewMaintenance(ctx, a, e, in, d)
 		w, res = m.Window(), func() error { return nil }
+		m.CheckHealth()
 		if d.StartRepair {
-			m.repair()
-		} else {
-			m.CheckHealth()
+			checked := m.done
+			go func() { <-checked; runOnUI(m.repair) }()
 		}
 	} else {
 		wz := NewWizard(ctx, a, e, d)

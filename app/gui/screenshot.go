@@ -26,8 +26,8 @@ import (
 //     rather than the instant end of the demo.
 //   - ONBOARD_SCREENSHOT_FAIL=1: the install fails with a full disk, for a
 //     picture of the error dialog.
-//   - ONBOARD_SCREENSHOT_REPAIR=1: the maintenance window starts a Repair,
-//     which pauses half way through its check.
+//   - ONBOARD_SCREENSHOT_REPAIR=1: the maintenance window starts a Repair
+//     after its first check, which pauses half way through its own check.
 func ScreenshotSetup(e wizard.Engine, d *Deps) wizard.Engine {
 	v := os.Getenv("ONBOARD_SCREENSHOT_STEP")
 	for i, s := range wizard.Steps() {
