@@ -64,5 +64,5 @@ func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 	tapButton(t, w, "Launch Jupyter")
 	<-r.launched
 	runNextUI(t)
-	mustContain(t, w, "Launching Jupyter failed", "boom")
+	mustContain(t, w, "Launching Jupyter failed", "Boom")
 }

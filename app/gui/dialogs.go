@@ -5,6 +5,8 @@ package gui
 import (
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,16 +18,29 @@ import (
 
 // problemContent lays out a problem: message, what to do, the log.
 func problemContent(p wizard.Problem) fyne.CanvasObject {
-	box := container.NewVBox(wrapped(p.Message))
+	box := container.NewVBox(wrapped(paragraph(p.Message)))
 	if p.Hint != "" {
 		box.Add(bold("What to do"))
-		box.Add(wrapped(p.Hint))
+		box.Add(wrapped(paragraph(p.Hint)))
 	}
 	if p.LogPath != "" {
 		box.Add(bold("Log"))
 		box.Add(wrapped(p.LogPath))
 	}
 	return box
+}
+
+// paragraph starts s, an error or a hint written to follow a colon in a
+// terminal ("free some space, or ..."), with a capital when it stands as
+// a paragraph of its own. A first word that is a name (a path, a
+// command, a version) is left as it is.
+func paragraph(s string) string {
+	word, _, _ := strings.Cut(s, " ")
+	r, n := utf8.DecodeRuneInString(word)
+	if n == 0 || !unicode.IsLower(r) || strings.IndexFunc(word, func(r rune) bool { return !unicode.IsLetter(r) && r != ',' && r != ':' }) >= 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // showProblem shows p in one dialog. It is the only way the GUI reports

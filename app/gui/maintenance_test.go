@@ -189,7 +189,7 @@ func TestMaintenanceOpensATerminalPerEnv(t *testing.T) {
 
 	r.termErr = &platform.NoTerminalError{Tried: []string{"xterm"}, Script: "/p/.onboard/terminal-team.sh"}
 	test.Tap(rowButton(t, m, "team", "Terminal"))
-	mustContain(t, m.Window(), "Opening a terminal failed", "no terminal program was found", "sudo apt-get install xterm")
+	mustContain(t, m.Window(), "Opening a terminal failed", "No terminal program was found", "sudo apt-get install xterm")
 }
 
 func TestMaintenanceRepairAndUninstall(t *testing.T) {
@@ -300,7 +300,7 @@ func TestLaunchProblemRepairsAndRetries(t *testing.T) {
 	if !repaired || !retried {
 		t.Fatalf("repaired %v, retried %v", repaired, retried)
 	}
-	mustContain(t, w, "still broken: port in use")
+	mustContain(t, w, "Still broken: port in use")
 	if lp.err == nil || lp.repair.Disabled() {
 		t.Fatal("after a failed retry the error must stay and Repair be offered again")
 	}

@@ -63,7 +63,7 @@ func TestMaintenanceUpgradeMovesItselfOutOfTheInstall(t *testing.T) {
 	if len(argv) == 0 || filepath.Dir(argv[0]) != tmp {
 		t.Fatalf("upgrade command %q; want this program, moved into %s, to run it", argv, tmp)
 	}
-	mustContain(t, w, "The upgrade failed", "planned failure")
+	mustContain(t, w, "The upgrade failed", "Planned failure")
 	closeDialog(t, w, "Close")
 	if got, err := os.ReadFile(self); err != nil || string(got) != string(want) {
 		t.Fatalf("after a failed upgrade the maintenance app is not back at %s: %v", self, err)

@@ -121,7 +121,7 @@ func TestWizardErrorDialogAndGoingBack(t *testing.T) {
 	tapButton(t, w, "Install")
 	waitClosed(t, wz.install.done)
 	mustContain(t, w, "The install failed", "needs 1.2 GB, 300 MB free",
-		"What to do", "free some space or choose another disk", wz.log.Path)
+		"What to do", "Free some space or choose another disk", wz.log.Path)
 	if n := len(w.Canvas().Overlays().List()); n != 1 {
 		t.Fatalf("%d dialogs, want exactly one", n)
 	}
@@ -202,7 +202,7 @@ func TestWizardWithoutBundle(t *testing.T) {
 	if installer.ExitCode(wz.Err()) != installer.ExitBundle {
 		t.Fatalf("error %v, want a bundle error", wz.Err())
 	}
-	mustContain(t, wz.Window(), "Starting the installer failed", "missing.zip", "What to do", "download the installer again")
+	mustContain(t, wz.Window(), "Starting the installer failed", "missing.zip", "What to do", "Download the installer again")
 	findButton(t, wz.Window(), "Close")
 }
 
