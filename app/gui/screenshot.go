@@ -105,8 +105,9 @@ func (p pausingEngine) Repair(ctx context.Context, prefix, env string, r install
 }
 
 // pausingReporter blocks the engine once: on the first item of stage at
-// (after skip of its stages have passed), or when half of it is done. The engine's Reporter contract (never block)
-// is broken on purpose here, for pictures only.
+// (after skip of its stages have passed), or when half of it is done. The
+// engine's Reporter contract (never block) is broken on purpose here, for
+// pictures only.
 type pausingReporter struct {
 	installer.Reporter
 	ctx         context.Context
