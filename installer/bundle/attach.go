@@ -67,7 +67,7 @@ func Attach(opts AttachOptions) (_ string, err error) {
 	if opts.Authenticode != nil && goos != "windows" {
 		return "", fmt.Errorf("%w: %q is a %s/%s executable (sign macOS installers with codesign on a Mac; Linux and Solaris installers are not signed this way)", ErrNotPE, exe, goos, goarch)
 	}
-	plainSize, err := plainBinarySize(exe)
+	plainSize, err := PlainSize(exe)
 	if err != nil {
 		return "", err
 	}
@@ -206,31 +206,34 @@ func writeSigned(out string, fill func(io.Writer) error, o AuthenticodeOptions) 
 	return nil
 }
 
-// payloadOf reads the payload of the file at path.
-func payloadOf(path string) (Payload, error) {
+// openPayload opens the file at path and finds its payload; the caller
+// closes the file.
+func openPayload(path string) (*os.File, Payload, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return Payload{}, fmt.Errorf("failed to open %q: %w", path, err)
+		return nil, Payload{}, fmt.Errorf("failed to open %q: %w", path, err)
 	}
-	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return Payload{}, fmt.Errorf("failed to read %q: %w", path, err)
+		f.Close()
+		return nil, Payload{}, fmt.Errorf("failed to read %q: %w", path, err)
 	}
 	p, err := FindPayload(f, st.Size())
 	if err != nil {
-		return Payload{}, fmt.Errorf("%q: %w", path, err)
+		f.Close()
+		return nil, Payload{}, fmt.Errorf("%q: %w", path, err)
 	}
-	return p, nil
+	return f, p, nil
 }
 
-// plainBinarySize is the size of the executable at path without its payload.
-func plainBinarySize(path string) (int64, error) {
-	p, err := payloadOf(path)
+// payloadOf reads the payload of the file at path.
+func payloadOf(path string) (Payload, error) {
+	f, p, err := openPayload(path)
 	if err != nil {
-		return 0, fmt.Errorf("installer binary: %w", err)
+		return Payload{}, err
 	}
-	return p.Offset, nil
+	f.Close()
+	return p, nil
 }
 
 // WriteStripped copies the executable src to dst (mode 0755) without any
@@ -261,18 +264,9 @@ func TrustedKeyOf(exe string) (ed25519.PublicKey, error) {
 // PlainSize is the size of the executable at path without a bundle or
 // footer appended: the size of the maintenance app an install copies.
 func PlainSize(path string) (int64, error) {
-	f, err := os.Open(path)
+	p, err := payloadOf(path)
 	if err != nil {
-		return 0, fmt.Errorf("failed to open installer binary: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, fmt.Errorf("failed to read installer binary: %w", err)
-	}
-	p, err := FindPayload(f, st.Size())
-	if err != nil {
-		return 0, fmt.Errorf("installer binary %q: %w", path, err)
+		return 0, fmt.Errorf("installer binary: %w", err)
 	}
 	return p.Offset, nil
 }
@@ -280,19 +274,11 @@ func PlainSize(path string) (int64, error) {
 // copyPlainBinary copies the executable at path without its payload and
 // returns the number of bytes written.
 func copyPlainBinary(w io.Writer, path string) (int64, error) {
-	f, err := os.Open(path)
+	f, p, err := openPayload(path)
 	if err != nil {
-		return 0, fmt.Errorf("failed to open installer binary: %w", err)
+		return 0, fmt.Errorf("installer binary: %w", err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, fmt.Errorf("failed to read installer binary: %w", err)
-	}
-	p, err := FindPayload(f, st.Size())
-	if err != nil {
-		return 0, fmt.Errorf("installer binary %q: %w", path, err)
-	}
 	n, err := copyUnsigned(w, f, p.Offset)
 	if err != nil {
 		return n, fmt.Errorf("failed to copy installer binary %q: %w", path, err)
@@ -303,19 +289,15 @@ func copyPlainBinary(w io.Writer, path string) (int64, error) {
 // copyZip copies the bundle zip found in path (a plain zip, or the payload
 // of an installer) and returns its size.
 func copyZip(w io.Writer, path string) (int64, error) {
-	f, err := os.Open(path)
+	f, p, err := openPayload(path)
+	if err == nil && p.ZipSize == 0 {
+		f.Close()
+		err = fmt.Errorf("%q holds no bundle zip", path)
+	}
 	if err != nil {
-		return 0, fmt.Errorf("failed to open bundle: %w", err)
+		return 0, fmt.Errorf("no bundle zip found: %w", err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, fmt.Errorf("failed to read bundle: %w", err)
-	}
-	p, err := FindPayload(f, st.Size())
-	if err != nil || p.ZipSize == 0 {
-		return 0, fmt.Errorf("no bundle zip found in %q: %v", path, err)
-	}
 	n, err := io.Copy(w, io.NewSectionReader(f, p.ZipOffset, p.ZipSize))
 	if err != nil {
 		return n, fmt.Errorf("failed to copy bundle %q: %w", path, err)
