@@ -15,6 +15,7 @@ import (
 
 	"onboard/installer/link"
 	"onboard/installer/pkg"
+	"onboard/internal/condatest"
 	"onboard/internal/fixtures"
 )
 
@@ -475,5 +476,36 @@ func TestInstallEnvNamesEachPackage(t *testing.T) {
 	}
 	if want := "cph_test_data-0.0.1-0 zlib-1.2.11-h1de35cc_3"; got(StageLink) != want {
 		t.Errorf("link items %q; want %q", got(StageLink), want)
+	}
+}
+
+// An entry point Windows would open as a device (Scripts/con.exe) fails
+// the Windows install with the package and the name, and leaves no
+// prefix; the same package is a plain command elsewhere.
+func TestWindowsEntryPointNamedLikeADevice(t *testing.T) {
+	s := newEnvSetup(t)
+	tool := condatest.Spec{Name: "tool", Version: "1", Build: "py_0", Noarch: "python", Subdir: "noarch",
+		Files:       []condatest.File{{Path: "site-packages/tool/__init__.py", Data: []byte("def main(): pass\n")}},
+		EntryPoints: []string{"con = tool:main"}}
+	archive, err := condatest.WriteConda(t.TempDir(), tool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := s.request("win-64", "conda-test-recipes/python-3.99.99-0.conda")
+	req.Packages = append(req.Packages, PackageFile{Path: archive})
+	req.WindowsLauncher = func(subdir string) []byte { return []byte("MZ launcher " + subdir) }
+	_, err = InstallEnv(t.Context(), req)
+	if err == nil || !strings.Contains(err.Error(), "tool-1-py_0") || !strings.Contains(err.Error(), `"con.exe" is a device on Windows`) {
+		t.Fatalf("InstallEnv = %v; want the entry point refused as a Windows device name", err)
+	}
+	if _, err := os.Stat(s.prefix); err == nil {
+		t.Error("the refused install left its prefix")
+	}
+	req.Subdir = "linux-64"
+	if _, err := InstallEnv(t.Context(), req); err != nil {
+		t.Fatalf("on linux-64: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(s.prefix, "bin", "con")); err != nil {
+		t.Errorf("bin/con: %v", err)
 	}
 }

@@ -263,6 +263,9 @@ func (p *Plan) entryPoints(py *Python) ([]*Action, error) {
 			out = append(out, content("bin/"+ep.Command, b, 0o755, pkg.PathUnixEntryPoint))
 			continue
 		}
+		if why := pkg.WindowsUnsafe("Scripts/" + ep.Command + ".exe"); why != "" {
+			return nil, fmt.Errorf("failed to link %s: entry point %q: %s", p.Dist(), s, why)
+		}
 		exe, err := launcherFor(p.opts.Launcher, p.opts.Subdir)
 		if err != nil {
 			return nil, fmt.Errorf("failed to link %s: %w", p.Dist(), err)

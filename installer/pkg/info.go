@@ -150,6 +150,9 @@ func unsafePath(p string) string {
 			return "path leaves the package folder or is not clean"
 		}
 	}
+	if hostWindows {
+		return WindowsUnsafe(p)
+	}
 	return ""
 }
 

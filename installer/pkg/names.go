@@ -33,14 +33,62 @@ func cleanMember(name string) (string, string) {
 		return "", "absolute path"
 	case len(name) >= 2 && name[1] == ':' && isLetter(name[0]):
 		return "", "windows drive path"
-	case runtime.GOOS == "windows" && strings.Contains(name, ":"):
-		return "", "colon in name"
 	}
 	c := path.Clean(name)
 	if c == ".." || strings.HasPrefix(c, "../") {
 		return "", "path escapes the package"
 	}
+	if hostWindows {
+		if why := WindowsUnsafe(c); why != "" {
+			return "", why
+		}
+	}
 	return c, ""
+}
+
+// hostWindows is whether files are written on Windows, whose names follow
+// rules of their own (WindowsUnsafe); tests of those rules set it.
+var hostWindows = runtime.GOOS == "windows"
+
+// WindowsUnsafe says why Windows cannot hold the clean relative path rel
+// as it is written ("" when it can): a part that names a device (CON, NUL,
+// COM1, with or without an extension, which Windows opens instead of a
+// file), a part that ends in a dot or a space (Windows drops them, so the
+// part names another file, or its folder), or a character Windows refuses
+// in a name (<>:"|?* and control characters; ":" would write a hidden
+// stream of another file).
+func WindowsUnsafe(rel string) string {
+	for _, part := range strings.Split(rel, "/") {
+		if i := strings.IndexFunc(part, func(r rune) bool { return r < 0x20 || strings.ContainsRune(`<>:"|?*`, r) }); i >= 0 {
+			return fmt.Sprintf("the name %q holds %q, which Windows does not allow in a file name", part, part[i:i+1])
+		}
+		if strings.HasSuffix(part, ".") || strings.HasSuffix(part, " ") {
+			return fmt.Sprintf("the name %q ends in a dot or a space, which Windows drops (it would name another file)", part)
+		}
+		if windowsDevice(part) {
+			return fmt.Sprintf("the name %q is a device on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9), not a file", part)
+		}
+	}
+	return ""
+}
+
+// windowsDevice reports whether Windows takes the name part for a DOS
+// device: a reserved stem, in any case, before an extension or trailing
+// spaces ("nul", "Aux.py", "COM1 .txt").
+func windowsDevice(part string) bool {
+	stem, _, _ := strings.Cut(part, ".")
+	stem = strings.ToUpper(strings.TrimRight(stem, " "))
+	switch stem {
+	case "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$":
+		return true
+	}
+	if len(stem) >= 4 && (strings.HasPrefix(stem, "COM") || strings.HasPrefix(stem, "LPT")) {
+		switch d := stem[3:]; d {
+		case "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³":
+			return true
+		}
+	}
+	return false
 }
 
 func isLetter(b byte) bool { return (b|0x20) >= 'a' && (b|0x20) <= 'z' }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -159,5 +160,75 @@ func TestMissingComponent(t *testing.T) {
 	var fe *FormatError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "info-evil-1.0-0") {
 		t.Errorf("Extract error = %v; want a FormatError naming the missing info component", err)
+	}
+}
+
+func TestWindowsUnsafeNames(t *testing.T) {
+	for rel, bad := range map[string]bool{
+		"lib/site.py": false, "Lib/auxiliary.py": false, "share/con-fig": false, "COM10": false,
+		"lib/..../x":    true, // Windows drops the trailing dots of a part
+		"share/ok.txt.": true, "share/ok.txt ": true, "dir./x": true,
+		"nul": true, "lib/aux.py": true, "Lib/Con": true, "COM1.txt": true, "lpt9": true, "com¹": true,
+		"conin$": true, "aux .py": true,
+		"a:b": true, "share/man/File::Spec.3": true, "x/a<b": true, `a"b`: true, "q?": true, "s*": true,
+		"a|b": true, "tab\there": true,
+	} {
+		if got := WindowsUnsafe(rel); (got != "") != bad {
+			t.Errorf("WindowsUnsafe(%q) = %q; want unsafe %v", rel, got, bad)
+		}
+	}
+}
+
+// On Windows a member named like a device, or one that Windows would take
+// for another file, refuses the package; elsewhere those names are files.
+func TestWindowsNamesRefusedOnlyOnWindows(t *testing.T) {
+	for _, name := range []string{"lib/aux.py", "share/ok.txt.", "lib/a:stream"} {
+		for _, format := range []string{"tar.bz2", "conda"} {
+			t.Run(name+" "+format, func(t *testing.T) {
+				root := t.TempDir()
+				in := filepath.Join(root, "in")
+				os.Mkdir(in, 0o755)
+				members := []condatest.Member{{Name: "share/ok.txt", Data: []byte("ok\n")}, reg(name)}
+				var archive string
+				var err error
+				if format == "conda" {
+					archive, err = condatest.WriteRawConda(in, "evil-1.0-0", members, okInfo(t))
+				} else {
+					archive, err = condatest.WriteRawTarBz2(in, "evil-1.0-0", append(okInfo(t), members...))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if runtime.GOOS != "windows" {
+					if _, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil); err != nil {
+						t.Fatalf("off Windows, Extract = %v; want %q kept as a file", err, name)
+					}
+				}
+				hostWindows = true
+				t.Cleanup(func() { hostWindows = runtime.GOOS == "windows" })
+				wantUnsafe(t, root, archive, name)
+			})
+		}
+	}
+}
+
+// paths.json is held to the same rules on Windows.
+func TestWindowsNamesInPathsJSON(t *testing.T) {
+	s := spec()
+	s.Files = append(s.Files, condatest.File{Path: "lib/nul", Data: []byte("x")})
+	archive, err := condatest.WriteConda(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostWindows = true
+	t.Cleanup(func() { hostWindows = runtime.GOOS == "windows" })
+	pkgs := t.TempDir()
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+	var ue *UnsafeEntryError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "lib/nul") || !strings.Contains(err.Error(), "device on Windows") {
+		t.Fatalf("Extract = %v; want an UnsafeEntryError naming lib/nul as a device", err)
+	}
+	if got := leftovers(t, pkgs); len(got) != 0 {
+		t.Errorf("pkgs holds %v after a refused package; want it empty", got)
 	}
 }
