@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"onboard/installer/pkg"
@@ -176,14 +177,18 @@ func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd stri
 	if err != nil {
 		return Package{}, err
 	}
-	ix, facts, longest, err := readInfo(r.Path)
+	ix, facts, winBad, err := readInfo(r.Path)
 	if err != nil {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err}
+	}
+	if winBad != "" && strings.HasPrefix(sd, "win-") {
+		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
+			"the package installs %s; a %s install would refuse it, so take it out of this lock or use a build of it made for Windows", winBad, sd)}
 	}
 	p := Package{
 		Fn: e.Fn, Name: ix.Name, Version: ix.Version, Build: ix.Build, Subdir: pkgSubdir(ix, e, sd),
 		SHA256: r.SHA256, MD5: r.MD5, Size: r.Size, URL: e.URL, Depends: ix.Depends,
-		LongestPath: longest, UnpackedSize: facts.UnpackedSize, Files: facts.Files, Dirs: facts.Dirs,
+		LongestPath: facts.LongestPath, UnpackedSize: facts.UnpackedSize, Files: facts.Files, Dirs: facts.Dirs,
 		PySize: facts.PySize, PyFiles: facts.PyFiles,
 	}
 	if p.Depends == nil {

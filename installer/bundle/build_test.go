@@ -1,6 +1,8 @@
 package bundle
 
 import (
+	"onboard/internal/condatest"
+
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -233,5 +235,40 @@ func TestBuildErrors(t *testing.T) {
 				t.Errorf("output folder holds %d files after a failed build; want none", len(ents))
 			}
 		})
+	}
+}
+
+// A package whose files Windows could not hold as written (here a device
+// name) builds into a Linux bundle and is refused, naming the lock line,
+// the package and the path, when the lock is for Windows.
+func TestBuildRefusesNamesWindowsCannotHold(t *testing.T) {
+	dir := t.TempDir()
+	pkgs := filepath.Join(dir, "pkgs")
+	os.MkdirAll(pkgs, 0o755)
+	archive, err := condatest.WriteConda(pkgs, condatest.Spec{Name: "aux", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/tool/ok.txt", Data: []byte("ok")}, {Path: "share/tool/aux.h", Data: []byte("x")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+	for _, sd := range []string{"linux-64", "win-64"} {
+		writeLock(t, filepath.Join(dir, "base.txt"), sd, lockLine(t, "https://x/noarch/aux-1-0.conda", archive))
+		writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms."+sd+"]\nbase = \"base.txt\"\n")
+		out := filepath.Join(dir, sd, "b.zip")
+		os.MkdirAll(filepath.Dir(out), 0o755)
+		_, err := Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: t.TempDir()})
+		if sd == "linux-64" {
+			if err != nil {
+				t.Fatalf("linux-64: %v", err)
+			}
+			continue
+		}
+		want := `base.txt:4: aux-1-0.conda: the package installs "share/tool/aux.h": the name "aux.h" is a device on Windows`
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("win-64: err = %v; want it to contain %q", err, want)
+		}
+		if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 0 {
+			t.Errorf("output folder holds %d files after a refused build; want none", len(ents))
+		}
 	}
 }

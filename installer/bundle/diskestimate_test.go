@@ -22,13 +22,13 @@ func TestReadInfoSizeFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, f, longest, err := readInfo(archive)
+	_, f, winBad, err := readInfo(archive)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// folders: site-packages, site-packages/greet, site-packages/greet/sub, python-scripts
-	if f.Files != 5 || f.UnpackedSize != 35 || f.Dirs != 4 || f.PySize != 13 || f.PyFiles != 2 || longest != len("site-packages/greet/__init__.py") {
-		t.Fatalf("facts %+v, longest %d", f, longest)
+	if f.Files != 5 || f.UnpackedSize != 35 || f.Dirs != 4 || f.PySize != 13 || f.PyFiles != 2 || f.LongestPath != len("site-packages/greet/__init__.py") || winBad != "" {
+		t.Fatalf("facts %+v, Windows %q", f, winBad)
 	}
 }
 

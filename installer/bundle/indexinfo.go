@@ -8,24 +8,27 @@ import (
 	"onboard/installer/pkg"
 )
 
-// readInfo reads info/index.json from a .conda or .tar.bz2 archive, what
-// its paths.json says about its size (the fields UnpackedSize, Files, Dirs,
-// PySize and PyFiles of the returned Package), and the length of the
-// longest path the package installs (for the Windows path-length check).
-func readInfo(archive string) (*pkg.Index, Package, int, error) {
-	var facts Package
+// readInfo reads info/index.json from a .conda or .tar.bz2 archive, and
+// what its paths.json says about its size (the fields UnpackedSize, Files,
+// Dirs, PySize and PyFiles of the returned Package) and the length of the
+// longest path the package installs (LongestPath, for the Windows
+// path-length check). winBad names the first path Windows could not hold
+// as it is written (pkg.WindowsUnsafe), and why, or is "".
+func readInfo(archive string) (ix *pkg.Index, facts Package, winBad string, err error) {
 	ix, paths, _, err := pkg.ReadInfo(archive)
 	if err != nil {
-		return nil, facts, 0, err
+		return nil, facts, "", err
 	}
 	if ix.Name == "" || ix.Version == "" || ix.Build == "" {
-		return nil, facts, 0, fmt.Errorf("info/index.json of %q lacks name, version or build", archive)
+		return nil, facts, "", fmt.Errorf("info/index.json of %q lacks name, version or build", archive)
 	}
-	longest := 0
 	if paths != nil {
 		dirs := map[string]bool{}
 		for _, e := range paths.Paths {
-			longest = max(longest, len([]rune(e.Path)))
+			facts.LongestPath = max(facts.LongestPath, len([]rune(e.Path)))
+			if why := pkg.WindowsUnsafe(e.Path); why != "" && winBad == "" {
+				winBad = fmt.Sprintf("%q: %s", e.Path, why)
+			}
 			facts.Files++
 			if e.SizeInBytes != nil && e.PathType != pkg.PathSoftlink {
 				facts.UnpackedSize += *e.SizeInBytes
@@ -40,5 +43,5 @@ func readInfo(archive string) (*pkg.Index, Package, int, error) {
 		}
 		facts.Dirs = len(dirs)
 	}
-	return ix, facts, longest, nil
+	return ix, facts, winBad, nil
 }
