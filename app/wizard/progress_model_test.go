@@ -84,9 +84,9 @@ func TestTimeLeftOfRecordedInstalls(t *testing.T) {
 		// a mixed order (tried, not kept); the machine's state does the
 		// same to either order. Quiet, in the state where extraction costs
 		// the least system time (27 s against 47 s; linking and records
-		// the same 16 s), which is this virtual machine's memory: the page
-		// cache landed on memory its host still backed (docs/performance.md,
-		// "The host's memory"). Unpacking was cheaper against linking than
+		// the same 16 s), a state of this virtual machine whose cause is
+		// not pinned down (docs/performance.md, "The host's memory" and
+		// "Undisturbed 8× installs"). Unpacking was cheaper against linking than
 		// the model says, so the time left is short until linking has a
 		// pace of its own: -29, -34, -28%.
 		{"progress-8x-quiet-lowsys.txt", 0.40},

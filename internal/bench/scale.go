@@ -110,12 +110,19 @@ func runScale(ctx context.Context, out string, seed uint64, factorList, stepList
 	if err != nil {
 		return err
 	}
+	// Every size's trees stay until the series ends: on a file system that
+	// skips recently deleted inodes (ext4 without a journal, as here), a
+	// size installed after another size's delete creates its files several
+	// times slower (docs/performance.md, "Deleted trees").
 	for _, k := range factors {
-		steps, err := scaleOne(ctx, out, seed, k, filepath.Join(runRoot, fmt.Sprintf("x%d", k)), want, keep, logf)
+		steps, err := scaleOne(ctx, out, seed, k, filepath.Join(runRoot, fmt.Sprintf("x%d", k)), want, logf)
 		if err != nil {
 			return err
 		}
 		res.Steps = append(res.Steps, steps...)
+	}
+	if !keep {
+		cleanup(out, runRoot)
 	}
 	res.Flags = scaleFlags(res.Steps)
 	printScale(res)
@@ -131,7 +138,7 @@ func runScale(ctx context.Context, out string, seed uint64, factorList, stepList
 
 // scaleOne generates (or reuses) the environment at factor k, makes its
 // bundle, and measures install, verify and repair into run.
-func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, want map[string]bool, keep bool, logf func(string, ...any)) ([]scaleStep, error) {
+func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, want map[string]bool, logf func(string, ...any)) ([]scaleStep, error) {
 	sh := defaultShape
 	sh.Packages, sh.Files, sh.Bytes = sh.Packages*k, sh.Files*k, sh.Bytes*int64(k)
 	dir := filepath.Join(out, fmt.Sprintf("env-s%d-v%d", seed, genVersion))
@@ -184,9 +191,6 @@ func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, w
 			step, s.Seconds, s.User, s.Sys, s.PeakRSS/1024, mb(s.Written), s.SecPerGB, s.SecPer10k, s.Note)
 		printProgressFigures(s)
 		steps = append(steps, s)
-	}
-	if !keep {
-		cleanup(out, run)
 	}
 	return steps, nil
 }
