@@ -106,7 +106,9 @@ func newEnvTxn(req EnvRequest) (*envTxn, error) {
 	switch {
 	case err == nil && !fi.IsDir():
 		return nil, &TargetError{Path: abs, Reason: "it is a file, not a folder"}
-	case err != nil:
+	case err == nil:
+		t.created = req.NewPrefix
+	default:
 		if err := os.MkdirAll(abs, 0o755); err != nil {
 			return nil, &TargetError{Path: abs, Reason: "cannot create the folder", Err: err}
 		}

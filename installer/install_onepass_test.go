@@ -149,3 +149,43 @@ func TestMaxRelPathCountsTheScratchFolder(t *testing.T) {
 		t.Errorf("maxRelPath with a package cache = %d; want %d", got, want)
 	}
 }
+
+// placedAtLink notes, each time an env's link stage starts, whether the
+// env's plain file is already at its target: written in place as it was
+// unpacked, the one pass of a new prefix.
+type placedAtLink struct {
+	NopReporter
+	files  []string // one per env, in install order
+	n      int
+	placed []bool
+}
+
+func (r *placedAtLink) Stage(s Stage, _ int64) {
+	if s != StageLink || r.n >= len(r.files) {
+		return
+	}
+	_, err := os.Lstat(r.files[r.n])
+	r.placed = append(r.placed, err == nil)
+	r.n++
+}
+
+// Install makes the prefix itself (swapInstall, the old install moved
+// aside), so the base env is a new prefix too: its plain files are
+// written straight to their targets during extraction, not unpacked into
+// the scratch folder and renamed when linking. That held only for the
+// envs under envs/ once the install's lock made the prefix exist first.
+func TestInstallWritesFilesInPlace(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", "")
+	prefix := filepath.Join(t.TempDir(), "acme")
+	for _, version := range []string{"2026.11.0", "2026.12.0"} { // a fresh install, then an upgrade over it
+		r := &placedAtLink{files: []string{filepath.Join(prefix, "bin", "python"), filepath.Join(prefix, "envs", "team", "bin", "tool")}}
+		b := testkit.SmallBundle(t, version)
+		if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", Reporter: r}); err != nil {
+			t.Fatal(err)
+		}
+		if len(r.placed) != 2 || !r.placed[0] || !r.placed[1] {
+			t.Fatalf("%s: plain files at their targets when linking began (base, team): %v; want both, written in place", version, r.placed)
+		}
+	}
+}

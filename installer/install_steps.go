@@ -101,7 +101,9 @@ func (in *installRun) copyPackages(ctx context.Context) (map[string]string, erro
 func (in *installRun) installEnvs(ctx context.Context, files map[string]string) (*envOutcome, error) {
 	pl := in.o.Bundle.Platform(in.subdir)
 	out := &envOutcome{}
-	if err := in.runEnv(ctx, "base", in.envRequest(in.o.Prefix, pl.Base, files), out); err != nil {
+	base := in.envRequest(in.o.Prefix, pl.Base, files)
+	base.NewPrefix = true // swapInstall made it (the old install, if any, is moved aside) and removes it on failure
+	if err := in.runEnv(ctx, "base", base, out); err != nil {
 		return nil, err
 	}
 	if rc := condarcYAML(in.o.Bundle.Manifest.Condarc); rc != nil {
