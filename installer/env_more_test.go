@@ -13,8 +13,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"onboard/installer/internal/testkit"
 	"onboard/installer/link"
 	"onboard/installer/pkg"
+	"onboard/installer/state"
 	"onboard/internal/condatest"
 	"onboard/internal/fixtures"
 )
@@ -507,5 +509,53 @@ func TestWindowsEntryPointNamedLikeADevice(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(s.prefix, "bin", "con")); err != nil {
 		t.Errorf("bin/con: %v", err)
+	}
+}
+
+// A package that would write into conda-meta (a record of a package never
+// installed) or onboard's state folder is refused, and the environment is
+// left as it was, into an existing environment as into a new one.
+func TestInstallRefusesFilesInReservedFolders(t *testing.T) {
+	for _, path := range []string{"conda-meta/numpy-9-0.json", ".onboard/manifest.json"} {
+		t.Run(path, func(t *testing.T) {
+			s := newEnvSetup(t)
+			evil, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+				Files: []condatest.File{{Path: "share/evil.txt", Data: []byte("x")}, {Path: path, Data: []byte("{}")}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := s.request("linux-64")
+			req.Packages = []PackageFile{{Path: evil}}
+			var ue *pkg.UnsafeEntryError
+			if _, err := InstallEnv(t.Context(), req); !errors.As(err, &ue) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("into a new env: %v; want an *pkg.UnsafeEntryError naming %s", err, path)
+			}
+			if _, err := os.Stat(s.prefix); err == nil {
+				t.Error("the refused install left its prefix")
+			}
+			s.install(t, "linux-64", "conda-test-recipes/python-3.99.99-0.conda")
+			before := testkit.Snapshot(t, s.prefix)
+			if _, err := InstallEnv(t.Context(), req); !errors.As(err, &ue) {
+				t.Fatalf("into an existing env: %v; want an *pkg.UnsafeEntryError", err)
+			}
+			if d := testkit.DiffSnapshots(before, testkit.Snapshot(t, s.prefix)); len(d) > 0 {
+				t.Fatalf("the refused install changed the env:\n%s", strings.Join(d, "\n"))
+			}
+		})
+	}
+}
+
+// pkg refuses files in the folders this package keeps for itself: its
+// state folder and the scratch folder of a transaction.
+func TestReservedFoldersAreTheInstallsOwn(t *testing.T) {
+	s := newEnvSetup(t)
+	tx, err := newEnvTxn(s.request("linux-64"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{state.DirName, filepath.Base(tx.tmp), "conda-meta"} {
+		if !slices.Contains(pkg.ReservedFolders, dir) {
+			t.Errorf("pkg.ReservedFolders %v lacks %q", pkg.ReservedFolders, dir)
+		}
 	}
 }

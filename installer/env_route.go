@@ -105,8 +105,9 @@ func (pl *placer) host(target string) string {
 }
 
 // reservedTarget tells the paths that stay out of the way of placing:
-// the transaction's own folders and conda-meta. A package that has files
-// there (none should) goes the scratch way, as before placing.
+// the transaction's own folders and conda-meta. pkg already refuses a
+// package with files there (pkg.ReservedFolders); this is a second guard,
+// so that placing never writes into them whatever pkg lets through.
 func reservedTarget(t string) bool {
 	first, _, _ := strings.Cut(t, "/")
 	switch first {

@@ -272,3 +272,31 @@ func TestBuildRefusesNamesWindowsCannotHold(t *testing.T) {
 		}
 	}
 }
+
+// A package with a file in conda's records or onboard's state folder is
+// refused when the bundle is built, naming the lock line, the package and
+// the path, rather than on the machines it reaches.
+func TestBuildRefusesFilesInReservedFolders(t *testing.T) {
+	dir := t.TempDir()
+	pkgs := filepath.Join(dir, "pkgs")
+	os.MkdirAll(pkgs, 0o755)
+	archive, err := condatest.WriteConda(pkgs, condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/evil/ok.txt", Data: []byte("ok")}, {Path: "conda-meta/numpy-9-0.json", Data: []byte("{}")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+	writeLock(t, filepath.Join(dir, "base.txt"), "linux-64", lockLine(t, "https://x/noarch/evil-1-0.conda", archive))
+	writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms.linux-64]\nbase = \"base.txt\"\n")
+	out := filepath.Join(dir, "out", "b.zip")
+	os.MkdirAll(filepath.Dir(out), 0o755)
+	_, err = Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: t.TempDir()})
+	for _, want := range []string{"evil-1-0.conda", "conda-meta/numpy-9-0.json", "belongs to conda and onboard"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("err = %v; want it to name %q", err, want)
+		}
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 0 {
+		t.Errorf("output folder holds %d files after a refused build; want none", len(ents))
+	}
+}

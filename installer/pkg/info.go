@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -150,8 +151,33 @@ func unsafePath(p string) string {
 			return "path leaves the package folder or is not clean"
 		}
 	}
+	if why := reservedPath(p); why != "" {
+		return why
+	}
 	if hostWindows {
 		return WindowsUnsafe(p)
+	}
+	return ""
+}
+
+// ReservedFolders are the folders of a prefix that belong to conda and to
+// onboard, not to any package: conda's records (a package file there
+// would be a record of a package never installed, or replace a real
+// one), onboard's state (its manifest, lock, journal, the bundle kept for
+// repairs and the maintenance app) and its scratch folder. No package
+// built by conda-build or rattler-build has files there.
+var ReservedFolders = []string{"conda-meta", ".onboard", ".condatmp"}
+
+// reservedPath says why p, a clean relative path, is refused when it lies
+// in one of ReservedFolders ("" when it does not). Where names are
+// case-insensitive (Windows, macOS) "Conda-Meta/x" is that folder too.
+func reservedPath(p string) string {
+	first, _, _ := strings.Cut(p, "/")
+	fold := hostWindows || runtime.GOOS == "darwin"
+	for _, r := range ReservedFolders {
+		if first == r || fold && strings.EqualFold(first, r) {
+			return "a file in " + r + "/, which belongs to conda and onboard, not to a package"
+		}
 	}
 	return ""
 }

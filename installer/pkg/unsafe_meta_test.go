@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -16,9 +17,21 @@ func TestUnsafePath(t *testing.T) {
 		"lib/libz.so": false, "share/man/man3/File::Spec.3pm": false, "a/b c/d.txt": false,
 		"": true, "/etc/passwd": true, "../x": true, "lib/../../x": true, "lib//x": true,
 		"./lib/x": true, "C:/Windows/x": true, `lib\..\x`: true, "lib/x\n": true,
+		// conda's and onboard's own folders of the prefix
+		"conda-meta/evil-1-0.json": true, "conda-meta/history": true, ".onboard/manifest.json": true,
+		".onboard/maintenance/onboard": true, ".condatmp/x": true,
+		"lib/conda-meta/x": false, "conda-meta-tools/x": false, ".onboardrc": false, "Conda-Meta/x": runtime.GOOS == "darwin",
 	} {
 		if got := unsafePath(p) != ""; got != bad {
 			t.Errorf("unsafePath(%q) unsafe = %v; want %v", p, got, bad)
+		}
+	}
+	// Windows folds case: Conda-Meta is conda-meta there.
+	hostWindows = true
+	t.Cleanup(func() { hostWindows = runtime.GOOS == "windows" })
+	for _, p := range []string{"Conda-Meta/x.json", ".ONBOARD/lock", ".CondaTmp/x"} {
+		if unsafePath(p) == "" {
+			t.Errorf("on Windows unsafePath(%q) is safe; want refused, as the folder it names", p)
 		}
 	}
 }
@@ -37,6 +50,10 @@ func TestMetadataThatLeavesThePackageIsRefused(t *testing.T) {
 		{"legacy info/files entry", condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Legacy: true,
 			Files:     []condatest.File{{Path: "ok.txt", Data: []byte("x")}},
 			InfoFiles: []condatest.File{{Path: "info/files", Data: []byte("/etc/passwd\n")}}}},
+		{"paths.json entry in conda-meta", condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch",
+			Files: []condatest.File{{Path: "conda-meta/numpy-1.0-0.json", Data: []byte("{}")}}}},
+		{"legacy info/files entry in .onboard", condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Legacy: true,
+			Files: []condatest.File{{Path: ".onboard/manifest.json", Data: []byte("{}")}}}},
 		{"name with a path", condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch",
 			Files: []condatest.File{{Path: "ok.txt", Data: []byte("x")}},
 			InfoFiles: []condatest.File{{Path: "info/index.json", Data: []byte(
