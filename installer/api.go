@@ -17,7 +17,7 @@ type PackageFile struct {
 	// Files and Unpacked are what the package holds (the bundle manifest's
 	// facts; 0 when unknown): with them for every package, the extract
 	// stage's progress follows each package's expected cost
-	// (ExtractCostPerFile, ExtractCostPerMB), not its archive's size.
+	// (ExtractCost), not its archive's size.
 	Files    int
 	Unpacked int64
 	// Open, when set, reads the archive from elsewhere (a bundle member);

@@ -92,15 +92,33 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 // 8× the scale series' environment (4.8 GB, 321,573 files) extraction
 // wrote some 110 MB a second whatever the files, and only its last, small
 // packages were bound by their files (docs/performance.md).
+//
+// A .tar.bz2 costs more: bzip2 decodes at some 15 MB of archive a second
+// a core, so at 8× the 240 .tar.bz2 packages (4% of the archive bytes,
+// 19% of the files) took a third of the workers' time
+// (ExtractCostPerBz2MB, per MB of .tar.bz2 archive, on top of its files
+// and bytes).
 const (
-	ExtractCostPerFile = 70
-	ExtractCostPerMB   = 9000
+	ExtractCostPerFile  = 175
+	ExtractCostPerMB    = 9000
+	ExtractCostPerBz2MB = 375000
 )
+
+// ExtractCost is the expected cost of extracting a package of files
+// files, unpacked bytes, from an archive of archive bytes (bz2: a
+// .tar.bz2).
+func ExtractCost(files int, unpacked, archive int64, bz2 bool) float64 {
+	c := ExtractCostPerFile*float64(files) + ExtractCostPerMB*float64(unpacked)/(1<<20)
+	if bz2 {
+		c += ExtractCostPerBz2MB * float64(archive) / (1 << 20)
+	}
+	return c
+}
 
 // extractWeights returns, for each package, the weight of its archive's
 // bytes in the extract stage's progress, so that each package's share of
-// the stage is its share of the expected cost (ExtractCostPerFile,
-// ExtractCostPerMB) and the stage still totals total: an archive of a few
+// the stage is its share of the expected cost (ExtractCost) and the
+// stage still totals total: an archive of a few
 // large files, which extracts fast per byte, then advances the bar less
 // per byte than one of many small files. Without the facts for every
 // package (PackageFile.Files), every weight is 1: the archives' bytes.
@@ -112,7 +130,7 @@ func extractWeights(fs []PackageFile, sizes []int64, total int64) []float64 {
 	for i, f := range fs {
 		w[i] = 1
 		known = known && f.Files > 0 && sizes[i] > 0
-		costs[i] = ExtractCostPerFile*float64(f.Files) + ExtractCostPerMB*float64(f.Unpacked)/(1<<20)
+		costs[i] = ExtractCost(f.Files, f.Unpacked, sizes[i], strings.HasSuffix(f.Path, ".tar.bz2"))
 		sum += costs[i]
 	}
 	if !known || sum <= 0 {

@@ -29,6 +29,11 @@ func TestExtractWeights(t *testing.T) {
 	if !(w[1] > 2*w[0]) {
 		t.Fatalf("weights %v: the package of 10,000 small files should weigh far more per byte", w)
 	}
+	// The same package as a .tar.bz2 weighs more: bzip2 decodes slowly.
+	bz := []PackageFile{{Path: "a-1-0.conda", Files: 100, Unpacked: 20 << 20}, {Path: "b-1-0.tar.bz2", Files: 100, Unpacked: 20 << 20}}
+	if w := extractWeights(bz, []int64{8 << 20, 8 << 20}, 16<<20); !(w[1] > 2*w[0]) {
+		t.Fatalf("weights %v: the .tar.bz2 should weigh far more per byte than the same .conda", w)
+	}
 	fs[0].Files = 0
 	for i, v := range extractWeights(fs, sizes, total) {
 		if v != 1 {

@@ -36,6 +36,7 @@ type PlanEnv struct {
 	Files    int   // the files they install
 	Unpacked int64 // and their bytes
 	PyFiles  int   // .py files compiled to .pyc at install (noarch: python)
+	Bz2Bytes int64 // the bytes of its .tar.bz2 package files (slow to decode)
 }
 
 // PlanInstall returns the Plan of installing subdir of m; nil when m has
