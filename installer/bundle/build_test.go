@@ -241,22 +241,31 @@ func TestBuildErrors(t *testing.T) {
 // A package whose files Windows could not hold as written (here a device
 // name) builds into a Linux bundle and is refused, naming the lock line,
 // the package and the path, when the lock is for Windows.
-func TestBuildRefusesNamesWindowsCannotHold(t *testing.T) {
+// buildOnePackage builds, for subdir sd, a bundle whose base env is the
+// one noarch package spec, into its own folder; it returns that output.
+func buildOnePackage(t *testing.T, spec condatest.Spec, sd string) (string, error) {
+	t.Helper()
 	dir := t.TempDir()
 	pkgs := filepath.Join(dir, "pkgs")
 	os.MkdirAll(pkgs, 0o755)
-	archive, err := condatest.WriteConda(pkgs, condatest.Spec{Name: "aux", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
-		Files: []condatest.File{{Path: "share/tool/ok.txt", Data: []byte("ok")}, {Path: "share/tool/aux.h", Data: []byte("x")}}})
+	archive, err := condatest.WriteConda(pkgs, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+	writeLock(t, filepath.Join(dir, "base.txt"), sd, lockLine(t, "https://x/noarch/"+filepath.Base(archive), archive))
+	writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms."+sd+"]\nbase = \"base.txt\"\n")
+	out := filepath.Join(dir, "out", "b.zip")
+	os.MkdirAll(filepath.Dir(out), 0o755)
+	_, err = Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: t.TempDir()})
+	return out, err
+}
+
+func TestBuildRefusesNamesWindowsCannotHold(t *testing.T) {
+	spec := condatest.Spec{Name: "aux", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/tool/ok.txt", Data: []byte("ok")}, {Path: "share/tool/aux.h", Data: []byte("x")}}}
 	for _, sd := range []string{"linux-64", "win-64"} {
-		writeLock(t, filepath.Join(dir, "base.txt"), sd, lockLine(t, "https://x/noarch/aux-1-0.conda", archive))
-		writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms."+sd+"]\nbase = \"base.txt\"\n")
-		out := filepath.Join(dir, sd, "b.zip")
-		os.MkdirAll(filepath.Dir(out), 0o755)
-		_, err := Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: t.TempDir()})
+		out, err := buildOnePackage(t, spec, sd)
 		if sd == "linux-64" {
 			if err != nil {
 				t.Fatalf("linux-64: %v", err)
@@ -277,20 +286,8 @@ func TestBuildRefusesNamesWindowsCannotHold(t *testing.T) {
 // refused when the bundle is built, naming the lock line, the package and
 // the path, rather than on the machines it reaches.
 func TestBuildRefusesFilesInReservedFolders(t *testing.T) {
-	dir := t.TempDir()
-	pkgs := filepath.Join(dir, "pkgs")
-	os.MkdirAll(pkgs, 0o755)
-	archive, err := condatest.WriteConda(pkgs, condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
-		Files: []condatest.File{{Path: "share/evil/ok.txt", Data: []byte("ok")}, {Path: "conda-meta/numpy-9-0.json", Data: []byte("{}")}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
-	writeLock(t, filepath.Join(dir, "base.txt"), "linux-64", lockLine(t, "https://x/noarch/evil-1-0.conda", archive))
-	writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms.linux-64]\nbase = \"base.txt\"\n")
-	out := filepath.Join(dir, "out", "b.zip")
-	os.MkdirAll(filepath.Dir(out), 0o755)
-	_, err = Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: t.TempDir()})
+	out, err := buildOnePackage(t, condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/evil/ok.txt", Data: []byte("ok")}, {Path: "conda-meta/numpy-9-0.json", Data: []byte("{}")}}}, "linux-64")
 	for _, want := range []string{"evil-1-0.conda", "conda-meta/numpy-9-0.json", "belongs to conda and onboard"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Fatalf("err = %v; want it to name %q", err, want)
