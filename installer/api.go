@@ -48,12 +48,15 @@ type EnvRequest struct {
 	// LockHeld says the caller already holds the lock of StateDir
 	// (LockPrefix), so InstallEnv does not take it.
 	LockHeld bool
-	// NewPrefix says the caller made Prefix for this install and removes
-	// it whole if the install fails (Install's whole-operation journal):
-	// it holds nothing but the caller's state folder (and, with
-	// --keep-package-cache, pkgs/). InstallEnv then installs as into a
-	// folder it created itself: files written in place, no lookup of
-	// what the folder held, a journal that needs no syncs inside it.
+	// NewPrefix says the caller made Prefix for this install (or found it
+	// empty) and rolls it back if the install fails (Install's
+	// whole-operation journal): it holds nothing but the caller's state
+	// folder (and, with --keep-package-cache, pkgs/). InstallEnv then
+	// installs as into a folder it created itself (files written in
+	// place, no lookup of what the folder held, a journal that needs no
+	// syncs inside it), but its rollback only empties the folder, leaving
+	// the state folder and the folder itself to the caller
+	// (prefix.RootNew).
 	NewPrefix bool
 	// NoPackageCache installs in one pass: each archive is read once,
 	// extracted into a scratch folder inside the prefix and its files

@@ -60,7 +60,8 @@ type envTxn struct {
 	prefix   string
 	pkgsDir  string
 	stateDir string
-	created  bool
+	created  bool // a new prefix: this run made it, or its caller did (keepRoot)
+	keepRoot bool // the caller made the prefix (EnvRequest.NewPrefix) and rolls it back: never removed here
 	j        *prefix.Journal
 	unlock   func() error
 	rep      Reporter
@@ -107,7 +108,7 @@ func newEnvTxn(req EnvRequest) (*envTxn, error) {
 	case err == nil && !fi.IsDir():
 		return nil, &TargetError{Path: abs, Reason: "it is a file, not a folder"}
 	case err == nil:
-		t.created = req.NewPrefix
+		t.created, t.keepRoot = req.NewPrefix, req.NewPrefix
 	default:
 		if err := os.MkdirAll(abs, 0o755); err != nil {
 			return nil, &TargetError{Path: abs, Reason: "cannot create the folder", Err: err}
@@ -140,7 +141,14 @@ func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
 	} else if m := rec.Message(); m != "" {
 		t.note("%s", m)
 	}
-	j, err := prefix.Begin(t.stateDir, t.prefix, t.created)
+	mode := prefix.RootExisted
+	switch {
+	case t.keepRoot:
+		mode = prefix.RootNew
+	case t.created:
+		mode = prefix.RootCreated
+	}
+	j, err := prefix.Begin(t.stateDir, t.prefix, mode)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +209,7 @@ func (t *envTxn) rollback() {
 }
 
 func (t *envTxn) removeIfCreated() {
-	if t.created {
+	if t.created && !t.keepRoot {
 		rmtree.RemoveAll(t.prefix)
 	}
 }

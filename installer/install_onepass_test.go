@@ -2,6 +2,7 @@ package installer
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -186,6 +187,44 @@ func TestInstallWritesFilesInPlace(t *testing.T) {
 		}
 		if len(r.placed) != 2 || !r.placed[0] || !r.placed[1] {
 			t.Fatalf("%s: plain files at their targets when linking began (base, team): %v; want both, written in place", version, r.placed)
+		}
+	}
+}
+
+// cancelAt cancels the install when stage s begins.
+type cancelAt struct {
+	NopReporter
+	s      Stage
+	cancel context.CancelFunc
+}
+
+func (r *cancelAt) Stage(s Stage, _ int64) {
+	if s == r.s {
+		r.cancel()
+	}
+}
+
+// An install into a folder that was there, empty, and fails after files
+// were written in place leaves the folder as it was: there and empty (an
+// IT-made folder keeps its permissions), not removed with the new files.
+func TestInstallIntoEmptyFolderRollsBackToIt(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", "")
+	for _, s := range []Stage{StageLink, StageMetadata} {
+		prefix := filepath.Join(t.TempDir(), "acme")
+		os.Mkdir(prefix, 0o750)
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := Install(ctx, Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64", Reporter: &cancelAt{s: s, cancel: cancel}})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled at %s: %v; want context.Canceled", s, err)
+		}
+		fi, err := os.Stat(prefix)
+		if err != nil || fi.Mode().Perm() != 0o750 {
+			t.Fatalf("cancelled at %s: the folder is gone or changed (%v, %v); want it as it was", s, fi, err)
+		}
+		if ents, _ := os.ReadDir(prefix); len(ents) != 0 {
+			t.Fatalf("cancelled at %s: the folder holds %d entries after the rollback; want none", s, len(ents))
 		}
 	}
 }

@@ -21,7 +21,7 @@ import (
 // aside (gone from the env). The lock is free, as a dead process's is.
 func interruptRepair(t *testing.T, fi *testkit.Fixture) string {
 	t.Helper()
-	j, err := prefix.Begin(state.Dir(fi.Prefix), fi.Prefix, false)
+	j, err := prefix.Begin(state.Dir(fi.Prefix), fi.Prefix, prefix.RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ import (
 // record rewritten; paths another record of the env owns and that are
 // healthy (a clash the other package won) are left.
 func (rp *repairer) relink(ctx context.Context, t repairTarget, src *pkgSource, x *pkg.Extracted, opts *link.Options, only map[string]bool) error {
-	j, err := prefix.Begin(state.Dir(rp.prefix), opts.Prefix, false)
+	j, err := prefix.Begin(state.Dir(rp.prefix), opts.Prefix, prefix.RootExisted)
 	if err != nil {
 		return err
 	}

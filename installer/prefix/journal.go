@@ -48,9 +48,32 @@ type journalHead struct {
 	Version     int    `json:"journal"`
 	Root        string `json:"root"`
 	CreatedRoot bool   `json:"created_root"`
-	PID         int    `json:"pid"`
-	Started     string `json:"started"`
+	// KeepRoot: the root is new but not this transaction's to remove
+	// (RootNew): a rollback empties it, but for the state folder.
+	KeepRoot bool   `json:"keep_root,omitempty"`
+	PID      int    `json:"pid"`
+	Started  string `json:"started"`
 }
+
+// RootMode says what a transaction's root was when it began.
+type RootMode int
+
+const (
+	// RootExisted: the root was there before; every line that changes
+	// it is synced, and a rollback undoes each change.
+	RootExisted RootMode = iota
+	// RootCreated: this transaction created the root; lines that only
+	// create things in it need no sync, since a rollback (even after a
+	// power cut) removes the root whole.
+	RootCreated
+	// RootNew: the caller made the root for this transaction, holding
+	// nothing but the state folder, and rolls its own operation back (an
+	// install's whole-operation journal). Lines need no sync, as with
+	// RootCreated; a rollback empties the root, but for the state
+	// folder, and leaves the folder itself, which may have been there
+	// before (an empty folder the user chose), to the caller.
+	RootNew
+)
 
 type journalAct struct {
 	Op     string   `json:"op"` // mkdir, create, aside, tmpdir
@@ -62,9 +85,10 @@ type journalAct struct {
 // journal: Recover it first.
 var ErrJournalExists = errors.New("an interrupted transaction left a journal")
 
-// Begin starts a journal in stateDir for changes under root. createdRoot
-// says this transaction created root, so a rollback removes it entirely.
-func Begin(stateDir, root string, createdRoot bool) (*Journal, error) {
+// Begin starts a journal in stateDir for changes under root, which was as
+// mode says.
+func Begin(stateDir, root string, mode RootMode) (*Journal, error) {
+	createdRoot := mode != RootExisted
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return nil, fmt.Errorf("failed to create the state folder %q: %w", stateDir, err)
 	}
@@ -84,7 +108,7 @@ func Begin(stateDir, root string, createdRoot bool) (*Journal, error) {
 		return nil, fmt.Errorf("failed to clear old backups in %q: %w", stateDir, err)
 	}
 	j := &Journal{f: f, path: p, backups: filepath.Join(stateDir, "backup"),
-		head: journalHead{Version: 1, Root: root, CreatedRoot: createdRoot, PID: os.Getpid(),
+		head: journalHead{Version: 1, Root: root, CreatedRoot: createdRoot, KeepRoot: mode == RootNew, PID: os.Getpid(),
 			Started: time.Now().UTC().Format(time.RFC3339)}}
 	if err := j.writeLine(j.head); err != nil {
 		f.Close()
@@ -358,12 +382,41 @@ func undo(head journalHead, acts []journalAct, journal, backups string) error {
 	for i := len(acts) - 1; i >= 0; i-- {
 		keep(undoAct(acts[i]))
 	}
-	if head.CreatedRoot && head.Root != "" {
+	switch {
+	case head.CreatedRoot && head.KeepRoot && head.Root != "":
+		keep(emptyRoot(head.Root, filepath.Dir(journal)))
+	case head.CreatedRoot && head.Root != "":
 		keep(rmtree.RemoveAll(head.Root))
 	}
 	rmtree.RemoveAll(backups)
 	if err := os.Remove(journal); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		keep(err)
+	}
+	return first
+}
+
+// emptyRoot removes everything in root but the entry that holds
+// stateDir, when stateDir is inside root.
+func emptyRoot(root, stateDir string) error {
+	ents, err := os.ReadDir(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("failed to empty %q: %w", root, err)
+	}
+	keepName := ""
+	if rel, err := filepath.Rel(root, stateDir); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+		keepName, _, _ = strings.Cut(filepath.ToSlash(rel), "/")
+	}
+	var first error
+	for _, e := range ents {
+		if e.Name() == keepName {
+			continue
+		}
+		if err := rmtree.RemoveAll(filepath.Join(root, e.Name())); err != nil && first == nil {
+			first = err
+		}
 	}
 	return first
 }

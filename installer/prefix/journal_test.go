@@ -81,11 +81,11 @@ func checkRestored(t *testing.T, root, state string) {
 
 func TestJournalRollback(t *testing.T) {
 	root, state := setup(t)
-	j, err := Begin(state, root, false)
+	j, err := Begin(state, root, RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Begin(state, root, false); !errors.Is(err, ErrJournalExists) {
+	if _, err := Begin(state, root, RootExisted); !errors.Is(err, ErrJournalExists) {
 		t.Errorf("second Begin got %v; want ErrJournalExists", err)
 	}
 	change(t, j, root)
@@ -97,7 +97,7 @@ func TestJournalRollback(t *testing.T) {
 
 func TestJournalRecoverAfterCrash(t *testing.T) {
 	root, state := setup(t)
-	j, err := Begin(state, root, false)
+	j, err := Begin(state, root, RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestJournalRecoverAfterCrash(t *testing.T) {
 func TestJournalCreatedRootAndCommit(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "new")
-	j, err := Begin(filepath.Join(root, ".onboard"), root, true)
+	j, err := Begin(filepath.Join(root, ".onboard"), root, RootCreated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestJournalCreatedRootAndCommit(t *testing.T) {
 	}
 
 	root2, state2 := setup(t)
-	j2, err := Begin(state2, root2, false)
+	j2, err := Begin(state2, root2, RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestJournalCreatedRootAndCommit(t *testing.T) {
 // must not undo the committed changes, and the next Begin clears them.
 func TestJournalCrashAfterCommitPoint(t *testing.T) {
 	root, state := setup(t)
-	j, err := Begin(state, root, false)
+	j, err := Begin(state, root, RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestJournalCrashAfterCommitPoint(t *testing.T) {
 	if got := readOr(filepath.Join(root, "old.txt")); got != "replaced" {
 		t.Errorf("old.txt got %q; want the committed %q", got, "replaced")
 	}
-	j2, err := Begin(state, root, false)
+	j2, err := Begin(state, root, RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestJournalCrashAfterCommitPoint(t *testing.T) {
 // reused slice, as a caller may: the rollback removes all of them.
 func TestRollbackUndoesEveryBatch(t *testing.T) {
 	root := t.TempDir()
-	j, err := Begin(filepath.Join(root, ".onboard"), root, false)
+	j, err := Begin(filepath.Join(root, ".onboard"), root, RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestRollbackUndoesEveryBatch(t *testing.T) {
 func TestJournalWillMake(t *testing.T) {
 	root := t.TempDir()
 	state := filepath.Join(root, ".onboard")
-	j, err := Begin(state, root, false)
+	j, err := Begin(state, root, RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestJournalWillMake(t *testing.T) {
 func TestJournalSyncsOnlyWhatARollbackNeeds(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "new")
-	j, err := Begin(filepath.Join(base, "state"), root, true)
+	j, err := Begin(filepath.Join(base, "state"), root, RootCreated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,12 +277,51 @@ func TestJournalSyncsOnlyWhatARollbackNeeds(t *testing.T) {
 		}
 	}
 	root2, state2 := setup(t)
-	j2, err := Begin(state2, root2, false)
+	j2, err := Begin(state2, root2, RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer j2.Rollback()
 	if j2.insideCreatedRoot(journalAct{Op: "create", Paths: []string{filepath.Join(root2, "a")}}) {
 		t.Error("a line of a root that existed before would not be synced")
+	}
+}
+
+// A root its caller made (RootNew: an install's base env, in a folder that
+// may have been there, empty) is emptied by a rollback, in the process or
+// by Recover after a crash, but for the state folder, and is not removed.
+func TestJournalNewRootIsEmptiedNotRemoved(t *testing.T) {
+	for _, crash := range []bool{false, true} {
+		root := filepath.Join(t.TempDir(), "acme")
+		stateDir := filepath.Join(root, ".onboard")
+		os.MkdirAll(stateDir, 0o755)
+		mustWrite(t, filepath.Join(stateDir, "lock"), "")
+		j, err := Begin(stateDir, root, RootNew)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := j.WillMkdir(filepath.Join(root, "lib")); err != nil {
+			t.Fatal(err)
+		}
+		mustWrite(t, filepath.Join(root, "lib", "x"), "x")
+		mustWrite(t, filepath.Join(root, "unjournaled"), "y")
+		if crash {
+			j.f.Close() // the process died: the next run recovers
+			if ok, err := Recover(stateDir); !ok || err != nil {
+				t.Fatalf("Recover: %v, %v", ok, err)
+			}
+		} else if err := j.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		ents, err := os.ReadDir(root)
+		if err != nil || len(ents) != 1 || ents[0].Name() != ".onboard" {
+			t.Fatalf("crash %v: the root holds %v (%v) after the rollback; want only its state folder", crash, ents, err)
+		}
+		if _, err := os.Stat(filepath.Join(stateDir, "lock")); err != nil {
+			t.Errorf("crash %v: the caller's lock went with the rollback: %v", crash, err)
+		}
+		if _, err := os.Stat(filepath.Join(stateDir, JournalName)); err == nil {
+			t.Errorf("crash %v: the journal is still there", crash)
+		}
 	}
 }
