@@ -421,7 +421,7 @@ func TestServerArgsAndFlavor(t *testing.T) {
 func TestLaunchRecoversAnInterruptedRepairFirst(t *testing.T) {
 	prefix := testEnv(t)
 	jupyter := filepath.Join(prefix, "envs", "team", "bin", "jupyter")
-	j, err := instprefix.Begin(state.Dir(prefix), filepath.Join(prefix, "envs", "team"), false)
+	j, err := instprefix.Begin(state.Dir(prefix), filepath.Join(prefix, "envs", "team"), instprefix.RootExisted)
 	if err != nil {
 		t.Fatal(err)
 	}
