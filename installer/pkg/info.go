@@ -164,8 +164,8 @@ func unsafePath(p string) string {
 // onboard, not to any package: conda's records (a package file there
 // would be a record of a package never installed, or replace a real
 // one), onboard's state (its manifest, lock, journal, the bundle kept for
-// repairs and the maintenance app) and its scratch folder. No package
-// built by conda-build or rattler-build has files there.
+// repairs and the maintenance app) and its scratch folder. No package is
+// meant to have files there, and none of the real fixture packages does.
 var ReservedFolders = []string{"conda-meta", ".onboard", ".condatmp"}
 
 // reservedPath says why p, a clean relative path, is refused when it lies
