@@ -58,6 +58,7 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 			r := t.request(f)
 			r.Done = func(x *pkg.Extracted) error { return t.keep(i, x) }
 			r.Weight = weights[i]
+			r.Cost = extractCostOf(f, sizes[i])
 			reqs = append(reqs, r)
 			where = append(where, i)
 		}
@@ -108,11 +109,26 @@ const (
 // files, unpacked bytes, from an archive of archive bytes (bz2: a
 // .tar.bz2).
 func ExtractCost(files int, unpacked, archive int64, bz2 bool) float64 {
-	c := ExtractCostPerFile*float64(files) + ExtractCostPerMB*float64(unpacked)/(1<<20)
+	c := extractCost(files, unpacked, archive, bz2)
+	return c.Files + c.Bytes
+}
+
+// extractCost is ExtractCost split into what goes with the files and what
+// goes with the bytes, for pkg.ExtractAll's order.
+func extractCost(files int, unpacked, archive int64, bz2 bool) pkg.Cost {
+	c := pkg.Cost{Files: ExtractCostPerFile * float64(files), Bytes: ExtractCostPerMB * float64(unpacked) / (1 << 20)}
 	if bz2 {
-		c += ExtractCostPerBz2MB * float64(archive) / (1 << 20)
+		c.Bytes += ExtractCostPerBz2MB * float64(archive) / (1 << 20)
 	}
 	return c
+}
+
+// extractCostOf is f's extractCost, or none without its facts.
+func extractCostOf(f PackageFile, size int64) pkg.Cost {
+	if f.Files <= 0 || size <= 0 {
+		return pkg.Cost{}
+	}
+	return extractCost(f.Files, f.Unpacked, size, strings.HasSuffix(f.Path, ".tar.bz2"))
 }
 
 // extractWeights returns, for each package, the weight of its archive's
@@ -130,7 +146,8 @@ func extractWeights(fs []PackageFile, sizes []int64, total int64) []float64 {
 	for i, f := range fs {
 		w[i] = 1
 		known = known && f.Files > 0 && sizes[i] > 0
-		costs[i] = ExtractCost(f.Files, f.Unpacked, sizes[i], strings.HasSuffix(f.Path, ".tar.bz2"))
+		c := extractCostOf(f, sizes[i])
+		costs[i] = c.Files + c.Bytes
 		sum += costs[i]
 	}
 	if !known || sum <= 0 {

@@ -34,7 +34,16 @@ func TestExtractWeights(t *testing.T) {
 	if w := extractWeights(bz, []int64{8 << 20, 8 << 20}, 16<<20); !(w[1] > 2*w[0]) {
 		t.Fatalf("weights %v: the .tar.bz2 should weigh far more per byte than the same .conda", w)
 	}
+	// The same cost, split for pkg.ExtractAll's order: bzip2's is the
+	// bytes'.
+	a, b := extractCostOf(bz[0], 8<<20), extractCostOf(bz[1], 8<<20)
+	if a.Files != b.Files || !(b.Bytes > 2*a.Bytes) || a.Files+a.Bytes != ExtractCost(100, 20<<20, 8<<20, false) {
+		t.Fatalf("split costs %+v and %+v: want the same files' cost, the .tar.bz2's bytes dearer, and ExtractCost in sum", a, b)
+	}
 	fs[0].Files = 0
+	if c := extractCostOf(fs[0], sizes[0]); c != (pkg.Cost{}) {
+		t.Fatalf("without the facts, the split cost is %+v; want none (ExtractAll then goes largest first)", c)
+	}
 	for i, v := range extractWeights(fs, sizes, total) {
 		if v != 1 {
 			t.Fatalf("without the facts of every package, weight %d is %v; want 1", i, v)

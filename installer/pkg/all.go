@@ -18,8 +18,7 @@ import (
 )
 
 // ExtractAll extracts every request with Extract on workers goroutines
-// (runtime.NumCPU() when workers <= 0), largest archives first so that no
-// worker is left with a big one at the end. The first error cancels the
+// (runtime.NumCPU() when workers <= 0), in workOrder's order. The first error cancels the
 // others (those in progress stop and leave nothing behind, no other one
 // starts) and is the error returned, never a context.Canceled that it
 // caused; packages finished before it stay extracted. Results are in the
@@ -46,7 +45,7 @@ func ExtractAllNamed(ctx context.Context, rs []Request, workers int, progress fu
 	out := make([]*Extracted, len(rs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
-	for _, i := range largestFirst(rs) {
+	for _, i := range workOrder(rs) {
 		if gctx.Err() != nil {
 			break
 		}
@@ -99,12 +98,26 @@ func weighted(report func(int64), w float64, mu *sync.Mutex) func(int64) {
 // .tar.bz2 packages are 15% of the archive bytes and 80% of the CPU.
 const bz2Cost = 16
 
-// largestFirst returns the indexes of rs by decreasing expected work: the
-// archive size, bzip2 bytes weighted by bz2Cost, so that no worker is left
-// alone with a slow package at the end; requests marked First come first.
-func largestFirst(rs []Request) []int {
+// workOrder returns the indexes of rs in the order ExtractAll starts
+// them; requests marked First come first. The others go by decreasing
+// expected work (the archive size, bzip2 bytes weighted by bz2Cost), so
+// that no worker is left alone with a slow package at the end, unless
+// every one of them has its Cost: then both ends of that order are
+// drawn from so that what has been started always holds the same share
+// of the files' cost as of the bytes' cost (the next is the largest left
+// while the bytes are behind, else the smallest left). Any stretch of the
+// extraction is then a fair sample of the whole, and a time left worked
+// out from its pace does not hang on how a machine's cost per file
+// compares to its cost per byte. Largest first did the bytes first: at a
+// quarter of the scale series' 8× environment, 41% of its bytes and 5%
+// of its files (docs/performance.md, "The order of the packages"). The
+// two ends meet at the middle-sized packages, and the last tenth of the
+// work goes largest first, so the last ones to start are small.
+func workOrder(rs []Request) []int {
 	sizes := make([]int64, len(rs))
 	order := make([]int, len(rs))
+	costed := true
+	var fileCost, byteCost float64
 	for i, r := range rs {
 		order[i] = i
 		if r.Open != nil {
@@ -115,6 +128,11 @@ func largestFirst(rs []Request) []int {
 		if strings.HasSuffix(r.Archive, ".tar.bz2") {
 			sizes[i] *= bz2Cost
 		}
+		if !r.First {
+			costed = costed && r.Cost.Files > 0 && r.Cost.Bytes > 0
+			fileCost += r.Cost.Files
+			byteCost += r.Cost.Bytes
+		}
 	}
 	sort.SliceStable(order, func(a, b int) bool {
 		if rs[order[a]].First != rs[order[b]].First {
@@ -122,8 +140,42 @@ func largestFirst(rs []Request) []int {
 		}
 		return sizes[order[a]] > sizes[order[b]]
 	})
-	return order
+	if !costed {
+		return order
+	}
+	first := 0
+	for first < len(order) && rs[order[first]].First {
+		first++
+	}
+	rest := order[first:]
+	out := append(make([]int, 0, len(order)), order[:first]...)
+	var files, bytes float64 // the shares started
+	for lo, hi := 0, len(rest)-1; lo <= hi; {
+		var i int
+		if bytes > files {
+			i, hi = rest[hi], hi-1
+		} else {
+			i, lo = rest[lo], lo+1
+		}
+		files += rs[i].Cost.Files / fileCost
+		bytes += rs[i].Cost.Bytes / byteCost
+		out = append(out, i)
+	}
+	// The packages of the last tailShare of the work go largest first
+	// again, so that a package that takes longer than its cost says
+	// does not start at the very end.
+	tail, left := len(out), 0.0
+	for tail > first && left < tailShare {
+		tail--
+		left += (rs[out[tail]].Cost.Files + rs[out[tail]].Cost.Bytes) / (fileCost + byteCost)
+	}
+	sort.SliceStable(out[tail:], func(a, b int) bool { return sizes[out[tail+a]] > sizes[out[tail+b]] })
+	return out
 }
+
+// tailShare is the share of the work at the end of workOrder that goes
+// largest first.
+const tailShare = 0.1
 
 // ReadInfo reads a package's metadata without extracting it: only the info
 // component of a .conda is decompressed (and the pkg component's headers

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -230,8 +232,85 @@ func TestWorkOrderPutsBzip2First(t *testing.T) {
 		{Archive: mk("tiny-1-0.conda", 1<<10)},
 		{Archive: "bundled-1-0.conda", Open: func() (io.ReaderAt, int64, io.Closer, error) { return nil, 0, nil, nil }, Expect: Expect{Size: 8 << 20}},
 	}
-	got := largestFirst(rs)
+	got := workOrder(rs)
 	if want := []int{1, 3, 0, 2}; !reflect.DeepEqual(got, want) {
 		t.Errorf("work order %v; want %v (bzip2 weighted, bundled sizes from Expect)", got, want)
+	}
+}
+
+// bundled is a request for a package in a bundle of size bytes, with its
+// expected cost.
+func bundled(name string, size int64, cost Cost) Request {
+	return Request{Archive: name, Expect: Expect{Size: size}, Cost: cost,
+		Open: func() (io.ReaderAt, int64, io.Closer, error) { return nil, 0, nil, nil }}
+}
+
+func TestWorkOrderInterleavesFilesAndBytes(t *testing.T) {
+	// Sizes spread as in a real env: a few large packages hold most of
+	// the bytes, many small ones most of the files.
+	var rs []Request
+	var largest int
+	for i := range 400 {
+		size := int64(20<<10) << (i % 11) // 20 kB to 20 MB
+		files := 5 + int(size>>14)/(1+i%11)
+		rs = append(rs, bundled(fmt.Sprintf("p%03d-1-0.conda", i), size,
+			Cost{Files: 175 * float64(files), Bytes: 9000 * float64(size) * 2.4 / (1 << 20)}))
+		if size > rs[largest].Expect.Size {
+			largest = i
+		}
+	}
+	rs = append(rs, bundled("python-3.12.0-0.conda", 30<<20, Cost{Files: 175 * 4000, Bytes: 9000 * 100}))
+	rs[len(rs)-1].First = true
+
+	order := workOrder(rs)
+	seen := map[int]bool{}
+	for _, i := range order {
+		seen[i] = true
+	}
+	if len(order) != len(rs) || len(seen) != len(rs) {
+		t.Fatalf("work order has %d entries, %d different, for %d requests", len(order), len(seen), len(rs))
+	}
+	if order[0] != len(rs)-1 {
+		t.Fatalf("work order starts with %s; want the request marked First", rs[order[0]].Archive)
+	}
+	var fileCost, byteCost float64
+	for _, r := range rs[:len(rs)-1] {
+		fileCost += r.Cost.Files
+		byteCost += r.Cost.Bytes
+	}
+	// Every stretch starting at the beginning holds files and bytes in
+	// nearly the same shares; largest first would hold the bytes first.
+	var files, bytes float64
+	worst := 0.0
+	for _, i := range order[1:] {
+		files += rs[i].Cost.Files / fileCost
+		bytes += rs[i].Cost.Bytes / byteCost
+		worst = max(worst, math.Abs(files-bytes))
+	}
+	if worst > 0.05 {
+		t.Errorf("the shares of files and bytes started drift %.0f points apart; want at most 5", 100*worst)
+	}
+	if order[1] != largest {
+		t.Errorf("after First, the work order starts with %s; want the largest, %s", rs[order[1]].Archive, rs[largest].Archive)
+	}
+	// The last ones to start are small: no worker is left alone with a
+	// large one at the end.
+	total := fileCost + byteCost
+	for _, i := range order[len(order)-10:] {
+		if c := rs[i].Cost.Files + rs[i].Cost.Bytes; c > total/200 {
+			t.Errorf("%s, %.1f%% of the work, starts among the last ten; want under 0.5%%", rs[i].Archive, 100*c/total)
+		}
+	}
+	if c := rs[largest].Cost.Files + rs[largest].Cost.Bytes; c <= total/200 {
+		t.Fatalf("the largest package is %.1f%% of the work: the test needs one that would matter at the end", 100*c/total)
+	}
+
+	// One request without its cost: largest first, as before.
+	rs[3].Cost = Cost{}
+	order = workOrder(rs)
+	for k := 2; k < len(order); k++ {
+		if rs[order[k]].Expect.Size > rs[order[k-1]].Expect.Size {
+			t.Fatalf("without every cost, %s comes after the smaller %s", rs[order[k]].Archive, rs[order[k-1]].Archive)
+		}
 	}
 }

@@ -224,12 +224,22 @@ type Request struct {
 	// package's expected cost rather than its archive's size, keeping the
 	// total when the weights average out over the bytes.
 	Weight float64
+	// Cost, when every request has it, lets ExtractAll interleave large
+	// and small packages (see workOrder).
+	Cost Cost
 	// Done, when set, is called by ExtractAll with the extracted package,
 	// from the goroutine that extracted it, before its result is kept: it
 	// may take what it needs and drop the rest (e.g. set Paths to nil,
 	// so that an install of many packages does not hold every package's
 	// paths at once). An error fails the extraction like any other.
 	Done func(*Extracted) error
+}
+
+// Cost is a package's expected cost of extraction (in any unit, the same
+// for every package), split into what goes with its files and what goes
+// with its bytes.
+type Cost struct {
+	Files, Bytes float64
 }
 
 // Router places a package's payload files straight into their final
