@@ -450,7 +450,7 @@ func (t *Tracker) left(el, es time.Duration) time.Duration {
 	kg := el.Seconds() / f // seconds per share of the install, so far
 	left := kg * (1 - f)
 	w := t.stageWeight()
-	if sf := t.p.StageFraction; w > 0 && sf > 0 && sf < 1 && es > 0 {
+	if sf := t.stageDone(); w > 0 && sf > 0 && sf < 1 && es > 0 {
 		ks := es.Seconds() / (w * sf) // the same, in this stage
 		k := (es.Seconds()*ks + stageOwnWeight*kg) / (es.Seconds() + stageOwnWeight)
 		left += (1 - sf) * w * (k - kg)
@@ -494,9 +494,24 @@ func (t *Tracker) overall() float64 {
 	}
 	in := t.p.StageFraction
 	if t.p.Num > t.Plan.copySteps() { // an env's step, made of its stages
-		in = t.sub + t.subW*t.p.StageFraction
+		in = t.sub + t.subW*t.stageDone()
 	}
 	return (before + cur*min(in, 1)) / c.total
+}
+
+// stageDone is the share of the current stage's expected time that is
+// done: its share of work, except in an env's extraction, whose cost per
+// unit rises as it goes (extractGrowthPerGiB); t.mu is held.
+func (t *Tracker) stageDone() float64 {
+	sf := t.p.StageFraction
+	if t.Plan == nil || t.p.Stage != installer.StageExtract {
+		return sf
+	}
+	env := t.p.Num - 1 - t.Plan.copySteps()
+	if env < 0 || env >= len(t.Plan.Envs) {
+		return sf
+	}
+	return extractTimeShare(sf, t.Plan.Envs[env].growth())
 }
 
 func isByteStage(s installer.Stage) bool {
