@@ -66,6 +66,20 @@ func TestParseHasPrefixLine(t *testing.T) {
 		{line: "/p text", bad: true},
 		{line: "/p weird x", bad: true},
 		{line: "a b c d", bad: true},
+		// What Python's shlex.split(line, posix=False) does, checked against it:
+		// a quote inside a word is an ordinary character...
+		{line: `/p"x text b"c`, path: `b"c`, placeholder: `/p"x`, mode: ModeText},
+		// ...and a closing quote ends the token.
+		{line: `"/p q"text x`, path: "x", placeholder: "/p q", mode: ModeText},
+		{line: `"a b"c`, bad: true},
+		// shlex refuses a quote left open.
+		{line: `'' text "`, bad: true},
+		{line: `/p text "a b`, bad: true},
+		// Empty after the quotes are stripped: no file, or a placeholder
+		// that matches everywhere.
+		{line: `/p text ''`, bad: true},
+		{line: `'' text x`, bad: true},
+		{line: `""`, bad: true},
 	}
 	for _, tt := range tests {
 		p, hp, err := ParseHasPrefixLine(tt.line)

@@ -187,8 +187,8 @@ func FuzzHasPrefixLine(f *testing.F) {
 	f.Add(`/opt/anaconda1anaconda2anaconda3 text "bin/with space"`)
 	f.Fuzz(func(t *testing.T, line string) {
 		p, hp, err := ParseHasPrefixLine(line)
-		if err == nil && p == "" && hp.Placeholder == "" {
-			t.Fatalf("accepted %q with no path and no placeholder", line)
+		if err == nil && (p == "" || hp.Placeholder == "") {
+			t.Fatalf("accepted %q with path %q and placeholder %q", line, p, hp.Placeholder)
 		}
 	})
 }

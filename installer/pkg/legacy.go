@@ -95,54 +95,72 @@ type HasPrefix struct {
 // ParseHasPrefixLine parses one info/has_prefix line as conda does
 // (shlex.split with posix=False, then quotes stripped from each token):
 // one token is a path with the default placeholder in text mode; three
-// tokens are placeholder, mode and path.
+// tokens are placeholder, mode and path. A quote left open is an error,
+// as it is to shlex; so is an empty path or placeholder, which conda
+// would take for the prefix itself or match at every byte.
 func ParseHasPrefixLine(line string) (string, HasPrefix, error) {
-	toks := splitNonPOSIX(line)
+	toks, err := splitNonPOSIX(line)
+	if err != nil {
+		return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: %w", line, err)
+	}
 	for i, t := range toks {
 		toks[i] = strings.Trim(t, `"'`)
 	}
+	var path string
+	var hp HasPrefix
 	switch len(toks) {
 	case 1:
-		return toks[0], HasPrefix{DefaultPlaceholder, ModeText}, nil
+		path, hp = toks[0], HasPrefix{DefaultPlaceholder, ModeText}
 	case 3:
 		m := FileMode(toks[1])
 		if m != ModeText && m != ModeBinary {
 			return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: mode %q is neither text nor binary", line, toks[1])
 		}
-		return toks[2], HasPrefix{toks[0], m}, nil
+		path, hp = toks[2], HasPrefix{toks[0], m}
+	default:
+		return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: want 1 or 3 fields, got %d", line, len(toks))
 	}
-	return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: want 1 or 3 fields, got %d", line, len(toks))
+	if path == "" || hp.Placeholder == "" {
+		return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: the path and the placeholder must not be empty", line)
+	}
+	return path, hp, nil
 }
 
 // splitNonPOSIX splits like Python's shlex.split(s, posix=False): on
-// whitespace, with quoted runs (kept with their quotes) not split.
-func splitNonPOSIX(s string) []string {
+// whitespace; a quote that begins a token runs to its closing quote,
+// which ends the token, kept with its quotes; a quote inside a word is
+// an ordinary character.
+func splitNonPOSIX(s string) ([]string, error) {
 	var toks []string
 	var cur strings.Builder
-	var quote rune
+	var quote rune // the open quote, while in a quoted token
 	inTok := false
 	for _, r := range s {
 		switch {
 		case quote != 0:
 			cur.WriteRune(r)
 			if r == quote {
-				quote = 0
+				toks, quote, inTok = append(toks, cur.String()), 0, false
+				cur.Reset()
 			}
-		case r == '"' || r == '\'':
-			quote, inTok = r, true
-			cur.WriteRune(r)
 		case r == ' ' || r == '\t' || r == '\r' || r == '\n':
 			if inTok {
 				toks, inTok = append(toks, cur.String()), false
 				cur.Reset()
 			}
+		case !inTok && (r == '"' || r == '\''):
+			quote = r
+			cur.WriteRune(r)
 		default:
 			inTok = true
 			cur.WriteRune(r)
 		}
 	}
+	if quote != 0 {
+		return nil, fmt.Errorf("no closing quotation")
+	}
 	if inTok {
 		toks = append(toks, cur.String())
 	}
-	return toks
+	return toks, nil
 }
