@@ -16,8 +16,9 @@ import (
 // Error refuses a package whose content disagrees with its own manifest
 // or exceeds a bound: a member larger than the size info/paths.json
 // records for it (a decompression bomb), a member whose sha256 is not the
-// recorded one, a package that inflates past a multiple of its archive, or
-// a metadata file larger than its cap. Nothing of the package is kept.
+// recorded one, a package that inflates past a multiple of its archive
+// (counting each member's header and every repeat of a member), or a
+// metadata file larger than its cap. Nothing of the package is kept.
 type Error struct {
 	Archive string // the package
 	Member  string // the member or metadata file
@@ -53,7 +54,7 @@ const (
 	MaxLinkJSON       = 4 << 20   // info/link.json, info/package_metadata.json
 	MaxInfoListFile   = 64 << 20  // info/files, info/has_prefix, info/no_link
 	MaxRecordJSON     = 4 << 20   // info/repodata_record.json
-	unsizedBudgetBase = 64 << 20  // bytes any package may unpack beyond its recorded sizes…
+	unsizedBudgetBase = 64 << 20  // bytes any package may unpack beyond its recorded sizes (headers, repeats)…
 	unsizedBudgetMult = 100       // …plus this many times its archive size
 )
 

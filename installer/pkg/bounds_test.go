@@ -1,6 +1,7 @@
 package pkg
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -312,5 +313,68 @@ func TestWorkOrderInterleavesFilesAndBytes(t *testing.T) {
 		if rs[order[k]].Expect.Size > rs[order[k-1]].Expect.Size {
 			t.Fatalf("without every cost, %s comes after the smaller %s", rs[order[k]].Archive, rs[order[k-1]].Archive)
 		}
+	}
+}
+
+// TestManyEmptyMembersRefused: members that unpack to nothing still cost
+// an inode each and memory in the extractor, so each header counts toward
+// the package-wide budget. Run at the untar level with a small budget, so
+// that it takes thousands of members, not a hundred thousand.
+func TestManyEmptyMembersRefused(t *testing.T) {
+	var tarball bytes.Buffer
+	tw := tar.NewWriter(&tarball)
+	const n = 1000
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("share/e/%05d", i)
+		if i%2 == 1 {
+			name += "/" // folders cost as much as files
+			tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeDir, Mode: 0o755})
+			continue
+		}
+		tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644})
+	}
+	tw.Close()
+	extract := func(budget int64) error {
+		dir := filepath.Join(t.TempDir(), "x")
+		os.Mkdir(dir, 0o755)
+		return newUntar("evil-1.0-0.tar.bz2", dir, budget).extract(context.Background(), bytes.NewReader(tarball.Bytes()))
+	}
+	if err := extract(n * 600); err != nil {
+		t.Fatalf("%d empty members within the budget: %v", n, err)
+	}
+	err := extract(n * 400)
+	var e *Error
+	if !errors.As(err, &e) || e.What != "total size" || e.Want != fmt.Sprint(n*400) {
+		t.Fatalf("%d empty members past a budget of %d bytes: %v; want a total size *pkg.Error", n, n*400, err)
+	}
+}
+
+// TestRewrittenMemberRefused: a package may repeat a member (the later one
+// wins, as in tar), but every repeat is written again. paths.json sizes
+// share/big at 1 MiB; a hundred copies of it, a few kilobytes compressed,
+// would write 100 MiB if each were bounded only by its own size.
+func TestRewrittenMemberRefused(t *testing.T) {
+	s := spec()
+	s.Files = []condatest.File{{Path: "share/big", Data: make([]byte, 1<<20)}}
+	info, err := condatest.InfoMembers(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copies := make([]condatest.Member, 100)
+	for i := range copies {
+		copies[i] = condatest.Member{Name: "share/big", Data: make([]byte, 1<<20)}
+	}
+	for _, format := range []string{"conda", "tar.bz2"} {
+		t.Run(format, func(t *testing.T) {
+			root, archive := hostile(t, format, info, copies[:2]...)
+			if _, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil); err != nil {
+				t.Fatalf("a member given twice: %v; want it extracted", err)
+			}
+			root, archive = hostile(t, format, info, copies...)
+			if st, _ := os.Stat(archive); st.Size() > 256<<10 {
+				t.Fatalf("the archive is %d bytes; the test wants a small one", st.Size())
+			}
+			wantRefused(t, root, archive, "share/big", "total size")
+		})
 	}
 }

@@ -69,8 +69,7 @@ func FuzzUntar(f *testing.F) {
 		root := t.TempDir()
 		dir := filepath.Join(root, "x")
 		os.Mkdir(dir, 0o755)
-		u := newUntar("fuzz.tar.bz2", dir)
-		u.budget = 1 << 20
+		u := newUntar("fuzz.tar.bz2", dir, 1<<20)
 		if err := u.extract(context.Background(), bytes.NewReader(data)); err == nil {
 			u.checkLinks()
 		}

@@ -35,8 +35,11 @@ type untar struct {
 	expect map[string]fileExpect
 	late   map[string]fileSum
 	paths  *Paths // info/paths.json as loadExpect read it (read once)
-	// budget is what members without a recorded size may still unpack to.
-	budget int64
+	// budget is what the stream may still unpack to beyond the sizes
+	// paths.json records: the files it does not size, each member's
+	// header (headerCost) and any second member of one name. limit is
+	// where it started.
+	budget, limit int64
 	// router, when set, is asked (once: asked) where the payload files go
 	// (dst); placed[i] says the file of paths entry i is at dst(i).
 	router Router
@@ -52,11 +55,30 @@ type fileSum struct {
 	sha  [32]byte
 }
 
-func newUntar(archive, root string) *untar {
+func newUntar(archive, root string, budget int64) *untar {
 	return &untar{
 		archive: archive, root: root, dirs: map[string]bool{".": true},
 		files: map[string]bool{}, links: map[string]string{}, buf: make([]byte, 256<<10),
+		budget: budget, limit: budget,
 	}
+}
+
+// headerCost is what a member's header counts toward the budget: its tar
+// block and its names, at least what it took in the uncompressed stream.
+// Millions of empty members (which would fill the disk's inodes and
+// onboard's memory) are refused as a decompression bomb is.
+func headerCost(h *tar.Header) int64 { return 512 + int64(len(h.Name)+len(h.Linkname)) }
+
+// charge takes n bytes of the budget for member, or refuses the package.
+func (u *untar) charge(member string, n int64) error {
+	if u.budget -= n; u.budget < 0 {
+		return u.overBudget(member)
+	}
+	return nil
+}
+
+func (u *untar) overBudget(member string) error {
+	return &Error{Archive: u.archive, Member: member, What: "total size", Want: strconv.FormatInt(u.limit, 10)}
 }
 
 // extract writes every member of the tar stream r, checking ctx between
@@ -107,6 +129,9 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 	rel, why := cleanMember(h.Name)
 	if why != "" {
 		return u.unsafe(h.Name, why)
+	}
+	if err := u.charge(h.Name, headerCost(h)); err != nil {
+		return err
 	}
 	if rel == "." {
 		return nil // the archive's own root folder
@@ -277,17 +302,22 @@ func (u *untar) hostOf(rel string) string {
 
 func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 	fe, listed := u.expect[rel]
+	// A file paths.json sizes is bounded by that size; any other, and a
+	// second member of a name already written (which would rewrite it
+	// without end), by the budget as well.
+	sized := listed && fe.size >= 0
+	charged := !sized || u.files[rel]
 	f, placed, err := u.open(rel, fe, listed, fs.FileMode(h.Mode&0o777))
 	if err != nil {
 		return err
 	}
 	hashIt := u.expect == nil || listed && fe.hasSHA
-	limit, what, want := u.budget, "total size", u.budget
+	limit, what, want := u.budget, "total size", u.limit
+	if !charged || sized && fe.size <= limit {
+		limit, what, want = fe.size, "size", fe.size
+	}
 	if c := metaCap(rel); c > 0 && c < limit {
 		limit, what, want = c, "metadata size", c
-	}
-	if listed && fe.size >= 0 {
-		limit, what, want = fe.size, "size", fe.size
 	}
 	var w io.Writer = f
 	var sh hash.Hash
@@ -306,7 +336,7 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 	if n > limit {
 		return &Error{Archive: u.archive, Member: rel, What: what, Want: strconv.FormatInt(want, 10), Got: strconv.FormatInt(n, 10) + "+"}
 	}
-	if !listed || fe.size < 0 {
+	if charged {
 		u.budget -= n
 	}
 	u.files[rel] = true
