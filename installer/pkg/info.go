@@ -192,7 +192,8 @@ func parsePaths(src infoSource, archive string) (*Paths, error) {
 	return checkPaths(p, archive)
 }
 
-// checkPaths refuses paths that could leave the package folder or the prefix.
+// checkPaths refuses paths that could leave the package folder or the
+// prefix, and path types and file modes a package cannot hold.
 func checkPaths(p *Paths, archive string) (*Paths, error) {
 	if p == nil {
 		return nil, nil
@@ -200,6 +201,19 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	for _, e := range p.Paths {
 		if why := unsafePath(e.Path); why != "" {
 			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
+		}
+		switch e.PathType {
+		case PathHardlink, PathSoftlink, PathDir, "": // "": a hardlink, checked as one
+		default:
+			// pyc_file, the entry points and anything else: types conda
+			// writes into its own records, never a package's files, and
+			// which the size and sha256 checks would pass over.
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"info/paths.json gives %q the path_type %q; a package holds only hardlink, softlink and directory entries", e.Path, e.PathType)}
+		}
+		if e.FileMode != "" && e.FileMode != ModeText && e.FileMode != ModeBinary {
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"info/paths.json gives %q the file_mode %q; it must be text or binary", e.Path, e.FileMode)}
 		}
 	}
 	return p, nil

@@ -3,6 +3,8 @@ package pkg
 import (
 	"archive/tar"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"errors"
 	"os"
 	"path/filepath"
@@ -230,5 +232,46 @@ func TestWindowsNamesInPathsJSON(t *testing.T) {
 	}
 	if got := leftovers(t, pkgs); len(got) != 0 {
 		t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+	}
+}
+
+// TestPathsJSONTypesAndModesChecked: a package's paths.json holds only
+// hardlink, softlink and directory entries; pyc_file and the entry-point
+// types are conda's own, and a file given one of them would be linked
+// without its size and sha256 checked. A file_mode is text or binary.
+func TestPathsJSONTypesAndModesChecked(t *testing.T) {
+	for _, tt := range []struct {
+		entry string
+		bad   bool
+	}{
+		{`"path_type": "hardlink"`, false},
+		{`"path_type": "pyc_file"`, true},
+		{`"path_type": "unix_python_entry_point"`, true},
+		{`"path_type": "evil"`, true},
+		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "text"`, false},
+		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "weird"`, true},
+	} {
+		s := spec()
+		s.InfoFiles = []condatest.File{{Path: "info/paths.json", Data: []byte(`{"paths": [{"_path": "share/ok.txt", ` + tt.entry +
+			`, "sha256": "` + fmt.Sprintf("%x", sha256.Sum256([]byte("ok\n"))) + `", "size_in_bytes": 3}], "paths_version": 1}`)}}
+		for _, write := range []func(string, condatest.Spec) (string, error){condatest.WriteConda, condatest.WriteTarBz2} {
+			archive, err := write(t.TempDir(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pkgs := t.TempDir()
+			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+			var fe *FormatError
+			switch {
+			case !tt.bad && err != nil:
+				t.Errorf("%s: Extract = %v; want it extracted", tt.entry, err)
+			case tt.bad && (!errors.As(err, &fe) || !strings.Contains(err.Error(), "share/ok.txt")):
+				t.Errorf("%s: Extract = %v; want a FormatError naming share/ok.txt", tt.entry, err)
+			case tt.bad:
+				if got := leftovers(t, pkgs); len(got) != 0 {
+					t.Errorf("%s: pkgs holds %v after a refused package; want it empty", tt.entry, got)
+				}
+			}
+		}
 	}
 }
