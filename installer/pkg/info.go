@@ -203,7 +203,12 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
 		}
 		switch e.PathType {
-		case PathHardlink, PathSoftlink, PathDir, "": // "": a hardlink, checked as one
+		case PathHardlink, PathSoftlink, PathDir:
+		case "":
+			// conda refuses the package (path_type is required), and a
+			// record without one would make conda refuse the env.
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"info/paths.json gives %q no path_type; it must be hardlink, softlink or directory", e.Path)}
 		default:
 			// pyc_file, the entry points and anything else: types conda
 			// writes into its own records, never a package's files, and

@@ -248,6 +248,7 @@ func TestPathsJSONTypesAndModesChecked(t *testing.T) {
 		{`"path_type": "pyc_file"`, true},
 		{`"path_type": "unix_python_entry_point"`, true},
 		{`"path_type": "evil"`, true},
+		{`"no_link": false`, true}, // no path_type: conda's schema requires one
 		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "text"`, false},
 		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "weird"`, true},
 	} {
