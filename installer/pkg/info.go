@@ -216,6 +216,15 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
 				"info/paths.json gives %q the path_type %q; a package holds only hardlink, softlink and directory entries", e.Path, e.PathType)}
 		}
+		if e.SHA256 != "" && !isHexSHA256(e.SHA256) {
+			// Not a hash: the sha256 check would pass the file by.
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"info/paths.json gives %q the sha256 %q, which is not 64 hex digits", e.Path, e.SHA256)}
+		}
+		if e.SizeInBytes != nil && *e.SizeInBytes < 0 {
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"info/paths.json gives %q the size %d", e.Path, *e.SizeInBytes)}
+		}
 		if e.FileMode != "" && e.FileMode != ModeText && e.FileMode != ModeBinary {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
 				"info/paths.json gives %q the file_mode %q; it must be text or binary", e.Path, e.FileMode)}
@@ -291,4 +300,18 @@ func lines(src infoSource, name string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// isHexSHA256 says whether s is a sha256 in hex (either case, as conda
+// compares them).
+func isHexSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

@@ -235,26 +235,32 @@ func TestWindowsNamesInPathsJSON(t *testing.T) {
 	}
 }
 
-// TestPathsJSONTypesAndModesChecked: a package's paths.json holds only
+// TestPathsJSONEntryFieldsChecked: a package's paths.json holds only
 // hardlink, softlink and directory entries; pyc_file and the entry-point
 // types are conda's own, and a file given one of them would be linked
-// without its size and sha256 checked. A file_mode is text or binary.
-func TestPathsJSONTypesAndModesChecked(t *testing.T) {
+// without its size and sha256 checked. A file_mode is text or binary, a
+// sha256 is 64 hex digits and a size is not negative.
+func TestPathsJSONEntryFieldsChecked(t *testing.T) {
+	ok := fmt.Sprintf(`"sha256": "%x", "size_in_bytes": 3`, sha256.Sum256([]byte("ok\n")))
 	for _, tt := range []struct {
 		entry string
 		bad   bool
 	}{
-		{`"path_type": "hardlink"`, false},
-		{`"path_type": "pyc_file"`, true},
-		{`"path_type": "unix_python_entry_point"`, true},
-		{`"path_type": "evil"`, true},
-		{`"no_link": false`, true}, // no path_type: conda's schema requires one
-		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "text"`, false},
-		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "weird"`, true},
+		{`"path_type": "hardlink", ` + ok, false},
+		{`"path_type": "pyc_file", ` + ok, true},
+		{`"path_type": "unix_python_entry_point", ` + ok, true},
+		{`"path_type": "evil", ` + ok, true},
+		{`"no_link": false, ` + ok, true}, // no path_type: conda's schema requires one
+		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "text", ` + ok, false},
+		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "weird", ` + ok, true},
+		// A sha256 that is no hash would pass the sha256 check by.
+		{`"path_type": "hardlink", "sha256": "` + strings.ToUpper(ok[11:75]) + `", "size_in_bytes": 3`, false},
+		{`"path_type": "hardlink", "sha256": "not-a-hash", "size_in_bytes": 3`, true},
+		{`"path_type": "hardlink", "sha256": "` + ok[11:74] + `", "size_in_bytes": 3`, true},
+		{`"path_type": "hardlink", "size_in_bytes": -1`, true},
 	} {
 		s := spec()
-		s.InfoFiles = []condatest.File{{Path: "info/paths.json", Data: []byte(`{"paths": [{"_path": "share/ok.txt", ` + tt.entry +
-			`, "sha256": "` + fmt.Sprintf("%x", sha256.Sum256([]byte("ok\n"))) + `", "size_in_bytes": 3}], "paths_version": 1}`)}}
+		s.InfoFiles = []condatest.File{{Path: "info/paths.json", Data: []byte(`{"paths": [{"_path": "share/ok.txt", ` + tt.entry + `}], "paths_version": 1}`)}}
 		for _, write := range []func(string, condatest.Spec) (string, error){condatest.WriteConda, condatest.WriteTarBz2} {
 			archive, err := write(t.TempDir(), s)
 			if err != nil {
