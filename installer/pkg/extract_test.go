@@ -121,6 +121,25 @@ func TestLegacyHasPrefix(t *testing.T) {
 	}
 }
 
+// A legacy info/files that gives a line twice names one file, once: the
+// package is not refused (paths.json listing a path twice is).
+func TestLegacyFilesGivenTwice(t *testing.T) {
+	s := spec()
+	s.Legacy = true
+	s.InfoFiles = []condatest.File{{Path: "info/files", Data: []byte("share/ok.txt\nshare/ok.txt\n")}}
+	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []PathEntry{{Path: "share/ok.txt", PathType: PathHardlink}}; fmt.Sprint(x.Paths.Paths) != fmt.Sprint(want) {
+		t.Errorf("paths = %+v; want %+v", x.Paths.Paths, want)
+	}
+}
+
 func TestModesAndTimes(t *testing.T) {
 	s := spec()
 	s.Files = append(s.Files, condatest.File{Path: "bin/run", Data: []byte("#!/bin/sh\n"), Mode: 0o755})

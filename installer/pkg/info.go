@@ -198,10 +198,17 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	if p == nil {
 		return nil, nil
 	}
+	seen := make(map[string]struct{}, len(p.Paths))
 	for _, e := range p.Paths {
 		if why := unsafePath(e.Path); why != "" {
 			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
 		}
+		if _, dup := seen[e.Path]; dup {
+			// Two entries, perhaps of two types, for one file: conda's
+			// second link clobbers the first, and its record holds both.
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf("info/paths.json lists %q twice", e.Path)}
+		}
+		seen[e.Path] = struct{}{}
 		switch e.PathType {
 		case PathHardlink, PathSoftlink, PathDir:
 		case "":

@@ -27,7 +27,12 @@ func legacyPaths(src infoSource, archive string) (*Paths, error) {
 		return nil, err
 	}
 	p := &Paths{Paths: make([]PathEntry, 0, len(files))}
+	seen := make(map[string]bool, len(files))
 	for _, f := range files {
+		if seen[f] {
+			continue // a line given twice names one file
+		}
+		seen[f] = true
 		e := PathEntry{Path: f, PathType: PathHardlink, NoLink: noLink[f]}
 		if src.isSymlink(f) {
 			e.PathType = PathSoftlink

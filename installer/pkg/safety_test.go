@@ -258,6 +258,9 @@ func TestPathsJSONEntryFieldsChecked(t *testing.T) {
 		{`"path_type": "hardlink", "sha256": "not-a-hash", "size_in_bytes": 3`, true},
 		{`"path_type": "hardlink", "sha256": "` + ok[11:74] + `", "size_in_bytes": 3`, true},
 		{`"path_type": "hardlink", "size_in_bytes": -1`, true},
+		// Listed twice, here as a file and a symlink: conda's second link
+		// clobbers the first, and the record would hold both.
+		{`"path_type": "hardlink", ` + ok + `}, {"_path": "share/ok.txt", "path_type": "softlink", ` + ok, true},
 	} {
 		s := spec()
 		s.InfoFiles = []condatest.File{{Path: "info/paths.json", Data: []byte(`{"paths": [{"_path": "share/ok.txt", ` + tt.entry + `}], "paths_version": 1}`)}}
