@@ -545,6 +545,42 @@ func TestInstallRefusesFilesInReservedFolders(t *testing.T) {
 	}
 }
 
+// python's index.json names the folder every noarch: python file goes
+// under (python_site_packages_path, CEP 17). One that leaves the prefix
+// is refused before anything is written there or beside the prefix.
+func TestInstallRefusesSitePackagesOutsideThePrefix(t *testing.T) {
+	for _, sp := range []string{"../outside", "/tmp/outside", "lib/../../outside", "conda-meta"} {
+		t.Run(sp, func(t *testing.T) {
+			s := newEnvSetup(t)
+			dir := t.TempDir()
+			py, err := condatest.WriteConda(dir, condatest.Spec{Name: "python", Version: "3.12.1", Build: "0", Subdir: "linux-64",
+				PythonSitePackagesPath: sp, Files: []condatest.File{{Path: "bin/python3.12", Data: []byte("#!/bin/sh\n"), Mode: 0o755}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mod, err := condatest.WriteConda(dir, condatest.Spec{Name: "mod", Version: "1", Build: "0", Subdir: "noarch", Noarch: "python",
+				Depends: []string{"python"}, Files: []condatest.File{{Path: "site-packages/evilmod.py", Data: []byte("x = 1\n")}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := s.request("linux-64")
+			req.Packages = []PackageFile{{Path: py}, {Path: mod}}
+			var ue *pkg.UnsafeEntryError
+			if _, err := InstallEnv(t.Context(), req); !errors.As(err, &ue) || !strings.Contains(err.Error(), "python_site_packages_path") {
+				t.Fatalf("InstallEnv = %v; want an *pkg.UnsafeEntryError naming python_site_packages_path", err)
+			}
+			if _, err := os.Stat(s.prefix); err == nil {
+				t.Error("the refused install left its prefix")
+			}
+			for _, p := range []string{filepath.Join(filepath.Dir(s.prefix), "outside"), "/tmp/outside/evilmod.py"} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s was written", p)
+				}
+			}
+		})
+	}
+}
+
 // pkg refuses files in the folders this package keeps for itself: its
 // state folder and the scratch folder of a transaction.
 func TestReservedFoldersAreTheInstallsOwn(t *testing.T) {

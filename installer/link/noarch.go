@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"onboard/installer/pkg"
 )
 
 // Python describes the interpreter that noarch: python packages link
@@ -24,6 +26,13 @@ func NewPython(version, sitePackagesPath, subdir string) (*Python, error) {
 	v := pyVersionRe.FindString(version)
 	if v == "" {
 		return nil, fmt.Errorf("failed to read the python version %q: expected major.minor", version)
+	}
+	if sitePackagesPath != "" {
+		// From python's index.json or conda-meta record: pkg refuses an
+		// unsafe one in a package; a record could have been edited.
+		if why := pkg.UnsafePath(sitePackagesPath); why != "" {
+			return nil, fmt.Errorf("python's site-packages folder %q is not usable (%s): noarch: python files would be placed outside the environment; reinstall python", sitePackagesPath, why)
+		}
 	}
 	p := &Python{Version: v, SitePackages: sitePackagesPath, Windows: IsWindows(subdir)}
 	if p.SitePackages == "" {

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -30,6 +31,13 @@ func TestPythonPaths(t *testing.T) {
 	}
 	if _, err := NewPython("abc", "", "linux-64"); err == nil {
 		t.Error("NewPython(abc) got no error; want one")
+	}
+	// A site-packages folder from an edited conda-meta record that would
+	// place noarch: python files outside the prefix.
+	for _, sp := range []string{"../x", "/usr/lib/python3/dist-packages", `C:\Python\Lib`, "lib/./x"} {
+		if _, err := NewPython("3.12.1", sp, "linux-64"); err == nil || !strings.Contains(err.Error(), strconv.Quote(sp)) {
+			t.Errorf("NewPython with site-packages %q = %v; want an error naming it", sp, err)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package pkg
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -355,7 +356,18 @@ func TestCached(t *testing.T) {
 			t.Errorf("%s: Cached = %v; want %v", tt.name, got, tt.want)
 		}
 	}
-	os.Remove(filepath.Join(pkgs, "evil-1.0-0", "info", "repodata_record.json"))
+	// A cached record edited to place noarch: python files outside the
+	// env is not taken.
+	rec := filepath.Join(pkgs, "evil-1.0-0", "info", "repodata_record.json")
+	b, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(rec, bytes.Replace(b, []byte("{"), []byte(`{"python_site_packages_path": "../x",`), 1), 0o644)
+	if _, ok := Cached(r); ok {
+		t.Error("Cached with a site-packages folder outside the env = true; want false")
+	}
+	os.Remove(rec)
 	if _, ok := Cached(r); ok {
 		t.Error("Cached without a record = true; want false (a partial folder)")
 	}

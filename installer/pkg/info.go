@@ -130,12 +130,20 @@ func parseIndex(src infoSource, archive string) (*Index, error) {
 				Reason: "a name, version or build may not hold a path"}
 		}
 	}
+	// python's site-packages folder (CEP 17): every noarch: python file
+	// is placed under it, so it must stay inside the prefix.
+	if sp := ix.PythonSitePackagesPath; sp != "" {
+		if why := UnsafePath(sp); why != "" {
+			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/index.json python_site_packages_path " + strconv.Quote(sp),
+				Reason: why + "; noarch: python files would be placed there"}
+		}
+	}
 	return ix, nil
 }
 
-// unsafePath says why a package path could leave its folder ("" when it
+// UnsafePath says why a package path could leave its folder ("" when it
 // cannot): it must be relative, use "/" and have no "." or ".." parts.
-func unsafePath(p string) string {
+func UnsafePath(p string) string {
 	switch {
 	case p == "":
 		return "empty path"
@@ -200,7 +208,7 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	}
 	seen := make(map[string]struct{}, len(p.Paths))
 	for _, e := range p.Paths {
-		if why := unsafePath(e.Path); why != "" {
+		if why := UnsafePath(e.Path); why != "" {
 			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
 		}
 		if _, dup := seen[e.Path]; dup {

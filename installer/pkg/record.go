@@ -74,6 +74,9 @@ func readRecord(dir string) (*Record, error) {
 	if err := json.Unmarshal(b, rec); err != nil {
 		return nil, fmt.Errorf("failed to parse %q: %w; delete the folder to have it extracted again", p, err)
 	}
+	if sp := rec.PythonSitePackagesPath; sp != "" && UnsafePath(sp) != "" {
+		return nil, fmt.Errorf("%q gives python_site_packages_path %q, which leaves the environment (%s); delete the folder to have it extracted again", p, sp, UnsafePath(sp))
+	}
 	return rec, nil
 }
 

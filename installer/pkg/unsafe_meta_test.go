@@ -22,16 +22,16 @@ func TestUnsafePath(t *testing.T) {
 		".onboard/maintenance/onboard": true, ".condatmp/x": true,
 		"lib/conda-meta/x": false, "conda-meta-tools/x": false, ".onboardrc": false, "Conda-Meta/x": runtime.GOOS == "darwin",
 	} {
-		if got := unsafePath(p) != ""; got != bad {
-			t.Errorf("unsafePath(%q) unsafe = %v; want %v", p, got, bad)
+		if got := UnsafePath(p) != ""; got != bad {
+			t.Errorf("UnsafePath(%q) unsafe = %v; want %v", p, got, bad)
 		}
 	}
 	// Windows folds case: Conda-Meta is conda-meta there.
 	hostWindows = true
 	t.Cleanup(func() { hostWindows = runtime.GOOS == "windows" })
 	for _, p := range []string{"Conda-Meta/x.json", ".ONBOARD/lock", ".CondaTmp/x"} {
-		if unsafePath(p) == "" {
-			t.Errorf("on Windows unsafePath(%q) is safe; want refused, as the folder it names", p)
+		if UnsafePath(p) == "" {
+			t.Errorf("on Windows UnsafePath(%q) is safe; want refused, as the folder it names", p)
 		}
 	}
 }
