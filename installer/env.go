@@ -224,6 +224,10 @@ func (t *envTxn) release() {
 // linkError maps a too-long prefix to a TargetError.
 func (t *envTxn) linkError(err error) error {
 	var pe *link.PaddingError
+	var ue *pkg.UnsafeEntryError
+	if errors.As(err, &ue) { // a symlink leaving the prefix
+		return extractError(err)
+	}
 	if errors.As(err, &pe) {
 		return &TargetError{Path: t.prefix, Reason: fmt.Sprintf("the path is too long for package file %s (at most %d characters)", pe.Path, len(pe.Placeholder)),
 			Advice: "choose a shorter install folder with --prefix", Err: err}

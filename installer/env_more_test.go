@@ -581,6 +581,57 @@ func TestInstallRefusesSitePackagesOutsideThePrefix(t *testing.T) {
 	}
 }
 
+// A symlink is checked from where it really is. Package a's lib/up -> ..
+// puts lib/up/escape at the prefix's root, where ../outside points beside
+// the prefix, and a later package's lib/up/escape/evil.txt would be
+// written there. Package b is refused (exit 3) and the env left as it was;
+// a link that stays inside from its real place is kept.
+func TestInstallRefusesSymlinksLeavingThroughOtherLinks(t *testing.T) {
+	s := newEnvSetup(t)
+	dir := t.TempDir()
+	mk := func(name string, files ...condatest.File) []PackageFile {
+		p, err := condatest.WriteConda(dir, condatest.Spec{Name: name, Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic", Files: files})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []PackageFile{{Path: p}}
+	}
+	install := func(pkgs []PackageFile) error {
+		req := s.request("linux-64")
+		req.Packages = pkgs
+		_, err := InstallEnv(t.Context(), req)
+		return err
+	}
+	if err := install(mk("a", condatest.File{Path: "lib/up", Symlink: ".."})); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(filepath.Dir(s.prefix), "outside")
+	os.MkdirAll(outside, 0o755)
+	for _, bad := range []condatest.File{
+		{Path: "lib/up/escape", Symlink: "../outside"},
+		{Path: "lib/twisty", Symlink: "sub/../../outside"}, // up after down: depends on what lib/sub becomes
+	} {
+		before := testkit.Snapshot(t, s.prefix)
+		err := install(mk("b", bad))
+		var ue *pkg.UnsafeEntryError
+		if !errors.As(err, &ue) || ExitCode(err) != 3 || !strings.Contains(err.Error(), bad.Path) {
+			t.Fatalf("%s -> %s: %v (exit %d); want an *pkg.UnsafeEntryError naming it, exit 3", bad.Path, bad.Symlink, err, ExitCode(err))
+		}
+		if d := testkit.DiffSnapshots(before, testkit.Snapshot(t, s.prefix)); len(d) > 0 {
+			t.Fatalf("the refused install changed the env:\n%s", strings.Join(d, "\n"))
+		}
+	}
+	if err := install(mk("c", condatest.File{Path: "lib/up/inside", Symlink: "share"}, condatest.File{Path: "share/x.txt", Data: []byte("x\n")})); err != nil {
+		t.Fatalf("a link that stays inside from its real place: %v", err)
+	}
+	if err := install(mk("d", condatest.File{Path: "lib/up/escape/evil.txt", Data: []byte("evil\n")})); err != nil {
+		t.Fatal(err)
+	}
+	if ents, _ := os.ReadDir(outside); len(ents) > 0 {
+		t.Errorf("%s holds %d entries; want none", outside, len(ents))
+	}
+}
+
 // pkg refuses files in the folders this package keeps for itself: its
 // state folder and the scratch folder of a transaction.
 func TestReservedFoldersAreTheInstallsOwn(t *testing.T) {

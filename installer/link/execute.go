@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"onboard/installer/pkg"
 )
 
 // Journal records changes before they are made (prefix.Journal implements
@@ -216,7 +218,7 @@ func linkOne(a *Action, opts *Options, p *Plan) error {
 	case KindRewrite:
 		err = os.Rename(a.Temp, dst)
 	case KindSymlink:
-		err = linkSymlink(a, dst, opts)
+		err = linkSymlink(a, dst, opts, p.Pkg)
 	case KindLink:
 		if p.Move {
 			if err = os.Rename(a.Source, dst); err == nil {
@@ -238,11 +240,12 @@ func linkOne(a *Action, opts *Options, p *Plan) error {
 	return nil
 }
 
-// linkSymlink recreates a softlink entry: a symlink with the same relative
-// target (dangling ones too), or a copy of the content when the package
-// holds a regular file there, the target is absolute, or the host is
-// Windows. A relative target that leaves the prefix is refused.
-func linkSymlink(a *Action, dst string, opts *Options) error {
+// linkSymlink recreates a softlink entry of package x: a symlink with the
+// same relative target (dangling ones too), or a copy of the content when
+// the package holds a regular file there, the target is absolute, or the
+// host is Windows. A relative target that leaves the prefix is refused
+// (checkSymlink), as an unsafe entry of x.
+func linkSymlink(a *Action, dst string, opts *Options, x *pkg.Extracted) error {
 	fi, err := os.Lstat(a.Source)
 	if err != nil {
 		return err
@@ -257,10 +260,68 @@ func linkSymlink(a *Action, dst string, opts *Options) error {
 	if filepath.IsAbs(target) || strings.HasPrefix(target, "/") || opts.hostOS() == "windows" {
 		return copyFile(a.Source, dst) // follows the link inside the package
 	}
-	if escapesPrefix(a.Target, target) {
-		return fmt.Errorf("the symlink target %q leaves the prefix; refusing it", target)
+	why, err := checkSymlink(opts.Prefix, a.Target, dst, target)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		archive := "(unknown)"
+		switch {
+		case x != nil && x.Record != nil && x.Record.Fn != "":
+			archive = x.Record.Fn
+		case x != nil:
+			archive = filepath.Base(x.Dir)
+		}
+		return &pkg.UnsafeEntryError{Archive: archive, Entry: a.Target + " -> " + target, Reason: why}
 	}
 	return os.Symlink(target, dst)
+}
+
+// checkSymlink refuses a relative symlink target that leaves the prefix,
+// from where the link really is, not only from its path: a folder on its
+// path may itself be a symlink, of another package, that leads elsewhere
+// in the prefix (lib/up -> .. makes lib/up/x -> ../y point beside the
+// prefix, and a later package's lib/up/x/f.txt be written there). Every
+// symlink onboard makes stays inside the prefix this way, so every path
+// through them does too. A target that goes up after going down ("a/../..")
+// is refused: where it leads would change with a later link at "a".
+func checkSymlink(prefix, short, dst, target string) (why string, err error) {
+	if escapesPrefix(short, target) {
+		return "the symlink leaves the prefix", nil
+	}
+	up, down := 0, false
+	for _, part := range strings.Split(strings.ReplaceAll(target, `\`, "/"), "/") {
+		switch part {
+		case "", ".":
+		case "..":
+			if down {
+				return "the symlink goes up after going down, so where it leads depends on other links", nil
+			}
+			up++
+		default:
+			down = true
+		}
+	}
+	root, err := filepath.EvalSymlinks(prefix)
+	if err != nil {
+		return "", err
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(dst))
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Sprintf("its folder is %q, outside the prefix, through a symlink", dir), nil
+	}
+	depth := 0
+	if rel != "." {
+		depth = strings.Count(rel, string(filepath.Separator)) + 1
+	}
+	if up > depth {
+		return fmt.Sprintf("the symlink leaves the prefix from %q, where it really is: a folder on its path is a symlink", dir), nil
+	}
+	return "", nil
 }
 
 // writeNew writes data to dst, which must not exist.

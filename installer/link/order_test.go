@@ -87,3 +87,33 @@ return 0
 		t.Errorf("no script got %+v, %v", res, err)
 	}
 }
+
+// checkSymlink judges a link from where it really is: through a folder
+// symlink, the same target can stay inside or leave.
+func TestCheckSymlinkFromItsRealPlace(t *testing.T) {
+	root := t.TempDir()
+	prefix := filepath.Join(root, "env")
+	os.MkdirAll(filepath.Join(prefix, "lib", "deep"), 0o755)
+	os.MkdirAll(filepath.Join(root, "elsewhere"), 0o755)
+	os.Symlink("..", filepath.Join(prefix, "lib", "up"))                   // the prefix's root
+	os.Symlink("deep", filepath.Join(prefix, "lib", "down"))               // lib/deep
+	os.Symlink("../../elsewhere", filepath.Join(prefix, "lib", "outside")) // made by something else
+	for _, tt := range []struct {
+		short, target string
+		refused       bool
+	}{
+		{"lib/x", "../share/y", false},
+		{"lib/up/x", "share/y", false},
+		{"lib/up/x", "../y", true},         // from the prefix's root
+		{"lib/down/x", "../../y", false},   // from lib/deep
+		{"lib/down/x", "../../../y", true}, // lexically leaves too
+		{"lib/x", "deep/../y", true},       // up after down
+		{"lib/outside/x", "y", true},       // its folder is outside
+	} {
+		dst := filepath.Join(prefix, filepath.FromSlash(tt.short))
+		why, err := checkSymlink(prefix, tt.short, dst, tt.target)
+		if err != nil || (why != "") != tt.refused {
+			t.Errorf("checkSymlink(%s -> %s) = %q, %v; want refused %v", tt.short, tt.target, why, err, tt.refused)
+		}
+	}
+}

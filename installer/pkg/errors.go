@@ -28,7 +28,7 @@ type UnsafeEntryError struct {
 
 // Error names the package and the entry.
 func (e *UnsafeEntryError) Error() string {
-	return fmt.Sprintf("package %q has an unsafe entry %q (%s); refusing to extract it", e.Archive, e.Entry, e.Reason)
+	return fmt.Sprintf("package %q has an unsafe entry %q (%s); refusing the package", e.Archive, e.Entry, e.Reason)
 }
 
 // FormatError reports an archive or info/ file that cannot be read: a
