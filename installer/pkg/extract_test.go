@@ -96,13 +96,11 @@ func TestParseHasPrefixLine(t *testing.T) {
 	}
 }
 
-func TestLegacyHasPrefix(t *testing.T) {
-	s := spec()
+// extractLegacy writes s as a legacy .tar.bz2 (info/files, no paths.json)
+// and returns the paths extraction reads from it.
+func extractLegacy(t *testing.T, s condatest.Spec) *Paths {
+	t.Helper()
 	s.Legacy = true
-	s.Files = append(s.Files,
-		condatest.File{Path: "etc/a.conf", Data: []byte(condatest.DefaultPlaceholder), Placeholder: condatest.DefaultPlaceholder},
-		condatest.File{Path: "lib/b.so", Data: []byte("/build/h\x00"), Placeholder: "/build/h", FileMode: "binary", NoLink: true},
-		condatest.File{Path: "lib/c.so", Symlink: "b.so"})
 	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
 	if err != nil {
 		t.Fatal(err)
@@ -111,14 +109,24 @@ func TestLegacyHasPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return x.Paths
+}
+
+func TestLegacyHasPrefix(t *testing.T) {
+	s := spec()
+	s.Files = append(s.Files,
+		condatest.File{Path: "etc/a.conf", Data: []byte(condatest.DefaultPlaceholder), Placeholder: condatest.DefaultPlaceholder},
+		condatest.File{Path: "lib/b.so", Data: []byte("/build/h\x00"), Placeholder: "/build/h", FileMode: "binary", NoLink: true},
+		condatest.File{Path: "lib/c.so", Symlink: "b.so"})
+	paths := extractLegacy(t, s)
 	want := []PathEntry{
 		{Path: "etc/a.conf", PathType: PathHardlink, PrefixPlaceholder: DefaultPlaceholder, FileMode: ModeText},
 		{Path: "lib/b.so", PathType: PathHardlink, PrefixPlaceholder: "/build/h", FileMode: ModeBinary, NoLink: true},
 		{Path: "lib/c.so", PathType: PathSoftlink},
 		{Path: "share/ok.txt", PathType: PathHardlink},
 	}
-	if x.Paths.Version != 0 || fmt.Sprint(x.Paths.Paths) != fmt.Sprint(want) {
-		t.Errorf("paths = v%d %+v; want v0 %+v", x.Paths.Version, x.Paths.Paths, want)
+	if paths.Version != 0 || fmt.Sprint(paths.Paths) != fmt.Sprint(want) {
+		t.Errorf("paths = v%d %+v; want v0 %+v", paths.Version, paths.Paths, want)
 	}
 }
 
@@ -126,18 +134,9 @@ func TestLegacyHasPrefix(t *testing.T) {
 // package is not refused (paths.json listing a path twice is).
 func TestLegacyFilesGivenTwice(t *testing.T) {
 	s := spec()
-	s.Legacy = true
 	s.InfoFiles = []condatest.File{{Path: "info/files", Data: []byte("share/ok.txt\nshare/ok.txt\n")}}
-	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []PathEntry{{Path: "share/ok.txt", PathType: PathHardlink}}; fmt.Sprint(x.Paths.Paths) != fmt.Sprint(want) {
-		t.Errorf("paths = %+v; want %+v", x.Paths.Paths, want)
+	if got, want := extractLegacy(t, s).Paths, []PathEntry{{Path: "share/ok.txt", PathType: PathHardlink}}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("paths = %+v; want %+v", got, want)
 	}
 }
 
