@@ -434,6 +434,46 @@ func TestInstallUpgradeReplacesOldRecord(t *testing.T) {
 	noTrace(t, s.prefix)
 }
 
+// A record is the env's list of a package's files, but conda or a user
+// may have written it: replacing the package never moves aside a file it
+// lists outside the env.
+func TestInstallUpgradeLeavesFilesOutsideTheEnv(t *testing.T) {
+	s := newEnvSetup(t)
+	dir := t.TempDir()
+	mk := func(version string) []PackageFile {
+		p, err := condatest.WriteConda(dir, condatest.Spec{Name: "tool", Version: version, Build: "0", Subdir: "noarch", Noarch: "generic",
+			Files: []condatest.File{{Path: "share/tool.txt", Data: []byte(version + "\n")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []PackageFile{{Path: p}}
+	}
+	install := func(pkgs []PackageFile) {
+		req := s.request("linux-64")
+		req.Packages = pkgs
+		if _, err := InstallEnv(t.Context(), req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	install(mk("1"))
+	rec := filepath.Join(s.prefix, "conda-meta", "tool-1-0.json")
+	b := readBytes(t, rec)
+	edited := strings.Replace(string(b), `"files": [`, `"files": ["../precious.txt", `, 1)
+	if edited == string(b) {
+		t.Fatal("the record has no files list to edit")
+	}
+	os.WriteFile(rec, []byte(edited), 0o644)
+	precious := filepath.Join(filepath.Dir(s.prefix), "precious.txt")
+	os.WriteFile(precious, []byte("mine\n"), 0o644)
+	install(mk("2"))
+	if got, err := os.ReadFile(precious); err != nil || string(got) != "mine\n" {
+		t.Errorf("%s after the upgrade: %q, %v; want it untouched", precious, got, err)
+	}
+	if got := readBytes(t, filepath.Join(s.prefix, "share", "tool.txt")); string(got) != "2\n" {
+		t.Errorf("share/tool.txt = %q; want the new version's", got)
+	}
+}
+
 // itemRecorder records the stages and the items named in each.
 type itemRecorder struct {
 	NopReporter

@@ -248,6 +248,9 @@ func (t *envTxn) unlinkReplaced(ctx context.Context, names map[string]bool) erro
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			if !filepath.IsLocal(filepath.FromSlash(f)) {
+				continue // a record something else wrote: never move aside a file outside the env
+			}
 			p := filepath.Join(t.prefix, filepath.FromSlash(f))
 			if fi, err := os.Lstat(p); err != nil || fi.IsDir() {
 				continue

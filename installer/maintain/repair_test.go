@@ -179,3 +179,33 @@ func TestRepairRestoresLaunchers(t *testing.T) {
 		t.Fatalf("the launcher %q was not restored: %v", entry, err)
 	}
 }
+
+// A record something else edited may list paths outside the env: verify
+// does not read them and repair does not write them.
+func TestVerifyAndRepairStayInsideTheEnv(t *testing.T) {
+	fi := installFixtures(t)
+	rec := filepath.Join(fi.Prefix, "conda-meta", zlibDist+".json")
+	b, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.MustWrite(t, rec, strings.ReplaceAll(string(b), `"include/zconf.h"`, `"../outside.h"`))
+	out := filepath.Join(filepath.Dir(fi.Prefix), "outside.h")
+	testkit.MustWrite(t, out, "precious\n")
+	opts := VerifyOptions{EnvironmentsTxt: fi.EnvTxt}
+	r, err := Verify(context.Background(), fi.Prefix, opts)
+	if r == nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	for _, k := range kinds(r.Problems) {
+		if strings.Contains(k, "outside.h") {
+			t.Errorf("verify reports %q, a file outside the env", k)
+		}
+	}
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Repair: %v", err)
+	}
+	if got, _ := os.ReadFile(out); string(got) != "precious\n" {
+		t.Errorf("%s after repair = %q; want it untouched", out, got)
+	}
+}

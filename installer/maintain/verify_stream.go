@@ -402,6 +402,7 @@ func listAt(f *os.File, l jsonList, buf []byte) (*jsonScan, error) {
 // paths_data[i] is on disk. A record whose lists do not pair so simply
 // (written by something else) is read whole, the old way.
 func (v *verifier) entries(rec *recInfo, bufs *[2][]byte, emit func(c *check)) error {
+	emit = insideOnly(emit)
 	switch {
 	case rec.paths.n == 0 && rec.files.n == 0:
 		return nil
@@ -415,6 +416,18 @@ func (v *verifier) entries(rec *recInfo, bufs *[2][]byte, emit func(c *check)) e
 		return v.streamPaths(rec, bufs, false, emit) // files adds no path of its own
 	}
 	return v.wholeRecord(rec, emit)
+}
+
+// insideOnly passes on to emit the checks of paths inside the env.
+// Something else may have written a record: a path that leaves the env
+// (../x, /etc/x) is never read, nor repaired from a package path that
+// leaves the package folder.
+func insideOnly(emit func(c *check)) func(c *check) {
+	return func(c *check) {
+		if filepath.IsLocal(filepath.FromSlash(c.rel)) && (c.pkgRel == "" || filepath.IsLocal(filepath.FromSlash(c.pkgRel))) {
+			emit(c)
+		}
+	}
 }
 
 // errStopped ends the reading of a record when the check is cancelled.
@@ -518,6 +531,7 @@ func (v *verifier) streamFilesOnly(rec *recInfo, bufs *[2][]byte, emit func(c *c
 // wholeRecord decodes the record at once and pairs its lists by the text
 // of the paths (realPathFunc), as verify always did.
 func (v *verifier) wholeRecord(rec *recInfo, emit func(c *check)) error {
+	emit = insideOnly(emit)
 	v.wholeRecords++
 	whole, err := state.ReadRecord(rec.path)
 	if err != nil {
