@@ -307,6 +307,10 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 	// without end), by the budget as well.
 	sized := listed && fe.size >= 0
 	charged := !sized || u.files[rel]
+	if metaCap(rel) > 0 && u.files[rel] {
+		// The checks of the payload were made against the first copy.
+		return &FormatError{Archive: u.archive, Reason: rel + " appears twice in the package"}
+	}
 	f, placed, err := u.open(rel, fe, listed, fs.FileMode(h.Mode&0o777))
 	if err != nil {
 		return err
