@@ -285,3 +285,91 @@ func TestPathsJSONEntryFieldsChecked(t *testing.T) {
 		}
 	}
 }
+
+// A file paths.json lists must be a file of the package, so that its size
+// and sha256 are checked: not a symlink, a folder, a hardlink to other
+// bytes, or nothing.
+func TestListedFileMustBeAFile(t *testing.T) {
+	other := condatest.Member{Name: "share/other.txt", Data: []byte("evil payload\n")}
+	same := condatest.Member{Name: "share/same.txt", Data: []byte("ok\n")}
+	for _, tt := range []struct {
+		name    string
+		members []condatest.Member
+		want    string // "" = extracted
+	}{
+		{"symlink to other bytes", []condatest.Member{other, {Name: "share/ok.txt", Type: tar.TypeSymlink, Linkname: "other.txt"}}, "holds a symlink there"},
+		{"symlink to the same bytes", []condatest.Member{same, {Name: "share/ok.txt", Type: tar.TypeSymlink, Linkname: "same.txt"}}, "holds a symlink there"},
+		{"file then symlink", []condatest.Member{other, {Name: "share/ok.txt", Data: []byte("ok\n")}, {Name: "share/ok.txt", Type: tar.TypeSymlink, Linkname: "other.txt"}}, "holds a symlink there"},
+		{"hardlink to other bytes", []condatest.Member{other, {Name: "share/ok.txt", Type: tar.TypeLink, Linkname: "share/other.txt"}}, "records 3"},
+		{"hardlink to other bytes of its size", []condatest.Member{{Name: "share/x.txt", Data: []byte("no\n")}, {Name: "share/ok.txt", Type: tar.TypeLink, Linkname: "share/x.txt"}}, "sha256"},
+		{"missing", []condatest.Member{other}, "holds no file there"},
+		{"folder", []condatest.Member{{Name: "share/ok.txt", Type: tar.TypeDir}}, "holds a folder there"},
+		{"hardlink to the same bytes", []condatest.Member{same, {Name: "share/ok.txt", Type: tar.TypeLink, Linkname: "share/same.txt"}}, ""},
+	} {
+		for _, format := range []string{"conda", "tar.bz2", "tar.bz2 payload first"} {
+			t.Run(tt.name+" "+format, func(t *testing.T) {
+				root, archive := hostile(t, format, okInfo(t), tt.members...)
+				if format == "tar.bz2 payload first" {
+					var err error
+					archive, err = condatest.WriteRawTarBz2(t.TempDir(), "evil-1.0-0", append(append([]condatest.Member{}, tt.members...), okInfo(t)...))
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				pkgs := filepath.Join(root, "pkgs")
+				x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+				if tt.want == "" {
+					if err != nil {
+						t.Fatalf("Extract = %v; want it extracted", err)
+					}
+					if b, err := os.ReadFile(filepath.Join(x.Dir, "share", "ok.txt")); string(b) != "ok\n" {
+						t.Errorf("share/ok.txt = %q, %v", b, err)
+					}
+					return
+				}
+				var fe *FormatError
+				var pe *Error
+				if !errors.As(err, &fe) && !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "share/ok.txt") {
+					t.Fatalf("Extract = %v; want it refused for share/ok.txt: %s", err, tt.want)
+				}
+				if got := leftovers(t, pkgs); len(got) != 0 {
+					t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+				}
+			})
+		}
+	}
+}
+
+// Metadata read through a link would be another member's bytes: the
+// package cache would hold an info/paths.json the payload was never
+// checked against.
+func TestMetadataMustBeARegularFile(t *testing.T) {
+	fake := condatest.Member{Name: "share/fake.json", Data: []byte(`{"paths": [], "paths_version": 1}`)}
+	for _, tt := range []struct {
+		name  string
+		extra condatest.Member
+	}{
+		{"symlink", condatest.Member{Name: "info/paths.json", Type: tar.TypeSymlink, Linkname: "../share/fake.json"}},
+		{"hardlink", condatest.Member{Name: "info/paths.json", Type: tar.TypeLink, Linkname: "share/fake.json"}},
+		{"index symlink", condatest.Member{Name: "info/index.json", Type: tar.TypeSymlink, Linkname: "../share/fake.json"}},
+		{"folder", condatest.Member{Name: "info/link.json", Type: tar.TypeDir}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// The link comes after the real file and the payload.
+			members := append(okInfo(t), condatest.Member{Name: "share/ok.txt", Data: []byte("ok\n")}, fake, tt.extra)
+			archive, err := condatest.WriteRawTarBz2(t.TempDir(), "evil-1.0-0", members)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pkgs := t.TempDir()
+			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+			var fe *FormatError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.extra.Name+" is not a regular file") {
+				t.Fatalf("Extract = %v; want a FormatError saying %s is not a regular file", err, tt.extra.Name)
+			}
+			if got := leftovers(t, pkgs); len(got) != 0 {
+				t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+			}
+		})
+	}
+}

@@ -24,9 +24,10 @@ import (
 type untar struct {
 	archive string
 	root    string
-	dirs    map[string]bool   // directories made
-	files   map[string]bool   // regular files written (hardlink targets)
-	links   map[string]string // symlinks made → target
+	dirs    map[string]bool    // directories made
+	files   map[string]bool    // regular files there now (hardlink targets)
+	sums    map[string]fileSum // hardlink targets hashed for their links
+	links   map[string]string  // symlinks made → target
 	notes   []string
 	buf     []byte
 	// expect is what info/paths.json records for each regular file, once
@@ -136,6 +137,11 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 	if rel == "." {
 		return nil // the archive's own root folder
 	}
+	if metaCap(rel) > 0 && h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+		// Read through a link, the metadata would be another member's
+		// bytes, read after the payload was checked against the first.
+		return &FormatError{Archive: u.archive, Reason: rel + " is not a regular file in the package"}
+	}
 	if link := u.throughLink(rel); link != "" {
 		return u.unsafe(h.Name, "path passes through the symlink "+link)
 	}
@@ -150,6 +156,7 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 			return u.unsafe(h.Name, "folder member over a symlink")
 		}
 		u.unplace(rel)
+		delete(u.files, rel)
 		return u.mkdir(rel)
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 		return u.writeFile(rel, h, r)
@@ -436,6 +443,7 @@ func (u *untar) symlink(rel string, h *tar.Header) error {
 	err := u.create(rel, func(full string) error { return os.Symlink(filepath.FromSlash(t), full) })
 	if err == nil {
 		u.links[rel] = t
+		delete(u.files, rel)
 	}
 	return err
 }
@@ -460,14 +468,70 @@ func (u *untar) hardlink(rel string, h *tar.Header) error {
 		return u.unsafe(h.Name, "hardlink to "+h.Linkname+", which is not an earlier file of the package")
 	}
 	u.unplace(rel)
-	err := u.create(rel, func(full string) error { return os.Link(u.hostOf(t), full) })
+	if err := u.create(rel, func(full string) error { return os.Link(u.hostOf(t), full) }); err != nil {
+		return u.copyFile(rel, t) // written, and checked, as a file
+	}
+	u.files[rel] = true
+	return u.checkLinked(rel, t)
+}
+
+// checkLinked checks the hardlink member rel, whose bytes are those of the
+// earlier file t, as writeFile checks a file it writes: a package may not
+// pass a file by paths.json's size and sha256 by linking it to another.
+// Each target is read once, however many members link to it.
+func (u *untar) checkLinked(rel, t string) error {
+	if fe, listed := u.expect[rel]; u.expect != nil && (!listed || !fe.hasSHA && fe.size < 0) ||
+		u.expect == nil && strings.HasPrefix(rel, "info/") {
+		return nil
+	}
+	s, ok := u.sums[t]
+	if !ok {
+		var err error
+		if s, err = sumFile(u.hostOf(t)); err != nil {
+			return fmt.Errorf("failed to read %q: %w", t, err)
+		}
+		if u.sums == nil {
+			u.sums = map[string]fileSum{}
+		}
+		u.sums[t] = s
+	}
+	return u.checkFile(rel, s.size, s.sha)
+}
+
+func sumFile(p string) (fileSum, error) {
+	f, err := os.Open(p)
 	if err != nil {
-		err = u.copyFile(rel, t)
+		return fileSum{}, err
 	}
-	if err == nil {
-		u.files[rel] = true
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	var s fileSum
+	s.size = n
+	h.Sum(s.sha[:0])
+	return s, err
+}
+
+// checkListed refuses a package whose paths.json lists a file that the
+// package does not hold as a file: nothing there, or a symlink or folder,
+// whose bytes no size or sha256 was checked against (conda's link step
+// calls the first corrupt, and follows the symlink to check the second).
+func (u *untar) checkListed(p *Paths) error {
+	if p.Version != 1 {
+		return nil
 	}
-	return err
+	for _, e := range p.Paths {
+		if e.PathType == PathHardlink && !u.files[e.Path] {
+			what := "holds no file there"
+			if _, ok := u.links[e.Path]; ok {
+				what = "holds a symlink there"
+			} else if u.dirs[e.Path] {
+				what = "holds a folder there"
+			}
+			return &FormatError{Archive: u.archive, Reason: "info/paths.json lists the file " + e.Path + ", but the package " + what}
+		}
+	}
+	return nil
 }
 
 func (u *untar) copyFile(rel, from string) error {
