@@ -371,3 +371,24 @@ func TestCached(t *testing.T) {
 		t.Error("Cached without a record = true; want false (a partial folder)")
 	}
 }
+
+// conda's link step calls a package corrupt when info/files names a file
+// it does not hold; onboard says so when it is extracted.
+func TestLegacyFileMissing(t *testing.T) {
+	s := spec()
+	s.Legacy = true
+	s.InfoFiles = []condatest.File{{Path: "info/files", Data: []byte("share/ok.txt\nshare/gone.txt\n")}}
+	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs := t.TempDir()
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "info/files lists the file share/gone.txt, but the package holds no file there") {
+		t.Fatalf("Extract = %v; want a FormatError naming share/gone.txt", err)
+	}
+	if got := leftovers(t, pkgs); len(got) != 0 {
+		t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -22,14 +24,19 @@ type fixtureWant struct {
 	depends       int
 	notes         int // G1: empty symlinks written as files
 	emptySymlinks []string
+	// missing is the first file info/files names that the archive lacks:
+	// conda-build's index tests keep only the metadata of these, and
+	// conda's link step would call them corrupt.
+	missing string
 }
 
 var fixtureTable = []fixtureWant{
 	{file: "conda-build/conda-index-pkg-a-1.0-pyhed9eced_1.tar.bz2", name: "conda-index-pkg-a", subdir: "noarch", noarch: "python", paths: 8, entryPoints: 2, depends: 1},
 	// SOURCES.md counts entry points from link.json only; flask has its one
 	// in info/package_metadata.json, which conda reads too.
-	{file: "conda-build/flask-0.11.1-py_0.tar.bz2", name: "flask", subdir: "noarch", noarch: "python", legacy: true, depends: 5, entryPoints: 1},
-	{file: "conda-build/nano-2.4.1-0.tar.bz2", name: "nano", legacy: true, depends: 2},
+	{file: "conda-build/flask-0.11.1-py_0.tar.bz2", name: "flask", subdir: "noarch", noarch: "python", legacy: true, depends: 5, entryPoints: 1,
+		missing: "site-packages/Flask-0.11.1-py3.5.egg-info/PKG-INFO"},
+	{file: "conda-build/nano-2.4.1-0.tar.bz2", name: "nano", legacy: true, depends: 2, missing: "bin/nano"},
 	{file: "conda-test-recipes/clobber-a-1.0-0.conda", name: "clobber-a", subdir: "noarch", noarch: "generic", paths: 1},
 	{file: "conda-test-recipes/clobber-b-1.0-0.conda", name: "clobber-b", subdir: "noarch", noarch: "generic", paths: 1},
 	{file: "conda-test-recipes/dependency-1.0-0.conda", name: "dependency", subdir: "noarch", noarch: "generic"},
@@ -71,6 +78,21 @@ func TestExtractFixtures(t *testing.T) {
 			archive := filepath.Join(root, want.file)
 			pkgs := t.TempDir()
 			x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+			if want.missing != "" {
+				var fe *FormatError
+				if !errors.As(err, &fe) || !strings.Contains(err.Error(), "info/files lists the file "+want.missing+", but the package holds no file there") {
+					t.Fatalf("Extract = %v; want a FormatError naming %s", err, want.missing)
+				}
+				if got := leftovers(t, pkgs); len(got) != 0 {
+					t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+				}
+				ix, paths, link, err := ReadInfo(archive)
+				if err != nil {
+					t.Fatalf("ReadInfo: %v", err)
+				}
+				checkFixture(t, &Extracted{Index: ix, Paths: paths, Link: link}, want)
+				return
+			}
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"onboard/internal/condatest"
 )
 
 // TestRecordZlib compares info/repodata_record.json with the record conda
@@ -59,12 +61,21 @@ func TestRecordChannel(t *testing.T) {
 		wantSubdir         string
 	}{
 		{"conda-build/conda-index-pkg-a-1.0-pyhed9eced_1.tar.bz2", "", "", "<unknown>", `"subdir": "noarch"`},
-		{"conda-build/nano-2.4.1-0.tar.bz2", "", "", "<unknown>", `"subdir": null`},
+		{"", "", "", "<unknown>", `"subdir": null`}, // a package whose index.json has no subdir
 		{"conda-test-recipes/dependent-1.0-0.conda", "https://c.example/team/noarch/dependent-1.0-0.conda", "dependency >=1.1",
 			"https://c.example/team/noarch", `"subdir": "noarch"`},
 	}
+	noSubdir := spec()
+	noSubdir.Subdir, noSubdir.Noarch = "", ""
+	noSubdirArchive, err := condatest.WriteTarBz2(t.TempDir(), noSubdir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		r := Request{Archive: filepath.Join(root, tt.file), PkgsDir: t.TempDir(), URL: tt.url}
+		if tt.file == "" {
+			r.Archive = noSubdirArchive
+		}
 		if tt.depends != "" {
 			r.Depends = []string{tt.depends}
 		}

@@ -516,20 +516,28 @@ func sumFile(p string) (fileSum, error) {
 // package does not hold as a file: nothing there, or a symlink or folder,
 // whose bytes no size or sha256 was checked against (conda's link step
 // calls the first corrupt, and follows the symlink to check the second).
+// A legacy info/files, which records no sizes or hashes, must name
+// something that is there.
 func (u *untar) checkListed(p *Paths) error {
+	list := "info/paths.json"
 	if p.Version != 1 {
-		return nil
+		list = "info/files"
 	}
 	for _, e := range p.Paths {
-		if e.PathType == PathHardlink && !u.files[e.Path] {
-			what := "holds no file there"
-			if _, ok := u.links[e.Path]; ok {
-				what = "holds a symlink there"
-			} else if u.dirs[e.Path] {
-				what = "holds a folder there"
-			}
-			return &FormatError{Archive: u.archive, Reason: "info/paths.json lists the file " + e.Path + ", but the package " + what}
+		if e.PathType != PathHardlink || u.files[e.Path] {
+			continue
 		}
+		_, link := u.links[e.Path]
+		what := "holds no file there"
+		switch {
+		case p.Version != 1 && (link || u.dirs[e.Path]):
+			continue
+		case link:
+			what = "holds a symlink there"
+		case u.dirs[e.Path]:
+			what = "holds a folder there"
+		}
+		return &FormatError{Archive: u.archive, Reason: list + " lists the file " + e.Path + ", but the package " + what}
 	}
 	return nil
 }
