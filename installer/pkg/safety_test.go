@@ -373,3 +373,44 @@ func TestMetadataMustBeARegularFile(t *testing.T) {
 		})
 	}
 }
+
+// A symlink paths.json lists must be a symlink of the package or a regular
+// stand-in for one (observations G1): linking reads one or the other.
+func TestListedSymlinkMustBeThere(t *testing.T) {
+	s := spec()
+	s.Files = append(s.Files, condatest.File{Path: "share/l.txt", Symlink: "ok.txt"})
+	info, err := condatest.InfoMembers(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := condatest.Member{Name: "share/ok.txt", Data: []byte("ok\n")}
+	for _, tt := range []struct {
+		name   string
+		member []condatest.Member
+		want   string // "" = extracted
+	}{
+		{"symlink", []condatest.Member{{Name: "share/l.txt", Type: tar.TypeSymlink, Linkname: "ok.txt"}}, ""},
+		{"stand-in file", []condatest.Member{{Name: "share/l.txt", Data: []byte("ok\n")}}, ""},
+		{"missing", nil, "lists the symlink share/l.txt, but the package holds no file there"},
+		{"folder", []condatest.Member{{Name: "share/l.txt", Type: tar.TypeDir}}, "lists the symlink share/l.txt, but the package holds a folder there"},
+	} {
+		for _, format := range []string{"conda", "tar.bz2"} {
+			t.Run(tt.name+" "+format, func(t *testing.T) {
+				root, archive := hostile(t, format, info, append([]condatest.Member{ok}, tt.member...)...)
+				pkgs := filepath.Join(root, "pkgs")
+				_, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+				var fe *FormatError
+				switch {
+				case tt.want == "" && err != nil:
+					t.Fatalf("Extract = %v; want it extracted", err)
+				case tt.want != "" && (!errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want)):
+					t.Fatalf("Extract = %v; want a FormatError: %s", err, tt.want)
+				case tt.want != "":
+					if got := leftovers(t, pkgs); len(got) != 0 {
+						t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+					}
+				}
+			})
+		}
+	}
+}

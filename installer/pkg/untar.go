@@ -517,24 +517,30 @@ func sumFile(p string) (fileSum, error) {
 // whose bytes no size or sha256 was checked against (conda's link step
 // calls the first corrupt, and follows the symlink to check the second).
 // A legacy info/files, which records no sizes or hashes, must name
-// something that is there.
+// something that is there. A symlink it lists must be a symlink or a
+// regular stand-in: linking reads one or the other.
 func (u *untar) checkListed(p *Paths) error {
 	list := "info/paths.json"
 	if p.Version != 1 {
 		list = "info/files"
 	}
 	for _, e := range p.Paths {
-		if e.PathType != PathHardlink || u.files[e.Path] {
-			continue
-		}
 		_, link := u.links[e.Path]
+		file, dir := u.files[e.Path], u.dirs[e.Path]
 		what := "holds no file there"
 		switch {
-		case p.Version != 1 && (link || u.dirs[e.Path]):
+		case e.PathType == PathSoftlink && (link || file): // a file: a stand-in (observations G1)
+			continue
+		case e.PathType == PathSoftlink:
+			if dir {
+				what = "holds a folder there"
+			}
+			return &FormatError{Archive: u.archive, Reason: list + " lists the symlink " + e.Path + ", but the package " + what}
+		case e.PathType != PathHardlink || file, p.Version != 1 && (link || dir):
 			continue
 		case link:
 			what = "holds a symlink there"
-		case u.dirs[e.Path]:
+		case dir:
 			what = "holds a folder there"
 		}
 		return &FormatError{Archive: u.archive, Reason: list + " lists the file " + e.Path + ", but the package " + what}
