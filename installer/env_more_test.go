@@ -1,8 +1,10 @@
 package installer
 
 import (
+	"archive/tar"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -684,5 +686,49 @@ func TestReservedFoldersAreTheInstallsOwn(t *testing.T) {
 		if !slices.Contains(pkg.ReservedFolders, dir) {
 			t.Errorf("pkg.ReservedFolders %v lacks %q", pkg.ReservedFolders, dir)
 		}
+	}
+}
+
+// A package whose paths.json lists a file that is a symlink to other
+// bytes (which passed the sha256 check by) is refused as corrupt (exit 3),
+// with the package cache and without, and the env is left as it was.
+func TestInstallRefusesAListedFileThatIsASymlink(t *testing.T) {
+	for _, noCache := range []bool{false, true} {
+		t.Run(fmt.Sprint("NoPackageCache=", noCache), func(t *testing.T) {
+			s := newEnvSetup(t)
+			dir := t.TempDir()
+			good, err := condatest.WriteConda(dir, condatest.Spec{Name: "good", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+				Files: []condatest.File{{Path: "share/good.txt", Data: []byte("good\n")}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := s.request("linux-64")
+			req.Packages, req.NoPackageCache = []PackageFile{{Path: good}}, noCache
+			if _, err := InstallEnv(t.Context(), req); err != nil {
+				t.Fatal(err)
+			}
+			spec := condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+				Files: []condatest.File{{Path: "share/ok.txt", Data: []byte("ok\n")}}}
+			info, err := condatest.InfoMembers(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			evil, err := condatest.WriteRawConda(dir, "evil-1-0", []condatest.Member{
+				{Name: "share/payload.txt", Data: []byte("#!/bin/sh\nevil\n")},
+				{Name: "share/ok.txt", Type: tar.TypeSymlink, Linkname: "payload.txt"}}, info)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := testkit.Snapshot(t, s.prefix)
+			req.Packages = []PackageFile{{Path: good}, {Path: evil}}
+			_, err = InstallEnv(t.Context(), req)
+			var fe *pkg.FormatError
+			if !errors.As(err, &fe) || ExitCode(err) != 3 || !strings.Contains(err.Error(), "share/ok.txt") {
+				t.Fatalf("InstallEnv = %v (exit %d); want a *pkg.FormatError naming share/ok.txt, exit 3", err, ExitCode(err))
+			}
+			if d := testkit.DiffSnapshots(before, testkit.Snapshot(t, s.prefix)); len(d) > 0 {
+				t.Fatalf("the refused install changed the env:\n%s", strings.Join(d, "\n"))
+			}
+		})
 	}
 }
