@@ -732,3 +732,29 @@ func TestInstallRefusesAListedFileThatIsASymlink(t *testing.T) {
 		})
 	}
 }
+
+// A package whose paths.json names files 1,000 folders deep, 200 of them
+// (200,000 folders from a few kilobytes), is refused as soon as its
+// paths.json is read: before the one-pass install makes their folders in
+// the prefix, and with nothing left of the install.
+func TestInstallRefusesADeepFolderBomb(t *testing.T) {
+	s := newEnvSetup(t)
+	var files []condatest.File
+	for i := range 200 {
+		files = append(files, condatest.File{Path: fmt.Sprintf("share/d%03d/", i) + strings.Repeat("a/", 1000) + "f", Data: []byte("x")})
+	}
+	bomb, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "bomb", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic", Files: files})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := s.request("linux-64")
+	req.Packages = []PackageFile{{Path: bomb}}
+	_, err = InstallEnv(t.Context(), req)
+	var pe *pkg.Error
+	if !errors.As(err, &pe) || pe.What != "total size" || ExitCode(err) != 3 {
+		t.Fatalf("InstallEnv = %v (exit %d); want a total size *pkg.Error, exit 3", err, ExitCode(err))
+	}
+	if _, err := os.Stat(s.prefix); err == nil {
+		t.Error("the refused install left its prefix")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -36,7 +37,8 @@ func hostile(t *testing.T, format string, info []condatest.Member, members ...co
 }
 
 // wantRefused extracts archive into a package cache and into a Dest
-// folder, and wants an *Error about member with what, and nothing left.
+// folder, and wants an *Error about member ("" = any) with what, and
+// nothing left.
 func wantRefused(t *testing.T, root, archive, member, what string) *Error {
 	t.Helper()
 	var last *Error
@@ -44,7 +46,7 @@ func wantRefused(t *testing.T, root, archive, member, what string) *Error {
 		pkgs := filepath.Join(root, "pkgs")
 		_, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs, Dest: dest}, nil)
 		var pe *Error
-		if !errors.As(err, &pe) || pe.Member != member || pe.What != what {
+		if !errors.As(err, &pe) || member != "" && pe.Member != member || pe.What != what {
 			t.Fatalf("Extract (dest %q) error = %v; want a *pkg.Error about the %s of %q", dest, err, what, member)
 		}
 		if !strings.Contains(err.Error(), "evil-1.0-0") || !strings.Contains(err.Error(), member) {
@@ -327,8 +329,7 @@ func TestManyEmptyMembersRefused(t *testing.T) {
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("share/e/%05d", i)
 		if i%2 == 1 {
-			name += "/" // folders cost as much as files
-			tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeDir, Mode: 0o755})
+			tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeSymlink, Linkname: "x"})
 			continue
 		}
 		tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644})
@@ -339,12 +340,12 @@ func TestManyEmptyMembersRefused(t *testing.T) {
 		os.Mkdir(dir, 0o755)
 		return newUntar("evil-1.0-0.tar.bz2", dir, budget).extract(context.Background(), bytes.NewReader(tarball.Bytes()))
 	}
-	if err := extract(n * 600); err != nil {
+	if err := extract(n*600 + 2*dirCost); err != nil { // and share/, share/e/
 		t.Fatalf("%d empty members within the budget: %v", n, err)
 	}
 	err := extract(n * 400)
 	var e *Error
-	if !errors.As(err, &e) || e.What != "total size" || e.Want != fmt.Sprint(n*400) {
+	if !errors.As(err, &e) || e.What != "total size" || e.Want != fmt.Sprint(n*400) || !strings.HasPrefix(e.Member, "share/e/") {
 		t.Fatalf("%d empty members past a budget of %d bytes: %v; want a total size *pkg.Error", n, n*400, err)
 	}
 }
@@ -401,5 +402,68 @@ func TestMetadataGivenTwiceRefused(t *testing.T) {
 				t.Errorf("pkgs holds %v after a refused package; want it empty", got)
 			}
 		})
+	}
+}
+
+// deepNames returns n paths of depth folders each, none sharing a folder
+// but the first: a folder for every two bytes of a name.
+func deepNames(n, depth int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("share/d%03d/", i) + strings.Repeat("a/", depth) + "f"
+	}
+	return names
+}
+
+// TestDeepFolderBombRefused: members named share/dNNN/a/a/…/f make a
+// folder, a block of the disk, for every two bytes of their names: 200 of
+// depth 1,000 make 200,000 from an archive of a few kilobytes. Every
+// folder a package makes counts toward the package-wide budget. Run at the
+// untar level with a small budget: 20 members of depth 100 fit it by
+// their headers, not by their 2,000 folders.
+func TestDeepFolderBombRefused(t *testing.T) {
+	var tarball bytes.Buffer
+	tw := tar.NewWriter(&tarball)
+	for _, n := range deepNames(20, 100) {
+		tw.WriteHeader(&tar.Header{Name: n, Typeflag: tar.TypeReg, Mode: 0o644})
+	}
+	tw.Close()
+	const budget = 64 << 10
+	dir := filepath.Join(t.TempDir(), "x")
+	os.Mkdir(dir, 0o755)
+	err := newUntar("evil-1.0-0.tar.bz2", dir, budget).extract(context.Background(), bytes.NewReader(tarball.Bytes()))
+	var e *Error
+	if !errors.As(err, &e) || e.What != "total size" || !strings.HasPrefix(e.Member, "share/d0") {
+		t.Fatalf("2,000 folders past a budget of %d bytes: %v; want a total size *pkg.Error at a folder", budget, err)
+	}
+	made := 0
+	filepath.WalkDir(dir, func(string, fs.DirEntry, error) error { made++; return nil })
+	if made > budget/dirCost+2 {
+		t.Errorf("%d folders made before the refusal; want at most the %d the budget pays for", made, budget/dirCost)
+	}
+}
+
+// TestDeepFolderBombInPathsJSONRefused: paths.json alone names the
+// folders (directory entries, made by the link step, and the parents of
+// files, made in the prefix before the files arrive when they are placed
+// there): they are counted as soon as paths.json is read.
+func TestDeepFolderBombInPathsJSONRefused(t *testing.T) {
+	var entries []string
+	for _, n := range deepNames(200, 1000) {
+		entries = append(entries, fmt.Sprintf(`{"_path": %q, "path_type": "directory"}`, n))
+	}
+	s := spec()
+	s.InfoFiles = []condatest.File{{Path: "info/paths.json", Data: []byte(`{"paths": [` + strings.Join(entries, ", ") + `], "paths_version": 1}`)}}
+	s.Files = nil
+	for _, write := range []func(string, condatest.Spec) (string, error){condatest.WriteConda, condatest.WriteTarBz2} {
+		root := t.TempDir()
+		archive, err := write(root, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := wantRefused(t, root, archive, "", "total size")
+		if !strings.HasPrefix(e.Member, "share/d0") {
+			t.Errorf("refused at %q; want a folder under share/", e.Member)
+		}
 	}
 }

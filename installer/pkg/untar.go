@@ -25,6 +25,7 @@ type untar struct {
 	archive string
 	root    string
 	dirs    map[string]bool    // directories made
+	counted map[string]bool    // folders the package makes, charged (dirCost)
 	files   map[string]bool    // regular files there now (hardlink targets)
 	sums    map[string]fileSum // hardlink targets hashed for their links
 	links   map[string]string  // symlinks made → target
@@ -59,7 +60,7 @@ type fileSum struct {
 func newUntar(archive, root string, budget int64) *untar {
 	return &untar{
 		archive: archive, root: root, dirs: map[string]bool{".": true},
-		files: map[string]bool{}, links: map[string]string{}, buf: make([]byte, 256<<10),
+		files: map[string]bool{}, links: map[string]string{}, counted: map[string]bool{}, buf: make([]byte, 256<<10),
 		budget: budget, limit: budget,
 	}
 }
@@ -69,6 +70,41 @@ func newUntar(archive, root string, budget int64) *untar {
 // Millions of empty members (which would fill the disk's inodes and
 // onboard's memory) are refused as a decompression bomb is.
 func headerCost(h *tar.Header) int64 { return 512 + int64(len(h.Name)+len(h.Linkname)) }
+
+// dirCost is what each folder a package makes counts toward the budget:
+// the block of the disk it takes. A member named a/a/a/…/f makes a
+// folder for every two bytes of its name, and a paths.json entry the
+// same in the prefix, so a few kilobytes of names could fill the disk's
+// inodes with millions of folders.
+const dirCost = 4096
+
+// countDirs charges rel and each of its parents not charged yet: the
+// folders that making rel makes.
+func (u *untar) countDirs(rel string) error {
+	for d := rel; d != "." && d != "/" && d != "" && !u.counted[d]; d = path.Dir(d) {
+		u.counted[d] = true
+		if err := u.charge(d, dirCost); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countPathDirs charges the folders p's entries make in the prefix (the
+// parents of every entry, and each directory entry), before a Router or
+// the link step makes them.
+func (u *untar) countPathDirs(p *Paths) error {
+	for _, e := range p.Paths {
+		d := path.Dir(e.Path)
+		if e.PathType == PathDir {
+			d = e.Path
+		}
+		if err := u.countDirs(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // charge takes n bytes of the budget for member, or refuses the package.
 func (u *untar) charge(member string, n int64) error {
@@ -187,6 +223,9 @@ func (u *untar) full(rel string) string { return filepath.Join(u.root, filepath.
 func (u *untar) mkdir(rel string) error {
 	if u.dirs[rel] {
 		return nil
+	}
+	if err := u.countDirs(rel); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(u.full(rel), 0o755); err != nil {
 		return fmt.Errorf("failed to create folder %q: %w", rel, err)
@@ -406,7 +445,7 @@ func (u *untar) loadExpect() error {
 		return nil
 	}
 	u.expect, u.paths = expectations(p), p
-	return nil
+	return u.countPathDirs(p)
 }
 
 // checkLate checks the files written before paths.json was known.
@@ -520,6 +559,9 @@ func sumFile(p string) (fileSum, error) {
 // something that is there. A symlink it lists must be a symlink or a
 // regular stand-in: linking reads one or the other.
 func (u *untar) checkListed(p *Paths) error {
+	if err := u.countPathDirs(p); err != nil {
+		return err
+	}
 	list := "info/paths.json"
 	if p.Version != 1 {
 		list = "info/files"
