@@ -189,7 +189,8 @@ func ReadInfo(archive string) (*Index, *Paths, *LinkJSON, error) {
 	defer a.Close()
 	src := &memSource{files: map[string][]byte{}, links: map[string]bool{}}
 	plain := func(r io.Reader) io.Reader { return r }
-	collect := func(r io.Reader) error { return src.collect(r, a.path) }
+	b := archiveBound(a.size)
+	collect := func(r io.Reader) error { return src.collect(r, a.path, b) }
 	if err := a.streams(true, plain, collect); err != nil {
 		return nil, nil, nil, err
 	}
@@ -198,10 +199,10 @@ func ReadInfo(archive string) (*Index, *Paths, *LinkJSON, error) {
 			return nil, nil, nil, err
 		}
 	}
-	return parseInfo(src, a.path)
+	return parseInfoWith(src, a.path, nil, b)
 }
 
-func (m *memSource) collect(r io.Reader, archive string) error {
+func (m *memSource) collect(r io.Reader, archive string, b bound) error {
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
@@ -224,6 +225,9 @@ func (m *memSource) collect(r io.Reader, archive string) error {
 		}
 		if h.Size > max {
 			return &Error{Archive: archive, Member: name, What: "metadata size", Want: strconv.FormatInt(max, 10), Got: strconv.FormatInt(h.Size, 10)}
+		}
+		if h.Size > b.limit {
+			return &Error{Archive: archive, Member: name, What: "total size", Want: strconv.FormatInt(b.limit, 10)}
 		}
 		b, err := io.ReadAll(io.LimitReader(tr, max))
 		if err != nil {

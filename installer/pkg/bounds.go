@@ -125,9 +125,20 @@ func expectations(p *Paths) map[string]fileExpect {
 	return m
 }
 
+// pathEntryCost is the least a paths.json entry costs the package-wide
+// budget: a file or symlink entry must come with a member (whose header
+// costs at least this), and a directory entry is a new folder (dirCost).
+// A paths.json of more entries than the budget left pays for is refused
+// while it is decoded, before its entries fill the memory.
+const pathEntryCost = 512
+
+// errTooManyPaths is decodePaths' error past maxEntries.
+var errTooManyPaths = errors.New("more entries than the package can pay for")
+
 // decodePaths decodes paths.json from r as a stream: entry by entry, so
 // that a huge file costs the entries, not a copy of its text as well.
-func decodePaths(r io.Reader) (*Paths, error) {
+// More than maxEntries entries (when >= 0) is errTooManyPaths.
+func decodePaths(r io.Reader, maxEntries int) (*Paths, error) {
 	dec := json.NewDecoder(r)
 	p := &Paths{}
 	if err := expectDelim(dec, '{'); err != nil {
@@ -150,6 +161,9 @@ func decodePaths(r io.Reader) (*Paths, error) {
 				return nil, err
 			}
 			for dec.More() {
+				if maxEntries >= 0 && len(p.Paths) >= maxEntries {
+					return nil, errTooManyPaths
+				}
 				var e PathEntry
 				if err := dec.Decode(&e); err != nil {
 					return nil, err

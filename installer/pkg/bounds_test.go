@@ -467,3 +467,40 @@ func TestDeepFolderBombInPathsJSONRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestPathsJSONOfMoreEntriesThanTheBudgetRefused: every entry of
+// paths.json costs the package at least pathEntryCost (its member's
+// header, or its folder), so one of more entries than the budget pays for
+// is refused as it is decoded, before its entries fill the memory: here
+// 300,000 entries of files the archive does not hold, 13 MB of JSON in
+// an archive of a few hundred kilobytes. ReadInfo (bundle build) refuses
+// it the same way.
+func TestPathsJSONOfMoreEntriesThanTheBudgetRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"paths": [`)
+	for i := range 300_000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `{"_path": "f%07d", "path_type": "hardlink"}`, i)
+	}
+	b.WriteString(`], "paths_version": 1}`)
+	s := spec()
+	s.Files = nil
+	s.InfoFiles = []condatest.File{{Path: "info/paths.json", Data: []byte(b.String())}}
+	root := t.TempDir()
+	archive, err := condatest.WriteConda(root, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(archive)
+	if max := (unsizedBudgetBase + unsizedBudgetMult*st.Size()) / pathEntryCost; max >= 300_000 {
+		t.Fatalf("the archive is %d bytes, whose budget pays for %d entries; the test wants fewer", st.Size(), max)
+	}
+	wantRefused(t, root, archive, "info/paths.json", "total size")
+	_, _, _, err = ReadInfo(archive)
+	var e *Error
+	if !errors.As(err, &e) || e.Member != "info/paths.json" || e.What != "total size" {
+		t.Errorf("ReadInfo = %v; want a total size *pkg.Error about info/paths.json", err)
+	}
+}

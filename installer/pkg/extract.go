@@ -122,7 +122,7 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 	if err != nil {
 		return nil, err
 	}
-	ix, paths, link, err := parseInfoWith(dirSource(dir), a.path, u.paths)
+	ix, paths, link, err := parseInfoWith(dirSource(dir), a.path, u.paths, u.bound())
 	if err != nil {
 		return nil, err
 	}

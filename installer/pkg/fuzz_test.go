@@ -116,7 +116,7 @@ func infoFiles(f *testing.F) []*memSource {
 			f.Fatal(err)
 		}
 		src := &memSource{files: map[string][]byte{}, links: map[string]bool{}}
-		a.streams(true, func(r io.Reader) io.Reader { return r }, func(r io.Reader) error { return src.collect(r, p) })
+		a.streams(true, func(r io.Reader) io.Reader { return r }, func(r io.Reader) error { return src.collect(r, p, archiveBound(a.size)) })
 		a.Close()
 		out = append(out, src)
 	}
@@ -161,7 +161,7 @@ func FuzzDecodePaths(f *testing.F) {
 	}
 	f.Add([]byte(`{"paths":[],"paths_version":1}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := decodePaths(bytes.NewReader(data))
+		got, err := decodePaths(bytes.NewReader(data), -1)
 		var want Paths
 		werr := json.Unmarshal(data, &want)
 		if err != nil || werr != nil {

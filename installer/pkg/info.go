@@ -86,18 +86,19 @@ func (m *memSource) isSymlink(p string) bool { return m.links[p] }
 // parseInfo reads index.json, the paths (paths.json or the legacy files)
 // and link.json of a package.
 func parseInfo(src infoSource, archive string) (*Index, *Paths, *LinkJSON, error) {
-	return parseInfoWith(src, archive, nil)
+	return parseInfoWith(src, archive, nil, noBound)
 }
 
-// parseInfoWith is parseInfo with paths.json already read (nil: read it).
-func parseInfoWith(src infoSource, archive string, read *Paths) (*Index, *Paths, *LinkJSON, error) {
+// parseInfoWith is parseInfo with paths.json already read (nil: read it,
+// within b).
+func parseInfoWith(src infoSource, archive string, read *Paths, b bound) (*Index, *Paths, *LinkJSON, error) {
 	ix, err := parseIndex(src, archive)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	paths, err := checkPaths(read, archive)
 	if read == nil {
-		paths, err = parsePaths(src, archive)
+		paths, err = parsePaths(src, archive, b)
 	}
 	if err != nil {
 		return nil, nil, nil, err
@@ -192,8 +193,8 @@ func reservedPath(p string) string {
 
 // parsePaths reads the package's paths (paths.json, else the legacy files)
 // and refuses any that could leave the package folder or the prefix.
-func parsePaths(src infoSource, archive string) (*Paths, error) {
-	p, err := readPaths(src, archive)
+func parsePaths(src infoSource, archive string, b bound) (*Paths, error) {
+	p, err := readPaths(src, archive, b)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +249,7 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	return p, nil
 }
 
-func readPaths(src infoSource, archive string) (*Paths, error) {
+func readPaths(src infoSource, archive string, b bound) (*Paths, error) {
 	ps, ok := src.(pathsSource)
 	if !ok {
 		return nil, fmt.Errorf("failed to read info/paths.json of %q: no stream", archive)
@@ -265,7 +266,10 @@ func readPaths(src infoSource, archive string) (*Paths, error) {
 		return nil, &Error{Archive: archive, Member: "info/paths.json", What: "metadata size",
 			Want: strconv.FormatInt(MaxPathsJSON, 10), Got: strconv.FormatInt(size, 10)}
 	}
-	p, err := decodePaths(io.LimitReader(rc, MaxPathsJSON))
+	p, err := decodePaths(io.LimitReader(rc, MaxPathsJSON), b.maxEntries())
+	if errors.Is(err, errTooManyPaths) {
+		return nil, &Error{Archive: archive, Member: "info/paths.json", What: "total size", Want: strconv.FormatInt(b.limit, 10)}
+	}
 	if err != nil {
 		return nil, &FormatError{Archive: archive, Reason: "info/paths.json is not valid JSON", Err: err}
 	}
@@ -329,4 +333,24 @@ func isHexSHA256(s string) bool {
 		}
 	}
 	return true
+}
+
+// bound is what a package may still cost (left) of its package-wide
+// limit, for reading its paths.json: limit 0 is no bound (a package
+// folder onboard extracted and checked).
+type bound struct{ left, limit int64 }
+
+var noBound = bound{}
+
+// archiveBound is the budget of a package not extracted yet.
+func archiveBound(size int64) bound {
+	l := unsizedBudgetBase + unsizedBudgetMult*size
+	return bound{left: l, limit: l}
+}
+
+func (b bound) maxEntries() int {
+	if b.limit == 0 {
+		return -1
+	}
+	return int(max(b.left, 0) / pathEntryCost)
 }

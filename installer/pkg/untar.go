@@ -114,6 +114,9 @@ func (u *untar) charge(member string, n int64) error {
 	return nil
 }
 
+// bound is what the package may still cost, for reading its paths.json.
+func (u *untar) bound() bound { return bound{left: u.budget, limit: u.limit} }
+
 func (u *untar) overBudget(member string) error {
 	return &Error{Archive: u.archive, Member: member, What: "total size", Want: strconv.FormatInt(u.limit, 10)}
 }
@@ -436,7 +439,7 @@ func (u *untar) checkFile(rel string, n int64, sum [32]byte) error {
 // loadExpect reads the info/paths.json just extracted (capped, as a
 // stream) into expect. An unreadable one is left to parseInfo to report.
 func (u *untar) loadExpect() error {
-	p, err := readPaths(dirSource(u.root), u.archive)
+	p, err := readPaths(dirSource(u.root), u.archive, u.bound())
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
