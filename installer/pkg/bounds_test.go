@@ -504,3 +504,26 @@ func TestPathsJSONOfMoreEntriesThanTheBudgetRefused(t *testing.T) {
 		t.Errorf("ReadInfo = %v; want a total size *pkg.Error about info/paths.json", err)
 	}
 }
+
+// TestLegacyFilesOfMoreLinesThanTheBudgetRefused: a legacy info/files is
+// bounded as paths.json is: 300,000 names of files the archive does not
+// hold are refused as they are read.
+func TestLegacyFilesOfMoreLinesThanTheBudgetRefused(t *testing.T) {
+	var b strings.Builder
+	for i := range 300_000 {
+		fmt.Fprintf(&b, "f%07d\n", i)
+	}
+	s := spec()
+	s.Legacy, s.Files = true, nil
+	s.InfoFiles = []condatest.File{{Path: "info/files", Data: []byte(b.String())}}
+	root := t.TempDir()
+	archive, err := condatest.WriteTarBz2(root, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(archive)
+	if max := (unsizedBudgetBase + unsizedBudgetMult*st.Size()) / pathEntryCost; max >= 300_000 {
+		t.Fatalf("the archive is %d bytes, whose budget pays for %d lines; the test wants fewer", st.Size(), max)
+	}
+	wantRefused(t, root, archive, "info/files", "total size")
+}

@@ -256,7 +256,11 @@ func readPaths(src infoSource, archive string, b bound) (*Paths, error) {
 	}
 	rc, size, err := ps.openPaths()
 	if errors.Is(err, fs.ErrNotExist) {
-		return legacyPaths(src, archive)
+		p, err := legacyPaths(src, archive, b.maxEntries())
+		if tm := (*tooManyLines)(nil); errors.As(err, &tm) {
+			return nil, &Error{Archive: archive, Member: tm.name, What: "total size", Want: strconv.FormatInt(b.limit, 10)}
+		}
+		return p, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to read info/paths.json of %q: %w", archive, err)
@@ -304,7 +308,9 @@ func parseLink(src infoSource, archive string) (*LinkJSON, error) {
 
 // lines returns the non-empty, non-comment lines of an info file, trimmed,
 // as conda's yield_lines does; an absent file has none.
-func lines(src infoSource, name string) ([]string, error) {
+// lines reads the lines of a legacy list file that are not blank or
+// comments; more than maxLines (when >= 0) is a *tooManyLines.
+func lines(src infoSource, name string, maxLines int) ([]string, error) {
 	b, err := src.read(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -313,13 +319,25 @@ func lines(src infoSource, name string) ([]string, error) {
 		return nil, err
 	}
 	var out []string
-	for _, l := range strings.Split(string(b), "\n") {
+	for rest := string(b); rest != ""; {
+		var l string
+		l, rest, _ = strings.Cut(rest, "\n")
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			if maxLines >= 0 && len(out) >= maxLines {
+				return nil, &tooManyLines{name: name}
+			}
 			out = append(out, l)
 		}
 	}
 	return out, nil
 }
+
+// tooManyLines is lines' error for a list file of more lines than the
+// package can pay for (each names a file, whose member costs at least
+// pathEntryCost).
+type tooManyLines struct{ name string }
+
+func (e *tooManyLines) Error() string { return e.name + ": " + errTooManyPaths.Error() }
 
 // isHexSHA256 says whether s is a sha256 in hex (either case, as conda
 // compares them).

@@ -13,16 +13,16 @@ import (
 // package, and carries no hash or size. A package with no info/files
 // either gets its payload listed (conda would link nothing; see the
 // package doc).
-func legacyPaths(src infoSource, archive string) (*Paths, error) {
-	files, err := legacyFiles(src, archive)
+func legacyPaths(src infoSource, archive string, maxLines int) (*Paths, error) {
+	files, err := legacyFiles(src, archive, maxLines)
 	if err != nil {
 		return nil, err
 	}
-	prefixes, err := readHasPrefix(src, archive)
+	prefixes, err := readHasPrefix(src, archive, maxLines)
 	if err != nil {
 		return nil, err
 	}
-	noLink, err := noLinkSet(src, archive)
+	noLink, err := noLinkSet(src, archive, maxLines)
 	if err != nil {
 		return nil, err
 	}
@@ -45,22 +45,22 @@ func legacyPaths(src infoSource, archive string) (*Paths, error) {
 	return p, nil
 }
 
-func legacyFiles(src infoSource, archive string) ([]string, error) {
+func legacyFiles(src infoSource, archive string, maxLines int) ([]string, error) {
 	_, err := src.read("info/files")
 	if errors.Is(err, fs.ErrNotExist) {
 		return src.payload()
 	}
-	files, err := lines(src, "info/files")
+	files, err := lines(src, "info/files", maxLines)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read info/files of %q: %w", archive, err)
 	}
 	return files, nil
 }
 
-func noLinkSet(src infoSource, archive string) (map[string]bool, error) {
+func noLinkSet(src infoSource, archive string, maxLines int) (map[string]bool, error) {
 	set := map[string]bool{}
 	for _, name := range []string{"info/no_link", "info/no_softlink"} {
-		ls, err := lines(src, name)
+		ls, err := lines(src, name, maxLines)
 		if err != nil {
 			return nil, fmt.Errorf("failed to read %s of %q: %w", name, archive, err)
 		}
@@ -75,8 +75,8 @@ func noLinkSet(src infoSource, archive string) (map[string]bool, error) {
 // that name only a path.
 const DefaultPlaceholder = "/opt/anaconda1anaconda2anaconda3"
 
-func readHasPrefix(src infoSource, archive string) (map[string]HasPrefix, error) {
-	ls, err := lines(src, "info/has_prefix")
+func readHasPrefix(src infoSource, archive string, maxLines int) (map[string]HasPrefix, error) {
+	ls, err := lines(src, "info/has_prefix", maxLines)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read info/has_prefix of %q: %w", archive, err)
 	}
