@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"onboard/installer/engine"
@@ -98,6 +99,11 @@ func newEnvTxn(req EnvRequest) (*envTxn, error) {
 		tmp: filepath.Join(abs, ".condatmp"), scratch: map[*pkg.Extracted]bool{},
 		sizes: make([][2]int64, len(req.Packages)), padRisk: make([]bool, len(req.Packages))}
 	t.owners = link.NewOwners(func(id int32) int { return t.rank[id] })
+	if f := req.WindowsLauncher; f != nil {
+		// Asked once: its size bounds the entry points as packages are
+		// extracted (pkg.Request.EntryPointSize), its bytes are linked.
+		t.req.WindowsLauncher = memoLauncher(f)
+	}
 	t.pkgsDir = req.PkgsDir
 	if t.pkgsDir == "" {
 		t.pkgsDir = filepath.Join(abs, "pkgs")
@@ -352,3 +358,19 @@ func softMemoryLimit(envFiles, pkgFiles int) func() {
 
 // now is the clock of history and created_at (tests may fix it).
 var now = time.Now
+
+// memoLauncher asks f once per subdir.
+func memoLauncher(f func(subdir string) []byte) func(subdir string) []byte {
+	var mu sync.Mutex
+	got := map[string][]byte{}
+	return func(subdir string) []byte {
+		mu.Lock()
+		defer mu.Unlock()
+		b, ok := got[subdir]
+		if !ok {
+			b = f(subdir)
+			got[subdir] = b
+		}
+		return b
+	}
+}

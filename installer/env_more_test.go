@@ -758,3 +758,48 @@ func TestInstallRefusesADeepFolderBomb(t *testing.T) {
 		t.Error("the refused install left its prefix")
 	}
 }
+
+// TestInstallRefusesAnEntryPointBomb: each entry point of a noarch: python
+// package is a file the link step writes (on Windows, the 2 MiB launcher
+// .exe besides the script), so entry points count toward the package's
+// budget: 40 of them cost 80 MiB on Windows, past the 64 MiB a package of
+// a few kilobytes may unpack; 20,000 cost 80 MiB anywhere. Refused, exit
+// 3, nothing left; 10 on Windows are installed.
+func TestInstallRefusesAnEntryPointBomb(t *testing.T) {
+	launcher := func(string) []byte { return make([]byte, 2<<20) }
+	for _, tt := range []struct {
+		subdir string
+		n      int
+		ok     bool
+	}{{"win-64", 40, false}, {"linux-64", 20_000, false}, {"win-64", 10, true}} {
+		t.Run(fmt.Sprint(tt.subdir, " ", tt.n), func(t *testing.T) {
+			s := newEnvSetup(t)
+			eps := make([]string, tt.n)
+			for i := range eps {
+				eps[i] = fmt.Sprintf("cmd%05d = mod:main", i)
+			}
+			bomb, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "bomb", Version: "1", Build: "0", Subdir: "noarch", Noarch: "python",
+				Depends: []string{"python"}, EntryPoints: eps, Files: []condatest.File{{Path: "site-packages/mod.py", Data: []byte("def main(): pass\n")}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := s.request(tt.subdir, "conda-test-recipes/python-3.99.99-0.conda")
+			req.Packages = append(req.Packages, PackageFile{Path: bomb})
+			req.WindowsLauncher = launcher
+			_, err = InstallEnv(t.Context(), req)
+			if tt.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var pe *pkg.Error
+			if !errors.As(err, &pe) || pe.What != "total size" || !strings.Contains(err.Error(), "entry points") || ExitCode(err) != 3 {
+				t.Fatalf("InstallEnv = %v (exit %d); want a total size *pkg.Error about the entry points, exit 3", err, ExitCode(err))
+			}
+			if _, err := os.Stat(s.prefix); err == nil {
+				t.Error("the refused install left its prefix")
+			}
+		})
+	}
+}

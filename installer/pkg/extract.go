@@ -129,6 +129,9 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 	if err := u.checkLate(paths); err != nil {
 		return nil, err
 	}
+	if err := u.chargeEntryPoints(link, r.EntryPointSize); err != nil {
+		return nil, err
+	}
 	if err := u.checkListed(paths); err != nil {
 		return nil, err
 	}

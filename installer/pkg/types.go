@@ -227,6 +227,11 @@ type Request struct {
 	// Cost, when every request has it, lets ExtractAll interleave large
 	// and small packages (see workOrder).
 	Cost Cost
+	// EntryPointSize is what each noarch: python entry point of the
+	// package writes beyond its script: the launcher .exe of a Windows
+	// env. Entry points count toward the package's budget, a block each
+	// plus this, so that a link.json of thousands of them is refused.
+	EntryPointSize int64
 	// Done, when set, is called by ExtractAll with the extracted package,
 	// from the goroutine that extracted it, before its result is kept: it
 	// may take what it needs and drop the rest (e.g. set Paths to nil,

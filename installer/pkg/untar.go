@@ -90,6 +90,16 @@ func (u *untar) countDirs(rel string) error {
 	return nil
 }
 
+// chargeEntryPoints charges the files the link step writes for l's
+// entry points: a block each (a script) plus each more bytes (the Windows
+// launcher): a few kilobytes of link.json could otherwise name thousands.
+func (u *untar) chargeEntryPoints(l *LinkJSON, each int64) error {
+	if l == nil || l.Noarch == nil || len(l.Noarch.EntryPoints) == 0 {
+		return nil
+	}
+	return u.charge("the entry points of info/link.json", int64(len(l.Noarch.EntryPoints))*(dirCost+each))
+}
+
 // countPathDirs charges the folders p's entries make in the prefix (the
 // parents of every entry, and each directory entry), before a Router or
 // the link step makes them.
