@@ -16,6 +16,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
+	"onboard/installer/link"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -220,7 +221,7 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 	}
 	pl := o.Bundle.Platform(subdir)
 	p.envs(h.target, pl)
-	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), o.KeepPackageCache) - linkedBytes(o.Bundle, pl, p.Prefix)
+	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache) - linkedBytes(o.Bundle, pl, p.Prefix)
 	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache)}
 	p.LongestPath, p.PathLimit = platform.LongestPath(req), platform.PathLimit(h.target)
 	p.planLaunchers(o, h)
@@ -533,4 +534,13 @@ func ErrorCode(err error) string {
 		return "target"
 	}
 	return "failed"
+}
+
+// entryPointExe is the size of the launcher .exe each entry point of a
+// Windows env gets (0 for other envs, or with no launcher).
+func entryPointExe(launcher func(subdir string) []byte, subdir string) int64 {
+	if launcher == nil || !link.IsWindows(subdir) {
+		return 0
+	}
+	return int64(len(launcher(subdir)))
 }

@@ -147,7 +147,7 @@ func TestPlanCountsACopiedBundle(t *testing.T) {
 	}
 	defer mb.Close()
 	p := planOf(t, Options{Prefix: filepath.Join(t.TempDir(), "acme"), Bundle: mb, Subdir: "linux-64"})
-	if want := mb.Platform("linux-64").DiskEstimate(MaintenanceAppBytes(), false); p.NeedBytes != want {
+	if want := mb.Platform("linux-64").DiskEstimate(MaintenanceAppBytes(), 0, false); p.NeedBytes != want {
 		t.Fatalf("need %d bytes with the bundle on another file system; DiskEstimate says %d", p.NeedBytes, want)
 	}
 }
@@ -167,11 +167,11 @@ func TestPlanFreshSaysWhatItWouldWrite(t *testing.T) {
 	// the bundle file is on the prefix's file system: its copy for repairs
 	// is a hard link, which takes no space
 	pl := b.Platform("linux-64")
-	if want := pl.DiskEstimate(MaintenanceAppBytes(), false) - pl.CarriedBytes(); pl.CarriedBytes() <= 0 || p.NeedBytes != want || p.NeedBytes <= p.Envs[0].Bytes+p.Envs[1].Bytes {
+	if want := pl.DiskEstimate(MaintenanceAppBytes(), 0, false) - pl.CarriedBytes(); pl.CarriedBytes() <= 0 || p.NeedBytes != want || p.NeedBytes <= p.Envs[0].Bytes+p.Envs[1].Bytes {
 		t.Fatalf("need %d bytes; DiskEstimate less the linked bundle says %d, the archives alone %d", p.NeedBytes, want, p.Envs[0].Bytes+p.Envs[1].Bytes)
 	}
 	keep := planOf(t, Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: true})
-	if want := pl.DiskEstimate(MaintenanceAppBytes(), true) - pl.CarriedBytes(); keep.NeedBytes != want || !keep.KeepPackageCache {
+	if want := pl.DiskEstimate(MaintenanceAppBytes(), 0, true) - pl.CarriedBytes(); keep.NeedBytes != want || !keep.KeepPackageCache {
 		t.Fatalf("with a package cache: need %d bytes; DiskEstimate says %d", keep.NeedBytes, want)
 	}
 	if p.FreeBytes <= 0 || p.PathLimit != 0 || p.Platform != platform.HostTarget().String() {

@@ -53,10 +53,13 @@ func (Real) DefaultPrefix(m *bundle.Manifest, allUsers bool) (string, error) {
 // everyone.
 func (Real) CanInstallForAllUsers() bool { return platform.CanInstallForAllUsers() }
 
-// Plan runs installer.Plan, which changes nothing: an interrupted install
-// of the folder is not recovered here but foreseen (InstallPlan.Recover),
-// and Install recovers it.
+// Plan runs installer.Plan, which changes nothing, with the launchers
+// Install uses: an interrupted install of the folder is not recovered
+// here but foreseen (InstallPlan.Recover), and Install recovers it.
 func (Real) Plan(ctx context.Context, o installer.Options) (*installer.InstallPlan, error) {
+	if o.WindowsLauncher == nil {
+		o.WindowsLauncher = assets.WindowsLauncher // its size is in the disk space needed
+	}
 	return installer.Plan(ctx, o)
 }
 

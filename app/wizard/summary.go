@@ -5,8 +5,10 @@ import (
 	"sort"
 	"strings"
 
+	"onboard/assets"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/installer/link"
 	"onboard/internal/humanize"
 )
 
@@ -58,7 +60,11 @@ func Summarize(m *bundle.Manifest, subdir string) Summary {
 	for _, name := range sortedKeys(p.Envs) {
 		add(name, p.Envs[name])
 	}
-	s.DiskBytes = p.DiskEstimate(MaintenanceAppBytes(), false) // the wizard keeps no package cache
+	var exe int64
+	if link.IsWindows(subdir) {
+		exe = int64(len(assets.WindowsLauncher(subdir)))
+	}
+	s.DiskBytes = p.DiskEstimate(MaintenanceAppBytes(), exe, false) // the wizard keeps no package cache
 	return s
 }
 

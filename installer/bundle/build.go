@@ -189,7 +189,7 @@ func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd stri
 		Fn: e.Fn, Name: ix.Name, Version: ix.Version, Build: ix.Build, Subdir: pkgSubdir(ix, e, sd),
 		SHA256: r.SHA256, MD5: r.MD5, Size: r.Size, URL: e.URL, Depends: ix.Depends,
 		LongestPath: facts.LongestPath, UnpackedSize: facts.UnpackedSize, Files: facts.Files, Dirs: facts.Dirs,
-		PySize: facts.PySize, PyFiles: facts.PyFiles,
+		PySize: facts.PySize, PyFiles: facts.PyFiles, EntryPoints: facts.EntryPoints,
 	}
 	if p.Depends == nil {
 		p.Depends = []string{}

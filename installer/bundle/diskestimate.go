@@ -26,8 +26,10 @@ func (p Package) known() bool { return p.Files > 0 }
 // or the bundle file sits beside it): the archives once, plus
 // maintenanceApp, the size of the maintenance app without a bundle. With
 // keepCache (--keep-package-cache) PREFIX/pkgs also holds each archive and
-// its extracted copy once, and the envs' files are hard links to it.
-func (pl *Platform) DiskEstimate(maintenanceApp int64, keepCache bool) int64 {
+// its extracted copy once, and the envs' files are hard links to it. Each
+// entry point is a script (a block) and a record line, and on Windows
+// also a launcher .exe of entryPointExe bytes and its record line.
+func (pl *Platform) DiskEstimate(maintenanceApp, entryPointExe int64, keepCache bool) int64 {
 	if pl == nil {
 		return maintenanceApp
 	}
@@ -54,6 +56,13 @@ func (pl *Platform) DiskEstimate(maintenanceApp int64, keepCache bool) int64 {
 				total += files // written into the env
 			}
 			total += int64(p.Dirs)*dirBlock + int64(p.Files)*recordBytes
+			if p.EntryPoints > 0 {
+				each := int64(dirBlock + recordBytes)
+				if entryPointExe > 0 {
+					each += (entryPointExe+dirBlock-1)/dirBlock*dirBlock + recordBytes
+				}
+				total += int64(p.EntryPoints) * each
+			}
 			if p.PyFiles > 0 {
 				total += p.PySize*pycPerPyNum/pycPerPyDen + int64(p.PyFiles)*blockWaste + int64(p.Dirs)*dirBlock
 			}

@@ -18,6 +18,7 @@ func TestReadInfoSizeFacts(t *testing.T) {
 			{Path: "site-packages/greet/link.txt", Symlink: "data.txt"},           // not counted twice
 			{Path: "python-scripts/greet-tool.py", Data: []byte("print('hi')\n")}, // 12, not compiled
 		},
+		EntryPoints: []string{"greet = greet:main", "greet2 = greet:main"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +28,7 @@ func TestReadInfoSizeFacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// folders: site-packages, site-packages/greet, site-packages/greet/sub, python-scripts
-	if f.Files != 5 || f.UnpackedSize != 35 || f.Dirs != 4 || f.PySize != 13 || f.PyFiles != 2 || f.LongestPath != len("site-packages/greet/__init__.py") || winBad != "" {
+	if f.Files != 5 || f.UnpackedSize != 35 || f.Dirs != 4 || f.PySize != 13 || f.PyFiles != 2 || f.LongestPath != len("site-packages/greet/__init__.py") || f.EntryPoints != 2 || winBad != "" {
 		t.Fatalf("facts %+v, Windows %q", f, winBad)
 	}
 }
@@ -46,17 +47,29 @@ func TestDiskEstimate(t *testing.T) {
 	want := int64(77) + py.Size + nb.Size + 4*old.Size + // the bundle's archives (old: all of it, roughly)
 		2*files(py) + files(nb) + // written into each env that has them
 		2*perEnv(py) + perEnv(nb) + pyc // folders and records in each env
-	if got := pl.DiskEstimate(77, false); got != want {
+	if got := pl.DiskEstimate(77, 0, false); got != want {
 		t.Fatalf("DiskEstimate = %d, want %d", got, want)
 	}
 	// With a package cache: the archives twice (bundle, pkgs/), the
 	// extracted copies once, the envs' files hard links to them.
 	want = int64(77) + 2*py.Size + 2*nb.Size + 4*old.Size + files(py) + files(nb) +
 		2*perEnv(py) + perEnv(nb) + pyc
-	if got := pl.DiskEstimate(77, true); got != want {
+	if got := pl.DiskEstimate(77, 0, true); got != want {
 		t.Fatalf("DiskEstimate with a package cache = %d, want %d", got, want)
 	}
-	if got := (*Platform)(nil).DiskEstimate(5, false); got != 5 {
+	// Entry points: a script and a record line each, and on Windows a
+	// launcher (whole blocks) and its record line too.
+	ep := nb
+	ep.Fn, ep.EntryPoints = "ep.conda", 3
+	one := &Platform{Envs: map[string][]Package{"team": {nb}}}
+	three := &Platform{Envs: map[string][]Package{"team": {ep}}}
+	if d := three.DiskEstimate(0, 0, false) - one.DiskEstimate(0, 0, false); d != 3*(dirBlock+recordBytes) {
+		t.Errorf("3 entry points add %d bytes; want %d", d, 3*(dirBlock+recordBytes))
+	}
+	if d := three.DiskEstimate(0, 5000, false) - one.DiskEstimate(0, 5000, false); d != 3*(dirBlock+recordBytes+8192+recordBytes) {
+		t.Errorf("3 entry points with a 5000-byte launcher add %d bytes; want %d", d, 3*(dirBlock+recordBytes+8192+recordBytes))
+	}
+	if got := (*Platform)(nil).DiskEstimate(5, 0, false); got != 5 {
 		t.Fatalf("nil platform: %d", got)
 	}
 }

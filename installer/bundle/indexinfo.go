@@ -10,12 +10,13 @@ import (
 
 // readInfo reads info/index.json from a .conda or .tar.bz2 archive, and
 // what its paths.json says about its size (the fields UnpackedSize, Files,
-// Dirs, PySize and PyFiles of the returned Package) and the length of the
+// Dirs, PySize and PyFiles of the returned Package) and how many entry
+// points its link.json gives (EntryPoints) and the length of the
 // longest path the package installs (LongestPath, for the Windows
 // path-length check). winBad names the first path Windows could not hold
 // as it is written (pkg.WindowsUnsafe), and why, or is "".
 func readInfo(archive string) (ix *pkg.Index, facts Package, winBad string, err error) {
-	ix, paths, _, err := pkg.ReadInfo(archive)
+	ix, paths, lj, err := pkg.ReadInfo(archive)
 	if err != nil {
 		return nil, facts, "", err
 	}
@@ -42,6 +43,9 @@ func readInfo(archive string) (ix *pkg.Index, facts Package, winBad string, err 
 			}
 		}
 		facts.Dirs = len(dirs)
+	}
+	if lj != nil && lj.Noarch != nil && (ix.Noarch == "python" || ix.Noarch == "" && lj.Noarch.Type == "python") {
+		facts.EntryPoints = len(lj.Noarch.EntryPoints)
 	}
 	return ix, facts, winBad, nil
 }

@@ -50,6 +50,7 @@ type Package struct {
 	Dirs         int   `json:"dirs,omitempty"`          // the folders they are in
 	PySize       int64 `json:"py_size,omitempty"`       // bytes of the .py files compiled at install (noarch: python)
 	PyFiles      int   `json:"py_files,omitempty"`      // how many
+	EntryPoints  int   `json:"entry_points,omitempty"`  // noarch: python entry points the link step writes
 }
 
 // Launcher is a shortcut that runs a command in an env.

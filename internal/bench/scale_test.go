@@ -104,12 +104,12 @@ func TestCarryOf(t *testing.T) {
 func TestWithoutPyc(t *testing.T) {
 	nb := bundle.Package{Fn: "nb.conda", Subdir: "noarch", Size: 2000, UnpackedSize: 9000, Files: 20, Dirs: 3, PySize: 5000, PyFiles: 4}
 	pl := &bundle.Platform{Base: []bundle.Package{nb}, Envs: map[string][]bundle.Package{"team": {nb}}}
-	with, without := pl.DiskEstimate(0, false), withoutPyc(pl).DiskEstimate(0, false)
+	with, without := pl.DiskEstimate(0, 0, false), withoutPyc(pl).DiskEstimate(0, 0, false)
 	if without >= with || pl.Base[0].PyFiles != 4 || pl.Envs["team"][0].PySize != 5000 {
 		t.Fatalf("with .pyc %d, without %d; manifest now %+v", with, without, pl)
 	}
 	nb.PyFiles, nb.PySize = 0, 0
-	want := (&bundle.Platform{Base: []bundle.Package{nb}, Envs: map[string][]bundle.Package{"team": {nb}}}).DiskEstimate(0, false)
+	want := (&bundle.Platform{Base: []bundle.Package{nb}, Envs: map[string][]bundle.Package{"team": {nb}}}).DiskEstimate(0, 0, false)
 	if without != want {
 		t.Fatalf("without .pyc %d; want %d", without, want)
 	}

@@ -190,7 +190,7 @@ func diskOf(ctx context.Context, bz, prefix string, peak, settled int64, peakAt 
 	// and the installer's own check before it writes (checkTarget) require
 	// the same DiskEstimate, without a package cache.
 	est := wizard.Summarize(&b.Manifest, "linux-64").DiskBytes
-	noPyc := withoutPyc(b.Manifest.Platforms["linux-64"]).DiskEstimate(wizard.MaintenanceAppBytes(), false)
+	noPyc := withoutPyc(b.Manifest.Platforms["linux-64"]).DiskEstimate(wizard.MaintenanceAppBytes(), 0, false)
 	du, err := duBytes(ctx, prefix)
 	if err != nil {
 		return nil, err
