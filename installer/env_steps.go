@@ -69,6 +69,9 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 	if err != nil {
 		return nil, extractError(err)
 	}
+	if err := oneOfEachName(out, xs); err != nil {
+		return nil, err
+	}
 	for k, x := range xs {
 		out[where[k]] = x
 		for _, n := range x.Notes {
@@ -85,6 +88,25 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 		}
 	}
 	return out, nil
+}
+
+// oneOfEachName refuses two packages of one name among the cached and the
+// extracted ones: an env holds one package of each name (conda keeps one
+// record per name; the other's files would belong to nothing).
+func oneOfEachName(groups ...[]*pkg.Extracted) error {
+	seen := map[string]string{}
+	for _, xs := range groups {
+		for _, x := range xs {
+			if x == nil {
+				continue
+			}
+			if prev, dup := seen[x.Index.Name]; dup {
+				return &BundleError{Reason: fmt.Sprintf("two of its packages are named %q, %s and %s; an env holds one package of each name", x.Index.Name, prev, x.Index.Dist())}
+			}
+			seen[x.Index.Name] = x.Index.Dist()
+		}
+	}
+	return nil
 }
 
 // The expected cost of extracting a package, in the units of the front

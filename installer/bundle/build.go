@@ -181,6 +181,10 @@ func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd stri
 	if err != nil {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err}
 	}
+	if stem := strings.TrimSuffix(strings.TrimSuffix(e.Fn, ".conda"), ".tar.bz2"); ix.Dist() != stem {
+		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
+			"its info/index.json says it is %s; a package's file is named <name>-<version>-<build>, and an install refuses one that is not (was it renamed?)", ix.Dist())}
+	}
 	if winBad != "" && strings.HasPrefix(sd, "win-") {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
 			"the package installs %s; a %s install would refuse it, so take it out of this lock or use a build of it made for Windows", winBad, sd)}

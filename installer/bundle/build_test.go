@@ -297,3 +297,28 @@ func TestBuildRefusesFilesInReservedFolders(t *testing.T) {
 		t.Errorf("output folder holds %d files after a refused build; want none", len(ents))
 	}
 }
+
+// A package whose file is not named after its index.json (here a
+// .tar.bz2 renamed; a renamed .conda no longer matches its components) is
+// refused at the lock line: the install would refuse it.
+func TestBuildRefusesARenamedPackage(t *testing.T) {
+	dir := t.TempDir()
+	pkgs := filepath.Join(dir, "pkgs")
+	os.MkdirAll(pkgs, 0o755)
+	archive, err := condatest.WriteTarBz2(pkgs, condatest.Spec{Name: "good", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/good.txt", Data: []byte("good\n")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := filepath.Join(pkgs, "evil-1-0.tar.bz2")
+	if err := os.Rename(archive, renamed); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+	writeLock(t, filepath.Join(dir, "base.txt"), "linux-64", lockLine(t, "https://x/noarch/evil-1-0.tar.bz2", renamed))
+	writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms.linux-64]\nbase = \"base.txt\"\n")
+	_, err = Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: filepath.Join(dir, "b.zip"), CacheDir: t.TempDir()})
+	if want := "base.txt:4: evil-1-0.tar.bz2: its info/index.json says it is good-1-0"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Build = %v; want an error containing %q", err, want)
+	}
+}

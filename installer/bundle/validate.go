@@ -90,6 +90,10 @@ func (p Package) validate() error {
 		return fmt.Errorf("fn %q is not a plain file name", p.Fn)
 	case p.Name == "" || p.Version == "" || p.Build == "":
 		return fmt.Errorf("name, version and build are required")
+	case strings.TrimSuffix(strings.TrimSuffix(p.Fn, ".conda"), ".tar.bz2") != p.Name+"-"+p.Version+"-"+p.Build:
+		// The install checks the archive's index.json against its file
+		// name; this binds both to the name the env's checks use.
+		return fmt.Errorf("fn %q is not <name>-<version>-<build> of %s %s %s", p.Fn, p.Name, p.Version, p.Build)
 	case !subdirRE.MatchString(p.Subdir):
 		return fmt.Errorf("subdir %q is not a conda subdir", p.Subdir)
 	case !hex64RE.MatchString(p.SHA256):

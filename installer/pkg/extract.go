@@ -126,6 +126,12 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 	if err != nil {
 		return nil, err
 	}
+	if ix.Dist() != a.stem {
+		// The file name names the package cache folder and, in a bundle,
+		// the manifest's entry; index.json names the conda-meta record.
+		return nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf(
+			"its info/index.json says it is %s, but its file is named %s; a package's file is named <name>-<version>-<build> (was it renamed?)", ix.Dist(), a.stem)}
+	}
 	if err := u.checkLate(paths); err != nil {
 		return nil, err
 	}

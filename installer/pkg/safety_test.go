@@ -414,3 +414,26 @@ func TestListedSymlinkMustBeThere(t *testing.T) {
 		}
 	}
 }
+
+// A package is named by its file (the package cache folder, a bundle's
+// manifest) and by its index.json (the conda-meta record): they must agree,
+// or two packages of one name could go into one env unseen.
+func TestRenamedPackageRefused(t *testing.T) {
+	archive, err := condatest.WriteTarBz2(t.TempDir(), spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := filepath.Join(filepath.Dir(archive), "other-1.0-0.tar.bz2")
+	if err := os.Rename(archive, renamed); err != nil {
+		t.Fatal(err)
+	}
+	pkgs := t.TempDir()
+	_, err = Extract(context.Background(), Request{Archive: renamed, PkgsDir: pkgs}, nil)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "says it is evil-1.0-0, but its file is named other-1.0-0") {
+		t.Fatalf("Extract = %v; want a FormatError naming both", err)
+	}
+	if got := leftovers(t, pkgs); len(got) != 0 {
+		t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+	}
+}
