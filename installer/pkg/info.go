@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -89,14 +90,14 @@ func parseInfo(src infoSource, archive string) (*Index, *Paths, *LinkJSON, error
 	return parseInfoWith(src, archive, nil, noBound)
 }
 
-// parseInfoWith is parseInfo with paths.json already read (nil: read it,
-// within b).
+// parseInfoWith is parseInfo with paths.json already read and checked
+// (checkPaths), or nil: read it, within b.
 func parseInfoWith(src infoSource, archive string, read *Paths, b bound) (*Index, *Paths, *LinkJSON, error) {
 	ix, err := parseIndex(src, archive)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	paths, err := checkPaths(read, archive)
+	paths, err := read, error(nil)
 	if read == nil {
 		paths, err = parsePaths(src, archive, b)
 	}
@@ -207,7 +208,7 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	if p == nil {
 		return nil, nil
 	}
-	seen := make(map[string]struct{}, len(p.Paths))
+	seen := make(map[string]PathType, len(p.Paths))
 	for _, e := range p.Paths {
 		if why := UnsafePath(e.Path); why != "" {
 			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
@@ -217,7 +218,7 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 			// second link clobbers the first, and its record holds both.
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf("info/paths.json lists %q twice", e.Path)}
 		}
-		seen[e.Path] = struct{}{}
+		seen[e.Path] = e.PathType
 		switch e.PathType {
 		case PathHardlink, PathSoftlink, PathDir:
 		case "":
@@ -244,6 +245,19 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 		if e.FileMode != "" && e.FileMode != ModeText && e.FileMode != ModeBinary {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
 				"info/paths.json gives %q the file_mode %q; it must be text or binary", e.Path, e.FileMode)}
+		}
+	}
+	// A file or symlink cannot also be a folder of other entries: the
+	// second could not be made (or, through a symlink, would be written
+	// somewhere else).
+	folders := map[string]bool{}
+	for _, e := range p.Paths {
+		for d := path.Dir(e.Path); d != "." && !folders[d]; d = path.Dir(d) {
+			if t, ok := seen[d]; ok && t != PathDir {
+				return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+					"info/paths.json lists %q as a %s and %q inside it", d, t, e.Path)}
+			}
+			folders[d] = true
 		}
 	}
 	return p, nil

@@ -437,3 +437,43 @@ func TestRenamedPackageRefused(t *testing.T) {
 		t.Errorf("pkgs holds %v after a refused package; want it empty", got)
 	}
 }
+
+// A paths.json entry inside another that is a file or a symlink cannot be
+// made (or, through the symlink, would be written elsewhere): refused
+// before anything is written, by every reader of paths.json. Inside a
+// directory entry is fine.
+func TestEntryInsideAFileRefused(t *testing.T) {
+	for _, tt := range []struct {
+		files []condatest.File
+		want  string // "" = extracted
+	}{
+		{[]condatest.File{{Path: "share/a", Data: []byte("a\n")}, {Path: "share/a/b", Data: []byte("b\n")}}, `lists "share/a" as a hardlink and "share/a/b" inside it`},
+		{[]condatest.File{{Path: "share/t.txt", Data: []byte("t\n")}, {Path: "share/l", Symlink: "."}, {Path: "share/l/c/d", Data: []byte("d\n")}}, `lists "share/l" as a softlink and "share/l/c/d" inside it`},
+		{[]condatest.File{{Path: "share/a/b", Data: []byte("b\n")}, {Path: "share/c", Data: []byte("c\n")}}, ""},
+	} {
+		s := spec()
+		s.Files = tt.files
+		for _, write := range []func(string, condatest.Spec) (string, error){condatest.WriteConda, condatest.WriteTarBz2} {
+			archive, err := write(t.TempDir(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pkgs := t.TempDir()
+			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+			var fe *FormatError
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("%s: Extract = %v; want it extracted", filepath.Base(archive), err)
+			case tt.want != "" && (!errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("%s: Extract = %v; want a FormatError: %s", filepath.Base(archive), err, tt.want)
+			case tt.want != "":
+				if got := leftovers(t, pkgs); len(got) != 0 {
+					t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+				}
+				if _, _, _, err := ReadInfo(archive); !errors.As(err, &fe) {
+					t.Errorf("ReadInfo = %v; want the FormatError too", err)
+				}
+			}
+		}
+	}
+}

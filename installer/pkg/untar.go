@@ -279,9 +279,6 @@ func (u *untar) route() error {
 	if u.paths == nil {
 		return nil
 	}
-	if _, err := checkPaths(u.paths, u.archive); err != nil {
-		return err
-	}
 	src := dirSource(u.root)
 	ix, err := parseIndex(src, u.archive)
 	if err != nil {
@@ -456,6 +453,10 @@ func (u *untar) loadExpect() error {
 			return err
 		}
 		return nil
+	}
+	// Checked before any payload member is written after it.
+	if _, err := checkPaths(p, u.archive); err != nil {
+		return err
 	}
 	u.expect, u.paths = expectations(p), p
 	return u.countPathDirs(p)
