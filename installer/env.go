@@ -231,7 +231,8 @@ func (t *envTxn) release() {
 func (t *envTxn) linkError(err error) error {
 	var pe *link.PaddingError
 	var ue *pkg.UnsafeEntryError
-	if errors.As(err, &ue) { // a symlink leaving the prefix
+	var be *pkg.Error
+	if errors.As(err, &ue) || errors.As(err, &be) { // a symlink leaving the prefix, a rewrite past the package's bound
 		return extractError(err)
 	}
 	if errors.As(err, &pe) {

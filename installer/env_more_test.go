@@ -2,6 +2,7 @@ package installer
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -824,6 +825,30 @@ func TestInstallRefusesTwoPackagesOfOneName(t *testing.T) {
 	var be *BundleError
 	if !errors.As(err, &be) || !strings.Contains(err.Error(), `two of its packages are named "good"`) {
 		t.Fatalf("InstallEnv = %v; want a *BundleError naming good", err)
+	}
+	if _, err := os.Stat(s.prefix); err == nil {
+		t.Error("the refused install left its prefix")
+	}
+}
+
+// TestInstallRefusesAPlaceholderBomb: a text file of 4 MiB of "a" whose
+// placeholder is "a" becomes 4 Mi prefixes when its placeholders are
+// replaced, hundreds of megabytes from an archive of a few kilobytes. What
+// the rewrites add counts toward the package's budget, before the new
+// bytes are made: refused, exit 3, nothing left.
+func TestInstallRefusesAPlaceholderBomb(t *testing.T) {
+	s := newEnvSetup(t)
+	bomb, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "bomb", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/a.txt", Data: bytes.Repeat([]byte("a"), 4<<20), Placeholder: "a"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := s.request("linux-64")
+	req.Packages = []PackageFile{{Path: bomb}}
+	_, err = InstallEnv(t.Context(), req)
+	var pe *pkg.Error
+	if !errors.As(err, &pe) || pe.What != "total size" || pe.Member != "share/a.txt" || ExitCode(err) != 3 {
+		t.Fatalf("InstallEnv = %v (exit %d); want a total size *pkg.Error about share/a.txt, exit 3", err, ExitCode(err))
 	}
 	if _, err := os.Stat(s.prefix); err == nil {
 		t.Error("the refused install left its prefix")

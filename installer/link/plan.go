@@ -10,7 +10,9 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -109,10 +111,34 @@ type Plan struct {
 	// hard-linking them, so each byte is written once.
 	Move bool
 	opts *Options
+	// grown is what the placeholder rewrites add to the package's files,
+	// bounded as its extraction was (maxGrowth).
+	grown atomic.Int64
 }
 
 // Dist returns the package's "<name>-<version>-<build>".
 func (p *Plan) Dist() string { return p.Pkg.Index.Dist() }
+
+// maxGrowth is what the package's rewrites may add: the budget of its
+// archive (pkg.Budget), the base budget when its size is not known.
+func (p *Plan) maxGrowth() int64 {
+	var size int64
+	if p.Pkg.Record != nil {
+		size = p.Pkg.Record.Size
+	}
+	return pkg.Budget(size)
+}
+
+// archiveName names the package in errors: its file, else its folder.
+func (p *Plan) archiveName() string {
+	switch {
+	case p.Pkg.Record != nil && p.Pkg.Record.Fn != "":
+		return p.Pkg.Record.Fn
+	case p.Pkg.Dir != "":
+		return filepath.Base(p.Pkg.Dir)
+	}
+	return p.Dist()
+}
 
 // NoarchPython reports whether the package is noarch: python.
 func NoarchPython(x *pkg.Extracted) bool {
@@ -204,6 +230,11 @@ func (p *Plan) rewrite(a *Action) error {
 	if err != nil {
 		return fmt.Errorf("failed to read %q of %s: %w; run 'onboard repair' to re-extract it", e.Path, p.Dist(), err)
 	}
+	g := PrefixGrowth(data, e.FileMode, e.PrefixPlaceholder, p.opts.Prefix, p.opts.Subdir)
+	if g > 0 && p.grown.Add(g) > p.maxGrowth() {
+		// Counted before the new bytes are made, in memory and on disk.
+		return &pkg.Error{Archive: p.archiveName(), Member: e.Path, What: "total size", Want: strconv.FormatInt(p.maxGrowth(), 10)}
+	}
 	out, err := ReplacePrefix(data, e.FileMode, e.PrefixPlaceholder, p.opts.Prefix, p.opts.Subdir)
 	if pe, ok := err.(*PaddingError); ok {
 		pe.Path = p.Dist() + ": " + e.Path
@@ -211,6 +242,10 @@ func (p *Plan) rewrite(a *Action) error {
 	}
 	if err != nil {
 		return err
+	}
+	if extra := int64(len(out)-len(data)) - g; extra > 0 && p.grown.Add(extra) > p.maxGrowth() {
+		// The long-shebang rewrite's few bytes a line, counted once made.
+		return &pkg.Error{Archive: p.archiveName(), Member: e.Path, What: "total size", Want: strconv.FormatInt(p.maxGrowth(), 10)}
 	}
 	fi, err := os.Stat(a.Source)
 	if err != nil {

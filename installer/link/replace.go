@@ -94,6 +94,37 @@ func ReplacePrefix(data []byte, mode pkg.FileMode, placeholder, newPrefix, subdi
 	return out, nil
 }
 
+// PrefixGrowth is how many bytes replacing the placeholders adds to data,
+// at most (text mode: every placeholder in each encoding made newPrefix;
+// binary mode keeps the length, but for a Windows pyzzer launcher's
+// shebang), counted without rewriting: a placeholder of one byte in a file
+// of a million would make it a million prefixes long. ReplacePrefix's
+// long-shebang rewrite may add up to 13 bytes to each copy of the first
+// line besides ("#!x" becomes "#!/usr/bin/env x").
+func PrefixGrowth(data []byte, mode pkg.FileMode, placeholder, newPrefix, subdir string) int64 {
+	win := IsWindows(subdir)
+	switch {
+	case placeholder == "" || mode == pkg.ModeBinary && !win:
+		return 0
+	case mode == pkg.ModeBinary:
+		if d := len(newPrefix) - len(placeholder); d > 0 {
+			return int64(bytes.Count(data, []byte(placeholder))) * int64(d)
+		}
+		return 0
+	}
+	if win {
+		newPrefix = strings.ReplaceAll(newPrefix, `\`, "/")
+	}
+	var n int64
+	for _, enc := range encodings {
+		ph, repl := encode(placeholder, enc), encode(strings.ReplaceAll(newPrefix, " ", `\ `), enc)
+		if d := len(repl) - len(ph); d > 0 {
+			n += int64(bytes.Count(data, ph)) * int64(d)
+		}
+	}
+	return n
+}
+
 // replaceText is one encoding's pass of conda's text-mode replacement.
 func replaceText(data, ph []byte, newPrefix, enc string, unix bool) []byte {
 	if len(ph) == 0 || !bytes.Contains(data, ph) {

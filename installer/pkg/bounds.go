@@ -58,6 +58,12 @@ const (
 	unsizedBudgetMult = 100       // …plus this many times its archive size
 )
 
+// Budget is what a package whose archive is archiveSize bytes may unpack
+// to beyond the sizes its paths.json records: its headers, folders, entry
+// points, unsized files and, at link time, what its placeholders'
+// replacement adds.
+func Budget(archiveSize int64) int64 { return unsizedBudgetBase + unsizedBudgetMult*archiveSize }
+
 // metaCap returns the cap of an info/ file onboard reads, or 0.
 func metaCap(rel string) int64 {
 	switch rel {

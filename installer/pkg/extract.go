@@ -90,7 +90,7 @@ func (a *archive) sums(h *hashAt, e Expect, trustMD5 bool) (sha, md5sum string, 
 }
 
 func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashAt, trustMD5 bool, progress func(int64)) (*Extracted, error) {
-	u := newUntar(a.path, dir, unsizedBudgetBase+unsizedBudgetMult*a.size)
+	u := newUntar(a.path, dir, Budget(a.size))
 	if r.Dest != "" {
 		u.router = r.Router
 	}

@@ -376,7 +376,7 @@ var noBound = bound{}
 
 // archiveBound is the budget of a package not extracted yet.
 func archiveBound(size int64) bound {
-	l := unsizedBudgetBase + unsizedBudgetMult*size
+	l := Budget(size)
 	return bound{left: l, limit: l}
 }
 
