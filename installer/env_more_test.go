@@ -750,10 +750,17 @@ func TestInstallRefusesADeepFolderBomb(t *testing.T) {
 	}
 	req := s.request("linux-64")
 	req.Packages = []PackageFile{{Path: bomb}}
-	_, err = InstallEnv(t.Context(), req)
+	wantBudgetRefusal(t, s, req, "share/d0")
+}
+
+// wantBudgetRefusal runs req and wants a total size *pkg.Error (past a
+// package's budget) whose message holds want, exit 3, and no prefix left.
+func wantBudgetRefusal(t *testing.T, s *envSetup, req EnvRequest, want string) {
+	t.Helper()
+	_, err := InstallEnv(t.Context(), req)
 	var pe *pkg.Error
-	if !errors.As(err, &pe) || pe.What != "total size" || ExitCode(err) != 3 {
-		t.Fatalf("InstallEnv = %v (exit %d); want a total size *pkg.Error, exit 3", err, ExitCode(err))
+	if !errors.As(err, &pe) || pe.What != "total size" || !strings.Contains(err.Error(), want) || ExitCode(err) != 3 {
+		t.Fatalf("InstallEnv = %v (exit %d); want a total size *pkg.Error about %s, exit 3", err, ExitCode(err), want)
 	}
 	if _, err := os.Stat(s.prefix); err == nil {
 		t.Error("the refused install left its prefix")
@@ -787,19 +794,10 @@ func TestInstallRefusesAnEntryPointBomb(t *testing.T) {
 			req := s.request(tt.subdir, "conda-test-recipes/python-3.99.99-0.conda")
 			req.Packages = append(req.Packages, PackageFile{Path: bomb})
 			req.WindowsLauncher = launcher
-			_, err = InstallEnv(t.Context(), req)
-			if tt.ok {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			var pe *pkg.Error
-			if !errors.As(err, &pe) || pe.What != "total size" || !strings.Contains(err.Error(), "entry points") || ExitCode(err) != 3 {
-				t.Fatalf("InstallEnv = %v (exit %d); want a total size *pkg.Error about the entry points, exit 3", err, ExitCode(err))
-			}
-			if _, err := os.Stat(s.prefix); err == nil {
-				t.Error("the refused install left its prefix")
+			if !tt.ok {
+				wantBudgetRefusal(t, s, req, "entry points")
+			} else if _, err := InstallEnv(t.Context(), req); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}
@@ -845,12 +843,5 @@ func TestInstallRefusesAPlaceholderBomb(t *testing.T) {
 	}
 	req := s.request("linux-64")
 	req.Packages = []PackageFile{{Path: bomb}}
-	_, err = InstallEnv(t.Context(), req)
-	var pe *pkg.Error
-	if !errors.As(err, &pe) || pe.What != "total size" || pe.Member != "share/a.txt" || ExitCode(err) != 3 {
-		t.Fatalf("InstallEnv = %v (exit %d); want a total size *pkg.Error about share/a.txt, exit 3", err, ExitCode(err))
-	}
-	if _, err := os.Stat(s.prefix); err == nil {
-		t.Error("the refused install left its prefix")
-	}
+	wantBudgetRefusal(t, s, req, "share/a.txt")
 }

@@ -382,13 +382,5 @@ func TestLegacyFileMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkgs := t.TempDir()
-	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
-	var fe *FormatError
-	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "info/files lists the file share/gone.txt, but the package holds no file there") {
-		t.Fatalf("Extract = %v; want a FormatError naming share/gone.txt", err)
-	}
-	if got := leftovers(t, pkgs); len(got) != 0 {
-		t.Errorf("pkgs holds %v after a refused package; want it empty", got)
-	}
+	wantFormatError(t, archive, "info/files lists the file share/gone.txt, but the package holds no file there")
 }

@@ -1,7 +1,10 @@
 package pkg
 
 import (
+	"context"
+	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -44,5 +47,20 @@ func onlyInside(t *testing.T, root string) {
 		if e.Name() != "pkgs" && !strings.HasPrefix(e.Name(), "in") {
 			t.Errorf("found %q outside the package cache; want nothing written outside", e.Name())
 		}
+	}
+}
+
+// wantFormatError extracts archive into a fresh package cache and wants a
+// *FormatError whose message holds want, with nothing left in the cache.
+func wantFormatError(t *testing.T, archive, want string) {
+	t.Helper()
+	pkgs := t.TempDir()
+	_, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Extract(%s) = %v; want a FormatError: %s", filepath.Base(archive), err, want)
+	}
+	if got := leftovers(t, pkgs); len(got) != 0 {
+		t.Errorf("pkgs holds %v after a refused package; want it empty", got)
 	}
 }
