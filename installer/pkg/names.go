@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 )
@@ -56,8 +57,13 @@ var hostWindows = runtime.GOOS == "windows"
 // file), a part that ends in a dot or a space (Windows drops them, so the
 // part names another file, or its folder), or a character Windows refuses
 // in a name (<>:"|?* and control characters; ":" would write a hidden
-// stream of another file).
+// stream of another file), or a first part that could be the short (8.3)
+// name NTFS gives another folder of the prefix: CONDA-~1 is conda-meta,
+// ONBOAR~1 .onboard (git's CVE-2014-9390 was this for .git).
 func WindowsUnsafe(rel string) string {
+	if first, _, _ := strings.Cut(rel, "/"); shortName.MatchString(first) {
+		return fmt.Sprintf("the name %q could be Windows' short (8.3) name of another folder, such as CONDA-~1 for conda-meta", first)
+	}
 	for _, part := range strings.Split(rel, "/") {
 		if i := strings.IndexFunc(part, func(r rune) bool { return r < 0x20 || strings.ContainsRune(`<>:"|?*`, r) }); i >= 0 {
 			return fmt.Sprintf("the name %q holds %q, which Windows does not allow in a file name", part, part[i:i+1])
@@ -71,6 +77,10 @@ func WindowsUnsafe(rel string) string {
 	}
 	return ""
 }
+
+// shortName matches the form of an NTFS short (8.3) name: up to six
+// characters, "~" and a number, and an extension of up to three.
+var shortName = regexp.MustCompile(`^[^~.]{1,6}~[0-9]{1,6}(\.[^.]{0,3})?$`)
 
 // windowsDevice reports whether Windows takes the name part for a DOS
 // device: a reserved stem, in any case, before an extension or trailing
