@@ -309,6 +309,10 @@ func TestListedFileMustBeAFile(t *testing.T) {
 		{"missing", []condatest.Member{other}, "holds no file there"},
 		{"folder", []condatest.Member{{Name: "share/ok.txt", Type: tar.TypeDir}}, "holds a folder there"},
 		{"hardlink to the same bytes", []condatest.Member{same, {Name: "share/ok.txt", Type: tar.TypeLink, Linkname: "share/same.txt"}}, ""},
+		// The target is written again between two links to it: the second
+		// link's bytes are the new ones, not those hashed for the first.
+		{"hardlink to a target written again", []condatest.Member{same, {Name: "share/ok.txt", Type: tar.TypeLink, Linkname: "share/same.txt"},
+			{Name: "share/same.txt", Data: []byte("evil payload\n")}, {Name: "share/ok.txt", Type: tar.TypeLink, Linkname: "share/same.txt"}}, "records 3"},
 	} {
 		for _, format := range []string{"conda", "tar.bz2", "tar.bz2 payload first"} {
 			t.Run(tt.name+" "+format, func(t *testing.T) {

@@ -199,6 +199,7 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 			return err
 		}
 	}
+	delete(u.sums, rel) // whatever comes now, a later link to rel gets its bytes
 	switch h.Typeflag {
 	case tar.TypeDir:
 		if _, ok := u.links[rel]; ok {
