@@ -703,30 +703,43 @@ func TestInstallRefusesAListedFileThatIsASymlink(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			req := s.request("linux-64")
-			req.Packages, req.NoPackageCache = []PackageFile{{Path: good}}, noCache
-			if _, err := InstallEnv(t.Context(), req); err != nil {
-				t.Fatal(err)
-			}
 			spec := condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
-				Files: []condatest.File{{Path: "share/ok.txt", Data: []byte("ok\n")}}}
+				Files: []condatest.File{{Path: "share/fine.txt", Data: []byte("fine\n")}, {Path: "share/ok.txt", Data: []byte("ok\n")}}}
 			info, err := condatest.InfoMembers(spec)
 			if err != nil {
 				t.Fatal(err)
 			}
 			evil, err := condatest.WriteRawConda(dir, "evil-1-0", []condatest.Member{
+				{Name: "share/fine.txt", Data: []byte("fine\n")},
 				{Name: "share/payload.txt", Data: []byte("#!/bin/sh\nevil\n")},
 				{Name: "share/ok.txt", Type: tar.TypeSymlink, Linkname: "payload.txt"}}, info)
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := testkit.Snapshot(t, s.prefix)
-			req.Packages = []PackageFile{{Path: good}, {Path: evil}}
-			_, err = InstallEnv(t.Context(), req)
-			var fe *pkg.FormatError
-			if !errors.As(err, &fe) || ExitCode(err) != 3 || !strings.Contains(err.Error(), "share/ok.txt") {
-				t.Fatalf("InstallEnv = %v (exit %d); want a *pkg.FormatError naming share/ok.txt, exit 3", err, ExitCode(err))
+			req := s.request("linux-64")
+			req.NoPackageCache = noCache
+			refused := func() {
+				t.Helper()
+				req.Packages = []PackageFile{{Path: good}, {Path: evil}}
+				_, err := InstallEnv(t.Context(), req)
+				var fe *pkg.FormatError
+				if !errors.As(err, &fe) || ExitCode(err) != 3 || !strings.Contains(err.Error(), "share/ok.txt") {
+					t.Fatalf("InstallEnv = %v (exit %d); want a *pkg.FormatError naming share/ok.txt, exit 3", err, ExitCode(err))
+				}
 			}
+			// Into a new prefix (without a package cache, the one-pass
+			// install has placed share/fine.txt when the check fails).
+			refused()
+			if _, err := os.Stat(s.prefix); err == nil {
+				t.Fatal("the refused install left its prefix")
+			}
+			// Into an env that has good.
+			req.Packages = []PackageFile{{Path: good}}
+			if _, err := InstallEnv(t.Context(), req); err != nil {
+				t.Fatal(err)
+			}
+			before := testkit.Snapshot(t, s.prefix)
+			refused()
 			if d := testkit.DiffSnapshots(before, testkit.Snapshot(t, s.prefix)); len(d) > 0 {
 				t.Fatalf("the refused install changed the env:\n%s", strings.Join(d, "\n"))
 			}
