@@ -858,3 +858,43 @@ func TestInstallRefusesAPlaceholderBomb(t *testing.T) {
 	req.Packages = []PackageFile{{Path: bomb}}
 	wantBudgetRefusal(t, s, req, "share/a.txt")
 }
+
+// An upgrade runs the replaced package's pre-unlink script before its
+// files go, as conda does; a failing one is noted and the upgrade goes on.
+func TestInstallUpgradeRunsPreUnlinkOfTheReplaced(t *testing.T) {
+	s := newEnvSetup(t)
+	dir := t.TempDir()
+	tool := func(version, script string) PackageFile {
+		spec := condatest.Spec{Name: "tool", Version: version, Build: "0", Subdir: "noarch", Noarch: "generic",
+			Files: []condatest.File{{Path: "share/tool/" + version + ".txt", Data: []byte(version + "\n")}}}
+		if script != "" {
+			spec.Files = append(spec.Files, condatest.File{Path: "bin/.tool-pre-unlink.sh", Data: []byte("#!/bin/sh\n" + script + "\n"), Mode: 0o755})
+		}
+		p, err := condatest.WriteConda(dir, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return PackageFile{Path: p}
+	}
+	install := func(p PackageFile) *EnvResult {
+		req := s.request("linux-64")
+		req.Packages = []PackageFile{p}
+		res, err := InstallEnv(t.Context(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	install(tool("1", `echo "$PKG_NAME $PKG_VERSION $(test -f "$PREFIX/share/tool/1.txt" && echo with its files)" > "$PREFIX/pre-unlink-ran"`))
+	install(tool("2", "echo failing >&2; exit 3"))
+	if got := string(readBytes(t, filepath.Join(s.prefix, "pre-unlink-ran"))); got != "tool 1 with its files\n" {
+		t.Errorf("the pre-unlink script of tool 1 wrote %q; want it run with its files still there", got)
+	}
+	res := install(tool("3", ""))
+	if !hasNote(res, "pre-unlink") {
+		t.Errorf("notes %q; want the failed pre-unlink script of tool 2 noted", res.Notes)
+	}
+	if _, err := os.Stat(filepath.Join(s.prefix, "share/tool/3.txt")); err != nil {
+		t.Errorf("tool 3 is not installed: %v", err)
+	}
+}

@@ -250,7 +250,8 @@ func distName(stem string) string {
 // unlinkReplaced moves aside, through the journal, the record and the
 // files of every installed package that one of this install replaces
 // (one of names), as conda unlinks a package before it links its
-// replacement.
+// replacement, after running its pre-unlink script (a failure is only
+// noted, as conda only logs it).
 func (t *envTxn) unlinkReplaced(ctx context.Context, names map[string]bool) error {
 	if t.created {
 		return nil
@@ -269,6 +270,7 @@ func (t *envTxn) unlinkReplaced(ctx context.Context, names map[string]bool) erro
 		if !names[r.Name] {
 			continue
 		}
+		t.preUnlink(ctx, r)
 		for _, f := range r.Files {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -289,6 +291,21 @@ func (t *envTxn) unlinkReplaced(ctx context.Context, names map[string]bool) erro
 		}
 	}
 	return nil
+}
+
+// preUnlink runs the pre-unlink script of the installed package r, if it
+// has one, before its files go.
+func (t *envTxn) preUnlink(ctx context.Context, r *prefix.Record) {
+	res, err := link.RunScript(ctx, link.Script{Action: "pre-unlink", Prefix: t.prefix, RootPrefix: t.rootPrefix(),
+		Subdir: t.req.Subdir, Name: r.Name, Version: r.Version, BuildNumber: r.BuildNumber, Dist: r.DistString()})
+	switch {
+	case err != nil:
+		t.note("%v (the package is replaced all the same, as conda does)", err)
+	case res.Skipped != "":
+		t.note("%s", res.Skipped)
+	case res.Messages != "":
+		t.note("message from %s: %s", r.Dist(), res.Messages)
+	}
 }
 
 // scripts runs the post-link scripts serially in link order.
