@@ -66,6 +66,7 @@ func Budget(archiveSize int64) int64 { return unsizedBudgetBase + unsizedBudgetM
 
 // metaCap returns the cap of an info/ file onboard reads, or 0.
 func metaCap(rel string) int64 {
+	// every name here is in metaFiles
 	switch rel {
 	case "info/paths.json":
 		return MaxPathsJSON
@@ -80,6 +81,10 @@ func metaCap(rel string) int64 {
 	}
 	return 0
 }
+
+// metaFiles are the metadata files metaCap caps.
+var metaFiles = []string{"info/paths.json", "info/index.json", "info/repodata_record.json", "info/link.json",
+	"info/package_metadata.json", "info/files", "info/has_prefix", "info/no_link"}
 
 // readCapped reads a whole file of at most max bytes; a larger one is an
 // *Error naming archive and member.

@@ -146,7 +146,7 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 	if err := u.checkListed(paths); err != nil {
 		return nil, err
 	}
-	u.expect, u.late, u.files, u.links, u.dirs, u.sums, u.counted = nil, nil, nil, nil, nil, nil, nil // done: let them go
+	u.expect, u.late, u.files, u.links, u.dirs, u.sums, u.counted, u.spell = nil, nil, nil, nil, nil, nil, nil, nil // done: let them go
 	rec := newRecord(ix, r, sha, md5sum, a.size)
 	if err := writeRecord(dir, rec); err != nil {
 		return nil, err

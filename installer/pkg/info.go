@@ -9,11 +9,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"onboard/internal/pathfold"
 )
 
 // infoSource gives the info/ files of a package and tells which of its
@@ -183,9 +184,8 @@ var ReservedFolders = []string{"conda-meta", ".onboard", ".condatmp"}
 // case-insensitive (Windows, macOS) "Conda-Meta/x" is that folder too.
 func reservedPath(p string) string {
 	first, _, _ := strings.Cut(p, "/")
-	fold := hostWindows || runtime.GOOS == "darwin"
 	for _, r := range ReservedFolders {
-		if first == r || fold && strings.EqualFold(first, r) {
+		if pathfold.Key(first) == pathfold.Key(r) {
 			return "a file in " + r + "/, which belongs to conda and onboard, not to a package"
 		}
 	}
@@ -208,17 +208,25 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	if p == nil {
 		return nil, nil
 	}
-	seen := make(map[string]PathType, len(p.Paths))
-	for _, e := range p.Paths {
+	// seen is keyed as the host compares names (pathfold.Key): where they
+	// ignore case, share/X and share/x are one file.
+	seen := make(map[string]*PathEntry, len(p.Paths))
+	for i := range p.Paths {
+		e := &p.Paths[i]
 		if why := UnsafePath(e.Path); why != "" {
 			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
 		}
-		if _, dup := seen[e.Path]; dup {
+		key := pathfold.Key(e.Path)
+		if prev, dup := seen[key]; dup {
 			// Two entries, perhaps of two types, for one file: conda's
 			// second link clobbers the first, and its record holds both.
-			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf("info/paths.json lists %q twice", e.Path)}
+			if prev.Path == e.Path {
+				return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf("info/paths.json lists %q twice", e.Path)}
+			}
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"info/paths.json lists %q and %q, which name one file here (Windows and macOS ignore case in names); the second would overwrite the first", prev.Path, e.Path)}
 		}
-		seen[e.Path] = e.PathType
+		seen[key] = e
 		switch e.PathType {
 		case PathHardlink, PathSoftlink, PathDir:
 		case "":
@@ -252,12 +260,12 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	// somewhere else).
 	folders := map[string]bool{}
 	for _, e := range p.Paths {
-		for d := path.Dir(e.Path); d != "." && !folders[d]; d = path.Dir(d) {
-			if t, ok := seen[d]; ok && t != PathDir {
+		for d := path.Dir(e.Path); d != "." && !folders[pathfold.Key(d)]; d = path.Dir(d) {
+			if f, ok := seen[pathfold.Key(d)]; ok && f.PathType != PathDir {
 				return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-					"info/paths.json lists %q as a %s and %q inside it", d, t, e.Path)}
+					"info/paths.json lists %q as a %s and %q inside it", f.Path, f.PathType, e.Path)}
 			}
-			folders[d] = true
+			folders[pathfold.Key(d)] = true
 		}
 	}
 	return p, nil

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"onboard/internal/condatest"
+	"onboard/internal/pathfold"
 )
 
 func TestUnsafePath(t *testing.T) {
@@ -20,15 +20,14 @@ func TestUnsafePath(t *testing.T) {
 		// conda's and onboard's own folders of the prefix
 		"conda-meta/evil-1-0.json": true, "conda-meta/history": true, ".onboard/manifest.json": true,
 		".onboard/maintenance/onboard": true, ".condatmp/x": true,
-		"lib/conda-meta/x": false, "conda-meta-tools/x": false, ".onboardrc": false, "Conda-Meta/x": runtime.GOOS == "darwin",
+		"lib/conda-meta/x": false, "conda-meta-tools/x": false, ".onboardrc": false, "Conda-Meta/x": pathfold.Host,
 	} {
 		if got := UnsafePath(p) != ""; got != bad {
 			t.Errorf("UnsafePath(%q) unsafe = %v; want %v", p, got, bad)
 		}
 	}
-	// Windows folds case: Conda-Meta is conda-meta there.
-	hostWindows = true
-	t.Cleanup(func() { hostWindows = runtime.GOOS == "windows" })
+	// Windows and macOS fold case: Conda-Meta is conda-meta there.
+	t.Cleanup(pathfold.Set(true))
 	for _, p := range []string{"Conda-Meta/x.json", ".ONBOARD/lock", ".CondaTmp/x"} {
 		if UnsafePath(p) == "" {
 			t.Errorf("on Windows UnsafePath(%q) is safe; want refused, as the folder it names", p)

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"onboard/internal/pathfold"
 )
 
 // untar extracts tar streams into root, a fresh folder of its own, and
@@ -29,6 +31,9 @@ type untar struct {
 	files   map[string]bool    // regular files there now (hardlink targets)
 	sums    map[string]fileSum // hardlink targets hashed for their links
 	links   map[string]string  // symlinks made → target
+	// spell, where the host's names ignore case (pathfold), maps each
+	// path's folded form to the one spelling the maps above use (canon).
+	spell map[string]string
 	notes   []string
 	buf     []byte
 	// expect is what info/paths.json records for each regular file, once
@@ -109,7 +114,7 @@ func (u *untar) countPathDirs(p *Paths) error {
 		if e.PathType == PathDir {
 			d = e.Path
 		}
-		if err := u.countDirs(d); err != nil {
+		if err := u.countDirs(u.canon(d)); err != nil {
 			return err
 		}
 	}
@@ -183,6 +188,7 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 	if err := u.charge(h.Name, headerCost(h)); err != nil {
 		return err
 	}
+	rel = u.canon(rel)
 	if rel == "." {
 		return nil // the archive's own root folder
 	}
@@ -218,6 +224,54 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 		return u.unsafe(h.Name, "device or fifo member")
 	}
 	return u.unsafe(h.Name, fmt.Sprintf("unsupported member type %q", h.Typeflag))
+}
+
+// canon returns the spelling of rel that untar's maps use. Where the
+// host's names ignore case (pathfold.Host) the file system gives every
+// spelling of a name one file, so the maps must too: otherwise a member
+// spelled share/x would rewrite the checked file share/X unseen, and
+// share/l/f would pass through the symlink share/L. A name's spelling is
+// the first the package gives it (paths.json's, when it comes first);
+// info/ and its metadata files are spelled as conda spells them, so that
+// INFO/PATHS.JSON is info/paths.json, capped and read once.
+func (u *untar) canon(rel string) string {
+	if !pathfold.Host {
+		return rel
+	}
+	if u.spell == nil {
+		u.spell = map[string]string{"info": "info"}
+		for _, m := range metaFiles {
+			u.spell[pathfold.Fold(m)] = m
+		}
+	}
+	out := ""
+	for part := range strings.SplitSeq(rel, "/") {
+		c := part
+		if out != "" {
+			c = out + "/" + part
+		}
+		k := pathfold.Fold(c)
+		if s, ok := u.spell[k]; ok {
+			c = s
+		} else {
+			u.spell[k] = c
+		}
+		out = c
+	}
+	return out
+}
+
+// expectations is expectations(p), keyed by canon's spellings.
+func (u *untar) expectations(p *Paths) map[string]fileExpect {
+	m := expectations(p)
+	if !pathfold.Host {
+		return m
+	}
+	c := make(map[string]fileExpect, len(m))
+	for rel, fe := range m {
+		c[u.canon(rel)] = fe
+	}
+	return c
 }
 
 // throughLink returns the symlink among rel's parents, or "".
@@ -459,7 +513,7 @@ func (u *untar) loadExpect() error {
 	if _, err := checkPaths(p, u.archive); err != nil {
 		return err
 	}
-	u.expect, u.paths = expectations(p), p
+	u.expect, u.paths = u.expectations(p), p
 	return u.countPathDirs(p)
 }
 
@@ -469,7 +523,7 @@ func (u *untar) checkLate(p *Paths) error {
 		return nil
 	}
 	if u.expect == nil {
-		u.expect = expectations(p)
+		u.expect = u.expectations(p)
 	}
 	for rel, fs := range u.late {
 		if err := u.checkFile(rel, fs.size, fs.sha); err != nil {
@@ -515,6 +569,7 @@ func badTarget(t string) string {
 // hardlink links rel to an earlier regular-file member of this package.
 func (u *untar) hardlink(rel string, h *tar.Header) error {
 	t, why := cleanMember(h.Linkname)
+	t = u.canon(t)
 	switch {
 	case why != "":
 		return u.unsafe(h.Name, "hardlink target: "+why)
@@ -579,8 +634,9 @@ func (u *untar) checkListed(p *Paths) error {
 		list = "info/files"
 	}
 	for _, e := range p.Paths {
-		_, link := u.links[e.Path]
-		file, dir := u.files[e.Path], u.dirs[e.Path]
+		rel := u.canon(e.Path)
+		_, link := u.links[rel]
+		file, dir := u.files[rel], u.dirs[rel]
 		what := "holds no file there"
 		switch {
 		case e.PathType == PathSoftlink && (link || file): // a file: a stand-in (observations G1)

@@ -1,0 +1,39 @@
+package pathfold
+
+import "testing"
+
+func TestFoldJoinsWhatCaseInsensitiveFileSystemsJoin(t *testing.T) {
+	one := [][2]string{
+		{"share/README", "share/readme"},
+		{"Lib/Site-Packages/x.py", "lib/site-packages/X.PY"},
+		{"caf\u00e9", "CAFE\u0301"},          // NFC and NFD, in two cases: one name on APFS
+		{"\u00c5ngstr\u00f6m", "\u212bNGSTR\u00d6M"}, // the Ångström sign folds with Å
+		{"stra\u00dfe", "STRA\u1e9eE"},           // ß and its capital
+	}
+	for _, c := range one {
+		if Fold(c[0]) != Fold(c[1]) {
+			t.Errorf("Fold(%q) = %q, Fold(%q) = %q; want one name", c[0], Fold(c[0]), c[1], Fold(c[1]))
+		}
+	}
+	two := [][2]string{
+		{"share/a", "share/b"},
+		{"strasse", "stra\u00dfe"}, // full case folding would join them; no file system here does
+		{"a/b", "a_b"},
+	}
+	for _, c := range two {
+		if Fold(c[0]) == Fold(c[1]) {
+			t.Errorf("Fold joins %q and %q, which are two names", c[0], c[1])
+		}
+	}
+}
+
+func TestKeyFollowsTheHost(t *testing.T) {
+	t.Cleanup(Set(false))
+	if Key("Share/X") != "Share/X" {
+		t.Errorf("Key changed a path on a host whose names keep their case: %q", Key("Share/X"))
+	}
+	Set(true)
+	if Key("Share/X") != Key("share/x") {
+		t.Errorf("Key(%q) = %q, Key(%q) = %q; want one key where names ignore case", "Share/X", Key("Share/X"), "share/x", Key("share/x"))
+	}
+}
