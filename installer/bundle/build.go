@@ -177,7 +177,7 @@ func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd stri
 	if err != nil {
 		return Package{}, err
 	}
-	ix, facts, winBad, err := readInfo(r.Path)
+	ix, facts, bad, err := readInfo(r.Path)
 	if err != nil {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err}
 	}
@@ -185,9 +185,13 @@ func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd stri
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
 			"its info/index.json says it is %s; a package's file is named <name>-<version>-<build>, and an install refuses one that is not (was it renamed?)", ix.Dist())}
 	}
-	if winBad != "" && strings.HasPrefix(sd, "win-") {
+	if bad.windows != "" && strings.HasPrefix(sd, "win-") {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
-			"the package installs %s; a %s install would refuse it, so take it out of this lock or use a build of it made for Windows", winBad, sd)}
+			"the package installs %s; a %s install would refuse it, so take it out of this lock or use a build of it made for Windows", bad.windows, sd)}
+	}
+	if bad.folds != "" && (strings.HasPrefix(sd, "win-") || strings.HasPrefix(sd, "osx-")) {
+		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
+			"its %s; a %s install would refuse it, so take it out of this lock or use a build of it made for that platform", bad.folds, sd)}
 	}
 	p := Package{
 		Fn: e.Fn, Name: ix.Name, Version: ix.Version, Build: ix.Build, Subdir: pkgSubdir(ix, e, sd),

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"onboard/internal/condatest"
+	"onboard/internal/pathfold"
 
 	"bytes"
 	"context"
@@ -238,9 +239,6 @@ func TestBuildErrors(t *testing.T) {
 	}
 }
 
-// A package whose files Windows could not hold as written (here a device
-// name) builds into a Linux bundle and is refused, naming the lock line,
-// the package and the path, when the lock is for Windows.
 // buildOnePackage builds, for subdir sd, a bundle whose base env is the
 // one noarch package spec, into its own folder; it returns that output.
 func buildOnePackage(t *testing.T, spec condatest.Spec, sd string) (string, error) {
@@ -261,6 +259,9 @@ func buildOnePackage(t *testing.T, spec condatest.Spec, sd string) (string, erro
 	return out, err
 }
 
+// A package whose files Windows could not hold as written (here a device
+// name) builds into a Linux bundle and is refused, naming the lock line,
+// the package and the path, when the lock is for Windows.
 func TestBuildRefusesNamesWindowsCannotHold(t *testing.T) {
 	spec := condatest.Spec{Name: "aux", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
 		Files: []condatest.File{{Path: "share/tool/ok.txt", Data: []byte("ok")}, {Path: "share/tool/aux.h", Data: []byte("x")}}}
@@ -278,6 +279,32 @@ func TestBuildRefusesNamesWindowsCannotHold(t *testing.T) {
 		}
 		if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 0 {
 			t.Errorf("output folder holds %d files after a refused build; want none", len(ents))
+		}
+	}
+}
+
+// A package holding two spellings of one name (a noarch package built on
+// Linux may) builds into a Linux bundle, and is refused at its lock line
+// for Windows and macOS, whose installs would refuse it: there the two
+// are one file.
+func TestBuildRefusesTwoSpellingsOfOneNameForWindowsAndMacOS(t *testing.T) {
+	t.Cleanup(pathfold.Set(false)) // this host is the build machine's, Linux
+	spec := condatest.Spec{Name: "readme", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/README", Data: []byte("a")}, {Path: "share/readme", Data: []byte("b")}}}
+	for _, sd := range []string{"linux-64", "win-64", "osx-arm64"} {
+		out, err := buildOnePackage(t, spec, sd)
+		if sd == "linux-64" {
+			if err != nil {
+				t.Fatalf("linux-64: %v", err)
+			}
+			continue
+		}
+		want := `base.txt:4: readme-1-0.conda: its info/paths.json lists "share/README" and "share/readme", which are one file where names ignore case`
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "a "+sd+" install would refuse it") {
+			t.Fatalf("%s: err = %v; want it to contain %q", sd, err, want)
+		}
+		if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 0 {
+			t.Errorf("%s: output folder holds %d files after a refused build; want none", sd, len(ents))
 		}
 	}
 }

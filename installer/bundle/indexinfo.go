@@ -13,22 +13,24 @@ import (
 // Dirs, PySize and PyFiles of the returned Package) and how many entry
 // points its link.json gives (EntryPoints) and the length of the
 // longest path the package installs (LongestPath, for the Windows
-// path-length check). winBad names the first path Windows could not hold
-// as it is written (pkg.WindowsUnsafe), and why, or is "".
-func readInfo(archive string) (ix *pkg.Index, facts Package, winBad string, err error) {
+// path-length check). bad says which of its paths other hosts would
+// refuse.
+func readInfo(archive string) (ix *pkg.Index, facts Package, bad hostBad, err error) {
 	ix, paths, lj, err := pkg.ReadInfo(archive)
 	if err != nil {
-		return nil, facts, "", err
+		return nil, facts, bad, err
 	}
 	if ix.Name == "" || ix.Version == "" || ix.Build == "" {
-		return nil, facts, "", fmt.Errorf("info/index.json of %q lacks name, version or build", archive)
+		return nil, facts, bad, fmt.Errorf("info/index.json of %q lacks name, version or build", archive)
 	}
 	if paths != nil {
+		bad.folds = pkg.FoldClash(paths)
+		winBad := &bad.windows
 		dirs := map[string]bool{}
 		for _, e := range paths.Paths {
 			facts.LongestPath = max(facts.LongestPath, len([]rune(e.Path)))
-			if why := pkg.WindowsUnsafe(e.Path); why != "" && winBad == "" {
-				winBad = fmt.Sprintf("%q: %s", e.Path, why)
+			if why := pkg.WindowsUnsafe(e.Path); why != "" && *winBad == "" {
+				*winBad = fmt.Sprintf("%q: %s", e.Path, why)
 			}
 			facts.Files++
 			if e.SizeInBytes != nil && e.PathType != pkg.PathSoftlink {
@@ -47,5 +49,12 @@ func readInfo(archive string) (ix *pkg.Index, facts Package, winBad string, err 
 	if lj != nil && lj.Noarch != nil && (ix.Noarch == "python" || ix.Noarch == "" && lj.Noarch.Type == "python") {
 		facts.EntryPoints = len(lj.Noarch.EntryPoints)
 	}
-	return ix, facts, winBad, nil
+	return ix, facts, bad, nil
+}
+
+// hostBad is what an install on other hosts than this one would refuse
+// in a package, each "" when nothing.
+type hostBad struct {
+	windows string // the first path Windows could not hold as it is written (pkg.WindowsUnsafe), and why
+	folds   string // why its paths could not all be installed where names ignore case (pkg.FoldClash)
 }

@@ -84,7 +84,7 @@ func TestFoldingHostRefusesTwoSpellingsInPathsJSON(t *testing.T) {
 		want  string
 	}{
 		{"two files", []condatest.File{{Path: "share/README", Data: []byte("a")}, {Path: "share/readme", Data: []byte("b")}},
-			`lists "share/README" and "share/readme", which name one file here`},
+			`lists "share/README" and "share/readme", which are one file where names ignore case`},
 		{"a file and a folder", []condatest.File{{Path: "share/A", Data: []byte("a")}, {Path: "share/a/b", Data: []byte("b")}},
 			`lists "share/A" as a hardlink and "share/a/b" inside it`},
 		{"a folder and a symlink", []condatest.File{{Path: "lib/Py/x.py", Data: []byte("a")}, {Path: "lib/py", Symlink: "Py"}},

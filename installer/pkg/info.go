@@ -208,25 +208,11 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	if p == nil {
 		return nil, nil
 	}
-	// seen is keyed as the host compares names (pathfold.Key): where they
-	// ignore case, share/X and share/x are one file.
-	seen := make(map[string]*PathEntry, len(p.Paths))
 	for i := range p.Paths {
 		e := &p.Paths[i]
 		if why := UnsafePath(e.Path); why != "" {
 			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
 		}
-		key := pathfold.Key(e.Path)
-		if prev, dup := seen[key]; dup {
-			// Two entries, perhaps of two types, for one file: conda's
-			// second link clobbers the first, and its record holds both.
-			if prev.Path == e.Path {
-				return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf("info/paths.json lists %q twice", e.Path)}
-			}
-			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"info/paths.json lists %q and %q, which name one file here (Windows and macOS ignore case in names); the second would overwrite the first", prev.Path, e.Path)}
-		}
-		seen[key] = e
 		switch e.PathType {
 		case PathHardlink, PathSoftlink, PathDir:
 		case "":
@@ -255,20 +241,46 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 				"info/paths.json gives %q the file_mode %q; it must be text or binary", e.Path, e.FileMode)}
 		}
 	}
-	// A file or symlink cannot also be a folder of other entries: the
-	// second could not be made (or, through a symlink, would be written
-	// somewhere else).
-	folders := map[string]bool{}
-	for _, e := range p.Paths {
-		for d := path.Dir(e.Path); d != "." && !folders[pathfold.Key(d)]; d = path.Dir(d) {
-			if f, ok := seen[pathfold.Key(d)]; ok && f.PathType != PathDir {
-				return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-					"info/paths.json lists %q as a %s and %q inside it", f.Path, f.PathType, e.Path)}
-			}
-			folders[pathfold.Key(d)] = true
-		}
+	if why := sameNames(p, pathfold.Key); why != "" {
+		return nil, &FormatError{Archive: archive, Reason: why}
 	}
 	return p, nil
+}
+
+// FoldClash says why p's paths could not all be installed where names
+// ignore case (Windows, macOS: two entries that are one name, or a file
+// and a folder of one name), or is "". bundle build asks it of the
+// packages of a Windows or macOS env, whose install would refuse them.
+func FoldClash(p *Paths) string { return sameNames(p, pathfold.Fold) }
+
+// sameNames says why two entries of p are one path as key compares them,
+// or is "": one listed twice (conda's second link clobbers the first, and
+// its record holds both), two spellings of one name, or a file or
+// symlink that is also the folder of another entry (the second could not
+// be made or, through a symlink, would be written somewhere else).
+func sameNames(p *Paths, key func(string) string) string {
+	seen := make(map[string]*PathEntry, len(p.Paths))
+	for i := range p.Paths {
+		e := &p.Paths[i]
+		k := key(e.Path)
+		if prev, dup := seen[k]; dup {
+			if prev.Path == e.Path {
+				return fmt.Sprintf("info/paths.json lists %q twice", e.Path)
+			}
+			return fmt.Sprintf("info/paths.json lists %q and %q, which are one file where names ignore case (Windows, macOS); the second would overwrite the first", prev.Path, e.Path)
+		}
+		seen[k] = e
+	}
+	folders := map[string]bool{}
+	for _, e := range p.Paths {
+		for d := path.Dir(e.Path); d != "." && !folders[key(d)]; d = path.Dir(d) {
+			if f, ok := seen[key(d)]; ok && f.PathType != PathDir {
+				return fmt.Sprintf("info/paths.json lists %q as a %s and %q inside it", f.Path, f.PathType, e.Path)
+			}
+			folders[key(d)] = true
+		}
+	}
+	return ""
 }
 
 func readPaths(src infoSource, archive string, b bound) (*Paths, error) {
