@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"onboard/installer/pkg"
+	"onboard/internal/pathfold"
 )
 
 // Owners decides which package of an install ends up holding each path
@@ -16,13 +17,17 @@ import (
 // across windows: for every target, a 64-bit hash and the package that
 // holds it (some 30 bytes a path, against the hundreds of a plan), and
 // the clashes, which are rare. Packages are named by ids of the caller's
-// choosing; rank gives their place in link order.
+// choosing; rank gives their place in link order. Targets are compared
+// as the host compares names (pathfold.Key): on Windows and macOS
+// share/README of one package and share/readme of another are one file,
+// a clash like any other.
 type Owners struct {
 	mu      sync.Mutex
 	seed    maphash.Seed
 	holder  map[uint64]int32   // target → the package whose file is there, or will be once its window is linked
 	pending map[uint64]*Action // this window's actions still to link, by target
-	clashes map[string][]int32 // target → the packages that provide it
+	clashes map[string][]int32 // target's key → the packages that provide it
+	spelled map[string]string  // target's key → the target as the winner spells it (the file's name)
 	rank    func(id int32) int
 }
 
@@ -30,10 +35,10 @@ type Owners struct {
 // order (it is first asked in Claim, so it may be set up after Placed).
 func NewOwners(rank func(id int32) int) *Owners {
 	return &Owners{seed: maphash.MakeSeed(), holder: map[uint64]int32{}, pending: map[uint64]*Action{},
-		clashes: map[string][]int32{}, rank: rank}
+		clashes: map[string][]int32{}, spelled: map[string]string{}, rank: rank}
 }
 
-func (o *Owners) hash(target string) uint64 { return maphash.String(o.seed, target) }
+func (o *Owners) hash(target string) uint64 { return maphash.String(o.seed, pathfold.Key(target)) }
 
 // Placed says the extraction already wrote package id's file at target
 // (pkg.Extracted.Placed). Safe for concurrent use.
@@ -63,7 +68,7 @@ func (o *Owners) Claim(p *Plan, id int32, prefixDir string) {
 			continue
 		}
 		h := o.hash(a.Target)
-		if prev, ok := o.pending[h]; ok && prev.Target == a.Target {
+		if prev, ok := o.pending[h]; ok && pathfold.Key(prev.Target) == pathfold.Key(a.Target) {
 			prev.Skip = true // an earlier package of this window: not linked yet
 			o.clash(a.Target, o.holder[h], id)
 			o.take(h, a, id)
@@ -74,6 +79,9 @@ func (o *Owners) Claim(p *Plan, id int32, prefixDir string) {
 		case !held:
 			o.take(h, a, id)
 		case j == id && a.Kind == KindPlaced:
+			if len(o.clashes) > 0 {
+				o.respell(a.Target) // a later package's file, placed: this one is the winner
+			}
 		case j == id:
 			a.Replace = true // the package lists the path twice; the last entry wins
 			o.take(h, a, id)
@@ -105,7 +113,9 @@ func (o *Owners) exists(prefixDir, target string) bool {
 }
 
 func (o *Owners) clash(target string, ids ...int32) {
-	have := o.clashes[target]
+	k := pathfold.Key(target)
+	o.spelled[k] = target
+	have := o.clashes[k]
 	for _, id := range ids {
 		dup := false
 		for _, h := range have {
@@ -115,7 +125,15 @@ func (o *Owners) clash(target string, ids ...int32) {
 			have = append(have, id)
 		}
 	}
-	o.clashes[target] = have
+	o.clashes[k] = have
+}
+
+// respell names a clash's path as target spells it, when target is a
+// clash's: its package is the clash's winner so far.
+func (o *Owners) respell(target string) {
+	if k := pathfold.Key(target); o.clashes[k] != nil {
+		o.spelled[k] = target
+	}
 }
 
 // EndWindow forgets the window's actions, once it is linked.
@@ -132,9 +150,9 @@ func (o *Owners) Clashes(dist func(id int32) string) []Clash {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	out := make([]Clash, 0, len(o.clashes))
-	for t, ids := range o.clashes {
+	for k, ids := range o.clashes {
 		sort.SliceStable(ids, func(a, b int) bool { return o.rank(ids[a]) < o.rank(ids[b]) })
-		c := Clash{Path: t}
+		c := Clash{Path: o.spelled[k]}
 		for _, id := range ids {
 			c.Dists = append(c.Dists, dist(id))
 		}

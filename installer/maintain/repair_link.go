@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"onboard/internal/humanize"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +14,8 @@ import (
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
+	"onboard/internal/humanize"
+	"onboard/internal/pathfold"
 	"onboard/internal/rmtree"
 	"onboard/platform"
 )
@@ -280,9 +281,9 @@ func (rp *repairer) envSubdir(env string) string {
 // won that clash at install time. The other records are streamed, and
 // only the plan's own paths are kept.
 func (rp *repairer) skipClashWinners(t repairTarget, plan *link.Plan) {
-	mine := make(map[string]bool, len(plan.Actions))
+	mine := make(map[string]bool, len(plan.Actions)) // keyed as the host compares names (pathfold.Key)
 	for _, a := range plan.Actions {
-		mine[a.Target] = true
+		mine[pathfold.Key(a.Target)] = true
 	}
 	others := map[string]bool{}
 	for _, e := range rp.v.envs {
@@ -294,8 +295,8 @@ func (rp *repairer) skipClashWinners(t repairTarget, plan *link.Plan) {
 				continue
 			}
 			_ = rp.v.entries(r, &rp.v.bufs, func(c *check) {
-				if mine[c.rel] && !c.filesOnly {
-					others[c.rel] = true
+				if k := pathfold.Key(c.rel); mine[k] && !c.filesOnly {
+					others[k] = true
 				}
 			})
 		}
@@ -303,11 +304,11 @@ func (rp *repairer) skipClashWinners(t repairTarget, plan *link.Plan) {
 	damaged := map[string]bool{}
 	for _, p := range rp.res.Before {
 		if p.Env == t.env {
-			damaged[p.Path] = true
+			damaged[pathfold.Key(p.Path)] = true
 		}
 	}
 	for _, a := range plan.Actions {
-		if others[a.Target] && !damaged[a.Target] {
+		if k := pathfold.Key(a.Target); others[k] && !damaged[k] {
 			a.Skip = true
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"onboard/installer/engine"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
+	"onboard/internal/pathfold"
 )
 
 // verifier holds the state of one Verify run. What it keeps grows with
@@ -407,10 +408,14 @@ func (v *verifier) settle(ctx context.Context) error {
 	return nil
 }
 
+// settleEnv settles e's failures. Paths are compared as the host compares
+// names (pathfold.Key): on Windows and macOS a record's share/README and
+// another's share/readme are one file, a clash that the second won.
 func (v *verifier) settleEnv(ctx context.Context, e *envScan, fails []failure, buf []byte, op *opener) error {
-	owners := map[string][]*recInfo{} // failed path → the records it failed for
+	owners := map[string][]*recInfo{} // failed path's key → the records it failed for
 	for _, f := range fails {
-		owners[f.c.rel] = append(owners[f.c.rel], f.c.rec)
+		k := pathfold.Key(f.c.rel)
+		owners[k] = append(owners[k], f.c.rec)
 	}
 	healthy := map[string]bool{}
 	for _, rec := range e.recs {
@@ -418,17 +423,18 @@ func (v *verifier) settleEnv(ctx context.Context, e *envScan, fails []failure, b
 			return err
 		}
 		_ = v.entries(rec, &v.bufs, func(c *check) {
-			failedFor, ok := owners[c.rel]
-			if !ok || healthy[c.rel] || slices.Contains(failedFor, rec) {
+			k := pathfold.Key(c.rel)
+			failedFor, ok := owners[k]
+			if !ok || healthy[k] || slices.Contains(failedFor, rec) {
 				return
 			}
-			if k, _, _ := c.run(buf, op); k == "" {
-				healthy[c.rel] = true
+			if kind, _, _ := c.run(buf, op); kind == "" {
+				healthy[k] = true
 			}
 		})
 	}
 	for _, f := range fails {
-		if !healthy[f.c.rel] {
+		if !healthy[pathfold.Key(f.c.rel)] {
 			v.problem(f.c.problem(f.kind, f.detail))
 		}
 	}

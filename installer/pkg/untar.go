@@ -34,8 +34,8 @@ type untar struct {
 	// spell, where the host's names ignore case (pathfold), maps each
 	// path's folded form to the one spelling the maps above use (canon).
 	spell map[string]string
-	notes   []string
-	buf     []byte
+	notes []string
+	buf   []byte
 	// expect is what info/paths.json records for each regular file, once
 	// that file has been written (a .conda's info comes first; a
 	// .tar.bz2's usually does). Files written before it are in late.

@@ -6,9 +6,9 @@ func TestFoldJoinsWhatCaseInsensitiveFileSystemsJoin(t *testing.T) {
 	one := [][2]string{
 		{"share/README", "share/readme"},
 		{"Lib/Site-Packages/x.py", "lib/site-packages/X.PY"},
-		{"caf\u00e9", "CAFE\u0301"},          // NFC and NFD, in two cases: one name on APFS
+		{"caf\u00e9", "CAFE\u0301"},                  // NFC and NFD, in two cases: one name on APFS
 		{"\u00c5ngstr\u00f6m", "\u212bNGSTR\u00d6M"}, // the Ångström sign folds with Å
-		{"stra\u00dfe", "STRA\u1e9eE"},           // ß and its capital
+		{"stra\u00dfe", "STRA\u1e9eE"},               // ß and its capital
 	}
 	for _, c := range one {
 		if Fold(c[0]) != Fold(c[1]) {
