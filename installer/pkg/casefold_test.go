@@ -33,6 +33,10 @@ func TestFoldingHostSeesOneFileInEverySpelling(t *testing.T) {
 		{"another spelling, same bytes", []condatest.Member{ok, {Name: "Share/OK.TXT", Data: []byte("ok\n")}}, ""},
 		{"through a symlink in another spelling", []condatest.Member{{Name: "share/L", Type: tar.TypeSymlink, Linkname: "."}, ok,
 			{Name: "share/l/ok.txt", Data: []byte("evil payload\n")}}, "passes through the symlink share/L"},
+		// The kernel of a folding host follows A/UP through the symlink
+		// a/up, and then .. leaves the package.
+		{"symlink chain in another spelling", []condatest.Member{ok, {Name: "a/up", Type: tar.TypeSymlink, Linkname: ".."},
+			{Name: "b", Type: tar.TypeSymlink, Linkname: "A/UP/.."}}, "symlink b -> A/UP/.. leads outside the package"},
 		{"metadata in another spelling", []condatest.Member{ok, {Name: "INFO/PATHS.JSON", Data: []byte(`{"paths": [], "paths_version": 1}`)}}, "info/paths.json appears twice"},
 		{"unlisted files in folders of two spellings", []condatest.Member{ok, {Name: "Share/other.txt", Data: []byte("x")}, {Name: "SHARE/more/x.txt", Data: []byte("y")}}, ""},
 	} {

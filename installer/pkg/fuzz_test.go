@@ -15,6 +15,7 @@ import (
 	"github.com/dsnet/compress/bzip2"
 
 	fx "onboard/internal/fixtures"
+	"onboard/internal/pathfold"
 )
 
 // fixtureArchives lists the real fixture packages.
@@ -66,16 +67,22 @@ func FuzzUntar(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		root := t.TempDir()
-		dir := filepath.Join(root, "x")
-		os.Mkdir(dir, 0o755)
-		u := newUntar("fuzz.tar.bz2", dir, 1<<20)
-		if err := u.extract(context.Background(), bytes.NewReader(data)); err == nil {
-			u.checkLinks()
-		}
-		ents, _ := os.ReadDir(root)
-		if len(ents) != 1 {
-			t.Fatalf("the extractor wrote beside its folder: %v", ents)
+		// As on Linux, and as on Windows and macOS, where every spelling
+		// of a name is one file (pathfold).
+		for _, folds := range []bool{false, true} {
+			restore := pathfold.Set(folds)
+			root := t.TempDir()
+			dir := filepath.Join(root, "x")
+			os.Mkdir(dir, 0o755)
+			u := newUntar("fuzz.tar.bz2", dir, 1<<20)
+			if err := u.extract(context.Background(), bytes.NewReader(data)); err == nil {
+				u.checkLinks()
+			}
+			restore()
+			ents, _ := os.ReadDir(root)
+			if len(ents) != 1 {
+				t.Fatalf("the extractor (names folding %v) wrote beside its folder: %v", folds, ents)
+			}
 		}
 	})
 }

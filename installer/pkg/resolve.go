@@ -46,7 +46,7 @@ func (u *untar) resolvesInside(rel string) bool {
 			continue
 		}
 		cur = append(cur, c)
-		t, ok := u.links[path.Join(cur...)]
+		t, ok := u.links[u.canon(path.Join(cur...))] // A/UP is the symlink a/up where names fold
 		if !ok {
 			continue
 		}
