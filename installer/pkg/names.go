@@ -57,14 +57,17 @@ var hostWindows = runtime.GOOS == "windows"
 // file), a part that ends in a dot or a space (Windows drops them, so the
 // part names another file, or its folder), or a character Windows refuses
 // in a name (<>:"|?* and control characters; ":" would write a hidden
-// stream of another file), or a first part that could be the short (8.3)
-// name NTFS gives another folder of the prefix: CONDA-~1 is conda-meta,
-// ONBOAR~1 .onboard (git's CVE-2014-9390 was this for .git).
+// stream of another file), or a part that could be the short (8.3) name
+// NTFS gives another file or folder: CONDA-~1 is conda-meta and ONBOAR~1
+// .onboard (git's CVE-2014-9390 was this for .git), and deeper down
+// LONGNA~1.TXT is longname.txt, a second spelling of one file, which
+// could rewrite a file after its check, or clash with another package's
+// unseen (as two spellings of one name in case do, see pathfold).
 func WindowsUnsafe(rel string) string {
-	if first, _, _ := strings.Cut(rel, "/"); shortName.MatchString(first) {
-		return fmt.Sprintf("the name %q could be Windows' short (8.3) name of another folder, such as CONDA-~1 for conda-meta", first)
-	}
 	for _, part := range strings.Split(rel, "/") {
+		if shortName.MatchString(part) {
+			return fmt.Sprintf("the name %q could be Windows' short (8.3) name of another file or folder, such as CONDA-~1 for conda-meta", part)
+		}
 		if i := strings.IndexFunc(part, func(r rune) bool { return r < 0x20 || strings.ContainsRune(`<>:"|?*`, r) }); i >= 0 {
 			return fmt.Sprintf("the name %q holds %q, which Windows does not allow in a file name", part, part[i:i+1])
 		}

@@ -174,10 +174,11 @@ func TestWindowsUnsafeNames(t *testing.T) {
 		"conin$": true, "aux .py": true,
 		"a:b": true, "share/man/File::Spec.3": true, "x/a<b": true, `a"b`: true, "q?": true, "s*": true,
 		"a|b": true, "tab\there": true,
-		// short (8.3) names of the prefix's own folders, and any first
-		// part of that form; deeper parts of it are files of their folder
+		// short (8.3) names of the prefix's own folders, and any part of
+		// that form: a second spelling of another file or folder
 		"CONDA-~1/x.json": true, "conda-~1/x.json": true, "ONBOAR~1/manifest.json": true, "CONDAT~1/x": true,
-		"co9a1b~2/x": true, "Lib/SITE-P~1/x.py": false, "backup~": false, "a~b/x": false,
+		"co9a1b~2/x": true, "Lib/SITE-P~1/x.py": true, "share/LONGNA~1.TXT": true, "backup~": false, "a~b/x": false,
+		"share/x~1.html5": false, "a~12345678/x": false,
 	} {
 		if got := WindowsUnsafe(rel); (got != "") != bad {
 			t.Errorf("WindowsUnsafe(%q) = %q; want unsafe %v", rel, got, bad)
@@ -188,7 +189,7 @@ func TestWindowsUnsafeNames(t *testing.T) {
 // On Windows a member named like a device, or one that Windows would take
 // for another file, refuses the package; elsewhere those names are files.
 func TestWindowsNamesRefusedOnlyOnWindows(t *testing.T) {
-	for _, name := range []string{"lib/aux.py", "share/ok.txt.", "lib/a:stream", "CONDA-~1/evil-1.0-0.json"} {
+	for _, name := range []string{"lib/aux.py", "share/ok.txt.", "lib/a:stream", "CONDA-~1/evil-1.0-0.json", "share/OKTXT~1"} {
 		for _, format := range []string{"tar.bz2", "conda"} {
 			t.Run(name+" "+format, func(t *testing.T) {
 				root := t.TempDir()
