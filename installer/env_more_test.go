@@ -816,29 +816,34 @@ func TestInstallRefusesAnEntryPointBomb(t *testing.T) {
 	}
 }
 
-// Two packages of one name (here good 1 and good 2) are refused: conda
-// keeps one record per name, and the other's files would belong to
-// nothing. Nothing is left of the install.
+// Two packages of one name (here good 1 and good 2, or good and Good,
+// one name to conda) are refused: conda keeps one record per name, and
+// the other's files would belong to nothing. Nothing is left of the
+// install.
 func TestInstallRefusesTwoPackagesOfOneName(t *testing.T) {
-	s := newEnvSetup(t)
-	var pkgs []PackageFile
-	for _, v := range []string{"1", "2"} {
-		p, err := condatest.WriteTarBz2(t.TempDir(), condatest.Spec{Name: "good", Version: v, Build: "0", Subdir: "noarch", Noarch: "generic",
-			Files: []condatest.File{{Path: "share/good" + v + ".txt", Data: []byte("good\n")}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		pkgs = append(pkgs, PackageFile{Path: p})
-	}
-	req := s.request("linux-64")
-	req.Packages = pkgs
-	_, err := InstallEnv(t.Context(), req)
-	var be *BundleError
-	if !errors.As(err, &be) || !strings.Contains(err.Error(), `two of its packages are named "good"`) {
-		t.Fatalf("InstallEnv = %v; want a *BundleError naming good", err)
-	}
-	if _, err := os.Stat(s.prefix); err == nil {
-		t.Error("the refused install left its prefix")
+	for _, second := range []string{"good", "Good"} {
+		t.Run(second, func(t *testing.T) {
+			s := newEnvSetup(t)
+			var pkgs []PackageFile
+			for v, name := range map[string]string{"1": "good", "2": second} {
+				p, err := condatest.WriteTarBz2(t.TempDir(), condatest.Spec{Name: name, Version: v, Build: "0", Subdir: "noarch", Noarch: "generic",
+					Files: []condatest.File{{Path: "share/good" + v + ".txt", Data: []byte("good\n")}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				pkgs = append(pkgs, PackageFile{Path: p})
+			}
+			req := s.request("linux-64")
+			req.Packages = pkgs
+			_, err := InstallEnv(t.Context(), req)
+			var be *BundleError
+			if !errors.As(err, &be) || !strings.Contains(err.Error(), `two of its packages are named "`) || !strings.Contains(err.Error(), "good-1-0") {
+				t.Fatalf("InstallEnv = %v; want a *BundleError naming both", err)
+			}
+			if _, err := os.Stat(s.prefix); err == nil {
+				t.Error("the refused install left its prefix")
+			}
+		})
 	}
 }
 

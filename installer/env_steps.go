@@ -92,7 +92,9 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 
 // oneOfEachName refuses two packages of one name among the cached and the
 // extracted ones: an env holds one package of each name (conda keeps one
-// record per name; the other's files would belong to nothing).
+// record per name; the other's files would belong to nothing). Names
+// ignore case, as conda's do (MatchSpec and the history lower them; on
+// Windows and macOS the two records would also be one file).
 func oneOfEachName(groups ...[]*pkg.Extracted) error {
 	seen := map[string]string{}
 	for _, xs := range groups {
@@ -100,10 +102,10 @@ func oneOfEachName(groups ...[]*pkg.Extracted) error {
 			if x == nil {
 				continue
 			}
-			if prev, dup := seen[x.Index.Name]; dup {
-				return &BundleError{Reason: fmt.Sprintf("two of its packages are named %q, %s and %s; an env holds one package of each name", x.Index.Name, prev, x.Index.Dist())}
+			if prev, dup := seen[strings.ToLower(x.Index.Name)]; dup {
+				return &BundleError{Reason: fmt.Sprintf("two of its packages are named %q, %s and %s; an env holds one package of each name, whatever its case", x.Index.Name, prev, x.Index.Dist())}
 			}
-			seen[x.Index.Name] = x.Index.Dist()
+			seen[strings.ToLower(x.Index.Name)] = x.Index.Dist()
 		}
 	}
 	return nil

@@ -162,10 +162,11 @@ func (b *builder) env(ctx context.Context, sd, lockPath string) ([]Package, erro
 		if err != nil {
 			return nil, err
 		}
-		if prev, dup := byName[p.Name]; dup {
-			return nil, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf("package %q is already in this env (line %d); an env holds one version of each package", p.Name, prev)}
+		// Names ignore case, as conda's do.
+		if prev, dup := byName[strings.ToLower(p.Name)]; dup {
+			return nil, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf("package %q is already in this env (line %d); an env holds one version of each package, whatever the case of its name", p.Name, prev)}
 		}
-		byName[p.Name] = e.Line
+		byName[strings.ToLower(p.Name)] = e.Line
 		out = append(out, p)
 	}
 	return out, nil

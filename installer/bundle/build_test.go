@@ -218,6 +218,7 @@ func TestBuildErrors(t *testing.T) {
 		{"md5 mismatch", []string{"https://x/noarch/dependency-1.0-0.conda#" + strings.Repeat("0", 32)}, "md5 mismatch"},
 		{"wrong subdir", []string{lockLine(t, "https://x/osx-64/zlib-1.2.11-h1de35cc_3.conda", osxZ)}, "base.txt:4: zlib-1.2.11-h1de35cc_3.conda: package is for subdir osx-64"},
 		{"duplicate name", []string{lockLine(t, "https://x/noarch/dependency-1.0-0.conda", dep), lockLine(t, "https://y/noarch/dependency-1.0-0.conda", dep)}, "base.txt:5: dependency-1.0-0.conda: package \"dependency\" is already in this env (line 4)"},
+		{"duplicate name in another case", []string{lockLine(t, "https://x/noarch/dependency-1.0-0.conda", dep), upperDepLine(t)}, "base.txt:5: Dependency-2-0.conda: package \"Dependency\" is already in this env (line 4)"},
 		{"not a url", []string{"numpy=1.26"}, "base.txt:4: \"numpy=1.26\" is not a package URL"},
 	}
 	for _, tt := range tests {
@@ -348,4 +349,17 @@ func TestBuildRefusesARenamedPackage(t *testing.T) {
 	if want := "base.txt:4: evil-1-0.tar.bz2: its info/index.json says it is good-1-0"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("Build = %v; want an error containing %q", err, want)
 	}
+}
+
+// upperDepLine is the lock line of Dependency-2-0.conda (a file:// URL),
+// a package whose name differs from conda-test-recipes' dependency only
+// in case: one name to conda.
+func upperDepLine(t *testing.T) string {
+	t.Helper()
+	p, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "Dependency", Version: "2", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/dep.txt", Data: []byte("x")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lockLine(t, "file://"+filepath.ToSlash(p), p)
 }
