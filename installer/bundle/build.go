@@ -8,9 +8,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"onboard/installer/pkg"
 )
@@ -90,9 +94,14 @@ func newBuilder(spec *Spec, opts BuildOptions) (*builder, error) {
 	if client == nil {
 		client = http.DefaultClient
 	}
-	logf := opts.Logf
-	if logf == nil {
-		logf = func(string, ...any) {}
+	logf := func(string, ...any) {}
+	if opts.Logf != nil {
+		var mu sync.Mutex // the entries are read several at once (readAll)
+		logf = func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			opts.Logf(format, args...)
+		}
 	}
 	dirs := make([]string, len(spec.PackageDirs))
 	for i, d := range spec.PackageDirs {
@@ -152,13 +161,14 @@ func (b *builder) env(ctx context.Context, sd, lockPath string) ([]Package, erro
 	if l.Platform != "" && l.Platform != sd {
 		return nil, fmt.Errorf("lock file %q says \"# platform: %s\" but the spec uses it for %s", lockFile, l.Platform, sd)
 	}
+	got := b.readAll(ctx, lockFile, l.Entries, sd)
 	byName := map[string]int{}
 	var out []Package
-	for _, e := range l.Entries {
+	for i, e := range l.Entries {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		p, err := b.pkg(ctx, lockFile, e, sd)
+		p, err := b.pkg(lockFile, e, sd, got[i])
 		if err != nil {
 			return nil, err
 		}
@@ -172,16 +182,57 @@ func (b *builder) env(ctx context.Context, sd, lockPath string) ([]Package, erro
 	return out, nil
 }
 
-// pkg resolves one lock entry into a manifest package.
-func (b *builder) pkg(ctx context.Context, lockFile string, e LockEntry, sd string) (Package, error) {
-	r, err := b.fetch.resolve(ctx, lockFile, e, sd)
-	if err != nil {
-		return Package{}, err
+// entryRead is what finding, hashing and reading one lock entry's archive
+// gave: the slow part of a build (a download, a hash of every byte, a
+// .tar.bz2 decompressed up to its info/), done for many entries at once.
+type entryRead struct {
+	r     *resolved
+	ix    *pkg.Index
+	facts Package
+	bad   hostBad
+	err   error
+}
+
+// readAll finds, hashes and reads every entry's archive, buildWorkers at a
+// time. Each entry's error is kept in its place, so that the build
+// reports the first failing line of the lock, whatever finished first.
+func (b *builder) readAll(ctx context.Context, lockFile string, entries []LockEntry, sd string) []entryRead {
+	out := make([]entryRead, len(entries))
+	var g errgroup.Group
+	g.SetLimit(buildWorkers)
+	for i, e := range entries {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				out[i].err = err
+				return nil
+			}
+			r, err := b.fetch.resolve(ctx, lockFile, e, sd)
+			if err != nil {
+				out[i].err = err
+				return nil
+			}
+			ix, facts, bad, err := readInfo(r.Path)
+			if err != nil {
+				err = &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err}
+			}
+			out[i] = entryRead{r: r, ix: ix, facts: facts, bad: bad, err: err}
+			return nil
+		})
 	}
-	ix, facts, bad, err := readInfo(r.Path)
-	if err != nil {
-		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err}
+	g.Wait()
+	return out
+}
+
+// buildWorkers is how many lock entries a build reads at once: downloads
+// wait on the network, hashing and decompressing on the cores.
+var buildWorkers = max(4, runtime.NumCPU())
+
+// pkg makes the manifest package of one lock entry from what readAll read.
+func (b *builder) pkg(lockFile string, e LockEntry, sd string, got entryRead) (Package, error) {
+	if got.err != nil {
+		return Package{}, got.err
 	}
+	r, ix, facts, bad := got.r, got.ix, got.facts, got.bad
 	if stem := strings.TrimSuffix(strings.TrimSuffix(e.Fn, ".conda"), ".tar.bz2"); ix.Dist() != stem {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
 			"its info/index.json says it is %s; a package's file is named <name>-<version>-<build>, and an install refuses one that is not (was it renamed?)", ix.Dist())}
