@@ -98,6 +98,9 @@ type Options struct {
 	JupyterLauncher     bool // register the bundle's launchers
 	MaintenanceLauncher bool // register a launcher of the maintenance app
 	ShellSetup          bool // add a marked block to the user's shell start-up files
+	// NoShortcuts makes none of the shortcuts that the packages' menu files
+	// (Menu/*.json) ask for; conda makes them by default (its "shortcuts").
+	NoShortcuts bool
 	Force               bool // allow installing an older version over a newer one
 	// KeepPackageCache also writes conda's package cache, PREFIX/pkgs
 	// (the archives and their extracted folders, hard-linked into the

@@ -43,11 +43,11 @@ func (in *installRun) launchers() {
 		}
 	}
 	items := in.plan.specs
-	if len(items) == 0 && !in.o.ShellSetup {
+	if len(items) == 0 && !in.o.ShellSetup && in.o.NoShortcuts {
 		return
 	}
 	t, env := platform.HostTarget(), platform.HostEnv()
-	var rec platform.Record
+	rec := platform.Record{Schema: 1, Target: t, Prefix: in.o.Prefix}
 	if len(items) > 0 {
 		app := platform.AppInfo{Name: in.o.Bundle.Manifest.Name, ID: in.o.Bundle.Manifest.ID, Version: in.o.Bundle.Manifest.Version,
 			Prefix: in.o.Prefix, Icon: in.o.Bundle.Icon(), Installed: time.Now()}
@@ -66,7 +66,16 @@ func (in *installRun) launchers() {
 			in.note("shell set-up failed: %v", err)
 		}
 		rec.Merge(sh)
-		rec.Schema, rec.Target, rec.Prefix = 1, t, in.o.Prefix
+	}
+	if !in.o.NoShortcuts {
+		menus, notes := engine.MakeMenus(in.o.Prefix, in.o.Bundle.Platform(in.subdir).EnvNames(), in.o.AllUsers, in.log.Printf)
+		rec.Merge(menus)
+		for _, n := range notes {
+			in.note("%s", n)
+		}
+	}
+	if len(items) == 0 && !in.o.ShellSetup && rec.Empty() {
+		return // no menu asked for anything here: no record, as before
 	}
 	if err := platform.SaveRecord(state.LaunchersPath(in.o.Prefix), rec); err != nil {
 		in.note("the launcher record was not saved: %v", err)

@@ -63,13 +63,13 @@ func apply(p Plan, rec *Record, logf Logf) error {
 			}
 			logf.printf("platform: wrote %s", f.Path)
 		}
-		rec.Files = append(rec.Files, RecordFile{Path: f.Path, Kind: f.Kind})
+		rec.Files = append(rec.Files, RecordFile{Path: f.Path, Kind: f.Kind, Source: f.Source})
 	}
 	for _, s := range p.Shortcuts {
 		if err := hostCreateShortcut(s); err != nil {
 			return fmt.Errorf("failed to create shortcut %q: %w", s.Path, err)
 		}
-		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: KindShortcut})
+		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: firstNonEmpty(s.Kind, KindShortcut), Source: s.Source})
 		logf.printf("platform: created shortcut %s", s.Path)
 	}
 	for _, e := range p.Registry {

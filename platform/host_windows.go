@@ -42,6 +42,7 @@ func hostKnownFolder(name string) string {
 		"Programs": windows.FOLDERID_Programs, "CommonPrograms": windows.FOLDERID_CommonPrograms,
 		"LocalAppData": windows.FOLDERID_LocalAppData, "ProgramData": windows.FOLDERID_ProgramData,
 		"ProgramFiles": windows.FOLDERID_ProgramFiles,
+		"Desktop":      windows.FOLDERID_Desktop, "PublicDesktop": windows.FOLDERID_PublicDesktop,
 	}[name]
 	if id == nil {
 		return ""

@@ -195,3 +195,50 @@ func TestHostWindowsAllUsersPrefixAndMayModify(t *testing.T) {
 		t.Errorf("the access probe left %v", left)
 	}
 }
+
+// TestHostWindowsMenus makes a package's menu shortcuts in the real Start
+// Menu and on the real desktop (the Shell's known folders), checks them
+// and removes them, folder and all.
+func TestHostWindowsMenus(t *testing.T) {
+	hostTests(t)
+	app := fakeInstall(t)
+	menu := []byte(`{"$schema": "https://schemas.conda.org/menuinst-1-1-1.schema.json", "menu_name": "Onboard Test Tools",
+		"menu_items": [{"name": "Onboard Test Prompt", "description": "A prompt", "command": ["{{ PYTHON }}", "-i"],
+		"terminal": true, "platforms": {"win": {}}}]}`)
+	p, notes, err := MenuLaunchers(win, HostEnv(), menu, MenuEnv{Base: app.Prefix, Prefix: app.Prefix, Name: "base"}, false)
+	if err != nil || len(notes) != 0 {
+		t.Fatalf("MenuLaunchers: %v %v", err, notes)
+	}
+	if len(p.Shortcuts) != 2 {
+		t.Fatalf("shortcuts %+v; want the Start Menu's and the desktop's", p.Shortcuts)
+	}
+	rec, err := Apply(p, t.Logf)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	for _, s := range p.Shortcuts {
+		b, err := os.ReadFile(s.Path)
+		if err != nil {
+			t.Fatalf("shortcut: %v", err)
+		}
+		l, err := readLnk(b)
+		if err != nil || l.Arguments != s.Arguments || !strings.Contains(l.Arguments, "launch run --terminal --prefix") {
+			t.Errorf("%s: %+v, %v; want the arguments %q", s.Path, l, err, s.Arguments)
+		}
+		t.Logf("shortcut: %s", s.Path)
+	}
+	if ps := CheckInstalled(rec, app.Prefix); len(ps) != 0 {
+		t.Errorf("CheckInstalled: %v", ps)
+	}
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	for _, s := range p.Shortcuts {
+		if _, err := os.Stat(s.Path); !os.IsNotExist(err) {
+			t.Errorf("%s still exists: %v", s.Path, err)
+		}
+	}
+	if _, err := os.Stat(p.Dirs[0]); !os.IsNotExist(err) {
+		t.Errorf("the menu's Start Menu folder %s still exists: %v", p.Dirs[0], err)
+	}
+}

@@ -68,6 +68,7 @@ type File struct {
 	Mode     fs.FileMode `json:"mode"`
 	Data     []byte      `json:"-"`
 	CopyFrom string      `json:"copy_from,omitempty"` // when set, the file is a copy of this one
+	Source   string      `json:"source,omitempty"`    // the package's menu file it was made from (RecordFile.Source)
 }
 
 // Shortcut is a Windows .lnk to create through the Shell (WScript.Shell).
@@ -79,6 +80,10 @@ type Shortcut struct {
 	Icon        string `json:"icon"` // path of an .ico or .exe
 	IconIndex   int    `json:"icon_index"`
 	Description string `json:"description"`
+	// Kind is how verify checks it ([Check]): "" is KindShortcut (it must
+	// name the prefix); KindOther only that it exists.
+	Kind   string `json:"kind,omitempty"`
+	Source string `json:"source,omitempty"` // the package's menu file it was made from (RecordFile.Source)
 }
 
 // RegValue is one value of a registry key: a string (Type "sz") or a

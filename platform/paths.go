@@ -16,7 +16,8 @@ type Env struct {
 	Getenv func(key string) string // environment variables; nil = none set
 	Exists func(path string) bool  // whether a path exists; nil = nothing exists
 	// Known returns a Windows known folder by name ("Programs",
-	// "CommonPrograms", "LocalAppData", "ProgramData", "ProgramFiles", and
+	// "CommonPrograms", "LocalAppData", "ProgramData", "ProgramFiles",
+	// "Desktop", "PublicDesktop", and
 	// "ProgramFilesShort": the 8.3 short form of ProgramFiles, e.g.
 	// C:\PROGRA~1); nil or "" = derive it from environment variables.
 	Known func(folder string) string

@@ -21,12 +21,19 @@ type Record struct {
 	Registry []RegistryEntry `json:"registry,omitempty"`
 	Refresh  [][]string      `json:"refresh,omitempty"`
 	Shell    []ShellEdit     `json:"shell,omitempty"`
+	// Menus is whether the install made its packages' menu shortcuts
+	// (MenuLaunchers), for repair to make them again.
+	Menus bool `json:"menus,omitempty"`
 }
 
 // RecordFile is one file in a [Record]; Kind is one of the Kind constants.
+// Source, for the shortcut of a package's menu, is its menu file: once
+// that is gone (conda removed the package, and menuinst its shortcuts),
+// [Check] passes the file by.
 type RecordFile struct {
-	Path string `json:"path"`
-	Kind string `json:"kind"`
+	Path   string `json:"path"`
+	Kind   string `json:"kind"`
+	Source string `json:"source,omitempty"`
 }
 
 // ShellEdit is a start-up file that shell set-up added a block to.
@@ -46,6 +53,12 @@ func (r *Record) Merge(other Record) {
 	r.Registry = append(r.Registry, other.Registry...)
 	r.Refresh = append(r.Refresh, other.Refresh...)
 	r.Shell = append(r.Shell, other.Shell...)
+	r.Menus = r.Menus || other.Menus
+}
+
+// Empty reports whether r records nothing created.
+func (r Record) Empty() bool {
+	return len(r.Files) == 0 && len(r.Bundles) == 0 && len(r.Dirs) == 0 && len(r.Registry) == 0 && len(r.Shell) == 0
 }
 
 // Inspector reads what [Check] looks at. ReadRegistry returns a key's
@@ -61,6 +74,11 @@ type Inspector struct {
 func Check(rec Record, prefix string, in Inspector) []Problem {
 	var out []Problem
 	for _, f := range rec.Files {
+		if f.Source != "" {
+			if _, err := in.ReadFile(f.Source); err != nil {
+				continue // the package is gone, and its shortcuts with it: the user's change
+			}
+		}
 		out = append(out, checkFile(rec.Target, f, prefix, in)...)
 	}
 	for _, e := range rec.Registry {

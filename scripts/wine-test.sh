@@ -93,7 +93,7 @@ rc=$?
 set -e
 grep -aE '^\s*--- |detected:|read back|default prefix' "$out" | grep -av -- '--- PASS: TestDetect[A-Z]' | sed 's/^/    /' || true
 [ $rc -eq 0 ] || { echo "    --- last lines of $out:"; tail -n 40 "$out" | sed 's/^/    /'; }
-for t in TestHostDetect TestHostWindowsShortcut TestHostWindowsRegistry TestHostWindowsLaunchers TestHostWindowsPaths TestHostWindowsAllUsersPrefixAndMayModify TestHostCheckPrefix TestReadLnk; do
+for t in TestHostDetect TestHostWindowsShortcut TestHostWindowsRegistry TestHostWindowsLaunchers TestHostWindowsMenus TestHostWindowsPaths TestHostWindowsAllUsersPrefixAndMayModify TestHostCheckPrefix TestReadLnk; do
 	if grep -aq -- "--- PASS: $t " "$out"; then pass "$t"; else bad "$t (see $out)"; fi
 done
 [ $rc -eq 0 ] || bad "platform.test.exe exited with $rc"
@@ -181,6 +181,16 @@ want 0 'onboard.exe launch jupyter --stop' launch jupyter --stop --prefix "$demo
 if grep -aq 'Stopped Jupyter' "$work/onboard-$nrun.log" && ! curl -s -o /dev/null "$url"; then
 	pass 'launch jupyter --stop ended the demo Jupyter'
 else bad 'the demo Jupyter still answers after launch jupyter --stop'; fi
+
+# What a package's menu shortcut runs: a command in the env activated. It is
+# started without a window and left running, so the file it writes is
+# waited for.
+ran="$WINEPREFIX/drive_c/onboard-run.txt"
+rm -f "$ran"
+want 0 'onboard.exe launch run (a menu shortcut command)' launch run --prefix "$demo" --env team -- cmd /c 'echo %CONDA_DEFAULT_ENV% %CONDA_PREFIX%>C:\onboard-run.txt'
+for _ in $(seq 1 40); do [ -s "$ran" ] && break; sleep 0.25; done
+got=$(tr -d '\r' <"$ran" 2>/dev/null | sed 's/ *$//')
+if [ "$got" = 'team C:\onboard-demo\envs\team' ]; then pass "launch run ran the command in the team env activated ($got)"; else bad "launch run wrote '$got', want 'team C:\onboard-demo\envs\team'"; fi
 
 victim=$(ls "$demo_unix"/envs/team/Scripts/* 2>/dev/null | head -1)
 rm -f "$victim"

@@ -56,13 +56,15 @@ Usage:
   onboard [--console] [--bundle FILE]   the install wizard (GUI where a display is, else console);
                                         run from an install's .onboard folder: the maintenance window
   onboard install   [--prefix DIR] [--bundle FILE] [--subdir SUBDIR] [--silent] [--json]
-                    [--all-users] [--no-launcher] [--no-maintenance-launcher] [--shell-setup]
+                    [--all-users] [--no-launcher] [--no-maintenance-launcher] [--no-shortcuts] [--shell-setup]
                     [--config FILE] [--log FILE] [--force] [--trust-key FILE] [--dry-run]
                                         --dry-run: what it would do, changing nothing (onboard help install)
   onboard verify    [--prefix DIR] [--env NAME] [--json]
   onboard repair    [--prefix DIR] [--env NAME] [--bundle FILE] [--json]
   onboard uninstall [--prefix DIR] [--silent]
   onboard launch    jupyter [--prefix DIR] [--env NAME] [--stop]
+  onboard launch    run [--prefix DIR] [--env NAME] [--no-activate] [--cwd DIR] -- COMMAND [ARG...]
+                                        what a package's menu shortcut runs, in its env activated
   onboard info      [--json]            platform detected, subdir chosen, bundle found
   onboard bundle    build|attach|inspect|keygen ...   (onboard bundle help)
   onboard version
@@ -196,14 +198,23 @@ func newFlags(name string, env Env) *flag.FlagSet {
 
 // parse parses args and turns flag errors into UsageError.
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseWithArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &installer.UsageError{Msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// parseWithArgs is parse for a command that takes arguments after its
+// flags (fs.Args).
+func parseWithArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return reportedError{&installer.UsageError{Msg: "help requested"}}
 		}
 		return reportedError{&installer.UsageError{Msg: err.Error()}}
-	}
-	if fs.NArg() > 0 {
-		return &installer.UsageError{Msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	return nil
 }

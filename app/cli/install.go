@@ -26,6 +26,7 @@ type installFlags struct {
 	noMaintLauncher, shellSetup      bool
 	asJSON, force                    bool
 	keepPackageCache, dryRun         bool
+	noShortcuts                      bool
 }
 
 // installFlagSet defines install's flags on f.
@@ -38,6 +39,7 @@ func installFlagSet(f *installFlags, env Env) *flag.FlagSet {
 	fs.BoolVar(&f.allUsers, "all-users", false, "install for all users (default prefix and launchers)")
 	fs.BoolVar(&f.noLauncher, "no-launcher", false, "create no Jupyter launcher")
 	fs.BoolVar(&f.noMaintLauncher, "no-maintenance-launcher", false, "create no launcher for the maintenance app")
+	fs.BoolVar(&f.noShortcuts, "no-shortcuts", false, "create none of the shortcuts the packages' menu files (Menu/*.json) ask for, as conda --no-shortcuts")
 	fs.BoolVar(&f.shellSetup, "shell-setup", false, "add the base env to PATH in your shell start-up files (a marked block; uninstall removes it)")
 	fs.StringVar(&f.config, "config", "", "take the choices from this TOML file (flags given here win); see README")
 	fs.StringVar(&f.logFile, "log", "", "also append the install log to this file")
@@ -95,7 +97,7 @@ func installOptions(f installFlags) (installer.Options, *bundle.Found, error) {
 	return installer.Options{
 		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
 		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noMaintLauncher,
-		ShellSetup: f.shellSetup, Force: f.force, KeepPackageCache: f.keepPackageCache,
+		ShellSetup: f.shellSetup, Force: f.force, KeepPackageCache: f.keepPackageCache, NoShortcuts: f.noShortcuts,
 		WindowsLauncher: assets.WindowsLauncher,
 	}, found, nil
 }

@@ -24,6 +24,7 @@ import (
 //	all_users = true
 //	jupyter_launcher = true
 //	maintenance_launcher = true
+//	shortcuts = true
 //	shell_setup = false
 //	log = "/var/log/acme-python-install.log"
 type installConfig struct {
@@ -35,6 +36,7 @@ type installConfig struct {
 	AllUsers            *bool   `toml:"all_users"`
 	JupyterLauncher     *bool   `toml:"jupyter_launcher"`
 	MaintenanceLauncher *bool   `toml:"maintenance_launcher"`
+	Shortcuts           *bool   `toml:"shortcuts"`
 	ShellSetup          *bool   `toml:"shell_setup"`
 	Force               *bool   `toml:"force"`
 	KeepPackageCache    *bool   `toml:"keep_package_cache"`
@@ -91,6 +93,7 @@ func applyConfig(fs *flag.FlagSet, f *installFlags) error {
 	boolean("all-users", c.AllUsers, &f.allUsers, false)
 	boolean("no-launcher", c.JupyterLauncher, &f.noLauncher, true)
 	boolean("no-maintenance-launcher", c.MaintenanceLauncher, &f.noMaintLauncher, true)
+	boolean("no-shortcuts", c.Shortcuts, &f.noShortcuts, true)
 	boolean("shell-setup", c.ShellSetup, &f.shellSetup, false)
 	boolean("force", c.Force, &f.force, false)
 	boolean("keep-package-cache", c.KeepPackageCache, &f.keepPackageCache, false)

@@ -14,13 +14,7 @@ func parseInstall(t *testing.T, args ...string) (installFlags, error) {
 	t.Helper()
 	var f installFlags
 	env := Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
-	fs := newFlags("install", env)
-	fs.StringVar(&f.prefix, "prefix", "", "")
-	fs.StringVar(&f.config, "config", "", "")
-	fs.StringVar(&f.logFile, "log", "", "")
-	fs.BoolVar(&f.noLauncher, "no-launcher", false, "")
-	fs.BoolVar(&f.shellSetup, "shell-setup", false, "")
-	fs.BoolVar(&f.allUsers, "all-users", false, "")
+	fs := installFlagSet(&f, env)
 	if err := parse(fs, args); err != nil {
 		t.Fatal(err)
 	}
@@ -30,13 +24,13 @@ func parseInstall(t *testing.T, args ...string) (installFlags, error) {
 func TestInstallConfigFileAndFlags(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "it.toml")
-	os.WriteFile(cfg, []byte("prefix = \"/opt/acme\"\njupyter_launcher = false\nshell_setup = true\nall_users = true\nkeep_package_cache = true\nlog = \"logs/install.log\"\n"), 0o644)
+	os.WriteFile(cfg, []byte("prefix = \"/opt/acme\"\njupyter_launcher = false\nshell_setup = true\nall_users = true\nkeep_package_cache = true\nshortcuts = false\nlog = \"logs/install.log\"\n"), 0o644)
 
 	f, err := parseInstall(t, "--config", cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.prefix != "/opt/acme" || !f.noLauncher || !f.shellSetup || !f.allUsers || !f.keepPackageCache {
+	if f.prefix != "/opt/acme" || !f.noLauncher || !f.shellSetup || !f.allUsers || !f.keepPackageCache || !f.noShortcuts {
 		t.Errorf("config not applied: %+v", f)
 	}
 	if want := filepath.Join(dir, "logs", "install.log"); f.logFile != want {
@@ -54,9 +48,9 @@ func TestInstallConfigFileAndFlags(t *testing.T) {
 
 func TestInstallConfigRefusesUnknownKeys(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "it.toml")
-	os.WriteFile(cfg, []byte("prefix = \"/opt/acme\"\nshortcuts = true\n"), 0o644)
+	os.WriteFile(cfg, []byte("prefix = \"/opt/acme\"\ndesktop_icons = true\n"), 0o644)
 	_, err := parseInstall(t, "--config", cfg)
-	if installer.ExitCode(err) != installer.ExitUsage || err == nil || !strings.Contains(err.Error(), "shortcuts") {
+	if installer.ExitCode(err) != installer.ExitUsage || err == nil || !strings.Contains(err.Error(), "desktop_icons") {
 		t.Fatalf("got %v; want a usage error naming the unknown key", err)
 	}
 }

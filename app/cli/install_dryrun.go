@@ -102,6 +102,8 @@ JSON object:
   keep_package_cache, all_users
   launchers            name and env ("" for the maintenance app) of each launcher
   launcher_files       the files, app bundles, shortcuts and registry keys they are made of
+                       (not the shortcuts the packages' menu files ask for: those are known
+                       once the packages are in place; --no-shortcuts makes none)
   shell_files          the start-up files --shell-setup would change
   recover              an interrupted "install" or "uninstall" the install first rolls back or
                        finishes

@@ -45,11 +45,16 @@ func launchOptions(prefix, env string) launch.Options {
 	return o
 }
 
-const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]"
+const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]\n" +
+	"       onboard launch run [--prefix DIR] [--env NAME] [--no-activate] [--terminal] [--cwd DIR] -- COMMAND [ARG...]"
 
 // runLaunch is `onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]`, what
-// the launchers run.
+// the launchers run, and `onboard launch run ... -- COMMAND`, what the
+// packages' menu shortcuts run.
 func runLaunch(ctx context.Context, args []string, env Env) error {
+	if len(args) > 0 && args[0] == "run" {
+		return runMenuCommand(ctx, args[1:], env)
+	}
 	if len(args) == 0 || args[0] != "jupyter" {
 		return &installer.UsageError{Msg: launchUsage}
 	}
@@ -84,6 +89,30 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 		return nil
 	}
 	return offerRepair(ctx, env, launchProblem(p, e, err, env))
+}
+
+// runMenuCommand is `onboard launch run`: it runs the command of a
+// package's menu shortcut (Menu/*.json) in an env of the install,
+// activated unless --no-activate. On Unix onboard becomes the command.
+func runMenuCommand(ctx context.Context, args []string, env Env) error {
+	fs := newFlags("launch run", env)
+	prefix := fs.String("prefix", "", "the install (default: the one this maintenance app belongs to)")
+	envName := fs.String("env", "base", "the environment")
+	noActivate := fs.Bool("no-activate", false, "run the command as it is, without activating the environment")
+	terminal := fs.Bool("terminal", false, "Windows: give the command a console window")
+	cwd := fs.String("cwd", "", "the folder to run the command in (default: the current one)")
+	if err := parseWithArgs(fs, args); err != nil {
+		return err
+	}
+	command := fs.Args()
+	if len(command) == 0 {
+		return &installer.UsageError{Msg: "launch run needs the command to run after --\n" + launchUsage}
+	}
+	p, e, err := launchTarget(*prefix, *envName)
+	if err != nil {
+		return err
+	}
+	return launch.Run(ctx, launch.RunOptions{Prefix: p, Env: e, Command: command, Activate: !*noActivate, Terminal: *terminal, Dir: *cwd})
 }
 
 // launchTarget fills in the defaults of --prefix and --env.

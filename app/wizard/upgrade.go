@@ -14,6 +14,7 @@ import (
 	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/installer/state"
+	"onboard/platform"
 )
 
 // InstallerFile is an installer a person pointed the maintenance window
@@ -77,15 +78,20 @@ func CompareInstaller(in *Installed, f *InstallerFile) (UpgradeVerdict, string) 
 // UpgradeCommand is the command that upgrades the install at prefix with
 // f: the installer itself (`FILE install --prefix P --json`), or for a
 // bundle file this program (self) with --bundle. The install keeps
-// launchers when it has them (PREFIX/.onboard/launchers.json).
+// launchers when it has them (PREFIX/.onboard/launchers.json), and the
+// packages' menu shortcuts when it made them (the record's Menus).
 func UpgradeCommand(f *InstallerFile, self, prefix string) []string {
 	argv := []string{f.Path, "install"}
 	if f.Zip {
 		argv = []string{self, "install", "--bundle", f.Path}
 	}
 	argv = append(argv, "--prefix", prefix, "--json")
-	if _, err := os.Stat(state.LaunchersPath(prefix)); err != nil {
+	rec, err := platform.LoadRecord(state.LaunchersPath(prefix))
+	if err != nil {
 		argv = append(argv, "--no-launcher", "--no-maintenance-launcher")
+	}
+	if !rec.Menus {
+		argv = append(argv, "--no-shortcuts")
 	}
 	return argv
 }

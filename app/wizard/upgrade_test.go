@@ -12,6 +12,8 @@ import (
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/installer/state"
+	"onboard/platform"
 )
 
 // onboardBin builds the nogui onboard, the program an upgrade runs.
@@ -110,8 +112,23 @@ func TestUpgradeCommandOfAnInstaller(t *testing.T) {
 	prefix := t.TempDir()
 	f := &wizard.InstallerFile{Path: "/dl/onboard-acme-2026.12.0-linux-amd64"}
 	got := strings.Join(wizard.UpgradeCommand(f, "/self", prefix), " ")
-	want := "/dl/onboard-acme-2026.12.0-linux-amd64 install --prefix " + prefix + " --json --no-launcher --no-maintenance-launcher"
+	want := "/dl/onboard-acme-2026.12.0-linux-amd64 install --prefix " + prefix + " --json --no-launcher --no-maintenance-launcher --no-shortcuts"
 	if got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+	// An install with launchers keeps them, and its packages' menu
+	// shortcuts when it made them.
+	for _, menus := range []bool{true, false} {
+		if err := platform.SaveRecord(state.LaunchersPath(prefix), platform.Record{Schema: 1, Prefix: prefix, Menus: menus}); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(wizard.UpgradeCommand(f, "/self", prefix), " ")
+		want := "/dl/onboard-acme-2026.12.0-linux-amd64 install --prefix " + prefix + " --json"
+		if !menus {
+			want += " --no-shortcuts"
+		}
+		if got != want {
+			t.Errorf("menus %v: got %q, want %q", menus, got, want)
+		}
 	}
 }

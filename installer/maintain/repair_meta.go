@@ -216,6 +216,19 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 		}
 		out.Merge(sh)
 	}
+	if rec.Menus {
+		// The packages' menu shortcuts, made again from their menu files
+		// (a package conda removed has none left, and gets none).
+		var envs []string
+		if p := rp.man.Platforms[rp.man.Subdir]; p != nil {
+			envs = p.EnvNames()
+		}
+		menus, notes := engine.MakeMenus(rp.prefix, envs, allUsers, rp.logf)
+		out.Merge(menus)
+		for _, n := range notes {
+			rp.logf("repair: %s", n)
+		}
+	}
 	if err := platform.SaveRecord(path, out); err != nil {
 		return err
 	}

@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// `onboard launch run`, what a package's menu shortcut runs: the command
+// in the env activated, in --cwd, with its arguments as given; without a
+// command, a usage error.
+func TestLaunchRunRunsTheCommandInTheEnv(t *testing.T) {
+	needBin(t)
+	prefix := t.TempDir()
+	team := filepath.Join(prefix, "envs", "team")
+	os.MkdirAll(filepath.Join(team, "bin"), 0o755)
+	os.WriteFile(filepath.Join(team, "bin", "hello"), []byte("#!/bin/sh\necho \"$CONDA_DEFAULT_ENV in $(pwd): $1|$2\"\n"), 0o755)
+	cwd, _ := filepath.EvalSymlinks(t.TempDir())
+	home := t.TempDir()
+	r := run(t, home, onboardBin, "launch", "run", "--prefix", prefix, "--env", "team", "--cwd", cwd, "--", "hello", "a b", "--env")
+	if want := "team in " + cwd + ": a b|--env\n"; r.code != 0 || r.stdout != want {
+		t.Fatalf("launch run: exit %d, %q (stderr %q); want %q", r.code, r.stdout, r.stderr, want)
+	}
+	if r := run(t, home, onboardBin, "launch", "run", "--prefix", prefix, "--env", "team"); r.code != 2 {
+		t.Errorf("launch run without a command: exit %d; want 2", r.code)
+	}
+	if r := run(t, home, onboardBin, "launch", "run", "--prefix", prefix, "--env", "team", "--", "no-such-program"); r.code == 0 {
+		t.Errorf("launch run of a missing program succeeded")
+	}
+}

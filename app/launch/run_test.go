@@ -1,0 +1,75 @@
+package launch
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A menu shortcut's command runs in its env activated: the env's folders
+// first on PATH (a bare name is found there, not on the caller's PATH),
+// CONDA_PREFIX and the env's activate.d scripts; with --no-activate the
+// environment is the caller's.
+func TestRunCommandActivatesTheEnv(t *testing.T) {
+	prefix := testEnv(t)
+	env := filepath.Join(prefix, "envs", "team")
+	write(t, filepath.Join(env, "bin", "tool"), "#!/bin/sh\necho \"tool in $CONDA_PREFIX: $TEAM_ACTIVATED: $*\"\n")
+	os.Chmod(filepath.Join(env, "bin", "tool"), 0o755)
+	other := t.TempDir() // a "tool" on the caller's PATH that must not win
+	write(t, filepath.Join(other, "tool"), "#!/bin/sh\necho the caller tool\n")
+	os.Chmod(filepath.Join(other, "tool"), 0o755)
+	base := []string{"PATH=" + other + ":/usr/bin:/bin", "HOME=" + t.TempDir()}
+	cwd := t.TempDir()
+	cmd, err := RunCommand(context.Background(), RunOptions{Prefix: prefix, Env: "team", Command: []string{"tool", "a b"}, Activate: true, Dir: cwd, Environ: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cmd.Path != filepath.Join(env, "bin", "tool") || cmd.Args[0] != "tool" || cmd.Dir != cwd {
+		t.Errorf("cmd %s %q in %s; want the env's tool", cmd.Path, cmd.Args, cmd.Dir)
+	}
+	out, err := cmd.Output()
+	if want := "tool in " + env + ": yes, team: a b\n"; err != nil || string(out) != want {
+		t.Errorf("the command printed %q, %v; want %q", out, err, want)
+	}
+	cmd, err = RunCommand(context.Background(), RunOptions{Prefix: prefix, Env: "team", Command: []string{"tool"}, Environ: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cmd.Output(); string(out) != "the caller tool\n" {
+		t.Errorf("without activation the command printed %q, %v; want the caller's tool", out, err)
+	}
+	if _, err := RunCommand(context.Background(), RunOptions{Prefix: prefix, Env: "team", Command: []string{"no-such-tool"}, Activate: true, Environ: base}); err == nil ||
+		!strings.Contains(err.Error(), `"no-such-tool"`) {
+		t.Errorf("a missing command: %v; want an error naming it", err)
+	}
+	if _, err := RunCommand(context.Background(), RunOptions{Prefix: prefix, Env: "gone", Command: []string{"tool"}, Activate: true, Environ: base}); err == nil ||
+		!strings.Contains(err.Error(), "is missing") {
+		t.Errorf("a missing env: %v; want an EnvError", err)
+	}
+}
+
+// Run replaces the process with the command (exec), so that a shortcut's
+// terminal stays with it: run in a child process here.
+func TestRunExecs(t *testing.T) {
+	if os.Getenv("ONBOARD_TEST_RUN_EXEC") != "" {
+		err := Run(context.Background(), RunOptions{Prefix: os.Getenv("ONBOARD_TEST_PREFIX"), Env: "team", Command: []string{"tool", "x"}, Activate: true})
+		t.Fatalf("Run returned %v; it should have become the command", err)
+	}
+	prefix := testEnv(t)
+	env := filepath.Join(prefix, "envs", "team")
+	write(t, filepath.Join(env, "bin", "tool"), "#!/bin/sh\necho \"exec'd in $CONDA_DEFAULT_ENV with $*, pid $$\"\n")
+	os.Chmod(filepath.Join(env, "bin", "tool"), 0o755)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRunExecs$")
+	cmd.Env = append(os.Environ(), "ONBOARD_TEST_RUN_EXEC=1", "ONBOARD_TEST_PREFIX="+prefix)
+	out, err := cmd.Output()
+	if err != nil || !strings.HasPrefix(string(out), "exec'd in team with x, pid ") {
+		t.Fatalf("the child printed %q, %v; want the tool's line", out, err)
+	}
+	if pid := strings.TrimSpace(strings.TrimPrefix(string(out), "exec'd in team with x, pid ")); pid != strconv.Itoa(cmd.Process.Pid) {
+		t.Errorf("the tool ran as pid %s, the test process as %d; want one process (exec)", pid, cmd.Process.Pid)
+	}
+}

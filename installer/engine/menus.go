@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"onboard/installer/state"
+	"onboard/platform"
+)
+
+// MakeMenus makes the shortcuts of the packages' menu files (Menu/*.json,
+// menuinst v2) in the base env of the install at prefix and in each of
+// envs, as conda's menuinst does after an install, and returns their
+// record (Menus set, each file's Source its menu file) and notes. A menu
+// that cannot be made is a note, never a failure: conda only logs it.
+func MakeMenus(prefix string, envs []string, allUsers bool, logf Logf) (platform.Record, []string) {
+	t, env := platform.HostTarget(), platform.HostEnv()
+	rec := platform.Record{Schema: 1, Target: t, Prefix: prefix, Menus: true}
+	var notes []string
+	for _, name := range append([]string{"base"}, envs...) {
+		e := platform.MenuEnv{Base: prefix, Prefix: prefix, Name: name}
+		if name != "base" {
+			e.Prefix = filepath.Join(prefix, "envs", name)
+		}
+		files := MenuFiles(e.Prefix)
+		if len(files) == 0 {
+			continue
+		}
+		e.SitePackages = sitePackages(e.Prefix, t.OS)
+		for _, f := range files {
+			rel, _ := filepath.Rel(e.Prefix, f)
+			what := fmt.Sprintf("the shortcuts of %s in the %s environment", filepath.ToSlash(rel), name)
+			data, err := readMenu(f)
+			if err != nil {
+				notes = append(notes, fmt.Sprintf("%s were not made: %v", what, err))
+				continue
+			}
+			plan, why, err := platform.MenuLaunchers(t, env, data, e, allUsers)
+			for _, n := range why {
+				notes = append(notes, what+": "+n)
+			}
+			if err == nil {
+				var r platform.Record
+				if r, err = platform.Apply(sourced(plan, f), platform.Logf(logf)); err == nil {
+					rec.Merge(r)
+				}
+			}
+			if err != nil {
+				notes = append(notes, fmt.Sprintf("%s were not made: %v", what, err))
+			}
+		}
+	}
+	return rec, notes
+}
+
+// sourced marks every file and shortcut of p as made from the menu file
+// src, so that verify passes them by once conda has removed the package
+// (and menuinst its shortcuts).
+func sourced(p platform.Plan, src string) platform.Plan {
+	for i := range p.Files {
+		p.Files[i].Source = src
+	}
+	for i := range p.Shortcuts {
+		p.Shortcuts[i].Source = src
+	}
+	return p
+}
+
+// MenuFiles lists the menu files of the env at envDir: its Menu folder's
+// regular *.json files, sorted (the folder and the extension in any case,
+// as conda matches them).
+func MenuFiles(envDir string) []string {
+	ents, err := os.ReadDir(envDir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, d := range ents {
+		if !d.IsDir() || !strings.EqualFold(d.Name(), "menu") {
+			continue
+		}
+		menus, _ := os.ReadDir(filepath.Join(envDir, d.Name()))
+		for _, m := range menus {
+			if m.Type().IsRegular() && platform.MenuPathPattern.MatchString("menu/"+m.Name()) {
+				out = append(out, filepath.Join(envDir, d.Name(), m.Name()))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func readMenu(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, platform.MaxMenuJSON+1))
+	if err == nil && len(b) > platform.MaxMenuJSON {
+		err = fmt.Errorf("%q is larger than %d bytes", path, platform.MaxMenuJSON)
+	}
+	return b, err
+}
+
+var pyMajorMinor = regexp.MustCompile(`^\d+\.\d+`)
+
+// sitePackages is the env's site-packages, prefix-relative, from its
+// python record ("" when it has none), for menuinst's {{ SP_DIR }}.
+func sitePackages(envDir, goos string) string {
+	m, err := state.ReadMetaHeads(envDir)
+	if err != nil {
+		return ""
+	}
+	for _, r := range m.Records {
+		if r.Name != "python" {
+			continue
+		}
+		switch v := pyMajorMinor.FindString(r.Version); {
+		case r.PythonSitePackagesPath != "":
+			return r.PythonSitePackagesPath
+		case goos == "windows":
+			return "Lib/site-packages"
+		case v != "":
+			return "lib/python" + v + "/site-packages"
+		}
+	}
+	return ""
+}

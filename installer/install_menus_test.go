@@ -1,0 +1,151 @@
+package installer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"onboard/installer/bundle"
+	"onboard/installer/internal/testkit"
+	"onboard/installer/maintain"
+	"onboard/installer/state"
+	"onboard/installer/uninstall"
+	"onboard/internal/condatest"
+	"onboard/platform"
+)
+
+// toolMenu is a menuinst v2 menu file, as a package ships it in Menu/.
+const toolMenu = `{
+  "$schema": "https://schemas.conda.org/menuinst-1-1-1.schema.json",
+  "menu_name": "Acme tools",
+  "menu_items": [{
+    "name": {"target_environment_is_base": "Tool", "target_environment_is_not_base": "Tool ({{ ENV_NAME }})"},
+    "description": "Run the tool",
+    "command": ["{{ BIN_DIR }}/tool", "--window"],
+    "platforms": {"linux": {"Categories": ["Development"]}, "osx": {}, "win": {}}
+  }]
+}
+`
+
+// menuBundle is a linux-64 bundle whose team env holds a package with a
+// menu file (the base env has only python).
+func menuBundle(t *testing.T) *bundle.Bundle {
+	t.Helper()
+	dir := t.TempDir()
+	pk := filepath.Join(dir, "pkgs")
+	os.MkdirAll(pk, 0o755)
+	var lines []string
+	for _, s := range []condatest.Spec{
+		{Name: "python", Version: "3.12.1", Build: "0", Subdir: "linux-64", Files: []condatest.File{{Path: "bin/python", Data: []byte("#!/bin/sh\n"), Mode: 0o755}}},
+		{Name: "tool", Version: "1.0", Build: "0", Subdir: "linux-64", Files: []condatest.File{
+			{Path: "bin/tool", Data: []byte("#!/bin/sh\n"), Mode: 0o755}, {Path: "Menu/tool.json", Data: []byte(toolMenu)}}},
+	} {
+		p, err := condatest.WriteConda(pk, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, "https://x.invalid/linux-64/"+filepath.Base(p))
+	}
+	return testkit.BundleOfLocks(t, dir, "linux-64", "name = \"Acme\"\nid = \"org.acme\"\nversion = \"2026.12.0\"\n", lines, "")
+}
+
+// The shortcuts a package's menu file asks for are made as conda's
+// menuinst makes them (here the .desktop file of the team env's tool),
+// recorded with the launchers: verify looks for them, repair makes them
+// again, uninstall removes them. A package conda removed takes its
+// shortcut with it, which verify does not call damage.
+func TestInstallMakesThePackagesMenuShortcuts(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "share"))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: menuBundle(t), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	desktop := filepath.Join(home, "share", "applications", "acme-tools_tool-team.desktop")
+	data, err := os.ReadFile(desktop)
+	if err != nil {
+		t.Fatalf("the tool's shortcut was not made: %v", err)
+	}
+	exec := "Exec=" + platform.ExecLine([]string{maintenancePath(prefix), "launch", "run", "--prefix", prefix, "--env", "team", "--",
+		filepath.Join(prefix, "envs", "team", "bin", "tool"), "--window"})
+	for _, line := range []string{"Name=Tool (team)", exec, "Categories=Development;"} {
+		if !slices.Contains(strings.Split(string(data), "\n"), line) {
+			t.Errorf("the shortcut lacks %q:\n%s", line, data)
+		}
+	}
+	rec, err := platform.LoadRecord(state.LaunchersPath(prefix))
+	if err != nil || !rec.Menus || !slices.ContainsFunc(rec.Files, func(f platform.RecordFile) bool {
+		return f.Path == desktop && f.Source == filepath.Join(prefix, "envs", "team", "Menu", "tool.json")
+	}) {
+		t.Fatalf("the launcher record %+v, %v; want the shortcut, made from the tool's menu file", rec, err)
+	}
+	verify := func(when string) []maintain.Problem {
+		t.Helper()
+		r, _ := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{})
+		return r.Problems
+	}
+	if ps := verify("after the install"); len(ps) != 0 {
+		t.Fatalf("a fresh install verified with %+v", ps)
+	}
+	os.Remove(desktop)
+	if ps := verify("shortcut deleted"); len(ps) != 1 || ps[0].Path != desktop {
+		t.Fatalf("with the shortcut deleted, verify found %+v; want it missing", ps)
+	}
+	if res, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{}); err != nil {
+		t.Fatalf("Repair: %v (left %+v)", err, res.Left)
+	}
+	if got, err := os.ReadFile(desktop); err != nil || string(got) != string(data) {
+		t.Fatalf("repair made the shortcut again as %q, %v; want it as the install made it", got, err)
+	}
+	// conda removes the package: menuinst deletes the shortcut, conda the
+	// menu file. That is the user's change, not damage.
+	team := filepath.Join(prefix, "envs", "team")
+	os.Remove(desktop)
+	for _, f := range []string{"Menu/tool.json", "bin/tool", "conda-meta/tool-1.0-0.json"} {
+		if err := os.Remove(filepath.Join(team, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hist, _ := os.ReadFile(filepath.Join(team, "conda-meta", "history"))
+	var chan_ string // the channel of the install's own "+" line, as conda writes its "-" line
+	for _, l := range strings.Split(string(hist), "\n") {
+		if strings.HasPrefix(l, "+") && strings.Contains(l, "::tool-1.0-0") {
+			chan_ = strings.TrimPrefix(strings.TrimSuffix(l, "::tool-1.0-0"), "+")
+		}
+	}
+	f, _ := os.OpenFile(filepath.Join(team, "conda-meta", "history"), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("==> 2026-12-03 09:00:00 <==\n# cmd: conda remove -n team tool\n# conda version: 26.7.2\n-" + chan_ + "::tool-1.0-0\n# remove specs: ['tool']\n")
+	f.Close()
+	if ps := verify("package removed"); len(ps) != 0 {
+		t.Errorf("after conda removed the package, verify found %+v", ps)
+	}
+	os.WriteFile(desktop, data, 0o644)
+	if err := uninstall.Run(context.Background(), prefix, uninstall.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(desktop); err == nil {
+		t.Error("uninstall left the tool's shortcut")
+	}
+}
+
+// --no-shortcuts (as conda's) makes none, and no launcher record when
+// nothing else was asked for.
+func TestInstallNoShortcuts(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "share"))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: menuBundle(t), Subdir: "linux-64", NoShortcuts: true}); err != nil {
+		t.Fatal(err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(home, "share", "applications")); len(ents) != 0 {
+		t.Errorf("--no-shortcuts made %v", ents)
+	}
+	if _, err := os.Stat(state.LaunchersPath(prefix)); err == nil {
+		t.Error("--no-shortcuts wrote a launcher record of nothing")
+	}
+}

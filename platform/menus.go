@@ -1,0 +1,469 @@
+package platform
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// A package's menu shortcuts: the Menu/*.json files that conda hands to
+// menuinst (v2, https://schemas.conda.org/menuinst-1-*.schema.json).
+// [MenuLaunchers] plans what menuinst would make for one of them, in the
+// same places and under the same names, so that conda removing the
+// package later removes them too: a .desktop file on Linux, Start Menu
+// (and desktop) shortcuts on Windows, an .app on macOS. A command that
+// asks to run in the activated env runs through the maintenance app
+// (`onboard launch run`), which activates it as onboard's Jupyter
+// launchers do, instead of a generated activation script.
+
+// MenuPathPattern matches the prefix-relative paths of menu files in a
+// package, as conda matches them (case-insensitive).
+var MenuPathPattern = regexp.MustCompile(`(?i)^menu/.*\.json$`)
+
+// MaxMenuJSON caps a menu file onboard reads (real ones are a few KB).
+const MaxMenuJSON = 1 << 20
+
+// ErrLegacyMenu is a menuinst v1 file (no "$schema" or "$id"): conda
+// installs those only on Windows, through menuinst's legacy code, which
+// onboard does not follow.
+var ErrLegacyMenu = errors.New("a menuinst v1 (legacy) menu file, which onboard does not install")
+
+// MenuEnv is the conda environment a menu file belongs to.
+type MenuEnv struct {
+	Base   string // the install's prefix: the base env
+	Prefix string // the env's folder (Base for the base env)
+	Name   string // "base", or the env's folder name under envs
+	// SitePackages is the env's site-packages, relative to Prefix
+	// ("lib/python3.12/site-packages"), for {{ SP_DIR }}; "" = none.
+	SitePackages string
+}
+
+// menuOS is menuinst's name of t's OS ("" = menuinst makes no menus there).
+func menuOS(t Target) string {
+	switch t.OS {
+	case "linux":
+		return "linux"
+	case "darwin":
+		return "osx"
+	case "windows":
+		return "win"
+	}
+	return ""
+}
+
+// menuItem is one item of a menu file, flattened for one OS and rendered.
+type menuItem struct {
+	name, description, icon, workingDir string
+	command                             []string
+	activate, terminal, desktop         bool
+	linux                               map[string]any // the item's linux keys (Categories, …)
+}
+
+// MenuLaunchers plans the shortcuts of one menu file (its bytes, data)
+// of env e on t. notes says what of the file onboard leaves out. A file
+// that is not a menuinst v2 menu, or that asks for nothing on t, gives an
+// empty plan; a malformed one an error naming what is wrong.
+func MenuLaunchers(t Target, env Env, data []byte, e MenuEnv, allUsers bool) (p Plan, notes []string, err error) {
+	p = Plan{Target: t, Prefix: e.Base}
+	if len(data) > MaxMenuJSON {
+		return p, nil, fmt.Errorf("the menu file is %d bytes, more than %d", len(data), MaxMenuJSON)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return p, nil, fmt.Errorf("the menu file is not valid JSON: %w", err)
+	}
+	_, schema := raw["$schema"]
+	_, id := raw["$id"]
+	if !schema && !id {
+		return p, nil, ErrLegacyMenu
+	}
+	os := menuOS(t)
+	if os == "" {
+		return p, []string{"menuinst makes no shortcuts on " + t.OS}, nil
+	}
+	vars := menuVars(t, env, e)
+	menuName, ok := raw["menu_name"].(string)
+	if menuName = strings.TrimSpace(render(t, menuName, vars)); !ok || menuName == "" {
+		return p, nil, errors.New(`the menu file has no "menu_name"`)
+	}
+	list, ok := raw["menu_items"].([]any)
+	if !ok || len(list) == 0 {
+		return p, nil, errors.New(`the menu file has no "menu_items"`)
+	}
+	var items []menuItem
+	for i, v := range list {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return p, nil, fmt.Errorf("menu item %d is not an object", i+1)
+		}
+		it, enabled, skip, err := flattenItem(t, os, obj, e, vars)
+		if err != nil {
+			return p, nil, fmt.Errorf("menu item %d: %w", i+1, err)
+		}
+		if skip != "" {
+			notes = append(notes, fmt.Sprintf("%q: %s", it.name, skip))
+		}
+		if enabled && skip == "" {
+			items = append(items, it)
+		}
+	}
+	if len(items) == 0 {
+		return p, notes, nil
+	}
+	switch os {
+	case "linux":
+		err = linuxMenus(&p, env, menuName, items, e, allUsers)
+	case "win":
+		err = windowsMenus(&p, env, menuName, items, e, allUsers)
+	case "osx":
+		err = darwinMenus(&p, env, items, e, allUsers)
+	}
+	return p, notes, err
+}
+
+// flattenItem lays item's keys for os over its common keys, as menuinst
+// does, renders the placeholders and checks the result. enabled is false
+// when the item does not ask for os; skip says why onboard leaves out an
+// item it cannot make as menuinst would.
+func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[string]string) (it menuItem, enabled bool, skip string, err error) {
+	flat := map[string]any{}
+	for k, v := range obj {
+		if k != "platforms" {
+			flat[k] = v
+		}
+	}
+	plats, _ := obj["platforms"].(map[string]any)
+	over, enabled := plats[os].(map[string]any)
+	for k, v := range over {
+		if v != nil {
+			flat[k] = v
+		}
+	}
+	str := func(k string) (string, error) {
+		switch v := flat[k].(type) {
+		case nil:
+			return "", nil
+		case string:
+			return render(t, v, vars), nil
+		}
+		return "", fmt.Errorf("%q is not a string", k)
+	}
+	boolean := func(k string, def bool) (bool, error) {
+		switch v := flat[k].(type) {
+		case nil:
+			return def, nil
+		case bool:
+			return v, nil
+		}
+		return false, fmt.Errorf("%q is not true or false", k)
+	}
+	switch n := flat["name"].(type) {
+	case string:
+		it.name = n
+	case map[string]any:
+		key := "target_environment_is_not_base"
+		if e.Prefix == e.Base {
+			key = "target_environment_is_base"
+		}
+		it.name, _ = n[key].(string)
+	}
+	if it.name = strings.TrimSpace(render(t, it.name, vars)); it.name == "" || strings.ContainsFunc(it.name, isControl) {
+		return it, false, "", errors.New(`its "name" is missing, empty or holds control characters`)
+	}
+	if it.description, err = str("description"); err != nil {
+		return it, false, "", err
+	}
+	if it.icon, err = str("icon"); err != nil {
+		return it, false, "", err
+	}
+	if it.workingDir, err = str("working_dir"); err != nil {
+		return it, false, "", err
+	}
+	cmd, ok := flat["command"].([]any)
+	if !ok || len(cmd) == 0 {
+		return it, false, "", errors.New(`its "command" is not a list of strings`)
+	}
+	for _, c := range cmd {
+		s, ok := c.(string)
+		if !ok || strings.ContainsRune(s, 0) {
+			return it, false, "", errors.New(`its "command" is not a list of strings`)
+		}
+		it.command = append(it.command, render(t, s, vars))
+	}
+	if it.activate, err = boolean("activate", true); err != nil {
+		return it, false, "", err
+	}
+	if it.terminal, err = boolean("terminal", false); err != nil {
+		return it, false, "", err
+	}
+	if it.desktop, err = boolean("desktop", os == "win"); err != nil {
+		return it, false, "", err
+	}
+	if os == "linux" {
+		it.linux = flat
+	}
+	if !enabled {
+		return it, false, "", nil
+	}
+	// What menuinst does that onboard does not: say so, and leave the
+	// item out rather than make one that behaves otherwise.
+	for _, k := range []string{"precommand", "precreate", "file_extensions", "url_protocols", "terminal_profile"} {
+		if v, set := flat[k]; set && v != nil && !isEmpty(v) {
+			return it, true, fmt.Sprintf("left out: onboard does not run %q as menuinst does", k), nil
+		}
+	}
+	if os == "osx" && it.terminal {
+		return it, true, "left out: onboard makes no Terminal window for a macOS shortcut", nil
+	}
+	return it, true, "", nil
+}
+
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// menuVars are menuinst's placeholders for env e on t.
+func menuVars(t Target, env Env, e MenuEnv) map[string]string {
+	j := t.Join
+	envName := e.Name
+	if e.Prefix == e.Base {
+		envName = "base"
+	}
+	v := map[string]string{
+		"PREFIX": e.Prefix, "BASE_PREFIX": e.Base, "DISTRIBUTION_NAME": t.Base(e.Base), "ENV_NAME": envName,
+		"MENU_DIR": j(e.Prefix, "Menu"), "HOME": env.Home, "PY_VER": "N.A", // menuinst's own value
+	}
+	if e.SitePackages != "" {
+		v["SP_DIR"] = j(e.Prefix, e.SitePackages)
+	}
+	switch t.OS {
+	case "windows":
+		v["PYTHON"], v["BASE_PYTHON"] = j(e.Prefix, "python.exe"), j(e.Base, "python.exe")
+		v["PYTHONW"], v["BASE_PYTHONW"] = j(e.Prefix, "pythonw.exe"), j(e.Base, "pythonw.exe")
+		v["BIN_DIR"], v["SCRIPTS_DIR"] = j(e.Prefix, "Library", "bin"), j(e.Prefix, "Scripts")
+		v["ICON_EXT"] = "ico"
+	default:
+		v["PYTHON"], v["BASE_PYTHON"] = j(e.Prefix, "bin", "python"), j(e.Base, "bin", "python")
+		v["BIN_DIR"] = j(e.Prefix, "bin")
+		v["ICON_EXT"] = "png"
+		if t.OS == "darwin" {
+			v["ICON_EXT"] = "icns"
+			v["PYTHONAPP"] = j(e.Prefix, "python.app", "Contents", "MacOS", "python")
+		}
+	}
+	return v
+}
+
+// render replaces each "{{ NAME }}" of vars in s, as menuinst does (one
+// space inside each brace; an unknown name stays as written). On Windows
+// every "/" then becomes "\", unless s starts with "/" (a switch).
+func render(t Target, s string, vars map[string]string) string {
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		s = strings.ReplaceAll(s, "{{ "+k+" }}", vars[k])
+	}
+	if t.OS == "windows" && !strings.HasPrefix(s, "/") {
+		s = strings.ReplaceAll(s, "/", `\`)
+	}
+	return s
+}
+
+// runArgs are the maintenance app's arguments that run it's command in
+// env e, activated or not.
+func (it menuItem) runArgs(e MenuEnv, cwd string) []string {
+	args := []string{"launch", "run", "--prefix", e.Base, "--env", e.Name}
+	if !it.activate {
+		args = append(args, "--no-activate")
+	}
+	if cwd != "" {
+		args = append(args, "--cwd", cwd)
+	}
+	return append(append(args, "--"), it.command...)
+}
+
+// menuSlug is menuinst's slugify: accents dropped (NFKD, then ASCII),
+// characters other than letters, digits, "_", "-" and spaces dropped,
+// lowercase, and each run of "_", "-" and spaces one "-".
+func menuSlug(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKD.String(s) {
+		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-' || unicode.IsSpace(r)) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return slugRuns.ReplaceAllString(strings.TrimSpace(b.String()), "-")
+}
+
+var slugRuns = regexp.MustCompile(`[_\-\s]+`)
+
+// linuxMenus plans menuinst's .desktop file per item:
+// DATA/applications/<slug(menu)>_<slug(item)>.desktop.
+func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, allUsers bool) error {
+	t := p.Target
+	data, err := xdgDataDir(t, env, allUsers)
+	if err != nil {
+		return err
+	}
+	apps := t.Join(data, "applications")
+	maint := MaintenanceApp(t, e.Base)
+	for _, it := range items {
+		argv := it.command
+		if it.activate {
+			argv = append([]string{maint}, it.runArgs(e, "")...)
+		}
+		var b strings.Builder
+		kv := func(k, v string) { fmt.Fprintf(&b, "%s=%s\n", k, escapeDesktopValue(v)) }
+		b.WriteString("[Desktop Entry]\n")
+		kv("Type", "Application")
+		kv("Name", it.name)
+		if it.description != "" {
+			kv("Comment", it.description)
+		}
+		kv("Exec", ExecLine(argv))
+		if it.icon != "" {
+			kv("Icon", it.icon)
+		}
+		kv("Terminal", fmt.Sprint(it.terminal))
+		if it.workingDir != "" {
+			kv("Path", it.workingDir)
+		}
+		for _, k := range linuxMenuKeys {
+			if v, ok := desktopValue(it.linux[k]); ok {
+				kv(k, v)
+			}
+		}
+		kv("X-Onboard-Prefix", e.Base)
+		name := menuSlug(menuName) + "_" + menuSlug(it.name) + ".desktop"
+		p.Files = append(p.Files, File{Path: t.Join(apps, name), Kind: KindEntry, Mode: 0o644, Data: []byte(b.String())})
+	}
+	p.Refresh = append(p.Refresh, []string{"update-desktop-database", apps})
+	return nil
+}
+
+// linuxMenuKeys are the Desktop Entry keys of an item's linux block that
+// onboard writes, in menuinst's order.
+var linuxMenuKeys = []string{"Categories", "GenericName", "Keywords", "NoDisplay", "NotShowIn", "OnlyShowIn",
+	"StartupNotify", "StartupWMClass", "TryExec"}
+
+// desktopValue writes a string, a list ("a;b;") or a boolean as a
+// Desktop Entry value.
+func desktopValue(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, x != ""
+	case bool:
+		return fmt.Sprint(x), true
+	case []any:
+		var parts []string
+		for _, s := range x {
+			if s, ok := s.(string); ok && s != "" {
+				parts = append(parts, strings.ReplaceAll(s, ";", `\;`))
+			}
+		}
+		return strings.Join(parts, ";") + ";", len(parts) > 0
+	}
+	return "", false
+}
+
+// windowsMenus plans menuinst's Start Menu shortcut per item, in a folder
+// named after the menu, and its desktop shortcut (menuinst's default).
+func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, allUsers bool) error {
+	t := p.Target
+	start, err := startMenuDir(t, env, allUsers)
+	if err != nil {
+		return err
+	}
+	dir := t.Join(start, windowsFileName(menuName))
+	p.Dirs = append(p.Dirs, dir)
+	maint := MaintenanceApp(t, e.Base)
+	for _, it := range items {
+		target, args := it.command[0], it.command[1:]
+		if it.activate {
+			target, args = maint, it.runArgs(e, "")
+			if it.terminal {
+				args = slices.Insert(args, 2, "--terminal")
+			}
+		}
+		s := Shortcut{Target: target, Arguments: WindowsCommandLine(args),
+			WorkingDir: firstNonEmpty(it.workingDir, env.Home), Icon: it.icon,
+			Description: oneLine(firstNonEmpty(it.description, it.name))}
+		if !strings.Contains(strings.ToLower(s.Target+s.Arguments+s.WorkingDir+s.Icon), strings.ToLower(e.Base)) {
+			s.Kind = KindOther // a command outside the install (notepad.exe): verify looks for the file only
+		}
+		s.Path = t.Join(dir, windowsFileName(it.name)+".lnk")
+		p.Shortcuts = append(p.Shortcuts, s)
+		if it.desktop {
+			desk, err := desktopDir(t, env, allUsers)
+			if err != nil {
+				return err
+			}
+			s.Path = t.Join(desk, windowsFileName(it.name)+".lnk")
+			p.Shortcuts = append(p.Shortcuts, s)
+		}
+	}
+	return nil
+}
+
+// desktopDir is the user's desktop, or the public one for all users.
+func desktopDir(t Target, env Env, allUsers bool) (string, error) {
+	if allUsers {
+		if d := env.known("PublicDesktop"); d != "" {
+			return d, nil
+		}
+		return t.Join(firstNonEmpty(env.get("PUBLIC"), `C:\Users\Public`), "Desktop"), nil
+	}
+	if d := env.known("Desktop"); d != "" {
+		return d, nil
+	}
+	home := firstNonEmpty(env.get("USERPROFILE"), env.Home)
+	if home == "" {
+		return "", errors.New("failed to find the desktop: %USERPROFILE% is not set")
+	}
+	return t.Join(home, "Desktop"), nil
+}
+
+// darwinMenus plans menuinst's <name>.app per item: a copy of the
+// maintenance app told to run the command (as onboard's own launchers).
+func darwinMenus(p *Plan, env Env, items []menuItem, e MenuEnv, allUsers bool) error {
+	t := p.Target
+	dir := "/Applications"
+	if !allUsers {
+		if env.Home == "" {
+			return errors.New("failed to find the home directory for shortcuts: set HOME")
+		}
+		dir = t.Join(env.Home, "Applications")
+	}
+	for _, it := range items {
+		root := t.Join(dir, bundleFileName(it.name)+".app")
+		app := AppInfo{Name: it.name, ID: "com." + firstNonEmpty(menuSlug(it.name), "menu"), Prefix: e.Base}
+		info, err := InfoPlist(app, LauncherSpec{Name: it.name}, Slug(it.name), false)
+		if err != nil {
+			return err
+		}
+		cfg, _ := json.MarshalIndent(LaunchConfig{Schema: 1, Prefix: e.Base, Args: it.runArgs(e, it.workingDir)}, "", "  ")
+		p.Bundles = append(p.Bundles, root)
+		p.Files = append(p.Files,
+			File{Path: t.Join(root, "Contents", "Info.plist"), Kind: KindPlist, Mode: 0o644, Data: info},
+			File{Path: t.Join(root, "Contents", "PkgInfo"), Kind: KindOther, Mode: 0o644, Data: []byte("APPL????")},
+			File{Path: t.Join(root, "Contents", "MacOS", Slug(it.name)), Kind: KindCopy, Mode: 0o755, CopyFrom: MaintenanceApp(t, e.Base)},
+			File{Path: t.Join(root, "Contents", "Resources", LaunchConfigName), Kind: KindEntry, Mode: 0o644, Data: append(cfg, '\n')})
+	}
+	return nil
+}

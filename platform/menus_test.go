@@ -1,0 +1,220 @@
+package platform
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func menuFixture(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "menus", "tool.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func fileOf(t *testing.T, p Plan, suffix string) File {
+	t.Helper()
+	for _, f := range p.Files {
+		if strings.HasSuffix(f.Path, suffix) {
+			return f
+		}
+	}
+	t.Fatalf("no planned file ends in %q: %v", suffix, p.Files)
+	return File{}
+}
+
+// On Linux a menu item is menuinst's .desktop file, named
+// <slug(menu)>_<slug(item)>.desktop in the user's applications folder, so
+// that conda removing the package (menuinst computing the same path)
+// removes it too. An activated command runs through the maintenance app.
+func TestMenuLaunchersLinux(t *testing.T) {
+	tg := Target{OS: "linux", Arch: "amd64"}
+	env := Env{Home: "/home/ann", Getenv: func(k string) string { return map[string]string{"XDG_DATA_HOME": "/home/ann/.local/share"}[k] }}
+	e := MenuEnv{Base: "/opt/acme", Prefix: "/opt/acme/envs/team", Name: "team", SitePackages: "lib/python3.12/site-packages"}
+	p, notes, err := MenuLaunchers(tg, env, menuFixture(t), e, false)
+	if err != nil || len(notes) != 0 {
+		t.Fatalf("MenuLaunchers = %v, notes %v", err, notes)
+	}
+	prompt := fileOf(t, p, "/applications/acme-tools_tool-prompt-team.desktop")
+	if prompt.Path != "/home/ann/.local/share/applications/acme-tools_tool-prompt-team.desktop" || prompt.Kind != KindEntry {
+		t.Errorf("prompt file %+v", prompt)
+	}
+	for _, line := range []string{
+		"Name=Tool Prompt (team)",
+		"Comment=A Python prompt in the environment",
+		`Exec=/opt/acme/.onboard/onboard launch run --prefix /opt/acme --env team -- /opt/acme/envs/team/bin/python -i /opt/acme/envs/team/lib/python3.12/site-packages/tool/start.py`,
+		"Icon=/opt/acme/envs/team/Menu/tool.png",
+		"Terminal=true",
+		"Categories=Development;Science;",
+		"Keywords=python;tool;",
+		"X-Onboard-Prefix=/opt/acme",
+	} {
+		if !slices.Contains(strings.Split(string(prompt.Data), "\n"), line) {
+			t.Errorf("the prompt's .desktop lacks %q:\n%s", line, prompt.Data)
+		}
+	}
+	docs := fileOf(t, p, "/applications/acme-tools_tool-docs.desktop")
+	for _, line := range []string{"Exec=xdg-open /opt/acme/envs/team/share/doc/tool/index.html", "Terminal=false", "Path=/home/ann"} {
+		if !slices.Contains(strings.Split(string(docs.Data), "\n"), line) {
+			t.Errorf("the docs' .desktop lacks %q:\n%s", line, docs.Data)
+		}
+	}
+	if len(p.Refresh) != 1 || p.Refresh[0][0] != "update-desktop-database" {
+		t.Errorf("refresh %v", p.Refresh)
+	}
+	// In the base env the name is the base one.
+	p, _, _ = MenuLaunchers(tg, env, menuFixture(t), MenuEnv{Base: "/opt/acme", Prefix: "/opt/acme", Name: "base"}, false)
+	if f := fileOf(t, p, "_tool-prompt.desktop"); !strings.Contains(string(f.Data), "Name=Tool Prompt\n") || !strings.Contains(string(f.Data), "--env base --") {
+		t.Errorf("base env's prompt:\n%s", f.Data)
+	}
+}
+
+// A value of the menu file cannot add a line (a key) to the .desktop file
+// (menuinst's GHSA-fqh4-w37r-x339: a newline in "description").
+func TestMenuLaunchersEscapeDesktopValues(t *testing.T) {
+	menu := `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "description": "x\nExec=/tmp/evil",
+		"command": ["tool", "a b", "$HOME", "100%"], "activate": false, "platforms": {"linux": {"GenericName": "g\n[Desktop Action x]"}}}]}`
+	p, _, err := MenuLaunchers(Target{OS: "linux"}, Env{Home: "/h"}, []byte(menu), MenuEnv{Base: "/p", Prefix: "/p", Name: "base"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(p.Files[0].Data), "\n")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "Exec=") && l != `Exec=tool "a b" "\\$HOME" 100%%` {
+			t.Errorf("Exec line %q", l)
+		}
+		if strings.HasPrefix(l, "[") && l != "[Desktop Entry]" {
+			t.Errorf("a value added the group %q", l)
+		}
+	}
+	if n := strings.Count(string(p.Files[0].Data), "\nExec="); n != 1 {
+		t.Errorf("%d Exec lines:\n%s", n, p.Files[0].Data)
+	}
+}
+
+// On Windows a menu item is a Start Menu shortcut in the menu's folder
+// and, unless "desktop" is false, one on the desktop; placeholders use
+// Windows' folders and "/" becomes "\".
+func TestMenuLaunchersWindows(t *testing.T) {
+	tg := Target{OS: "windows", Arch: "amd64"}
+	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string {
+		return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`, "USERPROFILE": `C:\Users\ann`}[k]
+	}}
+	e := MenuEnv{Base: `C:\Acme`, Prefix: `C:\Acme`, Name: "base", SitePackages: "Lib/site-packages"}
+	menu := strings.Replace(string(menuFixture(t)), `"win": null`, `"win": {}`, 1)
+	p, notes, err := MenuLaunchers(tg, env, []byte(menu), e, false)
+	if err != nil || len(notes) != 0 {
+		t.Fatalf("MenuLaunchers = %v, notes %v", err, notes)
+	}
+	start := `C:\Users\ann\AppData\Roaming\Microsoft\Windows\Start Menu\Programs\Acme tools`
+	if !slices.Equal(p.Dirs, []string{start}) {
+		t.Errorf("dirs %v; want the menu's folder", p.Dirs)
+	}
+	var paths []string
+	for _, s := range p.Shortcuts {
+		paths = append(paths, s.Path)
+	}
+	want := []string{start + `\Tool Prompt.lnk`, start + `\Tool Docs.lnk`, `C:\Users\ann\Desktop\Tool Docs.lnk`}
+	if !slices.Equal(paths, want) {
+		t.Fatalf("shortcuts %v; want %v", paths, want)
+	}
+	prompt, docs := p.Shortcuts[0], p.Shortcuts[1]
+	if prompt.Target != `C:\Acme\.onboard\onboard.exe` ||
+		prompt.Arguments != `launch run --terminal --prefix C:\Acme --env base -- C:\Acme\python.exe -i C:\Acme\Lib\site-packages\tool\start.py` ||
+		prompt.Icon != `C:\Acme\Menu\tool.ico` || prompt.Kind != "" {
+		t.Errorf("prompt %+v", prompt)
+	}
+	if docs.Target != `C:\Acme\Library\bin\tool-docs` || docs.Arguments != "--open" || docs.WorkingDir != `C:\Users\ann` || docs.Kind != "" {
+		t.Errorf("docs %+v", docs)
+	}
+	// A command outside the install: verify looks for the file only.
+	p, _, _ = MenuLaunchers(tg, env, []byte(`{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "Pad",
+		"command": ["C:/Windows/notepad.exe"], "activate": false, "platforms": {"win": {"desktop": false}}}]}`), e, false)
+	if len(p.Shortcuts) != 1 || p.Shortcuts[0].Kind != KindOther || p.Shortcuts[0].Target != `C:\Windows\notepad.exe` {
+		t.Errorf("notepad shortcut %+v", p.Shortcuts)
+	}
+}
+
+// On macOS a menu item is an .app whose executable is a copy of the
+// maintenance app, told by its launch config to run the command; an item
+// that asks for a terminal is left out, with a note.
+func TestMenuLaunchersMacOS(t *testing.T) {
+	tg := Target{OS: "darwin", Arch: "arm64"}
+	e := MenuEnv{Base: "/Users/ann/acme", Prefix: "/Users/ann/acme", Name: "base"}
+	p, notes, err := MenuLaunchers(tg, Env{Home: "/Users/ann"}, menuFixture(t), e, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "Tool Prompt") || !strings.Contains(notes[0], "Terminal") {
+		t.Errorf("notes %v; want the terminal item left out", notes)
+	}
+	if !slices.Equal(p.Bundles, []string{"/Users/ann/Applications/Tool Docs.app"}) {
+		t.Fatalf("bundles %v", p.Bundles)
+	}
+	var cfg LaunchConfig
+	if err := json.Unmarshal(fileOf(t, p, LaunchConfigName).Data, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"launch", "run", "--prefix", e.Base, "--env", "base", "--no-activate", "--cwd", "/Users/ann", "--", "/Users/ann/acme/bin/tool-docs", "--open"}
+	if !slices.Equal(cfg.Args, want) {
+		t.Errorf("args %q; want %q", cfg.Args, want)
+	}
+	if f := fileOf(t, p, "/Contents/Info.plist"); !strings.Contains(string(f.Data), "OnboardPrefix") {
+		t.Errorf("Info.plist lacks OnboardPrefix, which uninstall needs to remove the .app")
+	}
+}
+
+func TestMenuLaunchersRefusals(t *testing.T) {
+	tg := Target{OS: "linux"}
+	e := MenuEnv{Base: "/p", Prefix: "/p", Name: "base"}
+	for _, tt := range []struct {
+		name, menu, err, note string
+	}{
+		{"legacy v1", `{"menu_name": "M", "menu_items": [{"name": "N", "system": "x"}]}`, "legacy", ""},
+		{"not JSON", `{"$schema": `, "not valid JSON", ""},
+		{"no items", `{"$schema": "x", "menu_name": "M", "menu_items": []}`, "menu_items", ""},
+		{"no name", `{"$schema": "x", "menu_name": "M", "menu_items": [{"command": ["a"], "platforms": {"linux": {}}}]}`, `"name"`, ""},
+		{"command not a list", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": "a b", "platforms": {"linux": {}}}]}`, `"command"`, ""},
+		{"name with a newline", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\nExec=x", "command": ["a"], "platforms": {"linux": {}}}]}`, "control", ""},
+		{"precommand", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "precommand": "source x", "platforms": {"linux": {}}}]}`, "", `"precommand"`},
+		{"other platforms only", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "platforms": {"win": {}}}]}`, "", ""},
+		{"too big", `{"$schema": "x", "menu_name": "` + strings.Repeat("m", MaxMenuJSON) + `"}`, "more than", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, notes, err := MenuLaunchers(tg, Env{Home: "/h"}, []byte(tt.menu), e, false)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v; want it to say %q", err, tt.err)
+				}
+				if tt.name == "legacy v1" && !errors.Is(err, ErrLegacyMenu) {
+					t.Errorf("err = %v; want ErrLegacyMenu", err)
+				}
+				return
+			}
+			if err != nil || len(p.Files) != 0 {
+				t.Fatalf("err %v, files %v; want nothing made", err, p.Files)
+			}
+			if (tt.note == "") != (len(notes) == 0) || tt.note != "" && !strings.Contains(notes[0], tt.note) {
+				t.Errorf("notes %v; want %q", notes, tt.note)
+			}
+		})
+	}
+}
+
+// menuinst's slugify: accents dropped, punctuation dropped, runs of
+// spaces, "_" and "-" one "-".
+func TestMenuSlug(t *testing.T) {
+	for in, want := range map[string]string{"Acme tools": "acme-tools", "Tool Prompt (team)": "tool-prompt-team",
+		"Café  Crème__x": "cafe-creme-x", " Spyder 6 ": "spyder-6", "a/b:c": "abc"} {
+		if got := menuSlug(in); got != want {
+			t.Errorf("menuSlug(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
