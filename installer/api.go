@@ -101,7 +101,7 @@ type Options struct {
 	// NoShortcuts makes none of the shortcuts that the packages' menu files
 	// (Menu/*.json) ask for; conda makes them by default (its "shortcuts").
 	NoShortcuts bool
-	Force               bool // allow installing an older version over a newer one
+	Force       bool // allow installing an older version over a newer one
 	// KeepPackageCache also writes conda's package cache, PREFIX/pkgs
 	// (the archives and their extracted folders, hard-linked into the
 	// envs), for teams that want it. Without it each package is read
