@@ -54,17 +54,17 @@ func darwinLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUse
 		dir = t.Join(env.Home, "Applications")
 	}
 	for _, it := range items {
-		if err := darwinBundle(p, t.Join(dir, bundleFileName(it.Name)+".app"), app, it); err != nil {
+		if err := darwinBundle(p, t.Join(dir, bundleFileName(it.Name)+".app"), app, it, it.args(app.Prefix)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// darwinBundle plans one .app. An icon that cannot become an .icns (not
-// a square PNG of a size macOS knows) is left out rather than failing the
-// install.
-func darwinBundle(p *Plan, root string, app AppInfo, it LauncherSpec) error {
+// darwinBundle plans one .app whose copy of the maintenance app runs as if
+// given args. An icon that cannot become an .icns (not a square PNG of a
+// size macOS knows) is left out rather than failing the install.
+func darwinBundle(p *Plan, root string, app AppInfo, it LauncherSpec, args []string) error {
 	t := p.Target
 	exe := Slug(it.Name)
 	icns, iconErr := ICNS(app.Icon)
@@ -72,7 +72,6 @@ func darwinBundle(p *Plan, root string, app AppInfo, it LauncherSpec) error {
 	if err != nil {
 		return err
 	}
-	args := it.args(app.Prefix)
 	if args == nil {
 		args = []string{}
 	}

@@ -451,19 +451,10 @@ func darwinMenus(p *Plan, env Env, items []menuItem, e MenuEnv, allUsers bool) e
 		dir = t.Join(env.Home, "Applications")
 	}
 	for _, it := range items {
-		root := t.Join(dir, bundleFileName(it.name)+".app")
 		app := AppInfo{Name: it.name, ID: "com." + firstNonEmpty(menuSlug(it.name), "menu"), Prefix: e.Base}
-		info, err := InfoPlist(app, LauncherSpec{Name: it.name}, Slug(it.name), false)
-		if err != nil {
+		if err := darwinBundle(p, t.Join(dir, bundleFileName(it.name)+".app"), app, LauncherSpec{Name: it.name}, it.runArgs(e, it.workingDir)); err != nil {
 			return err
 		}
-		cfg, _ := json.MarshalIndent(LaunchConfig{Schema: 1, Prefix: e.Base, Args: it.runArgs(e, it.workingDir)}, "", "  ")
-		p.Bundles = append(p.Bundles, root)
-		p.Files = append(p.Files,
-			File{Path: t.Join(root, "Contents", "Info.plist"), Kind: KindPlist, Mode: 0o644, Data: info},
-			File{Path: t.Join(root, "Contents", "PkgInfo"), Kind: KindOther, Mode: 0o644, Data: []byte("APPL????")},
-			File{Path: t.Join(root, "Contents", "MacOS", Slug(it.name)), Kind: KindCopy, Mode: 0o755, CopyFrom: MaintenanceApp(t, e.Base)},
-			File{Path: t.Join(root, "Contents", "Resources", LaunchConfigName), Kind: KindEntry, Mode: 0o644, Data: append(cfg, '\n')})
 	}
 	return nil
 }

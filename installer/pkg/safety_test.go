@@ -317,35 +317,51 @@ func TestListedFileMustBeAFile(t *testing.T) {
 	} {
 		for _, format := range []string{"conda", "tar.bz2", "tar.bz2 payload first"} {
 			t.Run(tt.name+" "+format, func(t *testing.T) {
-				root, archive := hostile(t, format, okInfo(t), tt.members...)
-				if format == "tar.bz2 payload first" {
-					var err error
-					archive, err = condatest.WriteRawTarBz2(t.TempDir(), "evil-1.0-0", append(append([]condatest.Member{}, tt.members...), okInfo(t)...))
-					if err != nil {
-						t.Fatal(err)
-					}
-				}
-				pkgs := filepath.Join(root, "pkgs")
-				x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
-				if tt.want == "" {
-					if err != nil {
-						t.Fatalf("Extract = %v; want it extracted", err)
-					}
-					if b, err := os.ReadFile(filepath.Join(x.Dir, "share", "ok.txt")); string(b) != "ok\n" {
-						t.Errorf("share/ok.txt = %q, %v", b, err)
-					}
-					return
-				}
-				var fe *FormatError
-				var pe *Error
-				if !errors.As(err, &fe) && !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "share/ok.txt") {
-					t.Fatalf("Extract = %v; want it refused for share/ok.txt: %s", err, tt.want)
-				}
-				if got := leftovers(t, pkgs); len(got) != 0 {
-					t.Errorf("pkgs holds %v after a refused package; want it empty", got)
-				}
+				wantOkOrRefused(t, format, tt.members, tt.want, "share/ok.txt")
 			})
 		}
+	}
+}
+
+// wantOkOrRefused extracts a package of okInfo and members (in format:
+// "conda", "tar.bz2", or "tar.bz2 payload first", its info/ last): want ""
+// wants it extracted with share/ok.txt as paths.json records it, else it
+// refused (a *FormatError, *Error or *UnsafeEntryError) with an error that
+// says want and each of mentions, and nothing left in the cache.
+func wantOkOrRefused(t *testing.T, format string, members []condatest.Member, want string, mentions ...string) {
+	t.Helper()
+	root, archive := hostile(t, format, okInfo(t), members...)
+	if format == "tar.bz2 payload first" {
+		var err error
+		archive, err = condatest.WriteRawTarBz2(t.TempDir(), "evil-1.0-0", append(append([]condatest.Member{}, members...), okInfo(t)...))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	pkgs := filepath.Join(root, "pkgs")
+	x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+	if want == "" {
+		if err != nil {
+			t.Fatalf("Extract = %v; want it extracted", err)
+		}
+		if b, err := os.ReadFile(filepath.Join(x.Dir, "share", "ok.txt")); string(b) != "ok\n" {
+			t.Errorf("share/ok.txt = %q, %v; want the bytes paths.json records", b, err)
+		}
+		return
+	}
+	var fe *FormatError
+	var pe *Error
+	var ue *UnsafeEntryError
+	if !errors.As(err, &fe) && !errors.As(err, &pe) && !errors.As(err, &ue) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Extract = %v; want it refused: %s", err, want)
+	}
+	for _, m := range mentions {
+		if !strings.Contains(err.Error(), m) {
+			t.Errorf("the error %q does not name %s", err, m)
+		}
+	}
+	if got := leftovers(t, pkgs); len(got) != 0 {
+		t.Errorf("pkgs holds %v after a refused package; want it empty", got)
 	}
 }
 
