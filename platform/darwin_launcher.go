@@ -46,12 +46,9 @@ type infoPlist struct {
 // told what to do by Contents/Resources/onboard-launch.json.
 func darwinLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUsers bool) error {
 	t := p.Target
-	dir := "/Applications"
-	if !allUsers {
-		if env.Home == "" {
-			return fmt.Errorf("failed to find the home directory for launchers: set HOME, or install with --no-launcher")
-		}
-		dir = t.Join(env.Home, "Applications")
+	dir, err := applicationsDir(t, env, allUsers)
+	if err != nil {
+		return err
 	}
 	for _, it := range items {
 		if err := darwinBundle(p, t.Join(dir, bundleFileName(it.Name)+".app"), app, it, it.args(app.Prefix)); err != nil {
@@ -59,6 +56,18 @@ func darwinLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUse
 		}
 	}
 	return nil
+}
+
+// applicationsDir is where .app launchers go: ~/Applications, or
+// /Applications for all users.
+func applicationsDir(t Target, env Env, allUsers bool) (string, error) {
+	if allUsers {
+		return "/Applications", nil
+	}
+	if env.Home == "" {
+		return "", fmt.Errorf("failed to find the home directory for launchers: set HOME, or install with --no-launcher")
+	}
+	return t.Join(env.Home, "Applications"), nil
 }
 
 // darwinBundle plans one .app whose copy of the maintenance app runs as if

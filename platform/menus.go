@@ -443,12 +443,9 @@ func desktopDir(t Target, env Env, allUsers bool) (string, error) {
 // maintenance app told to run the command (as onboard's own launchers).
 func darwinMenus(p *Plan, env Env, items []menuItem, e MenuEnv, allUsers bool) error {
 	t := p.Target
-	dir := "/Applications"
-	if !allUsers {
-		if env.Home == "" {
-			return errors.New("failed to find the home directory for shortcuts: set HOME")
-		}
-		dir = t.Join(env.Home, "Applications")
+	dir, err := applicationsDir(t, env, allUsers)
+	if err != nil {
+		return err
 	}
 	for _, it := range items {
 		app := AppInfo{Name: it.name, ID: "com." + firstNonEmpty(menuSlug(it.name), "menu"), Prefix: e.Base}
