@@ -149,3 +149,24 @@ func TestInstallNoShortcuts(t *testing.T) {
 		t.Error("--no-shortcuts wrote a launcher record of nothing")
 	}
 }
+
+// An install for one user marks its base and every env with conda's
+// .nonadmin, as conda's installers do for "just me", so that conda and
+// menuinst make later shortcuts for this user; one for all users does not.
+func TestInstallMarksAnInstallForOneUser(t *testing.T) {
+	for _, allUsers := range []bool{false, true} {
+		home := t.TempDir()
+		t.Setenv("HOME", home)
+		t.Setenv("XDG_DATA_HOME", "")
+		prefix := filepath.Join(t.TempDir(), "acme")
+		if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64", AllUsers: allUsers}); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []string{prefix, filepath.Join(prefix, "envs", "team")} {
+			_, err := os.Stat(filepath.Join(d, NonAdminName))
+			if marked := err == nil; marked == allUsers {
+				t.Errorf("all users %v: %s marked %v", allUsers, d, marked)
+			}
+		}
+	}
+}

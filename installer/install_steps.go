@@ -55,6 +55,9 @@ func (in *installRun) install(ctx context.Context) (*Result, error) {
 	if err := in.writeState(); err != nil {
 		return nil, err
 	}
+	if err := in.markNonAdmin(); err != nil {
+		return nil, err
+	}
 	if in.o.AllUsers {
 		if err := engine.NormaliseModes(p); err != nil {
 			return nil, err
@@ -63,6 +66,30 @@ func (in *installRun) install(ctx context.Context) (*Result, error) {
 	}
 	return in.result(true, envs), nil
 }
+
+// markNonAdmin writes the empty .nonadmin file into the base and every env
+// of an install for one user, as conda's installers do for a "just me"
+// install (and conda into each env it creates where the base has one):
+// conda and menuinst then make later shortcuts for this user, without
+// asking to elevate, even when this user is an administrator.
+func (in *installRun) markNonAdmin() error {
+	if in.o.AllUsers {
+		return nil
+	}
+	dirs := []string{in.o.Prefix}
+	for _, n := range in.o.Bundle.Platform(in.subdir).EnvNames() {
+		dirs = append(dirs, filepath.Join(in.o.Prefix, "envs", n))
+	}
+	for _, d := range dirs {
+		if err := os.WriteFile(filepath.Join(d, NonAdminName), nil, 0o644); err != nil {
+			return &TargetError{Path: d, Reason: "cannot write " + NonAdminName, Err: err}
+		}
+	}
+	return nil
+}
+
+// NonAdminName is conda's marker of an install for one user.
+const NonAdminName = ".nonadmin"
 
 // copyPackages copies every package of the subdir to PREFIX/pkgs, hashes
 // checked, and returns their paths by zip path.
