@@ -2,6 +2,7 @@ package installer
 
 import (
 	"onboard/installer/state"
+	"onboard/internal/pathfold"
 
 	"errors"
 	"io/fs"
@@ -110,9 +111,10 @@ func (pl *placer) host(target string) string {
 // so that placing never writes into them whatever pkg lets through.
 func reservedTarget(t string) bool {
 	first, _, _ := strings.Cut(t, "/")
-	switch first {
-	case ".condatmp", state.DirName, "conda-meta":
-		return true
+	for _, r := range []string{".condatmp", state.DirName, "conda-meta"} {
+		if pathfold.Key(first) == pathfold.Key(r) { // Conda-Meta where names ignore case
+			return true
+		}
 	}
 	return false
 }

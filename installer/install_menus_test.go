@@ -14,6 +14,7 @@ import (
 	"onboard/installer/state"
 	"onboard/installer/uninstall"
 	"onboard/internal/condatest"
+	"onboard/internal/pathfold"
 	"onboard/platform"
 )
 
@@ -166,6 +167,21 @@ func TestInstallMarksAnInstallForOneUser(t *testing.T) {
 			_, err := os.Stat(filepath.Join(d, NonAdminName))
 			if marked := err == nil; marked == allUsers {
 				t.Errorf("all users %v: %s marked %v", allUsers, d, marked)
+			}
+		}
+	}
+}
+
+// Placing never writes into conda's and onboard's own folders, in any
+// spelling the host takes for them (pkg refuses such packages first; this
+// is the second guard).
+func TestReservedTargetsFoldWhereNamesIgnoreCase(t *testing.T) {
+	for _, folds := range []bool{false, true} {
+		t.Cleanup(pathfold.Set(folds))
+		for p, want := range map[string]bool{"conda-meta/x.json": true, ".onboard/lock": true, "lib/conda-meta": false,
+			"Conda-Meta/x.json": folds, ".ONBOARD/x": folds, ".CondaTmp/x": folds} {
+			if got := reservedTarget(p); got != want {
+				t.Errorf("names fold %v: reservedTarget(%q) = %v; want %v", folds, p, got, want)
 			}
 		}
 	}
