@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
@@ -112,7 +113,16 @@ func runMenuCommand(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	return launch.Run(ctx, launch.RunOptions{Prefix: p, Env: e, Command: command, Activate: !*noActivate, Terminal: *terminal, Dir: *cwd})
+	o := launch.RunOptions{Prefix: p, Env: e, Command: command, Activate: !*noActivate, Terminal: *terminal, Dir: *cwd}
+	if err = launch.Run(ctx, o); err == nil {
+		return nil
+	}
+	// A shortcut has no terminal to print to: a window, as for Jupyter,
+	// offers Repair when the env is broken.
+	prob := launchProblem(p, e, err, env)
+	prob.What, prob.LogPath = filepath.Base(command[0]), ""
+	prob.Retry = func(ctx context.Context) error { return launch.Run(ctx, o) }
+	return offerRepair(ctx, env, prob)
 }
 
 // launchTarget fills in the defaults of --prefix and --env.
@@ -194,7 +204,7 @@ func promptRepair(ctx context.Context, env Env, p launch.Problem) error {
 	if err := p.Repair(ctx, nil, nil); err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, "Repaired. Starting Jupyter…")
+	fmt.Fprintf(env.Stdout, "Repaired. Starting %s…\n", p.Name())
 	return p.Retry(ctx)
 }
 

@@ -31,7 +31,7 @@ type LaunchProblem struct {
 // NewLaunchProblem builds the window for p.
 func NewLaunchProblem(ctx context.Context, a fyne.App, p launch.Problem) *LaunchProblem {
 	lp := &LaunchProblem{app: a, p: p, err: p.Err, busy: newBusyBar(), done: closedChan()}
-	lp.win = a.NewWindow("Jupyter could not start")
+	lp.win = a.NewWindow(p.Name() + " could not start")
 	lp.win.Resize(fyne.NewSize(640, 420))
 	lp.body = container.NewVBox()
 	lp.showProblem(p.Err)
@@ -51,7 +51,7 @@ func NewLaunchProblem(ctx context.Context, a fyne.App, p launch.Problem) *Launch
 func (lp *LaunchProblem) Window() fyne.Window { return lp.win }
 
 func (lp *LaunchProblem) showProblem(err error) {
-	pr := wizard.Explain("Launching Jupyter", err, lp.p.LogPath)
+	pr := wizard.Explain("Launching "+lp.p.Name(), err, lp.p.LogPath)
 	lp.body.Objects = []fyne.CanvasObject{bold(pr.Title), problemContent(pr)}
 	lp.body.Refresh()
 }
@@ -66,7 +66,7 @@ func (lp *LaunchProblem) runRepair(ctx context.Context) {
 	go func() {
 		err := lp.p.Repair(ctx, tr, nil)
 		if err == nil {
-			runOnUI(func() { lp.busy.done("Repaired. Starting Jupyter…") })
+			runOnUI(func() { lp.busy.done("Repaired. Starting " + lp.p.Name() + "…") })
 			err = lp.p.Retry(ctx)
 		}
 		runOnUI(func() { lp.finish(err) })

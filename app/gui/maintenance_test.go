@@ -306,6 +306,22 @@ func TestLaunchProblemRepairsAndRetries(t *testing.T) {
 	}
 }
 
+// A package's menu shortcut that cannot start its command says so in a
+// window named after the command, with Repair for a broken env.
+func TestLaunchProblemOfAMenuShortcut(t *testing.T) {
+	a := test.NewTempApp(t)
+	p := launch.Problem{Prefix: "/p", Env: "team", What: "spyder",
+		Err:    &launch.EnvError{Prefix: "/p", Env: "team", Reason: "its folder /p/envs/team is missing", What: "spyder"},
+		Repair: func(context.Context, installer.Reporter, installer.Logf) error { return nil },
+		Retry:  func(context.Context) error { return nil }}
+	lp := NewLaunchProblem(context.Background(), a, p)
+	w := lp.Window()
+	if w.Title() != "spyder could not start" {
+		t.Errorf("title %q; want the command's name", w.Title())
+	}
+	mustContain(t, w, "Launching spyder failed", "cannot start spyder", "envs/team is missing", "Repair button")
+}
+
 func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
 	r := &recorder{}
 	m, _, prefix := newMaintenance(t, r)

@@ -24,10 +24,18 @@ import (
 type EnvError struct {
 	Prefix, Env string
 	Reason      string
+	What        string // what it cannot start: "" = Jupyter
 }
 
 func (e *EnvError) Error() string {
-	return fmt.Sprintf("the %s environment of %s cannot start Jupyter: %s", envName(e.Env), e.Prefix, e.Reason)
+	return fmt.Sprintf("the %s environment of %s cannot start %s: %s", envName(e.Env), e.Prefix, firstOr(e.What, "Jupyter"), e.Reason)
+}
+
+func firstOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // Hint says what to do.

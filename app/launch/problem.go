@@ -11,6 +11,7 @@ import (
 // way out: Repair when the env is broken, then Retry.
 type Problem struct {
 	Prefix, Env string
+	What        string // what failed to start, for people: "" = Jupyter
 	Err         error
 	LogPath     string
 	// Repair repairs the install; nil when the problem is not one Repair
@@ -19,6 +20,9 @@ type Problem struct {
 	// Retry launches again (after a repair).
 	Retry func(ctx context.Context) error
 }
+
+// Name is what failed to start: What, or Jupyter.
+func (p Problem) Name() string { return firstOr(p.What, "Jupyter") }
 
 // Repairable tells whether the problem is a broken env.
 func (p Problem) Repairable() bool {

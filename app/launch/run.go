@@ -36,7 +36,7 @@ func RunCommand(ctx context.Context, o RunOptions) (*exec.Cmd, error) {
 	ep := EnvPrefix(o.Prefix, o.Env)
 	if o.Activate {
 		if fi, err := os.Stat(ep); err != nil || !fi.IsDir() {
-			return nil, &EnvError{Prefix: o.Prefix, Env: o.Env, Reason: "its folder " + ep + " is missing"}
+			return nil, &EnvError{Prefix: o.Prefix, Env: o.Env, Reason: "its folder " + ep + " is missing", What: filepath.Base(o.Command[0])}
 		}
 		var err error
 		if environ, err = RunActivateScripts(ctx, ep, Activate(environ, ep, o.Env, runtime.GOOS)); err != nil {
