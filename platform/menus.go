@@ -11,6 +11,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"onboard/internal/winname"
 )
 
 // A package's menu shortcuts: the Menu/*.json files that conda hands to
@@ -350,6 +352,9 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 			}
 		}
 		kv("X-Onboard-Prefix", e.Base)
+		if menuSlug(menuName) == "" || menuSlug(it.name) == "" {
+			return fmt.Errorf("the names %q and %q leave no file name (menuinst names the file after them)", menuName, it.name)
+		}
 		name := menuSlug(menuName) + "_" + menuSlug(it.name) + ".desktop"
 		p.Files = append(p.Files, File{Path: t.Join(apps, name), Kind: KindEntry, Mode: 0o644, Data: []byte(b.String())})
 	}
@@ -390,10 +395,18 @@ func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv
 	if err != nil {
 		return err
 	}
-	dir := t.Join(start, windowsFileName(menuName))
+	folder, err := windowsMenuName(menuName, "")
+	if err != nil {
+		return err
+	}
+	dir := t.Join(start, folder)
 	p.Dirs = append(p.Dirs, dir)
 	maint := MaintenanceApp(t, e.Base)
 	for _, it := range items {
+		file, err := windowsMenuName(it.name, ".lnk")
+		if err != nil {
+			return err
+		}
 		target, args := it.command[0], it.command[1:]
 		if it.activate {
 			target, args = maint, it.runArgs(e, "")
@@ -407,18 +420,32 @@ func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv
 		if !strings.Contains(strings.ToLower(s.Target+s.Arguments+s.WorkingDir+s.Icon), strings.ToLower(e.Base)) {
 			s.Kind = KindOther // a command outside the install (notepad.exe): verify looks for the file only
 		}
-		s.Path = t.Join(dir, windowsFileName(it.name)+".lnk")
+		s.Path = t.Join(dir, file)
 		p.Shortcuts = append(p.Shortcuts, s)
 		if it.desktop {
 			desk, err := desktopDir(t, env, allUsers)
 			if err != nil {
 				return err
 			}
-			s.Path = t.Join(desk, windowsFileName(it.name)+".lnk")
+			s.Path = t.Join(desk, file)
 			p.Shortcuts = append(p.Shortcuts, s)
 		}
 	}
 	return nil
+}
+
+// windowsMenuName is name as a Windows file name (with ext), or why a
+// menu's name cannot be one: nothing left of it (".."), a device (CON), a
+// short (8.3) name of another file.
+func windowsMenuName(name, ext string) (string, error) {
+	f := windowsFileName(name)
+	if f == "" {
+		return "", fmt.Errorf("the name %q leaves no Windows file name", name)
+	}
+	if why := winname.Unsafe(f + ext); why != "" {
+		return "", fmt.Errorf("the name %q cannot be a Windows file name: %s", name, why)
+	}
+	return f + ext, nil
 }
 
 // desktopDir is the user's desktop, or the public one for all users.

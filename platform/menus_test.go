@@ -185,6 +185,7 @@ func TestMenuLaunchersRefusals(t *testing.T) {
 		{"name with a newline", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\nExec=x", "command": ["a"], "platforms": {"linux": {}}}]}`, "control", ""},
 		{"precommand", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "precommand": "source x", "platforms": {"linux": {}}}]}`, "", `"precommand"`},
 		{"other platforms only", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "platforms": {"win": {}}}]}`, "", ""},
+		{"a name that is no file name", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "...", "command": ["a"], "platforms": {"linux": {}}}]}`, "no file name", ""},
 		{"too big", `{"$schema": "x", "menu_name": "` + strings.Repeat("m", MaxMenuJSON) + `"}`, "more than", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,6 +206,24 @@ func TestMenuLaunchersRefusals(t *testing.T) {
 				t.Errorf("notes %v; want %q", notes, tt.note)
 			}
 		})
+	}
+}
+
+// On Windows a menu or item name that Windows would take for something
+// else (a device, nothing at all) is refused, not made.
+func TestMenuLaunchersWindowsNames(t *testing.T) {
+	e := MenuEnv{Base: `C:\Acme`, Prefix: `C:\Acme`, Name: "base"}
+	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string { return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`}[k] }}
+	for _, tt := range []struct{ menu, item, want string }{
+		{"..", "Tool", "leaves no Windows file name"},
+		{"M", "CON", "device"},
+		{"NUL", "Tool", "device"},
+		{"M", "TOOLPR~1", "short (8.3) name"},
+	} {
+		menu := `{"$schema": "x", "menu_name": "` + tt.menu + `", "menu_items": [{"name": "` + tt.item + `", "command": ["a"], "platforms": {"win": {}}}]}`
+		if _, _, err := MenuLaunchers(Target{OS: "windows"}, env, []byte(menu), e, false); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("menu %q, item %q: %v; want an error saying %q", tt.menu, tt.item, err, tt.want)
+		}
 	}
 }
 
