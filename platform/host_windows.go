@@ -43,6 +43,7 @@ func hostKnownFolder(name string) string {
 		"LocalAppData": windows.FOLDERID_LocalAppData, "ProgramData": windows.FOLDERID_ProgramData,
 		"ProgramFiles": windows.FOLDERID_ProgramFiles,
 		"Desktop":      windows.FOLDERID_Desktop, "PublicDesktop": windows.FOLDERID_PublicDesktop,
+		"Documents": windows.FOLDERID_Documents,
 	}[name]
 	if id == nil {
 		return ""

@@ -241,4 +241,25 @@ func TestHostWindowsMenus(t *testing.T) {
 	if _, err := os.Stat(p.Dirs[0]); !os.IsNotExist(err) {
 		t.Errorf("the menu's Start Menu folder %s still exists: %v", p.Dirs[0], err)
 	}
+	// A legacy (v1) menu, as console_shortcut's Anaconda Prompt.
+	legacy := []byte(`{"menu_name": "Onboard Test Legacy", "menu_items": [{"name": "Onboard Test Legacy Prompt",
+		"system": "%windir%\\system32\\cmd.exe", "scriptarguments": ["/K", "${ROOT_PREFIX}/Scripts/activate.bat", "${PREFIX}"]}]}`)
+	p, _, err = MenuLaunchers(win, HostEnv(), legacy, MenuEnv{Base: app.Prefix, Prefix: app.Prefix, Name: "base"}, false)
+	if err != nil || len(p.Shortcuts) != 1 {
+		t.Fatalf("legacy MenuLaunchers: %v %+v", err, p.Shortcuts)
+	}
+	if rec, err = Apply(p, t.Logf); err != nil {
+		t.Fatalf("Apply of the legacy menu: %v", err)
+	}
+	b, err := os.ReadFile(p.Shortcuts[0].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, err := readLnk(b); err != nil || l.Arguments != p.Shortcuts[0].Arguments || !strings.HasPrefix(l.Arguments, "/K ") ||
+		!strings.EqualFold(l.LocalBasePath, `C:\windows\system32\cmd.exe`) {
+		t.Errorf("legacy shortcut %+v, %v; want the arguments %q", l, err, p.Shortcuts[0].Arguments)
+	}
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
 }

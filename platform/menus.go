@@ -32,10 +32,9 @@ var MenuPathPattern = regexp.MustCompile(`(?i)^menu/.*\.json$`)
 // MaxMenuJSON caps a menu file onboard reads (real ones are a few KB).
 const MaxMenuJSON = 1 << 20
 
-// ErrLegacyMenu is a menuinst v1 file (no "$schema" or "$id"): conda
-// installs those only on Windows, through menuinst's legacy code, which
-// onboard does not follow.
-var ErrLegacyMenu = errors.New("a menuinst v1 (legacy) menu file, which onboard does not install")
+// ErrLegacyMenu is a menuinst v1 file (no "$schema" or "$id") off
+// Windows: conda makes those only on Windows (legacyWindowsMenus).
+var ErrLegacyMenu = errors.New("a menuinst v1 (legacy) menu file, which conda makes only on Windows")
 
 // MenuEnv is the conda environment a menu file belongs to.
 type MenuEnv struct {
@@ -84,6 +83,9 @@ func MenuLaunchers(t Target, env Env, data []byte, e MenuEnv, allUsers bool) (p 
 	_, schema := raw["$schema"]
 	_, id := raw["$id"]
 	if !schema && !id {
+		if t.OS == "windows" {
+			return legacyWindowsMenus(t, env, raw, e, allUsers)
+		}
 		return p, nil, ErrLegacyMenu
 	}
 	os := menuOS(t)
@@ -414,7 +416,7 @@ func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv
 				args = slices.Insert(args, 2, "--terminal")
 			}
 		}
-		s := Shortcut{Target: target, Arguments: WindowsCommandLine(args),
+		s := Shortcut{Target: expandWinVars(target, env), Arguments: WindowsCommandLine(args),
 			WorkingDir: firstNonEmpty(it.workingDir, env.Home), Icon: it.icon,
 			Description: oneLine(firstNonEmpty(it.description, it.name))}
 		if !strings.Contains(strings.ToLower(s.Target+s.Arguments+s.WorkingDir+s.Icon), strings.ToLower(e.Base)) {
@@ -447,6 +449,23 @@ func windowsMenuName(name, ext string) (string, error) {
 	}
 	return f + ext, nil
 }
+
+// expandWinVars replaces each %NAME% of s that env sets (%windir% and
+// the like, which menu files use in a program's path): a shortcut's
+// target must be a path, and the Shell does not expand it everywhere.
+func expandWinVars(s string, env Env) string {
+	return winVar.ReplaceAllStringFunc(s, func(m string) string {
+		if v := env.get(m[1 : len(m)-1]); v != "" {
+			return v
+		}
+		if v := env.get(strings.ToUpper(m[1 : len(m)-1])); v != "" {
+			return v
+		}
+		return m
+	})
+}
+
+var winVar = regexp.MustCompile(`%[A-Za-z_][A-Za-z0-9_]*%`)
 
 // desktopDir is the user's desktop, or the public one for all users.
 func desktopDir(t Target, env Env, allUsers bool) (string, error) {

@@ -237,3 +237,70 @@ func TestMenuSlug(t *testing.T) {
 		}
 	}
 }
+
+// A legacy (v1) menu file, as older packages ship it (console_shortcut's
+// Anaconda Prompt, Spyder): on Windows the shortcuts menuinst's legacy
+// code makes, named "<name> (<env>)" outside the base, the Python items
+// run in the env activated; elsewhere nothing, as conda makes none.
+func TestMenuLaunchersLegacyWindows(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "menus", "legacy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string {
+		return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`, "USERPROFILE": `C:\Users\ann`, "windir": `C:\Windows`}[k]
+	}}
+	e := MenuEnv{Base: `C:\Acme`, Prefix: `C:\Acme\envs\team`, Name: "team"}
+	p, _, err := MenuLaunchers(Target{OS: "windows", Arch: "amd64"}, env, data, e, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := `C:\Users\ann\AppData\Roaming\Microsoft\Windows\Start Menu\Programs\Anaconda3 (64-bit)`
+	want := []Shortcut{
+		{Path: start + `\Anaconda Prompt (team).lnk`, Target: `C:\Windows\system32\cmd.exe`, // %windir% expanded
+			Arguments: `"/K" "C:\Acme/Scripts/activate.bat" C:\Acme\envs\team`, WorkingDir: "%HOMEPATH%",
+			Icon: `C:\Acme\envs\team\Menu\Iconleak-Atrous-Console.ico`, Description: "Anaconda Prompt (team)"},
+		{Path: start + `\Spyder (team).lnk`, Target: `C:\Acme\.onboard\onboard.exe`,
+			Arguments:  `launch run --prefix C:\Acme --env team -- C:\Acme\envs\team\pythonw.exe C:\Acme\envs\team\Scripts\spyder-script.py`,
+			WorkingDir: `C:\Users\ann\Documents`, Icon: `C:\Acme\envs\team\Menu\spyder.ico`, Description: "Spyder (team)"},
+		{Path: `C:\Users\ann\Desktop\Spyder (team).lnk`, Target: `C:\Acme\.onboard\onboard.exe`,
+			Arguments:  `launch run --prefix C:\Acme --env team -- C:\Acme\envs\team\pythonw.exe C:\Acme\envs\team\Scripts\spyder-script.py`,
+			WorkingDir: `C:\Users\ann\Documents`, Icon: `C:\Acme\envs\team\Menu\spyder.ico`, Description: "Spyder (team)"},
+		{Path: start + `\Anaconda Cloud (team).lnk`, Target: `C:\Acme\pythonw.exe`, Arguments: `-m webbrowser -t "https://anaconda.org/"`,
+			WorkingDir: "%HOMEPATH%", Description: "Anaconda Cloud (team)"},
+	}
+	if len(p.Shortcuts) != len(want) {
+		t.Fatalf("shortcuts %+v; want %d", p.Shortcuts, len(want))
+	}
+	for i, w := range want {
+		if p.Shortcuts[i] != w {
+			t.Errorf("shortcut %d:\n got %+v\nwant %+v", i, p.Shortcuts[i], w)
+		}
+	}
+	if !slices.Equal(p.Dirs, []string{start}) {
+		t.Errorf("dirs %v", p.Dirs)
+	}
+	// In the base, no suffix.
+	p, _, _ = MenuLaunchers(Target{OS: "windows", Arch: "amd64"}, env, data, MenuEnv{Base: `C:\Acme`, Prefix: `C:\Acme`, Name: "base"}, false)
+	if len(p.Shortcuts) == 0 || !strings.HasSuffix(p.Shortcuts[0].Path, `\Anaconda Prompt.lnk`) {
+		t.Errorf("base shortcuts %+v", p.Shortcuts)
+	}
+	// conda makes none off Windows.
+	if _, _, err := MenuLaunchers(Target{OS: "linux"}, Env{Home: "/h"}, data, MenuEnv{Base: "/p", Prefix: "/p", Name: "base"}, false); !errors.Is(err, ErrLegacyMenu) {
+		t.Errorf("on Linux: %v; want ErrLegacyMenu", err)
+	}
+}
+
+// menuinst's legacy quoting: cmd.exe /K with a spaced argument gets one
+// doubly quoted string; else arguments with a space or "/" are quoted.
+func TestLegacyQuote(t *testing.T) {
+	for _, tt := range []struct{ in, want []string }{
+		{[]string{`C:\Windows\cmd.exe`, "/K", `C:\My Acme\Scripts\activate.bat`, `C:\My Acme`},
+			[]string{`"C:\Windows\cmd.exe"`, "/K", `""C:\My Acme\Scripts\activate.bat" "C:\My Acme""`}},
+		{[]string{"tool", "-x", "a b", "c/d", `"e"`}, []string{"tool", "-x", `"a b"`, `"c/d"`, "e"}},
+	} {
+		if got := legacyQuote(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("legacyQuote(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -17,7 +17,7 @@ type Env struct {
 	Exists func(path string) bool  // whether a path exists; nil = nothing exists
 	// Known returns a Windows known folder by name ("Programs",
 	// "CommonPrograms", "LocalAppData", "ProgramData", "ProgramFiles",
-	// "Desktop", "PublicDesktop", and
+	// "Desktop", "PublicDesktop", "Documents", and
 	// "ProgramFilesShort": the 8.3 short form of ProgramFiles, e.g.
 	// C:\PROGRA~1); nil or "" = derive it from environment variables.
 	Known func(folder string) string
