@@ -186,3 +186,35 @@ func TestReservedTargetsFoldWhereNamesIgnoreCase(t *testing.T) {
 		}
 	}
 }
+
+// Uninstall also removes the shortcuts menuinst made for the packages'
+// menu files after the install (here the install made none, as if conda
+// had made them), as conda's own uninstaller removes every env's menus;
+// a file of that name that names another install is left alone.
+func TestUninstallRemovesTheMenusCondaMade(t *testing.T) {
+	for _, ours := range []bool{true, false} {
+		home := t.TempDir()
+		t.Setenv("HOME", home)
+		t.Setenv("XDG_DATA_HOME", filepath.Join(home, "share"))
+		prefix := filepath.Join(t.TempDir(), "acme")
+		if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: menuBundle(t), Subdir: "linux-64", NoShortcuts: true}); err != nil {
+			t.Fatal(err)
+		}
+		desktop := filepath.Join(home, "share", "applications", "acme-tools_tool-team.desktop")
+		owner := prefix
+		if !ours {
+			owner = "/opt/other-install"
+		}
+		os.MkdirAll(filepath.Dir(desktop), 0o755)
+		// menuinst's own form of the entry
+		os.WriteFile(desktop, []byte("[Desktop Entry]\nType=Application\nName=Tool (team)\nExec=bash -c 'eval \"$(\""+owner+
+			"/bin/conda\" shell.bash activate \""+owner+"/envs/team\")\" && tool'\nTerminal=false\n"), 0o644)
+		if err := uninstall.Run(context.Background(), prefix, uninstall.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := os.Stat(desktop)
+		if gone := err != nil; gone != ours {
+			t.Errorf("a shortcut naming %s: gone %v after the uninstall; want %v", owner, gone, ours)
+		}
+	}
+}

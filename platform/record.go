@@ -106,8 +106,7 @@ func checkFile(t Target, f RecordFile, prefix string, in Inspector) []Problem {
 	case KindShortcut:
 		// The icon and the arguments (UTF-16) or the target (ANSI, in
 		// LinkInfo) name the prefix.
-		lb := asciiLower(b)
-		names = bytes.Contains(lb, asciiLower(utf16le(prefix))) || bytes.Contains(lb, asciiLower([]byte(prefix)))
+		names = holdsPrefix(b, prefix)
 	default:
 		return nil
 	}
@@ -132,6 +131,26 @@ func checkRegistry(e RegistryEntry, prefix string, in Inspector) []Problem {
 			"run repair to register this install again"}}
 	}
 	return nil
+}
+
+// holdsPrefix tells whether b holds prefix, as UTF-8 or UTF-16 (a .lnk's
+// strings), in any ASCII case (Windows paths).
+func holdsPrefix(b []byte, prefix string) bool {
+	lb := asciiLower(b)
+	return bytes.Contains(lb, asciiLower(utf16le(prefix))) || bytes.Contains(lb, asciiLower([]byte(prefix)))
+}
+
+// PlannedRecord is the record [Apply] would write for p, for removing
+// what p names without making it.
+func PlannedRecord(p Plan) Record {
+	rec := Record{Schema: 1, Target: p.Target, Prefix: p.Prefix, Bundles: p.Bundles, Dirs: p.Dirs, Refresh: p.Refresh}
+	for _, f := range p.Files {
+		rec.Files = append(rec.Files, RecordFile{Path: f.Path, Kind: f.Kind, Source: f.Source})
+	}
+	for _, s := range p.Shortcuts {
+		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: firstNonEmpty(s.Kind, KindShortcut), Source: s.Source})
+	}
+	return rec
 }
 
 // utf16le encodes s as UTF-16 little-endian, as .lnk files store strings.

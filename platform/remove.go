@@ -47,6 +47,17 @@ func Remove(rec Record, logf Logf) error {
 	return errors.Join(errs...)
 }
 
+// NamesPrefix tells whether the launcher file at path (a .desktop file, a
+// .lnk; for an .app folder its Info.plist) names the install at prefix:
+// whether it is this install's, and not another's of the same name.
+func NamesPrefix(path, prefix string) bool {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, "Contents", "Info.plist")
+	}
+	b, err := os.ReadFile(path)
+	return err == nil && (holdsPrefix(b, prefix) || bytes.Contains(b, []byte(xmlEscape(prefix))))
+}
+
 // removeBundle deletes a macOS .app that onboard made. It refuses any
 // other folder, so a tampered record cannot delete arbitrary trees.
 func removeBundle(dir string) error {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -131,4 +132,39 @@ func sitePackages(envDir, goos string) string {
 		}
 	}
 	return ""
+}
+
+// RemoveMenus removes, before the install at prefix is deleted, the
+// shortcuts that menuinst makes for the menu files of envs: those conda
+// made after the install (a package the user added), which the launcher
+// record does not list, as conda's own uninstaller removes every env's
+// menus. Only a file that names this install is removed: another install
+// may have made one of the same name. Failures are logged.
+func RemoveMenus(prefix string, envs []state.Env, allUsers bool, logf Logf) {
+	t, env := platform.HostTarget(), platform.HostEnv()
+	var rec platform.Record
+	for _, ev := range envs {
+		name := ev.Name
+		if name == "" {
+			name = "base"
+		}
+		e := platform.MenuEnv{Base: prefix, Prefix: ev.Dir, Name: name, SitePackages: sitePackages(ev.Dir, t.OS)}
+		for _, f := range MenuFiles(ev.Dir) {
+			data, err := readMenu(f)
+			if err != nil {
+				continue
+			}
+			plan, _, err := platform.MenuLaunchers(t, env, data, e, allUsers)
+			if err != nil {
+				continue
+			}
+			r := platform.PlannedRecord(plan)
+			r.Files = slices.DeleteFunc(r.Files, func(rf platform.RecordFile) bool { return !platform.NamesPrefix(rf.Path, prefix) })
+			r.Bundles = slices.DeleteFunc(r.Bundles, func(b string) bool { return !platform.NamesPrefix(b, prefix) })
+			rec.Merge(r)
+		}
+	}
+	if err := platform.Remove(rec, platform.Logf(logf)); err != nil {
+		logf("uninstall: some of the packages' menu shortcuts were not removed: %v", err)
+	}
 }

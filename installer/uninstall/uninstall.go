@@ -144,6 +144,7 @@ func uninstallSteps(ctx context.Context, abs string, opts Options, logf engine.L
 	if err := engine.RemoveRecordedLaunchers(abs, logf); err != nil {
 		return fmt.Errorf("failed to remove the launchers: %w", err)
 	}
+	engine.RemoveMenus(abs, envs, man != nil && man.AllUsers, logf) // and those conda made since
 	rep.Stage(engine.StageMetadata, 0)
 	if p := prefix.EnvironmentsTxtPath(opts.EnvironmentsTxt); p != "" {
 		n, err := prefix.Unregister(p, abs)
