@@ -145,6 +145,9 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 	}
 	plats, _ := obj["platforms"].(map[string]any)
 	over, enabled := plats[os].(map[string]any)
+	if !enabled {
+		return it, false, "", nil // an item for other systems: not read further, as menuinst does
+	}
 	for k, v := range over {
 		if v != nil {
 			flat[k] = v
@@ -212,9 +215,6 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 	}
 	if os == "linux" {
 		it.linux = flat
-	}
-	if !enabled {
-		return it, false, "", nil
 	}
 	// What menuinst does that onboard does not: say so, and leave the
 	// item out rather than make one that behaves otherwise.

@@ -185,6 +185,7 @@ func TestMenuLaunchersRefusals(t *testing.T) {
 		{"name with a newline", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\nExec=x", "command": ["a"], "platforms": {"linux": {}}}]}`, "control", ""},
 		{"precommand", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "precommand": "source x", "platforms": {"linux": {}}}]}`, "", `"precommand"`},
 		{"other platforms only", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "platforms": {"win": {}}}]}`, "", ""},
+		{"other platforms only, oddly made", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\n", "command": "a", "platforms": {"win": {}}}]}`, "", ""},
 		{"a name that is no file name", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "...", "command": ["a"], "platforms": {"linux": {}}}]}`, "no file name", ""},
 		{"too big", `{"$schema": "x", "menu_name": "` + strings.Repeat("m", MaxMenuJSON) + `"}`, "more than", ""},
 	} {
