@@ -1,0 +1,80 @@
+package platform
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// FuzzMenuLaunchers plans fuzzed menu files (a package's, so outside
+// input) for Linux, Windows and macOS: it must never panic, every file
+// and shortcut must land directly in the folders menuinst uses (no name
+// may climb out or make a subfolder), and no value may add a line to a
+// .desktop file.
+func FuzzMenuLaunchers(f *testing.F) {
+	for _, name := range []string{"tool.json", "legacy.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "menus", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"$schema": "x", "menu_name": "M/../..", "menu_items": [{"name": "..\\..\\x", "description": "d\nExec=y",
+		"command": ["a"], "platforms": {"linux": {"Categories": "a\nb"}, "win": {}, "osx": {}}}]}`))
+	keyLine := regexp.MustCompile(`^[A-Za-z0-9-]+=`)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, tg := range []Target{{OS: "linux", Arch: "amd64"}, {OS: "windows", Arch: "amd64"}, {OS: "darwin", Arch: "arm64"}} {
+			env := Env{Home: "/home/ann", Getenv: func(string) string { return "" }}
+			e := MenuEnv{Base: "/opt/acme", Prefix: "/opt/acme/envs/team", Name: "team"}
+			apps, start, desk := "/home/ann/.local/share/applications", "", ""
+			if tg.OS == "windows" {
+				env = Env{Home: `C:\Users\ann`, Getenv: func(k string) string {
+					return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`, "USERPROFILE": `C:\Users\ann`}[k]
+				}}
+				e = MenuEnv{Base: `C:\Acme`, Prefix: `C:\Acme\envs\team`, Name: "team"}
+				start, desk = `C:\Users\ann\AppData\Roaming\Microsoft\Windows\Start Menu\Programs`, `C:\Users\ann\Desktop`
+			}
+			p, _, err := MenuLaunchers(tg, env, data, e, false)
+			if err != nil {
+				continue
+			}
+			for _, d := range p.Dirs {
+				if tg.Dir(d) != start || tg.Base(d) == "" || tg.Base(d) == "." || tg.Base(d) == ".." {
+					t.Fatalf("%s: the menu folder %q is not a folder of the Start Menu", tg.OS, d)
+				}
+			}
+			for _, s := range p.Shortcuts {
+				if dir := tg.Dir(s.Path); dir != desk && (len(p.Dirs) == 0 || dir != p.Dirs[0]) {
+					t.Fatalf("%s: the shortcut %q is outside the menu's folder and the desktop", tg.OS, s.Path)
+				}
+			}
+			for _, b := range p.Bundles {
+				if tg.Dir(b) != "/home/ann/Applications" || !strings.HasSuffix(b, ".app") {
+					t.Fatalf("the .app %q is not in ~/Applications", b)
+				}
+			}
+			for _, fl := range p.Files {
+				if tg.OS == "linux" && tg.Dir(fl.Path) != apps {
+					t.Fatalf("the .desktop file %q is not in %s", fl.Path, apps)
+				}
+				if !strings.HasSuffix(fl.Path, ".desktop") {
+					continue
+				}
+				lines := strings.Split(strings.TrimSuffix(string(fl.Data), "\n"), "\n")
+				seen := map[string]bool{}
+				for i, l := range lines {
+					if i == 0 && l == "[Desktop Entry]" {
+						continue
+					}
+					k, _, _ := strings.Cut(l, "=")
+					if !keyLine.MatchString(l) || seen[k] {
+						t.Fatalf("line %d of %s is not one new key: %q\n%s", i+1, fl.Path, l, fl.Data)
+					}
+					seen[k] = true
+				}
+			}
+		}
+	})
+}
