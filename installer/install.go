@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"onboard/installer/bundle"
@@ -121,6 +122,11 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 		return in.result(false, nil), nil
 	}
 	in.log.Printf("plan: %s", plan.Kind)
+	if p := m.Platforms[in.subdir]; p != nil {
+		if t := bundle.MessagesText(p.WithMessages()); t != "" {
+			in.log.Printf("%s", strings.TrimRight(t, "\n")) // the front ends showed them before
+		}
+	}
 	res, err := in.swapInstall(ctx)
 	if err != nil {
 		in.log.Printf("install failed: %v", err)

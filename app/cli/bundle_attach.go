@@ -103,5 +103,8 @@ func printSummary(env Env, s bundle.Summary) {
 		for _, e := range sd.Envs {
 			fmt.Fprintf(w, "  %-10s %d packages, %s\n", e.Name, e.Packages, humanize.Bytes(e.Bytes))
 		}
+		for _, m := range sd.Messages {
+			fmt.Fprintf(w, "  prelink message: %s\n", m)
+		}
 	}
 }

@@ -43,7 +43,7 @@ func installFlagSet(f *installFlags, env Env) *flag.FlagSet {
 	fs.BoolVar(&f.shellSetup, "shell-setup", false, "add the base env to PATH in your shell start-up files (a marked block; uninstall removes it)")
 	fs.StringVar(&f.config, "config", "", "take the choices from this TOML file (flags given here win); see README")
 	fs.StringVar(&f.logFile, "log", "", "also append the install log to this file")
-	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per line: progress events, then the result or the error (with --dry-run: the plan)")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per line: the packages' prelink messages (when any), progress events, then the result or the error (with --dry-run: the plan)")
 	fs.BoolVar(&f.force, "force", false, "install even over a newer version or another bundle's install")
 	fs.BoolVar(&f.keepPackageCache, "keep-package-cache", false, "also keep conda's package cache PREFIX/pkgs (archives and extracted copies; more disk, same result)")
 	fs.StringVar(&f.trustKey, "trust-key", "", "refuse bundles not signed by this ed25519 public key (PEM)")
@@ -116,16 +116,26 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 		defer closeLog()
 		opts.Logf = logf
 	}
-	plan := installPlan(&found.Manifest, f.subdir)
+	sub := installSubdir(&found.Manifest, f.subdir)
+	plan := installPlan(&found.Manifest, sub)
 	if plan != nil {
 		plan.Copy = f.keepPackageCache
+	}
+	var msgs []bundle.Package
+	if p := found.Manifest.Platforms[sub]; p != nil {
+		msgs = p.WithMessages()
 	}
 	var finish func(string)
 	switch {
 	case f.asJSON:
+		printJSONMessages(env.Stdout, msgs)
 		r := newJSONReporter(env.Stdout, plan)
 		opts.Reporter, finish = r, r.Finish
 	case !f.silent:
+		if len(msgs) > 0 {
+			// as conda install --yes: shown, and the install goes on
+			fmt.Fprintf(env.Stderr, "\n%s\n", bundle.MessagesText(msgs))
+		}
 		r := newTextReporter(env.Stderr, plan)
 		opts.Reporter, finish = r, r.Finish
 		if found.Manifest.Demo {
@@ -152,17 +162,42 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 	return res, err
 }
 
-// installPlan is what the progress of installing m counts: the subdir
-// given, else the one Install will choose; nil when none fits (Install
-// then says why).
+// installSubdir is the subdir given, else the one Install will choose;
+// "" when none fits (Install then says why).
+func installSubdir(m *bundle.Manifest, subdir string) string {
+	if subdir == "" {
+		subdir, _ = wizard.ChooseSubdir(m, platform.Detect().Candidates())
+	}
+	return subdir
+}
+
+// installPlan is what the progress of installing m's subdir counts; nil
+// when there is no subdir.
 func installPlan(m *bundle.Manifest, subdir string) *wizard.Plan {
 	if subdir == "" {
-		var err error
-		if subdir, err = wizard.ChooseSubdir(m, platform.Detect().Candidates()); err != nil {
-			return nil
-		}
+		return nil
 	}
 	return wizard.PlanInstall(m, subdir)
+}
+
+// printJSONMessages prints the packages' prelink messages as one
+// "messages" event, before the progress; nothing when there are none.
+func printJSONMessages(w io.Writer, pkgs []bundle.Package) {
+	type message struct {
+		Package string `json:"package"`
+		Version string `json:"version"`
+		File    string `json:"file"`
+		Text    string `json:"text"`
+	}
+	var ms []message
+	for _, p := range pkgs {
+		for _, m := range p.PrelinkMessages {
+			ms = append(ms, message{p.Name, p.Version, m.File, m.Text})
+		}
+	}
+	if len(ms) > 0 {
+		_ = json.NewEncoder(w).Encode(map[string]any{"event": "messages", "messages": ms})
+	}
 }
 
 // printJSONOutcome prints the result, or the error, as the last JSON line.

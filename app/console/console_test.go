@@ -212,3 +212,19 @@ func TestFinishLaunchWithoutBrowserShowsTheURL(t *testing.T) {
 		t.Fatalf("a running Jupyter reported as a failure, or a hint at a Help menu:\n%s", out)
 	}
 }
+
+// A package's prelink messages are shown with the licence, and accepting
+// the licence accepts them, as conda asks before it installs the package.
+func TestLicenceShowsThePackagesMessages(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	e.BundlePath = wizardtest.BundleFileWithMessage(t)
+	out, err := run(t, context.Background(), e, strings.Repeat("\n", 1)+"n\ny\n"+strings.Repeat("\n", 5), nil)
+	if err != nil {
+		t.Fatalf("install: %v\n%s", err, out)
+	}
+	contains(t, out, wizardtest.Licence+"\n\nThe following PRELINK MESSAGES are INCLUDED:\n\n  File terms.txt of eula 1.0:\n\n  "+wizardtest.Message+"\n",
+		"Do you accept the licence and these messages?", "✗ "+wizard.ErrLicenceRefused.Error(), "[6/6] Finish")
+	if strings.Count(out, "PRELINK MESSAGES") != 2 {
+		t.Errorf("the messages were not shown again after the refusal:\n%s", out)
+	}
+}

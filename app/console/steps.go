@@ -13,6 +13,7 @@ import (
 
 	"onboard/app/launch"
 	"onboard/app/wizard"
+	"onboard/installer/bundle"
 	"onboard/installer/state"
 	"onboard/internal/humanize"
 )
@@ -35,7 +36,12 @@ func (s *session) welcome() (action, error) {
 func (s *session) licence() (action, error) {
 	st := s.flow.State
 	s.printf("\n%s\n\n", strings.TrimSpace(st.Licence))
-	yes, back, err := s.yesNo("Do you accept the licence?", false)
+	q := "Do you accept the licence?"
+	if len(st.Messages) > 0 {
+		s.printf("%s\n", bundle.MessagesText(st.Messages))
+		q = "Do you accept the licence and these messages?"
+	}
+	yes, back, err := s.yesNo(q, false)
 	if err != nil || back {
 		return actBack, err
 	}

@@ -147,8 +147,21 @@ func packageList(sum wizard.Summary) fyne.CanvasObject {
 
 func (w *Wizard) licenceView() fyne.CanvasObject {
 	s := w.flow.State
-	text := wrapped(s.Licence)
-	accept := widget.NewCheck("I accept the licence", func(on bool) {
+	text := container.NewVBox(wrapped(s.Licence))
+	what := "I accept the licence"
+	if len(s.Messages) > 0 {
+		text.Add(widget.NewSeparator())
+		text.Add(bold("Messages from the packages"))
+		text.Add(wrapped("Some of the packages ask you to read this before they are installed:"))
+		for _, p := range s.Messages {
+			for _, m := range p.PrelinkMessages {
+				text.Add(bold(fmt.Sprintf("%s %s: %s", p.Name, p.Version, m.File)))
+				text.Add(wrapped(m.Text))
+			}
+		}
+		what = "I accept the licence and the packages' messages"
+	}
+	accept := widget.NewCheck(what, func(on bool) {
 		s.LicenceAccepted = on
 		if on {
 			w.say("")

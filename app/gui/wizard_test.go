@@ -299,3 +299,22 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 		t.Fatalf("planning the shell set-up wrote .bashrc: %v", err)
 	}
 }
+
+// A package's prelink messages are shown below the licence, named with
+// their package, and the box accepts both, as conda asks before it
+// installs the package.
+func TestLicenceStepShowsThePackagesMessages(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	e.BundlePath = wizardtest.BundleFileWithMessage(t)
+	wz := newWizard(t, e, &recorder{}, wizard.StepLicence)
+	w := wz.Window()
+	mustContain(t, w, wizardtest.Licence, "Messages from the packages", "eula 1.0: terms.txt\n"+wizardtest.Message)
+	if strings.Contains(texts(w), "I accept the licence\n") {
+		t.Fatal("the box names only the licence")
+	}
+	tapButton(t, w, "Next")
+	stepIs(t, wz, wizard.StepLicence)
+	test.Tap(findCheck(t, w, "I accept the licence and the packages' messages"))
+	tapButton(t, w, "Next")
+	stepIs(t, wz, wizard.StepLocation)
+}

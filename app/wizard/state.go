@@ -17,9 +17,14 @@ import (
 // State is what the person has chosen so far. Options turns it into the
 // engine's installer.Options.
 type State struct {
-	Bundle              *bundle.Bundle
-	Subdir              string // the bundle's payload for this machine
-	Licence             string // the text shown on the Licence step
+	Bundle  *bundle.Bundle
+	Subdir  string // the bundle's payload for this machine
+	Licence string // the text shown on the Licence step
+	// Messages are the packages of Subdir with prelink messages, which
+	// conda shows, and asks to accept, before it installs them: the
+	// Licence step shows them below the licence, and accepting it
+	// accepts them.
+	Messages            []bundle.Package
 	LicenceAccepted     bool
 	Prefix              string
 	JupyterLauncher     bool
@@ -45,6 +50,7 @@ func NewState(ctx context.Context, e Engine) (*State, error) {
 		JupyterLauncher: true, MaintenanceLauncher: true,
 		AllUsersAllowed: e.CanInstallForAllUsers(),
 	}
+	s.Messages = b.Manifest.Platforms[sub].WithMessages()
 	if s.Licence, err = e.Licence(b); err != nil {
 		return nil, err
 	}

@@ -177,6 +177,13 @@ func (b *builder) env(ctx context.Context, sd, lockPath string) ([]Package, erro
 			return nil, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf("package %q is already in this env (line %d); an env holds one version of each package, whatever the case of its name", p.Name, prev)}
 		}
 		byName[strings.ToLower(p.Name)] = e.Line
+		if len(p.PrelinkMessages) > 0 {
+			files := make([]string, len(p.PrelinkMessages))
+			for i, m := range p.PrelinkMessages {
+				files[i] = m.File
+			}
+			b.fetch.logf("%s:%d: %s has prelink messages (%s): the installer shows them with the licence, and installing accepts them, as conda asks", lockFile, e.Line, p.Fn, strings.Join(files, ", "))
+		}
 		out = append(out, p)
 	}
 	return out, nil
@@ -250,6 +257,7 @@ func (b *builder) pkg(lockFile string, e LockEntry, sd string, got entryRead) (P
 		SHA256: r.SHA256, MD5: r.MD5, Size: r.Size, URL: e.URL, Depends: ix.Depends,
 		LongestPath: facts.LongestPath, UnpackedSize: facts.UnpackedSize, Files: facts.Files, Dirs: facts.Dirs,
 		PySize: facts.PySize, PyFiles: facts.PyFiles, EntryPoints: facts.EntryPoints,
+		PrelinkMessages: facts.PrelinkMessages,
 	}
 	if p.Depends == nil {
 		p.Depends = []string{}
@@ -286,6 +294,9 @@ func (b *builder) members(m *Manifest, key ed25519.PrivateKey) ([]member, error)
 		return nil, fmt.Errorf("failed to encode %s: %w", ManifestName, err)
 	}
 	raw = append(raw, '\n')
+	if len(raw) > maxSmallMember {
+		return nil, fmt.Errorf("%s would be %d bytes, more than the %d an install reads: the lock lists too many packages, or their prelink messages are too long", ManifestName, len(raw), maxSmallMember)
+	}
 	ms := []member{{name: ManifestName, data: raw}}
 	if key != nil {
 		ms = append(ms, member{name: SignatureName, data: SignManifest(key, raw)})

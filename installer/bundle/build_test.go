@@ -244,19 +244,29 @@ func TestBuildErrors(t *testing.T) {
 // one noarch package spec, into its own folder; it returns that output.
 func buildOnePackage(t *testing.T, spec condatest.Spec, sd string) (string, error) {
 	t.Helper()
+	return buildPackages(t, sd, spec)
+}
+
+// buildPackages is buildOnePackage with a base env of every spec.
+func buildPackages(t *testing.T, sd string, specs ...condatest.Spec) (string, error) {
+	t.Helper()
 	dir := t.TempDir()
 	pkgs := filepath.Join(dir, "pkgs")
 	os.MkdirAll(pkgs, 0o755)
-	archive, err := condatest.WriteConda(pkgs, spec)
-	if err != nil {
-		t.Fatal(err)
+	var lines []string
+	for _, spec := range specs {
+		archive, err := condatest.WriteConda(pkgs, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, lockLine(t, "https://x/noarch/"+filepath.Base(archive), archive))
 	}
 	writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
-	writeLock(t, filepath.Join(dir, "base.txt"), sd, lockLine(t, "https://x/noarch/"+filepath.Base(archive), archive))
+	writeLock(t, filepath.Join(dir, "base.txt"), sd, lines...)
 	writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms."+sd+"]\nbase = \"base.txt\"\n")
 	out := filepath.Join(dir, "out", "b.zip")
 	os.MkdirAll(filepath.Dir(out), 0o755)
-	_, err = Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: t.TempDir()})
+	_, err := Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: out, CacheDir: t.TempDir()})
 	return out, err
 }
 

@@ -11,15 +11,18 @@ import (
 // readInfo reads info/index.json from a .conda or .tar.bz2 archive, and
 // what its paths.json says about its size (the fields UnpackedSize, Files,
 // Dirs, PySize and PyFiles of the returned Package) and how many entry
-// points its link.json gives (EntryPoints) and the length of the
+// points its link.json gives (EntryPoints), its prelink messages
+// (PrelinkMessages) and the length of the
 // longest path the package installs (LongestPath, for the Windows
 // path-length check). bad says which of its paths other hosts would
 // refuse.
 func readInfo(archive string) (ix *pkg.Index, facts Package, bad hostBad, err error) {
-	ix, paths, lj, err := pkg.ReadInfo(archive)
+	info, err := pkg.ReadPackageInfo(archive)
 	if err != nil {
 		return nil, facts, bad, err
 	}
+	ix, paths, lj := info.Index, info.Paths, info.Link
+	facts.PrelinkMessages = info.Messages
 	if ix.Name == "" || ix.Version == "" || ix.Build == "" {
 		return nil, facts, bad, fmt.Errorf("info/index.json of %q lacks name, version or build", archive)
 	}

@@ -1,5 +1,10 @@
 package bundle
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Summary is what 'onboard bundle inspect' and 'onboard info' show of a
 // bundle. Its JSON form is part of the command-line contract.
 type Summary struct {
@@ -21,6 +26,9 @@ type SubdirSummary struct {
 	Packages int          `json:"packages"` // distinct files, base and envs
 	Bytes    int64        `json:"bytes"`
 	Envs     []EnvSummary `json:"envs"` // "base" first
+	// Messages names the packages with prelink messages and their files:
+	// "eula 1.0 (terms.txt)".
+	Messages []string `json:"prelink_messages,omitempty"`
 }
 
 // EnvSummary counts the packages of one env.
@@ -51,6 +59,13 @@ func (b *Bundle) subdirSummary(sd string) SubdirSummary {
 	out := SubdirSummary{Subdir: sd, Envs: []EnvSummary{envSummary("base", p.Base)}}
 	for _, n := range p.EnvNames() {
 		out.Envs = append(out.Envs, envSummary(n, p.Envs[n]))
+	}
+	for _, q := range p.WithMessages() {
+		files := make([]string, len(q.PrelinkMessages))
+		for i, m := range q.PrelinkMessages {
+			files[i] = m.File
+		}
+		out.Messages = append(out.Messages, fmt.Sprintf("%s %s (%s)", q.Name, q.Version, strings.Join(files, ", ")))
 	}
 	pkgs, _ := b.Packages(sd)
 	for _, pk := range pkgs {

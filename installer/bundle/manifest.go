@@ -4,7 +4,13 @@
 // bundles. It never imports the installer package.
 package bundle
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"onboard/installer/pkg"
+)
 
 // SchemaVersion is the bundle.json schema this build reads and writes.
 const SchemaVersion = 1
@@ -51,6 +57,11 @@ type Package struct {
 	PySize       int64 `json:"py_size,omitempty"`       // bytes of the .py files compiled at install (noarch: python)
 	PyFiles      int   `json:"py_files,omitempty"`      // how many
 	EntryPoints  int   `json:"entry_points,omitempty"`  // noarch: python entry points the link step writes
+	// PrelinkMessages are the files of the package's
+	// info/prelink_messages/ (often a vendor's licence terms), which
+	// conda shows, and asks to accept, before it installs the package;
+	// the front ends show them with the licence.
+	PrelinkMessages []pkg.Message `json:"prelink_messages,omitempty"`
 }
 
 // Launcher is a shortcut that runs a command in an env.
@@ -107,4 +118,38 @@ func (p *Platform) All() []Package {
 		out = append(out, p.Envs[n]...)
 	}
 	return out
+}
+
+// WithMessages returns the packages of p that carry prelink messages, in
+// the order All gives, each archive once.
+func (p *Platform) WithMessages() []Package {
+	var out []Package
+	seen := map[string]bool{}
+	for _, q := range p.All() {
+		if len(q.PrelinkMessages) > 0 && !seen[q.ZipPath()] {
+			seen[q.ZipPath()] = true
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// MessagesText is the prelink messages of pkgs as a terminal shows them:
+// conda's heading, then each file, named with its package, its lines
+// indented; "" when there are none.
+func MessagesText(pkgs []Package) string {
+	if len(pkgs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("The following PRELINK MESSAGES are INCLUDED:\n")
+	for _, p := range pkgs {
+		for _, m := range p.PrelinkMessages {
+			fmt.Fprintf(&b, "\n  File %s of %s %s:\n\n", m.File, p.Name, p.Version)
+			for _, l := range strings.Split(strings.TrimRight(m.Text, "\n"), "\n") {
+				b.WriteString(strings.TrimRight("  "+l, " ") + "\n")
+			}
+		}
+	}
+	return b.String()
 }

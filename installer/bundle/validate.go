@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"onboard/installer/pkg"
 )
 
 var (
@@ -102,6 +104,24 @@ func (p Package) validate() error {
 		return fmt.Errorf("md5 %q is not 32 lowercase hex digits", p.MD5)
 	case p.Size <= 0:
 		return fmt.Errorf("size %d is not positive", p.Size)
+	}
+	return validateMessages(p.PrelinkMessages)
+}
+
+// validateMessages checks what bundle build writes of a package's prelink
+// messages: text a terminal may show as it is, within the cap.
+func validateMessages(ms []pkg.Message) error {
+	n := 0
+	for _, m := range ms {
+		n += len(m.Text)
+		switch {
+		case m.File == "" || !pkg.IsDisplayText(m.File) || strings.Contains(m.File, "\n"):
+			return fmt.Errorf("prelink message file name %q is not a plain name", m.File)
+		case !pkg.IsDisplayText(m.Text):
+			return fmt.Errorf("prelink message %q holds control characters", m.File)
+		case n > pkg.MaxPrelinkMessages:
+			return fmt.Errorf("prelink messages are longer than %d bytes", pkg.MaxPrelinkMessages)
+		}
 	}
 	return nil
 }

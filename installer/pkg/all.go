@@ -177,14 +177,31 @@ func workOrder(rs []Request) []int {
 // largest first.
 const tailShare = 0.1
 
-// ReadInfo reads a package's metadata without extracting it: only the info
-// component of a .conda is decompressed (and the pkg component's headers
-// when the package is legacy and has symlinks to find); a .tar.bz2 is read
-// to its end, its payload discarded.
+// Info is a package's metadata as ReadPackageInfo reads it.
+type Info struct {
+	Index    *Index
+	Paths    *Paths
+	Link     *LinkJSON // nil when the package has none
+	Messages []Message // info/prelink_messages/, by File
+}
+
+// ReadInfo is ReadPackageInfo without the messages.
 func ReadInfo(archive string) (*Index, *Paths, *LinkJSON, error) {
-	a, err := openArchive(archive)
+	i, err := ReadPackageInfo(archive)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	return i.Index, i.Paths, i.Link, nil
+}
+
+// ReadPackageInfo reads a package's metadata without extracting it: only
+// the info component of a .conda is decompressed (and the pkg component's
+// headers when the package is legacy and has symlinks to find); a
+// .tar.bz2 is read to its end, its payload discarded.
+func ReadPackageInfo(archive string) (*Info, error) {
+	a, err := openArchive(archive)
+	if err != nil {
+		return nil, err
 	}
 	defer a.Close()
 	src := &memSource{files: map[string][]byte{}, links: map[string]bool{}}
@@ -192,14 +209,19 @@ func ReadInfo(archive string) (*Index, *Paths, *LinkJSON, error) {
 	b := archiveBound(a.size)
 	collect := func(r io.Reader) error { return src.collect(r, a.path, b) }
 	if err := a.streams(true, plain, collect); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	if _, ok := src.files["info/paths.json"]; !ok && a.isConda() {
 		if err := a.streams(false, plain, collect); err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 	}
-	return parseInfoWith(src, a.path, nil, b)
+	ix, paths, link, err := parseInfoWith(src, a.path, nil, b)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(src.messages, func(i, j int) bool { return src.messages[i].File < src.messages[j].File })
+	return &Info{Index: ix, Paths: paths, Link: link, Messages: src.messages}, nil
 }
 
 func (m *memSource) collect(r io.Reader, archive string, b bound) error {
@@ -219,6 +241,12 @@ func (m *memSource) collect(r io.Reader, archive string, b bound) error {
 		if !strings.HasPrefix(name, "info/") && h.Typeflag != tar.TypeDir {
 			m.members = append(m.members, name)
 		}
+		if rel, ok := strings.CutPrefix(name, PrelinkMessagesDir); ok && h.Typeflag != tar.TypeDir {
+			if err := m.message(tr, h, rel, archive); err != nil {
+				return err
+			}
+			continue
+		}
 		max := metaCap(name)
 		if max == 0 || h.Typeflag != tar.TypeReg {
 			continue // only the info/ files parseInfo reads are kept
@@ -235,4 +263,32 @@ func (m *memSource) collect(r io.Reader, archive string, b bound) error {
 		}
 		m.files[name] = b
 	}
+}
+
+// message keeps the file rel of info/prelink_messages/, within
+// MaxPrelinkMessages for all of them. A later member of the same name
+// replaces the earlier one, as it would on the disk.
+func (m *memSource) message(r io.Reader, h *tar.Header, rel, archive string) error {
+	if h.Typeflag != tar.TypeReg {
+		// conda reads a message through a link; it would be text the
+		// package does not hold (another file of the build machine).
+		return &FormatError{Archive: archive, Reason: fmt.Sprintf("%s%s is a link, not a file: a message is shown as the package holds it", PrelinkMessagesDir, rel)}
+	}
+	m.messageBytes += h.Size
+	if h.Size < 0 || m.messageBytes > MaxPrelinkMessages {
+		return &Error{Archive: archive, Member: PrelinkMessagesDir, What: "messages size", Want: strconv.Itoa(MaxPrelinkMessages)}
+	}
+	b, err := io.ReadAll(io.LimitReader(r, h.Size))
+	if err != nil {
+		return &FormatError{Archive: archive, Reason: "cannot read " + PrelinkMessagesDir + rel, Err: err}
+	}
+	msg := Message{File: DisplayText([]byte(rel)), Text: DisplayText(b)}
+	for i := range m.messages {
+		if m.messages[i].File == msg.File {
+			m.messages[i] = msg
+			return nil
+		}
+	}
+	m.messages = append(m.messages, msg)
+	return nil
 }

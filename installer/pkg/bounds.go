@@ -22,7 +22,7 @@ import (
 type Error struct {
 	Archive string // the package
 	Member  string // the member or metadata file
-	What    string // "size", "sha256", "total size" or "metadata size"
+	What    string // "size", "sha256", "total size", "metadata size" or "messages size"
 	Want    string // the recorded size or hash, or the cap
 	Got     string // what was found (for sizes: at least this much)
 }
@@ -35,6 +35,9 @@ func (e *Error) Error() string {
 			e.Archive, e.Member, e.Got, e.Want)
 	case "metadata size":
 		return fmt.Sprintf("package %q is refused: its %s is larger than %s bytes (the cap for that file); no real package has one that big",
+			e.Archive, e.Member, e.Want)
+	case "messages size":
+		return fmt.Sprintf("package %q is refused: its %s holds more than %s bytes of messages, onboard's cap (conda shows them all before it installs the package; a licence notice is far shorter)",
 			e.Archive, e.Member, e.Want)
 	case "total size":
 		return fmt.Sprintf("package %q is refused: %s would take its unpacked size past %s bytes, far more than its archive can hold honestly (a decompression bomb?)",

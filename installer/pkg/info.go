@@ -67,6 +67,9 @@ type memSource struct {
 	files   map[string][]byte
 	links   map[string]bool
 	members []string // every non-info/ file, link and symlink
+
+	messages     []Message // info/prelink_messages/
+	messageBytes int64     // their sizes in all
 }
 
 func (m *memSource) payload() ([]string, error) {

@@ -52,13 +52,31 @@ func BundleFile(t testing.TB) string {
 // zip's path.
 func BundleFileVersion(t testing.TB, version string) string {
 	t.Helper()
+	return bundleFile(t, version)
+}
+
+// Message is the prelink message of the package "eula" that
+// BundleFileWithMessage adds to the env "team".
+const Message = "By installing eula you accept the EULA of Example Corp."
+
+// BundleFileWithMessage builds the test bundle with a third package in
+// "team", eula, whose info/prelink_messages/terms.txt is Message.
+func BundleFileWithMessage(t testing.TB) string {
+	t.Helper()
+	eula := pkg("eula", "eula\n", "share/eula.txt")
+	eula.InfoFiles = []condatest.File{{Path: "info/prelink_messages/terms.txt", Data: []byte(Message + "\n")}}
+	return bundleFile(t, Version, eula)
+}
+
+func bundleFile(t testing.TB, version string, more ...condatest.Spec) string {
+	t.Helper()
 	dir := t.TempDir()
 	sub := Subdir()
 	pkgs := filepath.Join(dir, "pkgs", sub)
 	base := lock(t, dir, "base.txt", pkgs, sub, pkg("pybase", "#!/bin/sh\necho python\n", "bin/python"))
-	team := lock(t, dir, "team.txt", pkgs, sub,
+	team := lock(t, dir, "team.txt", pkgs, sub, append([]condatest.Spec{
 		pkg("teamlib", "print('team')\n", "lib/team.py"),
-		pkg("jupyterlab", "#!/bin/sh\necho jupyter\n", "bin/jupyter"))
+		pkg("jupyterlab", "#!/bin/sh\necho jupyter\n", "bin/jupyter")}, more...)...)
 	spec := fmt.Sprintf(`name = %q
 id = "io.onboard.test"
 version = %q
