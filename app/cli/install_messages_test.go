@@ -16,7 +16,7 @@ import (
 // every way.
 func TestInstallShowsPrelinkMessages(t *testing.T) {
 	e := wizardtest.NewEngine(t)
-	b := wizardtest.BundleFileWithMessage(t)
+	b := wizardtest.BundleFileWithMessage(t, wizardtest.Version)
 	install := func(mode string) (string, string, string) {
 		t.Helper()
 		prefix := filepath.Join(e.Home, "inst"+mode)

@@ -217,7 +217,7 @@ func TestFinishLaunchWithoutBrowserShowsTheURL(t *testing.T) {
 // the licence accepts them, as conda asks before it installs the package.
 func TestLicenceShowsThePackagesMessages(t *testing.T) {
 	e := wizardtest.NewEngine(t)
-	e.BundlePath = wizardtest.BundleFileWithMessage(t)
+	e.BundlePath = wizardtest.BundleFileWithMessage(t, wizardtest.Version)
 	out, err := run(t, context.Background(), e, strings.Repeat("\n", 1)+"n\ny\n"+strings.Repeat("\n", 5), nil)
 	if err != nil {
 		t.Fatalf("install: %v\n%s", err, out)

@@ -486,11 +486,25 @@ func (m *Maintenance) checkInstaller(path string) {
 		return
 	}
 	body := msg + "\n\nUpgrade now? The environments are replaced by the new version's; your notebooks and other files outside the install are not touched. If the upgrade fails, the current install is put back."
-	dialog.ShowConfirm("Upgrade to "+f.Manifest.Version+"?", body, func(yes bool) {
+	answer := func(yes bool) {
 		if yes {
 			m.upgrade(f)
 		}
-	}, m.win)
+	}
+	title := "Upgrade to " + f.Manifest.Version + "?"
+	msgs := wizard.UpgradeMessages(m.in, f)
+	if len(msgs) == 0 {
+		dialog.ShowConfirm(title, body, answer, m.win)
+		return
+	}
+	// Packages new to the install ask, as conda does, that their
+	// messages are read before they are installed.
+	box := container.NewVBox(wrapped(body), widget.NewSeparator(), bold("Messages from the new packages"),
+		wrapped("Some of the packages the new version adds ask you to read this before they are installed. Upgrading accepts it:"))
+	addMessages(box, msgs)
+	d := dialog.NewCustomConfirm(title, "Yes", "No", container.NewVScroll(box), answer, m.win)
+	d.Resize(fyne.NewSize(640, 480))
+	d.Show()
 }
 
 // upgrade runs the installer f on this install, showing its progress. This

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"onboard/app/wizard/wizardtest"
@@ -122,4 +123,45 @@ func TestFindInstalledLeavesNoBundleOpen(t *testing.T) {
 			t.Fatalf("findInstalled left the bundle %s open (fd %s)", e.BundlePath, fd)
 		}
 	}
+}
+
+// An upgrade whose new version adds a package with prelink messages shows
+// them in its question, as conda asks before it installs the package;
+// upgrading again to a version that holds the same package asks plainly.
+func TestMaintenanceUpgradeShowsTheNewPackagesMessages(t *testing.T) {
+	r := &recorder{}
+	m, _, _ := newMaintenance(t, r)
+	w := m.Window()
+	waitClosed(t, m.done)
+	var ran int
+	m.deps.RunUpgrade = func(ctx context.Context, a []string, rep installer.Reporter, logf installer.Logf) (*installer.Result, error) {
+		ran++
+		return nil, errors.New("not this time")
+	}
+	m.checkInstaller(wizardtest.BundleFileWithMessage(t, "2026.12.0"))
+	mustContain(t, w, "Upgrade to 2026.12.0?", "Messages from the new packages", "eula 1.0: terms.txt\n"+wizardtest.Message)
+	tapButton(t, w, "Yes")
+	waitClosed(t, m.done)
+	drainUI()
+	if ran != 1 {
+		t.Fatalf("the upgrade ran %d times after Yes", ran)
+	}
+	closeDialog(t, w, "Close")
+
+	m.in.Manifest = openManifest(t, wizardtest.BundleFileWithMessage(t, "2026.12.0"))
+	m.checkInstaller(wizardtest.BundleFileWithMessage(t, "2027.1.0"))
+	mustContain(t, w, "Upgrade to 2027.1.0?")
+	if strings.Contains(texts(w), "Messages from the new packages") {
+		t.Fatal("messages of a package the install holds already are shown again")
+	}
+}
+
+func openManifest(t *testing.T, path string) bundle.Manifest {
+	t.Helper()
+	b, err := bundle.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	return b.Manifest
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
+	"onboard/installer/bundle"
 	"onboard/installer"
 	"onboard/internal/humanize"
 )
@@ -145,6 +146,17 @@ func packageList(sum wizard.Summary) fyne.CanvasObject {
 	return box
 }
 
+// addMessages adds the prelink messages of pkgs to box, each headed by
+// its package and file.
+func addMessages(box *fyne.Container, pkgs []bundle.Package) {
+	for _, p := range pkgs {
+		for _, m := range p.PrelinkMessages {
+			box.Add(bold(fmt.Sprintf("%s %s: %s", p.Name, p.Version, m.File)))
+			box.Add(wrapped(m.Text))
+		}
+	}
+}
+
 func (w *Wizard) licenceView() fyne.CanvasObject {
 	s := w.flow.State
 	text := container.NewVBox(wrapped(s.Licence))
@@ -153,12 +165,7 @@ func (w *Wizard) licenceView() fyne.CanvasObject {
 		text.Add(widget.NewSeparator())
 		text.Add(bold("Messages from the packages"))
 		text.Add(wrapped("Some of the packages ask you to read this before they are installed:"))
-		for _, p := range s.Messages {
-			for _, m := range p.PrelinkMessages {
-				text.Add(bold(fmt.Sprintf("%s %s: %s", p.Name, p.Version, m.File)))
-				text.Add(wrapped(m.Text))
-			}
-		}
+		addMessages(text, s.Messages)
 		what = "I accept the licence and the packages' messages"
 	}
 	accept := widget.NewCheck(what, func(on bool) {

@@ -305,7 +305,7 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 // installs the package.
 func TestLicenceStepShowsThePackagesMessages(t *testing.T) {
 	e := wizardtest.NewEngine(t)
-	e.BundlePath = wizardtest.BundleFileWithMessage(t)
+	e.BundlePath = wizardtest.BundleFileWithMessage(t, wizardtest.Version)
 	wz := newWizard(t, e, &recorder{}, wizard.StepLicence)
 	w := wz.Window()
 	mustContain(t, w, wizardtest.Licence, "Messages from the packages", "eula 1.0: terms.txt\n"+wizardtest.Message)

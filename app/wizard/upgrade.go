@@ -75,6 +75,30 @@ func CompareInstaller(in *Installed, f *InstallerFile) (UpgradeVerdict, string) 
 	}
 }
 
+// UpgradeMessages returns the packages of f, for the install's subdir,
+// that carry prelink messages and that the install does not hold yet:
+// the upgrade installs them, and conda shows their messages, and asks,
+// before it does. Packages the install holds already were shown then.
+func UpgradeMessages(in *Installed, f *InstallerFile) []bundle.Package {
+	p := f.Manifest.Platforms[in.Subdir]
+	if p == nil {
+		return nil
+	}
+	had := map[string]bool{}
+	if old := in.Manifest.Platforms[in.Subdir]; old != nil {
+		for _, q := range old.All() {
+			had[q.ZipPath()] = true
+		}
+	}
+	var out []bundle.Package
+	for _, q := range p.WithMessages() {
+		if !had[q.ZipPath()] {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
 // UpgradeCommand is the command that upgrades the install at prefix with
 // f: the installer itself (`FILE install --prefix P --json`), or for a
 // bundle file this program (self) with --bundle. The install keeps

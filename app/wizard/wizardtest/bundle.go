@@ -59,13 +59,14 @@ func BundleFileVersion(t testing.TB, version string) string {
 // BundleFileWithMessage adds to the env "team".
 const Message = "By installing eula you accept the EULA of Example Corp."
 
-// BundleFileWithMessage builds the test bundle with a third package in
-// "team", eula, whose info/prelink_messages/terms.txt is Message.
-func BundleFileWithMessage(t testing.TB) string {
+// BundleFileWithMessage builds the test bundle at version with a third
+// package in "team", eula, whose info/prelink_messages/terms.txt is
+// Message.
+func BundleFileWithMessage(t testing.TB, version string) string {
 	t.Helper()
 	eula := pkg("eula", "eula\n", "share/eula.txt")
 	eula.InfoFiles = []condatest.File{{Path: "info/prelink_messages/terms.txt", Data: []byte(Message + "\n")}}
-	return bundleFile(t, Version, eula)
+	return bundleFile(t, version, eula)
 }
 
 func bundleFile(t testing.TB, version string, more ...condatest.Spec) string {
