@@ -13,8 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
-	"onboard/installer/bundle"
 	"onboard/installer"
+	"onboard/installer/bundle"
 	"onboard/internal/humanize"
 )
 
