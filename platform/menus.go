@@ -62,6 +62,7 @@ func menuOS(t Target) string {
 // menuItem is one item of a menu file, flattened for one OS and rendered.
 type menuItem struct {
 	name, description, icon, workingDir string
+	precommand                          string // shell code run before the command, in the shell of t (menuinst's "precommand")
 	command                             []string
 	activate, terminal, desktop         bool
 	linux                               map[string]any // the item's linux keys (Categories, …)
@@ -153,6 +154,12 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 			flat[k] = v
 		}
 	}
+	isBase := e.Prefix == e.Base
+	for k, v := range flat {
+		if k != "name" {
+			flat[k] = forTarget(v, isBase)
+		}
+	}
 	str := func(k string) (string, error) {
 		switch v := flat[k].(type) {
 		case nil:
@@ -193,6 +200,12 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 	if it.workingDir, err = str("working_dir"); err != nil {
 		return it, false, "", err
 	}
+	if it.precommand, err = str("precommand"); err != nil {
+		return it, false, "", err
+	}
+	if strings.ContainsRune(it.precommand, 0) {
+		return it, false, "", errors.New(`its "precommand" holds a NUL`)
+	}
 	cmd, ok := flat["command"].([]any)
 	if !ok || len(cmd) == 0 {
 		return it, false, "", errors.New(`its "command" is not a list of strings`)
@@ -218,7 +231,7 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 	}
 	// What menuinst does that onboard does not: say so, and leave the
 	// item out rather than make one that behaves otherwise.
-	for _, k := range []string{"precommand", "precreate", "file_extensions", "url_protocols", "terminal_profile"} {
+	for _, k := range []string{"precreate", "file_extensions", "url_protocols", "terminal_profile"} {
 		if v, set := flat[k]; set && v != nil && !isEmpty(v) {
 			return it, true, fmt.Sprintf("left out: onboard does not run %q as menuinst does", k), nil
 		}
@@ -227,6 +240,26 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 		return it, true, "left out: onboard makes no Terminal window for a macOS shortcut", nil
 	}
 	return it, true, "", nil
+}
+
+// forTarget is v for an env that is the base (isBase) or not: a value
+// given as {"target_environment_is_base": …, "target_environment_is_not_base": …}
+// (menuinst's form for names, which its newer schemas allow for the other
+// keys too) is the one for this env, nil when it gives none.
+func forTarget(v any, isBase bool) any {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		return v
+	}
+	for k := range m {
+		if k != "target_environment_is_base" && k != "target_environment_is_not_base" {
+			return v
+		}
+	}
+	if isBase {
+		return m["target_environment_is_base"]
+	}
+	return m["target_environment_is_not_base"]
 }
 
 func isEmpty(v any) bool {
@@ -289,12 +322,19 @@ func render(t Target, s string, vars map[string]string) string {
 	return s
 }
 
+// viaApp tells whether the item's command runs through the maintenance
+// app (runArgs): to be activated, or after its precommand.
+func (it menuItem) viaApp() bool { return it.activate || it.precommand != "" }
+
 // runArgs are the maintenance app's arguments that run it's command in
-// env e, activated or not.
+// env e, activated or not, after its precommand.
 func (it menuItem) runArgs(e MenuEnv, cwd string) []string {
 	args := []string{"launch", "run", "--prefix", e.Base, "--env", e.Name}
 	if !it.activate {
 		args = append(args, "--no-activate")
+	}
+	if it.precommand != "" {
+		args = append(args, "--precommand", it.precommand)
 	}
 	if cwd != "" {
 		args = append(args, "--cwd", cwd)
@@ -329,7 +369,7 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 	maint := MaintenanceApp(t, e.Base)
 	for _, it := range items {
 		argv := it.command
-		if it.activate {
+		if it.viaApp() {
 			argv = append([]string{maint}, it.runArgs(e, "")...)
 		}
 		var b strings.Builder
@@ -410,7 +450,7 @@ func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv
 			return err
 		}
 		target, args := it.command[0], it.command[1:]
-		if it.activate {
+		if it.viaApp() {
 			target, args = maint, it.runArgs(e, "")
 			if it.terminal {
 				args = slices.Insert(args, 2, "--terminal")

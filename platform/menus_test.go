@@ -183,7 +183,7 @@ func TestMenuLaunchersRefusals(t *testing.T) {
 		{"no name", `{"$schema": "x", "menu_name": "M", "menu_items": [{"command": ["a"], "platforms": {"linux": {}}}]}`, `"name"`, ""},
 		{"command not a list", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": "a b", "platforms": {"linux": {}}}]}`, `"command"`, ""},
 		{"name with a newline", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\nExec=x", "command": ["a"], "platforms": {"linux": {}}}]}`, "control", ""},
-		{"precommand", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "precommand": "source x", "platforms": {"linux": {}}}]}`, "", `"precommand"`},
+		{"precreate", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "precreate": "touch x", "platforms": {"linux": {}}}]}`, "", `"precreate"`},
 		{"other platforms only", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "platforms": {"win": {}}}]}`, "", ""},
 		{"other platforms only, oddly made", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\n", "command": "a", "platforms": {"win": {}}}]}`, "", ""},
 		{"a name that is no file name", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "...", "command": ["a"], "platforms": {"linux": {}}}]}`, "no file name", ""},
@@ -303,5 +303,42 @@ func TestLegacyQuote(t *testing.T) {
 		if got := legacyQuote(tt.in); !slices.Equal(got, tt.want) {
 			t.Errorf("legacyQuote(%q) = %q; want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// A precommand (shell code before the activation, per OS) runs through
+// the maintenance app (`launch run --precommand`), also for an item that
+// is not activated; a value given per base and non-base env (menuinst's
+// {"target_environment_is_base": …} form) is the one for the env.
+func TestMenuLaunchersPrecommand(t *testing.T) {
+	menu := []byte(`{"$schema": "x", "menu_name": "Example with precommands", "menu_items": [{
+		"name": "Precommands", "activate": false,
+		"precommand": {"target_environment_is_base": "export TEST_VAR=base", "target_environment_is_not_base": "export TEST_VAR=\"not base\""},
+		"command": {"target_environment_is_base": ["echo", "in base"], "target_environment_is_not_base": ["echo", "$TEST_VAR"]},
+		"platforms": {"linux": {}, "win": {"precommand": "set \"TEST_VAR=rhododendron and bees\"", "command": ["cmd", "/c", "echo %TEST_VAR%"], "desktop": false}}}]}`)
+	env := Env{Home: "/h"}
+	for _, tt := range []struct {
+		e    MenuEnv
+		exec string
+	}{
+		{MenuEnv{Base: "/p", Prefix: "/p", Name: "base"}, `Exec=/p/.onboard/onboard launch run --prefix /p --env base --no-activate --precommand "export TEST_VAR=base" -- echo "in base"`},
+		{MenuEnv{Base: "/p", Prefix: "/p/envs/team", Name: "team"}, `Exec=/p/.onboard/onboard launch run --prefix /p --env team --no-activate --precommand "export TEST_VAR=\\"not base\\"" -- echo "\\$TEST_VAR"`},
+	} {
+		p, notes, err := MenuLaunchers(Target{OS: "linux"}, env, menu, tt.e, false)
+		if err != nil || len(notes) != 0 || len(p.Files) != 1 {
+			t.Fatalf("%s: MenuLaunchers = %v, notes %v, files %v", tt.e.Name, err, notes, p.Files)
+		}
+		if lines := strings.Split(string(p.Files[0].Data), "\n"); !slices.Contains(lines, tt.exec) {
+			t.Errorf("%s: the .desktop lacks\n%s\n%s", tt.e.Name, tt.exec, p.Files[0].Data)
+		}
+	}
+	wenv := Env{Home: `C:\Users\ann`, Getenv: func(k string) string { return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`}[k] }}
+	p, notes, err := MenuLaunchers(Target{OS: "windows"}, wenv, menu, MenuEnv{Base: `C:\Acme`, Prefix: `C:\Acme`, Name: "base"}, false)
+	if err != nil || len(notes) != 0 || len(p.Shortcuts) != 1 {
+		t.Fatalf("windows: MenuLaunchers = %v, notes %v, shortcuts %v", err, notes, p.Shortcuts)
+	}
+	want := `launch run --prefix C:\Acme --env base --no-activate --precommand "set \"TEST_VAR=rhododendron and bees\"" -- cmd /c "echo %TEST_VAR%"`
+	if s := p.Shortcuts[0]; s.Target != `C:\Acme\.onboard\onboard.exe` || s.Arguments != want {
+		t.Errorf("windows shortcut %s %s; want the maintenance app with\n%s", s.Target, s.Arguments, want)
 	}
 }

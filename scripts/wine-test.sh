@@ -191,6 +191,13 @@ want 0 'onboard.exe launch run (a menu shortcut command)' launch run --prefix "$
 for _ in $(seq 1 40); do [ -s "$ran" ] && break; sleep 0.25; done
 got=$(tr -d '\r' <"$ran" 2>/dev/null | sed 's/ *$//')
 if [ "$got" = 'team C:\onboard-demo\envs\team' ]; then pass "launch run ran the command in the team env activated ($got)"; else bad "launch run wrote '$got', want 'team C:\onboard-demo\envs\team'"; fi
+# With a menu item's precommand: run by cmd.exe before the activation,
+# what it sets reaches the command, and the activation still wins.
+rm -f "$ran"
+want 0 'onboard.exe launch run --precommand' launch run --prefix "$demo" --env team --precommand 'set "TEST_VAR=rhododendron and bees" && set "CONDA_PREFIX=wrong"' -- cmd /c 'echo %TEST_VAR%/%CONDA_PREFIX%>C:\onboard-run.txt'
+for _ in $(seq 1 40); do [ -s "$ran" ] && break; sleep 0.25; done
+got=$(tr -d '\r' <"$ran" 2>/dev/null | sed 's/ *$//')
+if [ "$got" = 'rhododendron and bees/C:\onboard-demo\envs\team' ]; then pass "launch run ran the precommand first ($got)"; else bad "launch run --precommand wrote '$got', want 'rhododendron and bees/C:\onboard-demo\envs\team'"; fi
 
 victim=$(ls "$demo_unix"/envs/team/Scripts/* 2>/dev/null | head -1)
 rm -f "$victim"

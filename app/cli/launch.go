@@ -47,7 +47,7 @@ func launchOptions(prefix, env string) launch.Options {
 }
 
 const launchUsage = "usage: onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]\n" +
-	"       onboard launch run [--prefix DIR] [--env NAME] [--no-activate] [--terminal] [--cwd DIR] -- COMMAND [ARG...]"
+	"       onboard launch run [--prefix DIR] [--env NAME] [--no-activate] [--terminal] [--cwd DIR] [--precommand CODE] -- COMMAND [ARG...]"
 
 // runLaunch is `onboard launch jupyter [--prefix DIR] [--env NAME] [--stop]`, what
 // the launchers run, and `onboard launch run ... -- COMMAND`, what the
@@ -102,6 +102,7 @@ func runMenuCommand(ctx context.Context, args []string, env Env) error {
 	noActivate := fs.Bool("no-activate", false, "run the command as it is, without activating the environment")
 	terminal := fs.Bool("terminal", false, "Windows: give the command a console window")
 	cwd := fs.String("cwd", "", "the folder to run the command in (default: the current one)")
+	pre := fs.String("precommand", "", "shell code to run first, before the activation (bash on Unix, cmd.exe on Windows), as menuinst's \"precommand\"")
 	if err := parseWithArgs(fs, args); err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func runMenuCommand(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	o := launch.RunOptions{Prefix: p, Env: e, Command: command, Activate: !*noActivate, Terminal: *terminal, Dir: *cwd}
+	o := launch.RunOptions{Prefix: p, Env: e, Command: command, Activate: !*noActivate, Terminal: *terminal, Dir: *cwd, Precommand: *pre}
 	if err = launch.Run(ctx, o); err == nil {
 		return nil
 	}

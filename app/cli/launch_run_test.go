@@ -28,3 +28,27 @@ func TestLaunchRunRunsTheCommandInTheEnv(t *testing.T) {
 		t.Errorf("launch run of a missing program succeeded")
 	}
 }
+
+// A menu item's precommand runs first, in bash, before the activation, as
+// in menuinst's Exec line: what it exports reaches the command, what the
+// activation sets wins over it, and a folder it changes to is the
+// command's. A failing precommand runs nothing.
+func TestLaunchRunRunsThePrecommandFirst(t *testing.T) {
+	needBin(t)
+	prefix := t.TempDir()
+	team := filepath.Join(prefix, "envs", "team")
+	os.MkdirAll(filepath.Join(team, "bin"), 0o755)
+	os.WriteFile(filepath.Join(team, "bin", "hello"), []byte("#!/bin/sh\necho \"$TEST_VAR|$CONDA_PREFIX|$(pwd)|$1\"\n"), 0o755)
+	cwd, _ := filepath.EvalSymlinks(t.TempDir())
+	os.Mkdir(filepath.Join(cwd, "sub dir"), 0o755)
+	home := t.TempDir()
+	pre := "export TEST_VAR=\"rhododendron and bees\"\nexport CONDA_PREFIX=wrong; cd 'sub dir' # a comment"
+	r := run(t, home, onboardBin, "launch", "run", "--prefix", prefix, "--env", "team", "--cwd", cwd, "--precommand", pre, "--", "hello", "a b")
+	if want := "rhododendron and bees|" + team + "|" + filepath.Join(cwd, "sub dir") + "|a b\n"; r.code != 0 || r.stdout != want {
+		t.Fatalf("launch run --precommand: exit %d, %q (stderr %q); want %q", r.code, r.stdout, r.stderr, want)
+	}
+	r = run(t, home, onboardBin, "launch", "run", "--prefix", prefix, "--env", "team", "--precommand", "echo before; false", "--", "hello")
+	if r.code == 0 || r.stdout != "before\n" {
+		t.Errorf("a failing precommand: exit %d, %q; want the command not run", r.code, r.stdout)
+	}
+}

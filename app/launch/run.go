@@ -16,9 +16,14 @@ type RunOptions struct {
 	Prefix, Env string   // the install and the env ("" or "base": the prefix itself)
 	Command     []string // the program and its arguments
 	Activate    bool     // run it in the env activated, as menuinst's "activate": true
-	Terminal    bool     // Windows: give it a console window of its own
-	Dir         string   // the folder to run it in; "" = the current one
-	Environ     []string // the environment to start from; nil = this process's
+	// Precommand is shell code run first, before the activation, in the
+	// system's shell (menuinst's "precommand": `export X=…` on Unix,
+	// `set "X=…"` on Windows): what it sets of the environment reaches
+	// the command.
+	Precommand string
+	Terminal   bool     // Windows: give it a console window of its own
+	Dir        string   // the folder to run it in; "" = the current one
+	Environ    []string // the environment to start from; nil = this process's
 }
 
 // RunCommand returns the process that runs o.Command: with the env
@@ -32,6 +37,13 @@ func RunCommand(ctx context.Context, o RunOptions) (*exec.Cmd, error) {
 	environ := o.Environ
 	if environ == nil {
 		environ = os.Environ()
+	}
+	if o.Precommand != "" {
+		cmd, env, err := precommand(ctx, o, environ)
+		if cmd != nil || err != nil {
+			return cmd, err
+		}
+		environ = env
 	}
 	ep := EnvPrefix(o.Prefix, o.Env)
 	if o.Activate {
@@ -86,6 +98,24 @@ func lookPath(name, path, goos string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("failed to run %q: it is not in the environment's folders nor on PATH; repair the install, or ask whoever made the bundle", name)
+}
+
+// RunArgs are the arguments of `onboard launch run` that run o.
+func RunArgs(o RunOptions) []string {
+	args := []string{"launch", "run", "--prefix", o.Prefix, "--env", o.Env}
+	if !o.Activate {
+		args = append(args, "--no-activate")
+	}
+	if o.Terminal {
+		args = append(args, "--terminal")
+	}
+	if o.Precommand != "" {
+		args = append(args, "--precommand", o.Precommand)
+	}
+	if o.Dir != "" {
+		args = append(args, "--cwd", o.Dir)
+	}
+	return append(append(args, "--"), o.Command...)
 }
 
 // Run starts o.Command (see RunCommand). On Unix the process becomes it
