@@ -199,7 +199,12 @@ func ReadInfo(archive string) (*Index, *Paths, *LinkJSON, error) {
 // headers when the package is legacy and has symlinks to find); a
 // .tar.bz2 is read to its end, its payload discarded.
 func ReadPackageInfo(archive string) (*Info, error) {
-	a, err := openArchive(archive)
+	return readPackageInfo(Request{Archive: archive})
+}
+
+// readPackageInfo is ReadPackageInfo of r's archive (see openRequest).
+func readPackageInfo(r Request) (*Info, error) {
+	a, err := openRequest(r)
 	if err != nil {
 		return nil, err
 	}
@@ -274,15 +279,21 @@ func (m *memSource) message(r io.Reader, h *tar.Header, rel, archive string) err
 		// package does not hold (another file of the build machine).
 		return &FormatError{Archive: archive, Reason: fmt.Sprintf("%s%s is a link, not a file: a message is shown as the package holds it", PrelinkMessagesDir, rel)}
 	}
-	m.messageBytes += h.Size
-	if h.Size < 0 || m.messageBytes > MaxPrelinkMessages {
-		return &Error{Archive: archive, Member: PrelinkMessagesDir, What: "messages size", Want: strconv.Itoa(MaxPrelinkMessages)}
+	tooLong := &Error{Archive: archive, Member: PrelinkMessagesDir, What: "messages size", Want: strconv.Itoa(MaxPrelinkMessages)}
+	if h.Size < 0 || m.messageBytes+h.Size > MaxPrelinkMessages {
+		return tooLong
 	}
 	b, err := io.ReadAll(io.LimitReader(r, h.Size))
 	if err != nil {
 		return &FormatError{Archive: archive, Reason: "cannot read " + PrelinkMessagesDir + rel, Err: err}
 	}
 	msg := Message{File: DisplayText([]byte(rel)), Text: DisplayText(b)}
+	// The cap holds for the text as shown too (a control byte shown as
+	// U+FFFD takes three), which is what bundle.json carries and Open
+	// checks.
+	if m.messageBytes += int64(len(msg.Text)); m.messageBytes > MaxPrelinkMessages {
+		return tooLong
+	}
 	for i := range m.messages {
 		if m.messages[i].File == msg.File {
 			m.messages[i] = msg

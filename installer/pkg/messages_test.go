@@ -2,6 +2,9 @@ package pkg
 
 import (
 	"archive/tar"
+	"bytes"
+	"io"
+	"os"
 	"errors"
 	"strings"
 	"testing"
@@ -94,6 +97,16 @@ func TestReadPackageInfoRefusesBadMessages(t *testing.T) {
 	if info, err := ReadPackageInfo(archive); err != nil || len(info.Messages) != 2 {
 		t.Errorf("messages at the cap: %v", err)
 	}
+	// The cap is on the text as it is kept: control bytes shown as U+FFFD
+	// (three bytes each) may not take it past.
+	big.InfoFiles = big.InfoFiles[:1]
+	big.InfoFiles[0].Data = bytes.Repeat([]byte{0x1b}, MaxPrelinkMessages/2)
+	if archive, err = condatest.WriteTarBz2(t.TempDir(), big); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadPackageInfo(archive); !errors.As(err, &pe) || pe.What != "messages size" {
+		t.Errorf("half the cap of escape bytes, kept as U+FFFD: %v, want a *pkg.Error", err)
+	}
 }
 
 func TestDisplayText(t *testing.T) {
@@ -134,6 +147,39 @@ func FuzzDisplayText(f *testing.F) {
 			if r != '\n' && r != '\t' && (unicode.IsControl(r) || isBidiControl(r)) {
 				t.Fatalf("DisplayText(%q) = %q holds %U", b, s, r)
 			}
+		}
+	})
+}
+
+// FuzzReadPackageInfo reads fuzzed .conda bytes as bundle build reads a
+// package: errors are fine, panics are not, and the messages it keeps
+// are display text within the cap.
+func FuzzReadPackageInfo(f *testing.F) {
+	for _, p := range fixtureArchives(f) {
+		if b, err := os.ReadFile(p); err == nil && strings.HasSuffix(p, ".conda") && len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+	if p, err := condatest.WriteConda(f.TempDir(), messageSpec(condatest.File{Path: "info/prelink_messages/a.txt", Data: []byte("Accept.\n")})); err == nil {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		open := func() (io.ReaderAt, int64, io.Closer, error) { return bytes.NewReader(data), int64(len(data)), nil, nil }
+		info, err := readPackageInfo(Request{Archive: "eula-1.0-0.conda", Open: open})
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, m := range info.Messages {
+			n += len(m.Text)
+			if !IsDisplayText(m.Text) || !IsDisplayText(m.File) {
+				t.Fatalf("message %q kept as it is not shown", m)
+			}
+		}
+		if n > MaxPrelinkMessages {
+			t.Fatalf("messages of %d bytes kept, past the cap that Open checks", n)
 		}
 	})
 }
