@@ -3,9 +3,9 @@ package pkg
 import (
 	"archive/tar"
 	"bytes"
+	"errors"
 	"io"
 	"os"
-	"errors"
 	"strings"
 	"testing"
 	"unicode"
@@ -166,7 +166,9 @@ func FuzzReadPackageInfo(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		open := func() (io.ReaderAt, int64, io.Closer, error) { return bytes.NewReader(data), int64(len(data)), nil, nil }
+		open := func() (io.ReaderAt, int64, io.Closer, error) {
+			return bytes.NewReader(data), int64(len(data)), nil, nil
+		}
 		info, err := readPackageInfo(Request{Archive: "eula-1.0-0.conda", Open: open})
 		if err != nil {
 			return
