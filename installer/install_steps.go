@@ -2,12 +2,14 @@ package installer
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"onboard/installer/pkg"
@@ -58,6 +60,9 @@ func (in *installRun) install(ctx context.Context) (*Result, error) {
 	if err := in.markNonAdmin(); err != nil {
 		return nil, err
 	}
+	if err := in.markFrozen(); err != nil {
+		return nil, err
+	}
 	if in.o.AllUsers {
 		if err := engine.NormaliseModes(p); err != nil {
 			return nil, err
@@ -87,6 +92,43 @@ func (in *installRun) markNonAdmin() error {
 	}
 	return nil
 }
+
+// markFrozen writes conda-meta/frozen (CEP 22) into each env the bundle
+// freezes, with its message: conda then refuses to change the env
+// (EnvironmentIsFrozenError, showing the message) unless told
+// --override-frozen. onboard's own repairs and upgrades are not conda's
+// changes and go on. It comes after everything onboard writes into the
+// envs.
+func (in *installRun) markFrozen() error {
+	envs := make([]string, 0, len(in.o.Bundle.Manifest.Frozen))
+	for env := range in.o.Bundle.Manifest.Frozen {
+		envs = append(envs, env)
+	}
+	sort.Strings(envs)
+	for _, env := range envs {
+		msg := in.o.Bundle.Manifest.Frozen[env]
+		dir := in.o.Prefix
+		if env != "base" {
+			dir = filepath.Join(in.o.Prefix, "envs", env)
+		}
+		var data []byte
+		if msg != "" {
+			data, _ = json.Marshal(struct {
+				Message string `json:"message"`
+			}{msg})
+			data = append(data, '\n')
+		}
+		p := filepath.Join(dir, FrozenName)
+		if err := atomicfile.WriteFile(p, data, 0o644); err != nil {
+			return &TargetError{Path: p, Reason: "cannot write the frozen marker", Err: err}
+		}
+		in.log.Printf("froze env %s (%s): conda will not change it", env, FrozenName)
+	}
+	return nil
+}
+
+// FrozenName is conda's marker of an env that conda may not change (CEP 22).
+const FrozenName = "conda-meta/frozen"
 
 // NonAdminName is conda's marker of an install for one user.
 const NonAdminName = ".nonadmin"

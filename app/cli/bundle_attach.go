@@ -98,6 +98,9 @@ func printSummary(env Env, s bundle.Summary) {
 	if len(s.Launchers) > 0 {
 		fmt.Fprintf(w, "launchers:  %s\n", strings.Join(s.Launchers, ", "))
 	}
+	if len(s.Frozen) > 0 {
+		fmt.Fprintf(w, "frozen:     %s (conda may not change them)\n", strings.Join(s.Frozen, ", "))
+	}
 	for _, sd := range s.Subdirs {
 		fmt.Fprintf(w, "%-11s %d package files, %s\n", sd.Subdir+":", sd.Packages, humanize.Bytes(sd.Bytes))
 		for _, e := range sd.Envs {

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -18,6 +19,7 @@ type Summary struct {
 	Signature string          `json:"signature"`      // "unsigned", "signed (not checked)", "signed by trusted key <id>"
 	Subdirs   []SubdirSummary `json:"subdirs"`
 	Launchers []string        `json:"launchers,omitempty"`
+	Frozen    []string        `json:"frozen,omitempty"` // the envs conda may not change (Manifest.Frozen), sorted
 }
 
 // SubdirSummary counts the packages of one subdir.
@@ -51,6 +53,10 @@ func (b *Bundle) Summary() Summary {
 	for _, l := range m.Launchers {
 		s.Launchers = append(s.Launchers, l.Name)
 	}
+	for env := range m.Frozen {
+		s.Frozen = append(s.Frozen, env)
+	}
+	sort.Strings(s.Frozen)
 	return s
 }
 

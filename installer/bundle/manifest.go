@@ -26,6 +26,10 @@ type Manifest struct {
 	Platforms map[string]*Platform `json:"platforms"` // by conda subdir
 	Launchers []Launcher           `json:"launchers,omitempty"`
 	Condarc   *Condarc             `json:"condarc,omitempty"`
+	// Frozen are the envs ("base" or an env's name) the install marks as
+	// frozen (CEP 22: conda-meta/frozen), each with the message conda
+	// shows when asked to change it ("" = conda's own).
+	Frozen map[string]string `json:"frozen,omitempty"`
 }
 
 // Platform is the payload for one conda subdir.

@@ -25,6 +25,7 @@ type Spec struct {
 	Platforms   map[string]*SpecPlatform `toml:"platforms"`
 	Launchers   []Launcher               `toml:"launchers"`
 	Condarc     *Condarc                 `toml:"condarc"`
+	Frozen      map[string]string        `toml:"frozen"` // env → message: see Manifest.Frozen
 
 	dir string // the spec file's folder
 }

@@ -42,6 +42,9 @@ func (m *Manifest) Validate() error {
 			return err
 		}
 	}
+	if err := m.validateFrozen(); err != nil {
+		return err
+	}
 	return m.validateLaunchers()
 }
 
@@ -121,6 +124,28 @@ func validateMessages(ms []pkg.Message) error {
 			return fmt.Errorf("prelink message %q holds control characters", m.File)
 		case n > pkg.MaxPrelinkMessages:
 			return fmt.Errorf("prelink messages are longer than %d bytes", pkg.MaxPrelinkMessages)
+		}
+	}
+	return nil
+}
+
+// MaxFrozenMessage caps the message of a frozen env (conda prints it).
+const MaxFrozenMessage = 4 << 10
+
+// validateFrozen checks that every frozen env is in every platform and
+// that its message is text a terminal shows as written.
+func (m *Manifest) validateFrozen() error {
+	for env, msg := range m.Frozen {
+		if len(msg) > MaxFrozenMessage || !pkg.IsDisplayText(msg) {
+			return fmt.Errorf("the message of frozen env %q is longer than %d bytes or holds control characters", env, MaxFrozenMessage)
+		}
+		if env == "base" {
+			continue
+		}
+		for _, sd := range m.Subdirs() {
+			if _, ok := m.Platforms[sd].Envs[env]; !ok {
+				return fmt.Errorf("frozen env %q is not an env of platform %q (\"base\" or an env's name)", env, sd)
+			}
 		}
 	}
 	return nil

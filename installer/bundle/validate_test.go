@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -18,6 +19,31 @@ func TestPackageFnMatchesItsName(t *testing.T) {
 		q.Fn = fn
 		if err := q.validate(); err == nil || !strings.Contains(err.Error(), "is not <name>-<version>-<build>") {
 			t.Errorf("validate(fn %q) = %v; want it refused", fn, err)
+		}
+	}
+}
+
+// A frozen env must be "base" or an env of every platform, and its
+// message text a terminal shows as written.
+func TestManifestFrozenEnvs(t *testing.T) {
+	var m Manifest
+	if err := json.Unmarshal(seedManifest(), &m); err != nil {
+		t.Fatal(err)
+	}
+	m.Platforms["linux-64"].Envs = map[string][]Package{"team": nil}
+	for _, tt := range []struct {
+		frozen map[string]string
+		err    string
+	}{
+		{map[string]string{"base": "Managed by IT.", "team": ""}, ""},
+		{map[string]string{"mine": ""}, `frozen env "mine" is not an env of platform "linux-64"`},
+		{map[string]string{"base": "\x1b[2J"}, "control characters"},
+		{map[string]string{"base": strings.Repeat("m", MaxFrozenMessage+1)}, "longer than"},
+	} {
+		m.Frozen = tt.frozen
+		err := m.Validate()
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("frozen %.40q: Validate() = %v; want %q", tt.frozen, err, tt.err)
 		}
 	}
 }

@@ -469,9 +469,21 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	// for onboard's packages: the history's dist strings are conda's own.
 	// An @EXPLICIT install of a package already there links nothing and
 	// writes only the head of an entry.
+	// The bundle freezes the base (CEP 22): conda refuses to change it,
+	// with the bundle's message, and changes nothing, unless told
+	// --override-frozen.
+	baseHist, _ := os.ReadFile(filepath.Join(prefix, "conda-meta", "history"))
+	lockFile := writeLock(t, h.dir, recordURL(t, prefix, "conda"))
+	if r := h.run(t, conda, "install", "-y", "-n", "base", "--offline", "--file", lockFile); r.code == 0 ||
+		!strings.Contains(r.stdout+r.stderr, "The environment is marked as frozen") || !strings.Contains(r.stdout+r.stderr, realbundle.FrozenMessage) {
+		t.Fatalf("conda install into the frozen base: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if hist, _ := os.ReadFile(filepath.Join(prefix, "conda-meta", "history")); string(hist) != string(baseHist) {
+		t.Fatalf("conda's refused install changed the base's history:\n%s", hist)
+	}
 	for _, env := range []struct{ name, dir, pkg string }{{"base", prefix, "conda"}, {"team", team, "python"}} {
 		lockFile := writeLock(t, h.dir, recordURL(t, env.dir, env.pkg))
-		h.mustRun(t, conda, "install", "-y", "-n", env.name, "--offline", "--file", lockFile)
+		h.mustRun(t, conda, "install", "-y", "-n", env.name, "--offline", "--override-frozen", "--file", lockFile)
 		hist, err := os.ReadFile(filepath.Join(env.dir, "conda-meta", "history"))
 		if err != nil {
 			t.Fatal(err)
@@ -488,7 +500,7 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 
 	// a new env from the packages the install used (the URLs of its
 	// records, as `conda list --explicit` gives them), offline, then a removal
-	lockFile := writeLock(t, h.dir, recordURL(t, prefix, "python"), recordURL(t, prefix, "conda"))
+	lockFile = writeLock(t, h.dir, recordURL(t, prefix, "python"), recordURL(t, prefix, "conda"))
 	h.mustRun(t, conda, "create", "-y", "-n", "extra", "--offline", "--file", lockFile)
 	extraPy := filepath.Join(prefix, "envs", "extra", "bin", "python")
 	if out := h.mustRun(t, extraPy, "-c", "import conda, sys; print(sys.prefix)"); strings.TrimSpace(out) != filepath.Dir(filepath.Dir(extraPy)) {

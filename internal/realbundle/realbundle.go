@@ -45,10 +45,14 @@ import (
 
 // Recipe versions the mapping below: change it when the output changes for
 // the same Debian packages, so that caches are rebuilt.
-const Recipe = "realbundle-3"
+const Recipe = "realbundle-4"
 
 // Subdir is the only platform the bundle has: Debian's binaries are linux-64.
 const Subdir = "linux-64"
+
+// FrozenMessage is what conda shows when asked to change the bundle's
+// base, which it freezes (CEP 22).
+const FrozenMessage = "The base environment is managed by onboard. Make an environment of your own: conda create -n NAME"
 
 // JupyterEnv is the env of the bundle that holds Jupyter.
 const JupyterEnv = "team"
@@ -214,6 +218,9 @@ envs = { ` + JupyterEnv + ` = "locks/` + JupyterEnv + `-linux-64.txt" }
 name = "Jupyter Notebook"
 env = "` + JupyterEnv + `"
 command = ["jupyter", "notebook"]
+
+[frozen]
+base = "` + FrozenMessage + `"
 ` + condarc
 	return os.WriteFile(filepath.Join(dir, "bundle.toml"), []byte(spec), 0o644)
 }
