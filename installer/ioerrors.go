@@ -43,7 +43,8 @@ func isTyped(err error) bool {
 		be *BundleError
 		le *LockedError
 		pe *PlatformError
+		oe *OldSystemError
 		ue *UsageError
 	)
-	return errors.As(err, &te) || errors.As(err, &be) || errors.As(err, &le) || errors.As(err, &pe) || errors.As(err, &ue)
+	return errors.As(err, &te) || errors.As(err, &be) || errors.As(err, &le) || errors.As(err, &pe) || errors.As(err, &oe) || errors.As(err, &ue)
 }

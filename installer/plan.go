@@ -159,10 +159,47 @@ type planHost struct {
 	target platform.Target
 	env    platform.Env
 	facts  func(prefix string) platform.PrefixFacts
+	// virtual gives the machine's conda virtual packages for a subdir;
+	// nil = not known (nothing is checked).
+	virtual func(subdir string) platform.Virtual
 }
 
 func hostPlanner() planHost {
-	return planHost{target: platform.HostTarget(), env: platform.HostEnv(), facts: platform.HostPrefixFacts}
+	return planHost{target: platform.HostTarget(), env: platform.HostEnv(), facts: platform.HostPrefixFacts, virtual: hostVirtual}
+}
+
+// hostVirtual is this machine's conda virtual packages for subdir.
+func hostVirtual(subdir string) platform.Virtual {
+	return platform.VirtualPackages(platform.Detect(), subdir, os.LookupEnv)
+}
+
+// CheckSystem is the check of Plan that this machine can run the
+// packages of b's subdir (an *OldSystemError when not), for a front end
+// to make before it asks anything.
+func CheckSystem(b *bundle.Bundle, subdir string) error {
+	pl := b.Platform(subdir)
+	if pl == nil {
+		return nil
+	}
+	return checkVirtual(pl, subdir, planHost{virtual: hostVirtual})
+}
+
+// checkVirtual refuses a payload with a package this machine cannot run
+// (platform.CheckVirtual): the first one, in the order of the envs.
+func checkVirtual(pl *bundle.Platform, subdir string, h planHost) error {
+	if h.virtual == nil {
+		return nil
+	}
+	v := h.virtual(subdir)
+	if len(v) == 0 {
+		return nil // another OS's payload (--subdir): not this machine's to judge
+	}
+	for _, p := range pl.All() {
+		if prob := platform.CheckVirtual(p.Name+" "+p.Version, p.Depends, v); prob != nil {
+			return &OldSystemError{Subdir: subdir, Problem: *prob}
+		}
+	}
+	return nil
 }
 
 func planWith(ctx context.Context, o Options, h planHost) (*InstallPlan, error) {
@@ -220,6 +257,9 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		p.Notes = append(p.Notes, note)
 	}
 	pl := o.Bundle.Platform(subdir)
+	if err := checkVirtual(pl, subdir, h); err != nil {
+		return err
+	}
 	p.envs(h.target, pl)
 	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache) - linkedBytes(o.Bundle, pl, p.Prefix)
 	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache)}

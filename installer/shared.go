@@ -40,6 +40,7 @@ type (
 	TargetError        = engine.TargetError
 	NotInstalledError  = engine.NotInstalledError
 	PlatformError      = engine.PlatformError
+	OldSystemError     = engine.OldSystemError
 	LockedError        = engine.LockedError
 	AdminRequiredError = engine.AdminRequiredError
 )

@@ -45,6 +45,11 @@ func NewState(ctx context.Context, e Engine) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A machine too old for the packages is told so at once, not at the
+	// Location step, whose folder is not the cause.
+	if err := installer.CheckSystem(b, sub); err != nil {
+		return nil, err
+	}
 	s := &State{
 		Bundle: b, Subdir: sub,
 		JupyterLauncher: true, MaintenanceLauncher: true,

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -44,6 +45,10 @@ func Describe(p *installer.InstallPlan, err error) Verdict {
 		v.Status = StatusBad
 		v.Line = "This folder cannot be used: " + err.Error()
 		v.Action = "Install cannot go ahead: " + err.Error()
+		var oe *installer.OldSystemError
+		if errors.As(err, &oe) { // not the folder's fault
+			v.Line = "This computer cannot run the bundle: " + oe.Problem.Error() + "."
+		}
 	}
 	if p == nil {
 		if h := installer.HintFor(err); h != "" {

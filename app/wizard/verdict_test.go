@@ -12,6 +12,7 @@ import (
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/platform"
 )
 
 // verdictOf plans the state with the engine and describes the plan.
@@ -163,4 +164,28 @@ func tree(t *testing.T, dir string) string {
 		return nil
 	})
 	return b.String()
+}
+
+// A machine too old for the bundle's packages is told so before the
+// first step, and the verdict of a plan blames the machine, not the
+// folder.
+func TestWizardRefusesAMachineTooOldForThePackages(t *testing.T) {
+	if platform.HostTarget().OS != "linux" || platform.VirtualPackages(platform.Detect(), wizardtest.Subdir(), nil)["__glibc"] == "" {
+		t.Skip("needs a Linux with glibc")
+	}
+	e := wizardtest.NewEngine(t)
+	e.BundlePath = wizardtest.BundleFileNeeding(t, "__glibc >=2.99")
+	_, err := wizard.NewState(context.Background(), e)
+	var oe *installer.OldSystemError
+	if !errors.As(err, &oe) || !strings.Contains(err.Error(), "libnew 15.1 needs __glibc >=2.99") {
+		t.Fatalf("NewState = %v; want an *OldSystemError naming libnew", err)
+	}
+	v := wizard.Describe(&installer.InstallPlan{}, err)
+	if v.Status != wizard.StatusBad || !strings.HasPrefix(v.Line, "This computer cannot run the bundle: libnew 15.1 needs __glibc >=2.99; this machine has glibc ") {
+		t.Errorf("verdict %+v", v)
+	}
+	t.Setenv("CONDA_OVERRIDE_GLIBC", "2.99")
+	if _, err := wizard.NewState(context.Background(), e); err != nil {
+		t.Errorf("with the override: %v", err)
+	}
 }

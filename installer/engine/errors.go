@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"onboard/installer/state"
+	"onboard/platform"
 )
 
 // Exit codes of the command-line contract (docs/ARCHITECTURE.md).
@@ -148,6 +149,28 @@ func (e *PlatformError) Hint() string {
 	return "ask the platform team for an installer built for this machine, or pass --subdir to override detection"
 }
 
+// OldSystemError reports that this machine cannot run a package of the
+// bundle: the package depends on a newer C library, OS or kernel than the
+// machine has (a conda virtual package: __glibc, __osx, __linux, __win).
+// conda's solver refuses such a package; an install of a ready lock
+// solves nothing, so onboard checks before it writes anything. It maps
+// to exit code 5.
+type OldSystemError struct {
+	Subdir  string
+	Problem platform.VirtualProblem
+}
+
+func (e *OldSystemError) Error() string {
+	return "this machine cannot run the bundle's " + e.Subdir + " packages: " + e.Problem.Error()
+}
+
+// Hint says what to do, and the override conda reads too.
+func (e *OldSystemError) Hint() string {
+	name := strings.ToUpper(strings.TrimPrefix(e.Problem.Name, "__"))
+	return "update this machine's system, or ask the platform team for a bundle built for older systems; " +
+		"to install anyway, at your own risk, set CONDA_OVERRIDE_" + name + " to the version the package needs (conda reads it too)"
+}
+
 // LockedError reports that another onboard works on the same prefix.
 // It maps to exit code 4.
 type LockedError struct {
@@ -186,6 +209,7 @@ func ExitCode(err error) int {
 		te *TargetError
 		le *LockedError
 		pe *PlatformError
+		oe *OldSystemError
 		ne *NotInstalledError
 		ae *AdminRequiredError
 	)
@@ -200,7 +224,7 @@ func ExitCode(err error) int {
 		return ExitBundle
 	case errors.As(err, &te), errors.As(err, &le), errors.As(err, &ne), errors.As(err, &ae):
 		return ExitTarget
-	case errors.As(err, &pe):
+	case errors.As(err, &pe), errors.As(err, &oe):
 		return ExitPlatform
 	default:
 		return ExitFailed

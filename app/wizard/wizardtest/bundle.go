@@ -69,6 +69,15 @@ func BundleFileWithMessage(t testing.TB, version string) string {
 	return bundleFile(t, version, eula)
 }
 
+// BundleFileNeeding builds the test bundle with a third package in
+// "team", libnew 15.1, that depends on dep ("__glibc >=2.99").
+func BundleFileNeeding(t testing.TB, dep string) string {
+	t.Helper()
+	p := pkg("libnew", "elf", "lib/libnew.so")
+	p.Version, p.Depends = "15.1", []string{dep}
+	return bundleFile(t, Version, p)
+}
+
 func bundleFile(t testing.TB, version string, more ...condatest.Spec) string {
 	t.Helper()
 	dir := t.TempDir()
