@@ -14,7 +14,8 @@ import (
 // installs: a package built for a newer C library or OS does not run.
 
 // Virtual are the virtual packages of a machine for a subdir: name →
-// version ("__glibc" → "2.36").
+// version ("__glibc" → "2.36"; "" = there, at a version not found, which
+// no dependency is refused for).
 type Virtual map[string]string
 
 // checkedVirtual are the virtual packages onboard knows on a machine;
@@ -42,6 +43,8 @@ func VirtualPackages(h Host, subdir string, lookupEnv func(string) (string, bool
 		v["__linux"] = kernelVersion.FindString(h.OSVersion)
 		if ver, ok := strings.CutPrefix(h.Libc, "glibc "); ok {
 			v["__glibc"] = ver
+		} else if h.Libc == "" {
+			v["__glibc"] = "" // not found (conda then assumes 2.5, with a warning): not held against a package
 		}
 		names = []string{"__linux", "__glibc"}
 	case "osx":
@@ -73,11 +76,6 @@ func VirtualPackages(h Host, subdir string, lookupEnv func(string) (string, bool
 			default:
 				delete(v, name)
 			}
-		}
-	}
-	for name, ver := range v {
-		if ver == "" {
-			delete(v, name)
 		}
 	}
 	return v
@@ -112,6 +110,9 @@ func CheckVirtual(pkg string, depends []string, v Virtual) *VirtualProblem {
 		have, ok := v[name]
 		if !ok {
 			return &VirtualProblem{Name: name, Package: pkg, Spec: d}
+		}
+		if have == "" {
+			continue // there, at a version onboard could not find
 		}
 		if match, err := versionMatches(ver, have); err == nil && !match {
 			return &VirtualProblem{Name: name, Package: pkg, Spec: d, Have: strings.TrimPrefix(name, "__") + " " + have}

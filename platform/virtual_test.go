@@ -55,14 +55,20 @@ func TestVirtualPackages(t *testing.T) {
 		t.Errorf("linux, overridden: %v", v)
 	}
 	musl := Host{Native: Target{OS: "linux"}, OSVersion: "6.1", Libc: "musl 1.2.4"}
-	if v := VirtualPackages(musl, "linux-64", nil); v["__glibc"] != "" {
-		t.Errorf("musl has __glibc %q", v["__glibc"])
+	if v := VirtualPackages(musl, "linux-64", nil); CheckVirtual("python 3.12", []string{"__glibc >=2.17"}, v) == nil {
+		t.Errorf("musl (%v) passes a glibc package", v)
+	}
+	// glibc's version not found (no getconf, no ldd): not held against a
+	// package, as conda assumes an old one and warns rather than refuse
+	unknown := Host{Native: Target{OS: "linux"}, OSVersion: "6.1"}
+	if v := VirtualPackages(unknown, "linux-64", nil); CheckVirtual("python 3.12", []string{"__glibc >=2.99"}, v) != nil {
+		t.Errorf("an unknown glibc (%v) refuses a package", v)
 	}
 	if v := VirtualPackages(musl, "linux-64", lookup); v["__glibc"] != "2.12" {
 		t.Errorf("an override gives musl __glibc: %v", v)
 	}
 	env = map[string]string{"CONDA_OVERRIDE_GLIBC": ""}
-	if v := VirtualPackages(linux, "linux-64", lookup); v["__glibc"] != "" {
+	if v := VirtualPackages(linux, "linux-64", lookup); CheckVirtual("python 3.12", []string{"__glibc"}, v) == nil {
 		t.Errorf("an empty override keeps __glibc: %v", v)
 	}
 	mac := Host{Native: Target{OS: "darwin", Arch: "arm64"}, OSVersion: "14.5"}

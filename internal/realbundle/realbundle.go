@@ -45,7 +45,7 @@ import (
 
 // Recipe versions the mapping below: change it when the output changes for
 // the same Debian packages, so that caches are rebuilt.
-const Recipe = "realbundle-4"
+const Recipe = "realbundle-5"
 
 // Subdir is the only platform the bundle has: Debian's binaries are linux-64.
 const Subdir = "linux-64"
@@ -261,7 +261,10 @@ func upstream(v string) (string, string) {
 func pythonSpec(debs []*deb) (condatest.Spec, error) {
 	up, rev := upstream(debs[0].Version)
 	s := condatest.Spec{Name: "python", Version: up, Build: "debian_" + buildRe.ReplaceAllString(rev, "_"),
-		Subdir: Subdir, License: "PSF-2.0", PythonSitePackagesPath: "lib/python3/dist-packages"}
+		Subdir: Subdir, License: "PSF-2.0", PythonSitePackagesPath: "lib/python3/dist-packages",
+		// as conda-forge's python has it (its sysroot's run export): the
+		// install checks it, and so do conda doctor and conda's solver
+		Depends: []string{"__glibc >=2.17,<3.0.a0"}}
 	c := newCollector(func(p string) (string, bool) {
 		if p == "/usr/bin/python3.11" {
 			return "bin/python3.11", true
