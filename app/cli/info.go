@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"sort"
 	"strings"
 
 	"onboard/installer/bundle"
@@ -19,8 +21,12 @@ type infoReport struct {
 	Libc        string   `json:"libc,omitempty"`
 	Subdir      string   `json:"subdir"`
 	Fallbacks   []string `json:"fallbacks"`
-	Notes       []string `json:"notes,omitempty"`
-	Bundle      any      `json:"bundle"`
+	// Virtual are conda's virtual packages of the machine for Subdir, as
+	// the install checks the packages' dependencies on them ("" = there,
+	// version not found).
+	Virtual map[string]string `json:"virtual_packages,omitempty"`
+	Notes   []string          `json:"notes,omitempty"`
+	Bundle  any               `json:"bundle"`
 }
 
 // bundleInfo is the "bundle" object of `onboard info`: the summary of the
@@ -53,7 +59,8 @@ func runInfo(ctx context.Context, args []string, env Env) error {
 		OS: h.Native.OS, Arch: h.Native.Arch, ProcessArch: h.ProcessArch,
 		OSVersion: h.OSVersion, Libc: h.Libc, Subdir: h.Subdir,
 		Fallbacks: append([]string{}, h.Fallbacks...), Notes: h.Notes,
-		Bundle: findBundleInfo(),
+		Virtual: platform.VirtualPackages(h, h.Subdir, os.LookupEnv),
+		Bundle:  findBundleInfo(),
 	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
@@ -69,6 +76,17 @@ func runInfo(ctx context.Context, args []string, env Env) error {
 	fmt.Fprintf(env.Stdout, "conda subdir: %s\n", r.Subdir)
 	if len(r.Fallbacks) > 0 {
 		fmt.Fprintf(env.Stdout, "fallbacks:    %s\n", strings.Join(r.Fallbacks, ", "))
+	}
+	if len(r.Virtual) > 0 {
+		names := make([]string, 0, len(r.Virtual))
+		for n, v := range r.Virtual {
+			if v == "" {
+				v = "?" // there, version not found
+			}
+			names = append(names, n+"="+v)
+		}
+		sort.Strings(names)
+		fmt.Fprintf(env.Stdout, "virtual:      %s\n", strings.Join(names, " "))
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(env.Stdout, "note:         %s\n", n)
