@@ -63,9 +63,9 @@ Usage:
   onboard repair    [--prefix DIR] [--env NAME] [--bundle FILE] [--json]
   onboard uninstall [--prefix DIR] [--silent]
   onboard launch    jupyter [--prefix DIR] [--env NAME] [--stop]
-  onboard launch    run [--prefix DIR] [--env NAME] [--no-activate] [--cwd DIR] -- COMMAND [ARG...]
+  onboard launch    run [--prefix DIR] [--env NAME] [--no-activate] [--cwd DIR] [--precommand CODE] -- COMMAND [ARG...]
                                         what a package's menu shortcut runs, in its env activated
-  onboard info      [--json]            platform detected, subdir chosen, bundle found
+  onboard info      [--json]            platform detected, subdir chosen, conda virtual packages, bundle found
   onboard bundle    build|attach|inspect|keygen ...   (onboard bundle help)
   onboard version
 
