@@ -177,22 +177,23 @@ func hostVirtual(subdir string) platform.Virtual {
 // packages of b's subdir (an *OldSystemError when not), for a front end
 // to make before it asks anything.
 func CheckSystem(b *bundle.Bundle, subdir string) error {
-	pl := b.Platform(subdir)
-	if pl == nil {
-		return nil
-	}
-	return checkVirtual(pl, subdir, planHost{virtual: hostVirtual})
+	return checkVirtual(&b.Manifest, subdir, planHost{virtual: hostVirtual})
 }
 
-// checkVirtual refuses a payload with a package this machine cannot run
-// (platform.CheckVirtual): the first one, in the order of the envs.
-func checkVirtual(pl *bundle.Platform, subdir string, h planHost) error {
-	if h.virtual == nil {
+// checkVirtual refuses a payload this machine cannot run
+// (platform.CheckVirtual): what the bundle's virtual_specs ask, then the
+// first package, in the order of the envs, whose dependencies ask more.
+func checkVirtual(m *bundle.Manifest, subdir string, h planHost) error {
+	pl := m.Platforms[subdir]
+	if h.virtual == nil || pl == nil {
 		return nil
 	}
 	v := h.virtual(subdir)
 	if len(v) == 0 {
 		return nil // another OS's payload (--subdir): not this machine's to judge
+	}
+	if prob := platform.CheckVirtual(m.Name+" "+m.Version, pl.VirtualSpecs, v); prob != nil {
+		return &OldSystemError{Subdir: subdir, Problem: *prob}
 	}
 	for _, p := range pl.All() {
 		if prob := platform.CheckVirtual(p.Name+" "+p.Version, p.Depends, v); prob != nil {
@@ -257,7 +258,7 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		p.Notes = append(p.Notes, note)
 	}
 	pl := o.Bundle.Platform(subdir)
-	if err := checkVirtual(pl, subdir, h); err != nil {
+	if err := checkVirtual(m, subdir, h); err != nil {
 		return err
 	}
 	p.envs(h.target, pl)

@@ -74,3 +74,27 @@ func TestInstallRefusesPackagesThisMachineCannotRun(t *testing.T) {
 		t.Fatalf("with CONDA_OVERRIDE_GLIBC=2.99: %v", err)
 	}
 }
+
+// A bundle's own virtual_specs (constructor's: what the machine must have
+// beyond what the packages say) are checked first, named by the bundle.
+func TestInstallChecksTheBundlesVirtualSpecs(t *testing.T) {
+	v := platform.VirtualPackages(platform.Detect(), "linux-64", nil)
+	if platform.HostTarget().OS != "linux" || v["__glibc"] == "" {
+		t.Skipf("needs a Linux with glibc (have %v)", v)
+	}
+	dir := t.TempDir()
+	pk := filepath.Join(dir, "pkgs")
+	os.MkdirAll(pk, 0o755)
+	p, err := condatest.WriteConda(pk, condatest.Spec{Name: "python", Version: "1.0", Build: "0", Subdir: "linux-64",
+		Files: []condatest.File{{Path: "bin/python", Data: []byte("#!/bin/sh\n"), Mode: 0o755}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := testkit.BundleOfLocks(t, dir, "linux-64", "name = \"T\"\nid = \"org.t\"\nversion = \"2026.12.0\"\n",
+		[]string{"https://x.invalid/linux-64/" + filepath.Base(p)}, "virtual_specs = [\"__unix\", \"__glibc >=2.99\"]\n")
+	_, err = Plan(context.Background(), Options{Prefix: filepath.Join(t.TempDir(), "acme"), Bundle: b, Subdir: "linux-64"})
+	var oe *OldSystemError
+	if !errors.As(err, &oe) || !strings.Contains(err.Error(), "T 2026.12.0 needs __glibc >=2.99; this machine has glibc "+v["__glibc"]) {
+		t.Fatalf("Plan = %v; want the bundle's virtual_specs refused", err)
+	}
+}

@@ -126,7 +126,7 @@ func (b *builder) manifest(ctx context.Context) (*Manifest, error) {
 	}
 	for _, sd := range b.spec.subdirs() {
 		sp := b.spec.Platforms[sd]
-		p := &Platform{}
+		p := &Platform{VirtualSpecs: sp.VirtualSpecs}
 		if p.Base, err = b.env(ctx, sd, sp.Base); err != nil {
 			return nil, err
 		}

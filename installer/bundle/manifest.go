@@ -36,6 +36,10 @@ type Manifest struct {
 type Platform struct {
 	Base []Package            `json:"base"`
 	Envs map[string][]Package `json:"envs,omitempty"`
+	// VirtualSpecs are what the machine must have beyond what the
+	// packages' own dependencies say (constructor's virtual_specs:
+	// "__glibc >=2.28", "__osx >=12"), checked before the install.
+	VirtualSpecs []string `json:"virtual_specs,omitempty"`
 }
 
 // Package is one conda package file in the bundle, at pkgs/<subdir>/<fn>.

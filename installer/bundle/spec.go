@@ -32,8 +32,9 @@ type Spec struct {
 
 // SpecPlatform names the lock files of one subdir.
 type SpecPlatform struct {
-	Base string            `toml:"base"`
-	Envs map[string]string `toml:"envs"`
+	Base         string            `toml:"base"`
+	Envs         map[string]string `toml:"envs"`
+	VirtualSpecs []string          `toml:"virtual_specs"` // see Platform.VirtualSpecs
 }
 
 // LoadSpec reads and checks a build spec.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"onboard/installer/pkg"
+	"onboard/internal/condaver"
 )
 
 var (
@@ -57,6 +58,11 @@ func validatePlatform(sd string, p *Platform) error {
 	}
 	if err := validateEnv(sd, "base", p.Base); err != nil {
 		return err
+	}
+	for _, v := range p.VirtualSpecs {
+		if why := condaver.ValidSpec(v); why != "" {
+			return fmt.Errorf("platform %q: virtual_specs: %s", sd, why)
+		}
 	}
 	for _, n := range p.EnvNames() {
 		if !envRE.MatchString(n) || n == "base" {

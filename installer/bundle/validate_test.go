@@ -47,3 +47,24 @@ func TestManifestFrozenEnvs(t *testing.T) {
 		}
 	}
 }
+
+// A platform's virtual_specs must be virtual packages onboard checks,
+// with constraints it reads: a build would otherwise promise a check the
+// install does not make.
+func TestManifestVirtualSpecs(t *testing.T) {
+	var m Manifest
+	if err := json.Unmarshal(seedManifest(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for specs, want := range map[string]string{
+		"__glibc >=2.28|__osx >=12": "",
+		"__cuda >=12":               "is not one of the virtual packages onboard checks",
+		"__glibc >=":                "no version after",
+	} {
+		m.Platforms["linux-64"].VirtualSpecs = strings.Split(specs, "|")
+		err := m.Validate()
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("virtual_specs %q: Validate() = %v; want %q", specs, err, want)
+		}
+	}
+}
