@@ -57,3 +57,22 @@ func TestValidSpec(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCompare: conda's order is an order (antisymmetric, a version equal
+// to itself) on any strings, and matching any constraint ends without a
+// panic.
+func FuzzCompare(f *testing.F) {
+	for _, s := range [][2]string{{"2.17", "3.0.a0"}, {"1.0dev", "1.0post1"}, {"1!2.0+local", "10.13"}, {">=2.17,<3.0.a0|*", "2.36"}, {"~=", ""}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if c := Compare(a, a); c != 0 {
+			t.Fatalf("Compare(%q, itself) = %d", a, c)
+		}
+		if x, y := Compare(a, b), Compare(b, a); (x > 0) != (y < 0) || (x == 0) != (y == 0) {
+			t.Fatalf("Compare(%q, %q) = %d but Compare(%q, %q) = %d", a, b, x, b, a, y)
+		}
+		Matches(a, b)
+		ValidSpec(a)
+	})
+}
