@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"onboard/installer/internal/testkit"
-	"onboard/internal/condatest"
 )
 
 // The envs a bundle freezes get conda's conda-meta/frozen (CEP 22): with
@@ -16,18 +15,9 @@ import (
 // none. A frozen env an env of the bundle does not have is refused when
 // the bundle is built.
 func TestInstallMarksFrozenEnvs(t *testing.T) {
-	dir := t.TempDir()
-	pk := filepath.Join(dir, "pkgs")
-	os.MkdirAll(pk, 0o755)
-	p, err := condatest.WriteConda(pk, condatest.Spec{Name: "python", Version: "1.0", Build: "0", Subdir: "linux-64",
-		Files: []condatest.File{{Path: "bin/python", Data: []byte("#!/bin/sh\n"), Mode: 0o755}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := []string{"https://x.invalid/linux-64/" + filepath.Base(p)}
 	head := "name = \"T\"\nid = \"org.t\"\nversion = \"2026.12.0\"\n"
-	b := testkit.BundleOfLocks(t, dir, "linux-64", head, lines,
-		"[frozen]\nbase = \"Managed by the platform team: \\\"conda create -n mine\\\" makes an env of your own.\"\n")
+	b := testkit.BundleOfSpecs(t, head, "[frozen]\nbase = \"Managed by the platform team: \\\"conda create -n mine\\\" makes an env of your own.\"\n",
+		testkit.Program("python", "1.0"))
 	if s := b.Summary(); strings.Join(s.Frozen, ",") != "base" {
 		t.Errorf("inspect's summary names frozen envs %q; want base", s.Frozen)
 	}
@@ -43,10 +33,7 @@ func TestInstallMarksFrozenEnvs(t *testing.T) {
 		t.Error("team, which the bundle does not freeze, is frozen")
 	}
 
-	dir2 := t.TempDir()
-	os.MkdirAll(filepath.Join(dir2, "pkgs"), 0o755)
-	testkit.CopyFile(t, p, filepath.Join(dir2, "pkgs", filepath.Base(p)))
-	b = testkit.BundleOfLocks(t, dir2, "linux-64", head, lines, "[frozen]\nteam = \"\"\n")
+	b = testkit.BundleOfSpecs(t, head, "[frozen]\nteam = \"\"\n", testkit.Program("python", "1.0"))
 	prefix = filepath.Join(t.TempDir(), "acme")
 	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
 		t.Fatal(err)

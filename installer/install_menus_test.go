@@ -35,22 +35,9 @@ const toolMenu = `{
 // menu file (the base env has only python).
 func menuBundle(t *testing.T) *bundle.Bundle {
 	t.Helper()
-	dir := t.TempDir()
-	pk := filepath.Join(dir, "pkgs")
-	os.MkdirAll(pk, 0o755)
-	var lines []string
-	for _, s := range []condatest.Spec{
-		{Name: "python", Version: "3.12.1", Build: "0", Subdir: "linux-64", Files: []condatest.File{{Path: "bin/python", Data: []byte("#!/bin/sh\n"), Mode: 0o755}}},
-		{Name: "tool", Version: "1.0", Build: "0", Subdir: "linux-64", Files: []condatest.File{
-			{Path: "bin/tool", Data: []byte("#!/bin/sh\n"), Mode: 0o755}, {Path: "Menu/tool.json", Data: []byte(toolMenu)}}},
-	} {
-		p, err := condatest.WriteConda(pk, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, "https://x.invalid/linux-64/"+filepath.Base(p))
-	}
-	return testkit.BundleOfLocks(t, dir, "linux-64", "name = \"Acme\"\nid = \"org.acme\"\nversion = \"2026.12.0\"\n", lines, "")
+	tool := testkit.Program("tool", "1.0")
+	tool.Files = append(tool.Files, condatest.File{Path: "Menu/tool.json", Data: []byte(toolMenu)})
+	return testkit.BundleOfSpecs(t, "name = \"Acme\"\nid = \"org.acme\"\nversion = \"2026.12.0\"\n", "", testkit.Program("python", "3.12.1"), tool)
 }
 
 // The shortcuts a package's menu file asks for are made as conda's

@@ -10,7 +10,6 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/internal/testkit"
-	"onboard/internal/condatest"
 	"onboard/platform"
 )
 
@@ -18,24 +17,12 @@ import (
 // that depends on dep.
 func virtualBundle(t *testing.T, dep string) *bundle.Bundle {
 	t.Helper()
-	dir := t.TempDir()
-	pk := filepath.Join(dir, "pkgs")
-	os.MkdirAll(pk, 0o755)
-	var lines []string
-	for _, s := range []condatest.Spec{
-		{Name: "python", Version: "1.0", Build: "0", Subdir: "linux-64", Depends: []string{"__glibc >=2.17,<3.0.a0"},
-			Files: []condatest.File{{Path: "bin/python", Data: []byte("#!/bin/sh\n"), Mode: 0o755}}},
-		{Name: "libnew", Version: "15.1", Build: "0", Subdir: "linux-64", Depends: []string{"__unix", dep},
-			Files: []condatest.File{{Path: "lib/libnew.so", Data: []byte("elf")}}},
-	} {
-		p, err := condatest.WriteConda(pk, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, "https://x.invalid/linux-64/"+filepath.Base(p))
-	}
-	return testkit.BundleOfLocks(t, dir, "linux-64", "name = \"T\"\nid = \"org.t\"\nversion = \"2026.12.0\"\n", lines, "")
+	py, lib := testkit.Program("python", "1.0"), testkit.Program("libnew", "15.1")
+	py.Depends, lib.Depends = []string{"__glibc >=2.17,<3.0.a0"}, []string{"__unix", dep}
+	return testkit.BundleOfSpecs(t, virtualHead, "", py, lib)
 }
+
+const virtualHead = "name = \"T\"\nid = \"org.t\"\nversion = \"2026.12.0\"\n"
 
 // A package that needs a newer C library or OS than this machine has
 // (conda's virtual packages, which an install of a ready lock does not
@@ -82,17 +69,8 @@ func TestInstallChecksTheBundlesVirtualSpecs(t *testing.T) {
 	if platform.HostTarget().OS != "linux" || v["__glibc"] == "" {
 		t.Skipf("needs a Linux with glibc (have %v)", v)
 	}
-	dir := t.TempDir()
-	pk := filepath.Join(dir, "pkgs")
-	os.MkdirAll(pk, 0o755)
-	p, err := condatest.WriteConda(pk, condatest.Spec{Name: "python", Version: "1.0", Build: "0", Subdir: "linux-64",
-		Files: []condatest.File{{Path: "bin/python", Data: []byte("#!/bin/sh\n"), Mode: 0o755}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := testkit.BundleOfLocks(t, dir, "linux-64", "name = \"T\"\nid = \"org.t\"\nversion = \"2026.12.0\"\n",
-		[]string{"https://x.invalid/linux-64/" + filepath.Base(p)}, "virtual_specs = [\"__unix\", \"__glibc >=2.99\"]\n")
-	_, err = Plan(context.Background(), Options{Prefix: filepath.Join(t.TempDir(), "acme"), Bundle: b, Subdir: "linux-64"})
+	b := testkit.BundleOfSpecs(t, virtualHead, "virtual_specs = [\"__unix\", \"__glibc >=2.99\"]\n", testkit.Program("python", "1.0"))
+	_, err := Plan(context.Background(), Options{Prefix: filepath.Join(t.TempDir(), "acme"), Bundle: b, Subdir: "linux-64"})
 	var oe *OldSystemError
 	if !errors.As(err, &oe) || !strings.Contains(err.Error(), "T 2026.12.0 needs __glibc >=2.99; this machine has glibc "+v["__glibc"]) {
 		t.Fatalf("Plan = %v; want the bundle's virtual_specs refused", err)

@@ -10,11 +10,7 @@ import (
 // in the env activated, in --cwd, with its arguments as given; without a
 // command, a usage error.
 func TestLaunchRunRunsTheCommandInTheEnv(t *testing.T) {
-	needBin(t)
-	prefix := t.TempDir()
-	team := filepath.Join(prefix, "envs", "team")
-	os.MkdirAll(filepath.Join(team, "bin"), 0o755)
-	os.WriteFile(filepath.Join(team, "bin", "hello"), []byte("#!/bin/sh\necho \"$CONDA_DEFAULT_ENV in $(pwd): $1|$2\"\n"), 0o755)
+	prefix, _ := helloEnv(t, "echo \"$CONDA_DEFAULT_ENV in $(pwd): $1|$2\"")
 	cwd, _ := filepath.EvalSymlinks(t.TempDir())
 	home := t.TempDir()
 	r := run(t, home, onboardBin, "launch", "run", "--prefix", prefix, "--env", "team", "--cwd", cwd, "--", "hello", "a b", "--env")
@@ -34,11 +30,7 @@ func TestLaunchRunRunsTheCommandInTheEnv(t *testing.T) {
 // activation sets wins over it, and a folder it changes to is the
 // command's. A failing precommand runs nothing.
 func TestLaunchRunRunsThePrecommandFirst(t *testing.T) {
-	needBin(t)
-	prefix := t.TempDir()
-	team := filepath.Join(prefix, "envs", "team")
-	os.MkdirAll(filepath.Join(team, "bin"), 0o755)
-	os.WriteFile(filepath.Join(team, "bin", "hello"), []byte("#!/bin/sh\necho \"$TEST_VAR|$CONDA_PREFIX|$(pwd)|$1\"\n"), 0o755)
+	prefix, team := helloEnv(t, "echo \"$TEST_VAR|$CONDA_PREFIX|$(pwd)|$1\"")
 	cwd, _ := filepath.EvalSymlinks(t.TempDir())
 	os.Mkdir(filepath.Join(cwd, "sub dir"), 0o755)
 	home := t.TempDir()
@@ -51,4 +43,18 @@ func TestLaunchRunRunsThePrecommandFirst(t *testing.T) {
 	if r.code == 0 || r.stdout != "before\n" {
 		t.Errorf("a failing precommand: exit %d, %q; want the command not run", r.code, r.stdout)
 	}
+}
+
+// helloEnv makes an install folder whose env team has the program
+// bin/hello, a sh script of line; it returns the folder and the env's.
+func helloEnv(t *testing.T, line string) (prefix, team string) {
+	t.Helper()
+	needBin(t)
+	prefix = t.TempDir()
+	team = filepath.Join(prefix, "envs", "team")
+	os.MkdirAll(filepath.Join(team, "bin"), 0o755)
+	if err := os.WriteFile(filepath.Join(team, "bin", "hello"), []byte("#!/bin/sh\n"+line+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return prefix, team
 }

@@ -15,20 +15,33 @@ import (
 // SmallBundle builds a linux-64 bundle of condatest packages at version.
 func SmallBundle(t testing.TB, version string) *bundle.Bundle {
 	t.Helper()
+	return BundleOfSpecs(t, fmt.Sprintf("name = \"T\"\nid = \"org.t\"\nversion = %q\n", version),
+		"[condarc]\nchannels = [\"https://x.invalid\"]\noffline = true\n", Program("python", "1.0"), Program("tool", "1.0"))
+}
+
+// Program is a linux-64 package of one program, bin/<name>.
+func Program(name, version string) condatest.Spec {
+	return condatest.Spec{Name: name, Version: version, Build: "0", Subdir: "linux-64",
+		Files: []condatest.File{{Path: "bin/" + name, Data: []byte("#!/bin/sh\n"), Mode: 0o755}}}
+}
+
+// BundleOfSpecs writes the linux-64 packages specs and builds and opens a
+// bundle of them with BundleOfLocks (a base of the first, a team env of
+// all), with head and tail in its spec.
+func BundleOfSpecs(t testing.TB, head, tail string, specs ...condatest.Spec) *bundle.Bundle {
+	t.Helper()
 	dir := t.TempDir()
 	pk := filepath.Join(dir, "pkgs")
 	os.MkdirAll(pk, 0o755)
 	var lines []string
-	for _, name := range []string{"python", "tool"} {
-		p, err := condatest.WriteConda(pk, condatest.Spec{Name: name, Version: "1.0", Build: "0", Subdir: "linux-64",
-			Files: []condatest.File{{Path: "bin/" + name, Data: []byte("#!/bin/sh\n"), Mode: 0o755}}})
+	for _, s := range specs {
+		p, err := condatest.WriteConda(pk, s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		lines = append(lines, "https://x.invalid/linux-64/"+filepath.Base(p))
 	}
-	return BundleOfLocks(t, dir, "linux-64", fmt.Sprintf("name = \"T\"\nid = \"org.t\"\nversion = %q\n", version), lines,
-		"[condarc]\nchannels = [\"https://x.invalid\"]\noffline = true\n")
+	return BundleOfLocks(t, dir, "linux-64", head, lines, tail)
 }
 
 // BundleOfLocks builds and opens a bundle from the archives in dir/pkgs:
