@@ -125,6 +125,13 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 	if p := found.Manifest.Platforms[sub]; p != nil {
 		msgs = p.WithMessages()
 	}
+	if len(msgs) > 0 {
+		// conda shows them for what it installs: none when the install
+		// has nothing to do or is refused (its plan changes nothing)
+		if p, err := installer.Plan(ctx, opts); err != nil || !p.Proceed {
+			msgs = nil
+		}
+	}
 	var finish func(string)
 	switch {
 	case f.asJSON:

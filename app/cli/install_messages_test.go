@@ -66,4 +66,9 @@ func TestInstallShowsPrelinkMessages(t *testing.T) {
 	if out != "" || stderr != "" {
 		t.Errorf("--silent printed:\n%s%s", out, stderr)
 	}
+
+	// Again over the first install: nothing to do, so nothing to accept.
+	if _, stderr, _ = install(""); strings.Contains(stderr, "PRELINK") {
+		t.Errorf("an install with nothing to do shows the messages:\n%s", stderr)
+	}
 }
