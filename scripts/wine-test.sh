@@ -135,6 +135,12 @@ if grep -q '"subdir":"win-64"' <<<"$info" && grep -q '"arch":"amd64"' <<<"$info"
 else
 	bad 'onboard.exe info --json did not say "subdir":"win-64"'
 fi
+# conda's __win virtual package, which the install checks packages against
+if grep -Eq '"virtual_packages":\{"__win":"[0-9]+\.[0-9]+' <<<"$info"; then
+	pass 'onboard.exe info --json gives the __win virtual package'
+else
+	bad 'onboard.exe info --json gives no "__win" virtual package'
+fi
 
 # 7. A real Windows install of the embedded demo bundle (win-64), then
 # verify, damage, verify, repair, verify, upgrade, uninstall. Every log is
