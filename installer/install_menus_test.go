@@ -205,3 +205,59 @@ func TestUninstallRemovesTheMenusCondaMade(t *testing.T) {
 		}
 	}
 }
+
+// A bundle's menu_packages (constructor's option, conda's shortcuts_only)
+// lets only those packages' menu files make shortcuts, at the install and
+// at a repair, and tells conda the same in .condarc for what it installs
+// later; an empty list makes none.
+func TestInstallMakesOnlyTheMenuPackagesShortcuts(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "share"))
+	other := testkit.Program("other", "2.0")
+	other.Files = append(other.Files, condatest.File{Path: "Menu/other.json",
+		Data: []byte(strings.ReplaceAll(strings.ReplaceAll(toolMenu, `"Tool`, `"Other`), "/tool", "/other"))})
+	menus := func(top string) (prefix string, made []string) {
+		t.Helper()
+		tool := testkit.Program("tool", "1.0")
+		tool.Files = append(tool.Files, condatest.File{Path: "Menu/tool.json", Data: []byte(toolMenu)})
+		b := testkit.BundleOfSpecs(t, "name = \"Acme\"\nid = \"org.acme\"\nversion = \"2026.12.0\"\n"+top, "", testkit.Program("python", "3.12.1"), tool, other)
+		prefix = filepath.Join(t.TempDir(), "acme")
+		if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
+			t.Fatal(err)
+		}
+		made, _ = filepath.Glob(filepath.Join(home, "share", "applications", "*.desktop"))
+		for i := range made {
+			made[i] = filepath.Base(made[i])
+		}
+		return prefix, made
+	}
+	prefix, made := menus("menu_packages = [\"Tool\"]\n")
+	if !slices.Equal(made, []string{"acme-tools_tool-team.desktop"}) {
+		t.Fatalf("shortcuts %v; want only the tool's", made)
+	}
+	if rc, _ := os.ReadFile(filepath.Join(prefix, ".condarc")); !strings.Contains(string(rc), "shortcuts_only:\n  - \"Tool\"\n") {
+		t.Errorf(".condarc does not tell conda the same:\n%s", rc)
+	}
+	if log, _ := os.ReadFile(filepath.Join(prefix, ".onboard", "install.log")); !strings.Contains(string(log), "Menu/other.json of the team environment makes no shortcuts: its package other is not one of the bundle's menu_packages") {
+		t.Errorf("the log does not say why other's menu made nothing:\n%s", log)
+	}
+	os.Remove(filepath.Join(home, "share", "applications", made[0]))
+	if _, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := filepath.Glob(filepath.Join(home, "share", "applications", "*.desktop")); len(again) != 1 || filepath.Base(again[0]) != made[0] {
+		t.Errorf("after a repair: %v; want the tool's shortcut alone again", again)
+	}
+	if err := uninstall.Run(context.Background(), prefix, uninstall.Options{}); err != nil {
+		t.Fatal(err)
+	}
+
+	prefix, made = menus("menu_packages = []\n")
+	if len(made) != 0 {
+		t.Errorf("menu_packages = []: shortcuts %v", made)
+	}
+	if rc, _ := os.ReadFile(filepath.Join(prefix, ".condarc")); !strings.Contains(string(rc), "shortcuts: false\n") {
+		t.Errorf(".condarc does not turn conda's shortcuts off:\n%s", rc)
+	}
+}

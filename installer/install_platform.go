@@ -68,7 +68,7 @@ func (in *installRun) launchers() {
 		rec.Merge(sh)
 	}
 	if !in.o.NoShortcuts {
-		menus, notes := engine.MakeMenus(in.o.Prefix, in.o.Bundle.Platform(in.subdir).EnvNames(), in.o.AllUsers, in.log.Printf)
+		menus, notes := engine.MakeMenus(in.o.Prefix, in.o.Bundle.Platform(in.subdir).EnvNames(), in.o.Bundle.Manifest.MenuPackages, in.o.AllUsers, in.log.Printf)
 		rec.Merge(menus)
 		for _, n := range notes {
 			in.note("%s", n)

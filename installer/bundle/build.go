@@ -123,6 +123,7 @@ func (b *builder) manifest(ctx context.Context) (*Manifest, error) {
 		Schema: SchemaVersion, Name: b.spec.Name, ID: b.spec.ID, Version: b.spec.Version,
 		Created: created.Format(time.RFC3339), Demo: b.spec.Demo,
 		Platforms: map[string]*Platform{}, Launchers: b.spec.Launchers, Condarc: b.spec.Condarc, Frozen: b.spec.Frozen,
+		MenuPackages: b.spec.MenuPackages,
 	}
 	for _, sd := range b.spec.subdirs() {
 		sp := b.spec.Platforms[sd]

@@ -30,6 +30,10 @@ type Manifest struct {
 	// frozen (CEP 22: conda-meta/frozen), each with the message conda
 	// shows when asked to change it ("" = conda's own).
 	Frozen map[string]string `json:"frozen,omitempty"`
+	// MenuPackages are the packages whose menu files (Menu/*.json) may
+	// make shortcuts, as constructor's menu_packages and conda's
+	// shortcuts_only; nil = every package, empty = none.
+	MenuPackages *[]string `json:"menu_packages,omitempty"`
 }
 
 // Platform is the payload for one conda subdir.

@@ -14,18 +14,19 @@ import (
 // Spec is the TOML file that 'onboard bundle build' reads. Paths in it are
 // relative to the spec file's folder.
 type Spec struct {
-	Name        string                   `toml:"name"`
-	ID          string                   `toml:"id"`
-	Version     string                   `toml:"version"`
-	Created     string                   `toml:"created"` // RFC 3339; "" = SOURCE_DATE_EPOCH, else the first day of the version's month
-	License     string                   `toml:"license"` // path of the licence text
-	Icon        string                   `toml:"icon"`    // optional path of a PNG
-	Demo        bool                     `toml:"demo"`
-	PackageDirs []string                 `toml:"package_dirs"`
-	Platforms   map[string]*SpecPlatform `toml:"platforms"`
-	Launchers   []Launcher               `toml:"launchers"`
-	Condarc     *Condarc                 `toml:"condarc"`
-	Frozen      map[string]string        `toml:"frozen"` // env → message: see Manifest.Frozen
+	Name         string                   `toml:"name"`
+	ID           string                   `toml:"id"`
+	Version      string                   `toml:"version"`
+	Created      string                   `toml:"created"` // RFC 3339; "" = SOURCE_DATE_EPOCH, else the first day of the version's month
+	License      string                   `toml:"license"` // path of the licence text
+	Icon         string                   `toml:"icon"`    // optional path of a PNG
+	Demo         bool                     `toml:"demo"`
+	PackageDirs  []string                 `toml:"package_dirs"`
+	Platforms    map[string]*SpecPlatform `toml:"platforms"`
+	Launchers    []Launcher               `toml:"launchers"`
+	Condarc      *Condarc                 `toml:"condarc"`
+	Frozen       map[string]string        `toml:"frozen"`        // env → message: see Manifest.Frozen
+	MenuPackages *[]string                `toml:"menu_packages"` // see Manifest.MenuPackages
 
 	dir string // the spec file's folder
 }

@@ -15,6 +15,9 @@ var (
 	hex32RE  = regexp.MustCompile(`^[0-9a-f]{32}$`)
 	subdirRE = regexp.MustCompile(`^[a-z0-9_]+-[a-z0-9_]+$|^noarch$`)
 	envRE    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+	// packageNameRE is a conda package name (conda's own are lower case;
+	// onboard compares them ignoring case, as conda does)
+	packageNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 )
 
 // Validate checks that m is a well-formed bundle.json of this schema: the
@@ -45,6 +48,13 @@ func (m *Manifest) Validate() error {
 	}
 	if err := m.validateFrozen(); err != nil {
 		return err
+	}
+	if m.MenuPackages != nil {
+		for _, n := range *m.MenuPackages {
+			if !packageNameRE.MatchString(n) {
+				return fmt.Errorf("menu_packages: %q is not a conda package name", n)
+			}
+		}
 	}
 	return m.validateLaunchers()
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -19,7 +20,11 @@ import (
 // envs, as conda's menuinst does after an install, and returns their
 // record (Menus set, each file's Source its menu file) and notes. A menu
 // that cannot be made is a note, never a failure: conda only logs it.
-func MakeMenus(prefix string, envs []string, allUsers bool, logf Logf) (platform.Record, []string) {
+//
+// only, when not nil, names the packages whose menu files may make
+// shortcuts (the bundle's menu_packages, conda's shortcuts_only; in any
+// case): the others' are left out, and logged.
+func MakeMenus(prefix string, envs []string, only *[]string, allUsers bool, logf Logf) (platform.Record, []string) {
 	t, env := platform.HostTarget(), platform.HostEnv()
 	rec := platform.Record{Schema: 1, Target: t, Prefix: prefix, Menus: true}
 	var notes []string
@@ -29,6 +34,9 @@ func MakeMenus(prefix string, envs []string, allUsers bool, logf Logf) (platform
 			e.Prefix = filepath.Join(prefix, "envs", name)
 		}
 		files := MenuFiles(e.Prefix)
+		if only != nil && len(files) > 0 {
+			files = allowedMenus(e.Prefix, files, *only, name, logf)
+		}
 		if len(files) == 0 {
 			continue
 		}
@@ -58,6 +66,64 @@ func MakeMenus(prefix string, envs []string, allUsers bool, logf Logf) (platform
 	}
 	return rec, notes
 }
+
+// allowedMenus returns the menu files of envDir (of env name) that belong
+// to a package of only, by the env's conda-meta records; a menu file of
+// no package is left out too, as conda would make none for it.
+func allowedMenus(envDir string, files, only []string, name string, logf Logf) []string {
+	allowed := map[string]bool{}
+	for _, n := range only {
+		allowed[strings.ToLower(n)] = true
+	}
+	owners := menuOwners(envDir)
+	var out []string
+	for _, f := range files {
+		rel, _ := filepath.Rel(envDir, f)
+		rel = filepath.ToSlash(rel)
+		owner, ok := owners[strings.ToLower(rel)]
+		switch {
+		case ok && allowed[strings.ToLower(owner)]:
+			out = append(out, f)
+		case ok:
+			logf("menus: %s of the %s environment makes no shortcuts: its package %s is not one of the bundle's menu_packages", rel, name, owner)
+		default:
+			logf("menus: %s of the %s environment makes no shortcuts: no package of the env has it", rel, name)
+		}
+	}
+	return out
+}
+
+// menuOwners maps the menu files that the conda-meta records of envDir
+// list (lower case, "menu/x.json") to their package's name.
+func menuOwners(envDir string) map[string]string {
+	out := map[string]string{}
+	recs, _ := filepath.Glob(filepath.Join(envDir, "conda-meta", "*.json"))
+	for _, r := range recs {
+		f, err := os.Open(r)
+		if err != nil {
+			continue
+		}
+		var rec struct {
+			Name  string   `json:"name"`
+			Files []string `json:"files"`
+		}
+		err = json.NewDecoder(io.LimitReader(f, maxRecordBytes)).Decode(&rec)
+		f.Close()
+		if err != nil {
+			continue
+		}
+		for _, p := range rec.Files {
+			if platform.MenuPathPattern.MatchString(p) {
+				out[strings.ToLower(p)] = rec.Name
+			}
+		}
+	}
+	return out
+}
+
+// maxRecordBytes caps a conda-meta record menuOwners reads (a record of
+// 100,000 files is some 30 MB).
+const maxRecordBytes = 1 << 30
 
 // sourced marks every file and shortcut of p as made from the menu file
 // src, so that verify passes them by once conda has removed the package
