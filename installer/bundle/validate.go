@@ -50,9 +50,18 @@ func (m *Manifest) Validate() error {
 		return err
 	}
 	if m.MenuPackages != nil {
+		have := map[string]bool{}
+		for _, sd := range m.Subdirs() {
+			for _, p := range m.Platforms[sd].All() {
+				have[strings.ToLower(p.Name)] = true
+			}
+		}
 		for _, n := range *m.MenuPackages {
 			if !packageNameRE.MatchString(n) {
 				return fmt.Errorf("menu_packages: %q is not a conda package name", n)
+			}
+			if !have[strings.ToLower(n)] {
+				return fmt.Errorf("menu_packages: %q is not a package of the bundle (a typo would make no shortcuts at all)", n)
 			}
 		}
 	}

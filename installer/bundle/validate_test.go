@@ -68,3 +68,23 @@ func TestManifestVirtualSpecs(t *testing.T) {
 		}
 	}
 }
+
+// menu_packages must name packages of the bundle (in any case): a typo
+// would quietly make no shortcuts.
+func TestManifestMenuPackages(t *testing.T) {
+	var m Manifest
+	if err := json.Unmarshal(seedManifest(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for list, want := range map[string]string{"ZLIB": "", "": "", "zlibb": "is not a package of the bundle", "a b": "is not a conda package name"} {
+		names := []string{}
+		if list != "" {
+			names = []string{list}
+		}
+		m.MenuPackages = &names
+		err := m.Validate()
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("menu_packages %q: Validate() = %v; want %q", names, err, want)
+		}
+	}
+}
