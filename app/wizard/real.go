@@ -33,10 +33,10 @@ func (r Real) FindBundle(ctx context.Context) (*bundle.Bundle, error) {
 	return f.Bundle, nil
 }
 
-// Licence returns the bundle's LICENSE.txt.
+// Licence returns the bundle's LICENSE.txt, as checked when it was opened.
 func (Real) Licence(b *bundle.Bundle) (string, error) {
-	if t := b.License(); len(t) > 0 {
-		return string(t), nil
+	if t := b.Licence(); t != "" {
+		return t, nil
 	}
 	return "This bundle carries no licence text. Ask your platform team which terms apply.", nil
 }

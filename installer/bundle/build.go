@@ -44,6 +44,9 @@ type builder struct {
 	fetch *fetcher
 	files map[string]*resolved // zip path → source
 	pkgs  map[string]Package   // zip path → manifest entry
+	// The licence as the bundle carries it (LicenceText) and the icon
+	// (CheckIcon; nil without one), read before any package.
+	licence, icon []byte
 }
 
 // Build makes a bundle from a spec: it parses every lock, finds or fetches
@@ -57,6 +60,9 @@ func Build(ctx context.Context, opts BuildOptions) (*BuildResult, error) {
 	}
 	b, err := newBuilder(spec, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := b.readAssets(); err != nil {
 		return nil, err
 	}
 	m, err := b.manifest(ctx)
@@ -123,7 +129,10 @@ func (b *builder) manifest(ctx context.Context) (*Manifest, error) {
 		Schema: SchemaVersion, Name: b.spec.Name, ID: b.spec.ID, Version: b.spec.Version,
 		Created: created.Format(time.RFC3339), Demo: b.spec.Demo,
 		Platforms: map[string]*Platform{}, Launchers: b.spec.Launchers, Condarc: b.spec.Condarc, Frozen: b.spec.Frozen,
-		MenuPackages: b.spec.MenuPackages,
+		MenuPackages: b.spec.MenuPackages, Assets: map[string]Asset{LicenseName: assetOf(b.licence)},
+	}
+	if b.icon != nil {
+		m.Assets[IconName] = assetOf(b.icon)
 	}
 	for _, sd := range b.spec.subdirs() {
 		sp := b.spec.Platforms[sd]
@@ -288,6 +297,32 @@ func pkgSubdir(ix *pkg.Index, e LockEntry, sd string) string {
 	return sd
 }
 
+// readAssets reads the spec's licence and icon, and refuses what the
+// wizard could not show.
+func (b *builder) readAssets() error {
+	path := b.spec.path(b.spec.License)
+	data, err := readCapped(path, 4*MaxLicence) // UTF-16 takes up to twice the bytes; the cap is checked again as UTF-8
+	if err != nil {
+		return fmt.Errorf("failed to read the licence: %w", err)
+	}
+	text, err := LicenceText(data)
+	if err != nil {
+		return fmt.Errorf("licence %q cannot be used: %w", path, err)
+	}
+	b.licence = []byte(text)
+	if b.spec.Icon == "" {
+		return nil
+	}
+	path = b.spec.path(b.spec.Icon)
+	if b.icon, err = readCapped(path, MaxIcon); err != nil {
+		return fmt.Errorf("failed to read the icon: %w", err)
+	}
+	if err := CheckIcon(b.icon); err != nil {
+		return fmt.Errorf("icon %q cannot be used: %w", path, err)
+	}
+	return nil
+}
+
 // members lists the zip members in their fixed order.
 func (b *builder) members(m *Manifest, key ed25519.PrivateKey) ([]member, error) {
 	raw, err := json.MarshalIndent(m, "", "  ")
@@ -302,17 +337,9 @@ func (b *builder) members(m *Manifest, key ed25519.PrivateKey) ([]member, error)
 	if key != nil {
 		ms = append(ms, member{name: SignatureName, data: SignManifest(key, raw)})
 	}
-	lic, err := os.ReadFile(b.spec.path(b.spec.License))
-	if err != nil {
-		return nil, fmt.Errorf("failed to read the licence: %w", err)
-	}
-	ms = append(ms, member{name: LicenseName, data: lic})
-	if b.spec.Icon != "" {
-		icon, err := os.ReadFile(b.spec.path(b.spec.Icon))
-		if err != nil {
-			return nil, fmt.Errorf("failed to read the icon: %w", err)
-		}
-		ms = append(ms, member{name: IconName, data: icon})
+	ms = append(ms, member{name: LicenseName, data: b.licence})
+	if b.icon != nil {
+		ms = append(ms, member{name: IconName, data: b.icon})
 	}
 	names := make([]string, 0, len(b.files))
 	for n := range b.files {

@@ -52,7 +52,7 @@ func TestBuildOpenVerify(t *testing.T) {
 	if got := lin.Base[1]; got.Subdir != "noarch" || got.ZipPath() != "pkgs/noarch/python-3.99.99-0.conda" {
 		t.Errorf("python is stored at %q; want pkgs/noarch/python-3.99.99-0.conda", got.ZipPath())
 	}
-	if got := string(b.License()); got != "Use it well.\n" {
+	if got := b.Licence(); got != "Use it well.\n" {
 		t.Errorf("licence = %q", got)
 	}
 	for _, sd := range b.Manifest.Subdirs() {

@@ -34,6 +34,10 @@ type Manifest struct {
 	// make shortcuts, as constructor's menu_packages and conda's
 	// shortcuts_only; nil = every package, empty = none.
 	MenuPackages *[]string `json:"menu_packages,omitempty"`
+	// Assets are the size and sha256 of the bundle's licence and icon
+	// (LicenseName, IconName), checked when the bundle is opened; nil in
+	// bundles of onboard before 2026-12 (assets.go).
+	Assets map[string]Asset `json:"assets,omitempty"`
 }
 
 // Platform is the payload for one conda subdir.

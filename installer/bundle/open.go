@@ -41,6 +41,8 @@ type Bundle struct {
 	ra      io.ReaderAt // the zip's bytes (OpenPackage)
 	files   map[string]*zip.File
 	closer  io.Closer
+	licence string // LICENSE.txt as shown (loadAssets)
+	icon    []byte // icon.png; nil when none is usable
 }
 
 // Open opens a bundle file: a plain bundle zip, or an executable with a
@@ -124,6 +126,9 @@ func (b *Bundle) load() error {
 	if err := b.checkMembers(); err != nil {
 		return err
 	}
+	if err := b.loadAssets(); err != nil {
+		return err
+	}
 	sig, err := b.readSmall(SignatureName)
 	if err != nil {
 		return err
@@ -182,11 +187,13 @@ func (b *Bundle) Close() error {
 	return b.closer.Close()
 }
 
-// License returns LICENSE.txt, or nil when the bundle has none.
-func (b *Bundle) License() []byte { d, _ := b.readSmall(LicenseName); return d }
+// Licence returns the licence text the wizard shows ("" when the bundle
+// has none), checked against bundle.json when the bundle was opened.
+func (b *Bundle) Licence() string { return b.licence }
 
-// Icon returns icon.png, or nil when the bundle has none.
-func (b *Bundle) Icon() []byte { d, _ := b.readSmall(IconName); return d }
+// Icon returns icon.png, or nil when the bundle has none usable (checked
+// when the bundle was opened).
+func (b *Bundle) Icon() []byte { return b.icon }
 
 // Signed reports whether the bundle carries a signature.
 func (b *Bundle) Signed() bool { return b.Signature != nil }

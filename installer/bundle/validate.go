@@ -49,6 +49,9 @@ func (m *Manifest) Validate() error {
 	if err := m.validateFrozen(); err != nil {
 		return err
 	}
+	if err := validateAssets(m.Assets); err != nil {
+		return err
+	}
 	if m.MenuPackages != nil {
 		have := map[string]bool{}
 		for _, sd := range m.Subdirs() {

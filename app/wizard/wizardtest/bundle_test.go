@@ -10,7 +10,7 @@ func TestBundle(t *testing.T) {
 	if p := b.Platform(Subdir()); len(p.Base) != 1 || len(p.Envs["team"]) != 2 {
 		t.Fatalf("payload: %+v", p)
 	}
-	if string(b.License()) != Licence {
-		t.Fatalf("licence %q", b.License())
+	if b.Licence() != Licence {
+		t.Fatalf("licence %q", b.Licence())
 	}
 }
