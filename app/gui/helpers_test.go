@@ -81,6 +81,9 @@ func texts(w fyne.Window) string {
 		case *widget.Entry:
 			b.WriteString(v.Text + "\n")
 			return
+		case *longText: // the whole text, as the user may scroll to it
+			b.WriteString(v.Text() + "\n")
+			return
 		case *widget.ProgressBar:
 			b.WriteString(fmt.Sprintf("bar %.2f\n", v.Value))
 			return

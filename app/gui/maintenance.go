@@ -499,10 +499,9 @@ func (m *Maintenance) checkInstaller(path string) {
 	}
 	// Packages new to the install ask, as conda does, that their
 	// messages are read before they are installed.
-	box := container.NewVBox(wrapped(body), widget.NewSeparator(), bold("Messages from the new packages"),
+	top := container.NewVBox(wrapped(body), widget.NewSeparator(), bold("Messages from the new packages"),
 		wrapped("Some of the packages the new version adds ask you to read this before they are installed. Upgrading accepts it:"))
-	addMessages(box, msgs)
-	d := dialog.NewCustomConfirm(title, "Yes", "No", container.NewVScroll(box), answer, m.win)
+	d := dialog.NewCustomConfirm(title, "Yes", "No", container.NewBorder(top, nil, nil, nil, newLongText(messageBlocks(msgs)[1:]...)), answer, m.win)
 	d.Resize(fyne.NewSize(640, 480))
 	d.Show()
 }

@@ -146,26 +146,27 @@ func packageList(sum wizard.Summary) fyne.CanvasObject {
 	return box
 }
 
-// addMessages adds the prelink messages of pkgs to box, each headed by
-// its package and file.
-func addMessages(box *fyne.Container, pkgs []bundle.Package) {
+// messageBlocks are the prelink messages of pkgs, each headed by its
+// package and file.
+func messageBlocks(pkgs []bundle.Package) []textBlock {
+	var bs []textBlock
 	for _, p := range pkgs {
 		for _, m := range p.PrelinkMessages {
-			box.Add(bold(fmt.Sprintf("%s %s: %s", p.Name, p.Version, m.File)))
-			box.Add(wrapped(m.Text))
+			bs = append(bs, textBlock{text: ""}, textBlock{text: fmt.Sprintf("%s %s: %s", p.Name, p.Version, m.File), bold: true},
+				textBlock{text: strings.TrimRight(m.Text, "\n")})
 		}
 	}
+	return bs
 }
 
 func (w *Wizard) licenceView() fyne.CanvasObject {
 	s := w.flow.State
-	text := container.NewVBox(wrapped(s.Licence))
+	blocks := []textBlock{{text: strings.TrimRight(s.Licence, "\n")}}
 	what := "I accept the licence"
 	if len(s.Messages) > 0 {
-		text.Add(widget.NewSeparator())
-		text.Add(bold("Messages from the packages"))
-		text.Add(wrapped("Some of the packages ask you to read this before they are installed:"))
-		addMessages(text, s.Messages)
+		blocks = append(blocks, textBlock{text: ""}, textBlock{text: "Messages from the packages", bold: true},
+			textBlock{text: "Some of the packages ask you to read this before they are installed:"})
+		blocks = append(blocks, messageBlocks(s.Messages)...)
 		what = "I accept the licence and the packages' messages"
 	}
 	accept := widget.NewCheck(what, func(on bool) {
@@ -175,7 +176,7 @@ func (w *Wizard) licenceView() fyne.CanvasObject {
 		}
 	})
 	accept.SetChecked(s.LicenceAccepted)
-	return container.NewBorder(bold("Please read the licence"), accept, nil, nil, container.NewVScroll(text))
+	return container.NewBorder(bold("Please read the licence"), accept, nil, nil, newLongText(blocks...))
 }
 
 // locationPage is the Location step's widgets.

@@ -1,0 +1,173 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+)
+
+// runeWidth measures a string as one unit a character.
+func runeWidth(s string) float32 { return float32(utf8.RuneCountInString(s)) }
+
+func TestWrapLine(t *testing.T) {
+	tests := []struct {
+		in    string
+		width float32
+		want  []string
+	}{
+		{"", 10, []string{""}},
+		{"aaa bbb ccc ddd", 10, []string{"aaa bbb", "ccc ddd"}},
+		{"aaa bbb ccc ddd", 7, []string{"aaa bbb", "ccc ddd"}},
+		{"aaa bbb ccc ddd", 6, []string{"aaa", "bbb", "ccc", "ddd"}},
+		// Indentation stays; the space a line breaks at goes.
+		{"    (a) The Software is provided", 12, []string{"    (a) The", "Software is", "provided"}},
+		// A word wider than the line is cut where it must.
+		{"see https://example.com/a/very/long/path now", 10, []string{"see", "https://ex", "ample.com/", "a/very/lon", "g/path now"}},
+		{"ééééé", 2, []string{"éé", "éé", "é"}},
+	}
+	for _, tt := range tests {
+		got := wrapLine(tt.in, tt.width, runeWidth)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("wrapLine(%q, %v) = %q; want %q", tt.in, tt.width, got, tt.want)
+		}
+	}
+}
+
+// FuzzWrapLine: every line fits (but a single character wider than the
+// line), and nothing but the spaces broken at is lost.
+func FuzzWrapLine(f *testing.F) {
+	f.Add("aaa bbb ccc ddd", uint8(7))
+	f.Add("  x  y   zzzzzzzzzzzzzz ", uint8(3))
+	f.Fuzz(func(t *testing.T, s string, w uint8) {
+		if !utf8.ValidString(s) || strings.Contains(s, "\n") {
+			return
+		}
+		width := float32(w%40 + 1)
+		lines := wrapLine(s, width, runeWidth)
+		for _, l := range lines {
+			if runeWidth(l) > width && utf8.RuneCountInString(l) > 1 {
+				t.Fatalf("line %q is wider than %v", l, width)
+			}
+		}
+		joined := strings.Join(lines, "")
+		if strings.ReplaceAll(joined, " ", "") != strings.ReplaceAll(s, " ", "") {
+			t.Fatalf("wrapLine(%q) = %q lost text", s, lines)
+		}
+		if lost := strings.Count(s, " ") - strings.Count(joined, " "); lost < 0 || lost > len(lines)-1 {
+			t.Fatalf("wrapLine(%q) = %q lost %d spaces over %d breaks", s, lines, lost, len(lines)-1)
+		}
+	})
+}
+
+// drawn returns the lines a longText draws.
+func drawn(lt *longText) []*canvas.Text {
+	var out []*canvas.Text
+	for _, o := range test.WidgetRenderer(lt.body).Objects() {
+		out = append(out, o.(*canvas.Text))
+	}
+	return out
+}
+
+// A licence of a megabyte is wrapped to the window and only the lines in
+// view are drawn; they fit the width, follow the scroll and wrap again
+// when the window narrows.
+func TestLongTextDrawsTheLinesInView(t *testing.T) {
+	test.NewTempApp(t)
+	const para = "Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction."
+	var b strings.Builder
+	n := 0
+	for ; b.Len() < 1<<20; n++ {
+		fmt.Fprintf(&b, "%d. %s\n\n", n, para)
+	}
+	lt := newLongText(textBlock{text: "Licence", bold: true}, textBlock{text: strings.TrimSpace(b.String())}, textBlock{text: "The end."})
+	w := test.NewTempWindow(t, lt)
+	w.Resize(fyne.NewSize(800, 600))
+	lh := lt.lineHeight()
+	check := func(when string) []*canvas.Text {
+		t.Helper()
+		ts := drawn(lt)
+		if max := int(lt.scroll.Size().Height/lh) + 3; len(ts) > max || len(ts) < 10 {
+			t.Fatalf("%s: %d lines drawn; want at most the %d a window shows", when, len(ts), max)
+		}
+		avail := lt.Size().Width - 2*theme.InnerPadding()
+		for _, c := range ts {
+			if got := fyne.MeasureText(c.Text, c.TextSize, c.TextStyle).Width; got > avail {
+				t.Fatalf("%s: line %q is %v wide; the text has %v", when, c.Text, got, avail)
+			}
+		}
+		return ts
+	}
+	ts := check("at the top")
+	if ts[0].Text != "Licence" || !ts[0].TextStyle.Bold || ts[1].TextStyle.Bold ||
+		!strings.HasPrefix("0. "+para, ts[1].Text+" "+ts[2].Text) || len(ts[1].Text) < 40 || ts[3].Text != "" {
+		t.Fatalf("the first lines drawn are %q (bold %v), %q, %q, %q", ts[0].Text, ts[0].TextStyle.Bold, ts[1].Text, ts[2].Text, ts[3].Text)
+	}
+	wide := len(lt.lines)
+	if wide < 3*n { // each paragraph is two lines or more, and a blank one
+		t.Fatalf("%d lines at 800 pixels for %d paragraphs of %d characters", wide, n, len(para))
+	}
+	lt.scroll.ScrollToBottom()
+	ts = check("at the bottom")
+	if last := ts[len(ts)-1]; last.Text != "The end." || last.Position().Y+lh > lt.body.Size().Height {
+		t.Fatalf("at the bottom the last line drawn is %q at %v of %v", last.Text, last.Position().Y, lt.body.Size().Height)
+	}
+	w.Resize(fyne.NewSize(400, 600))
+	check("narrowed")
+	if len(lt.lines) <= wide {
+		t.Fatalf("narrowed to 400, %d lines; at 800 it was %d", len(lt.lines), wide)
+	}
+}
+
+// The Licence step's scroll follows the window's layout: the text takes
+// the room between the heading and the box.
+func TestLongTextFillsItsRoom(t *testing.T) {
+	test.NewTempApp(t)
+	lt := newLongText(textBlock{text: "short"})
+	c := container.NewBorder(nil, nil, nil, nil, lt)
+	w := test.NewTempWindow(t, c)
+	w.Resize(fyne.NewSize(500, 400))
+	if s := lt.Size(); s.Height < 300 || s.Width < 400 {
+		t.Fatalf("the text has %v of a 500×400 window", s)
+	}
+	if ts := drawn(lt); len(ts) != 1 || ts[0].Text != "short" {
+		t.Fatalf("drawn %d lines", len(ts))
+	}
+}
+
+// BenchmarkLicenceStep compares a word-wrapped Label in a scroll (the
+// Licence step before) with longText, laying out a licence in a window.
+func BenchmarkLicenceStep(b *testing.B) {
+	para := "Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction.\n\n"
+	for _, kb := range []int{16, 64, 1024} {
+		text := strings.Repeat(para, kb<<10/len(para)+1)
+		for _, v := range []struct {
+			name string
+			make func() fyne.CanvasObject
+		}{
+			{"label", func() fyne.CanvasObject { return container.NewVScroll(wrapped(text)) }},
+			{"longText", func() fyne.CanvasObject { return newLongText(textBlock{text: text}) }},
+		} {
+			if v.name == "label" && kb > 64 {
+				continue // minutes
+			}
+			b.Run(fmt.Sprintf("%s/%dKB", v.name, kb), func(b *testing.B) {
+				a := test.NewTempApp(b)
+				for b.Loop() {
+					w := a.NewWindow("licence")
+					w.SetContent(v.make())
+					w.Resize(fyne.NewSize(800, 600))
+					w.Close()
+				}
+			})
+		}
+	}
+}
