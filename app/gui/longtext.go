@@ -4,13 +4,14 @@ package gui
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"onboard/internal/textwrap"
 )
 
 // textBlock is one paragraph group of a longText: its text, and whether
@@ -112,7 +113,7 @@ func (t *longText) wrap(width float32) {
 	for _, b := range t.blocks {
 		measure := func(s string) float32 { return t.measure(s, b.bold) }
 		for _, para := range strings.Split(b.text, "\n") {
-			for _, l := range wrapLine(strings.ReplaceAll(para, "\t", "    "), avail, measure) {
+			for _, l := range textwrap.Line(strings.ReplaceAll(para, "\t", "    "), avail, measure) {
 				t.lines = append(t.lines, wrappedLine{text: l, bold: b.bold})
 			}
 		}
@@ -127,46 +128,6 @@ func (t *longText) measure(s string, bold bool) float32 {
 		t.widths[k] = w
 	}
 	return w
-}
-
-// wrapLine breaks one line of text into lines no wider than width, as
-// measure measures them, at spaces (kept as they are, so indentation
-// stays), and inside a word only when the word alone is wider. An empty
-// line stays one empty line.
-func wrapLine(s string, width float32, measure func(string) float32) []string {
-	if s == "" {
-		return []string{""}
-	}
-	var out []string
-	space := measure(" ")
-	line, lineW := "", float32(0)
-	for i, word := range strings.Split(s, " ") {
-		w := measure(word)
-		switch {
-		case i == 0:
-			line, lineW = word, w
-		case lineW+space+w <= width:
-			line, lineW = line+" "+word, lineW+space+w
-		default:
-			out = append(out, line)
-			line, lineW = word, w
-		}
-		for lineW > width && utf8.RuneCountInString(line) > 1 {
-			// A word wider than the line: as many of its characters as fit.
-			cut, cutW := 0, float32(0)
-			for j, r := range line {
-				rw := measure(string(r))
-				if j > 0 && cutW+rw > width {
-					break
-				}
-				cut, cutW = j+utf8.RuneLen(r), cutW+rw
-			}
-			out = append(out, line[:cut])
-			line = line[cut:]
-			lineW = measure(line)
-		}
-	}
-	return append(out, line)
 }
 
 // longTextBody is the scrolled content: as tall as all the lines, drawing

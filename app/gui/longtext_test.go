@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -14,59 +13,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 )
-
-// runeWidth measures a string as one unit a character.
-func runeWidth(s string) float32 { return float32(utf8.RuneCountInString(s)) }
-
-func TestWrapLine(t *testing.T) {
-	tests := []struct {
-		in    string
-		width float32
-		want  []string
-	}{
-		{"", 10, []string{""}},
-		{"aaa bbb ccc ddd", 10, []string{"aaa bbb", "ccc ddd"}},
-		{"aaa bbb ccc ddd", 7, []string{"aaa bbb", "ccc ddd"}},
-		{"aaa bbb ccc ddd", 6, []string{"aaa", "bbb", "ccc", "ddd"}},
-		// Indentation stays; the space a line breaks at goes.
-		{"    (a) The Software is provided", 12, []string{"    (a) The", "Software is", "provided"}},
-		// A word wider than the line is cut where it must.
-		{"see https://example.com/a/very/long/path now", 10, []string{"see", "https://ex", "ample.com/", "a/very/lon", "g/path now"}},
-		{"ééééé", 2, []string{"éé", "éé", "é"}},
-	}
-	for _, tt := range tests {
-		got := wrapLine(tt.in, tt.width, runeWidth)
-		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("wrapLine(%q, %v) = %q; want %q", tt.in, tt.width, got, tt.want)
-		}
-	}
-}
-
-// FuzzWrapLine: every line fits (but a single character wider than the
-// line), and nothing but the spaces broken at is lost.
-func FuzzWrapLine(f *testing.F) {
-	f.Add("aaa bbb ccc ddd", uint8(7))
-	f.Add("  x  y   zzzzzzzzzzzzzz ", uint8(3))
-	f.Fuzz(func(t *testing.T, s string, w uint8) {
-		if !utf8.ValidString(s) || strings.Contains(s, "\n") {
-			return
-		}
-		width := float32(w%40 + 1)
-		lines := wrapLine(s, width, runeWidth)
-		for _, l := range lines {
-			if runeWidth(l) > width && utf8.RuneCountInString(l) > 1 {
-				t.Fatalf("line %q is wider than %v", l, width)
-			}
-		}
-		joined := strings.Join(lines, "")
-		if strings.ReplaceAll(joined, " ", "") != strings.ReplaceAll(s, " ", "") {
-			t.Fatalf("wrapLine(%q) = %q lost text", s, lines)
-		}
-		if lost := strings.Count(s, " ") - strings.Count(joined, " "); lost < 0 || lost > len(lines)-1 {
-			t.Fatalf("wrapLine(%q) = %q lost %d spaces over %d breaks", s, lines, lost, len(lines)-1)
-		}
-	})
-}
 
 // drawn returns the lines a longText draws.
 func drawn(lt *longText) []*canvas.Text {
