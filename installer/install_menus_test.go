@@ -2,6 +2,7 @@ package installer
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -259,5 +260,69 @@ func TestInstallMakesOnlyTheMenuPackagesShortcuts(t *testing.T) {
 	}
 	if rc, _ := os.ReadFile(filepath.Join(prefix, ".condarc")); !strings.Contains(string(rc), "shortcuts: false\n") {
 		t.Errorf(".condarc does not turn conda's shortcuts off:\n%s", rc)
+	}
+}
+
+// menuPackage is a program whose Menu/<name>.json is toolMenu renamed,
+// its item given precreate code.
+func menuPackage(t *testing.T, name, precreate string) condatest.Spec {
+	t.Helper()
+	title := strings.ToUpper(name[:1]) + name[1:]
+	menu := strings.ReplaceAll(strings.ReplaceAll(toolMenu, `"Tool`, `"`+title), "/tool", "/"+name)
+	code, _ := json.Marshal(precreate)
+	menu = strings.Replace(menu, `"description":`, `"precreate": `+string(code)+`, "description":`, 1)
+	p := testkit.Program(name, "1.0")
+	p.Files = append(p.Files, condatest.File{Path: "Menu/" + name + ".json", Data: []byte(menu)})
+	return p
+}
+
+// An item's precreate code runs before its shortcut is made, as menuinst
+// runs it: through bash, or as a program when it starts with "#!", with
+// the placeholders filled in. When it fails, that menu file makes no
+// shortcut, the install goes on (conda only logs menuinst's failures), and
+// the log says what it printed. A repair that makes the shortcut again
+// runs it again.
+func TestInstallRunsMenuPrecreate(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "share"))
+	b := testkit.BundleOfSpecs(t, "name = \"Acme\"\nid = \"org.acme\"\nversion = \"2026.12.0\"\n", "", testkit.Program("python", "3.12.1"),
+		menuPackage(t, "tool", `echo "made for {{ PREFIX }} in $PWD" >> "{{ PREFIX }}/precreated"; echo hello-from-precreate`),
+		// As a program, /bin/cat prints the code; bash would exit 7.
+		menuPackage(t, "other", "#!/bin/cat\nexit 7\n"),
+		menuPackage(t, "broken", "echo cannot-set-up >&2; exit 3"))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	apps := filepath.Join(home, "share", "applications")
+	made, _ := filepath.Glob(filepath.Join(apps, "*.desktop"))
+	for i := range made {
+		made[i] = filepath.Base(made[i])
+	}
+	if !slices.Equal(made, []string{"acme-tools_other-team.desktop", "acme-tools_tool-team.desktop"}) {
+		t.Fatalf("shortcuts %v; want the tool's and other's, not broken's", made)
+	}
+	team := filepath.Join(prefix, "envs", "team")
+	want := "made for " + team + " in " + team + "\n"
+	if got, err := os.ReadFile(filepath.Join(team, "precreated")); err != nil || string(got) != want {
+		t.Fatalf("precreate wrote %q, %v; want %q", got, err, want)
+	}
+	log, _ := os.ReadFile(filepath.Join(prefix, ".onboard", "install.log"))
+	for _, s := range []string{`menu item "Tool (team)": precreate printed: hello-from-precreate`,
+		`Menu/broken.json in the team environment were not made: the precreate code of the item "Broken (team)" failed: exit status 3; it printed: cannot-set-up`} {
+		if !strings.Contains(string(log), s) {
+			t.Errorf("the install log lacks %q:\n%s", s, log)
+		}
+	}
+	os.Remove(filepath.Join(apps, "acme-tools_tool-team.desktop"))
+	if _, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(team, "precreated")); string(got) != want+want {
+		t.Errorf("after a repair the precreate file holds %q; want it run again", got)
+	}
+	if _, err := os.Stat(filepath.Join(apps, "acme-tools_tool-team.desktop")); err != nil {
+		t.Errorf("repair did not make the shortcut again: %v", err)
 	}
 }

@@ -131,6 +131,17 @@ type Plan struct {
 	// Refresh are commands to run, when the program exists, after writing
 	// and after removing (update-desktop-database DIR). Failures are logged.
 	Refresh [][]string `json:"refresh,omitempty"`
+	// Precreate is the shell code a package's menu items ask to run before
+	// their shortcuts are made (menuinst's "precreate"), in item order.
+	// Apply does not run it: engine.MakeMenus does, and makes none of the
+	// file's shortcuts when one fails, as menuinst stops at it.
+	Precreate []Precreate `json:"-"`
+}
+
+// Precreate is one menu item's precreate code, rendered.
+type Precreate struct {
+	Item string // the item's name
+	Code string // run by bash, or as a program when it starts with "#!"
 }
 
 // Launchers returns what to create on t so that each of items starts from

@@ -63,6 +63,7 @@ func menuOS(t Target) string {
 type menuItem struct {
 	name, description, icon, workingDir string
 	precommand                          string // shell code run before the command, in the shell of t (menuinst's "precommand")
+	precreate                           string // shell code run before the shortcut is made (Plan.Precreate)
 	command                             []string
 	activate, terminal, desktop         bool
 	linux                               map[string]any // the item's linux keys (Categories, …)
@@ -121,6 +122,11 @@ func MenuLaunchers(t Target, env Env, data []byte, e MenuEnv, allUsers bool) (p 
 	}
 	if len(items) == 0 {
 		return p, notes, nil
+	}
+	for _, it := range items {
+		if it.precreate != "" {
+			p.Precreate = append(p.Precreate, Precreate{Item: it.name, Code: it.precreate})
+		}
 	}
 	switch os {
 	case "linux":
@@ -206,6 +212,12 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 	if strings.ContainsRune(it.precommand, 0) {
 		return it, false, "", errors.New(`its "precommand" holds a NUL`)
 	}
+	if it.precreate, err = str("precreate"); err != nil {
+		return it, false, "", err
+	}
+	if strings.ContainsRune(it.precreate, 0) {
+		return it, false, "", errors.New(`its "precreate" holds a NUL`)
+	}
 	cmd, ok := flat["command"].([]any)
 	if !ok || len(cmd) == 0 {
 		return it, false, "", errors.New(`its "command" is not a list of strings`)
@@ -231,9 +243,20 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 	}
 	// What menuinst does that onboard does not: say so, and leave the
 	// item out rather than make one that behaves otherwise.
-	for _, k := range []string{"precreate", "file_extensions", "url_protocols", "terminal_profile"} {
+	for _, k := range []string{"file_extensions", "url_protocols", "terminal_profile"} {
 		if v, set := flat[k]; set && v != nil && !isEmpty(v) {
 			return it, true, fmt.Sprintf("left out: onboard does not run %q as menuinst does", k), nil
+		}
+	}
+	if it.precreate != "" && os == "win" {
+		// menuinst hands the code, in a temporary file of no type, to
+		// PowerShell's "start", which opens a file by its type: not as a
+		// batch file.
+		return it, true, `left out: onboard runs no "precreate" on Windows (menuinst starts it through PowerShell as a file of no type, not as a batch file)`, nil
+	}
+	if v := flat["link_in_bundle"]; os == "osx" && v != nil && !isEmpty(v) {
+		if m, ok := v.(map[string]any); !ok || len(m) > 0 {
+			return it, true, `left out: onboard makes no "link_in_bundle" links in a macOS shortcut`, nil
 		}
 	}
 	if os == "osx" && it.terminal {

@@ -183,7 +183,8 @@ func TestMenuLaunchersRefusals(t *testing.T) {
 		{"no name", `{"$schema": "x", "menu_name": "M", "menu_items": [{"command": ["a"], "platforms": {"linux": {}}}]}`, `"name"`, ""},
 		{"command not a list", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": "a b", "platforms": {"linux": {}}}]}`, `"command"`, ""},
 		{"name with a newline", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\nExec=x", "command": ["a"], "platforms": {"linux": {}}}]}`, "control", ""},
-		{"precreate", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "precreate": "touch x", "platforms": {"linux": {}}}]}`, "", `"precreate"`},
+		{"file extensions", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "file_extensions": [".x"], "platforms": {"linux": {}}}]}`, "", `"file_extensions"`},
+		{"precreate not a string", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "precreate": ["touch x"], "platforms": {"linux": {}}}]}`, `"precreate"`, ""},
 		{"other platforms only", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "platforms": {"win": {}}}]}`, "", ""},
 		{"other platforms only, oddly made", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\n", "command": "a", "platforms": {"win": {}}}]}`, "", ""},
 		{"a name that is no file name", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "...", "command": ["a"], "platforms": {"linux": {}}}]}`, "no file name", ""},
@@ -340,5 +341,47 @@ func TestMenuLaunchersPrecommand(t *testing.T) {
 	want := `launch run --prefix C:\Acme --env base --no-activate --precommand "set \"TEST_VAR=rhododendron and bees\"" -- cmd /c "echo %TEST_VAR%"`
 	if s := p.Shortcuts[0]; s.Target != `C:\Acme\.onboard\onboard.exe` || s.Arguments != want {
 		t.Errorf("windows shortcut %s %s; want the maintenance app with\n%s", s.Target, s.Arguments, want)
+	}
+}
+
+// An item's precreate code is handed to the caller, rendered, in item
+// order (engine.MakeMenus runs it before Apply); on Windows, where
+// menuinst's way of starting it runs no batch file, the item is left out.
+func TestMenuLaunchersPrecreate(t *testing.T) {
+	menu := []byte(`{"$schema": "x", "menu_name": "M", "menu_items": [
+		{"name": "A", "command": ["a"], "precreate": "mkdir -p '{{ PREFIX }}/share/a'", "platforms": {"linux": {}, "win": {}}},
+		{"name": "B", "command": ["b"], "platforms": {"linux": {}, "win": {}}},
+		{"name": "C", "command": ["c"], "precreate": "#!/bin/sh\necho {{ ENV_NAME }}", "platforms": {"linux": {}, "win": {}}}]}`)
+	p, notes, err := MenuLaunchers(Target{OS: "linux"}, Env{Home: "/h"}, menu, MenuEnv{Base: "/p", Prefix: "/p/envs/t", Name: "t"}, false)
+	if err != nil || len(notes) != 0 {
+		t.Fatalf("linux: %v, notes %v", err, notes)
+	}
+	want := []Precreate{{Item: "A", Code: "mkdir -p '/p/envs/t/share/a'"}, {Item: "C", Code: "#!/bin/sh\necho t"}}
+	if !slices.Equal(p.Precreate, want) || len(p.Files) != 3 {
+		t.Fatalf("linux: precreate %q, %d files; want %q and three shortcuts", p.Precreate, len(p.Files), want)
+	}
+	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string { return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`}[k] }}
+	p, notes, err = MenuLaunchers(Target{OS: "windows"}, env, menu, MenuEnv{Base: `C:\P`, Prefix: `C:\P`, Name: "base"}, false)
+	if err != nil || len(p.Precreate) != 0 || len(notes) != 2 || !strings.Contains(notes[0], `"A": left out`) || !strings.Contains(notes[1], `"precreate"`) {
+		t.Fatalf("windows: %v, precreate %q, notes %q; want A and C left out", err, p.Precreate, notes)
+	}
+	if len(p.Shortcuts) == 0 || !strings.Contains(p.Shortcuts[0].Path, "B") {
+		t.Errorf("windows: shortcuts %+v; want B's", p.Shortcuts)
+	}
+}
+
+// A macOS item that asks for links inside its .app is left out: onboard
+// does not make them, and the app could rely on them.
+func TestMenuLaunchersLinkInBundle(t *testing.T) {
+	menu := []byte(`{"$schema": "x", "menu_name": "M", "menu_items": [
+		{"name": "A", "command": ["a"], "platforms": {"osx": {"link_in_bundle": {"{{ PREFIX }}/bin/a": "{{ MENU_ITEM_LOCATION }}/Contents/Resources/a"}}}},
+		{"name": "B", "command": ["b"], "platforms": {"osx": {"link_in_bundle": {}}}}]}`)
+	e := MenuEnv{Base: "/Users/ann/acme", Prefix: "/Users/ann/acme", Name: "base"}
+	p, notes, err := MenuLaunchers(Target{OS: "darwin"}, Env{Home: "/Users/ann"}, menu, e, false)
+	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], `"A": left out`) || !strings.Contains(notes[0], "link_in_bundle") {
+		t.Fatalf("%v, notes %q; want A left out", err, notes)
+	}
+	if !slices.Equal(p.Bundles, []string{"/Users/ann/Applications/B.app"}) {
+		t.Errorf("bundles %v; want B's alone", p.Bundles)
 	}
 }

@@ -20,6 +20,8 @@ import (
 // envs, as conda's menuinst does after an install, and returns their
 // record (Menus set, each file's Source its menu file) and notes. A menu
 // that cannot be made is a note, never a failure: conda only logs it.
+// The items' precreate code runs first (runPrecreates); when it fails the
+// menu file makes no shortcut.
 //
 // only, when not nil, names the packages whose menu files may make
 // shortcuts (the bundle's menu_packages, conda's shortcuts_only; in any
@@ -52,6 +54,9 @@ func MakeMenus(prefix string, envs []string, only *[]string, allUsers bool, logf
 			plan, why, err := platform.MenuLaunchers(t, env, data, e, allUsers)
 			for _, n := range why {
 				notes = append(notes, what+": "+n)
+			}
+			if err == nil {
+				err = runPrecreates(plan.Precreate, e.Prefix, logf)
 			}
 			if err == nil {
 				var r platform.Record
