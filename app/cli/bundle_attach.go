@@ -95,6 +95,10 @@ func printSummary(env Env, s bundle.Summary) {
 	}
 	fmt.Fprintf(w, "name:       %s%s\nid:         %s\nversion:    %s\ncreated:    %s\nsignature:  %s\n",
 		s.Name, demo, s.ID, s.Version, s.Created, s.Signature)
+	fmt.Fprintf(w, "licence:    %s\n", s.Licence)
+	if s.Icon != "" {
+		fmt.Fprintf(w, "icon:       %s\n", s.Icon)
+	}
 	if len(s.Launchers) > 0 {
 		fmt.Fprintf(w, "launchers:  %s\n", strings.Join(s.Launchers, ", "))
 	}

@@ -232,6 +232,9 @@ func TestOpenRefusesChangedLicenceOrIcon(t *testing.T) {
 	if b.Licence() != "Use it well.\n" || !bytes.Equal(b.Icon(), icon) || b.CheckTrust([]ed25519.PublicKey{pub}) != nil {
 		t.Fatalf("the built bundle: licence %q, icon %d bytes, trust %v", b.Licence(), len(b.Icon()), b.CheckTrust([]ed25519.PublicKey{pub}))
 	}
+	if s := b.Summary(); s.Licence != "13 B, checked against bundle.json" || s.Icon != "256×256 PNG, checked against bundle.json" {
+		t.Errorf("inspect says licence %q, icon %q", s.Licence, s.Icon)
+	}
 	b.Close()
 	same := func(_ string, d []byte) []byte { return d }
 	only := func(member string, to []byte) func(string, []byte) []byte {
@@ -315,6 +318,9 @@ func TestOpenOlderBundleWithoutAssets(t *testing.T) {
 	b, err := Open(old([]byte("Terms\x1b]0;owned\x07\r\n"), icon))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
+	}
+	if s := b.Summary(); !strings.Contains(s.Licence, "not listed in bundle.json") {
+		t.Errorf("inspect says licence %q of a bundle without assets", s.Licence)
 	}
 	if got := b.Licence(); got != "Terms\uFFFD]0;owned\uFFFD\n" {
 		t.Errorf("licence = %q; want the escape sequence made harmless", got)

@@ -1,9 +1,14 @@
 package bundle
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	_ "image/png" // DecodeConfig of the icon
 	"sort"
 	"strings"
+
+	"onboard/internal/humanize"
 )
 
 // Summary is what 'onboard bundle inspect' and 'onboard info' show of a
@@ -20,6 +25,11 @@ type Summary struct {
 	Subdirs   []SubdirSummary `json:"subdirs"`
 	Launchers []string        `json:"launchers,omitempty"`
 	Frozen    []string        `json:"frozen,omitempty"` // the envs conda may not change (Manifest.Frozen), sorted
+	// Licence and Icon describe the bundle's own files: "35.1 kB, checked
+	// against bundle.json" (or "none", or "…, not listed in bundle.json"
+	// for a bundle of an older onboard), "256×256 PNG, checked …".
+	Licence string `json:"licence"`
+	Icon    string `json:"icon,omitempty"`
 }
 
 // SubdirSummary counts the packages of one subdir.
@@ -57,6 +67,19 @@ func (b *Bundle) Summary() Summary {
 		s.Frozen = append(s.Frozen, env)
 	}
 	sort.Strings(s.Frozen)
+	how := ", checked against " + ManifestName
+	if m.Assets == nil {
+		how = ", not listed in " + ManifestName + " (a bundle of an older onboard)"
+	}
+	s.Licence = "none"
+	if b.licence != "" {
+		s.Licence = humanize.Bytes(int64(len(b.licence))) + how
+	}
+	if b.icon != nil {
+		if cfg, _, err := image.DecodeConfig(bytes.NewReader(b.icon)); err == nil {
+			s.Icon = fmt.Sprintf("%d×%d PNG%s", cfg.Width, cfg.Height, how)
+		}
+	}
 	return s
 }
 
