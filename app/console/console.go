@@ -31,6 +31,10 @@ type IO struct {
 	// OutIsTerminal tells whether Out is a terminal, where the progress bar
 	// is redrawn in place; nil = Out is an *os.File that is a terminal.
 	OutIsTerminal func() bool
+	// Rows is the terminal's height in lines, by which a long licence is
+	// shown a page at a time; nil = Out's, when it is a terminal; 0 = no
+	// pages.
+	Rows func() int
 }
 
 // Options are the wizard's dependencies outside the engine.
@@ -53,6 +57,7 @@ type session struct {
 	in   *bufio.Reader
 	out  io.Writer
 	tty  bool       // out is a terminal: the progress bar redraws in place
+	rows int        // the terminal's height; 0 = not paged (IO.Rows)
 	mu   sync.Mutex // out is written from the engine's goroutine too
 	eng  wizard.Engine
 	flow *wizard.Flow
@@ -77,7 +82,7 @@ func Run(ctx context.Context, c IO, e wizard.Engine, o Options) error {
 		return err
 	}
 	defer log.Close()
-	s := &session{ctx: ctx, in: bufio.NewReader(c.In), out: c.Out, tty: outIsTerminal(c), eng: e, flow: wizard.NewFlow(e, st), opts: o, log: log}
+	s := &session{ctx: ctx, in: bufio.NewReader(c.In), out: c.Out, tty: outIsTerminal(c), rows: rows(c), eng: e, flow: wizard.NewFlow(e, st), opts: o, log: log}
 	return s.run()
 }
 
@@ -87,6 +92,21 @@ func outIsTerminal(c IO) bool {
 	}
 	f, ok := c.Out.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func rows(c IO) int {
+	if c.Rows != nil {
+		return c.Rows()
+	}
+	f, ok := c.Out.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	_, h, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return h
 }
 
 func isTerminal(c IO) bool {

@@ -14,6 +14,7 @@ import (
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
+	"onboard/installer/bundle"
 )
 
 func run(t *testing.T, ctx context.Context, e wizard.Engine, input string, launch func(context.Context, string, string) error) (string, error) {
@@ -226,5 +227,57 @@ func TestLicenceShowsThePackagesMessages(t *testing.T) {
 		"Do you accept the licence and these messages?", "✗ "+wizard.ErrLicenceRefused.Error(), "[6/6] Finish")
 	if strings.Count(out, "PRELINK MESSAGES") != 2 {
 		t.Errorf("the messages were not shown again after the refusal:\n%s", out)
+	}
+}
+
+// longLicence is an engine whose bundle's licence has n numbered lines.
+type longLicence struct {
+	*wizardtest.Engine
+	n int
+}
+
+func (l longLicence) Licence(*bundle.Bundle) (string, error) {
+	var b strings.Builder
+	for i := 1; i <= l.n; i++ {
+		fmt.Fprintf(&b, "licence line %d\n", i)
+	}
+	return b.String(), nil
+}
+
+// A licence longer than the terminal is shown a page at a time, as an
+// installer's licence is shown by "more": Enter shows the next page, "a"
+// the rest, "s" goes to the question. One that fits is shown whole.
+func TestLongLicenceIsPaged(t *testing.T) {
+	e := longLicence{wizardtest.NewEngine(t), 60}
+	walk := func(rows int, answers ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		c := IO{In: strings.NewReader(strings.Join(answers, "\n") + "\nq\n"), Out: &out, IsTerminal: func() bool { return true }, Rows: func() int { return rows }}
+		if err := Run(context.Background(), c, e, Options{LogDir: t.TempDir()}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err %v, want the quit at Location", err)
+		}
+		if !strings.Contains(out.String(), "[3/6] Location") {
+			t.Fatalf("the licence was not accepted:\n%s", out.String())
+		}
+		return out.String()
+	}
+	// 20 rows: pages of 18 lines, the first starting with a blank line.
+	out := walk(20, "", "", "s", "y")
+	contains(t, out, "licence line 17\n-- 29% -- Enter: more, a: all the rest, s: skip to the question: licence line 18\n",
+		"licence line 35\n-- 58% -- ", "\nDo you accept the licence? [y/N] ")
+	if strings.Contains(out, "licence line 36\n") || strings.Count(out, "-- Enter: more") != 2 {
+		t.Fatalf("s did not skip to the question:\n%s", out)
+	}
+	out = walk(20, "", "a", "y")
+	if !strings.Contains(out, "licence line 60\n") || strings.Count(out, "-- Enter: more") != 1 {
+		t.Fatalf("a did not show all the rest at once:\n%s", out)
+	}
+	out = walk(20, "", "", "", "", "y")
+	if !strings.Contains(out, "licence line 60\n\nDo you accept") || strings.Count(out, "-- Enter: more") != 3 {
+		t.Fatalf("paging to the end:\n%s", out)
+	}
+	out = walk(80, "", "y")
+	if !strings.Contains(out, "licence line 60\n") || strings.Contains(out, "-- Enter: more") {
+		t.Fatalf("a licence that fits was paged:\n%s", out)
 	}
 }

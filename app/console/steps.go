@@ -35,11 +35,14 @@ func (s *session) welcome() (action, error) {
 
 func (s *session) licence() (action, error) {
 	st := s.flow.State
-	s.printf("\n%s\n\n", strings.TrimSpace(st.Licence))
+	text := "\n" + strings.TrimSpace(st.Licence) + "\n\n"
 	q := "Do you accept the licence?"
 	if len(st.Messages) > 0 {
-		s.printf("%s\n", bundle.MessagesText(st.Messages))
+		text += bundle.MessagesText(st.Messages) + "\n"
 		q = "Do you accept the licence and these messages?"
+	}
+	if err := s.page(text); err != nil {
+		return actStay, err
 	}
 	yes, back, err := s.yesNo(q, false)
 	if err != nil || back {
@@ -47,6 +50,39 @@ func (s *session) licence() (action, error) {
 	}
 	st.LicenceAccepted = yes
 	return actNext, nil
+}
+
+// page prints text, a screenful at a time when it is longer than the
+// terminal (as an installer's licence is shown by "more"): Enter shows the
+// next page, "a" the rest, "s" skips to the question.
+func (s *session) page(text string) error {
+	lines := strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n")
+	lines[len(lines)-1] += "\n"
+	per := s.rows - 2 // the prompt's line, and one of the page before it
+	if s.rows == 0 || per < 5 || len(lines) <= s.rows-1 {
+		s.printf("%s", text)
+		return nil
+	}
+	for at := 0; at < len(lines); {
+		end := min(at+per, len(lines))
+		s.printf("%s", strings.Join(lines[at:end], ""))
+		at = end
+		if at == len(lines) {
+			break
+		}
+		a, err := s.ask(fmt.Sprintf("-- %d%% -- Enter: more, a: all the rest, s: skip to the question: ", 100*at/len(lines)))
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(a) {
+		case "a":
+			per = len(lines)
+		case "s":
+			s.printf("\n")
+			return nil
+		}
+	}
+	return nil
 }
 
 func (s *session) location() (action, error) {
