@@ -246,7 +246,8 @@ func (l longLicence) Licence(*bundle.Bundle) (string, error) {
 
 // A licence longer than the terminal is shown a page at a time, as an
 // installer's licence is shown by "more": Enter shows the next page, "a"
-// the rest, "s" goes to the question. One that fits is shown whole.
+// the rest, "s" goes to the question, "b" back. One that fits is shown
+// whole.
 func TestLongLicenceIsPaged(t *testing.T) {
 	e := longLicence{wizardtest.NewEngine(t), 60}
 	walk := func(rows int, answers ...string) string {
@@ -275,6 +276,10 @@ func TestLongLicenceIsPaged(t *testing.T) {
 	out = walk(20, "", "", "", "", "y")
 	if !strings.Contains(out, "licence line 60\n\nDo you accept") || strings.Count(out, "-- Enter: more") != 3 {
 		t.Fatalf("paging to the end:\n%s", out)
+	}
+	out = walk(20, "", "b", "", "s", "y")
+	if strings.Count(out, "[1/6] Welcome") != 2 {
+		t.Fatalf("b at a page did not go back to Welcome:\n%s", out)
 	}
 	out = walk(80, "", "y")
 	if !strings.Contains(out, "licence line 60\n") || strings.Contains(out, "-- Enter: more") {

@@ -41,8 +41,8 @@ func (s *session) licence() (action, error) {
 		text += bundle.MessagesText(st.Messages) + "\n"
 		q = "Do you accept the licence and these messages?"
 	}
-	if err := s.page(text); err != nil {
-		return actStay, err
+	if back, err := s.page(text); err != nil || back {
+		return actBack, err
 	}
 	yes, back, err := s.yesNo(q, false)
 	if err != nil || back {
@@ -54,14 +54,14 @@ func (s *session) licence() (action, error) {
 
 // page prints text, a screenful at a time when it is longer than the
 // terminal (as an installer's licence is shown by "more"): Enter shows the
-// next page, "a" the rest, "s" skips to the question.
-func (s *session) page(text string) error {
+// next page, "a" the rest, "s" skips to the question, "b" goes back.
+func (s *session) page(text string) (back bool, err error) {
 	lines := strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n")
 	lines[len(lines)-1] += "\n"
 	per := s.rows - 2 // the prompt's line, and one of the page before it
 	if s.rows == 0 || per < 5 || len(lines) <= s.rows-1 {
 		s.printf("%s", text)
-		return nil
+		return false, nil
 	}
 	for at := 0; at < len(lines); {
 		end := min(at+per, len(lines))
@@ -72,17 +72,19 @@ func (s *session) page(text string) error {
 		}
 		a, err := s.ask(fmt.Sprintf("-- %d%% -- Enter: more, a: all the rest, s: skip to the question: ", 100*at/len(lines)))
 		if err != nil {
-			return err
+			return false, err
 		}
 		switch strings.ToLower(a) {
 		case "a":
 			per = len(lines)
 		case "s":
 			s.printf("\n")
-			return nil
+			return false, nil
+		case "b":
+			return true, nil
 		}
 	}
-	return nil
+	return false, nil
 }
 
 func (s *session) location() (action, error) {
