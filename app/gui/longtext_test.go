@@ -12,6 +12,10 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"onboard/app/wizard"
+	"onboard/installer/bundle"
 )
 
 // drawn returns the lines a longText draws.
@@ -110,6 +114,74 @@ func BenchmarkLicenceStep(b *testing.B) {
 				for b.Loop() {
 					w := a.NewWindow("licence")
 					w.SetContent(v.make())
+					w.Resize(fyne.NewSize(800, 600))
+					w.Close()
+				}
+			})
+		}
+	}
+}
+
+// The Welcome step's package list is built when it is opened, not when
+// the step is shown.
+func TestPackageListIsBuiltWhenOpened(t *testing.T) {
+	test.NewTempApp(t)
+	built := 0
+	numpy := widget.NewLabel("numpy")
+	acc := widget.NewAccordion(widget.NewAccordionItem("Show the packages", newLazy(func() fyne.CanvasObject {
+		built++
+		return numpy
+	})))
+	w := test.NewTempWindow(t, container.NewVScroll(container.NewVBox(acc)))
+	w.Resize(fyne.NewSize(400, 300))
+	if built != 0 {
+		t.Fatalf("the closed list was built %d times", built)
+	}
+	acc.Open(0)
+	if built != 1 || !strings.Contains(texts(w), "numpy\n") {
+		t.Fatalf("opened: built %d times, the window shows:\n%s", built, texts(w))
+	}
+	if numpy.Size().Height < numpy.MinSize().Height || acc.MinSize().Height < 2*numpy.MinSize().Height {
+		t.Fatalf("opened, the list is %v in an accordion of %v; want room for it", numpy.Size(), acc.MinSize())
+	}
+	acc.Close(0)
+	acc.Open(0)
+	if built != 1 {
+		t.Fatalf("built %d times after opening it again", built)
+	}
+}
+
+// BenchmarkPackageList lays out the Welcome step's package list opened:
+// a grid grown by Add (the plainest way, and the list before) against the
+// cells given at once.
+func BenchmarkPackageList(b *testing.B) {
+	for _, n := range []int{150, 750, 3000} {
+		var list []bundle.Package
+		for i := range n {
+			list = append(list, bundle.Package{Name: fmt.Sprintf("package-%05d", i), Version: "1.2.3", Size: 123456})
+		}
+		sum := wizard.Summary{Envs: []wizard.EnvSummary{{Name: "base", Packages: n, List: list}}}
+		grown := func() fyne.CanvasObject {
+			g := container.NewGridWithColumns(3)
+			for _, p := range list {
+				g.Add(widget.NewLabel(p.Name))
+				g.Add(widget.NewLabel(p.Version))
+				g.Add(widget.NewLabel("123 kB"))
+			}
+			return g
+		}
+		for _, v := range []struct {
+			name string
+			make func() fyne.CanvasObject
+		}{{"grown", grown}, {"atOnce", func() fyne.CanvasObject { return packageList(sum) }}} {
+			if v.name == "grown" && n > 750 {
+				continue // minutes
+			}
+			b.Run(fmt.Sprintf("%s/%d", v.name, n), func(b *testing.B) {
+				a := test.NewTempApp(b)
+				for b.Loop() {
+					w := a.NewWindow("packages")
+					w.SetContent(container.NewVScroll(v.make()))
 					w.Resize(fyne.NewSize(800, 600))
 					w.Close()
 				}
