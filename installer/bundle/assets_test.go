@@ -360,3 +360,15 @@ func FuzzLicenceText(f *testing.F) {
 		}
 	})
 }
+
+// A bundle.json with a key this onboard does not know was written by a
+// newer onboard, and the error says so and what to do.
+func TestOpenNamesAKeyOfANewerOnboard(t *testing.T) {
+	m := seedManifest()
+	m = append(m[:len(m)-1], []byte(`,"sandbox":{"strict":true}}`)...)
+	_, err := OpenBytes(testZip(m), "test")
+	var be *Error
+	if !errors.As(err, &be) || !strings.Contains(err.Error(), `the setting "sandbox", which this onboard does not know: the bundle was made by a newer onboard`) {
+		t.Fatalf("Open = %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Names of the members of a bundle zip.
@@ -118,6 +119,10 @@ func (b *Bundle) load() error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b.Manifest); err != nil {
+		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			// A key a newer onboard writes: say so, rather than "invalid".
+			return bundleErr("", fmt.Sprintf("%s has the setting %s, which this onboard does not know: the bundle was made by a newer onboard; run the installer that came with the bundle, or a newer onboard", ManifestName, f), nil)
+		}
 		return bundleErr("", ManifestName+" is not valid JSON for this schema", err)
 	}
 	if err := b.Manifest.Validate(); err != nil {
