@@ -117,9 +117,23 @@ const execReserved = " \t\n\"'\\><~|&;$*?#()`"
 // escapes that [DesktopEntry] applies): arguments with reserved characters
 // are double-quoted with `"`, "`", `$` and `\` backslash-escaped, and every
 // `%` is doubled.
-func ExecLine(argv []string) string {
+func ExecLine(argv []string) string { return execLine(argv, false) }
+
+// fieldCodes are the Desktop Entry field codes an argument may be: the
+// launcher puts the files or URLs opened with the entry (%f %F %u %U), the
+// icon, the name or the entry's file in their place.
+var fieldCodes = map[string]bool{"%f": true, "%F": true, "%u": true, "%U": true, "%i": true, "%c": true, "%k": true}
+
+// execLine is ExecLine; with codes, an argument that is a field code by
+// itself ("%f") is left for the launcher to fill in, as a package's menu
+// command asks (menuinst writes the command as it is).
+func execLine(argv []string, codes bool) string {
 	out := make([]string, len(argv))
 	for i, a := range argv {
+		if codes && fieldCodes[a] {
+			out[i] = a
+			continue
+		}
 		a = strings.ReplaceAll(a, "%", "%%")
 		if a == "" || strings.ContainsAny(a, execReserved) {
 			r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "`", "\\`", `$`, `\$`)

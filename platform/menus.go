@@ -118,6 +118,9 @@ func MenuLaunchers(t Target, env Env, data []byte, e MenuEnv, allUsers bool) (p 
 		}
 		if enabled && skip == "" {
 			items = append(items, it)
+			if n := mimeNote(it); n != "" {
+				notes = append(notes, fmt.Sprintf("%q: %s", it.name, n))
+			}
 		}
 	}
 	if len(items) == 0 {
@@ -403,7 +406,7 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 		if it.description != "" {
 			kv("Comment", it.description)
 		}
-		kv("Exec", ExecLine(argv))
+		kv("Exec", execLine(argv, true))
 		if it.icon != "" {
 			kv("Icon", it.icon)
 		}
@@ -427,9 +430,27 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 	return nil
 }
 
-// linuxMenuKeys are the Desktop Entry keys of an item's linux block that
-// onboard writes, in menuinst's order.
-var linuxMenuKeys = []string{"Categories", "GenericName", "Keywords", "NoDisplay", "NotShowIn", "OnlyShowIn",
+// mimeNote says what onboard does not do of a Linux item's file types:
+// menuinst also makes the item the default application of its MimeType
+// types (mimeapps.list) and registers the new types of glob_patterns
+// (update-mime-database). The .desktop file declares the types, so the
+// desktop offers the item in "Open With", and for a type nothing else
+// opens (a URL scheme of its own) it is the one used.
+func mimeNote(it menuItem) string {
+	if it.linux == nil || isEmpty(it.linux["MimeType"]) || it.linux["MimeType"] == nil {
+		return ""
+	}
+	n := "its MimeType types are declared, so it is offered in Open With, but onboard does not make it their default application as menuinst does"
+	if g, ok := it.linux["glob_patterns"].(map[string]any); ok && len(g) > 0 {
+		n += ", nor register the new types of its glob_patterns"
+	}
+	return n
+}
+
+// linuxMenuKeys are the Desktop Entry keys of an item's linux block,
+// written as menuinst writes them, in its order (its schema's).
+var linuxMenuKeys = []string{"Categories", "DBusActivatable", "GenericName", "Hidden", "Implements", "Keywords",
+	"MimeType", "NoDisplay", "NotShowIn", "OnlyShowIn", "PrefersNonDefaultGPU", "SingleMainWindow",
 	"StartupNotify", "StartupWMClass", "TryExec"}
 
 // desktopValue writes a string, a list ("a;b;") or a boolean as a

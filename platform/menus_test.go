@@ -385,3 +385,38 @@ func TestMenuLaunchersLinkInBundle(t *testing.T) {
 		t.Errorf("bundles %v; want B's alone", p.Bundles)
 	}
 }
+
+// A Linux item's Desktop Entry keys are all written as menuinst writes
+// them, in its order, and a field code given as an argument of the
+// command ("%f") is left for the desktop to fill in with the file opened.
+// What menuinst does beyond the .desktop file for MimeType is a note.
+func TestMenuLaunchersLinuxKeysAndFieldCodes(t *testing.T) {
+	menu := []byte(`{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "Viewer", "command": ["{{ PREFIX }}/bin/viewer", "--zoom=50%", "%f"],
+		"activate": false,
+		"platforms": {"linux": {"MimeType": ["text/x-acme", "x-scheme-handler/acme"], "glob_patterns": {"text/x-acme": "*.acme"},
+			"PrefersNonDefaultGPU": true, "SingleMainWindow": true, "DBusActivatable": false, "Hidden": false,
+			"Implements": ["org.example.Viewer"], "Categories": ["Science"], "TryExec": "viewer"}}}]}`)
+	p, notes, err := MenuLaunchers(Target{OS: "linux"}, Env{Home: "/h"}, menu, MenuEnv{Base: "/p", Prefix: "/p", Name: "base"}, false)
+	if err != nil || len(p.Files) != 1 {
+		t.Fatalf("%v, files %v", err, p.Files)
+	}
+	var got []string
+	for _, l := range strings.Split(string(p.Files[0].Data), "\n") {
+		if k, _, ok := strings.Cut(l, "="); ok && k != "Type" && k != "Name" && k != "Terminal" && k != "X-Onboard-Prefix" {
+			got = append(got, l)
+		}
+	}
+	want := []string{"Exec=/p/bin/viewer --zoom=50%% %f", "Categories=Science;", "DBusActivatable=false", "Hidden=false",
+		"Implements=org.example.Viewer;", "MimeType=text/x-acme;x-scheme-handler/acme;", "PrefersNonDefaultGPU=true",
+		"SingleMainWindow=true", "TryExec=viewer"}
+	if !slices.Equal(got, want) {
+		t.Errorf("the entry's lines\n%q\nwant\n%q", got, want)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "default application") || !strings.Contains(notes[0], "glob_patterns") {
+		t.Errorf("notes %q; want one on what onboard does not do for MimeType", notes)
+	}
+	// onboard's own launchers: a "%f" in a path is text, not a field code.
+	if got := ExecLine([]string{"/p/bin/x", "%f"}); got != "/p/bin/x %%f" {
+		t.Errorf("ExecLine = %q", got)
+	}
+}
