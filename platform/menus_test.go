@@ -412,6 +412,9 @@ func TestMenuLaunchersLinuxKeysAndFieldCodes(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("the entry's lines\n%q\nwant\n%q", got, want)
 	}
+	// Debian's desktop-file-validate (0.26) predates SingleMainWindow
+	// (Desktop Entry 1.5); the rest it checks.
+	validateDesktop(t, []byte(strings.Replace(string(p.Files[0].Data), "SingleMainWindow=true\n", "", 1)))
 	if len(notes) != 1 || !strings.Contains(notes[0], "default application") || !strings.Contains(notes[0], "glob_patterns") {
 		t.Errorf("notes %q; want one on what onboard does not do for MimeType", notes)
 	}
