@@ -66,7 +66,7 @@ type menuItem struct {
 	precreate                           string // shell code run before the shortcut is made (Plan.Precreate)
 	command                             []string
 	activate, terminal, desktop         bool
-	linux                               map[string]any // the item's linux keys (Categories, …)
+	keys                                map[string]any // the item's keys for Linux (Categories, …) or macOS (CFBundleDocumentTypes, …)
 }
 
 // MenuLaunchers plans the shortcuts of one menu file (its bytes, data)
@@ -118,7 +118,7 @@ func MenuLaunchers(t Target, env Env, data []byte, e MenuEnv, allUsers bool) (p 
 		}
 		if enabled && skip == "" {
 			items = append(items, it)
-			if n := mimeNote(it); n != "" {
+			if n := platformNote(it, os); n != "" {
 				notes = append(notes, fmt.Sprintf("%q: %s", it.name, n))
 			}
 		}
@@ -241,8 +241,8 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 	if it.desktop, err = boolean("desktop", os == "win"); err != nil {
 		return it, false, "", err
 	}
-	if os == "linux" {
-		it.linux = flat
+	if os == "linux" || os == "osx" {
+		it.keys = flat
 	}
 	// What menuinst does that onboard does not: say so, and leave the
 	// item out rather than make one that behaves otherwise.
@@ -415,7 +415,7 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 			kv("Path", it.workingDir)
 		}
 		for _, k := range linuxMenuKeys {
-			if v, ok := desktopValue(it.linux[k]); ok {
+			if v, ok := desktopValue(it.keys[k]); ok {
 				kv(k, v)
 			}
 		}
@@ -430,22 +430,44 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 	return nil
 }
 
-// mimeNote says what onboard does not do of a Linux item's file types:
+// platformNote says what onboard does not do of a Linux item's file types:
 // menuinst also makes the item the default application of its MimeType
 // types (mimeapps.list) and registers the new types of glob_patterns
 // (update-mime-database). The .desktop file declares the types, so the
 // desktop offers the item in "Open With", and for a type nothing else
 // opens (a URL scheme of its own) it is the one used.
-func mimeNote(it menuItem) string {
-	if it.linux == nil || isEmpty(it.linux["MimeType"]) || it.linux["MimeType"] == nil {
+//
+// On macOS the .app onboard makes is its maintenance app with a launch
+// configuration: it carries none of the item's document or URL types,
+// environment, entitlements or type declarations, and the note names
+// those it was given.
+func platformNote(it menuItem, os string) string {
+	if os == "osx" {
+		var without []string
+		for _, k := range darwinBehaviourKeys {
+			if v := it.keys[k]; v != nil && !isEmpty(v) {
+				without = append(without, k)
+			}
+		}
+		if len(without) == 0 {
+			return ""
+		}
+		return "made without its " + strings.Join(without, ", ") + ", which onboard's .app does not carry"
+	}
+	if it.keys == nil || isEmpty(it.keys["MimeType"]) || it.keys["MimeType"] == nil {
 		return ""
 	}
 	n := "its MimeType types are declared, so it is offered in Open With, but onboard does not make it their default application as menuinst does"
-	if g, ok := it.linux["glob_patterns"].(map[string]any); ok && len(g) > 0 {
+	if g, ok := it.keys["glob_patterns"].(map[string]any); ok && len(g) > 0 {
 		n += ", nor register the new types of its glob_patterns"
 	}
 	return n
 }
+
+// darwinBehaviourKeys are the keys of a macOS item that change what its
+// app does, beyond its name and icon (menuinst's schema).
+var darwinBehaviourKeys = []string{"CFBundleDocumentTypes", "CFBundleURLTypes", "event_handler", "LSEnvironment",
+	"entitlements", "UTExportedTypeDeclarations", "UTImportedTypeDeclarations"}
 
 // linuxMenuKeys are the Desktop Entry keys of an item's linux block,
 // written as menuinst writes them, in its order (its schema's).

@@ -423,3 +423,21 @@ func TestMenuLaunchersLinuxKeysAndFieldCodes(t *testing.T) {
 		t.Errorf("ExecLine = %q", got)
 	}
 }
+
+// A macOS item with document or URL types, an environment or entitlements
+// is made (its app starts as asked), with a note naming what its .app
+// does not carry; one with only names and versions has no note.
+func TestMenuLaunchersDarwinKeysNoted(t *testing.T) {
+	menu := []byte(`{"$schema": "x", "menu_name": "M", "menu_items": [
+		{"name": "Viewer", "command": ["v"], "platforms": {"osx": {"CFBundleName": "Viewer", "LSEnvironment": {"A": "1"},
+			"CFBundleDocumentTypes": [{"CFBundleTypeName": "acme", "LSItemContentTypes": ["org.acme"], "LSHandlerRank": "Owner"}], "event_handler": "echo"}}},
+		{"name": "Plain", "command": ["p"], "platforms": {"osx": {"CFBundleName": "Plain", "CFBundleVersion": "1.0"}}}]}`)
+	e := MenuEnv{Base: "/Users/ann/acme", Prefix: "/Users/ann/acme", Name: "base"}
+	p, notes, err := MenuLaunchers(Target{OS: "darwin"}, Env{Home: "/Users/ann"}, menu, e, false)
+	if err != nil || len(p.Bundles) != 2 {
+		t.Fatalf("%v, bundles %v; want both made", err, p.Bundles)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], `"Viewer": made without its CFBundleDocumentTypes, event_handler, LSEnvironment`) {
+		t.Errorf("notes %q", notes)
+	}
+}
