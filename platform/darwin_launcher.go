@@ -26,18 +26,19 @@ type LaunchConfig struct {
 
 // infoPlist is the Info.plist of a launcher bundle.
 type infoPlist struct {
-	Executable       string `plist:"CFBundleExecutable"`
-	Identifier       string `plist:"CFBundleIdentifier"`
-	Name             string `plist:"CFBundleName"`
-	DisplayName      string `plist:"CFBundleDisplayName"`
-	PackageType      string `plist:"CFBundlePackageType"`
-	Version          string `plist:"CFBundleVersion"`
-	ShortVersion     string `plist:"CFBundleShortVersionString"`
-	IconFile         string `plist:"CFBundleIconFile,omitempty"`
-	InfoDictVersion  string `plist:"CFBundleInfoDictionaryVersion"`
-	MinSystemVersion string `plist:"LSMinimumSystemVersion"`
-	HighResCapable   bool   `plist:"NSHighResolutionCapable"`
-	OnboardPrefix    string `plist:"OnboardPrefix"`
+	Executable       string            `plist:"CFBundleExecutable"`
+	Identifier       string            `plist:"CFBundleIdentifier"`
+	Name             string            `plist:"CFBundleName"`
+	DisplayName      string            `plist:"CFBundleDisplayName"`
+	PackageType      string            `plist:"CFBundlePackageType"`
+	Version          string            `plist:"CFBundleVersion"`
+	ShortVersion     string            `plist:"CFBundleShortVersionString"`
+	IconFile         string            `plist:"CFBundleIconFile,omitempty"`
+	InfoDictVersion  string            `plist:"CFBundleInfoDictionaryVersion"`
+	MinSystemVersion string            `plist:"LSMinimumSystemVersion"`
+	HighResCapable   bool              `plist:"NSHighResolutionCapable"`
+	OnboardPrefix    string            `plist:"OnboardPrefix"`
+	Environment      map[string]string `plist:"LSEnvironment,omitempty"`
 }
 
 // darwinLaunchers plans one <Name>.app per launcher in ~/Applications
@@ -105,7 +106,7 @@ func InfoPlist(app AppInfo, it LauncherSpec, exe string, icon bool) ([]byte, err
 		Executable: exe, Identifier: strings.ReplaceAll(launcherID(app, it), "_", "-"),
 		Name: truncateRunes(it.Name, 15), DisplayName: it.Name, PackageType: "APPL",
 		Version: v, ShortVersion: v, InfoDictVersion: "6.0", MinSystemVersion: "12.0",
-		HighResCapable: true, OnboardPrefix: app.Prefix,
+		HighResCapable: true, OnboardPrefix: app.Prefix, Environment: app.Environment,
 	}
 	if icon {
 		ip.IconFile = "icon.icns"

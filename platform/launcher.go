@@ -20,6 +20,9 @@ type AppInfo struct {
 	Icon      []byte    // a PNG (256×256 is best); nil = no icon files
 	Size      int64     // bytes the install takes, for EstimatedSize
 	Installed time.Time // for InstallDate; zero = not written
+	// Environment is what macOS sets for the app it starts (Info.plist's
+	// LSEnvironment): a package menu item's, which its command inherits.
+	Environment map[string]string
 
 	idSuffix string // set by ownInstance for an install outside the default folder
 }

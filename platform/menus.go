@@ -66,7 +66,8 @@ type menuItem struct {
 	precreate                           string // shell code run before the shortcut is made (Plan.Precreate)
 	command                             []string
 	activate, terminal, desktop         bool
-	keys                                map[string]any // the item's keys for Linux (Categories, …) or macOS (CFBundleDocumentTypes, …)
+	keys                                map[string]any    // the item's keys for Linux (Categories, …) or macOS (CFBundleDocumentTypes, …)
+	environment                         map[string]string // macOS: LSEnvironment, rendered
 }
 
 // MenuLaunchers plans the shortcuts of one menu file (its bytes, data)
@@ -243,6 +244,20 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 	}
 	if os == "linux" || os == "osx" {
 		it.keys = flat
+	}
+	if v, set := flat["LSEnvironment"]; os == "osx" && set && v != nil {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return it, false, "", errors.New(`its "LSEnvironment" is not a map of names to strings`)
+		}
+		it.environment = map[string]string{}
+		for k, x := range m {
+			s, ok := x.(string)
+			if !ok || k == "" || strings.ContainsFunc(k+s, isControl) {
+				return it, false, "", fmt.Errorf(`its "LSEnvironment" entry %q is not a name and a string without control characters`, k)
+			}
+			it.environment[k] = render(t, s, vars)
+		}
 	}
 	// What menuinst does that onboard does not: say so, and leave the
 	// item out rather than make one that behaves otherwise.
@@ -439,8 +454,8 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 //
 // On macOS the .app onboard makes is its maintenance app with a launch
 // configuration: it carries none of the item's document or URL types,
-// environment, entitlements or type declarations, and the note names
-// those it was given.
+// entitlements or type declarations, and the note names those it was
+// given (its LSEnvironment it carries).
 func platformNote(it menuItem, os string) string {
 	if os == "osx" {
 		var without []string
@@ -466,7 +481,7 @@ func platformNote(it menuItem, os string) string {
 
 // darwinBehaviourKeys are the keys of a macOS item that change what its
 // app does, beyond its name and icon (menuinst's schema).
-var darwinBehaviourKeys = []string{"CFBundleDocumentTypes", "CFBundleURLTypes", "event_handler", "LSEnvironment",
+var darwinBehaviourKeys = []string{"CFBundleDocumentTypes", "CFBundleURLTypes", "event_handler",
 	"entitlements", "UTExportedTypeDeclarations", "UTImportedTypeDeclarations"}
 
 // linuxMenuKeys are the Desktop Entry keys of an item's linux block,
@@ -600,7 +615,7 @@ func darwinMenus(p *Plan, env Env, items []menuItem, e MenuEnv, allUsers bool) e
 		return err
 	}
 	for _, it := range items {
-		app := AppInfo{Name: it.name, ID: "com." + firstNonEmpty(menuSlug(it.name), "menu"), Prefix: e.Base}
+		app := AppInfo{Name: it.name, ID: "com." + firstNonEmpty(menuSlug(it.name), "menu"), Prefix: e.Base, Environment: it.environment}
 		if err := darwinBundle(p, t.Join(dir, bundleFileName(it.name)+".app"), app, LauncherSpec{Name: it.name}, it.runArgs(e, it.workingDir)); err != nil {
 			return err
 		}

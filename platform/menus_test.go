@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"howett.net/plist"
 )
 
 func menuFixture(t *testing.T) []byte {
@@ -437,7 +439,36 @@ func TestMenuLaunchersDarwinKeysNoted(t *testing.T) {
 	if err != nil || len(p.Bundles) != 2 {
 		t.Fatalf("%v, bundles %v; want both made", err, p.Bundles)
 	}
-	if len(notes) != 1 || !strings.Contains(notes[0], `"Viewer": made without its CFBundleDocumentTypes, event_handler, LSEnvironment`) {
+	if len(notes) != 1 || !strings.Contains(notes[0], `"Viewer": made without its CFBundleDocumentTypes, event_handler,`) {
 		t.Errorf("notes %q", notes)
+	}
+}
+
+// A macOS item's LSEnvironment goes into its .app's Info.plist, with the
+// placeholders filled in: macOS sets it for the app it starts, and the
+// command inherits it from onboard. Values that are not strings, or that
+// hold control characters (no plist can carry them), refuse the file.
+func TestMenuLaunchersDarwinEnvironment(t *testing.T) {
+	e := MenuEnv{Base: "/Users/ann/acme", Prefix: "/Users/ann/acme/envs/team", Name: "team"}
+	menu := func(env string) []byte {
+		return []byte(`{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "Viewer", "command": ["v"],
+			"platforms": {"osx": {"LSEnvironment": ` + env + `}}}]}`)
+	}
+	p, notes, err := MenuLaunchers(Target{OS: "darwin"}, Env{Home: "/Users/ann"}, menu(`{"VIEWER_HOME": "{{ PREFIX }}/share/viewer", "LANG": "en_US.UTF-8"}`), e, false)
+	if err != nil || len(notes) != 0 {
+		t.Fatalf("%v, notes %q", err, notes)
+	}
+	var m map[string]any
+	if _, err := plist.Unmarshal(fileOf(t, p, "/Contents/Info.plist").Data, &m); err != nil {
+		t.Fatal(err)
+	}
+	env, _ := m["LSEnvironment"].(map[string]any)
+	if env["VIEWER_HOME"] != "/Users/ann/acme/envs/team/share/viewer" || env["LANG"] != "en_US.UTF-8" || len(env) != 2 {
+		t.Errorf("LSEnvironment = %#v", m["LSEnvironment"])
+	}
+	for _, bad := range []string{`{"A": 1}`, `["A=1"]`, `{"A": "x\u001b[2J"}`} {
+		if _, _, err := MenuLaunchers(Target{OS: "darwin"}, Env{Home: "/Users/ann"}, menu(bad), e, false); err == nil || !strings.Contains(err.Error(), "LSEnvironment") {
+			t.Errorf("LSEnvironment %s: %v; want refused", bad, err)
+		}
 	}
 }
