@@ -242,9 +242,7 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 	if it.desktop, err = boolean("desktop", os == "win"); err != nil {
 		return it, false, "", err
 	}
-	if os == "linux" || os == "osx" {
-		it.keys = flat
-	}
+	it.keys = flat
 	if v, set := flat["LSEnvironment"]; os == "osx" && set && v != nil {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -260,12 +258,9 @@ func flattenItem(t Target, os string, obj map[string]any, e MenuEnv, vars map[st
 		}
 	}
 	// What menuinst does that onboard does not: say so, and leave the
-	// item out rather than make one that behaves otherwise.
-	for _, k := range []string{"file_extensions", "url_protocols", "terminal_profile"} {
-		if v, set := flat[k]; set && v != nil && !isEmpty(v) {
-			return it, true, fmt.Sprintf("left out: onboard does not run %q as menuinst does", k), nil
-		}
-	}
+	// item out rather than make one whose command behaves otherwise.
+	// (What menuinst adds beside the shortcut, such as file associations,
+	// is a note instead: platformNote.)
 	if it.precreate != "" && os == "win" {
 		// menuinst hands the code, in a temporary file of no type, to
 		// PowerShell's "start", which opens a file by its type: not as a
@@ -457,6 +452,18 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 // entitlements or type declarations, and the note names those it was
 // given (its LSEnvironment it carries).
 func platformNote(it menuItem, os string) string {
+	if os == "win" {
+		var without []string
+		for _, k := range windowsExtraKeys {
+			if v := it.keys[k]; v != nil && !isEmpty(v) {
+				without = append(without, k)
+			}
+		}
+		if len(without) == 0 {
+			return ""
+		}
+		return "made without its " + strings.Join(without, ", ") + " (onboard registers no file or URL associations and makes no Windows Terminal profile)"
+	}
 	if os == "osx" {
 		var without []string
 		for _, k := range darwinBehaviourKeys {
@@ -478,6 +485,10 @@ func platformNote(it menuItem, os string) string {
 	}
 	return n
 }
+
+// windowsExtraKeys are what menuinst registers beside a Windows
+// shortcut: file and URL associations, a Windows Terminal profile.
+var windowsExtraKeys = []string{"file_extensions", "url_protocols", "terminal_profile"}
 
 // darwinBehaviourKeys are the keys of a macOS item that change what its
 // app does, beyond its name and icon (menuinst's schema).

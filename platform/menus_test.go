@@ -185,7 +185,6 @@ func TestMenuLaunchersRefusals(t *testing.T) {
 		{"no name", `{"$schema": "x", "menu_name": "M", "menu_items": [{"command": ["a"], "platforms": {"linux": {}}}]}`, `"name"`, ""},
 		{"command not a list", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": "a b", "platforms": {"linux": {}}}]}`, `"command"`, ""},
 		{"name with a newline", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\nExec=x", "command": ["a"], "platforms": {"linux": {}}}]}`, "control", ""},
-		{"file extensions", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "file_extensions": [".x"], "platforms": {"linux": {}}}]}`, "", `"file_extensions"`},
 		{"precreate not a string", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "precreate": ["touch x"], "platforms": {"linux": {}}}]}`, `"precreate"`, ""},
 		{"other platforms only", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N", "command": ["a"], "platforms": {"win": {}}}]}`, "", ""},
 		{"other platforms only, oddly made", `{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "N\n", "command": "a", "platforms": {"win": {}}}]}`, "", ""},
@@ -470,5 +469,26 @@ func TestMenuLaunchersDarwinEnvironment(t *testing.T) {
 		if _, _, err := MenuLaunchers(Target{OS: "darwin"}, Env{Home: "/Users/ann"}, menu(bad), e, false); err == nil || !strings.Contains(err.Error(), "LSEnvironment") {
 			t.Errorf("LSEnvironment %s: %v; want refused", bad, err)
 		}
+	}
+}
+
+// A Windows item with file or URL associations or a Windows Terminal
+// profile, which onboard does not register, is made (its shortcut starts
+// it) with a note naming them; the same item on Linux, where menuinst
+// reads none of those keys, has no note.
+func TestMenuLaunchersWindowsAssociationsNoted(t *testing.T) {
+	menu := []byte(`{"$schema": "x", "menu_name": "Spyder", "menu_items": [{"name": "Spyder", "command": ["{{ PYTHONW }}", "-m", "spyder"],
+		"file_extensions": [".py", ".pyw"], "platforms": {"win": {"url_protocols": ["spyder"]}, "linux": {}}}]}`)
+	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string { return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`}[k] }}
+	p, notes, err := MenuLaunchers(Target{OS: "windows"}, env, menu, MenuEnv{Base: `C:\P`, Prefix: `C:\P`, Name: "base"}, false)
+	if err != nil || len(p.Shortcuts) == 0 {
+		t.Fatalf("%v, shortcuts %v; want the item made", err, p.Shortcuts)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], `"Spyder": made without its file_extensions, url_protocols`) {
+		t.Errorf("notes %q", notes)
+	}
+	p, notes, err = MenuLaunchers(Target{OS: "linux"}, Env{Home: "/h"}, menu, MenuEnv{Base: "/p", Prefix: "/p", Name: "base"}, false)
+	if err != nil || len(p.Files) != 1 || len(notes) != 0 {
+		t.Errorf("linux: %v, %d files, notes %q", err, len(p.Files), notes)
 	}
 }
