@@ -440,21 +440,24 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 	return nil
 }
 
-// platformNote says what onboard does not do of a Linux item's file types:
-// menuinst also makes the item the default application of its MimeType
-// types (mimeapps.list) and registers the new types of glob_patterns
-// (update-mime-database). The .desktop file declares the types, so the
-// desktop offers the item in "Open With", and for a type nothing else
-// opens (a URL scheme of its own) it is the one used.
+// platformNote says what onboard does not add beside an item's shortcut
+// that menuinst does ("" when nothing).
+//
+// On Windows: file and URL associations and a Windows Terminal profile.
 //
 // On macOS the .app onboard makes is its maintenance app with a launch
 // configuration: it carries none of the item's document or URL types,
-// entitlements or type declarations, and the note names those it was
-// given (its LSEnvironment it carries).
+// entitlements or type declarations (its LSEnvironment it carries).
+//
+// On Linux menuinst also makes the item the default application of its
+// MimeType types (mimeapps.list) and registers the new types of
+// glob_patterns (update-mime-database). The .desktop file declares the
+// types, so the desktop offers the item in "Open With", and for a type
+// nothing else opens (a URL scheme of its own) it is the one used.
 func platformNote(it menuItem, os string) string {
-	if os == "win" {
+	made := func(keys []string, why string) string {
 		var without []string
-		for _, k := range windowsExtraKeys {
+		for _, k := range keys {
 			if v := it.keys[k]; v != nil && !isEmpty(v) {
 				without = append(without, k)
 			}
@@ -462,19 +465,13 @@ func platformNote(it menuItem, os string) string {
 		if len(without) == 0 {
 			return ""
 		}
-		return "made without its " + strings.Join(without, ", ") + " (onboard registers no file or URL associations and makes no Windows Terminal profile)"
+		return "made without its " + strings.Join(without, ", ") + why
 	}
-	if os == "osx" {
-		var without []string
-		for _, k := range darwinBehaviourKeys {
-			if v := it.keys[k]; v != nil && !isEmpty(v) {
-				without = append(without, k)
-			}
-		}
-		if len(without) == 0 {
-			return ""
-		}
-		return "made without its " + strings.Join(without, ", ") + ", which onboard's .app does not carry"
+	switch os {
+	case "win":
+		return made(windowsExtraKeys, " (onboard registers no file or URL associations and makes no Windows Terminal profile)")
+	case "osx":
+		return made(darwinBehaviourKeys, ", which onboard's .app does not carry")
 	}
 	if it.keys == nil || isEmpty(it.keys["MimeType"]) || it.keys["MimeType"] == nil {
 		return ""
