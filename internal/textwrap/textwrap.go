@@ -5,13 +5,14 @@ package textwrap
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // Line breaks one line of text into lines no wider than width, as
 // measure measures them, at spaces (kept as they are, so indentation
 // stays), and inside a word only when the word alone is wider. An empty
-// line stays one empty line.
+// line stays one empty line. Each word is measured once, and a word
+// longer than maxMeasured bytes by its characters, so that the work grows
+// with the text, however long its words.
 func Line(s string, width float32, measure func(string) float32) []string {
 	if s == "" {
 		return []string{""}
@@ -20,7 +21,7 @@ func Line(s string, width float32, measure func(string) float32) []string {
 	space := measure(" ")
 	line, lineW := "", float32(0)
 	for i, word := range strings.Split(s, " ") {
-		w := measure(word)
+		w := wordWidth(word, measure)
 		switch {
 		case i == 0:
 			line, lineW = word, w
@@ -30,20 +31,34 @@ func Line(s string, width float32, measure func(string) float32) []string {
 			out = append(out, line)
 			line, lineW = word, w
 		}
-		for lineW > width && utf8.RuneCountInString(line) > 1 {
-			// A word wider than the line: as many of its characters as fit.
-			cut, cutW := 0, float32(0)
+		if lineW > width {
+			// The line is this word alone, wider than the line: as many
+			// of its characters on each line as fit, in one pass.
+			start, acc := 0, float32(0)
 			for j, r := range line {
 				rw := measure(string(r))
-				if j > 0 && cutW+rw > width {
-					break
+				if j > start && acc+rw > width {
+					out = append(out, line[start:j])
+					start, acc = j, 0
 				}
-				cut, cutW = j+utf8.RuneLen(r), cutW+rw
+				acc += rw
 			}
-			out = append(out, line[:cut])
-			line = line[cut:]
-			lineW = measure(line)
+			line, lineW = line[start:], acc
 		}
 	}
 	return append(out, line)
+}
+
+// maxMeasured is the longest word measured whole.
+const maxMeasured = 256
+
+func wordWidth(word string, measure func(string) float32) float32 {
+	if len(word) <= maxMeasured {
+		return measure(word)
+	}
+	var w float32
+	for _, r := range word {
+		w += measure(string(r))
+	}
+	return w
 }

@@ -58,3 +58,24 @@ func FuzzLine(f *testing.F) {
 		}
 	})
 }
+
+// A word of a megabyte (a base64 blob in a licence) is measured in one
+// pass: the bytes handed to measure grow with the text, not with its
+// square, so the window does not freeze on it.
+func TestLineMeasuresALongWordOnce(t *testing.T) {
+	word := strings.Repeat("QUJDRA", 1<<20/6)
+	measured := 0
+	count := func(s string) float32 { measured += len(s); return runeWidth(s) }
+	lines := Line("see "+word+" end", 80, count)
+	if got := strings.Join(lines, ""); strings.ReplaceAll(got, " ", "") != "see"+word+"end" {
+		t.Fatalf("the text was not kept (%d lines)", len(lines))
+	}
+	for _, l := range lines {
+		if runeWidth(l) > 80 {
+			t.Fatalf("a line of %v", runeWidth(l))
+		}
+	}
+	if max := 4 * len(word); measured > max {
+		t.Fatalf("measured %d bytes for a text of %d; want at most %d", measured, len(word), max)
+	}
+}
