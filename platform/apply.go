@@ -72,14 +72,14 @@ func apply(p Plan, rec *Record, logf Logf) error {
 		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: firstNonEmpty(s.Kind, KindShortcut), Source: s.Source})
 		logf.printf("platform: created shortcut %s", s.Path)
 	}
-	for _, e := range p.Registry {
-		if err := hostSetRegistry(e); err != nil {
-			return fmt.Errorf("failed to write registry key %s\\%s: %w", e.Root, e.Key, err)
-		}
-		rec.Registry = append(rec.Registry, e)
-		logf.printf("platform: wrote registry key %s\\%s", e.Root, e.Key)
+	if len(p.Registry) == 0 {
+		return nil
 	}
-	return nil
+	r := hostRegistry()
+	if r == nil {
+		return errNoRegistry
+	}
+	return applyEntries(r, p.Registry, rec, logf)
 }
 
 // bundleOf returns the bundle directory that holds path, or "".
@@ -189,7 +189,11 @@ func LoadRecord(path string) (Record, error) {
 
 // CheckInstalled is [Check] against this machine's files and registry.
 func CheckInstalled(rec Record, prefix string) []Problem {
-	return Check(rec, prefix, Inspector{ReadFile: os.ReadFile, ReadRegistry: hostReadRegistryFunc()})
+	in := Inspector{ReadFile: os.ReadFile}
+	if r := hostRegistry(); r != nil {
+		in.ReadRegistry = r.read
+	}
+	return Check(rec, prefix, in)
 }
 
 // ReadLaunchConfig reads the [LaunchConfig] of a macOS launcher whose

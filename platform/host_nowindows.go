@@ -11,8 +11,8 @@ var errNotWindows = errors.New("Windows shortcuts and registry entries can only 
 
 func hostCreateShortcut(Shortcut) error { return errNotWindows }
 
-func hostSetRegistry(RegistryEntry) error { return errNotWindows }
+// errNoRegistry is a registry entry to write or remove off Windows.
+var errNoRegistry = errNotWindows
 
-func hostDeleteRegistry(root, key string) error { return errNotWindows }
-
-func hostReadRegistryFunc() func(root, key string) (map[string]string, error) { return nil }
+// hostRegistry is nil: there is no registry off Windows.
+func hostRegistry() regStore { return nil }

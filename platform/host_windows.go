@@ -141,19 +141,39 @@ func regRoot(root string) (registry.Key, error) {
 	return 0, fmt.Errorf("unknown registry root %q", root)
 }
 
-// hostSetRegistry writes a key in the 64-bit view (a 386 build is not
-// redirected to WOW6432Node), replacing values of the same names.
-func hostSetRegistry(e RegistryEntry) error {
-	root, err := regRoot(e.Root)
+// winRegistry is the registry, in its 64-bit view (a 386 build is not
+// redirected to WOW6432Node).
+type winRegistry struct{}
+
+// errNoRegistry is never returned on Windows.
+var errNoRegistry = errors.New("no registry")
+
+func hostRegistry() regStore { return winRegistry{} }
+
+func openKey(root, key string, access uint32) (registry.Key, error) {
+	r, err := regRoot(root)
+	if err != nil {
+		return 0, err
+	}
+	k, err := registry.OpenKey(r, key, access|registry.WOW64_64KEY)
+	if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) {
+		return 0, errRegMissing
+	}
+	return k, err
+}
+
+// set writes vals, replacing values of the same names.
+func (winRegistry) set(root, key string, vals []RegValue) error {
+	r, err := regRoot(root)
 	if err != nil {
 		return err
 	}
-	k, _, err := registry.CreateKey(root, e.Key, registry.SET_VALUE|registry.QUERY_VALUE|registry.WOW64_64KEY)
+	k, _, err := registry.CreateKey(r, key, registry.SET_VALUE|registry.QUERY_VALUE|registry.WOW64_64KEY)
 	if err != nil {
 		return err
 	}
 	defer k.Close()
-	for _, v := range e.Values {
+	for _, v := range vals {
 		switch v.Type {
 		case "sz":
 			err = k.SetStringValue(v.Name, v.Str)
@@ -163,7 +183,7 @@ func hostSetRegistry(e RegistryEntry) error {
 			err = fmt.Errorf("unknown registry value type %q", v.Type)
 		}
 		if err != nil {
-			return fmt.Errorf("failed to set %s: %w", v.Name, err)
+			return fmt.Errorf("failed to set %q: %w", v.Name, err)
 		}
 	}
 	return nil
@@ -171,9 +191,7 @@ func hostSetRegistry(e RegistryEntry) error {
 
 var procRegDeleteKeyExW = windows.NewLazySystemDLL("advapi32.dll").NewProc("RegDeleteKeyExW")
 
-// hostDeleteRegistry deletes a key (without subkeys) from the 64-bit view;
-// a key already gone is fine.
-func hostDeleteRegistry(root, key string) error {
+func (winRegistry) deleteKey(root, key string) error {
 	r, err := regRoot(root)
 	if err != nil {
 		return err
@@ -189,17 +207,59 @@ func hostDeleteRegistry(root, key string) error {
 	return nil
 }
 
-func hostReadRegistryFunc() func(root, key string) (map[string]string, error) {
-	return readRegistry
+// deleteTree deletes the subkeys depth first, then the key.
+func (w winRegistry) deleteTree(root, key string) error {
+	k, err := openKey(root, key, registry.ENUMERATE_SUB_KEYS)
+	if errors.Is(err, errRegMissing) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	subs, err := k.ReadSubKeyNames(0)
+	k.Close()
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		if err := w.deleteTree(root, key+`\`+s); err != nil {
+			return err
+		}
+	}
+	return w.deleteKey(root, key)
 }
 
-// readRegistry returns the string values of a key.
-func readRegistry(root, key string) (map[string]string, error) {
-	r, err := regRoot(root)
+func (winRegistry) deleteValue(root, key, name string) error {
+	k, err := openKey(root, key, registry.SET_VALUE)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	k, err := registry.OpenKey(r, key, registry.QUERY_VALUE|registry.WOW64_64KEY)
+	defer k.Close()
+	if err := k.DeleteValue(name); err != nil && !errors.Is(err, windows.ERROR_FILE_NOT_FOUND) {
+		return err
+	}
+	return nil
+}
+
+func (w winRegistry) deleteIfEmpty(root, key string) (bool, error) {
+	k, err := openKey(root, key, registry.QUERY_VALUE)
+	if errors.Is(err, errRegMissing) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	st, err := k.Stat()
+	k.Close()
+	if err != nil || st.SubKeyCount > 0 || st.ValueCount > 0 {
+		return false, err
+	}
+	return true, w.deleteKey(root, key)
+}
+
+// read returns the string values of a key.
+func (winRegistry) read(root, key string) (map[string]string, error) {
+	k, err := openKey(root, key, registry.QUERY_VALUE)
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +275,16 @@ func readRegistry(root, key string) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+var procSHChangeNotify = windows.NewLazySystemDLL("shell32.dll").NewProc("SHChangeNotify")
+
+// associationsChanged sends SHCNE_ASSOCCHANGED, as menuinst does.
+func (winRegistry) associationsChanged() {
+	const shcneAssocChanged, shcnfIDList = 0x08000000, 0
+	if procSHChangeNotify.Find() == nil {
+		procSHChangeNotify.Call(shcneAssocChanged, shcnfIDList, 0, 0)
+	}
 }
 
 // shortPath is the 8.3 short form of an existing path (C:\PROGRA~1), or ""

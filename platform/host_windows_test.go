@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/windows"
 	"golang.org/x/sys/windows/registry"
 )
 
@@ -73,10 +75,11 @@ func TestHostWindowsRegistry(t *testing.T) {
 	app := fakeInstall(t)
 	maint := MaintenanceApp(win, app.Prefix)
 	e := UninstallEntry(app, maint, maint, false)
-	if err := hostSetRegistry(e); err != nil {
-		t.Fatalf("hostSetRegistry: %v", err)
+	reg := winRegistry{}
+	if err := setEntry(reg, e); err != nil {
+		t.Fatalf("setEntry: %v", err)
 	}
-	got, err := readRegistry(e.Root, e.Key)
+	got, err := reg.read(e.Root, e.Key)
 	if err != nil {
 		t.Fatalf("readRegistry: %v", err)
 	}
@@ -94,13 +97,13 @@ func TestHostWindowsRegistry(t *testing.T) {
 	if err != nil || n != 123*1024 {
 		t.Errorf("EstimatedSize = %d, %v; want %d", n, err, 123*1024)
 	}
-	if err := hostDeleteRegistry(e.Root, e.Key); err != nil {
+	if err := reg.deleteKey(e.Root, e.Key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readRegistry(e.Root, e.Key); err == nil {
-		t.Error("the key is still there after hostDeleteRegistry")
+	if _, err := reg.read(e.Root, e.Key); !errors.Is(err, errRegMissing) {
+		t.Errorf("the key is still there after deleteKey: %v", err)
 	}
-	if err := hostDeleteRegistry(e.Root, e.Key); err != nil {
+	if err := reg.deleteKey(e.Root, e.Key); err != nil {
 		t.Errorf("deleting a missing key: %v", err)
 	}
 }
@@ -143,7 +146,7 @@ func TestHostWindowsLaunchers(t *testing.T) {
 			t.Errorf("Start Menu folder %s still exists: %v", d, err)
 		}
 	}
-	if _, err := readRegistry(p.Registry[0].Root, p.Registry[0].Key); err == nil {
+	if _, err := (winRegistry{}).read(p.Registry[0].Root, p.Registry[0].Key); err == nil {
 		t.Error("the uninstall entry is still there")
 	}
 }
@@ -262,4 +265,94 @@ func TestHostWindowsMenus(t *testing.T) {
 	if err := Remove(rec, t.Logf); err != nil {
 		t.Fatalf("Remove: %v", err)
 	}
+}
+
+// TestHostWindowsAssociations registers a menu item's file extension and
+// URL protocol in the real registry, for the user (HKCU) and for all
+// users (HKLM), checks and removes them; a protocol another program has
+// is left as it is, and so is what another program wrote in the
+// extension's key. For all users it also opens a URL of the protocol
+// through the Shell, which runs the registered command with it (Wine 8's
+// Shell looks classes up in the machine's only, not in HKCU's).
+func TestHostWindowsAssociations(t *testing.T) {
+	hostTests(t)
+	for _, allUsers := range []bool{false, true} {
+		t.Run(fmt.Sprint("allUsers=", allUsers), func(t *testing.T) { hostAssociations(t, allUsers) })
+	}
+}
+
+func hostAssociations(t *testing.T, allUsers bool) {
+	app := fakeInstall(t)
+	n := time.Now().UnixNano()
+	proto, taken, ext := fmt.Sprintf("onboard-test-%d", n), fmt.Sprintf("onboard-taken-%d", n), fmt.Sprintf(".onbtest%d", n%1e6)
+	reg, root, classes := winRegistry{}, "HKCU", `Software\Classes\`
+	if allUsers {
+		root = "HKLM"
+	}
+	if err := reg.set(root, classes+taken+`\shell\open\command`, []RegValue{{Name: "", Type: "sz", Str: "another program"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.set(root, classes+ext, []RegValue{{Name: "", Type: "sz", Str: "txtfile"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(app.Prefix, "opened.txt")
+	menu := fmt.Sprintf(`{"$schema": "https://schemas.conda.org/menuinst-1-1-1.schema.json", "menu_name": "Onboard Test Assoc",
+		"menu_items": [{"name": "Onboard Test Opener", "description": "", "activate": false, "desktop": false,
+		"command": ["%%windir%%\\system32\\cmd.exe", "/c", "echo", "%%1", ">", "{{ PREFIX }}\\opened.txt"],
+		"file_extensions": [%q], "url_protocols": [%q, %q], "platforms": {"win": {}}}]}`, ext, proto, taken)
+	p, notes, err := MenuLaunchers(win, HostEnv(), []byte(menu), MenuEnv{Base: app.Prefix, Prefix: app.Prefix, Name: "base"}, allUsers)
+	if err != nil || len(notes) != 0 || len(p.Registry) != 4 {
+		t.Fatalf("MenuLaunchers: %v, notes %q, registry %+v", err, notes, p.Registry)
+	}
+	p, notes = LeaveTaken(p)
+	if len(p.Registry) != 3 || len(notes) != 1 || !strings.Contains(notes[0], taken) {
+		t.Fatalf("LeaveTaken: registry %+v, notes %q; want %s left", p.Registry, notes, taken)
+	}
+	rec, err := Apply(p, t.Logf)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	cmd, err := reg.read(root, classes+proto+`\shell\open\command`)
+	t.Logf("%s: opens with %s", proto, cmd[""])
+	if err != nil || !strings.Contains(cmd[""], `"%1"`) {
+		t.Errorf("%s\\%s\\shell\\open\\command = %q, %v", root, proto, cmd, err)
+	}
+	if v, err := reg.read(root, classes+ext+`\OpenWithProgids`); err != nil || len(v) != 1 {
+		t.Errorf("%s\\OpenWithProgids = %q, %v; want the handler", ext, v, err)
+	}
+	if ps := CheckInstalled(rec, app.Prefix); len(ps) != 0 {
+		t.Errorf("CheckInstalled: %v", ps)
+	}
+	if allUsers {
+		url := proto + ":hello"
+		verb, _ := windows.UTF16PtrFromString("open")
+		file, _ := windows.UTF16PtrFromString(url)
+		if err := windows.ShellExecute(0, verb, file, nil, nil, windows.SW_HIDE); err != nil {
+			t.Errorf("ShellExecute(%s): %v", url, err)
+		}
+		var got []byte
+		for i := 0; i < 100 && !strings.Contains(string(got), url); i++ {
+			time.Sleep(100 * time.Millisecond)
+			got, _ = os.ReadFile(out)
+		}
+		if !strings.Contains(string(got), url) {
+			t.Errorf("%s holds %q; want the URL the Shell opened", out, got)
+		}
+	}
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	for _, k := range []string{proto, ext + `\OpenWithProgids`, "onboard-test-opener.AssocFile" + ext} {
+		if v, err := reg.read(root, classes+k); !errors.Is(err, errRegMissing) {
+			t.Errorf("%s\\%s%s is still there: %q, %v", root, classes, k, v, err)
+		}
+	}
+	if v, err := reg.read(root, classes+ext); err != nil || v[""] != "txtfile" {
+		t.Errorf("%s = %q, %v; want another program's default kept", ext, v, err)
+	}
+	if v, err := reg.read(root, classes+taken+`\shell\open\command`); err != nil || v[""] != "another program" {
+		t.Errorf("%s = %q, %v; want another program's protocol kept", taken, v, err)
+	}
+	reg.deleteTree(root, classes+taken)
+	reg.deleteTree(root, classes+ext)
 }

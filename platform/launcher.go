@@ -90,8 +90,11 @@ type Shortcut struct {
 }
 
 // RegValue is one value of a registry key: a string (Type "sz") or a
-// 32-bit number (Type "dword").
+// 32-bit number (Type "dword"). Name "" is the key's default value. Key,
+// when set, is a subkey of the entry's key that holds the value
+// (`shell\open\command`).
 type RegValue struct {
+	Key   string `json:"key,omitempty"`
 	Name  string `json:"name"`
 	Type  string `json:"type"`
 	Str   string `json:"str,omitempty"`
@@ -100,21 +103,63 @@ type RegValue struct {
 
 // RegistryEntry is a registry key onboard creates, with its values.
 // Root is "HKCU" or "HKLM"; Key is below it.
+//
+// A package's file or URL association (menuinst's) is a key of its own
+// with a Marker, and a Shared one beside it:
+//   - Marker names the value that marks the key as the association's
+//     (menuinst's "_menuinst"). The key is onboard's while that value and
+//     its command (`shell\open\command`) are as recorded: [LeaveTaken]
+//     does not write over a key of that name without the marker (another
+//     program's), and [Remove] deletes the key, subkeys and all, only
+//     while it is onboard's.
+//   - Shared is a key other programs use too (`.py\OpenWithProgids`):
+//     Remove deletes only its Values, and then the key and its parents
+//     while they are empty (down to `Software\Classes`). With is the
+//     marked key it serves: Remove leaves the values while that is
+//     still there (another install's now).
 type RegistryEntry struct {
 	Root   string     `json:"root"`
 	Key    string     `json:"key"`
 	Values []RegValue `json:"values"`
+	Marker string     `json:"marker,omitempty"`
+	Shared bool       `json:"shared,omitempty"`
+	With   string     `json:"with,omitempty"`
+	// Label names the entry for people ("the .py file association of
+	// Spyder"); "" is the "Apps & features" entry.
+	Label  string `json:"label,omitempty"`
+	Source string `json:"source,omitempty"` // the package's menu file it was made from (RecordFile.Source)
 }
 
-// Value returns the value called name and whether it exists.
+// Value returns the value of the key itself called name and whether it
+// exists.
 func (e RegistryEntry) Value(name string) (RegValue, bool) {
 	for _, v := range e.Values {
-		if v.Name == name {
+		if v.Key == "" && v.Name == name {
 			return v, true
 		}
 	}
 	return RegValue{}, false
 }
+
+// Path is where v is: the entry's key, or its subkey v.Key.
+func (e RegistryEntry) Path(v RegValue) string {
+	if v.Key == "" {
+		return e.Key
+	}
+	return e.Key + `\` + v.Key
+}
+
+// command is the association's open command, as recorded.
+func (e RegistryEntry) command() string {
+	for _, v := range e.Values {
+		if v.Key == openCommandKey && v.Name == "" {
+			return v.Str
+		}
+	}
+	return ""
+}
+
+const openCommandKey = `shell\open\command`
 
 // Plan is what [Launchers] decided to create. It has no side effects;
 // [Apply] carries it out on the host.

@@ -136,7 +136,9 @@ func MenuLaunchers(t Target, env Env, data []byte, e MenuEnv, allUsers bool) (p 
 	case "linux":
 		err = linuxMenus(&p, env, menuName, items, e, allUsers)
 	case "win":
-		err = windowsMenus(&p, env, menuName, items, e, allUsers)
+		var more []string
+		more, err = windowsMenus(&p, env, menuName, items, e, allUsers)
+		notes = append(notes, more...)
 	case "osx":
 		err = darwinMenus(&p, env, items, e, allUsers)
 	}
@@ -443,7 +445,7 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 // platformNote says what onboard does not add beside an item's shortcut
 // that menuinst does ("" when nothing).
 //
-// On Windows: file and URL associations and a Windows Terminal profile.
+// On Windows: a Windows Terminal profile.
 //
 // On macOS the .app onboard makes is its maintenance app with a launch
 // configuration: it carries none of the item's document or URL types,
@@ -469,7 +471,7 @@ func platformNote(it menuItem, os string) string {
 	}
 	switch os {
 	case "win":
-		return made(windowsExtraKeys, " (onboard registers no file or URL associations and makes no Windows Terminal profile)")
+		return made(windowsExtraKeys, " (onboard makes no Windows Terminal profile)")
 	case "osx":
 		return made(darwinBehaviourKeys, ", which onboard's .app does not carry")
 	}
@@ -483,9 +485,10 @@ func platformNote(it menuItem, os string) string {
 	return n
 }
 
-// windowsExtraKeys are what menuinst registers beside a Windows
-// shortcut: file and URL associations, a Windows Terminal profile.
-var windowsExtraKeys = []string{"file_extensions", "url_protocols", "terminal_profile"}
+// windowsExtraKeys are what menuinst makes beside a Windows shortcut
+// that onboard does not: a Windows Terminal profile. (Its file and URL
+// associations onboard registers: windowsAssociations.)
+var windowsExtraKeys = []string{"terminal_profile"}
 
 // darwinBehaviourKeys are the keys of a macOS item that change what its
 // app does, beyond its name and icon (menuinst's schema).
@@ -519,16 +522,18 @@ func desktopValue(v any) (string, bool) {
 }
 
 // windowsMenus plans menuinst's Start Menu shortcut per item, in a folder
-// named after the menu, and its desktop shortcut (menuinst's default).
-func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, allUsers bool) error {
+// named after the menu, its desktop shortcut (menuinst's default), and
+// its file and URL associations (windowsAssociations), which it notes
+// anything left out of.
+func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, allUsers bool) (notes []string, err error) {
 	t := p.Target
 	start, err := startMenuDir(t, env, allUsers)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	folder, err := windowsMenuName(menuName, "")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dir := t.Join(start, folder)
 	p.Dirs = append(p.Dirs, dir)
@@ -536,7 +541,7 @@ func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv
 	for _, it := range items {
 		file, err := windowsMenuName(it.name, ".lnk")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		target, args := it.command[0], it.command[1:]
 		if it.viaApp() {
@@ -556,13 +561,18 @@ func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv
 		if it.desktop {
 			desk, err := desktopDir(t, env, allUsers)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			s.Path = t.Join(desk, file)
 			p.Shortcuts = append(p.Shortcuts, s)
 		}
+		reg, why := windowsAssociations(it, s.Target, args, allUsers)
+		p.Registry = append(p.Registry, reg...)
+		for _, n := range why {
+			notes = append(notes, fmt.Sprintf("%q: %s", it.name, n))
+		}
 	}
-	return nil
+	return notes, nil
 }
 
 // windowsMenuName is name as a Windows file name (with ext), or why a

@@ -11,8 +11,10 @@ import (
 // FuzzMenuLaunchers plans fuzzed menu files (a package's, so outside
 // input) for Linux, Windows and macOS: it must never panic, every file
 // and shortcut must land directly in the folders menuinst uses (no name
-// may climb out or make a subfolder), and no value may add a line to a
-// .desktop file.
+// may climb out or make a subfolder), no value may add a line to a
+// .desktop file, and every registry key is a class of its own below
+// Software\Classes (a handler or protocol, or an extension's "Open
+// with" list), whose command is one line.
 func FuzzMenuLaunchers(f *testing.F) {
 	for _, name := range []string{"tool.json", "legacy.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "menus", name))
@@ -23,7 +25,10 @@ func FuzzMenuLaunchers(f *testing.F) {
 	}
 	f.Add([]byte(`{"$schema": "x", "menu_name": "M/../..", "menu_items": [{"name": "..\\..\\x", "description": "d\nExec=y",
 		"command": ["a"], "platforms": {"linux": {"Categories": "a\nb"}, "win": {}, "osx": {}}}]}`))
+	f.Add([]byte(`{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "E", "command": ["a", "%1", "b\nc"],
+		"file_extensions": [".py", "..\\x", ".a\\b"], "platforms": {"win": {"url_protocols": ["p", "p\\shell", "a b"]}}}]}`))
 	keyLine := regexp.MustCompile(`^[A-Za-z0-9-]+=`)
+	classKey := regexp.MustCompile(`^Software\\Classes\\([^\\\x00-\x1f]+|\.[^\\\x00-\x1f]+\\OpenWithProgids)$`)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, tg := range []Target{{OS: "linux", Arch: "amd64"}, {OS: "windows", Arch: "amd64"}, {OS: "darwin", Arch: "arm64"}} {
 			env := Env{Home: "/home/ann", Getenv: func(string) string { return "" }}
@@ -48,6 +53,14 @@ func FuzzMenuLaunchers(f *testing.F) {
 			for _, s := range p.Shortcuts {
 				if dir := tg.Dir(s.Path); dir != desk && (len(p.Dirs) == 0 || dir != p.Dirs[0]) {
 					t.Fatalf("%s: the shortcut %q is outside the menu's folder and the desktop", tg.OS, s.Path)
+				}
+			}
+			for _, r := range p.Registry {
+				if r.Root != "HKCU" || !classKey.MatchString(r.Key) || strings.Contains(r.Key, `\..`) {
+					t.Fatalf("the registry key %s\\%s is not a class below Software\\Classes", r.Root, r.Key)
+				}
+				if strings.ContainsFunc(r.command(), isControl) {
+					t.Fatalf("the command of %s holds a control character: %q", r.Key, r.command())
 				}
 			}
 			for _, b := range p.Bundles {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -472,23 +473,80 @@ func TestMenuLaunchersDarwinEnvironment(t *testing.T) {
 	}
 }
 
-// A Windows item with file or URL associations or a Windows Terminal
-// profile, which onboard does not register, is made (its shortcut starts
-// it) with a note naming them; the same item on Linux, where menuinst
-// reads none of those keys, has no note.
-func TestMenuLaunchersWindowsAssociationsNoted(t *testing.T) {
-	menu := []byte(`{"$schema": "x", "menu_name": "Spyder", "menu_items": [{"name": "Spyder", "command": ["{{ PYTHONW }}", "-m", "spyder"],
-		"file_extensions": [".py", ".pyw"], "platforms": {"win": {"url_protocols": ["spyder"]}, "linux": {}}}]}`)
+// A Windows item's file extensions and URL protocols are planned as
+// menuinst registers them, under its names (so that conda removing the
+// package removes them): a handler per extension, offered in "Open with",
+// and a key per protocol with menuinst's marker; each opens the item's
+// command with the file. Its Windows Terminal profile is a note. The
+// same item on Linux, where menuinst reads none of those keys, has no
+// note and no registry.
+func TestMenuLaunchersWindowsAssociations(t *testing.T) {
+	menu := []byte(`{"$schema": "x", "menu_name": "Spyder", "menu_items": [{"name": "Spyder IDE", "command": ["{{ PYTHONW }}", "-m", "spyder"],
+		"icon": "{{ MENU_DIR }}/spyder.ico", "file_extensions": [".py", ".PY", ".pyw", "..\\evil", ".a b", "py"],
+		"platforms": {"win": {"url_protocols": ["spyder", "bad\\key", "web+spyder"], "terminal_profile": "Spyder"}, "linux": {}}}]}`)
 	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string { return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`}[k] }}
 	p, notes, err := MenuLaunchers(Target{OS: "windows"}, env, menu, MenuEnv{Base: `C:\P`, Prefix: `C:\P`, Name: "base"}, false)
 	if err != nil || len(p.Shortcuts) == 0 {
 		t.Fatalf("%v, shortcuts %v; want the item made", err, p.Shortcuts)
 	}
-	if len(notes) != 1 || !strings.Contains(notes[0], `"Spyder": made without its file_extensions, url_protocols`) {
-		t.Errorf("notes %q", notes)
+	wantNotes := []string{`"..\\evil" is no file extension`, `".a b" is no file extension`, `"py" is no file extension`,
+		`"bad\\key" is no file extension or URL scheme`, `"Spyder IDE": made without its terminal_profile`}
+	if len(notes) != len(wantNotes) {
+		t.Fatalf("notes %q; want %d", notes, len(wantNotes))
+	}
+	for _, w := range wantNotes {
+		if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, w) }) {
+			t.Errorf("notes %q; want one with %q", notes, w)
+		}
+	}
+	open := `"` + MaintenanceApp(Target{OS: "windows"}, `C:\P`) + `" launch run --prefix C:\P --env base -- C:\P\pythonw.exe -m spyder "%1"`
+	icon := `C:\P\Menu\spyder.ico`
+	handler := func(key, id, def, label string) RegistryEntry {
+		return RegistryEntry{Root: "HKCU", Key: `Software\Classes\` + key, Marker: "_menuinst", Label: label, Values: []RegValue{
+			{Name: "", Type: "sz", Str: def}, {Key: `shell\open\command`, Type: "sz", Str: open}, {Name: "_menuinst", Type: "sz", Str: id},
+			{Key: "DefaultIcon", Type: "sz", Str: icon}, {Key: `shell\open`, Name: "Icon", Type: "sz", Str: icon}}}
+	}
+	progids := func(ext, id string) RegistryEntry {
+		return RegistryEntry{Root: "HKCU", Key: `Software\Classes\` + ext + `\OpenWithProgids`, Shared: true,
+			With: `Software\Classes\` + id, Label: `the ` + ext + ` file association of "Spyder IDE"`, Values: []RegValue{{Name: id, Type: "sz"}}}
+	}
+	want := []RegistryEntry{
+		handler("spyder-ide.AssocFile.py", "spyder-ide.AssocFile.py", ".py spyder-ide.AssocFile.py file", `the .py file association of "Spyder IDE"`),
+		progids(".py", "spyder-ide.AssocFile.py"),
+		handler("spyder-ide.AssocFile.pyw", "spyder-ide.AssocFile.pyw", ".pyw spyder-ide.AssocFile.pyw file", `the .pyw file association of "Spyder IDE"`),
+		progids(".pyw", "spyder-ide.AssocFile.pyw"),
+		handler("spyder", "spyder-ide.AssocFilespyder", "URL:Spyder", `the spyder: URL protocol of "Spyder IDE"`),
+		handler("web+spyder", "spyder-ide.AssocFileweb+spyder", "URL:Web+Spyder", `the web+spyder: URL protocol of "Spyder IDE"`),
+	}
+	if !reflect.DeepEqual(p.Registry, want) {
+		t.Errorf("registry:\n got %+v\nwant %+v", p.Registry, want)
+	}
+	p, _, err = MenuLaunchers(Target{OS: "windows"}, env, menu, MenuEnv{Base: `C:\P`, Prefix: `C:\P`, Name: "base"}, true)
+	if err != nil || len(p.Registry) != len(want) || p.Registry[0].Root != "HKLM" || p.Registry[1].Root != "HKLM" {
+		t.Errorf("all users: %v %+v; want HKLM", err, p.Registry)
 	}
 	p, notes, err = MenuLaunchers(Target{OS: "linux"}, Env{Home: "/h"}, menu, MenuEnv{Base: "/p", Prefix: "/p", Name: "base"}, false)
-	if err != nil || len(p.Files) != 1 || len(notes) != 0 {
-		t.Errorf("linux: %v, %d files, notes %q", err, len(p.Files), notes)
+	if err != nil || len(p.Files) != 1 || len(notes) != 0 || len(p.Registry) != 0 {
+		t.Errorf("linux: %v, %d files, notes %q, registry %v", err, len(p.Files), notes, p.Registry)
+	}
+}
+
+// The open command gives the command the file as one argument: "%1"
+// quoted where the command takes it, added at the end when it does not.
+func TestOpenCommand(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-m", "x"}, `"C:\a b\x.exe" -m x "%1"`},
+		{[]string{"%1", "--new"}, `"C:\a b\x.exe" "%1" --new`},
+		{[]string{"%*"}, `"C:\a b\x.exe" %*`},
+		{[]string{"--file=%1"}, `"C:\a b\x.exe" --file=%1`},
+		{[]string{"%L"}, `"C:\a b\x.exe" "%L"`},
+		{[]string{"two words"}, `"C:\a b\x.exe" "two words" "%1"`},
+	} {
+		if got := openCommand(`C:\a b\x.exe`, tt.args); got != tt.want {
+			t.Errorf("openCommand(%q) = %s; want %s", tt.args, got, tt.want)
+		}
 	}
 }

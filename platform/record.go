@@ -82,6 +82,11 @@ func Check(rec Record, prefix string, in Inspector) []Problem {
 		out = append(out, checkFile(rec.Target, f, prefix, in)...)
 	}
 	for _, e := range rec.Registry {
+		if e.Source != "" {
+			if _, err := in.ReadFile(e.Source); err != nil {
+				continue // the package is gone, and menuinst removed its associations
+			}
+		}
 		out = append(out, checkRegistry(e, prefix, in)...)
 	}
 	for _, s := range rec.Shell {
@@ -121,6 +126,9 @@ func checkRegistry(e RegistryEntry, prefix string, in Inspector) []Problem {
 	if in.ReadRegistry == nil {
 		return []Problem{{Warning, ProblemUncheckable, e.Root + `\` + e.Key, "the registry cannot be read here", ""}}
 	}
+	if e.Label != "" {
+		return checkAssociation(e, in.ReadRegistry)
+	}
 	vals, err := in.ReadRegistry(e.Root, e.Key)
 	if err != nil {
 		return []Problem{{Error, ProblemMissing, e.Root + `\` + e.Key, fmt.Sprintf("the \"Apps & features\" entry %s\\%s is missing", e.Root, e.Key),
@@ -129,6 +137,40 @@ func checkRegistry(e RegistryEntry, prefix string, in Inspector) []Problem {
 	if !strings.EqualFold(vals["InstallLocation"], prefix) {
 		return []Problem{{Error, ProblemWrongPrefix, e.Root + `\` + e.Key, fmt.Sprintf("the \"Apps & features\" entry names %q, not %q", vals["InstallLocation"], prefix),
 			"run repair to register this install again"}}
+	}
+	return nil
+}
+
+// checkAssociation tells whether a package's file or URL association is
+// still registered as onboard wrote it: each string value in place, and
+// a marked key's marker and command as recorded (another install or
+// program may have registered the same name since).
+func checkAssociation(e RegistryEntry, read func(root, key string) (map[string]string, error)) []Problem {
+	where := e.Root + `\` + e.Key
+	missing := []Problem{{Error, ProblemMissing, where, fmt.Sprintf("%s (%s) is missing", e.Label, where), "run repair to register it again"}}
+	vals, err := read(e.Root, e.Key)
+	if err != nil {
+		return missing
+	}
+	if e.Marker != "" {
+		mark, _ := e.Value(e.Marker)
+		cmd, _ := read(e.Root, e.Key+`\`+openCommandKey)
+		if vals[e.Marker] != mark.Str || !strings.EqualFold(cmd[""], e.command()) {
+			return []Problem{{Error, ProblemWrongPrefix, where, fmt.Sprintf("%s (%s) opens another program or install now", e.Label, where),
+				"run repair to register it for this install again"}}
+		}
+	}
+	for _, v := range e.Values {
+		if v.Type != "sz" {
+			continue
+		}
+		got := vals
+		if v.Key != "" {
+			got, _ = read(e.Root, e.Path(v))
+		}
+		if s, ok := got[v.Name]; !ok || s != v.Str {
+			return missing
+		}
 	}
 	return nil
 }
@@ -149,6 +191,13 @@ func PlannedRecord(p Plan) Record {
 	}
 	for _, s := range p.Shortcuts {
 		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: firstNonEmpty(s.Kind, KindShortcut), Source: s.Source})
+	}
+	// Its associations Remove deletes only while they are as p wrote
+	// them: never another install's of the same name.
+	for _, e := range p.Registry {
+		if e.association() {
+			rec.Registry = append(rec.Registry, e)
+		}
 	}
 	return rec
 }

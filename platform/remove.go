@@ -38,9 +38,11 @@ func Remove(rec Record, logf Logf) error {
 	for _, s := range rec.Shell {
 		errs = append(errs, undoShell(s, rec.Prefix))
 	}
-	for _, e := range rec.Registry {
-		if err := hostDeleteRegistry(e.Root, e.Key); err != nil {
-			errs = append(errs, fmt.Errorf("failed to remove registry key %s\\%s: %w", e.Root, e.Key, err))
+	if len(rec.Registry) > 0 {
+		if r := hostRegistry(); r == nil {
+			errs = append(errs, errNoRegistry)
+		} else {
+			errs = append(errs, removeEntries(r, rec.Registry, logf))
 		}
 	}
 	refresh(rec.Refresh, logf)

@@ -8,6 +8,8 @@
 #   - a Start Menu .lnk made through COM reads back (our MS-SHLLINK reader)
 #   - the "Apps & features" registry entry reads back, and is gone after removal
 #   - the whole plan/apply/check/remove cycle in the real Start Menu and HKCU
+#   - a package menu's file and URL associations in HKCU and HKLM, another program's
+#     left alone, and a URL of the protocol opened through the Shell runs its command
 #   - onboard.exe info --json prints "subdir":"win-64"
 #   - onboard.exe installs the embedded demo bundle (win-64) into C:\onboard-demo,
 #     verify finds it healthy, its Jupyter (the demo's stand-in) launches, answers
@@ -93,7 +95,7 @@ rc=$?
 set -e
 grep -aE '^\s*--- |detected:|read back|default prefix' "$out" | grep -av -- '--- PASS: TestDetect[A-Z]' | sed 's/^/    /' || true
 [ $rc -eq 0 ] || { echo "    --- last lines of $out:"; tail -n 40 "$out" | sed 's/^/    /'; }
-for t in TestHostDetect TestHostWindowsShortcut TestHostWindowsRegistry TestHostWindowsLaunchers TestHostWindowsMenus TestHostWindowsPaths TestHostWindowsAllUsersPrefixAndMayModify TestHostCheckPrefix TestReadLnk; do
+for t in TestHostDetect TestHostWindowsShortcut TestHostWindowsRegistry TestHostWindowsLaunchers TestHostWindowsMenus TestHostWindowsAssociations TestHostWindowsPaths TestHostWindowsAllUsersPrefixAndMayModify TestHostCheckPrefix TestReadLnk; do
 	if grep -aq -- "--- PASS: $t " "$out"; then pass "$t"; else bad "$t (see $out)"; fi
 done
 [ $rc -eq 0 ] || bad "platform.test.exe exited with $rc"

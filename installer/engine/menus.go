@@ -59,6 +59,11 @@ func MakeMenus(prefix string, envs []string, only *[]string, allUsers bool, logf
 				err = runPrecreates(plan.Precreate, e.Prefix, logf)
 			}
 			if err == nil {
+				var taken []string
+				plan, taken = platform.LeaveTaken(plan)
+				for _, n := range taken {
+					notes = append(notes, what+": "+n)
+				}
 				var r platform.Record
 				if r, err = platform.Apply(sourced(plan, f), platform.Logf(logf)); err == nil {
 					rec.Merge(r)
@@ -130,7 +135,7 @@ func menuOwners(envDir string) map[string]string {
 // 100,000 files is some 30 MB).
 const maxRecordBytes = 1 << 30
 
-// sourced marks every file and shortcut of p as made from the menu file
+// sourced marks every file, shortcut and association of p as made from the menu file
 // src, so that verify passes them by once conda has removed the package
 // (and menuinst its shortcuts).
 func sourced(p platform.Plan, src string) platform.Plan {
@@ -139,6 +144,9 @@ func sourced(p platform.Plan, src string) platform.Plan {
 	}
 	for i := range p.Shortcuts {
 		p.Shortcuts[i].Source = src
+	}
+	for i := range p.Registry {
+		p.Registry[i].Source = src
 	}
 	return p
 }

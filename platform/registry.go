@@ -1,0 +1,213 @@
+package platform
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// regStore is what onboard does to the Windows registry. winRegistry
+// (host_windows.go) is the real one; the logic that decides what to
+// write, keep and delete is here, plain Go that tests run on Linux
+// against a registry in memory.
+type regStore interface {
+	// read returns the string values of a key ("" is its default
+	// value); errRegMissing when the key does not exist.
+	read(root, key string) (map[string]string, error)
+	// set creates the key (and its parents) and writes vals, all of the
+	// key itself (their Key is ignored).
+	set(root, key string, vals []RegValue) error
+	deleteKey(root, key string) error  // without subkeys; a key already gone is fine
+	deleteTree(root, key string) error // with its subkeys; a key already gone is fine
+	deleteValue(root, key, name string) error
+	// deleteIfEmpty deletes the key when it holds no value and no
+	// subkey, and tells whether it is gone.
+	deleteIfEmpty(root, key string) (bool, error)
+	// associationsChanged tells the Shell that file or URL associations
+	// changed (SHChangeNotify), so Explorer shows them at once.
+	associationsChanged()
+}
+
+// errRegMissing is a registry key that does not exist.
+var errRegMissing = errors.New("the registry key does not exist")
+
+// association tells whether e is a package's file or URL association.
+func (e RegistryEntry) association() bool { return e.Marker != "" || e.Shared }
+
+// setEntry writes e: the values of its key, and those of each subkey
+// they name, in order.
+func setEntry(r regStore, e RegistryEntry) error {
+	var keys []string
+	byKey := map[string][]RegValue{}
+	for _, v := range e.Values {
+		p := e.Path(v)
+		if _, ok := byKey[p]; !ok {
+			keys = append(keys, p)
+		}
+		byKey[p] = append(byKey[p], v)
+	}
+	if len(keys) == 0 {
+		keys = []string{e.Key}
+	}
+	for _, k := range keys {
+		if err := r.set(e.Root, k, byKey[k]); err != nil {
+			return fmt.Errorf("failed to write registry key %s\\%s: %w", e.Root, k, err)
+		}
+	}
+	return nil
+}
+
+// ours tells whether the marked key of e is still as onboard wrote it:
+// its marker and its open command as recorded. It is false when the key
+// is gone, too.
+func ours(r regStore, e RegistryEntry) (bool, error) {
+	vals, err := r.read(e.Root, e.Key)
+	if errors.Is(err, errRegMissing) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	mark, _ := e.Value(e.Marker)
+	cmd, err := r.read(e.Root, e.Key+`\`+openCommandKey)
+	if err != nil && !errors.Is(err, errRegMissing) {
+		return false, err
+	}
+	return vals[e.Marker] == mark.Str && strings.EqualFold(cmd[""], e.command()), nil
+}
+
+// removeEntries deletes what entries recorded (see [RegistryEntry]): a
+// marked key only while it is onboard's, a shared key's values only once
+// the key they serve is gone. Things already gone are fine.
+func removeEntries(r regStore, entries []RegistryEntry, logf Logf) error {
+	var errs []error
+	fail := func(e RegistryEntry, key string, err error) {
+		errs = append(errs, fmt.Errorf("failed to remove registry key %s\\%s: %w", e.Root, key, err))
+	}
+	assoc := false
+	for _, e := range entries {
+		assoc = assoc || e.association()
+		switch {
+		case e.Marker != "":
+			mine, err := ours(r, e)
+			if err != nil {
+				fail(e, e.Key, err)
+				continue
+			}
+			if !mine {
+				if _, err := r.read(e.Root, e.Key); err == nil {
+					logf.printf("platform: left %s\\%s: another program or install has registered it since", e.Root, e.Key)
+				}
+				continue
+			}
+			if err := r.deleteTree(e.Root, e.Key); err != nil {
+				fail(e, e.Key, err)
+			}
+		case e.Shared:
+			if e.With != "" {
+				if _, err := r.read(e.Root, e.With); !errors.Is(err, errRegMissing) {
+					logf.printf("platform: left the values of %s\\%s: %s is still there", e.Root, e.Key, e.With)
+					continue
+				}
+			}
+			for _, v := range e.Values {
+				if err := r.deleteValue(e.Root, e.Path(v), v.Name); err != nil && !errors.Is(err, errRegMissing) {
+					fail(e, e.Path(v), err)
+				}
+			}
+			// The key and its parents while empty, down to Software\Classes.
+			for k := e.Key; belowClasses(k); k = k[:strings.LastIndexByte(k, '\\')] {
+				if gone, err := r.deleteIfEmpty(e.Root, k); err != nil || !gone {
+					break
+				}
+			}
+		default:
+			if err := r.deleteKey(e.Root, e.Key); err != nil {
+				fail(e, e.Key, err)
+			}
+		}
+	}
+	if assoc {
+		r.associationsChanged()
+	}
+	return errors.Join(errs...)
+}
+
+// belowClasses tells whether key is strictly below Software\Classes.
+func belowClasses(key string) bool {
+	return len(key) > len(classesKey)+1 && strings.EqualFold(key[:len(classesKey)+1], classesKey+`\`)
+}
+
+// applyEntries writes entries and appends each to rec once written.
+func applyEntries(r regStore, entries []RegistryEntry, rec *Record, logf Logf) error {
+	assoc := false
+	defer func() {
+		if assoc {
+			r.associationsChanged()
+		}
+	}()
+	for _, e := range entries {
+		if err := setEntry(r, e); err != nil {
+			return err
+		}
+		assoc = assoc || e.association()
+		rec.Registry = append(rec.Registry, e)
+		logf.printf("platform: wrote registry key %s\\%s", e.Root, e.Key)
+	}
+	return nil
+}
+
+// LeaveTaken drops from p the file and URL associations whose key
+// another program has (a key of that name without onboard's marker,
+// where Windows looks the class up: the user's classes, then the
+// machine's), with the shared values that would point at it, and
+// returns notes naming them. Onboard does not take a URL protocol or a
+// file type's handler from another program, nor delete it at uninstall.
+func LeaveTaken(p Plan) (Plan, []string) {
+	r := hostRegistry()
+	if r == nil {
+		return p, nil
+	}
+	return leaveTaken(p, r.read)
+}
+
+func leaveTaken(p Plan, read func(root, key string) (map[string]string, error)) (Plan, []string) {
+	var notes []string
+	taken := map[string]bool{}
+	var keep []RegistryEntry
+	for _, e := range p.Registry {
+		if e.Shared && taken[e.With] {
+			continue
+		}
+		if e.Marker != "" {
+			mark, _ := e.Value(e.Marker)
+			for _, root := range classRoots(e.Root) {
+				vals, err := read(root, e.Key)
+				if err != nil {
+					continue
+				}
+				if vals[e.Marker] != mark.Str {
+					taken[e.Key] = true
+					notes = append(notes, fmt.Sprintf("%s is not registered: another program has %s\\%s, which onboard leaves as it is", e.Label, root, e.Key))
+				}
+				break
+			}
+			if taken[e.Key] {
+				continue
+			}
+		}
+		keep = append(keep, e)
+	}
+	p.Registry = keep
+	return p, notes
+}
+
+// classRoots are where Windows looks a class up for an entry below root:
+// for a user, their own classes over the machine's (HKCR shows them so;
+// Wine's HKCR shows only the machine's).
+func classRoots(root string) []string {
+	if root == "HKCU" {
+		return []string{"HKCU", "HKLM"}
+	}
+	return []string{root}
+}
