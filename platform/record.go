@@ -127,7 +127,7 @@ func checkRegistry(e RegistryEntry, prefix string, in Inspector) []Problem {
 		return []Problem{{Warning, ProblemUncheckable, e.Root + `\` + e.Key, "the registry cannot be read here", ""}}
 	}
 	if e.Label != "" {
-		return checkAssociation(e, in.ReadRegistry)
+		return checkAssociation(e, prefix, in.ReadRegistry)
 	}
 	vals, err := in.ReadRegistry(e.Root, e.Key)
 	if err != nil {
@@ -142,10 +142,10 @@ func checkRegistry(e RegistryEntry, prefix string, in Inspector) []Problem {
 }
 
 // checkAssociation tells whether a package's file or URL association is
-// still registered as onboard wrote it: each string value in place, and
-// a marked key's marker and command as recorded (another install or
-// program may have registered the same name since).
-func checkAssociation(e RegistryEntry, read func(root, key string) (map[string]string, error)) []Problem {
+// still registered for the install at prefix: each string value as
+// onboard wrote it, and a marked key still this install's (sameOwner:
+// another install or program may have registered the same name since).
+func checkAssociation(e RegistryEntry, prefix string, read func(root, key string) (map[string]string, error)) []Problem {
 	where := e.Root + `\` + e.Key
 	missing := []Problem{{Error, ProblemMissing, where, fmt.Sprintf("%s (%s) is missing", e.Label, where), "run repair to register it again"}}
 	vals, err := read(e.Root, e.Key)
@@ -153,11 +153,13 @@ func checkAssociation(e RegistryEntry, read func(root, key string) (map[string]s
 		return missing
 	}
 	if e.Marker != "" {
-		mark, _ := e.Value(e.Marker)
 		cmd, _ := read(e.Root, e.Key+`\`+openCommandKey)
-		if vals[e.Marker] != mark.Str || !strings.EqualFold(cmd[""], e.command()) {
+		if !sameOwner(e, vals, cmd[""], prefix) {
 			return []Problem{{Error, ProblemWrongPrefix, where, fmt.Sprintf("%s (%s) opens another program or install now", e.Label, where),
 				"run repair to register it for this install again"}}
+		}
+		if !strings.EqualFold(cmd[""], e.command()) {
+			return nil // conda registered the item again, for this install: its values are menuinst's
 		}
 	}
 	for _, v := range e.Values {

@@ -57,29 +57,45 @@ func setEntry(r regStore, e RegistryEntry) error {
 	return nil
 }
 
-// ours tells whether the marked key of e is still as onboard wrote it:
-// its marker and its open command as recorded. It is false when the key
-// is gone, too.
-func ours(r regStore, e RegistryEntry) (bool, error) {
-	vals, err := r.read(e.Root, e.Key)
-	if errors.Is(err, errRegMissing) {
-		return false, nil
+// ours tells whether the marked key of e is still this install's: its
+// marker as recorded, and its command as recorded or naming a file in
+// prefix (menuinst's .bat in PREFIX\Menu, when conda registered the
+// same item again). It is false when the key is gone, too.
+func ours(r regStore, e RegistryEntry, prefix string) (bool, error) {
+	read := func(root, key string) (map[string]string, error) {
+		v, err := r.read(root, key)
+		if errors.Is(err, errRegMissing) {
+			return nil, nil
+		}
+		return v, err
 	}
+	vals, err := read(e.Root, e.Key)
+	if err != nil || vals == nil {
+		return false, err
+	}
+	cmd, err := read(e.Root, e.Key+`\`+openCommandKey)
 	if err != nil {
 		return false, err
 	}
-	mark, _ := e.Value(e.Marker)
-	cmd, err := r.read(e.Root, e.Key+`\`+openCommandKey)
-	if err != nil && !errors.Is(err, errRegMissing) {
-		return false, err
-	}
-	return vals[e.Marker] == mark.Str && strings.EqualFold(cmd[""], e.command()), nil
+	return sameOwner(e, vals, cmd[""], prefix), nil
 }
 
-// removeEntries deletes what entries recorded (see [RegistryEntry]): a
-// marked key only while it is onboard's, a shared key's values only once
-// the key they serve is gone. Things already gone are fine.
-func removeEntries(r regStore, entries []RegistryEntry, logf Logf) error {
+// sameOwner tells whether a marked key whose values are vals and whose
+// open command is cmd is e's, of the install at prefix.
+func sameOwner(e RegistryEntry, vals map[string]string, cmd, prefix string) bool {
+	mark, _ := e.Value(e.Marker)
+	if vals[e.Marker] != mark.Str {
+		return false
+	}
+	return strings.EqualFold(cmd, e.command()) ||
+		(prefix != "" && strings.Contains(strings.ToLower(cmd), strings.ToLower(strings.TrimRight(prefix, `\`)+`\`)))
+}
+
+// removeEntries deletes what entries recorded for the install at prefix
+// (see [RegistryEntry]): a marked key only while it is its own (ours), a
+// shared key's values only once the key they serve is gone. Things
+// already gone are fine.
+func removeEntries(r regStore, entries []RegistryEntry, prefix string, logf Logf) error {
 	var errs []error
 	fail := func(e RegistryEntry, key string, err error) {
 		errs = append(errs, fmt.Errorf("failed to remove registry key %s\\%s: %w", e.Root, key, err))
@@ -89,7 +105,7 @@ func removeEntries(r regStore, entries []RegistryEntry, logf Logf) error {
 		assoc = assoc || e.association()
 		switch {
 		case e.Marker != "":
-			mine, err := ours(r, e)
+			mine, err := ours(r, e, prefix)
 			if err != nil {
 				fail(e, e.Key, err)
 				continue

@@ -151,7 +151,7 @@ func TestAssociationsApplyCheckRemove(t *testing.T) {
 	if ps := Check(rec, `C:\P`, gone); len(ps) != 0 {
 		t.Errorf("Check without the menu file: %v", ps)
 	}
-	if err := removeEntries(m, rec.Registry, t.Logf); err != nil {
+	if err := removeEntries(m, rec.Registry, `C:\P`, t.Logf); err != nil {
 		t.Fatal(err)
 	}
 	var left []string
@@ -172,7 +172,7 @@ func TestAssociationsApplyCheckRemove(t *testing.T) {
 	if m.changed != 2 {
 		t.Errorf("changed %d; want Explorer told again", m.changed)
 	}
-	if err := removeEntries(m, rec.Registry, t.Logf); err != nil {
+	if err := removeEntries(m, rec.Registry, `C:\P`, t.Logf); err != nil {
 		t.Errorf("removing twice: %v", err)
 	}
 }
@@ -197,7 +197,7 @@ func TestAssociationsOfAnotherInstallAreLeft(t *testing.T) {
 		t.Errorf("Check: %v; want the three handlers named", ps)
 	}
 	before := len(m.keys)
-	if err := removeEntries(m, rec.Registry, t.Logf); err != nil {
+	if err := removeEntries(m, rec.Registry, `C:\P`, t.Logf); err != nil {
 		t.Fatal(err)
 	}
 	if len(m.keys) != before {
@@ -208,6 +208,33 @@ func TestAssociationsOfAnotherInstallAreLeft(t *testing.T) {
 	}
 	if ps := Check(other, `D:\Other`, in); len(ps) != 0 {
 		t.Errorf("the other install's: %v", ps)
+	}
+}
+
+// When conda registers the same item again for this install (menuinst's
+// command runs its .bat in PREFIX\Menu), verify is content and uninstall
+// removes it: it is still this install's.
+func TestAssociationsRegisteredAgainByConda(t *testing.T) {
+	m := newMemRegistry()
+	p := spyderPlan(t, `C:\P`)
+	var rec Record
+	if err := applyEntries(m, p.Registry, &rec, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	bat := `"C:\Windows\system32\cmd.exe" /D /C START /MIN "" "powershell.exe" -WindowStyle hidden "start 'C:\P\Menu\Spyder.bat' %1 -WindowStyle hidden"`
+	m.set("HKCU", `Software\Classes\spyder\shell\open\command`, []RegValue{{Name: "", Type: "sz", Str: bat}})
+	in := Inspector{ReadFile: func(string) ([]byte, error) { return nil, nil }, ReadRegistry: m.read}
+	if ps := Check(rec, `C:\P`, in); len(ps) != 0 {
+		t.Errorf("Check: %v", ps)
+	}
+	if ps := Check(rec, `C:\Q`, in); len(ps) != 1 || ps[0].Code != ProblemWrongPrefix || !strings.Contains(ps[0].Message, "spyder: URL protocol") {
+		t.Errorf("Check for another prefix: %v; want the protocol named", ps)
+	}
+	if err := removeEntries(m, rec.Registry, `C:\P`, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.read("HKCU", `Software\Classes\spyder`); !errors.Is(err, errRegMissing) {
+		t.Errorf("the protocol conda registered again for this install is still there: %v", err)
 	}
 }
 

@@ -42,7 +42,7 @@ func Remove(rec Record, logf Logf) error {
 		if r := hostRegistry(); r == nil {
 			errs = append(errs, errNoRegistry)
 		} else {
-			errs = append(errs, removeEntries(r, rec.Registry, logf))
+			errs = append(errs, removeEntries(r, rec.Registry, rec.Prefix, logf))
 		}
 	}
 	refresh(rec.Refresh, logf)
