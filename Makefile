@@ -10,7 +10,7 @@ export LANG ?= en_US.UTF-8
 # Debian packages, as ../shared/docs/build-and-test-facts.md lists them.
 GUI_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev
-TEST_DEBS := desktop-file-utils libplist-utils osslsigncode openssl
+TEST_DEBS := desktop-file-utils libplist-utils osslsigncode openssl shared-mime-info libglib2.0-bin
 WINE_DEBS := wine wine64 gcc-mingw-w64-x86-64 xvfb xauth xdotool imagemagick curl
 MINGW_DEBS := gcc-mingw-w64-x86-64
 SHOT_DEBS := xvfb xauth imagemagick xdotool unzip

@@ -326,3 +326,55 @@ func TestInstallRunsMenuPrecreate(t *testing.T) {
 		t.Errorf("repair did not make the shortcut again: %v", err)
 	}
 }
+
+// A menu item's MIME types are registered as menuinst registers them: in
+// the user's mimeapps.list (default only where the user has none) and,
+// for its glob patterns, a type definition. Uninstall takes them out,
+// leaving mimeapps.list as the user had it.
+func TestInstallRegistersTheMenusMimeTypes(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "share"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "config"))
+	mimeapps := filepath.Join(home, "config", "mimeapps.list")
+	user := "[Default Applications]\ntext/x-acme=editor.desktop\n"
+	if err := os.MkdirAll(filepath.Dir(mimeapps), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(mimeapps, []byte(user), 0o644)
+	viewer := testkit.Program("viewer", "1.0")
+	viewer.Files = append(viewer.Files, condatest.File{Path: "Menu/viewer.json", Data: []byte(`{"$schema": "https://schemas.conda.org/menuinst-1-1-1.schema.json",
+		"menu_name": "Acme", "menu_items": [{"name": "Viewer", "description": "", "command": ["{{ BIN_DIR }}/viewer", "%f"],
+		"platforms": {"linux": {"MimeType": ["text/x-acme", "application/x-acme-data"], "glob_patterns": {"application/x-acme-data": "*.acmedata"}}}}]}`)})
+	b := testkit.BundleOfSpecs(t, "name = \"Acme\"\nid = \"org.acme\"\nversion = \"2026.12.0\"\n", "", testkit.Program("python", "3.12.1"), viewer)
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(mimeapps)
+	if err != nil {
+		logb, _ := os.ReadFile(state.LogPath(prefix))
+		t.Fatalf("%v\n%s", err, logb)
+	}
+	want := "[Default Applications]\ntext/x-acme=editor.desktop\napplication/x-acme-data=acme_viewer.desktop\n\n" +
+		"[Added Associations]\ntext/x-acme=acme_viewer.desktop\napplication/x-acme-data=acme_viewer.desktop\n"
+	if string(got) != want {
+		t.Errorf("mimeapps.list after the install:\n%s\nwant\n%s", got, want)
+	}
+	def := filepath.Join(home, "share", "mime", "packages", "application-x-acme-data.xml")
+	if b, err := os.ReadFile(def); err != nil || !strings.Contains(string(b), `<glob pattern="*.acmedata" />`) {
+		t.Errorf("the type definition %s: %v\n%s", def, err, b)
+	}
+	if r, _ := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{}); len(r.Problems) != 0 {
+		t.Errorf("verify: %+v", r.Problems)
+	}
+	if err := uninstall.Run(context.Background(), prefix, uninstall.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(mimeapps); string(got) != user {
+		t.Errorf("mimeapps.list after the uninstall:\n%s\nwant as the user had it:\n%s", got, user)
+	}
+	if _, err := os.Stat(def); err == nil {
+		t.Errorf("uninstall left the type definition %s", def)
+	}
+}

@@ -72,6 +72,14 @@ func apply(p Plan, rec *Record, logf Logf) error {
 		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: firstNonEmpty(s.Kind, KindShortcut), Source: s.Source})
 		logf.printf("platform: created shortcut %s", s.Path)
 	}
+	for _, m := range p.MimeApps {
+		m, err := applyMimeApps(m)
+		if err != nil {
+			return err
+		}
+		rec.MimeApps = append(rec.MimeApps, m)
+		logf.printf("platform: added %s to %s for %s", filepath.Base(m.Entry), m.Path, strings.Join(m.Types, ", "))
+	}
 	if len(p.Registry) == 0 {
 		return nil
 	}

@@ -176,6 +176,9 @@ type Plan struct {
 	// Dirs are directories onboard owns that Remove deletes when empty
 	// (a Start Menu folder).
 	Dirs []string `json:"dirs,omitempty"`
+	// MimeApps are the MIME types a package's menu item adds to a
+	// mimeapps.list (linuxMime), applied after the files.
+	MimeApps []MimeAppsEdit `json:"mime_apps,omitempty"`
 	// Refresh are commands to run, when the program exists, after writing
 	// and after removing (update-desktop-database DIR). Failures are logged.
 	Refresh [][]string `json:"refresh,omitempty"`

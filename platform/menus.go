@@ -134,7 +134,9 @@ func MenuLaunchers(t Target, env Env, data []byte, e MenuEnv, allUsers bool) (p 
 	}
 	switch os {
 	case "linux":
-		err = linuxMenus(&p, env, menuName, items, e, allUsers)
+		var more []string
+		more, err = linuxMenus(&p, env, menuName, items, e, allUsers)
+		notes = append(notes, more...)
 	case "win":
 		var more []string
 		more, err = windowsMenus(&p, env, menuName, items, e, allUsers)
@@ -396,12 +398,14 @@ func menuSlug(s string) string {
 var slugRuns = regexp.MustCompile(`[_\-\s]+`)
 
 // linuxMenus plans menuinst's .desktop file per item:
-// DATA/applications/<slug(menu)>_<slug(item)>.desktop.
-func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, allUsers bool) error {
+// DATA/applications/<slug(menu)>_<slug(item)>.desktop, and the
+// registration of its MIME types (linuxMime), which it notes anything
+// left out of.
+func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, allUsers bool) (notes []string, err error) {
 	t := p.Target
 	data, err := xdgDataDir(t, env, allUsers)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	apps := t.Join(data, "applications")
 	maint := MaintenanceApp(t, e.Base)
@@ -433,13 +437,20 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 		}
 		kv("X-Onboard-Prefix", e.Base)
 		if menuSlug(menuName) == "" || menuSlug(it.name) == "" {
-			return fmt.Errorf("the names %q and %q leave no file name (menuinst names the file after them)", menuName, it.name)
+			return nil, fmt.Errorf("the names %q and %q leave no file name (menuinst names the file after them)", menuName, it.name)
 		}
 		name := menuSlug(menuName) + "_" + menuSlug(it.name) + ".desktop"
 		p.Files = append(p.Files, File{Path: t.Join(apps, name), Kind: KindEntry, Mode: 0o644, Data: []byte(b.String())})
+		why, err := linuxMime(p, env, it, t.Join(apps, name), data, allUsers)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range why {
+			notes = append(notes, fmt.Sprintf("%q: %s", it.name, n))
+		}
 	}
-	p.Refresh = append(p.Refresh, []string{"update-desktop-database", apps})
-	return nil
+	p.Refresh = append([][]string{{"update-desktop-database", apps}}, p.Refresh...)
+	return notes, nil
 }
 
 // platformNote says what onboard does not add beside an item's shortcut
@@ -450,12 +461,6 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 // On macOS the .app onboard makes is its maintenance app with a launch
 // configuration: it carries none of the item's document or URL types,
 // entitlements or type declarations (its LSEnvironment it carries).
-//
-// On Linux menuinst also makes the item the default application of its
-// MimeType types (mimeapps.list) and registers the new types of
-// glob_patterns (update-mime-database). The .desktop file declares the
-// types, so the desktop offers the item in "Open With", and for a type
-// nothing else opens (a URL scheme of its own) it is the one used.
 func platformNote(it menuItem, os string) string {
 	made := func(keys []string, why string) string {
 		var without []string
@@ -475,14 +480,7 @@ func platformNote(it menuItem, os string) string {
 	case "osx":
 		return made(darwinBehaviourKeys, ", which onboard's .app does not carry")
 	}
-	if it.keys == nil || isEmpty(it.keys["MimeType"]) || it.keys["MimeType"] == nil {
-		return ""
-	}
-	n := "its MimeType types are declared, so it is offered in Open With, but onboard does not make it their default application as menuinst does"
-	if g, ok := it.keys["glob_patterns"].(map[string]any); ok && len(g) > 0 {
-		n += ", nor register the new types of its glob_patterns"
-	}
-	return n
+	return "" // Linux: its MIME types are registered (linuxMime)
 }
 
 // windowsExtraKeys are what menuinst makes beside a Windows shortcut

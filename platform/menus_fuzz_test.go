@@ -14,7 +14,8 @@ import (
 // may climb out or make a subfolder), no value may add a line to a
 // .desktop file, and every registry key is a class of its own below
 // Software\Classes (a handler or protocol, or an extension's "Open
-// with" list), whose command is one line.
+// with" list), whose command is one line; a MIME type is one, and its
+// definition a file in DATA/mime/packages.
 func FuzzMenuLaunchers(f *testing.F) {
 	for _, name := range []string{"tool.json", "legacy.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "menus", name))
@@ -25,6 +26,8 @@ func FuzzMenuLaunchers(f *testing.F) {
 	}
 	f.Add([]byte(`{"$schema": "x", "menu_name": "M/../..", "menu_items": [{"name": "..\\..\\x", "description": "d\nExec=y",
 		"command": ["a"], "platforms": {"linux": {"Categories": "a\nb"}, "win": {}, "osx": {}}}]}`))
+	f.Add([]byte(`{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "V", "command": ["v"], "platforms": {"linux": {
+		"MimeType": ["text/x-a", "../x", "a/b\n[x]"], "glob_patterns": {"text/x-a": "*.a\nb", "../x": "*"}}}}]}`))
 	f.Add([]byte(`{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "E", "command": ["a", "%1", "b\nc"],
 		"file_extensions": [".py", "..\\x", ".a\\b"], "platforms": {"win": {"url_protocols": ["p", "p\\shell", "a b"]}}}]}`))
 	keyLine := regexp.MustCompile(`^[A-Za-z0-9-]+=`)
@@ -63,12 +66,28 @@ func FuzzMenuLaunchers(f *testing.F) {
 					t.Fatalf("the command of %s holds a control character: %q", r.Key, r.command())
 				}
 			}
+			for _, m := range p.MimeApps {
+				if m.Path != "/home/ann/.config/mimeapps.list" || tg.Dir(m.Entry) != apps {
+					t.Fatalf("the mimeapps.list edit %+v is not of ~/.config/mimeapps.list for an entry in %s", m, apps)
+				}
+				for _, typ := range m.Types {
+					if !mimeType.MatchString(typ) {
+						t.Fatalf("%q is no MIME type", typ)
+					}
+				}
+			}
 			for _, b := range p.Bundles {
 				if tg.Dir(b) != "/home/ann/Applications" || !strings.HasSuffix(b, ".app") {
 					t.Fatalf("the .app %q is not in ~/Applications", b)
 				}
 			}
 			for _, fl := range p.Files {
+				if fl.Kind == KindMime {
+					if tg.Dir(fl.Path) != "/home/ann/.local/share/mime/packages" || !strings.HasSuffix(fl.Path, ".xml") {
+						t.Fatalf("the type definition %q is not in DATA/mime/packages", fl.Path)
+					}
+					continue
+				}
 				if tg.OS == "linux" && tg.Dir(fl.Path) != apps {
 					t.Fatalf("the .desktop file %q is not in %s", fl.Path, apps)
 				}

@@ -21,6 +21,7 @@ type Record struct {
 	Registry []RegistryEntry `json:"registry,omitempty"`
 	Refresh  [][]string      `json:"refresh,omitempty"`
 	Shell    []ShellEdit     `json:"shell,omitempty"`
+	MimeApps []MimeAppsEdit  `json:"mime_apps,omitempty"`
 	// Menus is whether the install made its packages' menu shortcuts
 	// (MenuLaunchers), for repair to make them again.
 	Menus bool `json:"menus,omitempty"`
@@ -53,12 +54,13 @@ func (r *Record) Merge(other Record) {
 	r.Registry = append(r.Registry, other.Registry...)
 	r.Refresh = append(r.Refresh, other.Refresh...)
 	r.Shell = append(r.Shell, other.Shell...)
+	r.MimeApps = append(r.MimeApps, other.MimeApps...)
 	r.Menus = r.Menus || other.Menus
 }
 
 // Empty reports whether r records nothing created.
 func (r Record) Empty() bool {
-	return len(r.Files) == 0 && len(r.Bundles) == 0 && len(r.Dirs) == 0 && len(r.Registry) == 0 && len(r.Shell) == 0
+	return len(r.Files) == 0 && len(r.Bundles) == 0 && len(r.Dirs) == 0 && len(r.Registry) == 0 && len(r.Shell) == 0 && len(r.MimeApps) == 0
 }
 
 // Inspector reads what [Check] looks at. ReadRegistry returns a key's
@@ -194,6 +196,7 @@ func PlannedRecord(p Plan) Record {
 	for _, s := range p.Shortcuts {
 		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: firstNonEmpty(s.Kind, KindShortcut), Source: s.Source})
 	}
+	rec.MimeApps = p.MimeApps
 	// Its associations Remove deletes only while they are as p wrote
 	// them: never another install's of the same name.
 	for _, e := range p.Registry {

@@ -1,8 +1,11 @@
 package platform
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 )
 
@@ -179,12 +182,33 @@ func applyEntries(r regStore, entries []RegistryEntry, rec *Record, logf Logf) e
 // machine's), with the shared values that would point at it, and
 // returns notes naming them. Onboard does not take a URL protocol or a
 // file type's handler from another program, nor delete it at uninstall.
+//
+// The same holds for a MIME type definition (DATA/mime/packages/*.xml)
+// that another program wrote: one without menuinst's comment.
 func LeaveTaken(p Plan) (Plan, []string) {
-	r := hostRegistry()
-	if r == nil {
-		return p, nil
+	p, notes := leaveTakenFiles(p, os.ReadFile)
+	if r := hostRegistry(); r != nil {
+		var more []string
+		p, more = leaveTaken(p, r.read)
+		notes = append(notes, more...)
 	}
-	return leaveTaken(p, r.read)
+	return p, notes
+}
+
+func leaveTakenFiles(p Plan, read func(string) ([]byte, error)) (Plan, []string) {
+	var notes []string
+	p.Files = slices.DeleteFunc(slices.Clone(p.Files), func(f File) bool {
+		if f.Kind != KindMime {
+			return false
+		}
+		b, err := read(f.Path)
+		if err != nil || bytes.Contains(b, []byte(mimeMarker)) {
+			return false
+		}
+		notes = append(notes, fmt.Sprintf("the MIME type definition %s is another program's, which onboard leaves as it is", f.Path))
+		return true
+	})
+	return p, notes
 }
 
 func leaveTaken(p Plan, read func(root, key string) (map[string]string, error)) (Plan, []string) {

@@ -14,7 +14,8 @@ import (
 )
 
 // Remove deletes what rec says was created: .app bundles, files, owned
-// folders when empty, shell blocks, and last the registry entries. Things
+// folders when empty, shell blocks, mimeapps.list entries, and last the
+// registry entries. Things
 // already gone are fine, so Remove can run twice. It returns every
 // failure joined.
 func Remove(rec Record, logf Logf) error {
@@ -37,6 +38,9 @@ func Remove(rec Record, logf Logf) error {
 	}
 	for _, s := range rec.Shell {
 		errs = append(errs, undoShell(s, rec.Prefix))
+	}
+	for _, m := range rec.MimeApps {
+		errs = append(errs, undoMimeApps(m))
 	}
 	if len(rec.Registry) > 0 {
 		if r := hostRegistry(); r == nil {

@@ -240,6 +240,7 @@ func RemoveMenus(prefix string, envs []state.Env, allUsers bool, logf Logf) {
 			r := platform.PlannedRecord(plan)
 			r.Files = slices.DeleteFunc(r.Files, func(rf platform.RecordFile) bool { return !platform.NamesPrefix(rf.Path, prefix) })
 			r.Bundles = slices.DeleteFunc(r.Bundles, func(b string) bool { return !platform.NamesPrefix(b, prefix) })
+			r.MimeApps = slices.DeleteFunc(r.MimeApps, func(m platform.MimeAppsEdit) bool { return !platform.NamesPrefix(m.Entry, prefix) })
 			rec.Merge(r)
 		}
 	}
