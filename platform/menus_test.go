@@ -511,7 +511,9 @@ func TestMenuLaunchersWindowsAssociations(t *testing.T) {
 	icon := `C:\P\Menu\spyder.ico`
 	handler := func(key, id, def, label string) RegistryEntry {
 		return RegistryEntry{Root: "HKCU", Key: `Software\Classes\` + key, Marker: "_menuinst", Label: label, Values: []RegValue{
-			{Name: "", Type: "sz", Str: def}, {Key: `shell\open\command`, Type: "sz", Str: open}, {Name: "_menuinst", Type: "sz", Str: id},
+			{Name: "", Type: "sz", Str: def}, {Key: `shell\open\command`, Type: "sz", Str: open},
+			{Key: `shell\open`, Type: "sz", Str: "Spyder IDE"}, {Key: "FriendlyAppName", Type: "sz", Str: "Spyder IDE"},
+			{Key: `shell\open`, Name: "FriendlyAppName", Type: "sz", Str: "Spyder IDE"}, {Name: "_menuinst", Type: "sz", Str: id},
 			{Key: "DefaultIcon", Type: "sz", Str: icon}, {Key: `shell\open`, Name: "Icon", Type: "sz", Str: icon}}}
 	}
 	progids := func(ext, id string) RegistryEntry {

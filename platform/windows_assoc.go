@@ -19,7 +19,10 @@ import (
 //     offers it in "Open with" (not as the default: the user picks that);
 //   - a URL protocol p gets Software\Classes\p: "URL:P", "URL Protocol",
 //     the same command, and the marker value _menuinst =
-//     <slug(name)>.AssocFilep, which menuinst checks before removing it.
+//     <slug(name)>.AssocFilep, which menuinst checks before removing it;
+//   - both carry the item's name as menuinst 2.x writes it (shell\open's
+//     default and FriendlyAppName, and FriendlyAppName's default), which
+//     "Open with" shows.
 //
 // Below HKCU for the user, HKLM for all users.
 
@@ -68,6 +71,11 @@ func windowsAssociations(it menuItem, target string, args []string, allUsers boo
 		e := RegistryEntry{Root: root, Key: classesKey + `\` + key, Marker: assocMarker, Label: label, Values: []RegValue{
 			{Name: "", Type: "sz", Str: def},
 			{Key: openCommandKey, Name: "", Type: "sz", Str: open},
+			// The item's name, which "Open with" shows (else the
+			// program's: onboard's, for a command it runs).
+			{Key: `shell\open`, Name: "", Type: "sz", Str: oneLine(it.name)},
+			{Key: "FriendlyAppName", Name: "", Type: "sz", Str: oneLine(it.name)},
+			{Key: `shell\open`, Name: "FriendlyAppName", Type: "sz", Str: oneLine(it.name)},
 			{Name: assocMarker, Type: "sz", Str: id},
 		}}
 		if it.icon != "" {
