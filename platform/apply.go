@@ -80,6 +80,13 @@ func apply(p Plan, rec *Record, logf Logf) error {
 		rec.MimeApps = append(rec.MimeApps, m)
 		logf.printf("platform: added %s to %s for %s", filepath.Base(m.Entry), m.Path, strings.Join(m.Types, ", "))
 	}
+	for _, t := range p.Terminal {
+		edits, err := applyTerminal(t, logf)
+		rec.Terminal = append(rec.Terminal, edits...)
+		if err != nil {
+			return err
+		}
+	}
 	if len(p.Registry) == 0 {
 		return nil
 	}

@@ -176,6 +176,9 @@ type Plan struct {
 	// Dirs are directories onboard owns that Remove deletes when empty
 	// (a Start Menu folder).
 	Dirs []string `json:"dirs,omitempty"`
+	// Terminal are the Windows Terminal profiles of package menu items
+	// (winterminal.go), added to each Terminal's settings at Apply.
+	Terminal []TerminalProfile `json:"terminal,omitempty"`
 	// MimeApps are the MIME types a package's menu item adds to a
 	// mimeapps.list (linuxMime), applied after the files.
 	MimeApps []MimeAppsEdit `json:"mime_apps,omitempty"`

@@ -454,39 +454,27 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 }
 
 // platformNote says what onboard does not add beside an item's shortcut
-// that menuinst does ("" when nothing).
-//
-// On Windows: a Windows Terminal profile.
-//
-// On macOS the .app onboard makes is its maintenance app with a launch
-// configuration: it carries none of the item's document or URL types,
-// entitlements or type declarations (its LSEnvironment it carries).
+// that menuinst does ("" when nothing). That is left on macOS only: the
+// .app onboard makes is its maintenance app with a launch configuration,
+// which carries none of the item's document or URL types, entitlements
+// or type declarations (its LSEnvironment it carries). (Windows
+// associations and Terminal profiles and Linux MIME types onboard makes:
+// windowsMenus, linuxMime.)
 func platformNote(it menuItem, os string) string {
-	made := func(keys []string, why string) string {
-		var without []string
-		for _, k := range keys {
-			if v := it.keys[k]; v != nil && !isEmpty(v) {
-				without = append(without, k)
-			}
-		}
-		if len(without) == 0 {
-			return ""
-		}
-		return "made without its " + strings.Join(without, ", ") + why
+	if os != "osx" {
+		return ""
 	}
-	switch os {
-	case "win":
-		return made(windowsExtraKeys, " (onboard makes no Windows Terminal profile)")
-	case "osx":
-		return made(darwinBehaviourKeys, ", which onboard's .app does not carry")
+	var without []string
+	for _, k := range darwinBehaviourKeys {
+		if v := it.keys[k]; v != nil && !isEmpty(v) {
+			without = append(without, k)
+		}
 	}
-	return "" // Linux: its MIME types are registered (linuxMime)
+	if len(without) == 0 {
+		return ""
+	}
+	return "made without its " + strings.Join(without, ", ") + ", which onboard's .app does not carry"
 }
-
-// windowsExtraKeys are what menuinst makes beside a Windows shortcut
-// that onboard does not: a Windows Terminal profile. (Its file and URL
-// associations onboard registers: windowsAssociations.)
-var windowsExtraKeys = []string{"terminal_profile"}
 
 // darwinBehaviourKeys are the keys of a macOS item that change what its
 // app does, beyond its name and icon (menuinst's schema).
@@ -563,6 +551,17 @@ func windowsMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv
 			}
 			s.Path = t.Join(desk, file)
 			p.Shortcuts = append(p.Shortcuts, s)
+		}
+		if tp, ok := it.keys["terminal_profile"].(string); ok && strings.TrimSpace(tp) != "" {
+			switch lad := env.get("LOCALAPPDATA"); {
+			case allUsers:
+				notes = append(notes, fmt.Sprintf("%q: made without its Windows Terminal profile: profiles are the user's, and this install is for all users (as menuinst)", it.name))
+			case lad == "" || strings.ContainsFunc(tp, isControl):
+				notes = append(notes, fmt.Sprintf("%q: made without its Windows Terminal profile: %%LOCALAPPDATA%% is not set, or the profile's name holds control characters", it.name))
+			default:
+				p.Terminal = append(p.Terminal, TerminalProfile{LocalAppData: lad, Name: render(t, tp, menuVars(t, env, e)),
+					CommandLine: WindowsCommandLine(it.command), Icon: it.icon, StartingDir: it.workingDir, Prefix: e.Base})
+			}
 		}
 		reg, why := windowsAssociations(it, s.Target, args, allUsers)
 		p.Registry = append(p.Registry, reg...)

@@ -492,13 +492,20 @@ func TestMenuLaunchersWindowsAssociations(t *testing.T) {
 	menu := []byte(`{"$schema": "x", "menu_name": "Spyder", "menu_items": [{"name": "Spyder IDE", "command": ["{{ PYTHONW }}", "-m", "spyder"],
 		"icon": "{{ MENU_DIR }}/spyder.ico", "file_extensions": [".py", ".PY", ".pyw", "..\\evil", ".a b", "py"],
 		"platforms": {"win": {"url_protocols": ["spyder", "bad\\key", "web+spyder"], "terminal_profile": "Spyder"}, "linux": {}}}]}`)
-	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string { return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`}[k] }}
+	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string {
+		return map[string]string{"APPDATA": `C:\Users\ann\AppData\Roaming`, "LOCALAPPDATA": `C:\Users\ann\AppData\Local`}[k]
+	}}
 	p, notes, err := MenuLaunchers(Target{OS: "windows"}, env, menu, MenuEnv{Base: `C:\P`, Prefix: `C:\P`, Name: "base"}, false)
 	if err != nil || len(p.Shortcuts) == 0 {
 		t.Fatalf("%v, shortcuts %v; want the item made", err, p.Shortcuts)
 	}
+	wantTerminal := []TerminalProfile{{LocalAppData: `C:\Users\ann\AppData\Local`, Name: "Spyder", CommandLine: `C:\P\pythonw.exe -m spyder`,
+		Icon: `C:\P\Menu\spyder.ico`, Prefix: `C:\P`}}
+	if !reflect.DeepEqual(p.Terminal, wantTerminal) {
+		t.Errorf("terminal profiles %+v; want %+v", p.Terminal, wantTerminal)
+	}
 	wantNotes := []string{`"..\\evil" is no file extension`, `".a b" is no file extension`, `"py" is no file extension`,
-		`"bad\\key" is no file extension or URL scheme`, `"Spyder IDE": made without its terminal_profile`}
+		`"bad\\key" is no file extension or URL scheme`}
 	if len(notes) != len(wantNotes) {
 		t.Fatalf("notes %q; want %d", notes, len(wantNotes))
 	}
@@ -531,9 +538,12 @@ func TestMenuLaunchersWindowsAssociations(t *testing.T) {
 	if !reflect.DeepEqual(p.Registry, want) {
 		t.Errorf("registry:\n got %+v\nwant %+v", p.Registry, want)
 	}
-	p, _, err = MenuLaunchers(Target{OS: "windows"}, env, menu, MenuEnv{Base: `C:\P`, Prefix: `C:\P`, Name: "base"}, true)
+	p, notes, err = MenuLaunchers(Target{OS: "windows"}, env, menu, MenuEnv{Base: `C:\P`, Prefix: `C:\P`, Name: "base"}, true)
 	if err != nil || len(p.Registry) != len(want) || p.Registry[0].Root != "HKLM" || p.Registry[1].Root != "HKLM" {
 		t.Errorf("all users: %v %+v; want HKLM", err, p.Registry)
+	}
+	if len(p.Terminal) != 0 || !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "made without its Windows Terminal profile") }) {
+		t.Errorf("all users: terminal profiles %+v, notes %q; want none, with a note", p.Terminal, notes)
 	}
 	p, notes, err = MenuLaunchers(Target{OS: "linux"}, Env{Home: "/h"}, menu, MenuEnv{Base: "/p", Prefix: "/p", Name: "base"}, false)
 	if err != nil || len(p.Files) != 1 || len(notes) != 0 || len(p.Registry) != 0 {

@@ -22,6 +22,7 @@ type Record struct {
 	Refresh  [][]string      `json:"refresh,omitempty"`
 	Shell    []ShellEdit     `json:"shell,omitempty"`
 	MimeApps []MimeAppsEdit  `json:"mime_apps,omitempty"`
+	Terminal []TerminalEdit  `json:"terminal,omitempty"`
 	// Menus is whether the install made its packages' menu shortcuts
 	// (MenuLaunchers), for repair to make them again.
 	Menus bool `json:"menus,omitempty"`
@@ -55,12 +56,13 @@ func (r *Record) Merge(other Record) {
 	r.Refresh = append(r.Refresh, other.Refresh...)
 	r.Shell = append(r.Shell, other.Shell...)
 	r.MimeApps = append(r.MimeApps, other.MimeApps...)
+	r.Terminal = append(r.Terminal, other.Terminal...)
 	r.Menus = r.Menus || other.Menus
 }
 
 // Empty reports whether r records nothing created.
 func (r Record) Empty() bool {
-	return len(r.Files) == 0 && len(r.Bundles) == 0 && len(r.Dirs) == 0 && len(r.Registry) == 0 && len(r.Shell) == 0 && len(r.MimeApps) == 0
+	return len(r.Files) == 0 && len(r.Bundles) == 0 && len(r.Dirs) == 0 && len(r.Registry) == 0 && len(r.Shell) == 0 && len(r.MimeApps) == 0 && len(r.Terminal) == 0
 }
 
 // Inspector reads what [Check] looks at. ReadRegistry returns a key's
@@ -197,6 +199,11 @@ func PlannedRecord(p Plan) Record {
 		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: firstNonEmpty(s.Kind, KindShortcut), Source: s.Source})
 	}
 	rec.MimeApps = p.MimeApps
+	for _, t := range p.Terminal {
+		for _, path := range terminalSettingsFiles(t.LocalAppData) {
+			rec.Terminal = append(rec.Terminal, TerminalEdit{Path: path, Name: t.Name, CommandLine: t.CommandLine})
+		}
+	}
 	// Its associations Remove deletes only while they are as p wrote
 	// them: never another install's of the same name.
 	for _, e := range p.Registry {

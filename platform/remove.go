@@ -14,8 +14,8 @@ import (
 )
 
 // Remove deletes what rec says was created: .app bundles, files, owned
-// folders when empty, shell blocks, mimeapps.list entries, and last the
-// registry entries. Things
+// folders when empty, shell blocks, mimeapps.list entries, Windows
+// Terminal profiles, and last the registry entries. Things
 // already gone are fine, so Remove can run twice. It returns every
 // failure joined.
 func Remove(rec Record, logf Logf) error {
@@ -41,6 +41,9 @@ func Remove(rec Record, logf Logf) error {
 	}
 	for _, m := range rec.MimeApps {
 		errs = append(errs, undoMimeApps(m))
+	}
+	for _, t := range rec.Terminal {
+		errs = append(errs, undoTerminal(t))
 	}
 	if len(rec.Registry) > 0 {
 		if r := hostRegistry(); r == nil {
