@@ -11,16 +11,22 @@ import (
 // (default ~/.local/share) per user, /usr/local/share for all users
 // (/usr/share belongs to the distribution's packages).
 func xdgDataDir(t Target, env Env, allUsers bool) (string, error) {
+	return xdgDir(t, env, allUsers, "/usr/local/share", "XDG_DATA_HOME", ".local", "share")
+}
+
+// xdgDir is system for all users, else the user's folder that variable
+// names (when absolute), else home/under.
+func xdgDir(t Target, env Env, allUsers bool, system, variable string, under ...string) (string, error) {
 	if allUsers {
-		return "/usr/local/share", nil
+		return system, nil
 	}
-	if d := env.get("XDG_DATA_HOME"); t.IsAbs(d) {
+	if d := env.get(variable); t.IsAbs(d) {
 		return d, nil
 	}
 	if env.Home == "" {
 		return "", fmt.Errorf("failed to find the home directory for launchers: set HOME, or install with --no-launcher")
 	}
-	return t.Join(env.Home, ".local", "share"), nil
+	return t.Join(append([]string{env.Home}, under...)...), nil
 }
 
 // linuxLaunchers plans one reverse-DNS named .desktop file per launcher in

@@ -55,16 +55,7 @@ const (
 // xdgConfigDir is where mimeapps.list is: $XDG_CONFIG_HOME or ~/.config,
 // /etc/xdg for all users (as menuinst).
 func xdgConfigDir(t Target, env Env, allUsers bool) (string, error) {
-	if allUsers {
-		return "/etc/xdg", nil
-	}
-	if d := env.get("XDG_CONFIG_HOME"); t.IsAbs(d) {
-		return d, nil
-	}
-	if env.Home == "" {
-		return "", fmt.Errorf("failed to find the home directory for launchers: set HOME, or install with --no-launcher")
-	}
-	return t.Join(env.Home, ".config"), nil
+	return xdgDir(t, env, allUsers, "/etc/xdg", "XDG_CONFIG_HOME", ".config")
 }
 
 // linuxMime plans the MIME registration of it, whose .desktop file is
