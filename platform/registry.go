@@ -106,6 +106,10 @@ func removeEntries(r regStore, entries []RegistryEntry, prefix string, logf Logf
 	assoc := false
 	for _, e := range entries {
 		assoc = assoc || e.association()
+		if why := notOnboards(e); why != "" {
+			errs = append(errs, fmt.Errorf("refused to remove registry key %s\\%s: %s, not a key onboard makes; the launcher record may have been changed", e.Root, e.Key, why))
+			continue
+		}
 		switch {
 		case e.Marker != "":
 			mine, err := ours(r, e, prefix)
@@ -150,6 +154,35 @@ func removeEntries(r regStore, entries []RegistryEntry, prefix string, logf Logf
 		r.associationsChanged()
 	}
 	return errors.Join(errs...)
+}
+
+// notOnboards says why a recorded entry cannot be one onboard made, so
+// that a changed record cannot have Remove delete other keys: an
+// association is a class of its own below Software\Classes with its
+// marker and command, or an extension's OpenWithProgids; anything else
+// an "Apps & features" entry. "" when it can be.
+func notOnboards(e RegistryEntry) string {
+	class, _ := strings.CutPrefix(e.Key, classesKey+`\`)
+	switch {
+	case e.Root != "HKCU" && e.Root != "HKLM":
+		return "its root is neither HKCU nor HKLM"
+	case e.Marker != "":
+		mark, _ := e.Value(e.Marker)
+		if !belowClasses(e.Key) || strings.Contains(class, `\`) || mark.Str == "" || e.command() == "" {
+			return "it is no class below Software\\Classes with a marker and a command"
+		}
+	case e.Shared:
+		ext, ok := strings.CutSuffix(class, `\OpenWithProgids`)
+		if !belowClasses(e.Key) || !ok || !strings.HasPrefix(ext, ".") || strings.Contains(ext, `\`) {
+			return "it is no extension's OpenWithProgids"
+		}
+	default:
+		parent, name, _ := strings.Cut(strings.TrimPrefix(e.Key, UninstallKeyParent+`\`), `\`)
+		if !strings.HasPrefix(e.Key, UninstallKeyParent+`\`) || parent == "" || name != "" {
+			return "it is no \"Apps & features\" entry"
+		}
+	}
+	return ""
 }
 
 // belowClasses tells whether key is strictly below Software\Classes.

@@ -271,3 +271,37 @@ func TestLeaveTaken(t *testing.T) {
 		t.Errorf("a repair: kept %d, notes %q; want both written again", len(again.Registry), notes)
 	}
 }
+
+// A changed launcher record cannot have Remove delete other keys: each
+// entry must be of a shape onboard writes, or it is refused and left.
+func TestRemoveRefusesKeysOnboardDoesNotMake(t *testing.T) {
+	m := newMemRegistry()
+	for _, k := range []string{`Software\Microsoft\Windows`, `Environment`, `Software\Classes\.py\shell\open\command`, `Software\Classes\CLSID\x`} {
+		m.set("HKCU", k, []RegValue{{Name: "", Type: "sz", Str: "keep"}})
+	}
+	sz := func(k, n, v string) RegValue { return RegValue{Key: k, Name: n, Type: "sz", Str: v} }
+	tampered := []RegistryEntry{
+		{Root: "HKCU", Key: `Software\Microsoft`, Marker: "_menuinst", Values: []RegValue{sz("", "_menuinst", ""), sz(`shell\open\command`, "", "")}},
+		{Root: "HKCU", Key: `Software\Classes\CLSID\x`, Marker: "_menuinst", Values: []RegValue{sz("", "_menuinst", "a"), sz(`shell\open\command`, "", "c")}},
+		{Root: "HKCU", Key: `Software\Classes\.py\shell\open\command`, Shared: true, Values: []RegValue{sz("", "", "")}},
+		{Root: "HKCU", Key: `Environment`},
+		{Root: "HKCU", Key: `Software\Microsoft\Windows`},
+	}
+	err := removeEntries(m, tampered, `C:\P`, t.Logf)
+	if err == nil || strings.Count(err.Error(), "refused to remove") != len(tampered) {
+		t.Errorf("removeEntries: %v; want each entry refused", err)
+	}
+	for _, k := range []string{`Software\Microsoft\Windows`, `Environment`, `Software\Classes\.py\shell\open\command`, `Software\Classes\CLSID\x`} {
+		if v, err := m.read("HKCU", k); err != nil || v[""] != "keep" {
+			t.Errorf("HKCU\\%s: %q, %v; want it kept", k, v, err)
+		}
+	}
+	// The shapes onboard writes pass.
+	p := spyderPlan(t, `C:\P`)
+	app := AppInfo{Name: "Acme", ID: "com.acme.python", Prefix: `C:\P`}
+	for _, e := range append(p.Registry, UninstallEntry(app, `C:\P\m.exe`, `C:\P\m.exe`, false)) {
+		if why := notOnboards(e); why != "" {
+			t.Errorf("%s: %s", e.Key, why)
+		}
+	}
+}
