@@ -143,6 +143,51 @@ func TestHostRemoveRefusesForeignFolders(t *testing.T) {
 	}
 }
 
+// Remove deletes a recorded file only when it is still a launcher file
+// of this install: a changed record (a package conda installs later may
+// write any file of the prefix) cannot have it delete the user's files,
+// and a launcher another install has replaced since stays.
+func TestHostRemoveKeepsFilesOnboardDidNotMake(t *testing.T) {
+	root := tempDir(t)
+	prefix := filepath.Join(root, "acme")
+	own := map[string]string{
+		filepath.Join(root, "apps", "acme.desktop"):                            "[Desktop Entry]\nExec=" + prefix + "/.onboard/onboard\n",
+		filepath.Join(root, "icons", "hicolor", "256x256", "apps", "acme.png"): "png",
+		filepath.Join(root, "mime", "packages", "text-x-a.xml"):                "<comment>(" + mimeMarker + ")</comment>",
+		filepath.Join(prefix, ".onboard", "icon.ico"):                          "ico",
+	}
+	theirs := map[string]string{
+		filepath.Join(root, "ssh", "id_ed25519"):            "secret",
+		filepath.Join(root, "apps", "other.desktop"):        "[Desktop Entry]\nExec=/opt/other/onboard\n",
+		filepath.Join(root, "Pictures", "holiday.png"):      "png",
+		filepath.Join(root, "mime", "packages", "mine.xml"): "<mime-info/>",
+		filepath.Join(root, "notes.txt"):                    "mine",
+		filepath.Join(root, ".bashrc"):                      "# >>> onboard " + prefix + " >>>\nexport PATH=" + prefix + "/bin:$PATH\n",
+	}
+	kinds := map[string]string{".desktop": KindEntry, ".png": KindIcon, ".xml": KindMime, ".ico": KindIcon, "": KindEntry, ".txt": KindOther, ".bashrc": KindEntry}
+	rec := Record{Prefix: prefix}
+	for _, m := range []map[string]string{own, theirs} {
+		for path, data := range m {
+			mustWrite(t, path, data)
+			rec.Files = append(rec.Files, RecordFile{Path: path, Kind: kinds[filepath.Ext(path)]})
+		}
+	}
+	rec.Files = append(rec.Files, RecordFile{Path: filepath.Join(root, "gone.desktop"), Kind: KindEntry})
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	for path := range own {
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("%s is still there: %v", path, err)
+		}
+	}
+	for path, data := range theirs {
+		if b, err := os.ReadFile(path); err != nil || string(b) != data {
+			t.Errorf("%s was removed or changed: %v", path, err)
+		}
+	}
+}
+
 func TestHostApplyFailureCleansUp(t *testing.T) {
 	root := tempDir(t)
 	home, prefix := filepath.Join(root, "home"), filepath.Join(root, "acme")

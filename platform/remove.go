@@ -27,6 +27,10 @@ func Remove(rec Record, logf Logf) error {
 		if bundleOf(f.Path, rec.Bundles) != "" {
 			continue // went with its bundle, or the bundle was refused
 		}
+		if why := notOnboardsFile(f, rec.Prefix); why != "" {
+			logf.printf("platform: kept %s: %s", f.Path, why)
+			continue
+		}
 		if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("failed to remove %q: %w", f.Path, err))
 		}
@@ -55,6 +59,51 @@ func Remove(rec Record, logf Logf) error {
 	refresh(rec.Refresh, logf)
 	return errors.Join(errs...)
 }
+
+// notOnboardsFile says why the recorded file f is not, or no longer, a
+// launcher file of the install at prefix, so that Remove keeps it: a
+// changed record (a package conda installed later may write any file of
+// the prefix) cannot have it delete other files, and a launcher that
+// another install has replaced since stays. "" when it is, or is gone.
+func notOnboardsFile(f RecordFile, prefix string) string {
+	b, err := readCapped(f.Path, maxLauncherFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	lower := strings.ToLower(f.Path)
+	switch f.Kind {
+	case KindEntry, KindPlist, KindShortcut:
+		base := filepath.Base(f.Path)
+		shape := map[string]bool{KindEntry: strings.HasSuffix(lower, ".desktop") || base == LaunchConfigName ||
+			(bytes.HasPrefix(b, []byte("#!")) && bytes.Contains(b, []byte("\n# Made by onboard for "))), // a shell launcher
+			KindPlist: base == "Info.plist", KindShortcut: strings.HasSuffix(lower, ".lnk")}[f.Kind]
+		if !shape {
+			break
+		}
+		if err == nil && (holdsPrefix(b, prefix) || bytes.Contains(b, []byte(xmlEscape(prefix)))) {
+			return ""
+		}
+		return "it does not name this install (another install may have replaced it)"
+	case KindIcon:
+		inPrefix := strings.HasPrefix(lower, strings.ToLower(strings.TrimRight(prefix, `/\`))+string(filepath.Separator))
+		if inPrefix || (strings.HasSuffix(lower, ".png") && strings.Contains(filepath.ToSlash(lower), "/icons/hicolor/")) {
+			return ""
+		}
+	case KindMime:
+		if err == nil && strings.HasSuffix(lower, ".xml") && bytes.Contains(b, []byte(mimeMarker)) {
+			return ""
+		}
+	case KindOther, KindCopy:
+		if strings.HasSuffix(lower, ".lnk") {
+			return "" // a shortcut to a command outside the install
+		}
+	}
+	return fmt.Sprintf("it is not a launcher file onboard makes (kind %q); the launcher record may have been changed", f.Kind)
+}
+
+// maxLauncherFile caps what notOnboardsFile reads of a recorded file
+// (launchers are a few KB; a .lnk at most some).
+const maxLauncherFile = 4 << 20
 
 // NamesPrefix tells whether the launcher file at path (a .desktop file, a
 // .lnk; for an .app folder its Info.plist) names the install at prefix:
