@@ -270,6 +270,18 @@ func recoverOp(prefixDir string, logf Logf) (Recovered, error) {
 		j.Close(true)
 		return Recovered{}, nil
 	}
+	if p == state.OpJournalInsidePath(prefixDir) && (head.Op != "install" || head.Created != "" || aside != "") {
+		// onboard keeps a journal inside the prefix only for a fresh
+		// install into a folder that existed (BeginOp): it names no
+		// folder outside. Another is not onboard's (a package installed
+		// later with conda may write any file of the prefix).
+		j.Close(false)
+		named := head.Created + aside
+		if named == "" {
+			named = "the operation " + head.Op
+		}
+		return Recovered{}, fmt.Errorf("the journal %q is not one onboard writes inside an install (it names %q); move it away and run again", p, named)
+	}
 	rec, err := j.Undo(logf)
 	if err != nil {
 		unlock()

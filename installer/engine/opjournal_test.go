@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"onboard/installer/state"
@@ -71,5 +72,33 @@ func TestRecoverTornOrEmptyJournal(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Fatalf("the empty journal is still there: %v", ents)
+	}
+}
+
+// A journal inside the prefix that names a folder outside it is not one
+// onboard writes there (a package installed later with conda may write
+// any file of the prefix): recovery refuses it, saying what to do, and
+// touches nothing.
+func TestRecoverRefusesAnInsideJournalNamingOtherFolders(t *testing.T) {
+	home := t.TempDir()
+	p := filepath.Join(home, "acme")
+	os.MkdirAll(filepath.Join(p, ".onboard"), 0o755)
+	os.WriteFile(filepath.Join(home, "thesis.tex"), []byte("years of work"), 0o644)
+	for _, body := range []string{
+		`{"op":"install","prefix":"` + p + `","created":"` + home + `","pid":1,"started":"x"}`,
+		`{"op":"install","prefix":"` + p + `","before":[],"pid":1,"started":"x"}` + "\n" + `{"aside":"` + home + `"}`,
+		`{"op":"uninstall","prefix":"` + p + `","pid":1,"started":"x"}`,
+	} {
+		os.WriteFile(state.OpJournalInsidePath(p), []byte(body+"\n"), 0o644)
+		_, err := RecoverOutcome(context.Background(), p, t.Logf)
+		if err == nil || !strings.Contains(err.Error(), "move it away") {
+			t.Errorf("recover of %s: %v; want a refusal", body, err)
+		}
+		if b, _ := os.ReadFile(filepath.Join(home, "thesis.tex")); string(b) != "years of work" {
+			t.Fatalf("recover of %s touched a file outside the prefix", body)
+		}
+		if _, err := os.Stat(filepath.Join(p, ".onboard")); err != nil {
+			t.Fatalf("recover of %s changed the prefix: %v", body, err)
+		}
 	}
 }

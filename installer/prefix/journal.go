@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -481,10 +482,59 @@ func Recover(stateDir string) (bool, error) {
 		return false, fmt.Errorf("the journal %q is %d bytes, more than the %d a transaction writes; it is not onboard's: move it away and run again", p, st.Size(), int64(MaxJournal))
 	}
 	head, acts := parseJournalFrom(io.LimitReader(f, MaxJournal))
+	if bad := outsideInstall(filepath.Dir(stateDir), head, acts); bad != "" {
+		return false, fmt.Errorf("the journal %q names %q, outside the install %q, which no journal of onboard does; it is not onboard's: move it away and run again", p, bad, filepath.Dir(stateDir))
+	}
 	if err := undo(head, acts, p, filepath.Join(stateDir, "backup")); err != nil {
 		return true, fmt.Errorf("failed to roll back the interrupted transaction of %q: %w", head.Root, err)
 	}
 	return true, nil
+}
+
+// outsideInstall returns a path of the journal that lies outside base,
+// the install that holds the journal's state folder ("" when none does).
+// Every path a transaction journals is in the install (the env it
+// changes, the backups in the state folder), so a journal that names
+// another is not one onboard wrote (a package installed later with conda
+// may write any file of the prefix), and undoing it could delete or
+// replace the user's files.
+func outsideInstall(base string, head journalHead, acts []journalAct) string {
+	if head.Root != "" && !withinResolved(base, head.Root) {
+		return head.Root
+	}
+	for _, a := range acts {
+		for _, p := range append(slices.Clip(a.Paths), a.Backup) {
+			if p != "" && !withinResolved(base, p) {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// withinResolved tells whether p is base or inside it, as written or
+// once the symlinks of both are resolved (a path spelled through a link).
+func withinResolved(base, p string) bool {
+	if !filepath.IsAbs(p) {
+		return false
+	}
+	if p == base || within(p, base) {
+		return true
+	}
+	rb, err := filepath.EvalSymlinks(base)
+	if err != nil {
+		return false
+	}
+	for q, rest := filepath.Clean(p), ""; ; {
+		if r, err := filepath.EvalSymlinks(q); err == nil {
+			return within(filepath.Join(r, rest), rb)
+		}
+		up := filepath.Dir(q)
+		if up == q {
+			return false
+		}
+		q, rest = up, filepath.Join(filepath.Base(q), rest)
+	}
 }
 
 // parseJournal reads the header and actions; a torn last line (a crash

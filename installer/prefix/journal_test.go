@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -323,5 +324,42 @@ func TestJournalNewRootIsEmptiedNotRemoved(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(stateDir, JournalName)); err == nil {
 			t.Errorf("crash %v: the journal is still there", crash)
 		}
+	}
+}
+
+// A journal that names paths outside the install is not one onboard
+// wrote (a package installed later with conda may write any file of the
+// prefix): Recover refuses it, saying what to do, and touches nothing.
+// One reached through a symlinked spelling of the install is onboard's.
+func TestRecoverRefusesAJournalOutsideTheInstall(t *testing.T) {
+	root, state := setup(t)
+	home := t.TempDir()
+	victim := filepath.Join(home, "thesis.tex")
+	mustWrite(t, victim, "years of work")
+	for _, journal := range []string{
+		fmt.Sprintf(`{"journal":1,"root":%q,"created_root":true}`, home),
+		fmt.Sprintf(`{"journal":1,"root":%q}`+"\n"+`{"op":"create","paths":[%q]}`, root, victim),
+		fmt.Sprintf(`{"journal":1,"root":%q}`+"\n"+`{"op":"tmpdir","paths":[%q]}`, root, home),
+		fmt.Sprintf(`{"journal":1,"root":%q}`+"\n"+`{"op":"aside","paths":[%q],"backup":%q}`, root, filepath.Join(root, "old.txt"), victim),
+		fmt.Sprintf(`{"journal":1,"root":%q}`+"\n"+`{"op":"create","paths":[%q]}`, root, filepath.Join(root, "..", "..", filepath.Base(home), "thesis.tex")),
+	} {
+		mustWrite(t, filepath.Join(state, JournalName), journal+"\n")
+		ok, err := Recover(state)
+		if err == nil || !strings.Contains(err.Error(), "outside the install") || !strings.Contains(err.Error(), "move it away") {
+			t.Errorf("Recover of %s: %v, %v; want a refusal", journal, ok, err)
+		}
+		if readOr(victim) != "years of work" || readOr(filepath.Join(root, "old.txt")) != "original" {
+			t.Fatalf("Recover of %s changed files", journal)
+		}
+	}
+	// The same install through a symlink: recovered.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(root, link); err != nil {
+		t.Skip(err)
+	}
+	mustWrite(t, filepath.Join(root, "new.txt"), "made by the transaction")
+	mustWrite(t, filepath.Join(state, JournalName), fmt.Sprintf(`{"journal":1,"root":%q}`+"\n"+`{"op":"create","paths":[%q]}`+"\n", link, filepath.Join(link, "new.txt")))
+	if ok, err := Recover(state); !ok || err != nil || readOr(filepath.Join(root, "new.txt")) != "<missing>" {
+		t.Errorf("Recover through a symlink: %v, %v; want the file the transaction made removed", ok, err)
 	}
 }
