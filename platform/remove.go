@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"onboard/internal/capread"
 	"onboard/internal/rmtree"
 )
 
@@ -66,7 +67,7 @@ func Remove(rec Record, logf Logf) error {
 // the prefix) cannot have it delete other files, and a launcher that
 // another install has replaced since stays. "" when it is, or is gone.
 func notOnboardsFile(f RecordFile, prefix string) string {
-	b, err := readCapped(f.Path, maxLauncherFile)
+	b, err := capread.ReadFile(f.Path, maxLauncherFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ""
 	}

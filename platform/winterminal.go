@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"onboard/internal/capread"
 )
 
 // A Windows menu item's terminal_profile, as menuinst adds it: a profile
@@ -279,7 +280,7 @@ func lineIndent(b []byte, i int) string {
 func applyTerminal(p TerminalProfile, logf Logf) ([]TerminalEdit, error) {
 	var out []TerminalEdit
 	for _, path := range terminalSettingsFiles(p.LocalAppData) {
-		old, err := readCapped(path, maxTerminalSettings)
+		old, err := capread.ReadFile(path, maxTerminalSettings)
 		created := errors.Is(err, fs.ErrNotExist)
 		if err != nil && !created {
 			return out, fmt.Errorf("failed to read %q: %w", path, err)
@@ -301,7 +302,7 @@ func applyTerminal(p TerminalProfile, logf Logf) ([]TerminalEdit, error) {
 // undoTerminal takes the profile out again; a file onboard created that
 // holds nothing else is deleted.
 func undoTerminal(e TerminalEdit) error {
-	old, err := readCapped(e.Path, maxTerminalSettings)
+	old, err := capread.ReadFile(e.Path, maxTerminalSettings)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -327,18 +328,4 @@ func undoTerminal(e TerminalEdit) error {
 		}
 	}
 	return atomicWrite(e.Path, bytes.NewReader(b), fileMode(e.Path, 0o644))
-}
-
-// readCapped reads at most max bytes of path, and refuses a larger file.
-func readCapped(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err == nil && int64(len(b)) > max {
-		err = fmt.Errorf("%q is larger than %d bytes", path, max)
-	}
-	return b, err
 }

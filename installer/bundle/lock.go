@@ -3,14 +3,15 @@ package bundle
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"onboard/internal/capread"
 )
 
 // LockEntry is one package line of an @EXPLICIT lock file.
@@ -72,19 +73,12 @@ const (
 
 // readCapped reads a whole file of at most max bytes.
 func readCapped(file string, max int64) ([]byte, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
+	data, err := capread.ReadFile(file, max)
+	var tl *capread.TooLargeError
+	if errors.As(err, &tl) {
 		return nil, fmt.Errorf("%q is larger than %d bytes, far more than such a file holds; is it the right file?", file, max)
 	}
-	return data, nil
+	return data, err
 }
 
 // ParseLock parses the @EXPLICIT lock data read from file: blank lines and

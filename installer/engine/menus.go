@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"onboard/installer/state"
+	"onboard/internal/capread"
 	"onboard/platform"
 )
 
@@ -176,16 +177,7 @@ func MenuFiles(envDir string) []string {
 }
 
 func readMenu(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, platform.MaxMenuJSON+1))
-	if err == nil && len(b) > platform.MaxMenuJSON {
-		err = fmt.Errorf("%q is larger than %d bytes", path, platform.MaxMenuJSON)
-	}
-	return b, err
+	return capread.ReadFile(path, platform.MaxMenuJSON)
 }
 
 var pyMajorMinor = regexp.MustCompile(`^\d+\.\d+`)

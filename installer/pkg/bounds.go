@@ -11,6 +11,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"onboard/internal/capread"
 )
 
 // Error refuses a package whose content disagrees with its own manifest
@@ -92,19 +94,12 @@ var metaFiles = []string{"info/paths.json", "info/index.json", "info/repodata_re
 // readCapped reads a whole file of at most max bytes; a larger one is an
 // *Error naming archive and member.
 func readCapped(p string, max int64, archive, member string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
+	b, err := capread.ReadFile(p, max)
+	var tl *capread.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, &Error{Archive: archive, Member: member, What: "metadata size", Want: strconv.FormatInt(max, 10), Got: "more than that"}
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, &Error{Archive: archive, Member: member, What: "metadata size", Want: strconv.FormatInt(max, 10), Got: strconv.FormatInt(int64(len(b)), 10)}
-	}
-	return b, nil
+	return b, err
 }
 
 // fileExpect is what paths.json records for one regular file.
