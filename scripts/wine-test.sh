@@ -9,7 +9,9 @@
 #   - the "Apps & features" registry entry reads back, and is gone after removal
 #   - the whole plan/apply/check/remove cycle in the real Start Menu and HKCU
 #   - a package menu's file and URL associations in HKCU and HKLM, another program's
-#     left alone, and a URL of the protocol opened through the Shell runs its command
+#     left alone, and a URL of the protocol opened through the Shell runs its command;
+#     end to end too: onboard.exe installs a demo whose package has them (all users), the
+#     Shell opens its URL, verify is healthy, uninstall removes the keys
 #   - onboard.exe info --json prints "subdir":"win-64"
 #   - onboard.exe installs the embedded demo bundle (win-64) into C:\onboard-demo,
 #     verify finds it healthy, its Jupyter (the demo's stand-in) launches, answers
@@ -253,6 +255,38 @@ want 0 'onboard.exe verify after the upgrade from inside: healthy' verify --pref
 wantw 0 'the installed maintenance app uninstalls its own install' "$maint" uninstall --silent
 if [ -e "$demo_unix" ]; then bad "uninstall left $demo_unix: $(find "$demo_unix" | head -5 | tr '\n' ' ')"; else pass 'uninstall removed the install folder, the running program included'; fi
 moved_gone 'the maintenance app, moved to %TEMP% by the uninstall, was deleted after it exited'
+
+# 7b. A package's file and URL associations, end to end: a demo whose jupyterlab has a menu file
+# with a Windows item for onboard-demo: URLs and .onbdemo files, installed for all users (Wine's
+# Shell looks classes up in HKLM only). The Shell opens a URL of the protocol with the registered
+# command, which runs in the env activated; verify is healthy; uninstall removes the keys.
+go run ./internal/demo -o "$work/demo-menu.zip" -version 2099.3.0 -menu -subdirs win-64
+menu='C:\onboard-menu'
+menu_unix="$WINEPREFIX/drive_c/onboard-menu"
+rm -rf "$menu_unix" "$WINEPREFIX/drive_c/onboard-url.txt"
+want 0 'onboard.exe install --all-users of a demo whose package has file and URL associations' install --silent --all-users \
+	--no-launcher --no-maintenance-launcher --prefix "$menu" --bundle "$(winepath -w "$work/demo-menu.zip" 2>/dev/null | tr -d '\r')"
+regq() { wine reg query "$@" 2>/dev/null | tr -d '\r'; }
+cmdline=$(regq 'HKLM\Software\Classes\onboard-demo\shell\open\command' /ve)
+echo "    onboard-demo: opens with:$(sed -n 's/.*REG_SZ//p' <<<"$cmdline")"
+if grep -q 'launch run' <<<"$cmdline" && grep -q '"%1"' <<<"$cmdline" && regq 'HKLM\Software\Classes\onboard-demo' /v _menuinst | grep -q 'onboard-demo-opener.AssocFileonboard-demo'; then
+	pass 'the URL protocol is registered with menuinst'"'"'s marker, opening through launch run with the URL'
+else bad "the URL protocol is not registered as expected: $cmdline"; fi
+if regq 'HKLM\Software\Classes\.onbdemo\OpenWithProgids' | grep -q 'onboard-demo-opener.AssocFile.onbdemo'; then
+	pass 'the file extension offers the item in Open with (OpenWithProgids)'
+else bad 'the file extension is not registered'; fi
+wine start onboard-demo:hello >/dev/null 2>&1 || true
+for _ in $(seq 1 60); do grep -q 'onboard-demo:hello' "$WINEPREFIX/drive_c/onboard-url.txt" 2>/dev/null && break; sleep 0.25; done
+if grep -q 'onboard-demo:hello' "$WINEPREFIX/drive_c/onboard-url.txt" 2>/dev/null; then
+	pass 'the Shell opened onboard-demo:hello with the registered command (it wrote C:\onboard-url.txt)'
+else bad "opening onboard-demo:hello did not run the item's command: $(cat "$WINEPREFIX/drive_c/onboard-url.txt" 2>/dev/null)"; fi
+want 0 'onboard.exe verify of the install with associations: healthy' verify --prefix "$menu"
+want 0 'onboard.exe uninstall of the install with associations' uninstall --silent --prefix "$menu"
+if regq 'HKLM\Software\Classes\onboard-demo' >/dev/null || regq 'HKLM\Software\Classes\.onbdemo' >/dev/null \
+	|| regq 'HKLM\Software\Classes\onboard-demo-opener.AssocFile.onbdemo' >/dev/null; then
+	bad 'uninstall left association keys in HKLM\Software\Classes'
+else pass 'uninstall removed the protocol, the handler and the emptied .onbdemo key'; fi
+rm -f "$WINEPREFIX/drive_c/onboard-url.txt"
 
 # 8. The Windows GUI installer (make wingui: Fyne, cgo with mingw, -H windowsgui),
 # when WINGUI_EXE names it (make wine does).

@@ -51,7 +51,32 @@ func jupyterSpec(sd string, stub []byte) condatest.Spec {
 	if windows(sd) {
 		f = condatest.File{Path: "Scripts/jupyter.exe", Data: stub}
 	}
-	s := pkgSpec(sd, "jupyterlab", "4.2.0", deps, []condatest.File{f})
+	files := []condatest.File{f}
+	if WithMenu {
+		files = append(files, condatest.File{Path: "Menu/onboard-demo.json", Data: []byte(demoMenu)})
+	}
+	s := pkgSpec(sd, "jupyterlab", "4.2.0", deps, files)
 	s.ZstdLevel = 19
 	return s
 }
+
+// WithMenu gives jupyterlab demoMenu (`-menu`): the Wine test installs
+// such a bundle to check a package's file and URL associations end to
+// end. The demo embedded in onboard has none.
+var WithMenu bool
+
+// demoMenu is a menuinst v2 menu file whose Windows item opens
+// onboard-demo: URLs and .onbdemo files by writing what it was given to
+// C:\onboard-url.txt, in its env activated.
+const demoMenu = `{
+  "$schema": "https://schemas.conda.org/menuinst-1-1-1.schema.json",
+  "menu_name": "Onboard Demo tools",
+  "menu_items": [{
+    "name": "Onboard Demo Opener",
+    "description": "Writes the URL or file it opens to C:\\onboard-url.txt",
+    "command": ["cmd", "/c", "echo", "%1", ">", "C:\\onboard-url.txt"],
+    "desktop": false,
+    "platforms": {"win": {"url_protocols": ["onboard-demo"], "file_extensions": [".onbdemo"]}}
+  }]
+}
+`
