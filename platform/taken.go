@@ -1,0 +1,87 @@
+package platform
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+)
+
+// What a package's menu file would write over that is another program's:
+// [LeaveTaken] drops it from the plan before [Apply], with a note.
+
+// LeaveTaken drops from p the file and URL associations whose key
+// another program has (a key of that name without onboard's marker,
+// where Windows looks the class up: the user's classes, then the
+// machine's), with the shared values that would point at it, and
+// returns notes naming them. Onboard does not take a URL protocol or a
+// file type's handler from another program, nor delete it at uninstall.
+//
+// The same holds for a MIME type definition (DATA/mime/packages/*.xml)
+// that another program wrote: one without menuinst's comment.
+func LeaveTaken(p Plan) (Plan, []string) {
+	p, notes := leaveTakenFiles(p, os.ReadFile)
+	if r := hostRegistry(); r != nil {
+		var more []string
+		p, more = leaveTaken(p, r.read)
+		notes = append(notes, more...)
+	}
+	return p, notes
+}
+
+func leaveTakenFiles(p Plan, read func(string) ([]byte, error)) (Plan, []string) {
+	var notes []string
+	p.Files = slices.DeleteFunc(slices.Clone(p.Files), func(f File) bool {
+		if f.Kind != KindMime {
+			return false
+		}
+		b, err := read(f.Path)
+		if err != nil || bytes.Contains(b, []byte(mimeMarker)) {
+			return false
+		}
+		notes = append(notes, fmt.Sprintf("the MIME type definition %s is another program's, which onboard leaves as it is", f.Path))
+		return true
+	})
+	return p, notes
+}
+
+func leaveTaken(p Plan, read func(root, key string) (map[string]string, error)) (Plan, []string) {
+	var notes []string
+	taken := map[string]bool{}
+	var keep []RegistryEntry
+	for _, e := range p.Registry {
+		if e.Shared && taken[e.With] {
+			continue
+		}
+		if e.Marker != "" {
+			mark, _ := e.Value(e.Marker)
+			for _, root := range classRoots(e.Root) {
+				vals, err := read(root, e.Key)
+				if err != nil {
+					continue
+				}
+				if vals[e.Marker] != mark.Str {
+					taken[e.Key] = true
+					notes = append(notes, fmt.Sprintf("%s is not registered: another program has %s\\%s, which onboard leaves as it is", e.Label, root, e.Key))
+				}
+				break
+			}
+			if taken[e.Key] {
+				continue
+			}
+		}
+		keep = append(keep, e)
+	}
+	p.Registry = keep
+	return p, notes
+}
+
+// classRoots are where Windows looks a class up for an entry below root:
+// for a user, their own classes over the machine's (HKCR shows them so;
+// Wine's HKCR shows only the machine's).
+func classRoots(root string) []string {
+	if root == "HKCU" {
+		return []string{"HKCU", "HKLM"}
+	}
+	return []string{root}
+}
