@@ -559,7 +559,9 @@ func TestWindowsEntryPointNamedLikeADevice(t *testing.T) {
 // installed) or onboard's state folder is refused, and the environment is
 // left as it was, into an existing environment as into a new one.
 func TestInstallRefusesFilesInReservedFolders(t *testing.T) {
-	for _, path := range []string{"conda-meta/numpy-9-0.json", ".onboard/manifest.json"} {
+	for _, path := range []string{"conda-meta/numpy-9-0.json", ".onboard/manifest.json",
+		// another env's records, conda's package cache, and the files onboard writes
+		"envs/team/conda-meta/evil-1-0.json", "pkgs/urls.txt", ".condarc", ".nonadmin"} {
 		t.Run(path, func(t *testing.T) {
 			s := newEnvSetup(t)
 			evil, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
@@ -672,6 +674,52 @@ func TestInstallRefusesSymlinksLeavingThroughOtherLinks(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(outside); len(ents) > 0 {
 		t.Errorf("%s holds %d entries; want none", outside, len(ents))
+	}
+}
+
+// A folder symlink already in the env that leads into conda-meta (made by
+// hand, or by links that each stayed outside it) is not written through:
+// the package whose file would land there is refused (exit 3), the env
+// left as it was; a folder symlink elsewhere in the env is followed.
+func TestInstallWritesNoFileThroughALinkIntoReservedFolders(t *testing.T) {
+	s := newEnvSetup(t)
+	dir := t.TempDir()
+	mk := func(name string, files ...condatest.File) []PackageFile {
+		p, err := condatest.WriteConda(dir, condatest.Spec{Name: name, Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic", Files: files})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []PackageFile{{Path: p}}
+	}
+	install := func(pkgs []PackageFile) error {
+		req := s.request("linux-64")
+		req.Packages = pkgs
+		_, err := InstallEnv(t.Context(), req)
+		return err
+	}
+	if err := install(mk("a", condatest.File{Path: "share/a.txt", Data: []byte("a\n")})); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(s.prefix, "lib"), 0o755)
+	for link, to := range map[string]string{"lib/meta": "../conda-meta", "lib/share": "../share"} {
+		if err := os.Symlink(to, filepath.Join(s.prefix, filepath.FromSlash(link))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := testkit.Snapshot(t, s.prefix)
+	err := install(mk("b", condatest.File{Path: "lib/meta/evil-9-0.json", Data: []byte("{}")}))
+	var ue *pkg.UnsafeEntryError
+	if !errors.As(err, &ue) || ExitCode(err) != 3 || !strings.Contains(err.Error(), "lib/meta/evil-9-0.json") || !strings.Contains(err.Error(), "conda-meta/") {
+		t.Fatalf("a file through lib/meta -> ../conda-meta: %v (exit %d); want an *pkg.UnsafeEntryError naming it and conda-meta/, exit 3", err, ExitCode(err))
+	}
+	if d := testkit.DiffSnapshots(before, testkit.Snapshot(t, s.prefix)); len(d) > 0 {
+		t.Fatalf("the refused install changed the env:\n%s", strings.Join(d, "\n"))
+	}
+	if err := install(mk("c", condatest.File{Path: "lib/share/c.txt", Data: []byte("c\n")})); err != nil {
+		t.Fatalf("a file through lib/share -> ../share: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(s.prefix, "share", "c.txt")); string(b) != "c\n" {
+		t.Fatalf("share/c.txt = %q, %v", b, err)
 	}
 }
 

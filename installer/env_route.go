@@ -1,16 +1,12 @@
 package installer
 
 import (
-	"onboard/installer/state"
-	"onboard/internal/pathfold"
-
 	"errors"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 
 	"onboard/installer/link"
@@ -106,17 +102,13 @@ func (pl *placer) host(target string) string {
 }
 
 // reservedTarget tells the paths that stay out of the way of placing:
-// the transaction's own folders and conda-meta. pkg already refuses a
-// package with files there (pkg.ReservedFolders); this is a second guard,
-// so that placing never writes into them whatever pkg lets through.
+// the transaction's own folders, conda-meta and the rest of
+// pkg.ReservedFolders and pkg.ReservedFiles. pkg already refuses a package
+// with files there; this is a second guard, so that placing never writes
+// into them whatever pkg lets through.
 func reservedTarget(t string) bool {
-	first, _, _ := strings.Cut(t, "/")
-	for _, r := range []string{".condatmp", state.DirName, "conda-meta"} {
-		if pathfold.Key(first) == pathfold.Key(r) { // Conda-Meta where names ignore case
-			return true
-		}
-	}
-	return false
+	_, ok := pkg.Reserved(t)
+	return ok
 }
 
 // prepare journals the files about to be placed and the folders they

@@ -62,7 +62,15 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 			}
 		}
 	}
-	if err := makeDirs(opts.Prefix, todo, j); err != nil {
+	owner := make(map[*Action]*Plan, len(todo))
+	moving := false
+	for _, p := range plans {
+		moving = moving || p.Move
+		for _, a := range p.Actions {
+			owner[a] = p
+		}
+	}
+	if err := makeDirs(opts.Prefix, todo, func(a *Action) string { return archiveName(owner[a].Pkg) }, j); err != nil {
 		return err
 	}
 	if !fresh {
@@ -72,14 +80,6 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 	}
 	if err := announce(opts.Prefix, todo, j); err != nil {
 		return err
-	}
-	owner := make(map[*Action]*Plan, len(todo))
-	moving := false
-	for _, p := range plans {
-		moving = moving || p.Move
-		for _, a := range p.Actions {
-			owner[a] = p
-		}
 	}
 	report := func(int64) {}
 	if progress != nil {
@@ -124,16 +124,20 @@ func hostPath(prefixDir, target string) string {
 }
 
 // makeDirs creates the folders the targets need, parents first, telling j
-// about the ones that do not exist yet.
-func makeDirs(prefixDir string, todo []*Action, j Journal) error {
-	need := map[string]bool{}
+// about the ones that do not exist yet. A folder that is already there as
+// a symlink (another package's, or one made since) is followed only while
+// it leads to no folder of conda's or onboard's (pkg.ReservedFolders):
+// otherwise the package whose file would be written there (named by
+// archive) is refused.
+func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, j Journal) error {
+	need := map[string]*Action{}
 	for _, a := range todo {
 		d := path.Dir(a.Target)
 		if a.Kind == KindDir {
 			d = a.Target
 		}
-		for d != "." && d != "/" && !need[d] {
-			need[d] = true
+		for d != "." && d != "/" && need[d] == nil {
+			need[d] = a
 			d = path.Dir(d)
 		}
 	}
@@ -147,6 +151,17 @@ func makeDirs(prefixDir string, todo []*Action, j Journal) error {
 		fi, err := os.Lstat(hostPath(prefixDir, d))
 		if err == nil && !fi.IsDir() && fi.Mode()&fs.ModeSymlink == 0 {
 			return fmt.Errorf("failed to create the folder %q: a file of that name is in the way; remove it and try again", hostPath(prefixDir, d))
+		}
+		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			why, err := symlinkedFolder(prefixDir, hostPath(prefixDir, d))
+			if err != nil {
+				return err
+			}
+			if why != "" {
+				a := need[d]
+				return &pkg.UnsafeEntryError{Archive: archive(a), Entry: a.Target,
+					Reason: fmt.Sprintf("its folder %s is a symlink that %s", d, why)}
+			}
 		}
 		if err != nil {
 			missing = append(missing, hostPath(prefixDir, d))
@@ -265,16 +280,83 @@ func linkSymlink(a *Action, dst string, opts *Options, x *pkg.Extracted) error {
 		return err
 	}
 	if why != "" {
-		archive := "(unknown)"
-		switch {
-		case x != nil && x.Record != nil && x.Record.Fn != "":
-			archive = x.Record.Fn
-		case x != nil:
-			archive = filepath.Base(x.Dir)
-		}
-		return &pkg.UnsafeEntryError{Archive: archive, Entry: a.Target + " -> " + target, Reason: why}
+		return &pkg.UnsafeEntryError{Archive: archiveName(x), Entry: a.Target + " -> " + target, Reason: why}
 	}
 	return os.Symlink(target, dst)
+}
+
+// archiveName names package x in an error: its archive's file name.
+func archiveName(x *pkg.Extracted) string {
+	switch {
+	case x != nil && x.Record != nil && x.Record.Fn != "":
+		return x.Record.Fn
+	case x != nil:
+		return filepath.Base(x.Dir)
+	}
+	return "(unknown)"
+}
+
+// symlinkedFolder says why the folder symlink dir of the prefix may not be
+// written through ("" when it may): it leads into one of conda's or
+// onboard's folders (pkg.ReservedFolders) of the prefix. One that leads
+// outside the prefix was not made by a package (checkSymlink refuses
+// those) but by the user, and is followed, as conda follows it.
+func symlinkedFolder(prefix, dir string) (string, error) {
+	root, err := filepath.EvalSymlinks(prefix)
+	if err != nil {
+		return "", err
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil // dangling: creating the folder fails, as before
+	}
+	if err != nil {
+		return "", err
+	}
+	if rel, ok := within(root, real); ok {
+		return leadsReserved(rel), nil
+	}
+	return "", nil
+}
+
+// within returns real's path relative to root, '/'-separated, when it is
+// root or inside it.
+func within(root, real string) (string, bool) {
+	rel, err := filepath.Rel(root, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// leadsReserved says why a place rel of the prefix is one no symlink may
+// lead to ("" when it is not): in or at one of pkg.ReservedFolders.
+func leadsReserved(rel string) string {
+	if rel == "." {
+		return ""
+	}
+	if what, ok := pkg.Reserved(rel); ok && strings.HasSuffix(what, "/") {
+		return "leads into " + what + ", which belongs to conda and onboard, not to a package"
+	}
+	return ""
+}
+
+// realPath resolves the symlinks of p as far as p exists: its longest
+// existing part, resolved, joined with the rest.
+func realPath(p string) (string, error) {
+	rest := ""
+	for {
+		r, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		parent := filepath.Dir(p)
+		if !errors.Is(err, fs.ErrNotExist) || parent == p {
+			return "", err
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
 }
 
 // checkSymlink refuses a relative symlink target that leaves the prefix,
@@ -320,6 +402,20 @@ func checkSymlink(prefix, short, dst, target string) (why string, err error) {
 	}
 	if up > depth {
 		return fmt.Sprintf("the symlink leaves the prefix from %q, where it really is: a folder on its path is a symlink", dir), nil
+	}
+	// Where it leads, through the links already there (lib/a -> ../d/conda-meta
+	// with d -> .): never into conda's or onboard's folders, which a later
+	// package's file lib/a/x would then be written into.
+	land, err := realPath(filepath.Join(dir, filepath.FromSlash(strings.ReplaceAll(target, `\`, "/"))))
+	if err != nil {
+		return "", err
+	}
+	// (One that leads outside goes through a link the user made, as
+	// symlinkedFolder allows.)
+	if rel, ok := within(root, land); ok {
+		if why := leadsReserved(rel); why != "" {
+			return "the symlink " + why, nil
+		}
 	}
 	return "", nil
 }

@@ -98,6 +98,8 @@ func TestCheckSymlinkFromItsRealPlace(t *testing.T) {
 	os.Symlink("..", filepath.Join(prefix, "lib", "up"))                   // the prefix's root
 	os.Symlink("deep", filepath.Join(prefix, "lib", "down"))               // lib/deep
 	os.Symlink("../../elsewhere", filepath.Join(prefix, "lib", "outside")) // made by something else
+	os.MkdirAll(filepath.Join(prefix, "conda-meta"), 0o755)
+	os.Symlink(".", filepath.Join(prefix, "here")) // the prefix's root, from its root
 	for _, tt := range []struct {
 		short, target string
 		refused       bool
@@ -109,6 +111,16 @@ func TestCheckSymlinkFromItsRealPlace(t *testing.T) {
 		{"lib/down/x", "../../../y", true}, // lexically leaves too
 		{"lib/x", "deep/../y", true},       // up after down
 		{"lib/outside/x", "y", true},       // its folder is outside
+		// never into conda's or onboard's folders, however it gets there
+		{"lib/x", "../conda-meta", true},
+		{"lib/x", "../.onboard/state", true},
+		{"lib/x", "../envs/team", true},
+		{"lib/x", "../pkgs", true},
+		{"lib/up/x", "conda-meta", true},
+		{"lib/x", "../here/conda-meta", true}, // through a link already there
+		{"lib/x", "../here/share", false},
+		{"lib/x", "../conda-meta-tools", false},
+		{"lib/x", "..", false},
 	} {
 		dst := filepath.Join(prefix, filepath.FromSlash(tt.short))
 		why, err := checkSymlink(prefix, tt.short, dst, tt.target)

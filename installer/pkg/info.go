@@ -178,19 +178,48 @@ func UnsafePath(p string) string {
 // onboard, not to any package: conda's records (a package file there
 // would be a record of a package never installed, or replace a real
 // one), onboard's state (its manifest, lock, journal, the bundle kept for
-// repairs and the maintenance app) and its scratch folder. No package is
+// repairs and the maintenance app) and its scratch folder, the base's
+// envs/ (the bundle's other environments and the ones conda creates: a
+// base package's file there would be written into another environment,
+// its records included) and pkgs/ (conda's package cache, which conda
+// trusts when it links a package into any environment). No package is
 // meant to have files there, and none of the real fixture packages does.
-var ReservedFolders = []string{"conda-meta", ".onboard", ".condatmp"}
+var ReservedFolders = []string{"conda-meta", ".onboard", ".condatmp", "envs", "pkgs"}
 
-// reservedPath says why p, a clean relative path, is refused when it lies
-// in one of ReservedFolders ("" when it does not). Where names are
+// ReservedFiles are the files at an environment's root that onboard
+// writes itself: its .condarc and the base's .nonadmin. A package's file
+// of that name would replace onboard's, and a repair would then put the
+// package's back.
+var ReservedFiles = []string{".condarc", ".nonadmin"}
+
+// Reserved tells whether p, a clean relative '/'-separated path, lies in
+// one of ReservedFolders or is one of ReservedFiles. Where names are
 // case-insensitive (Windows, macOS) "Conda-Meta/x" is that folder too.
-func reservedPath(p string) string {
-	first, _, _ := strings.Cut(p, "/")
+func Reserved(p string) (what string, ok bool) {
+	first, rest, folder := strings.Cut(p, "/")
 	for _, r := range ReservedFolders {
 		if pathfold.Key(first) == pathfold.Key(r) {
-			return "a file in " + r + "/, which belongs to conda and onboard, not to a package"
+			return r + "/", true
 		}
+	}
+	if !folder || rest == "" {
+		for _, r := range ReservedFiles {
+			if pathfold.Key(first) == pathfold.Key(r) {
+				return r, true
+			}
+		}
+	}
+	return "", false
+}
+
+// reservedPath says why p, a clean relative path, is refused when it is
+// Reserved ("" when it is not).
+func reservedPath(p string) string {
+	if what, ok := Reserved(p); ok {
+		if strings.HasSuffix(what, "/") {
+			return "a file in " + what + ", which belongs to conda and onboard, not to a package"
+		}
+		return "the environment's " + what + ", which onboard writes, not a package"
 	}
 	return ""
 }
