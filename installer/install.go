@@ -164,6 +164,9 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	in.j = j
 	engine.CrashPoint("begun")
 	if st, _ := os.Stat(state.Dir(p)); st != nil {
+		if old, err := state.ReadManifest(p); err == nil {
+			in.notes = append(in.notes, changesSince(p, old, in.o.Bundle.Platform(in.subdir)).addedNotes()...)
+		}
 		in.aside = state.AsidePath(p, time.Now().UnixNano())
 		// The old lock lives in the moved folder, which no one works on
 		// once it is moved; the new prefix gets its own lock at once.
@@ -193,10 +196,25 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	n0 := len(in.notes)
+	// Only now, with the new install complete ("finish"): a rollback
+	// deletes the new prefix, and would delete what was carried into it.
+	keepAside := false
+	if in.aside != "" {
+		c, err := engine.CarryUserEnvs(in.aside, p, in.log.Printf)
+		if note := c.Note(in.aside); note != "" {
+			in.notes = append(in.notes, note)
+		}
+		if err != nil {
+			in.notes = append(in.notes, err.Error())
+		}
+		keepAside = err != nil || len(c.Left) > 0
+	}
 	in.launchers()
 	in.log.Printf("installed %s %s (%s) into %q", in.o.Bundle.Manifest.Name, in.o.Bundle.Manifest.Version, in.subdir, p)
 	in.unlock()
-	if in.aside != "" {
+	if in.aside != "" && keepAside {
+		in.log.Printf("kept the old install at %q: it holds what the new one could not take over", in.aside)
+	} else if in.aside != "" {
 		if err := rmtree.RemoveAll(in.aside); err != nil {
 			in.notes = append(in.notes, fmt.Sprintf("the old install at %q could not be removed: %v; delete it by hand", in.aside, err))
 		}

@@ -177,3 +177,46 @@ func TestInstallRefusedWhileAnotherHoldsTheLock(t *testing.T) {
 		t.Fatalf("after the lock was released: %v", err)
 	}
 }
+
+// An upgrade keeps the environments the user made with conda in envs/
+// (moved into the new install, at the same path), and says so before
+// (the plan) and after (the result); the packages conda added to the
+// bundle's env are not kept, and both say that too.
+func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	mine := filepath.Join(prefix, "envs", "mine")
+	os.MkdirAll(filepath.Join(mine, "conda-meta"), 0o755)
+	os.WriteFile(filepath.Join(mine, "conda-meta", "history"), []byte("==> 2026-12-01 10:00:00 <==\n"), 0o644)
+	os.WriteFile(filepath.Join(mine, "analysis.py"), []byte("print(1)\n"), 0o644)
+	os.WriteFile(filepath.Join(prefix, "envs", "team", "conda-meta", "extra-1.0-0.json"), []byte(`{"name":"extra","version":"1.0","build":"0"}`), 0o644)
+	newer := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}
+	plan, err := Plan(t.Context(), newer)
+	if err != nil || plan.Kind != PlanUpgrade {
+		t.Fatalf("plan: %v, %v", plan.Kind, err)
+	}
+	notes := strings.Join(plan.Notes, "\n")
+	if !strings.Contains(notes, "is kept: mine") || !strings.Contains(notes, "conda added extra-1.0-0 to team") {
+		t.Errorf("the plan's notes do not say what is kept and what is not:\n%s", notes)
+	}
+	res, err := Install(t.Context(), newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(mine, "analysis.py")); string(b) != "print(1)\n" {
+		t.Fatalf("the user's env after the upgrade: analysis.py = %q, %v", b, err)
+	}
+	notes = strings.Join(res.Notes, "\n")
+	if !strings.Contains(notes, "(environments made with conda): mine") || !strings.Contains(notes, "conda added extra-1.0-0 to team") {
+		t.Errorf("the result's notes do not say what was kept and what was not:\n%s", notes)
+	}
+	if left, _ := filepath.Glob(prefix + ".onboard-old-*"); len(left) != 0 {
+		t.Errorf("old prefixes left behind: %v", left)
+	}
+	if got := installed(t, prefix); got != "2026.12.0/linux-64" {
+		t.Errorf("installed %s", got)
+	}
+}

@@ -279,6 +279,9 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 	if old != nil && old.AllUsers && !engine.MayModify(after.root) {
 		return &AdminRequiredError{Prefix: p.Prefix, Action: "replace"}
 	}
+	if old != nil {
+		p.Notes = append(p.Notes, changesSince(after.root, old, pl).planNotes()...)
+	}
 	return p.checkFolder(h, req, after, old != nil)
 }
 

@@ -533,6 +533,16 @@ func TestKilledUpgradeRunsAgain(t *testing.T) {
 		t.Run(k.String(), func(t *testing.T) {
 			os.RemoveAll(f.prefix)
 			f.install(t, v1, nil)
+			// an environment the user made with conda, which the upgrade
+			// carries into the new install, or the rollback keeps
+			mine := filepath.Join(f.prefix, "envs", "mine")
+			os.MkdirAll(filepath.Join(mine, "conda-meta"), 0o755)
+			os.WriteFile(filepath.Join(mine, "conda-meta", "history"), []byte("==> 2026-12-01 10:00:00 <==\n"), 0o644)
+			os.WriteFile(filepath.Join(mine, "notes.txt"), []byte("mine\n"), 0o644)
+			envsTxt := filepath.Join(os.Getenv("HOME"), ".conda", "environments.txt")
+			if txt, _ := os.ReadFile(envsTxt); !strings.Contains(string(txt), mine+"\n") {
+				os.WriteFile(envsTxt, append(txt, mine+"\n"...), 0o644) // as conda create registers it
+			}
 			old := treeHash(t, f.prefix)
 			o := f.request("install", v2, k.opKill)
 			o.FailEnv = k.failEnv
@@ -556,8 +566,17 @@ func TestKilledUpgradeRunsAgain(t *testing.T) {
 				}
 				f.healthy(t, v1)
 			}
+			if b, err := os.ReadFile(filepath.Join(mine, "notes.txt")); string(b) != "mine\n" {
+				t.Fatalf("after the recovery the user's env: notes.txt = %q, %v", b, err)
+			}
 			f.install(t, v2, nil)
 			f.healthy(t, v2)
+			if b, err := os.ReadFile(filepath.Join(mine, "notes.txt")); string(b) != "mine\n" {
+				t.Fatalf("after the upgrade the user's env: notes.txt = %q, %v", b, err)
+			}
+			if left, _ := filepath.Glob(f.prefix + ".onboard-old-*"); len(left) != 0 {
+				t.Errorf("old prefixes left behind: %v", left)
+			}
 		})
 	}
 }

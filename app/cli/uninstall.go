@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/term"
 
+	"onboard/app/wizard"
 	"onboard/installer"
 	"onboard/installer/uninstall"
 )
@@ -27,7 +28,13 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if !*silent {
-		ok, err := confirm(env, fmt.Sprintf("Remove %s, its launchers and its shell set-up? [y/N] ", p))
+		q := fmt.Sprintf("Remove %s, its launchers and its shell set-up? [y/N] ", p)
+		if in, err := wizard.ReadInstalled(p); err == nil {
+			if w := in.UserEnvsWarning(); w != "" {
+				q = w + "\n" + q
+			}
+		}
+		ok, err := confirm(env, q)
 		if err != nil {
 			return err
 		}

@@ -336,6 +336,9 @@ func (m *Maintenance) repairEnv(env string) {
 
 func (m *Maintenance) askUninstall() {
 	msg := fmt.Sprintf("This removes %s from %s, with its launchers. Your notebooks are not touched.", m.in.Manifest.Name, m.in.Prefix)
+	if w := m.in.UserEnvsWarning(); w != "" {
+		msg += "\n\n" + w
+	}
 	dialog.ShowConfirm("Uninstall?", msg, func(yes bool) {
 		if yes {
 			m.uninstall()

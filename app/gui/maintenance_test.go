@@ -218,8 +218,11 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 		t.Fatalf("a row still shows problems:\n%s", texts(w))
 	}
 
+	// an env made with conda inside the install: the question names it,
+	// since the uninstall deletes it too
+	os.MkdirAll(filepath.Join(prefix, "envs", "mine", "conda-meta"), 0o755)
 	tapButton(t, w, "Uninstall…")
-	mustContain(t, w, "Uninstall?", prefix)
+	mustContain(t, w, "Uninstall?", prefix, "(environments made with conda): mine.")
 	tapButton(t, w, "Yes")
 	waitClosed(t, m.done)
 	if texts := texts(w); strings.Contains(texts, "Uninstall failed") {

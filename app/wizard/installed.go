@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -96,4 +97,17 @@ func capitalise(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// UserEnvsWarning is what an uninstall deletes beyond the bundle's
+// environments, said before it asks ("" when nothing): the environments
+// made with conda inside the install (PREFIX/envs/, where `conda create -n`
+// puts them), read when asked, as conda may have made one since.
+func (in *Installed) UserEnvsWarning() string {
+	envs := state.UserEnvs(in.Prefix, &state.Manifest{Manifest: in.Manifest, Subdir: in.Subdir})
+	if len(envs) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("It also deletes what was made in %s since the install (environments made with conda): %s.",
+		filepath.Join(in.Prefix, "envs"), strings.Join(envs, ", "))
 }

@@ -317,6 +317,13 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 				if _, err := os.Stat(state.LaunchersPath(p)); err != nil {
 					_ = RemoveRecordedLaunchers(j.aside, logf)
 				}
+				// The user's environments in the old envs/ go to the new
+				// install first, as the upgrade would have carried them.
+				c, err := CarryUserEnvs(j.aside, p, logf)
+				if err != nil || len(c.Left) > 0 {
+					logf("recovery: kept the old install at %q: %s", j.aside, c.Note(j.aside))
+					return rec, err
+				}
 				if err := rmtree.RemoveAll(j.aside); err != nil {
 					return rec, fmt.Errorf("failed to remove the old install %q: %w", j.aside, err)
 				}

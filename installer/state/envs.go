@@ -55,3 +55,20 @@ func EnvSubdir(man *Manifest, recs []*prefix.Record, host func() string) string 
 	}
 	return host()
 }
+
+// UserEnvs are the entries of prefixDir/envs that are not environments of
+// man (may be nil: then all of them), sorted: the environments made with
+// conda (`conda create -n NAME` puts them there) and anything else the user
+// put there. An upgrade keeps them; an uninstall deletes them, and says so
+// first.
+func UserEnvs(prefixDir string, man *Manifest) []string {
+	ents, _ := os.ReadDir(filepath.Join(prefixDir, "envs"))
+	ours := man.EnvDists()
+	var out []string
+	for _, e := range ents {
+		if _, ok := ours[e.Name()]; !ok {
+			out = append(out, e.Name())
+		}
+	}
+	return out // os.ReadDir sorts by name
+}

@@ -1,0 +1,94 @@
+package installer
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"onboard/installer/bundle"
+	"onboard/installer/state"
+)
+
+// userChanges are what the user did to an install since it was made, as
+// replacing it (an upgrade, a reinstall) treats them.
+type userChanges struct {
+	// Kept are the entries of envs/ that are not the old bundle's
+	// environments (those made with conda): engine.CarryUserEnvs moves them
+	// into the new install. Left are those the new version has an
+	// environment of the same name of: they stay in the old install's
+	// folder, which is then kept.
+	Kept, Left []string
+	// Added are the packages conda added to the bundle's environments: not
+	// kept, since the new version's environments are the bundle's.
+	Added []envPackages
+}
+
+type envPackages struct {
+	Env   string
+	Dists []string
+}
+
+// changesSince reads what the user changed in the install at dir (its
+// manifest old), to be replaced by the bundle's platform pl.
+func changesSince(dir string, old *state.Manifest, pl *bundle.Platform) userChanges {
+	var u userChanges
+	bundleEnvs := old.EnvDists()
+	for _, name := range state.UserEnvs(dir, old) {
+		if _, taken := pl.Envs[name]; taken {
+			u.Left = append(u.Left, name)
+		} else {
+			u.Kept = append(u.Kept, name)
+		}
+	}
+	names := make([]string, 0, len(bundleEnvs))
+	for n := range bundleEnvs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		envDir := dir
+		if n != state.BaseEnv {
+			envDir = filepath.Join(dir, "envs", n)
+		}
+		files, _ := state.MetaFiles(envDir)
+		installed := map[string]bool{}
+		for _, d := range bundleEnvs[n] {
+			installed[d+".json"] = true
+		}
+		var added []string
+		for _, f := range files {
+			if !installed[f] {
+				added = append(added, strings.TrimSuffix(f, ".json"))
+			}
+		}
+		if len(added) > 0 {
+			u.Added = append(u.Added, envPackages{Env: n, Dists: added})
+		}
+	}
+	return u
+}
+
+// planNotes say it all, for the plan (install --dry-run, the Location
+// step).
+func (u userChanges) planNotes() []string {
+	var notes []string
+	if len(u.Kept) > 0 {
+		notes = append(notes, fmt.Sprintf("what was made in envs/ since the install (environments made with conda) is kept: %s", strings.Join(u.Kept, ", ")))
+	}
+	if len(u.Left) > 0 {
+		notes = append(notes, fmt.Sprintf("the new version brings environments named %s: yours of those names stay in the old install's folder (PREFIX.onboard-old-*), which is then kept", strings.Join(u.Left, ", ")))
+	}
+	return append(notes, u.addedNotes()...)
+}
+
+// addedNotes are the notes about the packages conda added, for the
+// install's result (engine.Carried says what was kept).
+func (u userChanges) addedNotes() []string {
+	var notes []string
+	for _, a := range u.Added {
+		notes = append(notes, fmt.Sprintf("conda added %s to %s since the install: the new version's %s is the bundle's, without them; install them again with conda afterwards if you need them",
+			strings.Join(a.Dists, ", "), a.Env, a.Env))
+	}
+	return notes
+}
