@@ -218,7 +218,7 @@ func (t *envTxn) cached(f PackageFile) *pkg.Extracted {
 
 func (t *envTxn) request(f PackageFile) pkg.Request {
 	r := pkg.Request{Archive: f.Path, PkgsDir: t.pkgsDir, URL: f.URL, Depends: f.Depends, Open: f.Open,
-		Expect: pkg.Expect{SHA256: f.SHA256, MD5: f.MD5, Size: f.Size}}
+		Expect: pkg.Expect{SHA256: f.SHA256, MD5: f.MD5, Size: f.Size, Unpacked: f.Unpacked}}
 	if link.IsWindows(t.req.Subdir) && t.req.WindowsLauncher != nil {
 		r.EntryPointSize = int64(len(t.req.WindowsLauncher(t.req.Subdir)))
 	}

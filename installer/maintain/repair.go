@@ -369,7 +369,7 @@ func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
 		src.recArchive, src.recExtracted = r.PackageTarballFullPath, r.ExtractedPackageDir
 	} else if mp := src.manPkg; mp != nil {
 		src.fn, src.url = mp.Fn, mp.URL
-		src.expect = pkg.Expect{SHA256: mp.SHA256, MD5: mp.MD5, Size: mp.Size}
+		src.expect = pkg.Expect{SHA256: mp.SHA256, MD5: mp.MD5, Size: mp.Size, Unpacked: mp.UnpackedSize}
 	} else {
 		return nil, fmt.Errorf("failed to repair %s: its record is unreadable and the installed manifest does not list it", t.dist)
 	}

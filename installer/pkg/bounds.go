@@ -24,9 +24,10 @@ import (
 type Error struct {
 	Archive string // the package
 	Member  string // the member or metadata file
-	What    string // "size", "sha256", "total size", "metadata size" or "messages size"
+	What    string // "size", "sha256", "total size", "recorded size", "metadata size" or "messages size"
 	Want    string // the recorded size or hash, or the cap
 	Got     string // what was found (for sizes: at least this much)
+	Reason  string // for "recorded size": where the limit comes from
 }
 
 // Error names the package, the member and both values, and says what to do.
@@ -41,6 +42,9 @@ func (e *Error) Error() string {
 	case "messages size":
 		return fmt.Sprintf("package %q is refused: its %s holds more than %s bytes of messages, onboard's cap (conda shows them all before it installs the package; a licence notice is far shorter)",
 			e.Archive, e.Member, e.Want)
+	case "recorded size":
+		return fmt.Sprintf("package %q is refused: its %s records %s bytes of files, more than %s (%s); a decompression bomb or a corrupt package: rebuild the bundle from packages you trust",
+			e.Archive, e.Member, e.Got, e.Want, e.Reason)
 	case "total size":
 		return fmt.Sprintf("package %q is refused: %s would take its unpacked size past %s bytes, far more than its archive can hold honestly (a decompression bomb?)",
 			e.Archive, e.Member, e.Want)
@@ -62,6 +66,37 @@ const (
 	unsizedBudgetBase = 64 << 20  // bytes any package may unpack beyond its recorded sizes (headers, repeats)…
 	unsizedBudgetMult = 100       // …plus this many times its archive size
 )
+
+// sizedRatio bounds what a package's paths.json may record, against its
+// archive's size, when the bundle does not say how much it unpacks to.
+// Real packages unpack to a few times their archive (tens of times for
+// text); a bomb to thousands of times: 270 KB of zstd held 8 GiB of zeros.
+const sizedRatio = 1000
+
+// SizedLimit is the most a package whose archive is archiveSize bytes may
+// record in its paths.json as files: what the bundle's manifest says it
+// unpacks to (unpacked, from paths.json itself when the bundle was built;
+// the disk-space check counted that), else Budget's base plus sizedRatio
+// times the archive. Each file is then bounded by its recorded size as it
+// is written, so a package cannot write more than this.
+func SizedLimit(archiveSize, unpacked int64) (limit int64, why string) {
+	if unpacked > 0 {
+		return unpacked, "what the bundle's manifest says it unpacks to"
+	}
+	return unsizedBudgetBase + sizedRatio*archiveSize, fmt.Sprintf("%d times its archive's %d bytes, and more than a real package holds", sizedRatio, archiveSize)
+}
+
+// recordedSize is the bytes of files p records, counted as bundle build
+// counts them (UnpackedSize): every sized entry but symlinks.
+func recordedSize(p *Paths) int64 {
+	var n int64
+	for _, e := range p.Paths {
+		if e.SizeInBytes != nil && e.PathType != PathSoftlink && *e.SizeInBytes > 0 {
+			n += *e.SizeInBytes
+		}
+	}
+	return n
+}
 
 // Budget is what a package whose archive is archiveSize bytes may unpack
 // to beyond the sizes its paths.json records: its headers, folders, entry

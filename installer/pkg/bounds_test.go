@@ -519,3 +519,54 @@ func TestLegacyFilesOfMoreLinesThanTheBudgetRefused(t *testing.T) {
 	}
 	wantRefused(t, root, archive, "info/files", "total size")
 }
+
+// A paths.json that records far more bytes of files than the archive can
+// hold honestly (8 GiB in a few kilobytes: each file written up to its
+// recorded size would fill the disk before the sha256 told), or more than
+// the bundle's manifest says the package unpacks to, is refused as it is
+// read, before any payload file is written; one within both is extracted.
+func TestRecordedSizesBeyondTheArchiveRefused(t *testing.T) {
+	paths := func(size int64) []condatest.Member {
+		info := okInfo(t)
+		for i := range info {
+			if info[i].Name == "info/paths.json" {
+				info[i].Data = fmt.Appendf(nil, `{"paths": [{"_path": "share/ok.txt", "path_type": "hardlink", "sha256": "%s", "size_in_bytes": %d}], "paths_version": 1}`,
+					strings.Repeat("0", 64), size)
+			}
+		}
+		return info
+	}
+	ok := condatest.Member{Name: "share/ok.txt", Data: []byte("ok\n")}
+	for _, format := range []string{"conda", "tar.bz2"} {
+		for _, tt := range []struct {
+			name     string
+			recorded int64
+			unpacked int64
+			refused  bool
+		}{
+			{"8 GiB in kilobytes", 8 << 30, 0, true},
+			{"more than the manifest says", 4, 3, true},
+			{"as the manifest says", 3, 3, false},
+			{"a few times the archive", 3, 0, false},
+		} {
+			t.Run(format+"/"+tt.name, func(t *testing.T) {
+				root, archive := hostile(t, format, paths(tt.recorded), ok)
+				pkgs := filepath.Join(root, "pkgs")
+				_, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs, Expect: Expect{Unpacked: tt.unpacked}}, nil)
+				var pe *Error
+				refused := errors.As(err, &pe) && pe.What == "recorded size" && pe.Member == "info/paths.json"
+				if refused != tt.refused {
+					t.Fatalf("Extract = %v; want refused for its recorded size: %v", err, tt.refused)
+				}
+				if tt.refused {
+					if !strings.Contains(err.Error(), "evil-1.0-0") || !strings.Contains(err.Error(), fmt.Sprint(tt.recorded)) {
+						t.Errorf("error %q names neither the package nor what it records", err)
+					}
+					if got := leftovers(t, pkgs); len(got) != 0 {
+						t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+					}
+				}
+			})
+		}
+	}
+}

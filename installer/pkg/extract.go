@@ -91,6 +91,7 @@ func (a *archive) sums(h *hashAt, e Expect, trustMD5 bool) (sha, md5sum string, 
 
 func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashAt, trustMD5 bool, progress func(int64)) (*Extracted, error) {
 	u := newUntar(a.path, dir, Budget(a.size))
+	u.sizedLimit, u.sizedWhy = SizedLimit(a.size, r.Expect.Unpacked)
 	if r.Dest != "" {
 		u.router = r.Router
 	}

@@ -197,6 +197,11 @@ type Expect struct {
 	SHA256 string
 	MD5    string
 	Size   int64
+	// Unpacked is the bytes of files its paths.json records, as the
+	// bundle's manifest says (bundle build read them); 0 = unknown. A
+	// paths.json that records more is refused before its files are
+	// written (see SizedLimit).
+	Unpacked int64
 }
 
 // Request asks Extract for one package.

@@ -47,6 +47,10 @@ type untar struct {
 	// header (headerCost) and any second member of one name. limit is
 	// where it started.
 	budget, limit int64
+	// sizedLimit is the most paths.json may record as files (SizedLimit;
+	// 0 = no limit), sizedWhy where it comes from.
+	sizedLimit int64
+	sizedWhy   string
 	// router, when set, is asked (once: asked) where the payload files go
 	// (dst); placed[i] says the file of paths entry i is at dst(i).
 	router Router
@@ -512,6 +516,10 @@ func (u *untar) loadExpect() error {
 	// Checked before any payload member is written after it.
 	if _, err := checkPaths(p, u.archive); err != nil {
 		return err
+	}
+	if n := recordedSize(p); u.sizedLimit > 0 && n > u.sizedLimit {
+		return &Error{Archive: u.archive, Member: "info/paths.json", What: "recorded size",
+			Want: strconv.FormatInt(u.sizedLimit, 10), Got: strconv.FormatInt(n, 10), Reason: u.sizedWhy}
 	}
 	u.expect, u.paths = u.expectations(p), p
 	return u.countPathDirs(p)
