@@ -84,6 +84,9 @@ type InstallPlan struct {
 	PathLimit        int  `json:"path_limit"`
 	KeepPackageCache bool `json:"keep_package_cache"`
 	AllUsers         bool `json:"all_users"`
+	// Forced says a reinstall is only what --force asks: the version
+	// there is this one, complete and for this platform.
+	Forced bool `json:"forced,omitempty"`
 	// Launchers are those Install would create, LauncherFiles the files,
 	// app bundles, shortcuts and registry keys they are made of, and
 	// ShellFiles the start-up files the shell set-up would change.
@@ -346,6 +349,7 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*st
 		return nil, nil
 	default:
 		p.Kind = PlanReinstall
+		p.Forced = o.Force && old.Subdir == subdir && upToDate(after.root, o.Bundle, subdir)
 	}
 	return old, nil
 }

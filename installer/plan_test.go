@@ -217,10 +217,19 @@ func TestPlanReinstallOtherBundleDamaged(t *testing.T) {
 	if _, err := Install(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
+	// --force on the complete install: a reinstall only because it asks
+	forced := o
+	forced.Force = true
+	if p := planOf(t, forced); p.Kind != PlanReinstall || !p.Forced || !p.Proceed {
+		t.Fatalf("forced over the complete install: %s, forced %v, %v", p.Kind, p.Forced, p.Err)
+	}
 	// a record gone: the same version is installed again
 	os.Remove(filepath.Join(prefix, "envs", "team", "conda-meta", "tool-1.0-0.json"))
-	if p := planOf(t, o); p.Kind != PlanReinstall || !p.Proceed {
-		t.Fatalf("incomplete install: %s, %v", p.Kind, p.Err)
+	if p := planOf(t, o); p.Kind != PlanReinstall || p.Forced || !p.Proceed {
+		t.Fatalf("incomplete install: %s, forced %v, %v", p.Kind, p.Forced, p.Err)
+	}
+	if p := planOf(t, forced); p.Kind != PlanReinstall || p.Forced {
+		t.Fatalf("forced over the incomplete install: %s, forced %v", p.Kind, p.Forced)
 	}
 	manifest := state.ManifestPath(prefix)
 	data, _ := os.ReadFile(manifest)

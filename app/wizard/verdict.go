@@ -95,6 +95,9 @@ func action(p *installer.InstallPlan) string {
 	case installer.PlanUpgrade:
 		return fmt.Sprintf("Install upgrades %s here to %s.", old, p.Version)
 	case installer.PlanReinstall:
+		if p.Forced {
+			return fmt.Sprintf("Install installs %s here again, as --force asks: the install there is complete.", this)
+		}
 		return fmt.Sprintf("Install installs %s here again: the install there is incomplete or for another platform.", this)
 	case installer.PlanDowngrade:
 		return fmt.Sprintf("Install replaces the newer %s here with %s.", old, p.Version)

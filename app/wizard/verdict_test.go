@@ -189,3 +189,16 @@ func TestWizardRefusesAMachineTooOldForThePackages(t *testing.T) {
 		t.Errorf("with the override: %v", err)
 	}
 }
+
+// A reinstall says why: --force on a complete install, or an install
+// there that is incomplete or for another platform.
+func TestReinstallSaysWhy(t *testing.T) {
+	p := &installer.InstallPlan{Kind: installer.PlanReinstall, Name: "T", Version: "1", Prefix: "/x", Proceed: true}
+	if v := wizard.Describe(p, nil); !strings.Contains(v.Action, "incomplete or for another platform") {
+		t.Errorf("reinstall: %q", v.Action)
+	}
+	p.Forced = true
+	if v := wizard.Describe(p, nil); !strings.Contains(v.Action, "as --force asks") || strings.Contains(v.Action, "incomplete") {
+		t.Errorf("forced reinstall: %q", v.Action)
+	}
+}

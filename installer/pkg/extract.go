@@ -2,11 +2,15 @@ package pkg
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"onboard/internal/rmtree"
@@ -65,11 +69,19 @@ func extractDir(r Request, stem string) (string, error) {
 	if err := os.MkdirAll(r.PkgsDir, 0o755); err != nil {
 		return "", fmt.Errorf("failed to create the package cache %q: %w", r.PkgsDir, err)
 	}
-	tmp, err := os.MkdirTemp(r.PkgsDir, "."+stem+".extracting-")
-	if err != nil {
-		return "", fmt.Errorf("failed to create a folder in the package cache %q: %w", r.PkgsDir, err)
+	// Not os.MkdirTemp, whose 0700 the folder would keep once renamed into
+	// place: conda's extracted folders are 0755 less the umask, and so
+	// are these.
+	for {
+		tmp := filepath.Join(r.PkgsDir, "."+stem+".extracting-"+strconv.FormatUint(rand.Uint64(), 36))
+		err := os.Mkdir(tmp, 0o755)
+		if err == nil {
+			return tmp, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", fmt.Errorf("failed to create a folder in the package cache %q: %w", r.PkgsDir, err)
+		}
 	}
-	return tmp, nil
 }
 
 // sums finishes the archive's hash and checks it against e. When e gives
