@@ -951,3 +951,53 @@ func TestInstallUpgradeRunsPreUnlinkOfTheReplaced(t *testing.T) {
 		t.Errorf("tool 3 is not installed: %v", err)
 	}
 }
+
+// A folder symlink of one package (lib64 -> lib) with another package's
+// file under it (lib64/libfoo.so): conda writes the file through the
+// symlink. onboard does so once the symlink is installed; in the same
+// install it refuses with an error that names the symlink and its
+// package, and leaves the env as it was.
+func TestFilesUnderAnotherPackagesFolderSymlink(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(name string, files ...condatest.File) PackageFile {
+		p, err := condatest.WriteConda(dir, condatest.Spec{Name: name, Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic", Files: files})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return PackageFile{Path: p}
+	}
+	a := mk("a", condatest.File{Path: "lib/liba.so", Data: []byte("a\n")}, condatest.File{Path: "lib64", Symlink: "lib"})
+	b := mk("b", condatest.File{Path: "lib64/libfoo.so", Data: []byte("foo\n")})
+
+	for _, noCache := range []bool{false, true} {
+		t.Run(fmt.Sprint("NoPackageCache=", noCache), func(t *testing.T) {
+			filesUnderSymlink(t, a, b, noCache)
+		})
+	}
+}
+
+func filesUnderSymlink(t *testing.T, a, b PackageFile, noCache bool) {
+	s := newEnvSetup(t)
+	req := s.request("linux-64")
+	req.NoPackageCache = noCache
+	req.Packages = []PackageFile{a, b}
+	_, err := InstallEnv(t.Context(), req)
+	if err == nil || !strings.Contains(err.Error(), "lib64") || !strings.Contains(err.Error(), "a-1-0") || !strings.Contains(err.Error(), "symlink to lib") {
+		t.Fatalf("one install: %v; want an error naming the symlink lib64 -> lib and its package", err)
+	}
+	if _, err := os.Stat(s.prefix); err == nil {
+		t.Error("the refused install left its prefix")
+	}
+
+	req.Packages = []PackageFile{a}
+	if _, err := InstallEnv(t.Context(), req); err != nil {
+		t.Fatal(err)
+	}
+	req.Packages = []PackageFile{b}
+	if _, err := InstallEnv(t.Context(), req); err != nil {
+		t.Fatalf("b once a is installed: %v", err)
+	}
+	if got, err := os.ReadFile(filepath.Join(s.prefix, "lib", "libfoo.so")); string(got) != "foo\n" {
+		t.Fatalf("lib/libfoo.so = %q, %v; want b's file written through lib64", got, err)
+	}
+}

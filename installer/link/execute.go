@@ -282,7 +282,15 @@ func linkSymlink(a *Action, dst string, opts *Options, x *pkg.Extracted) error {
 	if why != "" {
 		return &pkg.UnsafeEntryError{Archive: archiveName(x), Entry: a.Target + " -> " + target, Reason: why}
 	}
-	return os.Symlink(target, dst)
+	err = os.Symlink(target, dst)
+	if fi, lerr := os.Lstat(dst); err != nil && lerr == nil && fi.IsDir() {
+		// makeDirs made the folder for another package's files under it
+		// (lib64 -> lib, and another package's lib64/libfoo.so): conda
+		// links the symlink first and writes those files through it.
+		return fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, but other packages of this environment put files under it, and onboard writes files through another package's folder symlink only once that symlink is installed, not in the same install (conda does): tell whoever made the bundle that %s and the files under it must come in two steps",
+			dst, archiveName(x), target, a.Target)
+	}
+	return err
 }
 
 // archiveName names package x in an error: its archive's file name.
