@@ -83,7 +83,7 @@ func SizedLimit(archiveSize, unpacked int64) (limit int64, why string) {
 	if unpacked > 0 {
 		return unpacked, "what the bundle's manifest says it unpacks to"
 	}
-	return unsizedBudgetBase + sizedRatio*archiveSize, fmt.Sprintf("%d times its archive's %d bytes, and more than a real package holds", sizedRatio, archiveSize)
+	return unsizedBudgetBase + sizedRatio*archiveSize, fmt.Sprintf("64 MiB plus %d times its archive's %d bytes, more than a real package holds", sizedRatio, archiveSize)
 }
 
 // recordedSize is the bytes of files p records, counted as bundle build
