@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"onboard/installer/prefix"
+	"onboard/internal/condatest"
 	"onboard/internal/fixtures"
 )
 
@@ -104,5 +105,29 @@ func noTrace(t *testing.T, prefixDir string) {
 		if strings.HasPrefix(e.Name(), ".tmp.") {
 			t.Errorf("hardlink test file %s is left", e.Name())
 		}
+	}
+}
+
+// genericPackages returns a function that writes a noarch: generic package
+// of files, version 1 build 0, into a folder of the test.
+func genericPackages(t *testing.T) func(name string, files ...condatest.File) []PackageFile {
+	dir := t.TempDir()
+	return func(name string, files ...condatest.File) []PackageFile {
+		t.Helper()
+		p, err := condatest.WriteConda(dir, condatest.Spec{Name: name, Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic", Files: files})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []PackageFile{{Path: p}}
+	}
+}
+
+// installEnv returns a function that installs packages into s's env.
+func (s *envSetup) installEnv(t *testing.T) func(pkgs []PackageFile) error {
+	return func(pkgs []PackageFile) error {
+		req := s.request("linux-64")
+		req.Packages = pkgs
+		_, err := InstallEnv(t.Context(), req)
+		return err
 	}
 }

@@ -633,20 +633,7 @@ func TestInstallRefusesSitePackagesOutsideThePrefix(t *testing.T) {
 // a link that stays inside from its real place is kept.
 func TestInstallRefusesSymlinksLeavingThroughOtherLinks(t *testing.T) {
 	s := newEnvSetup(t)
-	dir := t.TempDir()
-	mk := func(name string, files ...condatest.File) []PackageFile {
-		p, err := condatest.WriteConda(dir, condatest.Spec{Name: name, Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic", Files: files})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return []PackageFile{{Path: p}}
-	}
-	install := func(pkgs []PackageFile) error {
-		req := s.request("linux-64")
-		req.Packages = pkgs
-		_, err := InstallEnv(t.Context(), req)
-		return err
-	}
+	mk, install := genericPackages(t), s.installEnv(t)
 	if err := install(mk("a", condatest.File{Path: "lib/up", Symlink: ".."})); err != nil {
 		t.Fatal(err)
 	}
@@ -683,20 +670,7 @@ func TestInstallRefusesSymlinksLeavingThroughOtherLinks(t *testing.T) {
 // left as it was; a folder symlink elsewhere in the env is followed.
 func TestInstallWritesNoFileThroughALinkIntoReservedFolders(t *testing.T) {
 	s := newEnvSetup(t)
-	dir := t.TempDir()
-	mk := func(name string, files ...condatest.File) []PackageFile {
-		p, err := condatest.WriteConda(dir, condatest.Spec{Name: name, Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic", Files: files})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return []PackageFile{{Path: p}}
-	}
-	install := func(pkgs []PackageFile) error {
-		req := s.request("linux-64")
-		req.Packages = pkgs
-		_, err := InstallEnv(t.Context(), req)
-		return err
-	}
+	mk, install := genericPackages(t), s.installEnv(t)
 	if err := install(mk("a", condatest.File{Path: "share/a.txt", Data: []byte("a\n")})); err != nil {
 		t.Fatal(err)
 	}
@@ -958,16 +932,9 @@ func TestInstallUpgradeRunsPreUnlinkOfTheReplaced(t *testing.T) {
 // install it refuses with an error that names the symlink and its
 // package, and leaves the env as it was.
 func TestFilesUnderAnotherPackagesFolderSymlink(t *testing.T) {
-	dir := t.TempDir()
-	mk := func(name string, files ...condatest.File) PackageFile {
-		p, err := condatest.WriteConda(dir, condatest.Spec{Name: name, Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic", Files: files})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return PackageFile{Path: p}
-	}
-	a := mk("a", condatest.File{Path: "lib/liba.so", Data: []byte("a\n")}, condatest.File{Path: "lib64", Symlink: "lib"})
-	b := mk("b", condatest.File{Path: "lib64/libfoo.so", Data: []byte("foo\n")})
+	mk := genericPackages(t)
+	a := mk("a", condatest.File{Path: "lib/liba.so", Data: []byte("a\n")}, condatest.File{Path: "lib64", Symlink: "lib"})[0]
+	b := mk("b", condatest.File{Path: "lib64/libfoo.so", Data: []byte("foo\n")})[0]
 
 	for _, noCache := range []bool{false, true} {
 		t.Run(fmt.Sprint("NoPackageCache=", noCache), func(t *testing.T) {
