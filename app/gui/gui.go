@@ -101,6 +101,7 @@ func (d Deps) withDefaults(a fyne.App) Deps {
 // closes. It returns the error that ended the session, if any.
 func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 	d = d.withDefaults(a)
+	useReadableTheme(a)
 	var (
 		w   fyne.Window
 		res func() error

@@ -88,6 +88,7 @@ func (lp *LaunchProblem) finish(err error) {
 // RunLaunchProblem shows p until the window closes and returns the error
 // that remains (nil after a repair and a good launch).
 func RunLaunchProblem(ctx context.Context, a fyne.App, p launch.Problem) error {
+	useReadableTheme(a)
 	lp := NewLaunchProblem(ctx, a, p)
 	lp.win.SetMaster()
 	lp.win.Show()
