@@ -168,6 +168,9 @@ func UnsafePath(p string) string {
 	if why := reservedPath(p); why != "" {
 		return why
 	}
+	if why := tooLong(p); why != "" {
+		return why
+	}
 	if hostWindows {
 		return WindowsUnsafe(p)
 	}

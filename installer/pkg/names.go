@@ -40,12 +40,37 @@ func cleanMember(name string) (string, string) {
 	if c == ".." || strings.HasPrefix(c, "../") {
 		return "", "path escapes the package"
 	}
+	if why := tooLong(c); why != "" {
+		return "", why
+	}
 	if hostWindows {
 		if why := WindowsUnsafe(c); why != "" {
 			return "", why
 		}
 	}
 	return c, ""
+}
+
+// Longest names a package may hold: a file system keeps at most 255 bytes
+// in one part of a path (NTFS 255 UTF-16 units, ext4 and APFS 255 bytes),
+// and no OS opens a path of more than 4096 bytes, before the prefix.
+const (
+	maxNamePart = 255
+	maxPathLen  = 4096
+)
+
+// tooLong says why no file system could hold rel, a clean relative path
+// ("" when one could).
+func tooLong(rel string) string {
+	if len(rel) > maxPathLen {
+		return fmt.Sprintf("a path of %d bytes: no system opens one longer than %d", len(rel), maxPathLen)
+	}
+	for _, part := range strings.Split(rel, "/") {
+		if len(part) > maxNamePart {
+			return fmt.Sprintf("a name of %d bytes (%.40s…): file systems keep at most %d", len(part), part, maxNamePart)
+		}
+	}
+	return ""
 }
 
 // hostWindows is whether files are written on Windows, whose names follow

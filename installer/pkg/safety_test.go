@@ -58,6 +58,9 @@ func TestHostileTarMembers(t *testing.T) {
 		{"hardlink missing", []condatest.Member{{Name: "h", Type: tar.TypeLink, Linkname: "nope"}}, "h"},
 		{"fifo", []condatest.Member{{Name: "f", Type: tar.TypeFifo}}, "f"},
 		{"char device", []condatest.Member{{Name: "c", Type: tar.TypeChar}}, "c"},
+		// no file system keeps these: refused as the package's, not as the target's fault
+		{"name part too long", []condatest.Member{reg("share/" + strings.Repeat("n", 256))}, "share/" + strings.Repeat("n", 256)},
+		{"path too long", []condatest.Member{reg(strings.Repeat("d/", 2049) + "x")}, strings.Repeat("d/", 2049) + "x"},
 	}
 	for _, tt := range tests {
 		for _, format := range []string{"tar.bz2", "conda"} {
@@ -471,5 +474,29 @@ func TestEntryInsideAFileRefused(t *testing.T) {
 				t.Errorf("ReadInfo = %v; want the FormatError too", err)
 			}
 		}
+	}
+}
+
+// A member that is a file and, later, a folder (or the folder of another
+// member) is refused as a malformed package (exit 3), naming both: before,
+// mkdir's "not a directory" named neither.
+func TestFileAndFolderOfOneNameRefused(t *testing.T) {
+	ok := condatest.Member{Name: "share/ok.txt", Data: []byte("ok\n")}
+	for name, members := range map[string][]condatest.Member{
+		"folder member":  {ok, reg("lib/a"), {Name: "lib/a/", Type: tar.TypeDir}},
+		"member beneath": {ok, reg("lib/a"), reg("lib/a/b")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root, archive := hostile(t, "tar.bz2", okInfo(t), members...)
+			pkgs := filepath.Join(root, "pkgs")
+			_, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+			var fe *FormatError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "lib/a as a file and") || !strings.Contains(err.Error(), "evil-1.0-0") {
+				t.Fatalf("Extract = %v; want a *FormatError naming the package and lib/a", err)
+			}
+			if got := leftovers(t, pkgs); len(got) != 0 {
+				t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+			}
+		})
 	}
 }

@@ -215,6 +215,9 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 		if _, ok := u.links[rel]; ok {
 			return u.unsafe(h.Name, "folder member over a symlink")
 		}
+		if u.files[rel] {
+			return &FormatError{Archive: u.archive, Reason: fmt.Sprintf("it holds %s as a file and as a folder", rel)}
+		}
 		u.unplace(rel)
 		delete(u.files, rel)
 		return u.mkdir(rel)
@@ -298,6 +301,14 @@ func (u *untar) mkdir(rel string) error {
 	}
 	if err := u.countDirs(rel); err != nil {
 		return err
+	}
+	for d := path.Dir(rel); d != "." && !u.dirs[d]; d = path.Dir(d) {
+		if u.files[d] {
+			return &FormatError{Archive: u.archive, Reason: fmt.Sprintf("it holds %s as a file and as the folder of %s", d, rel)}
+		}
+	}
+	if u.files[rel] {
+		return &FormatError{Archive: u.archive, Reason: fmt.Sprintf("it holds %s as a file and as a folder", rel)}
 	}
 	if err := os.MkdirAll(u.full(rel), 0o755); err != nil {
 		return fmt.Errorf("failed to create folder %q: %w", rel, err)
