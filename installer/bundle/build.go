@@ -44,6 +44,8 @@ type builder struct {
 	fetch *fetcher
 	files map[string]*resolved // zip path → source
 	pkgs  map[string]Package   // zip path → manifest entry
+	// payload unpacks each package once, as an install would (checks).
+	payload *payloadChecks
 	// The licence as the bundle carries it (LicenceText) and the icon
 	// (CheckIcon; nil without one), read before any package.
 	licence, icon []byte
@@ -117,6 +119,7 @@ func newBuilder(spec *Spec, opts BuildOptions) (*builder, error) {
 		spec:  spec,
 		fetch: &fetcher{dirs: dirs, cacheDir: cache, client: client, logf: logf},
 		files: map[string]*resolved{}, pkgs: map[string]Package{},
+		payload: &payloadChecks{dir: cache, done: map[string]*payloadCheck{}},
 	}, nil
 }
 
@@ -229,6 +232,9 @@ func (b *builder) readAll(ctx context.Context, lockFile string, entries []LockEn
 				return nil
 			}
 			ix, facts, bad, err := readInfo(r.Path)
+			if err == nil && ix.Dist() == pkg.StemOf(e.Fn) { // pkg() reports a renamed one
+				err = b.payload.check(ctx, r, facts.UnpackedSize)
+			}
 			if err != nil {
 				err = &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err}
 			}
@@ -250,7 +256,7 @@ func (b *builder) pkg(lockFile string, e LockEntry, sd string, got entryRead) (P
 		return Package{}, got.err
 	}
 	r, ix, facts, bad := got.r, got.ix, got.facts, got.bad
-	if stem := strings.TrimSuffix(strings.TrimSuffix(e.Fn, ".conda"), ".tar.bz2"); ix.Dist() != stem {
+	if stem := pkg.StemOf(e.Fn); ix.Dist() != stem {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
 			"its info/index.json says it is %s; a package's file is named <name>-<version>-<build>, and an install refuses one that is not (was it renamed?)", ix.Dist())}
 	}

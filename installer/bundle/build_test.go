@@ -4,6 +4,7 @@ import (
 	"onboard/internal/condatest"
 	"onboard/internal/pathfold"
 
+	"archive/tar"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -372,4 +373,57 @@ func upperDepLine(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return lockLine(t, "file://"+filepath.ToSlash(p), p)
+}
+
+// A package whose payload the install would refuse (a hardlink or symlink
+// member leaving the package, a device, a file whose bytes are not its
+// paths.json's) is refused when the bundle is built, naming the lock line
+// and the member: its info/ alone is fine, so only unpacking it tells.
+func TestBuildRefusesAPayloadTheInstallWouldRefuse(t *testing.T) {
+	s := condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/ok.txt", Data: []byte("ok\n")}}}
+	info, err := condatest.InfoMembers(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := condatest.Member{Name: "share/ok.txt", Data: []byte("ok\n")}
+	for name, tt := range map[string]struct {
+		member condatest.Member
+		want   string
+	}{
+		"hardlink outside": {condatest.Member{Name: "share/h", Type: tar.TypeLink, Linkname: "../../etc/passwd"}, "share/h"},
+		"symlink outside":  {condatest.Member{Name: "share/l", Type: tar.TypeSymlink, Linkname: "../../../etc"}, "share/l"},
+		"fifo":             {condatest.Member{Name: "share/f", Type: tar.TypeFifo}, "share/f"},
+		"other bytes":      {condatest.Member{Name: "share/ok.txt", Data: []byte("no\n")}, "sha256"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			pkgs := filepath.Join(dir, "pkgs")
+			os.MkdirAll(pkgs, 0o755)
+			members := []condatest.Member{ok}
+			if tt.member.Name == ok.Name {
+				members = nil
+			}
+			archive, err := condatest.WriteRawConda(pkgs, "evil-1-0", append(members, tt.member), info)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+			writeLock(t, filepath.Join(dir, "base.txt"), "linux-64", lockLine(t, "https://x/noarch/evil-1-0.conda", archive))
+			writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms.linux-64]\nbase = \"base.txt\"\n")
+			cache := t.TempDir()
+			_, err = Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: filepath.Join(dir, "b.zip"), CacheDir: cache})
+			for _, want := range []string{"base.txt:4: evil-1-0.conda: an install would refuse it", tt.want} {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("Build = %v; want an error containing %q", err, want)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "b.zip")); err == nil {
+				t.Error("a bundle was written")
+			}
+			if ents, _ := os.ReadDir(cache); len(ents) != 0 {
+				t.Errorf("the check left %d entries in the cache", len(ents))
+			}
+		})
+	}
 }

@@ -23,6 +23,12 @@ func Stem(archive string) (string, error) {
 	return "", fmt.Errorf("failed to name the package %q: a conda package ends in .conda or .tar.bz2", archive)
 }
 
+// StemOf is fn without ".conda" or ".tar.bz2" (fn itself when it has
+// neither): name-version-build for a package's file name.
+func StemOf(fn string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(fn, ".conda"), ".tar.bz2")
+}
+
 // cleanMember returns the clean, slash-separated relative form of an
 // archive member name, or why the name is unsafe.
 func cleanMember(name string) (string, string) {
