@@ -335,7 +335,7 @@ func (m *Maintenance) repairEnv(env string) {
 }
 
 func (m *Maintenance) askUninstall() {
-	msg := fmt.Sprintf("This removes %s from %s, with its launchers. Your notebooks are not touched.", m.in.Manifest.Name, m.in.Prefix)
+	msg := fmt.Sprintf("This removes %s and everything in %s, with its launchers. Your files outside that folder, such as your notebooks, are not touched.", m.in.Manifest.Name, m.in.Prefix)
 	if w := m.in.UserEnvsWarning(); w != "" {
 		msg += "\n\n" + w
 	}
