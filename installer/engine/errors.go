@@ -176,11 +176,16 @@ func (e *OldSystemError) Hint() string {
 type LockedError struct {
 	Path  string // the lock file
 	Owner string // what the lock file says about its holder, if readable
+	// Prefix is the install the lock guards, when Path is not inside it
+	// (the journal beside it); "" = the one Path lies in.
+	Prefix string
 }
 
 func (e *LockedError) Error() string {
 	where := e.Path
-	if p, ok := state.PrefixOf(e.Path); ok {
+	if e.Prefix != "" {
+		where = e.Prefix
+	} else if p, ok := state.PrefixOf(e.Path); ok {
 		where = p
 	}
 	s := fmt.Sprintf("the install at %q is in use by another onboard", where)

@@ -69,7 +69,7 @@ type OpJournal struct {
 func lockOpJournal(p, prefixDir string) (*os.File, func() error, error) {
 	l, err := state.LockFile(p)
 	if errors.Is(err, state.ErrBusy) {
-		return nil, nil, &LockedError{Path: p, Owner: "another onboard working on " + prefixDir}
+		return nil, nil, &LockedError{Path: p, Prefix: prefixDir}
 	}
 	if err != nil {
 		return nil, nil, &TargetError{Path: filepath.Dir(p), Reason: "cannot write the journal " + p, Err: err,
