@@ -71,10 +71,12 @@ func tooLong(rel string) string {
 	if len(rel) > maxPathLen {
 		return fmt.Sprintf("a path of %d bytes: no system opens one longer than %d", len(rel), maxPathLen)
 	}
-	for _, part := range strings.Split(rel, "/") {
+	for rest := rel; rest != ""; { // every member's name: no allocation
+		part, after, _ := strings.Cut(rest, "/")
 		if len(part) > maxNamePart {
 			return fmt.Sprintf("a name of %d bytes (%.40s…): file systems keep at most %d", len(part), part, maxNamePart)
 		}
+		rest = after
 	}
 	return ""
 }
