@@ -120,6 +120,11 @@ func (a *archive) components() (pkg, info *zip.File, err error) {
 			"want one pkg-%s and one info-%s member, found %d and %d (was the file renamed?)",
 			a.stem, a.stem, len(pkgs), len(infos))}
 	}
+	for _, zf := range []*zip.File{pkgs[0], infos[0]} {
+		if err := a.checkLocalHeader(zf); err != nil {
+			return nil, nil, err
+		}
+	}
 	return pkgs[0], infos[0], nil
 }
 
@@ -129,12 +134,54 @@ func (a *archive) zstdStream(zf *zip.File, count func(io.Reader) io.Reader, fn f
 		return &FormatError{Archive: a.path, Reason: "cannot open member " + zf.Name, Err: err}
 	}
 	defer rc.Close()
-	dec, err := getZstd(count(rc))
+	src := count(rc)
+	dec, err := getZstd(src)
 	if err != nil {
 		return &FormatError{Archive: a.path, Reason: "member " + zf.Name + " is not zstd", Err: err}
 	}
 	defer putZstd(dec)
-	return fn(dec)
+	if err := fn(dec); err != nil {
+		return err
+	}
+	// The zstd frame may end before the member does; the zip reader checks
+	// the member's CRC-32 only at its end, as Python's zipfile (conda's
+	// reader) does.
+	if _, err := io.Copy(io.Discard, src); err != nil {
+		return &FormatError{Archive: a.path, Reason: "member " + zf.Name + " is corrupt: its bytes do not match the zip's CRC-32", Err: err}
+	}
+	return nil
+}
+
+// checkLocalHeader compares the name in zf's local file header with the
+// central directory's, which Go's zip reader does not and Python's zipfile
+// (conda's reader) does ("File name in directory and header differ"): a
+// .conda whose two disagree is refused, as conda refuses it.
+func (a *archive) checkLocalHeader(zf *zip.File) error {
+	off, err := zf.DataOffset()
+	if err != nil {
+		return &FormatError{Archive: a.path, Reason: "cannot find member " + zf.Name, Err: err}
+	}
+	// The header is 30 bytes, the name and an extra field of up to 64 KiB.
+	lo := max(0, off-30-int64(len(zf.Name))-0xffff)
+	buf := make([]byte, off-lo)
+	if _, err := a.f.ReadAt(buf, lo); err != nil {
+		return &FormatError{Archive: a.path, Reason: "cannot read the header of member " + zf.Name, Err: err}
+	}
+	le16 := func(b []byte) int { return int(b[0]) | int(b[1])<<8 }
+	for i := len(buf) - 30 - len(zf.Name); i >= 0; i-- {
+		if string(buf[i:i+4]) != "PK\x03\x04" {
+			continue
+		}
+		n, e := le16(buf[i+26:]), le16(buf[i+28:])
+		if i+30+n+e != len(buf) {
+			continue
+		}
+		if local := string(buf[i+30 : i+30+n]); local != zf.Name {
+			return &FormatError{Archive: a.path, Reason: fmt.Sprintf("member %q is named %q in its own header: the zip is inconsistent (conda refuses it)", zf.Name, local)}
+		}
+		return nil
+	}
+	return &FormatError{Archive: a.path, Reason: fmt.Sprintf("member %q has no header named as the zip's directory names it: the zip is inconsistent (conda refuses it)", zf.Name)}
 }
 
 var zstdPool sync.Pool

@@ -2,6 +2,7 @@ package pkg
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -493,6 +494,55 @@ func TestFileAndFolderOfOneNameRefused(t *testing.T) {
 			var fe *FormatError
 			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "lib/a as a file and") || !strings.Contains(err.Error(), "evil-1.0-0") {
 				t.Fatalf("Extract = %v; want a *FormatError naming the package and lib/a", err)
+			}
+			if got := leftovers(t, pkgs); len(got) != 0 {
+				t.Errorf("pkgs holds %v after a refused package; want it empty", got)
+			}
+		})
+	}
+}
+
+// A .conda that Python's zipfile (conda's reader) refuses is refused too:
+// a member whose local header names it otherwise than the zip's directory,
+// or whose bytes do not match the directory's CRC-32 (the zstd stream ends
+// before the member does, so reading it alone never reached the check).
+func TestInconsistentCondaZipRefused(t *testing.T) {
+	for name, damage := range map[string]func(b []byte, member string){
+		"local name": func(b []byte, member string) {
+			for i := bytes.Index(b, []byte("PK\x03\x04")); i >= 0; i = bytes.Index(b[i+1:], []byte("PK\x03\x04")) + i + 1 {
+				n := int(b[i+26]) | int(b[i+27])<<8
+				if string(b[i+30:i+30+n]) == member {
+					b[i+30+1] = 'X' // pkg- → pXg-, the same length
+					return
+				}
+			}
+			panic("no local header")
+		},
+		"crc": func(b []byte, member string) {
+			for i := bytes.Index(b, []byte("PK\x01\x02")); i >= 0; i = bytes.Index(b[i+1:], []byte("PK\x01\x02")) + i + 1 {
+				n := int(b[i+28]) | int(b[i+29])<<8
+				if string(b[i+46:i+46+n]) == member {
+					b[i+16] ^= 0xff
+					return
+				}
+			}
+			panic("no central directory entry")
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			archive, err := condatest.WriteConda(root, spec())
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := os.ReadFile(archive)
+			damage(b, "pkg-evil-1.0-0.tar.zst")
+			os.WriteFile(archive, b, 0o644)
+			pkgs := filepath.Join(root, "pkgs")
+			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
+			var fe *FormatError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "pkg-evil-1.0-0.tar.zst") {
+				t.Fatalf("Extract = %v; want a *FormatError naming the member", err)
 			}
 			if got := leftovers(t, pkgs); len(got) != 0 {
 				t.Errorf("pkgs holds %v after a refused package; want it empty", got)
