@@ -192,6 +192,7 @@ func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
 	os.MkdirAll(filepath.Join(mine, "conda-meta"), 0o755)
 	os.WriteFile(filepath.Join(mine, "conda-meta", "history"), []byte("==> 2026-12-01 10:00:00 <==\n"), 0o644)
 	os.WriteFile(filepath.Join(mine, "analysis.py"), []byte("print(1)\n"), 0o644)
+	os.WriteFile(filepath.Join(prefix, "envs", ".conda_envs_dir_test"), nil, 0o644) // conda's, written to test the folder
 	os.WriteFile(filepath.Join(prefix, "envs", "team", "conda-meta", "extra-1.0-0.json"), []byte(`{"name":"extra","version":"1.0","build":"0"}`), 0o644)
 	newer := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}
 	plan, err := Plan(t.Context(), newer)
@@ -199,7 +200,7 @@ func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
 		t.Fatalf("plan: %v, %v", plan.Kind, err)
 	}
 	notes := strings.Join(plan.Notes, "\n")
-	if !strings.Contains(notes, "is kept: mine") || !strings.Contains(notes, "conda added extra-1.0-0 to team") {
+	if !strings.Contains(notes, "is kept: mine\n") || !strings.Contains(notes, "conda added extra-1.0-0 to team") {
 		t.Errorf("the plan's notes do not say what is kept and what is not:\n%s", notes)
 	}
 	res, err := Install(t.Context(), newer)

@@ -73,8 +73,8 @@ func changesSince(dir string, old *state.Manifest, pl *bundle.Platform) userChan
 // step).
 func (u userChanges) planNotes() []string {
 	var notes []string
-	if len(u.Kept) > 0 {
-		notes = append(notes, fmt.Sprintf("what was made in envs/ since the install (environments made with conda) is kept: %s", strings.Join(u.Kept, ", ")))
+	if kept := state.Named(u.Kept); len(kept) > 0 {
+		notes = append(notes, fmt.Sprintf("what was made in envs/ since the install (environments made with conda) is kept: %s", strings.Join(kept, ", ")))
 	}
 	if len(u.Left) > 0 {
 		notes = append(notes, fmt.Sprintf("the new version brings environments named %s: yours of those names stay in the old install's folder (PREFIX.onboard-old-*), which is then kept", strings.Join(u.Left, ", ")))

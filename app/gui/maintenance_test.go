@@ -221,6 +221,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	// an env made with conda inside the install: the question names it,
 	// since the uninstall deletes it too
 	os.MkdirAll(filepath.Join(prefix, "envs", "mine", "conda-meta"), 0o755)
+	os.WriteFile(filepath.Join(prefix, "envs", ".conda_envs_dir_test"), nil, 0o644) // conda's: not named
 	tapButton(t, w, "Uninstall…")
 	mustContain(t, w, "Uninstall?", prefix, "(environments made with conda): mine.")
 	tapButton(t, w, "Yes")

@@ -104,7 +104,7 @@ func capitalise(s string) string {
 // made with conda inside the install (PREFIX/envs/, where `conda create -n`
 // puts them), read when asked, as conda may have made one since.
 func (in *Installed) UserEnvsWarning() string {
-	envs := state.UserEnvs(in.Prefix, &state.Manifest{Manifest: in.Manifest, Subdir: in.Subdir})
+	envs := state.Named(state.UserEnvs(in.Prefix, &state.Manifest{Manifest: in.Manifest, Subdir: in.Subdir}))
 	if len(envs) == 0 {
 		return ""
 	}

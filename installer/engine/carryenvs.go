@@ -24,8 +24,8 @@ type Carried struct {
 // carried or left); aside is the old install's folder.
 func (c Carried) Note(aside string) string {
 	var parts []string
-	if len(c.Moved) > 0 {
-		parts = append(parts, fmt.Sprintf("kept what was made in envs/ since the install (environments made with conda): %s", strings.Join(c.Moved, ", ")))
+	if moved := state.Named(c.Moved); len(moved) > 0 {
+		parts = append(parts, fmt.Sprintf("kept what was made in envs/ since the install (environments made with conda): %s", strings.Join(moved, ", ")))
 	}
 	if len(c.Left) > 0 {
 		parts = append(parts, fmt.Sprintf("the new version has environments named %s, so yours of those names stay in the old install at %q; move what you need out of it, then delete it",

@@ -23,6 +23,7 @@ func TestCarryUserEnvs(t *testing.T) {
 		"old/envs/mine/notes.txt":          "mine\n",
 		"old/envs/ml/conda-meta/history":   "my ml\n",
 		"old/envs/README.txt":              "a file the user put there\n",
+		"old/envs/.conda_envs_dir_test":    "",
 		"new/envs/team/conda-meta/history": "new bundle's\n",
 		"new/envs/ml/conda-meta/history":   "new bundle's ml\n",
 	}
@@ -41,8 +42,8 @@ func TestCarryUserEnvs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(c.Moved, " ") != "README.txt mine" || strings.Join(c.Left, " ") != "ml" {
-		t.Fatalf("carried %+v; want README.txt and mine moved, ml left", c)
+	if strings.Join(c.Moved, " ") != ".conda_envs_dir_test README.txt mine" || strings.Join(c.Left, " ") != "ml" {
+		t.Fatalf("carried %+v; want conda's test file, README.txt and mine moved, ml left", c)
 	}
 	for p, want := range map[string]string{
 		"new/envs/mine/notes.txt":          "mine\n",
@@ -58,6 +59,8 @@ func TestCarryUserEnvs(t *testing.T) {
 	}
 	if note := c.Note(aside); !strings.Contains(note, "mine") || !strings.Contains(note, "ml") || !strings.Contains(note, aside) {
 		t.Errorf("note %q names neither what was kept nor where the rest is", note)
+	} else if strings.Contains(note, ".conda_envs_dir_test") {
+		t.Errorf("note %q names conda's own hidden file", note)
 	}
 	if c, err := CarryUserEnvs(aside, prefix, nil); err != nil || len(c.Moved) != 0 || strings.Join(c.Left, " ") != "ml" {
 		t.Errorf("again: %+v, %v; want nothing moved, ml left", c, err)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"onboard/installer/prefix"
 )
@@ -71,4 +72,17 @@ func UserEnvs(prefixDir string, man *Manifest) []string {
 		}
 	}
 	return out // os.ReadDir sorts by name
+}
+
+// Named are the names people see of entries of envs/: without conda's own
+// hidden files there (.conda_envs_dir_test, which it writes to test that
+// it may write).
+func Named(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !strings.HasPrefix(n, ".") {
+			out = append(out, n)
+		}
+	}
+	return out
 }
