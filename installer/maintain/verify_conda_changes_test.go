@@ -2,13 +2,16 @@ package maintain
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"onboard/installer/bundle"
 	"onboard/installer/internal/testkit"
 	"onboard/installer/state"
+	"onboard/platform"
 )
 
 // condaRemove does what `conda remove` does to an env: the package's files
@@ -63,5 +66,56 @@ func TestVerifyRespectsCondaChanges(t *testing.T) {
 	os.Remove(filepath.Join(fi2.Prefix, "envs", "py", "conda-meta", sampDist+".json"))
 	if r, err := Verify(context.Background(), fi2.Prefix, opts); err == nil || !strings.Contains(strings.Join(kinds(r.Problems), "\n"), "missing_record") {
 		t.Fatalf("a record lost without conda: %v, %v", kinds(r.Problems), err)
+	}
+}
+
+// A launcher whose command is gone from its env while no package's
+// problem names it (conda removed the package that had it) starts no
+// more: verify says so in a note, and stays healthy. A command a damaged
+// package lost is that package's problem, not a second note.
+func TestVerifyNotesALauncherWhoseCommandIsGone(t *testing.T) {
+	fi := installFixtures(t)
+	py := filepath.Join(fi.Prefix, "envs", "py")
+	// a command a package of the fixture installs, in bin/ of some env
+	var recEnv, recDir, recCmd string
+	for env, dir := range map[string]string{BaseEnv: fi.Prefix, "py": py} {
+		m, err := state.ReadMeta(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range m.Records {
+			for _, f := range r.Files {
+				if c, ok := strings.CutPrefix(f, "bin/"); ok && !strings.Contains(c, "/") {
+					recEnv, recDir, recCmd = env, dir, c
+				}
+			}
+		}
+	}
+	if recCmd == "" {
+		t.Fatal("no package of the fixture installs a command in bin/")
+	}
+	fi.Man.Launchers = []bundle.Launcher{{Name: "Tool", Env: "py", Command: []string{"tool"}},
+		{Name: "Packaged", Env: recEnv, Command: []string{recCmd}}}
+	data, _ := json.Marshal(fi.Man)
+	testkit.MustWrite(t, state.ManifestPath(fi.Prefix), string(data))
+	if err := platform.SaveRecord(state.LaunchersPath(fi.Prefix), platform.Record{Schema: 1, Prefix: fi.Prefix}); err != nil {
+		t.Fatal(err)
+	}
+	tool := filepath.Join(py, "bin", "tool")
+	testkit.MustWrite(t, tool, "#!/bin/sh\n")
+	os.Chmod(tool, 0o755)
+	opts := VerifyOptions{EnvironmentsTxt: "-"}
+	if r, err := Verify(context.Background(), fi.Prefix, opts); err != nil || strings.Contains(strings.Join(r.Notes, "\n"), "launcher") {
+		t.Fatalf("with the commands there: %v, notes %q", err, r.Notes)
+	}
+	os.Remove(tool)                                 // as conda remove of the package that had it
+	os.Remove(filepath.Join(recDir, "bin", recCmd)) // damage: its package's record still lists it
+	r, _ := Verify(context.Background(), fi.Prefix, opts)
+	notes := strings.Join(r.Notes, "\n")
+	if !strings.Contains(notes, `the launcher "Tool" runs bin/tool in py, which is no longer there`) {
+		t.Fatalf("notes:\n%s", notes)
+	}
+	if strings.Contains(notes, `"Packaged"`) || !strings.Contains(strings.Join(kinds(r.Problems), "\n"), "bin/"+recCmd) {
+		t.Fatalf("a packaged command lost: problems %v, notes:\n%s", kinds(r.Problems), notes)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"onboard/installer/state"
 	"onboard/platform"
@@ -24,5 +26,44 @@ func (v *verifier) checkLaunchers() {
 	}
 	for _, p := range platform.CheckInstalled(rec, v.prefix) {
 		v.problem(Problem{Env: BaseEnv, Path: p.Path, Kind: ProblemLauncher, Detail: p.Message})
+	}
+	v.checkLauncherCommands()
+}
+
+// checkLauncherCommands notes each of the bundle's launchers whose command
+// is gone from its env while no problem names it: conda removed the package
+// that had it (`conda remove jupyter`). That is the user's change, which
+// repair leaves alone; but the launcher no longer starts, and the person
+// reading the report should know before they click it. A command a damaged
+// package lost is a problem of that package already, which repair puts back.
+func (v *verifier) checkLauncherCommands() {
+	if v.man == nil {
+		return
+	}
+	reported := map[string]bool{}
+	for _, p := range v.report.Problems {
+		reported[p.Env+"\x00"+p.Path] = true
+	}
+	windows := strings.HasPrefix(v.man.Subdir, "win-")
+	for _, l := range v.man.Launchers {
+		if len(l.Command) == 0 {
+			continue
+		}
+		env, dir := l.Env, filepath.Join(v.prefix, "envs", l.Env)
+		if env == "" || env == BaseEnv {
+			env, dir = BaseEnv, v.prefix
+		}
+		if !isDir(filepath.Join(dir, "conda-meta")) {
+			continue // the env itself is missing: reported as such
+		}
+		rel := "bin/" + l.Command[0]
+		if windows {
+			rel = "Scripts/" + strings.TrimSuffix(l.Command[0], ".exe") + ".exe"
+		}
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil || reported[env+"\x00"+rel] {
+			continue
+		}
+		v.note("the launcher %q runs %s in %s, which is no longer there (removed with conda?): it will not start until the package that provides %s is installed there again",
+			l.Name, rel, env, l.Command[0])
 	}
 }
