@@ -12,6 +12,7 @@ import (
 	"onboard/app/wizard"
 	"onboard/installer"
 	"onboard/installer/uninstall"
+	"onboard/internal/ctxio"
 )
 
 func init() { register("uninstall", runUninstall) }
@@ -34,7 +35,7 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 				q = w + "\n" + q
 			}
 		}
-		ok, err := confirm(env, q)
+		ok, err := confirm(ctx, env, q)
 		if err != nil {
 			return err
 		}
@@ -60,12 +61,17 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 
 // confirm asks a yes/no question on a terminal; without one it refuses, so
 // that a script must say --silent.
-func confirm(env Env, question string) (bool, error) {
+// Ctrl-C or SIGTERM while it waits ends it with ctx's error (exit 130).
+func confirm(ctx context.Context, env Env, question string) (bool, error) {
 	if f, ok := env.Stdin.(*os.File); ok && !term.IsTerminal(int(f.Fd())) {
 		return false, &installer.UsageError{Msg: "uninstall asks for a yes on a terminal: pass --silent to remove without asking"}
 	}
 	fmt.Fprint(env.Stdout, question)
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	line, err := ctxio.ReadLine(ctx, bufio.NewReader(env.Stdin))
+	if ctx.Err() != nil {
+		fmt.Fprintln(env.Stdout)
+		return false, ctx.Err()
+	}
 	if err != nil && line == "" {
 		return false, nil
 	}

@@ -19,6 +19,7 @@ import (
 
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/internal/ctxio"
 )
 
 // IO is what the console wizard talks to.
@@ -168,7 +169,11 @@ func (s *session) printf(format string, args ...any) {
 // ask prints a prompt and reads one answer; "q" quits the wizard.
 func (s *session) ask(prompt string) (string, error) {
 	s.printf("%s", prompt)
-	line, err := s.in.ReadString('\n')
+	line, err := ctxio.ReadLine(s.ctx, s.in)
+	if cerr := s.ctx.Err(); cerr != nil { // Ctrl-C or SIGTERM while it waits
+		s.printf("\n")
+		return "", cerr
+	}
 	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
 		s.printf("\n")
 		if errors.Is(err, io.EOF) {

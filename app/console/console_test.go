@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"onboard/app/launch"
 	"onboard/app/wizard"
@@ -284,5 +286,28 @@ func TestLongLicenceIsPaged(t *testing.T) {
 	out = walk(80, "", "y")
 	if !strings.Contains(out, "licence line 60\n") || strings.Contains(out, "-- Enter: more") {
 		t.Fatalf("a licence that fits was paged:\n%s", out)
+	}
+}
+
+// Ctrl-C (or SIGTERM) while the wizard waits for an answer ends it at
+// once, exit 130, with nothing installed: before, the read went on waiting
+// for an Enter and the signal did nothing.
+func TestCtrlCWhileAsking(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	in, w := io.Pipe() // a terminal nobody answers
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, IO{In: in, Out: &bytes.Buffer{}, IsTerminal: func() bool { return true }}, e, Options{LogDir: t.TempDir()})
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || installer.ExitCode(err) != installer.ExitCancelled {
+			t.Fatalf("Run = %v (exit %d); want context.Canceled, exit 130", err, installer.ExitCode(err))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the wizard still waits for an answer after Ctrl-C")
 	}
 }
