@@ -16,5 +16,5 @@ func VersionString() string { return version() }
 // with `onboard --console`.
 func runConsoleWizard(ctx context.Context, env Env, o WizardOptions) error {
 	c := console.IO{In: env.Stdin, Out: env.Stdout}
-	return console.Run(ctx, c, wizard.Real{BundlePath: o.BundlePath}, console.Options{Launch: LaunchJupyter})
+	return console.Run(ctx, c, wizard.Real{BundlePath: o.BundlePath}, console.Options{Launch: LaunchJupyter, Prefix: o.Prefix})
 }

@@ -43,6 +43,12 @@ type Options struct {
 	// Launch starts Jupyter; nil = the Finish step does not offer it.
 	Launch func(ctx context.Context, prefix, env string) error
 	LogDir string // "" = the user's cache folder
+	// Prefix is the install folder the Location step starts with (--prefix);
+	// "" = the bundle's default. The console has no maintenance window:
+	// with an install there, the Location step says what Install would do
+	// with it (nothing, an upgrade), and verify, repair and uninstall are
+	// commands of their own.
+	Prefix string
 }
 
 // ErrNotTerminal is returned when there is nobody to answer the prompts.
@@ -77,6 +83,9 @@ func Run(ctx context.Context, c IO, e wizard.Engine, o Options) error {
 	st, err := wizard.NewState(ctx, e)
 	if err != nil {
 		return err
+	}
+	if o.Prefix != "" {
+		st.Prefix = o.Prefix
 	}
 	log, err := wizard.OpenLog(o.LogDir)
 	if err != nil {

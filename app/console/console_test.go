@@ -311,3 +311,18 @@ func TestCtrlCWhileAsking(t *testing.T) {
 		t.Fatal("the wizard still waits for an answer after Ctrl-C")
 	}
 }
+
+// --prefix is the folder the Location step starts with: with an older
+// install there, an Enter takes it, and the plan is its upgrade.
+func TestPrefixOptionStartsTheLocation(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	older := filepath.Join(e.Home, "older")
+	wizardtest.InstallVersions(t, map[string]string{older: "2026.10.0"})
+	var out bytes.Buffer
+	c := IO{In: strings.NewReader("\ny\n\n\nq\n"), Out: &out, IsTerminal: func() bool { return true }}
+	err := Run(context.Background(), c, e, Options{LogDir: t.TempDir(), Prefix: older})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want the quit", err)
+	}
+	contains(t, out.String(), "["+older+"]", "Install upgrades Test Python 2026.10.0 here to 2026.11.0.")
+}
