@@ -200,7 +200,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	// deletes the new prefix, and would delete what was carried into it.
 	keepAside := false
 	if in.aside != "" {
-		c, err := engine.CarryUserEnvs(in.aside, p, in.log.Printf)
+		c, err := engine.CarryUserFiles(in.aside, p, in.log.Printf)
 		if note := c.Note(in.aside); note != "" {
 			in.notes = append(in.notes, note)
 		}

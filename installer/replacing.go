@@ -14,10 +14,11 @@ import (
 // replacing it (an upgrade, a reinstall) treats them.
 type userChanges struct {
 	// Kept are the entries of envs/ that are not the old bundle's
-	// environments (those made with conda): engine.CarryUserEnvs moves them
-	// into the new install. Left are those the new version has an
+	// environments (those made with conda), and those of the folder itself
+	// that no base record names: engine.CarryUserFiles moves them into the
+	// new install. Left are those of envs/ the new version has an
 	// environment of the same name of: they stay in the old install's
-	// folder, which is then kept.
+	// folder, which is then kept. Paths relative to the folder.
 	Kept, Left []string
 	// Added are the packages conda added to the bundle's environments: not
 	// kept, since the new version's environments are the bundle's.
@@ -34,13 +35,16 @@ type envPackages struct {
 func changesSince(dir string, old *state.Manifest, pl *bundle.Platform) userChanges {
 	var u userChanges
 	bundleEnvs := old.EnvDists()
-	for _, name := range state.UserEnvs(dir, old) {
+	for _, name := range state.Named(state.UserEnvs(dir, old)) {
 		if _, taken := pl.Envs[name]; taken {
-			u.Left = append(u.Left, name)
+			u.Left = append(u.Left, "envs/"+name)
 		} else {
-			u.Kept = append(u.Kept, name)
+			u.Kept = append(u.Kept, "envs/"+name)
 		}
 	}
+	// the user's own entries of the folder itself (engine.CarryUserFiles)
+	root, _ := state.UserRootEntries(dir)
+	u.Kept = append(u.Kept, root...)
 	names := make([]string, 0, len(bundleEnvs))
 	for n := range bundleEnvs {
 		names = append(names, n)
@@ -73,8 +77,8 @@ func changesSince(dir string, old *state.Manifest, pl *bundle.Platform) userChan
 // step).
 func (u userChanges) planNotes() []string {
 	var notes []string
-	if kept := state.Named(u.Kept); len(kept) > 0 {
-		notes = append(notes, fmt.Sprintf("what was made in envs/ since the install (environments made with conda) is kept: %s", strings.Join(kept, ", ")))
+	if len(u.Kept) > 0 {
+		notes = append(notes, fmt.Sprintf("what was made in the install's folder since the install (environments made with conda, your own files) is kept: %s", strings.Join(u.Kept, ", ")))
 	}
 	if len(u.Left) > 0 {
 		notes = append(notes, fmt.Sprintf("the new version brings environments named %s: yours of those names stay in the old install's folder (PREFIX.onboard-old-*), which is then kept", strings.Join(u.Left, ", ")))

@@ -86,3 +86,41 @@ func Named(names []string) []string {
 	}
 	return out
 }
+
+// notUsers are the entries of an install's folder that are the install's,
+// whatever its records say: conda's and onboard's folders, the envs
+// (UserEnvs has those), conda's package cache (fetched again at will),
+// and the files onboard writes there.
+var notUsers = []string{"conda-meta", DirName, ".condatmp", "envs", "pkgs", ".condarc", ".nonadmin"}
+
+// UserRootEntries are the entries of prefixDir's own folder that no record
+// of its base names a file under, sorted: what the user put there (a
+// notes file, a folder of notebooks). An upgrade carries them; the
+// packages' own files and folders are the new version's to make.
+func UserRootEntries(prefixDir string) ([]string, error) {
+	meta, err := ReadMeta(prefixDir)
+	if err != nil {
+		return nil, err
+	}
+	owned := map[string]bool{}
+	for _, n := range notUsers {
+		owned[n] = true
+	}
+	for _, r := range meta.Records {
+		for _, f := range r.Files {
+			first, _, _ := strings.Cut(f, "/")
+			owned[first] = true
+		}
+	}
+	ents, err := os.ReadDir(prefixDir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if !owned[e.Name()] {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}

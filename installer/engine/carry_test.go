@@ -14,7 +14,7 @@ import (
 // is moved into the new install; a name the new install has stays in the
 // old folder, and is named; the old bundle's own environments stay behind
 // (the new install has its own). Run again, it moves nothing twice.
-func TestCarryUserEnvs(t *testing.T) {
+func TestCarryUserFiles(t *testing.T) {
 	root := t.TempDir()
 	aside, prefix := filepath.Join(root, "old"), filepath.Join(root, "new")
 	files := map[string]string{
@@ -26,6 +26,16 @@ func TestCarryUserEnvs(t *testing.T) {
 		"old/envs/.conda_envs_dir_test":    "",
 		"new/envs/team/conda-meta/history": "new bundle's\n",
 		"new/envs/ml/conda-meta/history":   "new bundle's ml\n",
+		// the base: a package's file and folder, and the user's own
+		"old/conda-meta/tool-1-0.json": `{"name": "tool", "version": "1", "build": "0", "files": ["bin/tool", "share/tool/x"]}`,
+		"old/bin/tool":                 "old tool\n",
+		"old/share/tool/x":             "x\n",
+		"old/notes.txt":                "my notes\n",
+		"old/notebooks/a.ipynb":        "{}\n",
+		"new/bin/tool":                 "new tool\n",
+		// a post-link script's output, which no record names: made again
+		"old/i-was-post-linked": "old\n",
+		"new/i-was-post-linked": "new\n",
 	}
 	for p, data := range files {
 		full := filepath.Join(root, filepath.FromSlash(p))
@@ -38,12 +48,12 @@ func TestCarryUserEnvs(t *testing.T) {
 	if err := state.WriteManifest(aside, m); err != nil {
 		t.Fatal(err)
 	}
-	c, err := CarryUserEnvs(aside, prefix, nil)
+	c, err := CarryUserFiles(aside, prefix, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(c.Moved, " ") != ".conda_envs_dir_test README.txt mine" || strings.Join(c.Left, " ") != "ml" {
-		t.Fatalf("carried %+v; want conda's test file, README.txt and mine moved, ml left", c)
+	if got := strings.Join(c.Moved, " "); got != "envs/.conda_envs_dir_test envs/README.txt envs/mine notebooks notes.txt" || strings.Join(c.Left, " ") != "envs/ml" {
+		t.Fatalf("carried %+v; want conda's test file, README.txt, mine, notebooks and notes.txt moved, envs/ml left", c)
 	}
 	for p, want := range map[string]string{
 		"new/envs/mine/notes.txt":          "mine\n",
@@ -52,6 +62,11 @@ func TestCarryUserEnvs(t *testing.T) {
 		"new/envs/team/conda-meta/history": "new bundle's\n",
 		"new/envs/ml/conda-meta/history":   "new bundle's ml\n",
 		"old/envs/ml/conda-meta/history":   "my ml\n",
+		"new/notes.txt":                    "my notes\n",
+		"new/notebooks/a.ipynb":            "{}\n",
+		"new/bin/tool":                     "new tool\n",
+		"new/i-was-post-linked":            "new\n",
+		"old/share/tool/x":                 "x\n", // the old package's: not carried
 	} {
 		if b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p))); string(b) != want {
 			t.Errorf("%s = %q, %v; want %q", p, b, err, want)
@@ -62,7 +77,7 @@ func TestCarryUserEnvs(t *testing.T) {
 	} else if strings.Contains(note, ".conda_envs_dir_test") {
 		t.Errorf("note %q names conda's own hidden file", note)
 	}
-	if c, err := CarryUserEnvs(aside, prefix, nil); err != nil || len(c.Moved) != 0 || strings.Join(c.Left, " ") != "ml" {
-		t.Errorf("again: %+v, %v; want nothing moved, ml left", c, err)
+	if c, err := CarryUserFiles(aside, prefix, nil); err != nil || len(c.Moved) != 0 || strings.Join(c.Left, " ") != "envs/ml" {
+		t.Errorf("again: %+v, %v; want nothing moved, envs/ml left", c, err)
 	}
 }

@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"onboard/installer/state"
+)
+
+// Carried is what an upgrade took over from the old install, as paths
+// relative to the install's folder ("envs/mine", "notes.txt").
+type Carried struct {
+	// Moved are now in the new install.
+	Moved []string
+	// Left are those the new install has an entry of the same name of:
+	// they stay in the old install's folder, which is then kept.
+	Left []string
+}
+
+// Note says what c means to the person who upgraded ("" when nothing was
+// carried or left); aside is the old install's folder.
+func (c Carried) Note(aside string) string {
+	var parts []string
+	if moved := named(c.Moved); len(moved) > 0 {
+		parts = append(parts, fmt.Sprintf("kept what was made in the install's folder since the install (environments made with conda, your own files): %s", strings.Join(moved, ", ")))
+	}
+	if len(c.Left) > 0 {
+		parts = append(parts, fmt.Sprintf("the new version has %s of its own, so yours stay in the old install at %q; move what you need out of it, then delete it",
+			strings.Join(c.Left, ", "), aside))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// named leaves out conda's hidden entries of envs/ (state.Named).
+func named(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if len(state.Named([]string{path.Base(p)})) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// CarryUserFiles moves into the new install at prefix what the old one,
+// moved aside to aside, holds that was not the old bundle's: in its envs/
+// folder, the environments the user made with conda (`conda create -n
+// NAME` puts them there) and anything else put there (state.UserEnvs);
+// in the folder itself, the entries that no record of the base names
+// (state.UserRootEntries: a notes file, a folder of notebooks). An upgrade
+// replaces the bundle's environments; these are the user's, and an
+// upgrade must not delete them. They are renamed (the same disk), so they
+// end at the paths they were made for: their records, activation and
+// launchers work as before. An entry of envs/ the new install already has
+// is left in aside, which the caller then keeps; one of the folder itself
+// that the new install has too was made by the install again (a post-link
+// script's output, which no record names), and the new one stays. Run again, it carries what is
+// still there: a recovery after a crash in the middle finishes it.
+func CarryUserFiles(aside, prefix string, logf Logf) (Carried, error) {
+	logf = LogfOrNop(logf)
+	var c Carried
+	// An old install whose manifest is gone or damaged (replaced with
+	// --force) names no environment of its own: all of envs/ is carried,
+	// where the new install leaves room.
+	old, _ := state.ReadManifest(aside)
+	var rels []string
+	for _, name := range state.UserEnvs(aside, old) {
+		rels = append(rels, "envs/"+name)
+	}
+	// Without readable base records nothing of the folder itself is told
+	// from the packages' files: only envs/ is carried.
+	root, err := state.UserRootEntries(aside)
+	if err != nil {
+		logf("upgrade: the old install's records cannot be read (%v): only its envs/ is carried", err)
+	}
+	envs := len(rels)
+	rels = append(rels, root...)
+	for i, rel := range rels {
+		from, to := filepath.Join(aside, filepath.FromSlash(rel)), filepath.Join(prefix, filepath.FromSlash(rel))
+		if _, err := os.Lstat(to); err == nil {
+			if i >= envs {
+				// The new install made it again: what a package's
+				// post-link script writes is no record's file.
+				logf("upgrade: %q is in the new install too; the new one is kept", rel)
+				continue
+			}
+			c.Left = append(c.Left, rel)
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return c, fmt.Errorf("failed to keep %q in the new install: %w", from, err)
+		}
+		if err := os.Rename(from, to); err != nil {
+			return c, fmt.Errorf("failed to keep %q in the new install at %q: %w; move it there by hand", from, to, err)
+		}
+		syncDir(filepath.Dir(to))
+		logf("upgrade: kept %q, which the old bundle did not install, at %q", from, to)
+		c.Moved = append(c.Moved, rel)
+	}
+	return c, nil
+}
