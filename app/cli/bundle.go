@@ -35,6 +35,11 @@ func runBundle(ctx context.Context, args []string, env Env) error {
 		fmt.Fprint(env.Stderr, bundleUsage)
 		return reportedError{&installer.UsageError{Msg: "bundle needs a subcommand"}}
 	}
+	switch args[0] {
+	case "help", "-h", "--help", "-help": // what `onboard --help` points at
+		fmt.Fprint(env.Stdout, bundleUsage)
+		return nil
+	}
 	sub := map[string]commandFunc{
 		"build": runBundleBuild, "attach": runBundleAttach, "inspect": runBundleInspect, "keygen": runBundleKeygen,
 	}[args[0]]

@@ -53,17 +53,19 @@ func IsReported(err error) bool {
 const usage = `onboard installs a team's Python platform, offline, and keeps it healthy.
 
 Usage:
-  onboard [--console] [--bundle FILE]   the install wizard (GUI where a display is, else console);
-                                        run from an install's .onboard folder: the maintenance window
+  onboard [--console] [--bundle FILE] [--prefix DIR]
+                                        the install wizard (GUI where a display is, else console);
+                                        run from an install's .onboard folder, or with --prefix on an
+                                        install: the maintenance window (GUI only)
   onboard install   [--prefix DIR] [--bundle FILE] [--subdir SUBDIR] [--silent] [--json]
                     [--all-users] [--no-launcher] [--no-maintenance-launcher] [--no-shortcuts] [--shell-setup]
-                    [--config FILE] [--log FILE] [--force] [--trust-key FILE] [--dry-run]
+                    [--keep-package-cache] [--config FILE] [--log FILE] [--force] [--trust-key FILE] [--dry-run]
                                         --dry-run: what it would do, changing nothing (onboard help install)
   onboard verify    [--prefix DIR] [--env NAME] [--json]
   onboard repair    [--prefix DIR] [--env NAME] [--bundle FILE] [--json]
   onboard uninstall [--prefix DIR] [--silent]
   onboard launch    jupyter [--prefix DIR] [--env NAME] [--stop]
-  onboard launch    run [--prefix DIR] [--env NAME] [--no-activate] [--cwd DIR] [--precommand CODE] -- COMMAND [ARG...]
+  onboard launch    run [--prefix DIR] [--env NAME] [--no-activate] [--cwd DIR] [--precommand CODE] [--terminal] -- COMMAND [ARG...]
                                         what a package's menu shortcut runs, in its env activated
   onboard info      [--json]            platform detected, subdir chosen, conda virtual packages, bundle found
   onboard bundle    build|attach|inspect|keygen ...   (onboard bundle help)
@@ -75,8 +77,8 @@ Exit codes: 0 done or healthy; 1 failed, or verify found damage; 2 bad usage;
 3 bundle missing, corrupt or badly signed; 4 target not usable (not writable,
 no space, path too long, in use by another onboard, a newer version or another
 bundle installed there, an install for all users that only an administrator may
-repair, uninstall or replace); 5 this machine's platform is not in the bundle;
-130 cancelled. install --dry-run exits with the code the install would.
+repair, uninstall or replace); 5 this machine's platform is not in the bundle,
+or the machine is too old for its packages (an older glibc or macOS); 130 cancelled. install --dry-run exits with the code the install would.
 `
 
 // commandFunc runs one subcommand with the arguments after its name.
@@ -119,8 +121,15 @@ func Run(ctx context.Context, args []string, env Env) error {
 		fmt.Fprint(env.Stderr, usage)
 		return &installer.UsageError{Msg: fmt.Sprintf("unknown command %q; see the usage above", name)}
 	}
-	return cmd(ctx, args[1:], env)
+	if err := cmd(ctx, args[1:], env); !errors.Is(err, errHelpShown) {
+		return err
+	}
+	return nil
 }
+
+// errHelpShown ends a command whose flags were asked for (-h): the flag
+// package has printed them, and asking is no failure (exit 0).
+var errHelpShown = reportedError{errors.New("help shown")}
 
 // isWizardFlag tells whether a first argument belongs to the wizard
 // rather than naming a command. macOS passes -psn_... to apps started
@@ -212,7 +221,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 func parseWithArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return reportedError{&installer.UsageError{Msg: "help requested"}}
+			return errHelpShown
 		}
 		return reportedError{&installer.UsageError{Msg: err.Error()}}
 	}

@@ -83,7 +83,7 @@ recovery would leave it). It exits with the code the install would: 0 when the i
 go ahead or has nothing to do, 2 bad usage, 3 bundle missing or not usable, 4 folder not usable
 (not writable, no space, path too long, not empty, a newer version or another bundle's install
 there, an install for all users that only an administrator may change), 5 this machine's
-platform not in the bundle. The install checks again when it runs. With --json it prints one
+platform not in the bundle, or too old for its packages. The install checks again when it runs. With --json it prints one
 JSON object:
 
   event                "plan"
@@ -95,20 +95,25 @@ JSON object:
   installed            the install in the folder: name, id, version, subdir, all_users
   prefix, platform, subdir     the folder, this machine (os/arch), the payload chosen
   envs                 name, prefix, packages, bytes (package files) of each env, base first
-  need_bytes           disk space the install takes, as du counts it
+  need_bytes           disk space the install takes from the disk (as du counts it, less the
+                       bundle's copy for repairs when that is a hard link of the installer)
   free_bytes           free space there for you; -1 when unknown
   longest_path         characters of the longest file path the install writes
   path_limit           the OS's limit (259 on Windows); 0 when none
   keep_package_cache, all_users
-  launchers            name and env ("" for the maintenance app) of each launcher
+  forced               true when a reinstall is only what --force asks (the install there is
+                       this version, complete)
+  launchers            name and env (left out for the maintenance app) of each launcher
   launcher_files       the files, app bundles, shortcuts and registry keys they are made of
                        (not the shortcuts the packages' menu files ask for: those are known
                        once the packages are in place; --no-shortcuts makes none)
   shell_files          the start-up files --shell-setup would change
-  recover              an interrupted "install" or "uninstall" the install first rolls back or
-                       finishes
+  recover              an interrupted "install", "uninstall" or "operation" the install first
+                       rolls back or finishes
   problems             the folder checks' findings: severity, code, path, message, hint
-  notes                what else to know
+  notes                what else to know (replacing an install: what it keeps of yours)
+Fields with nothing to say (installed, forced, shell_files, recover, problems, notes, error,
+code, hint) are left out.
   error, code, hint    why the install would refuse; code is downgrade, other-bundle,
                        damaged-install, admin-required, usage, bundle, platform, or the folder
                        check's (not-writable, no-space, too-long, not-empty, conda-prefix, ...)

@@ -100,6 +100,22 @@ func TestVerifyAndRepairOneEnvCommand(t *testing.T) {
 	}
 }
 
+// Asking for a command's flags (-h), as `onboard --help` says to, or for
+// the bundle commands' usage (`onboard bundle help`) is no failure: exit 0,
+// and nothing else runs.
+func TestHelpOfACommandExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"verify", "-h"}, {"install", "-h"}, {"uninstall", "--help"}, {"launch", "run", "-h"}} {
+		_, help, err := runCLI(t, "", args...)
+		if err != nil || !strings.Contains(help, "-prefix") {
+			t.Errorf("%q: %v (exit %d), flags %q; want exit 0 and the flags", args, err, installer.ExitCode(err), help)
+		}
+	}
+	out, _, err := runCLI(t, "", "bundle", "help")
+	if err != nil || !strings.Contains(out, "onboard bundle build") {
+		t.Errorf("bundle help: %v, %q; want exit 0 and the usage", err, out)
+	}
+}
+
 func TestVerifyNeedsPrefix(t *testing.T) {
 	_, _, err := runCLI(t, "", "verify")
 	if got := installer.ExitCode(err); got != installer.ExitUsage {
