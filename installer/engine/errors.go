@@ -66,6 +66,9 @@ type TargetError struct {
 	Reason string // e.g. "not writable", "needs 1.2 GB, 300 MB free"
 	Advice string // what to do next; optional
 	Err    error
+	// Op is what could not be done there: "" (install) or "uninstall",
+	// for the message.
+	Op string
 	// Code says which refusal it is, for front ends to branch on: one of
 	// the Target* codes below or a platform.Problem* code ("not-writable",
 	// "no-space", "too-long", "not-empty", ...); "" when none applies.
@@ -82,6 +85,9 @@ const (
 
 func (e *TargetError) Error() string {
 	s := fmt.Sprintf("cannot install into %q: %s", e.Path, e.Reason)
+	if e.Op != "" {
+		s = fmt.Sprintf("cannot %s %q: %s", e.Op, e.Path, e.Reason)
+	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}

@@ -117,11 +117,11 @@ func checkUninstallable(prefixDir string) (string, error) {
 		return "", fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
 	}
 	if home, _ := os.UserHomeDir(); abs == filepath.Dir(abs) || abs == home {
-		return "", &engine.TargetError{Path: abs, Reason: "refusing to remove a root or home folder",
+		return "", &engine.TargetError{Op: "uninstall", Path: abs, Reason: "refusing to remove a root or home folder",
 			Advice: "pass the folder onboard installed into with --prefix"}
 	}
 	if _, err := os.Stat(state.ManifestPath(abs)); err != nil {
-		return "", &engine.TargetError{Path: abs, Reason: "not an onboard install (it has no " + state.Rel(state.ManifestName) + ")", Err: err,
+		return "", &engine.TargetError{Op: "uninstall", Path: abs, Reason: "not an onboard install (it has no " + state.Rel(state.ManifestName) + ")", Err: err,
 			Advice: "onboard only removes what it installed; check the folder, or remove it yourself"}
 	}
 	return abs, nil

@@ -3,6 +3,7 @@ package uninstall
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,9 @@ func TestUninstallRefusesNonOnboardFolder(t *testing.T) {
 	var te *engine.TargetError
 	if !errors.As(err, &te) || !strings.Contains(err.Error(), "not an onboard install") {
 		t.Fatalf("got %v; want a TargetError saying it is not an onboard install", err)
+	}
+	if want := fmt.Sprintf("cannot uninstall %q: ", dir); !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message %q; want it to start %q (not \"cannot install into\")", err, want)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "precious.txt")); err != nil {
 		t.Fatalf("the folder was touched: %v", err)
