@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -44,7 +45,9 @@ func openRequest(r Request) (*archive, error) {
 		if err != nil {
 			return nil, fmt.Errorf("failed to open package %q: %w", p, err)
 		}
-		return &archive{path: p, stem: stem, f: ra, closer: c, size: size}, nil
+		// Archive only names it (the bundle's member): errors give its file
+		// name, not a path where no file is.
+		return &archive{path: filepath.Base(p), stem: stem, f: ra, closer: c, size: size}, nil
 	}
 	f, err := os.Open(p)
 	if err != nil {

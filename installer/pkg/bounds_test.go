@@ -570,3 +570,25 @@ func TestRecordedSizesBeyondTheArchiveRefused(t *testing.T) {
 		}
 	}
 }
+
+// A package read from the bundle (Request.Open) is named in errors by its
+// file name: its Archive is a path where no file is (PREFIX/pkgs/<fn> of
+// an install without a package cache), which would send the person
+// looking for it.
+func TestErrorsNameAnOpenedPackageByItsFileName(t *testing.T) {
+	bomb := condatest.Member{Name: "share/ok.txt", Data: make([]byte, 1<<20)}
+	root, archive := hostile(t, "conda", okInfo(t), bomb)
+	nowhere := filepath.Join(root, "no-such-folder", "pkgs", filepath.Base(archive))
+	open := func() (io.ReaderAt, int64, io.Closer, error) {
+		f, err := os.Open(archive)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		st, _ := f.Stat()
+		return f, st.Size(), f, nil
+	}
+	_, err := Extract(context.Background(), Request{Archive: nowhere, Open: open, Dest: filepath.Join(root, "scratch")}, nil)
+	if err == nil || !strings.Contains(err.Error(), `"evil-1.0-0.conda"`) || strings.Contains(err.Error(), "no-such-folder") {
+		t.Fatalf("Extract = %v; want an error naming evil-1.0-0.conda, not a path where no file is", err)
+	}
+}
