@@ -17,7 +17,7 @@ func chooseSubdir(b *bundle.Bundle, want string) (subdir, note string, err error
 	have := b.Manifest.Subdirs()
 	if want != "" {
 		if b.Platform(want) == nil {
-			return "", "", &PlatformError{Want: []string{want}, Have: have}
+			return "", "", &PlatformError{Want: []string{want}, Have: have, Asked: true}
 		}
 		return want, "", nil
 	}

@@ -150,8 +150,9 @@ func TestE2EDryRun(t *testing.T) {
 	if p := dry(t, home, v1, prefix, append(sub, "--force")...); p.Kind != "downgrade" || !p.Proceed || p.ExitCode != 0 {
 		t.Fatalf("forced downgrade: %+v", p)
 	}
-	if p := dry(t, home, v1, prefix, "--subdir", "linux-aarch64"); p.Kind != "none" || p.ExitCode != 5 || p.Code != "platform" {
-		t.Fatalf("subdir not in the bundle: %+v", p)
+	if p := dry(t, home, v1, prefix, "--subdir", "linux-aarch64"); p.Kind != "none" || p.ExitCode != 5 || p.Code != "platform" ||
+		!strings.Contains(p.Error, "--subdir linux-aarch64 is not in the bundle") || strings.Contains(p.Hint, "pass --subdir") {
+		t.Fatalf("subdir not in the bundle: %+v; want it said that --subdir asked for it, and no hint to pass --subdir", p)
 	}
 	if p := dry(t, home, v1, prefix, "--bundle", filepath.Join(home, "missing.zip")); p.Kind != "none" || p.ExitCode != 3 || p.Code != "bundle" {
 		t.Fatalf("no bundle: %+v", p)

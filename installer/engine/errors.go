@@ -145,13 +145,22 @@ func CheckInstalled(prefix string) error {
 type PlatformError struct {
 	Want []string // subdirs this machine can use, best first
 	Have []string // subdirs the bundle carries
+	// Asked says Want is what --subdir asked for, not what was detected.
+	Asked bool
 }
 
 func (e *PlatformError) Error() string {
+	if e.Asked {
+		return fmt.Sprintf("--subdir %s is not in the bundle, which has %s",
+			strings.Join(e.Want, " or "), strings.Join(e.Have, ", "))
+	}
 	return fmt.Sprintf("this machine needs %s but the bundle only has %s",
 		strings.Join(e.Want, " or "), strings.Join(e.Have, ", "))
 }
 func (e *PlatformError) Hint() string {
+	if e.Asked {
+		return "pass one of the bundle's subdirs, or leave --subdir out to use this machine's"
+	}
 	return "ask the platform team for an installer built for this machine, or pass --subdir to override detection"
 }
 
