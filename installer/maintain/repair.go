@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
@@ -104,6 +105,9 @@ type repairer struct {
 	res    *RepairResult
 	// relinked lists, per env, the dists this run re-linked.
 	relinked map[string][]string
+	// keepsCache is whether the install keeps a package cache (see
+	// keepsPackageCache), found once.
+	keepsCache func() bool
 	// v is the first check: its record heads are what repair knows of
 	// the envs' packages (no record is read whole again).
 	v *verifier
@@ -117,11 +121,47 @@ type repairer struct {
 }
 
 func newRepairer(prefix string, opts RepairOptions) *repairer {
-	return &repairer{prefix: prefix, opts: opts, logf: engine.LogfOrNop(opts.Logf), bnd: opts.Bundle,
+	rp := &repairer{prefix: prefix, opts: opts, logf: engine.LogfOrNop(opts.Logf), bnd: opts.Bundle,
 		res: &RepairResult{Prefix: prefix, Env: opts.Env, Before: []Problem{}, Fixed: []Fix{}, Left: []Problem{}}}
+	// asked once the first check has read the manifest; packages are
+	// repaired on several goroutines
+	rp.keepsCache = sync.OnceValue(rp.keepsPackageCache)
+	return rp
 }
 
 func (rp *repairer) pkgsDir() string { return filepath.Join(rp.prefix, "pkgs") }
+
+// keepsPackageCache tells whether the install keeps a package cache
+// (--keep-package-cache): PREFIX/pkgs holds the archive or the extracted
+// copy of a package of the bundle. A pkgs/ that conda made since does not
+// count: any conda command makes one (for its own index cache, and the
+// packages it fetched), and taking it for the install's would copy each
+// repaired package's archive and extracted copy into it and re-link the
+// whole package, where a scratch folder and the damaged paths do.
+func (rp *repairer) keepsPackageCache() bool {
+	if !isDir(rp.pkgsDir()) {
+		return false
+	}
+	if rp.man == nil || rp.man.Platforms[rp.man.Subdir] == nil {
+		return true // nothing to tell it by: as before
+	}
+	pl := rp.man.Platforms[rp.man.Subdir]
+	lists := [][]bundle.Package{pl.Base}
+	for _, ps := range pl.Envs {
+		lists = append(lists, ps)
+	}
+	for _, ps := range lists {
+		for _, p := range ps {
+			if isDir(filepath.Join(rp.pkgsDir(), p.Dist())) {
+				return true
+			}
+			if _, err := os.Stat(filepath.Join(rp.pkgsDir(), p.Fn)); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (rp *repairer) verifyOpts() VerifyOptions {
 	return VerifyOptions{EnvironmentsTxt: rp.opts.EnvironmentsTxt, Env: rp.opts.Env, Reporter: rp.opts.Reporter, Logf: rp.opts.Logf}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"onboard/installer/internal/testkit"
@@ -70,5 +71,57 @@ func TestRepairFindsPackagesWhereTheRecordSays(t *testing.T) {
 				t.Fatalf("after repair: %v: %v", kinds(r.Problems), err)
 			}
 		})
+	}
+}
+
+// An install without a package cache, once conda has made PREFIX/pkgs
+// (any conda command makes one, for its index cache), is still repaired as
+// one without: the damaged package is read into a scratch folder and only
+// its damaged path is linked again. Taking conda's pkgs/ for the install's
+// cache copied the archive and an extracted copy into it and re-linked the
+// whole package.
+func TestRepairTakesNotCondasPkgsForTheInstallsCache(t *testing.T) {
+	fi := installFixtures(t)
+	pkgs := filepath.Join(fi.Prefix, "pkgs")
+	os.RemoveAll(pkgs) // an install without a package cache…
+	os.MkdirAll(filepath.Join(pkgs, "cache"), 0o755)
+	testkit.MustWrite(t, filepath.Join(pkgs, "urls.txt"), "") // …where conda ran since
+	m, err := state.ReadMeta(fi.Prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dist, damaged string
+	for _, r := range m.Records {
+		for _, f := range r.Files {
+			if fi, err := os.Lstat(filepath.Join(fi.Prefix, f)); err == nil && fi.Mode().IsRegular() && dist == "" {
+				dist, damaged = r.Dist(), f
+			}
+		}
+	}
+	if dist == "" {
+		t.Fatal("no regular file in the base")
+	}
+	full := filepath.Join(fi.Prefix, filepath.FromSlash(damaged))
+	want, _ := os.ReadFile(full)
+	testkit.MustWrite(t, full, "damaged")
+	res, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt})
+	if err != nil {
+		t.Fatalf("repair: %v", err)
+	}
+	if got, _ := os.ReadFile(full); string(got) != string(want) {
+		t.Fatalf("%s was not put back", damaged)
+	}
+	ents, _ := os.ReadDir(pkgs)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if len(names) != 2 {
+		t.Errorf("conda's pkgs/ holds %v after the repair; want only its cache and urls.txt", names)
+	}
+	for _, f := range res.Fixed {
+		if f.Package == dist && (f.Action == "re-linked" || strings.Contains(f.Action, "archive restored")) {
+			t.Errorf("the whole package was linked again, or its archive copied: %+v", f)
+		}
 	}
 }

@@ -84,7 +84,7 @@ func extractedEntryOK(p string, e pkg.PathEntry) bool {
 
 // extracted returns a healthy extracted copy of the package, and what it
 // did to get it. With a package cache (PREFIX/pkgs exists), the copy
-// there is made whole again in place (ensureExtracted). Otherwise the
+// there is made whole again in place (ensureExtracted; keepsPackageCache). Otherwise the
 // record's extracted_package_dir is used when whole (in the entries keep
 // selects, when not nil: those the repair re-links); else the package is
 // extracted into a scratch folder of this repair, from the record's
@@ -100,7 +100,7 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource, keep func(pkg
 			return x, "", nil
 		}
 	}
-	if isDir(rp.pkgsDir()) { // an install with a package cache keeps it whole
+	if rp.keepsCache() { // an install with a package cache keeps it whole
 		did, err := rp.ensureExtracted(ctx, src, keep)
 		if err != nil {
 			return nil, "", err
