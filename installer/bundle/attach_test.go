@@ -3,10 +3,12 @@ package bundle
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -166,5 +168,69 @@ func TestCatAppendedZip(t *testing.T) {
 	p, err := FindPayload(fh, int64(len(plain)+len(z)))
 	if err != nil || p.Offset != int64(len(plain)) {
 		t.Errorf("FindPayload offset = %d, %v; want %d", p.Offset, err, len(plain))
+	}
+}
+
+// An attached installer that was cut short (an interrupted download), or
+// had something added after its footer (bytes, a second zip), or whose
+// footer no longer reads, is a damaged installer: Discover refuses it
+// (exit 3) rather than take it for a plain program and go on to the demo
+// bundle, without the trusted key and split pin its footer held. A footer
+// whose zip offset points back into the program is damaged too.
+func TestDamagedInstallerIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	zipPath, other := filepath.Join(dir, "b.zip"), filepath.Join(dir, "other.zip")
+	privPEM, pubPEM, _ := GenerateKey()
+	priv, _ := ParsePrivateKey(privPEM)
+	pub, _ := ParsePublicKey(pubPEM)
+	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, priv)
+	build(t, fixtureSpec(t, t.TempDir(), "2026.12.0"), other, nil)
+	bin := testBinary(t, dir)
+	plainLen := func() int { b, _ := os.ReadFile(bin); return len(b) }()
+	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: bin, OutDir: t.TempDir(), TrustedKey: pub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, _ := os.ReadFile(inst)
+	otherZip, _ := os.ReadFile(other)
+	if img, ok := imageEnd(bytes.NewReader(good), int64(len(good))); !ok || img != int64(plainLen) {
+		t.Fatalf("imageEnd of the installer = %d, %v; want the plain program's %d bytes", img, ok, plainLen)
+	}
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)-3] ^= 0xff // the footer's magic
+	backwards := bytes.Clone(good)
+	foot := backwards[len(backwards)-footerSize:] // the zip 4 KiB longer, starting in the program
+	binary.LittleEndian.PutUint64(foot, uint64(plainLen-4096))
+	binary.LittleEndian.PutUint64(foot[8:], binary.LittleEndian.Uint64(foot[8:])+4096)
+	for name, data := range map[string][]byte{
+		"cut short by 1":       good[:len(good)-1],
+		"cut short by 100 000": good[:len(good)-100_000],
+		"junk after":           append(bytes.Clone(good), "junk1234"...),
+		"another zip after":    append(bytes.Clone(good), otherZip...),
+		"footer magic flipped": flipped,
+		"zip offset backwards": backwards,
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "installer")
+			os.WriteFile(p, data, 0o755)
+			// a demo bundle there to fall back to, as onboard has
+			f, err := Discover(DiscoverOptions{Executable: p, Demo: otherZip})
+			var be *Error
+			if !errors.As(err, &be) || !strings.Contains(err.Error(), "damaged") {
+				if f != nil {
+					t.Fatalf("Discover = %s (%s); want a *bundle.Error", f.Kind, f.Manifest.Version)
+				}
+				t.Fatalf("Discover = %v; want a *bundle.Error", err)
+			}
+		})
+	}
+	// the plain program, and one with a zip appended with cat, are fine
+	plain := good[:plainLen]
+	for name, data := range map[string][]byte{"plain": plain, "cat": append(bytes.Clone(plain), otherZip...)} {
+		p := filepath.Join(t.TempDir(), "installer")
+		os.WriteFile(p, data, 0o755)
+		if _, err := FindPayload(bytes.NewReader(data), int64(len(data))); err != nil {
+			t.Errorf("%s: FindPayload = %v", name, err)
+		}
 	}
 }

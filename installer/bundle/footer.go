@@ -76,13 +76,27 @@ func footerPadding(end int64) int64 { return (8 - end%8) % 8 }
 // zip64 included). An Authenticode certificate table at the end of a PE
 // file is skipped. It returns a Payload with ZipSize 0 and Offset = End
 // when there is none.
+//
+// A program whose own image (imageEnd) is followed by a zip's first bytes
+// but whose end is neither a footer nor that zip's end is a damaged
+// installer, an error: cut short (an interrupted download), or with
+// something added after its footer (a second zip, bytes). Before, it was
+// taken for a program with no bundle, and discovery went on to the demo
+// bundle, without the trusted key and split pin its footer held.
 func FindPayload(r io.ReaderAt, size int64) (Payload, error) {
 	end, signed := certTableStart(r, size)
 	if p, ok, err := readFooter(r, end); err != nil || ok {
 		p.End, p.Signed = end, signed
+		if err == nil && p.ZipSize > 0 && !hasLocalHeader(r, p.ZipOffset) {
+			err = errors.New("the appended bundle's footer is damaged (no zip starts where it says); attach the bundle again with 'onboard bundle attach'")
+		}
 		return p, err
 	}
-	if start, ok := findZipStart(r, end); ok {
+	start, zipOK := findZipStart(r, end)
+	if img, ok := imageEnd(r, size); ok && img+4 <= end && hasLocalHeader(r, img) && (!zipOK || start != img) {
+		return Payload{}, fmt.Errorf("the installer is damaged: a bundle starts after the program, at byte %d, but the file does not end as one onboard attached (%d bytes follow the program); it was cut short or added to: download the installer again", img, end-img)
+	}
+	if zipOK {
 		return Payload{Offset: start, ZipOffset: start, ZipSize: end - start, End: end, Signed: signed}, nil
 	}
 	return Payload{Offset: end, ZipOffset: end, End: end, Signed: signed}, nil

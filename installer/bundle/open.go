@@ -49,6 +49,11 @@ type Bundle struct {
 // Open opens a bundle file: a plain bundle zip, or an executable with a
 // bundle appended to it (by 'onboard bundle attach' or by `cat`).
 func Open(path string) (*Bundle, error) {
+	// Opening a pipe or a device could block for good, where no signal
+	// ends it: only a regular file (or a link to one) is opened.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, bundleErr(path, "is not a file (a folder, a pipe or a device); pass the bundle or installer file itself", nil)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, bundleErr(path, "cannot be opened", err)

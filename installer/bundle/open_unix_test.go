@@ -1,0 +1,33 @@
+//go:build unix
+
+package bundle
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A pipe as the bundle (--bundle, or bundle.zip beside the installer) is
+// refused at once: opening it would block until something writes to it,
+// and no Ctrl-C ends that.
+func TestOpenRefusesAPipe(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "bundle.zip")
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := Open(p); done <- err }()
+	select {
+	case err := <-done:
+		var be *Error
+		if !errors.As(err, &be) || !strings.Contains(err.Error(), "is not a file") {
+			t.Fatalf("Open(pipe) = %v; want a *bundle.Error saying it is not a file", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Open of a pipe still waits")
+	}
+}
