@@ -53,7 +53,13 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 		return &installer.UsageError{Msg: err.Error()}
 	}
 	if err != nil {
-		return installer.WrapBundleError(err)
+		werr := installer.WrapBundleError(err)
+		var be *installer.BundleError
+		if errors.Is(err, bundle.ErrAttachUntrusted) && errors.As(werr, &be) {
+			be.Reason = "an installer that trusts " + *trust + " would refuse it: " + be.Reason
+			be.Advice = "sign the bundle with that key's private half (onboard bundle build --sign-key), or attach it without --trust-key"
+		}
+		return werr
 	}
 	fmt.Fprintln(env.Stdout, path)
 	if *split {

@@ -225,6 +225,12 @@ func TestE2ERefusedBeforeWriting(t *testing.T) {
 	}
 	zip, inst := makeInstaller(t, home, "2026.11.0", nil, nil)
 	signedZip, trusted := makeInstaller(t, home, "2026.11.0", []string{"--sign-key", filepath.Join(keys, "team.key")}, []string{"--trust-key", filepath.Join(keys, "team.pub")})
+	// attaching the unsigned bundle to an installer that trusts a key is
+	// refused, with advice for the one building it
+	attach := run(t, home, onboardBin, "bundle", "attach", "--bundle", zip, "--trust-key", filepath.Join(keys, "team.pub"), "-o", t.TempDir())
+	if attach.code != 3 || !strings.Contains(attach.stderr, "would refuse it") || !strings.Contains(attach.stderr, "--sign-key") || strings.Contains(attach.stderr, "download the installer again") {
+		t.Fatalf("attach of an unsigned bundle with --trust-key: exit %d\n%s", attach.code, attach.stderr)
+	}
 	zlib, _ := os.ReadFile(filepath.Join(fixturesDir(t), "main/linux-64/zlib-1.2.11-h7b6447c_3.tar.bz2"))
 	flip := func(marker []byte) string {
 		data, _ := os.ReadFile(inst)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -43,6 +44,10 @@ const maxWindowsExe = maxSignedSize
 // <arch>[.exe], mode 0755, with os and arch read from the binary's header.
 // With Split, the bundle goes to OutDir/bundle.zip instead. It returns the
 // installer's path. Nothing is left in OutDir when it fails.
+// ErrAttachUntrusted is Attach's refusal of a bundle that the key the
+// installer is to trust (AttachOptions.TrustedKey) did not sign.
+var ErrAttachUntrusted = errors.New("refusing to attach a bundle the installer would refuse")
+
 func Attach(opts AttachOptions) (_ string, err error) {
 	b, err := Open(opts.Bundle)
 	if err != nil {
@@ -51,7 +56,7 @@ func Attach(opts AttachOptions) (_ string, err error) {
 	defer b.Close()
 	if opts.TrustedKey != nil {
 		if err := b.CheckTrust([]ed25519.PublicKey{opts.TrustedKey}); err != nil {
-			return "", fmt.Errorf("refusing to attach a bundle the installer would refuse: %w", err)
+			return "", fmt.Errorf("%w: %w", ErrAttachUntrusted, err)
 		}
 	}
 	exe := opts.Installer

@@ -38,6 +38,9 @@ type BundleError struct {
 	Path   string // the bundle file, or "" for the embedded one
 	Reason string // what is wrong, e.g. "sha256 mismatch for pkgs/linux-64/zlib.conda"
 	Err    error
+	// Advice is what to do, for the one who builds installers rather
+	// than runs them; "" = get the installer again.
+	Advice string
 }
 
 func (e *BundleError) Error() string {
@@ -56,6 +59,9 @@ func (e *BundleError) Error() string {
 }
 func (e *BundleError) Unwrap() error { return e.Err }
 func (e *BundleError) Hint() string {
+	if e.Advice != "" {
+		return e.Advice
+	}
 	return "download the installer again, or ask the platform team for a fresh one"
 }
 
