@@ -79,7 +79,7 @@ func runBundleInspect(ctx context.Context, args []string, env Env) error {
 	if file == "" {
 		return &installer.UsageError{Msg: "usage: onboard bundle inspect BUNDLE [--trust-key FILE] [--json]"}
 	}
-	f, err := discoverBundle(file, *trust)
+	f, err := inspected(file, *trust)
 	if err != nil {
 		return err
 	}
@@ -90,6 +90,25 @@ func runBundleInspect(ctx context.Context, args []string, env Env) error {
 	}
 	printSummary(env, s)
 	return nil
+}
+
+// inspected finds the bundle that bundle inspect describes: file itself
+// (a bundle, or an installer carrying one), or, for a split installer, the
+// bundle.zip beside it, checked against the installer's pin as a run of it
+// would check it.
+func inspected(file, trustKeyFile string) (*bundle.Found, error) {
+	if !bundle.IsSplitInstaller(file) {
+		return discoverBundle(file, trustKeyFile)
+	}
+	keys, err := trustedKeys(trustKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	f, err := bundle.Discover(bundle.DiscoverOptions{Executable: file, TrustedKeys: keys})
+	if err != nil {
+		return nil, installer.WrapBundleError(err)
+	}
+	return f, nil
 }
 
 // printSummary writes a bundle summary for people.

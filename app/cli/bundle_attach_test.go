@@ -105,6 +105,23 @@ func TestE2EAttachSplit(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"kind":"beside"`) || !strings.Contains(r.stdout, "Acme Python") {
 		t.Errorf("info of the split installer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// bundle inspect of the split installer describes the bundle beside
+	// it, checked against the installer's pin; another bundle there is
+	// refused
+	r = run(t, home, onboardBin, "bundle", "inspect", inst)
+	if r.code != 0 || !strings.Contains(r.stdout, "Acme Python") {
+		t.Errorf("inspect of the split installer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	swapped := filepath.Join(t.TempDir(), "swapped")
+	os.MkdirAll(swapped, 0o755)
+	data, _ := os.ReadFile(inst)
+	os.WriteFile(filepath.Join(swapped, filepath.Base(inst)), data, 0o755)
+	if b := run(t, home, onboardBin, "bundle", "build", e2eSpec(t, t.TempDir(), "2026.12.0", channel(t)), "-o", filepath.Join(swapped, "bundle.zip"), "--cache", filepath.Join(dir, "cache")); b.code != 0 {
+		t.Fatalf("bundle build: exit %d\n%s", b.code, b.stderr)
+	}
+	if r := run(t, home, onboardBin, "bundle", "inspect", filepath.Join(swapped, filepath.Base(inst))); r.code != 3 || !strings.Contains(r.stderr, "is not the bundle") {
+		t.Errorf("inspect of the split installer beside another bundle: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	prefix := filepath.Join(t.TempDir(), "acme")
 	r = run(t, home, inst, "install", "--silent", "--no-launcher", "--no-maintenance-launcher", "--prefix", prefix, "--subdir", "linux-64")
 	if r.code != 0 || installedVersion(t, prefix) != "2026.11.0/linux-64" {

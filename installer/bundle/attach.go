@@ -231,6 +231,14 @@ func openPayload(path string) (*os.File, Payload, error) {
 	return f, p, nil
 }
 
+// IsSplitInstaller tells whether the file at path is an installer made
+// with 'bundle attach --split': it carries no bundle, but the pin of the
+// bundle.zip that must be beside it.
+func IsSplitInstaller(path string) bool {
+	p, err := payloadOf(path)
+	return err == nil && p.ZipSize == 0 && p.SplitManifest != nil
+}
+
 // payloadOf reads the payload of the file at path.
 func payloadOf(path string) (Payload, error) {
 	f, p, err := openPayload(path)
