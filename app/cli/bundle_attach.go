@@ -49,7 +49,7 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 		opts.Authenticode = &bundle.AuthenticodeOptions{Cert: *cert, Key: *key, Timestamp: *ts}
 	}
 	path, err := bundle.Attach(opts)
-	if errors.Is(err, bundle.ErrNotPE) {
+	if errors.Is(err, bundle.ErrNotPE) || errors.Is(err, bundle.ErrNeedsSplit) {
 		return &installer.UsageError{Msg: err.Error()}
 	}
 	if err != nil {

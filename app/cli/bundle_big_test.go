@@ -156,6 +156,16 @@ func TestE2EBundleOver4GiB(t *testing.T) {
 		t.Fatalf("inspect: %v %+v; want 6 packages over %d bytes", err, sum, 2*pad)
 	}
 
+	// a Windows installer of 4 GiB or more: refused as a usage error that
+	// --split answers (exit 2), nothing written
+	winOut := filepath.Join(dir, "win")
+	if r := run(t, home, onboardBin, "bundle", "attach", "--bundle", zipPath, "--installer", tinyWindowsExe(t), "-o", winOut); r.code != 2 || !strings.Contains(r.stderr, "--split") {
+		t.Errorf("attach over 4 GiB to a Windows installer: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(winOut); err == nil {
+		t.Errorf("the refused attach left %s", winOut)
+	}
+
 	out := filepath.Join(dir, "dist")
 	r = run(t, home, onboardBin, "bundle", "attach", "--bundle", zipPath, "-o", out)
 	step("bundle attach", r)

@@ -44,6 +44,10 @@ const maxWindowsExe = maxSignedSize
 // <arch>[.exe], mode 0755, with os and arch read from the binary's header.
 // With Split, the bundle goes to OutDir/bundle.zip instead. It returns the
 // installer's path. Nothing is left in OutDir when it fails.
+// ErrNeedsSplit is Attach's refusal of a Windows installer of 4 GiB or
+// more without Split: a usage error, which --split answers.
+var ErrNeedsSplit = errors.New("this bundle needs --split")
+
 // ErrAttachUntrusted is Attach's refusal of a bundle that the key the
 // installer is to trust (AttachOptions.TrustedKey) did not sign.
 var ErrAttachUntrusted = errors.New("refusing to attach a bundle the installer would refuse")
@@ -78,7 +82,7 @@ func Attach(opts AttachOptions) (_ string, err error) {
 	}
 	if goos == "windows" && !opts.Split {
 		if total := plainSize + b.zipSize + footerSize + 8; total > maxWindowsExe {
-			return "", fmt.Errorf("the installer would be %d bytes: Windows does not start an .exe of 4 GiB or more, and Authenticode cannot sign one; attach with --split to write the bundle as a separate %s beside the installer", total, SplitBundleName)
+			return "", fmt.Errorf("%w: the installer would be %d bytes: Windows does not start an .exe of 4 GiB or more, and Authenticode cannot sign one; attach with --split to write the bundle as a separate %s beside the installer", ErrNeedsSplit, total, SplitBundleName)
 		}
 	}
 	_, statErr := os.Stat(opts.OutDir)
