@@ -926,45 +926,117 @@ func TestInstallUpgradeRunsPreUnlinkOfTheReplaced(t *testing.T) {
 	}
 }
 
-// A folder symlink of one package (lib64 -> lib) with another package's
-// file under it (lib64/libfoo.so): conda writes the file through the
-// symlink. onboard does so once the symlink is installed; in the same
-// install it refuses with an error that names the symlink and its
-// package, and leaves the env as it was.
+// A folder symlink of one package (lib64 -> lib, as conda-forge's
+// sysroot has usr/lib64 -> ../lib64) with another package's files under it
+// (lib64/libfoo.so, as the CDT packages ship usr/lib64/...): conda links
+// the symlink and writes the files through it, in one install or two, and
+// so does onboard, whichever package links first, whether the extraction
+// placed the files or linking wrote them, in one window or two. A file
+// that would then be at one path twice is refused, naming both packages;
+// so is a folder link into conda-meta; either way the env is as it was.
 func TestFilesUnderAnotherPackagesFolderSymlink(t *testing.T) {
 	mk := genericPackages(t)
-	a := mk("a", condatest.File{Path: "lib/liba.so", Data: []byte("a\n")}, condatest.File{Path: "lib64", Symlink: "lib"})[0]
-	b := mk("b", condatest.File{Path: "lib64/libfoo.so", Data: []byte("foo\n")})[0]
-
-	for _, noCache := range []bool{false, true} {
-		t.Run(fmt.Sprint("NoPackageCache=", noCache), func(t *testing.T) {
-			filesUnderSymlink(t, a, b, noCache)
-		})
+	link := condatest.File{Path: "lib64", Symlink: "lib"}
+	liba := condatest.File{Path: "lib/liba.so", Data: []byte("a\n")}
+	files := []condatest.File{{Path: "lib64/libfoo.so", Data: []byte("foo\n")}, {Path: "lib64/pkgconfig/foo.pc", Data: []byte("pc\n")}}
+	// Link order is by name here (no depends): "alink" before "files", "zlink" after.
+	for _, tc := range []struct {
+		name   string
+		link   PackageFile
+		window int
+	}{
+		{"the symlink first", mk("alink", liba, link)[0], 0},
+		{"the files first", mk("zlink", liba, link)[0], 0},
+		{"the files a window before", mk("zlink", liba, link)[0], 1},
+	} {
+		b := mk("files", files...)[0]
+		for _, noCache := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/NoPackageCache=%v", tc.name, noCache), func(t *testing.T) {
+				if tc.window > 0 {
+					old := windowPaths
+					windowPaths = tc.window
+					defer func() { windowPaths = old }()
+				}
+				s := newEnvSetup(t)
+				req := s.request("linux-64")
+				req.NoPackageCache = noCache
+				req.Packages = []PackageFile{tc.link, b}
+				if _, err := InstallEnv(t.Context(), req); err != nil {
+					t.Fatalf("one install: %v", err)
+				}
+				checkThroughLink(t, s.prefix)
+			})
+		}
 	}
+
+	t.Run("two installs", func(t *testing.T) {
+		s := newEnvSetup(t)
+		install := s.installEnv(t)
+		if err := install([]PackageFile{mk("alink", liba, link)[0]}); err != nil {
+			t.Fatal(err)
+		}
+		if err := install([]PackageFile{mk("files", files...)[0]}); err != nil {
+			t.Fatalf("the files once the symlink is installed: %v", err)
+		}
+		checkThroughLink(t, s.prefix)
+	})
+
+	refused := func(t *testing.T, want []string, pkgs ...PackageFile) {
+		t.Helper()
+		s := newEnvSetup(t)
+		req := s.request("linux-64")
+		req.Packages = pkgs
+		_, err := InstallEnv(t.Context(), req)
+		for _, w := range want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Fatalf("install: %v; want an error naming %q", err, w)
+			}
+		}
+		if _, err := os.Stat(s.prefix); err == nil {
+			t.Error("the refused install left its prefix")
+		}
+	}
+	t.Run("one file twice", func(t *testing.T) {
+		clash := condatest.File{Path: "lib/libfoo.so", Data: []byte("other\n")}
+		refused(t, []string{"lib64/libfoo.so", "lib/libfoo.so", "alink-1-0", "files-1-0"}, mk("alink", clash, link)[0], mk("files", files...)[0])
+	})
+	t.Run("into conda-meta", func(t *testing.T) {
+		refused(t, []string{"zlink-1-0", "conda-meta"}, mk("zlink", liba, condatest.File{Path: "lib64", Symlink: "conda-meta"})[0], mk("files", files...)[0])
+	})
+	t.Run("the user's folder", func(t *testing.T) {
+		s := newEnvSetup(t)
+		install := s.installEnv(t)
+		if err := install([]PackageFile{mk("files", files...)[0]}); err != nil {
+			t.Fatal(err)
+		}
+		err := install([]PackageFile{mk("zlink", liba, link)[0]})
+		if err == nil || !strings.Contains(err.Error(), "lib64") || !strings.Contains(err.Error(), "in the way") {
+			t.Fatalf("a symlink over a folder installed before: %v; want it refused, naming the folder", err)
+		}
+		if got := string(readBytes(t, filepath.Join(s.prefix, "lib64", "libfoo.so"))); got != "foo\n" {
+			t.Errorf("lib64/libfoo.so = %q after the refusal; want it as it was", got)
+		}
+		if fi, err := os.Lstat(filepath.Join(s.prefix, "lib64")); err != nil || !fi.IsDir() {
+			t.Errorf("lib64 after the refusal: %v, %v; want the folder as it was", fi, err)
+		}
+	})
 }
 
-func filesUnderSymlink(t *testing.T, a, b PackageFile, noCache bool) {
-	s := newEnvSetup(t)
-	req := s.request("linux-64")
-	req.NoPackageCache = noCache
-	req.Packages = []PackageFile{a, b}
-	_, err := InstallEnv(t.Context(), req)
-	if err == nil || !strings.Contains(err.Error(), "lib64") || !strings.Contains(err.Error(), "a-1-0") || !strings.Contains(err.Error(), "symlink to lib") {
-		t.Fatalf("one install: %v; want an error naming the symlink lib64 -> lib and its package", err)
+// checkThroughLink checks the env of TestFilesUnderAnotherPackagesFolderSymlink:
+// lib64 is the symlink, the files are in lib, and the files package's
+// record names them as the package does.
+func checkThroughLink(t *testing.T, prefixDir string) {
+	t.Helper()
+	if target, err := os.Readlink(filepath.Join(prefixDir, "lib64")); err != nil || target != "lib" {
+		t.Fatalf("lib64 is %q, %v; want the symlink to lib", target, err)
 	}
-	if _, err := os.Stat(s.prefix); err == nil {
-		t.Error("the refused install left its prefix")
+	for p, want := range map[string]string{"lib/libfoo.so": "foo\n", "lib/pkgconfig/foo.pc": "pc\n", "lib/liba.so": "a\n"} {
+		if got, err := os.ReadFile(filepath.Join(prefixDir, p)); string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", p, got, err, want)
+		}
 	}
-
-	req.Packages = []PackageFile{a}
-	if _, err := InstallEnv(t.Context(), req); err != nil {
-		t.Fatal(err)
-	}
-	req.Packages = []PackageFile{b}
-	if _, err := InstallEnv(t.Context(), req); err != nil {
-		t.Fatalf("b once a is installed: %v", err)
-	}
-	if got, err := os.ReadFile(filepath.Join(s.prefix, "lib", "libfoo.so")); string(got) != "foo\n" {
-		t.Fatalf("lib/libfoo.so = %q, %v; want b's file written through lib64", got, err)
+	rec := string(readBytes(t, filepath.Join(prefixDir, "conda-meta", "files-1-0.json")))
+	if !strings.Contains(rec, `"lib64/libfoo.so"`) || !strings.Contains(rec, `"lib64/pkgconfig/foo.pc"`) {
+		t.Errorf("the record of files-1-0 does not name its files as the package does:\n%s", rec)
 	}
 }

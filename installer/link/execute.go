@@ -70,7 +70,12 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 			owner[a] = p
 		}
 	}
-	if err := makeDirs(opts.Prefix, todo, func(a *Action) string { return archiveName(owner[a].Pkg) }, j); err != nil {
+	archive := func(a *Action) string { return archiveName(owner[a].Pkg) }
+	made, err := makeDirs(opts.Prefix, todo, archive, j)
+	if err != nil {
+		return err
+	}
+	if todo, err = folderLinks(opts, todo, archive, made, fresh, j); err != nil {
 		return err
 	}
 	if !fresh {
@@ -128,8 +133,8 @@ func hostPath(prefixDir, target string) string {
 // a symlink (another package's, or one made since) is followed only while
 // it leads to no folder of conda's or onboard's (pkg.ReservedFolders):
 // otherwise the package whose file would be written there (named by
-// archive) is refused.
-func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, j Journal) error {
+// archive) is refused. It returns the folders it made (host paths).
+func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, j Journal) (map[string]bool, error) {
 	need := map[string]*Action{}
 	for _, a := range todo {
 		d := path.Dir(a.Target)
@@ -150,16 +155,16 @@ func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, j 
 	for _, d := range dirs {
 		fi, err := os.Lstat(hostPath(prefixDir, d))
 		if err == nil && !fi.IsDir() && fi.Mode()&fs.ModeSymlink == 0 {
-			return fmt.Errorf("failed to create the folder %q: a file of that name is in the way; remove it and try again", hostPath(prefixDir, d))
+			return nil, fmt.Errorf("failed to create the folder %q: a file of that name is in the way; remove it and try again", hostPath(prefixDir, d))
 		}
 		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			why, err := symlinkedFolder(prefixDir, hostPath(prefixDir, d))
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if why != "" {
 				a := need[d]
-				return &pkg.UnsafeEntryError{Archive: archive(a), Entry: a.Target,
+				return nil, &pkg.UnsafeEntryError{Archive: archive(a), Entry: a.Target,
 					Reason: fmt.Sprintf("its folder %s is a symlink that %s", d, why)}
 			}
 		}
@@ -168,14 +173,16 @@ func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, j 
 		}
 	}
 	if err := j.WillMkdir(missing...); err != nil {
-		return err
+		return nil, err
 	}
+	made := make(map[string]bool, len(missing))
 	for _, d := range missing {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			return fmt.Errorf("failed to create the folder %q: %w", d, err)
+			return nil, fmt.Errorf("failed to create the folder %q: %w", d, err)
 		}
+		made[d] = true
 	}
-	return nil
+	return made, nil
 }
 
 // moveAsideExisting moves every existing target out of the way (through
@@ -284,11 +291,10 @@ func linkSymlink(a *Action, dst string, opts *Options, x *pkg.Extracted) error {
 	}
 	err = os.Symlink(target, dst)
 	if fi, lerr := os.Lstat(dst); err != nil && lerr == nil && fi.IsDir() {
-		// makeDirs made the folder for another package's files under it
-		// (lib64 -> lib, and another package's lib64/libfoo.so): conda
-		// links the symlink first and writes those files through it.
-		return fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, but other packages of this environment put files under it, and onboard writes files through another package's folder symlink only once that symlink is installed, not in the same install (conda does): tell whoever made the bundle that %s and the files under it must come in two steps",
-			dst, archiveName(x), target, a.Target)
+		// A folder that was there before this install (folderLinks
+		// replaces the ones it made): the user's, or a package's files.
+		return fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, but a folder of that name is in the way; move the folder's files to %s, remove it, and try again",
+			dst, archiveName(x), target, target)
 	}
 	return err
 }

@@ -1,0 +1,214 @@
+package link
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"onboard/installer/pkg"
+	"onboard/internal/pathfold"
+)
+
+// folderLinks makes, before any file of the window is linked, each symlink
+// of the window whose path is now a folder (lib64 -> lib of one package,
+// and lib64/libfoo.so of another): makeDirs made that folder for the
+// other package's files, or the extraction placed them there, or an
+// earlier window of this install linked them. conda links the symlink and
+// writes the files through it; so does this: what the folder holds moves
+// to where the link leads, and the symlink takes the folder's place,
+// journaled. Only a folder this install made (all of a fresh prefix, or
+// one in made) is replaced: one that was there before is the user's, and
+// linking refuses it as before. A file that would then be at one path
+// twice (lib/libfoo.so of one package, lib64/libfoo.so of another) is
+// refused, naming both. It returns todo without the links it made.
+func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, made map[string]bool, fresh bool, j Journal) ([]*Action, error) {
+	if opts.hostOS() == "windows" {
+		return todo, nil // symlinks are copies there
+	}
+	var links []*Action
+	for _, a := range todo {
+		if a.Kind != KindSymlink {
+			continue
+		}
+		dst := hostPath(opts.Prefix, a.Target)
+		if fi, err := os.Lstat(dst); err != nil || !fi.IsDir() || !fresh && !made[dst] {
+			continue
+		}
+		if fi, err := os.Lstat(a.Source); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			continue
+		}
+		links = append(links, a)
+	}
+	if len(links) == 0 {
+		return todo, nil
+	}
+	sort.Slice(links, func(i, k int) bool { return links[i].Target < links[k].Target }) // parents first
+	moved := map[string]string{}                                                        // link's target → the folder it leads to, both prefix-relative
+	done := map[*Action]bool{}
+	for _, a := range links {
+		to, err := folderLink(opts.Prefix, a, archive(a), j)
+		if err != nil {
+			return nil, err
+		}
+		moved[a.Target], done[a] = to, true
+	}
+	rest := make([]*Action, 0, len(todo)-len(done))
+	for _, a := range todo {
+		if !done[a] {
+			rest = append(rest, a)
+		}
+	}
+	return rest, clashThroughLinks(rest, moved, archive)
+}
+
+// folderLink replaces the folder at a's target with a's symlink, moving
+// what the folder holds to where the link leads (made when missing), and
+// returns that place, prefix-relative.
+func folderLink(prefixDir string, a *Action, archive string, j Journal) (string, error) {
+	dst := hostPath(prefixDir, a.Target)
+	target, err := os.Readlink(a.Source)
+	if err != nil {
+		return "", fmt.Errorf("failed to link %q: %w", dst, err)
+	}
+	unsafe := func(why string) error {
+		return &pkg.UnsafeEntryError{Archive: archive, Entry: a.Target + " -> " + target, Reason: why}
+	}
+	if filepath.IsAbs(target) || strings.HasPrefix(target, "/") {
+		return "", unsafe("other packages put files under it, and it leads outside the prefix")
+	}
+	why, err := checkSymlink(prefixDir, a.Target, dst, target)
+	if err != nil {
+		return "", err
+	}
+	if why != "" {
+		return "", unsafe(why)
+	}
+	to := path.Clean(path.Join(path.Dir(a.Target), strings.ReplaceAll(target, `\`, "/")))
+	if to == a.Target || strings.HasPrefix(to+"/", a.Target+"/") || strings.HasPrefix(a.Target+"/", to+"/") {
+		return "", unsafe("other packages put files under it, and it leads to itself or to a folder that holds it")
+	}
+	land := hostPath(prefixDir, to)
+	switch fi, err := os.Stat(land); {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := mkdirJournaled(land, j); err != nil {
+			return "", err
+		}
+	case err != nil:
+		return "", fmt.Errorf("failed to link %q: %w", dst, err)
+	case !fi.IsDir():
+		return "", fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, which is a file, but other packages of this environment put files under %s; tell whoever made the bundle", dst, archive, target, a.Target)
+	}
+	if err := mergeInto(dst, land, j); err != nil {
+		return "", fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, but other packages of this environment put files under it, and %w; tell whoever made the bundle", dst, archive, target, err)
+	}
+	if err := os.Remove(dst); err != nil {
+		return "", fmt.Errorf("failed to link %q: %w", dst, err)
+	}
+	if err := j.WillCreate(dst); err != nil {
+		return "", err
+	}
+	if err := os.Symlink(target, dst); err != nil {
+		return "", fmt.Errorf("failed to link %q: %w", dst, err)
+	}
+	return to, nil
+}
+
+// mkdirJournaled makes the folder dir and its missing parents, journaled
+// parents first.
+func mkdirJournaled(dir string, j Journal) error {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		missing = append([]string{d}, missing...)
+	}
+	if err := j.WillMkdir(missing...); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("failed to create the folder %q: %w", dir, err)
+	}
+	return nil
+}
+
+// mergeInto moves everything in the folder from into the folder to,
+// journaled: a name to lacks moves whole, a folder both have is merged,
+// and a file both would hold is an error naming it.
+func mergeInto(from, to string, j Journal) error {
+	ents, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		src, dst := filepath.Join(from, e.Name()), filepath.Join(to, e.Name())
+		fi, err := os.Lstat(dst)
+		switch {
+		case err == nil && fi.IsDir() && e.IsDir():
+			if err := mergeInto(src, dst, j); err != nil {
+				return err
+			}
+			if err := os.Remove(src); err != nil {
+				return err
+			}
+			continue
+		case err == nil:
+			return fmt.Errorf("%s would then be %s, which is already there", src, dst)
+		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		}
+		if e.IsDir() {
+			err = j.WillMkdir(dst)
+		} else {
+			err = j.WillCreate(dst)
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.Rename(src, dst); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clashThroughLinks refuses two actions of todo whose paths are one file
+// once the folder links moved (link target → where it leads) are
+// followed: lib/libfoo.so of one package and lib64/libfoo.so, through
+// lib64 -> lib, of another.
+func clashThroughLinks(todo []*Action, moved map[string]string, archive func(*Action) string) error {
+	real := func(t string) string {
+		for i := len(t); i > 0; i = strings.LastIndexByte(t[:i], '/') {
+			if to, ok := moved[t[:i]]; ok {
+				return to + t[i:]
+			}
+		}
+		return t
+	}
+	seen := map[string]*Action{}
+	var through []*Action
+	for _, a := range todo {
+		if a.Kind == KindDir {
+			continue
+		}
+		if r := real(a.Target); r != a.Target {
+			through = append(through, a)
+			continue
+		}
+		seen[pathfold.Key(a.Target)] = a
+	}
+	for _, a := range through {
+		r := real(a.Target)
+		if b, ok := seen[pathfold.Key(r)]; ok {
+			return fmt.Errorf("failed to link %q: package %s puts a file there, through a folder symlink, and package %s puts one at %s, which is the same file; tell whoever made the bundle",
+				a.Target, archive(a), archive(b), b.Target)
+		}
+		seen[pathfold.Key(r)] = a
+	}
+	return nil
+}
