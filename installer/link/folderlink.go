@@ -47,8 +47,10 @@ func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, ma
 	if len(links) == 0 {
 		return todo, nil
 	}
-	sort.Slice(links, func(i, k int) bool { return links[i].Target < links[k].Target }) // parents first
-	moved := map[string]string{}                                                        // link's target → the folder it leads to, both prefix-relative
+	// parents first
+	sort.Slice(links, func(i, k int) bool { return links[i].Target < links[k].Target })
+	// link's target → the folder it leads to, both prefix-relative
+	moved := map[string]string{}
 	done := map[*Action]bool{}
 	for _, a := range links {
 		to, err := folderLink(opts.Prefix, a, archive(a), j)
