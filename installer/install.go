@@ -207,7 +207,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 		if err != nil {
 			in.notes = append(in.notes, err.Error())
 		}
-		keepAside = err != nil || len(c.Left) > 0
+		keepAside = err != nil || c.KeepAside()
 	}
 	in.launchers()
 	in.log.Printf("installed %s %s (%s) into %q", in.o.Bundle.Manifest.Name, in.o.Bundle.Manifest.Version, in.subdir, p)

@@ -192,8 +192,9 @@ func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
 	os.MkdirAll(filepath.Join(mine, "conda-meta"), 0o755)
 	os.WriteFile(filepath.Join(mine, "conda-meta", "history"), []byte("==> 2026-12-01 10:00:00 <==\n"), 0o644)
 	os.WriteFile(filepath.Join(mine, "analysis.py"), []byte("print(1)\n"), 0o644)
-	os.WriteFile(filepath.Join(prefix, "envs", ".conda_envs_dir_test"), nil, 0o644) // conda's, written to test the folder
-	os.WriteFile(filepath.Join(prefix, "notes.txt"), []byte("mine\n"), 0o644)       // the user's own, in the folder itself
+	os.WriteFile(filepath.Join(prefix, "envs", ".conda_envs_dir_test"), nil, 0o644)              // conda's, written to test the folder
+	os.WriteFile(filepath.Join(prefix, "notes.txt"), []byte("mine\n"), 0o644)                    // the user's own, in the folder itself
+	os.WriteFile(filepath.Join(prefix, "envs", "team", "analysis.ipynb"), []byte("{}\n"), 0o644) // and in the bundle's env
 	os.WriteFile(filepath.Join(prefix, "envs", "team", "conda-meta", "extra-1.0-0.json"), []byte(`{"name":"extra","version":"1.0","build":"0"}`), 0o644)
 	newer := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}
 	plan, err := Plan(t.Context(), newer)
@@ -201,7 +202,7 @@ func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
 		t.Fatalf("plan: %v, %v", plan.Kind, err)
 	}
 	notes := strings.Join(plan.Notes, "\n")
-	if !strings.Contains(notes, "is kept: envs/mine, notes.txt\n") || !strings.Contains(notes, "conda added extra-1.0-0 to team") {
+	if !strings.Contains(notes, "is kept: envs/mine, envs/team/analysis.ipynb, notes.txt\n") || !strings.Contains(notes, "conda added extra-1.0-0 to team") {
 		t.Errorf("the plan's notes do not say what is kept and what is not:\n%s", notes)
 	}
 	res, err := Install(t.Context(), newer)
@@ -215,7 +216,10 @@ func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
 		t.Fatalf("the user's file after the upgrade: notes.txt = %q, %v", b, err)
 	}
 	notes = strings.Join(res.Notes, "\n")
-	if !strings.Contains(notes, "your own files): envs/mine, notes.txt") || !strings.Contains(notes, "conda added extra-1.0-0 to team") {
+	if b, err := os.ReadFile(filepath.Join(prefix, "envs", "team", "analysis.ipynb")); string(b) != "{}\n" {
+		t.Fatalf("the user's file in the bundle's env after the upgrade: analysis.ipynb = %q, %v", b, err)
+	}
+	if !strings.Contains(notes, "your own files): envs/mine, envs/team/analysis.ipynb, notes.txt") || !strings.Contains(notes, "conda added extra-1.0-0 to team") {
 		t.Errorf("the result's notes do not say what was kept and what was not:\n%s", notes)
 	}
 	if left, _ := filepath.Glob(prefix + ".onboard-old-*"); len(left) != 0 {

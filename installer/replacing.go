@@ -18,8 +18,12 @@ type userChanges struct {
 	// that no base record names: engine.CarryUserFiles moves them into the
 	// new install. Left are those of envs/ the new version has an
 	// environment of the same name of: they stay in the old install's
-	// folder, which is then kept. Paths relative to the folder.
-	Kept, Left []string
+	// folder, which is then kept. Paths relative to the folder. Kept also
+	// has the user's entries of the bundle's environments' folders
+	// (state.UserEnvEntries) that the new version has too; Dropped has
+	// those of an environment it does not have, which stay in the old
+	// install's folder.
+	Kept, Left, Dropped []string
 	// Added are the packages conda added to the bundle's environments: not
 	// kept, since the new version's environments are the bundle's.
 	Added []envPackages
@@ -43,6 +47,13 @@ func changesSince(dir string, old *state.Manifest, pl *bundle.Platform) userChan
 		}
 	}
 	// the user's own entries of the folder itself (engine.CarryUserFiles)
+	for _, rel := range state.UserEnvEntries(dir, old) {
+		if _, has := pl.Envs[strings.Split(rel, "/")[1]]; !has {
+			u.Dropped = append(u.Dropped, rel)
+		} else {
+			u.Kept = append(u.Kept, rel)
+		}
+	}
 	root, _ := state.UserRootEntries(dir)
 	u.Kept = append(u.Kept, root...)
 	names := make([]string, 0, len(bundleEnvs))
@@ -82,6 +93,9 @@ func (u userChanges) planNotes() []string {
 	}
 	if len(u.Left) > 0 {
 		notes = append(notes, fmt.Sprintf("the new version brings environments named %s: yours of those names stay in the old install's folder (PREFIX.onboard-old-*), which is then kept", strings.Join(u.Left, ", ")))
+	}
+	if len(u.Dropped) > 0 {
+		notes = append(notes, fmt.Sprintf("the new version no longer has the environments of %s: those stay in the old install's folder (PREFIX.onboard-old-*), which is then kept", strings.Join(u.Dropped, ", ")))
 	}
 	return append(notes, u.addedNotes()...)
 }

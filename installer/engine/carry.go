@@ -18,7 +18,15 @@ type Carried struct {
 	// Left are those the new install has an entry of the same name of:
 	// they stay in the old install's folder, which is then kept.
 	Left []string
+	// Dropped are the user's files in an environment of the old bundle
+	// that the new one does not have: they stay in the old install's
+	// folder too.
+	Dropped []string
 }
+
+// KeepAside says whether the old install's folder still holds what is the
+// user's, and must be kept.
+func (c Carried) KeepAside() bool { return len(c.Left)+len(c.Dropped) > 0 }
 
 // Note says what c means to the person who upgraded ("" when nothing was
 // carried or left); aside is the old install's folder.
@@ -30,6 +38,10 @@ func (c Carried) Note(aside string) string {
 	if len(c.Left) > 0 {
 		parts = append(parts, fmt.Sprintf("the new version has %s of its own, so yours stay in the old install at %q; move what you need out of it, then delete it",
 			strings.Join(c.Left, ", "), aside))
+	}
+	if len(c.Dropped) > 0 {
+		parts = append(parts, fmt.Sprintf("the new version no longer has the environments of %s, so those stay in the old install at %q; move what you need out of it, then delete it",
+			strings.Join(c.Dropped, ", "), aside))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -50,7 +62,11 @@ func named(paths []string) []string {
 // folder, the environments the user made with conda (`conda create -n
 // NAME` puts them there) and anything else put there (state.UserEnvs);
 // in the folder itself, the entries that no record of the base names
-// (state.UserRootEntries: a notes file, a folder of notebooks). An upgrade
+// (state.UserRootEntries: a notes file, a folder of notebooks); in the
+// folder of each of the old bundle's environments, the entries that no
+// record of it names (state.UserEnvEntries: a notebook saved there), into
+// the new version's environment of that name, or, when it has none, left
+// in aside (Dropped). An upgrade
 // replaces the bundle's environments; these are the user's, and an
 // upgrade must not delete them. They are renamed (the same disk), so they
 // end at the paths they were made for: their records, activation and
@@ -77,9 +93,16 @@ func CarryUserFiles(aside, prefix string, logf Logf) (Carried, error) {
 		logf("upgrade: the old install's records cannot be read (%v): only its envs/ is carried", err)
 	}
 	envs := len(rels)
+	rels = append(rels, state.UserEnvEntries(aside, old)...)
 	rels = append(rels, root...)
 	for i, rel := range rels {
 		from, to := filepath.Join(aside, filepath.FromSlash(rel)), filepath.Join(prefix, filepath.FromSlash(rel))
+		if dir := path.Dir(rel); i >= envs && dir != "." {
+			if _, err := os.Lstat(filepath.Join(prefix, filepath.FromSlash(dir))); err != nil {
+				c.Dropped = append(c.Dropped, rel) // an env the new version does not have
+				continue
+			}
+		}
 		if _, err := os.Lstat(to); err == nil {
 			if i >= envs {
 				// The new install made it again: what a package's

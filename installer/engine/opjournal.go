@@ -320,7 +320,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 				// The user's environments in the old envs/ go to the new
 				// install first, as the upgrade would have carried them.
 				c, err := CarryUserFiles(j.aside, p, logf)
-				if err != nil || len(c.Left) > 0 {
+				if err != nil || c.KeepAside() {
 					logf("recovery: kept the old install at %q: %s", j.aside, c.Note(j.aside))
 					return rec, err
 				}

@@ -98,12 +98,45 @@ var notUsers = []string{"conda-meta", DirName, ".condatmp", "envs", "pkgs", ".co
 // notes file, a folder of notebooks). An upgrade carries them; the
 // packages' own files and folders are the new version's to make.
 func UserRootEntries(prefixDir string) ([]string, error) {
-	meta, err := ReadMeta(prefixDir)
+	return userEntries(prefixDir, notUsers)
+}
+
+// notUsersOfEnv are the entries of an env's folder that are the env's,
+// whatever its records say: conda's folders and the files onboard writes
+// there.
+var notUsersOfEnv = []string{"conda-meta", ".condatmp", DirName, ".condarc", ".nonadmin"}
+
+// UserEnvEntries are, for each environment of man (but the base) in
+// prefixDir/envs, the entries of its folder that no record of it names a
+// file under ("envs/team/analysis.ipynb"): what the user put there beside
+// its packages. An env whose records cannot be read gives none.
+func UserEnvEntries(prefixDir string, man *Manifest) []string {
+	names := make([]string, 0, len(man.EnvDists()))
+	for n := range man.EnvDists() {
+		if n != BaseEnv {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var out []string
+	for _, n := range names {
+		ents, _ := userEntries(filepath.Join(prefixDir, "envs", n), notUsersOfEnv)
+		for _, e := range ents {
+			out = append(out, "envs/"+n+"/"+e)
+		}
+	}
+	return out
+}
+
+// userEntries are the entries of envDir that no record of its conda-meta
+// names a file under, but for those of ours.
+func userEntries(envDir string, ours []string) ([]string, error) {
+	meta, err := ReadMeta(envDir)
 	if err != nil {
 		return nil, err
 	}
 	owned := map[string]bool{}
-	for _, n := range notUsers {
+	for _, n := range ours {
 		owned[n] = true
 	}
 	for _, r := range meta.Records {
@@ -112,7 +145,7 @@ func UserRootEntries(prefixDir string) ([]string, error) {
 			owned[first] = true
 		}
 	}
-	ents, err := os.ReadDir(prefixDir)
+	ents, err := os.ReadDir(envDir)
 	if err != nil {
 		return nil, err
 	}
