@@ -31,7 +31,7 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	if !*silent {
 		q := fmt.Sprintf("Remove %s, its launchers and its shell set-up? [y/N] ", p)
 		if in, err := wizard.ReadInstalled(p); err == nil {
-			if w := in.UserEnvsWarning(); w != "" {
+			if w := in.UserFilesWarning(); w != "" {
 				q = w + "\n" + q
 			}
 		}

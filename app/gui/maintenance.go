@@ -336,7 +336,7 @@ func (m *Maintenance) repairEnv(env string) {
 
 func (m *Maintenance) askUninstall() {
 	msg := fmt.Sprintf("This removes %s and everything in %s, with its launchers. Your files outside that folder, such as your notebooks, are not touched.", m.in.Manifest.Name, m.in.Prefix)
-	if w := m.in.UserEnvsWarning(); w != "" {
+	if w := m.in.UserFilesWarning(); w != "" {
 		msg += "\n\n" + w
 	}
 	dialog.ShowConfirm("Uninstall?", msg, func(yes bool) {

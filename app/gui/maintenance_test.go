@@ -218,12 +218,13 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 		t.Fatalf("a row still shows problems:\n%s", texts(w))
 	}
 
-	// an env made with conda inside the install: the question names it,
-	// since the uninstall deletes it too
+	// an env made with conda inside the install, and a file of the user's:
+	// the question names them, since the uninstall deletes them too
 	os.MkdirAll(filepath.Join(prefix, "envs", "mine", "conda-meta"), 0o755)
 	os.WriteFile(filepath.Join(prefix, "envs", ".conda_envs_dir_test"), nil, 0o644) // conda's: not named
+	os.WriteFile(filepath.Join(prefix, "notes.txt"), []byte("mine\n"), 0o644)       // and the user's own file
 	tapButton(t, w, "Uninstall…")
-	mustContain(t, w, "Uninstall?", prefix, "(environments made with conda): mine.")
+	mustContain(t, w, "Uninstall?", prefix, "environments made with conda (mine) and your own files (notes.txt).")
 	tapButton(t, w, "Yes")
 	waitClosed(t, m.done)
 	if texts := texts(w); strings.Contains(texts, "Uninstall failed") {

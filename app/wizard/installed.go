@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -99,15 +98,24 @@ func capitalise(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// UserEnvsWarning is what an uninstall deletes beyond the bundle's
-// environments, said before it asks ("" when nothing): the environments
-// made with conda inside the install (PREFIX/envs/, where `conda create -n`
-// puts them), read when asked, as conda may have made one since.
-func (in *Installed) UserEnvsWarning() string {
-	envs := state.Named(state.UserEnvs(in.Prefix, &state.Manifest{Manifest: in.Manifest, Subdir: in.Subdir}))
-	if len(envs) == 0 {
+// UserFilesWarning is what an uninstall deletes beyond what the bundle
+// installed, said before it asks ("" when nothing): the environments made
+// with conda inside the install (PREFIX/envs/, where `conda create -n`
+// puts them), and the user's own files in its folder and in the bundle's
+// environments' folders (state.UserRootEntries, state.UserEnvEntries),
+// read when asked, as they may have been made since.
+func (in *Installed) UserFilesWarning() string {
+	man := &state.Manifest{Manifest: in.Manifest, Subdir: in.Subdir}
+	var parts []string
+	if envs := state.Named(state.UserEnvs(in.Prefix, man)); len(envs) > 0 {
+		parts = append(parts, fmt.Sprintf("environments made with conda (%s)", strings.Join(envs, ", ")))
+	}
+	files, _ := state.UserRootEntries(in.Prefix)
+	if files = append(files, state.UserEnvEntries(in.Prefix, man)...); len(files) > 0 {
+		parts = append(parts, fmt.Sprintf("your own files (%s)", strings.Join(files, ", ")))
+	}
+	if len(parts) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("It also deletes what was made in %s since the install (environments made with conda): %s.",
-		filepath.Join(in.Prefix, "envs"), strings.Join(envs, ", "))
+	return fmt.Sprintf("It also deletes what was made in %s since the install: %s.", in.Prefix, strings.Join(parts, " and "))
 }
