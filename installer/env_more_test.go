@@ -561,7 +561,7 @@ func TestWindowsEntryPointNamedLikeADevice(t *testing.T) {
 func TestInstallRefusesFilesInReservedFolders(t *testing.T) {
 	for _, path := range []string{"conda-meta/numpy-9-0.json", ".onboard/manifest.json",
 		// another env's records, conda's package cache, and the files onboard writes
-		"envs/team/conda-meta/evil-1-0.json", "pkgs/urls.txt", ".condarc", ".nonadmin"} {
+		"envs/team/conda-meta/evil-1-0.json", "pkgs/urls.txt", ".condarc", ".nonadmin", ".onboard-journal"} {
 		t.Run(path, func(t *testing.T) {
 			s := newEnvSetup(t)
 			evil, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",

@@ -190,10 +190,12 @@ func UnsafePath(p string) string {
 var ReservedFolders = []string{"conda-meta", ".onboard", ".condatmp", "envs", "pkgs"}
 
 // ReservedFiles are the files at an environment's root that onboard
-// writes itself: its .condarc and the base's .nonadmin. A package's file
-// of that name would replace onboard's, and a repair would then put the
-// package's back.
-var ReservedFiles = []string{".condarc", ".nonadmin"}
+// writes itself: its .condarc, the base's .nonadmin, and the journal of a
+// fresh install into an existing folder (state.OpJournalInsidePath). A
+// package's file of that name would replace onboard's, and a repair would
+// then put the package's back; a journal left there would make the next
+// command roll the complete install back.
+var ReservedFiles = []string{".condarc", ".nonadmin", ".onboard-journal"}
 
 // Reserved tells whether p, a clean relative '/'-separated path, lies in
 // one of ReservedFolders or is one of ReservedFiles. Where names are

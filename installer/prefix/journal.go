@@ -499,12 +499,12 @@ func Recover(stateDir string) (bool, error) {
 // may write any file of the prefix), and undoing it could delete or
 // replace the user's files.
 func outsideInstall(base string, head journalHead, acts []journalAct) string {
-	if head.Root != "" && !withinResolved(base, head.Root) {
+	if head.Root != "" && !withinResolved(base, head.Root, true) {
 		return head.Root
 	}
 	for _, a := range acts {
 		for _, p := range append(slices.Clip(a.Paths), a.Backup) {
-			if p != "" && !withinResolved(base, p) {
+			if p != "" && !withinResolved(base, p, false) {
 				return p
 			}
 		}
@@ -512,20 +512,28 @@ func outsideInstall(base string, head journalHead, acts []journalAct) string {
 	return ""
 }
 
-// withinResolved tells whether p is base or inside it, as written or
-// once the symlinks of both are resolved (a path spelled through a link).
-func withinResolved(base, p string) bool {
+// withinResolved tells whether p is base or inside it where it really is:
+// once the symlinks of both are resolved, so that a path spelled inside
+// the install but through a link leading out of it (PREFIX/lib/x with
+// lib -> /home/user) is outside. follow resolves p's last part too (a
+// folder the undo empties); otherwise only its folder is resolved, as
+// the undo removes or renames the entry itself, a link included.
+func withinResolved(base, p string, follow bool) bool {
 	if !filepath.IsAbs(p) {
 		return false
-	}
-	if p == base || within(p, base) {
-		return true
 	}
 	rb, err := filepath.EvalSymlinks(base)
 	if err != nil {
 		return false
 	}
-	for q, rest := filepath.Clean(p), ""; ; {
+	q, rest := filepath.Clean(p), ""
+	if !follow {
+		if q == filepath.Clean(base) {
+			return true
+		}
+		q, rest = filepath.Dir(q), filepath.Base(q)
+	}
+	for {
 		if r, err := filepath.EvalSymlinks(q); err == nil {
 			return within(filepath.Join(r, rest), rb)
 		}

@@ -330,13 +330,22 @@ func TestJournalNewRootIsEmptiedNotRemoved(t *testing.T) {
 // A journal that names paths outside the install is not one onboard
 // wrote (a package installed later with conda may write any file of the
 // prefix): Recover refuses it, saying what to do, and touches nothing.
-// One reached through a symlinked spelling of the install is onboard's.
+// So is one whose paths are spelled inside the install but lead out of
+// it through a symlink there (lib/escape -> the user's home). One reached
+// through a symlinked spelling of the install is onboard's.
 func TestRecoverRefusesAJournalOutsideTheInstall(t *testing.T) {
 	root, state := setup(t)
 	home := t.TempDir()
 	victim := filepath.Join(home, "thesis.tex")
 	mustWrite(t, victim, "years of work")
+	escape := filepath.Join(root, "escape")
+	if err := os.Symlink(home, escape); err != nil {
+		t.Skip(err)
+	}
 	for _, journal := range []string{
+		fmt.Sprintf(`{"journal":1,"root":%q,"created_root":true,"keep_root":true}`, escape),
+		fmt.Sprintf(`{"journal":1,"root":%q}`+"\n"+`{"op":"create","paths":[%q]}`, root, filepath.Join(escape, "thesis.tex")),
+		fmt.Sprintf(`{"journal":1,"root":%q}`+"\n"+`{"op":"aside","paths":[%q],"backup":%q}`, root, filepath.Join(escape, "thesis.tex"), filepath.Join(root, "old.txt")),
 		fmt.Sprintf(`{"journal":1,"root":%q,"created_root":true}`, home),
 		fmt.Sprintf(`{"journal":1,"root":%q}`+"\n"+`{"op":"create","paths":[%q]}`, root, victim),
 		fmt.Sprintf(`{"journal":1,"root":%q}`+"\n"+`{"op":"tmpdir","paths":[%q]}`, root, home),
