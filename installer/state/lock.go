@@ -3,6 +3,7 @@ package state
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,22 @@ func LockFile(path string) (*Lock, error) {
 		return nil, fmt.Errorf("%s: %w (by this process)", path, ErrBusy)
 	}
 	f, err := tryLock(path)
+	// A symlink (refused by the open, where the system can) or anything
+	// but a file is not a lock onboard made: writing the owner into it
+	// would overwrite what it leads to.
+	what := ""
+	if err == nil {
+		if st, serr := f.Stat(); serr == nil && !st.Mode().IsRegular() {
+			unlockFile(f)
+			what = "not a regular file but " + st.Mode().Type().String()
+		}
+	} else if st, lerr := os.Lstat(path); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
+		what = "a symlink"
+	}
+	if what != "" {
+		held.Delete(abs)
+		return nil, fmt.Errorf("the lock file %s is %s, which onboard never makes; move it away and run again", path, what)
+	}
 	if err != nil {
 		held.Delete(abs)
 		if errors.Is(err, ErrBusy) {

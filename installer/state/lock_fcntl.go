@@ -13,7 +13,7 @@ import (
 // tryLock opens p and takes an exclusive fcntl lock without waiting
 // (Solaris has no flock).
 func tryLock(p string) (*os.File, error) {
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR|unix.O_NOFOLLOW, 0o644) // a link is not onboard's (LockFile)
 	if err != nil {
 		return nil, err
 	}
