@@ -162,10 +162,18 @@ func atomicWrite(path string, r io.Reader, mode fs.FileMode) error {
 	})
 }
 
+// refreshCommands are the programs a Plan's Refresh runs (by name, found
+// on PATH): a record read back from the disk may hold no other.
+var refreshCommands = map[string]bool{"update-desktop-database": true, "gtk-update-icon-cache": true, "update-mime-database": true}
+
 // refresh runs the refresh commands that exist here; failures are logged.
 func refresh(cmds [][]string, logf Logf) {
 	for _, c := range cmds {
 		if len(c) == 0 {
+			continue
+		}
+		if !refreshCommands[c[0]] {
+			logf.printf("platform: did not run %q: it is not one of the commands onboard runs after changing launchers (the launcher record may have been changed)", c[0])
 			continue
 		}
 		if _, err := exec.LookPath(c[0]); err != nil {

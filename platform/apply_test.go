@@ -151,7 +151,8 @@ func TestHostRemoveKeepsFilesOnboardDidNotMake(t *testing.T) {
 	root := tempDir(t)
 	prefix := filepath.Join(root, "acme")
 	own := map[string]string{
-		filepath.Join(root, "apps", "acme.desktop"):                            "[Desktop Entry]\nExec=" + prefix + "/.onboard/onboard\n",
+		filepath.Join(root, "apps", "acme.desktop"):                            "[Desktop Entry]\nExec=" + prefix + "/.onboard/onboard\nIcon=acme\n",
+		filepath.Join(root, "Start Menu", "Acme", "acme.lnk"):                  "lnk " + prefix,
 		filepath.Join(root, "icons", "hicolor", "256x256", "apps", "acme.png"): "png",
 		filepath.Join(root, "mime", "packages", "text-x-a.xml"):                "<comment>(" + mimeMarker + ")</comment>",
 		filepath.Join(prefix, ".onboard", "icon.ico"):                          "ico",
@@ -163,9 +164,29 @@ func TestHostRemoveKeepsFilesOnboardDidNotMake(t *testing.T) {
 		filepath.Join(root, "mime", "packages", "mine.xml"): "<mime-info/>",
 		filepath.Join(root, "notes.txt"):                    "mine",
 		filepath.Join(root, ".bashrc"):                      "# >>> onboard " + prefix + " >>>\nexport PATH=" + prefix + "/bin:$PATH\n",
+		// an icon of the theme that no launcher of this install names
+		filepath.Join(root, "icons", "hicolor", "48x48", "apps", "user.png"): "png",
+		// spelled inside the prefix, but outside it
+		prefix + string(filepath.Separator) + ".." + string(filepath.Separator) + "decoy.ico": "mine",
+		filepath.Join(prefix, "out", "b.ico"):    "mine", // prefix/out -> root/outside
 	}
-	kinds := map[string]string{".desktop": KindEntry, ".png": KindIcon, ".xml": KindMime, ".ico": KindIcon, "": KindEntry, ".txt": KindOther, ".bashrc": KindEntry}
-	rec := Record{Prefix: prefix}
+	if err := os.MkdirAll(filepath.Join(root, "outside"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(prefix, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(root, "outside"), filepath.Join(prefix, "out")); err != nil {
+		t.Skip(err)
+	}
+	kinds := map[string]string{".desktop": KindEntry, ".png": KindIcon, ".xml": KindMime, ".ico": KindIcon, "": KindEntry, ".txt": KindOther, ".bashrc": KindEntry, ".lnk": KindShortcut}
+	empty := filepath.Join(root, "Documents", "empty") // the user's: holds no launcher of the record
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pwned := filepath.Join(root, "pwned")
+	rec := Record{Prefix: prefix, Dirs: []string{filepath.Join(root, "Start Menu", "Acme"), empty},
+		Refresh: [][]string{{"sh", "-c", "echo > " + pwned}}}
 	for _, m := range []map[string]string{own, theirs} {
 		for path, data := range m {
 			mustWrite(t, path, data)
@@ -185,6 +206,15 @@ func TestHostRemoveKeepsFilesOnboardDidNotMake(t *testing.T) {
 		if b, err := os.ReadFile(path); err != nil || string(b) != data {
 			t.Errorf("%s was removed or changed: %v", path, err)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "Start Menu", "Acme")); !os.IsNotExist(err) {
+		t.Errorf("the Start Menu folder of the launchers is still there: %v", err)
+	}
+	if _, err := os.Stat(empty); err != nil {
+		t.Errorf("an empty folder of the user's that the record names was removed: %v", err)
+	}
+	if _, err := os.Stat(pwned); err == nil {
+		t.Error("Remove ran a command of the record that onboard never records")
 	}
 }
 

@@ -24,11 +24,12 @@ func Remove(rec Record, logf Logf) error {
 	for _, b := range rec.Bundles {
 		errs = append(errs, removeBundle(b))
 	}
+	icons := themeIcons(rec)
 	for _, f := range rec.Files {
 		if bundleOf(f.Path, rec.Bundles) != "" {
 			continue // went with its bundle, or the bundle was refused
 		}
-		if why := notOnboardsFile(f, rec.Prefix); why != "" {
+		if why := notOnboardsFile(f, rec.Prefix, icons); why != "" {
 			logf.printf("platform: kept %s: %s", f.Path, why)
 			continue
 		}
@@ -37,6 +38,10 @@ func Remove(rec Record, logf Logf) error {
 		}
 	}
 	for _, d := range slices.Backward(rec.Dirs) {
+		if !holdsRecorded(d, rec) {
+			logf.printf("platform: kept folder %q: no launcher of the record is in it (the launcher record may have been changed)", d)
+			continue
+		}
 		if err := os.Remove(d); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			logf.printf("platform: kept folder %q: %v", d, err)
 		}
@@ -66,7 +71,10 @@ func Remove(rec Record, logf Logf) error {
 // changed record (a package conda installed later may write any file of
 // the prefix) cannot have it delete other files, and a launcher that
 // another install has replaced since stays. "" when it is, or is gone.
-func notOnboardsFile(f RecordFile, prefix string) string {
+func notOnboardsFile(f RecordFile, prefix string, icons map[string]bool) string {
+	if !filepath.IsAbs(f.Path) || filepath.Clean(f.Path) != f.Path {
+		return "onboard records clean, absolute paths only; the launcher record may have been changed"
+	}
 	b, err := capread.ReadFile(f.Path, maxLauncherFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ""
@@ -86,8 +94,10 @@ func notOnboardsFile(f RecordFile, prefix string) string {
 		}
 		return "it does not name this install (another install may have replaced it)"
 	case KindIcon:
-		inPrefix := strings.HasPrefix(lower, strings.ToLower(strings.TrimRight(prefix, `/\`))+string(filepath.Separator))
-		if inPrefix || (strings.HasSuffix(lower, ".png") && strings.Contains(filepath.ToSlash(lower), "/icons/hicolor/")) {
+		// The install's own icon (Windows: .onboard/icon.ico; macOS: in
+		// the .app), where it really is; or the theme icon that a
+		// launcher of this install names (Linux: Icon=<name>).
+		if inside(f.Path, prefix) || icons[f.Path] {
 			return ""
 		}
 	case KindMime:
@@ -100,6 +110,74 @@ func notOnboardsFile(f RecordFile, prefix string) string {
 		}
 	}
 	return fmt.Sprintf("it is not a launcher file onboard makes (kind %q); the launcher record may have been changed", f.Kind)
+}
+
+// inside tells whether the file p is in the folder dir where it really
+// is: p's folder resolved through its symlinks, and dir too.
+func inside(p, dir string) bool {
+	rp, err := filepath.EvalSymlinks(filepath.Dir(p))
+	if err != nil {
+		return false
+	}
+	rd, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(rd, filepath.Join(rp, filepath.Base(p)))
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// themeIcons are the recorded icons of the hicolor theme that a recorded
+// .desktop launcher of this install names (Icon=NAME, and the icon is
+// DATA/icons/hicolor/SIZE/apps/NAME.png beside its DATA/applications):
+// the only icons outside the install that Remove deletes. Read before
+// anything is removed.
+func themeIcons(rec Record) map[string]bool {
+	named := map[string]bool{}
+	for _, f := range rec.Files {
+		if f.Kind != KindEntry || !strings.HasSuffix(f.Path, ".desktop") {
+			continue
+		}
+		b, err := capread.ReadFile(f.Path, maxLauncherFile)
+		if err != nil || !holdsPrefix(b, rec.Prefix) {
+			continue
+		}
+		data := filepath.Dir(filepath.Dir(f.Path))
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, ok := strings.CutPrefix(strings.TrimSpace(line), "Icon="); ok && name != "" && !strings.ContainsAny(name, `/\`) {
+				named[filepath.Join(data, "icons", "hicolor")+"\x00"+name+".png"] = true
+			}
+		}
+	}
+	icons := map[string]bool{}
+	for _, f := range rec.Files {
+		if f.Kind != KindIcon {
+			continue
+		}
+		apps := filepath.Dir(f.Path)
+		theme := filepath.Dir(filepath.Dir(apps))
+		if filepath.Base(apps) == "apps" && named[theme+"\x00"+filepath.Base(f.Path)] {
+			icons[f.Path] = true
+		}
+	}
+	return icons
+}
+
+// holdsRecorded tells whether the recorded folder d holds a file or .app
+// of the record: a folder onboard made for its launchers (the Start Menu
+// folder) does, until they are removed; any other is not Remove's.
+func holdsRecorded(d string, rec Record) bool {
+	for _, f := range rec.Files {
+		if filepath.Dir(f.Path) == d {
+			return true
+		}
+	}
+	for _, b := range rec.Bundles {
+		if filepath.Dir(b) == d {
+			return true
+		}
+	}
+	return false
 }
 
 // maxLauncherFile caps what notOnboardsFile reads of a recorded file

@@ -53,6 +53,10 @@ func StopJupyterRecord(path string) (string, error) {
 		return "", nil
 	}
 	what := fmt.Sprintf("pid %d, port %d", s.PID, s.Port)
+	if why := notALeader(s.PID); why != "" {
+		os.Remove(path)
+		return "", fmt.Errorf("the record %s names %s, which is not a Jupyter server onboard started (%s); the record was removed, nothing was signalled", path, what, why)
+	}
 	if err := stopProcessTree(s.PID, func() bool { return !portAnswers(s.Port) }); err != nil {
 		return "", fmt.Errorf("failed to stop Jupyter (%s): %w", what, err)
 	}

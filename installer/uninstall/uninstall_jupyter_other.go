@@ -12,3 +12,12 @@ func stopProcessTree(pid int, stopped func() bool) error {
 	}
 	return p.Kill()
 }
+
+// notALeader refuses only this process and the system's first: process
+// groups are not known here.
+func notALeader(pid int) string {
+	if pid <= 1 || pid == os.Getpid() {
+		return "that process is the system's or onboard's own"
+	}
+	return ""
+}

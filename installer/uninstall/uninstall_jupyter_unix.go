@@ -3,9 +3,29 @@
 package uninstall
 
 import (
+	"os"
 	"syscall"
 	"time"
 )
+
+// notALeader says why pid cannot be a server `onboard launch` started ("" when
+// it can): that server leads a session of its own (Setsid), so pid leads
+// its process group. Not pid 1 (kill(-1) signals every process), not this
+// process, and not one inside another's group: a record read from the
+// disk could name any of them.
+func notALeader(pid int) string {
+	if pid <= 1 || pid == os.Getpid() {
+		return "that process is the system's or onboard's own"
+	}
+	pg, err := syscall.Getpgid(pid)
+	if err != nil {
+		return "no such process"
+	}
+	if pg != pid {
+		return "that process does not lead its process group"
+	}
+	return ""
+}
 
 // stopProcessTree asks the session that `onboard launch` started (the
 // server is its leader, so -pid is its process group: the server and its

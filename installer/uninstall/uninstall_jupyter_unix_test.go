@@ -80,3 +80,41 @@ func TestUninstallStopsJupyter(t *testing.T) {
 		t.Errorf("logged %q; want one 'stopped Jupyter' line (the stale record untouched)", logged)
 	}
 }
+
+// A record whose pid is not the leader of a process group that onboard
+// could have started (pid 1, whose -1 would signal every process; this
+// process; a process in another's group) is refused, even while its port
+// answers, and that process is left running.
+func TestStopJupyterRecordRefusesAPidItDidNotStart(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	port := l.Addr().(*net.TCPAddr).Port
+	sleeper := exec.Command("sleep", "60") // in this test's process group: not a leader
+	if err := sleeper.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer sleeper.Process.Kill()
+	for _, pid := range []int{1, os.Getpid(), sleeper.Process.Pid} {
+		path := filepath.Join(t.TempDir(), "jupyter-team.json")
+		rec, _ := json.Marshal(map[string]any{"pid": pid, "port": port})
+		os.WriteFile(path, rec, 0o644)
+		if what, err := StopJupyterRecord(path); err == nil || !strings.Contains(err.Error(), "not a Jupyter server onboard started") {
+			t.Errorf("pid %d: stopped %q, %v; want it refused", pid, what, err)
+		}
+	}
+	if err := sleeper.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("the process of the record was signalled: %v", err)
+	}
+}

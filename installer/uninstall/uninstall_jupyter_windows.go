@@ -26,3 +26,12 @@ func stopProcessTree(pid int, stopped func() bool) error {
 	waitUntil(5*time.Second, stopped)
 	return nil
 }
+
+// notALeader refuses the system's processes (pid 0 and 4) and this one:
+// Windows has no process groups to check the server's by.
+func notALeader(pid int) string {
+	if pid <= 4 || pid == os.Getpid() {
+		return "that process is the system's or onboard's own"
+	}
+	return ""
+}
