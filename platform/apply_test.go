@@ -168,7 +168,7 @@ func TestHostRemoveKeepsFilesOnboardDidNotMake(t *testing.T) {
 		filepath.Join(root, "icons", "hicolor", "48x48", "apps", "user.png"): "png",
 		// spelled inside the prefix, but outside it
 		prefix + string(filepath.Separator) + ".." + string(filepath.Separator) + "decoy.ico": "mine",
-		filepath.Join(prefix, "out", "b.ico"):    "mine", // prefix/out -> root/outside
+		filepath.Join(prefix, "out", "b.ico"):                                                 "mine", // prefix/out -> root/outside
 	}
 	if err := os.MkdirAll(filepath.Join(root, "outside"), 0o755); err != nil {
 		t.Fatal(err)
