@@ -212,7 +212,8 @@ func LoadRecord(path string) (Record, error) {
 
 // CheckInstalled is [Check] against this machine's files and registry.
 func CheckInstalled(rec Record, prefix string) []Problem {
-	in := Inspector{ReadFile: os.ReadFile}
+	t, env := HostTarget(), HostEnv()
+	in := Inspector{ReadFile: os.ReadFile, IsShellFile: func(p string) bool { return IsShellFile(t, env, p) }}
 	if r := hostRegistry(); r != nil {
 		in.ReadRegistry = r.read
 	}

@@ -70,6 +70,10 @@ func (r Record) Empty() bool {
 type Inspector struct {
 	ReadFile     func(path string) ([]byte, error)
 	ReadRegistry func(root, key string) (map[string]string, error)
+	// IsShellFile, when set, tells the shell start-up files shell set-up
+	// may edit (IsShellFile): a recorded shell edit of any other file is
+	// passed by, as repair passes it by (a changed record).
+	IsShellFile func(path string) bool
 }
 
 // Check tells whether everything in rec still exists and points at
@@ -94,6 +98,9 @@ func Check(rec Record, prefix string, in Inspector) []Problem {
 		out = append(out, checkRegistry(e, prefix, in)...)
 	}
 	for _, s := range rec.Shell {
+		if in.IsShellFile != nil && !in.IsShellFile(s.Path) {
+			continue
+		}
 		b, err := in.ReadFile(s.Path)
 		if _, _, ok := findShellBlock(b, prefix); err != nil || !ok {
 			out = append(out, Problem{Warning, ProblemMissing, s.Path, fmt.Sprintf("the shell set-up block for %q is gone from %q", prefix, s.Path),

@@ -37,6 +37,23 @@ func ShellFiles(t Target, env Env) []string {
 	return files
 }
 
+// IsShellFile tells whether path is one of the start-up files shell
+// set-up may edit on t (~/.bashrc, ~/.bash_profile, ~/.bash_login,
+// ~/.profile, ~/.zshrc), as written or where such a file's symlink leads
+// (a record keeps the file a symlinked dotfile leads to): a launcher
+// record read back from the disk may name any file.
+func IsShellFile(t Target, env Env, path string) bool {
+	if t.OS == "windows" || env.Home == "" {
+		return false
+	}
+	for _, n := range []string{".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc"} {
+		if p := t.Join(env.Home, n); p == path || resolveLink(p) == path {
+			return true
+		}
+	}
+	return false
+}
+
 // bashLogin returns the start-up file a bash login shell reads: the first
 // of ~/.bash_profile, ~/.bash_login, ~/.profile that exists (creating
 // .bash_profile would hide an existing .profile), else ~/.bash_profile.
@@ -100,31 +117,53 @@ func RemoveShellBlock(content []byte, prefix string) ([]byte, bool) {
 }
 
 // findShellBlock finds the block for prefix: from the newline before its
-// start mark (when there is one) to the end of its end mark line.
+// start mark (when there is one) to the end of its end mark line. Only
+// lines a block holds may come between the marks (blockLine): a start
+// mark whose end mark the user deleted is no block, and neither the
+// user's lines after it nor another block's end mark make it one.
 func findShellBlock(content []byte, prefix string) (start, end int, ok bool) {
 	mark := []byte(fmt.Sprintf(shellStartMark, prefix))
-	i := 0
-	for {
+	endMark := strings.TrimSuffix(shellEndMark, "\n")
+	for i := 0; ; {
 		j := bytes.Index(content[i:], mark)
 		if j < 0 {
 			return 0, 0, false
 		}
 		start = i + j
-		if start == 0 || content[start-1] == '\n' {
-			break
+		i = start + 1
+		if start > 0 && content[start-1] != '\n' {
+			continue // the mark text inside another line: not ours
 		}
-		i = start + 1 // the mark text inside another line: not ours
+		for k := start + len(mark); k < len(content); {
+			line, _, _ := bytes.Cut(content[k:], []byte("\n"))
+			if string(line) == endMark {
+				end = k + len(line)
+				if end < len(content) {
+					end++ // its newline
+				}
+				if start > 0 {
+					start--
+				}
+				return start, end, true
+			}
+			if !blockLine(string(line)) {
+				break // damaged: look for a whole block further on
+			}
+			k += len(line) + 1
+		}
 	}
-	rel := bytes.Index(content[start:], []byte(strings.TrimSuffix(shellEndMark, "\n")))
-	if rel < 0 {
-		return 0, 0, false
+}
+
+// blockLine tells whether line is one that a block of ShellBlock (or of
+// an earlier onboard) holds between its marks.
+func blockLine(line string) bool {
+	if strings.HasPrefix(line, "# >>> ") || strings.HasPrefix(line, "# <<< ") {
+		return false
 	}
-	end = start + rel + len(shellEndMark) - 1
-	if end < len(content) && content[end] == '\n' {
-		end++
+	for _, p := range []string{"#", "if [ -f ", "    . ", "else", "    export PATH=", "export PATH=", "fi"} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
 	}
-	if start > 0 && content[start-1] == '\n' {
-		start--
-	}
-	return start, end, true
+	return false
 }

@@ -186,3 +186,30 @@ func TestShellBlockUsesCondaWhenThere(t *testing.T) {
 		t.Errorf("with conda: %q (%v); want conda's activation and PATH left to it", out, err)
 	}
 }
+
+// A block whose end mark the user deleted is not the block: what follows
+// it, up to another block's end mark, is the user's (uninstall used to
+// remove it all). Adding the block again adds a whole one; removing
+// removes that one, and the user's lines stay.
+func TestShellBlockWithoutItsEndMark(t *testing.T) {
+	prefix := "/home/u/acme"
+	full, err := AddShellBlock([]byte("alias ll='ls -l'\n"), prefix, prefix+"/bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged := strings.Replace(string(full), shellEndMark, "", 1) + "export USERVAR=important\n"
+	again, err := AddShellBlock([]byte(damaged), prefix, prefix+"/bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(again), damaged) || strings.Count(string(again), shellEndMark) != 1 {
+		t.Fatalf("adding the block again to a damaged one:\n%s", again)
+	}
+	out, ok := RemoveShellBlock(again, prefix)
+	if !ok || string(out) != damaged {
+		t.Fatalf("removing it: %v\n%s\nwant the file as it was before it was added:\n%s", ok, out, damaged)
+	}
+	if _, ok := RemoveShellBlock([]byte(damaged), prefix); ok {
+		t.Error("found a block in a file whose block has no end mark")
+	}
+}

@@ -207,12 +207,22 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 	}
 	if len(rec.Shell) > 0 {
 		var files []string
+		created := map[string]bool{}
 		for _, s := range rec.Shell {
-			files = append(files, s.Path)
+			if !platform.IsShellFile(t, env, s.Path) {
+				rp.logf("repair: left %s alone: it is not a shell start-up file of yours, which is all that shell set-up edits (the launcher record may have been changed)", s.Path)
+				continue
+			}
+			files, created[s.Path] = append(files, s.Path), s.Created
 		}
 		sh, err := platform.SetupShell(files, rp.prefix, engine.ShellBin(rp.prefix))
 		if err != nil {
 			return fmt.Errorf("failed to restore the shell set-up: %w", err)
+		}
+		for i := range sh.Shell {
+			// A file the install created stays one to delete when the
+			// uninstall leaves it empty.
+			sh.Shell[i].Created = sh.Shell[i].Created || created[sh.Shell[i].Path]
 		}
 		out.Merge(sh)
 	}

@@ -156,6 +156,16 @@ func TestRepairRestoresLaunchers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The shell set-up made ~/.bashrc; a changed record also names a file
+	// of the user's, which is no start-up file.
+	bashrc, decoy := filepath.Join(home, ".bashrc"), filepath.Join(home, "Documents", "thesis.tex")
+	testkit.MustWrite(t, decoy, "years of work\n")
+	sh, err := platform.SetupShell([]string{bashrc}, fi.Prefix, engine.ShellBin(fi.Prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Merge(sh)
+	rec.Shell = append(rec.Shell, platform.ShellEdit{Path: decoy})
 	platform.SaveRecord(state.LaunchersPath(fi.Prefix), rec)
 	var entry string
 	for _, f := range rec.Files {
@@ -177,6 +187,16 @@ func TestRepairRestoresLaunchers(t *testing.T) {
 	}
 	if _, err := os.Stat(entry); err != nil {
 		t.Fatalf("the launcher %q was not restored: %v", entry, err)
+	}
+	if b, _ := os.ReadFile(decoy); string(b) != "years of work\n" {
+		t.Errorf("repair wrote the shell block into %s, which the record named:\n%s", decoy, b)
+	}
+	after, err := platform.LoadRecord(state.LaunchersPath(fi.Prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Shell) != 1 || after.Shell[0].Path != bashrc || !after.Shell[0].Created {
+		t.Errorf("the record's shell edits after repair: %+v; want ~/.bashrc, still one the install created", after.Shell)
 	}
 }
 
