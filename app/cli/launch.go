@@ -141,6 +141,11 @@ func launchTarget(prefix, env string) (string, string, error) {
 			env = in.JupyterEnv()
 		}
 	}
+	if env == "." || env == ".." || strings.ContainsAny(env, "/\\\x00") {
+		// conda's names have no separators either: --env ../../x would be
+		// a folder outside the install.
+		return "", "", &installer.UsageError{Msg: fmt.Sprintf("--env %q is no environment name: base, or the name of %s/envs/NAME\n%s", env, prefix, launchUsage)}
+	}
 	return prefix, env, nil
 }
 

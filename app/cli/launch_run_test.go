@@ -23,6 +23,12 @@ func TestLaunchRunRunsTheCommandInTheEnv(t *testing.T) {
 	if r := run(t, home, onboardBin, "launch", "run", "--prefix", prefix, "--env", "team", "--", "no-such-program"); r.code == 0 {
 		t.Errorf("launch run of a missing program succeeded")
 	}
+	// an env name that is a path out of the install: bad usage
+	for _, bad := range []string{"../../team", "..", "a/b"} {
+		if r := run(t, home, onboardBin, "launch", "run", "--prefix", prefix, "--env", bad, "--", "hello"); r.code != 2 || r.stdout != "" {
+			t.Errorf("launch run --env %s: exit %d, %q; want exit 2 and nothing run", bad, r.code, r.stdout)
+		}
+	}
 }
 
 // A menu item's precommand runs first, in bash, before the activation, as

@@ -71,6 +71,12 @@ func (m *Manifest) Validate() error {
 	return m.validateLaunchers()
 }
 
+// ValidEnvName tells whether n may name an environment of a bundle (a
+// folder PREFIX/envs/n): letters, digits, '_', '.' and '-', not starting
+// with '.' or '-', and not "base". conda's names of envs made later pass
+// too, but for those with characters conda allows and a bundle does not.
+func ValidEnvName(n string) bool { return envRE.MatchString(n) && n != "base" }
+
 func validatePlatform(sd string, p *Platform) error {
 	if !subdirRE.MatchString(sd) || sd == "noarch" {
 		return fmt.Errorf("platform %q is not a conda subdir such as linux-64", sd)
@@ -87,7 +93,7 @@ func validatePlatform(sd string, p *Platform) error {
 		}
 	}
 	for _, n := range p.EnvNames() {
-		if !envRE.MatchString(n) || n == "base" {
+		if !ValidEnvName(n) {
 			return fmt.Errorf("platform %q: env name %q is not allowed", sd, n)
 		}
 		if err := validateEnv(sd, n, p.Envs[n]); err != nil {

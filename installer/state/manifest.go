@@ -37,6 +37,19 @@ func ReadManifest(prefixDir string) (*Manifest, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("the installed manifest %q is damaged (invalid JSON: %v)", p, err)
 	}
+	// Env names become folders (PREFIX/envs/NAME): one a bundle could not
+	// have ("../../x") was not written by onboard, and would lead verify,
+	// repair and uninstall outside the install.
+	for sd, pl := range m.Platforms {
+		if pl == nil {
+			continue
+		}
+		for n := range pl.Envs {
+			if !bundle.ValidEnvName(n) {
+				return nil, fmt.Errorf("the installed manifest %q is damaged: platform %s names an environment %q, which no bundle may", p, sd, n)
+			}
+		}
+	}
 	return &m, nil
 }
 

@@ -131,3 +131,20 @@ func TestReadManifestDamaged(t *testing.T) {
 		t.Errorf("the error does not name the file: %v", err)
 	}
 }
+
+// An installed manifest naming an env that no bundle may ("../../x": a
+// folder outside the install) is damaged, not followed.
+func TestReadManifestRefusesEnvNamesNoBundleHas(t *testing.T) {
+	p := t.TempDir()
+	os.MkdirAll(Dir(p), 0o755)
+	for _, name := range []string{"../../decoy", "base", ".hidden", "a/b"} {
+		m := sampleManifest()
+		m.Platforms["linux-64"].Envs[name] = nil
+		if err := WriteManifest(p, m); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadManifest(p); err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), name) {
+			t.Errorf("env %q: %v; want the manifest damaged, naming it", name, err)
+		}
+	}
+}
