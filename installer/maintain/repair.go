@@ -7,6 +7,7 @@ import (
 	"onboard/internal/humanize"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 
@@ -182,8 +183,20 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 		rp.res.After = before
 		return rp.res, nil
 	}
-	rp.v, rp.man = v, v.man
 	var failures []error
+	if hasKind(before.Problems, ProblemManifest) {
+		// First: what the rest checks the install against.
+		if err := rp.writeManifest(); err != nil {
+			failures = append(failures, err)
+			rp.logf("repair: %v", err)
+		} else if v, before, err = verifyAt(ctx, rp.prefix, rp.verifyOpts(), nil); before == nil {
+			return rp.res, err
+		} else if before.Healthy {
+			rp.res.After = before
+			return rp.res, nil
+		}
+	}
+	rp.v, rp.man = v, v.man
 	targets := repairTargets(before)
 	rep := engine.ReporterOrNop(rp.opts.Reporter)
 	rep.Stage(engine.StageLink, 0)
@@ -477,4 +490,52 @@ func (rp *repairer) close() {
 // samePath tells whether two paths name the same place ("" never does).
 func samePath(a, b string) bool {
 	return a != "" && filepath.Clean(a) == filepath.Clean(b)
+}
+
+func hasKind(ps []Problem, k ProblemKind) bool {
+	for _, p := range ps {
+		if p.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// writeManifest writes .onboard/manifest.json again, as the install wrote
+// it: the manifest of the bundle the install keeps (or --bundle), for the
+// platform its base's records are for, for all users unless the base has
+// conda's .nonadmin (which an install for one user writes). The bundle
+// must be the install's: one of its base packages is installed.
+func (rp *repairer) writeManifest() error {
+	path := state.ManifestPath(rp.prefix)
+	b, err := rp.bundle()
+	if err == nil && b == nil {
+		err = errors.New("none was found")
+	}
+	if err != nil {
+		return fmt.Errorf("failed to write the installed manifest %s again: no bundle of the install (%v); pass the installer with --bundle FILE, or run the installer again", path, err)
+	}
+	meta, err := state.ReadMetaHeads(rp.prefix)
+	if err != nil {
+		return fmt.Errorf("failed to write the installed manifest %s again: %w", path, err)
+	}
+	subdir := state.EnvSubdir(nil, meta.Records, hostSubdir)
+	pl := b.Manifest.Platforms[subdir]
+	if pl == nil {
+		return fmt.Errorf("failed to write the installed manifest %s again: the bundle %s %s has no %s packages, which the install's records are for; pass its installer with --bundle FILE", path, b.Manifest.Name, b.Manifest.Version, subdir)
+	}
+	installed := map[string]bool{}
+	for _, r := range meta.Records {
+		installed[r.Dist()] = true
+	}
+	if !slices.ContainsFunc(pl.Base, func(p bundle.Package) bool { return installed[p.Dist()] }) {
+		return fmt.Errorf("failed to write the installed manifest %s again: none of the base packages of the bundle %s %s is installed, so it is not this install's; pass its installer with --bundle FILE", path, b.Manifest.Name, b.Manifest.Version)
+	}
+	_, err = os.Stat(filepath.Join(rp.prefix, ".nonadmin"))
+	m := &state.Manifest{Manifest: b.Manifest, Subdir: subdir, AllUsers: err != nil}
+	if err := state.WriteManifest(rp.prefix, m); err != nil {
+		return err
+	}
+	rp.fixed(BaseEnv, "", fmt.Sprintf("wrote %s again from the bundle %s %s", state.Rel(state.ManifestName), b.Manifest.Name, b.Manifest.Version))
+	return nil
 }

@@ -23,7 +23,8 @@ const (
 	ProblemWrongSize        ProblemKind = "wrong_size"        // size differs from the recorded size
 	ProblemWrongLink        ProblemKind = "wrong_link"        // a symlink points elsewhere, or is not a symlink
 	ProblemMissingRecord    ProblemKind = "missing_record"    // a package of the manifest has no conda-meta record
-	ProblemUnreadableRecord ProblemKind = "unreadable_record" // a conda-meta record (or the manifest) cannot be read
+	ProblemUnreadableRecord ProblemKind = "unreadable_record" // a conda-meta record cannot be read
+	ProblemManifest         ProblemKind = "manifest"          // .onboard/manifest.json is damaged, or gone from an install that keeps its bundle
 	ProblemHistory          ProblemKind = "history"           // conda-meta/history is missing: conda no longer sees an env
 	ProblemEnvironmentsTxt  ProblemKind = "environments_txt"  // ~/.conda/environments.txt does not list the env
 	ProblemLauncher         ProblemKind = "launcher"          // a recorded launcher is missing or points elsewhere

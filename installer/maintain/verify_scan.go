@@ -114,10 +114,15 @@ func (v *verifier) run(ctx context.Context) error {
 	}
 	withBase := len(envs) > 0 && envs[0].name == BaseEnv
 	switch {
+	case errors.Is(manErr, fs.ErrNotExist) && withBase && keepsBundle(v.prefix):
+		// An install of onboard's (it keeps its bundle) without its
+		// manifest: uninstall and install refuse it; repair writes it again.
+		v.problem(Problem{Env: BaseEnv, Path: state.Rel(state.ManifestName), Kind: ProblemManifest,
+			Detail: "the installed manifest is gone; run repair to write it again from the bundle the install keeps"})
 	case errors.Is(manErr, fs.ErrNotExist):
 		v.note("no %s: the package list was not checked against a bundle", state.Rel(state.ManifestName))
 	case manErr != nil && withBase:
-		v.problem(Problem{Env: BaseEnv, Path: state.Rel(state.ManifestName), Kind: ProblemUnreadableRecord, Detail: manErr.Error()})
+		v.problem(Problem{Env: BaseEnv, Path: state.Rel(state.ManifestName), Kind: ProblemManifest, Detail: manErr.Error()})
 	case manErr != nil:
 		v.note("%s is unreadable (%v): the package list was not checked against a bundle", state.Rel(state.ManifestName), manErr)
 	}
@@ -510,4 +515,16 @@ func listEnvs(prefix string, man *state.Manifest) []envInfo {
 		out[i] = envInfo{name: e.Name, dir: e.Dir}
 	}
 	return out
+}
+
+// keepsBundle tells whether the install at prefixDir keeps the bundle it
+// was installed from (beside its maintenance app, or appended to it):
+// onboard's installs do, a conda prefix does not.
+func keepsBundle(prefixDir string) bool {
+	for _, p := range []string{state.BundlePath(prefixDir), state.AppPath(prefixDir)} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return true
+		}
+	}
+	return false
 }
