@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -425,5 +426,31 @@ func TestBuildRefusesAPayloadTheInstallWouldRefuse(t *testing.T) {
 				t.Errorf("the check left %d entries in the cache", len(ents))
 			}
 		})
+	}
+}
+
+// failingWriter fails every write with err, as a full disk does.
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// A package copied out of the bundle onto a disk that fills is the disk's
+// failure, not a damaged bundle: the error is not a *bundle.Error ("download
+// the installer again", exit 3) and keeps the OS error, which the install
+// reports as a full disk (exit 4).
+func TestCopyOntoAFullDiskIsNotADamagedBundle(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "bundle.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), out, nil)
+	b, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	full := &os.PathError{Op: "write", Path: filepath.Join(dir, "pkgs", "x.partial"), Err: syscall.ENOSPC}
+	err = b.checkPackage(context.Background(), b.Platform("linux-64").Base[0], failingWriter{full}, nil)
+	var be *Error
+	if err == nil || errors.As(err, &be) || !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("a full disk while copying: %v; want the OS error, not a damaged bundle", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -88,10 +89,14 @@ func (b *Bundle) checkPackage(ctx context.Context, p Package, w io.Writer, progr
 		ws = append(ws, m)
 	}
 	n, err := copyCtx(ctx, io.MultiWriter(ws...), rc, progress)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	var we writeError
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err()
+	case errors.As(err, &we):
+		// where it was written failed (a full disk), not the bundle
+		return fmt.Errorf("failed to copy %s out of the bundle: %w", p.ZipPath(), we.err)
+	case err != nil:
 		return bundleErr(b.Path, p.ZipPath()+" is damaged", err)
 	}
 	switch {
@@ -106,6 +111,12 @@ func (b *Bundle) checkPackage(ctx context.Context, p Package, w io.Writer, progr
 }
 
 // copyCtx copies src to dst in chunks, checking ctx between them.
+// writeError is a failure of copyCtx's writer, not of its reader.
+type writeError struct{ err error }
+
+func (e writeError) Error() string { return e.err.Error() }
+func (e writeError) Unwrap() error { return e.err }
+
 func copyCtx(ctx context.Context, dst io.Writer, src io.Reader, progress func(int64)) (int64, error) {
 	buf := make([]byte, 256<<10)
 	var total int64
@@ -116,7 +127,7 @@ func copyCtx(ctx context.Context, dst io.Writer, src io.Reader, progress func(in
 		n, rerr := src.Read(buf)
 		if n > 0 {
 			if _, err := dst.Write(buf[:n]); err != nil {
-				return total, err
+				return total, writeError{err}
 			}
 			total += int64(n)
 			if progress != nil {
