@@ -35,7 +35,7 @@ func run(args []string) int {
 		return installer.ExitOK
 	}
 	if !cli.IsReported(err) {
-		fmt.Fprintf(os.Stderr, "onboard: error: %v\n", err)
+		fmt.Fprintf(os.Stderr, "onboard: error: %s\n", installer.Message(err))
 		if h := installer.HintFor(err); h != "" {
 			fmt.Fprintf(os.Stderr, "onboard: hint: %s\n", h)
 		}

@@ -88,3 +88,6 @@ func ExitCode(err error) int { return engine.ExitCode(err) }
 // HintFor returns the first hint found in err's chain, or "" (see
 // engine.HintFor).
 func HintFor(err error) string { return engine.HintFor(err) }
+
+// Message is what to tell a person about err (see engine.Message).
+func Message(err error) string { return engine.Message(err) }

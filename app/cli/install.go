@@ -218,7 +218,7 @@ func printJSONOutcome(w io.Writer, res *installer.Result, err error) error {
 		}{"result", res})
 	}
 	_ = enc.Encode(map[string]any{
-		"event": "error", "error": err.Error(), "exit_code": installer.ExitCode(err), "hint": installer.HintFor(err),
+		"event": "error", "error": installer.Message(err), "exit_code": installer.ExitCode(err), "hint": installer.HintFor(err),
 	})
 	return reportedError{err}
 }

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,5 +100,20 @@ func TestCarryUserFiles(t *testing.T) {
 	}
 	if c, err := CarryUserFiles(aside, prefix, nil); err != nil || len(c.Moved) != 0 || strings.Join(c.Left, " ") != "envs/ml" || len(c.Dropped) != 1 {
 		t.Errorf("again: %+v, %v; want nothing moved, envs/ml left, envs/gone/mine.ipynb dropped", c, err)
+	}
+}
+
+// A cancellation is told as one, with what became of the work, not as Go's
+// "context canceled"; other errors keep their text.
+func TestMessageOfACancellation(t *testing.T) {
+	err := fmt.Errorf("failed to take conda-1-0 from the bundle: %w", context.Canceled)
+	if got := Message(err); got != "cancelled" {
+		t.Errorf("Message = %q; want cancelled", got)
+	}
+	if h := HintFor(err); !strings.Contains(h, "rolled back") {
+		t.Errorf("HintFor = %q; want it to say what became of the work", h)
+	}
+	if other := errors.New("disk full"); Message(other) != "disk full" || HintFor(other) != "" {
+		t.Errorf("another error: %q, %q", Message(other), HintFor(other))
 	}
 }

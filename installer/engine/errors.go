@@ -259,6 +259,7 @@ func ExitCode(err error) int {
 
 // HintFor returns the first hint found in err's chain, or "".
 func HintFor(err error) string {
+	cancelled := errors.Is(err, context.Canceled)
 	for err != nil {
 		if h, ok := err.(Hinter); ok {
 			if s := h.Hint(); s != "" {
@@ -267,5 +268,18 @@ func HintFor(err error) string {
 		}
 		err = errors.Unwrap(err)
 	}
+	if cancelled {
+		return "what was begun was rolled back (an uninstall that had started deleting is finished by the next run); run the command again when you want"
+	}
 	return ""
+}
+
+// Message is what to tell a person about err: its text, or for a
+// cancellation (Ctrl-C, SIGTERM, the Cancel button), that it was
+// cancelled rather than Go's "context canceled".
+func Message(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "cancelled"
+	}
+	return err.Error()
 }
