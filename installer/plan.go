@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf16"
 
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
@@ -252,6 +253,14 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		return &UsageError{Msg: fmt.Sprintf("cannot install into %q: it is not an absolute path; give the full path of a folder", o.Prefix)}
 	}
 	p.Prefix = filepath.Clean(o.Prefix)
+	if h.target == platform.HostTarget() {
+		// A prefix that is a symlink: the install goes where it leads,
+		// so that an upgrade moves that folder aside, not the link.
+		if r := engine.FollowPrefixLink(p.Prefix); r != p.Prefix {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s is a symlink to %s: the install goes there", p.Prefix, r))
+			p.Prefix = r
+		}
+	}
 	subdir, note, err := chooseSubdir(o.Bundle, o.Subdir)
 	if err != nil {
 		return err
@@ -312,6 +321,10 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*st
 	case errors.Is(err, fs.ErrNotExist):
 		p.Kind = PlanFresh
 		return nil, nil
+	case err != nil && fileInTheWay(p.Prefix) != "":
+		f := fileInTheWay(p.Prefix)
+		return nil, &TargetError{Path: p.Prefix, Reason: fmt.Sprintf("%s is a file, not a folder", f), Code: platform.ProblemNotDir,
+			Advice: "choose another folder, or move that file away"}
 	case err != nil:
 		p.Kind = PlanDamaged
 		if o.Force {
@@ -411,7 +424,45 @@ func (p *InstallPlan) checkFolder(h planHost, req platform.PrefixRequest, after 
 			refusal = &TargetError{Path: p.Prefix, Reason: pr.Message, Advice: pr.Hint, Code: pr.Code}
 		}
 	}
+	for _, pr := range besideProblems(h.target, p.Prefix, replacing, facts) {
+		p.Problems = append(p.Problems, pr)
+		if refusal == nil {
+			refusal = &TargetError{Path: p.Prefix, Reason: pr.Message, Advice: pr.Hint, Code: pr.Code}
+		}
+	}
 	return refusal
+}
+
+// besideProblems are what would stop the install where it works beside
+// the prefix, found before anything is done: the journal
+// PARENT/.NAME.onboard-journal, and for one that replaces an install, the
+// old one moved aside to PARENT/NAME.onboard-old-<n> (a rename), which a
+// mount point cannot be. Each name must fit in a folder entry (255 bytes
+// on Unix, 255 UTF-16 units on Windows).
+func besideProblems(t platform.Target, prefixDir string, replacing bool, f platform.PrefixFacts) []platform.Problem {
+	var out []platform.Problem
+	base := t.Base(prefixDir)
+	size := len(base)
+	if t.OS == "windows" {
+		size = len(utf16.Encode([]rune(base)))
+	}
+	names := map[string]int{"the journal beside it (." + base + state.DirName + "-journal)": size + 1 + len(state.DirName) + len("-journal")}
+	if replacing {
+		names["the old install, moved aside while the new one is made ("+base+state.DirName+"-old-<time>)"] = size + len(state.DirName) + len("-old-") + 19
+	}
+	for what, n := range names {
+		if n > 255 {
+			out = append(out, platform.Problem{Severity: platform.Error, Code: platform.ProblemTooLong, Path: prefixDir,
+				Message: fmt.Sprintf("the folder's name is too long for %s: %d characters, over the 255 a name may have", what, n),
+				Hint:    fmt.Sprintf("choose a folder whose last part is at most %d characters", size-(n-255))})
+		}
+	}
+	if replacing && f.MountPoint {
+		out = append(out, platform.Problem{Severity: platform.Error, Code: platform.ProblemMountPoint, Path: prefixDir,
+			Message: "it is a mount point: onboard replaces an install by moving it aside, which a mount point cannot be",
+			Hint:    "uninstall it first (the empty folder stays), then install; or install into a folder inside it"})
+	}
+	return out
 }
 
 // Warnings returns the messages of the folder checks' warnings.
@@ -591,4 +642,23 @@ func entryPointExe(launcher func(subdir string) []byte, subdir string) int64 {
 		return 0
 	}
 	return int64(len(launcher(subdir)))
+}
+
+// fileInTheWay returns p, or the folder above it, that exists and is not
+// a folder ("" when none is): an install there cannot be made, nor read.
+func fileInTheWay(p string) string {
+	for {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if fi.IsDir() {
+				return ""
+			}
+			return p
+		}
+		up := filepath.Dir(p)
+		if up == p {
+			return ""
+		}
+		p = up
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/state"
+	"onboard/platform"
 )
 
 // The plan of an upgrade names the user's files in the bundle's
@@ -36,5 +37,40 @@ func TestChangesSinceNamesFilesInTheBundlesEnvs(t *testing.T) {
 	notes := strings.Join(u.planNotes(), "\n")
 	if !strings.Contains(notes, "no longer has the environments of envs/gone/mine.ipynb") {
 		t.Errorf("the plan's notes do not name the file in the env the new version drops:\n%s", notes)
+	}
+}
+
+// What works beside the prefix is checked up front: a folder name too long
+// for the journal beside it (every install) or for the old install moved
+// aside (an upgrade), and an upgrade of a mount point, which cannot be
+// moved aside; a name that fits, a fresh install into a mount point, pass.
+func TestBesideProblems(t *testing.T) {
+	linux := platform.Target{OS: "linux", Arch: "amd64"}
+	codes := func(ps []platform.Problem) string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Code)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		name      string
+		base      int
+		replacing bool
+		mount     bool
+		want      string
+	}{
+		{"short", 20, true, false, ""},
+		{"journal fits, aside does not", 230, false, false, ""},
+		{"aside too long", 230, true, false, platform.ProblemTooLong},
+		{"journal too long", 245, false, false, platform.ProblemTooLong},
+		{"mount point, fresh", 10, false, true, ""},
+		{"mount point, upgrade", 10, true, true, platform.ProblemMountPoint},
+	} {
+		prefix := "/srv/" + strings.Repeat("a", tc.base)
+		got := codes(besideProblems(linux, prefix, tc.replacing, platform.PrefixFacts{MountPoint: tc.mount}))
+		if got != tc.want {
+			t.Errorf("%s: problems %q; want %q", tc.name, got, tc.want)
+		}
 	}
 }

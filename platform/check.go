@@ -46,6 +46,7 @@ const (
 	ProblemMissing      = "missing"
 	ProblemWrongPrefix  = "wrong-prefix"
 	ProblemUncheckable  = "cannot-check"
+	ProblemMountPoint   = "mount-point"
 )
 
 // Problem is one thing wrong with a prefix or an installed launcher.
@@ -88,6 +89,7 @@ type PrefixFacts struct {
 	WritableErr      string   // why not, when not writable
 	FreeBytes        int64    // free space for this user on its volume; -1 = unknown
 	LongPathsEnabled bool     // Windows: HKLM\...\FileSystem\LongPathsEnabled = 1
+	MountPoint       bool     // the prefix is a folder on another device than the one above it
 }
 
 // spareSpacePercent is how much more free space than the estimate of an

@@ -29,6 +29,7 @@ func HostPrefixFacts(prefix string) PrefixFacts {
 	if fi, err := os.Stat(prefix); err == nil {
 		f.Exists, f.IsDir = true, fi.IsDir()
 		if f.IsDir {
+			f.MountPoint = hostMountPoint(prefix)
 			ents, _ := os.ReadDir(prefix)
 			for _, e := range ents {
 				f.Entries = append(f.Entries, e.Name())

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"onboard/installer/state"
 )
@@ -34,10 +36,20 @@ func LockStateDir(stateDir string) (func() error, error) {
 	return l.Unlock, nil
 }
 
-// LockForMaintenance takes the prefix lock (see LockPrefix) for a repair,
-// an uninstall or a recovery.
-func LockForMaintenance(prefixDir string) (func(), error) {
+// LockForMaintenance takes the prefix lock (see LockPrefix) for op: a
+// repair, an uninstall or a recovery. A lock that cannot be taken says
+// what could not be done, and why (a read-only disk).
+func LockForMaintenance(prefixDir, op string) (func(), error) {
 	unlock, err := LockPrefix(prefixDir)
+	var te *TargetError
+	if errors.As(err, &te) {
+		te.Op = op
+		if strings.Contains(strings.ToLower(fmt.Sprint(te.Err)), "read-only") {
+			te.Advice = "the disk is read-only: nothing can be changed there; remount it writable, or ask whoever manages it"
+		} else if te.Advice == "" {
+			te.Advice = "check that you may change the install's folder (an install for all users needs an administrator)"
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

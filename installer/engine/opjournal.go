@@ -300,7 +300,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 	switch {
 	case j.head.Op == "uninstall":
 		rec.Finished = true
-		if err := rmtree.RemoveAll(p); err != nil {
+		if err := RemovePrefixFolder(p, logf); err != nil {
 			return rec, fmt.Errorf("failed to finish removing %q: %w; close programs that use it and run 'onboard uninstall' again", p, err)
 		}
 		syncDir(filepath.Dir(p))

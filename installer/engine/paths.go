@@ -8,6 +8,7 @@ import (
 	"runtime"
 
 	"onboard/installer/state"
+	"onboard/internal/rmtree"
 	"onboard/platform"
 )
 
@@ -55,5 +56,40 @@ type RemoveOnClose struct{ F *os.File }
 func (r RemoveOnClose) Close() error {
 	err := r.F.Close()
 	os.Remove(r.F.Name())
+	return err
+}
+
+// FollowPrefixLink returns where the prefix p really is when p itself is a
+// symlink (/srv/python -> /data/python, made to put the install on another
+// disk): every command works on that folder, so that an uninstall removes
+// the install, not the link, and an upgrade moves the install aside, not
+// the link. A prefix that is no symlink, or one that leads nowhere, is p.
+// (Folders above it that are links need nothing: renaming and removing p
+// go through them.)
+func FollowPrefixLink(p string) string {
+	fi, err := os.Lstat(p)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return p
+	}
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil || !filepath.IsAbs(r) {
+		return p
+	}
+	return r
+}
+
+// RemovePrefixFolder deletes the folder p and everything in it. A folder
+// that cannot itself be removed once emptied (a mount point: EBUSY; one in
+// a read-only or protected parent) is left, empty: what was installed is
+// gone, and the folder was the administrator's to make.
+func RemovePrefixFolder(p string, logf Logf) error {
+	err := rmtree.RemoveAll(p)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if ents, rerr := os.ReadDir(p); rerr == nil && len(ents) == 0 {
+		LogfOrNop(logf)("left the empty folder %q, which cannot be removed (%v): a mount point, or a folder in one that may not be changed", p, err)
+		return nil
+	}
 	return err
 }

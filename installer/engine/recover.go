@@ -67,7 +67,7 @@ func recoverAll(prefixDir string, logf Logf) (Recovered, error) {
 	if !HasJournal(prefixDir) {
 		return rec, nil
 	}
-	unlock, err := LockForMaintenance(prefixDir)
+	unlock, err := LockForMaintenance(prefixDir, "recover")
 	if err != nil {
 		return rec, err
 	}
@@ -98,6 +98,8 @@ func isFile(p string) bool {
 // HasJournal tells whether the prefix holds the journal of an operation
 // inside it (a repair, an env install) that was not finished.
 func HasJournal(prefixDir string) bool {
+	// Only one that is there, or that this user may not see: a prefix
+	// under a file (ENOTDIR) or with too long a name has none.
 	_, err := os.Stat(state.JournalPath(prefixDir))
-	return !errors.Is(err, fs.ErrNotExist)
+	return err == nil || errors.Is(err, fs.ErrPermission)
 }

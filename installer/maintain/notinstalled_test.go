@@ -37,4 +37,9 @@ func TestRepairAndVerifyRefuseAFolderWithoutInstall(t *testing.T) {
 	if !errors.As(err, &ne) || strings.Contains(err.Error(), "cannot install into") || engine.ExitCode(err) != engine.ExitTarget {
 		t.Fatalf("verify of a missing folder: %v", err)
 	}
+	// A folder without install (empty, or the user's) is none for verify
+	// either: not "problems found, run repair", which repair then refuses.
+	if _, err = Verify(context.Background(), empty, VerifyOptions{}); !errors.As(err, &ne) || engine.ExitCode(err) != engine.ExitTarget {
+		t.Fatalf("verify of a folder without install: %v (exit %d)", err, engine.ExitCode(err))
+	}
 }

@@ -74,6 +74,7 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefixDir, err)
 	}
+	abs = engine.FollowPrefixLink(abs)
 	if err := engine.CheckInstalled(abs); err != nil {
 		return nil, err // before the lock: a folder with no install is left as it was
 	}
@@ -85,7 +86,7 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	if _, err := engine.RecoverOutcome(ctx, abs, rp.logf); err != nil {
 		return nil, err
 	}
-	unlock, err := engine.LockForMaintenance(abs)
+	unlock, err := engine.LockForMaintenance(abs, "repair")
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package maintain
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -109,6 +108,7 @@ func Verify(ctx context.Context, prefix string, opts VerifyOptions) (*Report, er
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefix, err)
 	}
+	abs = engine.FollowPrefixLink(abs)
 	if _, err := engine.RecoverOutcome(ctx, abs, opts.Logf); err != nil {
 		return nil, err
 	}
@@ -118,11 +118,8 @@ func Verify(ctx context.Context, prefix string, opts VerifyOptions) (*Report, er
 // verify is Verify without the recovery, for Repair, which has recovered
 // and holds the prefix lock; abs is absolute.
 func verify(ctx context.Context, abs string, opts VerifyOptions) (*Report, error) {
-	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-		if err == nil {
-			err = fmt.Errorf("it is not a folder")
-		}
-		return nil, &engine.NotInstalledError{Path: abs, Err: err}
+	if err := engine.CheckInstalled(abs); err != nil {
+		return nil, err // as repair says: no install, nothing to check
 	}
 	_, r, err := verifyAt(ctx, abs, opts, nil)
 	return r, err

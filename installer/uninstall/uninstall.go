@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"onboard/installer/engine"
@@ -34,6 +34,14 @@ type Options struct {
 // without .onboard/manifest.json is refused with a *TargetError.
 func Run(ctx context.Context, prefixDir string, opts Options) error {
 	logf := engine.LogfOrNop(opts.Logf)
+	spelled := prefixDir
+	if abs, err := filepath.Abs(prefixDir); err == nil {
+		// A prefix that is a symlink: the install is where it leads.
+		spelled, prefixDir = abs, engine.FollowPrefixLink(abs)
+		if prefixDir != abs {
+			logf("uninstall: %q is a symlink to %q: removing the install there (the link stays)", abs, prefixDir)
+		}
+	}
 	if abs, err := filepath.Abs(prefixDir); err == nil {
 		// Recover first: an uninstall killed while it deleted the prefix
 		// (its manifest may be gone already) is finished here.
@@ -50,7 +58,7 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 	}
 	stopJupyter(abs, logf)
 	stopProgramsUnder(abs, logf)
-	unlock, err := engine.LockForMaintenance(abs)
+	unlock, err := engine.LockForMaintenance(abs, "uninstall")
 	if err != nil {
 		return err
 	}
@@ -60,7 +68,7 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 			unlock()
 		}
 	}()
-	if err := uninstallSteps(ctx, abs, opts, logf); err != nil {
+	if err := uninstallSteps(ctx, abs, spelled, opts, logf); err != nil {
 		return err
 	}
 	// From here on the uninstall is finished, not undone, by the next
@@ -128,7 +136,7 @@ func checkUninstallable(prefixDir string) (string, error) {
 }
 
 // uninstallSteps does everything but deleting the prefix, under the lock.
-func uninstallSteps(ctx context.Context, abs string, opts Options, logf engine.Logf) error {
+func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf engine.Logf) error {
 	rep := engine.ReporterOrNop(opts.Reporter)
 	envs := state.Envs(abs, nil)
 	man, _ := state.ReadManifest(abs)
@@ -147,11 +155,17 @@ func uninstallSteps(ctx context.Context, abs string, opts Options, logf engine.L
 	engine.RemoveMenus(abs, envs, man != nil && man.AllUsers, logf) // and those conda made since
 	rep.Stage(engine.StageMetadata, 0)
 	if p := prefix.EnvironmentsTxtPath(opts.EnvironmentsTxt); p != "" {
-		n, err := prefix.Unregister(p, abs)
-		if err != nil {
-			return err
+		// conda's list of envs, only a convenience (conda warns, and goes
+		// on): a failure is logged, and the install is removed all the
+		// same, rather than left half removed.
+		for _, spelling := range slices.Compact([]string{abs, spelled}) {
+			n, err := prefix.Unregister(p, spelling)
+			if err != nil {
+				logf("uninstall: %v; remove the lines naming %s from %s by hand", err, spelling, p)
+				continue
+			}
+			logf("uninstall: removed %d line(s) from %q", n, p)
 		}
-		logf("uninstall: removed %d line(s) from %q", n, p)
 	}
 	return nil
 }
@@ -186,7 +200,7 @@ func removePrefix(abs string, logf engine.Logf) error {
 	if mustLeave(exe, abs) {
 		return removeAroundRunningProgram(abs, exe, logf)
 	}
-	if err := rmtree.RemoveAll(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := engine.RemovePrefixFolder(abs, logf); err != nil {
 		return fmt.Errorf("failed to remove %q: %w; close programs that use files in it and run 'onboard uninstall' again", abs, err)
 	}
 	logf("uninstall: removed %q", abs)

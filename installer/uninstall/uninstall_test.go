@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,5 +48,51 @@ func TestUninstallRefusesNonOnboardFolder(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "precious.txt")); err != nil {
 		t.Fatalf("the folder was touched: %v", err)
+	}
+}
+
+// environments.txt is conda's convenience list: one that cannot be
+// changed (here a folder of that name; a read-only or full home does the
+// same) is logged, and the install is removed all the same, instead of
+// being left half removed (its launchers gone, the prefix there).
+func TestUninstallGoesOnWhenEnvironmentsTxtCannotBeChanged(t *testing.T) {
+	fi := installFixtures(t)
+	txt := filepath.Join(t.TempDir(), "environments.txt")
+	os.MkdirAll(txt, 0o755)
+	var logged []string
+	err := Run(context.Background(), fi.Prefix, Options{EnvironmentsTxt: txt, Logf: func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if _, err := os.Lstat(fi.Prefix); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("got %v for the prefix; want it gone", err)
+	}
+	if !strings.Contains(strings.Join(logged, "\n"), "by hand") {
+		t.Errorf("logged %q; want the lines to remove by hand named", logged)
+	}
+}
+
+// A prefix whose folder cannot itself be removed (a mount point) is
+// emptied and left, and the uninstall is done: no journal is left for the
+// next command to trip over.
+func TestUninstallLeavesAMountPointEmpty(t *testing.T) {
+	fi := installFixtures(t)
+	mnt := filepath.Join(t.TempDir(), "mnt")
+	os.MkdirAll(mnt, 0o755)
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt).Run(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v): needs root", err)
+	}
+	defer exec.Command("umount", mnt).Run()
+	if err := exec.Command("cp", "-a", fi.Prefix+"/.", mnt).Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), mnt, Options{EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if ents, err := os.ReadDir(mnt); err != nil || len(ents) != 0 {
+		t.Fatalf("the mount point after the uninstall: %v, %v; want it there, empty", ents, err)
+	}
+	if _, err := os.Lstat(filepath.Join(filepath.Dir(mnt), ".mnt.onboard-journal")); err == nil {
+		t.Error("the uninstall left its journal beside the mount point")
 	}
 }
