@@ -104,3 +104,26 @@ func TestRepairHistoryAddsWhatTheHistoryLacks(t *testing.T) {
 		t.Errorf("after repair the history differs from the records: -%v +%v", rm, add)
 	}
 }
+
+// conda-meta/history replaced by a folder: conda refuses the env
+// (DirectoryNotACondaEnvironmentError), so verify reports it, and repair
+// moves the folder aside (kept) and writes the file again.
+func TestHistoryThatIsAFolder(t *testing.T) {
+	fi := installFixtures(t)
+	hp := prefix.HistoryPath(fi.Prefix)
+	os.Remove(hp)
+	testkit.MustWrite(t, filepath.Join(hp, "x"), "mine")
+	r, _ := Verify(context.Background(), fi.Prefix, VerifyOptions{EnvironmentsTxt: fi.EnvTxt})
+	if got := kinds(r.Problems); len(got) != 1 || !strings.Contains(got[0], "history") {
+		t.Fatalf("verify: %v; want one history problem", got)
+	}
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Repair: %v", err)
+	}
+	if st, err := os.Stat(hp); err != nil || !st.Mode().IsRegular() {
+		t.Fatalf("history after repair: %v, %v; want a file", st, err)
+	}
+	if kept, _ := filepath.Glob(hp + ".not-a-file-*/x"); len(kept) != 1 {
+		t.Errorf("the folder that was in the way is not kept beside it: %v", kept)
+	}
+}

@@ -52,8 +52,17 @@ func (rp *repairer) repairMetadata(ctx context.Context, before *Report) []error 
 // conda sees the folder as an environment again (observations G3).
 func (rp *repairer) restoreHistory(env string) error {
 	dir := rp.envDir(env)
-	if _, err := os.Stat(prefix.HistoryPath(dir)); err == nil {
+	hp := prefix.HistoryPath(dir)
+	if fi, err := os.Stat(hp); err == nil && fi.Mode().IsRegular() {
 		return nil
+	} else if err == nil {
+		// A folder (or other) where conda's file must be: kept for the
+		// user beside it, as conda would refuse the env.
+		aside := fmt.Sprintf("%s.not-a-file-%d", hp, time.Now().UnixNano())
+		if err := os.Rename(hp, aside); err != nil {
+			return fmt.Errorf("failed to move %q, which is no file, out of the way: %w", hp, err)
+		}
+		rp.logf("repair: moved %q, which is no file, to %q", hp, aside)
 	}
 	// the good records: a bad one is a problem of its own, set aside
 	m, err := state.ReadMeta(dir)

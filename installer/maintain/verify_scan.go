@@ -190,9 +190,12 @@ func isDir(p string) bool {
 // package the installed bundle put there.
 func (v *verifier) scanEnv(e envInfo) *envScan {
 	es := &envScan{envInfo: e}
-	if _, err := os.Stat(filepath.Join(e.dir, "conda-meta", "history")); err != nil {
+	if fi, err := os.Stat(filepath.Join(e.dir, "conda-meta", "history")); err != nil {
 		v.problem(Problem{Env: e.name, Path: "conda-meta/history", Kind: ProblemHistory,
 			Detail: "conda does not treat the folder as an environment without it"})
+	} else if !fi.Mode().IsRegular() {
+		v.problem(Problem{Env: e.name, Path: "conda-meta/history", Kind: ProblemHistory,
+			Detail: "it is a " + fi.Mode().Type().String() + ", not a file: conda refuses the environment (DirectoryNotACondaEnvironmentError)"})
 	}
 	names, err := state.MetaFiles(e.dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -83,8 +83,13 @@ func HasEnv(data []byte, prefixDir string) bool {
 // names root or a folder under it (an install and its envs). Other lines
 // stay byte for byte, line endings included, and the file is replaced
 // atomically with its permissions kept. It returns how many lines it
-// removed; a missing file is not an error.
+// removed; a missing file is not an error. A symlink is followed.
 func Unregister(path, root string) (int, error) {
+	// A list kept elsewhere and linked here (dotfiles) is changed where it
+	// is: the link stays a link.
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		path = r
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil

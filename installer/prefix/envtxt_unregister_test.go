@@ -67,3 +67,25 @@ func TestEnvironmentsTxtPath(t *testing.T) {
 		t.Errorf("a path gave %q", got)
 	}
 }
+
+// environments.txt linked from elsewhere (dotfiles) stays a link: the file
+// it leads to loses the lines.
+func TestUnregisterThroughASymlink(t *testing.T) {
+	dir := t.TempDir()
+	real, link := filepath.Join(dir, "dotfiles", "environments.txt"), filepath.Join(dir, ".conda", "environments.txt")
+	os.MkdirAll(filepath.Dir(real), 0o755)
+	os.MkdirAll(filepath.Dir(link), 0o755)
+	os.WriteFile(real, []byte("/keep\n/opt/acme\n"), 0o644)
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip(err)
+	}
+	if n, err := Unregister(link, "/opt/acme"); n != 1 || err != nil {
+		t.Fatalf("Unregister: %d, %v", n, err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("environments.txt is no longer a link: %v, %v", fi, err)
+	}
+	if b, _ := os.ReadFile(real); string(b) != "/keep\n" {
+		t.Errorf("the file it leads to holds %q", b)
+	}
+}
