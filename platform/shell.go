@@ -104,6 +104,12 @@ func AddShellBlock(content []byte, prefix, bin string) ([]byte, error) {
 	return append(append([]byte{}, content...), block...), nil
 }
 
+// HasShellBlock tells whether content holds the block for prefix.
+func HasShellBlock(content []byte, prefix string) bool {
+	_, _, ok := findShellBlock(content, prefix)
+	return ok
+}
+
 // RemoveShellBlock returns content without the block for prefix (and the
 // newline in front of it that AddShellBlock added), and whether it found
 // one. Other installs' blocks and everything else stay as they were.

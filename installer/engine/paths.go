@@ -27,14 +27,48 @@ func startsWithDotDot(rel string) bool {
 // uninstalled); nothing when it has none.
 func RemoveRecordedLaunchers(prefixDir string, logf Logf) error {
 	path := state.LaunchersPath(prefixDir)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
 	rec, err := platform.LoadRecord(path)
 	if err != nil {
-		return err
+		// No record (an install killed before it saved it, or one made
+		// without launchers), or a damaged one: what a default install
+		// makes is removed where it names this install, as Remove checks
+		// every file, and nothing else.
+		if !errors.Is(err, fs.ErrNotExist) {
+			LogfOrNop(logf)("%v: removing the launchers an install of this bundle makes, where they name it", err)
+		}
+		rec = LikelyLaunchers(prefixDir)
 	}
 	return platform.Remove(rec, platform.Logf(logf))
+}
+
+// LikelyLaunchers is the record of what an install at prefixDir would have
+// made of its launchers, for this user and for all users: its bundle's
+// launchers, the maintenance launcher and the shell blocks; for removing
+// them when the install's own record is gone or damaged.
+func LikelyLaunchers(prefixDir string) platform.Record {
+	t, env := platform.HostTarget(), platform.HostEnv()
+	rec := platform.Record{Schema: 1, Target: t, Prefix: prefixDir}
+	for _, f := range platform.ShellFiles(t, env) {
+		rec.Shell = append(rec.Shell, platform.ShellEdit{Path: f})
+	}
+	man, err := state.ReadManifest(prefixDir)
+	if err != nil {
+		return rec
+	}
+	app := platform.AppInfo{Name: man.Name, ID: man.ID, Version: man.Version, Prefix: prefixDir}
+	var items []platform.LauncherSpec
+	for _, l := range man.Launchers {
+		items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
+	}
+	items = append(items, platform.LauncherSpec{Name: man.Name + " Maintenance"})
+	for _, all := range []bool{false, true} {
+		if plan, err := platform.Launchers(t, env, app, items, all); err == nil {
+			p := platform.PlannedRecord(plan)
+			p.Shell = nil
+			rec.Merge(p)
+		}
+	}
+	return rec
 }
 
 // ShellBin is the folder of the install at p that the shell set-up puts on

@@ -190,10 +190,6 @@ func (rp *repairer) setAsideRecord(p Problem) error {
 // that had files in the record, for the same users, and the shell blocks.
 func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 	path := state.LaunchersPath(rp.prefix)
-	rec, err := platform.LoadRecord(path)
-	if err != nil {
-		return err
-	}
 	if rp.man == nil {
 		return fmt.Errorf("failed to restore the launchers: %s is unreadable; run the installer again", state.ManifestPath(rp.prefix))
 	}
@@ -202,8 +198,28 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 	if b, err := rp.bundle(); err == nil && b != nil {
 		app.Icon = b.Icon()
 	}
-	allUsers := recordIsAllUsers(rec)
-	items := launchersInRecord(t, env, app, rp.launcherCandidates(), rec, allUsers)
+	rec, err := platform.LoadRecord(path)
+	var items []platform.LauncherSpec
+	allUsers := false
+	if err != nil {
+		// Damaged: kept for people to read, and the launchers a default
+		// install makes are made again, with a new record (the shell set-up
+		// only where a block of this install is still there).
+		bad := filepath.Join(state.BadRecordsDir(rp.prefix, BaseEnv), filepath.Base(path))
+		if merr := os.MkdirAll(filepath.Dir(bad), 0o755); merr == nil && os.Rename(path, bad) == nil {
+			rp.logf("repair: moved the unreadable launcher record to %q", bad)
+		}
+		rec = platform.Record{Menus: true}
+		for _, f := range platform.ShellFiles(t, env) {
+			if b, rerr := os.ReadFile(f); rerr == nil && platform.HasShellBlock(b, rp.prefix) {
+				rec.Shell = append(rec.Shell, platform.ShellEdit{Path: f})
+			}
+		}
+		items, allUsers = rp.launcherCandidates(), rp.man.AllUsers
+	} else {
+		allUsers = recordIsAllUsers(rec)
+		items = launchersInRecord(t, env, app, rp.launcherCandidates(), rec, allUsers)
+	}
 	out := platform.Record{Schema: 1, Target: t, Prefix: rp.prefix}
 	if len(items) > 0 {
 		plan, err := platform.Launchers(t, env, app, items, allUsers)

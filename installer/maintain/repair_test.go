@@ -229,3 +229,53 @@ func TestVerifyAndRepairStayInsideTheEnv(t *testing.T) {
 		t.Errorf("%s after repair = %q; want it untouched", out, got)
 	}
 }
+
+// A damaged launcher record: repair sets it aside and makes the launchers
+// again (before, it failed asking to run repair); uninstall then removes
+// them. An install whose record is gone (killed before it saved it) has
+// its launchers removed by uninstall too, where they name the install.
+func TestDamagedLauncherRecord(t *testing.T) {
+	fi := installFixtures(t)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", "")
+	tg, env := platform.HostTarget(), platform.HostEnv()
+	app := platform.AppInfo{Name: fi.Man.Name, ID: fi.Man.ID, Version: fi.Man.Version, Prefix: fi.Prefix}
+	plan, err := platform.Launchers(tg, env, app, []platform.LauncherSpec{{Name: fi.Man.Name + " Maintenance"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := platform.Apply(plan, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entry string
+	for _, f := range rec.Files {
+		if f.Kind == platform.KindEntry {
+			entry = f.Path
+		}
+	}
+	if entry == "" {
+		t.Skipf("this host's launcher plan has no entry file: %+v", rec.Files)
+	}
+	path := state.LaunchersPath(fi.Prefix)
+	testkit.MustWrite(t, path, `{"schema": 1, "files": [`) // cut short
+	os.Remove(entry)
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Repair of a damaged launcher record: %v", err)
+	}
+	if _, err := os.Stat(entry); err != nil {
+		t.Fatalf("the maintenance launcher was not made again: %v", err)
+	}
+	if _, err := platform.LoadRecord(path); err != nil {
+		t.Fatalf("the record after repair: %v", err)
+	}
+	// The record gone: uninstall's removal still finds the launcher.
+	os.Remove(path)
+	if err := engine.RemoveRecordedLaunchers(fi.Prefix, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(entry); err == nil {
+		t.Error("the launcher of an install without its record was left")
+	}
+}
