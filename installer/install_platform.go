@@ -4,6 +4,8 @@ package installer
 // path, launchers (the prefix checks are the plan's: plan.go).
 
 import (
+	"os"
+	"path/filepath"
 	"time"
 
 	"onboard/installer/bundle"
@@ -53,11 +55,20 @@ func (in *installRun) launchers() {
 			Prefix: in.o.Prefix, Icon: in.o.Bundle.Icon(), Installed: time.Now()}
 		plan, err := platform.Launchers(t, env, app, items, in.o.AllUsers)
 		if err == nil {
+			// First the record of what is about to be made: a kill while
+			// it is made leaves no launcher that no record names.
+			in.saveRecord(in.plannedRecord(plan, t, env))
 			rec, err = platform.Apply(plan, platform.Logf(in.log.Printf))
+			if err != nil {
+				// Apply removed what it had made. The record names what
+				// should be there, so that verify reports the launchers
+				// missing and repair makes them once the cause is gone
+				// (a full or read-only home).
+				rec = platform.PlannedRecord(plan)
+			}
 		}
 		if err != nil {
-			in.note("launchers were not created: %v; run 'onboard repair' to try again", err)
-			return
+			in.note("launchers were not created: %v; once that is fixed, run 'onboard repair' to make them", err)
 		}
 	}
 	if in.o.ShellSetup {
@@ -77,6 +88,26 @@ func (in *installRun) launchers() {
 	if len(items) == 0 && !in.o.ShellSetup && rec.Empty() {
 		return // no menu asked for anything here: no record, as before
 	}
+	in.saveRecord(rec)
+}
+
+// plannedRecord is the record of plan and of the shell set-up asked for,
+// before either is made.
+func (in *installRun) plannedRecord(plan platform.Plan, t platform.Target, env platform.Env) platform.Record {
+	rec := platform.PlannedRecord(plan)
+	if in.o.ShellSetup {
+		for _, f := range platform.ShellFiles(t, env) {
+			_, err := os.Stat(f)
+			if r, rerr := filepath.EvalSymlinks(f); rerr == nil {
+				f = r
+			}
+			rec.Shell = append(rec.Shell, platform.ShellEdit{Path: f, Created: err != nil})
+		}
+	}
+	return rec
+}
+
+func (in *installRun) saveRecord(rec platform.Record) {
 	if err := platform.SaveRecord(state.LaunchersPath(in.o.Prefix), rec); err != nil {
 		in.note("the launcher record was not saved: %v", err)
 	}

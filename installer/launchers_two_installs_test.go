@@ -72,3 +72,56 @@ func TestTwoInstallsOwnTheirLaunchers(t *testing.T) {
 		t.Fatalf("after the uninstall: %v", left)
 	}
 }
+
+// Launchers that cannot be made (the home's .local is a file here; a full
+// or read-only home does the same) do not stop the shell set-up, and are
+// recorded as wanted: verify reports them missing, and repair makes them
+// once the cause is gone. Before, the install skipped the shell set-up and
+// recorded nothing, and repair found nothing to do.
+func TestLaunchersThatFailAreMadeByRepairLater(t *testing.T) {
+	if testing.Short() {
+		t.Skip("installs the demo bundle")
+	}
+	data := assets.DemoBundle()
+	if data == nil {
+		t.Skip("no demo bundle: run 'make demo'")
+	}
+	root := t.TempDir()
+	home := filepath.Join(root, "home")
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", "")
+	t.Setenv("SHELL", "/bin/bash")
+	os.MkdirAll(home, 0o755)
+	os.WriteFile(filepath.Join(home, ".local"), []byte("in the way\n"), 0o644)
+	zipPath := filepath.Join(root, "demo.zip")
+	if err := os.WriteFile(zipPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Open(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	prefix := filepath.Join(root, "acme")
+	res, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64",
+		JupyterLauncher: true, MaintenanceLauncher: true, ShellSetup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "launchers were not created") {
+		t.Errorf("notes %q; want the launchers' failure", res.Notes)
+	}
+	if rc, _ := os.ReadFile(filepath.Join(home, ".bashrc")); !platform.HasShellBlock(rc, prefix) {
+		t.Fatal("the shell set-up was skipped because the launchers failed")
+	}
+	if r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{}); err == nil || !strings.Contains(strings.Join(kinds(r.Problems), "\n"), "launcher") {
+		t.Fatalf("verify: %v; want the launchers reported missing", err)
+	}
+	os.Remove(filepath.Join(home, ".local"))
+	if _, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{}); err != nil {
+		t.Fatalf("repair once the home is fixed: %v", err)
+	}
+	if entries, _ := filepath.Glob(filepath.Join(home, ".local", "share", "applications", "*.desktop")); len(entries) != len(b.Manifest.Launchers)+1 {
+		t.Fatalf("launchers after repair: %v", entries)
+	}
+}

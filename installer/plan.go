@@ -355,8 +355,9 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*st
 		p.Kind = PlanNothingToDo
 		// An install finished by a recovery (killed while it made its
 		// launchers), or one whose launchers failed, has no launcher
-		// record: Install makes them now.
-		if _, err := os.Stat(state.LaunchersPath(after.root)); err == nil {
+		// record, or one whose launchers are not all there: Install
+		// makes them now.
+		if launchersMade(after.root) {
 			p.Launchers, p.LauncherFiles, p.ShellFiles, p.writeLaunchers = []PlanLauncher{}, []string{}, nil, false
 		}
 		return nil, nil
@@ -661,4 +662,25 @@ func fileInTheWay(p string) string {
 		}
 		p = up
 	}
+}
+
+// launchersMade tells whether the install at dir has its launcher record
+// and every launcher file it names (the record is saved before they are
+// made, and names them when they could not be).
+func launchersMade(dir string) bool {
+	rec, err := platform.LoadRecord(state.LaunchersPath(dir))
+	if err != nil {
+		return false
+	}
+	for _, f := range rec.Files {
+		if _, err := os.Stat(f.Path); err != nil && f.Source == "" {
+			return false
+		}
+	}
+	for _, b := range rec.Bundles {
+		if _, err := os.Stat(b); err != nil {
+			return false
+		}
+	}
+	return true
 }

@@ -20,7 +20,21 @@ func InstanceLabel(t Target, env Env, app AppInfo, allUsers bool) string {
 	if def, err := DefaultPrefix(t, env, app.Name, allUsers); err == nil && samePrefix(t, def, app.Prefix) {
 		return ""
 	}
-	return t.Base(app.Prefix)
+	return shortLabel(t.Base(app.Prefix))
+}
+
+// maxLabel is how many characters of the folder's name a label keeps: the
+// label goes into launcher names, file names among them, which must fit
+// in a folder entry (255 bytes) with the product's and launcher's names;
+// the prefix's hash (idSuffix) keeps two folders of one start apart.
+const maxLabel = 40
+
+func shortLabel(name string) string {
+	r := []rune(name)
+	if len(r) <= maxLabel {
+		return name
+	}
+	return string(r[:maxLabel-1]) + "…"
 }
 
 func samePrefix(t Target, a, b string) bool {

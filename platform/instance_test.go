@@ -73,3 +73,31 @@ func TestSecondInstallOwnsItsLaunchers(t *testing.T) {
 		}
 	}
 }
+
+// An install in a folder with a long name (some 200 characters) gets
+// launchers whose file names still fit in a folder entry (255 bytes): the
+// folder's label is shortened, and the prefix's hash keeps them apart.
+// Before, the .desktop names were too long, and the launchers were not made.
+func TestLongFolderNameMakesLaunchersThatFit(t *testing.T) {
+	for _, goos := range []string{"linux", "darwin", "windows"} {
+		tg := Target{goos, "amd64"}
+		env := sampleEnv(goos)
+		app := sampleApp(t, goos)
+		def, err := DefaultPrefix(tg, env, app.Name, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		app.Prefix = tg.Join(tg.Dir(def), strings.Repeat("long-folder-name-", 14)+"end")
+		p, err := Launchers(tg, env, app, sampleItems, false)
+		if err != nil {
+			t.Fatalf("%s: %v", goos, err)
+		}
+		for _, path := range planPaths(p) {
+			for _, part := range strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '\\' }) {
+				if len(part) > 255 {
+					t.Errorf("%s: %q has a name of %d bytes", goos, path, len(part))
+				}
+			}
+		}
+	}
+}
