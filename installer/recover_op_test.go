@@ -607,8 +607,25 @@ func TestKilledUninstallRunsAgain(t *testing.T) {
 			if txt, _ := os.ReadFile(filepath.Join(os.Getenv("HOME"), ".conda", "environments.txt")); strings.Contains(string(txt), f.prefix) {
 				t.Errorf("environments.txt still names the prefix:\n%s", txt)
 			}
+			if left, _ := filepath.Glob(filepath.Join(os.Getenv("HOME"), ".local", "share", "applications", "*.desktop")); len(left) > 0 {
+				t.Errorf("launchers left: %v", left)
+			}
 		})
 	}
+	// Killed as it starts (the launchers gone, the install there): any
+	// next command finishes it, as README says of a started uninstall.
+	t.Run("then verify", func(t *testing.T) {
+		os.RemoveAll(filepath.Dir(f.prefix))
+		f.install(t, "2026.11.0", nil)
+		killOp(t, f.request("uninstall", "", opKill{Stage: StageLaunchers, N: 1}))
+		if _, err := maintain.Verify(context.Background(), f.prefix, maintain.VerifyOptions{}); ExitCode(err) != ExitTarget {
+			t.Fatalf("verify after a killed uninstall: %v; want it finished, and no install found", err)
+		}
+		f.nothingBeside(t)
+		if left, _ := filepath.Glob(filepath.Join(os.Getenv("HOME"), ".local", "share", "applications", "*.desktop")); len(left) > 0 {
+			t.Errorf("launchers left: %v", left)
+		}
+	})
 }
 
 // TestKilledRepairRunsAgain kills a repair of a damaged install at the

@@ -300,6 +300,18 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 	switch {
 	case j.head.Op == "uninstall":
 		rec.Finished = true
+		if _, err := os.Stat(state.ManifestPath(p)); err == nil {
+			// Killed before it deleted the install: what it does outside
+			// the prefix first (its launchers, its lines of conda's list).
+			if err := RemoveRecordedLaunchers(p, logf); err != nil {
+				logf("recovery: %v", err)
+			}
+			if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
+				if _, err := prefix.Unregister(txt, p); err != nil {
+					logf("recovery: %v; remove the lines naming %s by hand", err, p)
+				}
+			}
+		}
 		if err := RemovePrefixFolder(p, logf); err != nil {
 			return rec, fmt.Errorf("failed to finish removing %q: %w; close programs that use it and run 'onboard uninstall' again", p, err)
 		}

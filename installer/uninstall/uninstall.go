@@ -68,11 +68,9 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 			unlock()
 		}
 	}()
-	if err := uninstallSteps(ctx, abs, spelled, opts, logf); err != nil {
-		return err
-	}
 	// From here on the uninstall is finished, not undone, by the next
-	// run: the journal beside the prefix says so.
+	// run, launchers and environments.txt lines included
+	// (engine.FinishUninstall): the journal beside the prefix says so.
 	// (Where the folder above the prefix may not be written there is no
 	// journal: the prefix's own entry cannot be removed there anyway, and
 	// a killed run is done again by the next uninstall while the manifest
@@ -85,6 +83,12 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 	if err != nil {
 		logf("uninstall: no journal beside %q (%v); removing without one", abs, err)
 		j = nil
+	}
+	if err := uninstallSteps(ctx, abs, spelled, opts, logf); err != nil {
+		if j != nil {
+			j.Close(false) // the next run finishes it
+		}
+		return err
 	}
 	unlock()
 	released = true
