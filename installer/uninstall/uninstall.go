@@ -86,7 +86,10 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 	}
 	if err := uninstallSteps(ctx, abs, spelled, opts, logf); err != nil {
 		if j != nil {
-			j.Close(false) // the next run finishes it
+			// A step that failed (or was cancelled) leaves the install, as
+			// it says; only a kill leaves the journal, and the uninstall
+			// to finish.
+			j.Close(true)
 		}
 		return err
 	}
