@@ -81,3 +81,31 @@ func TestVerifyAndRepairAgreeOnBadRecords(t *testing.T) {
 		t.Errorf("conda-meta after repair: %d records, bad %v, %v", len(m.Records), m.Bad, err)
 	}
 }
+
+// The folder bad records go to is onboard's: made a symlink out of the
+// install, repair refuses to move a record there (and overwrite a file
+// of the user's); a record set aside before is kept, not overwritten.
+func TestBadRecordsStayInTheInstall(t *testing.T) {
+	fi := installFixtures(t)
+	meta := state.MetaDir(filepath.Join(fi.Prefix, "envs", "py"))
+	outside := t.TempDir()
+	testkit.MustWrite(t, filepath.Join(outside, "junk-1-0.json"), "the user's")
+	bad := state.BadRecordsDir(fi.Prefix, "py")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	if err := os.Symlink(outside, bad); err != nil {
+		t.Skip(err)
+	}
+	testkit.MustWrite(t, filepath.Join(meta, "junk-1-0.json"), "{")
+	Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt})
+	if b, _ := os.ReadFile(filepath.Join(outside, "junk-1-0.json")); string(b) != "the user's" {
+		t.Fatalf("repair wrote through the symlinked bad-records folder: %q", b)
+	}
+	os.Remove(bad)
+	testkit.MustWrite(t, filepath.Join(bad, "junk-1-0.json"), "set aside before")
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Repair: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(bad, "junk-1-0.json")); string(b) != "set aside before" {
+		t.Errorf("the record set aside before was overwritten: %q", b)
+	}
+}

@@ -177,7 +177,13 @@ func (rp *repairer) setAsideRecord(p Problem) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("failed to create %q: %w", dir, err)
 	}
+	if !engine.IsInside(realDir(dir), realDir(state.Dir(rp.prefix))) {
+		return fmt.Errorf("failed to move the unreadable record %q aside: %s leads out of the install through a symlink; remove that link and run repair again", path, dir)
+	}
 	dst := filepath.Join(dir, filepath.Base(path))
+	if _, err := os.Lstat(dst); err == nil {
+		dst = fmt.Sprintf("%s.%d", dst, time.Now().UnixNano()) // one set aside before stays
+	}
 	if err := os.Rename(path, dst); err != nil {
 		return fmt.Errorf("failed to move the unreadable record %q aside: %w", path, err)
 	}
@@ -328,4 +334,12 @@ func recordIsAllUsers(rec platform.Record) bool {
 		}
 	}
 	return false
+}
+
+// realDir is dir with its symlinks resolved (dir itself when that fails).
+func realDir(dir string) string {
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		return r
+	}
+	return dir
 }
