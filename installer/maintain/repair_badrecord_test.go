@@ -2,6 +2,7 @@ package maintain
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"onboard/installer/internal/testkit"
+	"onboard/internal/condatest"
 	"onboard/installer/state"
 )
 
@@ -107,5 +109,38 @@ func TestBadRecordsStayInTheInstall(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(bad, "junk-1-0.json")); string(b) != "set aside before" {
 		t.Errorf("the record set aside before was overwritten: %q", b)
+	}
+}
+
+// A package with more damaged paths than verify lists (1,000): the first
+// are listed, one "more" problem counts the rest, so that verify's memory
+// does not grow with a record's length; repair links the whole package
+// again.
+func TestManyDamagedPathsOfOnePackage(t *testing.T) {
+	var files []condatest.File
+	for i := range 1500 {
+		files = append(files, condatest.File{Path: fmt.Sprintf("share/many/f%04d.txt", i), Data: []byte(fmt.Sprint(i))})
+	}
+	archive, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "many", Version: "1", Build: "0", Subdir: "linux-64", Files: files})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi := installArchives(t, map[string][]string{BaseEnv: {archive}})
+	os.RemoveAll(filepath.Join(fi.Prefix, "share", "many"))
+	r, _ := Verify(context.Background(), fi.Prefix, VerifyOptions{EnvironmentsTxt: fi.EnvTxt})
+	var more []Problem
+	for _, p := range r.Problems {
+		if p.Kind == ProblemMore {
+			more = append(more, p)
+		}
+	}
+	if len(r.Problems) != 1001 || len(more) != 1 || !strings.Contains(more[0].Detail, "500 more") {
+		t.Fatalf("verify: %d problems, %v; want 1,000 listed and one saying 500 more", len(r.Problems), more)
+	}
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Repair: %v", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(fi.Prefix, "share", "many")); len(ents) != 1500 {
+		t.Fatalf("after repair share/many holds %d files; want 1,500", len(ents))
 	}
 }

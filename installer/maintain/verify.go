@@ -24,6 +24,7 @@ const (
 	ProblemMissingRecord    ProblemKind = "missing_record"    // a package of the manifest has no conda-meta record
 	ProblemUnreadableRecord ProblemKind = "unreadable_record" // a conda-meta record cannot be read
 	ProblemManifest         ProblemKind = "manifest"          // .onboard/manifest.json is damaged, or gone from an install that keeps its bundle
+	ProblemMore             ProblemKind = "more"              // a package has more damaged paths than verify lists one by one (1,000)
 	ProblemHistory          ProblemKind = "history"           // conda-meta/history is missing: conda no longer sees an env
 	ProblemEnvironmentsTxt  ProblemKind = "environments_txt"  // ~/.conda/environments.txt does not list the env
 	ProblemLauncher         ProblemKind = "launcher"          // a recorded launcher is missing or points elsewhere

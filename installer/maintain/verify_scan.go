@@ -375,11 +375,22 @@ func (v *verifier) runBatch(ctx context.Context, b *[]check) error {
 	v.hashed.Add(hashed)
 	if len(fails) > 0 {
 		v.mu.Lock()
-		v.failed = append(v.failed, fails...)
+		for _, f := range fails {
+			// Beyond maxFailures a package's failed paths are only
+			// counted: its record may list millions, and one problem
+			// says it all (repair links the whole package again).
+			if f.c.rec.failures++; f.c.rec.failures <= maxFailures {
+				v.failed = append(v.failed, f)
+			}
+		}
 		v.mu.Unlock()
 	}
 	return nil
 }
+
+// maxFailures is how many failed paths of one package verify keeps, and
+// reports one by one.
+const maxFailures = 1000
 
 // settle turns the failures into problems. A path that several records
 // of an env own (a clash: the last package linked won, and the others'
@@ -409,6 +420,9 @@ func (v *verifier) settle(ctx context.Context) error {
 			if r.broken != "" {
 				v.problem(Problem{Env: e.name, Package: r.dist(), Path: "conda-meta/" + r.file,
 					Kind: ProblemUnreadableRecord, Detail: "it changed while verify read it (" + r.broken + "); run verify again"})
+			} else if n := r.failures - maxFailures; n > 0 {
+				v.problem(Problem{Env: e.name, Package: r.dist(), Path: "conda-meta/" + r.file, Kind: ProblemMore,
+					Detail: fmt.Sprintf("%d more of its paths failed their check (the first %d are listed); repair links the whole package again", n, maxFailures)})
 			}
 		}
 	}

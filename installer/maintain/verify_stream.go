@@ -38,6 +38,9 @@ type recInfo struct {
 	sameSeq  bool   // files and the _path of paths_data are the same list
 	bytes    int64  // recorded sizes of the files checked by size, for progress
 	broken   string // the record could not be read again (changed meanwhile)
+	// failures counts this record's paths that failed their check;
+	// beyond maxFailures they are only counted (verify_scan.go).
+	failures int
 }
 
 func (r *recInfo) dist() string { return r.head.Dist() }
