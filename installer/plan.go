@@ -275,7 +275,8 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 	}
 	p.envs(h.target, pl)
 	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache) - linkedBytes(o.Bundle, pl, p.Prefix)
-	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache)}
+	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache),
+		NeedFiles: pl.FileEstimate(o.KeepPackageCache)}
 	p.LongestPath, p.PathLimit = platform.LongestPath(req), platform.PathLimit(h.target)
 	p.planLaunchers(o, h)
 

@@ -77,6 +77,7 @@ type PrefixRequest struct {
 	Prefix     string
 	NeedBytes  int64 // space the install needs; 0 = do not check
 	MaxRelPath int   // longest path inside the prefix the install writes (Windows MAX_PATH check); 0 = do not check
+	NeedFiles  int64 // files and folders (inodes) the install makes; 0 = do not check
 }
 
 // PrefixFacts is what the host found out about a prefix (see
@@ -90,6 +91,7 @@ type PrefixFacts struct {
 	FreeBytes        int64    // free space for this user on its volume; -1 = unknown
 	LongPathsEnabled bool     // Windows: HKLM\...\FileSystem\LongPathsEnabled = 1
 	MountPoint       bool     // the prefix is a folder on another device than the one above it
+	FreeFiles        int64    // free file entries (inodes) for this user on its volume; 0 = unknown
 }
 
 // spareSpacePercent is how much more free space than the estimate of an
@@ -158,6 +160,10 @@ func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 		add(Error, ProblemNoSpace, fmt.Sprintf("not enough free space for %q: %s needed (about %s, and %d%% to spare), %s free", p,
 			humanize.Bytes(need), humanize.Bytes(req.NeedBytes), spareSpacePercent, humanize.Bytes(f.FreeBytes)),
 			"free some space or choose a folder on another disk")
+	}
+	if need := RequiredFree(req.NeedFiles); req.NeedFiles > 0 && f.FreeFiles > 0 && f.FreeFiles < need {
+		add(Error, ProblemNoSpace, fmt.Sprintf("not enough free file entries (inodes) on the disk of %q: about %d files and folders needed, and %d%% to spare, %d free; its bytes may be free, but it can hold no more files", p,
+			req.NeedFiles, spareSpacePercent, f.FreeFiles), "free some files on that disk (or ask for more inodes) or choose a folder on another disk")
 	}
 	out = append(out, checkLength(t, req, f)...)
 	out = append(out, checkSpelling(p)...)

@@ -47,6 +47,7 @@ func HostPrefixFacts(prefix string) PrefixFacts {
 		f.Writable = true
 	}
 	f.FreeBytes = hostFreeBytes(dir)
+	f.FreeFiles = hostFreeFiles(dir)
 	return f
 }
 

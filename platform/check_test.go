@@ -181,3 +181,27 @@ func TestPathLimitAndLongestPath(t *testing.T) {
 		t.Fatalf("an unknown relative path gives %d", n)
 	}
 }
+
+// A disk with bytes to spare but too few free file entries (inodes) for
+// the install's files and folders is refused up front, as a full one is:
+// the install would otherwise fail near its end with "no space left".
+// Where the number is not known (0, as on btrfs) nothing is said.
+func TestCheckPrefixCountsInodes(t *testing.T) {
+	linux := Target{"linux", "amd64"}
+	req := PrefixRequest{Prefix: "/opt/acme", NeedBytes: 1 << 20, NeedFiles: 12000}
+	for _, tc := range []struct {
+		free int64
+		want bool
+	}{{6000, true}, {13000, true}, {14000, false}, {0, false}} {
+		f := PrefixFacts{Writable: true, FreeBytes: 1 << 40, FreeFiles: tc.free}
+		got := false
+		for _, p := range CheckPrefixWith(linux, Env{}, req, f) {
+			if p.Code == ProblemNoSpace && p.Severity == Error && strings.Contains(p.Message, "inodes") {
+				got = true
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%d inodes free for 12,000: refused %v; want %v", tc.free, got, tc.want)
+		}
+	}
+}

@@ -71,6 +71,41 @@ func (pl *Platform) DiskEstimate(maintenanceApp, entryPointExe int64, keepCache 
 	return total
 }
 
+// FileEstimate is how many files and folders (inodes) an install of the
+// platform makes, counted as DiskEstimate counts bytes: each package's
+// files, folders and record in every env that has it (with keepCache, its
+// files are hard links to the extracted copy in pkgs/, made once, with
+// the archive), its entry points, and the .pyc files and __pycache__
+// folders of a noarch: python package. 0 when a package's facts were not
+// recorded (a bundle built before they were): unknown.
+func (pl *Platform) FileEstimate(keepCache bool) int64 {
+	if pl == nil {
+		return 0
+	}
+	n := int64(32) // onboard's own: state, maintenance app, history, .condarc
+	seen := map[string]bool{}
+	for _, pkgs := range append([][]Package{pl.Base}, envsOf(pl)...) {
+		for _, p := range pkgs {
+			if !p.known() {
+				return 0
+			}
+			first := p.Fn == "" || !seen[p.ZipPath()]
+			seen[p.ZipPath()] = true
+			n += int64(p.Dirs) + 1 + int64(p.EntryPoints) + int64(p.PyFiles)
+			if p.PyFiles > 0 {
+				n += int64(p.Dirs) // __pycache__
+			}
+			switch {
+			case !keepCache:
+				n += int64(p.Files)
+			case first:
+				n += int64(p.Files) + int64(p.Dirs) + 1
+			}
+		}
+	}
+	return n
+}
+
 // CarriedBytes is the part of DiskEstimate that is the bundle's archives,
 // each once: what the install's copy of the bundle (for offline repairs)
 // takes, and what it does not take from the disk when it is a hard link.
