@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"onboard/installer/internal/testkit"
-	"onboard/internal/condatest"
 	"onboard/installer/state"
+	"onboard/internal/condatest"
 )
 
 // Verify and repair read conda-meta under one policy (state.ReadMeta), so
