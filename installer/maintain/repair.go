@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"onboard/internal/humanize"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"onboard/installer/bundle"
@@ -284,9 +286,20 @@ func (e *RepairError) Error() string {
 
 func (e *RepairError) Unwrap() []error { return e.Causes }
 
-// Hint says what to do next.
+// Hint says what to do next, from what stopped the repair.
 func (e *RepairError) Hint() string {
-	return "free disk space, or pass the installer that made this install with --bundle, then run 'onboard repair' again; if that fails, reinstall"
+	all := strings.ToLower(errors.Join(e.Causes...).Error())
+	switch {
+	case strings.Contains(all, "no space left") || strings.Contains(all, "not enough space") || strings.Contains(all, "disk quota"):
+		return "free disk space, then run 'onboard repair' again"
+	case strings.Contains(all, "read-only file system"):
+		return "the disk is read-only: remount it writable, then run 'onboard repair' again"
+	case errors.Is(errors.Join(e.Causes...), fs.ErrPermission) || strings.Contains(all, "operation not permitted"):
+		return "a file or folder of the install may not be changed (its permissions, or an immutable flag): fix that, or repair as the user or administrator who installed it"
+	case strings.Contains(all, "--bundle"):
+		return "pass the installer that made this install with --bundle, then run 'onboard repair' again; if that fails, reinstall"
+	}
+	return "run 'onboard repair' again; if the same problems are left, reinstall (the problems above say what is wrong)"
 }
 
 // repairTarget is one damaged package of one env.

@@ -3,6 +3,7 @@ package maintain
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -277,5 +278,25 @@ func TestDamagedLauncherRecord(t *testing.T) {
 	}
 	if _, err := os.Stat(entry); err == nil {
 		t.Error("the launcher of an install without its record was left")
+	}
+}
+
+// The hint of a repair that could not finish follows its cause: a full
+// disk, a read-only one, a file that may not be changed, a missing
+// archive; not the same "free disk space, or pass the installer" for all.
+func TestRepairErrorHintFollowsTheCause(t *testing.T) {
+	for cause, want := range map[error]string{
+		&os.PathError{Op: "write", Path: "/p/x", Err: errors.New("no space left on device")}:           "free disk space",
+		&os.PathError{Op: "open", Path: "/p/x", Err: errors.New("read-only file system")}:              "read-only",
+		&os.PathError{Op: "rename", Path: "/p/x", Err: fs.ErrPermission}:                               "may not be changed",
+		errors.New("failed to find an archive of a-1-0: pass a bundle that has it with --bundle FILE"): "--bundle",
+		errors.New("something else"): "again",
+	} {
+		if got := (&RepairError{Left: 1, Causes: []error{cause}}).Hint(); !strings.Contains(got, want) {
+			t.Errorf("cause %v: hint %q; want it to say %q", cause, got, want)
+		}
+	}
+	if got := (&RepairError{Left: 1, Causes: []error{errors.New("other")}}).Hint(); strings.Contains(got, "free disk space") {
+		t.Errorf("hint %q blames the disk for another cause", got)
 	}
 }
