@@ -193,6 +193,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	}
 	if err != nil {
 		in.rollback()
+		in.logFailure(err)
 		return nil, err
 	}
 	n0 := len(in.notes)
@@ -243,6 +244,30 @@ func (in *installRun) rollback() {
 		in.j.Close(true)
 	}
 	in.j = nil
+}
+
+// logFailure adds to the log of the install now at the prefix (the old
+// one, put back after a failed upgrade) what this run logged and why it
+// failed: the new install's log went with it, and the log is where an
+// administrator looks.
+func (in *installRun) logFailure(err error) {
+	if in.aside == "" {
+		return
+	}
+	path := state.LogPath(in.o.Prefix)
+	if _, serr := os.Stat(path); serr != nil {
+		return
+	}
+	l := newInstallLog(nil)
+	if l.Open(path) != nil {
+		return
+	}
+	defer l.Close()
+	l.Printf("install of %s %s failed and was rolled back; this install was put back. Its log:", in.o.Bundle.Manifest.Name, in.o.Bundle.Manifest.Version)
+	for _, line := range in.log.Kept() {
+		l.Printf("  %s", line)
+	}
+	l.Printf("failed: %s", engine.Message(err))
 }
 
 func (in *installRun) result(changed bool, envs *envOutcome) *Result {

@@ -15,6 +15,18 @@ type installLog struct {
 	f       *os.File
 	pending []string
 	logf    Logf
+	// kept are the last maxKept lines, for the log of the install a
+	// failed upgrade puts back (installRun.logFailure).
+	kept []string
+}
+
+const maxKept = 500
+
+// Kept returns the last lines logged (at most maxKept).
+func (l *installLog) Kept() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.kept...)
 }
 
 func newInstallLog(logf Logf) *installLog { return &installLog{logf: LogfOrNop(logf)} }
@@ -26,6 +38,9 @@ func (l *installLog) Printf(format string, args ...any) {
 	line := time.Now().UTC().Format(time.RFC3339) + " " + msg + "\n"
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.kept = append(l.kept, msg); len(l.kept) > maxKept {
+		l.kept = l.kept[len(l.kept)-maxKept:]
+	}
 	if l.f == nil {
 		l.pending = append(l.pending, line)
 		return

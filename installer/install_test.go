@@ -120,6 +120,11 @@ func TestInstallFailureRestoresOld(t *testing.T) {
 	if got := installed(t, prefix); got != "2026.11.0/linux-64" {
 		t.Errorf("after a failed upgrade the prefix holds %s; want the old 2026.11.0 back", got)
 	}
+	// The log of the install put back says what was tried, and why it
+	// failed: the new install's log went with it.
+	if log, _ := os.ReadFile(state.LogPath(prefix)); !strings.Contains(string(log), "2026.12.0 failed and was rolled back") || !strings.Contains(string(log), "failed: "+err.Error()) {
+		t.Errorf("the log of the install put back does not tell of the failed upgrade:\n%s", log)
+	}
 	fresh := filepath.Join(t.TempDir(), "new")
 	if _, err := Install(context.Background(), Options{Prefix: fresh, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err == nil {
 		t.Fatal("fresh install with a failing env succeeded")
