@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"onboard/internal/humanize"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
+	"onboard/internal/humanize"
 	"onboard/internal/rmtree"
 )
 
