@@ -101,6 +101,13 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 		in.note("%s", m)
 	}
 	if err := in.lockExisting(ctx); err != nil {
+		if first.Kind == PlanNothingToDo && isReadOnlyFS(err) {
+			// A run again on an install whose disk is read-only: nothing
+			// to change, and nothing can be; the re-run is done, as the
+			// dry run said (exit 0).
+			in.note("%s is on a read-only disk: the install is there and healthy, and nothing was changed (nor could its launchers be)", o.Prefix)
+			return in.result(false, nil), nil
+		}
 		return nil, err
 	}
 	plan, err := Plan(ctx, o)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -226,5 +227,34 @@ func TestInstallIntoEmptyFolderRollsBackToIt(t *testing.T) {
 		if ents, _ := os.ReadDir(prefix); len(ents) != 0 {
 			t.Fatalf("cancelled at %s: the folder holds %d entries after the rollback; want none", s, len(ents))
 		}
+	}
+}
+
+// Run again over a healthy install on a disk now read-only, the install
+// changes nothing and exits 0, as its dry run says; before, it failed
+// taking the lock (exit 4).
+func TestRerunOnAReadOnlyDisk(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	mnt := filepath.Join(t.TempDir(), "mnt")
+	os.MkdirAll(mnt, 0o755)
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt).Run(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v): needs root", err)
+	}
+	defer exec.Command("umount", mnt).Run()
+	prefix := filepath.Join(mnt, "acme")
+	o := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}
+	if _, err := Install(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command("mount", "-o", "remount,ro", mnt).Run(); err != nil {
+		t.Skipf("cannot remount read-only: %v", err)
+	}
+	res, err := Install(context.Background(), o)
+	if err != nil || res.Changed {
+		t.Fatalf("run again on a read-only disk: %v, %+v; want nothing changed, no error", err, res)
+	}
+	o.Bundle = testkit.SmallBundle(t, "2026.12.0")
+	if _, err := Install(context.Background(), o); ExitCode(err) != ExitTarget {
+		t.Fatalf("an upgrade on a read-only disk: %v; want exit 4", err)
 	}
 }
