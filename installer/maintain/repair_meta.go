@@ -223,7 +223,10 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 		}
 		items, allUsers = rp.launcherCandidates(), rp.man.AllUsers
 	} else {
-		allUsers = recordIsAllUsers(rec)
+		// The install made its launchers for the users it was made for:
+		// the manifest says which (a guess from the record's paths took a
+		// home spelled otherwise for all users, and dropped them).
+		allUsers = rp.man.AllUsers || recordIsAllUsers(rec) && !recordInHome(rec)
 		items = launchersInRecord(t, env, app, rp.launcherCandidates(), rec, allUsers)
 	}
 	out := platform.Record{Schema: 1, Target: t, Prefix: rp.prefix}
@@ -342,4 +345,15 @@ func realDir(dir string) string {
 		return r
 	}
 	return dir
+}
+
+// recordInHome tells whether a launcher of rec is in this user's home.
+func recordInHome(rec platform.Record) bool {
+	home, _ := os.UserHomeDir()
+	for _, f := range rec.Files {
+		if home != "" && strings.HasPrefix(f.Path, home+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }

@@ -167,6 +167,11 @@ func TestRepairRestoresLaunchers(t *testing.T) {
 	}
 	rec.Merge(sh)
 	rec.Shell = append(rec.Shell, platform.ShellEdit{Path: decoy})
+	// and a file outside the home, which made repair take the launchers
+	// for all users' and drop them
+	stray := filepath.Join(t.TempDir(), "stray.png")
+	testkit.MustWrite(t, stray, "png")
+	rec.Files = append(rec.Files, platform.RecordFile{Path: stray, Kind: platform.KindIcon})
 	platform.SaveRecord(state.LaunchersPath(fi.Prefix), rec)
 	var entry string
 	for _, f := range rec.Files {
