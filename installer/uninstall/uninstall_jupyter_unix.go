@@ -6,6 +6,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // notALeader says why pid cannot be a server `onboard launch` started ("" when
@@ -17,7 +19,7 @@ func notALeader(pid int) string {
 	if pid <= 1 || pid == os.Getpid() {
 		return "that process is the system's or onboard's own"
 	}
-	pg, err := syscall.Getpgid(pid)
+	pg, err := unix.Getpgid(pid)
 	if err != nil {
 		return "no such process"
 	}
