@@ -18,16 +18,19 @@ import (
 // default folder and in another, both with launchers: each install's
 // launchers are its own, and uninstalling the second leaves the first
 // healthy (no "launcher file … is missing").
-func TestTwoInstallsOwnTheirLaunchers(t *testing.T) {
+// demoForLaunchers opens the demo bundle, for a user of a fresh home
+// (root/home), for the tests that install it with launchers.
+func demoForLaunchers(t *testing.T) (b *bundle.Bundle, root, home string) {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("installs the demo bundle twice")
+		t.Skip("installs the demo bundle")
 	}
 	data := assets.DemoBundle()
 	if data == nil {
 		t.Skip("no demo bundle: run 'make demo'")
 	}
-	root := t.TempDir()
-	home := filepath.Join(root, "home")
+	root = t.TempDir()
+	home = filepath.Join(root, "home")
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_DATA_HOME", "")
 	zipPath := filepath.Join(root, "demo.zip")
@@ -38,7 +41,12 @@ func TestTwoInstallsOwnTheirLaunchers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
+	t.Cleanup(func() { b.Close() })
+	return b, root, home
+}
+
+func TestTwoInstallsOwnTheirLaunchers(t *testing.T) {
+	b, root, home := demoForLaunchers(t)
 	first, err := platform.DefaultPrefix(platform.HostTarget(), platform.HostEnv(), b.Manifest.Name, false)
 	if err != nil {
 		t.Fatal(err)
@@ -79,29 +87,10 @@ func TestTwoInstallsOwnTheirLaunchers(t *testing.T) {
 // once the cause is gone. Before, the install skipped the shell set-up and
 // recorded nothing, and repair found nothing to do.
 func TestLaunchersThatFailAreMadeByRepairLater(t *testing.T) {
-	if testing.Short() {
-		t.Skip("installs the demo bundle")
-	}
-	data := assets.DemoBundle()
-	if data == nil {
-		t.Skip("no demo bundle: run 'make demo'")
-	}
-	root := t.TempDir()
-	home := filepath.Join(root, "home")
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_DATA_HOME", "")
+	b, root, home := demoForLaunchers(t)
 	t.Setenv("SHELL", "/bin/bash")
 	os.MkdirAll(home, 0o755)
 	os.WriteFile(filepath.Join(home, ".local"), []byte("in the way\n"), 0o644)
-	zipPath := filepath.Join(root, "demo.zip")
-	if err := os.WriteFile(zipPath, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	b, err := bundle.Open(zipPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
 	prefix := filepath.Join(root, "acme")
 	res, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64",
 		JupyterLauncher: true, MaintenanceLauncher: true, ShellSetup: true})

@@ -142,8 +142,10 @@ func TestRepairWithoutAnyArchiveSaysWhatIsLeft(t *testing.T) {
 	}
 }
 
-func TestRepairRestoresLaunchers(t *testing.T) {
-	fi := installFixtures(t)
+// withMaintenanceLauncher makes the maintenance launcher of the install
+// fi for a user of a fresh home: the record and the home.
+func withMaintenanceLauncher(t *testing.T, fi *testkit.Fixture) (platform.Record, string) {
+	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_DATA_HOME", "")
@@ -157,6 +159,25 @@ func TestRepairRestoresLaunchers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rec, home
+}
+
+// entryOf is the .desktop (or other entry) file of rec; the test is
+// skipped where the host's launchers have none.
+func entryOf(t *testing.T, rec platform.Record) string {
+	t.Helper()
+	for _, f := range rec.Files {
+		if f.Kind == platform.KindEntry {
+			return f.Path
+		}
+	}
+	t.Skipf("this host's launcher plan has no entry file: %+v", rec.Files)
+	return ""
+}
+
+func TestRepairRestoresLaunchers(t *testing.T) {
+	fi := installFixtures(t)
+	rec, home := withMaintenanceLauncher(t, fi)
 	// The shell set-up made ~/.bashrc; a changed record also names a file
 	// of the user's, which is no start-up file.
 	bashrc, decoy := filepath.Join(home, ".bashrc"), filepath.Join(home, "Documents", "thesis.tex")
@@ -173,15 +194,7 @@ func TestRepairRestoresLaunchers(t *testing.T) {
 	testkit.MustWrite(t, stray, "png")
 	rec.Files = append(rec.Files, platform.RecordFile{Path: stray, Kind: platform.KindIcon})
 	platform.SaveRecord(state.LaunchersPath(fi.Prefix), rec)
-	var entry string
-	for _, f := range rec.Files {
-		if f.Kind == platform.KindEntry {
-			entry = f.Path
-		}
-	}
-	if entry == "" {
-		t.Skipf("this host's launcher plan has no entry file: %+v", rec.Files)
-	}
+	entry := entryOf(t, rec)
 	os.Remove(entry)
 	opts := VerifyOptions{EnvironmentsTxt: fi.EnvTxt}
 	r, _ := Verify(context.Background(), fi.Prefix, opts)
@@ -242,28 +255,8 @@ func TestVerifyAndRepairStayInsideTheEnv(t *testing.T) {
 // its launchers removed by uninstall too, where they name the install.
 func TestDamagedLauncherRecord(t *testing.T) {
 	fi := installFixtures(t)
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_DATA_HOME", "")
-	tg, env := platform.HostTarget(), platform.HostEnv()
-	app := platform.AppInfo{Name: fi.Man.Name, ID: fi.Man.ID, Version: fi.Man.Version, Prefix: fi.Prefix}
-	plan, err := platform.Launchers(tg, env, app, []platform.LauncherSpec{{Name: fi.Man.Name + " Maintenance"}}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := platform.Apply(plan, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var entry string
-	for _, f := range rec.Files {
-		if f.Kind == platform.KindEntry {
-			entry = f.Path
-		}
-	}
-	if entry == "" {
-		t.Skipf("this host's launcher plan has no entry file: %+v", rec.Files)
-	}
+	rec, _ := withMaintenanceLauncher(t, fi)
+	entry := entryOf(t, rec)
 	path := state.LaunchersPath(fi.Prefix)
 	testkit.MustWrite(t, path, `{"schema": 1, "files": [`) // cut short
 	os.Remove(entry)
