@@ -11,6 +11,7 @@ import (
 
 	"onboard/installer/engine"
 	"onboard/installer/internal/testkit"
+	condaprefix "onboard/installer/prefix"
 	"onboard/installer/state"
 )
 
@@ -126,11 +127,24 @@ func TestInstallFailureRestoresOld(t *testing.T) {
 		t.Errorf("the log of the install put back does not tell of the failed upgrade:\n%s", log)
 	}
 	fresh := filepath.Join(t.TempDir(), "new")
+	home := t.TempDir() // a new user: no ~/.conda yet
+	t.Setenv("HOME", home)
+	failTeam := fakeEnv("team")
+	installEnv = func(ctx context.Context, req EnvRequest) (*EnvResult, error) {
+		res, err := failTeam(ctx, req)
+		if err == nil { // as InstallEnv registers each env it made
+			condaprefix.RegisterEnv(filepath.Join(home, ".conda", "environments.txt"), req.Prefix)
+		}
+		return res, err
+	}
 	if _, err := Install(context.Background(), Options{Prefix: fresh, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err == nil {
 		t.Fatal("fresh install with a failing env succeeded")
 	}
 	if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a failed fresh install left %q behind", fresh)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".conda")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed fresh install left ~/.conda, which it made (%v)", err)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +46,10 @@ type OpHead struct {
 	Before  []string `json:"before,omitempty"`
 	PID     int      `json:"pid"`
 	Started string   `json:"started"`
+	// NewConda lists what of ~/.conda/environments.txt and its folder
+	// did not exist yet: a rolled-back fresh install removes them again
+	// when it leaves them empty.
+	NewConda []string `json:"new_conda,omitempty"`
 }
 
 // OpLine is a later line: the old install about to be moved aside, or a
@@ -88,6 +93,13 @@ func BeginOp(op, prefixDir string) (*OpJournal, error) {
 			return nil, err
 		}
 		head.Created, head.Before = created, before
+		if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
+			for _, p := range []string{filepath.Dir(txt), txt} {
+				if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+					head.NewConda = append(head.NewConda, p)
+				}
+			}
+		}
 		if err := os.MkdirAll(filepath.Dir(prefixDir), 0o755); err != nil {
 			return nil, &TargetError{Path: prefixDir, Reason: "cannot create the folder", Err: err}
 		}
@@ -362,7 +374,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 			return rec, fmt.Errorf("failed to remove the half-made install %q: %w; close programs that use it and run onboard again", p, err)
 		}
 		syncDir(filepath.Dir(j.head.Created))
-		unregisterFresh(p)
+		unregisterFresh(p, j.head.NewConda)
 	default:
 		keep := map[string]bool{}
 		for _, n := range j.head.Before {
@@ -377,7 +389,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 			}
 		}
 		syncDir(p)
-		unregisterFresh(p)
+		unregisterFresh(p, j.head.NewConda)
 	}
 	return rec, nil
 }
@@ -398,9 +410,16 @@ func (h OpHead) Upgrade() bool {
 
 // unregisterFresh removes a rolled-back fresh install from the user's
 // environments.txt, where its envs were added as they were made.
-func unregisterFresh(p string) {
+func unregisterFresh(p string, made []string) {
 	if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
 		_, _ = prefix.Unregister(txt, p)
+	}
+	// What the install made of them goes when left empty: the file, then
+	// its folder (os.Remove leaves a folder that holds anything).
+	for _, m := range slices.Backward(made) {
+		if fi, err := os.Lstat(m); err == nil && (fi.IsDir() || fi.Mode().IsRegular() && fi.Size() == 0) {
+			os.Remove(m)
+		}
 	}
 }
 
