@@ -1003,6 +1003,39 @@ func TestFilesUnderAnotherPackagesFolderSymlink(t *testing.T) {
 	t.Run("into conda-meta", func(t *testing.T) {
 		refused(t, []string{"zlink-1-0", "conda-meta"}, mk("zlink", liba, condatest.File{Path: "lib64", Symlink: "conda-meta"})[0], mk("files", files...)[0])
 	})
+	// A link to the env's root gets past no check of where files land:
+	// another package's files under it would be conda's or onboard's.
+	rootLink := condatest.File{Path: "share/x", Symlink: ".."}
+	for _, evil := range []string{"share/x/.onboard-journal", "share/x/conda-meta/evil-1-0.json", "share/x/envs/y/conda-meta/history", "share/x/.condarc"} {
+		for _, noCache := range []bool{false, true} {
+			t.Run(fmt.Sprintf("root link, %s, NoPackageCache=%v", evil, noCache), func(t *testing.T) {
+				s := newEnvSetup(t)
+				req := s.request("linux-64")
+				req.NoPackageCache = noCache
+				req.Packages = []PackageFile{mk("alink", liba, rootLink)[0], mk("zfiles", condatest.File{Path: evil, Data: []byte("{}")})[0]}
+				_, err := InstallEnv(t.Context(), req)
+				if err == nil || !strings.Contains(err.Error(), "conda and onboard") {
+					t.Fatalf("one install: %v; want it refused", err)
+				}
+				if _, err := os.Stat(s.prefix); err == nil {
+					t.Error("the refused install left its prefix")
+				}
+				// and in two installs, the link installed first
+				req.Packages = req.Packages[:1]
+				if _, err := InstallEnv(t.Context(), req); err != nil {
+					t.Fatal(err)
+				}
+				before := testkit.Snapshot(t, s.prefix)
+				req.Packages = []PackageFile{mk("zfiles", condatest.File{Path: evil, Data: []byte("{}")})[0]}
+				if _, err := InstallEnv(t.Context(), req); err == nil || !strings.Contains(err.Error(), "conda and onboard") {
+					t.Fatalf("the files once the link is installed: %v; want them refused", err)
+				}
+				if d := testkit.DiffSnapshots(before, testkit.Snapshot(t, s.prefix)); len(d) > 0 {
+					t.Fatalf("the refused install changed the env:\n%s", strings.Join(d, "\n"))
+				}
+			})
+		}
+	}
 	t.Run("the user's folder", func(t *testing.T) {
 		s := newEnvSetup(t)
 		install := s.installEnv(t)

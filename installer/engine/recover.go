@@ -83,7 +83,11 @@ func recoverAll(prefixDir string, logf Logf) (Recovered, error) {
 // (a repair, an env install) in stateDir; the caller holds the lock of
 // that state folder.
 func RecoverLocked(stateDir string) (Recovered, error) {
-	done, err := prefix.Recover(stateDir)
+	recover := prefix.Recover
+	if isFile(filepath.Join(stateDir, state.ManifestName)) {
+		recover = prefix.RecoverInstalled
+	}
+	done, err := recover(stateDir)
 	if done {
 		return Recovered{Op: "operation"}, err
 	}

@@ -78,6 +78,9 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 	if todo, err = folderLinks(opts, todo, archive, made, fresh, j); err != nil {
 		return err
 	}
+	if err := checkLandings(opts.Prefix, todo, archive); err != nil {
+		return err
+	}
 	if !fresh {
 		if err := moveAsideExisting(ctx, opts.Prefix, todo, j); err != nil {
 			return err

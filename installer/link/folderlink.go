@@ -105,7 +105,7 @@ func folderLink(prefixDir string, a *Action, archive string, j Journal) (string,
 	case !fi.IsDir():
 		return "", fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, which is a file, but other packages of this environment put files under %s; tell whoever made the bundle", dst, archive, target, a.Target)
 	}
-	if err := mergeInto(dst, land, j); err != nil {
+	if err := mergeInto(dst, land, to, j); err != nil {
 		return "", fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, but other packages of this environment put files under it, and %w; tell whoever made the bundle", dst, archive, target, err)
 	}
 	if err := os.Remove(dst); err != nil {
@@ -139,20 +139,25 @@ func mkdirJournaled(dir string, j Journal) error {
 	return nil
 }
 
-// mergeInto moves everything in the folder from into the folder to,
-// journaled: a name to lacks moves whole, a folder both have is merged,
-// and a file both would hold is an error naming it.
-func mergeInto(from, to string, j Journal) error {
+// mergeInto moves everything in the folder from into the folder to (rel,
+// prefix-relative), journaled: a name to lacks moves whole, a folder both
+// have is merged, and a file both would hold is an error naming it, as is
+// one that would land in conda's or onboard's files (pkg.Reserved: a link
+// to the env's root, and a .onboard-journal or conda-meta/ under it).
+func mergeInto(from, to, rel string, j Journal) error {
 	ents, err := os.ReadDir(from)
 	if err != nil {
 		return err
 	}
 	for _, e := range ents {
 		src, dst := filepath.Join(from, e.Name()), filepath.Join(to, e.Name())
+		if what, ok := pkg.Reserved(path.Join(rel, e.Name())); ok {
+			return fmt.Errorf("%s would land in %s, which belongs to conda and onboard", src, what)
+		}
 		fi, err := os.Lstat(dst)
 		switch {
 		case err == nil && fi.IsDir() && e.IsDir():
-			if err := mergeInto(src, dst, j); err != nil {
+			if err := mergeInto(src, dst, path.Join(rel, e.Name()), j); err != nil {
 				return err
 			}
 			if err := os.Remove(src); err != nil {
@@ -211,6 +216,52 @@ func clashThroughLinks(todo []*Action, moved map[string]string, archive func(*Ac
 				a.Target, archive(a), archive(b), b.Target)
 		}
 		seen[pathfold.Key(r)] = a
+	}
+	return nil
+}
+
+// checkLandings refuses an action whose path, followed through the folder
+// symlinks now in the env (a package's, made in an earlier install or by
+// folderLinks), lands in conda's or onboard's files (pkg.Reserved): a
+// link to the env's root (share/x -> ..) with another package's
+// share/x/.onboard-journal or share/x/conda-meta/evil.json under it. pkg
+// refuses such paths as written; this is where they really land. Each
+// folder is resolved once; one that leads outside the env is the user's
+// (checkSymlink refuses a package's), and followed as conda follows it.
+func checkLandings(prefixDir string, todo []*Action, archive func(*Action) string) error {
+	root, err := filepath.EvalSymlinks(prefixDir)
+	if err != nil {
+		return nil // linking reports it
+	}
+	real := map[string]string{".": "."} // folder → where it really is, prefix-relative; "" = outside
+	var resolve func(d string) string
+	resolve = func(d string) string {
+		if r, ok := real[d]; ok {
+			return r
+		}
+		r := ""
+		if up := resolve(path.Dir(d)); up != "" {
+			r = path.Join(up, path.Base(d))
+			if fi, err := os.Lstat(hostPath(prefixDir, d)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+				if e, err := filepath.EvalSymlinks(hostPath(prefixDir, d)); err == nil {
+					r, _ = within(root, e)
+				}
+			}
+		}
+		real[d] = r
+		return r
+	}
+	for _, a := range todo {
+		dir := path.Dir(a.Target)
+		rd := resolve(dir)
+		if rd == "" || rd == dir {
+			continue // outside (the user's link), or no link on the way
+		}
+		land := path.Join(rd, path.Base(a.Target))
+		if what, ok := pkg.Reserved(land); ok {
+			return &pkg.UnsafeEntryError{Archive: archive(a), Entry: a.Target,
+				Reason: fmt.Sprintf("through a folder symlink it lands at %s, in %s, which belongs to conda and onboard, not to a package", land, what)}
+		}
 	}
 	return nil
 }

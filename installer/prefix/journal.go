@@ -468,7 +468,16 @@ func removeFile(p string) error {
 
 // Recover rolls back the transaction whose journal is in stateDir, if any.
 // It reports whether there was one. The caller holds the prefix lock.
-func Recover(stateDir string) (bool, error) {
+func Recover(stateDir string) (bool, error) { return recoverJournal(stateDir, false) }
+
+// RecoverInstalled is Recover for an install that is complete (its
+// manifest is written last, after every env): a journal that would remove
+// or empty the install's own folder as one it created is then not
+// onboard's (only a fresh install's base has such a journal, and it ends
+// before the manifest is written), and is refused.
+func RecoverInstalled(stateDir string) (bool, error) { return recoverJournal(stateDir, true) }
+
+func recoverJournal(stateDir string, installed bool) (bool, error) {
 	p := filepath.Join(stateDir, JournalName)
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -484,6 +493,9 @@ func Recover(stateDir string) (bool, error) {
 	head, acts := parseJournalFrom(io.LimitReader(f, MaxJournal))
 	if bad := outsideInstall(filepath.Dir(stateDir), head, acts); bad != "" {
 		return false, fmt.Errorf("the journal %q names %q, outside the install %q, which no journal of onboard does; it is not onboard's: move it away and run again", p, bad, filepath.Dir(stateDir))
+	}
+	if base := filepath.Dir(stateDir); installed && head.CreatedRoot && withinResolved(head.Root, base, true) {
+		return false, fmt.Errorf("the journal %q would remove the complete install %q as a folder it made, which no journal of onboard does once an install is complete; it is not onboard's: move it away and run again", p, base)
 	}
 	if err := undo(head, acts, p, filepath.Join(stateDir, "backup")); err != nil {
 		return true, fmt.Errorf("failed to roll back the interrupted transaction of %q: %w", head.Root, err)

@@ -372,3 +372,23 @@ func TestRecoverRefusesAJournalOutsideTheInstall(t *testing.T) {
 		t.Errorf("Recover through a symlink: %v, %v; want the file the transaction made removed", ok, err)
 	}
 }
+
+// A journal that would remove or empty the install's own folder as one it
+// made is refused once the install is complete (RecoverInstalled): only a
+// fresh install's base writes one, and it ends before the install is.
+func TestRecoverInstalledRefusesToRemoveTheInstall(t *testing.T) {
+	root, state := setup(t)
+	mustWrite(t, filepath.Join(root, "notes.txt"), "mine")
+	for _, head := range []string{
+		fmt.Sprintf(`{"journal":1,"root":%q,"created_root":true,"keep_root":true}`, root),
+		fmt.Sprintf(`{"journal":1,"root":%q,"created_root":true}`, filepath.Dir(root)),
+	} {
+		mustWrite(t, filepath.Join(state, JournalName), head+"\n")
+		if ok, err := RecoverInstalled(state); ok || err == nil || !strings.Contains(err.Error(), "move it away") {
+			t.Errorf("RecoverInstalled of %s: %v, %v; want a refusal", head, ok, err)
+		}
+		if readOr(filepath.Join(root, "notes.txt")) != "mine" {
+			t.Fatalf("RecoverInstalled of %s removed the install's files", head)
+		}
+	}
+}
