@@ -40,7 +40,7 @@ func maintenancePath(prefixDir string) string { return state.AppPath(prefixDir) 
 func (in *installRun) launchers() {
 	in.o.Reporter.Stage(StageLaunchers, 0)
 	if in.aside != "" {
-		if err := engine.RemoveRecordedLaunchers(in.aside, in.log.Printf); err != nil {
+		if err := engine.RemoveRecordedLaunchersOf(in.aside, in.o.Prefix, in.log.Printf); err != nil {
 			in.note("the old launchers could not all be removed: %v", err)
 		}
 	}

@@ -339,7 +339,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 				// may still be there (or half replaced): they go, and the
 				// install run again makes the new ones (no record).
 				if _, err := os.Stat(state.LaunchersPath(p)); err != nil {
-					_ = RemoveRecordedLaunchers(j.aside, logf)
+					_ = RemoveRecordedLaunchersOf(j.aside, p, logf)
 				}
 				// The user's environments in the old envs/ go to the new
 				// install first, as the upgrade would have carried them.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,36 +27,59 @@ func startsWithDotDot(rel string) bool {
 // at prefixDir records (an old install being replaced, or one being
 // uninstalled); nothing when it has none.
 func RemoveRecordedLaunchers(prefixDir string, logf Logf) error {
-	path := state.LaunchersPath(prefixDir)
+	return RemoveRecordedLaunchersOf(prefixDir, prefixDir, logf)
+}
+
+// RemoveRecordedLaunchersOf removes the launchers that the launchers.json
+// in dir records for the install at owner: dir is owner, or the folder an
+// upgrade moved owner's old install to. A record of another install (one
+// copied in with the folder) is not this install's to act on.
+func RemoveRecordedLaunchersOf(dir, owner string, logf Logf) error {
+	path := state.LaunchersPath(dir)
 	rec, err := platform.LoadRecord(path)
+	if err == nil && !samePath(rec.Prefix, owner) {
+		err = fmt.Errorf("the launcher record %s is of the install at %s, not of %s", path, rec.Prefix, owner)
+	}
 	if err != nil {
 		// No record (an install killed before it saved it, or one made
-		// without launchers), or a damaged one: what a default install
-		// makes is removed where it names this install, as Remove checks
-		// every file, and nothing else.
+		// without launchers), a damaged one, or another install's: what a
+		// default install makes is removed where it names this install,
+		// as Remove checks every file, and nothing else.
 		if !errors.Is(err, fs.ErrNotExist) {
 			LogfOrNop(logf)("%v: removing the launchers an install of this bundle makes, where they name it", err)
 		}
-		rec = LikelyLaunchers(prefixDir)
+		rec = LikelyLaunchers(dir, owner)
 	}
 	return platform.Remove(rec, platform.Logf(logf))
 }
 
-// LikelyLaunchers is the record of what an install at prefixDir would have
+// samePath tells whether a and b are one folder: as spelled, or once
+// their symlinks are resolved.
+func samePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ra, errA := filepath.EvalSymlinks(a)
+	rb, errB := filepath.EvalSymlinks(b)
+	return errA == nil && errB == nil && ra == rb
+}
+
+// LikelyLaunchers is the record of what an install at owner would have
 // made of its launchers, for this user and for all users: its bundle's
-// launchers, the maintenance launcher and the shell blocks; for removing
-// them when the install's own record is gone or damaged.
-func LikelyLaunchers(prefixDir string) platform.Record {
+// launchers (from the manifest in dir: owner, or where an upgrade moved
+// it), the maintenance launcher and the shell blocks; for removing them
+// when the install's own record is gone, damaged or another's.
+func LikelyLaunchers(dir, owner string) platform.Record {
 	t, env := platform.HostTarget(), platform.HostEnv()
-	rec := platform.Record{Schema: 1, Target: t, Prefix: prefixDir}
+	rec := platform.Record{Schema: 1, Target: t, Prefix: owner}
 	for _, f := range platform.ShellFiles(t, env) {
 		rec.Shell = append(rec.Shell, platform.ShellEdit{Path: f})
 	}
-	man, err := state.ReadManifest(prefixDir)
+	man, err := state.ReadManifest(dir)
 	if err != nil {
 		return rec
 	}
-	app := platform.AppInfo{Name: man.Name, ID: man.ID, Version: man.Version, Prefix: prefixDir}
+	app := platform.AppInfo{Name: man.Name, ID: man.ID, Version: man.Version, Prefix: owner}
 	var items []platform.LauncherSpec
 	for _, l := range man.Launchers {
 		items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
