@@ -184,6 +184,9 @@ func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
 		return nil, err
 	}
 	t.compile(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err // cancelled while compiling: rolled back like any stage
+	}
 	if err := t.metadata(ctx); err != nil {
 		return nil, err
 	}

@@ -1073,3 +1073,22 @@ func checkThroughLink(t *testing.T, prefixDir string) {
 		t.Errorf("the record of files-1-0 does not name its files as the package does:\n%s", rec)
 	}
 }
+
+// Ctrl-C or SIGTERM while the .py files are compiled cancels the install
+// like at any other stage: rolled back, context.Canceled (exit 130).
+// Before, the compile step turned it into a note and the install
+// committed, exit 0.
+func TestCancelWhileCompilingRollsBack(t *testing.T) {
+	s := newEnvSetup(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req := s.request("linux-64", "conda-test-recipes/sample_noarch_python-1.0-py_0.conda", "conda-test-recipes/python-3.99.99-0.conda")
+	req.Reporter = &cancelAt{s: StageCompile, cancel: cancel}
+	_, err := InstallEnv(ctx, req)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled while compiling: %v; want context.Canceled", err)
+	}
+	if _, err := os.Stat(s.prefix); err == nil {
+		t.Error("the cancelled install left its prefix")
+	}
+}

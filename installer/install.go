@@ -196,6 +196,9 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	in.unlockNew = unlock
 	res, err := in.install(ctx)
 	if err == nil {
+		err = ctx.Err() // cancelled in a step that goes on to its end
+	}
+	if err == nil {
 		err = j.Reach("finish")
 	}
 	if err != nil {
