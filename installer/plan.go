@@ -259,6 +259,10 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		if r := engine.FollowPrefixLink(p.Prefix); r != p.Prefix {
 			p.Notes = append(p.Notes, fmt.Sprintf("%s is a symlink to %s: the install goes there", p.Prefix, r))
 			p.Prefix = r
+		} else if fi, err := os.Lstat(p.Prefix); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			target, _ := os.Readlink(p.Prefix)
+			return &TargetError{Path: p.Prefix, Reason: fmt.Sprintf("it is a symlink to %s, which does not exist", target), Code: platform.ProblemNotDir,
+				Advice: "create the folder it leads to first, or choose another folder"}
 		}
 	}
 	subdir, note, err := chooseSubdir(o.Bundle, o.Subdir)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/internal/testkit"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -72,5 +73,24 @@ func TestBesideProblems(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s: problems %q; want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// A prefix that is a dangling symlink is refused up front, saying so, and
+// the link is left; before, the plan said "new install", and the install
+// failed and its rollback deleted the link.
+func TestDanglingPrefixLinkIsRefused(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	dir := t.TempDir()
+	link := filepath.Join(dir, "acme")
+	if err := os.Symlink(filepath.Join(dir, "nowhere", "acme"), link); err != nil {
+		t.Skip(err)
+	}
+	_, err := Install(t.Context(), Options{Prefix: link, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"})
+	if ExitCode(err) != ExitTarget || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("install into a dangling link: %v; want exit 4 saying where it leads does not exist", err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link after the refusal: %v, %v", fi, err)
 	}
 }
