@@ -55,3 +55,40 @@ func TestE2EPrefixThroughASymlink(t *testing.T) {
 		t.Errorf("environments.txt still names the install:\n%s", txt)
 	}
 }
+
+// An install made through a symlinked folder above it (plink/acme, with
+// plink -> real) is the same install through either spelling: verify
+// through the real path finds its launchers healthy (they name the other
+// spelling), and uninstall through it removes them, the shell block and
+// the lines of environments.txt.
+func TestE2EPrefixUnderASymlinkedFolder(t *testing.T) {
+	needBin(t)
+	home := t.TempDir()
+	_, inst := makeInstaller(t, home, "2026.11.0", nil, nil)
+	root := t.TempDir()
+	real := filepath.Join(root, "real")
+	os.MkdirAll(real, 0o755)
+	if err := os.Symlink(real, filepath.Join(root, "plink")); err != nil {
+		t.Skip(err)
+	}
+	via, direct := filepath.Join(root, "plink", "acme"), filepath.Join(real, "acme")
+	os.WriteFile(filepath.Join(home, ".bashrc"), []byte("# mine\n"), 0o644)
+	if r := run(t, home, inst, "install", "--silent", "--shell-setup", "--prefix", via, "--subdir", "linux-64"); r.code != 0 {
+		t.Fatalf("install: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, home, inst, "verify", "--prefix", direct); r.code != 0 {
+		t.Fatalf("verify through the real path: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := run(t, home, inst, "uninstall", "--silent", "--prefix", direct); r.code != 0 {
+		t.Fatalf("uninstall through the real path: exit %d\n%s", r.code, r.stderr)
+	}
+	if rc, _ := os.ReadFile(filepath.Join(home, ".bashrc")); string(rc) != "# mine\n" {
+		t.Errorf(".bashrc after the uninstall:\n%s", rc)
+	}
+	if left, _ := filepath.Glob(filepath.Join(home, ".local", "share", "applications", "*.desktop")); len(left) > 0 {
+		t.Errorf("launchers left: %v", left)
+	}
+	if txt, _ := os.ReadFile(filepath.Join(home, ".conda", "environments.txt")); strings.Contains(string(txt), "acme") {
+		t.Errorf("environments.txt still names the install:\n%s", txt)
+	}
+}

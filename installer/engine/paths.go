@@ -53,8 +53,11 @@ func RemoveRecordedLaunchersOf(dir, owner string, logf Logf) error {
 	return platform.Remove(rec, platform.Logf(logf))
 }
 
-// samePath tells whether a and b are one folder: as spelled, or once
-// their symlinks are resolved.
+// SamePath tells whether a and b are one folder: as spelled, or once
+// their symlinks are resolved (an install reached through a symlinked
+// folder above it, /data/acme and /mnt/data/acme).
+func SamePath(a, b string) bool { return samePath(a, b) }
+
 func samePath(a, b string) bool {
 	if filepath.Clean(a) == filepath.Clean(b) {
 		return true

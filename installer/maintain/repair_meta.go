@@ -205,6 +205,12 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 		app.Icon = b.Icon()
 	}
 	rec, err := platform.LoadRecord(path)
+	spelled := rp.prefix
+	if err == nil && engine.SamePath(rec.Prefix, rp.prefix) {
+		// made through another spelling of this folder: made again with
+		// it, so that they and the shell block stay the ones it has
+		spelled, app.Prefix = rec.Prefix, rec.Prefix
+	}
 	var items []platform.LauncherSpec
 	allUsers := false
 	if err != nil {
@@ -229,7 +235,7 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 		allUsers = rp.man.AllUsers || recordIsAllUsers(rec) && !recordInHome(rec)
 		items = launchersInRecord(t, env, app, rp.launcherCandidates(), rec, allUsers)
 	}
-	out := platform.Record{Schema: 1, Target: t, Prefix: rp.prefix}
+	out := platform.Record{Schema: 1, Target: t, Prefix: spelled}
 	if len(items) > 0 {
 		plan, err := platform.Launchers(t, env, app, items, allUsers)
 		if err == nil {
@@ -249,7 +255,7 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 			}
 			files, created[s.Path] = append(files, s.Path), s.Created
 		}
-		sh, err := platform.SetupShell(files, rp.prefix, engine.ShellBin(rp.prefix))
+		sh, err := platform.SetupShell(files, spelled, engine.ShellBin(spelled))
 		if err != nil {
 			return fmt.Errorf("failed to restore the shell set-up: %w", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"onboard/installer/engine"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -24,7 +25,13 @@ func (v *verifier) checkLaunchers() {
 		v.problem(Problem{Env: BaseEnv, Path: state.Rel(state.LaunchersName), Kind: ProblemLauncher, Detail: err.Error()})
 		return
 	}
-	for _, p := range platform.CheckInstalled(rec, v.prefix) {
+	prefix := v.prefix
+	if engine.SamePath(rec.Prefix, v.prefix) {
+		// made through another spelling of this folder: the launchers
+		// name that one
+		prefix = rec.Prefix
+	}
+	for _, p := range platform.CheckInstalled(rec, prefix) {
 		v.problem(Problem{Env: BaseEnv, Path: p.Path, Kind: ProblemLauncher, Detail: p.Message})
 	}
 	v.checkLauncherCommands()

@@ -109,8 +109,11 @@ func Unregister(path, root string) (int, error) {
 
 // dropLinesUnder returns data without the lines naming root or a path
 // under it, and how many it dropped.
+// A line naming it through a symlink (a folder above the install linked
+// elsewhere, /data -> /mnt/data) is one of them too, while both resolve.
 func dropLinesUnder(data []byte, root string) ([]byte, int) {
 	root = filepath.Clean(root)
+	realRoot, rerr := filepath.EvalSymlinks(root)
 	var out bytes.Buffer
 	removed := 0
 	for len(data) > 0 {
@@ -119,13 +122,23 @@ func dropLinesUnder(data []byte, root string) ([]byte, int) {
 			line = data[:i+1]
 		}
 		data = data[len(line):]
-		if namesUnder(strings.TrimSpace(string(line)), root) {
+		p := strings.TrimSpace(string(line))
+		if namesUnder(p, root) || rerr == nil && p != "" && namesUnder(resolved(p), realRoot) {
 			removed++
 			continue
 		}
 		out.Write(line)
 	}
 	return out.Bytes(), removed
+}
+
+// resolved is p with its symlinks resolved ("" when it cannot be).
+func resolved(p string) string {
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return ""
+	}
+	return r
 }
 
 // namesUnder tells whether the line p is root or a path inside it.

@@ -89,3 +89,24 @@ func TestUnregisterThroughASymlink(t *testing.T) {
 		t.Errorf("the file it leads to holds %q", b)
 	}
 }
+
+// Lines naming the install through a symlinked folder above it are its
+// lines too; others stay.
+func TestUnregisterAnotherSpelling(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real")
+	os.MkdirAll(filepath.Join(real, "acme", "envs", "team"), 0o755)
+	os.MkdirAll(filepath.Join(real, "other"), 0o755)
+	if err := os.Symlink(real, filepath.Join(dir, "plink")); err != nil {
+		t.Skip(err)
+	}
+	txt := filepath.Join(dir, "environments.txt")
+	via := filepath.Join(dir, "plink")
+	os.WriteFile(txt, []byte(via+"/acme\n"+via+"/acme/envs/team\n"+via+"/other\n"), 0o644)
+	if n, err := Unregister(txt, filepath.Join(real, "acme")); n != 2 || err != nil {
+		t.Fatalf("Unregister: %d, %v; want the two lines of the install", n, err)
+	}
+	if b, _ := os.ReadFile(txt); string(b) != via+"/other\n" {
+		t.Errorf("left %q", b)
+	}
+}
