@@ -194,6 +194,12 @@ func TestHostRemoveKeepsFilesOnboardDidNotMake(t *testing.T) {
 		}
 	}
 	rec.Files = append(rec.Files, RecordFile{Path: filepath.Join(root, "gone.desktop"), Kind: KindEntry})
+	// shortcuts to a command outside the install name nothing of it: one in
+	// the Start Menu folder the record made is onboard's, one elsewhere not
+	ownLnk, userLnk := filepath.Join(root, "Start Menu", "Acme", "notepad.lnk"), filepath.Join(root, "Documents", "x.lnk")
+	mustWrite(t, ownLnk, "lnk")
+	mustWrite(t, userLnk, "lnk")
+	rec.Files = append(rec.Files, RecordFile{Path: ownLnk, Kind: KindOther}, RecordFile{Path: userLnk, Kind: KindOther})
 	if err := Remove(rec, t.Logf); err != nil {
 		t.Fatalf("Remove: %v", err)
 	}
@@ -206,6 +212,9 @@ func TestHostRemoveKeepsFilesOnboardDidNotMake(t *testing.T) {
 		if b, err := os.ReadFile(path); err != nil || string(b) != data {
 			t.Errorf("%s was removed or changed: %v", path, err)
 		}
+	}
+	if b, _ := os.ReadFile(userLnk); string(b) != "lnk" {
+		t.Error("a shortcut of the user's outside the record's folders was removed")
 	}
 	if _, err := os.Stat(filepath.Join(root, "Start Menu", "Acme")); !os.IsNotExist(err) {
 		t.Errorf("the Start Menu folder of the launchers is still there: %v", err)

@@ -29,7 +29,7 @@ func Remove(rec Record, logf Logf) error {
 		if bundleOf(f.Path, rec.Bundles) != "" {
 			continue // went with its bundle, or the bundle was refused
 		}
-		if why := notOnboardsFile(f, rec.Prefix, icons); why != "" {
+		if why := notOnboardsFile(f, rec.Prefix, icons, rec.Dirs); why != "" {
 			logf.printf("platform: kept %s: %s", f.Path, why)
 			continue
 		}
@@ -71,7 +71,7 @@ func Remove(rec Record, logf Logf) error {
 // changed record (a package conda installed later may write any file of
 // the prefix) cannot have it delete other files, and a launcher that
 // another install has replaced since stays. "" when it is, or is gone.
-func notOnboardsFile(f RecordFile, prefix string, icons map[string]bool) string {
+func notOnboardsFile(f RecordFile, prefix string, icons map[string]bool, dirs []string) string {
 	if !filepath.IsAbs(f.Path) || filepath.Clean(f.Path) != f.Path {
 		return "onboard records clean, absolute paths only; the launcher record may have been changed"
 	}
@@ -105,11 +105,23 @@ func notOnboardsFile(f RecordFile, prefix string, icons map[string]bool) string 
 			return ""
 		}
 	case KindOther, KindCopy:
-		if strings.HasSuffix(lower, ".lnk") {
+		if strings.HasSuffix(lower, ".lnk") && shortcutPlace(f.Path, dirs) {
 			return "" // a shortcut to a command outside the install
 		}
 	}
 	return fmt.Sprintf("it is not a launcher file onboard makes (kind %q); the launcher record may have been changed", f.Kind)
+}
+
+// shortcutPlace tells whether the .lnk at p is where onboard puts a
+// package's shortcut: in a Start Menu folder the record made (dirs), or
+// on a Desktop. A shortcut to a command outside the install names nothing
+// of it, so its place is what tells it from a shortcut of the user's.
+func shortcutPlace(p string, dirs []string) bool {
+	dir := filepath.Dir(p)
+	if slices.Contains(dirs, dir) {
+		return true
+	}
+	return strings.EqualFold(filepath.Base(dir), "Desktop")
 }
 
 // inside tells whether the file p is in the folder dir where it really

@@ -4,6 +4,8 @@ package uninstall
 
 import (
 	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,6 +27,13 @@ func notALeader(pid int) string {
 	}
 	if pg != pid {
 		return "that process does not lead its process group"
+	}
+	// Where the system says what a process runs (/proc on Linux): the
+	// server onboard starts runs Jupyter, through onboard's launcher.
+	if cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline"); err == nil {
+		if l := strings.ToLower(string(cmd)); !strings.Contains(l, "jupyter") && !strings.Contains(l, "onboard") {
+			return "it does not run Jupyter"
+		}
 	}
 	return ""
 }

@@ -106,7 +106,17 @@ func TestStopJupyterRecordRefusesAPidItDidNotStart(t *testing.T) {
 		t.Skip(err)
 	}
 	defer sleeper.Process.Kill()
-	for _, pid := range []int{1, os.Getpid(), sleeper.Process.Pid} {
+	leader := exec.Command("sleep", "61") // a leader of its own, running no Jupyter
+	leader.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := leader.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer leader.Process.Kill()
+	pids := []int{1, os.Getpid(), sleeper.Process.Pid}
+	if _, err := os.Stat("/proc/self/cmdline"); err == nil {
+		pids = append(pids, leader.Process.Pid) // told apart where /proc says what runs
+	}
+	for _, pid := range pids {
 		path := filepath.Join(t.TempDir(), "jupyter-team.json")
 		rec, _ := json.Marshal(map[string]any{"pid": pid, "port": port})
 		os.WriteFile(path, rec, 0o644)
@@ -114,7 +124,9 @@ func TestStopJupyterRecordRefusesAPidItDidNotStart(t *testing.T) {
 			t.Errorf("pid %d: stopped %q, %v; want it refused", pid, what, err)
 		}
 	}
-	if err := sleeper.Process.Signal(syscall.Signal(0)); err != nil {
-		t.Errorf("the process of the record was signalled: %v", err)
+	for _, p := range []*exec.Cmd{sleeper, leader} {
+		if err := p.Process.Signal(syscall.Signal(0)); err != nil {
+			t.Errorf("the process of a record was signalled: %v", err)
+		}
 	}
 }
