@@ -392,10 +392,11 @@ func TestBuildRefusesAPayloadTheInstallWouldRefuse(t *testing.T) {
 		member condatest.Member
 		want   string
 	}{
-		"hardlink outside": {condatest.Member{Name: "share/h", Type: tar.TypeLink, Linkname: "../../etc/passwd"}, "share/h"},
-		"symlink outside":  {condatest.Member{Name: "share/l", Type: tar.TypeSymlink, Linkname: "../../../etc"}, "share/l"},
-		"fifo":             {condatest.Member{Name: "share/f", Type: tar.TypeFifo}, "share/f"},
-		"other bytes":      {condatest.Member{Name: "share/ok.txt", Data: []byte("no\n")}, "sha256"},
+		"hardlink outside":  {condatest.Member{Name: "share/h", Type: tar.TypeLink, Linkname: "../../etc/passwd"}, "share/h"},
+		"symlink outside":   {condatest.Member{Name: "share/l", Type: tar.TypeSymlink, Linkname: "../../../etc"}, "share/l"},
+		"fifo":              {condatest.Member{Name: "share/f", Type: tar.TypeFifo}, "share/f"},
+		"link into conda's": {condatest.Member{Name: "lib64", Type: tar.TypeSymlink, Linkname: "conda-meta"}, "lib64"},
+		"other bytes":       {condatest.Member{Name: "share/ok.txt", Data: []byte("no\n")}, "sha256"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -566,6 +566,10 @@ func (u *untar) symlink(rel string, h *tar.Header) error {
 	if escapes(path.Join(path.Dir(rel), t)) {
 		return u.unsafe(h.Name, "symlink target "+t+" escapes the package")
 	}
+	if what, ok := Reserved(path.Join(path.Dir(rel), t)); ok && strings.HasSuffix(what, "/") && !strings.HasPrefix(rel, "info/") {
+		// refused at linking too; here so that bundle build refuses it
+		return u.unsafe(h.Name, "symlink target "+t+" leads into "+what+", which belongs to conda and onboard, not to a package")
+	}
 	u.unplace(rel)
 	err := u.create(rel, func(full string) error { return os.Symlink(filepath.FromSlash(t), full) })
 	if err == nil {
