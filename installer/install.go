@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,7 +116,11 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 		return nil, in.refuse(err)
 	}
 	in.plan = plan
-	in.notes = append(in.notes, plan.Notes...)
+	for _, n := range plan.Notes {
+		if !slices.Contains(plan.carryNotes, n) { // the result says it, as done
+			in.notes = append(in.notes, n)
+		}
+	}
 	for _, pr := range plan.Problems {
 		in.notes = append(in.notes, pr.Message)
 		in.log.Printf("warning: %s", pr)

@@ -238,6 +238,9 @@ func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(prefix, "envs", "team", "analysis.ipynb")); string(b) != "{}\n" {
 		t.Fatalf("the user's file in the bundle's env after the upgrade: analysis.ipynb = %q, %v", b, err)
 	}
+	if strings.Count(notes, "envs/mine") != 1 || strings.Count(notes, "conda added extra-1.0-0") != 1 {
+		t.Errorf("the result says a thing twice:\n%s", notes)
+	}
 	if !strings.Contains(notes, "your own files): envs/mine, envs/team/analysis.ipynb, notes.txt") || !strings.Contains(notes, "conda added extra-1.0-0 to team") {
 		t.Errorf("the result's notes do not say what was kept and what was not:\n%s", notes)
 	}

@@ -116,6 +116,7 @@ type InstallPlan struct {
 
 	specs          []platform.LauncherSpec // the launchers, for Install
 	writeLaunchers bool                    // Install (re)makes the launchers
+	carryNotes     []string                // the Notes on what a replacement keeps: said again, in the past, by the result
 }
 
 // InstalledVersion is the install a folder holds, from its manifest.
@@ -297,7 +298,8 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		return &AdminRequiredError{Prefix: p.Prefix, Action: "replace"}
 	}
 	if old != nil {
-		p.Notes = append(p.Notes, changesSince(after.root, old, pl).planNotes()...)
+		p.carryNotes = changesSince(after.root, old, pl).planNotes()
+		p.Notes = append(p.Notes, p.carryNotes...)
 	}
 	return p.checkFolder(h, req, after, old != nil)
 }
