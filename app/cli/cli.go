@@ -63,7 +63,7 @@ Usage:
                                         --dry-run: what it would do, changing nothing (onboard help install)
   onboard verify    [--prefix DIR] [--env NAME] [--json]
   onboard repair    [--prefix DIR] [--env NAME] [--bundle FILE] [--json]
-  onboard uninstall [--prefix DIR] [--silent]
+  onboard uninstall [--prefix DIR] [--silent] [--log FILE]
   onboard launch    jupyter [--prefix DIR] [--env NAME] [--stop]
   onboard launch    run [--prefix DIR] [--env NAME] [--no-activate] [--cwd DIR] [--precommand CODE] [--terminal] -- COMMAND [ARG...]
                                         what a package's menu shortcut runs, in its env activated

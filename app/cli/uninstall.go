@@ -21,8 +21,23 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("uninstall", env)
 	prefix := fs.String("prefix", "", "the install to remove (default: the one this maintenance app belongs to)")
 	silent := fs.Bool("silent", false, "do not ask for confirmation")
+	logFile := fs.String("log", "", "also append what the uninstall does, and what to do by hand, to this file (the install's own log goes with it)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	logf := stderrLogf(env, *silent)
+	if *logFile != "" {
+		flog, closeLog, err := fileLogf(*logFile)
+		if err != nil {
+			return err
+		}
+		defer closeLog()
+		if logf == nil {
+			logf = flog
+		} else {
+			both := logf
+			logf = func(format string, args ...any) { both(format, args...); flog(format, args...) }
+		}
 	}
 	p, err := maintenancePrefix(*prefix)
 	if err != nil {
@@ -52,7 +67,7 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintf(env.Stdout, "Removed %s.\n", p)
 		return nil
 	}
-	if err := uninstall.Run(ctx, p, uninstall.Options{Logf: stderrLogf(env, *silent)}); err != nil {
+	if err := uninstall.Run(ctx, p, uninstall.Options{Logf: logf}); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Removed %s.\n", p)

@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,5 +41,20 @@ func TestUninstallQuestionEndsWithTheSignal(t *testing.T) {
 	ok, err := confirm(context.Background(), Env{Stdin: bytes.NewBufferString("y\n"), Stdout: &out}, "Remove it? [y/N] ")
 	if !ok || err != nil {
 		t.Fatalf("confirm with y = %v, %v", ok, err)
+	}
+}
+
+// A silent uninstall (IT's) prints nothing, but --log keeps what it did,
+// and what is left to do by hand, in a file that outlives the install.
+func TestSilentUninstallLogsToAFile(t *testing.T) {
+	p := tinyPrefix(t)
+	log := filepath.Join(t.TempDir(), "uninstall.log")
+	out, errOut, err := runCLI(t, "", "uninstall", "--prefix", p, "--silent", "--log", log)
+	if err != nil || errOut != "" {
+		t.Fatalf("got %v, stderr %q", err, errOut)
+	}
+	b, _ := os.ReadFile(log)
+	if !strings.Contains(string(b), "uninstall: removed \""+p+"\"") || !strings.Contains(out, "Removed "+p) {
+		t.Errorf("the log holds:\n%s\nwant the removal of %s", b, p)
 	}
 }
