@@ -49,6 +49,9 @@ func LockFile(path string) (*Lock, error) {
 		if st, serr := f.Stat(); serr == nil && !st.Mode().IsRegular() {
 			unlockFile(f)
 			what = "not a regular file but " + st.Mode().Type().String()
+		} else if serr == nil && linkCount(st) > 1 {
+			unlockFile(f)
+			what = "a hard link to another file"
 		}
 	} else if st, lerr := os.Lstat(path); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
 		what = "a symlink"

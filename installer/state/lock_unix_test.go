@@ -25,7 +25,11 @@ func TestLockFileRefusesASymlinkOrSpecialFile(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{link, fifo} {
+	hard := filepath.Join(dir, "hard-lock")
+	if err := os.Link(victim, hard); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{link, fifo, hard} {
 		l, err := LockFile(p)
 		if err == nil {
 			l.SayOwner()
