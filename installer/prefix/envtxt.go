@@ -43,6 +43,7 @@ func EnvironmentsTxtPath(opt string) string {
 // it added the line.
 func RegisterEnv(path, prefixDir string) (bool, error) {
 	entry := filepath.Clean(prefixDir)
+	defer lockList(path)()
 	old, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("failed to read %q: %w", path, err)
@@ -90,6 +91,7 @@ func Unregister(path, root string) (int, error) {
 	if r, err := filepath.EvalSymlinks(path); err == nil {
 		path = r
 	}
+	defer lockList(path)()
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil

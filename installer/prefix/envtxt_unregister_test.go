@@ -1,8 +1,12 @@
 package prefix
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -108,5 +112,32 @@ func TestUnregisterAnotherSpelling(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(txt); string(b) != via+"/other\n" {
 		t.Errorf("left %q", b)
+	}
+}
+
+// Onboards registering and unregistering envs at once (IT removing two
+// installs in parallel) lose none of each other's changes.
+func TestEnvironmentsTxtChangesAtOnce(t *testing.T) {
+	txt := filepath.Join(t.TempDir(), "environments.txt")
+	var keep []string
+	for i := range 20 {
+		keep = append(keep, fmt.Sprintf("/keep/%02d", i))
+	}
+	var gone []string
+	for i := range 20 {
+		gone = append(gone, fmt.Sprintf("/gone/%02d", i))
+	}
+	os.WriteFile(txt, []byte(strings.Join(gone, "\n")+"\n"), 0o644)
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() { RegisterEnv(txt, keep[i]) })
+		wg.Go(func() { Unregister(txt, gone[i]) })
+	}
+	wg.Wait()
+	b, _ := os.ReadFile(txt)
+	got := strings.Fields(string(b))
+	sort.Strings(got)
+	if strings.Join(got, " ") != strings.Join(keep, " ") {
+		t.Fatalf("environments.txt after the changes:\n%s\nwant exactly the 20 kept lines", b)
 	}
 }
