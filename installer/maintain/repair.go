@@ -288,7 +288,10 @@ func (e *RepairError) Unwrap() []error { return e.Causes }
 
 // Hint says what to do next, from what stopped the repair.
 func (e *RepairError) Hint() string {
-	all := strings.ToLower(errors.Join(e.Causes...).Error())
+	all := ""
+	if joined := errors.Join(e.Causes...); joined != nil { // none: verify still finds problems, and no step failed
+		all = strings.ToLower(joined.Error())
+	}
 	switch {
 	case strings.Contains(all, "no space left") || strings.Contains(all, "not enough space") || strings.Contains(all, "disk quota"):
 		return "free disk space, then run 'onboard repair' again"

@@ -294,6 +294,9 @@ func TestRepairErrorHintFollowsTheCause(t *testing.T) {
 			t.Errorf("cause %v: hint %q; want it to say %q", cause, got, want)
 		}
 	}
+	if got := (&RepairError{Left: 1}).Hint(); !strings.Contains(got, "again") { // no cause: problems left all the same
+		t.Errorf("hint without a cause: %q", got)
+	}
 	if got := (&RepairError{Left: 1, Causes: []error{errors.New("other")}}).Hint(); strings.Contains(got, "free disk space") {
 		t.Errorf("hint %q blames the disk for another cause", got)
 	}
