@@ -18,6 +18,7 @@ import (
 
 	"onboard/installer/internal/testkit"
 	"onboard/installer/link"
+	"onboard/installer/maintain"
 	"onboard/installer/pkg"
 	"onboard/installer/state"
 	"onboard/internal/condatest"
@@ -1090,5 +1091,34 @@ func TestCancelWhileCompilingRollsBack(t *testing.T) {
 	}
 	if _, err := os.Stat(s.prefix); err == nil {
 		t.Error("the cancelled install left its prefix")
+	}
+}
+
+// A package that only its link.json says is noarch: python (its index
+// has no noarch) is linked as one, as conda does, and recorded as one, so
+// that verify finds its files where they were put. Before, its record had
+// no noarch, and verify called the fresh install damaged.
+func TestNoarchPythonFromLinkJSONOnly(t *testing.T) {
+	dir := t.TempDir()
+	p, err := condatest.WriteConda(dir, condatest.Spec{Name: "only-link", Version: "1", Build: "py_0", Subdir: "noarch",
+		Files:     []condatest.File{{Path: "site-packages/onlylink/__init__.py", Data: []byte("x = 1\n")}},
+		InfoFiles: []condatest.File{{Path: "info/link.json", Data: []byte(`{"noarch": {"type": "python"}, "package_metadata_version": 1}`)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newEnvSetup(t)
+	req := s.request("linux-64", "conda-test-recipes/python-3.99.99-0.conda")
+	req.Packages = append(req.Packages, PackageFile{Path: p})
+	if _, err := InstallEnv(t.Context(), req); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(s.prefix, "lib", "python3.99t", "site-packages", "onlylink", "__init__.py")); err != nil {
+		t.Fatalf("not linked as noarch: python: %v", err)
+	}
+	if rec := string(readBytes(t, filepath.Join(s.prefix, "conda-meta", "only-link-1-py_0.json"))); !strings.Contains(rec, `"noarch": "python"`) {
+		t.Errorf("the record does not say noarch: python:\n%s", rec)
+	}
+	if r, err := maintain.Verify(t.Context(), s.prefix, maintain.VerifyOptions{EnvironmentsTxt: "-", SkipLaunchers: true}); err != nil {
+		t.Fatalf("verify of the fresh env: %v %v", err, kinds(r.Problems))
 	}
 }

@@ -128,7 +128,7 @@ func pathData(e pkg.PathEntry, a *Action) prefix.PathData {
 // index.json) into a conda-meta record.
 func baseRecord(x *pkg.Extracted) *prefix.Record {
 	if rr := x.Record; rr != nil {
-		return &prefix.Record{
+		r := &prefix.Record{
 			Name: rr.Name, Version: rr.Version, Build: rr.Build, BuildNumber: rr.BuildNumber,
 			Channel: rr.Channel, Subdir: rr.Subdir, Fn: rr.Fn, MD5: rr.MD5, URL: rr.URL, SHA256: rr.SHA256,
 			Depends: rr.Depends, Constrains: rr.Constrains, TrackFeatures: rr.TrackFeatures, Features: rr.Features,
@@ -136,6 +136,8 @@ func baseRecord(x *pkg.Extracted) *prefix.Record {
 			License: rr.License, LicenseFamily: rr.LicenseFamily, PackageType: rr.PackageType,
 			Timestamp: rr.Timestamp, Size: rr.Size,
 		}
+		noarchFromLink(r, x)
+		return r
 	}
 	ix := x.Index
 	r := &prefix.Record{
@@ -148,5 +150,16 @@ func baseRecord(x *pkg.Extracted) *prefix.Record {
 	if ix.Noarch != "" {
 		r.PackageType = "noarch_" + ix.Noarch
 	}
+	noarchFromLink(r, x)
 	return r
+}
+
+// noarchFromLink records a package that only its link.json says is
+// noarch: python (conda's rule: the record's noarch, else link.json's)
+// as one, so that verify and conda read its paths as the linking placed
+// them (site-packages/… of paths_data is lib/pythonX.Y/site-packages/…).
+func noarchFromLink(r *prefix.Record, x *pkg.Extracted) {
+	if r.Noarch == "" && NoarchPython(x) {
+		r.Noarch, r.PackageType = "python", "noarch_python"
+	}
 }

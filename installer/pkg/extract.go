@@ -116,7 +116,15 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 			}
 		}}
 	}
-	err := a.streams(false, count, func(tr io.Reader) error { return u.extract(ctx, tr) })
+	components := 0
+	err := a.streams(false, count, func(tr io.Reader) error {
+		// A .conda's second component is its payload: info/ is not its
+		// to hold (conda would read a link.json there over the info
+		// component's, after the files were placed by the first).
+		components++
+		u.payloadOnly = a.isConda() && components > 1
+		return u.extract(ctx, tr)
+	})
 	if err == nil {
 		err = u.checkLinks()
 	}

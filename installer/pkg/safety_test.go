@@ -550,3 +550,23 @@ func TestInconsistentCondaZipRefused(t *testing.T) {
 		})
 	}
 }
+
+// A .conda's pkg component holds the payload, never info/: a link.json
+// there would be read over the info component's (conda extracts both
+// into one folder) after the payload was placed by the first. Refused.
+func TestCondaPayloadHoldsNoInfo(t *testing.T) {
+	root := t.TempDir()
+	in := filepath.Join(root, "in")
+	os.Mkdir(in, 0o755)
+	members := []condatest.Member{{Name: "share/ok.txt", Data: []byte("ok\n")},
+		{Name: "info/link.json", Data: []byte(`{"noarch": {"type": "python", "entry_points": ["evilcmd = os:system"]}, "package_metadata_version": 1}`)}}
+	archive, err := condatest.WriteRawConda(in, "evil-1.0-0", members, okInfo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "info/link.json, which belongs in its info component") {
+		t.Fatalf("Extract = %v; want a FormatError naming info/link.json", err)
+	}
+}

@@ -24,13 +24,16 @@ import (
 // refuses any member that would land, or point, outside it. Only untar
 // writes under root, so its maps are the truth about what is there.
 type untar struct {
-	archive string
-	root    string
-	dirs    map[string]bool    // directories made
-	counted map[string]bool    // folders the package makes, charged (dirCost)
-	files   map[string]bool    // regular files there now (hardlink targets)
-	sums    map[string]fileSum // hardlink targets hashed for their links
-	links   map[string]string  // symlinks made → target
+	// payloadOnly: the stream is a .conda's pkg component, which may hold
+	// nothing under info/.
+	payloadOnly bool
+	archive     string
+	root        string
+	dirs        map[string]bool    // directories made
+	counted     map[string]bool    // folders the package makes, charged (dirCost)
+	files       map[string]bool    // regular files there now (hardlink targets)
+	sums        map[string]fileSum // hardlink targets hashed for their links
+	links       map[string]string  // symlinks made → target
 	// spell, where the host's names ignore case (pathfold), maps each
 	// path's folded form to the one spelling the maps above use (canon).
 	spell map[string]string
@@ -203,6 +206,9 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 	}
 	if link := u.throughLink(rel); link != "" {
 		return u.unsafe(h.Name, "path passes through the symlink "+link)
+	}
+	if u.payloadOnly && (rel == "info" || strings.HasPrefix(rel, "info/")) {
+		return &FormatError{Archive: u.archive, Reason: "its pkg component holds " + rel + ", which belongs in its info component"}
 	}
 	if u.router != nil && !u.asked && rel != "info" && !strings.HasPrefix(rel, "info/") {
 		if err := u.route(); err != nil {
