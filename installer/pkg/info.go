@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"onboard/internal/pathfold"
 )
@@ -159,6 +160,10 @@ func UnsafePath(p string) string {
 		return "backslash in a path"
 	case strings.ContainsFunc(p, unicode.IsControl):
 		return "control character in a path"
+	case !utf8.ValidString(p):
+		// conda-meta is JSON: such a name would be recorded as another
+		// (U+FFFD for the bad bytes), and the file never found again
+		return "a name that is not UTF-8"
 	}
 	for _, part := range strings.Split(p, "/") {
 		if part == "" || part == "." || part == ".." {

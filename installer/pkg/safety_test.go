@@ -570,3 +570,20 @@ func TestCondaPayloadHoldsNoInfo(t *testing.T) {
 		t.Fatalf("Extract = %v; want a FormatError naming info/link.json", err)
 	}
 }
+
+// A name that is not UTF-8 (a legacy package's info/files is plain bytes)
+// is refused: conda-meta, being JSON, would record another name, and the
+// file would never be found again.
+func TestNameThatIsNotUTF8(t *testing.T) {
+	root := t.TempDir()
+	archive, err := condatest.WriteTarBz2(root, condatest.Spec{Name: "legacy", Version: "1", Build: "0", Subdir: "linux-64", Legacy: true,
+		Files: []condatest.File{{Path: "share/a\xff.txt", Data: []byte("x")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
+	var ue *UnsafeEntryError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "not UTF-8") {
+		t.Fatalf("Extract = %v; want the name refused as not UTF-8", err)
+	}
+}
