@@ -448,3 +448,43 @@ func (b bound) maxEntries() int {
 	}
 	return int(max(b.left, 0) / pathEntryCost)
 }
+
+// checkEntryPoints refuses the entry points of a noarch: python package's
+// link.json that the link step could not make as conda does, before
+// anything is linked: "command = module:function" with a command that is
+// a plain file name, each command once, and none that is also a script
+// the package ships (python-scripts/<command> or bin/<command>): two
+// writers of one bin/<command>, whose outcome would depend on which is
+// linked first. (link.ParseEntryPoint makes them.)
+func checkEntryPoints(archive string, l *LinkJSON, p *Paths) error {
+	if l == nil || l.Noarch == nil || l.Noarch.Type != "python" || len(l.Noarch.EntryPoints) == 0 {
+		return nil
+	}
+	shipped := map[string]bool{}
+	if p != nil {
+		for _, e := range p.Paths {
+			shipped[e.Path] = true
+		}
+	}
+	seen := map[string]bool{}
+	for _, ep := range l.Noarch.EntryPoints {
+		cmd, target, ok := strings.Cut(ep, "=")
+		cmd = strings.Trim(cmd, " \t\r\n\"'")
+		bad := ""
+		switch {
+		case !ok || !strings.Contains(target, ":"):
+			bad = "is not \"command = module:function\""
+		case cmd == "" || strings.ContainsAny(cmd, "/\\\x00") || strings.ContainsFunc(cmd, unicode.IsControl) || strings.HasPrefix(cmd, ".") || !utf8.ValidString(cmd):
+			bad = "has a command that is not a plain file name"
+		case seen[cmd]:
+			bad = "names a command another entry point names"
+		case shipped["python-scripts/"+cmd] || shipped["bin/"+cmd] || shipped["Scripts/"+cmd+".exe"]:
+			bad = "names a command the package also ships as a script"
+		}
+		if bad != "" {
+			return &FormatError{Archive: archive, Reason: fmt.Sprintf("its info/link.json entry point %q %s", ep, bad)}
+		}
+		seen[cmd] = true
+	}
+	return nil
+}

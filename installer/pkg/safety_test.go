@@ -587,3 +587,33 @@ func TestNameThatIsNotUTF8(t *testing.T) {
 		t.Fatalf("Extract = %v; want the name refused as not UTF-8", err)
 	}
 }
+
+// The entry points of a noarch: python package are checked as it is read
+// (so bundle build refuses them at their lock line): a command that is a
+// path, one named twice, or one the package also ships as a script (two
+// writers of one bin/<command>, whose outcome depended on link order).
+func TestEntryPointsCheckedAsThePackageIsRead(t *testing.T) {
+	for name, tt := range map[string]struct {
+		eps   []string
+		files []condatest.File
+	}{
+		"a path":  {eps: []string{"../../x = m:main"}},
+		"twice":   {eps: []string{"foo = m:main", "foo = m:other"}},
+		"shipped": {eps: []string{"foo = m:main"}, files: []condatest.File{{Path: "python-scripts/foo", Data: []byte("#!python\n")}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			files := append([]condatest.File{{Path: "site-packages/m.py", Data: []byte("def main(): pass\n")}}, tt.files...)
+			archive, err := condatest.WriteConda(root, condatest.Spec{Name: "ep", Version: "1", Build: "py_0", Subdir: "noarch", Noarch: "python",
+				EntryPoints: tt.eps, Files: files})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
+			var fe *FormatError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "entry point") {
+				t.Fatalf("Extract = %v; want the entry points refused", err)
+			}
+		})
+	}
+}
