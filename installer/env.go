@@ -242,6 +242,11 @@ func (t *envTxn) linkError(err error) error {
 		return &TargetError{Path: t.prefix, Reason: fmt.Sprintf("the path is too long for package file %s (at most %d characters)", pe.Path, len(pe.Placeholder)),
 			Advice: "choose a shorter install folder with --prefix", Err: err}
 	}
+	var ce *link.ConflictError
+	if errors.As(err, &ce) {
+		return &BundleError{Reason: "two of its packages cannot both be installed", Err: err,
+			Advice: "ask the platform team for a bundle whose packages do not conflict (onboard bundle build does not see it: each package is checked alone)"}
+	}
 	return err
 }
 

@@ -1122,3 +1122,38 @@ func TestNoarchPythonFromLinkJSONOnly(t *testing.T) {
 		t.Fatalf("verify of the fresh env: %v %v", err, kinds(r.Problems))
 	}
 }
+
+// One package's file at a path under which another package puts files
+// (share/x, and share/x/y): no install can hold both. Whichever links
+// first, in one window or two, placed or linked, the install is refused
+// as the bundle's fault, naming the path (exit 3), and leaves nothing.
+// Before, it said "file exists" or "remove it and try again", exit 1.
+func TestPackagesWithAFileAndAFolderOfOneName(t *testing.T) {
+	mk := genericPackages(t)
+	file := condatest.File{Path: "share/x", Data: []byte("file\n")}
+	under := condatest.File{Path: "share/x/y", Data: []byte("under\n")}
+	for _, tc := range []struct {
+		name        string
+		first, last PackageFile
+	}{
+		{"the folder's first", mk("afolder", under)[0], mk("zfile", file)[0]},
+		{"the file's first", mk("afile", file)[0], mk("zfolder", under)[0]},
+	} {
+		for _, noCache := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/NoPackageCache=%v", tc.name, noCache), func(t *testing.T) {
+				s := newEnvSetup(t)
+				req := s.request("linux-64")
+				req.NoPackageCache = noCache
+				req.Packages = []PackageFile{tc.first, tc.last}
+				_, err := InstallEnv(t.Context(), req)
+				var be *BundleError
+				if !errors.As(err, &be) || ExitCode(err) != ExitBundle || !strings.Contains(err.Error(), "share/x") {
+					t.Fatalf("install: %v (exit %d); want the bundle refused (exit 3), naming share/x", err, ExitCode(err))
+				}
+				if _, err := os.Stat(s.prefix); err == nil {
+					t.Error("the refused install left its prefix")
+				}
+			})
+		}
+	}
+}

@@ -71,7 +71,7 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 		}
 	}
 	archive := func(a *Action) string { return archiveName(owner[a].Pkg) }
-	made, err := makeDirs(opts.Prefix, todo, archive, j)
+	made, err := makeDirs(opts.Prefix, todo, archive, fresh, j)
 	if err != nil {
 		return err
 	}
@@ -137,8 +137,14 @@ func hostPath(prefixDir, target string) string {
 // it leads to no folder of conda's or onboard's (pkg.ReservedFolders):
 // otherwise the package whose file would be written there (named by
 // archive) is refused. It returns the folders it made (host paths).
-func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, j Journal) (map[string]bool, error) {
+func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, fresh bool, j Journal) (map[string]bool, error) {
 	need := map[string]*Action{}
+	files := map[string]*Action{}
+	for _, a := range todo {
+		if a.Kind != KindDir && a.Kind != KindSymlink {
+			files[a.Target] = a
+		}
+	}
 	for _, a := range todo {
 		d := path.Dir(a.Target)
 		if a.Kind == KindDir {
@@ -156,8 +162,16 @@ func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, j 
 	sort.Strings(dirs)
 	var missing []string
 	for _, d := range dirs {
+		if f := files[d]; f != nil {
+			return nil, &ConflictError{Path: d, File: archive(f), Folder: archive(need[d]), Under: need[d].Target}
+		}
 		fi, err := os.Lstat(hostPath(prefixDir, d))
 		if err == nil && !fi.IsDir() && fi.Mode()&fs.ModeSymlink == 0 {
+			if fresh {
+				// all of a new prefix is this install's: another of its
+				// packages put the file there
+				return nil, &ConflictError{Path: d, Folder: archive(need[d]), Under: need[d].Target}
+			}
 			return nil, fmt.Errorf("failed to create the folder %q: a file of that name is in the way; remove it and try again", hostPath(prefixDir, d))
 		}
 		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
@@ -186,6 +200,27 @@ func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, j 
 		made[d] = true
 	}
 	return made, nil
+}
+
+// ConflictError reports two packages of one install that cannot both be
+// linked: one installs a file at Path, another (Folder) puts files under
+// it (Under), as if it were a folder. The bundle is at fault (exit 3).
+type ConflictError struct {
+	Path   string
+	File   string // the package of the file; "" when it was linked before this window
+	Folder string // the package with files under Path
+	Under  string // one of them
+}
+
+func (e *ConflictError) Error() string {
+	who := func(name string) string {
+		if name == "" {
+			return "another package of this environment"
+		}
+		return "package " + name
+	}
+	return fmt.Sprintf("packages conflict: %s installs the file %s, and %s puts %s under it, as if it were a folder; no install can hold both",
+		who(e.File), e.Path, who(e.Folder), e.Under)
 }
 
 // moveAsideExisting moves every existing target out of the way (through
@@ -260,6 +295,10 @@ func linkOne(a *Action, opts *Options, p *Plan) error {
 		err = copyFile(a.Source, dst)
 	}
 	if err != nil {
+		if fi, lerr := os.Lstat(dst); a.Kind != KindDir && lerr == nil && fi.IsDir() {
+			// another package of the env put files under this path
+			return &ConflictError{Path: a.Target, File: archiveName(p.Pkg), Under: a.Target + "/…"}
+		}
 		return fmt.Errorf("failed to link %q: %w", dst, err)
 	}
 	return nil
