@@ -137,6 +137,21 @@ func parseIndex(src infoSource, archive string) (*Index, error) {
 				Reason: "a name, version or build may not hold a path"}
 		}
 	}
+	// conda's own rules: name-version-build must split back into its
+	// parts (a '-' in a version or build would make foo 1-2 and foo-1 2
+	// one dist, one folder, one record), and none of them may hold a
+	// space or what a match spec or a shell reads as syntax: they are
+	// written into conda-meta/history and requested specs, which conda
+	// parses again.
+	for _, f := range []struct{ key, v string }{{"name", ix.Name}, {"version", ix.Version}, {"build", ix.Build}} {
+		bad := strings.ContainsFunc(f.v, unicode.IsSpace) || strings.ContainsAny(f.v, "=<>,|*;$`\"'()[]{}#@&^")
+		if f.key != "name" && strings.Contains(f.v, "-") {
+			bad = true
+		}
+		if bad || !utf8.ValidString(f.v) {
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf("its info/index.json %s %s is not one conda accepts (no spaces, no match-spec syntax, and no '-' in a version or build)", f.key, strconv.Quote(f.v))}
+		}
+	}
 	// python's site-packages folder (CEP 17): every noarch: python file
 	// is placed under it, so it must stay inside the prefix.
 	if sp := ix.PythonSitePackagesPath; sp != "" {

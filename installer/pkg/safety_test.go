@@ -617,3 +617,36 @@ func TestEntryPointsCheckedAsThePackageIsRead(t *testing.T) {
 		})
 	}
 }
+
+// name-version-build must split back into its parts, and hold nothing a
+// match spec or a shell reads as syntax: foo 1-2 and foo-1 2 would be one
+// dist (one folder, one record), and conda parses history again.
+func TestIndexNamesCondaAccepts(t *testing.T) {
+	for _, tt := range []struct{ name, version, build string }{
+		{"foo", "1-2", "0"}, {"foo", "1", "py-0"}, {"my pkg", "1", "0"}, {"foo", "1.0;rm", "0"}, {"foo", ">=1", "0"}, {"foo", "1", "$(id)"},
+	} {
+		t.Run(tt.name+" "+tt.version+" "+tt.build, func(t *testing.T) {
+			root := t.TempDir()
+			archive, err := condatest.WriteConda(root, condatest.Spec{Name: tt.name, Version: tt.version, Build: tt.build, Subdir: "noarch",
+				Files: []condatest.File{{Path: "share/a.txt", Data: []byte("a")}}})
+			if err != nil {
+				t.Skip(err) // a name the file system will not take
+			}
+			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
+			var fe *FormatError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "not one conda accepts") {
+				t.Fatalf("Extract = %v; want the index refused", err)
+			}
+		})
+	}
+	// what conda-forge spells is fine: epochs, local versions, underscores, dots
+	root := t.TempDir()
+	archive, err := condatest.WriteConda(root, condatest.Spec{Name: "py-spy_x.y", Version: "1!2.0.1+local.3", Build: "pyhd8ed1ab_0", Subdir: "noarch",
+		Files: []condatest.File{{Path: "share/a.txt", Data: []byte("a")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil); err != nil {
+		t.Fatalf("a real-looking name refused: %v", err)
+	}
+}
