@@ -1157,3 +1157,19 @@ func TestPackagesWithAFileAndAFolderOfOneName(t *testing.T) {
 		}
 	}
 }
+
+// A package built for another platform than the env's (a hand-made bundle
+// listing an osx-arm64 package for linux-64) is refused, exit 3.
+func TestPackageOfAnotherPlatformIsRefused(t *testing.T) {
+	p, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "mac", Version: "1", Build: "0", Subdir: "osx-arm64",
+		Files: []condatest.File{{Path: "bin/mac", Data: []byte("\xcf\xfa\xed\xfe")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newEnvSetup(t)
+	req := s.request("linux-64")
+	req.Packages = []PackageFile{{Path: p}}
+	if _, err := InstallEnv(t.Context(), req); ExitCode(err) != ExitBundle || !strings.Contains(err.Error(), "built for osx-arm64") {
+		t.Fatalf("install: %v; want the package refused, exit 3", err)
+	}
+}

@@ -72,6 +72,9 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 	if err := oneOfEachName(out, xs); err != nil {
 		return nil, err
 	}
+	if err := forThisSubdir(t.req.Subdir, out, xs); err != nil {
+		return nil, err
+	}
 	for k, x := range xs {
 		out[where[k]] = x
 		for _, n := range x.Notes {
@@ -88,6 +91,23 @@ func (t *envTxn) extract(ctx context.Context) ([]*pkg.Extracted, error) {
 		}
 	}
 	return out, nil
+}
+
+// forThisSubdir refuses a package built for another platform than the
+// env's (an osx-arm64 package in a linux-64 env: its programs would not
+// run here); noarch ones, and those whose index names no subdir, fit any.
+func forThisSubdir(subdir string, groups ...[]*pkg.Extracted) error {
+	for _, xs := range groups {
+		for _, x := range xs {
+			if x == nil || subdir == "" {
+				continue
+			}
+			if sd := x.Index.Subdir; sd != "" && sd != "noarch" && sd != subdir {
+				return &BundleError{Reason: fmt.Sprintf("its package %s is built for %s, not for the %s it is listed for", x.Index.Dist(), sd, subdir)}
+			}
+		}
+	}
+	return nil
 }
 
 // oneOfEachName refuses two packages of one name among the cached and the

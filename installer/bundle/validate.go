@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 	"time"
 
 	"onboard/installer/pkg"
@@ -141,6 +142,12 @@ func (p Package) validate() error {
 		return fmt.Errorf("md5 %q is not 32 lowercase hex digits", p.MD5)
 	case p.Size <= 0:
 		return fmt.Errorf("size %d is not positive", p.Size)
+	}
+	for _, d := range p.Depends {
+		// written into the package's conda-meta record, which conda reads
+		if strings.TrimSpace(d) == "" || strings.ContainsFunc(d, func(r rune) bool { return r < 0x20 || r == 0x7f }) || !utf8.ValidString(d) {
+			return fmt.Errorf("depends %q is not a match spec conda reads", d)
+		}
 	}
 	return validateMessages(p.PrelinkMessages)
 }

@@ -21,6 +21,14 @@ func TestPackageFnMatchesItsName(t *testing.T) {
 			t.Errorf("validate(fn %q) = %v; want it refused", fn, err)
 		}
 	}
+	// depends go into the package's conda-meta record, which conda reads
+	for _, d := range []string{"x\n+evil", "", " ", "y\x00"} {
+		q := p
+		q.Depends = []string{"python >=3.9", d}
+		if err := q.validate(); err == nil || !strings.Contains(err.Error(), "depends") {
+			t.Errorf("validate(depends %q) = %v; want it refused", d, err)
+		}
+	}
 }
 
 // A frozen env must be "base" or an env of every platform, and its
