@@ -431,7 +431,11 @@ func linuxMenus(p *Plan, env Env, menuName string, items []menuItem, e MenuEnv, 
 			kv("Path", it.workingDir)
 		}
 		for _, k := range linuxMenuKeys {
-			if v, ok := desktopValue(it.keys[k]); ok {
+			val := it.keys[k]
+			if k == "MimeType" {
+				val = validMimeTypes(val) // the ones linuxMime registers
+			}
+			if v, ok := desktopValue(val); ok {
 				kv(k, v)
 			}
 		}
@@ -498,13 +502,38 @@ func desktopValue(v any) (string, bool) {
 	case []any:
 		var parts []string
 		for _, s := range x {
-			if s, ok := s.(string); ok && s != "" {
-				parts = append(parts, strings.ReplaceAll(s, ";", `\;`))
+			// an item holding the list's separator would be read as two
+			// (the escaping of the line doubles a "\;"): left out
+			if s, ok := s.(string); ok && s != "" && !strings.Contains(s, ";") {
+				parts = append(parts, s)
 			}
 		}
 		return strings.Join(parts, ";") + ";", len(parts) > 0
 	}
 	return "", false
+}
+
+// validMimeTypes keeps of a MimeType value (a list, or "a;b;") the
+// values that are MIME types, as linuxMime registers them.
+func validMimeTypes(v any) any {
+	var in []any
+	switch x := v.(type) {
+	case string:
+		for _, s := range strings.Split(x, ";") {
+			in = append(in, s)
+		}
+	case []any:
+		in = x
+	default:
+		return v
+	}
+	var out []any
+	for _, s := range in {
+		if s, ok := s.(string); ok && mimeType.MatchString(s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // windowsMenus plans menuinst's Start Menu shortcut per item, in a folder

@@ -396,9 +396,9 @@ func TestMenuLaunchersLinkInBundle(t *testing.T) {
 func TestMenuLaunchersLinuxKeysAndFieldCodes(t *testing.T) {
 	menu := []byte(`{"$schema": "x", "menu_name": "M", "menu_items": [{"name": "Viewer", "command": ["{{ PREFIX }}/bin/viewer", "--zoom=50%", "%f"],
 		"activate": false,
-		"platforms": {"linux": {"MimeType": ["text/x-acme", "x-scheme-handler/acme"], "glob_patterns": {"text/x-acme": "*.acme"},
+		"platforms": {"linux": {"MimeType": ["text/x-acme", "x-scheme-handler/acme", "../../evil"], "glob_patterns": {"text/x-acme": "*.acme"},
 			"PrefersNonDefaultGPU": true, "SingleMainWindow": true, "DBusActivatable": false, "Hidden": false,
-			"Implements": ["org.example.Viewer"], "Categories": ["Science"], "TryExec": "viewer"}}}]}`)
+			"Implements": ["org.example.Viewer"], "Categories": ["Science", "A;B"], "TryExec": "viewer"}}}]}`)
 	p, notes, err := MenuLaunchers(Target{OS: "linux"}, Env{Home: "/h"}, menu, MenuEnv{Base: "/p", Prefix: "/p", Name: "base"}, false)
 	if err != nil || len(p.Files) != 2 || p.Files[1].Path != "/h/.local/share/mime/packages/text-x-acme.xml" || p.Files[1].Kind != KindMime {
 		t.Fatalf("%v, files %v; want the entry and the definition of text/x-acme", err, p.Files)
@@ -425,8 +425,10 @@ func TestMenuLaunchersLinuxKeysAndFieldCodes(t *testing.T) {
 	// Debian's desktop-file-validate (0.26) predates SingleMainWindow
 	// (Desktop Entry 1.5); the rest it checks.
 	validateDesktop(t, []byte(strings.Replace(string(p.Files[0].Data), "SingleMainWindow=true\n", "", 1)))
-	if len(notes) != 0 {
-		t.Errorf("notes %q; want none", notes)
+	// "../../evil" is no MIME type: not registered (a note), and not in
+	// the entry either; "A;B" would be read as two categories: left out.
+	if len(notes) != 1 || !strings.Contains(notes[0], "../../evil") {
+		t.Errorf("notes %q; want one, on ../../evil", notes)
 	}
 	// onboard's own launchers: a "%f" in a path is text, not a field code.
 	if got := ExecLine([]string{"/p/bin/x", "%f"}); got != "/p/bin/x %%f" {
