@@ -112,6 +112,9 @@ func (e *TargetError) Hint() string {
 type NotInstalledError struct {
 	Path string
 	Err  error // why: the folder is missing, or has no .onboard/manifest.json nor conda-meta
+	// Uninstalled: the recovery this command ran first finished an
+	// interrupted uninstall of it.
+	Uninstalled bool
 }
 
 func (e *NotInstalledError) Error() string {
@@ -123,6 +126,9 @@ func (e *NotInstalledError) Error() string {
 }
 func (e *NotInstalledError) Unwrap() error { return e.Err }
 func (e *NotInstalledError) Hint() string {
+	if e.Uninstalled {
+		return "it was uninstalled; run the installer to install it again"
+	}
 	return "pass the folder you installed into with --prefix (nothing was changed)"
 }
 

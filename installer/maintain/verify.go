@@ -2,6 +2,7 @@ package maintain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -110,8 +111,13 @@ func Verify(ctx context.Context, prefix string, opts VerifyOptions) (*Report, er
 		return nil, fmt.Errorf("failed to resolve prefix %q: %w", prefix, err)
 	}
 	abs = engine.FollowPrefixLink(abs)
-	if _, err := engine.RecoverOutcome(ctx, abs, opts.Logf); err != nil {
+	rec, err := engine.RecoverOutcome(ctx, abs, opts.Logf)
+	if err != nil {
 		return nil, err
+	}
+	if rec.Op == "uninstall" {
+		// an uninstall killed there was just finished: nothing is left
+		return nil, &engine.NotInstalledError{Path: abs, Err: errors.New("the uninstall that was interrupted there was finished"), Uninstalled: true}
 	}
 	return verify(ctx, abs, opts)
 }
