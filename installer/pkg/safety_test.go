@@ -575,17 +575,29 @@ func TestCondaPayloadHoldsNoInfo(t *testing.T) {
 // is refused: conda-meta, being JSON, would record another name, and the
 // file would never be found again.
 func TestNameThatIsNotUTF8(t *testing.T) {
-	root := t.TempDir()
-	archive, err := condatest.WriteTarBz2(root, condatest.Spec{Name: "legacy", Version: "1", Build: "0", Subdir: "linux-64", Legacy: true,
+	err := extractSpec(t, condatest.Spec{Name: "legacy", Version: "1", Build: "0", Subdir: "linux-64", Legacy: true,
 		Files: []condatest.File{{Path: "share/a\xff.txt", Data: []byte("x")}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
 	var ue *UnsafeEntryError
 	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "not UTF-8") {
 		t.Fatalf("Extract = %v; want the name refused as not UTF-8", err)
 	}
+}
+
+// extractSpec writes s as a .conda (a legacy .tar.bz2 when s.Legacy)
+// and extracts it into a scratch package cache, returning the error.
+func extractSpec(t *testing.T, s condatest.Spec) error {
+	t.Helper()
+	root := t.TempDir()
+	write := condatest.WriteConda
+	if s.Legacy {
+		write = condatest.WriteTarBz2
+	}
+	archive, err := write(root, s)
+	if err != nil {
+		t.Skip(err) // a name the file system will not take
+	}
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
+	return err
 }
 
 // The entry points of a noarch: python package are checked as it is read
@@ -602,14 +614,9 @@ func TestEntryPointsCheckedAsThePackageIsRead(t *testing.T) {
 		"shipped": {eps: []string{"foo = m:main"}, files: []condatest.File{{Path: "python-scripts/foo", Data: []byte("#!python\n")}}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			root := t.TempDir()
 			files := append([]condatest.File{{Path: "site-packages/m.py", Data: []byte("def main(): pass\n")}}, tt.files...)
-			archive, err := condatest.WriteConda(root, condatest.Spec{Name: "ep", Version: "1", Build: "py_0", Subdir: "noarch", Noarch: "python",
+			err := extractSpec(t, condatest.Spec{Name: "ep", Version: "1", Build: "py_0", Subdir: "noarch", Noarch: "python",
 				EntryPoints: tt.eps, Files: files})
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
 			var fe *FormatError
 			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "entry point") {
 				t.Fatalf("Extract = %v; want the entry points refused", err)
@@ -626,13 +633,8 @@ func TestIndexNamesCondaAccepts(t *testing.T) {
 		{"foo", "1-2", "0"}, {"foo", "1", "py-0"}, {"my pkg", "1", "0"}, {"foo", "1.0;rm", "0"}, {"foo", ">=1", "0"}, {"foo", "1", "$(id)"},
 	} {
 		t.Run(tt.name+" "+tt.version+" "+tt.build, func(t *testing.T) {
-			root := t.TempDir()
-			archive, err := condatest.WriteConda(root, condatest.Spec{Name: tt.name, Version: tt.version, Build: tt.build, Subdir: "noarch",
+			err := extractSpec(t, condatest.Spec{Name: tt.name, Version: tt.version, Build: tt.build, Subdir: "noarch",
 				Files: []condatest.File{{Path: "share/a.txt", Data: []byte("a")}}})
-			if err != nil {
-				t.Skip(err) // a name the file system will not take
-			}
-			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
 			var fe *FormatError
 			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "not one conda accepts") {
 				t.Fatalf("Extract = %v; want the index refused", err)
@@ -640,13 +642,8 @@ func TestIndexNamesCondaAccepts(t *testing.T) {
 		})
 	}
 	// what conda-forge spells is fine: epochs, local versions, underscores, dots
-	root := t.TempDir()
-	archive, err := condatest.WriteConda(root, condatest.Spec{Name: "py-spy_x.y", Version: "1!2.0.1+local.3", Build: "pyhd8ed1ab_0", Subdir: "noarch",
-		Files: []condatest.File{{Path: "share/a.txt", Data: []byte("a")}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil); err != nil {
+	if err := extractSpec(t, condatest.Spec{Name: "py-spy_x.y", Version: "1!2.0.1+local.3", Build: "pyhd8ed1ab_0", Subdir: "noarch",
+		Files: []condatest.File{{Path: "share/a.txt", Data: []byte("a")}}}); err != nil {
 		t.Fatalf("a real-looking name refused: %v", err)
 	}
 }
