@@ -172,8 +172,23 @@ func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 }
 
 // checkLength checks Windows paths against MAX_PATH: prefix + `\` +
-// the longest relative path must fit in 259 characters.
+// the longest relative path must fit in 259 characters; and elsewhere
+// against PATH_MAX.
 func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
+	if t.OS != "windows" && req.MaxRelPath > 0 {
+		// PATH_MAX, less its NUL: 4096 on Linux and the BSDs, 1024 on
+		// macOS. A longer path fails near the end of an install ("file
+		// name too long", exit 1) after minutes of work.
+		limit := 4095
+		if t.OS == "darwin" {
+			limit = 1023
+		}
+		if n := len(req.Prefix) + 1 + req.MaxRelPath; n > limit {
+			return []Problem{{Error, ProblemTooLong, req.Prefix, fmt.Sprintf("%q is too long: with it the longest file path is %d bytes, over the %d a path may have here", req.Prefix, n, limit),
+				fmt.Sprintf("choose a folder of at most %d bytes", max(limit-1-req.MaxRelPath, 1))}}
+		}
+		return nil
+	}
 	limit, n := PathLimit(t), LongestPath(req)
 	if limit == 0 || n <= limit {
 		return nil

@@ -205,3 +205,23 @@ func TestCheckPrefixCountsInodes(t *testing.T) {
 		}
 	}
 }
+
+// A prefix with which the longest path of the install would pass PATH_MAX
+// (4096 bytes on Linux, 1024 on macOS) is refused up front, as too long:
+// the install otherwise failed near its end with "file name too long".
+func TestCheckPrefixPathMax(t *testing.T) {
+	for _, tc := range []struct {
+		os     string
+		prefix int
+		want   bool
+	}{{"linux", 3800, false}, {"linux", 3950, true}, {"darwin", 700, false}, {"darwin", 900, true}} {
+		req := PrefixRequest{Prefix: "/" + strings.Repeat("p", tc.prefix-1), MaxRelPath: 150}
+		got := false
+		for _, p := range CheckPrefixWith(Target{tc.os, "amd64"}, Env{}, req, PrefixFacts{Writable: true, FreeBytes: -1}) {
+			got = got || p.Code == ProblemTooLong && p.Severity == Error
+		}
+		if got != tc.want {
+			t.Errorf("%s, a %d-byte prefix: refused %v; want %v", tc.os, tc.prefix, got, tc.want)
+		}
+	}
+}
