@@ -18,6 +18,7 @@ import (
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
 	"onboard/installer/link"
+	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -385,8 +386,10 @@ func readPlanManifest(dir string) (*state.Manifest, error) {
 }
 
 // upToDate reports whether dir holds this very bundle version for this
-// subdir, healthy: every package has its conda-meta record and the
-// maintenance app is there.
+// subdir, healthy: every package has its conda-meta record, or the env's
+// conda-meta/history shows it removed or replaced with conda (the user's
+// change, which verify does not call damage either), and the maintenance
+// app is there.
 func upToDate(dir string, b *bundle.Bundle, subdir string) bool {
 	old, err := readPlanManifest(dir)
 	if err != nil || old.ID != b.Manifest.ID || old.Version != b.Manifest.Version || old.Subdir != subdir {
@@ -408,8 +411,19 @@ func upToDate(dir string, b *bundle.Bundle, subdir string) bool {
 }
 
 func recordsPresent(dir string, pkgs []bundle.Package) bool {
+	var removed map[string]bool
 	for _, p := range pkgs {
-		if _, err := os.Stat(filepath.Join(dir, "conda-meta", p.Dist()+".json")); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, "conda-meta", p.Dist()+".json")); err == nil {
+			continue
+		}
+		if removed == nil {
+			data, err := os.ReadFile(filepath.Join(dir, "conda-meta", "history"))
+			if err != nil {
+				return false
+			}
+			removed = prefix.RemovedByHistory(data)
+		}
+		if !removed[p.Dist()] {
 			return false
 		}
 	}

@@ -453,3 +453,44 @@ func TestPlanKindText(t *testing.T) {
 		t.Errorf("an unknown kind reads %q", s)
 	}
 }
+
+// A re-run of the same installer on an install where the user removed a
+// bundle package with conda (conda-meta/history says so) is the healthy
+// install verify calls it: nothing to do, and Install changes nothing. It
+// used to plan a reinstall, which undid the removal and dropped every
+// package, revision and setting the user had made with conda.
+func TestPlanSameVersionAfterCondaRemove(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", filepath.Join(t.TempDir(), "share"))
+	root := t.TempDir()
+	prefix := filepath.Join(root, "acme")
+	o := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}
+	if _, err := Install(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	team := filepath.Join(prefix, "envs", "team")
+	dist := "tool-1.0-0"
+	os.Remove(filepath.Join(team, "bin", "tool"))
+	os.Remove(filepath.Join(team, "conda-meta", dist+".json"))
+	f, err := os.OpenFile(filepath.Join(team, "conda-meta", "history"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("==> 2026-12-04 10:00:00 <==\n# cmd: conda remove -y tool\n# conda version: 26.7.2\n-https://x.invalid/linux-64::" + dist + "\n# remove specs: ['tool']\n")
+	f.Close()
+	if p := unchanged(t, root, o); p.Kind != PlanNothingToDo {
+		t.Fatalf("plan after conda remove: %s (%v)", p.Kind, p.Err)
+	}
+	before := installTree(t, prefix)
+	if res, err := Install(context.Background(), o); err != nil || res.Changed {
+		t.Fatalf("Install after conda remove: %v, %+v", err, res)
+	}
+	if installTree(t, prefix) != before {
+		t.Fatal("the re-run changed the install")
+	}
+	// the same loss without a history line is damage: the re-run reinstalls
+	os.Remove(filepath.Join(prefix, "conda-meta", "python-1.0-0.json"))
+	if p := planOf(t, o); p.Kind != PlanReinstall {
+		t.Fatalf("plan after a lost record: %s", p.Kind)
+	}
+}
