@@ -14,6 +14,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
+	"onboard/installer/link"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
@@ -107,8 +108,10 @@ type repairer struct {
 	bndErr error
 	opened bool
 	res    *RepairResult
-	// relinked lists, per env, the dists this run re-linked.
+	// relinked lists, per env, the dists this run re-linked; failed, per
+	// env, those it tried to and could not (their history keeps them).
 	relinked map[string][]string
+	failed   map[string]map[string]bool
 	// keepsCache is whether the install keeps a package cache (see
 	// keepsPackageCache), found once.
 	keepsCache func() bool
@@ -200,7 +203,7 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 		}
 	}
 	rp.v, rp.man = v, v.man
-	targets := repairTargets(before)
+	targets := rp.linkOrder(repairTargets(before))
 	rep := engine.ReporterOrNop(rp.opts.Reporter)
 	rep.Stage(engine.StageLink, 0)
 	for _, t := range targets {
@@ -209,6 +212,13 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 			if errors.Is(err, context.Canceled) {
 				return rp.res, err
 			}
+			if rp.failed == nil {
+				rp.failed = map[string]map[string]bool{}
+			}
+			if rp.failed[t.env] == nil {
+				rp.failed[t.env] = map[string]bool{}
+			}
+			rp.failed[t.env][t.dist] = true
 			failures = append(failures, err)
 			rp.logf("repair: %v", err)
 		}
@@ -311,7 +321,8 @@ type repairTarget struct {
 	dist string
 }
 
-// repairTargets lists the damaged packages, base first, by name.
+// repairTargets lists the damaged packages, base first, by name (see
+// linkOrder for the order they are repaired in).
 func repairTargets(r *Report) []repairTarget {
 	var out []repairTarget
 	dm := r.Damaged()
@@ -331,6 +342,38 @@ func repairTargets(r *Report) []repairTarget {
 		for _, d := range ds {
 			out = append(out, repairTarget{env: e, dist: d})
 		}
+	}
+	return out
+}
+
+// linkOrder puts each env's targets in conda's link order (link.Order):
+// a package after those it depends on, so that python is linked before
+// the noarch: python packages that need it when their records were lost
+// together. Names and depends come from the record, else the bundle.
+func (rp *repairer) linkOrder(ts []repairTarget) []repairTarget {
+	out := make([]repairTarget, 0, len(ts))
+	for i := 0; i < len(ts); {
+		j := i
+		for j < len(ts) && ts[j].env == ts[i].env {
+			j++
+		}
+		group := ts[i:j]
+		names, deps := make([]string, len(group)), make([][]string, len(group))
+		for k, t := range group {
+			names[k] = t.dist
+			if r := rp.record(t); r != nil {
+				names[k], deps[k] = r.head.Name, r.head.Depends
+				if r.noarchPy {
+					deps[k] = append(append([]string{}, deps[k]...), "python")
+				}
+			} else if p := rp.manifestPackage(t); p != nil {
+				names[k], deps[k] = p.Name, p.Depends
+			}
+		}
+		for _, k := range link.Order(names, deps) {
+			out = append(out, group[k])
+		}
+		i = j
 	}
 	return out
 }
@@ -363,8 +406,10 @@ func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 	if err != nil {
 		return err
 	}
+	var done []string // what to report, before the re-link's own, once it is linked again
+	at := len(rp.res.Fixed)
 	if did != "" {
-		rp.fixed(t.env, t.dist, did)
+		done = append(done, did)
 		if src.scratch == "" {
 			// PREFIX/pkgs/<dist> is a new copy: link all of the package
 			// to it again, as the install had it hard-linked
@@ -377,11 +422,15 @@ func (rp *repairer) repairPackage(ctx context.Context, t repairTarget) error {
 		if x, did, err = rp.extracted(ctx, src, nil); err != nil {
 			return err
 		}
-		rp.fixed(t.env, t.dist, did)
+		done = append(done[:0], did)
 		err = rp.relink(ctx, t, src, x, opts, nil)
 	}
 	if err != nil {
 		return fmt.Errorf("failed to re-link %s into %q: %w", t.dist, rp.envDir(t.env), err)
+	}
+	for i, d := range done {
+		rp.logf("repair: %s %s: %s", t.env, t.dist, d)
+		rp.res.Fixed = slices.Insert(rp.res.Fixed, at+i, Fix{Env: t.env, Package: t.dist, Action: d})
 	}
 	if rp.relinked == nil {
 		rp.relinked = map[string][]string{}

@@ -127,3 +127,68 @@ func TestHistoryThatIsAFolder(t *testing.T) {
 		t.Errorf("the folder that was in the way is not kept beside it: %v", kept)
 	}
 }
+
+// An env whose records of python and of a noarch: python package that
+// sorts before it (conda-index-pkg-a) were both lost: repair links python
+// first, as conda's link order does, and finishes in one run. It used to
+// link the noarch package first, which failed ("the environment has no
+// python package"); the repair then wrote that package's removal into the
+// history and called it fixed, and verify from then on took it for the
+// user's removal.
+func TestRepairLinksInDependencyOrder(t *testing.T) {
+	fi := installFixtures(t)
+	py := filepath.Join(fi.Prefix, "envs", "py")
+	for _, d := range []string{idxDist, "python-3.99.99-0"} {
+		if err := os.Remove(filepath.Join(py, "conda-meta", d+".json")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt})
+	if err != nil {
+		t.Fatalf("Repair: %v", err)
+	}
+	for _, d := range []string{idxDist, "python-3.99.99-0"} {
+		if _, err := os.Stat(filepath.Join(py, "conda-meta", d+".json")); err != nil {
+			t.Fatalf("repair did not put back %s: %v (fixed %+v)", d, err, res.Fixed)
+		}
+	}
+	hist, _ := os.ReadFile(prefix.HistoryPath(py))
+	if strings.Contains(lastHistoryEntry(string(hist)), "-") && strings.Contains(lastHistoryEntry(string(hist)), "::"+idxDist) {
+		t.Fatalf("repair wrote a removal:\n%s", lastHistoryEntry(string(hist)))
+	}
+	if r, err := Verify(context.Background(), fi.Prefix, VerifyOptions{EnvironmentsTxt: fi.EnvTxt}); err != nil || len(r.Notes) != 0 {
+		t.Fatalf("verify after repair: %v, notes %q", err, r.Notes)
+	}
+}
+
+// A package whose re-link fails is neither "fixed" in the result nor
+// written into the history as removed: verify still finds it damaged, and
+// the next repair still puts it back.
+func TestFailedRelinkIsNoFixNorRemoval(t *testing.T) {
+	fi := installFixtures(t)
+	py := filepath.Join(fi.Prefix, "envs", "py")
+	os.Remove(filepath.Join(py, "conda-meta", sampDist+".json"))
+	os.Remove(filepath.Join(py, "conda-meta", "python-3.99.99-0.json"))
+	// sample.py cannot be linked again: a folder with a file of the
+	// user's is where it goes
+	in := filepath.Join(py, "lib", "python3.99t", "site-packages", "sample.py")
+	os.Remove(in)
+	testkit.MustWrite(t, filepath.Join(in, "mine.txt"), "x")
+	res, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt})
+	if err == nil {
+		t.Fatal("repair with sample.py not linkable succeeded")
+	}
+	for _, f := range res.Fixed {
+		if f.Env == "py" && f.Package == sampDist {
+			t.Fatalf("a package not linked again is listed as fixed: %+v", f)
+		}
+	}
+	hist, _ := os.ReadFile(prefix.HistoryPath(py))
+	if e := lastHistoryEntry(string(hist)); strings.Contains(e, "::"+sampDist) {
+		t.Fatalf("repair wrote a removal of what it failed to link:\n%s", e)
+	}
+	r, _ := Verify(context.Background(), fi.Prefix, VerifyOptions{EnvironmentsTxt: fi.EnvTxt})
+	if !strings.Contains(strings.Join(kinds(r.Problems), "\n"), "missing_record") {
+		t.Fatalf("verify after the failed repair: %v, notes %q", kinds(r.Problems), r.Notes)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -125,6 +126,10 @@ func (rp *repairer) appendRepairHistory(env string) error {
 		installed[i] = r.DistString()
 	}
 	removed, added := prefix.HistoryDiff(old, installed)
+	// what this repair failed to link again is damage still, not a removal
+	removed = slices.DeleteFunc(removed, func(d string) bool {
+		return rp.failed[env][prefix.DistName(d)]
+	})
 	e := prefix.HistoryEntry{Time: time.Now(), Command: "onboard repair --prefix " + rp.prefix,
 		CondaVersion: rp.condaVersion(recs), Removed: removed, Added: added}
 	if err := prefix.AppendHistory(dir, e); err != nil {

@@ -182,7 +182,7 @@ func RemovedByHistory(data []byte) map[string]bool {
 	_, last := historyStates(data)
 	now := map[string]bool{}
 	for d := range last {
-		now[distName(d)] = true
+		now[DistName(d)] = true
 	}
 	out := map[string]bool{}
 	for _, line := range strings.Split(string(data), "\n") {
@@ -193,15 +193,15 @@ func RemovedByHistory(data []byte) map[string]bool {
 		if line[0] == '+' || line[0] == '-' {
 			line = line[1:]
 		}
-		if d := distName(line); !now[d] {
+		if d := DistName(line); !now[d] {
 			out[d] = true
 		}
 	}
 	return out
 }
 
-// distName drops the "channel/subdir::" of a history dist string.
-func distName(s string) string {
+// DistName drops the "channel/subdir::" of a history dist string.
+func DistName(s string) string {
 	if i := strings.LastIndex(s, "::"); i >= 0 {
 		return s[i+2:]
 	}
