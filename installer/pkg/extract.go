@@ -36,6 +36,7 @@ func Extract(ctx context.Context, r Request, progress func(n int64)) (*Extracted
 	defer a.Close()
 	trustMD5 := r.Expect.SHA256 != "" && r.Expect.MD5 != ""
 	h := newHashAt(a.f, a.size, !trustMD5)
+	h.name = a.path
 	a.f = h
 	dir, err := extractDir(r, a.stem)
 	if err != nil {
@@ -89,7 +90,9 @@ func extractDir(r Request, stem string) (string, error) {
 // unchecked; otherwise the md5 is computed.
 func (a *archive) sums(h *hashAt, e Expect, trustMD5 bool) (sha, md5sum string, err error) {
 	sha, md5sum, size, err := h.finish()
-	if err != nil {
+	if hm := (*HashMismatchError)(nil); errors.As(err, &hm) {
+		return "", "", err
+	} else if err != nil {
 		return "", "", fmt.Errorf("failed to read package %q: %w", a.path, err)
 	}
 	if trustMD5 {

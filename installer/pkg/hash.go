@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"io"
 	"os"
 	"strconv"
@@ -58,12 +59,21 @@ func (e Expect) check(archive, sha, md5sum string, size int64) error {
 }
 
 // hashAt hashes an archive while it is being read through ReadAt, so that
-// extraction reads it once: reads that continue where the hash stands are
-// hashed as they pass, a small gap before a read (a zip header) is read and
-// hashed first, and finish reads whatever the extraction skipped or read
-// out of order (a .conda's info component and the zip directory, a few
-// kilobytes), so the sum always covers the whole file in order.
+// extraction reads it once, and hands out only bytes its sum covers: the
+// bytes used are the bytes checked, even where the storage answers two
+// reads of the same bytes differently (a hostile share, a racing writer).
+//
+//   - A read that continues where the hash stands (the front) is hashed as
+//     it passes; one that starts a small gap ahead of it (a zip header) is
+//     read together with the gap, in one read, and hashed whole.
+//   - Any other read (far ahead: a zip's directory, a .conda's info
+//     component; or behind the front) is read in whole blocks of
+//     hashBlock bytes, and each block's keyed digest is compared with the
+//     front's digest of that block, now when the front has passed it, or
+//     when it gets there (finish hashes what the extraction skipped or
+//     read out of order). A difference is a *HashMismatchError ("reread").
 type hashAt struct {
+	name string // the archive, for errors
 	r    io.ReaderAt
 	size int64
 	mu   sync.Mutex
@@ -71,13 +81,28 @@ type hashAt struct {
 	sha  hash.Hash
 	md5  hash.Hash // nil unless wanted
 	w    io.Writer
+	seed maphash.Seed
+	blk  maphash.Hash     // the block the front is in
+	sums []uint64         // the front's digest of each block it has hashed whole
+	want map[int64]uint64 // digests of blocks read ahead of the front
+	err  error            // sticky: two reads of the same bytes differed
+	buf  []byte           // scratch for gap and block reads
+	// held is the last gap or block read, buf[:len(held)] at heldAt: bytes
+	// already hashed or checked, from which later reads inside it are
+	// served without reading again.
+	held   []byte
+	heldAt int64
 }
 
 // maxHashGap is the largest gap hashAt reads ahead to stay in order.
 const maxHashGap = 1 << 20
 
+// hashBlock is the unit in which bytes read out of order are checked.
+const hashBlock = 64 << 10
+
 func newHashAt(r io.ReaderAt, size int64, withMD5 bool) *hashAt {
-	h := &hashAt{r: r, size: size, sha: sha256.New()}
+	h := &hashAt{r: r, size: size, sha: sha256.New(), seed: maphash.MakeSeed(), want: map[int64]uint64{}}
+	h.blk.SetSeed(h.seed)
 	h.w = h.sha
 	if withMD5 {
 		h.md5 = md5.New()
@@ -86,32 +111,156 @@ func newHashAt(r io.ReaderAt, size int64, withMD5 bool) *hashAt {
 	return h
 }
 
+// errReread is the HashMismatchError of bytes that two reads disagree on.
+func (h *hashAt) errReread(k int64) error {
+	if h.err == nil {
+		h.err = &HashMismatchError{Archive: h.name, What: "reread", Want: fmt.Sprintf("bytes %d-%d", k*hashBlock, min((k+1)*hashBlock, h.size)-1)}
+	}
+	return h.err
+}
+
+// feed hashes b, the bytes at the front, and moves the front past them,
+// closing the digest of each block it completes.
+func (h *hashAt) feed(b []byte) {
+	h.w.Write(b)
+	for len(b) > 0 {
+		take := min(int64(len(b)), hashBlock-h.next%hashBlock)
+		whole := take == hashBlock // a block in one piece: no streaming
+		if !whole {
+			h.blk.Write(b[:take])
+		}
+		h.next += take
+		if h.next%hashBlock == 0 || h.next == h.size {
+			k := int64(len(h.sums))
+			var d uint64
+			if whole {
+				d = maphash.Bytes(h.seed, b[:take])
+			} else {
+				d = h.blk.Sum64()
+				h.blk.Reset()
+			}
+			h.sums = append(h.sums, d)
+			if w, ok := h.want[k]; ok {
+				delete(h.want, k)
+				if w != d {
+					h.errReread(k)
+				}
+			}
+		}
+		b = b[take:]
+	}
+}
+
+func (h *hashAt) scratch(n int64) []byte {
+	if int64(cap(h.buf)) < n {
+		h.buf = make([]byte, n)
+	}
+	return h.buf[:n]
+}
+
 func (h *hashAt) ReadAt(p []byte, off int64) (int, error) {
-	n, err := h.r.ReadAt(p, off)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if off > h.next && off-h.next <= maxHashGap {
-		if _, gerr := io.Copy(h.w, io.NewSectionReader(h.r, h.next, off-h.next)); gerr == nil {
-			h.next = off
+	if h.err != nil {
+		return 0, h.err
+	}
+	if off != h.next && off >= h.heldAt && off+int64(len(p)) <= h.heldAt+int64(len(h.held)) {
+		return copy(p, h.held[off-h.heldAt:]), nil
+	}
+	switch {
+	case off == h.next:
+		n, err := h.r.ReadAt(p, off)
+		h.feed(p[:n])
+		if n <= 4<<10 { // a header, which the reader may read again
+			h.held, h.heldAt = append(h.scratch(0), p[:n]...), off
 		}
+		return n, h.orErr(err)
+	case off > h.next && off-h.next <= maxHashGap:
+		start := h.next
+		buf := h.scratch(off - start + int64(len(p)))
+		n, err := h.r.ReadAt(buf, start)
+		h.feed(buf[:n])
+		h.held, h.heldAt = buf[:n], start
+		m := 0
+		if int64(n) > off-start {
+			m = copy(p, buf[off-start:n])
+		}
+		if m < len(p) && err == nil {
+			err = io.EOF
+		}
+		return m, h.orErr(err)
 	}
-	if end := off + int64(n); off <= h.next && end > h.next {
-		h.w.Write(p[h.next-off : n])
-		h.next = end
+	return h.readChecked(p, off)
+}
+
+// orErr is err, or the mismatch the last feed found.
+func (h *hashAt) orErr(err error) error {
+	if h.err != nil {
+		return h.err
 	}
-	return n, err
+	return err
+}
+
+// readChecked reads p at off out of the front's order: the whole blocks
+// around it in one read, each checked against the front's digest, or kept
+// for the front to check.
+func (h *hashAt) readChecked(p []byte, off int64) (int, error) {
+	end := min(off+int64(len(p)), h.size)
+	if off >= end {
+		return 0, io.EOF
+	}
+	a := off / hashBlock * hashBlock
+	b := (end + hashBlock - 1) / hashBlock * hashBlock
+	if off > h.next {
+		b = max(b, a+4*hashBlock) // reading on ahead, as a reader of a component does
+	}
+	b = min(b, h.size)
+	buf := h.scratch(b - a)
+	n, err := h.r.ReadAt(buf, a)
+	h.held = nil
+	for k := a / hashBlock; k*hashBlock < a+int64(n); k++ {
+		bs, be := k*hashBlock-a, min((k+1)*hashBlock, h.size)-a
+		if be > int64(n) {
+			break // a short read: the caller gets its error
+		}
+		d := maphash.Bytes(h.seed, buf[bs:be])
+		switch w, ok := h.want[k]; {
+		case k < int64(len(h.sums)):
+			if h.sums[k] != d {
+				return 0, h.errReread(k)
+			}
+		case ok && w != d:
+			return 0, h.errReread(k)
+		default:
+			h.want[k] = d
+		}
+		h.held, h.heldAt = buf[:be], a
+	}
+	m := 0
+	if int64(n) > off-a {
+		m = copy(p, buf[off-a:n])
+	}
+	if m < len(p) && err == nil {
+		err = io.EOF
+	}
+	return m, err
 }
 
 // finish hashes the rest of the file and returns the sums.
 func (h *hashAt) finish() (sha, md5sum string, size int64, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.next < h.size {
-		n, err := io.CopyBuffer(h.w, io.NewSectionReader(h.r, h.next, h.size-h.next), make([]byte, 64<<10))
-		h.next += n
-		if err != nil {
+	h.held = nil
+	buf := h.scratch(256 << 10)
+	for h.next < h.size && h.err == nil {
+		n, err := h.r.ReadAt(buf[:min(int64(len(buf)), h.size-h.next)], h.next)
+		h.feed(buf[:n])
+		if err != nil && h.next < h.size {
 			return "", "", 0, err
 		}
+	}
+	if h.err != nil {
+		return "", "", 0, h.err
 	}
 	sha = hex.EncodeToString(h.sha.Sum(nil))
 	if h.md5 != nil {
