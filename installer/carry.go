@@ -16,13 +16,22 @@ import (
 // the file system allows: a hard link, else a reflink (a copy-on-write
 // clone: Linux FICLONE on btrfs/xfs, macOS clonefile), else a copy written
 // atomically. It returns how ("hard link", "reflink" or "copy").
-func carryFile(src, dst string) (string, error) {
+//
+// A hard link shares the file with its other name, so it is made only
+// where nobody but the installing user could change it there (mayShare):
+// not for an install for all users, whose maintenance app would otherwise
+// be a user's download that the user could rewrite and an administrator
+// then run.
+func carryFile(src, dst string, allUsers bool) (string, error) {
+	share := !allUsers && mayShare(src)
 	if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
 		// Nothing to replace: the link or clone is made at dst itself. (On
 		// Windows a second name of a file another handle holds open, as the
 		// installer holds its bundle, cannot be renamed: no rename here.)
-		if err := os.Link(src, dst); err == nil {
-			return "hard link", nil
+		if share {
+			if err := os.Link(src, dst); err == nil {
+				return "hard link", nil
+			}
 		}
 		if err := reflink(src, dst); err == nil {
 			return "reflink", nil
@@ -30,7 +39,7 @@ func carryFile(src, dst string) (string, error) {
 		os.Remove(dst) // a clone that failed half-way
 	}
 	_ = os.Remove(dst + ".carry")
-	if err := os.Link(src, dst+".carry"); err == nil {
+	if share && os.Link(src, dst+".carry") == nil {
 		if err := os.Rename(dst+".carry", dst); err != nil {
 			os.Remove(dst + ".carry")
 			return "", fmt.Errorf("failed to put %q in place: %w", dst, err)
@@ -54,7 +63,7 @@ func carryFile(src, dst string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("failed to read %q: %w", src, err)
 	}
-	if err := atomicfile.Write(dst, st.Mode().Perm()|0o200, func(w io.Writer) error {
+	if err := atomicfile.Write(dst, st.Mode().Perm()&^0o022|0o200, func(w io.Writer) error {
 		_, err := io.Copy(w, in)
 		return err
 	}); err != nil {

@@ -102,7 +102,7 @@ func TestCarryFileFallsBackToACopy(t *testing.T) {
 	}
 	defer os.RemoveAll(dir)
 	dst := filepath.Join(dir, "onboard")
-	how, err := carryFile(src, dst)
+	how, err := carryFile(src, dst, false)
 	if err != nil {
 		t.Fatal(err)
 	}

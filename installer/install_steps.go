@@ -311,14 +311,15 @@ func (in *installRun) writeState() error {
 // (appended) becomes the maintenance app itself; otherwise the app is this
 // program without a bundle and a bundle file (--bundle, or bundle.zip
 // beside the installer) goes beside it as .onboard/bundle.zip, where
-// bundle.Discover finds it. Both are a hard link or reflink where the file
-// system allows, a copy otherwise. The embedded demo bundle is in the
+// bundle.Discover finds it. Both are a hard link where the file is the
+// installing user's alone and the install is theirs (see carryFile), a
+// reflink where the file system allows, a copy otherwise. The embedded demo bundle is in the
 // program itself.
 func (in *installRun) writeMaintenance(src string) error {
 	dst := state.AppPath(in.o.Prefix)
 	b := in.o.Bundle
 	if b.Path != "" && sameFile(b.Path, src) {
-		how, err := carryFile(src, dst)
+		how, err := carryFile(src, dst, in.o.AllUsers)
 		if err != nil {
 			return fmt.Errorf("failed to write the maintenance app: %w", err)
 		}
@@ -337,7 +338,7 @@ func (in *installRun) writeMaintenance(src string) error {
 		in.log.Printf("bundle for repairs: written to %q", state.BundlePath(in.o.Prefix))
 		return nil
 	}
-	how, err := carryFile(b.Path, state.BundlePath(in.o.Prefix))
+	how, err := carryFile(b.Path, state.BundlePath(in.o.Prefix), in.o.AllUsers)
 	if err != nil {
 		return fmt.Errorf("failed to keep the bundle for repairs: %w", err)
 	}

@@ -280,7 +280,7 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		return err
 	}
 	p.envs(h.target, pl)
-	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache) - linkedBytes(o.Bundle, pl, p.Prefix)
+	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache) + CarriedExtra(o.Bundle, pl, p.Prefix, o.AllUsers)
 	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache),
 		NeedFiles: pl.FileEstimate(o.KeepPackageCache)}
 	p.LongestPath, p.PathLimit = platform.LongestPath(req), platform.PathLimit(h.target)
@@ -591,21 +591,31 @@ func maxRelPath(pl *bundle.Platform, keepCache bool) int {
 	return longest
 }
 
-// linkedBytes is what the install's copy of bundle b for offline repairs
-// does not take from the disk of prefix: all of it when the bundle file is
-// on the same file system, where it is carried as a hard link (the
-// archives, and the maintenance app too when the installer itself carries
-// the bundle); 0 otherwise. du counts a link in full, so the Welcome
-// step's figure keeps it; the free-space check needs only the rest.
-func linkedBytes(b *bundle.Bundle, pl *bundle.Platform, prefix string) int64 {
-	if b == nil || b.Path == "" || !platform.CanHardLink(b.Path, prefix) {
+// CarriedExtra is what the install's copy of bundle b for offline repairs
+// takes from the disk of prefix beyond what DiskEstimate counts for it
+// (this subdir's archives once, and the maintenance app): nothing of it,
+// so minus those, when it is carried as a hard link (the bundle file on
+// the same file system, the installing user's own, an install for that
+// user: carryFile); else the whole file, which is what is copied: every
+// platform's archives, and the installer itself when it carries the
+// bundle. du counts a link in full, so the Welcome step's figure keeps
+// it; the free-space check needs only the rest.
+func CarriedExtra(b *bundle.Bundle, pl *bundle.Platform, prefix string, allUsers bool) int64 {
+	if b == nil || b.Path == "" {
 		return 0
 	}
-	n := pl.CarriedBytes()
+	counted := pl.CarriedBytes()
 	if src, err := maintenanceSource(); err == nil && sameFile(b.Path, src) {
-		n += MaintenanceAppBytes()
+		counted += MaintenanceAppBytes()
 	}
-	return n
+	if platform.CanHardLink(b.Path, prefix) && !allUsers && mayShare(b.Path) {
+		return -counted
+	}
+	st, err := os.Stat(b.Path)
+	if err != nil {
+		return 0
+	}
+	return (st.Size()+4095)/4096*4096 - counted
 }
 
 // MaintenanceAppBytes is the size of the maintenance app an install

@@ -147,8 +147,24 @@ func TestPlanCountsACopiedBundle(t *testing.T) {
 	}
 	defer mb.Close()
 	p := planOf(t, Options{Prefix: filepath.Join(t.TempDir(), "acme"), Bundle: mb, Subdir: "linux-64"})
-	if want := mb.Platform("linux-64").DiskEstimate(MaintenanceAppBytes(), 0, false); p.NeedBytes != want {
-		t.Fatalf("need %d bytes with the bundle on another file system; DiskEstimate says %d", p.NeedBytes, want)
+	pl := mb.Platform("linux-64")
+	want := pl.DiskEstimate(MaintenanceAppBytes(), 0, false) - pl.CarriedBytes() + (int64(len(data))+4095)/4096*4096
+	if p.NeedBytes != want {
+		t.Fatalf("need %d bytes with the bundle on another file system; want %d (DiskEstimate, the whole file for the archives)", p.NeedBytes, want)
+	}
+	// the whole file is copied: every platform's archives, and what is
+	// not an archive (here 8 MiB before the zip); and so it is counted
+	padded := filepath.Join(dir, "padded.zip")
+	if err := os.WriteFile(padded, append(make([]byte, 8<<20), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pb, err := bundle.Open(padded)
+	if err != nil {
+		t.Skipf("a zip with 8 MiB after it: %v", err)
+	}
+	defer pb.Close()
+	if p2 := planOf(t, Options{Prefix: filepath.Join(t.TempDir(), "acme"), Bundle: pb, Subdir: "linux-64"}); p2.NeedBytes < p.NeedBytes+8<<20 {
+		t.Fatalf("need %d bytes for a bundle file 8 MiB larger; %d before", p2.NeedBytes, p.NeedBytes)
 	}
 }
 

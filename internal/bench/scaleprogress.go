@@ -197,10 +197,7 @@ func diskOf(ctx context.Context, bz, prefix string, peak, settled int64, peakAt 
 	}
 	// the check counts the bundle's copy for repairs only when it will not
 	// be a hard link (installer.Plan's NeedBytes)
-	var linked int64
-	if platform.CanHardLink(bz, prefix) {
-		linked = b.Platform("linux-64").CarriedBytes()
-	}
+	linked := -installer.CarriedExtra(b, b.Platform("linux-64"), prefix, false)
 	d := &diskFigures{Estimate: est, EstimateNoPyc: noPyc, Need: platform.RequiredFree(est - linked), Du: du, Peak: peak,
 		PeakAt: peakAt.Seconds(), Settled: settled, Carry: carryOf(prefix)}
 	d.EstPerDu, d.NoPycPerDu = float64(est)/float64(du), float64(noPyc)/float64(du)

@@ -1,0 +1,19 @@
+//go:build unix
+
+package installer
+
+import (
+	"os"
+	"syscall"
+)
+
+// mayShare tells whether the file at path is the installing user's alone:
+// theirs, and writable by nobody else (by its mode).
+func mayShare(path string) bool {
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm()&0o022 != 0 {
+		return false
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	return ok && int(sys.Uid) == os.Geteuid()
+}
