@@ -218,9 +218,9 @@ func writeSigned(out string, fill func(io.Writer) error, o AuthenticodeOptions) 
 // openPayload opens the file at path and finds its payload; the caller
 // closes the file.
 func openPayload(path string) (*os.File, Payload, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
-		return nil, Payload{}, fmt.Errorf("failed to open %q: %w", path, err)
+		return nil, Payload{}, fmt.Errorf("failed to read the file: %w", err)
 	}
 	st, err := f.Stat()
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"debug/pe"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strings"
 )
@@ -14,7 +13,7 @@ import (
 // BinaryTarget reads the OS and architecture (GOOS, GOARCH spelling) an
 // executable was built for from its ELF, PE or Mach-O header.
 func BinaryTarget(path string) (goos, goarch string, err error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return "", "", fmt.Errorf("failed to open installer binary: %w", err)
 	}

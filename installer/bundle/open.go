@@ -54,7 +54,7 @@ func Open(path string) (*Bundle, error) {
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 		return nil, bundleErr(path, "is not a file (a folder, a pipe or a device); pass the bundle or installer file itself", nil)
 	}
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, bundleErr(path, "cannot be opened", err)
 	}
