@@ -56,8 +56,13 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 		werr := installer.WrapBundleError(err)
 		var be *installer.BundleError
 		if errors.Is(err, bundle.ErrAttachUntrusted) && errors.As(werr, &be) {
-			be.Reason = "an installer that trusts " + *trust + " would refuse it: " + be.Reason
-			be.Advice = "sign the bundle with that key's private half (onboard bundle build --sign-key), or attach it without --trust-key"
+			if *trust != "" {
+				be.Reason = "an installer that trusts " + *trust + " would refuse it: " + be.Reason
+				be.Advice = "sign the bundle with that key's private half (onboard bundle build --sign-key), or attach it without --trust-key"
+			} else {
+				be.Reason = "the installer binary trusts a key (baked in by an earlier 'bundle attach --trust-key'), which it keeps, and would refuse it: " + be.Reason
+				be.Advice = "sign the bundle with that key's private half (onboard bundle build --sign-key), or pass --trust-key with the key that signed it"
+			}
 		}
 		return werr
 	}

@@ -21,6 +21,7 @@ type AttachOptions struct {
 	OutDir    string // where the installer is written; created when missing
 	// TrustedKey, when set, is baked into the installer: it then refuses
 	// every bundle not signed by this key. The bundle given must be.
+	// Unset, the key the installer binary's footer trusts is kept.
 	TrustedKey ed25519.PublicKey
 	// Split writes the bundle as OutDir/bundle.zip beside the installer
 	// instead of appending it; the installer's footer records the sha256 of
@@ -58,15 +59,22 @@ func Attach(opts AttachOptions) (_ string, err error) {
 		return "", err
 	}
 	defer b.Close()
-	if opts.TrustedKey != nil {
-		if err := b.CheckTrust([]ed25519.PublicKey{opts.TrustedKey}); err != nil {
-			return "", fmt.Errorf("%w: %w", ErrAttachUntrusted, err)
-		}
-	}
 	exe := opts.Installer
 	if exe == "" {
 		if exe, err = os.Executable(); err != nil {
 			return "", fmt.Errorf("failed to find the running executable (pass --installer BIN): %w", err)
+		}
+	}
+	if opts.TrustedKey == nil {
+		// the key the installer binary trusts stays: a team's keyed
+		// installer must not become one that installs anything
+		if key, err := TrustedKeyOf(exe); err == nil && key != nil {
+			opts.TrustedKey = key
+		}
+	}
+	if opts.TrustedKey != nil {
+		if err := b.CheckTrust([]ed25519.PublicKey{opts.TrustedKey}); err != nil {
+			return "", fmt.Errorf("%w: %w", ErrAttachUntrusted, err)
 		}
 	}
 	goos, goarch, err := BinaryTarget(exe)

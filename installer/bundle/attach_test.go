@@ -234,3 +234,30 @@ func TestDamagedInstallerIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// Attaching to an installer that trusts a key keeps the key: the new
+// installer still refuses unsigned bundles, and an unsigned bundle is not
+// attached to it. The key used to be dropped without a word.
+func TestAttachKeepsTheInstallersKey(t *testing.T) {
+	dir := t.TempDir()
+	signed, unsigned := filepath.Join(dir, "s.zip"), filepath.Join(dir, "u.zip")
+	privPEM, pubPEM, _ := GenerateKey()
+	priv, _ := ParsePrivateKey(privPEM)
+	pub, _ := ParsePublicKey(pubPEM)
+	build(t, fixtureSpec(t, dir, "2026.11.0"), signed, priv)
+	build(t, fixtureSpec(t, t.TempDir(), "2026.11.0"), unsigned, nil)
+	keyed, err := Attach(AttachOptions{Bundle: signed, Installer: testBinary(t, dir), OutDir: t.TempDir(), TrustedKey: pub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Attach(AttachOptions{Bundle: unsigned, Installer: keyed, OutDir: filepath.Join(t.TempDir(), "o")}); !errors.Is(err, ErrAttachUntrusted) {
+		t.Fatalf("attach of an unsigned bundle to a keyed installer: %v", err)
+	}
+	again, err := Attach(AttachOptions{Bundle: signed, Installer: keyed, OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key, err := TrustedKeyOf(again); err != nil || !key.Equal(pub) {
+		t.Fatalf("the re-attached installer trusts %x (%v); want the installer's key %x", key, err, pub)
+	}
+}
