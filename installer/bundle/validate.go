@@ -122,6 +122,16 @@ func validateEnv(sd, env string, pkgs []Package) error {
 	return nil
 }
 
+// The bounds of a package's size facts (16 TiB, 2^32 paths): far beyond
+// any package, and low enough that the disk space estimate's sums of
+// them cannot overflow.
+const (
+	maxPackageBytes = 1 << 44
+	maxPackageCount = 1 << 32
+)
+
+func badCount(n int) bool { return n < 0 || int64(n) > maxPackageCount }
+
 func (p Package) validate() error {
 	switch {
 	case !strings.HasSuffix(p.Fn, ".conda") && !strings.HasSuffix(p.Fn, ".tar.bz2"):
@@ -140,8 +150,14 @@ func (p Package) validate() error {
 		return fmt.Errorf("sha256 %q is not 64 lowercase hex digits", p.SHA256)
 	case p.MD5 != "" && !hex32RE.MatchString(p.MD5):
 		return fmt.Errorf("md5 %q is not 32 lowercase hex digits", p.MD5)
-	case p.Size <= 0:
-		return fmt.Errorf("size %d is not positive", p.Size)
+	case p.Size <= 0 || p.Size > maxPackageBytes:
+		return fmt.Errorf("size %d is not a package's size", p.Size)
+	case p.UnpackedSize < 0 || p.UnpackedSize > maxPackageBytes || p.PySize < 0 || p.PySize > maxPackageBytes:
+		return fmt.Errorf("unpacked_size %d or py_size %d is not a package's size", p.UnpackedSize, p.PySize)
+	case badCount(p.Files) || badCount(p.Dirs) || badCount(p.PyFiles) || badCount(p.EntryPoints):
+		return fmt.Errorf("files %d, dirs %d, py_files %d or entry_points %d is not a package's count", p.Files, p.Dirs, p.PyFiles, p.EntryPoints)
+	case p.LongestPath < 0 || p.LongestPath > 1<<16:
+		return fmt.Errorf("longest_path %d is not a path's length", p.LongestPath)
 	}
 	for _, d := range p.Depends {
 		// written into the package's conda-meta record, which conda reads

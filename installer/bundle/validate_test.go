@@ -96,3 +96,31 @@ func TestManifestMenuPackages(t *testing.T) {
 		}
 	}
 }
+
+// The size facts of a package feed the disk space check and bound what
+// the package may write: a negative one, or one no disk holds, is refused
+// (a sum of them overflowed, and the check passed).
+func TestPackageSizeFactsAreBounded(t *testing.T) {
+	p := Package{Fn: "good-1-0.conda", Name: "good", Version: "1", Build: "0", Subdir: "noarch", SHA256: strings.Repeat("a", 64), Size: 1,
+		UnpackedSize: 10, Files: 2, Dirs: 1, PySize: 3, PyFiles: 1, EntryPoints: 1, LongestPath: 40}
+	if err := p.validate(); err != nil {
+		t.Fatal(err)
+	}
+	for name, set := range map[string]func(*Package){
+		"unpacked_size":      func(q *Package) { q.UnpackedSize = -9e12 },
+		"unpacked_size huge": func(q *Package) { q.UnpackedSize = 9.2e18 },
+		"size huge":          func(q *Package) { q.Size = 1 << 62 },
+		"files":              func(q *Package) { q.Files = -1 },
+		"dirs":               func(q *Package) { q.Dirs = -3 },
+		"py_size":            func(q *Package) { q.PySize = -1 },
+		"py_files":           func(q *Package) { q.PyFiles = -5 },
+		"entry_points":       func(q *Package) { q.EntryPoints = -1 },
+		"longest_path":       func(q *Package) { q.LongestPath = -5 },
+	} {
+		q := p
+		set(&q)
+		if err := q.validate(); err == nil {
+			t.Errorf("%s: %+v accepted", name, q)
+		}
+	}
+}
