@@ -2,9 +2,12 @@ package maintain
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -190,5 +193,49 @@ func TestFailedRelinkIsNoFixNorRemoval(t *testing.T) {
 	r, _ := Verify(context.Background(), fi.Prefix, VerifyOptions{EnvironmentsTxt: fi.EnvTxt})
 	if !strings.Contains(strings.Join(kinds(r.Problems), "\n"), "missing_record") {
 		t.Fatalf("verify after the failed repair: %v, notes %q", kinds(r.Problems), r.Notes)
+	}
+}
+
+// A history rebuilt by repair names each package as the install's own
+// history did (conda's canonical channel, prefix.CanonicalChannel), so
+// conda's next command records no channel switch that never happened.
+func TestRebuiltHistoryNamesChannelsAsConda(t *testing.T) {
+	fi := installFixtures(t)
+	py := filepath.Join(fi.Prefix, "envs", "py")
+	hp := prefix.HistoryPath(py)
+	plus := func(data []byte) []string {
+		var out []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(l, "+") {
+				out = append(out, l)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	// records whose channel is the folder of archives the bundle was
+	// built from, as bundle build records it: conda names it "pkgs"
+	var want []string
+	recs, _ := filepath.Glob(filepath.Join(py, "conda-meta", "*.json"))
+	for _, rp := range recs {
+		var m map[string]any
+		data, _ := os.ReadFile(rp)
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		sub, _ := m["subdir"].(string)
+		m["channel"] = "file:///home/builder/team/pkgs/" + sub
+		data, _ = json.Marshal(m)
+		os.WriteFile(rp, data, 0o644)
+		want = append(want, fmt.Sprintf("+pkgs/%s::%s-%s-%s", sub, m["name"], m["version"], m["build"]))
+	}
+	sort.Strings(want)
+	os.Remove(hp)
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatal(err)
+	}
+	now, _ := os.ReadFile(hp)
+	if a, b := want, plus(now); strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Fatalf("conda names the records\n%s\nthe rebuilt history adds\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
 	}
 }

@@ -73,11 +73,12 @@ func (rp *repairer) restoreHistory(env string) error {
 	recs := m.Records
 	e := prefix.HistoryEntry{Time: time.Now(), Command: "onboard repair --prefix " + rp.prefix, Added: []string{}}
 	for _, r := range recs {
-		ch := strings.TrimSuffix(strings.TrimSuffix(r.Channel, "/"), "/"+r.Subdir)
-		if ch == "" {
-			ch = "<unknown>"
+		// named as the install and conda name it (prefix.CanonicalChannel)
+		d := r.DistString()
+		if prefix.CanonicalChannel(r.Channel, r.Subdir) == "" {
+			d = "<unknown>/" + r.Subdir + "::" + r.Dist()
 		}
-		e.Added = append(e.Added, ch+"/"+r.Subdir+"::"+r.Dist())
+		e.Added = append(e.Added, d)
 		e.UpdateSpecs = append(e.UpdateSpecs, r.RequestedSpecs...)
 	}
 	if err := os.MkdirAll(filepath.Dir(prefix.HistoryPath(dir)), 0o755); err != nil {
