@@ -19,12 +19,12 @@ func TestCondarcFromSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := string(condarcYAML(s.Condarc, nil))
+	got := string((&bundle.Manifest{Condarc: s.Condarc}).CondarcYAML())
 	want := "# written by onboard from the bundle\nchannels:\n  - https://x.invalid\noffline: true\nsolver: classic\nrepodata_use_zst: false\n"
 	if got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
-	if got := string(condarcYAML(&bundle.Condarc{Offline: true}, nil)); got != "# written by onboard from the bundle\noffline: true\n" {
+	if got := string((&bundle.Manifest{Condarc: &bundle.Condarc{Offline: true}}).CondarcYAML()); got != "# written by onboard from the bundle\noffline: true\n" {
 		t.Fatalf("unset settings are written: %q", got)
 	}
 }

@@ -50,8 +50,8 @@ type installRun struct {
 	plan   *InstallPlan // the plan carried out, made under the lock
 	log    *installLog
 	notes  []string
-	aside  string            // the old prefix moved aside, "" when none
-	j      *engine.OpJournal // the journal of this install, beside the prefix
+	aside  string // the old prefix moved aside, "" when none
+	j           *engine.OpJournal // the journal of this install, beside the prefix
 
 	unlockOld func() error // the lock of the install found at the prefix
 	unlockNew func() error // the lock of the prefix being installed
@@ -177,7 +177,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	engine.CrashPoint("begun")
 	if st, _ := os.Stat(state.Dir(p)); st != nil {
 		if old, err := state.ReadManifest(p); err == nil {
-			in.notes = append(in.notes, changesSince(p, old, in.o.Bundle.Platform(in.subdir)).addedNotes()...)
+			in.notes = append(in.notes, changesSince(p, old, in.o.Bundle.Platform(in.subdir), in.newCondarc()).addedNotes()...)
 		}
 		in.aside = state.AsidePath(p, time.Now().UnixNano())
 		// The old lock lives in the moved folder, which no one works on
@@ -240,6 +240,11 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	in.j = nil
 	res.Notes = append(res.Notes, in.notes[n0:]...)
 	return res, nil
+}
+
+// newCondarc is the .condarc the new install writes (nil: none).
+func (in *installRun) newCondarc() []byte {
+	return in.o.Bundle.Manifest.CondarcYAML()
 }
 
 // rollback removes the half-made prefix and puts the old one back, from

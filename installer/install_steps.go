@@ -175,7 +175,7 @@ func (in *installRun) installEnvs(ctx context.Context, files map[string]string) 
 	if err := in.runEnv(ctx, "base", base, out); err != nil {
 		return nil, err
 	}
-	if rc := condarcYAML(in.o.Bundle.Manifest.Condarc, in.o.Bundle.Manifest.MenuPackages); rc != nil {
+	if rc := in.o.Bundle.Manifest.CondarcYAML(); rc != nil {
 		if err := prefix.WriteCondarc(in.o.Prefix, rc); err != nil {
 			return nil, fmt.Errorf("failed to write .condarc: %w", err)
 		}
@@ -250,46 +250,6 @@ func (in *installRun) runEnv(ctx context.Context, name string, req EnvRequest, o
 
 func installCommand() string {
 	return strings.Join(os.Args, " ")
-}
-
-// condarcYAML renders the manifest's condarc, and its menu_packages as
-// conda's shortcuts_only (none: shortcuts false), so that a package conda
-// installs later follows the same rule; nil when it has neither.
-func condarcYAML(c *bundle.Condarc, menuPackages *[]string) []byte {
-	if c == nil && menuPackages == nil {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString("# written by onboard from the bundle\n")
-	if menuPackages != nil {
-		if len(*menuPackages) == 0 {
-			b.WriteString("shortcuts: false\n")
-		} else {
-			b.WriteString("shortcuts_only:\n")
-			for _, n := range *menuPackages {
-				fmt.Fprintf(&b, "  - %q\n", n)
-			}
-		}
-	}
-	if c == nil {
-		return []byte(b.String())
-	}
-	if len(c.Channels) > 0 {
-		b.WriteString("channels:\n")
-		for _, ch := range c.Channels {
-			fmt.Fprintf(&b, "  - %s\n", ch)
-		}
-	}
-	if c.Offline {
-		b.WriteString("offline: true\n")
-	}
-	if c.Solver != "" {
-		fmt.Fprintf(&b, "solver: %s\n", c.Solver)
-	}
-	if c.RepodataUseZst != nil {
-		fmt.Fprintf(&b, "repodata_use_zst: %t\n", *c.RepodataUseZst)
-	}
-	return []byte(b.String())
 }
 
 // writeState writes the maintenance app and .onboard/manifest.json.

@@ -251,3 +251,67 @@ func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
 		t.Errorf("installed %s", got)
 	}
 }
+
+// An upgrade keeps the settings the user made with conda in the bundle's
+// environments: an env's .condarc (conda config --env), its variables
+// (conda env config vars: conda-meta/state) and its pins
+// (conda-meta/pinned). Where the new version writes the file itself (the
+// base's .condarc) and the user changed the old one, theirs is kept
+// beside it, named. The plan and the result say so. They used to be lost
+// without a word.
+func TestUpgradeKeepsTheUsersCondaSettings(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	team := filepath.Join(prefix, "envs", "team")
+	mine := map[string]string{
+		filepath.Join(team, ".condarc"):               "always_yes: true\n",
+		filepath.Join(team, "conda-meta", "state"):    `{"env_vars": {"MYVAR": "hello"}}`,
+		filepath.Join(team, "conda-meta", "pinned"):   "numpy 1.*\n",
+		filepath.Join(prefix, "conda-meta", "pinned"): "python 3.11.*\n",
+	}
+	for p, s := range mine {
+		testkit.MustWrite(t, p, s)
+	}
+	rc, _ := os.ReadFile(filepath.Join(prefix, ".condarc"))
+	changedRC := string(rc) + "channel_priority: strict\n"
+	testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), changedRC)
+
+	newer := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}
+	plan, err := Plan(t.Context(), newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(plan.Notes, "\n")
+	if !strings.Contains(notes, "conda-meta/pinned, envs/team/.condarc, envs/team/conda-meta/pinned, envs/team/conda-meta/state") ||
+		!strings.Contains(notes, ".condarc.from-2026.11.0") {
+		t.Errorf("the plan does not say what of the user's conda settings is kept:\n%s", notes)
+	}
+	res, err := Install(t.Context(), newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, s := range mine {
+		if b, err := os.ReadFile(p); string(b) != s {
+			t.Errorf("after the upgrade %s = %q, %v; want %q", p, b, err, s)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(prefix, ".condarc.from-2026.11.0")); string(b) != changedRC {
+		t.Errorf("the user's changed .condarc is not kept beside the new one: %q", b)
+	}
+	if b, _ := os.ReadFile(filepath.Join(prefix, ".condarc")); string(b) == changedRC {
+		t.Error("the new version's .condarc was not written")
+	}
+	if notes := strings.Join(res.Notes, "\n"); !strings.Contains(notes, "envs/team/conda-meta/state") || !strings.Contains(notes, ".condarc.from-2026.11.0") {
+		t.Errorf("the result does not say what of the user's conda settings was kept:\n%s", notes)
+	}
+	// an unchanged base .condarc is the old bundle's: nothing kept of it
+	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2027.1.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(prefix, ".condarc.from-2026.12.0")); len(left) != 0 {
+		t.Errorf("an unchanged .condarc was kept: %v", left)
+	}
+}

@@ -299,7 +299,8 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		return &AdminRequiredError{Prefix: p.Prefix, Action: "replace"}
 	}
 	if old != nil {
-		p.carryNotes = changesSince(after.root, old, pl).planNotes()
+		u := changesSince(after.root, old, pl, m.CondarcYAML())
+		p.carryNotes = u.planNotes()
 		p.Notes = append(p.Notes, p.carryNotes...)
 	}
 	return p.checkFolder(h, req, after, old != nil)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/state"
 )
 
@@ -27,6 +28,12 @@ type userChanges struct {
 	// Added are the packages conda added to the bundle's environments: not
 	// kept, since the new version's environments are the bundle's.
 	Added []envPackages
+	// Settings are the user's conda settings files of the bundle's
+	// environments (engine.SettingsSince), carried by
+	// engine.CarryUserFiles;
+	// SettingsDropped those of an environment the new version drops.
+	Settings        []engine.SettingsChange
+	SettingsDropped []string
 }
 
 type envPackages struct {
@@ -36,8 +43,9 @@ type envPackages struct {
 
 // changesSince reads what the user changed in the install at dir (its
 // manifest old), to be replaced by the bundle's platform pl.
-func changesSince(dir string, old *state.Manifest, pl *bundle.Platform) userChanges {
+func changesSince(dir string, old *state.Manifest, pl *bundle.Platform, newRC []byte) userChanges {
 	var u userChanges
+	u.Settings, u.SettingsDropped = engine.SettingsSince(dir, old, func(env string) bool { _, ok := pl.Envs[env]; return ok }, newRC)
 	bundleEnvs := old.EnvDists()
 	for _, name := range state.Named(state.UserEnvs(dir, old)) {
 		if _, taken := pl.Envs[name]; taken {
@@ -96,6 +104,9 @@ func (u userChanges) planNotes() []string {
 	}
 	if len(u.Dropped) > 0 {
 		notes = append(notes, fmt.Sprintf("the new version no longer has the environments of %s: those stay in the old install's folder (PREFIX.onboard-old-*), which is then kept", strings.Join(u.Dropped, ", ")))
+	}
+	if note := engine.SettingsNote(u.Settings, u.SettingsDropped, true); note != "" {
+		notes = append(notes, note)
 	}
 	return append(notes, u.addedNotes()...)
 }

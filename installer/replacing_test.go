@@ -31,7 +31,7 @@ func TestChangesSinceNamesFilesInTheBundlesEnvs(t *testing.T) {
 	}
 	old := &state.Manifest{Manifest: bundle.Manifest{Platforms: map[string]*bundle.Platform{
 		"linux-64": {Envs: map[string][]bundle.Package{"team": nil, "gone": nil}}}}, Subdir: "linux-64"}
-	u := changesSince(dir, old, &bundle.Platform{Envs: map[string][]bundle.Package{"team": nil}})
+	u := changesSince(dir, old, &bundle.Platform{Envs: map[string][]bundle.Package{"team": nil}}, nil)
 	if got := strings.Join(u.Kept, " "); got != "envs/team/analysis.ipynb" {
 		t.Errorf("kept %q; want envs/team/analysis.ipynb (not onboard's .nonadmin)", got)
 	}

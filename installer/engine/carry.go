@@ -22,11 +22,16 @@ type Carried struct {
 	// that the new one does not have: they stay in the old install's
 	// folder too.
 	Dropped []string
+	// Settings are the user's conda settings files of the bundle's
+	// environments that were carried (SettingsSince); SettingsDropped
+	// those of an environment the new version does not have.
+	Settings        []SettingsChange
+	SettingsDropped []string
 }
 
 // KeepAside says whether the old install's folder still holds what is the
 // user's, and must be kept.
-func (c Carried) KeepAside() bool { return len(c.Left)+len(c.Dropped) > 0 }
+func (c Carried) KeepAside() bool { return len(c.Left)+len(c.Dropped)+len(c.SettingsDropped) > 0 }
 
 // Note says what c means to the person who upgraded ("" when nothing was
 // carried or left); aside is the old install's folder.
@@ -42,6 +47,9 @@ func (c Carried) Note(aside string) string {
 	if len(c.Dropped) > 0 {
 		parts = append(parts, fmt.Sprintf("the new version no longer has the environments of %s, so those stay in the old install at %q; move what you need out of it, then delete it",
 			strings.Join(c.Dropped, ", "), aside))
+	}
+	if note := SettingsNote(c.Settings, c.SettingsDropped, false); note != "" {
+		parts = append(parts, note)
 	}
 	return strings.Join(parts, "; ")
 }
@@ -123,5 +131,10 @@ func CarryUserFiles(aside, prefix string, logf Logf) (Carried, error) {
 		logf("upgrade: kept %q, which the old bundle did not install, at %q", from, to)
 		c.Moved = append(c.Moved, rel)
 	}
-	return c, nil
+	if old == nil {
+		return c, nil
+	}
+	var serr error
+	c.Settings, c.SettingsDropped, serr = carrySettings(aside, prefix, old, logf)
+	return c, serr
 }
