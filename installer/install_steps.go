@@ -170,7 +170,7 @@ func (in *installRun) copyPackages(ctx context.Context) (map[string]string, erro
 func (in *installRun) installEnvs(ctx context.Context, files map[string]string) (*envOutcome, error) {
 	pl := in.o.Bundle.Platform(in.subdir)
 	out := &envOutcome{}
-	base := in.envRequest(in.o.Prefix, pl.Base, files)
+	base := in.envRequest(ctx, in.o.Prefix, pl.Base, files)
 	base.NewPrefix = true // swapInstall made it (the old install, if any, is moved aside) and removes it on failure
 	if err := in.runEnv(ctx, "base", base, out); err != nil {
 		return nil, err
@@ -181,7 +181,7 @@ func (in *installRun) installEnvs(ctx context.Context, files map[string]string) 
 		}
 	}
 	for _, n := range pl.EnvNames() {
-		req := in.envRequest(filepath.Join(in.o.Prefix, "envs", n), pl.Envs[n], files)
+		req := in.envRequest(ctx, filepath.Join(in.o.Prefix, "envs", n), pl.Envs[n], files)
 		if err := in.runEnv(ctx, n, req, out); err != nil {
 			return nil, err
 		}
@@ -189,7 +189,7 @@ func (in *installRun) installEnvs(ctx context.Context, files map[string]string) 
 	return out, nil
 }
 
-func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[string]string) EnvRequest {
+func (in *installRun) envRequest(ctx context.Context, dir string, pkgs []bundle.Package, files map[string]string) EnvRequest {
 	req := EnvRequest{
 		Prefix: dir, PkgsDir: filepath.Join(in.o.Prefix, "pkgs"), Subdir: in.subdir,
 		RootPrefix: in.o.Prefix, Command: installCommand(), Reporter: in.o.Reporter, Logf: in.log.Printf,
@@ -201,7 +201,7 @@ func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[st
 		f := PackageFile{Path: files[p.ZipPath()], SHA256: p.SHA256, MD5: p.MD5, Size: p.Size, URL: p.URL, Depends: p.Depends,
 			Files: p.Files, Unpacked: p.UnpackedSize}
 		if files == nil {
-			f.Path, f.Open = filepath.Join(in.o.Prefix, "pkgs", p.Fn), in.opener(p)
+			f.Path, f.Open = filepath.Join(in.o.Prefix, "pkgs", p.Fn), in.opener(ctx, p)
 		}
 		req.Packages = append(req.Packages, f)
 	}
@@ -210,8 +210,8 @@ func (in *installRun) envRequest(dir string, pkgs []bundle.Package, files map[st
 
 // opener reads package p in place in the bundle; a package stored
 // compressed there is first copied out (hash checked) into a scratch file
-// that is removed when it is closed.
-func (in *installRun) opener(p bundle.Package) pkg.Opener {
+// that is removed when it is closed. ctx (the install's) cancels the copy.
+func (in *installRun) opener(ctx context.Context, p bundle.Package) pkg.Opener {
 	return func() (io.ReaderAt, int64, io.Closer, error) {
 		if ra, n, err := in.o.Bundle.OpenPackage(p); err == nil {
 			return ra, n, nil, nil
@@ -220,7 +220,7 @@ func (in *installRun) opener(p bundle.Package) pkg.Opener {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, 0, nil, err
 		}
-		path, err := in.o.Bundle.CopyPackage(context.Background(), p, dir, nil)
+		path, err := in.o.Bundle.CopyPackage(ctx, p, dir, nil)
 		if err != nil {
 			return nil, 0, nil, WrapBundleError(err)
 		}

@@ -88,8 +88,8 @@ func extractDir(r Request, stem string) (string, error) {
 // sums finishes the archive's hash and checks it against e. When e gives
 // both hashes, the sha256 is checked and e's md5 goes into the record
 // unchecked; otherwise the md5 is computed.
-func (a *archive) sums(h *hashAt, e Expect, trustMD5 bool) (sha, md5sum string, err error) {
-	sha, md5sum, size, err := h.finish()
+func (a *archive) sums(ctx context.Context, h *hashAt, e Expect, trustMD5 bool) (sha, md5sum string, err error) {
+	sha, md5sum, size, err := h.finish(ctx)
 	if hm := (*HashMismatchError)(nil); errors.As(err, &hm) {
 		return "", "", err
 	} else if err != nil {
@@ -137,12 +137,12 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 		}
 		// A damaged archive is named as such rather than by what its
 		// garbage made the extraction trip over.
-		if _, _, herr := a.sums(h, r.Expect, trustMD5); herr != nil {
+		if _, _, herr := a.sums(ctx, h, r.Expect, trustMD5); herr != nil {
 			return nil, herr
 		}
 		return nil, err
 	}
-	sha, md5sum, err := a.sums(h, r.Expect, trustMD5)
+	sha, md5sum, err := a.sums(ctx, h, r.Expect, trustMD5)
 	if err != nil {
 		return nil, err
 	}

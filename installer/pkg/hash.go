@@ -1,6 +1,7 @@
 package pkg
 
 import (
+	"context"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
@@ -246,13 +247,16 @@ func (h *hashAt) readChecked(p []byte, off int64) (int, error) {
 	return m, err
 }
 
-// finish hashes the rest of the file and returns the sums.
-func (h *hashAt) finish() (sha, md5sum string, size int64, err error) {
+// finish hashes the rest of the file and returns the sums; ctx cancels it.
+func (h *hashAt) finish(ctx context.Context) (sha, md5sum string, size int64, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.held = nil
 	buf := h.scratch(256 << 10)
 	for h.next < h.size && h.err == nil {
+		if err := ctx.Err(); err != nil {
+			return "", "", 0, err
+		}
 		n, err := h.r.ReadAt(buf[:min(int64(len(buf)), h.size-h.next)], h.next)
 		h.feed(buf[:n])
 		if err != nil && h.next < h.size {

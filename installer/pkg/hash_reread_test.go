@@ -87,7 +87,7 @@ func TestHashAtUsesOnlyHashedBytes(t *testing.T) {
 					copy(handed[rd[0]:], p[:n])
 					readErr = readErr || (err != nil && err != errEOF)
 				}
-				sha, _, _, err := h.finish()
+				sha, _, _, err := h.finish(context.Background())
 				var hm *HashMismatchError
 				if errors.As(err, &hm) && hm.What == "reread" {
 					rereads++
@@ -166,3 +166,19 @@ func treeSums(t *testing.T, dir string) string {
 	})
 	return b.String()
 }
+
+// Hashing the rest of an archive (a damaged package's, after the
+// extraction stopped) stops when the install is cancelled: Ctrl-C used to
+// wait for the whole of a large package.
+func TestHashAtFinishIsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	h := newHashAt(zeros{}, 4<<30, false)
+	if _, _, _, err := h.finish(ctx); !errors.Is(err, context.Canceled) || h.next > 0 {
+		t.Fatalf("finish after cancel: %v, hashed %d bytes", err, h.next)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) ReadAt(p []byte, off int64) (int, error) { clear(p); return len(p), nil }
