@@ -50,8 +50,8 @@ type installRun struct {
 	plan   *InstallPlan // the plan carried out, made under the lock
 	log    *installLog
 	notes  []string
-	aside  string // the old prefix moved aside, "" when none
-	j           *engine.OpJournal // the journal of this install, beside the prefix
+	aside  string            // the old prefix moved aside, "" when none
+	j      *engine.OpJournal // the journal of this install, beside the prefix
 
 	unlockOld func() error // the lock of the install found at the prefix
 	unlockNew func() error // the lock of the prefix being installed
