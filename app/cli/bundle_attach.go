@@ -102,7 +102,10 @@ func runBundleInspect(ctx context.Context, args []string, env Env) error {
 // bundle.zip beside it, checked against the installer's pin as a run of it
 // would check it.
 func inspected(file, trustKeyFile string) (*bundle.Found, error) {
-	if !bundle.IsSplitInstaller(file) {
+	// An installer is checked as a run of it checks its bundle: with the
+	// key baked into it (a split one's bundle is the one beside it).
+	key, _ := bundle.TrustedKeyOf(file)
+	if key == nil && !bundle.IsSplitInstaller(file) {
 		return discoverBundle(file, trustKeyFile)
 	}
 	keys, err := trustedKeys(trustKeyFile)

@@ -135,3 +135,20 @@ func TestE2EAttachSplit(t *testing.T) {
 		t.Errorf("install without bundle.zip: exit %d, %s; want 3 naming bundle.zip", r.code, r.stderr)
 	}
 }
+
+// bundle inspect of an installer checks its bundle as a run of it does:
+// with the key baked into it. It used to say "signed (not checked)" of a
+// keyed installer, and "unsigned", exit 0, of one whose bundle a run of it
+// refuses.
+func TestE2EInspectUsesTheInstallersKey(t *testing.T) {
+	needBin(t)
+	home := t.TempDir()
+	keys := t.TempDir()
+	if r := run(t, home, onboardBin, "bundle", "keygen", "-o", filepath.Join(keys, "team")); r.code != 0 {
+		t.Fatalf("keygen: %s", r.stderr)
+	}
+	_, keyed := makeInstaller(t, home, "2026.11.0", []string{"--sign-key", filepath.Join(keys, "team.key")}, []string{"--trust-key", filepath.Join(keys, "team.pub")})
+	if r := run(t, home, onboardBin, "bundle", "inspect", keyed); r.code != 0 || !strings.Contains(r.stdout, "signed by trusted key") {
+		t.Fatalf("inspect of a keyed installer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
