@@ -86,6 +86,18 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 	}
 	defer engine.InstallUmask()()
 	rp := newRepairer(abs, opts)
+	defer rp.close()
+	if opts.BundlePath != "" && opts.Bundle == nil {
+		// a --bundle that cannot be used is refused before anything is
+		// done (exit 3), as install refuses it
+		if _, err := rp.bundle(); err != nil {
+			var be *bundle.Error
+			if errors.As(err, &be) {
+				return nil, &engine.BundleError{Path: be.Path, Reason: be.Reason, Err: be.Err}
+			}
+			return nil, err
+		}
+	}
 	if _, err := engine.RecoverOutcome(ctx, abs, rp.logf); err != nil {
 		return nil, err
 	}
@@ -94,7 +106,6 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 		return nil, err
 	}
 	defer unlock()
-	defer rp.close()
 	return rp.run(ctx)
 }
 

@@ -3,7 +3,9 @@ package maintain
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"onboard/installer/engine"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -238,4 +240,37 @@ func TestRebuiltHistoryNamesChannelsAsConda(t *testing.T) {
 	if a, b := want, plus(now); strings.Join(a, "\n") != strings.Join(b, "\n") {
 		t.Fatalf("conda names the records\n%s\nthe rebuilt history adds\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
 	}
+}
+
+// A --bundle that cannot be used (not a bundle, damaged, untrusted) is
+// refused before repair does anything, as a BundleError (exit 3); it used
+// to end as "no bundle was found … pass --bundle FILE", exit 1, after the
+// rest of the repair.
+func TestRepairRefusesAnUnusableBundleUpFront(t *testing.T) {
+	fi := installFixtures(t)
+	os.Remove(filepath.Join(fi.Prefix, "conda-meta", cphDist+".json"))
+	bad := filepath.Join(t.TempDir(), "bundle.zip")
+	testkit.MustWrite(t, bad, "not a zip at all")
+	before := treeSums(t, fi.Prefix)
+	_, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: bad, EnvironmentsTxt: fi.EnvTxt})
+	var be *engine.BundleError
+	if !errors.As(err, &be) || engine.ExitCode(err) != engine.ExitBundle || !strings.Contains(err.Error(), bad) {
+		t.Fatalf("repair with a bad --bundle: %v (exit %d)", err, engine.ExitCode(err))
+	}
+	if treeSums(t, fi.Prefix) != before {
+		t.Fatal("the refused repair changed the install")
+	}
+}
+
+// treeSums lists each regular file under dir with its size.
+func treeSums(t *testing.T, dir string) string {
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && !strings.Contains(p, string(filepath.Separator)+".onboard"+string(filepath.Separator)) {
+			st, _ := d.Info()
+			fmt.Fprintf(&b, "%s %d\n", p, st.Size())
+		}
+		return nil
+	})
+	return b.String()
 }

@@ -131,8 +131,10 @@ func TestRepairWithoutAnyArchiveSaysWhatIsLeft(t *testing.T) {
 	fi := installFixtures(t)
 	testkit.EditInPlace(t, filepath.Join(fi.Prefix, "include", "zlib.h"), "/* damaged */")
 	os.Remove(filepath.Join(fi.Prefix, "pkgs", zlibDist+".tar.bz2"))
-	res, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: filepath.Join(t.TempDir(), "none.zip"),
-		EnvironmentsTxt: fi.EnvTxt})
+	// no --bundle, and none carried by the install: no archive anywhere
+	// (an unusable --bundle is refused up front instead:
+	// TestRepairRefusesAnUnusableBundleUpFront)
+	res, err := Repair(context.Background(), fi.Prefix, RepairOptions{EnvironmentsTxt: fi.EnvTxt})
 	var re *RepairError
 	if !errors.As(err, &re) || engine.ExitCode(err) != engine.ExitFailed {
 		t.Fatalf("got %v; want a RepairError (exit 1)", err)
