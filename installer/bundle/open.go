@@ -69,9 +69,15 @@ func Open(path string) (*Bundle, error) {
 		return nil, bundleErr(path, "cannot be read", err)
 	}
 	if p.ZipSize == 0 {
+		head := make([]byte, 4)
+		_, herr := f.ReadAt(head, 0)
 		f.Close()
 		if p.SplitManifest != nil {
 			return nil, bundleErr(path, "holds no bundle: it was made with 'bundle attach --split', and its bundle is the "+SplitBundleName+" beside it", nil)
+		}
+		if herr == nil && string(head) == "PK\x03\x04" {
+			// it begins as a zip: its end was cut off or damaged
+			return nil, bundleErr(path, "is damaged or cut short: it begins as a zip, but its end records (the zip's directory) are missing or wrong; download or copy it again", nil)
 		}
 		return nil, bundleErr(path, "holds no bundle", nil)
 	}
