@@ -100,7 +100,7 @@ func (u userChanges) planNotes() []string {
 		notes = append(notes, fmt.Sprintf("what was made in the install's folder since the install (environments made with conda, your own files) is kept: %s", strings.Join(u.Kept, ", ")))
 	}
 	if len(u.Left) > 0 {
-		notes = append(notes, fmt.Sprintf("the new version brings environments named %s: yours of those names stay in the old install's folder (PREFIX.onboard-old-*), which is then kept", strings.Join(u.Left, ", ")))
+		notes = append(notes, fmt.Sprintf("the new version brings environments named %s: yours of those names stay in the old install's folder (PREFIX.onboard-old-*), which is then kept, but where they no longer work (a conda environment cannot be moved); to keep using one, cancel, rename it first (conda rename -n NAME NEWNAME), then run the installer again", strings.Join(u.Left, ", ")))
 	}
 	if len(u.Dropped) > 0 {
 		notes = append(notes, fmt.Sprintf("the new version no longer has the environments of %s: those stay in the old install's folder (PREFIX.onboard-old-*), which is then kept", strings.Join(u.Dropped, ", ")))

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/internal/testkit"
 	"onboard/installer/state"
 	"onboard/platform"
@@ -92,5 +93,19 @@ func TestDanglingPrefixLinkIsRefused(t *testing.T) {
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatalf("the link after the refusal: %v, %v", fi, err)
+	}
+}
+
+// A conda env of the user's that has the name of one the new version
+// brings stays in the old install's folder, where it no longer runs: the
+// plan says so, and how to keep it (rename it first); so does the result.
+func TestAnEnvOfTheNewVersionsNameIsSaidToStopWorking(t *testing.T) {
+	plan := strings.Join(userChanges{Left: []string{"envs/team2"}}.planNotes(), "\n")
+	if !strings.Contains(plan, "envs/team2") || !strings.Contains(plan, "no longer work") || !strings.Contains(plan, "conda rename") {
+		t.Errorf("plan note: %s", plan)
+	}
+	res := engine.Carried{Left: []string{"envs/team2"}}.Note("/opt/x.onboard-old-1")
+	if !strings.Contains(res, "no longer run") || !strings.Contains(res, "/opt/x.onboard-old-1") {
+		t.Errorf("result note: %s", res)
 	}
 }

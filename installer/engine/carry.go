@@ -41,7 +41,7 @@ func (c Carried) Note(aside string) string {
 		parts = append(parts, fmt.Sprintf("kept what was made in the install's folder since the install (environments made with conda, your own files): %s", strings.Join(moved, ", ")))
 	}
 	if len(c.Left) > 0 {
-		parts = append(parts, fmt.Sprintf("the new version has %s of its own, so yours stay in the old install at %q; move what you need out of it, then delete it",
+		parts = append(parts, fmt.Sprintf("the new version has %s of its own, so yours stay in the old install at %q, where they no longer run (a conda environment cannot be moved): copy your files out of it, make the environment again with conda (conda env export from there lists its packages), then delete it",
 			strings.Join(c.Left, ", "), aside))
 	}
 	if len(c.Dropped) > 0 {
