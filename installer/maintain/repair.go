@@ -320,6 +320,8 @@ func (e *RepairError) Hint() string {
 		return "the disk is read-only: remount it writable, then run 'onboard repair' again"
 	case errors.Is(errors.Join(e.Causes...), fs.ErrPermission) || strings.Contains(all, "operation not permitted"):
 		return "a file or folder of the install may not be changed (its permissions, or an immutable flag): fix that, or repair as the user or administrator who installed it"
+	case strings.Contains(all, "conda installed it"):
+		return "packages that conda installed are repaired with conda, as the message says; the rest with 'onboard repair' (a reinstall would drop every package conda added)"
 	case strings.Contains(all, "--bundle"):
 		return "pass the installer that made this install with --bundle, then run 'onboard repair' again; if that fails, reinstall"
 	}
@@ -491,10 +493,11 @@ func (rp *repairer) damagedPaths(t repairTarget) map[string]bool {
 // source finds where the package's archive should be, from its record
 // when readable, else from the installed manifest.
 func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
-	src := &pkgSource{dist: t.dist, manPkg: rp.manifestPackage(t)}
+	src := &pkgSource{dist: t.dist, env: t.env, manPkg: rp.manifestPackage(t)}
 	if rec := rp.record(t); rec != nil {
 		r := rec.head
 		src.fn, src.url = r.Fn, r.URL
+		src.spec = r.Name + "==" + r.Version + "=" + r.Build
 		src.expect = pkg.Expect{SHA256: r.SHA256, MD5: r.MD5, Size: r.Size}
 		src.recArchive, src.recExtracted = r.PackageTarballFullPath, r.ExtractedPackageDir
 	} else if mp := src.manPkg; mp != nil {

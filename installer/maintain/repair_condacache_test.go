@@ -2,6 +2,7 @@ package maintain
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +124,26 @@ func TestRepairTakesNotCondasPkgsForTheInstallsCache(t *testing.T) {
 		if f.Package == dist && (f.Action == "re-linked" || strings.Contains(f.Action, "archive restored")) {
 			t.Errorf("the whole package was linked again, or its archive copied: %+v", f)
 		}
+	}
+}
+
+// A damaged package that conda installed (the bundle does not list it)
+// whose archive is gone: repair says to repair it with conda (its own
+// force-reinstall, observation G6), and its hint does not send the user to
+// a reinstall, which would drop every package conda added.
+func TestRepairOfACondaPackageSaysToUseConda(t *testing.T) {
+	fi := installFixtures(t)
+	cache := filepath.Join(t.TempDir(), "conda-pkgs")
+	moveToCondaCache(t, fi, zlibDist, zlibDist+".tar.bz2", cache)
+	os.Remove(state.ManifestPath(fi.Prefix)) // the bundle lists none of it
+	testkit.ReplaceFile(t, filepath.Join(fi.Prefix, "include", "zlib.h"), "garbage")
+	os.RemoveAll(cache)
+	_, err := Repair(context.Background(), fi.Prefix, RepairOptions{EnvironmentsTxt: fi.EnvTxt})
+	var re *RepairError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), `conda install -n base --force-reinstall "zlib==1.2.11=h7b6447c_3"`) {
+		t.Fatalf("repair of a conda package without its archive: %v", err)
+	}
+	if h := re.Hint(); !strings.Contains(h, "repaired with conda") || strings.Contains(h, "reinstall (") {
+		t.Fatalf("hint: %s", h)
 	}
 }

@@ -21,6 +21,8 @@ import (
 // should be and what it must hash to.
 type pkgSource struct {
 	dist    string
+	env     string // the env it is in
+	spec    string // name==version=build, from its record ("" when unreadable)
 	fn      string // archive file name
 	archive string // PREFIX/pkgs/<fn>
 	expect  pkg.Expect
@@ -278,6 +280,10 @@ func firstN(ss []string, n int) []string {
 // build and sha256) in the bundle given with --bundle.
 func (rp *repairer) bundleWith(src *pkgSource) (*bundle.Bundle, error) {
 	if src.manPkg == nil && rp.opts.BundlePath == "" {
+		if src.spec != "" {
+			// conda's own: it repairs what it installed (observation G6)
+			return nil, fmt.Errorf("failed to repair %s: conda installed it, not the bundle, and its archive is gone from disk; repair it with conda: conda install -n %s --force-reinstall %q (from its channel), or pass a bundle that has it with --bundle FILE", src.dist, src.env, src.spec)
+		}
 		return nil, fmt.Errorf("failed to find an archive of %s: none is on disk and the installed bundle does not list it; pass a bundle that has it with --bundle FILE", src.dist)
 	}
 	b, err := rp.bundle()
