@@ -43,7 +43,8 @@ func openRequest(r Request) (*archive, error) {
 	if r.Open != nil {
 		ra, size, c, err := r.Open()
 		if err != nil {
-			return nil, fmt.Errorf("failed to open package %q: %w", p, err)
+			// named by its file (the bundle's member): no file is at p
+			return nil, fmt.Errorf("failed to open package %q: %w", filepath.Base(p), err)
 		}
 		// Archive only names it (the bundle's member): errors give its file
 		// name, not a path where no file is.

@@ -182,3 +182,14 @@ func TestHashAtFinishIsCancelled(t *testing.T) {
 type zeros struct{}
 
 func (zeros) ReadAt(p []byte, off int64) (int, error) { clear(p); return len(p), nil }
+
+// A package read in place (Request.Open) that cannot be opened is named
+// by its file, not by Archive's path, where no file is.
+func TestAnOpenerFailureNamesThePackageFile(t *testing.T) {
+	archive := filepath.Join(t.TempDir(), "pkgs", "zlib-1.2.11-h7b6447c_3.conda")
+	open := func() (io.ReaderAt, int64, io.Closer, error) { return nil, 0, nil, errors.New("member unreadable") }
+	_, err := Extract(context.Background(), Request{Archive: archive, Open: open, Dest: filepath.Join(t.TempDir(), "x")}, nil)
+	if err == nil || strings.Contains(err.Error(), archive) || !strings.Contains(err.Error(), `"zlib-1.2.11-h7b6447c_3.conda"`) {
+		t.Fatalf("Extract = %v", err)
+	}
+}
