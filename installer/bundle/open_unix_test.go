@@ -30,4 +30,30 @@ func TestOpenRefusesAPipe(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Open of a pipe still waits")
 	}
+	// and so is every other open of a bundle or installer file (inspect,
+	// attach --installer): those used to block in open(2) for good
+	others := make(chan string, 3)
+	go func() {
+		others <- map[bool]string{true: "IsSplitInstaller: true"}[IsSplitInstaller(p)]
+		if _, _, err := BinaryTarget(p); err == nil {
+			others <- "BinaryTarget: no error"
+		} else {
+			others <- ""
+		}
+		if _, err := PlainSize(p); err == nil {
+			others <- "PlainSize: no error"
+		} else {
+			others <- ""
+		}
+	}()
+	for range 3 {
+		select {
+		case got := <-others:
+			if got != "" {
+				t.Errorf("a pipe: %s", got)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a pipe given as an installer still blocks")
+		}
+	}
 }
