@@ -182,13 +182,7 @@ func (h *hashAt) ReadAt(p []byte, off int64) (int, error) {
 		n, err := h.r.ReadAt(buf, start)
 		h.feed(buf[:n])
 		h.held, h.heldAt = buf[:n], start
-		m := 0
-		if int64(n) > off-start {
-			m = copy(p, buf[off-start:n])
-		}
-		if m < len(p) && err == nil {
-			err = io.EOF
-		}
+		m, err := handOut(p, buf[:n], off-start, err)
 		return m, h.orErr(err)
 	}
 	return h.readChecked(p, off)
@@ -237,9 +231,15 @@ func (h *hashAt) readChecked(p []byte, off int64) (int, error) {
 		}
 		h.held, h.heldAt = buf[:be], a
 	}
+	return handOut(p, buf[:n], off-a, err)
+}
+
+// handOut copies into p what buf (read with error err) holds from skip on:
+// a ReadAt's answer, io.EOF when it is short.
+func handOut(p, buf []byte, skip int64, err error) (int, error) {
 	m := 0
-	if int64(n) > off-a {
-		m = copy(p, buf[off-a:n])
+	if int64(len(buf)) > skip {
+		m = copy(p, buf[skip:])
 	}
 	if m < len(p) && err == nil {
 		err = io.EOF
