@@ -96,6 +96,9 @@ func Jupyter(ctx context.Context, o Options) (*Server, error) {
 	if err := CheckCommand(o.Prefix, o.Env, o.Command[0], runtime.GOOS); err != nil {
 		return nil, err
 	}
+	if err := checkSubcommand(o, runtime.GOOS); err != nil {
+		return nil, err
+	}
 	s := running(ctx, o.Prefix, o.Env)
 	if s != nil {
 		o.Logf("reusing the Jupyter server on port %d (pid %d)", s.Port, s.PID)
@@ -112,6 +115,40 @@ func Jupyter(ctx context.Context, o Options) (*Server, error) {
 		return s, &NoBrowserError{URL: s.URL, Err: err}
 	}
 	return s, nil
+}
+
+// checkSubcommand refuses a launch that would run a Jupyter outside the
+// install: `jupyter notebook` runs jupyter-notebook, which jupyter's
+// dispatcher looks for beside itself and then on PATH. When the env's own
+// is missing (a damaged env) and another is on PATH (the system's), the
+// dispatcher would start that one, with none of the team's packages.
+func checkSubcommand(o Options, goos string) error {
+	if len(o.Command) < 2 || filepath.Base(o.Command[0]) != "jupyter" || strings.HasPrefix(o.Command[1], "-") {
+		return nil
+	}
+	name := "jupyter-" + o.Command[1]
+	ep := EnvPrefix(o.Prefix, o.Env)
+	own := CommandExecutable(ep, name, goos)
+	if _, err := os.Stat(own); err == nil {
+		return nil
+	}
+	path := ""
+	for _, kv := range o.Environ {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	for _, dir := range filepath.SplitList(path) {
+		other := filepath.Join(dir, name)
+		if goos == "windows" {
+			other += ".exe"
+		}
+		if st, err := os.Stat(other); err == nil && !st.IsDir() {
+			return &EnvError{Prefix: o.Prefix, Env: o.Env,
+				Reason: fmt.Sprintf("%s is missing, and %q would run %s instead, outside the install", own, strings.Join(o.Command[:2], " "), other)}
+		}
+	}
+	return nil
 }
 
 // NoBrowserError is a Jupyter that runs but could not be shown: no browser

@@ -62,6 +62,13 @@ func testEnv(t *testing.T) (prefix string) {
 	if err := os.WriteFile(filepath.Join(env, "bin", "jupyter"), data, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// the subcommands a real env has beside its dispatcher (the stand-in
+	// jupyter runs them itself)
+	for _, sub := range []string{"jupyter-lab", "jupyter-notebook"} {
+		if err := os.WriteFile(filepath.Join(env, "bin", sub), []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return prefix
 }
 
@@ -441,5 +448,27 @@ func TestLaunchRecoversAnInterruptedRepairFirst(t *testing.T) {
 	}
 	if len(logged) == 0 || !strings.HasPrefix(logged[0], "recover: "+(installer.Recovered{Op: "operation"}).Message()) {
 		t.Errorf("logged %q; want the recovery first", logged)
+	}
+}
+
+// An env whose jupyter-<subcommand> is missing while another one is on
+// PATH (the system's) is broken: the launch offers Repair rather than
+// start that other Jupyter, outside the install, and call it a success.
+func TestMissingSubcommandDoesNotRunAnotherJupyter(t *testing.T) {
+	prefix := testEnv(t)
+	os.Remove(filepath.Join(prefix, "envs", "team", "bin", "jupyter-lab"))
+	other := t.TempDir()
+	write(t, filepath.Join(other, "jupyter-lab"), "#!/bin/sh\necho the system's\n")
+	os.Chmod(filepath.Join(other, "jupyter-lab"), 0o755)
+	var opened []string
+	o := options(t, prefix, &opened)
+	o.Environ = append(os.Environ(), "PATH="+other+string(os.PathListSeparator)+os.Getenv("PATH"))
+	_, err := Jupyter(context.Background(), o)
+	var ee *EnvError
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "jupyter-lab is missing") || !strings.Contains(err.Error(), filepath.Join(other, "jupyter-lab")) {
+		t.Fatalf("launch with the env's jupyter-lab missing: %v", err)
+	}
+	if len(opened) != 0 {
+		t.Fatal("a browser was opened")
 	}
 }
