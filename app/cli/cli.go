@@ -9,8 +9,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"time"
 
 	"onboard/installer"
 	"onboard/platform"
@@ -166,6 +171,12 @@ func runWizard(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	if env.GUI != nil && !o.Console && displayAvailable() {
+		if d := os.Getenv("DISPLAY"); os.Getenv("WAYLAND_DISPLAY") == "" && d != "" && !isDarwin && !x11Answers(d) {
+			// a stale ssh -X forwarding, sudo keeping DISPLAY, a closed VNC:
+			// the window library would end in a panic
+			fmt.Fprintf(env.Stderr, "no display answers at DISPLAY=%s: the wizard asks in this terminal instead\n", d)
+			return consoleWizard(ctx, env, o)
+		}
 		err := env.GUI(ctx, env, o)
 		if !errors.Is(err, ErrNoDisplay) {
 			return err
@@ -196,6 +207,42 @@ func displayAvailable() bool {
 		return true
 	}
 	return isDarwin
+}
+
+// x11SocketDir is where X servers listen on this machine (tests change it).
+var x11SocketDir = "/tmp/.X11-unix"
+
+// x11Answers tells whether an X server answers at display (DISPLAY's
+// value: ":0", ":0.0", "unix:1", "host:10.0"): its socket, or TCP port
+// 6000+n of host, accepts a connection within two seconds.
+func x11Answers(display string) bool {
+	i := strings.LastIndex(display, ":")
+	if i < 0 {
+		return false
+	}
+	host, num := display[:i], display[i+1:]
+	if j := strings.Index(num, "."); j >= 0 {
+		num = num[:j]
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return false
+	}
+	dial := func(network, addr string) bool {
+		c, err := net.DialTimeout(network, addr, 2*time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}
+	switch {
+	case host == "" || host == "unix":
+		sock := filepath.Join(x11SocketDir, "X"+strconv.Itoa(n))
+		return dial("unix", sock) || (runtime.GOOS == "linux" && dial("unix", "@"+sock))
+	case strings.HasPrefix(host, "/"):
+		return dial("unix", display) // a socket path (XQuartz's launchd form)
+	}
+	return dial("tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(6000+n)))
 }
 
 // newFlags returns a FlagSet that reports errors as UsageError.
