@@ -202,3 +202,18 @@ func TestHelpInstallNamesThePlanFields(t *testing.T) {
 		}
 	}
 }
+
+// A prefix written with a leading "~" (quoted, so no shell expanded it;
+// or in a --config file) is the home folder's, as in the console wizard
+// and the GUI: it was an install into a folder named "~" in the current
+// folder.
+func TestE2EPrefixWithTilde(t *testing.T) {
+	needBin(t)
+	home := t.TempDir()
+	_, v1 := makeInstaller(t, home, "2026.11.0", nil, nil)
+	r := run(t, home, v1, "install", "--dry-run", "--json", "--prefix", "~/acme")
+	var p dryPlan
+	if err := json.Unmarshal([]byte(strings.TrimSpace(r.stdout)), &p); err != nil || p.Prefix != filepath.Join(home, "acme") {
+		t.Fatalf("--prefix ~/acme planned %q (%v)\n%s%s", p.Prefix, err, r.stdout, r.stderr)
+	}
+}

@@ -109,7 +109,7 @@ func absPath(p string) (string, error) {
 	if p == "" {
 		return "", &installer.UsageError{Msg: "empty --prefix"}
 	}
-	a, err := filepath.Abs(p)
+	a, err := filepath.Abs(wizard.ExpandHome(p))
 	if err != nil {
 		return "", &installer.UsageError{Msg: fmt.Sprintf("bad --prefix %q: %v", p, err)}
 	}

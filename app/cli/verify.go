@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"onboard/app/wizard"
 	"onboard/installer"
 	"onboard/installer/maintain"
 	"onboard/installer/state"
@@ -61,7 +62,7 @@ func envFlag(name string) string {
 // an install's maintenance app (PREFIX/.onboard/onboard), that install.
 func maintenancePrefix(flagValue string) (string, error) {
 	if flagValue != "" {
-		return filepath.Abs(flagValue)
+		return filepath.Abs(wizard.ExpandHome(flagValue))
 	}
 	exe, err := os.Executable()
 	if err == nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
@@ -124,14 +123,7 @@ func (s *session) verdict() wizard.Verdict {
 }
 
 // expandHome turns a leading ~ into the home folder, as a shell would.
-func expandHome(p string) string {
-	if p == "~" || strings.HasPrefix(p, "~/") {
-		if h, err := userHome(); err == nil {
-			return filepath.Join(h, strings.TrimPrefix(p, "~"))
-		}
-	}
-	return p
-}
+func expandHome(p string) string { return wizard.ExpandHomeWith(p, userHome) }
 
 func (s *session) options() (action, error) {
 	st := s.flow.State

@@ -247,7 +247,7 @@ func (w *Wizard) locationView() fyne.CanvasObject {
 	w.location = lp
 	lp.entry.SetText(s.Prefix)
 	lp.entry.OnChanged = func(text string) {
-		s.Prefix = strings.TrimSpace(text)
+		s.Prefix = wizard.ExpandHome(strings.TrimSpace(text))
 		lp.plans.schedule(planDelay)
 	}
 	lp.entry.OnSubmitted = func(string) { w.onNext() } // Enter in the field is Next too

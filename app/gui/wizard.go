@@ -74,6 +74,11 @@ func NewWizard(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) *Wizard
 	if err == nil {
 		w.log = log
 		st, serr := wizard.NewState(ctx, e)
+		if serr == nil && d.Prefix != "" {
+			// --prefix: the folder the Location step starts with, as in
+			// the console
+			st.Prefix = wizard.ExpandHome(d.Prefix)
+		}
 		if serr == nil {
 			w.flow = wizard.NewFlow(e, st)
 			w.buildChrome()

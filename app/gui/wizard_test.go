@@ -318,3 +318,21 @@ func TestLicenceStepShowsThePackagesMessages(t *testing.T) {
 	tapButton(t, w, "Next")
 	stepIs(t, wz, wizard.StepLocation)
 }
+
+// --prefix DIR is the folder the Location step starts with, as in the
+// console wizard (a leading ~ is the home folder); the GUI used to start
+// at the default folder and install there.
+func TestWizardStartsAtThePrefixGiven(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	a := test.NewTempApp(t)
+	d := (&recorder{}).deps(t)
+	d.Prefix = "~/wanted"
+	wz := NewWizard(context.Background(), a, e, d)
+	if wz.Err() != nil {
+		t.Fatal(wz.Err())
+	}
+	home, _ := os.UserHomeDir()
+	if got := wz.flow.State.Prefix; got != filepath.Join(home, "wanted") {
+		t.Fatalf("Location starts at %q; want the --prefix given", got)
+	}
+}
