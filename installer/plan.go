@@ -267,6 +267,12 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 				Advice: "create the folder it leads to first, or choose another folder"}
 		}
 	}
+	if h.target == platform.HostTarget() {
+		// another onboard at work there: what it leaves is not known yet
+		if err := engine.Busy(p.Prefix); err != nil {
+			return err
+		}
+	}
 	subdir, note, err := chooseSubdir(o.Bundle, o.Subdir)
 	if err != nil {
 		return err

@@ -171,7 +171,7 @@ func runWizard(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	if env.GUI != nil && !o.Console && displayAvailable() {
-		if d := os.Getenv("DISPLAY"); os.Getenv("WAYLAND_DISPLAY") == "" && d != "" && !isDarwin && !x11Answers(d) {
+		if d := os.Getenv("DISPLAY"); os.Getenv("WAYLAND_DISPLAY") == "" && d != "" && !isDarwin && !displayAnswers(d) {
 			// a stale ssh -X forwarding, sudo keeping DISPLAY, a closed VNC:
 			// the window library would end in a panic
 			fmt.Fprintf(env.Stderr, "no display answers at DISPLAY=%s: the wizard asks in this terminal instead\n", d)
@@ -208,6 +208,9 @@ func displayAvailable() bool {
 	}
 	return isDarwin
 }
+
+// displayAnswers is x11Answers; tests without an X server replace it.
+var displayAnswers = x11Answers
 
 // x11SocketDir is where X servers listen on this machine (tests change it).
 var x11SocketDir = "/tmp/.X11-unix"

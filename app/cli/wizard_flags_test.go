@@ -21,7 +21,8 @@ func (r *wizardRecorder) env(out *bytes.Buffer) Env {
 
 func withWizardStubs(t *testing.T, r *wizardRecorder, cfg *platform.LaunchConfig) {
 	t.Helper()
-	oldConsole, oldApp := consoleWizard, appBundleLaunch
+	oldConsole, oldApp, oldAnswers := consoleWizard, appBundleLaunch, displayAnswers
+	displayAnswers = func(string) bool { return true } // DISPLAY=:99 is a stand-in
 	consoleWizard = func(ctx context.Context, env Env, o WizardOptions) error {
 		r.console = append(r.console, o)
 		return nil
@@ -32,7 +33,7 @@ func withWizardStubs(t *testing.T, r *wizardRecorder, cfg *platform.LaunchConfig
 		}
 		return *cfg, true, nil
 	}
-	t.Cleanup(func() { consoleWizard, appBundleLaunch = oldConsole, oldApp })
+	t.Cleanup(func() { consoleWizard, appBundleLaunch, displayAnswers = oldConsole, oldApp, oldAnswers })
 }
 
 func TestWizardFlagsReachTheWizard(t *testing.T) {
@@ -82,6 +83,29 @@ func TestWizardWithoutDisplayUsesConsole(t *testing.T) {
 	}
 	if len(r.gui) != 0 || len(r.console) != 1 {
 		t.Fatalf("gui %d, console %d; want the console wizard only", len(r.gui), len(r.console))
+	}
+}
+
+// A DISPLAY that no X server answers is no display: the console wizard
+// asks, and says why.
+func TestWizardWithADeadDisplayUsesConsole(t *testing.T) {
+	if isDarwin {
+		t.Skip("macOS windows need no X server")
+	}
+	t.Setenv("DISPLAY", ":97")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	r := &wizardRecorder{}
+	withWizardStubs(t, r, nil)
+	displayAnswers = func(string) bool { return false }
+	var out bytes.Buffer
+	env := r.env(&out)
+	var errOut bytes.Buffer
+	env.Stderr = &errOut
+	if err := Run(context.Background(), nil, env); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.gui) != 0 || len(r.console) != 1 || !strings.Contains(errOut.String(), "no display answers at DISPLAY=:97") {
+		t.Fatalf("gui %d, console %d, stderr %q; want the console wizard, and why", len(r.gui), len(r.console), errOut.String())
 	}
 }
 

@@ -395,6 +395,7 @@ func TestNoBrowserStillRuns(t *testing.T) {
 
 func TestMissingCommandNamesIt(t *testing.T) {
 	prefix := testEnv(t)
+	os.Remove(filepath.Join(prefix, "envs", "team", "bin", "jupyter-lab"))
 	o := options(t, prefix, new([]string))
 	o.Command = []string{"jupyter-lab"}
 	_, err := Jupyter(context.Background(), o)

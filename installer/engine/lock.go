@@ -36,6 +36,27 @@ func LockStateDir(stateDir string) (func() error, error) {
 	return l.Unlock, nil
 }
 
+// Busy returns a *LockedError when another onboard works on the install
+// at prefixDir now: it holds the install's lock, or the lock of its
+// operation journal (beside the folder, or inside it). It creates and
+// changes nothing: only lock files that are there are tried, and released
+// at once; those this process holds are not another's.
+func Busy(prefixDir string) error {
+	for _, p := range []string{filepath.Join(state.Dir(prefixDir), state.LockName), state.OpJournalPath(prefixDir), state.OpJournalInsidePath(prefixDir)} {
+		if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() || state.HeldHere(p) {
+			continue
+		}
+		l, err := state.LockFile(p)
+		if errors.Is(err, state.ErrBusy) {
+			return &LockedError{Path: p, Owner: state.LockOwner(p), Prefix: prefixDir}
+		}
+		if err == nil {
+			l.Unlock()
+		}
+	}
+	return nil
+}
+
 // LockForMaintenance takes the prefix lock (see LockPrefix) for op: a
 // repair, an uninstall or a recovery. A lock that cannot be taken says
 // what could not be done, and why (a read-only disk).

@@ -70,6 +70,16 @@ func LockFile(path string) (*Lock, error) {
 	return &Lock{f: f, abs: abs}, nil
 }
 
+// HeldHere tells whether this process holds the lock file at path.
+func HeldHere(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	_, ok := held.Load(abs)
+	return ok
+}
+
 // File is the open lock file, for reading or writing what it holds.
 func (l *Lock) File() *os.File { return l.f }
 
