@@ -108,6 +108,7 @@ func (u userChanges) planNotes() []string {
 	if note := engine.SettingsNote(u.Settings, u.SettingsDropped, true); note != "" {
 		notes = append(notes, note)
 	}
+	notes = append(notes, "files put inside the packages' own folders since the install (a module added to site-packages, a file under share/) are not kept: the new version's packages replace those folders")
 	return append(notes, u.addedNotes()...)
 }
 

@@ -488,7 +488,7 @@ func (m *Maintenance) checkInstaller(path string) {
 		dialog.ShowInformation("No upgrade", msg, m.win)
 		return
 	}
-	body := msg + "\n\nUpgrade now? The environments are replaced by the new version's; your notebooks and other files outside the install are not touched. If the upgrade fails, the current install is put back."
+	body := msg + "\n\nUpgrade now? " + wizard.UpgradeKeeps + " If the upgrade fails, the current install is put back."
 	answer := func(yes bool) {
 		if yes {
 			m.upgrade(f)

@@ -150,7 +150,7 @@ func TestMaintenanceUpgradeShowsTheNewPackagesMessages(t *testing.T) {
 
 	m.in.Manifest = openManifest(t, wizardtest.BundleFileWithMessage(t, "2026.12.0"))
 	m.checkInstaller(wizardtest.BundleFileWithMessage(t, "2027.1.0"))
-	mustContain(t, w, "Upgrade to 2027.1.0?")
+	mustContain(t, w, "Upgrade to 2027.1.0?", "files put inside the packages' own folders (such as site-packages or share), are not kept")
 	if strings.Contains(texts(w), "Messages from the new packages") {
 		t.Fatal("messages of a package the install holds already are shown again")
 	}

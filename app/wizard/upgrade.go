@@ -58,6 +58,10 @@ const (
 
 // CompareInstaller tells what f offers the install in, and says it in one
 // sentence.
+// UpgradeKeeps says, for the upgrade question, what an upgrade keeps and
+// what it does not (installer.changesSince names them in the plan).
+const UpgradeKeeps = "The environments are replaced by the new version's: packages added with conda, and files put inside the packages' own folders (such as site-packages or share), are not kept. Your own files in the install's folder and its environments' folders (such as notebooks), the environments you made with conda and your conda settings are kept; files outside the install are not touched."
+
 func CompareInstaller(in *Installed, f *InstallerFile) (UpgradeVerdict, string) {
 	have, got := in.Manifest, f.Manifest
 	name := filepath.Base(f.Path)
