@@ -305,9 +305,10 @@ func (rp *repairer) launcherCandidates() []platform.LauncherSpec {
 // names: the ones the install created.
 func launchersInRecord(t platform.Target, env platform.Env, app platform.AppInfo, cands []platform.LauncherSpec,
 	rec platform.Record, allUsers bool) []platform.LauncherSpec {
-	had := map[string]bool{}
+	had, hadName := map[string]bool{}, map[string]bool{}
 	for _, f := range rec.Files {
 		had[f.Path] = true
+		hadName[lastElem(f.Path)] = true
 	}
 	for _, b := range rec.Bundles {
 		had[b] = true
@@ -318,21 +319,22 @@ func launchersInRecord(t platform.Target, env platform.Env, app platform.AppInfo
 		if err != nil {
 			continue
 		}
-		for _, f := range plan.Files {
-			if had[f.Path] && f.Kind == platform.KindEntry {
-				out = append(out, c)
-				break
-			}
-		}
-		for _, b := range plan.Bundles {
-			if had[b] {
-				out = append(out, c)
-				break
-			}
+		// its menu entry: a .desktop file, a macOS .app, a Windows
+		// Start Menu shortcut
+		made := slices.ContainsFunc(plan.Files, func(f platform.File) bool { return had[f.Path] && f.Kind == platform.KindEntry }) ||
+			slices.ContainsFunc(plan.Bundles, func(b string) bool { return had[b] }) ||
+			// a shortcut by its name: alone it is planned in the Start
+			// Menu itself, with the others in the install's folder there
+			slices.ContainsFunc(plan.Shortcuts, func(s platform.Shortcut) bool { return hadName[lastElem(s.Path)] })
+		if made {
+			out = append(out, c)
 		}
 	}
 	return out
 }
+
+// lastElem is the last element of a path of any system ("\\" or "/").
+func lastElem(p string) string { return p[strings.LastIndexAny(p, `\/`)+1:] }
 
 // recordIsAllUsers guesses whether the launchers were made for all users:
 // a machine-wide registry root or files outside the user's home.
