@@ -25,6 +25,8 @@ var startGUI cli.GUIFunc = func(ctx context.Context, env cli.Env, o cli.WizardOp
 		Version: cli.VersionString(),
 		Launch:  cli.LaunchJupyter,
 		Prefix:  o.Prefix,
+
+		StartUninstall: o.StartUninstall,
 	}
 	eng := screenshotSetup(wizard.Real{BundlePath: o.BundlePath}, &d)
 	return gui.Run(ctx, app.NewWithID(appID), eng, d)

@@ -217,7 +217,7 @@ func TestWindowsUninstallEntry(t *testing.T) {
 	if got := splitWindowsCommandLine(val("QuietUninstallString").Str); !equalStrings(got, []string{maint, "uninstall", "--prefix", app.Prefix, "--silent"}) {
 		t.Errorf("QuietUninstallString splits into %q", got)
 	}
-	if got := splitWindowsCommandLine(val("ModifyPath").Str); !equalStrings(got, []string{maint, "repair", "--prefix", app.Prefix}) {
+	if got := splitWindowsCommandLine(val("ModifyPath").Str); !equalStrings(got, []string{maint, "--prefix", app.Prefix}) {
 		t.Errorf("ModifyPath splits into %q", got)
 	}
 	if val("EstimatedSize").DWord != 1464844 || val("NoRepair").DWord != 1 || val("InstallDate").Str != "20261124" {

@@ -78,8 +78,10 @@ func UninstallKey(app AppInfo) string {
 }
 
 // UninstallEntry returns the "Apps & features" registry entry: uninstall
-// and quiet uninstall run the maintenance app's uninstall; Modify runs its
-// repair (NoModify 0); there is no MSI repair (NoRepair 1).
+// and quiet uninstall run the maintenance app's uninstall (with no console,
+// which "Apps & features" never gives, it asks in the maintenance window);
+// Modify opens the maintenance window, with its Repair (NoModify 0); there
+// is no MSI repair (NoRepair 1).
 func UninstallEntry(app AppInfo, maint, icon string, allUsers bool) RegistryEntry {
 	root := "HKCU"
 	if allUsers {
@@ -94,7 +96,7 @@ func UninstallEntry(app AppInfo, maint, icon string, allUsers bool) RegistryEntr
 		sz("Publisher", firstNonEmpty(app.Publisher, app.Name)), sz("InstallLocation", app.Prefix),
 		sz("DisplayIcon", icon+",0"), sz("UninstallString", uninstall),
 		sz("QuietUninstallString", uninstall+" --silent"),
-		sz("ModifyPath", q(maint)+" repair --prefix "+q(app.Prefix)),
+		sz("ModifyPath", q(maint)+" --prefix "+q(app.Prefix)),
 		dw("NoModify", 0), dw("NoRepair", 1), dw("EstimatedSize", kib(app.Size)),
 	}
 	if !app.Installed.IsZero() {

@@ -31,6 +31,9 @@ type WizardOptions struct {
 	Console    bool   // the text wizard even where a display is
 	BundlePath string // install this bundle file; "" = discover
 	Prefix     string // open the maintenance window on this install
+	// StartUninstall asks the uninstall question in that window at once
+	// (`uninstall` with no terminal to ask on, where a window can open).
+	StartUninstall bool
 }
 
 // ErrNoDisplay is returned by a GUIFunc that cannot open a window.

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -43,6 +44,14 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	if !*silent && !onTerminal(env) && env.GUI != nil && displayAvailable() {
+		// "Apps & features" → Uninstall runs this with no console: the
+		// question is asked in the maintenance window instead
+		err := env.GUI(ctx, env, WizardOptions{Prefix: p, StartUninstall: true})
+		if !errors.Is(err, ErrNoDisplay) {
+			return err
+		}
+	}
 	if !*silent {
 		q := fmt.Sprintf("Remove %s, its launchers and its shell set-up? [y/N] ", p)
 		if in, err := wizard.ReadInstalled(p); err == nil {
@@ -74,11 +83,18 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
+// onTerminal tells whether env's input is a terminal (or not a file: a
+// test's reader).
+func onTerminal(env Env) bool {
+	f, ok := env.Stdin.(*os.File)
+	return !ok || term.IsTerminal(int(f.Fd()))
+}
+
 // confirm asks a yes/no question on a terminal; without one it refuses, so
 // that a script must say --silent.
 // Ctrl-C or SIGTERM while it waits ends it with ctx's error (exit 130).
 func confirm(ctx context.Context, env Env, question string) (bool, error) {
-	if f, ok := env.Stdin.(*os.File); ok && !term.IsTerminal(int(f.Fd())) {
+	if !onTerminal(env) {
 		return false, &installer.UsageError{Msg: "uninstall asks for a yes on a terminal: pass --silent to remove without asking"}
 	}
 	fmt.Fprint(env.Stdout, question)

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"onboard/installer"
+	"os"
 	"strings"
 	"testing"
 
@@ -127,5 +129,36 @@ func TestMacLauncherConfigRunsItsCommand(t *testing.T) {
 	}
 	if len(r.gui) != 1 || r.gui[0].Prefix != "/Users/a/acme" {
 		t.Fatalf("a maintenance launcher must open the window on its prefix: %+v", r.gui)
+	}
+}
+
+// uninstall with no terminal to ask on ("Apps & features" → Uninstall on
+// Windows, which gives the GUI program no console) asks in the
+// maintenance window where one can open; it refused, exit 2, and the user
+// saw nothing.
+func TestUninstallWithoutATerminalAsksInAWindow(t *testing.T) {
+	t.Setenv("DISPLAY", ":99")
+	r := &wizardRecorder{}
+	withWizardStubs(t, r, nil)
+	prefix := t.TempDir()
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	var out bytes.Buffer
+	env := r.env(&out)
+	env.Stdin = devnull
+	if err := Run(context.Background(), []string{"uninstall", "--prefix", prefix}, env); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.gui) != 1 || !r.gui[0].StartUninstall || r.gui[0].Prefix != prefix {
+		t.Fatalf("gui %+v; want the maintenance window asked to uninstall %s", r.gui, prefix)
+	}
+	// --silent asks nobody
+	r.gui = nil
+	env.GUI = nil
+	if err := Run(context.Background(), []string{"uninstall", "--prefix", prefix}, env); installer.ExitCode(err) != installer.ExitUsage {
+		t.Fatalf("uninstall with no terminal and no window: %v", err)
 	}
 }

@@ -43,6 +43,10 @@ type Deps struct {
 	// opens with has ended, as a user would after seeing the damage (the
 	// screenshots build).
 	StartRepair bool
+	// StartUninstall asks the uninstall question of the maintenance
+	// window as it opens: `uninstall` started with no terminal to ask on
+	// ("Apps & features" → Uninstall on Windows).
+	StartUninstall bool
 	// Prefix is an install to open the maintenance window on (--prefix, or
 	// a macOS launcher's configuration); "" = find one.
 	Prefix string
@@ -113,6 +117,9 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 		if d.StartRepair {
 			checked := m.done
 			go func() { <-checked; runOnUI(m.repair) }()
+		}
+		if d.StartUninstall {
+			runOnUI(m.askUninstall)
 		}
 	} else {
 		wz := NewWizard(ctx, a, e, d)
