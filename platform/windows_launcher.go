@@ -57,10 +57,17 @@ func windowsLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUs
 			dir = t.Join(dir, windowsFileName(app.Name))
 			p.Dirs = append(p.Dirs, dir)
 		}
+		// "Start in": the user's home; for all users the literal
+		// %USERPROFILE%, which Windows expands as each user starts it (as
+		// menuinst keeps it), never the installing account's own profile
+		workDir := firstNonEmpty(env.Home, app.Prefix)
+		if allUsers {
+			workDir = "%USERPROFILE%"
+		}
 		for _, it := range items {
 			p.Shortcuts = append(p.Shortcuts, Shortcut{
 				Path: t.Join(dir, windowsFileName(it.Name)+".lnk"), Target: maint,
-				Arguments: WindowsCommandLine(it.args(app.Prefix)), WorkingDir: firstNonEmpty(env.Home, app.Prefix),
+				Arguments: WindowsCommandLine(it.args(app.Prefix)), WorkingDir: workDir,
 				Icon: icon, IconIndex: iconIndex, Description: oneLine(it.comment(app)),
 			})
 		}
