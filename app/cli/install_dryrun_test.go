@@ -217,3 +217,26 @@ func TestE2EPrefixWithTilde(t *testing.T) {
 		t.Fatalf("--prefix ~/acme planned %q (%v)\n%s%s", p.Prefix, err, r.stdout, r.stderr)
 	}
 }
+
+// IT's pair of commands, as the README gives them: `INSTALLER install
+// --silent` and `INSTALLER uninstall --silent`, with no --prefix. The
+// installer knows its bundle's default folder; verify and uninstall used
+// to fail there with "no install given", exit 2, and the install stayed.
+func TestE2EInstallerUninstallsItsDefaultInstall(t *testing.T) {
+	needBin(t)
+	home := t.TempDir()
+	_, inst := makeInstaller(t, home, "2026.11.0", nil, nil)
+	if r := run(t, home, inst, "install", "--silent", "--no-launcher", "--no-maintenance-launcher", "--subdir", "linux-64"); r.code != 0 {
+		t.Fatalf("install: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, home, inst, "verify"); r.code != 0 {
+		t.Fatalf("verify from the installer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := run(t, home, inst, "uninstall", "--silent")
+	if r.code != 0 || !strings.Contains(r.stdout, "Removed ") {
+		t.Fatalf("uninstall from the installer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, home, inst, "uninstall", "--silent"); r.code != 2 || !strings.Contains(r.stderr, "no install given") {
+		t.Fatalf("uninstall again: exit %d\n%s", r.code, r.stderr)
+	}
+}

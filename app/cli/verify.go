@@ -9,8 +9,10 @@ import (
 
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/installer/bundle"
 	"onboard/installer/maintain"
 	"onboard/installer/state"
+	"onboard/platform"
 )
 
 func init() { register("verify", runVerify) }
@@ -70,7 +72,32 @@ func maintenancePrefix(flagValue string) (string, error) {
 			return p, nil
 		}
 	}
+	if p := bundleDefaultInstall(); p != "" {
+		return p, nil
+	}
 	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}
+}
+
+// bundleDefaultInstall is, for an installer that carries its bundle (IT's
+// `INSTALLER uninstall --silent` after `INSTALLER install --silent`), the
+// default folder of that bundle (the user's, else the one for all users)
+// where it holds an install of that bundle; "" when none does.
+func bundleDefaultInstall() string {
+	found, err := bundle.Discover(bundle.DiscoverOptions{})
+	if err != nil {
+		return ""
+	}
+	defer found.Close()
+	for _, all := range []bool{false, true} {
+		p, err := platform.DefaultPrefix(platform.HostTarget(), platform.HostEnv(), found.Manifest.Name, all)
+		if err != nil {
+			continue
+		}
+		if m, err := state.ReadManifest(p); err == nil && m.ID == found.Manifest.ID {
+			return p
+		}
+	}
+	return ""
 }
 
 // recoverFirst rolls back (or finishes) an operation that an earlier run
