@@ -47,6 +47,7 @@ const (
 	ProblemWrongPrefix  = "wrong-prefix"
 	ProblemUncheckable  = "cannot-check"
 	ProblemMountPoint   = "mount-point"
+	ProblemRootOrHome   = "root-or-home"
 )
 
 // Problem is one thing wrong with a prefix or an installed launcher.
@@ -134,6 +135,15 @@ func LongestPath(req PrefixRequest) int {
 	return len([]rune(req.Prefix)) + 1 + req.MaxRelPath
 }
 
+// samePathIn compares two paths of t: case-insensitively on Windows and
+// macOS, as their file systems usually are.
+func samePathIn(t Target, a, b string) bool {
+	if t.OS == "windows" || t.OS == "darwin" {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
+
 // CheckPrefixWith checks a prefix from facts gathered before; env.Exists
 // answers the conda-meta/history and .onboard/manifest.json questions.
 func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Problem {
@@ -143,6 +153,12 @@ func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 	}
 	if strings.ContainsFunc(p, isControl) {
 		return []Problem{{Error, ProblemControlChars, p, fmt.Sprintf("%q contains control characters", p), "choose another folder"}}
+	}
+	if home := trimRightSep(env.Home, t.Sep()); t.IsRoot(p) || (home != "" && samePathIn(t, trimRightSep(p, t.Sep()), home)) {
+		// uninstall removes the install's folder whole, and so refuses
+		// these; nor has a drive's root a name to label the launchers with
+		return []Problem{{Error, ProblemRootOrHome, p, fmt.Sprintf("%q is the root of a drive or your home folder: onboard installs into a folder of its own, which uninstall removes whole", p),
+			"choose a new folder in it, such as " + t.Join(p, "acme-python")}}
 	}
 	var out []Problem
 	add := func(s Severity, code, msg, hint string) { out = append(out, Problem{s, code, p, msg, hint}) }

@@ -225,3 +225,32 @@ func TestCheckPrefixPathMax(t *testing.T) {
 		}
 	}
 }
+
+// A drive's or file system's root, and the home folder, are refused up
+// front: uninstall removes the install's folder whole and so refuses them,
+// and a drive's root has no name to label the launchers with (an install
+// into E:\ took the default install's shortcuts, and could never be
+// uninstalled or upgraded).
+func TestCheckPrefixRefusesARootOrTheHome(t *testing.T) {
+	win := Target{OS: "windows", Arch: "amd64"}
+	lin := Target{OS: "linux", Arch: "amd64"}
+	for _, tt := range []struct {
+		t    Target
+		home string
+		p    string
+		bad  bool
+	}{
+		{win, `C:\Users\ann`, `E:\`, true},
+		{win, `C:\Users\ann`, `c:\users\ANN\`, true},
+		{win, `C:\Users\ann`, `E:\acme`, false},
+		{lin, "/home/ann", "/", true},
+		{lin, "/home/ann", "/home/ann/", true},
+		{lin, "/home/ann", "/home/ann/acme", false},
+	} {
+		probs := CheckPrefixWith(tt.t, Env{Home: tt.home, Getenv: func(string) string { return "" }}, PrefixRequest{Prefix: tt.p}, PrefixFacts{})
+		got := len(probs) > 0 && probs[0].Code == ProblemRootOrHome
+		if got != tt.bad {
+			t.Errorf("%s %q: %v; want refused %v", tt.t.OS, tt.p, probs, tt.bad)
+		}
+	}
+}

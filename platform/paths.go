@@ -96,6 +96,13 @@ func (t Target) Dir(p string) string {
 	return p[:i]
 }
 
+// IsRoot tells whether p is the root of a file system ("/") or a drive
+// (`E:\`) in t's spelling.
+func (t Target) IsRoot(p string) bool {
+	q := trimRightSep(p, t.Sep())
+	return q == "" || q == t.Sep() || (t.OS == "windows" && len(q) <= 3 && len(q) >= 2 && q[1] == ':' && (len(q) == 2 || q[2] == '\\'))
+}
+
 // Base returns the last element of p in t's spelling.
 func (t Target) Base(p string) string {
 	p = trimRightSep(p, t.Sep())
