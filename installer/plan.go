@@ -254,6 +254,11 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 	if !h.target.IsAbs(o.Prefix) {
 		return &UsageError{Msg: fmt.Sprintf("cannot install into %q: it is not an absolute path; give the full path of a folder", o.Prefix)}
 	}
+	if probs := platform.NameProblems(h.target, o.Prefix); len(probs) > 0 {
+		// before anything of the folder is read: Windows answers "Invalid
+		// name", which read as a damaged install
+		return &TargetError{Path: o.Prefix, Reason: probs[0].Message, Code: probs[0].Code, Advice: probs[0].Hint}
+	}
 	p.Prefix = filepath.Clean(o.Prefix)
 	if h.target == platform.HostTarget() {
 		// A prefix that is a symlink: the install goes where it leads,

@@ -283,7 +283,7 @@ func TestPlanRefusesBadInput(t *testing.T) {
 		{"relative folder", Options{Prefix: "rel/p", Bundle: b, Subdir: "linux-64"}, PlanNone, ExitUsage, "usage"},
 		{"platform not in the bundle", Options{Prefix: filepath.Join(t.TempDir(), "p"), Bundle: b, Subdir: "win-64"}, PlanNone, ExitPlatform, "platform"},
 		{"not empty", Options{Prefix: notEmpty, Bundle: b, Subdir: "linux-64"}, PlanFresh, ExitTarget, platform.ProblemNotEmpty},
-		{"control characters", Options{Prefix: filepath.Join(t.TempDir(), "a\nb"), Bundle: b, Subdir: "linux-64"}, PlanFresh, ExitTarget, platform.ProblemControlChars},
+		{"control characters", Options{Prefix: filepath.Join(t.TempDir(), "a\nb"), Bundle: b, Subdir: "linux-64"}, PlanNone, ExitTarget, platform.ProblemControlChars},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -340,6 +340,10 @@ func TestPlanWindowsPathTooLong(t *testing.T) {
 	}
 	if p, err := planWith(context.Background(), Options{Prefix: long, Bundle: b, Subdir: "win-64"}, host(true)); err != nil || len(p.Warnings()) == 0 {
 		t.Fatalf("with long paths enabled: %v, warnings %q; want a warning only", err, p.Warnings())
+	}
+	// a name Windows refuses is said to be one, not a damaged install
+	if _, err := planWith(context.Background(), Options{Prefix: `C:\Tools|x`, Bundle: b, Subdir: "win-64"}, host(false)); targetCode(err) != platform.ProblemBadName || ExitCode(err) != ExitTarget {
+		t.Fatalf("a name with |: %v", err)
 	}
 	if p, err := planWith(context.Background(), Options{Prefix: `C:\acme`, Bundle: b, Subdir: "win-64"}, host(false)); err != nil || p.Kind != PlanFresh || p.LongestPath > p.PathLimit {
 		t.Fatalf("short prefix: %v (%d of %d)", err, p.LongestPath, p.PathLimit)

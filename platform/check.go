@@ -48,6 +48,7 @@ const (
 	ProblemUncheckable  = "cannot-check"
 	ProblemMountPoint   = "mount-point"
 	ProblemRootOrHome   = "root-or-home"
+	ProblemBadName      = "bad-name"
 )
 
 // Problem is one thing wrong with a prefix or an installed launcher.
@@ -135,6 +136,28 @@ func LongestPath(req PrefixRequest) int {
 	return len([]rune(req.Prefix)) + 1 + req.MaxRelPath
 }
 
+// NameProblems checks how an absolute prefix is spelled, before anything
+// of it is read: control characters anywhere, and on Windows the
+// characters no name may hold (<>:"|?* past the drive's colon), which the
+// system refuses with "Invalid name" at the first open.
+func NameProblems(t Target, p string) []Problem {
+	if strings.ContainsFunc(p, isControl) {
+		return []Problem{{Error, ProblemControlChars, p, fmt.Sprintf("%q contains control characters", p),
+			"choose another folder (in a --config file, write a Windows path in single quotes, or with \\\\ for each \\: in double quotes \\t is a tab)"}}
+	}
+	if t.OS == "windows" {
+		rest := p
+		if len(rest) >= 2 && rest[1] == ':' {
+			rest = rest[2:]
+		}
+		if i := strings.IndexAny(rest, `<>:"|?*`); i >= 0 {
+			return []Problem{{Error, ProblemBadName, p, fmt.Sprintf("%s has the character %c, which Windows allows in no file or folder name", p, rest[i]),
+				"choose a folder whose name has none of < > : \" | ? *"}}
+		}
+	}
+	return nil
+}
+
 // samePathIn compares two paths of t: case-insensitively on Windows and
 // macOS, as their file systems usually are.
 func samePathIn(t Target, a, b string) bool {
@@ -151,8 +174,8 @@ func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 	if !t.IsAbs(p) {
 		return []Problem{{Error, ProblemNotAbsolute, p, fmt.Sprintf("%q is not an absolute path", p), "give a full path such as " + exampleRoot(t)}}
 	}
-	if strings.ContainsFunc(p, isControl) {
-		return []Problem{{Error, ProblemControlChars, p, fmt.Sprintf("%q contains control characters", p), "choose another folder"}}
+	if probs := NameProblems(t, p); len(probs) > 0 {
+		return probs
 	}
 	if home := trimRightSep(env.Home, t.Sep()); t.IsRoot(p) || (home != "" && samePathIn(t, trimRightSep(p, t.Sep()), home)) {
 		// uninstall removes the install's folder whole, and so refuses

@@ -254,3 +254,24 @@ func TestCheckPrefixRefusesARootOrTheHome(t *testing.T) {
 		}
 	}
 }
+
+// A Windows name with a character the system refuses, or a tab (a TOML
+// "C:\tools"), is refused as such, up front; it read as a damaged install
+// ("Invalid name" opening its manifest), with a hint to repair.
+func TestNameProblems(t *testing.T) {
+	win := Target{OS: "windows", Arch: "amd64"}
+	for p, code := range map[string]string{`C:\Tools|x`: ProblemBadName, `C:\data?`: ProblemBadName, "C:\tools": ProblemControlChars,
+		`C:\a:b`: ProblemBadName, `C:\acme`: "", `D:\My Tools\acme`: ""} {
+		probs := NameProblems(win, p)
+		got := ""
+		if len(probs) > 0 {
+			got = probs[0].Code
+		}
+		if got != code {
+			t.Errorf("NameProblems(%q) = %v; want %q", p, probs, code)
+		}
+	}
+	if probs := NameProblems(Target{OS: "linux"}, "/srv/a|b?"); len(probs) != 0 {
+		t.Errorf("a Linux name with | and ?: %v", probs)
+	}
+}
