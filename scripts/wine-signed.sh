@@ -83,7 +83,7 @@ else
 	bad "the signed split installer did not find bundle.zip beside it: $info"
 fi
 
-wineserver -w || true
+timeout 120 wineserver -w || wineserver -k || true
 rm -rf "$prefix_unix" 2>/dev/null || true
 [ $fail -eq 0 ] || { echo "wine-signed: FAILED"; exit 1; }
 echo "wine-signed: all checks passed"

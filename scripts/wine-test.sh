@@ -32,7 +32,9 @@ export WINEDEBUG=-all
 # extract its icon and which then holds the icon file or the .exe open ("Sharing violation"
 # on icon.ico; the maintenance app's folder not deletable) for a while on a loaded machine.
 # winebrowser off: `onboard launch` opens no browser on the machine running the tests.
-export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d;winebrowser.exe=d"
+# winedbg off: a program that crashes (the GUI at exit, when the test's Xvfb goes away first)
+# would start `winedbg --auto`, which can wait for good, and `wineserver -w` with it.
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d;winebrowser.exe=d;winedbg.exe=d"
 export WINEARCH=win64
 unset DISPLAY                                # CI has none; console programs need none
 
@@ -49,6 +51,10 @@ need go golang
 need curl curl
 
 cleanup() { wineserver -k >/dev/null 2>&1 || true; }
+# wineserver_wait waits for this prefix's Wine programs to end, at most 2 minutes, then ends
+# them: a hung one must not hang the test run.
+wineserver_wait() { timeout 120 wineserver -w || { echo "wine-test: Wine programs still ran after 2 minutes; ended them"; wineserver -k || true; }; }
+export -f wineserver_wait
 trap cleanup EXIT
 
 mkdir -p "$work"
@@ -73,7 +79,7 @@ pass "built the bcryptprimitives.dll shim"
 # 2. A fresh prefix (first start ~6 s), with the shim in system32.
 rm -rf "$WINEPREFIX"
 wineboot -i >/dev/null 2>&1 || wine wineboot -i >/dev/null 2>&1 || true
-wineserver -w
+wineserver_wait
 sys32="$WINEPREFIX/drive_c/windows/system32"
 [ -d "$sys32" ] || { echo "wine-test: Wine did not create $sys32"; exit 1; }
 cp "$work/bcryptprimitives.dll" "$sys32/"
@@ -330,7 +336,7 @@ EOF
 fi
 
 scripts/wine-signed.sh "$work" || bad "the signed installer under Wine (scripts/wine-signed.sh)"
-wineserver -w || true
+wineserver_wait
 if [ $fail -ne 0 ]; then
 	echo "wine-test: FAILED"
 	exit 1
