@@ -174,7 +174,9 @@ func runWizard(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	if env.GUI != nil && !o.Console && displayAvailable() {
-		if d := os.Getenv("DISPLAY"); os.Getenv("WAYLAND_DISPLAY") == "" && d != "" && !isDarwin && !displayAnswers(d) {
+		// X11 only: Windows and macOS draw without an X server (a Windows
+		// program under Wine sees the Unix DISPLAY too)
+		if d := os.Getenv("DISPLAY"); os.Getenv("WAYLAND_DISPLAY") == "" && d != "" && !isDarwin && runtime.GOOS != "windows" && !displayAnswers(d) {
 			// a stale ssh -X forwarding, sudo keeping DISPLAY, a closed VNC:
 			// the window library would end in a panic
 			fmt.Fprintf(env.Stderr, "no display answers at DISPLAY=%s: the wizard asks in this terminal instead\n", d)
