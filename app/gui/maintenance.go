@@ -35,6 +35,8 @@ type Maintenance struct {
 	in   *wizard.Installed
 
 	health    *widget.Label
+	status    *fyne.Container // the health line and m.details
+	details   *widget.Button  // "Show the problems…", when the last checks found some
 	rows      []*envRow
 	busy      *busyBar
 	buttons   []*widget.Button  // disabled while an operation runs
@@ -73,6 +75,7 @@ func (m *Maintenance) Window() fyne.Window { return m.win }
 func (m *Maintenance) content() fyne.CanvasObject {
 	man := m.in.Manifest
 	m.health = wrapped("")
+	m.details = widget.NewButtonWithIcon("Show the problems…", theme.ListIcon(), m.showProblems)
 	m.busy = newBusyBar()
 	verify := widget.NewButtonWithIcon("Verify all", theme.SearchIcon(), m.verify)
 	repair := widget.NewButtonWithIcon("Repair", theme.ViewRefreshIcon(), m.repair)
@@ -83,7 +86,8 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	m.showHealthRows()
 	top := container.NewVBox(banner(nil, man.Name, fmt.Sprintf("Version %s, installed in %s (%s)", man.Version, m.in.Prefix, m.in.Subdir)),
 		widget.NewSeparator())
-	status := fyne.CanvasObject(m.health)
+	m.status = container.NewBorder(nil, nil, nil, m.details, m.health)
+	status := fyne.CanvasObject(m.status)
 	if ok, why := m.deps.MayModify(m.in.Prefix); !ok {
 		// a shared install: Repair and Uninstall stay off, and say why
 		m.buttons = slices.DeleteFunc(m.buttons, func(b *widget.Button) bool { return slices.Contains(m.adminOnly, b) })
@@ -91,7 +95,7 @@ func (m *Maintenance) content() fyne.CanvasObject {
 			b.Disable()
 		}
 		m.helpMenu.Items[0].Disabled = true
-		status = container.NewVBox(wrapped(why), m.health)
+		status = container.NewVBox(wrapped(why), status)
 	} else {
 		m.adminOnly = nil
 	}
@@ -176,8 +180,10 @@ func (m *Maintenance) measureSizes(rows []*envRow, done chan struct{}) {
 	}
 }
 
-// showHealthRows shows each env's last check in the table.
+// showHealthRows shows each env's last check in the table, and offers
+// the list of their problems when any has some.
 func (m *Maintenance) showHealthRows() {
+	m.details.Hide()
 	for _, r := range m.rows {
 		ec, ok := m.last.Env(r.env)
 		checked := "never"
@@ -191,13 +197,10 @@ func (m *Maintenance) showHealthRows() {
 			r.health.SetText("not checked")
 			r.health.Importance = widget.LowImportance
 		case ec.Problems > 0:
+			m.details.Show()
 			r.icon.SetResource(theme.ErrorIcon())
 			r.health.SetText(humanize.Count(ec.Problems, "problem"))
 			r.health.Importance = widget.DangerImportance
-		case ec.Elsewhere:
-			r.icon.SetResource(theme.ConfirmIcon())
-			r.health.SetText("healthy (see below)")
-			r.health.Importance = widget.SuccessImportance
 		default:
 			r.icon.SetResource(theme.ConfirmIcon())
 			r.health.SetText("healthy")
@@ -205,6 +208,42 @@ func (m *Maintenance) showHealthRows() {
 		}
 		r.health.Refresh()
 	}
+	if m.status != nil {
+		m.status.Refresh() // lays the line out again, with or without m.details
+	}
+}
+
+// showProblems lists the problems the last check of each env found, by
+// env, in a dialog whose text can be selected and copied.
+func (m *Maintenance) showProblems() {
+	var b strings.Builder
+	for _, env := range m.in.Envs() {
+		ec, ok := m.last.Env(env)
+		if !ok || ec.Problems == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "In %s (%s, %s):\n", envTitle(env), humanize.Count(ec.Problems, "problem"), ec.Time.Local().Format("2006-01-02 15:04"))
+		for _, l := range ec.Lines {
+			b.WriteString("  " + l + "\n")
+		}
+		switch more := ec.Problems - len(ec.Lines); {
+		case len(ec.Lines) == 0:
+			b.WriteString("  (not listed here: click Verify to see them)\n")
+		case more > 0:
+			fmt.Fprintf(&b, "  … and %d more (the verify command lists every one)\n", more)
+		}
+		b.WriteString("\n")
+	}
+	text := widget.NewLabel(strings.TrimSpace(b.String()))
+	text.Selectable, text.Wrapping = true, fyne.TextWrapWord
+	hint := "Repair puts these back from the installer's packages. Files you made yourself are not touched."
+	if len(m.adminOnly) > 0 {
+		hint = "Ask an administrator to repair this install."
+	}
+	body := container.NewBorder(wrapped(hint), nil, nil, nil, container.NewVScroll(text))
+	d := dialog.NewCustom("Problems found", "Close", body, m.win)
+	d.Resize(fyne.NewSize(760, 440))
+	d.Show()
 }
 
 func (m *Maintenance) mainMenu() *fyne.MainMenu {
@@ -297,7 +336,7 @@ func (m *Maintenance) showHealth(what, env string, h *wizard.Health, err error) 
 	switch {
 	case h != nil && h.OK:
 		m.health.Importance = widget.SuccessImportance
-		m.health.SetText(subject + ": good. " + h.Summary)
+		m.health.SetText(subject + ": good. " + paragraph(h.Summary) + ".")
 	case h != nil:
 		m.health.Importance = widget.DangerImportance
 		m.health.SetText(fmt.Sprintf("%s: %s. Click Repair to put it right.", subject, h.Summary))
@@ -328,9 +367,11 @@ func (m *Maintenance) repairEnv(env string) {
 		}
 		msg := "Nothing needed repair."
 		if len(h.Fixed) > 0 {
-			msg = fmt.Sprintf("Put back: %s.", strings.Join(h.Fixed, ", "))
+			msg = "Put back:\n• " + strings.Join(h.Fixed, "\n• ")
 		}
-		dialog.ShowInformation("Repair finished", msg, m.win)
+		d := dialog.NewCustom("Repair finished", "OK", wrapped(msg), m.win)
+		d.Resize(fyne.NewSize(660, 0))
+		d.Show()
 	})
 }
 

@@ -200,6 +200,13 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	m.CheckHealth()
 	waitClosed(t, m.done)
 	mustContain(t, w, "1 problem found in 1 package", "Click Repair", "1 problem\n")
+	// which problem: listed by env, in words, in this window and the next
+	rel, _ := filepath.Rel(prefix, gone)
+	for _, win := range []*Maintenance{m, NewMaintenance(context.Background(), m.app, m.eng, m.in, m.deps)} {
+		tapButton(t, win.Window(), "Show the problems…")
+		mustContain(t, win.Window(), "Problems found", "In base (1 problem, ", filepath.ToSlash(rel)+" is missing, of the package ")
+		closeDialog(t, win.Window(), "Close")
+	}
 
 	menuItem(t, m, "Repair environment…").Action()
 	waitClosed(t, m.done)
@@ -216,6 +223,9 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	mustContain(t, w, "Health: good")
 	if regexp.MustCompile(`(?m)^\d+ problems?$`).MatchString(texts(w)) {
 		t.Fatalf("a row still shows problems:\n%s", texts(w))
+	}
+	if m.details.Visible() {
+		t.Fatal("the problems are still offered after a healthy check")
 	}
 
 	// an env made with conda inside the install, and a file of the user's:

@@ -47,6 +47,10 @@ type Health struct {
 	// EnvProblems counts the problems (after Repair: those left) per env;
 	// envs without problems are absent.
 	EnvProblems map[string]int `json:",omitempty"`
+	// EnvLines says each env's problems in words, without the env's name
+	// ("bin/jupyter-notebook is missing (jupyter-6.4-py_0)"), at most
+	// MaxEnvLines of them: what the maintenance window lists.
+	EnvLines map[string][]string `json:",omitempty"`
 	// Env is the one environment checked or repaired; "" = the whole
 	// install.
 	Env string `json:",omitempty"`

@@ -33,6 +33,9 @@ type EnvCheck struct {
 	// Elsewhere: none in this environment, but the same check found
 	// problems elsewhere in the install (other envs, the launchers).
 	Elsewhere bool `json:"elsewhere,omitempty"`
+	// Lines says the problems (Health.EnvLines): at most MaxEnvLines, and
+	// none in a file written before they were kept.
+	Lines []string `json:"lines,omitempty"`
 }
 
 // Record adds the outcome h of what ("verify" or "repair"), done at t,
@@ -55,7 +58,7 @@ func (c *LastCheck) Record(what string, t time.Time, h *Health, envs []string) {
 	}
 	for _, e := range covered {
 		n := h.EnvProblems[e]
-		c.Envs[e] = EnvCheck{Time: t, What: what, Problems: n, Elsewhere: n == 0 && !h.OK}
+		c.Envs[e] = EnvCheck{Time: t, What: what, Problems: n, Elsewhere: n == 0 && !h.OK, Lines: h.EnvLines[e]}
 	}
 }
 
@@ -73,7 +76,7 @@ func (c *LastCheck) Env(env string) (EnvCheck, bool) {
 	}
 	// written before Envs: that check covered the whole install
 	n := c.Health.EnvProblems[env]
-	return EnvCheck{Time: c.Time, What: c.What, Problems: n, Elsewhere: n == 0 && !c.Health.OK}, true
+	return EnvCheck{Time: c.Time, What: c.What, Problems: n, Elsewhere: n == 0 && !c.Health.OK, Lines: c.Health.EnvLines[env]}, true
 }
 
 func lastCheckPath(prefix string) string { return state.LastCheckPath(prefix) }

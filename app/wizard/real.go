@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"onboard/internal/humanize"
+	"strings"
 
 	"onboard/assets"
 	"onboard/installer"
@@ -87,8 +88,7 @@ func (Real) Verify(ctx context.Context, prefix, env string, r installer.Reporter
 func healthOf(rep *maintain.Report) *Health {
 	h := &Health{OK: rep.Healthy, Env: rep.Env}
 	for _, p := range rep.Problems {
-		h.Problems = append(h.Problems, problemLine(p))
-		h.countEnv(p.Env)
+		h.add(p)
 	}
 	h.Summary = humanize.Count(len(rep.Envs), "environment") + ", " + humanize.Count(rep.Packages, "package") + ", " + humanize.Count(rep.Files, "file") + " checked"
 	if !rep.Healthy {
@@ -111,8 +111,7 @@ func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Repor
 		h.Fixed = append(h.Fixed, fixLine(f))
 	}
 	for _, p := range res.Left {
-		h.Problems = append(h.Problems, problemLine(p))
-		h.countEnv(p.Env)
+		h.add(p)
 	}
 	switch {
 	case len(res.Before) == 0:
@@ -130,19 +129,27 @@ func (Real) Uninstall(ctx context.Context, prefix string, r installer.Reporter, 
 	return uninstall.Run(ctx, prefix, uninstall.Options{Reporter: r, Logf: logf})
 }
 
-func (h *Health) countEnv(env string) {
+// MaxEnvLines is how many problems of one env Health.EnvLines says.
+const MaxEnvLines = 100
+
+// add adds problem p to h.
+func (h *Health) add(p maintain.Problem) {
+	h.Problems = append(h.Problems, problemLine(p))
 	if h.EnvProblems == nil {
-		h.EnvProblems = map[string]int{}
+		h.EnvProblems, h.EnvLines = map[string]int{}, map[string][]string{}
 	}
-	h.EnvProblems[env]++
+	h.EnvProblems[p.Env]++
+	if len(h.EnvLines[p.Env]) < MaxEnvLines {
+		h.EnvLines[p.Env] = append(h.EnvLines[p.Env], problemWords(p))
+	}
 }
 
 // fixLine says what Repair did, for people.
 func fixLine(f maintain.Fix) string {
-	if f.Package == "" {
+	if f.Package == "" || strings.Contains(f.Action, f.Package) {
 		return fmt.Sprintf("%s: %s", f.Env, f.Action)
 	}
-	return fmt.Sprintf("%s: %s %s", f.Env, f.Action, f.Package)
+	return fmt.Sprintf("%s in %s: %s", f.Package, f.Env, f.Action)
 }
 
 // problemLine says what is wrong, for people.
@@ -150,6 +157,38 @@ func problemLine(p maintain.Problem) string {
 	line := fmt.Sprintf("%s: %s %s", p.Env, p.Kind, p.Path)
 	if p.Package != "" {
 		line += " (" + p.Package + ")"
+	}
+	return line
+}
+
+// problemKindWords says a kind of problem after the path it is about.
+var problemKindWords = map[maintain.ProblemKind]string{
+	maintain.ProblemMissing:          "is missing",
+	maintain.ProblemAltered:          "was changed",
+	maintain.ProblemWrongSize:        "has the wrong size",
+	maintain.ProblemWrongLink:        "is not the link it should be",
+	maintain.ProblemMissingRecord:    "is missing: conda no longer knows the package is installed",
+	maintain.ProblemUnreadableRecord: "cannot be read",
+	maintain.ProblemManifest:         "is damaged or missing",
+	maintain.ProblemMore:             "lists a package with more damaged files",
+	maintain.ProblemHistory:          "is missing: conda no longer sees this environment",
+	maintain.ProblemEnvironmentsTxt:  "does not list this environment",
+	maintain.ProblemLauncher:         "(a launcher) is missing or changed",
+}
+
+// problemWords says problem p in words for the maintenance window, without
+// its env: the path, what is wrong with it, and its package.
+func problemWords(p maintain.Problem) string {
+	words, ok := problemKindWords[p.Kind]
+	if !ok {
+		words = strings.ReplaceAll(string(p.Kind), "_", " ")
+	}
+	line := p.Path + " " + words
+	if p.Detail != "" && p.Kind != maintain.ProblemMissing && p.Kind != maintain.ProblemAltered {
+		line += " (" + p.Detail + ")"
+	}
+	if p.Package != "" && !strings.Contains(p.Path, p.Package) {
+		line += ", of the package " + p.Package
 	}
 	return line
 }
