@@ -63,6 +63,12 @@ func markup(w fyne.Window) string { return test.RenderToMarkup(w.Canvas()) }
 // texts returns the text of every visible widget of the window and its
 // dialogs, one per line (before any wrapping).
 func texts(w fyne.Window) string {
+	objs := append([]fyne.CanvasObject{w.Canvas().Content()}, w.Canvas().Overlays().List()...)
+	return textsOf(objs...)
+}
+
+// textsOf returns the text of every visible widget of objs.
+func textsOf(objs ...fyne.CanvasObject) string {
 	var b strings.Builder
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -92,8 +98,7 @@ func texts(w fyne.Window) string {
 			walk(c)
 		}
 	}
-	walk(w.Canvas().Content())
-	for _, o := range w.Canvas().Overlays().List() {
+	for _, o := range objs {
 		walk(o)
 	}
 	return b.String()

@@ -483,12 +483,18 @@ func (m *Maintenance) openLog() {
 func (m *Maintenance) reportProblem() {
 	text := wizard.Diagnostics(m.deps.Version, platform.Detect(), m.in, m.last.Health, m.lastErr)
 	m.app.Clipboard().SetContent(text)
-	body := container.NewVBox(
-		wrapped("This summary was copied to the clipboard. Paste it into a message to your platform team, and attach the log:"),
-		wrapped(m.in.LogPath()),
-		container.NewVScroll(widget.NewLabel(text)))
+	logs := "the install's log:\n" + m.in.LogPath()
+	if m.log != nil {
+		logs = "two logs: the install's and this window's (its checks and repairs):\n" + m.in.LogPath() + "\n" + m.log.Path
+	}
+	summary := widget.NewLabel(text)
+	summary.Selectable = true
+	top := container.NewVBox(
+		wrapped("This summary was copied to the clipboard. Paste it into a message to your platform team, and attach " + logs))
+	// the summary takes the rest of the dialog, scrolled
+	body := container.NewBorder(top, nil, nil, nil, container.NewVScroll(summary))
 	d := dialog.NewCustom("Report a problem", "Close", body, m.win)
-	d.Resize(fyne.NewSize(600, 420))
+	d.Resize(fyne.NewSize(660, 440))
 	d.Show()
 }
 

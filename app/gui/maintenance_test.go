@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"onboard/app/launch"
@@ -138,7 +139,22 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 			t.Fatalf("clipboard lacks %q:\n%s", want, clip)
 		}
 	}
-	mustContain(t, w, "copied to the clipboard")
+	mustContain(t, w, "copied to the clipboard", m.in.LogPath(), m.log.Path)
+	// the summary is readable in the dialog: its box is not one line high
+	var box *container.Scroll
+	var find func(o fyne.CanvasObject)
+	find = func(o fyne.CanvasObject) {
+		if s, ok := o.(*container.Scroll); ok && strings.Contains(textsOf(s), "onboard 1.2.3-test") {
+			box = s
+		}
+		for _, c := range children(o) {
+			find(c)
+		}
+	}
+	find(w.Canvas().Overlays().Top())
+	if line := test.NewTempApp(t).Settings().Theme().Size("text"); box == nil || box.Size().Height < 8*line {
+		t.Fatalf("the summary's box is too small to read: %+v", box)
+	}
 	closeDialog(t, w, "Close")
 
 	menuItem(t, m, "About").Action()
