@@ -18,6 +18,7 @@ import (
 
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/installer/bundle"
 	"onboard/internal/selfexe"
 	"onboard/platform"
 )
@@ -133,13 +134,19 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 	return res()
 }
 
-// findInstalled returns the install the maintenance window opens on.
+// findInstalled returns the install the maintenance window opens on; nil
+// opens the install wizard. An installer that carries a newer version of
+// the install it finds opens the wizard, whose plan is the upgrade: a
+// person who runs the new installer means to upgrade (the maintenance app
+// in an install always opens its window).
 func findInstalled(ctx context.Context, e wizard.Engine, d Deps) *wizard.Installed {
 	var prefixes []string
 	if d.Prefix != "" {
 		prefixes = append(prefixes, d.Prefix)
 	}
+	var carried *bundle.Manifest
 	if b, err := e.FindBundle(ctx); err == nil {
+		carried = &b.Manifest
 		if p, err := e.DefaultPrefix(&b.Manifest, false); err == nil {
 			prefixes = append(prefixes, p)
 		}
@@ -147,7 +154,12 @@ func findInstalled(ctx context.Context, e wizard.Engine, d Deps) *wizard.Install
 		// file open, and on Windows an upgrade or uninstall must rename it.
 		b.Close()
 	}
-	return wizard.FindInstalled(d.Executable, prefixes...)
+	in := wizard.FindInstalled(d.Executable, prefixes...)
+	if _, isMaintenanceApp := wizard.PrefixOfExecutable(d.Executable); in != nil && carried != nil && !isMaintenanceApp &&
+		wizard.CompareBundles(in.Manifest, *carried) == wizard.UpgradeNewer {
+		return nil
+	}
+	return in
 }
 
 // fileURL returns a file:// URL for path.

@@ -165,3 +165,29 @@ func openManifest(t *testing.T, path string) bundle.Manifest {
 	defer b.Close()
 	return b.Manifest
 }
+
+// The installer of a newer version, run where its default folder holds an
+// older install, opens the install wizard (whose plan is the upgrade), not
+// the old version's maintenance window; the same version, an older
+// installer, and the maintenance app in the install open the window.
+func TestNewerInstallerOpensTheWizard(t *testing.T) {
+	e := wizardtest.NewEngine(t) // carries 2026.11.0
+	prefix, _ := e.DefaultPrefix(nil, false)
+	download := filepath.Join(t.TempDir(), "installer")
+	for _, c := range []struct {
+		installed, exe string
+		window         bool
+	}{
+		{"2026.10.0", download, false},
+		{"2026.10.0", filepath.Join(prefix, ".onboard", "onboard"), true},
+		{"2026.11.0", download, true},
+		{"2027.1.0", download, true},
+	} {
+		os.RemoveAll(prefix)
+		wizardtest.InstallVersions(t, map[string]string{prefix: c.installed})
+		in := findInstalled(context.Background(), e, Deps{Executable: c.exe})
+		if (in != nil) != c.window {
+			t.Errorf("%s installed, run as %s: maintenance window %v, want %v", c.installed, c.exe, in != nil, c.window)
+		}
+	}
+}

@@ -56,26 +56,40 @@ const (
 	UpgradeOther                       // another bundle altogether
 )
 
-// CompareInstaller tells what f offers the install in, and says it in one
-// sentence.
 // UpgradeKeeps says, for the upgrade question, what an upgrade keeps and
 // what it does not (installer.changesSince names them in the plan).
 const UpgradeKeeps = "The environments are replaced by the new version's: packages added with conda, and files put inside the packages' own folders (such as site-packages or share), are not kept. Your own files in the install's folder and its environments' folders (such as notebooks), the environments you made with conda and your conda settings are kept; files outside the install are not touched."
 
+// CompareInstaller tells what f offers the install in, and says it in one
+// sentence.
 func CompareInstaller(in *Installed, f *InstallerFile) (UpgradeVerdict, string) {
 	have, got := in.Manifest, f.Manifest
 	name := filepath.Base(f.Path)
-	switch {
-	case have.ID != "" && got.ID != "" && have.ID != got.ID, have.ID == "" && have.Name != got.Name:
-		return UpgradeOther, fmt.Sprintf("%s installs %s, not %s.", name, got.Name, have.Name)
+	switch v := CompareBundles(have, got); v {
+	case UpgradeOther:
+		return v, fmt.Sprintf("%s installs %s, not %s.", name, got.Name, have.Name)
+	case UpgradeNewer:
+		return v, fmt.Sprintf("%s carries %s %s; %s is installed.", name, got.Name, got.Version, have.Version)
+	case UpgradeSame:
+		return v, fmt.Sprintf("%s carries %s %s, the version installed: nothing to upgrade.", name, got.Name, got.Version)
+	default:
+		return v, fmt.Sprintf("%s carries %s %s, older than the %s installed: nothing to upgrade.", name, got.Name, got.Version, have.Version)
+	}
+}
+
+// CompareBundles says what the bundle got is to the installed bundle have:
+// another bundle, or a newer, the same or an older version of it.
+func CompareBundles(have, got bundle.Manifest) UpgradeVerdict {
+	if have.ID != "" && got.ID != "" && have.ID != got.ID || have.ID == "" && have.Name != got.Name {
+		return UpgradeOther
 	}
 	switch c := bundle.CompareVersions(got.Version, have.Version); {
 	case c > 0:
-		return UpgradeNewer, fmt.Sprintf("%s carries %s %s; %s is installed.", name, got.Name, got.Version, have.Version)
+		return UpgradeNewer
 	case c == 0:
-		return UpgradeSame, fmt.Sprintf("%s carries %s %s, the version installed: nothing to upgrade.", name, got.Name, got.Version)
+		return UpgradeSame
 	default:
-		return UpgradeOlder, fmt.Sprintf("%s carries %s %s, older than the %s installed: nothing to upgrade.", name, got.Name, got.Version, have.Version)
+		return UpgradeOlder
 	}
 }
 
