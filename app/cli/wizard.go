@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 
 	"onboard/app/console"
 	"onboard/app/wizard"
@@ -16,5 +17,9 @@ func VersionString() string { return version() }
 // with `onboard --console`.
 func runConsoleWizard(ctx context.Context, env Env, o WizardOptions) error {
 	c := console.IO{In: env.Stdin, Out: env.Stdout}
-	return console.Run(ctx, c, wizard.Real{BundlePath: o.BundlePath}, console.Options{Launch: LaunchJupyter, Prefix: o.Prefix})
+	err := console.Run(ctx, c, wizard.Real{BundlePath: o.BundlePath}, console.Options{Launch: LaunchJupyter, Prefix: o.Prefix})
+	if q := (*console.Quit)(nil); errors.As(err, &q) {
+		return reportedError{err} // it said that nothing was installed
+	}
+	return err
 }

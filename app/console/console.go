@@ -58,6 +58,19 @@ var ErrNotTerminal = &installer.UsageError{Msg: "the console wizard needs a term
 // errQuit ends the wizard at the person's request.
 var errQuit = fmt.Errorf("the installer was closed before installing: %w", context.Canceled)
 
+// errInputEnded is the input's end (a pipe, a closed terminal) before the
+// wizard finished.
+var errInputEnded = fmt.Errorf("the input ended before the wizard finished: %w", context.Canceled)
+
+// Quit is the wizard ended before its Install step, by q, Ctrl-C or the
+// end of the input: nothing was installed, and the wizard has said so.
+// It is a cancellation (errors.Is context.Canceled: exit 130).
+type Quit struct{ Err error }
+
+func (q *Quit) Error() string { return "nothing was installed: " + q.Err.Error() }
+
+func (q *Quit) Unwrap() error { return q.Err }
+
 // session is one run of the console wizard.
 type session struct {
 	ctx  context.Context
@@ -153,6 +166,18 @@ func (s *session) run() error {
 		st := s.flow.Current()
 		s.printf("\n[%d/%d] %s\n", s.flow.Index()+1, len(s.flow.Steps), st.Title)
 		act, err := steps[st.ID](s)
+		if err != nil && errors.Is(err, context.Canceled) && st.ID < wizard.StepInstall {
+			// nothing begun: no error to report, no rollback to speak of
+			why := ""
+			switch {
+			case errors.Is(err, errInputEnded):
+				why = "The input ended before the wizard finished. "
+			case s.ctx.Err() != nil:
+				why = "Cancelled. "
+			}
+			s.printf("%sNothing was installed.\n", why)
+			return &Quit{Err: err}
+		}
 		if err != nil {
 			return err
 		}
@@ -186,7 +211,7 @@ func (s *session) ask(prompt string) (string, error) {
 	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
 		s.printf("\n")
 		if errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("the input ended before the wizard finished: %w", context.Canceled)
+			return "", errInputEnded
 		}
 		return "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -325,4 +326,28 @@ func TestPrefixOptionStartsTheLocation(t *testing.T) {
 		t.Fatalf("err %v, want the quit", err)
 	}
 	contains(t, out.String(), "["+older+"]", "Install upgrades Test Python 2026.10.0 here to 2026.11.0.")
+}
+
+// Quitting before Install (q, or the input's end) says that nothing was
+// installed, as a cancellation (exit 130), and touches nothing; q after a
+// failed install is that install's error.
+func TestQuitBeforeInstallSaysNothingWasInstalled(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	for input, want := range map[string]string{
+		"q\n":       ": Nothing was installed.\n", // a terminal echoes the q and its newline
+		"\ny\nq\n":  ": Nothing was installed.\n",
+		"\ny\n\n\n": "\nThe input ended before the wizard finished. Nothing was installed.\n",
+	} {
+		out, err := run(t, context.Background(), e, input, nil)
+		var q *Quit
+		if !errors.As(err, &q) || !errors.Is(err, context.Canceled) {
+			t.Fatalf("input %q: err %v, want a Quit", input, err)
+		}
+		if !strings.HasSuffix(out, want) {
+			t.Fatalf("input %q: output ends %q, want %q", input, out[max(0, len(out)-120):], want)
+		}
+		if _, err := os.Stat(filepath.Join(e.Home, "test-python")); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("input %q: the default folder was made: %v", input, err)
+		}
+	}
 }
