@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"onboard/app/wizard"
 	"onboard/installer"
@@ -45,11 +46,41 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	}
 	if err != nil {
 		if !*asJSON {
-			fmt.Fprintf(env.Stdout, "Run 'onboard repair --prefix %s%s' to put them right.\n", p, envFlag(*envName))
+			them := "them"
+			if len(r.Problems) == 1 {
+				them = "it"
+			}
+			fmt.Fprintf(env.Stdout, "To put %s right, run: %s repair --prefix %s%s\n", them, argQuote(repairProgram(p)), argQuote(p), envFlag(*envName))
 		}
 		return reportedError{err}
 	}
 	return nil
+}
+
+// repairProgram is the program a hint tells the person to run for the
+// install at prefix: its maintenance app, else this program. There may be
+// no onboard on PATH.
+func repairProgram(prefix string) string {
+	if app := state.AppPath(prefix); isFile(app) {
+		return app
+	}
+	if exe, err := os.Executable(); err == nil {
+		return exe
+	}
+	return "onboard"
+}
+
+func isFile(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// argQuote quotes s for a command line to copy, where it holds a space.
+func argQuote(s string) string {
+	if strings.ContainsAny(s, " \t") {
+		return `"` + s + `"`
+	}
+	return s
 }
 
 // envFlag is " --env NAME" for a command about one env, else "".

@@ -14,6 +14,7 @@ import (
 
 	"onboard/installer"
 	"onboard/installer/maintain"
+	"onboard/installer/state"
 )
 
 // tinyPrefix makes a conda prefix with one package of one file.
@@ -84,9 +85,19 @@ func TestVerifyAndRepairOneEnvCommand(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(p, "share", "a.txt"), []byte("HELLO\n"), 0o644)
 	out, _, err = runCLI(t, "", "verify", "--prefix", p, "--env", "base")
-	if installer.ExitCode(err) != installer.ExitFailed || !strings.Contains(out, "onboard repair --prefix "+p+" --env base") {
+	// the command names a program there is: this one, or the install's
+	// maintenance app where it has one (there may be no onboard on PATH)
+	self, _ := os.Executable()
+	if installer.ExitCode(err) != installer.ExitFailed || !strings.Contains(out, "\nTo put it right, run: "+self+" repair --prefix "+p+" --env base\n") {
 		t.Fatalf("got %v, %q; want exit 1 and the repair command for the env", err, out)
 	}
+	app := state.AppPath(p)
+	os.MkdirAll(filepath.Dir(app), 0o755)
+	os.WriteFile(app, []byte("#!/bin/sh\n"), 0o755)
+	if out, _, _ = runCLI(t, "", "verify", "--prefix", p, "--env", "base"); !strings.Contains(out, "run: "+app+" repair --prefix ") {
+		t.Fatalf("got %q; want the maintenance app %s named", out, app)
+	}
+	os.Remove(app)
 	out, _, _ = runCLI(t, "", "repair", "--prefix", p, "--env", "base", "--json")
 	var res maintain.RepairResult
 	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Env != "base" || len(res.Before) != 1 {
