@@ -40,7 +40,7 @@ func showLaunchResult(a fyne.App, win fyne.Window, err error, logPath string) {
 	switch {
 	case errors.As(err, &nb):
 		showAddress(a, win, "Jupyter is running",
-			fmt.Sprintf("No web browser could be opened (%v). Open this address in a browser; it holds the access token.", nb.Err), nb.URL)
+			"No web browser was found to open it. Copy this address into your web browser; it holds the access token.", nb.URL)
 	case err != nil:
 		showProblem(win, wizard.Explain("Launching Jupyter", err, logPath))
 	}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer"
 	"onboard/installer/bundle"
@@ -378,13 +379,23 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 		done = fmt.Sprintf("%s %s was already installed in %s and is healthy.", m.Name, m.Version, s.Prefix)
 	}
 	return container.NewVBox(bold("Done"), wrapped(done),
-		wrapped("Start Jupyter now, or later from the launcher in your applications menu."),
+		wrapped(startLater()),
 		container.NewHBox(launch, open), wrapped(logText))
+}
+
+// startLater says how to start Jupyter, where the notebooks go, and that
+// the server outlives the window.
+func startLater() string {
+	text := "Start Jupyter now, or later from the launcher in your applications menu."
+	if dir, err := launch.DefaultNotebookDir(); err == nil {
+		text += " Your notebooks are saved in " + dir + "."
+	}
+	return text + " Jupyter keeps running when you close this window; the maintenance window can stop it."
 }
 
 // launch starts Jupyter without blocking the window.
 func (w *Wizard) launch(prefix, env string) {
-	w.say("Starting Jupyter…")
+	w.note("Starting Jupyter…")
 	go func() {
 		err := w.deps.Launch(w.ctx, prefix, env)
 		runOnUI(func() {

@@ -136,12 +136,21 @@ func (w *Wizard) buildChrome() {
 // say shows text above the buttons (why Next does not go on); "" hides
 // the line.
 func (w *Wizard) say(text string) {
+	w.message.Importance = widget.DangerImportance
 	w.message.SetText(text)
 	if text == "" {
 		w.message.Hide()
 	} else {
 		w.message.Show()
 	}
+}
+
+// note shows text where say does, as news rather than a refusal: not in
+// the colour of an error.
+func (w *Wizard) note(text string) {
+	w.say(text)
+	w.message.Importance = widget.MediumImportance
+	w.message.Refresh()
 }
 
 // onKey is the window's keyboard: Enter = Next, Esc = Cancel. Keys typed

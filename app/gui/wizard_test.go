@@ -5,6 +5,8 @@ package gui
 import (
 	"context"
 	"errors"
+	"fyne.io/fyne/v2/widget"
+	"onboard/app/launch"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,10 +180,21 @@ func TestWizardFinish(t *testing.T) {
 	wz := newWizard(t, e, r, wizard.StepFinish)
 	w := wz.Window()
 	prefix := wz.flow.State.Prefix
-	mustContain(t, w, "Test Python 2026.11.0 is installed in "+prefix, wizard.LogPath(prefix))
+	notebooks, _ := launch.DefaultNotebookDir()
+	mustContain(t, w, "Test Python 2026.11.0 is installed in "+prefix, wizard.LogPath(prefix),
+		"Your notebooks are saved in "+notebooks+". Jupyter keeps running when you close this window")
 	tapButton(t, w, "Launch Jupyter")
+	// while it starts: said as news, not in the colour of an error
+	if wz.message.Text != "Starting Jupyter…" || wz.message.Importance == widget.DangerImportance {
+		t.Fatalf("while Jupyter starts the window says %q, importance %v", wz.message.Text, wz.message.Importance)
+	}
 	if got := <-r.launched; got != prefix+"|team" {
 		t.Fatalf("launched %v", got)
+	}
+	runNextUI(t)
+	wz.say("refused")
+	if wz.message.Importance != widget.DangerImportance {
+		t.Fatal("a refusal after the news is not in the colour of an error")
 	}
 	tapButton(t, w, "Open folder")
 	r.mu.Lock()
