@@ -167,7 +167,7 @@ func (p Progress) Detail() string {
 		parts = append(parts, humanize.Bytes(int64(p.BytesPerSec))+"/s")
 	}
 	if p.LeftKnown {
-		parts = append(parts, "about "+humanDuration(p.Left)+" left")
+		parts = append(parts, leftText(p.Left))
 	}
 	return join(parts)
 }
@@ -181,6 +181,14 @@ func join(parts []string) string {
 		s += p
 	}
 	return s
+}
+
+// leftText says the time left: "a few seconds left", "about 40 s left".
+func leftText(d time.Duration) string {
+	if d < 10*time.Second {
+		return "a few seconds left"
+	}
+	return "about " + humanDuration(d) + " left"
 }
 
 func humanDuration(d time.Duration) string {
