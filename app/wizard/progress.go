@@ -132,7 +132,7 @@ func (p Progress) Title() string {
 }
 
 // Line is the console's plain line: "[3/4] base: Unpacking packages...
-// 42% (1.2 MB of about 4.0 MB, 3.1 MB/s, about 5 s left)".
+// 42% (1.2 MB of about 4.0 MB, 3.1 MB/s, about 40 s left)".
 func (p Progress) Line() string {
 	s := fmt.Sprintf("%s... %d%%", p.Title(), p.Percent)
 	var extra []string
