@@ -222,7 +222,7 @@ func (w *Wizard) onNext() {
 		}
 	}
 	if err := w.flow.Next(w.ctx); err != nil {
-		w.say(err.Error())
+		w.say(installer.Message(err))
 		return
 	}
 	w.show()

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"onboard/installer"
 	"runtime"
 	"strings"
 
@@ -37,7 +38,7 @@ func Diagnostics(version string, h platform.Host, in *Installed, health *Health,
 func healthLine(h *Health, err error) string {
 	switch {
 	case err != nil:
-		return "verify: could not run: " + err.Error() + "\n"
+		return "verify: could not run: " + installer.Message(err) + "\n"
 	case h == nil:
 		return "verify: not run\n"
 	}

@@ -19,7 +19,7 @@ type Problem struct {
 
 // Explain turns err into a Problem. logPath is the log to point at.
 func Explain(what string, err error, logPath string) Problem {
-	p := Problem{Title: what + " failed", Message: err.Error(), Hint: installer.HintFor(err), LogPath: logPath}
+	p := Problem{Title: what + " failed", Message: installer.Message(err), Hint: installer.HintFor(err), LogPath: logPath}
 	if errors.Is(err, context.Canceled) {
 		p.Title, p.Cancelled = what+" cancelled", true
 		p.Message = what + " was cancelled. Everything it had written was rolled back."

@@ -43,11 +43,11 @@ func Describe(p *installer.InstallPlan, err error) Verdict {
 	var v Verdict
 	if err != nil {
 		v.Status = StatusBad
-		v.Line = "This folder cannot be used: " + err.Error()
-		v.Action = "Install cannot go ahead: " + err.Error()
+		v.Line = "This folder cannot be used: " + installer.Message(err)
+		v.Action = "Install cannot go ahead: " + installer.Message(err)
 		var oe *installer.OldSystemError
 		if errors.As(err, &oe) { // not the folder's fault
-			v.Line = "This computer cannot run the bundle: " + oe.Problem.Error() + "."
+			v.Line = "This computer cannot run the bundle: " + installer.Message(oe.Problem) + "."
 		}
 	}
 	if p == nil {

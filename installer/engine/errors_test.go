@@ -1,0 +1,32 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Messages give a Windows path as Windows writes it, not with the doubled
+// backslashes of %q; a name %q escapes for anything else stays escaped.
+func TestMessageWritesWindowsPathsPlainly(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{`C:\Users\ann b\acme`, `"C:\Users\ann b\acme"`},
+		{`C:\Users\ann` + "\t" + `x`, `"C:\\Users\\ann\tx"`}, // a tab: escaped, backslashes and all
+		{`C:\a"b`, `"C:\\a\"b"`},                             // a quote would end the name early
+		{"C:\\caf\xe9", `"C:\\caf\xe9"`},                     // not UTF-8
+		{`C:\x\u202e`, `"C:\x\u202e"`},                       // printable: its backslashes are the name's
+		{"C:\\x\u202egnp.exe", `"C:\\x\u202egnp.exe"`},       // a right-to-left override hides the name's end
+	} {
+		err := fmt.Errorf("cannot write %q: %w", c.name, &TargetError{Path: c.name, Reason: "read-only", Advice: fmt.Sprintf("choose a folder other than %q", c.name)})
+		if got := Message(err); !strings.HasPrefix(got, "cannot write "+c.want+": ") {
+			t.Errorf("%q: message %s", c.name, got)
+		}
+		if got := HintFor(err); got != "choose a folder other than "+c.want {
+			t.Errorf("%q: hint %s", c.name, got)
+		}
+	}
+	// two names, and text between them that is not a name
+	if got := Message(fmt.Errorf(`moved %q to %q ("x" said \n)`, `C:\a`, `D:\b`)); got != `moved "C:\a" to "D:\b" ("x" said \n)` {
+		t.Errorf("two names: %s", got)
+	}
+}
