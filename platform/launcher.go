@@ -14,11 +14,11 @@ type AppInfo struct {
 	Name      string    // shown to people: "Acme Python"
 	ID        string    // reverse DNS: "com.acme.python"
 	Version   string    // "2026.11.0"
-	Publisher string    // "Acme Corp."; "" = Name
+	Publisher string    // "Acme Corp."; "" = none written
 	URL       string    // help/about link; optional
 	Prefix    string    // the install prefix, in the target's spelling
 	Icon      []byte    // a PNG (256×256 is best); nil = no icon files
-	Size      int64     // bytes the install takes, for EstimatedSize
+	Size      int64     // bytes the install takes, for EstimatedSize (Apps & features)
 	Installed time.Time // for InstallDate; zero = not written
 	// Environment is what macOS sets for the app it starts (Info.plist's
 	// LSEnvironment): a package menu item's, which its command inherits.

@@ -223,6 +223,16 @@ func TestWindowsUninstallEntry(t *testing.T) {
 	if val("EstimatedSize").DWord != 1464844 || val("NoRepair").DWord != 1 || val("InstallDate").Str != "20261124" {
 		t.Errorf("values: %+v", e.Values)
 	}
+	// Publisher is the organisation, written only when the bundle names one:
+	// never the product's name, nor its label for an install elsewhere
+	if val("Publisher").Str != "Acme Corp." {
+		t.Errorf("Publisher %q", val("Publisher").Str)
+	}
+	anon := app
+	anon.Publisher = ""
+	if _, ok := UninstallEntry(anon, maint, maint, false).Value("Publisher"); ok {
+		t.Error("a Publisher is written for a bundle that names none")
+	}
 	if e.Root != "HKCU" || UninstallEntry(app, maint, maint, true).Root != "HKLM" {
 		t.Error("roots are wrong")
 	}

@@ -100,11 +100,16 @@ func UninstallEntry(app AppInfo, maint, icon string, allUsers bool) RegistryEntr
 	dw := func(n string, v uint32) RegValue { return RegValue{Name: n, Type: "dword", DWord: v} }
 	vals := []RegValue{
 		sz("DisplayName", app.Name), sz("DisplayVersion", app.Version),
-		sz("Publisher", firstNonEmpty(app.Publisher, app.Name)), sz("InstallLocation", app.Prefix),
+		sz("InstallLocation", app.Prefix),
 		sz("DisplayIcon", icon+",0"), sz("UninstallString", uninstall),
 		sz("QuietUninstallString", uninstall+" --silent"),
 		sz("ModifyPath", q(maint)+" --prefix "+q(app.Prefix)),
 		dw("NoModify", 0), dw("NoRepair", 1), dw("EstimatedSize", kib(app.Size)),
+	}
+	if app.Publisher != "" {
+		// Apps & features' Publisher column: the organisation, never the
+		// product's name (with the label of an install in another folder)
+		vals = append(vals, sz("Publisher", app.Publisher))
 	}
 	if !app.Installed.IsZero() {
 		vals = append(vals, sz("InstallDate", app.Installed.Format("20060102")))

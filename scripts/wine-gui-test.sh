@@ -155,6 +155,8 @@ if [ $rc -eq 0 ]; then pass 'onboard.exe verify of the wizard install: healthy';
 start_menu=$(winepath -u "$(wine cmd /c 'echo %APPDATA%' 2>/dev/null | tr -d '\r')\Microsoft\Windows\Start Menu\Programs" 2>/dev/null | tr -d '\r')
 if find "$start_menu" -name '*.lnk' 2>/dev/null | grep -q .; then pass "Start Menu shortcuts: $(find "$start_menu" -name '*.lnk' -printf '%f ' )"; else bad 'no Start Menu shortcuts'; fi
 if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r' | grep -qi 'onboard'; then pass 'the "Apps & features" entry is there'; else bad 'no "Apps & features" entry'; fi
+size=$(wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r' | sed -n 's/.*EstimatedSize *REG_DWORD *0x\([0-9a-fA-F]*\).*/\1/p' | head -1)
+if [ -n "$size" ] && [ $((16#$size)) -gt 0 ]; then pass "its EstimatedSize is $((16#$size)) KiB"; else bad "its EstimatedSize is '${size:-missing}'"; fi
 
 # Close the wizard (Close on the Finish step).
 next

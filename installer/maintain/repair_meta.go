@@ -207,6 +207,9 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 	}
 	t, env := platform.HostTarget(), platform.HostEnv()
 	app := platform.AppInfo{Name: rp.man.Name, ID: rp.man.ID, Version: rp.man.Version, Prefix: rp.prefix}
+	if pl := rp.man.Platforms[rp.man.Subdir]; pl != nil {
+		app.Size = pl.DiskEstimate(0, 0, false) // the estimate an install writes, near enough
+	}
 	if b, err := rp.bundle(); err == nil && b != nil {
 		app.Icon = b.Icon()
 	}
