@@ -18,5 +18,5 @@ func WrapBundleError(err error) error {
 	if errors.As(err, &already) {
 		return err
 	}
-	return &BundleError{Path: be.Path, Reason: be.Reason, Err: be.Err}
+	return &BundleError{Path: be.Path, Reason: be.Reason, Err: be.Err, Advice: be.Advice}
 }

@@ -131,8 +131,9 @@ func TestE2EAttachSplit(t *testing.T) {
 	// and does not fall back to the demo bundle.
 	os.Remove(filepath.Join(moved, "bundle.zip"))
 	r = run(t, home, inst, "install", "--silent", "--prefix", filepath.Join(t.TempDir(), "other"))
-	if r.code != 3 || !strings.Contains(r.stderr, "bundle.zip") {
-		t.Errorf("install without bundle.zip: exit %d, %s; want 3 naming bundle.zip", r.code, r.stderr)
+	if r.code != 3 || !strings.Contains(r.stderr, "bundle.zip") || strings.Contains(r.stderr, "attach") ||
+		!strings.Contains(r.stderr, "onboard: hint: copy bundle.zip from where you got the installer into the folder of "+filepath.Base(inst)) {
+		t.Errorf("install without bundle.zip: exit %d, %s; want 3 naming bundle.zip, and the hint to copy it (not to download the installer again, nor a build command)", r.code, r.stderr)
 	}
 }
 

@@ -110,7 +110,9 @@ func find(opts DiscoverOptions, exe string, pin []byte) (*Found, error) {
 			}
 		}
 		if pin != nil {
-			return nil, bundleErr(filepath.Join(filepath.Dir(exe), SplitBundleName), fmt.Sprintf("is missing: %s was made with its bundle in a separate file (bundle attach --split); copy the whole folder, with %s beside the installer", filepath.Base(exe), SplitBundleName), nil)
+			e := bundleErr(filepath.Join(filepath.Dir(exe), SplitBundleName), fmt.Sprintf("is missing: %s comes with its packages in the file %s, which must be in the same folder", filepath.Base(exe), SplitBundleName), nil)
+			e.Advice = fmt.Sprintf("copy %s from where you got the installer into the folder of %s (copy the whole folder, not the installer alone), then run the installer again", SplitBundleName, filepath.Base(exe))
+			return nil, e
 		}
 	}
 	if opts.Demo != nil {

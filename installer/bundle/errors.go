@@ -15,6 +15,8 @@ type Error struct {
 	Path   string // the bundle file, or where it was found; "" when built from bytes
 	Reason string // what is wrong, e.g. "sha256 mismatch for pkgs/linux-64/zlib-1.2.11-h7b6447c_3.conda"
 	Err    error
+	// Advice is what to do when it is not "get the installer again".
+	Advice string
 
 	notFound bool
 }

@@ -59,7 +59,7 @@ func TestAttachSplit(t *testing.T) {
 	// No bundle beside: an error naming the missing file, never the demo.
 	os.Remove(beside)
 	_, err = Discover(DiscoverOptions{Executable: inst, Demo: []byte("not used")})
-	if !errors.As(err, &be) || errors.Is(err, ErrNoBundle) || !strings.Contains(err.Error(), "copy the whole folder") {
+	if !errors.As(err, &be) || errors.Is(err, ErrNoBundle) || !strings.Contains(be.Advice, "copy the whole folder") {
 		t.Errorf("Discover without the bundle beside: %v; want a *bundle.Error asking for the folder", err)
 	}
 	// --bundle FILE still picks any bundle the keys accept.

@@ -93,7 +93,7 @@ func Repair(ctx context.Context, prefixDir string, opts RepairOptions) (*RepairR
 		if _, err := rp.bundle(); err != nil {
 			var be *bundle.Error
 			if errors.As(err, &be) {
-				return nil, &engine.BundleError{Path: be.Path, Reason: be.Reason, Err: be.Err}
+				return nil, &engine.BundleError{Path: be.Path, Reason: be.Reason, Err: be.Err, Advice: be.Advice}
 			}
 			return nil, err
 		}
