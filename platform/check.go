@@ -232,7 +232,7 @@ func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
 	if limit == 0 || n <= limit {
 		return nil
 	}
-	msg := fmt.Sprintf("%q is too long: with it the longest file path is %d characters, over Windows' limit of 260", req.Prefix, n)
+	msg := fmt.Sprintf("%q is too long: with it the longest file path is %d characters, over the %d characters Windows allows in a path", req.Prefix, n, limit)
 	short := fmt.Sprintf("choose a folder of at most %d characters, such as C:\\%s", max(limit-1-req.MaxRelPath, 3), "onboard")
 	if f.LongPathsEnabled {
 		return []Problem{{Warning, ProblemTooLong, req.Prefix, msg + "; long paths are enabled here, but some programs still fail on them", short}}

@@ -71,6 +71,17 @@ func TestCheckPrefixWith(t *testing.T) {
 	}
 }
 
+// The too-long message names the limit the plan and the wizard show
+// (PathLimit: 259), not MAX_PATH's 260 with its NUL.
+func TestTooLongNamesThePlansLimit(t *testing.T) {
+	win := Target{OS: "windows", Arch: "amd64"}
+	ps := CheckPrefixWith(win, Env{}, PrefixRequest{Prefix: `C:\Users\ann\AppData\Local\acme-python`, MaxRelPath: 230}, PrefixFacts{Writable: true, FreeBytes: -1})
+	want := fmt.Sprintf("over the %d characters Windows allows in a path", PathLimit(win))
+	if len(ps) != 1 || !strings.Contains(ps[0].Message, want) {
+		t.Fatalf("problems %+v; want one that says %q", ps, want)
+	}
+}
+
 func TestHasErrors(t *testing.T) {
 	if HasErrors([]Problem{{Severity: Warning}}) || !HasErrors([]Problem{{Severity: Warning}, {Severity: Error}}) {
 		t.Error("HasErrors is wrong")
