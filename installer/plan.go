@@ -530,7 +530,19 @@ func (p *InstallPlan) planLaunchers(o Options, h planHost) {
 	}
 	if o.ShellSetup {
 		p.ShellFiles = platform.ShellFiles(h.target, h.env)
+		if len(p.ShellFiles) == 0 {
+			p.Notes = append(p.Notes, noShellSetup(h.target))
+		}
 	}
+}
+
+// noShellSetup says why a shell set-up asked for changes nothing on t.
+func noShellSetup(t platform.Target) string {
+	if t.OS == "windows" {
+		return "the shell set-up changes nothing on Windows (conda's own conda init is not run): " +
+			"open a terminal with an environment activated, conda included, from the maintenance window's Terminal button"
+	}
+	return "the shell set-up changes nothing: no home folder was found for its start-up files"
 }
 
 // launcherSpecs are the launchers Options ask for: the bundle's (Jupyter)

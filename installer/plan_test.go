@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -347,6 +348,11 @@ func TestPlanWindowsPathTooLong(t *testing.T) {
 	}
 	if p, err := planWith(context.Background(), Options{Prefix: `C:\acme`, Bundle: b, Subdir: "win-64"}, host(false)); err != nil || p.Kind != PlanFresh || p.LongestPath > p.PathLimit {
 		t.Fatalf("short prefix: %v (%d of %d)", err, p.LongestPath, p.PathLimit)
+	}
+	// a shell set-up asked for on Windows says that it changes nothing
+	p, err = planWith(context.Background(), Options{Prefix: `C:\acme`, Bundle: b, Subdir: "win-64", ShellSetup: true}, host(false))
+	if err != nil || len(p.ShellFiles) != 0 || !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, "shell set-up changes nothing on Windows") }) {
+		t.Fatalf("shell set-up on Windows: %v, files %q, notes %q", err, p.ShellFiles, p.Notes)
 	}
 }
 

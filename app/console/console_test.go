@@ -351,3 +351,16 @@ func TestQuitBeforeInstallSaysNothingWasInstalled(t *testing.T) {
 		}
 	}
 }
+
+// Where the shell set-up would change nothing (Windows), it is not asked.
+func TestShellSetupAskedOnlyWhereItDoesSomething(t *testing.T) {
+	old := wizard.ShellSetupOffered
+	t.Cleanup(func() { wizard.ShellSetupOffered = old })
+	for _, offered := range []bool{true, false} {
+		wizard.ShellSetupOffered = func() bool { return offered }
+		out, _ := run(t, context.Background(), wizardtest.NewEngine(t), "\ny\n\n\n\nq\n", nil)
+		if asked := strings.Contains(out, "Set up your shell"); asked != offered {
+			t.Errorf("offered %v: asked %v\n%s", offered, asked, out)
+		}
+	}
+}

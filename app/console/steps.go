@@ -133,7 +133,12 @@ func (s *session) options() (action, error) {
 	}{
 		{"Create a Jupyter launcher in the applications menu?", &st.JupyterLauncher},
 		{"Create a launcher for the maintenance app (verify, repair, uninstall)?", &st.MaintenanceLauncher},
-		{"Set up your shell so that 'conda' works in a terminal?", &st.ShellSetup},
+	}
+	if st.ShellSetupOffered {
+		questions = append(questions, struct {
+			q string
+			v *bool
+		}{"Set up your shell so that 'conda' works in a terminal?", &st.ShellSetup})
 	}
 	if st.AllUsersAllowed {
 		questions = append(questions, struct {

@@ -315,6 +315,9 @@ func (w *Wizard) optionsView() fyne.CanvasObject {
 	shell := check("Set up my shell so that 'conda' works in a terminal", s.ShellSetup, func(on bool) { s.ShellSetup = on })
 	all := check("Install for all users of this computer", s.AllUsers, w.setAllUsers)
 	box := container.NewVBox(bold("Options"), jup, maint, shell, all)
+	if !s.ShellSetupOffered {
+		shell.Hide() // Windows: nothing to set up; the maintenance window's Terminal has conda
+	}
 	if !s.AllUsersAllowed {
 		all.Disable()
 		box.Add(wrapped("Installing for all users needs administrator rights; run the installer as an administrator to choose it."))

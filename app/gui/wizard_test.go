@@ -349,3 +349,19 @@ func TestWizardStartsAtThePrefixGiven(t *testing.T) {
 		t.Fatalf("Location starts at %q; want the --prefix given", got)
 	}
 }
+
+// Where the shell set-up would change nothing (Windows), Options does not
+// offer it; a set-up asked for anyway (a --config) is not passed on.
+func TestOptionsOfferTheShellSetupOnlyWhereItDoesSomething(t *testing.T) {
+	old := wizard.ShellSetupOffered
+	t.Cleanup(func() { wizard.ShellSetupOffered = old })
+	for _, offered := range []bool{true, false} {
+		wizard.ShellSetupOffered = func() bool { return offered }
+		wz := newWizard(t, wizardtest.NewEngine(t), &recorder{}, wizard.StepOptions)
+		shown := strings.Contains(texts(wz.Window()), "Set up my shell so that 'conda' works in a terminal")
+		wz.flow.State.ShellSetup = true
+		if shown != offered || wz.flow.State.Options(nil, nil).ShellSetup != offered {
+			t.Errorf("offered %v: the box is shown %v, the set-up passed on %v", offered, shown, wz.flow.State.Options(nil, nil).ShellSetup)
+		}
+	}
+}

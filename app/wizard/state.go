@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"onboard/platform"
 
 	"onboard/installer"
 	"onboard/installer/bundle"
@@ -30,8 +31,11 @@ type State struct {
 	JupyterLauncher     bool
 	MaintenanceLauncher bool
 	ShellSetup          bool
-	AllUsers            bool
-	AllUsersAllowed     bool // whether this account may install for all users
+	// ShellSetupOffered: this system has start-up files the shell set-up
+	// would change; not on Windows, where the front ends do not offer it.
+	ShellSetupOffered bool
+	AllUsers          bool
+	AllUsersAllowed   bool // whether this account may install for all users
 }
 
 // NewState returns the defaults of the issue: both launchers on, shell
@@ -53,7 +57,8 @@ func NewState(ctx context.Context, e Engine) (*State, error) {
 	s := &State{
 		Bundle: b, Subdir: sub,
 		JupyterLauncher: true, MaintenanceLauncher: true,
-		AllUsersAllowed: e.CanInstallForAllUsers(),
+		AllUsersAllowed:   e.CanInstallForAllUsers(),
+		ShellSetupOffered: ShellSetupOffered(),
 	}
 	s.Messages = b.Manifest.Platforms[sub].WithMessages()
 	if s.Licence, err = e.Licence(b); err != nil {
@@ -65,6 +70,12 @@ func NewState(ctx context.Context, e Engine) (*State, error) {
 	return s, nil
 }
 
+// ShellSetupOffered tells whether the shell set-up would change anything
+// on this system (platform.ShellFiles); a variable for the tests.
+var ShellSetupOffered = func() bool {
+	return len(platform.ShellFiles(platform.HostTarget(), platform.HostEnv())) > 0
+}
+
 // Options returns the engine options for s.
 func (s *State) Options(r installer.Reporter, logf installer.Logf) installer.Options {
 	return installer.Options{
@@ -74,7 +85,7 @@ func (s *State) Options(r installer.Reporter, logf installer.Logf) installer.Opt
 		AllUsers:            s.AllUsers && s.AllUsersAllowed,
 		JupyterLauncher:     s.JupyterLauncher,
 		MaintenanceLauncher: s.MaintenanceLauncher,
-		ShellSetup:          s.ShellSetup,
+		ShellSetup:          s.ShellSetup && s.ShellSetupOffered,
 		Reporter:            r,
 		Logf:                logf,
 	}
