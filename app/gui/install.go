@@ -4,7 +4,6 @@ package gui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -168,17 +167,27 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		return
 	}
 	w.err = err
-	p := wizard.Explain("The install", err, w.log.Path)
-	if errors.Is(err, context.Canceled) {
-		ip.stage.SetText("Cancelled. Everything the install had written was rolled back.")
-	} else {
-		ip.stage.SetText("The install failed. Go Back to change the folder or options, or Retry.")
-	}
 	ip.item.SetText("")
 	ip.detail.SetText("")
 	w.next.SetText("Retry")
 	w.setButtons(true, true, true)
-	showProblem(w.win, p)
+	switch installer.ExitCode(err) {
+	case installer.ExitCancelled:
+		// asked for: said on the page, with no dialog to dismiss
+		ip.bar.SetValue(0)
+		ip.step.SetText("")
+		ip.stage.SetText("Cancelled. Everything the install had written was rolled back. Click Install again to start over, or Cancel to quit.")
+		w.next.SetText("Install again")
+		return
+	case installer.ExitBundle:
+		// the installer file itself: no folder, option or retry helps
+		ip.stage.SetText("This installer file cannot be used, so nothing was changed. Get a fresh copy of it from your platform team.")
+		w.next.SetText("Install")
+		w.setButtons(false, false, true)
+	default:
+		ip.stage.SetText("The install failed; what it had written was rolled back. Go Back to change the folder or options, or Retry.")
+	}
+	showProblem(w.win, wizard.Explain("The install", err, w.log.Path))
 }
 
 // askCancel confirms, then cancels the running install (it rolls back).

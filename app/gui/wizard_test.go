@@ -145,6 +145,24 @@ func TestWizardErrorDialogAndGoingBack(t *testing.T) {
 	mustContain(t, w, "Retry")
 }
 
+// A bundle error (exit 3) is the installer file's: no folder, option or
+// retry helps, so none is offered.
+func TestWizardBundleErrorOffersNoRetry(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	bad := &installer.BundleError{Reason: "package x-1.0-0.conda is damaged"}
+	wz := newWizard(t, &wizardtest.Failing{Engine: e, Err: bad}, &recorder{}, wizard.StepWelcome)
+	w := wz.Window()
+	walkToOptions(t, wz, e)
+	tapButton(t, w, "Install")
+	waitClosed(t, wz.install.done)
+	mustContain(t, w, "The install failed", "x-1.0-0.conda is damaged", "Download the installer again")
+	closeDialog(t, w, "Close")
+	mustContain(t, w, "This installer file cannot be used, so nothing was changed.")
+	if !wz.next.Disabled() || !wz.back.Disabled() || strings.Contains(texts(w), "Retry") {
+		t.Fatalf("Retry or Back offered for a damaged installer:\n%s", texts(w))
+	}
+}
+
 func TestWizardCancelRollsBack(t *testing.T) {
 	e := wizardtest.NewBlocking(wizardtest.NewEngine(t))
 	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
@@ -163,9 +181,15 @@ func TestWizardCancelRollsBack(t *testing.T) {
 	if !errors.Is(wz.Err(), context.Canceled) {
 		t.Fatalf("session error %v, want cancelled", wz.Err())
 	}
-	mustContain(t, w, "The install cancelled", "rolled back")
-	closeDialog(t, w, "Close")
-	mustContain(t, w, "Cancelled. Everything the install had written was rolled back.")
+	// a cancel asked for is said on the page, with no dialog to dismiss,
+	// and the bar no longer looks half done
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("a dialog after a cancel:\n%s", texts(w))
+	}
+	mustContain(t, w, "Cancelled. Everything the install had written was rolled back.", "Install again")
+	if wz.install.bar.Value != 0 {
+		t.Fatalf("the bar shows %.2f after the cancel", wz.install.bar.Value)
+	}
 	wz.flush()
 	if !strings.Contains(wz.install.details.Text, "extracting jupyterlab-1.0-0.conda") {
 		t.Fatalf("details pane: %q", wz.install.details.Text)

@@ -34,7 +34,7 @@ type Error struct {
 func (e *Error) Error() string {
 	switch e.What {
 	case "sha256":
-		return fmt.Sprintf("package %q is corrupt: %s has sha256 %s but its info/paths.json records %s; the package does not match its own manifest, rebuild or fetch it again",
+		return fmt.Sprintf("package %q is corrupt: %s has sha256 %s but its info/paths.json records %s; the package does not match its own manifest",
 			e.Archive, e.Member, e.Got, e.Want)
 	case "metadata size":
 		return fmt.Sprintf("package %q is refused: its %s is larger than %s bytes (the cap for that file); no real package has one that big",

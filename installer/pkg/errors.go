@@ -17,7 +17,7 @@ func (e *HashMismatchError) Error() string {
 		return fmt.Sprintf("package %q changed while it was read: two reads of its %s differed; the file, or the disk or share it is on, does not keep it the same: copy the installer and its bundle to a local disk and run it again",
 			e.Archive, e.Want)
 	}
-	return fmt.Sprintf("package %q failed its %s check: want %s, got %s; the file is damaged or not the one listed, fetch it again",
+	return fmt.Sprintf("package %q failed its %s check: want %s, got %s; the file is damaged, or is not the one listed",
 		e.Archive, e.What, e.Want, e.Got)
 }
 
