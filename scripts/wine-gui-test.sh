@@ -99,13 +99,16 @@ shot() {
 # manager, so no decorations).
 click() { xdotool mousemove --window "$win" "$1" "$2" click 1; sleep 1.5; }
 next() { click 786 613; } # Next, Install, Close: the bottom right button
-# primary X Y: clicks the primary (blue) button the window shows now, found in
-# a screenshot (a dialog's Yes or OK sits where the dialog's size puts it);
-# X Y when none is found.
+# primary X Y ["R,G,B R,G,B"]: clicks the primary (blue) button the window
+# shows now, found in a screenshot (a dialog's Yes or OK sits where the
+# dialog's size puts it), or the button of one of the colours given (a
+# destructive one is red: theme.go's dark and light error colours); X Y when
+# none is found.
 primary() {
 	local at
 	at=$(import -window "$win" ppm:- 2>/dev/null | python3 -c '
 import sys
+colours = [tuple(int(v) for v in c.split(",")) for c in sys.argv[1:]]
 d = sys.stdin.buffer.read()
 parts = d.split(maxsplit=4)
 w, h = int(parts[1]), int(parts[2])
@@ -115,10 +118,10 @@ for y in range(h):
     row = px[3 * w * y:3 * w * (y + 1)]
     for x in range(w):
         r, g, b = row[3 * x], row[3 * x + 1], row[3 * x + 2]
-        if abs(r - 41) < 20 and abs(g - 111) < 20 and abs(b - 246) < 20:
+        if any(abs(r - cr) < 20 and abs(g - cg) < 20 and abs(b - cb) < 20 for cr, cg, cb in colours):
             sx, sy, n = sx + x, sy + y, n + 1
 print(f"{sx // n} {sy // n}" if n > 200 else "")
-' 2>/dev/null || true)
+' ${3:-41,111,246} 2>/dev/null || true)
 	if [ -n "$at" ]; then click $at; else click "$1" "$2"; fi
 }
 
@@ -192,7 +195,7 @@ else
 	fi
 	click 855 453 # Uninstall…
 	import -window "$win" "$work/maintenance-confirm.png" || true
-	primary 505 290 # Yes
+	primary 560 290 "255,102,89 198,40,40 244,67,54" # Uninstall, the red button of the question
 	for _ in $(seq 60); do [ -e "$prefix_unix" ] || break; sleep 0.5; done
 	import -window "$win" "$work/maintenance-done.png" || true
 	if [ -e "$prefix_unix" ]; then

@@ -51,6 +51,18 @@ func showProblem(win fyne.Window, p wizard.Problem) {
 	d.Show()
 }
 
+// confirm asks a question whose buttons say what they do: yes does it
+// (red when it destroys), no keeps things as they are.
+func confirm(win fyne.Window, title, msg, yes, no string, destroys bool, answer func(bool)) {
+	d := dialog.NewConfirm(title, msg, answer, win)
+	d.SetConfirmText(yes)
+	d.SetDismissText(no)
+	if destroys {
+		d.SetConfirmImportance(widget.DangerImportance)
+	}
+	d.Show()
+}
+
 // joinPath puts name under dir, unless dir already ends in it.
 func joinPath(dir, name string) string {
 	if name == "" || filepath.Base(dir) == name {

@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
@@ -192,8 +191,8 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 
 // askCancel confirms, then cancels the running install (it rolls back).
 func (ip *installPage) askCancel() {
-	dialog.ShowConfirm("Cancel the install?",
-		"Everything installed so far will be removed again.", func(yes bool) {
+	confirm(ip.w.win, "Cancel the install?",
+		"Everything installed so far will be removed again.", "Cancel the install", "Keep installing", true, func(yes bool) {
 			if !yes {
 				return
 			}
@@ -205,7 +204,7 @@ func (ip *installPage) askCancel() {
 				ip.w.cancel.Disable()
 				cancel()
 			}
-		}, ip.w.win)
+		})
 }
 
 // addLine queues a log line for the Details pane; safe from any goroutine.

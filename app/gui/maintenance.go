@@ -380,11 +380,11 @@ func (m *Maintenance) askUninstall() {
 	if w := m.in.UserFilesWarning(); w != "" {
 		msg += "\n\n" + w
 	}
-	dialog.ShowConfirm("Uninstall?", msg, func(yes bool) {
+	confirm(m.win, "Uninstall?", msg, "Uninstall", "Keep it", true, func(yes bool) {
 		if yes {
 			m.uninstall()
 		}
-	}, m.win)
+	})
 }
 
 func (m *Maintenance) uninstall() {
@@ -544,14 +544,14 @@ func (m *Maintenance) checkInstaller(path string) {
 	title := "Upgrade to " + f.Manifest.Version + "?"
 	msgs := wizard.UpgradeMessages(m.in, f)
 	if len(msgs) == 0 {
-		dialog.ShowConfirm(title, body, answer, m.win)
+		confirm(m.win, title, body, "Upgrade", "Not now", false, answer)
 		return
 	}
 	// Packages new to the install ask, as conda does, that their
 	// messages are read before they are installed.
 	top := container.NewVBox(wrapped(body), widget.NewSeparator(), bold("Messages from the new packages"),
 		wrapped("Some of the packages the new version adds ask you to read this before they are installed. Upgrading accepts it:"))
-	d := dialog.NewCustomConfirm(title, "Yes", "No", container.NewBorder(top, nil, nil, nil, newLongText(messageBlocks(msgs)[1:]...)), answer, m.win)
+	d := dialog.NewCustomConfirm(title, "Upgrade", "Not now", container.NewBorder(top, nil, nil, nil, newLongText(messageBlocks(msgs)[1:]...)), answer, m.win)
 	d.Resize(fyne.NewSize(640, 480))
 	d.Show()
 }

@@ -251,7 +251,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	os.WriteFile(filepath.Join(prefix, "notes.txt"), []byte("mine\n"), 0o644)       // and the user's own file
 	tapButton(t, w, "Uninstall…")
 	mustContain(t, w, "Uninstall?", prefix, "environments made with conda (mine) and your own files (notes.txt).")
-	tapButton(t, w, "Yes")
+	tapButton(t, w, "Uninstall")
 	waitClosed(t, m.done)
 	if texts := texts(w); strings.Contains(texts, "Uninstall failed") {
 		t.Fatalf("uninstall failed:\n%s", texts)
@@ -385,7 +385,7 @@ func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
 	}
 	m.checkInstaller(v2)
 	mustContain(t, w, "Upgrade to 2026.12.0?", "carries Test Python 2026.12.0; 2026.11.0 is installed", "notebooks")
-	tapButton(t, w, "Yes")
+	tapButton(t, w, "Upgrade")
 	waitClosed(t, m.done)
 	drainUI()
 	if strings.Join(argv[:4], " ") != m.deps.Executable+" install --bundle "+v2 || !strings.Contains(strings.Join(argv, " "), "--prefix "+prefix+" --json") {

@@ -58,7 +58,7 @@ func TestMaintenanceUpgradeMovesItselfOutOfTheInstall(t *testing.T) {
 
 	// A failed upgrade: the program goes back where it was.
 	m.checkInstaller(v2)
-	tapButton(t, w, "Yes")
+	tapButton(t, w, "Upgrade")
 	waitClosed(t, m.done)
 	drainUI()
 	if len(argv) == 0 || filepath.Dir(argv[0]) != tmp {
@@ -77,7 +77,7 @@ func TestMaintenanceUpgradeMovesItselfOutOfTheInstall(t *testing.T) {
 	// program's moved file goes as it exits, and the window runs on from it.
 	fail = nil
 	m.checkInstaller(v2)
-	tapButton(t, w, "Yes")
+	tapButton(t, w, "Upgrade")
 	waitClosed(t, m.done)
 	drainUI()
 	moved := argv[0]
@@ -140,7 +140,7 @@ func TestMaintenanceUpgradeShowsTheNewPackagesMessages(t *testing.T) {
 	}
 	m.checkInstaller(wizardtest.BundleFileWithMessage(t, "2026.12.0"))
 	mustContain(t, w, "Upgrade to 2026.12.0?", "Messages from the new packages", "eula 1.0: terms.txt\n"+wizardtest.Message)
-	tapButton(t, w, "Yes")
+	tapButton(t, w, "Upgrade")
 	waitClosed(t, m.done)
 	drainUI()
 	if ran != 1 {

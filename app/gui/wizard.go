@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -238,11 +237,11 @@ func (w *Wizard) onCancel() {
 		w.app.Quit()
 		return
 	}
-	dialog.ShowConfirm("Quit the installer?", "Nothing has been installed yet.", func(yes bool) {
+	confirm(w.win, "Quit the installer?", "Nothing has been installed yet.", "Quit", "Keep going", false, func(yes bool) {
 		if yes {
 			w.app.Quit()
 		}
-	}, w.win)
+	})
 }
 
 // showFatal fills the window with a problem that stops the wizard.

@@ -176,7 +176,7 @@ func TestWizardCancelRollsBack(t *testing.T) {
 	}
 	tapButton(t, w, "Cancel")
 	mustContain(t, w, "Cancel the install?")
-	tapButton(t, w, "Yes")
+	tapButton(t, w, "Cancel the install")
 	waitClosed(t, wz.install.done)
 	if !errors.Is(wz.Err(), context.Canceled) {
 		t.Fatalf("session error %v, want cancelled", wz.Err())
