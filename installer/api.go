@@ -110,8 +110,20 @@ type Options struct {
 	// WindowsLauncher supplies the Windows entry-point launcher (see
 	// EnvRequest.WindowsLauncher).
 	WindowsLauncher func(subdir string) []byte
-	Reporter        Reporter
-	Logf            Logf
+	// LauncherIcon is the launchers' icon (a PNG) when the bundle carries
+	// none: onboard's own; nil = launchers without an icon.
+	LauncherIcon []byte
+	Reporter     Reporter
+	Logf         Logf
+}
+
+// launcherIcon is the icon of the launchers o makes: the bundle's, else
+// o.LauncherIcon.
+func launcherIcon(o Options) []byte {
+	if icon := o.Bundle.Icon(); icon != nil {
+		return icon
+	}
+	return o.LauncherIcon
 }
 
 // Result reports what Install did.

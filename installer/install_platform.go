@@ -52,7 +52,7 @@ func (in *installRun) launchers() {
 	rec := platform.Record{Schema: 1, Target: t, Prefix: in.o.Prefix}
 	if len(items) > 0 {
 		app := platform.AppInfo{Name: in.o.Bundle.Manifest.Name, ID: in.o.Bundle.Manifest.ID, Version: in.o.Bundle.Manifest.Version,
-			Prefix: in.o.Prefix, Icon: in.o.Bundle.Icon(), Installed: time.Now(), Size: in.plan.NeedBytes}
+			Prefix: in.o.Prefix, Icon: launcherIcon(in.o), Installed: time.Now(), Size: in.plan.NeedBytes}
 		plan, err := platform.Launchers(t, env, app, items, in.o.AllUsers)
 		if err == nil {
 			// First the record of what is about to be made: a kill while

@@ -114,3 +114,47 @@ func TestLaunchersThatFailAreMadeByRepairLater(t *testing.T) {
 		t.Fatalf("launchers after repair: %v", entries)
 	}
 }
+
+// A bundle with no icon of its own gets the launchers' icon the front end
+// gives (onboard's): the menu entries show it, verify counts its file, and
+// repair makes it again with the entries. Before, the entries had no Icon
+// line and showed a blank icon in the menu.
+func TestLaunchersTakeTheFallbackIcon(t *testing.T) {
+	b, root, home := demoForLaunchers(t)
+	if b.Icon() != nil {
+		t.Fatal("the demo bundle has an icon; this test needs one without")
+	}
+	prefix := filepath.Join(root, "acme")
+	icon := assets.Icon()
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64",
+		JupyterLauncher: true, MaintenanceLauncher: true, LauncherIcon: icon}); err != nil {
+		t.Fatal(err)
+	}
+	share := filepath.Join(home, ".local", "share")
+	check := func(when string) {
+		t.Helper()
+		pngs, _ := filepath.Glob(filepath.Join(share, "icons", "hicolor", "*", "apps", "*.png"))
+		entries, _ := filepath.Glob(filepath.Join(share, "applications", "*.desktop"))
+		if len(pngs) != 1 || len(entries) == 0 {
+			t.Fatalf("%s: icons %v, entries %v", when, pngs, entries)
+		}
+		if got, _ := os.ReadFile(pngs[0]); string(got) != string(icon) {
+			t.Fatalf("%s: %s is not the icon given", when, pngs[0])
+		}
+		name := strings.TrimSuffix(filepath.Base(pngs[0]), ".png")
+		for _, e := range entries {
+			if data, _ := os.ReadFile(e); !strings.Contains(string(data), "\nIcon="+name+"\n") {
+				t.Fatalf("%s: %s has no Icon=%s line:\n%s", when, e, name, data)
+			}
+		}
+	}
+	check("after the install")
+	if r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{}); err != nil {
+		t.Fatalf("verify: %v: %v", kinds(r.Problems), err)
+	}
+	os.RemoveAll(share)
+	if _, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{LauncherIcon: icon}); err != nil {
+		t.Fatalf("repair: %v", err)
+	}
+	check("after a repair")
+}

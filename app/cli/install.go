@@ -98,7 +98,7 @@ func installOptions(f installFlags) (installer.Options, *bundle.Found, error) {
 		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
 		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noMaintLauncher,
 		ShellSetup: f.shellSetup, Force: f.force, KeepPackageCache: f.keepPackageCache, NoShortcuts: f.noShortcuts,
-		WindowsLauncher: assets.WindowsLauncher,
+		WindowsLauncher: assets.WindowsLauncher, LauncherIcon: assets.Icon(),
 	}, found, nil
 }
 

@@ -29,7 +29,7 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	res, err := maintain.Repair(ctx, p, maintain.RepairOptions{BundlePath: *bundlePath, Env: *envName,
-		WindowsLauncher: assets.WindowsLauncher, Logf: stderrLogf(env, *asJSON)})
+		WindowsLauncher: assets.WindowsLauncher, LauncherIcon: assets.Icon(), Logf: stderrLogf(env, *asJSON)})
 	if res == nil {
 		return err
 	}

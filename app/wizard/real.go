@@ -61,6 +61,9 @@ func (Real) Plan(ctx context.Context, o installer.Options) (*installer.InstallPl
 	if o.WindowsLauncher == nil {
 		o.WindowsLauncher = assets.WindowsLauncher // its size is in the disk space needed
 	}
+	if o.LauncherIcon == nil {
+		o.LauncherIcon = assets.Icon() // its files are among the launchers'
+	}
 	return installer.Plan(ctx, o)
 }
 
@@ -69,6 +72,9 @@ func (Real) Plan(ctx context.Context, o installer.Options) (*installer.InstallPl
 func (Real) Install(ctx context.Context, o installer.Options) (*installer.Result, error) {
 	if o.WindowsLauncher == nil {
 		o.WindowsLauncher = assets.WindowsLauncher
+	}
+	if o.LauncherIcon == nil {
+		o.LauncherIcon = assets.Icon()
 	}
 	return installer.Install(ctx, o)
 }
@@ -102,7 +108,7 @@ func healthOf(rep *maintain.Report) *Health {
 // carries.
 func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Reporter, logf installer.Logf) (*Health, error) {
 	res, err := maintain.Repair(ctx, prefix, maintain.RepairOptions{BundlePath: rl.BundlePath, Env: env,
-		WindowsLauncher: assets.WindowsLauncher, Reporter: r, Logf: logf})
+		WindowsLauncher: assets.WindowsLauncher, LauncherIcon: assets.Icon(), Reporter: r, Logf: logf})
 	if res == nil {
 		return nil, err
 	}

@@ -38,8 +38,11 @@ type RepairOptions struct {
 	// package with entry points is linked again (see
 	// EnvRequest.WindowsLauncher).
 	WindowsLauncher func(subdir string) []byte
-	Reporter        engine.Reporter
-	Logf            engine.Logf
+	// LauncherIcon is the icon of the launchers repair makes again when
+	// the bundle carries none (installer.Options.LauncherIcon).
+	LauncherIcon []byte
+	Reporter     engine.Reporter
+	Logf         engine.Logf
 }
 
 // Fix is one thing Repair did.

@@ -213,6 +213,9 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 	if b, err := rp.bundle(); err == nil && b != nil {
 		app.Icon = b.Icon()
 	}
+	if app.Icon == nil {
+		app.Icon = rp.opts.LauncherIcon
+	}
 	rec, err := platform.LoadRecord(path)
 	spelled := rp.prefix
 	if err == nil && engine.SamePath(rec.Prefix, rp.prefix) {
