@@ -9,9 +9,12 @@ package gui
 
 import (
 	"context"
+	"io"
+	"log"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -111,9 +114,10 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 		w   fyne.Window
 		res func() error
 	)
+	var logTo func() installer.Logf // the window's session log
 	if in := findInstalled(ctx, e, d); in != nil {
 		m := NewMaintenance(ctx, a, e, in, d)
-		w, res = m.Window(), func() error { return nil }
+		w, res, logTo = m.Window(), func() error { return nil }, m.logf
 		m.CheckHealth()
 		if d.StartRepair {
 			checked := m.done
@@ -125,13 +129,46 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 	} else {
 		wz := NewWizard(ctx, a, e, d)
 		w, res = wz.Window(), wz.Err
+		logTo = func() installer.Logf {
+			if wz.log == nil {
+				return nil
+			}
+			return wz.log.Logf
+		}
 	}
+	defer routeFyneLog(logTo)()
 	w.SetMaster()
 	w.Show()
 	stop := context.AfterFunc(ctx, func() { runOnUI(a.Quit) })
 	defer stop()
 	a.Run()
 	return res()
+}
+
+// routeFyneLog sends what Fyne logs (the standard log package: "Fyne
+// error: Getting favorite locations" when the home has no Videos folder, a
+// preferences file it cannot read) to the window's session log, not to the
+// terminal: onboard prints no noise of Fyne's. The returned func undoes it.
+func routeFyneLog(logTo func() installer.Logf) (undo func()) {
+	out, flags := log.Writer(), log.Flags()
+	log.SetOutput(fyneLogWriter{logTo: logTo, fallback: out})
+	log.SetFlags(0)
+	return func() { log.SetOutput(out); log.SetFlags(flags) }
+}
+
+type fyneLogWriter struct {
+	logTo    func() installer.Logf
+	fallback io.Writer // where the lines go with no log open
+}
+
+func (w fyneLogWriter) Write(p []byte) (int, error) {
+	if logf := w.logTo(); logf != nil {
+		for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+			logf("fyne: %s", line)
+		}
+		return len(p), nil
+	}
+	return w.fallback.Write(p)
 }
 
 // findInstalled returns the install the maintenance window opens on; nil
