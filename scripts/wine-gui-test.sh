@@ -106,13 +106,15 @@ next() { click 786 613; } # Next, Install, Close: the bottom right button
 # none is found.
 primary() {
 	local at
-	at=$(import -window "$win" ppm:- 2>/dev/null | python3 -c '
+	at=$(import -window "$win" -depth 8 ppm:- 2>/dev/null | python3 -c '
 import sys
 colours = [tuple(int(v) for v in c.split(",")) for c in sys.argv[1:]]
 d = sys.stdin.buffer.read()
 parts = d.split(maxsplit=4)
 w, h = int(parts[1]), int(parts[2])
 px = parts[4]
+if int(parts[3]) > 255:  # 16 bits a sample (ImageMagick Q16): keep the high bytes
+    px = px[::2]
 sx = sy = n = 0
 for y in range(h):
     row = px[3 * w * y:3 * w * (y + 1)]
