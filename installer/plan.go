@@ -399,9 +399,10 @@ func readPlanManifest(dir string) (*state.Manifest, error) {
 
 // upToDate reports whether dir holds this very bundle version for this
 // subdir, healthy: every package has its conda-meta record, or the env's
-// conda-meta/history shows it removed or replaced with conda (the user's
-// change, which verify does not call damage either), and the maintenance
-// app is there.
+// conda-meta/history shows it removed or replaced with conda, or the env
+// was removed with conda (prefix.EnvRemovedWithConda): the user's changes,
+// which verify does not call damage either; and the maintenance app is
+// there.
 func upToDate(dir string, b *bundle.Bundle, subdir string) bool {
 	old, err := readPlanManifest(dir)
 	if err != nil || old.ID != b.Manifest.ID || old.Version != b.Manifest.Version || old.Subdir != subdir {
@@ -414,8 +415,13 @@ func upToDate(dir string, b *bundle.Bundle, subdir string) bool {
 	if !recordsPresent(dir, p.Base) {
 		return false
 	}
+	list := prefix.EnvironmentsTxtPath("")
 	for _, n := range p.EnvNames() {
-		if !recordsPresent(filepath.Join(dir, "envs", n), p.Envs[n]) {
+		env := filepath.Join(dir, "envs", n)
+		if prefix.EnvRemovedWithConda(env, list) {
+			continue // the user's change, as verify says
+		}
+		if !recordsPresent(env, p.Envs[n]) {
 			return false
 		}
 	}

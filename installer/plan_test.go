@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,8 @@ import (
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
 	"onboard/installer/internal/testkit"
+	"onboard/installer/maintain"
+	prefix_ "onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -518,5 +521,60 @@ func TestPlanSameVersionAfterCondaRemove(t *testing.T) {
 	os.Remove(filepath.Join(prefix, "conda-meta", "python-1.0-0.json"))
 	if p := planOf(t, o); p.Kind != PlanReinstall {
 		t.Fatalf("plan after a lost record: %s", p.Kind)
+	}
+}
+
+// `conda env remove -n team` (the folder gone, and conda's environment
+// list no longer naming it) is the user's change: verify is healthy and
+// says so, a repair of the whole install leaves it, the same installer run
+// again changes nothing; 'repair --env team' puts it back. A folder deleted
+// by other means (its line kept) is damage.
+func TestEnvRemovedWithCondaIsTheUsersChange(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(t.TempDir(), "share"))
+	root := t.TempDir()
+	prefix := filepath.Join(root, "acme")
+	o := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}
+	if _, err := Install(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	team := filepath.Join(prefix, "envs", "team")
+	list := filepath.Join(home, ".conda", "environments.txt")
+	if data, _ := os.ReadFile(list); !prefix_.HasEnv(data, team) {
+		t.Fatalf("the install did not register %s in %s", team, list)
+	}
+	// what conda env remove does
+	os.RemoveAll(team)
+	if n, err := prefix_.Unregister(list, team); n != 1 || err != nil {
+		t.Fatalf("unregister: %d, %v", n, err)
+	}
+	r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{})
+	if err != nil || !r.Healthy || !slices.Equal(r.Removed, []string{"team"}) ||
+		!strings.Contains(strings.Join(r.Notes, "\n"), "the environment team was removed with conda") {
+		t.Fatalf("verify: %v, %+v", err, r)
+	}
+	if res, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{}); err != nil || len(res.Fixed) != 0 {
+		t.Fatalf("repair of the whole install: %v, %+v", err, res)
+	}
+	if _, err := os.Stat(team); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("repair put the removed env back: %v", err)
+	}
+	if p := unchanged(t, root, o); p.Kind != PlanNothingToDo {
+		t.Fatalf("plan after conda env remove: %s (%v)", p.Kind, p.Err)
+	}
+	if res, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{Env: "team"}); err != nil || len(res.Fixed) == 0 {
+		t.Fatalf("repair --env team: %v, %+v", err, res)
+	}
+	if r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{}); err != nil || !r.Healthy || len(r.Removed) != 0 {
+		t.Fatalf("verify after repair --env team: %v, %+v", err, r)
+	}
+	// deleted by other means: its line is there, and it is damage
+	os.RemoveAll(team)
+	if r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{}); err == nil || r.Healthy || len(r.Removed) != 0 {
+		t.Fatalf("verify of an env deleted by hand: %v, %+v", err, r)
+	}
+	if p := planOf(t, o); p.Kind != PlanReinstall {
+		t.Fatalf("plan after an env deleted by hand: %s", p.Kind)
 	}
 }

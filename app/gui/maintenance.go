@@ -196,6 +196,10 @@ func (m *Maintenance) showHealthRows() {
 			r.icon.SetResource(theme.QuestionIcon())
 			r.health.SetText("not checked")
 			r.health.Importance = widget.LowImportance
+		case ec.Removed:
+			r.icon.SetResource(theme.InfoIcon())
+			r.health.SetText("removed with conda")
+			r.health.Importance = widget.LowImportance
 		case ec.Problems > 0:
 			m.details.Show()
 			r.icon.SetResource(theme.ErrorIcon())

@@ -21,6 +21,7 @@ import (
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	prefixpkg "onboard/installer/prefix"
 	"onboard/internal/humanize"
 	"onboard/platform"
 )
@@ -443,4 +444,23 @@ func userStateDir(t *testing.T, prefix string) string {
 		t.Fatal(err)
 	}
 	return s.Dir
+}
+
+// An env removed with conda (conda env remove) reads as such in its row,
+// and the install as healthy: it is the user's change.
+func TestMaintenanceShowsAnEnvRemovedWithConda(t *testing.T) {
+	r := &recorder{}
+	m, _, prefix := newMaintenance(t, r)
+	team := filepath.Join(prefix, "envs", "team")
+	home, _ := os.UserHomeDir()
+	os.RemoveAll(team)
+	if n, err := prefixpkg.Unregister(filepath.Join(home, ".conda", "environments.txt"), team); n != 1 || err != nil {
+		t.Fatalf("unregister: %d, %v", n, err)
+	}
+	m.CheckHealth()
+	waitClosed(t, m.done)
+	mustContain(t, m.Window(), "Health: good", "removed with conda\n")
+	if m.details.Visible() {
+		t.Fatal("a removed env is offered as problems")
+	}
 }

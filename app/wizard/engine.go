@@ -51,6 +51,9 @@ type Health struct {
 	// ("bin/jupyter-notebook is missing (jupyter-6.4-py_0)"), at most
 	// MaxEnvLines of them: what the maintenance window lists.
 	EnvLines map[string][]string `json:",omitempty"`
+	// Removed are the envs the user removed with conda (maintain.Report's
+	// Removed): not checked, and no damage.
+	Removed []string `json:",omitempty"`
 	// Env is the one environment checked or repaired; "" = the whole
 	// install.
 	Env string `json:",omitempty"`

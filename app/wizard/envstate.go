@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"onboard/installer/state"
@@ -36,6 +37,8 @@ type EnvCheck struct {
 	// Lines says the problems (Health.EnvLines): at most MaxEnvLines, and
 	// none in a file written before they were kept.
 	Lines []string `json:"lines,omitempty"`
+	// Removed: the user removed the env with conda (Health.Removed).
+	Removed bool `json:"removed,omitempty"`
 }
 
 // Record adds the outcome h of what ("verify" or "repair"), done at t,
@@ -58,7 +61,7 @@ func (c *LastCheck) Record(what string, t time.Time, h *Health, envs []string) {
 	}
 	for _, e := range covered {
 		n := h.EnvProblems[e]
-		c.Envs[e] = EnvCheck{Time: t, What: what, Problems: n, Elsewhere: n == 0 && !h.OK, Lines: h.EnvLines[e]}
+		c.Envs[e] = EnvCheck{Time: t, What: what, Problems: n, Elsewhere: n == 0 && !h.OK, Lines: h.EnvLines[e], Removed: slices.Contains(h.Removed, e)}
 	}
 }
 

@@ -75,6 +75,10 @@ type Report struct {
 	Elapsed  time.Duration `json:"elapsed_ns"`
 	Problems []Problem     `json:"problems"`
 	Notes    []string      `json:"notes,omitempty"` // things not checked, and why
+	// Removed are the bundle's envs the user removed with conda
+	// (prefix.EnvRemovedWithConda): the user's change, not damage, and
+	// not checked. A check of that env alone (Env) calls it damage.
+	Removed []string `json:"removed_envs,omitempty"`
 }
 
 // Damaged lists the packages with at least one problem, as env → dists.

@@ -112,6 +112,7 @@ func (v *verifier) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	envs = v.dropRemoved(envs)
 	withBase := len(envs) > 0 && envs[0].name == BaseEnv
 	switch {
 	case errors.Is(manErr, fs.ErrNotExist) && withBase && keepsBundle(v.prefix):
@@ -158,6 +159,23 @@ func (v *verifier) run(ctx context.Context) error {
 		v.checkLaunchers()
 	}
 	return nil
+}
+
+// dropRemoved leaves out, in a check of the whole install, the bundle's
+// envs the user removed with conda, and says so.
+func (v *verifier) dropRemoved(envs []envInfo) []envInfo {
+	list := prefix.EnvironmentsTxtPath(v.opts.EnvironmentsTxt)
+	if v.opts.Env != "" || list == "" {
+		return envs
+	}
+	return slices.DeleteFunc(envs, func(e envInfo) bool {
+		if e.name == BaseEnv || !prefix.EnvRemovedWithConda(e.dir, list) {
+			return false
+		}
+		v.report.Removed = append(v.report.Removed, e.name)
+		v.note("the environment %s was removed with conda (its folder is gone and %s no longer names it): that is the user's change, not damage; 'repair --env %s' puts it back", e.name, list, e.name)
+		return true
+	})
 }
 
 // scopeEnvs keeps the envs the options name; an unknown name is a usage

@@ -70,6 +70,23 @@ func RegisterEnv(path, prefixDir string) (bool, error) {
 	return true, f.Close()
 }
 
+// EnvRemovedWithConda tells whether the env at envDir was removed as conda
+// removes one (conda env remove, conda remove -n NAME --all): its folder is
+// gone, and the environments.txt at envsTxt, which the install wrote it
+// into, no longer names it (conda unregisters what it removes). A folder
+// deleted by other means leaves its line, and is damage. False when there
+// is no list to read.
+func EnvRemovedWithConda(envDir, envsTxt string) bool {
+	if envsTxt == "" {
+		return false
+	}
+	if _, err := os.Lstat(envDir); !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	data, err := os.ReadFile(envsTxt)
+	return err == nil && !HasEnv(data, filepath.Clean(envDir))
+}
+
 // HasEnv reports whether environments.txt data lists prefixDir.
 func HasEnv(data []byte, prefixDir string) bool {
 	for _, line := range strings.Split(string(data), "\n") {
