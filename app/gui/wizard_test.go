@@ -38,7 +38,7 @@ func newWizard(t *testing.T, e wizard.Engine, r *recorder, start wizard.StepID) 
 func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	w := wz.Window()
 	mustContain(t, w, "Welcome to Test Python 2026.11.0", "Environment\nPackages\nPackage size\n",
-		"base (Miniconda)\n1\n", "team\n2\n", "Total\n3\n", "This is a demo bundle", "Disk space needed",
+		"base\n1\n", "team\n2\n", "Total\n3\n", "This is a demo bundle", "Disk space needed",
 		"Test Python\nVersion 2026.11.0 installer\n", "Show the packages (3)")
 	if strings.Contains(texts(w), "jupyterlab") {
 		t.Fatal("the package list is open before it is asked for")

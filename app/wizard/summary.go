@@ -25,12 +25,18 @@ type EnvSummary struct {
 	List     []bundle.Package // its packages, by name
 }
 
-// Title is how people see the env's name: "base (Miniconda)" for the base.
+// Title is how people see the env's name: for the base, whether it has
+// conda ("base, with conda"); a bundle's base need not be Miniconda's.
 func (e EnvSummary) Title() string {
-	if e.Name == "base" {
-		return "base (Miniconda)"
+	if e.Name != "base" {
+		return e.Name
 	}
-	return e.Name
+	for _, p := range e.List {
+		if p.Name == "conda" {
+			return "base, with conda"
+		}
+	}
+	return "base"
 }
 
 // Summary is what the Welcome step says will be installed.
@@ -77,7 +83,7 @@ func (s Summary) Lines() []string {
 	for _, e := range s.Envs {
 		what := "environment " + e.Name
 		if e.Name == "base" {
-			what = "base (Miniconda)"
+			what = e.Title()
 		}
 		out = append(out, fmt.Sprintf("• %s: %s, %s", what, plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
 	}

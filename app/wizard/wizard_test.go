@@ -36,10 +36,16 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("bytes %+v", s)
 	}
 	joined := strings.Join(s.Lines(), "\n")
-	for _, w := range []string{"demo bundle", "base (Miniconda): 1 package, 1.0 kB\n", "environment team: 2 packages, 5.0 kB", "about 25.0 kB"} {
+	for _, w := range []string{"demo bundle", "• base: 1 package, 1.0 kB\n", "environment team: 2 packages, 5.0 kB", "about 25.0 kB"} {
 		if !strings.Contains(joined, w) {
 			t.Fatalf("lines lack %q:\n%s", w, joined)
 		}
+	}
+	// a base is said to have conda when it has; Miniconda is never assumed
+	m := manifest()
+	m.Platforms["linux-64"].Base = append(m.Platforms["linux-64"].Base, bundle.Package{Name: "conda", Fn: "conda.conda"})
+	if got := Summarize(m, "linux-64").Envs[0].Title(); got != "base, with conda" {
+		t.Fatalf("a base with conda is titled %q", got)
 	}
 }
 
