@@ -84,6 +84,8 @@ func textsOf(objs ...fyne.CanvasObject) string {
 			return
 		case *widget.Check:
 			b.WriteString(v.Text + "\n")
+		case *keyCheck:
+			b.WriteString(v.Text + "\n")
 		case *widget.Entry:
 			b.WriteString(v.Text + "\n")
 			return
@@ -251,12 +253,12 @@ func stepIs(t *testing.T, wz *Wizard, id wizard.StepID) {
 	}
 }
 
-func findCheck(t *testing.T, w fyne.Window, label string) *widget.Check {
+func findCheck(t *testing.T, w fyne.Window, label string) *keyCheck {
 	t.Helper()
-	var found *widget.Check
+	var found *keyCheck
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Check); ok && c.Text == label {
+		if c, ok := o.(*keyCheck); ok && c.Text == label {
 			found = c
 		}
 		for _, c := range children(o) {

@@ -224,7 +224,7 @@ func (w *Wizard) licenceView() fyne.CanvasObject {
 		blocks = append(blocks, messageBlocks(s.Messages)...)
 		what = "I accept the licence and the packages' messages"
 	}
-	accept := widget.NewCheck(what, func(on bool) {
+	accept := w.newCheck(what, func(on bool) {
 		s.LicenceAccepted = on
 		if on {
 			w.say("")
@@ -232,6 +232,33 @@ func (w *Wizard) licenceView() fyne.CanvasObject {
 	})
 	accept.SetChecked(s.LicenceAccepted)
 	return container.NewBorder(bold("Please read the licence"), accept, nil, nil, newLongText(blocks...))
+}
+
+// keyCheck is a check box that passes Enter and Esc on to the window
+// (Next, Cancel). Fyne gives every key to the widget that has focus, and a
+// check box, focused once it is clicked, drops them: after "I accept the
+// licence" Enter did nothing.
+type keyCheck struct {
+	widget.Check
+	onKey func(*fyne.KeyEvent)
+}
+
+// newCheck is a check box of the wizard's window.
+func (w *Wizard) newCheck(label string, changed func(bool)) *keyCheck {
+	c := &keyCheck{onKey: w.onKey}
+	c.Text, c.OnChanged = label, changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedKey passes Enter and Esc to the window.
+func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape:
+		c.onKey(ev)
+	default:
+		c.Check.TypedKey(ev)
+	}
 }
 
 // locationPage is the Location step's widgets.
@@ -301,8 +328,8 @@ func (w *Wizard) optionsView() fyne.CanvasObject {
 	op := &optionsPage{status: newStatusLine("")}
 	op.plans = newPlanner(w, w.showOptionsPlan)
 	w.options = op
-	check := func(label string, value bool, set func(bool)) *widget.Check {
-		c := widget.NewCheck(label, nil)
+	check := func(label string, value bool, set func(bool)) *keyCheck {
+		c := w.newCheck(label, nil)
 		c.SetChecked(value)
 		c.OnChanged = func(on bool) { // set after SetChecked: no plan while the page is built
 			set(on)
