@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -116,7 +117,7 @@ func Run(ctx context.Context, args []string, env Env) error {
 			fmt.Fprint(env.Stdout, installHelp)
 			fs := installFlagSet(&installFlags{}, env)
 			fs.SetOutput(env.Stdout)
-			fs.PrintDefaults()
+			printFlags(fs)
 			return nil
 		}
 		fmt.Fprint(env.Stdout, usage)
@@ -257,8 +258,25 @@ func x11Answers(display string) bool {
 func newFlags(name string, env Env) *flag.FlagSet {
 	fs := flag.NewFlagSet("onboard "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
+		printFlags(fs)
+	}
 	return fs
 }
+
+// printFlags lists fs's flags as the usage writes them, with two dashes
+// (--all-users); the flag package writes one (Go accepts both).
+func printFlags(fs *flag.FlagSet) {
+	var b strings.Builder
+	out := fs.Output()
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
+	fmt.Fprint(out, flagLine.ReplaceAllString(b.String(), "$1--"))
+}
+
+var flagLine = regexp.MustCompile(`(?m)^(  )-`)
 
 // parse parses args and turns flag errors into UsageError.
 func parse(fs *flag.FlagSet, args []string) error {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -238,5 +239,19 @@ func TestE2EInstallerUninstallsItsDefaultInstall(t *testing.T) {
 	}
 	if r := run(t, home, inst, "uninstall", "--silent"); r.code != 2 || !strings.Contains(r.stderr, "no install given") {
 		t.Fatalf("uninstall again: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// Flags are listed as the usage writes them, with two dashes, in `help
+// install` and in any command's -h; the flag package writes one.
+func TestFlagsAreListedWithTwoDashes(t *testing.T) {
+	for _, args := range [][]string{{"help", "install"}, {"verify", "-h"}, {"repair", "-h"}} {
+		var out strings.Builder
+		if err := Run(t.Context(), args, Env{Stdout: &out, Stderr: &out}); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if !strings.Contains(out.String(), "\n  --json\n") || regexp.MustCompile(`(?m)^  -[a-z]`).MatchString(out.String()) {
+			t.Errorf("%v lists a flag with one dash, or not --json:\n%s", args, out.String())
+		}
 	}
 }
