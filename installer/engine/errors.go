@@ -93,8 +93,13 @@ const (
 
 func (e *TargetError) Error() string {
 	s := fmt.Sprintf("cannot install into %q: %s", e.Path, e.Reason)
-	if e.Op != "" {
+	switch {
+	case e.Op != "":
 		s = fmt.Sprintf("cannot %s %q: %s", e.Op, e.Path, e.Reason)
+	case strings.Contains(e.Reason, strconv.Quote(e.Path)):
+		// the reason names the folder already ("cannot write to
+		// "/x": read-only file system"): once is enough
+		s = e.Reason
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()

@@ -30,3 +30,20 @@ func TestMessageWritesWindowsPathsPlainly(t *testing.T) {
 		t.Errorf("two names: %s", got)
 	}
 }
+
+// A refusal whose reason names the folder says it once; one whose reason
+// does not names it in front.
+func TestTargetErrorNamesTheFolderOnce(t *testing.T) {
+	ro := &TargetError{Path: "/ro/python", Reason: `cannot write to "/ro/python": read-only file system`}
+	if got := ro.Error(); got != `cannot write to "/ro/python": read-only file system` {
+		t.Errorf("got %q", got)
+	}
+	full := &TargetError{Path: "/x/python", Reason: "needs 1.2 GB, 300 MB free"}
+	if got := full.Error(); got != `cannot install into "/x/python": needs 1.2 GB, 300 MB free` {
+		t.Errorf("got %q", got)
+	}
+	un := &TargetError{Path: "/ro/python", Op: "uninstall", Reason: `cannot write to "/ro/python"`}
+	if got := un.Error(); !strings.HasPrefix(got, `cannot uninstall "/ro/python": `) {
+		t.Errorf("got %q", got)
+	}
+}
