@@ -100,6 +100,10 @@ func (b *busyBar) show(p wizard.Progress) {
 	b.bar.Show()
 	b.bar.SetValue(p.Fraction)
 	line := p.Label
+	if p.Env != "" && line != "" {
+		// an upgrade goes through each env: say which
+		line = "environment " + p.Env + ": " + strings.ToLower(line[:1]) + line[1:]
+	}
 	if b.what != "" && line != "" {
 		line = b.what + ": " + strings.ToLower(line[:1]) + line[1:]
 	}

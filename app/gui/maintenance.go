@@ -78,7 +78,7 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	m.details = widget.NewButtonWithIcon("Show the problems…", theme.ListIcon(), m.showProblems)
 	m.busy = newBusyBar()
 	verify := widget.NewButtonWithIcon("Verify all", theme.SearchIcon(), m.verify)
-	repair := widget.NewButtonWithIcon("Repair", theme.ViewRefreshIcon(), m.repair)
+	repair := widget.NewButtonWithIcon("Repair all", theme.ViewRefreshIcon(), m.repair)
 	uninstall := widget.NewButtonWithIcon("Uninstall…", theme.DeleteIcon(), m.askUninstall)
 	m.buttons = []*widget.Button{verify, repair, uninstall}
 	m.adminOnly = []*widget.Button{repair, uninstall}
@@ -140,7 +140,7 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 		term := widget.NewButtonWithIcon("Terminal", theme.ComputerIcon(), func() { m.openTerminal(env) })
 		ver := widget.NewButton("Verify", func() { m.verifyEnv(env) })
 		rep := widget.NewButton("Repair", func() { m.repairEnv(env) })
-		m.buttons = append(m.buttons, ver, rep)
+		m.buttons = append(m.buttons, term, ver, rep) // a terminal too waits for a repair or upgrade
 		m.adminOnly = append(m.adminOnly, rep)
 		grid.Add(widget.NewLabelWithStyle(envTitle(env), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		grid.Add(r.size)
@@ -252,8 +252,8 @@ func (m *Maintenance) showProblems() {
 
 func (m *Maintenance) mainMenu() *fyne.MainMenu {
 	m.helpMenu = fyne.NewMenu("Help",
-		fyne.NewMenuItem("Repair environment…", m.repair),
-		fyne.NewMenuItem("Verify installation…", m.verify),
+		fyne.NewMenuItem("Repair the whole install", m.repair),
+		fyne.NewMenuItem("Verify the whole install", m.verify),
 		fyne.NewMenuItem("Stop my Jupyter server", m.stopJupyter),
 		fyne.NewMenuItem("Open log", m.openLog),
 		fyne.NewMenuItem("Report a problem", m.reportProblem),

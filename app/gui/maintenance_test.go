@@ -125,7 +125,7 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 		t.Fatalf("a new window does not show the last check:\n%s", texts(again.Window()))
 	}
 
-	menuItem(t, m, "Verify installation…").Action()
+	menuItem(t, m, "Verify the whole install").Action()
 	waitClosed(t, m.done)
 
 	menuItem(t, m, "Open log").Action()
@@ -225,7 +225,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 		closeDialog(t, win.Window(), "Close")
 	}
 
-	menuItem(t, m, "Repair environment…").Action()
+	menuItem(t, m, "Repair the whole install").Action()
 	waitClosed(t, m.done)
 	if m.lastErr != nil {
 		t.Fatalf("repair: %v", m.lastErr)
@@ -408,7 +408,7 @@ func TestMaintenanceSharedInstallIsReadOnly(t *testing.T) {
 	mustContain(t, w, r.shared)
 	check := func() {
 		t.Helper()
-		for label, off := range map[string]bool{"Repair": true, "Uninstall…": true, "Verify all": false} {
+		for label, off := range map[string]bool{"Repair all": true, "Uninstall…": true, "Verify all": false} {
 			if findButton(t, w, label).Disabled() != off {
 				t.Errorf("%s disabled = %v, want %v", label, !off, off)
 			}
@@ -416,7 +416,7 @@ func TestMaintenanceSharedInstallIsReadOnly(t *testing.T) {
 		if rowButton(t, m, "team", "Repair").Disabled() != true || rowButton(t, m, "team", "Jupyter").Disabled() {
 			t.Error("a shared install's row must offer Jupyter but not Repair")
 		}
-		if !menuItem(t, m, "Repair environment…").Disabled {
+		if !menuItem(t, m, "Repair the whole install").Disabled {
 			t.Error("the Help menu still offers Repair")
 		}
 	}
@@ -462,5 +462,30 @@ func TestMaintenanceShowsAnEnvRemovedWithConda(t *testing.T) {
 	mustContain(t, m.Window(), "Health: good", "removed with conda\n")
 	if m.details.Visible() {
 		t.Fatal("a removed env is offered as problems")
+	}
+}
+
+// While an operation runs, the rows' buttons wait, Terminal included, and
+// the bar names the env an upgrade is in.
+func TestMaintenanceBusyBarAndButtons(t *testing.T) {
+	r := &recorder{}
+	m, _, _ := newMaintenance(t, r)
+	release := make(chan struct{})
+	m.run("Upgrading to 2026.12.0", func(ctx context.Context, rep installer.Reporter, logf installer.Logf) error {
+		<-release
+		return nil
+	}, func(error) {})
+	if !rowButton(t, m, "team", "Terminal").Disabled() || !rowButton(t, m, "team", "Repair").Disabled() {
+		t.Error("a row's Terminal or Repair is offered while an operation runs")
+	}
+	m.busy.show(wizard.Progress{Label: "Unpacking packages", Env: "team", Fraction: 0.3})
+	if got := m.busy.status.Text; got != "Upgrading to 2026.12.0: environment team: unpacking packages" {
+		t.Errorf("the bar says %q", got)
+	}
+	close(release)
+	waitClosed(t, m.done)
+	drainUI()
+	if rowButton(t, m, "team", "Terminal").Disabled() {
+		t.Error("Terminal stays off after the operation")
 	}
 }
