@@ -343,7 +343,11 @@ func (m *Maintenance) showHealth(what, env string, h *wizard.Health, err error) 
 		m.health.SetText(subject + ": good. " + paragraph(h.Summary) + ".")
 	case h != nil:
 		m.health.Importance = widget.DangerImportance
-		m.health.SetText(fmt.Sprintf("%s: %s. Click Repair to put it right.", subject, h.Summary))
+		how := "Click Repair all to put it right."
+		if env != "" {
+			how = "Click Repair on its row to put it right."
+		}
+		m.health.SetText(fmt.Sprintf("%s: %s. %s", subject, h.Summary, how))
 	default:
 		m.health.Importance = widget.WarningImportance
 		m.health.SetText(subject + ": unknown (" + strings.ToLower(what) + " did not finish)")

@@ -216,7 +216,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	gone := damageOneFile(t, prefix)
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "1 problem found in 1 package", "Click Repair", "1 problem\n")
+	mustContain(t, w, "1 problem found in 1 package", "Click Repair all to put it right.", "1 problem\n")
 	// which problem: listed by env, in words, in this window and the next
 	rel, _ := filepath.Rel(prefix, gone)
 	for _, win := range []*Maintenance{m, NewMaintenance(context.Background(), m.app, m.eng, m.in, m.deps)} {
@@ -290,7 +290,7 @@ func TestMaintenanceVerifiesAndRepairsOneEnv(t *testing.T) {
 
 	test.Tap(rowButton(t, m, "team", "Verify"))
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health of team: ", "Click Repair")
+	mustContain(t, w, "Health of team: ", "Click Repair on its row to put it right.")
 	if row("team").health.Text != "1 problem" || row("base").health.Text != "healthy" {
 		t.Fatalf("after verifying team: team %q, base %q", row("team").health.Text, row("base").health.Text)
 	}

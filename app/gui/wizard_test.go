@@ -143,6 +143,11 @@ func TestWizardErrorDialogAndGoingBack(t *testing.T) {
 		t.Fatalf("prefix %q", wz.flow.State.Prefix)
 	}
 	mustContain(t, w, "Retry")
+	// the failure's sentences wrap: the window needs no more width than
+	// it opened with
+	if min := w.Content().MinSize().Width; min > 820 {
+		t.Fatalf("after a failure the window needs %.0f px, wider than its 820", min)
+	}
 }
 
 // A bundle error (exit 3) is the installer file's: no folder, option or
