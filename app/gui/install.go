@@ -44,7 +44,7 @@ func (w *Wizard) installView() fyne.CanvasObject {
 	ip := &installPage{w: w, step: widget.NewLabel(""), stage: bold("Preparing…"), item: wrapped(""), bar: widget.NewProgressBar(),
 		bytes: widget.NewLabel(""), detail: widget.NewLabel(""), details: widget.NewLabel("")}
 	ip.details.TextStyle.Monospace = true
-	ip.stage.Wrapping = fyne.TextWrapWord // a failure's sentence must not widen the window
+	ip.stage.Wrapping = fyne.TextWrapWord       // a failure's sentence must not widen the window
 	ip.scroll = container.NewScroll(ip.details) // both ways: log lines are long
 	ip.scroll.SetMinSize(fyne.NewSize(0, 180))
 	w.install = ip
