@@ -132,8 +132,10 @@ next
 shot licence
 click 140 561 # I accept the licence
 next
+sleep 2.5 # the folder's plan, under Wine a second or two: the picture shows its verdict
 shot location
 next
+sleep 2.5 # and the options' plan
 shot options
 xdotool mousemove --window "$win" 786 613 click 1 # Install
 sleep 0.3

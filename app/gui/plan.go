@@ -3,6 +3,9 @@
 package gui
 
 import (
+	"context"
+	"fmt"
+	"sync"
 	"time"
 
 	"onboard/app/wizard"
@@ -66,4 +69,51 @@ func statusOf(v wizard.Verdict) int {
 		return statusWarning
 	}
 	return statusGood
+}
+
+// planReuse is how long a plan the wizard showed answers Next's check of
+// the same choices. The install plans again as it starts, so a plan a few
+// seconds old refuses nothing the install would not.
+const planReuse = 10 * time.Second
+
+// reusedPlans is the wizard's engine with the plan of the choices shown
+// kept for Next: Next checks the step with the same plan the page already
+// shows (wizard.Flow's Validate), and planned again on the UI thread, where
+// the window froze while a slow disk, a network share or Wine answered
+// (seconds, under Wine, with the clicks after it taken late).
+type reusedPlans struct {
+	wizard.Engine
+	now func() time.Time
+
+	mu   sync.Mutex
+	key  string
+	at   time.Time
+	plan *installer.InstallPlan
+	err  error
+}
+
+// Plan returns the plan of o, kept when it was made less than planReuse
+// ago for the same choices.
+func (r *reusedPlans) Plan(ctx context.Context, o installer.Options) (*installer.InstallPlan, error) {
+	key := planKey(o)
+	r.mu.Lock()
+	if r.key == key && r.now().Sub(r.at) < planReuse {
+		p, err := r.plan, r.err
+		r.mu.Unlock()
+		return p, err
+	}
+	r.mu.Unlock()
+	p, err := r.Engine.Plan(ctx, o)
+	if ctx.Err() == nil {
+		r.mu.Lock()
+		r.key, r.at, r.plan, r.err = key, r.now(), p, err
+		r.mu.Unlock()
+	}
+	return p, err
+}
+
+// planKey is what a plan depends on among o's choices.
+func planKey(o installer.Options) string {
+	return fmt.Sprintf("%p|%q|%q|%v|%v|%v|%v|%v|%v|%v", o.Bundle, o.Prefix, o.Subdir, o.AllUsers, o.JupyterLauncher,
+		o.MaintenanceLauncher, o.ShellSetup, o.NoShortcuts, o.Force, o.KeepPackageCache)
 }

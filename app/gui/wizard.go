@@ -5,6 +5,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -66,6 +67,7 @@ type Wizard struct {
 // there is none, the window shows why and only offers to close.
 func NewWizard(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) *Wizard {
 	d = d.withDefaults(a)
+	e = &reusedPlans{Engine: e, now: time.Now}
 	w := &Wizard{ctx: ctx, app: a, eng: e, deps: d, views: map[wizard.StepID]fyne.CanvasObject{}}
 	w.win = a.NewWindow("onboard")
 	w.win.Resize(fyne.NewSize(820, 640))

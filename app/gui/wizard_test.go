@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -397,5 +399,42 @@ func TestOptionsOfferTheShellSetupOnlyWhereItDoesSomething(t *testing.T) {
 		if shown != offered || wz.flow.State.Options(nil, nil).ShellSetup != offered {
 			t.Errorf("offered %v: the box is shown %v, the set-up passed on %v", offered, shown, wz.flow.State.Options(nil, nil).ShellSetup)
 		}
+	}
+}
+
+// countingEngine counts the plans the engine makes.
+type countingEngine struct {
+	*wizardtest.Engine
+	plans atomic.Int32
+}
+
+func (c *countingEngine) Plan(ctx context.Context, o installer.Options) (*installer.InstallPlan, error) {
+	c.plans.Add(1)
+	return c.Engine.Plan(ctx, o)
+}
+
+// Next checks the step with the plan the page shows, not a new one made on
+// the UI thread, where the window froze while the disk (or Wine) answered;
+// a plan older than planReuse is made again.
+func TestNextReusesThePlanShown(t *testing.T) {
+	e := &countingEngine{Engine: wizardtest.NewEngine(t)}
+	wz := newWizard(t, e, &recorder{}, wizard.StepLocation)
+	settle(t, wz)
+	shown := e.plans.Load()
+	if shown == 0 {
+		t.Fatal("the Location step planned nothing")
+	}
+	tapButton(t, wz.Window(), "Next")
+	stepIs(t, wz, wizard.StepOptions)
+	settle(t, wz)
+	if n := e.plans.Load(); n != shown {
+		t.Fatalf("Next and Options planned %d more times the choices already planned", n-shown)
+	}
+	r := wz.eng.(*reusedPlans)
+	r.now = func() time.Time { return time.Now().Add(planReuse) }
+	tapButton(t, wz.Window(), "Install")
+	waitClosed(t, wz.install.done)
+	if e.plans.Load() == shown {
+		t.Fatal("a plan older than planReuse was used")
 	}
 }
