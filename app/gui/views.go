@@ -4,6 +4,7 @@ package gui
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -416,7 +417,11 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 // startLater says how to start Jupyter, where the notebooks go, and that
 // the server outlives the window.
 func startLater() string {
-	text := "Start Jupyter now, or later from the launcher in your applications menu."
+	where := map[string]string{"windows": "the Start menu", "darwin": "your Applications folder"}[runtime.GOOS]
+	if where == "" {
+		where = "your applications menu"
+	}
+	text := "Start Jupyter now, or later from the launcher in " + where + "."
 	if dir, err := launch.DefaultNotebookDir(); err == nil {
 		text += " Your notebooks are saved in " + dir + "."
 	}
