@@ -489,14 +489,8 @@ func TestPlanKindText(t *testing.T) {
 // used to plan a reinstall, which undid the removal and dropped every
 // package, revision and setting the user had made with conda.
 func TestPlanSameVersionAfterCondaRemove(t *testing.T) {
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("XDG_DATA_HOME", filepath.Join(t.TempDir(), "share"))
-	root := t.TempDir()
-	prefix := filepath.Join(root, "acme")
-	o := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}
-	if _, err := Install(context.Background(), o); err != nil {
-		t.Fatal(err)
-	}
+	_, root, o := installedForAUser(t)
+	prefix := o.Prefix
 	team := filepath.Join(prefix, "envs", "team")
 	dist := "tool-1.0-0"
 	os.Remove(filepath.Join(team, "bin", "tool"))
@@ -530,15 +524,8 @@ func TestPlanSameVersionAfterCondaRemove(t *testing.T) {
 // again changes nothing; 'repair --env team' puts it back. A folder deleted
 // by other means (its line kept) is damage.
 func TestEnvRemovedWithCondaIsTheUsersChange(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_DATA_HOME", filepath.Join(t.TempDir(), "share"))
-	root := t.TempDir()
-	prefix := filepath.Join(root, "acme")
-	o := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}
-	if _, err := Install(context.Background(), o); err != nil {
-		t.Fatal(err)
-	}
+	home, root, o := installedForAUser(t)
+	prefix := o.Prefix
 	team := filepath.Join(prefix, "envs", "team")
 	list := filepath.Join(home, ".conda", "environments.txt")
 	if data, _ := os.ReadFile(list); !prefix_.HasEnv(data, team) {
@@ -577,4 +564,19 @@ func TestEnvRemovedWithCondaIsTheUsersChange(t *testing.T) {
 	if p := planOf(t, o); p.Kind != PlanReinstall {
 		t.Fatalf("plan after an env deleted by hand: %s", p.Kind)
 	}
+}
+
+// installedForAUser installs the small bundle into ROOT/acme for a user of
+// a fresh home, and returns the home, ROOT and the install's options.
+func installedForAUser(t *testing.T) (home, root string, o Options) {
+	t.Helper()
+	home = t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(t.TempDir(), "share"))
+	root = t.TempDir()
+	o = Options{Prefix: filepath.Join(root, "acme"), Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}
+	if _, err := Install(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	return home, root, o
 }
