@@ -418,7 +418,7 @@ func upToDate(dir string, b *bundle.Bundle, subdir string) bool {
 	list := prefix.EnvironmentsTxtPath("")
 	for _, n := range p.EnvNames() {
 		env := filepath.Join(dir, "envs", n)
-		if prefix.EnvRemovedWithConda(env, list) {
+		if prefix.EnvRemovedWithConda(env, dir, list) {
 			continue // the user's change, as verify says
 		}
 		if !recordsPresent(env, p.Envs[n]) {

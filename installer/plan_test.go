@@ -561,6 +561,14 @@ func TestEnvRemovedWithCondaIsTheUsersChange(t *testing.T) {
 	if r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{}); err == nil || r.Healthy || len(r.Removed) != 0 {
 		t.Fatalf("verify of an env deleted by hand: %v, %+v", err, r)
 	}
+	// and where the list never named the install (another user's, or an
+	// install for all users verified by another administrator), an env
+	// gone is damage too
+	other := filepath.Join(t.TempDir(), "environments.txt")
+	os.WriteFile(other, []byte("/somewhere/else\n"), 0o644)
+	if r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{EnvironmentsTxt: other}); err == nil || r.Healthy || len(r.Removed) != 0 {
+		t.Fatalf("verify with a list that never named the install: %v, %+v", err, r)
+	}
 	if p := planOf(t, o); p.Kind != PlanReinstall {
 		t.Fatalf("plan after an env deleted by hand: %s", p.Kind)
 	}

@@ -169,7 +169,7 @@ func (v *verifier) dropRemoved(envs []envInfo) []envInfo {
 		return envs
 	}
 	return slices.DeleteFunc(envs, func(e envInfo) bool {
-		if e.name == BaseEnv || !prefix.EnvRemovedWithConda(e.dir, list) {
+		if e.name == BaseEnv || !prefix.EnvRemovedWithConda(e.dir, v.prefix, list) {
 			return false
 		}
 		v.report.Removed = append(v.report.Removed, e.name)

@@ -70,13 +70,15 @@ func RegisterEnv(path, prefixDir string) (bool, error) {
 	return true, f.Close()
 }
 
-// EnvRemovedWithConda tells whether the env at envDir was removed as conda
-// removes one (conda env remove, conda remove -n NAME --all): its folder is
-// gone, and the environments.txt at envsTxt, which the install wrote it
-// into, no longer names it (conda unregisters what it removes). A folder
-// deleted by other means leaves its line, and is damage. False when there
-// is no list to read.
-func EnvRemovedWithConda(envDir, envsTxt string) bool {
+// EnvRemovedWithConda tells whether the env at envDir, of the install at
+// base, was removed as conda removes one (conda env remove, conda remove
+// -n NAME --all): its folder is gone, and the environments.txt at envsTxt,
+// which the install wrote base and its envs into, still names base but no
+// longer envDir (conda unregisters what it removes). A folder deleted by
+// other means leaves its line, and is damage; so is any env gone where the
+// list does not name the install (another user's list, which the install
+// never wrote). False when there is no list to read.
+func EnvRemovedWithConda(envDir, base, envsTxt string) bool {
 	if envsTxt == "" {
 		return false
 	}
@@ -84,7 +86,7 @@ func EnvRemovedWithConda(envDir, envsTxt string) bool {
 		return false
 	}
 	data, err := os.ReadFile(envsTxt)
-	return err == nil && !HasEnv(data, filepath.Clean(envDir))
+	return err == nil && HasEnv(data, filepath.Clean(base)) && !HasEnv(data, filepath.Clean(envDir))
 }
 
 // HasEnv reports whether environments.txt data lists prefixDir.
