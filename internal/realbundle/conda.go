@@ -67,11 +67,12 @@ func hashTree(root string) (string, error) {
 var condaVersionRe = regexp.MustCompile(`__version__ = "([0-9][0-9A-Za-z.]*)`)
 
 // condaSpec is the `conda` package of the base env: conda-source's
-// site-packages and the Debian libraries it imports, the `conda` entry
-// point, and what a Miniconda base has for the shell: condabin/conda (as
-// `conda init` writes it) and etc/profile.d/conda.sh (conda's own, after
-// the CONDA_EXE lines that conda's installer prepends).
-func condaSpec(cs *condaSource, debs []*deb) (condatest.Spec, error) {
+// site-packages, depending on deps (the conda packages of the Debian
+// libraries it imports), the `conda` entry point, and what a Miniconda base
+// has for the shell: condabin/conda (as `conda init` writes it) and
+// etc/profile.d/conda.sh (conda's own, after the CONDA_EXE lines that
+// conda's installer prepends).
+func condaSpec(cs *condaSource, deps []string) (condatest.Spec, error) {
 	vb, err := os.ReadFile(filepath.Join(cs.dir, "site-packages", "conda", "_version.py"))
 	if err != nil {
 		return condatest.Spec{}, fmt.Errorf("failed to read conda's version: %w", err)
@@ -80,23 +81,14 @@ func condaSpec(cs *condaSource, debs []*deb) (condatest.Spec, error) {
 	if m == nil {
 		return condatest.Spec{}, fmt.Errorf("no __version__ in %s", filepath.Join(cs.dir, "site-packages", "conda", "_version.py"))
 	}
+	depends := append([]string{"python >=3.9"}, deps...)
 	h := sha256.New()
 	fmt.Fprintln(h, cs.hash)
-	for _, d := range debs {
-		fmt.Fprintf(h, "%s=%s\n", d.Name, d.Version)
-	}
+	fmt.Fprintln(h, strings.Join(depends, "\n"))
 	s := condatest.Spec{Name: "conda", Version: string(m[1]), Build: "py_onboard_" + hex.EncodeToString(h.Sum(nil))[:8],
-		Subdir: "noarch", Noarch: "python", Depends: []string{"python >=3.9"}, License: "BSD-3-Clause",
+		Subdir: "noarch", Noarch: "python", Depends: depends, License: "BSD-3-Clause",
 		EntryPoints: []string{"conda = conda.cli:main"}}
-	c := newCollector(func(p string) (string, bool) {
-		if rest, ok := strings.CutPrefix(p, "/usr/lib/python3/dist-packages/"); ok {
-			return "site-packages/" + rest, true
-		}
-		return "", false
-	})
-	if err := c.addDebs(debs); err != nil {
-		return s, err
-	}
+	c := newCollector(sitePackages)
 	site := filepath.Join(cs.dir, "site-packages")
 	err = filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -109,7 +101,6 @@ func condaSpec(cs *condaSource, debs []*deb) (condatest.Spec, error) {
 			return nil
 		}
 		rel, _ := filepath.Rel(site, p)
-		delete(c.out, "site-packages/"+filepath.ToSlash(rel)) // conda-source wins over Debian
 		return c.add(p, "site-packages/"+filepath.ToSlash(rel), 0)
 	})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -391,27 +392,17 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	if err != nil || strings.Join(ours, "\n") != prefix+"\n"+team {
 		t.Fatalf("conda env list: %v (%v); want base and team", envs.Envs, err)
 	}
-	var listed []struct {
-		Name        string `json:"name"`
-		Version     string `json:"version"`
-		BuildString string `json:"build_string"`
-		Channel     string `json:"channel"`
-	}
-	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "list", "-n", "team", "--json")), &listed); err != nil {
-		t.Fatal(err)
-	}
-	var got, want []string
-	for _, l := range listed {
-		if l.Channel != "pypi" { // the dist-info folders conda's pip interop finds, not records
-			got = append(got, l.Name+"-"+l.Version+"-"+l.BuildString)
+	// conda list shows exactly the records onboard wrote: conda's pip
+	// interop ties each *.dist-info or *.egg-info folder to the record that
+	// lists it, so none is taken for a package pip installed; and conda env
+	// export has no pip section to install again
+	for _, env := range []struct{ name, dir string }{{"base", prefix}, {"team", team}} {
+		if got, want := condaList(t, h, conda, env.name), recordStems(env.dir); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("conda list -n %s: %v\nonboard wrote %v", env.name, got, want)
 		}
-	}
-	recs, _ := filepath.Glob(filepath.Join(team, "conda-meta", "*.json"))
-	for _, r := range recs {
-		want = append(want, strings.TrimSuffix(filepath.Base(r), ".json"))
-	}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Fatalf("conda list -n team: %v; onboard wrote %v", got, want)
+		if out := h.mustRun(t, conda, "env", "export", "-n", env.name); strings.Contains(out, "pip:") {
+			t.Fatalf("conda env export -n %s has a pip section:\n%s", env.name, out)
+		}
 	}
 	for _, args := range [][]string{{"doctor"}, {"doctor", "-n", "team"}} {
 		if out := h.mustRun(t, conda, args...); strings.Contains(out, "❌") || !strings.Contains(out, "✅") {
@@ -500,7 +491,11 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 
 	// a new env from the packages the install used (the URLs of its
 	// records, as `conda list --explicit` gives them), offline, then a removal
-	lockFile = writeLock(t, h.dir, recordURL(t, prefix, "python"), recordURL(t, prefix, "conda"))
+	var urls []string
+	for _, name := range recordNames(prefix) {
+		urls = append(urls, recordURL(t, prefix, name))
+	}
+	lockFile = writeLock(t, h.dir, urls...)
 	h.mustRun(t, conda, "create", "-y", "-n", "extra", "--offline", "--file", lockFile)
 	extraPy := filepath.Join(prefix, "envs", "extra", "bin", "python")
 	if out := h.mustRun(t, extraPy, "-c", "import conda, sys; print(sys.prefix)"); strings.TrimSpace(out) != filepath.Dir(filepath.Dir(extraPy)) {
@@ -532,11 +527,7 @@ func condaReinstallsInOnboardEnv(t *testing.T, h *home, prefix string) {
 		t.Fatalf("python is in a package cache already (%v); this check is for a prefix without one", m)
 	}
 	pyRec := func() string {
-		m, _ := filepath.Glob(filepath.Join(team, "conda-meta", "python-*.json"))
-		if len(m) != 1 {
-			t.Fatalf("python records in team: %v", m)
-		}
-		b, _ := os.ReadFile(m[0])
+		b, _ := os.ReadFile(recordFile(t, team, "python"))
 		return string(b)
 	}
 	before := pyRec()
@@ -566,7 +557,7 @@ func condaReinstallsInOnboardEnv(t *testing.T, h *home, prefix string) {
 	}
 }
 
-// condaRemovesFromOnboardEnv has the real conda remove the Jupyter package
+// condaRemovesFromOnboardEnv has the real conda remove the notebook package
 // from the env onboard installed: conda list and doctor must agree with
 // the records, and onboard's verify must stay healthy, naming the removal
 // as conda's change rather than damage.
@@ -578,35 +569,24 @@ func condaRemovesFromOnboardEnv(t *testing.T, h *home, bundlePath, prefix string
 	conda := filepath.Join(prefix, "bin", "conda")
 	team := filepath.Join(prefix, "envs", "team")
 	app := filepath.Join(prefix, ".onboard", "onboard")
-	h.mustRun(t, conda, "remove", "-y", "-n", "team", "--offline", "jupyter-debian")
-	if m, _ := filepath.Glob(filepath.Join(team, "conda-meta", "jupyter-debian-*.json")); len(m) != 0 {
+	h.mustRun(t, conda, "remove", "-y", "-n", "team", "--offline", "notebook")
+	if m, _ := filepath.Glob(filepath.Join(team, "conda-meta", "notebook-*.json")); len(m) != 0 {
 		t.Fatalf("conda remove left the record: %v", m)
 	}
-	if _, err := os.Stat(filepath.Join(team, "bin", "jupyter")); !os.IsNotExist(err) {
-		t.Fatalf("conda remove left bin/jupyter: %v", err)
+	if _, err := os.Stat(filepath.Join(team, "bin", "jupyter-notebook")); !os.IsNotExist(err) {
+		t.Fatalf("conda remove left bin/jupyter-notebook: %v", err)
 	}
-	var listed []struct {
-		Name    string `json:"name"`
-		Channel string `json:"channel"`
-	}
-	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "list", "-n", "team", "--json")), &listed); err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, l := range listed {
-		if l.Channel != "pypi" {
-			names = append(names, l.Name)
-		}
-	}
-	if strings.Join(names, " ") != "python" {
-		t.Fatalf("conda list -n team after the removal: %v", names)
+	got, want := condaList(t, h, conda, "team"), recordStems(team)
+	if listed := " " + strings.Join(got, " "); listed != " "+strings.Join(want, " ") ||
+		strings.Contains(listed, " notebook-") || !strings.Contains(listed, " ipykernel-") {
+		t.Fatalf("conda list -n team after the removal: %v\nthe records: %v", got, want)
 	}
 	if out := h.mustRun(t, conda, "doctor", "-n", "team"); strings.Contains(out, "❌") {
 		t.Fatalf("conda doctor -n team after conda's changes:\n%s", out)
 	}
 	r := h.run(t, app, "verify")
 	if r.code != 0 || !strings.Contains(r.stdout, "removed or replaced with conda") {
-		t.Fatalf("onboard verify after conda remove jupyter-debian: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		t.Fatalf("onboard verify after conda remove notebook: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 
@@ -636,11 +616,7 @@ func bundleHasConda(t *testing.T, bundlePath string) bool {
 // repodata.json that conda reads, built from the record's own fields.
 func localChannel(t *testing.T, dir, env, name string) string {
 	t.Helper()
-	m, _ := filepath.Glob(filepath.Join(env, "conda-meta", name+"-*.json"))
-	if len(m) != 1 {
-		t.Fatalf("records of %s: %v", name, m)
-	}
-	data, err := os.ReadFile(m[0])
+	data, err := os.ReadFile(recordFile(t, env, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -688,18 +664,83 @@ func localChannel(t *testing.T, dir, env, name string) string {
 	return "file://" + chdir
 }
 
+// recordFile returns the path of package name's conda-meta record in env
+// (python's, not python-dateutil's).
+func recordFile(t *testing.T, env, name string) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(env, "conda-meta", name+"-*.json"))
+	var found []string
+	for _, p := range m {
+		var r struct{ Name string }
+		if b, err := os.ReadFile(p); err == nil && json.Unmarshal(b, &r) == nil && r.Name == name {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("records of %s in %s: %v", name, env, found)
+	}
+	return found[0]
+}
+
 // recordURL returns the url of package name's conda-meta record in env.
 func recordURL(t *testing.T, env, name string) string {
 	t.Helper()
-	m, _ := filepath.Glob(filepath.Join(env, "conda-meta", name+"-*.json"))
-	for _, p := range m {
-		var r struct{ Name, URL string }
-		if b, err := os.ReadFile(p); err == nil && json.Unmarshal(b, &r) == nil && r.Name == name && r.URL != "" {
-			return r.URL
+	var r struct{ URL string }
+	if b, err := os.ReadFile(recordFile(t, env, name)); err != nil || json.Unmarshal(b, &r) != nil || r.URL == "" {
+		t.Fatalf("no url in the record of %s in %s (%v)", name, env, err)
+	}
+	return r.URL
+}
+
+// condaList returns what conda list shows in env, pip's packages
+// included, as name-version-build, sorted.
+func condaList(t *testing.T, h *home, conda, env string) []string {
+	t.Helper()
+	var listed []struct {
+		Name        string `json:"name"`
+		Version     string `json:"version"`
+		BuildString string `json:"build_string"`
+		Channel     string `json:"channel"`
+	}
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "list", "-n", env, "--json")), &listed); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range listed {
+		if l.Channel == "pypi" {
+			names = append(names, l.Name+" "+l.Version+" (pypi)")
+		} else {
+			names = append(names, l.Name+"-"+l.Version+"-"+l.BuildString)
 		}
 	}
-	t.Fatalf("no record with a url for %s in %s", name, env)
-	return ""
+	sort.Strings(names)
+	return names
+}
+
+// recordStems returns env's conda-meta records as name-version-build,
+// sorted.
+func recordStems(env string) []string {
+	recs, _ := filepath.Glob(filepath.Join(env, "conda-meta", "*.json"))
+	var out []string
+	for _, r := range recs {
+		out = append(out, strings.TrimSuffix(filepath.Base(r), ".json"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// recordNames returns the names of env's conda-meta records, sorted.
+func recordNames(env string) []string {
+	recs, _ := filepath.Glob(filepath.Join(env, "conda-meta", "*.json"))
+	var names []string
+	for _, r := range recs {
+		var rec struct{ Name string }
+		if b, err := os.ReadFile(r); err == nil && json.Unmarshal(b, &rec) == nil {
+			names = append(names, rec.Name)
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 // writeLock writes an @EXPLICIT file of urls into dir.

@@ -1,16 +1,20 @@
 // Package realbundle builds a real test bundle from Debian's own Python 3.11
 // and Jupyter Notebook: a `python` package (linux-64) with the files of
 // python3.11, python3.11-minimal, libpython3.11-minimal and
-// libpython3.11-stdlib mapped from /usr into the prefix, and one
-// `noarch: python` package with Jupyter Notebook, ipykernel, nbconvert and
-// every python3-* package they depend on, their console scripts as entry
-// points in info/link.json and a kernelspec that carries the prefix
-// placeholder. Where ../shared/fixtures/conda-source is found, the base env
-// also gets a real `conda` (noarch: python: conda's own source, the Debian
-// libraries it imports, the `conda` entry point, condabin/conda and
-// etc/profile.d/conda.sh), and the bundle's [condarc] the settings that
-// source's SOURCES.md asks for. It writes the packages, @EXPLICIT locks and
-// a bundle spec, so `onboard bundle build` builds the bundle itself.
+// libpython3.11-stdlib mapped from /usr into the prefix, and a
+// `noarch: python` package of each Debian package of Jupyter Notebook,
+// ipykernel, nbconvert and every python3-* package they depend on, named
+// after the Python distribution it holds (so conda's pip interop ties each
+// *.dist-info or *.egg-info folder to its record and lists no pip package),
+// its Debian dependencies as depends, its console scripts as entry points
+// in info/link.json, and ipykernel's with a kernelspec that carries the
+// prefix placeholder. Where ../shared/fixtures/conda-source is found, the
+// base env also gets a real `conda` (noarch: python: conda's own source,
+// the `conda` entry point, condabin/conda and etc/profile.d/conda.sh), the
+// Debian libraries it imports as packages of their own, and the bundle's
+// [condarc] the settings that source's SOURCES.md asks for. It writes the
+// packages, @EXPLICIT locks and a bundle spec, so `onboard bundle build`
+// builds the bundle itself.
 //
 // The python package sets python_site_packages_path (CEP 17) to
 // lib/python3/dist-packages, the folder Debian's site.py puts on sys.path.
@@ -30,7 +34,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -45,7 +48,7 @@ import (
 
 // Recipe versions the mapping below: change it when the output changes for
 // the same Debian packages, so that caches are rebuilt.
-const Recipe = "realbundle-6"
+const Recipe = "realbundle-7"
 
 // Subdir is the only platform the bundle has: Debian's binaries are linux-64.
 const Subdir = "linux-64"
@@ -151,7 +154,7 @@ func write(ctx context.Context, dir string, pyDebs, stack []*deb, cs *condaSourc
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	jp, err := stackSpec(stack)
+	team, err := stackSpecs(stack)
 	if err != nil {
 		return err
 	}
@@ -167,29 +170,37 @@ func write(ctx context.Context, dir string, pyDebs, stack []*deb, cs *condaSourc
 	if err != nil {
 		return fmt.Errorf("failed to write the python package: %w", err)
 	}
-	jpPath, err := condatest.WriteConda(filepath.Join(dir, "pkgs", "noarch"), jp)
+	teamPaths, err := writeNoarch(dir, team...)
 	if err != nil {
-		return fmt.Errorf("failed to write the Jupyter package: %w", err)
+		return err
 	}
 	base := []string{pyPath}
 	condarc := ""
 	if cs != nil {
-		cp, err := condaSpec(cs, condaDebs)
+		deps, err := splitDebs(condaDebs, sitePackages, "python >=3.9")
 		if err != nil {
 			return err
 		}
-		condaPath, err := condatest.WriteConda(filepath.Join(dir, "pkgs", "noarch"), cp)
+		cp, err := condaSpec(cs, deps.CondaNames(CondaRoots...))
 		if err != nil {
-			return fmt.Errorf("failed to write the conda package: %w", err)
+			return err
 		}
-		base = append(base, condaPath)
+		specs := append(append([]condatest.Spec{}, deps.Specs...), cp)
+		if err := noClash(specs); err != nil {
+			return err
+		}
+		paths, err := writeNoarch(dir, specs...)
+		if err != nil {
+			return err
+		}
+		base = append(base, paths...)
 		// what conda-source/SOURCES.md says conda needs here
 		condarc = "\n[condarc]\noffline = true\nsolver = \"classic\"\nrepodata_use_zst = false\n"
 	}
 	if err := writeLock(dir, "base", base...); err != nil {
 		return err
 	}
-	if err := writeLock(dir, JupyterEnv, pyPath, jpPath); err != nil {
+	if err := writeLock(dir, JupyterEnv, append([]string{pyPath}, teamPaths...)...); err != nil {
 		return err
 	}
 	var lic strings.Builder
@@ -290,44 +301,6 @@ func skipped(rel string) bool {
 		strings.Contains(rel, "/tests/") || strings.HasSuffix(rel, "/tests")
 }
 
-// stackSpec maps the Jupyter stack: dist-packages into site-packages/,
-// share/jupyter and etc/jupyter as they are, console scripts as entry points.
-func stackSpec(stack []*deb) (condatest.Spec, error) {
-	var nb *deb
-	var h = sha256.New()
-	for _, d := range stack {
-		fmt.Fprintf(h, "%s=%s\n", d.Name, d.Version)
-		if d.Name == "python3-notebook" {
-			nb = d
-		}
-	}
-	up, _ := upstream(nb.Version)
-	s := condatest.Spec{Name: "jupyter-debian", Version: up, Build: "py_debian_" + hex.EncodeToString(h.Sum(nil))[:8],
-		Subdir: "noarch", Noarch: "python", Depends: []string{"python >=3.11,<3.12"}, License: "BSD-3-Clause"}
-	c := newCollector(func(p string) (string, bool) {
-		for from, to := range map[string]string{"/usr/lib/python3/dist-packages/": "site-packages/",
-			"/usr/share/jupyter/": "share/jupyter/", "/etc/jupyter/": "etc/jupyter/"} {
-			if rest, ok := strings.CutPrefix(p, from); ok {
-				return to + rest, true
-			}
-		}
-		return "", false
-	})
-	if err := c.addDebs(stack); err != nil {
-		return s, err
-	}
-	s.EntryPoints = c.entryPoints()
-	kernel := map[string]any{
-		"argv":         []string{condatest.DefaultPlaceholder + "/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"},
-		"display_name": "Python 3 (ipykernel)", "language": "python", "metadata": map[string]any{"debugger": true},
-	}
-	kj, _ := json.MarshalIndent(kernel, "", " ")
-	c.out["share/jupyter/kernels/python3/kernel.json"] = condatest.File{Path: "share/jupyter/kernels/python3/kernel.json",
-		Data: append(kj, '\n'), Placeholder: condatest.DefaultPlaceholder}
-	s.Files = c.files()
-	return s, nil
-}
-
 // collector gathers the files of Debian packages under a mapping.
 type collector struct {
 	mapPath func(abs string) (string, bool)
@@ -351,6 +324,13 @@ func (c *collector) addDebs(debs []*deb) error {
 	for _, p := range all {
 		c.owned[p] = true
 	}
+	return c.addPaths(all)
+}
+
+// addPaths takes the files of paths (Debian packages' paths) that the
+// mapping keeps.
+func (c *collector) addPaths(all []string) error {
+	all = append([]string{}, all...)
 	sort.Strings(all)
 	for _, p := range all {
 		rel, ok := c.mapPath(p)
@@ -456,42 +436,29 @@ func (c *collector) files() []condatest.File {
 	return out
 }
 
-// entryPoints returns the console scripts of the packages' entry_points.txt
-// files (Debian ships some of them as /usr/bin commands of other packages,
-// such as jupyter-nbconvert), sorted by name; of two with one name the
-// first package in path order wins.
-func (c *collector) entryPoints() []string {
-	eps := map[string]string{}
-	for _, f := range c.files() {
-		rel := f.Path
-		if f.Symlink != "" || path.Base(rel) != "entry_points.txt" || strings.Count(rel, "/") != 2 {
+// consoleScripts returns the console scripts of an entry_points.txt file,
+// as "name = module:func", in the file's order.
+func consoleScripts(data []byte) []string {
+	var out []string
+	section := ""
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "[") {
+			section = strings.Trim(line, "[]")
 			continue
 		}
-		section := ""
-		sc := bufio.NewScanner(bytes.NewReader(f.Data))
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if strings.HasPrefix(line, "[") {
-				section = strings.Trim(line, "[]")
-				continue
-			}
-			name, target, ok := strings.Cut(line, "=")
-			if section != "console_scripts" || !ok {
-				continue
-			}
-			name, target = strings.TrimSpace(name), strings.TrimSpace(target)
-			if i := strings.Index(target, "["); i >= 0 { // extras
-				target = strings.TrimSpace(target[:i])
-			}
-			if _, dup := eps[name]; !dup && name != "" && strings.Contains(target, ":") {
-				eps[name] = name + " = " + target
-			}
+		name, target, ok := strings.Cut(line, "=")
+		if section != "console_scripts" || !ok {
+			continue
+		}
+		name, target = strings.TrimSpace(name), strings.TrimSpace(target)
+		if i := strings.Index(target, "["); i >= 0 { // extras
+			target = strings.TrimSpace(target[:i])
+		}
+		if name != "" && strings.Contains(target, ":") {
+			out = append(out, name+" = "+target)
 		}
 	}
-	out := make([]string, 0, len(eps))
-	for _, e := range eps {
-		out = append(out, e)
-	}
-	sort.Strings(out)
 	return out
 }
