@@ -20,16 +20,15 @@ import (
 // detailLines caps the Details pane.
 const detailLines = 300
 
-// installPage is the Install step: the bar, the stage, the package, speed
-// and time left, and a Details pane with the log.
+// installPage is the Install step: the bar, the stage, the package, the
+// time left, and a Details pane with the log.
 type installPage struct {
 	w       *Wizard
 	step    *widget.Label // "Step 3 of 4"
 	stage   *widget.Label
 	item    *widget.Label
 	bar     *widget.ProgressBar
-	bytes   *widget.Label // "1.2 MB of about 4.0 MB"
-	detail  *widget.Label // speed and time left
+	detail  *widget.Label // the time left
 	details *widget.Label
 	scroll  *container.Scroll
 
@@ -42,15 +41,14 @@ type installPage struct {
 
 func (w *Wizard) installView() fyne.CanvasObject {
 	ip := &installPage{w: w, step: widget.NewLabel(""), stage: bold("Preparing…"), item: wrapped(""), bar: widget.NewProgressBar(),
-		bytes: widget.NewLabel(""), detail: widget.NewLabel(""), details: widget.NewLabel("")}
+		detail: widget.NewLabel(""), details: widget.NewLabel("")}
 	ip.details.TextStyle.Monospace = true
 	ip.stage.Wrapping = fyne.TextWrapWord       // a failure's sentence must not widen the window
 	ip.scroll = container.NewScroll(ip.details) // both ways: log lines are long
 	ip.scroll.SetMinSize(fyne.NewSize(0, 180))
 	w.install = ip
 	acc := widget.NewAccordion(widget.NewAccordionItem("Details", ip.scroll))
-	figures := container.NewBorder(nil, nil, ip.bytes, ip.detail)
-	return container.NewVBox(container.NewBorder(nil, nil, nil, ip.step, ip.stage), ip.bar, figures, ip.item, acc)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, ip.step, ip.stage), ip.bar, ip.detail, ip.item, acc)
 }
 
 func (ip *installPage) running() bool {
@@ -75,7 +73,6 @@ func (w *Wizard) startInstall() {
 	ip.stage.SetText("Preparing…")
 	ip.item.SetText("")
 	ip.step.SetText("")
-	ip.bytes.SetText("")
 	ip.detail.SetText("")
 	w.next.SetText("Next")
 	w.setButtons(false, false, true)
@@ -119,7 +116,8 @@ func errOrOK(err error) string {
 }
 
 // show draws a progress snapshot: the step of the install, the stage and
-// env, the bar over the whole install, bytes, speed, time left, package.
+// env, the bar over the whole install, the time left, the package. No
+// byte count: the bar weighs each stage by its time (wizard.Progress.Bytes).
 func (ip *installPage) show(p wizard.Progress) {
 	if p.Done {
 		return // installDone says how it ended
@@ -134,7 +132,6 @@ func (ip *installPage) show(p wizard.Progress) {
 	}
 	ip.stage.SetText(line)
 	ip.item.SetText(itemText(p.Item))
-	ip.bytes.SetText(p.Bytes())
 	ip.detail.SetText(p.Detail())
 }
 

@@ -132,7 +132,8 @@ func (p Progress) Title() string {
 }
 
 // Line is the console's plain line: "[3/4] base: Unpacking packages...
-// 42% (1.2 MB of about 4.0 MB, 3.1 MB/s, about 40 s left)".
+// 42% (about 40 s left)"; for one stage without a Plan, "Verifying
+// files... 42% (1.2 MB of about 4.0 MB, 3.1 MB/s, about 40 s left)".
 func (p Progress) Line() string {
 	s := fmt.Sprintf("%s... %d%%", p.Title(), p.Percent)
 	var extra []string
@@ -148,10 +149,15 @@ func (p Progress) Line() string {
 	return s
 }
 
-// Bytes is "1.2 MB of about 4.0 MB", or "" when nothing is counted yet.
+// Bytes is "1.2 MB of about 4.0 MB" where the bar is that count: one
+// stage without a Plan (a verify hashing its bytes). It is "" when
+// nothing is counted yet, and for a planned install, whose bar weighs each
+// stage by its time and whose bytes (read, then written) reach their total
+// long before the install ends: a figure beside the bar that disagrees
+// with it tells a person nothing (--json still carries the counts).
 func (p Progress) Bytes() string {
 	switch {
-	case p.BytesDone == 0:
+	case p.BytesDone == 0 || p.Count > 0:
 		return ""
 	case p.BytesTotal > 0:
 		return humanize.Bytes(p.BytesDone) + " of about " + humanize.Bytes(p.BytesTotal)
@@ -160,10 +166,12 @@ func (p Progress) Bytes() string {
 	}
 }
 
-// Detail is one line of speed and time left: "12.3 MB/s, about 1 min left".
+// Detail is the speed and the time left: "12.3 MB/s, about 1 min left";
+// for a planned install only the time left, as its bytes are not what the
+// bar counts (see Bytes).
 func (p Progress) Detail() string {
 	var parts []string
-	if p.BytesPerSec > 0 {
+	if p.BytesPerSec > 0 && p.Count == 0 {
 		parts = append(parts, humanize.Bytes(int64(p.BytesPerSec))+"/s")
 	}
 	if p.LeftKnown {

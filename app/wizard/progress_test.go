@@ -71,6 +71,13 @@ func TestProgressOfARealInstall(t *testing.T) {
 	if !last.Done || last.Percent != 100 || last.Num != 2 || last.BytesDone == 0 || last.BytesTotal < last.BytesDone {
 		t.Fatalf("last %+v", last)
 	}
+	// what a person reads beside the bar is its percent and the time
+	// left, never a byte count that reaches its total at half the bar
+	for i, p := range got {
+		if p.BytesDone > 0 && (p.Bytes() != "" || strings.Contains(p.Line(), "B/s") || strings.Contains(p.Line(), " of about ")) {
+			t.Fatalf("snapshot %d shows bytes beside a bar weighed by time: %q", i, p.Line())
+		}
+	}
 	var titles []string
 	for _, p := range got {
 		if len(titles) == 0 || titles[len(titles)-1] != p.Title() {
