@@ -77,8 +77,11 @@ type InstallPlan struct {
 	// (bundle.Platform.DiskEstimate, less the bundle's copy for repairs
 	// when that is a hard link: du counts a link, the disk does not);
 	// FreeBytes what the disk has free for this user, -1 when unknown.
-	NeedBytes int64 `json:"need_bytes"`
-	FreeBytes int64 `json:"free_bytes"`
+	// SharedBytes is what that hard link saves: what DiskEstimate counts
+	// for the copy and NeedBytes does not (0 when it is copied).
+	NeedBytes   int64 `json:"need_bytes"`
+	FreeBytes   int64 `json:"free_bytes"`
+	SharedBytes int64 `json:"shared_bytes,omitempty"`
 	// LongestPath is the length, in characters, of the longest file path
 	// the install writes (the prefix included); PathLimit the OS's limit
 	// (259 on Windows), 0 when it has none.
@@ -291,7 +294,9 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		return err
 	}
 	p.envs(h.target, pl)
-	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache) + CarriedExtra(o.Bundle, pl, p.Prefix, o.AllUsers)
+	extra := CarriedExtra(o.Bundle, pl, p.Prefix, o.AllUsers)
+	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache) + extra
+	p.SharedBytes = max(0, -extra)
 	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache),
 		NeedFiles: pl.FileEstimate(o.KeepPackageCache)}
 	p.LongestPath, p.PathLimit = platform.LongestPath(req), platform.PathLimit(h.target)

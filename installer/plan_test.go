@@ -153,8 +153,8 @@ func TestPlanCountsACopiedBundle(t *testing.T) {
 	p := planOf(t, Options{Prefix: filepath.Join(t.TempDir(), "acme"), Bundle: mb, Subdir: "linux-64"})
 	pl := mb.Platform("linux-64")
 	want := pl.DiskEstimate(MaintenanceAppBytes(), 0, false) - pl.CarriedBytes() + (int64(len(data))+4095)/4096*4096
-	if p.NeedBytes != want {
-		t.Fatalf("need %d bytes with the bundle on another file system; want %d (DiskEstimate, the whole file for the archives)", p.NeedBytes, want)
+	if p.NeedBytes != want || p.SharedBytes != 0 {
+		t.Fatalf("need %d bytes (%d shared) with the bundle on another file system; want %d (DiskEstimate, the whole file for the archives), none shared", p.NeedBytes, p.SharedBytes, want)
 	}
 	// the whole file is copied: every platform's archives, and what is
 	// not an archive (here 8 MiB before the zip); and so it is counted
@@ -189,6 +189,9 @@ func TestPlanFreshSaysWhatItWouldWrite(t *testing.T) {
 	pl := b.Platform("linux-64")
 	if want := pl.DiskEstimate(MaintenanceAppBytes(), 0, false) - pl.CarriedBytes(); pl.CarriedBytes() <= 0 || p.NeedBytes != want || p.NeedBytes <= p.Envs[0].Bytes+p.Envs[1].Bytes {
 		t.Fatalf("need %d bytes; DiskEstimate less the linked bundle says %d, the archives alone %d", p.NeedBytes, want, p.Envs[0].Bytes+p.Envs[1].Bytes)
+	}
+	if p.SharedBytes != pl.CarriedBytes() {
+		t.Fatalf("shared %d bytes; the linked bundle's archives are %d", p.SharedBytes, pl.CarriedBytes())
 	}
 	keep := planOf(t, Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", KeepPackageCache: true})
 	if want := pl.DiskEstimate(MaintenanceAppBytes(), 0, true) - pl.CarriedBytes(); keep.NeedBytes != want || !keep.KeepPackageCache {

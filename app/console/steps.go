@@ -89,7 +89,7 @@ func (s *session) page(text string) (back bool, err error) {
 func (s *session) location() (action, error) {
 	st := s.flow.State
 	need := wizard.Summarize(&st.Bundle.Manifest, st.Subdir).DiskBytes
-	s.printf("Where should it be installed? It needs about %s.\n", humanize.Bytes(need))
+	s.printf("Where should it be installed? It needs about %s on disk.\n", humanize.Bytes(need))
 	a, err := s.ask(fmt.Sprintf("Folder [%s]: ", st.Prefix))
 	if err != nil {
 		return actStay, err

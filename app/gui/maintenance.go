@@ -126,7 +126,7 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	grid := container.New(&columnsLayout{shares: envColumns},
-		head("Environment"), head("Size"), head("Health"), head("Last checked"), head(""))
+		head("Environment"), head("Size on disk"), head("Health"), head("Last checked"), head(""))
 	for _, env := range m.in.Envs() {
 		r := &envRow{env: env, size: widget.NewLabel("…"), health: widget.NewLabel(""), icon: widget.NewIcon(nil),
 			checked: widget.NewLabel("")}

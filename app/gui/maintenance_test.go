@@ -100,7 +100,7 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	m, a, prefix := newMaintenance(t, r)
 	w := m.Window()
 	mustContain(t, w, "Test Python\nVersion 2026.11.0, installed in "+prefix+" ("+wizardtest.Subdir()+")",
-		"Environment\nSize\nHealth\nLast checked\n", "base\n", "team\n", "not checked\nnever\n",
+		"Environment\nSize on disk\nHealth\nLast checked\n", "base\n", "team\n", "not checked\nnever\n",
 		"Jupyter", "Terminal", "Verify all", "Repair", "Uninstall…")
 	waitClosed(t, m.sized) // the sizes, measured in the background
 	drainUI()

@@ -39,14 +39,14 @@ func newWizard(t *testing.T, e wizard.Engine, r *recorder, start wizard.StepID) 
 // of every step on the way.
 func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	w := wz.Window()
-	mustContain(t, w, "Welcome to Test Python 2026.11.0", "Environment\nPackages\nPackage size\n",
-		"base\n1\n", "team\n2\n", "Total\n3\n", "This is a demo bundle", "Disk space needed",
+	mustContain(t, w, "Welcome to Test Python 2026.11.0", "Environment\nPackages\nCompressed size\n",
+		"base\n1\n", "team\n2\n", "Total\n3\n", "This is a demo bundle", "Space needed on disk",
 		"Test Python\nVersion 2026.11.0 installer\n", "Show the packages (3)")
 	if strings.Contains(texts(w), "jupyterlab") {
 		t.Fatal("the package list is open before it is asked for")
 	}
 	openAccordion(t, w, "Show the packages (3)")
-	mustContain(t, w, "jupyterlab\n1.0\n", "teamlib\n", "pybase\n")
+	mustContain(t, w, "Package\nVersion\nCompressed size\njupyterlab\n1.0\n", "teamlib\n", "Package\nVersion\nCompressed size\npybase\n")
 	if !wz.back.Disabled() {
 		t.Fatal("Back is enabled on Welcome")
 	}
@@ -66,7 +66,7 @@ func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 		t.Fatalf("default prefix %q, want %q", wz.location.entry.Text, def)
 	}
 	settle(t, wz)
-	mustContain(t, w, "This folder can be used.", "Space needed: about ")
+	mustContain(t, w, "This folder can be used.", "Space needed on disk: about ")
 	statusIs(t, wz.location.status, theme.ConfirmIcon())
 	wz.location.entry.SetText("relative/dir")
 	settle(t, wz)

@@ -85,9 +85,9 @@ func (s Summary) Lines() []string {
 		if e.Name == "base" {
 			what = e.Title()
 		}
-		out = append(out, fmt.Sprintf("• %s: %s, %s", what, plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
+		out = append(out, fmt.Sprintf("• %s: %s, %s compressed", what, plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
 	}
-	out = append(out, fmt.Sprintf("Disk space needed: about %s (for %s)", humanize.Bytes(s.DiskBytes), s.Subdir))
+	out = append(out, fmt.Sprintf("Space needed on disk: about %s (for %s)", humanize.Bytes(s.DiskBytes), s.Subdir))
 	return out
 }
 

@@ -117,7 +117,13 @@ func details(p *installer.InstallPlan) []string {
 		if p.FreeBytes >= 0 {
 			free = fmt.Sprintf(" (%s free)", humanize.Bytes(p.FreeBytes))
 		}
-		out = append(out, fmt.Sprintf("Space needed: about %s%s.", humanize.Bytes(p.NeedBytes), free))
+		line := fmt.Sprintf("Space needed on disk: about %s%s.", humanize.Bytes(p.NeedBytes), free)
+		if p.SharedBytes >= 1<<20 {
+			// the figure Welcome shows counts the copy as du does
+			line = fmt.Sprintf("Space needed on disk: about %s%s, %s less than the full size: the copy kept for repairs shares the installer's file here.",
+				humanize.Bytes(p.NeedBytes), free, humanize.Bytes(p.SharedBytes))
+		}
+		out = append(out, line)
 	}
 	if p.PathLimit > 0 && p.LongestPath > 0 {
 		out = append(out, fmt.Sprintf("Longest file path: %d characters (the limit here is %d).", p.LongestPath, p.PathLimit))

@@ -40,7 +40,7 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 	if err != nil || v.Status != wizard.StatusGood || v.Line != "This folder can be used." || !strings.Contains(v.Action, "a new install of Test Python 2026.11.0") {
 		t.Fatalf("fresh: %+v, %v", v, err)
 	}
-	if !strings.HasPrefix(v.Details[0], "Space needed: about ") || !strings.Contains(v.Details[0], " free).") {
+	if !strings.HasPrefix(v.Details[0], "Space needed on disk: about ") || !strings.Contains(v.Details[0], " free).") {
 		t.Fatalf("details %q", v.Details)
 	}
 	if got := strings.Join(v.Launchers, "\n"); got != "Launchers: Jupyter Lab (team), Test Python Maintenance." {
@@ -124,9 +124,15 @@ func TestDescribeDetails(t *testing.T) {
 	p := &installer.InstallPlan{Kind: installer.PlanFresh, Name: "Acme", Version: "2", Prefix: `C:\acme`, NeedBytes: 2e6, FreeBytes: -1,
 		LongestPath: 187, PathLimit: 259, Recover: "install", Notes: []string{"the last install into this folder was interrupted; Install first rolls it back"}}
 	v := wizard.Describe(p, nil)
-	want := "This folder can be used.\nSpace needed: about 2.0 MB.\nLongest file path: 187 characters (the limit here is 259).\nNote: the last install into this folder was interrupted; Install first rolls it back"
+	want := "This folder can be used.\nSpace needed on disk: about 2.0 MB.\nLongest file path: 187 characters (the limit here is 259).\nNote: the last install into this folder was interrupted; Install first rolls it back"
 	if v.Text() != want || v.Status != wizard.StatusWarning {
 		t.Fatalf("verdict %v:\n%s\nwant:\n%s", v.Status, v.Text(), want)
+	}
+	// the Welcome step's figure counts the repair copy as du does; where
+	// it is a link to the installer, the folder's figure says why it is less
+	p = &installer.InstallPlan{Kind: installer.PlanFresh, Name: "Acme", Version: "2", Prefix: "/home/ann/acme", NeedBytes: 240e6, FreeBytes: 9e9, SharedBytes: 23e6}
+	if d := wizard.Describe(p, nil).Details[0]; d != "Space needed on disk: about 240.0 MB (9.0 GB free), 23.0 MB less than the full size: the copy kept for repairs shares the installer's file here." {
+		t.Fatalf("with the repair copy linked: %q", d)
 	}
 	p = &installer.InstallPlan{Kind: installer.PlanDowngrade, Name: "Acme", Version: "2", Installed: &installer.InstalledVersion{Name: "Acme", Version: "3"}}
 	if v := wizard.Describe(p, nil); v.Status != wizard.StatusWarning || v.Action != "Install replaces the newer Acme 3 here with 2." {
