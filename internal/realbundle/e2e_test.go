@@ -757,7 +757,7 @@ func writeLock(t *testing.T, dir string, urls ...string) string {
 	return f.Name()
 }
 
-// checkDiskEstimate compares the Welcome step's "Disk space needed" with
+// checkDiskEstimate compares the Welcome step's "Space needed on disk" with
 // what du finds in the fresh install: within 10%.
 func checkDiskEstimate(t *testing.T, bundlePath, prefix string) {
 	t.Helper()
