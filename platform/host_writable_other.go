@@ -2,7 +2,10 @@
 
 package platform
 
-import "os"
+import (
+	"os"
+	"path/filepath"
+)
 
 // hostWritable tells whether a file can be created in dir by creating and
 // removing one: Windows' permissions are ACLs that only an attempt settles.
@@ -16,3 +19,7 @@ func hostWritableFile(file string) error {
 	}
 	return f.Close()
 }
+
+// hostRemovable tells whether p's folder takes a new file, as removing p
+// needs (Windows' ACLs: only an attempt settles it).
+func hostRemovable(p string) error { return probeWrite(filepath.Dir(p)) }

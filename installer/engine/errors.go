@@ -89,6 +89,10 @@ const (
 	TargetDowngrade   = "downgrade"       // it holds a newer version of the bundle
 	TargetOtherBundle = "other-bundle"    // it holds another bundle's install
 	TargetDamaged     = "damaged-install" // its .onboard/manifest.json cannot be read
+	// TargetLauncherStuck refuses an uninstall: a launcher file of the
+	// install cannot be removed (immutable, or in a folder this user may
+	// not write).
+	TargetLauncherStuck = "launcher-stuck"
 )
 
 func (e *TargetError) Error() string {

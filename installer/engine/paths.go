@@ -35,6 +35,27 @@ func RemoveRecordedLaunchers(prefixDir string, logf Logf) error {
 // upgrade moved owner's old install to. A record of another install (one
 // copied in with the folder) is not this install's to act on.
 func RemoveRecordedLaunchersOf(dir, owner string, logf Logf) error {
+	return platform.Remove(recordedLaunchers(dir, owner, logf), platform.Logf(logf))
+}
+
+// CheckRecordedLaunchers refuses, before anything is changed, an uninstall
+// of the install at prefixDir whose launchers cannot all be removed (an
+// immutable launcher file, a folder this user may not write): a
+// *TargetError with the code "launcher-stuck" (exit 4), naming them and
+// what to do. Else the uninstall would stop half-way, some launchers gone
+// and the install still there.
+func CheckRecordedLaunchers(prefixDir string) error {
+	err := platform.CheckRemove(recordedLaunchers(prefixDir, prefixDir, nil))
+	var se *platform.StuckError
+	if !errors.As(err, &se) {
+		return err
+	}
+	return &TargetError{Path: prefixDir, Op: "uninstall", Reason: se.Error(), Advice: se.Hint(), Code: TargetLauncherStuck}
+}
+
+// recordedLaunchers is the launcher record in dir of the install at
+// owner, or what it likely made where that record is gone or not its own.
+func recordedLaunchers(dir, owner string, logf Logf) platform.Record {
 	path := state.LaunchersPath(dir)
 	rec, err := platform.LoadRecord(path)
 	if err == nil && !samePath(rec.Prefix, owner) {
@@ -50,7 +71,7 @@ func RemoveRecordedLaunchersOf(dir, owner string, logf Logf) error {
 		}
 		rec = LikelyLaunchers(dir, owner)
 	}
-	return platform.Remove(rec, platform.Logf(logf))
+	return rec
 }
 
 // SamePath tells whether a and b are one folder: as spelled, or once

@@ -56,6 +56,9 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 	if err := engine.CheckMayModify(abs, "uninstall"); err != nil {
 		return err
 	}
+	if err := engine.CheckRecordedLaunchers(abs); err != nil {
+		return err
+	}
 	stopJupyter(abs, logf)
 	stopProgramsUnder(abs, logf)
 	unlock, err := engine.LockForMaintenance(abs, "uninstall")
