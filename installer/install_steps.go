@@ -244,6 +244,7 @@ func (in *installRun) runEnv(ctx context.Context, name string, req EnvRequest, o
 	out.clashes = append(out.clashes, res.Clashes...)
 	for _, n := range res.Notes {
 		out.notes = append(out.notes, name+": "+n)
+		in.log.Printf("note: %s: %s", name, n)
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ func applicationsDir(t Target, env Env, allUsers bool) (string, error) {
 		return "/Applications", nil
 	}
 	if env.Home == "" {
-		return "", fmt.Errorf("failed to find the home directory for launchers: set HOME, or install with --no-launcher")
+		return "", env.noHome("set HOME, or install with --no-launcher --no-maintenance-launcher")
 	}
 	return t.Join(env.Home, "Applications"), nil
 }

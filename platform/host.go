@@ -16,11 +16,18 @@ func HostTarget() Target { return Target{OS: runtime.GOOS, Arch: runtime.GOARCH}
 // HostEnv returns an [Env] that reads the real machine.
 func HostEnv() Env {
 	home, _ := os.UserHomeDir()
+	missing := ""
+	if fi, err := os.Stat(home); home != "" && (err != nil || !fi.IsDir()) {
+		// a HOME that is not there (/nonexistent, a system account's) is
+		// no home: onboard makes no home folder
+		home, missing = "", home
+	}
 	return Env{
-		Home:   home,
-		Getenv: os.Getenv,
-		Exists: func(p string) bool { _, err := os.Lstat(p); return err == nil },
-		Known:  hostKnownFolder,
+		Home:        home,
+		HomeMissing: missing,
+		Getenv:      os.Getenv,
+		Exists:      func(p string) bool { _, err := os.Lstat(p); return err == nil },
+		Known:       hostKnownFolder,
 	}
 }
 

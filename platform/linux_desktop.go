@@ -24,7 +24,7 @@ func xdgDir(t Target, env Env, allUsers bool, system, variable string, under ...
 		return d, nil
 	}
 	if env.Home == "" {
-		return "", fmt.Errorf("failed to find the home directory for launchers: set HOME, or install with --no-launcher")
+		return "", env.noHome("set HOME, or install with --no-launcher --no-maintenance-launcher")
 	}
 	return t.Join(append([]string{env.Home}, under...)...), nil
 }

@@ -12,9 +12,13 @@ import (
 // takes an Env and never calls os.Getenv or os.Stat; [HostEnv] fills one
 // from the real machine and tests fill one by hand.
 type Env struct {
-	Home   string                  // the user's home directory, in the target's spelling
-	Getenv func(key string) string // environment variables; nil = none set
-	Exists func(path string) bool  // whether a path exists; nil = nothing exists
+	Home string // the user's home directory, in the target's spelling; "" = none
+	// HomeMissing is the home directory the environment names (HOME) when
+	// that folder does not exist, as /nonexistent of a system account:
+	// Home is "" then, and onboard makes no home folder.
+	HomeMissing string
+	Getenv      func(key string) string // environment variables; nil = none set
+	Exists      func(path string) bool  // whether a path exists; nil = nothing exists
 	// Known returns a Windows known folder by name ("Programs",
 	// "CommonPrograms", "LocalAppData", "ProgramData", "ProgramFiles",
 	// "Desktop", "PublicDesktop", "Documents", and
@@ -31,6 +35,15 @@ func (e Env) get(key string) string {
 }
 
 func (e Env) exists(p string) bool { return e.Exists != nil && e.Exists(p) }
+
+// noHome is the error of a path that needs the home folder where there is
+// none, with what to do.
+func (e Env) noHome(advice string) error {
+	if e.HomeMissing != "" {
+		return fmt.Errorf("the home folder %q does not exist, and onboard makes none: %s", e.HomeMissing, advice)
+	}
+	return fmt.Errorf("failed to find the home directory: %s", advice)
+}
 
 func (e Env) known(folder string) string {
 	if e.Known == nil {
@@ -208,7 +221,7 @@ func DefaultPrefix(t Target, env Env, name string, allUsers bool) (string, error
 		return t.Join("/opt", slug), nil
 	}
 	if env.Home == "" {
-		return "", fmt.Errorf("failed to find the home directory: set HOME or choose a folder with --prefix")
+		return "", env.noHome("set HOME, or choose a folder with --prefix")
 	}
 	return t.Join(env.Home, slug), nil
 }

@@ -18,6 +18,10 @@ func DefaultEnvironmentsTxt() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("failed to find the home folder for environments.txt: %w", err)
 	}
+	if fi, err := os.Stat(home); err != nil || !fi.IsDir() {
+		// a system account's /nonexistent: no home folder is made
+		return "", fmt.Errorf("the home folder %q does not exist, so there is no ~/.conda/environments.txt to list the install in", home)
+	}
 	return filepath.Join(home, ".conda", "environments.txt"), nil
 }
 
