@@ -24,7 +24,9 @@ func banner(icon []byte, name, sub string) fyne.CanvasObject {
 	img.SetMinSize(fyne.NewSize(48, 48))
 	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
+	title.Wrapping = fyne.TextWrapWord // a long name, or an install's path, wraps
 	subtitle := widget.NewLabel(sub)
+	subtitle.Wrapping = fyne.TextWrapWord
 	text := container.New(&tightVBox{}, title, subtitle)
 	return container.NewPadded(container.NewBorder(nil, nil, img, nil, text))
 }

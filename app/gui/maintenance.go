@@ -101,8 +101,10 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	}
 	bottom := container.NewVBox(m.busy.box, widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, container.NewHBox(verify, repair, uninstall), status))
+	// both ways: on a small or scaled screen the window can be made
+	// narrower than the table, which then scrolls
 	return container.NewBorder(top, container.NewPadded(bottom), nil, nil,
-		container.NewPadded(container.NewVScroll(table)))
+		container.NewPadded(container.NewScroll(table)))
 }
 
 // envRow is one environment in the maintenance window's table.

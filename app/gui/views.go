@@ -86,6 +86,7 @@ func (w *Wizard) welcomeView() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(fmt.Sprintf("Welcome to %s %s", sum.Name, sum.Version),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
+	title.Wrapping = fyne.TextWrapWord // a long team name must not widen the window past the screen
 	box := container.NewVBox(title,
 		wrapped("This installs your team's Python platform on this computer, without downloading anything."))
 	if sum.Demo {
