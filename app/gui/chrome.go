@@ -105,8 +105,10 @@ func (l *stepList) current() string {
 }
 
 // columnsLayout lays its objects out in rows of len(shares) columns, each
-// column taking its share of the width and each row the height of its
-// tallest cell.
+// column taking its share of the width (never less than its widest cell)
+// and each row the height of its tallest cell. Its minimum width is the
+// columns' widest cells side by side, so that a window can be made that
+// narrow; a scroll around it takes the rest.
 type columnsLayout struct{ shares []float32 }
 
 func (c *columnsLayout) rows(objs []fyne.CanvasObject) [][]fyne.CanvasObject {
@@ -118,21 +120,60 @@ func (c *columnsLayout) rows(objs []fyne.CanvasObject) [][]fyne.CanvasObject {
 	return out
 }
 
+// colMins are the widths of each column's widest cell, padding included.
+func (c *columnsLayout) colMins(objs []fyne.CanvasObject) []float32 {
+	mins := make([]float32, len(c.shares))
+	for _, row := range c.rows(objs) {
+		for i, o := range row {
+			mins[i] = max(mins[i], o.MinSize().Width+theme.Padding())
+		}
+	}
+	return mins
+}
+
 func (c *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var w, h float32
+	for _, m := range c.colMins(objs) {
+		w += m
+	}
 	for _, row := range c.rows(objs) {
-		var rh, rw float32
-		for i, o := range row {
-			m := o.MinSize()
-			rh = max(rh, m.Height)
-			rw = max(rw, m.Width/c.shares[i]) // the width at which this cell fits
+		var rh float32
+		for _, o := range row {
+			rh = max(rh, o.MinSize().Height)
 		}
-		w, h = max(w, rw), h+rh+theme.Padding()
+		h += rh + theme.Padding()
 	}
 	return fyne.NewSize(w, h)
 }
 
+// widths gives each column its share of width, or its minimum where that
+// is more, taking the difference from the columns that have room to
+// spare, in proportion to it.
+func (c *columnsLayout) widths(mins []float32, width float32) []float32 {
+	ws := make([]float32, len(mins))
+	var over, spare float32
+	for i, m := range mins {
+		ws[i] = width * c.shares[i]
+		if ws[i] < m {
+			over += m - ws[i]
+			ws[i] = m
+		} else {
+			spare += ws[i] - m
+		}
+	}
+	if over > 0 && spare > 0 {
+		f := min(1, over/spare)
+		for i, m := range mins {
+			if ws[i] > m {
+				ws[i] -= (ws[i] - m) * f
+			}
+		}
+	}
+	return ws
+}
+
 func (c *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	ws := c.widths(c.colMins(objs), size.Width)
 	y := float32(0)
 	for _, row := range c.rows(objs) {
 		var rh float32
@@ -141,10 +182,9 @@ func (c *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		}
 		x := float32(0)
 		for i, o := range row {
-			w := size.Width * c.shares[i]
 			o.Move(fyne.NewPos(x, y))
-			o.Resize(fyne.NewSize(w-theme.Padding(), rh))
-			x += w
+			o.Resize(fyne.NewSize(ws[i]-theme.Padding(), rh))
+			x += ws[i]
 		}
 		y += rh + theme.Padding()
 	}

@@ -305,9 +305,8 @@ func openAccordion(t *testing.T, w fyne.Window, title string) {
 	}
 }
 
-// rowButton finds the button labelled label in the row of env of the
-// maintenance window's table.
-func rowButton(t *testing.T, m *Maintenance, env, label string) *widget.Button {
+// findColumns finds the maintenance window's environments table in root.
+func findColumns(t *testing.T, root fyne.CanvasObject) *fyne.Container {
 	t.Helper()
 	var table *fyne.Container
 	var walk func(o fyne.CanvasObject)
@@ -321,10 +320,18 @@ func rowButton(t *testing.T, m *Maintenance, env, label string) *widget.Button {
 			walk(ch)
 		}
 	}
-	walk(m.win.Canvas().Content())
+	walk(root)
 	if table == nil {
 		t.Fatal("no environments table")
 	}
+	return table
+}
+
+// rowButton finds the button labelled label in the row of env of the
+// maintenance window's table.
+func rowButton(t *testing.T, m *Maintenance, env, label string) *widget.Button {
+	t.Helper()
+	table := findColumns(t, m.win.Canvas().Content())
 	n := len(envColumns)
 	for i := n; i+n <= len(table.Objects); i += n {
 		if l, ok := table.Objects[i].(*widget.Label); ok && l.Text == env {

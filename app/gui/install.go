@@ -71,9 +71,9 @@ func (w *Wizard) startInstall() {
 	ip.mu.Unlock()
 	ip.bar.SetValue(0)
 	ip.stage.SetText("Preparing…")
-	ip.item.SetText("")
+	setShown(ip.item, "")
 	ip.step.SetText("")
-	ip.detail.SetText("")
+	setShown(ip.detail, "")
 	w.next.SetText("Next")
 	w.setButtons(false, false, true)
 	w.cancel.SetText("Cancel")
@@ -131,8 +131,19 @@ func (ip *installPage) show(p wizard.Progress) {
 		line = "Environment " + p.Env + ": " + strings.ToLower(line[:1]) + line[1:]
 	}
 	ip.stage.SetText(line)
-	ip.item.SetText(itemText(p.Item))
-	ip.detail.SetText(p.Detail())
+	setShown(ip.item, itemText(p.Item))
+	setShown(ip.detail, p.Detail())
+}
+
+// setShown shows text in l, and hides l while text is empty, so that an
+// empty line leaves no gap (the time left before it is known).
+func setShown(l *widget.Label, text string) {
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
 }
 
 func itemText(item string) string {
@@ -151,8 +162,8 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		w.result, w.err = res, nil
 		ip.bar.SetValue(1)
 		ip.stage.SetText("Installed.")
-		ip.item.SetText("")
-		ip.detail.SetText("")
+		setShown(ip.item, "")
+		setShown(ip.detail, "")
 		ip.step.SetText("")
 		if res != nil && res.Prefix != "" {
 			w.flow.State.Prefix = res.Prefix
@@ -164,8 +175,8 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		return
 	}
 	w.err = err
-	ip.item.SetText("")
-	ip.detail.SetText("")
+	setShown(ip.item, "")
+	setShown(ip.detail, "")
 	w.next.SetText("Retry")
 	w.setButtons(true, true, true)
 	switch installer.ExitCode(err) {

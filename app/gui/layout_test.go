@@ -50,3 +50,35 @@ func TestWindowsFitSmallScreens(t *testing.T) {
 	<-long.sized
 	fits(t, "the maintenance window", long.win.Content().MinSize())
 }
+
+// The maintenance table's columns take their shares of the width where
+// every cell fits, give a column too narrow for its widest cell that
+// width, taken from the others' room, and need no more than the widest
+// cells side by side. Before, its minimum was each cell's width divided by
+// its share: 978 for a table whose cells fit in 700, which put a scroll
+// bar under the table in a 920-wide window.
+func TestColumnsLayoutWidths(t *testing.T) {
+	c := &columnsLayout{shares: []float32{0.5, 0.25, 0.25}}
+	mins := []float32{100, 100, 50}
+	if ws := c.widths(mins, 800); ws[0] != 400 || ws[1] != 200 || ws[2] != 200 {
+		t.Errorf("room for all: %v; want the shares 400 200 200", ws)
+	}
+	ws := c.widths(mins, 300)
+	if ws[0] < 100 || ws[1] < 100 || ws[2] < 50 || ws[0]+ws[1]+ws[2] > 300.01 {
+		t.Errorf("tight: %v; want each at least its minimum, 300 in all", ws)
+	}
+	if ws := c.widths(mins, 360); ws[1] != 100 || ws[0]+ws[1]+ws[2] < 359.99 || ws[0]+ws[1]+ws[2] > 360.01 {
+		t.Errorf("a column below its minimum at its share: %v; want it at 100 and the width kept", ws)
+	}
+	m, _, _ := newMaintenance(t, &recorder{})
+	<-m.sized
+	table := findColumns(t, m.win.Content())
+	min := table.MinSize()
+	var widest float32
+	for _, w := range table.Layout.(*columnsLayout).colMins(table.Objects) {
+		widest += w
+	}
+	if min.Width != widest || min.Width > 880 {
+		t.Errorf("the table needs %.0f; its widest cells side by side are %.0f, and the window's 920 must hold it", min.Width, widest)
+	}
+}
