@@ -58,7 +58,14 @@ func apply(p Plan, rec *Record, logf Logf) error {
 	}
 	for _, f := range p.Files {
 		if owner := bundleOf(f.Path, p.Bundles); owner == "" {
-			if err := writeFile(f); err != nil {
+			made := missingDirs(filepath.Dir(f.Path))
+			err := writeFile(f)
+			for _, d := range made {
+				if _, serr := os.Stat(d); serr == nil {
+					rec.Made = append(rec.Made, d)
+				}
+			}
+			if err != nil {
 				return err
 			}
 			logf.printf("platform: wrote %s", f.Path)
@@ -149,6 +156,19 @@ func writeFile(f File) error {
 		src = in
 	}
 	return atomicWrite(f.Path, src, f.Mode)
+}
+
+// missingDirs returns dir and the folders above it that do not exist,
+// outermost first.
+func missingDirs(dir string) []string {
+	var out []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		out = append([]string{d}, out...)
+	}
+	return out
 }
 
 // atomicWrite writes r to path through a temporary file in the same

@@ -305,3 +305,69 @@ func TestHostDesktopEntryStartsMaintenanceApp(t *testing.T) {
 		t.Fatalf("ran %d menu entries; want %d", ran, len(want))
 	}
 }
+
+// The folders the set-up made for its launchers (a fresh account's
+// ~/.local/share/applications and icons/hicolor/…) go with them, caches
+// of the refresh commands included; a folder that was there, or that
+// holds someone else's file, stays. Before, a fresh home kept
+// ~/.local/share/applications/mimeinfo.cache after the uninstall.
+func TestHostRemoveTakesTheFoldersItMade(t *testing.T) {
+	root := tempDir(t)
+	home, prefix := filepath.Join(root, "home"), filepath.Join(root, "acme")
+	mustWrite(t, filepath.Join(home, ".bashrc"), "# mine\n")
+	env := fakeEnv(home, nil)
+	p, err := Launchers(linux, env, hostApp(t, prefix), sampleItems, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Apply(p, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps := filepath.Join(home, ".local", "share", "applications")
+	if !slices.Contains(rec.Made, apps) || rec.Made[0] != filepath.Join(home, ".local") {
+		t.Fatalf("made %v; want .local first and the applications folder", rec.Made)
+	}
+	// what update-desktop-database writes there, whether or not it is installed
+	mustWrite(t, filepath.Join(apps, "mimeinfo.cache"), "[MIME Cache]\n")
+	saved := filepath.Join(prefix, ".onboard", "launchers.json")
+	if err := SaveRecord(saved, rec); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadRecord(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Remove(loaded, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(home); len(left) != 1 || left[0].Name() != ".bashrc" {
+		var names []string
+		for _, e := range left {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("the home holds %v after Remove; want only .bashrc", names)
+	}
+
+	// another's file in a folder it made: that folder and those above stay
+	rec, err = Apply(p, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := filepath.Join(apps, "someone-else.desktop")
+	mustWrite(t, mine, "[Desktop Entry]\n")
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Fatalf("Remove took another's file: %v", err)
+	}
+	for _, f := range p.Files {
+		if _, err := os.Stat(f.Path); !os.IsNotExist(err) {
+			t.Errorf("%s still exists after Remove", f.Path)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(home, ".local", "share", "icons")); !os.IsNotExist(err) {
+		t.Errorf("the icons folder it made stays: %v", err)
+	}
+}

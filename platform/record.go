@@ -12,12 +12,17 @@ import (
 // removes exactly that ([Remove]) and verify can look for it ([Check]).
 // The installer keeps it in PREFIX/.onboard/launchers.json ([RecordPath]).
 type Record struct {
-	Schema   int             `json:"schema"` // 1
-	Target   Target          `json:"target"`
-	Prefix   string          `json:"prefix"`
-	Files    []RecordFile    `json:"files,omitempty"`   // files written, .lnk shortcuts included
-	Bundles  []string        `json:"bundles,omitempty"` // macOS .app directories
-	Dirs     []string        `json:"dirs,omitempty"`    // owned folders, removed when empty
+	Schema  int          `json:"schema"` // 1
+	Target  Target       `json:"target"`
+	Prefix  string       `json:"prefix"`
+	Files   []RecordFile `json:"files,omitempty"`   // files written, .lnk shortcuts included
+	Bundles []string     `json:"bundles,omitempty"` // macOS .app directories
+	Dirs    []string     `json:"dirs,omitempty"`    // owned folders, removed when empty
+	// Made are the folders above launcher files that did not exist before
+	// the set-up made them (a fresh account's ~/.local/share/applications),
+	// outermost first: removed when they hold nothing but the caches the
+	// refresh commands write (madeDirCaches).
+	Made     []string        `json:"made_dirs,omitempty"`
 	Registry []RegistryEntry `json:"registry,omitempty"`
 	Refresh  [][]string      `json:"refresh,omitempty"`
 	Shell    []ShellEdit     `json:"shell,omitempty"`
@@ -52,6 +57,7 @@ func (r *Record) Merge(other Record) {
 	r.Files = append(r.Files, other.Files...)
 	r.Bundles = append(r.Bundles, other.Bundles...)
 	r.Dirs = append(r.Dirs, other.Dirs...)
+	r.Made = append(r.Made, other.Made...)
 	r.Registry = append(r.Registry, other.Registry...)
 	r.Refresh = append(r.Refresh, other.Refresh...)
 	r.Shell = append(r.Shell, other.Shell...)

@@ -63,7 +63,56 @@ func Remove(rec Record, logf Logf) error {
 		}
 	}
 	refresh(rec.Refresh, logf)
+	removeMade(rec, logf) // after the refresh, which writes its caches there
 	return errors.Join(errs...)
+}
+
+// madeDirCaches are the files the refresh commands write into a folder of
+// launchers: a folder the set-up made that holds nothing else is empty to
+// a person.
+var madeDirCaches = map[string]bool{"mimeinfo.cache": true, "icon-theme.cache": true}
+
+// removeMade removes, innermost first, the folders the set-up made
+// (Record.Made) that now hold nothing, or nothing but madeDirCaches; a
+// folder with anything else stays. Only a folder above one of the record's
+// launcher files counts: a changed record cannot have it remove others.
+func removeMade(rec Record, logf Logf) {
+	above := func(d string) bool {
+		for _, f := range rec.Files {
+			if strings.HasPrefix(f.Path, d+string(filepath.Separator)) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, d := range slices.Backward(rec.Made) {
+		if !filepath.IsAbs(d) || filepath.Clean(d) != d || !above(d) {
+			continue
+		}
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			continue // gone already
+		}
+		var caches []string
+		for _, e := range entries {
+			if !madeDirCaches[e.Name()] || !e.Type().IsRegular() {
+				caches = nil
+				break
+			}
+			caches = append(caches, filepath.Join(d, e.Name()))
+		}
+		if len(caches) != len(entries) {
+			continue // something of someone else's
+		}
+		for _, c := range caches {
+			os.Remove(c)
+		}
+		if err := os.Remove(d); err != nil {
+			logf.printf("platform: kept folder %q: %v", d, err)
+		} else {
+			logf.printf("platform: removed folder %q, which the launchers' set-up had made", d)
+		}
+	}
 }
 
 // notOnboardsFile says why the recorded file f is not, or no longer, a
