@@ -1,3 +1,5 @@
+//go:build !nogui && !solaris
+
 package gui
 
 import (
