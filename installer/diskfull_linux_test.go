@@ -43,8 +43,16 @@ func TestInstallEnvOnAFullDisk(t *testing.T) {
 	if !isDiskFull(err) {
 		t.Fatalf("got %v; want an error caused by the full disk", err)
 	}
-	if got := asTargetError(prefix, err); ExitCode(got) != ExitTarget || HintFor(got) == "" {
+	got := asTargetError(prefix, err)
+	if ExitCode(got) != ExitTarget || HintFor(got) == "" {
 		t.Fatalf("got %v (exit %d); want exit %d with a hint", got, ExitCode(got), ExitTarget)
+	}
+	// one cause, said once: the call that failed, on its path; not the
+	// chain of steps around it (the log has those)
+	msg := got.Error()
+	if !strings.Contains(msg, "the disk became full; nothing of the install was kept (") ||
+		!strings.Contains(msg, "no space left on device)") || strings.Count(msg, ": ") > 2 || strings.Contains(msg, "failed to") {
+		t.Fatalf("message %q; want the cause once, with the path and the system's reason in brackets", msg)
 	}
 	left, _ := os.ReadDir(disk)
 	if len(left) != 0 {

@@ -2,7 +2,9 @@ package installer
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
+	"os"
 )
 
 // targetCause names an OS error that means the install location cannot
@@ -30,10 +32,27 @@ func asTargetError(prefixDir string, err error) error {
 	}
 	for _, c := range targetCauses {
 		if c.is(err) {
-			return &TargetError{Path: prefixDir, Reason: c.reason + "; nothing of the install was kept", Advice: c.advice, Err: err}
+			return &TargetError{Path: prefixDir, Reason: c.reason + "; nothing of the install was kept", Advice: c.advice, Err: err,
+				Detail: osDetail(err)}
 		}
 	}
 	return err
+}
+
+// osDetail is the system call that failed under err, on what path, and
+// why: `write "/p/envs/team/conda-meta/history": no space left on
+// device`, without the steps around it (the install log has them); "" when
+// err holds none.
+func osDetail(err error) string {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return fmt.Sprintf("%s %q: %v", pe.Op, pe.Path, pe.Err)
+	case errors.As(err, &le):
+		return fmt.Sprintf("%s %q to %q: %v", le.Op, le.Old, le.New, le.Err)
+	}
+	return ""
 }
 
 // isTyped tells whether err already carries one of the typed errors.

@@ -77,6 +77,10 @@ type TargetError struct {
 	// Op is what could not be done there: "" (install) or "uninstall",
 	// for the message.
 	Op string
+	// Detail, when set, stands for Err in the message: the system call
+	// that failed, on what path, without the steps around it (which the
+	// log has), so that a person reads one cause and not a chain.
+	Detail string
 	// Code says which refusal it is, for front ends to branch on: one of
 	// the Target* codes below or a platform.Problem* code ("not-writable",
 	// "no-space", "too-long", "not-empty", ...); "" when none applies.
@@ -105,7 +109,10 @@ func (e *TargetError) Error() string {
 		// "/x": read-only file system"): once is enough
 		s = e.Reason
 	}
-	if e.Err != nil {
+	switch {
+	case e.Detail != "":
+		s += " (" + e.Detail + ")"
+	case e.Err != nil:
 		s += ": " + e.Err.Error()
 	}
 	return s
