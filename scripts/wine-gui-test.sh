@@ -5,7 +5,8 @@
 # the install with the nogui onboard.exe (verify), and the Start Menu
 # shortcuts and "Apps & features" entry; in the maintenance window it starts
 # Jupyter and uninstalls: the whole prefix must go at once, the maintenance
-# app's own file (moved to %TEMP%) after it exits. Screenshots of
+# app's own file (moved to %TEMP%) after it exits; and without OpenGL 2.1 it says so in a
+# message box and exits. Screenshots of
 # each step go to $ONBOARD_SHOTS (default .wine-test/shots) as
 # windows-<n>-<step>.png. Called by wine-test.sh, which sets up WINEPREFIX,
 # the bcryptprimitives shim and .wine-test/onboard.exe.
@@ -219,6 +220,36 @@ else
 	[ -e "$prefix_unix" ] && rm -rf "$prefix_unix"
 fi
 if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r' | grep -qi 'onboard-demo\|org\.onboard\.demo'; then bad 'the "Apps & features" entry was left'; else pass 'the "Apps & features" entry is gone'; fi
+# Without OpenGL 2.1 (a virtual machine without 3D, an RDP session; Windows' own OpenGL is
+# 1.1; Mesa's version override stands in for one here) the double-clicked installer cannot
+# open its window: it must say so in a message box, with how to install without the window,
+# and exit 1 once it is closed; it went on running with no window and no word.
+MESA_GL_VERSION_OVERRIDE=1.1 wine "$gui" >"$work/gui-nogl.log" 2>&1 &
+app=$!
+box=
+for _ in $(seq 90); do
+	box=$(xdotool search --onlyvisible --name 'cannot open its window' 2>/dev/null | tail -1 || true)
+	[ -n "$box" ] && break
+	kill -0 "$app" 2>/dev/null || break
+	sleep 1
+done
+if [ -z "$box" ]; then
+	bad "without OpenGL 2.1 no message box appeared within 90 s; $(kill -0 "$app" 2>/dev/null && echo 'the program still runs' || echo 'the program exited')"
+	kill "$app" 2>/dev/null || true
+else
+	sleep 1
+	import -window "$box" "$shots/windows-8-no-opengl.png" 2>/dev/null && pass 'screenshot windows-8-no-opengl.png'
+	xdotool key --window "$box" Return
+	rc=0
+	for _ in $(seq 20); do kill -0 "$app" 2>/dev/null || break; sleep 0.5; done
+	if kill -0 "$app" 2>/dev/null; then bad 'without OpenGL 2.1: the program still ran after its message box was closed'; kill "$app" 2>/dev/null || true
+	else
+		wait "$app" || rc=$?
+		if [ $rc -eq 1 ]; then pass 'without OpenGL 2.1: a message box said what is missing and how to install without the window, then exit 1'
+		else bad "without OpenGL 2.1: exit $rc after the message box; want 1"; fi
+	fi
+fi
+app=
 # Whatever the GUI left, the nogui build removes (so a failed run leaves a clean prefix).
 [ -e "$prefix_unix" ] && wine "$work/onboard.exe" uninstall --silent --prefix "$prefix_win" >/dev/null 2>&1 || true
 exit $fail

@@ -136,7 +136,8 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 			return wz.log.Logf
 		}
 	}
-	defer routeFyneLog(logTo)()
+	watch := &noWindowWatch{report: func(cause string) { exitNoWindow(d.Executable, cause, logTo) }}
+	defer routeFyneLog(logTo, watch.line)()
 	w.SetMaster()
 	w.Show()
 	stop := context.AfterFunc(ctx, func() { runOnUI(a.Quit) })
@@ -149,19 +150,25 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 // error: Getting favorite locations" when the home has no Videos folder, a
 // preferences file it cannot read) to the window's session log, not to the
 // terminal: onboard prints no noise of Fyne's. The returned func undoes it.
-func routeFyneLog(logTo func() installer.Logf) (undo func()) {
+func routeFyneLog(logTo func() installer.Logf, watch func(line string)) (undo func()) {
 	out, flags := log.Writer(), log.Flags()
-	log.SetOutput(fyneLogWriter{logTo: logTo, fallback: out})
+	log.SetOutput(fyneLogWriter{logTo: logTo, fallback: out, watch: watch})
 	log.SetFlags(0)
 	return func() { log.SetOutput(out); log.SetFlags(flags) }
 }
 
 type fyneLogWriter struct {
 	logTo    func() installer.Logf
-	fallback io.Writer // where the lines go with no log open
+	fallback io.Writer         // where the lines go with no log open
+	watch    func(line string) // sees every line (noWindowWatch); nil = none
 }
 
 func (w fyneLogWriter) Write(p []byte) (int, error) {
+	if w.watch != nil {
+		for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+			w.watch(line)
+		}
+	}
 	if logf := w.logTo(); logf != nil {
 		for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
 			logf("fyne: %s", line)

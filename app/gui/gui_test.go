@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"onboard/app/wizard"
 	"onboard/installer"
@@ -30,7 +31,7 @@ func TestFyneLogGoesToTheSessionLog(t *testing.T) {
 			return nil
 		}
 		return open.Logf
-	})
+	}, nil)
 	log.Print("Fyne error:  Getting favorite locations\n  Cause: this computer does not define a VIDEOS folder")
 	if !strings.Contains(stderr.String(), "Getting favorite locations") {
 		t.Fatalf("with no log open the line was lost: %q", stderr.String())
@@ -46,5 +47,50 @@ func TestFyneLogGoesToTheSessionLog(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "fyne: Fyne error:  Preferences load error\n") || !strings.Contains(string(data), "fyne:   Cause: EOF\n") {
 		t.Fatalf("the session log has:\n%s", data)
+	}
+}
+
+// A window Fyne cannot create (no OpenGL 2.1: a virtual machine without
+// 3D, Windows' own OpenGL 1.1) is reported once, with Fyne's cause, and
+// the text says what is missing and how to install without the window.
+// Before, the program went on with no window and no word.
+func TestNoWindowIsReported(t *testing.T) {
+	var stderr bytes.Buffer
+	log.SetOutput(&stderr)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	got := make(chan string, 2)
+	w := &noWindowWatch{report: func(cause string) { got <- cause }}
+	undo := routeFyneLog(func() installer.Logf { return nil }, w.line)
+	defer undo()
+	log.Println("Fyne error:  Getting favorite locations") // another error: not this
+	select {
+	case c := <-got:
+		t.Fatalf("reported %q for a line that is not about the window", c)
+	case <-time.After(50 * time.Millisecond):
+	}
+	// as fyne.LogError logs it: three lines, three writes
+	log.Println("Fyne error: ", "window creation error")
+	log.Println("  Cause:", "VersionUnavailable: WGL: Failed to create OpenGL context")
+	log.Printf("  At: %s:%d", "window_desktop.go", 760)
+	var cause string
+	select {
+	case cause = <-got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a window that could not be created was not reported")
+	}
+	if !strings.Contains(cause, "window creation error") || !strings.Contains(cause, "Failed to create OpenGL context") {
+		t.Fatalf("cause %q; want Fyne's reason and cause", cause)
+	}
+	log.Println("Fyne error: ", "window creation error")
+	select {
+	case c := <-got:
+		t.Fatalf("reported twice: %q", c)
+	case <-time.After(1500 * time.Millisecond):
+	}
+	text := noWindowText(`C:\Users\ann\Downloads\Acme-Python.exe`, cause)
+	for _, want := range []string{"OpenGL 2.1", `"C:\Users\ann\Downloads\Acme-Python.exe" install --silent`, "Details: window creation error"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the message lacks %q:\n%s", want, text)
+		}
 	}
 }

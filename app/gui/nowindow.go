@@ -1,0 +1,89 @@
+//go:build !nogui && !solaris
+
+package gui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"onboard/installer"
+)
+
+// A computer without OpenGL 2.1 (a virtual machine without 3D, some
+// remote desktop sessions; Windows' own OpenGL is 1.1) cannot show Fyne's
+// window. Fyne then logs "window creation error" and the program went on
+// with no window: nothing on screen, a process left running, and the
+// reason on a stderr that a Windows GUI program does not have. The lines
+// Fyne logs are watched for that; the person is told, in a message box on
+// Windows, what is missing and how to install without the window, and the
+// program exits (ExitFailed).
+
+// windowFailed tells whether a line Fyne logged says it cannot open a
+// window at all.
+func windowFailed(line string) bool {
+	return strings.Contains(line, "window creation error") || strings.Contains(line, "failed to initialise GLFW")
+}
+
+// noWindowWatch gathers the failure line and the cause Fyne logs after it,
+// then calls report once.
+type noWindowWatch struct {
+	report func(cause string)
+	once   sync.Once
+	mu     sync.Mutex
+	lines  []string
+	armed  bool
+}
+
+// line takes one line Fyne logged.
+func (w *noWindowWatch) line(l string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case !w.armed && windowFailed(l):
+		w.armed = true
+		w.lines = append(w.lines, strings.TrimSpace(strings.TrimPrefix(l, "Fyne error:")))
+		// the cause comes as the next line; without one, report anyway
+		time.AfterFunc(time.Second, w.fire)
+	case w.armed && strings.HasPrefix(strings.TrimSpace(l), "Cause:"):
+		w.lines = append(w.lines, strings.TrimSpace(l))
+		go w.fire()
+	}
+}
+
+func (w *noWindowWatch) fire() {
+	w.once.Do(func() {
+		w.mu.Lock()
+		cause := strings.Join(w.lines, "; ")
+		w.mu.Unlock()
+		w.report(cause)
+	})
+}
+
+// noWindowText is what the person reads: what is missing, how to install
+// or maintain without the window, and Fyne's cause.
+func noWindowText(exe, cause string) string {
+	name := filepath.Base(exe)
+	if exe == "" {
+		name = "onboard"
+	}
+	return fmt.Sprintf("%s cannot open its window: this computer's graphics offer no OpenGL 2.1, which the window needs. "+
+		"Virtual machines without 3D acceleration and some remote desktop sessions lack it.\n\n"+
+		"Without the window, from a command prompt:\n  \"%s\" install --silent\ninstalls with the default choices, and\n  \"%s\" --help\n"+
+		"lists the rest (verify, repair, uninstall). Or run it where the graphics have OpenGL 2.1, or ask your IT department.\n\n"+
+		"Details: %s", name, exe, exe, cause)
+}
+
+// exitNoWindow tells the person (showNoWindow: a message box on Windows,
+// stderr elsewhere), logs it, and ends the program.
+func exitNoWindow(exe, cause string, logTo func() installer.Logf) {
+	text := noWindowText(exe, cause)
+	if logf := logTo(); logf != nil {
+		logf("cannot open the window: %s", cause)
+	}
+	showNoWindow(text)
+	os.Exit(installer.ExitFailed)
+}

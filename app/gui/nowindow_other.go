@@ -1,0 +1,11 @@
+//go:build !nogui && !solaris && !windows
+
+package gui
+
+import (
+	"fmt"
+	"os"
+)
+
+// showNoWindow prints text on stderr, where a terminal shows it.
+func showNoWindow(text string) { fmt.Fprintln(os.Stderr, "onboard: error: "+text) }

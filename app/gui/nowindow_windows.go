@@ -1,0 +1,12 @@
+//go:build !nogui
+
+package gui
+
+import "golang.org/x/sys/windows"
+
+// showNoWindow shows text in a message box: a GUI program has no console.
+func showNoWindow(text string) {
+	t, _ := windows.UTF16PtrFromString(text)
+	c, _ := windows.UTF16PtrFromString("onboard cannot open its window")
+	windows.MessageBox(0, t, c, windows.MB_OK|windows.MB_ICONERROR|windows.MB_SETFOREGROUND)
+}
