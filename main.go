@@ -27,8 +27,17 @@ func main() {
 }
 
 func run(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A hang-up (the terminal or SSH session closed) ends a run as Ctrl-C
+	// and SIGTERM do: cancelled, rolled back, exit 130. By default it
+	// killed the program mid-install, with nothing rolled back.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	// A reader that stops reading (install --json | head -1, an agent
+	// that timed out) made the next write to stdout or stderr kill the
+	// program with SIGPIPE, half installed. Caught (not ignored, so the
+	// programs it starts get the default), the write fails with EPIPE and
+	// the run goes on to its end.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, GUI: startGUI}
 	err := cli.Run(ctx, args, env)
 	if err == nil {

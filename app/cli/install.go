@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	"onboard/app/wizard"
 	"onboard/assets"
@@ -212,10 +214,16 @@ func printJSONMessages(w io.Writer, pkgs []bundle.Package) {
 func printJSONOutcome(w io.Writer, res *installer.Result, err error) error {
 	enc := json.NewEncoder(w)
 	if err == nil {
-		return enc.Encode(struct {
+		werr := enc.Encode(struct {
 			Event string `json:"event"`
 			*installer.Result
 		}{"result", res})
+		if errors.Is(werr, syscall.EPIPE) {
+			// whoever read stdout stopped reading (install --json | head -1):
+			// the install is done all the same, and says so by its exit code
+			return nil
+		}
+		return werr
 	}
 	_ = enc.Encode(map[string]any{
 		"event": "error", "error": installer.Message(err), "exit_code": installer.ExitCode(err), "hint": installer.HintFor(err),
