@@ -31,6 +31,9 @@ func demoForLaunchers(t *testing.T) (b *bundle.Bundle, root, home string) {
 	}
 	root = t.TempDir()
 	home = filepath.Join(root, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil { // a user's home is there: onboard makes none
+		t.Fatal(err)
+	}
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_DATA_HOME", "")
 	zipPath := filepath.Join(root, "demo.zip")
