@@ -298,8 +298,20 @@ func parseWithArgs(fs *flag.FlagSet, args []string) error {
 		}
 		return reportedError{&installer.UsageError{Msg: err.Error()}}
 	}
-	return nil
+	var empty error
+	fs.Visit(func(fl *flag.Flag) {
+		if pathFlags[fl.Name] && fl.Value.String() == "" && empty == nil {
+			// an unset variable in a script (--prefix "$DEST"): not the
+			// default folder, which nobody asked for
+			empty = &installer.UsageError{Msg: fmt.Sprintf("--%s is empty; pass a path, or leave the flag out for the default", fl.Name)}
+		}
+	})
+	return empty
 }
+
+// pathFlags are the flags whose value is a path: given empty, they are a
+// script's unset variable, and refused.
+var pathFlags = map[string]bool{"prefix": true, "bundle": true, "log": true, "config": true, "trust-key": true, "installer": true, "o": true}
 
 // consoleWizard runs the text wizard (see wizard.go).
 var consoleWizard func(ctx context.Context, env Env, o WizardOptions) error

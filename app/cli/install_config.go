@@ -12,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"onboard/app/wizard"
 	"onboard/installer"
 )
 
@@ -70,18 +71,29 @@ func applyConfig(fs *flag.FlagSet, f *installFlags) error {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	dir := filepath.Dir(f.config)
+	var bad error
 	path := func(name string, v *string, dst *string) {
-		if v != nil && !set[name] {
-			*dst = *v
-			if *v != "" && !filepath.IsAbs(*v) {
-				*dst = filepath.Join(dir, *v)
+		if v == nil || set[name] {
+			return
+		}
+		switch p := wizard.ExpandHome(*v); {
+		case *v == "":
+			if bad == nil {
+				bad = &installer.UsageError{Msg: fmt.Sprintf("the config file %q gives %s as \"\"; give a path, or leave the key out for the default", f.config, name)}
 			}
+		case filepath.IsAbs(p):
+			*dst = p // "~/acme" is in the home folder, as --prefix ~/acme is
+		default:
+			*dst = filepath.Join(dir, p)
 		}
 	}
 	path("prefix", c.Prefix, &f.prefix)
 	path("bundle", c.Bundle, &f.bundle)
 	path("trust-key", c.TrustKey, &f.trustKey)
 	path("log", c.Log, &f.logFile)
+	if bad != nil {
+		return bad
+	}
 	if c.Subdir != nil && !set["subdir"] {
 		f.subdir = *c.Subdir
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,5 +53,35 @@ func TestInstallConfigRefusesUnknownKeys(t *testing.T) {
 	_, err := parseInstall(t, "--config", cfg)
 	if installer.ExitCode(err) != installer.ExitUsage || err == nil || !strings.Contains(err.Error(), "desktop_icons") {
 		t.Fatalf("got %v; want a usage error naming the unknown key", err)
+	}
+}
+
+// "~" in the config is the home folder, as in --prefix and the wizard; an
+// empty path, in the config or as a flag (a script's unset variable), is
+// refused rather than taken for the default folder. Before, prefix =
+// "~/acme" installed into a folder named "~" beside the config file, and
+// --prefix "" into the default folder.
+func TestInstallConfigHomeAndEmptyPaths(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "it.toml")
+	os.WriteFile(cfg, []byte("prefix = \"~/acme\"\nlog = \"~/acme.log\"\n"), 0o644)
+	f, err := parseInstall(t, "--config", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.prefix != filepath.Join(home, "acme") || f.logFile != filepath.Join(home, "acme.log") {
+		t.Errorf("prefix %q, log %q; want them in the home folder %s", f.prefix, f.logFile, home)
+	}
+	os.WriteFile(cfg, []byte("prefix = \"\"\n"), 0o644)
+	if _, err := parseInstall(t, "--config", cfg); installer.ExitCode(err) != installer.ExitUsage || !strings.Contains(err.Error(), "prefix") {
+		t.Errorf("an empty prefix in the config: %v; want a usage error", err)
+	}
+	for _, cmd := range []string{"install", "verify", "repair", "uninstall"} {
+		err := Run(context.Background(), []string{cmd, "--prefix", ""}, Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
+		if installer.ExitCode(err) != installer.ExitUsage || !strings.Contains(installer.Message(err), "--prefix is empty") {
+			t.Errorf("%s --prefix \"\": %v (exit %d); want a usage error", cmd, err, installer.ExitCode(err))
+		}
 	}
 }
