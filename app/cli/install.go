@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -96,6 +97,11 @@ func installOptions(f installFlags) (installer.Options, *bundle.Found, error) {
 		found.Close()
 		return installer.Options{}, nil, err
 	}
+	if f.logFile != "" && inside(f.logFile, prefix) {
+		found.Close()
+		return installer.Options{}, nil, &installer.UsageError{Msg: fmt.Sprintf(
+			"--log %q is inside the install folder %q, which a failed install rolls back and uninstall removes, the log with it; choose a file outside it", f.logFile, prefix)}
+	}
 	return installer.Options{
 		Prefix: prefix, Bundle: found.Bundle, Subdir: f.subdir, AllUsers: f.allUsers,
 		JupyterLauncher: !f.noLauncher, MaintenanceLauncher: !f.noMaintLauncher,
@@ -104,20 +110,32 @@ func installOptions(f installFlags) (installer.Options, *bundle.Found, error) {
 	}, found, nil
 }
 
-func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result, error) {
+func doInstall(ctx context.Context, f installFlags, env Env) (res *installer.Result, err error) {
+	// --log opens first, so that it records every way the run ends: a
+	// damaged or missing bundle and the platform missing from it too
+	var logf installer.Logf
+	if f.logFile != "" && (f.prefix == "" || !inside(f.logFile, f.prefix)) {
+		lf, closeLog, lerr := fileLogf(f.logFile)
+		if lerr != nil {
+			return nil, lerr
+		}
+		defer closeLog()
+		logf = lf
+		defer func() {
+			if err != nil {
+				logf("onboard install ended with exit code %d: %s", installer.ExitCode(err), installer.Message(err))
+				if h := installer.HintFor(err); h != "" {
+					logf("what to do: %s", h)
+				}
+			}
+		}()
+	}
 	opts, found, err := installOptions(f)
 	if err != nil {
 		return nil, err
 	}
 	defer found.Close()
-	if f.logFile != "" {
-		logf, closeLog, err := fileLogf(f.logFile)
-		if err != nil {
-			return nil, err
-		}
-		defer closeLog()
-		opts.Logf = logf
-	}
+	opts.Logf = logf
 	sub := installSubdir(&found.Manifest, f.subdir)
 	plan := installPlan(&found.Manifest, sub)
 	if plan != nil {
@@ -159,7 +177,7 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 			fmt.Fprintf(env.Stderr, "onboard: note: %v\n", err)
 		}
 	}
-	res, err := installer.Install(ctx, opts)
+	res, err = installer.Install(ctx, opts)
 	if rel != nil {
 		if ferr := rel.Finish(); ferr != nil {
 			fmt.Fprintf(env.Stderr, "onboard: warning: %v\n", ferr)
@@ -169,6 +187,17 @@ func doInstall(ctx context.Context, f installFlags, env Env) (*installer.Result,
 		finish("Installed")
 	}
 	return res, err
+}
+
+// inside tells whether path is dir or in it, both made absolute.
+func inside(path, dir string) bool {
+	p, perr := filepath.Abs(wizard.ExpandHome(path))
+	d, derr := filepath.Abs(wizard.ExpandHome(dir))
+	if perr != nil || derr != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // installSubdir is the subdir given, else the one Install will choose;

@@ -85,3 +85,34 @@ func TestInstallConfigHomeAndEmptyPaths(t *testing.T) {
 		}
 	}
 }
+
+// --log records how every run ends, a refusal before the bundle is open
+// included (exit 3 made no log file); and a log inside the install folder,
+// which a failed install rolls back and uninstall removes, is refused by
+// the dry run and the install alike, with nothing written there (the
+// install refused its own folder as "not empty (it.log)", the dry run said
+// 0).
+func TestInstallLogRecordsEveryEnd(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	dir := t.TempDir()
+	run := func(args ...string) error {
+		return Run(context.Background(), args, Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
+	}
+	log := filepath.Join(dir, "it.log")
+	err := run("install", "--silent", "--prefix", filepath.Join(dir, "acme"), "--bundle", filepath.Join(dir, "missing.zip"), "--log", log)
+	data, _ := os.ReadFile(log)
+	if installer.ExitCode(err) != installer.ExitBundle || !strings.Contains(string(data), "ended with exit code 3: bundle") || !strings.Contains(string(data), "what to do: ") {
+		t.Fatalf("a missing bundle: %v; the log has:\n%s", err, data)
+	}
+	prefix := filepath.Join(dir, "empty")
+	os.Mkdir(prefix, 0o755)
+	for _, extra := range [][]string{{"--dry-run"}, {"--silent"}} {
+		args := append([]string{"install", "--prefix", prefix, "--log", filepath.Join(prefix, "it.log")}, extra...)
+		if err := run(args...); installer.ExitCode(err) != installer.ExitUsage || !strings.Contains(err.Error(), "inside the install folder") {
+			t.Errorf("install %v with the log inside the folder: %v; want a usage error", extra, err)
+		}
+		if left, _ := os.ReadDir(prefix); len(left) != 0 {
+			t.Fatalf("install %v wrote into the folder it refused: %v", extra, left)
+		}
+	}
+}
