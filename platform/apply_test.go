@@ -3,6 +3,7 @@
 package platform
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -338,8 +339,14 @@ func TestHostRemoveTakesTheFoldersItMade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Remove(loaded, t.Logf); err != nil {
+	var logged []string
+	if err := Remove(loaded, func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }); err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range p.Files { // an uninstall's --log names what went (IT's record)
+		if !slices.Contains(logged, "platform: removed "+f.Path) {
+			t.Errorf("the log does not name the removal of %s:\n%s", f.Path, strings.Join(logged, "\n"))
+		}
 	}
 	if left, _ := os.ReadDir(home); len(left) != 1 || left[0].Name() != ".bashrc" {
 		var names []string

@@ -33,7 +33,10 @@ func Remove(rec Record, logf Logf) error {
 			logf.printf("platform: kept %s: %s", f.Path, why)
 			continue
 		}
-		if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		switch err := os.Remove(f.Path); {
+		case err == nil:
+			logf.printf("platform: removed %s", f.Path)
+		case !errors.Is(err, fs.ErrNotExist):
 			errs = append(errs, fmt.Errorf("failed to remove %q: %w", f.Path, err))
 		}
 	}
@@ -47,7 +50,7 @@ func Remove(rec Record, logf Logf) error {
 		}
 	}
 	for _, s := range rec.Shell {
-		errs = append(errs, undoShell(s, rec.Prefix))
+		errs = append(errs, undoShell(s, rec.Prefix, logf))
 	}
 	for _, m := range rec.MimeApps {
 		errs = append(errs, undoMimeApps(m))
@@ -303,7 +306,7 @@ func SetupShell(files []string, prefix, bin string) (Record, error) {
 // undoShell removes the block for prefix from one file, leaving it byte
 // for byte as it was before; a file onboard created and that is now empty
 // is deleted.
-func undoShell(s ShellEdit, prefix string) error {
+func undoShell(s ShellEdit, prefix string, logf Logf) error {
 	s.Path = resolveLink(s.Path)
 	old, err := os.ReadFile(s.Path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -316,6 +319,7 @@ func undoShell(s ShellEdit, prefix string) error {
 	if !found {
 		return nil
 	}
+	logf.printf("platform: removed the shell set-up block from %s", s.Path)
 	if s.Created && len(out) == 0 {
 		return os.Remove(s.Path)
 	}

@@ -68,19 +68,34 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 			return nil
 		}
 	}
+	if logf != nil {
+		if in, err := wizard.ReadInstalled(p); err == nil && in.Manifest.Name != "" {
+			logf("uninstalling %s %s (%s) from %q", in.Manifest.Name, in.Manifest.Version, in.Subdir, p)
+		} else {
+			logf("uninstalling the install in %q", p)
+		}
+	}
+	done := func() error {
+		// a silent uninstall prints nothing, as a silent install does
+		if !*silent {
+			fmt.Fprintf(env.Stdout, "Removed %s.\n", p)
+		}
+		return nil
+	}
 	rec, err := recoverFirstOutcome(ctx, p, env)
 	if err != nil {
 		return err
 	}
 	if rec.Op == "uninstall" { // it was finished
-		fmt.Fprintf(env.Stdout, "Removed %s.\n", p)
-		return nil
+		return done()
 	}
 	if err := uninstall.Run(ctx, p, uninstall.Options{Logf: logf}); err != nil {
+		if logf != nil {
+			logf("uninstall ended with exit code %d: %s", installer.ExitCode(err), installer.Message(err))
+		}
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Removed %s.\n", p)
-	return nil
+	return done()
 }
 
 // onTerminal tells whether env's input is a terminal (or not a file: a

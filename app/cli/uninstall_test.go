@@ -54,7 +54,7 @@ func TestSilentUninstallLogsToAFile(t *testing.T) {
 		t.Fatalf("got %v, stderr %q", err, errOut)
 	}
 	b, _ := os.ReadFile(log)
-	if !strings.Contains(string(b), "uninstall: removed \""+p+"\"") || !strings.Contains(out, "Removed "+p) {
-		t.Errorf("the log holds:\n%s\nwant the removal of %s", b, p)
+	if !strings.Contains(string(b), "uninstall: removed \""+p+"\"") || !strings.Contains(string(b), "uninstalling the install in \""+p+"\"") || out != "" {
+		t.Errorf("the log holds:\n%s\nwant what is uninstalled and its removal of %s; stdout %q, want nothing", b, p, out)
 	}
 }

@@ -103,8 +103,15 @@ func maintenancePrefix(flagValue string) (string, error) {
 			return p, nil
 		}
 	}
-	if p := bundleDefaultInstall(); p != "" {
+	p, def, name := bundleDefaultInstall()
+	if p != "" {
 		return p, nil
+	}
+	if def != "" {
+		// the installer knows where it installs: nothing is there (an
+		// uninstall run again, an install removed by hand)
+		return "", &installer.NotInstalledError{Path: def,
+			Err: fmt.Errorf("this installer's default folder holds no install of %s; pass --prefix DIR for one elsewhere", name)}
 	}
 	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}
 }
@@ -112,11 +119,13 @@ func maintenancePrefix(flagValue string) (string, error) {
 // bundleDefaultInstall is, for an installer that carries its bundle (IT's
 // `INSTALLER uninstall --silent` after `INSTALLER install --silent`), the
 // default folder of that bundle (the user's, else the one for all users)
-// where it holds an install of that bundle; "" when none does.
-func bundleDefaultInstall() string {
+// where it holds an install of that bundle; "" when none does. def is the
+// first of those folders and name the bundle's, for saying where it looked
+// ("" when the program carries no bundle).
+func bundleDefaultInstall() (p, def, name string) {
 	found, err := bundle.Discover(bundle.DiscoverOptions{})
 	if err != nil {
-		return ""
+		return "", "", ""
 	}
 	defer found.Close()
 	for _, all := range []bool{false, true} {
@@ -124,11 +133,14 @@ func bundleDefaultInstall() string {
 		if err != nil {
 			continue
 		}
+		if def == "" {
+			def = p
+		}
 		if m, err := state.ReadManifest(p); err == nil && m.ID == found.Manifest.ID {
-			return p
+			return p, def, found.Manifest.Name
 		}
 	}
-	return ""
+	return "", def, found.Manifest.Name
 }
 
 // recoverFirst rolls back (or finishes) an operation that an earlier run

@@ -174,7 +174,7 @@ func TestUninstallFinishesAnInterruptedOne(t *testing.T) {
 	head, _ := json.Marshal(map[string]any{"op": "uninstall", "prefix": p, "pid": 1, "started": "2026-12-02T00:00:00Z"})
 	os.WriteFile(filepath.Join(filepath.Dir(p), ".p.onboard-journal"), append(head, '\n'), 0o644)
 	out, errOut, err := runCLI(t, "", "uninstall", "--prefix", p, "--silent")
-	if err != nil || !strings.Contains(out, "Removed "+p) || !strings.Contains(errOut, "the last uninstall was interrupted; it was finished") {
+	if err != nil || out != "" || !strings.Contains(errOut, "the last uninstall was interrupted; it was finished") {
 		t.Fatalf("got %v, %q, %q; want the uninstall finished and said", err, out, errOut)
 	}
 	if ents, _ := os.ReadDir(filepath.Dir(p)); len(ents) != 0 {
