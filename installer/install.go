@@ -123,7 +123,7 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 	}
 	for _, pr := range plan.Problems {
 		in.notes = append(in.notes, pr.Message)
-		in.log.Printf("warning: %s", pr)
+		in.log.Printf("%s", pr) // "warning: …": its severity first
 	}
 	if plan.Kind == PlanNothingToDo {
 		defer in.logToExisting()

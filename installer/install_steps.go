@@ -7,6 +7,7 @@ import (
 	"io"
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
+	"onboard/internal/humanize"
 	"os"
 	"path/filepath"
 	"sort"
@@ -233,7 +234,7 @@ func (in *installRun) opener(ctx context.Context, p bundle.Package) pkg.Opener {
 }
 
 func (in *installRun) runEnv(ctx context.Context, name string, req EnvRequest, out *envOutcome) error {
-	in.log.Printf("installing env %s (%d packages) into %q", name, len(req.Packages), req.Prefix)
+	in.log.Printf("installing env %s (%s) into %q", name, humanize.Count(len(req.Packages), "package"), req.Prefix)
 	res, err := installEnv(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
