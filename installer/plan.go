@@ -423,7 +423,7 @@ func upToDate(dir string, b *bundle.Bundle, subdir string) bool {
 	list := prefix.EnvironmentsTxtPath("")
 	for _, n := range p.EnvNames() {
 		env := filepath.Join(dir, "envs", n)
-		if prefix.EnvRemovedWithConda(env, dir, list) {
+		if prefix.EnvRemovedWithConda(env, dir, list) || prefix.EnvMadeWithConda(env) {
 			continue // the user's change, as verify says
 		}
 		if !recordsPresent(env, p.Envs[n]) {

@@ -577,6 +577,45 @@ func TestEnvRemovedWithCondaIsTheUsersChange(t *testing.T) {
 	}
 }
 
+// An env of the bundle's name that the user removed and made again with
+// conda (its history starts with conda's command) is the user's: verify
+// leaves it alone with a note, also when asked for that env alone, repair
+// puts none of the bundle's packages into it, and the installer run again
+// has nothing to do. Before, verify called its records missing, repair
+// linked the bundle's packages into the user's env (two records of one
+// name), and a re-run replaced the env.
+func TestEnvMadeAgainWithCondaIsTheUsers(t *testing.T) {
+	home, root, o := installedForAUser(t)
+	prefix := o.Prefix
+	team := filepath.Join(prefix, "envs", "team")
+	list := filepath.Join(home, ".conda", "environments.txt")
+	// conda env remove -n team, then conda create -n team with one package
+	os.RemoveAll(team)
+	prefix_.Unregister(list, team)
+	os.MkdirAll(filepath.Join(team, "conda-meta"), 0o755)
+	os.WriteFile(filepath.Join(team, "conda-meta", "history"), []byte("==> 2026-12-04 10:00:00 <==\n# cmd: "+
+		filepath.Join(prefix, "bin", "conda")+" create -n team mine\n# conda version: 26.7.2\n+local::mine-1.0-0\n# update specs: ['mine']\n"), 0o644)
+	os.WriteFile(filepath.Join(team, "conda-meta", "mine-1.0-0.json"), []byte(`{"name": "mine", "version": "1.0", "build": "0", "build_number": 0, "files": [], "paths_data": {"paths": [], "paths_version": 1}}`), 0o644)
+	prefix_.RegisterEnv(list, team)
+	before, _ := os.ReadDir(filepath.Join(team, "conda-meta"))
+	for _, env := range []string{"", "team"} {
+		r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{Env: env})
+		if err != nil || !r.Healthy || !slices.Equal(r.Remade, []string{"team"}) ||
+			!strings.Contains(strings.Join(r.Notes, "\n"), "the environment team was made with conda") {
+			t.Fatalf("verify (env %q): %v, %+v", env, err, r)
+		}
+		if _, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{Env: env}); err != nil {
+			t.Fatalf("repair (env %q): %v", env, err)
+		}
+		if after, _ := os.ReadDir(filepath.Join(team, "conda-meta")); len(after) != len(before) {
+			t.Fatalf("repair (env %q) changed the user's env: %d entries in conda-meta, %d before", env, len(after), len(before))
+		}
+	}
+	if p := unchanged(t, root, o); p.Kind != PlanNothingToDo {
+		t.Fatalf("plan with the user's env of that name: %s (%v)", p.Kind, p.Err)
+	}
+}
+
 // installedForAUser installs the small bundle into ROOT/acme for a user of
 // a fresh home, and returns the home, ROOT and the install's options.
 func installedForAUser(t *testing.T) (home, root string, o Options) {

@@ -202,6 +202,10 @@ func (m *Maintenance) showHealthRows() {
 			r.icon.SetResource(theme.InfoIcon())
 			r.health.SetText("removed with conda")
 			r.health.Importance = widget.LowImportance
+		case ec.Remade:
+			r.icon.SetResource(theme.InfoIcon())
+			r.health.SetText("yours, made with conda")
+			r.health.Importance = widget.LowImportance
 		case ec.Problems > 0:
 			m.details.Show()
 			r.icon.SetResource(theme.ErrorIcon())

@@ -54,6 +54,9 @@ type Health struct {
 	// Removed are the envs the user removed with conda (maintain.Report's
 	// Removed): not checked, and no damage.
 	Removed []string `json:",omitempty"`
+	// Remade are the bundle's envs the user made again with conda
+	// (maintain.Report's Remade): the user's, not checked.
+	Remade []string `json:",omitempty"`
 	// Env is the one environment checked or repaired; "" = the whole
 	// install.
 	Env string `json:",omitempty"`

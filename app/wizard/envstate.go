@@ -39,6 +39,8 @@ type EnvCheck struct {
 	Lines []string `json:"lines,omitempty"`
 	// Removed: the user removed the env with conda (Health.Removed).
 	Removed bool `json:"removed,omitempty"`
+	// Remade: the user made the env again with conda (Health.Remade).
+	Remade bool `json:"remade,omitempty"`
 }
 
 // Record adds the outcome h of what ("verify" or "repair"), done at t,
@@ -61,7 +63,8 @@ func (c *LastCheck) Record(what string, t time.Time, h *Health, envs []string) {
 	}
 	for _, e := range covered {
 		n := h.EnvProblems[e]
-		c.Envs[e] = EnvCheck{Time: t, What: what, Problems: n, Elsewhere: n == 0 && !h.OK, Lines: h.EnvLines[e], Removed: slices.Contains(h.Removed, e)}
+		c.Envs[e] = EnvCheck{Time: t, What: what, Problems: n, Elsewhere: n == 0 && !h.OK, Lines: h.EnvLines[e],
+			Removed: slices.Contains(h.Removed, e), Remade: slices.Contains(h.Remade, e)}
 	}
 }
 

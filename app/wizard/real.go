@@ -92,7 +92,7 @@ func (Real) Verify(ctx context.Context, prefix, env string, r installer.Reporter
 
 // healthOf summarizes a verify report.
 func healthOf(rep *maintain.Report) *Health {
-	h := &Health{OK: rep.Healthy, Env: rep.Env, Removed: rep.Removed}
+	h := &Health{OK: rep.Healthy, Env: rep.Env, Removed: rep.Removed, Remade: rep.Remade}
 	for _, p := range rep.Problems {
 		h.add(p)
 	}

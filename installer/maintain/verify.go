@@ -79,6 +79,11 @@ type Report struct {
 	// (prefix.EnvRemovedWithConda): the user's change, not damage, and
 	// not checked. A check of that env alone (Env) calls it damage.
 	Removed []string `json:"removed_envs,omitempty"`
+	// Remade are the bundle's envs the user removed and made again with
+	// conda under the same name (prefix.EnvMadeWithConda): the user's
+	// envs, not checked, also in a check of that env alone, so that a
+	// repair never fills them with the bundle's packages.
+	Remade []string `json:"remade_envs,omitempty"`
 }
 
 // Damaged lists the packages with at least one problem, as env → dists.

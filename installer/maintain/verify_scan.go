@@ -164,6 +164,14 @@ func (v *verifier) run(ctx context.Context) error {
 // dropRemoved leaves out, in a check of the whole install, the bundle's
 // envs the user removed with conda, and says so.
 func (v *verifier) dropRemoved(envs []envInfo) []envInfo {
+	envs = slices.DeleteFunc(envs, func(e envInfo) bool {
+		if _, ofBundle := v.man.EnvDists()[e.name]; e.name == BaseEnv || !ofBundle || !prefix.EnvMadeWithConda(e.dir) {
+			return false // an env the bundle never had is reported as not from it
+		}
+		v.report.Remade = append(v.report.Remade, e.name)
+		v.note("the environment %s was made with conda (its history starts with conda's command, not the install's): it is the user's, not the bundle's, and is left alone; to have the bundle's back, remove it with 'conda env remove -n %s', then run 'repair --env %s'", e.name, e.name, e.name)
+		return true
+	})
 	list := prefix.EnvironmentsTxtPath(v.opts.EnvironmentsTxt)
 	if v.opts.Env != "" || list == "" {
 		return envs

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -263,4 +264,45 @@ func WriteCreatedAt(prefixDir string, t time.Time) error {
 // WriteCondarc writes prefixDir/.condarc.
 func WriteCondarc(prefixDir string, data []byte) error {
 	return writeFileAtomic(filepath.Join(prefixDir, ".condarc"), data, 0o644)
+}
+
+// condaPrograms are the programs whose command starting an env's history
+// says conda (or a conda-compatible tool) made it: conda's bin/conda, its
+// Windows conda-script.py and conda.exe, python -m conda's __main__.py,
+// mamba and micromamba.
+var condaPrograms = map[string]bool{"conda": true, "mamba": true, "micromamba": true, "__main__": true}
+
+// EnvMadeWithConda tells whether conda made the env at envDir: the first
+// command of its conda-meta/history is conda's (conda create, conda env
+// create), not onboard's install. An env of the bundle's name that the
+// user removed with conda and made again with conda is theirs, not the
+// bundle's: not damage, and nothing to fill with the bundle's packages.
+func EnvMadeWithConda(envDir string) bool {
+	f, err := os.Open(HistoryPath(envDir))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	sc.Buffer(make([]byte, 0, 64<<10), 64<<10)
+	for sc.Scan() {
+		cmd, ok := strings.CutPrefix(sc.Text(), "# cmd: ")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(cmd)
+		if len(fields) == 0 {
+			return false
+		}
+		prog := fields[0]
+		if i := strings.LastIndexAny(prog, `/\`); i >= 0 {
+			prog = prog[i+1:]
+		}
+		prog = strings.ToLower(prog)
+		for _, ext := range []string{".exe", "-script.py", ".py"} {
+			prog = strings.TrimSuffix(prog, ext)
+		}
+		return condaPrograms[prog]
+	}
+	return false
 }
