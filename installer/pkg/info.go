@@ -123,6 +123,10 @@ func parseIndex(src infoSource, archive string) (*Index, error) {
 	}
 	ix := &Index{}
 	if err := json.Unmarshal(b, ix); err != nil {
+		var ne *NoarchError
+		if errors.As(err, &ne) {
+			return nil, &FormatError{Archive: archive, Reason: "info/index.json: " + ne.Error()}
+		}
 		return nil, &FormatError{Archive: archive, Reason: "info/index.json is not valid JSON", Err: err}
 	}
 	if ix.Name == "" || ix.Version == "" || ix.Build == "" {

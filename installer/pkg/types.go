@@ -37,6 +37,9 @@ package pkg
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Index is info/index.json: the package's own record.
@@ -131,17 +134,60 @@ func (ix *Index) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	switch v := aux.Noarch.(type) {
+	case nil:
 	case string:
-		ix.Noarch = v
+		n, err := noarchKind(v)
+		if err != nil {
+			return err
+		}
+		ix.Noarch = n
 	case bool:
 		if v {
 			ix.Noarch = "generic"
 		}
+	default:
+		return &NoarchError{Value: string(mustJSON(v))}
 	}
 	if ix.Depends == nil {
 		ix.Depends = []string{}
 	}
 	return nil
+}
+
+// NoarchError is an index.json "noarch" value that is no kind conda
+// knows: conda refuses to install the package (CondaUpgradeError), and a
+// record holding it breaks every conda command in the env.
+type NoarchError struct{ Value string }
+
+func (e *NoarchError) Error() string {
+	return fmt.Sprintf("its noarch value %s is no kind conda knows (python, generic, or a yes or no); conda refuses such a package", e.Value)
+}
+
+// noarchKind reads a noarch string as conda's NoarchType.coerce does:
+// "python" and "generic" in any case, else a yes (generic) or a no (none)
+// as conda's boolify reads them; anything else is a *NoarchError.
+func noarchKind(v string) (string, error) {
+	s := strings.ToLower(strings.TrimSpace(v))
+	switch s {
+	case "python", "generic":
+		return s, nil
+	case "true", "yes", "on", "y":
+		return "generic", nil
+	case "false", "off", "n", "no", "non", "none", "", "~", "null", "\x00":
+		return "", nil
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if f != 0 {
+			return "generic", nil
+		}
+		return "", nil
+	}
+	return "", &NoarchError{Value: strconv.Quote(v)}
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
 }
 
 // Record is info/repodata_record.json: the package's repodata record as
