@@ -165,6 +165,9 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 	if err := checkEntryPoints(a.path, link, paths); err != nil {
 		return nil, err
 	}
+	if err := checkNoarchTargets(a.path, link, paths); err != nil {
+		return nil, err
+	}
 	// The folders of paths a legacy package lists (paths.json's were
 	// counted as it was read), then what each path is in the package.
 	if err := u.countPathDirs(paths); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -475,6 +476,99 @@ func (b bound) maxEntries() int {
 // the package ships (python-scripts/<command> or bin/<command>): two
 // writers of one bin/<command>, whose outcome would depend on which is
 // linked first. (link.ParseEntryPoint makes them.)
+// maxCommand is the longest entry point command: a file name holds 255
+// bytes, and Windows' launcher adds "-script.py" beside "<cmd>.exe".
+const maxCommand = 200
+
+// pyNameRe is a dotted Python name, as link.ParseEntryPoint wants the
+// module and the function.
+var pyNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+
+// pyNames tells whether target ("module:function", spaces and quotes
+// around) names a module and a function as link.ParseEntryPoint reads
+// them.
+func pyNames(target string) bool {
+	target = strings.Trim(target, " \t\r\n\"'")
+	i := strings.LastIndexByte(target, ':')
+	return i >= 0 && pyNameRe.MatchString(strings.TrimSpace(target[:i])) && pyNameRe.MatchString(strings.TrimSpace(target[i+1:]))
+}
+
+// noarchTarget is where a noarch: python package's path lands, whatever
+// the env's python: site-packages/ and lib/pythonX.Y/site-packages/ (or
+// Lib/site-packages/) are one folder, python-scripts/ is bin/ (Scripts/ on
+// Windows); a .pyc in __pycache__ beside a .py the package ships is the
+// file the compile step writes. "" for any other path.
+func noarchTarget(p string, shipped map[string]bool) string {
+	for _, sp := range []string{"site-packages/", "Lib/site-packages/"} {
+		if rest, ok := strings.CutPrefix(p, sp); ok {
+			return pycSource("SP/"+rest, shipped)
+		}
+	}
+	if m := libSitePackages.FindStringSubmatch(p); m != nil {
+		return pycSource("SP/"+m[1], shipped)
+	}
+	if rest, ok := strings.CutPrefix(p, "python-scripts/"); ok {
+		return "BIN/" + rest
+	}
+	for _, b := range []string{"bin/", "Scripts/"} {
+		if rest, ok := strings.CutPrefix(p, b); ok {
+			return "BIN/" + rest
+		}
+	}
+	return ""
+}
+
+var libSitePackages = regexp.MustCompile(`^lib/python3\.\d+t?/site-packages/(.*)$`)
+
+// pycSource names a shipped __pycache__/X.cpython-NN.pyc (under SP/) by
+// the X.py it would be compiled from, where the package ships that .py:
+// the compile step writes that very file.
+var pycName = regexp.MustCompile(`^(.*/)?__pycache__/([^/]+)\.cpython-\d+t?\.pyc$`)
+
+func pycSource(t string, shipped map[string]bool) string {
+	if m := pycName.FindStringSubmatch(strings.TrimPrefix(t, "SP/")); m != nil {
+		if shipped["site-packages/"+m[1]+m[2]+".py"] {
+			return "SP/" + m[1] + m[2] + ".py (compiled)"
+		}
+	}
+	return t
+}
+
+// checkNoarchTargets refuses a noarch: python package two of whose paths
+// land on one file once placed (site-packages/x and
+// lib/python3.11/site-packages/x; python-scripts/foo and bin/foo; a .pyc
+// the compile step writes): its record would list that file twice, and
+// verify and repair could never agree with it.
+func checkNoarchTargets(archive string, l *LinkJSON, p *Paths) error {
+	if l == nil || l.Noarch == nil || l.Noarch.Type != "python" || p == nil {
+		return nil
+	}
+	shipped := make(map[string]bool, len(p.Paths))
+	for _, e := range p.Paths {
+		shipped[e.Path] = true
+	}
+	seen := map[string]string{}
+	for _, e := range p.Paths {
+		if e.PathType == PathDir {
+			continue
+		}
+		t := noarchTarget(e.Path, shipped)
+		if strings.HasSuffix(t, " (compiled)") && shipped[e.Path] && !strings.HasSuffix(e.Path, ".py") {
+			return &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"it ships %q, the file that compiling its %s writes at install", e.Path, strings.TrimSuffix(strings.TrimPrefix(t, "SP/"), " (compiled)"))}
+		}
+		if t == "" {
+			continue
+		}
+		if prev, dup := seen[t]; dup {
+			return &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"info/paths.json lists %q and %q, which are one file once a noarch: python package is placed", prev, e.Path)}
+		}
+		seen[t] = e.Path
+	}
+	return nil
+}
+
 func checkEntryPoints(archive string, l *LinkJSON, p *Paths) error {
 	if l == nil || l.Noarch == nil || l.Noarch.Type != "python" || len(l.Noarch.EntryPoints) == 0 {
 		return nil
@@ -495,6 +589,10 @@ func checkEntryPoints(archive string, l *LinkJSON, p *Paths) error {
 			bad = "is not \"command = module:function\""
 		case cmd == "" || strings.ContainsAny(cmd, "/\\\x00") || strings.ContainsFunc(cmd, unicode.IsControl) || strings.HasPrefix(cmd, ".") || !utf8.ValidString(cmd):
 			bad = "has a command that is not a plain file name"
+		case len(cmd) > maxCommand:
+			bad = fmt.Sprintf("has a command name of %d bytes; at most %d fit a file name with the launcher's suffixes", len(cmd), maxCommand)
+		case !pyNames(target):
+			bad = "names a module or function that is not a Python name"
 		case seen[cmd]:
 			bad = "names a command another entry point names"
 		case shipped["python-scripts/"+cmd] || shipped["bin/"+cmd] || shipped["Scripts/"+cmd+".exe"]:

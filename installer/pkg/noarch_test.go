@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"onboard/internal/condatest"
@@ -38,5 +39,43 @@ func TestNoarchValueAsCondaReadsIt(t *testing.T) {
 	wantFormatError(t, archive, `noarch value "weird" is no kind conda knows`)
 	if _, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil); err == nil {
 		t.Fatal("a package with noarch weird was extracted")
+	}
+}
+
+// A noarch: python package two of whose paths land on one file once
+// placed, or that ships a .pyc the compile step writes, is refused (exit
+// 3), and so is an entry point the link step cannot write (a module that
+// is no Python name, a command too long for a file name). Before, the
+// first installed with a record naming one file twice, which verify then
+// called damaged and repair could never fix; the second failed at link
+// time with exit 1.
+func TestNoarchPackagesThatCannotBePlaced(t *testing.T) {
+	py := func(files []string, eps ...string) string {
+		s := condatest.Spec{Name: "np", Version: "1.0", Build: "py_0", Noarch: "python", EntryPoints: eps}
+		for _, f := range files {
+			s.Files = append(s.Files, condatest.File{Path: f, Data: []byte("x = 1\n")})
+		}
+		archive, err := condatest.WriteConda(t.TempDir(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return archive
+	}
+	for _, tt := range []struct {
+		files []string
+		eps   []string
+		want  string
+	}{
+		{[]string{"site-packages/m.py", "lib/python3.11/site-packages/m.py"}, nil, "which are one file once a noarch: python package is placed"},
+		{[]string{"python-scripts/foo", "bin/foo"}, nil, "which are one file once a noarch: python package is placed"},
+		{[]string{"site-packages/m/__init__.py", "site-packages/m/__pycache__/__init__.cpython-311.pyc"}, nil, "the file that compiling its m/__init__.py writes"},
+		{[]string{"site-packages/m.py"}, []string{"tool = os;import os:system"}, "not a Python name"},
+		{[]string{"site-packages/m.py"}, []string{strings.Repeat("t", 201) + " = m:main"}, "has a command name of 201 bytes"},
+	} {
+		wantFormatError(t, py(tt.files, tt.eps...), tt.want)
+	}
+	// and what conda makes of a good one stays fine
+	if _, err := Extract(context.Background(), Request{Archive: py([]string{"site-packages/m.py", "site-packages/m/__pycache__/other.cpython-311.pyc"}, "tool = m:main"), PkgsDir: t.TempDir()}, nil); err != nil {
+		t.Fatalf("a good noarch: python package: %v", err)
 	}
 }
