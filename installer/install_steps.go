@@ -265,7 +265,8 @@ func (in *installRun) writeState() error {
 		return err
 	}
 	// synced, then renamed into place: a crash leaves the old manifest or the new one
-	return state.WriteManifest(p, &state.Manifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir, AllUsers: in.o.AllUsers})
+	keep := in.o.KeepPackageCache
+	return state.WriteManifest(p, &state.Manifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir, AllUsers: in.o.AllUsers, PackageCache: &keep})
 }
 
 // writeMaintenance writes the maintenance app so that it carries the

@@ -44,5 +44,8 @@ func (m *Manifest) CondarcYAML() []byte {
 	if c.RepodataUseZst != nil {
 		fmt.Fprintf(&b, "repodata_use_zst: %t\n", *c.RepodataUseZst)
 	}
+	if c.AddPipAsPythonDependency != nil {
+		fmt.Fprintf(&b, "add_pip_as_python_dependency: %t\n", *c.AddPipAsPythonDependency)
+	}
 	return []byte(b.String())
 }

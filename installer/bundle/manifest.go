@@ -97,6 +97,10 @@ type Condarc struct {
 	Solver string `json:"solver,omitempty" toml:"solver"`
 	// RepodataUseZst is conda's repodata_use_zst; nil = conda's default.
 	RepodataUseZst *bool `json:"repodata_use_zst,omitempty" toml:"repodata_use_zst"`
+	// AddPipAsPythonDependency is conda's add_pip_as_python_dependency;
+	// nil = conda's default (true: a solver install of python wants pip,
+	// which a bundle without pip cannot give).
+	AddPipAsPythonDependency *bool `json:"add_pip_as_python_dependency,omitempty" toml:"add_pip_as_python_dependency"`
 }
 
 // ZipPath returns where the package is stored in the bundle:

@@ -153,15 +153,20 @@ func newRepairer(prefix string, opts RepairOptions) *repairer {
 func (rp *repairer) pkgsDir() string { return filepath.Join(rp.prefix, "pkgs") }
 
 // keepsPackageCache tells whether the install keeps a package cache
-// (--keep-package-cache): PREFIX/pkgs holds the archive or the extracted
-// copy of a package of the bundle. A pkgs/ that conda made since does not
-// count: any conda command makes one (for its own index cache, and the
-// packages it fetched), and taking it for the install's would copy each
+// (--keep-package-cache), as its manifest says (state.Manifest's
+// PackageCache); for a manifest written before that was recorded, whether
+// PREFIX/pkgs holds the archive or the extracted copy of a package of the
+// bundle. A pkgs/ that conda made since does not count: any conda command
+// makes one (for its own index cache, and the packages it fetched, the
+// bundle's among them), and taking it for the install's would copy each
 // repaired package's archive and extracted copy into it and re-link the
 // whole package, where a scratch folder and the damaged paths do.
 func (rp *repairer) keepsPackageCache() bool {
 	if !isDir(rp.pkgsDir()) {
 		return false
+	}
+	if rp.man != nil && rp.man.PackageCache != nil {
+		return *rp.man.PackageCache
 	}
 	if rp.man == nil || rp.man.Platforms[rp.man.Subdir] == nil {
 		return true // nothing to tell it by: as before

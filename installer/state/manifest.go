@@ -22,6 +22,12 @@ type Manifest struct {
 	// AllUsers marks an install for all users: its modes are kept at
 	// 0755/0644 by install and repair.
 	AllUsers bool `json:"all_users,omitempty"`
+	// PackageCache says whether the install keeps conda's package cache
+	// PREFIX/pkgs (--keep-package-cache), which repair then keeps whole;
+	// nil in a manifest written before it was recorded. conda's own
+	// commands fill pkgs/ too, with the bundle's packages among them, so
+	// its content cannot tell.
+	PackageCache *bool `json:"package_cache,omitempty"`
 }
 
 // ReadManifest reads the installed manifest of the install at prefix. When

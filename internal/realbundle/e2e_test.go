@@ -242,9 +242,9 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	if r := h.run(t, app, "verify"); r.code != 1 || !strings.Contains(r.stdout+r.stderr, "lib/python3/dist-packages/notebook/notebookapp.py") {
 		t.Fatalf("verify of a damaged file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	h.mustRun(t, app, "repair")
+	rout := h.mustRun(t, app, "repair")
 	if got, _ := os.ReadFile(damaged); !bytes.Equal(got, want) {
-		t.Fatal("repair did not put notebookapp.py back")
+		t.Fatalf("repair did not put notebookapp.py back:\n%s\ngot %d bytes: %.200s", rout, len(got), got)
 	}
 	h.mustRun(t, app, "verify")
 
@@ -489,6 +489,13 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	// so it comes after the checks of onboard's history entries above
 	condaReinstallsInOnboardEnv(t, h, prefix)
 
+	// a solver install of the bundle's python into a new env, from a channel
+	// of its archive, as the frozen base's message asks people to do: conda
+	// adds pip to python's depends unless the bundle's .condarc says not to
+	channel := localChannel(t, h.dir, team, "python")
+	h.mustRun(t, conda, "create", "-y", "-n", "mine", "--offline", "--override-channels", "-c", channel, "python")
+	h.mustRun(t, conda, "env", "remove", "-y", "-n", "mine")
+
 	// a new env from the packages the install used (the URLs of its
 	// records, as `conda list --explicit` gives them), offline, then a removal
 	var urls []string
@@ -629,7 +636,7 @@ func localChannel(t *testing.T, dir, env, name string) string {
 		t.Fatalf("record url %v (%v): want a file:// url", rec["url"], err)
 	}
 	entry := map[string]any{}
-	for _, k := range []string{"name", "version", "build", "build_number", "depends", "constrains", "license", "subdir", "timestamp", "md5", "sha256", "size", "noarch"} {
+	for _, k := range []string{"name", "version", "build", "build_number", "depends", "constrains", "license", "subdir", "timestamp", "md5", "sha256", "size", "noarch", "python_site_packages_path"} {
 		if v, ok := rec[k]; ok {
 			entry[k] = v
 		}

@@ -1,0 +1,61 @@
+package installer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/installer/maintain"
+	"onboard/installer/state"
+)
+
+// An install without a package cache stays one when conda puts one of the
+// bundle's packages into PREFIX/pkgs (a conda create or install from the
+// bundle's archives does): repair puts back the damaged path alone and
+// writes nothing there. It took the bundle's package in pkgs/ for the
+// install's cache, copied archives and extracted copies into it and
+// re-linked whole packages, with the env's python placing noarch files
+// elsewhere where conda had rewritten python's record.
+func TestRepairKeepsNoCacheWhenCondaFilledPkgs(t *testing.T) {
+	_, _, o := installedForAUser(t)
+	prefix := o.Prefix
+	man, err := state.ReadManifest(prefix)
+	if err != nil || man.PackageCache == nil || *man.PackageCache {
+		t.Fatalf("the manifest's package_cache: %+v, %v; want false", man, err)
+	}
+	pl := o.Bundle.Platform("linux-64")
+	pkgs := filepath.Join(prefix, "pkgs")
+	os.MkdirAll(pkgs, 0o755)
+	// what conda leaves in its cache after installing a package of the bundle
+	os.MkdirAll(filepath.Join(pkgs, pl.Base[0].Dist(), "info"), 0o755)
+	before, _ := os.ReadDir(pkgs)
+	var damaged string
+	for _, f := range []string{"bin/python", "bin/tool"} {
+		if _, err := os.Stat(filepath.Join(prefix, f)); err == nil {
+			damaged = filepath.Join(prefix, f)
+			break
+		}
+	}
+	if damaged == "" {
+		t.Fatal("no program of the small bundle in the base")
+	}
+	want, _ := os.ReadFile(damaged)
+	os.WriteFile(damaged, []byte("damaged\n"), 0o755)
+	res, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(damaged); string(got) != string(want) {
+		t.Fatalf("%s was not put back", damaged)
+	}
+	if after, _ := os.ReadDir(pkgs); len(after) != len(before) {
+		t.Fatalf("repair wrote into conda's pkgs/: %d entries, %d before", len(after), len(before))
+	}
+	for _, f := range res.Fixed {
+		if strings.Contains(f.Action, "archive restored") || f.Action == "re-linked" {
+			t.Fatalf("repair took pkgs/ for the install's cache: %+v", res.Fixed)
+		}
+	}
+}
