@@ -33,12 +33,19 @@ type placer struct {
 	mu   sync.Mutex
 	py   *link.Python
 	made map[string]bool // folders of the prefix that exist (made or seen)
+	// files are the targets packages were given to place: a package
+	// whose file is another's folder, or whose folder is another's file,
+	// is not placed, and linking refuses the pair. Without this, the
+	// second package's write replaced the first one's empty folder with
+	// its file (or the reverse), and the install failed with the OS's
+	// "not a directory", exit 1, as the two raced.
+	files map[string]bool
 }
 
 func newPlacer(prefixDir, subdir string, j interface {
 	WillMake(dirs, files []string) error
 }) *placer {
-	return &placer{prefix: prefixDir, subdir: subdir, j: j, made: map[string]bool{".": true}}
+	return &placer{prefix: prefixDir, subdir: subdir, j: j, made: map[string]bool{".": true}, files: map[string]bool{}}
 }
 
 // Route implements pkg.Router.
@@ -79,7 +86,7 @@ func (pl *placer) Route(ix *pkg.Index, lj *pkg.LinkJSON, paths *pkg.Paths) (func
 	files, dirs := make([]string, 0, len(paths.Paths)), map[string]bool{}
 	for i := range paths.Paths {
 		if t := target(i); t != "" {
-			files = append(files, pl.host(t))
+			files = append(files, t)
 			dirs[path.Dir(t)] = true
 		}
 	}
@@ -115,14 +122,26 @@ func reservedTarget(t string) bool {
 // need, with one sync, and makes the folders. It reports false (nothing
 // placed) when something that is not a folder is in the way: linking
 // then reports it as it always has.
-func (pl *placer) prepare(need map[string]bool, files []string) (bool, error) {
+func (pl *placer) prepare(need map[string]bool, targets []string) (bool, error) {
 	pl.mu.Lock()
 	defer pl.mu.Unlock()
+	for _, t := range targets {
+		if pl.made[t] || pl.files[t] {
+			return false, nil // another package's folder, or its file
+		}
+	}
 	all := map[string]bool{}
 	for d := range need {
 		for ; !pl.made[d] && !all[d]; d = path.Dir(d) {
+			if pl.files[d] {
+				return false, nil // another package's file is this folder
+			}
 			all[d] = true
 		}
+	}
+	files := make([]string, len(targets))
+	for i, t := range targets {
+		files[i] = pl.host(t)
 	}
 	sorted := make([]string, 0, len(all))
 	for d := range all {
@@ -151,6 +170,9 @@ func (pl *placer) prepare(need map[string]bool, files []string) (bool, error) {
 	}
 	for _, d := range sorted {
 		pl.made[d] = true
+	}
+	for _, t := range targets {
+		pl.files[t] = true
 	}
 	return true, nil
 }
