@@ -92,12 +92,13 @@ func (rp *repairer) restoreHistory(env string) error {
 }
 
 // writeHistory appends to the history of each env where packages were
-// re-linked the entry conda's own force-reinstall writes: the head with
-// "# cmd: onboard repair --prefix PREFIX", then "-"/"+" lines only where
-// the env's records now differ from the state the history tells (a
-// re-link of the same dist writes none, as conda), and no "# update specs"
-// line, so the user's requested specs stay as they were. conda then has
-// nothing to attribute to its next command.
+// re-linked, when the env's records now differ from the state the history
+// tells, an entry: the head with "# cmd: onboard repair --prefix PREFIX",
+// then the "-"/"+" lines of the difference, and no "# update specs" line,
+// so the user's requested specs stay as they were. A re-link of the same
+// dists adds no entry: conda's own force-reinstall writes one without
+// -/+ lines, which conda then reads as an empty state, so that its next
+// command writes + lines for the whole env and loses its own - lines.
 func (rp *repairer) writeHistory() []error {
 	envs := make([]string, 0, len(rp.relinked))
 	for e := range rp.relinked {
@@ -131,6 +132,14 @@ func (rp *repairer) appendRepairHistory(env string) error {
 	removed = slices.DeleteFunc(removed, func(d string) bool {
 		return rp.failed[env][prefix.DistName(d)]
 	})
+	if len(removed) == 0 && len(added) == 0 {
+		// The same dists linked again: the state the history tells is the
+		// env's. An entry without a -/+ line would make conda read that
+		// state as empty (History.construct_states), and its next command
+		// would write + lines for the whole env and lose its own - lines.
+		rp.logf("repair: %s: the history already names what the env holds; no entry added", env)
+		return nil
+	}
 	e := prefix.HistoryEntry{Time: time.Now(), Command: "onboard repair --prefix " + rp.prefix,
 		CondaVersion: rp.condaVersion(recs), Removed: removed, Added: added}
 	if err := prefix.AppendHistory(dir, e); err != nil {
