@@ -59,3 +59,38 @@ func TestRepairKeepsNoCacheWhenCondaFilledPkgs(t *testing.T) {
 		}
 	}
 }
+
+// An env put back whole (its folder lost) gets what the install wrote:
+// each package of the bundle requested with its exact pin, in its record
+// and in the history's "# update specs". Without them conda took every
+// package for a dependency, and its update --all removed the bundle's
+// packages.
+func TestRepairPutsBackTheRequestedSpecs(t *testing.T) {
+	_, _, o := installedForAUser(t)
+	team := filepath.Join(o.Prefix, "envs", "team")
+	installed := map[string]string{}
+	recs, _ := filepath.Glob(filepath.Join(team, "conda-meta", "*.json"))
+	for _, r := range recs {
+		rec, err := state.ReadRecord(r)
+		if err != nil || len(rec.RequestedSpecs) != 1 {
+			t.Fatalf("the install's record %s: %+v, %v; want one requested spec", r, rec, err)
+		}
+		installed[rec.Dist()] = rec.RequestedSpecs[0]
+	}
+	os.RemoveAll(team) // lost, not removed with conda: its environments.txt line stays
+	if _, err := maintain.Repair(context.Background(), o.Prefix, maintain.RepairOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for dist, spec := range installed {
+		rec, err := state.ReadRecord(filepath.Join(team, "conda-meta", dist+".json"))
+		if err != nil || len(rec.RequestedSpecs) != 1 || rec.RequestedSpecs[0] != spec {
+			t.Errorf("the record of %s put back: %+v, %v; want the install's requested spec %q", dist, rec, err, spec)
+		}
+	}
+	hist, _ := os.ReadFile(filepath.Join(team, "conda-meta", "history"))
+	for _, spec := range installed {
+		if !strings.Contains(string(hist), "# update specs: ") || !strings.Contains(string(hist), "'"+spec+"'") {
+			t.Errorf("the history put back does not request %s:\n%s", spec, hist)
+		}
+	}
+}

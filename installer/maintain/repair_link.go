@@ -95,6 +95,14 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 	}
 	recPath := filepath.Join(env, "conda-meta", t.dist+".json")
 	requested := rp.requestedSpecs(t, x.Index.Name, recPath)
+	if requested == nil && slices.Contains(rp.man.EnvDists()[t.env], t.dist) {
+		// a package of the bundle, its record and the history's specs
+		// lost (a whole env put back): the install requested every
+		// package with an exact pin, as conda's explicit install does.
+		// Without one conda took it for a dependency, and its update
+		// --all then removed the bundle's packages.
+		requested = []string{prefix.ExactSpec(plan.Record(nil))}
+	}
 	if err := os.MkdirAll(filepath.Dir(recPath), 0o755); err != nil {
 		return fmt.Errorf("failed to create %q: %w", filepath.Dir(recPath), err)
 	}
