@@ -562,7 +562,8 @@ func TestWindowsEntryPointNamedLikeADevice(t *testing.T) {
 func TestInstallRefusesFilesInReservedFolders(t *testing.T) {
 	for _, path := range []string{"conda-meta/numpy-9-0.json", ".onboard/manifest.json",
 		// another env's records, conda's package cache, and the files onboard writes
-		"envs/team/conda-meta/evil-1-0.json", "pkgs/urls.txt", ".condarc", ".nonadmin", ".onboard-journal"} {
+		"envs/team/conda-meta/evil-1-0.json", "pkgs/urls.txt", ".condarc", ".nonadmin", ".onboard-journal",
+		".messages.txt"} { // a link script's messages: shown as the next script's, and deleted
 		t.Run(path, func(t *testing.T) {
 			s := newEnvSetup(t)
 			evil, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "evil", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",

@@ -88,6 +88,35 @@ return 0
 	}
 }
 
+// What a link script prints is kept to its end (a script printing without
+// end took the install's memory: 400 MB of output, 939 MB of onboard), and
+// the messages it leaves are shown as prelink messages are, without the
+// control characters that clear a screen, set a window's title or reverse
+// the text around them.
+func TestRunScriptKeepsOutputAndMessagesInBounds(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix link scripts")
+	}
+	prefixDir := t.TempDir()
+	os.MkdirAll(filepath.Join(prefixDir, "bin"), 0o755)
+	script := `printf 'hello \033]0;owned\007\033[2J\342\200\256world\n' > "$PREFIX/.messages.txt"
+head -c 5000000 /dev/zero | tr '\0' 'x'; echo; echo the-end
+exit 1
+`
+	os.WriteFile(filepath.Join(prefixDir, "bin/.pk-post-link.sh"), []byte(script), 0o755)
+	_, err := RunScript(context.Background(), Script{Action: "post-link", Prefix: prefixDir, Subdir: "linux-64", Name: "pk", Version: "1", HostOS: "linux"})
+	var se *ScriptError
+	if !errors.As(err, &se) {
+		t.Fatalf("got %v; want a ScriptError", err)
+	}
+	if len(se.Stdout) > maxScriptOutput+100 || !strings.HasSuffix(strings.TrimSpace(se.Stdout), "the-end") || !strings.Contains(se.Stdout, "bytes before]") {
+		t.Errorf("kept %d bytes of stdout (%.60q…); want its last %d and what was cut said", len(se.Stdout), se.Stdout, maxScriptOutput)
+	}
+	if strings.ContainsAny(se.Messages, "\x1b\x07\u202e") || !strings.Contains(se.Messages, "hello") || !strings.Contains(se.Messages, "world") {
+		t.Errorf("messages %q; want the text without control characters", se.Messages)
+	}
+}
+
 // checkSymlink judges a link from where it really is: through a folder
 // symlink, the same target can stay inside or leave.
 func TestCheckSymlinkFromItsRealPlace(t *testing.T) {

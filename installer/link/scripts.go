@@ -1,10 +1,10 @@
 package link
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"onboard/installer/pkg"
 )
 
 // Script names one package's link script to run in a prefix.
@@ -98,8 +100,10 @@ func RunScript(ctx context.Context, s Script) (*ScriptResult, error) {
 	}
 	cmd.Dir = filepath.Dir(script)
 	cmd.Env = scriptEnv(s)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// what a script prints is kept to its last maxScriptOutput bytes: one
+	// that printed without end took the install's memory with it
+	stdout, stderr := &tailBuffer{max: maxScriptOutput}, &tailBuffer{max: maxScriptOutput}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	runErr := cmd.Run()
 	res.Ran = true
 	res.Messages = takeMessages(s.Prefix)
@@ -181,10 +185,48 @@ func scriptEnv(s Script) []string {
 // takeMessages returns and deletes PREFIX/.messages.txt.
 func takeMessages(prefixDir string) string {
 	p := filepath.Join(prefixDir, ".messages.txt")
-	b, err := os.ReadFile(p)
+	f, err := os.Open(p)
 	if err != nil {
 		return ""
 	}
+	b, err := io.ReadAll(io.LimitReader(f, pkg.MaxPrelinkMessages+1))
+	f.Close()
 	os.Remove(p)
-	return string(b)
+	if err != nil {
+		return ""
+	}
+	s := ""
+	if len(b) > pkg.MaxPrelinkMessages {
+		b, s = b[:pkg.MaxPrelinkMessages], "\n[… cut at 256 KiB]"
+	}
+	// shown as prelink messages are: a script's bytes may not clear the
+	// screen, set the window's title or reverse the text around them
+	return pkg.DisplayText(b) + s
+}
+
+// maxScriptOutput is how much of a link script's stdout, and of its
+// stderr, is kept: the end, which says why it failed.
+const maxScriptOutput = 64 << 10
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	max     int
+	buf     []byte
+	dropped int64
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.dropped += int64(over)
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	if t.dropped > 0 {
+		return fmt.Sprintf("[… %d bytes before]\n%s", t.dropped, t.buf)
+	}
+	return string(t.buf)
 }

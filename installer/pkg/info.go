@@ -216,11 +216,13 @@ var ReservedFolders = []string{"conda-meta", ".onboard", ".condatmp", "envs", "p
 
 // ReservedFiles are the files at an environment's root that onboard
 // writes itself: its .condarc, the base's .nonadmin, and the journal of a
-// fresh install into an existing folder (state.OpJournalInsidePath). A
-// package's file of that name would replace onboard's, and a repair would
-// then put the package's back; a journal left there would make the next
-// command roll the complete install back.
-var ReservedFiles = []string{".condarc", ".nonadmin", ".onboard-journal"}
+// fresh install into an existing folder (state.OpJournalInsidePath); and
+// .messages.txt, where link scripts leave their messages. A package's
+// file of that name would replace onboard's, and a repair would then put
+// the package's back; a journal left there would make the next command
+// roll the complete install back; a .messages.txt would be shown as the
+// next script's message and deleted, and verify would call it missing.
+var ReservedFiles = []string{".condarc", ".nonadmin", ".onboard-journal", ".messages.txt"}
 
 // Reserved tells whether p, a clean relative '/'-separated path, lies in
 // one of ReservedFolders or is one of ReservedFiles. Where names are
