@@ -2,7 +2,9 @@ package installer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -107,6 +109,14 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 			// to change, and nothing can be; the re-run is done, as the
 			// dry run said (exit 0).
 			in.note("%s is on a read-only disk: the install is there and healthy, and nothing was changed (nor could its launchers be)", o.Prefix)
+			return in.result(false, nil), nil
+		}
+		if first.Kind == PlanNothingToDo && errors.Is(err, fs.ErrPermission) {
+			// A user's run again on an install for all users (a login
+			// script): healthy, nothing to do, and its lock is the
+			// administrators' to take; it said exit 4, "choose another
+			// folder", where the dry run said 0.
+			in.note("%s is installed for all users, healthy: nothing to do, and nothing was changed", o.Prefix)
 			return in.result(false, nil), nil
 		}
 		return nil, err

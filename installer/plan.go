@@ -309,7 +309,13 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 	}
 	old, err := p.decide(o, subdir, after)
 	if err != nil || p.Kind == PlanNothingToDo {
-		return err
+		return err // a user's run again on a healthy install for all users has nothing to do
+	}
+	if o.AllUsers && !canInstallForAllUsers() {
+		// its launchers, modes and shared folders are an administrator's
+		// to make: the install went ahead, exit 0, without them, and
+		// verify then called it damaged
+		return &AdminRequiredError{Prefix: p.Prefix, Action: "install-for-all-users"}
 	}
 	if old != nil && old.AllUsers && !engine.MayModify(after.root) {
 		return &AdminRequiredError{Prefix: p.Prefix, Action: "replace"}
@@ -321,6 +327,10 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 	}
 	return p.checkFolder(h, req, after, old != nil)
 }
+
+// canInstallForAllUsers tells whether this process may install for all
+// users (root; an elevated administrator on Windows); tests replace it.
+var canInstallForAllUsers = platform.CanInstallForAllUsers
 
 // envs lists the base and each env, in the order Install makes them.
 func (p *InstallPlan) envs(t platform.Target, pl *bundle.Platform) {

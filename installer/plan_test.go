@@ -630,3 +630,26 @@ func installedForAUser(t *testing.T) (home, root string, o Options) {
 	}
 	return home, root, o
 }
+
+// An install for all users by someone who may not make one is refused up
+// front (exit 4, admin-required), by the plan and the install alike, with
+// nothing written. It went ahead with exit 0 without the launchers and
+// modes only an administrator can make, and verify then called it damaged.
+func TestAllUsersNeedsAnAdministrator(t *testing.T) {
+	old := canInstallForAllUsers
+	canInstallForAllUsers = func() bool { return false }
+	defer func() { canInstallForAllUsers = old }()
+	root := t.TempDir()
+	o := Options{Prefix: filepath.Join(root, "acme"), Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64", AllUsers: true}
+	var ae *AdminRequiredError
+	if p := planOf(t, o); !errors.As(p.Err, &ae) || p.ExitCode != ExitTarget || ErrorCode(p.Err) != "admin-required" {
+		t.Fatalf("plan: %v (exit %d); want admin-required, exit 4", p.Err, p.ExitCode)
+	}
+	_, err := Install(context.Background(), o)
+	if !errors.As(err, &ae) || ExitCode(err) != ExitTarget || !strings.Contains(err.Error(), "for all users") || HintFor(err) == "" {
+		t.Fatalf("install: %v (exit %d, hint %q); want admin-required, exit 4", err, ExitCode(err), HintFor(err))
+	}
+	if left, _ := os.ReadDir(root); len(left) != 0 {
+		t.Fatalf("the refused install left %v", left)
+	}
+}

@@ -23,6 +23,9 @@ type AdminRequiredError struct {
 }
 
 func (e *AdminRequiredError) Error() string {
+	if e.Action == "install-for-all-users" {
+		return fmt.Sprintf("cannot install into %q for all users: only an administrator may (root, or an elevated administrator on Windows); nothing was changed", e.Prefix)
+	}
 	return fmt.Sprintf("cannot %s the install at %q: it is installed for all users, and only an administrator may change it; nothing was changed", e.Action, e.Prefix)
 }
 
@@ -30,7 +33,7 @@ func (e *AdminRequiredError) Error() string {
 // to run: the install's own maintenance app, which is on no PATH; for a
 // replacement, the installer.
 func (e *AdminRequiredError) Hint() string {
-	if e.Action == "replace" {
+	if e.Action == "replace" || e.Action == "install-for-all-users" {
 		return platform.AdminInstallHint(runtime.GOOS)
 	}
 	t := platform.HostTarget()

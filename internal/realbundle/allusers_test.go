@@ -188,6 +188,33 @@ func TestAllUsersInstall(t *testing.T) {
 		}
 	})
 
+	// a user's run of the same installer again (a login script) has
+	// nothing to do: exit 0, as its dry run says (it said exit 4, "cannot
+	// take the lock: permission denied", "choose another folder"); and a
+	// user cannot make an install for all users (it went ahead, exit 0,
+	// without the launchers and modes only an administrator can make)
+	t.Run("a user's run again, and a user's install for all users", func(t *testing.T) {
+		u := newUser(t, tools)
+		kept := filepath.Join(prefix, ".onboard", "bundle.zip")
+		args := []string{"install", "--silent", "--all-users", "--no-launcher", "--no-maintenance-launcher", "--bundle", kept}
+		before := snapshotTree(t, prefix)
+		for _, extra := range [][]string{{"--dry-run"}, nil} {
+			if r := u.run(t, app, append(append(args, "--prefix", prefix), extra...)...); r.code != 0 {
+				t.Fatalf("install %v again as %s: exit %d; want 0, nothing to do\n%s%s", extra, u.name, r.code, r.stdout, r.stderr)
+			}
+		}
+		if after := snapshotTree(t, prefix); after != before {
+			t.Fatal("a user's run again changed the install")
+		}
+		mine := filepath.Join(u.home, "mine")
+		if r := u.run(t, app, append(args, "--prefix", mine)...); r.code != 4 || !strings.Contains(r.stderr, "for all users: only an administrator may") {
+			t.Fatalf("install --all-users as %s: exit %d; want 4, refused\n%s%s", u.name, r.code, r.stdout, r.stderr)
+		}
+		if _, err := os.Stat(mine); err == nil {
+			t.Fatal("the refused install for all users made its folder")
+		}
+	})
+
 	t.Run("repair is refused and writes nothing", func(t *testing.T) {
 		u := newUser(t, tools)
 		before, home := snapshotTree(t, prefix), snapshotTree(t, u.home)
