@@ -1174,3 +1174,40 @@ func TestPackageOfAnotherPlatformIsRefused(t *testing.T) {
 		t.Fatalf("install: %v; want the package refused, exit 3", err)
 	}
 }
+
+// Two packages that conflict through a folder symlink are refused as the
+// bundle's fault (exit 3), naming both, as the other package conflicts
+// are: a symlink to a file with another package's files under it, and one
+// file at two paths (lib/libfoo.so, and lib64/libfoo.so through lib64 ->
+// lib). They failed with exit 1 and "tell whoever made the bundle", and
+// the second named neither package.
+func TestPackagesConflictingThroughAFolderSymlink(t *testing.T) {
+	mk := genericPackages(t)
+	for _, tc := range []struct {
+		name string
+		pkgs []PackageFile
+		want []string
+	}{
+		{"a symlink to a file", append(mk("alink", condatest.File{Path: "share/t", Data: []byte("t\n")}, condatest.File{Path: "share/d", Symlink: "t"}),
+			mk("bfiles", condatest.File{Path: "share/d/x", Data: []byte("x\n")})...), []string{"alink", "share/"}},
+		{"a symlink to a file, its files first", append(mk("afiles", condatest.File{Path: "share/d/x", Data: []byte("x\n")}),
+			mk("blink", condatest.File{Path: "share/t", Data: []byte("t\n")}, condatest.File{Path: "share/d", Symlink: "t"})...), []string{"blink", "share/"}},
+		{"one file at two paths", append(append(mk("alib64", condatest.File{Path: "lib64", Symlink: "lib"}, condatest.File{Path: "lib/keep", Data: []byte("k\n")}),
+			mk("blib", condatest.File{Path: "lib/libfoo.so", Data: []byte("b\n")})...), mk("clib64", condatest.File{Path: "lib64/libfoo.so", Data: []byte("c\n")})...),
+			[]string{"blib", "clib64", "libfoo.so"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newEnvSetup(t)
+			err := s.installEnv(t)(tc.pkgs)
+			var be *BundleError
+			if !errors.As(err, &be) || ExitCode(err) != ExitBundle {
+				t.Fatalf("install: %v (exit %d); want the bundle refused, exit 3", err, ExitCode(err))
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("the refusal %q does not name %s", err, w)
+				}
+			}
+		})
+	}
+}

@@ -210,9 +210,15 @@ type ConflictError struct {
 	File   string // the package of the file; "" when it was linked before this window
 	Folder string // the package with files under Path
 	Under  string // one of them
+	// Reason, when set, says the conflict in full (one through a folder
+	// symlink), naming the packages.
+	Reason string
 }
 
 func (e *ConflictError) Error() string {
+	if e.Reason != "" {
+		return "packages conflict: " + e.Reason
+	}
 	who := func(name string) string {
 		if name == "" {
 			return "another package of this environment"

@@ -103,7 +103,7 @@ func folderLink(prefixDir string, a *Action, archive string, j Journal) (string,
 	case err != nil:
 		return "", fmt.Errorf("failed to link %q: %w", dst, err)
 	case !fi.IsDir():
-		return "", fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, which is a file, but other packages of this environment put files under %s; tell whoever made the bundle", dst, archive, target, a.Target)
+		return "", &ConflictError{Path: a.Target, Reason: fmt.Sprintf("package %s makes %s a symlink to %s, which is a file, and other packages of this environment put files under %s; no install can hold both", archive, a.Target, target, a.Target)}
 	}
 	if err := mergeInto(dst, land, to, j); err != nil {
 		return "", fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, but other packages of this environment put files under it, and %w; tell whoever made the bundle", dst, archive, target, err)
@@ -212,8 +212,8 @@ func clashThroughLinks(todo []*Action, moved map[string]string, archive func(*Ac
 	for _, a := range through {
 		r := real(a.Target)
 		if b, ok := seen[pathfold.Key(r)]; ok {
-			return fmt.Errorf("failed to link %q: package %s puts a file there, through a folder symlink, and package %s puts one at %s, which is the same file; tell whoever made the bundle",
-				a.Target, archive(a), archive(b), b.Target)
+			return &ConflictError{Path: a.Target, Reason: fmt.Sprintf("package %s puts a file at %s, through a folder symlink, and package %s puts one at %s, which is the same file; no install can hold both",
+				archive(a), a.Target, archive(b), b.Target)}
 		}
 		seen[pathfold.Key(r)] = a
 	}
