@@ -171,17 +171,25 @@ func (rp *repairer) keepsPackageCache() bool {
 	if rp.man == nil || rp.man.Platforms[rp.man.Subdir] == nil {
 		return true // nothing to tell it by: as before
 	}
-	pl := rp.man.Platforms[rp.man.Subdir]
+	return holdsBundlePackage(rp.pkgsDir(), rp.man.Platforms[rp.man.Subdir])
+}
+
+// holdsBundlePackage tells whether pkgsDir holds the archive or the
+// extracted copy of a package of pl.
+func holdsBundlePackage(pkgsDir string, pl *bundle.Platform) bool {
+	if pl == nil || !isDir(pkgsDir) {
+		return false
+	}
 	lists := [][]bundle.Package{pl.Base}
 	for _, ps := range pl.Envs {
 		lists = append(lists, ps)
 	}
 	for _, ps := range lists {
 		for _, p := range ps {
-			if isDir(filepath.Join(rp.pkgsDir(), p.Dist())) {
+			if isDir(filepath.Join(pkgsDir, p.Dist())) {
 				return true
 			}
-			if _, err := os.Stat(filepath.Join(rp.pkgsDir(), p.Fn)); err == nil {
+			if _, err := os.Stat(filepath.Join(pkgsDir, p.Fn)); err == nil {
 				return true
 			}
 		}
@@ -620,7 +628,9 @@ func (rp *repairer) writeManifest() error {
 		return fmt.Errorf("failed to write the installed manifest %s again: none of the base packages of the bundle %s %s is installed, so it is not this install's; pass its installer with --bundle FILE", path, b.Manifest.Name, b.Manifest.Version)
 	}
 	_, err = os.Stat(filepath.Join(rp.prefix, ".nonadmin"))
-	m := &state.Manifest{Manifest: b.Manifest, Subdir: subdir, AllUsers: err != nil}
+	// whether the install kept a package cache, as well as its pkgs/ tells
+	keep := holdsBundlePackage(rp.pkgsDir(), pl)
+	m := &state.Manifest{Manifest: b.Manifest, Subdir: subdir, AllUsers: err != nil, PackageCache: &keep}
 	if err := state.WriteManifest(rp.prefix, m); err != nil {
 		return err
 	}
