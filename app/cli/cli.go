@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -56,7 +57,38 @@ func (e reportedError) Unwrap() error { return e.error }
 // IsReported tells main not to print err again.
 func IsReported(err error) bool {
 	var r reportedError
-	return errors.As(err, &r)
+	var j jsonReported
+	return errors.As(err, &r) || errors.As(err, &j)
+}
+
+// jsonReported is an error a command with --json has printed as JSON on
+// stdout (its error object, or a report or plan that carries it).
+type jsonReported struct{ error }
+
+func (e jsonReported) Unwrap() error { return e.error }
+
+// wantsJSON tells whether a command's args ask for --json.
+func wantsJSON(args []string) bool {
+	for _, a := range args {
+		switch {
+		case a == "--":
+			return false
+		case a == "--json" || a == "-json":
+			return true
+		case strings.HasPrefix(a, "--json=") || strings.HasPrefix(a, "-json="):
+			v, _ := strconv.ParseBool(a[strings.IndexByte(a, '=')+1:])
+			return v
+		}
+	}
+	return false
+}
+
+// printJSONError prints err as --json's last line: an error object with
+// the exit code and a hint.
+func printJSONError(w io.Writer, err error) {
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"event": "error", "error": installer.Message(err), "exit_code": installer.ExitCode(err), "hint": installer.HintFor(err),
+	})
 }
 
 const usage = `onboard installs a team's Python platform, offline, and keeps it healthy.
@@ -130,10 +162,18 @@ func Run(ctx context.Context, args []string, env Env) error {
 		fmt.Fprint(env.Stderr, usage)
 		return &installer.UsageError{Msg: fmt.Sprintf("unknown command %q; see the usage above", name)}
 	}
-	if err := cmd(ctx, args[1:], env); !errors.Is(err, errHelpShown) {
-		return err
+	err := cmd(ctx, args[1:], env)
+	var j jsonReported
+	switch {
+	case errors.Is(err, errHelpShown):
+		return nil
+	case err != nil && wantsJSON(args[1:]) && !errors.As(err, &j):
+		// a usage error, a config file refused, no install there: the
+		// JSON reader gets its error object too, not plain text alone
+		printJSONError(env.Stdout, err)
+		return jsonReported{err}
 	}
-	return nil
+	return err
 }
 
 // errHelpShown ends a command whose flags were asked for (-h): the flag

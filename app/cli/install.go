@@ -254,10 +254,8 @@ func printJSONOutcome(w io.Writer, res *installer.Result, err error) error {
 		}
 		return werr
 	}
-	_ = enc.Encode(map[string]any{
-		"event": "error", "error": installer.Message(err), "exit_code": installer.ExitCode(err), "hint": installer.HintFor(err),
-	})
-	return reportedError{err}
+	printJSONError(w, err)
+	return jsonReported{err}
 }
 
 func printInstallResult(w io.Writer, r *installer.Result) {

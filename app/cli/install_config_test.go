@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,6 +114,40 @@ func TestInstallLogRecordsEveryEnd(t *testing.T) {
 		}
 		if left, _ := os.ReadDir(prefix); len(left) != 0 {
 			t.Fatalf("install %v wrote into the folder it refused: %v", extra, left)
+		}
+	}
+}
+
+// --json gets an error object on stdout for every failure, a refused
+// config file, an unknown flag and a folder with no install included;
+// those left stdout empty, with plain text on stderr alone.
+func TestJSONErrorsAreJSON(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	dir := t.TempDir()
+	typo := filepath.Join(dir, "typo.toml")
+	os.WriteFile(typo, []byte("prefx = \"/opt/acme\"\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"install", "--json", "--config", typo}, installer.ExitUsage},
+		{[]string{"install", "--json", "--dry-run", "--config", typo}, installer.ExitUsage},
+		{[]string{"install", "--json", "--config", filepath.Join(dir, "missing.toml")}, installer.ExitUsage},
+		{[]string{"install", "--prefx", "x", "--json"}, installer.ExitUsage},
+		{[]string{"verify", "--json", "--prefix", dir}, installer.ExitTarget},
+		{[]string{"repair", "--json", "--prefix", dir}, installer.ExitTarget},
+	} {
+		var out, errOut bytes.Buffer
+		err := Run(context.Background(), tc.args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut})
+		var ev struct {
+			Event    string `json:"event"`
+			Error    string `json:"error"`
+			ExitCode int    `json:"exit_code"`
+		}
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if jerr := json.Unmarshal([]byte(lines[len(lines)-1]), &ev); jerr != nil || ev.Event != "error" || ev.ExitCode != tc.code ||
+			installer.ExitCode(err) != tc.code || !IsReported(err) {
+			t.Errorf("%v: stdout %q (%v), exit %d; want an error object with exit %d", tc.args, out.String(), jerr, installer.ExitCode(err), tc.code)
 		}
 	}
 }

@@ -33,7 +33,7 @@ func dryRun(ctx context.Context, f installFlags, env Env) error {
 			return e
 		}
 		if err != nil {
-			return reportedError{err}
+			return jsonReported{err} // the plan carries it
 		}
 	case !f.silent:
 		printPlan(env.Stdout, plan)

@@ -40,6 +40,9 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	} else {
 		writeRepairText(env, res)
 	}
+	if err != nil && *asJSON {
+		return jsonReported{err} // the result carries what is left
+	}
 	if err != nil {
 		return err
 	}

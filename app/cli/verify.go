@@ -51,8 +51,9 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 				them = "it"
 			}
 			fmt.Fprintf(env.Stdout, "To put %s right, run: %s repair --prefix %s%s\n", them, argQuote(repairProgram(p)), argQuote(p), envFlag(*envName))
+			return reportedError{err}
 		}
-		return reportedError{err}
+		return jsonReported{err} // the report carries it
 	}
 	return nil
 }
