@@ -43,7 +43,7 @@ func TestInstallEnvOnAFullDisk(t *testing.T) {
 	if !isDiskFull(err) {
 		t.Fatalf("got %v; want an error caused by the full disk", err)
 	}
-	got := asTargetError(prefix, err)
+	got := asTargetError(prefix, err, "nothing of the install was kept")
 	if ExitCode(got) != ExitTarget || HintFor(got) == "" {
 		t.Fatalf("got %v (exit %d); want exit %d with a hint", got, ExitCode(got), ExitTarget)
 	}

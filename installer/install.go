@@ -152,10 +152,30 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 	res, err := in.swapInstall(ctx)
 	if err != nil {
 		in.log.Printf("install failed: %v", err)
-		return nil, asTargetError(o.Prefix, err)
+		kept := "nothing of the install was kept"
+		if in.aside != "" && plan.Installed != nil {
+			// an upgrade: the question it leaves is what is installed now
+			kept = fmt.Sprintf("the upgrade was rolled back, and %s %s is installed as before", plan.Installed.Name, plan.Installed.Version)
+			in.log.Printf("rolled back: %s %s is installed as before", plan.Installed.Name, plan.Installed.Version)
+			if terr := asTargetError(o.Prefix, err, kept); terr != err || errors.Is(err, context.Canceled) {
+				return nil, terr
+			}
+			return nil, &rolledBackError{err: err, kept: kept}
+		}
+		return nil, asTargetError(o.Prefix, err, kept)
 	}
 	return res, nil
 }
+
+// rolledBackError is an upgrade's failure, which says what is installed
+// now: the old version, put back.
+type rolledBackError struct {
+	err  error
+	kept string
+}
+
+func (e *rolledBackError) Error() string { return e.err.Error() + "; " + e.kept }
+func (e *rolledBackError) Unwrap() error { return e.err }
 
 // refuse logs a refusal, in the existing install's log when there is one.
 func (in *installRun) refuse(err error) error {

@@ -121,9 +121,13 @@ func TestInstallFailureRestoresOld(t *testing.T) {
 	if got := installed(t, prefix); got != "2026.11.0/linux-64" {
 		t.Errorf("after a failed upgrade the prefix holds %s; want the old 2026.11.0 back", got)
 	}
+	// and the error says so: what is installed is what IT asks next
+	if !strings.Contains(err.Error(), "the upgrade was rolled back, and T 2026.11.0 is installed as before") {
+		t.Errorf("the failed upgrade's error %q does not say the old version is back", err)
+	}
 	// The log of the install put back says what was tried, and why it
 	// failed: the new install's log went with it.
-	if log, _ := os.ReadFile(state.LogPath(prefix)); !strings.Contains(string(log), "2026.12.0 failed and was rolled back") || !strings.Contains(string(log), "failed: "+err.Error()) {
+	if log, _ := os.ReadFile(state.LogPath(prefix)); !strings.Contains(string(log), "2026.12.0 failed and was rolled back") || !strings.Contains(string(log), "failed: "+errors.Unwrap(err).Error()) {
 		t.Errorf("the log of the install put back does not tell of the failed upgrade:\n%s", log)
 	}
 	fresh := filepath.Join(t.TempDir(), "new")

@@ -25,14 +25,16 @@ var targetCauses = []targetCause{
 // asTargetError turns an error caused by the install location (disk full,
 // read-only, permission denied) into a *TargetError (exit code 4) that says
 // so; other errors are returned as they are. The install has been rolled
-// back by then, so the message can say nothing was kept.
-func asTargetError(prefixDir string, err error) error {
+// back by then, so the message can say so: kept is what it left ("nothing
+// of the install was kept", or for an upgrade the version installed as
+// before).
+func asTargetError(prefixDir string, err error, kept string) error {
 	if err == nil || isTyped(err) {
 		return err
 	}
 	for _, c := range targetCauses {
 		if c.is(err) {
-			return &TargetError{Path: prefixDir, Reason: c.reason + "; nothing of the install was kept", Advice: c.advice, Err: err,
+			return &TargetError{Path: prefixDir, Reason: c.reason + "; " + kept, Advice: c.advice, Err: err,
 				Detail: osDetail(err)}
 		}
 	}

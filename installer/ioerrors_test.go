@@ -27,7 +27,7 @@ func TestAsTargetError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := asTargetError("/p", tt.err)
+			got := asTargetError("/p", tt.err, "nothing of the install was kept")
 			if ExitCode(got) != tt.exit {
 				t.Fatalf("exit %d for %v; want %d", ExitCode(got), got, tt.exit)
 			}
