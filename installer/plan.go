@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"unicode/utf16"
 
 	"onboard/installer/bundle"
@@ -356,6 +357,13 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*st
 	case errors.Is(err, fs.ErrNotExist):
 		p.Kind = PlanFresh
 		return nil, nil
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		// no install can be there: the folder check says why
+		p.Kind = PlanFresh
+		return nil, nil
+	case errors.Is(err, fs.ErrPermission):
+		return nil, &TargetError{Path: p.Prefix, Reason: "this user may not look into it (permission denied)", Code: platform.ProblemUncheckable,
+			Advice: "choose a folder of your own, or run the installer as the folder's owner or an administrator"}
 	case err != nil && fileInTheWay(p.Prefix) != "":
 		f := fileInTheWay(p.Prefix)
 		return nil, &TargetError{Path: p.Prefix, Reason: fmt.Sprintf("%s is a file, not a folder", f), Code: platform.ProblemNotDir,

@@ -102,8 +102,15 @@ func isFile(p string) bool {
 // HasJournal tells whether the prefix holds the journal of an operation
 // inside it (a repair, an env install) that was not finished.
 func HasJournal(prefixDir string) bool {
-	// Only one that is there, or that this user may not see: a prefix
-	// under a file (ENOTDIR) or with too long a name has none.
+	// Only one that is there, or that this user may not see in a prefix
+	// it can reach: a prefix under a file (ENOTDIR) or with too long a
+	// name has none, and one this user cannot reach at all (a folder of
+	// another's, 0700) says nothing of one: it was taken for an
+	// interrupted operation waiting for an administrator.
 	_, err := os.Stat(state.JournalPath(prefixDir))
-	return err == nil || errors.Is(err, fs.ErrPermission)
+	if errors.Is(err, fs.ErrPermission) {
+		_, perr := os.Stat(prefixDir)
+		return perr == nil
+	}
+	return err == nil
 }

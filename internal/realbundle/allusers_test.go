@@ -215,6 +215,25 @@ func TestAllUsersInstall(t *testing.T) {
 		}
 	})
 
+	// a folder this user may not look into is not "a damaged install"
+	// (with a hint to repair it or --force), nor an operation "waiting
+	// for an administrator"
+	t.Run("a folder the user may not look into", func(t *testing.T) {
+		u := newUser(t, tools)
+		closed := t.TempDir() // root's, 0700
+		target := filepath.Join(closed, "acme")
+		kept := filepath.Join(prefix, ".onboard", "bundle.zip")
+		r := u.run(t, app, "install", "--dry-run", "--no-launcher", "--no-maintenance-launcher", "--prefix", target, "--bundle", kept)
+		if r.code != 4 || !strings.Contains(r.stderr, "may not look into it") || strings.Contains(r.stdout+r.stderr, "damaged") {
+			t.Fatalf("install --dry-run into a closed folder as %s: exit %d\n%s%s", u.name, r.code, r.stdout, r.stderr)
+		}
+		for _, cmd := range []string{"verify", "repair"} {
+			if r := u.run(t, app, cmd, "--prefix", target); r.code == 0 || strings.Contains(r.stdout+r.stderr, "waits for an administrator") {
+				t.Errorf("%s of a closed folder as %s: exit %d\n%s%s", cmd, u.name, r.code, r.stdout, r.stderr)
+			}
+		}
+	})
+
 	t.Run("repair is refused and writes nothing", func(t *testing.T) {
 		u := newUser(t, tools)
 		before, home := snapshotTree(t, prefix), snapshotTree(t, u.home)
