@@ -94,3 +94,30 @@ func TestRepairPutsBackTheRequestedSpecs(t *testing.T) {
 		}
 	}
 }
+
+// A package conda added to an env from the bundle's own archives (base's
+// env lacks it; another env of the bundle has it) is repaired from the
+// install's own bundle, found by its dist and sha256. Repair gave up, and
+// pointed at a conda command that cannot work offline.
+func TestRepairTakesACondaAddedPackageFromTheInstallsBundle(t *testing.T) {
+	_, _, o := installedForAUser(t)
+	prefix := o.Prefix
+	team := filepath.Join(prefix, "envs", "team")
+	recs, _ := filepath.Glob(filepath.Join(team, "conda-meta", "tool-*.json"))
+	if len(recs) != 1 {
+		t.Fatalf("team's tool record: %v", recs)
+	}
+	// what conda's install of that archive into the base leaves
+	data, _ := os.ReadFile(recs[0])
+	os.WriteFile(filepath.Join(prefix, "conda-meta", filepath.Base(recs[0])), data, 0o644)
+	tool, _ := os.ReadFile(filepath.Join(team, "bin", "tool"))
+	os.WriteFile(filepath.Join(prefix, "bin", "tool"), tool, 0o755)
+	os.WriteFile(filepath.Join(prefix, "bin", "tool"), []byte("damaged\n"), 0o755)
+	res, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{})
+	if err != nil {
+		t.Fatalf("repair: %v (%+v)", err, res)
+	}
+	if got, _ := os.ReadFile(filepath.Join(prefix, "bin", "tool")); string(got) != string(tool) {
+		t.Fatal("base's bin/tool was not put back")
+	}
+}

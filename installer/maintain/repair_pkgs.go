@@ -279,6 +279,15 @@ func firstN(ss []string, n int) []string {
 // installed bundle does not list, the same package (by name, version,
 // build and sha256) in the bundle given with --bundle.
 func (rp *repairer) bundleWith(src *pkgSource) (*bundle.Bundle, error) {
+	if src.manPkg == nil && rp.opts.BundlePath == "" && src.expect.SHA256 != "" {
+		// one conda installed (from the bundle's archives, into another
+		// env): the install's own bundle has those very bytes, by sha256
+		if b, err := rp.bundle(); err == nil {
+			if src.manPkg = findInBundle(&b.Manifest, src.dist, src.expect.SHA256); src.manPkg != nil {
+				return b, nil
+			}
+		}
+	}
 	if src.manPkg == nil && rp.opts.BundlePath == "" {
 		if src.spec != "" {
 			// conda's own: it repairs what it installed (observation G6)
