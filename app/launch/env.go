@@ -14,9 +14,12 @@ package launch
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"onboard/installer/prefix"
 	"onboard/installer/state"
 )
 
@@ -25,6 +28,13 @@ type EnvError struct {
 	Prefix, Env string
 	Reason      string
 	What        string // what it cannot start: "" = Jupyter
+	// Removed names the program no package of the env has any more
+	// (its package was removed with conda): the user's change, which a
+	// repair of the install leaves; "" when it is damage.
+	Removed string
+	// Gone says the env's folder is gone (removed with conda, or lost):
+	// 'repair --env' puts it back.
+	Gone bool
 }
 
 func (e *EnvError) Error() string {
@@ -38,10 +48,40 @@ func firstOr(s, def string) string {
 	return s
 }
 
-// Hint says what to do.
+// Hint says what to do: a repair, of the env alone when its folder is
+// gone (a repair of the whole install leaves an env removed with conda
+// removed), and for a program whose package was removed with conda, that
+// package installed again with conda (repair leaves the user's change).
 func (e *EnvError) Hint() string {
+	switch {
+	case e.Removed != "":
+		return fmt.Sprintf("no package of the %s environment has %s now: it was removed with conda, which repair leaves as your change; install the package that provides it again, with conda install -n %s PACKAGE (for Jupyter Notebook: notebook)",
+			envName(e.Env), e.Removed, envName(e.Env))
+	case e.Gone:
+		return fmt.Sprintf("Put the environment back: run '%s repair --prefix %s --env %s'", state.AppPath(e.Prefix), e.Prefix, envName(e.Env))
+	}
 	return fmt.Sprintf("Repair the install: the Repair button of its maintenance window, or run '%s repair --prefix %s'",
 		state.AppPath(e.Prefix), e.Prefix)
+}
+
+// unclaimed tells whether no conda-meta record of the env at ep lists the
+// file rel while its history shows packages removed with conda: its
+// package was removed, not damaged.
+func unclaimed(ep, rel string) bool {
+	hist, err := os.ReadFile(filepath.Join(ep, "conda-meta", "history"))
+	if err != nil || len(prefix.RemovedByHistory(hist)) == 0 {
+		return false
+	}
+	m, err := state.ReadMeta(ep)
+	if err != nil || len(m.Records) == 0 {
+		return false
+	}
+	for _, r := range m.Records {
+		if slices.Contains(r.Files, rel) {
+			return false
+		}
+	}
+	return true
 }
 
 // envName is the name activation shows: "base" for the prefix itself.

@@ -132,6 +132,11 @@ func checkSubcommand(o Options, goos string) error {
 	if _, err := os.Stat(own); err == nil {
 		return nil
 	}
+	if rel, err := filepath.Rel(ep, own); err == nil && unclaimed(ep, filepath.ToSlash(rel)) {
+		// removed with its package, with conda: Jupyter would only die
+		// with "Jupyter command not found", and a repair leaves it
+		return &EnvError{Prefix: o.Prefix, Env: o.Env, Reason: own + " is missing", Removed: name}
+	}
 	path := ""
 	for _, kv := range o.Environ {
 		if v, ok := strings.CutPrefix(kv, "PATH="); ok {

@@ -178,7 +178,7 @@ func CommandExecutable(envPrefix, name, goos string) string {
 func CheckCommand(prefix, env, name, goos string) error {
 	ep := EnvPrefix(prefix, env)
 	if fi, err := os.Stat(ep); err != nil || !fi.IsDir() {
-		return &EnvError{Prefix: prefix, Env: env, Reason: "its folder " + ep + " is missing"}
+		return &EnvError{Prefix: prefix, Env: env, Reason: "its folder " + ep + " is missing", Gone: true}
 	}
 	if _, err := os.Stat(filepath.Join(ep, "conda-meta", "history")); err != nil {
 		return &EnvError{Prefix: prefix, Env: env, Reason: "it has no conda-meta/history, so it is not a complete conda environment"}
@@ -186,7 +186,11 @@ func CheckCommand(prefix, env, name, goos string) error {
 	exe := CommandExecutable(ep, name, goos)
 	fi, err := os.Stat(exe)
 	if err != nil {
-		return &EnvError{Prefix: prefix, Env: env, Reason: fmt.Sprintf("%s is missing (the launcher runs %q)", exe, name)}
+		e := &EnvError{Prefix: prefix, Env: env, Reason: fmt.Sprintf("%s is missing (the launcher runs %q)", exe, name)}
+		if rel, rerr := filepath.Rel(ep, exe); rerr == nil && unclaimed(ep, filepath.ToSlash(rel)) {
+			e.Removed = name
+		}
+		return e
 	}
 	if goos != "windows" && fi.Mode()&0o111 == 0 {
 		return &EnvError{Prefix: prefix, Env: env, Reason: exe + " is not executable"}

@@ -63,14 +63,23 @@ func (v *verifier) checkLauncherCommands() {
 		if !isDir(filepath.Join(dir, "conda-meta")) {
 			continue // the env itself is missing: reported as such
 		}
-		rel := "bin/" + l.Command[0]
-		if windows {
-			rel = "Scripts/" + strings.TrimSuffix(l.Command[0], ".exe") + ".exe"
+		progs := []string{l.Command[0]}
+		if l.Command[0] == "jupyter" && len(l.Command) > 1 && !strings.HasPrefix(l.Command[1], "-") {
+			// "jupyter notebook" runs jupyter-notebook, which another
+			// package has (notebook; jupyter itself is jupyter_core's)
+			progs = append(progs, "jupyter-"+l.Command[1])
 		}
-		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil || reported[env+"\x00"+rel] {
-			continue
+		for _, prog := range progs {
+			rel := "bin/" + prog
+			if windows {
+				rel = "Scripts/" + strings.TrimSuffix(prog, ".exe") + ".exe"
+			}
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil || reported[env+"\x00"+rel] {
+				continue
+			}
+			v.note("the launcher %q runs %s in %s, which is no longer there (removed with conda?): it will not start until the package that provides %s is installed there again",
+				l.Name, rel, env, prog)
+			break
 		}
-		v.note("the launcher %q runs %s in %s, which is no longer there (removed with conda?): it will not start until the package that provides %s is installed there again",
-			l.Name, rel, env, l.Command[0])
 	}
 }

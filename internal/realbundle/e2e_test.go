@@ -592,8 +592,13 @@ func condaRemovesFromOnboardEnv(t *testing.T, h *home, bundlePath, prefix string
 		t.Fatalf("conda doctor -n team after conda's changes:\n%s", out)
 	}
 	r := h.run(t, app, "verify")
-	if r.code != 0 || !strings.Contains(r.stdout, "removed or replaced with conda") {
-		t.Fatalf("onboard verify after conda remove notebook: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	if r.code != 0 || !strings.Contains(r.stdout, "removed or replaced with conda") || !strings.Contains(r.stdout, "bin/jupyter-notebook in team, which is no longer there") {
+		t.Fatalf("onboard verify after conda remove notebook: exit %d; want healthy, with notes on the removal and the launcher it stops\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// the launcher says what works: the package back with conda, not a
+	// repair, which leaves the user's removal as it is
+	if r := h.run(t, app, "launch", "jupyter"); r.code == 0 || !strings.Contains(r.stderr, "removed with conda") || strings.Contains(r.stderr, "Repair the install") {
+		t.Fatalf("launch jupyter after conda remove notebook: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 
