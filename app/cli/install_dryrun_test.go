@@ -258,3 +258,40 @@ func TestFlagsAreListedWithTwoDashes(t *testing.T) {
 		}
 	}
 }
+
+// conda create --clone base copies .onboard/ (the maintenance app, the
+// kept bundle, the manifest) into the new env, as it copies every file no
+// record names. That copy's maintenance app is no install's: it says so,
+// and names the install's own, where it took the env for an install
+// (verify exit 1, a repair that wrote launcher records, an uninstall that
+// would delete the env).
+func TestE2ECloneOfTheBaseIsNoInstall(t *testing.T) {
+	needBin(t)
+	home := t.TempDir()
+	_, inst := makeInstaller(t, home, "2026.11.0", nil, nil)
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if r := run(t, home, inst, "install", "--silent", "--no-launcher", "--no-maintenance-launcher", "--prefix", prefix, "--subdir", "linux-64"); r.code != 0 {
+		t.Fatalf("install: exit %d\n%s", r.code, r.stderr)
+	}
+	clone := filepath.Join(prefix, "envs", "mybase", ".onboard")
+	os.MkdirAll(clone, 0o755)
+	for _, f := range []string{"onboard", "manifest.json"} {
+		data, err := os.ReadFile(filepath.Join(prefix, ".onboard", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(clone, f), data, 0o755)
+	}
+	for _, cmd := range []string{"verify", "repair", "uninstall"} {
+		r := run(t, home, filepath.Join(clone, "onboard"), cmd, "--silent")
+		if cmd != "uninstall" {
+			r = run(t, home, filepath.Join(clone, "onboard"), cmd)
+		}
+		if r.code != 2 || !strings.Contains(r.stderr, "is a copy conda made when it cloned the base") || !strings.Contains(r.stderr, filepath.Join(prefix, ".onboard", "onboard")) {
+			t.Errorf("%s from the clone's copy: exit %d\n%s%s", cmd, r.code, r.stdout, r.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(prefix, "envs", "mybase")); err != nil {
+		t.Fatalf("the clone's copy removed the env: %v", err)
+	}
+}

@@ -101,6 +101,11 @@ func maintenancePrefix(flagValue string) (string, error) {
 	exe, err := os.Executable()
 	if err == nil {
 		if p, ok := state.PrefixOf(exe); ok {
+			if root, clone := state.CloneOf(p); clone {
+				return "", &installer.UsageError{Msg: fmt.Sprintf(
+					"this maintenance app is a copy conda made when it cloned the base into %s, which is an environment of the install in %s, not an install; run that install's own: %s (and delete %s if you like)",
+					p, root, state.AppPath(root), state.Dir(p))}
+			}
 			return p, nil
 		}
 	}

@@ -96,6 +96,20 @@ func PrefixOf(path string) (string, bool) {
 	return filepath.Dir(dir), true
 }
 
+// CloneOf tells, for a folder that holds .onboard/ (an install, by
+// PrefixOf), whether it is instead an env of another install, into which
+// conda copied the base's .onboard/ when it cloned the base (conda create
+// --clone base: conda copies every file no record names). It returns that
+// install's folder.
+func CloneOf(prefixDir string) (string, bool) {
+	envs := filepath.Dir(prefixDir)
+	if filepath.Base(envs) != "envs" {
+		return "", false
+	}
+	root := filepath.Dir(envs)
+	return root, HasManifest(root)
+}
+
 // OpJournalPath is where the journal of a whole install or uninstall of
 // prefix lives: beside it, PARENT/.NAME.onboard-journal, so that it
 // survives what the operation does to the prefix folder itself.
