@@ -79,3 +79,19 @@ func TestNoarchPackagesThatCannotBePlaced(t *testing.T) {
 		t.Fatalf("a good noarch: python package: %v", err)
 	}
 }
+
+// A symlink whose target goes up after going down (share/l -> x/../ok) is
+// refused as the package is read, so bundle build refuses it too; only the
+// link step refused it, with every install of a bundle that had passed.
+func TestSymlinkGoingUpAfterDownIsRefusedOnRead(t *testing.T) {
+	archive, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "l", Version: "1.0", Build: "0",
+		Files: []condatest.File{{Path: "share/ok", Data: []byte("ok\n")}, {Path: "share/x/f", Data: []byte("f\n")}, {Path: "share/l", Symlink: "x/../ok"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	var ue *UnsafeEntryError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "goes up after going down") {
+		t.Fatalf("Extract = %v; want an UnsafeEntryError", err)
+	}
+}

@@ -592,6 +592,20 @@ func badTarget(t string) string {
 	case strings.ContainsAny(t, "\\\x00"):
 		return "backslash or NUL in symlink target"
 	}
+	down := false
+	for _, part := range strings.Split(t, "/") {
+		switch part {
+		case "", ".":
+		case "..":
+			if down {
+				// refused at linking too (link.checkSymlink): here so
+				// that bundle build refuses it
+				return "symlink target " + t + " goes up after going down, so where it leads depends on other links"
+			}
+		default:
+			down = true
+		}
+	}
 	return ""
 }
 
