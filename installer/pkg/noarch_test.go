@@ -95,3 +95,17 @@ func TestSymlinkGoingUpAfterDownIsRefusedOnRead(t *testing.T) {
 		t.Fatalf("Extract = %v; want an UnsafeEntryError", err)
 	}
 }
+
+// A legacy package whose info/files names a folder is refused as the
+// package is read (exit 3), as paths.json listing a folder as a file is:
+// it was let through, and the install failed hashing it with exit 1 and
+// the OS's "is a directory".
+func TestLegacyFilesNamingAFolder(t *testing.T) {
+	archive, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "old", Version: "1.0", Build: "0", Legacy: true,
+		Files:     []condatest.File{{Path: "share/d/x", Data: []byte("x\n")}},
+		InfoFiles: []condatest.File{{Path: "info/files", Data: []byte("share/d\n")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFormatError(t, archive, "info/files lists the file share/d, but the package holds a folder there")
+}

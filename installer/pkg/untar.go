@@ -689,7 +689,7 @@ func (u *untar) checkListed(p *Paths) error {
 				what = "holds a folder there"
 			}
 			return &FormatError{Archive: u.archive, Reason: list + " lists the symlink " + e.Path + ", but the package " + what}
-		case e.PathType != PathHardlink || file, p.Version != 1 && (link || dir):
+		case e.PathType != PathHardlink || file, p.Version != 1 && link:
 			continue
 		case link:
 			what = "holds a symlink there"
