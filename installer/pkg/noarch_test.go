@@ -1,6 +1,7 @@
 package pkg
 
 import (
+	"archive/tar"
 	"context"
 	"encoding/json"
 	"errors"
@@ -108,4 +109,25 @@ func TestLegacyFilesNamingAFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFormatError(t, archive, "info/files lists the file share/d, but the package holds a folder there")
+}
+
+// One name first as a folder (share/d/x, or a folder member share/d),
+// then as a file, a hard link or a symlink: refused as the package's
+// fault, naming it, in every format, as the reverse order is. It failed
+// with the OS's "file exists" (exit 1), or for a symlink with "the
+// compressed stream is truncated or corrupt; fetch the package again".
+func TestFolderThenFileIsRefused(t *testing.T) {
+	ok := condatest.Member{Name: "share/ok.txt", Data: []byte("ok\n")}
+	for name, members := range map[string][]condatest.Member{
+		"a file":          {ok, {Name: "share/d/x", Data: []byte("x\n")}, {Name: "share/d", Data: []byte("file\n")}},
+		"a folder member": {ok, {Name: "share/d", Type: tar.TypeDir}, {Name: "share/d", Data: []byte("file\n")}},
+		"a symlink":       {ok, {Name: "share/d/x", Data: []byte("x\n")}, {Name: "share/d", Type: tar.TypeSymlink, Linkname: "ok.txt"}},
+		"a hard link":     {ok, {Name: "share/d/x", Data: []byte("x\n")}, {Name: "share/d", Type: tar.TypeLink, Linkname: "share/ok.txt"}},
+	} {
+		for _, format := range []string{"conda", "tar.bz2", "tar.bz2 payload first"} {
+			t.Run(name+" "+format, func(t *testing.T) {
+				wantOkOrRefused(t, format, members, "it holds share/d as a folder and as a file")
+			})
+		}
+	}
 }

@@ -332,8 +332,11 @@ func (u *untar) create(rel string, make func(string) error) error {
 		return err
 	}
 	full := u.full(rel)
+	if u.dirs[rel] {
+		return u.fileAndFolder(rel)
+	}
 	err := make(full)
-	if errors.Is(err, fs.ErrExist) && !u.dirs[rel] {
+	if errors.Is(err, fs.ErrExist) {
 		delete(u.files, rel)
 		delete(u.links, rel)
 		if err = os.Remove(full); err == nil {
@@ -341,9 +344,21 @@ func (u *untar) create(rel string, make func(string) error) error {
 		}
 	}
 	if err != nil {
+		if fi, lerr := os.Lstat(full); lerr == nil && fi.IsDir() {
+			// a folder of this package's earlier members: one name as a
+			// folder, then as a file or a link (the reverse order is
+			// refused where the folder is made)
+			return u.fileAndFolder(rel)
+		}
 		return fmt.Errorf("failed to create %q: %w", rel, err)
 	}
 	return nil
+}
+
+// fileAndFolder refuses a package that holds rel as a folder and as a
+// file or link, in whichever order, the same in every mode.
+func (u *untar) fileAndFolder(rel string) error {
+	return &FormatError{Archive: u.archive, Reason: fmt.Sprintf("it holds %s as a folder and as a file", rel)}
 }
 
 // route asks the router where the payload files go, once info/ has been
