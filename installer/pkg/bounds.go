@@ -49,8 +49,14 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("package %q is refused: %s would take its unpacked size past %s bytes, far more than its archive can hold honestly (a decompression bomb?)",
 			e.Archive, e.Member, e.Want)
 	}
-	return fmt.Sprintf("package %q is refused: %s unpacks to %s bytes but its info/paths.json records %s (a decompression bomb or a corrupt package)",
-		e.Archive, e.Member, e.Got, e.Want)
+	why := "a decompression bomb or a corrupt package"
+	if got, gerr := strconv.ParseInt(e.Got, 10, 64); gerr == nil {
+		if want, werr := strconv.ParseInt(e.Want, 10, 64); werr == nil && got < want {
+			why = "a corrupt package, or one changed after it was built"
+		}
+	}
+	return fmt.Sprintf("package %q is refused: %s unpacks to %s bytes but its info/paths.json records %s (%s)",
+		e.Archive, e.Member, e.Got, e.Want, why)
 }
 
 // Caps on the metadata files onboard reads from a package. They are far

@@ -131,3 +131,13 @@ func TestFolderThenFileIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A file smaller than paths.json records is a corrupt or changed package,
+// not "a decompression bomb", which a larger one may be.
+func TestSizeMismatchWords(t *testing.T) {
+	smaller := (&Error{Archive: "p.conda", Member: "share/ok", Got: "2", Want: "5"}).Error()
+	larger := (&Error{Archive: "p.conda", Member: "share/ok", Got: "9", Want: "5"}).Error()
+	if strings.Contains(smaller, "bomb") || !strings.Contains(smaller, "changed after it was built") || !strings.Contains(larger, "decompression bomb") {
+		t.Fatalf("smaller: %s\nlarger: %s", smaller, larger)
+	}
+}
