@@ -574,8 +574,14 @@ func TestInstallRefusesFilesInReservedFolders(t *testing.T) {
 			req := s.request("linux-64")
 			req.Packages = []PackageFile{{Path: evil}}
 			var ue *pkg.UnsafeEntryError
-			if _, err := InstallEnv(t.Context(), req); !errors.As(err, &ue) || !strings.Contains(err.Error(), path) {
+			_, err = InstallEnv(t.Context(), req)
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), path) {
 				t.Fatalf("into a new env: %v; want an *pkg.UnsafeEntryError naming %s", err, path)
+			}
+			// the package is named once: it was "package evil-1-0.conda is
+			// unsafe: package "…/evil-1-0.conda" has an unsafe entry"
+			if n := strings.Count(err.Error(), "evil-1-0.conda"); n != 1 {
+				t.Errorf("the refusal names the package %d times: %v", n, err)
 			}
 			if _, err := os.Stat(s.prefix); err == nil {
 				t.Error("the refused install left its prefix")

@@ -214,14 +214,12 @@ func extractError(err error) error {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return err
-	case errors.As(err, &pe):
-		return &BundleError{Reason: "package " + filepath.Base(pe.Archive) + " is refused", Err: err}
+	case errors.As(err, &pe), errors.As(err, &ue), errors.As(err, &fe):
+		// their text names the package and says what is wrong with it
+		// ("package "p.conda" is refused: …"): said once
+		return &BundleError{Err: err}
 	case errors.As(err, &hm):
 		return &BundleError{Reason: "package " + filepath.Base(hm.Archive) + " is damaged", Err: err}
-	case errors.As(err, &ue):
-		return &BundleError{Reason: "package " + filepath.Base(ue.Archive) + " is unsafe", Err: err}
-	case errors.As(err, &fe):
-		return &BundleError{Reason: "package " + filepath.Base(fe.Archive) + " cannot be read", Err: err}
 	}
 	return err
 }

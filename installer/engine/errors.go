@@ -54,7 +54,9 @@ func (e *BundleError) Error() string {
 	b.WriteString(" is not usable: ")
 	b.WriteString(e.Reason)
 	if e.Err != nil {
-		b.WriteString(": ")
+		if e.Reason != "" {
+			b.WriteString(": ")
+		}
 		b.WriteString(e.Err.Error())
 	}
 	return b.String()
