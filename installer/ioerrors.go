@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // targetCause names an OS error that means the install location cannot
@@ -18,6 +19,10 @@ type targetCause struct {
 var targetCauses = []targetCause{
 	{isDiskFull, "the disk became full", "free some space, or choose a folder on another disk, and run the installer again"},
 	{isReadOnlyFS, "the disk is read-only", "choose a folder on a writable disk"},
+	// a package's path longer than its bundle.json said (an older
+	// bundle, a package swapped in): the plan's check could not see it
+	{func(err error) bool { return errors.Is(err, syscall.ENAMETOOLONG) }, "a path of the install is longer than this system allows",
+		"choose a shorter install folder with --prefix"},
 	{func(err error) bool { return errors.Is(err, fs.ErrPermission) }, "permission was denied",
 		"choose a folder of your own, or run the installer as an administrator for an all-users install"},
 }
@@ -50,11 +55,20 @@ func osDetail(err error) string {
 	var le *os.LinkError
 	switch {
 	case errors.As(err, &pe):
-		return fmt.Sprintf("%s %q: %v", pe.Op, pe.Path, pe.Err)
+		return fmt.Sprintf("%s %q: %v", pe.Op, shortPath(pe.Path), pe.Err)
 	case errors.As(err, &le):
-		return fmt.Sprintf("%s %q to %q: %v", le.Op, le.Old, le.New, le.Err)
+		return fmt.Sprintf("%s %q to %q: %v", le.Op, shortPath(le.Old), shortPath(le.New), le.Err)
 	}
 	return ""
+}
+
+// shortPath keeps a path of a message readable: one of thousands of
+// bytes (the path too long for the system) shows its start and its end.
+func shortPath(p string) string {
+	if len(p) <= 300 {
+		return p
+	}
+	return p[:150] + "…" + p[len(p)-100:]
 }
 
 // isTyped tells whether err already carries one of the typed errors.

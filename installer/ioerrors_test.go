@@ -22,6 +22,10 @@ func TestAsTargetError(t *testing.T) {
 		{"quota", fmt.Errorf("failed to link: %w", &fs.PathError{Op: "link", Path: "/p/x", Err: syscall.EDQUOT}), ExitTarget, "disk became full"},
 		{"read-only", &fs.PathError{Op: "mkdir", Path: "/p", Err: syscall.EROFS}, ExitTarget, "read-only"},
 		{"permission", &fs.PathError{Op: "open", Path: "/p/x", Err: syscall.EACCES}, ExitTarget, "permission was denied"},
+		// a package's path longer than bundle.json said: exit 4 with the
+		// path shortened (it was exit 1 and an 8 KB message)
+		{"name too long", fmt.Errorf("failed to create folder: %w", &fs.PathError{Op: "mkdir", Path: "/p/share/" + strings.Repeat("a/", 2000), Err: syscall.ENAMETOOLONG}),
+			ExitTarget, "longer than this system allows"},
 		{"other", errors.New("post-link script failed"), ExitFailed, ""},
 		{"already typed", &BundleError{Reason: "bad", Err: syscall.ENOSPC}, ExitBundle, ""},
 	}
@@ -36,6 +40,9 @@ func TestAsTargetError(t *testing.T) {
 			}
 			if !errors.Is(got, tt.err) && tt.reason != "" {
 				t.Fatalf("the cause is lost: %v", got)
+			}
+			if len(got.Error()) > 600 {
+				t.Fatalf("a message of %d bytes: %.200s…", len(got.Error()), got)
 			}
 		})
 	}
