@@ -129,8 +129,10 @@ func runMenuCommand(ctx context.Context, args []string, env Env) error {
 // launchTarget fills in the defaults of --prefix and --env.
 func launchTarget(prefix, env string) (string, string, error) {
 	if prefix == "" {
-		exe, _ := os.Executable()
-		p, ok := wizard.PrefixOfExecutable(exe)
+		p, ok, err := ownInstall()
+		if err != nil {
+			return "", "", err
+		}
 		if !ok {
 			return "", "", &installer.UsageError{Msg: "--prefix is needed when onboard does not run from an install's " + state.DirName + " folder\n" + launchUsage}
 		}

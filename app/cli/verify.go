@@ -98,16 +98,8 @@ func maintenancePrefix(flagValue string) (string, error) {
 	if flagValue != "" {
 		return filepath.Abs(wizard.ExpandHome(flagValue))
 	}
-	exe, err := os.Executable()
-	if err == nil {
-		if p, ok := state.PrefixOf(exe); ok {
-			if root, clone := state.CloneOf(p); clone {
-				return "", &installer.UsageError{Msg: fmt.Sprintf(
-					"this maintenance app is a copy conda made when it cloned the base into %s, which is an environment of the install in %s, not an install; run that install's own: %s (and delete %s if you like)",
-					p, root, state.AppPath(root), state.Dir(p))}
-			}
-			return p, nil
-		}
+	if p, ok, err := ownInstall(); ok || err != nil {
+		return p, err
 	}
 	p, def, name := bundleDefaultInstall()
 	if p != "" {
@@ -120,6 +112,22 @@ func maintenancePrefix(flagValue string) (string, error) {
 			Err: fmt.Errorf("this installer's default folder holds no install of %s; pass --prefix DIR for one elsewhere", name)}
 	}
 	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}
+}
+
+// ownInstall is, when this program is an install's maintenance app, that
+// install; a copy conda made when it cloned the base is refused, as it
+// belongs to no install of its own.
+func ownInstall() (string, bool, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", false, nil
+	}
+	if env, root, clone := wizard.ClonedMaintenanceApp(exe); clone {
+		return "", false, &installer.UsageError{Msg: wizard.ClonedAppNote(env, root)}
+	}
+	// the state folder alone: repair puts a lost manifest back
+	p, ok := state.PrefixOf(exe)
+	return p, ok, nil
 }
 
 // bundleDefaultInstall is, for an installer that carries its bundle (IT's

@@ -188,6 +188,11 @@ func findInstalled(ctx context.Context, e wizard.Engine, d Deps) *wizard.Install
 	if d.Prefix != "" {
 		prefixes = append(prefixes, d.Prefix)
 	}
+	if _, root, clone := wizard.ClonedMaintenanceApp(d.Executable); clone {
+		// a copy conda made in a clone of the base opens on the install
+		// it came from, and says so (Maintenance.content)
+		prefixes = append(prefixes, root)
+	}
 	var carried *bundle.Manifest
 	if b, err := e.FindBundle(ctx); err == nil {
 		carried = &b.Manifest

@@ -88,6 +88,9 @@ func (m *Maintenance) content() fyne.CanvasObject {
 		widget.NewSeparator())
 	m.status = container.NewBorder(nil, nil, nil, m.details, m.health)
 	status := fyne.CanvasObject(m.status)
+	if env, root, clone := wizard.ClonedMaintenanceApp(m.deps.Executable); clone && root == m.in.Prefix {
+		status = container.NewVBox(wrapped(wizard.ClonedAppNote(env, root)), status)
+	}
 	if ok, why := m.deps.MayModify(m.in.Prefix); !ok {
 		// a shared install: Repair and Uninstall stay off, and say why
 		m.buttons = slices.DeleteFunc(m.buttons, func(b *widget.Button) bool { return slices.Contains(m.adminOnly, b) })

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
 	"onboard/installer/bundle"
@@ -189,5 +191,36 @@ func TestNewerInstallerOpensTheWizard(t *testing.T) {
 		if (in != nil) != c.window {
 			t.Errorf("%s installed, run as %s: maintenance window %v, want %v", c.installed, c.exe, in != nil, c.window)
 		}
+	}
+}
+
+// conda create --clone base copies .onboard/ into the new env. Double-
+// clicked there, that copy of the maintenance app opens the window of the
+// install it came from, and says what it is; it used to take the env for
+// an install (verify called it damaged, Uninstall deleted the env).
+func TestClonedMaintenanceAppOpensItsInstall(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	prefix := installedPrefix(t, e)
+	clone := filepath.Join(prefix, "envs", "mybase")
+	if err := os.CopyFS(filepath.Join(clone, ".onboard"), os.DirFS(filepath.Join(prefix, ".onboard"))); err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(clone, ".onboard", "onboard")
+	in := findInstalled(context.Background(), e, Deps{Executable: exe})
+	if in == nil || in.Prefix != prefix {
+		t.Fatalf("the clone's copy opened on %+v, want the install in %s", in, prefix)
+	}
+	a := test.NewTempApp(t)
+	r := &recorder{}
+	d := r.deps(t)
+	d.Executable = exe
+	m := NewMaintenance(context.Background(), a, e, in, d)
+	mustContain(t, m.Window(), "copy conda made when it cloned the base into "+clone, filepath.Join(prefix, ".onboard", "onboard"))
+
+	// the install's own app says nothing of the kind
+	d.Executable = filepath.Join(prefix, ".onboard", "onboard")
+	m = NewMaintenance(context.Background(), a, e, in, d)
+	if strings.Contains(texts(m.Window()), "copy conda made") {
+		t.Fatal("the install's own maintenance app calls itself a copy")
 	}
 }

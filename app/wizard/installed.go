@@ -34,13 +34,40 @@ func ReadInstalled(prefix string) (*Installed, error) {
 }
 
 // PrefixOfExecutable returns the prefix when exe is a maintenance app, that
-// is when it sits in an install's state folder beside its manifest.
+// is when it sits in an install's state folder beside its manifest. A copy
+// conda made in an env of the install (ClonedMaintenanceApp) is none.
 func PrefixOfExecutable(exe string) (string, bool) {
 	p, ok := state.PrefixOf(exe)
 	if !ok || !state.HasManifest(p) {
 		return "", false
 	}
+	if _, _, clone := ClonedMaintenanceApp(exe); clone {
+		return "", false
+	}
 	return p, true
+}
+
+// ClonedMaintenanceApp tells whether exe is a copy of an install's
+// maintenance app that conda made in an env of that install when it cloned
+// the base (conda create --clone base copies every file no record names,
+// .onboard/ too). env is that env's folder, root the install's.
+func ClonedMaintenanceApp(exe string) (env, root string, ok bool) {
+	p, ok := state.PrefixOf(exe)
+	if !ok || !state.HasManifest(p) {
+		return "", "", false
+	}
+	root, ok = state.CloneOf(p)
+	if !ok {
+		return "", "", false
+	}
+	return p, root, true
+}
+
+// ClonedAppNote says what the copy ClonedMaintenanceApp found is, and
+// which program to run instead.
+func ClonedAppNote(env, root string) string {
+	return fmt.Sprintf("This maintenance app is a copy conda made when it cloned the base into %s, which is an environment of the install in %s, not an install. That install's own is %s; %s can be deleted.",
+		env, root, state.AppPath(root), state.Dir(env))
 }
 
 // FindInstalled returns the install the maintenance window should open
