@@ -22,7 +22,7 @@ func showAddress(a fyne.App, win fyne.Window, title, message, address string) {
 	entry := widget.NewEntry()
 	entry.SetText(address)
 	copied := widget.NewLabel("")
-	copyButton := widget.NewButton("Copy", func() {
+	copyButton := newButton("Copy", nil, func() {
 		a.Clipboard().SetContent(address)
 		copied.SetText("Copied.")
 	})

@@ -189,3 +189,35 @@ func (c *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		y += rh + theme.Padding()
 	}
 }
+
+// keyButton is a button that Enter presses as well as Space, as a focused
+// button does on Windows and GNOME. Fyne gives every key to the widget that
+// has focus (a button reached with Tab), and its button takes only Space:
+// Enter on a focused Back did nothing. Esc goes on to the window (onEsc;
+// nil drops it). The window's fields hold &b.Button.
+type keyButton struct {
+	widget.Button
+	onEsc func(*fyne.KeyEvent)
+}
+
+// newButton is a button of onboard's windows; icon may be nil.
+func newButton(label string, icon fyne.Resource, tapped func()) *keyButton {
+	b := &keyButton{}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey presses the button on Enter and passes Esc to the window.
+func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		b.Tapped(&fyne.PointEvent{})
+	case fyne.KeyEscape:
+		if b.onEsc != nil {
+			b.onEsc(ev)
+		}
+	default:
+		b.Button.TypedKey(ev)
+	}
+}

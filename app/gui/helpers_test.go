@@ -82,6 +82,9 @@ func textsOf(objs ...fyne.CanvasObject) string {
 		case *widget.Button:
 			b.WriteString(v.Text + "\n")
 			return
+		case *keyButton:
+			b.WriteString(v.Text + "\n")
+			return
 		case *widget.Check:
 			b.WriteString(v.Text + "\n")
 		case *keyCheck:
@@ -150,7 +153,7 @@ func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
 		if found != nil || !o.Visible() {
 			return
 		}
-		if b, ok := o.(*widget.Button); ok && b.Text == label {
+		if b := asButton(o); b != nil && b.Text == label {
 			found = b
 			return
 		}
@@ -336,12 +339,23 @@ func rowButton(t *testing.T, m *Maintenance, env, label string) *widget.Button {
 	for i := n; i+n <= len(table.Objects); i += n {
 		if l, ok := table.Objects[i].(*widget.Label); ok && l.Text == env {
 			for _, o := range children(table.Objects[i+n-1]) {
-				if b, ok := o.(*widget.Button); ok && b.Text == label {
+				if b := asButton(o); b != nil && b.Text == label {
 					return b
 				}
 			}
 		}
 	}
 	t.Fatalf("no button %q in the row of %s", label, env)
+	return nil
+}
+
+// asButton is o as a button (Fyne's or onboard's keyButton), else nil.
+func asButton(o fyne.CanvasObject) *widget.Button {
+	switch b := o.(type) {
+	case *widget.Button:
+		return b
+	case *keyButton:
+		return &b.Button
+	}
 	return nil
 }

@@ -35,12 +35,13 @@ func NewLaunchProblem(ctx context.Context, a fyne.App, p launch.Problem) *Launch
 	lp.win.Resize(fyne.NewSize(640, 420))
 	lp.body = container.NewVBox()
 	lp.showProblem(p.Err)
-	closeBtn := widget.NewButton("Close", a.Quit)
+	closeBtn := newButton("Close", nil, a.Quit)
 	buttons := container.NewHBox(closeBtn)
 	if p.Repairable() {
-		lp.repair = widget.NewButton("Repair", func() { lp.runRepair(ctx) })
+		repair := newButton("Repair", nil, func() { lp.runRepair(ctx) })
+		lp.repair = &repair.Button
 		lp.repair.Importance = widget.HighImportance
-		buttons.Add(lp.repair)
+		buttons.Add(repair)
 	}
 	lp.win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, nil, buttons), nil, nil,
 		container.NewVScroll(container.NewVBox(lp.body, lp.busy.box))))

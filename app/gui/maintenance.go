@@ -75,18 +75,19 @@ func (m *Maintenance) Window() fyne.Window { return m.win }
 func (m *Maintenance) content() fyne.CanvasObject {
 	man := m.in.Manifest
 	m.health = wrapped("")
-	m.details = widget.NewButtonWithIcon("Show the problems…", theme.ListIcon(), m.showProblems)
+	details := newButton("Show the problems…", theme.ListIcon(), m.showProblems)
+	m.details = &details.Button
 	m.busy = newBusyBar()
-	verify := widget.NewButtonWithIcon("Verify all", theme.SearchIcon(), m.verify)
-	repair := widget.NewButtonWithIcon("Repair all", theme.ViewRefreshIcon(), m.repair)
-	uninstall := widget.NewButtonWithIcon("Uninstall…", theme.DeleteIcon(), m.askUninstall)
-	m.buttons = []*widget.Button{verify, repair, uninstall}
-	m.adminOnly = []*widget.Button{repair, uninstall}
+	verify := newButton("Verify all", theme.SearchIcon(), m.verify)
+	repair := newButton("Repair all", theme.ViewRefreshIcon(), m.repair)
+	uninstall := newButton("Uninstall…", theme.DeleteIcon(), m.askUninstall)
+	m.buttons = []*widget.Button{&verify.Button, &repair.Button, &uninstall.Button}
+	m.adminOnly = []*widget.Button{&repair.Button, &uninstall.Button}
 	table := m.envTable()
 	m.showHealthRows()
 	top := container.NewVBox(banner(nil, man.Name, fmt.Sprintf("Version %s, installed in %s (%s)", man.Version, m.in.Prefix, m.in.Subdir)),
 		widget.NewSeparator())
-	m.status = container.NewBorder(nil, nil, nil, m.details, m.health)
+	m.status = container.NewBorder(nil, nil, nil, details, m.health)
 	status := fyne.CanvasObject(m.status)
 	if env, root, clone := wizard.ClonedMaintenanceApp(m.deps.Executable); clone && root == m.in.Prefix {
 		status = container.NewVBox(wrapped(wizard.ClonedAppNote(env, root)), status)
@@ -136,17 +137,17 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 		r := &envRow{env: env, size: widget.NewLabel("…"), health: widget.NewLabel(""), icon: widget.NewIcon(nil),
 			checked: widget.NewLabel("")}
 		m.rows = append(m.rows, r)
-		jup := widget.NewButtonWithIcon("Jupyter", theme.MediaPlayIcon(), func() { m.launchEnv(env) })
+		jup := newButton("Jupyter", theme.MediaPlayIcon(), func() { m.launchEnv(env) })
 		if !hasJupyter(m.in.Prefix, env) {
 			jup.Disable()
 		} else {
-			m.buttons = append(m.buttons, jup)
+			m.buttons = append(m.buttons, &jup.Button)
 		}
-		term := widget.NewButtonWithIcon("Terminal", theme.ComputerIcon(), func() { m.openTerminal(env) })
-		ver := widget.NewButton("Verify", func() { m.verifyEnv(env) })
-		rep := widget.NewButton("Repair", func() { m.repairEnv(env) })
-		m.buttons = append(m.buttons, term, ver, rep) // a terminal too waits for a repair or upgrade
-		m.adminOnly = append(m.adminOnly, rep)
+		term := newButton("Terminal", theme.ComputerIcon(), func() { m.openTerminal(env) })
+		ver := newButton("Verify", nil, func() { m.verifyEnv(env) })
+		rep := newButton("Repair", nil, func() { m.repairEnv(env) })
+		m.buttons = append(m.buttons, &term.Button, &ver.Button, &rep.Button) // a terminal too waits for a repair or upgrade
+		m.adminOnly = append(m.adminOnly, &rep.Button)
 		grid.Add(widget.NewLabelWithStyle(envTitle(env), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		grid.Add(r.size)
 		grid.Add(container.NewBorder(nil, nil, r.icon, nil, r.health))

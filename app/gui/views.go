@@ -266,6 +266,13 @@ func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
+// newButton is a button of the wizard's window: Esc on it is Cancel.
+func (w *Wizard) newButton(label string, icon fyne.Resource, tapped func()) *keyButton {
+	b := newButton(label, icon, tapped)
+	b.onEsc = w.onKey
+	return b
+}
+
 // locationPage is the Location step's widgets.
 type locationPage struct {
 	entry  *widget.Entry
@@ -284,7 +291,7 @@ func (w *Wizard) locationView() fyne.CanvasObject {
 		lp.plans.schedule(planDelay)
 	}
 	lp.entry.OnSubmitted = func(string) { w.onNext() } // Enter in the field is Next too
-	browse := widget.NewButton("Browse…", w.browse)
+	browse := w.newButton("Browse…", nil, w.browse)
 	return container.NewVBox(
 		bold("Where should it be installed?"),
 		wrapped("A short folder without spaces works best. You will not need administrator rights for a folder of your own."),
@@ -402,9 +409,9 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	s := w.flow.State
 	m := s.Bundle.Manifest
 	env := wizard.JupyterEnv(&m, s.Subdir)
-	launch := widget.NewButton("Launch Jupyter", func() { w.launch(s.Prefix, env) })
+	launch := w.newButton("Launch Jupyter", nil, func() { w.launch(s.Prefix, env) })
 	launch.Importance = widget.HighImportance
-	open := widget.NewButton("Open folder", func() { w.openFolder(s.Prefix) })
+	open := w.newButton("Open folder", nil, func() { w.openFolder(s.Prefix) })
 	logText := "Log: " + wizard.LogPath(s.Prefix)
 	if w.result != nil && w.result.LogPath != "" {
 		logText = "Log: " + w.result.LogPath

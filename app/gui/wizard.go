@@ -119,14 +119,14 @@ func (w *Wizard) buildChrome() {
 	w.message.Importance = widget.DangerImportance
 	w.message.Wrapping = fyne.TextWrapWord
 	w.message.Hide()
-	w.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.onBack)
-	w.next = widget.NewButton("Next", w.onNext)
+	back, next, cancel := w.newButton("Back", theme.NavigateBackIcon(), w.onBack), w.newButton("Next", nil, w.onNext),
+		w.newButton("Cancel", nil, w.onCancel)
+	w.back, w.next, w.cancel = &back.Button, &next.Button, &cancel.Button
 	w.next.Importance = widget.HighImportance
-	w.cancel = widget.NewButton("Cancel", w.onCancel)
 	w.body = container.NewStack()
 	w.steps = newStepList(w.flow.Steps)
-	buttons := container.NewHBox(w.back, w.next)
-	bottom := container.NewVBox(widget.NewSeparator(), w.message, container.NewBorder(nil, nil, w.cancel, buttons))
+	buttons := container.NewHBox(back, next)
+	bottom := container.NewVBox(widget.NewSeparator(), w.message, container.NewBorder(nil, nil, cancel, buttons))
 	side := container.NewHBox(container.NewPadded(w.steps.box), widget.NewSeparator())
 	top := container.NewVBox(banner(w.flow.State.Bundle.Icon(), m.Name, fmt.Sprintf("Version %s installer", m.Version)), widget.NewSeparator())
 	w.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), side, nil, container.NewPadded(w.body)))
@@ -249,7 +249,7 @@ func (w *Wizard) onCancel() {
 // showFatal fills the window with a problem that stops the wizard.
 func (w *Wizard) showFatal(p wizard.Problem) {
 	body := problemContent(p)
-	closeBtn := widget.NewButton("Close", w.app.Quit)
+	closeBtn := newButton("Close", nil, w.app.Quit)
 	w.win.SetTitle("onboard")
 	w.win.SetContent(container.NewBorder(
 		widget.NewLabelWithStyle(p.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

@@ -294,10 +294,22 @@ func TestWizardKeyboard(t *testing.T) {
 	drainUI()
 	stepIs(t, wz, wizard.StepOptions)
 
+	// Tab reaches Back, and Enter presses it (Fyne's button takes only
+	// Space); Esc there is still Cancel.
+	back := findButton(t, w, "Back")
+	for i := 0; i < 20 && (c.Focused() == nil || asButton(c.Focused().(fyne.CanvasObject)) != back); i++ {
+		c.FocusNext()
+	}
+	if c.Focused() == nil || asButton(c.Focused().(fyne.CanvasObject)) != back {
+		t.Fatal("Tab never reaches Back")
+	}
+	key(fyne.KeyReturn)
+	stepIs(t, wz, wizard.StepLocation)
+
 	key(fyne.KeyEscape)
 	mustContain(t, w, "Quit the installer?")
 	key(fyne.KeyReturn) // a dialog is open: Enter does not reach the wizard
-	stepIs(t, wz, wizard.StepOptions)
+	stepIs(t, wz, wizard.StepLocation)
 }
 
 // The Location step shows the plan's verdict as the folder is typed: an
