@@ -97,6 +97,8 @@ JSON object:
   envs                 name, prefix, packages, bytes (package files) of each env, base first
   need_bytes           disk space the install takes from the disk (as du counts it, less the
                        bundle's copy for repairs when that is a hard link of the installer)
+  shared_bytes         what need_bytes leaves out for that hard link (left out when the copy
+                       is not one)
   free_bytes           free space there for you; -1 when unknown
   longest_path         characters of the longest file path the install writes
   path_limit           the OS's limit (259 on Windows); 0 when none
@@ -112,12 +114,12 @@ JSON object:
                        rolls back or finishes
   problems             the folder checks' findings: severity, code, path, message, hint
   notes                what else to know (replacing an install: what it keeps of yours)
-Fields with nothing to say (installed, forced, shell_files, recover, problems, notes, error,
-code, hint) are left out.
   error, code, hint    why the install would refuse; code is downgrade, other-bundle,
                        damaged-install, admin-required, usage, bundle, platform, or the folder
                        check's (not-writable, no-space, too-long, not-empty, conda-prefix, ...)
   exit_code            the exit code of the install; 0 when it would not fail
+Fields with nothing to say (installed, shared_bytes, forced, shell_files, recover, problems,
+notes, error, code, hint) are left out.
 
 Flags:
 `

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -293,5 +294,20 @@ func TestE2ECloneOfTheBaseIsNoInstall(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(prefix, "envs", "mybase")); err != nil {
 		t.Fatalf("the clone's copy removed the env: %v", err)
+	}
+}
+
+// `help install` lists every field of the dry run's JSON object: a field
+// added to the plan (shared_bytes was) is documented where IT reads.
+func TestInstallHelpListsEveryPlanField(t *testing.T) {
+	typ := reflect.TypeOf(installer.InstallPlan{})
+	for i := range typ.NumField() {
+		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		if !regexp.MustCompile(`(?m)^  (\S+, )*` + regexp.QuoteMeta(name) + `\b`).MatchString(installHelp) {
+			t.Errorf("help install does not list the plan's field %q", name)
+		}
 	}
 }
