@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -134,6 +133,11 @@ func writeBundle(dir string, files []File) error {
 		return fmt.Errorf("failed to replace %q: %w; close it if it is running and try again", dir, err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
+		// put the old one back, and leave nothing of the new
+		if rerr := os.Rename(old, dir); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			err = fmt.Errorf("%w; the one it replaces is left in %q (%v)", err, old, rerr)
+		}
+		rmtree.RemoveAll(tmp)
 		return fmt.Errorf("failed to create %q: %w", dir, err)
 	}
 	rmtree.RemoveAll(old)
@@ -196,7 +200,7 @@ func refresh(cmds [][]string, logf Logf) {
 			logf.printf("platform: did not run %q: it is not one of the commands onboard runs after changing launchers (the launcher record may have been changed)", c[0])
 			continue
 		}
-		if _, err := exec.LookPath(c[0]); err != nil {
+		if !hostHasCommand(c[0]) {
 			continue
 		}
 		if out, ok := runCombined(true, c[0], c[1:]...); !ok {

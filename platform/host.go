@@ -40,6 +40,12 @@ func run(name string, args ...string) string {
 
 // runCombined runs a program and returns its output (with standard error
 // when both is true) and whether it exited with status 0.
+// hostHasCommand tells whether the program name is on PATH.
+func hostHasCommand(name string) bool {
+	_, err := exec.LookPath(name)
+	return err == nil
+}
+
 func runCombined(both bool, name string, args ...string) (string, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"onboard/installer/state"
+	"onboard/internal/atomicfile"
 )
 
 // Carried is what an upgrade took over from the old install, as paths
@@ -127,7 +128,7 @@ func CarryUserFiles(aside, prefix string, logf Logf) (Carried, error) {
 		if err := os.Rename(from, to); err != nil {
 			return c, fmt.Errorf("failed to keep %q in the new install at %q: %w; move it there by hand", from, to, err)
 		}
-		syncDir(filepath.Dir(to))
+		atomicfile.SyncDir(filepath.Dir(to))
 		logf("upgrade: kept %q, which the old bundle did not install, at %q", from, to)
 		c.Moved = append(c.Moved, rel)
 	}

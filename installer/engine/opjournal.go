@@ -23,6 +23,7 @@ import (
 	"onboard/installer/internal/seam"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
+	"onboard/internal/atomicfile"
 	"onboard/internal/rmtree"
 )
 
@@ -123,7 +124,7 @@ func BeginOp(op, prefixDir string) (*OpJournal, error) {
 		j.Close(true)
 		return nil, err
 	}
-	syncDir(filepath.Dir(j.path))
+	atomicfile.SyncDir(filepath.Dir(j.path))
 	return j, nil
 }
 
@@ -179,7 +180,7 @@ func (j *OpJournal) MoveAside(aside string) error {
 	if err := os.Rename(j.head.Prefix, aside); err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(aside))
+	atomicfile.SyncDir(filepath.Dir(aside))
 	CrashPoint("aside-after")
 	return nil
 }
@@ -198,7 +199,7 @@ func (j *OpJournal) Reach(phase string) error {
 func (j *OpJournal) Close(remove bool) {
 	if remove {
 		os.Remove(j.path)
-		syncDir(filepath.Dir(j.path))
+		atomicfile.SyncDir(filepath.Dir(j.path))
 	}
 	j.unlock()
 }
@@ -327,7 +328,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 		if err := RemovePrefixFolder(p, logf); err != nil {
 			return rec, fmt.Errorf("failed to finish removing %q: %w; close programs that use it and run 'onboard uninstall' again", p, err)
 		}
-		syncDir(filepath.Dir(p))
+		atomicfile.SyncDir(filepath.Dir(p))
 		return rec, nil
 	case j.phase == "finish":
 		// The new install was complete; only the old one was left to
@@ -363,7 +364,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 			if err := os.Rename(j.aside, p); err != nil {
 				return rec, fmt.Errorf("failed to put the old install back from %q to %q: %w", j.aside, p, err)
 			}
-			syncDir(filepath.Dir(p))
+			atomicfile.SyncDir(filepath.Dir(p))
 			CrashPoint("swapback-after")
 		}
 		unregisterGone(p)
@@ -373,7 +374,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 		if err := rmtree.RemoveAll(j.head.Created); err != nil {
 			return rec, fmt.Errorf("failed to remove the half-made install %q: %w; close programs that use it and run onboard again", p, err)
 		}
-		syncDir(filepath.Dir(j.head.Created))
+		atomicfile.SyncDir(filepath.Dir(j.head.Created))
 		unregisterFresh(p, j.head.NewConda)
 	default:
 		keep := map[string]bool{}
@@ -388,7 +389,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 				}
 			}
 		}
-		syncDir(p)
+		atomicfile.SyncDir(p)
 		unregisterFresh(p, j.head.NewConda)
 	}
 	return rec, nil
@@ -443,15 +444,5 @@ func unregisterGone(p string) {
 		if _, err := os.Stat(filepath.Join(env, "conda-meta")); errors.Is(err, fs.ErrNotExist) {
 			_, _ = prefix.Unregister(txt, env)
 		}
-	}
-}
-
-// syncDir makes renames and removals in dir durable. Not every system can
-// sync a folder (Windows cannot open one for it); there the rename is as
-// durable as the file system makes it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 }

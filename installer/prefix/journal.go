@@ -124,7 +124,7 @@ func Begin(stateDir, root string, mode RootMode) (*Journal, error) {
 			os.Remove(p)
 			return nil, fmt.Errorf("failed to write the journal %q: %w", p, err)
 		}
-		syncDir(stateDir)
+		atomicfile.SyncDir(stateDir)
 	}
 	return j, nil
 }
@@ -169,7 +169,7 @@ func (j *Journal) recordSync(a journalAct, sync bool) error {
 		return fmt.Errorf("failed to write the journal %q: %w", j.path, err)
 	}
 	for d := range j.moved {
-		syncDir(d)
+		atomicfile.SyncDir(d)
 	}
 	clear(j.moved)
 	return nil
@@ -202,16 +202,6 @@ func (j *Journal) insideCreatedRoot(a journalAct) bool {
 func within(p, root string) bool {
 	rel, err := filepath.Rel(root, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
-// syncDir makes renames in dir durable. Not every system can sync a
-// folder (Windows cannot open one for it); there the rename is as durable
-// as the file system makes it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }
 
 // WillCreate records files or symlinks about to be created (absolute host
@@ -344,7 +334,7 @@ func (j *Journal) Commit() error {
 	}
 	// The commit point is durable before the backups go: a power cut
 	// must not bring back a journal whose backups are gone.
-	syncDir(filepath.Dir(j.path))
+	atomicfile.SyncDir(filepath.Dir(j.path))
 	if err := rmtree.RemoveAll(j.backups); err != nil {
 		return fmt.Errorf("failed to remove the backups %q: %w", j.backups, err)
 	}

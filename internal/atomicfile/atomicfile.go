@@ -61,7 +61,20 @@ func write(path string, mode fs.FileMode, sync bool, fill func(w io.Writer) erro
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("failed to move %q into place: %w", path, err)
 	}
+	if sync {
+		SyncDir(filepath.Dir(path)) // the rename too survives a power cut
+	}
 	return nil
+}
+
+// SyncDir makes the renames and creations in dir durable. Not every
+// system can sync a folder (Windows cannot open one for it); there they
+// are as durable as the file system makes them.
+func SyncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
 }
 
 // WriteFile creates or replaces path with data, like os.WriteFile but

@@ -2,7 +2,10 @@
 package layering
 
 import (
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -160,5 +163,35 @@ func TestTestinstallOnlyInTests(t *testing.T) {
 	}
 	if got["onboard/installer/internal/testinstall"] || got["onboard/installer/internal/testkit"] {
 		t.Error("the onboard command depends on the tests' installer/internal/testinstall or testkit")
+	}
+}
+
+// Only platform's host_*.go files ask the real machine: system calls, the
+// registry and COM, other programs. The rest is plain Go over raw values,
+// run in tests on any host for every OS.
+func TestOnlyHostFilesOfPlatformAskTheOS(t *testing.T) {
+	hostOnly := []string{"os/exec", "syscall", "golang.org/x/sys/", "github.com/go-ole/", "unsafe"}
+	files, err := filepath.Glob("../../platform/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no platform sources: %v", err)
+	}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		base := filepath.Base(f)
+		if base == "host.go" || strings.HasPrefix(base, "host_") || strings.HasSuffix(base, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range af.Imports {
+			path := strings.Trim(imp.Path.Value, `"`)
+			for _, h := range hostOnly {
+				if path == strings.TrimSuffix(h, "/") || strings.HasPrefix(path, h) && strings.HasSuffix(h, "/") {
+					t.Errorf("platform/%s imports %s: only host_*.go files may", base, path)
+				}
+			}
+		}
 	}
 }
