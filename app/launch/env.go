@@ -14,12 +14,9 @@ package launch
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
-	"onboard/installer/prefix"
 	"onboard/installer/state"
 )
 
@@ -62,26 +59,6 @@ func (e *EnvError) Hint() string {
 	}
 	return fmt.Sprintf("Repair the install: the Repair button of its maintenance window, or run '%s repair --prefix %s'",
 		state.AppPath(e.Prefix), e.Prefix)
-}
-
-// unclaimed tells whether no conda-meta record of the env at ep lists the
-// file rel while its history shows packages removed with conda: its
-// package was removed, not damaged.
-func unclaimed(ep, rel string) bool {
-	hist, err := os.ReadFile(filepath.Join(ep, "conda-meta", "history"))
-	if err != nil || len(prefix.RemovedByHistory(hist)) == 0 {
-		return false
-	}
-	m, err := state.ReadMeta(ep)
-	if err != nil || len(m.Records) == 0 {
-		return false
-	}
-	for _, r := range m.Records {
-		if slices.Contains(r.Files, rel) {
-			return false
-		}
-	}
-	return true
 }
 
 // envName is the name activation shows: "base" for the prefix itself.

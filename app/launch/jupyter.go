@@ -132,7 +132,7 @@ func checkSubcommand(o Options, goos string) error {
 	if _, err := os.Stat(own); err == nil {
 		return nil
 	}
-	if rel, err := filepath.Rel(ep, own); err == nil && unclaimed(ep, filepath.ToSlash(rel)) {
+	if rel, err := filepath.Rel(ep, own); err == nil && state.RemovedWithConda(ep, filepath.ToSlash(rel)) {
 		// removed with its package, with conda: Jupyter would only die
 		// with "Jupyter command not found", and a repair leaves it
 		return &EnvError{Prefix: o.Prefix, Env: o.Env, Reason: own + " is missing", Removed: name}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"onboard/installer/state"
 )
 
 // Flavor is the option namespace a Jupyter front end takes.
@@ -187,7 +189,7 @@ func CheckCommand(prefix, env, name, goos string) error {
 	fi, err := os.Stat(exe)
 	if err != nil {
 		e := &EnvError{Prefix: prefix, Env: env, Reason: fmt.Sprintf("%s is missing (the launcher runs %q)", exe, name)}
-		if rel, rerr := filepath.Rel(ep, exe); rerr == nil && unclaimed(ep, filepath.ToSlash(rel)) {
+		if rel, rerr := filepath.Rel(ep, exe); rerr == nil && state.RemovedWithConda(ep, filepath.ToSlash(rel)) {
 			e.Removed = name
 		}
 		return e

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"onboard/installer/bundle"
 	"onboard/installer/internal/testkit"
+	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/platform"
 )
@@ -101,14 +103,25 @@ func TestVerifyNotesALauncherWhoseCommandIsGone(t *testing.T) {
 	if err := platform.SaveRecord(state.LaunchersPath(fi.Prefix), platform.Record{Schema: 1, Prefix: fi.Prefix}); err != nil {
 		t.Fatal(err)
 	}
+	opts := VerifyOptions{EnvironmentsTxt: "-"}
+	// a command no package of the env has, with nothing removed with
+	// conda: the dispatcher runs it itself (the demo's "jupyter lab")
+	if r, err := Verify(context.Background(), fi.Prefix, opts); err != nil || strings.Contains(strings.Join(r.Notes, "\n"), "launcher") {
+		t.Fatalf("a command never there, nothing removed: %v, notes %q", err, r.Notes)
+	}
 	tool := filepath.Join(py, "bin", "tool")
 	testkit.MustWrite(t, tool, "#!/bin/sh\n")
 	os.Chmod(tool, 0o755)
-	opts := VerifyOptions{EnvironmentsTxt: "-"}
 	if r, err := Verify(context.Background(), fi.Prefix, opts); err != nil || strings.Contains(strings.Join(r.Notes, "\n"), "launcher") {
 		t.Fatalf("with the commands there: %v, notes %q", err, r.Notes)
 	}
-	os.Remove(tool)                                 // as conda remove of the package that had it
+	// as conda remove of the package that had it: the file and the
+	// history's entry
+	os.Remove(tool)
+	if err := prefix.AppendHistory(py, prefix.HistoryEntry{Time: time.Now(), Command: "conda remove -n py tool",
+		CondaVersion: "24.1.0", Removed: []string{"local/noarch::tool-1.0-0"}}); err != nil {
+		t.Fatal(err)
+	}
 	os.Remove(filepath.Join(recDir, "bin", recCmd)) // damage: its package's record still lists it
 	r, _ := Verify(context.Background(), fi.Prefix, opts)
 	notes := strings.Join(r.Notes, "\n")

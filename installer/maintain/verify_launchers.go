@@ -74,8 +74,9 @@ func (v *verifier) checkLauncherCommands() {
 			if windows {
 				rel = "Scripts/" + strings.TrimSuffix(prog, ".exe") + ".exe"
 			}
-			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil || reported[env+"\x00"+rel] {
-				continue
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil || reported[env+"\x00"+rel] ||
+				!state.RemovedWithConda(dir, rel) {
+				continue // there, lost by a damaged package, or never a file of the env's packages
 			}
 			v.note("the launcher %q runs %s in %s, which is no longer there (removed with conda?): it will not start until the package that provides %s is installed there again",
 				l.Name, rel, env, prog)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -225,4 +226,28 @@ func (u *utf8Reader) read(p []byte) (int, error) {
 		return 0, errNotUTF8
 	}
 	return n, err
+}
+
+// RemovedWithConda tells whether the file rel (slash-separated, relative
+// to the env at envDir) went with a package the user removed with conda:
+// the env's history records packages removed, and no record of the env
+// lists rel. A file a damaged package lost is still listed by its record;
+// a command no package of the env ever had (a launcher's subcommand that
+// its dispatcher runs itself) is not "removed" without such a history.
+// Verify's note and the launch's refusal both ask this.
+func RemovedWithConda(envDir, rel string) bool {
+	hist, err := os.ReadFile(prefix.HistoryPath(envDir))
+	if err != nil || len(prefix.RemovedByHistory(hist)) == 0 {
+		return false
+	}
+	m, err := ReadMeta(envDir)
+	if err != nil || len(m.Records) == 0 {
+		return false
+	}
+	for _, r := range m.Records {
+		if slices.Contains(r.Files, rel) {
+			return false
+		}
+	}
+	return true
 }
