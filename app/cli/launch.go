@@ -129,10 +129,12 @@ func runMenuCommand(ctx context.Context, args []string, env Env) error {
 // launchTarget fills in the defaults of --prefix and --env.
 func launchTarget(prefix, env string) (string, string, error) {
 	if prefix == "" {
-		p, ok, err := ownInstall()
-		if err != nil {
-			return "", "", err
+		exe, _ := os.Executable()
+		w := wizard.FindWhere(exe, nil, nil)
+		if w.CloneEnv != "" {
+			return "", "", &installer.UsageError{Msg: wizard.ClonedAppNote(w.CloneEnv, w.Prefix)}
 		}
+		p, ok := w.Prefix, w.Own
 		if !ok {
 			return "", "", &installer.UsageError{Msg: "--prefix is needed when onboard does not run from an install's " + state.DirName + " folder\n" + launchUsage}
 		}

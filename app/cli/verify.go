@@ -13,7 +13,6 @@ import (
 	"onboard/installer/bundle"
 	"onboard/installer/maintain"
 	"onboard/installer/state"
-	"onboard/platform"
 )
 
 func init() { register("verify", runVerify) }
@@ -92,69 +91,43 @@ func envFlag(name string) string {
 	return " --env " + name
 }
 
-// maintenancePrefix resolves --prefix: when it is empty and this program is
-// an install's maintenance app (PREFIX/.onboard/onboard), that install.
+// maintenancePrefix resolves --prefix: when it is empty, the install this
+// program acts on (wizard.FindWhere, the windows' rule too): its own, as an
+// install's maintenance app, else the install of the bundle it carries in
+// that bundle's default folder (IT's `INSTALLER uninstall --silent` after
+// `INSTALLER install --silent`).
 func maintenancePrefix(flagValue string) (string, error) {
 	if flagValue != "" {
 		return filepath.Abs(wizard.ExpandHome(flagValue))
 	}
-	if p, ok, err := ownInstall(); ok || err != nil {
-		return p, err
-	}
-	p, def, name := bundleDefaultInstall()
-	if p != "" {
-		return p, nil
-	}
-	if def != "" {
+	w := findWhere()
+	switch {
+	case w.CloneEnv != "":
+		// it belongs to no install of its own
+		return "", &installer.UsageError{Msg: wizard.ClonedAppNote(w.CloneEnv, w.Prefix)}
+	case w.Prefix != "":
+		return w.Prefix, nil
+	case w.Looked != "":
 		// the installer knows where it installs: nothing is there (an
 		// uninstall run again, an install removed by hand)
-		return "", &installer.NotInstalledError{Path: def,
-			Err: fmt.Errorf("this installer's default folder holds no install of %s; pass --prefix DIR for one elsewhere", name)}
+		return "", &installer.NotInstalledError{Path: w.Looked,
+			Err: fmt.Errorf("this installer's default folder holds no install of %s; pass --prefix DIR for one elsewhere", w.Name)}
 	}
 	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}
 }
 
-// ownInstall is, when this program is an install's maintenance app, that
-// install; a copy conda made when it cloned the base is refused, as it
-// belongs to no install of its own.
-func ownInstall() (string, bool, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", false, nil
-	}
-	if env, root, clone := wizard.ClonedMaintenanceApp(exe); clone {
-		return "", false, &installer.UsageError{Msg: wizard.ClonedAppNote(env, root)}
-	}
-	// the state folder alone: repair puts a lost manifest back
-	p, ok := state.PrefixOf(exe)
-	return p, ok, nil
-}
-
-// bundleDefaultInstall is, for an installer that carries its bundle (IT's
-// `INSTALLER uninstall --silent` after `INSTALLER install --silent`), the
-// default folder of that bundle (the user's, else the one for all users)
-// where it holds an install of that bundle; "" when none does. def is the
-// first of those folders and name the bundle's, for saying where it looked
-// ("" when the program carries no bundle).
-func bundleDefaultInstall() (p, def, name string) {
-	found, err := bundle.Discover(bundle.DiscoverOptions{})
-	if err != nil {
-		return "", "", ""
-	}
-	defer found.Close()
-	for _, all := range []bool{false, true} {
-		p, err := platform.DefaultPrefix(platform.HostTarget(), platform.HostEnv(), found.Manifest.Name, all)
-		if err != nil {
-			continue
-		}
-		if def == "" {
-			def = p
-		}
-		if m, err := state.ReadManifest(p); err == nil && m.ID == found.Manifest.ID {
-			return p, def, found.Manifest.Name
+// findWhere is wizard.FindWhere for this program and the bundle it
+// carries (none for the embedded demo: its commands name --prefix).
+func findWhere() wizard.Where {
+	exe, _ := os.Executable()
+	var carried *bundle.Manifest
+	if _, own := state.PrefixOf(exe); !own {
+		if found, err := bundle.Discover(bundle.DiscoverOptions{}); err == nil {
+			carried = &found.Manifest
+			found.Close()
 		}
 	}
-	return "", def, found.Manifest.Name
+	return wizard.FindWhere(exe, carried, wizard.Real{}.DefaultPrefix)
 }
 
 // recoverFirst rolls back (or finishes) an operation that an earlier run

@@ -179,33 +179,40 @@ func (w fyneLogWriter) Write(p []byte) (int, error) {
 }
 
 // findInstalled returns the install the maintenance window opens on; nil
-// opens the install wizard. An installer that carries a newer version of
-// the install it finds opens the wizard, whose plan is the upgrade: a
-// person who runs the new installer means to upgrade (the maintenance app
-// in an install always opens its window).
+// opens the install wizard. The install is --prefix's, else the one
+// wizard.FindWhere finds, the command line's rule: the maintenance app's
+// own (a copy conda made in a clone of the base opens the install it came
+// from, and says so), else the carried bundle's install in its default
+// folder for this user or for all users. An installer that carries a
+// newer version of the install it finds opens the wizard, whose plan is
+// the upgrade: a person who runs the new installer means to upgrade (the
+// maintenance app in an install always opens its window).
 func findInstalled(ctx context.Context, e wizard.Engine, d Deps) *wizard.Installed {
-	var prefixes []string
 	if d.Prefix != "" {
-		prefixes = append(prefixes, d.Prefix)
-	}
-	if _, root, clone := wizard.ClonedMaintenanceApp(d.Executable); clone {
-		// a copy conda made in a clone of the base opens on the install
-		// it came from, and says so (Maintenance.content)
-		prefixes = append(prefixes, root)
+		if in, err := wizard.ReadInstalled(d.Prefix); err == nil {
+			return in
+		}
 	}
 	var carried *bundle.Manifest
 	if b, err := e.FindBundle(ctx); err == nil {
 		carried = &b.Manifest
-		if p, err := e.DefaultPrefix(&b.Manifest, false); err == nil {
-			prefixes = append(prefixes, p)
-		}
 		// Closed at once: a bundle appended to this program would hold its
 		// file open, and on Windows an upgrade or uninstall must rename it.
 		b.Close()
 	}
-	in := wizard.FindInstalled(d.Executable, prefixes...)
-	if _, isMaintenanceApp := wizard.PrefixOfExecutable(d.Executable); in != nil && carried != nil && !isMaintenanceApp &&
-		wizard.CompareBundles(in.Manifest, *carried) == wizard.UpgradeNewer {
+	w := wizard.FindWhere(d.Executable, carried, e.DefaultPrefix)
+	in, err := wizard.ReadInstalled(w.Prefix)
+	if w.Own && err != nil {
+		// its manifest lost: the window needs one, so the carried
+		// bundle's install, if any, else the wizard (repair on the
+		// command line puts the manifest back)
+		w = wizard.FindWhere("", carried, e.DefaultPrefix)
+		in, err = wizard.ReadInstalled(w.Prefix)
+	}
+	if w.Prefix == "" || err != nil {
+		return nil
+	}
+	if !w.Own && w.CloneEnv == "" && carried != nil && wizard.CompareBundles(in.Manifest, *carried) == wizard.UpgradeNewer {
 		return nil
 	}
 	return in

@@ -73,9 +73,9 @@ func newMaintenance(t *testing.T, r *recorder) (*Maintenance, fyne.App, string) 
 	prefix := installedPrefix(t, e)
 	// The maintenance app runs from PREFIX/.onboard/onboard.
 	exe := filepath.Join(prefix, ".onboard", "onboard")
-	in := wizard.FindInstalled(exe)
-	if in == nil || in.Prefix != prefix {
-		t.Fatalf("install not found from %s: %+v", exe, in)
+	in, err := wizard.ReadInstalled(prefix)
+	if err != nil {
+		t.Fatalf("install not found from %s: %v", exe, err)
 	}
 	a := test.NewTempApp(t)
 	d := r.deps(t)

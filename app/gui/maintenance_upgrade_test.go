@@ -224,3 +224,24 @@ func TestClonedMaintenanceAppOpensItsInstall(t *testing.T) {
 		t.Fatal("the install's own maintenance app calls itself a copy")
 	}
 }
+
+// The installer double-clicked finds what its command line finds
+// (wizard.FindWhere): an install of its bundle for all users, which IT
+// made with --all-users, opens the maintenance window (the wizard opened),
+// and another bundle's install in its folder does not.
+func TestInstallerFindsTheInstallItsCommandLineFinds(t *testing.T) {
+	e := wizardtest.NewEngine(t) // carries 2026.11.0
+	user, _ := e.DefaultPrefix(nil, false)
+	all, _ := e.DefaultPrefix(nil, true)
+	download := filepath.Join(t.TempDir(), "installer")
+	wizardtest.InstallVersions(t, map[string]string{all: "2026.11.0"})
+	if in := findInstalled(context.Background(), e, Deps{Executable: download}); in == nil || in.Prefix != all {
+		t.Fatalf("an install for all users: %+v, want the window on %s", in, all)
+	}
+	// another bundle's install in the user's folder
+	os.MkdirAll(filepath.Join(user, ".onboard"), 0o755)
+	os.WriteFile(filepath.Join(user, ".onboard", "manifest.json"), []byte(`{"name":"Other","id":"other","version":"1","subdir":"linux-64","platforms":{"linux-64":{"base":[]}}}`), 0o644)
+	if in := findInstalled(context.Background(), e, Deps{Executable: download}); in == nil || in.Prefix != all {
+		t.Fatalf("with another bundle's install in %s: %+v, want the window on %s", user, in, all)
+	}
+}

@@ -33,18 +33,54 @@ func ReadInstalled(prefix string) (*Installed, error) {
 	return &Installed{Prefix: prefix, Manifest: m.Manifest, Subdir: m.Subdir}, nil
 }
 
-// PrefixOfExecutable returns the prefix when exe is a maintenance app, that
-// is when it sits in an install's state folder beside its manifest. A copy
-// conda made in an env of the install (ClonedMaintenanceApp) is none.
-func PrefixOfExecutable(exe string) (string, bool) {
-	p, ok := state.PrefixOf(exe)
-	if !ok || !state.HasManifest(p) {
-		return "", false
+// Where is the install a program acts on when it is given no folder: one
+// rule, FindWhere, for the command line and the windows.
+type Where struct {
+	// Prefix is the install; "" when none was found.
+	Prefix string
+	// Own: the program is that install's maintenance app, in its state
+	// folder (whose manifest may be lost: repair puts it back).
+	Own bool
+	// CloneEnv is set when the program is instead the copy of Prefix's
+	// maintenance app that conda made in that env when it cloned the base
+	// (ClonedMaintenanceApp).
+	CloneEnv string
+	// Looked is the first folder looked in for the carried bundle's
+	// install, and Name that bundle's name; "" when the program carries
+	// no bundle.
+	Looked, Name string
+}
+
+// FindWhere finds the install a program at exe acts on: its own, when it
+// is an install's maintenance app; else, when it carries a bundle, that
+// bundle's default folder for this user, then the one for all users,
+// where it holds an install of that bundle (the same id). defaultPrefix
+// is Engine.DefaultPrefix.
+func FindWhere(exe string, carried *bundle.Manifest, defaultPrefix func(*bundle.Manifest, bool) (string, error)) Where {
+	if env, root, ok := ClonedMaintenanceApp(exe); ok {
+		return Where{Prefix: root, CloneEnv: env}
 	}
-	if _, _, clone := ClonedMaintenanceApp(exe); clone {
-		return "", false
+	if p, ok := state.PrefixOf(exe); ok && exe != "" {
+		return Where{Prefix: p, Own: true}
 	}
-	return p, true
+	if carried == nil {
+		return Where{}
+	}
+	w := Where{Name: carried.Name}
+	for _, all := range []bool{false, true} {
+		p, err := defaultPrefix(carried, all)
+		if err != nil {
+			continue
+		}
+		if w.Looked == "" {
+			w.Looked = p
+		}
+		if m, err := state.ReadManifest(p); err == nil && m.ID == carried.ID {
+			w.Prefix = p
+			return w
+		}
+	}
+	return w
 }
 
 // ClonedMaintenanceApp tells whether exe is a copy of an install's
@@ -68,24 +104,6 @@ func ClonedMaintenanceApp(exe string) (env, root string, ok bool) {
 func ClonedAppNote(env, root string) string {
 	return fmt.Sprintf("This maintenance app is a copy conda made when it cloned the base into %s, which is an environment of the install in %s, not an install. That install's own is %s; %s can be deleted.",
 		env, root, state.AppPath(root), state.Dir(env))
-}
-
-// FindInstalled returns the install the maintenance window should open
-// on: the one this executable belongs to, else the first of prefixes that
-// holds an install. nil when there is none.
-func FindInstalled(exe string, prefixes ...string) *Installed {
-	if p, ok := PrefixOfExecutable(exe); ok {
-		prefixes = append([]string{p}, prefixes...)
-	}
-	for _, p := range prefixes {
-		if p == "" {
-			continue
-		}
-		if in, err := ReadInstalled(p); err == nil {
-			return in
-		}
-	}
-	return nil
 }
 
 // Envs returns the installed env names, "base" first.

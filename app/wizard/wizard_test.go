@@ -189,20 +189,60 @@ func TestTrackerNumbersEveryStepOfAnInstall(t *testing.T) {
 	}
 }
 
-func TestFindInstalled(t *testing.T) {
-	prefix := t.TempDir()
-	os.MkdirAll(filepath.Join(prefix, ".onboard"), 0o755)
-	exe := filepath.Join(prefix, ".onboard", "onboard")
-	if FindInstalled(exe) != nil {
-		t.Fatal("found an install without manifest.json")
+// FindWhere is the one rule of the command line and the windows for the
+// install a program acts on when it is given no folder.
+func TestFindWhere(t *testing.T) {
+	root := t.TempDir()
+	manifest := func(prefix, id string) {
+		os.MkdirAll(filepath.Join(prefix, ".onboard"), 0o755)
+		os.WriteFile(filepath.Join(prefix, ".onboard", "manifest.json"), []byte(`{"name":"Acme","id":"`+id+`","version":"1","subdir":"linux-64","platforms":{"linux-64":{"base":[],"envs":{"team":[]}}}}`), 0o644)
 	}
-	os.WriteFile(filepath.Join(prefix, ".onboard", "manifest.json"), []byte(`{"name":"Acme","version":"1","subdir":"linux-64","platforms":{"linux-64":{"base":[],"envs":{"team":[]}}}}`), 0o644)
-	in := FindInstalled(exe)
-	if in == nil || in.Prefix != prefix || in.Subdir != "linux-64" || strings.Join(in.Envs(), ",") != "base,team" {
-		t.Fatalf("%+v", in)
+	user, all := filepath.Join(root, "home", "acme"), filepath.Join(root, "opt", "acme")
+	defaults := func(_ *bundle.Manifest, allUsers bool) (string, error) {
+		if allUsers {
+			return all, nil
+		}
+		return user, nil
 	}
-	if in := FindInstalled("/usr/bin/onboard", "", prefix); in == nil {
-		t.Fatal("not found by prefix")
+	carried := &bundle.Manifest{Name: "Acme", ID: "acme"}
+
+	// the maintenance app: its own install, even with the manifest lost
+	own := filepath.Join(root, "own")
+	os.MkdirAll(filepath.Join(own, ".onboard"), 0o755)
+	if w := FindWhere(filepath.Join(own, ".onboard", "onboard"), carried, defaults); w.Prefix != own || !w.Own {
+		t.Fatalf("own app, manifest lost: %+v", w)
+	}
+	manifest(own, "acme")
+	if in, err := ReadInstalled(own); err != nil || in.Subdir != "linux-64" || strings.Join(in.Envs(), ",") != "base,team" {
+		t.Fatalf("%+v %v", in, err)
+	}
+	// the copy conda made in a clone of the base: the install it came from
+	clone := filepath.Join(own, "envs", "mybase")
+	manifest(clone, "acme")
+	if w := FindWhere(filepath.Join(clone, ".onboard", "onboard"), carried, defaults); w.Prefix != own || w.Own || w.CloneEnv != clone {
+		t.Fatalf("clone's copy: %+v", w)
+	}
+
+	// an installer: its bundle's install in the user's default folder,
+	// else the one for all users; another bundle's is none
+	dl := filepath.Join(root, "Downloads", "acme-installer")
+	if w := FindWhere(dl, nil, defaults); w != (Where{}) {
+		t.Fatalf("no bundle carried: %+v", w)
+	}
+	if w := FindWhere(dl, carried, defaults); w.Prefix != "" || w.Looked != user || w.Name != "Acme" {
+		t.Fatalf("nothing installed: %+v", w)
+	}
+	manifest(all, "acme")
+	if w := FindWhere(dl, carried, defaults); w.Prefix != all || w.Own {
+		t.Fatalf("installed for all users: %+v", w)
+	}
+	manifest(user, "other")
+	if w := FindWhere(dl, carried, defaults); w.Prefix != all {
+		t.Fatalf("another bundle's install in the user's folder taken: %+v", w)
+	}
+	manifest(user, "acme")
+	if w := FindWhere(dl, carried, defaults); w.Prefix != user {
+		t.Fatalf("the user's own install not first: %+v", w)
 	}
 }
 
