@@ -556,16 +556,13 @@ func (rp *repairer) bundle() (*bundle.Bundle, error) {
 	if rp.opts.BundlePath == "" {
 		// The bundle this install carries (see writeMaintenance): beside
 		// the maintenance app, or appended to it.
-		for _, p := range []string{state.BundlePath(rp.prefix), state.AppPath(rp.prefix)} {
-			if _, err := os.Stat(p); err != nil {
-				continue
-			}
-			if f, err := bundle.Discover(bundle.DiscoverOptions{Path: p}); err == nil {
-				rp.bnd = f.Bundle
-				return rp.bnd, nil
-			} else {
-				rp.logf("repair: no usable bundle in %q: %v", p, err)
-			}
+		f, p, err := openKeptBundle(rp.prefix)
+		if err == nil && p != "" {
+			rp.bnd = f.Bundle
+			return rp.bnd, nil
+		}
+		if err != nil {
+			rp.logf("repair: no usable bundle in %q: %v", p, err)
 		}
 	}
 	f, err := bundle.Discover(bundle.DiscoverOptions{Path: rp.opts.BundlePath})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"onboard/assets"
@@ -53,5 +54,51 @@ func TestRepairOfAnInstallFromBundleBytes(t *testing.T) {
 	}
 	if got, err := os.ReadFile(victim); err != nil || string(got) != string(want) {
 		t.Fatalf("repair did not put %s back: %v", victim, err)
+	}
+}
+
+// An install for one user keeps the installer's file for its repairs as a
+// hard link of the download. A file written over that download in place
+// (cp, curl -o) changes the kept copy too: verify says so, with the way
+// out, where it said the install was fine until a repair failed.
+func TestVerifyNotesAKeptBundleOverwrittenInPlace(t *testing.T) {
+	data := assets.DemoBundle()
+	if data == nil {
+		t.Skip("no demo bundle: run 'make demo'")
+	}
+	root := t.TempDir()
+	t.Setenv("HOME", filepath.Join(root, "home"))
+	download := filepath.Join(root, "Downloads", "demo.zip")
+	os.MkdirAll(filepath.Dir(download), 0o755)
+	if err := os.WriteFile(download, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Open(download)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := filepath.Join(root, "demo")
+	_, err = installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"})
+	b.Close()
+	if err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	dl, _ := os.Stat(download)
+	kept, err := os.Stat(state.BundlePath(prefix))
+	if err != nil || !os.SameFile(dl, kept) {
+		t.Skipf("the kept bundle is no hard link of the download here (%v)", err)
+	}
+	opts := VerifyOptions{EnvironmentsTxt: "-"}
+	if r, err := Verify(context.Background(), prefix, opts); err != nil || strings.Contains(strings.Join(r.Notes, "\n"), "bundle") {
+		t.Fatalf("fresh install: %v, notes %q", err, r.Notes)
+	}
+	if err := os.WriteFile(download, []byte("a newer download, half written"), 0o644); err != nil { // in place: the same inode
+		t.Fatal(err)
+	}
+	r, err := Verify(context.Background(), prefix, opts)
+	notes := strings.Join(r.Notes, "\n")
+	if err != nil || !strings.Contains(notes, "the copy of the bundle the install keeps for repairs, "+state.BundlePath(prefix)+", is not usable") ||
+		!strings.Contains(notes, "--bundle INSTALLER") {
+		t.Fatalf("overwritten in place: %v, notes %q", err, r.Notes)
 	}
 }

@@ -157,6 +157,7 @@ func (v *verifier) run(ctx context.Context) error {
 	v.checkEnvironmentsTxt(envs)
 	if v.launchers {
 		v.checkLaunchers()
+		v.checkKeptBundle()
 	}
 	return nil
 }
