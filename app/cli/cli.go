@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"onboard/app/wizard"
 	"onboard/installer"
 	"onboard/platform"
 )
@@ -86,8 +87,8 @@ func wantsJSON(args []string) bool {
 // printJSONError prints err as --json's last line: an error object with
 // the exit code and a hint.
 func printJSONError(w io.Writer, err error) {
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"event": "error", "error": installer.Message(err), "exit_code": installer.ExitCode(err), "hint": installer.HintFor(err),
+	_ = json.NewEncoder(w).Encode(wizard.ErrorEvent{
+		Event: "error", Error: installer.Message(err), ExitCode: installer.ExitCode(err), Hint: installer.HintFor(err),
 	})
 }
 

@@ -30,29 +30,10 @@ func newJSONReporter(w io.Writer, plan *wizard.Plan) *jsonReporter {
 	return r
 }
 
-// jsonProgress is the fields every event carries.
-type jsonProgress struct {
-	Event        string          `json:"event"`
-	Stage        installer.Stage `json:"stage"`
-	Label        string          `json:"label"`
-	Env          string          `json:"env,omitempty"`
-	Step         int             `json:"step,omitempty"`  // step of the install, from 1
-	Steps        int             `json:"steps,omitempty"` // how many in all
-	Name         string          `json:"name,omitempty"`  // item events: the package
-	Done         int64           `json:"done"`            // units of the stage done (bytes or items)
-	Total        int64           `json:"total"`           // and in all; 0 when unknown
-	StagePercent int             `json:"stage_percent"`
-	Percent      int             `json:"percent"` // of the whole install: never goes back, 100 at the end
-	BytesDone    int64           `json:"bytes_done"`
-	BytesTotal   int64           `json:"bytes_total"` // an estimate until the end
-	BytesPerSec  int64           `json:"bytes_per_sec,omitempty"`
-	SecondsLeft  *int64          `json:"seconds_left,omitempty"`
-}
-
 func (r *jsonReporter) emit(p wizard.Progress) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ev := jsonProgress{Stage: p.Stage, Label: p.Label, Env: p.Env, Step: p.Num, Steps: p.Count,
+	ev := wizard.ProgressEvent{Stage: p.Stage, Label: p.Label, Env: p.Env, Step: p.Num, Steps: p.Count,
 		Done: p.StageDone, Total: p.StageTotal, StagePercent: int(p.StageFraction * 100), Percent: p.Percent,
 		BytesDone: p.BytesDone, BytesTotal: p.BytesTotal, BytesPerSec: int64(p.BytesPerSec)}
 	if p.LeftKnown {

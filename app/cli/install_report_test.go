@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 )
 
@@ -24,9 +25,9 @@ func TestInstallJSONProgress(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var steps []string
 	lastPct, lastStep, lastBytes := -1, 0, int64(0)
-	var last jsonProgress
+	var last wizard.ProgressEvent
 	for _, l := range lines[:len(lines)-1] {
-		var ev jsonProgress
+		var ev wizard.ProgressEvent
 		if err := json.Unmarshal([]byte(l), &ev); err != nil {
 			t.Fatalf("not JSON: %q: %v", l, err)
 		}

@@ -138,7 +138,39 @@ func UpgradeCommand(f *InstallerFile, self, prefix string) []string {
 	return argv
 }
 
-// UpgradeError is the error an upgrading installer reported.
+// ProgressEvent is a progress line of `install --json` (event "stage",
+// "item" or "progress"): the command line writes it, and RunUpgrade reads
+// an upgrading installer's back. One type for both ends.
+type ProgressEvent struct {
+	Event        string          `json:"event"`
+	Stage        installer.Stage `json:"stage"`
+	Label        string          `json:"label"`
+	Env          string          `json:"env,omitempty"`
+	Step         int             `json:"step,omitempty"`  // step of the install, from 1
+	Steps        int             `json:"steps,omitempty"` // how many in all
+	Name         string          `json:"name,omitempty"`  // item events: the package
+	Done         int64           `json:"done"`            // units of the stage done (bytes or items)
+	Total        int64           `json:"total"`           // and in all; 0 when unknown
+	StagePercent int             `json:"stage_percent"`
+	Percent      int             `json:"percent"` // of the whole install: never goes back, 100 at the end
+	BytesDone    int64           `json:"bytes_done"`
+	BytesTotal   int64           `json:"bytes_total"` // an estimate until the end
+	BytesPerSec  int64           `json:"bytes_per_sec,omitempty"`
+	SecondsLeft  *int64          `json:"seconds_left,omitempty"`
+}
+
+// ErrorEvent is the last line of a failed command with --json (event
+// "error"), written by the command line and read back by RunUpgrade.
+type ErrorEvent struct {
+	Event    string `json:"event"`
+	Error    string `json:"error"`
+	ExitCode int    `json:"exit_code"`
+	Hint     string `json:"hint"`
+}
+
+// UpgradeError is the error an upgrading installer reported, with its
+// exit code, which installer.ExitCode gives back (a locked install is 4,
+// a cancelled upgrade 130, as the installer said).
 type UpgradeError struct {
 	Msg      string
 	Advice   string
@@ -149,6 +181,9 @@ func (e *UpgradeError) Error() string { return "the upgrade failed: " + e.Msg }
 
 // Hint is the installer's own advice.
 func (e *UpgradeError) Hint() string { return e.Advice }
+
+// ExitStatus is the installer's exit code (engine.ExitStatuser).
+func (e *UpgradeError) ExitStatus() int { return e.ExitCode }
 
 // RunUpgrade runs argv (from UpgradeCommand), an onboard install with
 // --json, and replays its progress events into r, so the window shows the
@@ -175,16 +210,7 @@ func RunUpgrade(ctx context.Context, argv []string, r installer.Reporter, logf i
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 64*1024), 4<<20)
 	for sc.Scan() {
-		var ev struct {
-			Event    string          `json:"event"`
-			Stage    installer.Stage `json:"stage"`
-			Name     string          `json:"name"`
-			Done     int64           `json:"done"`
-			Total    int64           `json:"total"`
-			Error    string          `json:"error"`
-			Hint     string          `json:"hint"`
-			ExitCode int             `json:"exit_code"`
-		}
+		var ev ProgressEvent
 		line := sc.Bytes()
 		if json.Unmarshal(line, &ev) != nil {
 			logf("installer: %s", line)
@@ -207,7 +233,11 @@ func RunUpgrade(ctx context.Context, argv []string, r installer.Reporter, logf i
 				return nil, err
 			}
 		case "error":
-			failure = &UpgradeError{Msg: ev.Error, Advice: ev.Hint, ExitCode: ev.ExitCode}
+			var e ErrorEvent
+			if err := json.Unmarshal(line, &e); err != nil {
+				return nil, err
+			}
+			failure = &UpgradeError{Msg: e.Error, Advice: e.Hint, ExitCode: e.ExitCode}
 		}
 	}
 	werr := cmd.Wait()

@@ -106,6 +106,10 @@ func TestCheckForANewerInstallerAndUpgrade(t *testing.T) {
 	if !errors.As(err, &ue) || ue.ExitCode != installer.ExitTarget || installer.HintFor(err) == "" {
 		t.Fatalf("downgrade: %v (%+v)", err, ue)
 	}
+	// the installer's exit code is the window's too (it was 1 for all)
+	if code := installer.ExitCode(err); code != installer.ExitTarget {
+		t.Fatalf("downgrade: exit code %d, want the installer's %d", code, installer.ExitTarget)
+	}
 }
 
 func TestUpgradeCommandOfAnInstaller(t *testing.T) {

@@ -265,11 +265,14 @@ func ExitCode(err error) int {
 		ne *NotInstalledError
 		ae *AdminRequiredError
 	)
+	var xe ExitStatuser
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled
+	case errors.As(err, &xe) && xe.ExitStatus() > 0:
+		return xe.ExitStatus()
 	case errors.As(err, &ue):
 		return ExitUsage
 	case errors.As(err, &be):
@@ -281,6 +284,14 @@ func ExitCode(err error) int {
 	default:
 		return ExitFailed
 	}
+}
+
+// ExitStatuser is an error that carries the exit code another onboard
+// process reported (an upgrading installer run by the window): ExitCode
+// gives it back.
+type ExitStatuser interface {
+	error
+	ExitStatus() int
 }
 
 // HintFor returns the first hint found in err's chain, or "".
