@@ -117,6 +117,21 @@ func TestErrorBlockRetryAndBack(t *testing.T) {
 	}
 }
 
+// An installer file that cannot be used is no retry or other folder away:
+// the console says so and ends with the error, as the window offers
+// neither (wizard.NextAfterFailure); it asked "r = retry, b = back".
+func TestUnusableInstallerOffersNoRetry(t *testing.T) {
+	e := &wizardtest.Failing{Engine: wizardtest.NewEngine(t), Err: &installer.BundleError{Path: "/dl/installer", Reason: "is damaged"}}
+	out, err := run(t, context.Background(), e, "\ny\n\n\n\n\n\nr\n", nil)
+	if installer.ExitCode(err) != installer.ExitBundle {
+		t.Fatalf("err %v, want the bundle error\n%s", err, out)
+	}
+	contains(t, out, "This installer file cannot be used, so nothing was changed.")
+	if strings.Contains(out, "r = retry") || strings.Count(out, "The install failed") != 1 {
+		t.Fatalf("a retry was offered:\n%s", out)
+	}
+}
+
 func TestCtrlCRollsBack(t *testing.T) {
 	e := wizardtest.NewBlocking(wizardtest.NewEngine(t))
 	ctx, cancel := context.WithCancel(context.Background())

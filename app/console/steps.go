@@ -199,8 +199,14 @@ func (s *session) install() (action, error) {
 	return s.afterFailure()
 }
 
-// afterFailure lets the person retry or go back to fix the cause.
+// afterFailure lets the person retry or go back to fix the cause, where
+// that may help (wizard.NextAfterFailure); else it ends with the error.
 func (s *session) afterFailure() (action, error) {
+	next := wizard.NextAfterFailure(s.err)
+	if !next.Retry && !next.Back {
+		s.printf("%s\n", next.Says)
+		return actStay, s.err
+	}
 	for {
 		a, err := s.ask("r = retry, b = back to change the folder or options, q = quit: ")
 		if err != nil {

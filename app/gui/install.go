@@ -179,21 +179,21 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 	setShown(ip.detail, "")
 	w.next.SetText("Retry")
 	w.setButtons(true, true, true)
-	switch installer.ExitCode(err) {
-	case installer.ExitCancelled:
+	next := wizard.NextAfterFailure(err)
+	switch {
+	case next.Cancelled:
 		// asked for: said on the page, with no dialog to dismiss
 		ip.bar.SetValue(0)
 		ip.step.SetText("")
-		ip.stage.SetText("Cancelled. Everything the install had written was rolled back. Click Install again to start over, or Cancel to quit.")
+		ip.stage.SetText(next.Says + " Click Install again to start over, or Cancel to quit.")
 		w.next.SetText("Install again")
 		return
-	case installer.ExitBundle:
-		// the installer file itself: no folder, option or retry helps
-		ip.stage.SetText("This installer file cannot be used, so nothing was changed. Get a fresh copy of it from your platform team.")
+	case !next.Retry:
+		ip.stage.SetText(next.Says)
 		w.next.SetText("Install")
-		w.setButtons(false, false, true)
+		w.setButtons(next.Back, false, true)
 	default:
-		ip.stage.SetText("The install failed; what it had written was rolled back. Go Back to change the folder or options, or Retry.")
+		ip.stage.SetText(next.Says + " Go Back to change the folder or options, or Retry.")
 	}
 	showProblem(w.win, wizard.Explain("The install", err, w.log.Path))
 }

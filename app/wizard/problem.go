@@ -57,3 +57,28 @@ func (p Problem) Text() string {
 	}
 	return s
 }
+
+// AfterFailure is what a failed install lets the person do next: one
+// decision for both wizards (the window's buttons, the console's prompt).
+type AfterFailure struct {
+	// Retry: running the install again may work; Back: so may changing
+	// the folder or options. Neither for an installer file that cannot be
+	// used: no folder, option or retry helps.
+	Retry, Back bool
+	// Cancelled: the person asked for it; "Install again", not "Retry".
+	Cancelled bool
+	// Says is the sentence for the page, with no button named.
+	Says string
+}
+
+// NextAfterFailure decides AfterFailure for the install's error err.
+func NextAfterFailure(err error) AfterFailure {
+	switch installer.ExitCode(err) {
+	case installer.ExitCancelled:
+		return AfterFailure{Retry: true, Back: true, Cancelled: true,
+			Says: "Cancelled. Everything the install had written was rolled back."}
+	case installer.ExitBundle:
+		return AfterFailure{Says: "This installer file cannot be used, so nothing was changed. Get a fresh copy of it from your platform team."}
+	}
+	return AfterFailure{Retry: true, Back: true, Says: "The install failed; what it had written was rolled back."}
+}
