@@ -318,8 +318,10 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		// verify then called it damaged
 		return &AdminRequiredError{Prefix: p.Prefix, Action: "install-for-all-users"}
 	}
-	if old != nil && old.AllUsers && !engine.MayModify(after.root) {
-		return &AdminRequiredError{Prefix: p.Prefix, Action: "replace"}
+	if old != nil {
+		if err := engine.CheckMayModify(after.root, "replace"); err != nil {
+			return err
+		}
 	}
 	if old != nil {
 		u := changesSince(after.root, old, pl, m.CondarcYAML())

@@ -404,6 +404,24 @@ func TestPlanSharedInstallNeedsAnAdmin(t *testing.T) {
 	}
 }
 
+// Another user's install that is not for all users (root's, made without
+// --all-users) is refused by the same rule as repair and uninstall (who
+// owns the folder), in its own words; the plan went ahead, and the install
+// then failed on the first file it could not write.
+func TestPlanAnotherUsersInstallIsRefused(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "theirs")
+	if _, err := Install(context.Background(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	asOtherUser(t)
+	p := unchanged(t, filepath.Dir(prefix), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"})
+	var ae *AdminRequiredError
+	if !errors.As(p.Err, &ae) || p.ExitCode != ExitTarget || !strings.Contains(p.Err.Error(), "it is another user's") {
+		t.Fatalf("plan %+v", p)
+	}
+}
+
 // An interrupted fresh install leaves a half-made folder: the plan sees
 // it as the recovery will leave it (empty: a fresh install) and changes
 // nothing; Install then rolls it back and installs.

@@ -4,12 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"runtime"
 	"strings"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/state"
-	"onboard/platform"
 )
 
 // Installed is an existing install, read from its installed manifest
@@ -125,22 +124,16 @@ func LogPath(prefix string) string { return state.LogPath(prefix) }
 func (in *Installed) JupyterEnv() string { return JupyterEnv(&in.Manifest, in.Subdir) }
 
 // MayModify tells whether this user may repair or uninstall the install at
-// prefix, and when not, why and how to get the rights. An install for all
-// users may be changed only by an administrator; other users may use it,
-// verify it and launch Jupyter from it.
+// prefix, and when not, why and how to get the rights: engine's one rule
+// (who owns the folder), which repair and uninstall apply. An install for
+// all users may be changed only by an administrator; other users may use
+// it, verify it and launch Jupyter from it.
 func MayModify(prefix string) (bool, string) {
-	if platform.HostMayModify(prefix) {
-		return true, ""
+	var ae *engine.AdminRequiredError
+	if err := engine.CheckMayModify(prefix, "repair"); errors.As(err, &ae) {
+		return false, ae.Why()
 	}
-	return false, "Repair and Uninstall are off for you: this install is shared by all users of this computer. " +
-		capitalise(platform.AdminHint(runtime.GOOS, platform.MaintenanceApp(platform.HostTarget(), prefix)+" repair --prefix "+prefix)) + "."
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return true, ""
 }
 
 // UserFilesWarning is what an uninstall deletes beyond what the bundle
