@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"onboard/internal/humanize"
+	"time"
 
+	"onboard/app/wizard"
 	"onboard/assets"
 	"onboard/installer/maintain"
+	"onboard/internal/humanize"
 )
 
 func init() { register("repair", runRepair) }
@@ -33,6 +35,7 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	if res == nil {
 		return err
 	}
+	_, _ = wizard.RecordCheck(p, "repair", time.Now(), wizard.HealthOfRepair(res)) // the window's "last checked"
 	if *asJSON {
 		if jerr := json.NewEncoder(env.Stdout).Encode(res); jerr != nil {
 			return jerr

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"onboard/app/wizard"
 	"onboard/installer"
@@ -36,6 +37,9 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	if r == nil {
 		return err
 	}
+	// the window's "last checked" (a user who may not write the install's
+	// folder records nothing)
+	_, _ = wizard.RecordCheck(p, "verify", time.Now(), wizard.HealthOfVerify(r))
 	if *asJSON {
 		if jerr := json.NewEncoder(env.Stdout).Encode(r); jerr != nil {
 			return jerr

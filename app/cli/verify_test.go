@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/app/wizard"
 	"onboard/installer"
 	"onboard/installer/maintain"
 	"onboard/installer/state"
@@ -69,6 +70,14 @@ func TestVerifyCommand(t *testing.T) {
 	}
 	if r.Healthy || len(r.Problems) != 1 || r.Problems[0].Kind != maintain.ProblemAltered || r.Problems[0].Path != "share/a.txt" {
 		t.Fatalf("got %+v; want one altered share/a.txt", r)
+	}
+	// the maintenance window's "last checked" is the command line's too
+	if c := wizard.ReadLastCheck(p); c == nil || c.What != "verify" || c.Health.OK || c.Envs["base"].Problems != 1 {
+		t.Fatalf("last check after verify: %+v", c)
+	}
+	runCLI(t, "", "repair", "--prefix", p) // no bundle here to take the file from: it is left
+	if c := wizard.ReadLastCheck(p); c == nil || c.What != "repair" || c.Envs["base"].What != "repair" {
+		t.Fatalf("last check after repair: %+v", c)
 	}
 }
 

@@ -337,8 +337,9 @@ func (m *Maintenance) verifyEnv(env string) {
 func (m *Maintenance) showHealth(what, env string, h *wizard.Health, err error) {
 	m.lastErr = err
 	if h != nil {
-		m.last.Record(strings.ToLower(what), time.Now(), h, m.in.Envs())
-		if serr := wizard.SaveLastCheck(m.in.Prefix, *m.last); serr != nil {
+		last, serr := wizard.RecordCheck(m.in.Prefix, strings.ToLower(what), time.Now(), h)
+		m.last = last
+		if serr != nil {
 			m.logf()("could not record the last check: %v", serr)
 		}
 	}

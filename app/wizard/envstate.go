@@ -96,6 +96,23 @@ func SaveLastCheck(prefix string, c LastCheck) error {
 	return atomicfile.WriteFile(lastCheckPath(prefix), append(b, '\n'), 0o644)
 }
 
+// RecordCheck records the outcome h of what ("verify" or "repair"), done
+// at t, in the install at prefix's last check, which the maintenance
+// window shows: the window and the command line both call it, so that a
+// check run by either is the last one. It returns the last check now.
+func RecordCheck(prefix, what string, t time.Time, h *Health) (*LastCheck, error) {
+	c := ReadLastCheck(prefix)
+	if c == nil {
+		c = &LastCheck{}
+	}
+	var envs []string
+	if in, err := ReadInstalled(prefix); err == nil {
+		envs = in.Envs()
+	}
+	c.Record(what, t, h, envs)
+	return c, SaveLastCheck(prefix, *c)
+}
+
 // ReadLastCheck returns the last check of the install at prefix; nil when
 // there was none or the file cannot be read.
 func ReadLastCheck(prefix string) *LastCheck {

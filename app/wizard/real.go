@@ -87,11 +87,11 @@ func (Real) Verify(ctx context.Context, prefix, env string, r installer.Reporter
 	if err != nil && !errors.As(err, &de) {
 		return nil, err
 	}
-	return healthOf(rep), nil
+	return HealthOfVerify(rep), nil
 }
 
-// healthOf summarizes a verify report.
-func healthOf(rep *maintain.Report) *Health {
+// HealthOfVerify summarizes a verify report.
+func HealthOfVerify(rep *maintain.Report) *Health {
 	h := &Health{OK: rep.Healthy, Env: rep.Env, Removed: rep.Removed, Remade: rep.Remade}
 	for _, p := range rep.Problems {
 		h.add(p)
@@ -112,6 +112,11 @@ func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Repor
 	if res == nil {
 		return nil, err
 	}
+	return HealthOfRepair(res), err
+}
+
+// HealthOfRepair summarizes what a repair found, fixed and left.
+func HealthOfRepair(res *maintain.RepairResult) *Health {
 	h := &Health{OK: len(res.Left) == 0, Env: res.Env}
 	for _, f := range res.Fixed {
 		h.Fixed = append(h.Fixed, fixLine(f))
@@ -127,7 +132,7 @@ func (rl Real) Repair(ctx context.Context, prefix, env string, r installer.Repor
 	default:
 		h.Summary = humanize.Count(len(res.Left), "problem") + " could not be repaired"
 	}
-	return h, err
+	return h
 }
 
 // Uninstall runs installer.Uninstall.
