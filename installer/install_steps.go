@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"onboard/installer/pkg"
-	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/internal/atomicfile"
 	"onboard/internal/selfexe"
@@ -173,13 +172,9 @@ func (in *installRun) installEnvs(ctx context.Context, files map[string]string) 
 	out := &envOutcome{}
 	base := in.envRequest(ctx, in.o.Prefix, pl.Base, files)
 	base.NewPrefix = true // swapInstall made it (the old install, if any, is moved aside) and removes it on failure
+	base.Condarc = in.newCondarc() // in the base's transaction, as its journal records it
 	if err := in.runEnv(ctx, "base", base, out); err != nil {
 		return nil, err
-	}
-	if rc := in.o.Bundle.Manifest.CondarcYAML(); rc != nil {
-		if err := prefix.WriteCondarc(in.o.Prefix, rc); err != nil {
-			return nil, fmt.Errorf("failed to write .condarc: %w", err)
-		}
 	}
 	for _, n := range pl.EnvNames() {
 		req := in.envRequest(ctx, filepath.Join(in.o.Prefix, "envs", n), pl.Envs[n], files)

@@ -42,6 +42,11 @@ func fakeEnv(fail string) func(context.Context, EnvRequest) (*EnvResult, error) 
 			}
 			res.Packages = append(res.Packages, dist)
 		}
+		if req.Condarc != nil { // as InstallEnv's metadata step
+			if err := os.WriteFile(filepath.Join(req.Prefix, ".condarc"), req.Condarc, 0o644); err != nil {
+				return nil, err
+			}
+		}
 		return res, nil
 	}
 }
