@@ -171,7 +171,7 @@ func (in *installRun) installEnvs(ctx context.Context, files map[string]string) 
 	pl := in.o.Bundle.Platform(in.subdir)
 	out := &envOutcome{}
 	base := in.envRequest(ctx, in.o.Prefix, pl.Base, files)
-	base.NewPrefix = true // swapInstall made it (the old install, if any, is moved aside) and removes it on failure
+	base.NewPrefix = true          // swapInstall made it (the old install, if any, is moved aside) and removes it on failure
 	base.Condarc = in.newCondarc() // in the base's transaction, as its journal records it
 	if err := in.runEnv(ctx, "base", base, out); err != nil {
 		return nil, err
