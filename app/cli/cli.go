@@ -216,11 +216,7 @@ func runWizard(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	if env.GUI != nil && !o.Console && displayAvailable() {
-		// X11 only: Windows and macOS draw without an X server (a Windows
-		// program under Wine sees the Unix DISPLAY too)
-		if d := os.Getenv("DISPLAY"); os.Getenv("WAYLAND_DISPLAY") == "" && d != "" && !isDarwin && runtime.GOOS != "windows" && !displayAnswers(d) {
-			// a stale ssh -X forwarding, sudo keeping DISPLAY, a closed VNC:
-			// the window library would end in a panic
+		if d := deadDisplay(); d != "" {
 			fmt.Fprintf(env.Stderr, "no display answers at DISPLAY=%s: the wizard asks in this terminal instead\n", d)
 			return consoleWizard(ctx, env, o)
 		}
@@ -255,6 +251,23 @@ func displayAvailable() bool {
 	}
 	return isDarwin
 }
+
+// deadDisplay is DISPLAY when a window would go there and no X server
+// answers (a stale ssh -X forwarding, sudo keeping DISPLAY, a closed VNC),
+// where the window library would end in a panic; "" otherwise. X11 only:
+// Windows and macOS draw without an X server (a Windows program under
+// Wine sees the Unix DISPLAY too).
+func deadDisplay() string {
+	if d := os.Getenv("DISPLAY"); os.Getenv("WAYLAND_DISPLAY") == "" && d != "" && !isDarwin && runtime.GOOS != "windows" && !displayAnswers(d) {
+		return d
+	}
+	return ""
+}
+
+// windowPossible tells whether a window can be opened: a display is set
+// (displayAvailable) and, for X11, answers. Every command that may open a
+// window asks it, so none of them panics on a dead DISPLAY.
+func windowPossible() bool { return displayAvailable() && deadDisplay() == "" }
 
 // displayAnswers is x11Answers; tests without an X server replace it.
 var displayAnswers = x11Answers

@@ -194,7 +194,7 @@ func launchProblem(prefix, env string, err error, e Env) launch.Problem {
 // (nobody to ask) returns it for main to print with its hint.
 func offerRepair(ctx context.Context, env Env, p launch.Problem) error {
 	switch {
-	case launchUI != nil && env.GUI != nil && displayAvailable():
+	case launchUI != nil && env.GUI != nil && windowPossible():
 		return launchUI(ctx, p)
 	case p.Repairable() && isTerminal(env.Stdin):
 		return promptRepair(ctx, env, p)

@@ -44,7 +44,7 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	if !*silent && !onTerminal(env) && env.GUI != nil && displayAvailable() {
+	if !*silent && !onTerminal(env) && env.GUI != nil && windowPossible() {
 		// "Apps & features" → Uninstall runs this with no console: the
 		// question is asked in the maintenance window instead
 		err := env.GUI(ctx, env, WizardOptions{Prefix: p, StartUninstall: true})
