@@ -78,6 +78,13 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 	if err := link.Execute(ctx, []*link.Plan{plan}, opts, j, false, rep.Advance); err != nil {
 		return err
 	}
+	// A damaged .pyc goes first: compileall keeps one whose header says
+	// it is up to date, and the repair would leave it as it was.
+	for p := range only {
+		if strings.HasSuffix(p, ".pyc") {
+			os.Remove(filepath.Join(env, filepath.FromSlash(p)))
+		}
+	}
 	// No progress: repair's stage counts the bytes linked, not files.
 	if note := link.Compile(ctx, opts, pyc, nil); note != "" {
 		rp.logf("repair: %s: %s", t.dist, note)

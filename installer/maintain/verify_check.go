@@ -60,7 +60,7 @@ func (c *check) run(buf []byte, op *opener) (ProblemKind, string, int64) {
 		// conda records pyc files even when none was compiled.
 		if clean {
 			if size, regular, exists, ok := op.lstat(c.rec.env.dir, dir, name); ok {
-				if exists && regular && c.size >= 0 && size != c.size {
+				if exists && regular && c.size >= 0 && size != c.size && !pycRewritten(c.abs(), size, c.size, c.rec.env.dir) {
 					return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", size, c.size), 0
 				}
 				return "", "", 0
@@ -71,6 +71,9 @@ func (c *check) run(buf []byte, op *opener) (ProblemKind, string, int64) {
 			return "", "", 0
 		}
 		k, d := c.checkSize(fi)
+		if k == ProblemWrongSize && pycRewritten(c.abs(), fi.Size(), c.size, c.rec.env.dir) {
+			return "", "", 0
+		}
 		return k, d, 0
 	case "softlink":
 		return c.checkSoftlink()

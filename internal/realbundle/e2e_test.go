@@ -247,6 +247,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 		t.Fatalf("repair did not put notebookapp.py back:\n%s\ngot %d bytes: %.200s", rout, len(got), got)
 	}
 	h.mustRun(t, app, "verify")
+	checkRegeneratedPyc(t, h, app, team)
 
 	condaRemovesFromOnboardEnv(t, h, b, prefix)
 
@@ -853,5 +854,66 @@ func checkPycSizes(t *testing.T, env string) {
 	}
 	if n == 0 {
 		t.Errorf("no compiled .pyc file is in the records of %s", env)
+	}
+}
+
+// checkRegeneratedPyc: a clean-up of __pycache__, then an import, has the
+// env's python write the .pyc again, with the source's absolute path in
+// it (the install compiled it with the path relative to the env, as conda
+// does): a different size, no damage. A .pyc really damaged is put back
+// by repair, which used to say "fixed" and leave it (compileall keeps a
+// .pyc whose header says it is up to date).
+func checkRegeneratedPyc(t *testing.T, h *home, app, team string) {
+	t.Helper()
+	cache := filepath.Join(team, "lib/python3/dist-packages/nbformat/__pycache__")
+	pycs, _ := filepath.Glob(filepath.Join(cache, "*.pyc"))
+	if len(pycs) == 0 {
+		t.Fatalf("no .pyc in %s", cache)
+	}
+	sizes := map[string]int64{}
+	for _, p := range pycs {
+		fi, _ := os.Stat(p)
+		sizes[p] = fi.Size()
+	}
+	if err := os.RemoveAll(cache); err != nil {
+		t.Fatal(err)
+	}
+	imp := exec.Command(filepath.Join(team, "bin", "python"), "-c", "import nbformat, nbformat.v4")
+	for _, kv := range h.environ() {
+		if !strings.HasPrefix(kv, "PYTHONDONTWRITEBYTECODE=") { // as a person's python writes them
+			imp.Env = append(imp.Env, kv)
+		}
+	}
+	if out, err := imp.CombinedOutput(); err != nil {
+		t.Fatalf("import nbformat: %v\n%s", err, out)
+	}
+	changed := 0
+	for p, n := range sizes {
+		if fi, err := os.Stat(p); err == nil && fi.Size() != n {
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Fatalf("python wrote no .pyc of another size in %s: the check below proves nothing", cache)
+	}
+	if r := h.run(t, app, "verify"); r.code != 0 {
+		t.Fatalf("verify after python wrote its own .pyc: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// damaged past its header, which still says it is up to date
+	var damaged string
+	for p, n := range sizes {
+		if fi, err := os.Stat(p); err == nil && fi.Size() != n {
+			damaged = p
+		}
+	}
+	data, _ := os.ReadFile(damaged)
+	os.WriteFile(damaged, append(data[:16:16], "not marshal data"...), 0o644)
+	if r := h.run(t, app, "verify"); r.code != 1 || !strings.Contains(r.stdout, filepath.Base(damaged)) {
+		t.Fatalf("verify of a damaged .pyc: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	h.mustRun(t, app, "repair")
+	h.mustRun(t, app, "verify")
+	if data, _ := os.ReadFile(damaged); strings.Contains(string(data), "not marshal data") {
+		t.Fatalf("repair left the damaged %s", damaged)
 	}
 }
