@@ -98,7 +98,14 @@ func HealthOfVerify(rep *maintain.Report) *Health {
 	}
 	h.Summary = humanize.Count(len(rep.Envs), "environment") + ", " + humanize.Count(rep.Packages, "package") + ", " + humanize.Count(rep.Files, "file") + " checked"
 	if !rep.Healthy {
-		h.Summary = humanize.Count(len(rep.Problems), "problem") + " found in " + humanize.Count(len(rep.Damaged()), "package")
+		n := 0
+		for _, pkgs := range rep.Damaged() { // by env
+			n += len(pkgs)
+		}
+		h.Summary = humanize.Count(len(rep.Problems), "problem") + " found"
+		if n > 0 {
+			h.Summary += " in " + humanize.Count(n, "package")
+		}
 	}
 	return h
 }

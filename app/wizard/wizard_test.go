@@ -12,6 +12,7 @@ import (
 
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/installer/maintain"
 )
 
 func manifest() *bundle.Manifest {
@@ -264,5 +265,19 @@ func TestExplain(t *testing.T) {
 	c := Explain("The install", context.Canceled, "")
 	if !c.Cancelled || !strings.Contains(c.Message, "rolled back") {
 		t.Fatalf("%+v", c)
+	}
+}
+
+// The summary counts the damaged packages, not the environments they are
+// in: three damaged packages in one env said "in 1 package".
+func TestHealthCountsDamagedPackages(t *testing.T) {
+	rep := &maintain.Report{Envs: []string{"base", "team"}, Problems: []maintain.Problem{
+		{Env: "team", Package: "a-1-0", Path: "x", Kind: maintain.ProblemMissing},
+		{Env: "team", Package: "b-1-0", Path: "y", Kind: maintain.ProblemMissing},
+		{Env: "team", Package: "b-1-0", Path: "y2", Kind: maintain.ProblemMissing},
+		{Env: "base", Package: "c-1-0", Path: "z", Kind: maintain.ProblemAltered},
+	}}
+	if h := HealthOfVerify(rep); h.Summary != "4 problems found in 3 packages" {
+		t.Fatalf("summary %q", h.Summary)
 	}
 }
