@@ -53,7 +53,7 @@ func showProblem(win fyne.Window, p wizard.Problem) {
 
 // confirm asks a question whose buttons say what they do: yes does it
 // (red when it destroys), no keeps things as they are.
-func confirm(win fyne.Window, title, msg, yes, no string, destroys bool, answer func(bool)) {
+func confirm(win fyne.Window, title, msg, yes, no string, destroys bool, answer func(bool)) dialog.Dialog {
 	d := dialog.NewConfirm(title, msg, answer, win)
 	d.SetConfirmText(yes)
 	d.SetDismissText(no)
@@ -61,6 +61,7 @@ func confirm(win fyne.Window, title, msg, yes, no string, destroys bool, answer 
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
 	d.Show()
+	return d
 }
 
 // joinPath puts name under dir, unless dir already ends in it.

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
@@ -37,6 +38,8 @@ type installPage struct {
 	pending bool
 	cancel  context.CancelFunc // nil when no install runs
 	done    chan struct{}      // closed when the last install finished (tests wait on it)
+	// question is "Cancel the install?" while it is open (UI thread).
+	question dialog.Dialog
 }
 
 func (w *Wizard) installView() fyne.CanvasObject {
@@ -158,7 +161,19 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 	ip := w.install
 	ip.flush()
 	w.cancel.SetText("Cancel")
+	// The install goes on while "Cancel the install?" is open: its end
+	// closes the question, whose answer would now do nothing.
+	asked := ip.question != nil
+	if asked {
+		q := ip.question
+		ip.question = nil
+		q.Hide()
+	}
 	if err == nil {
+		if asked {
+			defer dialog.ShowInformation("The install had already finished",
+				"The install finished before it could be cancelled, so it is kept. To remove it, choose Uninstall in its maintenance window.", w.win)
+		}
 		w.result, w.err = res, nil
 		ip.bar.SetValue(1)
 		ip.stage.SetText("Installed.")
@@ -200,8 +215,9 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 
 // askCancel confirms, then cancels the running install (it rolls back).
 func (ip *installPage) askCancel() {
-	confirm(ip.w.win, "Cancel the install?",
+	ip.question = confirm(ip.w.win, "Cancel the install?",
 		"Everything installed so far will be removed again.", "Cancel the install", "Keep installing", true, func(yes bool) {
+			ip.question = nil
 			if !yes {
 				return
 			}

@@ -182,6 +182,9 @@ func (w *Wizard) show() {
 		w.views[st.ID] = v
 	}
 	w.steps.mark(w.flow.Index())
+	// a widget of the page left keeps no focus: Fyne would give it every
+	// key, and Esc on the Install page went to Location's hidden folder field
+	w.win.Canvas().Unfocus()
 	w.body.Objects = []fyne.CanvasObject{v}
 	w.body.Refresh()
 	w.say("")

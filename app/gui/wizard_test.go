@@ -208,6 +208,58 @@ func TestWizardCancelRollsBack(t *testing.T) {
 	stepIs(t, wz, wizard.StepOptions)
 }
 
+// A field focused on one page keeps no focus on the next: Esc on the
+// Install page, after the folder was typed on Location, went to the hidden
+// field and did not cancel.
+func TestEscCancelsAfterTheFolderWasTyped(t *testing.T) {
+	e := wizardtest.NewBlocking(wizardtest.NewEngine(t))
+	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
+	w := wz.Window()
+	key := func(k fyne.KeyName) { // as the driver does: to the widget that has focus, if one has
+		ev := &fyne.KeyEvent{Name: k}
+		if f := w.Canvas().Focused(); f != nil {
+			f.TypedKey(ev)
+		} else {
+			w.Canvas().OnTypedKey()(ev)
+		}
+		drainUI()
+	}
+	walkToOptions(t, wz, e.Engine)
+	tapButton(t, w, "Back")
+	stepIs(t, wz, wizard.StepLocation)
+	w.Canvas().Focus(wz.location.entry) // the folder typed in
+	key(fyne.KeyReturn)
+	stepIs(t, wz, wizard.StepOptions)
+	key(fyne.KeyReturn) // Install
+	waitClosed(t, e.Started)
+	drainUI()
+	key(fyne.KeyEscape)
+	mustContain(t, w, "Cancel the install?")
+	tapButton(t, w, "Cancel the install")
+	waitClosed(t, wz.install.done)
+}
+
+// The install goes on while "Cancel the install?" is open. When it ends
+// first, the question closes (its answer would do nothing, and it said
+// everything would be removed) and the window says the install is kept.
+func TestCancelQuestionClosesWhenTheInstallEnds(t *testing.T) {
+	e := wizardtest.NewBlocking(wizardtest.NewEngine(t))
+	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
+	w := wz.Window()
+	walkToOptions(t, wz, e.Engine)
+	tapButton(t, w, "Install")
+	waitClosed(t, e.Started)
+	tapButton(t, w, "Cancel")
+	mustContain(t, w, "Cancel the install?")
+	close(e.Release)
+	waitClosed(t, wz.install.done)
+	drainUI()
+	stepIs(t, wz, wizard.StepFinish)
+	if s := texts(w); strings.Contains(s, "Cancel the install?") || !strings.Contains(s, "The install finished before it could be cancelled, so it is kept.") {
+		t.Fatalf("after the install ended under the question:\n%s", s)
+	}
+}
+
 func TestWizardFinish(t *testing.T) {
 	e := wizardtest.NewEngine(t)
 	r := &recorder{}
