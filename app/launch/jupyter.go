@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -99,12 +101,28 @@ func Jupyter(ctx context.Context, o Options) (*Server, error) {
 	if err := checkSubcommand(o, runtime.GOOS); err != nil {
 		return nil, err
 	}
+	// one launch of an env at a time: a double-click repeated while the
+	// first starts waits for it and reuses its server, where both started
+	// one and only the last was recorded
+	unlock, err := lockLaunch(ctx, StatePath(o.Prefix, o.Env)+".lock", o.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	s := running(ctx, o.Prefix, o.Env)
 	if s != nil {
 		o.Logf("reusing the Jupyter server on port %d (pid %d)", s.Port, s.PID)
 	} else {
 		var err error
-		if s, err = start(ctx, o); err != nil {
+		for try := 1; ; try++ {
+			s, err = start(ctx, o)
+			var se *StartError
+			if err == nil || try == 3 || !errors.As(err, &se) || !se.PortTaken {
+				break
+			}
+			o.Logf("the port was taken before Jupyter could listen on it; trying another")
+		}
+		if err != nil {
 			return nil, err
 		}
 		if err := writeState(StatePath(o.Prefix, o.Env), s); err != nil {
@@ -194,10 +212,33 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// lockLaunch takes the lock file at path, waiting while another launch
+// holds it (at most wait), and returns its release.
+func lockLaunch(ctx context.Context, path string, wait time.Duration) (func(), error) {
+	if err := platform.EnsurePrivateDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		l, err := state.LockFile(path)
+		if err == nil {
+			return func() { l.Unlock() }, nil
+		}
+		if !errors.Is(err, state.ErrBusy) || time.Now().After(deadline) {
+			return nil, fmt.Errorf("another launch of this environment is still starting Jupyter (%s): %w", path, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // running returns the recorded server of env when it still answers.
 func running(ctx context.Context, prefix, env string) *Server {
 	s, err := state.ReadServer(StatePath(prefix, env))
-	if err != nil || !answers(ctx, s.Port, s.Token) {
+	if err != nil || !answers(ctx, s.Port, s.Base, s.Token) {
 		return nil
 	}
 	return &Server{Server: *s, Reused: true}
@@ -237,7 +278,12 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	}
 	s.PID = cmd.Process.Pid
 	o.Logf("started %s (pid %d) on port %d in %s", strings.Join(o.Command, " "), s.PID, port, nb)
-	if err := waitReady(ctx, s, exited, o); err != nil {
+	if err := waitReady(ctx, s, exited, runtimeDir, o); err != nil {
+		// a server given up on is stopped: no record would name it, so
+		// --stop and the next launch could not find it
+		if serr := uninstall.StopStarted(s.PID, exited); serr != nil {
+			o.Logf("could not stop the Jupyter server it gave up on (pid %d): %v", s.PID, serr)
+		}
 		return nil, err
 	}
 	s.URL = reportedURL(ctx, runtimeDir, LogPath(o.Prefix, o.Env), port, s.Token)
@@ -276,22 +322,28 @@ func startDetached(cmd *exec.Cmd, logPath string) (<-chan struct{}, error) {
 }
 
 // waitReady polls the server until it answers, exits, or time runs out.
-func waitReady(ctx context.Context, s *Server, exited <-chan struct{}, o Options) error {
+// Its API is under its base_url, which a person's own Jupyter config may
+// set: read from the runtime file the server writes in runtimeDir.
+func waitReady(ctx context.Context, s *Server, exited <-chan struct{}, runtimeDir string, o Options) error {
 	deadline := time.NewTimer(o.Timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if answers(ctx, s.Port, s.Token) {
+		if b := baseURLOf(runtimeDir, s.Port); b != "" {
+			s.Base = b
+		}
+		if answers(ctx, s.Port, s.Base, s.Token) {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-exited:
-			return &StartError{Reason: "Jupyter stopped before it was ready", Log: LogPath(o.Prefix, o.Env)}
+			log := LogPath(o.Prefix, o.Env)
+			return &StartError{Reason: "Jupyter stopped before it was ready", Log: log, Prefix: o.Prefix, PortTaken: portTaken(log, s.Port)}
 		case <-deadline.C:
-			return &StartError{Reason: fmt.Sprintf("Jupyter did not answer within %s", o.Timeout), Log: LogPath(o.Prefix, o.Env)}
+			return &StartError{Reason: fmt.Sprintf("Jupyter did not answer within %s", o.Timeout), Log: LogPath(o.Prefix, o.Env), Prefix: o.Prefix}
 		case <-tick.C:
 		}
 	}
@@ -301,15 +353,36 @@ func waitReady(ctx context.Context, s *Server, exited <-chan struct{}, o Options
 type StartError struct {
 	Reason string
 	Log    string
+	Prefix string // the install
+	// PortTaken: it could not listen on the port it was given, which
+	// another program took in the meantime (the launch tries another).
+	PortTaken bool
 }
 
 func (e *StartError) Error() string {
 	return fmt.Sprintf("%s. The end of its log (%s):\n%s", e.Reason, e.Log, Tail(e.Log, 15))
 }
 
-// Hint says what to do.
+// Hint says what to do, with the install's own maintenance app.
 func (e *StartError) Hint() string {
-	return "read the log above; if a package is damaged, Repair puts it back (the Repair button of the maintenance window, or 'onboard repair --prefix PREFIX')"
+	return fmt.Sprintf("read the log above; if it names a setting of yours (~/.jupyter), change that; if a package is damaged, Repair puts it back (the Repair button of the maintenance window, or '%s repair --prefix %s')",
+		state.AppPath(e.Prefix), e.Prefix)
+}
+
+// portTaken tells whether the last run in the log at path could not
+// listen on port: Notebook 6 says "The port N is already in use" and then
+// that it is not available, Jupyter Server "Address already in use".
+func portTaken(path string, port int) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	if i := bytes.LastIndex(b, []byte("\n=== ")); i >= 0 {
+		b = b[i:]
+	}
+	b, p := bytes.ToLower(b), strconv.Itoa(port)
+	return bytes.Contains(b, []byte("port "+p+" is already in use")) || bytes.Contains(b, []byte("port "+p+" is not available")) ||
+		bytes.Contains(b, []byte("address already in use"))
 }
 
 // Tail returns the last n lines of a file.
@@ -325,11 +398,16 @@ func Tail(path string, n int) string {
 	return string(bytes.Join(lines, []byte("\n")))
 }
 
-// answers tells whether a Jupyter server with token listens on port.
-func answers(ctx context.Context, port int, token string) bool {
+// answers tells whether a Jupyter server with token listens on port, its
+// API under base ("" is "/").
+func answers(ctx context.Context, port int, base, token string) bool {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	u := fmt.Sprintf("http://127.0.0.1:%d/api/status", port)
+	base = "/" + strings.Trim(base, "/") + "/"
+	if base == "//" {
+		base = "/"
+	}
+	u := fmt.Sprintf("http://127.0.0.1:%d%sapi/status", port, base)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return false

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -193,7 +194,7 @@ func TestStateIsPrivateAndOutsideThePrefix(t *testing.T) {
 	if err != nil || !strings.Contains(what, fmt.Sprintf("port %d", s.Port)) {
 		t.Fatalf("Stop: %q, %v", what, err)
 	}
-	if answers(context.Background(), s.Port, s.Token) {
+	if answers(context.Background(), s.Port, s.Base, s.Token) {
 		t.Fatal("the server still answers after Stop")
 	}
 	if _, err := os.Stat(StatePath(prefix, "team")); !os.IsNotExist(err) {
@@ -384,7 +385,7 @@ func TestNoBrowserStillRuns(t *testing.T) {
 	if h := installer.HintFor(err); !strings.Contains(h, "browser") || strings.Contains(h, "Help") {
 		t.Fatalf("hint %q", h)
 	}
-	if !answers(context.Background(), s.Port, s.Token) {
+	if !answers(context.Background(), s.Port, s.Base, s.Token) {
 		t.Fatal("the server is not up")
 	}
 	again, err := Jupyter(context.Background(), o)
@@ -471,5 +472,54 @@ func TestMissingSubcommandDoesNotRunAnotherJupyter(t *testing.T) {
 	}
 	if len(opened) != 0 {
 		t.Fatal("a browser was opened")
+	}
+}
+
+// Two launches at once (a double-click repeated while the first starts)
+// start one server: the second waits and reuses it. Both started one, and
+// only the last was recorded, so --stop left the other running.
+func TestTwoLaunchesAtOnceStartOneServer(t *testing.T) {
+	prefix := testEnv(t)
+	var mu sync.Mutex
+	var opened []string
+	o := options(t, prefix, &opened)
+	o.OpenBrowser = func(u string) error { mu.Lock(); opened = append(opened, u); mu.Unlock(); return nil }
+	var wg sync.WaitGroup
+	servers := make([]*Server, 2)
+	errs := make([]error, 2)
+	for i := range servers {
+		wg.Add(1)
+		go func() { defer wg.Done(); servers[i], errs[i] = Jupyter(context.Background(), o) }()
+	}
+	wg.Wait()
+	for i, s := range servers {
+		if errs[i] != nil {
+			t.Fatalf("launch %d: %v", i, errs[i])
+		}
+		stop(t, s)
+	}
+	if servers[0].PID != servers[1].PID || servers[0].Reused == servers[1].Reused {
+		t.Fatalf("two launches at once: pids %d and %d (reused %v, %v); want one server, started once and reused once",
+			servers[0].PID, servers[1].PID, servers[0].Reused, servers[1].Reused)
+	}
+}
+
+// Another program may take the port between its choice and Jupyter's
+// listening: the launch tries another port, where it failed with a hint
+// that blamed a damaged package, with 'onboard' and 'PREFIX' literal.
+func TestLaunchTriesAnotherPortWhenItsWasTaken(t *testing.T) {
+	prefix := testEnv(t)
+	t.Setenv("FAKE_JUPYTER_PORT_TAKEN_ONCE", filepath.Join(t.TempDir(), "taken"))
+	s, err := Jupyter(context.Background(), options(t, prefix, new([]string)))
+	if err != nil {
+		t.Fatalf("launch after the port was taken: %v", err)
+	}
+	stop(t, s)
+	if !answers(context.Background(), s.Port, s.Base, s.Token) {
+		t.Fatal("the server on the second port does not answer")
+	}
+	e := &StartError{Reason: "Jupyter stopped before it was ready", Log: LogPath(prefix, "team"), Prefix: prefix}
+	if h := e.Hint(); !strings.Contains(h, state.AppPath(prefix)+" repair --prefix "+prefix) || strings.Contains(h, "PREFIX") {
+		t.Fatalf("hint %q", h)
 	}
 }

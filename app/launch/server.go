@@ -114,6 +114,23 @@ func reportedURL(ctx context.Context, runtimeDir, logPath string, port int, toke
 	}
 }
 
+// baseURLOf is the base_url in the runtime file of the server on port in
+// dir; "" when there is none yet.
+func baseURLOf(dir string, port int) string {
+	matches, _ := filepath.Glob(filepath.Join(dir, "*server-*.json"))
+	for _, m := range matches {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			continue
+		}
+		var ri runtimeInfo
+		if json.Unmarshal(b, &ri) == nil && ri.Port == port {
+			return ri.BaseURL
+		}
+	}
+	return ""
+}
+
 func fromRuntimeFiles(dir string, port int, token string) string {
 	matches, _ := filepath.Glob(filepath.Join(dir, "*server-*.json"))
 	for _, m := range matches {

@@ -21,6 +21,9 @@ type Server struct {
 	Port  int    `json:"port"`
 	Token string `json:"token"`
 	URL   string `json:"url"`
+	// Base is the server's base_url (a person's Jupyter config may set
+	// one): its API is under it. "" is "/".
+	Base string `json:"base_url,omitempty"`
 }
 
 // serverPrefix and serverExt frame a record's name: jupyter-<env>.json.

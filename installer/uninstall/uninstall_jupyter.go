@@ -64,6 +64,20 @@ func StopJupyterRecord(path string) (string, error) {
 	return what, nil
 }
 
+// StopStarted stops a server `onboard launch` has just started (pid, the
+// leader of its own session) and then given up on, with its kernels:
+// exited closes when it has ended.
+func StopStarted(pid int, exited <-chan struct{}) error {
+	return stopProcessTree(pid, func() bool {
+		select {
+		case <-exited:
+			return true
+		default:
+			return false
+		}
+	})
+}
+
 // portAnswers tells whether something listens on 127.0.0.1:port.
 func portAnswers(port int) bool {
 	if port <= 0 {

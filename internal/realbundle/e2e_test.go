@@ -201,6 +201,8 @@ func TestRealPythonAndJupyter(t *testing.T) {
 		t.Fatalf("kernel.json without the prefix:\n%s", ks)
 	}
 
+	checkBaseURL(t, h, app)
+
 	// launch as the launcher does: no browser here, so it prints the URL and succeeds
 	r := h.run(t, app, "launch", "jupyter")
 	m := urlRe.FindStringSubmatch(r.stdout)
@@ -915,5 +917,38 @@ func checkRegeneratedPyc(t *testing.T, h *home, app, team string) {
 	h.mustRun(t, app, "verify")
 	if data, _ := os.ReadFile(damaged); strings.Contains(string(data), "not marshal data") {
 		t.Fatalf("repair left the damaged %s", damaged)
+	}
+}
+
+// checkBaseURL: a person's own Jupyter config may move the server under a
+// base_url. The launch waited 2 minutes on /api/status, failed, blamed the
+// install, and left the server running with no record.
+func checkBaseURL(t *testing.T, h *home, app string) {
+	t.Helper()
+	cfg := filepath.Join(h.dir, ".jupyter", "jupyter_notebook_config.py")
+	os.MkdirAll(filepath.Dir(cfg), 0o755)
+	if err := os.WriteFile(cfg, []byte("c.NotebookApp.base_url = '/jup/'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(cfg)
+	start := time.Now()
+	r := h.run(t, app, "launch", "jupyter")
+	m := urlRe.FindStringSubmatch(r.stdout)
+	if r.code != 0 || m == nil || !strings.Contains(m[2], ":"+m[3]+"/jup/") || time.Since(start) > time.Minute {
+		t.Fatalf("launch with a base_url: exit %d after %s\n%s%s", r.code, time.Since(start), r.stdout, r.stderr)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+m[3]+"/jup/api/status", nil)
+	req.Header.Set("Authorization", "token "+m[4])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("the server under /jup/: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	// a second launch finds it there, and --stop stops it
+	if r := h.run(t, app, "launch", "jupyter"); !strings.Contains(r.stdout, "Jupyter already running: "+m[2]) {
+		t.Fatalf("second launch with a base_url: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := h.run(t, app, "launch", "jupyter", "--stop"); r.code != 0 || !strings.Contains(r.stdout, "Stopped Jupyter") {
+		t.Fatalf("--stop: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -10,7 +10,9 @@
 //   - it serves HTTP on the port it is given and answers only with the
 //     right token; it writes its runtime file into JUPYTER_RUNTIME_DIR
 //     (unless FAKE_JUPYTER_NO_RUNTIME is set) and prints its URL line;
-//   - FAKE_JUPYTER_FAIL makes it fail at start-up the way a broken env does.
+//   - FAKE_JUPYTER_FAIL makes it fail at start-up the way a broken env does;
+//   - FAKE_JUPYTER_PORT_TAKEN_ONCE=FILE makes its first run (FILE made)
+//     fail as Jupyter does when another program took its port.
 package main
 
 import (
@@ -68,6 +70,14 @@ func main() {
 	if port == "" {
 		fmt.Printf("no %s.port given (options of another Jupyter?): %v\n", app, args)
 		os.Exit(1)
+	}
+	if marker := os.Getenv("FAKE_JUPYTER_PORT_TAKEN_ONCE"); marker != "" {
+		if _, err := os.Stat(marker); err != nil {
+			os.WriteFile(marker, nil, 0o600)
+			fmt.Printf("[I 12:00:00.000 %s] The port %s is already in use.\n", app, port)
+			fmt.Printf("[C 12:00:00.000 %s] ERROR: the Jupyter server could not be started because port %s is not available.\n", app, port)
+			os.Exit(1)
+		}
 	}
 	ok := func(r *http.Request) bool {
 		return r.URL.Query().Get("token") == token || r.Header.Get("Authorization") == "token "+token
