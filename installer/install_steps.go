@@ -284,7 +284,17 @@ func (in *installRun) writeMaintenance(src string) error {
 		in.log.Printf("maintenance app: %s of the installer %q, with its bundle", how, src)
 		return nil
 	}
-	if err := bundle.WriteStripped(src, dst); err != nil {
+	if b.Path != "" && bundle.SplitInstallerOf(src, b) {
+		// a split installer whole: its Authenticode signature stays valid
+		// (a stripped copy is unsigned, and policies that allow signed
+		// programs only would block the Maintenance shortcut and Apps &
+		// features' Uninstall); its footer pins the bundle kept beside it
+		how, err := carryFile(src, dst, in.o.AllUsers)
+		if err != nil {
+			return fmt.Errorf("failed to write the maintenance app: %w", err)
+		}
+		in.log.Printf("maintenance app: %s of the split installer %q", how, src)
+	} else if err := bundle.WriteStripped(src, dst); err != nil {
 		return fmt.Errorf("failed to write the maintenance app: %w", err)
 	}
 	if b.Path == "" {

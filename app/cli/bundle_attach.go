@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -48,8 +49,10 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 	case *sign:
 		opts.Authenticode = &bundle.AuthenticodeOptions{Cert: *cert, Key: *key, Timestamp: *ts}
 	}
+	src := installerOf(opts)
+	wasSigned := !*sign && bundle.AuthenticodeSigned(src)
 	path, err := bundle.Attach(opts)
-	if errors.Is(err, bundle.ErrNotPE) || errors.Is(err, bundle.ErrNeedsSplit) {
+	if errors.Is(err, bundle.ErrNotPE) || errors.Is(err, bundle.ErrNeedsSplit) || errors.Is(err, bundle.ErrSplitTaken) {
 		return &installer.UsageError{Msg: err.Error()}
 	}
 	if err != nil {
@@ -70,7 +73,21 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 	if *split {
 		fmt.Fprintln(env.Stdout, filepath.Join(filepath.Dir(path), bundle.SplitBundleName))
 	}
+	if wasSigned {
+		// its signature covered the old file, not the bundle: it is gone
+		fmt.Fprintf(env.Stderr, "onboard: note: %s was Authenticode-signed; a signature does not survive a new bundle, so %s is unsigned: sign it (--sign-authenticode, or osslsigncode or signtool)\n", src, path)
+	}
 	return nil
+}
+
+// installerOf is the installer binary attach read: --installer, else this
+// program.
+func installerOf(o bundle.AttachOptions) string {
+	if o.Installer != "" {
+		return o.Installer
+	}
+	exe, _ := os.Executable()
+	return exe
 }
 
 func runBundleInspect(ctx context.Context, args []string, env Env) error {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,6 +59,17 @@ func TestE2EAttachSignAuthenticode(t *testing.T) {
 	r = run(t, home, onboardBin, "bundle", "inspect", inst)
 	if r.code != 0 || !strings.Contains(r.stdout, "Acme Python") || !strings.Contains(r.stdout, "win-64:") {
 		t.Errorf("bundle inspect of the signed installer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// A signed installer given a new bundle is unsigned again: attach says
+	// so (it said nothing, exit 0)
+	again := filepath.Join(dir, "again")
+	r = run(t, home, onboardBin, "bundle", "attach", "--bundle", zip, "--installer", inst, "-o", again)
+	if r.code != 0 || !strings.Contains(r.stderr, "was Authenticode-signed") || !strings.Contains(r.stderr, "is unsigned: sign it") {
+		t.Errorf("attach to a signed installer: exit %d, stderr %q; want a note that the result is unsigned", r.code, r.stderr)
+	}
+	if r := run(t, home, onboardBin, "bundle", "attach", "--bundle", zip, "--installer", tinyWindowsExe(t), "-o", filepath.Join(dir, "plain")); strings.Contains(r.stderr, "Authenticode") {
+		t.Errorf("attach to an unsigned installer notes a signature: %q", r.stderr)
 	}
 
 	// An ELF installer cannot carry an Authenticode signature: usage error,
@@ -119,13 +131,40 @@ func TestE2EAttachSplit(t *testing.T) {
 	if b := run(t, home, onboardBin, "bundle", "build", e2eSpec(t, t.TempDir(), "2026.12.0", channel(t)), "-o", filepath.Join(swapped, "bundle.zip"), "--cache", filepath.Join(dir, "cache")); b.code != 0 {
 		t.Fatalf("bundle build: exit %d\n%s", b.code, b.stderr)
 	}
-	if r := run(t, home, onboardBin, "bundle", "inspect", filepath.Join(swapped, filepath.Base(inst))); r.code != 3 || !strings.Contains(r.stderr, "is not the bundle") {
+	if r := run(t, home, onboardBin, "bundle", "inspect", filepath.Join(swapped, filepath.Base(inst))); r.code != 3 || !strings.Contains(r.stderr, "is Acme Python 2026.12.0, not the bundle") {
 		t.Errorf("inspect of the split installer beside another bundle: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// attach --split of another bundle into that folder is refused: the
+	// installer there needs its bundle.zip (it was replaced, silently)
+	otherZip := filepath.Join(t.TempDir(), "other.zip")
+	if b := run(t, home, onboardBin, "bundle", "build", e2eSpec(t, t.TempDir(), "2026.12.0", channel(t)), "-o", otherZip, "--cache", filepath.Join(dir, "cache")); b.code != 0 {
+		t.Fatalf("bundle build: exit %d\n%s", b.code, b.stderr)
+	}
+	before := readFile(t, filepath.Join(out, "bundle.zip"))
+	if r := run(t, home, onboardBin, "bundle", "attach", "--bundle", otherZip, "-o", out, "--split"); r.code != 2 ||
+		!strings.Contains(r.stderr, "is Acme Python 2026.11.0, which the split installers beside it need") || !bytes.Equal(readFile(t, filepath.Join(out, "bundle.zip")), before) {
+		t.Errorf("attach --split of another bundle into a folder with one: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, home, onboardBin, "bundle", "attach", "--bundle", zip, "-o", out, "--split"); r.code != 0 {
+		t.Errorf("attach --split of the same bundle again: exit %d\n%s", r.code, r.stderr)
 	}
 	prefix := filepath.Join(t.TempDir(), "acme")
 	r = run(t, home, inst, "install", "--silent", "--no-launcher", "--no-maintenance-launcher", "--prefix", prefix, "--subdir", "linux-64")
 	if r.code != 0 || installedVersion(t, prefix) != "2026.11.0/linux-64" {
 		t.Fatalf("install from the split installer: exit %d, installed %s\n%s", r.code, installedVersion(t, prefix), r.stderr)
+	}
+	// its maintenance app is the split installer as it is (an Authenticode
+	// signature stays valid; a stripped copy was unsigned), and finds the
+	// bundle kept beside it by the installer's pin
+	app := filepath.Join(prefix, ".onboard", "onboard")
+	if got, want := readFile(t, app), readFile(t, inst); !bytes.Equal(got, want) {
+		t.Errorf("the maintenance app is not the split installer (%d bytes, want %d)", len(got), len(want))
+	}
+	if r := run(t, home, app, "info", "--json"); r.code != 0 || !strings.Contains(r.stdout, `"kind":"beside"`) {
+		t.Errorf("info of the maintenance app: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, home, app, "verify"); r.code != 0 || strings.Contains(r.stdout, "keeps for repairs") {
+		t.Errorf("verify from the maintenance app: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// Without its bundle.zip the installer says what is missing (exit 3)
 	// and does not fall back to the demo bundle.
@@ -152,4 +191,13 @@ func TestE2EInspectUsesTheInstallersKey(t *testing.T) {
 	if r := run(t, home, onboardBin, "bundle", "inspect", keyed); r.code != 0 || !strings.Contains(r.stdout, "signed by trusted key") {
 		t.Fatalf("inspect of a keyed installer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+}
+
+func readFile(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -93,6 +93,11 @@ func Attach(opts AttachOptions) (_ string, err error) {
 			return "", fmt.Errorf("%w: the installer would be %d bytes: Windows does not start an .exe of 4 GiB or more, and Authenticode cannot sign one; attach with --split to write the bundle as a separate %s beside the installer", ErrNeedsSplit, total, SplitBundleName)
 		}
 	}
+	if opts.Split {
+		if err := checkSplitTarget(b, opts.Bundle, filepath.Join(opts.OutDir, SplitBundleName)); err != nil {
+			return "", err
+		}
+	}
 	_, statErr := os.Stat(opts.OutDir)
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return "", fmt.Errorf("failed to create the output folder %q: %w", opts.OutDir, err)
@@ -156,6 +161,33 @@ func Attach(opts AttachOptions) (_ string, err error) {
 		}
 	}
 	return out, nil
+}
+
+// ErrSplitTaken refuses an attach --split into a folder whose bundle.zip
+// is another bundle's: the split installers already there need it, and
+// would stop working. A usage error: choose another -o.
+var ErrSplitTaken = errors.New("the output folder holds another bundle's " + SplitBundleName)
+
+// checkSplitTarget refuses to write bundle b (from src) as dst when dst is
+// there and holds another bundle (another bundle.json).
+func checkSplitTarget(b *Bundle, src, dst string) error {
+	st, err := os.Stat(dst)
+	if err != nil {
+		return nil
+	}
+	if a, err := os.Stat(src); err == nil && os.SameFile(a, st) {
+		return nil
+	}
+	old, err := Open(dst)
+	if err != nil {
+		return fmt.Errorf("%w: %s is there and is no bundle onboard can read (%v); write the split installer into a folder of its own (-o DIR), or move that file away", ErrSplitTaken, dst, err)
+	}
+	defer old.Close()
+	if bytes.Equal(old.ManifestBytes, b.ManifestBytes) {
+		return nil // the same bundle again
+	}
+	return fmt.Errorf("%w: %s is %s %s, which the split installers beside it need; write the installer of %s %s into a folder of its own (-o DIR)",
+		ErrSplitTaken, dst, old.Manifest.Name, old.Manifest.Version, b.Manifest.Name, b.Manifest.Version)
 }
 
 // writeSplitBundle copies the bundle zip in src to dst (unless they are the

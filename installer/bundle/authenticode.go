@@ -58,6 +58,22 @@ func securityDir(r io.ReaderAt) (entryAt int64, tableOff, tableSize uint32, ok b
 	return entryAt, binary.LittleEndian.Uint32(e[0:]), binary.LittleEndian.Uint32(e[4:]), true
 }
 
+// AuthenticodeSigned tells whether the file at path is a PE image that
+// ends with an Authenticode certificate table (a signed installer).
+func AuthenticodeSigned(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	_, signed := certTableStart(f, st.Size())
+	return signed
+}
+
 // certTableStart returns where an Authenticode certificate table that
 // ends the file starts (signed true), or size when there is none.
 func certTableStart(r io.ReaderAt, size int64) (int64, bool) {

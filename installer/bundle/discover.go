@@ -162,9 +162,21 @@ func checkPin(b *Bundle, pin []byte, exe string) error {
 	}
 	sum := sha256.Sum256(b.ManifestBytes)
 	if !bytes.Equal(sum[:], pin) {
-		return bundleErr(b.Path, fmt.Sprintf("is not the bundle %s was made for (its bundle.json has sha256 %s; the installer expects %s): put the installer's own %s beside it", filepath.Base(exe), hex.EncodeToString(sum[:]), hex.EncodeToString(pin), SplitBundleName), nil)
+		return bundleErr(b.Path, fmt.Sprintf("is %s %s, not the bundle %s was made for (its bundle.json has sha256 %s; the installer expects %s): put the installer's own %s beside it", b.Manifest.Name, b.Manifest.Version, filepath.Base(exe), hex.EncodeToString(sum[:]), hex.EncodeToString(pin), SplitBundleName), nil)
 	}
 	return nil
+}
+
+// SplitInstallerOf tells whether exe is a split installer (`bundle attach
+// --split`: the program and a footer pinning its bundle.json, no bundle)
+// made for bundle b. Such a file, signature and all, is b's maintenance
+// app as it is, with b beside it.
+func SplitInstallerOf(exe string, b *Bundle) bool {
+	p, err := payloadOf(exe)
+	if err != nil || p.ZipSize != 0 || p.SplitManifest == nil {
+		return false
+	}
+	return checkPin(b, p.SplitManifest, exe) == nil
 }
 
 // besidePaths lists where a bundle.zip next to exe may be.

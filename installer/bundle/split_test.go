@@ -53,8 +53,8 @@ func TestAttachSplit(t *testing.T) {
 	os.WriteFile(beside, data, 0o644)
 	_, err = Discover(DiscoverOptions{Executable: inst, Demo: []byte("not used")})
 	var be *Error
-	if !errors.As(err, &be) || !strings.Contains(err.Error(), "is not the bundle") {
-		t.Errorf("Discover with another bundle beside: %v; want a *bundle.Error \"is not the bundle\"", err)
+	if !errors.As(err, &be) || !strings.Contains(err.Error(), ", not the bundle") {
+		t.Errorf("Discover with another bundle beside: %v; want a *bundle.Error \", not the bundle\"", err)
 	}
 	// No bundle beside: an error naming the missing file, never the demo.
 	os.Remove(beside)
