@@ -8,7 +8,8 @@
 # checks the signature with 'osslsigncode verify', then under Wine:
 #   - the signed installer's 'info --json' finds its appended bundle
 #   - its silent install of win-64 succeeds, and verify finds it healthy
-#   - a signed '--split' installer finds the bundle.zip beside it
+#   - a signed '--split' installer finds the bundle.zip beside it, and its
+#     install's maintenance app is the signed installer (osslsigncode verify)
 # Needs: wine, osslsigncode, openssl, go. Exits non-zero on any failure.
 set -euo pipefail
 
@@ -82,6 +83,16 @@ if grep -q '"kind":"beside"' <<<"$info"; then
 else
 	bad "the signed split installer did not find bundle.zip beside it: $info"
 fi
+# Its install's maintenance app (what the Maintenance shortcut and Apps &
+# features run) is the signed installer whole: a stripped copy was unsigned.
+split_prefix='C:\onboard-split'
+split_unix="$WINEPREFIX/drive_c/onboard-split"
+rm -rf "$split_unix"
+wantw 0 'signed split installer: install --silent (win-64)' "$split" install --silent --no-launcher --no-maintenance-launcher --prefix "$split_prefix"
+osslsigncode verify -CAfile "$s/cert.pem" -in "$split_unix/.onboard/onboard.exe" >/dev/null 2>&1 &&
+	pass "osslsigncode verify: the split install's maintenance app is signed" || bad "the split install's maintenance app is not signed"
+wantw 0 "signed split install: its maintenance app's verify is healthy" "$split_unix/.onboard/onboard.exe" verify --prefix "$split_prefix"
+rm -rf "$split_unix" 2>/dev/null || true
 
 timeout 120 wineserver -w || wineserver -k || true
 rm -rf "$prefix_unix" 2>/dev/null || true
