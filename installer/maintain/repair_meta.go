@@ -206,6 +206,20 @@ func (rp *repairer) setAsideRecord(p Problem) error {
 	return nil
 }
 
+// recordedSize is the size in bytes the "Apps & features" entry of rec
+// says (EstimatedSize, KiB); 0 when it has none.
+func recordedSize(rec platform.Record) int64 {
+	for _, e := range rec.Registry {
+		if e.Label != "" {
+			continue
+		}
+		if v, ok := e.Value("EstimatedSize"); ok && v.DWord > 0 {
+			return int64(v.DWord) * 1024
+		}
+	}
+	return 0
+}
+
 // restoreLaunchers makes again the launchers that .onboard/launchers.json
 // records: the launchers of the manifest (and the maintenance launcher)
 // that had files in the record, for the same users, and the shell blocks.
@@ -226,6 +240,12 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 		app.Icon = rp.opts.LauncherIcon
 	}
 	rec, err := platform.LoadRecord(path)
+	if size := recordedSize(rec); err == nil && size > 0 {
+		// what the install wrote into Apps & features (its plan's figure,
+		// the maintenance app counted): the same again, where the bundle's
+		// estimate alone was 17 times smaller
+		app.Size = size
+	}
 	spelled := rp.prefix
 	if err == nil && engine.SamePath(rec.Prefix, rp.prefix) {
 		// made through another spelling of this folder: made again with
