@@ -237,7 +237,7 @@ func writeSigned(out string, fill func(io.Writer) error, o AuthenticodeOptions) 
 		}
 	}()
 	if err = signAuthenticode(context.Background(), unsigned.Name(), signed, o); err != nil {
-		return err
+		return fmt.Errorf("failed to sign %s: %w", out, err)
 	}
 	got, err := payloadOf(signed)
 	if err != nil {

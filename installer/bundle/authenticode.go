@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 )
 
@@ -167,7 +166,23 @@ func signAuthenticode(ctx context.Context, in, out string, o AuthenticodeOptions
 	var outBuf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &outBuf, &outBuf
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("osslsigncode failed to sign %q (%v): %s", filepath.Base(in), err, strings.TrimSpace(outBuf.String()))
+		said := outBuf.String()
+		switch {
+		case strings.Contains(said, "pass phrase") || strings.Contains(said, "Wrong password") || strings.Contains(said, "bad decrypt"):
+			return fmt.Errorf("the key %s is protected by a passphrase, and --sign-authenticode needs an unencrypted PEM key (openssl rsa -in KEY -out PLAIN, kept safe); for a PKCS #12 file, a hardware token or signtool, attach without --sign-authenticode and sign the written file yourself (docs/bundle.md)", o.Key)
+		case strings.Contains(said, "key values mismatch"):
+			return fmt.Errorf("the key %s is not the key of the certificate %s: pass the pair that belong together", o.Key, o.Cert)
+		}
+		return fmt.Errorf("osslsigncode failed (%v): %s", err, lastLines(said, 6))
 	}
 	return nil
+}
+
+// lastLines is the last n lines of s, trimmed.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }

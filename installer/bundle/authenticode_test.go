@@ -217,3 +217,26 @@ func TestSignFailureLeavesNothing(t *testing.T) {
 		}
 	}
 }
+
+// A key protected by a passphrase is refused with what to do: the rule of
+// docs/bundle.md, not osslsigncode's twenty lines of OpenSSL internals
+// and a temporary file's name.
+func TestSignWithAnEncryptedKeySaysSo(t *testing.T) {
+	_, cert, key := signingTools(t)
+	dir := t.TempDir()
+	enc := filepath.Join(dir, "enc.pem")
+	if b, err := exec.Command("openssl", "pkey", "-in", key, "-out", enc, "-aes256", "-passout", "pass:secret").CombinedOutput(); err != nil {
+		t.Fatalf("openssl pkey: %v\n%s", err, b)
+	}
+	zipPath := filepath.Join(dir, "b.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
+	out := filepath.Join(t.TempDir(), "dist")
+	_, err := Attach(AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: out,
+		Authenticode: &AuthenticodeOptions{Cert: cert, Key: enc}})
+	if err == nil || !strings.Contains(err.Error(), "is protected by a passphrase") || strings.Contains(err.Error(), "crypto") || strings.Contains(err.Error(), ".unsigned-") {
+		t.Fatalf("Attach with an encrypted key: %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s is left after a failed signing", out)
+	}
+}
