@@ -328,6 +328,9 @@ func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 		r.Clashes = envs.clashes
 		r.Notes = append(r.Notes, envs.notes...)
 	}
+	for i := range r.Notes { // Windows paths as Windows writes them
+		r.Notes[i] = engine.PlainQuotes(r.Notes[i])
+	}
 	return r
 }
 

@@ -5,6 +5,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"onboard/internal/humanize"
 )
 
 // installLog writes PREFIX/.onboard/install.log. Lines logged before the
@@ -33,7 +35,7 @@ func newInstallLog(logf Logf) *installLog { return &installLog{logf: LogfOrNop(l
 
 // Printf logs one line.
 func (l *installLog) Printf(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
+	msg := humanize.PlainQuotes(fmt.Sprintf(format, args...)) // Windows paths as Windows writes them
 	l.logf("%s", msg)
 	line := time.Now().UTC().Format(time.RFC3339) + " " + msg + "\n"
 	l.mu.Lock()

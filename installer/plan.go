@@ -217,6 +217,9 @@ func planWith(ctx context.Context, o Options, h planHost) (*InstallPlan, error) 
 	p := newPlan(o, h.target)
 	err := p.work(ctx, o, h)
 	p.setErr(err)
+	for i := range p.Notes { // Windows paths as Windows writes them
+		p.Notes[i] = engine.PlainQuotes(p.Notes[i])
+	}
 	return p, err
 }
 
@@ -239,7 +242,7 @@ func (p *InstallPlan) setErr(err error) {
 	p.Proceed = err == nil && p.Kind != PlanNone && p.Kind != PlanNothingToDo
 	p.ExitCode = ExitCode(err)
 	if err != nil {
-		p.Error, p.Code, p.Hint = err.Error(), ErrorCode(err), HintFor(err)
+		p.Error, p.Code, p.Hint = engine.Message(err), ErrorCode(err), HintFor(err)
 	}
 }
 

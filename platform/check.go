@@ -170,6 +170,15 @@ func samePathIn(t Target, a, b string) bool {
 // CheckPrefixWith checks a prefix from facts gathered before; env.Exists
 // answers the conda-meta/history and .onboard/manifest.json questions.
 func CheckPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Problem {
+	out := checkPrefixWith(t, env, req, f)
+	for i := range out {
+		// a Windows path as Windows writes it, where %q doubled its backslashes
+		out[i].Message = humanize.PlainQuotes(out[i].Message)
+	}
+	return out
+}
+
+func checkPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Problem {
 	p := req.Prefix
 	if !t.IsAbs(p) {
 		return []Problem{{Error, ProblemNotAbsolute, p, fmt.Sprintf("%q is not an absolute path", p), "give a full path such as " + exampleRoot(t)}}

@@ -82,6 +82,17 @@ func TestTooLongNamesThePlansLimit(t *testing.T) {
 	}
 }
 
+// A folder check's message gives a Windows path as Windows writes it: the
+// spaces warning, shown on Location, in the plan's notes and in --json,
+// said "C:\\My Tools\\demo".
+func TestCheckMessagesWriteWindowsPathsPlainly(t *testing.T) {
+	win := Target{OS: "windows", Arch: "amd64"}
+	ps := CheckPrefixWith(win, Env{}, PrefixRequest{Prefix: `C:\My Tools\demo`}, PrefixFacts{Writable: true, FreeBytes: -1})
+	if len(ps) != 1 || ps[0].Message != `"C:\My Tools\demo" contains spaces, which break some conda packages' scripts and build tools` {
+		t.Fatalf("problems %+v", ps)
+	}
+}
+
 func TestHasErrors(t *testing.T) {
 	if HasErrors([]Problem{{Severity: Warning}}) || !HasErrors([]Problem{{Severity: Warning}, {Severity: Error}}) {
 		t.Error("HasErrors is wrong")

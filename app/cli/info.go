@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/platform"
 )
@@ -41,7 +42,7 @@ type bundleInfo struct {
 var findBundleInfo = func() any {
 	f, err := discoverBundle("", "")
 	if err != nil {
-		return bundleInfo{Error: err.Error()}
+		return bundleInfo{Error: installer.Message(err)}
 	}
 	defer f.Close()
 	s := f.Summary()

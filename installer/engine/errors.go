@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"onboard/internal/humanize"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"onboard/installer/state"
+	"onboard/internal/humanize"
 	"onboard/platform"
 )
 
@@ -321,24 +320,6 @@ func Message(err error) string {
 	return PlainQuotes(err.Error())
 }
 
-// goQuoted is a string as fmt's %q writes it.
-var goQuoted = regexp.MustCompile(`"(?:[^"\\\n]|\\.)*"`)
-
-// PlainQuotes writes each name that fmt's %q quoted in s with its
-// backslashes single, as the name has them: %q writes the Windows path
-// C:\Users\ann\acme as "C:\\Users\\ann\\acme", which is no name a person
-// knows. A name %q had to escape for more than its backslashes (a
-// control character, a quote, bytes that are not UTF-8) is left escaped,
-// so that nothing in it hides or fakes part of the message.
-func PlainQuotes(s string) string {
-	if !strings.Contains(s, `\\`) {
-		return s
-	}
-	return goQuoted.ReplaceAllStringFunc(s, func(q string) string {
-		u, err := strconv.Unquote(q)
-		if err != nil || strconv.Quote(u) != q || strings.Count(q, `\`) != 2*strings.Count(u, `\`) {
-			return q
-		}
-		return `"` + u + `"`
-	})
-}
+// PlainQuotes is humanize.PlainQuotes: a Windows path that %q quoted,
+// with its backslashes single again.
+func PlainQuotes(s string) string { return humanize.PlainQuotes(s) }

@@ -89,10 +89,15 @@ func newVerifier(prefix string, opts VerifyOptions) *verifier {
 	}
 }
 
-func (v *verifier) problem(p Problem) { v.report.Problems = append(v.report.Problems, p) }
+// problem and note keep a Windows path as Windows writes it, where %q
+// doubled its backslashes.
+func (v *verifier) problem(p Problem) {
+	p.Detail = engine.PlainQuotes(p.Detail)
+	v.report.Problems = append(v.report.Problems, p)
+}
 
 func (v *verifier) note(format string, args ...any) {
-	v.report.Notes = append(v.report.Notes, fmt.Sprintf(format, args...))
+	v.report.Notes = append(v.report.Notes, engine.PlainQuotes(fmt.Sprintf(format, args...)))
 }
 
 // wanted tells whether the files of dist in env are checked.
