@@ -4,7 +4,6 @@ package gui
 
 import (
 	"errors"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -46,7 +45,13 @@ func showLaunchResult(a fyne.App, win fyne.Window, err error, logPath string) {
 	}
 }
 
-// showFolder reports a folder that could not be opened in a file manager.
-func showFolder(a fyne.App, win fyne.Window, path string, err error) {
-	showAddress(a, win, "Open folder", fmt.Sprintf("No file manager could be opened (%v). The folder is:", err), path)
+// showFolder reports a folder that could not be opened in a file manager:
+// where it is, with Copy (the reason, a missing xdg-open, goes to the log).
+func showFolder(a fyne.App, win fyne.Window, path string) {
+	showAddress(a, win, "Open folder", "No file manager could be opened here. Copy the folder's path into one, or into a terminal:", path)
+}
+
+// showFile is showFolder for a file that could not be opened (the log).
+func showFile(a fyne.App, win fyne.Window, title, path string) {
+	showAddress(a, win, title, "No program could be opened to show it here. Copy its path into a text editor, or into a terminal:", path)
 }

@@ -53,6 +53,9 @@ func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 
 	tapButton(t, w, "Open folder")
 	mustContain(t, w, "No file manager could be opened", prefix)
+	if m := texts(w); strings.Contains(m, "executable file not found") {
+		t.Fatalf("Open folder shows Go's error:\n%s", m)
+	}
 	tapButton(t, w, "Copy")
 	if got := wz.app.Clipboard().Content(); got != prefix {
 		t.Fatalf("clipboard %q, want %q", got, prefix)

@@ -18,16 +18,24 @@ import (
 
 // problemContent lays out a problem: message, what to do, the log.
 func problemContent(p wizard.Problem) fyne.CanvasObject {
-	box := container.NewVBox(wrapped(paragraph(p.Message)))
+	box := container.NewVBox(selectable(paragraph(p.Message)))
 	if p.Hint != "" {
 		box.Add(bold("What to do"))
-		box.Add(wrapped(paragraph(p.Hint)))
+		box.Add(selectable(paragraph(p.Hint)))
 	}
 	if p.LogPath != "" {
 		box.Add(bold("Log"))
-		box.Add(wrapped(p.LogPath))
+		box.Add(selectable(p.LogPath))
 	}
 	return box
+}
+
+// selectable is wrapped text a person can select and copy (Ctrl+C): a
+// problem's message, its hint and its log name paths and commands to run.
+func selectable(text string) *widget.Label {
+	l := wrapped(text)
+	l.Selectable = true
+	return l
 }
 
 // paragraph starts s, an error or a hint written to follow a colon in a

@@ -2,7 +2,13 @@
 
 package gui
 
-import "testing"
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/widget"
+
+	"onboard/app/wizard"
+)
 
 // A problem's message and hint start with a capital in the dialog, unless
 // their first word is a name.
@@ -20,5 +26,24 @@ func TestParagraph(t *testing.T) {
 		if got := paragraph(in); got != want {
 			t.Errorf("paragraph(%q) = %q; want %q", in, got, want)
 		}
+	}
+}
+
+// A problem's message, hint and log can be selected and copied: they name
+// commands to run and paths ("run '/home/ann/acme/.onboard/onboard repair
+// --prefix /home/ann/acme'"), which a person could only type again.
+func TestProblemTextCanBeCopied(t *testing.T) {
+	box := problemContent(wizard.Problem{Message: "it failed", Hint: "run 'x repair'", LogPath: "/l.log"})
+	n := 0
+	for _, o := range children(box) {
+		if l, ok := o.(*widget.Label); ok && !l.TextStyle.Bold {
+			n++
+			if !l.Selectable {
+				t.Errorf("%q cannot be selected", l.Text)
+			}
+		}
+	}
+	if n != 3 {
+		t.Fatalf("%d texts, want the message, the hint and the log", n)
 	}
 }

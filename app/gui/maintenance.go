@@ -494,7 +494,8 @@ func (m *Maintenance) stopJupyter() {
 
 func (m *Maintenance) openLog() {
 	if err := m.deps.OpenURL(fileURL(m.in.LogPath())); err != nil {
-		showProblem(m.win, wizard.Explain("Opening the log", err, m.in.LogPath()).WithHelpMenu())
+		m.logf()("could not open the log %s: %v", m.in.LogPath(), err)
+		showFile(m.app, m.win, "The install's log", m.in.LogPath())
 	}
 }
 

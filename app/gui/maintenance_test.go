@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -132,6 +133,17 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	if len(r.urls) != 1 || r.urls[0] != "file://"+filepath.ToSlash(filepath.Join(prefix, ".onboard", "install.log")) {
 		t.Fatalf("opened %v", r.urls)
 	}
+	// with nothing to open it (no xdg-open): its path, with Copy, not
+	// Go's error and advice to see the log it could not open
+	open := m.deps.OpenURL
+	m.deps.OpenURL = func(*url.URL) error { return errors.New(`exec: "xdg-open": executable file not found in $PATH`) }
+	menuItem(t, m, "Open log").Action()
+	mustContain(t, m.win, "The install's log", filepath.Join(prefix, ".onboard", "install.log"))
+	if s := texts(m.win); strings.Contains(s, "executable file not found") || strings.Contains(s, "failed") {
+		t.Fatalf("Open log with no opener:\n%s", s)
+	}
+	closeDialog(t, m.win, "Close")
+	m.deps.OpenURL = open
 
 	menuItem(t, m, "Report a problem").Action()
 	clip := a.Clipboard().Content()

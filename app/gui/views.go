@@ -453,6 +453,9 @@ func (w *Wizard) launch(prefix, env string) {
 
 func (w *Wizard) openFolder(path string) {
 	if err := w.deps.OpenURL(fileURL(path)); err != nil {
-		showFolder(w.app, w.win, path, err)
+		if w.log != nil {
+			w.log.Logf("could not open the folder %s: %v", path, err)
+		}
+		showFolder(w.app, w.win, path)
 	}
 }
