@@ -59,6 +59,18 @@ func showProblem(win fyne.Window, p wizard.Problem) {
 	d.Show()
 }
 
+// askProblem shows p with a button that puts it right (act), beside
+// Close.
+func askProblem(win fyne.Window, p wizard.Problem, action string, act func()) {
+	d := dialog.NewCustomConfirm(p.Title, action, "Close", problemContent(p), func(yes bool) {
+		if yes {
+			act()
+		}
+	}, win)
+	d.Resize(fyne.NewSize(660, 0))
+	d.Show()
+}
+
 // confirm asks a question whose buttons say what they do: yes does it
 // (red when it destroys), no keeps things as they are.
 func confirm(win fyne.Window, title, msg, yes, no string, destroys bool, answer func(bool)) dialog.Dialog {

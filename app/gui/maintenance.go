@@ -4,6 +4,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -434,6 +435,15 @@ func (m *Maintenance) launchEnv(env string) {
 		err := m.deps.Launch(m.ctx, m.in.Prefix, env)
 		runOnUI(func() {
 			m.busy.done("")
+			var ee *launch.EnvError
+			if errors.As(err, &ee) && ee.Removed == "" && len(m.adminOnly) == 0 { // adminOnly: Repair is off for this user
+				// damage Repair puts right: offered here, in the window
+				// whose Repair the hint would send the person to
+				p := wizard.Explain("Launching Jupyter", err, "")
+				p.Hint = "Repair " + env + ", then start Jupyter again."
+				askProblem(m.win, p, "Repair "+env, func() { m.repairEnv(env) })
+				return
+			}
 			showLaunchResult(m.app, m.win, err, m.in.LogPath())
 		})
 	}()

@@ -183,6 +183,29 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	}
 }
 
+// Jupyter that cannot start in a damaged env offers Repair in its dialog,
+// where the hint sent the person to "the Repair button of its maintenance
+// window", the window they were in.
+func TestMaintenanceJupyterOnADamagedEnvOffersRepair(t *testing.T) {
+	r := &recorder{}
+	m, _, prefix := newMaintenance(t, r)
+	waitClosed(t, m.done)
+	r.launchErr = &launch.EnvError{Prefix: prefix, Env: "team", Reason: "bin/jupyter-notebook is missing"}
+	test.Tap(rowButton(t, m, "team", "Jupyter"))
+	<-r.launched
+	runNextUI(t)
+	mustContain(t, m.win, "bin/jupyter-notebook is missing", "Repair team, then start Jupyter again.")
+	if s := texts(m.win); strings.Contains(s, "maintenance window") {
+		t.Fatalf("the dialog sends the person to the window they are in:\n%s", s)
+	}
+	tapButton(t, m.win, "Repair team")
+	waitClosed(t, m.done)
+	drainUI()
+	if s := texts(m.win); !strings.Contains(s, "Health of team") && !strings.Contains(s, "nothing needed repair") {
+		t.Fatalf("Repair team did not run:\n%s", s)
+	}
+}
+
 func TestMaintenanceOpensATerminalPerEnv(t *testing.T) {
 	r := &recorder{}
 	m, _, prefix := newMaintenance(t, r)
