@@ -95,8 +95,9 @@ func TestLocationShowsThePlan(t *testing.T) {
 	}
 	contains(t, out, "✗ This folder cannot be used: cannot install into \""+def+"\": it holds Test Python 2027.1.0, newer than this installer's 2026.11.0",
 		"  What to do: use the newer installer",
-		"✓ This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0.",
-		"Ready: Install upgrades Test Python 2026.10.0 here to 2026.11.0.")
+		"⚠ This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0.",
+		"Ready: Install upgrades Test Python 2026.10.0 here to 2026.11.0.",
+		"Launchers: Jupyter Lab (team), Test Python Maintenance.\n  Note: files put inside the packages' own folders since the install")
 	if strings.Count(out, "[3/6] Location") != 2 {
 		t.Fatalf("the refused folder did not keep the wizard at Location:\n%s", out)
 	}

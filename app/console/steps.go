@@ -166,6 +166,11 @@ func (s *session) options() (action, error) {
 	for _, l := range v.Launchers {
 		s.printf("  %s\n", l)
 	}
+	if v.Replaces {
+		for _, n := range v.Notes() { // what is kept and what is not, said again before Install
+			s.printf("  %s\n", n)
+		}
+	}
 	yes, back, err := s.yesNo("Install now?", true)
 	if err != nil || back || !yes {
 		return actBack, err

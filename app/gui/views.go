@@ -379,8 +379,11 @@ func (w *Wizard) planOptions() {
 func (w *Wizard) showOptionsPlan(p *installer.InstallPlan, err error) {
 	v := wizard.Describe(p, err)
 	lines := append([]string{v.Action}, v.Launchers...)
-	if err != nil {
+	switch {
+	case err != nil:
 		lines = append(lines, v.Details...)
+	case v.Replaces:
+		lines = append(lines, v.Notes()...) // what is kept and what is not, said again before Install
 	}
 	w.options.status.set(statusOf(v), strings.Join(lines, "\n"))
 	if err == nil && w.flow.Current().ID == wizard.StepOptions {

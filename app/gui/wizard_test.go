@@ -380,7 +380,9 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 	wz.location.entry.SetText(older)
 	settle(t, wz)
 	mustContain(t, w, "This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0.")
-	statusIs(t, wz.location.status, theme.ConfirmIcon())
+	// a warning, not a tick: what a person put inside the packages'
+	// folders is not kept
+	statusIs(t, wz.location.status, theme.WarningIcon())
 
 	wz.location.entry.SetText(newer)
 	settle(t, wz)
@@ -403,8 +405,10 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 	tapButton(t, w, "Next")
 	stepIs(t, wz, wizard.StepOptions)
 	settle(t, wz)
-	mustContain(t, w, "Install upgrades Test Python 2026.10.0 here to 2026.11.0.", "Launchers: Jupyter Lab (team), Test Python Maintenance.")
-	statusIs(t, wz.options.status, theme.ConfirmIcon())
+	// what is not kept is said again before Install
+	mustContain(t, w, "Install upgrades Test Python 2026.10.0 here to 2026.11.0.", "Launchers: Jupyter Lab (team), Test Python Maintenance.",
+		"Note: files put inside the packages' own folders since the install")
+	statusIs(t, wz.options.status, theme.WarningIcon())
 	test.Tap(findCheck(t, w, "Create a Jupyter launcher in the applications menu"))
 	settle(t, wz)
 	mustContain(t, w, "Launchers: Test Python Maintenance.")

@@ -35,6 +35,21 @@ type Verdict struct {
 	// Launchers say which launchers Install would create, and the shell
 	// set-up (the Options step).
 	Launchers []string
+	// Replaces: Install replaces an install of this bundle there (an
+	// upgrade, a reinstall), and its notes say what of the person's is
+	// kept and what is not, on the Options step too.
+	Replaces bool
+}
+
+// Notes are the Details that warn or note (what is kept and lost).
+func (v Verdict) Notes() []string {
+	var out []string
+	for _, d := range v.Details {
+		if strings.HasPrefix(d, "Note: ") || strings.HasPrefix(d, "Warning: ") {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Describe turns a plan (installer.Plan, through CheckPlan) and its error
@@ -69,6 +84,10 @@ func Describe(p *installer.InstallPlan, err error) Verdict {
 		switch p.Kind {
 		case installer.PlanDowngrade, installer.PlanOtherBundle, installer.PlanDamaged:
 			v.Status = StatusWarning // forced over what is there
+		case installer.PlanUpgrade, installer.PlanReinstall:
+			// the new packages replace the old ones' folders: what a
+			// person put inside them is not kept (the plan's notes say)
+			v.Status, v.Replaces = StatusWarning, true
 		}
 	}
 	v.Details = details(p)

@@ -66,7 +66,8 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 	st.Prefix = filepath.Join(e.Home, "test-python")
 	installVersion(t, st.Prefix, "2026.10.0")
 	v, err = verdictOf(t, e, st)
-	if err != nil || v.Status != wizard.StatusGood || v.Line != "This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0." {
+	// a warning: what a person put inside the packages' folders is not kept
+	if err != nil || v.Status != wizard.StatusWarning || !v.Replaces || v.Line != "This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0." {
 		t.Fatalf("upgrade: %+v, %v", v, err)
 	}
 	// a newer one: refused on the Location step, not after Install
