@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
@@ -23,6 +25,22 @@ func runNextUI(t *testing.T) {
 		f()
 	case <-time.After(2 * time.Minute):
 		t.Fatal("no UI work was queued")
+	}
+}
+
+// runUIUntil runs queued UI work until w shows want: other work (a plan
+// the wizard made on its way to the page) may be queued before the one
+// awaited, so the next one alone is not enough.
+func runUIUntil(t *testing.T, w fyne.Window, want string) {
+	t.Helper()
+	deadline := time.After(2 * time.Minute)
+	for !strings.Contains(texts(w), want) {
+		select {
+		case f := <-uiQueue:
+			f()
+		case <-deadline:
+			t.Fatalf("the window never showed %q; it shows:\n%s", want, texts(w))
+		}
 	}
 }
 
@@ -40,7 +58,7 @@ func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 
 	tapButton(t, w, "Launch Jupyter")
 	<-r.launched
-	runNextUI(t)
+	runUIUntil(t, w, "Jupyter is running")
 	mustContain(t, w, "Jupyter is running", "No web browser was found to open it. Copy this address into your web browser", u)
 	if m := texts(w); strings.Contains(m, "failed") || strings.Contains(m, "Help") || strings.Contains(m, "executable file not found") {
 		t.Fatalf("a running Jupyter shown as a failure, with Go's error, or a Help menu named:\n%s", m)
@@ -66,6 +84,6 @@ func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 	r.launchErr = errors.New("boom")
 	tapButton(t, w, "Launch Jupyter")
 	<-r.launched
-	runNextUI(t)
+	runUIUntil(t, w, "Launching Jupyter failed")
 	mustContain(t, w, "Launching Jupyter failed", "Boom")
 }

@@ -193,7 +193,7 @@ func TestMaintenanceJupyterOnADamagedEnvOffersRepair(t *testing.T) {
 	r.launchErr = &launch.EnvError{Prefix: prefix, Env: "team", Reason: "bin/jupyter-notebook is missing"}
 	test.Tap(rowButton(t, m, "team", "Jupyter"))
 	<-r.launched
-	runNextUI(t)
+	runUIUntil(t, m.win, "bin/jupyter-notebook is missing")
 	mustContain(t, m.win, "bin/jupyter-notebook is missing", "Repair team, then start Jupyter again.")
 	if s := texts(m.win); strings.Contains(s, "maintenance window") {
 		t.Fatalf("the dialog sends the person to the window they are in:\n%s", s)

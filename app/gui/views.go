@@ -118,7 +118,11 @@ func envTable(sum wizard.Summary) fyne.CanvasObject {
 	for _, e := range sum.Envs {
 		cells = append(cells, widget.NewLabel(e.Title()), right(fmt.Sprint(e.Packages)), right(humanize.Bytes(e.Bytes)))
 	}
-	cells = append(cells, head("Total"), headRight(fmt.Sprint(packageCount(sum))), headRight(humanize.Bytes(sum.ArchiveBytes)))
+	total := "Total"
+	if packageCount(sum) != sum.Files {
+		total = "Total, shared files once" // python in two envs is one file of the installer
+	}
+	cells = append(cells, head(total), headRight(fmt.Sprint(sum.Files)), headRight(humanize.Bytes(sum.ArchiveBytes)))
 	return container.NewGridWithColumns(3, cells...)
 }
 

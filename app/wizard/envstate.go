@@ -135,24 +135,27 @@ func EnvDir(prefix, env string) string {
 	return filepath.Join(prefix, "envs", env)
 }
 
-// EnvSize adds up the sizes of the files of env (for base: without
-// envs/, pkgs/ and .onboard/). Files hard-linked from PREFIX/pkgs count in
-// each env that has them, as `du` per folder would.
+// EnvSize is what env takes on the disk, as `du` of its folder counts it
+// (blocks, a file hard-linked twice in it once; for base: without envs/
+// and pkgs/, with the maintenance app and the bundle kept for repairs in
+// .onboard/). Files hard-linked from PREFIX/pkgs count in each env that
+// has them, as `du` per folder would.
 func EnvSize(prefix, env string) (int64, error) {
 	root := EnvDir(prefix, env)
 	var n int64
+	seen := map[[2]uint64]bool{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() && root == prefix && p != root {
-			if rel, _ := filepath.Rel(root, p); rel == "envs" || rel == "pkgs" || rel == state.DirName {
+			if rel, _ := filepath.Rel(root, p); rel == "envs" || rel == "pkgs" {
 				return filepath.SkipDir
 			}
 		}
-		if d.Type().IsRegular() {
+		if d.Type().IsRegular() || d.IsDir() {
 			if fi, err := d.Info(); err == nil {
-				n += fi.Size()
+				n += diskUsage(fi, seen)
 			}
 		}
 		return nil

@@ -45,8 +45,12 @@ type Summary struct {
 	Demo          bool
 	Subdir        string
 	Envs          []EnvSummary
-	ArchiveBytes  int64 // total size of the package files
-	DiskBytes     int64 // estimated disk space needed, as du counts it (bundle.Platform.DiskEstimate)
+	// Files and ArchiveBytes are the package files and their total size,
+	// each file once: a package in two envs (python) is one file of the
+	// installer, as `bundle inspect` counts it.
+	Files        int
+	ArchiveBytes int64
+	DiskBytes    int64 // estimated disk space needed, as du counts it (bundle.Platform.DiskEstimate)
 }
 
 // Summarize describes the payload of m for subdir.
@@ -56,11 +60,18 @@ func Summarize(m *bundle.Manifest, subdir string) Summary {
 	if p == nil {
 		return s
 	}
+	seen := map[string]bool{}
 	add := func(name string, pkgs []bundle.Package) {
 		list := append([]bundle.Package(nil), pkgs...)
 		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 		s.Envs = append(s.Envs, EnvSummary{Name: name, Packages: len(pkgs), Bytes: sizeOf(pkgs), List: list})
-		s.ArchiveBytes += sizeOf(pkgs)
+		for _, p := range pkgs {
+			if !seen[p.ZipPath()] {
+				seen[p.ZipPath()] = true
+				s.Files++
+				s.ArchiveBytes += p.Size
+			}
+		}
 	}
 	add("base", p.Base)
 	for _, name := range sortedKeys(p.Envs) {

@@ -131,7 +131,7 @@ func action(p *installer.InstallPlan) string {
 // details are the facts a person may want before installing.
 func details(p *installer.InstallPlan) []string {
 	var out []string
-	if p.NeedBytes > 0 {
+	if p.NeedBytes > 0 && p.Kind != installer.PlanNothingToDo { // Install would write nothing
 		free := ""
 		if p.FreeBytes >= 0 {
 			free = fmt.Sprintf(" (%s free)", humanize.Bytes(p.FreeBytes))

@@ -93,6 +93,9 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed here and healthy: Install changes nothing." {
 		t.Fatalf("same version: %+v, %v", v, err)
 	}
+	if strings.Contains(v.Text(), "Space needed") { // Install writes nothing
+		t.Fatalf("same version needs space:\n%s", v.Text())
+	}
 	if err := f.Next(context.Background()); err != nil || f.Current().ID != wizard.StepOptions {
 		t.Fatalf("Next over the same version: %v at %s", err, f.Current().Title)
 	}

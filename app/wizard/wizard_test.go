@@ -1,11 +1,15 @@
 package wizard
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +39,13 @@ func TestSummarize(t *testing.T) {
 	}
 	if s.ArchiveBytes != 6001 || s.DiskBytes != 4*6001+999 { // no size facts: 4 × the archives, and the app
 		t.Fatalf("bytes %+v", s)
+	}
+	// a package in two envs (python) is one file of the installer: the
+	// total counts it once, as bundle inspect does
+	shared := manifest()
+	shared.Platforms["linux-64"].Envs["team"] = append(shared.Platforms["linux-64"].Envs["team"], bundle.Package{Fn: "py.conda", Size: 1000})
+	if s := Summarize(shared, "linux-64"); s.Files != 4 || s.ArchiveBytes != 6001 || s.Envs[2].Packages != 3 {
+		t.Fatalf("shared package: %d files, %d bytes, team %d packages", s.Files, s.ArchiveBytes, s.Envs[2].Packages)
 	}
 	joined := strings.Join(s.Lines(), "\n")
 	for _, w := range []string{"demo bundle", "• base: 1 package, 1.0 kB compressed\n", "environment team: 2 packages, 5.0 kB compressed", "Space needed on disk: about 25.0 kB"} {
@@ -279,5 +290,34 @@ func TestHealthCountsDamagedPackages(t *testing.T) {
 	}}
 	if h := HealthOfVerify(rep); h.Summary != "4 problems found in 3 packages" {
 		t.Fatalf("summary %q", h.Summary)
+	}
+}
+
+// The maintenance window's "Size on disk" is what du finds in the env's
+// folder (it added up the files' sizes: 14–20% less on a real install).
+func TestEnvSizeIsWhatDuFinds(t *testing.T) {
+	du, err := exec.LookPath("du")
+	if err != nil || runtime.GOOS == "windows" {
+		t.Skip("no du here")
+	}
+	prefix := t.TempDir()
+	team := filepath.Join(prefix, "envs", "team")
+	for i := range 30 {
+		d := filepath.Join(team, "lib", fmt.Sprintf("pkg%d", i%4))
+		os.MkdirAll(d, 0o755)
+		os.WriteFile(filepath.Join(d, fmt.Sprintf("m%d.py", i)), bytes.Repeat([]byte("x"), 100+i*997), 0o644)
+	}
+	os.Link(filepath.Join(team, "lib", "pkg0", "m0.py"), filepath.Join(team, "twin.py")) // counted once
+	got, err := EnvSize(prefix, "team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(du, "-s", "-B1", team).Output()
+	if err != nil {
+		t.Skipf("du -B1: %v", err)
+	}
+	want, _ := strconv.ParseInt(strings.Fields(string(out))[0], 10, 64)
+	if got != want {
+		t.Fatalf("EnvSize %d, du %d", got, want)
 	}
 }
