@@ -277,7 +277,9 @@ func TestWizardFinish(t *testing.T) {
 	if got := <-r.launched; got != prefix+"|team" {
 		t.Fatalf("launched %v", got)
 	}
-	runNextUI(t)
+	for wz.message.Text == "Starting Jupyter…" { // its end clears the news
+		runNextUI(t)
+	}
 	wz.say("refused")
 	if wz.message.Importance != widget.DangerImportance {
 		t.Fatal("a refusal after the news is not in the colour of an error")
