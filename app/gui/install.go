@@ -210,6 +210,7 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 	default:
 		ip.stage.SetText(next.Says + " Go Back to change the folder or options, or Retry.")
 	}
+	ip.bar.SetValue(0) // rolled back: the bar no longer reads "almost done"
 	showProblem(w.win, wizard.Explain("The install", err, w.log.Path))
 }
 

@@ -517,8 +517,7 @@ func (m *Maintenance) reportProblem() {
 	if m.log != nil {
 		logs = "two logs: the install's and this window's (its checks and repairs):\n" + m.in.LogPath() + "\n" + m.log.Path
 	}
-	summary := widget.NewLabel(text)
-	summary.Selectable = true
+	summary := selectable(text) // wrapped: the install's path is at the end of a long line
 	top := container.NewVBox(
 		wrapped("This summary was copied to the clipboard. Paste it into a message to your platform team, and attach " + logs))
 	// the summary takes the rest of the dialog, scrolled
@@ -530,7 +529,11 @@ func (m *Maintenance) reportProblem() {
 
 func (m *Maintenance) about() {
 	man := m.in.Manifest
-	text := fmt.Sprintf("%s %s\nInstalled in %s\n\nonboard %s installs and maintains it.", man.Name, man.Version, m.in.Prefix, m.deps.Version)
+	ver := "version " + m.deps.Version
+	if m.deps.Version == "dev" {
+		ver = "a development build"
+	}
+	text := fmt.Sprintf("%s %s\nInstalled in %s\n\nInstalled and maintained by onboard (%s).", man.Name, man.Version, m.in.Prefix, ver)
 	if man.Demo {
 		text += "\n\nThis is the demo bundle."
 	}

@@ -171,7 +171,7 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	closeDialog(t, w, "Close")
 
 	menuItem(t, m, "About").Action()
-	mustContain(t, w, "onboard 1.2.3-test", "This is the demo bundle.")
+	mustContain(t, w, "Installed and maintained by onboard (version 1.2.3-test).", "This is the demo bundle.")
 	closeDialog(t, w, "OK")
 
 	if !rowButton(t, m, "base", "Jupyter").Disabled() {

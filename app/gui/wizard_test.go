@@ -132,6 +132,9 @@ func TestWizardErrorDialogAndGoingBack(t *testing.T) {
 	if installer.ExitCode(wz.Err()) != installer.ExitTarget {
 		t.Fatalf("session error %v", wz.Err())
 	}
+	if wz.install.bar.Value != 0 { // rolled back: not "almost done"
+		t.Fatalf("the bar shows %.2f after a failure", wz.install.bar.Value)
+	}
 	closeDialog(t, w, "Close")
 	tapButton(t, w, "Back")
 	tapButton(t, w, "Back")

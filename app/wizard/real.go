@@ -183,7 +183,7 @@ func problemLine(p maintain.Problem) string {
 var problemKindWords = map[maintain.ProblemKind]string{
 	maintain.ProblemMissing:          "is missing",
 	maintain.ProblemAltered:          "was changed",
-	maintain.ProblemWrongSize:        "has the wrong size",
+	maintain.ProblemWrongSize:        "was changed",
 	maintain.ProblemWrongLink:        "is not the link it should be",
 	maintain.ProblemMissingRecord:    "is missing: conda no longer knows the package is installed",
 	maintain.ProblemUnreadableRecord: "cannot be read",
@@ -202,7 +202,14 @@ func problemWords(p maintain.Problem) string {
 		words = strings.ReplaceAll(string(p.Kind), "_", " ")
 	}
 	line := p.Path + " " + words
-	if p.Detail != "" && p.Kind != maintain.ProblemMissing && p.Kind != maintain.ProblemAltered {
+	switch {
+	case p.Kind == maintain.ProblemWrongSize:
+		// "301 bytes, want 291": the size is how it was found
+		var got, want int64
+		if n, _ := fmt.Sscanf(p.Detail, "%d bytes, want %d", &got, &want); n == 2 {
+			line += fmt.Sprintf(" (%s now, %s when installed)", humanize.Bytes(got), humanize.Bytes(want))
+		}
+	case p.Detail != "" && p.Kind != maintain.ProblemMissing && p.Kind != maintain.ProblemAltered:
 		line += " (" + p.Detail + ")"
 	}
 	if p.Package != "" && !strings.Contains(p.Path, p.Package) {

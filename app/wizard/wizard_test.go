@@ -321,3 +321,12 @@ func TestEnvSizeIsWhatDuFinds(t *testing.T) {
 		t.Fatalf("EnvSize %d, du %d", got, want)
 	}
 }
+
+// A file of another size is "changed" for people, with both sizes in
+// words ("has the wrong size (301 bytes, want 291)" was the engine's).
+func TestProblemWordsOfAWrongSize(t *testing.T) {
+	got := problemWords(maintain.Problem{Env: "team", Package: "a-1-0", Path: "lib/x.py", Kind: maintain.ProblemWrongSize, Detail: "301 bytes, want 291"})
+	if want := "lib/x.py was changed (301 B now, 291 B when installed), of the package a-1-0"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

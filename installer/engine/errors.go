@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"onboard/installer/state"
 	"onboard/internal/humanize"
@@ -234,9 +235,34 @@ func (e *LockedError) Error() string {
 	} else if p, ok := state.PrefixOf(e.Path); ok {
 		where = p
 	}
-	s := fmt.Sprintf("the install at %q is in use by another onboard", where)
-	if e.Owner != "" {
-		s += " (" + e.Owner + ")"
+	s := fmt.Sprintf("the install at %q is in use by another onboard (an installer, or its maintenance app)", where)
+	if o := ownerWords(e.Owner); o != "" {
+		s += ", " + o
+	}
+	return s
+}
+
+// ownerWords says what a lock file says of its holder (state.Lock's
+// "pid N on HOST since TIME") for people: "started at 23:32 (process
+// 11065)", with the host only when it is another machine's.
+func ownerWords(owner string) string {
+	var pid int
+	var host, since string
+	if n, _ := fmt.Sscanf(owner, "pid %d on %s since %s", &pid, &host, &since); n != 3 {
+		return ""
+	}
+	t, err := time.Parse(time.RFC3339, since)
+	if err != nil {
+		return ""
+	}
+	t = t.Local()
+	when := t.Format("15:04")
+	if y, m, d := t.Date(); y != time.Now().Year() || m != time.Now().Month() || d != time.Now().Day() {
+		when = t.Format("2006-01-02 15:04")
+	}
+	s := fmt.Sprintf("started at %s (process %d)", when, pid)
+	if me, _ := os.Hostname(); host != me {
+		s = fmt.Sprintf("started at %s on the computer %s (process %d)", when, host, pid)
 	}
 	return s
 }
@@ -305,7 +331,7 @@ func HintFor(err error) string {
 		err = errors.Unwrap(err)
 	}
 	if cancelled {
-		return "what was begun was rolled back (an uninstall that had started deleting is finished by the next run); run the command again when you want"
+		return "what was begun was rolled back; run the command again when you want"
 	}
 	return ""
 }

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Messages give a Windows path as Windows writes it, not with the doubled
@@ -45,5 +47,21 @@ func TestTargetErrorNamesTheFolderOnce(t *testing.T) {
 	un := &TargetError{Path: "/ro/python", Op: "uninstall", Reason: `cannot write to "/ro/python"`}
 	if got := un.Error(); !strings.HasPrefix(got, `cannot uninstall "/ro/python": `) {
 		t.Errorf("got %q", got)
+	}
+}
+
+// A lock's holder is said for people: when it started, and which process,
+// where the message gave "pid 11065 on vm since 2026-12-04T23:32:14Z".
+func TestOwnerWords(t *testing.T) {
+	host, _ := os.Hostname()
+	at := time.Now().Add(-time.Minute)
+	if got, want := ownerWords(fmt.Sprintf("pid 42 on %s since %s", host, at.Format(time.RFC3339))), "started at "+at.Format("15:04")+" (process 42)"; got != want {
+		t.Errorf("this computer's: %q, want %q", got, want)
+	}
+	if got := ownerWords("pid 7 on other-host since 2026-01-02T03:04:05Z"); !strings.Contains(got, "on the computer other-host (process 7)") || !strings.Contains(got, "2026-01-0") {
+		t.Errorf("another computer's, another day: %q", got)
+	}
+	if got := ownerWords("something else"); got != "" {
+		t.Errorf("an unknown owner: %q", got)
 	}
 }

@@ -79,8 +79,12 @@ type Failing struct {
 	Err error
 }
 
-// Install returns f.Err.
+// Install gets most of the way, then returns f.Err.
 func (f *Failing) Install(ctx context.Context, o installer.Options) (*installer.Result, error) {
+	if o.Reporter != nil {
+		o.Reporter.Stage(installer.StageExtract, 100)
+		o.Reporter.Advance(98)
+	}
 	return nil, f.Err
 }
 
