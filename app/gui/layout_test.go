@@ -43,6 +43,11 @@ func TestWindowsFitSmallScreens(t *testing.T) {
 		wz.flow.GoTo(id)
 		wz.show()
 		fits(t, "the wizard's step "+wz.flow.Current().Title, wz.Window().Content().MinSize())
+		// a page taller than this scrolls: Options did not, and at 640x480
+		// its last line ran into the buttons (with the real fonts)
+		if h := wz.views[id].MinSize().Height; h > 260 {
+			t.Errorf("the %s page needs %.0f of height; it must scroll", wz.flow.Current().Title, h)
+		}
 	}
 
 	m, _, _ := newMaintenance(t, &recorder{})

@@ -368,7 +368,7 @@ func (w *Wizard) optionsView() fyne.CanvasObject {
 	box.Add(widget.NewSeparator())
 	box.Add(op.status.box)
 	box.Add(wrapped("Click Install to start. It works offline."))
-	return box
+	return container.NewVScroll(box) // as the other pages: the buttons stay on a small screen
 }
 
 // planOptions shows, soon, what Install would do with the options.
