@@ -195,3 +195,33 @@ func TestOnlyHostFilesOfPlatformAskTheOS(t *testing.T) {
 		}
 	}
 }
+
+// The app packages import what ARCHITECTURE.md's table says they may, and
+// no more: the table drifted from the code while nothing checked it.
+func TestAppPackagesImportWhatTheTableSays(t *testing.T) {
+	leaf := func(p string) bool { return strings.HasPrefix(p, "onboard/internal/") }
+	allowed := map[string][]string{
+		"app/cli": {"app/console", "app/gui", "app/launch", "app/wizard", "installer", "installer/maintain", "installer/uninstall",
+			"installer/bundle", "installer/state", "platform", "assets"},
+		"app/gui":     {"app/wizard", "app/launch", "installer", "installer/bundle", "platform", "assets", "app/gui/guilocale"},
+		"app/console": {"app/wizard", "app/launch", "installer", "installer/bundle", "installer/state"},
+		"app/wizard": {"installer", "installer/maintain", "installer/uninstall", "installer/engine", "installer/bundle",
+			"installer/state", "installer/link", "platform", "assets"},
+		"app/launch": {"installer", "installer/uninstall", "installer/state", "platform"},
+	}
+	for pkg, ok := range allowed {
+		cmd := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, "./"+pkg)
+		cmd.Dir = "../.."
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list %s: %v\n%s", pkg, err, out)
+		}
+		for _, imp := range strings.Fields(string(out)) {
+			p, mine := strings.CutPrefix(imp, "onboard/")
+			if !mine || leaf(imp) || slices.Contains(ok, p) {
+				continue
+			}
+			t.Errorf("%s imports %s, which docs/ARCHITECTURE.md's table does not allow it", pkg, imp)
+		}
+	}
+}
