@@ -1,7 +1,9 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,12 +34,21 @@ func OpenLog(dir string) (*Log, error) {
 	if err := platform.EnsurePrivateDir(dir); err != nil {
 		return nil, fmt.Errorf("failed to create the log folder: %w", err)
 	}
-	name := "onboard-" + time.Now().Format("20060102-150405") + ".log"
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("failed to create the log: %w", err)
+	// a file of its own: two windows opened in the same second wrote one
+	stamp := "onboard-" + time.Now().Format("20060102-150405")
+	for n := 1; ; n++ {
+		name := stamp + ".log"
+		if n > 1 {
+			name = fmt.Sprintf("%s-%d.log", stamp, n)
+		}
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
+		switch {
+		case err == nil:
+			return &Log{Path: f.Name(), f: f}, nil
+		case !errors.Is(err, fs.ErrExist) || n == 100:
+			return nil, fmt.Errorf("failed to create the log: %w", err)
+		}
 	}
-	return &Log{Path: f.Name(), f: f}, nil
 }
 
 func defaultLogDir() string {

@@ -330,3 +330,22 @@ func TestProblemWordsOfAWrongSize(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
+
+// Two windows opened in the same second each log to a file of their own
+// (they wrote one file, their lines mixed).
+func TestOpenLogTwiceInOneSecond(t *testing.T) {
+	dir := t.TempDir()
+	a, err := OpenLog(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := OpenLog(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if a.Path == b.Path {
+		t.Fatalf("both logs are %s", a.Path)
+	}
+}
