@@ -69,9 +69,9 @@ var condaVersionRe = regexp.MustCompile(`__version__ = "([0-9][0-9A-Za-z.]*)`)
 // condaSpec is the `conda` package of the base env: conda-source's
 // site-packages, depending on deps (the conda packages of the Debian
 // libraries it imports), the `conda` entry point, and what a Miniconda base
-// has for the shell: condabin/conda (as `conda init` writes it) and
+// has for the shell: condabin/conda (as `conda init` writes it),
 // etc/profile.d/conda.sh (conda's own, after the CONDA_EXE lines that
-// conda's installer prepends).
+// conda's installer prepends), and bin/activate and bin/deactivate.
 func condaSpec(cs *condaSource, deps []string) (condatest.Spec, error) {
 	vb, err := os.ReadFile(filepath.Join(cs.dir, "site-packages", "conda", "_version.py"))
 	if err != nil {
@@ -117,6 +117,17 @@ func condaSpec(cs *condaSource, deps []string) (condatest.Spec, error) {
 	}
 	c.out["etc/profile.d/conda.sh"] = condatest.File{Path: "etc/profile.d/conda.sh", Placeholder: ph, Data: append([]byte(
 		"export CONDA_EXE='"+ph+"/bin/conda'\nexport _CE_M=''\nexport _CE_CONDA=''\nexport CONDA_PYTHON_EXE='"+ph+"/bin/python'\n\n"), sh...)}
+	// bin/activate and bin/deactivate, as conda's installer writes them:
+	// its shell scripts with the root they source conda.sh from (`source
+	// PREFIX/bin/activate team` is the form many guides give)
+	for _, name := range []string{"activate", "deactivate"} {
+		b, err := os.ReadFile(filepath.Join(site, "conda", "shell", "bin", name))
+		if err != nil {
+			return s, fmt.Errorf("failed to read conda's %s: %w", name, err)
+		}
+		c.out["bin/"+name] = condatest.File{Path: "bin/" + name, Mode: 0o755, Placeholder: ph,
+			Data: append([]byte("#!/bin/sh\n_CONDA_ROOT=\""+ph+"\"\n"), b...)}
+	}
 	s.Files = c.files()
 	sort.Slice(s.Files, func(i, j int) bool { return s.Files[i].Path < s.Files[j].Path })
 	return s, nil

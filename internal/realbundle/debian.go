@@ -73,17 +73,22 @@ var (
 // query reads one installed package (from one dpkg-query of them all).
 func query(name string) (*deb, error) {
 	dbOnce.Do(func() {
-		out, err := exec.Command("dpkg-query", "-W", "-f", "${db:Status-Abbrev}\t${Package}\t${Version}\t${Depends}, ${Pre-Depends}\n").Output()
+		out, err := exec.Command("dpkg-query", "-W", "-f", "${db:Status-Abbrev}\t${Package}\t${Version}\t${Provides}\t${Depends}, ${Pre-Depends}\n").Output()
 		if err != nil {
 			dbErr = fmt.Errorf("dpkg-query: %w", err)
 			return
 		}
-		db = map[string]*deb{}
+		db, provider = map[string]*deb{}, map[string]string{}
 		for _, line := range strings.Split(string(out), "\n") {
-			f := strings.SplitN(line, "\t", 4)
+			f := strings.SplitN(line, "\t", 5)
 			// one line per architecture; the first installed one counts
-			if len(f) == 4 && strings.HasPrefix(f[0], "ii") && db[f[1]] == nil {
-				db[f[1]] = &deb{Name: f[1], Version: f[2], Depends: f[3]}
+			if len(f) == 5 && strings.HasPrefix(f[0], "ii") && db[f[1]] == nil {
+				db[f[1]] = &deb{Name: f[1], Version: f[2], Depends: f[4]}
+				for _, v := range depNamesOf(f[3]) {
+					if provider[v] == "" {
+						provider[v] = f[1]
+					}
+				}
 			}
 		}
 	})
@@ -93,8 +98,17 @@ func query(name string) (*deb, error) {
 	if d := db[name]; d != nil {
 		return d, nil
 	}
+	if d := db[provider[name]]; d != nil {
+		// a virtual package (python3-argon2 depends on cffi's backend
+		// API, which python3-cffi-backend provides): its provider
+		return d, nil
+	}
 	return nil, fmt.Errorf("%s is not installed", name)
 }
+
+// provider is, for a virtual package, the installed package that
+// provides it (dpkg's Provides).
+var provider map[string]string
 
 // files lists the paths a package installed (dpkg-query -L), directories
 // included.
@@ -118,19 +132,28 @@ func files(name string) ([]string, error) {
 func depNames(field string) []string {
 	var out []string
 	for _, group := range strings.Split(field, ",") {
-		for _, alt := range strings.Split(group, "|") {
-			name := strings.TrimSpace(alt)
-			if i := strings.IndexAny(name, " ("); i >= 0 {
-				name = name[:i]
-			}
-			name, _, _ = strings.Cut(name, ":")
-			if name == "" {
-				continue
-			}
-			if _, err := query(name); err == nil {
-				out = append(out, name)
+		for _, name := range depNamesOf(group) {
+			if d, err := query(name); err == nil {
+				out = append(out, d.Name) // a virtual package's provider
 				break
 			}
+		}
+	}
+	return out
+}
+
+// depNamesOf are the package names of a Depends or Provides list, or of
+// one group's alternatives, without versions or architectures.
+func depNamesOf(field string) []string {
+	var out []string
+	for _, alt := range strings.FieldsFunc(field, func(r rune) bool { return r == ',' || r == '|' }) {
+		name := strings.TrimSpace(alt)
+		if i := strings.IndexAny(name, " ("); i >= 0 {
+			name = name[:i]
+		}
+		name, _, _ = strings.Cut(name, ":")
+		if name != "" {
+			out = append(out, name)
 		}
 	}
 	return out

@@ -185,6 +185,13 @@ func TestRealPythonAndJupyter(t *testing.T) {
 			t.Fatalf("sys.prefix %q, want %q", out, env)
 		}
 	}
+	// `source PREFIX/bin/activate team`, the form many guides give, works
+	// as conda's does; and argon2 (Notebook's passwords) imports, its cffi
+	// backend with it (a virtual package's provider, once left out)
+	act := h.mustRun(t, "bash", "-c", `source "$1/bin/activate" team && python -c 'import sys, argon2; print(sys.prefix)'`, "_", prefix)
+	if strings.TrimSpace(act) != team {
+		t.Fatalf("source bin/activate team, then python: %q, want %q", act, team)
+	}
 	// .pyc files of the noarch package, compiled at install time
 	for _, pyc := range []string{"notebook/__pycache__/notebookapp.cpython-311.pyc", "ipykernel/__pycache__/kernelapp.cpython-311.pyc"} {
 		if _, err := os.Stat(filepath.Join(team, "lib/python3/dist-packages", pyc)); err != nil {
