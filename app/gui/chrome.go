@@ -3,6 +3,8 @@
 package gui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -197,7 +199,50 @@ func (c *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // nil drops it). The window's fields hold &b.Button.
 type keyButton struct {
 	widget.Button
-	onEsc func(*fyne.KeyEvent)
+	onEsc   func(*fyne.KeyEvent)
+	focused bool // draws the focus ring
+}
+
+// FocusGained shows the focus ring: Fyne marks a focused button by
+// blending its focus colour, the primary colour, into its own, which on a
+// primary button (Next, Install, Close) changed it by 5 units of 255.
+func (b *keyButton) FocusGained() { b.focused = true; b.Button.FocusGained() }
+
+// FocusLost hides the focus ring.
+func (b *keyButton) FocusLost() { b.focused = false; b.Button.FocusLost() }
+
+// CreateRenderer is the button's, with a ring in the foreground colour
+// around it while it has the focus.
+func (b *keyButton) CreateRenderer() fyne.WidgetRenderer {
+	ring := canvas.NewRectangle(color.Transparent)
+	ring.StrokeWidth = 2
+	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: ring, b: b}
+}
+
+type ringRenderer struct {
+	fyne.WidgetRenderer
+	ring *canvas.Rectangle
+	b    *keyButton
+}
+
+func (r *ringRenderer) Layout(size fyne.Size) {
+	r.WidgetRenderer.Layout(size)
+	r.ring.Resize(size)
+	r.ring.Move(fyne.NewPos(0, 0))
+}
+
+func (r *ringRenderer) Objects() []fyne.CanvasObject {
+	return append(append([]fyne.CanvasObject{}, r.WidgetRenderer.Objects()...), r.ring)
+}
+
+func (r *ringRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	r.ring.StrokeColor = color.Transparent
+	if r.b.focused {
+		r.ring.StrokeColor = theme.Color(theme.ColorNameForeground)
+	}
+	r.ring.CornerRadius = theme.InputRadiusSize()
+	r.ring.Refresh()
 }
 
 // newButton is a button of onboard's windows; icon may be nil.

@@ -514,3 +514,37 @@ func TestNextReusesThePlanShown(t *testing.T) {
 		t.Fatal("a plan older than planReuse was used")
 	}
 }
+
+// A button reached with Tab shows a ring in the foreground colour: Fyne's
+// own mark on a primary button (Next) changed its colour by 5 units of 255.
+func TestFocusedButtonShowsARing(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
+	w := wz.Window()
+	var next *keyButton
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if b, ok := o.(*keyButton); ok && b.Text == "Next" {
+			next = b
+		}
+		for _, c := range children(o) {
+			walk(c)
+		}
+	}
+	walk(w.Canvas().Content())
+	if next == nil {
+		t.Fatal("no Next button")
+	}
+	ring := test.WidgetRenderer(next).(*ringRenderer).ring
+	if _, _, _, a := ring.StrokeColor.RGBA(); a != 0 {
+		t.Fatal("a ring before the focus")
+	}
+	w.Canvas().Focus(next)
+	if _, _, _, a := ring.StrokeColor.RGBA(); a == 0 || ring.StrokeWidth < 2 {
+		t.Fatal("no ring on the focused Next")
+	}
+	w.Canvas().Unfocus()
+	if _, _, _, a := ring.StrokeColor.RGBA(); a != 0 {
+		t.Fatal("the ring stays after the focus left")
+	}
+}
