@@ -67,3 +67,19 @@ func TestStatusColoursAreReadable(t *testing.T) {
 		}
 	}
 }
+
+// An unchecked check box and a field's border can be seen: WCAG 1.4.11
+// asks 3:1 for a control's boundary. In Fyne's light theme the box was
+// #F3F3F3 on white, 1.1:1, and "Set up my shell…" read as a sentence.
+func TestControlBordersCanBeSeen(t *testing.T) {
+	a := test.NewTempApp(t)
+	useReadableTheme(a)
+	th := a.Settings().Theme()
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		for _, bg := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground} {
+			if r := contrast(th.Color(theme.ColorNameInputBorder, v), th.Color(bg, v)); r < 3 {
+				t.Errorf("variant %d: the input border on %s: contrast %.2f:1, want 3:1", v, bg, r)
+			}
+		}
+	}
+}
