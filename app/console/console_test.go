@@ -70,7 +70,7 @@ func TestWalkValidationAndBack(t *testing.T) {
 	contains(t, out, "[1/6] Welcome", "Welcome to Test Python 2026.11.0", "environment team: 2 packages",
 		"This is a demo bundle", wizardtest.Licence, "✗ "+wizard.ErrLicenceRefused.Error(),
 		"Please answer y or n", "✗ This folder cannot be used: cannot install into \"relative/dir\": it is not an absolute path",
-		"✓ This folder can be used.\n  Space needed on disk: about ", "Ready: Install makes a new install of Test Python 2026.11.0 in "+def,
+		"✓ This folder can be used.\n  Space needed on disk: about ", "Ready: Install puts Test Python 2026.11.0 in "+def,
 		"  Launchers: Jupyter Lab (team), Test Python Maintenance.\n", "  Launchers: Jupyter Lab (team).\n  Shell set-up: a marked block in ",
 		"Folder ["+def+"]", "[5/6] Install", "Installing into "+def)
 	if strings.Count(out, "[2/6] Licence") != 3 || strings.Count(out, "[3/6] Location") != 4 {

@@ -149,9 +149,17 @@ func setShown(l *widget.Label, text string) {
 	}
 }
 
+// itemText names the package being worked on as people do, "tornado
+// 6.2.0", not by its file's name (tornado-6.2.0-py_debian_cfe07cbf.conda).
 func itemText(item string) string {
 	if item == "" {
 		return ""
+	}
+	dist := strings.TrimSuffix(strings.TrimSuffix(item, ".conda"), ".tar.bz2")
+	if i := strings.LastIndex(dist, "-"); i > 0 && dist != item {
+		if j := strings.LastIndex(dist[:i], "-"); j > 0 {
+			return "Package: " + dist[:j] + " " + dist[j+1:i]
+		}
 	}
 	return "Package: " + item
 }

@@ -125,7 +125,7 @@ func action(p *installer.InstallPlan) string {
 	case installer.PlanDamaged:
 		return fmt.Sprintf("Install replaces the damaged install here with %s.", this)
 	}
-	return fmt.Sprintf("Install makes a new install of %s in %s.", this, p.Prefix)
+	return fmt.Sprintf("Install puts %s in %s.", this, p.Prefix)
 }
 
 // details are the facts a person may want before installing.

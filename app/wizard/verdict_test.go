@@ -37,7 +37,7 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 	f.Next(context.Background())
 
 	v, err := verdictOf(t, e, st)
-	if err != nil || v.Status != wizard.StatusGood || v.Line != "This folder can be used." || !strings.Contains(v.Action, "a new install of Test Python 2026.11.0") {
+	if err != nil || v.Status != wizard.StatusGood || v.Line != "This folder can be used." || !strings.Contains(v.Action, "Install puts Test Python 2026.11.0 in ") {
 		t.Fatalf("fresh: %+v, %v", v, err)
 	}
 	if !strings.HasPrefix(v.Details[0], "Space needed on disk: about ") || !strings.Contains(v.Details[0], " free).") {
