@@ -156,7 +156,7 @@ func itemText(item string) string {
 		return ""
 	}
 	dist := strings.TrimSuffix(strings.TrimSuffix(item, ".conda"), ".tar.bz2")
-	if i := strings.LastIndex(dist, "-"); i > 0 && dist != item {
+	if i := strings.LastIndex(dist, "-"); i > 0 {
 		if j := strings.LastIndex(dist[:i], "-"); j > 0 {
 			return "Package: " + dist[:j] + " " + dist[j+1:i]
 		}

@@ -548,3 +548,17 @@ func TestFocusedButtonShowsARing(t *testing.T) {
 		t.Fatal("the ring stays after the focus left")
 	}
 }
+
+func TestItemText(t *testing.T) {
+	for item, want := range map[string]string{
+		"tornado-6.2.0-py_debian_cfe07cbf.conda": "Package: tornado 6.2.0",
+		"python-3.12.0-demo_0":                   "Package: python 3.12.0", // linking names the dist
+		"_libgcc_mutex-0.1-main.tar.bz2":         "Package: _libgcc_mutex 0.1",
+		"zlib":                                   "Package: zlib",
+		"":                                       "",
+	} {
+		if got := itemText(item); got != want {
+			t.Errorf("itemText(%q) = %q, want %q", item, got, want)
+		}
+	}
+}

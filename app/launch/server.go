@@ -114,9 +114,9 @@ func reportedURL(ctx context.Context, runtimeDir, logPath string, port int, toke
 	}
 }
 
-// baseURLOf is the base_url in the runtime file of the server on port in
-// dir; "" when there is none yet.
-func baseURLOf(dir string, port int) string {
+// runtimeOf reads the runtime file in dir of the server on port; false
+// when there is none yet.
+func runtimeOf(dir string, port int) (runtimeInfo, bool) {
 	matches, _ := filepath.Glob(filepath.Join(dir, "*server-*.json"))
 	for _, m := range matches {
 		b, err := os.ReadFile(m)
@@ -125,23 +125,21 @@ func baseURLOf(dir string, port int) string {
 		}
 		var ri runtimeInfo
 		if json.Unmarshal(b, &ri) == nil && ri.Port == port {
-			return ri.BaseURL
+			return ri, true
 		}
 	}
-	return ""
+	return runtimeInfo{}, false
+}
+
+// baseURLOf is the base_url in the runtime file of the server on port in
+// dir; "" when there is none yet.
+func baseURLOf(dir string, port int) string {
+	ri, _ := runtimeOf(dir, port)
+	return ri.BaseURL
 }
 
 func fromRuntimeFiles(dir string, port int, token string) string {
-	matches, _ := filepath.Glob(filepath.Join(dir, "*server-*.json"))
-	for _, m := range matches {
-		b, err := os.ReadFile(m)
-		if err != nil {
-			continue
-		}
-		var ri runtimeInfo
-		if json.Unmarshal(b, &ri) != nil || ri.Port != port || ri.URL == "" {
-			continue
-		}
+	if ri, ok := runtimeOf(dir, port); ok && ri.URL != "" {
 		u := ri.URL
 		if !strings.HasSuffix(u, "/") {
 			u += "/"
