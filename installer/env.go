@@ -240,7 +240,7 @@ func (t *envTxn) linkError(err error) error {
 	}
 	if errors.As(err, &pe) {
 		return &TargetError{Path: t.prefix, Reason: fmt.Sprintf("the path is too long for package file %s (at most %d characters)", pe.Path, len(pe.Placeholder)),
-			Advice: "choose a shorter install folder with --prefix", Err: err}
+			Advice: "choose a shorter install folder", Err: err}
 	}
 	var ce *link.ConflictError
 	if errors.As(err, &ce) {

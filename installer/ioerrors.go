@@ -17,12 +17,12 @@ type targetCause struct {
 }
 
 var targetCauses = []targetCause{
-	{isDiskFull, "the disk became full", "free some space, or choose a folder on another disk, and run the installer again"},
+	{isDiskFull, "the disk became full", "free some space and try again, or choose a folder on another disk"},
 	{isReadOnlyFS, "the disk is read-only", "choose a folder on a writable disk"},
 	// a package's path longer than its bundle.json said (an older
 	// bundle, a package swapped in): the plan's check could not see it
 	{func(err error) bool { return errors.Is(err, syscall.ENAMETOOLONG) }, "a path of the install is longer than this system allows",
-		"choose a shorter install folder with --prefix"},
+		"choose a shorter install folder"},
 	{func(err error) bool { return errors.Is(err, fs.ErrPermission) }, "permission was denied",
 		"choose a folder of your own, or run the installer as an administrator for an all-users install"},
 }
