@@ -285,7 +285,7 @@ func checkConda(t Target, env Env, p string, f PrefixFacts) []Problem {
 	}
 	if len(f.Entries) > 0 {
 		out = append(out, Problem{Error, ProblemNotEmpty, p, fmt.Sprintf("%q is not empty (%s)", p, listSome(f.Entries)),
-			"choose an empty or new folder; onboard installs only into a new folder or over its own install"})
+			"choose an empty or new folder: the installer installs only into a new folder or over its own install"})
 	}
 	return out
 }
