@@ -199,7 +199,7 @@ func (in *installRun) logToExisting() {
 // the new install was complete, by the next onboard run on the prefix.
 func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	p := in.o.Prefix
-	j, err := engine.BeginOp("install", p)
+	j, err := engine.BeginOp("install", p, "")
 	if err != nil {
 		return nil, err
 	}

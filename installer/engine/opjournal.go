@@ -51,7 +51,15 @@ type OpHead struct {
 	// did not exist yet: a rolled-back fresh install removes them again
 	// when it leaves them empty.
 	NewConda []string `json:"new_conda,omitempty"`
+	// EnvList is the conda registry the operation edits, as its option
+	// spells it: "" = the user's ~/.conda/environments.txt (and so in a
+	// journal written before the field), "-" = none, else its path.
+	// Recovery undoes or finishes the operation in that list.
+	EnvList string `json:"env_list,omitempty"`
 }
+
+// envList is the path of the journal's conda registry; "" = none.
+func (h OpHead) envList() string { return prefix.EnvironmentsTxtPath(h.EnvList) }
 
 // OpLine is a later line: the old install about to be moved aside, or a
 // phase reached.
@@ -84,17 +92,18 @@ func lockOpJournal(p, prefixDir string) (*os.File, func() error, error) {
 	return l.File(), l.Unlock, nil
 }
 
-// BeginOp starts the journal of op on prefixDir. The caller has recovered
-// any earlier journal first.
-func BeginOp(op, prefixDir string) (*OpJournal, error) {
-	head := OpHead{Op: op, Prefix: prefixDir, PID: os.Getpid(), Started: time.Now().UTC().Format(time.RFC3339)}
+// BeginOp starts the journal of op on prefixDir, which edits the conda
+// registry envList ("" = ~/.conda/environments.txt, "-" = none). The
+// caller has recovered any earlier journal first.
+func BeginOp(op, prefixDir, envList string) (*OpJournal, error) {
+	head := OpHead{Op: op, Prefix: prefixDir, PID: os.Getpid(), Started: time.Now().UTC().Format(time.RFC3339), EnvList: envList}
 	if op == "install" {
 		created, before, err := whatExists(prefixDir)
 		if err != nil {
 			return nil, err
 		}
 		head.Created, head.Before = created, before
-		if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
+		if txt := head.envList(); txt != "" {
 			for _, p := range []string{filepath.Dir(txt), txt} {
 				if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
 					head.NewConda = append(head.NewConda, p)
@@ -319,7 +328,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 			if err := RemoveRecordedLaunchers(p, logf); err != nil {
 				logf("recovery: %v", err)
 			}
-			if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
+			if txt := j.head.envList(); txt != "" {
 				if _, err := prefix.Unregister(txt, p); err != nil {
 					logf("recovery: %v; remove the lines naming %s by hand", err, p)
 				}
@@ -367,7 +376,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 			atomicfile.SyncDir(filepath.Dir(p))
 			CrashPoint("swapback-after")
 		}
-		unregisterGone(p)
+		unregisterGone(j.head.envList(), p)
 		// Else the move aside never happened (and nothing was written
 		// yet), or the swap back did: the prefix holds the old install.
 	case j.head.Created != "":
@@ -375,7 +384,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 			return rec, fmt.Errorf("failed to remove the half-made install %q: %w; close programs that use it and run onboard again", p, err)
 		}
 		atomicfile.SyncDir(filepath.Dir(j.head.Created))
-		unregisterFresh(p, j.head.NewConda)
+		unregisterFresh(j.head.envList(), p, j.head.NewConda)
 	default:
 		keep := map[string]bool{}
 		for _, n := range j.head.Before {
@@ -390,7 +399,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 			}
 		}
 		atomicfile.SyncDir(p)
-		unregisterFresh(p, j.head.NewConda)
+		unregisterFresh(j.head.envList(), p, j.head.NewConda)
 	}
 	return rec, nil
 }
@@ -409,10 +418,10 @@ func (h OpHead) Upgrade() bool {
 	return false
 }
 
-// unregisterFresh removes a rolled-back fresh install from the user's
-// environments.txt, where its envs were added as they were made.
-func unregisterFresh(p string, made []string) {
-	if txt, err := prefix.DefaultEnvironmentsTxt(); err == nil {
+// unregisterFresh removes a rolled-back fresh install from the conda
+// registry txt ("" = none), where its envs were added as they were made.
+func unregisterFresh(txt, p string, made []string) {
+	if txt != "" {
 		_, _ = prefix.Unregister(txt, p)
 	}
 	// What the install made of them goes when left empty: the file, then
@@ -424,12 +433,11 @@ func unregisterFresh(p string, made []string) {
 	}
 }
 
-// unregisterGone removes from the user's environments.txt the envs under
-// p that are not there (any more): those of a rolled-back upgrade that the
-// old install does not have.
-func unregisterGone(p string) {
-	txt, err := prefix.DefaultEnvironmentsTxt()
-	if err != nil {
+// unregisterGone removes from the conda registry txt ("" = none) the envs
+// under p that are not there (any more): those of a rolled-back upgrade
+// that the old install does not have.
+func unregisterGone(txt, p string) {
+	if txt == "" {
 		return
 	}
 	data, err := os.ReadFile(txt)

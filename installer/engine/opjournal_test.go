@@ -16,7 +16,7 @@ import (
 // onboard gets a LockedError and the journal stays.
 func TestRecoverLeavesALiveOperationAlone(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "acme")
-	j, err := BeginOp("install", p)
+	j, err := BeginOp("install", p, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,5 +105,42 @@ func TestRecoverRefusesAnInsideJournalNamingOtherFolders(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(p, ".onboard")); err != nil {
 			t.Fatalf("recover of %s changed the prefix: %v", body, err)
 		}
+	}
+}
+
+// A killed uninstall is finished in the conda registry it was given, not
+// in the user's ~/.conda/environments.txt (audit K 17).
+func TestRecoverUsesTheOperationsRegistry(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "acme")
+	os.MkdirAll(filepath.Join(p, "envs", "team", "conda-meta"), 0o755)
+	os.MkdirAll(state.Dir(p), 0o755)
+	if err := state.WriteManifest(p, &state.Manifest{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := p + "\n" + filepath.Join(p, "envs", "team") + "\n/elsewhere\n"
+	custom := filepath.Join(dir, "list.txt")
+	userList := filepath.Join(home, ".conda", "environments.txt")
+	os.MkdirAll(filepath.Dir(userList), 0o755)
+	for _, f := range []string{custom, userList} {
+		os.WriteFile(f, []byte(lines), 0o644)
+	}
+	j, err := BeginOp("uninstall", p, custom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close(false) // killed before it did anything
+	rec, err := RecoverOutcome(context.Background(), p, t.Logf)
+	if err != nil || !rec.Finished {
+		t.Fatalf("recover: %+v, %v", rec, err)
+	}
+	if got, _ := os.ReadFile(custom); string(got) != "/elsewhere\n" {
+		t.Errorf("the uninstall's registry after recovery:\n%s\nwant only /elsewhere", got)
+	}
+	if got, _ := os.ReadFile(userList); string(got) != lines {
+		t.Errorf("the user's environments.txt was edited by the recovery:\n%s", got)
 	}
 }

@@ -78,7 +78,7 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 	// journal: the prefix's own entry cannot be removed there anyway, and
 	// a killed run is done again by the next uninstall while the manifest
 	// is left.)
-	j, err := engine.BeginOp("uninstall", abs)
+	j, err := engine.BeginOp("uninstall", abs, opts.EnvironmentsTxt)
 	var le *engine.LockedError
 	if errors.As(err, &le) {
 		return err
