@@ -96,7 +96,7 @@ func newEnvTxn(req EnvRequest) (*envTxn, error) {
 		return nil, &TargetError{Path: req.Prefix, Reason: "cannot resolve the path", Err: err}
 	}
 	t := &envTxn{req: req, prefix: abs, rep: ReporterOrNop(req.Reporter), logf: LogfOrNop(req.Logf),
-		tmp: filepath.Join(abs, ".condatmp"), scratch: map[*pkg.Extracted]bool{},
+		tmp: filepath.Join(abs, pkg.ScratchFolder), scratch: map[*pkg.Extracted]bool{},
 		sizes: make([][2]int64, len(req.Packages)), padRisk: make([]bool, len(req.Packages))}
 	t.owners = link.NewOwners(func(id int32) int { return t.rank[id] })
 	if f := req.WindowsLauncher; f != nil {

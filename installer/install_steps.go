@@ -131,7 +131,7 @@ func (in *installRun) markFrozen() error {
 const FrozenName = "conda-meta/frozen"
 
 // NonAdminName is conda's marker of an install for one user.
-const NonAdminName = ".nonadmin"
+const NonAdminName = pkg.NonAdminFile
 
 // copyPackages copies every package of the subdir to PREFIX/pkgs, hashes
 // checked, and returns their paths by zip path.

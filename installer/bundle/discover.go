@@ -182,9 +182,9 @@ func SplitInstallerOf(exe string, b *Bundle) bool {
 // besidePaths lists where a bundle.zip next to exe may be.
 func besidePaths(exe string) []string {
 	dir := filepath.Dir(exe)
-	out := []string{filepath.Join(dir, "bundle.zip")}
+	out := []string{filepath.Join(dir, SplitBundleName)}
 	if filepath.Base(dir) == "MacOS" && filepath.Base(filepath.Dir(dir)) == "Contents" {
-		out = append(out, filepath.Join(filepath.Dir(dir), "Resources", "bundle.zip"))
+		out = append(out, filepath.Join(filepath.Dir(dir), "Resources", SplitBundleName))
 	}
 	return out
 }

@@ -39,7 +39,7 @@ func (o *Options) tempDir() string {
 	if o.TempDir != "" {
 		return o.TempDir
 	}
-	return filepath.Join(o.Prefix, ".condatmp")
+	return filepath.Join(o.Prefix, pkg.ScratchFolder)
 }
 
 func (o *Options) hostOS() string {

@@ -184,7 +184,7 @@ func scriptEnv(s Script) []string {
 
 // takeMessages returns and deletes PREFIX/.messages.txt.
 func takeMessages(prefixDir string) string {
-	p := filepath.Join(prefixDir, ".messages.txt")
+	p := filepath.Join(prefixDir, pkg.MessagesFile)
 	f, err := os.Open(p)
 	if err != nil {
 		return ""

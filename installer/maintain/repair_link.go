@@ -233,7 +233,7 @@ func (rp *repairer) postLink(ctx context.Context, t repairTarget, x *pkg.Extract
 // from the record heads (envHeads).
 func (rp *repairer) linkOptions(env string) (*link.Options, error) {
 	dir := rp.envDir(env)
-	opts := &link.Options{Prefix: dir, Subdir: rp.envSubdir(env), TempDir: filepath.Join(dir, ".condatmp"),
+	opts := &link.Options{Prefix: dir, Subdir: rp.envSubdir(env), TempDir: filepath.Join(dir, pkg.ScratchFolder),
 		Launcher: rp.opts.WindowsLauncher}
 	for _, r := range rp.envHeads(env) {
 		if r.Name == "python" {

@@ -212,7 +212,19 @@ func UnsafePath(p string) string {
 // its records included) and pkgs/ (conda's package cache, which conda
 // trusts when it links a package into any environment). No package is
 // meant to have files there, and none of the real fixture packages does.
-var ReservedFolders = []string{"conda-meta", ".onboard", ".condatmp", "envs", "pkgs"}
+var ReservedFolders = []string{"conda-meta", StateFolder, ScratchFolder, "envs", "pkgs"}
+
+// The names at an environment's root that onboard writes itself, spelled
+// here once: installer/state lays out StateFolder and the journal, the
+// install and repair write the others.
+const (
+	StateFolder   = ".onboard"               // onboard's state: manifest, lock, journal, kept bundle, maintenance app
+	ScratchFolder = ".condatmp"              // rewritten files before they are moved into place
+	NonAdminFile  = ".nonadmin"              // the base of an install for one user, as conda marks it
+	OpJournalFile = StateFolder + "-journal" // a fresh install's journal kept inside an existing folder
+	MessagesFile  = ".messages.txt"          // where link scripts leave their messages
+	CondarcFile   = ".condarc"               // the env's conda settings
+)
 
 // ReservedFiles are the files at an environment's root that onboard
 // writes itself: its .condarc, the base's .nonadmin, and the journal of a
@@ -222,7 +234,7 @@ var ReservedFolders = []string{"conda-meta", ".onboard", ".condatmp", "envs", "p
 // the package's back; a journal left there would make the next command
 // roll the complete install back; a .messages.txt would be shown as the
 // next script's message and deleted, and verify would call it missing.
-var ReservedFiles = []string{".condarc", ".nonadmin", ".onboard-journal", ".messages.txt"}
+var ReservedFiles = []string{CondarcFile, NonAdminFile, OpJournalFile, MessagesFile}
 
 // Reserved tells whether p, a clean relative '/'-separated path, lies in
 // one of ReservedFolders or is one of ReservedFiles. Where names are

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"onboard/installer/pkg"
 )
 
 // DefaultCondaVersion is written as "# conda version:" in conda-meta/history
@@ -263,7 +265,7 @@ func WriteCreatedAt(prefixDir string, t time.Time) error {
 
 // WriteCondarc writes prefixDir/.condarc.
 func WriteCondarc(prefixDir string, data []byte) error {
-	return writeFileAtomic(filepath.Join(prefixDir, ".condarc"), data, 0o644)
+	return writeFileAtomic(filepath.Join(prefixDir, pkg.CondarcFile), data, 0o644)
 }
 
 // condaPrograms are the programs whose command starting an env's history

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 )
 
@@ -91,7 +92,7 @@ func Named(names []string) []string {
 // whatever its records say: conda's and onboard's folders, the envs
 // (UserEnvs has those), conda's package cache (fetched again at will),
 // and the files onboard writes there.
-var notUsers = []string{"conda-meta", DirName, ".condatmp", "envs", "pkgs", ".condarc", ".nonadmin"}
+var notUsers = []string{"conda-meta", DirName, pkg.ScratchFolder, "envs", "pkgs", pkg.CondarcFile, pkg.NonAdminFile}
 
 // UserRootEntries are the entries of prefixDir's own folder that no record
 // of its base names a file under, sorted: what the user put there (a
@@ -104,7 +105,7 @@ func UserRootEntries(prefixDir string) ([]string, error) {
 // notUsersOfEnv are the entries of an env's folder that are the env's,
 // whatever its records say: conda's folders and the files onboard writes
 // there.
-var notUsersOfEnv = []string{"conda-meta", ".condatmp", DirName, ".condarc", ".nonadmin"}
+var notUsersOfEnv = []string{"conda-meta", pkg.ScratchFolder, DirName, pkg.CondarcFile, pkg.NonAdminFile}
 
 // UserEnvEntries are, for each environment of man (but the base) in
 // prefixDir/envs, the entries of its folder that no record of it names a

@@ -6,11 +6,13 @@ import (
 	"runtime"
 
 	"onboard/installer/bundle"
+	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 )
 
-// DirName is the name of onboard's state folder inside a prefix.
-const DirName = ".onboard"
+// DirName is the name of onboard's state folder inside a prefix (spelled
+// in installer/pkg, which keeps packages out of it).
+const DirName = pkg.StateFolder
 
 // The names of the files and folders of the state folder.
 const (
@@ -120,7 +122,7 @@ func OpJournalPath(prefixDir string) string {
 // OpJournalInsidePath is where that journal lives when the folder above
 // an existing, empty prefix may not be written: PREFIX/.onboard-journal.
 func OpJournalInsidePath(prefixDir string) string {
-	return filepath.Join(prefixDir, DirName+"-journal")
+	return filepath.Join(prefixDir, pkg.OpJournalFile)
 }
 
 // AsidePath is where an upgrade moves the old install while it installs
