@@ -81,16 +81,17 @@ func (in *installRun) markNonAdmin() error {
 	if in.o.AllUsers {
 		return nil
 	}
-	dirs := []string{in.o.Prefix}
-	for _, n := range in.o.Bundle.Platform(in.subdir).EnvNames() {
-		dirs = append(dirs, filepath.Join(in.o.Prefix, "envs", n))
-	}
-	for _, d := range dirs {
-		if err := os.WriteFile(filepath.Join(d, NonAdminName), nil, 0o644); err != nil {
+	for _, d := range in.manifest().OneUserDirs(in.o.Prefix) {
+		if err := state.MarkOneUser(d, true); err != nil {
 			return &TargetError{Path: d, Reason: "cannot write " + NonAdminName, Err: err}
 		}
 	}
 	return nil
+}
+
+// manifest is the installed manifest this install writes.
+func (in *installRun) manifest() *state.Manifest {
+	return state.NewManifest(in.o.Bundle.Manifest, in.subdir, in.o.AllUsers, in.o.KeepPackageCache)
 }
 
 // markFrozen writes conda-meta/frozen (CEP 22) into each env the bundle
@@ -260,8 +261,7 @@ func (in *installRun) writeState() error {
 		return err
 	}
 	// synced, then renamed into place: a crash leaves the old manifest or the new one
-	keep := in.o.KeepPackageCache
-	return state.WriteManifest(p, &state.Manifest{Manifest: in.o.Bundle.Manifest, Subdir: in.subdir, AllUsers: in.o.AllUsers, PackageCache: &keep})
+	return state.WriteManifest(p, in.manifest())
 }
 
 // writeMaintenance writes the maintenance app so that it carries the

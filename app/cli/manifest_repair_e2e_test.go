@@ -51,3 +51,59 @@ func TestE2ERepairWritesTheManifestAgain(t *testing.T) {
 		})
 	}
 }
+
+// conda's .nonadmin marker follows the installed manifest: verify names a
+// marker that says another "for whom" than the manifest (deleted from an
+// install for one user, or put into one for all users), and repair writes
+// or removes it as the manifest says. A repair that must rebuild a lost
+// manifest reads the marker, so it must not drift (audit K 5).
+func TestE2ENonAdminMarkerFollowsTheManifest(t *testing.T) {
+	needBin(t)
+	home := t.TempDir()
+	_, inst := makeInstaller(t, home, "2026.11.0", nil, nil)
+	for _, allUsers := range []bool{false, true} {
+		t.Run(map[bool]string{false: "one user", true: "all users"}[allUsers], func(t *testing.T) {
+			prefix := filepath.Join(t.TempDir(), "acme")
+			args := []string{"install", "--silent", "--no-launcher", "--prefix", prefix, "--subdir", "linux-64"}
+			if allUsers {
+				if os.Geteuid() != 0 {
+					t.Skip("an install for all users needs root")
+				}
+				args = append(args, "--all-users")
+			}
+			if r := run(t, home, inst, args...); r.code != 0 {
+				t.Fatalf("install: exit %d\n%s", r.code, r.stderr)
+			}
+			envs, _ := filepath.Glob(filepath.Join(prefix, "envs", "*"))
+			if len(envs) == 0 {
+				t.Fatal("the test bundle has no env besides base")
+			}
+			dirs := append([]string{prefix}, envs...)
+			for _, d := range dirs {
+				if _, err := os.Stat(filepath.Join(d, ".nonadmin")); (err == nil) == allUsers {
+					t.Fatalf("after the install, %s/.nonadmin exists: %v; want %v", d, err == nil, !allUsers)
+				}
+				if allUsers {
+					os.WriteFile(filepath.Join(d, ".nonadmin"), nil, 0o644)
+				} else {
+					os.Remove(filepath.Join(d, ".nonadmin"))
+				}
+			}
+			r := run(t, home, inst, "verify", "--prefix", prefix, "--json")
+			if r.code != 1 || strings.Count(r.stdout, `"kind":"nonadmin"`) != len(dirs) {
+				t.Fatalf("verify: exit %d\n%s\nwant exit 1 and %d nonadmin problems", r.code, r.stdout, len(dirs))
+			}
+			if r := run(t, home, inst, "repair", "--prefix", prefix); r.code != 0 {
+				t.Fatalf("repair: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+			for _, d := range dirs {
+				if _, err := os.Stat(filepath.Join(d, ".nonadmin")); (err == nil) == allUsers {
+					t.Errorf("after repair, %s/.nonadmin exists: %v; want %v", d, err == nil, !allUsers)
+				}
+			}
+			if r := run(t, home, inst, "verify", "--prefix", prefix); r.code != 0 {
+				t.Fatalf("verify after repair: exit %d\n%s", r.code, r.stdout)
+			}
+		})
+	}
+}

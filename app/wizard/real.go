@@ -192,6 +192,7 @@ var problemKindWords = map[maintain.ProblemKind]string{
 	maintain.ProblemHistory:          "is missing: conda no longer sees this environment",
 	maintain.ProblemEnvironmentsTxt:  "does not list this environment",
 	maintain.ProblemLauncher:         "(a launcher) is missing or changed",
+	maintain.ProblemNonAdmin:         "(conda's marker of an install for one user) is missing or should not be there",
 }
 
 // problemWords says problem p in words for the maintenance window, without

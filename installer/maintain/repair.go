@@ -624,10 +624,9 @@ func (rp *repairer) writeManifest() error {
 	if !slices.ContainsFunc(pl.Base, func(p bundle.Package) bool { return installed[p.Dist()] }) {
 		return fmt.Errorf("failed to write the installed manifest %s again: none of the base packages of the bundle %s %s is installed, so it is not this install's; pass its installer with --bundle FILE", path, b.Manifest.Name, b.Manifest.Version)
 	}
-	_, err = os.Stat(filepath.Join(rp.prefix, pkg.NonAdminFile))
 	// whether the install kept a package cache, as well as its pkgs/ tells
 	keep := holdsBundlePackage(rp.pkgsDir(), pl)
-	m := &state.Manifest{Manifest: b.Manifest, Subdir: subdir, AllUsers: err != nil, PackageCache: &keep}
+	m := state.NewManifest(b.Manifest, subdir, !state.IsOneUser(rp.prefix), keep)
 	if err := state.WriteManifest(rp.prefix, m); err != nil {
 		return err
 	}

@@ -35,18 +35,44 @@ func (rp *repairer) repairMetadata(ctx context.Context, before *Report) []error 
 		switch p.Kind {
 		case ProblemHistory:
 			keep(rp.restoreHistory(p.Env))
+			// an env made again (conda removed it) is marked as the
+			// install marked it
+			keep(rp.markNonAdmin(p.Env, false))
 		case ProblemEnvironmentsTxt:
 			keep(rp.registerEnv(p.Env, p.Path))
 		case ProblemUnreadableRecord:
 			keep(rp.setAsideRecord(p))
 		case ProblemLauncher:
 			launchers = true
+		case ProblemNonAdmin:
+			keep(rp.markNonAdmin(p.Env, true))
 		}
 	}
 	if launchers {
 		keep(rp.restoreLaunchers(ctx))
 	}
 	return errs
+}
+
+// markNonAdmin writes or removes conda's .nonadmin in env as the manifest
+// says whom the install is for; say adds it to what repair fixed.
+func (rp *repairer) markNonAdmin(env string, say bool) error {
+	man, err := state.ReadManifest(rp.prefix)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(man.OneUserDirs(rp.prefix), rp.envDir(env)) {
+		return nil
+	}
+	if err := state.MarkOneUser(rp.envDir(env), !man.AllUsers); err != nil || !say {
+		return err
+	}
+	what := "wrote .nonadmin, conda's marker of an install for one user, as the installed manifest says"
+	if man.AllUsers {
+		what = "removed .nonadmin: the installed manifest says the install is for all users"
+	}
+	rp.fixed(env, "", what)
+	return nil
 }
 
 // restoreHistory writes conda-meta/history from the env's records, so that

@@ -29,6 +29,7 @@ const (
 	ProblemHistory          ProblemKind = "history"           // conda-meta/history is missing: conda no longer sees an env
 	ProblemEnvironmentsTxt  ProblemKind = "environments_txt"  // ~/.conda/environments.txt does not list the env
 	ProblemLauncher         ProblemKind = "launcher"          // a recorded launcher is missing or points elsewhere
+	ProblemNonAdmin         ProblemKind = "nonadmin"          // conda's .nonadmin says another "for whom" than the manifest
 )
 
 // BaseEnv is the name Verify gives to the base environment (the prefix itself).

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 
 	"onboard/installer/engine"
+	"onboard/installer/pkg"
 	"onboard/installer/prefix"
+	"onboard/installer/state"
 )
 
 // checkEnvironmentsTxt checks that conda's registry lists every env.
@@ -33,6 +35,31 @@ func (v *verifier) checkEnvironmentsTxt(envs []envInfo) {
 			v.problem(Problem{Env: e.name, Path: path, Kind: ProblemEnvironmentsTxt,
 				Detail: "conda's environment list does not name " + e.dir})
 		}
+	}
+}
+
+// checkNonAdmin checks that conda's .nonadmin marker in the base and the
+// bundle's envs says what the manifest says: there in an install for one
+// user, not in one for all users. conda copies the marker into a clone and
+// a person may delete it; conda and menuinst then make later shortcuts for
+// the wrong users, and a repair that rebuilds a lost manifest reads it.
+func (v *verifier) checkNonAdmin(envs []envInfo) {
+	if v.man == nil {
+		return
+	}
+	ours := map[string]bool{}
+	for _, d := range v.man.OneUserDirs(v.prefix) {
+		ours[filepath.Clean(d)] = true
+	}
+	for _, e := range envs {
+		if !ours[filepath.Clean(e.dir)] || !isDir(e.dir) || state.IsOneUser(e.dir) != v.man.AllUsers {
+			continue
+		}
+		detail := "conda's marker of an install for one user is missing, in an install for one user: conda would make later shortcuts for all users"
+		if v.man.AllUsers {
+			detail = "conda's marker of an install for one user is there, in an install for all users: conda would make later shortcuts for one user"
+		}
+		v.problem(Problem{Env: e.name, Path: pkg.NonAdminFile, Kind: ProblemNonAdmin, Detail: detail})
 	}
 }
 

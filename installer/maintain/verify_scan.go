@@ -160,6 +160,7 @@ func (v *verifier) run(ctx context.Context) error {
 		return err
 	}
 	v.checkEnvironmentsTxt(envs)
+	v.checkNonAdmin(envs)
 	if v.launchers {
 		v.checkLaunchers()
 		v.checkKeptBundle()

@@ -122,6 +122,11 @@ func fakeInstall(t *testing.T) (prefix, envTxt string) {
 	}}
 	data, _ := json.Marshal(man)
 	testkit.MustWrite(t, state.ManifestPath(prefix), string(data))
+	for _, d := range man.OneUserDirs(prefix) {
+		if err := state.MarkOneUser(d, true); err != nil {
+			t.Fatal(err)
+		}
+	}
 	envTxt = filepath.Join(t.TempDir(), "environments.txt")
 	testkit.MustWrite(t, envTxt, "/some/other/env\n"+prefix+"\n"+py+"\n")
 	return prefix, envTxt

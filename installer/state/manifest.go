@@ -2,10 +2,14 @@ package state
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 
 	"onboard/installer/bundle"
+	"onboard/installer/pkg"
 	"onboard/internal/atomicfile"
 )
 
@@ -28,6 +32,48 @@ type Manifest struct {
 	// commands fill pkgs/ too, with the bundle's packages among them, so
 	// its content cannot tell.
 	PackageCache *bool `json:"package_cache,omitempty"`
+}
+
+// NewManifest is the installed manifest of an install of the bundle m for
+// subdir: the one constructor of the install and of repair's rebuild.
+func NewManifest(m bundle.Manifest, subdir string, allUsers, packageCache bool) *Manifest {
+	return &Manifest{Manifest: m, Subdir: subdir, AllUsers: allUsers, PackageCache: &packageCache}
+}
+
+// OneUserDirs lists the folders where an install for one user keeps
+// conda's .nonadmin marker: the base and each of the bundle's envs.
+func (m *Manifest) OneUserDirs(prefixDir string) []string {
+	dirs := []string{prefixDir}
+	if m != nil && m.Platforms[m.Subdir] != nil {
+		for _, n := range m.Platforms[m.Subdir].EnvNames() {
+			dirs = append(dirs, filepath.Join(prefixDir, "envs", n))
+		}
+	}
+	return dirs
+}
+
+// MarkOneUser writes conda's empty .nonadmin into dir, or removes it when
+// oneUser is false: the marker follows the manifest's AllUsers, never the
+// other way round. conda and menuinst then make later shortcuts for this
+// user alone, without asking to elevate.
+func MarkOneUser(dir string, oneUser bool) error {
+	p := filepath.Join(dir, pkg.NonAdminFile)
+	if !oneUser {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("failed to remove conda's marker of an install for one user %q: %w", p, err)
+		}
+		return nil
+	}
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		return fmt.Errorf("failed to write conda's marker of an install for one user %q: %w", p, err)
+	}
+	return nil
+}
+
+// IsOneUser tells whether dir holds conda's .nonadmin marker.
+func IsOneUser(dir string) bool {
+	_, err := os.Lstat(filepath.Join(dir, pkg.NonAdminFile))
+	return err == nil
 }
 
 // ReadManifest reads the installed manifest of the install at prefix. When

@@ -137,6 +137,12 @@ func InstallArchives(t testing.TB, envs map[string][]string, install EnvInstall)
 		t.Fatal(err)
 	}
 	MustWrite(t, state.ManifestPath(fi.Prefix), string(data))
+	// an install for one user, marked as Install marks it
+	for _, d := range fi.Man.OneUserDirs(fi.Prefix) {
+		if err := state.MarkOneUser(d, true); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return fi
 }
 
