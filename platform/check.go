@@ -44,6 +44,7 @@ const (
 	ProblemNotEmpty     = "not-empty"
 	ProblemNotDir       = "not-a-directory"
 	ProblemMissing      = "missing"
+	ProblemBroken       = "broken" // there, but it no longer works as written
 	ProblemWrongPrefix  = "wrong-prefix"
 	ProblemUncheckable  = "cannot-check"
 	ProblemMountPoint   = "mount-point"

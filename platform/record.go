@@ -111,6 +111,9 @@ func Check(rec Record, prefix string, in Inspector) []Problem {
 		if _, _, ok := findShellBlock(b, prefix); err != nil || !ok {
 			out = append(out, Problem{Warning, ProblemMissing, s.Path, fmt.Sprintf("the shell set-up block for %q is gone from %q", prefix, s.Path),
 				"run repair to add it again, or ignore this if you removed it on purpose"})
+		} else if ShellBlockBroken(b, prefix) {
+			out = append(out, Problem{Error, ProblemBroken, s.Path, fmt.Sprintf("the shell set-up block for %q in %q no longer parses (conda init commented out its only command): new shells stop reading the file there", prefix, s.Path),
+				"run repair to write the block again"})
 		}
 	}
 	return out

@@ -73,7 +73,19 @@ func bashLogin(t Target, env Env) string {
 // command, `conda activate`, condabin on PATH. Otherwise it puts bin first
 // on PATH. It starts with a newline so that removing it gives back the
 // file byte for byte, whatever the file's last line looked like.
-func ShellBlock(prefix, bin string) ([]byte, error) {
+//
+// `conda init` comments out every line that sources a conda.sh, as it
+// takes the shell set-up over with its own block. The "then" branch holds
+// a ":" after that line, so that it still has a command: without one the
+// file no longer parses, and every new shell stops reading it there.
+func ShellBlock(prefix, bin string) ([]byte, error) { return shellBlock(prefix, bin, false) }
+
+// condaInitComment ends a line `conda init` commented out.
+const condaInitComment = "# commented out by conda initialize"
+
+// shellBlock is ShellBlock, with its conda.sh line commented out as
+// `conda init` comments it when condaOwns: a repair keeps conda's choice.
+func shellBlock(prefix, bin string, condaOwns bool) ([]byte, error) {
 	if strings.ContainsFunc(prefix+bin, isControl) {
 		return nil, fmt.Errorf("failed to make the shell set-up: the prefix %q contains control characters", prefix)
 	}
@@ -83,7 +95,11 @@ func ShellBlock(prefix, bin string) ([]byte, error) {
 	b.WriteByte('\n')
 	fmt.Fprintf(&b, shellStartMark, prefix)
 	b.WriteString("# Added by onboard (shell set-up); uninstalling removes this block.\n")
-	fmt.Fprintf(&b, "if [ -f \"%s\" ]; then\n    . \"%s\"\nelse\n    export PATH=\"%s:$PATH\"\nfi\n", condaSh, condaSh, dq.Replace(bin))
+	source := fmt.Sprintf("    . \"%s\"", condaSh)
+	if condaOwns {
+		source = fmt.Sprintf("# . \"%s\"  %s", condaSh, condaInitComment)
+	}
+	fmt.Fprintf(&b, "if [ -f \"%s\" ]; then\n%s\n    :\nelse\n    export PATH=\"%s:$PATH\"\nfi\n", condaSh, source, dq.Replace(bin))
 	b.WriteString(shellEndMark)
 	return b.Bytes(), nil
 }
@@ -92,16 +108,40 @@ func ShellBlock(prefix, bin string) ([]byte, error) {
 // end, or put in place of an existing block for prefix (so running it
 // twice changes nothing).
 func AddShellBlock(content []byte, prefix, bin string) ([]byte, error) {
-	block, err := ShellBlock(prefix, bin)
+	start, end, found := findShellBlock(content, prefix)
+	block, err := shellBlock(prefix, bin, found && bytes.Contains(content[start:end], []byte(condaInitComment)))
 	if err != nil {
 		return nil, err
 	}
-	if start, end, ok := findShellBlock(content, prefix); ok {
+	if found {
 		out := append([]byte{}, content[:start]...)
 		out = append(out, block...)
 		return append(out, content[end:]...), nil
 	}
 	return append(append([]byte{}, content...), block...), nil
+}
+
+// ShellBlockBroken tells whether content holds the block for prefix with
+// no command left in its "then" branch: a block of an onboard before the
+// ":" line, after `conda init` commented out its one line there. Such a
+// file does not parse, and every new shell stops reading it at the block.
+func ShellBlockBroken(content []byte, prefix string) bool {
+	start, end, ok := findShellBlock(content, prefix)
+	if !ok {
+		return false
+	}
+	inThen := false
+	for _, line := range strings.Split(string(content[start:end]), "\n") {
+		switch t := strings.TrimSpace(line); {
+		case strings.HasPrefix(t, "if [ -f "):
+			inThen = true
+		case t == "else":
+			return inThen
+		case inThen && t != "" && !strings.HasPrefix(t, "#"):
+			return false
+		}
+	}
+	return false
 }
 
 // HasShellBlock tells whether content holds the block for prefix.
@@ -166,7 +206,7 @@ func blockLine(line string) bool {
 	if strings.HasPrefix(line, "# >>> ") || strings.HasPrefix(line, "# <<< ") {
 		return false
 	}
-	for _, p := range []string{"#", "if [ -f ", "    . ", "else", "    export PATH=", "export PATH=", "fi"} {
+	for _, p := range []string{"#", "if [ -f ", "    . ", "    :", "else", "    export PATH=", "export PATH=", "fi"} {
 		if strings.HasPrefix(line, p) {
 			return true
 		}

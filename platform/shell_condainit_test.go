@@ -1,0 +1,113 @@
+package platform
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"onboard/internal/fixtures"
+)
+
+// condaInit runs conda's own `conda init bash` code (conda's source in
+// ../shared/fixtures/conda-source, with Debian's python3 and its packages,
+// which the Makefile installs) on the file rc, for the conda at prefix.
+func condaInit(t *testing.T, rc, prefix string) {
+	t.Helper()
+	src := filepath.Join(filepath.Dir(fixtures.Dir(t)), "conda-source", "site-packages")
+	py := "/usr/bin/python3"
+	script := "import sys; sys.path.insert(0, sys.argv[1])\n" +
+		"from conda.core.initialize import init_sh_user\n" +
+		"print(init_sh_user(sys.argv[2], sys.argv[3], 'bash'))\n"
+	out, err := exec.Command(py, "-c", script, src, rc, prefix).CombinedOutput()
+	if err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skipf("conda's initializer does not run here (%v): %s", err, out)
+		}
+		t.Fatalf("conda's initializer: %v\n%s", err, out)
+	}
+	if strings.TrimSpace(string(out)) != "modified" {
+		t.Fatalf("conda's initializer did not change %s: %s", rc, out)
+	}
+}
+
+// `conda init bash` comments out the line of onboard's block that sources
+// conda.sh, as it takes the set-up over. The file must still parse, and the
+// person's lines after the block must still run (audit Q 1: the "then"
+// branch was left empty, a syntax error, and every new shell stopped
+// reading ~/.bashrc there). A repair writes the block again as conda left
+// it; a block of an older onboard that conda broke is found and rewritten.
+func TestShellBlockSurvivesCondaInit(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no bash")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "acme")
+	mustWrite(t, filepath.Join(prefix, "etc", "profile.d", "conda.sh"), "conda() { echo \"conda's own\"; }\n")
+	rc := filepath.Join(dir, ".bashrc")
+	block, err := AddShellBlock([]byte("export BEFORE=yes\n"), prefix, filepath.Join(prefix, "condabin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, rc, string(block)+"export AFTER=yes\n")
+	condaInit(t, rc, prefix)
+	data, _ := os.ReadFile(rc)
+	if !strings.Contains(string(data), condaInitComment) || !HasShellBlock(data, prefix) {
+		t.Fatalf("conda's initializer did not comment out the block's line, or the block is no longer found:\n%s", data)
+	}
+	run := func(what string) {
+		t.Helper()
+		if out, err := exec.Command("bash", "-n", rc).CombinedOutput(); err != nil {
+			t.Fatalf("%s: bash -n: %v\n%s\n%s", what, err, out, data)
+		}
+		out, err := exec.Command("bash", "-c", `. "$1"; echo "$BEFORE $AFTER $(type -t conda)"`, "bash", rc).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "yes yes function" {
+			t.Fatalf("%s: sourcing the file gave %q (%v); want the lines before and after the block run, and conda defined\n%s", what, out, err, data)
+		}
+	}
+	run("after conda init")
+	if ShellBlockBroken(data, prefix) {
+		t.Error("the block conda commented out is taken for a broken one")
+	}
+	// repair writes the block again: conda's choice stays
+	again, err := AddShellBlock(data, prefix, filepath.Join(prefix, "condabin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != string(data) {
+		t.Errorf("the block written again over conda's edit:\n%s\nwant it as conda left it:\n%s", again, data)
+	}
+	// an older onboard's block, without the ":" line, as conda left it
+	old := strings.Replace(string(data), "\n    :\n", "\n", 1)
+	if old == string(data) {
+		t.Fatal("the block has no \":\" line to take out")
+	}
+	if !ShellBlockBroken([]byte(old), prefix) {
+		t.Fatalf("an older block conda left empty is not found broken:\n%s", old)
+	}
+	mustWrite(t, rc, old)
+	if err := exec.Command("bash", "-n", rc).Run(); err == nil {
+		t.Fatal("the older block conda left empty parses; the test shows nothing")
+	}
+	rec := Record{Schema: 1, Target: HostTarget(), Prefix: prefix, Shell: []ShellEdit{{Path: rc}}}
+	in := Inspector{ReadFile: os.ReadFile}
+	probs := Check(rec, prefix, in)
+	if len(probs) != 1 || probs[0].Code != ProblemBroken {
+		t.Fatalf("check of the broken block: %+v; want one %q problem", probs, ProblemBroken)
+	}
+	fixed, err := AddShellBlock([]byte(old), prefix, filepath.Join(prefix, "condabin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = fixed
+	mustWrite(t, rc, string(fixed))
+	run("after the block was written again")
+	if probs := Check(rec, prefix, in); len(probs) != 0 {
+		t.Errorf("check after the block was written again: %+v", probs)
+	}
+}
