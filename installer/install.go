@@ -39,7 +39,7 @@ func Install(ctx context.Context, o Options) (*Result, error) {
 	if first.Kind == PlanNone {
 		return nil, err
 	}
-	o.Prefix = first.Prefix
+	o.Prefix, o.KeepPackageCache = first.Prefix, first.KeepPackageCache
 	in := &installRun{o: o, subdir: first.Subdir, log: newInstallLog(o.Logf)}
 	defer engine.InstallUmask()()
 	return in.run(ctx, first)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/installer/bundle"
 	"onboard/installer/engine"
 	"onboard/installer/internal/testkit"
 	condaprefix "onboard/installer/prefix"
@@ -322,5 +323,89 @@ func TestUpgradeKeepsTheUsersCondaSettings(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(prefix, ".condarc.from-2026.12.0")); len(left) != 0 {
 		t.Errorf("an unchanged .condarc was kept: %v", left)
+	}
+}
+
+// An upgrade keeps conda's package cache (audit Q 3): the install kept one
+// (--keep-package-cache), so the new version keeps one too, though the
+// installer is run again without the flag; and what conda put into pkgs/
+// itself (a package from a channel that may be gone), and the old
+// bundle's packages that an environment the upgrade keeps uses, are
+// carried into it. Offline they are the only copies conda clones from.
+func TestUpgradeKeepsThePackageCache(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	head := func(v string) string { return fmt.Sprintf("name = \"T\"\nid = \"org.t\"\nversion = %q\n", v) }
+	tail := "[condarc]\nchannels = [\"https://x.invalid\"]\noffline = true\n"
+	oldBundle := testkit.BundleOfSpecs(t, head("2026.11.0"), tail, testkit.Program("python", "1.0"), testkit.Program("tool", "1.0"), testkit.Program("extra", "1.0"))
+	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: oldBundle, Subdir: "linux-64", KeepPackageCache: true}); err != nil {
+		t.Fatal(err)
+	}
+	pkgs := filepath.Join(prefix, "pkgs")
+	// conda's own download, archive and extracted copy
+	os.WriteFile(filepath.Join(pkgs, "tinypy-1.0-0.tar.bz2"), []byte("archive"), 0o644)
+	os.MkdirAll(filepath.Join(pkgs, "tinypy-1.0-0", "info"), 0o755)
+	os.WriteFile(filepath.Join(pkgs, "tinypy-1.0-0", "info", "index.json"), []byte("{}"), 0o644)
+	// a clone of team, made with conda, which uses one of the old bundle's packages
+	var teamPkg bundle.Package
+	for _, p := range oldBundle.Manifest.Platforms["linux-64"].Envs["team"] {
+		if p.Name == "tool" {
+			teamPkg = p
+		}
+	}
+	mine := filepath.Join(prefix, "envs", "mine")
+	os.MkdirAll(filepath.Join(mine, "conda-meta"), 0o755)
+	os.WriteFile(filepath.Join(mine, "conda-meta", "history"), []byte("==> 2026-12-01 10:00:00 <==\n"), 0o644)
+	os.WriteFile(filepath.Join(mine, "conda-meta", teamPkg.Dist()+".json"), []byte("{}"), 0o644)
+	newBundle := testkit.BundleOfSpecs(t, head("2026.12.0"), tail, testkit.Program("python", "1.0"), testkit.Program("tool", "2.0"))
+	stays := func(p bundle.Package) bool {
+		for _, q := range newBundle.Manifest.Platforms["linux-64"].All() {
+			if q.Dist() == p.Dist() {
+				return true
+			}
+		}
+		return false
+	}
+	var goes []string // old bundle packages no kept env uses and the new version does not have
+	for _, p := range oldBundle.Manifest.Platforms["linux-64"].All() {
+		if p.Dist() != teamPkg.Dist() && !stays(p) {
+			goes = append(goes, p.Fn)
+		}
+	}
+	if len(goes) == 0 {
+		t.Fatal("every package of the old bundle is kept: the test shows nothing of what goes")
+	}
+	newer := Options{Prefix: prefix, Bundle: newBundle, Subdir: "linux-64"}
+	plan, err := Plan(t.Context(), newer)
+	if err != nil || plan.Kind != PlanUpgrade || !plan.KeepPackageCache {
+		t.Fatalf("plan: %v, keep_package_cache %v, %v; want an upgrade that keeps the cache", plan.Kind, plan.KeepPackageCache, err)
+	}
+	res, err := Install(t.Context(), newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !KeepsPackageCache(prefix) {
+		t.Error("the new manifest says the install keeps no package cache")
+	}
+	for _, p := range newBundle.Manifest.Platforms["linux-64"].All() {
+		if _, err := os.Stat(filepath.Join(pkgs, p.Fn)); err != nil {
+			t.Errorf("the new version's package cache lacks %s: %v", p.Fn, err)
+		}
+	}
+	for _, name := range []string{"tinypy-1.0-0.tar.bz2", "tinypy-1.0-0/info/index.json", teamPkg.Fn} {
+		if _, err := os.Stat(filepath.Join(pkgs, filepath.FromSlash(name))); err != nil {
+			t.Errorf("pkgs/%s was not kept: %v", name, err)
+		}
+	}
+	for _, d := range goes {
+		if _, err := os.Stat(filepath.Join(pkgs, d)); err == nil {
+			t.Errorf("pkgs/%s, the old bundle's and used by no kept env, was carried", d)
+		}
+	}
+	if notes := strings.Join(res.Notes, "\n"); !strings.Contains(notes, "kept conda's copies of the packages") || !strings.Contains(notes, "pkgs/tinypy-1.0-0") {
+		t.Errorf("the result does not say what of pkgs/ was kept:\n%s", notes)
+	}
+	if left, _ := filepath.Glob(prefix + ".onboard-old-*"); len(left) != 0 {
+		t.Errorf("old prefixes left behind: %v", left)
 	}
 }

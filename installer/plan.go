@@ -285,6 +285,13 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 			return err
 		}
 	}
+	if !o.KeepPackageCache && h.target == platform.HostTarget() && KeepsPackageCache(p.Prefix) {
+		// the install's choice, which IT's installer run again without
+		// the flag, and the window (which does not ask), must not undo:
+		// offline, pkgs/ is what conda clones and installs from
+		o.KeepPackageCache, p.KeepPackageCache = true, true
+		p.Notes = append(p.Notes, "the install keeps conda's package cache (pkgs/), so the new version keeps one too")
+	}
 	subdir, note, err := chooseSubdir(o.Bundle, o.Subdir)
 	if err != nil {
 		return err
@@ -332,6 +339,14 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		p.Notes = append(p.Notes, p.carryNotes...)
 	}
 	return p.checkFolder(h, req, after, old != nil)
+}
+
+// KeepsPackageCache tells whether the install at prefixDir keeps conda's
+// package cache (--keep-package-cache), as its manifest says. An install
+// over it keeps one too.
+func KeepsPackageCache(prefixDir string) bool {
+	m, err := state.ReadManifest(prefixDir)
+	return err == nil && m.PackageCache != nil && *m.PackageCache
 }
 
 // canInstallForAllUsers tells whether this process may install for all

@@ -139,7 +139,7 @@ func doInstall(ctx context.Context, f installFlags, env Env) (res *installer.Res
 	sub := installSubdir(&found.Manifest, f.subdir)
 	plan := installPlan(&found.Manifest, sub)
 	if plan != nil {
-		plan.Copy = f.keepPackageCache
+		plan.Copy = f.keepPackageCache || installer.KeepsPackageCache(opts.Prefix)
 	}
 	var msgs []bundle.Package
 	if p := found.Manifest.Platforms[sub]; p != nil {

@@ -28,6 +28,50 @@ type Carried struct {
 	// those of an environment the new version does not have.
 	Settings        []SettingsChange
 	SettingsDropped []string
+	// Packages are the entries of the old package cache (pkgs/) carried:
+	// what conda put there itself, and the old bundle's packages that an
+	// environment carried uses. Offline they are the only copies from
+	// which conda clones or installs those packages again.
+	Packages []string
+}
+
+// condaPackages lists, as "pkgs/NAME", the entries of the old install's
+// package cache an upgrade keeps: those that are no package of the old
+// bundle (conda put them there, from a channel that may be gone), and
+// the old bundle's packages that a carried environment (carried, paths
+// such as "envs/mine") has records of. conda's index files and its
+// hidden entries stay behind.
+func condaPackages(aside string, old *state.Manifest, carried []string) []string {
+	ents, err := os.ReadDir(filepath.Join(aside, "pkgs"))
+	if err != nil {
+		return nil
+	}
+	bundles := map[string]bool{} // the old bundle's dists and file names
+	if old != nil && old.Platforms[old.Subdir] != nil {
+		for _, p := range old.Platforms[old.Subdir].All() {
+			bundles[p.Dist()], bundles[p.Fn] = true, true
+		}
+	}
+	used := map[string]bool{} // dists the carried environments hold
+	for _, rel := range carried {
+		recs, _ := filepath.Glob(filepath.Join(aside, filepath.FromSlash(rel), "conda-meta", "*.json"))
+		for _, r := range recs {
+			used[strings.TrimSuffix(filepath.Base(r), ".json")] = true
+		}
+	}
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if strings.HasPrefix(n, ".") || n == "cache" || n == "urls" || n == "urls.txt" {
+			continue
+		}
+		dist := strings.TrimSuffix(strings.TrimSuffix(n, ".conda"), ".tar.bz2")
+		if bundles[n] && !used[dist] {
+			continue
+		}
+		out = append(out, "pkgs/"+n)
+	}
+	return out
 }
 
 // KeepAside says whether the old install's folder still holds what is the
@@ -48,6 +92,13 @@ func (c Carried) Note(aside string) string {
 	if len(c.Dropped) > 0 {
 		parts = append(parts, fmt.Sprintf("the new version no longer has the environments of %s, so those stay in the old install at %q; move what you need out of it, then delete it",
 			strings.Join(c.Dropped, ", "), aside))
+	}
+	if len(c.Packages) > 0 {
+		list := c.Packages
+		if len(list) > 4 {
+			list = append(list[:3:3], fmt.Sprintf("and %d more", len(c.Packages)-3))
+		}
+		parts = append(parts, fmt.Sprintf("kept conda's copies of the packages that the kept environments and conda's own installs came from, in pkgs/: %s", strings.Join(list, ", ")))
 	}
 	if note := SettingsNote(c.Settings, c.SettingsDropped, false); note != "" {
 		parts = append(parts, note)
@@ -102,6 +153,7 @@ func CarryUserFiles(aside, prefix string, logf Logf) (Carried, error) {
 		logf("upgrade: the old install's records cannot be read (%v): only its envs/ is carried", err)
 	}
 	envs := len(rels)
+	cache := condaPackages(aside, old, rels)
 	rels = append(rels, state.UserEnvEntries(aside, old)...)
 	rels = append(rels, root...)
 	for i, rel := range rels {
@@ -131,6 +183,23 @@ func CarryUserFiles(aside, prefix string, logf Logf) (Carried, error) {
 		atomicfile.SyncDir(filepath.Dir(to))
 		logf("upgrade: kept %q, which the old bundle did not install, at %q", from, to)
 		c.Moved = append(c.Moved, rel)
+	}
+	for _, rel := range cache {
+		from, to := filepath.Join(aside, filepath.FromSlash(rel)), filepath.Join(prefix, filepath.FromSlash(rel))
+		if _, err := os.Lstat(to); err == nil {
+			continue // the new install has the same package there
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return c, fmt.Errorf("failed to keep %q in the new install: %w", from, err)
+		}
+		if err := os.Rename(from, to); err != nil {
+			return c, fmt.Errorf("failed to keep %q in the new install at %q: %w; move it there by hand", from, to, err)
+		}
+		logf("upgrade: kept %q, conda's copy of a package the new install has no copy of, at %q", from, to)
+		c.Packages = append(c.Packages, rel)
+	}
+	if len(cache) > 0 {
+		atomicfile.SyncDir(filepath.Join(prefix, "pkgs"))
 	}
 	if old == nil {
 		return c, nil
