@@ -237,18 +237,21 @@ const (
 var ReservedFiles = []string{CondarcFile, NonAdminFile, OpJournalFile, MessagesFile}
 
 // Reserved tells whether p, a clean relative '/'-separated path, lies in
-// one of ReservedFolders or is one of ReservedFiles. Where names are
-// case-insensitive (Windows, macOS) "Conda-Meta/x" is that folder too.
+// one of ReservedFolders or is one of ReservedFiles. Names are compared
+// as case-insensitive file systems compare them (pathfold.Fold), on every
+// host: "Conda-Meta/x" is that folder on Windows and macOS, and a bundle
+// built on Linux for them must refuse it as their installs do (audit P).
+// No real package has such a name on Linux either.
 func Reserved(p string) (what string, ok bool) {
 	first, rest, folder := strings.Cut(p, "/")
 	for _, r := range ReservedFolders {
-		if pathfold.Key(first) == pathfold.Key(r) {
+		if pathfold.Fold(first) == pathfold.Fold(r) {
 			return r + "/", true
 		}
 	}
 	if !folder || rest == "" {
 		for _, r := range ReservedFiles {
-			if pathfold.Key(first) == pathfold.Key(r) {
+			if pathfold.Fold(first) == pathfold.Fold(r) {
 				return r, true
 			}
 		}

@@ -46,7 +46,12 @@ func Fold(p string) string {
 		}
 	}
 	if ascii {
-		return strings.ToLower(p)
+		// the same as below: the least letter of an ASCII letter's orbit
+		// is its capital (K before k and the Kelvin sign, S before s and
+		// the long s), so "pkgs" and "p\u212Ags" share a form. The fast
+		// path used to lower-case, and no name with a letter outside
+		// ASCII ever matched one without.
+		return strings.ToUpper(p)
 	}
 	return strings.Map(foldRune, norm.NFD.String(p))
 }

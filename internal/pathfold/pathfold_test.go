@@ -1,6 +1,9 @@
 package pathfold
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestFoldJoinsWhatCaseInsensitiveFileSystemsJoin(t *testing.T) {
 	one := [][2]string{
@@ -9,6 +12,12 @@ func TestFoldJoinsWhatCaseInsensitiveFileSystemsJoin(t *testing.T) {
 		{"caf\u00e9", "CAFE\u0301"},                  // NFC and NFD, in two cases: one name on APFS
 		{"\u00c5ngstr\u00f6m", "\u212bNGSTR\u00d6M"}, // the Ångström sign folds with Å
 		{"stra\u00dfe", "STRA\u1e9eE"},               // ß and its capital
+		// an ASCII name and one whose letter folds with an ASCII letter
+		// (audit P: the fast path for ASCII folded another way)
+		{"pkgs", "p\u212Ags"},                     // the Kelvin sign
+		{"envs", "env\u017f"},                     // the long s
+		{".messages.txt", ".me\u017f\u017fages.txt"}, // two of them
+		{"share/K.txt", "share/\u212A.txt"},
 	}
 	for _, c := range one {
 		if Fold(c[0]) != Fold(c[1]) {
@@ -23,6 +32,17 @@ func TestFoldJoinsWhatCaseInsensitiveFileSystemsJoin(t *testing.T) {
 	for _, c := range two {
 		if Fold(c[0]) == Fold(c[1]) {
 			t.Errorf("Fold joins %q and %q, which are two names", c[0], c[1])
+		}
+	}
+}
+
+// Every ASCII name folds as the general rule folds it: the fast path is
+// only faster.
+func TestFoldOfASCIIIsTheGeneralRule(t *testing.T) {
+	for c := rune(0); c < 0x80; c++ {
+		s := "x" + string(c)
+		if got, want := Fold(s), strings.Map(foldRune, s); got != want {
+			t.Errorf("Fold(%q) = %q; the general rule gives %q", s, got, want)
 		}
 	}
 }
