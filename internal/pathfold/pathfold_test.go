@@ -14,8 +14,8 @@ func TestFoldJoinsWhatCaseInsensitiveFileSystemsJoin(t *testing.T) {
 		{"stra\u00dfe", "STRA\u1e9eE"},               // ß and its capital
 		// an ASCII name and one whose letter folds with an ASCII letter
 		// (audit P: the fast path for ASCII folded another way)
-		{"pkgs", "p\u212Ags"},                     // the Kelvin sign
-		{"envs", "env\u017f"},                     // the long s
+		{"pkgs", "p\u212Ags"},                        // the Kelvin sign
+		{"envs", "env\u017f"},                        // the long s
 		{".messages.txt", ".me\u017f\u017fages.txt"}, // two of them
 		{"share/K.txt", "share/\u212A.txt"},
 	}
