@@ -592,3 +592,59 @@ func TestErrorsNameAnOpenedPackageByItsFileName(t *testing.T) {
 		t.Fatalf("Extract = %v; want an error naming evil-1.0-0.conda, not a path where no file is", err)
 	}
 }
+
+// TestLongNameHeadersCount: a tar reader consumes any number of GNU
+// long-name headers to return one member, and only the last names it. A
+// package of hundreds of 512 KiB long-name headers, a few kilobytes
+// compressed, is 150 MB of stream that no member accounts for: it cost the
+// install half a minute of CPU per MB of package, and was accepted (audit
+// P). Every byte of a member's headers now counts toward the budget, in
+// the install and in bundle build (ReadInfo).
+func TestLongNameHeadersCount(t *testing.T) {
+	root := t.TempDir()
+	s := spec()
+	info, err := condatest.InfoMembers(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := condatest.TarBytes(info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, err := condatest.TarBytes(condatest.PkgMembers(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// named as the member they come before, so that only their bytes count
+	long := condatest.LongNameHeaders(300, s.Files[0].Path, 512<<10)
+	archive, err := condatest.WriteCondaTars(root, s.Stem(), append(long, pt...), it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(archive)
+	if int64(len(long)) < Budget(st.Size())+int64(len(pt)) {
+		t.Fatalf("the headers (%d bytes) fit the budget of a %d-byte archive; the test shows nothing", len(long), st.Size())
+	}
+	wantRefused(t, root, archive, "", "total size") // the install, and bundle build's payload check
+	// bundle build reads a .conda's info component: the headers there
+	inInfo, err := condatest.WriteCondaTars(t.TempDir(), s.Stem(), pt, append(condatest.LongNameHeaders(300, info[0].Name, 512<<10), it...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, err = ReadInfo(inInfo)
+	var e *Error
+	if !errors.As(err, &e) || e.What != "total size" {
+		t.Fatalf("ReadInfo (bundle build) of headers in the info component: %v; want a total size *pkg.Error", err)
+	}
+	// the same package without them is fine
+	good, err := condatest.WriteCondaTars(t.TempDir(), s.Stem(), pt, it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := ReadInfo(good); err != nil {
+		t.Fatalf("ReadInfo of the package without the headers: %v", err)
+	}
+	if _, err := Extract(context.Background(), Request{Archive: good, PkgsDir: filepath.Join(t.TempDir(), "pkgs")}, nil); err != nil {
+		t.Fatalf("Extract of the package without the headers: %v", err)
+	}
+}

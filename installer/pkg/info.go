@@ -72,6 +72,11 @@ type memSource struct {
 
 	messages     []Message // info/prelink_messages/
 	messageBytes int64     // their sizes in all
+
+	// spent is what the streams cost so far: every header's bytes
+	// (headerMeter), the names kept in members and the metadata kept in
+	// files, within the package's budget.
+	spent int64
 }
 
 func (m *memSource) payload() ([]string, error) {

@@ -83,6 +83,36 @@ func newUntar(archive, root string, budget int64) *untar {
 // onboard's memory) are refused as a decompression bomb is.
 func headerCost(h *tar.Header) int64 { return 512 + int64(len(h.Name)+len(h.Linkname)) }
 
+// headerMeter counts the bytes a tar.Reader takes from its stream, so
+// that a member costs every byte of its headers: tar.Reader.Next consumes
+// any number of GNU long-name, PAX and global headers (and what was left
+// unread of the member before) to return one member, and a package of
+// 12,000 long-name headers of 1 MiB each, 12.6 GB of stream, cost one
+// header block each (audit P).
+type headerMeter struct {
+	r    io.Reader
+	n    int64 // bytes read from r
+	mark int64 // where the last member's data (padded to its blocks) ends
+}
+
+func (m *headerMeter) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	m.n += int64(n)
+	return n, err
+}
+
+// next returns what tar.Reader consumed to return h beyond the previous
+// member's data: its headers, and anything it skipped. Call it once for
+// each member, as Next returns it.
+func (m *headerMeter) next(h *tar.Header) int64 {
+	cost := m.n - m.mark
+	m.mark = m.n
+	if h.Typeflag == tar.TypeReg || h.Typeflag == tar.TypeRegA {
+		m.mark += (h.Size + 511) &^ 511
+	}
+	return cost
+}
+
 // dirCost is what each folder a package makes counts toward the budget:
 // the block of the disk it takes. A member named a/a/a/…/f makes a
 // folder for every two bytes of its name, and a paths.json entry the
@@ -146,7 +176,8 @@ func (u *untar) overBudget(member string) error {
 // extract writes every member of the tar stream r, checking ctx between
 // members.
 func (u *untar) extract(ctx context.Context, r io.Reader) error {
-	tr := tar.NewReader(r)
+	meter := &headerMeter{r: r}
+	tr := tar.NewReader(meter)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -157,6 +188,9 @@ func (u *untar) extract(ctx context.Context, r io.Reader) error {
 		}
 		if err != nil {
 			return u.readErr(ctx, err)
+		}
+		if err := u.charge(h.Name, max(0, meter.next(h)-headerCost(h))); err != nil {
+			return err
 		}
 		if err := u.member(h, tr); err != nil {
 			return u.readErr(ctx, err)

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -233,4 +234,62 @@ func writeFile(p string, fill func(io.Writer) error) error {
 		return fmt.Errorf("failed to write %q: %w", p, err)
 	}
 	return nil
+}
+
+// TarBytes is the tar stream of members.
+func TarBytes(members []Member) ([]byte, error) {
+	var buf bytesBuffer
+	err := writeTar(&buf, members)
+	return buf.b, err
+}
+
+// LongNameHeaders returns n GNU long-name headers (type 'L'), each
+// naming name in a record of size bytes (the name, a NUL, then zeros),
+// with no member after them. Put before a tar stream, a tar reader takes
+// each as the name of the next member, so only the last names anything
+// (its first member, which should then be called name), and the rest
+// are bytes of stream that no member accounts for.
+func LongNameHeaders(n int, name string, size int) []byte {
+	var h [512]byte
+	copy(h[0:], "././@LongLink")
+	copy(h[100:], "0000644\x00")
+	copy(h[108:], "0000000\x00")
+	copy(h[116:], "0000000\x00")
+	copy(h[124:], fmt.Sprintf("%011o\x00", size))
+	copy(h[136:], fmt.Sprintf("%011o\x00", MTime.Unix()))
+	h[156] = tar.TypeGNULongName
+	copy(h[257:], "ustar  \x00")
+	copy(h[148:156], "        ")
+	sum := 0
+	for _, c := range h {
+		sum += int(c)
+	}
+	copy(h[148:], fmt.Sprintf("%06o\x00 ", sum))
+	data := make([]byte, (size+511)&^511)
+	copy(data, name)
+	chunk := append(h[:], data...)
+	return bytes.Repeat(chunk, n)
+}
+
+// WriteCondaTars writes dir/<stem>.conda of the raw tar streams pkgTar
+// and infoTar, compressed as conda compresses them.
+func WriteCondaTars(dir, stem string, pkgTar, infoTar []byte) (string, error) {
+	var z [2][]byte
+	for i, raw := range [][]byte{pkgTar, infoTar} {
+		var buf bytesBuffer
+		zw, err := zstd.NewWriter(&buf, zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return "", fmt.Errorf("failed to start zstd: %w", err)
+		}
+		zw.Write(raw)
+		if err := zw.Close(); err != nil {
+			return "", fmt.Errorf("failed to finish zstd: %w", err)
+		}
+		z[i] = buf.b
+	}
+	return WriteRawZip(dir, stem+".conda", []ZipEntry{
+		{Name: "metadata.json", Data: []byte(metadataJSON)},
+		{Name: "pkg-" + stem + ".tar.zst", Data: z[0]},
+		{Name: "info-" + stem + ".tar.zst", Data: z[1]},
+	})
 }
