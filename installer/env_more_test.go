@@ -1201,17 +1201,58 @@ func TestPackagesConflictingThroughAFolderSymlink(t *testing.T) {
 		{"one file at two paths", append(append(mk("alib64", condatest.File{Path: "lib64", Symlink: "lib"}, condatest.File{Path: "lib/keep", Data: []byte("k\n")}),
 			mk("blib", condatest.File{Path: "lib/libfoo.so", Data: []byte("b\n")})...), mk("clib64", condatest.File{Path: "lib64/libfoo.so", Data: []byte("c\n")})...),
 			[]string{"blib", "clib64", "libfoo.so"}},
+		// a link to the env's root holds every folder (audit P: exit 1)
+		{"a link to the root", append(append(mk("aroot", condatest.File{Path: "share/b", Symlink: ".."}),
+			mk("bunder", condatest.File{Path: "share/b/lib/foo", Data: []byte("b\n")})...), mk("clib", condatest.File{Path: "lib/foo", Data: []byte("c\n")})...),
+			[]string{"aroot", "share/b"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := newEnvSetup(t)
-			err := s.installEnv(t)(tc.pkgs)
-			var be *BundleError
-			if !errors.As(err, &be) || ExitCode(err) != ExitBundle {
-				t.Fatalf("install: %v (exit %d); want the bundle refused, exit 3", err, ExitCode(err))
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("the refusal %q does not name %s", err, w)
+		// with a package cache, and in one pass, where the files of the
+		// extraction are in place before the links (audit P: exit 1,
+		// "tell whoever made the bundle")
+		for _, onePass := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, one pass %v", tc.name, onePass), func(t *testing.T) {
+				s := newEnvSetup(t)
+				req := s.request("linux-64")
+				req.Packages, req.NoPackageCache = tc.pkgs, onePass
+				_, err := InstallEnv(t.Context(), req)
+				var be *BundleError
+				if !errors.As(err, &be) || ExitCode(err) != ExitBundle {
+					t.Fatalf("install: %v (exit %d); want the bundle refused, exit 3", err, ExitCode(err))
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("the refusal %q does not name %s", err, w)
+					}
+				}
+			})
+		}
+	}
+}
+
+// Symlinks of one install that lead into conda's or onboard's folders only
+// through each other (share/b -> .. and share/a -> b/conda-meta) are
+// refused every time: they are made in parallel, and each was checked
+// through the links already there, so the install was refused or not as
+// share/b was made before share/a or after (audit P: 1 run in 4 left a
+// link into conda-meta/). The same for two packages of one install.
+func TestSymlinkChainsIntoReservedFoldersAreAlwaysRefused(t *testing.T) {
+	mk := genericPackages(t)
+	cases := map[string][]PackageFile{
+		"one package": mk("a", condatest.File{Path: "share/b", Symlink: ".."}, condatest.File{Path: "share/a", Symlink: "b/conda-meta"}),
+		"two packages": append(mk("c", condatest.File{Path: "share/d", Symlink: ".."}),
+			mk("e", condatest.File{Path: "share/a", Symlink: "d/.onboard"})...),
+	}
+	for name, pkgs := range cases {
+		t.Run(name, func(t *testing.T) {
+			for i := 0; i < 8; i++ {
+				s := newEnvSetup(t)
+				err := s.installEnv(t)(pkgs)
+				var ue *pkg.UnsafeEntryError
+				if !errors.As(err, &ue) || ExitCode(err) != 3 || !strings.Contains(err.Error(), "share/a") {
+					t.Fatalf("run %d: %v (exit %d); want an *pkg.UnsafeEntryError naming share/a, exit 3", i, err, ExitCode(err))
+				}
+				if _, err := os.Lstat(filepath.Join(s.prefix, "share", "a")); err == nil {
+					t.Fatalf("run %d: the refused install left share/a", i)
 				}
 			}
 		})

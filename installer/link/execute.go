@@ -75,7 +75,17 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 	if err != nil {
 		return err
 	}
-	if todo, err = folderLinks(opts, todo, archive, made, fresh, j); err != nil {
+	whose := func(target string) string { // the package of a path, placed or linked here
+		for _, p := range plans {
+			for _, a := range p.Actions {
+				if a.Target == target {
+					return archiveName(p.Pkg)
+				}
+			}
+		}
+		return ""
+	}
+	if todo, err = folderLinks(opts, todo, archive, whose, made, fresh, j); err != nil {
 		return err
 	}
 	if err := checkLandings(opts.Prefix, todo, archive); err != nil {
@@ -108,7 +118,10 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 		return nil
 	}
 	if !moving {
-		return ForEach(ctx, todo, opts.workers(), one)
+		if err := ForEach(ctx, todo, opts.workers(), one); err != nil {
+			return err
+		}
+		return checkMadeLinks(opts, todo, archive)
 	}
 	// Moving empties the package folders: everything that reads them
 	// (symlinks copied from their targets, no_link copies) goes first.
@@ -123,7 +136,37 @@ func Execute(ctx context.Context, plans []*Plan, opts *Options, j Journal, fresh
 	if err := ForEach(ctx, first, opts.workers(), one); err != nil {
 		return err
 	}
-	return ForEach(ctx, moves, opts.workers(), one)
+	if err := ForEach(ctx, moves, opts.workers(), one); err != nil {
+		return err
+	}
+	return checkMadeLinks(opts, todo, archive)
+}
+
+// checkMadeLinks checks every symlink todo made again, once all of them
+// are there, in order: each was checked as it was made, through the links
+// already there, but they are made in parallel, so share/a -> b/conda-meta
+// was refused or not as share/b -> .. of the same install was made before
+// it or after (audit P). Where one leads through the others now is what
+// a later write through it would reach.
+func checkMadeLinks(opts *Options, todo []*Action, archive func(*Action) string) error {
+	for _, a := range todo {
+		if a.Kind != KindSymlink {
+			continue
+		}
+		dst := hostPath(opts.Prefix, a.Target)
+		target, err := os.Readlink(dst)
+		if err != nil {
+			continue // copied, not a link (Windows, an absolute target, a regular file in the package)
+		}
+		why, err := checkSymlink(opts.Prefix, a.Target, dst, target)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			return &pkg.UnsafeEntryError{Archive: archive(a), Entry: a.Target + " -> " + target, Reason: why}
+		}
+	}
+	return nil
 }
 
 // hostPath returns the host path of a prefix-relative target.
@@ -218,12 +261,6 @@ type ConflictError struct {
 func (e *ConflictError) Error() string {
 	if e.Reason != "" {
 		return "packages conflict: " + e.Reason
-	}
-	who := func(name string) string {
-		if name == "" {
-			return "another package of this environment"
-		}
-		return "package " + name
 	}
 	return fmt.Sprintf("packages conflict: %s installs the file %s, and %s puts %s under it, as if it were a folder; no install can hold both",
 		who(e.File), e.Path, who(e.Folder), e.Under)

@@ -26,7 +26,7 @@ import (
 // linking refuses it as before. A file that would then be at one path
 // twice (lib/libfoo.so of one package, lib64/libfoo.so of another) is
 // refused, naming both. It returns todo without the links it made.
-func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, made map[string]bool, fresh bool, j Journal) ([]*Action, error) {
+func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, whose func(target string) string, made map[string]bool, fresh bool, j Journal) ([]*Action, error) {
 	if opts.hostOS() == "windows" {
 		return todo, nil // symlinks are copies there
 	}
@@ -53,7 +53,7 @@ func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, ma
 	moved := map[string]string{}
 	done := map[*Action]bool{}
 	for _, a := range links {
-		to, err := folderLink(opts.Prefix, a, archive(a), j)
+		to, err := folderLink(opts.Prefix, a, archive(a), whose, j)
 		if err != nil {
 			return nil, err
 		}
@@ -71,7 +71,7 @@ func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, ma
 // folderLink replaces the folder at a's target with a's symlink, moving
 // what the folder holds to where the link leads (made when missing), and
 // returns that place, prefix-relative.
-func folderLink(prefixDir string, a *Action, archive string, j Journal) (string, error) {
+func folderLink(prefixDir string, a *Action, archive string, whose func(target string) string, j Journal) (string, error) {
 	dst := hostPath(prefixDir, a.Target)
 	target, err := os.Readlink(a.Source)
 	if err != nil {
@@ -91,6 +91,12 @@ func folderLink(prefixDir string, a *Action, archive string, j Journal) (string,
 		return "", unsafe(why)
 	}
 	to := path.Clean(path.Join(path.Dir(a.Target), strings.ReplaceAll(target, `\`, "/")))
+	if to == "." {
+		// the env's root holds every folder: share/b -> .. slipped past
+		// the test below ("./" is no prefix of "share/b/"), and exit 1
+		// followed
+		return "", unsafe("other packages put files under it, and it leads to the environment's root, which holds it and the folders of conda and onboard")
+	}
 	if to == a.Target || strings.HasPrefix(to+"/", a.Target+"/") || strings.HasPrefix(a.Target+"/", to+"/") {
 		return "", unsafe("other packages put files under it, and it leads to itself or to a folder that holds it")
 	}
@@ -105,7 +111,15 @@ func folderLink(prefixDir string, a *Action, archive string, j Journal) (string,
 	case !fi.IsDir():
 		return "", &ConflictError{Path: a.Target, Reason: fmt.Sprintf("package %s makes %s a symlink to %s, which is a file, and other packages of this environment put files under %s; no install can hold both", archive, a.Target, target, a.Target)}
 	}
-	if err := mergeInto(dst, land, to, j); err != nil {
+	if err := mergeInto(dst, land, a.Target, to, j); err != nil {
+		var at *alreadyThere
+		if errors.As(err, &at) {
+			// two packages' files at one path once the link is followed
+			// (lib64/libfoo.so through lib64 -> lib, and lib/libfoo.so):
+			// a conflict of the bundle, as clashThroughLinks finds it
+			return "", &ConflictError{Path: at.from, Reason: fmt.Sprintf("package %s makes %s a symlink to %s, so %s of %s would be %s, which %s puts there; no install can hold both",
+				archive, a.Target, target, at.from, who(whose(at.from)), at.to, who(whose(at.to)))}
+		}
 		return "", fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, but other packages of this environment put files under it, and %w; tell whoever made the bundle", dst, archive, target, err)
 	}
 	if err := os.Remove(dst); err != nil {
@@ -139,12 +153,29 @@ func mkdirJournaled(dir string, j Journal) error {
 	return nil
 }
 
-// mergeInto moves everything in the folder from into the folder to (rel,
-// prefix-relative), journaled: a name to lacks moves whole, a folder both
-// have is merged, and a file both would hold is an error naming it, as is
-// one that would land in conda's or onboard's files (pkg.Reserved: a link
-// to the env's root, and a .onboard-journal or conda-meta/ under it).
-func mergeInto(from, to, rel string, j Journal) error {
+// who names the package of a file in a message.
+func who(archive string) string {
+	if archive == "" {
+		return "another package of this environment"
+	}
+	return "package " + archive
+}
+
+// alreadyThere is a file of the folder a link replaces that would land on
+// a file already where the link leads; from and to are prefix-relative.
+type alreadyThere struct{ from, to string }
+
+func (e *alreadyThere) Error() string {
+	return fmt.Sprintf("%s would then be %s, which is already there", e.from, e.to)
+}
+
+// mergeInto moves everything in the folder from (fromRel, prefix-relative)
+// into the folder to (rel), journaled: a name to lacks moves whole, a
+// folder both have is merged, and a file both would hold is an
+// *alreadyThere, as is one that would land in conda's or onboard's files
+// (pkg.Reserved: a link to the env's root, and a .onboard-journal or
+// conda-meta/ under it) an error naming it.
+func mergeInto(from, to, fromRel, rel string, j Journal) error {
 	ents, err := os.ReadDir(from)
 	if err != nil {
 		return err
@@ -157,7 +188,7 @@ func mergeInto(from, to, rel string, j Journal) error {
 		fi, err := os.Lstat(dst)
 		switch {
 		case err == nil && fi.IsDir() && e.IsDir():
-			if err := mergeInto(src, dst, path.Join(rel, e.Name()), j); err != nil {
+			if err := mergeInto(src, dst, path.Join(fromRel, e.Name()), path.Join(rel, e.Name()), j); err != nil {
 				return err
 			}
 			if err := os.Remove(src); err != nil {
@@ -165,7 +196,7 @@ func mergeInto(from, to, rel string, j Journal) error {
 			}
 			continue
 		case err == nil:
-			return fmt.Errorf("%s would then be %s, which is already there", src, dst)
+			return &alreadyThere{from: path.Join(fromRel, e.Name()), to: path.Join(rel, e.Name())}
 		case !errors.Is(err, fs.ErrNotExist):
 			return err
 		}
