@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"onboard/internal/capread"
+	"onboard/internal/humanize"
 )
 
 // Error refuses a package whose content disagrees with its own manifest
@@ -35,19 +36,19 @@ func (e *Error) Error() string {
 	switch e.What {
 	case "sha256":
 		return fmt.Sprintf("package %q is corrupt: %s has sha256 %s but its info/paths.json records %s; the package does not match its own manifest",
-			e.Archive, e.Member, e.Got, e.Want)
+			e.Archive, humanize.Excerpt(e.Member, 300), e.Got, e.Want)
 	case "metadata size":
 		return fmt.Sprintf("package %q is refused: its %s is larger than %s bytes (the cap for that file); no real package has one that big",
-			e.Archive, e.Member, e.Want)
+			e.Archive, humanize.Excerpt(e.Member, 300), e.Want)
 	case "messages size":
 		return fmt.Sprintf("package %q is refused: its %s holds more than %s bytes of messages, onboard's cap (conda shows them all before it installs the package; a licence notice is far shorter)",
-			e.Archive, e.Member, e.Want)
+			e.Archive, humanize.Excerpt(e.Member, 300), e.Want)
 	case "recorded size":
 		return fmt.Sprintf("package %q is refused: its %s records %s bytes of files, more than %s (%s); a decompression bomb or a corrupt package: rebuild the bundle from packages you trust",
-			e.Archive, e.Member, e.Got, e.Want, e.Reason)
+			e.Archive, humanize.Excerpt(e.Member, 300), e.Got, e.Want, e.Reason)
 	case "total size":
 		return fmt.Sprintf("package %q is refused: %s would take its unpacked size past %s bytes, far more than its archive can hold honestly (a decompression bomb?)",
-			e.Archive, e.Member, e.Want)
+			e.Archive, humanize.Excerpt(e.Member, 300), e.Want)
 	}
 	why := "a decompression bomb or a corrupt package"
 	if got, gerr := strconv.ParseInt(e.Got, 10, 64); gerr == nil {
@@ -56,7 +57,7 @@ func (e *Error) Error() string {
 		}
 	}
 	return fmt.Sprintf("package %q is refused: %s unpacks to %s bytes but its info/paths.json records %s (%s)",
-		e.Archive, e.Member, e.Got, e.Want, why)
+		e.Archive, humanize.Excerpt(e.Member, 300), e.Got, e.Want, why)
 }
 
 // Caps on the metadata files onboard reads from a package. They are far

@@ -1,6 +1,10 @@
 package pkg
 
-import "fmt"
+import (
+	"fmt"
+
+	"onboard/internal/humanize"
+)
 
 // HashMismatchError reports an archive whose sha256, md5 or size is not the
 // expected one. Nothing of such an archive is used.
@@ -32,7 +36,7 @@ type UnsafeEntryError struct {
 
 // Error names the package and the entry.
 func (e *UnsafeEntryError) Error() string {
-	return fmt.Sprintf("package %q has an unsafe entry %q (%s); refusing the package", e.Archive, e.Entry, e.Reason)
+	return fmt.Sprintf("package %q has an unsafe entry %q (%s); refusing the package", e.Archive, humanize.Excerpt(e.Entry, 300), humanize.Excerpt(e.Reason, 600))
 }
 
 // FormatError reports an archive or info/ file that cannot be read: a

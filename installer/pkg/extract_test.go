@@ -384,3 +384,23 @@ func TestLegacyFileMissing(t *testing.T) {
 	}
 	wantFormatError(t, archive, "info/files lists the file share/gone.txt, but the package holds no file there")
 }
+
+// A bad has_prefix line, or a member's name, of megabytes is quoted as an
+// excerpt: a 1.8 kB package's 30 MB line was a 30 MB error message, for
+// the console, --json, the log and the window alike (audit P).
+func TestPackageTextInErrorsIsAnExcerpt(t *testing.T) {
+	line := "/opt/x text " + strings.Repeat("a", 1<<20) + " share/ok extra"
+	_, _, err := ParseHasPrefixLine(line)
+	if err == nil || len(err.Error()) > 1000 || !strings.Contains(err.Error(), "bytes)") {
+		t.Errorf("the error of a %d-byte line is %d bytes: %.200s", len(line), len(err.Error()), err)
+	}
+	name := strings.Repeat("d/", 2000) + "x"
+	for _, e := range []error{
+		&UnsafeEntryError{Archive: "a.conda", Entry: name, Reason: "path passes through the symlink " + name},
+		&Error{Archive: "a.conda", Member: name, What: "total size", Want: "1"},
+	} {
+		if len(e.Error()) > 1500 || !strings.Contains(e.Error(), "(4001 bytes)") {
+			t.Errorf("the error of a %d-byte name is %d bytes: %.200s", len(name), len(e.Error()), e)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+
+	"onboard/internal/humanize"
 )
 
 // legacyPaths builds Paths (version 0) from info/files, info/has_prefix,
@@ -106,7 +108,7 @@ type HasPrefix struct {
 func ParseHasPrefixLine(line string) (string, HasPrefix, error) {
 	toks, err := splitNonPOSIX(line)
 	if err != nil {
-		return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: %w", line, err)
+		return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: %w", humanize.Excerpt(line, 300), err)
 	}
 	for i, t := range toks {
 		toks[i] = strings.Trim(t, `"'`)
@@ -119,14 +121,14 @@ func ParseHasPrefixLine(line string) (string, HasPrefix, error) {
 	case 3:
 		m := FileMode(toks[1])
 		if m != ModeText && m != ModeBinary {
-			return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: mode %q is neither text nor binary", line, toks[1])
+			return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: mode %q is neither text nor binary", humanize.Excerpt(line, 300), humanize.Excerpt(toks[1], 40))
 		}
 		path, hp = toks[2], HasPrefix{toks[0], m}
 	default:
-		return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: want 1 or 3 fields, got %d", line, len(toks))
+		return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: want 1 or 3 fields, got %d", humanize.Excerpt(line, 300), len(toks))
 	}
 	if path == "" || hp.Placeholder == "" {
-		return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: the path and the placeholder must not be empty", line)
+		return "", HasPrefix{}, fmt.Errorf("failed to parse has_prefix line %q: the path and the placeholder must not be empty", humanize.Excerpt(line, 300))
 	}
 	return path, hp, nil
 }

@@ -1,7 +1,10 @@
 // Package humanize writes sizes for people.
 package humanize
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Bytes writes n in decimal units, as disks and downloads are sold:
 // "999 B", "1.5 kB", "340.0 MB", "2.5 GB".
@@ -25,4 +28,24 @@ func Count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Excerpt keeps text that a package or a file controls readable in a
+// message: one longer than max bytes shows its start and its end around
+// "…(N bytes)…", cut at character boundaries. A name of thousands of bytes,
+// or a has_prefix line of 30 MB, is then a line of a message, not all of
+// it.
+func Excerpt(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	head, tail := max*2/3, max/3
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	end := len(s) - tail
+	for end < len(s) && !utf8.RuneStart(s[end]) {
+		end++
+	}
+	return fmt.Sprintf("%s…(%d bytes)…%s", s[:head], len(s), s[end:])
 }

@@ -1,6 +1,10 @@
 package humanize
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestBytes(t *testing.T) {
 	for n, want := range map[int64]string{
@@ -21,5 +25,16 @@ func TestCount(t *testing.T) {
 		if got := Count(c.n, "file"); got != c.want {
 			t.Errorf("Count(%d, file) = %q; want %q", c.n, got, c.want)
 		}
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	if got := Excerpt("short", 10); got != "short" {
+		t.Errorf("Excerpt of a short text = %q", got)
+	}
+	long := strings.Repeat("é", 1000) // 2000 bytes
+	got := Excerpt(long, 300)
+	if len(got) > 330 || !strings.Contains(got, "…(2000 bytes)…") || !utf8.ValidString(got) {
+		t.Errorf("Excerpt of 2000 bytes = %q (%d bytes); want about 300 valid bytes naming the length", got, len(got))
 	}
 }
