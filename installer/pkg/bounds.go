@@ -190,7 +190,7 @@ var errTooManyPaths = errors.New("more entries than the package can pay for")
 // that a huge file costs the entries, not a copy of its text as well.
 // More than maxEntries entries (when >= 0) is errTooManyPaths.
 func decodePaths(r io.Reader, maxEntries int) (*Paths, error) {
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(&jsonGuard{r: r})
 	p := &Paths{}
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, err
@@ -229,8 +229,7 @@ func decodePaths(r io.Reader, maxEntries int) (*Paths, error) {
 				return nil, err
 			}
 		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
+			if err := skipValue(dec); err != nil {
 				return nil, err
 			}
 		}
@@ -242,6 +241,97 @@ func decodePaths(r io.Reader, maxEntries int) (*Paths, error) {
 		return nil, errors.New("data after the top-level object")
 	}
 	return p, nil
+}
+
+// skipValue reads the next value token by token: a key paths.json does
+// not need, whose value (an array of millions of numbers) decoded whole
+// would be held whole.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// The most a paths.json may hold in one entry of "paths", or in one
+// string anywhere, and how deep its values may nest. A real entry is a
+// path, a hash and a few numbers, well under a kilobyte; the decoder holds
+// a value whole while it reads it, and a 3 MB package's one string of
+// 300 MB took the install to 0.8 GB and bundle build to 2.1 GB (audit P).
+const (
+	maxPathsValue = 1 << 20
+	maxPathsDepth = 32
+)
+
+// errPathsValue refuses a paths.json past maxPathsValue or maxPathsDepth.
+var errPathsValue = fmt.Errorf("a value of more than %d bytes, or nested more than %d deep, which no real paths.json has", maxPathsValue, maxPathsDepth)
+
+// jsonGuard reads a paths.json for its decoder and refuses, as it goes,
+// a string or an entry of "paths" (the values nested two deep in its
+// object) longer than maxPathsValue, and values nested deeper than
+// maxPathsDepth.
+type jsonGuard struct {
+	r          io.Reader
+	depth      int
+	inStr, esc bool
+	run        int64 // bytes of the value being read
+	err        error
+}
+
+func (g *jsonGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	n, err := g.r.Read(p)
+	for i, c := range p[:n] {
+		switch {
+		case g.inStr:
+			g.run++
+			switch {
+			case g.esc:
+				g.esc = false
+			case c == '\\':
+				g.esc = true
+			case c == '"':
+				g.inStr = false
+			}
+		case c == '"':
+			g.inStr = true
+			if g.depth < 3 {
+				g.run = 0
+			}
+		case c == '{' || c == '[':
+			if g.depth++; g.depth > maxPathsDepth {
+				g.err = errPathsValue
+			}
+		case c == '}' || c == ']':
+			g.depth--
+		}
+		if !g.inStr {
+			if g.depth >= 3 {
+				g.run++
+			} else if c != '"' {
+				g.run = 0
+			}
+		}
+		if g.err != nil || g.run > maxPathsValue {
+			g.err = errPathsValue
+			return i, g.err
+		}
+	}
+	return n, err
 }
 
 func expectDelim(dec *json.Decoder, d json.Delim) error {
