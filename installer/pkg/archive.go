@@ -125,6 +125,14 @@ func (a *archive) components() (pkg, info *zip.File, err error) {
 			a.stem, a.stem, len(pkgs), len(infos))}
 	}
 	for _, zf := range []*zip.File{pkgs[0], infos[0]} {
+		// conda's reader (Python's zipfile) refuses a member flagged
+		// encrypted; conda writes its components stored (spec §1.2)
+		if zf.Flags&1 != 0 {
+			return nil, nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s is flagged encrypted, which conda cannot read either", zf.Name)}
+		}
+		if zf.Method != zip.Store && zf.Method != zip.Deflate {
+			return nil, nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s is compressed with zip method %d; conda stores its components (zstd inside)", zf.Name, zf.Method)}
+		}
 		if err := a.checkLocalHeader(zf); err != nil {
 			return nil, nil, err
 		}

@@ -2,11 +2,13 @@ package pkg
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -645,5 +647,46 @@ func TestIndexNamesCondaAccepts(t *testing.T) {
 	if err := extractSpec(t, condatest.Spec{Name: "py-spy_x.y", Version: "1!2.0.1+local.3", Build: "pyhd8ed1ab_0", Subdir: "noarch",
 		Files: []condatest.File{{Path: "share/a.txt", Data: []byte("a")}}}); err != nil {
 		t.Fatalf("a real-looking name refused: %v", err)
+	}
+}
+
+// A .conda whose component is flagged encrypted, or compressed with a zip
+// method conda does not write, is refused as such, before anything is
+// read (audit P: an encrypted flag was installed, which conda's reader
+// refuses; bzip2 was "zip: unsupported compression algorithm").
+func TestCondaZipFlagsAndMethods(t *testing.T) {
+	ents, err := condatest.CondaEntries(spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, edit := range map[string]func(*zip.FileHeader){
+		"flagged encrypted": func(h *zip.FileHeader) { h.Flags |= 1 },
+		"bzip2":             func(h *zip.FileHeader) { h.Method = 12 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, spec().Stem()+".conda")
+			f, _ := os.Create(p)
+			zw := zip.NewWriter(f)
+			for _, e := range ents {
+				h := &zip.FileHeader{Name: e.Name, Method: zip.Store, CRC32: crc32.ChecksumIEEE(e.Data),
+					CompressedSize64: uint64(len(e.Data)), UncompressedSize64: uint64(len(e.Data))}
+				if strings.HasPrefix(e.Name, "info-") {
+					edit(h)
+				}
+				w, err := zw.CreateRaw(h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.Write(e.Data)
+			}
+			zw.Close()
+			f.Close()
+			_, _, _, err := ReadInfo(p)
+			var fe *FormatError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "info-") {
+				t.Fatalf("ReadInfo: %v; want a *FormatError naming the member", err)
+			}
+		})
 	}
 }
