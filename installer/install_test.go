@@ -409,3 +409,56 @@ func TestUpgradeKeepsThePackageCache(t *testing.T) {
 		t.Errorf("old prefixes left behind: %v", left)
 	}
 }
+
+// What the user removed with conda and the new version has comes back with
+// an upgrade, which installs the new version's environments whole: the
+// plan and the result say so, where they said nothing (audit Q 2): a
+// package conda removed from an env, and a whole env removed with conda.
+func TestUpgradeSaysWhatCondaRemovedComesBack(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	team := filepath.Join(prefix, "envs", "team")
+	// conda remove -n team tool
+	os.Remove(filepath.Join(team, "conda-meta", "tool-1.0-0.json"))
+	os.Remove(filepath.Join(team, "bin", "tool"))
+	f, _ := os.OpenFile(filepath.Join(team, "conda-meta", "history"), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("==> 2026-12-01 10:00:00 <==\n# cmd: conda remove -n team tool\n# conda version: 26.7.2\n-https://x.invalid/linux-64::tool-1.0-0\n")
+	f.Close()
+	newer := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}
+	plan, err := Plan(t.Context(), newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(plan.Notes, "\n"); !strings.Contains(notes, "conda removed tool from team since the install") {
+		t.Errorf("the plan does not say the removed package comes back:\n%s", notes)
+	}
+	res, err := Install(t.Context(), newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(res.Notes, "\n"); !strings.Contains(notes, "conda removed tool from team since the install") {
+		t.Errorf("the result does not say the removed package came back:\n%s", notes)
+	}
+	// conda env remove -n team: the folder and its line go
+	os.RemoveAll(team)
+	list := filepath.Join(home, ".conda", "environments.txt")
+	if _, err := condaprefix.Unregister(list, team); err != nil {
+		t.Fatal(err)
+	}
+	newest := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2027.1.0"), Subdir: "linux-64"}
+	plan, err = Plan(t.Context(), newest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(plan.Notes, "\n"); !strings.Contains(notes, "the environments team were removed with conda since the install") {
+		t.Errorf("the plan does not say the removed env comes back:\n%s", notes)
+	}
+	// a package never removed says nothing
+	if notes := strings.Join(plan.Notes, "\n"); strings.Contains(notes, "conda removed") {
+		t.Errorf("the plan names a removed package where none was removed:\n%s", notes)
+	}
+}

@@ -2,12 +2,14 @@ package installer
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
+	"onboard/installer/prefix"
 	"onboard/installer/state"
 )
 
@@ -28,6 +30,15 @@ type userChanges struct {
 	// Added are the packages conda added to the bundle's environments: not
 	// kept, since the new version's environments are the bundle's.
 	Added []envPackages
+	// Removed are the packages of the bundle's environments that conda
+	// removed (its history says so, and no package of that name is
+	// there now) and that the new version installs again; RemovedEnvs
+	// the bundle's environments removed with conda (conda env remove)
+	// that the new version makes again. An upgrade installs the new
+	// version's environments whole, so both come back: the plan and the
+	// result say so, where they said nothing.
+	Removed     []envPackages
+	RemovedEnvs []string
 	// Settings are the user's conda settings files of the bundle's
 	// environments (engine.SettingsSince), carried by
 	// engine.CarryUserFiles;
@@ -69,10 +80,22 @@ func changesSince(dir string, old *state.Manifest, pl *bundle.Platform, newRC []
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	list := prefix.EnvironmentsTxtPath("")
 	for _, n := range names {
 		envDir := dir
 		if n != state.BaseEnv {
 			envDir = filepath.Join(dir, "envs", n)
+		}
+		newPkgs, has := pl.Base, true
+		if n != state.BaseEnv {
+			newPkgs, has = pl.Envs[n]
+		}
+		if has && n != state.BaseEnv && prefix.EnvRemovedWithConda(envDir, dir, list) {
+			u.RemovedEnvs = append(u.RemovedEnvs, n)
+			continue
+		}
+		if back := removedComingBack(envDir, bundleEnvs[n], newPkgs); has && len(back) > 0 {
+			u.Removed = append(u.Removed, envPackages{Env: n, Dists: back})
 		}
 		files, _ := state.MetaFiles(envDir)
 		installed := map[string]bool{}
@@ -90,6 +113,44 @@ func changesSince(dir string, old *state.Manifest, pl *bundle.Platform, newRC []
 		}
 	}
 	return u
+}
+
+// removedComingBack returns the names of the packages of the old bundle
+// (oldDists) that conda removed from the env at envDir, no package of that
+// name being there now, and that the new version (newPkgs) installs.
+func removedComingBack(envDir string, oldDists []string, newPkgs []bundle.Package) []string {
+	hist, err := os.ReadFile(prefix.HistoryPath(envDir))
+	if err != nil {
+		return nil
+	}
+	removed := prefix.RemovedByHistory(hist)
+	now := map[string]bool{}
+	files, _ := state.MetaFiles(envDir)
+	for _, f := range files {
+		now[distPackageName(strings.TrimSuffix(f, ".json"))] = true
+	}
+	coming := map[string]bool{}
+	for _, p := range newPkgs {
+		coming[p.Name] = true
+	}
+	var out []string
+	for _, d := range oldDists {
+		if name := distPackageName(d); removed[d] && !now[name] && coming[name] {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// distPackageName is the package name of a dist name-version-build.
+func distPackageName(dist string) string {
+	for range 2 {
+		if i := strings.LastIndexByte(dist, '-'); i > 0 {
+			dist = dist[:i]
+		}
+	}
+	return dist
 }
 
 // planNotes say it all, for the plan (install --dry-run, the Location
@@ -112,10 +173,18 @@ func (u userChanges) planNotes() []string {
 	return append(notes, u.addedNotes()...)
 }
 
-// addedNotes are the notes about the packages conda added, for the
-// install's result (engine.Carried says what was kept).
+// addedNotes are the notes about the packages conda added, and those it
+// removed that come back, for the install's result (engine.Carried says
+// what was kept).
 func (u userChanges) addedNotes() []string {
 	var notes []string
+	if len(u.RemovedEnvs) > 0 {
+		notes = append(notes, fmt.Sprintf("the environments %s were removed with conda since the install: the new version has them, so the upgrade makes them again; remove them again with 'conda env remove -n NAME' afterwards if you do not want them", strings.Join(u.RemovedEnvs, ", ")))
+	}
+	for _, r := range u.Removed {
+		notes = append(notes, fmt.Sprintf("conda removed %s from %s since the install: the new version's %s has them, so the upgrade installs them again; remove them again with conda afterwards if you do not want them",
+			strings.Join(r.Dists, ", "), r.Env, r.Env))
+	}
 	for _, a := range u.Added {
 		notes = append(notes, fmt.Sprintf("conda added %s to %s since the install: the new version's %s is the bundle's, without them; install them again with conda afterwards if you need them",
 			strings.Join(a.Dists, ", "), a.Env, a.Env))
