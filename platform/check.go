@@ -215,7 +215,7 @@ func checkPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 			req.NeedFiles, spareSpacePercent, f.FreeFiles), "free some files on that disk (or ask for more inodes) or choose a folder on another disk")
 	}
 	out = append(out, checkLength(t, req, f)...)
-	out = append(out, checkSpelling(p)...)
+	out = append(out, checkSpelling(t, p)...)
 	out = append(out, checkConda(t, env, p, f)...)
 	return out
 }
@@ -251,12 +251,20 @@ func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
 }
 
 // checkSpelling warns about spaces and non-ASCII letters, which break
-// conda's activation scripts and many build tools.
-func checkSpelling(p string) []Problem {
+// conda's activation scripts and many build tools. Outside Windows, a
+// prefix with spaces cannot go in a script's "#!" line: conda then writes
+// "#!/usr/bin/env python" there when it links a package (its long-shebang
+// rule), and so does `conda init` for bin/conda, so every such command,
+// conda's own included, runs the first python on PATH (conda/conda#11676;
+// conda's own installers refuse such a folder).
+func checkSpelling(t Target, p string) []Problem {
 	var out []Problem
 	if strings.ContainsAny(p, " \t") {
-		out = append(out, Problem{Warning, ProblemSpaces, p, fmt.Sprintf("%q contains spaces, which break some conda packages' scripts and build tools", p),
-			"a folder without spaces is safer"})
+		msg := fmt.Sprintf("%q contains spaces, which break some conda packages' scripts and build tools", p)
+		if t.OS != "windows" {
+			msg = fmt.Sprintf("%q contains spaces: conda's commands there (conda itself, jupyter) start with '#!/usr/bin/env python', so they run the first python on PATH, and conda fails in a shell where an environment without conda is active", p)
+		}
+		out = append(out, Problem{Warning, ProblemSpaces, p, msg, "a folder without spaces is safer; conda's own installers refuse one"})
 	}
 	if strings.ContainsFunc(p, func(r rune) bool { return r >= 0x80 }) {
 		out = append(out, Problem{Warning, ProblemNonASCII, p, fmt.Sprintf("%q contains non-ASCII characters, which break conda's activate scripts on Windows and some packages elsewhere", p),

@@ -91,6 +91,11 @@ func TestCheckMessagesWriteWindowsPathsPlainly(t *testing.T) {
 	if len(ps) != 1 || ps[0].Message != `"C:\My Tools\demo" contains spaces, which break some conda packages' scripts and build tools` {
 		t.Fatalf("problems %+v", ps)
 	}
+	// elsewhere the warning says what conda does in such a folder
+	ps = CheckPrefixWith(Target{OS: "linux", Arch: "amd64"}, Env{}, PrefixRequest{Prefix: "/home/ann/Team Python"}, PrefixFacts{Writable: true, FreeBytes: -1})
+	if len(ps) != 1 || ps[0].Code != ProblemSpaces || !strings.Contains(ps[0].Message, "#!/usr/bin/env python") {
+		t.Fatalf("problems %+v", ps)
+	}
 }
 
 func TestHasErrors(t *testing.T) {

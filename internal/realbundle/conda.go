@@ -1,11 +1,13 @@
 package realbundle
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -68,10 +70,9 @@ var condaVersionRe = regexp.MustCompile(`__version__ = "([0-9][0-9A-Za-z.]*)`)
 
 // condaSpec is the `conda` package of the base env: conda-source's
 // site-packages, depending on deps (the conda packages of the Debian
-// libraries it imports), the `conda` entry point, and what a Miniconda base
-// has for the shell: condabin/conda (as `conda init` writes it),
-// etc/profile.d/conda.sh (conda's own, after the CONDA_EXE lines that
-// conda's installer prepends), and bin/activate and bin/deactivate.
+// libraries it imports), and what `conda init` writes into the prefix
+// (condaInitFiles): bin/conda and the shell's files, as conda-forge's conda
+// package holds them, so that a later `conda init` changes none of them.
 func condaSpec(cs *condaSource, deps []string) (condatest.Spec, error) {
 	vb, err := os.ReadFile(filepath.Join(cs.dir, "site-packages", "conda", "_version.py"))
 	if err != nil {
@@ -85,9 +86,9 @@ func condaSpec(cs *condaSource, deps []string) (condatest.Spec, error) {
 	h := sha256.New()
 	fmt.Fprintln(h, cs.hash)
 	fmt.Fprintln(h, strings.Join(depends, "\n"))
+	fmt.Fprint(h, condaInitScript)
 	s := condatest.Spec{Name: "conda", Version: string(m[1]), Build: "py_onboard_" + hex.EncodeToString(h.Sum(nil))[:8],
-		Subdir: "noarch", Noarch: "python", Depends: depends, License: "BSD-3-Clause",
-		EntryPoints: []string{"conda = conda.cli:main"}}
+		Subdir: "noarch", Noarch: "python", Depends: depends, License: "BSD-3-Clause"}
 	c := newCollector(sitePackages)
 	site := filepath.Join(cs.dir, "site-packages")
 	err = filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
@@ -106,48 +107,86 @@ func condaSpec(cs *condaSource, deps []string) (condatest.Spec, error) {
 	if err != nil {
 		return s, err
 	}
-	const ph = condatest.DefaultPlaceholder
-	c.out["condabin/conda"] = condatest.File{Path: "condabin/conda", Mode: 0o755, Placeholder: ph, Data: []byte(
-		// conda's own form (make_entry_point) for a prefix that may hold
-		// spaces: a file that is both a sh script and Python
-		strings.ReplaceAll(condabinConda, "PREFIX", ph))}
-	sh, err := os.ReadFile(filepath.Join(site, "conda", "shell", "etc", "profile.d", "conda.sh"))
+	// what `conda init` writes into the prefix, as conda's own package
+	// holds it (its build runs `conda init --install`): a later `conda init`
+	// finds every file as it would write it, and changes none
+	initFiles, err := condaInitFiles(cs)
 	if err != nil {
-		return s, fmt.Errorf("failed to read conda's conda.sh: %w", err)
+		return s, err
 	}
-	c.out["etc/profile.d/conda.sh"] = condatest.File{Path: "etc/profile.d/conda.sh", Placeholder: ph, Data: append([]byte(
-		"export CONDA_EXE='"+ph+"/bin/conda'\nexport _CE_M=''\nexport _CE_CONDA=''\nexport CONDA_PYTHON_EXE='"+ph+"/bin/python'\n\n"), sh...)}
-	// bin/activate and bin/deactivate, as conda's installer writes them:
-	// its shell scripts with the root they source conda.sh from (`source
-	// PREFIX/bin/activate team` is the form many guides give)
-	for _, name := range []string{"activate", "deactivate"} {
-		b, err := os.ReadFile(filepath.Join(site, "conda", "shell", "bin", name))
-		if err != nil {
-			return s, fmt.Errorf("failed to read conda's %s: %w", name, err)
-		}
-		c.out["bin/"+name] = condatest.File{Path: "bin/" + name, Mode: 0o755, Placeholder: ph,
-			Data: append([]byte("#!/bin/sh\n_CONDA_ROOT=\""+ph+"\"\n"), b...)}
+	for _, f := range initFiles {
+		c.out[f.Path] = f
 	}
 	s.Files = c.files()
 	sort.Slice(s.Files, func(i, j int) bool { return s.Files[i].Path < s.Files[j].Path })
 	return s, nil
 }
 
-// condabinConda is condabin/conda as `conda init` writes it (PREFIX is
-// replaced by the placeholder).
-const condabinConda = `#!/bin/sh
-'''exec' "PREFIX/bin/python3.11" "$0" "$@"
-' '''
-# -*- coding: utf-8 -*-
-import sys
-# Before any more imports, leave cwd out of sys.path for internal 'conda shell.*' commands.
-# see https://github.com/conda/conda/issues/6549
-if len(sys.argv) > 1 and sys.argv[1].startswith('shell.') and sys.path and sys.path[0] == '':
-    # The standard first entry in sys.path is an empty string,
-    # and os.path.abspath('') expands to os.getcwd().
-    del sys.path[0]
-
-if __name__ == '__main__':
-    from conda.cli import main
-    sys.exit(main())
+// condaInitScript runs conda's `conda init --install` plan (make_install_plan)
+// for a prefix at the placeholder argv[2], writing each file under argv[3]
+// instead: conda's own code, with sys.prefix and sys.executable as the
+// prefix's conda has them (bin/conda runs bin/python), Python's version
+// argv[4] for the site-packages conda init writes into, and conda's own
+// folder in the prefix, argv[5], which conda.csh names.
+const condaInitScript = `import os, sys, pathlib
+sys.path.insert(0, sys.argv[1])
+ph, out, ver, root = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+sys.prefix = ph
+sys.executable = ph + "/bin/python"
+from conda.core import initialize
+initialize.CshActivator.hook_source_path = pathlib.Path(root, "shell", "etc", "profile.d", "conda.csh")
+initialize._get_python_info = lambda p: (p + "/bin/python", ver, p + "/lib/python" + ver + "/site-packages")
+for step in initialize.make_install_plan(ph):
+    kw = dict(step["kwargs"])
+    rel = os.path.relpath(kw["target_path"], ph)
+    if rel.startswith(".."):
+        sys.exit("conda init writes outside the prefix: " + kw["target_path"])
+    kw["target_path"] = os.path.join(out, rel)
+    getattr(initialize, step["function"])(**kw)
 `
+
+// condaInitFiles are the files `conda init` writes into a prefix whose
+// base holds this conda and Debian's python3.11 (condaInitScript, run by
+// Debian's python3 with the Debian packages conda imports): bin/conda and
+// condabin/conda, bin/activate and deactivate, etc/profile.d/conda.sh and
+// conda.csh, etc/fish/conf.d/conda.fish, shell/condabin/'s PowerShell
+// module and xonsh's conda.xsh. Each names the placeholder it holds.
+func condaInitFiles(cs *condaSource) ([]condatest.File, error) {
+	const ph = condatest.DefaultPlaceholder
+	out, err := os.MkdirTemp("", "onboard-conda-init-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(out)
+	cmd := exec.Command("/usr/bin/python3", "-c", condaInitScript, filepath.Join(cs.dir, "site-packages"), ph, out, "3.11", ph+"/"+sitePackagesPath+"/conda")
+	// nothing of the caller's conda: its variables change what conda writes
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + out, "LANG=C.UTF-8"}
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("conda's init plan (Debian's python3 and %s) failed: %v\n%s", cs.dir, err, msg)
+	}
+	var files []condatest.File
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		f := condatest.File{Path: filepath.ToSlash(rel), Data: data, Mode: int64(info.Mode().Perm() | 0o644)}
+		if bytes.Contains(data, []byte(ph)) {
+			f.Placeholder = ph
+		}
+		files = append(files, f)
+		return nil
+	})
+	if err == nil && len(files) == 0 {
+		err = fmt.Errorf("conda's init plan wrote no file")
+	}
+	return files, err
+}

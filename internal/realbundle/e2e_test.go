@@ -163,7 +163,9 @@ func status(t *testing.T, port, token string) int {
 func TestRealPythonAndJupyter(t *testing.T) {
 	b := realBundle(t)
 	h := newHome(t)
-	prefix := filepath.Join(t.TempDir(), "Debian Jupyter")
+	// a folder as onboard names one (no spaces: conda's commands cannot
+	// run from one with spaces, TestRealSpacedPrefix)
+	prefix := filepath.Join(t.TempDir(), "debian-jupyter")
 	h.mustRun(t, onboardBin, "install", "--silent", "--prefix", prefix, "--bundle", b)
 	team := filepath.Join(prefix, "envs", "team")
 	app := filepath.Join(prefix, ".onboard", "onboard")
@@ -274,6 +276,55 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(h.dir, "share", "applications", "*")); len(left) > 0 {
 		t.Fatalf("launchers left: %v", left)
+	}
+}
+
+// A folder with spaces, which the install warns about outside Windows: the
+// Python and Jupyter work, with the folder in kernel.json; conda's own
+// commands there start '#!/usr/bin/env python', as conda links them (its
+// long-shebang rule) and as `conda init` writes them, so conda runs only
+// through the base's python, and `conda init` changes no file of the
+// install then either.
+func TestRealSpacedPrefix(t *testing.T) {
+	b := realBundle(t)
+	h := newHome(t)
+	prefix := filepath.Join(t.TempDir(), "Debian Jupyter")
+	if out := h.mustRun(t, onboardBin, "install", "--dry-run", "--prefix", prefix, "--bundle", b); !strings.Contains(out, "#!/usr/bin/env python") {
+		t.Fatalf("the plan does not warn of what spaces do to conda's commands:\n%s", out)
+	}
+	h.mustRun(t, onboardBin, "install", "--silent", "--prefix", prefix, "--bundle", b)
+	t.Cleanup(func() { h.run(t, onboardBin, "uninstall", "--silent", "--prefix", prefix) })
+	team := filepath.Join(prefix, "envs", "team")
+	for _, env := range []string{prefix, team} {
+		if out := h.mustRun(t, filepath.Join(env, "bin", "python"), "-c", "import sys, ssl; print(sys.prefix)"); strings.TrimSpace(out) != env {
+			t.Fatalf("sys.prefix %q, want %q", out, env)
+		}
+	}
+	if ks, _ := os.ReadFile(filepath.Join(team, "share/jupyter/kernels/python3/kernel.json")); !strings.Contains(string(ks), team+"/bin/python") {
+		t.Fatalf("kernel.json without the prefix:\n%s", ks)
+	}
+	if out := h.mustRun(t, filepath.Join(team, "bin", "python"), "-m", "jupyter", "--version"); !strings.Contains(out, "notebook         : 6.") {
+		t.Fatalf("jupyter --version:\n%s", out)
+	}
+	if !bundleHasConda(t, b) {
+		return
+	}
+	conda := filepath.Join(prefix, "bin", "conda")
+	if data, _ := os.ReadFile(conda); !bytes.HasPrefix(data, []byte("#!/usr/bin/env python\n")) {
+		t.Fatalf("bin/conda in a folder with spaces: %.80q, want conda's '#!/usr/bin/env python'", data)
+	}
+	py := filepath.Join(prefix, "bin", "python")
+	if out := h.mustRun(t, py, conda, "--version"); !strings.HasPrefix(out, "conda 26.") {
+		t.Fatalf("conda --version: %q", out)
+	}
+	out := h.mustRun(t, py, conda, "init", "bash")
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.SplitN(strings.TrimSpace(line), " ", 2); len(f) == 2 && f[0] == "modified" && strings.HasPrefix(strings.TrimSpace(f[1]), prefix+"/") {
+			t.Errorf("conda init changed a file of the install: %s\n%s", f[1], out)
+		}
+	}
+	if out := h.mustRun(t, filepath.Join(prefix, ".onboard", "onboard"), "verify"); !strings.Contains(out, "Healthy") {
+		t.Fatalf("onboard verify after conda init:\n%s", out)
 	}
 }
 
@@ -446,6 +497,27 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	script = `. "$1" && conda activate team && python -c 'import sys, os; print(sys.prefix, os.environ["ONBOARD_TEST_HOOK"])'`
 	if out := h.mustRun(t, bash, "-c", script, "bash", rc); strings.TrimSpace(out) != team+" applied" {
 		t.Fatalf("the shell set-up block, then conda activate team: %q", out)
+	}
+	// `conda init bash` finds the prefix's files as it would write them
+	// and changes none (audit Q 4: bin/conda, conda.sh and the shell/
+	// folder differed, so verify called the base damaged and repair undid
+	// conda's work); it takes the shell set-up over in ~/.bashrc, which
+	// still runs and activates; onboard's verify stays healthy.
+	initOut := h.mustRun(t, conda, "init", "bash")
+	for _, line := range strings.Split(initOut, "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "modified" && strings.HasPrefix(f[1], prefix+"/") {
+			t.Errorf("conda init changed a file of the install: %s\n%s", f[1], initOut)
+		}
+	}
+	if !strings.Contains(initOut, "modified      "+rc) {
+		t.Fatalf("conda init did not take ~/.bashrc over:\n%s", initOut)
+	}
+	script = `. "$1" && conda activate team && python -c 'import sys; print(sys.prefix)'`
+	if out := h.mustRun(t, bash, "-c", script, "bash", rc); strings.TrimSpace(out) != team {
+		t.Fatalf("~/.bashrc after conda init, then conda activate team: %q", out)
+	}
+	if out := h.mustRun(t, filepath.Join(prefix, ".onboard", "onboard"), "verify"); !strings.Contains(out, "Healthy") {
+		t.Fatalf("onboard verify after conda init:\n%s", out)
 	}
 	// so does the maintenance window's Terminal: its script, run as a
 	// terminal program runs it, is an interactive bash with team activated

@@ -48,7 +48,7 @@ import (
 
 // Recipe versions the mapping below: change it when the output changes for
 // the same Debian packages, so that caches are rebuilt.
-const Recipe = "realbundle-8"
+const Recipe = "realbundle-9"
 
 // Subdir is the only platform the bundle has: Debian's binaries are linux-64.
 const Subdir = "linux-64"
@@ -135,6 +135,7 @@ func inputKey(pyDebs, stack []*deb, cs *condaSource) string {
 	}
 	if cs != nil {
 		fmt.Fprintf(h, "conda-source=%s\n", cs.hash)
+		fmt.Fprint(h, condaInitScript)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
@@ -270,11 +271,15 @@ func upstream(v string) (string, string) {
 	return v[:i], v[i+1:]
 }
 
+// sitePackagesPath is the python package's site-packages, where Debian's
+// site.py looks: noarch packages, conda's among them, go there.
+const sitePackagesPath = "lib/python3/dist-packages"
+
 // pythonSpec maps Debian's interpreter into bin/ and lib/python3.11/.
 func pythonSpec(debs []*deb) (condatest.Spec, error) {
 	up, rev := upstream(debs[0].Version)
 	s := condatest.Spec{Name: "python", Version: up, Build: "debian_" + buildRe.ReplaceAllString(rev, "_"),
-		Subdir: Subdir, License: "PSF-2.0", PythonSitePackagesPath: "lib/python3/dist-packages",
+		Subdir: Subdir, License: "PSF-2.0", PythonSitePackagesPath: sitePackagesPath,
 		// as conda-forge's python has it (its sysroot's run export): the
 		// install checks it, and so do conda doctor and conda's solver
 		Depends: []string{"__glibc >=2.17,<3.0.a0"}}
