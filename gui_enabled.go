@@ -12,10 +12,8 @@ import (
 	"onboard/app/gui/guilocale"
 	"onboard/app/launch"
 	"onboard/app/wizard"
+	"onboard/internal/appid"
 )
-
-// appID is the Fyne application ID (FyneApp.toml says the same).
-const appID = "io.onboard.installer"
 
 // startGUI creates the real Fyne app and opens the wizard or the
 // maintenance window. Only this file creates a Fyne app: app/gui takes one,
@@ -29,7 +27,7 @@ var startGUI cli.GUIFunc = func(ctx context.Context, env cli.Env, o cli.WizardOp
 		StartUninstall: o.StartUninstall,
 	}
 	eng := screenshotSetup(wizard.Real{BundlePath: o.BundlePath}, &d)
-	return gui.Run(ctx, app.NewWithID(appID), eng, d)
+	return gui.Run(ctx, app.NewWithID(appid.ID), eng, d)
 }
 
 // screenshotSetup is replaced in the screenshots build (shots_on.go); the
@@ -41,6 +39,6 @@ func init() {
 	// not parse); the programs onboard starts get the person's values.
 	guilocale.Restore()
 	cli.SetLaunchUI(func(ctx context.Context, p launch.Problem) error {
-		return gui.RunLaunchProblem(ctx, app.NewWithID(appID), p)
+		return gui.RunLaunchProblem(ctx, app.NewWithID(appid.ID), p)
 	})
 }

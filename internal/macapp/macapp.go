@@ -24,6 +24,7 @@ import (
 	"howett.net/plist"
 
 	"onboard/assets"
+	"onboard/internal/appid"
 	"onboard/internal/rmtree"
 	"onboard/platform"
 )
@@ -44,8 +45,8 @@ type infoPlist struct {
 	Category         string `plist:"LSApplicationCategoryType"`
 }
 
-// appID is the bundle identifier (FyneApp.toml's ID).
-const appID = "io.onboard.installer"
+// appID is the bundle identifier.
+const appID = appid.ID
 
 var numRE = regexp.MustCompile(`^v?(\d+(?:\.\d+){0,2})$`)
 

@@ -29,6 +29,8 @@ import (
 
 	"github.com/tc-hib/winres"
 	"github.com/tc-hib/winres/version"
+
+	"onboard/internal/appid"
 )
 
 // Arches are the Windows targets that get a .syso.
@@ -36,7 +38,7 @@ var Arches = []winres.Arch{winres.ArchAMD64, winres.ArchI386, winres.ArchARM64}
 
 // Identity of the program in the manifest and version info.
 const (
-	appID       = "io.onboard.installer"
+	appID       = appid.ID
 	productName = "onboard"
 	description = "onboard - installs the team's Python platform offline"
 	exeName     = "onboard.exe"
