@@ -28,7 +28,7 @@ func showAddress(a fyne.App, win fyne.Window, title, message, address string) {
 	body := container.NewVBox(wrapped(message), container.NewBorder(nil, nil, nil, copyButton, entry), copied)
 	d := dialog.NewCustom(title, "Close", body, win)
 	d.Resize(fyne.NewSize(600, 0))
-	d.Show()
+	present(win, d, false)
 }
 
 // showLaunchResult reports what Launch Jupyter gave: nothing when the

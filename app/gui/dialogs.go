@@ -56,7 +56,7 @@ func paragraph(s string) string {
 func showProblem(win fyne.Window, p wizard.Problem) {
 	d := dialog.NewCustom(p.Title, "Close", problemContent(p), win)
 	d.Resize(fyne.NewSize(660, 0))
-	d.Show()
+	present(win, d, false)
 }
 
 // askProblem shows p with a button that puts it right (act), beside
@@ -68,11 +68,12 @@ func askProblem(win fyne.Window, p wizard.Problem, action string, act func()) {
 		}
 	}, win)
 	d.Resize(fyne.NewSize(660, 0))
-	d.Show()
+	present(win, d, false)
 }
 
 // confirm asks a question whose buttons say what they do: yes does it
-// (red when it destroys), no keeps things as they are.
+// (red when it destroys), no keeps things as they are. Enter answers yes,
+// or no where yes destroys; Esc answers no.
 func confirm(win fyne.Window, title, msg, yes, no string, destroys bool, answer func(bool)) dialog.Dialog {
 	d := dialog.NewConfirm(title, msg, answer, win)
 	d.SetConfirmText(yes)
@@ -80,7 +81,7 @@ func confirm(win fyne.Window, title, msg, yes, no string, destroys bool, answer 
 	if destroys {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
-	d.Show()
+	present(win, d, destroys)
 	return d
 }
 

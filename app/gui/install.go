@@ -179,8 +179,8 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 	}
 	if err == nil {
 		if asked {
-			defer dialog.ShowInformation("The install had already finished",
-				"The install finished before it could be cancelled, so it is kept. To remove it, choose Uninstall in its maintenance window.", w.win)
+			defer present(w.win, dialog.NewInformation("The install had already finished",
+				"The install finished before it could be cancelled, so it is kept. To remove it, choose Uninstall in its maintenance window.", w.win), false)
 		}
 		w.result, w.err = res, nil
 		ip.bar.SetValue(1)

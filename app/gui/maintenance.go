@@ -258,7 +258,7 @@ func (m *Maintenance) showProblems() {
 	body := container.NewBorder(wrapped(hint), nil, nil, nil, container.NewVScroll(text))
 	d := dialog.NewCustom("Problems found", "Close", body, m.win)
 	d.Resize(fyne.NewSize(760, 440))
-	d.Show()
+	present(m.win, d, false)
 }
 
 func (m *Maintenance) mainMenu() *fyne.MainMenu {
@@ -391,7 +391,7 @@ func (m *Maintenance) repairEnv(env string) {
 		}
 		d := dialog.NewCustom("Repair finished", "OK", wrapped(msg), m.win)
 		d.Resize(fyne.NewSize(660, 0))
-		d.Show()
+		present(m.win, d, false)
 	})
 }
 
@@ -420,9 +420,7 @@ func (m *Maintenance) uninstall() {
 		}
 		m.health.Importance = widget.MediumImportance
 		m.health.SetText(m.in.Manifest.Name + " was removed from " + m.in.Prefix + ".")
-		d := dialog.NewInformation("Uninstalled", m.in.Manifest.Name+" was removed.", m.win)
-		d.SetOnClosed(m.app.Quit)
-		d.Show()
+		presentThen(m.win, dialog.NewInformation("Uninstalled", m.in.Manifest.Name+" was removed.", m.win), m.app.Quit)
 	})
 }
 
@@ -496,9 +494,9 @@ func (m *Maintenance) stopJupyter() {
 	case err != nil:
 		showProblem(m.win, wizard.Explain("Stopping Jupyter", err, launch.LogPath(m.in.Prefix, m.in.JupyterEnv())))
 	case what == "":
-		dialog.ShowInformation("Jupyter", "No Jupyter server of yours was running.", m.win)
+		present(m.win, dialog.NewInformation("Jupyter", "No Jupyter server of yours was running.", m.win), false)
 	default:
-		dialog.ShowInformation("Jupyter", "Stopped your Jupyter server ("+what+").", m.win)
+		present(m.win, dialog.NewInformation("Jupyter", "Stopped your Jupyter server ("+what+").", m.win), false)
 	}
 }
 
@@ -524,7 +522,7 @@ func (m *Maintenance) reportProblem() {
 	body := container.NewBorder(top, nil, nil, nil, container.NewVScroll(summary))
 	d := dialog.NewCustom("Report a problem", "Close", body, m.win)
 	d.Resize(fyne.NewSize(660, 440))
-	d.Show()
+	present(m.win, d, false)
 }
 
 func (m *Maintenance) about() {
@@ -537,7 +535,7 @@ func (m *Maintenance) about() {
 	if man.Demo {
 		text += "\n\nThis is the demo bundle."
 	}
-	dialog.ShowInformation("About", text, m.win)
+	present(m.win, dialog.NewInformation("About", text, m.win), false)
 }
 
 // pickInstaller asks for an installer file (or bundle .zip) to compare with
@@ -552,7 +550,7 @@ func (m *Maintenance) pickInstaller() {
 		m.checkInstaller(path)
 	}, m.win)
 	d.Resize(fyne.NewSize(760, 480))
-	d.Show()
+	d.Show() // its own keys: the file name field takes Enter
 }
 
 // checkInstaller reads the installer at path and offers the upgrade when
@@ -565,7 +563,7 @@ func (m *Maintenance) checkInstaller(path string) {
 	}
 	verdict, msg := wizard.CompareInstaller(m.in, f)
 	if verdict != wizard.UpgradeNewer {
-		dialog.ShowInformation("No upgrade", msg, m.win)
+		present(m.win, dialog.NewInformation("No upgrade", msg, m.win), false)
 		return
 	}
 	body := msg + "\n\nUpgrade now? " + wizard.UpgradeKeeps + " If the upgrade fails, the current install is put back."
@@ -586,7 +584,7 @@ func (m *Maintenance) checkInstaller(path string) {
 		wrapped("Some of the packages the new version adds ask you to read this before they are installed. Upgrading accepts it:"))
 	d := dialog.NewCustomConfirm(title, "Upgrade", "Not now", container.NewBorder(top, nil, nil, nil, newLongText(messageBlocks(msgs)[1:]...)), answer, m.win)
 	d.Resize(fyne.NewSize(640, 480))
-	d.Show()
+	present(m.win, d, false)
 }
 
 // upgrade runs the installer f on this install, showing its progress. This
@@ -634,7 +632,7 @@ func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
 		}
 		m.rows = nil
 		m.win.SetContent(m.content())
-		dialog.ShowInformation("Upgraded", fmt.Sprintf("%s %s is installed in %s.", m.in.Manifest.Name, res.Version, m.in.Prefix), m.win)
+		present(m.win, dialog.NewInformation("Upgraded", fmt.Sprintf("%s %s is installed in %s.", m.in.Manifest.Name, res.Version, m.in.Prefix), m.win), false)
 		m.CheckHealth()
 	})
 }
