@@ -32,6 +32,7 @@ type installPage struct {
 	detail  *widget.Label // the time left
 	details *widget.Label
 	scroll  *container.Scroll
+	page    *fyne.Container // the page, laid out again when a text's lines change
 
 	mu      sync.Mutex
 	lines   []string
@@ -51,7 +52,22 @@ func (w *Wizard) installView() fyne.CanvasObject {
 	ip.scroll.SetMinSize(fyne.NewSize(0, 180))
 	w.install = ip
 	acc := widget.NewAccordion(widget.NewAccordionItem("Details", ip.scroll))
-	return container.NewVBox(container.NewBorder(nil, nil, nil, ip.step, ip.stage), ip.bar, ip.detail, ip.item, acc)
+	ip.page = container.NewVBox(container.NewBorder(nil, nil, nil, ip.step, ip.stage), ip.bar, ip.detail, ip.item, acc)
+	return ip.page
+}
+
+// setStage says s as the page's heading. A sentence that takes another
+// line moves what is below it down: Fyne lays a box out again only when
+// asked, and the bar was drawn over the second line of "Cancelled. …".
+func (ip *installPage) setStage(s string) {
+	ip.stage.SetText(s)
+	ip.relayout()
+}
+
+// relayout places the page's rows again for their texts' heights: not
+// Refresh, which would draw the whole log of Details again each update.
+func (ip *installPage) relayout() {
+	ip.page.Layout.Layout(ip.page.Objects, ip.page.Size())
 }
 
 func (ip *installPage) running() bool {
@@ -73,7 +89,7 @@ func (w *Wizard) startInstall() {
 	ip.cancel, ip.done = cancel, make(chan struct{})
 	ip.mu.Unlock()
 	ip.bar.SetValue(0)
-	ip.stage.SetText("Preparing…")
+	ip.setStage("Preparing…")
 	setShown(ip.item, "")
 	ip.step.SetText("")
 	setShown(ip.detail, "")
@@ -136,6 +152,7 @@ func (ip *installPage) show(p wizard.Progress) {
 	ip.stage.SetText(line)
 	setShown(ip.item, itemText(p.Item))
 	setShown(ip.detail, p.Detail())
+	ip.relayout() // the item's name may take another line
 }
 
 // setShown shows text in l, and hides l while text is empty, so that an
@@ -184,7 +201,7 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		}
 		w.result, w.err = res, nil
 		ip.bar.SetValue(1)
-		ip.stage.SetText("Installed.")
+		ip.setStage("Installed.")
 		setShown(ip.item, "")
 		setShown(ip.detail, "")
 		ip.step.SetText("")
@@ -208,15 +225,15 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		// asked for: said on the page, with no dialog to dismiss
 		ip.bar.SetValue(0)
 		ip.step.SetText("")
-		ip.stage.SetText(next.Says + " Click Install again to start over, or Cancel to quit.")
+		ip.setStage(next.Says + " Click Install again to start over, or Cancel to quit.")
 		w.next.SetText("Install again")
 		return
 	case !next.Retry:
-		ip.stage.SetText(next.Says)
+		ip.setStage(next.Says)
 		w.next.SetText("Install")
 		w.setButtons(next.Back, false, true)
 	default:
-		ip.stage.SetText(next.Says + " Go Back to change the folder or options, or Retry.")
+		ip.setStage(next.Says + " Go Back to change the folder or options, or Retry.")
 	}
 	ip.bar.SetValue(0) // rolled back: the bar no longer reads "almost done"
 	showProblem(w.win, wizard.Explain("The install", err, w.log.Path))
@@ -234,7 +251,7 @@ func (ip *installPage) askCancel() {
 			cancel := ip.cancel
 			ip.mu.Unlock()
 			if cancel != nil {
-				ip.stage.SetText("Cancelling: rolling back…")
+				ip.setStage("Cancelling: rolling back…")
 				ip.w.cancel.Disable()
 				cancel()
 			}

@@ -200,6 +200,13 @@ func TestWizardCancelRollsBack(t *testing.T) {
 		t.Fatalf("a dialog after a cancel:\n%s", texts(w))
 	}
 	mustContain(t, w, "Cancelled. Everything the install had written was rolled back.", "Install again")
+	// the sentence takes two lines, and the bar moves down for them: it
+	// was drawn over the second (audit N)
+	drv := fyne.CurrentApp().Driver()
+	st, bar := wz.install.stage, wz.install.bar
+	if bottom, top := drv.AbsolutePositionForObject(st).Y+st.MinSize().Height, drv.AbsolutePositionForObject(bar).Y; bottom > top+0.5 {
+		t.Fatalf("the heading's text ends at %.0f, below the bar's top %.0f (the heading %.0f high, %.0f wide)", bottom, top, st.MinSize().Height, st.Size().Width)
+	}
 	if wz.install.bar.Value != 0 {
 		t.Fatalf("the bar shows %.2f after the cancel", wz.install.bar.Value)
 	}
