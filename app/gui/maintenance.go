@@ -271,7 +271,19 @@ func (m *Maintenance) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Check for a newer installer…", m.pickInstaller),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("About", m.about))
-	return fyne.NewMainMenu(m.helpMenu)
+	return fyne.NewMainMenu(withFileMenu(runtime.GOOS, m.helpMenu)...)
+}
+
+// withFileMenu puts a File menu with Quit before menus, outside macOS
+// (whose application menu has Quit). Fyne adds Quit to the first menu
+// when none has it, so the Help menu ended with Quit.
+func withFileMenu(goos string, menus ...*fyne.Menu) []*fyne.Menu {
+	if goos == "darwin" {
+		return menus
+	}
+	quit := fyne.NewMenuItem("Quit", nil) // nil: Fyne's own, which closes the windows
+	quit.IsQuit = true
+	return append([]*fyne.Menu{fyne.NewMenu("File", quit)}, menus...)
 }
 
 // CheckHealth verifies the install in the background, as the window opens.

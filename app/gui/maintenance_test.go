@@ -96,6 +96,29 @@ func menuItem(t *testing.T, m *Maintenance, label string) *fyne.MenuItem {
 	return nil
 }
 
+// The window's menus are File, with Quit, then Help (Fyne puts Quit in
+// the first menu when none has it: Help ended with Quit); on macOS the
+// application menu has Quit, and Help stands alone.
+func TestMaintenanceMenusPutQuitInFile(t *testing.T) {
+	m, _, _ := newMaintenance(t, &recorder{})
+	menus := m.Window().MainMenu().Items
+	if len(menus) != 2 || menus[0].Label != "File" || menus[1] != m.helpMenu {
+		t.Fatalf("menus %v, want File and Help", menus)
+	}
+	file := menus[0].Items
+	if last := file[len(file)-1]; !last.IsQuit || last.Label != "Quit" {
+		t.Fatalf("File ends with %+v, want Quit", last)
+	}
+	for _, it := range m.helpMenu.Items {
+		if it.IsQuit || it.Label == "Quit" {
+			t.Fatal("Help holds Quit")
+		}
+	}
+	if mac := withFileMenu("darwin", m.helpMenu); len(mac) != 1 || mac[0] != m.helpMenu {
+		t.Fatalf("macOS menus %v, want Help alone", mac)
+	}
+}
+
 func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	r := &recorder{}
 	m, a, prefix := newMaintenance(t, r)
