@@ -133,7 +133,10 @@ type Result struct {
 	Version string   `json:"version"`
 	Envs    []string `json:"envs"`
 	Changed bool     `json:"changed"` // false: the same version was already installed and healthy
-	Clashes []Clash  `json:"clashes,omitempty"`
-	Notes   []string `json:"notes,omitempty"`
-	LogPath string   `json:"log,omitempty"`
+	// Replaced is the install the folder held, which this one replaced
+	// (an upgrade, a downgrade, another bundle); nil for a new install.
+	Replaced *InstalledVersion `json:"replaced,omitempty"`
+	Clashes  []Clash           `json:"clashes,omitempty"`
+	Notes    []string          `json:"notes,omitempty"`
+	LogPath  string            `json:"log,omitempty"`
 }

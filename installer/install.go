@@ -52,8 +52,10 @@ type installRun struct {
 	plan   *InstallPlan // the plan carried out, made under the lock
 	log    *installLog
 	notes  []string
-	aside  string            // the old prefix moved aside, "" when none
-	j      *engine.OpJournal // the journal of this install, beside the prefix
+	aside  string // the old prefix moved aside, "" when none
+	// replaced is the install the prefix held, from its manifest (nil when none)
+	replaced *InstalledVersion
+	j        *engine.OpJournal // the journal of this install, beside the prefix
 
 	unlockOld func() error // the lock of the install found at the prefix
 	unlockNew func() error // the lock of the prefix being installed
@@ -208,6 +210,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	if st, _ := os.Stat(state.Dir(p)); st != nil {
 		if old, err := state.ReadManifest(p); err == nil {
 			in.notes = append(in.notes, changesSince(p, old, in.o.Bundle.Platform(in.subdir), in.newCondarc()).addedNotes()...)
+			in.replaced = installedVersion(old)
 		}
 		in.aside = state.AsidePath(p, time.Now().UnixNano())
 		// The old lock lives in the moved folder, which no one works on
@@ -323,7 +326,7 @@ func (in *installRun) logFailure(err error) {
 func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 	r := &Result{Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,
 		Envs: in.o.Bundle.Platform(in.subdir).EnvNames(), Changed: changed, Notes: append([]string(nil), in.notes...),
-		LogPath: state.LogPath(in.o.Prefix)}
+		LogPath: state.LogPath(in.o.Prefix), Replaced: in.replaced}
 	if envs != nil {
 		r.Clashes = envs.clashes
 		r.Notes = append(r.Notes, envs.notes...)

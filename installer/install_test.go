@@ -418,8 +418,8 @@ func TestUpgradeSaysWhatCondaRemovedComesBack(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	prefix := filepath.Join(t.TempDir(), "acme")
-	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
-		t.Fatal(err)
+	if res, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil || res.Replaced != nil {
+		t.Fatalf("a new install: %v, replaced %+v", err, res)
 	}
 	team := filepath.Join(prefix, "envs", "team")
 	// conda remove -n team tool
@@ -442,6 +442,10 @@ func TestUpgradeSaysWhatCondaRemovedComesBack(t *testing.T) {
 	}
 	if notes := strings.Join(res.Notes, "\n"); !strings.Contains(notes, "conda removed tool from team since the install") {
 		t.Errorf("the result does not say the removed package came back:\n%s", notes)
+	}
+	// and names the install it replaced, for the Finish step's "upgraded from"
+	if r := res.Replaced; r == nil || r.Version != "2026.11.0" || r.Subdir != "linux-64" {
+		t.Errorf("the upgrade's result names the install it replaced as %+v", r)
 	}
 	// conda env remove -n team: the folder and its line go
 	os.RemoveAll(team)

@@ -133,6 +133,11 @@ type InstalledVersion struct {
 	AllUsers bool   `json:"all_users,omitempty"`
 }
 
+// installedVersion is what the manifest old says of its install.
+func installedVersion(old *state.Manifest) *InstalledVersion {
+	return &InstalledVersion{Name: old.Name, ID: old.ID, Version: old.Version, Subdir: old.Subdir, AllUsers: old.AllUsers}
+}
+
 // PlanEnv is one env an install makes.
 type PlanEnv struct {
 	Name     string `json:"name"` // "base" for the prefix itself
@@ -396,7 +401,7 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*st
 		return nil, &TargetError{Path: p.Prefix, Reason: "its .onboard/manifest.json is damaged", Err: err, Code: TargetDamaged,
 			Advice: "run 'onboard repair', or pass --force to install over it"}
 	}
-	p.Installed = &InstalledVersion{Name: old.Name, ID: old.ID, Version: old.Version, Subdir: old.Subdir, AllUsers: old.AllUsers}
+	p.Installed = installedVersion(old)
 	if old.ID != m.ID {
 		p.Kind = PlanOtherBundle
 		if !o.Force {

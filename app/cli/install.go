@@ -264,6 +264,9 @@ func printInstallResult(w io.Writer, r *installer.Result) {
 		return
 	}
 	fmt.Fprintf(w, "installed version %s (%s) into %s\n", r.Version, r.Subdir, r.Prefix)
+	if old := r.Replaced; old != nil {
+		fmt.Fprintf(w, "replaced: %s %s (%s)\n", old.Name, old.Version, old.Subdir)
+	}
 	if len(r.Envs) > 0 {
 		fmt.Fprintf(w, "environments: base, %s\n", strings.Join(r.Envs, ", "))
 	}

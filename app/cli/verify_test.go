@@ -28,7 +28,7 @@ func tinyPrefix(t *testing.T) string {
 "paths_data":{"paths_version":1,"paths":[{"_path":"share/a.txt","path_type":"hardlink","sha256":%[1]q,"sha256_in_prefix":%[1]q,"size_in_bytes":6}]}}`,
 		hex.EncodeToString(h[:]))
 	for name, content := range map[string]string{"share/a.txt": data, "conda-meta/a-1-0.json": rec, "conda-meta/history": "",
-		".onboard/manifest.json": `{"schema":1,"subdir":"linux-64"}`} {
+		".onboard/manifest.json": `{"schema":1,"subdir":"linux-64"}`, ".nonadmin": ""} { // an install for one user has conda's marker
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(p, name)), 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -241,7 +241,7 @@ func (s *session) printProblem(p wizard.Problem) {
 func (s *session) finish() (action, error) {
 	st := s.flow.State
 	m := st.Bundle.Manifest
-	s.printf("%s %s is installed in %s.\n", m.Name, m.Version, st.Prefix)
+	s.printf("%s\n", wizard.Done(m.Name, m.Version, st.Prefix, s.res))
 	logPath := wizard.LogPath(st.Prefix)
 	if s.res != nil && s.res.LogPath != "" {
 		logPath = s.res.LogPath

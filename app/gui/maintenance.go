@@ -644,7 +644,7 @@ func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
 		}
 		m.rows = nil
 		m.win.SetContent(m.content())
-		present(m.win, dialog.NewInformation("Upgraded", fmt.Sprintf("%s %s is installed in %s.", m.in.Manifest.Name, res.Version, m.in.Prefix), m.win), false)
+		present(m.win, dialog.NewInformation("Upgraded", wizard.Done(m.in.Manifest.Name, res.Version, m.in.Prefix, res), m.win), false)
 		m.CheckHealth()
 	})
 }

@@ -450,7 +450,7 @@ func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
 	if strings.Join(argv[:4], " ") != m.deps.Executable+" install --bundle "+v2 || !strings.Contains(strings.Join(argv, " "), "--prefix "+prefix+" --json") {
 		t.Fatalf("upgrade command %q", argv)
 	}
-	mustContain(t, w, "Upgraded", "Test Python 2026.12.0 is installed in "+prefix, "Version 2026.12.0, installed in")
+	mustContain(t, w, "Upgraded", "Test Python is upgraded from 2026.11.0 to 2026.12.0 in "+prefix, "Version 2026.12.0, installed in")
 	closeDialog(t, w, "OK")
 	waitClosed(t, m.done) // the health check after the upgrade
 	mustContain(t, w, "Health: good")

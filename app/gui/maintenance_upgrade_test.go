@@ -83,7 +83,7 @@ func TestMaintenanceUpgradeMovesItselfOutOfTheInstall(t *testing.T) {
 	waitClosed(t, m.done)
 	drainUI()
 	moved := argv[0]
-	mustContain(t, w, "Upgraded", "Test Python 2026.12.0 is installed in "+prefix)
+	mustContain(t, w, "Upgraded", "Test Python is upgraded from 2026.11.0 to 2026.12.0 in "+prefix)
 	closeDialog(t, w, "OK")
 	waitClosed(t, m.done)
 	if _, err := os.Stat(self); err != nil {

@@ -423,10 +423,7 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	if w.result != nil && w.result.LogPath != "" {
 		logText = "Log: " + w.result.LogPath
 	}
-	done := fmt.Sprintf("%s %s is installed in %s.", m.Name, m.Version, s.Prefix)
-	if w.result != nil && !w.result.Changed {
-		done = fmt.Sprintf("%s %s was already installed in %s and is healthy.", m.Name, m.Version, s.Prefix)
-	}
+	done := wizard.Done(m.Name, m.Version, s.Prefix, w.result)
 	return container.NewVBox(bold("Done"), wrapped(done),
 		wrapped(startLater()),
 		container.NewHBox(launch, open), wrapped(logText))

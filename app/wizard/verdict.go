@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"onboard/installer"
+	"onboard/internal/condaver"
 	"onboard/internal/humanize"
 )
 
@@ -183,4 +184,28 @@ func launcherLines(p *installer.InstallPlan) []string {
 // details, one per line.
 func (v Verdict) Text() string {
 	return strings.Join(append([]string{v.Line}, v.Details...), "\n")
+}
+
+// Done says what the install did, for the Finish step and the console's
+// end: installed, already there, or, where it replaced an install, what
+// it replaced (an upgrade said only "is installed", as if the folder had
+// been empty).
+func Done(name, version, prefix string, res *installer.Result) string {
+	switch {
+	case res != nil && !res.Changed:
+		return fmt.Sprintf("%s %s was already installed in %s and is healthy.", name, version, prefix)
+	case res != nil && res.Replaced != nil:
+		old := res.Replaced
+		if old.Name == name {
+			switch c := condaver.Compare(old.Version, version); {
+			case c < 0:
+				return fmt.Sprintf("%s is upgraded from %s to %s in %s.", name, old.Version, version, prefix)
+			case c > 0:
+				return fmt.Sprintf("%s is downgraded from %s to %s in %s.", name, old.Version, version, prefix)
+			}
+			return fmt.Sprintf("%s %s is installed again in %s.", name, version, prefix)
+		}
+		return fmt.Sprintf("%s %s is installed in %s, in place of %s %s.", name, version, prefix, old.Name, old.Version)
+	}
+	return fmt.Sprintf("%s %s is installed in %s.", name, version, prefix)
 }

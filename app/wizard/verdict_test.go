@@ -212,3 +212,27 @@ func TestReinstallSaysWhy(t *testing.T) {
 		t.Errorf("forced reinstall: %q", v.Action)
 	}
 }
+
+// The end of an install says what it replaced: an upgrade said only "is
+// installed", as if the folder had been empty (audit N).
+func TestDoneSaysWhatTheInstallReplaced(t *testing.T) {
+	old := func(name, version string) *installer.Result {
+		return &installer.Result{Changed: true, Replaced: &installer.InstalledVersion{Name: name, Version: version}}
+	}
+	for _, c := range []struct {
+		res  *installer.Result
+		want string
+	}{
+		{nil, "Acme 2026.12.0 is installed in /p."},
+		{&installer.Result{Changed: true}, "Acme 2026.12.0 is installed in /p."},
+		{&installer.Result{}, "Acme 2026.12.0 was already installed in /p and is healthy."},
+		{old("Acme", "2026.9.0"), "Acme is upgraded from 2026.9.0 to 2026.12.0 in /p."},
+		{old("Acme", "2027.1.0"), "Acme is downgraded from 2027.1.0 to 2026.12.0 in /p."},
+		{old("Acme", "2026.12.0"), "Acme 2026.12.0 is installed again in /p."},
+		{old("Other", "1.0"), "Acme 2026.12.0 is installed in /p, in place of Other 1.0."},
+	} {
+		if got := wizard.Done("Acme", "2026.12.0", "/p", c.res); got != c.want {
+			t.Errorf("Done(%+v) = %q, want %q", c.res, got, c.want)
+		}
+	}
+}
