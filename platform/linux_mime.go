@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"onboard/internal/filelock"
 )
 
 // A Linux menu item's MIME types, as menuinst registers them
@@ -290,6 +292,7 @@ func dropEmptySection(lines []mimeLine, section string) []mimeLine {
 // Created set when the file did not exist.
 func applyMimeApps(edit MimeAppsEdit) (MimeAppsEdit, error) {
 	path := resolveLink(edit.Path)
+	defer filelock.Replaced(path)()
 	old, err := os.ReadFile(path)
 	edit.Created = errors.Is(err, fs.ErrNotExist)
 	if err != nil && !edit.Created {
@@ -309,6 +312,7 @@ func applyMimeApps(edit MimeAppsEdit) (MimeAppsEdit, error) {
 // and that is now empty is deleted.
 func undoMimeApps(edit MimeAppsEdit) error {
 	path := resolveLink(edit.Path)
+	defer filelock.Replaced(path)()
 	old, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"onboard/internal/capread"
+	"onboard/internal/filelock"
 	"onboard/internal/rmtree"
 )
 
@@ -284,23 +285,33 @@ func SetupShell(files []string, prefix, bin string) (Record, error) {
 	rec := Record{Schema: 1, Target: HostTarget(), Prefix: prefix}
 	for _, f := range files {
 		f = resolveLink(f)
-		old, err := os.ReadFile(f)
-		created := errors.Is(err, fs.ErrNotExist)
-		if err != nil && !created {
-			return rec, fmt.Errorf("failed to read %q: %w", f, err)
-		}
-		out, err := AddShellBlock(old, prefix, bin)
-		if err != nil {
+		if err := setupShellFile(f, prefix, bin, &rec); err != nil {
 			return rec, err
-		}
-		if err := atomicWrite(f, bytes.NewReader(out), fileMode(f, 0o644)); err != nil {
-			return rec, err
-		}
-		if !slices.ContainsFunc(rec.Shell, func(s ShellEdit) bool { return s.Path == f }) {
-			rec.Shell = append(rec.Shell, ShellEdit{Path: f, Created: created})
 		}
 	}
 	return rec, nil
+}
+
+// setupShellFile adds the block to the file f, holding its lock: two
+// onboards adding or removing their blocks at once lost one of them.
+func setupShellFile(f, prefix, bin string, rec *Record) error {
+	defer filelock.Replaced(f)()
+	old, err := os.ReadFile(f)
+	created := errors.Is(err, fs.ErrNotExist)
+	if err != nil && !created {
+		return fmt.Errorf("failed to read %q: %w", f, err)
+	}
+	out, err := AddShellBlock(old, prefix, bin)
+	if err != nil {
+		return err
+	}
+	if err := atomicWrite(f, bytes.NewReader(out), fileMode(f, 0o644)); err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(rec.Shell, func(s ShellEdit) bool { return s.Path == f }) {
+		rec.Shell = append(rec.Shell, ShellEdit{Path: f, Created: created})
+	}
+	return nil
 }
 
 // undoShell removes the block for prefix from one file, leaving it byte
@@ -308,6 +319,7 @@ func SetupShell(files []string, prefix, bin string) (Record, error) {
 // is deleted.
 func undoShell(s ShellEdit, prefix string, logf Logf) error {
 	s.Path = resolveLink(s.Path)
+	defer filelock.Replaced(s.Path)()
 	old, err := os.ReadFile(s.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

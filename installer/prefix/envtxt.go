@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"onboard/internal/atomicfile"
+	"onboard/internal/filelock"
 )
 
 // DefaultEnvironmentsTxt returns ~/.conda/environments.txt.
@@ -47,7 +48,7 @@ func EnvironmentsTxtPath(opt string) string {
 // it added the line.
 func RegisterEnv(path, prefixDir string) (bool, error) {
 	entry := filepath.Clean(prefixDir)
-	defer lockList(path)()
+	defer filelock.Replaced(path)() // two onboards at once lose none of each other's lines; conda does not lock it
 	old, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("failed to read %q: %w", path, err)
@@ -114,7 +115,7 @@ func Unregister(path, root string) (int, error) {
 	if r, err := filepath.EvalSymlinks(path); err == nil {
 		path = r
 	}
-	defer lockList(path)()
+	defer filelock.Replaced(path)()
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil

@@ -1,28 +1,24 @@
 //go:build linux || darwin || freebsd
 
-package prefix
+package filelock
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// lockList takes an exclusive flock on the environments.txt at path, so
-// that two onboards changing it at once (one appending, one rewriting it
-// without a line) do not lose each other's change; conda itself does not
-// lock it, and neither does a missing file need one. A rewrite replaces
-// the file: a waiter that then holds the old one locks the new one. A
-// lock that is not had within a few seconds (an onboard hung holding it)
-// is gone without, as before.
-func lockList(path string) func() {
+// Replaced takes an exclusive flock on the file at path, for the time of a
+// read-modify-replace of it, and returns what releases it. A replace makes
+// a new file: a waiter that then holds the old one locks the new one. A
+// missing file needs none (nothing to lose), and a lock not had within a
+// few seconds (an onboard hung holding it) is gone without, as before.
+func Replaced(path string) (unlock func()) {
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		f, err := os.OpenFile(path, os.O_RDWR, 0)
-		if errors.Is(err, fs.ErrNotExist) || err != nil {
+		if err != nil {
 			return func() {}
 		}
 		if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
