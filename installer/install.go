@@ -237,6 +237,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 		err = ctx.Err() // cancelled in a step that goes on to its end
 	}
 	if err == nil {
+		in.saveIntended()
 		err = j.Reach("finish")
 	}
 	if err != nil {

@@ -51,9 +51,7 @@ func (in *installRun) launchers() {
 	t, env := platform.HostTarget(), platform.HostEnv()
 	rec := platform.Record{Schema: 1, Target: t, Prefix: in.o.Prefix}
 	if len(items) > 0 {
-		app := platform.AppInfo{Name: in.o.Bundle.Manifest.Name, ID: in.o.Bundle.Manifest.ID, Version: in.o.Bundle.Manifest.Version,
-			Prefix: in.o.Prefix, Icon: launcherIcon(in.o), Installed: time.Now(), Size: in.plan.NeedBytes}
-		plan, err := platform.Launchers(t, env, app, items, in.o.AllUsers)
+		plan, err := in.launcherPlan(t, env)
 		if err == nil {
 			// First the record of what is about to be made: a kill while
 			// it is made leaves no launcher that no record names.
@@ -74,7 +72,12 @@ func (in *installRun) launchers() {
 	if in.o.ShellSetup {
 		sh, err := platform.SetupShell(platform.ShellFiles(t, env), in.o.Prefix, engine.ShellBin(in.o.Prefix))
 		if err != nil {
-			in.note("shell set-up failed: %v", err)
+			in.note("shell set-up failed: %v; once that is fixed, run 'onboard repair' to make it", err)
+			// the record names the blocks asked for, as for launchers:
+			// verify reports them missing and repair makes them (a full
+			// home left the set-up a note in the log, and repair never
+			// made it)
+			sh = in.plannedRecord(platform.Plan{}, t, env)
 		}
 		rec.Merge(sh)
 	}
@@ -91,10 +94,40 @@ func (in *installRun) launchers() {
 	in.saveRecord(rec)
 }
 
+// launcherPlan is the plan of the bundle's launchers for this install.
+func (in *installRun) launcherPlan(t platform.Target, env platform.Env) (platform.Plan, error) {
+	app := platform.AppInfo{Name: in.o.Bundle.Manifest.Name, ID: in.o.Bundle.Manifest.ID, Version: in.o.Bundle.Manifest.Version,
+		Prefix: in.o.Prefix, Icon: launcherIcon(in.o), Installed: time.Now(), Size: in.plan.NeedBytes}
+	return platform.Launchers(t, env, app, in.plan.specs, in.o.AllUsers)
+}
+
+// saveIntended records the launchers and the shell set-up the install is
+// about to make, before the install is marked complete: a kill between
+// that mark and launchers() leaves a record that names them, so verify
+// reports them missing and repair makes them. The recovery finished such
+// an install with none, an upgrade's old ones removed, and verify called
+// it healthy (audit T 2).
+func (in *installRun) saveIntended() {
+	if len(in.plan.specs) == 0 && !in.o.ShellSetup {
+		return
+	}
+	t, env := platform.HostTarget(), platform.HostEnv()
+	var plan platform.Plan
+	if len(in.plan.specs) > 0 {
+		p, err := in.launcherPlan(t, env)
+		if err != nil {
+			return // said by launchers(), which meets it again
+		}
+		plan = p
+	}
+	in.saveRecord(in.plannedRecord(plan, t, env))
+}
+
 // plannedRecord is the record of plan and of the shell set-up asked for,
 // before either is made.
 func (in *installRun) plannedRecord(plan platform.Plan, t platform.Target, env platform.Env) platform.Record {
 	rec := platform.PlannedRecord(plan)
+	rec.Target, rec.Prefix = t, in.o.Prefix
 	if in.o.ShellSetup {
 		for _, f := range platform.ShellFiles(t, env) {
 			_, err := os.Stat(f)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,6 +116,41 @@ func TestLaunchersThatFailAreMadeByRepairLater(t *testing.T) {
 	}
 	if entries, _ := filepath.Glob(filepath.Join(home, ".local", "share", "applications", "*.desktop")); len(entries) != len(b.Manifest.Launchers)+1 {
 		t.Fatalf("launchers after repair: %v", entries)
+	}
+}
+
+// A shell set-up that cannot be made (~/.bashrc is a folder here; a full
+// home does the same) is recorded as wanted, as launchers are: verify
+// reports the block missing, and repair makes it once the cause is gone.
+// It was a note in the log only: exit 0, verify healthy, and repair never
+// made it (audit T 3).
+func TestShellSetupThatFailedIsMadeByRepairLater(t *testing.T) {
+	b, root, home := demoForLaunchers(t)
+	t.Setenv("SHELL", "/bin/bash")
+	rc := filepath.Join(home, ".bashrc")
+	os.MkdirAll(rc, 0o755)
+	prefix := filepath.Join(root, "acme")
+	res, err := Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64",
+		MaintenanceLauncher: true, ShellSetup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "shell set-up failed") {
+		t.Errorf("notes %q; want the shell set-up's failure", res.Notes)
+	}
+	r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{})
+	if err == nil || !slices.ContainsFunc(r.Problems, func(p maintain.Problem) bool { return p.Path == rc }) {
+		t.Fatalf("verify: %v %+v; want the shell block in %s reported missing", err, r.Problems, rc)
+	}
+	os.Remove(rc)
+	if _, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{}); err != nil {
+		t.Fatalf("repair once the home is fixed: %v", err)
+	}
+	if data, _ := os.ReadFile(rc); !platform.HasShellBlock(data, prefix) {
+		t.Fatalf("repair did not make the shell block:\n%s", data)
+	}
+	if _, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{}); err != nil {
+		t.Fatalf("verify after the repair: %v", err)
 	}
 }
 

@@ -778,7 +778,7 @@ func fileInTheWay(p string) string {
 // made, and names them when they could not be).
 func launchersMade(dir string) bool {
 	rec, err := platform.LoadRecord(state.LaunchersPath(dir))
-	if err != nil {
+	if err != nil || rec.Planned { // saved before they were made: maybe never made
 		return false
 	}
 	for _, f := range rec.Files {

@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -32,6 +33,7 @@ import (
 	"onboard/installer/uninstall"
 	"onboard/internal/condatest"
 	"onboard/internal/fixtures"
+	"onboard/platform"
 )
 
 // opKill is where the child stops: at the Nth start (1-based) of Stage,
@@ -59,6 +61,7 @@ type opRequest struct {
 	Maint   string // the file copied as the maintenance app
 	FailEnv string // an env whose install fails (to reach the swap back)
 	Keep    bool   // --keep-package-cache
+	Shell   bool   // --shell-setup
 	Kill    opKill
 }
 
@@ -114,7 +117,7 @@ func (r *killReporter) Advance(n int64) {
 func (r *killReporter) Item(string) {}
 
 func (o opRequest) options(rep Reporter) Options {
-	return Options{Prefix: o.Prefix, Subdir: "linux-64", MaintenanceLauncher: true, KeepPackageCache: o.Keep, Reporter: rep}
+	return Options{Prefix: o.Prefix, Subdir: "linux-64", MaintenanceLauncher: true, KeepPackageCache: o.Keep, ShellSetup: o.Shell, Reporter: rep}
 }
 
 // TestHelperOp is not a test: the kill tests run the test binary again in
@@ -315,15 +318,25 @@ func (f *opFixture) healthy(t *testing.T, version string) {
 	f.check(t, version, true)
 }
 
-// check is healthy; launchers says the launchers must have been made
-// (a recovery that finished an install leaves them to the install run
-// again).
+// check is healthy; launchers says the launchers must have been made.
+// A recovery that finished an install killed before its launchers were
+// made leaves the record of those it was to make (audit T 2: none, and
+// verify said healthy): verify reports them missing, and repair makes
+// them.
 func (f *opFixture) check(t *testing.T, version string, launchers bool) {
 	t.Helper()
 	if got := installed(t, f.prefix); got != version+"/linux-64" {
 		t.Fatalf("installed %s; want %s", got, version)
 	}
-	if r, err := maintain.Verify(context.Background(), f.prefix, maintain.VerifyOptions{}); err != nil {
+	r, err := maintain.Verify(context.Background(), f.prefix, maintain.VerifyOptions{})
+	if err != nil && !launchers && len(r.Problems) > 0 && !slices.ContainsFunc(r.Problems, func(p maintain.Problem) bool { return p.Kind != maintain.ProblemLauncher }) {
+		if _, rerr := maintain.Repair(context.Background(), f.prefix, maintain.RepairOptions{}); rerr != nil {
+			t.Fatalf("repair of the launchers the recovery left unmade: %v", rerr)
+		}
+		r, err = maintain.Verify(context.Background(), f.prefix, maintain.VerifyOptions{})
+		launchers = true
+	}
+	if err != nil {
 		t.Fatalf("verify found %v: %v", kinds(r.Problems), err)
 	}
 	// The maintenance launcher was made (verify checks what this records).
@@ -578,6 +591,58 @@ func TestKilledUpgradeRunsAgain(t *testing.T) {
 				t.Errorf("old prefixes left behind: %v", left)
 			}
 		})
+	}
+}
+
+// An upgrade killed once it is complete ("finish") but before its
+// launchers and shell block are made: the recovery finishes it and removes
+// the old ones, and the record saved before "finish" names the new ones,
+// so verify reports them missing and repair makes them (audit T 2: no
+// record, verify said healthy and repair had nothing to do).
+func TestKilledAtFinishLeavesTheLaunchersToRepair(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	f := newOpFixture(t)
+	b, err := bundle.Open(f.bundles["2026.11.0"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := maintenanceSource
+	maintenanceSource = func() (string, error) { return f.maint, nil }
+	defer func() { maintenanceSource = old }()
+	o := f.request("install", "2026.11.0", opKill{})
+	o.Shell = true
+	opts := o.options(nil)
+	opts.Bundle = b
+	_, err = Install(context.Background(), opts)
+	b.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(os.Getenv("HOME"), ".bashrc")
+	if data, _ := os.ReadFile(rc); !platform.HasShellBlock(data, f.prefix) {
+		t.Fatalf("no shell block after the install:\n%s", data)
+	}
+	up := f.request("install", "2026.12.0", opKill{Point: "finish"})
+	up.Shell = true
+	killOp(t, up)
+	if rec, err := RecoverOutcome(context.Background(), f.prefix, t.Logf); err != nil || !rec.Finished {
+		t.Fatalf("recover: %+v, %v; want the upgrade finished", rec, err)
+	}
+	r, err := maintain.Verify(context.Background(), f.prefix, maintain.VerifyOptions{})
+	if err == nil || len(r.Problems) == 0 || slices.ContainsFunc(r.Problems, func(p maintain.Problem) bool { return p.Kind != maintain.ProblemLauncher }) {
+		t.Fatalf("verify after the recovery: %v, %v; want the launchers and the shell block missing", kinds(r.Problems), err)
+	}
+	if !slices.ContainsFunc(r.Problems, func(p maintain.Problem) bool { return p.Path == rc }) {
+		t.Errorf("verify does not name the shell block in %s: %+v", rc, r.Problems)
+	}
+	if _, err := maintain.Repair(context.Background(), f.prefix, maintain.RepairOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f.healthy(t, "2026.12.0")
+	if data, _ := os.ReadFile(rc); !platform.HasShellBlock(data, f.prefix) {
+		t.Fatalf("repair did not make the shell block:\n%s", data)
 	}
 }
 

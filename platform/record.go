@@ -31,6 +31,10 @@ type Record struct {
 	// Menus is whether the install made its packages' menu shortcuts
 	// (MenuLaunchers), for repair to make them again.
 	Menus bool `json:"menus,omitempty"`
+	// Planned is a record saved before what it names was made (all or
+	// some of it may not be there: [PlannedRecord]); a record of what was
+	// made has it false.
+	Planned bool `json:"planned,omitempty"`
 }
 
 // RecordFile is one file in a [Record]; Kind is one of the Kind constants.
@@ -64,6 +68,7 @@ func (r *Record) Merge(other Record) {
 	r.MimeApps = append(r.MimeApps, other.MimeApps...)
 	r.Terminal = append(r.Terminal, other.Terminal...)
 	r.Menus = r.Menus || other.Menus
+	r.Planned = r.Planned || other.Planned
 }
 
 // Empty reports whether r records nothing created.
@@ -207,7 +212,7 @@ func holdsPrefix(b []byte, prefix string) bool {
 // PlannedRecord is the record [Apply] would write for p, for removing
 // what p names without making it.
 func PlannedRecord(p Plan) Record {
-	rec := Record{Schema: 1, Target: p.Target, Prefix: p.Prefix, Bundles: p.Bundles, Dirs: p.Dirs, Refresh: p.Refresh}
+	rec := Record{Schema: 1, Target: p.Target, Prefix: p.Prefix, Bundles: p.Bundles, Dirs: p.Dirs, Refresh: p.Refresh, Planned: true}
 	for _, f := range p.Files {
 		rec.Files = append(rec.Files, RecordFile{Path: f.Path, Kind: f.Kind, Source: f.Source})
 	}

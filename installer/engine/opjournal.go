@@ -25,6 +25,7 @@ import (
 	"onboard/installer/state"
 	"onboard/internal/atomicfile"
 	"onboard/internal/rmtree"
+	"onboard/platform"
 )
 
 // CrashPoint names a point of an install or uninstall where a kill test
@@ -345,10 +346,12 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 		rec.Finished = true
 		if j.aside != "" {
 			if _, err := os.Lstat(j.aside); err == nil {
-				// Until the new launcher record is saved the old launchers
-				// may still be there (or half replaced): they go, and the
-				// install run again makes the new ones (no record).
-				if _, err := os.Stat(state.LaunchersPath(p)); err != nil {
+				// Until the record of the launchers made is saved the old
+				// launchers may still be there (or half replaced): they
+				// go, and the record the install saved before "finish" of
+				// those it was to make (Planned) has verify report them
+				// missing and repair make them.
+				if made, err := platform.LoadRecord(state.LaunchersPath(p)); err != nil || made.Planned {
 					_ = RemoveRecordedLaunchersOf(j.aside, p, logf)
 				}
 				// The user's environments in the old envs/ go to the new
