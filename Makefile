@@ -20,7 +20,8 @@ REAL_DEBS := python3.11 python3.11-minimal libpython3.11-minimal libpython3.11-s
              jupyter-notebook python3-notebook python3-ipykernel python3-nbconvert jupyter-core \
              python3-ruamel.yaml python3-ruamel.yaml.clib python3-requests python3-urllib3 python3-idna \
              python3-certifi python3-chardet python3-charset-normalizer python3-pycosat python3-tqdm \
-             python3-packaging python3-boltons python3-platformdirs python3-distro python3-zstandard python3-setuptools
+             python3-packaging python3-boltons python3-platformdirs python3-distro python3-zstandard python3-setuptools \
+             python3-msgpack
 REAL_BUNDLE := build/realbundle.zip
 
 # The Windows GUI installer: Fyne cross-built with cgo and mingw-w64, a GUI-subsystem

@@ -13,11 +13,15 @@
 package launch
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"onboard/installer/state"
+	"onboard/internal/capread"
 )
 
 // EnvError reports an env that cannot run Jupyter. Repair usually fixes it.
@@ -97,7 +101,9 @@ func pathDirs(envPrefix, goos string) []string {
 
 // Activate returns environ with env activated as `conda activate` does:
 // its folders first on PATH, CONDA_PREFIX, CONDA_DEFAULT_ENV, CONDA_SHLVL=1
-// and CONDA_PROMPT_MODIFIER. The env's activate.d scripts are run by
+// and CONDA_PROMPT_MODIFIER; where the base has conda, condabin after them
+// and CONDA_EXE, CONDA_PYTHON_EXE, as conda's shell hook has them; and the
+// env's own variables (conda-meta/state). The env's activate.d scripts are run by
 // RunActivateScripts.
 func Activate(environ []string, envPrefix, env, goos string) []string {
 	sep := ":"
@@ -118,7 +124,67 @@ func Activate(environ []string, envPrefix, env, goos string) []string {
 		pathKey: path, "CONDA_PREFIX": envPrefix, "CONDA_DEFAULT_ENV": envName(env),
 		"CONDA_SHLVL": "1", "CONDA_PROMPT_MODIFIER": "(" + envName(env) + ") ",
 	}
+	// the base's conda, as its shell hook sets it up before `conda
+	// activate`: condabin after the env's folders, and the variables that
+	// name conda (IPython's %conda, a kernel's subprocess, conda.sh find
+	// conda by them: `conda: not found` in a notebook opened from the
+	// launcher, audit U 4)
+	root := envPrefix
+	if env != "" && env != "base" {
+		root = filepath.Dir(filepath.Dir(envPrefix))
+	}
+	if exe, py, condabin := condaOf(root, goos); exe != "" {
+		if !slices.Contains(strings.Split(oldPath, sep), condabin) {
+			set[pathKey] = strings.Join(append(pathDirs(envPrefix, goos), condabin), sep)
+			if oldPath != "" {
+				set[pathKey] += sep + oldPath
+			}
+		}
+		set["CONDA_EXE"], set["_CE_M"], set["_CE_CONDA"] = exe, "", ""
+		if py != "" {
+			set["CONDA_PYTHON_EXE"] = py
+		}
+	}
+	// the env's variables (`conda env config vars set`), as conda sets
+	// them before the activate.d scripts run (audit U 3: a kernel started
+	// by the launcher did not see them)
+	for k, v := range EnvVars(envPrefix) {
+		set[k] = v
+	}
 	return setEnv(environ, set, goos == "windows")
+}
+
+// condaOf is the conda of the install at root, when its base has one: its
+// executable, its python ("" when absent) and its condabin folder.
+func condaOf(root, goos string) (exe, py, condabin string) {
+	exe, py = filepath.Join(root, "bin", "conda"), filepath.Join(root, "bin", "python")
+	if goos == "windows" {
+		exe, py = filepath.Join(root, "Scripts", "conda.exe"), filepath.Join(root, "python.exe")
+	}
+	if _, err := os.Stat(exe); err != nil {
+		return "", "", ""
+	}
+	if _, err := os.Stat(py); err != nil {
+		py = ""
+	}
+	return exe, py, filepath.Join(root, "condabin")
+}
+
+// EnvVars are the variables `conda env config vars set` gave the env at
+// envPrefix (conda-meta/state's env_vars); none when it has none, or the
+// file cannot be read.
+func EnvVars(envPrefix string) map[string]string {
+	data, err := capread.ReadFile(filepath.Join(envPrefix, "conda-meta", "state"), 1<<20)
+	if err != nil {
+		return nil
+	}
+	var st struct {
+		EnvVars map[string]string `json:"env_vars"`
+	}
+	if json.Unmarshal(data, &st) != nil {
+		return nil
+	}
+	return st.EnvVars
 }
 
 // setEnv returns environ with the keys of set replaced or added.

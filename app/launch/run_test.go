@@ -73,3 +73,55 @@ func TestRunExecs(t *testing.T) {
 		t.Errorf("the tool ran as pid %s, the test process as %d; want one process (exec)", pid, cmd.Process.Pid)
 	}
 }
+
+// The env is activated as conda's shell hook and `conda activate` leave
+// it: the env's variables (`conda env config vars set`, in
+// conda-meta/state) are set before its activate.d scripts run, and where
+// the base has conda, condabin follows the env's folders on PATH and
+// CONDA_EXE and CONDA_PYTHON_EXE name it (audit U 3, 4: a kernel started
+// from the launcher saw neither its env's variables nor conda, and
+// IPython's %conda said "conda: not found").
+func TestActivationHasTheEnvsVariablesAndConda(t *testing.T) {
+	prefix := testEnv(t)
+	env := filepath.Join(prefix, "envs", "team")
+	write(t, filepath.Join(env, "conda-meta", "state"), `{"env_vars": {"FOO": "bar baz", "TEAM_LEVEL": "3"}}`)
+	os.MkdirAll(filepath.Join(env, "etc", "conda", "activate.d"), 0o755)
+	write(t, filepath.Join(env, "etc", "conda", "activate.d", "z.sh"), "export SEEN_FOO=\"$FOO\"\n")
+	base := []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir()}
+	show := func() map[string]string {
+		t.Helper()
+		cmd, err := RunCommand(context.Background(), RunOptions{Prefix: prefix, Env: "team", Command: []string{"env"}, Activate: true, Environ: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		vars := map[string]string{}
+		for _, line := range strings.Split(string(out), "\n") {
+			if k, v, ok := strings.Cut(line, "="); ok {
+				vars[k] = v
+			}
+		}
+		return vars
+	}
+	v := show()
+	if v["FOO"] != "bar baz" || v["TEAM_LEVEL"] != "3" || v["SEEN_FOO"] != "bar baz" {
+		t.Errorf("the env's variables: FOO=%q TEAM_LEVEL=%q, seen by activate.d %q", v["FOO"], v["TEAM_LEVEL"], v["SEEN_FOO"])
+	}
+	if _, ok := v["CONDA_EXE"]; ok {
+		t.Errorf("CONDA_EXE=%q where the base has no conda", v["CONDA_EXE"])
+	}
+	// a base with conda
+	os.MkdirAll(filepath.Join(prefix, "bin"), 0o755)
+	write(t, filepath.Join(prefix, "bin", "conda"), "#!/bin/sh\n")
+	write(t, filepath.Join(prefix, "bin", "python"), "")
+	v = show()
+	if want := filepath.Join(env, "bin") + ":" + filepath.Join(prefix, "condabin") + ":/usr/bin:/bin"; v["PATH"] != want {
+		t.Errorf("PATH=%q, want %q", v["PATH"], want)
+	}
+	if v["CONDA_EXE"] != filepath.Join(prefix, "bin", "conda") || v["CONDA_PYTHON_EXE"] != filepath.Join(prefix, "bin", "python") {
+		t.Errorf("CONDA_EXE=%q CONDA_PYTHON_EXE=%q; want the base's", v["CONDA_EXE"], v["CONDA_PYTHON_EXE"])
+	}
+}

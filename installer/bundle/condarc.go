@@ -44,6 +44,9 @@ func (m *Manifest) CondarcYAML() []byte {
 	if c.RepodataUseZst != nil {
 		fmt.Fprintf(&b, "repodata_use_zst: %t\n", *c.RepodataUseZst)
 	}
+	if c.RepodataUseShards != nil {
+		fmt.Fprintf(&b, "repodata_use_shards: %t\n", *c.RepodataUseShards)
+	}
 	if c.AddPipAsPythonDependency != nil {
 		fmt.Fprintf(&b, "add_pip_as_python_dependency: %t\n", *c.AddPipAsPythonDependency)
 	}

@@ -97,6 +97,10 @@ type Condarc struct {
 	Solver string `json:"solver,omitempty" toml:"solver"`
 	// RepodataUseZst is conda's repodata_use_zst; nil = conda's default.
 	RepodataUseZst *bool `json:"repodata_use_zst,omitempty" toml:"repodata_use_zst"`
+	// RepodataUseShards is conda's repodata_use_shards (conda 26.7 reads
+	// sharded repodata by default, which needs msgpack and zstd);
+	// nil = conda's default.
+	RepodataUseShards *bool `json:"repodata_use_shards,omitempty" toml:"repodata_use_shards"`
 	// AddPipAsPythonDependency is conda's add_pip_as_python_dependency;
 	// nil = conda's default (true: a solver install of python wants pip,
 	// which a bundle without pip cannot give).

@@ -20,7 +20,9 @@ var JupyterRoots = []string{"jupyter-notebook", "python3-notebook", "python3-ipy
 // ../shared/fixtures/conda-source lacks (its SOURCES.md).
 var CondaRoots = []string{"python3-ruamel.yaml", "python3-ruamel.yaml.clib", "python3-requests", "python3-urllib3",
 	"python3-idna", "python3-certifi", "python3-chardet", "python3-charset-normalizer", "python3-pycosat", "python3-tqdm",
-	"python3-packaging", "python3-boltons", "python3-platformdirs", "python3-distro", "python3-zstandard", "python3-setuptools"}
+	"python3-packaging", "python3-boltons", "python3-platformdirs", "python3-distro", "python3-zstandard", "python3-setuptools",
+	// conda 26.7 reads sharded repodata by default, with msgpack (conda search crashed without it)
+	"python3-msgpack"}
 
 // condaReplaced are Debian packages too old for conda; conda-source has
 // newer copies.

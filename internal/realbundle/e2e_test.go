@@ -245,6 +245,19 @@ func TestRealPythonAndJupyter(t *testing.T) {
 		t.Fatalf("second launch: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
+	// a command launched in team (as the launcher starts Jupyter) has the
+	// env's variables and the base's conda, as after conda activate
+	// (audit U 3, 4: neither, and IPython's %conda said "conda: not found")
+	if bundleHasConda(t, b) {
+		conda := filepath.Join(prefix, "bin", "conda")
+		h.mustRun(t, conda, "env", "config", "vars", "set", "-n", "team", "ONBOARD_TEAM_VAR=set by conda")
+		out := h.mustRun(t, app, "launch", "run", "--env", "team", "--", "sh", "-c", `conda --version && echo "var: $ONBOARD_TEAM_VAR"`)
+		if !strings.Contains(out, "conda 26.") || !strings.Contains(out, "var: set by conda") {
+			t.Fatalf("onboard launch run in team:\n%s", out)
+		}
+		h.mustRun(t, conda, "env", "config", "vars", "unset", "-n", "team", "ONBOARD_TEAM_VAR")
+	}
+
 	// verify, damage, repair
 	h.mustRun(t, app, "verify")
 	damaged := filepath.Join(team, "lib/python3/dist-packages/notebook/notebookapp.py")
@@ -575,6 +588,11 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	// of its archive, as the frozen base's message asks people to do: conda
 	// adds pip to python's depends unless the bundle's .condarc says not to
 	channel := localChannel(t, h.dir, team, "python")
+	// conda search reads the channel's repodata as shards, with msgpack
+	// (audit U 1: conda's package lacked it, and search crashed)
+	if out := h.mustRun(t, conda, "search", "--offline", "--override-channels", "-c", channel, "python"); !strings.Contains(out, "python") {
+		t.Fatalf("conda search in the local channel:\n%s", out)
+	}
 	h.mustRun(t, conda, "create", "-y", "-n", "mine", "--offline", "--override-channels", "-c", channel, "python")
 	h.mustRun(t, conda, "env", "remove", "-y", "-n", "mine")
 

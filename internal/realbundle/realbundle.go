@@ -48,7 +48,7 @@ import (
 
 // Recipe versions the mapping below: change it when the output changes for
 // the same Debian packages, so that caches are rebuilt.
-const Recipe = "realbundle-9"
+const Recipe = "realbundle-10"
 
 // Subdir is the only platform the bundle has: Debian's binaries are linux-64.
 const Subdir = "linux-64"
@@ -198,7 +198,7 @@ func write(ctx context.Context, dir string, pyDebs, stack []*deb, cs *condaSourc
 		// what conda-source/SOURCES.md says conda needs here, and no pip in
 		// python's depends, which conda adds on a solver install (G10) and
 		// the bundle does not have: conda create -n NAME python failed
-		condarc = "\n[condarc]\noffline = true\nsolver = \"classic\"\nrepodata_use_zst = false\nadd_pip_as_python_dependency = false\n"
+		condarc = "\n[condarc]\noffline = true\nsolver = \"classic\"\nrepodata_use_zst = false\nrepodata_use_shards = false\nadd_pip_as_python_dependency = false\n"
 	}
 	if err := writeLock(dir, "base", base...); err != nil {
 		return err
