@@ -671,3 +671,45 @@ func TestAllUsersNeedsAnAdministrator(t *testing.T) {
 		t.Fatalf("the refused install left %v", left)
 	}
 }
+
+// An env renamed with conda (`conda rename -n team team2`: a clone, then
+// the source deleted, its line left in environments.txt) is the user's
+// change, as a removal is: verify says so, healthy; repair of the whole
+// install does not make team again beside team2; the installer run again
+// has nothing to do (audit U 5: 63 problems, and repair made a second env).
+func TestEnvRenamedWithCondaIsTheUsersChange(t *testing.T) {
+	home, root, o := installedForAUser(t)
+	prefix := o.Prefix
+	team, team2 := filepath.Join(prefix, "envs", "team"), filepath.Join(prefix, "envs", "team2")
+	list := filepath.Join(home, ".conda", "environments.txt")
+	// what conda rename does: clone (a new history that begins with the
+	// rename), delete the source, register the clone, keep the old line
+	if err := os.Rename(team, team2); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(team2, "conda-meta", "history"), []byte("==> 2026-12-05 10:00:00 <==\n# cmd: "+filepath.Join(prefix, "bin", "conda")+" rename -n team team2\n# conda version: 26.7.2\n"), 0o644)
+	f, _ := os.OpenFile(list, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(team2 + "\n")
+	f.Close()
+	if data, _ := os.ReadFile(list); !prefix_.HasEnv(data, team) {
+		t.Fatal("the test needs team's line kept, as conda rename keeps it")
+	}
+	r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{})
+	if err != nil || !r.Healthy || !slices.Equal(r.Removed, []string{"team"}) ||
+		!strings.Contains(strings.Join(r.Notes, "\n"), "the environment team was renamed to team2 with conda") {
+		t.Fatalf("verify: %v, %+v", err, r)
+	}
+	if res, err := maintain.Repair(context.Background(), prefix, maintain.RepairOptions{}); err != nil || len(res.Fixed) != 0 {
+		t.Fatalf("repair of the whole install: %v, %+v", err, res)
+	}
+	if _, err := os.Stat(team); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("repair made team again beside team2: %v", err)
+	}
+	if p := unchanged(t, root, o); p.Kind != PlanNothingToDo {
+		t.Fatalf("plan after conda rename: %s (%v)", p.Kind, p.Err)
+	}
+	// a rename of another env says nothing of team
+	if prefix_.RenamedTo(filepath.Join(prefix, "envs", "other"), prefix) != "" {
+		t.Error("a rename of team is taken for one of another env")
+	}
+}

@@ -188,6 +188,10 @@ func (v *verifier) dropRemoved(envs []envInfo) []envInfo {
 			return false
 		}
 		v.report.Removed = append(v.report.Removed, e.name)
+		if to := prefix.RenamedTo(e.dir, v.prefix); to != "" {
+			v.note("the environment %s was renamed to %s with conda: that is the user's change, not damage; 'repair --env %s' puts the bundle's %s back beside it", e.name, filepath.Base(to), e.name, e.name)
+			return true
+		}
 		v.note("the environment %s was removed with conda (its folder is gone and %s no longer names it): that is the user's change, not damage; 'repair --env %s' puts it back", e.name, list, e.name)
 		return true
 	})

@@ -82,13 +82,17 @@ func RegisterEnv(path, prefixDir string) (bool, error) {
 // longer envDir (conda unregisters what it removes). A folder deleted by
 // other means leaves its line, and is damage; so is any env gone where the
 // list does not name the install (another user's list, which the install
-// never wrote). False when there is no list to read.
+// never wrote). An env renamed with conda (RenamedTo) is removed with
+// conda too, whatever the list says. False when there is no list to read.
 func EnvRemovedWithConda(envDir, base, envsTxt string) bool {
 	if envsTxt == "" {
 		return false
 	}
 	if _, err := os.Lstat(envDir); !errors.Is(err, fs.ErrNotExist) {
 		return false
+	}
+	if RenamedTo(envDir, base) != "" {
+		return true // conda rename keeps the old line
 	}
 	data, err := os.ReadFile(envsTxt)
 	return err == nil && HasEnv(data, filepath.Clean(base)) && !HasEnv(data, filepath.Clean(envDir))

@@ -3,11 +3,14 @@ package prefix
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -305,6 +308,76 @@ func EnvMadeWithConda(envDir string) bool {
 			prog = strings.TrimSuffix(prog, ext)
 		}
 		return condaPrograms[prog]
+	}
+	return false
+}
+
+// RenamedTo is the env that `conda rename` made of the env at envDir, of
+// the install at base: an env in base/envs whose history begins with
+// conda's `rename` of that env (`-n NAME` or `-p envDir`). conda renames
+// by cloning and deleting the source, and leaves the source's line in
+// environments.txt, so EnvRemovedWithConda would call the rename damage
+// (audit U 5). "" when there is none, or envDir still exists.
+func RenamedTo(envDir, base string) string {
+	if _, err := os.Lstat(envDir); !errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	entries, _ := os.ReadDir(filepath.Join(base, "envs"))
+	for _, e := range entries {
+		dir := filepath.Join(base, "envs", e.Name())
+		if !e.IsDir() || !EnvMadeWithConda(dir) {
+			continue
+		}
+		if renamesFrom(firstCommand(dir), envDir, base) {
+			return dir
+		}
+	}
+	return ""
+}
+
+// firstCommand is the first `# cmd:` line of the env's history, split at
+// spaces.
+func firstCommand(envDir string) []string {
+	f, err := os.Open(HistoryPath(envDir))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	sc.Buffer(make([]byte, 0, 64<<10), 64<<10)
+	for sc.Scan() {
+		if cmd, ok := strings.CutPrefix(sc.Text(), "# cmd: "); ok {
+			return strings.Fields(cmd)
+		}
+	}
+	return nil
+}
+
+// renamesFrom tells whether the conda command args renames the env at
+// envDir: `rename` then `-n/--name NAME` (an env of base/envs) or
+// `-p/--prefix PATH`.
+func renamesFrom(args []string, envDir, base string) bool {
+	i := slices.Index(args, "rename")
+	if i < 0 {
+		return false
+	}
+	named := filepath.Dir(envDir) == filepath.Join(base, "envs")
+	for rest := args[i+1:]; len(rest) > 0; rest = rest[1:] {
+		a := rest[0]
+		var val string
+		switch {
+		case (a == "-n" || a == "--name" || a == "-p" || a == "--prefix") && len(rest) > 1:
+			val = rest[1]
+		case strings.HasPrefix(a, "--name=") || strings.HasPrefix(a, "--prefix="):
+			_, val, _ = strings.Cut(a, "=")
+			a, _, _ = strings.Cut(a, "=")
+		default:
+			continue
+		}
+		if a == "-n" || a == "--name" {
+			return named && val == filepath.Base(envDir)
+		}
+		return filepath.Clean(val) == filepath.Clean(envDir)
 	}
 	return false
 }
