@@ -2,8 +2,10 @@ package installer
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -613,7 +615,10 @@ func TestEnvMadeAgainWithCondaIsTheUsers(t *testing.T) {
 	os.MkdirAll(filepath.Join(team, "conda-meta"), 0o755)
 	os.WriteFile(filepath.Join(team, "conda-meta", "history"), []byte("==> 2026-12-04 10:00:00 <==\n# cmd: "+
 		filepath.Join(prefix, "bin", "conda")+" create -n team mine\n# conda version: 26.7.2\n+local::mine-1.0-0\n# update specs: ['mine']\n"), 0o644)
-	os.WriteFile(filepath.Join(team, "conda-meta", "mine-1.0-0.json"), []byte(`{"name": "mine", "version": "1.0", "build": "0", "build_number": 0, "files": [], "paths_data": {"paths": [], "paths_version": 1}}`), 0o644)
+	os.MkdirAll(filepath.Join(team, "share"), 0o755)
+	os.WriteFile(filepath.Join(team, "share", "mine.txt"), []byte("mine\n"), 0o644)
+	sum := sha256.Sum256([]byte("mine\n"))
+	os.WriteFile(filepath.Join(team, "conda-meta", "mine-1.0-0.json"), []byte(fmt.Sprintf(`{"name": "mine", "version": "1.0", "build": "0", "build_number": 0, "files": ["share/mine.txt"], "paths_data": {"paths": [{"_path": "share/mine.txt", "path_type": "hardlink", "sha256": "%x", "size_in_bytes": 5}], "paths_version": 1}}`, sum)), 0o644)
 	prefix_.RegisterEnv(list, team)
 	before, _ := os.ReadDir(filepath.Join(team, "conda-meta"))
 	for _, env := range []string{"", "team"} {
@@ -631,6 +636,13 @@ func TestEnvMadeAgainWithCondaIsTheUsers(t *testing.T) {
 	}
 	if p := unchanged(t, root, o); p.Kind != PlanNothingToDo {
 		t.Fatalf("plan with the user's env of that name: %s (%v)", p.Kind, p.Err)
+	}
+	// it is checked against its own records, as any env made with conda
+	// (audit U 6: not at all, and damage there went unreported)
+	os.Remove(filepath.Join(team, "share", "mine.txt"))
+	r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{})
+	if err == nil || !slices.ContainsFunc(r.Problems, func(p maintain.Problem) bool { return p.Env == "team" && p.Path == "share/mine.txt" }) {
+		t.Fatalf("verify of a file gone from the user's env: %v, %+v", err, r.Problems)
 	}
 }
 

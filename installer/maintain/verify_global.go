@@ -52,7 +52,7 @@ func (v *verifier) checkNonAdmin(envs []envInfo) {
 		ours[filepath.Clean(d)] = true
 	}
 	for _, e := range envs {
-		if !ours[filepath.Clean(e.dir)] || !isDir(e.dir) || state.IsOneUser(e.dir) != v.man.AllUsers {
+		if e.remade || !ours[filepath.Clean(e.dir)] || !isDir(e.dir) || state.IsOneUser(e.dir) != v.man.AllUsers { // a remade env is conda's to mark
 			continue
 		}
 		detail := "conda's marker of an install for one user is missing, in an install for one user: conda would make later shortcuts for all users"

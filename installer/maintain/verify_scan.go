@@ -63,6 +63,9 @@ type verifier struct {
 type envInfo struct {
 	name string // BaseEnv or the folder name under PREFIX/envs
 	dir  string
+	// remade: a bundle env the user removed and made again with conda
+	// (prefix.EnvMadeWithConda): checked against its own records only
+	remade bool
 }
 
 // envScan is one env being checked: its readable records.
@@ -171,14 +174,17 @@ func (v *verifier) run(ctx context.Context) error {
 // dropRemoved leaves out, in a check of the whole install, the bundle's
 // envs the user removed with conda, and says so.
 func (v *verifier) dropRemoved(envs []envInfo) []envInfo {
-	envs = slices.DeleteFunc(envs, func(e envInfo) bool {
+	for i, e := range envs {
 		if _, ofBundle := v.man.EnvDists()[e.name]; e.name == BaseEnv || !ofBundle || !prefix.EnvMadeWithConda(e.dir) {
-			return false // an env the bundle never had is reported as not from it
+			continue // an env the bundle never had is reported as not from it
 		}
+		// checked as any env made with conda is, against its own records
+		// (audit U 6: it was not checked at all, and a file deleted there
+		// went unreported), never against the bundle's packages
+		envs[i].remade = true
 		v.report.Remade = append(v.report.Remade, e.name)
-		v.note("the environment %s was made with conda (its history starts with conda's command, not the install's): it is the user's, not the bundle's, and is left alone; to have the bundle's back, remove it with 'conda env remove -n %s', then run 'repair --env %s'", e.name, e.name, e.name)
-		return true
-	})
+		v.note("the environment %s was made with conda (its history starts with conda's command, not the install's): it is the user's, not the bundle's; its files were checked against its own conda-meta records, and none of the bundle's packages is put into it; to have the bundle's back, remove it with 'conda env remove -n %s', then run 'repair --env %s'", e.name, e.name, e.name)
+	}
 	list := prefix.EnvironmentsTxtPath(v.opts.EnvironmentsTxt)
 	if v.opts.Env != "" || list == "" {
 		return envs
@@ -268,7 +274,7 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 	}
 	removed := removedWithConda(e.dir)
 	for _, dist := range man.EnvDists()[e.name] {
-		if have[dist] || !v.wanted(e.name, dist) {
+		if have[dist] || !v.wanted(e.name, dist) || e.remade {
 			continue
 		}
 		if removed[dist] {
