@@ -149,3 +149,60 @@ func readFile(t *testing.T, p string) []byte {
 	}
 	return b
 }
+
+// A .tar.bz2 whose info/link.json comes after its payload: the files were
+// placed before link.json could make the package noarch: python (whose
+// files go elsewhere), so they are moved back into Dest and none is
+// placed; linking then takes them from there, as conda does (audit V 1:
+// they stayed where they were placed, and the install's record named
+// other paths).
+func TestLateLinkJSONUndoesThePlacing(t *testing.T) {
+	dir := t.TempDir()
+	s := placeSpec()
+	s.InfoFiles = []condatest.File{{Path: "info/link.json", Data: []byte(`{"noarch": {"type": "python"}, "package_metadata_version": 1}`)}}
+	info, err := condatest.InfoMembers(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var head, late []condatest.Member
+	for _, m := range info {
+		if m.Name == "info/link.json" {
+			late = append(late, m)
+		} else {
+			head = append(head, m)
+		}
+	}
+	if len(late) != 1 {
+		t.Fatalf("the spec wrote no info/link.json: %v", info)
+	}
+	arch, err := condatest.WriteRawTarBz2(dir, s.Stem(), append(append(head, condatest.PkgMembers(s)...), late...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &testRouter{root: filepath.Join(dir, "prefix")}
+	dest := filepath.Join(dir, "scratch")
+	x, err := Extract(context.Background(), Request{Archive: arch, Dest: dest, Router: r}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.calls != 1 {
+		t.Fatalf("Route called %d times; want once, before link.json", r.calls)
+	}
+	if x.Link == nil {
+		t.Fatal("link.json was not read")
+	}
+	for i, e := range x.Paths.Paths {
+		if x.Placed != nil && x.Placed[i] {
+			t.Errorf("%s is placed after a late link.json", e.Path)
+		}
+		if e.PathType != PathHardlink {
+			continue
+		}
+		if got, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(e.Path))); err != nil || len(got) == 0 {
+			t.Errorf("%s is not in Dest: %v", e.Path, err)
+		}
+		if _, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(e.Path))); err == nil {
+			t.Errorf("%s is still at the place it was routed to", e.Path)
+		}
+	}
+}

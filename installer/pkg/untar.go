@@ -471,6 +471,27 @@ func (u *untar) unplace(rel string) {
 	}
 }
 
+// unroute moves the files placed at their final places back under root,
+// and places no more: info/link.json came after the payload, and can make
+// the package noarch: python, whose files go elsewhere than where they
+// were placed (audit V 1: a .tar.bz2 so ordered installed with exit 0, its
+// files beside the places its record names). Linking takes them from root,
+// as for a package never routed.
+func (u *untar) unroute() error {
+	for rel, fe := range u.expect {
+		if !u.placed[fe.entry] {
+			continue
+		}
+		from := u.dst(fe.entry)
+		if err := u.create(rel, func(full string) error { return os.Rename(from, full) }); err != nil {
+			return fmt.Errorf("failed to move %q back under %q: %w", from, u.root, err)
+		}
+		u.placed[fe.entry] = false
+	}
+	u.dst, u.placed = nil, nil
+	return nil
+}
+
 // hostOf is where the file of member rel is: its final place or root.
 func (u *untar) hostOf(rel string) string {
 	if u.dst != nil {
@@ -532,6 +553,11 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 		var sum [32]byte
 		sh.Sum(sum[:0])
 		if err := u.checkFile(rel, n, sum); err != nil {
+			return err
+		}
+	}
+	if rel == "info/link.json" && u.dst != nil {
+		if err := u.unroute(); err != nil {
 			return err
 		}
 	}
