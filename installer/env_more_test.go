@@ -1258,3 +1258,24 @@ func TestSymlinkChainsIntoReservedFoldersAreAlwaysRefused(t *testing.T) {
 		})
 	}
 }
+
+// Symlinks that lead to each other (share/a -> b, share/b -> a) lead
+// nowhere, and conda makes them as they are: so does the install, in
+// either order of making them (audit V 2: exit 1, "EvalSymlinks: too many
+// links", naming no package).
+func TestSymlinkLoopIsMadeAsConda(t *testing.T) {
+	mk := genericPackages(t)
+	pkgs := mk("loop", condatest.File{Path: "share/ok", Data: []byte("fine\n")},
+		condatest.File{Path: "share/a", Symlink: "b"}, condatest.File{Path: "share/b", Symlink: "a"})
+	for i := 0; i < 4; i++ {
+		s := newEnvSetup(t)
+		if err := s.installEnv(t)(pkgs); err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+		for name, want := range map[string]string{"a": "b", "b": "a"} {
+			if got, err := os.Readlink(filepath.Join(s.prefix, "share", name)); err != nil || got != want {
+				t.Fatalf("run %d: share/%s -> %q, %v; want -> %s", i, name, got, err, want)
+			}
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
 	"onboard/installer/pkg"
 )
@@ -406,8 +407,8 @@ func symlinkedFolder(prefix, dir string) (string, error) {
 		return "", err
 	}
 	real, err := filepath.EvalSymlinks(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil // dangling: creating the folder fails, as before
+	if errors.Is(err, fs.ErrNotExist) || symlinkLoop(err) {
+		return "", nil // dangling or a loop: creating in it fails, as before
 	}
 	if err != nil {
 		return "", err
@@ -438,6 +439,12 @@ func leadsReserved(rel string) string {
 		return "leads into " + what + ", which belongs to conda and onboard, not to a package"
 	}
 	return ""
+}
+
+// symlinkLoop tells whether err is a chain of symlinks that never ends
+// (filepath.EvalSymlinks' "too many links", or the system's ELOOP).
+func symlinkLoop(err error) bool {
+	return err != nil && (errors.Is(err, syscall.ELOOP) || strings.Contains(err.Error(), "too many links"))
 }
 
 // realPath resolves the symlinks of p as far as p exists: its longest
@@ -506,6 +513,12 @@ func checkSymlink(prefix, short, dst, target string) (why string, err error) {
 	// with d -> .): never into conda's or onboard's folders, which a later
 	// package's file lib/a/x would then be written into.
 	land, err := realPath(filepath.Join(dir, filepath.FromSlash(strings.ReplaceAll(target, `\`, "/"))))
+	if symlinkLoop(err) {
+		// share/a -> b, share/b -> a: it leads nowhere, as conda makes it
+		// (audit V 2: the install failed, exit 1, "EvalSymlinks: too many
+		// links", naming no package)
+		return "", nil
+	}
 	if err != nil {
 		return "", err
 	}
