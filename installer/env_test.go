@@ -2,6 +2,7 @@ package installer
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -70,7 +71,7 @@ func checkZlibRecord(t *testing.T, s *envSetup, pcSum string) {
 		t.Errorf("record keys\ngot  %v\nwant %v", got, want)
 	}
 	archive := filepath.Join(s.fx, "main/linux-64/zlib-1.2.11-h7b6447c_3.tar.bz2")
-	sha, md5, size, _ := pkg.HashFile(archive)
+	sha, md5, size, _ := pkg.HashFile(context.Background(), archive)
 	chanURL := "file://" + filepath.ToSlash(filepath.Dir(archive))
 	cache := filepath.Join(s.pkgs, "zlib-1.2.11-h7b6447c_3")
 	checks := []struct {

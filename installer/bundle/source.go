@@ -40,7 +40,7 @@ func (f *fetcher) resolve(ctx context.Context, lockFile string, e LockEntry, pla
 	if err != nil {
 		return nil, wrap(err)
 	}
-	sum, m5, size, err := pkg.HashFile(path)
+	sum, m5, size, err := pkg.HashFile(ctx, path)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -104,7 +104,7 @@ func (f *fetcher) fetch(ctx context.Context, e LockEntry) (string, error) {
 	}
 	dir := filepath.Join(f.cacheDir, sd)
 	dst := filepath.Join(dir, e.Fn)
-	if sum, m5, _, err := pkg.HashFile(dst); err == nil && (e.SHA256 == sum || e.SHA256 == "" && e.MD5 == m5) {
+	if sum, m5, _, err := pkg.HashFile(ctx, dst); err == nil && (e.SHA256 == sum || e.SHA256 == "" && e.MD5 == m5) {
 		return dst, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -179,7 +179,7 @@ func TestOpenerReadsOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			data, _ := os.ReadFile(archive)
-			sha, _, size, _ := HashFile(archive)
+			sha, _, size, _ := HashFile(context.Background(), archive)
 			cr := &countingReaderAt{r: bytes.NewReader(data)}
 			open := func() (io.ReaderAt, int64, io.Closer, error) { return cr, int64(len(data)), nil, nil }
 			name := filepath.Join(root, "named", filepath.Base(archive))

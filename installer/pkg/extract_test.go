@@ -20,7 +20,7 @@ func TestHashMismatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sha, md5sum, size, err := HashFile(archive)
+	sha, md5sum, size, err := HashFile(context.Background(), archive)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +330,7 @@ func TestCached(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sha, md5sum, _, _ := HashFile(archive)
+	sha, md5sum, _, _ := HashFile(context.Background(), archive)
 	pkgs := t.TempDir()
 	r := Request{Archive: archive, PkgsDir: pkgs}
 	if _, ok := Cached(r); ok {

@@ -16,14 +16,32 @@ import (
 )
 
 // HashFile returns the sha256 and md5 (lowercase hex) and the size of the
-// file at path, read once.
-func HashFile(path string) (sha256hex, md5hex string, size int64, err error) {
+// file at path, read once, until ctx is done. Only a regular file is read:
+// a fifo would block its open for ever, and a device (a symlink to
+// /dev/zero) never end (audit V 4: bundle build hung, deaf to Ctrl-C).
+func HashFile(ctx context.Context, path string) (sha256hex, md5hex string, size int64, err error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return "", "", 0, fmt.Errorf("%q is not a regular file (%s): a package archive must be one", path, fi.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", "", 0, fmt.Errorf("failed to open %q: %w", path, err)
 	}
 	defer f.Close()
-	return hashReader(f, path, true)
+	return hashReader(ctxReader{ctx, f}, path, true)
+}
+
+// ctxReader reads r until ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // hashReader hashes r; the md5 only when withMD5 (it costs more than the
