@@ -132,7 +132,7 @@ type Result struct {
 	Subdir  string   `json:"subdir"`
 	Version string   `json:"version"`
 	Envs    []string `json:"envs"`
-	Changed bool     `json:"changed"` // false: the same version was already installed and healthy
+	Changed bool     `json:"changed"` // false: the same version was already installed (its records there; its files not checked)
 	// Replaced is the install the folder held, which this one replaced
 	// (an upgrade, a downgrade, another bundle); nil for a new install.
 	Replaced *InstalledVersion `json:"replaced,omitempty"`

@@ -20,7 +20,7 @@ import (
 // envs into PREFIX/envs/NAME, for the subdir chosen (Options.Subdir, else
 // the best of this machine's candidates that the bundle has; none is a
 // *PlatformError). It carries out the Plan of o: the same version, already
-// installed and healthy, is left alone (Result.Changed false). A newer
+// installed (its records and maintenance app there), is left alone (Result.Changed false). A newer
 // version replaces an older install: the old prefix is moved aside to
 // PREFIX.onboard-old-<time> until the new one is complete, then removed,
 // and put back when the install fails or is cancelled. An older version
@@ -142,7 +142,10 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 		if plan.writeLaunchers {
 			in.launchers()
 		}
-		in.log.Printf("%s %s is already installed and healthy: nothing to do", m.Name, m.Version)
+		// its records and maintenance app are there (upToDate); its
+		// files are verify's to check (audit T 4: "healthy" was said of an
+		// install with files deleted)
+		in.log.Printf("%s %s is already installed: nothing to do ('onboard verify' checks its files)", m.Name, m.Version)
 		return in.result(false, nil), nil
 	}
 	in.log.Printf("plan: %s", plan.Kind)
