@@ -59,6 +59,8 @@ func TestHostileTarMembers(t *testing.T) {
 		{"hardlink absolute", []condatest.Member{{Name: "h", Type: tar.TypeLink, Linkname: "/etc/passwd"}}, "h"},
 		{"hardlink later member", []condatest.Member{{Name: "h", Type: tar.TypeLink, Linkname: "share/ok.txt"}, ok}, "h"},
 		{"hardlink missing", []condatest.Member{{Name: "h", Type: tar.TypeLink, Linkname: "nope"}}, "h"},
+		// audit V 3: refused as "failed to copy" a scratch path, exit 1
+		{"hardlink to itself", []condatest.Member{reg("share/h"), {Name: "share/h", Type: tar.TypeLink, Linkname: "share/h"}}, "share/h"},
 		{"fifo", []condatest.Member{{Name: "f", Type: tar.TypeFifo}}, "f"},
 		{"char device", []condatest.Member{{Name: "c", Type: tar.TypeChar}}, "c"},
 		// no file system keeps these: refused as the package's, not as the target's fault

@@ -691,6 +691,10 @@ func (u *untar) hardlink(rel string, h *tar.Header) error {
 	switch {
 	case why != "":
 		return u.unsafe(h.Name, "hardlink target: "+why)
+	case t == rel && u.files[t]:
+		// conda's tarfile cannot extract it either; it removed the file and
+		// failed to copy "a scratch path" that was gone (audit V 3)
+		return u.unsafe(h.Name, "hardlink to itself")
 	case !u.files[t]:
 		return u.unsafe(h.Name, "hardlink to "+h.Linkname+", which is not an earlier file of the package")
 	}
