@@ -235,7 +235,8 @@ func (t *envTxn) linkError(err error) error {
 	var pe *link.PaddingError
 	var ue *pkg.UnsafeEntryError
 	var be *pkg.Error
-	if errors.As(err, &ue) || errors.As(err, &be) { // a symlink leaving the prefix, a rewrite past the package's bound
+	var fe *pkg.FormatError
+	if errors.As(err, &ue) || errors.As(err, &be) || errors.As(err, &fe) { // a symlink leaving the prefix, a rewrite past the package's bound, a folder entry over a file
 		return extractError(err)
 	}
 	if errors.As(err, &pe) {

@@ -1279,3 +1279,25 @@ func TestSymlinkLoopIsMadeAsConda(t *testing.T) {
 		}
 	}
 }
+
+// paths.json that lists a folder where the package holds a file is
+// refused, exit 3, naming the path; the folder was made and the file's
+// bytes dropped without a word, verify healthy (audit V 5; conda refuses
+// every directory entry).
+func TestFolderEntryOverAFileIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	p, err := condatest.WriteConda(dir, condatest.Spec{Name: "ptdf", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/a", Data: []byte("the file's bytes\n")}},
+		InfoFiles: []condatest.File{{Path: "info/paths.json", Data: []byte(`{"paths": [{"_path": "share/a", "path_type": "directory"}], "paths_version": 1}`)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newEnvSetup(t)
+	err = s.installEnv(t)([]PackageFile{{Path: p}})
+	if ExitCode(err) != 3 || err == nil || !strings.Contains(err.Error(), "lists share/a as a folder, but the package holds a file there") {
+		t.Fatalf("install: %v (exit %d); want exit 3 naming share/a", err, ExitCode(err))
+	}
+	if _, err := os.Lstat(filepath.Join(s.prefix, "share", "a")); err == nil {
+		t.Error("the refused install left share/a")
+	}
+}

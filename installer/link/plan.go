@@ -180,6 +180,12 @@ func Prepare(ctx context.Context, x *pkg.Extracted, opts *Options) (*Plan, error
 		case e.PathType == pkg.PathSoftlink:
 			a.Kind = KindSymlink
 		case e.PathType == pkg.PathDir:
+			// a folder, where the package holds a file: making the folder
+			// dropped the file's bytes without a word (audit V 5; conda
+			// refuses every directory entry, NotImplementedError)
+			if fi, err := os.Lstat(a.Source); err == nil && !fi.IsDir() {
+				return nil, &pkg.FormatError{Archive: x.Index.Dist(), Reason: fmt.Sprintf("info/paths.json lists %s as a folder, but the package holds a file there", e.Path)}
+			}
 			a.Kind = KindDir
 		case e.PrefixPlaceholder != "":
 			a.Kind = KindRewrite
