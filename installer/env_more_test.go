@@ -1287,7 +1287,7 @@ func TestSymlinkLoopIsMadeAsConda(t *testing.T) {
 func TestFolderEntryOverAFileIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	p, err := condatest.WriteConda(dir, condatest.Spec{Name: "ptdf", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
-		Files: []condatest.File{{Path: "share/a", Data: []byte("the file's bytes\n")}},
+		Files:     []condatest.File{{Path: "share/a", Data: []byte("the file's bytes\n")}},
 		InfoFiles: []condatest.File{{Path: "info/paths.json", Data: []byte(`{"paths": [{"_path": "share/a", "path_type": "directory"}], "paths_version": 1}`)}}})
 	if err != nil {
 		t.Fatal(err)
