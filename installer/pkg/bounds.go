@@ -229,7 +229,7 @@ func decodePaths(r io.Reader, maxEntries int) (*Paths, error) {
 				return nil, err
 			}
 		default:
-			if err := skipValue(dec); err != nil {
+			if err := SkipJSONValue(dec); err != nil {
 				return nil, err
 			}
 		}
@@ -243,10 +243,10 @@ func decodePaths(r io.Reader, maxEntries int) (*Paths, error) {
 	return p, nil
 }
 
-// skipValue reads the next value token by token: a key paths.json does
-// not need, whose value (an array of millions of numbers) decoded whole
-// would be held whole.
-func skipValue(dec *json.Decoder) error {
+// SkipJSONValue reads the next value token by token: a key paths.json (or
+// a conda-meta record) does not need, whose value (an array of millions of
+// numbers) decoded whole would be held whole.
+func SkipJSONValue(dec *json.Decoder) error {
 	depth := 0
 	for {
 		t, err := dec.Token()

@@ -32,6 +32,19 @@ func (r *testRouter) Route(ix *Index, _ *LinkJSON, p *Paths) (func(int) string, 
 	}, nil
 }
 
+// extractRouted extracts arch into dir/scratch with a testRouter placing
+// files under dir/prefix.
+func extractRouted(t *testing.T, dir, arch string) (*Extracted, *testRouter, string) {
+	t.Helper()
+	r := &testRouter{root: filepath.Join(dir, "prefix")}
+	dest := filepath.Join(dir, "scratch")
+	x, err := Extract(context.Background(), Request{Archive: arch, Dest: dest, Router: r}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x, r, dest
+}
+
 func placeSpec() condatest.Spec {
 	return condatest.Spec{Name: "placed", Version: "1", Build: "0", Subdir: "noarch",
 		Files: []condatest.File{
@@ -50,12 +63,7 @@ func TestExtractPlacesFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &testRouter{root: filepath.Join(dir, "prefix")}
-		dest := filepath.Join(dir, "scratch")
-		x, err := Extract(context.Background(), Request{Archive: arch, Dest: dest, Router: r}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		x, r, dest := extractRouted(t, dir, arch)
 		if r.calls != 1 || r.names[0] != "placed" {
 			t.Fatalf("Route called %d times for %v; want once, with the package's index", r.calls, r.names)
 		}
@@ -179,12 +187,7 @@ func TestLateLinkJSONUndoesThePlacing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &testRouter{root: filepath.Join(dir, "prefix")}
-	dest := filepath.Join(dir, "scratch")
-	x, err := Extract(context.Background(), Request{Archive: arch, Dest: dest, Router: r}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, r, dest := extractRouted(t, dir, arch)
 	if r.calls != 1 {
 		t.Fatalf("Route called %d times; want once, before link.json", r.calls)
 	}

@@ -397,31 +397,11 @@ func decodeHead(r io.Reader) (*recordHead, error) {
 			}
 			continue
 		}
-		if err := skipValue(dec); err != nil {
+		if err := pkg.SkipJSONValue(dec); err != nil {
 			return nil, err
 		}
 	}
 	return h, nil
-}
-
-// skipValue skips one JSON value token by token.
-func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		t, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
-	}
 }
 
 // DistString is conda's dist_str of the record: "<channel canonical
