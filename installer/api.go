@@ -39,7 +39,7 @@ type EnvRequest struct {
 	// EnvironmentsTxt is the registry to append Prefix to; "" = the user's
 	// ~/.conda/environments.txt; "-" = do not register.
 	EnvironmentsTxt string
-	Condarc         []byte // written to Prefix/.condarc when non-nil
+	Condarc         []byte // written to Prefix/condarc.d/onboard.yml when non-nil
 	Command         string // the "# cmd:" line of conda-meta/history
 	// StateDir holds the prefix lock and the transaction journal; "" =
 	// RootPrefix/.onboard when Prefix is inside RootPrefix (an env of an

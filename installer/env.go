@@ -24,10 +24,11 @@ import (
 // the package cache in parallel, links every package in dependency order
 // (placeholders rewritten, noarch: python remapped, entry points written),
 // runs post-link scripts, compiles .pyc files when the env's python runs
-// here, and writes conda-meta, history, created_at, .condarc and
-// environments.txt. It holds the prefix lock throughout and journals every
-// change: on an error or a cancelled ctx everything it added is removed,
-// what it replaced is put back, and a prefix it created is deleted.
+// here, and writes conda-meta, history, created_at, the bundle's conda
+// settings (condarc.d/onboard.yml) and environments.txt. It holds the
+// prefix lock throughout and journals every change: on an error or a
+// cancelled ctx everything it added is removed, what it replaced is put
+// back, and a prefix it created is deleted.
 func InstallEnv(ctx context.Context, req EnvRequest) (*EnvResult, error) {
 	defer softMemoryLimit(0, 0)()
 	t, err := newEnvTxn(req)

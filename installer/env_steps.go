@@ -387,7 +387,8 @@ func (t *envTxn) compile(ctx context.Context) {
 	}
 }
 
-// metadata writes history, created_at and .condarc (the conda-meta
+// metadata writes history, created_at and the bundle's conda settings
+// (condarc.d/onboard.yml; the conda-meta
 // records are written as their packages are linked: env_link.go).
 func (t *envTxn) metadata(context.Context) error {
 	t.rep.Stage(StageMetadata, 1)
@@ -403,7 +404,13 @@ func (t *envTxn) metadata(context.Context) error {
 		return err
 	}
 	if t.req.Condarc != nil {
-		if err := t.newFile(filepath.Join(t.prefix, ".condarc")); err != nil {
+		rc := filepath.Join(t.prefix, filepath.FromSlash(pkg.BundleCondarcFile))
+		if _, err := os.Lstat(filepath.Dir(rc)); errors.Is(err, fs.ErrNotExist) {
+			if err := t.j.WillMkdir(filepath.Dir(rc)); err != nil {
+				return err
+			}
+		}
+		if err := t.newFile(rc); err != nil {
 			return err
 		}
 		if err := prefix.WriteCondarc(t.prefix, t.req.Condarc); err != nil {

@@ -279,7 +279,8 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	return res, nil
 }
 
-// newCondarc is the .condarc the new install writes (nil: none).
+// newCondarc is the conda settings file the new install writes
+// (pkg.BundleCondarcFile; nil: none).
 func (in *installRun) newCondarc() []byte {
 	return in.o.Bundle.Manifest.CondarcYAML()
 }

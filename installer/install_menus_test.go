@@ -211,7 +211,7 @@ func TestUninstallRemovesTheMenusCondaMade(t *testing.T) {
 
 // A bundle's menu_packages (constructor's option, conda's shortcuts_only)
 // lets only those packages' menu files make shortcuts, at the install and
-// at a repair, and tells conda the same in .condarc for what it installs
+// at a repair, and tells conda the same in condarc.d/onboard.yml for what it installs
 // later; an empty list makes none.
 func TestInstallMakesOnlyTheMenuPackagesShortcuts(t *testing.T) {
 	home := t.TempDir()
@@ -239,8 +239,8 @@ func TestInstallMakesOnlyTheMenuPackagesShortcuts(t *testing.T) {
 	if !slices.Equal(made, []string{"acme-tools_tool-team.desktop"}) {
 		t.Fatalf("shortcuts %v; want only the tool's", made)
 	}
-	if rc, _ := os.ReadFile(filepath.Join(prefix, ".condarc")); !strings.Contains(string(rc), "shortcuts_only:\n  - \"Tool\"\n") {
-		t.Errorf(".condarc does not tell conda the same:\n%s", rc)
+	if rc, _ := os.ReadFile(filepath.Join(prefix, "condarc.d", "onboard.yml")); !strings.Contains(string(rc), "shortcuts_only:\n  - \"Tool\"\n") {
+		t.Errorf("condarc.d/onboard.yml does not tell conda the same:\n%s", rc)
 	}
 	if log, _ := os.ReadFile(filepath.Join(prefix, ".onboard", "install.log")); !strings.Contains(string(log), "Menu/other.json of the team environment makes no shortcuts: its package other is not one of the bundle's menu_packages") {
 		t.Errorf("the log does not say why other's menu made nothing:\n%s", log)
@@ -260,8 +260,8 @@ func TestInstallMakesOnlyTheMenuPackagesShortcuts(t *testing.T) {
 	if len(made) != 0 {
 		t.Errorf("menu_packages = []: shortcuts %v", made)
 	}
-	if rc, _ := os.ReadFile(filepath.Join(prefix, ".condarc")); !strings.Contains(string(rc), "shortcuts: false\n") {
-		t.Errorf(".condarc does not turn conda's shortcuts off:\n%s", rc)
+	if rc, _ := os.ReadFile(filepath.Join(prefix, "condarc.d", "onboard.yml")); !strings.Contains(string(rc), "shortcuts: false\n") {
+		t.Errorf("condarc.d/onboard.yml does not turn conda's shortcuts off:\n%s", rc)
 	}
 }
 

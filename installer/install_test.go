@@ -44,7 +44,7 @@ func fakeEnv(fail string) func(context.Context, EnvRequest) (*EnvResult, error) 
 			res.Packages = append(res.Packages, dist)
 		}
 		if req.Condarc != nil { // as InstallEnv's metadata step
-			if err := os.WriteFile(filepath.Join(req.Prefix, ".condarc"), req.Condarc, 0o644); err != nil {
+			if err := condaprefix.WriteCondarc(req.Prefix, req.Condarc); err != nil {
 				return nil, err
 			}
 		}
@@ -95,7 +95,7 @@ func TestInstallUpgradeRerunDowngrade(t *testing.T) {
 			t.Errorf("step %d: installed %s; want %s", i, got, s.want)
 		}
 	}
-	for _, p := range []string{".onboard/onboard", "envs/team/conda-meta", ".condarc", ".onboard/install.log"} {
+	for _, p := range []string{".onboard/onboard", "envs/team/conda-meta", "condarc.d/onboard.yml", ".onboard/install.log"} {
 		if _, err := os.Stat(filepath.Join(prefix, p)); err != nil {
 			t.Errorf("%s missing after install: %v", p, err)
 		}
@@ -265,29 +265,39 @@ func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
 // An upgrade keeps the settings the user made with conda in the bundle's
 // environments: an env's .condarc (conda config --env), its variables
 // (conda env config vars: conda-meta/state) and its pins
-// (conda-meta/pinned). Where the new version writes the file itself (the
-// base's .condarc) and the user changed the old one, theirs is kept
-// beside it, named. The plan and the result say so. They used to be lost
-// without a word.
+// (conda-meta/pinned), and in the base its .condarc (conda config
+// --system) and what they put in its condarc.d. Where the new version
+// writes the file itself (condarc.d/onboard.yml, the bundle's settings)
+// and the user changed the old one, theirs is kept beside it, named. The
+// plan and the result say so. They used to be lost without a word.
 func TestUpgradeKeepsTheUsersCondaSettings(t *testing.T) {
 	withEnv(t, fakeEnv(""))
 	prefix := filepath.Join(t.TempDir(), "acme")
 	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Lstat(filepath.Join(prefix, ".condarc")); err == nil {
+		t.Fatal("the install wrote the base's .condarc, which conda config copies into ~/.condarc")
+	}
 	team := filepath.Join(prefix, "envs", "team")
 	mine := map[string]string{
-		filepath.Join(team, ".condarc"):               "always_yes: true\n",
-		filepath.Join(team, "conda-meta", "state"):    `{"env_vars": {"MYVAR": "hello"}}`,
-		filepath.Join(team, "conda-meta", "pinned"):   "numpy 1.*\n",
-		filepath.Join(prefix, "conda-meta", "pinned"): "python 3.11.*\n",
+		filepath.Join(team, ".condarc"):                "always_yes: true\n",
+		filepath.Join(team, "conda-meta", "state"):     `{"env_vars": {"MYVAR": "hello"}}`,
+		filepath.Join(team, "conda-meta", "pinned"):    "numpy 1.*\n",
+		filepath.Join(prefix, "conda-meta", "pinned"):  "python 3.11.*\n",
+		filepath.Join(prefix, ".condarc"):              "report_errors: false\n",
+		filepath.Join(prefix, "condarc.d", "mine.yml"): "changeps1: false\n",
 	}
 	for p, s := range mine {
 		testkit.MustWrite(t, p, s)
 	}
-	rc, _ := os.ReadFile(filepath.Join(prefix, ".condarc"))
+	ours := filepath.Join(prefix, "condarc.d", "onboard.yml")
+	rc, err := os.ReadFile(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
 	changedRC := string(rc) + "channel_priority: strict\n"
-	testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), changedRC)
+	testkit.MustWrite(t, ours, changedRC)
 
 	newer := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}
 	plan, err := Plan(t.Context(), newer)
@@ -295,8 +305,8 @@ func TestUpgradeKeepsTheUsersCondaSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	notes := strings.Join(plan.Notes, "\n")
-	if !strings.Contains(notes, "conda-meta/pinned, envs/team/.condarc, envs/team/conda-meta/pinned, envs/team/conda-meta/state") ||
-		!strings.Contains(notes, ".condarc.from-2026.11.0") {
+	if !strings.Contains(notes, ".condarc, conda-meta/pinned, condarc.d/mine.yml, envs/team/.condarc, envs/team/conda-meta/pinned, envs/team/conda-meta/state") ||
+		!strings.Contains(notes, "condarc.d/onboard.yml is kept as condarc.d/onboard.yml.from-2026.11.0, beside the new version's own") {
 		t.Errorf("the plan does not say what of the user's conda settings is kept:\n%s", notes)
 	}
 	res, err := Install(t.Context(), newer)
@@ -308,21 +318,71 @@ func TestUpgradeKeepsTheUsersCondaSettings(t *testing.T) {
 			t.Errorf("after the upgrade %s = %q, %v; want %q", p, b, err, s)
 		}
 	}
-	if b, _ := os.ReadFile(filepath.Join(prefix, ".condarc.from-2026.11.0")); string(b) != changedRC {
-		t.Errorf("the user's changed .condarc is not kept beside the new one: %q", b)
+	if b, _ := os.ReadFile(ours + ".from-2026.11.0"); string(b) != changedRC {
+		t.Errorf("the user's changed onboard.yml is not kept beside the new one: %q", b)
 	}
-	if b, _ := os.ReadFile(filepath.Join(prefix, ".condarc")); string(b) == changedRC {
-		t.Error("the new version's .condarc was not written")
+	if b, _ := os.ReadFile(ours); string(b) != string(rc) {
+		t.Errorf("the new version's condarc.d/onboard.yml was not written: %q", b)
 	}
-	if notes := strings.Join(res.Notes, "\n"); !strings.Contains(notes, "envs/team/conda-meta/state") || !strings.Contains(notes, ".condarc.from-2026.11.0") {
+	if notes := strings.Join(res.Notes, "\n"); !strings.Contains(notes, "envs/team/conda-meta/state") || !strings.Contains(notes, "onboard.yml.from-2026.11.0") {
 		t.Errorf("the result does not say what of the user's conda settings was kept:\n%s", notes)
 	}
-	// an unchanged base .condarc is the old bundle's: nothing kept of it
+	// an unchanged onboard.yml is the old bundle's: nothing kept of it
 	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2027.1.0"), Subdir: "linux-64"}); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := filepath.Glob(filepath.Join(prefix, ".condarc.from-2026.12.0")); len(left) != 0 {
-		t.Errorf("an unchanged .condarc was kept: %v", left)
+	if left, _ := filepath.Glob(ours + ".from-2026.12.0"); len(left) != 0 {
+		t.Errorf("an unchanged onboard.yml was kept: %v", left)
+	}
+}
+
+// An install from before condarc.d/onboard.yml has the bundle's settings
+// in the base's .condarc, the file conda config copies into ~/.condarc
+// (audit U 2). The upgrade drops that file when it is the old bundle's,
+// and keeps it aside, renamed so that conda no longer reads it, when the
+// user changed it: it holds the old bundle's settings too.
+func TestUpgradeMovesTheBundlesSettingsOutOfCondarc(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	for _, changed := range []bool{false, true} {
+		prefix := filepath.Join(t.TempDir(), "acme")
+		if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+			t.Fatal(err)
+		}
+		// as the version before wrote it
+		ours := filepath.Join(prefix, "condarc.d", "onboard.yml")
+		rc, err := os.ReadFile(ours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.RemoveAll(filepath.Dir(ours)); err != nil {
+			t.Fatal(err)
+		}
+		if changed {
+			rc = append(rc, "changeps1: false\n"...)
+		}
+		testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), string(rc))
+
+		res, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Lstat(filepath.Join(prefix, ".condarc")); err == nil {
+			t.Errorf("changed %v: the old .condarc, with the old bundle's settings, is still read by conda", changed)
+		}
+		if _, err := os.Stat(ours); err != nil {
+			t.Errorf("changed %v: the new version's settings: %v", changed, err)
+		}
+		aside, err := os.ReadFile(filepath.Join(prefix, ".condarc.from-2026.11.0"))
+		notes := strings.Join(res.Notes, "\n")
+		if !changed {
+			if err == nil || strings.Contains(notes, ".condarc") {
+				t.Errorf("the old bundle's own .condarc is kept: %v\n%s", err, notes)
+			}
+			continue
+		}
+		if string(aside) != string(rc) || !strings.Contains(notes, "kept your changed .condarc as .condarc.from-2026.11.0 (the new version's settings are in condarc.d/onboard.yml)") {
+			t.Errorf("the user's changed .condarc: %q, %v\n%s", aside, err, notes)
+		}
 	}
 }
 

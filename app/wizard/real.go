@@ -193,6 +193,7 @@ var problemKindWords = map[maintain.ProblemKind]string{
 	maintain.ProblemEnvironmentsTxt:  "does not list this environment",
 	maintain.ProblemLauncher:         "(a launcher) is missing or changed",
 	maintain.ProblemNonAdmin:         "(conda's marker of an install for one user) is missing or should not be there",
+	maintain.ProblemSettings:         "(the bundle's conda settings) is missing, changed, or left by an older onboard",
 }
 
 // problemWords says problem p in words for the maintenance window, without

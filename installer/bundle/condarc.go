@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// CondarcHeader starts what CondarcYAML writes: conda config keeps it in
+// a file it rewrites.
+const CondarcHeader = "# written by onboard from the bundle\n"
+
 // CondarcYAML renders the manifest's condarc, and its menu_packages as
 // conda's shortcuts_only (none: shortcuts false), so that a package conda
 // installs later follows the same rule: the install's .condarc. nil when
@@ -15,7 +19,7 @@ func (m *Manifest) CondarcYAML() []byte {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString("# written by onboard from the bundle\n")
+	b.WriteString(CondarcHeader)
 	if menuPackages != nil {
 		if len(*menuPackages) == 0 {
 			b.WriteString("shortcuts: false\n")

@@ -82,7 +82,7 @@ func (pl *Platform) FileEstimate(keepCache bool) int64 {
 	if pl == nil {
 		return 0
 	}
-	n := int64(32) // onboard's own: state, maintenance app, history, .condarc
+	n := int64(32) // onboard's own: state, maintenance app, history, condarc.d/onboard.yml
 	seen := map[string]bool{}
 	for _, pkgs := range append([][]Package{pl.Base}, envsOf(pl)...) {
 		for _, p := range pkgs {

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
+	"onboard/installer/pkg"
 	"onboard/installer/state"
 )
 
@@ -15,16 +18,18 @@ import (
 // set with it: `conda config --env` (.condarc), `conda env config vars`
 // (conda-meta/state) and pins (conda-meta/pinned). No package's record
 // names them, and the folders they are in are the install's, so neither
-// state.UserEnvEntries nor engine.CarryUserFiles takes them.
-var condaSettings = []string{".condarc", "conda-meta/pinned", "conda-meta/state"}
+// state.UserEnvEntries nor engine.CarryUserFiles takes them. The base has
+// more: its condarc.d (baseSettings).
+var condaSettings = []string{pkg.CondarcFile, "conda-meta/pinned", "conda-meta/state"}
 
 // SettingsChange is one such file of an old install, as an upgrade or a
 // reinstall treats it.
 type SettingsChange struct {
 	Rel string // relative to the install's folder: "envs/team/.condarc"
-	// Aside is set where the new install writes that file itself (the
-	// base's .condarc, from the new bundle): the user's changed one is
-	// kept beside it under this name.
+	// Aside is set where the file holds the old bundle's settings that
+	// the user changed (the base's condarc.d/onboard.yml, or the .condarc
+	// where onboard wrote them before): the new version writes its own,
+	// and the user's is kept beside it under this name.
 	Aside string
 }
 
@@ -32,8 +37,9 @@ type SettingsChange struct {
 // (its manifest old) that the user made or changed, in the environments
 // the new version has too (has; those of an environment it drops stay in
 // the old install's folder with the rest of it: dropped). The base's
-// .condarc is the old bundle's unless it differs from what the old bundle
-// wrote; newRC is the one the new version writes (nil: none).
+// condarc.d/onboard.yml is the old bundle's unless it differs from what
+// the old bundle wrote; newRC is the one the new version writes (nil:
+// none).
 func SettingsSince(dir string, old *state.Manifest, has func(env string) bool, newRC []byte) (kept []SettingsChange, dropped []string) {
 	envs := old.EnvDists()
 	names := make([]string, 0, len(envs))
@@ -44,23 +50,21 @@ func SettingsSince(dir string, old *state.Manifest, has func(env string) bool, n
 		return names[i] != names[j] && (names[i] == state.BaseEnv || (names[j] != state.BaseEnv && names[i] < names[j]))
 	})
 	for _, n := range names {
-		rel := ""
-		if n != state.BaseEnv {
-			rel = "envs/" + n + "/"
+		rel, files := "envs/"+n+"/", condaSettings
+		if n == state.BaseEnv {
+			rel, files = "", append(slices.Clone(condaSettings), baseSettings(dir)...)
 		}
 		keeps := n == state.BaseEnv || has(n)
-		for _, s := range condaSettings {
+		for _, s := range files {
 			b, err := readRegular(filepath.Join(dir, filepath.FromSlash(rel+s)))
 			if err != nil {
 				continue
 			}
 			c := SettingsChange{Rel: rel + s}
-			if n == state.BaseEnv && s == ".condarc" {
-				if bytes.Equal(b, old.CondarcYAML()) || bytes.Equal(b, newRC) {
-					continue // the old bundle's (or already the new one's)
-				}
-				if newRC != nil {
-					c.Aside = ".condarc.from-" + old.Version
+			if n == state.BaseEnv {
+				var skip bool
+				if skip, c.Aside = bundleSettings(dir, s, b, old, newRC); skip {
+					continue
 				}
 			}
 			if !keeps {
@@ -71,6 +75,63 @@ func SettingsSince(dir string, old *state.Manifest, has func(env string) bool, n
 		}
 	}
 	return kept, dropped
+}
+
+// baseSettings are the files of the base's condarc.d in the old install
+// at dir ("condarc.d/onboard.yml" first), but for those a package of the
+// base installed; none but onboard.yml when the base's records cannot be
+// read.
+func baseSettings(dir string) []string {
+	out := []string{pkg.BundleCondarcFile}
+	ents, err := os.ReadDir(filepath.Join(dir, pkg.CondarcFolder))
+	if err != nil {
+		return out
+	}
+	meta, err := state.ReadMeta(dir)
+	if err != nil {
+		return out
+	}
+	packages := map[string]bool{}
+	for _, r := range meta.Records {
+		for _, f := range r.Files {
+			packages[f] = true
+		}
+	}
+	for _, e := range ents {
+		rel := pkg.CondarcFolder + "/" + e.Name()
+		if rel != pkg.BundleCondarcFile && !packages[rel] {
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
+// bundleSettings tells what rel, a settings file of the base of the old
+// install at dir holding b, is to an upgrade: the old bundle's own or
+// already the new one's (skip), the user's changed copy of the old
+// bundle's, to keep beside the new version's own as aside, or the user's
+// own file, to keep as it is (neither). Onboard once wrote the bundle's
+// settings to the base's .condarc, the file `conda config` copies into a
+// user's ~/.condarc (audit U 2): an install without condarc.d/onboard.yml
+// whose bundle had settings is one of those.
+func bundleSettings(dir, rel string, b []byte, old *state.Manifest, newRC []byte) (skip bool, aside string) {
+	oldRC := old.CondarcYAML()
+	switch rel {
+	case pkg.BundleCondarcFile:
+	case pkg.CondarcFile:
+		if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(pkg.BundleCondarcFile))); oldRC == nil || err == nil {
+			return false, "" // conda config --system (or --env in the base) wrote it
+		}
+	default:
+		return false, ""
+	}
+	if bytes.Equal(b, oldRC) || bytes.Equal(b, newRC) {
+		return true, ""
+	}
+	if newRC != nil || rel == pkg.CondarcFile {
+		return false, path.Base(rel) + ".from-" + old.Version
+	}
+	return false, ""
 }
 
 // readRegular reads a regular file (not through a final symlink).
@@ -103,13 +164,11 @@ func carrySettings(aside, prefix string, old *state.Manifest, logf Logf) (moved 
 	for _, c := range kept {
 		from := filepath.Join(aside, filepath.FromSlash(c.Rel))
 		to := filepath.Join(prefix, filepath.FromSlash(c.Rel))
-		if _, err := os.Lstat(to); err == nil {
-			if c.Aside == "" {
-				c.Aside = filepath.Base(c.Rel) + ".from-" + old.Version
-			}
+		if _, err := os.Lstat(to); err == nil && c.Aside == "" {
+			c.Aside = filepath.Base(c.Rel) + ".from-" + old.Version
+		}
+		if c.Aside != "" {
 			to = filepath.Join(filepath.Dir(to), c.Aside)
-		} else {
-			c.Aside = ""
 		}
 		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 			return moved, dropped, fmt.Errorf("failed to keep your conda setting %q in the new install: %w", from, err)
@@ -133,10 +192,14 @@ func SettingsNote(cs []SettingsChange, dropped []string, planned bool) string {
 			continue
 		}
 		as := filepath.ToSlash(filepath.Join(filepath.Dir(c.Rel), c.Aside))
+		beside := ", beside the new version's own"
+		if c.Rel == pkg.CondarcFile { // the old bundle's settings were in it
+			beside = " (the new version's settings are in " + pkg.BundleCondarcFile + ")"
+		}
 		if planned {
-			parts = append(parts, fmt.Sprintf("your changed %s is kept as %s, beside the new version's own: copy what you need back", c.Rel, as))
+			parts = append(parts, fmt.Sprintf("your changed %s is kept as %s%s: copy what you need back", c.Rel, as, beside))
 		} else {
-			parts = append(parts, fmt.Sprintf("kept your changed %s as %s, beside the new version's own: copy what you need back", c.Rel, as))
+			parts = append(parts, fmt.Sprintf("kept your changed %s as %s%s: copy what you need back", c.Rel, as, beside))
 		}
 	}
 	if len(same) > 0 {

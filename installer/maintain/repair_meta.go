@@ -1,6 +1,7 @@
 package maintain
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"onboard/installer/engine"
+	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/platform"
@@ -46,6 +48,8 @@ func (rp *repairer) repairMetadata(ctx context.Context, before *Report) []error 
 			launchers = true
 		case ProblemNonAdmin:
 			keep(rp.markNonAdmin(p.Env, true))
+		case ProblemSettings:
+			keep(rp.restoreSettings(p.Path))
 		}
 	}
 	if launchers {
@@ -72,6 +76,44 @@ func (rp *repairer) markNonAdmin(env string, say bool) error {
 		what = "removed .nonadmin: the installed manifest says the install is for all users"
 	}
 	rp.fixed(env, "", what)
+	return nil
+}
+
+// restoreSettings writes the bundle's conda settings again (rel is
+// pkg.BundleCondarcFile), keeping a changed copy beside them, or deletes
+// the base's .condarc (rel is pkg.CondarcFile) when it holds exactly the
+// bundle's settings, as an older onboard wrote them.
+func (rp *repairer) restoreSettings(rel string) error {
+	man, err := state.ReadManifest(rp.prefix)
+	if err != nil {
+		return err
+	}
+	want := man.CondarcYAML()
+	p := filepath.Join(rp.prefix, filepath.FromSlash(rel))
+	if rel == pkg.CondarcFile {
+		if b, err := os.ReadFile(p); err != nil || !bytes.Equal(b, want) {
+			return err // changed since verify: the user's now
+		}
+		if err := os.Remove(p); err != nil {
+			return fmt.Errorf("failed to delete %q, which holds the bundle's conda settings: %w; delete it by hand", p, err)
+		}
+		rp.fixed(BaseEnv, "", "deleted .condarc, which held the bundle's conda settings (conda config copied them into ~/.condarc): they are in "+pkg.BundleCondarcFile)
+		return nil
+	}
+	if want == nil {
+		return nil
+	}
+	what := "wrote the bundle's conda settings (" + pkg.BundleCondarcFile + ")"
+	if b, err := os.ReadFile(p); err == nil && !bytes.Equal(b, want) {
+		if err := os.Rename(p, p+".changed"); err != nil {
+			return fmt.Errorf("failed to keep the changed %q aside: %w", p, err)
+		}
+		what += "; your changed copy is kept as " + pkg.BundleCondarcFile + ".changed"
+	}
+	if err := prefix.WriteCondarc(rp.prefix, want); err != nil {
+		return err
+	}
+	rp.fixed(BaseEnv, "", what)
 	return nil
 }
 

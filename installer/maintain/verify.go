@@ -30,6 +30,7 @@ const (
 	ProblemEnvironmentsTxt  ProblemKind = "environments_txt"  // ~/.conda/environments.txt does not list the env
 	ProblemLauncher         ProblemKind = "launcher"          // a recorded launcher is missing or points elsewhere
 	ProblemNonAdmin         ProblemKind = "nonadmin"          // conda's .nonadmin says another "for whom" than the manifest
+	ProblemSettings         ProblemKind = "settings"          // the bundle's conda settings (condarc.d/onboard.yml) are missing or changed, or still in the base's .condarc
 )
 
 // BaseEnv is the name Verify gives to the base environment (the prefix itself).

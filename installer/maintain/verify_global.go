@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 
+	"onboard/installer/bundle"
 	"onboard/installer/engine"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
@@ -60,6 +62,38 @@ func (v *verifier) checkNonAdmin(envs []envInfo) {
 			detail = "conda's marker of an install for one user is there, in an install for all users: conda would make later shortcuts for one user"
 		}
 		v.problem(Problem{Env: e.name, Path: pkg.NonAdminFile, Kind: ProblemNonAdmin, Detail: detail})
+	}
+}
+
+// checkSettings checks the bundle's conda settings in the base:
+// condarc.d/onboard.yml as the manifest says (pkg.BundleCondarcFile), and
+// none of them in the base's .condarc, where onboard wrote them before
+// and where conda config copies them into ~/.condarc (audit U 2).
+func (v *verifier) checkSettings(envs []envInfo) {
+	if v.man == nil || !slices.ContainsFunc(envs, func(e envInfo) bool { return e.name == BaseEnv }) {
+		return
+	}
+	want := v.man.CondarcYAML()
+	if want != nil {
+		got, err := os.ReadFile(filepath.Join(v.prefix, filepath.FromSlash(pkg.BundleCondarcFile)))
+		switch {
+		case err != nil:
+			v.problem(Problem{Env: BaseEnv, Path: pkg.BundleCondarcFile, Kind: ProblemSettings,
+				Detail: "the bundle's conda settings are missing: conda runs without them"})
+		case !bytes.Equal(got, want):
+			v.problem(Problem{Env: BaseEnv, Path: pkg.BundleCondarcFile, Kind: ProblemSettings,
+				Detail: "the bundle's conda settings were changed; your own settings belong in ~/.condarc (conda config --set)"})
+		}
+	}
+	old, err := os.ReadFile(filepath.Join(v.prefix, pkg.CondarcFile))
+	switch {
+	case err != nil || !bytes.HasPrefix(old, []byte(bundle.CondarcHeader)):
+	case bytes.Equal(old, want):
+		v.problem(Problem{Env: BaseEnv, Path: pkg.CondarcFile, Kind: ProblemSettings,
+			Detail: "holds the bundle's conda settings, as an older onboard wrote them: conda config copies them into ~/.condarc"})
+	default:
+		v.note("%s holds the bundle's conda settings and yours, as an older onboard wrote them: conda config copies them into ~/.condarc; put yours there (conda config --set) and delete it",
+			filepath.Join(v.prefix, pkg.CondarcFile))
 	}
 }
 

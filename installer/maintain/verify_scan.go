@@ -164,6 +164,7 @@ func (v *verifier) run(ctx context.Context) error {
 	}
 	v.checkEnvironmentsTxt(envs)
 	v.checkNonAdmin(envs)
+	v.checkSettings(envs)
 	if v.launchers {
 		v.checkLaunchers()
 		v.checkKeptBundle()

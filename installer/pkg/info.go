@@ -228,18 +228,27 @@ const (
 	NonAdminFile  = ".nonadmin"              // the base of an install for one user, as conda marks it
 	OpJournalFile = StateFolder + "-journal" // a fresh install's journal kept inside an existing folder
 	MessagesFile  = ".messages.txt"          // where link scripts leave their messages
-	CondarcFile   = ".condarc"               // the env's conda settings
+	CondarcFile   = ".condarc"               // the env's conda settings: conda config --env and --system write it, onboard does not
+	// BundleCondarcFile holds the bundle's conda settings in the base.
+	// conda reads $CONDA_ROOT/condarc.d/*.yml after the base's .condarc,
+	// and conda config never copies it: the base's .condarc is the file
+	// conda config copies whole into ~/.condarc (or envs/NAME/.condarc)
+	// when that file does not exist yet (audit U 2).
+	BundleCondarcFile = CondarcFolder + "/onboard.yml"
+	CondarcFolder     = "condarc.d" // conda reads its *.yml files
+
 )
 
-// ReservedFiles are the files at an environment's root that onboard
-// writes itself: its .condarc, the base's .nonadmin, and the journal of a
+// ReservedFiles are the files of an environment that onboard writes
+// itself, or keeps for the user's conda settings: .condarc and the base's
+// condarc.d/onboard.yml, the base's .nonadmin, and the journal of a
 // fresh install into an existing folder (state.OpJournalInsidePath); and
 // .messages.txt, where link scripts leave their messages. A package's
 // file of that name would replace onboard's, and a repair would then put
 // the package's back; a journal left there would make the next command
 // roll the complete install back; a .messages.txt would be shown as the
 // next script's message and deleted, and verify would call it missing.
-var ReservedFiles = []string{CondarcFile, NonAdminFile, OpJournalFile, MessagesFile}
+var ReservedFiles = []string{CondarcFile, BundleCondarcFile, NonAdminFile, OpJournalFile, MessagesFile}
 
 // Reserved tells whether p, a clean relative '/'-separated path, lies in
 // one of ReservedFolders or is one of ReservedFiles. Names are compared
@@ -248,17 +257,21 @@ var ReservedFiles = []string{CondarcFile, NonAdminFile, OpJournalFile, MessagesF
 // built on Linux for them must refuse it as their installs do (audit P).
 // No real package has such a name on Linux either.
 func Reserved(p string) (what string, ok bool) {
-	first, rest, folder := strings.Cut(p, "/")
+	first, _, _ := strings.Cut(p, "/")
 	for _, r := range ReservedFolders {
 		if pathfold.Fold(first) == pathfold.Fold(r) {
 			return r + "/", true
 		}
 	}
-	if !folder || rest == "" {
-		for _, r := range ReservedFiles {
-			if pathfold.Fold(first) == pathfold.Fold(r) {
-				return r, true
-			}
+	p = pathfold.Fold(strings.TrimSuffix(p, "/"))
+	for _, r := range ReservedFiles {
+		// condarc.d itself as a file or a link would take onboard.yml
+		// elsewhere, or make it fail; files beside onboard.yml are fine.
+		if dir, _, ok := strings.Cut(r, "/"); ok && p == pathfold.Fold(dir) {
+			return r, true
+		}
+		if p == pathfold.Fold(r) {
+			return r, true
 		}
 	}
 	return "", false

@@ -266,9 +266,20 @@ func WriteCreatedAt(prefixDir string, t time.Time) error {
 	return writeFileAtomic(p, []byte(strconv.FormatFloat(secs, 'f', -1, 64)), 0o644)
 }
 
-// WriteCondarc writes prefixDir/.condarc.
+// WriteCondarc writes the bundle's conda settings, data, to
+// prefixDir/condarc.d/onboard.yml (pkg.BundleCondarcFile), making the
+// folder. The folder must be a real one: not a link that would take the
+// file elsewhere.
 func WriteCondarc(prefixDir string, data []byte) error {
-	return writeFileAtomic(filepath.Join(prefixDir, pkg.CondarcFile), data, 0o644)
+	p := filepath.Join(prefixDir, filepath.FromSlash(pkg.BundleCondarcFile))
+	dir := filepath.Dir(p)
+	if st, err := os.Lstat(dir); err == nil && !st.IsDir() {
+		return fmt.Errorf("failed to write the bundle's conda settings to %q: %q is not a folder; remove it and run 'onboard repair'", p, dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("failed to write the bundle's conda settings: %w", err)
+	}
+	return writeFileAtomic(p, data, 0o644)
 }
 
 // condaPrograms are the programs whose command starting an env's history

@@ -91,8 +91,9 @@ func Named(names []string) []string {
 // notUsers are the entries of an install's folder that are the install's,
 // whatever its records say: conda's and onboard's folders, the envs
 // (UserEnvs has those), conda's package cache (fetched again at will),
-// and the files onboard writes there.
-var notUsers = []string{"conda-meta", DirName, pkg.ScratchFolder, "envs", "pkgs", pkg.CondarcFile, pkg.NonAdminFile}
+// and the files onboard writes there. The user's conda settings in them
+// (.condarc, condarc.d) are carried as settings (engine.SettingsSince).
+var notUsers = []string{"conda-meta", DirName, pkg.ScratchFolder, "envs", "pkgs", pkg.CondarcFile, pkg.CondarcFolder, pkg.NonAdminFile}
 
 // UserRootEntries are the entries of prefixDir's own folder that no record
 // of its base names a file under, sorted: what the user put there (a

@@ -431,6 +431,41 @@ func executeOverWebsocket(t *testing.T, port, token, kernel, code string) string
 	}
 }
 
+// condaSettingsStayTheBundles: conda reads the bundle's settings
+// (condarc.d/onboard.yml), and a person's own `conda config --set`
+// writes that one setting, in ~/.condarc as in an env's .condarc. With
+// the settings in the base's .condarc, conda config copied them all into
+// the new file (its fallback to the "system" rc), where they outlived
+// upgrades and the uninstall (audit U 2).
+func condaSettingsStayTheBundles(t *testing.T, h *home, conda, prefix string) {
+	t.Helper()
+	var shown struct {
+		Offline bool `json:"offline"`
+	}
+	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "config", "--show", "offline", "--json")), &shown); err != nil || !shown.Offline {
+		t.Fatalf("conda config --show offline: %v (%v); the bundle says offline: true", shown.Offline, err)
+	}
+	if out := h.mustRun(t, conda, "config", "--show-sources"); !strings.Contains(out, filepath.Join(prefix, "condarc.d", "onboard.yml")) {
+		t.Fatalf("conda config --show-sources does not list the bundle's settings:\n%s", out)
+	}
+	for _, c := range []struct {
+		rc   string
+		args []string
+	}{
+		{filepath.Join(h.dir, ".condarc"), []string{"config", "--set", "changeps1", "false"}},
+		{filepath.Join(prefix, "envs", "team", ".condarc"), []string{"config", "-n", "team", "--set", "changeps1", "false"}},
+	} {
+		h.mustRun(t, conda, c.args...)
+		b, err := os.ReadFile(c.rc)
+		if err != nil || strings.TrimSpace(string(b)) != "changeps1: false" {
+			t.Fatalf("conda %s wrote %s:\n%s (%v); want only that setting", strings.Join(c.args, " "), c.rc, b, err)
+		}
+		if err := os.Remove(c.rc); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // checkConda runs the conda that the bundle's base installed, inside the
 // onboard-made prefix: it must take that prefix as its base environment,
 // see the bundle's envs and exactly the records onboard wrote, find nothing
@@ -453,6 +488,7 @@ func checkConda(t *testing.T, h *home, bundlePath, prefix string) {
 	if err := json.Unmarshal([]byte(h.mustRun(t, conda, "info", "--json")), &info); err != nil || info.RootPrefix != prefix {
 		t.Fatalf("conda info: base %q (%v); want %s", info.RootPrefix, err, prefix)
 	}
+	condaSettingsStayTheBundles(t, h, conda, prefix)
 	// as root, conda also lists the envs in other users' environments.txt
 	// (root's own included), so only the ones inside this install count
 	var envs struct{ Envs []string }

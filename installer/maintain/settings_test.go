@@ -1,0 +1,84 @@
+package maintain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/installer"
+	"onboard/installer/internal/testkit"
+)
+
+// The bundle's conda settings are onboard's to keep (audit U 2): verify
+// finds condarc.d/onboard.yml missing or changed, and the base's .condarc
+// that an older onboard wrote them to (conda config copies that file into
+// ~/.condarc); repair writes them again, keeps a changed copy aside, and
+// deletes the old .condarc when it is exactly the bundle's. A .condarc
+// the user changed too is theirs: verify only notes it.
+func TestVerifyAndRepairTheBundlesSettings(t *testing.T) {
+	root := t.TempDir()
+	t.Setenv("HOME", filepath.Join(root, "home"))
+	envTxt := "-" // not this test's
+	prefix := filepath.Join(root, "acme")
+	b := testkit.SmallBundle(t, "2026.12.0")
+	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	ours := filepath.Join(prefix, "condarc.d", "onboard.yml")
+	want, err := os.ReadFile(ours)
+	if err != nil || !strings.Contains(string(want), "offline: true\n") {
+		t.Fatalf("the install's settings: %q, %v", want, err)
+	}
+	opts := VerifyOptions{EnvironmentsTxt: envTxt, SkipLaunchers: true}
+	if r, err := Verify(context.Background(), prefix, opts); err != nil || len(r.Problems) != 0 {
+		t.Fatalf("a fresh install: %v, %v", kinds(r.Problems), err)
+	}
+	repair := func(when string) {
+		t.Helper()
+		if res, err := Repair(context.Background(), prefix, RepairOptions{EnvironmentsTxt: envTxt}); err != nil {
+			t.Fatalf("%s: repair: %v (left %v)", when, err, kinds(res.Left))
+		}
+		if r, err := Verify(context.Background(), prefix, opts); err != nil || len(r.Problems) != 0 {
+			t.Fatalf("%s: verify after the repair: %v, %v", when, kinds(r.Problems), err)
+		}
+		if b, err := os.ReadFile(ours); string(b) != string(want) {
+			t.Fatalf("%s: after the repair onboard.yml = %q, %v", when, b, err)
+		}
+	}
+	check := func(when string, wantKinds ...string) {
+		t.Helper()
+		r, err := Verify(context.Background(), prefix, opts)
+		if err == nil || strings.Join(kinds(r.Problems), "\n") != strings.Join(wantKinds, "\n") {
+			t.Fatalf("%s: verify found %v (%v); want %v", when, kinds(r.Problems), err, wantKinds)
+		}
+	}
+
+	os.Remove(ours)
+	check("onboard.yml deleted", "base  condarc.d/onboard.yml settings")
+	repair("onboard.yml deleted")
+
+	testkit.MustWrite(t, ours, string(want)+"offline: false\n")
+	check("onboard.yml changed", "base  condarc.d/onboard.yml settings")
+	repair("onboard.yml changed")
+	if b, _ := os.ReadFile(ours + ".changed"); string(b) != string(want)+"offline: false\n" {
+		t.Errorf("the changed copy is not kept aside: %q", b)
+	}
+
+	// as an older onboard left it
+	os.RemoveAll(filepath.Dir(ours))
+	testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), string(want))
+	check("settings in .condarc", "base  .condarc settings", "base  condarc.d/onboard.yml settings")
+	repair("settings in .condarc")
+	if _, err := os.Lstat(filepath.Join(prefix, ".condarc")); err == nil {
+		t.Error("repair left the bundle's settings in .condarc")
+	}
+
+	// the user's settings added to it: theirs, noted
+	testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), string(want)+"changeps1: false\n")
+	r, err := Verify(context.Background(), prefix, opts)
+	if err != nil || len(r.Problems) != 0 || !strings.Contains(strings.Join(r.Notes, "\n"), ".condarc holds the bundle's conda settings and yours") {
+		t.Fatalf("a .condarc with the bundle's settings and the user's: %v, %v\n%s", kinds(r.Problems), err, strings.Join(r.Notes, "\n"))
+	}
+}
