@@ -261,7 +261,7 @@ func (m *memSource) collect(r io.Reader, archive string, b bound) error {
 			continue
 		}
 		max := metaCap(name)
-		if max == 0 || h.Typeflag != tar.TypeReg {
+		if max == 0 || !regularMember(h.Typeflag) {
 			continue // only the info/ files parseInfo reads are kept
 		}
 		if h.Size > max {
@@ -282,7 +282,7 @@ func (m *memSource) collect(r io.Reader, archive string, b bound) error {
 // MaxPrelinkMessages for all of them. A later member of the same name
 // replaces the earlier one, as it would on the disk.
 func (m *memSource) message(r io.Reader, h *tar.Header, rel, archive string) error {
-	if h.Typeflag != tar.TypeReg {
+	if !regularMember(h.Typeflag) {
 		// conda reads a message through a link; it would be text the
 		// package does not hold (another file of the build machine).
 		return &FormatError{Archive: archive, Reason: fmt.Sprintf("%s%s is a link, not a file: a message is shown as the package holds it", PrelinkMessagesDir, rel)}

@@ -110,6 +110,10 @@ func (a *archive) components() (pkg, info *zip.File, err error) {
 	var pkgs, infos []*zip.File
 	for _, zf := range zr.File {
 		if _, why := cleanMember(zf.Name); why != "" {
+			if !strings.HasPrefix(zf.Name, "pkg-"+a.stem) && !strings.HasPrefix(zf.Name, "info-"+a.stem) {
+				// conda never reads it; a zip tool would write it there
+				why += ", in a member beside the package's pkg-" + a.stem + " and info-" + a.stem + " components"
+			}
 			return nil, nil, &UnsafeEntryError{Archive: a.path, Entry: zf.Name, Reason: why}
 		}
 		switch {

@@ -676,3 +676,43 @@ func TestPathsJSONValuesAreBounded(t *testing.T) {
 		t.Fatalf("a paths.json of 20,001 real entries (%d bytes): %v", len(many), err)
 	}
 }
+
+// A member of tar type '7' (a contiguous file) is a plain file, as
+// Python's tarfile, conda's reader, takes it (REGULAR_TYPES): its bytes are
+// extracted and checked, metadata included. onboard refused it as an
+// unsupported member type (audit V 6).
+func TestContiguousFileMemberIsAFile(t *testing.T) {
+	info := okInfo(t)
+	for i := range info {
+		info[i].Type = tar.TypeCont
+	}
+	payload := []condatest.Member{{Name: "share/ok.txt", Type: tar.TypeCont, Data: []byte("ok\n")}}
+	root := t.TempDir()
+	for _, d := range []string{"bz2", "conda", "bad"} {
+		os.MkdirAll(filepath.Join(root, d), 0o755)
+	}
+	tarBz2, err := condatest.WriteRawTarBz2(filepath.Join(root, "bz2"), "evil-1.0-0", append(append([]condatest.Member{}, info...), payload...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conda, err := condatest.WriteRawConda(filepath.Join(root, "conda"), "evil-1.0-0", payload, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, archive := range []string{tarBz2, conda} {
+		ex, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(archive), err)
+		}
+		if b, err := os.ReadFile(filepath.Join(ex.Dir, "share", "ok.txt")); string(b) != "ok\n" {
+			t.Errorf("%s: share/ok.txt = %q, %v", filepath.Base(archive), b, err)
+		}
+	}
+	// its bytes are still checked against paths.json
+	payload[0].Data = []byte("no\n")
+	bad, err := condatest.WriteRawTarBz2(filepath.Join(root, "bad"), "evil-1.0-0", append(append([]condatest.Member{}, info...), payload...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRefused(t, filepath.Join(root, "bad"), bad, "share/ok.txt", "sha256")
+}

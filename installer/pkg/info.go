@@ -284,6 +284,9 @@ func reservedPath(p string) string {
 		if strings.HasSuffix(what, "/") {
 			return "a file in " + what + ", which belongs to conda and onboard, not to a package"
 		}
+		if what == CondarcFile {
+			return "the environment's " + what + ", which holds the user's conda settings, not a package's"
+		}
 		return "the environment's " + what + ", which onboard writes, not a package"
 	}
 	return ""
@@ -336,6 +339,13 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 		if e.FileMode != "" && e.FileMode != ModeText && e.FileMode != ModeBinary {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
 				"info/paths.json gives %q the file_mode %q; it must be text or binary", e.Path, e.FileMode)}
+		}
+		if e.PrefixPlaceholder != "" && e.FileMode == "" {
+			// conda's replace_prefix raises "Invalid mode: None" (audit V 6):
+			// text or binary is the package's to say, not the installer's
+			// to guess.
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"info/paths.json gives %q a prefix_placeholder without a file_mode (text or binary), which conda refuses too", e.Path)}
 		}
 	}
 	if why := sameNames(p, pathfold.Key); why != "" {

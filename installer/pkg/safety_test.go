@@ -124,6 +124,12 @@ func TestHostileZipNames(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantUnsafe(t, root, archive, name)
+			// conda reads only the two components: the refusal says the
+			// member is neither (audit V 6)
+			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
+			if err == nil || !strings.Contains(err.Error(), "beside the package's pkg-evil-1.0-0 and info-evil-1.0-0 components") {
+				t.Errorf("the refusal does not say the member is no component: %v", err)
+			}
 		})
 	}
 }
@@ -266,6 +272,8 @@ func TestPathsJSONEntryFieldsChecked(t *testing.T) {
 		{`"no_link": false, ` + ok, true}, // no path_type: conda's schema requires one
 		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "text", ` + ok, false},
 		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "weird", ` + ok, true},
+		// conda raises "Invalid mode: None" (audit V 6)
+		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", ` + ok, true},
 		// A sha256 that is no hash would pass the sha256 check by.
 		{`"path_type": "hardlink", "sha256": "` + strings.ToUpper(ok[11:75]) + `", "size_in_bytes": 3`, false},
 		{`"path_type": "hardlink", "sha256": "not-a-hash", "size_in_bytes": 3`, true},

@@ -107,10 +107,17 @@ func (m *headerMeter) Read(p []byte) (int, error) {
 func (m *headerMeter) next(h *tar.Header) int64 {
 	cost := m.n - m.mark
 	m.mark = m.n
-	if h.Typeflag == tar.TypeReg || h.Typeflag == tar.TypeRegA {
+	if regularMember(h.Typeflag) {
 		m.mark += (h.Size + 511) &^ 511
 	}
 	return cost
+}
+
+// regularMember tells whether a member of type flag is a plain file, as
+// Python's tarfile (conda's reader) takes it: REGULAR_TYPES counts the
+// contiguous file, type '7', which Go's reader returns as it is.
+func regularMember(flag byte) bool {
+	return flag == tar.TypeReg || flag == tar.TypeRegA || flag == tar.TypeCont
 }
 
 // dirCost is what each folder a package makes counts toward the budget:
@@ -233,7 +240,7 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 	if rel == "." {
 		return nil // the archive's own root folder
 	}
-	if metaCap(rel) > 0 && h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+	if metaCap(rel) > 0 && !regularMember(h.Typeflag) {
 		// Read through a link, the metadata would be another member's
 		// bytes, read after the payload was checked against the first.
 		return &FormatError{Archive: u.archive, Reason: rel + " is not a regular file in the package"}
@@ -261,7 +268,7 @@ func (u *untar) member(h *tar.Header, r io.Reader) error {
 		u.unplace(rel)
 		delete(u.files, rel)
 		return u.mkdir(rel)
-	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+	case tar.TypeReg, tar.TypeRegA, tar.TypeCont, tar.TypeGNUSparse:
 		return u.writeFile(rel, h, r)
 	case tar.TypeSymlink:
 		return u.symlink(rel, h)

@@ -210,7 +210,7 @@ func header(m Member) *tar.Header {
 		}
 	}
 	h := &tar.Header{Name: m.Name, Typeflag: typ, Mode: mode, ModTime: MTime, Linkname: m.Linkname}
-	if typ == tar.TypeReg {
+	if typ == tar.TypeReg || typ == tar.TypeCont { // a contiguous file has data too
 		h.Size = int64(len(m.Data))
 	}
 	return h
