@@ -12,6 +12,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
+	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/internal/rmtree"
 )
@@ -172,6 +173,31 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 	return res, nil
 }
 
+// stillThere checks, before the install is called complete, that what it
+// made is there: its manifest and each env's conda-meta/history. Another
+// program deleting the folder under it made an install exit 0 that
+// verify then found broken (audit T 5).
+func (in *installRun) stillThere() error {
+	p := in.o.Prefix
+	man, err := state.ReadManifest(p)
+	gone := state.Path(p, state.ManifestName)
+	if err == nil {
+		gone = ""
+		for _, dir := range man.EnvDirs(p) {
+			h := prefix.HistoryPath(dir)
+			if _, err := os.Lstat(h); err != nil {
+				gone = h
+				break
+			}
+		}
+	}
+	if gone == "" {
+		return nil
+	}
+	return &TargetError{Path: p, Reason: fmt.Sprintf("the install was deleted by another program while it was being made (%q is gone)", gone),
+		Advice: "make sure nothing else works on the folder, and run the installer again"}
+}
+
 // rolledBackError is an upgrade's failure, which says what is installed
 // now: the old version, put back.
 type rolledBackError struct {
@@ -210,7 +236,16 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	}
 	in.j = j
 	engine.CrashPoint("begun")
-	if st, _ := os.Stat(state.Dir(p)); st != nil {
+	st, _ := os.Stat(state.Dir(p))
+	if st == nil && in.unlockOld != nil {
+		// The install this run locked is gone: another program deleted
+		// it. Making the new one in its place would find this run's own
+		// lock and blame another onboard (audit T 5).
+		in.rollback()
+		return nil, &TargetError{Path: p, Reason: "the install was deleted by another program as the upgrade began; nothing was installed",
+			Advice: "make sure nothing else works on the folder, and run the installer again"}
+	}
+	if st != nil {
 		if old, err := state.ReadManifest(p); err == nil {
 			in.notes = append(in.notes, changesSince(p, old, in.o.Bundle.Platform(in.subdir), in.newCondarc()).addedNotes()...)
 			in.replaced = installedVersion(old)
@@ -238,6 +273,9 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 	res, err := in.install(ctx)
 	if err == nil {
 		err = ctx.Err() // cancelled in a step that goes on to its end
+	}
+	if err == nil {
+		err = in.stillThere()
 	}
 	if err == nil {
 		in.saveIntended()

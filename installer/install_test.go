@@ -17,8 +17,8 @@ import (
 )
 
 // fakeEnv stands in for InstallEnv: it writes a conda-meta record per
-// package, so that Install's own logic (choice, swap, rollback, re-run) is
-// tested without the linking engine.
+// package and the history, so that Install's own logic (choice, swap,
+// rollback, re-run) is tested without the linking engine.
 func fakeEnv(fail string) func(context.Context, EnvRequest) (*EnvResult, error) {
 	return func(ctx context.Context, req EnvRequest) (*EnvResult, error) {
 		if fail != "" && strings.HasSuffix(req.Prefix, fail) {
@@ -26,6 +26,9 @@ func fakeEnv(fail string) func(context.Context, EnvRequest) (*EnvResult, error) 
 		}
 		meta := filepath.Join(req.Prefix, "conda-meta")
 		if err := os.MkdirAll(meta, 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(meta, "history"), []byte("==> 2026-12-01 00:00:00 <==\n# cmd: onboard test\n"), 0o644); err != nil {
 			return nil, err
 		}
 		res := &EnvResult{Prefix: req.Prefix}

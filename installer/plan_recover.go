@@ -109,11 +109,7 @@ func (a afterRecovery) facts(f platform.PrefixFacts) platform.PrefixFacts {
 	case a.before != nil:
 		f.Exists, f.IsDir, f.Entries = true, true, a.before
 	case a.root != "" && a.root != a.prefix:
-		f.Exists, f.IsDir, f.Entries = true, true, nil
-		ents, _ := os.ReadDir(a.root)
-		for _, e := range ents {
-			f.Entries = append(f.Entries, e.Name())
-		}
+		f.Exists, f.IsDir, f.Entries = true, true, platform.FolderEntries(a.root)
 	}
 	return f
 }

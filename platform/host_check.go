@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+
+	"onboard/installer/state"
 )
 
 // CheckPrefix checks a prefix on this machine: writable, free space,
@@ -18,6 +20,37 @@ func CheckPrefix(req PrefixRequest) []Problem {
 	return CheckPrefixWith(t, HostEnv(), req, HostPrefixFacts(req.Prefix))
 }
 
+// FolderEntries are the names in dir that make it no empty folder to
+// install into: all of them, but for an onboard state folder that holds
+// nothing but a log and a lock, what a run that installed nothing may
+// leave when another program deletes the install under it (audit T 5):
+// every later install refused the folder as not empty, and uninstall as
+// no install.
+func FolderEntries(dir string) []string {
+	ents, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range ents {
+		if e.Name() == state.DirName && e.IsDir() && onlyLogAndLock(filepath.Join(dir, e.Name())) {
+			continue
+		}
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func onlyLogAndLock(stateDir string) bool {
+	ents, err := os.ReadDir(stateDir)
+	if err != nil {
+		return false
+	}
+	for _, e := range ents {
+		if (e.Name() != state.LogName && e.Name() != state.LockName) || !e.Type().IsRegular() {
+			return false
+		}
+	}
+	return true
+}
+
 // HostPrefixFacts gathers what [CheckPrefixWith] needs about prefix from
 // this machine. Writability and free space are those of the prefix or,
 // when it does not exist yet, of its nearest existing parent. It writes
@@ -30,10 +63,7 @@ func HostPrefixFacts(prefix string) PrefixFacts {
 		f.Exists, f.IsDir = true, fi.IsDir()
 		if f.IsDir {
 			f.MountPoint = hostMountPoint(prefix)
-			ents, _ := os.ReadDir(prefix)
-			for _, e := range ents {
-				f.Entries = append(f.Entries, e.Name())
-			}
+			f.Entries = FolderEntries(prefix)
 		}
 	}
 	dir := nearestDir(prefix)

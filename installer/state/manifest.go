@@ -42,7 +42,11 @@ func NewManifest(m bundle.Manifest, subdir string, allUsers, packageCache bool) 
 
 // OneUserDirs lists the folders where an install for one user keeps
 // conda's .nonadmin marker: the base and each of the bundle's envs.
-func (m *Manifest) OneUserDirs(prefixDir string) []string {
+func (m *Manifest) OneUserDirs(prefixDir string) []string { return m.EnvDirs(prefixDir) }
+
+// EnvDirs lists the folders of the base and each of the bundle's envs,
+// the base first.
+func (m *Manifest) EnvDirs(prefixDir string) []string {
 	dirs := []string{prefixDir}
 	if m != nil && m.Platforms[m.Subdir] != nil {
 		for _, n := range m.Platforms[m.Subdir].EnvNames() {
