@@ -22,6 +22,9 @@ func (s *session) welcome() (action, error) {
 	sum := wizard.Summarize(&st.Bundle.Manifest, st.Subdir)
 	s.printf("Welcome to %s %s.\n", sum.Name, sum.Version)
 	s.printf("This installs your team's Python platform on this computer, without downloading anything.\n")
+	if l, _ := wizard.WelcomeInstalled(&st.Bundle.Manifest, st.Prefix); l != "" {
+		s.printf("%s\n", l)
+	}
 	for _, l := range sum.Lines() {
 		s.printf("  %s\n", l)
 	}

@@ -89,6 +89,14 @@ func (w *Wizard) welcomeView() fyne.CanvasObject {
 	title.Wrapping = fyne.TextWrapWord // a long team name must not widen the window past the screen
 	box := container.NewVBox(title,
 		wrapped("This installs your team's Python platform on this computer, without downloading anything."))
+	if l, warn := wizard.WelcomeInstalled(&s.Bundle.Manifest, s.Prefix); l != "" {
+		there := wrapped(l)
+		there.Importance = widget.HighImportance
+		if warn {
+			there.Importance = widget.WarningImportance
+		}
+		box.Add(there)
+	}
 	if sum.Demo {
 		demo := wrapped("This is a demo bundle: small stand-in packages, not a real Python.")
 		demo.Importance = widget.WarningImportance

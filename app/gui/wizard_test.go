@@ -21,6 +21,7 @@ import (
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
+	"onboard/installer/bundle"
 )
 
 func newWizard(t *testing.T, e wizard.Engine, r *recorder, start wizard.StepID) *Wizard {
@@ -571,4 +572,21 @@ func TestItemText(t *testing.T) {
 			t.Errorf("itemText(%q) = %q, want %q", item, got, want)
 		}
 	}
+}
+
+// Welcome says that the folder it offers holds an older version, which
+// this upgrades (audit N: only Location and Options said so).
+func TestWizardWelcomeSaysUpgrade(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	prefix, _ := e.DefaultPrefix(nil, false)
+	b, err := bundle.Open(wizardtest.BundleFileVersion(t, "2026.10.0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: wizardtest.Subdir()}); err != nil {
+		t.Fatal(err)
+	}
+	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
+	mustContain(t, wz.Window(), "Welcome to Test Python 2026.11.0", "Test Python 2026.10.0 is installed in "+prefix+": this upgrades it to 2026.11.0.")
 }

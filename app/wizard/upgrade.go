@@ -77,6 +77,28 @@ func CompareInstaller(in *Installed, f *InstallerFile) (UpgradeVerdict, string) 
 	}
 }
 
+// WelcomeInstalled says, for the Welcome step, what the folder the
+// wizard offers (prefix) already holds and what installing got there
+// would do to it; "" when it holds no install. warn is set when that
+// would replace a newer version or another bundle. The Location and
+// Options steps said "upgrade", and Welcome only "installs" (audit N).
+func WelcomeInstalled(got *bundle.Manifest, prefix string) (line string, warn bool) {
+	in, err := ReadInstalled(prefix)
+	if err != nil {
+		return "", false
+	}
+	have := in.Manifest
+	switch CompareBundles(have, *got) {
+	case UpgradeNewer:
+		return fmt.Sprintf("%s %s is installed in %s: this upgrades it to %s.", have.Name, have.Version, prefix, got.Version), false
+	case UpgradeSame:
+		return fmt.Sprintf("%s %s is already installed in %s.", have.Name, have.Version, prefix), false
+	case UpgradeOlder:
+		return fmt.Sprintf("A newer %s, %s, is installed in %s: installing %s there would replace it with an older version.", have.Name, have.Version, prefix, got.Version), true
+	}
+	return fmt.Sprintf("%s holds another bundle, %s %s: the Location step lets you choose another folder.", prefix, have.Name, have.Version), true
+}
+
 // CompareBundles says what the bundle got is to the installed bundle have:
 // another bundle, or a newer, the same or an older version of it.
 func CompareBundles(have, got bundle.Manifest) UpgradeVerdict {

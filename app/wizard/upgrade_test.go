@@ -136,3 +136,42 @@ func TestUpgradeCommandOfAnInstaller(t *testing.T) {
 		}
 	}
 }
+
+// The Welcome step says what the folder it offers already holds, and what
+// installing there does to it (audit N: only Location and Options said
+// "upgrade").
+func TestWelcomeSaysWhatIsInstalled(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	prefix := filepath.Join(t.TempDir(), "test-python")
+	open := func(version string) *bundle.Bundle {
+		b, err := bundle.Open(wizardtest.BundleFileVersion(t, version))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		return b
+	}
+	if l, _ := wizard.WelcomeInstalled(&open("2026.12.0").Manifest, prefix); l != "" {
+		t.Errorf("an empty folder: %q", l)
+	}
+	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: open("2026.11.0"), Subdir: wizardtest.Subdir()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		version, says string
+		warn          bool
+	}{
+		{"2026.12.0", "Test Python 2026.11.0 is installed in " + prefix + ": this upgrades it to 2026.12.0.", false},
+		{"2026.11.0", "Test Python 2026.11.0 is already installed in " + prefix + ".", false},
+		{"2026.10.0", "A newer Test Python, 2026.11.0, is installed in " + prefix + ": installing 2026.10.0 there would replace it with an older version.", true},
+	} {
+		if l, warn := wizard.WelcomeInstalled(&open(c.version).Manifest, prefix); l != c.says || warn != c.warn {
+			t.Errorf("%s: %q (warn %v); want %q (warn %v)", c.version, l, warn, c.says, c.warn)
+		}
+	}
+	other := open("2026.12.0").Manifest
+	other.ID, other.Name = "org.other", "Other"
+	if l, warn := wizard.WelcomeInstalled(&other, prefix); !warn || !strings.Contains(l, "holds another bundle, Test Python 2026.11.0") {
+		t.Errorf("another bundle: %q (warn %v)", l, warn)
+	}
+}
