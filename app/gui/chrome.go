@@ -266,3 +266,39 @@ func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 		b.Button.TypedKey(ev)
 	}
 }
+
+// disclosure is a titled section that its header button opens and closes,
+// as Fyne's accordion does. Its header is a keyButton: Enter on it, once
+// Tab has reached it, opens or closes it, and Esc goes on to the window
+// (Cancel). The accordion's own header took Space alone and dropped
+// Enter and Esc (audit N).
+type disclosure struct {
+	header  *keyButton
+	content fyne.CanvasObject
+	box     *fyne.Container
+}
+
+// newDisclosure is a closed section titled title holding content; onEsc
+// takes Esc on its header.
+func newDisclosure(title string, content fyne.CanvasObject, onEsc func(*fyne.KeyEvent)) *disclosure {
+	d := &disclosure{content: content}
+	d.header = newButton(title, theme.MenuExpandIcon(), d.toggle)
+	d.header.Alignment = widget.ButtonAlignLeading
+	d.header.Importance = widget.LowImportance
+	d.header.onEsc = onEsc
+	content.Hide()
+	d.box = container.NewVBox(d.header, content)
+	return d
+}
+
+// toggle opens the section when closed, and closes it when open.
+func (d *disclosure) toggle() {
+	if d.content.Visible() {
+		d.content.Hide()
+		d.header.SetIcon(theme.MenuExpandIcon())
+	} else {
+		d.content.Show()
+		d.header.SetIcon(theme.MenuDropDownIcon())
+	}
+	d.box.Refresh()
+}

@@ -280,32 +280,11 @@ func findCheck(t *testing.T, w fyne.Window, label string) *keyCheck {
 // flush shows queued Details lines now (tests do not wait for the timer).
 func (w *Wizard) flush() { w.install.flush() }
 
-// openAccordion opens the accordion item titled title.
-func openAccordion(t *testing.T, w fyne.Window, title string) {
+// openDisclosure opens the section titled title, as a click on its
+// header does.
+func openDisclosure(t *testing.T, w fyne.Window, title string) {
 	t.Helper()
-	var found *widget.Accordion
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if a, ok := o.(*widget.Accordion); ok {
-			for _, it := range a.Items {
-				if it.Title == title {
-					found = a
-				}
-			}
-		}
-		for _, c := range children(o) {
-			walk(c)
-		}
-	}
-	walk(w.Canvas().Content())
-	if found == nil {
-		t.Fatalf("no accordion item %q", title)
-	}
-	for i, it := range found.Items {
-		if it.Title == title {
-			found.Open(i)
-		}
-	}
+	test.Tap(findButton(t, w, title))
 }
 
 // findColumns finds the maintenance window's environments table in root.

@@ -51,8 +51,8 @@ func (w *Wizard) installView() fyne.CanvasObject {
 	ip.scroll = container.NewScroll(ip.details) // both ways: log lines are long
 	ip.scroll.SetMinSize(fyne.NewSize(0, 180))
 	w.install = ip
-	acc := widget.NewAccordion(widget.NewAccordionItem("Details", ip.scroll))
-	ip.page = container.NewVBox(container.NewBorder(nil, nil, nil, ip.step, ip.stage), ip.bar, ip.detail, ip.item, acc)
+	details := newDisclosure("Details", ip.scroll, w.onKey)
+	ip.page = container.NewVBox(container.NewBorder(nil, nil, nil, ip.step, ip.stage), ip.bar, ip.detail, ip.item, details.box)
 	return ip.page
 }
 

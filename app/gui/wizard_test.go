@@ -46,7 +46,7 @@ func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	if strings.Contains(texts(w), "jupyterlab") {
 		t.Fatal("the package list is open before it is asked for")
 	}
-	openAccordion(t, w, "Show the packages (3)")
+	openDisclosure(t, w, "Show the packages (3)")
 	mustContain(t, w, "Package\nVersion\nCompressed size\njupyterlab\n1.0\n", "teamlib\n", "Package\nVersion\nCompressed size\npybase\n")
 	if !wz.back.Disabled() {
 		t.Fatal("Back is enabled on Welcome")
@@ -589,4 +589,32 @@ func TestWizardWelcomeSaysUpgrade(t *testing.T) {
 	}
 	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
 	mustContain(t, wz.Window(), "Welcome to Test Python 2026.11.0", "Test Python 2026.10.0 is installed in "+prefix+": this upgrades it to 2026.11.0.")
+}
+
+// Tab reaches Welcome's "Show the packages": Enter opens and closes it,
+// and Esc there is Cancel. Fyne's accordion header, which it was, took
+// Space alone and dropped Enter and Esc (audit N).
+func TestWizardDisclosureKeys(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
+	w, c := wz.Window(), wz.Window().Canvas()
+	show := findButton(t, w, "Show the packages (3)")
+	for i := 0; i < 20 && (c.Focused() == nil || asButton(c.Focused().(fyne.CanvasObject)) != show); i++ {
+		c.FocusNext()
+	}
+	if c.Focused() == nil || asButton(c.Focused().(fyne.CanvasObject)) != show {
+		t.Fatal("Tab never reaches Show the packages")
+	}
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	drainUI()
+	mustContain(t, w, "jupyterlab\n")
+	stepIs(t, wz, wizard.StepWelcome)
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	drainUI()
+	if strings.Contains(texts(w), "jupyterlab") {
+		t.Fatal("Enter did not close the package list")
+	}
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	drainUI()
+	mustContain(t, w, "Quit the installer?")
 }
