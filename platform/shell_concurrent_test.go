@@ -68,3 +68,35 @@ func TestShellBlocksOfRunsAtOnceAreAllKept(t *testing.T) {
 		t.Errorf("the person's line is gone:\n%s", data)
 	}
 }
+
+// The same when the start-up file does not exist yet: each run made it
+// without the others' blocks, and the last rename won (the lock was taken
+// only of a file that exists). Its folder is locked while it is missing.
+func TestShellBlocksOfRunsMakingTheFileAtOnceAreAllKept(t *testing.T) {
+	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" && runtime.GOOS != "freebsd" {
+		t.Skip("no lock of shell files on " + runtime.GOOS)
+	}
+	for round := range 5 {
+		dir := t.TempDir()
+		rc := filepath.Join(dir, ".zshrc")
+		const n = 8
+		prefix := func(i int) string { return filepath.Join(dir, fmt.Sprintf("p%02d", i)) }
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := SetupShell([]string{rc}, prefix(i), filepath.Join(prefix(i), "condabin")); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		data, _ := os.ReadFile(rc)
+		for i := range n {
+			if !HasShellBlock(data, prefix(i)) {
+				t.Fatalf("round %d: the block of %s was lost by runs that made the file at once:\n%s", round, prefix(i), data)
+			}
+		}
+	}
+}
