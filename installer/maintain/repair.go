@@ -596,9 +596,10 @@ func hasKind(ps []Problem, k ProblemKind) bool {
 
 // writeManifest writes .onboard/manifest.json again, as the install wrote
 // it: the manifest of the bundle the install keeps (or --bundle), for the
-// platform its base's records are for, for all users unless the base has
-// conda's .nonadmin (which an install for one user writes). The bundle
-// must be the install's: one of its base packages is installed.
+// platform its base's records are for, for all users unless the base or
+// one of the bundle's envs has conda's .nonadmin (which an install for one
+// user writes in each: the base's alone may be lost with the manifest).
+// The bundle must be the install's: one of its base packages is installed.
 func (rp *repairer) writeManifest() error {
 	path := state.ManifestPath(rp.prefix)
 	b, err := rp.bundle()
@@ -626,7 +627,11 @@ func (rp *repairer) writeManifest() error {
 	}
 	// whether the install kept a package cache, as well as its pkgs/ tells
 	keep := holdsBundlePackage(rp.pkgsDir(), pl)
-	m := state.NewManifest(b.Manifest, subdir, !state.IsOneUser(rp.prefix), keep)
+	oneUser := state.IsOneUser(rp.prefix)
+	for _, env := range pl.EnvNames() {
+		oneUser = oneUser || state.IsOneUser(filepath.Join(rp.prefix, "envs", env))
+	}
+	m := state.NewManifest(b.Manifest, subdir, !oneUser, keep)
 	if err := state.WriteManifest(rp.prefix, m); err != nil {
 		return err
 	}
