@@ -25,7 +25,7 @@ type Log struct {
 }
 
 // OpenLog creates a log file named onboard-<time>.log in dir ("" = the
-// user's cache folder, else the temporary folder). The log is the user's
+// user's cache folder's onboard/logs, else the temporary folder). The log is the user's
 // alone (0600 in a 0700 folder): a session may log Jupyter's address.
 func OpenLog(dir string) (*Log, error) {
 	if dir == "" {
@@ -51,9 +51,13 @@ func OpenLog(dir string) (*Log, error) {
 	}
 }
 
+// defaultLogDir is <the user's cache folder>/onboard/logs: a folder of
+// the logs alone. On Windows the cache folder is %LOCALAPPDATA%, where
+// onboard/<key> holds each install's state for the user
+// (platform.UserStateDirs), and the logs lay among those folders (audit K).
 func defaultLogDir() string {
 	if d, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(d, "onboard")
+		return filepath.Join(d, "onboard", "logs")
 	}
 	return filepath.Join(os.TempDir(), fmt.Sprintf("onboard-%d", os.Getuid()))
 }

@@ -349,3 +349,20 @@ func TestOpenLogTwiceInOneSecond(t *testing.T) {
 		t.Fatalf("both logs are %s", a.Path)
 	}
 }
+
+// A session log goes to a folder of logs alone, <cache>/onboard/logs: on
+// Windows the cache folder is %LOCALAPPDATA%, whose onboard/ holds each
+// install's state for the user (audit K).
+func TestOpenLogInItsOwnFolder(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", t.TempDir())
+	l, err := OpenLog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if got := filepath.Dir(l.Path); got != filepath.Join(cache, "onboard", "logs") {
+		t.Fatalf("the log is in %s", got)
+	}
+}
