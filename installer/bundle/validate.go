@@ -3,12 +3,16 @@ package bundle
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"onboard/installer/pkg"
 	"onboard/internal/condaver"
+	"onboard/internal/humanize"
+	"onboard/internal/pathfold"
+	"onboard/internal/winname"
 )
 
 var (
@@ -32,6 +36,12 @@ func (m *Manifest) Validate() error {
 		if strings.TrimSpace(v) == "" {
 			return fmt.Errorf("required field %q is empty", k)
 		}
+		// Shown by bundle inspect and the windows, and made part of file
+		// names (launchers, the default folder): a name holding escape
+		// sequences repainted inspect's "signature:" line (audit W2).
+		if !plainText(v, maxNameBytes) {
+			return fmt.Errorf("%s %s is longer than %d bytes or holds control characters", k, humanize.Excerpt(fmt.Sprintf("%q", v), 80), maxNameBytes)
+		}
 	}
 	if _, err := ParseCalVer(m.Version); err != nil {
 		return err
@@ -53,6 +63,9 @@ func (m *Manifest) Validate() error {
 	if err := validateAssets(m.Assets); err != nil {
 		return err
 	}
+	if err := m.Condarc.validate(); err != nil {
+		return err
+	}
 	if m.MenuPackages != nil {
 		have := map[string]bool{}
 		for _, sd := range m.Subdirs() {
@@ -72,11 +85,29 @@ func (m *Manifest) Validate() error {
 	return m.validateLaunchers()
 }
 
+// maxNameBytes caps the bundle's name and id, its launchers' names and its
+// envs' names: each becomes part of a file or folder name (a launcher's
+// .desktop file, a shortcut, the default folder, PREFIX/envs/NAME), which
+// takes 255 bytes at most, with room for what is added to it. A longer
+// one made the install exit 0 without its launchers, or fail with the
+// target blamed (audit W2).
+const maxNameBytes = 100
+
+// plainText tells whether s is text a terminal shows as written, on one
+// line, in at most max bytes.
+func plainText(s string, max int) bool {
+	return len(s) <= max && pkg.IsDisplayText(s) && !strings.ContainsAny(s, "\n\r\t")
+}
+
 // ValidEnvName tells whether n may name an environment of a bundle (a
 // folder PREFIX/envs/n): letters, digits, '_', '.' and '-', not starting
-// with '.' or '-', and not "base". conda's names of envs made later pass
-// too, but for those with characters conda allows and a bundle does not.
-func ValidEnvName(n string) bool { return envRE.MatchString(n) && n != "base" }
+// with '.' or '-', nor ending with '.' (Windows drops it), at most
+// maxNameBytes, no Windows device name (CON, nul.x), and not "base" in any
+// case. conda's names of envs made later pass too, but for those with
+// characters conda allows and a bundle does not.
+func ValidEnvName(n string) bool {
+	return envRE.MatchString(n) && len(n) <= maxNameBytes && !strings.EqualFold(n, "base") && winname.Unsafe(n) == ""
+}
 
 func validatePlatform(sd string, p *Platform) error {
 	if !subdirRE.MatchString(sd) || sd == "noarch" {
@@ -93,10 +124,17 @@ func validatePlatform(sd string, p *Platform) error {
 			return fmt.Errorf("platform %q: virtual_specs: %s", sd, why)
 		}
 	}
+	folded := map[string]string{}
 	for _, n := range p.EnvNames() {
 		if !ValidEnvName(n) {
-			return fmt.Errorf("platform %q: env name %q is not allowed", sd, n)
+			return fmt.Errorf("platform %q: env name %q is not allowed (letters, digits, '_', '.' and '-', at most %d, not ending in '.', not a Windows device name such as CON)", sd, n, maxNameBytes)
 		}
+		// one folder where names ignore case (Windows, macOS): two envs
+		// would be installed into it
+		if other, ok := folded[pathfold.Fold(n)]; ok {
+			return fmt.Errorf("platform %q: env names %q and %q are one folder where names ignore case (Windows, macOS)", sd, other, n)
+		}
+		folded[pathfold.Fold(n)] = n
 		if err := validateEnv(sd, n, p.Envs[n]); err != nil {
 			return err
 		}
@@ -213,6 +251,14 @@ func (m *Manifest) validateLaunchers() error {
 		if l.Name == "" || len(l.Command) == 0 {
 			return fmt.Errorf("launcher %q needs a name and a command", l.Name)
 		}
+		if !plainText(l.Name, maxNameBytes) {
+			return fmt.Errorf("launcher name %s is longer than %d bytes or holds control characters", humanize.Excerpt(fmt.Sprintf("%q", l.Name), 80), maxNameBytes)
+		}
+		for _, a := range append(append(slices.Clone(l.Command), l.Arguments...), l.Icon) {
+			if !plainText(a, 4096) {
+				return fmt.Errorf("launcher %q: %s is longer than 4096 bytes or holds control characters", l.Name, humanize.Excerpt(fmt.Sprintf("%q", a), 80))
+			}
+		}
 		if l.Env == "" || l.Env == "base" {
 			continue
 		}
@@ -221,6 +267,31 @@ func (m *Manifest) validateLaunchers() error {
 				return fmt.Errorf("launcher %q runs in env %q, which platform %q lacks", l.Name, l.Env, sd)
 			}
 		}
+	}
+	return nil
+}
+
+var (
+	// channelRE is a channel as .condarc gives it: a name or a URL, in
+	// characters YAML takes as plain text where the file writes it.
+	channelRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._~:/@%+=?&,-]*$`)
+	solverRE  = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+)
+
+// validate checks the settings written into conda's settings file as
+// they are (CondarcYAML): a channel holding a line break added settings
+// of its own there.
+func (c *Condarc) validate() error {
+	if c == nil {
+		return nil
+	}
+	for _, ch := range c.Channels {
+		if len(ch) > 4096 || !channelRE.MatchString(ch) {
+			return fmt.Errorf("condarc: channel %s is not a channel name or URL", humanize.Excerpt(fmt.Sprintf("%q", ch), 80))
+		}
+	}
+	if c.Solver != "" && (len(c.Solver) > 64 || !solverRE.MatchString(c.Solver)) {
+		return fmt.Errorf("condarc: solver %s is not a solver's name", humanize.Excerpt(fmt.Sprintf("%q", c.Solver), 80))
 	}
 	return nil
 }

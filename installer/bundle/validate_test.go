@@ -124,3 +124,47 @@ func TestPackageSizeFactsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// What a bundle says of itself reaches terminals, windows and file names:
+// its name, id, launcher names and commands, and env names are plain text
+// of a bounded length, env names folders every OS keeps apart, and the
+// settings it writes into conda's file cannot add settings of their own
+// (audit W2: an escape sequence in a launcher name repainted inspect's
+// "signature:" line; "team" and "Team" were one folder on Windows).
+func TestManifestTextAndNamesAreBounded(t *testing.T) {
+	long := strings.Repeat("n", maxNameBytes+1)
+	for _, tt := range []struct {
+		what string
+		edit func(*Manifest)
+		err  string
+	}{
+		{"good", func(*Manifest) {}, ""},
+		{"name with escapes", func(m *Manifest) { m.Name = "Acme\x1b]0;pwned\a" }, "control characters"},
+		{"name too long", func(m *Manifest) { m.Name = long }, "longer than 100 bytes"},
+		{"id with a newline", func(m *Manifest) { m.ID = "org.acme\nx" }, "control characters"},
+		{"launcher name", func(m *Manifest) { m.Launchers[0].Name = "x\x1b[2A\rsignature: signed" }, "launcher name"},
+		{"launcher name too long", func(m *Manifest) { m.Launchers[0].Name = long }, "launcher name"},
+		{"launcher command", func(m *Manifest) { m.Launchers[0].Command = []string{"jupyter", "lab\x07"} }, "control characters"},
+		{"env names in two cases", func(m *Manifest) { m.Platforms["linux-64"].Envs["Team"] = nil }, `env names "Team" and "team" are one folder`},
+		{"env named CON", func(m *Manifest) { m.Platforms["linux-64"].Envs["CON"] = nil }, `env name "CON" is not allowed`},
+		{"env named nul.x", func(m *Manifest) { m.Platforms["linux-64"].Envs["nul.x"] = nil }, `env name "nul.x" is not allowed`},
+		{"env ending in a dot", func(m *Manifest) { m.Platforms["linux-64"].Envs["x."] = nil }, `env name "x." is not allowed`},
+		{"env named Base", func(m *Manifest) { m.Platforms["linux-64"].Envs["Base"] = nil }, `env name "Base" is not allowed`},
+		{"env name too long", func(m *Manifest) { m.Platforms["linux-64"].Envs[long] = nil }, "is not allowed"},
+		{"channel with a newline", func(m *Manifest) { m.Condarc = &Condarc{Channels: []string{"https://x.invalid\noffline: false"}} }, "is not a channel"},
+		{"channel URL", func(m *Manifest) { m.Condarc = &Condarc{Channels: []string{"https://conda.acme.com/main", "conda-forge"}} }, ""},
+		{"solver with YAML", func(m *Manifest) { m.Condarc = &Condarc{Solver: "classic\nchannels: [evil]"} }, "is not a solver"},
+	} {
+		var m Manifest
+		if err := json.Unmarshal(seedManifest(), &m); err != nil {
+			t.Fatal(err)
+		}
+		m.Platforms["linux-64"].Envs = map[string][]Package{"team": nil}
+		m.Launchers = []Launcher{{Name: "Jupyter Lab", Env: "team", Command: []string{"jupyter", "lab"}}}
+		tt.edit(&m)
+		err := m.Validate()
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("%s: Validate() = %v; want %q", tt.what, err, tt.err)
+		}
+	}
+}
