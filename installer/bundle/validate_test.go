@@ -152,7 +152,9 @@ func TestManifestTextAndNamesAreBounded(t *testing.T) {
 		{"env named Base", func(m *Manifest) { m.Platforms["linux-64"].Envs["Base"] = nil }, `env name "Base" is not allowed`},
 		{"env name too long", func(m *Manifest) { m.Platforms["linux-64"].Envs[long] = nil }, "is not allowed"},
 		{"channel with a newline", func(m *Manifest) { m.Condarc = &Condarc{Channels: []string{"https://x.invalid\noffline: false"}} }, "is not a channel"},
-		{"channel URL", func(m *Manifest) { m.Condarc = &Condarc{Channels: []string{"https://conda.acme.com/main", "conda-forge"}} }, ""},
+		{"channel URL", func(m *Manifest) {
+			m.Condarc = &Condarc{Channels: []string{"https://conda.acme.com/main", "conda-forge"}}
+		}, ""},
 		{"solver with YAML", func(m *Manifest) { m.Condarc = &Condarc{Solver: "classic\nchannels: [evil]"} }, "is not a solver"},
 	} {
 		var m Manifest
