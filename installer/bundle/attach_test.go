@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -259,5 +260,55 @@ func TestAttachKeepsTheInstallersKey(t *testing.T) {
 	}
 	if key, err := TrustedKeyOf(again); err != nil || !key.Equal(pub) {
 		t.Fatalf("the re-attached installer trusts %x (%v); want the installer's key %x", key, err, pub)
+	}
+}
+
+// An installer cut inside its program, or within the first bytes of its
+// bundle, still runs (what goes first is symbols and section headers) and
+// was taken for a program with no bundle: it installed the demo bundle,
+// without the team's trusted key (audit W2). Its own headers say how long
+// it is: Discover refuses it as damaged, for ELF and PE programs.
+func TestInstallerCutInsideItsProgramIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	demo := filepath.Join(dir, "demo.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), demo, nil)
+	demoZip, _ := os.ReadFile(demo)
+	elfProg, _ := os.ReadFile(testBinary(t, dir))
+	programs := map[string][]byte{"elf": elfProg}
+	if !testing.Short() {
+		src := filepath.Join(t.TempDir(), "main.go")
+		os.WriteFile(src, []byte("package main\n\nfunc main() {}\n"), 0o644)
+		exe := filepath.Join(t.TempDir(), "p.exe")
+		cmd := exec.Command("go", "build", "-o", exe, src)
+		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build for windows: %v\n%s", err, out)
+		}
+		programs["pe"], _ = os.ReadFile(exe)
+	}
+	for kind, prog := range programs {
+		n := len(prog)
+		if img, ok := imageEnd(bytes.NewReader(prog), int64(n)); !ok || img > int64(n) {
+			t.Fatalf("%s: imageEnd of the whole program = %d, %v; want at most its %d bytes", kind, img, ok, n)
+		}
+		if _, err := FindPayload(bytes.NewReader(prog), int64(n)); err != nil {
+			t.Fatalf("%s: the whole program: %v", kind, err)
+		}
+		cuts := map[string][]byte{
+			"by 1": prog[:n-1], "by 100": prog[:n-100], "by 100 000": prog[:n-100_000], "in half": prog[:n/2],
+			"3 bytes into its bundle": append(bytes.Clone(prog), "PK\x03"...),
+		}
+		for name, data := range cuts {
+			p := filepath.Join(t.TempDir(), "installer")
+			os.WriteFile(p, data, 0o755)
+			f, err := Discover(DiscoverOptions{Executable: p, Demo: demoZip})
+			var be *Error
+			if !errors.As(err, &be) || !strings.Contains(err.Error(), "cut short") {
+				if f != nil {
+					t.Fatalf("%s cut %s: Discover = %s (%s); want a *bundle.Error", kind, name, f.Kind, f.Manifest.Name)
+				}
+				t.Fatalf("%s cut %s: Discover = %v; want a *bundle.Error saying cut short", kind, name, err)
+			}
+		}
 	}
 }

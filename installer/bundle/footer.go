@@ -93,8 +93,16 @@ func FindPayload(r io.ReaderAt, size int64) (Payload, error) {
 		return p, err
 	}
 	start, zipOK := findZipStart(r, end)
-	if img, ok := imageEnd(r, size); ok && img+4 <= end && hasLocalHeader(r, img) && (!zipOK || start != img) {
+	img, imgOK := imageEnd(r, size)
+	if imgOK && img+4 <= end && hasLocalHeader(r, img) && (!zipOK || start != img) {
 		return Payload{}, fmt.Errorf("the installer is damaged: a bundle starts after the program, at byte %d, but the file does not end as one onboard attached (%d bytes follow the program); it was cut short or added to: download the installer again", img, end-img)
+	}
+	// Cut inside the program, or in the first bytes of its bundle: the
+	// program still runs (what is gone is symbols and section headers),
+	// and was taken for one with no bundle, which installed the demo
+	// without the team's key (audit W2).
+	if imgOK && !zipOK && (img > end || img < end && end < img+4 && bytes.HasPrefix([]byte("PK\x03\x04"), readAt(r, img, end-img))) {
+		return Payload{}, fmt.Errorf("the installer is damaged: it was cut short (its program's own headers say %d bytes, the file has %d): download the installer again", max(img, end), end)
 	}
 	if zipOK {
 		return Payload{Offset: start, ZipOffset: start, ZipSize: end - start, End: end, Signed: signed}, nil
@@ -225,4 +233,11 @@ func hasLocalHeader(r io.ReaderAt, at int64) bool {
 	b := make([]byte, 4)
 	_, err := r.ReadAt(b, at)
 	return err == nil && bytes.Equal(b, []byte("PK\x03\x04"))
+}
+
+// readAt reads n bytes at off (fewer where it cannot).
+func readAt(r io.ReaderAt, off, n int64) []byte {
+	b := make([]byte, n)
+	k, _ := r.ReadAt(b, off)
+	return b[:k]
 }
