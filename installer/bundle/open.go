@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"onboard/internal/ziplocal"
 )
 
 // Names of the members of a bundle zip.
@@ -169,7 +171,29 @@ func (b *Bundle) checkMembers() error {
 			if int64(f.UncompressedSize64) != p.Size {
 				return bundleErr("", fmt.Sprintf("%s is %d bytes; %s says %d", p.ZipPath(), f.UncompressedSize64, ManifestName, p.Size), nil)
 			}
+			if err := b.checkLocalName(f); err != nil {
+				return err
+			}
 		}
+	}
+	return nil
+}
+
+// checkLocalName checks that f's own header names it as the zip's
+// directory does: Go's zip reader reads the directory's name alone, and a
+// streaming reader (bsdtar, what a reviewer may unzip with) the header's,
+// so the two would read different files (audit W2). Python's zipfile
+// refuses such a zip, and so does the install for a .conda.
+func (b *Bundle) checkLocalName(f *zip.File) error {
+	if b.ra == nil {
+		return nil
+	}
+	local, err := ziplocal.Name(b.ra, f)
+	if err != nil {
+		return bundleErr("", fmt.Sprintf("%s has no header of its own where its data starts: the zip is inconsistent", f.Name), err)
+	}
+	if local != f.Name {
+		return bundleErr("", fmt.Sprintf("%s is named %q in its own header: the zip is inconsistent; build the bundle again with onboard bundle build", f.Name, local), nil)
 	}
 	return nil
 }
@@ -182,6 +206,9 @@ func (b *Bundle) readSmall(name string) ([]byte, error) {
 	}
 	if f.UncompressedSize64 > maxSmallMember {
 		return nil, bundleErr("", fmt.Sprintf("%s is too large (%d bytes)", name, f.UncompressedSize64), nil)
+	}
+	if err := b.checkLocalName(f); err != nil {
+		return nil, err
 	}
 	rc, err := f.Open()
 	if err != nil {

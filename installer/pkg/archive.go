@@ -13,6 +13,8 @@ import (
 
 	"github.com/dsnet/compress/bzip2"
 	"github.com/klauspost/compress/zstd"
+
+	"onboard/internal/ziplocal"
 )
 
 // archive is one open package file being read.
@@ -173,31 +175,14 @@ func (a *archive) zstdStream(zf *zip.File, count func(io.Reader) io.Reader, fn f
 // (conda's reader) does ("File name in directory and header differ"): a
 // .conda whose two disagree is refused, as conda refuses it.
 func (a *archive) checkLocalHeader(zf *zip.File) error {
-	off, err := zf.DataOffset()
+	local, err := ziplocal.Name(a.f, zf)
 	if err != nil {
-		return &FormatError{Archive: a.path, Reason: "cannot find member " + zf.Name, Err: err}
+		return &FormatError{Archive: a.path, Reason: fmt.Sprintf("member %q has no header named as the zip's directory names it: the zip is inconsistent (conda refuses it)", zf.Name), Err: err}
 	}
-	// The header is 30 bytes, the name and an extra field of up to 64 KiB.
-	lo := max(0, off-30-int64(len(zf.Name))-0xffff)
-	buf := make([]byte, off-lo)
-	if _, err := a.f.ReadAt(buf, lo); err != nil {
-		return &FormatError{Archive: a.path, Reason: "cannot read the header of member " + zf.Name, Err: err}
+	if local != zf.Name {
+		return &FormatError{Archive: a.path, Reason: fmt.Sprintf("member %q is named %q in its own header: the zip is inconsistent (conda refuses it)", zf.Name, local)}
 	}
-	le16 := func(b []byte) int { return int(b[0]) | int(b[1])<<8 }
-	for i := len(buf) - 30 - len(zf.Name); i >= 0; i-- {
-		if string(buf[i:i+4]) != "PK\x03\x04" {
-			continue
-		}
-		n, e := le16(buf[i+26:]), le16(buf[i+28:])
-		if i+30+n+e != len(buf) {
-			continue
-		}
-		if local := string(buf[i+30 : i+30+n]); local != zf.Name {
-			return &FormatError{Archive: a.path, Reason: fmt.Sprintf("member %q is named %q in its own header: the zip is inconsistent (conda refuses it)", zf.Name, local)}
-		}
-		return nil
-	}
-	return &FormatError{Archive: a.path, Reason: fmt.Sprintf("member %q has no header named as the zip's directory names it: the zip is inconsistent (conda refuses it)", zf.Name)}
+	return nil
 }
 
 var zstdPool sync.Pool
