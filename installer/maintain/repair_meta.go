@@ -3,8 +3,11 @@ package maintain
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -105,10 +108,18 @@ func (rp *repairer) restoreSettings(rel string) error {
 	}
 	what := "wrote the bundle's conda settings (" + pkg.BundleCondarcFile + ")"
 	if b, err := os.ReadFile(p); err == nil && !bytes.Equal(b, want) {
-		if err := os.Rename(p, p+".changed"); err != nil {
+		// a copy kept by an earlier repair stays: the next name free
+		aside := p + ".changed"
+		for n := 2; ; n++ {
+			if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
+				break
+			}
+			aside = fmt.Sprintf("%s.changed-%d", p, n)
+		}
+		if err := os.Rename(p, aside); err != nil {
 			return fmt.Errorf("failed to keep the changed %q aside: %w", p, err)
 		}
-		what += "; your changed copy is kept as " + pkg.BundleCondarcFile + ".changed"
+		what += "; your changed copy is kept as " + path.Join(pkg.CondarcFolder, filepath.Base(aside))
 	}
 	if err := prefix.WriteCondarc(rp.prefix, want); err != nil {
 		return err

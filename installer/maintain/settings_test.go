@@ -65,6 +65,15 @@ func TestVerifyAndRepairTheBundlesSettings(t *testing.T) {
 	if b, _ := os.ReadFile(ours + ".changed"); string(b) != string(want)+"offline: false\n" {
 		t.Errorf("the changed copy is not kept aside: %q", b)
 	}
+	// changed again: the copy kept before stays, this one beside it
+	testkit.MustWrite(t, ours, string(want)+"offline: false\nsolver: classic\n")
+	repair("onboard.yml changed again")
+	if b, _ := os.ReadFile(ours + ".changed"); string(b) != string(want)+"offline: false\n" {
+		t.Errorf("the copy the first repair kept was replaced: %q", b)
+	}
+	if b, _ := os.ReadFile(ours + ".changed-2"); string(b) != string(want)+"offline: false\nsolver: classic\n" {
+		t.Errorf("the second changed copy is not kept as onboard.yml.changed-2: %q", b)
+	}
 
 	// as an older onboard left it
 	os.RemoveAll(filepath.Dir(ours))
@@ -78,7 +87,8 @@ func TestVerifyAndRepairTheBundlesSettings(t *testing.T) {
 	// the user's settings added to it: theirs, noted
 	testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), string(want)+"changeps1: false\n")
 	r, err := Verify(context.Background(), prefix, opts)
-	if err != nil || len(r.Problems) != 0 || !strings.Contains(strings.Join(r.Notes, "\n"), ".condarc holds the bundle's conda settings and yours") {
+	if err != nil || len(r.Problems) != 0 || !strings.Contains(strings.Join(r.Notes, "\n"), ".condarc holds the bundle's conda settings and yours") ||
+		!strings.Contains(strings.Join(r.Notes, "\n"), "move it aside first, then set yours again") {
 		t.Fatalf("a .condarc with the bundle's settings and the user's: %v, %v\n%s", kinds(r.Problems), err, strings.Join(r.Notes, "\n"))
 	}
 }
