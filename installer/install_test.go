@@ -362,6 +362,8 @@ func TestUpgradeMovesTheBundlesSettingsOutOfCondarc(t *testing.T) {
 		}
 		if changed {
 			rc = append(rc, "changeps1: false\n"...)
+			// conda config -n team --set copied it into the env's (audit W1)
+			testkit.MustWrite(t, filepath.Join(prefix, "envs", "team", ".condarc"), string(rc))
 		}
 		testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), string(rc))
 
@@ -385,6 +387,14 @@ func TestUpgradeMovesTheBundlesSettingsOutOfCondarc(t *testing.T) {
 		}
 		if string(aside) != string(rc) || !strings.Contains(notes, "kept your changed .condarc as .condarc.from-2026.11.0 (the new version's settings are in condarc.d/onboard.yml)") {
 			t.Errorf("the user's changed .condarc: %q, %v\n%s", aside, err, notes)
+		}
+		team := filepath.Join(prefix, "envs", "team")
+		if _, err := os.Lstat(filepath.Join(team, ".condarc")); err == nil {
+			t.Error("the env's copy of the old bundle's settings is still read by conda")
+		}
+		if b, _ := os.ReadFile(filepath.Join(team, ".condarc.from-2026.11.0")); string(b) != string(rc) ||
+			!strings.Contains(notes, "kept your changed envs/team/.condarc as envs/team/.condarc.from-2026.11.0 (it held the old version's settings") {
+			t.Errorf("the env's copy: %q\n%s", b, notes)
 		}
 	}
 }

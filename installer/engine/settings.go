@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"onboard/installer/bundle"
 	"onboard/installer/pkg"
 	"onboard/installer/state"
 )
@@ -66,6 +67,11 @@ func SettingsSince(dir string, old *state.Manifest, has func(env string) bool, n
 				if skip, c.Aside = bundleSettings(dir, s, b, old, newRC); skip {
 					continue
 				}
+			} else if s == pkg.CondarcFile && bytes.HasPrefix(b, []byte(bundle.CondarcHeader)) {
+				// conda config -n ENV copied an older onboard's base
+				// .condarc into it, the old bundle's settings with the
+				// user's: kept aside, so that the new bundle's count
+				c.Aside = pkg.CondarcFile + ".from-" + old.Version
 			}
 			if !keeps {
 				dropped = append(dropped, c.Rel)
@@ -193,8 +199,11 @@ func SettingsNote(cs []SettingsChange, dropped []string, planned bool) string {
 		}
 		as := filepath.ToSlash(filepath.Join(filepath.Dir(c.Rel), c.Aside))
 		beside := ", beside the new version's own"
-		if c.Rel == pkg.CondarcFile { // the old bundle's settings were in it
+		switch {
+		case c.Rel == pkg.CondarcFile: // the old bundle's settings were in it
 			beside = " (the new version's settings are in " + pkg.BundleCondarcFile + ")"
+		case path.Base(c.Rel) == pkg.CondarcFile: // an env's copy of those, by conda config
+			beside = " (it held the old version's settings, copied by conda config, which would override the new version's)"
 		}
 		if planned {
 			parts = append(parts, fmt.Sprintf("your changed %s is kept as %s%s: copy what you need back", c.Rel, as, beside))

@@ -92,3 +92,34 @@ func TestVerifyAndRepairTheBundlesSettings(t *testing.T) {
 		t.Fatalf("a .condarc with the bundle's settings and the user's: %v, %v\n%s", kinds(r.Problems), err, strings.Join(r.Notes, "\n"))
 	}
 }
+
+// Copies of the bundle's settings that conda config made from an older
+// onboard's .condarc, in an env's .condarc and the user's ~/.condarc
+// (each starting with onboard's header), override the bundle's: verify
+// names them (audit W1).
+func TestVerifyNotesCopiesOfTheBundlesSettings(t *testing.T) {
+	root := t.TempDir()
+	home := filepath.Join(root, "home")
+	t.Setenv("HOME", home)
+	prefix := filepath.Join(root, "acme")
+	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	copyOf := "# written by onboard from the bundle\noffline: true\nchangeps1: false\n"
+	for _, p := range []string{filepath.Join(prefix, "envs", "team", ".condarc"), filepath.Join(home, ".condarc")} {
+		testkit.MustWrite(t, p, copyOf)
+	}
+	r, err := Verify(context.Background(), prefix, VerifyOptions{EnvironmentsTxt: "-"})
+	notes := strings.Join(r.Notes, "\n")
+	for _, p := range []string{filepath.Join(prefix, "envs", "team", ".condarc"), filepath.Join(home, ".condarc")} {
+		if !strings.Contains(notes, p+" is a copy of the bundle's conda settings") {
+			t.Errorf("verify does not name %s (%v):\n%s", p, err, notes)
+		}
+	}
+	// the user's own settings alone are theirs: nothing said
+	testkit.MustWrite(t, filepath.Join(home, ".condarc"), "changeps1: false\n")
+	r, _ = Verify(context.Background(), prefix, VerifyOptions{EnvironmentsTxt: "-"})
+	if strings.Contains(strings.Join(r.Notes, "\n"), filepath.Join(home, ".condarc")) {
+		t.Errorf("a ~/.condarc of the user's own is named:\n%s", strings.Join(r.Notes, "\n"))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
@@ -85,6 +86,7 @@ func (v *verifier) checkSettings(envs []envInfo) {
 				Detail: "the bundle's conda settings were changed; your own settings belong in ~/.condarc (conda config --set)"})
 		}
 	}
+	v.noteSettingsCopies(envs)
 	old, err := os.ReadFile(filepath.Join(v.prefix, pkg.CondarcFile))
 	switch {
 	case err != nil || !bytes.HasPrefix(old, []byte(bundle.CondarcHeader)):
@@ -94,6 +96,30 @@ func (v *verifier) checkSettings(envs []envInfo) {
 	default:
 		v.note("%s holds the bundle's conda settings and yours, as an older onboard wrote them, and conda config copies it whole into ~/.condarc: move it aside first, then set yours again with conda config --set (in that order: while it is there, conda config copies it)",
 			filepath.Join(v.prefix, pkg.CondarcFile))
+	}
+}
+
+// noteSettingsCopies notes the copies of the bundle's settings that conda
+// config made from an older onboard's base .condarc: in a bundle env's
+// .condarc (conda config -n ENV --set) and in the user's ~/.condarc
+// (conda config --set), each starting with onboard's header, which conda
+// keeps. Their values override the bundle's, a newer one's too (audit W1).
+// They hold the user's own settings as well, so they are the user's to
+// edit: a note, not a problem.
+func (v *verifier) noteSettingsCopies(envs []envInfo) {
+	var files []string
+	for _, e := range envs {
+		if e.name != BaseEnv {
+			files = append(files, filepath.Join(e.dir, pkg.CondarcFile))
+		}
+	}
+	if home, err := os.UserHomeDir(); err == nil && v.launchers {
+		files = append(files, filepath.Join(home, pkg.CondarcFile))
+	}
+	for _, f := range files {
+		if b, err := os.ReadFile(f); err == nil && bytes.HasPrefix(b, []byte(bundle.CondarcHeader)) {
+			v.note("%s is a copy of the bundle's conda settings that conda config made from an older onboard's .condarc, with yours: its values override the bundle's; keep your own settings in it and remove the bundle's (the lines after %q that you did not set)", f, strings.TrimSpace(bundle.CondarcHeader))
+		}
 	}
 }
 
