@@ -111,3 +111,40 @@ func TestShellBlockSurvivesCondaInit(t *testing.T) {
 		t.Errorf("check after the block was written again: %+v", probs)
 	}
 }
+
+// An uninstall takes out the block `conda init` wrote for the install's
+// conda, as `conda init --reverse` does, and puts back the lines conda
+// commented out; another conda's block stays (audit W1: the block was
+// left, and every new shell ran a conda that was gone).
+func TestRemoveCondaInitAsCondaReverses(t *testing.T) {
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "acme")
+	before := "export BEFORE=yes\n. /opt/miniconda3/etc/profile.d/conda.sh\nexport AFTER=yes\n"
+	rc := filepath.Join(dir, ".bashrc")
+	mustWrite(t, rc, before)
+	condaInit(t, rc, prefix)
+	data, _ := os.ReadFile(rc)
+	if !strings.Contains(string(data), "# >>> conda initialize >>>") || !strings.Contains(string(data), condaInitComment) {
+		t.Fatalf("conda's initializer wrote no block, or commented nothing out:\n%s", data)
+	}
+	if out, found := RemoveCondaInit(data, filepath.Join(dir, "other")); found || string(out) != string(data) {
+		t.Fatalf("the block of another conda was changed:\n%s", out)
+	}
+	out, found := RemoveCondaInit(data, prefix)
+	if !found || strings.TrimRight(string(out), "\n") != strings.TrimRight(before, "\n") {
+		t.Fatalf("after the removal:\n%s\nwant the file as it was (but for the blank line conda leaves):\n%s", out, before)
+	}
+	// as conda's own reverse leaves it
+	reversed := filepath.Join(dir, ".bashrc-reversed")
+	mustWrite(t, reversed, string(data))
+	src := filepath.Join(filepath.Dir(fixtures.Dir(t)), "conda-source", "site-packages")
+	script := "import sys; sys.path.insert(0, sys.argv[1])\n" +
+		"from conda.core.initialize import init_sh_user\n" +
+		"init_sh_user(sys.argv[2], sys.argv[3], 'bash', reverse=True)\n"
+	if msg, err := exec.Command("/usr/bin/python3", "-c", script, src, reversed, prefix).CombinedOutput(); err != nil {
+		t.Fatalf("conda init --reverse: %v\n%s", err, msg)
+	}
+	if want, _ := os.ReadFile(reversed); string(out) != string(want) {
+		t.Errorf("onboard's removal:\n%q\nconda's reverse:\n%q", out, want)
+	}
+}

@@ -163,6 +163,12 @@ func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf
 		return fmt.Errorf("failed to remove the launchers: %w", err)
 	}
 	engine.RemoveMenus(abs, envs, man != nil && man.AllUsers, logf) // and those conda made since
+	// and what `conda init` wrote for its conda into this user's shell files
+	for _, spelling := range slices.Compact([]string{abs, spelled}) {
+		if _, err := platform.RemoveHostCondaInit(spelling, platform.Logf(logf)); err != nil {
+			logf("uninstall: %v", err)
+		}
+	}
 	rep.Stage(engine.StageMetadata, 0)
 	if p := prefix.EnvironmentsTxtPath(opts.EnvironmentsTxt); p != "" {
 		// conda's list of envs, only a convenience (conda warns, and goes

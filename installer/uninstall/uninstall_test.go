@@ -96,3 +96,28 @@ func TestUninstallLeavesAMountPointEmpty(t *testing.T) {
 		t.Error("the uninstall left its journal beside the mount point")
 	}
 }
+
+// The uninstall takes out the block `conda init` wrote for the install's
+// conda into the user's shell files, and leaves another conda's (audit W1:
+// every new shell ran a conda that was gone).
+func TestUninstallRemovesCondaInitBlocks(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	fi := installFixtures(t)
+	block := func(prefix string) string {
+		return "\n# >>> conda initialize >>>\n# !! Contents within this block are managed by 'conda init' !!\n" +
+			"__conda_setup=\"$('" + prefix + "/bin/conda' 'shell.bash' 'hook' 2> /dev/null)\"\neval \"$__conda_setup\"\nunset __conda_setup\n# <<< conda initialize <<<\n"
+	}
+	bashrc, zshrc := filepath.Join(home, ".bashrc"), filepath.Join(home, ".zshrc")
+	testkit.MustWrite(t, bashrc, "export MINE=1\n# . /opt/other/etc/profile.d/conda.sh  # commented out by conda initialize\n"+block(fi.Prefix))
+	testkit.MustWrite(t, zshrc, "export MINE=1\n"+block("/opt/other"))
+	if err := Run(context.Background(), fi.Prefix, Options{EnvironmentsTxt: fi.EnvTxt}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if b, _ := os.ReadFile(bashrc); string(b) != "export MINE=1\n. /opt/other/etc/profile.d/conda.sh\n" {
+		t.Errorf("~/.bashrc after the uninstall:\n%s", b)
+	}
+	if b, _ := os.ReadFile(zshrc); string(b) != "export MINE=1\n"+block("/opt/other") {
+		t.Errorf("another conda's block was changed:\n%s", b)
+	}
+}
