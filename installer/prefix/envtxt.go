@@ -116,8 +116,9 @@ func HasEnv(data []byte, prefixDir string) bool {
 func Unregister(path, root string) (int, error) {
 	// A list kept elsewhere and linked here (dotfiles) is changed where it
 	// is: the link stays a link.
+	linked := false
 	if r, err := filepath.EvalSymlinks(path); err == nil {
-		path = r
+		linked, path = r != filepath.Clean(path), r
 	}
 	defer filelock.Replaced(path)()
 	data, err := os.ReadFile(path)
@@ -130,6 +131,18 @@ func Unregister(path, root string) (int, error) {
 	kept, removed := dropLinesUnder(data, root)
 	if removed == 0 {
 		return 0, nil
+	}
+	if len(bytes.TrimSpace(kept)) == 0 && !linked {
+		// nothing left: gone, and ~/.conda with it when it holds nothing
+		// else, as the install's own rollback leaves them (conda makes
+		// both again as it needs them; an uninstall left them empty)
+		if err := os.Remove(path); err != nil {
+			return 0, fmt.Errorf("failed to remove %q, which holds no environment now: %w", path, err)
+		}
+		if dir := filepath.Dir(path); filepath.Base(dir) == ".conda" {
+			os.Remove(dir) // fails, as it should, when not empty
+		}
+		return removed, nil
 	}
 	if err := atomicfile.Replace(path, kept); err != nil {
 		return 0, err

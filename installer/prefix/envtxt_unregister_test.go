@@ -141,3 +141,46 @@ func TestEnvironmentsTxtChangesAtOnce(t *testing.T) {
 		t.Fatalf("environments.txt after the changes:\n%s\nwant exactly the 20 kept lines", b)
 	}
 }
+
+// A list that names nothing once the install's lines are out is removed,
+// and ~/.conda with it when it holds nothing else, as the install's own
+// rollback leaves them: an uninstall left both, empty (audit W1). A list
+// reached through a link, or a ~/.conda that holds more, stays.
+func TestUnregisterRemovesAnEmptyList(t *testing.T) {
+	home := t.TempDir()
+	conda := filepath.Join(home, ".conda")
+	txt := filepath.Join(conda, "environments.txt")
+	os.MkdirAll(conda, 0o755)
+	os.WriteFile(txt, []byte("/opt/acme\n/opt/acme/envs/team\n\n"), 0o644)
+	if n, err := Unregister(txt, "/opt/acme"); n != 2 || err != nil {
+		t.Fatalf("Unregister: %d, %v", n, err)
+	}
+	if _, err := os.Lstat(conda); !os.IsNotExist(err) {
+		t.Fatalf("~/.conda is left: %v", err)
+	}
+	// ~/.conda holding more stays, the empty list goes
+	os.MkdirAll(filepath.Join(conda, "pkgs"), 0o755)
+	os.WriteFile(txt, []byte("/opt/acme\n"), 0o644)
+	if n, err := Unregister(txt, "/opt/acme"); n != 1 || err != nil {
+		t.Fatalf("Unregister: %d, %v", n, err)
+	}
+	if _, err := os.Lstat(txt); !os.IsNotExist(err) {
+		t.Errorf("the empty list is left: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(conda, "pkgs")); err != nil {
+		t.Errorf("~/.conda's other contents: %v", err)
+	}
+	// a list reached through a link is emptied, not removed
+	real := filepath.Join(home, "dotfiles", "environments.txt")
+	os.MkdirAll(filepath.Dir(real), 0o755)
+	os.WriteFile(real, []byte("/opt/acme\n"), 0o644)
+	if err := os.Symlink(real, txt); err != nil {
+		t.Skip(err)
+	}
+	if n, err := Unregister(txt, "/opt/acme"); n != 1 || err != nil {
+		t.Fatalf("Unregister: %d, %v", n, err)
+	}
+	if b, err := os.ReadFile(real); err != nil || len(b) != 0 {
+		t.Errorf("the linked list: %q, %v", b, err)
+	}
+}
