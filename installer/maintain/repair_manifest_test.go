@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"onboard/installer"
-	"onboard/installer/internal/testkit"
 	"onboard/installer/state"
 )
 
@@ -15,12 +13,7 @@ import (
 // for from conda's .nonadmin markers: the base's lost with the manifest,
 // an env's still says "one user" (it said "all users").
 func TestRepairedManifestOfAOneUserInstallWithoutTheBasesMarker(t *testing.T) {
-	root := t.TempDir()
-	t.Setenv("HOME", filepath.Join(root, "home"))
-	prefix := filepath.Join(root, "acme")
-	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}); err != nil {
-		t.Fatal(err)
-	}
+	prefix, _ := installSmall(t)
 	for _, p := range []string{filepath.Join(prefix, ".onboard", "manifest.json"), filepath.Join(prefix, ".nonadmin")} {
 		if err := os.Remove(p); err != nil {
 			t.Fatal(err)

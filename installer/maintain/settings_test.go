@@ -18,14 +18,8 @@ import (
 // deletes the old .condarc when it is exactly the bundle's. A .condarc
 // the user changed too is theirs: verify only notes it.
 func TestVerifyAndRepairTheBundlesSettings(t *testing.T) {
-	root := t.TempDir()
-	t.Setenv("HOME", filepath.Join(root, "home"))
+	prefix, _ := installSmall(t)
 	envTxt := "-" // not this test's
-	prefix := filepath.Join(root, "acme")
-	b := testkit.SmallBundle(t, "2026.12.0")
-	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
-		t.Fatal(err)
-	}
 	ours := filepath.Join(prefix, "condarc.d", "onboard.yml")
 	want, err := os.ReadFile(ours)
 	if err != nil || !strings.Contains(string(want), "offline: true\n") {
@@ -98,13 +92,7 @@ func TestVerifyAndRepairTheBundlesSettings(t *testing.T) {
 // (each starting with onboard's header), override the bundle's: verify
 // names them (audit W1).
 func TestVerifyNotesCopiesOfTheBundlesSettings(t *testing.T) {
-	root := t.TempDir()
-	home := filepath.Join(root, "home")
-	t.Setenv("HOME", home)
-	prefix := filepath.Join(root, "acme")
-	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}); err != nil {
-		t.Fatal(err)
-	}
+	prefix, home := installSmall(t)
 	copyOf := "# written by onboard from the bundle\noffline: true\nchangeps1: false\n"
 	for _, p := range []string{filepath.Join(prefix, "envs", "team", ".condarc"), filepath.Join(home, ".condarc")} {
 		testkit.MustWrite(t, p, copyOf)
@@ -122,4 +110,18 @@ func TestVerifyNotesCopiesOfTheBundlesSettings(t *testing.T) {
 	if strings.Contains(strings.Join(r.Notes, "\n"), filepath.Join(home, ".condarc")) {
 		t.Errorf("a ~/.condarc of the user's own is named:\n%s", strings.Join(r.Notes, "\n"))
 	}
+}
+
+// installSmall installs testkit's small bundle, whose [condarc] has
+// settings, with the real installer, for a home of its own: the prefix
+// and the home.
+func installSmall(t *testing.T) (prefix, home string) {
+	t.Helper()
+	root := t.TempDir()
+	home, prefix = filepath.Join(root, "home"), filepath.Join(root, "acme")
+	t.Setenv("HOME", home)
+	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	return prefix, home
 }
