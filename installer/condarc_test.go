@@ -1,6 +1,7 @@
 package installer
 
 import (
+	"archive/tar"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,8 +40,15 @@ func TestCondarcFromSpec(t *testing.T) {
 // into an existing env takes the file and its new folder away again.
 func TestInstallEnvWritesTheBundlesSettingsToCondarcD(t *testing.T) {
 	s := newEnvSetup(t)
-	p, err := condatest.WriteConda(t.TempDir(), condatest.Spec{Name: "cfg", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
-		Files: []condatest.File{{Path: "condarc.d/cfg.yml", Data: []byte("changeps1: false\n")}}})
+	// as anaconda-anon-usage ships one, with a member for the folder too
+	spec := condatest.Spec{Name: "cfg", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "condarc.d/cfg.yml", Data: []byte("changeps1: false\n")}}}
+	info, err := condatest.InfoMembers(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := append(append(info, condatest.Member{Name: "condarc.d", Type: tar.TypeDir}), condatest.PkgMembers(spec)...)
+	p, err := condatest.WriteRawTarBz2(t.TempDir(), "cfg-1-0", members)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -563,7 +563,7 @@ func TestInstallRefusesFilesInReservedFolders(t *testing.T) {
 	for _, path := range []string{"conda-meta/numpy-9-0.json", ".onboard/manifest.json",
 		// another env's records, conda's package cache, and the files onboard writes
 		"envs/team/conda-meta/evil-1-0.json", "pkgs/urls.txt", ".condarc", ".nonadmin", ".onboard-journal",
-		"condarc.d/onboard.yml", "Condarc.D/Onboard.yml", "condarc.d", // the bundle's conda settings, and their folder as a file
+		"condarc.d/onboard.yml", "Condarc.D/Onboard.yml", "condarc.d", // the bundle's conda settings, and their folder as a file (a paths.json check)
 		".messages.txt"} { // a link script's messages: shown as the next script's, and deleted
 		t.Run(path, func(t *testing.T) {
 			s := newEnvSetup(t)

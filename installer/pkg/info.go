@@ -265,11 +265,6 @@ func Reserved(p string) (what string, ok bool) {
 	}
 	p = pathfold.Fold(strings.TrimSuffix(p, "/"))
 	for _, r := range ReservedFiles {
-		// condarc.d itself as a file or a link would take onboard.yml
-		// elsewhere, or make it fail; files beside onboard.yml are fine.
-		if dir, _, ok := strings.Cut(r, "/"); ok && p == pathfold.Fold(dir) {
-			return r, true
-		}
 		if p == pathfold.Fold(r) {
 			return r, true
 		}
@@ -339,6 +334,13 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 		if e.FileMode != "" && e.FileMode != ModeText && e.FileMode != ModeBinary {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
 				"info/paths.json gives %q the file_mode %q; it must be text or binary", e.Path, e.FileMode)}
+		}
+		if e.PathType != PathDir && pathfold.Fold(e.Path) == pathfold.Fold(CondarcFolder) {
+			// a file or link in place of the folder of conda's settings
+			// files would take onboard's condarc.d/onboard.yml elsewhere,
+			// or fail it; files in the folder are fine
+			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path,
+				Reason: "a file or link in place of the environment's " + CondarcFolder + " folder, where onboard writes the bundle's conda settings"}
 		}
 		if e.PrefixPlaceholder != "" && e.FileMode == "" {
 			// conda's replace_prefix raises "Invalid mode: None" (audit V 6):
