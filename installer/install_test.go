@@ -361,8 +361,9 @@ func TestUpgradeMovesTheBundlesSettingsOutOfCondarc(t *testing.T) {
 			t.Fatal(err)
 		}
 		if changed {
-			rc = append(rc, "changeps1: false\n"...)
-			// conda config -n team --set copied it into the env's (audit W1)
+			// conda config --system added the user's own (a setting, a
+			// list), and -n team --set copied the file into the env's
+			rc = append(rc, "changeps1: false\nenvs_dirs:\n  - /data/envs\n"...)
 			testkit.MustWrite(t, filepath.Join(prefix, "envs", "team", ".condarc"), string(rc))
 		}
 		testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), string(rc))
@@ -371,8 +372,17 @@ func TestUpgradeMovesTheBundlesSettingsOutOfCondarc(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := os.Lstat(filepath.Join(prefix, ".condarc")); err == nil {
-			t.Errorf("changed %v: the old .condarc, with the old bundle's settings, is still read by conda", changed)
+		// the user's own settings stay where they were, without the old
+		// bundle's (audit W1 5: the whole file went aside, and with it the
+		// user's conda config --system settings)
+		own := ""
+		if changed {
+			own = "changeps1: false\nenvs_dirs:\n  - /data/envs\n"
+		}
+		for _, p := range []string{filepath.Join(prefix, ".condarc"), filepath.Join(prefix, "envs", "team", ".condarc")} {
+			if b, _ := os.ReadFile(p); string(b) != own {
+				t.Errorf("changed %v: %s after the upgrade = %q; want %q", changed, p, b, own)
+			}
 		}
 		if _, err := os.Stat(ours); err != nil {
 			t.Errorf("changed %v: the new version's settings: %v", changed, err)
@@ -385,13 +395,10 @@ func TestUpgradeMovesTheBundlesSettingsOutOfCondarc(t *testing.T) {
 			}
 			continue
 		}
-		if string(aside) != string(rc) || !strings.Contains(notes, "kept your changed .condarc as .condarc.from-2026.11.0 (the new version's settings are in condarc.d/onboard.yml)") {
+		if string(aside) != string(rc) || !strings.Contains(notes, "kept your changed .condarc as .condarc.from-2026.11.0 (the new version's settings are in condarc.d/onboard.yml): your own settings in it (changeps1, envs_dirs) stay in .condarc") {
 			t.Errorf("the user's changed .condarc: %q, %v\n%s", aside, err, notes)
 		}
 		team := filepath.Join(prefix, "envs", "team")
-		if _, err := os.Lstat(filepath.Join(team, ".condarc")); err == nil {
-			t.Error("the env's copy of the old bundle's settings is still read by conda")
-		}
 		if b, _ := os.ReadFile(filepath.Join(team, ".condarc.from-2026.11.0")); string(b) != string(rc) ||
 			!strings.Contains(notes, "kept your changed envs/team/.condarc as envs/team/.condarc.from-2026.11.0 (it held the old version's settings") {
 			t.Errorf("the env's copy: %q\n%s", b, notes)

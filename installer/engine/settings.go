@@ -13,6 +13,7 @@ import (
 	"onboard/installer/bundle"
 	"onboard/installer/pkg"
 	"onboard/installer/state"
+	"onboard/internal/atomicfile"
 )
 
 // condaSettings are the files in an env where conda keeps what the user
@@ -32,6 +33,11 @@ type SettingsChange struct {
 	// where onboard wrote them before): the new version writes its own,
 	// and the user's is kept beside it under this name.
 	Aside string
+	// Keys are the user's own settings of such a .condarc (conda config
+	// --system or -n ENV added them to onboard's), written again to Rel
+	// without the old bundle's; keep is that file.
+	Keys []string
+	keep []byte
 }
 
 // SettingsSince lists the conda settings files of the old install at dir
@@ -72,6 +78,10 @@ func SettingsSince(dir string, old *state.Manifest, has func(env string) bool, n
 				// .condarc into it, the old bundle's settings with the
 				// user's: kept aside, so that the new bundle's count
 				c.Aside = pkg.CondarcFile + ".from-" + old.Version
+			}
+			if s == pkg.CondarcFile && c.Aside != "" {
+				// the user's own settings in it stay where they were
+				c.keep, c.Keys = usersSettings(b, old.CondarcYAML())
 			}
 			if !keeps {
 				dropped = append(dropped, c.Rel)
@@ -183,6 +193,13 @@ func carrySettings(aside, prefix string, old *state.Manifest, logf Logf) (moved 
 			return moved, dropped, fmt.Errorf("failed to keep your conda setting %q in the new install at %q: %w; move it there by hand", from, to, err)
 		}
 		logf("upgrade: kept the conda setting %q at %q", from, to)
+		if len(c.keep) > 0 {
+			own := filepath.Join(prefix, filepath.FromSlash(c.Rel))
+			if err := atomicfile.WriteFile(own, c.keep, 0o644); err != nil {
+				return moved, dropped, fmt.Errorf("failed to keep your own conda settings %s in %q: %w; they are in %q", strings.Join(c.Keys, ", "), own, err, to)
+			}
+			logf("upgrade: kept your own conda settings %s in %q", strings.Join(c.Keys, ", "), own)
+		}
 		moved = append(moved, c)
 	}
 	return moved, dropped, nil
@@ -205,10 +222,14 @@ func SettingsNote(cs []SettingsChange, dropped []string, planned bool) string {
 		case path.Base(c.Rel) == pkg.CondarcFile: // an env's copy of those, by conda config
 			beside = " (it held the old version's settings, copied by conda config, which would override the new version's)"
 		}
+		back := "copy what you need back"
+		if len(c.Keys) > 0 {
+			back = fmt.Sprintf("your own settings in it (%s) stay in %s", strings.Join(c.Keys, ", "), c.Rel)
+		}
 		if planned {
-			parts = append(parts, fmt.Sprintf("your changed %s is kept as %s%s: copy what you need back", c.Rel, as, beside))
+			parts = append(parts, fmt.Sprintf("your changed %s is kept as %s%s: %s", c.Rel, as, beside, back))
 		} else {
-			parts = append(parts, fmt.Sprintf("kept your changed %s as %s%s: copy what you need back", c.Rel, as, beside))
+			parts = append(parts, fmt.Sprintf("kept your changed %s as %s%s: %s", c.Rel, as, beside, back))
 		}
 	}
 	if len(same) > 0 {
@@ -222,4 +243,51 @@ func SettingsNote(cs []SettingsChange, dropped []string, planned bool) string {
 		parts = append(parts, fmt.Sprintf("the conda settings %s are of environments the new version does not have: they stay in the old install's folder", strings.Join(dropped, ", ")))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// usersSettings splits a settings file that onboard once wrote the
+// bundle's settings to (bundleRC) and conda config then added the user's
+// to: it returns the file without the old bundle's (its top-level blocks
+// of onboard's lines alone, and its header), and the user's keys in it;
+// nil when none are left. conda config rewrites the file keeping its
+// lines (ruamel's round trip), so a block the user did not touch is
+// onboard's line for line; one they changed (a channel added) is theirs.
+func usersSettings(file, bundleRC []byte) (part []byte, keys []string) {
+	ours := map[string]bool{}
+	for _, l := range strings.Split(string(bundleRC), "\n") {
+		ours[strings.TrimRight(l, " \t\r")] = true
+	}
+	var out strings.Builder
+	var block []string
+	flush := func() {
+		if len(block) == 0 {
+			return
+		}
+		mine := false
+		for _, l := range block {
+			if t := strings.TrimRight(l, " \t\r"); t != "" && !ours[t] {
+				mine = true
+			}
+		}
+		if mine {
+			for _, l := range block {
+				out.WriteString(l + "\n")
+			}
+			if k, _, ok := strings.Cut(block[0], ":"); ok && !strings.HasPrefix(block[0], "#") {
+				keys = append(keys, strings.TrimSpace(k))
+			}
+		}
+		block = nil
+	}
+	for _, l := range strings.Split(strings.TrimRight(string(file), "\n"), "\n") {
+		if l != "" && l[0] != ' ' && l[0] != '\t' && l[0] != '-' {
+			flush() // a new top-level key or comment
+		}
+		block = append(block, l)
+	}
+	flush()
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	return []byte(out.String()), keys
 }
