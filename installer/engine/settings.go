@@ -81,7 +81,7 @@ func SettingsSince(dir string, old *state.Manifest, has func(env string) bool, n
 			}
 			if s == pkg.CondarcFile && c.Aside != "" {
 				// the user's own settings in it stay where they were
-				c.keep, c.Keys = usersSettings(b, old.CondarcYAML())
+				c.keep, c.Keys = UsersSettings(b, old.CondarcYAML())
 			}
 			if !keeps {
 				dropped = append(dropped, c.Rel)
@@ -245,14 +245,14 @@ func SettingsNote(cs []SettingsChange, dropped []string, planned bool) string {
 	return strings.Join(parts, "; ")
 }
 
-// usersSettings splits a settings file that onboard once wrote the
+// UsersSettings splits a settings file that onboard once wrote the
 // bundle's settings to (bundleRC) and conda config then added the user's
 // to: it returns the file without the old bundle's (its top-level blocks
 // of onboard's lines alone, and its header), and the user's keys in it;
 // nil when none are left. conda config rewrites the file keeping its
 // lines (ruamel's round trip), so a block the user did not touch is
 // onboard's line for line; one they changed (a channel added) is theirs.
-func usersSettings(file, bundleRC []byte) (part []byte, keys []string) {
+func UsersSettings(file, bundleRC []byte) (part []byte, keys []string) {
 	ours := map[string]bool{}
 	for _, l := range strings.Split(string(bundleRC), "\n") {
 		ours[strings.TrimRight(l, " \t\r")] = true

@@ -13,14 +13,14 @@ import (
 func TestUsersSettings(t *testing.T) {
 	bundleRC := "# written by onboard from the bundle\nchannels:\n  - https://x.invalid\noffline: true\nsolver: classic\n"
 	file := "# written by onboard from the bundle\nchannels:\n  - https://y.invalid\n  - https://x.invalid\noffline: true\nsolver: classic\nchangeps1: false\nenvs_dirs:\n  - /data/envs\n"
-	part, keys := usersSettings([]byte(file), []byte(bundleRC))
+	part, keys := UsersSettings([]byte(file), []byte(bundleRC))
 	if want := "channels:\n  - https://y.invalid\n  - https://x.invalid\nchangeps1: false\nenvs_dirs:\n  - /data/envs\n"; string(part) != want {
 		t.Errorf("the user's part:\n%s\nwant:\n%s", part, want)
 	}
 	if strings.Join(keys, " ") != "channels changeps1 envs_dirs" {
 		t.Errorf("keys %v", keys)
 	}
-	if part, keys := usersSettings([]byte(bundleRC), []byte(bundleRC)); part != nil || keys != nil {
+	if part, keys := UsersSettings([]byte(bundleRC), []byte(bundleRC)); part != nil || keys != nil {
 		t.Errorf("onboard's own file gave the user %q %v", part, keys)
 	}
 }

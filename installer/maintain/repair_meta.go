@@ -14,10 +14,12 @@ import (
 	"strings"
 	"time"
 
+	"onboard/installer/bundle"
 	"onboard/installer/engine"
 	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
+	"onboard/internal/atomicfile"
 	"onboard/platform"
 )
 
@@ -94,13 +96,31 @@ func (rp *repairer) restoreSettings(rel string) error {
 	want := man.CondarcYAML()
 	p := filepath.Join(rp.prefix, filepath.FromSlash(rel))
 	if rel == pkg.CondarcFile {
-		if b, err := os.ReadFile(p); err != nil || !bytes.Equal(b, want) {
+		b, err := os.ReadFile(p)
+		if err != nil || !bytes.HasPrefix(b, []byte(bundle.CondarcHeader)) {
 			return err // changed since verify: the user's now
 		}
-		if err := os.Remove(p); err != nil {
-			return fmt.Errorf("failed to delete %q, which holds the bundle's conda settings: %w; delete it by hand", p, err)
+		if bytes.Equal(b, want) {
+			if err := os.Remove(p); err != nil {
+				return fmt.Errorf("failed to delete %q, which holds the bundle's conda settings: %w; delete it by hand", p, err)
+			}
+			rp.fixed(BaseEnv, "", "deleted .condarc, which held the bundle's conda settings (conda config copied them into ~/.condarc): they are in "+pkg.BundleCondarcFile)
+			return nil
 		}
-		rp.fixed(BaseEnv, "", "deleted .condarc, which held the bundle's conda settings (conda config copied them into ~/.condarc): they are in "+pkg.BundleCondarcFile)
+		// the bundle's settings and the user's: theirs stay in it
+		part, keys := engine.UsersSettings(b, want)
+		aside, err := keepAside(p)
+		if err != nil {
+			return err
+		}
+		what := "moved .condarc, which held the bundle's conda settings with yours (conda config copied them into ~/.condarc), to " + filepath.Base(aside)
+		if part != nil {
+			if err := atomicfile.WriteFile(p, part, 0o644); err != nil {
+				return fmt.Errorf("failed to keep your own conda settings in %q: %w; they are in %q", p, err, aside)
+			}
+			what += "; your own settings (" + strings.Join(keys, ", ") + ") stay in .condarc"
+		}
+		rp.fixed(BaseEnv, "", what)
 		return nil
 	}
 	if want == nil {
@@ -108,16 +128,9 @@ func (rp *repairer) restoreSettings(rel string) error {
 	}
 	what := "wrote the bundle's conda settings (" + pkg.BundleCondarcFile + ")"
 	if b, err := os.ReadFile(p); err == nil && !bytes.Equal(b, want) {
-		// a copy kept by an earlier repair stays: the next name free
-		aside := p + ".changed"
-		for n := 2; ; n++ {
-			if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
-				break
-			}
-			aside = fmt.Sprintf("%s.changed-%d", p, n)
-		}
-		if err := os.Rename(p, aside); err != nil {
-			return fmt.Errorf("failed to keep the changed %q aside: %w", p, err)
+		aside, err := keepAside(p)
+		if err != nil {
+			return err
 		}
 		what += "; your changed copy is kept as " + path.Join(pkg.CondarcFolder, filepath.Base(aside))
 	}
@@ -126,6 +139,23 @@ func (rp *repairer) restoreSettings(rel string) error {
 	}
 	rp.fixed(BaseEnv, "", what)
 	return nil
+}
+
+// keepAside renames the file at p to p.changed, or the next of
+// p.changed-2, -3… that is free: a copy an earlier repair kept stays (a
+// second repair renamed over it).
+func keepAside(p string) (string, error) {
+	aside := p + ".changed"
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		aside = fmt.Sprintf("%s.changed-%d", p, n)
+	}
+	if err := os.Rename(p, aside); err != nil {
+		return "", fmt.Errorf("failed to keep the changed %q aside: %w", p, err)
+	}
+	return aside, nil
 }
 
 // restoreHistory writes conda-meta/history from the env's records, so that

@@ -15,8 +15,8 @@ import (
 // finds condarc.d/onboard.yml missing or changed, and the base's .condarc
 // that an older onboard wrote them to (conda config copies that file into
 // ~/.condarc); repair writes them again, keeps a changed copy aside, and
-// deletes the old .condarc when it is exactly the bundle's. A .condarc
-// the user changed too is theirs: verify only notes it.
+// deletes the old .condarc when it is exactly the bundle's; one the user
+// added settings to keeps theirs alone, the whole file kept aside.
 func TestVerifyAndRepairTheBundlesSettings(t *testing.T) {
 	prefix, _ := installSmall(t)
 	envTxt := "-" // not this test's
@@ -78,12 +78,16 @@ func TestVerifyAndRepairTheBundlesSettings(t *testing.T) {
 		t.Error("repair left the bundle's settings in .condarc")
 	}
 
-	// the user's settings added to it: theirs, noted
+	// the user's settings added to it (conda config --system): repair
+	// keeps theirs in it, and moves the file with the bundle's aside
 	testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), string(want)+"changeps1: false\n")
-	r, err := Verify(context.Background(), prefix, opts)
-	if err != nil || len(r.Problems) != 0 || !strings.Contains(strings.Join(r.Notes, "\n"), ".condarc holds the bundle's conda settings and yours") ||
-		!strings.Contains(strings.Join(r.Notes, "\n"), "move it aside first, then set yours again") {
-		t.Fatalf("a .condarc with the bundle's settings and the user's: %v, %v\n%s", kinds(r.Problems), err, strings.Join(r.Notes, "\n"))
+	check("settings and the user's in .condarc", "base  .condarc settings")
+	repair("settings and the user's in .condarc")
+	if b, _ := os.ReadFile(filepath.Join(prefix, ".condarc")); string(b) != "changeps1: false\n" {
+		t.Errorf("the user's own settings in .condarc after the repair: %q", b)
+	}
+	if b, _ := os.ReadFile(filepath.Join(prefix, ".condarc.changed")); string(b) != string(want)+"changeps1: false\n" {
+		t.Errorf("the old .condarc is not kept aside: %q", b)
 	}
 }
 

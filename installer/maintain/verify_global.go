@@ -94,8 +94,8 @@ func (v *verifier) checkSettings(envs []envInfo) {
 		v.problem(Problem{Env: BaseEnv, Path: pkg.CondarcFile, Kind: ProblemSettings,
 			Detail: "holds the bundle's conda settings, as an older onboard wrote them: conda config copies them into ~/.condarc"})
 	default:
-		v.note("%s holds the bundle's conda settings and yours, as an older onboard wrote them, and conda config copies it whole into ~/.condarc: move it aside first, then set yours again with conda config --set (in that order: while it is there, conda config copies it)",
-			filepath.Join(v.prefix, pkg.CondarcFile))
+		v.problem(Problem{Env: BaseEnv, Path: pkg.CondarcFile, Kind: ProblemSettings,
+			Detail: "holds the bundle's conda settings and yours, as an older onboard wrote them: conda config copies them into ~/.condarc; repair keeps yours in it and moves the rest aside"})
 	}
 }
 
