@@ -2,7 +2,9 @@ package installer
 
 import (
 	"archive/tar"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,5 +88,40 @@ func TestInstallEnvWritesTheBundlesSettingsToCondarcD(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
 		t.Errorf("the settings were written through the link: %v", ents)
+	}
+}
+
+// Every channel conda takes (a URL, a name, a path, ${VAR}, an IPv6 host)
+// reaches conda's settings file as the same string, read by ruamel.yaml as
+// conda reads it: written plain where YAML reads it so, else quoted. A
+// channel ending in ":" was a mapping to conda, and "[::1]" a list
+// (audit X).
+func TestCondarcChannelsReadBackByYAML(t *testing.T) {
+	channels := []string{"https://conda.anaconda.org/conda-forge", "conda-forge", "/srv/chan", "./chan", "~/chan",
+		"file:///opt/channel", "https://h:8443/t/TOKEN/chan", "https://user:pass@h/chan", "${CHANNEL_ROOT}/main",
+		"http://[::1]:8080/chan", "chan:", "null", "-x", "#x", "a #b", "*star", "'q'", `"dq"`, "1.5", "ünïcode/чан", "<&>"}
+	for _, ch := range channels {
+		m := &bundle.Manifest{Condarc: &bundle.Condarc{Channels: []string{ch}}}
+		if err := m.Condarc.Validate(); err != nil {
+			t.Errorf("%q refused: %v", ch, err)
+		}
+	}
+	rc := (&bundle.Manifest{Condarc: &bundle.Condarc{Channels: channels}}).CondarcYAML()
+	if strings.Contains(string(rc), "  - https://conda.anaconda.org/conda-forge\n") == false {
+		t.Errorf("a plain URL is not written as older onboards wrote it:\n%s", rc)
+	}
+	script := "import sys, json\nfrom ruamel.yaml import YAML\nprint(json.dumps(YAML(typ='safe').load(open(sys.argv[1]))['channels']))\n"
+	p := filepath.Join(t.TempDir(), "onboard.yml")
+	os.WriteFile(p, rc, 0o644)
+	out, err := exec.Command("/usr/bin/python3", "-c", script, p).CombinedOutput()
+	if err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skipf("ruamel.yaml does not run here (%v): %s", err, out)
+		}
+		t.Fatalf("ruamel.yaml: %v\n%s", err, out)
+	}
+	var got []string
+	if err := json.Unmarshal(out, &got); err != nil || strings.Join(got, "\n") != strings.Join(channels, "\n") {
+		t.Fatalf("read back %q (%v)\nfrom\n%s\nwant %q", got, err, rc, channels)
 	}
 }

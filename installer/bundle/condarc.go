@@ -1,7 +1,9 @@
 package bundle
 
 import (
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -36,7 +38,7 @@ func (m *Manifest) CondarcYAML() []byte {
 	if len(c.Channels) > 0 {
 		b.WriteString("channels:\n")
 		for _, ch := range c.Channels {
-			fmt.Fprintf(&b, "  - %s\n", ch)
+			fmt.Fprintf(&b, "  - %s\n", yamlString(ch))
 		}
 	}
 	if c.Offline {
@@ -55,4 +57,31 @@ func (m *Manifest) CondarcYAML() []byte {
 		fmt.Fprintf(&b, "add_pip_as_python_dependency: %t\n", *c.AddPipAsPythonDependency)
 	}
 	return []byte(b.String())
+}
+
+// yamlString writes s as a YAML string: as it is where YAML reads it so
+// (a channel URL, name or path, as older onboards wrote them, whose files
+// an upgrade compares), else double-quoted, with JSON's escapes, which
+// YAML's double-quoted style reads the same: a channel ending in ":"
+// was a mapping to conda, "~/chan" or "${VAR}/x" fine but "*x" or "[x]"
+// not, and "null" no string at all.
+func yamlString(s string) string {
+	plain := s != "" && !strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'\"%@` \t") &&
+		!strings.HasSuffix(s, ":") && !strings.HasSuffix(s, " ") &&
+		!strings.Contains(s, ": ") && !strings.Contains(s, " #") && !strings.ContainsAny(s, "\n\r\t")
+	switch strings.ToLower(s) {
+	case "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n":
+		plain = false
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		plain = false
+	}
+	if plain {
+		return s
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
 }

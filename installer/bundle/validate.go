@@ -63,7 +63,7 @@ func (m *Manifest) Validate() error {
 	if err := validateAssets(m.Assets); err != nil {
 		return err
 	}
-	if err := m.Condarc.validate(); err != nil {
+	if err := m.Condarc.Validate(); err != nil {
 		return err
 	}
 	if m.MenuPackages != nil {
@@ -99,14 +99,19 @@ func plainText(s string, max int) bool {
 	return len(s) <= max && pkg.IsDisplayText(s) && !strings.ContainsAny(s, "\n\r\t")
 }
 
+// maxEnvNameBytes caps an env's name, a folder's name (255 bytes at most
+// on every file system): a longer one passed the bundle's checks and
+// failed the install, with the target blamed (audit W2).
+const maxEnvNameBytes = 200
+
 // ValidEnvName tells whether n may name an environment of a bundle (a
 // folder PREFIX/envs/n): letters, digits, '_', '.' and '-', not starting
-// with '.' or '-', nor ending with '.' (Windows drops it), at most
-// maxNameBytes, no Windows device name (CON, nul.x), and not "base" in any
-// case. conda's names of envs made later pass too, but for those with
-// characters conda allows and a bundle does not.
+// with '.' or '-', at most maxEnvNameBytes, and not "base". conda's names
+// of envs made later pass too, but for those with characters conda allows
+// and a bundle does not. Installed manifests are read with this rule; a
+// bundle for Windows or macOS has more (validatePlatform).
 func ValidEnvName(n string) bool {
-	return envRE.MatchString(n) && len(n) <= maxNameBytes && !strings.EqualFold(n, "base") && winname.Unsafe(n) == ""
+	return envRE.MatchString(n) && len(n) <= maxEnvNameBytes && n != "base"
 }
 
 func validatePlatform(sd string, p *Platform) error {
@@ -125,13 +130,19 @@ func validatePlatform(sd string, p *Platform) error {
 		}
 	}
 	folded := map[string]string{}
+	win, foldingHost := strings.HasPrefix(sd, "win-"), strings.HasPrefix(sd, "win-") || strings.HasPrefix(sd, "osx-")
 	for _, n := range p.EnvNames() {
 		if !ValidEnvName(n) {
-			return fmt.Errorf("platform %q: env name %q is not allowed (letters, digits, '_', '.' and '-', at most %d, not ending in '.', not a Windows device name such as CON)", sd, n, maxNameBytes)
+			return fmt.Errorf("platform %q: env name %q is not allowed (letters, digits, '_', '.' and '-', at most %d bytes, not \"base\")", sd, n, maxEnvNameBytes)
+		}
+		// a name Windows would not keep as written: a device (CON,
+		// nul.x), a trailing dot it drops
+		if why := winname.Unsafe(n); win && why != "" {
+			return fmt.Errorf("platform %q: env name %q is not allowed: %s", sd, n, why)
 		}
 		// one folder where names ignore case (Windows, macOS): two envs
 		// would be installed into it
-		if other, ok := folded[pathfold.Fold(n)]; ok {
+		if other, ok := folded[pathfold.Fold(n)]; ok && foldingHost {
 			return fmt.Errorf("platform %q: env names %q and %q are one folder where names ignore case (Windows, macOS)", sd, other, n)
 		}
 		folded[pathfold.Fold(n)] = n
@@ -271,23 +282,19 @@ func (m *Manifest) validateLaunchers() error {
 	return nil
 }
 
-var (
-	// channelRE is a channel as .condarc gives it: a name or a URL, in
-	// characters YAML takes as plain text where the file writes it.
-	channelRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._~:/@%+=?&,-]*$`)
-	solverRE  = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
-)
+var solverRE = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
 
-// validate checks the settings written into conda's settings file as
-// they are (CondarcYAML): a channel holding a line break added settings
-// of its own there.
-func (c *Condarc) validate() error {
+// Validate checks the settings written into conda's settings file
+// (CondarcYAML): a channel is one line of text (one holding a line break
+// added settings of its own there; CondarcYAML quotes what YAML would not
+// read as written), the solver a plain name.
+func (c *Condarc) Validate() error {
 	if c == nil {
 		return nil
 	}
 	for _, ch := range c.Channels {
-		if len(ch) > 4096 || !channelRE.MatchString(ch) {
-			return fmt.Errorf("condarc: channel %s is not a channel name or URL", humanize.Excerpt(fmt.Sprintf("%q", ch), 80))
+		if strings.TrimSpace(ch) == "" || !plainText(ch, 4096) {
+			return fmt.Errorf("condarc: channel %s is not a channel name, path or URL on one line", humanize.Excerpt(fmt.Sprintf("%q", ch), 80))
 		}
 	}
 	if c.Solver != "" && (len(c.Solver) > 64 || !solverRE.MatchString(c.Solver)) {

@@ -145,12 +145,13 @@ func TestManifestTextAndNamesAreBounded(t *testing.T) {
 		{"launcher name", func(m *Manifest) { m.Launchers[0].Name = "x\x1b[2A\rsignature: signed" }, "launcher name"},
 		{"launcher name too long", func(m *Manifest) { m.Launchers[0].Name = long }, "launcher name"},
 		{"launcher command", func(m *Manifest) { m.Launchers[0].Command = []string{"jupyter", "lab\x07"} }, "control characters"},
-		{"env names in two cases", func(m *Manifest) { m.Platforms["linux-64"].Envs["Team"] = nil }, `env names "Team" and "team" are one folder`},
-		{"env named CON", func(m *Manifest) { m.Platforms["linux-64"].Envs["CON"] = nil }, `env name "CON" is not allowed`},
-		{"env named nul.x", func(m *Manifest) { m.Platforms["linux-64"].Envs["nul.x"] = nil }, `env name "nul.x" is not allowed`},
-		{"env ending in a dot", func(m *Manifest) { m.Platforms["linux-64"].Envs["x."] = nil }, `env name "x." is not allowed`},
-		{"env named Base", func(m *Manifest) { m.Platforms["linux-64"].Envs["Base"] = nil }, `env name "Base" is not allowed`},
-		{"env name too long", func(m *Manifest) { m.Platforms["linux-64"].Envs[long] = nil }, "is not allowed"},
+		{"env names in two cases, for Windows", func(m *Manifest) { onWin(m, "team", "Team") }, `env names "Team" and "team" are one folder`},
+		{"env names in two cases, for Linux", func(m *Manifest) { m.Platforms["linux-64"].Envs["Team"] = nil }, ""},
+		{"env named CON, for Windows", func(m *Manifest) { onWin(m, "CON") }, `env name "CON" is not allowed: the name "CON" is a device`},
+		{"env named nul.x, for Windows", func(m *Manifest) { onWin(m, "nul.x") }, `env name "nul.x" is not allowed`},
+		{"env ending in a dot, for Windows", func(m *Manifest) { onWin(m, "x.") }, `env name "x." is not allowed`},
+		{"env named aux, for Linux (an install of before keeps working)", func(m *Manifest) { m.Platforms["linux-64"].Envs["aux"] = nil }, ""},
+		{"env name too long", func(m *Manifest) { m.Platforms["linux-64"].Envs[strings.Repeat("e", maxEnvNameBytes+1)] = nil }, "is not allowed"},
 		{"channel with a newline", func(m *Manifest) { m.Condarc = &Condarc{Channels: []string{"https://x.invalid\noffline: false"}} }, "is not a channel"},
 		{"channel URL", func(m *Manifest) {
 			m.Condarc = &Condarc{Channels: []string{"https://conda.acme.com/main", "conda-forge"}}
@@ -169,4 +170,19 @@ func TestManifestTextAndNamesAreBounded(t *testing.T) {
 			t.Errorf("%s: Validate() = %v; want %q", tt.what, err, tt.err)
 		}
 	}
+}
+
+// onWin gives m a win-64 platform like its linux-64 one, with the envs
+// envs (and team, which the test's launcher runs in).
+func onWin(m *Manifest, envs ...string) {
+	lin := m.Platforms["linux-64"]
+	w := &Platform{Envs: map[string][]Package{"team": nil}}
+	for _, p := range lin.Base {
+		p.Subdir = "win-64"
+		w.Base = append(w.Base, p)
+	}
+	for _, e := range envs {
+		w.Envs[e] = nil
+	}
+	m.Platforms["win-64"] = w
 }
