@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 )
@@ -43,10 +42,9 @@ func CondaInitFiles(t Target, env Env) []string {
 // when content holds no such block (and is returned as it is).
 func RemoveCondaInit(content []byte, prefix string) (out []byte, found bool) {
 	prefix = strings.TrimRight(prefix, "/")
-	ours := func(body []byte) bool {
-		return bytes.Contains(body, []byte(prefix+"/bin/conda")) || bytes.Contains(body, []byte(prefix+"/etc/profile.d/conda")) ||
-			bytes.Contains(body, []byte(prefix+"/etc/fish/conf.d/conda"))
-	}
+	// the prefix as a whole path: /opt/acme, not /srv/opt/acme
+	names := regexp.MustCompile(`(^|[\s'"=(:])` + regexp.QuoteMeta(prefix) + `/(bin/conda|etc/profile\.d/conda|etc/fish/conf\.d/conda)`)
+	ours := func(body []byte) bool { return names.Match(body) }
 	out = condaInitBlock.ReplaceAllFunc(content, func(block []byte) []byte {
 		if !ours(condaInitBlock.FindSubmatch(block)[1]) {
 			return block
@@ -60,8 +58,9 @@ func RemoveCondaInit(content []byte, prefix string) (out []byte, found bool) {
 	if len(condaInitBlock.FindAll(out, -1)) > 0 {
 		return out, true // another conda's block still holds the set-up over
 	}
+	under := regexp.MustCompile(`(^|[\s'"=(:])` + regexp.QuoteMeta(prefix) + `/`)
 	out = condaInitCommented.ReplaceAllFunc(out, func(line []byte) []byte {
-		if bytes.Contains(line, []byte(prefix+"/")) {
+		if under.Match(line) {
 			return line
 		}
 		return condaInitCommented.ReplaceAll(line, []byte("$1"))

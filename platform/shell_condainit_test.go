@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,8 +128,11 @@ func TestRemoveCondaInitAsCondaReverses(t *testing.T) {
 	if !strings.Contains(string(data), "# >>> conda initialize >>>") || !strings.Contains(string(data), condaInitComment) {
 		t.Fatalf("conda's initializer wrote no block, or commented nothing out:\n%s", data)
 	}
-	if out, found := RemoveCondaInit(data, filepath.Join(dir, "other")); found || string(out) != string(data) {
-		t.Fatalf("the block of another conda was changed:\n%s", out)
+	for _, other := range []string{filepath.Join(dir, "other"), filepath.Join(dir, "acm"), "/srv" + prefix} {
+		// /srv/tmp/…/acme holds the text of /tmp/…/acme (audit X)
+		if out, found := RemoveCondaInit(bytes.ReplaceAll(data, []byte(prefix), []byte(other)), prefix); found {
+			t.Fatalf("the block of the conda at %s was taken for %s's:\n%s", other, prefix, out)
+		}
 	}
 	out, found := RemoveCondaInit(data, prefix)
 	if !found || strings.TrimRight(string(out), "\n") != strings.TrimRight(before, "\n") {

@@ -116,9 +116,10 @@ func HasEnv(data []byte, prefixDir string) bool {
 func Unregister(path, root string) (int, error) {
 	// A list kept elsewhere and linked here (dotfiles) is changed where it
 	// is: the link stays a link.
-	linked := false
+	fi, err := os.Lstat(path)
+	linked := err == nil && fi.Mode()&fs.ModeSymlink != 0 // the list itself, not a folder above it
 	if r, err := filepath.EvalSymlinks(path); err == nil {
-		linked, path = r != filepath.Clean(path), r
+		path = r
 	}
 	defer filelock.Replaced(path)()
 	data, err := os.ReadFile(path)

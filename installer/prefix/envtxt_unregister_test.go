@@ -184,3 +184,22 @@ func TestUnregisterRemovesAnEmptyList(t *testing.T) {
 		t.Errorf("the linked list: %q, %v", b, err)
 	}
 }
+
+// A folder above the list that is a link (a home on /data, linked) does
+// not make the list a linked one: emptied, it goes (audit X).
+func TestUnregisterRemovesAnEmptyListUnderALinkedHome(t *testing.T) {
+	root := t.TempDir()
+	real, home := filepath.Join(root, "data", "home"), filepath.Join(root, "home")
+	os.MkdirAll(filepath.Join(real, ".conda"), 0o755)
+	if err := os.Symlink(real, home); err != nil {
+		t.Skip(err)
+	}
+	txt := filepath.Join(home, ".conda", "environments.txt")
+	os.WriteFile(txt, []byte("/opt/acme\n"), 0o644)
+	if n, err := Unregister(txt, "/opt/acme"); n != 1 || err != nil {
+		t.Fatalf("Unregister: %d, %v", n, err)
+	}
+	if _, err := os.Lstat(filepath.Join(real, ".conda")); !os.IsNotExist(err) {
+		t.Errorf("the emptied list and ~/.conda are left: %v", err)
+	}
+}
