@@ -290,9 +290,16 @@ func TestUpgradeKeepsTheUsersCondaSettings(t *testing.T) {
 		filepath.Join(prefix, "conda-meta", "pinned"):  "python 3.11.*\n",
 		filepath.Join(prefix, ".condarc"):              "report_errors: false\n",
 		filepath.Join(prefix, "condarc.d", "mine.yml"): "changeps1: false\n",
+		filepath.Join(prefix, "condarc.d", "more", "x.yml"): "always_yes: true\n", // a folder of the user's
 	}
 	for p, s := range mine {
 		testkit.MustWrite(t, p, s)
+	}
+	// and a link to settings kept elsewhere
+	shared := filepath.Join(t.TempDir(), "team.yml")
+	testkit.MustWrite(t, shared, "channel_priority: strict\n")
+	if err := os.Symlink(shared, filepath.Join(prefix, "condarc.d", "team.yml")); err != nil {
+		t.Fatal(err)
 	}
 	ours := filepath.Join(prefix, "condarc.d", "onboard.yml")
 	rc, err := os.ReadFile(ours)
@@ -308,7 +315,7 @@ func TestUpgradeKeepsTheUsersCondaSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	notes := strings.Join(plan.Notes, "\n")
-	if !strings.Contains(notes, ".condarc, conda-meta/pinned, condarc.d/mine.yml, envs/team/.condarc, envs/team/conda-meta/pinned, envs/team/conda-meta/state") ||
+	if !strings.Contains(notes, ".condarc, conda-meta/pinned, condarc.d/mine.yml, condarc.d/more, condarc.d/team.yml, envs/team/.condarc, envs/team/conda-meta/pinned, envs/team/conda-meta/state") ||
 		!strings.Contains(notes, "condarc.d/onboard.yml is kept as condarc.d/onboard.yml.from-2026.11.0, beside the new version's own") {
 		t.Errorf("the plan does not say what of the user's conda settings is kept:\n%s", notes)
 	}
@@ -320,6 +327,9 @@ func TestUpgradeKeepsTheUsersCondaSettings(t *testing.T) {
 		if b, err := os.ReadFile(p); string(b) != s {
 			t.Errorf("after the upgrade %s = %q, %v; want %q", p, b, err, s)
 		}
+	}
+	if l, err := os.Readlink(filepath.Join(prefix, "condarc.d", "team.yml")); err != nil || l != shared {
+		t.Errorf("the link in condarc.d after the upgrade: %q, %v", l, err)
 	}
 	if b, _ := os.ReadFile(ours + ".from-2026.11.0"); string(b) != changedRC {
 		t.Errorf("the user's changed onboard.yml is not kept beside the new one: %q", b)

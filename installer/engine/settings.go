@@ -38,6 +38,10 @@ type SettingsChange struct {
 	// without the old bundle's; keep is that file.
 	Keys []string
 	keep []byte
+	// Overridden are those of Keys in the base's .condarc that the new
+	// bundle's settings set too: conda reads condarc.d after it, so the
+	// bundle's win there.
+	Overridden []string
 }
 
 // SettingsSince lists the conda settings files of the old install at dir
@@ -63,9 +67,14 @@ func SettingsSince(dir string, old *state.Manifest, has func(env string) bool, n
 		}
 		keeps := n == state.BaseEnv || has(n)
 		for _, s := range files {
-			b, err := readRegular(filepath.Join(dir, filepath.FromSlash(rel+s)))
+			full := filepath.Join(dir, filepath.FromSlash(rel+s))
+			b, err := readRegular(full)
 			if err != nil {
-				continue
+				// a link or a folder the user put in condarc.d is carried
+				// as it is (they were dropped: audit X)
+				if _, lerr := os.Lstat(full); lerr != nil || !strings.HasPrefix(s, pkg.CondarcFolder+"/") || s == pkg.BundleCondarcFile {
+					continue
+				}
 			}
 			c := SettingsChange{Rel: rel + s}
 			if n == state.BaseEnv {
@@ -82,6 +91,9 @@ func SettingsSince(dir string, old *state.Manifest, has func(env string) bool, n
 			if s == pkg.CondarcFile && c.Aside != "" {
 				// the user's own settings in it stay where they were
 				c.keep, c.Keys = UsersSettings(b, old.CondarcYAML())
+				if n == state.BaseEnv {
+					c.Overridden = Overridden(c.keep, newRC)
+				}
 			}
 			if !keeps {
 				dropped = append(dropped, c.Rel)
@@ -226,6 +238,9 @@ func SettingsNote(cs []SettingsChange, dropped []string, planned bool) string {
 		if len(c.Keys) > 0 {
 			back = fmt.Sprintf("your own settings in it (%s) stay in %s", strings.Join(c.Keys, ", "), c.Rel)
 		}
+		if len(c.Overridden) > 0 {
+			back += fmt.Sprintf(", but the new version's settings win over %s (conda reads %s after it): conda config --set puts yours in ~/.condarc, which wins", strings.Join(c.Overridden, ", "), pkg.BundleCondarcFile)
+		}
 		if planned {
 			parts = append(parts, fmt.Sprintf("your changed %s is kept as %s%s: %s", c.Rel, as, beside, back))
 		} else {
@@ -290,4 +305,37 @@ func UsersSettings(file, bundleRC []byte) (part []byte, keys []string) {
 		return nil, nil
 	}
 	return []byte(out.String()), keys
+}
+
+// Overridden are the top-level keys of the settings file rc (the base's
+// .condarc) that bundleRC (condarc.d/onboard.yml) sets too: conda reads
+// condarc.d after the base's .condarc, so for those the bundle's values
+// win, and the user's there do nothing (audit X).
+func Overridden(rc, bundleRC []byte) []string {
+	theirs := map[string]bool{}
+	for _, k := range topKeys(bundleRC) {
+		theirs[k] = true
+	}
+	var out []string
+	for _, k := range topKeys(rc) {
+		if theirs[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// topKeys are the keys of a YAML mapping's top level, as conda's settings
+// files write them ("key: value" or "key:" at the start of a line).
+func topKeys(rc []byte) []string {
+	var keys []string
+	for _, l := range strings.Split(string(rc), "\n") {
+		if l == "" || strings.ContainsAny(l[:1], " \t#-") {
+			continue
+		}
+		if k, _, ok := strings.Cut(l, ":"); ok {
+			keys = append(keys, strings.Trim(strings.TrimSpace(k), `"'`))
+		}
+	}
+	return keys
 }

@@ -24,3 +24,16 @@ func TestUsersSettings(t *testing.T) {
 		t.Errorf("onboard's own file gave the user %q %v", part, keys)
 	}
 }
+
+// The keys of the base's .condarc that the bundle's settings set too:
+// conda reads condarc.d after it, so the bundle's values win there.
+func TestOverridden(t *testing.T) {
+	bundleRC := "# written by onboard from the bundle\nchannels:\n  - https://x.invalid\noffline: true\n"
+	rc := "offline: false\nchangeps1: false\nchannels:\n  - mine\nenvs_dirs:\n  - /data\n"
+	if got := strings.Join(Overridden([]byte(rc), []byte(bundleRC)), " "); got != "offline channels" {
+		t.Errorf("Overridden = %q", got)
+	}
+	if got := Overridden([]byte("changeps1: false\n"), []byte(bundleRC)); got != nil {
+		t.Errorf("Overridden = %q", got)
+	}
+}

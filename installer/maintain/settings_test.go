@@ -129,3 +129,19 @@ func installSmall(t *testing.T) (prefix, home string) {
 	}
 	return prefix, home
 }
+
+// A setting of the user's in the base's .condarc (conda config --system)
+// that the bundle's settings set too does nothing: conda reads condarc.d
+// after it. Verify says so, and where a setting of theirs wins (audit X).
+func TestVerifyNotesSystemSettingsTheBundleOverrides(t *testing.T) {
+	prefix, _ := installSmall(t)
+	testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), "offline: false\nchangeps1: false\n")
+	r, err := Verify(context.Background(), prefix, VerifyOptions{EnvironmentsTxt: "-", SkipLaunchers: true})
+	if err != nil || len(r.Problems) != 0 || !strings.Contains(strings.Join(r.Notes, "\n"), ".condarc sets offline, which the bundle's settings (condarc.d/onboard.yml) set too") {
+		t.Fatalf("%v, %v:\n%s", kinds(r.Problems), err, strings.Join(r.Notes, "\n"))
+	}
+	testkit.MustWrite(t, filepath.Join(prefix, ".condarc"), "changeps1: false\n")
+	if r, _ := Verify(context.Background(), prefix, VerifyOptions{EnvironmentsTxt: "-", SkipLaunchers: true}); strings.Contains(strings.Join(r.Notes, "\n"), ".condarc sets") {
+		t.Errorf("a setting the bundle does not set is named:\n%s", strings.Join(r.Notes, "\n"))
+	}
+}

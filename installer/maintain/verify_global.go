@@ -88,6 +88,11 @@ func (v *verifier) checkSettings(envs []envInfo) {
 	}
 	v.noteSettingsCopies(envs)
 	old, err := os.ReadFile(filepath.Join(v.prefix, pkg.CondarcFile))
+	if ov := engine.Overridden(old, want); err == nil && len(ov) > 0 && !bytes.HasPrefix(old, []byte(bundle.CondarcHeader)) {
+		// conda config --system wrote them; conda reads condarc.d after
+		v.note("%s sets %s, which the bundle's settings (%s) set too, and conda reads those after it: yours do nothing there; conda config --set puts them in ~/.condarc, which wins",
+			filepath.Join(v.prefix, pkg.CondarcFile), strings.Join(ov, ", "), pkg.BundleCondarcFile)
+	}
 	switch {
 	case err != nil || !bytes.HasPrefix(old, []byte(bundle.CondarcHeader)):
 	case bytes.Equal(old, want):
