@@ -284,12 +284,12 @@ func TestUpgradeKeepsTheUsersCondaSettings(t *testing.T) {
 	}
 	team := filepath.Join(prefix, "envs", "team")
 	mine := map[string]string{
-		filepath.Join(team, ".condarc"):                "always_yes: true\n",
-		filepath.Join(team, "conda-meta", "state"):     `{"env_vars": {"MYVAR": "hello"}}`,
-		filepath.Join(team, "conda-meta", "pinned"):    "numpy 1.*\n",
-		filepath.Join(prefix, "conda-meta", "pinned"):  "python 3.11.*\n",
-		filepath.Join(prefix, ".condarc"):              "report_errors: false\n",
-		filepath.Join(prefix, "condarc.d", "mine.yml"): "changeps1: false\n",
+		filepath.Join(team, ".condarc"):                     "always_yes: true\n",
+		filepath.Join(team, "conda-meta", "state"):          `{"env_vars": {"MYVAR": "hello"}}`,
+		filepath.Join(team, "conda-meta", "pinned"):         "numpy 1.*\n",
+		filepath.Join(prefix, "conda-meta", "pinned"):       "python 3.11.*\n",
+		filepath.Join(prefix, ".condarc"):                   "report_errors: false\n",
+		filepath.Join(prefix, "condarc.d", "mine.yml"):      "changeps1: false\n",
 		filepath.Join(prefix, "condarc.d", "more", "x.yml"): "always_yes: true\n", // a folder of the user's
 	}
 	for p, s := range mine {
