@@ -14,6 +14,7 @@ import (
 	"onboard/installer/engine"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
+	"onboard/platform"
 	"onboard/internal/rmtree"
 )
 
@@ -68,6 +69,24 @@ type installRun struct {
 func (in *installRun) lockExisting(ctx context.Context) error {
 	p := in.o.Prefix
 	if st, err := os.Stat(state.Dir(p)); err != nil || !st.IsDir() {
+		return nil
+	}
+	if platform.OnlyLeftovers(state.Dir(p)) {
+		// A log and a lock of a run that installed nothing (another
+		// program deleted the install under it): no install to move
+		// aside, which needs the parent folder writable (audit X).
+		unlock, err := engine.LockPrefix(p) // not another onboard's
+		if err != nil {
+			return err
+		}
+		unlock()
+		for _, n := range []string{state.LogName, state.LockName} {
+			os.Remove(state.Path(p, n))
+		}
+		if err := os.Remove(state.Dir(p)); err != nil {
+			return &TargetError{Path: p, Reason: "cannot remove onboard's leftovers in " + state.Dir(p), Err: err, Advice: "delete that folder and try again"}
+		}
+		in.log.Printf("removed %q: a log and a lock of a run that installed nothing", state.Dir(p))
 		return nil
 	}
 	unlock, err := engine.LockPrefix(p)

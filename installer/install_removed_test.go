@@ -100,6 +100,12 @@ func TestInstallIntoAFolderWithOnlyOnboardsLeftovers(t *testing.T) {
 		if tt.ok && (err != nil || installed(t, prefix) != "2026.12.0/linux-64") {
 			t.Errorf("%v: %v, %s installed", tt.files, err, installed(t, prefix))
 		}
+		// the leftovers are removed, not moved aside as an install, which
+		// needs the folder above writable (an administrator's /opt/acme)
+		if log, _ := os.ReadFile(filepath.Join(prefix, ".onboard", "install.log")); tt.ok &&
+			(strings.Contains(string(log), "moved the old install aside") || !strings.Contains(string(log), "a log and a lock of a run that installed nothing")) {
+			t.Errorf("%v: the install's log:\n%s", tt.files, log)
+		}
 		if !tt.ok && (err == nil || !strings.Contains(err.Error(), "is not empty")) {
 			t.Errorf("%v: %v; want the folder refused as not empty", tt.files, err)
 		}

@@ -30,7 +30,7 @@ func FolderEntries(dir string) []string {
 	ents, _ := os.ReadDir(dir)
 	var out []string
 	for _, e := range ents {
-		if e.Name() == state.DirName && e.IsDir() && onlyLogAndLock(filepath.Join(dir, e.Name())) {
+		if e.Name() == state.DirName && e.IsDir() && OnlyLeftovers(filepath.Join(dir, e.Name())) {
 			continue
 		}
 		out = append(out, e.Name())
@@ -38,7 +38,9 @@ func FolderEntries(dir string) []string {
 	return out
 }
 
-func onlyLogAndLock(stateDir string) bool {
+// OnlyLeftovers tells whether the state folder stateDir holds nothing but
+// a log and a lock: no install, what a run that installed nothing left.
+func OnlyLeftovers(stateDir string) bool {
 	ents, err := os.ReadDir(stateDir)
 	if err != nil {
 		return false
