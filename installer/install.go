@@ -14,8 +14,8 @@ import (
 	"onboard/installer/engine"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
-	"onboard/platform"
 	"onboard/internal/rmtree"
+	"onboard/platform"
 )
 
 // Install installs the bundle's base into Options.Prefix and each of its
