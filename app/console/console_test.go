@@ -386,14 +386,7 @@ func TestShellSetupAskedOnlyWhereItDoesSomething(t *testing.T) {
 func TestWelcomeSaysUpgrade(t *testing.T) {
 	e := wizardtest.NewEngine(t)
 	def := filepath.Join(e.Home, "test-python")
-	b, err := bundle.Open(wizardtest.BundleFileVersion(t, "2026.10.0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if _, err := installer.Install(context.Background(), installer.Options{Prefix: def, Bundle: b, Subdir: wizardtest.Subdir()}); err != nil {
-		t.Fatal(err)
-	}
+	wizardtest.InstallVersion(t, def, "2026.10.0")
 	out, _ := run(t, context.Background(), e, "q\n", nil)
 	contains(t, out, "Welcome to Test Python 2026.11.0.\nThis installs your team's Python platform on this computer, without downloading anything.\nTest Python 2026.10.0 is installed in "+def+": this upgrades it to 2026.11.0.\n")
 }

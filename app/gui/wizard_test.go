@@ -21,7 +21,6 @@ import (
 	"onboard/app/wizard"
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
-	"onboard/installer/bundle"
 )
 
 func newWizard(t *testing.T, e wizard.Engine, r *recorder, start wizard.StepID) *Wizard {
@@ -579,14 +578,7 @@ func TestItemText(t *testing.T) {
 func TestWizardWelcomeSaysUpgrade(t *testing.T) {
 	e := wizardtest.NewEngine(t)
 	prefix, _ := e.DefaultPrefix(nil, false)
-	b, err := bundle.Open(wizardtest.BundleFileVersion(t, "2026.10.0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: wizardtest.Subdir()}); err != nil {
-		t.Fatal(err)
-	}
+	wizardtest.InstallVersion(t, prefix, "2026.10.0")
 	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
 	mustContain(t, wz.Window(), "Welcome to Test Python 2026.11.0", "Test Python 2026.10.0 is installed in "+prefix+": this upgrades it to 2026.11.0.")
 }

@@ -169,3 +169,17 @@ func InstallVersions(t testing.TB, versions map[string]string) {
 		}
 	}
 }
+
+// InstallVersion installs the test bundle at version into prefix, with
+// the real installer: an install a wizard then finds there.
+func InstallVersion(t testing.TB, prefix, version string) {
+	t.Helper()
+	b, err := bundle.Open(BundleFileVersion(t, version))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := installer.Install(context.Background(), installer.Options{Prefix: prefix, Bundle: b, Subdir: Subdir()}); err != nil {
+		t.Fatal(err)
+	}
+}
