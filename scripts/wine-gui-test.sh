@@ -100,6 +100,23 @@ shot() {
 # manager, so no decorations).
 click() { xdotool mousemove --window "$win" "$1" "$2" click 1; sleep 1.5; }
 next() { click 786 613; } # Next, Install, Close: the bottom right button
+# look: a checksum of what the window shows now.
+look() { import -window "$win" -depth 8 ppm:- 2>/dev/null | md5sum | cut -c1-32; }
+# next_step: the bottom right button (Next, Install), then waits until the
+# window shows something else, pressing it again while it does not (Next
+# waits for the folder's plan): on a busy machine a fixed sleep was too
+# short, and the "install" shot showed the Location step.
+next_step() {
+	local before tries=0
+	before=$(look)
+	xdotool mousemove --window "$win" 786 613 click 1
+	while [ "$(look)" = "$before" ] && [ $tries -lt 80 ]; do
+		tries=$((tries + 1))
+		sleep 0.25
+		[ $((tries % 12)) -eq 0 ] && xdotool mousemove --window "$win" 786 613 click 1
+	done
+	[ "$(look)" != "$before" ] || bad "the window did not move on from $1 within 20 s"
+}
 # primary X Y ["R,G,B R,G,B"]: clicks the primary (blue) button the window
 # shows now, found in a screenshot (a dialog's Yes or OK sits where the
 # dialog's size puts it), or the button of one of the colours given (a
@@ -129,17 +146,17 @@ print(f"{sx // n} {sy // n}" if n > 200 else "")
 }
 
 shot welcome
-next
+next_step welcome
+sleep 1
 shot licence
 click 140 561 # I accept the licence
-next
+next_step licence
 sleep 2.5 # the folder's plan, under Wine a second or two: the picture shows its verdict
 shot location
-next
+next_step location
 sleep 2.5 # and the options' plan
 shot options
-xdotool mousemove --window "$win" 786 613 click 1 # Install
-sleep 0.3
+next_step options # Install
 shot install # the demo install is quick: progress, or already Finish (dropped below)
 install_shot="$shots/windows-$n-install.png"
 # The install runs, then the wizard moves to Finish by itself.
