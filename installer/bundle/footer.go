@@ -93,6 +93,9 @@ func FindPayload(r io.ReaderAt, size int64) (Payload, error) {
 		return p, err
 	}
 	start, zipOK := findZipStart(r, end)
+	if !zipOK && start == 0 && absoluteOffsets(r, end) {
+		return Payload{}, errors.New("its zip's offsets count from the file's first byte (as 'zip -A' or a self-extracting archive writes them), and onboard reads a bundle whose offsets count from the zip's own start: pass the bundle zip itself, or attach it to the installer with 'onboard bundle attach'")
+	}
 	img, imgOK := imageEnd(r, size)
 	if imgOK && img+4 <= end && hasLocalHeader(r, img) && (!zipOK || start != img) {
 		return Payload{}, fmt.Errorf("the installer is damaged: a bundle starts after the program, at byte %d, but the file does not end as one onboard attached (%d bytes follow the program); it was cut short or added to: download the installer again", img, end-img)
@@ -168,35 +171,44 @@ var (
 // starts at 0. Zip64 archives (over 4 GiB or 65,535 entries) are found
 // through their zip64 end-of-central-directory locator and record.
 func findZipStart(r io.ReaderAt, end int64) (int64, bool) {
+	i, buf, ok := findEOCD(r, end)
+	if !ok {
+		return 0, false
+	}
+	eocdAt := end - int64(len(buf)) + int64(i)
+	if start, ok, isZip64 := zip64Start(r, eocdAt); isZip64 {
+		return start, ok
+	}
+	cdSize := int64(binary.LittleEndian.Uint32(buf[i+12:]))
+	cdOff := int64(binary.LittleEndian.Uint32(buf[i+16:]))
+	start := eocdAt - cdSize - cdOff
+	if start < 0 || !hasLocalHeader(r, start) {
+		return start, false
+	}
+	return start, true
+}
+
+// findEOCD finds the end-of-central-directory record of a zip that ends
+// at end: the record starts at buf[i], and buf ends at end.
+func findEOCD(r io.ReaderAt, end int64) (i int, buf []byte, ok bool) {
 	n := int64(65535 + eocdLen)
 	if n > end {
 		n = end
 	}
-	buf := make([]byte, n)
+	buf = make([]byte, n)
 	if _, err := r.ReadAt(buf, end-n); err != nil && err != io.EOF {
-		return 0, false
+		return 0, nil, false
 	}
 	for i := len(buf) - eocdLen; i >= 0; i-- {
 		if !bytes.Equal(buf[i:i+4], sigEOCD) {
 			continue
 		}
 		commentLen := int(binary.LittleEndian.Uint16(buf[i+20:]))
-		if i+eocdLen+commentLen != len(buf) {
-			continue
+		if i+eocdLen+commentLen == len(buf) {
+			return i, buf, true
 		}
-		eocdAt := end - n + int64(i)
-		if start, ok, isZip64 := zip64Start(r, eocdAt); isZip64 {
-			return start, ok
-		}
-		cdSize := int64(binary.LittleEndian.Uint32(buf[i+12:]))
-		cdOff := int64(binary.LittleEndian.Uint32(buf[i+16:]))
-		start := eocdAt - cdSize - cdOff
-		if start < 0 || !hasLocalHeader(r, start) {
-			return 0, false
-		}
-		return start, true
 	}
-	return 0, false
+	return 0, nil, false
 }
 
 // zip64Start reads the zip64 locator just before the end-of-central-
@@ -227,6 +239,44 @@ func zip64Start(r io.ReaderAt, eocdAt int64) (start int64, ok, isZip64 bool) {
 		return 0, false, true
 	}
 	return start, true, true
+}
+
+// absoluteOffsets says whether the zip that ends at end has a prefix and
+// offsets that count from the file's first byte instead of its own start
+// (`zip -A`): its directory and first entry are where the end record says,
+// read from byte 0, but no zip starts at byte 0. Every zip reader opens
+// such a file; onboard's footer, split pin and package offsets count from
+// the zip's start, so it names the case instead of "holds no bundle".
+func absoluteOffsets(r io.ReaderAt, end int64) bool {
+	if hasLocalHeader(r, 0) {
+		return false
+	}
+	cdOff, ok := directoryOffset(r, end)
+	if !ok {
+		return false
+	}
+	cd := readAt(r, cdOff, 46)
+	if len(cd) < 46 || !bytes.Equal(cd[:4], []byte("PK\x01\x02")) {
+		return false
+	}
+	first := int64(binary.LittleEndian.Uint32(cd[42:]))
+	return first > 0 && hasLocalHeader(r, first)
+}
+
+// directoryOffset returns the central directory's offset as the end
+// record of the zip that ends at end states it (zip64 included).
+func directoryOffset(r io.ReaderAt, end int64) (int64, bool) {
+	i, buf, ok := findEOCD(r, end)
+	if !ok {
+		return 0, false
+	}
+	eocdAt := end - int64(len(buf)) + int64(i)
+	if rec := readAt(r, eocdAt-zip64LocLen-zip64EOCDLen, zip64EOCDLen+4); len(rec) == zip64EOCDLen+4 &&
+		bytes.Equal(rec[:4], sigZip64EOCD) && bytes.Equal(rec[zip64EOCDLen:], sigZip64Loc) {
+		off := int64(binary.LittleEndian.Uint64(rec[48:]))
+		return off, off >= 0
+	}
+	return int64(binary.LittleEndian.Uint32(buf[i+16:])), true
 }
 
 func hasLocalHeader(r io.ReaderAt, at int64) bool {
