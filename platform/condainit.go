@@ -14,12 +14,30 @@ var condaInitBlock = regexp.MustCompile(`(?m)^\s*^# >>> conda initialize >>>\r?\
 // shell set-up over (`# <line>  # commented out by conda initialize`).
 var condaInitCommented = regexp.MustCompile(`(?m)^#\s(.*?)\s*` + regexp.QuoteMeta(condaInitComment) + `$`)
 
+// condaInitPSBlock is the block `conda init powershell` writes into a
+// PowerShell profile, as its --reverse matches it
+// (CONDA_INITIALIZE_PS_RE_BLOCK); its body in group 1.
+var condaInitPSBlock = regexp.MustCompile(`(?m)^#region conda initialize\r?\n([\s\S]*?)#endregion(?:\r?\n)?`)
+
 // CondaInitFiles are the start-up files `conda init` edits for the user on
-// t, as its initialize plan names them (bash, zsh, fish, tcsh, xonsh); on
-// Windows none are text files onboard edits (PowerShell profiles and the
-// cmd.exe AutoRun key are conda's to undo: conda init --reverse).
+// t, as its initialize plan names them: bash, zsh, fish, tcsh and xonsh,
+// and PowerShell's profile for all hosts ($PROFILE.CurrentUserAllHosts) of
+// Windows PowerShell and PowerShell 7 on Windows (in the Documents folder,
+// which may be redirected), of pwsh elsewhere. cmd.exe's AutoRun value is
+// in the registry (RemoveCondaAutoRun).
 func CondaInitFiles(t Target, env Env) []string {
-	if t.OS == "windows" || env.Home == "" {
+	if t.OS == "windows" {
+		docs := env.known("Documents")
+		if docs == "" {
+			profile := firstNonEmpty(env.get("USERPROFILE"), env.Home)
+			if profile == "" {
+				return nil
+			}
+			docs = t.Join(profile, "Documents")
+		}
+		return []string{t.Join(docs, "WindowsPowerShell", "profile.ps1"), t.Join(docs, "PowerShell", "profile.ps1")}
+	}
+	if env.Home == "" {
 		return nil
 	}
 	bash := ".bashrc"
@@ -30,8 +48,27 @@ func CondaInitFiles(t Target, env Env) []string {
 	if v := env.get("ZDOTDIR"); t.IsAbs(v) {
 		zdot = v
 	}
+	config := t.Join(env.Home, ".config")
+	if v := env.get("XDG_CONFIG_HOME"); t.IsAbs(v) {
+		config = v // pwsh's; fish and xonsh take ~/.config as conda names them
+	}
 	return []string{t.Join(env.Home, bash), t.Join(zdot, ".zshrc"), t.Join(env.Home, ".config", "fish", "config.fish"),
-		t.Join(env.Home, ".tcshrc"), t.Join(env.Home, ".xonshrc"), t.Join(env.Home, ".config", "xonsh", "rc.xsh")}
+		t.Join(env.Home, ".tcshrc"), t.Join(env.Home, ".xonshrc"), t.Join(env.Home, ".config", "xonsh", "rc.xsh"),
+		t.Join(config, "powershell", "profile.ps1")}
+}
+
+// underPrefix matches prefix as a whole path followed by a separator and
+// one of rest's patterns (/opt/acme, not /srv/opt/acme). A Windows prefix
+// (a drive or a backslash) matches in any case and with either separator.
+func underPrefix(prefix, rest string) *regexp.Regexp {
+	prefix = strings.TrimRight(prefix, `/\`)
+	q := regexp.QuoteMeta(prefix)
+	flags := ""
+	if strings.Contains(prefix, `\`) || len(prefix) >= 2 && prefix[1] == ':' {
+		q = strings.NewReplacer(`\\`, `[\\/]`, `/`, `[\\/]`).Replace(q)
+		flags = "(?i)"
+	}
+	return regexp.MustCompile(flags + `(^|[\s'"=(:&])` + q + `[\\/]` + rest)
 }
 
 // RemoveCondaInit returns content without the blocks `conda init` wrote
@@ -41,24 +78,26 @@ func CondaInitFiles(t Target, env Env) []string {
 // does: but for those naming prefix, which are gone with it. found is false
 // when content holds no such block (and is returned as it is).
 func RemoveCondaInit(content []byte, prefix string) (out []byte, found bool) {
-	prefix = strings.TrimRight(prefix, "/")
-	// the prefix as a whole path: /opt/acme, not /srv/opt/acme
-	names := regexp.MustCompile(`(^|[\s'"=(:])` + regexp.QuoteMeta(prefix) + `/(bin/conda|etc/profile\.d/conda|etc/fish/conf\.d/conda)`)
-	ours := func(body []byte) bool { return names.Match(body) }
-	out = condaInitBlock.ReplaceAllFunc(content, func(block []byte) []byte {
-		if !ours(condaInitBlock.FindSubmatch(block)[1]) {
-			return block
+	// conda's executable, its shell scripts, or condabin on PATH
+	names := underPrefix(prefix, `(bin[\\/]conda|Scripts[\\/]conda\.exe|condabin|etc[\\/]profile\.d[\\/]conda|etc[\\/]fish[\\/]conf\.d[\\/]conda)`)
+	remove := func(re *regexp.Regexp) func([]byte) []byte {
+		return func(block []byte) []byte {
+			if !names.Match(re.FindSubmatch(block)[1]) {
+				return block
+			}
+			found = true
+			return nil
 		}
-		found = true
-		return nil
-	})
+	}
+	out = condaInitBlock.ReplaceAllFunc(content, remove(condaInitBlock))
+	out = condaInitPSBlock.ReplaceAllFunc(out, remove(condaInitPSBlock))
 	if !found {
 		return content, false
 	}
 	if len(condaInitBlock.FindAll(out, -1)) > 0 {
 		return out, true // another conda's block still holds the set-up over
 	}
-	under := regexp.MustCompile(`(^|[\s'"=(:])` + regexp.QuoteMeta(prefix) + `/`)
+	under := underPrefix(prefix, "")
 	out = condaInitCommented.ReplaceAllFunc(out, func(line []byte) []byte {
 		if under.Match(line) {
 			return line
@@ -66,4 +105,26 @@ func RemoveCondaInit(content []byte, prefix string) (out []byte, found bool) {
 		return condaInitCommented.ReplaceAll(line, []byte("$1"))
 	})
 	return out, true
+}
+
+// RemoveCondaAutoRun returns cmd.exe's AutoRun value without the hook
+// `conda init cmd.exe` added for the conda of prefix
+// (`if exist "PREFIX\condabin\conda_hook.bat" "PREFIX\condabin\conda_hook.bat"`,
+// or the older bare `"PREFIX\condabin\conda_hook.bat"`), as its --reverse
+// does: the value's other commands, joined with " & ", stay. found is
+// false when it holds no such hook.
+func RemoveCondaAutoRun(value, prefix string) (out string, found bool) {
+	hook := `"` + strings.TrimRight(prefix, `/\`) + `\condabin\conda_hook.bat"`
+	var kept []string
+	for _, part := range strings.Split(value, "&") {
+		if strings.Contains(strings.ToLower(part), strings.ToLower(hook)) {
+			found = true
+			continue
+		}
+		kept = append(kept, strings.TrimSpace(part))
+	}
+	if !found {
+		return value, false
+	}
+	return strings.Join(kept, " & "), true
 }

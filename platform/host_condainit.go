@@ -12,7 +12,9 @@ import (
 
 // RemoveHostCondaInit takes out of this user's start-up files
 // (CondaInitFiles) the blocks `conda init` wrote for the conda of prefix,
-// as `conda init --reverse` would, and returns the files it changed. An
+// and on Windows its hook out of cmd.exe's AutoRun value, as
+// `conda init --reverse` would, and returns the files it changed (and
+// the AutoRun value's registry path). An
 // uninstall left them, running a conda that was gone in every new shell
 // (audit W1); constructor's uninstaller reverses them too.
 func RemoveHostCondaInit(prefix string, logf Logf) (changed []string, err error) {
@@ -27,8 +29,19 @@ func RemoveHostCondaInit(prefix string, logf Logf) (changed []string, err error)
 			changed = append(changed, f)
 		}
 	}
+	if ok, rerr := removeHostCondaAutoRun(prefix); rerr != nil {
+		err = errors.Join(err, rerr)
+	} else if ok {
+		if logf != nil {
+			logf(`removed the conda init hook of %s from cmd.exe's AutoRun value`, prefix)
+		}
+		changed = append(changed, `HKEY_CURRENT_USER\`+autoRunKeyName)
+	}
 	return changed, err
 }
+
+// autoRunKeyName is where cmd.exe reads a user's AutoRun command.
+const autoRunKeyName = `Software\Microsoft\Command Processor\AutoRun`
 
 func removeCondaInitFrom(f, prefix string) (bool, error) {
 	defer filelock.Replaced(f)()

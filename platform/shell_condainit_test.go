@@ -2,10 +2,12 @@ package platform
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,5 +152,137 @@ func TestRemoveCondaInitAsCondaReverses(t *testing.T) {
 	}
 	if want, _ := os.ReadFile(reversed); string(out) != string(want) {
 		t.Errorf("onboard's removal:\n%q\nconda's reverse:\n%q", out, want)
+	}
+}
+
+// condaInitPy runs one of conda's own initializers (conda's source in
+// ../shared/fixtures/conda-source): code is Python run with conda's
+// initialize module as ini, and sys.argv[2:] = args. win makes conda
+// take itself for Windows (its paths joined with backslashes, conda.exe in
+// Scripts, cmd.exe's registry read from and written to stdin and stdout),
+// so its Windows text is tested on Linux.
+func condaInitPy(t *testing.T, win bool, stdin, code string, args ...string) string {
+	t.Helper()
+	src := filepath.Join(filepath.Dir(fixtures.Dir(t)), "conda-source", "site-packages")
+	script := "import sys, ntpath, types\nsys.path.insert(0, sys.argv[1])\nimport conda.core.initialize as ini\n"
+	if win {
+		script += "ini.on_win = True; ini.join = ntpath.join; ini.BIN_DIRECTORY = 'Scripts'\n" +
+			"ini.winreg = types.SimpleNamespace(REG_EXPAND_SZ=2)\n" +
+			"ini._read_windows_registry = lambda p: (sys.stdin.read().strip() or None, 2)\n" +
+			"ini._write_windows_registry = lambda p, v, ty: print('WROTE' + v, end='')\n"
+	}
+	cmd := exec.Command("/usr/bin/python3", append([]string{"-c", script + code, src}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			err = fmt.Errorf("%v: %s", err, ee.Stderr)
+		}
+		if os.Getenv("CI") == "" {
+			t.Skipf("conda's initializer does not run here: %v", err)
+		}
+		t.Fatalf("conda's initializer: %v", err)
+	}
+	return string(out)
+}
+
+// The block `conda init powershell` writes into a PowerShell profile, for
+// a conda on Windows (Scripts\conda.exe) and for pwsh elsewhere, comes out
+// as conda's reverse takes it out; another conda's block stays.
+func TestRemoveCondaInitPowerShell(t *testing.T) {
+	for _, c := range []struct {
+		win    bool
+		prefix string
+		others []string
+	}{
+		{false, "/opt/acme", []string{"/opt/acme2", "/srv/opt/acme", "/opt/other"}},
+		{true, `C:\Users\Ann Lee\AppData\Local\Acme`, []string{`C:\Users\Ann Lee\AppData\Local\Acme2`, `D:\data\C:\Users\Ann Lee\AppData\Local\Acme`, `C:\miniconda3`}},
+	} {
+		dir := t.TempDir()
+		before := "Set-Alias ll Get-ChildItem\r\n"
+		profile := filepath.Join(dir, "profile.ps1")
+		mustWrite(t, profile, before)
+		run := func(reverse bool) {
+			code := "print(ini.init_powershell_user(sys.argv[2], sys.argv[3], reverse=" + map[bool]string{true: "True", false: "False"}[reverse] + "))\n"
+			if out := condaInitPy(t, c.win, "", code, profile, c.prefix); strings.TrimSpace(out) != "modified" {
+				t.Fatalf("%s: conda's initializer did not change the profile: %s", c.prefix, out)
+			}
+		}
+		run(false)
+		data, _ := os.ReadFile(profile)
+		exe := map[bool]string{false: c.prefix + "/bin/conda", true: c.prefix + `\Scripts\conda.exe`}[c.win]
+		if !strings.Contains(string(data), "#region conda initialize") || !strings.Contains(string(data), `"`+exe+`"`) {
+			t.Fatalf("conda's initializer wrote no block for %s:\n%s", exe, data)
+		}
+		for _, other := range c.others {
+			if out, found := RemoveCondaInit(bytes.ReplaceAll(data, []byte(c.prefix), []byte(other)), c.prefix); found {
+				t.Errorf("the block of the conda at %s was taken for %s's:\n%s", other, c.prefix, out)
+			}
+		}
+		spelled := c.prefix
+		if c.win { // Windows paths in any case and with either separator
+			spelled = strings.ReplaceAll(strings.ToLower(c.prefix), `\`, "/")
+		}
+		out, found := RemoveCondaInit(data, spelled)
+		run(true)
+		want, _ := os.ReadFile(profile)
+		if !found || string(out) != string(want) {
+			t.Errorf("%s: onboard's removal:\n%q\nconda's reverse:\n%q", c.prefix, out, want)
+		}
+	}
+}
+
+// The hook `conda init cmd.exe` adds to cmd.exe's AutoRun value comes out
+// as conda's reverse takes it out, the value's other commands kept.
+func TestRemoveCondaAutoRun(t *testing.T) {
+	prefix := `C:\Users\Ann Lee\AppData\Local\Acme`
+	for _, before := range []string{"", `doskey /macrofile="C:\tools\macros.txt"`, `"C:\miniconda3\condabin\conda_hook.bat" & echo hi`} {
+		code := "ini.init_cmd_exe_registry('HKEY_CURRENT_USER\\\\X\\\\AutoRun', sys.argv[2], reverse=sys.argv[3] == 'reverse')\n"
+		cmd := func(value, mode string) string {
+			t.Helper()
+			out := condaInitPy(t, true, value, code, prefix, mode)
+			if !strings.HasPrefix(out, "WROTE") {
+				t.Fatalf("conda's initializer (%s) did not write AutoRun for %q: %q", mode, value, out)
+			}
+			return strings.TrimPrefix(out, "WROTE")
+		}
+		value := cmd(before, "init")
+		if !strings.Contains(value, prefix+`\condabin\conda_hook.bat`) {
+			t.Fatalf("conda's AutoRun holds no hook: %q", value)
+		}
+		if _, found := RemoveCondaAutoRun(value, prefix+"2"); found {
+			t.Errorf("the hook in %q was taken for that of %s2", value, prefix)
+		}
+		out, found := RemoveCondaAutoRun(value, strings.ToUpper(prefix))
+		want := cmd(value, "reverse")
+		if !found || out != want {
+			t.Errorf("AutoRun %q: onboard's removal %q, conda's reverse %q", value, out, want)
+		}
+	}
+	if out, found := RemoveCondaAutoRun("echo hi", prefix); found || out != "echo hi" {
+		t.Errorf("a value without the hook: %q, %v", out, found)
+	}
+}
+
+// The start-up files conda init writes to include PowerShell's profiles:
+// on Windows in the Documents folder the Shell names (redirected to
+// OneDrive, say), else under the profile's Documents.
+func TestCondaInitFilesPowerShell(t *testing.T) {
+	win := Target{OS: "windows", Arch: "x86_64"}
+	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string { return map[string]string{"USERPROFILE": `C:\Users\ann`}[k] }}
+	want := []string{`C:\Users\ann\Documents\WindowsPowerShell\profile.ps1`, `C:\Users\ann\Documents\PowerShell\profile.ps1`}
+	if got := CondaInitFiles(win, env); !slices.Equal(got, want) {
+		t.Errorf("CondaInitFiles(windows) = %q, want %q", got, want)
+	}
+	env.Known = func(name string) string {
+		return map[string]string{"Documents": `C:\Users\ann\OneDrive\Documents`}[name]
+	}
+	if got := CondaInitFiles(win, env); len(got) != 2 || got[0] != `C:\Users\ann\OneDrive\Documents\WindowsPowerShell\profile.ps1` {
+		t.Errorf("CondaInitFiles(windows, redirected) = %q", got)
+	}
+	lin := Target{OS: "linux", Arch: "x86_64"}
+	env = Env{Home: "/home/ann", Getenv: func(k string) string { return map[string]string{"XDG_CONFIG_HOME": "/home/ann/cfg"}[k] }}
+	if got := CondaInitFiles(lin, env); !slices.Contains(got, "/home/ann/cfg/powershell/profile.ps1") || !slices.Contains(got, "/home/ann/.bashrc") {
+		t.Errorf("CondaInitFiles(linux) = %q; want pwsh's profile under XDG_CONFIG_HOME", got)
 	}
 }

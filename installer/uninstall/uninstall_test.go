@@ -111,6 +111,11 @@ func TestUninstallRemovesCondaInitBlocks(t *testing.T) {
 	bashrc, zshrc := filepath.Join(home, ".bashrc"), filepath.Join(home, ".zshrc")
 	testkit.MustWrite(t, bashrc, "export MINE=1\n# . /opt/other/etc/profile.d/conda.sh  # commented out by conda initialize\n"+block(fi.Prefix))
 	testkit.MustWrite(t, zshrc, "export MINE=1\n"+block("/opt/other"))
+	// and pwsh's profile (conda init powershell)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	pwsh := filepath.Join(home, ".config", "powershell", "profile.ps1")
+	testkit.MustWrite(t, pwsh, "Set-Alias ll ls\n\n#region conda initialize\n# !! Contents within this block are managed by 'conda init' !!\n"+
+		"If (Test-Path \""+fi.Prefix+"/bin/conda\") {\n    (& \""+fi.Prefix+"/bin/conda\" \"shell.powershell\" \"hook\") | Out-String | ?{$_} | Invoke-Expression\n}\n#endregion\n\n")
 	if err := Run(context.Background(), fi.Prefix, Options{EnvironmentsTxt: fi.EnvTxt}); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -119,5 +124,8 @@ func TestUninstallRemovesCondaInitBlocks(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(zshrc); string(b) != "export MINE=1\n"+block("/opt/other") {
 		t.Errorf("another conda's block was changed:\n%s", b)
+	}
+	if b, _ := os.ReadFile(pwsh); string(b) != "Set-Alias ll ls\n\n\n" {
+		t.Errorf("pwsh's profile after the uninstall:\n%q", b)
 	}
 }
