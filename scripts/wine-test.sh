@@ -264,8 +264,16 @@ if ls -d "$demo_unix".onboard-old-* >/dev/null 2>&1; then bad "the upgrade from 
 moved_gone 'the old maintenance app, moved to %TEMP%, was deleted after it exited'
 want 0 'onboard.exe verify after the upgrade from inside: healthy' verify --prefix "$demo"
 
-# Uninstall by the maintenance app inside removes the whole folder before it even exits.
+# Uninstall by the maintenance app inside removes the whole folder before it even exits, and the
+# hook `conda init cmd.exe` added to the user's AutoRun value for its conda (the other command stays).
+autorun_key='HKCU\Software\Microsoft\Command Processor'
+hook="\"$demo\\condabin\\conda_hook.bat\""
+wine reg add "$autorun_key" /v AutoRun /t REG_EXPAND_SZ /d "doskey /listsize=99 & if exist $hook $hook" /f >/dev/null 2>&1
 wantw 0 'the installed maintenance app uninstalls its own install' "$maint" uninstall --silent
+autorun=$(wine reg query "$autorun_key" /v AutoRun 2>/dev/null | tr -d '\r' | sed -n 's/.*REG_EXPAND_SZ *//p')
+if [ "$autorun" = 'doskey /listsize=99' ]; then pass "uninstall took conda init's hook out of cmd.exe's AutoRun, the other command kept"
+else bad "cmd.exe's AutoRun after the uninstall: '$autorun', want 'doskey /listsize=99'"; fi
+wine reg delete "$autorun_key" /v AutoRun /f >/dev/null 2>&1
 if [ -e "$demo_unix" ]; then bad "uninstall left $demo_unix: $(find "$demo_unix" | head -5 | tr '\n' ' ')"; else pass 'uninstall removed the install folder, the running program included'; fi
 moved_gone 'the maintenance app, moved to %TEMP% by the uninstall, was deleted after it exited'
 
