@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"onboard/internal/capread"
+	"onboard/internal/filelock"
 )
 
 // A Windows menu item's terminal_profile, as menuinst adds it: a profile
@@ -280,28 +281,42 @@ func lineIndent(b []byte, i int) string {
 func applyTerminal(p TerminalProfile, logf Logf) ([]TerminalEdit, error) {
 	var out []TerminalEdit
 	for _, path := range terminalSettingsFiles(p.LocalAppData) {
-		old, err := capread.ReadFile(path, maxTerminalSettings)
-		created := errors.Is(err, fs.ErrNotExist)
-		if err != nil && !created {
-			return out, fmt.Errorf("failed to read %q: %w", path, err)
-		}
-		b, err := addProfile(old, p)
+		e, err := applyTerminalTo(path, p, logf)
 		if err != nil {
-			logf.printf("platform: left %s as it is: onboard cannot add the profile %q to it: %v", path, p.Name, err)
-			continue
-		}
-		if err := atomicWrite(path, bytes.NewReader(b), fileMode(path, 0o644)); err != nil {
 			return out, err
 		}
-		out = append(out, TerminalEdit{Path: path, Name: p.Name, CommandLine: p.CommandLine, Created: created})
-		logf.printf("platform: added the Windows Terminal profile %q to %s", p.Name, path)
+		if e != nil {
+			out = append(out, *e)
+		}
 	}
 	return out, nil
+}
+
+// applyTerminalTo adds p to the settings file at path, locked against
+// another onboard's edit of it (filelock); nil when it leaves the file.
+func applyTerminalTo(path string, p TerminalProfile, logf Logf) (*TerminalEdit, error) {
+	defer filelock.Replaced(path)()
+	old, err := capread.ReadFile(path, maxTerminalSettings)
+	created := errors.Is(err, fs.ErrNotExist)
+	if err != nil && !created {
+		return nil, fmt.Errorf("failed to read %q: %w", path, err)
+	}
+	b, err := addProfile(old, p)
+	if err != nil {
+		logf.printf("platform: left %s as it is: onboard cannot add the profile %q to it: %v", path, p.Name, err)
+		return nil, nil
+	}
+	if err := atomicWrite(path, bytes.NewReader(b), fileMode(path, 0o644)); err != nil {
+		return nil, err
+	}
+	logf.printf("platform: added the Windows Terminal profile %q to %s", p.Name, path)
+	return &TerminalEdit{Path: path, Name: p.Name, CommandLine: p.CommandLine, Created: created}, nil
 }
 
 // undoTerminal takes the profile out again; a file onboard created that
 // holds nothing else is deleted.
 func undoTerminal(e TerminalEdit) error {
+	defer filelock.Replaced(e.Path)()
 	old, err := capread.ReadFile(e.Path, maxTerminalSettings)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

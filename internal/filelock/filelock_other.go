@@ -1,8 +1,7 @@
-//go:build !linux && !darwin && !freebsd
+//go:build !linux && !darwin && !freebsd && !windows
 
 package filelock
 
-// Replaced: no lock here (see the flock version). Windows' byte-range
-// locks do not stop a rename over the file, and Solaris' fcntl locks are
-// per process.
+// Replaced: no lock here (see the flock version): Solaris' fcntl locks
+// are per process.
 func Replaced(string) func() { return func() {} }
