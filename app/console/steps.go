@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"golang.org/x/term"
@@ -134,7 +135,7 @@ func (s *session) options() (action, error) {
 		q string
 		v *bool
 	}{
-		{"Create a Jupyter launcher in the applications menu?", &st.JupyterLauncher},
+		{"Create a Jupyter launcher in " + wizard.LauncherMenu(runtime.GOOS) + "?", &st.JupyterLauncher},
 		{"Create a launcher for the maintenance app (verify, repair, uninstall)?", &st.MaintenanceLauncher},
 	}
 	if st.ShellSetupOffered {

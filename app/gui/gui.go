@@ -115,7 +115,9 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 		res func() error
 	)
 	var logTo func() installer.Logf // the window's session log
+	var product string              // the team's name for it, for the no-window message
 	if in := findInstalled(ctx, e, d); in != nil {
+		product = in.Manifest.Name
 		m := NewMaintenance(ctx, a, e, in, d)
 		w, res, logTo = m.Window(), func() error { return nil }, m.logf
 		m.CheckHealth()
@@ -129,6 +131,9 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 	} else {
 		wz := NewWizard(ctx, a, e, d)
 		w, res = wz.Window(), wz.Err
+		if b := wz.flow.State.Bundle; b != nil {
+			product = b.Manifest.Name
+		}
 		logTo = func() installer.Logf {
 			if wz.log == nil {
 				return nil
@@ -136,7 +141,7 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 			return wz.log.Logf
 		}
 	}
-	watch := &noWindowWatch{report: func(cause string) { exitNoWindow(d.Executable, cause, logTo) }}
+	watch := &noWindowWatch{report: func(cause string) { exitNoWindow(product, d.Executable, cause, logTo) }}
 	defer routeFyneLog(logTo, watch.line)()
 	w.SetMaster()
 	w.Show()

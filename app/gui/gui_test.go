@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"log"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,10 +88,25 @@ func TestNoWindowIsReported(t *testing.T) {
 		t.Fatalf("reported twice: %q", c)
 	case <-time.After(1500 * time.Millisecond):
 	}
-	text := noWindowText(`C:\Users\ann\Downloads\Acme-Python.exe`, cause)
-	for _, want := range []string{"OpenGL 2.1", `"C:\Users\ann\Downloads\Acme-Python.exe" install --silent`, "Details: window creation error"} {
+	exe := `C:\Users\ann\Downloads\Acme-Python.exe`
+	title, text := noWindowText("Acme Python", exe, cause)
+	for _, want := range []string{"Acme Python cannot open its window: ", "OpenGL 2.1", "Details: window creation error"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the message lacks %q:\n%s", want, text)
 		}
+	}
+	// each command alone on its line (a message box wraps lines again:
+	// "install --silent installs with…" was read as one command)
+	lines := strings.Split(text, "\n")
+	for _, cmd := range []string{`"` + exe + `" install --silent`, `"` + exe + `" --help`} {
+		if !slices.Contains(lines, cmd) {
+			t.Errorf("the message has no line that is just %s:\n%s", cmd, text)
+		}
+	}
+	if title != "Acme Python cannot open its window" {
+		t.Errorf("title %q", title)
+	}
+	if title, _ := noWindowText("", exe, cause); title != "Acme-Python.exe cannot open its window" {
+		t.Errorf("title without a bundle: %q", title)
 	}
 }

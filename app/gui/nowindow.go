@@ -5,7 +5,6 @@ package gui
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -63,27 +62,35 @@ func (w *noWindowWatch) fire() {
 	})
 }
 
-// noWindowText is what the person reads: what is missing, how to install
-// or maintain without the window, and Fyne's cause.
-func noWindowText(exe, cause string) string {
-	name := filepath.Base(exe)
+// noWindowText is what the person reads, as the title and the text of a
+// message box: what is missing, how to install or maintain without the
+// window, and Fyne's cause. Each command has a line of its own, with
+// nothing else on it: a message box wraps long lines again, and a command
+// followed by words on its line was read on into them.
+func noWindowText(product, exe, cause string) (title, text string) {
+	name := exe[strings.LastIndexAny(exe, `/\`)+1:] // a Windows path's name, on any system
 	if exe == "" {
-		name = "onboard"
+		name, exe = "onboard", "onboard"
 	}
-	return fmt.Sprintf("%s cannot open its window: this computer's graphics offer no OpenGL 2.1, which the window needs. "+
+	if product == "" {
+		product = name
+	}
+	text = fmt.Sprintf("%s cannot open its window: this computer's graphics offer no OpenGL 2.1, which the window needs. "+
 		"Virtual machines without 3D acceleration and some remote desktop sessions lack it.\n\n"+
-		"Without the window, from a command prompt:\n  \"%s\" install --silent\ninstalls with the default choices, and\n  \"%s\" --help\n"+
-		"lists the rest (verify, repair, uninstall). Or run it where the graphics have OpenGL 2.1, or ask your IT department.\n\n"+
-		"Details: %s", name, exe, exe, cause)
+		"To install without the window, with the default choices, open a Command Prompt and run:\n\n\"%s\" install --silent\n\n"+
+		"To see the other commands (verify, repair, uninstall), run:\n\n\"%s\" --help\n\n"+
+		"Or run it on a computer whose graphics have OpenGL 2.1, or ask your IT department.\n\n"+
+		"Details: %s", product, exe, exe, cause)
+	return product + " cannot open its window", text
 }
 
 // exitNoWindow tells the person (showNoWindow: a message box on Windows,
 // stderr elsewhere), logs it, and ends the program.
-func exitNoWindow(exe, cause string, logTo func() installer.Logf) {
-	text := noWindowText(exe, cause)
+func exitNoWindow(product, exe, cause string, logTo func() installer.Logf) {
+	title, text := noWindowText(product, exe, cause)
 	if logf := logTo(); logf != nil {
 		logf("cannot open the window: %s", cause)
 	}
-	showNoWindow(text)
+	showNoWindow(title, text)
 	os.Exit(installer.ExitFailed)
 }

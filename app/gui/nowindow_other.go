@@ -8,4 +8,4 @@ import (
 )
 
 // showNoWindow prints text on stderr, where a terminal shows it.
-func showNoWindow(text string) { fmt.Fprintln(os.Stderr, "onboard: error: "+text) }
+func showNoWindow(_, text string) { fmt.Fprintln(os.Stderr, "onboard: error: "+text) }

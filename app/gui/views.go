@@ -361,7 +361,7 @@ func (w *Wizard) optionsView() fyne.CanvasObject {
 		}
 		return c
 	}
-	jup := check("Create a Jupyter launcher in the applications menu", s.JupyterLauncher, func(on bool) { s.JupyterLauncher = on })
+	jup := check("Create a Jupyter launcher in "+wizard.LauncherMenu(runtime.GOOS), s.JupyterLauncher, func(on bool) { s.JupyterLauncher = on })
 	maint := check("Create a launcher for the maintenance app (verify, repair, uninstall)", s.MaintenanceLauncher, func(on bool) { s.MaintenanceLauncher = on })
 	shell := check("Set up my shell so that 'conda' works in a terminal", s.ShellSetup, func(on bool) { s.ShellSetup = on })
 	all := check("Install for all users of this computer", s.AllUsers, w.setAllUsers)
@@ -440,11 +440,7 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 // startLater says how to start Jupyter, where the notebooks go, and that
 // the server outlives the window.
 func startLater() string {
-	where := map[string]string{"windows": "the Start menu", "darwin": "your Applications folder"}[runtime.GOOS]
-	if where == "" {
-		where = "your applications menu"
-	}
-	text := "Start Jupyter now, or later from the launcher in " + where + "."
+	text := "Start Jupyter now, or later from the launcher in " + wizard.LauncherMenu(runtime.GOOS) + "."
 	if dir, err := launch.DefaultNotebookDir(); err == nil {
 		text += " Your notebooks are saved in " + dir + "."
 	}

@@ -9,6 +9,7 @@ import (
 	"onboard/app/launch"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -424,7 +425,7 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 	mustContain(t, w, "Install upgrades Test Python 2026.10.0 here to 2026.11.0.", "Launchers: Jupyter Lab (team), Test Python Maintenance.",
 		"Note: files put inside the packages' own folders since the install")
 	statusIs(t, wz.options.status, theme.WarningIcon())
-	test.Tap(findCheck(t, w, "Create a Jupyter launcher in the applications menu"))
+	test.Tap(findCheck(t, w, "Create a Jupyter launcher in "+wizard.LauncherMenu(runtime.GOOS)))
 	settle(t, wz)
 	mustContain(t, w, "Launchers: Test Python Maintenance.")
 	test.Tap(findCheck(t, w, "Set up my shell so that 'conda' works in a terminal"))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"onboard/internal/humanize"
+	"runtime"
 	"strings"
 
 	"onboard/assets"
@@ -221,4 +222,4 @@ func problemWords(p maintain.Problem) string {
 }
 
 // ErrNoLauncher is returned where launching Jupyter is not wired in.
-var ErrNoLauncher = errors.New("launching Jupyter is not available in this window; use the Jupyter launcher from your applications menu")
+var ErrNoLauncher = errors.New("launching Jupyter is not available in this window; use the Jupyter launcher from " + LauncherMenu(runtime.GOOS))

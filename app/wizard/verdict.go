@@ -209,3 +209,16 @@ func Done(name, version, prefix string, res *installer.Result) string {
 	}
 	return fmt.Sprintf("%s %s is installed in %s.", name, version, prefix)
 }
+
+// LauncherMenu is where a launcher appears on goos, as the person knows
+// the place: the Start menu, the Applications folder, the applications
+// menu. Options, Finish and the console say the same.
+func LauncherMenu(goos string) string {
+	switch goos {
+	case "windows":
+		return "the Start menu"
+	case "darwin":
+		return "your Applications folder"
+	}
+	return "your applications menu"
+}
