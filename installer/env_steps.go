@@ -317,7 +317,7 @@ func (t *envTxn) unlinkReplaced(ctx context.Context, names map[string]bool) erro
 // has one, before its files go.
 func (t *envTxn) preUnlink(ctx context.Context, r *prefix.Record) {
 	res, err := link.RunScript(ctx, link.Script{Action: "pre-unlink", Prefix: t.prefix, RootPrefix: t.rootPrefix(),
-		Subdir: t.req.Subdir, Name: r.Name, Version: r.Version, BuildNumber: r.BuildNumber, Dist: r.DistString()})
+		Subdir: t.req.Subdir, Name: r.Name, Version: r.Version, BuildNumber: r.BuildNumber, Dist: r.Dist()})
 	switch {
 	case err != nil:
 		t.note("%v (the package is replaced all the same, as conda does)", err)
@@ -334,7 +334,7 @@ func (t *envTxn) scripts(ctx context.Context) error {
 	for _, m := range t.linked {
 		t.rep.Item(m.Dist())
 		res, err := link.RunScript(ctx, link.Script{Action: "post-link", Prefix: t.prefix, RootPrefix: t.rootPrefix(),
-			Subdir: t.req.Subdir, Name: m.Name, Version: m.Version, BuildNumber: m.BuildNumber, Dist: m.DistString()})
+			Subdir: t.req.Subdir, Name: m.Name, Version: m.Version, BuildNumber: m.BuildNumber, Dist: m.Dist()})
 		if res != nil && res.Messages != "" {
 			t.note("message from %s: %s", m.Dist(), res.Messages)
 		}

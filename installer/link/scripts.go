@@ -37,28 +37,47 @@ type ScriptResult struct {
 	Messages string // the content of PREFIX/.messages.txt, which is deleted
 }
 
-// ScriptError reports a link script that failed, with everything conda
-// shows in its LinkError.
+// ScriptError reports a link script that failed, with what conda shows
+// in its LinkError: the script, its messages, its output and exit code.
 type ScriptError struct {
-	Action, Dist, Path string
-	Stdout, Stderr     string
-	ExitCode           int
-	Messages           string
-	Err                error
+	Action, Dist string
+	Path         string // the script on this machine
+	Rel          string // the script in its package (bin/.NAME-post-link.sh)
+	Stdout       string
+	Stderr       string
+	ExitCode     int // -1: it did not run to an exit
+	Messages     string
+	Err          error
 }
 
+// Error names the package and its script as the package holds it: the
+// script's path in the prefix is gone once the install rolls back, and
+// conda's "<unknown>/linux-64::" and "<None>" said nothing to a person
+// (audit Y1).
 func (e *ScriptError) Error() string {
-	msgs := e.Messages
-	if msgs == "" {
-		msgs = "<None>"
-	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s script failed for package %s\nlocation of failed script: %s\n==> script messages <==\n%s\n==> script output <==\nstdout: %s\nstderr: %s\nreturn code: %d",
-		e.Action, e.Dist, e.Path, msgs, strings.TrimSpace(e.Stdout), strings.TrimSpace(e.Stderr), e.ExitCode)
+	fmt.Fprintf(&b, "the %s script of the package %s (%s) failed", e.Action, e.Dist, e.Rel)
+	if e.ExitCode >= 0 {
+		fmt.Fprintf(&b, " with exit code %d", e.ExitCode)
+	}
 	if e.Err != nil {
-		fmt.Fprintf(&b, "\nerror: %v", e.Err)
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	for _, part := range []struct{ what, text string }{{"its messages", e.Messages}, {"what it printed", e.Stdout}, {"its errors", e.Stderr}} {
+		if t := strings.TrimSpace(part.text); t != "" {
+			fmt.Fprintf(&b, "\n%s:\n%s", part.what, t)
+		}
+	}
+	if strings.TrimSpace(e.Messages+e.Stdout+e.Stderr) == "" {
+		b.WriteString("; it printed nothing")
 	}
 	return b.String()
+}
+
+// Hint says what to do: the script is the package's, and what it needs
+// is its maker's to say.
+func (e *ScriptError) Hint() string {
+	return "the package's own " + e.Action + " script failed on this machine; send this message and the log to whoever made the bundle: the package may need a program or setting this machine lacks"
 }
 
 func (e *ScriptError) Unwrap() error { return e.Err }
@@ -96,7 +115,7 @@ func RunScript(ctx context.Context, s Script) (*ScriptResult, error) {
 	}
 	cmd, err := scriptCommand(ctx, script, s.Subdir)
 	if err != nil {
-		return res, &ScriptError{Action: s.Action, Dist: s.dist(), Path: script, ExitCode: -1, Err: err}
+		return res, &ScriptError{Action: s.Action, Dist: s.dist(), Path: script, Rel: rel, ExitCode: -1, Err: err}
 	}
 	cmd.Dir = filepath.Dir(script)
 	cmd.Env = scriptEnv(s)
@@ -118,7 +137,7 @@ func RunScript(ctx context.Context, s Script) (*ScriptResult, error) {
 	if errors.As(runErr, &ee) {
 		code, runErr = ee.ExitCode(), nil
 	}
-	return res, &ScriptError{Action: s.Action, Dist: s.dist(), Path: script, Stdout: stdout.String(),
+	return res, &ScriptError{Action: s.Action, Dist: s.dist(), Path: script, Rel: rel, Stdout: stdout.String(),
 		Stderr: stderr.String(), ExitCode: code, Messages: res.Messages, Err: runErr}
 }
 
