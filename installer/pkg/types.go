@@ -30,8 +30,9 @@
 //     payload listed as its paths (version 0). Conda would list none and
 //     link nothing, silently.
 //   - Modes keep their permission bits (setuid/setgid/sticky dropped) under
-//     the umask; file mtimes are kept; directory and symlink mtimes are not;
-//     nothing is chowned.
+//     the umask, with the owner's read bit added (conda keeps a file of
+//     mode 0000 so, which then no check can read); file mtimes are kept;
+//     directory and symlink mtimes are not; nothing is chowned.
 package pkg
 
 import (

@@ -520,7 +520,10 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 		// The checks of the payload were made against the first copy.
 		return &FormatError{Archive: u.archive, Reason: rel + " appears twice in the package"}
 	}
-	f, placed, err := u.open(rel, fe, listed, fs.FileMode(h.Mode&0o777))
+	// its owner can always read it: a file of mode 0000 or 0200 installed
+	// as it is (as conda does) could not be hashed by verify, which then
+	// called it damaged, and repair made it the same again (audit Y1)
+	f, placed, err := u.open(rel, fe, listed, fs.FileMode(h.Mode&0o777|0o400))
 	if err != nil {
 		return err
 	}
