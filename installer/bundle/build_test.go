@@ -420,6 +420,10 @@ func TestBuildRefusesAPayloadTheInstallWouldRefuse(t *testing.T) {
 					t.Fatalf("Build = %v; want an error containing %q", err, want)
 				}
 			}
+			var le *LockError // with the next step (audit Y1 4c)
+			if !errors.As(err, &le) || !strings.Contains(le.Hint(), "change line 4 of") {
+				t.Errorf("Build = %v; want a LockError whose hint names the line to change", err)
+			}
 			if _, err := os.Stat(filepath.Join(dir, "b.zip")); err == nil {
 				t.Error("a bundle was written")
 			}

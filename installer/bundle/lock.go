@@ -50,6 +50,17 @@ func (e *LockError) Error() string {
 
 func (e *LockError) Unwrap() error { return e.Err }
 
+// Hint says what to do about the line, unless the error under it knows
+// better (a download that failed).
+func (e *LockError) Hint() string {
+	for err := e.Err; err != nil; err = errors.Unwrap(err) {
+		if h, ok := err.(interface{ Hint() string }); ok && h.Hint() != "" {
+			return h.Hint()
+		}
+	}
+	return fmt.Sprintf("change line %d of %s (another build of the package, or none) and build again", e.Line, e.File)
+}
+
 // explicitRE is conda's _get_url_pattern (conda-install-spec §8.1).
 var explicitRE = regexp.MustCompile(`^(?:(?P<url_p>.+)(?:[/\\]))?(?P<fn>[^/\\#]+(?:\.conda|\.tar\.bz2))(?:#((?P<md5>[0-9a-f]{32})|((sha256:)?(?P<sha256>[0-9a-f]{64}))))?$`)
 

@@ -50,7 +50,7 @@ type FormatError struct {
 
 // Error names the package and what is wrong with it.
 func (e *FormatError) Error() string {
-	s := fmt.Sprintf("package %q is not readable: %s", e.Archive, e.Reason)
+	s := fmt.Sprintf("package %q cannot be used: %s", e.Archive, e.Reason)
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}

@@ -142,6 +142,23 @@ func TestLegacyFilesGivenTwice(t *testing.T) {
 	}
 }
 
+// A legacy package's list problem is named as its info/files, not an
+// info/paths.json it does not have (audit Y1 4b).
+func TestLegacyFileAndFolderNamesInfoFiles(t *testing.T) {
+	s := spec()
+	s.Legacy = true
+	s.Files = append(s.Files, condatest.File{Path: "share/d/f", Data: []byte("f\n")})
+	s.InfoFiles = []condatest.File{{Path: "info/files", Data: []byte("share/ok.txt\nshare/d\nshare/d/f\n")}}
+	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	if err == nil || !strings.Contains(err.Error(), `info/files lists "share/d" as a hardlink and "share/d/f" inside it`) {
+		t.Fatalf("Extract = %v; want info/files named", err)
+	}
+}
+
 func TestModesAndTimes(t *testing.T) {
 	s := spec()
 	s.Files = append(s.Files, condatest.File{Path: "bin/run", Data: []byte("#!/bin/sh\n"), Mode: 0o755},

@@ -368,15 +368,19 @@ func FoldClash(p *Paths) string { return sameNames(p, pathfold.Fold) }
 // symlink that is also the folder of another entry (the second could not
 // be made or, through a symlink, would be written somewhere else).
 func sameNames(p *Paths, key func(string) string) string {
+	list := "info/paths.json"
+	if p.Version == 0 {
+		list = "info/files" // a legacy package's (legacyPaths)
+	}
 	seen := make(map[string]*PathEntry, len(p.Paths))
 	for i := range p.Paths {
 		e := &p.Paths[i]
 		k := key(e.Path)
 		if prev, dup := seen[k]; dup {
 			if prev.Path == e.Path {
-				return fmt.Sprintf("info/paths.json lists %q twice", e.Path)
+				return fmt.Sprintf("%s lists %q twice", list, e.Path)
 			}
-			return fmt.Sprintf("info/paths.json lists %q and %q, which are one file where names ignore case (Windows, macOS); the second would overwrite the first", prev.Path, e.Path)
+			return fmt.Sprintf("%s lists %q and %q, which are one file where names ignore case (Windows, macOS); the second would overwrite the first", list, prev.Path, e.Path)
 		}
 		seen[k] = e
 	}
@@ -384,7 +388,7 @@ func sameNames(p *Paths, key func(string) string) string {
 	for _, e := range p.Paths {
 		for d := path.Dir(e.Path); d != "." && !folders[key(d)]; d = path.Dir(d) {
 			if f, ok := seen[key(d)]; ok && f.PathType != PathDir {
-				return fmt.Sprintf("info/paths.json lists %q as a %s and %q inside it", f.Path, f.PathType, e.Path)
+				return fmt.Sprintf("%s lists %q as a %s and %q inside it", list, f.Path, f.PathType, e.Path)
 			}
 			folders[key(d)] = true
 		}
