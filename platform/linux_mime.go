@@ -35,6 +35,9 @@ type MimeAppsEdit struct {
 	// Created means the file did not exist before, so removal deletes
 	// it when nothing is left in it.
 	Created bool `json:"created,omitempty"`
+	// Made are the folders above the file that the edit made (~/.config
+	// of a new home), outermost first: removed again when empty.
+	Made []string `json:"made,omitempty"`
 }
 
 // KindMime is a MIME type definition (DATA/mime/packages/*.xml) made for
@@ -302,7 +305,14 @@ func applyMimeApps(edit MimeAppsEdit) (MimeAppsEdit, error) {
 	if bytes.Equal(out, old) {
 		return edit, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	made := missingDirs(filepath.Dir(path))
+	err = os.MkdirAll(filepath.Dir(path), 0o755)
+	for _, d := range made {
+		if _, serr := os.Stat(d); serr == nil {
+			edit.Made = append(edit.Made, d)
+		}
+	}
+	if err != nil {
 		return edit, fmt.Errorf("failed to create folder for %q: %w", path, err)
 	}
 	return edit, atomicWrite(path, bytes.NewReader(out), fileMode(path, 0o644))
@@ -323,7 +333,17 @@ func undoMimeApps(edit MimeAppsEdit) error {
 	out, left := removeMimeApps(old, filepath.Base(edit.Entry), edit.Types)
 	switch {
 	case !left && edit.Created:
-		return os.Remove(path)
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+		// and the folders made for it, when empty (only those above it:
+		// a changed record cannot name others)
+		for _, d := range slices.Backward(edit.Made) {
+			if filepath.IsAbs(d) && strings.HasPrefix(path, d+string(filepath.Separator)) {
+				os.Remove(d)
+			}
+		}
+		return nil
 	case bytes.Equal(out, old):
 		return nil
 	}

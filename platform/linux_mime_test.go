@@ -2,6 +2,7 @@ package platform
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,6 +151,73 @@ func TestLinuxMimeRegistration(t *testing.T) {
 	}
 	if globs, _ := os.ReadFile(filepath.Join(data, "mime", "globs2")); bytes.Contains(globs, []byte("*.acme")) {
 		t.Errorf("globs2 still defines *.acme after removal:\n%s", globs)
+	}
+}
+
+// In a new home, registering a type and removing it again leaves the
+// home as it was: not the ~/.config made for mimeapps.list, nor the MIME
+// database update-mime-database built (audit Y1 3).
+func TestLinuxMimeRemovalLeavesANewHomeEmpty(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the XDG desktop's tools run on Linux")
+	}
+	if _, err := exec.LookPath("update-mime-database"); err != nil {
+		t.Skip("update-mime-database not installed (apt-get install shared-mime-info)")
+	}
+	home := t.TempDir()
+	env := Env{Home: home, Getenv: func(string) string { return "" }}
+	menu := []byte(`{"$schema": "x", "menu_name": "Acme", "menu_items": [{"name": "Viewer", "command": ["true", "%u"], "activate": false,
+		"platforms": {"linux": {"MimeType": ["text/x-acme"], "glob_patterns": {"text/x-acme": "*.acme"}}}}]}`)
+	p, _, err := MenuLaunchers(HostTarget(), env, menu, MenuEnv{Base: home, Prefix: home, Name: "base"}, false)
+	if err != nil {
+		t.Fatalf("MenuLaunchers: %v", err)
+	}
+	rec, err := Apply(p, t.Logf)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".local", "share", "mime", "mime.cache")); err != nil {
+		t.Fatalf("update-mime-database built no database: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".config", "mimeapps.list")); err != nil {
+		t.Fatalf("no mimeapps.list: %v", err)
+	}
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	var left []string
+	filepath.WalkDir(home, func(p string, d fs.DirEntry, err error) error {
+		if p != home {
+			left = append(left, strings.TrimPrefix(p, home))
+		}
+		return nil
+	})
+	if len(left) != 0 {
+		t.Errorf("the removal left in the new home: %q", left)
+	}
+}
+
+// A made MIME folder that still holds a definition of someone else's, or
+// a file update-mime-database does not write, stays.
+func TestRefreshOutputOfAMimeFolder(t *testing.T) {
+	mime := filepath.Join(t.TempDir(), "mime")
+	mustWrite(t, filepath.Join(mime, "globs2"), "")
+	mustWrite(t, filepath.Join(mime, "text", "x-acme.xml"), "<x/>")
+	mustWrite(t, filepath.Join(mime, "notes.txt"), "mine")
+	mustWrite(t, filepath.Join(mime, "image", "photo.png"), "png")
+	entries, _ := os.ReadDir(mime)
+	want := map[string]bool{"globs2": true, "text": true, "notes.txt": false, "image": false}
+	for _, e := range entries {
+		if _, ok := refreshOutput(mime, e); ok != want[e.Name()] {
+			t.Errorf("%s: taken for update-mime-database's %v, want %v", e.Name(), ok, want[e.Name()])
+		}
+	}
+	// only in a MIME folder
+	other := filepath.Join(t.TempDir(), "applications")
+	mustWrite(t, filepath.Join(other, "globs2"), "")
+	entries, _ = os.ReadDir(other)
+	if _, ok := refreshOutput(other, entries[0]); ok {
+		t.Error("globs2 outside a MIME folder was taken for a refresh's output")
 	}
 }
 

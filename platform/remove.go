@@ -76,9 +76,43 @@ func Remove(rec Record, logf Logf) error {
 // a person.
 var madeDirCaches = map[string]bool{"mimeinfo.cache": true, "icon-theme.cache": true}
 
+// mimeDatabase are the files update-mime-database writes into a MIME
+// folder (DATA/mime) beside its packages folder; with the media-type
+// folders of generated .xml files, a made MIME folder whose packages are
+// gone holds only them (audit Y1: the uninstall left ~/.local/share/mime).
+var mimeDatabase = map[string]bool{"mime.cache": true, "globs": true, "globs2": true, "magic": true, "types": true,
+	"version": true, "aliases": true, "subclasses": true, "XMLnamespaces": true, "icons": true, "generic-icons": true,
+	"treemagic": true}
+
+// refreshOutput says whether the entry e of the made folder d is what a
+// refresh command wrote there, and returns the files to remove for it
+// (a folder last).
+func refreshOutput(d string, e fs.DirEntry) ([]string, bool) {
+	p := filepath.Join(d, e.Name())
+	switch {
+	case e.Type().IsRegular():
+		return []string{p}, madeDirCaches[e.Name()] || filepath.Base(d) == "mime" && mimeDatabase[e.Name()]
+	case !e.IsDir() || filepath.Base(d) != "mime" || e.Name() == "packages":
+		return nil, false
+	}
+	// a media type's folder: text/x-acme.xml, …
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		return nil, false
+	}
+	var out []string
+	for _, f := range entries {
+		if !f.Type().IsRegular() || !strings.HasSuffix(f.Name(), ".xml") {
+			return nil, false
+		}
+		out = append(out, filepath.Join(p, f.Name()))
+	}
+	return append(out, p), true
+}
+
 // removeMade removes, innermost first, the folders the set-up made
-// (Record.Made) that now hold nothing, or nothing but madeDirCaches; a
-// folder with anything else stays. Only a folder above one of the record's
+// (Record.Made) that now hold nothing, or nothing but what the refresh
+// commands write (refreshOutput); a folder with anything else stays. Only a folder above one of the record's
 // launcher files counts: a changed record cannot have it remove others.
 func removeMade(rec Record, logf Logf) {
 	above := func(d string) bool {
@@ -98,14 +132,16 @@ func removeMade(rec Record, logf Logf) {
 			continue // gone already
 		}
 		var caches []string
+		mine := true
 		for _, e := range entries {
-			if !madeDirCaches[e.Name()] || !e.Type().IsRegular() {
-				caches = nil
+			paths, ok := refreshOutput(d, e)
+			if !ok {
+				mine = false
 				break
 			}
-			caches = append(caches, filepath.Join(d, e.Name()))
+			caches = append(caches, paths...)
 		}
-		if len(caches) != len(entries) {
+		if !mine {
 			continue // something of someone else's
 		}
 		for _, c := range caches {
