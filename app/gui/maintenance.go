@@ -300,6 +300,12 @@ func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx con
 		b.Disable()
 	}
 	m.busy.start(what)
+	// the health line says what runs: "Click Repair all to put it right"
+	// beside a disabled button, under a running repair, contradicted the
+	// window (audit Y2); it comes back, or the outcome replaces it, after
+	prevText, prevImportance := m.health.Text, m.health.Importance
+	m.health.Importance = widget.MediumImportance
+	m.health.SetText(what + "…")
 	m.done = make(chan struct{})
 	done := m.done
 	tr := &wizard.Tracker{Plan: plan, Now: m.deps.Now, OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
@@ -310,6 +316,8 @@ func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx con
 				b.Enable()
 			}
 			m.busy.done("")
+			m.health.Importance = prevImportance
+			m.health.SetText(prevText)
 			after(err)
 		})
 		close(done)

@@ -529,6 +529,7 @@ func TestMaintenanceBusyBarAndButtons(t *testing.T) {
 	r := &recorder{}
 	m, _, _ := newMaintenance(t, r)
 	release := make(chan struct{})
+	m.health.SetText("Health: 1 problem. Click Repair all to put it right.")
 	m.run("Upgrading to 2026.12.0", func(ctx context.Context, rep installer.Reporter, logf installer.Logf) error {
 		<-release
 		return nil
@@ -540,9 +541,17 @@ func TestMaintenanceBusyBarAndButtons(t *testing.T) {
 	if got := m.busy.status.Text; got != "Upgrading to 2026.12.0: environment team: unpacking packages" {
 		t.Errorf("the bar says %q", got)
 	}
+	// the health line says what runs, not "Click Repair all" beside a
+	// disabled button (audit Y2), and comes back after
+	if got := m.health.Text; got != "Upgrading to 2026.12.0…" {
+		t.Errorf("while it runs the health line says %q", got)
+	}
 	close(release)
 	waitClosed(t, m.done)
 	drainUI()
+	if got := m.health.Text; got != "Health: 1 problem. Click Repair all to put it right." {
+		t.Errorf("after it the health line says %q", got)
+	}
 	if rowButton(t, m, "team", "Terminal").Disabled() {
 		t.Error("Terminal stays off after the operation")
 	}
