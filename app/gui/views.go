@@ -104,6 +104,9 @@ func (w *Wizard) welcomeView() fyne.CanvasObject {
 	}
 	box.Add(bold("What will be installed"))
 	box.Add(envTable(sum))
+	if packageCount(sum) != sum.Files {
+		box.Add(wrapped("Some packages are in more than one environment; the installer holds them once, so the total size is less than the sum."))
+	}
 	box.Add(newDisclosure(fmt.Sprintf("Show the packages (%d)", packageCount(sum)),
 		newLazy(func() fyne.CanvasObject { return packageList(sum) }), w.onKey).box)
 	box.Add(wrapped(fmt.Sprintf("Space needed on disk: about %s (for %s).", humanize.Bytes(sum.DiskBytes), sum.Subdir)))
@@ -126,11 +129,9 @@ func envTable(sum wizard.Summary) fyne.CanvasObject {
 	for _, e := range sum.Envs {
 		cells = append(cells, widget.NewLabel(e.Title()), right(fmt.Sprint(e.Packages)), right(humanize.Bytes(e.Bytes)))
 	}
-	total := "Total"
-	if packageCount(sum) != sum.Files {
-		total = "Total, shared files once" // python in two envs is one file of the installer
-	}
-	cells = append(cells, head(total), headRight(fmt.Sprint(sum.Files)), headRight(humanize.Bytes(sum.ArchiveBytes)))
+	// the packages add up (2 + 2 = 4: "3, shared files once" read as a
+	// wrong sum, audit Y2); the size counts a file two envs share once
+	cells = append(cells, head("Total"), headRight(fmt.Sprint(packageCount(sum))), headRight(humanize.Bytes(sum.ArchiveBytes)))
 	return container.NewGridWithColumns(3, cells...)
 }
 

@@ -611,3 +611,15 @@ func TestWizardDisclosureKeys(t *testing.T) {
 	drainUI()
 	mustContain(t, w, "Quit the installer?")
 }
+
+// The Welcome table's packages add up when two envs share a package; its
+// size counts the shared file once, and a line says why (audit Y2: "3,
+// shared files once" under 2 + 2 read as a wrong sum).
+func TestWelcomeTotalsAddUpWithASharedPackage(t *testing.T) {
+	sum := wizard.Summary{Subdir: "linux-64", Files: 3, ArchiveBytes: 3 << 20,
+		Envs: []wizard.EnvSummary{{Name: "base", Packages: 2, Bytes: 2 << 20}, {Name: "team", Packages: 2, Bytes: 2 << 20}}}
+	got := textsOf(envTable(sum))
+	if !strings.Contains(got, "Total\n4\n3.1 MB\n") {
+		t.Errorf("the table:\n%s\nwant the total of 4 packages, 3.1 MB", got)
+	}
+}
