@@ -30,7 +30,7 @@ var launchUI LaunchUI
 func SetLaunchUI(f LaunchUI) { launchUI = f }
 
 // LaunchJupyter starts (or reuses) Jupyter in env of the install at prefix
-// and opens the browser; the wizards' "Launch Jupyter" buttons call it. A
+// and opens the browser; the wizards' "Start Jupyter" buttons call it. A
 // *launch.NoBrowserError means Jupyter runs but its URL must be shown.
 func LaunchJupyter(ctx context.Context, prefix, env string) error {
 	_, err := launch.Jupyter(ctx, launchOptions(prefix, env))

@@ -256,7 +256,7 @@ func (s *session) finish() (action, error) {
 	if s.opts.Launch == nil {
 		return actDone, nil
 	}
-	yes, _, err := s.yesNo("Launch Jupyter now?", false)
+	yes, _, err := s.yesNo("Start Jupyter now?", false)
 	if err != nil || !yes {
 		return actDone, nil
 	}

@@ -31,7 +31,7 @@ func showAddress(a fyne.App, win fyne.Window, title, message, address string) {
 	present(win, d, false)
 }
 
-// showLaunchResult reports what Launch Jupyter gave: nothing when the
+// showLaunchResult reports what Start Jupyter gave: nothing when the
 // browser opened, the URL with Copy when none could be opened (Jupyter
 // runs), else the problem.
 func showLaunchResult(a fyne.App, win fyne.Window, err error, logPath string) {
@@ -48,7 +48,7 @@ func showLaunchResult(a fyne.App, win fyne.Window, err error, logPath string) {
 // showFolder reports a folder that could not be opened in a file manager:
 // where it is, with Copy (the reason, a missing xdg-open, goes to the log).
 func showFolder(a fyne.App, win fyne.Window, path string) {
-	showAddress(a, win, "Open folder", "No file manager could be opened here. Copy the folder's path into one, or into a terminal:", path)
+	showAddress(a, win, "Open install folder", "No file manager could be opened here. Copy the folder's path into one, or into a terminal:", path)
 }
 
 // showFile is showFolder for a file that could not be opened (the log).

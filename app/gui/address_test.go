@@ -45,8 +45,8 @@ func runUIUntil(t *testing.T, w fyne.Window, want string) {
 }
 
 // TestFinishWithoutBrowserShowsTheAddress: with no browser and no file
-// manager (no xdg-open), Launch Jupyter shows the running server's URL and
-// Open folder the folder, each with a Copy button — not "failed".
+// manager (no xdg-open), Start Jupyter shows the running server's URL and
+// Open install folder the folder, each with a Copy button — not "failed".
 func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 	e := wizardtest.NewEngine(t)
 	const u = "http://127.0.0.1:8888/?token=abc123"
@@ -56,7 +56,7 @@ func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 	w := wz.Window()
 	prefix := wz.flow.State.Prefix
 
-	tapButton(t, w, "Launch Jupyter")
+	tapButton(t, w, "Start Jupyter")
 	<-r.launched
 	runUIUntil(t, w, "Jupyter is running")
 	mustContain(t, w, "Jupyter is running", "No web browser was found to open it. Copy this address into your web browser", u)
@@ -69,10 +69,10 @@ func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 	}
 	closeDialog(t, w, "Close")
 
-	tapButton(t, w, "Open folder")
+	tapButton(t, w, "Open install folder")
 	mustContain(t, w, "No file manager could be opened", prefix)
 	if m := texts(w); strings.Contains(m, "executable file not found") {
-		t.Fatalf("Open folder shows Go's error:\n%s", m)
+		t.Fatalf("Open install folder shows Go's error:\n%s", m)
 	}
 	tapButton(t, w, "Copy")
 	if got := wz.app.Clipboard().Content(); got != prefix {
@@ -82,7 +82,7 @@ func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 
 	// a real failure still says so
 	r.launchErr = errors.New("boom")
-	tapButton(t, w, "Launch Jupyter")
+	tapButton(t, w, "Start Jupyter")
 	<-r.launched
 	runUIUntil(t, w, "Launching Jupyter failed")
 	mustContain(t, w, "Launching Jupyter failed", "Boom")

@@ -425,9 +425,10 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	s := w.flow.State
 	m := s.Bundle.Manifest
 	env := wizard.JupyterEnv(&m, s.Subdir)
-	launch := w.newButton("Launch Jupyter", nil, func() { w.launch(s.Prefix, env) })
-	launch.Importance = widget.HighImportance
-	open := w.newButton("Open folder", nil, func() { w.openFolder(s.Prefix) })
+	// one primary button on the page, Close (Enter); this one's verb is
+	// the text's ("Start Jupyter now"), and the folder is named
+	launch := w.newButton("Start Jupyter", nil, func() { w.launch(s.Prefix, env) })
+	open := w.newButton("Open install folder", nil, func() { w.openFolder(s.Prefix) })
 	logText := "Log: " + wizard.LogPath(s.Prefix)
 	if w.result != nil && w.result.LogPath != "" {
 		logText = "Log: " + w.result.LogPath

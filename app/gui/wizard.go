@@ -190,6 +190,15 @@ func (w *Wizard) show() {
 	w.say("")
 	w.next.SetText(p.nextLabel)
 	w.setButtons(st.ID != wizard.StepWelcome && st.ID != wizard.StepFinish, true, st.ID != wizard.StepFinish)
+	// after a finished install Back and Cancel mean nothing: gone, not
+	// greyed out beside Close (audit Y2)
+	for _, b := range []*widget.Button{w.back, w.cancel} {
+		if st.ID == wizard.StepFinish {
+			b.Hide()
+		} else {
+			b.Show()
+		}
+	}
 	if p.enter != nil {
 		p.enter(w)
 	}

@@ -112,7 +112,13 @@ func TestWizardWalkAndInstall(t *testing.T) {
 		t.Fatalf("install failed: %v\n%s", wz.Err(), markup(w))
 	}
 	stepIs(t, wz, wizard.StepFinish)
-	mustContain(t, w, "Test Python 2026.11.0 is installed in", "Launch Jupyter", "Open folder")
+	mustContain(t, w, "Test Python 2026.11.0 is installed in", "Start Jupyter", "Open install folder")
+	if wz.back.Visible() || wz.cancel.Visible() || wz.next.Text != "Close" {
+		t.Error("Finish shows Back or Cancel, or its button is not Close")
+	}
+	if b := findButton(t, w, "Start Jupyter"); b.Importance == widget.HighImportance {
+		t.Error("Start Jupyter is a second primary button beside Close")
+	}
 	if _, err := wizard.ReadInstalled(wz.flow.State.Prefix); err != nil {
 		t.Fatalf("after the wizard: %v", err)
 	}
@@ -280,7 +286,7 @@ func TestWizardFinish(t *testing.T) {
 	notebooks, _ := launch.DefaultNotebookDir()
 	mustContain(t, w, "Test Python 2026.11.0 is installed in "+prefix, wizard.LogPath(prefix),
 		"Your notebooks are saved in "+notebooks+". Jupyter keeps running when you close this window")
-	tapButton(t, w, "Launch Jupyter")
+	tapButton(t, w, "Start Jupyter")
 	// while it starts: said as news, not in the colour of an error
 	if wz.message.Text != "Starting Jupyter…" || wz.message.Importance == widget.DangerImportance {
 		t.Fatalf("while Jupyter starts the window says %q, importance %v", wz.message.Text, wz.message.Importance)
@@ -295,7 +301,7 @@ func TestWizardFinish(t *testing.T) {
 	if wz.message.Importance != widget.DangerImportance {
 		t.Fatal("a refusal after the news is not in the colour of an error")
 	}
-	tapButton(t, w, "Open folder")
+	tapButton(t, w, "Open install folder")
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.urls) != 1 || r.urls[0] != "file://"+filepath.ToSlash(prefix) {
