@@ -133,7 +133,7 @@ func TestE2EDryRun(t *testing.T) {
 		t.Fatalf("upgrade: %+v", p)
 	}
 	r := run(t, home, v2, append([]string{"install", "--dry-run", "--prefix", prefix}, sub...)...)
-	if r.code != 0 || !strings.Contains(r.stdout, "dry run, nothing was changed: Install upgrades Acme Python 2026.11.0 here to 2026.12.0.") ||
+	if r.code != 0 || !strings.Contains(r.stdout, "dry run, nothing was changed: Install will upgrade Acme Python 2026.11.0 here to 2026.12.0.") ||
 		!strings.Contains(r.stdout, "env team: 2 packages into "+filepath.Join(prefix, "envs", "team")) {
 		t.Fatalf("the dry run for people: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

@@ -70,7 +70,7 @@ func TestWalkValidationAndBack(t *testing.T) {
 	contains(t, out, "[1/6] Welcome", "Welcome to Test Python 2026.11.0", "environment team: 2 packages",
 		"This is a demo bundle", wizardtest.Licence, "✗ "+wizard.ErrLicenceRefused.Error(),
 		"Please answer y or n", "✗ This folder cannot be used: cannot install into \"relative/dir\": it is not an absolute path",
-		"✓ This folder can be used.\n  Space needed on disk: about ", "Ready: Install puts Test Python 2026.11.0 in "+def,
+		"✓ This folder can be used.\n  Space needed on disk: about ", "Ready: Test Python 2026.11.0 will be installed in "+def,
 		"  Launchers: Jupyter Lab (team), Test Python Maintenance.\n", "  Launchers: Jupyter Lab (team).\n  Shell set-up: a marked block in ",
 		"Folder ["+def+"]", "[5/6] Install", "Installing into "+def)
 	if strings.Count(out, "[2/6] Licence") != 3 || strings.Count(out, "[3/6] Location") != 4 {
@@ -95,8 +95,8 @@ func TestLocationShowsThePlan(t *testing.T) {
 	}
 	contains(t, out, "✗ This folder cannot be used: cannot install into \""+def+"\": it holds Test Python 2027.1.0, newer than this installer's 2026.11.0",
 		"  What to do: use the newer installer",
-		"⚠ This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0.",
-		"Ready: Install upgrades Test Python 2026.10.0 here to 2026.11.0.",
+		"⚠ This folder can be used. Install will upgrade Test Python 2026.10.0 here to 2026.11.0.",
+		"Ready: Install will upgrade Test Python 2026.10.0 here to 2026.11.0.",
 		"Launchers: Jupyter Lab (team), Test Python Maintenance.\n  Note: files put inside the packages' own folders since the install")
 	if strings.Count(out, "[3/6] Location") != 2 {
 		t.Fatalf("the refused folder did not keep the wizard at Location:\n%s", out)
@@ -341,7 +341,7 @@ func TestPrefixOptionStartsTheLocation(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want the quit", err)
 	}
-	contains(t, out.String(), "["+older+"]", "Install upgrades Test Python 2026.10.0 here to 2026.11.0.")
+	contains(t, out.String(), "["+older+"]", "Install will upgrade Test Python 2026.10.0 here to 2026.11.0.")
 }
 
 // Quitting before Install (q, or the input's end) says that nothing was

@@ -95,7 +95,7 @@ func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 		t.Fatal("no Install button")
 	}
 	settle(t, wz)
-	mustContain(t, w, "Install puts Test Python 2026.11.0 in ", "Launchers: Jupyter Lab (team), Test Python Maintenance.")
+	mustContain(t, w, "Test Python 2026.11.0 will be installed in ", "Launchers: Jupyter Lab (team), Test Python Maintenance.")
 }
 
 func TestWizardWalkAndInstall(t *testing.T) {
@@ -401,7 +401,7 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 
 	wz.location.entry.SetText(older)
 	settle(t, wz)
-	mustContain(t, w, "This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0.")
+	mustContain(t, w, "This folder can be used. Install will upgrade Test Python 2026.10.0 here to 2026.11.0.")
 	// a warning, not a tick: what a person put inside the packages'
 	// folders is not kept
 	statusIs(t, wz.location.status, theme.WarningIcon())
@@ -419,7 +419,7 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 		wz.location.entry.SetText(p)
 	}
 	settle(t, wz)
-	mustContain(t, w, "Install upgrades Test Python 2026.10.0 here")
+	mustContain(t, w, "Install will upgrade Test Python 2026.10.0 here")
 	if strings.Contains(texts(w), "not an absolute path") || strings.Contains(texts(w), "contains spaces") {
 		t.Fatalf("an older answer is shown:\n%s", texts(w))
 	}
@@ -428,7 +428,7 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 	stepIs(t, wz, wizard.StepOptions)
 	settle(t, wz)
 	// what is not kept is said again before Install
-	mustContain(t, w, "Install upgrades Test Python 2026.10.0 here to 2026.11.0.", "Launchers: Jupyter Lab (team), Test Python Maintenance.",
+	mustContain(t, w, "Install will upgrade Test Python 2026.10.0 here to 2026.11.0.", "Launchers: Jupyter Lab (team), Test Python Maintenance.",
 		"Note: files put inside the packages' own folders since the install")
 	statusIs(t, wz.options.status, theme.WarningIcon())
 	test.Tap(findCheck(t, w, "Create a Jupyter launcher in "+wizard.LauncherMenu(runtime.GOOS)))

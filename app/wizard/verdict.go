@@ -36,7 +36,7 @@ type Verdict struct {
 	// Launchers say which launchers Install would create, and the shell
 	// set-up (the Options step).
 	Launchers []string
-	// Replaces: Install replaces an install of this bundle there (an
+	// Replaces: Install will replace an install of this bundle there (an
 	// upgrade, a reinstall), and its notes say what of the person's is
 	// kept and what is not, on the Options step too.
 	Replaces bool
@@ -111,22 +111,22 @@ func action(p *installer.InstallPlan) string {
 	}
 	switch p.Kind {
 	case installer.PlanNothingToDo:
-		return fmt.Sprintf("%s is already installed here: Install changes nothing (Verify, in its maintenance window, checks its files).", this)
+		return fmt.Sprintf("%s is already installed here: Install will change nothing (Verify, in its maintenance window, checks its files).", this)
 	case installer.PlanUpgrade:
-		return fmt.Sprintf("Install upgrades %s here to %s.", old, p.Version)
+		return fmt.Sprintf("Install will upgrade %s here to %s.", old, p.Version)
 	case installer.PlanReinstall:
 		if p.Forced {
-			return fmt.Sprintf("Install installs %s here again, as --force asks: the install there is complete.", this)
+			return fmt.Sprintf("Install will install %s here again, as --force asks: the install there is complete.", this)
 		}
-		return fmt.Sprintf("Install installs %s here again: the install there is incomplete or for another platform.", this)
+		return fmt.Sprintf("Install will install %s here again: the install there is incomplete or for another platform.", this)
 	case installer.PlanDowngrade:
-		return fmt.Sprintf("Install replaces the newer %s here with %s.", old, p.Version)
+		return fmt.Sprintf("Install will replace the newer %s here with %s.", old, p.Version)
 	case installer.PlanOtherBundle:
-		return fmt.Sprintf("Install replaces %s, another bundle, here with %s.", old, this)
+		return fmt.Sprintf("Install will replace %s, another bundle, here with %s.", old, this)
 	case installer.PlanDamaged:
-		return fmt.Sprintf("Install replaces the damaged install here with %s.", this)
+		return fmt.Sprintf("Install will replace the damaged install here with %s.", this)
 	}
-	return fmt.Sprintf("Install puts %s in %s.", this, p.Prefix)
+	return fmt.Sprintf("%s will be installed in %s.", this, p.Prefix)
 }
 
 // details are the facts a person may want before installing.

@@ -37,7 +37,7 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 	f.Next(context.Background())
 
 	v, err := verdictOf(t, e, st)
-	if err != nil || v.Status != wizard.StatusGood || v.Line != "This folder can be used." || !strings.Contains(v.Action, "Install puts Test Python 2026.11.0 in ") {
+	if err != nil || v.Status != wizard.StatusGood || v.Line != "This folder can be used." || !strings.Contains(v.Action, "Test Python 2026.11.0 will be installed in ") {
 		t.Fatalf("fresh: %+v, %v", v, err)
 	}
 	if !strings.HasPrefix(v.Details[0], "Space needed on disk: about ") || !strings.Contains(v.Details[0], " free).") {
@@ -67,7 +67,7 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 	installVersion(t, st.Prefix, "2026.10.0")
 	v, err = verdictOf(t, e, st)
 	// a warning: what a person put inside the packages' folders is not kept
-	if err != nil || v.Status != wizard.StatusWarning || !v.Replaces || v.Line != "This folder can be used. Install upgrades Test Python 2026.10.0 here to 2026.11.0." {
+	if err != nil || v.Status != wizard.StatusWarning || !v.Replaces || v.Line != "This folder can be used. Install will upgrade Test Python 2026.10.0 here to 2026.11.0." {
 		t.Fatalf("upgrade: %+v, %v", v, err)
 	}
 	// a newer one: refused on the Location step, not after Install
@@ -90,7 +90,7 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, err = verdictOf(t, e, st)
-	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed here: Install changes nothing (Verify, in its maintenance window, checks its files)." {
+	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed here: Install will change nothing (Verify, in its maintenance window, checks its files)." {
 		t.Fatalf("same version: %+v, %v", v, err)
 	}
 	if strings.Contains(v.Text(), "Space needed") { // Install writes nothing
@@ -139,7 +139,7 @@ func TestDescribeDetails(t *testing.T) {
 		t.Fatalf("with the repair copy linked: %q", d)
 	}
 	p = &installer.InstallPlan{Kind: installer.PlanDowngrade, Name: "Acme", Version: "2", Installed: &installer.InstalledVersion{Name: "Acme", Version: "3"}}
-	if v := wizard.Describe(p, nil); v.Status != wizard.StatusWarning || v.Action != "Install replaces the newer Acme 3 here with 2." {
+	if v := wizard.Describe(p, nil); v.Status != wizard.StatusWarning || v.Action != "Install will replace the newer Acme 3 here with 2." {
 		t.Fatalf("forced downgrade: %+v", v)
 	}
 }

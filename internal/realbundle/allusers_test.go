@@ -107,7 +107,7 @@ func (u *osUser) run(t *testing.T, bin string, args ...string) result {
 	return result{code, so.String(), se.String()}
 }
 
-// sharedInstall installs the real bundle for all users as root under
+// sharedInstall will install the real bundle for all users as root under
 // umask 000 into a folder every user can reach, and uninstalls it after
 // the test.
 func sharedInstall(t *testing.T) (prefix, tools string) {
