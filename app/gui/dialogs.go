@@ -51,6 +51,17 @@ func paragraph(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
+// sentence is s as a line of the window: capitalised as paragraph does,
+// with a full stop (an error's text has neither: "you need to accept the
+// licence to install" read as raw output, audit Y2).
+func sentence(s string) string {
+	s = paragraph(strings.TrimSpace(s))
+	if s != "" && !strings.ContainsAny(s[len(s)-1:], ".!?…") {
+		s += "."
+	}
+	return s
+}
+
 // showProblem shows p in one dialog. It is the only way the GUI reports
 // an error.
 func showProblem(win fyne.Window, p wizard.Problem) {

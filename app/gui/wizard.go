@@ -235,7 +235,7 @@ func (w *Wizard) onNext() {
 		}
 	}
 	if err := w.flow.Next(w.ctx); err != nil {
-		w.say(installer.Message(err))
+		w.say(sentence(installer.Message(err)))
 		return
 	}
 	w.show()
