@@ -44,7 +44,7 @@ type installPage struct {
 }
 
 func (w *Wizard) installView() fyne.CanvasObject {
-	ip := &installPage{w: w, step: widget.NewLabel(""), stage: bold("Preparing…"), item: wrapped(""), bar: widget.NewProgressBar(),
+	ip := &installPage{w: w, step: widget.NewLabel(""), stage: bold("Preparing…"), item: wrapped(""), bar: newProgressBar(),
 		detail: widget.NewLabel(""), details: widget.NewLabel("")}
 	ip.details.TextStyle.Monospace = true
 	ip.stage.Wrapping = fyne.TextWrapWord       // a failure's sentence must not widen the window
@@ -151,7 +151,7 @@ func (ip *installPage) show(p wizard.Progress) {
 	}
 	ip.stage.SetText(line)
 	setShown(ip.item, itemText(p.Item))
-	setShown(ip.detail, p.Detail())
+	setShown(ip.detail, withPercent(p.Fraction, p.Detail()))
 	ip.relayout() // the item's name may take another line
 }
 

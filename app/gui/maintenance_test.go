@@ -541,6 +541,11 @@ func TestMaintenanceBusyBarAndButtons(t *testing.T) {
 	if got := m.busy.status.Text; got != "Upgrading to 2026.12.0: environment team: unpacking packages" {
 		t.Errorf("the bar says %q", got)
 	}
+	// the percentage in the text's colour under the bar, not white on its
+	// pale unfilled part (audit Y2)
+	if got := m.busy.figures.Text; !strings.HasPrefix(got, "30%") || m.busy.bar.TextFormatter() != "" {
+		t.Errorf("under the bar %q, on it %q; want 30%% under it and nothing on it", got, m.busy.bar.TextFormatter())
+	}
 	// the health line says what runs, not "Click Repair all" beside a
 	// disabled button (audit Y2), and comes back after
 	if got := m.health.Text; got != "Upgrading to 2026.12.0…" {
