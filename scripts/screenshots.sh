@@ -72,10 +72,10 @@ for THEME in ${THEMES:-light dark}; do
 		HOME="$SCRATCH/home" "$BIN" install --silent --no-launcher --no-maintenance-launcher --prefix "$PREFIX"
 		cp "$BIN" "$PREFIX/.onboard/onboard"
 		NAME=$(sed -n 's/.*"name": *"\([^"]*\)".*/\1/p' "$PREFIX/.onboard/manifest.json" | head -1)
-		shot "maintenance-$tag" "^$NAME\$" "$PREFIX/.onboard/onboard"
+		shot "maintenance-$tag" "^$NAME Maintenance\$" "$PREFIX/.onboard/onboard"
 		# A repair in progress: one installed file deleted, the repair
 		# paused half way through its check.
 		rm -f "$(find "$PREFIX/envs" -type f -path '*/bin/*' | head -1)"
-		ONBOARD_SCREENSHOT_REPAIR=1 shot "maintenance-repair-$tag" "^$NAME\$" "$PREFIX/.onboard/onboard"
+		ONBOARD_SCREENSHOT_REPAIR=1 shot "maintenance-repair-$tag" "^$NAME Maintenance\$" "$PREFIX/.onboard/onboard"
 	done
 done

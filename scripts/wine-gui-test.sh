@@ -196,7 +196,7 @@ if kill -0 "$app" 2>/dev/null; then bad 'Close did not end the wizard'; else pas
 # file once it has exited.
 temp_unix=$(winepath -u "$(wine cmd /c 'echo %TEMP%' 2>/dev/null | tr -d '\r')" 2>/dev/null | tr -d '\r')
 state_unix=$(winepath -u "$local_appdata\onboard" 2>/dev/null | tr -d '\r')
-start_window "$work/gui-maintenance.log" '^Onboard Demo$' "$prefix_win\.onboard\onboard.exe"
+start_window "$work/gui-maintenance.log" '^Onboard Demo Maintenance$' "$prefix_win\.onboard\onboard.exe"
 if [ -z "$win" ]; then
 	bad 'the maintenance window did not appear within 90 s'; tail -20 "$work/gui-maintenance.log"
 else

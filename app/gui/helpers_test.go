@@ -328,6 +328,35 @@ func rowButton(t *testing.T, m *Maintenance, env, label string) *widget.Button {
 	return nil
 }
 
+// rowHas tells whether the row of env in the maintenance window's table
+// has a button labelled text, or a label that says it.
+func rowHas(t *testing.T, m *Maintenance, env, text string) bool {
+	t.Helper()
+	table := findColumns(t, m.win.Canvas().Content())
+	n := len(envColumns)
+	for i := n; i+n <= len(table.Objects); i += n {
+		if l, ok := table.Objects[i].(*widget.Label); ok && l.Text == env {
+			var found bool
+			var walk func(o fyne.CanvasObject)
+			walk = func(o fyne.CanvasObject) {
+				if b := asButton(o); b != nil && b.Text == text {
+					found = true
+				}
+				if l, ok := o.(*widget.Label); ok && l.Text == text {
+					found = true
+				}
+				for _, c := range children(o) {
+					walk(c)
+				}
+			}
+			walk(table.Objects[i+n-1])
+			return found
+		}
+	}
+	t.Fatalf("no row of %s", env)
+	return false
+}
+
 // asButton is o as a button (Fyne's or onboard's keyButton), else nil.
 func asButton(o fyne.CanvasObject) *widget.Button {
 	switch b := o.(type) {

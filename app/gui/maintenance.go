@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -57,7 +58,7 @@ func NewMaintenance(ctx context.Context, a fyne.App, e wizard.Engine, in *wizard
 	if c := wizard.ReadLastCheck(in.Prefix); c != nil {
 		m.last = c
 	}
-	m.win = a.NewWindow(in.Manifest.Name)
+	m.win = a.NewWindow(in.Manifest.Name + " Maintenance") // as its launcher is named (audit Y2)
 	m.win.Resize(fyne.NewSize(920, 480))
 	m.win.SetMainMenu(m.mainMenu())
 	m.win.SetContent(m.content())
@@ -139,8 +140,12 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 			checked: widget.NewLabel("")}
 		m.rows = append(m.rows, r)
 		jup := newButton("Jupyter", theme.MediaPlayIcon(), func() { m.launchEnv(env) })
+		var jupCell fyne.CanvasObject = jup
 		if !hasJupyter(m.in.Prefix, env) {
-			jup.Disable()
+			// said in words, in the button's room: a disabled button was a
+			// grey box at 1.2:1 that did not say why (audit Y2)
+			none := widget.NewLabelWithStyle("no Jupyter", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+			jupCell = container.New(layout.NewGridWrapLayout(jup.MinSize()), none)
 		} else {
 			m.buttons = append(m.buttons, &jup.Button)
 		}
@@ -153,7 +158,7 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 		grid.Add(r.size)
 		grid.Add(container.NewBorder(nil, nil, r.icon, nil, r.health))
 		grid.Add(r.checked)
-		grid.Add(container.NewHBox(jup, term, ver, rep))
+		grid.Add(container.NewHBox(jupCell, term, ver, rep))
 	}
 	m.sized = make(chan struct{})
 	go m.measureSizes(append([]*envRow(nil), m.rows...), m.sized)

@@ -5,9 +5,12 @@ package gui
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"onboard/app/wizard"
@@ -89,8 +92,13 @@ func (p pausingEngine) Install(ctx context.Context, o installer.Options) (*insta
 	if p.fail {
 		o.Reporter.Stage(installer.StageCheck, 100)
 		o.Reporter.Advance(100)
-		return nil, &installer.TargetError{Path: o.Prefix, Reason: "the disk is full: the install needs 1.2 GB and 300 MB are free",
-			Advice: "free some space, or go Back and choose a folder on another disk"}
+		// what a disk that became full makes the real install say
+		// (installer.asTargetError after the rollback), not a made-up text
+		path := filepath.Join(o.Prefix, "envs", "team", "lib", "libteam.so")
+		return nil, &installer.TargetError{Path: o.Prefix, Reason: "the disk became full; nothing of the install was kept",
+			Advice: "free some space and try again, or choose a folder on another disk",
+			Err:    &fs.PathError{Op: "write", Path: path, Err: syscall.ENOSPC},
+			Detail: fmt.Sprintf("write %q: %v", path, syscall.ENOSPC)}
 	}
 	skip := 0 // the link stages before the last env's
 	if o.Bundle != nil {
