@@ -137,7 +137,7 @@ func (b *busyBar) show(p wizard.Progress) {
 	line := p.Label
 	if p.Env != "" && line != "" {
 		// an upgrade goes through each env: say which
-		line = "environment " + p.Env + ": " + strings.ToLower(line[:1]) + line[1:]
+		line = inEnv(line, p.Env)
 	}
 	if b.what != "" && line != "" {
 		line = b.what + ": " + strings.ToLower(line[:1]) + line[1:]
@@ -148,6 +148,13 @@ func (b *busyBar) show(p wizard.Progress) {
 	b.status.SetText(line)
 	b.figures.SetText(withPercent(p.Fraction, p.Bytes(), p.Detail()))
 	b.figures.Show()
+}
+
+// inEnv says a stage's label in env: "Unpacking packages in the team
+// environment" ("Environment team: unpacking packages" read as a team of
+// people, audit Y2).
+func inEnv(label, env string) string {
+	return label + " in the " + env + " environment"
 }
 
 // newProgressBar is a bar without its percentage drawn on it: Fyne draws

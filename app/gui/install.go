@@ -25,7 +25,7 @@ const detailLines = 300
 // time left, and a Details pane with the log.
 type installPage struct {
 	w       *Wizard
-	step    *widget.Label // "Step 3 of 4"
+	step    *widget.Label // "Part 3 of 4"
 	stage   *widget.Label
 	item    *widget.Label
 	bar     *widget.ProgressBar
@@ -143,11 +143,11 @@ func (ip *installPage) show(p wizard.Progress) {
 	}
 	ip.bar.SetValue(p.Fraction)
 	if p.Num > 0 {
-		ip.step.SetText(fmt.Sprintf("Step %d of %d", p.Num, p.Count))
+		ip.step.SetText(fmt.Sprintf("Part %d of %d", p.Num, p.Count)) // the sidebar's are the steps
 	}
 	line := p.Label
 	if p.Env != "" && line != "" {
-		line = "Environment " + p.Env + ": " + strings.ToLower(line[:1]) + line[1:]
+		line = inEnv(line, p.Env)
 	}
 	ip.stage.SetText(line)
 	setShown(ip.item, itemText(p.Item))

@@ -538,7 +538,7 @@ func TestMaintenanceBusyBarAndButtons(t *testing.T) {
 		t.Error("a row's Terminal or Repair is offered while an operation runs")
 	}
 	m.busy.show(wizard.Progress{Label: "Unpacking packages", Env: "team", Fraction: 0.3})
-	if got := m.busy.status.Text; got != "Upgrading to 2026.12.0: environment team: unpacking packages" {
+	if got := m.busy.status.Text; got != "Upgrading to 2026.12.0: unpacking packages in the team environment" {
 		t.Errorf("the bar says %q", got)
 	}
 	// the percentage in the text's colour under the bar, not white on its

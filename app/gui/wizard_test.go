@@ -187,7 +187,7 @@ func TestWizardCancelRollsBack(t *testing.T) {
 	walkToOptions(t, wz, e.Engine)
 	tapButton(t, w, "Install")
 	waitClosed(t, e.Started)
-	mustContain(t, w, "Environment base: unpacking packages", "Step 1 of 2", "Package: jupyterlab 1.0")
+	mustContain(t, w, "Unpacking packages in the base environment", "Part 1 of 2", "Package: jupyterlab 1.0")
 	if s := texts(w); strings.Contains(s, " of about ") || strings.Contains(s, "B/s") {
 		t.Fatalf("the install page shows bytes beside a bar weighed by time:\n%s", s)
 	}
