@@ -434,9 +434,11 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 		logText = "Log: " + w.result.LogPath
 	}
 	done := wizard.Done(m.Name, m.Version, s.Prefix, w.result)
-	return container.NewVBox(bold("Done"), wrapped(done),
-		wrapped(startLater()),
-		container.NewHBox(launch, open), wrapped(logText))
+	// the notebooks' folder and the log's path can be selected and copied
+	later, logLine := wrapped(startLater()), wrapped(logText)
+	later.Selectable, logLine.Selectable = true, true
+	return container.NewVBox(bold("Done"), wrapped(done), later,
+		container.NewHBox(launch, open), logLine)
 }
 
 // startLater says how to start Jupyter, where the notebooks go, and that
