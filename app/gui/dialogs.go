@@ -23,7 +23,7 @@ func problemContent(p wizard.Problem) fyne.CanvasObject {
 	box := container.NewVBox(selectable(paragraph(p.Message)))
 	if p.Hint != "" {
 		box.Add(bold("What to do"))
-		box.Add(selectable(paragraph(p.Hint)))
+		box.Add(selectable(sentence(p.Hint))) // a hint is an instruction: it ends with a full stop
 	}
 	if p.LogPath != "" {
 		box.Add(bold("Log"))
@@ -58,7 +58,7 @@ func paragraph(s string) string {
 // licence to install" read as raw output, audit Y2).
 func sentence(s string) string {
 	s = paragraph(strings.TrimSpace(s))
-	if s != "" && !strings.ContainsAny(s[len(s)-1:], ".!?…") {
+	if s != "" && !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "…") {
 		s += "."
 	}
 	return s

@@ -47,3 +47,19 @@ func TestProblemTextCanBeCopied(t *testing.T) {
 		t.Fatalf("%d texts, want the message, the hint and the log", n)
 	}
 }
+
+// A line made of an error's text reads as a sentence: capitalised, with
+// one full stop (audit Y2: "you need to accept the licence to install").
+func TestSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"you need to accept the licence to install": "You need to accept the licence to install.",
+		"free some space.":                          "Free some space.",
+		"onboard.exe is gone?":                      "onboard.exe is gone?", // a file's name keeps its case
+		"  ":                                        "",
+		"Saved…":                                    "Saved…",
+	} {
+		if got := sentence(in); got != want {
+			t.Errorf("sentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
