@@ -89,3 +89,22 @@ func TestColumnsLayoutWidths(t *testing.T) {
 		t.Errorf("the table needs %.0f; its widest cells side by side are %.0f, and the window's 920 must hold it", min.Width, widest)
 	}
 }
+
+// The step list keeps its width from step to step: sized by the bold
+// title of the current step, it was 4 px wider on Welcome, and the page
+// beside it moved (audit Y2).
+func TestStepListKeepsItsWidth(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
+	var widths []float32
+	for _, id := range []wizard.StepID{wizard.StepWelcome, wizard.StepLicence, wizard.StepLocation, wizard.StepFinish} {
+		wz.flow.GoTo(id)
+		wz.show()
+		widths = append(widths, wz.steps.box.MinSize().Width)
+	}
+	for _, w := range widths[1:] {
+		if w != widths[0] {
+			t.Fatalf("the step list's width moves from step to step: %v", widths)
+		}
+	}
+}
