@@ -279,6 +279,29 @@ func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
+// keyEntry is a text field that passes Esc on to the window (Cancel): the
+// Location step's field has the focus as the step opens, so that the
+// folder can be typed at once, and Esc there did nothing.
+type keyEntry struct {
+	widget.Entry
+	onKey func(*fyne.KeyEvent)
+}
+
+func newKeyEntry(onKey func(*fyne.KeyEvent)) *keyEntry {
+	e := &keyEntry{onKey: onKey}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey passes Esc to the window; Enter is the field's OnSubmitted.
+func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		e.onKey(ev)
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
 // newButton is a button of the wizard's window: Esc on it is Cancel.
 func (w *Wizard) newButton(label string, icon fyne.Resource, tapped func()) *keyButton {
 	b := newButton(label, icon, tapped)
@@ -288,14 +311,14 @@ func (w *Wizard) newButton(label string, icon fyne.Resource, tapped func()) *key
 
 // locationPage is the Location step's widgets.
 type locationPage struct {
-	entry  *widget.Entry
+	entry  *keyEntry
 	status *statusLine
 	plans  *planner
 }
 
 func (w *Wizard) locationView() fyne.CanvasObject {
 	s := w.flow.State
-	lp := &locationPage{entry: widget.NewEntry(), status: newStatusLine("")}
+	lp := &locationPage{entry: newKeyEntry(w.onKey), status: newStatusLine("")}
 	lp.plans = newPlanner(w, w.showLocationPlan)
 	w.location = lp
 	lp.entry.SetText(s.Prefix)
@@ -307,7 +330,7 @@ func (w *Wizard) locationView() fyne.CanvasObject {
 	browse := w.newButton("Browse…", nil, w.browse)
 	return container.NewVBox(
 		bold("Where should it be installed?"),
-		wrapped("A short folder without spaces works best. You will not need administrator rights for a folder of your own."),
+		wrapped("A short folder without spaces works best. A folder of your own needs no administrator rights."),
 		container.NewBorder(nil, nil, nil, browse, lp.entry),
 		lp.status.box,
 	)

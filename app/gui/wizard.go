@@ -202,6 +202,9 @@ func (w *Wizard) show() {
 	if p.enter != nil {
 		p.enter(w)
 	}
+	if st.ID == wizard.StepLocation && w.location != nil {
+		w.win.Canvas().Focus(w.location.entry) // the folder can be typed at once (audit Y2)
+	}
 }
 
 func (w *Wizard) setButtons(back, next, cancel bool) {

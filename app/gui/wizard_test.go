@@ -629,3 +629,25 @@ func TestWelcomeTotalsAddUpWithASharedPackage(t *testing.T) {
 		t.Errorf("the table:\n%s\nwant the total of 4 packages, 3.1 MB", got)
 	}
 }
+
+// Location opens with its folder field focused, so the folder can be
+// typed at once; Esc in the field still asks to quit (audit Y2).
+func TestLocationFieldHasTheFocus(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	wz := newWizard(t, e, &recorder{}, wizard.StepWelcome)
+	w := wz.Window()
+	wz.flow.GoTo(wizard.StepLocation)
+	wz.show()
+	if f := w.Canvas().Focused(); f != wz.location.entry {
+		t.Fatalf("focused on Location: %T, want the folder field", f)
+	}
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	drainUI()
+	mustContain(t, w, "Quit the installer?")
+	closeDialog(t, w, "Keep going")
+	wz.flow.GoTo(wizard.StepOptions)
+	wz.show()
+	if f := w.Canvas().Focused(); f != nil {
+		t.Errorf("focused on Options: %T, want nothing (keys go to the window)", f)
+	}
+}
