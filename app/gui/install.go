@@ -89,6 +89,7 @@ func (w *Wizard) startInstall() {
 	ip.cancel, ip.done = cancel, make(chan struct{})
 	ip.mu.Unlock()
 	ip.bar.SetValue(0)
+	ip.stage.Importance = widget.MediumImportance
 	ip.setStage("Preparing…")
 	setShown(ip.item, "")
 	ip.step.SetText("")
@@ -229,10 +230,12 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		w.next.SetText("Install again")
 		return
 	case !next.Retry:
+		ip.stage.Importance = widget.DangerImportance // a failure, in the colour of one
 		ip.setStage(next.Says)
 		w.next.SetText("Install")
 		w.setButtons(next.Back, false, true)
 	default:
+		ip.stage.Importance = widget.DangerImportance
 		ip.setStage(next.Says + " Go Back to change the folder or options, or Retry.")
 	}
 	ip.bar.SetValue(0) // rolled back: the bar no longer reads "almost done"

@@ -142,6 +142,9 @@ func TestWizardErrorDialogAndGoingBack(t *testing.T) {
 	if wz.install.bar.Value != 0 { // rolled back: not "almost done"
 		t.Fatalf("the bar shows %.2f after a failure", wz.install.bar.Value)
 	}
+	if wz.install.stage.Importance != widget.DangerImportance { // in the colour of a failure (audit Y2)
+		t.Errorf("the failure's line has importance %v", wz.install.stage.Importance)
+	}
 	closeDialog(t, w, "Close")
 	tapButton(t, w, "Back")
 	tapButton(t, w, "Back")
