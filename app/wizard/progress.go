@@ -89,7 +89,7 @@ var stageLabels = map[installer.Stage]string{
 	installer.StageLink:      "Installing packages",
 	installer.StageScripts:   "Running package scripts",
 	installer.StageCompile:   "Compiling Python files",
-	installer.StageMetadata:  "Writing conda records",
+	installer.StageMetadata:  "Registering the packages", // conda's records, in words a newcomer knows (audit Y2)
 	installer.StageLaunchers: "Creating launchers",
 	installer.StageVerify:    "Verifying files",
 	installer.StageRollback:  "Rolling back",
