@@ -80,14 +80,20 @@ func bold(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
+// pageHeading is a step's heading, in one style on every step: Welcome's
+// was large and the others' body text in bold (audit Y2). It wraps: a
+// long team name must not widen the window past the screen.
+func pageHeading(text string) *widget.Label {
+	l := bold(text)
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
 func (w *Wizard) welcomeView() fyne.CanvasObject {
 	s := w.flow.State
 	sum := wizard.Summarize(&s.Bundle.Manifest, s.Subdir)
-	title := widget.NewLabelWithStyle(fmt.Sprintf("Welcome to %s %s", sum.Name, sum.Version),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
-	title.Wrapping = fyne.TextWrapWord // a long team name must not widen the window past the screen
-	box := container.NewVBox(title,
+	box := container.NewVBox(pageHeading(fmt.Sprintf("Welcome to %s %s", sum.Name, sum.Version)),
 		wrapped("This installs your team's Python platform on this computer, without downloading anything."))
 	if l, warn := wizard.WelcomeInstalled(&s.Bundle.Manifest, s.Prefix); l != "" {
 		there := wrapped(l)
@@ -249,7 +255,7 @@ func (w *Wizard) licenceView() fyne.CanvasObject {
 		}
 	})
 	accept.SetChecked(s.LicenceAccepted)
-	return container.NewBorder(bold("Please read the licence"), accept, nil, nil, newLongText(blocks...))
+	return container.NewBorder(pageHeading("Please read the licence"), accept, nil, nil, newLongText(blocks...))
 }
 
 // keyCheck is a check box that passes Enter and Esc on to the window
@@ -329,7 +335,7 @@ func (w *Wizard) locationView() fyne.CanvasObject {
 	lp.entry.OnSubmitted = func(string) { w.onNext() } // Enter in the field is Next too
 	browse := w.newButton("Browse…", nil, w.browse)
 	return container.NewVBox(
-		bold("Where should it be installed?"),
+		pageHeading("Where should "+s.Bundle.Manifest.Name+" be installed?"),
 		wrapped("A short folder without spaces works best. A folder of your own needs no administrator rights."),
 		container.NewBorder(nil, nil, nil, browse, lp.entry),
 		lp.status.box,
@@ -389,7 +395,7 @@ func (w *Wizard) optionsView() fyne.CanvasObject {
 	maint := check("Create a launcher for the maintenance app (verify, repair, uninstall)", s.MaintenanceLauncher, func(on bool) { s.MaintenanceLauncher = on })
 	shell := check("Set up my shell so that 'conda' works in a terminal", s.ShellSetup, func(on bool) { s.ShellSetup = on })
 	all := check("Install for all users of this computer", s.AllUsers, w.setAllUsers)
-	box := container.NewVBox(bold("Options"), jup, maint, shell, all)
+	box := container.NewVBox(pageHeading("Options"), jup, maint, shell, all)
 	if !s.ShellSetupOffered {
 		shell.Hide() // Windows: nothing to set up; the maintenance window's Terminal has conda
 	}
@@ -460,7 +466,7 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	// the notebooks' folder and the log's path can be selected and copied
 	later, logLine := wrapped(startLater()), wrapped(logText)
 	later.Selectable, logLine.Selectable = true, true
-	return container.NewVBox(bold("Done"), wrapped(done), later,
+	return container.NewVBox(pageHeading("Done"), wrapped(done), later,
 		container.NewHBox(launch, open), logLine)
 }
 
