@@ -241,6 +241,23 @@ func NoPlan(o Options, err error) *InstallPlan {
 	return p
 }
 
+// CheckPackages reads every package of the plan's payload out of b and
+// checks it against the manifest (size, sha256, md5), as the install does
+// while it extracts, when the plan would install: `install --dry-run`
+// then exits as the install would for a damaged package too (3), where
+// it said 0 (audit W2). It records a failure in the plan and returns it.
+func (p *InstallPlan) CheckPackages(ctx context.Context, b *bundle.Bundle) error {
+	if !p.Proceed || b == nil {
+		return p.Err
+	}
+	if err := b.Verify(ctx, p.Subdir, 0, nil); err != nil {
+		err = WrapBundleError(err)
+		p.setErr(err)
+		return err
+	}
+	return nil
+}
+
 // setErr records the refusal in the plan.
 func (p *InstallPlan) setErr(err error) {
 	p.Err = err

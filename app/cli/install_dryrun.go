@@ -20,6 +20,9 @@ func dryRun(ctx context.Context, f installFlags, env Env) error {
 	if err == nil {
 		defer found.Close()
 		plan, err = installer.Plan(ctx, opts)
+		if err == nil {
+			err = plan.CheckPackages(ctx, found.Bundle) // a damaged package: 3, as the install
+		}
 	} else {
 		plan = installer.NoPlan(installer.Options{Prefix: f.prefix}, err) // no bundle, or no folder
 	}
@@ -79,7 +82,8 @@ bundle's install, is refused unless --force.
 
 --dry-run says what the install would do and changes nothing: it creates no folder, takes no
 lock, writes no file and recovers no interrupted install (it plans on the folder as the
-recovery would leave it). It exits with the code the install would: 0 when the install would
+recovery would leave it). When the install would go ahead it reads every package of the
+payload and checks it against the bundle's manifest, as the install does (a few seconds a GB). It exits with the code the install would: 0 when the install would
 go ahead or has nothing to do, 2 bad usage, 3 bundle missing or not usable, 4 folder not usable
 (not writable, no space, path too long, not empty, a newer version or another bundle's install
 there, an install for all users that only an administrator may change), 5 this machine's

@@ -267,6 +267,12 @@ func TestE2ERefusedBeforeWriting(t *testing.T) {
 			if _, err := os.Lstat(prefix); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("the prefix was touched (%v)", err)
 			}
+			// the dry run says the install's exit code: a damaged package
+			// was 0 before it read the packages (audit W2)
+			dry := run(t, home, tt.bin, append([]string{"install", "--dry-run", "--silent", "--prefix", prefix}, tt.args...)...)
+			if dry.code != tt.code {
+				t.Errorf("install --dry-run: exit %d; the install's is %d\n%s", dry.code, tt.code, dry.stderr)
+			}
 		})
 	}
 	// Signed and trusted passes the checks (and installs when the engine is there).
