@@ -1,8 +1,8 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package installer
 
-// mayShare: on Windows a per-user install is the user's, as is the file
+// mayShare: elsewhere (Plan 9, wasm) a per-user install is the user's, as is the file
 // they run (a hard link shares its access rules); an install for all
 // users never shares it (carryFile).
 func mayShare(path string) bool { return true }
