@@ -35,7 +35,11 @@ func CondaInitFiles(t Target, env Env) []string {
 			}
 			docs = t.Join(profile, "Documents")
 		}
-		return []string{t.Join(docs, "WindowsPowerShell", "profile.ps1"), t.Join(docs, "PowerShell", "profile.ps1")}
+		out := []string{t.Join(docs, "WindowsPowerShell", "profile.ps1"), t.Join(docs, "PowerShell", "profile.ps1")}
+		if home := firstNonEmpty(env.get("USERPROFILE"), env.Home); home != "" {
+			out = append(out, t.Join(home, ".bash_profile")) // Git Bash, Cygwin, MSYS2: conda init bash
+		}
+		return out
 	}
 	if env.Home == "" {
 		return nil
@@ -67,6 +71,11 @@ func underPrefix(prefix, rest string) *regexp.Regexp {
 	if strings.Contains(prefix, `\`) || len(prefix) >= 2 && prefix[1] == ':' {
 		q = strings.NewReplacer(`\\`, `[\\/]`, `/`, `[\\/]`).Replace(q)
 		flags = "(?i)"
+		if len(prefix) >= 2 && prefix[1] == ':' {
+			// and as Git Bash, Cygwin and MSYS2 spell it, which conda
+			// writes into ~/.bash_profile there: /c/Users/…
+			q = `(?:` + regexp.QuoteMeta(prefix[:2]) + `|/` + regexp.QuoteMeta(prefix[:1]) + `)` + q[len(regexp.QuoteMeta(prefix[:2])):]
+		}
 	}
 	return regexp.MustCompile(flags + `(^|[\s'"=(:&])` + q + `[\\/]` + rest)
 }
@@ -110,21 +119,45 @@ func RemoveCondaInit(content []byte, prefix string) (out []byte, found bool) {
 // RemoveCondaAutoRun returns cmd.exe's AutoRun value without the hook
 // `conda init cmd.exe` added for the conda of prefix
 // (`if exist "PREFIX\condabin\conda_hook.bat" "PREFIX\condabin\conda_hook.bat"`,
-// or the older bare `"PREFIX\condabin\conda_hook.bat"`), as its --reverse
-// does: the value's other commands, joined with " & ", stay. found is
-// false when it holds no such hook.
+// or the older bare `"PREFIX\condabin\conda_hook.bat"`), with the one " & "
+// that joined it to the value's other commands, as its --reverse leaves
+// them. The rest stays byte for byte: conda's reverse splits the value at
+// every "&", which turns a user's "a && b" into "a & & b" and a quoted
+// "C:\R&D" into "C:\R & D" (audit Z). found is false when it holds no
+// such hook.
 func RemoveCondaAutoRun(value, prefix string) (out string, found bool) {
 	hook := `"` + strings.TrimRight(prefix, `/\`) + `\condabin\conda_hook.bat"`
-	var kept []string
-	for _, part := range strings.Split(value, "&") {
-		if strings.Contains(strings.ToLower(part), strings.ToLower(hook)) {
+	for _, h := range []string{"if exist " + hook + " " + hook, hook} {
+		for {
+			i := strings.Index(strings.ToLower(value), strings.ToLower(h))
+			if i < 0 {
+				break
+			}
 			found = true
-			continue
+			start, end := i, i+len(h)
+			// the "&" before it (not "&&", not an escaped "^&"), else the
+			// one after it, with the spaces around
+			j := start
+			for j > 0 && value[j-1] == ' ' {
+				j--
+			}
+			k := end
+			for k < len(value) && value[k] == ' ' {
+				k++
+			}
+			switch {
+			case j > 0 && value[j-1] == '&' && (j < 2 || value[j-2] != '&' && value[j-2] != '^'):
+				for start = j - 1; start > 0 && value[start-1] == ' '; start-- {
+				}
+			case k < len(value) && value[k] == '&' && (k+1 == len(value) || value[k+1] != '&'):
+				for end = k + 1; end < len(value) && value[end] == ' '; end++ {
+				}
+			}
+			value = value[:start] + value[end:]
 		}
-		kept = append(kept, strings.TrimSpace(part))
 	}
 	if !found {
 		return value, false
 	}
-	return strings.Join(kept, " & "), true
+	return strings.TrimSpace(value), true
 }

@@ -262,6 +262,35 @@ func TestRemoveCondaAutoRun(t *testing.T) {
 	if out, found := RemoveCondaAutoRun("echo hi", prefix); found || out != "echo hi" {
 		t.Errorf("a value without the hook: %q, %v", out, found)
 	}
+	// the user's own commands stay byte for byte, where conda's reverse
+	// splits at every "&" (audit Z): "a && b", a quoted "R&D", an escaped ^&
+	hook := `if exist "` + prefix + `\condabin\conda_hook.bat" "` + prefix + `\condabin\conda_hook.bat"`
+	for _, mine := range []string{`cd /d C:\work && set A=1`, `"C:\R&D\tools\init.cmd"`, `echo a ^& b`} {
+		for _, value := range []string{mine + " & " + hook, hook + " & " + mine} {
+			if out, found := RemoveCondaAutoRun(value, prefix); !found || out != mine {
+				t.Errorf("AutoRun %q: %q, want %q", value, out, mine)
+			}
+		}
+	}
+}
+
+// On Windows `conda init bash` writes its block into ~/.bash_profile (Git
+// Bash, Cygwin, MSYS2) naming conda as /c/Users/…/Scripts/conda.exe; the
+// uninstall finds it as this install's, in any case, and leaves another
+// conda's (audit Z).
+func TestRemoveCondaInitGitBash(t *testing.T) {
+	prefix := `C:\Users\Ann Lee\acme`
+	block := condaInitPy(t, true, "", "print(ini._bashrc_content(sys.argv[2], 'bash'), end='')\n", prefix)
+	if !strings.Contains(block, "'/c/Users/Ann Lee/acme/Scripts/conda.exe'") {
+		t.Fatalf("conda's Git Bash block:\n%s", block)
+	}
+	rc := "export A=1\n" + block
+	if out, found := RemoveCondaInit([]byte(rc), strings.ToLower(prefix)); !found || string(out) != "export A=1\n" {
+		t.Errorf("after the removal:\n%q", out)
+	}
+	if _, found := RemoveCondaInit([]byte(rc), `D:\Users\Ann Lee\acme`); found {
+		t.Error("the block was taken for that of the same path on another drive")
+	}
 }
 
 // The start-up files conda init writes to include PowerShell's profiles:
@@ -270,14 +299,14 @@ func TestRemoveCondaAutoRun(t *testing.T) {
 func TestCondaInitFilesPowerShell(t *testing.T) {
 	win := Target{OS: "windows", Arch: "x86_64"}
 	env := Env{Home: `C:\Users\ann`, Getenv: func(k string) string { return map[string]string{"USERPROFILE": `C:\Users\ann`}[k] }}
-	want := []string{`C:\Users\ann\Documents\WindowsPowerShell\profile.ps1`, `C:\Users\ann\Documents\PowerShell\profile.ps1`}
+	want := []string{`C:\Users\ann\Documents\WindowsPowerShell\profile.ps1`, `C:\Users\ann\Documents\PowerShell\profile.ps1`, `C:\Users\ann\.bash_profile`}
 	if got := CondaInitFiles(win, env); !slices.Equal(got, want) {
 		t.Errorf("CondaInitFiles(windows) = %q, want %q", got, want)
 	}
 	env.Known = func(name string) string {
 		return map[string]string{"Documents": `C:\Users\ann\OneDrive\Documents`}[name]
 	}
-	if got := CondaInitFiles(win, env); len(got) != 2 || got[0] != `C:\Users\ann\OneDrive\Documents\WindowsPowerShell\profile.ps1` {
+	if got := CondaInitFiles(win, env); len(got) != 3 || got[0] != `C:\Users\ann\OneDrive\Documents\WindowsPowerShell\profile.ps1` {
 		t.Errorf("CondaInitFiles(windows, redirected) = %q", got)
 	}
 	lin := Target{OS: "linux", Arch: "x86_64"}
