@@ -166,11 +166,18 @@ func TestLinuxMimeRemovalLeavesANewHomeEmpty(t *testing.T) {
 	}
 	home := t.TempDir()
 	env := Env{Home: home, Getenv: func(string) string { return "" }}
+	// two items, two edits of one mimeapps.list: the first makes it
+	// (audit Z: undone first, it left the file empty)
 	menu := []byte(`{"$schema": "x", "menu_name": "Acme", "menu_items": [{"name": "Viewer", "command": ["true", "%u"], "activate": false,
-		"platforms": {"linux": {"MimeType": ["text/x-acme"], "glob_patterns": {"text/x-acme": "*.acme"}}}}]}`)
+		"platforms": {"linux": {"MimeType": ["text/x-acme"], "glob_patterns": {"text/x-acme": "*.acme"}}}},
+		{"name": "Editor", "command": ["true", "%u"], "activate": false,
+		"platforms": {"linux": {"MimeType": ["text/x-acme2"], "glob_patterns": {"text/x-acme2": "*.acme2"}}}}]}`)
 	p, _, err := MenuLaunchers(HostTarget(), env, menu, MenuEnv{Base: home, Prefix: home, Name: "base"}, false)
 	if err != nil {
 		t.Fatalf("MenuLaunchers: %v", err)
+	}
+	if len(p.MimeApps) != 2 {
+		t.Fatalf("%d mimeapps.list edits planned, want 2", len(p.MimeApps))
 	}
 	rec, err := Apply(p, t.Logf)
 	if err != nil {

@@ -53,7 +53,9 @@ func Remove(rec Record, logf Logf) error {
 	for _, s := range rec.Shell {
 		errs = append(errs, undoShell(s, rec.Prefix, logf))
 	}
-	for _, m := range rec.MimeApps {
+	// last edit first: of two items' edits of one file, the first made it
+	// (Created), and undone first it was left empty (audit Z)
+	for _, m := range slices.Backward(rec.MimeApps) {
 		errs = append(errs, undoMimeApps(m))
 	}
 	for _, t := range rec.Terminal {
