@@ -459,3 +459,19 @@ func TestCopyOntoAFullDiskIsNotADamagedBundle(t *testing.T) {
 		t.Fatalf("a full disk while copying: %v; want the OS error, not a damaged bundle", err)
 	}
 }
+
+// A package the build cannot find nor fetch is said so, with a hint of
+// where it can come from; not "change line N" as for a line that is wrong
+// (audit Z).
+func TestBuildMissingPackageHint(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+	writeLock(t, filepath.Join(dir, "base.txt"), "linux-64", "file://"+filepath.ToSlash(filepath.Join(dir, "gone", "zlib-1-0.conda"))+"#"+strings.Repeat("0", 64))
+	writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\n[platforms.linux-64]\nbase = \"base.txt\"\n")
+	_, err := Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: filepath.Join(dir, "b.zip"), CacheDir: t.TempDir()})
+	var fe *FetchError
+	var le *LockError
+	if !errors.As(err, &fe) || !errors.As(err, &le) || !strings.Contains(le.Hint(), "package_dirs") || strings.Contains(le.Hint(), "change line") {
+		t.Fatalf("Build = %v; want a FetchError at the lock line, hinting at package_dirs", err)
+	}
+}

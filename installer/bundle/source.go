@@ -38,7 +38,7 @@ func (f *fetcher) resolve(ctx context.Context, lockFile string, e LockEntry, pla
 	wrap := func(err error) error { return &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: err} }
 	path, fetched, err := f.locate(ctx, e, platform)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, wrap(&FetchError{Err: err})
 	}
 	sum, m5, size, err := pkg.HashFile(ctx, path)
 	if err != nil {
@@ -51,6 +51,20 @@ func (f *fetcher) resolve(ctx context.Context, lockFile string, e LockEntry, pla
 		return nil, wrap(fmt.Errorf("md5 mismatch: %q has %s; the lock says %s", path, m5, e.MD5))
 	}
 	return &resolved{Path: path, SHA256: sum, MD5: m5, Size: size, FromURL: fetched, LockFile: lockFile, LockLine: e.Line, PlatformSdir: platform}, nil
+}
+
+// FetchError is a lock line's package file that could not be found in
+// the package folders nor fetched from its URL: the line may be right, the
+// file is not at hand.
+type FetchError struct{ Err error }
+
+func (e *FetchError) Error() string { return e.Err.Error() }
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// Hint says where the file can come from (LockError's hint, "change line
+// N", did not fit a network that is down: audit Z).
+func (e *FetchError) Hint() string {
+	return "put the package file in one of the spec's package_dirs folders, or check its URL and the network, and build again"
 }
 
 // candidates lists where a package may sit in a package folder: a channel
