@@ -158,3 +158,19 @@ func TestCheckSymlinkFromItsRealPlace(t *testing.T) {
 		}
 	}
 }
+
+// A script killed by a signal says so, where it said "failed; it printed
+// nothing" with no exit code nor signal (audit Z).
+func TestRunScriptKilledBySignal(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix link scripts")
+	}
+	prefixDir := t.TempDir()
+	os.MkdirAll(filepath.Join(prefixDir, "bin"), 0o755)
+	os.WriteFile(filepath.Join(prefixDir, "bin/.pk-post-link.sh"), []byte("kill -KILL $$\n"), 0o755)
+	_, err := RunScript(context.Background(), Script{Action: "post-link", Prefix: prefixDir, Subdir: "linux-64", Name: "pk", Version: "1", HostOS: "linux"})
+	var se *ScriptError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "signal: killed") || se.ExitCode != -1 {
+		t.Fatalf("got %v; want a ScriptError that names the signal", err)
+	}
+}

@@ -135,7 +135,10 @@ func RunScript(ctx context.Context, s Script) (*ScriptResult, error) {
 	code := -1
 	var ee *exec.ExitError
 	if errors.As(runErr, &ee) {
-		code, runErr = ee.ExitCode(), nil
+		code = ee.ExitCode()
+		if code >= 0 {
+			runErr = nil // said by the exit code; a signal stays: "signal: killed"
+		}
 	}
 	return res, &ScriptError{Action: s.Action, Dist: s.dist(), Path: script, Rel: rel, Stdout: stdout.String(),
 		Stderr: stderr.String(), ExitCode: code, Messages: res.Messages, Err: runErr}
