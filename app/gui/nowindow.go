@@ -5,6 +5,7 @@ package gui
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -77,11 +78,19 @@ func noWindowText(product, exe, cause string) (title, text string) {
 	}
 	text = fmt.Sprintf("%s cannot open its window: this computer's graphics offer no OpenGL 2.1, which the window needs. "+
 		"Virtual machines without 3D acceleration and some remote desktop sessions lack it.\n\n"+
-		"To install without the window, with the default choices, open a Command Prompt and run:\n\n\"%s\" install --silent\n\n"+
+		"To install without the window, with the default choices, open %s and run:\n\n\"%s\" install --silent\n\n"+
 		"To see the other commands (verify, repair, uninstall), run:\n\n\"%s\" --help\n\n"+
 		"Or run it on a computer whose graphics have OpenGL 2.1, or ask your IT department.\n\n"+
-		"Details: %s", product, exe, exe, cause)
+		"Details: %s", product, shellName(runtime.GOOS), exe, exe, cause)
 	return product + " cannot open its window", text
+}
+
+// shellName is where goos's people type a command.
+func shellName(goos string) string {
+	if goos == "windows" {
+		return "a Command Prompt"
+	}
+	return "a terminal"
 }
 
 // exitNoWindow tells the person (showNoWindow: a message box on Windows,

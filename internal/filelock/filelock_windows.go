@@ -28,6 +28,9 @@ func Replaced(path string) (unlock func()) {
 	if err != nil {
 		abs = path
 	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real // one file, one name: a linked list is locked as its target (audit Z)
+	}
 	sum := sha256.Sum256([]byte(strings.ToLower(filepath.Clean(abs))))
 	name, err := windows.UTF16PtrFromString(`Local\onboard-filelock-` + hex.EncodeToString(sum[:16]))
 	if err != nil {
