@@ -49,6 +49,8 @@ type Maintenance struct {
 	done      chan struct{} // closed when the last operation finished (tests)
 	sized     chan struct{} // closed when the sizes are measured (tests)
 	helpMenu  *fyne.Menu
+	jobItems  []*fyne.MenuItem // the Help menu's operations: off while one runs
+	running   bool             // an operation runs (UI thread)
 }
 
 // NewMaintenance builds the maintenance window for the install in.
@@ -267,13 +269,17 @@ func (m *Maintenance) showProblems() {
 }
 
 func (m *Maintenance) mainMenu() *fyne.MainMenu {
+	repair := fyne.NewMenuItem("Repair the whole install", m.repair)
+	verify := fyne.NewMenuItem("Verify the whole install", m.verify)
+	newer := fyne.NewMenuItem("Check for a newer installer…", m.pickInstaller)
+	m.jobItems = []*fyne.MenuItem{repair, verify, newer}
 	m.helpMenu = fyne.NewMenu("Help",
-		fyne.NewMenuItem("Repair the whole install", m.repair),
-		fyne.NewMenuItem("Verify the whole install", m.verify),
+		repair,
+		verify,
 		fyne.NewMenuItem("Stop my Jupyter server", m.stopJupyter),
 		fyne.NewMenuItem("Open log", m.openLog),
 		fyne.NewMenuItem("Report a problem", m.reportProblem),
-		fyne.NewMenuItem("Check for a newer installer…", m.pickInstaller),
+		newer,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("About", m.about))
 	return fyne.NewMainMenu(withFileMenu(runtime.GOOS, m.helpMenu)...)
@@ -301,9 +307,18 @@ func (m *Maintenance) run(what string, op func(ctx context.Context, r installer.
 
 // runPlanned is run with the progress of an install of plan.
 func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
+	if m.running {
+		return // one at a time: the Help menu's Repair during a verify ran both (audit Z)
+	}
+	m.running = true
 	for _, b := range m.buttons {
 		b.Disable()
 	}
+	wasOff := make([]bool, len(m.jobItems))
+	for i, it := range m.jobItems {
+		wasOff[i], it.Disabled = it.Disabled, true
+	}
+	m.helpMenu.Refresh()
 	m.busy.start(what)
 	// the health line says what runs: "Click Repair all to put it right"
 	// beside a disabled button, under a running repair, contradicted the
@@ -321,6 +336,11 @@ func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx con
 				b.Enable()
 			}
 			m.busy.done("")
+			for i, it := range m.jobItems {
+				it.Disabled = wasOff[i]
+			}
+			m.helpMenu.Refresh()
+			m.running = false
 			m.health.Importance = prevImportance
 			m.health.SetText(prevText)
 			after(err)

@@ -551,11 +551,24 @@ func TestMaintenanceBusyBarAndButtons(t *testing.T) {
 	if got := m.health.Text; got != "Upgrading to 2026.12.0…" {
 		t.Errorf("while it runs the health line says %q", got)
 	}
+	// the Help menu's operations wait too, and one started anyway does
+	// not run beside it (audit Z)
+	if it := menuItem(t, m, "Repair the whole install"); !it.Disabled {
+		t.Error("Help → Repair the whole install is offered while an operation runs")
+	}
+	running := m.done
+	m.repair()
+	if m.done != running {
+		t.Error("a repair started beside the running operation")
+	}
 	close(release)
 	waitClosed(t, m.done)
 	drainUI()
 	if got := m.health.Text; got != "Health: 1 problem. Click Repair all to put it right." {
 		t.Errorf("after it the health line says %q", got)
+	}
+	if it := menuItem(t, m, "Repair the whole install"); it.Disabled {
+		t.Error("Help → Repair the whole install stays off after the operation")
 	}
 	if rowButton(t, m, "team", "Terminal").Disabled() {
 		t.Error("Terminal stays off after the operation")

@@ -110,9 +110,6 @@ func (w *Wizard) welcomeView() fyne.CanvasObject {
 	}
 	box.Add(bold("What will be installed"))
 	box.Add(envTable(sum))
-	if packageCount(sum) != sum.Files {
-		box.Add(wrapped("Some packages are in more than one environment; the installer holds them once, so the total size is less than the sum."))
-	}
 	box.Add(newDisclosure(fmt.Sprintf("Show the packages (%d)", packageCount(sum)),
 		newLazy(func() fyne.CanvasObject { return packageList(sum) }), w.onKey).box)
 	box.Add(wrapped(fmt.Sprintf("Space needed on disk: about %s (for %s).", humanize.Bytes(sum.DiskBytes), sum.Subdir)))
@@ -138,7 +135,12 @@ func envTable(sum wizard.Summary) fyne.CanvasObject {
 	// the packages add up (2 + 2 = 4: "3, shared files once" read as a
 	// wrong sum, audit Y2); the size counts a file two envs share once
 	cells = append(cells, head("Total"), headRight(fmt.Sprint(packageCount(sum))), headRight(humanize.Bytes(sum.ArchiveBytes)))
-	return container.NewGridWithColumns(3, cells...)
+	grid := container.NewGridWithColumns(3, cells...)
+	if packageCount(sum) == sum.Files {
+		return grid
+	}
+	return container.NewVBox(grid,
+		wrapped("Some packages are in more than one environment; the installer holds them once, so the total size is less than the sum."))
 }
 
 func packageCount(sum wizard.Summary) (n int) {

@@ -628,8 +628,12 @@ func TestWelcomeTotalsAddUpWithASharedPackage(t *testing.T) {
 	sum := wizard.Summary{Subdir: "linux-64", Files: 3, ArchiveBytes: 3 << 20,
 		Envs: []wizard.EnvSummary{{Name: "base", Packages: 2, Bytes: 2 << 20}, {Name: "team", Packages: 2, Bytes: 2 << 20}}}
 	got := textsOf(envTable(sum))
-	if !strings.Contains(got, "Total\n4\n3.1 MB\n") {
-		t.Errorf("the table:\n%s\nwant the total of 4 packages, 3.1 MB", got)
+	if !strings.Contains(got, "Total\n4\n3.1 MB\n") || !strings.Contains(got, "the installer holds them once") {
+		t.Errorf("the table:\n%s\nwant the total of 4 packages, 3.1 MB, and why the size is less than the sum", got)
+	}
+	sum.Files = 4 // nothing shared: no such line
+	if got := textsOf(envTable(sum)); strings.Contains(got, "holds them once") {
+		t.Errorf("without a shared package the table says:\n%s", got)
 	}
 }
 
