@@ -246,6 +246,23 @@ func TestE2EInstallerUninstallsItsDefaultInstall(t *testing.T) {
 	}
 }
 
+// The plain binary finds the install of the demo it embeds as the
+// installer does its bundle's: `onboard verify` and `uninstall` after
+// `onboard install`, without --prefix (audit Y3: "no install given").
+func TestE2EDemoInstallIsFoundWithoutPrefix(t *testing.T) {
+	needBin(t)
+	home := t.TempDir()
+	if r := run(t, home, onboardBin, "install", "--silent", "--no-launcher", "--no-maintenance-launcher", "--subdir", "linux-64"); r.code != 0 {
+		t.Fatalf("install: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, home, onboardBin, "verify"); r.code != 0 {
+		t.Fatalf("verify: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, home, onboardBin, "uninstall", "--silent"); r.code != 0 {
+		t.Fatalf("uninstall: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 // Flags are listed as the usage writes them, with two dashes, in `help
 // install` and in any command's -h; the flag package writes one.
 func TestFlagsAreListedWithTwoDashes(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"onboard/app/wizard"
+	"onboard/assets"
 	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/installer/maintain"
@@ -126,7 +127,10 @@ func findWhere() wizard.Where {
 	exe, _ := os.Executable()
 	var carried *bundle.Manifest
 	if _, own := state.PrefixOf(exe); !own {
-		if found, err := bundle.Discover(bundle.DiscoverOptions{}); err == nil {
+		// the bundle install would take, the embedded demo included: with
+		// it, `onboard verify` after `onboard install` said "no install
+		// given" (audit Y3)
+		if found, err := bundle.Discover(bundle.DiscoverOptions{Demo: assets.DemoBundle()}); err == nil {
 			carried = &found.Manifest
 			found.Close()
 		}

@@ -136,10 +136,14 @@ func TestHelpOfACommandExitsZero(t *testing.T) {
 	}
 }
 
+// Without --prefix, verify looks in the default folder of the bundle the
+// program carries, the embedded demo's too; with nothing there it says so
+// and asks for --prefix (exit 4, as for a --prefix with no install).
 func TestVerifyNeedsPrefix(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
 	_, _, err := runCLI(t, "", "verify")
-	if got := installer.ExitCode(err); got != installer.ExitUsage {
-		t.Fatalf("got exit %d (%v); want 2", got, err)
+	if got := installer.ExitCode(err); got != installer.ExitTarget || !strings.Contains(err.Error(), "pass --prefix DIR") {
+		t.Fatalf("got exit %d (%v); want 4 and --prefix named", got, err)
 	}
 }
 
