@@ -390,3 +390,18 @@ func TestWelcomeSaysUpgrade(t *testing.T) {
 	out, _ := run(t, context.Background(), e, "q\n", nil)
 	contains(t, out, "Welcome to Test Python 2026.11.0.\nThis installs your team's Python platform on this computer, without downloading anything.\nTest Python 2026.10.0 is installed in "+def+": this upgrades it to 2026.11.0.\n")
 }
+
+// "Install for all users?" answered yes moves the folder chosen by default
+// to the all-users one, as the window does, and Ready says for whom (audit
+// Y3: it installed for all users into the user's home, without a word).
+func TestAllUsersMovesTheDefaultFolder(t *testing.T) {
+	old := wizard.ShellSetupOffered
+	t.Cleanup(func() { wizard.ShellSetupOffered = old })
+	wizard.ShellSetupOffered = func() bool { return false }
+	e := wizardtest.NewEngine(t)
+	e.AllUsers = true
+	all, _ := e.DefaultPrefix(nil, true)
+	out, _ := run(t, context.Background(), e, strings.Join([]string{"", "y", "", "", "", "y", "q"}, "\n")+"\n", nil)
+	contains(t, out, "Install for all users of this computer?", "Folder: "+all+" (the folder for the programs of all users)",
+		"Ready: Test Python 2026.11.0 will be installed in "+all+", for all users of this computer.")
+}

@@ -144,11 +144,12 @@ func (s *session) options() (action, error) {
 			v *bool
 		}{"Set up your shell so that 'conda' works in a terminal?", &st.ShellSetup})
 	}
+	allUsers := st.AllUsers
 	if st.AllUsersAllowed {
 		questions = append(questions, struct {
 			q string
 			v *bool
-		}{"Install for all users of this computer?", &st.AllUsers})
+		}{"Install for all users of this computer?", &allUsers})
 	}
 	for _, q := range questions {
 		yes, back, err := s.yesNo(q.q, *q.v)
@@ -156,6 +157,15 @@ func (s *session) options() (action, error) {
 			return actBack, err
 		}
 		*q.v = yes
+	}
+	// the folder follows, as in the window: an install for all users in
+	// the home folder chosen a step before was one user's folder
+	if st.SetAllUsers(allUsers, s.eng.DefaultPrefix) {
+		whose := "the folder for the programs of all users"
+		if !allUsers {
+			whose = "a folder of your own"
+		}
+		s.printf("Folder: %s (%s)\n", st.Prefix, whose)
 	}
 	plan, err := wizard.CheckPlan(s.ctx, s.eng, st.Options(nil, nil))
 	v := wizard.Describe(plan, err)

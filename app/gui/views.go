@@ -439,16 +439,8 @@ func (w *Wizard) showOptionsPlan(p *installer.InstallPlan, err error) {
 // not typed a folder of their own.
 func (w *Wizard) setAllUsers(on bool) {
 	s := w.flow.State
-	old, _ := w.eng.DefaultPrefix(&s.Bundle.Manifest, s.AllUsers)
-	s.AllUsers = on
-	if s.Prefix != old {
-		return
-	}
-	if p, err := w.eng.DefaultPrefix(&s.Bundle.Manifest, on); err == nil {
-		s.Prefix = p
-		if w.location != nil {
-			w.location.entry.SetText(p)
-		}
+	if s.SetAllUsers(on, w.eng.DefaultPrefix) && w.location != nil {
+		w.location.entry.SetText(s.Prefix)
 	}
 }
 

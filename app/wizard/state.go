@@ -205,3 +205,23 @@ func (f *Flow) GoTo(id StepID) error {
 	}
 	return fmt.Errorf("no wizard step %d", id)
 }
+
+// SetAllUsers sets AllUsers and, while the folder is still the default of
+// the other choice, moves it to this choice's default (def: the engine's
+// DefaultPrefix): an install for all users goes to the system's folder,
+// not the installing user's home. It says whether the folder moved. The
+// window's Options step and the console's ask it alike; the console kept
+// the home folder (audit Y3).
+func (s *State) SetAllUsers(on bool, def func(*bundle.Manifest, bool) (string, error)) bool {
+	old, _ := def(&s.Bundle.Manifest, s.AllUsers)
+	s.AllUsers = on
+	if s.Prefix != old {
+		return false
+	}
+	p, err := def(&s.Bundle.Manifest, on)
+	if err != nil || p == s.Prefix {
+		return false
+	}
+	s.Prefix = p
+	return true
+}

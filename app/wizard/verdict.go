@@ -126,6 +126,9 @@ func action(p *installer.InstallPlan) string {
 	case installer.PlanDamaged:
 		return fmt.Sprintf("Install will replace the damaged install here with %s.", this)
 	}
+	if p.AllUsers { // said before Install, in the window and the console (audit Y3)
+		return fmt.Sprintf("%s will be installed in %s, for all users of this computer.", this, p.Prefix)
+	}
 	return fmt.Sprintf("%s will be installed in %s.", this, p.Prefix)
 }
 
