@@ -128,6 +128,8 @@ func launcherIcon(o Options) []byte {
 
 // Result reports what Install did.
 type Result struct {
+	Name    string   `json:"name"` // the bundle's, as its manifest says
+	ID      string   `json:"id"`
 	Prefix  string   `json:"prefix"`
 	Subdir  string   `json:"subdir"`
 	Version string   `json:"version"`

@@ -386,7 +386,7 @@ func (in *installRun) logFailure(err error) {
 }
 
 func (in *installRun) result(changed bool, envs *envOutcome) *Result {
-	r := &Result{Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,
+	r := &Result{Name: in.o.Bundle.Manifest.Name, ID: in.o.Bundle.Manifest.ID, Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,
 		Envs: in.o.Bundle.Platform(in.subdir).EnvNames(), Changed: changed, Notes: append([]string(nil), in.notes...),
 		LogPath: state.LogPath(in.o.Prefix), Replaced: in.replaced}
 	if envs != nil {

@@ -260,10 +260,12 @@ func printJSONOutcome(w io.Writer, res *installer.Result, err error) error {
 
 func printInstallResult(w io.Writer, r *installer.Result) {
 	if !r.Changed {
-		fmt.Fprintf(w, "%s is already installed at %s (version %s, %s): nothing to do\n", strings.Join(r.Envs, ", "), r.Prefix, r.Version, r.Subdir)
+		// named as the product, not its envs ("team is already installed",
+		// audit Y3)
+		fmt.Fprintf(w, "%s %s is already installed in %s (%s): nothing to do; onboard verify checks its files\n", r.Name, r.Version, r.Prefix, r.Subdir)
 		return
 	}
-	fmt.Fprintf(w, "installed version %s (%s) into %s\n", r.Version, r.Subdir, r.Prefix)
+	fmt.Fprintf(w, "installed %s %s (%s) into %s\n", r.Name, r.Version, r.Subdir, r.Prefix)
 	if old := r.Replaced; old != nil {
 		fmt.Fprintf(w, "replaced: %s %s (%s)\n", old.Name, old.Version, old.Subdir)
 	}

@@ -167,8 +167,13 @@ func TestE2EInstallSubdirs(t *testing.T) {
 				t.Error("pkgs/ was written without --keep-package-cache")
 			}
 			r = run(t, home, inst, "install", "--json", "--prefix", prefix, "--subdir", sd)
-			if r.code != 0 || !strings.Contains(r.stdout, `"changed":false`) {
-				t.Errorf("re-run: exit %d, output %s; want exit 0 and changed false", r.code, r.stdout)
+			if r.code != 0 || !strings.Contains(r.stdout, `"changed":false`) || !strings.Contains(r.stdout, `"name":"Acme Python"`) {
+				t.Errorf("re-run: exit %d, output %s; want exit 0, changed false and the bundle's name", r.code, r.stdout)
+			}
+			// for people: the product, not its envs (audit Y3: "team is already installed")
+			r = run(t, home, inst, "install", "--prefix", prefix, "--subdir", sd)
+			if r.code != 0 || !strings.Contains(r.stdout, "Acme Python 2026.11.0 is already installed in "+prefix) {
+				t.Errorf("re-run: exit %d, output %s", r.code, r.stdout)
 			}
 			// The maintenance app carries the bundle, for offline repairs:
 			// it is the installer itself, hard-linked.

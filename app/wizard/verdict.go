@@ -111,7 +111,7 @@ func action(p *installer.InstallPlan) string {
 	}
 	switch p.Kind {
 	case installer.PlanNothingToDo:
-		return fmt.Sprintf("%s is already installed here: Install will change nothing (Verify, in its maintenance window, checks its files).", this)
+		return fmt.Sprintf("%s is already installed here: Install will change nothing (Verify checks its files: in its maintenance window, or onboard verify).", this)
 	case installer.PlanUpgrade:
 		return fmt.Sprintf("Install will upgrade %s here to %s.", old, p.Version)
 	case installer.PlanReinstall:
@@ -196,7 +196,7 @@ func (v Verdict) Text() string {
 func Done(name, version, prefix string, res *installer.Result) string {
 	switch {
 	case res != nil && !res.Changed:
-		return fmt.Sprintf("%s %s was already installed in %s: nothing was changed. Verify, in its maintenance window, checks its files.", name, version, prefix)
+		return fmt.Sprintf("%s %s was already installed in %s: nothing was changed. Verify checks its files: in its maintenance window, or onboard verify.", name, version, prefix)
 	case res != nil && res.Replaced != nil:
 		old := res.Replaced
 		if old.Name == name {

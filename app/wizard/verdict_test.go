@@ -90,7 +90,7 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, err = verdictOf(t, e, st)
-	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed here: Install will change nothing (Verify, in its maintenance window, checks its files)." {
+	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed here: Install will change nothing (Verify checks its files: in its maintenance window, or onboard verify)." {
 		t.Fatalf("same version: %+v, %v", v, err)
 	}
 	if strings.Contains(v.Text(), "Space needed") { // Install writes nothing
@@ -225,7 +225,7 @@ func TestDoneSaysWhatTheInstallReplaced(t *testing.T) {
 	}{
 		{nil, "Acme 2026.12.0 is installed in /p."},
 		{&installer.Result{Changed: true}, "Acme 2026.12.0 is installed in /p."},
-		{&installer.Result{}, "Acme 2026.12.0 was already installed in /p: nothing was changed. Verify, in its maintenance window, checks its files."},
+		{&installer.Result{}, "Acme 2026.12.0 was already installed in /p: nothing was changed. Verify checks its files: in its maintenance window, or onboard verify."},
 		{old("Acme", "2026.9.0"), "Acme is upgraded from 2026.9.0 to 2026.12.0 in /p."},
 		{old("Acme", "2027.1.0"), "Acme is downgraded from 2027.1.0 to 2026.12.0 in /p."},
 		{old("Acme", "2026.12.0"), "Acme 2026.12.0 is installed again in /p."},
