@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -146,12 +147,23 @@ func Run(ctx context.Context, args []string, env Env) error {
 	name := args[0]
 	switch name {
 	case "help", "-h", "--help", "-help":
-		if len(args) > 1 && args[1] == "install" {
+		switch {
+		case len(args) > 1 && args[1] == "install":
 			fmt.Fprint(env.Stdout, installHelp)
 			fs := installFlagSet(&installFlags{}, env)
 			fs.SetOutput(env.Stdout)
 			printFlags(fs)
 			return nil
+		case len(args) > 1 && commands[args[1]] != nil:
+			// `help verify` is `verify -h` (it printed the general usage)
+			err := commands[args[1]](ctx, append(args[2:len(args):len(args)], "-h"), env)
+			if errors.Is(err, errHelpShown) {
+				return nil
+			}
+			return err
+		case len(args) > 1:
+			fmt.Fprint(env.Stderr, usage)
+			return &installer.UsageError{Msg: fmt.Sprintf("no help on %q: it is no command; see the usage above", args[1])}
 		}
 		fmt.Fprint(env.Stdout, usage)
 		return nil
@@ -308,15 +320,44 @@ func x11Answers(display string) bool {
 	return dial("tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(6000+n)))
 }
 
-// newFlags returns a FlagSet that reports errors as UsageError.
+// newFlags returns a FlagSet that reports errors as UsageError. Its -h
+// goes to stdout: the command's lines of the usage, its flags and where the
+// exit codes are (it printed Go's bare "Usage of onboard verify:" on
+// stderr, audit Y3).
 func newFlags(name string, env Env) *flag.FlagSet {
 	fs := flag.NewFlagSet("onboard "+name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(env.Stdout)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
+		out := fs.Output()
+		if syn := synopsis(name); syn != "" {
+			fmt.Fprintf(out, "Usage:\n%s\n\nFlags:\n", syn)
+		} else {
+			fmt.Fprintf(out, "Flags of %s:\n", fs.Name())
+		}
 		printFlags(fs)
+		fmt.Fprintln(out, "\n'onboard --help' lists the commands and the exit codes.")
 	}
 	return fs
+}
+
+// synopsis is the lines of the usage that show command name ("" = the
+// wizard), with the lines that go on from them.
+func synopsis(name string) string {
+	want := strings.Fields(name)
+	var out []string
+	for _, l := range strings.Split(usage, "\n") {
+		f := strings.Fields(l)
+		switch {
+		case strings.HasPrefix(l, "  onboard ") && len(f) > len(want) && slices.Equal(f[1:1+len(want)], want) &&
+			(name != "" || strings.HasPrefix(f[1], "[")):
+			out = append(out, l)
+		case len(out) > 0 && strings.HasPrefix(l, "        ") && strings.TrimSpace(l) != "":
+			out = append(out, l) // its flags or its words, on the lines below
+		case len(out) > 0:
+			return strings.Join(out, "\n")
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // printFlags lists fs's flags as the usage writes them, with two dashes
@@ -327,10 +368,20 @@ func printFlags(fs *flag.FlagSet) {
 	fs.SetOutput(&b)
 	fs.PrintDefaults()
 	fs.SetOutput(out)
-	fmt.Fprint(out, flagLine.ReplaceAllString(b.String(), "$1--"))
+	fmt.Fprint(out, flagLine.ReplaceAllString(b.String(), "$1--$2"))
 }
 
-var flagLine = regexp.MustCompile(`(?m)^(  )-`)
+var flagLine = regexp.MustCompile(`(?m)^(  )-([A-Za-z][A-Za-z0-9-])`) // -o stays -o, as the usage writes it
+
+// flagError is the flag package's message with flags as the usage writes
+// them (--prefix, not -prefix) and in onboard's words.
+func flagError(msg string) string {
+	msg = strings.Replace(msg, "flag provided but not defined: ", "unknown flag ", 1)
+	msg = strings.Replace(msg, "flag needs an argument: ", "a value is needed after ", 1)
+	return flagName.ReplaceAllString(msg, "$1--$2")
+}
+
+var flagName = regexp.MustCompile(`(^|[\s:])-([A-Za-z][A-Za-z0-9-])`)
 
 // parse parses args and turns flag errors into UsageError.
 func parse(fs *flag.FlagSet, args []string) error {
@@ -346,11 +397,16 @@ func parse(fs *flag.FlagSet, args []string) error {
 // parseWithArgs is parse for a command that takes arguments after its
 // flags (fs.Args).
 func parseWithArgs(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	out := fs.Output()
+	fs.SetOutput(io.Discard) // the flag package's own words on a bad flag: said below as onboard says errors
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
 			return errHelpShown
 		}
-		return reportedError{&installer.UsageError{Msg: err.Error()}}
+		return &installer.UsageError{Msg: flagError(err.Error()) + "; '" + fs.Name() + " -h' lists its flags"}
 	}
 	var empty error
 	fs.Visit(func(fl *flag.Flag) {

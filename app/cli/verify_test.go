@@ -113,7 +113,7 @@ func TestVerifyAndRepairOneEnvCommand(t *testing.T) {
 		t.Fatalf("got %q (%v); want the repair of base as JSON, with the one problem found", out, err)
 	}
 	for _, cmd := range []string{"verify", "repair"} {
-		_, help, _ := runCLI(t, "", cmd, "-h")
+		help, _, _ := runCLI(t, "", cmd, "-h")
 		if !strings.Contains(help, "-env") || !strings.Contains(help, "only this environment") {
 			t.Fatalf("%s -h does not offer --env:\n%s", cmd, help)
 		}
@@ -124,13 +124,28 @@ func TestVerifyAndRepairOneEnvCommand(t *testing.T) {
 // the bundle commands' usage (`onboard bundle help`) is no failure: exit 0,
 // and nothing else runs.
 func TestHelpOfACommandExitsZero(t *testing.T) {
-	for _, args := range [][]string{{"verify", "-h"}, {"install", "-h"}, {"uninstall", "--help"}, {"launch", "run", "-h"}} {
-		_, help, err := runCLI(t, "", args...)
-		if err != nil || !strings.Contains(help, "-prefix") {
-			t.Errorf("%q: %v (exit %d), flags %q; want exit 0 and the flags", args, err, installer.ExitCode(err), help)
+	for _, args := range [][]string{{"verify", "-h"}, {"install", "-h"}, {"uninstall", "--help"}, {"launch", "run", "-h"}, {"help", "verify"}} {
+		// on stdout, with the command's usage lines (audit Y3: Go's bare
+		// "Usage of onboard verify:" on stderr; `help verify` printed the
+		// general usage)
+		help, _, err := runCLI(t, "", args...)
+		name := args[0]
+		if name == "help" {
+			name = args[1]
+		}
+		if err != nil || !strings.Contains(help, "-prefix") || !strings.Contains(help, "Usage:\n  onboard "+name) || strings.Contains(help, "Usage of") {
+			t.Errorf("%q: %v (exit %d), flags %q; want exit 0, the usage lines and the flags", args, err, installer.ExitCode(err), help)
 		}
 	}
-	out, _, err := runCLI(t, "", "bundle", "help")
+	if _, _, err := runCLI(t, "", "help", "bogus"); installer.ExitCode(err) != installer.ExitUsage {
+		t.Errorf("help bogus: %v; want exit 2", err)
+	}
+	// a flag it does not know, said as onboard says errors
+	out, stderr, err := runCLI(t, "", "verify", "--bogus")
+	if installer.ExitCode(err) != installer.ExitUsage || err.Error() != "unknown flag --bogus; 'onboard verify -h' lists its flags" || out+stderr != "" {
+		t.Errorf("verify --bogus: %v, printed %q %q", err, out, stderr)
+	}
+	out, _, err = runCLI(t, "", "bundle", "help")
 	if err != nil || !strings.Contains(out, "onboard bundle build") {
 		t.Errorf("bundle help: %v, %q; want exit 0 and the usage", err, out)
 	}
