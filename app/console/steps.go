@@ -47,12 +47,19 @@ func (s *session) licence() (action, error) {
 	if back, err := s.page(text); err != nil || back {
 		return actBack, err
 	}
-	yes, back, err := s.yesNo(q, false)
-	if err != nil || back {
-		return actBack, err
+	for {
+		yes, back, err := s.yesNo(q, false)
+		if err != nil || back {
+			return actBack, err
+		}
+		if yes {
+			st.LicenceAccepted = true
+			return actNext, nil
+		}
+		// asked again, without the whole licence printed again at each
+		// Enter, and with what to type (audit Y3)
+		s.printf("✗ You need to accept the licence to install: type y to accept it, q to quit, or b to go back.\n")
 	}
-	st.LicenceAccepted = yes
-	return actNext, nil
 }
 
 // page prints text, a screenful at a time when it is longer than the
