@@ -53,7 +53,7 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	if !*silent {
-		q := fmt.Sprintf("Remove %s, its launchers and its shell set-up? [y/N] ", p)
+		q := fmt.Sprintf("Remove %s and what onboard set up for it (launchers, shell set-up)? [y/N] ", p)
 		if in, err := wizard.ReadInstalled(p); err == nil {
 			if w := in.UserFilesWarning(); w != "" {
 				q = w + "\n" + q
@@ -112,15 +112,24 @@ func confirm(ctx context.Context, env Env, question string) (bool, error) {
 	if !onTerminal(env) {
 		return false, &installer.UsageError{Msg: "uninstall asks for a yes on a terminal: pass --silent to remove without asking"}
 	}
+	in := bufio.NewReader(env.Stdin)
 	fmt.Fprint(env.Stdout, question)
-	line, err := ctxio.ReadLine(ctx, bufio.NewReader(env.Stdin))
-	if ctx.Err() != nil {
-		fmt.Fprintln(env.Stdout)
-		return false, ctx.Err()
+	for {
+		line, err := ctxio.ReadLine(ctx, in)
+		if ctx.Err() != nil {
+			fmt.Fprintln(env.Stdout)
+			return false, ctx.Err()
+		}
+		if err != nil && line == "" {
+			return false, nil // end of input: no
+		}
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return true, nil
+		case "", "n", "no":
+			return false, nil
+		}
+		// "maybe" was a no (audit Y3): asked again
+		fmt.Fprint(env.Stdout, "Please answer y or n. [y/N] ")
 	}
-	if err != nil && line == "" {
-		return false, nil
-	}
-	a := strings.ToLower(strings.TrimSpace(line))
-	return a == "y" || a == "yes", nil
 }

@@ -166,7 +166,7 @@ func TestUninstallAsksFirst(t *testing.T) {
 	tests := []struct {
 		answer string
 		gone   bool
-	}{{"n\n", false}, {"\n", false}, {"y\n", true}}
+	}{{"n\n", false}, {"\n", false}, {"y\n", true}, {"maybe\ny\n", true}, {"maybe\n", false}} // "maybe" asks again (audit Y3)
 	for _, tt := range tests {
 		t.Run(strings.TrimSpace(tt.answer), func(t *testing.T) {
 			p := tinyPrefix(t)
