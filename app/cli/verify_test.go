@@ -182,6 +182,17 @@ func TestUninstallAsksFirst(t *testing.T) {
 	}
 }
 
+// An uninstall of a folder that is gone says that nothing is installed
+// there, exit 4 (audit Y3: "not an onboard install … stat …: no such
+// file", and "remove it yourself").
+func TestUninstallOfAFolderThatIsGone(t *testing.T) {
+	gone := filepath.Join(t.TempDir(), "acme")
+	_, _, err := runCLI(t, "", "uninstall", "--prefix", gone, "--silent")
+	if got := installer.ExitCode(err); got != installer.ExitTarget || !strings.Contains(err.Error(), "nothing is installed there: the folder does not exist") || strings.Contains(err.Error(), "stat") {
+		t.Fatalf("got exit %d (%v)", got, err)
+	}
+}
+
 func TestUninstallRefusesOtherFolders(t *testing.T) {
 	dir := t.TempDir()
 	_, _, err := runCLI(t, "", "uninstall", "--prefix", dir, "--silent")

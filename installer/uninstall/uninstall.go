@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -137,6 +138,12 @@ func checkUninstallable(prefixDir string) (string, error) {
 	if home, _ := os.UserHomeDir(); abs == filepath.Dir(abs) || abs == home {
 		return "", &engine.TargetError{Op: "uninstall", Path: abs, Reason: "refusing to remove a root or home folder",
 			Advice: "pass the folder onboard installed into with --prefix"}
+	}
+	if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
+		// an uninstall run again, a folder removed by hand: said plainly,
+		// not as a stat of a manifest (audit Y3)
+		return "", &engine.TargetError{Op: "uninstall", Path: abs, Reason: "nothing is installed there: the folder does not exist",
+			Advice: "check the folder's name; an install already removed needs nothing more"}
 	}
 	if _, err := os.Stat(state.ManifestPath(abs)); err != nil {
 		return "", &engine.TargetError{Op: "uninstall", Path: abs, Reason: "not an onboard install (it has no " + state.Rel(state.ManifestName) + ")", Err: err,
