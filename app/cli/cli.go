@@ -121,7 +121,9 @@ Exit codes: 0 done or healthy; 1 failed, or verify found damage; 2 bad usage;
 no space, path too long, in use by another onboard, a newer version or another
 bundle installed there, an install for all users that only an administrator may
 repair, uninstall or replace); 5 this machine's platform is not in the bundle,
-or the machine is too old for its packages (an older glibc or macOS); 130 cancelled. install --dry-run exits with the code the install would.
+or the machine is too old for its packages (they need a newer glibc or macOS
+than it has); 130 cancelled. install --dry-run exits with the code the install
+would.
 `
 
 // commandFunc runs one subcommand with the arguments after its name.
