@@ -8,7 +8,9 @@ import (
 
 	"onboard/app/wizard"
 	"onboard/assets"
+	"onboard/installer"
 	"onboard/installer/maintain"
+	"onboard/installer/state"
 	"onboard/internal/humanize"
 )
 
@@ -30,8 +32,15 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	if err := recoverFirst(ctx, p, env); err != nil {
 		return err
 	}
+	// What repair does goes to the install's log, as an install's does;
+	// the terminal gets what it found, fixed and left (audit Y3).
+	var logf installer.Logf
+	if lf, closeLog, err := fileLogf(state.LogPath(p)); err == nil {
+		defer closeLog()
+		logf = lf
+	}
 	res, err := maintain.Repair(ctx, p, maintain.RepairOptions{BundlePath: *bundlePath, Env: *envName,
-		WindowsLauncher: assets.WindowsLauncher, LauncherIcon: assets.Icon(), Logf: stderrLogf(env, *asJSON)})
+		WindowsLauncher: assets.WindowsLauncher, LauncherIcon: assets.Icon(), Logf: logf})
 	if res == nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/installer/state"
 	"onboard/installer/uninstall"
 	"onboard/internal/ctxio"
 )
@@ -22,23 +23,23 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("uninstall", env)
 	prefix := fs.String("prefix", "", "the install to remove (default: the one this maintenance app belongs to)")
 	silent := fs.Bool("silent", false, "do not ask for confirmation")
-	logFile := fs.String("log", "", "also append what the uninstall does, and what to do by hand, to this file (the install's own log goes with it)")
+	logFile := fs.String("log", "", "append what the uninstall does, step by step, to this file (the install's own log goes with it; what is left to do by hand is also printed)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	logf := stderrLogf(env, *silent)
+	// What the uninstall does goes to --log; on the terminal only its
+	// result, and what is left for a person to do (audit Y3).
+	var logf installer.Logf
 	if *logFile != "" {
 		flog, closeLog, err := fileLogf(*logFile)
 		if err != nil {
 			return err
 		}
 		defer closeLog()
-		if logf == nil {
-			logf = flog
-		} else {
-			both := logf
-			logf = func(format string, args ...any) { both(format, args...); flog(format, args...) }
-		}
+		logf = flog
+	}
+	warnf := func(format string, args ...any) {
+		fmt.Fprintf(env.Stderr, "onboard: warning: "+strings.TrimPrefix(format, "uninstall: ")+"\n", args...)
 	}
 	p, err := maintenancePrefix(*prefix)
 	if err != nil {
@@ -52,9 +53,20 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 	}
-	if !*silent {
-		q := fmt.Sprintf("Remove %s and what onboard set up for it (launchers, shell set-up)? [y/N] ", p)
-		if in, err := wizard.ReadInstalled(p); err == nil {
+	what := "the install in " + p
+	in, inErr := wizard.ReadInstalled(p)
+	if inErr == nil && in.Manifest.Name != "" {
+		what = in.Removal()
+	}
+	ask := !*silent
+	if _, err := os.Stat(state.ManifestPath(p)); err != nil {
+		// no install there to ask about (a folder gone, or not onboard's):
+		// uninstall.Run says so, or finishes an uninstall that was killed
+		ask = false
+	}
+	if ask {
+		q := fmt.Sprintf("Remove %s? [y/N] ", what)
+		if inErr == nil {
 			if w := in.UserFilesWarning(); w != "" {
 				q = w + "\n" + q
 			}
@@ -69,16 +81,12 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	if logf != nil {
-		if in, err := wizard.ReadInstalled(p); err == nil && in.Manifest.Name != "" {
-			logf("uninstalling %s %s (%s) from %q", in.Manifest.Name, in.Manifest.Version, in.Subdir, p)
-		} else {
-			logf("uninstalling the install in %q", p)
-		}
+		logf("uninstalling %s", what)
 	}
 	done := func() error {
 		// a silent uninstall prints nothing, as a silent install does
 		if !*silent {
-			fmt.Fprintf(env.Stdout, "Removed %s.\n", p)
+			fmt.Fprintf(env.Stdout, "Removed %s.\n", what)
 		}
 		return nil
 	}
@@ -89,7 +97,7 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	if rec.Op == "uninstall" { // it was finished
 		return done()
 	}
-	if err := uninstall.Run(ctx, p, uninstall.Options{Logf: logf}); err != nil {
+	if err := uninstall.Run(ctx, p, uninstall.Options{Logf: logf, Warnf: warnf}); err != nil {
 		if logf != nil {
 			logf("uninstall ended with exit code %d: %s", installer.ExitCode(err), installer.Message(err))
 		}

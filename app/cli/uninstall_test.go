@@ -3,15 +3,22 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"onboard/app/wizard"
+	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
+	"onboard/installer/state"
+	"onboard/platform"
 )
 
 // The uninstall question ends when Ctrl-C or SIGTERM ends the context,
@@ -54,7 +61,69 @@ func TestSilentUninstallLogsToAFile(t *testing.T) {
 		t.Fatalf("got %v, stderr %q", err, errOut)
 	}
 	b, _ := os.ReadFile(log)
-	if !strings.Contains(string(b), "uninstall: removed \""+p+"\"") || !strings.Contains(string(b), "uninstalling the install in \""+p+"\"") || out != "" {
+	if !strings.Contains(string(b), "uninstall: removed \""+p+"\"") || !strings.Contains(string(b), "uninstalling the install in "+p) || out != "" {
 		t.Errorf("the log holds:\n%s\nwant what is uninstalled and its removal of %s; stdout %q, want nothing", b, p, out)
+	}
+}
+
+// Repair and uninstall at a terminal print what they found and did, and
+// nothing on stderr: the steps go to the install's log (repair) or to
+// --log (uninstall), and the question and result name the product, its
+// launchers and only the set-up it has (audit Y3).
+func TestRepairAndUninstallSayResultsNotSteps(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	prefix := filepath.Join(e.Home, "inst")
+	if _, stderr, err := runCLI(t, "", "install", "--bundle", e.BundlePath, "--prefix", prefix, "--subdir", wizardtest.Subdir()); err != nil {
+		t.Fatalf("install: %v\n%s", err, stderr)
+	}
+	in, err := wizard.ReadInstalled(prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := platform.LoadRecord(state.LaunchersPath(prefix))
+	if err != nil || len(rec.Shell) != 0 {
+		t.Fatalf("launcher record %+v, %v; want one without shell set-up", rec, err)
+	}
+	launchers := 0
+	for _, f := range rec.Files {
+		if strings.HasSuffix(f.Path, ".desktop") {
+			launchers++
+		}
+	}
+	if launchers == 0 {
+		t.Fatal("the install made no launcher")
+	}
+	what := fmt.Sprintf("%s %s from %s, with its %d launchers", in.Manifest.Name, in.Manifest.Version, prefix, launchers)
+
+	var damaged string // a file of a package
+	metas, _ := filepath.Glob(filepath.Join(prefix, "conda-meta", "*.json"))
+	var m struct{ Files []string }
+	for _, f := range metas {
+		if b, err := os.ReadFile(f); err == nil && json.Unmarshal(b, &m) == nil && len(m.Files) > 0 {
+			damaged = filepath.Join(prefix, filepath.FromSlash(m.Files[0]))
+			break
+		}
+	}
+	if err := os.Remove(damaged); damaged == "" || err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := runCLI(t, "", "repair", "--prefix", prefix)
+	if err != nil || stderr != "" || !strings.Contains(out, "Repaired") {
+		t.Fatalf("repair: %v\nstdout:\n%s\nstderr:\n%s\nwant its result on stdout and nothing on stderr", err, out, stderr)
+	}
+	if log, _ := os.ReadFile(state.LogPath(prefix)); !strings.Contains(string(log), "repair: ") {
+		t.Errorf("the install's log holds no line of the repair:\n%s", log)
+	}
+
+	out, stderr, err = runCLI(t, "n\n", "uninstall", "--prefix", prefix)
+	if err != nil || !strings.Contains(out, "Remove "+what+"? [y/N] ") || !strings.Contains(out, "Nothing removed.") {
+		t.Fatalf("uninstall answered n: %v\n%s", err, out)
+	}
+	out, stderr, err = runCLI(t, "y\n", "uninstall", "--prefix", prefix)
+	if err != nil || stderr != "" || !strings.HasSuffix(out, "Removed "+what+".\n") {
+		t.Fatalf("uninstall: %v\nstdout:\n%s\nstderr:\n%s\nwant the question and \"Removed %s.\", and nothing on stderr", err, out, stderr, what)
+	}
+	if _, err := os.Stat(prefix); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the install is still there: %v", err)
 	}
 }

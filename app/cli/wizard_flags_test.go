@@ -3,12 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
-	"onboard/installer"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"onboard/installer"
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -156,9 +158,16 @@ func TestUninstallWithoutATerminalAsksInAWindow(t *testing.T) {
 	if len(r.gui) != 1 || !r.gui[0].StartUninstall || r.gui[0].Prefix != prefix {
 		t.Fatalf("gui %+v; want the maintenance window asked to uninstall %s", r.gui, prefix)
 	}
-	// --silent asks nobody
+	// with no window either, the question is refused: --silent asks nobody
+	// (asked only of an install: a folder of none is refused as such)
 	r.gui = nil
 	env.GUI = nil
+	if err := os.MkdirAll(filepath.Dir(state.ManifestPath(prefix)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(state.ManifestPath(prefix), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := Run(context.Background(), []string{"uninstall", "--prefix", prefix}, env); installer.ExitCode(err) != installer.ExitUsage {
 		t.Fatalf("uninstall with no terminal and no window: %v", err)
 	}

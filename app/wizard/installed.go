@@ -9,6 +9,8 @@ import (
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
 	"onboard/installer/state"
+	"onboard/internal/humanize"
+	"onboard/platform"
 )
 
 // Installed is an existing install, read from its installed manifest
@@ -156,4 +158,39 @@ func (in *Installed) UserFilesWarning() string {
 		return ""
 	}
 	return fmt.Sprintf("It also deletes what was made in %s since the install: %s.", in.Prefix, strings.Join(parts, " and "))
+}
+
+// Removal names what an uninstall removes, for its question and its
+// result: "Onboard Demo 2026.1.0 from PREFIX, with its 2 launchers and its
+// shell set-up". The launchers and the shell set-up are named only when
+// the launcher record (PREFIX/.onboard/launchers.json) has them.
+func (in *Installed) Removal() string {
+	s := fmt.Sprintf("%s %s from %s", in.Manifest.Name, in.Manifest.Version, in.Prefix)
+	rec, err := platform.LoadRecord(state.LaunchersPath(in.Prefix))
+	if err != nil {
+		return s
+	}
+	var with []string
+	if n := launcherCount(rec); n > 0 {
+		with = append(with, "its "+humanize.Count(n, "launcher"))
+	}
+	if len(rec.Shell) > 0 || len(rec.Terminal) > 0 {
+		with = append(with, "its shell set-up")
+	}
+	if len(with) == 0 {
+		return s
+	}
+	return s + ", with " + strings.Join(with, " and ")
+}
+
+// launcherCount counts the launchers a person sees in rec: macOS .app
+// bundles, Windows shortcuts and Linux .desktop entries (not their icons).
+func launcherCount(rec platform.Record) int {
+	n := len(rec.Bundles)
+	for _, f := range rec.Files {
+		if f.Kind == platform.KindShortcut || (f.Kind == platform.KindEntry && strings.HasSuffix(f.Path, ".desktop")) {
+			n++
+		}
+	}
+	return n
 }

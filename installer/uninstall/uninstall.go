@@ -25,6 +25,19 @@ type Options struct {
 	EnvironmentsTxt string
 	Reporter        engine.Reporter
 	Logf            engine.Logf
+	// Warnf gets, besides Logf, what a person must do by hand after the
+	// uninstall: a folder it could not remove, a line to take out of a
+	// file, a Jupyter to stop (nil: Logf alone). The rest of the log is a
+	// record for a log file, not something to show.
+	Warnf engine.Logf
+}
+
+// warnf is opts' Warnf on top of logf.
+func (opts Options) warnf(logf engine.Logf) engine.Logf {
+	if opts.Warnf == nil {
+		return logf
+	}
+	return func(format string, args ...any) { logf(format, args...); opts.Warnf(format, args...) }
 }
 
 // Run uninstalls an install: it runs the pre-unlink scripts of every
@@ -60,7 +73,7 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 	if err := engine.CheckRecordedLaunchers(abs); err != nil {
 		return err
 	}
-	stopJupyter(abs, logf)
+	stopJupyter(abs, logf, opts.warnf(logf))
 	stopProgramsUnder(abs, logf)
 	unlock, err := engine.LockForMaintenance(abs, "uninstall")
 	if err != nil {
@@ -109,21 +122,21 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 	if j != nil {
 		j.Close(true)
 	}
-	removeUserState(abs, logf)
+	removeUserState(abs, opts.warnf(logf))
 	return nil
 }
 
 // removeUserState removes this user's state folders of the install
 // (records and logs of its Jupyter servers). Other users' state is
 // private to them and left alone.
-func removeUserState(prefixDir string, logf engine.Logf) {
+func removeUserState(prefixDir string, warnf engine.Logf) {
 	us, err := platform.HostUserState(prefixDir)
 	if err != nil {
 		return
 	}
 	for _, d := range []string{us.Runtime, us.Dir} {
 		if err := rmtree.RemoveAll(d); err != nil {
-			logf("uninstall: failed to remove %s: %v", d, err)
+			warnf("uninstall: failed to remove %s: %v; remove it yourself", d, err)
 		}
 	}
 }
@@ -155,6 +168,7 @@ func checkUninstallable(prefixDir string) (string, error) {
 // uninstallSteps does everything but deleting the prefix, under the lock.
 func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf engine.Logf) error {
 	rep := engine.ReporterOrNop(opts.Reporter)
+	warnf := opts.warnf(logf)
 	envs := state.Envs(abs, nil)
 	man, _ := state.ReadManifest(abs)
 	rep.Stage(engine.StageScripts, int64(len(envs)))
@@ -162,7 +176,7 @@ func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		runPreUnlinkScripts(ctx, e, abs, man, logf)
+		runPreUnlinkScripts(ctx, e, abs, man, warnf)
 		rep.Advance(1)
 	}
 	rep.Stage(engine.StageLaunchers, 0)
@@ -173,7 +187,7 @@ func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf
 	// and what `conda init` wrote for its conda into this user's shell files
 	for _, spelling := range slices.Compact([]string{abs, spelled}) {
 		if _, err := platform.RemoveHostCondaInit(spelling, platform.Logf(logf)); err != nil {
-			logf("uninstall: %v", err)
+			warnf("uninstall: %v", err)
 		}
 	}
 	rep.Stage(engine.StageMetadata, 0)
@@ -184,7 +198,7 @@ func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf
 		for _, spelling := range slices.Compact([]string{abs, spelled}) {
 			n, err := prefix.Unregister(p, spelling)
 			if err != nil {
-				logf("uninstall: %v; remove the lines naming %s from %s by hand", err, spelling, p)
+				warnf("uninstall: %v; remove the lines naming %s from %s by hand", err, spelling, p)
 				continue
 			}
 			logf("uninstall: removed %d line(s) from %q", n, p)
@@ -196,7 +210,7 @@ func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf
 // runPreUnlinkScripts runs the pre-unlink script of every package of one
 // env, in reverse name order, for the subdir the env was installed for;
 // failures are only logged, as conda does.
-func runPreUnlinkScripts(ctx context.Context, e state.Env, root string, man *state.Manifest, logf engine.Logf) {
+func runPreUnlinkScripts(ctx context.Context, e state.Env, root string, man *state.Manifest, warnf engine.Logf) {
 	m, err := state.ReadMeta(e.Dir)
 	if err != nil {
 		return
@@ -208,7 +222,7 @@ func runPreUnlinkScripts(ctx context.Context, e state.Env, root string, man *sta
 		_, err := link.RunScript(ctx, link.Script{Action: "pre-unlink", Prefix: e.Dir, RootPrefix: root,
 			Subdir: subdir, Name: r.Name, Version: r.Version, Dist: r.Dist()})
 		if err != nil {
-			logf("uninstall: pre-unlink script of %s failed: %v", r.Dist(), err)
+			warnf("uninstall: pre-unlink script of %s failed: %v", r.Dist(), err)
 		}
 	}
 }

@@ -20,7 +20,7 @@ import (
 // users' servers are theirs: their records are private. A record whose port
 // no longer answers is left alone: the server is gone and its pid may
 // belong to another program by now.
-func stopJupyter(prefixDir string, logf engine.Logf) {
+func stopJupyter(prefixDir string, logf, warnf engine.Logf) {
 	dirs := []string{state.LegacyServerDir(prefixDir)}
 	if us, err := platform.HostUserState(prefixDir); err == nil {
 		dirs = append(dirs, us.Dir)
@@ -28,7 +28,7 @@ func stopJupyter(prefixDir string, logf engine.Logf) {
 	for _, f := range state.ServerRecords(dirs...) {
 		stopped, err := StopJupyterRecord(f)
 		if err != nil {
-			logf("uninstall: %v; stop it yourself", err)
+			warnf("uninstall: %v; stop it yourself", err)
 		} else if stopped != "" {
 			logf("uninstall: stopped Jupyter (%s)", stopped)
 		}

@@ -67,7 +67,8 @@ func TestUninstallStopsJupyter(t *testing.T) {
 	os.WriteFile(filepath.Join(legacy, "jupyter-old.json"), []byte(`{"pid": 1, "port": 1}`), 0o644)
 
 	var logged []string
-	stopJupyter(prefix, func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) })
+	logf := func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
+	stopJupyter(prefix, logf, logf)
 	select {
 	case <-exited:
 	case <-time.After(30 * time.Second):

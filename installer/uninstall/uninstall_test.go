@@ -59,8 +59,10 @@ func TestUninstallGoesOnWhenEnvironmentsTxtCannotBeChanged(t *testing.T) {
 	fi := installFixtures(t)
 	txt := filepath.Join(t.TempDir(), "environments.txt")
 	os.MkdirAll(txt, 0o755)
-	var logged []string
-	err := Run(context.Background(), fi.Prefix, Options{EnvironmentsTxt: txt, Logf: func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }})
+	var logged, warned []string
+	err := Run(context.Background(), fi.Prefix, Options{EnvironmentsTxt: txt,
+		Logf:  func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) },
+		Warnf: func(f string, a ...any) { warned = append(warned, fmt.Sprintf(f, a...)) }})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -69,6 +71,10 @@ func TestUninstallGoesOnWhenEnvironmentsTxtCannotBeChanged(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(logged, "\n"), "by hand") {
 		t.Errorf("logged %q; want the lines to remove by hand named", logged)
+	}
+	// what a person must do is also a warning, and only that is
+	if len(warned) != 1 || !strings.Contains(warned[0], "by hand") || !strings.Contains(warned[0], txt) {
+		t.Errorf("warned %q; want one line: the lines of %s to remove by hand", warned, txt)
 	}
 }
 
