@@ -95,6 +95,7 @@ type PrefixFacts struct {
 	LongPathsEnabled bool     // Windows: HKLM\...\FileSystem\LongPathsEnabled = 1
 	MountPoint       bool     // the prefix is a folder on another device than the one above it
 	FreeFiles        int64    // free file entries (inodes) for this user on its volume; 0 = unknown
+	SystemFS         string   // the system file system (sysfs, proc) it would be on, not a disk; "" = none
 }
 
 // spareSpacePercent is how much more free space than the estimate of an
@@ -198,6 +199,12 @@ func checkPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 	if f.Exists && !f.IsDir {
 		add(Error, ProblemNotDir, fmt.Sprintf("%q exists and is not a folder", p), "choose another folder")
 	}
+	if f.SystemFS != "" {
+		// not a disk: its "0 B free" is no full disk, and it is not
+		// writable whatever access(2) tells root
+		return append(out, Problem{Error, ProblemNotWritable, p, fmt.Sprintf("cannot write to %q: it is a system folder (%s, the kernel's view of the machine), not a folder on a disk", p, f.SystemFS),
+			"choose a folder on a disk, such as one in your home folder"})
+	}
 	if !f.Writable {
 		hint := "choose a folder you own, or run as administrator/root for an all-users install"
 		if strings.Contains(strings.ToLower(f.WritableErr), "read-only") {
@@ -260,11 +267,11 @@ func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
 func checkSpelling(t Target, p string) []Problem {
 	var out []Problem
 	if strings.ContainsAny(p, " \t") {
-		msg := fmt.Sprintf("%q contains spaces, which break some conda packages' scripts and build tools", p)
+		msg := fmt.Sprintf("%q has spaces, which break some conda packages' scripts and build tools", p)
 		if t.OS != "windows" {
-			msg = fmt.Sprintf("%q contains spaces: conda's commands there (conda itself, jupyter) start with '#!/usr/bin/env python', so they run the first python on PATH, and conda fails in a shell where an environment without conda is active", p)
+			msg = fmt.Sprintf("%q has spaces: conda and jupyter commands there may run another Python, or fail (their first line becomes '#!/usr/bin/env python' in such a folder)", p)
 		}
-		out = append(out, Problem{Warning, ProblemSpaces, p, msg, "a folder without spaces is safer; conda's own installers refuse one"})
+		out = append(out, Problem{Warning, ProblemSpaces, p, msg, "choose a folder without spaces (conda's own installers refuse one), or keep this one"})
 	}
 	if strings.ContainsFunc(p, func(r rune) bool { return r >= 0x80 }) {
 		out = append(out, Problem{Warning, ProblemNonASCII, p, fmt.Sprintf("%q contains non-ASCII characters, which break conda's activate scripts on Windows and some packages elsewhere", p),

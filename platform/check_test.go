@@ -34,6 +34,7 @@ func TestCheckPrefixWith(t *testing.T) {
 		{"relative", linux, Env{}, PrefixRequest{Prefix: "acme"}, ok, []string{"not-absolute/error"}},
 		{"newline", linux, Env{}, PrefixRequest{Prefix: "/home/a/ac\nme"}, ok, []string{"control-characters/error"}},
 		{"not writable", linux, Env{}, PrefixRequest{Prefix: "/opt/acme"}, PrefixFacts{WritableErr: "permission denied", FreeBytes: -1}, []string{"not-writable/error"}},
+		{"a system folder, not a disk", linux, Env{}, PrefixRequest{Prefix: "/sys/kernel/acme", NeedBytes: 1 << 30}, PrefixFacts{SystemFS: "sysfs", FreeBytes: -1}, []string{"not-writable/error"}},
 		{"no space", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 2 << 30}, PrefixFacts{Writable: true, FreeBytes: 1 << 30}, []string{"no-space/error"}},
 		{"free space without the margin", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 1 << 30}, PrefixFacts{Writable: true, FreeBytes: 1<<30 + 1<<20}, []string{"no-space/error"}},
 		{"free space with the margin", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 1 << 30}, PrefixFacts{Writable: true, FreeBytes: RequiredFree(1 << 30)}, nil},
@@ -88,7 +89,7 @@ func TestTooLongNamesThePlansLimit(t *testing.T) {
 func TestCheckMessagesWriteWindowsPathsPlainly(t *testing.T) {
 	win := Target{OS: "windows", Arch: "amd64"}
 	ps := CheckPrefixWith(win, Env{}, PrefixRequest{Prefix: `C:\My Tools\demo`}, PrefixFacts{Writable: true, FreeBytes: -1})
-	if len(ps) != 1 || ps[0].Message != `"C:\My Tools\demo" contains spaces, which break some conda packages' scripts and build tools` {
+	if len(ps) != 1 || ps[0].Message != `"C:\My Tools\demo" has spaces, which break some conda packages' scripts and build tools` {
 		t.Fatalf("problems %+v", ps)
 	}
 	// elsewhere the warning says what conda does in such a folder
@@ -300,5 +301,25 @@ func TestNameProblems(t *testing.T) {
 	}
 	if probs := NameProblems(Target{OS: "linux"}, "/srv/a|b?"); len(probs) != 0 {
 		t.Errorf("a Linux name with | and ?: %v", probs)
+	}
+}
+
+// A folder under /sys or /proc is on the kernel's view of the machine:
+// root's access(2) says it may write there and its free space is 0, so
+// the check called it a full disk. The facts name the file system, and
+// the check says it is no folder on a disk (audit Y3).
+func TestHostPrefixFactsNameSystemFolders(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("sysfs and proc are Linux's")
+	}
+	for dir, want := range map[string]string{"/sys/kernel/acme": "sysfs", "/proc/acme": "proc", t.TempDir(): ""} {
+		f := HostPrefixFacts(dir)
+		if f.SystemFS != want {
+			t.Errorf("%s: SystemFS %q; want %q", dir, f.SystemFS, want)
+		}
+		ps := CheckPrefixWith(HostTarget(), Env{}, PrefixRequest{Prefix: dir, NeedBytes: 1 << 20}, f)
+		if want != "" && (codes(ps) == nil || codes(ps)[0] != "not-writable/error" || !strings.Contains(ps[0].Message, "system folder") || len(ps) != 1) {
+			t.Errorf("%s: %v; want only that it is a system folder, not a disk", dir, ps)
+		}
 	}
 }

@@ -73,6 +73,9 @@ func HostPrefixFacts(prefix string) PrefixFacts {
 		f.WritableErr = "no parent folder exists"
 		return f
 	}
+	if f.SystemFS = hostSystemFS(dir); f.SystemFS != "" {
+		return f // no disk: not writable, and its free space means nothing
+	}
 	if err := hostWritable(dir); err != nil {
 		f.WritableErr = err.Error()
 	} else {

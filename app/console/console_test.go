@@ -51,16 +51,20 @@ func TestRefusesWithoutTerminal(t *testing.T) {
 func TestWalkValidationAndBack(t *testing.T) {
 	e := wizardtest.NewEngine(t)
 	def := filepath.Join(e.Home, "test-python")
+	file := filepath.Join(e.Home, "a-file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	input := strings.Join([]string{
-		"",             // Welcome
-		"n",            // refuse the licence
-		"maybe",        // not an answer
-		"y",            // accept
-		"relative/dir", // refused by the location check
-		"b",            // back to the licence
-		"y",            // accept again
-		"",             // default folder
-		"", "", "",     // options: defaults
+		"",         // Welcome
+		"n",        // refuse the licence
+		"maybe",    // not an answer
+		"y",        // accept
+		file,       // refused by the location check
+		"b",        // back to the licence
+		"y",        // accept again
+		"",         // default folder
+		"", "", "", // options: defaults
 		"b",          // not yet: back to Location
 		"",           // default folder
 		"", "n", "y", // options: no maintenance launcher, shell set-up
@@ -69,7 +73,7 @@ func TestWalkValidationAndBack(t *testing.T) {
 	out, err := run(t, context.Background(), e, input, nil)
 	contains(t, out, "[1/6] Welcome", "Welcome to Test Python 2026.11.0", "environment team: 2 packages",
 		"This is a demo bundle", wizardtest.Licence, "✗ You need to accept the licence to install: type y to accept it, q to quit, or b to go back.",
-		"Please answer y or n", "✗ This folder cannot be used: cannot install into \"relative/dir\": it is not an absolute path",
+		"Please answer y or n", "✗ This folder cannot be used: cannot install into \""+file+"\": "+file+" is a file, not a folder",
 		"✓ This folder can be used.\n  Space needed on disk: about ", "Ready: Test Python 2026.11.0 will be installed in "+def,
 		"  Launchers: Jupyter Lab (team), Test Python Maintenance.\n", "  Launchers: Jupyter Lab (team).\n  Shell set-up: a marked block in ",
 		"Folder ["+def+"]", "[5/6] Install", "Installing into "+def)
@@ -405,4 +409,24 @@ func TestAllUsersMovesTheDefaultFolder(t *testing.T) {
 	out, _ := run(t, context.Background(), e, strings.Join([]string{"", "y", "", "", "", "y", "q"}, "\n")+"\n", nil)
 	contains(t, out, "Install for all users of this computer?", "Folder: "+all+" (the folder for the programs of all users)",
 		"Ready: Test Python 2026.11.0 will be installed in "+all+", for all users of this computer.")
+}
+
+// The Location step says which folder a typed ~ or relative path is, as a
+// shell reads them, and a folder the checks warn of (spaces in its path)
+// is kept only when the person says so (audit Y3).
+func TestLocationShowsTheFolderAndAsksOnAWarning(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	t.Chdir(e.Home)
+	spaced := filepath.Join(e.Home, "with space")
+	out, err := run(t, context.Background(), e, "\ny\n~/with space\nn\nrel\nq\n", nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want the quit\n%s", err, out)
+	}
+	contains(t, out, "Folder: "+spaced+"\n⚠ This folder can be used, but read the warning below.",
+		"  Warning: \""+spaced+"\" has spaces", "  What to do: choose a folder without spaces",
+		"Use this folder all the same? [Y/n] ",
+		"Folder: "+filepath.Join(e.Home, "rel")+"\n✓ This folder can be used.")
+	if strings.Count(out, "[3/6] Location") != 2 || strings.Count(out, "[4/6] Options") != 1 {
+		t.Fatalf("the folder refused at the question did not keep the wizard at Location:\n%s", out)
+	}
 }

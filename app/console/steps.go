@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -110,12 +111,27 @@ func (s *session) location() (action, error) {
 	}
 	old := st.Prefix
 	if a != "" {
+		// ~ and a relative folder as a shell reads them, and said, so
+		// that the folder checked is the one the person sees (audit Y3)
 		st.Prefix = expandHome(a)
+		if abs, err := filepath.Abs(st.Prefix); err == nil && !filepath.IsAbs(st.Prefix) {
+			st.Prefix = abs
+		}
+		if st.Prefix != a {
+			s.printf("Folder: %s\n", st.Prefix)
+		}
 	}
 	v := s.verdict()
 	if v.Status == wizard.StatusBad {
 		st.Prefix = old
 		return actStay, nil
+	}
+	if v.Warned && a != "" {
+		keep, back, err := s.yesNo("Use this folder all the same?", true)
+		if err != nil || back || !keep {
+			st.Prefix = old
+			return actStay, err
+		}
 	}
 	return actNext, nil
 }

@@ -77,7 +77,7 @@ func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	stepIs(t, wz, wizard.StepLocation)
 	wz.location.entry.SetText(filepath.Join(e.Home, "with space"))
 	settle(t, wz)
-	mustContain(t, w, "Warning: ", "contains spaces")
+	mustContain(t, w, "Warning: ", "has spaces")
 	statusIs(t, wz.location.status, theme.WarningIcon())
 
 	tapButton(t, w, "Back")
@@ -423,7 +423,7 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 	}
 	settle(t, wz)
 	mustContain(t, w, "Install will upgrade Test Python 2026.10.0 here")
-	if strings.Contains(texts(w), "not an absolute path") || strings.Contains(texts(w), "contains spaces") {
+	if strings.Contains(texts(w), "not an absolute path") || strings.Contains(texts(w), "has spaces") {
 		t.Fatalf("an older answer is shown:\n%s", texts(w))
 	}
 

@@ -8,6 +8,7 @@ import (
 	"onboard/installer"
 	"onboard/internal/condaver"
 	"onboard/internal/humanize"
+	"onboard/platform"
 )
 
 // Status is how a verdict looks: good, worth a warning, or refused.
@@ -40,6 +41,9 @@ type Verdict struct {
 	// upgrade, a reinstall), and its notes say what of the person's is
 	// kept and what is not, on the Options step too.
 	Replaces bool
+	// Warned: the folder can be used, but its checks warn (spaces in its
+	// path, a long path): the console asks whether to keep it.
+	Warned bool
 }
 
 // Notes are the Details that warn or note (what is kept and lost).
@@ -94,6 +98,15 @@ func Describe(p *installer.InstallPlan, err error) Verdict {
 	v.Details = details(p)
 	if err == nil && (len(p.Warnings()) > 0 || p.Recover != "") {
 		v.Status = max(v.Status, StatusWarning)
+	}
+	if n := len(p.Warnings()); err == nil && n > 0 {
+		v.Warned = true
+		if p.Kind == installer.PlanFresh {
+			v.Line = "This folder can be used, but read the warning below."
+			if n > 1 {
+				v.Line = fmt.Sprintf("This folder can be used, but read the %d warnings below.", n)
+			}
+		}
 	}
 	if p.Hint != "" {
 		v.Details = append(v.Details, "What to do: "+p.Hint)
@@ -151,8 +164,14 @@ func details(p *installer.InstallPlan) []string {
 	if p.PathLimit > 0 && p.LongestPath > 0 {
 		out = append(out, fmt.Sprintf("Longest file path: %d characters (the limit here is %d).", p.LongestPath, p.PathLimit))
 	}
-	for _, w := range p.Warnings() {
-		out = append(out, "Warning: "+w)
+	for _, pr := range p.Problems {
+		if pr.Severity != platform.Warning {
+			continue
+		}
+		out = append(out, "Warning: "+pr.Message)
+		if pr.Hint != "" {
+			out = append(out, "What to do: "+pr.Hint)
+		}
 	}
 	for _, n := range p.Notes {
 		out = append(out, "Note: "+n)
