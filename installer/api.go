@@ -133,7 +133,7 @@ type Result struct {
 	Prefix  string   `json:"prefix"`
 	Subdir  string   `json:"subdir"`
 	Version string   `json:"version"`
-	Envs    []string `json:"envs"`
+	Envs    []string `json:"envs"`    // the named environments (PREFIX/envs/NAME); base is always there and not listed
 	Changed bool     `json:"changed"` // false: the same version was already installed (its records there; its files not checked)
 	// Replaced is the install the folder held, which this one replaced
 	// (an upgrade, a downgrade, another bundle); nil for a new install.

@@ -212,7 +212,7 @@ func runWizard(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("", env)
 	fs.BoolVar(&o.Console, "console", false, "the text wizard, even where a display is")
 	fs.StringVar(&o.BundlePath, "bundle", "", "install this bundle file instead of the one onboard carries")
-	fs.StringVar(&o.Prefix, "prefix", "", "open the maintenance window on the install in this folder")
+	fs.StringVar(&o.Prefix, "prefix", "", "the folder the wizard starts with; with an install there, the GUI opens its maintenance window")
 	if len(args) > 0 && strings.HasPrefix(args[0], "-psn_") {
 		args = args[1:]
 	}

@@ -183,7 +183,9 @@ func doInstall(ctx context.Context, f installFlags, env Env) (res *installer.Res
 			fmt.Fprintf(env.Stderr, "onboard: warning: %v\n", ferr)
 		}
 	}
-	if err == nil && finish != nil {
+	if err == nil && finish != nil && (res == nil || res.Changed) {
+		// (an install that changed nothing says so in its result, not
+		// as "Installed... 100%", audit Y3)
 		finish("Installed")
 	}
 	return res, err
@@ -262,7 +264,7 @@ func printInstallResult(w io.Writer, r *installer.Result) {
 	if !r.Changed {
 		// named as the product, not its envs ("team is already installed",
 		// audit Y3)
-		fmt.Fprintf(w, "%s %s is already installed in %s (%s): nothing to do; onboard verify checks its files\n", r.Name, r.Version, r.Prefix, r.Subdir)
+		fmt.Fprintf(w, "%s %s is already installed in %s (%s): nothing to do (onboard verify checks its files).\n", r.Name, r.Version, r.Prefix, r.Subdir)
 		return
 	}
 	fmt.Fprintf(w, "installed %s %s (%s) into %s\n", r.Name, r.Version, r.Subdir, r.Prefix)

@@ -52,8 +52,8 @@ func TestInstallJSONProgress(t *testing.T) {
 		}
 		last = ev
 	}
-	if last.Event != "progress" || last.Percent != 100 || last.Step != 2 {
-		t.Fatalf("the last progress event is %+v, want 100%% at step 2", last)
+	if last.Event != "progress" || last.Percent != 100 || last.Step != 2 || last.BytesDone == 0 || last.BytesDone != last.BytesTotal {
+		t.Fatalf("the last progress event is %+v, want 100%% at step 2, its bytes all done", last)
 	}
 	want := "Unpacking packages/base Installing packages/base"
 	if got := strings.Join(steps, " "); !strings.HasPrefix(got, want) || !strings.Contains(got, "Unpacking packages/team") {

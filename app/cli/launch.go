@@ -60,7 +60,7 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 		return &installer.UsageError{Msg: launchUsage}
 	}
 	fs := newFlags("launch jupyter", env)
-	prefix := fs.String("prefix", "", "the install (default: the one this maintenance app belongs to)")
+	prefix := fs.String("prefix", "", "the install"+prefixDefault)
 	envName := fs.String("env", "", "the environment (default: the bundle's Jupyter environment)")
 	stop := fs.Bool("stop", false, "stop your Jupyter server of this environment instead of starting it")
 	if err := parse(fs, args[1:]); err != nil {
@@ -97,7 +97,7 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 // activated unless --no-activate. On Unix onboard becomes the command.
 func runMenuCommand(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("launch run", env)
-	prefix := fs.String("prefix", "", "the install (default: the one this maintenance app belongs to)")
+	prefix := fs.String("prefix", "", "the install"+prefixDefault)
 	envName := fs.String("env", "base", "the environment")
 	noActivate := fs.Bool("no-activate", false, "run the command as it is, without activating the environment")
 	terminal := fs.Bool("terminal", false, "Windows: give the command a console window")

@@ -18,7 +18,7 @@ func init() { register("repair", runRepair) }
 
 func runRepair(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("repair", env)
-	prefix := fs.String("prefix", "", "the install to repair (default: the one this maintenance app belongs to)")
+	prefix := fs.String("prefix", "", "the install to repair"+prefixDefault)
 	asJSON := fs.Bool("json", false, "print one JSON object: what was found, fixed and left")
 	bundlePath := fs.String("bundle", "", "the installer or bundle to take lost packages from (default: discovered)")
 	envName := fs.String("env", "", "repair only this environment: base, or the name of PREFIX/envs/NAME (default: the whole install, with its launchers)")
@@ -46,7 +46,10 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	}
 	_, _ = wizard.RecordCheck(p, "repair", time.Now(), wizard.HealthOfRepair(res)) // the window's "last checked"
 	if *asJSON {
-		if jerr := json.NewEncoder(env.Stdout).Encode(res); jerr != nil {
+		if jerr := json.NewEncoder(env.Stdout).Encode(struct {
+			Event string `json:"event"` // as install's lines (audit Y3)
+			*maintain.RepairResult
+		}{"result", res}); jerr != nil {
 			return jerr
 		}
 	} else {

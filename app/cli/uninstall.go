@@ -21,7 +21,7 @@ func init() { register("uninstall", runUninstall) }
 
 func runUninstall(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("uninstall", env)
-	prefix := fs.String("prefix", "", "the install to remove (default: the one this maintenance app belongs to)")
+	prefix := fs.String("prefix", "", "the install to remove"+prefixDefault)
 	silent := fs.Bool("silent", false, "do not ask for confirmation")
 	logFile := fs.String("log", "", "append what the uninstall does, step by step, to this file (the install's own log goes with it; what is left to do by hand is also printed)")
 	if err := parse(fs, args); err != nil {

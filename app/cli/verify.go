@@ -21,7 +21,7 @@ func init() { register("verify", runVerify) }
 
 func runVerify(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("verify", env)
-	prefix := fs.String("prefix", "", "the install to check (default: the one this maintenance app belongs to)")
+	prefix := fs.String("prefix", "", "the install to check"+prefixDefault)
 	asJSON := fs.Bool("json", false, "print one JSON object with every problem")
 	envName := fs.String("env", "", "check only this environment: base, or the name of PREFIX/envs/NAME (default: the whole install, with its launchers)")
 	if err := parse(fs, args); err != nil {
@@ -42,7 +42,10 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 	// folder records nothing)
 	_, _ = wizard.RecordCheck(p, "verify", time.Now(), wizard.HealthOfVerify(r))
 	if *asJSON {
-		if jerr := json.NewEncoder(env.Stdout).Encode(r); jerr != nil {
+		if jerr := json.NewEncoder(env.Stdout).Encode(struct {
+			Event string `json:"event"` // as install's lines (audit Y3)
+			*maintain.Report
+		}{"result", r}); jerr != nil {
 			return jerr
 		}
 	} else if werr := r.WriteText(env.Stdout); werr != nil {
@@ -120,6 +123,10 @@ func maintenancePrefix(flagValue string) (string, error) {
 	}
 	return "", &installer.UsageError{Msg: "no install given: pass --prefix DIR (the folder onboard installed into)"}
 }
+
+// prefixDefault is how -h says maintenancePrefix's default, after what
+// the flag names ("the install to check").
+const prefixDefault = " (default: the install this program belongs to, else the install in the folder this installer installs into by default)"
 
 // findWhere is wizard.FindWhere for this program and the bundle it
 // carries (none for the embedded demo: its commands name --prefix).

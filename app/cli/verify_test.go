@@ -62,13 +62,14 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatalf("got exit %d (%v); want 1", got, err)
 	}
 	var r struct {
+		Event    string
 		Healthy  bool
 		Problems []maintain.Problem
 	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("got %q: %v; want one JSON object", out, err)
 	}
-	if r.Healthy || len(r.Problems) != 1 || r.Problems[0].Kind != maintain.ProblemAltered || r.Problems[0].Path != "share/a.txt" {
+	if r.Event != "result" || r.Healthy || len(r.Problems) != 1 || r.Problems[0].Kind != maintain.ProblemAltered || r.Problems[0].Path != "share/a.txt" {
 		t.Fatalf("got %+v; want one altered share/a.txt", r)
 	}
 	// the maintenance window's "last checked" is the command line's too
@@ -108,8 +109,11 @@ func TestVerifyAndRepairOneEnvCommand(t *testing.T) {
 	}
 	os.Remove(app)
 	out, _, _ = runCLI(t, "", "repair", "--prefix", p, "--env", "base", "--json")
-	var res maintain.RepairResult
-	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Env != "base" || len(res.Before) != 1 {
+	var res struct {
+		Event string
+		maintain.RepairResult
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Event != "result" || res.Env != "base" || len(res.Before) != 1 {
 		t.Fatalf("got %q (%v); want the repair of base as JSON, with the one problem found", out, err)
 	}
 	for _, cmd := range []string{"verify", "repair"} {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,14 +174,16 @@ func TestProgressLines(t *testing.T) {
 	installStages(&wizard.Tracker{Plan: plan, OnChange: p.show}, plan)
 	p.end()
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if !strings.HasPrefix(lines[0], "[1/2] base: Unpacking packages... 0%") || !strings.HasPrefix(lines[len(lines)-1], "[2/2] Installed... 100%") {
+	if !strings.HasPrefix(lines[0], "[1/2] base: Unpacking packages... 0%") || !strings.HasPrefix(lines[len(lines)-1], "[2/2] Installed 100%") {
 		t.Fatalf("lines: %q", lines)
 	}
 	contains(t, out.String(), "[1/2] base: Unpacking packages", "[2/2] team: Unpacking packages", "[2/2] team: Installing packages")
 	last := -1
 	for _, l := range lines {
 		var pct int
-		fmt.Sscanf(l[strings.Index(l, "... ")+4:], "%d%%", &pct)
+		if m := regexp.MustCompile(` (\d+)%`).FindStringSubmatch(l); m != nil {
+			pct, _ = strconv.Atoi(m[1])
+		}
 		if pct < last {
 			t.Fatalf("the percentage went back at %q:\n%s", l, out.String())
 		}
@@ -428,5 +432,23 @@ func TestLocationShowsTheFolderAndAsksOnAWarning(t *testing.T) {
 		"Folder: "+filepath.Join(e.Home, "rel")+"\n✓ This folder can be used.")
 	if strings.Count(out, "[3/6] Location") != 2 || strings.Count(out, "[4/6] Options") != 1 {
 		t.Fatalf("the folder refused at the question did not keep the wizard at Location:\n%s", out)
+	}
+}
+
+// The bar is full only when the work is: at 97% a cell is still empty
+// (rounded, it was full from 97.5%).
+func TestBarFullOnlyWhenDone(t *testing.T) {
+	for _, tc := range []struct {
+		p    wizard.Progress
+		full bool
+	}{
+		{wizard.Progress{Label: "Installing", Fraction: 0.975, Percent: 97}, false},
+		{wizard.Progress{Label: "Installing", Fraction: 0.999, Percent: 99}, false},
+		{wizard.Progress{Label: "Installed", Fraction: 1, Percent: 100, Done: true}, true},
+	} {
+		line := barLine(tc.p, 120)
+		if got := strings.Contains(line, "["+strings.Repeat("#", 20)+"]"); got != tc.full {
+			t.Errorf("%q: full %v; want %v", line, got, tc.full)
+		}
 	}
 }

@@ -351,7 +351,7 @@ func barLine(pr wizard.Progress, width int) string {
 		width = 80
 	}
 	const cells = 20
-	full := int(pr.Fraction*cells + 0.5)
+	full := int(pr.Fraction * cells) // full only when done: at 97% one cell is left
 	bar := "[" + strings.Repeat("#", full) + strings.Repeat("-", cells-full) + "]"
 	line := fmt.Sprintf("%s %s %3d%%", pr.Title(), bar, pr.Percent)
 	if d := pr.Detail(); d != "" {

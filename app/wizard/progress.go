@@ -136,6 +136,9 @@ func (p Progress) Title() string {
 // files... 42% (1.2 MB of about 4.0 MB, 3.1 MB/s, about 40 s left)".
 func (p Progress) Line() string {
 	s := fmt.Sprintf("%s... %d%%", p.Title(), p.Percent)
+	if p.Done { // "[2/2] Installed 100%": no "..." once it is over
+		s = fmt.Sprintf("%s %d%%", p.Title(), p.Percent)
+	}
 	var extra []string
 	if b := p.Bytes(); b != "" {
 		extra = append(extra, b)
@@ -358,7 +361,9 @@ func (t *Tracker) Finish(label string) {
 	if t.p.Count > 0 {
 		t.p.Num = t.p.Count
 	}
-	if t.p.BytesTotal < t.p.BytesDone {
+	if t.p.BytesDone > 0 {
+		// the total was "about"; once done it is what was done (the last
+		// event had 3,718,364 of 3,718,366 bytes at 100%, audit Y3)
 		t.p.BytesTotal = t.p.BytesDone
 	}
 	t.mu.Unlock()
