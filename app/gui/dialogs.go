@@ -13,13 +13,14 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
 )
 
 // problemContent lays out a problem: message, what to do, the log.
-func problemContent(p wizard.Problem) fyne.CanvasObject {
+func problemContent(win fyne.Window, p wizard.Problem) fyne.CanvasObject {
 	box := container.NewVBox(selectable(paragraph(p.Message)))
 	if p.Hint != "" {
 		box.Add(bold("What to do"))
@@ -27,9 +28,21 @@ func problemContent(p wizard.Problem) fyne.CanvasObject {
 	}
 	if p.LogPath != "" {
 		box.Add(bold("Log"))
-		box.Add(selectable(p.LogPath))
+		// the path to copy, and a button that opens it (audit Y2: only
+		// Close was offered)
+		open := widget.NewButtonWithIcon("Open log", theme.DocumentIcon(), func() { openLog(win, p.LogPath) })
+		box.Add(container.NewBorder(nil, nil, nil, container.NewCenter(open), selectable(p.LogPath)))
 	}
 	return box
+}
+
+// openLog opens a log file in the program the system opens text with,
+// else shows its path to copy.
+func openLog(win fyne.Window, path string) {
+	a := fyne.CurrentApp()
+	if err := a.OpenURL(fileURL(path)); err != nil {
+		showFile(a, win, "The log", path)
+	}
 }
 
 // selectable is wrapped text a person can select and copy (Ctrl+C): a
@@ -67,7 +80,7 @@ func sentence(s string) string {
 // showProblem shows p in one dialog. It is the only way the GUI reports
 // an error.
 func showProblem(win fyne.Window, p wizard.Problem) {
-	d := dialog.NewCustom(p.Title, "Close", problemContent(p), win)
+	d := dialog.NewCustom(p.Title, "Close", problemContent(win, p), win)
 	d.Resize(fyne.NewSize(660, 0))
 	present(win, d, false)
 }
@@ -75,7 +88,7 @@ func showProblem(win fyne.Window, p wizard.Problem) {
 // askProblem shows p with a button that puts it right (act), beside
 // Close.
 func askProblem(win fyne.Window, p wizard.Problem, action string, act func()) {
-	d := dialog.NewCustomConfirm(p.Title, action, "Close", problemContent(p), func(yes bool) {
+	d := dialog.NewCustomConfirm(p.Title, action, "Close", problemContent(win, p), func(yes bool) {
 		if yes {
 			act()
 		}

@@ -5,6 +5,8 @@ package gui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"onboard/app/wizard"
@@ -33,18 +35,38 @@ func TestParagraph(t *testing.T) {
 // commands to run and paths ("run '/home/ann/acme/.onboard/onboard repair
 // --prefix /home/ann/acme'"), which a person could only type again.
 func TestProblemTextCanBeCopied(t *testing.T) {
-	box := problemContent(wizard.Problem{Message: "it failed", Hint: "run 'x repair'", LogPath: "/l.log"})
-	n := 0
-	for _, o := range children(box) {
+	w := test.NewWindow(nil)
+	defer w.Close()
+	box := problemContent(w, wizard.Problem{Message: "it failed", Hint: "run 'x repair'", LogPath: "/l.log"})
+	n, open := 0, 0
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if b := asButton(o); b != nil {
+			if b.Text == "Open log" {
+				open++
+			}
+			return
+		}
 		if l, ok := o.(*widget.Label); ok && !l.TextStyle.Bold {
 			n++
 			if !l.Selectable {
 				t.Errorf("%q cannot be selected", l.Text)
 			}
+			return
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, o := range c.Objects {
+				walk(o)
+			}
 		}
 	}
+	walk(box)
 	if n != 3 {
 		t.Fatalf("%d texts, want the message, the hint and the log", n)
+	}
+	// and the log opens from the dialog (audit Y2: only Close was offered)
+	if open != 1 {
+		t.Fatalf("%d Open log buttons beside the log's path; want 1", open)
 	}
 }
 

@@ -53,7 +53,7 @@ func (lp *LaunchProblem) Window() fyne.Window { return lp.win }
 
 func (lp *LaunchProblem) showProblem(err error) {
 	pr := wizard.Explain("Launching "+lp.p.Name(), err, lp.p.LogPath)
-	lp.body.Objects = []fyne.CanvasObject{bold(pr.Title), problemContent(pr)}
+	lp.body.Objects = []fyne.CanvasObject{bold(pr.Title), problemContent(lp.win, pr)}
 	lp.body.Refresh()
 }
 

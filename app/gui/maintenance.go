@@ -141,7 +141,7 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 		r := &envRow{env: env, size: widget.NewLabel("…"), health: widget.NewLabel(""), icon: widget.NewIcon(nil),
 			checked: widget.NewLabel("")}
 		m.rows = append(m.rows, r)
-		jup := newButton("Jupyter", theme.MediaPlayIcon(), func() { m.launchEnv(env) })
+		jup := newButton("Start Jupyter", theme.MediaPlayIcon(), func() { m.launchEnv(env) })
 		var jupCell fyne.CanvasObject = jup
 		if !hasJupyter(m.in.Prefix, env) {
 			// said in words, in the button's room: a disabled button was a

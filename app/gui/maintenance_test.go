@@ -197,10 +197,10 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	mustContain(t, w, "Installed and maintained by onboard (version 1.2.3-test).", "This is the demo bundle.")
 	closeDialog(t, w, "OK")
 
-	if !strings.Contains(textsOf(findColumns(t, w.Canvas().Content())), "base\n") || !rowHas(t, m, "base", "no Jupyter") || rowHas(t, m, "base", "Jupyter") {
+	if !strings.Contains(textsOf(findColumns(t, w.Canvas().Content())), "base\n") || !rowHas(t, m, "base", "no Jupyter") || rowHas(t, m, "base", "Start Jupyter") {
 		t.Fatal("base, which has no Jupyter, does not say so in its row, or offers a Jupyter button")
 	}
-	test.Tap(rowButton(t, m, "team", "Jupyter"))
+	test.Tap(rowButton(t, m, "team", "Start Jupyter"))
 	if got := <-r.launched; got != prefix+"|team" {
 		t.Fatalf("launched %q", got)
 	}
@@ -214,7 +214,7 @@ func TestMaintenanceJupyterOnADamagedEnvOffersRepair(t *testing.T) {
 	m, _, prefix := newMaintenance(t, r)
 	waitClosed(t, m.done)
 	r.launchErr = &launch.EnvError{Prefix: prefix, Env: "team", Reason: "bin/jupyter-notebook is missing"}
-	test.Tap(rowButton(t, m, "team", "Jupyter"))
+	test.Tap(rowButton(t, m, "team", "Start Jupyter"))
 	<-r.launched
 	runUIUntil(t, m.win, "bin/jupyter-notebook is missing")
 	mustContain(t, m.win, "bin/jupyter-notebook is missing", "Repair team, then start Jupyter again.")
@@ -471,7 +471,7 @@ func TestMaintenanceSharedInstallIsReadOnly(t *testing.T) {
 				t.Errorf("%s disabled = %v, want %v", label, !off, off)
 			}
 		}
-		if rowButton(t, m, "team", "Repair").Disabled() != true || rowButton(t, m, "team", "Jupyter").Disabled() {
+		if rowButton(t, m, "team", "Repair").Disabled() != true || rowButton(t, m, "team", "Start Jupyter").Disabled() {
 			t.Error("a shared install's row must offer Jupyter but not Repair")
 		}
 		if !menuItem(t, m, "Repair the whole install").Disabled {

@@ -263,7 +263,7 @@ func (w *Wizard) onCancel() {
 
 // showFatal fills the window with a problem that stops the wizard.
 func (w *Wizard) showFatal(p wizard.Problem) {
-	body := problemContent(p)
+	body := problemContent(w.win, p)
 	closeBtn := newButton("Close", nil, w.app.Quit)
 	w.win.SetTitle("onboard")
 	w.win.SetContent(container.NewBorder(

@@ -154,7 +154,7 @@ func details(p *installer.InstallPlan) []string {
 			free = fmt.Sprintf(" (%s free)", humanize.Bytes(p.FreeBytes))
 		}
 		line := fmt.Sprintf("Space needed on disk: about %s%s.", humanize.Bytes(p.NeedBytes), free)
-		if p.SharedBytes >= 1<<20 {
+		if p.SharedBytes > 0 && humanize.Bytes(p.NeedBytes) != humanize.Bytes(p.NeedBytes+p.SharedBytes) { // Welcome's figure differs
 			// the figure Welcome shows counts the copy as du does
 			line = fmt.Sprintf("Space needed on disk: about %s%s, %s less than the full size: the copy kept for repairs shares the installer's file here.",
 				humanize.Bytes(p.NeedBytes), free, humanize.Bytes(p.SharedBytes))

@@ -92,7 +92,7 @@ func Make(ctx context.Context, out string) error {
 			return err
 		}
 	}
-	spec.WriteString("[[launchers]]\nname = \"Jupyter Lab\"\nenv = \"team\"\ncommand = [\"jupyter\", \"lab\"]\n\n[condarc]\noffline = true\n")
+	spec.WriteString("[[launchers]]\nname = \"JupyterLab\"\nenv = \"team\"\ncommand = [\"jupyter\", \"lab\"]\n\n[condarc]\noffline = true\n")
 	if err := os.WriteFile(filepath.Join(tmp, "LICENSE.txt"), []byte(license), 0o644); err != nil {
 		return err
 	}

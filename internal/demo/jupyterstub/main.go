@@ -130,7 +130,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			defer os.Remove(info)
 		}
 	}
-	io.WriteString(stderr, "[I ServerApp] onboard demo stand-in for Jupyter Lab "+version+" (not a real Jupyter) serving "+s.root+"\n"+
+	io.WriteString(stderr, "[I ServerApp] onboard demo stand-in for JupyterLab "+version+" (not a real Jupyter) serving "+s.root+"\n"+
 		"[I ServerApp] Jupyter Server is running at:\n"+
 		"[I ServerApp] "+base+"lab?token="+s.token+"\n")
 	go func() {
@@ -250,7 +250,7 @@ func respond(w io.Writer, status int, ctype, cookie, body string) {
 func (s server) page() string {
 	var b strings.Builder
 	b.WriteString("<!doctype html><html><head><title>Onboard demo — Jupyter stand-in</title></head><body>")
-	b.WriteString("<h1>This is the onboard demo</h1><p>Onboard installed and launched this stand-in for Jupyter Lab. ")
+	b.WriteString("<h1>This is the onboard demo</h1><p>Onboard installed and launched this stand-in for JupyterLab. ")
 	b.WriteString("It is not a real Jupyter: the demo bundle has no Python. Ask your platform team for the real installer.</p>")
 	b.WriteString("<p>Notebook folder: <code>" + html.EscapeString(s.root) + "</code></p><ul>")
 	ents, _ := os.ReadDir(s.root)
