@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 )
@@ -87,6 +88,16 @@ func underPrefix(prefix, rest string) *regexp.Regexp {
 // does: but for those naming prefix, which are gone with it. found is false
 // when content holds no such block (and is returned as it is).
 func RemoveCondaInit(content []byte, prefix string) (out []byte, found bool) {
+	// a profile saved by Windows PowerShell ISE or Notepad starts with a
+	// UTF-8 BOM, and conda's block may follow it on the first line (audit
+	// Z: it was left there); the BOM stays
+	if bom := []byte("\xef\xbb\xbf"); bytes.HasPrefix(content, bom) {
+		out, found = RemoveCondaInit(content[len(bom):], prefix)
+		if !found {
+			return content, false
+		}
+		return append(bom[:len(bom):len(bom)], out...), true
+	}
 	// conda's executable, its shell scripts, or condabin on PATH
 	names := underPrefix(prefix, `(bin[\\/]conda|Scripts[\\/]conda\.exe|condabin|etc[\\/]profile\.d[\\/]conda|etc[\\/]fish[\\/]conf\.d[\\/]conda)`)
 	remove := func(re *regexp.Regexp) func([]byte) []byte {

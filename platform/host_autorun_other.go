@@ -3,4 +3,4 @@
 package platform
 
 // removeHostCondaAutoRun: cmd.exe's AutoRun value is Windows' only.
-func removeHostCondaAutoRun(string) (bool, error) { return false, nil }
+func removeHostCondaAutoRun(string) ([]string, error) { return nil, nil }

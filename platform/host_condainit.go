@@ -29,19 +29,16 @@ func RemoveHostCondaInit(prefix string, logf Logf) (changed []string, err error)
 			changed = append(changed, f)
 		}
 	}
-	if ok, rerr := removeHostCondaAutoRun(prefix); rerr != nil {
-		err = errors.Join(err, rerr)
-	} else if ok {
+	values, rerr := removeHostCondaAutoRun(prefix)
+	err = errors.Join(err, rerr)
+	for _, v := range values {
 		if logf != nil {
-			logf(`removed the conda init hook of %s from cmd.exe's AutoRun value`, prefix)
+			logf(`removed the conda init hook of %s from cmd.exe's AutoRun value %s`, prefix, v)
 		}
-		changed = append(changed, `HKEY_CURRENT_USER\`+autoRunKeyName)
+		changed = append(changed, v)
 	}
 	return changed, err
 }
-
-// autoRunKeyName is where cmd.exe reads a user's AutoRun command.
-const autoRunKeyName = `Software\Microsoft\Command Processor\AutoRun`
 
 func removeCondaInitFrom(f, prefix string) (bool, error) {
 	defer filelock.Replaced(f)()

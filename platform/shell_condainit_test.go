@@ -315,3 +315,20 @@ func TestCondaInitFilesPowerShell(t *testing.T) {
 		t.Errorf("CondaInitFiles(linux) = %q; want pwsh's profile under XDG_CONFIG_HOME", got)
 	}
 }
+
+// A profile saved with a UTF-8 BOM (Windows PowerShell ISE, Notepad) whose
+// first line is conda's block: the block goes and the BOM stays (audit Z:
+// the block after the BOM was left).
+func TestRemoveCondaInitAfterABOM(t *testing.T) {
+	bom := "\xef\xbb\xbf"
+	block := "#region conda initialize\r\n# !! Contents within this block are managed by 'conda init' !!\r\n" +
+		"If (Test-Path \"C:\\Acme\\Scripts\\conda.exe\") {\r\n    (& \"C:\\Acme\\Scripts\\conda.exe\" \"shell.powershell\" \"hook\") | Out-String | ?{$_} | Invoke-Expression\r\n}\r\n#endregion\r\n"
+	rest := "Set-Alias ll Get-ChildItem\r\n"
+	out, found := RemoveCondaInit([]byte(bom+block+rest), `C:\Acme`)
+	if !found || string(out) != bom+rest {
+		t.Errorf("found %v, out %q; want %q", found, out, bom+rest)
+	}
+	if out, found := RemoveCondaInit([]byte(bom+block+rest), `C:\Other`); found || string(out) != bom+block+rest {
+		t.Errorf("another conda's block: found %v, out %q; want it as it was", found, out)
+	}
+}

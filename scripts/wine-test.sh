@@ -126,8 +126,8 @@ done
 out="$work/filelock-test.log"
 rc=0
 (cd "$work" && ONBOARD_WINE=1 wine "$work/filelock.test.exe" -test.v >"$out" 2>&1) || rc=$?
-if [ $rc -eq 0 ] && grep -aq -- "--- PASS: TestReplacedKeepsEveryWritersChange " "$out"; then pass "filelock TestReplacedKeepsEveryWritersChange"
-else bad "filelock TestReplacedKeepsEveryWritersChange (exit $rc)"; tail -n 20 "$out" | tr -d '\r' | sed 's/^/    /'; fi
+if [ $rc -eq 0 ] && grep -aq -- "--- PASS: TestReplacedKeepsEveryWritersChange " "$out" && grep -aq -- "--- PASS: TestOneMutexForEverySpelling " "$out"; then pass "filelock TestReplacedKeepsEveryWritersChange, TestOneMutexForEverySpelling"
+else bad "filelock TestReplacedKeepsEveryWritersChange, TestOneMutexForEverySpelling (exit $rc)"; tail -n 20 "$out" | tr -d '\r' | sed 's/^/    /'; fi
 
 # 4b3. A downloaded installer (the mark of the web, a Zone.Identifier stream) is copied into the
 # install, not hard-linked: its maintenance app would carry the mark.
@@ -284,14 +284,21 @@ want 0 'onboard.exe verify after the upgrade from inside: healthy' verify --pref
 
 # Uninstall by the maintenance app inside removes the whole folder before it even exits, and the
 # hook `conda init cmd.exe` added to the user's AutoRun value for its conda (the other command stays).
+# The machine's AutoRun (`conda init --system`) loses its hook too.
 autorun_key='HKCU\Software\Microsoft\Command Processor'
+system_key='HKLM\Software\Microsoft\Command Processor'
 hook="\"$demo\\condabin\\conda_hook.bat\""
 wine reg add "$autorun_key" /v AutoRun /t REG_EXPAND_SZ /d "doskey /listsize=99 & if exist $hook $hook" /f >/dev/null 2>&1
+wine reg add "$system_key" /v AutoRun /t REG_SZ /d "if exist $hook $hook" /f >/dev/null 2>&1
 wantw 0 'the installed maintenance app uninstalls its own install' "$maint" uninstall --silent
 autorun=$(wine reg query "$autorun_key" /v AutoRun 2>/dev/null | tr -d '\r' | sed -n 's/.*REG_EXPAND_SZ *//p')
 if [ "$autorun" = 'doskey /listsize=99' ]; then pass "uninstall took conda init's hook out of cmd.exe's AutoRun, the other command kept"
 else bad "cmd.exe's AutoRun after the uninstall: '$autorun', want 'doskey /listsize=99'"; fi
+if wine reg query "$system_key" /v AutoRun 2>/dev/null | tr -d '\r' | grep -q 'AutoRun'; then
+	bad "the machine's AutoRun still holds: $(wine reg query "$system_key" /v AutoRun 2>/dev/null | tr -d '\r' | grep AutoRun)"
+else pass "uninstall deleted the machine's AutoRun value, which held only the hook (conda init --system)"; fi
 wine reg delete "$autorun_key" /v AutoRun /f >/dev/null 2>&1
+wine reg delete "$system_key" /v AutoRun /f >/dev/null 2>&1
 if [ -e "$demo_unix" ]; then bad "uninstall left $demo_unix: $(find "$demo_unix" | head -5 | tr '\n' ' ')"; else pass 'uninstall removed the install folder, the running program included'; fi
 moved_gone 'the maintenance app, moved to %TEMP% by the uninstall, was deleted after it exited'
 

@@ -24,15 +24,7 @@ import (
 // mutex belongs to a thread, and the goroutine stays on its thread until
 // then.
 func Replaced(path string) (unlock func()) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		abs = path
-	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real // one file, one name: a linked list is locked as its target (audit Z)
-	}
-	sum := sha256.Sum256([]byte(strings.ToLower(filepath.Clean(abs))))
-	name, err := windows.UTF16PtrFromString(`Local\onboard-filelock-` + hex.EncodeToString(sum[:16]))
+	name, err := windows.UTF16PtrFromString(mutexName(path))
 	if err != nil {
 		return func() {}
 	}
@@ -52,5 +44,71 @@ func Replaced(path string) (unlock func()) {
 		windows.ReleaseMutex(h)
 		windows.CloseHandle(h)
 		runtime.UnlockOSThread()
+	}
+}
+
+// mutexName is the name of the mutex of the file at path: made from its
+// canonical spelling, so that every spelling of one file takes one mutex.
+func mutexName(path string) string {
+	sum := sha256.Sum256([]byte(canonical(path)))
+	return `Local\onboard-filelock-` + hex.EncodeToString(sum[:16])
+}
+
+// canonical spells path as Windows names the file, in lower case: the
+// final path of the file, or of its nearest existing folder (GetFinalPathNameByHandle:
+// long names for 8.3 ones, links and junctions followed, so that a linked
+// file is locked as its target; a mapped drive or \\?\ as the path
+// it stands for), then the rest of path, which does not exist yet and so
+// has no other spelling (audit Z: 8.3 and UNC spellings got different
+// mutexes).
+func canonical(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	abs = filepath.Clean(abs)
+	rest := ""
+	for p := abs; ; {
+		if fp, ok := finalPath(p); ok {
+			return strings.ToLower(filepath.Join(fp, rest))
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return strings.ToLower(abs)
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
+}
+
+// finalPath is p's final path, without the \\?\ that
+// GetFinalPathNameByHandle puts before it; false when p does not exist.
+func finalPath(p string) (string, bool) {
+	ptr, err := windows.UTF16PtrFromString(p)
+	if err != nil {
+		return "", false
+	}
+	// no access asked: its name is all that is read
+	h, err := windows.CreateFile(ptr, 0, windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
+		nil, windows.OPEN_EXISTING, windows.FILE_FLAG_BACKUP_SEMANTICS, 0)
+	if err != nil {
+		return "", false
+	}
+	defer windows.CloseHandle(h)
+	buf := make([]uint16, windows.MAX_PATH)
+	for {
+		// flags 0: FILE_NAME_NORMALIZED, VOLUME_NAME_DOS
+		n, err := windows.GetFinalPathNameByHandle(h, &buf[0], uint32(len(buf)), 0)
+		if err != nil || n == 0 {
+			return "", false
+		}
+		if int(n) < len(buf) {
+			s := windows.UTF16ToString(buf[:n])
+			if rest, ok := strings.CutPrefix(s, `\\?\UNC\`); ok {
+				return `\\` + rest, true
+			}
+			return strings.TrimPrefix(s, `\\?\`), true
+		}
+		buf = make([]uint16, n+1)
 	}
 }
