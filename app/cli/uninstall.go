@@ -76,8 +76,10 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 		if !ok {
+			// a no cancels, as Cancel does in the window: exit 130, so
+			// that "not removed" is told from "removed" (audit Y3)
 			fmt.Fprintln(env.Stdout, "Nothing removed.")
-			return nil
+			return reportedError{context.Canceled}
 		}
 	}
 	if logf != nil {

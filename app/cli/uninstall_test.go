@@ -116,8 +116,8 @@ func TestRepairAndUninstallSayResultsNotSteps(t *testing.T) {
 	}
 
 	out, stderr, err = runCLI(t, "n\n", "uninstall", "--prefix", prefix)
-	if err != nil || !strings.Contains(out, "Remove "+what+"? [y/N] ") || !strings.Contains(out, "Nothing removed.") {
-		t.Fatalf("uninstall answered n: %v\n%s", err, out)
+	if installer.ExitCode(err) != installer.ExitCancelled || !IsReported(err) || !strings.Contains(out, "Remove "+what+"? [y/N] ") || !strings.Contains(out, "Nothing removed.") {
+		t.Fatalf("uninstall answered n: %v (exit %d); want exit 130, said once\n%s", err, installer.ExitCode(err), out)
 	}
 	out, stderr, err = runCLI(t, "y\n", "uninstall", "--prefix", prefix)
 	if err != nil || stderr != "" || !strings.HasSuffix(out, "Removed "+what+".\n") {

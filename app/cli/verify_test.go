@@ -175,8 +175,8 @@ func TestUninstallAsksFirst(t *testing.T) {
 		t.Run(strings.TrimSpace(tt.answer), func(t *testing.T) {
 			p := tinyPrefix(t)
 			out, _, err := runCLI(t, tt.answer, "uninstall", "--prefix", p)
-			if err != nil {
-				t.Fatalf("got %v (%s); want success", err, out)
+			if want := map[bool]int{true: installer.ExitOK, false: installer.ExitCancelled}[tt.gone]; installer.ExitCode(err) != want {
+				t.Fatalf("got %v (%s); want exit %d", err, out, want) // a no cancels (audit Y3)
 			}
 			_, serr := os.Stat(p)
 			if gone := os.IsNotExist(serr); gone != tt.gone {
