@@ -89,7 +89,7 @@ func writeRepairText(env Env, res *maintain.RepairResult) {
 	}
 	fmt.Fprintf(w, "%s left:\n", isAre(len(res.Left), "problem"))
 	for _, p := range res.Left {
-		fmt.Fprintf(w, "  %s: %s: %-17s %s\n", p.Env, p.Package, p.Kind, p.Path)
+		fmt.Fprintf(w, "  %s: %s: %-17s %s\n", p.Env, p.Package, p.Kind.Words(), p.Path)
 	}
 }
 

@@ -48,7 +48,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "\n%s: %s\n", g.Env, title)
 		for _, p := range g.Problems {
-			fmt.Fprintf(&b, "  %-17s %s", p.Kind, p.Path)
+			fmt.Fprintf(&b, "  %-17s %s", p.Kind.Words(), p.Path)
 			if p.Detail != "" {
 				fmt.Fprintf(&b, "  (%s)", p.Detail)
 			}
@@ -62,4 +62,17 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Words is the kind as the text report says it to people: "wrong size",
+// not the JSON's "wrong_size" (audit Y3), and the files it names by their
+// names.
+func (k ProblemKind) Words() string {
+	switch k {
+	case ProblemEnvironmentsTxt:
+		return "environments.txt"
+	case ProblemNonAdmin:
+		return ".nonadmin"
+	}
+	return strings.ReplaceAll(string(k), "_", " ")
 }
