@@ -236,7 +236,7 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		w.setButtons(next.Back, false, true)
 	default:
 		ip.stage.Importance = widget.DangerImportance
-		ip.setStage(next.Says + " Go Back to change the folder or options, or Retry.")
+		ip.setStage(next.Says + " Go Back to change the folder or options, or click Retry.")
 	}
 	ip.bar.SetValue(0) // rolled back: the bar no longer reads "almost done"
 	showProblem(w.win, wizard.Explain("The install", err, w.log.Path))

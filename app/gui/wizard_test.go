@@ -209,7 +209,7 @@ func TestWizardCancelRollsBack(t *testing.T) {
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatalf("a dialog after a cancel:\n%s", texts(w))
 	}
-	mustContain(t, w, "Cancelled. Everything the install had written was rolled back.", "Install again")
+	mustContain(t, w, "Cancelled. What the install had written was removed: the folder is as it was before.", "Install again")
 	// the sentence takes two lines, and the bar moves down for them: it
 	// was drawn over the second (audit N)
 	drv := fyne.CurrentApp().Driver()
