@@ -110,6 +110,9 @@ func (w *Wizard) welcomeView() fyne.CanvasObject {
 	}
 	box.Add(bold("What will be installed"))
 	box.Add(envTable(sum))
+	if n := sum.EnvsNote(); n != "" {
+		box.Add(wrapped(n))
+	}
 	box.Add(newDisclosure(fmt.Sprintf("Show the packages (%d)", packageCount(sum)),
 		newLazy(func() fyne.CanvasObject { return packageList(sum) }), w.onKey).box)
 	box.Add(wrapped(fmt.Sprintf("Space needed on disk: about %s (for %s).", humanize.Bytes(sum.DiskBytes), sum.Subdir)))

@@ -98,8 +98,35 @@ func (s Summary) Lines() []string {
 		}
 		out = append(out, fmt.Sprintf("• %s: %s, %s compressed", what, plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
 	}
+	if n := s.EnvsNote(); n != "" {
+		out = append(out, n)
+	}
 	out = append(out, fmt.Sprintf("Space needed on disk: about %s (for %s)", humanize.Bytes(s.DiskBytes), s.Subdir))
 	return out
+}
+
+// EnvsNote says what the environments are for, to a newcomer who has
+// not met conda's word (audit Y2: nothing said that "team" is where one
+// works); "" when the bundle has only the base.
+func (s Summary) EnvsNote() string {
+	var named []string
+	base := "base holds the tools that manage them"
+	for _, e := range s.Envs {
+		switch {
+		case e.Name != "base":
+			named = append(named, e.Name)
+		case e.Title() != "base":
+			base = "base holds conda, which manages them"
+		}
+	}
+	if len(named) == 0 {
+		return ""
+	}
+	work := named[0]
+	if len(named) > 1 {
+		work = strings.Join(named[:len(named)-1], ", ") + " or " + named[len(named)-1]
+	}
+	return fmt.Sprintf("Python and its packages go into separate environments: you will work in %s; %s.", work, base)
 }
 
 func sizeOf(ps []bundle.Package) (n int64) {

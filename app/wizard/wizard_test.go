@@ -59,6 +59,24 @@ func TestSummarize(t *testing.T) {
 	if got := Summarize(m, "linux-64").Envs[0].Title(); got != "base, with conda" {
 		t.Fatalf("a base with conda is titled %q", got)
 	}
+	// what the environments are for, in words (audit Y2)
+	if got, want := s.EnvsNote(), "Python and its packages go into separate environments: you will work in aaa or team; base holds the tools that manage them."; got != want {
+		t.Errorf("EnvsNote %q; want %q", got, want)
+	}
+	if !strings.Contains(joined, s.EnvsNote()) {
+		t.Errorf("the console's lines lack the note:\n%s", joined)
+	}
+	one := manifest()
+	delete(one.Platforms["linux-64"].Envs, "aaa")
+	one.Platforms["linux-64"].Base = m.Platforms["linux-64"].Base
+	if got, want := Summarize(one, "linux-64").EnvsNote(), "Python and its packages go into separate environments: you will work in team; base holds conda, which manages them."; got != want {
+		t.Errorf("EnvsNote %q; want %q", got, want)
+	}
+	none := manifest()
+	none.Platforms["linux-64"].Envs = nil
+	if got := Summarize(none, "linux-64").EnvsNote(); got != "" {
+		t.Errorf("a bundle of the base alone: EnvsNote %q; want none", got)
+	}
 }
 
 func TestChooseSubdirAndJupyterEnv(t *testing.T) {
