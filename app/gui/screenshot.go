@@ -141,13 +141,23 @@ func (r *pausingReporter) Stage(s installer.Stage, total int64) {
 }
 
 func (r *pausingReporter) Advance(n int64) {
-	r.Reporter.Advance(n)
 	r.mu.Lock()
+	upToHalf := int64(-1) // of n, what reaches half the stage; -1: it does not
+	if r.stage == r.at && r.total > 0 && r.done*2 < r.total && (r.done+n)*2 >= r.total { // it crosses half
+		upToHalf = min(n, (r.total+1)/2-r.done)
+	}
 	r.done += n
-	half := r.stage == r.at && r.total > 0 && r.done*2 >= r.total
 	r.mu.Unlock()
-	if half {
-		r.hold()
+	if upToHalf < 0 {
+		r.Reporter.Advance(n)
+		return
+	}
+	// a big file's bytes come in one report: the picture is taken at half
+	// of them, not at 99% (audit Y2: the shot showed 99%)
+	r.Reporter.Advance(upToHalf)
+	r.hold()
+	if n > upToHalf {
+		r.Reporter.Advance(n - upToHalf)
 	}
 }
 

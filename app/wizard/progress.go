@@ -133,7 +133,7 @@ func (p Progress) Title() string {
 
 // Line is the console's plain line: "[3/4] base: Unpacking packages...
 // 42% (about 40 s left)"; for one stage without a Plan, "Verifying
-// files... 42% (1.2 MB of about 4.0 MB, 3.1 MB/s, about 40 s left)".
+// files... 42% (1.2 MB of 4.0 MB, 3.1 MB/s, about 40 s left)".
 func (p Progress) Line() string {
 	s := fmt.Sprintf("%s... %d%%", p.Title(), p.Percent)
 	if p.Done { // "[2/2] Installed 100%": no "..." once it is over
@@ -152,7 +152,7 @@ func (p Progress) Line() string {
 	return s
 }
 
-// Bytes is "1.2 MB of about 4.0 MB" where the bar is that count: one
+// Bytes is "1.2 MB of 4.0 MB" where the bar is that count: one
 // stage without a Plan (a verify hashing its bytes). It is "" when
 // nothing is counted yet, and for a planned install, whose bar weighs each
 // stage by its time and whose bytes (read, then written) reach their total
@@ -163,7 +163,7 @@ func (p Progress) Bytes() string {
 	case p.BytesDone == 0 || p.Count > 0:
 		return ""
 	case p.BytesTotal > 0:
-		return humanize.Bytes(p.BytesDone) + " of about " + humanize.Bytes(p.BytesTotal)
+		return humanize.Bytes(p.BytesDone) + " of " + humanize.Bytes(p.BytesTotal) // the recorded sizes: no "about" (audit Y2)
 	default:
 		return humanize.Bytes(p.BytesDone)
 	}

@@ -129,7 +129,7 @@ func TestTracker(t *testing.T) {
 	now = now.Add(2 * time.Second)
 	tr.Advance(500)
 	p := tr.Snapshot()
-	if p.Line() != "Verifying files... 50% (500 B of about 1.0 kB, 250 B/s, a few seconds left)" || p.BytesPerSec != 250 || !p.LeftKnown {
+	if p.Line() != "Verifying files... 50% (500 B of 1.0 kB, 250 B/s, a few seconds left)" || p.BytesPerSec != 250 || !p.LeftKnown {
 		t.Fatalf("%+v %q", p, p.Line())
 	}
 	if p.Num != 0 || p.Count != 0 {
