@@ -274,8 +274,8 @@ func checkSpelling(t Target, p string) []Problem {
 		out = append(out, Problem{Warning, ProblemSpaces, p, msg, "choose a folder without spaces (conda's own installers refuse one), or keep this one"})
 	}
 	if strings.ContainsFunc(p, func(r rune) bool { return r >= 0x80 }) {
-		out = append(out, Problem{Warning, ProblemNonASCII, p, fmt.Sprintf("%q contains non-ASCII characters, which break conda's activate scripts on Windows and some packages elsewhere", p),
-			"a folder with only ASCII letters is safer"})
+		out = append(out, Problem{Warning, ProblemNonASCII, p, fmt.Sprintf("%q has non-ASCII characters, which break conda's activate scripts on Windows and some packages elsewhere", p),
+			"choose a folder with only ASCII letters, or keep this one"})
 	}
 	return out
 }

@@ -34,7 +34,7 @@ func TestCheckPrefixWith(t *testing.T) {
 		{"relative", linux, Env{}, PrefixRequest{Prefix: "acme"}, ok, []string{"not-absolute/error"}},
 		{"newline", linux, Env{}, PrefixRequest{Prefix: "/home/a/ac\nme"}, ok, []string{"control-characters/error"}},
 		{"not writable", linux, Env{}, PrefixRequest{Prefix: "/opt/acme"}, PrefixFacts{WritableErr: "permission denied", FreeBytes: -1}, []string{"not-writable/error"}},
-		{"a system folder, not a disk", linux, Env{}, PrefixRequest{Prefix: "/sys/kernel/acme", NeedBytes: 1 << 30}, PrefixFacts{SystemFS: "sysfs", FreeBytes: -1}, []string{"not-writable/error"}},
+		{"a system folder, not a disk", linux, Env{}, PrefixRequest{Prefix: "/sys/kernel/acme", NeedBytes: 1 << 30}, PrefixFacts{SystemFS: "sysfs", Writable: true, FreeBytes: 0}, []string{"not-writable/error"}}, // what root's access(2) and statfs say there
 		{"no space", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 2 << 30}, PrefixFacts{Writable: true, FreeBytes: 1 << 30}, []string{"no-space/error"}},
 		{"free space without the margin", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 1 << 30}, PrefixFacts{Writable: true, FreeBytes: 1<<30 + 1<<20}, []string{"no-space/error"}},
 		{"free space with the margin", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", NeedBytes: 1 << 30}, PrefixFacts{Writable: true, FreeBytes: RequiredFree(1 << 30)}, nil},
@@ -312,7 +312,7 @@ func TestHostPrefixFactsNameSystemFolders(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("sysfs and proc are Linux's")
 	}
-	for dir, want := range map[string]string{"/sys/kernel/acme": "sysfs", "/proc/acme": "proc", t.TempDir(): ""} {
+	for dir, want := range map[string]string{"/sys/kernel/acme": "sysfs", "/proc/acme": "proc", "/sys/fs/cgroup/acme": "sysfs", "/dev/acme": "devtmpfs", t.TempDir(): ""} {
 		f := HostPrefixFacts(dir)
 		if f.SystemFS != want {
 			t.Errorf("%s: SystemFS %q; want %q", dir, f.SystemFS, want)

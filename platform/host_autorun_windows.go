@@ -34,7 +34,7 @@ func removeHostCondaAutoRun(prefix string) (changed []string, err error) {
 // only by an administrator.
 func removeCondaAutoRunIn(root registry.Key, name, prefix string) (bool, error) {
 	where := name + `\` + autoRunKey + `\AutoRun`
-	k, err := registry.OpenKey(root, autoRunKey, registry.QUERY_VALUE)
+	k, err := registry.OpenKey(root, autoRunKey, registry.QUERY_VALUE|registry.WOW64_64KEY) // a 32-bit build reads the key cmd.exe reads
 	if errors.Is(err, registry.ErrNotExist) {
 		return false, nil
 	}
@@ -53,7 +53,7 @@ func removeCondaAutoRunIn(root registry.Key, name, prefix string) (bool, error) 
 	if !found {
 		return false, nil
 	}
-	k, err = registry.OpenKey(root, autoRunKey, registry.SET_VALUE)
+	k, err = registry.OpenKey(root, autoRunKey, registry.SET_VALUE|registry.WOW64_64KEY)
 	if err == nil {
 		defer k.Close()
 		switch {

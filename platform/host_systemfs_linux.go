@@ -1,6 +1,11 @@
 package platform
 
-import "golang.org/x/sys/unix"
+import (
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
 
 // systemFSNames are Linux's file systems that are the kernel's view of the
 // machine, not storage: statfs(2)'s f_type of each. access(2) answers root
@@ -23,8 +28,20 @@ var systemFSNames = map[uint32]string{
 	0x19800202:               "mqueue",
 }
 
+// systemTrees are the folders where Linux mounts its views, whatever file
+// system a folder under them is on: /sys/fs/cgroup may be a tmpfs, and
+// /dev is a devtmpfs, which statfs(2) calls a tmpfs (audit AA).
+var systemTrees = map[string]string{"/sys": "sysfs", "/proc": "proc", "/dev": "devtmpfs"}
+
 // hostSystemFS names the system file system dir is on ("" for any other).
 func hostSystemFS(dir string) string {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		for top, name := range systemTrees {
+			if real == top || strings.HasPrefix(real, top+"/") {
+				return name
+			}
+		}
+	}
 	var st unix.Statfs_t
 	if unix.Statfs(dir, &st) != nil {
 		return ""

@@ -228,6 +228,12 @@ func runWizard(ctx context.Context, args []string, env Env) error {
 			}
 			o.Prefix = cfg.Prefix
 		}
+	} else if o.Prefix != "" {
+		// as install --prefix and a folder typed at the console take it
+		// (audit AA: --console --prefix rel was refused as not absolute)
+		if abs, err := filepath.Abs(wizard.ExpandHome(o.Prefix)); err == nil {
+			o.Prefix = abs
+		}
 	}
 	if env.GUI != nil && !o.Console && displayAvailable() {
 		if d := deadDisplay(); d != "" {

@@ -63,3 +63,18 @@ func TestInstallJSONProgress(t *testing.T) {
 		t.Fatalf("last line %q", lines[len(lines)-1])
 	}
 }
+
+// An install run again on a healthy install says so once, in its result:
+// no "Installed 100%" progress line for what it did not do (audit Y3).
+func TestInstallAgainSaysNothingWasInstalled(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	prefix := filepath.Join(e.Home, "inst")
+	args := []string{"install", "--bundle", e.BundlePath, "--prefix", prefix, "--no-launcher", "--no-maintenance-launcher", "--subdir", wizardtest.Subdir()}
+	if _, stderr, err := runCLI(t, "", args...); err != nil || !strings.Contains(stderr, "Installed") {
+		t.Fatalf("install: %v; stderr:\n%s\nwant its progress to end Installed", err, stderr)
+	}
+	out, stderr, err := runCLI(t, "", args...)
+	if err != nil || strings.Contains(stderr, "Installed") || !strings.Contains(out, "is already installed in "+prefix) {
+		t.Fatalf("install again: %v\nstdout:\n%s\nstderr:\n%s\nwant 'is already installed' and no Installed line", err, out, stderr)
+	}
+}

@@ -84,6 +84,19 @@ func TestE2EKilledInstallRunsAgain(t *testing.T) {
 	if got := installedVersion(t, prefix); got != "2026.11.0/linux-64" {
 		t.Fatalf("after the rollback %s is installed; want the old 2026.11.0", got)
 	}
+	// uninstall recovers before it asks: with no terminal and no --silent
+	// it refuses (exit 2), and the install recovery put back stays (audit
+	// AA: it was recovered, then removed without a question)
+	killAtStage(t, home, v2, prefix, "extract", 2)
+	cmd := exec.Command(v2, "uninstall", "--prefix", prefix) // stdin: /dev/null
+	cmd.Env = append(os.Environ(), "HOME="+home, "DISPLAY=", "WAYLAND_DISPLAY=")
+	out, err := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(string(out), "--silent") {
+		t.Fatalf("uninstall after a killed upgrade, no terminal: exit %d (%v)\n%s; want 2, asking for --silent", code, err, out)
+	}
+	if got := installedVersion(t, prefix); got != "2026.11.0/linux-64" {
+		t.Fatalf("after the refused uninstall %s is installed; want the old 2026.11.0, put back", got)
+	}
 	killAtStage(t, home, v2, prefix, "link", 1)
 	check(v2, "2026.12.0")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"onboard/app/wizard"
@@ -34,11 +35,8 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	}
 	// What repair does goes to the install's log, as an install's does;
 	// the terminal gets what it found, fixed and left (audit Y3).
-	var logf installer.Logf
-	if lf, closeLog, err := fileLogf(state.LogPath(p)); err == nil {
-		defer closeLog()
-		logf = lf
-	}
+	logf, closeLog := installLogf(env, p, *asJSON)
+	defer closeLog()
 	res, err := maintain.Repair(ctx, p, maintain.RepairOptions{BundlePath: *bundlePath, Env: *envName,
 		WindowsLauncher: assets.WindowsLauncher, LauncherIcon: assets.Icon(), Logf: logf})
 	if res == nil {
@@ -99,4 +97,39 @@ func isAre(n int, noun string) string {
 		return humanize.Count(n, noun) + " is"
 	}
 	return humanize.Count(n, noun) + " are"
+}
+
+// installLogf logs to the install's own log (PREFIX/.onboard/install.log),
+// opened at its first line, so that a repair that logs nothing (a folder
+// that holds no install) makes no file. Where that log cannot be opened
+// (a user who may not write it), the lines go to stderr, as before, rather
+// than nowhere, unless stdout carries JSON (audit AA).
+func installLogf(env Env, prefix string, asJSON bool) (installer.Logf, func()) {
+	var (
+		mu     sync.Mutex
+		logf   installer.Logf
+		closer = func() {}
+		opened bool
+	)
+	return func(format string, args ...any) {
+			mu.Lock()
+			if !opened {
+				opened = true
+				if lf, c, err := fileLogf(state.LogPath(prefix)); err == nil {
+					logf, closer = lf, c
+				} else if !asJSON {
+					fmt.Fprintf(env.Stderr, "onboard: note: %v; what repair does is said here instead\n", err)
+					logf = func(format string, args ...any) { fmt.Fprintf(env.Stderr, format+"\n", args...) }
+				}
+			}
+			lf := logf
+			mu.Unlock()
+			if lf != nil {
+				lf(format, args...)
+			}
+		}, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			closer()
+		}
 }

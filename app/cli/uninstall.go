@@ -39,7 +39,7 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 		logf = flog
 	}
 	warnf := func(format string, args ...any) {
-		fmt.Fprintf(env.Stderr, "onboard: warning: "+strings.TrimPrefix(format, "uninstall: ")+"\n", args...)
+		fmt.Fprintf(env.Stderr, "onboard: warning: %s\n", strings.TrimPrefix(fmt.Sprintf(format, args...), "uninstall: "))
 	}
 	p, err := maintenancePrefix(*prefix)
 	if err != nil {
@@ -53,6 +53,21 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 	}
+	// Recovered first: a killed install or upgrade may have moved the
+	// install aside, and the question must be about what recovery leaves
+	// (audit AA: an upgrade killed with the old install aside was
+	// recovered and then removed without a question). A killed uninstall,
+	// confirmed before, is finished here.
+	rec, err := recoverFirstOutcome(ctx, p, env)
+	if err != nil {
+		return err
+	}
+	if rec.Op == "uninstall" {
+		if !*silent {
+			fmt.Fprintf(env.Stdout, "Removed the install in %s.\n", p)
+		}
+		return nil
+	}
 	what := "the install in " + p
 	in, inErr := wizard.ReadInstalled(p)
 	if inErr == nil && in.Manifest.Name != "" {
@@ -61,7 +76,7 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	ask := !*silent
 	if _, err := os.Stat(state.ManifestPath(p)); err != nil {
 		// no install there to ask about (a folder gone, or not onboard's):
-		// uninstall.Run says so, or finishes an uninstall that was killed
+		// uninstall.Run says so
 		ask = false
 	}
 	if ask {
@@ -85,27 +100,18 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	if logf != nil {
 		logf("uninstalling %s", what)
 	}
-	done := func() error {
-		// a silent uninstall prints nothing, as a silent install does
-		if !*silent {
-			fmt.Fprintf(env.Stdout, "Removed %s.\n", what)
-		}
-		return nil
-	}
-	rec, err := recoverFirstOutcome(ctx, p, env)
-	if err != nil {
-		return err
-	}
-	if rec.Op == "uninstall" { // it was finished
-		return done()
-	}
 	if err := uninstall.Run(ctx, p, uninstall.Options{Logf: logf, Warnf: warnf}); err != nil {
 		if logf != nil {
 			logf("uninstall ended with exit code %d: %s", installer.ExitCode(err), installer.Message(err))
 		}
 		return err
 	}
-	return done()
+	// a silent uninstall prints only what is left to do by hand, as a
+	// silent install prints only its warnings
+	if !*silent {
+		fmt.Fprintf(env.Stdout, "Removed %s.\n", what)
+	}
+	return nil
 }
 
 // onTerminal tells whether env's input is a terminal (or not a file: a

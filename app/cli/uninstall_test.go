@@ -127,3 +127,20 @@ func TestRepairAndUninstallSayResultsNotSteps(t *testing.T) {
 		t.Errorf("the install is still there: %v", err)
 	}
 }
+
+// A repair of a folder that holds no install changes nothing in it: the
+// install's log is opened at its first line, not before (audit AA: an
+// empty install.log was left beside "nothing was changed").
+func TestRepairOfNoInstallMakesNoLog(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "p")
+	if err := os.MkdirAll(filepath.Join(p, ".onboard"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runCLI(t, "", "repair", "--prefix", p)
+	if installer.ExitCode(err) != installer.ExitTarget {
+		t.Fatalf("repair of no install: %v (exit %d); want exit 4", err, installer.ExitCode(err))
+	}
+	if _, err := os.Stat(state.LogPath(p)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the repair left %s: %v", state.LogPath(p), err)
+	}
+}

@@ -43,6 +43,10 @@ func withWizardStubs(t *testing.T, r *wizardRecorder, cfg *platform.LaunchConfig
 
 func TestWizardFlagsReachTheWizard(t *testing.T) {
 	t.Setenv("DISPLAY", ":99")
+	cwd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args       []string
 		gui, cons  int
@@ -53,6 +57,7 @@ func TestWizardFlagsReachTheWizard(t *testing.T) {
 		{[]string{"--bundle", "/b.zip"}, 1, 0, "/b.zip", ""},
 		{[]string{"--prefix=/opt/acme"}, 1, 0, "", "/opt/acme"},
 		{[]string{"--console", "--bundle", "/b.zip"}, 0, 1, "/b.zip", ""},
+		{[]string{"--console", "--prefix", "rel"}, 0, 1, "", filepath.Join(cwd, "rel")}, // as install --prefix takes it (audit AA)
 		{[]string{"-psn_0_12345"}, 1, 0, "", ""},
 	}
 	for _, tt := range tests {

@@ -422,16 +422,20 @@ func TestLocationShowsTheFolderAndAsksOnAWarning(t *testing.T) {
 	e := wizardtest.NewEngine(t)
 	t.Chdir(e.Home)
 	spaced := filepath.Join(e.Home, "with space")
-	out, err := run(t, context.Background(), e, "\ny\n~/with space\nn\nrel\nq\n", nil)
+	out, err := run(t, context.Background(), e, "\ny\n$HOME/y\n~root/x\n~/with space\nn\nrel\nq\n", nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want the quit\n%s", err, out)
 	}
+	// what only a shell reads is refused, not taken as a folder's name
+	// (audit AA: "$HOME/y" was a folder of that name in the current one)
+	contains(t, out, "✗ This folder cannot be used: \"$HOME/y\" holds a variable, which only a shell reads.\n  What to do: type the folder's full path",
+		"✗ This folder cannot be used: \"~root/x\" starts with ~name, which only a shell reads.")
 	contains(t, out, "Folder: "+spaced+"\n⚠ This folder can be used, but read the warning below.",
 		"  Warning: \""+spaced+"\" has spaces", "  What to do: choose a folder without spaces",
 		"Use this folder all the same? [Y/n] ",
 		"Folder: "+filepath.Join(e.Home, "rel")+"\n✓ This folder can be used.")
-	if strings.Count(out, "[3/6] Location") != 2 || strings.Count(out, "[4/6] Options") != 1 {
-		t.Fatalf("the folder refused at the question did not keep the wizard at Location:\n%s", out)
+	if strings.Count(out, "[3/6] Location") != 4 || strings.Count(out, "[4/6] Options") != 1 {
+		t.Fatalf("a refused folder did not keep the wizard at Location:\n%s", out)
 	}
 }
 

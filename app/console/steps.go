@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 
@@ -110,6 +111,12 @@ func (s *session) location() (action, error) {
 		return actBack, nil
 	}
 	old := st.Prefix
+	if why := unexpanded(a); why != "" {
+		// a shell would read these, and a folder named "$HOME" is not
+		// what was meant (audit AA)
+		s.printf("✗ This folder cannot be used: %s.\n  What to do: type the folder's full path, such as %s\n", why, old)
+		return actStay, nil
+	}
 	if a != "" {
 		// ~ and a relative folder as a shell reads them, and said, so
 		// that the folder checked is the one the person sees (audit Y3)
@@ -148,6 +155,21 @@ func (s *session) verdict() wizard.Verdict {
 	}
 	return v
 }
+
+// unexpanded says why a folder typed at the prompt holds what only a shell
+// would expand: a $VARIABLE (%VARIABLE% on Windows) or another user's
+// ~name; "" when it holds none.
+func unexpanded(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~"); ok && rest != "" && !strings.ContainsRune(`/`+string(filepath.Separator), rune(rest[0])) {
+		return fmt.Sprintf("%q starts with ~name, which only a shell reads", p)
+	}
+	if strings.Contains(p, "$") || runtime.GOOS == "windows" && windowsVar.MatchString(p) {
+		return fmt.Sprintf("%q holds a variable, which only a shell reads", p)
+	}
+	return ""
+}
+
+var windowsVar = regexp.MustCompile(`%[A-Za-z_][A-Za-z0-9_()]*%`)
 
 // expandHome turns a leading ~ into the home folder, as a shell would.
 func expandHome(p string) string { return wizard.ExpandHomeWith(p, userHome) }

@@ -210,8 +210,9 @@ func sitePackages(envDir, goos string) string {
 // made after the install (a package the user added), which the launcher
 // record does not list, as conda's own uninstaller removes every env's
 // menus. Only a file that names this install is removed: another install
-// may have made one of the same name. Failures are logged.
-func RemoveMenus(prefix string, envs []state.Env, allUsers bool, logf Logf) {
+// may have made one of the same name. What could not be removed is the
+// error, for the caller to pass on to a person; the rest is logged.
+func RemoveMenus(prefix string, envs []state.Env, allUsers bool, logf Logf) error {
 	t, env := platform.HostTarget(), platform.HostEnv()
 	var rec platform.Record
 	for _, ev := range envs {
@@ -237,6 +238,7 @@ func RemoveMenus(prefix string, envs []state.Env, allUsers bool, logf Logf) {
 		}
 	}
 	if err := platform.Remove(rec, platform.Logf(logf)); err != nil {
-		logf("uninstall: some of the packages' menu shortcuts were not removed: %v", err)
+		return fmt.Errorf("some of the packages' menu shortcuts were not removed: %w; delete them yourself", err)
 	}
+	return nil
 }

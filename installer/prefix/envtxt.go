@@ -138,7 +138,7 @@ func Unregister(path, root string) (int, error) {
 		// else, as the install's own rollback leaves them (conda makes
 		// both again as it needs them; an uninstall left them empty)
 		if err := os.Remove(path); err != nil {
-			return 0, fmt.Errorf("failed to remove %q, which holds no environment now: %w", path, err)
+			return 0, fmt.Errorf("failed to remove %q, whose only lines were those to take out: %w", path, err)
 		}
 		if dir := filepath.Dir(path); filepath.Base(dir) == ".conda" {
 			os.Remove(dir) // fails, as it should, when not empty

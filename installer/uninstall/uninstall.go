@@ -113,7 +113,7 @@ func Run(ctx context.Context, prefixDir string, opts Options) error {
 	unlock()
 	released = true
 	engine.CrashPoint("removing")
-	if err := removePrefix(abs, logf); err != nil {
+	if err := removePrefix(abs, logf, opts.warnf(logf)); err != nil {
 		if j != nil {
 			j.Close(false)
 		}
@@ -183,7 +183,9 @@ func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf
 	if err := engine.RemoveRecordedLaunchers(abs, logf); err != nil {
 		return fmt.Errorf("failed to remove the launchers: %w", err)
 	}
-	engine.RemoveMenus(abs, envs, man != nil && man.AllUsers, logf) // and those conda made since
+	if err := engine.RemoveMenus(abs, envs, man != nil && man.AllUsers, logf); err != nil { // and those conda made since
+		warnf("uninstall: %v", err)
+	}
 	// and what `conda init` wrote for its conda into this user's shell files
 	for _, spelling := range slices.Compact([]string{abs, spelled}) {
 		if _, err := platform.RemoveHostCondaInit(spelling, platform.Logf(logf)); err != nil {
@@ -198,7 +200,7 @@ func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf
 		for _, spelling := range slices.Compact([]string{abs, spelled}) {
 			n, err := prefix.Unregister(p, spelling)
 			if err != nil {
-				warnf("uninstall: %v; remove the lines naming %s from %s by hand", err, spelling, p)
+				warnf("uninstall: %v; remove the lines of %s and of the folders in it from %s by hand", err, spelling, p)
 				continue
 			}
 			logf("uninstall: removed %d line(s) from %q", n, p)
@@ -232,12 +234,12 @@ func hostSubdir() string { return platform.Detect().Subdir }
 
 // removePrefix deletes the prefix. A running maintenance app inside it
 // cannot delete itself on Windows; removeAroundRunningProgram handles that.
-func removePrefix(abs string, logf engine.Logf) error {
+func removePrefix(abs string, logf, warnf engine.Logf) error {
 	exe, _ := executable()
 	if mustLeave(exe, abs) {
 		return removeAroundRunningProgram(abs, exe, logf)
 	}
-	if err := engine.RemovePrefixFolder(abs, logf); err != nil {
+	if err := engine.RemovePrefixFolder(abs, warnf); err != nil { // an empty folder left is said
 		return fmt.Errorf("failed to remove %q: %w; close programs that use files in it and run 'onboard uninstall' again", abs, err)
 	}
 	logf("uninstall: removed %q", abs)

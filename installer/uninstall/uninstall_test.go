@@ -92,11 +92,17 @@ func TestUninstallLeavesAMountPointEmpty(t *testing.T) {
 	if err := exec.Command("cp", "-a", fi.Prefix+"/.", mnt).Run(); err != nil {
 		t.Fatal(err)
 	}
-	if err := Run(context.Background(), mnt, Options{EnvironmentsTxt: fi.EnvTxt}); err != nil {
+	var warned []string
+	if err := Run(context.Background(), mnt, Options{EnvironmentsTxt: fi.EnvTxt,
+		Warnf: func(f string, a ...any) { warned = append(warned, fmt.Sprintf(f, a...)) }}); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	if ents, err := os.ReadDir(mnt); err != nil || len(ents) != 0 {
 		t.Fatalf("the mount point after the uninstall: %v, %v; want it there, empty", ents, err)
+	}
+	// said to the person, not only logged (audit AA)
+	if len(warned) != 1 || !strings.Contains(warned[0], "left the empty folder") {
+		t.Errorf("warned %q; want the empty folder left named", warned)
 	}
 	if _, err := os.Lstat(filepath.Join(filepath.Dir(mnt), ".mnt.onboard-journal")); err == nil {
 		t.Error("the uninstall left its journal beside the mount point")
