@@ -142,8 +142,9 @@ func (r *pausingReporter) Stage(s installer.Stage, total int64) {
 
 func (r *pausingReporter) Advance(n int64) {
 	r.mu.Lock()
-	upToHalf := int64(-1) // of n, what reaches half the stage; -1: it does not
-	if r.stage == r.at && r.total > 0 && r.done*2 < r.total && (r.done+n)*2 >= r.total { // it crosses half
+	// of n, what reaches half the stage; -1: n does not cross half
+	upToHalf := int64(-1)
+	if r.stage == r.at && r.total > 0 && r.done*2 < r.total && (r.done+n)*2 >= r.total {
 		upToHalf = min(n, (r.total+1)/2-r.done)
 	}
 	r.done += n
