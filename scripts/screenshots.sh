@@ -31,6 +31,9 @@ shot() {
 			"$@" >"$LOG" 2>&1 &
 			app=$!
 			win=$(timeout 60 xdotool search --sync --onlyvisible --name "$TITLE" | head -1)
+			# the pointer starts at the centre of the screen, over the window: a
+			# button under it was drawn hovered (audit Y2)
+			xdotool mousemove 10000 10000 2>/dev/null || true  # the far corner, off the window
 			sleep 4  # let the first frames render and the dialogs open
 			status=1
 			[ -n "$win" ] && import -window "$win" "$PNG" && status=0
