@@ -163,7 +163,8 @@ func unexpanded(p string) string {
 	if rest, ok := strings.CutPrefix(p, "~"); ok && rest != "" && !strings.ContainsRune(`/`+string(filepath.Separator), rune(rest[0])) {
 		return fmt.Sprintf("%q starts with ~name, which only a shell reads", p)
 	}
-	if strings.Contains(p, "$") || runtime.GOOS == "windows" && windowsVar.MatchString(p) {
+	// (on Windows "$" is no variable's: \\server\c$ is an admin share)
+	if runtime.GOOS != "windows" && strings.Contains(p, "$") || runtime.GOOS == "windows" && windowsVar.MatchString(p) {
 		return fmt.Sprintf("%q holds a variable, which only a shell reads", p)
 	}
 	return ""
