@@ -206,7 +206,11 @@ func blockLine(line string) bool {
 	if strings.HasPrefix(line, "# >>> ") || strings.HasPrefix(line, "# <<< ") {
 		return false
 	}
-	for _, p := range []string{"#", "if [ -f ", "    . ", "    :", "else", "    export PATH=", "export PATH=", "fi"} {
+	// in any indentation: `conda init --reverse` puts the line it had
+	// commented out back without its four spaces (audit AC: the block was
+	// then no block, and uninstall left it, with the gone prefix on PATH)
+	line = strings.TrimLeft(line, " \t")
+	for _, p := range []string{"#", "if [ -f ", ". ", ":", "else", "export PATH=", "fi"} {
 		if strings.HasPrefix(line, p) {
 			return true
 		}

@@ -17,14 +17,17 @@ import (
 // condaInit runs conda's own `conda init bash` code (conda's source in
 // ../shared/fixtures/conda-source, with Debian's python3 and its packages,
 // which the Makefile installs) on the file rc, for the conda at prefix.
-func condaInit(t *testing.T, rc, prefix string) {
+func condaInit(t *testing.T, rc, prefix string) { condaInitBash(t, rc, prefix, false) }
+
+// condaInitBash runs conda's own `conda init bash` (or its --reverse) on rc.
+func condaInitBash(t *testing.T, rc, prefix string, reverse bool) {
 	t.Helper()
 	src := filepath.Join(filepath.Dir(fixtures.Dir(t)), "conda-source", "site-packages")
 	py := "/usr/bin/python3"
 	script := "import sys; sys.path.insert(0, sys.argv[1])\n" +
 		"from conda.core.initialize import init_sh_user\n" +
-		"print(init_sh_user(sys.argv[2], sys.argv[3], 'bash'))\n"
-	out, err := exec.Command(py, "-c", script, src, rc, prefix).CombinedOutput()
+		"print(init_sh_user(sys.argv[2], sys.argv[3], 'bash', reverse=sys.argv[4] == 'reverse'))\n"
+	out, err := exec.Command(py, "-c", script, src, rc, prefix, map[bool]string{true: "reverse", false: "init"}[reverse]).CombinedOutput()
 	if err != nil {
 		if os.Getenv("CI") == "" {
 			t.Skipf("conda's initializer does not run here (%v): %s", err, out)
@@ -330,5 +333,34 @@ func TestRemoveCondaInitAfterABOM(t *testing.T) {
 	}
 	if out, found := RemoveCondaInit([]byte(bom+block+rest), `C:\Other`); found || string(out) != bom+block+rest {
 		t.Errorf("another conda's block: found %v, out %q; want it as it was", found, out)
+	}
+}
+
+// `conda init --reverse bash` puts back the line of onboard's block that
+// `conda init` commented out, without its indentation. The block is still
+// onboard's: found, healthy to verify, and taken out whole by uninstall
+// (audit AC: verify called it gone, repair added a second, and uninstall
+// left it, with the deleted prefix's condabin on PATH).
+func TestShellBlockAfterCondaInitReverse(t *testing.T) {
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "acme")
+	rc := filepath.Join(dir, ".bashrc")
+	block, err := AddShellBlock([]byte("export BEFORE=yes\n"), prefix, filepath.Join(prefix, "condabin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, rc, string(block)+"export AFTER=yes\n")
+	condaInitBash(t, rc, prefix, false)
+	condaInitBash(t, rc, prefix, true)
+	data, _ := os.ReadFile(rc)
+	if !strings.Contains(string(data), "\n. \""+filepath.Join(prefix, "etc", "profile.d", "conda.sh")) {
+		t.Fatalf("conda's reverse did not put the line back unindented; the test shows nothing:\n%s", data)
+	}
+	if !HasShellBlock(data, prefix) || ShellBlockBroken(data, prefix) {
+		t.Fatalf("the block after conda's reverse is not found, or found broken:\n%s", data)
+	}
+	out, found := RemoveShellBlock(data, prefix)
+	if !found || strings.Contains(string(out), prefix) || !strings.Contains(string(out), "export BEFORE=yes\n") || !strings.Contains(string(out), "export AFTER=yes\n") {
+		t.Errorf("removal found %v, left:\n%s\nwant the person's lines and nothing of the install", found, out)
 	}
 }
