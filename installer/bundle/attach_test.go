@@ -312,3 +312,44 @@ func TestInstallerCutInsideItsProgramIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// An installer 'bundle attach' made, cut exactly where its program ends
+// (a download stopped there), is named as such and refused, rather than
+// run as a plain onboard with the demo bundle (audit W2 6d); a plain
+// onboard, however named otherwise, still finds the demo.
+func TestDiscoverRefusesAnInstallerCutAtItsProgram(t *testing.T) {
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "b.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
+	demo, _ := os.ReadFile(zipPath)
+	plain, err := os.ReadFile(testBinary(t, t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, cut := range map[string]bool{
+		InstallerName("Acme Python", "2026.11.0", "linux", "amd64"):       true,
+		InstallerName("Acme Python", "2026.11.0", "windows", "amd64"):     true,
+		"Acme-Python-2026.11.0-windows-x86_64 (1).exe":                    true,
+		InstallerName("Acme Python", "2026.11.0-rc.1", "darwin", "arm64"): true,
+		"onboard": false, "onboard-linux-amd64": false, "onboard.exe": false, "my-tools": false,
+	} {
+		exe := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(exe, plain, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Discover(DiscoverOptions{Executable: exe, Demo: demo})
+		if cut {
+			var be *Error
+			if !errors.As(err, &be) || !strings.Contains(err.Error(), "cut short") {
+				t.Errorf("%s: %v; want a bundle error saying it was cut short", name, err)
+			}
+			continue
+		}
+		if err != nil || f.Kind != SourceDemo {
+			t.Errorf("%s: %v; want the demo", name, err)
+		}
+		if f != nil {
+			f.Close()
+		}
+	}
+}

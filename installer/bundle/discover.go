@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 )
 
 // Where Discover found a bundle.
@@ -115,6 +116,11 @@ func find(opts DiscoverOptions, exe string, pin []byte) (*Found, error) {
 			return nil, e
 		}
 	}
+	if exe != "" && cutInstaller(exe) {
+		// an installer 'bundle attach' named, cut where its program ends
+		// (audit W2 6d: it ran as a plain onboard, with the demo)
+		return nil, bundleErr(exe, "carries no bundle: an installer made by 'onboard bundle attach' ends with its packages, and this file ends where its program does, so it was cut short", nil)
+	}
 	if opts.Demo != nil {
 		b, err := OpenBytes(opts.Demo, "embedded demo bundle")
 		if err != nil {
@@ -194,4 +200,15 @@ func (f *Found) Summary() Summary {
 	s := f.Bundle.Summary()
 	s.Kind = f.Kind
 	return s
+}
+
+// installerNameRE is the shape of InstallerName's names, as a browser may
+// have saved them ("… (1).exe").
+var installerNameRE = regexp.MustCompile(`(?i)^.+-[0-9].*-(windows|macos|linux|solaris|illumos|freebsd|netbsd|openbsd)-(x86_64|x86|arm64|[a-z0-9_]+)( ?\([0-9]+\))?(\.exe)?$`)
+
+// cutInstaller tells whether exe, which carries no bundle, is named as
+// 'bundle attach' names the installers it makes: one that was cut short
+// (a download stopped at the program's end), not a plain onboard.
+func cutInstaller(exe string) bool {
+	return installerNameRE.MatchString(filepath.Base(exe))
 }
