@@ -246,3 +246,63 @@ func TestLeaveTakenMimeDefinition(t *testing.T) {
 		t.Errorf("the plan given was changed: %+v", p.Files)
 	}
 }
+
+// A package's shortcut whose .desktop file is there already and is not
+// this install's (another conda's of the same menu and item, or the
+// person's) is left as it is, with a note, and so are the MIME types it
+// would have handled; one that names this install is written again
+// (audit AB: it was replaced, and deleted at uninstall).
+func TestLeaveTakenLauncher(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the XDG menu's .desktop files are Linux's")
+	}
+	home := t.TempDir()
+	data := filepath.Join(home, "data")
+	vars := map[string]string{"XDG_CONFIG_HOME": filepath.Join(home, "config"), "XDG_DATA_HOME": data}
+	env := Env{Home: home, Getenv: func(k string) string { return vars[k] }}
+	prefix := filepath.Join(home, "acme")
+	menu := []byte(`{"$schema": "x", "menu_name": "My Tools", "menu_items": [
+		{"name": "Editor", "command": ["true", "%f"], "activate": false, "platforms": {"linux": {"MimeType": ["text/x-acme"]}}},
+		{"name": "Viewer", "command": ["true"], "activate": false, "platforms": {"linux": {}}}]}`)
+	p, _, err := MenuLaunchers(HostTarget(), env, menu, MenuEnv{Base: prefix, Prefix: prefix, Name: "base"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var editor, viewer string
+	for _, f := range p.Files {
+		switch {
+		case strings.HasSuffix(f.Path, "_editor.desktop"):
+			editor = f.Path
+		case strings.HasSuffix(f.Path, "_viewer.desktop"):
+			viewer = f.Path
+		}
+	}
+	if editor == "" || viewer == "" || len(p.MimeApps) != 1 {
+		t.Fatalf("the plan has no editor and viewer entries, or no MIME edit: %+v", p)
+	}
+	mine := "[Desktop Entry]\nType=Application\nName=My editor\nExec=/usr/bin/myeditor %f\n"
+	mustWrite(t, editor, mine)
+	mustWrite(t, viewer, "[Desktop Entry]\nExec="+filepath.Join(prefix, "bin", "old")+"\n") // this install's, from before
+	got, notes := LeaveTaken(p)
+	for _, f := range got.Files {
+		if f.Path == editor {
+			t.Errorf("the person's %s is still in the plan", editor)
+		}
+	}
+	if !slices.ContainsFunc(got.Files, func(f File) bool { return f.Path == viewer }) {
+		t.Errorf("this install's own %s was left out", viewer)
+	}
+	if len(got.MimeApps) != 0 || len(notes) != 1 || !strings.Contains(notes[0], editor) {
+		t.Errorf("MIME edits %+v, notes %q; want the editor's left out with one note naming it", got.MimeApps, notes)
+	}
+	rec, err := Apply(got, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(editor); err != nil || string(b) != mine {
+		t.Errorf("the person's %s after the install and its removal: %q, %v", editor, b, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 )
 
 // What a package's menu file would write over that is another program's:
@@ -19,8 +20,15 @@ import (
 //
 // The same holds for a MIME type definition (DATA/mime/packages/*.xml)
 // that another program wrote: one without menuinst's comment.
+//
+// And a launcher file (a .desktop entry, a Windows shortcut, a macOS .app)
+// that is there already and does not name this install: another conda's
+// shortcut of the same menu and item, or the person's own. It was
+// replaced, and deleted at uninstall (audit AB); menuinst replaces it.
 func LeaveTaken(p Plan) (Plan, []string) {
-	p, notes := leaveTakenFiles(p, os.ReadFile)
+	p, notes := leaveOthersLaunchers(p)
+	p, more := leaveTakenFiles(p, os.ReadFile)
+	notes = append(notes, more...)
 	if r := hostRegistry(); r != nil {
 		var more []string
 		p, more = leaveTaken(p, r.read)
@@ -84,4 +92,51 @@ func classRoots(root string) []string {
 		return []string{"HKCU", "HKLM"}
 	}
 	return []string{root}
+}
+
+// leaveOthersLaunchers drops from p the launchers that would replace one
+// that is there and is not this install's (NamesPrefix), with the files
+// of an .app left so, and returns notes naming them.
+func leaveOthersLaunchers(p Plan) (Plan, []string) {
+	var notes []string
+	others := func(path string) bool {
+		_, err := os.Lstat(path)
+		return err == nil && !NamesPrefix(path, p.Prefix)
+	}
+	note := func(path string) {
+		notes = append(notes, fmt.Sprintf("%s is there already and is not this install's (another program's, or your own): onboard leaves it as it is and makes no shortcut there", path))
+	}
+	var left []string
+	p.Bundles = slices.DeleteFunc(slices.Clone(p.Bundles), func(b string) bool {
+		if others(b) {
+			note(b)
+			left = append(left, b)
+			return true
+		}
+		return false
+	})
+	p.Files = slices.DeleteFunc(slices.Clone(p.Files), func(f File) bool {
+		if bundleOf(f.Path, left) != "" {
+			return true
+		}
+		if f.Kind == KindEntry && strings.HasSuffix(f.Path, ".desktop") && others(f.Path) {
+			note(f.Path)
+			left = append(left, f.Path)
+			return true
+		}
+		return false
+	})
+	// and the MIME types a .desktop entry left so would have been made
+	// the handler of: they would name the other program's entry
+	p.MimeApps = slices.DeleteFunc(slices.Clone(p.MimeApps), func(m MimeAppsEdit) bool {
+		return slices.Contains(left, m.Entry)
+	})
+	p.Shortcuts = slices.DeleteFunc(slices.Clone(p.Shortcuts), func(sc Shortcut) bool {
+		if others(sc.Path) {
+			note(sc.Path)
+			return true
+		}
+		return false
+	})
+	return p, notes
 }
