@@ -199,6 +199,18 @@ func (b *builder) env(ctx context.Context, sd, lockPath string) ([]Package, erro
 		}
 		out = append(out, p)
 	}
+	// a noarch: python package needs the env's python to link (its
+	// site-packages, its entry points): an env without one installs
+	// nothing of it (audit AB: the install failed at the end, exit 1,
+	// telling the person to add python)
+	if _, py := byName["python"]; !py {
+		for i, e := range l.Entries {
+			if got[i].bad.noarchPython {
+				return nil, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
+					"it is a noarch: python package, and this environment has no python package to install it for; add python to the lock file, or take the package out")}
+			}
+		}
+	}
 	return out, nil
 }
 

@@ -1,6 +1,11 @@
 package bundle
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"onboard/internal/condatest"
@@ -28,7 +33,7 @@ func TestReadInfoSizeFacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// folders: site-packages, site-packages/greet, site-packages/greet/sub, python-scripts
-	if f.Files != 5 || f.UnpackedSize != 35 || f.Dirs != 4 || f.PySize != 13 || f.PyFiles != 2 || f.LongestPath != len("site-packages/greet/__init__.py") || f.EntryPoints != 2 || bad != (hostBad{}) {
+	if f.Files != 5 || f.UnpackedSize != 35 || f.Dirs != 4 || f.PySize != 13 || f.PyFiles != 2 || f.LongestPath != len("site-packages/greet/__init__.py") || f.EntryPoints != 2 || bad != (hostBad{noarchPython: true}) {
 		t.Fatalf("facts %+v, refused elsewhere %+v", f, bad)
 	}
 }
@@ -71,5 +76,29 @@ func TestDiskEstimate(t *testing.T) {
 	}
 	if got := (*Platform)(nil).DiskEstimate(5, 0, false); got != 5 {
 		t.Fatalf("nil platform: %d", got)
+	}
+}
+
+// A noarch: python package in an environment without python cannot be
+// installed (its files go into python's site-packages): the build refuses
+// it, naming the package, rather than the install failing at its end
+// (audit AB).
+func TestBuildRefusesNoarchPythonWithoutPython(t *testing.T) {
+	dir := t.TempDir()
+	pkgs := filepath.Join(dir, "pkgs")
+	writeFile(t, filepath.Join(pkgs, ".keep"), "")
+	archive, err := condatest.WriteConda(pkgs, condatest.Spec{Name: "greet", Version: "1.0", Build: "py_0", Noarch: "python",
+		Files: []condatest.File{{Path: "site-packages/greet/__init__.py", Data: []byte("x = 1\n")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeLock(t, filepath.Join(dir, "base.txt"), "linux-64", lockLine(t, "https://repo.example.com/noarch/"+filepath.Base(archive), archive))
+	writeFile(t, filepath.Join(dir, "LICENSE.txt"), "Use it well.\n")
+	spec := filepath.Join(dir, "spec.toml")
+	writeFile(t, spec, fmt.Sprintf("name = \"Acme\"\nid = \"com.acme\"\nversion = \"2026.11.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [%q]\n\n[platforms.linux-64]\nbase = \"base.txt\"\n", pkgs))
+	_, err = Build(context.Background(), BuildOptions{Spec: spec, Output: filepath.Join(dir, "b.zip"), CacheDir: t.TempDir()})
+	var le *LockError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "noarch: python") || !strings.Contains(err.Error(), filepath.Base(archive)) {
+		t.Fatalf("Build: %v; want a lock error naming %s as a noarch: python package without python", err, filepath.Base(archive))
 	}
 }

@@ -52,6 +52,8 @@ func readInfo(archive string) (ix *pkg.Index, facts Package, bad hostBad, err er
 	if lj != nil && lj.Noarch != nil && (ix.Noarch == "python" || ix.Noarch == "" && lj.Noarch.Type == "python") {
 		facts.EntryPoints = len(lj.Noarch.EntryPoints)
 	}
+	// as link.NoarchPython reads it at install
+	bad.noarchPython = ix.Noarch == "python" || ix.Noarch == "" && lj != nil && lj.Noarch != nil && lj.Noarch.Type == "python"
 	return ix, facts, bad, nil
 }
 
@@ -60,4 +62,7 @@ func readInfo(archive string) (ix *pkg.Index, facts Package, bad hostBad, err er
 type hostBad struct {
 	windows string // the first path Windows could not hold as it is written (pkg.WindowsUnsafe), and why
 	folds   string // why its paths could not all be installed where names ignore case (pkg.FoldClash)
+	// noarchPython: a noarch: python package, which an env without
+	// python cannot link (checked by env, not a fault of the package)
+	noarchPython bool
 }
