@@ -1308,3 +1308,35 @@ func TestFolderEntryOverAFileIsRefused(t *testing.T) {
 		t.Error("the refused install left share/a")
 	}
 }
+
+// A chain of folder symlinks (conda-forge's sysroot layout: usr/lib64 ->
+// ../lib64 and lib64 -> lib) with another package's files under the first
+// (usr/lib64/libfoo.so): conda writes them through both links, into lib/,
+// and so does onboard, whichever package links first. Before, lib64 was
+// made a folder for the files, and its own link was then refused as a
+// conflict (audit AB).
+func TestFilesThroughAChainOfFolderSymlinks(t *testing.T) {
+	mk := genericPackages(t)
+	links := []condatest.File{{Path: "usr/lib64", Symlink: "../lib64"}, {Path: "lib64", Symlink: "lib"}, {Path: "lib/liba.so", Data: []byte("a\n")}}
+	files := []condatest.File{{Path: "usr/lib64/libfoo.so", Data: []byte("foo\n")}}
+	for _, name := range []string{"alink", "zlink"} { // linked before the files, and after
+		t.Run(name, func(t *testing.T) {
+			s := newEnvSetup(t)
+			req := s.request("linux-64")
+			req.Packages = []PackageFile{mk(name, links...)[0], mk("files", files...)[0]}
+			if _, err := InstallEnv(t.Context(), req); err != nil {
+				t.Fatalf("install: %v", err)
+			}
+			for p, want := range map[string]string{"usr/lib64": "../lib64", "lib64": "lib"} {
+				if got, err := os.Readlink(filepath.Join(s.prefix, p)); err != nil || got != want {
+					t.Errorf("%s is %q, %v; want the symlink to %s", p, got, err, want)
+				}
+			}
+			for p, want := range map[string]string{"lib/libfoo.so": "foo\n", "lib/liba.so": "a\n", "usr/lib64/libfoo.so": "foo\n"} {
+				if got, err := os.ReadFile(filepath.Join(s.prefix, p)); string(got) != want {
+					t.Errorf("%s = %q, %v; want %q", p, got, err, want)
+				}
+			}
+		})
+	}
+}

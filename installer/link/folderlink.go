@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,12 +54,16 @@ func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, wh
 	// link's target → the folder it leads to, both prefix-relative
 	moved := map[string]string{}
 	done := map[*Action]bool{}
+	through := newPlannedLinks(todo)
 	for _, a := range links {
-		to, err := folderLink(opts.Prefix, a, archive(a), whose, j)
+		to, err := folderLink(opts.Prefix, a, archive(a), whose, through.resolve, j)
 		if err != nil {
 			return nil, err
 		}
 		moved[a.Target], done[a] = to, true
+	}
+	if err := through.makeUsed(opts.Prefix, done, moved, j); err != nil {
+		return nil, err
 	}
 	rest := make([]*Action, 0, len(todo)-len(done))
 	for _, a := range todo {
@@ -71,7 +77,7 @@ func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, wh
 // folderLink replaces the folder at a's target with a's symlink, moving
 // what the folder holds to where the link leads (made when missing), and
 // returns that place, prefix-relative.
-func folderLink(prefixDir string, a *Action, archive string, whose func(target string) string, j Journal) (string, error) {
+func folderLink(prefixDir string, a *Action, archive string, whose func(target string) string, through func(string) string, j Journal) (string, error) {
 	dst := hostPath(prefixDir, a.Target)
 	target, err := os.Readlink(a.Source)
 	if err != nil {
@@ -90,7 +96,11 @@ func folderLink(prefixDir string, a *Action, archive string, whose func(target s
 	if why != "" {
 		return "", unsafe(why)
 	}
-	to := path.Clean(path.Join(path.Dir(a.Target), strings.ReplaceAll(target, `\`, "/")))
+	// where it leads, through the links this window makes on the way
+	// (usr/lib64 -> ../lib64 and lib64 -> lib: lib, as conda writes the
+	// files through both; making lib64 a folder stopped lib64's own link,
+	// audit AB)
+	to := through(path.Clean(path.Join(path.Dir(a.Target), strings.ReplaceAll(target, `\`, "/"))))
 	if to == "." {
 		// the env's root holds every folder: share/b -> .. slipped past
 		// the test below ("./" is no prefix of "share/b/"), and exit 1
@@ -132,6 +142,90 @@ func folderLink(prefixDir string, a *Action, archive string, whose func(target s
 		return "", fmt.Errorf("failed to link %q: %w", dst, err)
 	}
 	return to, nil
+}
+
+// plannedLinks are the relative symlinks a window makes (lib64 -> lib),
+// by their prefix-relative path, for resolving a path through them.
+type plannedLinks struct {
+	text map[string]string  // target → where it leads, as written
+	act  map[string]*Action // target → its action
+	used map[string]bool    // those a resolve went through
+}
+
+func newPlannedLinks(todo []*Action) *plannedLinks {
+	pl := &plannedLinks{text: map[string]string{}, act: map[string]*Action{}, used: map[string]bool{}}
+	for _, a := range todo {
+		if a.Kind != KindSymlink {
+			continue
+		}
+		if t, err := os.Readlink(a.Source); err == nil && !filepath.IsAbs(t) && !strings.HasPrefix(t, "/") {
+			pl.text[a.Target], pl.act[a.Target] = strings.ReplaceAll(t, `\`, "/"), a
+		}
+	}
+	return pl
+}
+
+// resolve reads the prefix-relative path p as the system will once the
+// links are made: each part of it that one of them will be is replaced by
+// where it leads. A link that leads outside the prefix, or a loop, stops
+// it: the checks of the link that uses the path say what is wrong.
+func (pl *plannedLinks) resolve(p string) string {
+	for n := 0; n < 40; n++ { // the system's own limit of links in a path is 40
+		changed := false
+		for i := len(p); i > 0; i = strings.LastIndexByte(p[:i], '/') {
+			t, ok := pl.text[p[:i]]
+			if !ok {
+				continue
+			}
+			to := path.Clean(path.Join(path.Dir(p[:i]), t))
+			if to == "." || to == ".." || strings.HasPrefix(to, "../") {
+				return p
+			}
+			pl.used[p[:i]] = true
+			p, changed = to+p[i:], true
+			break
+		}
+		if !changed {
+			return p
+		}
+	}
+	return p
+}
+
+// makeUsed makes now, journaled, the links a resolve went through that
+// are not there yet (lib64 -> lib, which usr/lib64 -> ../lib64 leads
+// through): the files written through the chain must find them, and the
+// window links its paths in parallel. It returns their actions, done.
+func (pl *plannedLinks) makeUsed(prefixDir string, done map[*Action]bool, moved map[string]string, j Journal) error {
+	for _, target := range slices.Sorted(maps.Keys(pl.used)) {
+		a := pl.act[target]
+		if done[a] {
+			continue
+		}
+		dst := hostPath(prefixDir, target)
+		if _, err := os.Lstat(dst); err == nil {
+			continue // there: linking it is the window's, as before
+		}
+		why, err := checkSymlink(prefixDir, target, dst, pl.text[target])
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			continue // refused when the window links it
+		}
+		if err := mkdirJournaled(filepath.Dir(dst), j); err != nil {
+			return err
+		}
+		if err := j.WillCreate(dst); err != nil {
+			return err
+		}
+		if err := os.Symlink(pl.text[target], dst); err != nil {
+			return fmt.Errorf("failed to link %q: %w", dst, err)
+		}
+		done[a] = true
+		moved[target] = pl.resolve(target) // for clashThroughLinks: lib64/x is lib/x
+	}
+	return nil
 }
 
 // mkdirJournaled makes the folder dir and its missing parents, journaled
