@@ -33,7 +33,8 @@ func Key(p string) string {
 // case-insensitive file system takes for one name shares: decomposed
 // (NFD, as HFS+ stores names) and each letter replaced by the least
 // letter of its case orbit (unicode.SimpleFold; strings.EqualFold's
-// rule). It errs toward calling two names one: NTFS keeps the two
+// rule), without the code points HFS+ ignores (hfsIgnored). It errs
+// toward calling two names one: NTFS keeps the two
 // normalisation forms of é apart, and some letters that fold together
 // here (the Kelvin sign and K), and such names in one package are
 // refused where they would not need to be.
@@ -56,8 +57,21 @@ func Fold(p string) string {
 	return strings.Map(foldRune, norm.NFD.String(p))
 }
 
-// foldRune returns the least rune of r's simple case-folding orbit.
+// hfsIgnored tells whether HFS+ leaves r out of a name when it compares
+// names: the zero-width joiners and directional marks, and the byte-order
+// mark, so that "conda\u200c-meta" is conda-meta there (git's
+// is_hfs_dotgit; audit AB). APFS keeps them; judging them ignored costs
+// only the refusal of a name that holds one.
+func hfsIgnored(r rune) bool {
+	return r >= 0x200c && r <= 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x206a && r <= 0x206f || r == 0xfeff
+}
+
+// foldRune returns the least rune of r's simple case-folding orbit, and
+// drops what HFS+ ignores (-1).
 func foldRune(r rune) rune {
+	if hfsIgnored(r) {
+		return -1
+	}
 	least := r
 	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
 		least = min(least, f)

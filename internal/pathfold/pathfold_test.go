@@ -18,6 +18,12 @@ func TestFoldJoinsWhatCaseInsensitiveFileSystemsJoin(t *testing.T) {
 		{"envs", "env\u017f"},                        // the long s
 		{".messages.txt", ".me\u017f\u017fages.txt"}, // two of them
 		{"share/K.txt", "share/\u212A.txt"},
+		// what HFS+ leaves out of a name (audit AB: conda-meta with a
+		// zero-width non-joiner passed the reserved names' check)
+		{"conda-meta", "conda\u200c-meta"},
+		{".onboard", ".onboard\u200d"},
+		{"share/a", "share/\ufeffa"},
+		{"x", "\u202ax\u206f"},
 	}
 	for _, c := range one {
 		if Fold(c[0]) != Fold(c[1]) {
