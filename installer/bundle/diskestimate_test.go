@@ -102,3 +102,33 @@ func TestBuildRefusesNoarchPythonWithoutPython(t *testing.T) {
 		t.Fatalf("Build: %v; want a lock error naming %s as a noarch: python package without python", err, filepath.Base(archive))
 	}
 }
+
+// Entry points that are one file where names ignore case (Tool and tool,
+// or tool and a shipped python-scripts/TOOL: bin/tool on macOS) are what
+// a win-* or osx-* lock refuses (audit AB: they passed the build, and the
+// record listed one file twice).
+func TestReadInfoEntryPointsThatAreOneFile(t *testing.T) {
+	for name, c := range map[string]struct {
+		eps   []string
+		files []condatest.File
+		clash bool
+	}{
+		"two cases":        {[]string{"Tool = m:f", "tool = m:g"}, nil, true},
+		"a shipped script": {[]string{"tool = m:f"}, []condatest.File{{Path: "python-scripts/TOOL", Data: []byte("#!/bin/sh\n")}}, true},
+		"two commands":     {[]string{"tool = m:f", "tool2 = m:g"}, nil, false},
+	} {
+		dir := t.TempDir()
+		files := append([]condatest.File{{Path: "site-packages/m.py", Data: []byte("def f(): pass\ndef g(): pass\n")}}, c.files...)
+		archive, err := condatest.WriteConda(dir, condatest.Spec{Name: "tools", Version: "1.0", Build: "py_0", Noarch: "python", Files: files, EntryPoints: c.eps})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, bad, err := readInfo(archive)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := bad.folds != ""; got != c.clash || c.clash && !strings.Contains(bad.folds, "entry point") {
+			t.Errorf("%s: folds %q; want a clash: %v", name, bad.folds, c.clash)
+		}
+	}
+}

@@ -26,8 +26,11 @@ func readInfo(archive string) (ix *pkg.Index, facts Package, bad hostBad, err er
 	if ix.Name == "" || ix.Version == "" || ix.Build == "" {
 		return nil, facts, bad, fmt.Errorf("info/index.json of %q lacks name, version or build", archive)
 	}
+	bad.folds = pkg.EntryPointFoldClash(lj, paths)
 	if paths != nil {
-		bad.folds = pkg.FoldClash(paths)
+		if bad.folds == "" {
+			bad.folds = pkg.FoldClash(paths)
+		}
 		winBad := &bad.windows
 		dirs := map[string]bool{}
 		for _, e := range paths.Paths {

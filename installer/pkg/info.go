@@ -362,6 +362,37 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 // packages of a Windows or macOS env, whose install would refuse them.
 func FoldClash(p *Paths) string { return sameNames(p, pathfold.Fold) }
 
+// EntryPointFoldClash says which of l's noarch: python entry points would
+// be one file with another, or with a script the package ships, where
+// names ignore case (Tool and tool; tool and python-scripts/TOOL, both
+// bin/tool on macOS), or is "". checkEntryPoints compares them as they
+// are written, as a Linux install must (audit AB).
+func EntryPointFoldClash(l *LinkJSON, p *Paths) string {
+	if l == nil || l.Noarch == nil || l.Noarch.Type != "python" {
+		return ""
+	}
+	seen := map[string]string{}
+	if p != nil {
+		for _, e := range p.Paths {
+			for _, dir := range []string{"python-scripts/", "bin/"} {
+				if name, ok := strings.CutPrefix(e.Path, dir); ok && !strings.Contains(name, "/") {
+					seen[pathfold.Fold(name)] = fmt.Sprintf("the script %s it ships", e.Path)
+				}
+			}
+		}
+	}
+	for _, ep := range l.Noarch.EntryPoints {
+		cmd, _, _ := strings.Cut(ep, "=")
+		cmd = strings.Trim(cmd, " \t\r\n\"'")
+		k := pathfold.Fold(cmd)
+		if prev, ok := seen[k]; ok {
+			return fmt.Sprintf("info/link.json's entry point %q is one file with %s where names ignore case (Windows, macOS)", cmd, prev)
+		}
+		seen[k] = fmt.Sprintf("its entry point %q", cmd)
+	}
+	return ""
+}
+
 // sameNames says why two entries of p are one path as key compares them,
 // or is "": one listed twice (conda's second link clobbers the first, and
 // its record holds both), two spellings of one name, or a file or
