@@ -349,6 +349,14 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
 				"info/paths.json gives %q a prefix_placeholder without a file_mode (text or binary), which conda refuses too", e.Path)}
 		}
+		if e.FileMode == ModeBinary && (strings.ContainsRune(e.PrefixPlaceholder, 0) || len(e.PrefixPlaceholder) < 2) {
+			// a binary placeholder holding a NUL never matches as given
+			// (the replacement stops at the NUL), and one of a byte fits
+			// no install folder: every install failed with "choose a
+			// shorter folder", which none is (audit AB)
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
+				"info/paths.json gives %q the binary prefix_placeholder %q, which no install folder can replace", e.Path, e.PrefixPlaceholder)}
+		}
 	}
 	if why := sameNames(p, pathfold.Key); why != "" {
 		return nil, &FormatError{Archive: archive, Reason: why}

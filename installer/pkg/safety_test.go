@@ -274,6 +274,12 @@ func TestPathsJSONEntryFieldsChecked(t *testing.T) {
 		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "weird", ` + ok, true},
 		// conda raises "Invalid mode: None" (audit V 6)
 		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", ` + ok, true},
+		// binary placeholders no install folder can replace (audit AB):
+		// one with a NUL never matches; one of a byte fits no folder
+		{`"path_type": "hardlink", "prefix_placeholder": "/opt/ph", "file_mode": "binary", ` + ok, false},
+		{`"path_type": "hardlink", "prefix_placeholder": "/opt/x\u0000y", "file_mode": "binary", ` + ok, true},
+		{`"path_type": "hardlink", "prefix_placeholder": "/", "file_mode": "binary", ` + ok, true},
+		{`"path_type": "hardlink", "prefix_placeholder": "/", "file_mode": "text", ` + ok, false},
 		// A sha256 that is no hash would pass the sha256 check by.
 		{`"path_type": "hardlink", "sha256": "` + strings.ToUpper(ok[11:75]) + `", "size_in_bytes": 3`, false},
 		{`"path_type": "hardlink", "sha256": "not-a-hash", "size_in_bytes": 3`, true},
