@@ -211,7 +211,7 @@ func (p Package) validate() error {
 	for _, d := range p.Depends {
 		// written into the package's conda-meta record, which conda reads
 		if strings.TrimSpace(d) == "" || strings.ContainsFunc(d, func(r rune) bool { return r < 0x20 || r == 0x7f }) || !utf8.ValidString(d) {
-			return fmt.Errorf("depends %q is not a match spec conda reads", d)
+			return fmt.Errorf("depends %q is empty or holds a control character, which conda cannot read in a record", d)
 		}
 	}
 	return validateMessages(p.PrelinkMessages)

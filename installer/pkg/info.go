@@ -162,6 +162,23 @@ func parseIndex(src infoSource, archive string) (*Index, error) {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf("its info/index.json %s %s is not one conda accepts (no spaces, no match-spec syntax, and no '-' in a version or build)", f.key, strconv.Quote(f.v))}
 		}
 	}
+	// what goes into the conda-meta record as it is, and conda prints
+	// (conda list, conda search --info): no control character, no
+	// terminal escape, UTF-8 (audit AB: a NUL in constrains, a newline
+	// in track_features, escapes in a licence went in unchecked)
+	fields := []struct{ key, v string }{{"license", ix.License}, {"license_family", ix.LicenseFamily},
+		{"track_features", ix.TrackFeatures}, {"features", ix.Features}}
+	for _, d := range ix.Depends {
+		fields = append(fields, struct{ key, v string }{"depends", d})
+	}
+	for _, c := range ix.Constrains {
+		fields = append(fields, struct{ key, v string }{"constrains", c})
+	}
+	for _, f := range fields {
+		if strings.ContainsFunc(f.v, unicode.IsControl) || !utf8.ValidString(f.v) {
+			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf("its info/index.json %s %s holds a control character or is not UTF-8; it goes into the record conda reads and prints", f.key, strconv.Quote(f.v))}
+		}
+	}
 	// python's site-packages folder (CEP 17): every noarch: python file
 	// is placed under it, so it must stay inside the prefix.
 	if sp := ix.PythonSitePackagesPath; sp != "" {

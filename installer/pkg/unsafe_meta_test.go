@@ -83,3 +83,31 @@ func TestMetadataThatLeavesThePackageIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// What index.json gives the conda-meta record as it is, and conda prints
+// (depends, constrains, license, track_features), holds no control
+// character: a NUL or newline there, or a terminal escape in a licence,
+// is refused at the package's read (audit AB).
+func TestIndexFieldsForTheRecordAreText(t *testing.T) {
+	for field, bad := range map[string]bool{
+		`"depends": ["python >=3.9"], "license": "BSD-3-Clause"`: false,
+		`"depends": ["python\n>=3.9"]`:                           true,
+		`"depends": [], "constrains": ["x\u0000"]`:               true,
+		`"depends": [], "track_features": "a\nb"`:                true,
+		`"depends": [], "license": "MIT \u001b[31mred\u001b[0m"`: true,
+	} {
+		s := condatest.Spec{Name: "pkg", Version: "1", Build: "0", Subdir: "noarch",
+			Files: []condatest.File{{Path: "ok.txt", Data: []byte("x")}},
+			InfoFiles: []condatest.File{{Path: "info/index.json", Data: []byte(
+				`{"name": "pkg", "version": "1", "build": "0", "build_number": 0, "subdir": "noarch", ` + field + `}`)}}}
+		arch, err := condatest.WriteConda(t.TempDir(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Extract(context.Background(), Request{Archive: arch, PkgsDir: t.TempDir()}, nil)
+		var fe *FormatError
+		if got := errors.As(err, &fe) && strings.Contains(err.Error(), "control character"); got != bad {
+			t.Errorf("%s: Extract = %v; want refused: %v", field, err, bad)
+		}
+	}
+}
