@@ -175,7 +175,13 @@ func parseIndex(src infoSource, archive string) (*Index, error) {
 		fields = append(fields, struct{ key, v string }{"constrains", c})
 	}
 	for _, f := range fields {
-		if strings.ContainsFunc(f.v, unicode.IsControl) || !utf8.ValidString(f.v) {
+		control := unicode.IsControl
+		if strings.HasPrefix(f.key, "license") {
+			// a licence's text may run over lines; a terminal escape or a
+			// NUL is what conda list would print as it is
+			control = func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }
+		}
+		if strings.ContainsFunc(f.v, control) || !utf8.ValidString(f.v) {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf("its info/index.json %s %s holds a control character or is not UTF-8; it goes into the record conda reads and prints", f.key, strconv.Quote(f.v))}
 		}
 	}

@@ -95,6 +95,7 @@ func TestIndexFieldsForTheRecordAreText(t *testing.T) {
 		`"depends": [], "constrains": ["x\u0000"]`:               true,
 		`"depends": [], "track_features": "a\nb"`:                true,
 		`"depends": [], "license": "MIT \u001b[31mred\u001b[0m"`: true,
+		`"depends": [], "license": "BSD\nand MIT"`:               false, // a licence may run over lines
 	} {
 		s := condatest.Spec{Name: "pkg", Version: "1", Build: "0", Subdir: "noarch",
 			Files: []condatest.File{{Path: "ok.txt", Data: []byte("x")}},
