@@ -304,7 +304,7 @@ func hostAssociations(t *testing.T, allUsers bool) {
 	if err != nil || len(notes) != 0 || len(p.Registry) != 4 {
 		t.Fatalf("MenuLaunchers: %v, notes %q, registry %+v", err, notes, p.Registry)
 	}
-	p, notes = LeaveTaken(p)
+	p, notes = LeaveTaken(p, Record{})
 	if len(p.Registry) != 3 || len(notes) != 1 || !strings.Contains(notes[0], taken) {
 		t.Fatalf("LeaveTaken: registry %+v, notes %q; want %s left", p.Registry, notes, taken)
 	}

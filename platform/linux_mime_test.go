@@ -283,7 +283,7 @@ func TestLeaveTakenLauncher(t *testing.T) {
 	mine := "[Desktop Entry]\nType=Application\nName=My editor\nExec=/usr/bin/myeditor %f\n"
 	mustWrite(t, editor, mine)
 	mustWrite(t, viewer, "[Desktop Entry]\nExec="+filepath.Join(prefix, "bin", "old")+"\n") // this install's, from before
-	got, notes := LeaveTaken(p)
+	got, notes := LeaveTaken(p, Record{})
 	for _, f := range got.Files {
 		if f.Path == editor {
 			t.Errorf("the person's %s is still in the plan", editor)
@@ -295,6 +295,18 @@ func TestLeaveTakenLauncher(t *testing.T) {
 	if len(got.MimeApps) != 0 || len(notes) != 1 || !strings.Contains(notes[0], editor) {
 		t.Errorf("MIME edits %+v, notes %q; want the editor's left out with one note naming it", got.MimeApps, notes)
 	}
+	// what the install's own record names is its own, and so is a file
+	// naming the prefix as the record spells it (an install through a
+	// symlinked folder, repaired by its real path: audit AD)
+	if again, notes := LeaveTaken(p, Record{Files: []RecordFile{{Path: editor}}}); len(notes) != 0 || len(again.Files) != len(p.Files) {
+		t.Errorf("with the editor in the install's record: notes %q; want it kept", notes)
+	}
+	linked := filepath.Join(home, "link", "acme")
+	mustWrite(t, editor, "[Desktop Entry]\nExec="+filepath.Join(linked, "bin", "editor")+" %f\n")
+	if again, notes := LeaveTaken(p, Record{Prefix: linked}); len(notes) != 0 || len(again.Files) != len(p.Files) {
+		t.Errorf("a file naming the prefix as the record spells it: notes %q; want it kept", notes)
+	}
+	mustWrite(t, editor, mine)
 	rec, err := Apply(got, t.Logf)
 	if err != nil {
 		t.Fatal(err)

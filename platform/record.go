@@ -203,10 +203,38 @@ func checkAssociation(e RegistryEntry, prefix string, read func(root, key string
 }
 
 // holdsPrefix tells whether b holds prefix, as UTF-8 or UTF-16 (a .lnk's
-// strings), in any ASCII case (Windows paths).
+// strings), in any ASCII case (Windows paths), as a whole path: not as
+// the start of another folder's name (/opt/acme in /opt/acme2's
+// launcher: audit AD, an install took miniforge3's for miniforge's).
 func holdsPrefix(b []byte, prefix string) bool {
 	lb := asciiLower(b)
-	return bytes.Contains(lb, asciiLower(utf16le(prefix))) || bytes.Contains(lb, asciiLower([]byte(prefix)))
+	return holdsWhole(lb, asciiLower(utf16le(prefix)), 2) || holdsWhole(lb, asciiLower([]byte(prefix)), 1)
+}
+
+// holdsWhole tells whether hay holds needle with no character of a name
+// right after it (a letter, a digit, _ - . or one outside ASCII); width is
+// the bytes of a character (1, or 2 for UTF-16LE).
+func holdsWhole(hay, needle []byte, width int) bool {
+	if len(needle) == 0 {
+		return false
+	}
+	for off := 0; ; {
+		i := bytes.Index(hay[off:], needle)
+		if i < 0 {
+			return false
+		}
+		end := off + i + len(needle)
+		if end+width > len(hay) {
+			return true
+		}
+		c := hay[end]
+		nonASCII := c >= 0x80 || width == 2 && hay[end+1] != 0
+		name := nonASCII || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+		if !name {
+			return true
+		}
+		off += i + 1
+	}
 }
 
 // PlannedRecord is the record [Apply] would write for p, for removing

@@ -180,7 +180,7 @@ func notOnboardsFile(f RecordFile, prefix string, icons map[string]bool, dirs []
 		if !shape {
 			break
 		}
-		if err == nil && (holdsPrefix(b, prefix) || bytes.Contains(b, []byte(xmlEscape(prefix)))) {
+		if err == nil && (holdsPrefix(b, prefix) || holdsWhole(b, []byte(xmlEscape(prefix)), 1)) {
 			return ""
 		}
 		return "it does not name this install (another install may have replaced it)"
@@ -295,7 +295,7 @@ func NamesPrefix(path, prefix string) bool {
 		path = filepath.Join(path, "Contents", "Info.plist")
 	}
 	b, err := os.ReadFile(path)
-	return err == nil && (holdsPrefix(b, prefix) || bytes.Contains(b, []byte(xmlEscape(prefix))))
+	return err == nil && (holdsPrefix(b, prefix) || holdsWhole(b, []byte(xmlEscape(prefix)), 1))
 }
 
 // removeBundle deletes a macOS .app that onboard made. It refuses any

@@ -25,8 +25,14 @@ import (
 // that is there already and does not name this install: another conda's
 // shortcut of the same menu and item, or the person's own. It was
 // replaced, and deleted at uninstall (audit AB); menuinst replaces it.
-func LeaveTaken(p Plan) (Plan, []string) {
-	p, notes := leaveOthersLaunchers(p)
+//
+// own is the install's launcher record from before (the one a repair or
+// an upgrade writes again; zero when none): what it names is this
+// install's whatever its files say, and so is a file that names the
+// prefix as the record spells it (an install through a symlinked folder,
+// repaired by its real path: audit AD).
+func LeaveTaken(p Plan, own Record) (Plan, []string) {
+	p, notes := leaveOthersLaunchers(p, own)
 	p, more := leaveTakenFiles(p, os.ReadFile)
 	notes = append(notes, more...)
 	if r := hostRegistry(); r != nil {
@@ -97,11 +103,20 @@ func classRoots(root string) []string {
 // leaveOthersLaunchers drops from p the launchers that would replace one
 // that is there and is not this install's (NamesPrefix), with the files
 // of an .app left so, and returns notes naming them.
-func leaveOthersLaunchers(p Plan) (Plan, []string) {
+func leaveOthersLaunchers(p Plan, own Record) (Plan, []string) {
 	var notes []string
+	recorded := map[string]bool{}
+	for _, f := range own.Files {
+		recorded[f.Path] = true
+	}
+	for _, b := range own.Bundles {
+		recorded[b] = true
+	}
 	others := func(path string) bool {
-		_, err := os.Lstat(path)
-		return err == nil && !NamesPrefix(path, p.Prefix)
+		if _, err := os.Lstat(path); err != nil || recorded[path] || NamesPrefix(path, p.Prefix) {
+			return false
+		}
+		return own.Prefix == "" || !NamesPrefix(path, own.Prefix)
 	}
 	note := func(path string) {
 		notes = append(notes, fmt.Sprintf("%s is there already and is not this install's (another program's, or your own): onboard leaves it as it is and makes no shortcut there", path))

@@ -332,6 +332,7 @@ func TestDiscoverRefusesAnInstallerCutAtItsProgram(t *testing.T) {
 		"Acme-Python-2026.11.0-windows-x86_64 (1).exe":                    true,
 		InstallerName("Acme Python", "2026.11.0-rc.1", "darwin", "arm64"): true,
 		"onboard": false, "onboard-linux-amd64": false, "onboard.exe": false, "my-tools": false,
+		"onboard-1.4.0-linux-amd64": false, "onboard-1.4.0-windows-386.exe": false, // a Go build's names (audit AD)
 	} {
 		exe := filepath.Join(t.TempDir(), name)
 		if err := os.WriteFile(exe, plain, 0o755); err != nil {

@@ -203,8 +203,10 @@ func (f *Found) Summary() Summary {
 }
 
 // installerNameRE is the shape of InstallerName's names, as a browser may
-// have saved them ("… (1).exe").
-var installerNameRE = regexp.MustCompile(`(?i)^.+-[0-9].*-(windows|macos|linux|solaris|illumos|freebsd|netbsd|openbsd)-(x86_64|x86|arm64|[a-z0-9_]+)( ?\([0-9]+\))?(\.exe)?$`)
+// have saved them ("… (1).exe"), with the arch as InstallerName writes
+// it: never amd64 or 386, a Go build's names (onboard-1.4.0-linux-amd64
+// is a plain onboard).
+var installerNameRE = regexp.MustCompile(`(?i)^.+-[0-9].*-(windows|macos|linux|solaris|illumos|freebsd|netbsd|openbsd)-(x86_64|x86|arm64|arm|ppc64le|ppc64|s390x|riscv64|loong64|mips64le|mips64|mipsle|mips)( ?\([0-9]+\))?(\.exe)?$`)
 
 // cutInstaller tells whether exe, which carries no bundle, is named as
 // 'bundle attach' names the installers it makes: one that was cut short

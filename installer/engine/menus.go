@@ -30,6 +30,9 @@ import (
 func MakeMenus(prefix string, envs []string, only *[]string, allUsers bool, logf Logf) (platform.Record, []string) {
 	t, env := platform.HostTarget(), platform.HostEnv()
 	rec := platform.Record{Schema: 1, Target: t, Prefix: prefix, Menus: true}
+	// the install's record from before: what it names is this install's
+	// (platform.LeaveTaken); none at a first install
+	own, _ := platform.LoadRecord(state.LaunchersPath(prefix))
 	var notes []string
 	for _, name := range append([]string{"base"}, envs...) {
 		e := platform.MenuEnv{Base: prefix, Prefix: prefix, Name: name}
@@ -61,7 +64,7 @@ func MakeMenus(prefix string, envs []string, only *[]string, allUsers bool, logf
 			}
 			if err == nil {
 				var taken []string
-				plan, taken = platform.LeaveTaken(plan)
+				plan, taken = platform.LeaveTaken(plan, own)
 				for _, n := range taken {
 					notes = append(notes, what+": "+n)
 				}
