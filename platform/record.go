@@ -216,7 +216,7 @@ func holdsPrefix(b []byte, prefix string) bool {
 // the bytes of a character (1, or 2 for UTF-16LE).
 func holdsWhole(hay, needle []byte, width int) bool {
 	if len(needle) == 0 {
-		return false
+		return true // as bytes.Contains: a record that names no prefix checks none
 	}
 	for off := 0; ; {
 		i := bytes.Index(hay[off:], needle)

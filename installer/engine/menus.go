@@ -217,7 +217,7 @@ func sitePackages(envDir, goos string) string {
 // error, for the caller to pass on to a person; the rest is logged.
 func RemoveMenus(prefix string, envs []state.Env, allUsers bool, logf Logf) error {
 	t, env := platform.HostTarget(), platform.HostEnv()
-	var rec platform.Record
+	rec := platform.Record{Prefix: prefix} // what Remove checks each launcher names
 	for _, ev := range envs {
 		name := ev.Name
 		if name == "" {
