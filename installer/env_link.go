@@ -97,6 +97,9 @@ func (t *envTxn) link(ctx context.Context, xs []*pkg.Extracted, tmp string) (*En
 	if err != nil {
 		return nil, err
 	}
+	if err := needsPython(py, ordered); err != nil {
+		return nil, err
+	}
 	t.opts = &link.Options{Prefix: t.prefix, Subdir: t.req.Subdir, Python: py, TempDir: tmp, Item: t.rep.Item,
 		Launcher: t.req.WindowsLauncher}
 	res := &EnvResult{Prefix: t.prefix}
@@ -258,4 +261,20 @@ func (t *envTxn) pycSizes(ctx context.Context) error {
 		_, err = prefix.WriteRecord(t.prefix, r)
 		return err
 	})
+}
+
+// needsPython refuses a noarch: python package in an env with no python
+// to install it for, before anything is linked: a bundle built before
+// `bundle build` refused it is as unusable as one it refuses (exit 3).
+func needsPython(py *link.Python, xs []*pkg.Extracted) error {
+	if py != nil {
+		return nil
+	}
+	for _, x := range xs {
+		if link.NoarchPython(x) {
+			return &BundleError{Reason: fmt.Sprintf("its package %s is a noarch: python package, and its environment has no python package to install it for", x.Index.Dist()),
+				Advice: "add python to the environment's lock file and build the bundle again, or take the package out"}
+		}
+	}
+	return nil
 }

@@ -67,6 +67,22 @@ func TestInstallNoarchPython(t *testing.T) {
 	}
 }
 
+// A noarch: python package in an env with no python is a bundle that
+// cannot be installed (exit 3, as `bundle build` now refuses it), found
+// before anything is linked: a bundle built before that check still
+// leaves no prefix behind and says which package.
+func TestInstallNoarchPythonWithoutPython(t *testing.T) {
+	s := newEnvSetup(t)
+	_, err := InstallEnv(t.Context(), s.request("linux-64", "conda-test-recipes/sample_noarch_python-1.0-py_0.conda"))
+	var be *BundleError
+	if !errors.As(err, &be) || ExitCode(err) != ExitBundle || !strings.Contains(err.Error(), "sample_noarch_python-1.0-py_0") {
+		t.Fatalf("InstallEnv: %v (exit %d); want a bundle error naming the package, exit %d", err, ExitCode(err), ExitBundle)
+	}
+	if _, err := os.Lstat(s.prefix); !os.IsNotExist(err) {
+		t.Errorf("the prefix is left after the refused install: %v", err)
+	}
+}
+
 func containsInOrder(keys []string, want ...string) bool {
 	i := 0
 	for _, k := range keys {
