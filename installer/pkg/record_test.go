@@ -169,3 +169,34 @@ func readInfoMatches(t *testing.T, archive string, w fixtureWant) {
 		t.Errorf("ReadInfo = %s, %d paths, %d entry points; want %s, %d, %d", ix.Name, len(paths.Paths), eps, w.name, w.paths, w.entryPoints)
 	}
 }
+
+// A noarch package's repodata_record.json has its keys in conda's order
+// (audit AC 3: conda wrote noarch before license, and package_type and
+// size after it), the order of the conda-meta record's head.
+func TestRecordKeyOrderNoarch(t *testing.T) {
+	s := spec()
+	s.License, s.Timestamp, s.Constrains = "MIT", 1700000000000, []string{"other <2"}
+	archive, err := condatest.WriteConda(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(x.Dir, "info", "repodata_record.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, k := range []string{"sha256", "depends", "constrains", "noarch", "license", "package_type", "timestamp", "size"} {
+		i := strings.Index(string(b), "\n  \""+k+"\": ")
+		if i < 0 {
+			t.Fatalf("repodata_record.json has no %q key:\n%s", k, b)
+		}
+		if len(keys) > 0 && i < strings.Index(string(b), "\n  \""+keys[len(keys)-1]+"\": ") {
+			t.Fatalf("repodata_record.json has %q before %q; want conda's order:\n%s", k, keys[len(keys)-1], b)
+		}
+		keys = append(keys, k)
+	}
+}

@@ -194,7 +194,7 @@ func mustJSON(v any) []byte {
 // Record is info/repodata_record.json: the package's repodata record as
 // conda writes it into the package cache, with its origin and hashes. The
 // conda-meta record of an installed package starts from it. Field order is
-// conda's.
+// conda's (its PackageRecord dump, the conda-meta record's head).
 type Record struct {
 	Name                   string   `json:"name"`
 	Version                string   `json:"version"`
@@ -208,15 +208,15 @@ type Record struct {
 	SHA256                 string   `json:"sha256"`
 	Depends                []string `json:"depends"`
 	Constrains             []string `json:"constrains"`
-	License                string   `json:"license,omitempty"`
-	LicenseFamily          string   `json:"license_family,omitempty"`
-	Timestamp              int64    `json:"timestamp,omitempty"`
-	Size                   int64    `json:"size"`
-	Noarch                 string   `json:"noarch,omitempty"`
-	PackageType            string   `json:"package_type,omitempty"` // "noarch_python", "noarch_generic"
 	TrackFeatures          string   `json:"track_features,omitempty"`
 	Features               string   `json:"features,omitempty"`
+	Noarch                 string   `json:"noarch,omitempty"`
 	PythonSitePackagesPath string   `json:"python_site_packages_path,omitempty"`
+	License                string   `json:"license,omitempty"`
+	LicenseFamily          string   `json:"license_family,omitempty"`
+	PackageType            string   `json:"package_type,omitempty"` // "noarch_python", "noarch_generic"
+	Timestamp              int64    `json:"timestamp,omitempty"`
+	Size                   int64    `json:"size"`
 }
 
 // MarshalJSON writes r in conda's field order, with "subdir": null when the
