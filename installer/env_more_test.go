@@ -1356,3 +1356,45 @@ func TestFilesThroughAChainOfFolderSymlinks(t *testing.T) {
 		})
 	}
 }
+
+// A loop of links on a folder link's way (usr/x -> ../a, a -> b, b -> a,
+// and usr/x/f.txt of another package) is refused as a loop, naming the
+// package; before, resolving stopped at a and the error spoke of a file
+// in the way (audit AD 4). Nothing is left.
+func TestFolderLinkThroughALoopIsRefused(t *testing.T) {
+	mk := genericPackages(t)
+	s := newEnvSetup(t)
+	req := s.request("linux-64")
+	req.Packages = slices.Concat(mk("alink", condatest.File{Path: "usr/x", Symlink: "../a"}), mk("blink", condatest.File{Path: "a", Symlink: "b"}),
+		mk("clink", condatest.File{Path: "b", Symlink: "a"}), mk("files", condatest.File{Path: "usr/x/f.txt", Data: []byte("f\n")}))
+	_, err := InstallEnv(t.Context(), req)
+	var ue *pkg.UnsafeEntryError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "loop") || !strings.Contains(err.Error(), "alink") || ExitCode(err) != ExitBundle {
+		t.Fatalf("install: %v (exit %d); want alink's usr/x refused as leading through a loop, exit %d", err, ExitCode(err), ExitBundle)
+	}
+	if _, err := os.Lstat(s.prefix); !os.IsNotExist(err) {
+		t.Errorf("the refused install left its prefix: %v", err)
+	}
+}
+
+// A link on a folder link's way whose text goes up from a folder that is
+// itself a link of the window (usr/lib64 -> ../x/lib64, x/lib64 ->
+// ../lib, x -> y/z): the system reads x/lib64 from y/z, so the files
+// under usr/lib64 are in y/lib, not lib, as conda writes them through
+// the links (audit AD 5: the install failed, naming no package).
+func TestFolderLinkReadsDotDotWhereALinkLeads(t *testing.T) {
+	mk := genericPackages(t)
+	s := newEnvSetup(t)
+	req := s.request("linux-64")
+	req.Packages = slices.Concat(mk("alink", condatest.File{Path: "usr/lib64", Symlink: "../x/lib64"}), mk("blink", condatest.File{Path: "x/lib64", Symlink: "../lib"}),
+		mk("clink", condatest.File{Path: "x", Symlink: "y/z"}, condatest.File{Path: "y/z/keep.txt", Data: []byte("k\n")}),
+		mk("files", condatest.File{Path: "usr/lib64/libfoo.so", Data: []byte("foo\n")}))
+	if _, err := InstallEnv(t.Context(), req); err != nil {
+		t.Fatalf("install: %v", err)
+	}
+	for p, want := range map[string]string{"usr/lib64/libfoo.so": "foo\n", "y/lib/libfoo.so": "foo\n", "x/keep.txt": "k\n"} {
+		if got, err := os.ReadFile(filepath.Join(s.prefix, p)); string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", p, got, err, want)
+		}
+	}
+}

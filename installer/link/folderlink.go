@@ -77,7 +77,7 @@ func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, wh
 // folderLink replaces the folder at a's target with a's symlink, moving
 // what the folder holds to where the link leads (made when missing), and
 // returns that place, prefix-relative.
-func folderLink(prefixDir string, a *Action, archive string, whose func(target string) string, through func(string) string, j Journal) (string, error) {
+func folderLink(prefixDir string, a *Action, archive string, whose func(target string) string, through func(string) (string, bool), j Journal) (string, error) {
 	dst := hostPath(prefixDir, a.Target)
 	target, err := os.Readlink(a.Source)
 	if err != nil {
@@ -100,7 +100,14 @@ func folderLink(prefixDir string, a *Action, archive string, whose func(target s
 	// (usr/lib64 -> ../lib64 and lib64 -> lib: lib, as conda writes the
 	// files through both; making lib64 a folder stopped lib64's own link,
 	// audit AB)
-	to := through(path.Clean(path.Join(path.Dir(a.Target), strings.ReplaceAll(target, `\`, "/"))))
+	dir, ok := through(path.Dir(a.Target))
+	to := ""
+	if ok {
+		to, ok = through(path.Clean(path.Join(dir, strings.ReplaceAll(target, `\`, "/"))))
+	}
+	if !ok {
+		return "", unsafe("other packages put files under it, and it leads through a loop of symlinks, or through more of them than the system follows")
+	}
 	if to == "." {
 		// the env's root holds every folder: share/b -> .. slipped past
 		// the test below ("./" is no prefix of "share/b/"), and exit 1
@@ -167,29 +174,49 @@ func newPlannedLinks(todo []*Action) *plannedLinks {
 
 // resolve reads the prefix-relative path p as the system will once the
 // links are made: each part of it that one of them will be is replaced by
-// where it leads. A link that leads outside the prefix, or a loop, stops
-// it: the checks of the link that uses the path say what is wrong.
-func (pl *plannedLinks) resolve(p string) string {
-	for n := 0; n < 40; n++ { // the system's own limit of links in a path is 40
+// where it leads, read from the folder the link is in once the links
+// before it are followed (x/lib64 -> ../lib under x -> y/z is y/lib, as
+// the system reads it; audit AD). A link that leads outside the prefix
+// stops it: the checks of the link that uses the path say what is wrong.
+// ok is false for a loop (a -> b, b -> a), or a path through more links
+// than the system follows.
+func (pl *plannedLinks) resolve(p string) (string, bool) {
+	hops := 0
+	return pl.resolveHops(p, &hops)
+}
+
+// maxLinkHops is the system's own limit of the links it follows in a
+// path, those in the links' own paths included (Linux's MAXSYMLINKS).
+const maxLinkHops = 40
+
+// resolveHops is resolve, counting the links followed in *hops.
+func (pl *plannedLinks) resolveHops(p string, hops *int) (string, bool) {
+	for {
 		changed := false
 		for i := len(p); i > 0; i = strings.LastIndexByte(p[:i], '/') {
 			t, ok := pl.text[p[:i]]
 			if !ok {
 				continue
 			}
-			to := path.Clean(path.Join(path.Dir(p[:i]), t))
+			if *hops++; *hops > maxLinkHops {
+				return p, false
+			}
+			dir, ok := pl.resolveHops(path.Dir(p[:i]), hops)
+			if !ok {
+				return p, false
+			}
+			to := path.Clean(path.Join(dir, t))
 			if to == "." || to == ".." || strings.HasPrefix(to, "../") {
-				return p
+				return p, true
 			}
 			pl.used[p[:i]] = true
 			p, changed = to+p[i:], true
 			break
 		}
 		if !changed {
-			return p
+			return p, true
 		}
 	}
-	return p
 }
 
 // makeUsed makes now, journaled, the links a resolve went through that
@@ -223,7 +250,7 @@ func (pl *plannedLinks) makeUsed(prefixDir string, done map[*Action]bool, moved 
 			return fmt.Errorf("failed to link %q: %w", dst, err)
 		}
 		done[a] = true
-		moved[target] = pl.resolve(target) // for clashThroughLinks: lib64/x is lib/x
+		moved[target], _ = pl.resolve(target) // for clashThroughLinks: lib64/x is lib/x
 	}
 	return nil
 }
