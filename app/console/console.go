@@ -85,6 +85,9 @@ type session struct {
 	log  *wizard.Log
 	res  *installer.Result
 	err  error // the last install's error
+	// keptWarned is the folder the person said to use despite the
+	// checks' warning: not asked of again when Location comes back to it.
+	keptWarned string
 }
 
 // Run walks the wizard's steps in the terminal. It refuses to start when

@@ -439,6 +439,29 @@ func TestLocationShowsTheFolderAndAsksOnAWarning(t *testing.T) {
 	}
 }
 
+// The folder offered is asked about too when the checks warn of it (a
+// home folder with a space in its path; audit AA: it was taken without a
+// word), and a warned folder the person kept is not asked about again
+// when they come back to Location.
+func TestLocationAsksOnAWarnedDefaultOnce(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	spaced := filepath.Join(e.Home, "with space")
+	var out bytes.Buffer
+	c := IO{In: strings.NewReader("\ny\n\nn\n\ny\nb\n\nq\n"), Out: &out, IsTerminal: func() bool { return true }}
+	err := Run(context.Background(), c, e, Options{Prefix: spaced, LogDir: t.TempDir()})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want the quit\n%s", err, out.String())
+	}
+	o := out.String()
+	contains(t, o, "Folder ["+spaced+"]: ", "  Warning: \""+spaced+"\" has spaces", "Use this folder all the same? [Y/n] ")
+	if n := strings.Count(o, "Use this folder all the same?"); n != 2 {
+		t.Errorf("asked %d times; want twice (no, then yes), and not again on coming back:\n%s", n, o)
+	}
+	if strings.Count(o, "[3/6] Location") != 3 || strings.Count(o, "[4/6] Options") != 2 {
+		t.Errorf("want Location three times (the no kept it there; b came back) and Options twice:\n%s", o)
+	}
+}
+
 // The bar is full only when the work is: at 97% a cell is still empty
 // (rounded, it was full from 97.5%).
 func TestBarFullOnlyWhenDone(t *testing.T) {

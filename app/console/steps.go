@@ -133,12 +133,15 @@ func (s *session) location() (action, error) {
 		st.Prefix = old
 		return actStay, nil
 	}
-	if v.Warned && a != "" {
+	// a folder typed or the one offered (a home folder with a space in
+	// its path makes the default warned too, audit AA), once
+	if v.Warned && st.Prefix != s.keptWarned {
 		keep, back, err := s.yesNo("Use this folder all the same?", true)
 		if err != nil || back || !keep {
 			st.Prefix = old
 			return actStay, err
 		}
+		s.keptWarned = st.Prefix
 	}
 	return actNext, nil
 }
