@@ -103,11 +103,7 @@ func TestParseHasPrefixLine(t *testing.T) {
 func extractLegacy(t *testing.T, s condatest.Spec) *Paths {
 	t.Helper()
 	s.Legacy = true
-	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	x, err := extractedSpec(t, s)
 	if err != nil {
 		t.Fatal(err)
 	}

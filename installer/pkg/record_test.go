@@ -176,11 +176,7 @@ func readInfoMatches(t *testing.T, archive string, w fixtureWant) {
 func TestRecordKeyOrderNoarch(t *testing.T) {
 	s := spec()
 	s.License, s.Timestamp, s.Constrains = "MIT", 1700000000000, []string{"other <2"}
-	archive, err := condatest.WriteConda(t.TempDir(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	x, err := extractedSpec(t, s)
 	if err != nil {
 		t.Fatal(err)
 	}

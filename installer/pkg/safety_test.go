@@ -605,6 +605,13 @@ func TestNameThatIsNotUTF8(t *testing.T) {
 // and extracts it into a scratch package cache, returning the error.
 func extractSpec(t *testing.T, s condatest.Spec) error {
 	t.Helper()
+	_, err := extractedSpec(t, s)
+	return err
+}
+
+// extractedSpec is extractSpec, returning the package extracted too.
+func extractedSpec(t *testing.T, s condatest.Spec) (*Extracted, error) {
+	t.Helper()
 	root := t.TempDir()
 	write := condatest.WriteConda
 	if s.Legacy {
@@ -614,8 +621,7 @@ func extractSpec(t *testing.T, s condatest.Spec) error {
 	if err != nil {
 		t.Skip(err) // a name the file system will not take
 	}
-	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
-	return err
+	return Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
 }
 
 // The entry points of a noarch: python package are checked as it is read
