@@ -5,27 +5,36 @@
 #   <picture>-<light|dark>-<100|200>.png
 # It builds onboard with the `screenshots` tag (app/gui/screenshot.go: open
 # the wizard at a step, pause an install or a repair half way, fail an
-# install) and runs it under Xvfb with a scratch HOME, so nothing of the
+# install) and runs it under Xvfb with a HOME of its own, so nothing of the
 # real user is touched. The product binary has none of that mode.
 # THEMES="light" SCALES="1" limit the set while trying things out.
 # Needs xvfb, xauth, imagemagick, xdotool (make screenshots installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The folders in the pictures are a person's (/home/ann/onboard-demo), not
+# a scratch folder's (/tmp/tmp.Orr1Ak3ToV/home/…, audit Y2): where the
+# system lets it, the script runs again in a mount namespace of its own
+# with an empty /home, seen by nothing else; elsewhere the scratch HOME.
+if [ -z "${ONBOARD_SHOTS_NS:-}" ] && unshare --mount --map-root-user true 2>/dev/null; then
+	exec unshare --mount --map-root-user bash -c 'mount -t tmpfs -o size=2g tmpfs /home && ONBOARD_SHOTS_NS=1 exec "$0" "$@"' "$0" "$@"
+fi
 OUT=docs/screenshots
 mkdir -p "$OUT"
 SCRATCH=$(mktemp -d)
 trap 'rm -rf "$SCRATCH"' EXIT
+HOMEDIR="$SCRATCH/home"
+[ -n "${ONBOARD_SHOTS_NS:-}" ] && HOMEDIR=/home/ann
 BIN="$SCRATCH/onboard"
 go build -tags migrated_fynedo,screenshots -o "$BIN" .
 
-# shot NAME TITLE CMD...: runs CMD on a fresh Xvfb with HOME=$SCRATCH/home,
+# shot NAME TITLE CMD...: runs CMD on a fresh Xvfb with HOME=$HOMEDIR,
 # waits for a window whose title matches TITLE, and saves $OUT/NAME.png.
 # THEME and SCALE (Fyne's FYNE_THEME and FYNE_SCALE) come from the caller.
 shot() {
 	local name=$1 title=$2; shift 2
 	local screen="-screen 0 1280x900x24"
 	[ "$SCALE" = 2 ] && screen="-screen 0 2400x1600x24"
-	if ! HOME="$SCRATCH/home" PNG="$OUT/$name.png" TITLE="$title" LOG="$SCRATCH/$name.log" \
+	if ! HOME="$HOMEDIR" PNG="$OUT/$name.png" TITLE="$title" LOG="$SCRATCH/$name.log" \
 		FYNE_THEME="$THEME" FYNE_SCALE="$SCALE" LANG=C.UTF-8 \
 		xvfb-run -a -s "$screen" bash -c '
 			"$@" >"$LOG" 2>&1 &
@@ -54,7 +63,7 @@ shot() {
 	echo "saved $OUT/$name.png"
 }
 
-fresh_home() { rm -rf "$SCRATCH/home"; mkdir -p "$SCRATCH/home"; }
+fresh_home() { rm -rf "$HOMEDIR"; mkdir -p "$HOMEDIR"; }
 
 for THEME in ${THEMES:-light dark}; do
 	for SCALE in ${SCALES:-1 2}; do
@@ -71,8 +80,8 @@ for THEME in ${THEMES:-light dark}; do
 		# The maintenance window: the app copied into PREFIX/.onboard of a
 		# real install of the demo bundle.
 		fresh_home
-		PREFIX="$SCRATCH/home/demo-install"
-		HOME="$SCRATCH/home" "$BIN" install --silent --no-launcher --no-maintenance-launcher --prefix "$PREFIX"
+		PREFIX="$HOMEDIR/onboard-demo"
+		HOME="$HOMEDIR" "$BIN" install --silent --no-launcher --no-maintenance-launcher --prefix "$PREFIX"
 		cp "$BIN" "$PREFIX/.onboard/onboard"
 		NAME=$(sed -n 's/.*"name": *"\([^"]*\)".*/\1/p' "$PREFIX/.onboard/manifest.json" | head -1)
 		shot "maintenance-$tag" "^$NAME Maintenance\$" "$PREFIX/.onboard/onboard"
