@@ -143,7 +143,7 @@ else bad "installer TestMarkOfTheWebIsNotShared (exit $rc)"; tail -n 20 "$out" |
 out="$work/selfexe-test.log"
 rc=0
 (cd "$work" && ONBOARD_WINE=1 wine "$work/selfexe.test.exe" -test.v >"$out" 2>&1) || rc=$?
-for t in TestRunningProgramLeavesAndIsDeletedAfterExit TestAtExitRemoves TestLeaveMovesTheProgramOutOfTheFolder TestReturn; do
+for t in TestRunningProgramLeavesAndIsDeletedAfterExit TestAtExitRemoves TestLeaveMovesTheProgramOutOfTheFolder TestReturn TestNameIn; do
 	if grep -aq -- "--- PASS: $t " "$out"; then pass "selfexe $t"; else bad "selfexe $t (see $out)"; fi
 done
 [ $rc -eq 0 ] || { bad "selfexe.test.exe exited with $rc"; tail -n 20 "$out" | tr -d '\r' | sed 's/^/    /'; }
@@ -333,6 +333,38 @@ if regq 'HKLM\Software\Classes\onboard-demo' >/dev/null || regq 'HKLM\Software\C
 	bad 'uninstall left association keys in HKLM\Software\Classes'
 else pass 'uninstall removed the protocol, the handler and the emptied .onbdemo key'; fi
 rm -f "$WINEPREFIX/drive_c/onboard-url.txt"
+
+# 7c. IT's uninstall command is the installer itself (README, "For IT"). A per-user install made
+# by an installer carrying its bundle holds its maintenance app as a hard link of the installer,
+# and Windows deletes no name of a running program's file: the uninstall renames that link out
+# and deletes it after it exits; the installer stays. An all-users install records its folder by
+# its 8.3 short name (C:\PROGRA~1), and its maintenance app started by the long name uninstalls it
+# too (audit AF).
+dl_unix="$WINEPREFIX/drive_c/users/Public/Downloads"
+it='C:\onboard-it'
+it_unix="$WINEPREFIX/drive_c/onboard-it"
+rm -rf "$dl_unix/it" "$it_unix"
+mkdir -p "$dl_unix"
+want 0 'onboard.exe bundle attach writes an installer carrying the demo bundle' bundle attach \
+	--bundle "$(winepath -w "$work/demo-next.zip" 2>/dev/null | tr -d '\r')" -o 'C:\users\Public\Downloads\it'
+itexe=$(ls "$dl_unix"/it/*.exe 2>/dev/null | head -1)
+itwin=$(winepath -w "$itexe" 2>/dev/null | tr -d '\r')
+wantw 0 'the attached installer installs for this user' "$itwin" install --silent --no-launcher --no-maintenance-launcher --prefix "$it"
+if [ "$(stat -c %h "$it_unix/.onboard/onboard.exe" 2>/dev/null)" = 2 ]; then pass 'its maintenance app is a hard link of the installer'
+else bad "the maintenance app is not a hard link of the installer (links: $(stat -c %h "$it_unix/.onboard/onboard.exe" 2>&1))"; fi
+wantw 0 'the installer uninstalls the install whose maintenance app is its hard link' "$itwin" uninstall --silent --prefix "$it"
+if [ -e "$it_unix" ]; then bad "the uninstall by the installer left $it_unix: $(find "$it_unix" | head -5 | tr '\n' ' ')"; else pass 'the uninstall by the installer removed the install folder'; fi
+[ -f "$itexe" ] && pass 'the installer is still there' || bad 'the installer went with the install'
+moved_gone 'the moved link of the maintenance app was deleted after the installer exited'
+all_unix="$WINEPREFIX/drive_c/Program Files/onboard-demo"
+rm -rf "$all_unix"
+wantw 0 'the attached installer installs for all users' "$itwin" install --silent --all-users --no-launcher --no-maintenance-launcher
+allp=$(wine "$itwin" install --dry-run --all-users --json 2>/dev/null | tr -d '\r' | grep -o '"prefix":"[^"]*"' | head -1 | sed 's/.*:"//; s/"$//; s/\\\\/\\/g')
+case "$allp" in *'~'*) pass "the all-users install is recorded by its short name ($allp)" ;; *) echo "    (the all-users folder has no short name here: $allp)" ;; esac
+wantw 0 'its maintenance app started by the long name uninstalls it' 'C:\Program Files\onboard-demo\.onboard\onboard.exe' uninstall --silent --prefix "$allp"
+if [ -e "$all_unix" ]; then bad "the uninstall left $all_unix: $(find "$all_unix" | head -5 | tr '\n' ' ')"; else pass 'the uninstall by the long name removed the all-users install'; fi
+moved_gone 'the maintenance app, moved out by the uninstall, was deleted after it exited'
+rm -rf "$dl_unix/it"
 
 # 8. The Windows GUI installer (make wingui: Fyne, cgo with mingw, -H windowsgui),
 # when WINGUI_EXE names it (make wine does).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"onboard/installer/state"
 	"onboard/internal/selfexe"
 )
 
@@ -23,6 +24,10 @@ type Relocation struct {
 // Windows, when it runs from inside the prefix). The returned Relocation
 // says where it is now; Finish ends it after the upgrade.
 func LeaveForUpgrade(self, prefix string, must func(exe, dir string) bool) (*Relocation, error) {
+	// by its name in the install, when started by another spelling of it
+	// (C:\Program Files for C:\PROGRA~1), or as the installer whose hard
+	// link the maintenance app is (selfexe.NameIn)
+	self = selfexe.NameIn(self, prefix, state.AppPath(prefix))
 	r := &Relocation{From: self, To: self}
 	if must == nil || !must(self, prefix) {
 		return r, nil

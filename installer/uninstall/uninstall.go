@@ -15,6 +15,7 @@ import (
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/internal/rmtree"
+	"onboard/internal/selfexe"
 	"onboard/platform"
 )
 
@@ -236,6 +237,10 @@ func hostSubdir() string { return platform.Detect().Subdir }
 // cannot delete itself on Windows; removeAroundRunningProgram handles that.
 func removePrefix(abs string, logf, warnf engine.Logf) error {
 	exe, _ := executable()
+	// the program's file by its name in the prefix: started by another
+	// spelling of it, or the installer whose hard link the maintenance app
+	// is (audit AF)
+	exe = selfexe.NameIn(exe, abs, state.AppPath(abs))
 	if mustLeave(exe, abs) {
 		return removeAroundRunningProgram(abs, exe, logf)
 	}

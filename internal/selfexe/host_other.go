@@ -14,6 +14,9 @@ const MustLeave = false
 
 const caseInsensitive = false
 
+// longName is p: only Windows has short names.
+func longName(p string) string { return p }
+
 // startRemover deletes paths at once: nothing here keeps them.
 func startRemover(paths []string) error {
 	var errs []error

@@ -16,6 +16,27 @@ const MustLeave = true
 
 const caseInsensitive = true
 
+// longName is p with each 8.3 short name spelled in full
+// (GetLongPathNameW: C:\PROGRA~1 is C:\Program Files), or p when that
+// fails (a path that does not exist).
+func longName(p string) string {
+	in, err := syscall.UTF16PtrFromString(p)
+	if err != nil {
+		return p
+	}
+	buf := make([]uint16, 260)
+	for {
+		n, err := syscall.GetLongPathName(in, &buf[0], uint32(len(buf)))
+		if err != nil || n == 0 {
+			return p
+		}
+		if int(n) < len(buf) {
+			return syscall.UTF16ToString(buf[:n])
+		}
+		buf = make([]uint16, n)
+	}
+}
+
 // Process creation flags (winbase.h).
 const (
 	createNoWindow         = 0x08000000

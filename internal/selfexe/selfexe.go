@@ -52,6 +52,38 @@ func Inside(p, dir string) bool {
 	return rel == "." || rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
+// NameIn returns the name under dir by which the running program's file
+// exe is there, so that Leave can move it out: exe itself when its path
+// lies in dir as written; the same file in dir's spelling when the two are
+// one once spelled with their long names (an install for all users records
+// its folder as C:\PROGRA~1\…, and the Start Menu starts the maintenance
+// app as C:\Program Files\…; audit AF); or app, a path in dir (the
+// install's maintenance app), when it is the same file as exe (an install
+// makes the maintenance app a hard link of its installer, and IT uninstalls
+// with that installer; Windows deletes no name of a running program's file,
+// but renames one; audit AF). Otherwise exe, which is not in dir.
+func NameIn(exe, dir, app string) string {
+	if exe == "" || Inside(exe, dir) {
+		return exe
+	}
+	le, ld := longName(exe), longName(dir)
+	if Inside(le, ld) {
+		if caseInsensitive {
+			le, ld = strings.ToLower(le), strings.ToLower(ld)
+		}
+		if rel, err := filepath.Rel(ld, le); err == nil {
+			return filepath.Join(dir, rel)
+		}
+	}
+	if app == "" || !Inside(app, dir) {
+		return exe
+	}
+	if sameFile(exe, app) {
+		return app
+	}
+	return exe
+}
+
 // MustLeaveDir tells whether the program at exe must leave dir before dir
 // can be deleted or renamed: it lies inside dir on a system that cannot
 // delete a running program's file.
@@ -75,23 +107,40 @@ func Leave(exe, dir string) (string, error) {
 		tmp = os.TempDir()
 	}
 	sweep(tmp)
-	if wd, err := os.Getwd(); err == nil && Inside(wd, dir) {
+	if wd, err := os.Getwd(); err == nil && (Inside(wd, dir) || Inside(longName(wd), longName(dir))) {
 		if err := os.Chdir(tmp); err != nil {
 			os.Chdir(filepath.Dir(dir))
 		}
 	}
 	var errs []error
 	for _, to := range []string{filepath.Join(tmp, movedPrefix), filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".onboard-running-")} {
+		// the program's own path, when exe is another name of its file
+		// (NameIn), is where Executable looks it up
+		self, _ := os.Executable()
+		same := self != "" && self != exe && sameFile(self, exe)
 		moved, err := renameUnique(exe, to)
 		if err == nil {
 			where.Lock()
 			where.m[exe] = moved
+			if same {
+				where.m[self] = moved
+			}
 			where.Unlock()
 			return moved, nil
 		}
 		errs = append(errs, err)
 	}
 	return "", fmt.Errorf("failed to move the running program %s out of %s: %w", exe, dir, errors.Join(errs...))
+}
+
+// sameFile tells whether the paths a and b are one file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // renameUnique renames exe to <stem><pid>-<n>.exe for the first free n.

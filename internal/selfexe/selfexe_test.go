@@ -292,7 +292,11 @@ func TestAtExitRemoves(t *testing.T) {
 // deletes the prefix while it runs, and asks for its own file to go at
 // exit. The prefix must be gone while the program still runs, and the
 // moved file soon after it exits. Windows only (Wine in make wine), where
-// a running program's file cannot be deleted.
+// a running program's file cannot be deleted. So too when the program is
+// started by the long name of a folder the prefix names by its 8.3 short
+// name (C:\Program Files for C:\PROGRA~1), and when it runs from outside
+// the prefix as the installer whose hard link the maintenance app is: the
+// installer stays (audit AF).
 func TestRunningProgramLeavesAndIsDeletedAfterExit(t *testing.T) {
 	if os.Getenv("SELFEXE_CHILD") != "" {
 		child(t)
@@ -301,42 +305,62 @@ func TestRunningProgramLeavesAndIsDeletedAfterExit(t *testing.T) {
 	if runtime.GOOS != "windows" {
 		t.Skip("only Windows keeps a running program's file")
 	}
-	base := scratch(t)
-	prefix := filepath.Join(base, "acme")
-	exe := filepath.Join(prefix, ".onboard", "onboard.exe")
 	self, _ := os.Executable()
 	b, err := os.ReadFile(self)
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, exe, string(b))
-	write(t, filepath.Join(prefix, "envs", "team", "python.exe"), "x")
-	cmd := exec.Command(exe, "-test.run=^TestRunningProgramLeavesAndIsDeletedAfterExit$", "-test.v")
-	cmd.Env = append(os.Environ(), "SELFEXE_CHILD="+prefix, "SELFEXE_TEMP="+base)
-	cmd.Dir = filepath.Dir(exe) // as Explorer starts it: the working folder is its own
-	out, err := cmd.CombinedOutput()
-	t.Logf("child:\n%s", out)
-	if err != nil {
-		t.Fatalf("the child failed: %v", err)
-	}
-	if !strings.Contains(string(out), "prefix gone while running") {
-		t.Fatal("the child did not report the prefix gone while it ran")
-	}
-	_, movedPath, _ := strings.Cut(string(out), "moved to ")
-	movedPath, _, _ = strings.Cut(movedPath, "\n")
-	movedPath = strings.TrimSpace(movedPath)
-	if movedPath == "" {
-		t.Fatal("the child did not say where it moved to")
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for exists(movedPath) && time.Now().Before(deadline) {
-		time.Sleep(250 * time.Millisecond)
-	}
-	if exists(movedPath) {
-		t.Fatalf("%s is still there 30 s after the program exited", movedPath)
-	}
-	if exists(prefix) {
-		t.Fatalf("%s is there again", prefix)
+	for _, how := range []string{"inside", "short name", "hard link"} {
+		t.Run(how, func(t *testing.T) {
+			base := scratch(t)
+			prefix := filepath.Join(base, "Acme Platform")
+			exe := filepath.Join(prefix, ".onboard", "onboard.exe")
+			write(t, exe, string(b))
+			write(t, filepath.Join(prefix, "envs", "team", "python.exe"), "x")
+			run, named := exe, prefix
+			switch how {
+			case "short name":
+				named = shortName(t, prefix)
+			case "hard link":
+				run = filepath.Join(base, "Downloads", "acme-installer.exe")
+				if err := os.MkdirAll(filepath.Dir(run), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Link(exe, run); err != nil {
+					t.Skip(err)
+				}
+			}
+			cmd := exec.Command(run, "-test.run=^TestRunningProgramLeavesAndIsDeletedAfterExit$", "-test.v")
+			cmd.Env = append(os.Environ(), "SELFEXE_CHILD="+named, "SELFEXE_TEMP="+base)
+			cmd.Dir = filepath.Dir(run) // as Explorer starts it: the working folder is its own
+			out, err := cmd.CombinedOutput()
+			t.Logf("child:\n%s", out)
+			if err != nil {
+				t.Fatalf("the child failed: %v", err)
+			}
+			if !strings.Contains(string(out), "prefix gone while running") {
+				t.Fatal("the child did not report the prefix gone while it ran")
+			}
+			_, movedPath, _ := strings.Cut(string(out), "moved to ")
+			movedPath, _, _ = strings.Cut(movedPath, "\n")
+			movedPath = strings.TrimSpace(movedPath)
+			if movedPath == "" {
+				t.Fatal("the child did not say where it moved to")
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for exists(movedPath) && time.Now().Before(deadline) {
+				time.Sleep(250 * time.Millisecond)
+			}
+			if exists(movedPath) {
+				t.Fatalf("%s is still there 30 s after the program exited", movedPath)
+			}
+			if exists(prefix) {
+				t.Fatalf("%s is there again", prefix)
+			}
+			if how == "hard link" && !exists(run) {
+				t.Fatalf("the installer %s went with the install", run)
+			}
+		})
 	}
 }
 
@@ -345,6 +369,7 @@ func child(t *testing.T) {
 	prefix := os.Getenv("SELFEXE_CHILD")
 	TempDir = os.Getenv("SELFEXE_TEMP")
 	exe, _ := os.Executable()
+	exe = NameIn(exe, prefix, filepath.Join(prefix, ".onboard", "onboard.exe"))
 	if err := rmtree.RemoveAll(prefix); err == nil {
 		t.Fatal("the prefix could be deleted with the program running in it: nothing to test here")
 	}
@@ -366,5 +391,39 @@ func child(t *testing.T) {
 	RemoveAtExit(moved)
 	if err := AtExit(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// NameIn finds the running program's file in a folder by its path there,
+// or as the hard link a path in it is (the installer whose hard link the
+// maintenance app is); a file that is only alike is not it. On Windows a
+// folder named by its 8.3 short name holds what its long name holds.
+func TestNameIn(t *testing.T) {
+	base := scratch(t)
+	prefix := filepath.Join(base, "Acme Platform")
+	app := filepath.Join(prefix, ".onboard", "onboard.exe")
+	write(t, app, "program")
+	other := filepath.Join(base, "copy.exe")
+	write(t, other, "program")
+	link := filepath.Join(base, "installer.exe")
+	if err := os.Link(app, link); err != nil {
+		t.Skip(err)
+	}
+	for _, tc := range []struct{ exe, app, want string }{
+		{app, "", app},
+		{link, app, app},
+		{link, "", link},    // no app to compare with
+		{other, app, other}, // the same bytes, another file
+		{link, filepath.Join(base, "installer.exe"), link}, // app outside the folder
+	} {
+		if got := NameIn(tc.exe, prefix, tc.app); got != tc.want {
+			t.Errorf("NameIn(%q, %q, %q) = %q; want %q", tc.exe, prefix, tc.app, got, tc.want)
+		}
+	}
+	if runtime.GOOS == "windows" {
+		short := shortName(t, prefix)
+		if got := NameIn(app, short, ""); !strings.EqualFold(got, filepath.Join(short, ".onboard", "onboard.exe")) {
+			t.Errorf("NameIn(%q, %q) = %q; want it in the short-named folder", app, short, got)
+		}
 	}
 }
