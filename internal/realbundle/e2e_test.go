@@ -212,6 +212,15 @@ func TestRealPythonAndJupyter(t *testing.T) {
 
 	checkBaseURL(t, h, app)
 
+	// a python3 kernel the user once installed for another Python
+	// (`python3 -m ipykernel install --user`), which jupyter_core 4 put
+	// before the env's: the launcher's server runs the env's (audit AE)
+	userKernel := filepath.Join(h.dir, "share", "jupyter", "kernels", "python3")
+	if err := os.MkdirAll(userKernel, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(userKernel, "kernel.json"), []byte(`{"argv":["/usr/bin/python3","-m","ipykernel_launcher","-f","{connection_file}"],"display_name":"Python 3 (ipykernel)","language":"python"}`), 0o644)
+
 	// launch as the launcher does: no browser here, so it prints the URL and succeeds
 	r := h.run(t, app, "launch", "jupyter")
 	m := urlRe.FindStringSubmatch(r.stdout)
@@ -231,6 +240,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 
 	// a kernel started through the server's REST API comes up
 	kernelViaREST(t, port, token, team)
+	os.RemoveAll(userKernel)
 	// a notebook run by the env's nbconvert computes
 	nb := filepath.Join(h.dir, "compute.ipynb")
 	os.WriteFile(nb, []byte(`{"cells":[{"cell_type":"code","execution_count":null,"metadata":{},"outputs":[],"source":["import sys\n","print(sum(range(10)) * 6, sys.prefix)"]}],"metadata":{"kernelspec":{"display_name":"Python 3","language":"python","name":"python3"}},"nbformat":4,"nbformat_minor":5}`), 0o644)
