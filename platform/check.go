@@ -39,6 +39,8 @@ const (
 	ProblemTooLong      = "too-long"
 	ProblemSpaces       = "spaces"
 	ProblemNonASCII     = "non-ascii"
+	ProblemLongShebang  = "long-for-scripts"
+	ProblemQuote        = "quote"
 	ProblemInsideConda  = "inside-conda-prefix"
 	ProblemCondaPrefix  = "conda-prefix"
 	ProblemNotEmpty     = "not-empty"
@@ -272,6 +274,25 @@ func checkSpelling(t Target, p string) []Problem {
 			msg = fmt.Sprintf("%q has spaces: conda and jupyter commands there may run another Python, or fail (their first line becomes '#!/usr/bin/env python' in such a folder)", p)
 		}
 		out = append(out, Problem{Warning, ProblemSpaces, p, msg, "choose a folder without spaces (conda's own installers refuse one), or keep this one"})
+	}
+	if t.OS != "windows" {
+		// conda's first line of bin/conda and of the scripts it links
+		// there: longer than the kernel runs, conda writes
+		// '#!/usr/bin/env python' instead (link.MaxShebangLength)
+		limit := 127
+		if t.OS == "darwin" {
+			limit = 512
+		}
+		if n := len("#!" + t.Join(p, "bin", "python")); n > limit {
+			out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for conda's commands: their first line there would be %d characters, more than the %d this system runs, so it becomes '#!/usr/bin/env python' and conda and jupyter commands may run another Python, or fail", p, n, limit),
+				fmt.Sprintf("choose a folder of at most %d characters, or keep this one", limit-len("#!/bin/python"))})
+		}
+		// conda's shell scripts write the folder in single quotes,
+		// unescaped (export CONDA_EXE='…'): `conda activate` breaks
+		if strings.Contains(p, "'") {
+			out = append(out, Problem{Warning, ProblemQuote, p, fmt.Sprintf("%q has a ' (apostrophe): conda writes the folder in single quotes in the shell scripts it sets up, so 'conda activate' and 'source bin/activate' fail there; the Jupyter launcher works", p),
+				"choose a folder without a ', or keep this one"})
+		}
 	}
 	if strings.ContainsFunc(p, func(r rune) bool { return r >= 0x80 }) {
 		out = append(out, Problem{Warning, ProblemNonASCII, p, fmt.Sprintf("%q has non-ASCII characters, which break conda's activate scripts on Windows and some packages elsewhere", p),

@@ -99,6 +99,38 @@ func TestCheckMessagesWriteWindowsPathsPlainly(t *testing.T) {
 	}
 }
 
+// A folder too long for a script's first line (conda's bin/conda then
+// starts '#!/usr/bin/env python': 127 characters on Linux, 512 on macOS)
+// and one with a ' (conda's shell scripts write it in single quotes) are
+// warned of; Windows has neither rule (audit AE 1, 2).
+func TestCheckWarnsOfWhatBreaksCondasScripts(t *testing.T) {
+	linux, mac, win := Target{OS: "linux", Arch: "amd64"}, Target{OS: "darwin", Arch: "arm64"}, Target{OS: "windows", Arch: "amd64"}
+	at := func(n int) string { return "/" + strings.Repeat("a", n-1) } // n characters
+	for _, tc := range []struct {
+		t      Target
+		prefix string
+		want   string
+	}{
+		{linux, at(114), ""}, // "#!" + 114 + "/bin/python" = 127
+		{linux, at(115), ProblemLongShebang},
+		{mac, at(115), ""},
+		{mac, at(500), ProblemLongShebang},
+		{linux, "/home/ann/o'neil/py", ProblemQuote},
+		{mac, "/Users/ann/o'neil/py", ProblemQuote},
+		{win, `C:\o'neil\py`, ""},
+		{win, `C:\` + strings.Repeat("a", 150), ""},
+	} {
+		ps := CheckPrefixWith(tc.t, Env{}, PrefixRequest{Prefix: tc.prefix}, PrefixFacts{Writable: true, FreeBytes: -1})
+		var codes []string
+		for _, p := range ps {
+			codes = append(codes, p.Code)
+		}
+		if tc.want == "" && len(ps) != 0 || tc.want != "" && (len(ps) != 1 || ps[0].Code != tc.want || ps[0].Severity != Warning) {
+			t.Errorf("%s %d characters %.30q: problems %v; want %q", tc.t.OS, len(tc.prefix), tc.prefix, codes, tc.want)
+		}
+	}
+}
+
 func TestHasErrors(t *testing.T) {
 	if HasErrors([]Problem{{Severity: Warning}}) || !HasErrors([]Problem{{Severity: Warning}, {Severity: Error}}) {
 		t.Error("HasErrors is wrong")
