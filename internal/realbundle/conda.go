@@ -23,22 +23,27 @@ type condaSource struct {
 	hash string // of every file's path and bytes
 }
 
-// findCondaSource walks up from the working directory to
-// shared/fixtures/conda-source; nil where it is absent (then the bundle has
-// no conda).
+// CondaSourceEnv names a conda-source folder to use instead of the one
+// found above the working folder.
+const CondaSourceEnv = "ONBOARD_CONDA_SOURCE"
+
+// CondaSourceHint says where the conda-source is looked for.
+const CondaSourceHint = "shared/fixtures/conda-source in the working folder or one above it, or the folder $" + CondaSourceEnv + " names"
+
+// findCondaSource returns $ONBOARD_CONDA_SOURCE, else walks up from the
+// working directory to shared/fixtures/conda-source; nil where it is
+// absent (then the bundle has no conda).
 func findCondaSource() *condaSource {
+	if p := os.Getenv(CondaSourceEnv); p != "" {
+		return condaSourceAt(p)
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		return nil
 	}
 	for {
-		p := filepath.Join(dir, "shared", "fixtures", "conda-source")
-		if st, err := os.Stat(filepath.Join(p, "site-packages", "conda")); err == nil && st.IsDir() {
-			h, err := hashTree(filepath.Join(p, "site-packages"))
-			if err != nil {
-				return nil
-			}
-			return &condaSource{dir: p, hash: h}
+		if cs := condaSourceAt(filepath.Join(dir, "shared", "fixtures", "conda-source")); cs != nil {
+			return cs
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -46,6 +51,19 @@ func findCondaSource() *condaSource {
 		}
 		dir = parent
 	}
+}
+
+// condaSourceAt is the conda-source at p, or nil when p holds none.
+func condaSourceAt(p string) *condaSource {
+	st, err := os.Stat(filepath.Join(p, "site-packages", "conda"))
+	if err != nil || !st.IsDir() {
+		return nil
+	}
+	h, err := hashTree(filepath.Join(p, "site-packages"))
+	if err != nil {
+		return nil
+	}
+	return &condaSource{dir: p, hash: h}
 }
 
 func hashTree(root string) (string, error) {

@@ -65,6 +65,9 @@ type Result struct {
 	Dir    string // Root/<key>: pkgs/, locks/, bundle.toml, LICENSE.txt
 	Spec   string // Dir/bundle.toml, for `onboard bundle build`
 	Cached bool   // Dir was there already
+	// Conda tells whether the base has conda: false when no
+	// conda-source was found (CondaSourceHint says where it is looked for).
+	Conda bool
 }
 
 // Build writes the packages, locks and spec into root/<key of the inputs>,
@@ -93,7 +96,7 @@ func Build(ctx context.Context, root string) (*Result, error) {
 		}
 	}
 	key := inputKey(pyDebs, append(append([]*deb{}, stack...), condaDebs...), cs)
-	res := &Result{Dir: filepath.Join(root, key)}
+	res := &Result{Dir: filepath.Join(root, key), Conda: cs != nil}
 	res.Spec = filepath.Join(res.Dir, "bundle.toml")
 	if _, err := os.Stat(res.Spec); err == nil {
 		res.Cached = true
