@@ -82,6 +82,9 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	if ask {
 		q := fmt.Sprintf("Remove %s? [y/N] ", what)
 		if inErr == nil {
+			if w := in.RunningWarning(); w != "" {
+				q = w + "\n" + q
+			}
 			if w := in.UserFilesWarning(); w != "" {
 				q = w + "\n" + q
 			}

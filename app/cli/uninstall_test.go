@@ -9,7 +9,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -115,9 +117,29 @@ func TestRepairAndUninstallSayResultsNotSteps(t *testing.T) {
 		t.Errorf("the install's log holds no line of the repair:\n%s", log)
 	}
 
+	// a program that runs from the install (a kernel, a python started
+	// in an activated shell) is named before the question: the uninstall
+	// stops it (audit AE)
+	var running string
+	if runtime.GOOS == "linux" {
+		if sleep, err := exec.LookPath("sleep"); err == nil {
+			data, _ := os.ReadFile(sleep)
+			inside := filepath.Join(prefix, "envs", "team", "bin", "sleep")
+			if err := os.WriteFile(inside, data, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			c := exec.Command(inside, "300")
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+			time.Sleep(100 * time.Millisecond) // until exec has replaced the child
+			running = fmt.Sprintf("It stops what still runs from it, and what is not saved there is lost: sleep (pid %d).\n", c.Process.Pid)
+		}
+	}
 	out, stderr, err = runCLI(t, "n\n", "uninstall", "--prefix", prefix)
-	if installer.ExitCode(err) != installer.ExitCancelled || !IsReported(err) || !strings.Contains(out, "Remove "+what+"? [y/N] ") || !strings.Contains(out, "Nothing removed.") {
-		t.Fatalf("uninstall answered n: %v (exit %d); want exit 130, said once\n%s", err, installer.ExitCode(err), out)
+	if installer.ExitCode(err) != installer.ExitCancelled || !IsReported(err) || !strings.Contains(out, running+"Remove "+what+"? [y/N] ") || !strings.Contains(out, "Nothing removed.") {
+		t.Fatalf("uninstall answered n: %v (exit %d); want exit 130, said once, after %q\n%s", err, installer.ExitCode(err), running, out)
 	}
 	out, stderr, err = runCLI(t, "y\n", "uninstall", "--prefix", prefix)
 	if err != nil || stderr != "" || !strings.HasSuffix(out, "Removed "+what+".\n") {

@@ -445,6 +445,9 @@ func (m *Maintenance) askUninstall() {
 	if w := m.in.UserFilesWarning(); w != "" {
 		msg += "\n\n" + w
 	}
+	if w := m.in.RunningWarning(); w != "" {
+		msg += "\n\n" + w
+	}
 	confirm(m.win, "Uninstall?", msg, "Uninstall", "Keep it", true, func(yes bool) {
 		if yes {
 			m.uninstall()

@@ -9,6 +9,7 @@ import (
 	"onboard/installer/bundle"
 	"onboard/installer/engine"
 	"onboard/installer/state"
+	"onboard/installer/uninstall"
 	"onboard/internal/humanize"
 	"onboard/platform"
 )
@@ -158,6 +159,33 @@ func (in *Installed) UserFilesWarning() string {
 		return ""
 	}
 	return fmt.Sprintf("It also deletes what was made in %s since the install: %s.", in.Prefix, strings.Join(parts, " and "))
+}
+
+// RunningWarning names the programs that still run from the install,
+// which an uninstall stops, said before it asks ("" when none it can
+// see): a Jupyter, a kernel with unsaved work, a python started from an
+// activated shell (audit AE: they were stopped without a word).
+func (in *Installed) RunningWarning() string {
+	return runningWarning(uninstall.RunningFrom(in.Prefix))
+}
+
+func runningWarning(ps []uninstall.Program) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	names := make([]string, 0, 4)
+	for i, p := range ps {
+		if i == 3 && len(ps) > 4 {
+			names = append(names, fmt.Sprintf("%d more", len(ps)-3))
+			break
+		}
+		names = append(names, p.String())
+	}
+	list := strings.Join(names, ", ")
+	if n := len(names); n > 1 {
+		list = strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
+	return fmt.Sprintf("It stops what still runs from it, and what is not saved there is lost: %s.", list)
 }
 
 // Removal names what an uninstall removes, for its question and its

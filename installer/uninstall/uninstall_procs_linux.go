@@ -34,6 +34,19 @@ func stopProgramsUnder(prefixDir string, logf engine.Logf) {
 	logf("uninstall: stopped %d program(s) that ran from %s", len(pids), prefixDir)
 }
 
+// RunningFrom lists the processes (other than this one) that run a
+// program from prefixDir, as far as this user may see them (all of them
+// as root, else the user's own): what an uninstall stops, said before it
+// asks (audit AE).
+func RunningFrom(prefixDir string) []Program {
+	var out []Program
+	for _, pid := range programsUnder("/proc", prefixDir) {
+		argv, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
+		out = append(out, Program{PID: pid, Name: programName(strings.Split(strings.TrimRight(string(argv), "\x00"), "\x00"))})
+	}
+	return out
+}
+
 // programsUnder lists the processes (other than this one) whose
 // executable lies under dir, as procfs at proc shows them.
 func programsUnder(proc, dir string) []int {

@@ -3,6 +3,7 @@
 package uninstall
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,5 +59,56 @@ func TestStopProgramsUnder(t *testing.T) {
 	}
 	if len(logged) != 1 || !strings.Contains(logged[0], "stopped") {
 		t.Fatalf("logged %q", logged)
+	}
+}
+
+// RunningFrom names what runs from the prefix (TestProgramName: how);
+// nothing from elsewhere.
+func TestRunningFrom(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep")
+	}
+	data, err := os.ReadFile(sleep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := t.TempDir()
+	inside := filepath.Join(prefix, "envs", "team", "bin", "sleep")
+	os.MkdirAll(filepath.Dir(inside), 0o755)
+	if err := os.WriteFile(inside, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := exec.Command(inside, "300")
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+	other := exec.Command(sleep, "300")
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Process.Kill(); other.Wait() })
+	time.Sleep(100 * time.Millisecond) // until exec has replaced the child
+	got := RunningFrom(prefix)
+	if len(got) != 1 || got[0].PID != c.Process.Pid || got[0].String() != fmt.Sprintf("sleep (pid %d)", c.Process.Pid) {
+		t.Fatalf("RunningFrom = %v; want sleep (pid %d)", got, c.Process.Pid)
+	}
+}
+
+func TestProgramName(t *testing.T) {
+	for _, tc := range []struct {
+		argv []string
+		want string
+	}{
+		{[]string{"/p/envs/team/bin/python3.11", "/p/envs/team/bin/jupyter-notebook", "--no-browser"}, "jupyter-notebook"},
+		{[]string{"/p/bin/python", "-u", "-m", "ipykernel_launcher", "-f", "x.json"}, "ipykernel_launcher"},
+		{[]string{"/p/bin/python", "-c", "import time"}, "python"},
+		{[]string{"/p/bin/R", "--vanilla"}, "R"},
+		{nil, "a program"},
+	} {
+		if got := programName(tc.argv); got != tc.want {
+			t.Errorf("programName(%q) = %q; want %q", tc.argv, got, tc.want)
+		}
 	}
 }
