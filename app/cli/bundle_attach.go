@@ -73,6 +73,11 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 	if *split {
 		fmt.Fprintln(env.Stdout, filepath.Join(filepath.Dir(path), bundle.SplitBundleName))
 	}
+	if *sign && *ts == "" {
+		// a signature without a time-stamp stops being valid when the
+		// certificate expires; IT pushes the same file for years (audit AF)
+		fmt.Fprintf(env.Stderr, "onboard: note: %s is signed without a time-stamp: its signature stops being valid when the certificate expires; add --timestamp URL (your certificate authority's RFC 3161 server) to keep it valid after that\n", path)
+	}
 	if wasSigned {
 		// its signature covered the old file, not the bundle: it is gone
 		fmt.Fprintf(env.Stderr, "onboard: note: %s was Authenticode-signed; a signature does not survive a new bundle, so %s is unsigned: sign it (--sign-authenticode, or osslsigncode or signtool)\n", src, path)
