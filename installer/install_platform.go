@@ -96,8 +96,8 @@ func (in *installRun) launchers() {
 
 // launcherPlan is the plan of the bundle's launchers for this install.
 func (in *installRun) launcherPlan(t platform.Target, env platform.Env) (platform.Plan, error) {
-	app := platform.AppInfo{Name: in.o.Bundle.Manifest.Name, ID: in.o.Bundle.Manifest.ID, Version: in.o.Bundle.Manifest.Version,
-		Prefix: in.o.Prefix, Icon: launcherIcon(in.o), Installed: time.Now(), Size: in.plan.NeedBytes}
+	app := engine.AppInfo(&in.o.Bundle.Manifest, in.o.Prefix)
+	app.Icon, app.Installed, app.Size = launcherIcon(in.o), time.Now(), in.plan.NeedBytes
 	return platform.Launchers(t, env, app, in.plan.specs, in.o.AllUsers)
 }
 

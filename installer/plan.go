@@ -591,7 +591,8 @@ func (p *InstallPlan) planLaunchers(o Options, h planHost) {
 	}
 	if len(p.specs) > 0 {
 		m := &o.Bundle.Manifest
-		app := platform.AppInfo{Name: m.Name, ID: m.ID, Version: m.Version, Prefix: p.Prefix, Icon: launcherIcon(o)}
+		app := engine.AppInfo(m, p.Prefix)
+		app.Icon = launcherIcon(o)
 		lp, err := platform.Launchers(h.target, h.env, app, p.specs, o.AllUsers)
 		if err != nil {
 			p.Notes = append(p.Notes, fmt.Sprintf("launchers would not be created: %v", err))

@@ -352,6 +352,10 @@ itwin=$(winepath -w "$itexe" 2>/dev/null | tr -d '\r')
 wantw 0 'the attached installer installs for this user' "$itwin" install --silent --no-launcher --no-maintenance-launcher --prefix "$it"
 if [ "$(stat -c %h "$it_unix/.onboard/onboard.exe" 2>/dev/null)" = 2 ]; then pass 'its maintenance app is a hard link of the installer'
 else bad "the maintenance app is not a hard link of the installer (links: $(stat -c %h "$it_unix/.onboard/onboard.exe" 2>&1))"; fi
+arp=$(wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r')
+if grep -q 'Publisher *REG_SZ *The onboard project' <<<"$arp" && grep -q 'URLInfoAbout *REG_SZ *https://onboard.invalid/demo' <<<"$arp"; then
+	pass 'its "Apps & features" entry names the bundle'"'"'s publisher and URL'
+else bad "the \"Apps & features\" entry lacks the publisher or the URL: $(grep -E 'Publisher|URLInfo' <<<"$arp")"; fi
 wantw 0 'the installer uninstalls the install whose maintenance app is its hard link' "$itwin" uninstall --silent --prefix "$it"
 if [ -e "$it_unix" ]; then bad "the uninstall by the installer left $it_unix: $(find "$it_unix" | head -5 | tr '\n' ' ')"; else pass 'the uninstall by the installer removed the install folder'; fi
 [ -f "$itexe" ] && pass 'the installer is still there' || bad 'the installer went with the install'

@@ -127,7 +127,7 @@ func Attach(opts AttachOptions) (_ string, err error) {
 			if _, err := copyPlainBinary(&plain, exe); err != nil {
 				return err
 			}
-			n, err = brandPE(w, plain.Bytes(), Brand{Name: b.Manifest.Name, Version: b.Manifest.Version, IconPNG: b.Icon()})
+			n, err = brandPE(w, plain.Bytes(), Brand{Name: b.Manifest.Name, Version: b.Manifest.Version, Publisher: b.Manifest.Publisher, IconPNG: b.Icon()})
 		} else {
 			n, err = copyPlainBinary(w, exe)
 		}

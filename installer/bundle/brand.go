@@ -32,7 +32,9 @@ var brandIconSizes = []int{256, 64, 48, 32, 16}
 type Brand struct {
 	Name    string // the bundle's name: ProductName, and the description
 	Version string // the bundle's version: ProductVersion, FileVersion
-	IconPNG []byte // the bundle's icon; nil keeps the binary's own
+	// Publisher is the bundle's publisher: CompanyName; "" = none
+	Publisher string
+	IconPNG   []byte // the bundle's icon; nil keeps the binary's own
 }
 
 // brandPE writes the PE executable exe (without any signature) to w with its
@@ -74,6 +76,11 @@ func brandPE(w io.Writer, exe []byte, b Brand) (int64, error) {
 	} {
 		if err := vi.Set(version.LangDefault, k, v); err != nil {
 			return 0, fmt.Errorf("failed to set the installer's version info %s: %w", k, err)
+		}
+	}
+	if b.Publisher != "" {
+		if err := vi.Set(version.LangDefault, version.CompanyName, b.Publisher); err != nil {
+			return 0, fmt.Errorf("failed to set the installer's version info CompanyName: %w", err)
 		}
 	}
 	rs.SetVersionInfo(vi)

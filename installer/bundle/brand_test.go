@@ -137,7 +137,7 @@ func TestAttachBrandsWindowsInstaller(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ := os.ReadFile(spec)
-	if err := os.WriteFile(spec, append([]byte("icon = \"team.png\"\n"), s...), 0o644); err != nil {
+	if err := os.WriteFile(spec, append([]byte("icon = \"team.png\"\npublisher = \"Acme Corp.\"\nurl = \"https://python.acme.example/help\"\n"), s...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	zipPath := filepath.Join(dir, "b.zip")
@@ -154,8 +154,8 @@ func TestAttachBrandsWindowsInstaller(t *testing.T) {
 			t.Errorf("icon %s is %v, want the team's blue", n, c)
 		}
 	}
-	if !versionHas(t, rs, "Acme Python installer", "2026.11.3") {
-		t.Error("the version info does not name the team's bundle")
+	if !versionHas(t, rs, "Acme Python installer", "2026.11.3", "Acme Corp.") {
+		t.Error("the version info does not name the team's bundle and its publisher (CompanyName)")
 	}
 	var manifest []byte
 	rs.WalkType(winres.RT_MANIFEST, func(_ winres.Identifier, _ uint16, data []byte) bool { manifest = data; return false })
@@ -170,8 +170,8 @@ func TestAttachBrandsWindowsInstaller(t *testing.T) {
 		t.Fatalf("Discover(branded installer): %v", err)
 	}
 	defer f.Close()
-	if f.Kind != SourceAppended || f.Manifest.Version != "2026.11.3" {
-		t.Errorf("found %s %s", f.Kind, f.Manifest.Version)
+	if f.Kind != SourceAppended || f.Manifest.Version != "2026.11.3" || f.Manifest.Publisher != "Acme Corp." || f.Manifest.URL != "https://python.acme.example/help" {
+		t.Errorf("found %s %s, publisher %q, url %q", f.Kind, f.Manifest.Version, f.Manifest.Publisher, f.Manifest.URL)
 	}
 	if err := f.Verify(t.Context(), "win-64", 0, nil); err != nil {
 		t.Errorf("Verify of the bundle in the branded installer: %v", err)
@@ -191,6 +191,9 @@ func TestAttachBrandsWindowsInstaller(t *testing.T) {
 	}
 	if !versionHas(t, rs2, "Acme Python", "2026.12.0") {
 		t.Error("the version info does not name the team's bundle")
+	}
+	if versionHas(t, rs2, "Acme Corp.") {
+		t.Error("the version info names a publisher the bundle does not")
 	}
 }
 

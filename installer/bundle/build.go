@@ -129,7 +129,7 @@ func (b *builder) manifest(ctx context.Context) (*Manifest, error) {
 		return nil, err
 	}
 	m := &Manifest{
-		Schema: SchemaVersion, Name: b.spec.Name, ID: b.spec.ID, Version: b.spec.Version,
+		Schema: SchemaVersion, Name: b.spec.Name, ID: b.spec.ID, Version: b.spec.Version, Publisher: b.spec.Publisher, URL: b.spec.URL,
 		Created: created.Format(time.RFC3339), Demo: b.spec.Demo,
 		Platforms: map[string]*Platform{}, Launchers: b.spec.Launchers, Condarc: b.spec.Condarc, Frozen: b.spec.Frozen,
 		MenuPackages: b.spec.MenuPackages, Assets: map[string]Asset{LicenseName: assetOf(b.licence)},

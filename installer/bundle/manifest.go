@@ -17,10 +17,16 @@ const SchemaVersion = 1
 
 // Manifest is bundle.json.
 type Manifest struct {
-	Schema    int                  `json:"schema"`
-	Name      string               `json:"name"`    // shown to users: "Acme Python"
-	ID        string               `json:"id"`      // reverse DNS: "com.acme.python"
-	Version   string               `json:"version"` // CalVer YYYY.MM.MICRO
+	Schema  int    `json:"schema"`
+	Name    string `json:"name"`    // shown to users: "Acme Python"
+	ID      string `json:"id"`      // reverse DNS: "com.acme.python"
+	Version string `json:"version"` // CalVer YYYY.MM.MICRO
+	// Publisher is who makes the bundle ("Acme Corp."), and URL its help
+	// or about page: Apps & features' Publisher and links, the Windows
+	// installer's CompanyName; "" = none (audit AF: IT saw a blank
+	// publisher).
+	Publisher string               `json:"publisher,omitempty"`
+	URL       string               `json:"url,omitempty"`
 	Created   string               `json:"created"` // RFC 3339; fixed for reproducible builds
 	Demo      bool                 `json:"demo,omitempty"`
 	Platforms map[string]*Platform `json:"platforms"` // by conda subdir

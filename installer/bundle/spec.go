@@ -17,9 +17,11 @@ type Spec struct {
 	Name         string                   `toml:"name"`
 	ID           string                   `toml:"id"`
 	Version      string                   `toml:"version"`
-	Created      string                   `toml:"created"` // RFC 3339; "" = SOURCE_DATE_EPOCH, else the first day of the version's month
-	License      string                   `toml:"license"` // path of the licence text
-	Icon         string                   `toml:"icon"`    // optional path of a PNG
+	Publisher    string                   `toml:"publisher"` // see Manifest.Publisher
+	URL          string                   `toml:"url"`       // see Manifest.URL
+	Created      string                   `toml:"created"`   // RFC 3339; "" = SOURCE_DATE_EPOCH, else the first day of the version's month
+	License      string                   `toml:"license"`   // path of the licence text
+	Icon         string                   `toml:"icon"`      // optional path of a PNG
 	Demo         bool                     `toml:"demo"`
 	PackageDirs  []string                 `toml:"package_dirs"`
 	Platforms    map[string]*SpecPlatform `toml:"platforms"`
@@ -71,6 +73,9 @@ func (s *Spec) check() error {
 		return fmt.Errorf("license (the path of a licence text file) is required")
 	case len(s.Platforms) == 0:
 		return fmt.Errorf("at least one [platforms.<subdir>] table is required")
+	}
+	if err := validatePublisher(s.Publisher, s.URL); err != nil {
+		return err
 	}
 	if _, err := ParseCalVer(s.Version); err != nil {
 		return err

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"fmt"
+	neturl "net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -46,6 +47,9 @@ func (m *Manifest) Validate() error {
 	if _, err := ParseCalVer(m.Version); err != nil {
 		return err
 	}
+	if err := validatePublisher(m.Publisher, m.URL); err != nil {
+		return err
+	}
 	if _, err := time.Parse(time.RFC3339, m.Created); err != nil {
 		return fmt.Errorf("created %q is not an RFC 3339 time", m.Created)
 	}
@@ -84,6 +88,26 @@ func (m *Manifest) Validate() error {
 	}
 	return m.validateLaunchers()
 }
+
+// validatePublisher checks the bundle's publisher (plain text, as its
+// name) and URL (an http or https address, without spaces): both go into
+// the registry and the installer's version info, and are shown.
+func validatePublisher(publisher, url string) error {
+	if publisher != "" && (strings.TrimSpace(publisher) == "" || !plainText(publisher, maxNameBytes)) {
+		return fmt.Errorf("publisher %s is blank, longer than %d bytes or holds control characters", humanize.Excerpt(fmt.Sprintf("%q", publisher), 80), maxNameBytes)
+	}
+	if url == "" {
+		return nil
+	}
+	u, err := neturl.Parse(url)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(url) > maxURLBytes || strings.ContainsAny(url, " \"<>") || !plainText(url, maxURLBytes) {
+		return fmt.Errorf("url %s is not an http or https address of at most %d bytes", humanize.Excerpt(fmt.Sprintf("%q", url), 80), maxURLBytes)
+	}
+	return nil
+}
+
+// maxURLBytes caps the bundle's URL.
+const maxURLBytes = 2048
 
 // maxNameBytes caps the bundle's name and id, its launchers' names and its
 // envs' names: each becomes part of a file or folder name (a launcher's

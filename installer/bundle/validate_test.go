@@ -186,3 +186,30 @@ func onWin(m *Manifest, envs ...string) {
 	}
 	m.Platforms["win-64"] = w
 }
+
+// The publisher is plain text of one line, and the URL an http or https
+// address: both go into the registry and the installer's version info.
+func TestManifestPublisherAndURL(t *testing.T) {
+	var m Manifest
+	if err := json.Unmarshal(seedManifest(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ publisher, url, err string }{
+		{"Acme Corp.", "https://python.acme.example/help", ""},
+		{"", "", ""},
+		{"Acme\r\nEvil", "", "publisher"},
+		{" ", "", "publisher"},
+		{strings.Repeat("p", maxNameBytes+1), "", "publisher"},
+		{"", "javascript:alert(1)", "url"},
+		{"", "file:///etc/passwd", "url"},
+		{"", "https://", "url"},
+		{"", "https://acme.example/a b", "url"},
+		{"", "https://acme.example/\"x", "url"},
+	} {
+		m.Publisher, m.URL = tt.publisher, tt.url
+		err := m.Validate()
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("publisher %.30q url %q: Validate() = %v; want %q", tt.publisher, tt.url, err, tt.err)
+		}
+	}
+}

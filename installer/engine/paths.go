@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"onboard/installer/bundle"
 	"onboard/installer/state"
 	"onboard/internal/rmtree"
 	"onboard/platform"
@@ -88,6 +89,13 @@ func samePath(a, b string) bool {
 	return errA == nil && errB == nil && ra == rb
 }
 
+// AppInfo is what the launchers and the "Apps & features" entry of the
+// install of m at prefix say about it: its name, id, version, publisher
+// and URL.
+func AppInfo(m *bundle.Manifest, prefix string) platform.AppInfo {
+	return platform.AppInfo{Name: m.Name, ID: m.ID, Version: m.Version, Publisher: m.Publisher, URL: m.URL, Prefix: prefix}
+}
+
 // LikelyLaunchers is the record of what an install at owner would have
 // made of its launchers, for this user and for all users: its bundle's
 // launchers (from the manifest in dir: owner, or where an upgrade moved
@@ -103,7 +111,7 @@ func LikelyLaunchers(dir, owner string) platform.Record {
 	if err != nil {
 		return rec
 	}
-	app := platform.AppInfo{Name: man.Name, ID: man.ID, Version: man.Version, Prefix: owner}
+	app := AppInfo(&man.Manifest, owner)
 	var items []platform.LauncherSpec
 	for _, l := range man.Launchers {
 		items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})

@@ -338,7 +338,7 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 		return fmt.Errorf("failed to restore the launchers: %s is unreadable; run the installer again", state.ManifestPath(rp.prefix))
 	}
 	t, env := platform.HostTarget(), platform.HostEnv()
-	app := platform.AppInfo{Name: rp.man.Name, ID: rp.man.ID, Version: rp.man.Version, Prefix: rp.prefix}
+	app := engine.AppInfo(&rp.man.Manifest, rp.prefix)
 	if pl := rp.man.Platforms[rp.man.Subdir]; pl != nil {
 		app.Size = pl.DiskEstimate(0, 0, false) // the estimate an install writes, near enough
 	}

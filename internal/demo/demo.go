@@ -17,11 +17,15 @@ var Subdirs = []string{"linux-64", "osx-64", "osx-arm64", "win-64"}
 
 // Identity of the demo bundle.
 const (
-	Name    = "Onboard Demo"
-	ID      = "org.onboard.demo"
-	created = "2026-01-01T00:00:00Z"
-	channel = "https://demo.invalid/onboard-demo"
-	pyVer   = "3.12"
+	Name = "Onboard Demo"
+	ID   = "org.onboard.demo"
+	// Publisher and URL: Apps & features' Publisher and its link, and the
+	// Windows installer's CompanyName
+	Publisher = "The onboard project"
+	URL       = "https://onboard.invalid/demo"
+	created   = "2026-01-01T00:00:00Z"
+	channel   = "https://demo.invalid/onboard-demo"
+	pyVer     = "3.12"
 )
 
 // Version is the demo bundle's version; `-version` changes it (the Wine
@@ -81,8 +85,8 @@ func Make(ctx context.Context, out string) error {
 	defer os.RemoveAll(tmp)
 	pkgs := filepath.Join(tmp, "pkgs")
 	var spec strings.Builder
-	fmt.Fprintf(&spec, "name = %q\nid = %q\nversion = %q\ncreated = %q\nlicense = \"LICENSE.txt\"\ndemo = true\npackage_dirs = [\"pkgs\"]\n\n",
-		Name, ID, Version, created)
+	fmt.Fprintf(&spec, "name = %q\nid = %q\nversion = %q\npublisher = %q\nurl = %q\ncreated = %q\nlicense = \"LICENSE.txt\"\ndemo = true\npackage_dirs = [\"pkgs\"]\n\n",
+		Name, ID, Version, Publisher, URL, created)
 	for _, sd := range Subdirs {
 		stub, err := buildStub(ctx, tmp, sd)
 		if err != nil {
