@@ -248,7 +248,19 @@ func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
 		return nil
 	}
 	limit, n := PathLimit(t), LongestPath(req)
-	if limit == 0 || n <= limit {
+	if limit == 0 {
+		return nil
+	}
+	// The Start Menu shortcuts and Apps & features start the maintenance
+	// app, whose path a shortcut cannot hold, nor Windows start, beyond
+	// MAX_PATH even with long paths enabled: such an install had
+	// shortcuts with no target, and verify said healthy (audit AF).
+	rel := len([]rune(state.Rel(state.AppFile(t.OS)))) + 1 // \.onboard\onboard.exe
+	if app := len([]rune(req.Prefix)) + rel; app > limit {
+		return []Problem{{Error, ProblemTooLong, req.Prefix, fmt.Sprintf("%q is too long: its maintenance app, which the shortcuts and Apps & features start, would have a path of %d characters, over the %d Windows starts a program from and a shortcut holds, even with long paths enabled", req.Prefix, app, limit),
+			fmt.Sprintf("choose a folder of at most %d characters, such as C:\\onboard", limit-rel)}}
+	}
+	if n <= limit {
 		return nil
 	}
 	msg := fmt.Sprintf("%q is too long: with it the longest file path is %d characters, over the %d characters Windows allows in a path", req.Prefix, n, limit)

@@ -52,6 +52,13 @@ func TestCheckPrefixWith(t *testing.T) {
 		{"windows too long", win, Env{}, PrefixRequest{Prefix: `C:\Users\ann\AppData\Local\acme-python`, MaxRelPath: 230}, ok, []string{"too-long/error"}},
 		{"windows too long, long paths on", win, Env{}, PrefixRequest{Prefix: `C:\Users\ann\AppData\Local\acme-python`, MaxRelPath: 230},
 			PrefixFacts{Writable: true, FreeBytes: -1, LongPathsEnabled: true}, []string{"too-long/warning"}},
+		// the maintenance app, which the shortcuts start, fits MAX_PATH
+		// whatever LongPathsEnabled says (audit AF: a 340-character folder
+		// installed with shortcuts that had no target)
+		{"windows maintenance app too long, long paths on", win, Env{}, PrefixRequest{Prefix: `C:\` + strings.Repeat("a", 259-21-3+1), MaxRelPath: 30},
+			PrefixFacts{Writable: true, FreeBytes: -1, LongPathsEnabled: true}, []string{"too-long/error"}},
+		{"windows maintenance app just fits, long paths on", win, Env{}, PrefixRequest{Prefix: `C:\` + strings.Repeat("a", 259-21-3), MaxRelPath: 30},
+			PrefixFacts{Writable: true, FreeBytes: -1, LongPathsEnabled: true}, []string{"too-long/warning"}},
 		{"windows just fits", win, Env{}, PrefixRequest{Prefix: `C:\acme`, MaxRelPath: 259 - 8}, ok, nil},
 		{"windows one over", win, Env{}, PrefixRequest{Prefix: `C:\acme`, MaxRelPath: 259 - 7}, ok, []string{"too-long/error"}},
 		{"linux has no MAX_PATH", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", MaxRelPath: 400}, ok, nil},

@@ -349,7 +349,7 @@ want 0 'onboard.exe bundle attach writes an installer carrying the demo bundle' 
 	--bundle "$(winepath -w "$work/demo-next.zip" 2>/dev/null | tr -d '\r')" -o 'C:\users\Public\Downloads\it'
 itexe=$(ls "$dl_unix"/it/*.exe 2>/dev/null | head -1)
 itwin=$(winepath -w "$itexe" 2>/dev/null | tr -d '\r')
-wantw 0 'the attached installer installs for this user' "$itwin" install --silent --no-launcher --no-maintenance-launcher --prefix "$it"
+wantw 0 'the attached installer installs for this user' "$itwin" install --silent --no-launcher --prefix "$it"
 if [ "$(stat -c %h "$it_unix/.onboard/onboard.exe" 2>/dev/null)" = 2 ]; then pass 'its maintenance app is a hard link of the installer'
 else bad "the maintenance app is not a hard link of the installer (links: $(stat -c %h "$it_unix/.onboard/onboard.exe" 2>&1))"; fi
 arp=$(wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r')
