@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
 	"onboard/installer/state"
+	"onboard/internal/proctest"
 	"onboard/platform"
 )
 
@@ -122,20 +122,8 @@ func TestRepairAndUninstallSayResultsNotSteps(t *testing.T) {
 	// stops it (audit AE)
 	var running string
 	if runtime.GOOS == "linux" {
-		if sleep, err := exec.LookPath("sleep"); err == nil {
-			data, _ := os.ReadFile(sleep)
-			inside := filepath.Join(prefix, "envs", "team", "bin", "sleep")
-			if err := os.WriteFile(inside, data, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			c := exec.Command(inside, "300")
-			if err := c.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { c.Process.Kill(); c.Wait() })
-			time.Sleep(100 * time.Millisecond) // until exec has replaced the child
-			running = fmt.Sprintf("It stops what still runs from it, and what is not saved there is lost: sleep (pid %d).\n", c.Process.Pid)
-		}
+		c, _ := proctest.Start(t, proctest.Sleep(t, filepath.Join(prefix, "envs", "team", "bin", "sleep")), "300")
+		running = fmt.Sprintf("It stops what still runs from it, and what is not saved there is lost: sleep (pid %d).\n", c.Process.Pid)
 	}
 	out, stderr, err = runCLI(t, "n\n", "uninstall", "--prefix", prefix)
 	if installer.ExitCode(err) != installer.ExitCancelled || !IsReported(err) || !strings.Contains(out, running+"Remove "+what+"? [y/N] ") || !strings.Contains(out, "Nothing removed.") {

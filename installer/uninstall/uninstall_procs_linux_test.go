@@ -4,44 +4,20 @@ package uninstall
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"onboard/internal/proctest"
 )
 
 // A program that runs from the prefix (as another user's Jupyter does) is
 // stopped; one that runs from elsewhere is not.
 func TestStopProgramsUnder(t *testing.T) {
-	sleep, err := exec.LookPath("sleep")
-	if err != nil {
-		t.Skip("no sleep")
-	}
-	data, err := os.ReadFile(sleep)
-	if err != nil {
-		t.Fatal(err)
-	}
 	prefix := t.TempDir()
-	inside := filepath.Join(prefix, "bin", "sleep")
-	os.MkdirAll(filepath.Dir(inside), 0o755)
-	if err := os.WriteFile(inside, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	start := func(bin string) (*exec.Cmd, chan struct{}) {
-		c := exec.Command(bin, "300")
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan struct{})
-		go func() { c.Wait(); close(done) }()
-		t.Cleanup(func() { c.Process.Kill() })
-		return c, done
-	}
-	in, inDone := start(inside)
-	_, outDone := start(sleep)
-	time.Sleep(100 * time.Millisecond) // until exec has replaced the child
+	in, inDone := proctest.Start(t, proctest.Sleep(t, filepath.Join(prefix, "bin", "sleep")), "300")
+	_, outDone := proctest.Start(t, proctest.Sleep(t, ""), "300")
 	if pids := programsUnder("/proc", prefix); len(pids) != 1 || pids[0] != in.Process.Pid {
 		t.Fatalf("programsUnder: %v, want [%d]", pids, in.Process.Pid)
 	}
@@ -65,31 +41,9 @@ func TestStopProgramsUnder(t *testing.T) {
 // RunningFrom names what runs from the prefix (TestProgramName: how);
 // nothing from elsewhere.
 func TestRunningFrom(t *testing.T) {
-	sleep, err := exec.LookPath("sleep")
-	if err != nil {
-		t.Skip("no sleep")
-	}
-	data, err := os.ReadFile(sleep)
-	if err != nil {
-		t.Fatal(err)
-	}
 	prefix := t.TempDir()
-	inside := filepath.Join(prefix, "envs", "team", "bin", "sleep")
-	os.MkdirAll(filepath.Dir(inside), 0o755)
-	if err := os.WriteFile(inside, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	c := exec.Command(inside, "300")
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Process.Kill(); c.Wait() })
-	other := exec.Command(sleep, "300")
-	if err := other.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Process.Kill(); other.Wait() })
-	time.Sleep(100 * time.Millisecond) // until exec has replaced the child
+	c, _ := proctest.Start(t, proctest.Sleep(t, filepath.Join(prefix, "envs", "team", "bin", "sleep")), "300")
+	proctest.Start(t, proctest.Sleep(t, ""), "300")
 	got := RunningFrom(prefix)
 	if len(got) != 1 || got[0].PID != c.Process.Pid || got[0].String() != fmt.Sprintf("sleep (pid %d)", c.Process.Pid) {
 		t.Fatalf("RunningFrom = %v; want sleep (pid %d)", got, c.Process.Pid)
