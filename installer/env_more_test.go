@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1396,5 +1397,70 @@ func TestFolderLinkReadsDotDotWhereALinkLeads(t *testing.T) {
 		if got, err := os.ReadFile(filepath.Join(s.prefix, p)); string(got) != want {
 			t.Errorf("%s = %q, %v; want %q", p, got, err, want)
 		}
+	}
+}
+
+// A chain of folder links counts against the system's one limit of 40
+// links in a path, the link itself included: usr/x -> ../c1, c1 -> c2, …,
+// cN -> lib with usr/x/f.txt of another package follows 1+N links, so 39
+// links on are linked and 40 are refused, naming the package; the kernel
+// failed the 40th with "too many levels of symbolic links", exit 1
+// (audit AG).
+func TestFolderLinkChainAgainstTheSystemsLimit(t *testing.T) {
+	for _, n := range []int{39, 40} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			mk := genericPackages(t)
+			s := newEnvSetup(t)
+			req := s.request("linux-64")
+			files := []condatest.File{{Path: "usr/x", Symlink: "../c1"}}
+			for i := 1; i < n; i++ {
+				files = append(files, condatest.File{Path: "c" + strconv.Itoa(i), Symlink: "c" + strconv.Itoa(i+1)})
+			}
+			files = append(files, condatest.File{Path: "c" + strconv.Itoa(n), Symlink: "lib"})
+			req.Packages = slices.Concat(mk("chain", files...), mk("files", condatest.File{Path: "usr/x/f.txt", Data: []byte("f\n")}))
+			_, err := InstallEnv(t.Context(), req)
+			if n == 39 {
+				if err != nil {
+					t.Fatalf("a chain the system follows was refused: %v", err)
+				}
+				if got, err := os.ReadFile(filepath.Join(s.prefix, "lib", "f.txt")); string(got) != "f\n" {
+					t.Fatalf("lib/f.txt = %q, %v; want the file written through the chain", got, err)
+				}
+				return
+			}
+			var ue *pkg.UnsafeEntryError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), "chain") || ExitCode(err) != ExitBundle {
+				t.Fatalf("install: %v (exit %d); want the chain's usr/x refused, exit %d", err, ExitCode(err), ExitBundle)
+			}
+		})
+	}
+}
+
+// A folder link read through a link an earlier window made (x -> y/z in
+// one window, x/lib64 -> ../lib and x/lib64/sub/libfoo.so in a later
+// one): the system reads x/lib64 from y/z, so the files are in y/lib, as
+// when one window holds all three (audit AG: they were moved to lib/, and
+// the write through the link failed, naming no package).
+func TestFolderLinkThroughAnEarlierWindowsLink(t *testing.T) {
+	old := windowPaths
+	windowPaths = 2
+	t.Cleanup(func() { windowPaths = old })
+	mk := genericPackages(t)
+	s := newEnvSetup(t)
+	req := s.request("linux-64")
+	req.Packages = slices.Concat(
+		mk("aclink", condatest.File{Path: "x", Symlink: "y/z"}, condatest.File{Path: "y/z/keep.txt", Data: []byte("k\n")}),
+		mk("blink", condatest.File{Path: "x/lib64", Symlink: "../lib"}),
+		mk("files", condatest.File{Path: "x/lib64/sub/libfoo.so", Data: []byte("foo\n")}))
+	if _, err := InstallEnv(t.Context(), req); err != nil {
+		t.Fatalf("install: %v", err)
+	}
+	for p, want := range map[string]string{"x/lib64/sub/libfoo.so": "foo\n", "y/lib/sub/libfoo.so": "foo\n", "x/keep.txt": "k\n"} {
+		if got, err := os.ReadFile(filepath.Join(s.prefix, p)); string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", p, got, err, want)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(s.prefix, "lib", "sub")); err == nil {
+		t.Error("lib/sub was made: the files went where a lexical read of x/lib64 -> ../lib leads")
 	}
 }

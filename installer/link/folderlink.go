@@ -54,9 +54,9 @@ func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, wh
 	// link's target → the folder it leads to, both prefix-relative
 	moved := map[string]string{}
 	done := map[*Action]bool{}
-	through := newPlannedLinks(todo)
+	through := newPlannedLinks(opts.Prefix, todo)
 	for _, a := range links {
-		to, err := folderLink(opts.Prefix, a, archive(a), whose, through.resolve, j)
+		to, err := folderLink(opts.Prefix, a, archive(a), whose, through.resolveLink, j)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +77,7 @@ func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, wh
 // folderLink replaces the folder at a's target with a's symlink, moving
 // what the folder holds to where the link leads (made when missing), and
 // returns that place, prefix-relative.
-func folderLink(prefixDir string, a *Action, archive string, whose func(target string) string, through func(string) (string, bool), j Journal) (string, error) {
+func folderLink(prefixDir string, a *Action, archive string, whose func(target string) string, through func(link, text string) (string, bool), j Journal) (string, error) {
 	dst := hostPath(prefixDir, a.Target)
 	target, err := os.Readlink(a.Source)
 	if err != nil {
@@ -100,11 +100,7 @@ func folderLink(prefixDir string, a *Action, archive string, whose func(target s
 	// (usr/lib64 -> ../lib64 and lib64 -> lib: lib, as conda writes the
 	// files through both; making lib64 a folder stopped lib64's own link,
 	// audit AB)
-	dir, ok := through(path.Dir(a.Target))
-	to := ""
-	if ok {
-		to, ok = through(path.Clean(path.Join(dir, strings.ReplaceAll(target, `\`, "/"))))
-	}
+	to, ok := through(a.Target, strings.ReplaceAll(target, `\`, "/"))
 	if !ok {
 		return "", unsafe("other packages put files under it, and it leads through a loop of symlinks, or through more of them than the system follows")
 	}
@@ -152,15 +148,17 @@ func folderLink(prefixDir string, a *Action, archive string, whose func(target s
 }
 
 // plannedLinks are the relative symlinks a window makes (lib64 -> lib),
-// by their prefix-relative path, for resolving a path through them.
+// by their prefix-relative path, for resolving a path through them and
+// through those already in the env (an earlier window's, audit AG).
 type plannedLinks struct {
-	text map[string]string  // target → where it leads, as written
-	act  map[string]*Action // target → its action
-	used map[string]bool    // those a resolve went through
+	prefix string
+	text   map[string]string  // target → where it leads, as written
+	act    map[string]*Action // target → its action
+	used   map[string]bool    // those a resolve went through
 }
 
-func newPlannedLinks(todo []*Action) *plannedLinks {
-	pl := &plannedLinks{text: map[string]string{}, act: map[string]*Action{}, used: map[string]bool{}}
+func newPlannedLinks(prefixDir string, todo []*Action) *plannedLinks {
+	pl := &plannedLinks{prefix: prefixDir, text: map[string]string{}, act: map[string]*Action{}, used: map[string]bool{}}
 	for _, a := range todo {
 		if a.Kind != KindSymlink {
 			continue
@@ -173,33 +171,71 @@ func newPlannedLinks(todo []*Action) *plannedLinks {
 }
 
 // resolve reads the prefix-relative path p as the system will once the
-// links are made: each part of it that one of them will be is replaced by
-// where it leads, read from the folder the link is in once the links
-// before it are followed (x/lib64 -> ../lib under x -> y/z is y/lib, as
-// the system reads it; audit AD). A link that leads outside the prefix
-// stops it: the checks of the link that uses the path say what is wrong.
-// ok is false for a loop (a -> b, b -> a), or a path through more links
-// than the system follows.
+// links are made: each part of it that one of them will be, or that is a
+// symlink in the env already, is replaced by where it leads, read from the
+// folder the link is in once the links before it are followed
+// (x/lib64 -> ../lib under x -> y/z is y/lib, as the system reads it;
+// audit AD). A link that leads outside the prefix stops it: the checks of
+// the link that uses the path say what is wrong. ok is false for a loop
+// (a -> b, b -> a), or a path through more links than the system follows.
 func (pl *plannedLinks) resolve(p string) (string, bool) {
 	hops := 0
 	return pl.resolveHops(p, &hops)
+}
+
+// resolveLink is where the link at the prefix-relative path link, whose
+// text is text, leads: its folder and its text read through the links on
+// the way, the link itself counted, all against the system's one limit
+// (audit AG: the link went uncounted, and its folder and its text had a
+// budget each).
+func (pl *plannedLinks) resolveLink(link, text string) (string, bool) {
+	hops := 1
+	dir, ok := pl.resolveHops(path.Dir(link), &hops)
+	if !ok {
+		return link, false
+	}
+	return pl.resolveHops(path.Clean(path.Join(dir, text)), &hops)
 }
 
 // maxLinkHops is the system's own limit of the links it follows in a
 // path, those in the links' own paths included (Linux's MAXSYMLINKS).
 const maxLinkHops = 40
 
+// linkAt is the text of the link at the prefix-relative path p: one the
+// window makes (planned), or one in the env already, read as the system
+// reads it (through the links above it); ok is false where p is no link.
+func (pl *plannedLinks) linkAt(p string) (text string, planned, ok bool) {
+	if t, ok := pl.text[p]; ok {
+		return t, true, true
+	}
+	host := hostPath(pl.prefix, p)
+	if fi, err := os.Lstat(host); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return "", false, false
+	}
+	t, err := os.Readlink(host)
+	if err != nil {
+		return "", false, false
+	}
+	if filepath.IsAbs(t) || strings.HasPrefix(t, "/") {
+		return "/", false, true // outside the prefix: it stops the resolve
+	}
+	return strings.ReplaceAll(t, `\`, "/"), false, true
+}
+
 // resolveHops is resolve, counting the links followed in *hops.
 func (pl *plannedLinks) resolveHops(p string, hops *int) (string, bool) {
 	for {
 		changed := false
 		for i := len(p); i > 0; i = strings.LastIndexByte(p[:i], '/') {
-			t, ok := pl.text[p[:i]]
+			t, planned, ok := pl.linkAt(p[:i])
 			if !ok {
 				continue
 			}
 			if *hops++; *hops > maxLinkHops {
 				return p, false
+			}
+			if t == "/" {
+				return p, true
 			}
 			dir, ok := pl.resolveHops(path.Dir(p[:i]), hops)
 			if !ok {
@@ -209,7 +245,9 @@ func (pl *plannedLinks) resolveHops(p string, hops *int) (string, bool) {
 			if to == "." || to == ".." || strings.HasPrefix(to, "../") {
 				return p, true
 			}
-			pl.used[p[:i]] = true
+			if planned {
+				pl.used[p[:i]] = true
+			}
 			p, changed = to+p[i:], true
 			break
 		}
