@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"onboard/installer/state"
 	"onboard/internal/atomicfile"
@@ -23,6 +24,11 @@ import (
 // be a user's download that the user could rewrite and an administrator
 // then run.
 func carryFile(src, dst string, allUsers bool) (string, error) {
+	// a file given by a symlink is carried itself: a hard link of the
+	// symlink was kept, dangling once it was relative (audit AH)
+	if real, err := filepath.EvalSymlinks(src); err == nil {
+		src = real
+	}
 	share := !allUsers && mayShare(src)
 	if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
 		// Nothing to replace: the link or clone is made at dst itself. (On

@@ -61,6 +61,9 @@ type installRun struct {
 
 	unlockOld func() error // the lock of the install found at the prefix
 	unlockNew func() error // the lock of the prefix being installed
+	// self identifies the program the maintenance app is copied from, as
+	// the install began (programAtStart); nil when it could not be read
+	self *bundle.ProgramSum
 }
 
 // lockExisting takes the lock of an existing install (run recovers an
@@ -116,6 +119,16 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 	in.log.Printf("install %s %s (%s) into %q from %s", m.Name, m.Version, in.subdir, o.Prefix, o.Bundle.Source)
 	if first.Err != nil && first.Recover == "" {
 		return nil, in.refuse(first.Err)
+	}
+	if src, err := maintenanceSource(); err == nil {
+		s, err := programAtStart(src)
+		var be *BundleError
+		if errors.As(err, &be) {
+			return nil, in.refuse(err)
+		}
+		if err == nil {
+			in.self = &s
+		}
 	}
 	defer in.unlock()
 	rec, err := RecoverOutcome(ctx, o.Prefix, nil) // the note below logs what it did

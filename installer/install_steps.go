@@ -281,6 +281,9 @@ func (in *installRun) writeMaintenance(src string) error {
 		if err != nil {
 			return fmt.Errorf("failed to write the maintenance app: %w", err)
 		}
+		if err := in.checkMaintenance(src, dst, true); err != nil {
+			return err
+		}
 		in.log.Printf("maintenance app: %s of the installer %q, with its bundle", how, src)
 		return nil
 	}
@@ -297,6 +300,9 @@ func (in *installRun) writeMaintenance(src string) error {
 	} else if err := bundle.WriteStripped(src, dst); err != nil {
 		return fmt.Errorf("failed to write the maintenance app: %w", err)
 	}
+	if err := in.checkMaintenance(src, dst, false); err != nil {
+		return err
+	}
 	if b.Path == "" {
 		// a bundle from the program's own bytes (the demo): its zip is
 		// written beside the maintenance app, so a repair finds it offline
@@ -311,7 +317,7 @@ func (in *installRun) writeMaintenance(src string) error {
 		return fmt.Errorf("failed to keep the bundle for repairs: %w", err)
 	}
 	in.log.Printf("bundle for repairs: %s of %q", how, b.Path)
-	return nil
+	return in.checkKept(state.BundlePath(in.o.Prefix))
 }
 
 func (in *installRun) note(format string, args ...any) {
