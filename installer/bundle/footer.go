@@ -90,6 +90,17 @@ func FindPayload(r io.ReaderAt, size int64) (Payload, error) {
 		if err == nil && p.ZipSize > 0 && !hasLocalHeader(r, p.ZipOffset) {
 			err = errors.New("the appended bundle's footer is damaged (no zip starts where it says); attach the bundle again with 'onboard bundle attach'")
 		}
+		if err == nil && p.ZipSize > 0 {
+			// the zip's own end records must put its start where the
+			// footer does, after the program: a footer that pointed at a
+			// zip inside the program (onboard's embedded demo) was taken,
+			// and the maintenance app cut there crashed (audit AH)
+			start, ok := findZipStart(r, p.ZipOffset+p.ZipSize)
+			img, imgOK := imageEnd(r, size)
+			if !ok || start != p.ZipOffset || imgOK && p.ZipOffset < img {
+				err = errors.New("the appended bundle's footer is damaged (the zip it names does not start where it says, after the program); attach the bundle again with 'onboard bundle attach'")
+			}
+		}
 		return p, err
 	}
 	start, zipOK := findZipStart(r, end)

@@ -183,3 +183,24 @@ func TestFindPayloadAbsoluteOffsets(t *testing.T) {
 		t.Errorf("relative offsets: FindPayload = %+v, %v", p, err)
 	}
 }
+
+// A footer must name the zip that ends where it says as starting where it
+// says: one whose offset points at a zip's first bytes inside the program
+// (onboard's own embedded demo bundle) with the size running to the
+// appended zip's end is damaged (audit AH: it was taken, and the
+// maintenance app cut at that offset crashed).
+func TestFooterZipStartsWhereItSays(t *testing.T) {
+	z := testZip(seedManifest())
+	bin := append(append([]byte("program "), testZip([]byte("{}"))...), " more program"...)
+	inner := int64(len("program ")) // a zip's first bytes, inside the program
+	file := append(bytes.Clone(bin), z...)
+	file = append(file, make([]byte, footerPadding(int64(len(file))))...)
+	good := append(bytes.Clone(file), encodeFooter(int64(len(bin)), int64(len(z)), nil, nil)...)
+	if p, err := FindPayload(bytes.NewReader(good), int64(len(good))); err != nil || p.ZipOffset != int64(len(bin)) {
+		t.Fatalf("FindPayload(good footer) = %+v, %v", p, err)
+	}
+	bad := append(bytes.Clone(file), encodeFooter(inner, int64(len(bin))+int64(len(z))-inner, nil, nil)...)
+	if _, err := FindPayload(bytes.NewReader(bad), int64(len(bad))); err == nil || !strings.Contains(err.Error(), "footer is damaged") {
+		t.Fatalf("FindPayload(footer naming a zip inside the program) = %v; want a damaged footer", err)
+	}
+}

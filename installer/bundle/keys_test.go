@@ -57,3 +57,19 @@ func TestUniqueKeysOfABigObject(t *testing.T) {
 		t.Fatalf("uniqueKeys = %v", err)
 	}
 }
+
+// bundle.json is one JSON object and nothing after it but white space: a
+// second object, which jq reads too, or any other bytes, is refused
+// (audit AH: only the first object was read).
+func TestManifestHoldsOneObject(t *testing.T) {
+	for tail, refused := range map[string]bool{
+		` {"version": "2099.1.0", "name": "Something else"}`: true,
+		"\n<<not JSON>>": true,
+		"\n \t\r\n":      false,
+	} {
+		_, err := OpenBytes(testZip(append(seedManifest(), tail...)), "test")
+		if got := err != nil && strings.Contains(err.Error(), "has more after its object"); got != refused {
+			t.Errorf("bundle.json followed by %q: %v; want refused %v", tail, err, refused)
+		}
+	}
+}

@@ -140,6 +140,12 @@ func (b *Bundle) load() error {
 		}
 		return bundleErr("", ManifestName+" is not valid JSON for this schema", err)
 	}
+	if rest := bytes.TrimLeft(raw[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		// jq reads a second object, Python refuses it, and this read only
+		// the first: a reviewer and the install would read two bundles
+		// (audit AH)
+		return bundleErr("", fmt.Sprintf("%s has more after its object (%s)", ManifestName, humanize.Excerpt(fmt.Sprintf("%q", rest), 60)), nil)
+	}
 	if err := uniqueKeys(raw); err != nil {
 		return bundleErr("", ManifestName+" is invalid", err)
 	}
