@@ -331,7 +331,7 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache) + extra
 	p.SharedBytes = max(0, -extra)
 	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache),
-		NeedFiles: pl.FileEstimate(o.KeepPackageCache)}
+		NeedFiles: pl.FileEstimate(o.KeepPackageCache), Envs: pl.EnvNames()}
 	p.LongestPath, p.PathLimit = platform.LongestPath(req), platform.PathLimit(h.target)
 	p.planLaunchers(o, h)
 

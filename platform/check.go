@@ -83,6 +83,9 @@ type PrefixRequest struct {
 	NeedBytes  int64 // space the install needs; 0 = do not check
 	MaxRelPath int   // longest path inside the prefix the install writes (Windows MAX_PATH check); 0 = do not check
 	NeedFiles  int64 // files and folders (inodes) the install makes; 0 = do not check
+	// Envs are the names of the environments the install makes in
+	// PREFIX/envs/, whose scripts' first lines name their folders
+	Envs []string
 }
 
 // PrefixFacts is what the host found out about a prefix (see
@@ -223,8 +226,8 @@ func checkPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 		add(Error, ProblemNoSpace, fmt.Sprintf("not enough free file entries (inodes) on the disk of %q: about %d files and folders needed, and %d%% to spare, %d free; its bytes may be free, but it can hold no more files", p,
 			req.NeedFiles, spareSpacePercent, f.FreeFiles), "free some files on that disk (or ask for more inodes) or choose a folder on another disk")
 	}
-	out = append(out, checkLength(t, req, f)...)
-	out = append(out, checkSpelling(t, p)...)
+	out = append(out, checkLength(t, env, req, f)...)
+	out = append(out, checkSpelling(t, p, req.Envs)...)
 	out = append(out, checkConda(t, env, p, f)...)
 	return out
 }
@@ -232,7 +235,7 @@ func checkPrefixWith(t Target, env Env, req PrefixRequest, f PrefixFacts) []Prob
 // checkLength checks Windows paths against MAX_PATH: prefix + `\` +
 // the longest relative path must fit in 259 characters; and elsewhere
 // against PATH_MAX.
-func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
+func checkLength(t Target, env Env, req PrefixRequest, f PrefixFacts) []Problem {
 	if t.OS != "windows" && req.MaxRelPath > 0 {
 		// PATH_MAX, less its NUL: 4096 on Linux and the BSDs, 1024 on
 		// macOS. A longer path fails near the end of an install ("file
@@ -257,8 +260,14 @@ func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
 	// shortcuts with no target, and verify said healthy (audit AF).
 	rel := len([]rune(state.Rel(state.AppFile(t.OS)))) + 1 // \.onboard\onboard.exe
 	if app := len([]rune(req.Prefix)) + rel; app > limit {
-		return []Problem{{Error, ProblemTooLong, req.Prefix, fmt.Sprintf("%q is too long: its maintenance app, which the shortcuts and Apps & features start, would have a path of %d characters, over the %d Windows starts a program from and a shortcut holds, even with long paths enabled", req.Prefix, app, limit),
-			fmt.Sprintf("choose a folder of at most %d characters, such as C:\\onboard", limit-rel)}}
+		msg := fmt.Sprintf("%q is too long: its maintenance app, which the shortcuts and Apps & features start, would have a path of %d characters, over the %d Windows starts a program from and a shortcut holds, even with long paths enabled", req.Prefix, app, limit)
+		hint := fmt.Sprintf("choose a folder of at most %d characters, such as C:\\onboard", limit-rel)
+		if f.Exists && env.exists(t.Join(req.Prefix, state.Rel(state.ManifestName))) {
+			// an install there already: its upgrade or re-run is not
+			// refused for what its first install was allowed (audit AG)
+			return []Problem{{Warning, ProblemTooLong, req.Prefix, msg + "; its shortcuts may not start it", "move the install to a shorter folder: uninstall it and install again there"}}
+		}
+		return []Problem{{Error, ProblemTooLong, req.Prefix, msg, hint}}
 	}
 	if n <= limit {
 		return nil
@@ -278,7 +287,7 @@ func checkLength(t Target, req PrefixRequest, f PrefixFacts) []Problem {
 // rule), and so does `conda init` for bin/conda, so every such command,
 // conda's own included, runs the first python on PATH (conda/conda#11676;
 // conda's own installers refuse such a folder).
-func checkSpelling(t Target, p string) []Problem {
+func checkSpelling(t Target, p string, envs []string) []Problem {
 	var out []Problem
 	if strings.ContainsAny(p, " \t") {
 		msg := fmt.Sprintf("%q has spaces, which break some conda packages' scripts and build tools", p)
@@ -290,14 +299,29 @@ func checkSpelling(t Target, p string) []Problem {
 	if t.OS != "windows" {
 		// conda's first line of bin/conda and of the scripts it links
 		// there: longer than the kernel runs, conda writes
-		// '#!/usr/bin/env python' instead (link.MaxShebangLength)
+		// '#!/usr/bin/env python' instead (link.MaxShebangLength); the
+		// entry points of noarch: python packages (jupyter) start
+		// through /bin/sh and are not affected
 		limit := 127
 		if t.OS == "darwin" {
 			limit = 512
 		}
 		if n := len("#!" + t.Join(p, "bin", "python")); n > limit {
-			out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for conda's commands: their first line there would be %d characters, more than the %d this system runs, so it becomes '#!/usr/bin/env python' and conda and jupyter commands may run another Python, or fail", p, n, limit),
+			out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for conda's scripts: their first line there would be %d characters, more than the %d this system runs, so conda writes '#!/usr/bin/env python' instead, and 'conda' and 'source bin/activate' then run another Python, or fail; the launchers and Jupyter work", p, n, limit),
 				fmt.Sprintf("choose a folder of at most %d characters, or keep this one", limit-len("#!/bin/python"))})
+		} else {
+			// an env's folder is longer: its packages' scripts run
+			// another Python unless the env is activated (audit AG)
+			e := ""
+			for _, name := range envs {
+				if len(name) > len(e) {
+					e = name
+				}
+			}
+			if n := len("#!" + t.Join(p, "envs", e, "bin", "python")); e != "" && n > limit {
+				out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for the scripts of the environment %s: their first line there would be %d characters, more than the %d this system runs, so conda writes '#!/usr/bin/env python' instead, and they run another Python unless the environment is activated; the launchers and Jupyter work", p, e, n, limit),
+					fmt.Sprintf("choose a folder of at most %d characters, or keep this one", limit-len("#!/envs/"+e+"/bin/python"))})
+			}
 		}
 		// conda's shell scripts write the folder in single quotes,
 		// unescaped (export CONDA_EXE='…'): `conda activate` breaks

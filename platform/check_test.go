@@ -57,6 +57,9 @@ func TestCheckPrefixWith(t *testing.T) {
 		// installed with shortcuts that had no target)
 		{"windows maintenance app too long, long paths on", win, Env{}, PrefixRequest{Prefix: `C:\` + strings.Repeat("a", 259-21-3+1), MaxRelPath: 30},
 			PrefixFacts{Writable: true, FreeBytes: -1, LongPathsEnabled: true}, []string{"too-long/error"}},
+		{"windows maintenance app too long, an install there already", win, fakeEnv("", nil, `C:\`+strings.Repeat("a", 259-21-3+1)+`\.onboard\manifest.json`),
+			PrefixRequest{Prefix: `C:\` + strings.Repeat("a", 259-21-3+1), MaxRelPath: 30},
+			PrefixFacts{Exists: true, IsDir: true, Entries: []string{".onboard"}, Writable: true, FreeBytes: -1, LongPathsEnabled: true}, []string{"too-long/warning"}},
 		{"windows maintenance app just fits, long paths on", win, Env{}, PrefixRequest{Prefix: `C:\` + strings.Repeat("a", 259-21-3), MaxRelPath: 30},
 			PrefixFacts{Writable: true, FreeBytes: -1, LongPathsEnabled: true}, []string{"too-long/warning"}},
 		{"windows just fits", win, Env{}, PrefixRequest{Prefix: `C:\acme`, MaxRelPath: 259 - 8}, ok, nil},
@@ -113,27 +116,34 @@ func TestCheckMessagesWriteWindowsPathsPlainly(t *testing.T) {
 func TestCheckWarnsOfWhatBreaksCondasScripts(t *testing.T) {
 	linux, mac, win := Target{OS: "linux", Arch: "amd64"}, Target{OS: "darwin", Arch: "arm64"}, Target{OS: "windows", Arch: "amd64"}
 	at := func(n int) string { return "/" + strings.Repeat("a", n-1) } // n characters
+	const base, env = "too long for conda's scripts", "too long for the scripts of the environment team"
 	for _, tc := range []struct {
 		t      Target
 		prefix string
-		want   string
+		code   string
+		says   string
 	}{
-		{linux, at(114), ""}, // "#!" + 114 + "/bin/python" = 127
-		{linux, at(115), ProblemLongShebang},
-		{mac, at(115), ""},
-		{mac, at(500), ProblemLongShebang},
-		{linux, "/home/ann/o'neil/py", ProblemQuote},
-		{mac, "/Users/ann/o'neil/py", ProblemQuote},
-		{win, `C:\o'neil\py`, ""},
-		{win, `C:\` + strings.Repeat("a", 150), ""},
+		// the env team's scripts: "#!" + 104 + "/envs/team/bin/python" =
+		// 127 (audit AG: only the base was checked)
+		{linux, at(104), "", ""},
+		{linux, at(105), ProblemLongShebang, env},
+		// the base's: "#!" + 114 + "/bin/python" = 127
+		{linux, at(114), ProblemLongShebang, env},
+		{linux, at(115), ProblemLongShebang, base},
+		{mac, at(115), "", ""},
+		{mac, at(500), ProblemLongShebang, base},
+		{linux, "/home/ann/o'neil/py", ProblemQuote, "apostrophe"},
+		{mac, "/Users/ann/o'neil/py", ProblemQuote, "apostrophe"},
+		{win, `C:\o'neil\py`, "", ""},
+		{win, `C:\` + strings.Repeat("a", 150), "", ""},
 	} {
-		ps := CheckPrefixWith(tc.t, Env{}, PrefixRequest{Prefix: tc.prefix}, PrefixFacts{Writable: true, FreeBytes: -1})
+		ps := CheckPrefixWith(tc.t, Env{}, PrefixRequest{Prefix: tc.prefix, Envs: []string{"ml", "team"}}, PrefixFacts{Writable: true, FreeBytes: -1})
 		var codes []string
 		for _, p := range ps {
 			codes = append(codes, p.Code)
 		}
-		if tc.want == "" && len(ps) != 0 || tc.want != "" && (len(ps) != 1 || ps[0].Code != tc.want || ps[0].Severity != Warning) {
-			t.Errorf("%s %d characters %.30q: problems %v; want %q", tc.t.OS, len(tc.prefix), tc.prefix, codes, tc.want)
+		if tc.code == "" && len(ps) != 0 || tc.code != "" && (len(ps) != 1 || ps[0].Code != tc.code || ps[0].Severity != Warning || !strings.Contains(ps[0].Message, tc.says)) {
+			t.Errorf("%s %d characters %.30q: problems %v %+v; want %q saying %q", tc.t.OS, len(tc.prefix), tc.prefix, codes, ps, tc.code, tc.says)
 		}
 	}
 }

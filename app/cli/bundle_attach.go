@@ -52,7 +52,7 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 	src := installerOf(opts)
 	wasSigned := !*sign && bundle.AuthenticodeSigned(src)
 	path, err := bundle.Attach(opts)
-	if errors.Is(err, bundle.ErrNotPE) || errors.Is(err, bundle.ErrNeedsSplit) || errors.Is(err, bundle.ErrSplitTaken) {
+	if errors.Is(err, bundle.ErrNotPE) || errors.Is(err, bundle.ErrNeedsSplit) || errors.Is(err, bundle.ErrSplitTaken) || errors.Is(err, bundle.ErrOlderInstaller) {
 		return &installer.UsageError{Msg: err.Error()}
 	}
 	if err != nil {

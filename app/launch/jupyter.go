@@ -258,7 +258,8 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	// JUPYTER_PREFER_ENV_PATH: the env's kernels, config and data before
 	// the user's, so that a python3 kernel the user once installed for
 	// another Python (`ipykernel install --user`) does not run the team's
-	// notebooks (jupyter_core before 5 put the user's first; audit AE)
+	// notebooks (jupyter_core 4 put the user's first, and 5 still does in
+	// the base env; audit AE, AG)
 	environ = setEnv(environ, map[string]string{"JUPYTER_RUNTIME_DIR": runtimeDir, "JUPYTER_PREFER_ENV_PATH": "1"}, runtime.GOOS == "windows")
 	nb, err := notebookDir(o.NotebookDir)
 	if err != nil {

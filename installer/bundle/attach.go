@@ -81,6 +81,9 @@ func Attach(opts AttachOptions) (_ string, err error) {
 	if err != nil {
 		return "", err
 	}
+	if err := readsManifest(exe, &b.Manifest); err != nil {
+		return "", err
+	}
 	if opts.Authenticode != nil && goos != "windows" {
 		return "", fmt.Errorf("%w: %q is a %s/%s executable (sign macOS installers with codesign on a Mac; Linux and Solaris installers are not signed this way)", ErrNotPE, exe, goos, goarch)
 	}
@@ -365,4 +368,28 @@ func copyZip(w io.Writer, path string) (int64, error) {
 // writeAtomic writes dst through a temporary file in its folder.
 func writeAtomic(dst string, mode os.FileMode, fill func(io.Writer) error) error {
 	return atomicfile.Write(dst, mode, fill)
+}
+
+// ErrOlderInstaller is Attach's refusal of an installer binary of an
+// onboard that would refuse the bundle: one older than a key its
+// bundle.json has.
+var ErrOlderInstaller = errors.New("the installer binary is older than the bundle")
+
+// readsManifest makes sure the onboard binary exe reads the keys of m
+// added since bundles were first attached: an older one refuses a
+// bundle.json with a key it does not know, and the installer would then
+// refuse its own bundle (audit AG). A binary that reads a key holds its
+// field's struct tag, which Go keeps for encoding/json.
+func readsManifest(exe string, m *Manifest) error {
+	if m.Publisher == "" && m.URL == "" {
+		return nil
+	}
+	var plain bytes.Buffer
+	if _, err := copyPlainBinary(&plain, exe); err != nil {
+		return err
+	}
+	if !bytes.Contains(plain.Bytes(), []byte(`json:"publisher,omitempty"`)) {
+		return fmt.Errorf("%w: %q is of an onboard that does not know the bundle's publisher and url, and would refuse the bundle; attach it to the installer binary of this onboard (dist/), or build the bundle without them", ErrOlderInstaller, exe)
+	}
+	return nil
 }

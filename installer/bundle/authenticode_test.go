@@ -22,7 +22,8 @@ func windowsExe(t *testing.T) string {
 func crossBuildWindows(t *testing.T, dir string) string {
 	t.Helper()
 	writeFile(t, filepath.Join(dir, "go.mod"), "module wintest\n\ngo 1.22\n")
-	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() { println(\"onboard test\") }\n")
+	// it reads a bundle.json's publisher, as onboard does (readsManifest)
+	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nimport \"encoding/json\"\n\ntype manifest struct {\n\tPublisher string `json:\"publisher,omitempty\"`\n}\n\nfunc main() { b, _ := json.Marshal(manifest{}); println(\"onboard test\", string(b)) }\n")
 	out := filepath.Join(dir, "onboard.exe")
 	cmd := exec.Command("go", "build", "-o", out, ".")
 	cmd.Dir = dir

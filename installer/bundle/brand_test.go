@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -147,6 +148,11 @@ func TestAttachBrandsWindowsInstaller(t *testing.T) {
 	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: exe, OutDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("Attach: %v", err)
+	}
+	// an onboard older than the bundle's publisher would refuse its
+	// bundle: attach refuses to make such an installer (audit AG)
+	if _, err := Attach(AttachOptions{Bundle: zipPath, Installer: "/bin/true", OutDir: t.TempDir()}); !errors.Is(err, ErrOlderInstaller) {
+		t.Errorf("Attach to a program that does not read publisher: %v; want ErrOlderInstaller", err)
 	}
 	rs := resourcesOf(t, inst)
 	for _, n := range brandIconNames {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode"
 )
 
 // Program is a process that runs a program from an install.
@@ -18,6 +19,32 @@ func (p Program) String() string { return fmt.Sprintf("%s (pid %d)", p.Name, p.P
 // a Python the script it runs (jupyter-notebook) or its -m module
 // (ipykernel_launcher).
 func programName(argv []string) string {
+	return printable(programArg(argv), 40)
+}
+
+// printable is s as a terminal shows it as written, on one line: each
+// character that is not printable as '?', cut at max characters. Another
+// user's process names itself (audit AG: escape sequences and new lines
+// in root's uninstall question).
+func printable(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == max {
+			b.WriteString("…")
+			break
+		}
+		if !unicode.IsPrint(r) {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// programArg is the argument of argv that names what it runs.
+func programArg(argv []string) string {
 	if len(argv) == 0 || argv[0] == "" {
 		return "a program"
 	}

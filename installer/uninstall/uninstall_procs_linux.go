@@ -53,6 +53,13 @@ func programsUnder(proc, dir string) []int {
 	entries, _ := os.ReadDir(proc)
 	var out []int
 	self := os.Getpid()
+	// the kernel names a program by its real path: a prefix reached
+	// through a symlink (/home -> /var/home) is matched by that too
+	// (audit AG)
+	dirs := []string{dir}
+	if real, err := filepath.EvalSymlinks(dir); err == nil && real != dir {
+		dirs = append(dirs, real)
+	}
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil || pid == self {
@@ -63,8 +70,11 @@ func programsUnder(proc, dir string) []int {
 			continue
 		}
 		exe = strings.TrimSuffix(exe, " (deleted)")
-		if strings.HasPrefix(exe, dir+string(filepath.Separator)) {
-			out = append(out, pid)
+		for _, d := range dirs {
+			if strings.HasPrefix(exe, d+string(filepath.Separator)) {
+				out = append(out, pid)
+				break
+			}
 		}
 	}
 	return out

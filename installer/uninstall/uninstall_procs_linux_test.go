@@ -4,6 +4,7 @@ package uninstall
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,6 +49,15 @@ func TestRunningFrom(t *testing.T) {
 	if len(got) != 1 || got[0].PID != c.Process.Pid || got[0].String() != fmt.Sprintf("sleep (pid %d)", c.Process.Pid) {
 		t.Fatalf("RunningFrom = %v; want sleep (pid %d)", got, c.Process.Pid)
 	}
+	// the prefix reached through a symlink (/home -> /var/home): the
+	// kernel names the program by its real path (audit AG)
+	link := filepath.Join(t.TempDir(), "acme")
+	if err := os.Symlink(prefix, link); err != nil {
+		t.Fatal(err)
+	}
+	if got := RunningFrom(link); len(got) != 1 || got[0].PID != c.Process.Pid {
+		t.Fatalf("RunningFrom(%s, a link to the prefix) = %v; want sleep (pid %d)", link, got, c.Process.Pid)
+	}
 }
 
 func TestProgramName(t *testing.T) {
@@ -60,6 +70,10 @@ func TestProgramName(t *testing.T) {
 		{[]string{"/p/bin/python", "-c", "import time"}, "python"},
 		{[]string{"/p/bin/R", "--vanilla"}, "R"},
 		{nil, "a program"},
+		// another user's process names itself: escape sequences, new
+		// lines and a long name are not shown as written (audit AG)
+		{[]string{"/p/bin/python", "-m", "\x1b[2J\nRemove nothing? [y"}, "?[2J?Remove nothing? [y"},
+		{[]string{"/p/bin/" + strings.Repeat("x", 100)}, strings.Repeat("x", 40) + "…"},
 	} {
 		if got := programName(tc.argv); got != tc.want {
 			t.Errorf("programName(%q) = %q; want %q", tc.argv, got, tc.want)

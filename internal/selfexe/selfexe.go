@@ -68,11 +68,13 @@ func NameIn(exe, dir, app string) string {
 	}
 	le, ld := longName(exe), longName(dir)
 	if Inside(le, ld) {
-		if caseInsensitive {
-			le, ld = strings.ToLower(le), strings.ToLower(ld)
-		}
-		if rel, err := filepath.Rel(ld, le); err == nil {
+		// the part in dir as the program's path spells it (audit AG:
+		// it was lower-cased)
+		if rel, err := filepath.Rel(ld, le); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return filepath.Join(dir, rel)
+		}
+		if len(le) > len(ld) && strings.EqualFold(le[:len(ld)], ld) {
+			return filepath.Join(dir, strings.TrimLeft(le[len(ld):], `\/`))
 		}
 	}
 	if app == "" || !Inside(app, dir) {
