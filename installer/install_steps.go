@@ -3,6 +3,7 @@ package installer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"onboard/installer/bundle"
@@ -235,6 +236,12 @@ func (in *installRun) runEnv(ctx context.Context, name string, req EnvRequest, o
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		// a damaged package is the bundle's: name its file, as the dry
+		// run does (audit AH)
+		var be *BundleError
+		if errors.As(err, &be) && be.Path == "" {
+			be.Path = in.o.Bundle.Path
 		}
 		return fmt.Errorf("failed to install env %s: %w", name, err)
 	}

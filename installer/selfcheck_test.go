@@ -1,10 +1,12 @@
 package installer
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"onboard/installer/bundle"
@@ -115,5 +117,51 @@ func TestInstallKeepsTheBundleItRead(t *testing.T) {
 				t.Fatalf("the kept bundle is %s; want the 2026.11.0 the install read", kb.Manifest.Version)
 			}
 		})
+	}
+}
+
+// A package of the bundle damaged on disk once the bundle was opened is
+// refused as the bundle's fault, naming the bundle file, as the dry run
+// does (audit AH: the message named the package alone).
+func TestDamagedPackageNamesTheBundle(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", "")
+	fakeProgram(t, filepath.Join(t.TempDir(), "onboard"), "\x7fELF the installer\n")
+	b := testkit.SmallBundle(t, "2026.11.0")
+	zr, err := zip.OpenReader(b.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var at int64 = -1
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "pkgs/") && f.UncompressedSize64 > 64 {
+			if at, err = f.DataOffset(); err != nil {
+				t.Fatal(err)
+			}
+			at += 32
+			break
+		}
+	}
+	zr.Close()
+	if at < 0 {
+		t.Fatal("the bundle holds no package to damage")
+	}
+	f, err := os.OpenFile(b.Path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := make([]byte, 1)
+	f.ReadAt(c, at)
+	c[0] ^= 0xff
+	f.WriteAt(c, at)
+	f.Close()
+	prefix := filepath.Join(t.TempDir(), "acme")
+	_, err = Install(context.Background(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"})
+	var be *BundleError
+	if !errors.As(err, &be) || be.Path != b.Path || !strings.Contains(err.Error(), b.Path) {
+		t.Fatalf("Install: %v; want a bundle error naming %s", err, b.Path)
+	}
+	if _, err := os.Lstat(prefix); !os.IsNotExist(err) {
+		t.Errorf("the refused install left %s: %v", prefix, err)
 	}
 }
