@@ -223,6 +223,11 @@ func TestDamagedInstallerIsRefused(t *testing.T) {
 				}
 				t.Fatalf("Discover = %v; want a *bundle.Error", err)
 			}
+			// the file named once, and no footer blamed where there is
+			// none (audit AH)
+			if strings.Count(err.Error(), p) != 1 || strings.Contains(err.Error(), "carries a damaged footer") {
+				t.Errorf("Discover = %v; want the file named once, and what is damaged", err)
+			}
 		})
 	}
 	// the plain program, and one with a zip appended with cat, are fine

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 )
 
 // Where Discover found a bundle.
@@ -55,7 +56,13 @@ func Discover(opts DiscoverOptions) (*Found, error) {
 	if exe != "" {
 		p, err := exePayload(exe)
 		if err != nil {
-			return nil, bundleErr(exe, "carries a damaged footer", err)
+			// what FindPayload found, once, without the path the error
+			// repeats: a zip appended with cat has no footer to be
+			// damaged (audit AH)
+			if u := errors.Unwrap(err); u != nil && strings.HasPrefix(err.Error(), fmt.Sprintf("%q: ", exe)) {
+				return nil, bundleErr(exe, u.Error(), nil)
+			}
+			return nil, bundleErr(exe, "cannot be read", err)
 		}
 		if p.TrustedKey != nil {
 			keys = append(append([]ed25519.PublicKey{}, keys...), p.TrustedKey)
