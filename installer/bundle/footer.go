@@ -237,10 +237,8 @@ func zip64Start(r io.ReaderAt, eocdAt int64) (start int64, ok, isZip64 bool) {
 	// the record sits right before the locator, so the difference is where
 	// the zip starts in the file.
 	relRec := int64(binary.LittleEndian.Uint64(loc[8:]))
-	rec := make([]byte, zip64EOCDLen)
-	recAt := eocdAt - zip64LocLen - zip64EOCDLen
-	if _, err := r.ReadAt(rec, recAt); err != nil || !bytes.Equal(rec[:4], sigZip64EOCD) ||
-		binary.LittleEndian.Uint64(rec[4:]) != zip64EOCDExtra {
+	recAt, rec, found := zip64Record(r, eocdAt-zip64LocLen)
+	if !found {
 		return 0, false, true
 	}
 	cdSize := int64(binary.LittleEndian.Uint64(rec[40:]))
@@ -250,6 +248,31 @@ func zip64Start(r io.ReaderAt, eocdAt int64) (start int64, ok, isZip64 bool) {
 		return 0, false, true
 	}
 	return start, true, true
+}
+
+// zip64Record finds the zip64 end-of-central-directory record that ends
+// right before the locator at locAt: 56 bytes before it, or further when
+// the record holds extensible data (APPNOTE 4.3.14: its "size of the
+// remaining record" says how much; audit AH: such a zip was refused as
+// damaged). It returns where the record starts and its first 56 bytes.
+func zip64Record(r io.ReaderAt, locAt int64) (int64, []byte, bool) {
+	n := min(locAt, int64(zip64EOCDLen+65536)) // extensible data beyond 64 KiB is not looked for
+	if n < zip64EOCDLen {
+		return 0, nil, false
+	}
+	buf := make([]byte, n)
+	if _, err := r.ReadAt(buf, locAt-n); err != nil {
+		return 0, nil, false
+	}
+	for i := len(buf) - zip64EOCDLen; i >= 0; i-- {
+		if !bytes.Equal(buf[i:i+4], sigZip64EOCD) {
+			continue
+		}
+		if rest := binary.LittleEndian.Uint64(buf[i+4:]); rest >= zip64EOCDExtra && rest == uint64(len(buf)-i-12) {
+			return locAt - n + int64(i), buf[i : i+zip64EOCDLen], true
+		}
+	}
+	return 0, nil, false
 }
 
 // absoluteOffsets says whether the zip that ends at end has a prefix and

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -202,5 +203,25 @@ func TestFooterZipStartsWhereItSays(t *testing.T) {
 	bad := append(bytes.Clone(file), encodeFooter(inner, int64(len(bin))+int64(len(z))-inner, nil, nil)...)
 	if _, err := FindPayload(bytes.NewReader(bad), int64(len(bad))); err == nil || !strings.Contains(err.Error(), "footer is damaged") {
 		t.Fatalf("FindPayload(footer naming a zip inside the program) = %v; want a damaged footer", err)
+	}
+}
+
+// A zip64 end record may hold extensible data before the locator
+// (APPNOTE 4.3.14, its "size of the remaining record" then over 44): the
+// zip is found where it starts (audit AH: it was refused as damaged).
+func TestFindPayloadZip64WithExtensibleData(t *testing.T) {
+	z := zip64Archive(t)
+	rec := bytes.LastIndex(z, sigZip64EOCD)
+	ext := []byte("8 bytes!")
+	z = slices.Concat(z[:rec+zip64EOCDLen], ext, z[rec+zip64EOCDLen:])
+	binary.LittleEndian.PutUint64(z[rec+4:], zip64EOCDExtra+uint64(len(ext)))
+	prefix := bytes.Repeat([]byte("\x7fELF binary "), 1000)
+	file := append(bytes.Clone(prefix), z...)
+	p, err := FindPayload(bytes.NewReader(file), int64(len(file)))
+	if err != nil || p.ZipOffset != int64(len(prefix)) || p.ZipSize != int64(len(z)) {
+		t.Fatalf("FindPayload = %+v, %v; want the zip64 zip at %d, %d bytes", p, err, len(prefix), len(z))
+	}
+	if _, err := zip.NewReader(bytes.NewReader(z), int64(len(z))); err != nil {
+		t.Fatalf("Go's zip reader refuses the test zip: %v", err)
 	}
 }
