@@ -16,7 +16,9 @@ import (
 // that it is still this install's.
 func openKeptBundle(prefixDir string) (f *bundle.Found, path string, err error) {
 	for _, p := range []string{state.BundlePath(prefixDir), state.AppPath(prefixDir)} {
-		if _, serr := os.Stat(p); serr != nil {
+		// a link that leads nowhere is that file's fault, not the next's
+		// (audit AH: verify blamed the maintenance app)
+		if _, serr := os.Lstat(p); serr != nil {
 			continue
 		}
 		found, oerr := bundle.Discover(bundle.DiscoverOptions{Path: p})
@@ -48,11 +50,11 @@ func (v *verifier) checkKeptBundle() {
 	case p == "":
 		v.note("the install keeps no copy of its bundle for repairs (%s is gone); %s", state.AppPath(v.prefix), fix)
 	case err != nil:
-		v.note("the copy of the bundle the install keeps for repairs, %s, is not usable (%v); if the installer it was installed from was overwritten since, the copy went with it (they are one file); %s", p, err, fix)
+		v.note("the copy of the bundle the install keeps for repairs, %s, is not usable (%v): it was changed or replaced since the install (a hard link of the installer changes with it); %s", p, err, fix)
 	default:
 		defer f.Close()
 		if f.Manifest.ID != m.ID || f.Manifest.Version != m.Version {
-			v.note("the copy of the bundle the install keeps for repairs, %s, is now %s %s, not this install's %s %s; if the installer it was installed from was overwritten since, the copy went with it (they are one file); %s",
+			v.note("the copy of the bundle the install keeps for repairs, %s, is now %s %s, not this install's %s %s: it was changed or replaced since the install (a hard link of the installer changes with it); %s",
 				p, f.Manifest.Name, f.Manifest.Version, m.Name, m.Version, fix)
 		}
 	}

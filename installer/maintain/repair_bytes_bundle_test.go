@@ -101,4 +101,14 @@ func TestVerifyNotesAKeptBundleOverwrittenInPlace(t *testing.T) {
 		!strings.Contains(notes, "--bundle INSTALLER") {
 		t.Fatalf("overwritten in place: %v, notes %q", err, r.Notes)
 	}
+	// a kept bundle that is a link leading nowhere (as installs before
+	// audit AH kept a symlinked bundle) is named, not the maintenance app
+	os.Remove(state.BundlePath(prefix))
+	if err := os.Symlink("../../downloads/gone.zip", state.BundlePath(prefix)); err != nil {
+		t.Fatal(err)
+	}
+	r, err = Verify(context.Background(), prefix, opts)
+	if notes := strings.Join(r.Notes, "\n"); err != nil || !strings.Contains(notes, "the copy of the bundle the install keeps for repairs, "+state.BundlePath(prefix)+", is not usable") {
+		t.Fatalf("kept bundle a dangling link: %v, notes %q", err, r.Notes)
+	}
 }
