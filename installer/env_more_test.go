@@ -1464,3 +1464,26 @@ func TestFolderLinkThroughAnEarlierWindowsLink(t *testing.T) {
 		t.Error("lib/sub was made: the files went where a lexical read of x/lib64 -> ../lib leads")
 	}
 }
+
+// A folder link that reaches the env's root through another link (L -> s
+// and s -> ., or d/s -> ..) is refused as leading there, as L -> . is
+// (audit AG: the root was not read through the link, and the refusal was
+// a conflict's).
+func TestFolderLinkToTheRootThroughALink(t *testing.T) {
+	for name, files := range map[string][]condatest.File{
+		"s->.":    {{Path: "L", Symlink: "s"}, {Path: "s", Symlink: "."}},
+		"d/s->..": {{Path: "L", Symlink: "d/s"}, {Path: "d/s", Symlink: ".."}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			mk := genericPackages(t)
+			s := newEnvSetup(t)
+			req := s.request("linux-64")
+			req.Packages = slices.Concat(mk("rootlink", files...), mk("files", condatest.File{Path: "L/f.txt", Data: []byte("f\n")}))
+			_, err := InstallEnv(t.Context(), req)
+			var ue *pkg.UnsafeEntryError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), "environment's root") || ExitCode(err) != ExitBundle {
+				t.Fatalf("install: %v (exit %d); want rootlink's L refused as leading to the environment's root", err, ExitCode(err))
+			}
+		})
+	}
+}

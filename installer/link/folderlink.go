@@ -242,13 +242,19 @@ func (pl *plannedLinks) resolveHops(p string, hops *int) (string, bool) {
 				return p, false
 			}
 			to := path.Clean(path.Join(dir, t))
-			if to == "." || to == ".." || strings.HasPrefix(to, "../") {
+			if to == ".." || strings.HasPrefix(to, "../") {
 				return p, true
 			}
 			if planned {
 				pl.used[p[:i]] = true
 			}
-			p, changed = to+p[i:], true
+			// a link to the env's root (s -> .) leads there, which the
+			// link using the path is refused for (audit AG: it was left
+			// unread, and refused as a conflict)
+			p, changed = path.Clean(to+p[i:]), true
+			if p == "." {
+				return p, true
+			}
 			break
 		}
 		if !changed {
