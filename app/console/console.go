@@ -86,7 +86,8 @@ type session struct {
 	res  *installer.Result
 	err  error // the last install's error
 	// keptWarned is the folder the person said to use despite the
-	// checks' warning: not asked of again when Location comes back to it.
+	// checks' warnings, with them (warnedKey): not asked of again when
+	// Location comes back to it with the same warnings.
 	keptWarned string
 }
 

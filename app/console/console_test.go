@@ -479,3 +479,19 @@ func TestBarFullOnlyWhenDone(t *testing.T) {
 		}
 	}
 }
+
+// A warned folder kept is asked about again only when its warnings
+// change, not its space figures (audit AG).
+func TestWarnedKey(t *testing.T) {
+	v := func(details ...string) wizard.Verdict { return wizard.Verdict{Details: details} }
+	a := warnedKey("/x", v("Space needed on disk: about 1 GB (70 GB free).", "Warning: \"/x y\" has spaces"))
+	if b := warnedKey("/x", v("Space needed on disk: about 1 GB (69 GB free).", "Warning: \"/x y\" has spaces")); a != b {
+		t.Errorf("the free space changed the key: %q, %q", a, b)
+	}
+	if b := warnedKey("/x", v("Warning: \"/x y\" has spaces", "Warning: another")); a == b {
+		t.Error("a new warning kept the key")
+	}
+	if b := warnedKey("/y", v("Warning: \"/x y\" has spaces")); a == b {
+		t.Error("another folder kept the key")
+	}
+}

@@ -135,15 +135,28 @@ func (s *session) location() (action, error) {
 	}
 	// a folder typed or the one offered (a home folder with a space in
 	// its path makes the default warned too, audit AA), once
-	if v.Warned && st.Prefix != s.keptWarned {
+	if key := warnedKey(st.Prefix, v); v.Warned && key != s.keptWarned {
 		keep, back, err := s.yesNo("Use this folder all the same?", true)
 		if err != nil || back || !keep {
 			st.Prefix = old
 			return actStay, err
 		}
-		s.keptWarned = st.Prefix
+		s.keptWarned = key
 	}
 	return actNext, nil
+}
+
+// warnedKey is a folder with the warnings the checks gave of it: one kept
+// is not asked about again, unless the warnings change (audit AG: the
+// options changed since may bring others).
+func warnedKey(prefix string, v wizard.Verdict) string {
+	key := prefix
+	for _, d := range v.Details {
+		if strings.HasPrefix(d, "Warning: ") {
+			key += "\n" + d
+		}
+	}
+	return key
 }
 
 // verdict plans the choices made so far and prints the verdict: what
