@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -368,11 +369,22 @@ func (e *StartError) Error() string {
 	return fmt.Sprintf("%s. The end of its log (%s):\n%s", e.Reason, e.Log, Tail(e.Log, 15))
 }
 
-// Hint says what to do, with the install's own maintenance app.
+// Hint says what to do, with the install's own maintenance app; when the
+// log names a package of the user's own site-packages, which Python reads
+// before the env's (pip install --user), that first: Repair, which the
+// hint offered, finds the install healthy (audit AE).
 func (e *StartError) Hint() string {
+	if dir := userSite.FindString(Tail(e.Log, 40)); dir != "" {
+		return fmt.Sprintf("the log names %s, a folder of your own packages (pip install --user) that Python reads before the environment's: remove or update the package there that fails, or start Jupyter with PYTHONNOUSERSITE=1 set", dir)
+	}
 	return fmt.Sprintf("read the log above; if it names a setting of yours (~/.jupyter), change that; if a package is damaged, Repair puts it back (the Repair button of the maintenance window, or '%s repair --prefix %s')",
 		state.AppPath(e.Prefix), e.Prefix)
 }
+
+// userSite finds the user's own site-packages in a traceback: Python's
+// user scheme (~/.local/lib/pythonX.Y, macOS ~/Library/Python/X.Y/lib/
+// python, Windows %APPDATA%\Python\PythonXY).
+var userSite = regexp.MustCompile(`(?:/[^\s'"]*/\.local/lib/python[0-9.]+/site-packages|/[^\s'"]*/Library/Python/[0-9.]+/lib/python/site-packages|[A-Za-z]:\\[^\s'"]*\\Python\\Python[0-9]+(?:-[0-9]+)?\\site-packages)`)
 
 // portTaken tells whether the last run in the log at path could not
 // listen on port: Notebook 6 says "The port N is already in use" and then

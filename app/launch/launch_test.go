@@ -528,3 +528,23 @@ func TestLaunchTriesAnotherPortWhenItsWasTaken(t *testing.T) {
 		t.Fatalf("hint %q", h)
 	}
 }
+
+// A Jupyter that fails on a package of the user's own site-packages
+// (pip install --user), which Python reads before the env's, is said to,
+// not sent to Repair, which finds the install healthy (audit AE).
+func TestStartErrorNamesTheUsersOwnPackages(t *testing.T) {
+	for _, tc := range []struct{ log, dir string }{
+		{"ImportError: cannot import name 'integer_types' from 'six' (/home/ann/.local/lib/python3.11/site-packages/six.py)\n", "/home/ann/.local/lib/python3.11/site-packages"},
+		{`  File "C:\Users\ann\AppData\Roaming\Python\Python312\site-packages\six.py", line 3` + "\n", `C:\Users\ann\AppData\Roaming\Python\Python312\site-packages`},
+		{"File \"/Users/ann/Library/Python/3.12/lib/python/site-packages/six.py\"\n", "/Users/ann/Library/Python/3.12/lib/python/site-packages"},
+		{"ImportError: cannot import name 'x' from 'six' (/opt/acme/envs/team/lib/python3.11/site-packages/six.py)\n", ""},
+	} {
+		log := filepath.Join(t.TempDir(), "jupyter.log")
+		os.WriteFile(log, []byte("Traceback (most recent call last):\n"+tc.log), 0o644)
+		h := (&StartError{Reason: "Jupyter stopped before it was ready", Log: log, Prefix: "/opt/acme"}).Hint()
+		if tc.dir == "" && (strings.Contains(h, "pip install --user") || !strings.Contains(h, "repair --prefix /opt/acme")) ||
+			tc.dir != "" && (!strings.Contains(h, tc.dir+", a folder of your own packages") || !strings.Contains(h, "PYTHONNOUSERSITE=1")) {
+			t.Errorf("log %q: hint %q", tc.log, h)
+		}
+	}
+}
