@@ -10,6 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // Write creates or replaces path with what fill writes, with mode's
@@ -34,7 +37,7 @@ func WriteFileUnsynced(path string, data []byte, mode fs.FileMode) error {
 }
 
 func write(path string, mode fs.FileMode, sync bool, fill func(w io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".partial-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), partialPrefix(path)+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return fmt.Errorf("failed to create a temporary file beside %q: %w", path, err)
 	}
@@ -63,8 +66,53 @@ func write(path string, mode fs.FileMode, sync bool, fill func(w io.Writer) erro
 	}
 	if sync {
 		SyncDir(filepath.Dir(path)) // the rename too survives a power cut
+		SweepPartials(path)
 	}
 	return nil
+}
+
+func allDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// partialPrefix is how the temporary files of path's writes are named
+// before the writer's process id: ".NAME.partial-".
+func partialPrefix(path string) string { return "." + filepath.Base(path) + ".partial-" }
+
+// SweepPartials removes the temporary files that writes of path left
+// beside it when their process was killed before the rename (a full copy
+// of a ~/.bashrc stayed hidden beside it for good, and a launcher's kept
+// its folder from being removed: audit AI 1). A file of a process still
+// running, this one's included, is another write under way and stays;
+// so does one whose process cannot be told. Synced writes sweep after
+// their rename, and uninstall after removing a file.
+func SweepPartials(path string) {
+	dir, prefix := filepath.Dir(path), partialPrefix(path)
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		rest, ok := strings.CutPrefix(de.Name(), prefix)
+		if !ok || !de.Type().IsRegular() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		if !ok {
+			// the name before process ids were in it (".NAME.partial-N"):
+			// of an older onboard, gone unless it wrote in the last hour
+			// (audit AM 3)
+			if info, err := de.Info(); err == nil && allDigits(rest) && time.Since(info.ModTime()) > time.Hour {
+				os.Remove(filepath.Join(dir, de.Name()))
+			}
+			continue
+		}
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid <= 0 || pid == os.Getpid() || processRunning(pid) {
+			continue
+		}
+		os.Remove(filepath.Join(dir, de.Name()))
+	}
 }
 
 // SyncDir makes the renames and creations in dir durable. Not every

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
 )
 
 func entries(t *testing.T, dir string) []string {
@@ -93,6 +96,55 @@ func TestWriteFileUnsynced(t *testing.T) {
 		}
 		if got, _ := os.ReadFile(p); string(got) != want {
 			t.Fatalf("got %q; want %q", got, want)
+		}
+	}
+}
+
+// A write killed before its rename left its temporary file beside the
+// target for good (audit AI 1: a full copy of ~/.bashrc). The next synced
+// write, or SweepPartials, removes those of processes no longer running,
+// and keeps those of writes that may still be under way.
+func TestSweepPartialsOfDeadWriters(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, ".bashrc")
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip(err)
+	}
+	alive := exec.Command("sleep", "60")
+	if err := alive.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() { alive.Process.Kill(); alive.Wait() }()
+	name := func(pid int, rest string) string { return "..bashrc.partial-" + strconv.Itoa(pid) + rest }
+	// of an older onboard, whose names held no process id: an hour old,
+	// and of a minute ago (audit AM 3)
+	gone := []string{name(dead.Process.Pid, "-123"), "..bashrc.partial-1648181429"}
+	kept := []string{name(alive.Process.Pid, "-9"), name(os.Getpid(), "-7"), "..bashrc.partial-123456", ".other.partial-" + strconv.Itoa(dead.Process.Pid) + "-1", "notes"}
+	for _, n := range append(append([]string{}, gone...), kept...) {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "..bashrc.partial-1648181429"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(p, []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, n := range entries(t, dir) {
+		have[n] = true
+	}
+	for _, n := range gone {
+		if have[n] {
+			t.Errorf("%s, of a process that has ended, is still there", n)
+		}
+	}
+	for _, n := range append(kept, ".bashrc") {
+		if !have[n] {
+			t.Errorf("%s was removed", n)
 		}
 	}
 }
