@@ -5,6 +5,7 @@ package filelock
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -54,21 +55,28 @@ func mutexName(path string) string {
 	return `Local\onboard-filelock-` + hex.EncodeToString(sum[:16])
 }
 
-// canonical spells path as Windows names the file, in lower case: the
-// final path of the file, or of its nearest existing folder (GetFinalPathNameByHandle:
-// long names for 8.3 ones, links and junctions followed, so that a linked
-// file is locked as its target; a mapped drive or \\?\ as the path
-// it stands for), then the rest of path, which does not exist yet and so
-// has no other spelling (audit Z: 8.3 and UNC spellings got different
-// mutexes).
+// canonical spells path as Windows names the file, in lower case: for a
+// linked file, its target's final path; else the final path of its
+// nearest existing folder (GetFinalPathNameByHandle: long names for 8.3
+// ones, links and junctions followed; a mapped drive or \\?\ as the path
+// it stands for), then the rest of path, the file's own name as spelled
+// (audit Z: 8.3 and UNC spellings got different mutexes).
 func canonical(path string) string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
 	}
 	abs = filepath.Clean(abs)
-	rest := ""
-	for p := abs; ; {
+	if fi, err := os.Lstat(abs); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if fp, ok := finalPath(abs); ok {
+			return strings.ToLower(fp) // a linked file: its target's
+		}
+	}
+	// the folder's final path, then the file's name: the file itself is
+	// not opened, which made the lock holder's rename over it fail with
+	// Access denied (under Wine) while another writer named its mutex
+	rest := filepath.Base(abs)
+	for p := filepath.Dir(abs); ; {
 		if fp, ok := finalPath(p); ok {
 			return strings.ToLower(filepath.Join(fp, rest))
 		}
