@@ -504,6 +504,16 @@ func parseLink(src infoSource, archive string) (*LinkJSON, error) {
 		}
 		l := &LinkJSON{}
 		if err := json.Unmarshal(b, l); err != nil {
+			var ne *NoarchError
+			if errors.As(err, &ne) {
+				return nil, &FormatError{Archive: archive, Reason: name + ": " + ne.Error()}
+			}
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				// valid JSON of another shape: said without Go's types
+				// (audit AN 3)
+				return nil, &FormatError{Archive: archive, Reason: name + " is not shaped as conda reads it (an object with package_metadata_version and a noarch object)"}
+			}
 			return nil, &FormatError{Archive: archive, Reason: name + " is not valid JSON", Err: err}
 		}
 		if l.PackageMetadataVersion != 1 {

@@ -43,6 +43,26 @@ func TestNoarchValueAsCondaReadsIt(t *testing.T) {
 	}
 }
 
+// link.json's noarch type is read as conda reads it too: "Python" is a
+// noarch: python package (it was linked as a generic one, its entry
+// points neither made nor checked), "bogus" is refused, and a noarch that
+// is no object is refused with words, not Go's types (audit AN 2, 3).
+func TestLinkJSONNoarchTypeAsCondaReadsIt(t *testing.T) {
+	for in, want := range map[string]string{`"python"`: "python", `"Python"`: "python", `"GENERIC"`: "generic", `true`: "generic", `null`: ""} {
+		var l LinkJSON
+		if err := json.Unmarshal([]byte(`{"package_metadata_version":1,"noarch":{"type":`+in+`,"entry_points":["t = m:f"]}}`), &l); err != nil || l.Noarch.Type != want || len(l.Noarch.EntryPoints) != 1 {
+			t.Errorf("type %s: %+v, %v; want %q", in, l.Noarch, err, want)
+		}
+	}
+	for _, in := range []string{`{"type":"bogus"}`, `{"type":3.5}`, `"python"`, `["python"]`} {
+		var l LinkJSON
+		var ne *NoarchError
+		if err := json.Unmarshal([]byte(`{"package_metadata_version":1,"noarch":`+in+`}`), &l); !errors.As(err, &ne) || strings.Contains(err.Error(), "Go struct") {
+			t.Errorf("noarch %s: %v; want a NoarchError in words", in, err)
+		}
+	}
+}
+
 // A noarch: python package two of whose paths land on one file once
 // placed, or that ships a .pyc the compile step writes, is refused (exit
 // 3), and so is an entry point the link step cannot write (a module that

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -711,4 +712,39 @@ func TestCondaZipFlagsAndMethods(t *testing.T) {
 			}
 		})
 	}
+}
+
+// paths.json that lists a folder where the package holds a file or a
+// symlink is refused where every reader of the payload checks it, bundle
+// build included (audit AN 1: only the link step refused it, so the build
+// passed a package every install refused), naming what is there.
+func TestListedFolderOverAFileRefused(t *testing.T) {
+	s := spec()
+	s.InfoFiles = []condatest.File{{Path: "info/paths.json", Data: []byte(`{"paths": [{"_path": "share/ok.txt", "path_type": "hardlink", "sha256": "` +
+		sha256Hex("ok\n") + `", "size_in_bytes": 3}, {"_path": "share/d", "path_type": "directory"}], "paths_version": 1}`)}}
+	info, err := condatest.InfoMembers(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := condatest.Member{Name: "share/ok.txt", Data: []byte("ok\n")}
+	for _, tt := range []struct {
+		name   string
+		member condatest.Member
+		want   string
+	}{
+		{"file", condatest.Member{Name: "share/d", Data: []byte("x\n")}, "lists share/d as a folder, but the package holds a file there"},
+		{"symlink", condatest.Member{Name: "share/d", Type: tar.TypeSymlink, Linkname: "ok.txt"}, "lists share/d as a folder, but the package holds a symlink there"},
+	} {
+		for _, format := range []string{"conda", "tar.bz2"} {
+			t.Run(tt.name+" "+format, func(t *testing.T) {
+				_, archive := hostile(t, format, info, ok, tt.member)
+				wantFormatError(t, archive, tt.want)
+			})
+		}
+	}
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

@@ -38,9 +38,12 @@ package pkg
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"onboard/internal/humanize"
 )
 
 // Index is info/index.json: the package's own record.
@@ -116,6 +119,43 @@ type Noarch struct {
 	EntryPoints []string `json:"entry_points,omitempty"`
 }
 
+// UnmarshalJSON reads link.json's noarch object, its "type" as conda's
+// NoarchType.coerce reads it (noarchKind): "Python" is python, "bogus" a
+// *NoarchError; it was compared as written, so "Python" was installed as
+// a generic package, its entry points unmade and unchecked (audit AN 2).
+func (n *Noarch) UnmarshalJSON(b []byte) error {
+	var aux struct {
+		Type        any      `json:"type"`
+		EntryPoints []string `json:"entry_points,omitempty"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) || bytes.HasPrefix(bytes.TrimSpace(b), []byte(`"`)) || bytes.HasPrefix(bytes.TrimSpace(b), []byte(`[`)) {
+			return &NoarchError{Value: string(bytes.TrimSpace(b)), Object: true}
+		}
+		return err
+	}
+	n.EntryPoints = aux.EntryPoints
+	switch v := aux.Type.(type) {
+	case nil:
+		n.Type = ""
+	case string:
+		k, err := noarchKind(v)
+		if err != nil {
+			return err
+		}
+		n.Type = k
+	case bool:
+		n.Type = ""
+		if v {
+			n.Type = "generic"
+		}
+	default:
+		return &NoarchError{Value: string(mustJSON(v))}
+	}
+	return nil
+}
+
 // LinkJSON is info/link.json (or info/package_metadata.json).
 type LinkJSON struct {
 	Noarch                 *Noarch `json:"noarch,omitempty"`
@@ -158,9 +198,17 @@ func (ix *Index) UnmarshalJSON(b []byte) error {
 // NoarchError is an index.json "noarch" value that is no kind conda
 // knows: conda refuses to install the package (CondaUpgradeError), and a
 // record holding it breaks every conda command in the env.
-type NoarchError struct{ Value string }
+type NoarchError struct {
+	Value string
+	// Object: link.json's "noarch", which must be an object with a
+	// "type" (conda refuses another shape too).
+	Object bool
+}
 
 func (e *NoarchError) Error() string {
+	if e.Object {
+		return fmt.Sprintf("its noarch value %s is not an object with a type and entry points, as conda reads it; conda refuses such a package", humanize.Excerpt(e.Value, 80))
+	}
 	return fmt.Sprintf("its noarch value %s is no kind conda knows (python, generic, or a yes or no); conda refuses such a package", e.Value)
 }
 

@@ -778,6 +778,15 @@ func (u *untar) checkListed(p *Paths) error {
 				what = "holds a folder there"
 			}
 			return &FormatError{Archive: u.archive, Reason: list + " lists the symlink " + e.Path + ", but the package " + what}
+		case e.PathType == PathDir && (file || link):
+			// the install made the folder and dropped the file (audit V 5);
+			// refused here, where bundle build reads it too, not only at
+			// the link step (audit AN 1)
+			what = "holds a file there"
+			if link {
+				what = "holds a symlink there"
+			}
+			return &FormatError{Archive: u.archive, Reason: list + " lists " + e.Path + " as a folder, but the package " + what}
 		case e.PathType != PathHardlink || file, p.Version != 1 && link:
 			continue
 		case link:
