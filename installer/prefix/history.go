@@ -206,6 +206,16 @@ func RemovedByHistory(data []byte) map[string]bool {
 	return out
 }
 
+// DistPackageName is the package name of a dist name-version-build.
+func DistPackageName(dist string) string {
+	for range 2 {
+		if i := strings.LastIndexByte(dist, '-'); i > 0 {
+			dist = dist[:i]
+		}
+	}
+	return dist
+}
+
 // DistName drops the "channel/subdir::" of a history dist string.
 func DistName(s string) string {
 	if i := strings.LastIndex(s, "::"); i >= 0 {
@@ -289,36 +299,46 @@ func WriteCondarc(prefixDir string, data []byte) error {
 var condaPrograms = map[string]bool{"conda": true, "mamba": true, "micromamba": true, "__main__": true}
 
 // EnvMadeWithConda tells whether conda made the env at envDir: the first
-// command of its conda-meta/history is conda's (conda create, conda env
-// create), not onboard's install. An env of the bundle's name that the
-// user removed with conda and made again with conda is theirs, not the
-// bundle's: not damage, and nothing to fill with the bundle's packages.
+// command of its conda-meta/history is conda's creating one (conda create,
+// conda env create, the clone conda rename makes), not onboard's install.
+// An env of the bundle's name that the user removed with conda and made
+// again with conda is theirs, not the bundle's: not damage, and nothing to
+// fill with the bundle's packages. A history that begins with another
+// conda command (conda install into an env whose history was lost) is no
+// sign conda made the env (audit AM 1: such a bundle env was taken for
+// the user's).
 func EnvMadeWithConda(envDir string) bool {
-	f, err := os.Open(HistoryPath(envDir))
-	if err != nil {
+	fields := firstCommand(envDir)
+	if len(fields) == 0 {
 		return false
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
-	sc.Buffer(make([]byte, 0, 64<<10), 64<<10)
-	for sc.Scan() {
-		cmd, ok := strings.CutPrefix(sc.Text(), "# cmd: ")
-		if !ok {
-			continue
+	prog := fields[0]
+	if i := strings.LastIndexAny(prog, `/\`); i >= 0 {
+		prog = prog[i+1:]
+	}
+	prog = strings.ToLower(prog)
+	for _, ext := range []string{".exe", "-script.py", ".py"} {
+		prog = strings.TrimSuffix(prog, ext)
+	}
+	if !condaPrograms[prog] && prog != "conda-env" {
+		return false
+	}
+	// the subcommand: the first argument that is no option (python -m
+	// conda's __main__.py, an option before it)
+	var sub []string
+	for _, a := range fields[1:] {
+		if !strings.HasPrefix(a, "-") {
+			sub = append(sub, a)
+			if len(sub) == 2 {
+				break
+			}
 		}
-		fields := strings.Fields(cmd)
-		if len(fields) == 0 {
-			return false
-		}
-		prog := fields[0]
-		if i := strings.LastIndexAny(prog, `/\`); i >= 0 {
-			prog = prog[i+1:]
-		}
-		prog = strings.ToLower(prog)
-		for _, ext := range []string{".exe", "-script.py", ".py"} {
-			prog = strings.TrimSuffix(prog, ext)
-		}
-		return condaPrograms[prog]
+	}
+	switch {
+	case len(sub) > 0 && (sub[0] == "create" || sub[0] == "rename"):
+		return true
+	case len(sub) > 1 && sub[0] == "env" && sub[1] == "create":
+		return true
 	}
 	return false
 }

@@ -129,3 +129,40 @@ func TestRegisterEnv(t *testing.T) {
 		t.Errorf("after unregister got %q", b)
 	}
 }
+
+// conda made an env when its history begins with a command of conda's
+// that creates one; a history that begins with another conda command
+// (conda install into an env whose history was lost) is no sign of it
+// (audit AM 1).
+func TestEnvMadeWithConda(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  string
+		want bool
+	}{
+		{"/opt/acme/bin/conda create -n team --offline six", true},
+		{"/opt/acme/bin/conda env create -f env.yml", true},
+		{`C:\acme\Scripts\conda-script.py create -p C:\x`, true},
+		{"/opt/acme/lib/python3.11/site-packages/conda/__main__.py --debug create -n b2 --clone base", true},
+		{"/opt/acme/bin/conda rename -n team team2", true},
+		{"micromamba create -n x", true},
+		{"/opt/acme/bin/conda install -n team six", false},
+		{"/opt/acme/bin/conda remove -n team six", false},
+		{"/opt/acme/.onboard/onboard install --silent", false},
+		{"", false},
+	} {
+		dir := t.TempDir()
+		hist := "==> 2026-12-01 10:00:00 <==\n"
+		if tc.cmd != "" {
+			hist += "# cmd: " + tc.cmd + "\n"
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "conda-meta"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(HistoryPath(dir), []byte(hist), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := EnvMadeWithConda(dir); got != tc.want {
+			t.Errorf("%q: %v; want %v", tc.cmd, got, tc.want)
+		}
+	}
+}
