@@ -62,13 +62,16 @@ func EnvSubdir(man *Manifest, recs []*prefix.Record, host func() string) string 
 // man (may be nil: then all of them), sorted: the environments made with
 // conda (`conda create -n NAME` puts them there) and anything else the user
 // put there. An upgrade keeps them; an uninstall deletes them, and says so
-// first.
+// first. An env of man's name that conda made (the user removed the
+// bundle's and made their own: prefix.EnvMadeWithConda) is the user's
+// too, as verify and repair take it: an upgrade replaced it with the
+// bundle's without a word (audit AK 1).
 func UserEnvs(prefixDir string, man *Manifest) []string {
 	ents, _ := os.ReadDir(filepath.Join(prefixDir, "envs"))
 	ours := man.EnvDists()
 	var out []string
 	for _, e := range ents {
-		if _, ok := ours[e.Name()]; !ok {
+		if _, ok := ours[e.Name()]; !ok || prefix.EnvMadeWithConda(filepath.Join(prefixDir, "envs", e.Name())) {
 			out = append(out, e.Name())
 		}
 	}
@@ -115,8 +118,8 @@ var notUsersOfEnv = []string{"conda-meta", pkg.ScratchFolder, DirName, pkg.Conda
 func UserEnvEntries(prefixDir string, man *Manifest) []string {
 	names := make([]string, 0, len(man.EnvDists()))
 	for n := range man.EnvDists() {
-		if n != BaseEnv {
-			names = append(names, n)
+		if n != BaseEnv && !prefix.EnvMadeWithConda(filepath.Join(prefixDir, "envs", n)) {
+			names = append(names, n) // (one conda made is the user's whole: UserEnvs)
 		}
 	}
 	sort.Strings(names)

@@ -251,3 +251,81 @@ func RemovedWithConda(envDir, rel string) bool {
 	}
 	return true
 }
+
+// ReinstallAdvice says how to get back, offline, a package that conda
+// removed from the env env (its folder envDir) of the install at root and
+// that had the file rel ("" = any): `conda install --offline` of its
+// archive in the install's package cache (ROOT/pkgs), where the install
+// keeps one, naming the package when the cache's extracted copy tells
+// which; else that conda cannot (the install has no channel, and by name
+// conda answers NoChannelsConfiguredError: audit AK 3), and what can: the
+// bundle's env made again.
+func ReinstallAdvice(root, env, envDir, rel string) string {
+	hist, _ := os.ReadFile(prefix.HistoryPath(envDir))
+	var having, all []string
+	for dist := range prefix.RemovedByHistory(hist) {
+		for _, ext := range []string{".conda", ".tar.bz2"} {
+			a := filepath.Join(root, "pkgs", dist+ext)
+			if fi, err := os.Stat(a); err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+			all = append(all, a)
+			if rel != "" {
+				if _, err := os.Lstat(filepath.Join(root, "pkgs", dist, filepath.FromSlash(rel))); err == nil {
+					having = append(having, a)
+				}
+			}
+			break
+		}
+	}
+	if len(having) > 0 {
+		all = having
+	}
+	if len(all) > 0 {
+		sort.Strings(all)
+		return fmt.Sprintf("install it again from the install's package cache: conda install -n %s --offline %s", env, strings.Join(all, " "))
+	}
+	if env == BaseEnv {
+		return "this install's conda cannot install it again offline (it keeps no package cache, and has no channel): run the installer again with --force, which installs the bundle's base again (without your other changes to it)"
+	}
+	return fmt.Sprintf("this install's conda cannot install it again offline (it keeps no package cache, and has no channel): to get the bundle's %s back, remove it (conda env remove -n %s) and run '%s repair --prefix %s --env %s', which makes it again without your other changes to it",
+		env, env, AppPath(root), root, env)
+}
+
+// RemovedModule tells whether Python's missing module mod ("No module named
+// 'six'") is a package that conda removed from the env at envDir (its
+// history), with no package of its name there now: a dependency removed
+// with --force, which a repair leaves as the user's change (audit AK 2).
+// The package is the module's name, or python-NAME or pyNAME (pyyaml).
+func RemovedModule(envDir, mod string) bool {
+	hist, err := os.ReadFile(prefix.HistoryPath(envDir))
+	if err != nil {
+		return false
+	}
+	m, err := ReadMeta(envDir)
+	if err != nil {
+		return false
+	}
+	now := map[string]bool{}
+	for _, r := range m.Records {
+		now[r.Name] = true
+	}
+	want := normalName(strings.SplitN(mod, ".", 2)[0])
+	for dist := range prefix.RemovedByHistory(hist) {
+		name := prefix.DistPackageName(dist)
+		if now[name] {
+			continue // another version is there
+		}
+		for _, n := range []string{name, strings.TrimPrefix(name, "python-"), strings.TrimPrefix(name, "py")} {
+			if normalName(n) == want && n != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// normalName folds a package or module name as PEP 503 does.
+func normalName(s string) string {
+	return strings.ToLower(strings.NewReplacer("-", "_", ".", "_").Replace(s))
+}

@@ -147,3 +147,40 @@ func TestUTF8ReaderAcrossReads(t *testing.T) {
 		}
 	}
 }
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// What gets back a package conda removed, offline: its archive in the
+// install's package cache, the one that had the file when the cache's
+// copy tells; else the bundle's env made again, or for the base a
+// reinstall, since conda has no channel here (audit AK 3).
+func TestReinstallAdvice(t *testing.T) {
+	root := t.TempDir()
+	env := filepath.Join(root, "envs", "team")
+	writeFile(t, filepath.Join(env, "conda-meta", "history"), "==> 2026-12-01 10:00:00 <==\n+local/noarch::notebook-6.4.12-0\n+local/noarch::six-1.16.0-0\n"+
+		"==> 2026-12-02 10:00:00 <==\n# cmd: conda remove -n team notebook six\n-local/noarch::notebook-6.4.12-0\n-local/noarch::six-1.16.0-0\n")
+	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.Contains(a, "conda env remove -n team") || !strings.Contains(a, "--env team") {
+		t.Errorf("without a cache: %q", a)
+	}
+	if a := ReinstallAdvice(root, BaseEnv, root, "bin/x"); !strings.Contains(a, "--force") || strings.Contains(a, "env remove") {
+		t.Errorf("the base without a cache: %q", a)
+	}
+	nb, six := filepath.Join(root, "pkgs", "notebook-6.4.12-0.conda"), filepath.Join(root, "pkgs", "six-1.16.0-0.tar.bz2")
+	writeFile(t, nb, "PK")
+	writeFile(t, six, "BZ")
+	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, "conda install -n team --offline "+nb+" "+six) {
+		t.Errorf("with a cache that does not tell which: %q", a)
+	}
+	writeFile(t, filepath.Join(root, "pkgs", "notebook-6.4.12-0", "bin", "jupyter-notebook"), "#!/bin/sh\n")
+	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, "conda install -n team --offline "+nb) {
+		t.Errorf("with a cache that tells: %q", a)
+	}
+}
