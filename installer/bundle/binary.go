@@ -42,6 +42,9 @@ func elfTarget(r io.ReaderAt) (string, string, bool) {
 	if !ok {
 		return "", "", false
 	}
+	if arch == "ppc64le" && f.Data == elf.ELFDATA2MSB {
+		arch = "ppc64" // big-endian: conda's linux-ppc64
+	}
 	goos := "linux"
 	switch {
 	case f.OSABI == elf.ELFOSABI_FREEBSD:

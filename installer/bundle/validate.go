@@ -12,6 +12,7 @@ import (
 	"onboard/installer/pkg"
 	"onboard/internal/condaver"
 	"onboard/internal/humanize"
+	"onboard/internal/launchname"
 	"onboard/internal/pathfold"
 	"onboard/internal/winname"
 )
@@ -281,7 +282,51 @@ func (m *Manifest) validateFrozen() error {
 	return nil
 }
 
+// launcherFile is, per the systems a bundle's subdirs are for, the name a
+// launcher's file gets there, folded as that system compares names.
+var launcherFile = []struct {
+	os, prefix string
+	key        func(string) string
+}{
+	{"Windows", "win-", func(n string) string { return pathfold.Fold(launchname.WindowsFile(n)) }},
+	{"macOS", "osx-", func(n string) string { return pathfold.Fold(launchname.MacFile(n)) }},
+	// the launcher id (Linux' .desktop file, and what the install tells
+	// launchers apart by on every system: audit AM 2)
+	{"any system (their ids are one)", "", launchname.ID},
+	{"Solaris", "solaris-", launchname.Slug},
+}
+
 func (m *Manifest) validateLaunchers() error {
+	// Launchers whose names become one file on a system the bundle is
+	// for (the case, a character Windows forbids, the maintenance
+	// launcher's name): one replaced the other, or the install made none
+	// (audit AL 7).
+	names := []string{launchname.Maintenance(m.Name)}
+	for _, l := range m.Launchers {
+		names = append(names, l.Name)
+	}
+	for _, f := range launcherFile {
+		if !slices.ContainsFunc(m.Subdirs(), func(sd string) bool { return strings.HasPrefix(sd, f.prefix) }) {
+			continue
+		}
+		seen := map[string]string{}
+		for i, n := range names {
+			if f.os == "Windows" {
+				if why := winname.Unsafe(launchname.WindowsFile(n)); why != "" && i > 0 {
+					return fmt.Errorf("launcher name %q is not allowed on Windows: %s", n, why)
+				}
+			}
+			k := f.key(n)
+			if other, ok := seen[k]; ok {
+				what := fmt.Sprintf("launchers %q and %q", other, n)
+				if other == names[0] {
+					what = fmt.Sprintf("launcher %q and the maintenance app's %q", n, other)
+				}
+				return fmt.Errorf("%s would be the same launcher file on %s: give them names that differ in their letters or digits", what, f.os)
+			}
+			seen[k] = n
+		}
+	}
 	for _, l := range m.Launchers {
 		if l.Name == "" || len(l.Command) == 0 {
 			return fmt.Errorf("launcher %q needs a name and a command", l.Name)

@@ -213,3 +213,47 @@ func TestManifestPublisherAndURL(t *testing.T) {
 		}
 	}
 }
+
+// Launcher names that become one file on a system the bundle is for are
+// refused at build: one launcher replaced the other, or the install made
+// none and still exited 0 (audit AL 7). What is one file depends on the
+// system: the case on Windows and macOS, a character Windows forbids, the
+// maintenance launcher's name, a device name on Windows.
+func TestLauncherNamesThatAreOneFile(t *testing.T) {
+	var m Manifest
+	if err := json.Unmarshal(seedManifest(), &m); err != nil {
+		t.Fatal(err)
+	}
+	m.Platforms["linux-64"].Envs = map[string][]Package{"team": nil}
+	p := m.Platforms["linux-64"]
+	both := func(a, b string) []Launcher {
+		return []Launcher{{Name: a, Env: "team", Command: []string{"jupyter", "lab"}}, {Name: b, Env: "team", Command: []string{"jupyter", "lab"}}}
+	}
+	for _, tt := range []struct {
+		subdir    string
+		launchers []Launcher
+		err       string
+	}{
+		{"linux-64", both("Jupyter Lab", "Notebook"), ""},
+		{"linux-64", both("Jupyter Lab", "jupyter lab"), ""}, // two .desktop ids: JupyterLab, jupyterLab
+		{"linux-64", both("Jupyter Lab", "Jupyter-Lab"), "same launcher file on any system"},
+		{"win-64", both("Jupyter Lab (3.12)", "Jupyter Lab 3.12"), "same launcher file on any system"}, // one id: JupyterLab312
+		{"osx-arm64", both("Блокнот", "Лаборатория"), "same launcher file on any system"},              // no ASCII letter: one id
+		{"win-64", both("Jupyter Lab", "jupyter lab"), "same launcher file on Windows"},
+		{"win-64", both("Jupyter?Lab", "Jupyter_Lab"), "same launcher file on Windows"},
+		{"win-64", both("CON", "Notebook"), "not allowed on Windows"},
+		{"osx-arm64", both("Jupyter Lab", "JUPYTER LAB"), "same launcher file on macOS"},
+		{"osx-arm64", both("Jupyter?Lab", "Jupyter_Lab"), ""},                              // macOS keeps '?'
+		{"linux-64", both(m.Name+" maintenance", "Notebook"), "and the maintenance app's"}, // one id: AcmePythonMaintenance
+		{"linux-64", both("Блокнот", "Notebook"), ""},
+		{"win-64", both(m.Name+" maintenance", "Notebook"), "and the maintenance app's"},
+		{"solaris-64", both("Jupyter Lab", "jupyter_lab"), "same launcher file on Solaris"},
+	} {
+		m.Platforms = map[string]*Platform{tt.subdir: p}
+		m.Launchers = tt.launchers
+		err := m.validateLaunchers()
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("%s %q, %q: %v; want %q", tt.subdir, tt.launchers[0].Name, tt.launchers[1].Name, err, tt.err)
+		}
+	}
+}
