@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -42,8 +43,17 @@ func TestHostApplyCheckRemoveLinux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.Files) != 3 {
-		t.Errorf("record has %d files; want 3 (icon + 2 entries): %+v", len(rec.Files), rec.Files)
+	if len(rec.Files) != 4 {
+		t.Errorf("record has %d files; want 4 (two icons + 2 entries): %+v", len(rec.Files), rec.Files)
+	}
+	// the Icon Theme spec's minimum: a 48×48 icon in hicolor (audit AL 9)
+	for _, f := range rec.Files {
+		if strings.Contains(f.Path, "/hicolor/48x48/apps/") {
+			b, _ := os.ReadFile(f.Path)
+			if w, h, ok := pngSize(b); !ok || w != 48 || h != 48 {
+				t.Errorf("%s is %dx%d (%v); want a 48x48 PNG", f.Path, w, h, ok)
+			}
+		}
 	}
 	for _, f := range p.Files {
 		b, err := os.ReadFile(f.Path)
@@ -77,6 +87,27 @@ func TestHostApplyCheckRemoveLinux(t *testing.T) {
 			t.Errorf("%s still exists after Remove", f.Path)
 		}
 	}
+}
+
+// applyEach makes a fake install at each prefix and applies the sample
+// launchers of app there, on target tg, in order.
+func applyEach(t *testing.T, tg Target, env Env, app AppInfo, prefixes ...string) []Record {
+	t.Helper()
+	var recs []Record
+	for _, prefix := range prefixes {
+		installFakeApp(t, prefix)
+		app.Prefix = prefix
+		p, err := Launchers(tg, env, app, sampleItems, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := Apply(p, t.Logf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, rec)
+	}
+	return recs
 }
 
 func TestHostApplyDarwinBundle(t *testing.T) {
@@ -123,6 +154,38 @@ func TestHostApplyDarwinBundle(t *testing.T) {
 	for _, b := range p.Bundles {
 		if _, err := os.Stat(b); !os.IsNotExist(err) {
 			t.Errorf("%s still exists", b)
+		}
+	}
+}
+
+// Two installs in folders of the same name share their launchers' names
+// (docs/platform.md): the later one's .app replaces the earlier one's, and
+// uninstalling the earlier one keeps the .app, now the later one's (audit
+// AL 2: it was deleted, its Info.plist naming some onboard install).
+func TestHostRemoveKeepsAnotherInstallsApp(t *testing.T) {
+	root := tempDir(t)
+	home := filepath.Join(root, "home")
+	a, b := filepath.Join(root, "x", "acme"), filepath.Join(root, "y", "acme")
+	recs := applyEach(t, mac, fakeEnv(home, nil), hostApp(t, ""), a, b)
+	if recs[0].Bundles[0] != recs[1].Bundles[0] {
+		t.Fatalf("the two installs' apps are %s and %s; the test wants one name", recs[0].Bundles[0], recs[1].Bundles[0])
+	}
+	var log []string
+	if err := Remove(recs[0], func(f string, args ...any) { log = append(log, fmt.Sprintf(f, args...)) }); err != nil {
+		t.Fatal(err)
+	}
+	if ps := CheckInstalled(recs[1], b); len(ps) != 0 {
+		t.Errorf("after the first install was removed, the second's launchers: %v", ps)
+	}
+	if !strings.Contains(strings.Join(log, "\n"), "kept "+recs[1].Bundles[0]+": it does not name this install") {
+		t.Errorf("Remove's log does not say it kept the other install's app: %q", log)
+	}
+	if err := Remove(recs[1], t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range recs[1].Bundles {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("%s is left after both installs were removed", d)
 		}
 	}
 }
@@ -376,5 +439,46 @@ func TestHostRemoveTakesTheFoldersItMade(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, ".local", "share", "icons")); !os.IsNotExist(err) {
 		t.Errorf("the icons folder it made stays: %v", err)
+	}
+}
+
+// A run killed while it makes its launchers leaves the planned record: it
+// names the folders Apply was to make, and uninstall removes them with
+// the temporary file of the write the kill stopped (audit AI 1, 2: both
+// stayed in the home for good).
+func TestPlannedRecordNamesTheFoldersToMake(t *testing.T) {
+	home := tempDir(t)
+	prefix := filepath.Join(tempDir(t), "acme")
+	installFakeApp(t, prefix)
+	p, err := Launchers(linux, fakeEnv(home, nil), hostApp(t, prefix), sampleItems, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := PlannedRecord(p)
+	apps := filepath.Join(home, ".local", "share", "applications")
+	if !slices.Contains(rec.Made, apps) || !slices.Contains(rec.Made, filepath.Join(home, ".local")) {
+		t.Fatalf("the planned record's folders to make: %q", rec.Made)
+	}
+	// the kill: the folder made, a launcher's temporary file left in it
+	if err := os.MkdirAll(apps, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip(err)
+	}
+	var entry string
+	for _, f := range p.Files {
+		if filepath.Dir(f.Path) == apps && strings.HasSuffix(f.Path, ".desktop") {
+			entry = f.Path
+		}
+	}
+	partial := filepath.Join(apps, "."+filepath.Base(entry)+".partial-"+strconv.Itoa(dead.Process.Pid)+"-1")
+	mustWrite(t, partial, "[Desktop Entry]\n")
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".local")); !os.IsNotExist(err) {
+		t.Errorf("uninstall left %s: %v", filepath.Join(home, ".local"), err)
 	}
 }

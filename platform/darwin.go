@@ -18,7 +18,7 @@ func DetectDarwin(r DarwinRaw) Host {
 	}
 	switch {
 	case r.ProcTranslated == 1:
-		h.Notes = append(h.Notes, "this program runs under Rosetta 2 (an Intel build on Apple Silicon); the native osx-arm64 packages are installed")
+		h.Notes = append(h.Notes, "this program runs under Rosetta 2 (an Intel build on Apple Silicon); the native osx-arm64 packages are installed where the bundle has them")
 	case h.Native.Arch != r.GOARCH && r.GOARCH != "":
 		h.Notes = append(h.Notes, "this program is a darwin/"+r.GOARCH+" build on an "+h.Native.Arch+" Mac")
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"howett.net/plist"
+
+	"onboard/internal/launchname"
 )
 
 // LaunchConfigName is the file in a macOS launcher's Contents/Resources
@@ -52,6 +54,9 @@ func darwinLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUse
 		return err
 	}
 	for _, it := range items {
+		if !it.Launchable(t) {
+			continue // the caller says so (installer: a note)
+		}
 		if err := darwinBundle(p, t.Join(dir, bundleFileName(it.Name)+".app"), app, it, it.args(app.Prefix)); err != nil {
 			return err
 		}
@@ -119,9 +124,7 @@ func InfoPlist(app AppInfo, it LauncherSpec, exe string, icon bool) ([]byte, err
 }
 
 // bundleFileName makes a launcher name safe as a macOS file name.
-func bundleFileName(name string) string {
-	return strings.NewReplacer("/", "-", ":", "-").Replace(oneLine(name))
-}
+func bundleFileName(name string) string { return launchname.MacFile(name) }
 
 func truncateRunes(s string, n int) string {
 	r := []rune(s)

@@ -127,6 +127,12 @@ func TestDetectLinux(t *testing.T) {
 		{"armv8l personality", LinuxRaw{GOARCH: "arm", Machine: "armv8l", ShELF: arm, Getconf: glibc}, want{"linux/arm", "", "linux-armv7l", nil, ""}},
 		{"setarch linux32 i686", LinuxRaw{GOARCH: "amd64", Machine: "i686", ShELF: x64, Getconf: glibc},
 			want{"linux/386", "amd64", "linux-64", nil, "userland (/bin/sh) is amd64"}},
+		// conda's linux-ppc64 and linux-armv6l (audit AL 3: ppc64le and armv7l)
+		{"ppc64 big-endian", LinuxRaw{GOARCH: "ppc64", Machine: "ppc64", ShELF: elfHead(elf.ELFCLASS64, elf.ELFDATA2MSB, elf.EM_PPC64), Getconf: glibc},
+			want{"linux/ppc64", "", "linux-ppc64", nil, ""}},
+		{"ppc64le", LinuxRaw{GOARCH: "ppc64le", Machine: "ppc64le", ShELF: elfHead(elf.ELFCLASS64, elf.ELFDATA2LSB, elf.EM_PPC64), Getconf: glibc},
+			want{"linux/ppc64le", "", "linux-ppc64le", nil, ""}},
+		{"armv6l", LinuxRaw{GOARCH: "arm", Machine: "armv6l", ShELF: arm, Getconf: glibc}, want{"linux/arm", "", "linux-armv6l", nil, ""}},
 		{"s390x big-endian ELF", LinuxRaw{GOARCH: "s390x", Machine: "s390x", ShELF: s390, Getconf: glibc}, want{"linux/s390x", "", "linux-s390x", nil, ""}},
 		{"unreadable /bin/sh", LinuxRaw{GOARCH: "amd64", Machine: "x86_64", Getconf: glibc}, want{"linux/amd64", "", "linux-64", nil, ""}},
 		{"unknown machine", LinuxRaw{GOARCH: "amd64", Machine: "mips64", ShELF: x64, Getconf: glibc}, want{"linux/amd64", "", "linux-64", nil, "unknown machine"}},
@@ -137,6 +143,11 @@ func TestDetectLinux(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { checkHost(t, DetectLinux(tt.raw), tt.want) })
+	}
+	// a 64-bit OS is not told to install one (audit AL 5)
+	h := DetectLinux(LinuxRaw{GOARCH: "amd64", Machine: "i686", ShELF: x64, Getconf: glibc})
+	if notes := strings.Join(h.Notes, "\n"); strings.Contains(notes, "install a 64-bit OS") {
+		t.Errorf("setarch linux32: %q", notes)
 	}
 }
 

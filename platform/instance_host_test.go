@@ -19,20 +19,7 @@ func TestHostRemoveSecondInstallLeavesFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var recs []Record
-	for _, prefix := range []string{def, filepath.Join(root, "elsewhere", "acme-python")} {
-		installFakeApp(t, prefix)
-		app.Prefix = prefix
-		p, err := Launchers(linux, env, app, sampleItems, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, err := Apply(p, t.Logf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, rec)
-	}
+	recs := applyEach(t, linux, env, app, def, filepath.Join(root, "elsewhere", "acme-python"))
 	if probs := CheckInstalled(recs[0], def); len(probs) > 0 {
 		t.Fatalf("the first install's launchers after the second install: %v", probs)
 	}

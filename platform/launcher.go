@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"onboard/internal/launchname"
 )
 
 // AppInfo describes the installed product, for launchers and the Windows
@@ -32,9 +34,26 @@ type LauncherSpec struct {
 	Name    string // shown in menus: "Jupyter Lab"
 	Env     string // env to start Jupyter in; "" = a launcher of the maintenance window
 	Comment string // tooltip; "" = a default text
+	// Terminal runs it in a terminal: the maintenance app of a build
+	// without windows, whose menu asks there (a .desktop file's
+	// Terminal=true; a Windows console program and Solaris' shell
+	// launchers have one anyway). macOS, whose Finder starts an .app with
+	// no terminal, gets no such launcher.
+	Terminal bool
 }
 
 func (s LauncherSpec) maintenance() bool { return s.Env == "" }
+
+// MaintenanceSpec is the launcher of the maintenance app of the bundle
+// called product; window tells whether that app opens a window (a build
+// with the GUI), else it runs in a terminal.
+func MaintenanceSpec(product string, window bool) LauncherSpec {
+	return LauncherSpec{Name: launchname.Maintenance(product), Terminal: !window}
+}
+
+// Launchable tells whether t can have the launcher s: not macOS for one
+// that needs a terminal.
+func (s LauncherSpec) Launchable(t Target) bool { return !s.Terminal || t.OS != "darwin" }
 
 // args returns the maintenance app's arguments for s.
 func (s LauncherSpec) args(prefix string) []string {

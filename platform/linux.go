@@ -44,8 +44,9 @@ func ParseELFIdent(b []byte) (elf.Class, elf.Machine, error) {
 	return class, elf.Machine(order.Uint16(b[0x12:])), nil
 }
 
-// elfArch maps an ELF class and machine to a GOARCH.
-func elfArch(c elf.Class, m elf.Machine) string {
+// elfArch maps an ELF class, machine and byte order (big: ELFDATA2MSB) to
+// a GOARCH.
+func elfArch(c elf.Class, m elf.Machine, big bool) string {
 	switch m {
 	case elf.EM_386:
 		return "386"
@@ -59,6 +60,9 @@ func elfArch(c elf.Class, m elf.Machine) string {
 	case elf.EM_AARCH64:
 		return "arm64"
 	case elf.EM_PPC64:
+		if big {
+			return "ppc64" // conda's linux-ppc64, not the little-endian linux-ppc64le (audit AL 3)
+		}
 		return "ppc64le"
 	case elf.EM_S390:
 		return "s390x"
@@ -81,6 +85,8 @@ func linuxMachineArch(m string) string {
 		return "arm"
 	case "ppc64le":
 		return "ppc64le"
+	case "ppc64":
+		return "ppc64"
 	case "s390x":
 		return "s390x"
 	case "riscv64":
@@ -120,7 +126,7 @@ func DetectLinux(r LinuxRaw) Host {
 	h.Native.Arch = linuxMachineArch(r.Machine)
 	user := ""
 	if c, m, err := ParseELFIdent(r.ShELF); err == nil {
-		user = elfArch(c, m)
+		user = elfArch(c, m, elf.Data(r.ShELF[elf.EI_DATA]) == elf.ELFDATA2MSB)
 	}
 	if h.Native.Arch == "" {
 		h.Native.Arch = firstNonEmpty(user, r.GOARCH)
@@ -128,14 +134,36 @@ func DetectLinux(r LinuxRaw) Host {
 	}
 	if user != "" && user != h.Native.Arch {
 		h.Userland = user
-		h.Notes = append(h.Notes, fmt.Sprintf("the kernel is %s but the userland (/bin/sh) is %s: only %s packages can run; install a 64-bit OS to use 64-bit packages",
-			h.Native.Arch, user, user))
+		if is32(user) {
+			h.Notes = append(h.Notes, fmt.Sprintf("the kernel is %s but the userland (/bin/sh) is %s: only %s packages can run; install a 64-bit OS to use 64-bit packages",
+				h.Native.Arch, user, user))
+		} else {
+			// uname under a 32-bit personality (setarch linux32) on a
+			// 64-bit system: the OS is 64-bit already (audit AL 5)
+			h.Notes = append(h.Notes, fmt.Sprintf("uname says %s (a 32-bit personality, as setarch linux32 gives) but the userland (/bin/sh) is %s: %s packages are installed",
+				r.Machine, user, user))
+		}
+	}
+	if r.Machine == "armv6l" && firstNonEmpty(h.Userland, h.Native.Arch) == "arm" {
+		// ARMv6 (Raspberry Pi 1 and Zero): GOARCH arm is ARMv6 and ARMv7
+		// alike, and ARMv7 code (linux-armv7l) does not run here; conda's
+		// subdir for it is linux-armv6l (audit AL 3)
+		h.Subdir = "linux-armv6l"
 	}
 	if r.GOARCH != "" && r.GOARCH != firstNonEmpty(h.Userland, h.Native.Arch) {
 		h.Notes = append(h.Notes, fmt.Sprintf("this program is a linux/%s build; the machine runs %s", r.GOARCH, firstNonEmpty(h.Userland, h.Native.Arch)))
 	}
 	h.Notes = append(h.Notes, libcNotes(h.Libc)...)
 	return finish(h)
+}
+
+// is32 tells whether a GOARCH is a 32-bit one.
+func is32(arch string) bool {
+	switch arch {
+	case "386", "arm", "amd64p32", "mips", "mipsle", "ppc":
+		return true
+	}
+	return false
 }
 
 // libcNotes warns about C libraries conda packages cannot use.

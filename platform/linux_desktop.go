@@ -4,7 +4,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"image"
+	"image/png"
+	"strconv"
 	"strings"
+	"sync"
+
+	"golang.org/x/image/draw"
 )
 
 // xdgDataDir returns where .desktop files and icons go: $XDG_DATA_HOME
@@ -43,8 +49,15 @@ func linuxLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUser
 	icon := ""
 	if len(app.Icon) > 0 && len(items) > 0 {
 		icon = app.ID + app.idSuffix
-		p.Files = append(p.Files, File{Path: t.Join(data, "icons", "hicolor", iconSizeDir(app.Icon), "apps", icon+".png"),
+		size := iconSizeDir(app.Icon)
+		p.Files = append(p.Files, File{Path: t.Join(data, "icons", "hicolor", size, "apps", icon+".png"),
 			Kind: KindIcon, Mode: 0o644, Data: app.Icon})
+		// the Icon Theme spec's minimum, a 48×48 one in hicolor (audit AL
+		// 9): scaled from the bundle's where it is another size
+		if small := scaledPNG(app.Icon, 48); size != "48x48" && small != nil {
+			p.Files = append(p.Files, File{Path: t.Join(data, "icons", "hicolor", "48x48", "apps", icon+".png"),
+				Kind: KindIcon, Mode: 0o644, Data: small})
+		}
 	}
 	for _, it := range items {
 		id := launcherID(app, it)
@@ -80,7 +93,7 @@ func DesktopEntry(app AppInfo, it LauncherSpec, maint, icon string) ([]byte, err
 	if icon != "" {
 		kv("Icon", icon)
 	}
-	kv("Terminal", "false")
+	kv("Terminal", strconv.FormatBool(it.Terminal))
 	kv("StartupNotify", "false")
 	if it.maintenance() {
 		kv("Categories", "Development;")
@@ -169,4 +182,33 @@ func iconSizeDir(png []byte) string {
 		}
 	}
 	return "256x256"
+}
+
+// scaledPNG returns the PNG b scaled to n×n pixels, or nil when b is no
+// PNG Go decodes. The last one made is kept: a plan is made many times
+// (the Location step, --dry-run) of one icon.
+func scaledPNG(b []byte, n int) []byte {
+	scaled.mu.Lock()
+	defer scaled.mu.Unlock()
+	if scaled.n == n && bytes.Equal(scaled.from, b) {
+		return scaled.to
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, n, n))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
+	var out bytes.Buffer
+	if err := png.Encode(&out, dst); err != nil {
+		return nil
+	}
+	scaled.from, scaled.n, scaled.to = bytes.Clone(b), n, out.Bytes()
+	return scaled.to
+}
+
+var scaled struct {
+	mu       sync.Mutex
+	from, to []byte
+	n        int
 }

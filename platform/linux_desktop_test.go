@@ -111,6 +111,44 @@ func TestDesktopEntryRoundTrip(t *testing.T) {
 	}
 }
 
+// The maintenance app of a build without windows runs in a terminal, for
+// its menu; with windows, and the Jupyter launchers, in none. macOS gets
+// no launcher that needs a terminal (audit AL 1: the nogui maintenance
+// launcher started the install wizard, or nothing, with no terminal).
+func TestMaintenanceSpecTerminal(t *testing.T) {
+	prefix := "/home/ann/acme"
+	app := AppInfo{Name: "Acme", ID: "com.acme.python", Prefix: prefix}
+	for _, c := range []struct {
+		spec LauncherSpec
+		want string
+	}{
+		{MaintenanceSpec("Acme", false), "true"},
+		{MaintenanceSpec("Acme", true), "false"},
+		{LauncherSpec{Name: "Jupyter Lab", Env: "team"}, "false"},
+	} {
+		b, err := DesktopEntry(app, c.spec, MaintenanceApp(linux, prefix), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := parseDesktop(t, b)["Terminal"]; got != c.want {
+			t.Errorf("%+v: Terminal=%s; want %s", c.spec, got, c.want)
+		}
+		validateDesktop(t, b)
+	}
+	home := t.TempDir()
+	items := []LauncherSpec{{Name: "Jupyter Lab", Env: "team"}, MaintenanceSpec("Acme", false)}
+	p, err := Launchers(mac, fakeEnv(home, nil), app, items, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Bundles) != 1 || !strings.Contains(p.Bundles[0], "Jupyter Lab") {
+		t.Errorf("macOS launchers of a build without windows: %q; want Jupyter Lab's only", p.Bundles)
+	}
+	if MaintenanceSpec("Acme", false).Launchable(mac) || !MaintenanceSpec("Acme", false).Launchable(linux) || !MaintenanceSpec("Acme", true).Launchable(mac) {
+		t.Error("Launchable: want false for a terminal launcher on macOS only")
+	}
+}
+
 func TestExecLine(t *testing.T) {
 	tests := []struct {
 		argv []string

@@ -3,9 +3,9 @@ package platform
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"onboard/installer/state"
+	"onboard/internal/launchname"
 )
 
 // Env is every input from the host that path computations need. Pure code
@@ -163,50 +163,12 @@ func RecordPath(t Target, prefix string) string {
 // Slug turns a display name into a lowercase, space-free folder or file
 // name: "Acme Python 3" → "acme-python-3". Letters outside ASCII are dropped;
 // an empty result becomes "onboard".
-func Slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-		} else {
-			dash = true
-		}
-	}
-	if b.Len() == 0 {
-		return "onboard"
-	}
-	return b.String()
-}
+func Slug(name string) string { return launchname.Slug(name) }
 
 // idElement turns a display name into one element of a reverse-DNS name
 // (D-Bus rules: [A-Za-z0-9_], not starting with a digit): "Jupyter Lab" →
 // "JupyterLab".
-func idElement(name string) string {
-	var b strings.Builder
-	upper := false
-	for _, r := range name {
-		switch {
-		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'):
-			if upper {
-				r = unicode.ToUpper(r)
-			}
-			b.WriteRune(r)
-			upper = false
-		default:
-			upper = b.Len() > 0
-		}
-	}
-	s := b.String()
-	if s == "" || (s[0] >= '0' && s[0] <= '9') {
-		s = "_" + s
-	}
-	return s
-}
+func idElement(name string) string { return launchname.ID(name) }
 
 // DefaultPrefix returns where an install of the product called name goes
 // by default on t: per user %LOCALAPPDATA%\<slug> on Windows and ~/<slug>

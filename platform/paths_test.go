@@ -1,7 +1,9 @@
 package platform
 
 import (
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -140,5 +142,28 @@ func TestMaintenanceApp(t *testing.T) {
 	}
 	if got := RecordPath(linux, "/p"); got != "/p/.onboard/launchers.json" {
 		t.Errorf("RecordPath: %q", got)
+	}
+}
+
+// Solaris with no home folder but XDG_DATA_HOME set: the .desktop files
+// have a place, the ~/bin scripts none; the plan says so, where it planned
+// them at a relative bin/ that Apply would write under the current folder
+// (audit AL 8).
+func TestSolarisLaunchersWithoutAHome(t *testing.T) {
+	env := Env{Getenv: func(k string) string {
+		if k == "XDG_DATA_HOME" {
+			return "/var/svc/share"
+		}
+		return ""
+	}}
+	app := AppInfo{Name: "Acme Python", ID: "com.acme.python", Prefix: "/opt/acme"}
+	p, err := Launchers(sol, env, app, []LauncherSpec{{Name: "Jupyter Lab", Env: "team"}}, false)
+	if err == nil || !strings.Contains(err.Error(), "home") {
+		t.Errorf("Launchers = %+v, %v; want a refusal naming the home folder", p.Files, err)
+	}
+	for _, f := range p.Files {
+		if !filepath.IsAbs(f.Path) {
+			t.Errorf("planned a relative path: %s", f.Path)
+		}
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf16"
 )
@@ -69,6 +72,20 @@ func (r *Record) Merge(other Record) {
 	r.Terminal = append(r.Terminal, other.Terminal...)
 	r.Menus = r.Menus || other.Menus
 	r.Planned = r.Planned || other.Planned
+}
+
+// KeepMade adds to r the folders that old, the record r replaces, says
+// the set-up made (Record.Made) and that are still there: an Apply run
+// after them finds them and records none, and uninstall then left them
+// (audit AI 2: after a repair that made a launcher again, or a re-run
+// after a kill).
+func (r *Record) KeepMade(old Record) {
+	for _, d := range old.Made {
+		if _, err := os.Lstat(d); err == nil && !slices.Contains(r.Made, d) {
+			r.Made = append(r.Made, d)
+		}
+	}
+	slices.SortStableFunc(r.Made, func(a, b string) int { return len(a) - len(b) }) // outer first, as removeMade wants
 }
 
 // Empty reports whether r records nothing created.
@@ -243,6 +260,16 @@ func PlannedRecord(p Plan) Record {
 	rec := Record{Schema: 1, Target: p.Target, Prefix: p.Prefix, Bundles: p.Bundles, Dirs: p.Dirs, Refresh: p.Refresh, Planned: true}
 	for _, f := range p.Files {
 		rec.Files = append(rec.Files, RecordFile{Path: f.Path, Kind: f.Kind, Source: f.Source})
+		if bundleOf(f.Path, p.Bundles) == "" {
+			// the folders Apply will make for it, as Apply records them: a
+			// run killed while it makes them, or one whose Apply failed,
+			// leaves a record that uninstall removes them by (audit AI 2)
+			for _, d := range missingDirs(filepath.Dir(f.Path)) {
+				if !slices.Contains(rec.Made, d) {
+					rec.Made = append(rec.Made, d)
+				}
+			}
+		}
 	}
 	for _, s := range p.Shortcuts {
 		rec.Files = append(rec.Files, RecordFile{Path: s.Path, Kind: firstNonEmpty(s.Kind, KindShortcut), Source: s.Source})

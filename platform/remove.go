@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"onboard/internal/atomicfile"
 	"onboard/internal/capread"
 	"onboard/internal/filelock"
 	"onboard/internal/rmtree"
@@ -23,7 +24,7 @@ import (
 func Remove(rec Record, logf Logf) error {
 	var errs []error
 	for _, b := range rec.Bundles {
-		errs = append(errs, removeBundle(b))
+		errs = append(errs, removeBundle(b, rec.Prefix, logf))
 	}
 	icons := themeIcons(rec)
 	for _, f := range rec.Files {
@@ -39,7 +40,9 @@ func Remove(rec Record, logf Logf) error {
 			logf.printf("platform: removed %s", f.Path)
 		case !errors.Is(err, fs.ErrNotExist):
 			errs = append(errs, fmt.Errorf("failed to remove %q: %w", f.Path, err))
+			continue
 		}
+		atomicfile.SweepPartials(f.Path) // a killed write's, which kept the folder
 	}
 	for _, d := range slices.Backward(rec.Dirs) {
 		if !holdsRecorded(d, rec) {
@@ -298,9 +301,12 @@ func NamesPrefix(path, prefix string) bool {
 	return err == nil && (holdsPrefix(b, prefix) || holdsWhole(b, []byte(xmlEscape(prefix)), 1))
 }
 
-// removeBundle deletes a macOS .app that onboard made. It refuses any
-// other folder, so a tampered record cannot delete arbitrary trees.
-func removeBundle(dir string) error {
+// removeBundle deletes a macOS .app that onboard made for the install at
+// prefix. It refuses any other folder, so a tampered record cannot delete
+// arbitrary trees, and keeps an .app that another install has replaced
+// since (two installs in folders of the same name share launcher names:
+// docs/platform.md), as Remove keeps other launcher files (audit AL 2).
+func removeBundle(dir, prefix string, logf Logf) error {
 	info, err := os.ReadFile(filepath.Join(dir, "Contents", "Info.plist"))
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
@@ -309,6 +315,10 @@ func removeBundle(dir string) error {
 	}
 	if !strings.HasSuffix(dir, ".app") || !bytes.Contains(info, []byte("OnboardPrefix")) {
 		return fmt.Errorf("failed to remove %q: it is not a launcher that onboard made; delete it by hand if you want", dir)
+	}
+	if prefix != "" && !NamesPrefix(dir, prefix) {
+		logf.printf("platform: kept %s: it does not name this install (another install may have replaced it)", dir)
+		return nil
 	}
 	if err := rmtree.RemoveAll(dir); err != nil {
 		return fmt.Errorf("failed to remove %q: %w", dir, err)
@@ -370,7 +380,9 @@ func undoShell(s ShellEdit, prefix string, logf Logf) error {
 		return nil
 	}
 	logf.printf("platform: removed the shell set-up block from %s", s.Path)
-	if s.Created && len(out) == 0 {
+	if s.Created && len(bytes.TrimSpace(out)) == 0 {
+		// blank lines only: what conda init --reverse leaves of its own
+		// block in a file onboard made (audit AC 2, AK 6)
 		return os.Remove(s.Path)
 	}
 	return atomicWrite(s.Path, bytes.NewReader(out), fileMode(s.Path, 0o644))

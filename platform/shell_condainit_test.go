@@ -364,3 +364,34 @@ func TestShellBlockAfterCondaInitReverse(t *testing.T) {
 		t.Errorf("removal found %v, left:\n%s\nwant the person's lines and nothing of the install", found, out)
 	}
 }
+
+// A ~/.bashrc the shell set-up created, where conda init then wrote its
+// block (and perhaps took it out again with --reverse, which leaves a
+// blank line): uninstall takes conda's block out first, then onboard's,
+// and deletes the file, which held nothing else (audit AC 2, AK 6: it was
+// left holding a newline).
+func TestCreatedStartUpFileGoesAfterCondaInit(t *testing.T) {
+	for _, reverse := range []bool{false, true} {
+		dir := t.TempDir()
+		prefix := filepath.Join(dir, "acme")
+		rc := filepath.Join(dir, ".bashrc")
+		rec, err := SetupShell([]string{rc}, prefix, filepath.Join(prefix, "bin"))
+		if err != nil || len(rec.Shell) != 1 || !rec.Shell[0].Created {
+			t.Fatalf("SetupShell: %+v, %v", rec.Shell, err)
+		}
+		condaInit(t, rc, prefix)
+		if reverse {
+			condaInitBash(t, rc, prefix, true)
+		}
+		if _, err := removeCondaInitFrom(rc, prefix); err != nil {
+			t.Fatal(err)
+		}
+		rec.Prefix = prefix
+		if err := Remove(rec, t.Logf); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := os.ReadFile(rc); !os.IsNotExist(err) {
+			t.Errorf("reverse %v: the .bashrc the install made is left: %q, %v", reverse, b, err)
+		}
+	}
+}

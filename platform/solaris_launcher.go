@@ -3,6 +3,8 @@ package platform
 import (
 	"fmt"
 	"strings"
+
+	"onboard/internal/launchname"
 )
 
 // solarisLaunchers plans what Linux gets (the GNOME desktop of Solaris 11
@@ -15,6 +17,11 @@ func solarisLaunchers(p *Plan, env Env, app AppInfo, items []LauncherSpec, allUs
 	t := p.Target
 	bin := "/usr/local/bin"
 	if !allUsers {
+		if env.Home == "" {
+			// XDG_DATA_HOME set took the .desktop files elsewhere; the
+			// scripts were planned at a relative bin/ (audit AL 8)
+			return env.noHome("set HOME, or install with --no-launcher --no-maintenance-launcher")
+		}
 		bin = t.Join(env.Home, "bin")
 	}
 	for _, it := range items {
@@ -52,11 +59,4 @@ func shQuote(s string) string {
 }
 
 // oneLine replaces control characters so text can go in a comment line.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+func oneLine(s string) string { return launchname.OneLine(s) }

@@ -29,7 +29,7 @@ func (t Target) Subdir() (string, error) {
 	}
 	arch, ok := map[string]string{
 		"amd64": "64", "386": "32", "arm64": "arm64", "arm": "armv7l",
-		"ppc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64",
+		"ppc64le": "ppc64le", "ppc64": "ppc64", "s390x": "s390x", "riscv64": "riscv64",
 	}[t.Arch]
 	if !ok {
 		return "", fmt.Errorf("no conda subdir for architecture %q", t.Arch)

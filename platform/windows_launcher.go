@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"onboard/installer/state"
+	"onboard/internal/launchname"
 )
 
 // UninstallKeyParent is the registry key, below HKCU or HKLM, that holds
@@ -165,7 +166,4 @@ func winQuote(s string, always bool) string {
 }
 
 // windowsFileName replaces the characters Windows forbids in file names.
-func windowsFileName(name string) string {
-	return strings.TrimRight(strings.NewReplacer(`<`, "_", `>`, "_", `:`, "_", `"`, "_", `/`, "_", `\`, "_",
-		`|`, "_", `?`, "_", `*`, "_").Replace(oneLine(name)), ". ")
-}
+func windowsFileName(name string) string { return launchname.WindowsFile(name) }
