@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"onboard/installer/engine"
 	"onboard/installer/internal/testkit"
 	"onboard/internal/fixtures"
 )
@@ -40,7 +41,7 @@ func TestInstallEnvOnAFullDisk(t *testing.T) {
 	if err == nil {
 		t.Fatal("the install succeeded on a disk too small for it")
 	}
-	if !isDiskFull(err) {
+	if !engine.IsDiskFull(err) {
 		t.Fatalf("got %v; want an error caused by the full disk", err)
 	}
 	got := asTargetError(prefix, err, "nothing of the install was kept")
@@ -73,4 +74,23 @@ func TestInstallRefusesReadOnlyDisk(t *testing.T) {
 		t.Fatalf("got %v (exit %d, hint %q); want exit %d with a hint about the read-only disk", err, ExitCode(err), HintFor(err), ExitTarget)
 	}
 	t.Logf("read-only disk: %v (hint: %s)", err, HintFor(err))
+}
+
+// A disk with no file entry (inode) left: the journal, the first file an
+// install makes, cannot be created, and the hint says the disk is full,
+// not to check permissions (audit AI 4).
+func TestInstallOnADiskWithoutInodes(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=268435456,nr_inodes=1"); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v): the test needs root", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
+	withEnv(t, fakeEnv(""))
+	_, err := Install(context.Background(), Options{Prefix: filepath.Join(dir, "acme"), Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"})
+	if ExitCode(err) != ExitTarget || !strings.Contains(HintFor(err), "full") || strings.Contains(HintFor(err), "may write") {
+		t.Fatalf("got %v (exit %d, hint %q); want exit %d with a hint that the disk is full", err, ExitCode(err), HintFor(err), ExitTarget)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("the disk holds %d entries after the refused install", len(left))
+	}
 }

@@ -139,7 +139,7 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 		in.note("%s", m)
 	}
 	if err := in.lockExisting(ctx); err != nil {
-		if first.Kind == PlanNothingToDo && isReadOnlyFS(err) {
+		if first.Kind == PlanNothingToDo && engine.IsReadOnlyFS(err) {
 			// A run again on an install whose disk is read-only: nothing
 			// to change, and nothing can be; the re-run is done, as the
 			// dry run said (exit 0).

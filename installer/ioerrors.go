@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"onboard/installer/engine"
 )
 
 // targetCause names an OS error that means the install location cannot
@@ -17,8 +19,8 @@ type targetCause struct {
 }
 
 var targetCauses = []targetCause{
-	{isDiskFull, "the disk became full", "free some space and try again, or choose a folder on another disk"},
-	{isReadOnlyFS, "the disk is read-only", "choose a folder on a writable disk"},
+	{engine.IsDiskFull, "the disk became full", "free some space and try again, or choose a folder on another disk"},
+	{engine.IsReadOnlyFS, "the disk is read-only", "choose a folder on a writable disk"},
 	// a package's path longer than its bundle.json said (an older
 	// bundle, a package swapped in): the plan's check could not see it
 	{func(err error) bool { return errors.Is(err, syscall.ENAMETOOLONG) }, "a path of the install is longer than this system allows",

@@ -135,6 +135,21 @@ type NotInstalledError struct {
 	// Uninstalled: the recovery this command ran first finished an
 	// interrupted uninstall of it.
 	Uninstalled bool
+	// CloneOf is the install whose base conda cloned into Path (with a
+	// copy of its .onboard folder): an env of that install, no install.
+	CloneOf string
+}
+
+// CheckNotAClone refuses an env of an install that conda made by cloning
+// its base (conda create --clone base copies .onboard/ too), which looks
+// like an install: verify reported its launchers as another's, repair
+// wrote into it and uninstall deleted it, as an install (audit AK 4).
+func CheckNotAClone(prefix string) error {
+	if root, ok := state.CloneOf(prefix); ok && state.HasManifest(prefix) {
+		return &NotInstalledError{Path: prefix, CloneOf: root,
+			Err: fmt.Errorf("it is an environment of the install in %q that conda made by cloning its base, copying its %s folder", root, state.DirName)}
+	}
+	return nil
 }
 
 func (e *NotInstalledError) Error() string {
@@ -148,6 +163,10 @@ func (e *NotInstalledError) Unwrap() error { return e.Err }
 func (e *NotInstalledError) Hint() string {
 	if e.Uninstalled {
 		return "it was uninstalled; run the installer to install it again"
+	}
+	if e.CloneOf != "" {
+		return fmt.Sprintf("run it on the install, %q (--env %s for this environment alone); %q is conda's copy and can be deleted (nothing was changed)",
+			e.CloneOf, filepath.Base(e.Path), state.Dir(e.Path))
 	}
 	return "pass the folder you installed into with --prefix (nothing was changed)"
 }
@@ -164,7 +183,7 @@ func CheckInstalled(prefix string) error {
 		return &NotInstalledError{Path: prefix, Err: fmt.Errorf("it is not a folder")}
 	}
 	if state.HasManifest(prefix) {
-		return nil
+		return CheckNotAClone(prefix)
 	}
 	if fi, err := os.Stat(filepath.Join(prefix, "conda-meta")); err == nil && fi.IsDir() {
 		return nil
@@ -186,12 +205,21 @@ func (e *PlatformError) Error() string {
 		return fmt.Sprintf("--subdir %s is not in the bundle, which has %s",
 			strings.Join(e.Want, " or "), strings.Join(e.Have, ", "))
 	}
+	if len(e.Want) == 0 {
+		// an architecture conda builds nothing for (loongarch64, SPARC):
+		// the error named an empty subdir (audit AL 6)
+		return fmt.Sprintf("conda packages are not built for this machine (onboard info says why), and the bundle has %s",
+			strings.Join(e.Have, ", "))
+	}
 	return fmt.Sprintf("this machine needs %s but the bundle only has %s",
 		strings.Join(e.Want, " or "), strings.Join(e.Have, ", "))
 }
 func (e *PlatformError) Hint() string {
 	if e.Asked {
 		return "pass one of the bundle's subdirs, or leave --subdir out to use this machine's"
+	}
+	if len(e.Want) == 0 {
+		return "install on a machine the bundle is built for; pass --subdir only if you know its packages run here"
 	}
 	return "ask the platform team for an installer built for this machine, or pass --subdir to override detection"
 }

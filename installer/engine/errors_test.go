@@ -65,3 +65,19 @@ func TestOwnerWords(t *testing.T) {
 		t.Errorf("an unknown owner: %q", got)
 	}
 }
+
+// A machine conda builds nothing for (loongarch64, SPARC) has no subdir to
+// name: the error says so, not "this machine needs  but" (audit AL 6).
+func TestPlatformErrorWithoutSubdirs(t *testing.T) {
+	e := &PlatformError{Have: []string{"linux-64", "win-64"}}
+	if got := e.Error(); strings.Contains(got, "needs  ") || !strings.Contains(got, "not built for this machine") || !strings.Contains(got, "linux-64, win-64") {
+		t.Errorf("Error() = %q", got)
+	}
+	if got := e.Hint(); strings.Contains(got, "built for this machine, or") {
+		t.Errorf("Hint() = %q asks for an installer for a machine nothing is built for", got)
+	}
+	e.Want = []string{"linux-aarch64"}
+	if got := e.Error(); got != "this machine needs linux-aarch64 but the bundle only has linux-64, win-64" {
+		t.Errorf("Error() = %q", got)
+	}
+}

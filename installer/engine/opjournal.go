@@ -87,8 +87,15 @@ func lockOpJournal(p, prefixDir string) (*os.File, func() error, error) {
 		return nil, nil, &LockedError{Path: p, Prefix: prefixDir}
 	}
 	if err != nil {
-		return nil, nil, &TargetError{Path: filepath.Dir(p), Reason: "cannot write the journal " + p, Err: err,
-			Advice: "check that you may write to the folder that holds the install"}
+		advice := "check that you may write to the folder that holds the install"
+		switch {
+		case IsDiskFull(err):
+			// no inode left gave the permission hint (audit AI 4)
+			advice = "the disk is full (no space, or no file entries left): free some space on it, or choose a folder on another disk"
+		case IsReadOnlyFS(err):
+			advice = "the disk is read-only: choose a folder on a writable disk"
+		}
+		return nil, nil, &TargetError{Path: filepath.Dir(p), Reason: "cannot write the journal " + p, Err: err, Advice: advice}
 	}
 	return l.File(), l.Unlock, nil
 }

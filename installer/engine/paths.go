@@ -10,6 +10,7 @@ import (
 
 	"onboard/installer/bundle"
 	"onboard/installer/state"
+	"onboard/internal/buildgui"
 	"onboard/internal/rmtree"
 	"onboard/platform"
 )
@@ -116,7 +117,7 @@ func LikelyLaunchers(dir, owner string) platform.Record {
 	for _, l := range man.Launchers {
 		items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
 	}
-	items = append(items, platform.LauncherSpec{Name: man.Name + " Maintenance"})
+	items = append(items, platform.MaintenanceSpec(man.Name, buildgui.HasWindow))
 	for _, all := range []bool{false, true} {
 		if plan, err := platform.Launchers(t, env, app, items, all); err == nil {
 			p := platform.PlannedRecord(plan)
