@@ -50,12 +50,18 @@ func (in *installRun) launchers() {
 	}
 	t, env := platform.HostTarget(), platform.HostEnv()
 	rec := platform.Record{Schema: 1, Target: t, Prefix: in.o.Prefix}
+	// the record this one replaces: of a run killed while it made the
+	// launchers (saveIntended's, or the planned one below), whose folders
+	// this run finds made
+	prev, _ := platform.LoadRecord(state.LaunchersPath(in.o.Prefix))
 	if len(items) > 0 {
 		plan, err := in.launcherPlan(t, env)
 		if err == nil {
 			// First the record of what is about to be made: a kill while
 			// it is made leaves no launcher that no record names.
-			in.saveRecord(in.plannedRecord(plan, t, env))
+			planned := in.plannedRecord(plan, t, env)
+			planned.KeepMade(prev)
+			in.saveRecord(planned)
 			rec, err = platform.Apply(plan, platform.Logf(in.log.Printf))
 			if err != nil {
 				// Apply removed what it had made. The record names what
@@ -91,6 +97,7 @@ func (in *installRun) launchers() {
 	if len(items) == 0 && !in.o.ShellSetup && rec.Empty() {
 		return // no menu asked for anything here: no record, as before
 	}
+	rec.KeepMade(prev)
 	in.saveRecord(rec)
 }
 

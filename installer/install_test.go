@@ -265,6 +265,50 @@ func TestUpgradeKeepsTheUsersEnvironments(t *testing.T) {
 	}
 }
 
+// An env of the bundle's name that the user removed and made again with
+// conda is theirs (verify and repair leave it): an upgrade leaves it in
+// the old install's folder, kept, and the plan and the result say so and
+// how to keep it; it was replaced with the bundle's without a word
+// (audit AK 1).
+func TestUpgradeLeavesAnEnvTheUserMadeAgainWithConda(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	team := filepath.Join(prefix, "envs", "team")
+	if err := os.RemoveAll(team); err != nil {
+		t.Fatal(err)
+	}
+	testkit.MustWrite(t, filepath.Join(team, "conda-meta", "history"), "==> 2026-12-01 10:00:00 <==\n# cmd: "+filepath.Join(prefix, "bin", "conda")+" create -n team --offline six\n# conda version: 26.7.0\n")
+	testkit.MustWrite(t, filepath.Join(team, "mine.py"), "print(1)\n")
+	newer := Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.12.0"), Subdir: "linux-64"}
+	plan, err := Plan(t.Context(), newer)
+	if err != nil || plan.Kind != PlanUpgrade {
+		t.Fatalf("plan: %v, %v", plan.Kind, err)
+	}
+	if notes := strings.Join(plan.Notes, "\n"); !strings.Contains(notes, "envs/team") || !strings.Contains(notes, "conda rename") || strings.Contains(notes, "conda added") {
+		t.Errorf("the plan does not say the user's team stays behind:\n%s", notes)
+	}
+	res, err := Install(t.Context(), newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aside, _ := filepath.Glob(prefix + ".onboard-old-*")
+	if len(aside) != 1 {
+		t.Fatalf("old installs kept: %q; want the one holding the user's team", aside)
+	}
+	if b, err := os.ReadFile(filepath.Join(aside[0], "envs", "team", "mine.py")); string(b) != "print(1)\n" {
+		t.Errorf("the user's team in the old install's folder: mine.py = %q, %v", b, err)
+	}
+	if notes := strings.Join(res.Notes, "\n"); !strings.Contains(notes, "envs/team") || !strings.Contains(notes, aside[0]) {
+		t.Errorf("the result does not name the user's team and where it is:\n%s", notes)
+	}
+	if _, err := os.Stat(filepath.Join(team, "mine.py")); err == nil {
+		t.Error("the new version's team holds the user's file")
+	}
+}
+
 // An upgrade keeps the settings the user made with conda in the bundle's
 // environments: an env's .condarc (conda config --env), its variables
 // (conda env config vars: conda-meta/state) and its pins

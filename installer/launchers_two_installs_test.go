@@ -172,10 +172,11 @@ func TestLaunchersTakeTheFallbackIcon(t *testing.T) {
 	share := filepath.Join(home, ".local", "share")
 	check := func(when string) {
 		t.Helper()
-		pngs, _ := filepath.Glob(filepath.Join(share, "icons", "hicolor", "*", "apps", "*.png"))
+		pngs, _ := filepath.Glob(filepath.Join(share, "icons", "hicolor", "256x256", "apps", "*.png"))
+		small, _ := filepath.Glob(filepath.Join(share, "icons", "hicolor", "48x48", "apps", "*.png"))
 		entries, _ := filepath.Glob(filepath.Join(share, "applications", "*.desktop"))
-		if len(pngs) != 1 || len(entries) == 0 {
-			t.Fatalf("%s: icons %v, entries %v", when, pngs, entries)
+		if len(pngs) != 1 || len(small) != 1 || filepath.Base(small[0]) != filepath.Base(pngs[0]) || len(entries) == 0 {
+			t.Fatalf("%s: icons %v and %v, entries %v", when, pngs, small, entries)
 		}
 		if got, _ := os.ReadFile(pngs[0]); string(got) != string(icon) {
 			t.Fatalf("%s: %s is not the icon given", when, pngs[0])

@@ -21,6 +21,7 @@ import (
 	"onboard/installer/link"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
+	"onboard/internal/buildgui"
 	"onboard/platform"
 )
 
@@ -584,9 +585,16 @@ func (p *InstallPlan) Warnings() []string {
 // planLaunchers lists the launchers Options ask for and the files they
 // are made of on this machine (platform.Launchers, which writes nothing).
 func (p *InstallPlan) planLaunchers(o Options, h planHost) {
-	p.specs = launcherSpecs(o)
 	p.writeLaunchers = true
-	for _, s := range p.specs {
+	for _, s := range launcherSpecs(o) {
+		if !s.Launchable(h.target) {
+			// a build without windows on macOS: its menu needs a
+			// terminal, which an .app that Finder starts has not
+			p.Notes = append(p.Notes, fmt.Sprintf("no %s launcher: this build of onboard has no window, and a macOS app starts with no terminal; "+
+				"run %s in Terminal for its menu of verify, repair and uninstall", s.Name, state.AppPath(p.Prefix)))
+			continue
+		}
+		p.specs = append(p.specs, s)
 		p.Launchers = append(p.Launchers, PlanLauncher{Name: s.Name, Env: s.Env})
 	}
 	if len(p.specs) > 0 {
@@ -627,7 +635,7 @@ func launcherSpecs(o Options) []platform.LauncherSpec {
 		}
 	}
 	if o.MaintenanceLauncher {
-		items = append(items, platform.LauncherSpec{Name: o.Bundle.Manifest.Name + " Maintenance"})
+		items = append(items, platform.MaintenanceSpec(o.Bundle.Manifest.Name, buildgui.HasWindow))
 	}
 	return items
 }

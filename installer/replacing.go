@@ -89,6 +89,9 @@ func changesSince(dir string, old *state.Manifest, pl *bundle.Platform, newRC []
 		newPkgs, has := pl.Base, true
 		if n != state.BaseEnv {
 			newPkgs, has = pl.Envs[n]
+			if prefix.EnvMadeWithConda(envDir) {
+				continue // the user's, under the bundle's name: Left above
+			}
 		}
 		if has && n != state.BaseEnv && prefix.EnvRemovedWithConda(envDir, dir, list) {
 			u.RemovedEnvs = append(u.RemovedEnvs, n)
@@ -127,7 +130,7 @@ func removedComingBack(envDir string, oldDists []string, newPkgs []bundle.Packag
 	now := map[string]bool{}
 	files, _ := state.MetaFiles(envDir)
 	for _, f := range files {
-		now[distPackageName(strings.TrimSuffix(f, ".json"))] = true
+		now[prefix.DistPackageName(strings.TrimSuffix(f, ".json"))] = true
 	}
 	coming := map[string]bool{}
 	for _, p := range newPkgs {
@@ -135,22 +138,12 @@ func removedComingBack(envDir string, oldDists []string, newPkgs []bundle.Packag
 	}
 	var out []string
 	for _, d := range oldDists {
-		if name := distPackageName(d); removed[d] && !now[name] && coming[name] {
+		if name := prefix.DistPackageName(d); removed[d] && !now[name] && coming[name] {
 			out = append(out, name)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-// distPackageName is the package name of a dist name-version-build.
-func distPackageName(dist string) string {
-	for range 2 {
-		if i := strings.LastIndexByte(dist, '-'); i > 0 {
-			dist = dist[:i]
-		}
-	}
-	return dist
 }
 
 // planNotes say it all, for the plan (install --dry-run, the Location

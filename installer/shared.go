@@ -69,6 +69,10 @@ const (
 // Recovered says what a recovery found and did (see engine.Recovered).
 type Recovered = engine.Recovered
 
+// CheckNotAClone refuses an env that conda cloned from an install's base
+// (see engine.CheckNotAClone).
+func CheckNotAClone(prefix string) error { return engine.CheckNotAClone(prefix) }
+
 // ReporterOrNop returns r, or a NopReporter when r is nil.
 func ReporterOrNop(r Reporter) Reporter { return engine.ReporterOrNop(r) }
 

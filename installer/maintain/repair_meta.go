@@ -20,6 +20,7 @@ import (
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/internal/atomicfile"
+	"onboard/internal/buildgui"
 	"onboard/platform"
 )
 
@@ -429,6 +430,7 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 			rp.logf("repair: %s", n)
 		}
 	}
+	out.KeepMade(rec) // the folders the install made, which Apply found there
 	if err := platform.SaveRecord(path, out); err != nil {
 		return err
 	}
@@ -442,7 +444,7 @@ func (rp *repairer) launcherCandidates() []platform.LauncherSpec {
 	for _, l := range rp.man.Launchers {
 		items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
 	}
-	return append(items, platform.LauncherSpec{Name: rp.man.Name + " Maintenance"})
+	return append(items, platform.MaintenanceSpec(rp.man.Name, buildgui.HasWindow))
 }
 
 // launchersInRecord keeps the candidates whose launcher files the record

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -218,6 +219,11 @@ func TestRepairRestoresLaunchers(t *testing.T) {
 	}
 	if len(after.Shell) != 1 || after.Shell[0].Path != bashrc || !after.Shell[0].Created {
 		t.Errorf("the record's shell edits after repair: %+v; want ~/.bashrc, still one the install created", after.Shell)
+	}
+	// the folders the install made in the fresh home stay its own, for
+	// uninstall to remove (audit AI 2: the rewritten record forgot them)
+	if len(rec.Made) == 0 || !slices.Equal(after.Made, rec.Made) {
+		t.Errorf("the folders the install made: %q before repair, %q after", rec.Made, after.Made)
 	}
 }
 

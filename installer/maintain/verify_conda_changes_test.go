@@ -128,6 +128,21 @@ func TestVerifyNotesALauncherWhoseCommandIsGone(t *testing.T) {
 	if !strings.Contains(notes, `the launcher "Tool" runs bin/tool in py, which is no longer there`) {
 		t.Fatalf("notes:\n%s", notes)
 	}
+	// what gets it back offline: not conda install by name, which has no
+	// channel here (audit AK 3); with a package cache, its archive
+	if !strings.Contains(notes, "cannot install it again offline") || !strings.Contains(notes, "conda env remove -n py") || !strings.Contains(notes, "--env py") {
+		t.Errorf("the note of an install without a package cache:\n%s", notes)
+	}
+	archive := filepath.Join(fi.Prefix, "pkgs", "tool-1.0-0.conda")
+	testkit.MustWrite(t, archive, "PK")
+	testkit.MustWrite(t, filepath.Join(fi.Prefix, "pkgs", "tool-1.0-0", "bin", "tool"), "#!/bin/sh\n")
+	r, _ = Verify(context.Background(), fi.Prefix, opts)
+	if notes := strings.Join(r.Notes, "\n"); !strings.Contains(notes, "conda install -n py --offline "+archive) {
+		t.Errorf("the note of an install with a package cache:\n%s", notes)
+	}
+	os.RemoveAll(filepath.Join(fi.Prefix, "pkgs"))
+	r, _ = Verify(context.Background(), fi.Prefix, opts)
+	notes = strings.Join(r.Notes, "\n")
 	if strings.Contains(notes, `"Packaged"`) || !strings.Contains(strings.Join(kinds(r.Problems), "\n"), "bin/"+recCmd) {
 		t.Fatalf("a packaged command lost: problems %v, notes:\n%s", kinds(r.Problems), notes)
 	}

@@ -78,8 +78,8 @@ func (v *verifier) checkLauncherCommands() {
 				!state.RemovedWithConda(dir, rel) {
 				continue // there, lost by a damaged package, or never a file of the env's packages
 			}
-			v.note("the launcher %q runs %s in %s, which is no longer there (removed with conda?): it will not start until the package that provides %s is installed there again",
-				l.Name, rel, env, prog)
+			v.note("the launcher %q runs %s in %s, which is no longer there (removed with conda?): it will not start until the package that provides %s is installed there again; %s",
+				l.Name, rel, env, prog, state.ReinstallAdvice(v.prefix, env, dir, rel))
 			break
 		}
 	}

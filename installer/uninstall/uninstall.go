@@ -163,6 +163,9 @@ func checkUninstallable(prefixDir string) (string, error) {
 		return "", &engine.TargetError{Op: "uninstall", Path: abs, Reason: "not an onboard install (it has no " + state.Rel(state.ManifestName) + ")", Err: err,
 			Advice: "onboard only removes what it installed; check the folder, or remove it yourself"}
 	}
+	if err := engine.CheckNotAClone(abs); err != nil {
+		return "", err // conda env remove removes it
+	}
 	return abs, nil
 }
 
@@ -181,17 +184,20 @@ func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf
 		rep.Advance(1)
 	}
 	rep.Stage(engine.StageLaunchers, 0)
+	// what `conda init` wrote for its conda into this user's shell files,
+	// first: a start-up file the install made, with conda's block taken
+	// out, is then left with onboard's alone, and goes with it (it was
+	// left holding a blank line: audit AC 2, AK 6)
+	for _, spelling := range slices.Compact([]string{abs, spelled}) {
+		if _, err := platform.RemoveHostCondaInit(spelling, platform.Logf(logf)); err != nil {
+			warnf("uninstall: %v", err)
+		}
+	}
 	if err := engine.RemoveRecordedLaunchers(abs, logf); err != nil {
 		return fmt.Errorf("failed to remove the launchers: %w", err)
 	}
 	if err := engine.RemoveMenus(abs, envs, man != nil && man.AllUsers, logf); err != nil { // and those conda made since
 		warnf("uninstall: %v", err)
-	}
-	// and what `conda init` wrote for its conda into this user's shell files
-	for _, spelling := range slices.Compact([]string{abs, spelled}) {
-		if _, err := platform.RemoveHostCondaInit(spelling, platform.Logf(logf)); err != nil {
-			warnf("uninstall: %v", err)
-		}
 	}
 	rep.Stage(engine.StageMetadata, 0)
 	if p := prefix.EnvironmentsTxtPath(opts.EnvironmentsTxt); p != "" {

@@ -141,3 +141,30 @@ func TestUninstallRemovesCondaInitBlocks(t *testing.T) {
 		t.Errorf("pwsh's profile after the uninstall:\n%q", b)
 	}
 }
+
+// conda create --clone base copies .onboard/ into the env: the env looks
+// like an install. Uninstall refuses it (it deleted it, exit 0), and so do
+// verify and repair (they reported and "fixed" the launchers of the real
+// install as its own), naming the install it is an env of (audit AK 4).
+func TestAClonedBaseIsNoInstall(t *testing.T) {
+	fi := installFixtures(t)
+	clone := filepath.Join(fi.Prefix, "envs", "b2")
+	if err := os.CopyFS(filepath.Join(clone, ".onboard"), os.DirFS(filepath.Join(fi.Prefix, ".onboard"))); err != nil {
+		t.Fatal(err)
+	}
+	testkit.MustWrite(t, filepath.Join(clone, "conda-meta", "history"), "")
+	err := Run(context.Background(), clone, Options{EnvironmentsTxt: fi.EnvTxt})
+	var ne *engine.NotInstalledError
+	if !errors.As(err, &ne) || ne.CloneOf != fi.Prefix || !strings.Contains(ne.Hint(), "--env b2") {
+		t.Fatalf("uninstall of a cloned base: %v; want a refusal naming %s", err, fi.Prefix)
+	}
+	if _, err := os.Stat(filepath.Join(clone, "conda-meta", "history")); err != nil {
+		t.Errorf("the refused uninstall removed the env: %v", err)
+	}
+	if err := engine.CheckInstalled(clone); !errors.As(err, &ne) || ne.CloneOf != fi.Prefix {
+		t.Errorf("CheckInstalled (verify, repair) of a cloned base: %v", err)
+	}
+	if err := engine.CheckInstalled(fi.Prefix); err != nil {
+		t.Errorf("CheckInstalled of the install: %v", err)
+	}
+}
