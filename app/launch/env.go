@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -56,8 +57,10 @@ func firstOr(s, def string) string {
 func (e *EnvError) Hint() string {
 	switch {
 	case e.Removed != "":
-		return fmt.Sprintf("no package of the %s environment has %s now: it was removed with conda, which repair leaves as your change; install the package that provides it again, with conda install -n %s PACKAGE (for Jupyter Notebook: notebook)",
-			envName(e.Env), e.Removed, envName(e.Env))
+		ep := EnvPrefix(e.Prefix, e.Env)
+		rel, _ := filepath.Rel(ep, CommandExecutable(ep, e.Removed, runtime.GOOS))
+		return fmt.Sprintf("no package of the %s environment has %s now: it was removed with conda, which repair leaves as your change; %s",
+			envName(e.Env), e.Removed, state.ReinstallAdvice(e.Prefix, envName(e.Env), ep, filepath.ToSlash(rel)))
 	case e.Gone:
 		return fmt.Sprintf("Put the environment back: run '%s repair --prefix %s --env %s'", state.AppPath(e.Prefix), e.Prefix, envName(e.Env))
 	}

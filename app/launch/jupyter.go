@@ -347,9 +347,9 @@ func waitReady(ctx context.Context, s *Server, exited <-chan struct{}, runtimeDi
 			return ctx.Err()
 		case <-exited:
 			log := LogPath(o.Prefix, o.Env)
-			return &StartError{Reason: "Jupyter stopped before it was ready", Log: log, Prefix: o.Prefix, PortTaken: portTaken(log, s.Port)}
+			return &StartError{Reason: "Jupyter stopped before it was ready", Log: log, Prefix: o.Prefix, Env: o.Env, PortTaken: portTaken(log, s.Port)}
 		case <-deadline.C:
-			return &StartError{Reason: fmt.Sprintf("Jupyter did not answer within %s", o.Timeout), Log: LogPath(o.Prefix, o.Env), Prefix: o.Prefix}
+			return &StartError{Reason: fmt.Sprintf("Jupyter did not answer within %s", o.Timeout), Log: LogPath(o.Prefix, o.Env), Prefix: o.Prefix, Env: o.Env}
 		case <-tick.C:
 		}
 	}
@@ -360,6 +360,7 @@ type StartError struct {
 	Reason string
 	Log    string
 	Prefix string // the install
+	Env    string // its env Jupyter ran in ("" = base)
 	// PortTaken: it could not listen on the port it was given, which
 	// another program took in the meantime (the launch tries another).
 	PortTaken bool
@@ -374,12 +375,25 @@ func (e *StartError) Error() string {
 // before the env's (pip install --user), that first: Repair, which the
 // hint offered, finds the install healthy (audit AE).
 func (e *StartError) Hint() string {
-	if dir := userSite.FindString(Tail(e.Log, 40)); dir != "" {
+	tail := Tail(e.Log, 40)
+	if dir := userSite.FindString(tail); dir != "" {
 		return fmt.Sprintf("the log names %s, a folder of your own packages (pip install --user) that Python reads before the environment's: remove or update the package there that fails, or start Jupyter with PYTHONNOUSERSITE=1 set", dir)
+	}
+	if m := missingModule.FindStringSubmatch(tail); m != nil {
+		// a package another one needs, removed with conda (--force):
+		// Repair, which the hint offered, leaves the user's change
+		// (audit AK 2)
+		if ep := EnvPrefix(e.Prefix, e.Env); state.RemovedModule(ep, m[1]) {
+			return fmt.Sprintf("Python cannot import %s: its package was removed from the %s environment with conda, which repair leaves as your change; %s",
+				m[1], envName(e.Env), state.ReinstallAdvice(e.Prefix, envName(e.Env), ep, ""))
+		}
 	}
 	return fmt.Sprintf("read the log above; if it names a setting of yours (~/.jupyter), change that; if a package is damaged, Repair puts it back (the Repair button of the maintenance window, or '%s repair --prefix %s')",
 		state.AppPath(e.Prefix), e.Prefix)
 }
+
+// missingModule finds the module of Python's "No module named 'x'".
+var missingModule = regexp.MustCompile(`No module named '([A-Za-z0-9_.]+)'`)
 
 // userSite finds the user's own site-packages in a traceback: Python's
 // user scheme (~/.local/lib/pythonX.Y, macOS ~/Library/Python/X.Y/lib/
@@ -453,17 +467,44 @@ func randomToken() string {
 	return hex.EncodeToString(b)
 }
 
-// DefaultNotebookDir is ~/Documents/Notebooks when ~/Documents exists,
-// else ~/Notebooks.
+// DefaultNotebookDir is Notebooks in the person's Documents folder where
+// they have one: the one the system knows (Windows' known folder, which
+// OneDrive or a network share may have moved; XDG's user-dirs.dirs,
+// which names it in the person's language), else ~/Documents; else
+// ~/Notebooks. ~/Documents was taken on Windows where Explorer's
+// Documents was elsewhere (audit AP 16).
 func DefaultNotebookDir() (string, error) {
 	home, err := os.UserHomeDir()
 	if err != nil {
 		return "", fmt.Errorf("failed to find the home folder for notebooks: %w", err)
 	}
-	if fi, err := os.Stat(filepath.Join(home, "Documents")); err == nil && fi.IsDir() {
-		return filepath.Join(home, "Documents", "Notebooks"), nil
+	for _, docs := range []string{documentsDir(home), filepath.Join(home, "Documents")} {
+		if fi, err := os.Stat(docs); docs != "" && err == nil && fi.IsDir() {
+			return filepath.Join(docs, "Notebooks"), nil
+		}
 	}
 	return filepath.Join(home, "Notebooks"), nil
+}
+
+// userDirsDocuments reads XDG_DOCUMENTS_DIR from the content of
+// user-dirs.dirs ("$HOME/Documents", or an absolute path); "" when it is
+// not there, or is the home folder itself (the spec's way to turn it off).
+func userDirsDocuments(content, home string) string {
+	for _, line := range strings.Split(content, "\n") {
+		v, ok := strings.CutPrefix(strings.TrimSpace(line), "XDG_DOCUMENTS_DIR=")
+		if !ok {
+			continue
+		}
+		v = strings.Trim(strings.TrimSpace(v), `"`)
+		if rest, ok := strings.CutPrefix(v, "$HOME"); ok {
+			v = home + rest
+		}
+		if !filepath.IsAbs(v) || filepath.Clean(v) == filepath.Clean(home) {
+			return ""
+		}
+		return filepath.Clean(v)
+	}
+	return ""
 }
 
 func notebookDir(dir string) (string, error) {

@@ -548,3 +548,62 @@ func TestStartErrorNamesTheUsersOwnPackages(t *testing.T) {
 		}
 	}
 }
+
+// A Jupyter that cannot import a package the user removed with conda
+// (conda remove --force six) is said to, with what gets it back offline,
+// not sent to Repair, which leaves the user's change (audit AK 2); one
+// that cannot import a module no removal explains still is.
+func TestStartErrorNamesAPackageRemovedWithConda(t *testing.T) {
+	prefix := t.TempDir()
+	env := filepath.Join(prefix, "envs", "team")
+	os.MkdirAll(filepath.Join(env, "conda-meta"), 0o755)
+	os.WriteFile(filepath.Join(env, "conda-meta", "bleach-6.0.0-0.json"), []byte(`{"name":"bleach","version":"6.0.0","build":"0","files":[]}`), 0o644)
+	os.WriteFile(filepath.Join(env, "conda-meta", "history"), []byte("==> 2026-12-01 10:00:00 <==\n# cmd: onboard install\n+local/noarch::bleach-6.0.0-0\n+local/noarch::six-1.16.0-0\n"+
+		"==> 2026-12-02 10:00:00 <==\n# cmd: /opt/acme/bin/conda remove -n team --force six\n-local/noarch::six-1.16.0-0\n"), 0o644)
+	for _, tc := range []struct {
+		mod     string
+		removed bool
+	}{{"six", true}, {"six.moves", true}, {"yaml", false}} {
+		log := filepath.Join(t.TempDir(), "jupyter.log")
+		os.WriteFile(log, []byte("Traceback (most recent call last):\nModuleNotFoundError: No module named '"+tc.mod+"'\n"), 0o644)
+		h := (&StartError{Reason: "Jupyter stopped before it was ready", Log: log, Prefix: prefix, Env: "team"}).Hint()
+		if tc.removed && (!strings.Contains(h, "removed from the team environment with conda") || !strings.Contains(h, "conda env remove -n team")) ||
+			!tc.removed && !strings.Contains(h, "repair --prefix "+prefix) {
+			t.Errorf("No module named %q: hint %q", tc.mod, h)
+		}
+	}
+}
+
+// Notebooks go to the Documents folder the system names: XDG's
+// user-dirs.dirs on Linux (a German desktop's ~/Dokumente), Windows' known
+// folder (audit AP 16: ~/Documents was taken, where OneDrive may have
+// moved Explorer's Documents); the home folder itself is no Documents.
+func TestNotebooksGoToTheDocumentsTheSystemNames(t *testing.T) {
+	for _, c := range []struct{ content, want string }{
+		{"# written by xdg-user-dirs-update\nXDG_DESKTOP_DIR=\"$HOME/Schreibtisch\"\nXDG_DOCUMENTS_DIR=\"$HOME/Dokumente\"\n", "/home/ann/Dokumente"},
+		{"XDG_DOCUMENTS_DIR=\"/srv/docs/ann\"\n", "/srv/docs/ann"},
+		{"XDG_DOCUMENTS_DIR=\"$HOME/\"\n", ""},
+		{"XDG_DOCUMENTS_DIR=\"relative\"\n", ""},
+		{"XDG_MUSIC_DIR=\"$HOME/Musik\"\n", ""},
+	} {
+		if got := userDirsDocuments(c.content, "/home/ann"); got != c.want {
+			t.Errorf("%q: %q; want %q", c.content, got, c.want)
+		}
+	}
+	if runtime.GOOS == "windows" {
+		return
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	os.MkdirAll(filepath.Join(home, ".config"), 0o755)
+	os.WriteFile(filepath.Join(home, ".config", "user-dirs.dirs"), []byte("XDG_DOCUMENTS_DIR=\"$HOME/Dokumente\"\n"), 0o644)
+	if got, _ := DefaultNotebookDir(); got != filepath.Join(home, "Notebooks") {
+		t.Errorf("with the named folder missing: %s", got) // and no ~/Documents
+	}
+	os.MkdirAll(filepath.Join(home, "Dokumente"), 0o755)
+	os.MkdirAll(filepath.Join(home, "Documents"), 0o755)
+	if got, _ := DefaultNotebookDir(); got != filepath.Join(home, "Dokumente", "Notebooks") {
+		t.Errorf("with it there: %s", got)
+	}
+}
