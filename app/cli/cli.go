@@ -98,8 +98,9 @@ const usage = `onboard installs a team's Python platform, offline, and keeps it 
 Usage:
   onboard [--console] [--bundle FILE] [--prefix DIR]
                                         the install wizard (GUI where a display is, else console);
-                                        run from an install's .onboard folder, or with --prefix on an
-                                        install: the maintenance window (GUI only)
+                                        run from an install's .onboard folder: the maintenance window
+                                        (a menu of verify, repair and uninstall in a terminal);
+                                        with --prefix on an install: the maintenance window (GUI only)
   onboard install   [--prefix DIR] [--bundle FILE] [--subdir SUBDIR] [--silent] [--json]
                     [--all-users] [--no-launcher] [--no-maintenance-launcher] [--no-shortcuts] [--shell-setup]
                     [--keep-package-cache] [--config FILE] [--log FILE] [--force] [--trust-key FILE] [--dry-run]
@@ -110,7 +111,7 @@ Usage:
   onboard launch    jupyter [--prefix DIR] [--env NAME] [--stop]
   onboard launch    run [--prefix DIR] [--env NAME] [--no-activate] [--cwd DIR] [--precommand CODE] [--terminal] -- COMMAND [ARG...]
                                         what a package's menu shortcut runs, in its env activated
-  onboard info      [--json]            platform detected, subdir chosen, conda virtual packages, bundle found
+  onboard info      [--json]            platform detected, its subdirs, conda virtual packages, bundle found and the subdir it installs here
   onboard bundle    build|attach|inspect|keygen ...   (onboard bundle help)
   onboard version
 
@@ -235,17 +236,24 @@ func runWizard(ctx context.Context, args []string, env Env) error {
 			o.Prefix = abs
 		}
 	}
+	inTerminal := func() error {
+		// an install's maintenance app: its menu, not the install wizard
+		if own := ownInstall(); own != "" && o.BundlePath == "" && (o.Prefix == "" || o.Prefix == own) {
+			return maintenanceMenu(ctx, env, own)
+		}
+		return consoleWizard(ctx, env, o)
+	}
 	if env.GUI != nil && !o.Console && displayAvailable() {
 		if d := deadDisplay(); d != "" {
 			fmt.Fprintf(env.Stderr, "no display answers at DISPLAY=%s: the wizard asks in this terminal instead\n", d)
-			return consoleWizard(ctx, env, o)
+			return inTerminal()
 		}
 		err := env.GUI(ctx, env, o)
 		if !errors.Is(err, ErrNoDisplay) {
 			return err
 		}
 	}
-	return consoleWizard(ctx, env, o)
+	return inTerminal()
 }
 
 // appBundleLaunch reads what a macOS launcher .app, whose executable is a

@@ -36,6 +36,12 @@ type infoReport struct {
 type bundleInfo struct {
 	*bundle.Summary
 	Error string `json:"error,omitempty"`
+	// Chosen is the subdir an install of it takes on this machine ("" =
+	// none: the machine's is not in it), and ChosenNote why, when it is a
+	// fallback (Rosetta: osx-64 on Apple Silicon). "subdir" above is the
+	// machine's first choice, whatever the bundle holds (audit AL 4).
+	Chosen     string `json:"chosen_subdir,omitempty"`
+	ChosenNote string `json:"chosen_note,omitempty"`
 }
 
 // findBundleInfo discovers the bundle as 'onboard install' would.
@@ -46,7 +52,9 @@ var findBundleInfo = func() any {
 	}
 	defer f.Close()
 	s := f.Summary()
-	return bundleInfo{Summary: &s}
+	bi := bundleInfo{Summary: &s}
+	bi.Chosen, bi.ChosenNote, _ = platform.Detect().Choose(f.Manifest.Subdirs())
+	return bi
 }
 
 func runInfo(ctx context.Context, args []string, env Env) error {
@@ -116,6 +124,14 @@ func printBundleInfo(env Env, v any) {
 			subs[i] = sd.Subdir
 		}
 		fmt.Fprintf(env.Stdout, "  subdirs:    %s\n", strings.Join(subs, ", "))
+		switch {
+		case bi.Chosen == "":
+			fmt.Fprintln(env.Stdout, "  installs:   nothing here: it has no subdir this machine can use")
+		case bi.ChosenNote != "":
+			fmt.Fprintf(env.Stdout, "  installs:   %s (%s)\n", bi.Chosen, bi.ChosenNote)
+		default:
+			fmt.Fprintf(env.Stdout, "  installs:   %s\n", bi.Chosen)
+		}
 		fmt.Fprintf(env.Stdout, "  signature:  %s\n", s.Signature)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -56,10 +57,24 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	if err != nil && *asJSON {
 		return jsonReported{err} // the result carries what is left
 	}
+	if err != nil && errors.Is(err, context.Canceled) && len(res.Fixed) > 0 {
+		return cancelledRepair{err}
+	}
 	if err != nil {
 		return err
 	}
 	return nil
+}
+
+// cancelledRepair is a repair stopped (Ctrl-C, SIGTERM) after it fixed
+// something: what it fixed stays, which the plain cancellation's hint
+// ("what was begun was rolled back") denied (audit AI 3).
+type cancelledRepair struct{ error }
+
+func (e cancelledRepair) Unwrap() error { return e.error }
+
+func (cancelledRepair) Hint() string {
+	return "what it had fixed (listed above) is kept, and only the repair under way was rolled back; run repair again to finish, or verify to see what is left"
 }
 
 // writeRepairText prints what repair found, did and left, for people.
@@ -80,6 +95,11 @@ func writeRepairText(env Env, res *maintain.RepairResult) {
 			name = "(environment)"
 		}
 		fmt.Fprintf(w, "  fixed  %s: %s: %s\n", f.Env, name, f.Action)
+	}
+	if res.After == nil {
+		// stopped before its check again: nothing says what is left
+		fmt.Fprintln(w, "Stopped before the repair was checked again.")
+		return
 	}
 	if len(res.Left) == 0 {
 		fmt.Fprintln(w, "Repaired: verify finds no problems now.")

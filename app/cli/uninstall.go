@@ -45,6 +45,9 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	if err := installer.CheckNotAClone(p); err != nil {
+		return err // before the question, which named it as an install
+	}
 	if !*silent && !onTerminal(env) && env.GUI != nil && windowPossible() {
 		// "Apps & features" → Uninstall runs this with no console: the
 		// question is asked in the maintenance window instead
@@ -102,6 +105,13 @@ func runUninstall(ctx context.Context, args []string, env Env) error {
 	}
 	if logf != nil {
 		logf("uninstalling %s", what)
+		if inErr == nil {
+			// what the question names, for a silent run's log too: the
+			// user's envs and files that go with it (audit AK 5)
+			if w := in.UserFilesWarning(); w != "" {
+				logf("%s", w)
+			}
+		}
 	}
 	if err := uninstall.Run(ctx, p, uninstall.Options{Logf: logf, Warnf: warnf}); err != nil {
 		if logf != nil {

@@ -57,6 +57,14 @@ func TestUninstallQuestionEndsWithTheSignal(t *testing.T) {
 // and what is left to do by hand, in a file that outlives the install.
 func TestSilentUninstallLogsToAFile(t *testing.T) {
 	p := tinyPrefix(t)
+	// an env the user made with conda goes too: the log names it, as the
+	// question does (audit AK 5)
+	if err := os.MkdirAll(filepath.Join(p, "envs", "mine", "conda-meta"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(p, "envs", "mine", "conda-meta", "history"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	log := filepath.Join(t.TempDir(), "uninstall.log")
 	out, errOut, err := runCLI(t, "", "uninstall", "--prefix", p, "--silent", "--log", log)
 	if err != nil || errOut != "" {
@@ -65,6 +73,9 @@ func TestSilentUninstallLogsToAFile(t *testing.T) {
 	b, _ := os.ReadFile(log)
 	if !strings.Contains(string(b), "uninstall: removed \""+p+"\"") || !strings.Contains(string(b), "uninstalling the install in "+p) || out != "" {
 		t.Errorf("the log holds:\n%s\nwant what is uninstalled and its removal of %s; stdout %q, want nothing", b, p, out)
+	}
+	if !strings.Contains(string(b), "environments made with conda (mine)") {
+		t.Errorf("the log does not name the user's env it deleted:\n%s", b)
 	}
 }
 

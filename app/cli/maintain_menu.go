@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"onboard/app/wizard"
+	"onboard/installer"
+	"onboard/installer/state"
+	"onboard/internal/ctxio"
+)
+
+// The maintenance app started with no arguments opens the maintenance
+// window; where it has none (a build without windows: Solaris, the nogui
+// builds; or no display, as over SSH) it is this menu in the terminal,
+// not the install wizard (audit AL 1: the Maintenance launcher of a nogui
+// build showed "[1/6] Welcome … This installs …", or exited 2 unseen).
+// Its launcher runs it in a terminal there (platform.LauncherSpec.Terminal).
+
+// ownInstall is the install whose maintenance app this program is, or ""
+// (an installer, or a copy conda made in a cloned env).
+func ownInstall() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	if p, own := state.PrefixOf(exe); own && state.HasManifest(p) {
+		if _, clone := state.CloneOf(p); !clone {
+			return p
+		}
+	}
+	return ""
+}
+
+// maintenanceMenu offers verify, repair and uninstall of the install at
+// prefix, one at a time, until the person quits or the install is removed.
+func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
+	if !onTerminal(env) {
+		return &installer.UsageError{Msg: fmt.Sprintf("this maintenance app has no window here, and its menu needs a terminal; "+
+			"run it in one, or run: onboard verify|repair|uninstall --prefix %q", prefix)}
+	}
+	in := bufio.NewReader(env.Stdin)
+	sub := env
+	sub.Stdin = in // the uninstall's question reads from the same input
+	sub.GUI = nil  // no window: the answers are given here
+	what := "the install in " + prefix
+	if inst, err := wizard.ReadInstalled(prefix); err == nil && inst.Manifest.Name != "" {
+		what = fmt.Sprintf("%s %s in %s", inst.Manifest.Name, inst.Manifest.Version, prefix)
+	}
+	fmt.Fprintf(env.Stdout, "Maintenance of %s\n\nChecking the install...\n", what)
+	run := func(args ...string) (removed bool) {
+		err := Run(ctx, append(args, "--prefix", prefix), sub)
+		switch {
+		case err == nil:
+			return args[0] == "uninstall"
+		case errors.Is(err, context.Canceled) && ctx.Err() == nil:
+			// the uninstall's question answered no: it said so
+		case !IsReported(err):
+			fmt.Fprintf(env.Stdout, "onboard: error: %s\n", installer.Message(err))
+			if h := installer.HintFor(err); h != "" {
+				fmt.Fprintf(env.Stdout, "onboard: hint: %s\n", h)
+			}
+		}
+		return false
+	}
+	run("verify")
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		fmt.Fprint(env.Stdout, "\nWhat would you like to do?\n"+
+			"  1  Check the install again (verify)\n"+
+			"  2  Repair: put back what is missing or damaged\n"+
+			"  3  Uninstall\n"+
+			"  q  Quit\n"+
+			"Choose [q]: ")
+		line, err := ctxio.ReadLine(ctx, in)
+		if ctx.Err() != nil {
+			fmt.Fprintln(env.Stdout)
+			return ctx.Err()
+		}
+		choice := strings.ToLower(strings.TrimSpace(line))
+		if err != nil && (choice == "" || !errors.Is(err, io.EOF)) {
+			fmt.Fprintln(env.Stdout)
+			return nil // the input ended: as quit
+		}
+		switch choice {
+		case "1", "verify":
+			run("verify")
+		case "2", "repair":
+			run("repair")
+		case "3", "uninstall":
+			if run("uninstall") {
+				// a launcher's terminal closes when this ends: the result
+				// stays until it is read (audit AM)
+				fmt.Fprint(env.Stdout, "\nPress Enter to close.")
+				_, _ = ctxio.ReadLine(ctx, in)
+				fmt.Fprintln(env.Stdout)
+				return nil
+			}
+		case "", "q", "quit":
+			return nil
+		default:
+			fmt.Fprintf(env.Stdout, "%q is not one of the choices.\n", choice)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A build without windows (the nogui build these end-to-end tests use;
+// Solaris) gives its maintenance app a launcher that runs in a terminal,
+// and the app started with no arguments is a menu of verify, repair and
+// uninstall there, not the install wizard (audit AL 1).
+func TestMaintenanceMenuOfABuildWithoutWindows(t *testing.T) {
+	needBin(t)
+	script, err := exec.LookPath("script") // util-linux: runs a program on a terminal
+	if err != nil {
+		t.Skip("no script(1) to give the menu a terminal")
+	}
+	home := t.TempDir()
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if r := run(t, home, onboardBin, "install", "--silent", "--prefix", prefix); r.code != 0 {
+		t.Fatalf("install: %d %s", r.code, r.stderr)
+	}
+	entries, _ := filepath.Glob(filepath.Join(home, "share", "applications", "*.desktop"))
+	var terminal []string
+	for _, e := range entries {
+		b, err := os.ReadFile(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		maint := strings.Contains(string(b), "\nExec="+filepath.Join(prefix, ".onboard", "onboard")+"\n")
+		if got, want := strings.Contains(string(b), "\nTerminal=true\n"), maint; got != want {
+			t.Errorf("%s: Terminal=true is %v; want %v (the maintenance launcher only)", e, got, want)
+		}
+		if maint {
+			terminal = append(terminal, e)
+		}
+	}
+	if len(terminal) != 1 {
+		t.Fatalf("maintenance launchers: %q of %q", terminal, entries)
+	}
+	app := filepath.Join(prefix, ".onboard", "onboard")
+
+	// no terminal (a launcher of an older install): a clear refusal
+	r := run(t, home, app)
+	if r.code != 2 || !strings.Contains(r.stderr, "menu needs a terminal") || strings.Contains(r.stdout+r.stderr, "Welcome") {
+		t.Errorf("with no terminal: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+
+	menu := func(input string) string {
+		cmd := exec.Command(script, "-qec", app, "/dev/null")
+		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "share"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "DISPLAY=", "WAYLAND_DISPLAY=")
+		cmd.Stdin = strings.NewReader(input)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			t.Errorf("the menu with %q: %v\n%s", input, err, out.String())
+		}
+		return out.String()
+	}
+	// damage, a wrong choice, repair, a no to uninstall, quit
+	victim := filepath.Join(prefix, "conda-meta", "history")
+	if err := os.Remove(victim); err != nil {
+		t.Fatal(err)
+	}
+	out := menu("x\n2\n1\n3\nn\nq\n")
+	for _, want := range []string{"Maintenance of Onboard Demo", `"x" is not one of the choices`, "Repaired", "Healthy: no problems found", "Nothing removed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the menu's output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Welcome") {
+		t.Errorf("the maintenance app showed the install wizard:\n%s", out)
+	}
+	if _, err := os.Stat(victim); err != nil {
+		t.Errorf("Repair in the menu did not put back %s: %v", victim, err)
+	}
+	// uninstall, confirmed: the menu ends with the install
+	out = menu("3\ny\n")
+	if !strings.Contains(out, "Removed Onboard Demo") || !strings.Contains(out, "Press Enter to close") {
+		t.Errorf("uninstall from the menu:\n%s", out)
+	}
+	if _, err := os.Stat(prefix); !os.IsNotExist(err) {
+		t.Errorf("the install is still there after the menu's uninstall: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(home, "share", "applications", "*.desktop")); len(left) != 0 {
+		t.Errorf("launchers left: %q", left)
+	}
+}

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"onboard/installer"
+	"onboard/installer/maintain"
+)
+
+// A repair stopped by Ctrl-C after it fixed something says what it fixed
+// and that it was not checked again, not "Repaired: verify finds no
+// problems now" followed by "what was begun was rolled back" (audit AI 3).
+func TestRepairStoppedSaysWhatItKept(t *testing.T) {
+	res := &maintain.RepairResult{Prefix: "/p",
+		Before: []maintain.Problem{{Env: "base", Package: "python-3.12.0-0", Kind: maintain.ProblemMissing}},
+		Fixed:  []maintain.Fix{{Env: "base", Package: "python-3.12.0-0", Action: "re-extracted the damaged files"}}}
+	var out bytes.Buffer
+	writeRepairText(Env{Stdout: &out}, res)
+	if got := out.String(); strings.Contains(got, "Repaired") || !strings.Contains(got, "fixed  base: python-3.12.0-0") || !strings.Contains(got, "not checked again") && !strings.Contains(got, "before the repair was checked again") {
+		t.Errorf("the text of a stopped repair:\n%s", got)
+	}
+	err := error(cancelledRepair{fmt.Errorf("repair: %w", context.Canceled)})
+	if installer.ExitCode(err) != installer.ExitCancelled {
+		t.Errorf("exit code %d; want %d", installer.ExitCode(err), installer.ExitCancelled)
+	}
+	if h := installer.HintFor(err); strings.Contains(h, "what was begun was rolled back") || !strings.Contains(h, "is kept") {
+		t.Errorf("hint %q", h)
+	}
+	res.After = &maintain.Report{Healthy: true}
+	out.Reset()
+	writeRepairText(Env{Stdout: &out}, res)
+	if !strings.Contains(out.String(), "Repaired: verify finds no problems now.") {
+		t.Errorf("the text of a repair checked again:\n%s", out.String())
+	}
+}
