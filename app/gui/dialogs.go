@@ -156,7 +156,7 @@ func (b *busyBar) show(p wizard.Progress) {
 		line = b.what + ": " + strings.ToLower(line[:1]) + line[1:]
 	}
 	if p.Item != "" {
-		line += " (" + p.Item + ")"
+		line += " (" + busyItem(p.Item) + ")"
 	}
 	b.status.SetText(line)
 	b.figures.SetText(withPercent(p.Fraction, p.Bytes(), p.Detail()))
@@ -202,4 +202,14 @@ func (b *busyBar) done(text string) {
 	b.bar.Hide()
 	b.figures.Hide()
 	b.status.SetText(text)
+}
+
+// busyItem is a progress item as people name it: a package file
+// (tornado-6.2.0-py_debian_cfe07cbf.conda, an upgrade's) as the wizard
+// names it, "tornado 6.2.0" (audit AP 10); anything else as it is.
+func busyItem(item string) string {
+	if strings.HasSuffix(item, ".conda") || strings.HasSuffix(item, ".tar.bz2") {
+		return strings.TrimPrefix(itemText(item), "Package: ")
+	}
+	return item
 }

@@ -85,3 +85,17 @@ func TestSentence(t *testing.T) {
 		}
 	}
 }
+
+// The maintenance window's bar names a package as the wizard does, not by
+// its file (audit AP 10).
+func TestBusyItemNamesAPackage(t *testing.T) {
+	for in, want := range map[string]string{
+		"tornado-6.2.0-py_debian_cfe07cbf.conda": "tornado 6.2.0",
+		"zlib-1.2.11-h7b6447c_3.tar.bz2":         "zlib 1.2.11",
+		"team: tornado-6.2.0-py_0":               "team: tornado-6.2.0-py_0",
+	} {
+		if got := busyItem(in); got != want {
+			t.Errorf("busyItem(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

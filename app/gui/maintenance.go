@@ -143,7 +143,7 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 		m.rows = append(m.rows, r)
 		jup := newButton("Start Jupyter", theme.MediaPlayIcon(), func() { m.launchEnv(env) })
 		var jupCell fyne.CanvasObject = jup
-		if !hasJupyter(m.in.Prefix, env) {
+		if !m.hasJupyter(env) {
 			// said in words, in the button's room: a disabled button was a
 			// grey box at 1.2:1 that did not say why (audit Y2)
 			none := widget.NewLabelWithStyle("no Jupyter", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
@@ -174,9 +174,17 @@ func envTitle(env string) string {
 	return env
 }
 
-// hasJupyter tells whether env has a jupyter program.
-func hasJupyter(prefix, env string) bool {
-	_, err := os.Stat(launch.Executable(wizard.EnvDir(prefix, env), runtime.GOOS))
+// hasJupyter tells whether env has Jupyter: a launcher of the bundle
+// starts it there, or it has a jupyter program. A damaged launcher env,
+// its jupyter lost, said "no Jupyter" as base does, and kept saying it
+// after Repair put it back; its button now says what to repair (audit AP 1).
+func (m *Maintenance) hasJupyter(env string) bool {
+	for _, l := range m.in.Manifest.Launchers {
+		if l.Env == env || (l.Env == "" && env == "base") {
+			return true
+		}
+	}
+	_, err := os.Stat(launch.Executable(wizard.EnvDir(m.in.Prefix, env), runtime.GOOS))
 	return err == nil
 }
 
@@ -407,7 +415,7 @@ func (m *Maintenance) showHealth(what, env string, h *wizard.Health, err error) 
 		m.health.SetText(fmt.Sprintf("%s: %s. %s", subject, h.Summary, how))
 	default:
 		m.health.Importance = widget.WarningImportance
-		m.health.SetText(subject + ": unknown (" + strings.ToLower(what) + " did not finish)")
+		m.health.SetText(subject + ": unknown, because the " + strings.ToLower(what) + " did not finish.")
 		showProblem(m.win, wizard.Explain(what, err, m.in.LogPath()).WithHelpMenu())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -203,6 +204,31 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	test.Tap(rowButton(t, m, "team", "Start Jupyter"))
 	if got := <-r.launched; got != prefix+"|team" {
 		t.Fatalf("launched %q", got)
+	}
+}
+
+// The launcher's env whose jupyter was lost is no env without Jupyter:
+// its row keeps Start Jupyter, whose dialog then offers Repair; it said
+// "no Jupyter", as base does, and still did after a repair (audit AP 1).
+func TestMaintenanceDamagedJupyterKeepsItsButton(t *testing.T) {
+	r := &recorder{}
+	e := wizardtest.NewEngine(t)
+	prefix := installedPrefix(t, e)
+	if err := os.Remove(launch.Executable(wizard.EnvDir(prefix, "team"), runtime.GOOS)); err != nil {
+		t.Fatal(err)
+	}
+	in, err := wizard.ReadInstalled(prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := r.deps(t)
+	d.Executable = filepath.Join(prefix, ".onboard", "onboard")
+	m := NewMaintenance(context.Background(), test.NewTempApp(t), e, in, d)
+	if rowHas(t, m, "team", "no Jupyter") || !rowHas(t, m, "team", "Start Jupyter") {
+		t.Fatal("the launcher's env, its jupyter lost, says it has no Jupyter")
+	}
+	if !rowHas(t, m, "base", "no Jupyter") {
+		t.Fatal("base, which has no Jupyter and no launcher, does not say so")
 	}
 }
 

@@ -451,6 +451,7 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	s := w.flow.State
 	m := s.Bundle.Manifest
 	env := wizard.JupyterEnv(&m, s.Subdir)
+	notebooks, _ := launch.DefaultNotebookDir()
 	// one primary button on the page, Close (Enter); this one's verb is
 	// the text's ("Start Jupyter now"), and the folder is named
 	launch := w.newButton("Start Jupyter", nil, func() { w.launch(s.Prefix, env) })
@@ -461,20 +462,16 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	}
 	done := wizard.Done(m.Name, m.Version, s.Prefix, w.result)
 	// the notebooks' folder and the log's path can be selected and copied
-	later, logLine := wrapped(startLater()), wrapped(logText)
+	later, logLine := wrapped(wizard.StartLater(s.JupyterLauncher, s.MaintenanceLauncher, &m, s.Prefix, runtime.GOOS, notebooks)), wrapped(logText)
 	later.Selectable, logLine.Selectable = true, true
-	return container.NewVBox(pageHeading("Done"), wrapped(done), later,
-		container.NewHBox(launch, open), logLine)
-}
-
-// startLater says how to start Jupyter, where the notebooks go, and that
-// the server outlives the window.
-func startLater() string {
-	text := "Start Jupyter now, or later from the launcher in " + wizard.LauncherMenu(runtime.GOOS) + "."
-	if dir, err := launch.DefaultNotebookDir(); err == nil {
-		text += " Your notebooks are saved in " + dir + "."
+	if len(m.Launchers) == 0 {
+		// a bundle without Jupyter: no button that would start none
+		return container.NewVScroll(container.NewVBox(pageHeading("Done"), wrapped(done), container.NewHBox(open), logLine))
 	}
-	return text + " Jupyter keeps running when you close this window; the maintenance window can stop it."
+	// as the other pages: a long product name's text scrolls, the
+	// buttons stay on a small screen
+	return container.NewVScroll(container.NewVBox(pageHeading("Done"), wrapped(done), later,
+		container.NewHBox(launch, open), logLine))
 }
 
 // launch starts Jupyter without blocking the window.

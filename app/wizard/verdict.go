@@ -6,8 +6,11 @@ import (
 	"strings"
 
 	"onboard/installer"
+	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/internal/condaver"
 	"onboard/internal/humanize"
+	"onboard/internal/launchname"
 	"onboard/platform"
 )
 
@@ -124,7 +127,7 @@ func action(p *installer.InstallPlan) string {
 	}
 	switch p.Kind {
 	case installer.PlanNothingToDo:
-		return fmt.Sprintf("%s is already installed here: Install will change nothing (Verify checks its files: in its maintenance window, or onboard verify).", this)
+		return fmt.Sprintf("%s is already installed in this folder, so Install will change nothing. %s", this, checkItsFiles(p.Name, p.Prefix))
 	case installer.PlanUpgrade:
 		return fmt.Sprintf("Install will upgrade %s here to %s.", old, p.Version)
 	case installer.PlanReinstall:
@@ -161,8 +164,10 @@ func details(p *installer.InstallPlan) []string {
 		}
 		out = append(out, line)
 	}
-	if p.PathLimit > 0 && p.LongestPath > 0 {
-		out = append(out, fmt.Sprintf("Longest file path: %d characters (the limit here is %d).", p.LongestPath, p.PathLimit))
+	if p.PathLimit > 0 && p.LongestPath > p.PathLimit*3/4 {
+		// only near the limit: at 109 of 259 the line said nothing but
+		// that a limit exists (audit AP 12)
+		out = append(out, fmt.Sprintf("The longest file path will be %d characters; this system allows %d. A shorter folder name leaves more room.", p.LongestPath, p.PathLimit))
 	}
 	for _, pr := range p.Problems {
 		if pr.Severity != platform.Warning {
@@ -208,6 +213,36 @@ func (v Verdict) Text() string {
 	return strings.Join(append([]string{v.Line}, v.Details...), "\n")
 }
 
+// StartLater is the Finish step's line on Jupyter: how to start it again
+// (from the launcher the install made, by its name; else the button), where
+// the notebooks go (notebooks; "" = not said), and how to stop it (from
+// the maintenance launcher, or its app where there is none). It named a
+// launcher and the maintenance window when neither was made (audit AP 3).
+func StartLater(jupyterLauncher, maintenanceLauncher bool, m *bundle.Manifest, prefix, goos, notebooks string) string {
+	if len(m.Launchers) == 0 {
+		return ""
+	}
+	text := "Start Jupyter now with the button below."
+	if jupyterLauncher {
+		text = fmt.Sprintf("Start Jupyter now, or later from %s in %s.", m.Launchers[0].Name, LauncherMenu(goos))
+	}
+	if notebooks != "" {
+		text += " Your notebooks are saved in " + notebooks + "."
+	}
+	if maintenanceLauncher {
+		return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, open %s from %s and choose Help, Stop my Jupyter server.",
+			launchname.Maintenance(m.Name), LauncherMenu(goos))
+	}
+	return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, run %s and choose Help, Stop my Jupyter server.", state.AppPath(prefix))
+}
+
+// checkItsFiles says how to check the files of the install of name at
+// prefix: its maintenance launcher, or its maintenance app's verify;
+// "onboard verify", which the text named, is on nobody's PATH (audit AP 6).
+func checkItsFiles(name, prefix string) string {
+	return fmt.Sprintf("To check its files, open %s and click Verify all (or run %s verify).", launchname.Maintenance(name), state.AppPath(prefix))
+}
+
 // Done says what the install did, for the Finish step and the console's
 // end: installed, already there, or, where it replaced an install, what
 // it replaced (an upgrade said only "is installed", as if the folder had
@@ -215,7 +250,7 @@ func (v Verdict) Text() string {
 func Done(name, version, prefix string, res *installer.Result) string {
 	switch {
 	case res != nil && !res.Changed:
-		return fmt.Sprintf("%s %s was already installed in %s: nothing was changed. Verify checks its files: in its maintenance window, or onboard verify.", name, version, prefix)
+		return fmt.Sprintf("%s %s was already installed in %s, so nothing was changed. %s", name, version, prefix, checkItsFiles(name, prefix))
 	case res != nil && res.Replaced != nil:
 		old := res.Replaced
 		if old.Name == name {

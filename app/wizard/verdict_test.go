@@ -90,7 +90,7 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, err = verdictOf(t, e, st)
-	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed here: Install will change nothing (Verify checks its files: in its maintenance window, or onboard verify)." {
+	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed in this folder, so Install will change nothing. To check its files, open Test Python Maintenance and click Verify all (or run "+filepath.Join(st.Prefix, ".onboard", "onboard")+" verify)." {
 		t.Fatalf("same version: %+v, %v", v, err)
 	}
 	if strings.Contains(v.Text(), "Space needed") { // Install writes nothing
@@ -128,9 +128,14 @@ func TestDescribeDetails(t *testing.T) {
 	p := &installer.InstallPlan{Kind: installer.PlanFresh, Name: "Acme", Version: "2", Prefix: `C:\acme`, NeedBytes: 2e6, FreeBytes: -1,
 		LongestPath: 187, PathLimit: 259, Recover: "install", Notes: []string{"the last install into this folder was interrupted; Install first rolls it back"}}
 	v := wizard.Describe(p, nil)
-	want := "This folder can be used.\nSpace needed on disk: about 2.0 MB.\nLongest file path: 187 characters (the limit here is 259).\nNote: the last install into this folder was interrupted; Install first rolls it back"
-	if v.Text() != want || v.Status != wizard.StatusWarning {
+	want := "This folder can be used.\nSpace needed on disk: about 2.0 MB.\nThe longest file path will be 207 characters; this system allows 259. A shorter folder name leaves more room.\nNote: the last install into this folder was interrupted; Install first rolls it back"
+	p.LongestPath = 207
+	if v := wizard.Describe(p, nil); v.Text() != want || v.Status != wizard.StatusWarning {
 		t.Fatalf("verdict %v:\n%s\nwant:\n%s", v.Status, v.Text(), want)
+	}
+	// far from the limit, the figure is not shown (audit AP 12)
+	if strings.Contains(v.Text(), "longest file path") {
+		t.Fatalf("187 of 259 is shown:\n%s", v.Text())
 	}
 	// the Welcome step's figure counts the repair copy as du does; where
 	// it is a link to the installer, the folder's figure says why it is less
@@ -225,7 +230,7 @@ func TestDoneSaysWhatTheInstallReplaced(t *testing.T) {
 	}{
 		{nil, "Acme 2026.12.0 is installed in /p."},
 		{&installer.Result{Changed: true}, "Acme 2026.12.0 is installed in /p."},
-		{&installer.Result{}, "Acme 2026.12.0 was already installed in /p: nothing was changed. Verify checks its files: in its maintenance window, or onboard verify."},
+		{&installer.Result{}, "Acme 2026.12.0 was already installed in /p, so nothing was changed. To check its files, open Acme Maintenance and click Verify all (or run /p/.onboard/onboard verify)."},
 		{old("Acme", "2026.9.0"), "Acme is upgraded from 2026.9.0 to 2026.12.0 in /p."},
 		{old("Acme", "2027.1.0"), "Acme is downgraded from 2027.1.0 to 2026.12.0 in /p."},
 		{old("Acme", "2026.12.0"), "Acme 2026.12.0 is installed again in /p."},
@@ -234,5 +239,36 @@ func TestDoneSaysWhatTheInstallReplaced(t *testing.T) {
 		if got := wizard.Done("Acme", "2026.12.0", "/p", c.res); got != c.want {
 			t.Errorf("Done(%+v) = %q, want %q", c.res, got, c.want)
 		}
+	}
+}
+
+// The Finish step names the launchers the install made, and only those:
+// it promised "the launcher in your applications menu" and "the
+// maintenance window" with both options unticked (audit AP 3); a bundle
+// without Jupyter gets no line on it.
+func TestStartLaterNamesOnlyTheLaunchersMade(t *testing.T) {
+	m := &bundle.Manifest{Name: "Acme", Launchers: []bundle.Launcher{{Name: "JupyterLab", Env: "team", Command: []string{"jupyter", "lab"}}}}
+	for _, c := range []struct {
+		jupyter, maint bool
+		want, not      []string
+	}{
+		{true, true, []string{"or later from JupyterLab in your applications menu", "open Acme Maintenance from your applications menu", "Your notebooks are saved in /home/ann/notebooks."}, nil},
+		{false, true, []string{"Start Jupyter now with the button below.", "open Acme Maintenance"}, []string{"JupyterLab in"}},
+		{true, false, []string{"run /p/.onboard/onboard and choose Help, Stop my Jupyter server"}, []string{"Acme Maintenance"}},
+	} {
+		got := wizard.StartLater(c.jupyter, c.maint, m, "/p", "linux", "/home/ann/notebooks")
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("jupyter %v, maintenance %v: %q lacks %q", c.jupyter, c.maint, got, w)
+			}
+		}
+		for _, n := range c.not {
+			if strings.Contains(got, n) {
+				t.Errorf("jupyter %v, maintenance %v: %q has %q", c.jupyter, c.maint, got, n)
+			}
+		}
+	}
+	if got := wizard.StartLater(true, true, &bundle.Manifest{Name: "Acme"}, "/p", "linux", ""); got != "" {
+		t.Errorf("a bundle without Jupyter: %q", got)
 	}
 }
