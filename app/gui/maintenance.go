@@ -545,14 +545,21 @@ func activatedVars(before, after []string) map[string]string {
 // stopJupyter stops this user's Jupyter server of the install (with its
 // kernels); other users' servers are theirs.
 func (m *Maintenance) stopJupyter() {
-	what, err := launch.Stop(m.in.Prefix, m.in.JupyterEnv())
+	// every env's: a row's Start Jupyter starts one in its own env
+	stopped, err := launch.StopAll(m.in.Prefix, m.in.Envs())
 	switch {
 	case err != nil:
-		showProblem(m.win, wizard.Explain("Stopping Jupyter", err, launch.LogPath(m.in.Prefix, m.in.JupyterEnv())))
-	case what == "":
+		p := wizard.Explain("Stopping Jupyter", err, launch.LogPath(m.in.Prefix, m.in.JupyterEnv()))
+		if len(stopped) > 0 {
+			p.Message += ". Stopped: " + strings.Join(stopped, "; ")
+		}
+		showProblem(m.win, p)
+	case len(stopped) == 0:
 		present(m.win, dialog.NewInformation("Jupyter", "No Jupyter server of yours was running.", m.win), false)
+	case len(stopped) == 1:
+		present(m.win, dialog.NewInformation("Jupyter", "Stopped your Jupyter server ("+stopped[0]+").", m.win), false)
 	default:
-		present(m.win, dialog.NewInformation("Jupyter", "Stopped your Jupyter server ("+what+").", m.win), false)
+		present(m.win, dialog.NewInformation("Jupyter", "Stopped your Jupyter servers ("+strings.Join(stopped, "; ")+").", m.win), false)
 	}
 }
 

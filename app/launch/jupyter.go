@@ -81,6 +81,26 @@ func Stop(prefix, env string) (string, error) {
 	return uninstall.StopJupyterRecord(StatePath(prefix, env))
 }
 
+// StopAll stops this user's Jupyter servers of the install at prefix in
+// each of envs, as Stop does: what it stopped, one "env: pid N, port P"
+// each, and what it could not (every env is tried). The Help menu's Stop
+// stopped the bundle's Jupyter env's alone, and left the server a row's
+// Start Jupyter had started in another env running.
+func StopAll(prefix string, envs []string) ([]string, error) {
+	var stopped []string
+	var errs []error
+	for _, env := range envs {
+		what, err := Stop(prefix, env)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s: %w", env, err))
+		case what != "":
+			stopped = append(stopped, env+": "+what)
+		}
+	}
+	return stopped, errors.Join(errs...)
+}
+
 // DefaultCommand is what runs when the bundle's launcher names no command.
 var DefaultCommand = []string{"jupyter", "lab"}
 

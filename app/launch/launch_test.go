@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -207,6 +208,45 @@ func TestStateIsPrivateAndOutsideThePrefix(t *testing.T) {
 	}
 	if what, err := Stop(prefix, "team"); what != "" || err != nil {
 		t.Fatalf("second Stop: %q, %v; want nothing to stop", what, err)
+	}
+}
+
+// StopAll stops the servers of every env it is given, each once: the
+// Help menu's Stop stopped the bundle's Jupyter env's alone, and a server
+// a row had started in another env ran on.
+func TestStopAllStopsEveryEnvsServer(t *testing.T) {
+	prefix := testEnv(t)
+	if err := os.CopyFS(filepath.Join(prefix, "envs", "ml"), os.DirFS(filepath.Join(prefix, "envs", "team"))); err != nil {
+		t.Fatal(err)
+	}
+	var opened []string
+	servers := map[string]*Server{}
+	for _, env := range []string{"team", "ml"} {
+		o := options(t, prefix, &opened)
+		o.Env = env
+		s, err := Jupyter(context.Background(), o)
+		if err != nil {
+			t.Fatalf("%s: %v", env, err)
+		}
+		stop(t, s)
+		servers[env] = s
+	}
+	stopped, err := StopAll(prefix, []string{"base", "ml", "team"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{fmt.Sprintf("ml: pid %d, port %d", servers["ml"].PID, servers["ml"].Port),
+		fmt.Sprintf("team: pid %d, port %d", servers["team"].PID, servers["team"].Port)}
+	if !slices.Equal(stopped, want) {
+		t.Fatalf("StopAll stopped %q; want %q", stopped, want)
+	}
+	for env, s := range servers {
+		if answers(context.Background(), s.Port, s.Base, s.Token) {
+			t.Errorf("the server of %s still answers", env)
+		}
+	}
+	if again, err := StopAll(prefix, []string{"base", "ml", "team"}); len(again) != 0 || err != nil {
+		t.Fatalf("second StopAll: %q, %v; want nothing to stop", again, err)
 	}
 }
 
