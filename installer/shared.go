@@ -95,3 +95,7 @@ func HintFor(err error) string { return engine.HintFor(err) }
 
 // Message is what to tell a person about err (see engine.Message).
 func Message(err error) string { return engine.Message(err) }
+
+// MessageAndDetail is Message split from the system's words for the
+// cause (see engine.MessageAndDetail).
+func MessageAndDetail(err error) (string, string) { return engine.MessageAndDetail(err) }

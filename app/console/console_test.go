@@ -127,6 +127,17 @@ func TestErrorBlockRetryAndBack(t *testing.T) {
 // An installer file that cannot be used is no retry or other folder away:
 // the console says so and ends with the error, as the window offers
 // neither (wizard.NextAfterFailure); it asked "r = retry, b = back".
+// The system's words for a failure are a line of their own under the
+// message, as in the window.
+func TestErrorBlockSaysTheSystemsWordsApart(t *testing.T) {
+	full := &installer.TargetError{Path: "/x", Reason: "the disk became full; nothing of the install was kept",
+		Advice: "free some space and try again", Detail: `write "/x/lib/a.so": no space left on device`}
+	e := &wizardtest.Failing{Engine: wizardtest.NewEngine(t), Err: full}
+	out, _ := run(t, context.Background(), e, "\ny\n\n\n\n\n\nq\n", nil)
+	contains(t, out, "The install failed\n  cannot install into \"/x\": the disk became full; nothing of the install was kept\n"+
+		"  The system said: write \"/x/lib/a.so\": no space left on device\n  What to do: free some space and try again")
+}
+
 func TestUnusableInstallerOffersNoRetry(t *testing.T) {
 	e := &wizardtest.Failing{Engine: wizardtest.NewEngine(t), Err: &installer.BundleError{Path: "/dl/installer", Reason: "is damaged"}}
 	out, err := run(t, context.Background(), e, "\ny\n\n\n\n\n\nr\n", nil)

@@ -306,6 +306,9 @@ func (s *session) afterFailure() (action, error) {
 // printProblem is the console's one block for an error.
 func (s *session) printProblem(p wizard.Problem) {
 	s.printf("\n%s\n  %s\n", p.Title, p.Message)
+	if p.Detail != "" {
+		s.printf("  The system said: %s\n", p.Detail)
+	}
 	if p.Hint != "" {
 		s.printf("  What to do: %s\n", p.Hint)
 	}

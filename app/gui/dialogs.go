@@ -21,7 +21,15 @@ import (
 
 // problemContent lays out a problem: message, what to do, the log.
 func problemContent(win fyne.Window, p wizard.Problem) fyne.CanvasObject {
-	box := container.NewVBox(selectable(paragraph(p.Message)))
+	box := container.NewVBox(selectable(sentence(p.Message)))
+	if p.Detail != "" {
+		// the system's words, for whoever helps, in small print under
+		// the message, which reads as one cause (audit AP: the dialog's
+		// sentence ended in a raw "(write …: no space left on device)")
+		said := selectable("The system said: " + p.Detail)
+		said.SizeName = theme.SizeNameCaptionText
+		box.Add(said)
+	}
 	if p.Hint != "" {
 		box.Add(bold("What to do"))
 		box.Add(selectable(sentence(p.Hint))) // a hint is an instruction: it ends with a full stop

@@ -166,6 +166,30 @@ func TestWizardErrorDialogAndGoingBack(t *testing.T) {
 	}
 }
 
+// The system's words for a failure are a small line of their own under
+// the message, which reads as one cause and ends as a sentence: the
+// dialog's sentence ended in "(write …: no space left on device)".
+func TestWizardErrorDialogSaysTheSystemsWordsApart(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	full := &installer.TargetError{Path: "/x", Reason: "the disk became full; nothing of the install was kept",
+		Advice: "free some space and try again", Detail: `write "/x/lib/a.so": no space left on device`}
+	wz := newWizard(t, &wizardtest.Failing{Engine: e, Err: full}, &recorder{}, wizard.StepWelcome)
+	w := wz.Window()
+	walkToOptions(t, wz, e)
+	tapButton(t, w, "Install")
+	waitClosed(t, wz.install.done)
+	said := textsOf(w.Canvas().Overlays().List()...)
+	for _, want := range []string{"Cannot install into \"/x\": the disk became full; nothing of the install was kept.\n",
+		"The system said: write \"/x/lib/a.so\": no space left on device\n"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the dialog does not say %q:\n%s", want, said)
+		}
+	}
+	if strings.Count(said, "no space left on device") != 1 {
+		t.Errorf("the system's words are not said once, apart:\n%s", said)
+	}
+}
+
 // A bundle error (exit 3) is the installer file's: no folder, option or
 // retry helps, so none is offered.
 func TestWizardBundleErrorOffersNoRetry(t *testing.T) {

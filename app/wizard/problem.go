@@ -10,20 +10,26 @@ import (
 // Problem is an error as the user interfaces show it: in one dialog or one
 // console block, with the message, what to do, and where the log is.
 type Problem struct {
-	Title     string
-	Message   string
-	Hint      string
+	Title   string
+	Message string
+	Hint    string
+	// Detail is the system's own words for the cause (`write "/p/x": no
+	// space left on device`), shown apart under the message: a newcomer
+	// reads the message, the platform team the detail. "" = none, or in
+	// Message.
+	Detail    string
 	LogPath   string
 	Cancelled bool // the person cancelled; not a failure
 }
 
 // Explain turns err into a Problem. logPath is the log to point at.
 func Explain(what string, err error, logPath string) Problem {
-	p := Problem{Title: what + " failed", Message: installer.Message(err), Hint: installer.HintFor(err), LogPath: logPath}
+	msg, detail := installer.MessageAndDetail(err)
+	p := Problem{Title: what + " failed", Message: msg, Detail: detail, Hint: installer.HintFor(err), LogPath: logPath}
 	if errors.Is(err, context.Canceled) {
 		p.Title, p.Cancelled = what+" cancelled", true
 		p.Message = what + " was cancelled. Everything it had written was rolled back."
-		p.Hint = ""
+		p.Hint, p.Detail = "", ""
 	}
 	if p.Hint == "" && !p.Cancelled {
 		p.Hint = fallbackHint
@@ -49,6 +55,9 @@ func (p Problem) WithHelpMenu() Problem {
 // dialog's body).
 func (p Problem) Text() string {
 	s := p.Message
+	if p.Detail != "" {
+		s += "\n\nThe system said: " + p.Detail
+	}
 	if p.Hint != "" {
 		s += "\n\nWhat to do: " + p.Hint
 	}

@@ -374,6 +374,24 @@ func Message(err error) string {
 	return PlainQuotes(err.Error())
 }
 
+// MessageAndDetail is Message in two parts: what a person reads first,
+// and the system's own words for the cause (a TargetError's Detail,
+// `write "/p/x": no space left on device`) where the message ends with
+// them, for a window to show apart, under the message; detail is ""
+// otherwise, and msg all of Message.
+func MessageAndDetail(err error) (msg, detail string) {
+	msg = Message(err)
+	var te *TargetError
+	if !errors.As(err, &te) || te.Detail == "" {
+		return msg, ""
+	}
+	detail = PlainQuotes(te.Detail)
+	if m, ok := strings.CutSuffix(msg, " ("+detail+")"); ok {
+		return m, detail
+	}
+	return msg, ""
+}
+
 // PlainQuotes is humanize.PlainQuotes: a Windows path that %q quoted,
 // with its backslashes single again.
 func PlainQuotes(s string) string { return humanize.PlainQuotes(s) }

@@ -50,6 +50,26 @@ func TestTargetErrorNamesTheFolderOnce(t *testing.T) {
 	}
 }
 
+// A window shows the system's words for a cause apart from the message:
+// the message without them, and them as said; a message that does not end
+// with them (another error wraps the refusal) stays whole.
+func TestMessageAndDetail(t *testing.T) {
+	te := &TargetError{Path: `C:\Users\ann\acme`, Reason: "the disk became full; nothing of the install was kept",
+		Detail: fmt.Sprintf("write %q: no space left on device", `C:\Users\ann\acme\lib\x.dll`)}
+	msg, detail := MessageAndDetail(te)
+	if msg != `cannot install into "C:\Users\ann\acme": the disk became full; nothing of the install was kept` ||
+		detail != `write "C:\Users\ann\acme\lib\x.dll": no space left on device` {
+		t.Errorf("got %q and %q", msg, detail)
+	}
+	wrapped := fmt.Errorf("%w; and the log could not be written", te)
+	if msg, detail := MessageAndDetail(wrapped); msg != Message(wrapped) || detail != "" {
+		t.Errorf("wrapped: got %q and %q", msg, detail)
+	}
+	if msg, detail := MessageAndDetail(&TargetError{Path: "/x", Reason: "read-only"}); msg != `cannot install into "/x": read-only` || detail != "" {
+		t.Errorf("no detail: got %q and %q", msg, detail)
+	}
+}
+
 // A lock's holder is said for people: when it started, and which process,
 // where the message gave "pid 11065 on vm since 2026-12-04T23:32:14Z".
 func TestOwnerWords(t *testing.T) {
