@@ -246,3 +246,29 @@ func TestHostDetect(t *testing.T) {
 		t.Errorf("Subdir = %q; want %q (ONBOARD_EXPECT_SUBDIR)", h.Subdir, want)
 	}
 }
+
+// Every subdir a Target maps to is said in words, none as its code; an
+// unknown one is left as it is.
+func TestSubdirWords(t *testing.T) {
+	for _, c := range []struct{ subdir, want string }{
+		{"linux-64", "64-bit Linux"}, {"win-32", "32-bit Windows"}, {"osx-64", "macOS on Intel"},
+		{"osx-arm64", "macOS on Apple silicon"}, {"linux-aarch64", "Linux on 64-bit ARM"},
+		{"linux-ppc64le", "Linux on POWER (little-endian)"}, {"solaris-64", "64-bit Solaris"},
+		{"emscripten-wasm32", "emscripten-wasm32"}, {"linux-mips", "linux-mips"}, {"noarch", "noarch"},
+	} {
+		if got := SubdirWords(c.subdir); got != c.want {
+			t.Errorf("SubdirWords(%q) = %q; want %q", c.subdir, got, c.want)
+		}
+	}
+	for _, os := range []string{"linux", "darwin", "windows", "solaris", "freebsd"} {
+		for _, arch := range []string{"amd64", "386", "arm64", "arm", "ppc64le", "ppc64", "s390x", "riscv64"} {
+			sd, err := Target{OS: os, Arch: arch}.Subdir()
+			if err != nil {
+				continue
+			}
+			if w := SubdirWords(sd); w == sd || strings.Contains(w, sd) {
+				t.Errorf("%s/%s: subdir %s said as %q", os, arch, sd, w)
+			}
+		}
+	}
+}

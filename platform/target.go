@@ -4,7 +4,10 @@
 // tests on any host; only host_*.go files touch the real OS.
 package platform
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Target is an operating system and a machine architecture, both spelled as
 // Go spells them (GOOS, GOARCH): {"windows", "amd64"}, {"darwin", "arm64"}.
@@ -15,6 +18,39 @@ type Target struct {
 
 // String returns "os/arch".
 func (t Target) String() string { return t.OS + "/" + t.Arch }
+
+// SubdirWords names a conda subdir as people name the machines it is
+// for: "linux-64" → "64-bit Linux", "osx-arm64" → "macOS on Apple
+// silicon"; a subdir it does not know, as it is. The windows say it where
+// they said "(for linux-64)" to a newcomer (audit AP).
+func SubdirWords(subdir string) string {
+	osPart, arch, ok := strings.Cut(subdir, "-")
+	system, known := map[string]string{"linux": "Linux", "osx": "macOS", "win": "Windows",
+		"solaris": "Solaris", "freebsd": "FreeBSD"}[osPart]
+	if !ok || !known {
+		return subdir
+	}
+	switch arch {
+	case "64":
+		if osPart == "osx" {
+			return "macOS on Intel"
+		}
+		return "64-bit " + system
+	case "32":
+		return "32-bit " + system
+	case "arm64", "aarch64":
+		if osPart == "osx" {
+			return "macOS on Apple silicon"
+		}
+		return system + " on 64-bit ARM"
+	}
+	cpu, known := map[string]string{"armv7l": "32-bit ARM", "armv6l": "ARMv6", "ppc64le": "POWER (little-endian)",
+		"ppc64": "POWER (big-endian)", "s390x": "IBM Z", "riscv64": "RISC-V"}[arch]
+	if !known {
+		return subdir
+	}
+	return system + " on " + cpu
+}
 
 // Subdir returns the conda subdir for t, e.g. "linux-64", "osx-arm64",
 // "win-32". Solaris has no conda subdir upstream; onboard uses "solaris-64",

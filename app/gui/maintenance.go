@@ -89,7 +89,7 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	m.adminOnly = []*widget.Button{&repair.Button, &uninstall.Button}
 	table := m.envTable()
 	m.showHealthRows()
-	top := container.NewVBox(banner(nil, man.Name, fmt.Sprintf("Version %s, installed in %s (%s)", man.Version, m.in.Prefix, m.in.Subdir)),
+	top := container.NewVBox(banner(nil, man.Name, fmt.Sprintf("Version %s for %s, installed in %s", man.Version, platform.SubdirWords(m.in.Subdir), m.in.Prefix)),
 		widget.NewSeparator())
 	m.status = container.NewBorder(nil, nil, nil, details, m.health)
 	status := fyne.CanvasObject(m.status)

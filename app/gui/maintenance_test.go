@@ -124,7 +124,7 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	r := &recorder{}
 	m, a, prefix := newMaintenance(t, r)
 	w := m.Window()
-	mustContain(t, w, "Test Python\nVersion 2026.11.0, installed in "+prefix+" ("+wizardtest.Subdir()+")",
+	mustContain(t, w, "Test Python\nVersion 2026.11.0 for "+platform.SubdirWords(wizardtest.Subdir())+", installed in "+prefix,
 		"Environment\nSize on disk\nHealth\nLast checked\n", "base\n", "team\n", "not checked\nnever\n",
 		"Jupyter", "Terminal", "Verify all", "Repair", "Uninstall…")
 	waitClosed(t, m.sized) // the sizes, measured in the background
@@ -476,7 +476,7 @@ func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
 	if strings.Join(argv[:4], " ") != m.deps.Executable+" install --bundle "+v2 || !strings.Contains(strings.Join(argv, " "), "--prefix "+prefix+" --json") {
 		t.Fatalf("upgrade command %q", argv)
 	}
-	mustContain(t, w, "Upgraded", "Test Python is upgraded from 2026.11.0 to 2026.12.0 in "+prefix, "Version 2026.12.0, installed in")
+	mustContain(t, w, "Upgraded", "Test Python is upgraded from 2026.11.0 to 2026.12.0 in "+prefix, "Version 2026.12.0 for ")
 	closeDialog(t, w, "OK")
 	waitClosed(t, m.done) // the health check after the upgrade
 	mustContain(t, w, "Health: good")

@@ -115,7 +115,7 @@ func (w *Wizard) welcomeView() fyne.CanvasObject {
 	}
 	box.Add(newDisclosure(fmt.Sprintf("Show the packages (%d)", packageCount(sum)),
 		newLazy(func() fyne.CanvasObject { return packageList(sum) }), w.onKey).box)
-	box.Add(wrapped(fmt.Sprintf("Space needed on disk: about %s (for %s).", humanize.Bytes(sum.DiskBytes), sum.Subdir)))
+	box.Add(wrapped(sum.SpaceNeeded() + "."))
 	box.Add(wrapped("Click Next (or press Enter) to continue."))
 	return container.NewVScroll(box)
 }

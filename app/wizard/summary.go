@@ -10,6 +10,7 @@ import (
 	"onboard/installer/bundle"
 	"onboard/installer/link"
 	"onboard/internal/humanize"
+	"onboard/platform"
 )
 
 // MaintenanceAppBytes is the size of the maintenance app an install
@@ -101,8 +102,15 @@ func (s Summary) Lines() []string {
 	if n := s.EnvsNote(); n != "" {
 		out = append(out, n)
 	}
-	out = append(out, fmt.Sprintf("Space needed on disk: about %s (for %s)", humanize.Bytes(s.DiskBytes), s.Subdir))
+	out = append(out, s.SpaceNeeded())
 	return out
+}
+
+// SpaceNeeded is the Welcome step's line on the disk space the install
+// takes on this machine, named in words ("for 64-bit Linux"), not by its
+// conda subdir.
+func (s Summary) SpaceNeeded() string {
+	return fmt.Sprintf("Space needed on disk: about %s (for %s)", humanize.Bytes(s.DiskBytes), platform.SubdirWords(s.Subdir))
 }
 
 // EnvsNote says what the environments are for, to a newcomer who has
