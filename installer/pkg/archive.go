@@ -14,6 +14,7 @@ import (
 	"github.com/dsnet/compress/bzip2"
 	"github.com/klauspost/compress/zstd"
 
+	"onboard/internal/humanize"
 	"onboard/internal/ziplocal"
 )
 
@@ -138,6 +139,14 @@ func (a *archive) components() (pkg, info *zip.File, err error) {
 		}
 		if zf.Method != zip.Store && zf.Method != zip.Deflate {
 			return nil, nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s is compressed with zip method %d; conda stores its components (zstd inside)", zf.Name, zf.Method)}
+		}
+		if zf.Method == zip.Deflate && zf.UncompressedSize64 > 2*zf.CompressedSize64+1<<20 {
+			// a zstd stream does not shrink so under deflate: the member
+			// holds more than its tar, which the CRC check after the tar
+			// would inflate to its end, outside the package's budget
+			// (audit AR 3: 2 GiB from a 2 MB package, at every read)
+			return nil, nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s inflates to %s from %s, far more than a zstd stream does; conda stores its components (zstd inside)",
+				zf.Name, humanize.Bytes(int64(min(zf.UncompressedSize64, 1<<62))), humanize.Bytes(int64(zf.CompressedSize64)))}
 		}
 		if err := a.checkLocalHeader(zf); err != nil {
 			return nil, nil, err

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"onboard/internal/capread"
 	"onboard/internal/humanize"
@@ -190,7 +191,7 @@ var errTooManyPaths = errors.New("more entries than the package can pay for")
 // that a huge file costs the entries, not a copy of its text as well.
 // More than maxEntries entries (when >= 0) is errTooManyPaths.
 func decodePaths(r io.Reader, maxEntries int) (*Paths, error) {
-	dec := json.NewDecoder(&jsonGuard{r: r})
+	dec := json.NewDecoder(&jsonGuard{r: &utf8Reader{r: r}})
 	p := &Paths{}
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, err
@@ -331,6 +332,40 @@ func (g *jsonGuard) Read(p []byte) (int, error) {
 			return i, g.err
 		}
 	}
+	return n, err
+}
+
+// errNotUTF8 is a metadata file's bytes that are not UTF-8: conda reads
+// them as UTF-8 and fails (UnicodeDecodeError), where Go's JSON decoder
+// takes each bad byte for U+FFFD, and a name of such bytes was made and
+// recorded as another (audit AR 2).
+var errNotUTF8 = errors.New("its text is not UTF-8, which conda reads it as")
+
+// utf8Reader passes r's bytes on, and fails with errNotUTF8 at a read
+// that holds bytes that are not UTF-8 (a sequence cut by the end of a read
+// is checked whole with the next).
+type utf8Reader struct {
+	r    io.Reader
+	tail []byte // the start of a sequence the last read ended in
+	buf  []byte
+}
+
+func (u *utf8Reader) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	u.buf = append(append(u.buf[:0], u.tail...), p[:n]...)
+	cut := len(u.buf)
+	for i := len(u.buf) - 1; i >= 0 && i >= len(u.buf)-utf8.UTFMax+1; i-- {
+		if utf8.RuneStart(u.buf[i]) {
+			if !utf8.FullRune(u.buf[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	if !utf8.Valid(u.buf[:cut]) || err != nil && cut < len(u.buf) {
+		return 0, errNotUTF8
+	}
+	u.tail = append(u.tail[:0], u.buf[cut:]...)
 	return n, err
 }
 

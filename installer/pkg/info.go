@@ -127,6 +127,9 @@ func parseIndex(src infoSource, archive string) (*Index, error) {
 	if err != nil {
 		return nil, &FormatError{Archive: archive, Reason: "info/index.json is missing: this is not a conda package", Err: err}
 	}
+	if !utf8.Valid(b) {
+		return nil, &FormatError{Archive: archive, Reason: "info/index.json: " + errNotUTF8.Error()}
+	}
 	ix := &Index{}
 	if err := json.Unmarshal(b, ix); err != nil {
 		var ne *NoarchError
@@ -483,6 +486,9 @@ func readPaths(src infoSource, archive string, b bound) (*Paths, error) {
 	if errors.Is(err, errTooManyPaths) {
 		return nil, &Error{Archive: archive, Member: "info/paths.json", What: "total size", Want: strconv.FormatInt(b.limit, 10)}
 	}
+	if errors.Is(err, errNotUTF8) {
+		return nil, &FormatError{Archive: archive, Reason: "info/paths.json: " + errNotUTF8.Error()}
+	}
 	if err != nil {
 		return nil, &FormatError{Archive: archive, Reason: "info/paths.json is not valid JSON", Err: err}
 	}
@@ -501,6 +507,9 @@ func parseLink(src infoSource, archive string) (*LinkJSON, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("failed to read %s of %q: %w", name, archive, err)
+		}
+		if !utf8.Valid(b) {
+			return nil, &FormatError{Archive: archive, Reason: name + ": " + errNotUTF8.Error()}
 		}
 		l := &LinkJSON{}
 		if err := json.Unmarshal(b, l); err != nil {

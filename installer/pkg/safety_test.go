@@ -10,11 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"onboard/internal/condatest"
 )
@@ -711,6 +713,120 @@ func TestCondaZipFlagsAndMethods(t *testing.T) {
 				t.Fatalf("ReadInfo: %v; want a *FormatError naming the member", err)
 			}
 		})
+	}
+}
+
+// Metadata whose bytes are not UTF-8 is refused, as conda's reading of it
+// fails: Go's decoder took the bad bytes of a paths.json name for U+FFFD,
+// and the install made and recorded a folder of another name (audit AR 2).
+func TestMetadataNotUTF8Refused(t *testing.T) {
+	ok := condatest.Member{Name: "share/ok.txt", Data: []byte("ok\n")}
+	okEntry := `{"_path": "share/ok.txt", "path_type": "hardlink", "sha256": "` + sha256Hex("ok\n") + `", "size_in_bytes": 3}`
+	for _, c := range []struct{ name, file, data string }{
+		{"paths.json", "info/paths.json", `{"paths": [` + okEntry + `, {"_path": "share/` + "\xff\xfe" + `", "path_type": "directory"}], "paths_version": 1}`},
+		{"paths.json, a value", "info/paths.json", `{"paths": [` + okEntry + `], "paths_version": 1, "x": "caf` + "\xe9" + `"}`},
+		{"index.json", "info/index.json", `{"name": "evil", "version": "1.0", "build": "0", "build_number": 0, "license": "caf` + "\xe9" + `"}`},
+		{"link.json", "info/link.json", `{"noarch": {"type": "generic"}, "package_metadata_version": 1, "x": "` + "\xc3" + `"}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := spec()
+			s.InfoFiles = []condatest.File{{Path: "info/paths.json", Data: []byte(`{"paths": [` + okEntry + `], "paths_version": 1}`)}}
+			if c.file == "info/paths.json" {
+				s.InfoFiles = nil
+			}
+			s.InfoFiles = append(s.InfoFiles, condatest.File{Path: c.file, Data: []byte(c.data)})
+			info, err := condatest.InfoMembers(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, format := range []string{"conda", "tar.bz2"} {
+				_, archive := hostile(t, format, info, ok)
+				wantFormatError(t, archive, c.file+": its text is not UTF-8")
+			}
+		})
+	}
+}
+
+// utf8Reader passes UTF-8 through whatever the reads' sizes, a sequence
+// cut between two reads included, and fails on bytes that are not.
+func TestUTF8ReaderAcrossReads(t *testing.T) {
+	text := strings.Repeat("aé€😀", 50)
+	for size := 1; size <= 7; size++ {
+		got, err := io.ReadAll(&utf8Reader{r: iotest.OneByteReader(strings.NewReader(text))})
+		if err != nil || string(got) != text {
+			t.Fatalf("size %d: %v", size, err)
+		}
+		got, err = io.ReadAll(&utf8Reader{r: &chunked{s: text, n: size}})
+		if err != nil || string(got) != text {
+			t.Fatalf("chunks of %d: %v", size, err)
+		}
+	}
+	for _, bad := range []string{"a\xffb", "ab\xe2\x82", "\xc0\xaf", "\xed\xa0\x80"} {
+		if _, err := io.ReadAll(&utf8Reader{r: iotest.OneByteReader(strings.NewReader(bad))}); !errors.Is(err, errNotUTF8) {
+			t.Errorf("%q: %v; want errNotUTF8", bad, err)
+		}
+	}
+}
+
+// chunked reads s n bytes at a time.
+type chunked struct {
+	s string
+	n int
+}
+
+func (c *chunked) Read(p []byte) (int, error) {
+	if c.s == "" {
+		return 0, io.EOF
+	}
+	k := copy(p[:min(len(p), c.n)], c.s)
+	c.s = c.s[k:]
+	return k, nil
+}
+
+// A deflated component that inflates far past its tar (zeros after the
+// zstd frame) is refused before it is read: the CRC check after the tar
+// inflated all of it, outside the package's budget (audit AR 3).
+func TestDeflatedComponentBombRefused(t *testing.T) {
+	ents, err := condatest.CondaEntries(spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pad := range []int{0, 8 << 20} {
+		p := filepath.Join(t.TempDir(), spec().Stem()+".conda")
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := zip.NewWriter(f)
+		for _, e := range ents {
+			method := zip.Store
+			if strings.HasPrefix(e.Name, "info-") {
+				method = zip.Deflate
+			}
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: method})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(e.Data)
+			if method == zip.Deflate {
+				w.Write(make([]byte, pad))
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		_, _, _, err = ReadInfo(p)
+		if pad == 0 {
+			if err != nil {
+				t.Fatalf("a deflated component holding its tar alone: %v", err)
+			}
+			continue
+		}
+		var fe *FormatError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "inflates to 8.4 MB") {
+			t.Fatalf("ReadInfo: %v; want a *FormatError saying what the member inflates to", err)
+		}
 	}
 }
 
