@@ -237,6 +237,10 @@ func (t *envTxn) linkError(err error) error {
 	var ue *pkg.UnsafeEntryError
 	var be *pkg.Error
 	var fe *pkg.FormatError
+	if errors.As(err, &ue) && ue.WithOthers {
+		// a folder symlink of one package that others' files go through
+		return &BundleError{Reason: "two of its packages cannot both be installed", Err: err, Advice: conflictAdvice}
+	}
 	if errors.As(err, &ue) || errors.As(err, &be) || errors.As(err, &fe) { // a symlink leaving the prefix, a rewrite past the package's bound, a folder entry over a file
 		return extractError(err)
 	}
@@ -246,11 +250,14 @@ func (t *envTxn) linkError(err error) error {
 	}
 	var ce *link.ConflictError
 	if errors.As(err, &ce) {
-		return &BundleError{Reason: "two of its packages cannot both be installed", Err: err,
-			Advice: "ask the platform team for a bundle whose packages do not conflict (onboard bundle build does not see it: each package is checked alone)"}
+		return &BundleError{Reason: "two of its packages cannot both be installed", Err: err, Advice: conflictAdvice}
 	}
 	return err
 }
+
+// conflictAdvice is what to do about two packages of the bundle that no
+// install can hold together: a fresh copy of the installer is the same.
+const conflictAdvice = "ask the platform team for a bundle whose packages do not conflict (onboard bundle build sees some such conflicts, not all: it checks each package alone, and folder symlinks across packages)"
 
 // python finds the env's python: a python package of this install, else
 // the one already in the prefix.

@@ -1484,6 +1484,11 @@ func TestFolderLinkToTheRootThroughALink(t *testing.T) {
 			if !errors.As(err, &ue) || !strings.Contains(err.Error(), "environment's root") || ExitCode(err) != ExitBundle {
 				t.Fatalf("install: %v (exit %d); want rootlink's L refused as leading to the environment's root", err, ExitCode(err))
 			}
+			// two packages that conflict: a fresh copy of the installer
+			// is the same, and the hint said to download it (audit AR 1)
+			if h := HintFor(err); !strings.Contains(h, "whose packages do not conflict") || strings.Contains(h, "download") {
+				t.Errorf("hint %q; want the bundle's packages named as conflicting", h)
+			}
 		})
 	}
 }

@@ -199,6 +199,9 @@ func (b *builder) env(ctx context.Context, sd, lockPath string) ([]Package, erro
 		}
 		out = append(out, p)
 	}
+	if err := b.folderLinks(lockFile, l.Entries, got, sd); err != nil {
+		return nil, err
+	}
 	// a noarch: python package needs the env's python to link (its
 	// site-packages, its entry points): an env without one installs
 	// nothing of it (audit AB: the install failed at the end, exit 1,

@@ -475,3 +475,57 @@ func TestBuildMissingPackageHint(t *testing.T) {
 		t.Fatalf("Build = %v; want a FetchError at the lock line, hinting at package_dirs", err)
 	}
 }
+
+// A symlink of one package that another puts files under is checked as
+// the link step checks it, across the env's packages: one leading to the
+// env's root, to itself, or outside fails the build at its lock line,
+// naming the other package; a folder link that leads elsewhere in the env
+// (lib64 -> lib) is built. Each package passed alone, and every install
+// of the bundle failed (audit AR 1).
+func TestBuildChecksFolderLinksAcrossPackages(t *testing.T) {
+	for name, tt := range map[string]struct {
+		link, under string
+		want        string // "" = built
+	}{
+		"to the root":       {"..", "share/d/x", "leads to the environment's root"},
+		"to its folder":     {".", "share/d/d/x", "leads to itself or to a folder that holds it"},
+		"to itself":         {"d", "share/d/x", "leads to itself or to a folder that holds it"},
+		"into itself":       {"d/e", "share/d/x", "leads to itself or to a folder that holds it"},
+		"another place":     {"../lib", "share/d/x", ""},
+		"no files under it": {"..", "share/e/x", ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			pkgs := filepath.Join(dir, "pkgs")
+			os.MkdirAll(pkgs, 0o755)
+			mk := func(n string, f condatest.File) string {
+				p, err := condatest.WriteConda(pkgs, condatest.Spec{Name: n, Version: "1", Build: "0", Subdir: "linux-64", Files: []condatest.File{f}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return lockLine(t, "https://x/linux-64/"+n+"-1-0.conda", p)
+			}
+			la := mk("la", condatest.File{Path: "share/d", Symlink: tt.link})
+			lb := mk("lb", condatest.File{Path: tt.under, Data: []byte("x\n")})
+			writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+			writeLock(t, filepath.Join(dir, "base.txt"), "linux-64", la, lb)
+			writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms.linux-64]\nbase = \"base.txt\"\n")
+			_, err := Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: filepath.Join(dir, "b.zip"), CacheDir: t.TempDir()})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("Build = %v; want the bundle built", err)
+				}
+				return
+			}
+			var le *LockError
+			if !errors.As(err, &le) || le.Line != 4 {
+				t.Fatalf("Build = %v; want a LockError at line 4, la's", err)
+			}
+			for _, want := range []string{"base.txt:4: la-1-0.conda: an install would refuse it with lb-1-0.conda (line 5)", "share/d -> " + tt.link, tt.want} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("Build = %v; want it to say %q", err, want)
+				}
+			}
+		})
+	}
+}

@@ -74,6 +74,41 @@ func folderLinks(opts *Options, todo []*Action, archive func(*Action) string, wh
 	return rest, clashThroughLinks(rest, moved, archive)
 }
 
+// FolderLinkRefusal says why the symlink at rel (env-relative, "/"
+// between its parts) whose text is target cannot be a folder that other
+// packages put files under, as the link step refuses it; "" when the two
+// alone do not tell. It takes target from rel's folder as it is written:
+// bundle build runs it over each env's packages where no link of the env
+// is on either way (the link step follows those).
+func FolderLinkRefusal(rel, target string) string {
+	t := strings.ReplaceAll(target, `\`, "/")
+	if filepath.IsAbs(target) || path.IsAbs(t) {
+		return leadsOutside
+	}
+	to := path.Clean(path.Join(path.Dir(rel), t))
+	if to == ".." || strings.HasPrefix(to, "../") {
+		return leadsOutside
+	}
+	return leadsWhere(rel, to)
+}
+
+const leadsOutside = "other packages put files under it, and it leads outside the prefix"
+
+// leadsWhere says why a folder symlink at rel that leads to the folder to
+// (both env-relative) cannot hold other packages' files; "" when it can.
+func leadsWhere(rel, to string) string {
+	switch {
+	case to == ".":
+		// the env's root holds every folder: share/b -> .. slipped past
+		// the test below ("./" is no prefix of "share/b/"), and exit 1
+		// followed
+		return "other packages put files under it, and it leads to the environment's root, which holds it and the folders of conda and onboard"
+	case to == rel || strings.HasPrefix(to+"/", rel+"/") || strings.HasPrefix(rel+"/", to+"/"):
+		return "other packages put files under it, and it leads to itself or to a folder that holds it"
+	}
+	return ""
+}
+
 // folderLink replaces the folder at a's target with a's symlink, moving
 // what the folder holds to where the link leads (made when missing), and
 // returns that place, prefix-relative.
@@ -84,10 +119,10 @@ func folderLink(prefixDir string, a *Action, archive string, whose func(target s
 		return "", fmt.Errorf("failed to link %q: %w", dst, err)
 	}
 	unsafe := func(why string) error {
-		return &pkg.UnsafeEntryError{Archive: archive, Entry: a.Target + " -> " + target, Reason: why}
+		return &pkg.UnsafeEntryError{Archive: archive, Entry: a.Target + " -> " + target, Reason: why, WithOthers: true}
 	}
 	if filepath.IsAbs(target) || strings.HasPrefix(target, "/") {
-		return "", unsafe("other packages put files under it, and it leads outside the prefix")
+		return "", unsafe(leadsOutside)
 	}
 	why, err := checkSymlink(prefixDir, a.Target, dst, target)
 	if err != nil {
@@ -104,14 +139,8 @@ func folderLink(prefixDir string, a *Action, archive string, whose func(target s
 	if !ok {
 		return "", unsafe("other packages put files under it, and it leads through a loop of symlinks, or through more of them than the system follows")
 	}
-	if to == "." {
-		// the env's root holds every folder: share/b -> .. slipped past
-		// the test below ("./" is no prefix of "share/b/"), and exit 1
-		// followed
-		return "", unsafe("other packages put files under it, and it leads to the environment's root, which holds it and the folders of conda and onboard")
-	}
-	if to == a.Target || strings.HasPrefix(to+"/", a.Target+"/") || strings.HasPrefix(a.Target+"/", to+"/") {
-		return "", unsafe("other packages put files under it, and it leads to itself or to a folder that holds it")
+	if why := leadsWhere(a.Target, to); why != "" {
+		return "", unsafe(why)
 	}
 	land := hostPath(prefixDir, to)
 	switch fi, err := os.Stat(land); {

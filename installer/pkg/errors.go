@@ -32,6 +32,10 @@ type UnsafeEntryError struct {
 	Archive string
 	Entry   string
 	Reason  string // e.g. "absolute path", "symlink target escapes the package"
+	// WithOthers: refused with the files other packages put under it (a
+	// folder symlink, at the link step), not for itself: a conflict of the
+	// bundle's packages, which no fresh copy of the installer mends.
+	WithOthers bool
 }
 
 // Error names the package and the entry.
