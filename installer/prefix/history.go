@@ -312,15 +312,7 @@ func EnvMadeWithConda(envDir string) bool {
 	if len(fields) == 0 {
 		return false
 	}
-	prog := fields[0]
-	if i := strings.LastIndexAny(prog, `/\`); i >= 0 {
-		prog = prog[i+1:]
-	}
-	prog = strings.ToLower(prog)
-	for _, ext := range []string{".exe", "-script.py", ".py"} {
-		prog = strings.TrimSuffix(prog, ext)
-	}
-	if !condaPrograms[prog] && prog != "conda-env" {
+	if prog := programName(fields[0]); !condaPrograms[prog] && prog != "conda-env" {
 		return false
 	}
 	// the subcommand: the first argument that is no option (python -m
@@ -366,9 +358,41 @@ func RenamedTo(envDir, base string) string {
 	return ""
 }
 
+// programName is the program of a command's path, as condaPrograms names
+// it: its file name in lower case without .exe, -script.py or .py.
+func programName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		path = path[i+1:]
+	}
+	path = strings.ToLower(path)
+	for _, ext := range []string{".exe", "-script.py", ".py"} {
+		path = strings.TrimSuffix(path, ext)
+	}
+	return path
+}
+
 // firstCommand is the first `# cmd:` line of the env's history, split at
-// spaces.
+// spaces: the program first, whole. conda writes its argv joined with
+// spaces, unquoted, so a program in a folder with a space in its name
+// ("/home/jane/Acme Python/bin/conda") spans several words: they are one
+// up to the first whose path names a conda program (audit AQ 1: the env
+// a user made with conda in such an install was taken for the bundle's).
 func firstCommand(envDir string) []string {
+	fields := historyCommand(envDir)
+	for k := range fields {
+		if k > 0 && strings.HasPrefix(fields[k], "-") {
+			break // an option: the program has ended
+		}
+		if prog := programName(fields[k]); condaPrograms[prog] || prog == "conda-env" {
+			return append([]string{strings.Join(fields[:k+1], " ")}, fields[k+1:]...)
+		}
+	}
+	return fields
+}
+
+// historyCommand is the first `# cmd:` line of the env's history, split
+// at spaces.
+func historyCommand(envDir string) []string {
 	f, err := os.Open(HistoryPath(envDir))
 	if err != nil {
 		return nil

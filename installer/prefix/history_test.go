@@ -145,6 +145,12 @@ func TestEnvMadeWithConda(t *testing.T) {
 		{"/opt/acme/lib/python3.11/site-packages/conda/__main__.py --debug create -n b2 --clone base", true},
 		{"/opt/acme/bin/conda rename -n team team2", true},
 		{"micromamba create -n x", true},
+		// conda writes its argv unquoted: a program in a folder with
+		// spaces spans words (audit AQ 1)
+		{"/home/jane/My Acme Python/bin/conda create -n team", true},
+		{`C:\Users\John Smith\acme\Scripts\conda-script.py create -n team`, true},
+		{"/home/jane/My Acme Python/bin/conda install -n team six", false},
+		{"/home/jane/My Acme/.onboard/onboard install --prefix /home/jane/x/conda", false},
 		{"/opt/acme/bin/conda install -n team six", false},
 		{"/opt/acme/bin/conda remove -n team six", false},
 		{"/opt/acme/.onboard/onboard install --silent", false},
