@@ -147,7 +147,7 @@ type NotInstalledError struct {
 func CheckNotAClone(prefix string) error {
 	if root, ok := state.CloneOf(prefix); ok && state.HasManifest(prefix) {
 		return &NotInstalledError{Path: prefix, CloneOf: root,
-			Err: fmt.Errorf("it is an environment of the install in %q that conda made by cloning its base, copying its %s folder", root, state.DirName)}
+			Err: fmt.Errorf("it is an environment that conda made by cloning the base of the install in %q, copying its %s folder", root, state.DirName)}
 	}
 	return nil
 }
@@ -165,6 +165,12 @@ func (e *NotInstalledError) Hint() string {
 		return "it was uninstalled; run the installer to install it again"
 	}
 	if e.CloneOf != "" {
+		if filepath.Dir(e.Path) != filepath.Join(e.CloneOf, "envs") {
+			// made elsewhere (-p DIR, ~/.conda/envs): no env of the
+			// install's that --env names
+			return fmt.Sprintf("run it on the install, %q; this environment is yours, made with conda, and %q is conda's copy of the install's, which can be deleted (nothing was changed)",
+				e.CloneOf, state.Dir(e.Path))
+		}
 		return fmt.Sprintf("run it on the install, %q (--env %s for this environment alone); %q is conda's copy and can be deleted (nothing was changed)",
 			e.CloneOf, filepath.Base(e.Path), state.Dir(e.Path))
 	}

@@ -308,12 +308,20 @@ var condaPrograms = map[string]bool{"conda": true, "mamba": true, "micromamba": 
 // sign conda made the env (audit AM 1: such a bundle env was taken for
 // the user's).
 func EnvMadeWithConda(envDir string) bool {
+	_, ok := MadeBy(envDir)
+	return ok
+}
+
+// MadeBy is the conda program (its path as the history gives it) whose
+// creating command begins the env's history, and whether there is one
+// (EnvMadeWithConda).
+func MadeBy(envDir string) (string, bool) {
 	fields := firstCommand(envDir)
 	if len(fields) == 0 {
-		return false
+		return "", false
 	}
 	if prog := programName(fields[0]); !condaPrograms[prog] && prog != "conda-env" {
-		return false
+		return "", false
 	}
 	// the subcommand: the first argument that is no option (python -m
 	// conda's __main__.py, an option before it)
@@ -328,11 +336,11 @@ func EnvMadeWithConda(envDir string) bool {
 	}
 	switch {
 	case len(sub) > 0 && (sub[0] == "create" || sub[0] == "rename"):
-		return true
+		return fields[0], true
 	case len(sub) > 1 && sub[0] == "env" && sub[1] == "create":
-		return true
+		return fields[0], true
 	}
-	return false
+	return "", false
 }
 
 // RenamedTo is the env that `conda rename` made of the env at envDir, of

@@ -1,7 +1,9 @@
 package state
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 
@@ -102,14 +104,34 @@ func PrefixOf(path string) (string, bool) {
 // PrefixOf), whether it is instead an env of another install, into which
 // conda copied the base's .onboard/ when it cloned the base (conda create
 // --clone base: conda copies every file no record names). It returns that
-// install's folder.
+// install's folder. A clone is in the install's envs/, or anywhere conda
+// made it (-p DIR, or ~/.conda/envs for a user of an all-users install:
+// audit AQ 2): there its conda-meta/history, which conda writes anew,
+// begins with conda's create, and the install is the one of that conda
+// program, else the one the copied launchers.json names.
 func CloneOf(prefixDir string) (string, bool) {
 	envs := filepath.Dir(prefixDir)
-	if filepath.Base(envs) != "envs" {
+	if root := filepath.Dir(envs); filepath.Base(envs) == "envs" && HasManifest(root) {
+		return root, true
+	}
+	prog, ok := prefix.MadeBy(prefixDir)
+	if !ok {
 		return "", false
 	}
-	root := filepath.Dir(envs)
-	return root, HasManifest(root)
+	self := filepath.Clean(prefixDir)
+	for d, i := filepath.Dir(prog), 0; i < 6 && d != filepath.Dir(d); d, i = filepath.Dir(d), i+1 {
+		if filepath.Clean(d) != self && HasManifest(d) {
+			return d, true
+		}
+	}
+	var rec struct {
+		Prefix string `json:"prefix"`
+	}
+	if b, err := os.ReadFile(LaunchersPath(prefixDir)); err == nil && json.Unmarshal(b, &rec) == nil &&
+		rec.Prefix != "" && filepath.Clean(rec.Prefix) != self && HasManifest(rec.Prefix) {
+		return rec.Prefix, true
+	}
+	return "", false
 }
 
 // OpJournalPath is where the journal of a whole install or uninstall of

@@ -168,3 +168,47 @@ func TestAClonedBaseIsNoInstall(t *testing.T) {
 		t.Errorf("CheckInstalled of the install: %v", err)
 	}
 }
+
+// A clone made elsewhere (conda create -p DIR --clone base, or a user's
+// ~/.conda/envs of an all-users install) is refused too, naming the
+// install: by the conda program whose create begins its history, else by
+// the launchers record conda copied (audit AQ 2).
+func TestAClonedBaseElsewhereIsNoInstall(t *testing.T) {
+	fi := installFixtures(t)
+	for name, tc := range map[string]struct{ cmd, record string }{
+		"by its conda":      {filepath.Join(fi.Prefix, "bin", "conda") + " create -p CLONE --clone base", ""},
+		"by its record":     {"conda create -n mine --clone /x/base", `{"schema": 1, "prefix": "` + fi.Prefix + `"}`},
+		"an env of its own": {"conda create -n mine python", ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			clone := filepath.Join(t.TempDir(), "mine")
+			if err := os.CopyFS(filepath.Join(clone, ".onboard"), os.DirFS(filepath.Join(fi.Prefix, ".onboard"))); err != nil {
+				t.Fatal(err)
+			}
+			os.Remove(filepath.Join(clone, ".onboard", "launchers.json"))
+			if tc.record != "" {
+				testkit.MustWrite(t, filepath.Join(clone, ".onboard", "launchers.json"), tc.record)
+			}
+			testkit.MustWrite(t, filepath.Join(clone, "conda-meta", "history"), "==> 2026-12-01 10:00:00 <==\n# cmd: "+strings.ReplaceAll(tc.cmd, "CLONE", clone)+"\n")
+			err := engine.CheckInstalled(clone)
+			var ne *engine.NotInstalledError
+			if name == "an env of its own" {
+				// conda made it, but no install is named: as before, it
+				// reads as the install its .onboard says
+				if err != nil {
+					t.Fatalf("CheckInstalled: %v", err)
+				}
+				return
+			}
+			if !errors.As(err, &ne) || ne.CloneOf != fi.Prefix || strings.Contains(ne.Hint(), "--env") {
+				t.Fatalf("CheckInstalled of a clone in %s: %v (%s); want a refusal naming %s, with no --env", clone, err, engine.HintFor(err), fi.Prefix)
+			}
+			if err := Run(context.Background(), clone, Options{EnvironmentsTxt: fi.EnvTxt}); !errors.As(err, &ne) {
+				t.Fatalf("uninstall of the clone: %v", err)
+			}
+			if _, err := os.Stat(filepath.Join(clone, "conda-meta", "history")); err != nil {
+				t.Errorf("the refused uninstall removed the clone: %v", err)
+			}
+		})
+	}
+}
