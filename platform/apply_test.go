@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // installFakeApp puts a shell script at prefix's maintenance app path that
@@ -475,6 +476,10 @@ func TestPlannedRecordNamesTheFoldersToMake(t *testing.T) {
 	}
 	partial := filepath.Join(apps, "."+filepath.Base(entry)+".partial-"+strconv.Itoa(dead.Process.Pid)+"-1")
 	mustWrite(t, partial, "[Desktop Entry]\n")
+	old := time.Now().Add(-time.Hour) // killed an hour ago
+	if err := os.Chtimes(partial, old, old); err != nil {
+		t.Fatal(err)
+	}
 	if err := Remove(rec, t.Logf); err != nil {
 		t.Fatal(err)
 	}

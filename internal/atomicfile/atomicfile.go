@@ -84,7 +84,8 @@ func partialPrefix(path string) string { return "." + filepath.Base(path) + ".pa
 // of a ~/.bashrc stayed hidden beside it for good, and a launcher's kept
 // its folder from being removed: audit AI 1). A file of a process still
 // running, this one's included, is another write under way and stays;
-// so does one whose process cannot be told. Synced writes sweep after
+// so does one whose process cannot be told, and one written in the last
+// minute (a write of another computer that shares the folder). Synced writes sweep after
 // their rename, and uninstall after removing a file.
 func SweepPartials(path string) {
 	dir, prefix := filepath.Dir(path), partialPrefix(path)
@@ -107,8 +108,15 @@ func SweepPartials(path string) {
 			}
 			continue
 		}
+		// only a name this package makes (PID-N, N digits: a user's
+		// ".bashrc.partial-2958-orig" is theirs), a minute old at least
+		// (the process of a write under way on another computer that
+		// shares the folder, an NFS home, is not running here: audit AQ 3)
 		pid, err := strconv.Atoi(pidText)
-		if err != nil || pid <= 0 || pid == os.Getpid() || processRunning(pid) {
+		if err != nil || pid <= 0 || !allDigits(rest[len(pidText)+1:]) || pid == os.Getpid() || processRunning(pid) {
+			continue
+		}
+		if info, err := de.Info(); err != nil || time.Since(info.ModTime()) < time.Minute {
 			continue
 		}
 		os.Remove(filepath.Join(dir, de.Name()))

@@ -120,15 +120,22 @@ func TestSweepPartialsOfDeadWriters(t *testing.T) {
 	// of an older onboard, whose names held no process id: an hour old,
 	// and of a minute ago (audit AM 3)
 	gone := []string{name(dead.Process.Pid, "-123"), "..bashrc.partial-1648181429"}
-	kept := []string{name(alive.Process.Pid, "-9"), name(os.Getpid(), "-7"), "..bashrc.partial-123456", ".other.partial-" + strconv.Itoa(dead.Process.Pid) + "-1", "notes"}
+	// not gone: of a running process; of a dead one but written in the
+	// last minute (another computer's, on a shared home); a name of the
+	// user's that only begins as ours (audit AQ 3)
+	fresh := name(dead.Process.Pid, "-77")
+	kept := []string{name(alive.Process.Pid, "-9"), name(os.Getpid(), "-7"), "..bashrc.partial-123456", ".other.partial-" + strconv.Itoa(dead.Process.Pid) + "-1", "notes",
+		fresh, name(dead.Process.Pid, "-orig"), name(dead.Process.Pid, "-")}
+	old := time.Now().Add(-2 * time.Hour)
 	for _, n := range append(append([]string{}, gone...), kept...) {
 		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-	}
-	old := time.Now().Add(-2 * time.Hour)
-	if err := os.Chtimes(filepath.Join(dir, "..bashrc.partial-1648181429"), old, old); err != nil {
-		t.Fatal(err)
+		if n != fresh && n != "..bashrc.partial-123456" {
+			if err := os.Chtimes(filepath.Join(dir, n), old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	if err := WriteFile(p, []byte("new"), 0o644); err != nil {
 		t.Fatal(err)
