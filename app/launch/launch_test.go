@@ -607,7 +607,7 @@ func TestStartErrorNamesAPackageRemovedWithConda(t *testing.T) {
 		log := filepath.Join(t.TempDir(), "jupyter.log")
 		os.WriteFile(log, []byte("Traceback (most recent call last):\nModuleNotFoundError: No module named '"+tc.mod+"'\n"), 0o644)
 		h := (&StartError{Reason: "Jupyter stopped before it was ready", Log: log, Prefix: prefix, Env: "team"}).Hint()
-		if tc.removed && (!strings.Contains(h, "removed from the team environment with conda") || !strings.Contains(h, "conda env remove -n team")) ||
+		if tc.removed && (!strings.Contains(h, "removed from the team environment with conda") || !strings.Contains(h, " env remove -p ")) ||
 			!tc.removed && !strings.Contains(h, "repair --prefix "+prefix) {
 			t.Errorf("No module named %q: hint %q", tc.mod, h)
 		}

@@ -130,14 +130,14 @@ func TestVerifyNotesALauncherWhoseCommandIsGone(t *testing.T) {
 	}
 	// what gets it back offline: not conda install by name, which has no
 	// channel here (audit AK 3); with a package cache, its archive
-	if !strings.Contains(notes, "cannot install it again offline") || !strings.Contains(notes, "conda env remove -n py") || !strings.Contains(notes, "--env py") {
+	if !strings.Contains(notes, "cannot install it again offline") || !strings.Contains(notes, " env remove -p "+filepath.Join(fi.Prefix, "envs", "py")) || !strings.Contains(notes, "--env py") {
 		t.Errorf("the note of an install without a package cache:\n%s", notes)
 	}
 	archive := filepath.Join(fi.Prefix, "pkgs", "tool-1.0-0.conda")
 	testkit.MustWrite(t, archive, "PK")
 	testkit.MustWrite(t, filepath.Join(fi.Prefix, "pkgs", "tool-1.0-0", "bin", "tool"), "#!/bin/sh\n")
 	r, _ = Verify(context.Background(), fi.Prefix, opts)
-	if notes := strings.Join(r.Notes, "\n"); !strings.Contains(notes, "conda install -n py --offline "+archive) {
+	if notes := strings.Join(r.Notes, "\n"); !strings.Contains(notes, " install -p "+filepath.Join(fi.Prefix, "envs", "py")+" --offline "+archive) {
 		t.Errorf("the note of an install with a package cache:\n%s", notes)
 	}
 	os.RemoveAll(filepath.Join(fi.Prefix, "pkgs"))

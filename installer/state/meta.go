@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -281,15 +282,51 @@ func ReinstallAdvice(root, env, envDir, rel string) string {
 	if len(having) > 0 {
 		all = having
 	}
+	// this install's conda, by its path, on the env by its folder: the
+	// conda first on PATH may be another's, and -n names an env of its
+	// own; quoted where a space would split the command; a frozen env
+	// (CEP 22) is changed only with --override-frozen (audit AQ 4)
+	conda := condaProgram(root)
+	frozen := ""
+	if _, err := os.Stat(filepath.Join(envDir, "conda-meta", "frozen")); err == nil {
+		frozen = " --override-frozen"
+	}
 	if len(all) > 0 {
 		sort.Strings(all)
-		return fmt.Sprintf("install it again from the install's package cache: conda install -n %s --offline %s", env, strings.Join(all, " "))
+		for i, a := range all {
+			all[i] = quoteArg(a)
+		}
+		return fmt.Sprintf("install it again from the install's package cache: %s install -p %s --offline%s %s", conda, quoteArg(envDir), frozen, strings.Join(all, " "))
 	}
 	if env == BaseEnv {
 		return "this install's conda cannot install it again offline (it keeps no package cache, and has no channel): run the installer again with --force, which installs the bundle's base again (without your other changes to it)"
 	}
-	return fmt.Sprintf("this install's conda cannot install it again offline (it keeps no package cache, and has no channel): to get the bundle's %s back, remove it (conda env remove -n %s) and run '%s repair --prefix %s --env %s', which makes it again without your other changes to it",
-		env, env, AppPath(root), root, env)
+	return fmt.Sprintf("this install's conda cannot install it again offline (it keeps no package cache, and has no channel): to get the bundle's %s back, remove it (%s env remove -p %s%s) and run %s repair --prefix %s --env %s, which makes it again without your other changes to it",
+		env, conda, quoteArg(envDir), frozen, quoteArg(AppPath(root)), quoteArg(root), env)
+}
+
+// condaProgram is the conda of the install at root, quoted for a command
+// line; "conda" when its base has none.
+func condaProgram(root string) string {
+	exe := filepath.Join(root, "bin", "conda")
+	if runtime.GOOS == "windows" {
+		exe = filepath.Join(root, "Scripts", "conda.exe")
+	}
+	if _, err := os.Stat(exe); err != nil {
+		return "conda"
+	}
+	return quoteArg(exe)
+}
+
+// quoteArg is s as one argument of a command line a person pastes: in
+// double quotes where a space or a shell's special character would
+// split or change it (in both sh and cmd.exe for a path without quotes
+// or dollars of its own).
+func quoteArg(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t'\"&|;()<>*?[]$`!^%") {
+		return s
+	}
+	return `"` + s + `"`
 }
 
 // RemovedModule tells whether Python's missing module mod ("No module named

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -163,11 +164,14 @@ func writeFile(t *testing.T, path, data string) {
 // copy tells; else the bundle's env made again, or for the base a
 // reinstall, since conda has no channel here (audit AK 3).
 func TestReinstallAdvice(t *testing.T) {
-	root := t.TempDir()
+	// in a folder with a space: the commands are pasted whole (audit AQ 4)
+	root := filepath.Join(t.TempDir(), "Acme Python")
 	env := filepath.Join(root, "envs", "team")
+	q := func(s string) string { return `"` + s + `"` }
 	writeFile(t, filepath.Join(env, "conda-meta", "history"), "==> 2026-12-01 10:00:00 <==\n+local/noarch::notebook-6.4.12-0\n+local/noarch::six-1.16.0-0\n"+
 		"==> 2026-12-02 10:00:00 <==\n# cmd: conda remove -n team notebook six\n-local/noarch::notebook-6.4.12-0\n-local/noarch::six-1.16.0-0\n")
-	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.Contains(a, "conda env remove -n team") || !strings.Contains(a, "--env team") {
+	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.Contains(a, "conda env remove -p "+q(env)+")") ||
+		!strings.Contains(a, "repair --prefix "+q(root)+" --env team") {
 		t.Errorf("without a cache: %q", a)
 	}
 	if a := ReinstallAdvice(root, BaseEnv, root, "bin/x"); !strings.Contains(a, "--force") || strings.Contains(a, "env remove") {
@@ -176,11 +180,22 @@ func TestReinstallAdvice(t *testing.T) {
 	nb, six := filepath.Join(root, "pkgs", "notebook-6.4.12-0.conda"), filepath.Join(root, "pkgs", "six-1.16.0-0.tar.bz2")
 	writeFile(t, nb, "PK")
 	writeFile(t, six, "BZ")
-	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, "conda install -n team --offline "+nb+" "+six) {
+	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, ": conda install -p "+q(env)+" --offline "+q(nb)+" "+q(six)) {
 		t.Errorf("with a cache that does not tell which: %q", a)
 	}
 	writeFile(t, filepath.Join(root, "pkgs", "notebook-6.4.12-0", "bin", "jupyter-notebook"), "#!/bin/sh\n")
-	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, "conda install -n team --offline "+nb) {
+	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, ": conda install -p "+q(env)+" --offline "+q(nb)) {
 		t.Errorf("with a cache that tells: %q", a)
+	}
+	// this install's conda, not the first on PATH; a frozen env (CEP 22)
+	// needs --override-frozen
+	conda := filepath.Join(root, "bin", "conda")
+	if runtime.GOOS == "windows" {
+		conda = filepath.Join(root, "Scripts", "conda.exe")
+	}
+	writeFile(t, conda, "#!/bin/sh\n")
+	writeFile(t, filepath.Join(env, "conda-meta", "frozen"), "{}")
+	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, ": "+q(conda)+" install -p "+q(env)+" --offline --override-frozen "+q(nb)) {
+		t.Errorf("with its conda, frozen: %q", a)
 	}
 }
