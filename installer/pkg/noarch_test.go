@@ -48,13 +48,16 @@ func TestNoarchValueAsCondaReadsIt(t *testing.T) {
 // points neither made nor checked), "bogus" is refused, and a noarch that
 // is no object is refused with words, not Go's types (audit AN 2, 3).
 func TestLinkJSONNoarchTypeAsCondaReadsIt(t *testing.T) {
-	for in, want := range map[string]string{`"python"`: "python", `"Python"`: "python", `"GENERIC"`: "generic", `true`: "generic", `null`: ""} {
+	for in, want := range map[string]string{`"python"`: "python", `"Python"`: "python", `"GENERIC"`: "generic", `true`: "generic", `"yes"`: "generic"} {
 		var l LinkJSON
 		if err := json.Unmarshal([]byte(`{"package_metadata_version":1,"noarch":{"type":`+in+`,"entry_points":["t = m:f"]}}`), &l); err != nil || l.Noarch.Type != want || len(l.Noarch.EntryPoints) != 1 {
 			t.Errorf("type %s: %+v, %v; want %q", in, l.Noarch, err, want)
 		}
 	}
-	for _, in := range []string{`{"type":"bogus"}`, `{"type":3.5}`, `"python"`, `["python"]`} {
+	// and what conda's Noarch refuses: a type missing, null or none, or a
+	// kind with spaces around it (audit AQ 5)
+	for _, in := range []string{`{"type":"bogus"}`, `{"type":3.5}`, `"python"`, `["python"]`,
+		`{"type":null}`, `{"type":false}`, `{"type":"no"}`, `{}`, `{"type":" python"}`} {
 		var l LinkJSON
 		var ne *NoarchError
 		if err := json.Unmarshal([]byte(`{"package_metadata_version":1,"noarch":`+in+`}`), &l); !errors.As(err, &ne) || strings.Contains(err.Error(), "Go struct") {

@@ -137,8 +137,6 @@ func (n *Noarch) UnmarshalJSON(b []byte) error {
 	}
 	n.EntryPoints = aux.EntryPoints
 	switch v := aux.Type.(type) {
-	case nil:
-		n.Type = ""
 	case string:
 		k, err := noarchKind(v)
 		if err != nil {
@@ -152,6 +150,12 @@ func (n *Noarch) UnmarshalJSON(b []byte) error {
 		}
 	default:
 		return &NoarchError{Value: string(mustJSON(v))}
+	}
+	if n.Type == "" {
+		// link.json's type is required, and none is no kind there
+		// (conda's Noarch.type is neither optional nor nullable: a
+		// missing or null type, false or "no" is refused; audit AQ 5)
+		return &NoarchError{Value: string(mustJSON(aux.Type)), None: true}
 	}
 	return nil
 }
@@ -203,9 +207,15 @@ type NoarchError struct {
 	// Object: link.json's "noarch", which must be an object with a
 	// "type" (conda refuses another shape too).
 	Object bool
+	// None: link.json's noarch type is missing or says none, which conda
+	// refuses there (index.json's may).
+	None bool
 }
 
 func (e *NoarchError) Error() string {
+	if e.None {
+		return fmt.Sprintf("its noarch type %s is none; link.json's noarch must say python or generic (or be absent), and conda refuses such a package", humanize.Excerpt(e.Value, 80))
+	}
 	if e.Object {
 		return fmt.Sprintf("its noarch value %s is not an object with a type and entry points, as conda reads it; conda refuses such a package", humanize.Excerpt(e.Value, 80))
 	}
@@ -216,10 +226,13 @@ func (e *NoarchError) Error() string {
 // "python" and "generic" in any case, else a yes (generic) or a no (none)
 // as conda's boolify reads them; anything else is a *NoarchError.
 func noarchKind(v string) (string, error) {
+	// the kinds as written, in any case (" python" is none: conda's
+	// boolify, which strips, then refuses it); the rest as boolify reads
+	if s := strings.ToLower(v); s == "python" || s == "generic" {
+		return s, nil
+	}
 	s := strings.ToLower(strings.TrimSpace(v))
 	switch s {
-	case "python", "generic":
-		return s, nil
 	case "true", "yes", "on", "y":
 		return "generic", nil
 	case "false", "off", "n", "no", "non", "none", "", "~", "null", "\x00":
