@@ -322,7 +322,7 @@ func (m *Manifest) validateLaunchers() error {
 				if other == names[0] {
 					what = fmt.Sprintf("launcher %q and the maintenance app's %q", n, other)
 				}
-				return fmt.Errorf("%s would be the same launcher file on %s: give them names that differ in their letters or digits", what, f.os)
+				return fmt.Errorf("%s would be the same launcher file on %s: give them names that differ in their letters or digits from A to Z and 0 to 9: file names and ids keep those alone", what, f.os)
 			}
 			seen[k] = n
 		}

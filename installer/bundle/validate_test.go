@@ -237,8 +237,8 @@ func TestLauncherNamesThatAreOneFile(t *testing.T) {
 		{"linux-64", both("Jupyter Lab", "Notebook"), ""},
 		{"linux-64", both("Jupyter Lab", "jupyter lab"), ""}, // two .desktop ids: JupyterLab, jupyterLab
 		{"linux-64", both("Jupyter Lab", "Jupyter-Lab"), "same launcher file on any system"},
-		{"win-64", both("Jupyter Lab (3.12)", "Jupyter Lab 3.12"), "same launcher file on any system"}, // one id: JupyterLab312
-		{"osx-arm64", both("Блокнот", "Лаборатория"), "same launcher file on any system"},              // no ASCII letter: one id
+		{"win-64", both("Jupyter Lab (3.12)", "Jupyter Lab 3.12"), "same launcher file on any system"},            // one id: JupyterLab312
+		{"osx-arm64", both("Блокнот", "Лаборатория"), "differ in their letters or digits from A to Z and 0 to 9"}, // no ASCII letter: one id (audit AQ 6)
 		{"win-64", both("Jupyter Lab", "jupyter lab"), "same launcher file on Windows"},
 		{"win-64", both("Jupyter?Lab", "Jupyter_Lab"), "same launcher file on Windows"},
 		{"win-64", both("CON", "Notebook"), "not allowed on Windows"},
