@@ -61,13 +61,15 @@ func TestMaintenanceMenuOfABuildWithoutWindows(t *testing.T) {
 		}
 		return out.String()
 	}
-	// damage, a wrong choice, repair, a no to uninstall, quit
+	// damage, a wrong choice, repair, stop Jupyter (none runs), a no to
+	// uninstall, quit
 	victim := filepath.Join(prefix, "conda-meta", "history")
 	if err := os.Remove(victim); err != nil {
 		t.Fatal(err)
 	}
-	out := menu("x\n2\n1\n3\nn\nq\n")
-	for _, want := range []string{"Maintenance of Onboard Demo", `"x" is not one of the choices`, "Repaired", "Healthy: no problems found", "Nothing removed"} {
+	out := menu("x\n2\n1\n4\n3\nn\nq\n")
+	for _, want := range []string{"Maintenance of Onboard Demo", `"x" is not one of the choices`, "Repaired", "Healthy: no problems found",
+		"4  Stop my Jupyter servers", "No Jupyter server of yours was running.", "Nothing removed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the menu's output lacks %q:\n%s", want, out)
 		}
