@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -274,6 +275,11 @@ func (b *builder) pkg(lockFile string, e LockEntry, sd string, got entryRead) (P
 	if stem := pkg.StemOf(e.Fn); ix.Dist() != stem {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(
 			"its info/index.json says it is %s; a package's file is named <name>-<version>-<build>, and an install refuses one that is not (was it renamed?)", ix.Dist())}
+	}
+	if pc := b.payload.result(r.SHA256); pc != nil {
+		// what its members, not only paths.json's, hold (audit AS 1)
+		bad.windows = cmp.Or(bad.windows, pc.windows)
+		bad.folds = cmp.Or(bad.folds, pc.folds)
 	}
 	if bad.windows != "" && strings.HasPrefix(sd, "win-") {
 		return Package{}, &LockError{File: lockFile, Line: e.Line, Fn: e.Fn, Err: fmt.Errorf(

@@ -529,3 +529,47 @@ func TestBuildChecksFolderLinksAcrossPackages(t *testing.T) {
 		})
 	}
 }
+
+// The names of all a package's members are checked for the platforms the
+// lock is for, not only those paths.json lists: an info/ file or a
+// member it leaves out that Windows cannot hold, two spellings of one
+// name there, and an entry point whose script Windows cannot name are
+// refused for win- (and the spellings for osx-) at their lock line; the
+// unpacking here, by Linux's rules, let them through, and every install
+// there failed (audit AS 1, AS 3).
+func TestBuildChecksEveryMemberForThePlatform(t *testing.T) {
+	t.Cleanup(pathfold.Set(false)) // this host is the build machine's, Linux
+	ok := condatest.File{Path: "share/ok.txt", Data: []byte("ok")}
+	for name, tt := range map[string]struct {
+		spec condatest.Spec
+		sds  []string // refused for these; built for linux-64
+		want string
+	}{
+		"a device in info/": {condatest.Spec{Files: []condatest.File{ok}, InfoFiles: []condatest.File{{Path: "info/recipe/nul", Data: []byte("x")}}},
+			[]string{"win-64"}, `"info/recipe/nul": `},
+		"two spellings in info/": {condatest.Spec{Files: []condatest.File{ok}, InfoFiles: []condatest.File{{Path: "info/recipe/README", Data: []byte("a")}, {Path: "info/recipe/readme", Data: []byte("b")}}},
+			[]string{"win-64", "osx-64"}, "one file where names ignore case"},
+		"an entry point": {condatest.Spec{Noarch: "python", Files: []condatest.File{{Path: "site-packages/m.py", Data: []byte("def f(): pass\n")}}, EntryPoints: []string{"con = m:f"}},
+			[]string{"win-64"}, `the entry point "con = m:f" as "Scripts/con.exe"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			spec := tt.spec
+			spec.Name, spec.Version, spec.Build, spec.Subdir = "p", "1", "0", "noarch"
+			if spec.Noarch == "" {
+				spec.Noarch = "generic"
+			}
+			for _, sd := range append([]string{"linux-64"}, tt.sds...) {
+				_, err := buildOnePackage(t, spec, sd)
+				if sd == "linux-64" {
+					if err != nil && !strings.Contains(err.Error(), "has no python package") {
+						t.Fatalf("linux-64: %v", err)
+					}
+					continue
+				}
+				if err == nil || !strings.Contains(err.Error(), "base.txt:4: p-1-0.conda: ") || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("%s: err = %v; want it to contain %q", sd, err, tt.want)
+				}
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"onboard/installer/link"
 	"onboard/installer/pkg"
 )
 
@@ -54,6 +55,20 @@ func readInfo(archive string) (ix *pkg.Index, facts Package, bad hostBad, err er
 	}
 	if lj != nil && lj.Noarch != nil && (ix.Noarch == "python" || ix.Noarch == "" && lj.Noarch.Type == "python") {
 		facts.EntryPoints = len(lj.Noarch.EntryPoints)
+		// a Windows install writes Scripts/<command>.exe and
+		// <command>-script.py: a command Windows cannot name there failed
+		// that install at its link step (audit AS 3)
+		for _, s := range lj.Noarch.EntryPoints {
+			ep, err := link.ParseEntryPoint(s)
+			if err != nil || bad.windows != "" {
+				continue // the link step refuses a bad one everywhere
+			}
+			for _, f := range []string{"Scripts/" + ep.Command + ".exe", "Scripts/" + ep.Command + "-script.py"} {
+				if why := pkg.WindowsUnsafe(f); why != "" && bad.windows == "" {
+					bad.windows = fmt.Sprintf("the entry point %q as %q: %s", s, f, why)
+				}
+			}
+		}
 	}
 	// as link.NoarchPython reads it at install
 	bad.noarchPython = ix.Noarch == "python" || ix.Noarch == "" && lj != nil && lj.Noarch != nil && lj.Noarch.Type == "python"

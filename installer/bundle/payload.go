@@ -3,6 +3,7 @@ package bundle
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -13,6 +14,7 @@ import (
 
 	"onboard/installer/link"
 	"onboard/installer/pkg"
+	"onboard/internal/pathfold"
 	"onboard/internal/rmtree"
 )
 
@@ -32,6 +34,11 @@ type payloadCheck struct {
 	// of a noarch: python package, whose paths the link step moves
 	links map[string]string
 	dirs  map[string]bool
+	// what an install on Windows (windows) or where names ignore case
+	// (folds) would refuse among all its members, info/ and those
+	// paths.json does not list included, which the unpacking here, by
+	// this host's rules, let through; "" = nothing (audit AS 1)
+	windows, folds string
 }
 
 // check unpacks the package r into a scratch folder and deletes it, so that
@@ -75,6 +82,7 @@ func (c *payloadChecks) run(ctx context.Context, r *resolved, unpacked int64, pc
 	if err != nil {
 		return fmt.Errorf("an install would refuse it: %w", err)
 	}
+	pc.windows, pc.folds = otherHostsRefuse(filepath.Join(scratch, "x"))
 	if link.NoarchPython(x) {
 		return nil
 	}
@@ -90,6 +98,34 @@ func (c *payloadChecks) run(ctx context.Context, r *resolved, unpacked int64, pc
 		}
 	}
 	return nil
+}
+
+// otherHostsRefuse walks the unpacked package at dir and says which of its
+// names an install on Windows would refuse (pkg.WindowsUnsafe: a device
+// name, a trailing dot), and which two are one name where names ignore
+// case (Windows, macOS); each "" when none.
+func otherHostsRefuse(dir string) (windows, folds string) {
+	seen := map[string]string{}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return nil
+		}
+		rel = filepath.ToSlash(rel)
+		if why := pkg.WindowsUnsafe(rel); why != "" && windows == "" {
+			windows = fmt.Sprintf("%q: %s", rel, why)
+		}
+		k := pathfold.Fold(rel)
+		if prev, ok := seen[k]; ok && folds == "" {
+			folds = fmt.Sprintf("files %s and %s are one file where names ignore case (Windows, macOS)", prev, rel)
+		}
+		seen[k] = rel
+		return nil
+	})
+	return windows, folds
 }
 
 // folderLinks refuses an env whose packages the link step would refuse
