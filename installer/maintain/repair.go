@@ -515,6 +515,12 @@ func (rp *repairer) source(t repairTarget) (*pkgSource, error) {
 		src.fn, src.url = r.Fn, r.URL
 		src.spec = r.Name + "==" + r.Version + "=" + r.Build
 		src.expect = pkg.Expect{SHA256: r.SHA256, MD5: r.MD5, Size: r.Size}
+		if mp := src.manPkg; mp != nil && mp.SHA256 != "" && mp.SHA256 == r.SHA256 {
+			// the bundle's own archive: its unpacked size is the budget,
+			// as at install; without it the default refused a package of
+			// far more bytes than archive (audit AS 2)
+			src.expect.Unpacked = mp.UnpackedSize
+		}
 		src.recArchive, src.recExtracted = r.PackageTarballFullPath, r.ExtractedPackageDir
 	} else if mp := src.manPkg; mp != nil {
 		src.fn, src.url = mp.Fn, mp.URL
