@@ -75,7 +75,7 @@ func canonical(path string) string {
 	// the folder's final path, then the file's name: the file itself is
 	// not opened, which made the lock holder's rename over it fail with
 	// Access denied (under Wine) while another writer named its mutex
-	rest := filepath.Base(abs)
+	rest := fileName(abs)
 	for p := filepath.Dir(abs); ; {
 		if fp, ok := finalPath(p); ok {
 			return strings.ToLower(filepath.Join(fp, rest))
@@ -86,6 +86,33 @@ func canonical(path string) string {
 		}
 		rest = filepath.Join(filepath.Base(p), rest)
 		p = parent
+	}
+}
+
+// fileName is the name of the file at p as Windows keeps it: its long
+// name where p spells it by its 8.3 one (GetLongPathName reads the
+// folder; the file is not opened), and without the dots and spaces at its
+// end that Windows drops when it opens a name (audit AQ 7: "x." and the
+// short name took other mutexes than the file's).
+func fileName(p string) string {
+	name := filepath.Base(p)
+	if trimmed := strings.TrimRight(name, ". "); trimmed != "" {
+		name = trimmed
+	}
+	ptr, err := windows.UTF16PtrFromString(p)
+	if err != nil {
+		return name
+	}
+	buf := make([]uint16, windows.MAX_PATH)
+	for {
+		n, err := windows.GetLongPathName(ptr, &buf[0], uint32(len(buf)))
+		if err != nil || n == 0 {
+			return name // not there yet: as spelled
+		}
+		if int(n) < len(buf) {
+			return filepath.Base(windows.UTF16ToString(buf[:n]))
+		}
+		buf = make([]uint16, n+1)
 	}
 }
 

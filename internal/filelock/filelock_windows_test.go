@@ -29,11 +29,18 @@ func TestOneMutexForEverySpelling(t *testing.T) {
 	if before != want {
 		t.Errorf("the file has one mutex before it exists and another after: %s, %s", before, want)
 	}
-	spellings := []string{strings.ToUpper(file), `\\?\` + file, filepath.Join(long, ".", "environments.txt")}
+	// and the file's own name with the dots and spaces Windows drops, or
+	// by its 8.3 name (audit AQ 7)
+	spellings := []string{strings.ToUpper(file), `\\?\` + file, filepath.Join(long, ".", "environments.txt"), file + ".", file + " ."}
 	if short := shortPath(long); short != "" && !strings.EqualFold(short, long) {
 		spellings = append(spellings, filepath.Join(short, "environments.txt"))
 	} else {
 		t.Logf("no 8.3 name for %s here", long)
+	}
+	if short := shortPath(file); short != "" && !strings.EqualFold(filepath.Base(short), "environments.txt") {
+		spellings = append(spellings, filepath.Join(long, filepath.Base(short)))
+	} else {
+		t.Logf("no 8.3 name for %s here", file)
 	}
 	for _, s := range spellings {
 		if got := mutexName(s); got != want {
