@@ -37,6 +37,9 @@ export WINEDEBUG=-all
 export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d;winebrowser.exe=d;winedbg.exe=d"
 export WINEARCH=win64
 unset DISPLAY                                # CI has none; console programs need none
+# Wine names the profile folder after $USER: CI runs as root, and C:\users\root in the
+# screenshots is no user's Windows. A person's name, as the Linux screenshots' /home/ann.
+export USER=ann LOGNAME=ann
 
 fail=0
 pass() { echo "wine-test: ok   $*"; }
