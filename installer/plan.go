@@ -84,7 +84,7 @@ type InstallPlan struct {
 	NeedBytes   int64 `json:"need_bytes"`
 	FreeBytes   int64 `json:"free_bytes"`
 	SharedBytes int64 `json:"shared_bytes,omitempty"`
-	// LongestPath is the length, in characters, of the longest file path
+	// LongestPath is the length, in UTF-16 units as Windows counts a path, of the longest file path
 	// the install writes (the prefix included); PathLimit the OS's limit
 	// (259 on Windows), 0 when it has none.
 	LongestPath      int  `json:"longest_path"`

@@ -7,6 +7,7 @@ import (
 
 	"onboard/installer/state"
 	"onboard/internal/humanize"
+	"onboard/internal/winname"
 )
 
 // Severity says whether a [Problem] stops an install (Error) or is only
@@ -133,14 +134,14 @@ func PathLimit(t Target) int {
 	return 0
 }
 
-// LongestPath is the length in characters of the longest file path an
-// install writes: the prefix, a separator and req.MaxRelPath; 0 when
-// MaxRelPath is unknown.
+// LongestPath is the length of the longest file path an install writes,
+// as Windows counts it (UTF-16 units: winname.Units): the prefix, a
+// separator and req.MaxRelPath; 0 when MaxRelPath is unknown.
 func LongestPath(req PrefixRequest) int {
 	if req.MaxRelPath <= 0 {
 		return 0
 	}
-	return len([]rune(req.Prefix)) + 1 + req.MaxRelPath
+	return winname.Units(req.Prefix) + 1 + req.MaxRelPath
 }
 
 // NameProblems checks how an absolute prefix is spelled, before anything

@@ -254,6 +254,10 @@ func TestPathLimitAndLongestPath(t *testing.T) {
 	if n := LongestPath(PrefixRequest{Prefix: `C:\Prógrams`, MaxRelPath: 100}); n != len([]rune(`C:\Prógrams`))+1+100 {
 		t.Fatalf("longest path %d counts bytes, not characters", n)
 	}
+	// an emoji is two units to Windows, one character to Go (audit AS 4)
+	if n := LongestPath(PrefixRequest{Prefix: `C:\😀😀`, MaxRelPath: 10}); n != 3+4+1+10 {
+		t.Errorf("a prefix of emoji: %d; want it counted in UTF-16 units, 18", n)
+	}
 	if n := LongestPath(PrefixRequest{Prefix: `C:\acme`}); n != 0 {
 		t.Fatalf("an unknown relative path gives %d", n)
 	}

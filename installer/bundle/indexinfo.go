@@ -7,6 +7,7 @@ import (
 
 	"onboard/installer/link"
 	"onboard/installer/pkg"
+	"onboard/internal/winname"
 )
 
 // readInfo reads info/index.json from a .conda or .tar.bz2 archive, and
@@ -35,7 +36,7 @@ func readInfo(archive string) (ix *pkg.Index, facts Package, bad hostBad, err er
 		winBad := &bad.windows
 		dirs := map[string]bool{}
 		for _, e := range paths.Paths {
-			facts.LongestPath = max(facts.LongestPath, len([]rune(e.Path)))
+			facts.LongestPath = max(facts.LongestPath, winname.Units(e.Path))
 			if why := pkg.WindowsUnsafe(e.Path); why != "" && *winBad == "" {
 				*winBad = fmt.Sprintf("%q: %s", e.Path, why)
 			}

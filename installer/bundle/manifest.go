@@ -68,7 +68,7 @@ type Package struct {
 	Size    int64    `json:"size"`
 	URL     string   `json:"url,omitempty"`
 	Depends []string `json:"depends"`
-	// LongestPath is the length, in characters, of the longest path the
+	// LongestPath is the length, in UTF-16 units as Windows counts a path (winname.Units), of the longest path the
 	// package installs; 0 when unknown.
 	LongestPath int `json:"longest_path,omitempty"`
 	// What the package unpacks to, from its paths.json, for the disk space

@@ -61,3 +61,18 @@ func windowsDevice(part string) bool {
 	}
 	return false
 }
+
+// Units is the length of s as Windows counts a path's: in UTF-16 code
+// units, two for a character past U+FFFF (an emoji), so that a path is
+// held against MAX_PATH as Windows holds it (audit AS 4: counted in
+// characters, a path of emoji passed the check and failed the install).
+func Units(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
