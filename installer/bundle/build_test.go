@@ -547,8 +547,12 @@ func TestBuildChecksEveryMemberForThePlatform(t *testing.T) {
 	}{
 		"a device in info/": {condatest.Spec{Files: []condatest.File{ok}, InfoFiles: []condatest.File{{Path: "info/recipe/nul", Data: []byte("x")}}},
 			[]string{"win-64"}, `"info/recipe/nul": `},
+		// two unlisted info/ files of one name there are one written
+		// twice, as conda writes them: built (audit AT 1)
 		"two spellings in info/": {condatest.Spec{Files: []condatest.File{ok}, InfoFiles: []condatest.File{{Path: "info/recipe/README", Data: []byte("a")}, {Path: "info/recipe/readme", Data: []byte("b")}}},
-			[]string{"win-64", "osx-64"}, "one file where names ignore case"},
+			nil, ""},
+		"two folders of one name": {condatest.Spec{Files: []condatest.File{ok, {Path: "share/terminfo/A/a1", Data: []byte("a")}, {Path: "share/terminfo/a/a2", Data: []byte("b")}}},
+			nil, ""},
 		"an entry point": {condatest.Spec{Noarch: "python", Files: []condatest.File{{Path: "site-packages/m.py", Data: []byte("def f(): pass\n")}}, EntryPoints: []string{"con = m:f"}},
 			[]string{"win-64"}, `the entry point "con = m:f" as "Scripts/con.exe"`},
 	} {
@@ -558,11 +562,15 @@ func TestBuildChecksEveryMemberForThePlatform(t *testing.T) {
 			if spec.Noarch == "" {
 				spec.Noarch = "generic"
 			}
-			for _, sd := range append([]string{"linux-64"}, tt.sds...) {
+			sds := tt.sds
+			if sds == nil {
+				sds = []string{"win-64", "osx-64"} // built for these too
+			}
+			for _, sd := range append([]string{"linux-64"}, sds...) {
 				_, err := buildOnePackage(t, spec, sd)
-				if sd == "linux-64" {
+				if sd == "linux-64" || tt.want == "" {
 					if err != nil && !strings.Contains(err.Error(), "has no python package") {
-						t.Fatalf("linux-64: %v", err)
+						t.Fatalf("%s: %v", sd, err)
 					}
 					continue
 				}
@@ -571,5 +579,41 @@ func TestBuildChecksEveryMemberForThePlatform(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A member paths.json does not list, of the name of one it lists in
+// another case, would be written over the listed file where names ignore
+// case, and that install refuses it: so does the build for osx- and win-
+// (audit AS 1).
+func TestBuildRefusesAnUnlistedSpellingOfAListedFile(t *testing.T) {
+	t.Cleanup(pathfold.Set(false)) // this host is the build machine's, Linux
+	s := condatest.Spec{Name: "p", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/ok.txt", Data: []byte("ok")}}}
+	info, err := condatest.InfoMembers(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sd := range []string{"linux-64", "osx-64", "win-64"} {
+		dir := t.TempDir()
+		pkgs := filepath.Join(dir, "pkgs")
+		os.MkdirAll(pkgs, 0o755)
+		archive, err := condatest.WriteRawConda(pkgs, "p-1-0", []condatest.Member{{Name: "share/ok.txt", Data: []byte("ok")}, {Name: "share/OK.txt", Data: []byte("other")}}, info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, "LICENSE.txt"), "x")
+		writeLock(t, filepath.Join(dir, "base.txt"), sd, lockLine(t, "https://x/noarch/p-1-0.conda", archive))
+		writeFile(t, filepath.Join(dir, "spec.toml"), "name = \"N\"\nid = \"a.b\"\nversion = \"2026.1.0\"\nlicense = \"LICENSE.txt\"\npackage_dirs = [\""+pkgs+"\"]\n[platforms."+sd+"]\nbase = \"base.txt\"\n")
+		_, err = Build(context.Background(), BuildOptions{Spec: filepath.Join(dir, "spec.toml"), Output: filepath.Join(dir, "b.zip"), CacheDir: t.TempDir()})
+		if sd == "linux-64" {
+			if err != nil {
+				t.Fatalf("linux-64: %v", err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "share/OK.txt and share/ok.txt are one file where names ignore case") && !strings.Contains(err.Error(), "share/ok.txt and share/OK.txt are one file where names ignore case") {
+			t.Errorf("%s: %v; want the two spellings refused", sd, err)
+		}
 	}
 }

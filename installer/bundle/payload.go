@@ -82,7 +82,7 @@ func (c *payloadChecks) run(ctx context.Context, r *resolved, unpacked int64, pc
 	if err != nil {
 		return fmt.Errorf("an install would refuse it: %w", err)
 	}
-	pc.windows, pc.folds = otherHostsRefuse(filepath.Join(scratch, "x"))
+	pc.windows, pc.folds = otherHostsRefuse(filepath.Join(scratch, "x"), x.Paths)
 	if link.NoarchPython(x) {
 		return nil
 	}
@@ -102,9 +102,18 @@ func (c *payloadChecks) run(ctx context.Context, r *resolved, unpacked int64, pc
 
 // otherHostsRefuse walks the unpacked package at dir and says which of its
 // names an install on Windows would refuse (pkg.WindowsUnsafe: a device
-// name, a trailing dot), and which two are one name where names ignore
-// case (Windows, macOS); each "" when none.
-func otherHostsRefuse(dir string) (windows, folds string) {
+// name, a trailing dot), and which member, where names ignore case
+// (Windows, macOS), would be written over a file paths.json lists, which
+// that install refuses; each "" when none. Two folders of one name there
+// are one, and two files paths.json does not list are one written twice,
+// the last kept, as conda keeps it: neither is refused (audit AT 1).
+func otherHostsRefuse(dir string, paths *pkg.Paths) (windows, folds string) {
+	listed := map[string]bool{}
+	if paths != nil {
+		for _, e := range paths.Paths {
+			listed[e.Path] = true
+		}
+	}
 	seen := map[string]string{}
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == dir {
@@ -118,9 +127,12 @@ func otherHostsRefuse(dir string) (windows, folds string) {
 		if why := pkg.WindowsUnsafe(rel); why != "" && windows == "" {
 			windows = fmt.Sprintf("%q: %s", rel, why)
 		}
+		if d.IsDir() {
+			return nil
+		}
 		k := pathfold.Fold(rel)
-		if prev, ok := seen[k]; ok && folds == "" {
-			folds = fmt.Sprintf("files %s and %s are one file where names ignore case (Windows, macOS)", prev, rel)
+		if prev, ok := seen[k]; ok && folds == "" && (listed[prev] || listed[rel]) {
+			folds = fmt.Sprintf("files %s and %s are one file where names ignore case (Windows, macOS), and the second would be written over the first", prev, rel)
 		}
 		seen[k] = rel
 		return nil
