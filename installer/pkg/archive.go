@@ -140,14 +140,6 @@ func (a *archive) components() (pkg, info *zip.File, err error) {
 		if zf.Method != zip.Store && zf.Method != zip.Deflate {
 			return nil, nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s is compressed with zip method %d; conda stores its components (zstd inside)", zf.Name, zf.Method)}
 		}
-		if zf.Method == zip.Deflate && zf.UncompressedSize64 > 2*zf.CompressedSize64+1<<20 {
-			// a zstd stream does not shrink so under deflate: the member
-			// holds more than its tar, which the CRC check after the tar
-			// would inflate to its end, outside the package's budget
-			// (audit AR 3: 2 GiB from a 2 MB package, at every read)
-			return nil, nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s inflates to %s from %s, far more than a zstd stream does; conda stores its components (zstd inside)",
-				zf.Name, humanize.Bytes(int64(min(zf.UncompressedSize64, 1<<62))), humanize.Bytes(int64(zf.CompressedSize64)))}
-		}
 		if err := a.checkLocalHeader(zf); err != nil {
 			return nil, nil, err
 		}
@@ -172,12 +164,23 @@ func (a *archive) zstdStream(zf *zip.File, count func(io.Reader) io.Reader, fn f
 	}
 	// The zstd frame may end before the member does; the zip reader checks
 	// the member's CRC-32 only at its end, as Python's zipfile (conda's
-	// reader) does.
-	if _, err := io.Copy(io.Discard, src); err != nil {
+	// reader) does. What follows the tar is read up to maxAfterTar: a
+	// deflated member could hold gigabytes of zeros there, each read
+	// inflated outside the package's budget (audit AR 3, AT 5).
+	n, err := io.Copy(io.Discard, io.LimitReader(src, maxAfterTar+1))
+	if err != nil {
 		return &FormatError{Archive: a.path, Reason: "member " + zf.Name + " is corrupt: its bytes do not match the zip's CRC-32", Err: err}
+	}
+	if n > maxAfterTar {
+		return &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s holds more than %s after its tar's end, which no package writer leaves there", zf.Name, humanize.Bytes(maxAfterTar))}
 	}
 	return nil
 }
+
+// maxAfterTar is the most a .conda component may hold after the end of
+// its tar (zstd's padding, a skippable frame): far above what a writer
+// leaves, far below a bomb's gigabytes.
+const maxAfterTar = 64 << 20
 
 // checkLocalHeader compares the name in zf's local file header with the
 // central directory's, which Go's zip reader does not and Python's zipfile
