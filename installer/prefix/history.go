@@ -387,15 +387,29 @@ func programName(path string) string {
 // a user made with conda in such an install was taken for the bundle's).
 func firstCommand(envDir string) []string {
 	fields := historyCommand(envDir)
+	// every word that ends a conda program's path may: the first whose
+	// path is a file here, else the last (a folder named "My conda envs"
+	// holds a word "conda" that is no program: audit AT 3)
+	var ends []int
 	for k := range fields {
 		if k > 0 && strings.HasPrefix(fields[k], "-") {
 			break // an option: the program has ended
 		}
 		if prog := programName(fields[k]); condaPrograms[prog] || prog == "conda-env" {
-			return append([]string{strings.Join(fields[:k+1], " ")}, fields[k+1:]...)
+			ends = append(ends, k)
 		}
 	}
-	return fields
+	if len(ends) == 0 {
+		return fields
+	}
+	end := ends[len(ends)-1]
+	for _, k := range ends {
+		if fi, err := os.Stat(strings.Join(fields[:k+1], " ")); err == nil && fi.Mode().IsRegular() {
+			end = k
+			break
+		}
+	}
+	return append([]string{strings.Join(fields[:end+1], " ")}, fields[end+1:]...)
 }
 
 // historyCommand is the first `# cmd:` line of the env's history, split

@@ -151,6 +151,9 @@ func TestEnvMadeWithConda(t *testing.T) {
 		{`C:\Users\John Smith\acme\Scripts\conda-script.py create -n team`, true},
 		{"/home/jane/My Acme Python/bin/conda install -n team six", false},
 		{"/home/jane/My Acme/.onboard/onboard install --prefix /home/jane/x/conda", false},
+		// a folder with a word that names a conda program (audit AT 3)
+		{"/home/jane/My conda envs/bin/conda create -n team", true},
+		{"/home/jane/My conda envs/bin/conda install -n team six", false},
 		{"/opt/acme/bin/conda install -n team six", false},
 		{"/opt/acme/bin/conda remove -n team six", false},
 		{"/opt/acme/.onboard/onboard install --silent", false},
