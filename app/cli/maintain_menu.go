@@ -120,11 +120,7 @@ func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 // step and the launcher say to stop Jupyter from the maintenance app,
 // whose menu here had no way to (audit AQ 8).
 func stopJupyters(env Env, prefix string) {
-	envs := []string{state.BaseEnv}
-	if inst, err := wizard.ReadInstalled(prefix); err == nil {
-		envs = inst.Envs()
-	}
-	stopped, err := launch.StopAll(prefix, envs)
+	stopped, err := launch.StopAll(prefix)
 	for _, s := range stopped {
 		fmt.Fprintf(env.Stdout, "Stopped Jupyter (%s).\n", s)
 	}

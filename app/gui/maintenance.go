@@ -545,8 +545,9 @@ func activatedVars(before, after []string) map[string]string {
 // stopJupyter stops this user's Jupyter server of the install (with its
 // kernels); other users' servers are theirs.
 func (m *Maintenance) stopJupyter() {
-	// every env's: a row's Start Jupyter starts one in its own env
-	stopped, err := launch.StopAll(m.in.Prefix, m.in.Envs())
+	// every env's: a row's Start Jupyter starts one in its own env, and
+	// launch jupyter --env one in the user's own
+	stopped, err := launch.StopAll(m.in.Prefix)
 	switch {
 	case err != nil:
 		p := wizard.Explain("Stopping Jupyter", err, launch.LogPath(m.in.Prefix, m.in.JupyterEnv()))

@@ -81,16 +81,18 @@ func Stop(prefix, env string) (string, error) {
 	return uninstall.StopJupyterRecord(StatePath(prefix, env))
 }
 
-// StopAll stops this user's Jupyter servers of the install at prefix in
-// each of envs, as Stop does: what it stopped, one "env: pid N, port P"
-// each, and what it could not (every env is tried). The Help menu's Stop
-// stopped the bundle's Jupyter env's alone, and left the server a row's
-// Start Jupyter had started in another env running.
-func StopAll(prefix string, envs []string) ([]string, error) {
+// StopAll stops every Jupyter server of this user's from the install at
+// prefix, as Stop does, whatever its env: the bundle's, or one of the
+// user's own (launch jupyter --env mine); every record of the user's
+// state folder is tried. It returns what it stopped, one "env: pid N, port
+// P" each, and what it could not. The Help menu's Stop stopped the
+// bundle's Jupyter env's alone (audit AP, AT 4).
+func StopAll(prefix string) ([]string, error) {
 	var stopped []string
 	var errs []error
-	for _, env := range envs {
-		what, err := Stop(prefix, env)
+	for _, rec := range state.ServerRecords(userState(prefix).Dir) {
+		env := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(rec), "jupyter-"), ".json")
+		what, err := uninstall.StopJupyterRecord(rec)
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("%s: %w", env, err))

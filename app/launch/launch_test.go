@@ -211,9 +211,10 @@ func TestStateIsPrivateAndOutsideThePrefix(t *testing.T) {
 	}
 }
 
-// StopAll stops the servers of every env it is given, each once: the
+// StopAll stops this user's servers of the install in every env, each
+// once, the user's own envs included (ml here is none of a bundle's): the
 // Help menu's Stop stopped the bundle's Jupyter env's alone, and a server
-// a row had started in another env ran on.
+// started in another env ran on (audit AT 4).
 func TestStopAllStopsEveryEnvsServer(t *testing.T) {
 	prefix := testEnv(t)
 	if err := os.CopyFS(filepath.Join(prefix, "envs", "ml"), os.DirFS(filepath.Join(prefix, "envs", "team"))); err != nil {
@@ -231,7 +232,7 @@ func TestStopAllStopsEveryEnvsServer(t *testing.T) {
 		stop(t, s)
 		servers[env] = s
 	}
-	stopped, err := StopAll(prefix, []string{"base", "ml", "team"})
+	stopped, err := StopAll(prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +246,7 @@ func TestStopAllStopsEveryEnvsServer(t *testing.T) {
 			t.Errorf("the server of %s still answers", env)
 		}
 	}
-	if again, err := StopAll(prefix, []string{"base", "ml", "team"}); len(again) != 0 || err != nil {
+	if again, err := StopAll(prefix); len(again) != 0 || err != nil {
 		t.Fatalf("second StopAll: %q, %v; want nothing to stop", again, err)
 	}
 }
