@@ -296,13 +296,23 @@ func ReinstallAdvice(root, env, envDir, rel string) string {
 		for i, a := range all {
 			all[i] = quoteArg(a)
 		}
-		return fmt.Sprintf("install it again from the install's package cache: %s install -p %s --offline%s %s", conda, quoteArg(envDir), frozen, strings.Join(all, " "))
+		return fmt.Sprintf("install it again from the install's package cache%s: %s install -p %s --offline%s %s", inShell(), conda, quoteArg(envDir), frozen, strings.Join(all, " "))
 	}
 	if env == BaseEnv {
 		return "this install's conda cannot install it again offline (it keeps no package cache, and has no channel): run the installer again with --force, which installs the bundle's base again (without your other changes to it)"
 	}
-	return fmt.Sprintf("this install's conda cannot install it again offline (it keeps no package cache, and has no channel): to get the bundle's %s back, remove it (%s env remove -p %s%s) and run %s repair --prefix %s --env %s, which makes it again without your other changes to it",
-		env, conda, quoteArg(envDir), frozen, quoteArg(AppPath(root)), quoteArg(root), env)
+	return fmt.Sprintf("this install's conda cannot install it again offline (it keeps no package cache, and has no channel): to get the bundle's %s back%s, remove it (%s env remove -p %s%s) and run %s repair --prefix %s --env %s, which makes it again without your other changes to it",
+		env, inShell(), conda, quoteArg(envDir), frozen, quoteArg(AppPath(root)), quoteArg(root), env)
+}
+
+// inShell says where the commands are typed: on Windows a Command Prompt,
+// whose quoting they use (PowerShell reads a quoted program as a string:
+// audit AT 2); elsewhere any POSIX shell.
+func inShell() string {
+	if runtime.GOOS == "windows" {
+		return ", in a Command Prompt (the maintenance window's Terminal is one)"
+	}
+	return ""
 }
 
 // condaProgram is the conda of the install at root, quoted for a command
@@ -318,15 +328,19 @@ func condaProgram(root string) string {
 	return quoteArg(exe)
 }
 
-// quoteArg is s as one argument of a command line a person pastes: in
-// double quotes where a space or a shell's special character would
-// split or change it (in both sh and cmd.exe for a path without quotes
-// or dollars of its own).
+// quoteArg is s as one argument of a command line a person pastes, where
+// a space or a shell's special character would split or change it: in
+// single quotes for a POSIX shell, which expand nothing ($, ` and ! did
+// in double ones: audit AT 2); in double quotes for cmd.exe, where a path
+// holds no quote.
 func quoteArg(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t'\"&|;()<>*?[]$`!^%") {
+	if s != "" && !strings.ContainsAny(s, " \t'\"&|;()<>*?[]$`!^%~{}#=,") {
 		return s
 	}
-	return `"` + s + `"`
+	if runtime.GOOS == "windows" {
+		return `"` + s + `"`
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // RemovedModule tells whether Python's missing module mod ("No module named

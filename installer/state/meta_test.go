@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -167,7 +168,10 @@ func TestReinstallAdvice(t *testing.T) {
 	// in a folder with a space: the commands are pasted whole (audit AQ 4)
 	root := filepath.Join(t.TempDir(), "Acme Python")
 	env := filepath.Join(root, "envs", "team")
-	q := func(s string) string { return `"` + s + `"` }
+	q := func(s string) string { return "'" + s + "'" }
+	if runtime.GOOS == "windows" {
+		q = func(s string) string { return `"` + s + `"` }
+	}
 	writeFile(t, filepath.Join(env, "conda-meta", "history"), "==> 2026-12-01 10:00:00 <==\n+local/noarch::notebook-6.4.12-0\n+local/noarch::six-1.16.0-0\n"+
 		"==> 2026-12-02 10:00:00 <==\n# cmd: conda remove -n team notebook six\n-local/noarch::notebook-6.4.12-0\n-local/noarch::six-1.16.0-0\n")
 	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.Contains(a, "conda env remove -p "+q(env)+")") ||
@@ -197,5 +201,26 @@ func TestReinstallAdvice(t *testing.T) {
 	writeFile(t, filepath.Join(env, "conda-meta", "frozen"), "{}")
 	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, ": "+q(conda)+" install -p "+q(env)+" --offline --override-frozen "+q(nb)) {
 		t.Errorf("with its conda, frozen: %q", a)
+	}
+}
+
+// A path is quoted for the shell it is pasted into: single quotes for a
+// POSIX one, which expand nothing in them ($HOME in a folder's name ran
+// another conda: audit AT 2), a quote of its own closed and escaped.
+func TestQuoteArg(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("cmd.exe's quoting")
+	}
+	for in, want := range map[string]string{"/opt/acme/bin/conda": "/opt/acme/bin/conda", "/x/acme$HOME/y": `'/x/acme$HOME/y'`,
+		"/x/it's": `'/x/it'\''s'`, "/x/a b": `'/x/a b'`, "/x/`id`": "'/x/`id`'"} {
+		if got := quoteArg(in); got != want {
+			t.Errorf("quoteArg(%q) = %s; want %s", in, got, want)
+		}
+		if in != want {
+			out, err := exec.Command("sh", "-c", "printf %s "+quoteArg(in)).Output()
+			if err != nil || string(out) != in {
+				t.Errorf("sh reads %s as %q, %v; want %q", quoteArg(in), out, err, in)
+			}
+		}
 	}
 }
