@@ -110,7 +110,12 @@ func fileName(p string) string {
 			return name // not there yet: as spelled
 		}
 		if int(n) < len(buf) {
-			return filepath.Base(windows.UTF16ToString(buf[:n]))
+			// as it is kept: Windows may give back the dots and spaces
+			// at the end as they were spelled (audit AT 6)
+			if long := strings.TrimRight(filepath.Base(windows.UTF16ToString(buf[:n])), ". "); long != "" {
+				return long
+			}
+			return name
 		}
 		buf = make([]uint16, n+1)
 	}
