@@ -89,19 +89,30 @@ func TestNoWindowIsReported(t *testing.T) {
 	case <-time.After(1500 * time.Millisecond):
 	}
 	exe := `C:\Users\ann\Downloads\Acme-Python.exe`
-	title, text := noWindowText("Acme Python", exe, cause)
-	for _, want := range []string{"Acme Python cannot open its window: ", "OpenGL 2.1", "Details: window creation error"} {
+	title, text := noWindowTextFor("windows", "Acme Python", exe, cause)
+	for _, want := range []string{"Acme Python cannot open its window: ", "Open the folder that holds Acme-Python.exe", "type cmd",
+		"For IT: the window needs OpenGL 2.1. window creation error"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the message lacks %q:\n%s", want, text)
 		}
 	}
 	// each command alone on its line (a message box wraps lines again:
-	// "install --silent installs with…" was read as one command)
+	// "install --silent installs with…" was read as one command), short
+	// enough for the box's ~50 characters: the file's name, typed in its
+	// folder, not the path (audit AU 2: "--" and "help" on two lines)
 	lines := strings.Split(text, "\n")
-	for _, cmd := range []string{`"` + exe + `" install --silent`, `"` + exe + `" --help`} {
+	for _, cmd := range []string{"Acme-Python.exe install --silent", "Acme-Python.exe --help"} {
 		if !slices.Contains(lines, cmd) {
 			t.Errorf("the message has no line that is just %s:\n%s", cmd, text)
 		}
+	}
+	if _, text := noWindowTextFor("windows", "Acme Python", `C:\Users\ann\Downloads\Acme Python 2026.exe`, cause); !slices.Contains(strings.Split(text, "\n"), `"Acme Python 2026.exe" install --silent`) {
+		t.Errorf("a name with spaces is not quoted:\n%s", text)
+	}
+	// a terminal's line holds the whole path
+	if _, text := noWindowTextFor("linux", "Acme Python", "/home/ann/acme-installer", cause); !slices.Contains(strings.Split(text, "\n"), `"/home/ann/acme-installer" install --silent`) ||
+		!strings.Contains(text, "Details: window creation error") {
+		t.Errorf("elsewhere:\n%s", text)
 	}
 	if title != "Acme Python cannot open its window" {
 		t.Errorf("title %q", title)

@@ -65,10 +65,19 @@ func (w *noWindowWatch) fire() {
 
 // noWindowText is what the person reads, as the title and the text of a
 // message box: what is missing, how to install or maintain without the
-// window, and Fyne's cause. Each command has a line of its own, with
-// nothing else on it: a message box wraps long lines again, and a command
-// followed by words on its line was read on into them.
+// window, and Fyne's cause, for IT. Each command has a line of its own,
+// with nothing else on it: a message box wraps long lines again, and a
+// command followed by words on its line was read on into them.
 func noWindowText(product, exe, cause string) (title, text string) {
+	return noWindowTextFor(runtime.GOOS, product, exe, cause)
+}
+
+// noWindowTextFor is noWindowText on goos. On Windows the commands name
+// the file alone, typed in a Command Prompt opened in its folder (steps
+// given): a message box is about 50 characters wide, and the quoted path
+// wrapped, "--help" split over two lines (audit AU 2). Elsewhere it is a
+// terminal's line, with the whole path.
+func noWindowTextFor(goos, product, exe, cause string) (title, text string) {
 	name := exe[strings.LastIndexAny(exe, `/\`)+1:] // a Windows path's name, on any system
 	if exe == "" {
 		name, exe = "onboard", "onboard"
@@ -76,21 +85,30 @@ func noWindowText(product, exe, cause string) (title, text string) {
 	if product == "" {
 		product = name
 	}
+	title = product + " cannot open its window"
+	if goos == "windows" {
+		cmd := name
+		if strings.ContainsAny(cmd, " &()^%!") {
+			cmd = `"` + cmd + `"`
+		}
+		text = fmt.Sprintf("%s cannot open its window: this computer's graphics are too basic for it. "+
+			"This happens in some virtual machines and remote desktop sessions.\n\n"+
+			"You can install without the window:\n\n"+
+			"1. Open the folder that holds %s.\n"+
+			"2. Click the folder's address bar, type cmd and press Enter.\n"+
+			"3. In the black window, type this line and press Enter:\n\n%s install --silent\n\n"+
+			"For the other commands (verify, repair, uninstall), type:\n\n%s --help\n\n"+
+			"Or ask your IT department.\n\n"+
+			"For IT: the window needs OpenGL 2.1. %s", product, name, cmd, cmd, cause)
+		return title, text
+	}
 	text = fmt.Sprintf("%s cannot open its window: this computer's graphics offer no OpenGL 2.1, which the window needs. "+
 		"Virtual machines without 3D acceleration and some remote desktop sessions lack it.\n\n"+
-		"To install without the window, with the default choices, open %s and run:\n\n\"%s\" install --silent\n\n"+
+		"To install without the window, with the default choices, open a terminal and run:\n\n\"%s\" install --silent\n\n"+
 		"To see the other commands (verify, repair, uninstall), run:\n\n\"%s\" --help\n\n"+
 		"Or run it on a computer whose graphics have OpenGL 2.1, or ask your IT department.\n\n"+
-		"Details: %s", product, shellName(runtime.GOOS), exe, exe, cause)
-	return product + " cannot open its window", text
-}
-
-// shellName is where goos's people type a command.
-func shellName(goos string) string {
-	if goos == "windows" {
-		return "a Command Prompt"
-	}
-	return "a terminal"
+		"Details: %s", product, exe, exe, cause)
+	return title, text
 }
 
 // exitNoWindow tells the person (showNoWindow: a message box on Windows,
