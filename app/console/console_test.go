@@ -246,8 +246,9 @@ func TestFinishLaunchWithoutBrowserShowsTheURL(t *testing.T) {
 	if len(launched) != 1 {
 		t.Fatalf("launched %v\n%s", launched, out)
 	}
-	contains(t, out, "Jupyter is running", "no web browser could be opened", url)
-	if strings.Contains(out, "failed") || strings.Contains(out, "Help") {
+	contains(t, out, "Jupyter is running", "no web browser could be opened here.", url,
+		"Jupyter keeps running after this ends; stop it with: ")
+	if strings.Contains(out, "failed") || strings.Contains(out, "Help") || strings.Contains(out, exec.ErrNotFound.Error()) {
 		t.Fatalf("a running Jupyter reported as a failure, or a hint at a Help menu:\n%s", out)
 	}
 }

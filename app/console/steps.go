@@ -16,7 +16,6 @@ import (
 	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer/bundle"
-	"onboard/installer/state"
 	"onboard/internal/humanize"
 )
 
@@ -326,10 +325,13 @@ func (s *session) finish() (action, error) {
 		logPath = s.res.LogPath
 	}
 	s.printf("Log: %s\n", logPath)
-	s.printf("Start Jupyter later with the launcher, or: %s launch jupyter --prefix %s\n",
-		state.AppPath(st.Prefix), st.Prefix)
-	if s.opts.Launch == nil {
-		return actDone, nil
+	notebooks, _ := launch.DefaultNotebookDir()
+	later := wizard.StartLaterLines(st.JupyterLauncher, &m, st.Prefix, runtime.GOOS, notebooks)
+	for _, l := range later {
+		s.printf("%s\n", l)
+	}
+	if s.opts.Launch == nil || len(later) == 0 {
+		return actDone, nil // no Jupyter to start
 	}
 	yes, _, err := s.yesNo("Start Jupyter now?", false)
 	if err != nil || !yes {
@@ -339,7 +341,10 @@ func (s *session) finish() (action, error) {
 	var nb *launch.NoBrowserError
 	switch {
 	case errors.As(err, &nb):
-		s.printf("Jupyter is running, but no web browser could be opened (%v).\nOpen this address in a browser (it holds the access token):\n  %s\n", nb.Err, nb.URL)
+		// the system's words go to the log, not to the person: the
+		// window hides them too (audit AU 8: exec: "xdg-open": …)
+		s.log.Logf("no browser: %v", nb.Err)
+		s.printf("Jupyter is running, but no web browser could be opened here.\nOpen this address in a browser (it holds the access token):\n  %s\n", nb.URL)
 	case err != nil:
 		s.printProblem(wizard.Explain("Launching Jupyter", err, logPath))
 	}

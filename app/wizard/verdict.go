@@ -237,6 +237,38 @@ func StartLater(jupyterLauncher, maintenanceLauncher bool, m *bundle.Manifest, p
 	return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, run %s and choose Help, Stop my Jupyter server.", state.AppPath(prefix))
 }
 
+// StartLaterLines is StartLater for the console, whose person types
+// commands: how to start Jupyter again (the launcher the install made, by
+// its name, or the command), where the notebooks go (notebooks; "" = not
+// said), and that it keeps running, with the command that stops it. It
+// said "with the launcher" after "Launchers: none", and nothing of where
+// notebooks go or how to stop Jupyter (audit AU 3). None for a bundle
+// without Jupyter.
+func StartLaterLines(jupyterLauncher bool, m *bundle.Manifest, prefix, goos, notebooks string) []string {
+	if len(m.Launchers) == 0 {
+		return nil
+	}
+	app, p := cmdArg(state.AppPath(prefix)), cmdArg(prefix)
+	start := fmt.Sprintf("%s launch jupyter --prefix %s", app, p)
+	out := []string{"Start Jupyter with: " + start}
+	if jupyterLauncher {
+		out[0] = fmt.Sprintf("Start Jupyter later from %s in %s, or with: %s", m.Launchers[0].Name, LauncherMenu(goos), start)
+	}
+	if notebooks != "" {
+		out = append(out, "Your notebooks are saved in "+notebooks+".")
+	}
+	return append(out, fmt.Sprintf("Jupyter keeps running after this ends; stop it with: %s launch jupyter --stop --prefix %s", app, p))
+}
+
+// cmdArg is a path as one argument of a command a person types: quoted
+// when it holds a space.
+func cmdArg(p string) string {
+	if strings.ContainsAny(p, " \t") {
+		return `"` + p + `"`
+	}
+	return p
+}
+
 // checkItsFiles says how to check the files of the install of name at
 // prefix: its maintenance launcher, or its maintenance app's verify;
 // "onboard verify", which the text named, is on nobody's PATH (audit AP 6).

@@ -272,3 +272,23 @@ func TestStartLaterNamesOnlyTheLaunchersMade(t *testing.T) {
 		t.Errorf("a bundle without Jupyter: %q", got)
 	}
 }
+
+// The console's last lines: the launcher only when one was made, the
+// command otherwise, where notebooks go, and how to stop Jupyter; it said
+// "with the launcher" after "Launchers: none" (audit AU 3).
+func TestStartLaterLinesOfTheConsole(t *testing.T) {
+	m := &bundle.Manifest{Name: "Acme", Launchers: []bundle.Launcher{{Name: "JupyterLab", Env: "team", Command: []string{"jupyter", "lab"}}}}
+	got := strings.Join(wizard.StartLaterLines(false, m, "/home/ann/My Acme", "linux", "/home/ann/Notebooks"), "\n")
+	want := `Start Jupyter with: "/home/ann/My Acme/.onboard/onboard" launch jupyter --prefix "/home/ann/My Acme"
+Your notebooks are saved in /home/ann/Notebooks.
+Jupyter keeps running after this ends; stop it with: "/home/ann/My Acme/.onboard/onboard" launch jupyter --stop --prefix "/home/ann/My Acme"`
+	if got != want {
+		t.Errorf("no launcher:\n%s\nwant:\n%s", got, want)
+	}
+	if got := wizard.StartLaterLines(true, m, "/p", "linux", ""); len(got) != 2 || !strings.HasPrefix(got[0], "Start Jupyter later from JupyterLab in your applications menu, or with: /p/.onboard/onboard launch jupyter --prefix /p") {
+		t.Errorf("with the launcher: %q", got)
+	}
+	if got := wizard.StartLaterLines(true, &bundle.Manifest{Name: "Acme"}, "/p", "linux", ""); got != nil {
+		t.Errorf("a bundle without Jupyter: %q", got)
+	}
+}
