@@ -37,13 +37,17 @@ shot() {
 	if ! HOME="$HOMEDIR" PNG="$OUT/$name.png" TITLE="$title" LOG="$SCRATCH/$name.log" \
 		FYNE_THEME="$THEME" FYNE_SCALE="$SCALE" LANG=C.UTF-8 \
 		xvfb-run -a -s "$screen" bash -c '
+			# the pointer starts at the centre of the screen, over the window: a
+			# button under it was drawn hovered (audit Y2), and moved once the
+			# window showed, the hover stayed now and then (audit AU 10): it is
+			# moved off before the app starts, and again before the picture
+			xdotool mousemove 10000 10000 2>/dev/null || true  # the far corner
 			"$@" >"$LOG" 2>&1 &
 			app=$!
 			win=$(timeout 60 xdotool search --sync --onlyvisible --name "$TITLE" | head -1)
-			# the pointer starts at the centre of the screen, over the window: a
-			# button under it was drawn hovered (audit Y2)
-			xdotool mousemove 10000 10000 2>/dev/null || true  # the far corner, off the window
+			xdotool mousemove 10000 10000 2>/dev/null || true
 			sleep 4  # let the first frames render and the dialogs open
+			xdotool mousemove 10000 10000 2>/dev/null || true
 			status=1
 			[ -n "$win" ] && import -window "$win" "$PNG" && status=0
 			kill "$app" 2>/dev/null

@@ -93,8 +93,12 @@ func pageHeading(text string) *widget.Label {
 func (w *Wizard) welcomeView() fyne.CanvasObject {
 	s := w.flow.State
 	sum := wizard.Summarize(&s.Bundle.Manifest, s.Subdir)
+	// the space it takes comes first, in view: below the packages it was
+	// under the fold, and the table's compressed size read as the size
+	// (audit AU 1)
 	box := container.NewVBox(pageHeading(fmt.Sprintf("Welcome to %s %s", sum.Name, sum.Version)),
-		wrapped("This installs your team's Python platform on this computer, without downloading anything."))
+		wrapped("This installs your team's Python platform on this computer, without downloading anything."),
+		wrapped(sum.SpaceNeeded()+"."))
 	if l, warn := wizard.WelcomeInstalled(&s.Bundle.Manifest, s.Prefix); l != "" {
 		there := wrapped(l)
 		there.Importance = widget.HighImportance
@@ -115,8 +119,6 @@ func (w *Wizard) welcomeView() fyne.CanvasObject {
 	}
 	box.Add(newDisclosure(fmt.Sprintf("Show the packages (%d)", packageCount(sum)),
 		newLazy(func() fyne.CanvasObject { return packageList(sum) }), w.onKey).box)
-	box.Add(wrapped(sum.SpaceNeeded() + "."))
-	box.Add(wrapped("Click Next (or press Enter) to continue."))
 	return container.NewVScroll(box)
 }
 

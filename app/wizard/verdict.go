@@ -231,10 +231,10 @@ func StartLater(jupyterLauncher, maintenanceLauncher bool, m *bundle.Manifest, p
 		text += " Your notebooks are saved in " + notebooks + "."
 	}
 	if maintenanceLauncher {
-		return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, open %s from %s and choose Help, Stop my Jupyter server.",
+		return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, open %s from %s and choose Stop my Jupyter server in its Help menu.",
 			launchname.Maintenance(m.Name), LauncherMenu(goos))
 	}
-	return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, run %s and choose Help, Stop my Jupyter server.", state.AppPath(prefix))
+	return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, run %s and choose Stop my Jupyter server in its Help menu.", state.AppPath(prefix))
 }
 
 // StartLaterLines is StartLater for the console, whose person types

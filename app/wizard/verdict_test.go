@@ -254,7 +254,7 @@ func TestStartLaterNamesOnlyTheLaunchersMade(t *testing.T) {
 	}{
 		{true, true, []string{"or later from JupyterLab in your applications menu", "open Acme Maintenance from your applications menu", "Your notebooks are saved in /home/ann/notebooks."}, nil},
 		{false, true, []string{"Start Jupyter now with the button below.", "open Acme Maintenance"}, []string{"JupyterLab in"}},
-		{true, false, []string{"run /p/.onboard/onboard and choose Help, Stop my Jupyter server"}, []string{"Acme Maintenance"}},
+		{true, false, []string{"run /p/.onboard/onboard and choose Stop my Jupyter server in its Help menu"}, []string{"Acme Maintenance"}},
 	} {
 		got := wizard.StartLater(c.jupyter, c.maint, m, "/p", "linux", "/home/ann/notebooks")
 		for _, w := range c.want {
