@@ -140,5 +140,9 @@ type Result struct {
 	Replaced *InstalledVersion `json:"replaced,omitempty"`
 	Clashes  []Clash           `json:"clashes,omitempty"`
 	Notes    []string          `json:"notes,omitempty"`
-	LogPath  string            `json:"log,omitempty"`
+	// Warnings are what the person must hear even from a silent run:
+	// their own environments the upgrade left in the old install's folder
+	// (a new version's env of the same name took their place).
+	Warnings []string `json:"warnings,omitempty"`
+	LogPath  string   `json:"log,omitempty"`
 }

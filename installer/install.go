@@ -54,7 +54,9 @@ type installRun struct {
 	plan   *InstallPlan // the plan carried out, made under the lock
 	log    *installLog
 	notes  []string
-	aside  string // the old prefix moved aside, "" when none
+	// warnings go to Result.Warnings
+	warnings []string
+	aside    string // the old prefix moved aside, "" when none
 	// replaced is the install the prefix held, from its manifest (nil when none)
 	replaced *InstalledVersion
 	j        *engine.OpJournal // the journal of this install, beside the prefix
@@ -278,11 +280,19 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 			Advice: "make sure nothing else works on the folder, and run the installer again"}
 	}
 	if st != nil {
+		var left []string
 		if old, err := state.ReadManifest(p); err == nil {
-			in.notes = append(in.notes, changesSince(p, old, in.o.Bundle.Platform(in.subdir), in.newCondarc()).addedNotes()...)
+			u := changesSince(p, old, in.o.Bundle.Platform(in.subdir), in.newCondarc())
+			in.notes = append(in.notes, u.addedNotes()...)
+			left = u.Left
 			in.replaced = installedVersion(old)
 		}
 		in.aside = state.AsidePath(p, time.Now().UnixNano())
+		if len(left) > 0 {
+			// the user's envs the bundle's of their names replace: a
+			// silent run said nothing (audit AV 3)
+			in.warnings = append(in.warnings, leftNote(left, in.aside))
+		}
 		// The old lock lives in the moved folder, which no one works on
 		// once it is moved; the new prefix gets its own lock at once.
 		if in.unlockOld != nil {
@@ -401,7 +411,7 @@ func (in *installRun) logFailure(err error) {
 func (in *installRun) result(changed bool, envs *envOutcome) *Result {
 	r := &Result{Name: in.o.Bundle.Manifest.Name, ID: in.o.Bundle.Manifest.ID, Prefix: in.o.Prefix, Subdir: in.subdir, Version: in.o.Bundle.Manifest.Version,
 		Envs: in.o.Bundle.Platform(in.subdir).EnvNames(), Changed: changed, Notes: append([]string(nil), in.notes...),
-		LogPath: state.LogPath(in.o.Prefix), Replaced: in.replaced}
+		LogPath: state.LogPath(in.o.Prefix), Replaced: in.replaced, Warnings: append([]string(nil), in.warnings...)}
 	if envs != nil {
 		r.Clashes = envs.clashes
 		r.Notes = append(r.Notes, envs.notes...)

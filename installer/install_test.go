@@ -304,6 +304,11 @@ func TestUpgradeLeavesAnEnvTheUserMadeAgainWithConda(t *testing.T) {
 	if notes := strings.Join(res.Notes, "\n"); !strings.Contains(notes, "envs/team") || !strings.Contains(notes, aside[0]) {
 		t.Errorf("the result does not name the user's team and where it is:\n%s", notes)
 	}
+	// and as a warning, which a silent run prints too (audit AV 3: exit 0
+	// and not a word)
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "envs/team") || !strings.Contains(res.Warnings[0], aside[0]) {
+		t.Errorf("warnings %q; want one naming envs/team and %s", res.Warnings, aside[0])
+	}
 	if _, err := os.Stat(filepath.Join(team, "mine.py")); err == nil {
 		t.Error("the new version's team holds the user's file")
 	}

@@ -166,6 +166,13 @@ func (u userChanges) planNotes() []string {
 	return append(notes, u.addedNotes()...)
 }
 
+// leftNote says, after an upgrade, where the user's envs left (envs/NAME,
+// of names the new version's envs took) went: the old install's folder
+// aside, which is kept.
+func leftNote(left []string, aside string) string {
+	return fmt.Sprintf("your own environments %s have names of the new version's environments: they were left in the old install's folder %q, which is kept, but where they no longer work (a conda environment cannot be moved); make them again with conda under other names (their packages are listed in its conda-meta folders)", strings.Join(left, ", "), aside)
+}
+
 // addedNotes are the notes about the packages conda added, and those it
 // removed that come back, for the install's result (engine.Carried says
 // what was kept).

@@ -75,6 +75,12 @@ func runInstall(ctx context.Context, args []string, env Env) error {
 	}
 	if !f.silent {
 		printInstallResult(env.Stdout, res)
+	} else {
+		// what the person must hear even from a silent run (errors only
+		// otherwise): their own envs left behind (the notes say it too)
+		for _, w := range res.Warnings {
+			fmt.Fprintf(env.Stderr, "onboard: warning: %s\n", w)
+		}
 	}
 	return nil
 }

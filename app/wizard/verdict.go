@@ -290,6 +290,28 @@ func checkFiles(name, prefix string, window bool) string {
 // it replaced (an upgrade said only "is installed", as if the folder had
 // been empty).
 func Done(name, version, prefix string, res *installer.Result) string {
+	text := done(name, version, prefix, res)
+	if res != nil {
+		for _, w := range res.Warnings {
+			text += " Note: " + sentenceOf(w)
+		}
+	}
+	return text
+}
+
+// sentenceOf is s with a capital and a full stop.
+func sentenceOf(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+func done(name, version, prefix string, res *installer.Result) string {
 	switch {
 	case res != nil && !res.Changed:
 		return fmt.Sprintf("%s %s was already installed in %s, so nothing was changed. %s", name, version, prefix, checkItsFiles(name, prefix))

@@ -230,6 +230,9 @@ func TestDoneSaysWhatTheInstallReplaced(t *testing.T) {
 	}{
 		{nil, "Acme 2026.12.0 is installed in /p."},
 		{&installer.Result{Changed: true}, "Acme 2026.12.0 is installed in /p."},
+		// what even a silent run says (audit AV 3), as a sentence of its own
+		{&installer.Result{Changed: true, Warnings: []string{"your own environments envs/team were left in \"/p.onboard-old-1\""}},
+			"Acme 2026.12.0 is installed in /p. Note: Your own environments envs/team were left in \"/p.onboard-old-1\"."},
 		{&installer.Result{}, "Acme 2026.12.0 was already installed in /p, so nothing was changed. To check its files, open Acme Maintenance and click Verify all (or run /p/.onboard/onboard verify)."},
 		{old("Acme", "2026.9.0"), "Acme is upgraded from 2026.9.0 to 2026.12.0 in /p."},
 		{old("Acme", "2027.1.0"), "Acme is downgraded from 2027.1.0 to 2026.12.0 in /p."},
