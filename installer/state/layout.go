@@ -114,6 +114,13 @@ func CloneOf(prefixDir string) (string, bool) {
 	if root := filepath.Dir(envs); filepath.Base(envs) == "envs" && HasManifest(root) {
 		return root, true
 	}
+	// the folder its manifest was written for, which conda's copy keeps
+	// as it was: another install's, that is there
+	if m, err := ReadManifest(prefixDir); err == nil {
+		if home := m.HomeOf(); home != "" && !sameFolder(home, prefixDir) && HasManifest(home) {
+			return home, true
+		}
+	}
 	prog, ok := prefix.MadeBy(prefixDir)
 	if !ok {
 		return "", false
@@ -151,4 +158,16 @@ func OpJournalInsidePath(prefixDir string) string {
 // the new one: PREFIX.onboard-old-<n>.
 func AsidePath(prefixDir string, n int64) string {
 	return fmt.Sprintf("%s%s-old-%d", prefixDir, DirName, n)
+}
+
+// sameFolder tells whether a and b are one folder: the same file where
+// both exist (a link, another case or an 8.3 name on the way), else the
+// same clean path.
+func sameFolder(a, b string) bool {
+	fa, ea := os.Stat(a)
+	fb, eb := os.Stat(b)
+	if ea == nil && eb == nil {
+		return os.SameFile(fa, fb)
+	}
+	return filepath.Clean(a) == filepath.Clean(b)
 }

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +33,22 @@ type Manifest struct {
 	// commands fill pkgs/ too, with the bundle's packages among them, so
 	// its content cannot tell.
 	PackageCache *bool `json:"package_cache,omitempty"`
+	// Home is the folder the manifest was written for, hex-encoded: conda
+	// rewrites the install's path in every text file it copies into a
+	// clone of the base (.onboard/ included), but not this spelling, so a
+	// clone made anywhere tells the install it came from (CloneOf; audit
+	// AV 2). "" in a manifest written before it was recorded.
+	Home string `json:"home,omitempty"`
+}
+
+// HomeOf is the folder a manifest was written for, "" when it does not
+// say.
+func (m *Manifest) HomeOf() string {
+	b, err := hex.DecodeString(m.Home)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 // NewManifest is the installed manifest of an install of the bundle m for
@@ -120,7 +137,11 @@ func HasManifest(prefixDir string) bool {
 // whose state folder exists: synced, then renamed into place, so that a
 // crash leaves the old manifest or the new one, never half of one.
 func WriteManifest(prefixDir string, m *Manifest) error {
-	data, err := json.MarshalIndent(m, "", "  ")
+	c := *m
+	if abs, err := filepath.Abs(prefixDir); err == nil {
+		c.Home = hex.EncodeToString([]byte(abs))
+	}
+	data, err := json.MarshalIndent(&c, "", "  ")
 	if err != nil {
 		return fmt.Errorf("failed to encode the installed manifest: %w", err)
 	}

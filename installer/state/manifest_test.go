@@ -43,6 +43,7 @@ func TestManifestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	got.Home = "" // the folder it was written for (TestManifestRecordsItsFolder)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v; want %+v", got, want)
 	}
@@ -146,5 +147,38 @@ func TestReadManifestRefusesEnvNamesNoBundleHas(t *testing.T) {
 		if _, err := ReadManifest(p); err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), name) {
 			t.Errorf("env %q: %v; want the manifest damaged, naming it", name, err)
 		}
+	}
+}
+
+// The manifest records the folder it was written for, in a spelling
+// conda's copy into a clone does not rewrite (hex): the clone tells the
+// install it came from (audit AV 2).
+func TestManifestRecordsItsFolder(t *testing.T) {
+	p := t.TempDir()
+	if err := os.MkdirAll(Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteManifest(p, sampleManifest()); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(ManifestPath(p))
+	if strings.Contains(string(b), p) {
+		t.Errorf("the manifest holds its folder as text, which conda rewrites in a clone:\n%s", b)
+	}
+	m, err := ReadManifest(p)
+	if err != nil || m.HomeOf() != p {
+		t.Fatalf("HomeOf = %q, %v; want %q", m.HomeOf(), err, p)
+	}
+	// another folder holding a copy of it is a clone of the install
+	clone := filepath.Join(t.TempDir(), "clone")
+	if err := os.MkdirAll(Dir(clone), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(ManifestPath(clone), b, 0o644)
+	if root, ok := CloneOf(clone); !ok || root != p {
+		t.Errorf("CloneOf(the copy) = %q, %v; want %q", root, ok, p)
+	}
+	if _, ok := CloneOf(p); ok {
+		t.Error("the install itself is taken for a clone")
 	}
 }

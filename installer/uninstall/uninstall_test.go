@@ -12,6 +12,7 @@ import (
 
 	"onboard/installer/engine"
 	"onboard/installer/internal/testkit"
+	"onboard/installer/state"
 )
 
 // Run removes the prefix and its lines of environments.txt, and nothing
@@ -179,9 +180,23 @@ func TestAClonedBaseElsewhereIsNoInstall(t *testing.T) {
 		"by its conda":      {filepath.Join(fi.Prefix, "bin", "conda") + " create -p CLONE --clone base", ""},
 		"by its record":     {"conda create -n mine --clone /x/base", `{"schema": 1, "prefix": "` + fi.Prefix + `"}`},
 		"an env of its own": {"conda create -n mine python", ""},
+		// no history to tell (a clone that failed offline after it
+		// copied .onboard/; an install path with two spaces in a row,
+		// which the history's words lose): the manifest's own folder
+		// (audit AV 2)
+		"by its manifest": {"", ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			clone := filepath.Join(t.TempDir(), "mine")
+			if name == "by its manifest" {
+				m, err := state.ReadManifest(fi.Prefix)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := state.WriteManifest(fi.Prefix, m); err != nil { // as an install writes it, with its folder
+					t.Fatal(err)
+				}
+			}
 			if err := os.CopyFS(filepath.Join(clone, ".onboard"), os.DirFS(filepath.Join(fi.Prefix, ".onboard"))); err != nil {
 				t.Fatal(err)
 			}
@@ -189,7 +204,11 @@ func TestAClonedBaseElsewhereIsNoInstall(t *testing.T) {
 			if tc.record != "" {
 				testkit.MustWrite(t, filepath.Join(clone, ".onboard", "launchers.json"), tc.record)
 			}
-			testkit.MustWrite(t, filepath.Join(clone, "conda-meta", "history"), "==> 2026-12-01 10:00:00 <==\n# cmd: "+strings.ReplaceAll(tc.cmd, "CLONE", clone)+"\n")
+			if tc.cmd != "" {
+				testkit.MustWrite(t, filepath.Join(clone, "conda-meta", "history"), "==> 2026-12-01 10:00:00 <==\n# cmd: "+strings.ReplaceAll(tc.cmd, "CLONE", clone)+"\n")
+			} else {
+				testkit.MustWrite(t, filepath.Join(clone, "conda-meta", "history"), "")
+			}
 			err := engine.CheckInstalled(clone)
 			var ne *engine.NotInstalledError
 			if name == "an env of its own" {
