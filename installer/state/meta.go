@@ -325,6 +325,14 @@ func condaProgram(root string) string {
 	if _, err := os.Stat(exe); err != nil {
 		return "conda"
 	}
+	if py := filepath.Join(root, "bin", "python"); runtime.GOOS != "windows" && strings.ContainsAny(root, " \t") {
+		// a shebang cannot hold a path with a space: conda's bin/conda
+		// there starts with "#!/usr/bin/env python", another Python,
+		// which has no conda (audit AV 1)
+		if _, err := os.Stat(py); err == nil {
+			return quoteArg(py) + " -m conda"
+		}
+	}
 	return quoteArg(exe)
 }
 

@@ -202,6 +202,15 @@ func TestReinstallAdvice(t *testing.T) {
 	if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, ": "+q(conda)+" install -p "+q(env)+" --offline --override-frozen "+q(nb)) {
 		t.Errorf("with its conda, frozen: %q", a)
 	}
+	// a folder with a space: bin/conda's shebang names another Python
+	// there, so its own python runs conda (audit AV 1)
+	if runtime.GOOS != "windows" {
+		py := filepath.Join(root, "bin", "python")
+		writeFile(t, py, "")
+		if a := ReinstallAdvice(root, "team", env, "bin/jupyter-notebook"); !strings.HasSuffix(a, ": "+q(py)+" -m conda install -p "+q(env)+" --offline --override-frozen "+q(nb)) {
+			t.Errorf("with its python: %q", a)
+		}
+	}
 }
 
 // A path is quoted for the shell it is pasted into: single quotes for a
