@@ -238,8 +238,14 @@ func runWizard(ctx context.Context, args []string, env Env) error {
 	}
 	inTerminal := func() error {
 		// an install's maintenance app: its menu, not the install wizard
-		if own := ownInstall(); own != "" && o.BundlePath == "" && (o.Prefix == "" || o.Prefix == own) {
+		own, clone := appPlace()
+		if own != "" && o.BundlePath == "" && (o.Prefix == "" || o.Prefix == own) {
 			return maintenanceMenu(ctx, env, own)
+		}
+		if clone != "" && o.BundlePath == "" && o.Prefix == "" {
+			// conda's copy of it in a cloned base: no wizard, which it
+			// showed (audit AV 4), but what the window says
+			return installer.CheckNotAClone(clone)
 		}
 		return consoleWizard(ctx, env, o)
 	}

@@ -26,16 +26,25 @@ import (
 // ownInstall is the install whose maintenance app this program is, or ""
 // (an installer, or a copy conda made in a cloned env).
 func ownInstall() string {
+	own, _ := appPlace()
+	return own
+}
+
+// appPlace is where this program is a maintenance app: the install it is
+// of (own), or the folder of a copy conda made when it cloned a base
+// (clone, an env of another install); both "" for an installer.
+func appPlace() (own, clone string) {
 	exe, err := os.Executable()
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	if p, own := state.PrefixOf(exe); own && state.HasManifest(p) {
-		if _, clone := state.CloneOf(p); !clone {
-			return p
+	if p, inState := state.PrefixOf(exe); inState && state.HasManifest(p) {
+		if _, isClone := state.CloneOf(p); isClone {
+			return "", p
 		}
+		return p, ""
 	}
-	return ""
+	return "", ""
 }
 
 // maintenanceMenu offers verify, repair and uninstall of the install at

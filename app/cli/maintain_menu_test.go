@@ -80,6 +80,20 @@ func TestMaintenanceMenuOfABuildWithoutWindows(t *testing.T) {
 	if _, err := os.Stat(victim); err != nil {
 		t.Errorf("Repair in the menu did not put back %s: %v", victim, err)
 	}
+	// conda's copy of the app in a cloned base, run with no arguments in
+	// a terminal: it says what it is, not the install wizard (audit AV 4)
+	clone := filepath.Join(prefix, "envs", "mine")
+	if err := os.CopyFS(filepath.Join(clone, ".onboard"), os.DirFS(filepath.Join(prefix, ".onboard"))); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(clone, "conda-meta"), 0o755)
+	cloneApp := exec.Command(script, "-qec", filepath.Join(clone, ".onboard", "onboard"), "/dev/null")
+	cloneApp.Env = append(os.Environ(), "HOME="+home, "DISPLAY=", "WAYLAND_DISPLAY=")
+	cloneApp.Stdin = strings.NewReader("\n")
+	if out, _ := cloneApp.CombinedOutput(); !strings.Contains(string(out), "by cloning the base of the install in") || strings.Contains(string(out), "Welcome") {
+		t.Errorf("the clone's app in a terminal:\n%s", out)
+	}
+	os.RemoveAll(clone)
 	// uninstall, confirmed: the menu ends with the install
 	out = menu("3\ny\n")
 	if !strings.Contains(out, "Removed Onboard Demo") || !strings.Contains(out, "Press Enter to close") {
