@@ -42,6 +42,7 @@ const (
 	ProblemNonASCII     = "non-ascii"
 	ProblemLongShebang  = "long-for-scripts"
 	ProblemQuote        = "quote"
+	ProblemVariable     = "variable"
 	ProblemInsideConda  = "inside-conda-prefix"
 	ProblemCondaPrefix  = "conda-prefix"
 	ProblemNotEmpty     = "not-empty"
@@ -330,6 +331,14 @@ func checkSpelling(t Target, p string, envs []string) []Problem {
 			out = append(out, Problem{Warning, ProblemQuote, p, fmt.Sprintf("%q has a ' (apostrophe): conda writes the folder in single quotes in the shell scripts it sets up, so 'conda activate' and 'source bin/activate' fail there; the Jupyter launcher works", p),
 				"choose a folder without a ', or keep this one"})
 		}
+	}
+	// conda expands variables in the paths it reads (os.path.expandvars:
+	// $X, and %X% on Windows): a folder whose name holds one is not
+	// found again (audit AV 5: -n NAME and conda info --envs missed the
+	// envs, bin/activate broke)
+	if strings.Contains(p, "$") || t.OS == "windows" && strings.Count(p, "%") >= 2 {
+		out = append(out, Problem{Warning, ProblemVariable, p, fmt.Sprintf("%q has a $ or %%: conda reads it as a variable in the paths it reads, so 'conda activate NAME', -n NAME and 'conda info --envs' do not find the environments there; the launchers and Jupyter work", p),
+			"choose a folder without $ or %, or keep this one"})
 	}
 	if strings.ContainsFunc(p, func(r rune) bool { return r >= 0x80 }) {
 		out = append(out, Problem{Warning, ProblemNonASCII, p, fmt.Sprintf("%q has non-ASCII characters, which break conda's activate scripts on Windows and some packages elsewhere", p),

@@ -135,6 +135,10 @@ func TestCheckWarnsOfWhatBreaksCondasScripts(t *testing.T) {
 		{linux, "/home/ann/o'neil/py", ProblemQuote, "apostrophe"},
 		{mac, "/Users/ann/o'neil/py", ProblemQuote, "apostrophe"},
 		{win, `C:\o'neil\py`, "", ""},
+		// conda expands variables in the paths it reads (audit AV 5)
+		{linux, "/home/ann/acme$HOME", ProblemVariable, "conda reads it as a variable"},
+		{win, `C:\a%USERNAME%b\py`, ProblemVariable, "conda reads it as a variable"},
+		{win, `C:\100%\py`, "", ""},
 		{win, `C:\` + strings.Repeat("a", 150), "", ""},
 	} {
 		ps := CheckPrefixWith(tc.t, Env{}, PrefixRequest{Prefix: tc.prefix, Envs: []string{"ml", "team"}}, PrefixFacts{Writable: true, FreeBytes: -1})
