@@ -237,6 +237,11 @@ func (t *envTxn) linkError(err error) error {
 	var ue *pkg.UnsafeEntryError
 	var be *pkg.Error
 	var fe *pkg.FormatError
+	if errors.As(err, &fe) && fe.NotHere {
+		// whole, but not for this system: a fresh copy is the same
+		return &BundleError{Reason: "one of its packages cannot be installed on this system", Err: err,
+			Advice: "ask the platform team for a bundle whose packages install here (onboard bundle build refuses such a package for this platform)"}
+	}
 	if errors.As(err, &ue) && ue.WithOthers {
 		// a folder symlink of one package that others' files go through
 		return &BundleError{Reason: "two of its packages cannot both be installed", Err: err, Advice: conflictAdvice}

@@ -567,6 +567,10 @@ func TestWindowsEntryPointNamedLikeADevice(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "tool-1-py_0") || !strings.Contains(err.Error(), `"con.exe" is a device on Windows`) {
 		t.Fatalf("InstallEnv = %v; want the entry point refused as a Windows device name", err)
 	}
+	// the bundle's (exit 3), and no fresh download mends it (audit AS 3)
+	if h := HintFor(err); ExitCode(err) != ExitBundle || strings.Contains(h, "download") || !strings.Contains(h, "install here") {
+		t.Errorf("exit %d, hint %q; want exit 3 and the bundle named", ExitCode(err), h)
+	}
 	if _, err := os.Stat(s.prefix); err == nil {
 		t.Error("the refused install left its prefix")
 	}

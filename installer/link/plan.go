@@ -307,7 +307,7 @@ func (p *Plan) entryPoints(py *Python) ([]*Action, error) {
 		if why := pkg.WindowsUnsafe("Scripts/" + ep.Command + ".exe"); why != "" {
 			// the package's, not the machine's: exit 3, as bundle build
 			// refuses it for win- subdirs (audit AS 3: exit 1, no hint)
-			return nil, &pkg.FormatError{Archive: p.archiveName(), Reason: fmt.Sprintf("its entry point %q cannot be a file of Windows: %s", s, why)}
+			return nil, &pkg.FormatError{Archive: p.archiveName(), Reason: fmt.Sprintf("its entry point %q cannot be a file of Windows: %s", s, why), NotHere: true}
 		}
 		exe, err := launcherFor(p.opts.Launcher, p.opts.Subdir)
 		if err != nil {

@@ -50,6 +50,10 @@ type FormatError struct {
 	Archive string
 	Reason  string
 	Err     error
+	// NotHere: the package is whole, but this system cannot hold it (a
+	// name Windows cannot give a file): the bundle's fault, which no
+	// fresh copy of the installer mends.
+	NotHere bool
 }
 
 // Error names the package and what is wrong with it.
