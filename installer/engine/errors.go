@@ -165,14 +165,10 @@ func (e *NotInstalledError) Hint() string {
 		return "it was uninstalled; run the installer to install it again"
 	}
 	if e.CloneOf != "" {
-		if filepath.Dir(e.Path) != filepath.Join(e.CloneOf, "envs") {
-			// made elsewhere (-p DIR, ~/.conda/envs): no env of the
-			// install's that --env names
-			return fmt.Sprintf("run it on the install, %q; this environment is yours, made with conda, and %q is conda's copy of the install's, which can be deleted (nothing was changed)",
-				e.CloneOf, state.Dir(e.Path))
-		}
-		return fmt.Sprintf("run it on the install, %q (--env %s for this environment alone); %q is conda's copy and can be deleted (nothing was changed)",
-			e.CloneOf, filepath.Base(e.Path), state.Dir(e.Path))
+		// no --env: a clone is the user's env, none of the bundle's that
+		// --env names (audit AV 8: the hint's --env mine failed)
+		return fmt.Sprintf("run it on the install, %q; this environment is yours, made with conda, and %q is conda's copy of the install's, which can be deleted (nothing was changed)",
+			e.CloneOf, state.Dir(e.Path))
 	}
 	return "pass the folder you installed into with --prefix (nothing was changed)"
 }
