@@ -176,16 +176,20 @@ func TestAClonedBaseIsNoInstall(t *testing.T) {
 // the launchers record conda copied (audit AQ 2).
 func TestAClonedBaseElsewhereIsNoInstall(t *testing.T) {
 	fi := installFixtures(t)
-	for name, tc := range map[string]struct{ cmd, record string }{
-		"by its conda":      {filepath.Join(fi.Prefix, "bin", "conda") + " create -p CLONE --clone base", ""},
-		"by its record":     {"conda create -n mine --clone /x/base", `{"schema": 1, "prefix": "` + fi.Prefix + `"}`},
-		"an env of its own": {"conda create -n mine python", ""},
+	// In order: "by its manifest" rewrites the install's manifest with its
+	// folder, after which every copy of it names the install, so it runs
+	// last (a map's order let it run first, and CI failed).
+	for _, tc := range []struct{ name, cmd, record string }{
+		{"by its conda", filepath.Join(fi.Prefix, "bin", "conda") + " create -p CLONE --clone base", ""},
+		{"by its record", "conda create -n mine --clone /x/base", `{"schema": 1, "prefix": "` + fi.Prefix + `"}`},
+		{"an env of its own", "conda create -n mine python", ""},
 		// no history to tell (a clone that failed offline after it
 		// copied .onboard/; an install path with two spaces in a row,
 		// which the history's words lose): the manifest's own folder
 		// (audit AV 2)
-		"by its manifest": {"", ""},
+		{"by its manifest", "", ""},
 	} {
+		name := tc.name
 		t.Run(name, func(t *testing.T) {
 			clone := filepath.Join(t.TempDir(), "mine")
 			if name == "by its manifest" {
