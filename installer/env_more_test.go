@@ -1496,3 +1496,48 @@ func TestFolderLinkToTheRootThroughALink(t *testing.T) {
 		})
 	}
 }
+
+// A package refused as it was built (its sha256 is the manifest's) is the
+// bundle's fault that a fresh download repeats: the hint says to ask for
+// another bundle, not to download the installer again, which stays the
+// hint for a damaged copy (audit AS 4).
+func TestAPackageRefusedAsBuiltIsNoDownloadFault(t *testing.T) {
+	sp := condatest.Spec{Name: "twice", Version: "1", Build: "0", Subdir: "noarch", Noarch: "generic",
+		Files: []condatest.File{{Path: "share/ok.txt", Data: []byte("ok\n")}}}
+	info, err := condatest.InfoMembers(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := condatest.WriteRawConda(t.TempDir(), sp.Stem(), []condatest.Member{
+		{Name: "share/ok.txt", Data: []byte("ok\n")}, {Name: "share/ok.txt", Data: []byte("OK\n")}}, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _, size, err := pkg.HashFile(t.Context(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, sha, want, not string
+	}{
+		{"as built", sum, "ask the platform team for a bundle without it", "download the installer again"},
+		{"a damaged copy", strings.Repeat("0", 64), "download the installer again", "bundle without it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newEnvSetup(t)
+			req := s.request("linux-64")
+			req.Packages = []PackageFile{{Path: p, SHA256: tc.sha, Size: size}}
+			_, err := InstallEnv(t.Context(), req)
+			var be *BundleError
+			if !errors.As(err, &be) || ExitCode(err) != ExitBundle {
+				t.Fatalf("install: %v (exit %d); want the bundle refused, exit 3", err, ExitCode(err))
+			}
+			if h := HintFor(err); !strings.Contains(h, tc.want) || strings.Contains(h, tc.not) {
+				t.Errorf("the hint of %q is %q; want %q, not %q", err, h, tc.want, tc.not)
+			}
+			if _, err := os.Lstat(s.prefix); !os.IsNotExist(err) {
+				t.Errorf("the refused install left %s", s.prefix)
+			}
+		})
+	}
+}

@@ -203,6 +203,9 @@ func extractWeights(fs []PackageFile, sizes []int64, total int64) []float64 {
 	return w
 }
 
+// asBuiltAdvice is the remedy for a package refused as it was built.
+const asBuiltAdvice = "the package is the one the bundle was built with (its checksum matches), so a fresh download holds the same: ask the platform team for a bundle without it (onboard bundle build refuses such a package)"
+
 // extractError turns a damaged-package error into a BundleError.
 func extractError(err error) error {
 	var (
@@ -216,8 +219,11 @@ func extractError(err error) error {
 		return err
 	case errors.As(err, &pe), errors.As(err, &ue), errors.As(err, &fe):
 		// their text names the package and says what is wrong with it
-		// ("package "p.conda" is refused: …"): said once
-		return &BundleError{Err: err}
+		// ("package "p.conda" is refused: …"): said once. The archive's
+		// sha256 matched the manifest's (a damaged copy is a
+		// HashMismatchError), so these are the bytes the bundle was built
+		// with: a fresh download holds the same (audit AS 4).
+		return &BundleError{Err: err, Advice: asBuiltAdvice}
 	case errors.As(err, &hm):
 		return &BundleError{Reason: "package " + filepath.Base(hm.Archive) + " is damaged", Err: err}
 	}

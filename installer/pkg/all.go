@@ -238,7 +238,7 @@ func (m *memSource) collect(r io.Reader, archive string, b bound) error {
 			return nil
 		}
 		if err != nil {
-			return &FormatError{Archive: archive, Reason: "the compressed stream is truncated or corrupt", Err: err}
+			return &FormatError{Archive: archive, Reason: streamReason(err), Err: err}
 		}
 		// Its headers and the name kept, within the budget the install
 		// holds the package to: bundle build kept every name it read,

@@ -137,35 +137,6 @@ func TestHostileZipNames(t *testing.T) {
 	}
 }
 
-func TestBrokenStreams(t *testing.T) {
-	big := spec()
-	big.Files = append(big.Files, condatest.File{Path: "share/big", Data: []byte(strings.Repeat("conda ", 50000))})
-	tests := []struct {
-		name  string
-		write func(string, condatest.Spec) (string, error)
-	}{
-		{"truncated zstd", condatest.WriteTruncatedConda},
-		{"corrupt bz2", condatest.WriteCorruptTarBz2},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			pkgs := t.TempDir()
-			archive, err := tt.write(t.TempDir(), big)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: pkgs}, nil)
-			var fe *FormatError
-			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "truncated or corrupt") {
-				t.Fatalf("Extract error = %v; want a FormatError saying truncated or corrupt", err)
-			}
-			if got := leftovers(t, pkgs); len(got) != 0 {
-				t.Errorf("pkgs holds %v; want it empty", got)
-			}
-		})
-	}
-}
-
 func TestMissingComponent(t *testing.T) {
 	entries, err := condatest.CondaEntries(spec())
 	if err != nil {

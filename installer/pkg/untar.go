@@ -17,6 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
+
+	"onboard/internal/humanize"
 	"onboard/internal/pathfold"
 )
 
@@ -34,6 +37,7 @@ type untar struct {
 	files       map[string]bool    // regular files there now (hardlink targets)
 	sums        map[string]fileSum // hardlink targets hashed for their links
 	links       map[string]string  // symlinks made → target
+	twice       map[string]bool    // regular files the stream held more than once
 	// spell, where the host's names ignore case (pathfold), maps each
 	// path's folded form to the one spelling the maps above use (canon).
 	spell map[string]string
@@ -218,7 +222,23 @@ func (u *untar) readErr(ctx context.Context, err error) error {
 	case errors.As(err, &ue), errors.As(err, &fe), errors.As(err, &pe), errors.As(err, &be):
 		return err
 	}
-	return &FormatError{Archive: u.archive, Reason: "the compressed stream is truncated or corrupt; fetch the package again", Err: err}
+	return &FormatError{Archive: u.archive, Reason: streamReason(err), Err: err}
+}
+
+// streamReason says what a stream error that is not onboard's own means.
+// It names no remedy: the archive's hash is checked before the error is
+// shown (a damaged copy is called damaged), so these are the bytes the
+// package was built with, and a fresh copy is the same (audit AS 4).
+func streamReason(err error) string {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "its compressed stream ends too soon (the package is cut short)"
+	case errors.Is(err, zstd.ErrWindowSizeExceeded):
+		return "its zstd stream asks for a window over 128 MiB, more than conda's own zstd reader accepts"
+	case errors.Is(err, tar.ErrHeader):
+		return "its tar stream has a header that is not valid tar"
+	}
+	return "its compressed stream is corrupt"
 }
 
 func (u *untar) unsafe(entry, reason string) error {
@@ -515,7 +535,8 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 	// second member of a name already written (which would rewrite it
 	// without end), by the budget as well.
 	sized := listed && fe.size >= 0
-	charged := !sized || u.files[rel]
+	again := u.files[rel]
+	charged := !sized || again
 	if metaCap(rel) > 0 && u.files[rel] {
 		// The checks of the payload were made against the first copy.
 		return &FormatError{Archive: u.archive, Reason: rel + " appears twice in the package"}
@@ -550,7 +571,13 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 		return fmt.Errorf("failed to write %q: %w", rel, err)
 	}
 	if n > limit {
-		return &Error{Archive: u.archive, Member: rel, What: what, Want: strconv.FormatInt(want, 10), Got: strconv.FormatInt(n, 10) + "+"}
+		return u.repeated(rel, h, again, &Error{Archive: u.archive, Member: rel, What: what, Want: strconv.FormatInt(want, 10), Got: strconv.FormatInt(n, 10) + "+"})
+	}
+	if again {
+		if u.twice == nil {
+			u.twice = map[string]bool{}
+		}
+		u.twice[rel] = true
 	}
 	if charged {
 		u.budget -= n
@@ -563,7 +590,7 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 		var sum [32]byte
 		sh.Sum(sum[:0])
 		if err := u.checkFile(rel, n, sum); err != nil {
-			return err
+			return u.repeated(rel, h, again, err)
 		}
 	}
 	if rel == "info/link.json" && u.dst != nil {
@@ -637,10 +664,29 @@ func (u *untar) checkLate(p *Paths) error {
 	}
 	for rel, fs := range u.late {
 		if err := u.checkFile(rel, fs.size, fs.sha); err != nil {
-			return err
+			return u.repeated(rel, nil, u.twice[rel], err)
 		}
 	}
 	return nil
+}
+
+// repeated names the cause when a file the stream held twice is not what
+// paths.json records: a package holds each file once, and the second copy
+// (conda keeps the last) differs from the first. Not a bomb, not damage.
+// h is the second member when it is at hand, for a spelling that differs
+// only in case on a system whose names ignore it.
+func (u *untar) repeated(rel string, h *tar.Header, again bool, err error) error {
+	var be *Error
+	if !again || !errors.As(err, &be) || be.What != "size" && be.What != "sha256" {
+		return err
+	}
+	if h != nil {
+		if name, why := cleanMember(h.Name); why == "" && name != rel {
+			return &FormatError{Archive: u.archive, Reason: fmt.Sprintf("it holds both %s and %s, names that differ only in case, which this system's files cannot tell apart; their contents differ",
+				humanize.Excerpt(rel, 300), humanize.Excerpt(name, 300))}
+		}
+	}
+	return &FormatError{Archive: u.archive, Reason: fmt.Sprintf("it holds %s twice, with different contents (a package holds each file once)", humanize.Excerpt(rel, 300))}
 }
 
 // symlink recreates a symlink member. An empty target (seen in real zlib
