@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -140,6 +141,11 @@ func (a *archive) components() (pkg, info *zip.File, err error) {
 		if zf.Method != zip.Store && zf.Method != zip.Deflate {
 			return nil, nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s is compressed with zip method %d; conda stores its components (zstd inside)", zf.Name, zf.Method)}
 		}
+		// a zip64 extra field may record any size: one past the file's
+		// end is no truncation of the member but a zip that lies
+		if off, err := zf.DataOffset(); err == nil && (zf.CompressedSize64 > uint64(a.size) || uint64(off)+zf.CompressedSize64 > uint64(a.size)) {
+			return nil, nil, &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s records %d bytes, past the end of the file (%d bytes): the zip's directory is inconsistent (conda refuses it)", zf.Name, zf.CompressedSize64, a.size)}
+		}
 		if err := a.checkLocalHeader(zf); err != nil {
 			return nil, nil, err
 		}
@@ -168,8 +174,10 @@ func (a *archive) zstdStream(zf *zip.File, count func(io.Reader) io.Reader, fn f
 	// deflated member could hold gigabytes of zeros there, each read
 	// inflated outside the package's budget (audit AR 3, AT 5).
 	n, err := io.Copy(io.Discard, io.LimitReader(src, maxAfterTar+1))
-	if err != nil {
+	if errors.Is(err, zip.ErrChecksum) {
 		return &FormatError{Archive: a.path, Reason: "member " + zf.Name + " is corrupt: its bytes do not match the zip's CRC-32", Err: err}
+	} else if err != nil {
+		return &FormatError{Archive: a.path, Reason: "member " + zf.Name + " ends before the size the zip records for it", Err: err}
 	}
 	if n > maxAfterTar {
 		return &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s holds more than %s after its tar's end, which no package writer leaves there", zf.Name, humanize.Bytes(maxAfterTar))}

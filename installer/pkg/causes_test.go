@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -141,4 +142,46 @@ func TestStreamErrorsSayWhatIsWrong(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A zip directory recording a component larger than the whole file (a
+// zip64 extra field may say anything) is an inconsistent zip, not a CRC
+// mismatch (audit AS 4).
+func TestAComponentPastTheFilesEndIsNamed(t *testing.T) {
+	es, err := condatest.CondaEntries(spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := condatest.WriteRawZip(t.TempDir(), spec().Stem()+".conda", es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the central directory's entry of the pkg component: its
+	// compressed and uncompressed sizes at 20 and 24
+	name := []byte("pkg-" + spec().Stem() + ".tar.zst")
+	at := -1
+	for i := bytes.Index(b, []byte("PK\x01\x02")); i >= 0; {
+		if bytes.Equal(b[i+46:i+46+len(name)], name) {
+			at = i
+			break
+		}
+		j := bytes.Index(b[i+4:], []byte("PK\x01\x02"))
+		if j < 0 {
+			break
+		}
+		i += 4 + j
+	}
+	if at < 0 {
+		t.Fatal("no directory entry for the pkg component")
+	}
+	binary.LittleEndian.PutUint32(b[at+20:], 0x7fff0000)
+	binary.LittleEndian.PutUint32(b[at+24:], 0x7fff0000)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantFormatError(t, p, "past the end of the file")
 }
