@@ -8,7 +8,6 @@ import (
 	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/installer/state"
-	"onboard/internal/buildgui"
 	"onboard/internal/condaver"
 	"onboard/internal/humanize"
 	"onboard/internal/launchname"
@@ -270,19 +269,13 @@ func cmdArg(p string) string {
 }
 
 // checkItsFiles says how to check the files of the install of name at
-// prefix: its maintenance launcher, or its maintenance app's verify;
-// "onboard verify", which the text named, is on nobody's PATH (audit AP 6).
-func checkItsFiles(name, prefix string) string { return checkFiles(name, prefix, buildgui.HasWindow) }
-
-// checkFiles is checkItsFiles for a maintenance app that opens a window
-// (window), or a menu in a terminal.
-func checkFiles(name, prefix string, window bool) string {
-	if !window {
-		// its maintenance app is a menu in a terminal, which checks the
-		// install first (audit AQ 8: "click Verify all" named a window)
-		return fmt.Sprintf("To check its files, open %s, which checks them first (or run %s verify).", launchname.Maintenance(name), state.AppPath(prefix))
-	}
-	return fmt.Sprintf("To check its files, open %s and click Verify all (or run %s verify).", launchname.Maintenance(name), state.AppPath(prefix))
+// prefix: its maintenance app, which checks them as it opens (a window, or
+// in a build without windows a menu in a terminal), or its verify;
+// "onboard verify", which the text named, is on nobody's PATH (audit AP
+// 6). It names no button: the one reading it may have no display, as a
+// build with windows run over ssh has not (audit AQ 8).
+func checkItsFiles(name, prefix string) string {
+	return fmt.Sprintf("To check its files, open %s, which checks them as it opens (or run %s verify).", launchname.Maintenance(name), state.AppPath(prefix))
 }
 
 // Done says what the install did, for the Finish step and the console's

@@ -90,7 +90,7 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, err = verdictOf(t, e, st)
-	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed in this folder, so Install will change nothing. To check its files, open Test Python Maintenance and click Verify all (or run "+filepath.Join(st.Prefix, ".onboard", "onboard")+" verify)." {
+	if err != nil || v.Status != wizard.StatusGood || v.Line != "Test Python 2026.11.0 is already installed in this folder, so Install will change nothing. To check its files, open Test Python Maintenance, which checks them as it opens (or run "+filepath.Join(st.Prefix, ".onboard", "onboard")+" verify)." {
 		t.Fatalf("same version: %+v, %v", v, err)
 	}
 	if strings.Contains(v.Text(), "Space needed") { // Install writes nothing
@@ -233,7 +233,7 @@ func TestDoneSaysWhatTheInstallReplaced(t *testing.T) {
 		// what even a silent run says (audit AV 3), as a sentence of its own
 		{&installer.Result{Changed: true, Warnings: []string{"your own environments envs/team were left in \"/p.onboard-old-1\""}},
 			"Acme 2026.12.0 is installed in /p. Note: Your own environments envs/team were left in \"/p.onboard-old-1\"."},
-		{&installer.Result{}, "Acme 2026.12.0 was already installed in /p, so nothing was changed. To check its files, open Acme Maintenance and click Verify all (or run /p/.onboard/onboard verify)."},
+		{&installer.Result{}, "Acme 2026.12.0 was already installed in /p, so nothing was changed. To check its files, open Acme Maintenance, which checks them as it opens (or run /p/.onboard/onboard verify)."},
 		{old("Acme", "2026.9.0"), "Acme is upgraded from 2026.9.0 to 2026.12.0 in /p."},
 		{old("Acme", "2027.1.0"), "Acme is downgraded from 2027.1.0 to 2026.12.0 in /p."},
 		{old("Acme", "2026.12.0"), "Acme 2026.12.0 is installed again in /p."},
