@@ -444,7 +444,7 @@ func TestLocationShowsTheFolderAndAsksOnAWarning(t *testing.T) {
 		"✗ This folder cannot be used: \"~root/x\" starts with ~name, which only a shell reads.")
 	contains(t, out, "Folder: "+spaced+"\n⚠ This folder can be used, but read the warning below.",
 		"  Warning: \""+spaced+"\" has spaces", "  What to do: choose a folder without spaces",
-		"Use this folder all the same? [Y/n] ",
+		"Use this folder all the same? [y/N] ",
 		"Folder: "+filepath.Join(e.Home, "rel")+"\n✓ This folder can be used.")
 	if strings.Count(out, "[3/6] Location") != 4 || strings.Count(out, "[4/6] Options") != 1 {
 		t.Fatalf("a refused folder did not keep the wizard at Location:\n%s", out)
@@ -459,18 +459,19 @@ func TestLocationAsksOnAWarnedDefaultOnce(t *testing.T) {
 	e := wizardtest.NewEngine(t)
 	spaced := filepath.Join(e.Home, "with space")
 	var out bytes.Buffer
-	c := IO{In: strings.NewReader("\ny\n\nn\n\ny\nb\n\nq\n"), Out: &out, IsTerminal: func() bool { return true }}
+	// a bare Enter at the question is no: the warned folder is not kept
+	c := IO{In: strings.NewReader("\ny\n\n\n\ny\nb\n\nq\n"), Out: &out, IsTerminal: func() bool { return true }}
 	err := Run(context.Background(), c, e, Options{Prefix: spaced, LogDir: t.TempDir()})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want the quit\n%s", err, out.String())
 	}
 	o := out.String()
-	contains(t, o, "Folder ["+spaced+"]: ", "  Warning: \""+spaced+"\" has spaces", "Use this folder all the same? [Y/n] ")
+	contains(t, o, "Folder ["+spaced+"]: ", "  Warning: \""+spaced+"\" has spaces", "Use this folder all the same? [y/N] ")
 	if n := strings.Count(o, "Use this folder all the same?"); n != 2 {
-		t.Errorf("asked %d times; want twice (no, then yes), and not again on coming back:\n%s", n, o)
+		t.Errorf("asked %d times; want twice (Enter, which is no, then yes), and not again on coming back:\n%s", n, o)
 	}
 	if strings.Count(o, "[3/6] Location") != 3 || strings.Count(o, "[4/6] Options") != 2 {
-		t.Errorf("want Location three times (the no kept it there; b came back) and Options twice:\n%s", o)
+		t.Errorf("want Location three times (the bare Enter kept it there; b came back) and Options twice:\n%s", o)
 	}
 }
 

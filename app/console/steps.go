@@ -135,7 +135,9 @@ func (s *session) location() (action, error) {
 	// a folder typed or the one offered (a home folder with a space in
 	// its path makes the default warned too, audit AA), once
 	if key := warnedKey(st.Prefix, v); v.Warned && key != s.keptWarned {
-		keep, back, err := s.yesNo("Use this folder all the same?", true)
+		// a bare Enter keeps the warning's advice, not the folder (audit
+		// AU: it kept the folder it had just warned of)
+		keep, back, err := s.yesNo("Use this folder all the same?", false)
 		if err != nil || back || !keep {
 			st.Prefix = old
 			return actStay, err
