@@ -146,8 +146,12 @@ type NotInstalledError struct {
 // wrote into it and uninstall deleted it, as an install (audit AK 4).
 func CheckNotAClone(prefix string) error {
 	if root, ok := state.CloneOf(prefix); ok && state.HasManifest(prefix) {
+		was := "in"
+		if !state.HasManifest(root) {
+			was = "that was in"
+		}
 		return &NotInstalledError{Path: prefix, CloneOf: root,
-			Err: fmt.Errorf("it is an environment that conda made by cloning the base of the install in %q, copying its %s folder", root, state.DirName)}
+			Err: fmt.Errorf("it is an environment that conda made by cloning the base of the install %s %q, copying its %s folder", was, root, state.DirName)}
 	}
 	return nil
 }
@@ -163,6 +167,10 @@ func (e *NotInstalledError) Unwrap() error { return e.Err }
 func (e *NotInstalledError) Hint() string {
 	if e.Uninstalled {
 		return "it was uninstalled; run the installer to install it again"
+	}
+	if e.CloneOf != "" && !state.HasManifest(e.CloneOf) {
+		return fmt.Sprintf("this environment is yours, made with conda from an install no longer there; %q is conda's copy of that install's, which can be deleted (nothing was changed)",
+			state.Dir(e.Path))
 	}
 	if e.CloneOf != "" {
 		// no --env: a clone is the user's env, none of the bundle's that

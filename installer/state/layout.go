@@ -115,9 +115,12 @@ func CloneOf(prefixDir string) (string, bool) {
 		return root, true
 	}
 	// the folder its manifest was written for, which conda's copy keeps
-	// as it was: another install's, that is there
+	// as it was: another install's, that is there, or that was there
+	// when conda made this env (an install uninstalled since; audit AV:
+	// its clone was then taken for an install). An install moved by hand
+	// has another folder too, but onboard began its history.
 	if m, err := ReadManifest(prefixDir); err == nil {
-		if home := m.HomeOf(); home != "" && !sameFolder(home, prefixDir) && HasManifest(home) {
+		if home := m.HomeOf(); home != "" && !sameFolder(home, prefixDir) && (HasManifest(home) || prefix.EnvMadeWithConda(prefixDir)) {
 			return home, true
 		}
 	}

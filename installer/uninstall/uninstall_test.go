@@ -235,3 +235,43 @@ func TestAClonedBaseElsewhereIsNoInstall(t *testing.T) {
 		})
 	}
 }
+
+// A clone whose install was uninstalled since is still no install: its
+// manifest names another folder and conda's create began its history
+// (audit AV: it was then taken for an install, and uninstall deleted it
+// as one). An install moved by hand, whose history onboard began, is
+// still one.
+func TestACloneOfAnUninstalledInstallIsNoInstall(t *testing.T) {
+	fi := installFixtures(t)
+	m, err := state.ReadManifest(fi.Prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := state.WriteManifest(fi.Prefix, m); err != nil { // with its folder, as an install writes it
+		t.Fatal(err)
+	}
+	clone := filepath.Join(t.TempDir(), "mine")
+	if err := os.CopyFS(filepath.Join(clone, ".onboard"), os.DirFS(filepath.Join(fi.Prefix, ".onboard"))); err != nil {
+		t.Fatal(err)
+	}
+	testkit.MustWrite(t, filepath.Join(clone, "conda-meta", "history"), "==> 2026-12-01 10:00:00 <==\n# cmd: conda create -p "+clone+" --clone "+fi.Prefix+"\n")
+	moved := filepath.Join(t.TempDir(), "moved")
+	if err := os.Rename(fi.Prefix, moved); err != nil {
+		t.Fatal(err)
+	}
+	if err := engine.CheckInstalled(moved); err != nil {
+		t.Errorf("CheckInstalled of an install moved by hand: %v", err)
+	}
+	err = engine.CheckInstalled(clone)
+	var ne *engine.NotInstalledError
+	if !errors.As(err, &ne) || ne.CloneOf != fi.Prefix || !strings.Contains(err.Error(), "the install that was in") ||
+		!strings.Contains(ne.Hint(), "no longer there") || !strings.Contains(ne.Hint(), "can be deleted") {
+		t.Fatalf("CheckInstalled of a clone of an install gone: %v (%s); want a refusal naming the install that was in %s", err, engine.HintFor(err), fi.Prefix)
+	}
+	if err := Run(context.Background(), clone, Options{EnvironmentsTxt: fi.EnvTxt}); !errors.As(err, &ne) {
+		t.Fatalf("uninstall of the clone: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(clone, "conda-meta", "history")); err != nil {
+		t.Errorf("the refused uninstall removed the clone: %v", err)
+	}
+}
