@@ -147,3 +147,35 @@ func TestVerifyNotesALauncherWhoseCommandIsGone(t *testing.T) {
 		t.Fatalf("a packaged command lost: problems %v, notes:\n%s", kinds(r.Problems), notes)
 	}
 }
+
+// conda remove --force of a package others need (python, under the env's
+// noarch packages; platformdirs under conda) leaves an env that fails to
+// start: verify calls it damaged, naming who needs it, and repair puts
+// the bundle's package back (audit AW 1: "Healthy", and repair did
+// nothing, while conda could not run).
+func TestVerifyCallsAForcedRemovalOfANeededPackageDamage(t *testing.T) {
+	fi := installFixtures(t)
+	py := filepath.Join(fi.Prefix, "envs", "py")
+	const pyDist = "python-3.99.99-0"
+	condaRemove(t, py, pyDist)
+	opts := VerifyOptions{EnvironmentsTxt: "-"}
+	r, err := Verify(context.Background(), fi.Prefix, opts)
+	var found *Problem
+	for i := range r.Problems {
+		if r.Problems[i].Package == pyDist {
+			found = &r.Problems[i]
+		}
+	}
+	if err == nil || found == nil || found.Kind != ProblemMissingRecord || !strings.Contains(found.Detail, "sample_noarch_python") || !strings.Contains(found.Detail, "need it") {
+		t.Fatalf("verify after a forced removal of python: %+v, %v; want python's record missing, naming who needs it", r.Problems, err)
+	}
+	if _, err := Repair(context.Background(), fi.Prefix, RepairOptions{BundlePath: fi.Bundle, EnvironmentsTxt: "-"}); err != nil {
+		t.Fatalf("repair: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(py, "conda-meta", pyDist+".json")); err != nil {
+		t.Fatalf("repair did not put python back: %v", err)
+	}
+	if r, err := Verify(context.Background(), fi.Prefix, opts); err != nil {
+		t.Fatalf("verify after repair: %v: %v", kinds(r.Problems), err)
+	}
+}

@@ -16,8 +16,10 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"onboard/installer/engine"
+	"onboard/installer/link"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
+	"onboard/internal/humanize"
 	"onboard/internal/pathfold"
 )
 
@@ -274,11 +276,23 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 		v.note("environment %s is not from the bundle (made with conda after the install): its files were checked against its own conda-meta records", e.name)
 	}
 	removed := removedWithConda(e.dir)
+	var needs map[string][]string
 	for _, dist := range man.EnvDists()[e.name] {
 		if have[dist] || !v.wanted(e.name, dist) || e.remade {
 			continue
 		}
 		if removed[dist] {
+			if needs == nil {
+				needs = es.dependents()
+			}
+			// conda remove --force takes a package that others need:
+			// conda, or Jupyter, then fails to start (audit AW 1). What
+			// no package left needs was the user's to remove.
+			if by := needs[distName(dist)]; len(by) > 0 {
+				v.problem(Problem{Env: e.name, Package: dist, Path: "conda-meta/" + dist + ".json", Kind: ProblemMissingRecord,
+					Detail: fmt.Sprintf("it was removed with conda (--force), but %s of this environment need it, and fail without it", humanize.List(by, 3))})
+				continue
+			}
 			v.note("%s: %s was removed or replaced with conda after the install (conda-meta/history); that is the user's change, not damage", e.name, dist)
 			continue
 		}
@@ -286,6 +300,37 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 			Kind: ProblemMissingRecord, Detail: "the installed bundle has this package but conda-meta has no record of it"})
 	}
 	return es
+}
+
+// dependents maps each package name that the env's records depend on, and
+// that no record of the env has, to the packages that depend on it.
+func (es *envScan) dependents() map[string][]string {
+	have := map[string]bool{}
+	for _, r := range es.recs {
+		have[r.head.Name] = true
+	}
+	out := map[string][]string{}
+	for _, r := range es.recs {
+		for _, d := range r.head.Depends {
+			if n := link.DependsName(d); n != "" && !have[n] && !slices.Contains(out[n], r.head.Name) {
+				out[n] = append(out[n], r.head.Name)
+			}
+		}
+	}
+	for _, by := range out {
+		slices.Sort(by)
+	}
+	return out
+}
+
+// distName is the package name of a dist "<name>-<version>-<build>".
+func distName(dist string) string {
+	for range 2 {
+		if i := strings.LastIndexByte(dist, '-'); i > 0 {
+			dist = dist[:i]
+		}
+	}
+	return dist
 }
 
 // extractedDir returns the record's extracted package folder, or "" when

@@ -3,6 +3,7 @@ package humanize
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -48,4 +49,16 @@ func Excerpt(s string, max int) string {
 		end++
 	}
 	return fmt.Sprintf("%s…(%d bytes)…%s", s[:head], len(s), s[end:])
+}
+
+// List joins names as a sentence does: "a", "a and b", "a, b and c"; past
+// max of them, the rest are counted: "a, b, c and 2 more".
+func List(names []string, max int) string {
+	if max > 0 && len(names) > max {
+		return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %d more", len(names)-max)
+	}
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

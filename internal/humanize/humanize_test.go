@@ -38,3 +38,20 @@ func TestExcerpt(t *testing.T) {
 		t.Errorf("Excerpt of 2000 bytes = %q (%d bytes); want about 300 valid bytes naming the length", got, len(got))
 	}
 }
+
+func TestList(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"conda"}, "conda"},
+		{[]string{"conda", "pip"}, "conda and pip"},
+		{[]string{"a", "b", "c"}, "a, b and c"},
+		{[]string{"a", "b", "c", "d", "e"}, "a, b, c and 2 more"},
+	} {
+		if got := List(tc.in, 3); got != tc.want {
+			t.Errorf("List(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
