@@ -121,10 +121,21 @@ next_step() {
 # shows now, found in a screenshot (a dialog's Yes or OK sits where the
 # dialog's size puts it), or the button of one of the colours given (a
 # destructive one is red: theme.go's dark and light error colours); X Y when
-# none is found.
+# none shows within 10 s (a dialog may show a moment after the work
+# before it ends, on a loaded machine).
 primary() {
-	local at
-	at=$(import -window "$win" -depth 8 ppm:- 2>/dev/null | python3 -c '
+	local at="" try
+	for try in $(seq 20); do
+		at=$(find_button "${3:-41,111,246}")
+		[ -n "$at" ] && break
+		sleep 0.5
+	done
+	if [ -n "$at" ]; then click $at; else click "$1" "$2"; fi
+}
+# find_button "R,G,B ...": the centre of the pixels of those colours in the
+# window now, or nothing when there are too few for a button.
+find_button() {
+	import -window "$win" -depth 8 ppm:- 2>/dev/null | python3 -c '
 import sys
 colours = [tuple(int(v) for v in c.split(",")) for c in sys.argv[1:]]
 d = sys.stdin.buffer.read()
@@ -141,8 +152,7 @@ for y in range(h):
         if any(abs(r - cr) < 20 and abs(g - cg) < 20 and abs(b - cb) < 20 for cr, cg, cb in colours):
             sx, sy, n = sx + x, sy + y, n + 1
 print(f"{sx // n} {sy // n}" if n > 200 else "")
-' ${3:-41,111,246} 2>/dev/null || true)
-	if [ -n "$at" ]; then click $at; else click "$1" "$2"; fi
+' $1 2>/dev/null || true
 }
 
 shot welcome
@@ -225,8 +235,16 @@ else
 	else pass 'Uninstall in the maintenance window removed the whole install folder while the window still ran'; fi
 	if [ -n "$jport" ] && curl -s -o /dev/null "http://127.0.0.1:$jport/api"; then bad 'the demo Jupyter still runs after the uninstall'; elif [ -n "$jport" ]; then pass 'the uninstall stopped the Jupyter that ran from the install'; fi
 	if ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1; then pass "the running maintenance app moved itself to %TEMP% ($(cd "$temp_unix" && ls onboard-running-*.exe | tr '\n' ' '))"; fi
-	primary 460 280 # OK on "Uninstalled": the maintenance app quits
-	for _ in $(seq 20); do kill -0 "$app" 2>/dev/null || break; sleep 0.5; done
+	# the button of the "Uninstalled" message (not a blue one: Fyne's
+	# information dialogs have a plain button) ends the maintenance app.
+	# The message shows a moment after the folder is gone: on a loaded
+	# machine one click came before it ("OK did not end the maintenance
+	# app"), so it is clicked until the app ends; under it, before, lies
+	# the window's empty table.
+	for _ in $(seq 20); do
+		kill -0 "$app" 2>/dev/null || break
+		click 460 280 || true # the window may be closing
+	done
 	if kill -0 "$app" 2>/dev/null; then bad 'OK did not end the maintenance app'; kill "$app" 2>/dev/null || true; else pass 'OK ended the maintenance app'; fi
 	app=
 	# The moved program's file goes through a hidden cmd.exe once it has exited (Wine starts
