@@ -288,7 +288,7 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 			// conda remove --force takes a package that others need:
 			// conda, or Jupyter, then fails to start (audit AW 1). What
 			// no package left needs was the user's to remove.
-			if by := needs[distName(dist)]; len(by) > 0 {
+			if by := needs[prefix.DistPackageName(dist)]; len(by) > 0 {
 				v.problem(Problem{Env: e.name, Package: dist, Path: "conda-meta/" + dist + ".json", Kind: ProblemMissingRecord,
 					Detail: fmt.Sprintf("it was removed with conda (--force), but %s of this environment need it, and fail without it", humanize.List(by, 3))})
 				continue
@@ -321,16 +321,6 @@ func (es *envScan) dependents() map[string][]string {
 		slices.Sort(by)
 	}
 	return out
-}
-
-// distName is the package name of a dist "<name>-<version>-<build>".
-func distName(dist string) string {
-	for range 2 {
-		if i := strings.LastIndexByte(dist, '-'); i > 0 {
-			dist = dist[:i]
-		}
-	}
-	return dist
 }
 
 // extractedDir returns the record's extracted package folder, or "" when
