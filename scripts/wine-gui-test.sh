@@ -121,8 +121,8 @@ next_step() {
 # shows now, found in a screenshot (a dialog's Yes or OK sits where the
 # dialog's size puts it), or the button of one of the colours given (a
 # destructive one is red: theme.go's dark and light error colours); X Y when
-# none shows within 10 s (a dialog may show a moment after the work
-# before it ends, on a loaded machine).
+# none shows after 20 tries, some 20 s (a dialog may show a moment after
+# the work before it ends, on a loaded machine).
 primary() {
 	local at="" try
 	for try in $(seq 20); do

@@ -285,12 +285,13 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 			if needs == nil {
 				needs = es.dependents()
 			}
-			// conda remove --force takes a package that others need:
+			// conda remove --force (or a later install --no-deps of
+			// what needs it) leaves a package that others need gone:
 			// conda, or Jupyter, then fails to start (audit AW 1). What
 			// no package left needs was the user's to remove.
 			if by := needs[prefix.DistPackageName(dist)]; len(by) > 0 {
 				v.problem(Problem{Env: e.name, Package: dist, Path: "conda-meta/" + dist + ".json", Kind: ProblemMissingRecord,
-					Detail: fmt.Sprintf("it was removed with conda (--force), but %s of this environment need it, and fail without it", humanize.List(by, 3))})
+					Detail: fmt.Sprintf("it was removed with conda, but %s of this environment need it, and fail without it", humanize.List(by, 3))})
 				continue
 			}
 			v.note("%s: %s was removed or replaced with conda after the install (conda-meta/history); that is the user's change, not damage", e.name, dist)

@@ -177,7 +177,7 @@ func (a *archive) zstdStream(zf *zip.File, count func(io.Reader) io.Reader, fn f
 	if errors.Is(err, zip.ErrChecksum) {
 		return &FormatError{Archive: a.path, Reason: "member " + zf.Name + " is corrupt: its bytes do not match the zip's CRC-32", Err: err}
 	} else if err != nil {
-		return &FormatError{Archive: a.path, Reason: "member " + zf.Name + " ends before the size the zip records for it", Err: err}
+		return &FormatError{Archive: a.path, Reason: "member " + zf.Name + " cannot be read to its end after its tar", Err: err}
 	}
 	if n > maxAfterTar {
 		return &FormatError{Archive: a.path, Reason: fmt.Sprintf("its member %s holds more than %s after its tar's end, which no package writer leaves there", zf.Name, humanize.Bytes(maxAfterTar))}

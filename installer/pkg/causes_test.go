@@ -34,6 +34,23 @@ func TestAFileHeldTwiceIsNamed(t *testing.T) {
 			// conda keeps the last copy, which is the first: accepted
 			wantOkOrRefused(t, format, []condatest.Member{ok, ok}, "")
 		})
+		// the first copy unlike paths.json, the last as it records: the
+		// first is refused as it is checked where paths.json came
+		// first, and as a second copy unlike the first where it comes
+		// last (audit AZ 1: that installed)
+		bad := condatest.Member{Name: "share/ok.txt", Data: []byte("OK\n")}
+		t.Run(format+" the last right", func(t *testing.T) {
+			want := "does not match its own manifest"
+			if format == "tar.bz2 payload first" {
+				want = "it holds share/ok.txt twice, with different contents"
+			}
+			wantOkOrRefused(t, format, []condatest.Member{bad, ok}, want)
+		})
+		// alike, and both unlike paths.json: no "different contents"
+		// (audit AZ 2)
+		t.Run(format+" both wrong alike", func(t *testing.T) {
+			wantOkOrRefused(t, format, []condatest.Member{bad, bad}, "does not match its own manifest")
+		})
 	}
 }
 

@@ -37,7 +37,6 @@ type untar struct {
 	files       map[string]bool    // regular files there now (hardlink targets)
 	sums        map[string]fileSum // hardlink targets hashed for their links
 	links       map[string]string  // symlinks made → target
-	twice       map[string]bool    // regular files the stream held more than once
 	// spell, where the host's names ignore case (pathfold), maps each
 	// path's folded form to the one spelling the maps above use (canon).
 	spell map[string]string
@@ -573,12 +572,6 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 	if n > limit {
 		return u.repeated(rel, h, again, &Error{Archive: u.archive, Member: rel, What: what, Want: strconv.FormatInt(want, 10), Got: strconv.FormatInt(n, 10) + "+"})
 	}
-	if again {
-		if u.twice == nil {
-			u.twice = map[string]bool{}
-		}
-		u.twice[rel] = true
-	}
 	if charged {
 		u.budget -= n
 	}
@@ -613,6 +606,12 @@ func (u *untar) checkFile(rel string, n int64, sum [32]byte) error {
 		if !strings.HasPrefix(rel, "info/") {
 			if u.late == nil {
 				u.late = map[string]fileSum{}
+			}
+			if prev, ok := u.late[rel]; ok && (prev.size != n || prev.sha != sum) {
+				// a second copy unlike the first, before paths.json
+				// says which is right: refused as it is when paths.json
+				// comes first (audit AZ 1: it installed the last copy)
+				return &Error{Archive: u.archive, Member: rel, What: "sha256", Want: hex.EncodeToString(prev.sha[:]), Got: hex.EncodeToString(sum[:])}
 			}
 			u.late[rel] = fileSum{size: n, sha: sum}
 		}
@@ -663,16 +662,19 @@ func (u *untar) checkLate(p *Paths) error {
 		u.expect = u.expectations(p)
 	}
 	for rel, fs := range u.late {
+		// copies of one name that differ were refused as they were
+		// written: the copies here are alike, whatever paths.json says
 		if err := u.checkFile(rel, fs.size, fs.sha); err != nil {
-			return u.repeated(rel, nil, u.twice[rel], err)
+			return err
 		}
 	}
 	return nil
 }
 
-// repeated names the cause when a file the stream held twice is not what
-// paths.json records: a package holds each file once, and the second copy
-// (conda keeps the last) differs from the first. Not a bomb, not damage.
+// repeated names the cause when a second copy of a file is not what
+// paths.json records (the first was), or, before paths.json is read, not
+// what the first copy was: a package holds each file once, and its copies
+// differ (conda keeps the last). Not a bomb, not damage.
 // h is the second member when it is at hand, for a spelling that differs
 // only in case on a system whose names ignore it.
 func (u *untar) repeated(rel string, h *tar.Header, again bool, err error) error {

@@ -176,30 +176,46 @@ func TestAClonedBaseIsNoInstall(t *testing.T) {
 // the launchers record conda copied (audit AQ 2).
 func TestAClonedBaseElsewhereIsNoInstall(t *testing.T) {
 	fi := installFixtures(t)
-	// In order: "by its manifest" rewrites the install's manifest with its
-	// folder, after which every copy of it names the install, so it runs
-	// last (a map's order let it run first, and CI failed).
-	for _, tc := range []struct{ name, cmd, record string }{
-		{"by its conda", filepath.Join(fi.Prefix, "bin", "conda") + " create -p CLONE --clone base", ""},
-		{"by its record", "conda create -n mine --clone /x/base", `{"schema": 1, "prefix": "` + fi.Prefix + `"}`},
-		{"an env of its own", "conda create -n mine python", ""},
+	// The fixture's manifest has no folder in it, as an install before
+	// audit AV wrote it; a case "with its folder" rewrites it as an
+	// install now writes it. Each case sets the manifest it needs (a
+	// map's order once ran the manifest case first, and the others then
+	// saw its manifest).
+	old, err := os.ReadFile(state.ManifestPath(fi.Prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := state.ReadManifest(fi.Prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, cmd, record string
+		withFolder        bool
+	}{
+		{"by its conda", filepath.Join(fi.Prefix, "bin", "conda") + " create -p CLONE --clone base", "", false},
+		{"by its record", "conda create -n mine --clone /x/base", `{"schema": 1, "prefix": "` + fi.Prefix + `"}`, false},
+		// conda made it, but nothing names the install: with an older
+		// install's manifest, it reads as the install its .onboard says
+		{"an env of its own", "conda create -n mine python", "", false},
+		// with the folder the manifest names, a copy of .onboard in an
+		// env conda made is no install, clone or not (audit AZ 3)
+		{"an env of its own, with the folder", "conda create -n mine python", "", true},
 		// no history to tell (a clone that failed offline after it
 		// copied .onboard/; an install path with two spaces in a row,
 		// which the history's words lose): the manifest's own folder
 		// (audit AV 2)
-		{"by its manifest", "", ""},
+		{"by its manifest", "", "", true},
 	} {
 		name := tc.name
 		t.Run(name, func(t *testing.T) {
 			clone := filepath.Join(t.TempDir(), "mine")
-			if name == "by its manifest" {
-				m, err := state.ReadManifest(fi.Prefix)
-				if err != nil {
-					t.Fatal(err)
-				}
+			if tc.withFolder {
 				if err := state.WriteManifest(fi.Prefix, m); err != nil { // as an install writes it, with its folder
 					t.Fatal(err)
 				}
+			} else if err := os.WriteFile(state.ManifestPath(fi.Prefix), old, 0o644); err != nil {
+				t.Fatal(err)
 			}
 			if err := os.CopyFS(filepath.Join(clone, ".onboard"), os.DirFS(filepath.Join(fi.Prefix, ".onboard"))); err != nil {
 				t.Fatal(err)
