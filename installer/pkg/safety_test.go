@@ -313,7 +313,13 @@ func TestListedFileMustBeAFile(t *testing.T) {
 	} {
 		for _, format := range []string{"conda", "tar.bz2", "tar.bz2 payload first"} {
 			t.Run(tt.name+" "+format, func(t *testing.T) {
-				wantOkOrRefused(t, format, tt.members, tt.want, "share/ok.txt")
+				want, names := tt.want, "share/ok.txt"
+				if tt.name == "hardlink to a target written again" && format == "tar.bz2 payload first" {
+					// before paths.json, the target's second copy is
+					// refused first, unlike its first
+					want, names = "it holds share/same.txt twice, with different contents", "share/same.txt"
+				}
+				wantOkOrRefused(t, format, tt.members, want, names)
 			})
 		}
 	}
