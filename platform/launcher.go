@@ -68,7 +68,7 @@ func (s LauncherSpec) comment(app AppInfo) string {
 	case s.Comment != "":
 		return s.Comment
 	case s.maintenance():
-		return "Check, repair or uninstall " + app.Name
+		return "Verify, repair or uninstall " + app.Name
 	}
 	return "Start Jupyter in the " + s.Env + " environment of " + app.Name
 }

@@ -23,6 +23,7 @@ import (
 
 	"onboard/installer/state"
 	"onboard/internal/capread"
+	"onboard/internal/launchname"
 )
 
 // EnvError reports an env that cannot run Jupyter. Repair usually fixes it.
@@ -64,8 +65,19 @@ func (e *EnvError) Hint() string {
 	case e.Gone:
 		return fmt.Sprintf("Put the environment back: run '%s repair --prefix %s --env %s'", state.AppPath(e.Prefix), e.Prefix, envName(e.Env))
 	}
-	return fmt.Sprintf("Repair the install: the Repair button of its maintenance window, or run '%s repair --prefix %s'",
-		state.AppPath(e.Prefix), e.Prefix)
+	return fmt.Sprintf("Repair the install: click Repair all in %s, or run '%s repair --prefix %s'",
+		maintenanceOf(e.Prefix), state.AppPath(e.Prefix), e.Prefix)
+}
+
+// maintenanceOf names the install at prefix's maintenance app as its
+// shortcut and window do ("Onboard Demo Maintenance"), for a hint that
+// sends a person there; "the install's maintenance window" when its
+// manifest cannot be read.
+func maintenanceOf(prefix string) string {
+	if m, err := state.ReadManifest(prefix); err == nil && m.Name != "" {
+		return launchname.Maintenance(m.Name)
+	}
+	return "the install's maintenance window"
 }
 
 // envName is the name activation shows: "base" for the prefix itself.

@@ -203,7 +203,7 @@ func CheckCommand(prefix, env, name, goos string) error {
 	exe := CommandExecutable(ep, name, goos)
 	fi, err := os.Stat(exe)
 	if err != nil {
-		e := &EnvError{Prefix: prefix, Env: env, Reason: fmt.Sprintf("%s is missing (the launcher runs %q)", exe, name)}
+		e := &EnvError{Prefix: prefix, Env: env, Reason: fmt.Sprintf("%s is missing (the shortcut runs %q)", exe, name)}
 		if rel, rerr := filepath.Rel(ep, exe); rerr == nil && state.RemovedWithConda(ep, filepath.ToSlash(rel)) {
 			e.Removed = name
 		}
