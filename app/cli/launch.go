@@ -76,7 +76,7 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 		if what == "" {
-			fmt.Fprintln(env.Stdout, "No Jupyter server of yours was running.")
+			fmt.Fprintln(env.Stdout, "You had no Jupyter running.")
 		} else {
 			fmt.Fprintf(env.Stdout, "Stopped Jupyter (%s).\n", what)
 		}

@@ -14,6 +14,7 @@ import (
 	"onboard/installer"
 	"onboard/installer/state"
 	"onboard/internal/ctxio"
+	"onboard/internal/launchname"
 )
 
 // The maintenance app started with no arguments opens the maintenance
@@ -50,19 +51,21 @@ func appPlace() (own, clone string) {
 // maintenanceMenu offers verify, repair and uninstall of the install at
 // prefix, one at a time, until the person quits or the install is removed.
 func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
+	// named as its shortcut and window are: "Onboard Demo Maintenance"
+	app, head := "this maintenance app", "Maintenance of the install in "+prefix
+	if inst, err := wizard.ReadInstalled(prefix); err == nil && inst.Manifest.Name != "" {
+		app = launchname.Maintenance(inst.Manifest.Name)
+		head = fmt.Sprintf("%s: version %s in %s", app, inst.Manifest.Version, prefix)
+	}
 	if !onTerminal(env) {
-		return &installer.UsageError{Msg: fmt.Sprintf("this maintenance app has no window here, and its menu needs a terminal; "+
-			"run it in one, or run: onboard verify|repair|uninstall --prefix %q", prefix)}
+		return &installer.UsageError{Msg: fmt.Sprintf("%s has no window here, and its menu needs a terminal; "+
+			"run it in one, or run: onboard verify|repair|uninstall --prefix %q", app, prefix)}
 	}
 	in := bufio.NewReader(env.Stdin)
 	sub := env
 	sub.Stdin = in // the uninstall's question reads from the same input
 	sub.GUI = nil  // no window: the answers are given here
-	what := "the install in " + prefix
-	if inst, err := wizard.ReadInstalled(prefix); err == nil && inst.Manifest.Name != "" {
-		what = fmt.Sprintf("%s %s in %s", inst.Manifest.Name, inst.Manifest.Version, prefix)
-	}
-	fmt.Fprintf(env.Stdout, "Maintenance of %s\n\nChecking the install...\n", what)
+	fmt.Fprintf(env.Stdout, "%s\n\nVerifying the install...\n", head)
 	run := func(args ...string) (removed bool) {
 		err := Run(ctx, append(args, "--prefix", prefix), sub)
 		switch {
@@ -84,10 +87,10 @@ func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 			return ctx.Err()
 		}
 		fmt.Fprint(env.Stdout, "\nWhat would you like to do?\n"+
-			"  1  Check the install again (verify)\n"+
+			"  1  Verify the install again\n"+
 			"  2  Repair: put back what is missing or damaged\n"+
 			"  3  Uninstall\n"+
-			"  4  Stop my Jupyter servers\n"+
+			"  4  Stop Jupyter\n"+
 			"  q  Quit\n"+
 			"Choose [q]: ")
 		line, err := ctxio.ReadLine(ctx, in)
@@ -136,6 +139,6 @@ func stopJupyters(env Env, prefix string) {
 	if err != nil {
 		fmt.Fprintf(env.Stdout, "onboard: error: %s\n", installer.Message(err))
 	} else if len(stopped) == 0 {
-		fmt.Fprintln(env.Stdout, "No Jupyter server of yours was running.")
+		fmt.Fprintln(env.Stdout, "You had no Jupyter running.")
 	}
 }

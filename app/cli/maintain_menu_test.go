@@ -68,8 +68,8 @@ func TestMaintenanceMenuOfABuildWithoutWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := menu("x\n2\n1\n4\n3\nn\nq\n")
-	for _, want := range []string{"Maintenance of Onboard Demo", `"x" is not one of the choices`, "Repaired", "Healthy: no problems found",
-		"4  Stop my Jupyter servers", "No Jupyter server of yours was running.", "Nothing removed"} {
+	for _, want := range []string{"Onboard Demo Maintenance: version ", `"x" is not one of the choices`, "Repaired", "Healthy: no problems found",
+		"Verifying the install...", "1  Verify the install again", "4  Stop Jupyter", "You had no Jupyter running.", "Nothing removed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the menu's output lacks %q:\n%s", want, out)
 		}

@@ -106,7 +106,7 @@ func TestRepairAndUninstallSayResultsNotSteps(t *testing.T) {
 	if launchers == 0 {
 		t.Fatal("the install made no launcher")
 	}
-	what := fmt.Sprintf("%s %s from %s, with its %d launchers", in.Manifest.Name, in.Manifest.Version, prefix, launchers)
+	what := fmt.Sprintf("%s %s from %s, with its %d shortcuts", in.Manifest.Name, in.Manifest.Version, prefix, launchers)
 
 	var damaged string // a file of a package
 	metas, _ := filepath.Glob(filepath.Join(prefix, "conda-meta", "*.json"))

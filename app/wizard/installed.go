@@ -189,8 +189,8 @@ func runningWarning(ps []uninstall.Program) string {
 }
 
 // Removal names what an uninstall removes, for its question and its
-// result: "Onboard Demo 2026.1.0 from PREFIX, with its 2 launchers and its
-// shell set-up". The launchers and the shell set-up are named only when
+// result: "Onboard Demo 2026.1.0 from PREFIX, with its 2 shortcuts and its
+// terminal set-up". The shortcuts and the terminal set-up are named only when
 // the launcher record (PREFIX/.onboard/launchers.json) has them.
 func (in *Installed) Removal() string {
 	s := fmt.Sprintf("%s %s from %s", in.Manifest.Name, in.Manifest.Version, in.Prefix)
@@ -200,10 +200,10 @@ func (in *Installed) Removal() string {
 	}
 	var with []string
 	if n := launcherCount(rec); n > 0 {
-		with = append(with, "its "+humanize.Count(n, "launcher"))
+		with = append(with, "its "+humanize.Count(n, "shortcut"))
 	}
 	if len(rec.Shell) > 0 || len(rec.Terminal) > 0 {
-		with = append(with, "its shell set-up")
+		with = append(with, "its terminal set-up")
 	}
 	if len(with) == 0 {
 		return s

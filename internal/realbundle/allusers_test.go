@@ -306,7 +306,7 @@ func TestAllUsersInstall(t *testing.T) {
 		}
 		// the second user's stop does not reach the first one's server;
 		// the first one's does
-		if r := b.run(t, app, "launch", "jupyter", "--stop"); r.code != 0 || !strings.Contains(r.stdout, "No Jupyter server of yours") {
+		if r := b.run(t, app, "launch", "jupyter", "--stop"); r.code != 0 || !strings.Contains(r.stdout, "You had no Jupyter running") {
 			t.Errorf("stop as %s: exit %d\n%s%s", b.name, r.code, r.stdout, r.stderr)
 		}
 		if c := status(t, port, token); c != http.StatusOK {
