@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,11 +74,13 @@ func TestWalkValidationAndBack(t *testing.T) {
 		"", // Install now
 	}, "\n") + "\n"
 	out, err := run(t, context.Background(), e, input, nil)
+	menu := wizard.LauncherMenu(runtime.GOOS)
 	contains(t, out, "[1/6] Welcome", "Welcome to Test Python 2026.11.0", "environment team: 2 packages",
 		"This is a demo bundle", wizardtest.Licence, "✗ You need to accept the licence to install: type y to accept it, q to quit, or b to go back.",
 		"Please answer y or n", "✗ This folder cannot be used: cannot install into \""+file+"\": "+file+" is a file, not a folder",
 		"✓ This folder can be used.\n  Space needed on disk: about ", "Ready: Test Python 2026.11.0 will be installed in "+def,
-		"  Launchers: Jupyter Lab (team), Test Python Maintenance.\n", "  Launchers: Jupyter Lab (team).\n  Shell set-up: a marked block in ",
+		"  Shortcuts in "+menu+": Jupyter Lab, Test Python Maintenance.\n", "  Shortcuts in "+menu+": Jupyter Lab.\n  Terminal set-up: a few lines added to ",
+		"Add Jupyter Lab to "+menu+"? ", "Add Test Python Maintenance to "+menu+" (to verify, repair or uninstall later)? ",
 		"Folder ["+def+"]", "[5/6] Install", "Installing into "+def)
 	if strings.Count(out, "[2/6] Licence") != 2 || strings.Count(out, "[3/6] Location") != 4 { // a refusal asks again on the step
 		t.Fatalf("the walk went wrong:\n%s", out)
@@ -103,7 +106,7 @@ func TestLocationShowsThePlan(t *testing.T) {
 		"  What to do: use the newer installer",
 		"⚠ This folder can be used. Install will upgrade Test Python 2026.10.0 here to 2026.11.0.",
 		"Ready: Install will upgrade Test Python 2026.10.0 here to 2026.11.0.",
-		"Launchers: Jupyter Lab (team), Test Python Maintenance.\n  Note: files put inside the packages' own folders since the install")
+		"Shortcuts in "+wizard.LauncherMenu(runtime.GOOS)+": Jupyter Lab, Test Python Maintenance.\n  Note: files put inside the packages' own folders since the install")
 	if strings.Count(out, "[3/6] Location") != 2 {
 		t.Fatalf("the refused folder did not keep the wizard at Location:\n%s", out)
 	}
@@ -396,7 +399,7 @@ func TestShellSetupAskedOnlyWhereItDoesSomething(t *testing.T) {
 	for _, offered := range []bool{true, false} {
 		wizard.ShellSetupOffered = func() bool { return offered }
 		out, _ := run(t, context.Background(), wizardtest.NewEngine(t), "\ny\n\n\n\nq\n", nil)
-		if asked := strings.Contains(out, "Set up your shell"); asked != offered {
+		if asked := strings.Contains(out, "Make the conda command work in new terminal windows?"); asked != offered {
 			t.Errorf("offered %v: asked %v\n%s", offered, asked, out)
 		}
 	}

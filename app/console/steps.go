@@ -17,6 +17,7 @@ import (
 	"onboard/app/wizard"
 	"onboard/installer/bundle"
 	"onboard/internal/humanize"
+	"onboard/internal/launchname"
 )
 
 func (s *session) welcome() (action, error) {
@@ -194,25 +195,23 @@ func expandHome(p string) string { return wizard.ExpandHomeWith(p, userHome) }
 
 func (s *session) options() (action, error) {
 	st := s.flow.State
-	questions := []struct {
+	m := &st.Bundle.Manifest
+	menu := wizard.LauncherMenu(runtime.GOOS)
+	type question struct {
 		q string
 		v *bool
-	}{
-		{"Create a Jupyter launcher in " + wizard.LauncherMenu(runtime.GOOS) + "?", &st.JupyterLauncher},
-		{"Create a launcher for the maintenance app (verify, repair, uninstall)?", &st.MaintenanceLauncher},
 	}
+	var questions []question
+	if len(m.Launchers) > 0 { // a bundle without Jupyter has no shortcut to add
+		questions = append(questions, question{"Add " + wizard.JupyterShortcuts(m) + " to " + menu + "?", &st.JupyterLauncher})
+	}
+	questions = append(questions, question{"Add " + launchname.Maintenance(m.Name) + " to " + menu + " (to verify, repair or uninstall later)?", &st.MaintenanceLauncher})
 	if st.ShellSetupOffered {
-		questions = append(questions, struct {
-			q string
-			v *bool
-		}{"Set up your shell so that 'conda' works in a terminal?", &st.ShellSetup})
+		questions = append(questions, question{"Make the conda command work in new terminal windows?", &st.ShellSetup})
 	}
 	allUsers := st.AllUsers
 	if st.AllUsersAllowed {
-		questions = append(questions, struct {
-			q string
-			v *bool
-		}{"Install for all users of this computer?", &allUsers})
+		questions = append(questions, question{"Install for all users of this computer?", &allUsers})
 	}
 	for _, q := range questions {
 		yes, back, err := s.yesNo(q.q, *q.v)
@@ -348,7 +347,7 @@ func (s *session) finish() (action, error) {
 		s.log.Logf("no browser: %v", nb.Err)
 		s.printf("Jupyter is running, but no web browser could be opened here.\nOpen this address in a browser (it holds the access token):\n  %s\n", nb.URL)
 	case err != nil:
-		s.printProblem(wizard.Explain("Launching Jupyter", err, logPath))
+		s.printProblem(wizard.Explain("Starting Jupyter", err, logPath))
 	}
 	return actDone, nil
 }

@@ -41,7 +41,7 @@ func showLaunchResult(a fyne.App, win fyne.Window, err error, logPath string) {
 		showAddress(a, win, "Jupyter is running",
 			"No web browser was found to open it. Copy this address into your web browser; it holds the access token.", nb.URL)
 	case err != nil:
-		showProblem(win, wizard.Explain("Launching Jupyter", err, logPath))
+		showProblem(win, wizard.Explain("Starting Jupyter", err, logPath))
 	}
 }
 

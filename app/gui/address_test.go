@@ -86,6 +86,6 @@ func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 	r.launchErr = errors.New("boom")
 	tapButton(t, w, "Start Jupyter")
 	<-r.launched
-	runUIUntil(t, w, "Launching Jupyter failed")
-	mustContain(t, w, "Launching Jupyter failed", "Boom")
+	runUIUntil(t, w, "Starting Jupyter failed")
+	mustContain(t, w, "Starting Jupyter failed", "Boom")
 }

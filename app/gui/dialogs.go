@@ -93,6 +93,16 @@ func showProblem(win fyne.Window, p wizard.Problem) {
 	present(win, d, false)
 }
 
+// inform is a dialog that only informs: text to read (and copy), and
+// one button, Close, as every such dialog says (the Fyne information
+// dialog's OK beside nine others' Close, audit AX B8). Show it with
+// present or presentThen.
+func inform(win fyne.Window, title, text string) dialog.Dialog {
+	d := dialog.NewCustom(title, "Close", selectable(text), win)
+	d.Resize(fyne.NewSize(660, 0))
+	return d
+}
+
 // askProblem shows p with a button that puts it right (act), beside
 // Close.
 func askProblem(win fyne.Window, p wizard.Problem, action string, act func()) {

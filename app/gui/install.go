@@ -16,6 +16,7 @@ import (
 
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/internal/launchname"
 )
 
 // detailLines caps the Details pane.
@@ -197,8 +198,8 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 	}
 	if err == nil {
 		if asked {
-			defer present(w.win, dialog.NewInformation("The install had already finished",
-				"The install finished before it could be cancelled, so it is kept. To remove it, choose Uninstall in its maintenance window.", w.win), false)
+			defer present(w.win, inform(w.win, "The install had already finished",
+				"The install finished before it could be cancelled, so it is kept. To remove it, open "+launchname.Maintenance(w.flow.State.Bundle.Manifest.Name)+" and click Uninstall."), false)
 		}
 		w.result, w.err = res, nil
 		ip.bar.SetValue(1)

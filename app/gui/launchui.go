@@ -4,6 +4,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -52,7 +53,14 @@ func NewLaunchProblem(ctx context.Context, a fyne.App, p launch.Problem) *Launch
 func (lp *LaunchProblem) Window() fyne.Window { return lp.win }
 
 func (lp *LaunchProblem) showProblem(err error) {
-	pr := wizard.Explain("Launching "+lp.p.Name(), err, lp.p.LogPath)
+	pr := wizard.Explain("Starting "+lp.p.Name(), err, lp.p.LogPath)
+	var ee *launch.EnvError
+	if lp.p.Repairable() && errors.As(err, &ee) && ee.Removed == "" && !ee.Gone {
+		// the hint sent its reader to the maintenance window, beside this
+		// window's own Repair (audit AX R10); a removed package or env is
+		// not one the Repair here puts back, and keeps its own hint
+		pr.Hint = "Click Repair below: it puts the environment back, then starts " + lp.p.Name() + " again."
+	}
 	lp.body.Objects = []fyne.CanvasObject{bold(pr.Title), problemContent(lp.win, pr)}
 	lp.body.Refresh()
 }

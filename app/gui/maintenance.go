@@ -277,14 +277,14 @@ func (m *Maintenance) showProblems() {
 }
 
 func (m *Maintenance) mainMenu() *fyne.MainMenu {
-	repair := fyne.NewMenuItem("Repair the whole install", m.repair)
-	verify := fyne.NewMenuItem("Verify the whole install", m.verify)
+	repair := fyne.NewMenuItem("Repair all", m.repair)
+	verify := fyne.NewMenuItem("Verify all", m.verify)
 	newer := fyne.NewMenuItem("Check for a newer installer…", m.pickInstaller)
 	m.jobItems = []*fyne.MenuItem{repair, verify, newer}
 	m.helpMenu = fyne.NewMenu("Help",
 		repair,
 		verify,
-		fyne.NewMenuItem("Stop my Jupyter server", m.stopJupyter),
+		fyne.NewMenuItem("Stop Jupyter", m.stopJupyter),
 		fyne.NewMenuItem("Open log", m.openLog),
 		fyne.NewMenuItem("Report a problem", m.reportProblem),
 		newer,
@@ -310,11 +310,12 @@ func (m *Maintenance) CheckHealth() { m.verify() }
 
 // run runs op in a goroutine with the buttons disabled and progress shown.
 func (m *Maintenance) run(what string, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
-	m.runPlanned(what, nil, op, after)
+	m.runPlanned(what, nil, nil, op, after)
 }
 
-// runPlanned is run with the progress of an install of plan.
-func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
+// runPlanned is run with the progress of an install of plan, its stages
+// named by labels where it names them (wizard.Tracker.Labels).
+func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, labels map[installer.Stage]string, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
 	if m.running {
 		return // one at a time: the Help menu's Repair during a verify ran both (audit Z)
 	}
@@ -336,7 +337,7 @@ func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, op func(ctx con
 	m.health.SetText(what + "…")
 	m.done = make(chan struct{})
 	done := m.done
-	tr := &wizard.Tracker{Plan: plan, Now: m.deps.Now, OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
+	tr := &wizard.Tracker{Plan: plan, Labels: labels, Now: m.deps.Now, OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
 	go func() {
 		err := op(m.ctx, tr, m.logf())
 		runOnUI(func() {
@@ -442,14 +443,12 @@ func (m *Maintenance) repairEnv(env string) {
 		if len(h.Fixed) > 0 {
 			msg = "Put back:\n• " + strings.Join(h.Fixed, "\n• ")
 		}
-		d := dialog.NewCustom("Repair finished", "OK", wrapped(msg), m.win)
-		d.Resize(fyne.NewSize(660, 0))
-		present(m.win, d, false)
+		present(m.win, inform(m.win, "Repair finished", msg), false)
 	})
 }
 
 func (m *Maintenance) askUninstall() {
-	msg := fmt.Sprintf("This removes %s and everything in %s, with its launchers. Your files outside that folder, such as your notebooks, are not touched.", m.in.Manifest.Name, m.in.Prefix)
+	msg := fmt.Sprintf("This removes %s and everything in %s, with its shortcuts. Your files outside that folder, such as your notebooks, are not touched.", m.in.Manifest.Name, m.in.Prefix)
 	if w := m.in.UserFilesWarning(); w != "" {
 		msg += "\n\n" + w
 	}
@@ -464,7 +463,7 @@ func (m *Maintenance) askUninstall() {
 }
 
 func (m *Maintenance) uninstall() {
-	m.run("Uninstalling", func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+	m.runPlanned("Uninstalling", nil, wizard.UninstallLabels, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 		return m.eng.Uninstall(ctx, m.in.Prefix, r, logf)
 	}, func(err error) {
 		if err != nil {
@@ -476,7 +475,7 @@ func (m *Maintenance) uninstall() {
 		}
 		m.health.Importance = widget.MediumImportance
 		m.health.SetText(m.in.Manifest.Name + " was removed from " + m.in.Prefix + ".")
-		presentThen(m.win, dialog.NewInformation("Uninstalled", m.in.Manifest.Name+" was removed.", m.win), m.app.Quit)
+		presentThen(m.win, inform(m.win, "Uninstalled", m.in.Manifest.Name+" was removed."), m.app.Quit)
 	})
 }
 
@@ -493,7 +492,7 @@ func (m *Maintenance) launchEnv(env string) {
 			if errors.As(err, &ee) && ee.Removed == "" && len(m.adminOnly) == 0 { // adminOnly: Repair is off for this user
 				// damage Repair puts right: offered here, in the window
 				// whose Repair the hint would send the person to
-				p := wizard.Explain("Launching Jupyter", err, "")
+				p := wizard.Explain("Starting Jupyter", err, "")
 				p.Hint = "Repair " + env + ", then start Jupyter again."
 				askProblem(m.win, p, "Repair "+env, func() { m.repairEnv(env) })
 				return
@@ -556,11 +555,9 @@ func (m *Maintenance) stopJupyter() {
 		}
 		showProblem(m.win, p)
 	case len(stopped) == 0:
-		present(m.win, dialog.NewInformation("Jupyter", "No Jupyter server of yours was running.", m.win), false)
-	case len(stopped) == 1:
-		present(m.win, dialog.NewInformation("Jupyter", "Stopped your Jupyter server ("+stopped[0]+").", m.win), false)
+		present(m.win, inform(m.win, "Stop Jupyter", "You had no Jupyter running."), false)
 	default:
-		present(m.win, dialog.NewInformation("Jupyter", "Stopped your Jupyter servers ("+strings.Join(stopped, "; ")+").", m.win), false)
+		present(m.win, inform(m.win, "Stop Jupyter", "Stopped Jupyter ("+strings.Join(stopped, "; ")+")."), false)
 	}
 }
 
@@ -599,7 +596,7 @@ func (m *Maintenance) about() {
 	if man.Demo {
 		text += "\n\nThis is the demo bundle."
 	}
-	present(m.win, dialog.NewInformation("About", text, m.win), false)
+	present(m.win, inform(m.win, "About", text), false)
 }
 
 // pickInstaller asks for an installer file (or bundle .zip) to compare with
@@ -627,7 +624,7 @@ func (m *Maintenance) checkInstaller(path string) {
 	}
 	verdict, msg := wizard.CompareInstaller(m.in, f)
 	if verdict != wizard.UpgradeNewer {
-		present(m.win, dialog.NewInformation("No upgrade", msg, m.win), false)
+		present(m.win, inform(m.win, "No upgrade", msg), false)
 		return
 	}
 	body := msg + "\n\nUpgrade now? " + wizard.UpgradeKeeps + " If the upgrade fails, the current install is put back."
@@ -660,7 +657,7 @@ func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
 	self, prefix, envs, must := m.deps.Executable, m.in.Prefix, m.in.Envs(), m.deps.MustLeave
 	rel := &wizard.Relocation{From: self, To: self}
 	plan := wizard.PlanInstall(&f.Manifest, m.in.Subdir)
-	m.runPlanned("Upgrading to "+f.Manifest.Version, plan, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+	m.runPlanned("Upgrading to "+f.Manifest.Version, plan, nil, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 		logf = installer.LogfOrNop(logf)
 		for _, env := range envs {
 			if what, err := launch.Stop(prefix, env); err != nil {
@@ -696,7 +693,7 @@ func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
 		}
 		m.rows = nil
 		m.win.SetContent(m.content())
-		present(m.win, dialog.NewInformation("Upgraded", wizard.Done(m.in.Manifest.Name, res.Version, m.in.Prefix, res), m.win), false)
+		present(m.win, inform(m.win, "Upgraded", wizard.Done(m.in.Manifest.Name, res.Version, m.in.Prefix, res)), false)
 		m.CheckHealth()
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -150,7 +151,7 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 		t.Fatalf("a new window does not show the last check:\n%s", texts(again.Window()))
 	}
 
-	menuItem(t, m, "Verify the whole install").Action()
+	menuItem(t, m, "Verify all").Action()
 	waitClosed(t, m.done)
 
 	menuItem(t, m, "Open log").Action()
@@ -196,7 +197,7 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 
 	menuItem(t, m, "About").Action()
 	mustContain(t, w, "Installed and maintained by onboard (version 1.2.3-test).", "This is the demo bundle.")
-	closeDialog(t, w, "OK")
+	closeDialog(t, w, "Close")
 
 	if !strings.Contains(textsOf(findColumns(t, w.Canvas().Content())), "base\n") || !rowHas(t, m, "base", "no Jupyter") || rowHas(t, m, "base", "Start Jupyter") {
 		t.Fatal("base, which has no Jupyter, does not say so in its row, or offers a Jupyter button")
@@ -309,13 +310,13 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 		closeDialog(t, win.Window(), "Close")
 	}
 
-	menuItem(t, m, "Repair the whole install").Action()
+	menuItem(t, m, "Repair all").Action()
 	waitClosed(t, m.done)
 	if m.lastErr != nil {
 		t.Fatalf("repair: %v", m.lastErr)
 	}
 	mustContain(t, w, "Repair finished")
-	closeDialog(t, w, "OK")
+	closeDialog(t, w, "Close")
 	if _, err := os.Stat(gone); err != nil {
 		t.Fatalf("repair did not put back %s: %v", gone, err)
 	}
@@ -385,7 +386,7 @@ func TestMaintenanceVerifiesAndRepairsOneEnv(t *testing.T) {
 		t.Fatalf("repair of team: %v", m.lastErr)
 	}
 	mustContain(t, w, "Repair finished", "Health of team: good")
-	closeDialog(t, w, "OK")
+	closeDialog(t, w, "Close")
 	if _, err := os.Stat(gone); err != nil {
 		t.Fatalf("the repair of team did not put back %s: %v", gone, err)
 	}
@@ -410,7 +411,7 @@ func TestLaunchProblemRepairsAndRetries(t *testing.T) {
 	}
 	lp := NewLaunchProblem(context.Background(), a, p)
 	w := lp.Window()
-	mustContain(t, w, "Launching Jupyter failed", "bin/jupyter is missing", "What to do", "Repair button", p.LogPath)
+	mustContain(t, w, "Starting Jupyter failed", "bin/jupyter is missing", "What to do", "Click Repair below: it puts the environment back, then starts Jupyter again.", p.LogPath)
 	tapButton(t, w, "Repair")
 	waitClosed(t, lp.done)
 	if !repaired || !retried {
@@ -435,7 +436,7 @@ func TestLaunchProblemOfAMenuShortcut(t *testing.T) {
 	if w.Title() != "spyder could not start" {
 		t.Errorf("title %q; want the command's name", w.Title())
 	}
-	mustContain(t, w, "Launching spyder failed", "cannot start spyder", "envs/team is missing", "Repair button")
+	mustContain(t, w, "Starting spyder failed", "cannot start spyder", "envs/team is missing", "Click Repair below: it puts the environment back, then starts spyder again.")
 }
 
 func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
@@ -448,7 +449,7 @@ func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
 
 	m.checkInstaller(wizardtest.BundleFileVersion(t, wizardtest.Version))
 	mustContain(t, w, "No upgrade", "the version installed: nothing to upgrade")
-	closeDialog(t, w, "OK")
+	closeDialog(t, w, "Close")
 
 	m.checkInstaller(filepath.Join(t.TempDir(), "not-there"))
 	mustContain(t, w, "Reading the installer failed")
@@ -477,7 +478,7 @@ func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
 		t.Fatalf("upgrade command %q", argv)
 	}
 	mustContain(t, w, "Upgraded", "Test Python is upgraded from 2026.11.0 to 2026.12.0 in "+prefix, "Version 2026.12.0 for ")
-	closeDialog(t, w, "OK")
+	closeDialog(t, w, "Close")
 	waitClosed(t, m.done) // the health check after the upgrade
 	mustContain(t, w, "Health: good")
 }
@@ -500,7 +501,7 @@ func TestMaintenanceSharedInstallIsReadOnly(t *testing.T) {
 		if rowButton(t, m, "team", "Repair").Disabled() != true || rowButton(t, m, "team", "Start Jupyter").Disabled() {
 			t.Error("a shared install's row must offer Jupyter but not Repair")
 		}
-		if !menuItem(t, m, "Repair the whole install").Disabled {
+		if !menuItem(t, m, "Repair all").Disabled {
 			t.Error("the Help menu still offers Repair")
 		}
 	}
@@ -511,13 +512,13 @@ func TestMaintenanceSharedInstallIsReadOnly(t *testing.T) {
 	check()
 }
 
-// Help → Stop my Jupyter server stops only this user's server: with none
+// Help → Stop Jupyter stops only this user's server: with none
 // recorded, it says so.
 func TestMaintenanceStopJupyterWithNoneRunning(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	m, _, _ := newMaintenance(t, &recorder{})
-	menuItem(t, m, "Stop my Jupyter server").Action()
-	mustContain(t, m.Window(), "No Jupyter server of yours was running.")
+	menuItem(t, m, "Stop Jupyter").Action()
+	mustContain(t, m.Window(), "You had no Jupyter running.")
 }
 
 // userStateDir is where this user's state of the install at prefix lives.
@@ -579,7 +580,7 @@ func TestMaintenanceBusyBarAndButtons(t *testing.T) {
 	}
 	// the Help menu's operations wait too, and one started anyway does
 	// not run beside it (audit Z)
-	if it := menuItem(t, m, "Repair the whole install"); !it.Disabled {
+	if it := menuItem(t, m, "Repair all"); !it.Disabled {
 		t.Error("Help → Repair the whole install is offered while an operation runs")
 	}
 	running := m.done
@@ -593,10 +594,47 @@ func TestMaintenanceBusyBarAndButtons(t *testing.T) {
 	if got := m.health.Text; got != "Health: 1 problem. Click Repair all to put it right." {
 		t.Errorf("after it the health line says %q", got)
 	}
-	if it := menuItem(t, m, "Repair the whole install"); it.Disabled {
+	if it := menuItem(t, m, "Repair all"); it.Disabled {
 		t.Error("Help → Repair the whole install stays off after the operation")
 	}
 	if rowButton(t, m, "team", "Terminal").Disabled() {
 		t.Error("Terminal stays off after the operation")
 	}
+}
+
+// stagedUninstall is an engine whose uninstall reports the launchers'
+// stage, then waits for release and fails (nothing is removed).
+type stagedUninstall struct {
+	wizard.Engine
+	staged, release chan struct{}
+}
+
+func (e stagedUninstall) Uninstall(_ context.Context, _ string, r installer.Reporter, _ installer.Logf) error {
+	r.Stage(installer.StageLaunchers, 0)
+	close(e.staged)
+	<-e.release
+	return errors.New("stopped by the test")
+}
+
+// The uninstall's bar names what it does: it read "Uninstalling:
+// creating launchers" while it removed them (audit AX U3).
+func TestMaintenanceUninstallBarSaysItRemoves(t *testing.T) {
+	r := &recorder{}
+	m, _, _ := newMaintenance(t, r)
+	waitClosed(t, m.done)
+	e := stagedUninstall{Engine: m.eng, staged: make(chan struct{}), release: make(chan struct{})}
+	m.eng = e
+	m.uninstall()
+	<-e.staged
+	deadline := time.Now().Add(time.Minute)
+	for m.busy.status.Text != "Uninstalling: removing the shortcuts" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the bar says %q", m.busy.status.Text)
+		}
+		drainUI()
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(e.release)
+	waitClosed(t, m.done)
+	runUIUntil(t, m.win, "Uninstall failed")
 }

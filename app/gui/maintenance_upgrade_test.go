@@ -84,7 +84,7 @@ func TestMaintenanceUpgradeMovesItselfOutOfTheInstall(t *testing.T) {
 	drainUI()
 	moved := argv[0]
 	mustContain(t, w, "Upgraded", "Test Python is upgraded from 2026.11.0 to 2026.12.0 in "+prefix)
-	closeDialog(t, w, "OK")
+	closeDialog(t, w, "Close")
 	waitClosed(t, m.done)
 	if _, err := os.Stat(self); err != nil {
 		t.Fatalf("the new install has no maintenance app at %s", self)

@@ -70,7 +70,7 @@ func TestStatusColoursAreReadable(t *testing.T) {
 
 // An unchecked check box and a field's border can be seen: WCAG 1.4.11
 // asks 3:1 for a control's boundary. In Fyne's light theme the box was
-// #F3F3F3 on white, 1.1:1, and "Set up my shell…" read as a sentence.
+// #F3F3F3 on white, 1.1:1, and "Make the conda command…" read as a sentence.
 func TestControlBordersCanBeSeen(t *testing.T) {
 	a := test.NewTempApp(t)
 	useReadableTheme(a)

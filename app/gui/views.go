@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,6 +19,7 @@ import (
 	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/internal/humanize"
+	"onboard/internal/launchname"
 )
 
 // wrapped returns a word-wrapped label.
@@ -378,6 +380,19 @@ func (w *Wizard) browse() {
 	}, w.win)
 }
 
+// maxCheckRunes is the longest check box label the Options page fits in
+// a small screen (640 wide): a check box's label does not wrap.
+const maxCheckRunes = 68
+
+// checkLabel is label, or short when label, which names the bundle's
+// product or shortcuts, is too long for one line.
+func checkLabel(label, short string) string {
+	if utf8.RuneCountInString(label) > maxCheckRunes {
+		return short
+	}
+	return label
+}
+
 // optionsPage is the Options step's widgets.
 type optionsPage struct {
 	status *statusLine
@@ -398,11 +413,22 @@ func (w *Wizard) optionsView() fyne.CanvasObject {
 		}
 		return c
 	}
-	jup := check("Create a Jupyter launcher in "+wizard.LauncherMenu(runtime.GOOS), s.JupyterLauncher, func(on bool) { s.JupyterLauncher = on })
-	maint := check("Create a launcher for the maintenance app (verify, repair, uninstall)", s.MaintenanceLauncher, func(on bool) { s.MaintenanceLauncher = on })
-	shell := check("Set up my shell so that 'conda' works in a terminal", s.ShellSetup, func(on bool) { s.ShellSetup = on })
+	m := &s.Bundle.Manifest
+	menu := wizard.LauncherMenu(runtime.GOOS)
+	jupyter := "the Jupyter shortcut"
+	if len(m.Launchers) > 1 {
+		jupyter = "the Jupyter shortcuts"
+	}
+	// by their names, as the menu shows them, where the line fits; the
+	// plan line below names them all in any case
+	jup := check(checkLabel("Add "+wizard.JupyterShortcuts(m)+" to "+menu, "Add "+jupyter+" to "+menu), s.JupyterLauncher, func(on bool) { s.JupyterLauncher = on })
+	maint := check(checkLabel("Add "+launchname.Maintenance(m.Name)+" (to verify, repair or uninstall later)", "Add the Maintenance shortcut (to verify, repair or uninstall later)"), s.MaintenanceLauncher, func(on bool) { s.MaintenanceLauncher = on })
+	shell := check("Make the conda command work in new terminal windows", s.ShellSetup, func(on bool) { s.ShellSetup = on })
 	all := check("Install for all users of this computer", s.AllUsers, w.setAllUsers)
 	box := container.NewVBox(pageHeading("Options"), jup, maint, shell, all)
+	if len(m.Launchers) == 0 {
+		jup.Hide() // a bundle without Jupyter: no shortcut to add
+	}
 	if !s.ShellSetupOffered {
 		shell.Hide() // Windows: nothing to set up; the maintenance window's Terminal has conda
 	}

@@ -96,7 +96,7 @@ func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 		t.Fatal("no Install button")
 	}
 	settle(t, wz)
-	mustContain(t, w, "Test Python 2026.11.0 will be installed in ", "Launchers: Jupyter Lab (team), Test Python Maintenance.")
+	mustContain(t, w, "Test Python 2026.11.0 will be installed in ", "Shortcuts in "+wizard.LauncherMenu(runtime.GOOS)+": Jupyter Lab, Test Python Maintenance.")
 }
 
 func TestWizardWalkAndInstall(t *testing.T) {
@@ -456,15 +456,16 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 	stepIs(t, wz, wizard.StepOptions)
 	settle(t, wz)
 	// what is not kept is said again before Install
-	mustContain(t, w, "Install will upgrade Test Python 2026.10.0 here to 2026.11.0.", "Launchers: Jupyter Lab (team), Test Python Maintenance.",
+	mustContain(t, w, "Install will upgrade Test Python 2026.10.0 here to 2026.11.0.", "Shortcuts in "+wizard.LauncherMenu(runtime.GOOS)+": Jupyter Lab, Test Python Maintenance.",
 		"Note: files put inside the packages' own folders since the install")
 	statusIs(t, wz.options.status, theme.WarningIcon())
-	test.Tap(findCheck(t, w, "Create a Jupyter launcher in "+wizard.LauncherMenu(runtime.GOOS)))
+	findCheck(t, w, "Add Test Python Maintenance (to verify, repair or uninstall later)")
+	test.Tap(findCheck(t, w, "Add Jupyter Lab to "+wizard.LauncherMenu(runtime.GOOS)))
 	settle(t, wz)
-	mustContain(t, w, "Launchers: Test Python Maintenance.")
-	test.Tap(findCheck(t, w, "Set up my shell so that 'conda' works in a terminal"))
+	mustContain(t, w, "Shortcuts in "+wizard.LauncherMenu(runtime.GOOS)+": Test Python Maintenance.")
+	test.Tap(findCheck(t, w, "Make the conda command work in new terminal windows"))
 	settle(t, wz)
-	mustContain(t, w, "Shell set-up: a marked block in "+filepath.Join(e.Home, ".bashrc"))
+	mustContain(t, w, "Terminal set-up: a few lines added to "+filepath.Join(e.Home, ".bashrc")+" (uninstalling removes them).")
 	if _, err := os.Stat(filepath.Join(e.Home, ".bashrc")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("planning the shell set-up wrote .bashrc: %v", err)
 	}
@@ -515,7 +516,7 @@ func TestOptionsOfferTheShellSetupOnlyWhereItDoesSomething(t *testing.T) {
 	for _, offered := range []bool{true, false} {
 		wizard.ShellSetupOffered = func() bool { return offered }
 		wz := newWizard(t, wizardtest.NewEngine(t), &recorder{}, wizard.StepOptions)
-		shown := strings.Contains(texts(wz.Window()), "Set up my shell so that 'conda' works in a terminal")
+		shown := strings.Contains(texts(wz.Window()), "Make the conda command work in new terminal windows")
 		wz.flow.State.ShellSetup = true
 		if shown != offered || wz.flow.State.Options(nil, nil).ShellSetup != offered {
 			t.Errorf("offered %v: the box is shown %v, the set-up passed on %v", offered, shown, wz.flow.State.Options(nil, nil).ShellSetup)

@@ -90,9 +90,18 @@ var stageLabels = map[installer.Stage]string{
 	installer.StageScripts:   "Running package scripts",
 	installer.StageCompile:   "Compiling Python files",
 	installer.StageMetadata:  "Registering the packages", // conda's records, in words a newcomer knows (audit Y2)
-	installer.StageLaunchers: "Creating launchers",
+	installer.StageLaunchers: "Creating shortcuts",
 	installer.StageVerify:    "Verifying files",
 	installer.StageRollback:  "Rolling back",
+}
+
+// UninstallLabels name the stages of an uninstall, for Tracker.Labels:
+// it goes through the stages of an install, undoing them, and the bar read
+// "Uninstalling: creating launchers" while it removed them (audit AX U3).
+var UninstallLabels = map[installer.Stage]string{
+	installer.StageScripts:   "Running the packages' removal scripts",
+	installer.StageLaunchers: "Removing the shortcuts",
+	installer.StageMetadata:  "Removing the files",
 }
 
 // copyLabel is the install's first extract stage: the archives are copied
@@ -225,6 +234,9 @@ type Tracker struct {
 	// Plan numbers the steps of an install and weighs them; nil = an
 	// operation shown stage by stage (verify, repair, uninstall).
 	Plan *Plan
+	// Labels name stages instead of the install's words (UninstallLabels);
+	// a stage it leaves out keeps its install label.
+	Labels map[installer.Stage]string
 
 	mu         sync.Mutex
 	nmu        sync.Mutex // serialises OnChange calls
@@ -275,7 +287,10 @@ func (t *Tracker) Stage(s installer.Stage, total int64) {
 	if t.stageBytes && t.byteStart.IsZero() {
 		t.byteStart = now
 	}
-	t.p.Label = stageLabels[s]
+	t.p.Label = t.Labels[s]
+	if t.p.Label == "" {
+		t.p.Label = stageLabels[s]
+	}
 	if t.p.Label == "" {
 		t.p.Label = string(s)
 	}

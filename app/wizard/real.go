@@ -221,5 +221,5 @@ func problemWords(p maintain.Problem) string {
 	return line
 }
 
-// ErrNoLauncher is returned where launching Jupyter is not wired in.
-var ErrNoLauncher = errors.New("launching Jupyter is not available in this window; use the Jupyter launcher from " + LauncherMenu(runtime.GOOS))
+// ErrNoLauncher is returned where starting Jupyter is not wired in.
+var ErrNoLauncher = errors.New("starting Jupyter is not available in this window; use the Jupyter shortcut in " + LauncherMenu(runtime.GOOS))

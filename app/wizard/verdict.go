@@ -3,6 +3,7 @@ package wizard
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"onboard/installer"
@@ -74,7 +75,7 @@ func Describe(p *installer.InstallPlan, err error) Verdict {
 		}
 	}
 	if p == nil {
-		if h := installer.HintFor(err); h != "" {
+		if h := wizardHint(err, installer.HintFor(err)); h != "" {
 			v.Details = append(v.Details, "What to do: "+h)
 		}
 		return v
@@ -111,11 +112,29 @@ func Describe(p *installer.InstallPlan, err error) Verdict {
 			}
 		}
 	}
-	if p.Hint != "" {
-		v.Details = append(v.Details, "What to do: "+p.Hint)
+	if h := wizardHint(err, p.Hint); h != "" {
+		v.Details = append(v.Details, "What to do: "+h)
 	}
 	v.Launchers = launcherLines(p)
 	return v
+}
+
+// wizardHint is hint, the engine's advice for err written for the command
+// line, as the wizards say it: they have no --prefix or --force, and no
+// 'onboard' on the PATH (audit AX R17). An install whose manifest is
+// damaged is put back by its own program: its Maintenance window cannot
+// open it without one (app/gui findInstalled), so the hint names the
+// command with its path.
+func wizardHint(err error, hint string) string {
+	var te *installer.TargetError
+	if !errors.As(err, &te) {
+		return hint
+	}
+	if te.Code == installer.TargetDamaged {
+		return fmt.Sprintf("choose another folder, or put the install's records back first: run %s repair --prefix %s in a terminal",
+			cmdArg(state.AppPath(te.Path)), cmdArg(te.Path))
+	}
+	return strings.Replace(hint, "choose another folder with --prefix", "choose another folder", 1)
 }
 
 // action says what Install would do, in one sentence.
@@ -184,27 +203,45 @@ func details(p *installer.InstallPlan) []string {
 	return out
 }
 
-// launcherLines name the launchers and the shell set-up.
+// launcherLines name the shortcuts, by the names they have in the menu
+// (unique, so without their env), and the terminal set-up.
 func launcherLines(p *installer.InstallPlan) []string {
 	if p.Kind == installer.PlanNothingToDo && len(p.Launchers) == 0 {
 		return nil
 	}
+	goos, _, _ := strings.Cut(p.Platform, "/")
+	if goos == "" {
+		goos = runtime.GOOS
+	}
 	var names []string
 	for _, l := range p.Launchers {
-		if l.Env != "" {
-			names = append(names, fmt.Sprintf("%s (%s)", l.Name, l.Env))
-		} else {
-			names = append(names, l.Name)
-		}
+		names = append(names, l.Name)
 	}
-	out := []string{"Launchers: none."}
+	out := []string{"No shortcuts in " + LauncherMenu(goos) + "."}
 	if len(names) > 0 {
-		out[0] = "Launchers: " + strings.Join(names, ", ") + "."
+		out[0] = "Shortcuts in " + LauncherMenu(goos) + ": " + strings.Join(names, ", ") + "."
 	}
 	if len(p.ShellFiles) > 0 {
-		out = append(out, "Shell set-up: a marked block in "+strings.Join(p.ShellFiles, ", ")+".")
+		out = append(out, "Terminal set-up: a few lines added to "+strings.Join(p.ShellFiles, ", ")+" (uninstalling removes them).")
 	}
 	return out
+}
+
+// JupyterShortcuts names the bundle's Jupyter shortcuts as the menu shows
+// them: "JupyterLab", "A and B", "A, B and C"; "" when it has none. The
+// Options step offers to add them by these names.
+func JupyterShortcuts(m *bundle.Manifest) string {
+	var names []string
+	for _, l := range m.Launchers {
+		names = append(names, l.Name)
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // Text is the verdict for the Location step: the headline and the
@@ -230,10 +267,10 @@ func StartLater(jupyterLauncher, maintenanceLauncher bool, m *bundle.Manifest, p
 		text += " Your notebooks are saved in " + notebooks + "."
 	}
 	if maintenanceLauncher {
-		return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, open %s from %s and choose Stop my Jupyter server in its Help menu.",
+		return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, open %s from %s and choose Help > Stop Jupyter.",
 			launchname.Maintenance(m.Name), LauncherMenu(goos))
 	}
-	return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, run %s and choose Stop my Jupyter server in its Help menu.", state.AppPath(prefix))
+	return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, run %s and choose Help > Stop Jupyter.", state.AppPath(prefix))
 }
 
 // StartLaterLines is StartLater for the console, whose person types

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"onboard/app/wizard/wizardtest"
 	"onboard/installer"
 	"onboard/installer/bundle"
+	"onboard/installer/state"
 	"onboard/platform"
 )
 
@@ -43,15 +45,15 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 	if !strings.HasPrefix(v.Details[0], "Space needed on disk: about ") || !strings.Contains(v.Details[0], " free).") {
 		t.Fatalf("details %q", v.Details)
 	}
-	if got := strings.Join(v.Launchers, "\n"); got != "Launchers: Jupyter Lab (team), Test Python Maintenance." {
+	if got := strings.Join(v.Launchers, "\n"); got != "Shortcuts in "+wizard.LauncherMenu(runtime.GOOS)+": Jupyter Lab, Test Python Maintenance." {
 		t.Fatalf("launchers %q", got)
 	}
 	st.ShellSetup = true
-	if v, _ := verdictOf(t, e, st); len(v.Launchers) != 2 || !strings.Contains(v.Launchers[1], filepath.Join(e.Home, ".bashrc")) {
+	if v, _ := verdictOf(t, e, st); len(v.Launchers) != 2 || v.Launchers[1] != "Terminal set-up: a few lines added to "+filepath.Join(e.Home, ".bashrc")+" (uninstalling removes them)." {
 		t.Fatalf("with the shell set-up: %q", v.Launchers)
 	}
 	st.ShellSetup, st.JupyterLauncher, st.MaintenanceLauncher = false, false, false
-	if v, _ := verdictOf(t, e, st); strings.Join(v.Launchers, "") != "Launchers: none." {
+	if v, _ := verdictOf(t, e, st); strings.Join(v.Launchers, "") != "No shortcuts in "+wizard.LauncherMenu(runtime.GOOS)+"." {
 		t.Fatalf("without launchers: %q", v.Launchers)
 	}
 	st.Prefix = ""
@@ -257,7 +259,7 @@ func TestStartLaterNamesOnlyTheLaunchersMade(t *testing.T) {
 	}{
 		{true, true, []string{"or later from JupyterLab in your applications menu", "open Acme Maintenance from your applications menu", "Your notebooks are saved in /home/ann/notebooks."}, nil},
 		{false, true, []string{"Start Jupyter now with the button below.", "open Acme Maintenance"}, []string{"JupyterLab in"}},
-		{true, false, []string{"run /p/.onboard/onboard and choose Stop my Jupyter server in its Help menu"}, []string{"Acme Maintenance"}},
+		{true, false, []string{"run /p/.onboard/onboard and choose Help > Stop Jupyter."}, []string{"Acme Maintenance"}},
 	} {
 		got := wizard.StartLater(c.jupyter, c.maint, m, "/p", "linux", "/home/ann/notebooks")
 		for _, w := range c.want {
@@ -293,5 +295,48 @@ Jupyter keeps running after this ends; stop it with: "/home/ann/My Acme/.onboard
 	}
 	if got := wizard.StartLaterLines(true, &bundle.Manifest{Name: "Acme"}, "/p", "linux", ""); got != nil {
 		t.Errorf("a bundle without Jupyter: %q", got)
+	}
+}
+
+// The Options step offers the bundle's Jupyter shortcuts by the names
+// the menu shows.
+func TestJupyterShortcutsNamesThemAsTheMenuDoes(t *testing.T) {
+	for _, c := range []struct {
+		names []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"JupyterLab"}, "JupyterLab"},
+		{[]string{"JupyterLab", "Jupyter Notebook"}, "JupyterLab and Jupyter Notebook"},
+		{[]string{"A", "B", "C"}, "A, B and C"},
+	} {
+		m := &bundle.Manifest{Name: "Acme"}
+		for _, n := range c.names {
+			m.Launchers = append(m.Launchers, bundle.Launcher{Name: n, Env: "team"})
+		}
+		if got := wizard.JupyterShortcuts(m); got != c.want {
+			t.Errorf("%q: %q; want %q", c.names, got, c.want)
+		}
+	}
+}
+
+// The wizards' Location step says what its person can do: no --force or
+// --prefix, which they have not, and no 'onboard' on the PATH; a damaged
+// install is put back by its own program, named by its path (audit AX
+// R17). The command line keeps the engine's hint.
+func TestLocationHintsNameNoCommandLineOption(t *testing.T) {
+	err := &installer.TargetError{Path: "/p", Reason: "its .onboard/manifest.json is damaged", Code: installer.TargetDamaged,
+		Advice: "run 'onboard repair', or pass --force to install over it"}
+	v := wizard.Describe(nil, err)
+	want := "What to do: choose another folder, or put the install's records back first: run " + state.AppPath("/p") + " repair --prefix /p in a terminal"
+	if len(v.Details) != 1 || v.Details[0] != want {
+		t.Errorf("damaged: %q; want %q", v.Details, want)
+	}
+	if h := installer.HintFor(err); !strings.Contains(h, "--force") {
+		t.Errorf("the command line's hint changed: %q", h)
+	}
+	v = wizard.Describe(nil, &installer.TargetError{Path: "/p", Reason: "not writable"})
+	if len(v.Details) != 1 || v.Details[0] != "What to do: choose another folder" {
+		t.Errorf("refused: %q", v.Details)
 	}
 }

@@ -384,3 +384,27 @@ func TestOpenLogInItsOwnFolder(t *testing.T) {
 		t.Fatalf("the log is in %s", got)
 	}
 }
+
+// An uninstall goes through the stages of an install, undoing them: with
+// UninstallLabels its bar says so, where it read "creating launchers"
+// while it removed them and "registering the packages" while it deleted
+// the install (audit AX U3). A stage it leaves out keeps its label.
+func TestTrackerNamesTheStagesOfAnUninstall(t *testing.T) {
+	tr := &Tracker{Labels: UninstallLabels}
+	for stage, want := range map[installer.Stage]string{
+		installer.StageScripts:   "Running the packages' removal scripts",
+		installer.StageLaunchers: "Removing the shortcuts",
+		installer.StageMetadata:  "Removing the files",
+		installer.StageVerify:    "Verifying files",
+	} {
+		tr.Stage(stage, 0)
+		if got := tr.Snapshot().Label; got != want {
+			t.Errorf("uninstall, stage %s: %q; want %q", stage, got, want)
+		}
+	}
+	install := &Tracker{}
+	install.Stage(installer.StageLaunchers, 0)
+	if got := install.Snapshot().Label; got != "Creating shortcuts" {
+		t.Errorf("install, stage %s: %q", installer.StageLaunchers, got)
+	}
+}
