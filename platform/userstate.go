@@ -88,7 +88,7 @@ func MayModify(ownerUID, euid int) bool { return euid == 0 || euid == ownerUID }
 func AdminHint(goos, what string) string {
 	switch goos {
 	case "windows":
-		return "repairing or removing an install for all users needs an administrator: right-click the maintenance app and choose \"Run as administrator\" (Windows shows a UAC prompt for an administrator's password), run " + what + " from an administrator's command prompt, or ask your IT department"
+		return "repairing or removing an install for all users needs an administrator: right-click its Maintenance shortcut in the Start menu and choose \"Run as administrator\" (Windows shows a UAC prompt for an administrator's password), run " + what + " from an administrator's command prompt, or ask your IT department"
 	case "darwin":
 		return "repairing or removing an install for all users needs an administrator: run sudo " + what + " in Terminal, or ask your IT department"
 	default:
