@@ -27,7 +27,8 @@ const detailLines = 300
 type installPage struct {
 	w       *Wizard
 	step    *widget.Label // "Part 3 of 4"
-	stage   *widget.Label
+	heading *widget.Label // the page's heading, in the other steps' style: what is going on
+	stage   *widget.Label // what the install does now, or how it ended
 	item    *widget.Label
 	bar     *widget.ProgressBar
 	detail  *widget.Label // the time left
@@ -45,16 +46,31 @@ type installPage struct {
 }
 
 func (w *Wizard) installView() fyne.CanvasObject {
-	ip := &installPage{w: w, step: widget.NewLabel(""), stage: bold("Preparing…"), item: wrapped(""), bar: newProgressBar(),
-		detail: widget.NewLabel(""), details: widget.NewLabel("")}
+	// a heading as the other steps have, the stage a line under it
+	// (audit AU 9: the stage in bold body text was the page's heading)
+	ip := &installPage{w: w, step: widget.NewLabel(""), heading: pageHeading(installingHeading(w)), stage: widget.NewLabel("Preparing…"),
+		item: wrapped(""), bar: newProgressBar(), detail: widget.NewLabel(""), details: widget.NewLabel("")}
 	ip.details.TextStyle.Monospace = true
 	ip.stage.Wrapping = fyne.TextWrapWord       // a failure's sentence must not widen the window
 	ip.scroll = container.NewScroll(ip.details) // both ways: log lines are long
 	ip.scroll.SetMinSize(fyne.NewSize(0, 180))
 	w.install = ip
 	details := newDisclosure("Details", ip.scroll, w.onKey)
-	ip.page = container.NewVBox(container.NewBorder(nil, nil, nil, ip.step, ip.stage), ip.bar, ip.detail, ip.item, details.box)
+	ip.page = container.NewVBox(ip.heading, container.NewBorder(nil, nil, nil, ip.step, ip.stage), ip.bar, ip.detail, ip.item, details.box)
 	return ip.page
+}
+
+// installingHeading is the Install step's heading while it runs.
+func installingHeading(w *Wizard) string {
+	m := w.flow.State.Bundle.Manifest
+	return "Installing " + m.Name + " " + m.Version
+}
+
+// setHeading says s as the page's heading, laying the page out again
+// when it takes another line.
+func (ip *installPage) setHeading(s string) {
+	ip.heading.SetText(s)
+	ip.relayout()
 }
 
 // setStage says s as the page's heading. A sentence that takes another
@@ -91,6 +107,7 @@ func (w *Wizard) startInstall() {
 	ip.mu.Unlock()
 	ip.bar.SetValue(0)
 	ip.stage.Importance = widget.MediumImportance
+	ip.heading.SetText(installingHeading(w))
 	ip.setStage("Preparing…")
 	setShown(ip.item, "")
 	ip.step.SetText("")
@@ -203,6 +220,7 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		}
 		w.result, w.err = res, nil
 		ip.bar.SetValue(1)
+		ip.heading.SetText("Installed")
 		ip.setStage("Installed.")
 		setShown(ip.item, "")
 		setShown(ip.detail, "")
@@ -227,15 +245,18 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		// asked for: said on the page, with no dialog to dismiss
 		ip.bar.SetValue(0)
 		ip.step.SetText("")
+		ip.heading.SetText("The install was cancelled")
 		ip.setStage(next.Says + " Click Install again to start over, or Cancel to quit.")
 		w.next.SetText("Install again")
 		return
 	case !next.Retry:
+		ip.heading.SetText("The install failed")
 		ip.stage.Importance = widget.DangerImportance // a failure, in the colour of one
 		ip.setStage(next.Says)
 		w.next.SetText("Install")
 		w.setButtons(next.Back, false, true)
 	default:
+		ip.heading.SetText("The install failed")
 		ip.stage.Importance = widget.DangerImportance
 		ip.setStage(next.Says + " Go Back to change the folder or options, or click Retry.")
 	}
@@ -255,6 +276,7 @@ func (ip *installPage) askCancel() {
 			cancel := ip.cancel
 			ip.mu.Unlock()
 			if cancel != nil {
+				ip.heading.SetText("Cancelling the install")
 				ip.setStage("Cancelling: rolling back…")
 				ip.w.cancel.Disable()
 				cancel()

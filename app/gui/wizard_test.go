@@ -146,6 +146,9 @@ func TestWizardErrorDialogAndGoingBack(t *testing.T) {
 	if wz.install.stage.Importance != widget.DangerImportance { // in the colour of a failure (audit Y2)
 		t.Errorf("the failure's line has importance %v", wz.install.stage.Importance)
 	}
+	if h := wz.install.heading.Text; h != "The install failed" {
+		t.Errorf("the heading after a failure: %q", h)
+	}
 	closeDialog(t, w, "Close")
 	tapButton(t, w, "Back")
 	tapButton(t, w, "Back")
@@ -216,6 +219,11 @@ func TestWizardCancelRollsBack(t *testing.T) {
 	tapButton(t, w, "Install")
 	waitClosed(t, e.Started)
 	mustContain(t, w, "Unpacking packages in the base environment", "Part 1 of 2", "Package: jupyterlab 1.0")
+	// a heading in the other steps' style, the stage a line under it
+	// (audit AU 9)
+	if h := wz.install.heading; h.Text != "Installing Test Python 2026.11.0" || h.SizeName != theme.SizeNameSubHeadingText || wz.install.stage.TextStyle.Bold {
+		t.Errorf("the Install page's heading %q (size %q), its stage bold: %v", h.Text, h.SizeName, wz.install.stage.TextStyle.Bold)
+	}
 	if s := texts(w); regexp.MustCompile(`B of [0-9]`).MatchString(s) || strings.Contains(s, "B/s") {
 		t.Fatalf("the install page shows bytes beside a bar weighed by time:\n%s", s)
 	}
@@ -235,6 +243,9 @@ func TestWizardCancelRollsBack(t *testing.T) {
 		t.Fatalf("a dialog after a cancel:\n%s", texts(w))
 	}
 	mustContain(t, w, "Cancelled. What the install had written was removed: the folder is as it was before.", "Install again")
+	if h := wz.install.heading.Text; h != "The install was cancelled" {
+		t.Errorf("the heading after a cancel: %q", h)
+	}
 	// the sentence takes two lines, and the bar moves down for them: it
 	// was drawn over the second (audit N)
 	drv := fyne.CurrentApp().Driver()
