@@ -358,6 +358,16 @@ func checkConda(t Target, env Env, p string, f PrefixFacts) []Problem {
 				"choose a folder outside " + a})
 			break
 		}
+		// an install being made there has no conda-meta/history until
+		// near its end, but its lock and its journal beside it are there
+		// from its start (audit BA 1: two installs, one inside the
+		// other, both went ahead, and uninstalling the outer one took
+		// the inner one with it)
+		if env.exists(t.Join(a, state.Rel(state.LockName))) || env.exists(t.Join(a, state.Rel(state.ManifestName))) || env.exists(opJournalOf(t, a)) {
+			out = append(out, Problem{Error, ProblemInsideConda, p, fmt.Sprintf("%q is inside %q, which onboard is installing or has installed; removing that install would remove this folder too", p, a),
+				"choose a folder outside " + a})
+			break
+		}
 	}
 	if !f.Exists || env.exists(t.Join(p, state.Rel(state.ManifestName))) {
 		return out
@@ -386,4 +396,10 @@ func exampleRoot(t Target) string {
 		return `C:\onboard`
 	}
 	return "/home/you/onboard"
+}
+
+// opJournalOf is state.OpJournalPath of prefix on t: the journal of an
+// install or uninstall at work, beside its folder.
+func opJournalOf(t Target, prefix string) string {
+	return t.Join(t.Dir(prefix), "."+t.Base(prefix)+state.DirName+"-journal")
 }

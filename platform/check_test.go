@@ -66,6 +66,13 @@ func TestCheckPrefixWith(t *testing.T) {
 		{"windows one over", win, Env{}, PrefixRequest{Prefix: `C:\acme`, MaxRelPath: 259 - 7}, ok, []string{"too-long/error"}},
 		{"linux has no MAX_PATH", linux, Env{}, PrefixRequest{Prefix: "/home/a/acme", MaxRelPath: 400}, ok, nil},
 		{"windows inside conda", win, fakeEnv("", nil, `C:\Miniconda3\conda-meta\history`), PrefixRequest{Prefix: `C:\Miniconda3\x`}, ok, []string{"inside-conda-prefix/error"}},
+		// inside an install that another installer is making: no
+		// conda-meta/history yet, but its lock, or its journal beside it
+		// (audit BA 1)
+		{"inside an install being made, by its lock", linux, fakeEnv("", nil, "/home/a/x/.onboard/lock"), PrefixRequest{Prefix: "/home/a/x/inner"}, ok, []string{"inside-conda-prefix/error"}},
+		{"inside an install being made, by its journal", linux, fakeEnv("", nil, "/home/a/.x.onboard-journal"), PrefixRequest{Prefix: "/home/a/x/y/inner"}, ok, []string{"inside-conda-prefix/error"}},
+		{"windows inside an install", win, fakeEnv("", nil, `C:\x\.onboard\manifest.json`), PrefixRequest{Prefix: `C:\x\inner`}, ok, []string{"inside-conda-prefix/error"}},
+		{"beside an install being made", linux, fakeEnv("", nil, "/home/a/.x.onboard-journal", "/home/a/x/.onboard/lock"), PrefixRequest{Prefix: "/home/a/x2"}, ok, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,6 +183,9 @@ func TestHostCheckPrefix(t *testing.T) {
 	mustWrite(t, filepath.Join(full, ".onboard", "manifest.json"), "{}")
 	if ps := CheckPrefix(PrefixRequest{Prefix: full}); HasErrors(ps) {
 		t.Errorf("own install: %v", ps)
+	}
+	if ps := CheckPrefix(PrefixRequest{Prefix: filepath.Join(full, "inner")}); !slices.Contains(codes(ps), "inside-conda-prefix/error") || !strings.Contains(fmt.Sprint(ps), "which onboard is installing or has installed") {
+		t.Errorf("inside an install: %v", ps)
 	}
 	mustWrite(t, filepath.Join(dir, "conda", "conda-meta", "history"), "")
 	if ps := CheckPrefix(PrefixRequest{Prefix: filepath.Join(dir, "conda", "envs", "x")}); !slices.Contains(codes(ps), "inside-conda-prefix/error") {
