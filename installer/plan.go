@@ -296,6 +296,8 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		if r := engine.FollowPrefixLink(p.Prefix); r != p.Prefix {
 			p.Notes = append(p.Notes, fmt.Sprintf("%s is a symlink to %s: the install goes there", p.Prefix, r))
 			p.Prefix = r
+		} else if _, err := os.Stat(p.Prefix); errors.Is(err, syscall.ELOOP) {
+			return loopError(p.Prefix)
 		} else if fi, err := os.Lstat(p.Prefix); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			target, _ := os.Readlink(p.Prefix)
 			return &TargetError{Path: p.Prefix, Reason: fmt.Sprintf("it is a symlink to %s, which does not exist", target), Code: platform.ProblemNotDir,
@@ -404,6 +406,10 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*st
 		// no install can be there: the folder check says why
 		p.Kind = PlanFresh
 		return nil, nil
+	case errors.Is(err, syscall.ELOOP):
+		// a loop of symlinks on the way: no folder, not a damaged
+		// install (audit BA 2)
+		return nil, loopError(p.Prefix)
 	case errors.Is(err, fs.ErrPermission):
 		return nil, &TargetError{Path: p.Prefix, Reason: "this user may not look into it (permission denied)", Code: platform.ProblemUncheckable,
 			Advice: "choose a folder of your own, or run the installer as the folder's owner or an administrator"}
@@ -818,4 +824,11 @@ func launchersMade(dir string) bool {
 		}
 	}
 	return true
+}
+
+// loopError refuses a folder whose path goes through symlinks that lead
+// back to themselves: the system finds no folder there.
+func loopError(prefix string) error {
+	return &TargetError{Path: prefix, Reason: "its path goes through symlinks that lead back to each other (a loop), so there is no folder there", Code: platform.ProblemNotDir,
+		Advice: "choose another folder, or change those symlinks so that they lead to a folder"}
 }

@@ -307,6 +307,31 @@ func TestPlanRefusesBadInput(t *testing.T) {
 	}
 }
 
+// A folder whose path goes through a loop of symlinks is no folder, not a
+// damaged install to repair or --force over (audit BA 2), whether the loop
+// is on the way or the folder itself.
+func TestPlanRefusesASymlinkLoop(t *testing.T) {
+	withEnv(t, fakeEnv(""))
+	b := testkit.SmallBundle(t, "2026.11.0")
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join(dir, "b"), filepath.Join(dir, "a")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	os.Symlink(filepath.Join(dir, "a"), filepath.Join(dir, "b"))
+	for _, prefix := range []string{filepath.Join(dir, "a", "x"), filepath.Join(dir, "a")} {
+		for _, force := range []bool{false, true} {
+			o := Options{Prefix: prefix, Bundle: b, Subdir: "linux-64", Force: force}
+			p := planOf(t, o)
+			if p.ExitCode != ExitTarget || p.Proceed || !strings.Contains(fmt.Sprint(p.Err), "a loop") || strings.Contains(fmt.Sprint(p.Err), "damaged") {
+				t.Errorf("plan of %s (force %v): exit %d, %v; want exit %d, a loop", prefix, force, p.ExitCode, p.Err, ExitTarget)
+			}
+			if _, err := Install(context.Background(), o); ExitCode(err) != ExitTarget || strings.Contains(HintFor(err), "repair") {
+				t.Errorf("Install into %s (force %v): exit %d, %v (%s)", prefix, force, ExitCode(err), err, HintFor(err))
+			}
+		}
+	}
+}
+
 // The folder may change between the plan and the install: Install checks
 // again.
 func TestInstallChecksAgainAfterThePlan(t *testing.T) {
