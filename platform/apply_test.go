@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -485,5 +486,42 @@ func TestPlannedRecordNamesTheFoldersToMake(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, ".local")); !os.IsNotExist(err) {
 		t.Errorf("uninstall left %s: %v", filepath.Join(home, ".local"), err)
+	}
+}
+
+// A launcher the install could not make (a full home) is still named by
+// its record; on a disk now read-only, removing it answers "read-only
+// file system", not "not found": uninstall failed on it (audit BA 3). A
+// launcher that is there and cannot be removed still fails the removal.
+func TestRemoveOnAReadOnlyDiskSkipsWhatIsNotThere(t *testing.T) {
+	root := tempDir(t)
+	home, prefix := filepath.Join(root, "home"), filepath.Join(root, "acme")
+	p, err := Launchers(linux, fakeEnv(home, nil), hostApp(t, prefix), sampleItems, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := PlannedRecord(p) // as the install records it when Apply failed
+	if len(rec.Files) == 0 {
+		t.Fatal("the planned record names no file")
+	}
+	old := removeFile
+	t.Cleanup(func() { removeFile = old })
+	removeFile = func(name string) error { return &os.PathError{Op: "remove", Path: name, Err: syscall.EROFS} }
+	if err := Remove(rec, t.Logf); err != nil {
+		t.Fatalf("Remove of launchers never made, on a read-only disk: %v", err)
+	}
+	var there string
+	for _, f := range p.Files {
+		if strings.HasSuffix(f.Path, ".desktop") && f.Data != nil {
+			there = f.Path
+			mustWrite(t, there, string(f.Data)) // as Apply writes it
+			break
+		}
+	}
+	if there == "" {
+		t.Fatal("the plan makes no .desktop entry")
+	}
+	if err := Remove(rec, t.Logf); err == nil || !strings.Contains(err.Error(), there) {
+		t.Fatalf("Remove of a launcher there, on a read-only disk: %v; want it named", err)
 	}
 }
