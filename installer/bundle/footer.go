@@ -88,7 +88,7 @@ func FindPayload(r io.ReaderAt, size int64) (Payload, error) {
 	if p, ok, err := readFooter(r, end); err != nil || ok {
 		p.End, p.Signed = end, signed
 		if err == nil && p.ZipSize > 0 && !hasLocalHeader(r, p.ZipOffset) {
-			err = errors.New("the appended bundle's footer is damaged (no zip starts where it says); attach the bundle again with 'onboard bundle attach'")
+			err = errors.New("the appended bundle's footer is damaged (no zip starts where it says); whoever made this installer can attach the bundle again with 'onboard bundle attach'")
 		}
 		if err == nil && p.ZipSize > 0 {
 			// the zip's own end records must put its start where the
@@ -98,7 +98,7 @@ func FindPayload(r io.ReaderAt, size int64) (Payload, error) {
 			start, ok := findZipStart(r, p.ZipOffset+p.ZipSize)
 			img, imgOK := imageEnd(r, size)
 			if !ok || start != p.ZipOffset || imgOK && p.ZipOffset < img {
-				err = errors.New("the appended bundle's footer is damaged (the zip it names does not start where it says, after the program); attach the bundle again with 'onboard bundle attach'")
+				err = errors.New("the appended bundle's footer is damaged (the zip it names does not start where it says, after the program); whoever made this installer can attach the bundle again with 'onboard bundle attach'")
 			}
 		}
 		return p, err
@@ -154,7 +154,7 @@ func readFooter(r io.ReaderAt, end int64) (Payload, bool, error) {
 	off := int64(binary.LittleEndian.Uint64(b[0:]))
 	size := int64(binary.LittleEndian.Uint64(b[8:]))
 	if off < 0 || size < 0 || off > at || size > at-off || at-(off+size) > 7 {
-		return Payload{}, false, errors.New("the appended bundle's footer is damaged (offsets do not match the file size); attach the bundle again with 'onboard bundle attach'")
+		return Payload{}, false, errors.New("the appended bundle's footer is damaged (offsets do not match the file size); whoever made this installer can attach the bundle again with 'onboard bundle attach'")
 	}
 	p.Offset, p.ZipOffset, p.ZipSize, p.HasFooter = off, off, size, true
 	if key := b[16:48]; !bytes.Equal(key, make([]byte, 32)) {
