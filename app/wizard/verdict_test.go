@@ -42,7 +42,10 @@ func TestStepsShowThePlansVerdict(t *testing.T) {
 	if err != nil || v.Status != wizard.StatusGood || v.Line != "This folder can be used." || !strings.Contains(v.Action, "Test Python 2026.11.0 will be installed in ") {
 		t.Fatalf("fresh: %+v, %v", v, err)
 	}
-	if !strings.HasPrefix(v.Details[0], "Space needed on disk: about ") || !strings.Contains(v.Details[0], " free).") {
+	// " free)." or, when the kept copy's share of the installer's file
+	// changes the rounded figure (which the test program's own size,
+	// copied as the maintenance app, decides), " free), N less …"
+	if !strings.HasPrefix(v.Details[0], "Space needed on disk: about ") || !strings.Contains(v.Details[0], " free)") {
 		t.Fatalf("details %q", v.Details)
 	}
 	if got := strings.Join(v.Launchers, "\n"); got != "Shortcuts in "+wizard.LauncherMenu(runtime.GOOS)+": Jupyter Lab, Test Python Maintenance." {
