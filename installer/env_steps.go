@@ -290,7 +290,7 @@ func (t *envTxn) unlinkReplaced(ctx context.Context, names map[string]bool) erro
 		return err
 	}
 	if c := m.Corrupt(); c != nil {
-		return fmt.Errorf("failed to install into %q: %w; conda refuses the environment too: run 'onboard repair'", t.prefix, c)
+		return fmt.Errorf("failed to install into %q: %w; conda refuses the environment too: repair the install", t.prefix, c)
 	}
 	for _, r := range m.Records {
 		if !names[r.Name] {
@@ -466,7 +466,7 @@ func (t *envTxn) history(specs []string, written []*prefix.Record) error {
 			return err
 		}
 		if c := m.Corrupt(); c != nil {
-			return fmt.Errorf("failed to write the history of %q: %w; run 'onboard repair'", t.prefix, c)
+			return fmt.Errorf("failed to write the history of %q: %w; repair the install", t.prefix, c)
 		}
 		recs = m.Records
 	}

@@ -72,13 +72,13 @@ func (in *installRun) launchers() {
 			}
 		}
 		if err != nil {
-			in.note("launchers were not created: %v; once that is fixed, run 'onboard repair' to make them", err)
+			in.note("launchers were not created: %v; once that is fixed, run %s to make them", err, state.RepairCommand(in.o.Prefix))
 		}
 	}
 	if in.o.ShellSetup {
 		sh, err := platform.SetupShell(platform.ShellFiles(t, env), in.o.Prefix, engine.ShellBin(in.o.Prefix))
 		if err != nil {
-			in.note("shell set-up failed: %v; once that is fixed, run 'onboard repair' to make it", err)
+			in.note("terminal set-up failed: %v; once that is fixed, run %s to make it", err, state.RepairCommand(in.o.Prefix))
 			// the record names the blocks asked for, as for launchers:
 			// verify reports them missing and repair makes them (a full
 			// home left the set-up a note in the log, and repair never

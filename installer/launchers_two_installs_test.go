@@ -11,6 +11,7 @@ import (
 	"onboard/assets"
 	"onboard/installer/bundle"
 	"onboard/installer/maintain"
+	"onboard/installer/state"
 	"onboard/installer/uninstall"
 	"onboard/platform"
 )
@@ -135,8 +136,10 @@ func TestShellSetupThatFailedIsMadeByRepairLater(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(strings.Join(res.Notes, "\n"), "shell set-up failed") {
-		t.Errorf("notes %q; want the shell set-up's failure", res.Notes)
+	// the failure, and the repair that makes it later by the install's
+	// own program: no 'onboard' is on the PATH
+	if notes := strings.Join(res.Notes, "\n"); !strings.Contains(notes, "terminal set-up failed") || !strings.Contains(notes, state.RepairCommand(prefix)) {
+		t.Errorf("notes %q; want the terminal set-up's failure, and %s", res.Notes, state.RepairCommand(prefix))
 	}
 	r, err := maintain.Verify(context.Background(), prefix, maintain.VerifyOptions{})
 	if err == nil || !slices.ContainsFunc(r.Problems, func(p maintain.Problem) bool { return p.Path == rc }) {

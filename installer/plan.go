@@ -423,7 +423,7 @@ func (p *InstallPlan) decide(o Options, subdir string, after afterRecovery) (*st
 			return &state.Manifest{}, nil
 		}
 		return nil, &TargetError{Path: p.Prefix, Reason: "its .onboard/manifest.json is damaged", Err: err, Code: TargetDamaged,
-			Advice: "run 'onboard repair', or pass --force to install over it"}
+			Advice: "run " + state.RepairCommand(p.Prefix) + ", or pass --force to install over it"}
 	}
 	p.Installed = installedVersion(old)
 	if old.ID != m.ID {

@@ -314,7 +314,7 @@ type DamageError struct{ Problems int }
 func (e *DamageError) Error() string {
 	return "verify found " + humanize.Count(e.Problems, "problem")
 }
-func (e *DamageError) Hint() string { return "run 'onboard repair' to put them right" }
+func (e *DamageError) Hint() string { return "repair the install to put them right" }
 
 // ExitCode maps an error to the exit code of the command-line contract.
 func ExitCode(err error) int {

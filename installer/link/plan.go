@@ -234,7 +234,7 @@ func (p *Plan) rewrite(a *Action) error {
 	e := p.Pkg.Paths.Paths[a.Entry]
 	data, err := os.ReadFile(a.Source)
 	if err != nil {
-		return fmt.Errorf("failed to read %q of %s: %w; run 'onboard repair' to re-extract it", e.Path, p.Dist(), err)
+		return fmt.Errorf("failed to read %q of %s: %w; repair the install to extract it again", e.Path, p.Dist(), err)
 	}
 	g := PrefixGrowth(data, e.FileMode, e.PrefixPlaceholder, p.opts.Prefix, p.opts.Subdir)
 	if g > 0 && p.grown.Add(g) > p.maxGrowth() {

@@ -331,17 +331,17 @@ func (e *RepairError) Hint() string {
 	}
 	switch {
 	case strings.Contains(all, "no space left") || strings.Contains(all, "not enough space") || strings.Contains(all, "disk quota"):
-		return "free disk space, then run 'onboard repair' again"
+		return "free disk space, then repair again"
 	case strings.Contains(all, "read-only file system"):
-		return "the disk is read-only: remount it writable, then run 'onboard repair' again"
+		return "the disk is read-only: remount it writable, then repair again"
 	case errors.Is(errors.Join(e.Causes...), fs.ErrPermission) || strings.Contains(all, "operation not permitted"):
 		return "a file or folder of the install may not be changed (its permissions, or an immutable flag): fix that, or repair as the user or administrator who installed it"
 	case strings.Contains(all, "conda installed it"):
-		return "packages that conda installed are repaired with conda, as the message says; the rest with 'onboard repair' (a reinstall would drop every package conda added)"
+		return "packages that conda installed are repaired with conda, as the message says; the rest with a repair (a reinstall would drop every package conda added)"
 	case strings.Contains(all, "--bundle"):
-		return "pass the installer that made this install with --bundle, then run 'onboard repair' again; if that fails, reinstall"
+		return "pass the installer that made this install with --bundle, then repair again; if that fails, reinstall"
 	}
-	return "run 'onboard repair' again; if the same problems are left, reinstall (the problems above say what is wrong)"
+	return "repair again; if the same problems are left, reinstall (the problems above say what is wrong)"
 }
 
 // repairTarget is one damaged package of one env.

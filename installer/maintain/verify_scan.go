@@ -138,7 +138,7 @@ func (v *verifier) run(ctx context.Context) error {
 		v.note("%s is unreadable (%v): the package list was not checked against a bundle", state.Rel(state.ManifestName), manErr)
 	}
 	if _, err := os.Stat(state.JournalPath(v.prefix)); err == nil {
-		v.note("an interrupted install or repair left a journal: run 'onboard repair' to roll it back first")
+		v.note("an interrupted install or repair left a journal: repair the install to roll it back first")
 	}
 	if v.opts.Env != "" && !v.opts.SkipLaunchers {
 		v.note("the launchers belong to the whole install: they are checked when it is verified without naming an environment")

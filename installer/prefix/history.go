@@ -284,7 +284,7 @@ func WriteCondarc(prefixDir string, data []byte) error {
 	p := filepath.Join(prefixDir, filepath.FromSlash(pkg.BundleCondarcFile))
 	dir := filepath.Dir(p)
 	if st, err := os.Lstat(dir); err == nil && !st.IsDir() {
-		return fmt.Errorf("failed to write the bundle's conda settings to %q: %q is not a folder; remove it and run 'onboard repair'", p, dir)
+		return fmt.Errorf("failed to write the bundle's conda settings to %q: %q is not a folder; remove it, then repair the install", p, dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("failed to write the bundle's conda settings: %w", err)

@@ -96,7 +96,7 @@ func Begin(stateDir, root string, mode RootMode) (*Journal, error) {
 	p := filepath.Join(stateDir, JournalName)
 	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return nil, fmt.Errorf("failed to start a transaction in %q: %w; run 'onboard repair' to roll it back", root, ErrJournalExists)
+		return nil, fmt.Errorf("failed to start a transaction in %q: %w; repair the install to roll it back", root, ErrJournalExists)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to create the journal %q: %w", p, err)

@@ -336,6 +336,12 @@ func condaProgram(root string) string {
 	return quoteArg(exe)
 }
 
+// RepairCommand is the command line that repairs the install at prefix
+// with its own program: no "onboard" is on anyone's PATH.
+func RepairCommand(prefix string) string {
+	return quoteArg(AppPath(prefix)) + " repair --prefix " + quoteArg(prefix)
+}
+
 // quoteArg is s as one argument of a command line a person pastes, where
 // a space or a shell's special character would split or change it: in
 // single quotes for a POSIX shell, which expand nothing ($, ` and ! did
