@@ -235,7 +235,7 @@ else
 	else pass 'Uninstall in the maintenance window removed the whole install folder while the window still ran'; fi
 	if [ -n "$jport" ] && curl -s -o /dev/null "http://127.0.0.1:$jport/api"; then bad 'the demo Jupyter still runs after the uninstall'; elif [ -n "$jport" ]; then pass 'the uninstall stopped the Jupyter that ran from the install'; fi
 	if ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1; then pass "the running maintenance app moved itself to %TEMP% ($(cd "$temp_unix" && ls onboard-running-*.exe | tr '\n' ' '))"; fi
-	# the button of the "Uninstalled" message (not a blue one: Fyne's
+	# Close, the button of the "Uninstalled" message (not a blue one: Fyne's
 	# information dialogs have a plain button) ends the maintenance app.
 	# The message shows a moment after the folder is gone: on a loaded
 	# machine one click came before it ("OK did not end the maintenance
@@ -245,7 +245,7 @@ else
 		kill -0 "$app" 2>/dev/null || break
 		click 460 280 || true # the window may be closing
 	done
-	if kill -0 "$app" 2>/dev/null; then bad 'OK did not end the maintenance app'; kill "$app" 2>/dev/null || true; else pass 'OK ended the maintenance app'; fi
+	if kill -0 "$app" 2>/dev/null; then bad 'Close on "Uninstalled" did not end the maintenance app'; kill "$app" 2>/dev/null || true; else pass 'Close on "Uninstalled" ended the maintenance app'; fi
 	app=
 	# The moved program's file goes through a hidden cmd.exe once it has exited (Wine starts
 	# cmd.exe slowly on a loaded machine: 30 s was once too short).
