@@ -59,7 +59,7 @@ func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 	}
 	if !onTerminal(env) {
 		return &installer.UsageError{Msg: fmt.Sprintf("%s has no window here, and its menu needs a terminal; "+
-			"run it in one, or run: onboard verify|repair|uninstall --prefix %q", app, prefix)}
+			"run it in one, or run one of: %s", app, strings.Join([]string{state.AppCommand(prefix, "verify"), state.AppCommand(prefix, "repair"), state.AppCommand(prefix, "uninstall")}, "; "))}
 	}
 	in := bufio.NewReader(env.Stdin)
 	sub := env

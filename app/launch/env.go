@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"onboard/installer/state"
+	"onboard/internal/buildgui"
 	"onboard/internal/capread"
 	"onboard/internal/launchname"
 )
@@ -63,10 +64,19 @@ func (e *EnvError) Hint() string {
 		return fmt.Sprintf("no package of the %s environment has %s now: it was removed with conda, which repair leaves as your change; %s",
 			envName(e.Env), e.Removed, state.ReinstallAdvice(e.Prefix, envName(e.Env), ep, filepath.ToSlash(rel)))
 	case e.Gone:
-		return fmt.Sprintf("Put the environment back: run '%s repair --prefix %s --env %s'", state.AppPath(e.Prefix), e.Prefix, envName(e.Env))
+		return fmt.Sprintf("Put the environment back: run %s", state.AppCommand(e.Prefix, "repair", "--prefix", e.Prefix, "--env", envName(e.Env)))
 	}
-	return fmt.Sprintf("Repair the install: click Repair all in %s, or run '%s repair --prefix %s'",
-		maintenanceOf(e.Prefix), state.AppPath(e.Prefix), e.Prefix)
+	return fmt.Sprintf("Repair the install: %s, or run %s", repairIn(e.Prefix), state.RepairCommand(e.Prefix))
+}
+
+// repairIn says where a person repairs the whole install at prefix: the
+// button of its maintenance window, or the menu of a build without
+// windows, whose maintenance app is a menu in a terminal (audit BB 5).
+func repairIn(prefix string) string {
+	if buildgui.HasWindow {
+		return "click Repair all in " + maintenanceOf(prefix)
+	}
+	return "choose Repair in " + maintenanceOf(prefix)
 }
 
 // maintenanceOf names the install at prefix's maintenance app as its

@@ -410,8 +410,8 @@ func (e *StartError) Hint() string {
 				m[1], envName(e.Env), state.ReinstallAdvice(e.Prefix, envName(e.Env), ep, ""))
 		}
 	}
-	return fmt.Sprintf("read the log above; if it names a setting of yours (~/.jupyter), change that; if a package is damaged, Repair puts it back (Repair all in %s, or '%s repair --prefix %s')",
-		maintenanceOf(e.Prefix), state.AppPath(e.Prefix), e.Prefix)
+	return fmt.Sprintf("read the log above; if it names a setting of yours (~/.jupyter), change that; if a package is damaged, a repair puts it back (%s, or run %s)",
+		repairIn(e.Prefix), state.RepairCommand(e.Prefix))
 }
 
 // missingModule finds the module of Python's "No module named 'x'".

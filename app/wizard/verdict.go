@@ -131,8 +131,8 @@ func wizardHint(err error, hint string) string {
 		return hint
 	}
 	if te.Code == installer.TargetDamaged {
-		return fmt.Sprintf("choose another folder, or put the install's records back first: run %s repair --prefix %s in a terminal",
-			cmdArg(state.AppPath(te.Path)), cmdArg(te.Path))
+		return fmt.Sprintf("choose another folder, or put the install's records back first: run %s in a terminal",
+			state.RepairCommand(te.Path))
 	}
 	return strings.Replace(hint, "choose another folder with --prefix", "choose another folder", 1)
 }
@@ -270,7 +270,7 @@ func StartLater(jupyterLauncher, maintenanceLauncher bool, m *bundle.Manifest, p
 		return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, open %s from %s and choose Help > Stop Jupyter.",
 			launchname.Maintenance(m.Name), LauncherMenu(goos))
 	}
-	return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, run %s and choose Help > Stop Jupyter.", state.AppPath(prefix))
+	return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, run %s and choose Help > Stop Jupyter.", state.AppCommand(prefix))
 }
 
 // StartLaterLines is StartLater for the console, whose person types
@@ -284,8 +284,7 @@ func StartLaterLines(jupyterLauncher bool, m *bundle.Manifest, prefix, goos, not
 	if len(m.Launchers) == 0 {
 		return nil
 	}
-	app, p := cmdArg(state.AppPath(prefix)), cmdArg(prefix)
-	start := fmt.Sprintf("%s launch jupyter --prefix %s", app, p)
+	start := state.AppCommand(prefix, "launch", "jupyter", "--prefix", prefix)
 	out := []string{"Start Jupyter with: " + start}
 	if jupyterLauncher {
 		out[0] = fmt.Sprintf("Start Jupyter later from %s in %s, or with: %s", m.Launchers[0].Name, LauncherMenu(goos), start)
@@ -293,16 +292,7 @@ func StartLaterLines(jupyterLauncher bool, m *bundle.Manifest, prefix, goos, not
 	if notebooks != "" {
 		out = append(out, "Your notebooks are saved in "+notebooks+".")
 	}
-	return append(out, fmt.Sprintf("Jupyter keeps running after this ends; stop it with: %s launch jupyter --stop --prefix %s", app, p))
-}
-
-// cmdArg is a path as one argument of a command a person types: quoted
-// when it holds a space.
-func cmdArg(p string) string {
-	if strings.ContainsAny(p, " \t") {
-		return `"` + p + `"`
-	}
-	return p
+	return append(out, "Jupyter keeps running after this ends; stop it with: "+state.AppCommand(prefix, "launch", "jupyter", "--stop", "--prefix", prefix))
 }
 
 // checkItsFiles says how to check the files of the install of name at
@@ -312,7 +302,7 @@ func cmdArg(p string) string {
 // 6). It names no button: the one reading it may have no display, as a
 // build with windows run over ssh has not (audit AQ 8).
 func checkItsFiles(name, prefix string) string {
-	return fmt.Sprintf("To check its files, open %s, which checks them as it opens (or run %s verify).", launchname.Maintenance(name), state.AppPath(prefix))
+	return fmt.Sprintf("To check its files, open %s, which checks them as it opens (or run %s).", launchname.Maintenance(name), state.AppCommand(prefix, "verify"))
 }
 
 // Done says what the install did, for the Finish step and the console's

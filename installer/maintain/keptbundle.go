@@ -43,8 +43,8 @@ func (v *verifier) checkKeptBundle() {
 		return
 	}
 	m := v.man.Manifest
-	fix := fmt.Sprintf("a repair that needs packages will fail until it is given the installer of %s %s: %s repair --prefix %s --bundle INSTALLER",
-		m.Name, m.Version, state.AppPath(v.prefix), v.prefix)
+	fix := fmt.Sprintf("a repair that needs packages will fail until it is given the installer of %s %s: %s",
+		m.Name, m.Version, state.AppCommand(v.prefix, "repair", "--prefix", v.prefix, "--bundle", "INSTALLER"))
 	f, p, err := openKeptBundle(v.prefix)
 	switch {
 	case p == "":

@@ -339,7 +339,23 @@ func condaProgram(root string) string {
 // RepairCommand is the command line that repairs the install at prefix
 // with its own program: no "onboard" is on anyone's PATH.
 func RepairCommand(prefix string) string {
-	return quoteArg(AppPath(prefix)) + " repair --prefix " + quoteArg(prefix)
+	return AppCommand(prefix, "repair", "--prefix", prefix)
+}
+
+// AppCommand is the command line that runs the install at prefix's own
+// program with args, each quoted as a person pastes it (quoteArg). On
+// Windows a quoted program is a command of the Command Prompt, which
+// PowerShell reads otherwise (it wants "& " first): the line says where.
+func AppCommand(prefix string, args ...string) string {
+	app := quoteArg(AppPath(prefix))
+	s := app
+	for _, a := range args {
+		s += " " + quoteArg(a)
+	}
+	if runtime.GOOS == "windows" && strings.HasPrefix(app, `"`) {
+		s += " (in a Command Prompt)"
+	}
+	return s
 }
 
 // quoteArg is s as one argument of a command line a person pastes, where

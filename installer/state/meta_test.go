@@ -233,3 +233,28 @@ func TestQuoteArg(t *testing.T) {
 		}
 	}
 }
+
+// The install's own program, as a command a person pastes: each argument
+// quoted where a shell would split or expand it, as the hints print it
+// (audit BB 1, 3: "$" expanded, a space split the path). Run by sh, it
+// reaches the program with the arguments given.
+func TestAppCommandRunsAsWritten(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("POSIX shell quoting")
+	}
+	prefix := filepath.Join(t.TempDir(), "my $HOME it's `x`")
+	app := AppPath(prefix)
+	if err := os.MkdirAll(filepath.Dir(app), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(app, []byte("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("/bin/sh", "-c", RepairCommand(prefix)).Output()
+	if err != nil || string(out) != "repair\n--prefix\n"+prefix+"\n" {
+		t.Fatalf("sh -c %s: %q, %v", RepairCommand(prefix), out, err)
+	}
+	if got := AppCommand("/p", "verify"); got != "/p/.onboard/onboard verify" {
+		t.Errorf("a plain path is left as it is: %q", got)
+	}
+}
