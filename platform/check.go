@@ -103,6 +103,10 @@ type PrefixFacts struct {
 	MountPoint       bool     // the prefix is a folder on another device than the one above it
 	FreeFiles        int64    // free file entries (inodes) for this user on its volume; 0 = unknown
 	SystemFS         string   // the system file system (sysfs, proc) it would be on, not a disk; "" = none
+	// Real is the prefix with the symlinks of its existing part
+	// resolved, when that differs from it: the folders it is really
+	// inside ("" = the same, or unknown).
+	Real string
 }
 
 // spareSpacePercent is how much more free space than the estimate of an
@@ -352,7 +356,10 @@ func checkSpelling(t Target, p string, envs []string) []Problem {
 // install (.onboard/manifest.json) is a re-run or upgrade: fine.
 func checkConda(t Target, env Env, p string, f PrefixFacts) []Problem {
 	var out []Problem
-	for _, a := range t.ancestors(p) {
+	// by its path as given, and as the system reaches it through
+	// symlinks (audit BB 2: link/inner, the link to outer/sub, was not
+	// inside outer by name)
+	for _, a := range append(t.ancestors(p), realAncestors(t, p, f.Real)...) {
 		if env.exists(t.Join(a, "conda-meta", "history")) {
 			out = append(out, Problem{Error, ProblemInsideConda, p, fmt.Sprintf("%q is inside the conda environment %q; conda would see one inside the other", p, a),
 				"choose a folder outside " + a})
@@ -402,4 +409,13 @@ func exampleRoot(t Target) string {
 // install or uninstall at work, beside its folder.
 func opJournalOf(t Target, prefix string) string {
 	return t.Join(t.Dir(prefix), "."+t.Base(prefix)+state.DirName+"-journal")
+}
+
+// realAncestors are the folders real (p with its symlinks resolved) is
+// inside, when that differs from p.
+func realAncestors(t Target, p, real string) []string {
+	if real == "" || real == p {
+		return nil
+	}
+	return t.ancestors(real)
 }

@@ -390,3 +390,26 @@ func TestHostPrefixFactsNameSystemFolders(t *testing.T) {
 		}
 	}
 }
+
+// A folder reached through a symlink is inside what the link leads to:
+// link/inner, with link -> outer/sub, is inside the install in outer
+// (audit BB 2: by name it was not, and uninstalling outer removed it).
+func TestCheckPrefixInsideAnInstallThroughASymlink(t *testing.T) {
+	dir := t.TempDir()
+	outer := filepath.Join(dir, "outer")
+	mustWrite(t, filepath.Join(outer, ".onboard", "manifest.json"), "{}")
+	os.MkdirAll(filepath.Join(outer, "sub"), 0o755)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(outer, "sub"), link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	ps := CheckPrefix(PrefixRequest{Prefix: filepath.Join(link, "inner")})
+	if !slices.Contains(codes(ps), "inside-conda-prefix/error") || !strings.Contains(fmt.Sprint(ps), outer) {
+		t.Errorf("inside an install through a symlink: %v", ps)
+	}
+	// beside it through the link to its parent: fine
+	os.Symlink(dir, filepath.Join(dir, "up"))
+	if ps := CheckPrefix(PrefixRequest{Prefix: filepath.Join(dir, "up", "beside")}); HasErrors(ps) {
+		t.Errorf("beside an install, through a symlink: %v", ps)
+	}
+}

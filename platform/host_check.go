@@ -73,6 +73,13 @@ func HostPrefixFacts(prefix string) PrefixFacts {
 		f.WritableErr = "no parent folder exists"
 		return f
 	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		if rel, err := filepath.Rel(dir, prefix); err == nil {
+			if r := filepath.Join(real, rel); r != prefix {
+				f.Real = r
+			}
+		}
+	}
 	if f.SystemFS = hostSystemFS(dir); f.SystemFS != "" {
 		return f // no disk: not writable, and its free space means nothing
 	}
