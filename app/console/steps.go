@@ -16,8 +16,10 @@ import (
 	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer/bundle"
+	"onboard/internal/buildgui"
 	"onboard/internal/humanize"
 	"onboard/internal/launchname"
+	"onboard/platform"
 )
 
 func (s *session) welcome() (action, error) {
@@ -205,7 +207,11 @@ func (s *session) options() (action, error) {
 	if len(m.Launchers) > 0 { // a bundle without Jupyter has no shortcut to add
 		questions = append(questions, question{"Add " + wizard.JupyterShortcuts(m) + " to " + menu + "?", &st.JupyterLauncher})
 	}
-	questions = append(questions, question{"Add " + launchname.Maintenance(m.Name) + " to " + menu + " (to verify, repair or uninstall later)?", &st.MaintenanceLauncher})
+	// not where none is made: a build without windows has a maintenance
+	// app for a terminal, and macOS no shortcut for one (audit BB 8)
+	if platform.MaintenanceSpec(m.Name, buildgui.HasWindow).Launchable(platform.HostTarget()) {
+		questions = append(questions, question{"Add " + launchname.Maintenance(m.Name) + " to " + menu + " (to verify, repair or uninstall later)?", &st.MaintenanceLauncher})
+	}
 	if st.ShellSetupOffered {
 		questions = append(questions, question{"Make the conda command work in new terminal windows?", &st.ShellSetup})
 	}

@@ -66,14 +66,8 @@ func installingHeading(w *Wizard) string {
 	return "Installing " + m.Name + " " + m.Version
 }
 
-// setHeading says s as the page's heading, laying the page out again
-// when it takes another line.
-func (ip *installPage) setHeading(s string) {
-	ip.heading.SetText(s)
-	ip.relayout()
-}
-
-// setStage says s as the page's heading. A sentence that takes another
+// setStage says s as the line under the page's heading (the heading is set
+// before it, and laid out with it). A sentence that takes another
 // line moves what is below it down: Fyne lays a box out again only when
 // asked, and the bar was drawn over the second line of "Cancelled. …".
 func (ip *installPage) setStage(s string) {

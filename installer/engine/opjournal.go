@@ -343,7 +343,7 @@ func (j *OpJournal) Undo(logf Logf) (Recovered, error) {
 			}
 		}
 		if err := RemovePrefixFolder(p, logf); err != nil {
-			return rec, fmt.Errorf("failed to finish removing %q: %w; close programs that use it and run 'onboard uninstall' again", p, err)
+			return rec, fmt.Errorf("failed to finish removing %q: %w; close programs that use it and uninstall again", p, err)
 		}
 		atomicfile.SyncDir(filepath.Dir(p))
 		return rec, nil

@@ -251,7 +251,7 @@ func removePrefix(abs string, logf, warnf engine.Logf) error {
 		return removeAroundRunningProgram(abs, exe, logf)
 	}
 	if err := engine.RemovePrefixFolder(abs, warnf); err != nil { // an empty folder left is said
-		return fmt.Errorf("failed to remove %q: %w; close programs that use files in it and run 'onboard uninstall' again", abs, err)
+		return fmt.Errorf("failed to remove %q: %w; close programs that use files in it and uninstall again", abs, err)
 	}
 	logf("uninstall: removed %q", abs)
 	return nil
