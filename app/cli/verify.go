@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"onboard/app/wizard"
@@ -57,7 +56,7 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 			if len(r.Problems) == 1 {
 				them = "it"
 			}
-			fmt.Fprintf(env.Stdout, "To put %s right, run: %s repair --prefix %s%s\n", them, argQuote(repairProgram(p)), argQuote(p), envFlag(*envName))
+			fmt.Fprintf(env.Stdout, "To put %s right, run: %s repair --prefix %s%s\n", them, state.QuoteArg(repairProgram(p)), state.QuoteArg(p), envFlag(*envName))
 			return reportedError{err}
 		}
 		return jsonReported{err} // the report carries it
@@ -81,14 +80,6 @@ func repairProgram(prefix string) string {
 func isFile(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().IsRegular()
-}
-
-// argQuote quotes s for a command line to copy, where it holds a space.
-func argQuote(s string) string {
-	if strings.ContainsAny(s, " \t") {
-		return `"` + s + `"`
-	}
-	return s
 }
 
 // envFlag is " --env NAME" for a command about one env, else "".

@@ -59,16 +59,7 @@ func (e *AdminRequiredError) Hint() string {
 	}
 	t := platform.HostTarget()
 	return platform.AdminHint(runtime.GOOS, fmt.Sprintf("%s %s --prefix %s",
-		quoteSpaced(platform.MaintenanceApp(t, e.Prefix)), e.Action, quoteSpaced(e.Prefix)))
-}
-
-// quoteSpaced puts a path with a space in double quotes, for a command line
-// to copy.
-func quoteSpaced(p string) string {
-	if strings.ContainsAny(p, " \t") {
-		return `"` + p + `"`
-	}
-	return p
+		state.QuoteArg(platform.MaintenanceApp(t, e.Prefix)), e.Action, state.QuoteArg(e.Prefix)))
 }
 
 // CheckMayModify refuses action on an install this user may not change:

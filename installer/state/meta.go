@@ -294,15 +294,15 @@ func ReinstallAdvice(root, env, envDir, rel string) string {
 	if len(all) > 0 {
 		sort.Strings(all)
 		for i, a := range all {
-			all[i] = quoteArg(a)
+			all[i] = QuoteArg(a)
 		}
-		return fmt.Sprintf("install it again from the install's package cache%s: %s install -p %s --offline%s %s", inShell(), conda, quoteArg(envDir), frozen, strings.Join(all, " "))
+		return fmt.Sprintf("install it again from the install's package cache%s: %s install -p %s --offline%s %s", inShell(), conda, QuoteArg(envDir), frozen, strings.Join(all, " "))
 	}
 	if env == BaseEnv {
 		return "this install's conda cannot install it again offline (it keeps no package cache, and has no channel): run the installer again with --force, which installs the bundle's base again (without your other changes to it)"
 	}
 	return fmt.Sprintf("this install's conda cannot install it again offline (it keeps no package cache, and has no channel): to get the bundle's %s back%s, remove it (%s env remove -p %s%s) and run %s repair --prefix %s --env %s, which makes it again without your other changes to it",
-		env, inShell(), conda, quoteArg(envDir), frozen, quoteArg(AppPath(root)), quoteArg(root), env)
+		env, inShell(), conda, QuoteArg(envDir), frozen, QuoteArg(AppPath(root)), QuoteArg(root), env)
 }
 
 // inShell says where the commands are typed: on Windows a Command Prompt,
@@ -330,10 +330,10 @@ func condaProgram(root string) string {
 		// there starts with "#!/usr/bin/env python", another Python,
 		// which has no conda (audit AV 1)
 		if _, err := os.Stat(py); err == nil {
-			return quoteArg(py) + " -m conda"
+			return QuoteArg(py) + " -m conda"
 		}
 	}
-	return quoteArg(exe)
+	return QuoteArg(exe)
 }
 
 // RepairCommand is the command line that repairs the install at prefix
@@ -343,14 +343,14 @@ func RepairCommand(prefix string) string {
 }
 
 // AppCommand is the command line that runs the install at prefix's own
-// program with args, each quoted as a person pastes it (quoteArg). On
+// program with args, each quoted as a person pastes it (QuoteArg). On
 // Windows a quoted program is a command of the Command Prompt, which
 // PowerShell reads otherwise (it wants "& " first): the line says where.
 func AppCommand(prefix string, args ...string) string {
-	app := quoteArg(AppPath(prefix))
+	app := QuoteArg(AppPath(prefix))
 	s := app
 	for _, a := range args {
-		s += " " + quoteArg(a)
+		s += " " + QuoteArg(a)
 	}
 	if runtime.GOOS == "windows" && strings.HasPrefix(app, `"`) {
 		s += " (in a Command Prompt)"
@@ -358,12 +358,12 @@ func AppCommand(prefix string, args ...string) string {
 	return s
 }
 
-// quoteArg is s as one argument of a command line a person pastes, where
+// QuoteArg is s as one argument of a command line a person pastes, where
 // a space or a shell's special character would split or change it: in
 // single quotes for a POSIX shell, which expand nothing ($, ` and ! did
 // in double ones: audit AT 2); in double quotes for cmd.exe, where a path
 // holds no quote.
-func quoteArg(s string) string {
+func QuoteArg(s string) string {
 	if s != "" && !strings.ContainsAny(s, " \t'\"&|;()<>*?[]$`!^%~{}#=,") {
 		return s
 	}

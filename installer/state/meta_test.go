@@ -222,13 +222,13 @@ func TestQuoteArg(t *testing.T) {
 	}
 	for in, want := range map[string]string{"/opt/acme/bin/conda": "/opt/acme/bin/conda", "/x/acme$HOME/y": `'/x/acme$HOME/y'`,
 		"/x/it's": `'/x/it'\''s'`, "/x/a b": `'/x/a b'`, "/x/`id`": "'/x/`id`'"} {
-		if got := quoteArg(in); got != want {
-			t.Errorf("quoteArg(%q) = %s; want %s", in, got, want)
+		if got := QuoteArg(in); got != want {
+			t.Errorf("QuoteArg(%q) = %s; want %s", in, got, want)
 		}
 		if in != want {
-			out, err := exec.Command("sh", "-c", "printf %s "+quoteArg(in)).Output()
+			out, err := exec.Command("sh", "-c", "printf %s "+QuoteArg(in)).Output()
 			if err != nil || string(out) != in {
-				t.Errorf("sh reads %s as %q, %v; want %q", quoteArg(in), out, err, in)
+				t.Errorf("sh reads %s as %q, %v; want %q", QuoteArg(in), out, err, in)
 			}
 		}
 	}
