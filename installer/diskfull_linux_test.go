@@ -44,14 +44,14 @@ func TestInstallEnvOnAFullDisk(t *testing.T) {
 	if !engine.IsDiskFull(err) {
 		t.Fatalf("got %v; want an error caused by the full disk", err)
 	}
-	got := asTargetError(prefix, err, "nothing of the install was kept")
+	got := asTargetError(prefix, err, "the folder is as it was before")
 	if ExitCode(got) != ExitTarget || HintFor(got) == "" {
 		t.Fatalf("got %v (exit %d); want exit %d with a hint", got, ExitCode(got), ExitTarget)
 	}
 	// one cause, said once: the call that failed, on its path; not the
 	// chain of steps around it (the log has those)
 	msg := got.Error()
-	if !strings.Contains(msg, "the disk became full; nothing of the install was kept (") ||
+	if !strings.Contains(msg, "the disk became full; the folder is as it was before (") ||
 		!strings.Contains(msg, "no space left on device)") || strings.Count(msg, ": ") > 2 || strings.Contains(msg, "failed to") {
 		t.Fatalf("message %q; want the cause once, with the path and the system's reason in brackets", msg)
 	}

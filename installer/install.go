@@ -192,7 +192,7 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 	res, err := in.swapInstall(ctx)
 	if err != nil {
 		in.log.Printf("install failed: %v", err)
-		kept := "nothing of the install was kept"
+		kept := "the folder is as it was before"
 		if in.aside != "" && plan.Installed != nil {
 			// an upgrade: the question it leaves is what is installed now
 			kept = fmt.Sprintf("the upgrade was rolled back, and %s %s is installed as before", plan.Installed.Name, plan.Installed.Version)

@@ -31,7 +31,7 @@ func TestAsTargetError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := asTargetError("/p", tt.err, "nothing of the install was kept")
+			got := asTargetError("/p", tt.err, "the folder is as it was before")
 			if ExitCode(got) != tt.exit {
 				t.Fatalf("exit %d for %v; want %d", ExitCode(got), got, tt.exit)
 			}

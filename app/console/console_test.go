@@ -133,11 +133,11 @@ func TestErrorBlockRetryAndBack(t *testing.T) {
 // The system's words for a failure are a line of their own under the
 // message, as in the window.
 func TestErrorBlockSaysTheSystemsWordsApart(t *testing.T) {
-	full := &installer.TargetError{Path: "/x", Reason: "the disk became full; nothing of the install was kept",
+	full := &installer.TargetError{Path: "/x", Reason: "the disk became full; the folder is as it was before",
 		Advice: "free some space and try again", Detail: `write "/x/lib/a.so": no space left on device`}
 	e := &wizardtest.Failing{Engine: wizardtest.NewEngine(t), Err: full}
 	out, _ := run(t, context.Background(), e, "\ny\n\n\n\n\n\nq\n", nil)
-	contains(t, out, "The install failed\n  cannot install into \"/x\": the disk became full; nothing of the install was kept\n"+
+	contains(t, out, "The install failed\n  cannot install into \"/x\": the disk became full; the folder is as it was before\n"+
 		"  The system said: write \"/x/lib/a.so\": no space left on device\n  What to do: free some space and try again")
 }
 

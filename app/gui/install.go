@@ -234,6 +234,7 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 	w.next.SetText("Retry")
 	w.setButtons(true, true, true)
 	next := wizard.NextAfterFailure(err)
+	problem := wizard.Explain("The install", err, w.log.Path)
 	switch {
 	case next.Cancelled:
 		// asked for: said on the page, with no dialog to dismiss
@@ -250,12 +251,22 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		w.next.SetText("Install")
 		w.setButtons(next.Back, false, true)
 	default:
+		// the cause and its remedy stay on the page once the dialog is
+		// closed, as one does with Enter: the page said only "The
+		// install failed" twice, and Retry failed the same way (audit
+		// BC 1)
 		ip.heading.SetText("The install failed")
 		ip.stage.Importance = widget.DangerImportance
-		ip.setStage(next.Says + " Go Back to change the folder or options, or click Retry.")
+		ip.setStage(sentence(problem.Message) + " " + next.Says)
+		what := "Click Retry, or Back to change the folder or options."
+		if problem.Hint != "" {
+			what = "What to do: " + sentence(problem.Hint) + " Then click Retry, or Back to change the folder or options."
+		}
+		setShown(ip.item, what)
+		ip.relayout()
 	}
 	ip.bar.SetValue(0) // rolled back: the bar no longer reads "almost done"
-	showProblem(w.win, wizard.Explain("The install", err, w.log.Path))
+	showProblem(w.win, problem)
 }
 
 // askCancel confirms, then cancels the running install (it rolls back).

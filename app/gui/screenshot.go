@@ -95,7 +95,7 @@ func (p pausingEngine) Install(ctx context.Context, o installer.Options) (*insta
 		// what a disk that became full makes the real install say
 		// (installer.asTargetError after the rollback), not a made-up text
 		path := filepath.Join(o.Prefix, "envs", "team", "lib", "libteam.so")
-		return nil, &installer.TargetError{Path: o.Prefix, Reason: "the disk became full; nothing of the install was kept",
+		return nil, &installer.TargetError{Path: o.Prefix, Reason: "the disk became full; the folder is as it was before",
 			Advice: "free some space and try again, or choose a folder on another disk",
 			Err:    &fs.PathError{Op: "write", Path: path, Err: syscall.ENOSPC},
 			Detail: fmt.Sprintf("write %q: %v", path, syscall.ENOSPC)}

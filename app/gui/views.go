@@ -482,24 +482,35 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	notebooks, _ := launch.DefaultNotebookDir()
 	// one primary button on the page, Close (Enter); this one's verb is
 	// the text's ("Start Jupyter now"), and the folder is named
-	launch := w.newButton("Start Jupyter", nil, func() { w.launch(s.Prefix, env) })
-	open := w.newButton("Open install folder", nil, func() { w.openFolder(s.Prefix) })
+	// icons as the maintenance window's buttons have: with none, on the
+	// page's near-white they read as bold words (audit BC 6)
+	launch := w.newButton("Start Jupyter", theme.MediaPlayIcon(), func() { w.launch(s.Prefix, env) })
+	open := w.newButton("Open install folder", theme.FolderOpenIcon(), func() { w.openFolder(s.Prefix) })
 	logText := "Log: " + wizard.LogPath(s.Prefix)
 	if w.result != nil && w.result.LogPath != "" {
 		logText = "Log: " + w.result.LogPath
 	}
 	done := wizard.Done(m.Name, m.Version, s.Prefix, w.result)
-	// the notebooks' folder and the log's path can be selected and copied
-	later, logLine := wrapped(wizard.StartLater(s.JupyterLauncher, s.MaintenanceLauncher, &m, s.Prefix, runtime.GOOS, notebooks)), wrapped(logText)
-	later.Selectable, logLine.Selectable = true, true
-	if len(m.Launchers) == 0 {
+	logLine := wrapped(logText)
+	logLine.Selectable = true
+	later := wizard.StartLater(&m, wizard.FinishChoices{JupyterLauncher: s.JupyterLauncher, MaintenanceLauncher: s.MaintenanceLauncher,
+		ShellSetup: s.ShellSetup, Env: env, Prefix: s.Prefix, GOOS: runtime.GOOS, Notebooks: notebooks})
+	if len(later) == 0 {
 		// a bundle without Jupyter: no button that would start none
 		return container.NewVScroll(container.NewVBox(pageHeading("Done"), wrapped(done), container.NewHBox(open), logLine))
 	}
-	// as the other pages: a long product name's text scrolls, the
-	// buttons stay on a small screen
-	return container.NewVScroll(container.NewVBox(pageHeading("Done"), wrapped(done), later,
-		container.NewHBox(launch, open), logLine))
+	// a paragraph each, the buttons under the first, whose verb they
+	// carry; the notebooks' folder and the log's path can be selected
+	// and copied. As the other pages: a long product name's text
+	// scrolls, the buttons stay on a small screen.
+	box := container.NewVBox(pageHeading("Done"), wrapped(done), wrapped(later[0]), container.NewHBox(launch, open))
+	for _, p := range later[1:] {
+		l := wrapped(p)
+		l.Selectable = true
+		box.Add(l)
+	}
+	box.Add(logLine)
+	return container.NewVScroll(box)
 }
 
 // launch starts Jupyter without blocking the window.

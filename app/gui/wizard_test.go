@@ -150,6 +150,12 @@ func TestWizardErrorDialogAndGoingBack(t *testing.T) {
 		t.Errorf("the heading after a failure: %q", h)
 	}
 	closeDialog(t, w, "Close")
+	// the dialog closed, the page still says why and what to do (audit
+	// BC 1: "The install failed" twice, and nothing of the cause)
+	mustContain(t, w, "needs 1.2 GB, 300 MB free", "What to do: Free some space or choose another disk", "Then click Retry")
+	if strings.Count(texts(w), "The install failed") != 1 {
+		t.Errorf("the page says 'The install failed' more than once:\n%s", texts(w))
+	}
 	tapButton(t, w, "Back")
 	tapButton(t, w, "Back")
 	stepIs(t, wz, wizard.StepLocation)
@@ -174,7 +180,7 @@ func TestWizardErrorDialogAndGoingBack(t *testing.T) {
 // dialog's sentence ended in "(write …: no space left on device)".
 func TestWizardErrorDialogSaysTheSystemsWordsApart(t *testing.T) {
 	e := wizardtest.NewEngine(t)
-	full := &installer.TargetError{Path: "/x", Reason: "the disk became full; nothing of the install was kept",
+	full := &installer.TargetError{Path: "/x", Reason: "the disk became full; the folder is as it was before",
 		Advice: "free some space and try again", Detail: `write "/x/lib/a.so": no space left on device`}
 	wz := newWizard(t, &wizardtest.Failing{Engine: e, Err: full}, &recorder{}, wizard.StepWelcome)
 	w := wz.Window()
@@ -182,7 +188,7 @@ func TestWizardErrorDialogSaysTheSystemsWordsApart(t *testing.T) {
 	tapButton(t, w, "Install")
 	waitClosed(t, wz.install.done)
 	said := textsOf(w.Canvas().Overlays().List()...)
-	for _, want := range []string{"Cannot install into \"/x\": the disk became full; nothing of the install was kept.\n",
+	for _, want := range []string{"Cannot install into \"/x\": the disk became full; the folder is as it was before.\n",
 		"The system said: write \"/x/lib/a.so\": no space left on device\n"} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the dialog does not say %q:\n%s", want, said)
@@ -242,7 +248,7 @@ func TestWizardCancelRollsBack(t *testing.T) {
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatalf("a dialog after a cancel:\n%s", texts(w))
 	}
-	mustContain(t, w, "Cancelled. What the install had written was removed: the folder is as it was before.", "Install again")
+	mustContain(t, w, "What the install had written was removed: the folder is as it was before.", "Install again")
 	if h := wz.install.heading.Text; h != "The install was cancelled" {
 		t.Errorf("the heading after a cancel: %q", h)
 	}
@@ -324,7 +330,8 @@ func TestWizardFinish(t *testing.T) {
 	prefix := wz.flow.State.Prefix
 	notebooks, _ := launch.DefaultNotebookDir()
 	mustContain(t, w, "Test Python 2026.11.0 is installed in "+prefix, wizard.LogPath(prefix),
-		"Your notebooks are saved in "+notebooks+". Jupyter keeps running when you close this window")
+		"Your notebooks are saved in "+notebooks+".", "Once started, Jupyter keeps running after you close this window.",
+		"To work in the team environment in a terminal, open Test Python Maintenance and click Terminal on its team row.")
 	tapButton(t, w, "Start Jupyter")
 	// while it starts: said as news, not in the colour of an error
 	if wz.message.Text != "Starting Jupyter…" || wz.message.Importance == widget.DangerImportance {

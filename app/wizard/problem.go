@@ -85,9 +85,9 @@ func NextAfterFailure(err error) AfterFailure {
 	switch installer.ExitCode(err) {
 	case installer.ExitCancelled:
 		return AfterFailure{Retry: true, Back: true, Cancelled: true,
-			Says: "Cancelled. What the install had written was removed: the folder is as it was before."}
+			Says: "What the install had written was removed: the folder is as it was before."}
 	case installer.ExitBundle:
 		return AfterFailure{Says: "This installer file cannot be used, so nothing was changed. Get a fresh copy of it from your platform team."}
 	}
-	return AfterFailure{Retry: true, Back: true, Says: "The install failed. What it had written was removed: the folder is as it was before."}
+	return AfterFailure{Retry: true, Back: true, Says: "What the install had written was removed: the folder is as it was before."}
 }

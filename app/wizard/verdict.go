@@ -250,27 +250,50 @@ func (v Verdict) Text() string {
 	return strings.Join(append([]string{v.Line}, v.Details...), "\n")
 }
 
-// StartLater is the Finish step's line on Jupyter: how to start it again
-// (from the launcher the install made, by its name; else the button), where
-// the notebooks go (notebooks; "" = not said), and how to stop it (from
-// the maintenance launcher, or its app where there is none). It named a
-// launcher and the maintenance window when neither was made (audit AP 3).
-func StartLater(jupyterLauncher, maintenanceLauncher bool, m *bundle.Manifest, prefix, goos, notebooks string) string {
+// FinishChoices are the choices of an install that the Finish step's
+// text follows: the shortcuts made, the terminal set-up, and where.
+type FinishChoices struct {
+	JupyterLauncher, MaintenanceLauncher, ShellSetup bool
+	Env                                              string // the environment Jupyter runs in (JupyterEnv)
+	Prefix                                           string
+	GOOS                                             string
+	Notebooks                                        string // where the notebooks go; "" = not said
+}
+
+// StartLater is the Finish step's text on Jupyter, a paragraph each: how to
+// start it (the button; later the launcher the install made, by its name),
+// where the notebooks go, how to stop it once started (from the
+// maintenance launcher, or its app where there is none), and how to work
+// in its environment in a terminal. It named a launcher and the
+// maintenance window when neither was made (audit AP 3); it was one
+// paragraph that said Jupyter keeps running before it ran, and nothing of
+// a terminal (audit BC 4, 5). None for a bundle without Jupyter.
+func StartLater(m *bundle.Manifest, c FinishChoices) []string {
 	if len(m.Launchers) == 0 {
-		return ""
+		return nil
 	}
-	text := "Start Jupyter now with the button below."
-	if jupyterLauncher {
-		text = fmt.Sprintf("Start Jupyter now, or later from %s in %s.", m.Launchers[0].Name, LauncherMenu(goos))
+	start := "Start Jupyter now with the button below."
+	if c.JupyterLauncher {
+		start = fmt.Sprintf("Start Jupyter now with the button below, or later from %s in %s.", m.Launchers[0].Name, LauncherMenu(c.GOOS))
 	}
-	if notebooks != "" {
-		text += " Your notebooks are saved in " + notebooks + "."
+	out := []string{start}
+	if c.Notebooks != "" {
+		out = append(out, "Your notebooks are saved in "+c.Notebooks+".")
 	}
-	if maintenanceLauncher {
-		return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, open %s from %s and choose Help > Stop Jupyter.",
-			launchname.Maintenance(m.Name), LauncherMenu(goos))
+	maint := launchname.Maintenance(m.Name)
+	if c.MaintenanceLauncher {
+		out = append(out, fmt.Sprintf("Once started, Jupyter keeps running after you close this window. To stop it, open %s from %s and choose Help > Stop Jupyter.",
+			maint, LauncherMenu(c.GOOS)))
+	} else {
+		out = append(out, fmt.Sprintf("Once started, Jupyter keeps running after you close this window. To stop it, run %s and choose Help > Stop Jupyter.", state.AppCommand(c.Prefix)))
 	}
-	return text + fmt.Sprintf(" Jupyter keeps running when you close this window; to stop it, run %s and choose Help > Stop Jupyter.", state.AppCommand(prefix))
+	switch {
+	case c.ShellSetup && c.Env != "":
+		out = append(out, fmt.Sprintf("To work in the %s environment in a terminal, open a new terminal window and type: conda activate %s", c.Env, c.Env))
+	case c.MaintenanceLauncher && c.Env != "":
+		out = append(out, fmt.Sprintf("To work in the %s environment in a terminal, open %s and click Terminal on its %s row.", c.Env, maint, c.Env))
+	}
+	return out
 }
 
 // StartLaterLines is StartLater for the console, whose person types

@@ -257,26 +257,35 @@ func TestDoneSaysWhatTheInstallReplaced(t *testing.T) {
 func TestStartLaterNamesOnlyTheLaunchersMade(t *testing.T) {
 	m := &bundle.Manifest{Name: "Acme", Launchers: []bundle.Launcher{{Name: "JupyterLab", Env: "team", Command: []string{"jupyter", "lab"}}}}
 	for _, c := range []struct {
-		jupyter, maint bool
-		want, not      []string
+		jupyter, maint, shell bool
+		want, not             []string
 	}{
-		{true, true, []string{"or later from JupyterLab in your applications menu", "open Acme Maintenance from your applications menu", "Your notebooks are saved in /home/ann/notebooks."}, nil},
-		{false, true, []string{"Start Jupyter now with the button below.", "open Acme Maintenance"}, []string{"JupyterLab in"}},
-		{true, false, []string{"run /p/.onboard/onboard and choose Help > Stop Jupyter."}, []string{"Acme Maintenance"}},
+		{true, true, false, []string{"Start Jupyter now with the button below, or later from JupyterLab in your applications menu.", "open Acme Maintenance from your applications menu",
+			"Your notebooks are saved in /home/ann/notebooks.", "open Acme Maintenance and click Terminal on its team row"}, []string{"conda activate"}},
+		{false, true, false, []string{"Start Jupyter now with the button below.", "open Acme Maintenance"}, []string{"JupyterLab in"}},
+		{true, false, false, []string{"run /p/.onboard/onboard and choose Help > Stop Jupyter."}, []string{"Acme Maintenance", "terminal"}},
+		{true, true, true, []string{"To work in the team environment in a terminal, open a new terminal window and type: conda activate team"}, []string{"click Terminal"}},
 	} {
-		got := wizard.StartLater(c.jupyter, c.maint, m, "/p", "linux", "/home/ann/notebooks")
+		ps := wizard.StartLater(m, wizard.FinishChoices{JupyterLauncher: c.jupyter, MaintenanceLauncher: c.maint, ShellSetup: c.shell,
+			Env: "team", Prefix: "/p", GOOS: "linux", Notebooks: "/home/ann/notebooks"})
+		got := strings.Join(ps, "\n")
 		for _, w := range c.want {
 			if !strings.Contains(got, w) {
-				t.Errorf("jupyter %v, maintenance %v: %q lacks %q", c.jupyter, c.maint, got, w)
+				t.Errorf("jupyter %v, maintenance %v, shell %v: %q lacks %q", c.jupyter, c.maint, c.shell, got, w)
 			}
 		}
 		for _, n := range c.not {
 			if strings.Contains(got, n) {
-				t.Errorf("jupyter %v, maintenance %v: %q has %q", c.jupyter, c.maint, got, n)
+				t.Errorf("jupyter %v, maintenance %v, shell %v: %q has %q", c.jupyter, c.maint, c.shell, got, n)
 			}
 		}
+		// a paragraph each: how to start it first (the buttons go under
+		// it), and "keeps running" only of a Jupyter once started (audit BC 5)
+		if !strings.HasPrefix(ps[0], "Start Jupyter now") || strings.Contains(ps[0], "keeps running") || !strings.Contains(got, "Once started, Jupyter keeps running") {
+			t.Errorf("paragraphs %q", ps)
+		}
 	}
-	if got := wizard.StartLater(true, true, &bundle.Manifest{Name: "Acme"}, "/p", "linux", ""); got != "" {
+	if got := wizard.StartLater(&bundle.Manifest{Name: "Acme"}, wizard.FinishChoices{JupyterLauncher: true, MaintenanceLauncher: true, Prefix: "/p", GOOS: "linux"}); got != nil {
 		t.Errorf("a bundle without Jupyter: %q", got)
 	}
 }

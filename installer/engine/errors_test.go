@@ -54,10 +54,10 @@ func TestTargetErrorNamesTheFolderOnce(t *testing.T) {
 // the message without them, and them as said; a message that does not end
 // with them (another error wraps the refusal) stays whole.
 func TestMessageAndDetail(t *testing.T) {
-	te := &TargetError{Path: `C:\Users\ann\acme`, Reason: "the disk became full; nothing of the install was kept",
+	te := &TargetError{Path: `C:\Users\ann\acme`, Reason: "the disk became full; the folder is as it was before",
 		Detail: fmt.Sprintf("write %q: no space left on device", `C:\Users\ann\acme\lib\x.dll`)}
 	msg, detail := MessageAndDetail(te)
-	if msg != `cannot install into "C:\Users\ann\acme": the disk became full; nothing of the install was kept` ||
+	if msg != `cannot install into "C:\Users\ann\acme": the disk became full; the folder is as it was before` ||
 		detail != `write "C:\Users\ann\acme\lib\x.dll": no space left on device` {
 		t.Errorf("got %q and %q", msg, detail)
 	}
