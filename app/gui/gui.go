@@ -116,7 +116,8 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 	)
 	var logTo func() installer.Logf // the window's session log
 	var product string              // the team's name for it, for the no-window message
-	if in := findInstalled(ctx, e, d); in != nil {
+	in := findInstalled(ctx, e, d)
+	if in != nil {
 		product = in.Manifest.Name
 		m := NewMaintenance(ctx, a, e, in, d)
 		w, res, logTo = m.Window(), func() error { return nil }, m.logf
@@ -141,7 +142,7 @@ func Run(ctx context.Context, a fyne.App, e wizard.Engine, d Deps) error {
 			return wz.log.Logf
 		}
 	}
-	watch := &noWindowWatch{report: func(cause string) { exitNoWindow(product, d.Executable, cause, logTo) }}
+	watch := &noWindowWatch{report: func(cause string) { exitNoWindow(product, d.Executable, cause, in != nil, logTo) }}
 	defer routeFyneLog(logTo, watch.line)()
 	w.SetMaster()
 	w.Show()

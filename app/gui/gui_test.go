@@ -117,7 +117,29 @@ func TestNoWindowIsReported(t *testing.T) {
 	if title != "Acme Python cannot open its window" {
 		t.Errorf("title %q", title)
 	}
-	if title, _ := noWindowText("", exe, cause); title != "Acme-Python.exe cannot open its window" {
+	if title, _ := noWindowText("", exe, cause, false); title != "Acme-Python.exe cannot open its window" {
 		t.Errorf("title without a bundle: %q", title)
+	}
+}
+
+// The maintenance app of an install says how to check, repair or
+// uninstall without its window, not how to install (audit BC 3): on
+// Windows from a Command Prompt in its hidden folder, opened with
+// Windows+R; elsewhere by its path, each command on a line of its own.
+func TestNoWindowTextOfTheMaintenanceApp(t *testing.T) {
+	const cause = "window creation error"
+	title, text := maintenanceNoWindowTextFor("windows", "Acme Python", `C:\Users\ann\AppData\Local\acme-python\.onboard\onboard.exe`, cause)
+	lines := strings.Split(text, "\n")
+	for _, want := range []string{`cmd /k cd /d "C:\Users\ann\AppData\Local\acme-python\.onboard"`, "onboard verify", "onboard repair", "onboard uninstall"} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("no line that is just %s:\n%s", want, text)
+		}
+	}
+	if title != "Acme Python Maintenance cannot open its window" || strings.Contains(text, "install --silent") || !strings.Contains(text, "For IT: the window needs OpenGL 2.1. "+cause) {
+		t.Errorf("title %q, text:\n%s", title, text)
+	}
+	_, text = maintenanceNoWindowTextFor("linux", "Acme Python", "/home/ann/acme python/.onboard/onboard", cause)
+	if !slices.Contains(strings.Split(text, "\n"), "'/home/ann/acme python/.onboard/onboard' repair") || strings.Contains(text, "install --silent") {
+		t.Errorf("elsewhere:\n%s", text)
 	}
 }

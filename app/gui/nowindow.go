@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"onboard/installer"
+	"onboard/internal/launchname"
 )
 
 // A computer without OpenGL 2.1 (a virtual machine without 3D, some
@@ -68,8 +69,49 @@ func (w *noWindowWatch) fire() {
 // window, and Fyne's cause, for IT. Each command has a line of its own,
 // with nothing else on it: a message box wraps long lines again, and a
 // command followed by words on its line was read on into them.
-func noWindowText(product, exe, cause string) (title, text string) {
+func noWindowText(product, exe, cause string, maintenance bool) (title, text string) {
+	if maintenance {
+		return maintenanceNoWindowTextFor(runtime.GOOS, product, exe, cause)
+	}
 	return noWindowTextFor(runtime.GOOS, product, exe, cause)
+}
+
+// maintenanceNoWindowTextFor is noWindowTextFor for the maintenance app
+// of an install (product is the bundle's name): it said to install, to a
+// person who had, and whose next click was the maintenance shortcut
+// (audit BC 3). It names the commands that check, repair and uninstall,
+// run in the app's folder (on Windows a hidden one, reached with
+// Windows+R), each on a line of its own.
+func maintenanceNoWindowTextFor(goos, product, exe, cause string) (title, text string) {
+	name := exe[strings.LastIndexAny(exe, `/\`)+1:]
+	dir := strings.TrimSuffix(exe[:len(exe)-len(name)], `\`)
+	app := launchname.Maintenance(product)
+	if product == "" {
+		app = "This maintenance app"
+	}
+	title = app + " cannot open its window"
+	if goos == "windows" {
+		cmd := strings.TrimSuffix(name, ".exe")
+		text = fmt.Sprintf("%s cannot open its window: this computer's graphics are too basic for it. "+
+			"This happens in some virtual machines and remote desktop sessions.\n\n"+
+			"You can check, repair or uninstall without the window:\n\n"+
+			"1. Press Windows+R, type this line and press Enter:\n\ncmd /k cd /d \"%s\"\n\n"+
+			"2. In the black window, type one of these lines and press Enter:\n\n%s verify\n%s repair\n%s uninstall\n\n"+
+			"(Ctrl+C copies this message, to paste the line of step 1.) Or ask your IT department.\n\n"+
+			"For IT: the window needs OpenGL 2.1. %s", app, dir, cmd, cmd, cmd, cause)
+		return title, text
+	}
+	text = fmt.Sprintf("%s cannot open its window: this computer's graphics offer no OpenGL 2.1, which the window needs. "+
+		"Virtual machines without 3D acceleration and some remote desktop sessions lack it.\n\n"+
+		"To check, repair or uninstall without the window, open a terminal and run one of these lines:\n\n%s\n%s\n%s\n\n"+
+		"Or ask your IT department.\n\nDetails: %s", app, shellLine(exe, "verify"), shellLine(exe, "repair"), shellLine(exe, "uninstall"), cause)
+	return title, text
+}
+
+// shellLine is exe with arg as a POSIX shell's line: the path in single
+// quotes, which expand nothing.
+func shellLine(exe, arg string) string {
+	return "'" + strings.ReplaceAll(exe, "'", `'\''`) + "' " + arg
 }
 
 // noWindowTextFor is noWindowText on goos. On Windows the commands name
@@ -113,8 +155,8 @@ func noWindowTextFor(goos, product, exe, cause string) (title, text string) {
 
 // exitNoWindow tells the person (showNoWindow: a message box on Windows,
 // stderr elsewhere), logs it, and ends the program.
-func exitNoWindow(product, exe, cause string, logTo func() installer.Logf) {
-	title, text := noWindowText(product, exe, cause)
+func exitNoWindow(product, exe, cause string, maintenance bool, logTo func() installer.Logf) {
+	title, text := noWindowText(product, exe, cause, maintenance)
 	if logf := logTo(); logf != nil {
 		logf("cannot open the window: %s", cause)
 	}
