@@ -313,7 +313,7 @@ func checkSpelling(t Target, p string, envs []string) []Problem {
 			limit = 512
 		}
 		if n := len("#!" + t.Join(p, "bin", "python")); n > limit {
-			out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for conda's scripts: their first line there would be %d characters, more than the %d this system runs, so conda writes '#!/usr/bin/env python' instead, and 'conda' and 'source bin/activate' then run another Python, or fail; the shortcuts and Jupyter still work", p, n, limit),
+			out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for conda's scripts on this system: 'conda' and 'source bin/activate' there may run another Python, or fail (a script's first line would be %d characters, more than the %d this system runs, so conda writes '#!/usr/bin/env python' instead); Jupyter and the shortcuts still work", p, n, limit),
 				fmt.Sprintf("choose a folder of at most %d characters, or keep this one", limit-len("#!/bin/python"))})
 		} else {
 			// an env's folder is longer: its packages' scripts run
@@ -325,14 +325,14 @@ func checkSpelling(t Target, p string, envs []string) []Problem {
 				}
 			}
 			if n := len("#!" + t.Join(p, "envs", e, "bin", "python")); e != "" && n > limit {
-				out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for the scripts of the environment %s: their first line there would be %d characters, more than the %d this system runs, so conda writes '#!/usr/bin/env python' instead, and they run another Python unless the environment is activated; the shortcuts and Jupyter still work", p, e, n, limit),
+				out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for the scripts of the environment %s on this system: they run another Python unless the environment is activated (a script's first line would be %d characters, more than the %d this system runs, so conda writes '#!/usr/bin/env python' instead); Jupyter and the shortcuts still work", p, e, n, limit),
 					fmt.Sprintf("choose a folder of at most %d characters, or keep this one", limit-len("#!/envs/"+e+"/bin/python"))})
 			}
 		}
 		// conda's shell scripts write the folder in single quotes,
 		// unescaped (export CONDA_EXE='…'): `conda activate` breaks
 		if strings.Contains(p, "'") {
-			out = append(out, Problem{Warning, ProblemQuote, p, fmt.Sprintf("%q has a ' (apostrophe): conda writes the folder in single quotes in the shell scripts it sets up, so 'conda activate' and 'source bin/activate' fail there; the Jupyter shortcut still works", p),
+			out = append(out, Problem{Warning, ProblemQuote, p, fmt.Sprintf("%q has an apostrophe ('), which breaks 'conda activate' and 'source bin/activate' there (conda writes the folder in single quotes in the shell scripts it sets up); Jupyter and the shortcuts still work", p),
 				"choose a folder without a ', or keep this one"})
 		}
 	}
@@ -341,7 +341,7 @@ func checkSpelling(t Target, p string, envs []string) []Problem {
 	// found again (audit AV 5: -n NAME and conda info --envs missed the
 	// envs, bin/activate broke)
 	if strings.Contains(p, "$") || t.OS == "windows" && strings.Count(p, "%") >= 2 {
-		out = append(out, Problem{Warning, ProblemVariable, p, fmt.Sprintf("%q has a $ or %%: conda reads it as a variable in the paths it reads, so 'conda activate NAME', -n NAME and 'conda info --envs' do not find the environments there; the shortcuts and Jupyter still work", p),
+		out = append(out, Problem{Warning, ProblemVariable, p, fmt.Sprintf("%q has a $ or %%, which conda reads as a variable: 'conda activate' will not find the environments there (nor -n NAME, nor 'conda info --envs'); Jupyter and the shortcuts still work", p),
 			"choose a folder without $ or %, or keep this one"})
 	}
 	if strings.ContainsFunc(p, func(r rune) bool { return r >= 0x80 }) {

@@ -143,8 +143,8 @@ func TestCheckWarnsOfWhatBreaksCondasScripts(t *testing.T) {
 		{mac, "/Users/ann/o'neil/py", ProblemQuote, "apostrophe"},
 		{win, `C:\o'neil\py`, "", ""},
 		// conda expands variables in the paths it reads (audit AV 5)
-		{linux, "/home/ann/acme$HOME", ProblemVariable, "conda reads it as a variable"},
-		{win, `C:\a%USERNAME%b\py`, ProblemVariable, "conda reads it as a variable"},
+		{linux, "/home/ann/acme$HOME", ProblemVariable, "which conda reads as a variable: 'conda activate' will not find the environments there"},
+		{win, `C:\a%USERNAME%b\py`, ProblemVariable, "which conda reads as a variable"},
 		{win, `C:\100%\py`, "", ""},
 		{win, `C:\` + strings.Repeat("a", 150), "", ""},
 	} {

@@ -75,7 +75,7 @@ func TestWalkValidationAndBack(t *testing.T) {
 	}, "\n") + "\n"
 	out, err := run(t, context.Background(), e, input, nil)
 	menu := wizard.LauncherMenu(runtime.GOOS)
-	contains(t, out, "[1/6] Welcome", "Welcome to Test Python 2026.11.0", "environment team: 2 packages",
+	contains(t, out, "[1/6] Welcome", "Welcome to Test Python 2026.11.0", "• team: 2 packages",
 		"This is a demo bundle", wizardtest.Licence, "✗ You need to accept the licence to install: type y to accept it, q to quit, or b to go back.",
 		"Please answer y or n", "✗ This folder cannot be used: cannot install into \""+file+"\": "+file+" is a file, not a folder",
 		"✓ This folder can be used.\n  Space needed on disk: about ", "Ready: Test Python 2026.11.0 will be installed in "+def,

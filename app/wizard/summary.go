@@ -92,17 +92,16 @@ func (s Summary) Lines() []string {
 	if s.Demo {
 		out = append(out, "This is a demo bundle: small stand-in packages, not a real Python.")
 	}
+	// each env by the one name the window gives it (it said "environment
+	// team" beside "base, with conda"), and the space as a sentence, as
+	// the window has it (audit BC 8)
 	for _, e := range s.Envs {
-		what := "environment " + e.Name
-		if e.Name == "base" {
-			what = e.Title()
-		}
-		out = append(out, fmt.Sprintf("• %s: %s, %s compressed", what, plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
+		out = append(out, fmt.Sprintf("• %s: %s, %s compressed", e.Title(), plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
 	}
 	if n := s.EnvsNote(); n != "" {
 		out = append(out, n)
 	}
-	out = append(out, s.SpaceNeeded())
+	out = append(out, s.SpaceNeeded()+".")
 	return out
 }
 

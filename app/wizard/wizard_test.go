@@ -48,7 +48,7 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("shared package: %d files, %d bytes, team %d packages", s.Files, s.ArchiveBytes, s.Envs[2].Packages)
 	}
 	joined := strings.Join(s.Lines(), "\n")
-	for _, w := range []string{"demo bundle", "• base: 1 package, 1.0 kB compressed\n", "environment team: 2 packages, 5.0 kB compressed", "Space needed on disk: about 25.0 kB (for 64-bit Linux)"} {
+	for _, w := range []string{"demo bundle", "• base: 1 package, 1.0 kB compressed\n", "\n• team: 2 packages, 5.0 kB compressed", "Space needed on disk: about 25.0 kB (for 64-bit Linux)."} {
 		if !strings.Contains(joined, w) {
 			t.Fatalf("lines lack %q:\n%s", w, joined)
 		}
