@@ -235,13 +235,7 @@ func JupyterShortcuts(m *bundle.Manifest) string {
 	for _, l := range m.Launchers {
 		names = append(names, l.Name)
 	}
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return humanize.List(names, 0)
 }
 
 // Text is the verdict for the Location step: the headline and the
