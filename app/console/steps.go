@@ -16,10 +16,8 @@ import (
 	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer/bundle"
-	"onboard/internal/buildgui"
 	"onboard/internal/humanize"
 	"onboard/internal/launchname"
-	"onboard/platform"
 )
 
 func (s *session) welcome() (action, error) {
@@ -209,7 +207,7 @@ func (s *session) options() (action, error) {
 	}
 	// not where none is made: a build without windows has a maintenance
 	// app for a terminal, and macOS no shortcut for one (audit BB 8)
-	if platform.MaintenanceSpec(m.Name, buildgui.HasWindow).Launchable(platform.HostTarget()) {
+	if wizard.MaintenanceShortcutMade(m.Name) {
 		questions = append(questions, question{"Add " + launchname.Maintenance(m.Name) + " to " + menu + " (to verify, repair or uninstall later)?", &st.MaintenanceLauncher})
 	}
 	if st.ShellSetupOffered {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"onboard/internal/buildgui"
 	"onboard/platform"
 
 	"onboard/installer"
@@ -74,6 +75,13 @@ func NewState(ctx context.Context, e Engine) (*State, error) {
 // on this system (platform.ShellFiles); a variable for the tests.
 var ShellSetupOffered = func() bool {
 	return len(platform.ShellFiles(platform.HostTarget(), platform.HostEnv())) > 0
+}
+
+// MaintenanceShortcutMade tells whether this build makes the maintenance
+// shortcut of product on this system: not on macOS for a build without
+// windows, whose maintenance app is a menu in a terminal (audit BB 8).
+func MaintenanceShortcutMade(product string) bool {
+	return platform.MaintenanceSpec(product, buildgui.HasWindow).Launchable(platform.HostTarget())
 }
 
 // Options returns the engine options for s.
