@@ -260,31 +260,48 @@ if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 
 # 1.1; Mesa's version override stands in for one here) the double-clicked installer cannot
 # open its window: it must say so in a message box, with how to install without the window,
 # and exit 1 once it is closed; it went on running with no window and no word.
-MESA_GL_VERSION_OVERRIDE=1.1 wine "$gui" >"$work/gui-nogl.log" 2>&1 &
-app=$!
-box=
-for _ in $(seq 90); do
-	box=$(xdotool search --onlyvisible --name 'cannot open its window' 2>/dev/null | tail -1 || true)
-	[ -n "$box" ] && break
-	kill -0 "$app" 2>/dev/null || break
-	sleep 1
-done
-if [ -z "$box" ]; then
-	bad "without OpenGL 2.1 no message box appeared within 90 s; $(kill -0 "$app" 2>/dev/null && echo 'the program still runs' || echo 'the program exited')"
-	kill "$app" 2>/dev/null || true
-else
+# nogl_run: one such run; its verdict in nogl_says ("" = as wanted), and
+# nogl_rc the program's exit code (>128: ended by a signal from outside).
+nogl_run() {
+	nogl_says= nogl_rc=
+	MESA_GL_VERSION_OVERRIDE=1.1 wine "$gui" >"$work/gui-nogl.log" 2>&1 &
+	app=$!
+	local box=
+	for _ in $(seq 90); do
+		box=$(xdotool search --onlyvisible --name 'cannot open its window' 2>/dev/null | tail -1 || true)
+		[ -n "$box" ] && break
+		kill -0 "$app" 2>/dev/null || break
+		sleep 1
+	done
+	if [ -z "$box" ]; then
+		nogl_says="without OpenGL 2.1 no message box appeared within 90 s; $(kill -0 "$app" 2>/dev/null && echo 'the program still runs' || echo 'the program exited')"
+		kill "$app" 2>/dev/null || true
+		return
+	fi
 	sleep 1
 	import -window "$box" "$shots/windows-8-no-opengl.png" 2>/dev/null && pass 'screenshot windows-8-no-opengl.png'
 	xdotool key --window "$box" Return
-	rc=0
 	for _ in $(seq 20); do kill -0 "$app" 2>/dev/null || break; sleep 0.5; done
-	if kill -0 "$app" 2>/dev/null; then bad 'without OpenGL 2.1: the program still ran after its message box was closed'; kill "$app" 2>/dev/null || true
-	else
-		wait "$app" || rc=$?
-		if [ $rc -eq 1 ]; then pass 'without OpenGL 2.1: a message box said what is missing and how to install without the window, then exit 1'
-		else bad "without OpenGL 2.1: exit $rc after the message box; want 1"; fi
+	if kill -0 "$app" 2>/dev/null; then
+		nogl_says='without OpenGL 2.1: the program still ran after its message box was closed'
+		kill "$app" 2>/dev/null || true
+		return
 	fi
+	nogl_rc=0
+	wait "$app" || nogl_rc=$?
+	[ "$nogl_rc" -eq 1 ] || nogl_says="without OpenGL 2.1: exit $nogl_rc after the message box; want 1 (the program said: $(tr '\n' ' ' <"$work/gui-nogl.log" | cut -c1-200))"
+}
+nogl_run
+if [ -n "$nogl_says" ] && [ "${nogl_rc:-0}" -gt 128 ]; then
+	# killed from outside once its box had closed (Wine, under load:
+	# "X connection to :0 broken", then SIGKILL, seen once in CI): that is
+	# no exit code of the program's, so the run is made again, and the
+	# second must end as wanted
+	echo "wine-test: note: $nogl_says; running it again"
+	nogl_run
 fi
+if [ -n "$nogl_says" ]; then bad "$nogl_says"
+else pass 'without OpenGL 2.1: a message box said what is missing and how to install without the window, then exit 1'; fi
 app=
 # Whatever the GUI left, the nogui build removes (so a failed run leaves a clean prefix).
 [ -e "$prefix_unix" ] && wine "$work/onboard.exe" uninstall --silent --prefix "$prefix_win" >/dev/null 2>&1 || true
