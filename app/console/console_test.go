@@ -511,3 +511,28 @@ func TestWarnedKey(t *testing.T) {
 		t.Error("another folder kept the key")
 	}
 }
+
+// Finish says where notebooks go, then asks; how to start Jupyter later
+// comes after a no, how to stop it after a start, and the log's path last
+// (audit BC 7: all of it came before the question, "keeps running" of a
+// Jupyter not started).
+func TestFinishSaysEachThingWhereItBelongs(t *testing.T) {
+	e := wizardtest.NewEngine(t)
+	l := func(context.Context, string, string) error { return nil }
+	out, err := run(t, context.Background(), e, "\ny\n\n\n\n\n\n\n", l)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	q := strings.Index(out, "Start Jupyter now? [y/N]")
+	nb, later := strings.Index(out, "Your notebooks are saved in "), strings.LastIndex(out, "Start Jupyter later from ")
+	if q < 0 || nb < 0 || nb > q || later < q || strings.Contains(out, "keeps running") {
+		t.Fatalf("a no at Finish:\n%s", out)
+	}
+	if lines := strings.Split(strings.TrimRight(out, "\n"), "\n"); !strings.HasPrefix(lines[len(lines)-1], "Log: ") {
+		t.Errorf("the last line is %q; want the log's path", lines[len(lines)-1])
+	}
+	out, err = run(t, context.Background(), e, "\ny\n\n\n\n\n\ny\n", l)
+	if err != nil || strings.Index(out, "Jupyter keeps running after this ends; stop it with: ") < strings.Index(out, "Start Jupyter now?") {
+		t.Fatalf("a yes at Finish: %v\n%s", err, out)
+	}
+}

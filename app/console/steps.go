@@ -329,27 +329,37 @@ func (s *session) finish() (action, error) {
 	if s.res != nil && s.res.LogPath != "" {
 		logPath = s.res.LogPath
 	}
-	s.printf("Log: %s\n", logPath)
+	// the log's path last, which only a failure needs (audit BC 7)
+	defer s.printf("Log: %s\n", logPath)
 	notebooks, _ := launch.DefaultNotebookDir()
-	later := wizard.StartLaterLines(st.JupyterLauncher, &m, st.Prefix, runtime.GOOS, notebooks)
-	for _, l := range later {
-		s.printf("%s\n", l)
-	}
-	if s.opts.Launch == nil || len(later) == 0 {
+	j, ok := wizard.ConsoleJupyter(st.JupyterLauncher, &m, st.Prefix, runtime.GOOS, notebooks)
+	if !ok {
 		return actDone, nil // no Jupyter to start
 	}
+	if j.Notebooks != "" {
+		s.printf("%s\n", j.Notebooks)
+	}
+	if s.opts.Launch == nil {
+		s.printf("%s\n%s\n", j.Start, j.Stop)
+		return actDone, nil
+	}
+	// how to start it later after a no, and how to stop it after a start:
+	// not both before the question (audit BC 7)
 	yes, _, err := s.yesNo("Start Jupyter now?", false)
 	if err != nil || !yes {
+		s.printf("%s\n", j.Start)
 		return actDone, nil
 	}
 	err = s.opts.Launch(s.ctx, st.Prefix, wizard.JupyterEnv(&m, st.Subdir))
 	var nb *launch.NoBrowserError
 	switch {
+	case err == nil:
+		s.printf("%s\n", j.Stop)
 	case errors.As(err, &nb):
 		// the system's words go to the log, not to the person: the
 		// window hides them too (audit AU 8: exec: "xdg-open": …)
 		s.log.Logf("no browser: %v", nb.Err)
-		s.printf("Jupyter is running, but no web browser could be opened here.\nOpen this address in a browser (it holds the access token):\n  %s\n", nb.URL)
+		s.printf("Jupyter is running, but no web browser could be opened here.\nOpen this address in a browser (it holds the access token):\n  %s\n%s\n", nb.URL, j.Stop)
 	case err != nil:
 		s.printProblem(wizard.Explain("Starting Jupyter", err, logPath))
 	}

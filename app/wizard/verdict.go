@@ -298,18 +298,43 @@ func StartLater(m *bundle.Manifest, c FinishChoices) []string {
 // notebooks go or how to stop Jupyter (audit AU 3). None for a bundle
 // without Jupyter.
 func StartLaterLines(jupyterLauncher bool, m *bundle.Manifest, prefix, goos, notebooks string) []string {
-	if len(m.Launchers) == 0 {
+	j, ok := ConsoleJupyter(jupyterLauncher, m, prefix, goos, notebooks)
+	if !ok {
 		return nil
 	}
+	out := []string{j.Start}
+	if j.Notebooks != "" {
+		out = append(out, j.Notebooks)
+	}
+	return append(out, j.Stop)
+}
+
+// JupyterLines are the console's lines on Jupyter, each said where it
+// belongs: the notebooks before "Start Jupyter now?", the stop after a
+// start, how to start it later after a no (audit BC 7: all three came
+// before the question, "keeps running" of a Jupyter not started).
+type JupyterLines struct {
+	Start     string // how to start it later: the launcher made, or the command
+	Notebooks string // where the notebooks go; "" = not said
+	Stop      string // that it keeps running, with the command that stops it
+}
+
+// ConsoleJupyter is JupyterLines for the install at prefix, and false for a
+// bundle without Jupyter.
+func ConsoleJupyter(jupyterLauncher bool, m *bundle.Manifest, prefix, goos, notebooks string) (JupyterLines, bool) {
+	if len(m.Launchers) == 0 {
+		return JupyterLines{}, false
+	}
 	start := state.AppCommand(prefix, "launch", "jupyter", "--prefix", prefix)
-	out := []string{"Start Jupyter with: " + start}
+	j := JupyterLines{Start: "Start Jupyter with: " + start,
+		Stop: "Jupyter keeps running after this ends; stop it with: " + state.AppCommand(prefix, "launch", "jupyter", "--stop", "--prefix", prefix)}
 	if jupyterLauncher {
-		out[0] = fmt.Sprintf("Start Jupyter later from %s in %s, or with: %s", m.Launchers[0].Name, LauncherMenu(goos), start)
+		j.Start = fmt.Sprintf("Start Jupyter later from %s in %s, or with: %s", m.Launchers[0].Name, LauncherMenu(goos), start)
 	}
 	if notebooks != "" {
-		out = append(out, "Your notebooks are saved in "+notebooks+".")
+		j.Notebooks = "Your notebooks are saved in " + notebooks + "."
 	}
-	return append(out, "Jupyter keeps running after this ends; stop it with: "+state.AppCommand(prefix, "launch", "jupyter", "--stop", "--prefix", prefix))
+	return j, true
 }
 
 // checkItsFiles says how to check the files of the install of name at
