@@ -76,13 +76,14 @@ type envTxn struct {
 
 	// What linking keeps of every package, once its window is linked
 	// (env_link.go): the rest of its plan is forgotten.
-	sizes   [][2]int64       // by request: bytes of the files linking writes, and of those placed
-	padRisk []bool           // by request: a binary placeholder shorter than the prefix (checkPadding)
-	owners  *link.Owners     // who holds each path, across windows
-	rank    []int            // by request: place in link order
-	linked  []*prefix.Record // in link order: the records without files
-	pycSrc  []string         // the .py files to compile
-	pycRecs []string         // the conda-meta records that list .pyc files
+	sizes   [][2]int64        // by request: bytes of the files linking writes, and of those placed
+	padRisk []bool            // by request: a binary placeholder shorter than the prefix (checkPadding)
+	owners  *link.Owners      // who holds each path, across windows
+	rank    []int             // by request: place in link order
+	linked  []*prefix.Record  // in link order: the records without files
+	pycSrc  []string          // the .py files to compile
+	pycRecs []string          // the conda-meta records that list .pyc files
+	execs   state.Executables // the executable files linked, by dist (env_exec.go); nil = not kept
 }
 
 func newEnvTxn(req EnvRequest) (*envTxn, error) {
@@ -172,6 +173,9 @@ func (t *envTxn) run(ctx context.Context) (*EnvResult, error) {
 	}
 	if err := os.MkdirAll(t.spillDir(), 0o755); err != nil {
 		return nil, &TargetError{Path: t.prefix, Reason: "cannot write into it", Err: err}
+	}
+	if t.execList() != "" {
+		t.execs = state.Executables{}
 	}
 	xs, err := t.extract(ctx)
 	if err != nil {

@@ -195,6 +195,9 @@ func (t *envTxn) linkWindow(ctx context.Context, plans []*link.Plan, ids []int, 
 		return t.linkError(err)
 	}
 	t.owners.EndWindow()
+	if err := t.noteExecutables(ctx, plans); err != nil {
+		return err
+	}
 	meta := filepath.Join(t.prefix, "conda-meta")
 	paths := make([]string, len(plans))
 	for i, p := range plans {

@@ -402,6 +402,9 @@ func (t *envTxn) metadata(context.Context) error {
 	if err := t.history(specs, t.linked); err != nil {
 		return err
 	}
+	if err := t.writeExecutables(); err != nil {
+		return err
+	}
 	meta := filepath.Join(t.prefix, "conda-meta")
 	if err := t.newFile(filepath.Join(meta, "created_at")); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/internal/testkit"
 	"onboard/installer/maintain"
 	"onboard/installer/state"
 )
@@ -104,5 +105,49 @@ func damageOneFileOf(t *testing.T, prefix string) {
 	rec, _ := readRecord(t, prefix, strings.TrimSuffix(filepath.Base(recs[0]), ".json"))
 	if err := os.Remove(filepath.Join(prefix, filepath.FromSlash(rec.Files[0]))); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A default install (no package cache, the packages placed in one pass)
+// keeps which files it made executable, by env and package: conda-meta
+// records no modes. A program made not executable (a restore that drops
+// modes, a chmod) is damage verify names, and repair makes it executable
+// again (audit AW 2: verify said Healthy while conda exited 126).
+func TestProgramMadeNotExecutableIsDamage(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", "")
+	prefix := filepath.Join(t.TempDir(), "acme")
+	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+		t.Fatal(err)
+	}
+	for env, want := range map[string]string{"base": `{"python-1.0-0":["bin/python"]}`, "team": `{"python-1.0-0":["bin/python"],"tool-1.0-0":["bin/tool"]}`} {
+		if b, err := os.ReadFile(state.ExecutablesPath(prefix, env)); err != nil || string(b) != want {
+			t.Errorf("the executables of %s: %s (%v); want %s", env, b, err, want)
+		}
+	}
+	tool := filepath.Join(prefix, "envs", "team", "bin", "tool")
+	if err := os.Chmod(tool, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := maintain.Verify(t.Context(), prefix, maintain.VerifyOptions{})
+	if r == nil || r.Healthy || len(r.Problems) != 1 || r.Problems[0].Path != "bin/tool" || r.Problems[0].Kind != maintain.ProblemAltered ||
+		!strings.Contains(r.Problems[0].Detail, "made it executable") {
+		t.Fatalf("verify of a program made not executable: %+v", r)
+	}
+	if res, err := maintain.Repair(t.Context(), prefix, maintain.RepairOptions{}); err != nil {
+		t.Fatalf("Repair: %v (left %v)", err, kinds(res.Left))
+	}
+	if fi, err := os.Stat(tool); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Fatalf("after repair %s is %v (%v); want 0755", tool, fi.Mode(), err)
+	}
+	if r, err := maintain.Verify(t.Context(), prefix, maintain.VerifyOptions{}); err != nil || !r.Healthy {
+		t.Fatalf("verify after repair: %+v %v", r, err)
+	}
+	// an install that kept no list (made before it was kept) is checked
+	// as before: no mode is known
+	os.RemoveAll(filepath.Join(state.Dir(prefix), state.ExecutablesName))
+	os.Chmod(tool, 0o644)
+	if r, err := maintain.Verify(t.Context(), prefix, maintain.VerifyOptions{}); err != nil || !r.Healthy {
+		t.Fatalf("verify without a list: %+v %v", r, err)
 	}
 }

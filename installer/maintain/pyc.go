@@ -2,6 +2,7 @@ package maintain
 
 import (
 	"encoding/binary"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -68,4 +69,41 @@ func pycSource(path string) string {
 		return filepath.Join(filepath.Dir(filepath.Clean(dir)), mod+".py")
 	}
 	return filepath.Join(dir, name+".py")
+}
+
+// pycNotCode says why the .pyc at path cannot be what Python loads, "" when
+// it can be: its magic number does not end in "\r\n", or what follows its
+// header (16 bytes since Python 3.7, PEP 552; 12 for 3.3 to 3.6; 8
+// before) is not a marshalled code object, which Python refuses
+// ("ImportError: Non-code object"). conda records no hash for a .pyc, so
+// a body changed at the same size is seen only when it is not code at
+// all (audit AW 3).
+func pycNotCode(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	var h [17]byte
+	n, _ := io.ReadFull(f, h[:])
+	if n < 4 {
+		return ""
+	}
+	if h[2] != '\r' || h[3] != '\n' {
+		return "its first bytes are not a .pyc header, so Python cannot load it"
+	}
+	off := 8
+	switch magic := binary.LittleEndian.Uint16(h[:2]); {
+	case magic >= 3390 && magic < 10000:
+		off = 16
+	case magic >= 3230 && magic < 3390:
+		off = 12
+	}
+	if n <= off {
+		return ""
+	}
+	if t := h[off] &^ 0x80; t != 'c' {
+		return fmt.Sprintf("what follows its header is not compiled code (marshal type %q), so Python refuses it", rune(t))
+	}
+	return ""
 }

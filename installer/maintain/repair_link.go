@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -78,6 +79,9 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 	if err := link.Execute(ctx, []*link.Plan{plan}, opts, j, false, rep.Advance); err != nil {
 		return err
 	}
+	if err := rp.restoreModes(t, env, only); err != nil {
+		return err
+	}
 	// A damaged .pyc goes first: compileall keeps one whose header says
 	// it is up to date, and the repair would leave it as it was.
 	for p := range only {
@@ -122,6 +126,36 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 	rp.setHead(t.env, plan.Meta())
 	rp.fixed(t.env, t.dist, "re-linked")
 	return rp.postLink(ctx, t, x, opts)
+}
+
+// restoreModes makes executable again the files just linked that the
+// install made executable (state.Executables) and that are not: a hard
+// link shares its mode with the package copy it came from, which a
+// `chmod -x` of the env's file changed too, and the chmod puts both right.
+// only, when not nil, are the paths re-linked.
+func (rp *repairer) restoreModes(t repairTarget, env string, only map[string]bool) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	x, err := state.ReadExecutables(state.ExecutablesPath(rp.prefix, t.env))
+	if err != nil {
+		return nil // verify said so; it checked no mode then
+	}
+	for _, rel := range x[t.dist] {
+		if only != nil && !only[rel] {
+			continue
+		}
+		p := filepath.Join(env, filepath.FromSlash(rel))
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 != 0 {
+			continue
+		}
+		m := fi.Mode().Perm()
+		if err := os.Chmod(p, m|(m&0o444)>>2); err != nil {
+			return fmt.Errorf("failed to make %q executable again: %w; check that you may change it", p, err)
+		}
+	}
+	return nil
 }
 
 // errWholePackage says the package must be linked whole but only some of

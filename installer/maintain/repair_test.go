@@ -49,6 +49,9 @@ func TestVerifyAndRepairRealPackages(t *testing.T) {
 		}, []string{"base " + zlibDist + " lib/pkgconfig/zlib.pc altered"}},
 		{"chmod entry point", func(t *testing.T, fi *testkit.Fixture) { os.Chmod(p(fi, "envs/py/bin/conda-index-pkg-a"), 0o644) },
 			[]string{"py " + idxDist + " bin/conda-index-pkg-a altered"}},
+		{"program made not executable (a hard link: its package copy too)", func(t *testing.T, fi *testkit.Fixture) {
+			os.Chmod(p(fi, "bin/hello-1.0"), 0o644)
+		}, []string{"base " + cphDist + " bin/hello-1.0 altered"}},
 		{"retarget symlink", func(t *testing.T, fi *testkit.Fixture) {
 			os.Remove(p(fi, "lib/alib"))
 			os.Symlink("elsewhere", p(fi, "lib/alib"))

@@ -22,8 +22,11 @@ type check struct {
 	kind   string // paths_data path_type; "" = unknown
 	size   int64  // size on disk; -1 = unknown or not meaningful (placeholder)
 	sha    [32]byte
-	hasSHA bool   // sha is what the bytes on disk must hash to
-	badSHA string // a recorded hash that is not 64 hex digits: no file matches it
+	hasSHA bool // sha is what the bytes on disk must hash to
+	// wantExec: the install made the file executable
+	// (state.Executables), which a copy without modes loses
+	wantExec bool
+	badSHA   string // a recorded hash that is not 64 hex digits: no file matches it
 	// filesOnly: the path is only in the record's files list (no
 	// paths_data entry): it must exist, nothing more is known.
 	filesOnly bool
@@ -63,6 +66,11 @@ func (c *check) run(buf []byte, op *opener) (ProblemKind, string, int64) {
 				if exists && regular && c.size >= 0 && size != c.size && !pycRewritten(c.abs(), size, c.size, c.rec.env.dir) {
 					return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", size, c.size), 0
 				}
+				if exists && regular {
+					if why := pycNotCode(c.abs()); why != "" {
+						return ProblemAltered, why, 0
+					}
+				}
 				return "", "", 0
 			}
 		}
@@ -73,6 +81,11 @@ func (c *check) run(buf []byte, op *opener) (ProblemKind, string, int64) {
 		k, d := c.checkSize(fi)
 		if k == ProblemWrongSize && pycRewritten(c.abs(), fi.Size(), c.size, c.rec.env.dir) {
 			return "", "", 0
+		}
+		if k == "" && fi.Mode().IsRegular() {
+			if why := pycNotCode(c.abs()); why != "" {
+				return ProblemAltered, why, 0
+			}
 		}
 		return k, d, 0
 	case "softlink":
@@ -93,7 +106,7 @@ func (c *check) run(buf []byte, op *opener) (ProblemKind, string, int64) {
 	// without a mode to check, a recorded size and hash are checked by
 	// reading: fstat only when the read disagrees
 	hashIt := c.hasSHA || c.badSHA != ""
-	stat := c.size <= 0 || !hashIt || c.kind == "unix_python_entry_point" || c.rec.pkgDir != "" && !c.filesOnly
+	stat := c.size <= 0 || !hashIt || c.wantExec || c.kind == "unix_python_entry_point" || c.rec.pkgDir != "" && !c.filesOnly
 	f, missing, ok := op.open(c.rec.env.dir, dir, name, stat)
 	if missing {
 		return ProblemMissing, "", 0
@@ -201,10 +214,11 @@ func (c *check) checkFileSlow() (ProblemKind, string, int64) {
 }
 
 // checkMode checks the executable bit where it can be known: an entry
-// point must be executable, and a copy (not a hard link) must be as
-// executable as the package's file. conda-meta records no modes, so a
-// hard-linked file, which shares its mode with the package copy, cannot
-// be checked this way.
+// point must be executable, so must a file the install made executable
+// (state.Executables, by its package), and a copy (not a hard link) must
+// be as executable as the package's file. conda-meta records no modes, so
+// a hard-linked file, which shares its mode with the package copy, is
+// checked only by the install's list.
 func (c *check) checkMode(mode fs.FileMode, same func(fs.FileInfo) bool) (ProblemKind, string) {
 	if runtime.GOOS == "windows" {
 		return "", ""
@@ -215,6 +229,9 @@ func (c *check) checkMode(mode fs.FileMode, same func(fs.FileInfo) bool) (Proble
 			return ProblemAltered, fmt.Sprintf("mode %v: an entry point must be executable", mode.Perm())
 		}
 		return "", ""
+	}
+	if c.wantExec && !exec {
+		return ProblemAltered, fmt.Sprintf("mode %v: the install made it executable, and what runs it fails without that", mode.Perm())
 	}
 	_, sfi := c.pkgEntry()
 	if sfi == nil || !sfi.Mode().IsRegular() || same(sfi) {

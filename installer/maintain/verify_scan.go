@@ -247,6 +247,7 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		v.problem(Problem{Env: e.name, Path: "conda-meta", Kind: ProblemUnreadableRecord, Detail: err.Error()})
 	}
+	execs := v.executables(e)
 	have := map[string]bool{}
 	for _, n := range names {
 		rec, err := skimRecord(filepath.Join(state.MetaDir(e.dir), n), v.bufs[0])
@@ -265,6 +266,12 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 		}
 		rec.env = es
 		rec.pkgDir = v.extractedDir(rec)
+		if l := execs[rec.dist()]; len(l) > 0 {
+			rec.execs = make(map[string]bool, len(l))
+			for _, p := range l {
+				rec.execs[p] = true
+			}
+		}
 		have[rec.dist()] = true
 		es.recs = append(es.recs, rec)
 		if v.wanted(e.name, rec.dist()) {
@@ -301,6 +308,20 @@ func (v *verifier) scanEnv(e envInfo) *envScan {
 			Kind: ProblemMissingRecord, Detail: "the installed bundle has this package but conda-meta has no record of it"})
 	}
 	return es
+}
+
+// executables reads the list of the files the install made executable in
+// env e; none for an env the user made again with conda, which is checked
+// against its own records only.
+func (v *verifier) executables(e envInfo) state.Executables {
+	if e.remade {
+		return nil
+	}
+	x, err := state.ReadExecutables(state.ExecutablesPath(v.prefix, e.name))
+	if err != nil {
+		v.note("%s: the modes of its files were not checked: %v", e.name, err)
+	}
+	return x
 }
 
 // dependents maps each package name that the env's records depend on, and

@@ -28,11 +28,12 @@ import (
 // recInfo is what verify keeps of one readable conda-meta record.
 type recInfo struct {
 	env      *envScan
-	file     string         // the record's file name in conda-meta/
-	path     string         // the record file
-	head     *prefix.Record // without files and paths_data
-	noarchPy bool           // paths_data may hold package-relative paths (observations G8)
-	pkgDir   string         // the extracted package folder; "" when gone
+	file     string          // the record's file name in conda-meta/
+	path     string          // the record file
+	head     *prefix.Record  // without files and paths_data
+	noarchPy bool            // paths_data may hold package-relative paths (observations G8)
+	pkgDir   string          // the extracted package folder; "" when gone
+	execs    map[string]bool // the paths the install made executable (state.Executables)
 	files    jsonList
 	paths    jsonList
 	sameSeq  bool   // files and the _path of paths_data are the same list
@@ -570,7 +571,7 @@ func (v *verifier) wholeRecord(rec *recInfo, emit func(c *check)) error {
 
 // newCheck turns a paths_data entry into what the path on disk must be.
 func (v *verifier) newCheck(rec *recInfo, rel, pkgRel, kind string, ph, hasSize bool, size int64, sha, sip []byte) check {
-	c := check{rec: rec, rel: rel, kind: kind, size: -1}
+	c := check{rec: rec, rel: rel, kind: kind, size: -1, wantExec: rec.execs[rel]}
 	if rec.pkgDir != "" {
 		c.pkgRel = pkgRel
 	}

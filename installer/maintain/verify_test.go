@@ -107,6 +107,8 @@ var fakeSample = fakePkg{name: "sample_noarch_python", version: "1.0", build: "p
 		{rel: "lib/python3.99t/site-packages/__pycache__/sample.cpython-399.pyc", pyc: true},
 	}}
 
+const samplePyc = "lib/python3.99t/site-packages/__pycache__/sample.cpython-399.pyc"
+
 // fakeInstall makes a prefix with zlib in base and sample in envs/py, a
 // manifest naming both, and an environments.txt listing both envs.
 func fakeInstall(t *testing.T) (prefix, envTxt string) {
@@ -190,6 +192,21 @@ func TestVerifyHandMade(t *testing.T) {
 		{"noarch python script deleted", func(t *testing.T, p, _ string) { os.Remove(filepath.Join(p, "envs/py/bin/tool")) },
 			[]string{"py " + sp + " bin/tool missing"}},
 		{"user file added", func(t *testing.T, p, _ string) { testkit.MustWrite(t, filepath.Join(p, "lib/mine.txt"), "mine") }, nil},
+		// conda records no hash for a .pyc: one whose body is not code
+		// (Python: "ImportError: Non-code object") is seen by its first
+		// byte after the header, which depends on the Python version
+		{"pyc of 3.11 whose body is not code", func(t *testing.T, p, _ string) {
+			testkit.MustWrite(t, filepath.Join(p, "envs/py", samplePyc), "\xa7\x0d\r\n"+strings.Repeat("\x00", 12)+"NNNN")
+		}, []string{"py " + sp + " " + samplePyc + " altered"}},
+		{"pyc of 3.11 that is code", func(t *testing.T, p, _ string) {
+			testkit.MustWrite(t, filepath.Join(p, "envs/py", samplePyc), "\xa7\x0d\r\n"+strings.Repeat("\x00", 12)+"\xe3NNN")
+		}, nil},
+		{"pyc of 3.6 (a 12-byte header) that is code", func(t *testing.T, p, _ string) {
+			testkit.MustWrite(t, filepath.Join(p, "envs/py", samplePyc), "\x33\x0d\r\n"+strings.Repeat("\x00", 8)+"\xe3NNN")
+		}, nil},
+		{"pyc whose header is not a pyc's", func(t *testing.T, p, _ string) {
+			testkit.MustWrite(t, filepath.Join(p, "envs/py", samplePyc), strings.Repeat("N", 20))
+		}, []string{"py " + sp + " " + samplePyc + " altered"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

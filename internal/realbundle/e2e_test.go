@@ -282,6 +282,7 @@ func TestRealPythonAndJupyter(t *testing.T) {
 	}
 	h.mustRun(t, app, "verify")
 	checkRegeneratedPyc(t, h, app, team)
+	checkModeAndPycBody(t, h, app, prefix)
 
 	condaRemovesFromOnboardEnv(t, h, b, prefix)
 
@@ -1061,6 +1062,45 @@ func checkRegeneratedPyc(t *testing.T, h *home, app, team string) {
 	if data, _ := os.ReadFile(damaged); strings.Contains(string(data), "not marshal data") {
 		t.Fatalf("repair left the damaged %s", damaged)
 	}
+}
+
+// checkModeAndPycBody: damage conda-meta cannot show (audit AW 2, 3), each
+// of which stops conda: the base's python made not executable (a restore
+// that drops modes), and the body of a .pyc the install compiled
+// overwritten at its size. verify names both, and repair puts them right.
+func checkModeAndPycBody(t *testing.T, h *home, app, prefix string) {
+	t.Helper()
+	pys, _ := filepath.Glob(filepath.Join(prefix, "bin", "python3.[0-9]*"))
+	if len(pys) != 1 {
+		t.Fatalf("the base's python: %v", pys)
+	}
+	py := pys[0]
+	pyc := filepath.Join(prefix, "lib/python3/dist-packages/conda/base/__pycache__/context.cpython-311.pyc")
+	data, err := os.ReadFile(pyc)
+	if err != nil || len(data) < 100 {
+		t.Fatalf("conda's compiled context.py: %d bytes, %v", len(data), err)
+	}
+	for i := 16; i < len(data); i++ {
+		data[i] = 'N'
+	}
+	if err := os.WriteFile(pyc, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(py, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conda := filepath.Join(prefix, "bin", "conda")
+	if exec.Command(conda, "--version").Run() == nil {
+		t.Fatalf("conda ran with its python not executable: the check below proves nothing")
+	}
+	r := h.run(t, app, "verify")
+	if r.code != 1 || !strings.Contains(r.stdout, "bin/"+filepath.Base(py)) || !strings.Contains(r.stdout, "context.cpython-311.pyc") {
+		t.Fatalf("verify of a python not executable and a .pyc not code: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	h.mustRun(t, app, "repair")
+	h.mustRun(t, app, "verify")
+	h.mustRun(t, conda, "info", "--json")
+	h.mustRun(t, filepath.Join(prefix, "bin", "python"), "-c", "import conda.base.context")
 }
 
 // checkBaseURL: a person's own Jupyter config may move the server under a

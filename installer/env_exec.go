@@ -1,0 +1,89 @@
+package installer
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"onboard/installer/link"
+	"onboard/installer/state"
+)
+
+// execList is where the list of the env's executable files goes
+// (state.ExecutablesPath): the base's when the env is its own install,
+// an env's when it is PREFIX/envs/NAME of the install whose state folder
+// this run uses; "" where verify would not look, and on Windows.
+func (t *envTxn) execList() string {
+	if runtime.GOOS == "windows" {
+		return ""
+	}
+	root := filepath.Dir(filepath.Clean(t.stateDir))
+	switch {
+	case filepath.Clean(t.stateDir) == state.Dir(t.prefix):
+		return state.ExecutablesPath(t.prefix, state.BaseEnv)
+	case filepath.Dir(t.prefix) == filepath.Join(root, "envs"):
+		return state.ExecutablesPath(root, filepath.Base(t.prefix))
+	}
+	return ""
+}
+
+// noteExecutables adds the files a window's plans placed that are
+// executable to t.execs, by the package's dist: what the link made is
+// what verify later expects (conda-meta records no modes).
+func (t *envTxn) noteExecutables(ctx context.Context, plans []*link.Plan) error {
+	if t.execs == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return link.ForEach(ctx, plans, 0, func(_ context.Context, p *link.Plan) error {
+		var found []string
+		for _, a := range p.Actions {
+			if a.Skip || a.Entry < 0 || a.Kind == link.KindSymlink || a.Kind == link.KindDir {
+				continue
+			}
+			fi, err := os.Lstat(filepath.Join(t.prefix, filepath.FromSlash(a.Target)))
+			if err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+				found = append(found, a.Target)
+			}
+		}
+		if len(found) > 0 {
+			mu.Lock()
+			t.execs[p.Pkg.Index.Dist()] = found
+			mu.Unlock()
+		}
+		return nil
+	})
+}
+
+// writeExecutables writes the env's list of executable files, journaled,
+// over the one an earlier install into the env left (its packages that
+// this run did not link keep their lines).
+func (t *envTxn) writeExecutables() error {
+	path := t.execList()
+	if t.execs == nil || path == "" {
+		return nil
+	}
+	old, err := state.ReadExecutables(path)
+	if err != nil {
+		old = nil // unreadable: written anew
+	}
+	for dist, l := range old {
+		if _, ok := t.execs[dist]; !ok {
+			t.execs[dist] = l
+		}
+	}
+	dir := filepath.Dir(path)
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := t.j.WillMkdir(dir); err != nil {
+			return err
+		}
+	}
+	if err := t.newFile(path); err != nil {
+		return err
+	}
+	return state.WriteExecutables(path, t.execs)
+}
