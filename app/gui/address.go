@@ -47,8 +47,8 @@ func showLaunchResult(a fyne.App, win fyne.Window, err error, logPath string) {
 
 // showFolder reports a folder that could not be opened in a file manager:
 // where it is, with Copy (the reason, a missing xdg-open, goes to the log).
-func showFolder(a fyne.App, win fyne.Window, path string) {
-	showAddress(a, win, "Open install folder", "No file manager could be opened here. Copy the folder's path into one, or into a terminal:", path)
+func showFolder(a fyne.App, win fyne.Window, title, path string) {
+	showAddress(a, win, title, "No file manager could be opened here. Copy the folder's path into one, or into a terminal:", path)
 }
 
 // showFile is showFolder for a file that could not be opened (the log).

@@ -46,15 +46,15 @@ func runUIUntil(t *testing.T, w fyne.Window, want string) {
 
 // TestFinishWithoutBrowserShowsTheAddress: with no browser and no file
 // manager (no xdg-open), Start Jupyter shows the running server's URL and
-// Open install folder the folder, each with a Copy button — not "failed".
+// Open notebooks folder the folder, each with a Copy button — not "failed".
 func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
-	e := wizardtest.NewEngine(t)
+	e := wizardtest.NewEngine(t) // a home of its own, where the notebooks folder is made
+	notebooks, _ := launch.DefaultNotebookDir()
 	const u = "http://127.0.0.1:8888/?token=abc123"
 	r := &recorder{launchErr: &launch.NoBrowserError{URL: u, Err: exec.ErrNotFound}}
 	wz := newWizard(t, e, r, wizard.StepFinish)
 	wz.deps.OpenURL = func(*url.URL) error { return errors.New(`exec: "xdg-open": executable file not found in $PATH`) }
 	w := wz.Window()
-	prefix := wz.flow.State.Prefix
 
 	tapButton(t, w, "Start Jupyter")
 	<-r.launched
@@ -71,14 +71,14 @@ func TestFinishWithoutBrowserShowsTheAddress(t *testing.T) {
 	}
 	closeDialog(t, w, "Close")
 
-	tapButton(t, w, "Open install folder")
-	mustContain(t, w, "No file manager could be opened", prefix)
+	tapButton(t, w, "Open notebooks folder")
+	mustContain(t, w, "No file manager could be opened", notebooks)
 	if m := texts(w); strings.Contains(m, "executable file not found") {
-		t.Fatalf("Open install folder shows Go's error:\n%s", m)
+		t.Fatalf("Open notebooks folder shows Go's error:\n%s", m)
 	}
 	tapButton(t, w, "Copy")
-	if got := wz.app.Clipboard().Content(); got != prefix {
-		t.Fatalf("clipboard %q, want %q", got, prefix)
+	if got := wz.app.Clipboard().Content(); got != notebooks {
+		t.Fatalf("clipboard %q, want %q", got, notebooks)
 	}
 	closeDialog(t, w, "Close")
 

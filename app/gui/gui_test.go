@@ -90,11 +90,16 @@ func TestNoWindowIsReported(t *testing.T) {
 	}
 	exe := `C:\Users\ann\Downloads\Acme-Python.exe`
 	title, text := noWindowTextFor("windows", "Acme Python", exe, cause)
-	for _, want := range []string{"Acme Python cannot open its window: ", "Open the folder that holds Acme-Python.exe", "type cmd",
-		"For IT: the window needs OpenGL 2.1. window creation error"} {
+	for _, want := range []string{"Acme Python cannot open its window: ", "Open the folder that holds this installer:\n\nAcme-Python.exe\n\n", "type cmd",
+		"For IT: the window needs OpenGL 2.1 (the system said: window creation error"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the message lacks %q:\n%s", want, text)
 		}
+	}
+	// the file's name on a line of its own: a box wrapped it at its
+	// hyphen (audit BC 13); the system's words in brackets, last
+	if !strings.HasSuffix(text, ").") || !slices.Contains(strings.Split(text, "\n"), "Acme-Python.exe") {
+		t.Errorf("the file name is not alone on its line, or the system's words not last:\n%s", text)
 	}
 	// each command alone on its line (a message box wraps lines again:
 	// "install --silent installs with…" was read as one command), short
@@ -135,7 +140,7 @@ func TestNoWindowTextOfTheMaintenanceApp(t *testing.T) {
 			t.Errorf("no line that is just %s:\n%s", want, text)
 		}
 	}
-	if title != "Acme Python Maintenance cannot open its window" || strings.Contains(text, "install --silent") || !strings.Contains(text, "For IT: the window needs OpenGL 2.1. "+cause) {
+	if title != "Acme Python Maintenance cannot open its window" || strings.Contains(text, "install --silent") || !strings.HasSuffix(text, "For IT: the window needs OpenGL 2.1 (the system said: "+cause+").") {
 		t.Errorf("title %q, text:\n%s", title, text)
 	}
 	_, text = maintenanceNoWindowTextFor("linux", "Acme Python", "/home/ann/acme python/.onboard/onboard", cause)

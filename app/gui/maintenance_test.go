@@ -135,6 +135,10 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 			t.Fatalf("size of %s: %q, want %s", row.env, row.size.Text, humanize.Bytes(want))
 		}
 	}
+	if n, _ := wizard.MaintenanceSize(prefix); n == 0 || !m.maintSize.Visible() ||
+		m.maintSize.Text != "Besides the environments, Test Python Maintenance and the copy of the installer it repairs from take "+humanize.Bytes(n)+"." {
+		t.Fatalf("the state folder's size (%d) under the table: %q", n, m.maintSize.Text)
+	}
 
 	m.CheckHealth()
 	waitClosed(t, m.done)

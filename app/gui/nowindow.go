@@ -98,7 +98,7 @@ func maintenanceNoWindowTextFor(goos, product, exe, cause string) (title, text s
 			"1. Press Windows+R, type this line and press Enter:\n\ncmd /k cd /d \"%s\"\n\n"+
 			"2. In the black window, type one of these lines and press Enter:\n\n%s verify\n%s repair\n%s uninstall\n\n"+
 			"(Ctrl+C copies this message, to paste the line of step 1.) Or ask your IT department.\n\n"+
-			"For IT: the window needs OpenGL 2.1. %s", app, dir, cmd, cmd, cmd, cause)
+			"%s", app, dir, cmd, cmd, cmd, forIT(cause))
 		return title, text
 	}
 	text = fmt.Sprintf("%s cannot open its window: this computer's graphics offer no OpenGL 2.1, which the window needs. "+
@@ -136,12 +136,12 @@ func noWindowTextFor(goos, product, exe, cause string) (title, text string) {
 		text = fmt.Sprintf("%s cannot open its window: this computer's graphics are too basic for it. "+
 			"This happens in some virtual machines and remote desktop sessions.\n\n"+
 			"You can install without the window:\n\n"+
-			"1. Open the folder that holds %s.\n"+
+			"1. Open the folder that holds this installer:\n\n%s\n\n"+
 			"2. Click the folder's address bar, type cmd and press Enter.\n"+
 			"3. In the black window, type this line and press Enter:\n\n%s install --silent\n\n"+
 			"For the other commands (verify, repair, uninstall), type:\n\n%s --help\n\n"+
 			"Or ask your IT department.\n\n"+
-			"For IT: the window needs OpenGL 2.1. %s", product, name, cmd, cmd, cause)
+			"%s", product, name, cmd, cmd, forIT(cause))
 		return title, text
 	}
 	text = fmt.Sprintf("%s cannot open its window: this computer's graphics offer no OpenGL 2.1, which the window needs. "+
@@ -151,6 +151,17 @@ func noWindowTextFor(goos, product, exe, cause string) (title, text string) {
 		"Or run it on a computer whose graphics have OpenGL 2.1, or ask your IT department.\n\n"+
 		"Details: %s", product, exe, exe, cause)
 	return title, text
+}
+
+// forIT is the Windows box's last line: what the window needs, and what
+// the system said in its own words, in brackets (the cause read on as a
+// sentence of lower-case words after a full stop: audit BC 13).
+func forIT(cause string) string {
+	cause = strings.TrimRight(strings.TrimSpace(cause), ".")
+	if cause == "" {
+		return "For IT: the window needs OpenGL 2.1."
+	}
+	return "For IT: the window needs OpenGL 2.1 (the system said: " + cause + ")."
 }
 
 // exitNoWindow tells the person (showNoWindow: a message box on Windows,

@@ -4,6 +4,7 @@ package gui
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -393,6 +395,14 @@ func checkLabel(label, short string) string {
 	return label
 }
 
+// purpose is a line of small print under a check, in line with its text:
+// what the option is for, where the check says what it does.
+func purpose(text string) fyne.CanvasObject {
+	l := wrapped(text)
+	l.SizeName = theme.SizeNameCaptionText
+	return container.New(layout.NewCustomPaddedLayout(-2*theme.Padding(), 0, theme.IconInlineSize()+theme.InnerPadding(), 0), l)
+}
+
 // optionsPage is the Options step's widgets.
 type optionsPage struct {
 	status *statusLine
@@ -422,10 +432,12 @@ func (w *Wizard) optionsView() fyne.CanvasObject {
 	// by their names, as the menu shows them, where the line fits; the
 	// plan line below names them all in any case
 	jup := check(checkLabel("Add "+wizard.JupyterShortcuts(m)+" to "+menu, "Add "+jupyter+" to "+menu), s.JupyterLauncher, func(on bool) { s.JupyterLauncher = on })
-	maint := check(checkLabel("Add "+launchname.Maintenance(m.Name)+" (to verify, repair or uninstall later)", "Add the Maintenance shortcut (to verify, repair or uninstall later)"), s.MaintenanceLauncher, func(on bool) { s.MaintenanceLauncher = on })
+	// where it goes, as the Jupyter line says; what it is for in a line
+	// of small print under it (audit BC 11)
+	maint := check(checkLabel("Add "+launchname.Maintenance(m.Name)+" to "+menu, "Add the Maintenance shortcut to "+menu), s.MaintenanceLauncher, func(on bool) { s.MaintenanceLauncher = on })
 	shell := check("Make the conda command work in new terminal windows", s.ShellSetup, func(on bool) { s.ShellSetup = on })
 	all := check("Install for all users of this computer", s.AllUsers, w.setAllUsers)
-	box := container.NewVBox(pageHeading("Options"), jup, maint, shell, all)
+	box := container.NewVBox(pageHeading("Options"), jup, maint, purpose("To verify, repair or uninstall later."), shell, all)
 	if len(m.Launchers) == 0 {
 		jup.Hide() // a bundle without Jupyter: no shortcut to add
 	}
@@ -485,7 +497,7 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	// icons as the maintenance window's buttons have: with none, on the
 	// page's near-white they read as bold words (audit BC 6)
 	launch := w.newButton("Start Jupyter", theme.MediaPlayIcon(), func() { w.launch(s.Prefix, env) })
-	open := w.newButton("Open install folder", theme.FolderOpenIcon(), func() { w.openFolder(s.Prefix) })
+	open := w.newButton("Open install folder", theme.FolderOpenIcon(), func() { w.openFolder("Open install folder", s.Prefix) })
 	logText := "Log: " + wizard.LogPath(s.Prefix)
 	if w.result != nil && w.result.LogPath != "" {
 		logText = "Log: " + w.result.LogPath
@@ -503,6 +515,16 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	// carry; the notebooks' folder and the log's path can be selected
 	// and copied. As the other pages: a long product name's text
 	// scrolls, the buttons stay on a small screen.
+	// the folder a person looks for next is their notebooks', not the
+	// install's, which they have nothing to do in (audit BC 6)
+	if notebooks != "" {
+		open = w.newButton("Open notebooks folder", theme.FolderOpenIcon(), func() {
+			if err := os.MkdirAll(notebooks, 0o755); err != nil && w.log != nil {
+				w.log.Logf("could not make the notebooks folder %s: %v", notebooks, err)
+			}
+			w.openFolder("Open notebooks folder", notebooks)
+		})
+	}
 	box := container.NewVBox(pageHeading("Done"), wrapped(done), wrapped(later[0]), container.NewHBox(launch, open))
 	for _, p := range later[1:] {
 		l := wrapped(p)
@@ -525,11 +547,13 @@ func (w *Wizard) launch(prefix, env string) {
 	}()
 }
 
-func (w *Wizard) openFolder(path string) {
+// openFolder opens path in a file manager; where none opens, a dialog
+// titled as the button says where it is.
+func (w *Wizard) openFolder(title, path string) {
 	if err := w.deps.OpenURL(fileURL(path)); err != nil {
 		if w.log != nil {
 			w.log.Logf("could not open the folder %s: %v", path, err)
 		}
-		showFolder(w.app, w.win, path)
+		showFolder(w.app, w.win, title, path)
 	}
 }

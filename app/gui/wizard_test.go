@@ -113,7 +113,7 @@ func TestWizardWalkAndInstall(t *testing.T) {
 		t.Fatalf("install failed: %v\n%s", wz.Err(), markup(w))
 	}
 	stepIs(t, wz, wizard.StepFinish)
-	mustContain(t, w, "Test Python 2026.11.0 is installed in", "Start Jupyter", "Open install folder")
+	mustContain(t, w, "Test Python 2026.11.0 is installed in", "Start Jupyter", "Open notebooks folder")
 	if wz.back.Visible() || wz.cancel.Visible() || wz.next.Text != "Close" {
 		t.Error("Finish shows Back or Cancel, or its button is not Close")
 	}
@@ -323,7 +323,7 @@ func TestCancelQuestionClosesWhenTheInstallEnds(t *testing.T) {
 }
 
 func TestWizardFinish(t *testing.T) {
-	e := wizardtest.NewEngine(t)
+	e := wizardtest.NewEngine(t) // a home of its own, where the notebooks folder is made
 	r := &recorder{}
 	wz := newWizard(t, e, r, wizard.StepFinish)
 	w := wz.Window()
@@ -347,11 +347,15 @@ func TestWizardFinish(t *testing.T) {
 	if wz.message.Importance != widget.DangerImportance {
 		t.Fatal("a refusal after the news is not in the colour of an error")
 	}
-	tapButton(t, w, "Open install folder")
+	// the folder opened is the notebooks', made when missing (audit BC 6)
+	tapButton(t, w, "Open notebooks folder")
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.urls) != 1 || r.urls[0] != "file://"+filepath.ToSlash(prefix) {
-		t.Fatalf("opened %v", r.urls)
+	if len(r.urls) != 1 || r.urls[0] != fileURL(notebooks).String() {
+		t.Fatalf("opened %v, want %s", r.urls, fileURL(notebooks))
+	}
+	if fi, err := os.Stat(notebooks); err != nil || !fi.IsDir() {
+		t.Fatalf("the notebooks folder was not made: %v", err)
 	}
 	if findButton(t, w, "Close").Disabled() || !wz.back.Disabled() {
 		t.Fatal("Finish: Close must be enabled and Back disabled")
@@ -477,7 +481,8 @@ func TestWizardShowsThePlanAsYouType(t *testing.T) {
 	mustContain(t, w, "Install will upgrade Test Python 2026.10.0 here to 2026.11.0.", "Shortcuts in "+wizard.LauncherMenu(runtime.GOOS)+": Jupyter Lab, Test Python Maintenance.",
 		"Note: files put inside the packages' own folders since the install")
 	statusIs(t, wz.options.status, theme.WarningIcon())
-	findCheck(t, w, "Add Test Python Maintenance (to verify, repair or uninstall later)")
+	findCheck(t, w, "Add Test Python Maintenance to "+wizard.LauncherMenu(runtime.GOOS))
+	mustContain(t, w, "To verify, repair or uninstall later.")
 	test.Tap(findCheck(t, w, "Add Jupyter Lab to "+wizard.LauncherMenu(runtime.GOOS)))
 	settle(t, wz)
 	mustContain(t, w, "Shortcuts in "+wizard.LauncherMenu(runtime.GOOS)+": Test Python Maintenance.")

@@ -136,20 +136,34 @@ func EnvDir(prefix, env string) string {
 }
 
 // EnvSize is what env takes on the disk, as `du` of its folder counts it
-// (blocks, a file hard-linked twice in it once; for base: without envs/
-// and pkgs/, with the maintenance app and the bundle kept for repairs in
-// .onboard/). Files hard-linked from PREFIX/pkgs count in each env that
-// has them, as `du` per folder would.
+// (blocks, a file hard-linked twice in it once; for base: without envs/,
+// pkgs/ and the state folder .onboard/, whose maintenance app and kept
+// bundle MaintenanceSize counts: base read as the big env, audit BC 9).
+// Files hard-linked from PREFIX/pkgs count in each env that has them, as
+// `du` per folder would.
 func EnvSize(prefix, env string) (int64, error) {
 	root := EnvDir(prefix, env)
+	return du(root, func(rel string) bool {
+		return root == prefix && (rel == "envs" || rel == "pkgs" || rel == state.DirName)
+	})
+}
+
+// MaintenanceSize is what the install's state folder takes on the disk:
+// the maintenance app, the bundle it repairs from, the log.
+func MaintenanceSize(prefix string) (int64, error) { return du(state.Dir(prefix), nil) }
+
+// du counts the blocks of the files and folders under root, a file
+// hard-linked twice once, leaving out the folders skip names (by their
+// path relative to root).
+func du(root string, skip func(rel string) bool) (int64, error) {
 	var n int64
 	seen := map[[2]uint64]bool{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && root == prefix && p != root {
-			if rel, _ := filepath.Rel(root, p); rel == "envs" || rel == "pkgs" {
+		if d.IsDir() && skip != nil && p != root {
+			if rel, _ := filepath.Rel(root, p); skip(rel) {
 				return filepath.SkipDir
 			}
 		}

@@ -17,6 +17,7 @@ import (
 	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/installer/maintain"
+	"onboard/installer/state"
 )
 
 func manifest() *bundle.Manifest {
@@ -337,6 +338,27 @@ func TestEnvSizeIsWhatDuFinds(t *testing.T) {
 	want, _ := strconv.ParseInt(strings.Fields(string(out))[0], 10, 64)
 	if got != want {
 		t.Fatalf("EnvSize %d, du %d", got, want)
+	}
+	// base is the prefix without envs/, pkgs/ and the state folder, which
+	// MaintenanceSize counts (the app and its bundle made base read as the
+	// big env: audit BC 9)
+	os.MkdirAll(filepath.Join(prefix, "bin"), 0o755)
+	os.WriteFile(filepath.Join(prefix, "bin", "python"), bytes.Repeat([]byte("p"), 5000), 0o755)
+	os.MkdirAll(state.Dir(prefix), 0o755)
+	os.WriteFile(state.AppPath(prefix), bytes.Repeat([]byte("a"), 300000), 0o755)
+	duOf := func(args ...string) int64 {
+		out, err := exec.Command(du, append([]string{"-s", "-B1"}, args...)...).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := strconv.ParseInt(strings.Fields(string(out))[0], 10, 64)
+		return n
+	}
+	if got, _ := EnvSize(prefix, "base"); got != duOf("--exclude=./envs", "--exclude=./pkgs", "--exclude=./.onboard", prefix+"/.") {
+		t.Errorf("base: EnvSize %d, du without envs, pkgs and .onboard %d", got, duOf("--exclude=./envs", "--exclude=./pkgs", "--exclude=./.onboard", prefix+"/."))
+	}
+	if got, _ := MaintenanceSize(prefix); got != duOf(state.Dir(prefix)) || got < 300000 {
+		t.Errorf("MaintenanceSize %d, du %d", got, duOf(state.Dir(prefix)))
 	}
 }
 

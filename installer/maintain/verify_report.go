@@ -36,8 +36,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Env != "" {
 		what = fmt.Sprintf("environment %s of %s", r.Env, r.Prefix)
 	}
-	fmt.Fprintf(&b, "Checked %s: %s, %s, %s, %s hashed in %.2f s.\n", what, humanize.Count(len(r.Envs), "environment"),
-		humanize.Count(r.Packages, "package"), humanize.Count(r.Files, "path"), humanize.Bytes(r.Bytes), r.Elapsed.Seconds())
+	// in the maintenance window's words ("files checked"), its figures
+	// after them (audit BC 10: "paths" and "hashed" were the engine's)
+	fmt.Fprintf(&b, "Checked %s: %s, %s, %s (%s read in %.2f s).\n", what, humanize.Count(len(r.Envs), "environment"),
+		humanize.Count(r.Packages, "package"), humanize.Count(r.Files, "file"), humanize.Bytes(r.Bytes), r.Elapsed.Seconds())
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
