@@ -400,7 +400,7 @@ func checkLabel(label, short string) string {
 func purpose(text string) fyne.CanvasObject {
 	l := wrapped(text)
 	l.SizeName = theme.SizeNameCaptionText
-	return container.New(layout.NewCustomPaddedLayout(-2*theme.Padding(), 0, theme.IconInlineSize()+theme.InnerPadding(), 0), l)
+	return container.New(layout.NewCustomPaddedLayout(-2*theme.Padding(), 0, theme.IconInlineSize()+theme.Padding(), 0), l)
 }
 
 // optionsPage is the Options step's widgets.
