@@ -40,9 +40,27 @@ func (t *envTxn) noteExecutables(ctx context.Context, plans []*link.Plan) error 
 	}
 	var mu sync.Mutex
 	return link.ForEach(ctx, plans, 0, func(_ context.Context, p *link.Plan) error {
+		// the modes the extraction wrote (a link or a copy keeps them),
+		// else, for a package the cache already held, a stat of each file
+		var exec map[int]bool
+		if p.Pkg.ModesKnown {
+			if len(p.Pkg.Exec) == 0 {
+				return nil
+			}
+			exec = make(map[int]bool, len(p.Pkg.Exec))
+			for _, i := range p.Pkg.Exec {
+				exec[int(i)] = true
+			}
+		}
 		var found []string
 		for _, a := range p.Actions {
 			if a.Skip || a.Entry < 0 || a.Kind == link.KindSymlink || a.Kind == link.KindDir {
+				continue
+			}
+			if exec != nil {
+				if exec[a.Entry] {
+					found = append(found, a.Target)
+				}
 				continue
 			}
 			fi, err := os.Lstat(filepath.Join(t.prefix, filepath.FromSlash(a.Target)))

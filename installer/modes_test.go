@@ -116,13 +116,22 @@ func damageOneFileOf(t *testing.T, prefix string) {
 func TestProgramMadeNotExecutableIsDamage(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 	t.Setenv("XDG_DATA_HOME", "")
+	b := testkit.SmallBundle(t, "2026.11.0")
+	// with a package cache, team's python is the base's extraction, read
+	// back from the cache: its modes come from the files linked
+	cached := filepath.Join(t.TempDir(), "cached")
+	if _, err := Install(t.Context(), Options{Prefix: cached, Bundle: b, Subdir: "linux-64", KeepPackageCache: true}); err != nil {
+		t.Fatal(err)
+	}
 	prefix := filepath.Join(t.TempDir(), "acme")
-	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: testkit.SmallBundle(t, "2026.11.0"), Subdir: "linux-64"}); err != nil {
+	if _, err := Install(t.Context(), Options{Prefix: prefix, Bundle: b, Subdir: "linux-64"}); err != nil {
 		t.Fatal(err)
 	}
 	for env, want := range map[string]string{"base": `{"python-1.0-0":["bin/python"]}`, "team": `{"python-1.0-0":["bin/python"],"tool-1.0-0":["bin/tool"]}`} {
-		if b, err := os.ReadFile(state.ExecutablesPath(prefix, env)); err != nil || string(b) != want {
-			t.Errorf("the executables of %s: %s (%v); want %s", env, b, err, want)
+		for _, p := range []string{prefix, cached} {
+			if b, err := os.ReadFile(state.ExecutablesPath(p, env)); err != nil || string(b) != want {
+				t.Errorf("the executables of %s in %s: %s (%v); want %s", env, p, b, err, want)
+			}
 		}
 	}
 	tool := filepath.Join(prefix, "envs", "team", "bin", "tool")

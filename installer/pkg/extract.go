@@ -184,10 +184,18 @@ func (a *archive) extractTo(ctx context.Context, dir string, r Request, h *hashA
 	if progress != nil && a.size > read {
 		progress(a.size - read)
 	}
-	x := &Extracted{Index: ix, Paths: paths, Link: link, Record: rec, Notes: u.notes}
+	x := &Extracted{Index: ix, Paths: paths, Link: link, Record: rec, Notes: u.notes, ModesKnown: true}
 	if slices.Contains(u.placed, true) {
 		x.Placed = u.placed
 	}
+	if len(u.execs) > 0 {
+		for i, e := range paths.Paths {
+			if u.execs[u.canon(e.Path)] {
+				x.Exec = append(x.Exec, int32(i))
+			}
+		}
+	}
+	u.execs = nil
 	return x, nil
 }
 

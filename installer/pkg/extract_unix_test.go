@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -31,5 +32,49 @@ func TestExtractedFolderHasCondasMode(t *testing.T) {
 	st, err := os.Stat(x.Dir)
 	if err != nil || st.Mode().Perm() != 0o755 {
 		t.Fatalf("%s: mode %v, %v; want 0755", x.Dir, st.Mode().Perm(), err)
+	}
+}
+
+// The extraction says which of the package's files it wrote executable
+// (Extracted.Exec), as their modes on disk say, for both formats, so that
+// the install notes them for verify without a stat of each file; a
+// package read back from the cache does not know.
+func TestExtractSaysWhichFilesAreExecutable(t *testing.T) {
+	s := condatest.Spec{Name: "tools", Version: "1.0", Build: "0", Subdir: "linux-64", Files: []condatest.File{
+		{Path: "bin/tool", Data: []byte("#!/bin/sh\n"), Mode: 0o755},
+		{Path: "share/readme.txt", Data: []byte("text\n"), Mode: 0o644},
+		{Path: "libexec/owner-only", Data: []byte("\x7fELF"), Mode: 0o700},
+	}}
+	for name, write := range map[string]func(string, condatest.Spec) (string, error){"conda": condatest.WriteConda, "tar.bz2": condatest.WriteTarBz2} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			archive, err := write(root, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !x.ModesKnown {
+				t.Fatal("a fresh extraction does not know its modes")
+			}
+			var got []string
+			for _, i := range x.Exec {
+				got = append(got, x.Paths.Paths[i].Path)
+			}
+			var want []string
+			for _, e := range x.Paths.Paths {
+				if fi, err := os.Stat(filepath.Join(x.Dir, e.Path)); err == nil && fi.Mode()&0o111 != 0 {
+					want = append(want, e.Path)
+				}
+			}
+			if len(want) != 2 || strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Fatalf("Exec names %v; the files executable on disk are %v", got, want)
+			}
+			if y, err := ReadExtracted(x.Dir); err != nil || y.ModesKnown || y.Exec != nil {
+				t.Fatalf("read back from the cache: %v, known %v", err, y != nil && y.ModesKnown)
+			}
+		})
 	}
 }

@@ -395,4 +395,10 @@ type Extracted struct {
 	// Placed[i] says the file of Paths.Paths[i] was written straight to
 	// where the Request's Router put it, not into Dir; nil when none was.
 	Placed []bool
+	// Exec are the entries of Paths.Paths whose file the extraction wrote
+	// with an executable bit, in order, when ModesKnown (this extraction
+	// wrote the files; a package read back from the cache does not say):
+	// what the install notes for verify without a stat of each file.
+	Exec       []int32
+	ModesKnown bool
 }

@@ -63,6 +63,9 @@ type untar struct {
 	asked  bool
 	dst    func(i int) string
 	placed []bool
+	// execs are the files written with an executable bit, by their path
+	// in the package (as writeFile names them): Extracted.Exec.
+	execs map[string]bool
 }
 
 // fileSum is the size and sha256 of a file written before its
@@ -578,6 +581,14 @@ func (u *untar) writeFile(rel string, h *tar.Header, r io.Reader) error {
 	u.files[rel] = true
 	if placed {
 		u.placed[fe.entry] = true
+	}
+	if h.Mode&0o111 != 0 {
+		if u.execs == nil {
+			u.execs = map[string]bool{}
+		}
+		u.execs[rel] = true
+	} else {
+		delete(u.execs, rel) // a later member of the name wins
 	}
 	if sh != nil {
 		var sum [32]byte
