@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 
 	"onboard/installer/link"
@@ -39,7 +40,32 @@ func (t *envTxn) noteExecutables(ctx context.Context, plans []*link.Plan) error 
 		return nil
 	}
 	var mu sync.Mutex
+	replaced := map[string]string{} // a path a package of an earlier window held: its new owner's dist
+	defer func() {
+		// the earlier package no longer has the file: a repair of it
+		// must not make the winner's executable (audit BD 2)
+		if len(replaced) == 0 {
+			return
+		}
+		for dist, l := range t.execs {
+			t.execs[dist] = slices.DeleteFunc(l, func(rel string) bool {
+				owner, ok := replaced[rel]
+				return ok && owner != dist
+			})
+			if len(t.execs[dist]) == 0 {
+				delete(t.execs, dist)
+			}
+		}
+	}()
 	return link.ForEach(ctx, plans, 0, func(_ context.Context, p *link.Plan) error {
+		dist := p.Pkg.Index.Dist()
+		for _, a := range p.Actions {
+			if a.Replace && !a.Skip {
+				mu.Lock()
+				replaced[a.Target] = dist
+				mu.Unlock()
+			}
+		}
 		// the modes the extraction wrote (a link or a copy keeps them),
 		// else, for a package the cache already held, a stat of each file
 		var exec map[int]bool
@@ -70,7 +96,7 @@ func (t *envTxn) noteExecutables(ctx context.Context, plans []*link.Plan) error 
 		}
 		if len(found) > 0 {
 			mu.Lock()
-			t.execs[p.Pkg.Index.Dist()] = found
+			t.execs[dist] = found
 			mu.Unlock()
 		}
 		return nil

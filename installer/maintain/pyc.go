@@ -71,13 +71,17 @@ func pycSource(path string) string {
 	return filepath.Join(dir, name+".py")
 }
 
-// pycNotCode says why the .pyc at path cannot be what Python loads, "" when
-// it can be: its magic number does not end in "\r\n", or what follows its
-// header (16 bytes since Python 3.7, PEP 552; 12 for 3.3 to 3.6; 8
+// pycNotCode says why the .pyc at path is not what the install compiled,
+// "" when it may be: its magic number does not end in "\r\n" (Python
+// then ignores it and compiles the source each time), or what follows
+// its header (16 bytes since CPython 3.7, PEP 552; 12 for 3.3 to 3.6; 8
 // before) is not a marshalled code object, which Python refuses
 // ("ImportError: Non-code object"). conda records no hash for a .pyc, so
 // a body changed at the same size is seen only when it is not code at
-// all (audit AW 3).
+// all (audit AW 3). The header's length is known for CPython's files
+// (NAME.cpython-XY.pyc, and NAME.pyc of Python 2) only: another
+// implementation's (PyPy's magic numbers are below CPython's, its header
+// 16 bytes: audit BD 4) is checked for its magic's end alone.
 func pycNotCode(path string) string {
 	f, err := os.Open(path)
 	if err != nil {
@@ -90,7 +94,12 @@ func pycNotCode(path string) string {
 		return ""
 	}
 	if h[2] != '\r' || h[3] != '\n' {
-		return "its first bytes are not a .pyc header, so Python cannot load it"
+		return "its first bytes are not a .pyc header: Python ignores it and compiles the source each time"
+	}
+	// NAME.cpython-XY.pyc, or NAME.pyc with no tag (Python 2's layout)
+	base := strings.TrimSuffix(filepath.Base(path), ".pyc")
+	if !strings.Contains(base, ".cpython-") && strings.Contains(base, ".") {
+		return ""
 	}
 	off := 8
 	switch magic := binary.LittleEndian.Uint16(h[:2]); {

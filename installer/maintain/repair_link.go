@@ -79,7 +79,7 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 	if err := link.Execute(ctx, []*link.Plan{plan}, opts, j, false, rep.Advance); err != nil {
 		return err
 	}
-	if err := rp.restoreModes(t, env, only); err != nil {
+	if err := rp.restoreModes(t, env, plan); err != nil {
 		return err
 	}
 	// A damaged .pyc goes first: compileall keeps one whose header says
@@ -132,26 +132,33 @@ func (rp *repairer) relinkIn(ctx context.Context, j *prefix.Journal, t repairTar
 // install made executable (state.Executables) and that are not: a hard
 // link shares its mode with the package copy it came from, which a
 // `chmod -x` of the env's file changed too, and the chmod puts both right.
-// only, when not nil, are the paths re-linked.
-func (rp *repairer) restoreModes(t repairTarget, env string, only map[string]bool) error {
+// Only the paths plan linked are touched: a path another package won is
+// that package's (audit BD 2).
+func (rp *repairer) restoreModes(t repairTarget, env string, plan *link.Plan) error {
 	if runtime.GOOS == "windows" {
 		return nil
 	}
 	x, err := state.ReadExecutables(state.ExecutablesPath(rp.prefix, t.env))
-	if err != nil {
-		return nil // verify said so; it checked no mode then
+	if err != nil || len(x[t.dist]) == 0 {
+		return nil // unreadable: verify said so, and checked no mode then
 	}
+	want := make(map[string]bool, len(x[t.dist]))
 	for _, rel := range x[t.dist] {
-		if only != nil && !only[rel] {
+		want[rel] = true
+	}
+	for _, a := range plan.Actions {
+		if a.Skip || !want[a.Target] {
 			continue
 		}
-		p := filepath.Join(env, filepath.FromSlash(rel))
+		p := filepath.Join(env, filepath.FromSlash(a.Target))
 		fi, err := os.Lstat(p)
 		if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 != 0 {
 			continue
 		}
+		// executable where readable, and by its owner always (a file
+		// of mode 0000 or 0200 gained nothing: audit BD 3)
 		m := fi.Mode().Perm()
-		if err := os.Chmod(p, m|(m&0o444)>>2); err != nil {
+		if err := os.Chmod(p, m|(m&0o444)>>2|0o500); err != nil {
 			return fmt.Errorf("failed to make %q executable again: %w; check that you may change it", p, err)
 		}
 	}

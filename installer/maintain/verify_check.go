@@ -230,8 +230,14 @@ func (c *check) checkMode(mode fs.FileMode, same func(fs.FileInfo) bool) (Proble
 		}
 		return "", ""
 	}
-	if c.wantExec && !exec {
-		return ProblemAltered, fmt.Sprintf("mode %v: the install made it executable, and what runs it fails without that", mode.Perm())
+	if c.wantExec {
+		// the install's list decides, not the package copy, which a
+		// restore that dropped modes changed too (audit BD 1: a copy
+		// was then wanted as the damaged package copy was)
+		if !exec {
+			return ProblemAltered, fmt.Sprintf("mode %v: the install made it executable, and what runs it fails without that", mode.Perm())
+		}
+		return "", ""
 	}
 	_, sfi := c.pkgEntry()
 	if sfi == nil || !sfi.Mode().IsRegular() || same(sfi) {
