@@ -88,8 +88,19 @@ func pycNotCode(path string) string {
 		return ""
 	}
 	defer f.Close()
-	var h [17]byte
+	var h [pycHead]byte
 	n, _ := io.ReadFull(f, h[:])
+	return pycHeadNotCode(path, h[:n])
+}
+
+// pycHead is how much of a .pyc pycHeadNotCode reads: the longest header
+// and the marshal type after it.
+const pycHead = 17
+
+// pycHeadNotCode is pycNotCode of the file at path (its name is what
+// counts) whose first bytes are h.
+func pycHeadNotCode(path string, h []byte) string {
+	n := len(h)
 	if n < 4 {
 		return ""
 	}

@@ -62,14 +62,31 @@ func (c *check) run(buf []byte, op *opener) (ProblemKind, string, int64) {
 	case "pyc_file":
 		// conda records pyc files even when none was compiled.
 		if clean {
-			if size, regular, exists, ok := op.lstat(c.rec.env.dir, dir, name); ok {
-				if exists && regular && c.size >= 0 && size != c.size && !pycRewritten(c.abs(), size, c.size, c.rec.env.dir) {
-					return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", size, c.size), 0
+			// opened in its folder, fstat'ed, its header read: as many
+			// calls as the lstat alone took with the header read through os
+			f, missing, ok := op.open(c.rec.env.dir, dir, name, true)
+			if missing {
+				return "", "", 0
+			}
+			if ok {
+				defer f.close()
+				if !f.mode.IsRegular() {
+					return "", "", 0
 				}
-				if exists && regular {
-					if why := pycNotCode(c.abs()); why != "" {
-						return ProblemAltered, why, 0
+				if c.size >= 0 && f.size != c.size && !pycRewritten(c.abs(), f.size, c.size, c.rec.env.dir) {
+					return ProblemWrongSize, fmt.Sprintf("%d bytes, want %d", f.size, c.size), 0
+				}
+				var h [pycHead]byte
+				n := 0
+				for n < len(h) {
+					m, err := f.read(h[n:])
+					if m <= 0 || err != nil {
+						break
 					}
+					n += m
+				}
+				if why := pycHeadNotCode(c.rel, h[:n]); why != "" {
+					return ProblemAltered, why, 0
 				}
 				return "", "", 0
 			}

@@ -15,10 +15,6 @@ func (op *opener) open(root, dir, name string, stat bool) (f fastFile, missing, 
 	return f, false, false
 }
 
-func (op *opener) lstat(root, dir, name string) (size int64, regular, exists, ok bool) {
-	return 0, false, false, false
-}
-
 type fastFile struct {
 	statted bool
 	size    int64
@@ -29,3 +25,4 @@ func (f *fastFile) stat() bool                                 { return false }
 func (f *fastFile) close()                                     {}
 func (f *fastFile) sameAs(fs.FileInfo) bool                    { return false }
 func (f *fastFile) sum([]byte, int64) ([32]byte, int64, error) { return [32]byte{}, 0, nil }
+func (f *fastFile) read([]byte) (int, error)                   { return 0, nil }

@@ -98,27 +98,6 @@ func (op *opener) open(root, dir, name string, stat bool) (f fastFile, missing, 
 	return f, false, true
 }
 
-// lstat returns the size and whether root/dir/name is a regular file,
-// or that nothing is there (exists false). ok false: it cannot be told
-// here; the caller asks os.
-func (op *opener) lstat(root, dir, name string) (size int64, regular, exists, ok bool) {
-	dfd, err := op.at(root, dir)
-	if err != nil {
-		return 0, false, false, err == unix.ENOENT
-	}
-	var st unix.Stat_t
-	for {
-		err = unix.Fstatat(dfd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		return 0, false, false, err == unix.ENOENT
-	}
-	return st.Size, uint32(st.Mode)&unix.S_IFMT == unix.S_IFREG, true, true
-}
-
 func (f *fastFile) stat() bool {
 	var st unix.Stat_t
 	var err error
