@@ -3,6 +3,7 @@
 package pkg
 
 import (
+	"archive/tar"
 	"context"
 	"os"
 	"path/filepath"
@@ -74,6 +75,52 @@ func TestExtractSaysWhichFilesAreExecutable(t *testing.T) {
 			}
 			if y, err := ReadExtracted(x.Dir); err != nil || y.ModesKnown || y.Exec != nil {
 				t.Fatalf("read back from the cache: %v, known %v", err, y != nil && y.ModesKnown)
+			}
+		})
+	}
+}
+
+// A hard-link member has its target's mode, whatever an earlier member of
+// its name had (audit BE 1: bin/a given 0755, then again as a link to the
+// 0644 bin/c, was noted executable, and verify called the fresh install
+// damaged).
+func TestExecOfHardLinkMembers(t *testing.T) {
+	x := []byte("#!/bin/sh\n")
+	s := condatest.Spec{Name: "x", Version: "1.0", Build: "0", Subdir: "linux-64", Files: []condatest.File{
+		{Path: "bin/a", Data: x}, {Path: "bin/c", Data: x}}}
+	info, err := condatest.InfoMembers(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, ms := range map[string][]condatest.Member{
+		"relinked to a file not executable": {{Name: "bin/a", Data: x, Mode: 0o755}, {Name: "bin/c", Data: x, Mode: 0o644},
+			{Name: "bin/a", Type: tar.TypeLink, Linkname: "bin/c"}},
+		"relinked to an executable": {{Name: "bin/a", Data: x, Mode: 0o644}, {Name: "bin/c", Data: x, Mode: 0o755},
+			{Name: "bin/a", Type: tar.TypeLink, Linkname: "bin/c"}},
+		"linked to an executable": {{Name: "bin/c", Data: x, Mode: 0o755}, {Name: "bin/a", Type: tar.TypeLink, Linkname: "bin/c"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			archive, err := condatest.WriteRawTarBz2(root, "x-1.0-0", append(append([]condatest.Member(nil), info...), ms...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			xt, err := Extract(context.Background(), Request{Archive: archive, PkgsDir: filepath.Join(root, "pkgs")}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			noted := map[string]bool{}
+			for _, i := range xt.Exec {
+				noted[xt.Paths.Paths[i].Path] = true
+			}
+			for _, e := range xt.Paths.Paths {
+				fi, err := os.Stat(filepath.Join(xt.Dir, e.Path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if onDisk := fi.Mode()&0o111 != 0; onDisk != noted[e.Path] {
+					t.Errorf("%s: executable on disk %v, noted %v", e.Path, onDisk, noted[e.Path])
+				}
 			}
 		})
 	}

@@ -772,6 +772,13 @@ func (u *untar) hardlink(rel string, h *tar.Header) error {
 		return u.copyFile(rel, t) // written, and checked, as a file
 	}
 	u.files[rel] = true
+	// its mode is the target's, as a later member of its name left it
+	// (audit BE 1: the first member's executable bit was kept)
+	if u.execs[t] {
+		u.execs[rel] = true
+	} else {
+		delete(u.execs, rel)
+	}
 	return u.checkLinked(rel, t)
 }
 
