@@ -175,6 +175,45 @@ func validatePlatform(sd string, p *Platform) error {
 			return err
 		}
 	}
+	return sameArchives(sd, p)
+}
+
+// sameArchives refuses a platform whose envs list one archive of the
+// bundle with other hashes or another size: the install checked each
+// env's entry as it extracted it and failed on the second env after the
+// first was made, where the dry run checked only the first and said it
+// would succeed (audit BE 2). bundle build never writes that.
+func sameArchives(sd string, p *Platform) error {
+	type first struct {
+		env string
+		pkg Package
+	}
+	seen := map[string]first{}
+	for _, env := range append([]string{"base"}, p.EnvNames()...) {
+		pkgs := p.Base
+		if env != "base" {
+			pkgs = p.Envs[env]
+		}
+		for _, q := range pkgs {
+			f, ok := seen[q.ZipPath()]
+			if !ok {
+				seen[q.ZipPath()] = first{env, q}
+				continue
+			}
+			var what string
+			switch {
+			case f.pkg.SHA256 != q.SHA256:
+				what = "sha256"
+			case f.pkg.MD5 != q.MD5:
+				what = "md5"
+			case f.pkg.Size != q.Size:
+				what = "size"
+			default:
+				continue
+			}
+			return fmt.Errorf("platform %q: %s is listed in env %q and in env %q with another %s; one file cannot have both", sd, q.ZipPath(), f.env, env, what)
+		}
+	}
 	return nil
 }
 

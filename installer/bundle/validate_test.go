@@ -257,3 +257,32 @@ func TestLauncherNamesThatAreOneFile(t *testing.T) {
 		}
 	}
 }
+
+// One archive listed by two envs must have one sha256, md5 and size: the
+// install checked each env's entry as it extracted it and failed on the
+// second env, where the dry run, which checks each archive once, said it
+// would succeed (audit BE 2).
+func TestManifestOneArchiveOneIdentity(t *testing.T) {
+	var m Manifest
+	if err := json.Unmarshal(seedManifest(), &m); err != nil {
+		t.Fatal(err)
+	}
+	p := m.Platforms["linux-64"]
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for what, change := range map[string]func(*Package){
+		"sha256": func(q *Package) { q.SHA256 = strings.Repeat("b", 64) },
+		"md5":    func(q *Package) { q.MD5 = strings.Repeat("c", 32) },
+		"size":   func(q *Package) { q.Size++ },
+		"":       func(q *Package) { q.Depends = nil }, // the same file
+	} {
+		q := p.Base[0]
+		change(&q)
+		p.Envs = map[string][]Package{"team": {q}}
+		err := m.Validate()
+		if what == "" && err != nil || what != "" && (err == nil || !strings.Contains(err.Error(), "with another "+what)) {
+			t.Errorf("the base's %s again in team with another %q: Validate() = %v", q.Fn, what, err)
+		}
+	}
+}

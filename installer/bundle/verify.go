@@ -2,12 +2,10 @@ package bundle
 
 import (
 	"context"
-	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -36,8 +34,9 @@ func (b *Bundle) Packages(subdir string) ([]Package, error) {
 	return out, nil
 }
 
-// Verify reads every package of subdir from the bundle and checks its size,
-// sha256 and md5 (and the zip's CRC-32) against the manifest, with workers
+// Verify reads every package of subdir from the bundle and checks its size
+// and sha256 (and the zip's CRC-32) against the manifest (not its md5: see
+// checkPackage), with workers
 // goroutines (0 = one per CPU). progress, when not nil, gets the bytes read;
 // it may be called from several goroutines at once. The first mismatch is
 // returned as an *Error.
@@ -82,13 +81,13 @@ func (b *Bundle) checkPackage(ctx context.Context, p Package, w io.Writer, progr
 		return bundleErr(b.Path, "cannot read "+p.ZipPath(), err)
 	}
 	defer rc.Close()
-	s, m := sha256.New(), hash.Hash(nil)
-	ws := []io.Writer{w, s}
-	if p.MD5 != "" {
-		m = md5.New()
-		ws = append(ws, m)
-	}
-	n, err := copyCtx(ctx, io.MultiWriter(ws...), rc, progress)
+	// sha256 only, which a manifest always records: the md5 goes into
+	// conda-meta unchecked, as the install's extraction leaves it and as
+	// conda checks only the sha256 of a record that has one, so that
+	// the dry run and the install agree (audit BE 2: the dry run refused
+	// a bundle whose md5 alone was wrong, which the install installed)
+	s := sha256.New()
+	n, err := copyCtx(ctx, io.MultiWriter(w, s), rc, progress)
 	var we writeError
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -104,8 +103,6 @@ func (b *Bundle) checkPackage(ctx context.Context, p Package, w io.Writer, progr
 		return bundleErr(b.Path, fmt.Sprintf("%s is %d bytes; want %d", p.ZipPath(), n, p.Size), nil)
 	case hex.EncodeToString(s.Sum(nil)) != p.SHA256:
 		return bundleErr(b.Path, fmt.Sprintf("sha256 mismatch for %s (the file is damaged)", p.ZipPath()), nil)
-	case m != nil && hex.EncodeToString(m.Sum(nil)) != p.MD5:
-		return bundleErr(b.Path, fmt.Sprintf("md5 mismatch for %s (the file is damaged)", p.ZipPath()), nil)
 	}
 	return nil
 }

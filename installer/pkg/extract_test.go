@@ -155,6 +155,21 @@ func TestLegacyFileAndFolderNamesInfoFiles(t *testing.T) {
 	}
 }
 
+// An unsafe line of a legacy info/files is named there too (audit BE 3).
+func TestLegacyUnsafeLineNamesInfoFiles(t *testing.T) {
+	s := spec()
+	s.Legacy = true
+	s.InfoFiles = []condatest.File{{Path: "info/files", Data: []byte("share/ok.txt\n../bin/a\n")}}
+	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	if err == nil || !strings.Contains(err.Error(), "info/files: ../bin/a") || strings.Contains(err.Error(), "paths.json") {
+		t.Fatalf("Extract = %v; want info/files named", err)
+	}
+}
+
 func TestModesAndTimes(t *testing.T) {
 	s := spec()
 	s.Files = append(s.Files, condatest.File{Path: "bin/run", Data: []byte("#!/bin/sh\n"), Mode: 0o755},

@@ -329,10 +329,16 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	if p == nil {
 		return nil, nil
 	}
+	// the list the entries came from: a legacy package's info/files
+	// (audit BE 3: its refusals named an info/paths.json it has not)
+	list := "info/paths.json"
+	if p.Version == 0 {
+		list = "info/files"
+	}
 	for i := range p.Paths {
 		e := &p.Paths[i]
 		if why := UnsafePath(e.Path); why != "" {
-			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path, Reason: why}
+			return nil, &UnsafeEntryError{Archive: archive, Entry: list + ": " + e.Path, Reason: why}
 		}
 		switch e.PathType {
 		case PathHardlink, PathSoftlink, PathDir:
@@ -340,32 +346,32 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 			// conda refuses the package (path_type is required), and a
 			// record without one would make conda refuse the env.
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"info/paths.json gives %q no path_type; it must be hardlink, softlink or directory", e.Path)}
+				"%s gives %q no path_type; it must be hardlink, softlink or directory", list, e.Path)}
 		default:
 			// pyc_file, the entry points and anything else: types conda
 			// writes into its own records, never a package's files, and
 			// which the size and sha256 checks would pass over.
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"info/paths.json gives %q the path_type %q; a package holds only hardlink, softlink and directory entries", e.Path, e.PathType)}
+				"%s gives %q the path_type %q; a package holds only hardlink, softlink and directory entries", list, e.Path, e.PathType)}
 		}
 		if e.SHA256 != "" && !isHexSHA256(e.SHA256) {
 			// Not a hash: the sha256 check would pass the file by.
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"info/paths.json gives %q the sha256 %q, which is not 64 hex digits", e.Path, e.SHA256)}
+				"%s gives %q the sha256 %q, which is not 64 hex digits", list, e.Path, e.SHA256)}
 		}
 		if e.SizeInBytes != nil && *e.SizeInBytes < 0 {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"info/paths.json gives %q the size %d", e.Path, *e.SizeInBytes)}
+				"%s gives %q the size %d", list, e.Path, *e.SizeInBytes)}
 		}
 		if e.FileMode != "" && e.FileMode != ModeText && e.FileMode != ModeBinary {
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"info/paths.json gives %q the file_mode %q; it must be text or binary", e.Path, e.FileMode)}
+				"%s gives %q the file_mode %q; it must be text or binary", list, e.Path, e.FileMode)}
 		}
 		if e.PathType != PathDir && pathfold.Fold(e.Path) == pathfold.Fold(CondarcFolder) {
 			// a file or link in place of the folder of conda's settings
 			// files would take onboard's condarc.d/onboard.yml elsewhere,
 			// or fail it; files in the folder are fine
-			return nil, &UnsafeEntryError{Archive: archive, Entry: "info/paths.json: " + e.Path,
+			return nil, &UnsafeEntryError{Archive: archive, Entry: list + ": " + e.Path,
 				Reason: "a file or link in place of the environment's " + CondarcFolder + " folder, where onboard writes the bundle's conda settings"}
 		}
 		if e.PrefixPlaceholder != "" && e.FileMode == "" {
@@ -373,7 +379,7 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 			// text or binary is the package's to say, not the installer's
 			// to guess.
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"info/paths.json gives %q a prefix_placeholder without a file_mode (text or binary), which conda refuses too", e.Path)}
+				"%s gives %q a prefix_placeholder without a file_mode (text or binary), which conda refuses too", list, e.Path)}
 		}
 		if e.FileMode == ModeBinary && (strings.ContainsRune(e.PrefixPlaceholder, 0) || len(e.PrefixPlaceholder) < 2) {
 			// a binary placeholder holding a NUL never matches as given
@@ -381,7 +387,7 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 			// no install folder: every install failed with "choose a
 			// shorter folder", which none is (audit AB)
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"info/paths.json gives %q the binary prefix_placeholder %q, which no install folder can replace", e.Path, e.PrefixPlaceholder)}
+				"%s gives %q the binary prefix_placeholder %q, which no install folder can replace", list, e.Path, e.PrefixPlaceholder)}
 		}
 	}
 	if why := sameNames(p, pathfold.Key); why != "" {
