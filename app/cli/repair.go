@@ -74,7 +74,7 @@ type cancelledRepair struct{ error }
 func (e cancelledRepair) Unwrap() error { return e.error }
 
 func (cancelledRepair) Hint() string {
-	return "what it had fixed (listed above) is kept, and only the repair under way was rolled back; run repair again to finish, or verify to see what is left"
+	return "what it had fixed (listed above) is kept, and only the repair under way was undone; run repair again to finish, or verify to see what is left"
 }
 
 // writeRepairText prints what repair found, did and left, for people.

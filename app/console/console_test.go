@@ -161,7 +161,7 @@ func TestCtrlCRollsBack(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || installer.ExitCode(err) != installer.ExitCancelled {
 		t.Fatalf("err %v", err)
 	}
-	contains(t, out, "[1/2] base: Unpacking packages... ", "The install cancelled", "rolled back")
+	contains(t, out, "[1/2] base: Unpacking packages... ", "The install was cancelled", "What it had changed was undone.")
 }
 
 // installStages reports the stages of installing plan as the engine does.

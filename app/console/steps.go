@@ -102,7 +102,7 @@ func (s *session) page(text string) (back bool, err error) {
 func (s *session) location() (action, error) {
 	st := s.flow.State
 	need := wizard.Summarize(&st.Bundle.Manifest, st.Subdir).DiskBytes
-	s.printf("Where should it be installed? It needs about %s on disk.\n", humanize.Bytes(need))
+	s.printf("Where should %s be installed? It needs about %s on disk.\n", st.Bundle.Manifest.Name, humanize.Bytes(need))
 	a, err := s.ask(fmt.Sprintf("Folder [%s]: ", st.Prefix))
 	if err != nil {
 		return actStay, err
@@ -260,7 +260,7 @@ func (s *session) options() (action, error) {
 
 func (s *session) install() (action, error) {
 	st := s.flow.State
-	s.printf("Installing into %s (Ctrl-C cancels and rolls back).\n", st.Prefix)
+	s.printf("Installing into %s (Ctrl-C cancels it and undoes what it did).\n", st.Prefix)
 	p := &printer{s: s, tty: s.tty, width: termWidth(s.out)}
 	tr := &wizard.Tracker{Plan: wizard.PlanInstall(&st.Bundle.Manifest, st.Subdir), OnChange: p.show}
 	s.log.Logf("installing %s %s (%s) into %s", st.Bundle.Manifest.Name, st.Bundle.Manifest.Version, st.Subdir, st.Prefix)

@@ -282,7 +282,7 @@ func (ip *installPage) askCancel() {
 			ip.mu.Unlock()
 			if cancel != nil {
 				ip.heading.SetText("Cancelling the install")
-				ip.setStage("Cancelling: rolling back…")
+				ip.setStage("Cancelling: undoing what was done…")
 				ip.w.cancel.Disable()
 				cancel()
 			}

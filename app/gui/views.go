@@ -137,7 +137,7 @@ func envTable(sum wizard.Summary) fyne.CanvasObject {
 	headRight := func(t string) *widget.Label {
 		return widget.NewLabelWithStyle(t, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	}
-	cells := []fyne.CanvasObject{head("Environment"), headRight("Packages"), headRight("Compressed size")}
+	cells := []fyne.CanvasObject{head("Environment"), headRight("Packages"), headRight("Size in the installer")}
 	for _, e := range sum.Envs {
 		cells = append(cells, widget.NewLabel(e.Title()), right(fmt.Sprint(e.Packages)), right(humanize.Bytes(e.Bytes)))
 	}
@@ -145,11 +145,16 @@ func envTable(sum wizard.Summary) fyne.CanvasObject {
 	// wrong sum, audit Y2); the size counts a file two envs share once
 	cells = append(cells, head("Total"), headRight(fmt.Sprint(packageCount(sum))), headRight(humanize.Bytes(sum.ArchiveBytes)))
 	grid := container.NewGridWithColumns(3, cells...)
-	if packageCount(sum) == sum.Files {
+	// said only where the figures shown do not add up (audit AU 12: under
+	// 2.1 kB + 1.1 MB = 1.1 MB it contradicted the table)
+	var rows int64
+	for _, e := range sum.Envs {
+		rows += e.Bytes
+	}
+	if packageCount(sum) == sum.Files || humanize.Bytes(rows) == humanize.Bytes(sum.ArchiveBytes) {
 		return grid
 	}
-	return container.NewVBox(grid,
-		wrapped("Some packages are in more than one environment; the installer holds them once, so the total size is less than the sum."))
+	return container.NewVBox(grid, wrapped("Packages used by more than one environment are counted once in the total."))
 }
 
 func packageCount(sum wizard.Summary) (n int) {
@@ -160,7 +165,7 @@ func packageCount(sum wizard.Summary) (n int) {
 }
 
 // packageList is every package of every env under its headings: name,
-// version, compressed size. The cells are given to each grid at once: a grid grown by Add lays itself
+// version, size in the installer. The cells are given to each grid at once: a grid grown by Add lays itself
 // out again at each, which for the 750 packages of a big env took 1.8 s
 // (6,000: two minutes) where this takes 0.1 s.
 func packageList(sum wizard.Summary) fyne.CanvasObject {
@@ -169,7 +174,7 @@ func packageList(sum wizard.Summary) fyne.CanvasObject {
 		cells := make([]fyne.CanvasObject, 0, 3*len(e.List)+3)
 		cells = append(cells, widget.NewLabelWithStyle("Package", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			widget.NewLabelWithStyle("Version", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			widget.NewLabelWithStyle("Compressed size", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+			widget.NewLabelWithStyle("Size in the installer", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 		for _, p := range e.List {
 			cells = append(cells, widget.NewLabel(p.Name), widget.NewLabel(p.Version),
 				widget.NewLabelWithStyle(humanize.Bytes(p.Size), fyne.TextAlignTrailing, fyne.TextStyle{}))
@@ -347,7 +352,7 @@ func (w *Wizard) locationView() fyne.CanvasObject {
 	browse := w.newButton("Browse…", nil, w.browse)
 	return container.NewVBox(
 		pageHeading("Where should "+s.Bundle.Manifest.Name+" be installed?"),
-		wrapped("A short folder without spaces works best. A folder of your own needs no administrator rights."),
+		wrapped("A short path without spaces works best. A folder inside your home folder needs no administrator rights."), // audit AU 15
 		container.NewBorder(nil, nil, nil, browse, lp.entry),
 		lp.status.box,
 	)

@@ -265,7 +265,7 @@ func (w *Wizard) onCancel() {
 func (w *Wizard) showFatal(p wizard.Problem) {
 	body := problemContent(w.win, p)
 	closeBtn := newButton("Close", nil, w.app.Quit)
-	w.win.SetTitle("onboard")
+	w.win.SetTitle(p.Title) // the problem's, as a dialog's (it was "onboard": audit AU 17)
 	w.win.SetContent(container.NewBorder(
 		widget.NewLabelWithStyle(p.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewBorder(nil, nil, nil, closeBtn), nil, nil, body))

@@ -41,14 +41,14 @@ func newWizard(t *testing.T, e wizard.Engine, r *recorder, start wizard.StepID) 
 // of every step on the way.
 func walkToOptions(t *testing.T, wz *Wizard, e *wizardtest.Engine) {
 	w := wz.Window()
-	mustContain(t, w, "Welcome to Test Python 2026.11.0", "Environment\nPackages\nCompressed size\n",
+	mustContain(t, w, "Welcome to Test Python 2026.11.0", "Environment\nPackages\nSize in the installer\n",
 		"base\n1\n", "team\n2\n", "Total\n3\n", "This is a demo bundle", "Space needed on disk",
 		"Test Python\nVersion 2026.11.0 installer\n", "Show the packages (3)")
 	if strings.Contains(texts(w), "jupyterlab") {
 		t.Fatal("the package list is open before it is asked for")
 	}
 	openDisclosure(t, w, "Show the packages (3)")
-	mustContain(t, w, "Package\nVersion\nCompressed size\njupyterlab\n1.0\n", "teamlib\n", "Package\nVersion\nCompressed size\npybase\n")
+	mustContain(t, w, "Package\nVersion\nSize in the installer\njupyterlab\n1.0\n", "teamlib\n", "Package\nVersion\nSize in the installer\npybase\n")
 	if !wz.back.Disabled() {
 		t.Fatal("Back is enabled on Welcome")
 	}
@@ -676,13 +676,21 @@ func TestWizardDisclosureKeys(t *testing.T) {
 func TestWelcomeTotalsAddUpWithASharedPackage(t *testing.T) {
 	sum := wizard.Summary{Subdir: "linux-64", Files: 3, ArchiveBytes: 3 << 20,
 		Envs: []wizard.EnvSummary{{Name: "base", Packages: 2, Bytes: 2 << 20}, {Name: "team", Packages: 2, Bytes: 2 << 20}}}
+	const note = "Packages used by more than one environment are counted once in the total."
 	got := textsOf(envTable(sum))
-	if !strings.Contains(got, "Total\n4\n3.1 MB\n") || !strings.Contains(got, "the installer holds them once") {
+	if !strings.Contains(got, "Total\n4\n3.1 MB\n") || !strings.Contains(got, note) {
 		t.Errorf("the table:\n%s\nwant the total of 4 packages, 3.1 MB, and why the size is less than the sum", got)
 	}
 	sum.Files = 4 // nothing shared: no such line
-	if got := textsOf(envTable(sum)); strings.Contains(got, "holds them once") {
+	if got := textsOf(envTable(sum)); strings.Contains(got, note) {
 		t.Errorf("without a shared package the table says:\n%s", got)
+	}
+	// shared, but the sizes shown add up (2.1 kB + 1.1 MB = 1.1 MB): the
+	// line would contradict the table (audit AU 12)
+	sum = wizard.Summary{Subdir: "linux-64", Files: 3, ArchiveBytes: 1100 << 10,
+		Envs: []wizard.EnvSummary{{Name: "base", Packages: 2, Bytes: 2 << 10}, {Name: "team", Packages: 2, Bytes: 1100 << 10}}}
+	if got := textsOf(envTable(sum)); strings.Contains(got, note) {
+		t.Errorf("where the figures add up the table says:\n%s", got)
 	}
 }
 

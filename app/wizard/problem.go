@@ -27,8 +27,8 @@ func Explain(what string, err error, logPath string) Problem {
 	msg, detail := installer.MessageAndDetail(err)
 	p := Problem{Title: what + " failed", Message: msg, Detail: detail, Hint: installer.HintFor(err), LogPath: logPath}
 	if errors.Is(err, context.Canceled) {
-		p.Title, p.Cancelled = what+" cancelled", true
-		p.Message = what + " was cancelled. Everything it had written was rolled back."
+		p.Title, p.Cancelled = what+" was cancelled", true
+		p.Message = what + " was cancelled. What it had changed was undone." // not "rolled back" (audit AU 14)
 		p.Hint, p.Detail = "", ""
 	}
 	if p.Hint == "" && !p.Cancelled {

@@ -92,7 +92,7 @@ var stageLabels = map[installer.Stage]string{
 	installer.StageMetadata:  "Registering the packages", // conda's records, in words a newcomer knows (audit Y2)
 	installer.StageLaunchers: "Creating shortcuts",
 	installer.StageVerify:    "Verifying files",
-	installer.StageRollback:  "Rolling back",
+	installer.StageRollback:  "Undoing what was done",
 }
 
 // UninstallLabels name the stages of an uninstall, for Tracker.Labels:

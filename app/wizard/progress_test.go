@@ -106,7 +106,7 @@ func TestProgressOfAFailedInstallStaysPut(t *testing.T) {
 	before := tr.Snapshot()
 	tr.Stage(installer.StageRollback, 0)
 	p := tr.Snapshot()
-	if p.Label != "Rolling back" || p.Percent != before.Percent || p.Num != 2 || p.LeftKnown {
+	if p.Label != "Undoing what was done" || p.Percent != before.Percent || p.Num != 2 || p.LeftKnown {
 		t.Fatalf("rolling back: %+v (before %+v)", p, before)
 	}
 }

@@ -138,10 +138,22 @@ func Steps() []Step {
 
 func validateLicence(_ context.Context, _ Engine, s *State) error {
 	if !s.LicenceAccepted {
+		if len(s.Messages) > 0 {
+			return licenceAndMessagesRefused{} // what the box accepts, named whole (audit AU 16)
+		}
 		return ErrLicenceRefused
 	}
 	return nil
 }
+
+// licenceAndMessagesRefused is ErrLicenceRefused where the packages have
+// messages to accept with the licence.
+type licenceAndMessagesRefused struct{}
+
+func (licenceAndMessagesRefused) Error() string {
+	return "you need to accept the licence and the packages' messages to install"
+}
+func (licenceAndMessagesRefused) Is(target error) bool { return target == ErrLicenceRefused }
 
 // validatePlan lets the wizard go on when the engine's plan of the
 // choices so far would go ahead, or has nothing to do.

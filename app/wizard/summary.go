@@ -96,7 +96,7 @@ func (s Summary) Lines() []string {
 	// team" beside "base, with conda"), and the space as a sentence, as
 	// the window has it (audit BC 8)
 	for _, e := range s.Envs {
-		out = append(out, fmt.Sprintf("• %s: %s, %s compressed", e.Title(), plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
+		out = append(out, fmt.Sprintf("• %s: %s, %s in the installer", e.Title(), plural(e.Packages, "package"), humanize.Bytes(e.Bytes)))
 	}
 	if n := s.EnvsNote(); n != "" {
 		out = append(out, n)
@@ -129,11 +129,12 @@ func (s Summary) EnvsNote() string {
 	if len(named) == 0 {
 		return ""
 	}
+	// "the team environment": "work in team" read as "in a team" (audit AU 6)
 	work := named[0]
 	if len(named) > 1 {
 		work = strings.Join(named[:len(named)-1], ", ") + " or " + named[len(named)-1]
 	}
-	return fmt.Sprintf("Python and its packages go into separate environments: you will work in %s; %s.", work, base)
+	return fmt.Sprintf("Python and its packages go into separate environments: you will work in the %s environment; %s.", work, base)
 }
 
 func sizeOf(ps []bundle.Package) (n int64) {

@@ -17,6 +17,7 @@ import (
 	"onboard/installer"
 	"onboard/installer/bundle"
 	"onboard/installer/maintain"
+	"onboard/installer/pkg"
 	"onboard/installer/state"
 )
 
@@ -49,7 +50,7 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("shared package: %d files, %d bytes, team %d packages", s.Files, s.ArchiveBytes, s.Envs[2].Packages)
 	}
 	joined := strings.Join(s.Lines(), "\n")
-	for _, w := range []string{"demo bundle", "• base: 1 package, 1.0 kB compressed\n", "\n• team: 2 packages, 5.0 kB compressed", "Space needed on disk: about 25.0 kB (for 64-bit Linux)."} {
+	for _, w := range []string{"demo bundle", "• base: 1 package, 1.0 kB in the installer\n", "\n• team: 2 packages, 5.0 kB in the installer", "Space needed on disk: about 25.0 kB (for 64-bit Linux)."} {
 		if !strings.Contains(joined, w) {
 			t.Fatalf("lines lack %q:\n%s", w, joined)
 		}
@@ -61,7 +62,7 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("a base with conda is titled %q", got)
 	}
 	// what the environments are for, in words (audit Y2)
-	if got, want := s.EnvsNote(), "Python and its packages go into separate environments: you will work in aaa or team; base holds the tools that manage them."; got != want {
+	if got, want := s.EnvsNote(), "Python and its packages go into separate environments: you will work in the aaa or team environment; base holds the tools that manage them."; got != want {
 		t.Errorf("EnvsNote %q; want %q", got, want)
 	}
 	if !strings.Contains(joined, s.EnvsNote()) {
@@ -70,7 +71,7 @@ func TestSummarize(t *testing.T) {
 	one := manifest()
 	delete(one.Platforms["linux-64"].Envs, "aaa")
 	one.Platforms["linux-64"].Base = m.Platforms["linux-64"].Base
-	if got, want := Summarize(one, "linux-64").EnvsNote(), "Python and its packages go into separate environments: you will work in team; base holds conda, which manages them."; got != want {
+	if got, want := Summarize(one, "linux-64").EnvsNote(), "Python and its packages go into separate environments: you will work in the team environment; base holds conda, which manages them."; got != want {
 		t.Errorf("EnvsNote %q; want %q", got, want)
 	}
 	none := manifest()
@@ -107,6 +108,12 @@ func TestFlowValidates(t *testing.T) {
 	if err := f.Next(context.Background()); !errors.Is(err, ErrLicenceRefused) || f.Current().ID != StepLicence {
 		t.Fatalf("refused licence: %v at %s", err, f.Current().Title)
 	}
+	// with the packages' messages, the refusal names what the box accepts
+	st.Messages = []bundle.Package{{Name: "mkl", PrelinkMessages: []pkg.Message{{File: "licence.txt", Text: "terms"}}}}
+	if err := f.Next(context.Background()); !errors.Is(err, ErrLicenceRefused) || err.Error() != "you need to accept the licence and the packages' messages to install" {
+		t.Fatalf("refused licence and messages: %v", err)
+	}
+	st.Messages = nil
 	st.LicenceAccepted = true
 	f.Next(context.Background())
 	if err := f.Next(context.Background()); err == nil || f.Current().ID != StepLocation {
@@ -293,7 +300,7 @@ func TestExplain(t *testing.T) {
 		t.Fatalf("an engine hint was replaced: %q", h)
 	}
 	c := Explain("The install", context.Canceled, "")
-	if !c.Cancelled || !strings.Contains(c.Message, "rolled back") {
+	if !c.Cancelled || !strings.Contains(c.Message, "What it had changed was undone.") {
 		t.Fatalf("%+v", c)
 	}
 }
