@@ -87,6 +87,9 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	verify := newButton("Verify all", theme.SearchIcon(), m.verify)
 	repair := newButton("Repair all", theme.ViewRefreshIcon(), m.repair)
 	uninstall := newButton("Uninstall…", theme.DeleteIcon(), m.askUninstall)
+	// in view, not in Help alone: the one action a newcomer needs the
+	// day after, which Finish names (audit AU 7)
+	stop := newButton("Stop Jupyter", theme.MediaStopIcon(), m.stopJupyter)
 	m.buttons = []*widget.Button{&verify.Button, &repair.Button, &uninstall.Button}
 	m.adminOnly = []*widget.Button{&repair.Button, &uninstall.Button}
 	table := m.envTable()
@@ -110,7 +113,10 @@ func (m *Maintenance) content() fyne.CanvasObject {
 		m.adminOnly = nil
 	}
 	bottom := container.NewVBox(m.busy.box, widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, container.NewHBox(verify, repair, uninstall), status))
+		container.NewBorder(nil, nil, nil, container.NewHBox(stop, verify, repair, uninstall), status))
+	if !m.anyJupyter() {
+		stop.Hide()
+	}
 	// both ways: on a small or scaled screen the window can be made
 	// narrower than the table, which then scrolls
 	return container.NewBorder(top, container.NewPadded(bottom), nil, nil,
@@ -179,6 +185,11 @@ func envTitle(env string) string {
 		return "base"
 	}
 	return env
+}
+
+// anyJupyter tells whether an env of the install has Jupyter.
+func (m *Maintenance) anyJupyter() bool {
+	return slices.ContainsFunc(m.in.Envs(), m.hasJupyter)
 }
 
 // hasJupyter tells whether env has Jupyter: a launcher of the bundle

@@ -523,6 +523,11 @@ func TestMaintenanceStopJupyterWithNoneRunning(t *testing.T) {
 	m, _, _ := newMaintenance(t, &recorder{})
 	menuItem(t, m, "Stop Jupyter").Action()
 	mustContain(t, m.Window(), "You had no Jupyter running.")
+	closeDialog(t, m.Window(), "Close")
+	// and in view, as a button by Verify all (audit AU 7), which Finish
+	// names: "click Stop Jupyter"
+	tapButton(t, m.Window(), "Stop Jupyter")
+	mustContain(t, m.Window(), "You had no Jupyter running.")
 }
 
 // userStateDir is where this user's state of the install at prefix lives.

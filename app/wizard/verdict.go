@@ -276,10 +276,10 @@ func StartLater(m *bundle.Manifest, c FinishChoices) []string {
 	}
 	maint := launchname.Maintenance(m.Name)
 	if c.MaintenanceLauncher {
-		out = append(out, fmt.Sprintf("Once started, Jupyter keeps running after you close this window. To stop it, open %s from %s and choose Help > Stop Jupyter.",
+		out = append(out, fmt.Sprintf("Once started, Jupyter keeps running after you close this window. To stop it, open %s from %s and click Stop Jupyter.",
 			maint, LauncherMenu(c.GOOS)))
 	} else {
-		out = append(out, fmt.Sprintf("Once started, Jupyter keeps running after you close this window. To stop it, run %s and choose Help > Stop Jupyter.", state.AppCommand(c.Prefix)))
+		out = append(out, fmt.Sprintf("Once started, Jupyter keeps running after you close this window. To stop it, run %s and click Stop Jupyter.", state.AppCommand(c.Prefix)))
 	}
 	switch {
 	case c.ShellSetup && c.Env != "":

@@ -263,7 +263,7 @@ func TestStartLaterNamesOnlyTheLaunchersMade(t *testing.T) {
 		{true, true, false, []string{"Start Jupyter now with the button below, or later from JupyterLab in your applications menu.", "open Acme Maintenance from your applications menu",
 			"Your notebooks are saved in /home/ann/notebooks.", "open Acme Maintenance and click Terminal on its team row"}, []string{"conda activate"}},
 		{false, true, false, []string{"Start Jupyter now with the button below.", "open Acme Maintenance"}, []string{"JupyterLab in"}},
-		{true, false, false, []string{"run /p/.onboard/onboard and choose Help > Stop Jupyter."}, []string{"Acme Maintenance", "terminal"}},
+		{true, false, false, []string{"run /p/.onboard/onboard and click Stop Jupyter."}, []string{"Acme Maintenance", "terminal"}},
 		{true, true, true, []string{"To work in the team environment in a terminal, open a new terminal window and type: conda activate team"}, []string{"click Terminal"}},
 	} {
 		ps := wizard.StartLater(m, wizard.FinishChoices{JupyterLauncher: c.jupyter, MaintenanceLauncher: c.maint, ShellSetup: c.shell,
