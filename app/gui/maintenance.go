@@ -119,6 +119,10 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	}
 	// both ways: on a small or scaled screen the window can be made
 	// narrower than the table, which then scrolls
+	// which row is where one works, as Welcome said it (audit AU 13)
+	if note := wizard.Summarize(&man, m.in.Subdir).WorkNote(); note != "" {
+		table = container.NewVBox(wrapped(note), table)
+	}
 	return container.NewBorder(top, container.NewPadded(bottom), nil, nil,
 		container.NewPadded(container.NewScroll(table)))
 }

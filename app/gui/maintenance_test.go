@@ -127,7 +127,8 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	w := m.Window()
 	mustContain(t, w, "Test Python\nVersion 2026.11.0 for "+platform.SubdirWords(wizardtest.Subdir())+", installed in "+prefix,
 		"Environment\nSize on disk\nHealth\nLast checked\n", "base\n", "team\n", "not checked\nnever\n",
-		"Jupyter", "Terminal", "Verify all", "Repair", "Uninstall…")
+		"Jupyter", "Terminal", "Verify all", "Repair", "Uninstall…",
+		"You work in the team environment;") // which row is where one works (audit AU 13)
 	waitClosed(t, m.sized) // the sizes, measured in the background
 	drainUI()
 	for _, row := range m.rows {

@@ -116,8 +116,30 @@ func (s Summary) SpaceNeeded() string {
 // not met conda's word (audit Y2: nothing said that "team" is where one
 // works); "" when the bundle has only the base.
 func (s Summary) EnvsNote() string {
+	work, base := s.envRoles()
+	if work == "" {
+		return ""
+	}
+	return fmt.Sprintf("Python and its packages go into separate environments: you will work in %s; %s.", work, base)
+}
+
+// WorkNote is EnvsNote once installed, for the maintenance window, where
+// the rows are the environments and "no Jupyter" beside base read as
+// something broken (audit AU 13); "" when the bundle has only the base.
+func (s Summary) WorkNote() string {
+	work, base := s.envRoles()
+	if work == "" {
+		return ""
+	}
+	return fmt.Sprintf("You work in %s; %s.", work, base)
+}
+
+// envRoles names where one works ("the team environment": "work in
+// team" read as "in a team", audit AU 6) and what base is for; work is
+// "" when the bundle has only the base.
+func (s Summary) envRoles() (work, base string) {
 	var named []string
-	base := "base holds the tools that manage them"
+	base = "base holds the tools that manage them"
 	for _, e := range s.Envs {
 		switch {
 		case e.Name != "base":
@@ -127,14 +149,13 @@ func (s Summary) EnvsNote() string {
 		}
 	}
 	if len(named) == 0 {
-		return ""
+		return "", base
 	}
-	// "the team environment": "work in team" read as "in a team" (audit AU 6)
-	work := named[0]
+	work = named[0]
 	if len(named) > 1 {
 		work = strings.Join(named[:len(named)-1], ", ") + " or " + named[len(named)-1]
 	}
-	return fmt.Sprintf("Python and its packages go into separate environments: you will work in the %s environment; %s.", work, base)
+	return "the " + work + " environment", base
 }
 
 func sizeOf(ps []bundle.Package) (n int64) {

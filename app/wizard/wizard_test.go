@@ -74,8 +74,15 @@ func TestSummarize(t *testing.T) {
 	if got, want := Summarize(one, "linux-64").EnvsNote(), "Python and its packages go into separate environments: you will work in the team environment; base holds conda, which manages them."; got != want {
 		t.Errorf("EnvsNote %q; want %q", got, want)
 	}
+	// once installed, in the present tense (the maintenance window)
+	if got, want := Summarize(one, "linux-64").WorkNote(), "You work in the team environment; base holds conda, which manages them."; got != want {
+		t.Errorf("WorkNote %q; want %q", got, want)
+	}
 	none := manifest()
 	none.Platforms["linux-64"].Envs = nil
+	if got := Summarize(none, "linux-64").WorkNote(); got != "" {
+		t.Errorf("a bundle of the base alone: WorkNote %q; want none", got)
+	}
 	if got := Summarize(none, "linux-64").EnvsNote(); got != "" {
 		t.Errorf("a bundle of the base alone: EnvsNote %q; want none", got)
 	}
