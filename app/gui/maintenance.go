@@ -119,10 +119,6 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	}
 	// both ways: on a small or scaled screen the window can be made
 	// narrower than the table, which then scrolls
-	// which row is where one works, as Welcome said it (audit AU 13)
-	if note := wizard.Summarize(&man, m.in.Subdir).WorkNote(); note != "" {
-		table = container.NewVBox(wrapped(note), table)
-	}
 	return container.NewBorder(top, container.NewPadded(bottom), nil, nil,
 		container.NewPadded(container.NewScroll(table)))
 }
@@ -181,7 +177,14 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 	m.maintSize.Hide()
 	m.sized = make(chan struct{})
 	go m.measureSizes(append([]*envRow(nil), m.rows...), m.sized)
-	return container.NewVBox(grid, m.maintSize)
+	// which row is where one works, as Welcome said it (audit AU 13);
+	// under the rows, which keep their places
+	box := container.NewVBox(grid)
+	if note := wizard.Summarize(&m.in.Manifest, m.in.Subdir).WorkNote(); note != "" {
+		box.Add(wrapped(note))
+	}
+	box.Add(m.maintSize)
+	return box
 }
 
 func envTitle(env string) string {
