@@ -195,7 +195,7 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 		kept := "the folder is as it was before"
 		if in.aside != "" && plan.Installed != nil {
 			// an upgrade: the question it leaves is what is installed now
-			kept = fmt.Sprintf("the upgrade was rolled back, and %s %s is installed as before", plan.Installed.Name, plan.Installed.Version)
+			kept = fmt.Sprintf("the upgrade was undone, and %s %s is installed as before", plan.Installed.Name, plan.Installed.Version)
 			in.log.Printf("rolled back: %s %s is installed as before", plan.Installed.Name, plan.Installed.Version)
 			if terr := asTargetError(o.Prefix, err, kept); terr != err || errors.Is(err, context.Canceled) {
 				return nil, terr

@@ -131,7 +131,7 @@ func TestInstallFailureRestoresOld(t *testing.T) {
 		t.Errorf("after a failed upgrade the prefix holds %s; want the old 2026.11.0 back", got)
 	}
 	// and the error says so: what is installed is what IT asks next
-	if !strings.Contains(err.Error(), "the upgrade was rolled back, and T 2026.11.0 is installed as before") {
+	if !strings.Contains(err.Error(), "the upgrade was undone, and T 2026.11.0 is installed as before") {
 		t.Errorf("the failed upgrade's error %q does not say the old version is back", err)
 	}
 	// The log of the install put back says what was tried, and why it

@@ -243,7 +243,7 @@ func NoPlan(o Options, err error) *InstallPlan {
 }
 
 // CheckPackages reads every package of the plan's payload out of b and
-// checks it against the manifest (size, sha256, md5), as the install does
+// checks it against the manifest (size and sha256; the md5 goes into conda-meta unchecked, as the install leaves it), as the install does
 // while it extracts, when the plan would install: `install --dry-run`
 // then exits as the install would for a damaged package too (3), where
 // it said 0 (audit W2). It records a failure in the plan and returns it.

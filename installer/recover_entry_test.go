@@ -108,10 +108,10 @@ func TestRecoveredMessages(t *testing.T) {
 		want string
 	}{
 		{Recovered{}, ""},
-		{Recovered{Op: "install"}, "the last install was interrupted; it was rolled back"},
+		{Recovered{Op: "install"}, "the last install was interrupted; what it had done was undone"},
 		{Recovered{Op: "install", Finished: true}, "the last install was interrupted after it was complete; it was finished"},
 		{Recovered{Op: "uninstall", Finished: true}, "the last uninstall was interrupted; it was finished"},
-		{Recovered{Op: "operation"}, "the last operation was interrupted; it was rolled back"},
+		{Recovered{Op: "operation"}, "the last operation was interrupted; what it had done was undone"},
 		{Recovered{Pending: true}, "the last operation on this install was interrupted; it waits for an administrator to roll it back (run onboard verify or repair as one)"},
 	} {
 		if got := tt.rec.Message(); got != tt.want {

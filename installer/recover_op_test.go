@@ -507,7 +507,7 @@ func TestKilledInstallSaysSoOnTheNextRun(t *testing.T) {
 		t.Fatalf("the kill came before the env journal: %v", err)
 	}
 	res := f.install(t, "2026.11.0", nil)
-	if !strings.Contains(strings.Join(res.Notes, "\n"), "the last install was interrupted; it was rolled back") {
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "the last install was interrupted; what it had done was undone") {
 		t.Errorf("notes %q do not say that the last install was rolled back", res.Notes)
 	}
 	f.healthy(t, "2026.11.0")

@@ -128,7 +128,7 @@ func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 }
 
 // stopJupyters stops this user's Jupyter servers of the install at prefix,
-// in every env, as the maintenance window's Help menu does: the Finish
+// in every env, as the maintenance window's Stop Jupyter button does: the Finish
 // step and the launcher say to stop Jupyter from the maintenance app,
 // whose menu here had no way to (audit AQ 8).
 func stopJupyters(env Env, prefix string) {

@@ -41,7 +41,7 @@ func killAtStage(t *testing.T, home, inst, prefix, stage string, n int) {
 
 // TestE2EKilledInstallRunsAgain kills the real installer in the middle of a
 // fresh install and of an upgrade; the same command run again rolls back,
-// says "the last install was interrupted; it was rolled back" (not "not
+// says "the last install was interrupted; what it had done was undone" (not "not
 // empty"), and ends with the version asked for and nothing beside the
 // prefix.
 func TestE2EKilledInstallRunsAgain(t *testing.T) {
@@ -56,7 +56,7 @@ func TestE2EKilledInstallRunsAgain(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("install again: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
-		if !strings.Contains(r.stdout, "the last install was interrupted; it was rolled back") {
+		if !strings.Contains(r.stdout, "the last install was interrupted; what it had done was undone") {
 			t.Errorf("the install run again does not say the last one was rolled back:\n%s", r.stdout)
 		}
 		if got := installedVersion(t, prefix); got != want+"/linux-64" {
@@ -78,7 +78,7 @@ func TestE2EKilledInstallRunsAgain(t *testing.T) {
 	}
 	// Any command on the prefix recovers first and says so.
 	r := run(t, home, v2, "verify", "--prefix", prefix)
-	if r.code != 0 || !strings.Contains(r.stderr, "the last install was interrupted; it was rolled back") {
+	if r.code != 0 || !strings.Contains(r.stderr, "the last install was interrupted; what it had done was undone") {
 		t.Fatalf("verify after the killed upgrade: exit %d\n%s", r.code, r.stderr)
 	}
 	if got := installedVersion(t, prefix); got != "2026.11.0/linux-64" {

@@ -13,7 +13,7 @@ import (
 
 // A repair stopped by Ctrl-C after it fixed something says what it fixed
 // and that it was not checked again, not "Repaired: verify finds no
-// problems now" followed by "what was begun was rolled back" (audit AI 3).
+// problems now" followed by "what was begun was undone" (audit AI 3).
 func TestRepairStoppedSaysWhatItKept(t *testing.T) {
 	res := &maintain.RepairResult{Prefix: "/p",
 		Before: []maintain.Problem{{Env: "base", Package: "python-3.12.0-0", Kind: maintain.ProblemMissing}},
@@ -27,7 +27,7 @@ func TestRepairStoppedSaysWhatItKept(t *testing.T) {
 	if installer.ExitCode(err) != installer.ExitCancelled {
 		t.Errorf("exit code %d; want %d", installer.ExitCode(err), installer.ExitCancelled)
 	}
-	if h := installer.HintFor(err); strings.Contains(h, "what was begun was rolled back") || !strings.Contains(h, "is kept") {
+	if h := installer.HintFor(err); strings.Contains(h, "what was begun was undone") || !strings.Contains(h, "is kept") {
 		t.Errorf("hint %q", h)
 	}
 	res.After = &maintain.Report{Healthy: true}

@@ -76,7 +76,7 @@ func TestWalkValidationAndBack(t *testing.T) {
 	out, err := run(t, context.Background(), e, input, nil)
 	menu := wizard.LauncherMenu(runtime.GOOS)
 	contains(t, out, "[1/6] Welcome", "Welcome to Test Python 2026.11.0", "• team: 2 packages",
-		"This is a demo bundle", wizardtest.Licence, "✗ You need to accept the licence to install: type y to accept it, q to quit, or b to go back.",
+		"This is a demo bundle", wizardtest.Licence, "✗ You need to accept the licence to install: type y to accept, q to quit, or b to go back.",
 		"Please answer y or n", "✗ This folder cannot be used: cannot install into \""+file+"\": "+file+" is a file, not a folder",
 		"✓ This folder can be used.\n  Space needed on disk: about ", "Ready: Test Python 2026.11.0 will be installed in "+def,
 		"  Shortcuts in "+menu+": Jupyter Lab, Test Python Maintenance.\n", "  Shortcuts in "+menu+": Jupyter Lab.\n  Terminal set-up: a few lines added to ",
@@ -161,7 +161,7 @@ func TestCtrlCRollsBack(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || installer.ExitCode(err) != installer.ExitCancelled {
 		t.Fatalf("err %v", err)
 	}
-	contains(t, out, "[1/2] base: Unpacking packages... ", "The install was cancelled", "What it had changed was undone.")
+	contains(t, out, "[1/2] base: Unpacking packages... ", "The install was cancelled\n  What it had changed was undone.")
 }
 
 // installStages reports the stages of installing plan as the engine does.
@@ -266,7 +266,7 @@ func TestLicenceShowsThePackagesMessages(t *testing.T) {
 		t.Fatalf("install: %v\n%s", err, out)
 	}
 	contains(t, out, wizardtest.Licence+"\n\nThe following PRELINK MESSAGES are INCLUDED:\n\n  File terms.txt of eula 1.0:\n\n  "+wizardtest.Message+"\n",
-		"Do you accept the licence and these messages?", "✗ You need to accept the licence to install: type y", "[6/6] Finish")
+		"Do you accept the licence and these messages?", "✗ You need to accept the licence and the packages' messages to install: type y", "[6/6] Finish")
 	// asked again, not shown again at each answer (audit Y3)
 	if strings.Count(out, "PRELINK MESSAGES") != 1 {
 		t.Errorf("the licence and messages were shown again after the refusal:\n%s", out)

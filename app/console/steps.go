@@ -60,7 +60,8 @@ func (s *session) licence() (action, error) {
 		}
 		// asked again, without the whole licence printed again at each
 		// Enter, and with what to type (audit Y3)
-		s.printf("✗ You need to accept the licence to install: type y to accept it, q to quit, or b to go back.\n")
+		// what the question asked accepted, named whole (review BF 2)
+		s.printf("✗ %s: type y to accept, q to quit, or b to go back.\n", wizard.LicenceRefusal(st))
 	}
 }
 
@@ -229,7 +230,7 @@ func (s *session) options() (action, error) {
 	if st.SetAllUsers(allUsers, s.eng.DefaultPrefix) {
 		whose := "the folder for the programs of all users"
 		if !allUsers {
-			whose = "a folder of your own"
+			whose = "a folder inside your home folder" // as the window says (review BF 5)
 		}
 		s.printf("Folder: %s (%s)\n", st.Prefix, whose)
 	}

@@ -90,7 +90,7 @@ func TestNoWindowIsReported(t *testing.T) {
 	}
 	exe := `C:\Users\ann\Downloads\Acme-Python.exe`
 	title, text := noWindowTextFor("windows", "Acme Python", exe, cause)
-	for _, want := range []string{"Acme Python cannot open its window: ", "Open the folder that holds this installer:\n\nAcme-Python.exe\n\n", "type cmd",
+	for _, want := range []string{"Acme Python cannot open its window: ", "Open the folder that holds this installer, the file named:\n\nAcme-Python.exe\n\n", "type cmd",
 		"For IT: the window needs OpenGL 2.1 (the system said: window creation error"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the message lacks %q:\n%s", want, text)

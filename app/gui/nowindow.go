@@ -136,8 +136,8 @@ func noWindowTextFor(goos, product, exe, cause string) (title, text string) {
 		text = fmt.Sprintf("%s cannot open its window: this computer's graphics are too basic for it. "+
 			"This happens in some virtual machines and remote desktop sessions.\n\n"+
 			"You can install without the window:\n\n"+
-			"1. Open the folder that holds this installer:\n\n%s\n\n"+
-			"2. Click the folder's address bar, type cmd and press Enter.\n"+
+			"1. Open the folder that holds this installer, the file named:\n\n%s\n\n"+
+			"2. Click the folder's address bar, type cmd and press Enter.\n\n"+
 			"3. In the black window, type this line and press Enter:\n\n%s install --silent\n\n"+
 			"For the other commands (verify, repair, uninstall), type:\n\n%s --help\n\n"+
 			"Or ask your IT department.\n\n"+

@@ -28,7 +28,7 @@ func Explain(what string, err error, logPath string) Problem {
 	p := Problem{Title: what + " failed", Message: msg, Detail: detail, Hint: installer.HintFor(err), LogPath: logPath}
 	if errors.Is(err, context.Canceled) {
 		p.Title, p.Cancelled = what+" was cancelled", true
-		p.Message = what + " was cancelled. What it had changed was undone." // not "rolled back" (audit AU 14)
+		p.Message = "What it had changed was undone." // not "rolled back" (audit AU 14); the title says it was cancelled
 		p.Hint, p.Detail = "", ""
 	}
 	if p.Hint == "" && !p.Cancelled {

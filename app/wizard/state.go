@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"onboard/internal/buildgui"
 	"onboard/platform"
+	"strings"
 
 	"onboard/installer"
 	"onboard/installer/bundle"
@@ -144,6 +145,17 @@ func validateLicence(_ context.Context, _ Engine, s *State) error {
 		return ErrLicenceRefused
 	}
 	return nil
+}
+
+// LicenceRefusal is what the Licence step says, capitalised, when s's
+// licence (and its packages' messages) is not accepted: the console's
+// line, as the window says validateLicence's error.
+func LicenceRefusal(s *State) string {
+	msg := ErrLicenceRefused.Error()
+	if len(s.Messages) > 0 {
+		msg = licenceAndMessagesRefused{}.Error()
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
 }
 
 // licenceAndMessagesRefused is ErrLicenceRefused where the packages have

@@ -92,6 +92,8 @@ func (s Summary) Lines() []string {
 	if s.Demo {
 		out = append(out, "This is a demo bundle: small stand-in packages, not a real Python.")
 	}
+	// the space first, as the window puts it (audit AU 1, review BF 8)
+	out = append(out, s.SpaceNeeded()+".")
 	// each env by the one name the window gives it (it said "environment
 	// team" beside "base, with conda"), and the space as a sentence, as
 	// the window has it (audit BC 8)
@@ -101,7 +103,6 @@ func (s Summary) Lines() []string {
 	if n := s.EnvsNote(); n != "" {
 		out = append(out, n)
 	}
-	out = append(out, s.SpaceNeeded()+".")
 	return out
 }
 

@@ -307,7 +307,7 @@ func TestExplain(t *testing.T) {
 		t.Fatalf("an engine hint was replaced: %q", h)
 	}
 	c := Explain("The install", context.Canceled, "")
-	if !c.Cancelled || !strings.Contains(c.Message, "What it had changed was undone.") {
+	if !c.Cancelled || c.Message != "What it had changed was undone." {
 		t.Fatalf("%+v", c)
 	}
 }

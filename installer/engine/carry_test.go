@@ -110,7 +110,7 @@ func TestMessageOfACancellation(t *testing.T) {
 	if got := Message(err); got != "cancelled" {
 		t.Errorf("Message = %q; want cancelled", got)
 	}
-	if h := HintFor(err); !strings.Contains(h, "rolled back") {
+	if h := HintFor(err); !strings.Contains(h, "what was begun was undone") {
 		t.Errorf("HintFor = %q; want it to say what became of the work", h)
 	}
 	if other := errors.New("disk full"); Message(other) != "disk full" || HintFor(other) != "" {

@@ -369,7 +369,7 @@ func HintFor(err error) string {
 		err = errors.Unwrap(err)
 	}
 	if cancelled {
-		return "what was begun was rolled back; run the command again when you want"
+		return "what was begun was undone; run the command again when you want"
 	}
 	return ""
 }

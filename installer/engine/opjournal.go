@@ -273,9 +273,9 @@ func (r Recovered) Message() string {
 	case r.Op == "uninstall":
 		return "the last uninstall was interrupted; it was finished"
 	case r.Op == "install":
-		return "the last install was interrupted; it was rolled back"
+		return "the last install was interrupted; what it had done was undone"
 	}
-	return "the last operation was interrupted; it was rolled back"
+	return "the last operation was interrupted; what it had done was undone"
 }
 
 // recoverOp undoes (or finishes) an interrupted install or uninstall of

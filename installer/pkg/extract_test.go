@@ -170,6 +170,25 @@ func TestLegacyUnsafeLineNamesInfoFiles(t *testing.T) {
 	}
 }
 
+// A legacy package's bad placeholder is named in info/has_prefix, where
+// it comes from (review BF 1).
+func TestLegacyPlaceholderNamesHasPrefix(t *testing.T) {
+	s := spec()
+	s.Legacy = true
+	s.InfoFiles = []condatest.File{
+		{Path: "info/files", Data: []byte("share/ok.txt\n")},
+		{Path: "info/has_prefix", Data: []byte("x binary share/ok.txt\n")},
+	}
+	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	if err == nil || !strings.Contains(err.Error(), "info/has_prefix gives \"share/ok.txt\"") {
+		t.Fatalf("Extract = %v; want info/has_prefix named", err)
+	}
+}
+
 func TestModesAndTimes(t *testing.T) {
 	s := spec()
 	s.Files = append(s.Files, condatest.File{Path: "bin/run", Data: []byte("#!/bin/sh\n"), Mode: 0o755},

@@ -331,9 +331,9 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 	}
 	// the list the entries came from: a legacy package's info/files
 	// (audit BE 3: its refusals named an info/paths.json it has not)
-	list := "info/paths.json"
+	list, placeholders := "info/paths.json", "info/paths.json"
 	if p.Version == 0 {
-		list = "info/files"
+		list, placeholders = "info/files", "info/has_prefix" // where legacyPaths took each
 	}
 	for i := range p.Paths {
 		e := &p.Paths[i]
@@ -379,7 +379,7 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 			// text or binary is the package's to say, not the installer's
 			// to guess.
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"%s gives %q a prefix_placeholder without a file_mode (text or binary), which conda refuses too", list, e.Path)}
+				"%s gives %q a prefix_placeholder without a file_mode (text or binary), which conda refuses too", placeholders, e.Path)}
 		}
 		if e.FileMode == ModeBinary && (strings.ContainsRune(e.PrefixPlaceholder, 0) || len(e.PrefixPlaceholder) < 2) {
 			// a binary placeholder holding a NUL never matches as given
@@ -387,7 +387,7 @@ func checkPaths(p *Paths, archive string) (*Paths, error) {
 			// no install folder: every install failed with "choose a
 			// shorter folder", which none is (audit AB)
 			return nil, &FormatError{Archive: archive, Reason: fmt.Sprintf(
-				"%s gives %q the binary prefix_placeholder %q, which no install folder can replace", list, e.Path, e.PrefixPlaceholder)}
+				"%s gives %q the binary prefix_placeholder %q, which no install folder can replace", placeholders, e.Path, e.PrefixPlaceholder)}
 		}
 	}
 	if why := sameNames(p, pathfold.Key); why != "" {
