@@ -89,6 +89,9 @@ func TestWalkValidationAndBack(t *testing.T) {
 		t.Fatalf("install: %v\n%s", err, out)
 	}
 	contains(t, out, "[6/6] Finish", "is installed in "+def)
+	// how to work in the env in a terminal, as the window's Finish says
+	// (review BF 7), then the log last
+	contains(t, out, "To work in the team environment in a terminal, open a new terminal window and type: conda activate team\nLog: ")
 }
 
 // The Location step says what Install would do with the folder typed: a

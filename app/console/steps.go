@@ -332,6 +332,11 @@ func (s *session) finish() (action, error) {
 	}
 	// the log's path last, which only a failure needs (audit BC 7)
 	defer s.printf("Log: %s\n", logPath)
+	// and before it, how to work in the env in a terminal, as the window
+	// says (review BF 7)
+	if t := wizard.ConsoleTerminal(st.ShellSetup, wizard.JupyterEnv(&m, st.Subdir), st.Prefix, runtime.GOOS); t != "" {
+		defer s.printf("%s\n", t)
+	}
 	notebooks, _ := launch.DefaultNotebookDir()
 	j, ok := wizard.ConsoleJupyter(st.JupyterLauncher, &m, st.Prefix, runtime.GOOS, notebooks)
 	if !ok {

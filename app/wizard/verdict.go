@@ -337,6 +337,25 @@ func ConsoleJupyter(jupyterLauncher bool, m *bundle.Manifest, prefix, goos, note
 	return j, true
 }
 
+// ConsoleTerminal is the console's line on working in env (the one
+// Jupyter runs in) in a terminal, which the window's Finish says and the
+// console's did not (review BF 7): conda activate after the terminal
+// set-up, else conda's own activate script of the install, by its path;
+// "" when there is no such env.
+func ConsoleTerminal(shellSetup bool, env, prefix, goos string) string {
+	if env == "" {
+		return ""
+	}
+	if shellSetup {
+		return fmt.Sprintf("To work in the %s environment in a terminal, open a new terminal window and type: conda activate %s", env, env)
+	}
+	if goos == "windows" {
+		return fmt.Sprintf("To work in the %s environment, type this in a Command Prompt: %s %s", env,
+			state.QuoteArg(prefix+`\Scripts\activate.bat`), state.QuoteArg(env))
+	}
+	return fmt.Sprintf("To work in the %s environment in a terminal, type: source %s %s", env, state.QuoteArg(prefix+"/bin/activate"), state.QuoteArg(env))
+}
+
 // checkItsFiles says how to check the files of the install of name at
 // prefix: its maintenance app, which checks them as it opens (a window, or
 // in a build without windows a menu in a terminal), or its verify;

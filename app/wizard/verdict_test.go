@@ -293,6 +293,23 @@ func TestStartLaterNamesOnlyTheLaunchersMade(t *testing.T) {
 // The console's last lines: the launcher only when one was made, the
 // command otherwise, where notebooks go, and how to stop Jupyter; it said
 // "with the launcher" after "Launchers: none" (audit AU 3).
+// The console says how to work in the env in a terminal, as the window's
+// Finish does (review BF 7): conda activate after the terminal set-up,
+// else the install's own activate script, quoted as the shell reads it.
+func TestConsoleTerminal(t *testing.T) {
+	if got := wizard.ConsoleTerminal(true, "team", "/p", "linux"); got != "To work in the team environment in a terminal, open a new terminal window and type: conda activate team" {
+		t.Errorf("with the terminal set-up: %q", got)
+	}
+	if runtime.GOOS != "windows" {
+		if got := wizard.ConsoleTerminal(false, "team", "/home/ann/My Acme", "linux"); got != "To work in the team environment in a terminal, type: source '/home/ann/My Acme/bin/activate' team" {
+			t.Errorf("without: %q", got)
+		}
+	}
+	if got := wizard.ConsoleTerminal(false, "", "/p", "linux"); got != "" {
+		t.Errorf("no env: %q", got)
+	}
+}
+
 func TestStartLaterLinesOfTheConsole(t *testing.T) {
 	m := &bundle.Manifest{Name: "Acme", Launchers: []bundle.Launcher{{Name: "JupyterLab", Env: "team", Command: []string{"jupyter", "lab"}}}}
 	got := strings.Join(wizard.StartLaterLines(false, m, "/home/ann/My Acme", "linux", "/home/ann/Notebooks"), "\n")
