@@ -241,17 +241,21 @@ else
 	# machine one click came before it ("OK did not end the maintenance
 	# app"), so it is clicked until the app ends; under it, before, lies
 	# the window's empty table.
-	for _ in $(seq 20); do
+	# Once its window is gone the program is on its way out (it starts the
+	# hidden cmd.exe that deletes its moved file, which Wine can take long to
+	# start on a loaded machine): it is waited for, not clicked at (CI saw
+	# "BadWindow" clicks, then 30 s were too short).
+	for _ in $(seq 60); do
 		kill -0 "$app" 2>/dev/null || break
-		click 460 280 || true # the window may be closing
+		if xdotool getwindowname "$win" >/dev/null 2>&1; then click 460 280 || true; else sleep 1.5; fi
 	done
 	if kill -0 "$app" 2>/dev/null; then bad 'Close on "Uninstalled" did not end the maintenance app'; kill "$app" 2>/dev/null || true; else pass 'Close on "Uninstalled" ended the maintenance app'; fi
 	app=
 	# The moved program's file goes through a hidden cmd.exe once it has exited (Wine starts
-	# cmd.exe slowly on a loaded machine: 30 s was once too short).
-	for _ in $(seq 90); do ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1 || break; sleep 1; done
+	# cmd.exe slowly on a loaded machine: 30 s was once too short, and 90 s once in CI).
+	for _ in $(seq 180); do ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1 || break; sleep 1; done
 	if ls "$temp_unix"/onboard-running-*.exe >/dev/null 2>&1; then
-		bad "the moved maintenance app was not deleted within 90 s of its exit: $(ls "$temp_unix"/onboard-running-*.exe)"
+		bad "the moved maintenance app was not deleted within 180 s of its exit: $(ls "$temp_unix"/onboard-running-*.exe)"
 	else pass 'the moved maintenance app was deleted after it exited: nothing of the install is left'; fi
 	[ -e "$prefix_unix" ] && rm -rf "$prefix_unix"
 fi

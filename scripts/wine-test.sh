@@ -182,10 +182,12 @@ want() {
 	local rc=0
 	local log="$work/onboard-$((++nrun)).log"
 	wine "$work/onboard.exe" "$@" >"$log" 2>&1 || rc=$?
-	if [ $rc -ne "$code" ] && grep -aq '^wine client error' "$log"; then
+	if [ $rc -ne "$code" ] && { grep -aq '^wine client error' "$log" || { [ "$code" -eq 0 ] && [ ! -s "$log" ]; }; }; then
 		# Wine's, not onboard's: the program lost its wineserver as that
-		# one shut down idle; once more
-		echo "    (wine client error; running it again)"
+		# one shut down idle, or it ended before it ran at all (exit 1
+		# with no word: onboard says what failed whenever it fails; seen
+		# once in CI for launch run --precommand); once more
+		echo "    (Wine: $( [ -s "$log" ] && echo 'wine client error' || echo 'exit '$rc' with no output'); running it again)"
 		rc=0
 		wine "$work/onboard.exe" "$@" >"$log" 2>&1 || rc=$?
 	fi
