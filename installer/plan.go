@@ -706,26 +706,53 @@ func maxRelPath(pl *bundle.Platform, keepCache bool) int {
 // (this subdir's archives once, and the maintenance app): nothing of it,
 // so minus those, when it is carried as a hard link (the bundle file on
 // the same file system, the installing user's own, an install for that
-// user: carryFile); else the whole file, which is what is copied: every
-// platform's archives, and the installer itself when it carries the
-// bundle. du counts a link in full, so the Welcome step's figure keeps
-// it; the free-space check needs only the rest.
+// user: carryFile); else CarriedBeyond, the rest of the file copied.
+// The free-space check needs this; the Welcome step's figure, as du
+// counts the install, adds CarriedBeyond, since du counts a link in full.
 func CarriedExtra(b *bundle.Bundle, pl *bundle.Platform, prefix string, allUsers bool) int64 {
-	if b == nil || b.Path == "" {
+	if b == nil {
 		return 0
 	}
+	if b.Path != "" && platform.CanHardLink(b.Path, prefix) && !allUsers && mayShare(b.Path) {
+		return -carriedCounted(b, pl)
+	}
+	return CarriedBeyond(b, pl)
+}
+
+// CarriedBeyond is how much more than DiskEstimate counts for it the
+// install's copy of bundle b takes, as du counts it: the whole file is
+// kept (a signed installer stays whole), so every other platform's
+// archives, the zip's own records and assets, and the installer itself
+// when it carries the bundle and is not the maintenance app. The demo's
+// bundle, from the program's own bytes, is written out as its zip. 0 when
+// the file cannot be read.
+func CarriedBeyond(b *bundle.Bundle, pl *bundle.Platform) int64 {
+	if b == nil {
+		return 0
+	}
+	size := b.ZipSize()
+	if b.Path != "" {
+		st, err := os.Stat(b.Path)
+		if err != nil {
+			return 0
+		}
+		size = st.Size()
+	}
+	return max(0, (size+4095)/4096*4096-carriedCounted(b, pl))
+}
+
+// carriedCounted is what DiskEstimate counts of the install's copy of b:
+// this subdir's archives once, and the maintenance app when the bundle's
+// file is the installer that becomes it.
+func carriedCounted(b *bundle.Bundle, pl *bundle.Platform) int64 {
 	counted := pl.CarriedBytes()
+	if b.Path == "" {
+		return counted
+	}
 	if src, err := maintenanceSource(); err == nil && sameFile(b.Path, src) {
 		counted += MaintenanceAppBytes()
 	}
-	if platform.CanHardLink(b.Path, prefix) && !allUsers && mayShare(b.Path) {
-		return -counted
-	}
-	st, err := os.Stat(b.Path)
-	if err != nil {
-		return 0
-	}
-	return (st.Size()+4095)/4096*4096 - counted
+	return counted
 }
 
 // MaintenanceAppBytes is the size of the maintenance app an install

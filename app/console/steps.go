@@ -22,7 +22,7 @@ import (
 
 func (s *session) welcome() (action, error) {
 	st := s.flow.State
-	sum := wizard.Summarize(&st.Bundle.Manifest, st.Subdir)
+	sum := wizard.Summarize(st.Bundle, st.Subdir)
 	s.printf("Welcome to %s %s.\n", sum.Name, sum.Version)
 	s.printf("This installs your team's Python platform on this computer, without downloading anything.\n")
 	if l, _ := wizard.WelcomeInstalled(&st.Bundle.Manifest, st.Prefix); l != "" {
@@ -102,7 +102,7 @@ func (s *session) page(text string) (back bool, err error) {
 
 func (s *session) location() (action, error) {
 	st := s.flow.State
-	need := wizard.Summarize(&st.Bundle.Manifest, st.Subdir).DiskBytes
+	need := wizard.Summarize(st.Bundle, st.Subdir).DiskBytes
 	s.printf("Where should %s be installed? It needs about %s on disk.\n", st.Bundle.Manifest.Name, humanize.Bytes(need))
 	a, err := s.ask(fmt.Sprintf("Folder [%s]: ", st.Prefix))
 	if err != nil {

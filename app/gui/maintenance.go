@@ -22,6 +22,7 @@ import (
 	"onboard/app/launch"
 	"onboard/app/wizard"
 	"onboard/installer"
+	"onboard/installer/bundle"
 	"onboard/internal/humanize"
 	"onboard/internal/launchname"
 	"onboard/platform"
@@ -180,7 +181,7 @@ func (m *Maintenance) envTable() fyne.CanvasObject {
 	// which row is where one works, as Welcome said it (audit AU 13);
 	// under the rows, which keep their places
 	box := container.NewVBox(grid)
-	if note := wizard.Summarize(&m.in.Manifest, m.in.Subdir).WorkNote(); note != "" {
+	if note := wizard.Summarize(&bundle.Bundle{Manifest: m.in.Manifest}, m.in.Subdir).WorkNote(); note != "" {
 		box.Add(wrapped(note))
 	}
 	box.Add(m.maintSize)

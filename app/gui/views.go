@@ -96,7 +96,7 @@ func pageHeading(text string) *widget.Label {
 
 func (w *Wizard) welcomeView() fyne.CanvasObject {
 	s := w.flow.State
-	sum := wizard.Summarize(&s.Bundle.Manifest, s.Subdir)
+	sum := wizard.Summarize(s.Bundle, s.Subdir)
 	// the space it takes comes first, in view: below the packages it was
 	// under the fold, and the table's compressed size read as the size
 	// (audit AU 1)

@@ -51,11 +51,15 @@ type Summary struct {
 	// installer, as `bundle inspect` counts it.
 	Files        int
 	ArchiveBytes int64
-	DiskBytes    int64 // estimated disk space needed, as du counts it (bundle.Platform.DiskEstimate)
+	DiskBytes    int64 // estimated disk space needed, as du counts it (bundle.Platform.DiskEstimate and the kept bundle file)
 }
 
-// Summarize describes the payload of m for subdir.
-func Summarize(m *bundle.Manifest, subdir string) Summary {
+// Summarize describes the payload of bundle b for subdir, and the space
+// its install takes as du counts it: with the whole bundle file the
+// install keeps for repairs (installer.CarriedBeyond: the other platforms'
+// archives too), which the maintenance window's sizes add up to.
+func Summarize(b *bundle.Bundle, subdir string) Summary {
+	m := &b.Manifest
 	s := Summary{Name: m.Name, Version: m.Version, Demo: m.Demo, Subdir: subdir}
 	p := m.Platforms[subdir]
 	if p == nil {
@@ -82,7 +86,7 @@ func Summarize(m *bundle.Manifest, subdir string) Summary {
 	if link.IsWindows(subdir) {
 		exe = int64(len(assets.WindowsLauncher(subdir)))
 	}
-	s.DiskBytes = p.DiskEstimate(MaintenanceAppBytes(), exe, false) // the wizard keeps no package cache
+	s.DiskBytes = p.DiskEstimate(MaintenanceAppBytes(), exe, false) + installer.CarriedBeyond(b, p) // the wizard keeps no package cache
 	return s
 }
 

@@ -35,7 +35,7 @@ func TestSummarize(t *testing.T) {
 	old := MaintenanceAppBytes
 	MaintenanceAppBytes = func() int64 { return 999 }
 	defer func() { MaintenanceAppBytes = old }()
-	s := Summarize(manifest(), "linux-64")
+	s := Summarize(&bundle.Bundle{Manifest: *manifest()}, "linux-64")
 	if len(s.Envs) != 3 || s.Envs[0].Name != "base" || s.Envs[1].Name != "aaa" || s.Envs[2].Packages != 2 {
 		t.Fatalf("envs %+v", s.Envs)
 	}
@@ -46,7 +46,7 @@ func TestSummarize(t *testing.T) {
 	// total counts it once, as bundle inspect does
 	shared := manifest()
 	shared.Platforms["linux-64"].Envs["team"] = append(shared.Platforms["linux-64"].Envs["team"], bundle.Package{Fn: "py.conda", Size: 1000})
-	if s := Summarize(shared, "linux-64"); s.Files != 4 || s.ArchiveBytes != 6001 || s.Envs[2].Packages != 3 {
+	if s := Summarize(&bundle.Bundle{Manifest: *shared}, "linux-64"); s.Files != 4 || s.ArchiveBytes != 6001 || s.Envs[2].Packages != 3 {
 		t.Fatalf("shared package: %d files, %d bytes, team %d packages", s.Files, s.ArchiveBytes, s.Envs[2].Packages)
 	}
 	joined := strings.Join(s.Lines(), "\n")
@@ -58,7 +58,7 @@ func TestSummarize(t *testing.T) {
 	// a base is said to have conda when it has; Miniconda is never assumed
 	m := manifest()
 	m.Platforms["linux-64"].Base = append(m.Platforms["linux-64"].Base, bundle.Package{Name: "conda", Fn: "conda.conda"})
-	if got := Summarize(m, "linux-64").Envs[0].Title(); got != "base, with conda" {
+	if got := Summarize(&bundle.Bundle{Manifest: *m}, "linux-64").Envs[0].Title(); got != "base, with conda" {
 		t.Fatalf("a base with conda is titled %q", got)
 	}
 	// what the environments are for, in words (audit Y2)
@@ -71,19 +71,19 @@ func TestSummarize(t *testing.T) {
 	one := manifest()
 	delete(one.Platforms["linux-64"].Envs, "aaa")
 	one.Platforms["linux-64"].Base = m.Platforms["linux-64"].Base
-	if got, want := Summarize(one, "linux-64").EnvsNote(), "Python and its packages go into separate environments: you will work in the team environment; base holds conda, which manages them."; got != want {
+	if got, want := Summarize(&bundle.Bundle{Manifest: *one}, "linux-64").EnvsNote(), "Python and its packages go into separate environments: you will work in the team environment; base holds conda, which manages them."; got != want {
 		t.Errorf("EnvsNote %q; want %q", got, want)
 	}
 	// once installed, in the present tense (the maintenance window)
-	if got, want := Summarize(one, "linux-64").WorkNote(), "You work in the team environment; base holds conda, which manages them."; got != want {
+	if got, want := Summarize(&bundle.Bundle{Manifest: *one}, "linux-64").WorkNote(), "You work in the team environment; base holds conda, which manages them."; got != want {
 		t.Errorf("WorkNote %q; want %q", got, want)
 	}
 	none := manifest()
 	none.Platforms["linux-64"].Envs = nil
-	if got := Summarize(none, "linux-64").WorkNote(); got != "" {
+	if got := Summarize(&bundle.Bundle{Manifest: *none}, "linux-64").WorkNote(); got != "" {
 		t.Errorf("a bundle of the base alone: WorkNote %q; want none", got)
 	}
-	if got := Summarize(none, "linux-64").EnvsNote(); got != "" {
+	if got := Summarize(&bundle.Bundle{Manifest: *none}, "linux-64").EnvsNote(); got != "" {
 		t.Errorf("a bundle of the base alone: EnvsNote %q; want none", got)
 	}
 }

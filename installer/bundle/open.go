@@ -255,6 +255,10 @@ func (b *Bundle) Signed() bool { return b.Signature != nil }
 // Platform returns the payload for subdir, or nil.
 func (b *Bundle) Platform(subdir string) *Platform { return b.Manifest.Platforms[subdir] }
 
+// ZipSize is the length of the bundle's zip in bytes (without an
+// installer it is appended to).
+func (b *Bundle) ZipSize() int64 { return b.zipSize }
+
 // WriteZip writes the bundle's zip, byte for byte, to w: how an install
 // keeps a bundle that came from no file of its own (the demo bundle in the
 // program's bytes) for offline repairs.

@@ -189,22 +189,24 @@ func diskOf(ctx context.Context, bz, prefix string, peak, settled int64, peakAt 
 	// The Welcome step's figure; the wizard's Location step (CheckLocation)
 	// and the installer's own check before it writes (checkTarget) require
 	// the same DiskEstimate, without a package cache.
-	est := wizard.Summarize(&b.Manifest, "linux-64").DiskBytes
+	est := wizard.Summarize(b, "linux-64").DiskBytes
 	noPyc := withoutPyc(b.Manifest.Platforms["linux-64"]).DiskEstimate(wizard.MaintenanceAppBytes(), 0, false)
 	du, err := duBytes(ctx, prefix)
 	if err != nil {
 		return nil, err
 	}
 	// the check counts the bundle's copy for repairs only when it will not
-	// be a hard link (installer.Plan's NeedBytes)
-	linked := -installer.CarriedExtra(b, b.Platform("linux-64"), prefix, false)
-	d := &diskFigures{Estimate: est, EstimateNoPyc: noPyc, Need: platform.RequiredFree(est - linked), Du: du, Peak: peak,
+	// be a hard link (installer.Plan's NeedBytes); du, and so the Welcome
+	// step's figure, count it in full (installer.CarriedBeyond)
+	pl := b.Platform("linux-64")
+	extra := installer.CarriedExtra(b, pl, prefix, false)
+	d := &diskFigures{Estimate: est, EstimateNoPyc: noPyc, Need: platform.RequiredFree(est - installer.CarriedBeyond(b, pl) + extra), Du: du, Peak: peak,
 		PeakAt: peakAt.Seconds(), Settled: settled, Carry: carryOf(prefix)}
 	d.EstPerDu, d.NoPycPerDu = float64(est)/float64(du), float64(noPyc)/float64(du)
 	if peak > 0 {
 		d.EstPerPeak = float64(est) / float64(peak)
 		d.NeedPerPeak = float64(d.Need) / float64(peak)
-		d.NeedNoPycPerPk = float64(platform.RequiredFree(noPyc-linked)) / float64(peak)
+		d.NeedNoPycPerPk = float64(platform.RequiredFree(noPyc+extra)) / float64(peak)
 	}
 	return d, nil
 }

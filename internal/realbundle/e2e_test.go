@@ -928,7 +928,7 @@ func checkDiskEstimate(t *testing.T, bundlePath, prefix string) {
 	old := wizard.MaintenanceAppBytes
 	wizard.MaintenanceAppBytes = func() int64 { n, _ := bundle.PlainSize(onboardBin); return n }
 	defer func() { wizard.MaintenanceAppBytes = old }()
-	est := wizard.Summarize(&b.Manifest, realbundle.Subdir).DiskBytes
+	est := wizard.Summarize(b, realbundle.Subdir).DiskBytes
 	out, err := exec.Command("du", "-sk", prefix).Output()
 	if err != nil {
 		t.Fatalf("du: %v", err)
