@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"slices"
 	"strings"
 
 	"onboard/app/launch"
@@ -53,7 +55,8 @@ func appPlace() (own, clone string) {
 func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 	// named as its shortcut and window are: "Onboard Demo Maintenance"
 	app, head := "this maintenance app", "Maintenance of the install in "+prefix
-	if inst, err := wizard.ReadInstalled(prefix); err == nil && inst.Manifest.Name != "" {
+	inst, _ := wizard.ReadInstalled(prefix)
+	if inst != nil && inst.Manifest.Name != "" {
 		app = launchname.Maintenance(inst.Manifest.Name)
 		head = fmt.Sprintf("%s: version %s in %s", app, inst.Manifest.Version, prefix)
 	}
@@ -86,11 +89,20 @@ func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		// Stop Jupyter only where there is a Jupyter to stop, as the
+		// window's button and Help menu (review BF 6)
+		jupyter := inst != nil && slices.ContainsFunc(inst.Envs(), func(e string) bool {
+			return launch.HasJupyter(prefix, e, inst.Manifest.Launchers, runtime.GOOS)
+		})
+		stop := ""
+		if jupyter {
+			stop = "  4  Stop Jupyter\n"
+		}
 		fmt.Fprint(env.Stdout, "\nWhat would you like to do?\n"+
 			"  1  Verify the install again\n"+
 			"  2  Repair: put back what is missing or damaged\n"+
 			"  3  Uninstall\n"+
-			"  4  Stop Jupyter\n"+
+			stop+
 			"  q  Quit\n"+
 			"Choose [q]: ")
 		line, err := ctxio.ReadLine(ctx, in)
@@ -118,6 +130,10 @@ func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 				return nil
 			}
 		case "4", "stop":
+			if !jupyter {
+				fmt.Fprintf(env.Stdout, "%q is not one of the choices: this install has no Jupyter.\n", choice)
+				continue
+			}
 			stopJupyters(env, prefix)
 		case "", "q", "quit":
 			return nil

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,6 +95,30 @@ func TestMaintenanceMenuOfABuildWithoutWindows(t *testing.T) {
 		t.Errorf("the clone's app in a terminal:\n%s", out)
 	}
 	os.RemoveAll(clone)
+	// an install without Jupyter (no launcher, no jupyter program): no
+	// Stop Jupyter to choose, as in the window (review BF 6)
+	mp := filepath.Join(prefix, ".onboard", "manifest.json")
+	saved, err := os.ReadFile(mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(saved, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "launchers")
+	jupyter := filepath.Join(prefix, "envs", "team", "bin", "jupyter")
+	aside := jupyter + ".aside"
+	if raw, err := json.Marshal(m); err != nil || os.WriteFile(mp, raw, 0o644) != nil || os.Rename(jupyter, aside) != nil {
+		t.Fatalf("making the install one without Jupyter: %v", err)
+	}
+	out = menu("4\nq\n")
+	if strings.Contains(out, "Stop Jupyter") || !strings.Contains(out, `"4" is not one of the choices: this install has no Jupyter`) {
+		t.Errorf("the menu of an install without Jupyter:\n%s", out)
+	}
+	if os.WriteFile(mp, saved, 0o644) != nil || os.Rename(aside, jupyter) != nil {
+		t.Fatal("putting the install back")
+	}
 	// uninstall, confirmed: the menu ends with the install
 	out = menu("3\ny\n")
 	if !strings.Contains(out, "Removed Onboard Demo") || !strings.Contains(out, "Press Enter to close") {

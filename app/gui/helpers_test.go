@@ -143,6 +143,16 @@ func children(o fyne.CanvasObject) []fyne.CanvasObject {
 // (a dialog) or, when there is none, in the window's content.
 func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
 	t.Helper()
+	found := visibleButton(w, label)
+	if found == nil {
+		t.Fatalf("no button %q:\n%s", label, markup(w))
+	}
+	return found
+}
+
+// visibleButton is the visible button labelled label in the top overlay
+// or the window's content; nil when there is none.
+func visibleButton(w fyne.Window, label string) *widget.Button {
 	root := w.Canvas().Content()
 	if top := w.Canvas().Overlays().Top(); top != nil {
 		root = top
@@ -162,9 +172,6 @@ func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
 		}
 	}
 	walk(root)
-	if found == nil {
-		t.Fatalf("no button %q:\n%s", label, markup(w))
-	}
 	return found
 }
 

@@ -38,22 +38,23 @@ type Maintenance struct {
 	deps Deps
 	in   *wizard.Installed
 
-	health    *widget.Label
-	status    *fyne.Container // the health line and m.details
-	details   *widget.Button  // "Show the problems…", when the last checks found some
-	rows      []*envRow
-	maintSize *widget.Label // under the table: what .onboard takes, not counted in base's size
-	busy      *busyBar
-	buttons   []*widget.Button  // disabled while an operation runs
-	adminOnly []*widget.Button  // Repair, Uninstall: off for a user who may not change a shared install
-	last      *wizard.LastCheck // the last checks, of the install and of each env; never nil
-	lastErr   error
-	log       *wizard.Log
-	done      chan struct{} // closed when the last operation finished (tests)
-	sized     chan struct{} // closed when the sizes are measured (tests)
-	helpMenu  *fyne.Menu
-	jobItems  []*fyne.MenuItem // the Help menu's operations: off while one runs
-	running   bool             // an operation runs (UI thread)
+	health     *widget.Label
+	status     *fyne.Container // the health line and m.details
+	details    *widget.Button  // "Show the problems…", when the last checks found some
+	rows       []*envRow
+	maintSize  *widget.Label // under the table: what .onboard takes, not counted in base's size
+	busy       *busyBar
+	buttons    []*widget.Button  // disabled while an operation runs
+	adminOnly  []*widget.Button  // Repair, Uninstall: off for a user who may not change a shared install
+	last       *wizard.LastCheck // the last checks, of the install and of each env; never nil
+	lastErr    error
+	log        *wizard.Log
+	done       chan struct{} // closed when the last operation finished (tests)
+	sized      chan struct{} // closed when the sizes are measured (tests)
+	helpMenu   *fyne.Menu
+	jobItems   []*fyne.MenuItem // the Help menu's operations: off while one runs
+	repairItem *fyne.MenuItem   // Help → Repair all: off for a shared install
+	running    bool             // an operation runs (UI thread)
 }
 
 // NewMaintenance builds the maintenance window for the install in.
@@ -108,7 +109,7 @@ func (m *Maintenance) content() fyne.CanvasObject {
 		for _, b := range m.adminOnly {
 			b.Disable()
 		}
-		m.helpMenu.Items[0].Disabled = true
+		m.repairItem.Disabled = true
 		status = container.NewVBox(wrapped(why), status)
 	} else {
 		m.adminOnly = nil
@@ -200,18 +201,9 @@ func (m *Maintenance) anyJupyter() bool {
 	return slices.ContainsFunc(m.in.Envs(), m.hasJupyter)
 }
 
-// hasJupyter tells whether env has Jupyter: a launcher of the bundle
-// starts it there, or it has a jupyter program. A damaged launcher env,
-// its jupyter lost, said "no Jupyter" as base does, and kept saying it
-// after Repair put it back; its button now says what to repair (audit AP 1).
+// hasJupyter tells whether env has Jupyter (launch.HasJupyter).
 func (m *Maintenance) hasJupyter(env string) bool {
-	for _, l := range m.in.Manifest.Launchers {
-		if l.Env == env || (l.Env == "" && env == "base") {
-			return true
-		}
-	}
-	_, err := os.Stat(launch.Executable(wizard.EnvDir(m.in.Prefix, env), runtime.GOOS))
-	return err == nil
+	return launch.HasJupyter(m.in.Prefix, env, m.in.Manifest.Launchers, runtime.GOOS)
 }
 
 // measureSizes fills the Size column of rows in the background, and
@@ -311,16 +303,22 @@ func (m *Maintenance) mainMenu() *fyne.MainMenu {
 	repair := fyne.NewMenuItem("Repair all", m.repair)
 	verify := fyne.NewMenuItem("Verify all", m.verify)
 	newer := fyne.NewMenuItem("Check for a newer installer…", m.pickInstaller)
-	m.jobItems = []*fyne.MenuItem{repair, verify, newer}
-	m.helpMenu = fyne.NewMenu("Help",
-		repair,
-		verify,
-		fyne.NewMenuItem("Stop Jupyter", m.stopJupyter),
+	m.jobItems = []*fyne.MenuItem{verify, repair, newer}
+	m.repairItem = repair
+	// in the window's order (Verify all, Repair all; the terminal menu's
+	// too), and Stop Jupyter only where there is a Jupyter to stop, as
+	// the button (review BF 6)
+	items := []*fyne.MenuItem{verify, repair}
+	if m.anyJupyter() {
+		items = append(items, fyne.NewMenuItem("Stop Jupyter", m.stopJupyter))
+	}
+	items = append(items,
 		fyne.NewMenuItem("Open log", m.openLog),
 		fyne.NewMenuItem("Report a problem", m.reportProblem),
 		newer,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("About", m.about))
+	m.helpMenu = fyne.NewMenu("Help", items...)
 	return fyne.NewMainMenu(withFileMenu(runtime.GOOS, m.helpMenu)...)
 }
 
@@ -723,6 +721,7 @@ func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
 			m.in = in
 		}
 		m.rows = nil
+		m.win.SetMainMenu(m.mainMenu()) // its Jupyter may be new (Stop Jupyter)
 		m.win.SetContent(m.content())
 		present(m.win, inform(m.win, "Upgraded", wizard.Done(m.in.Manifest.Name, res.Version, m.in.Prefix, res)), false)
 		m.CheckHealth()

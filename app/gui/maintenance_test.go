@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -236,6 +237,47 @@ func TestMaintenanceDamagedJupyterKeepsItsButton(t *testing.T) {
 	if !rowHas(t, m, "base", "no Jupyter") {
 		t.Fatal("base, which has no Jupyter and no launcher, does not say so")
 	}
+}
+
+// An install without Jupyter (no launcher, no jupyter program) offers no
+// Stop Jupyter: neither the button nor the Help menu, whose first items
+// are in the buttons' order (review BF 6).
+func TestMaintenanceWithoutJupyterOffersNoStop(t *testing.T) {
+	r := &recorder{}
+	e := wizardtest.NewEngine(t)
+	prefix := installedPrefix(t, e)
+	if err := os.Remove(launch.Executable(wizard.EnvDir(prefix, "team"), runtime.GOOS)); err != nil {
+		t.Fatal(err)
+	}
+	in, err := wizard.ReadInstalled(prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := r.deps(t)
+	d.Executable = filepath.Join(prefix, ".onboard", "onboard")
+	with := NewMaintenance(context.Background(), test.NewTempApp(t), e, in, d)
+	if labels := menuLabels(with); !slices.Contains(labels, "Stop Jupyter") || labels[0] != "Verify all" || labels[1] != "Repair all" {
+		t.Fatalf("with a Jupyter launcher, Help holds %q", labels)
+	}
+	if visibleButton(with.Window(), "Stop Jupyter") == nil {
+		t.Fatal("with a Jupyter launcher, the window shows no Stop Jupyter")
+	}
+	in.Manifest.Launchers = nil
+	m := NewMaintenance(context.Background(), test.NewTempApp(t), e, in, d)
+	if labels := menuLabels(m); slices.Contains(labels, "Stop Jupyter") {
+		t.Errorf("without Jupyter, Help offers %q", labels)
+	}
+	if visibleButton(m.Window(), "Stop Jupyter") != nil {
+		t.Error("without Jupyter, the window shows Stop Jupyter")
+	}
+}
+
+func menuLabels(m *Maintenance) []string {
+	var out []string
+	for _, it := range m.helpMenu.Items {
+		out = append(out, it.Label)
+	}
+	return out
 }
 
 // Jupyter that cannot start in a damaged env offers Repair in its dialog,

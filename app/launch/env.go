@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 
+	"onboard/installer/bundle"
 	"onboard/installer/state"
 	"onboard/internal/buildgui"
 	"onboard/internal/capread"
@@ -109,6 +110,20 @@ func EnvPrefix(prefix, env string) string {
 // Executable is where env's jupyter is: bin/jupyter, or
 // Scripts\jupyter.exe on Windows.
 func Executable(envPrefix, goos string) string { return CommandExecutable(envPrefix, "jupyter", goos) }
+
+// HasJupyter tells whether env of the install at prefix has Jupyter: one
+// of the bundle's launchers starts it there, or it has a jupyter program.
+// A damaged launcher env, its jupyter lost, still has it (what to repair
+// is said when it is started: audit AP 1).
+func HasJupyter(prefix, env string, launchers []bundle.Launcher, goos string) bool {
+	for _, l := range launchers {
+		if l.Env == env || (l.Env == "" && env == "base") {
+			return true
+		}
+	}
+	_, err := os.Stat(Executable(EnvPrefix(prefix, env), goos))
+	return err == nil
+}
 
 // Check reports why env of the install at prefix cannot start Jupyter.
 func Check(prefix, env, goos string) error { return CheckCommand(prefix, env, "jupyter", goos) }
