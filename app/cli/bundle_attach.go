@@ -25,7 +25,7 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 	split := fs.Bool("split", false, "write the bundle as DIR/bundle.zip beside the installer instead of appending it (for bundles too big for one executable)")
 	sign := fs.Bool("sign-authenticode", false, "sign the Windows installer with osslsigncode (needs --cert and --key)")
 	cert := fs.String("cert", "", "with --sign-authenticode: the code-signing certificate (chain), PEM or DER")
-	key := fs.String("key", "", "with --sign-authenticode: its private key, PEM or DER, unencrypted")
+	key := fs.String("key", "", "with --sign-authenticode: its private key, PEM or DER, unencrypted (no passphrase)")
 	ts := fs.String("timestamp", "", "with --sign-authenticode: an RFC 3161 time-stamp server URL")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -51,8 +51,8 @@ func runBundleAttach(ctx context.Context, args []string, env Env) error {
 	}
 	src := installerOf(opts)
 	wasSigned := !*sign && bundle.AuthenticodeSigned(src)
-	path, err := bundle.Attach(opts)
-	if errors.Is(err, bundle.ErrNotPE) || errors.Is(err, bundle.ErrNeedsSplit) || errors.Is(err, bundle.ErrSplitTaken) || errors.Is(err, bundle.ErrOlderInstaller) {
+	path, err := bundle.Attach(ctx, opts)
+	if errors.Is(err, bundle.ErrNotPE) || errors.Is(err, bundle.ErrNeedsSplit) || errors.Is(err, bundle.ErrSplitTaken) || errors.Is(err, bundle.ErrOlderInstaller) || errors.Is(err, bundle.ErrSigning) {
 		return &installer.UsageError{Msg: err.Error()}
 	}
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"time"
 
 	"onboard/internal/atomicfile"
 )
@@ -40,6 +42,25 @@ const SplitBundleName = "bundle.zip"
 // an executable file of 4 GiB or more, and Authenticode cannot sign one.
 const maxWindowsExe = maxSignedSize
 
+// exeMargin is what a Windows installer may grow by beyond its program,
+// bundle and footer: the branding's resources (the icon: some 20 KiB) and
+// the signature's certificate table (a few KiB, more with a time-stamp
+// and a long chain).
+const exeMargin = 1 << 20
+
+// ctxWriter stops a write once ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
 // Attach appends a bundle to an onboard binary (after stripping any
 // bundle already appended to it) and writes OutDir/<Name>-<version>-<os>-
 // <arch>[.exe], mode 0755, with os and arch read from the binary's header.
@@ -53,7 +74,7 @@ var ErrNeedsSplit = errors.New("this bundle needs --split")
 // installer is to trust (AttachOptions.TrustedKey) did not sign.
 var ErrAttachUntrusted = errors.New("refusing to attach a bundle the installer would refuse")
 
-func Attach(opts AttachOptions) (_ string, err error) {
+func Attach(ctx context.Context, opts AttachOptions) (_ string, err error) {
 	b, err := Open(opts.Bundle)
 	if err != nil {
 		return "", err
@@ -87,12 +108,26 @@ func Attach(opts AttachOptions) (_ string, err error) {
 	if opts.Authenticode != nil && goos != "windows" {
 		return "", fmt.Errorf("%w: %q is a %s/%s executable (sign macOS installers with codesign on a Mac; Linux and Solaris installers are not signed this way)", ErrNotPE, exe, goos, goarch)
 	}
+	if opts.Authenticode != nil {
+		// the tool, the certificate and the key are checked before the
+		// installer, gigabytes of it, is written (audit BG 2)
+		a := *opts.Authenticode
+		if err := prepareSigning(&a, runtime.GOOS, time.Now()); err != nil {
+			return "", err
+		}
+		if a.Name == "" {
+			a.Name = b.Manifest.Name // the program's name Windows shows
+		}
+		opts.Authenticode = &a
+	}
 	plainSize, err := PlainSize(exe)
 	if err != nil {
 		return "", err
 	}
 	if goos == "windows" && !opts.Split {
-		if total := plainSize + b.zipSize + footerSize + 8; total > maxWindowsExe {
+		// branding (the icon and version resources) and a signature's
+		// table add tens of KiB, which the check left out (audit BG)
+		if total := plainSize + b.zipSize + footerSize + 8 + exeMargin; total > maxWindowsExe {
 			return "", fmt.Errorf("%w: the installer would be %d bytes: Windows does not start an .exe of 4 GiB or more, and Authenticode cannot sign one; attach with --split to write the bundle as a separate %s beside the installer", ErrNeedsSplit, total, SplitBundleName)
 		}
 	}
@@ -119,7 +154,8 @@ func Attach(opts AttachOptions) (_ string, err error) {
 		pin = sum[:]
 	}
 	fill := func(out io.Writer) error {
-		w := newSparseWriter(out)
+		sw := newSparseWriter(out)
+		w := ctxWriter{ctx, sw} // Ctrl-C and SIGTERM stop a copy of gigabytes (audit BG 3)
 		var (
 			n   int64
 			err error
@@ -147,10 +183,10 @@ func Attach(opts AttachOptions) (_ string, err error) {
 		if _, err = w.Write(foot); err != nil {
 			return err
 		}
-		return w.Finish()
+		return sw.Finish()
 	}
 	if opts.Authenticode != nil {
-		err = writeSigned(out, fill, *opts.Authenticode)
+		err = writeSigned(ctx, out, fill, *opts.Authenticode)
 	} else {
 		err = writeAtomic(out, 0o755, fill)
 	}
@@ -158,7 +194,7 @@ func Attach(opts AttachOptions) (_ string, err error) {
 		return "", err
 	}
 	if opts.Split {
-		if err = writeSplitBundle(opts.Bundle, filepath.Join(opts.OutDir, SplitBundleName)); err != nil {
+		if err = writeSplitBundle(ctx, opts.Bundle, filepath.Join(opts.OutDir, SplitBundleName)); err != nil {
 			os.Remove(out)
 			return "", err
 		}
@@ -195,7 +231,7 @@ func checkSplitTarget(b *Bundle, src, dst string) error {
 
 // writeSplitBundle copies the bundle zip in src to dst (unless they are the
 // same file).
-func writeSplitBundle(src, dst string) error {
+func writeSplitBundle(ctx context.Context, src, dst string) error {
 	if a, err := os.Stat(src); err == nil {
 		if b, err := os.Stat(dst); err == nil && os.SameFile(a, b) {
 			return nil
@@ -203,7 +239,7 @@ func writeSplitBundle(src, dst string) error {
 	}
 	return writeAtomic(dst, 0o644, func(w io.Writer) error {
 		sw := newSparseWriter(w)
-		if _, err := copyZip(sw, src); err != nil {
+		if _, err := copyZip(ctxWriter{ctx, sw}, src); err != nil {
 			return err
 		}
 		return sw.Finish()
@@ -213,7 +249,7 @@ func writeSplitBundle(src, dst string) error {
 // writeSigned writes the unsigned installer to a temporary file beside
 // out, signs it into a second one, checks that the bundle is still found
 // in the signed file, and renames that to out.
-func writeSigned(out string, fill func(io.Writer) error, o AuthenticodeOptions) (err error) {
+func writeSigned(ctx context.Context, out string, fill func(io.Writer) error, o AuthenticodeOptions) (err error) {
 	dir := filepath.Dir(out)
 	unsigned, err := os.CreateTemp(dir, "."+filepath.Base(out)+".unsigned-*")
 	if err != nil {
@@ -239,7 +275,10 @@ func writeSigned(out string, fill func(io.Writer) error, o AuthenticodeOptions) 
 			os.Remove(signed)
 		}
 	}()
-	if err = signAuthenticode(context.Background(), unsigned.Name(), signed, o); err != nil {
+	if err = signAuthenticode(ctx, unsigned.Name(), signed, o); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("failed to sign %s: %w", out, err)
 	}
 	got, err := payloadOf(signed)

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"encoding/binary"
 	"errors"
@@ -43,7 +44,7 @@ func TestAttachStripDiscover(t *testing.T) {
 	plain, _ := os.ReadFile(bin)
 
 	out1 := t.TempDir()
-	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: bin, OutDir: out1, TrustedKey: pub})
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: bin, OutDir: out1, TrustedKey: pub})
 	if err != nil {
 		t.Fatalf("Attach: %v", err)
 	}
@@ -59,7 +60,7 @@ func TestAttachStripDiscover(t *testing.T) {
 	}
 	// Attaching again to the attached installer replaces its bundle.
 	out2 := t.TempDir()
-	inst2, err := Attach(AttachOptions{Bundle: inst, Installer: inst, OutDir: out2})
+	inst2, err := Attach(context.Background(), AttachOptions{Bundle: inst, Installer: inst, OutDir: out2})
 	if err != nil {
 		t.Fatalf("re-Attach: %v", err)
 	}
@@ -188,7 +189,7 @@ func TestDamagedInstallerIsRefused(t *testing.T) {
 	build(t, fixtureSpec(t, t.TempDir(), "2026.12.0"), other, nil)
 	bin := testBinary(t, dir)
 	plainLen := func() int { b, _ := os.ReadFile(bin); return len(b) }()
-	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: bin, OutDir: t.TempDir(), TrustedKey: pub})
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: bin, OutDir: t.TempDir(), TrustedKey: pub})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,14 +253,14 @@ func TestAttachKeepsTheInstallersKey(t *testing.T) {
 	pub, _ := ParsePublicKey(pubPEM)
 	build(t, fixtureSpec(t, dir, "2026.11.0"), signed, priv)
 	build(t, fixtureSpec(t, t.TempDir(), "2026.11.0"), unsigned, nil)
-	keyed, err := Attach(AttachOptions{Bundle: signed, Installer: testBinary(t, dir), OutDir: t.TempDir(), TrustedKey: pub})
+	keyed, err := Attach(context.Background(), AttachOptions{Bundle: signed, Installer: testBinary(t, dir), OutDir: t.TempDir(), TrustedKey: pub})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Attach(AttachOptions{Bundle: unsigned, Installer: keyed, OutDir: filepath.Join(t.TempDir(), "o")}); !errors.Is(err, ErrAttachUntrusted) {
+	if _, err := Attach(context.Background(), AttachOptions{Bundle: unsigned, Installer: keyed, OutDir: filepath.Join(t.TempDir(), "o")}); !errors.Is(err, ErrAttachUntrusted) {
 		t.Fatalf("attach of an unsigned bundle to a keyed installer: %v", err)
 	}
-	again, err := Attach(AttachOptions{Bundle: signed, Installer: keyed, OutDir: t.TempDir()})
+	again, err := Attach(context.Background(), AttachOptions{Bundle: signed, Installer: keyed, OutDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -128,32 +128,19 @@ type AuthenticodeOptions struct {
 	Key       string // its private key, PEM or DER, unencrypted (osslsigncode -key)
 	Name      string // the description shown by Windows (osslsigncode -n); "" = none
 	Timestamp string // an RFC 3161 time-stamp server URL (osslsigncode -ts); "" = none
-	Tool      string // the osslsigncode program; "" = found on PATH
+	Tool      string // the osslsigncode program; "" = found on PATH (prepareSigning)
 }
 
 // ErrNotPE is returned when an Authenticode signature is asked for a
 // binary that is not a Windows (PE) executable.
 var ErrNotPE = errors.New("Authenticode signs only Windows (PE) executables")
 
-// signAuthenticode signs the PE file in with osslsigncode and writes the
-// signed file to out.
+// signAuthenticode signs the PE file in with osslsigncode (o.Tool, which
+// prepareSigning found) and writes the signed file to out. osslsigncode
+// runs with no terminal: a passphrase it would ask for there is refused
+// (prepareSigning refuses an encrypted PEM key before; this catches the
+// rest), as the docs say, and a wrong one is not asked twice (audit BG 4).
 func signAuthenticode(ctx context.Context, in, out string, o AuthenticodeOptions) error {
-	tool := o.Tool
-	if tool == "" {
-		p, err := exec.LookPath("osslsigncode")
-		if err != nil {
-			return errors.New("osslsigncode was not found on PATH: install it (Debian/Ubuntu: apt-get install osslsigncode; macOS: brew install osslsigncode) or sign the installer yourself after 'bundle attach' (docs/bundle.md)")
-		}
-		tool = p
-	}
-	for _, f := range []struct{ what, path string }{{"certificate", o.Cert}, {"key", o.Key}} {
-		if f.path == "" {
-			return fmt.Errorf("signing needs a %s file (--cert and --key)", f.what)
-		}
-		if _, err := os.Stat(f.path); err != nil {
-			return fmt.Errorf("the signing %s: %w", f.what, err)
-		}
-	}
 	args := []string{"sign", "-certs", o.Cert, "-key", o.Key, "-h", "sha256"}
 	if o.Name != "" {
 		args = append(args, "-n", o.Name)
@@ -162,16 +149,23 @@ func signAuthenticode(ctx context.Context, in, out string, o AuthenticodeOptions
 		args = append(args, "-ts", o.Timestamp)
 	}
 	args = append(args, "-in", in, "-out", out)
-	cmd := exec.CommandContext(ctx, tool, args...)
+	cmd := exec.CommandContext(ctx, o.Tool, args...)
+	noTerminal(cmd)
 	var outBuf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &outBuf, &outBuf
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		said := outBuf.String()
 		switch {
 		case strings.Contains(said, "pass phrase") || strings.Contains(said, "Wrong password") || strings.Contains(said, "bad decrypt"):
-			return fmt.Errorf("the key %s is protected by a passphrase, and --sign-authenticode needs an unencrypted PEM key (openssl rsa -in KEY -out PLAIN, kept safe); for a PKCS #12 file, a hardware token or signtool, attach without --sign-authenticode and sign the written file yourself (docs/bundle.md)", o.Key)
+			return fmt.Errorf("the key %s is protected by a passphrase, and --sign-authenticode needs an unencrypted key (openssl pkey -in KEY -out PLAIN, kept safe); for a hardware token or signtool, attach without --sign-authenticode and sign the written file yourself (docs/bundle.md)", o.Key)
 		case strings.Contains(said, "key values mismatch"):
 			return fmt.Errorf("the key %s is not the key of the certificate %s: pass the pair that belong together", o.Key, o.Cert)
+		case o.Timestamp != "" && (strings.Contains(said, "BIO_") || strings.Contains(strings.ToLower(said), "timestamp")):
+			// raw BIO_connect lines said nothing of the server (audit BG 5)
+			return fmt.Errorf("the time-stamp server %s did not give a time-stamp (osslsigncode: %s): check the URL and that this machine reaches it, or sign without --timestamp", o.Timestamp, lastLines(said, 1))
 		}
 		return fmt.Errorf("osslsigncode failed (%v): %s", err, lastLines(said, 6))
 	}

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -75,7 +76,7 @@ func TestAttachSignAuthenticode(t *testing.T) {
 	plain := brandedPlain(t, exe, zipPath) // the binary as attach writes it: the team's name and version in its resources
 
 	out := filepath.Join(t.TempDir(), "dist")
-	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: exe, OutDir: out, TrustedKey: pub,
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: exe, OutDir: out, TrustedKey: pub,
 		Authenticode: &AuthenticodeOptions{Cert: cert, Key: key, Name: "Acme Python"}})
 	if err != nil {
 		t.Fatalf("Attach --sign-authenticode: %v", err)
@@ -106,7 +107,7 @@ func TestAttachSignAuthenticode(t *testing.T) {
 	// Re-attaching to the signed installer strips the signature: the new
 	// file starts with the (branded) plain binary, branded the same way
 	// again, and points at no certificate table.
-	inst2, err := Attach(AttachOptions{Bundle: inst, Installer: inst, OutDir: t.TempDir()})
+	inst2, err := Attach(context.Background(), AttachOptions{Bundle: inst, Installer: inst, OutDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("re-Attach from the signed installer: %v", err)
 	}
@@ -133,7 +134,7 @@ func TestSignByHand(t *testing.T) {
 	dir := t.TempDir()
 	zipPath := filepath.Join(dir, "b.zip")
 	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
-	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: t.TempDir()})
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestSignAuthenticodeRefusesNonPE(t *testing.T) {
 	zipPath := filepath.Join(dir, "b.zip")
 	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
 	out := filepath.Join(t.TempDir(), "dist")
-	_, err := Attach(AttachOptions{Bundle: zipPath, Installer: testBinary(t, dir), OutDir: out,
+	_, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: testBinary(t, dir), OutDir: out,
 		Authenticode: &AuthenticodeOptions{Cert: "c.pem", Key: "k.pem"}})
 	if !errors.Is(err, ErrNotPE) || !strings.Contains(err.Error(), "codesign") {
 		t.Fatalf("Attach --sign-authenticode of an ELF: err = %v; want ErrNotPE with a hint", err)
@@ -183,7 +184,7 @@ func TestAttachCreatesOutDir(t *testing.T) {
 	zipPath := filepath.Join(dir, "b.zip")
 	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
 	out := filepath.Join(t.TempDir(), "new", "dist")
-	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: testBinary(t, dir), OutDir: out})
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: testBinary(t, dir), OutDir: out})
 	if err != nil {
 		t.Fatalf("Attach into a missing folder: %v", err)
 	}
@@ -197,21 +198,23 @@ func TestAttachCreatesOutDir(t *testing.T) {
 	b.Close()
 }
 
-// TestSignFailureLeavesNothing: osslsigncode refusing a bad certificate
-// leaves no file and no new folder.
+// TestSignFailureLeavesNothing: osslsigncode failing after the installer
+// was written leaves no file and no new folder.
 func TestSignFailureLeavesNothing(t *testing.T) {
-	_, _, key := signingTools(t)
+	_, cert, key := signingTools(t)
 	dir := t.TempDir()
 	zipPath := filepath.Join(dir, "b.zip")
 	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
-	badCert := filepath.Join(dir, "cert.pem")
-	writeFile(t, badCert, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
+	failing := filepath.Join(dir, "osslsigncode")
+	if err := os.WriteFile(failing, []byte("#!/bin/sh\necho 'Failed to sign: out of luck' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "dist")
 	for _, split := range []bool{false, true} {
-		_, err := Attach(AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: out, Split: split,
-			Authenticode: &AuthenticodeOptions{Cert: badCert, Key: key}})
-		if err == nil || !strings.Contains(err.Error(), "osslsigncode failed") {
-			t.Errorf("split %v: Attach with a bad certificate: %v; want the osslsigncode failure", split, err)
+		_, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: out, Split: split,
+			Authenticode: &AuthenticodeOptions{Cert: cert, Key: key, Tool: failing}})
+		if err == nil || !strings.Contains(err.Error(), "osslsigncode failed") || !strings.Contains(err.Error(), "out of luck") {
+			t.Errorf("split %v: Attach with a signer that fails: %v; want the osslsigncode failure", split, err)
 		}
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("split %v: %s is left after a failed signing", split, out)
@@ -232,7 +235,7 @@ func TestSignWithAnEncryptedKeySaysSo(t *testing.T) {
 	zipPath := filepath.Join(dir, "b.zip")
 	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
 	out := filepath.Join(t.TempDir(), "dist")
-	_, err := Attach(AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: out,
+	_, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: out,
 		Authenticode: &AuthenticodeOptions{Cert: cert, Key: enc}})
 	if err == nil || !strings.Contains(err.Error(), "is protected by a passphrase") || strings.Contains(err.Error(), "crypto") || strings.Contains(err.Error(), ".unsigned-") {
 		t.Fatalf("Attach with an encrypted key: %v", err)

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image"
 	"image/color"
@@ -145,13 +146,13 @@ func TestAttachBrandsWindowsInstaller(t *testing.T) {
 	build(t, spec, zipPath, nil)
 	exe := windowsExeWithResources(t)
 
-	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: exe, OutDir: t.TempDir()})
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: exe, OutDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("Attach: %v", err)
 	}
 	// an onboard older than the bundle's publisher would refuse its
 	// bundle: attach refuses to make such an installer (audit AG)
-	if _, err := Attach(AttachOptions{Bundle: zipPath, Installer: "/bin/true", OutDir: t.TempDir()}); !errors.Is(err, ErrOlderInstaller) {
+	if _, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: "/bin/true", OutDir: t.TempDir()}); !errors.Is(err, ErrOlderInstaller) {
 		t.Errorf("Attach to a program that does not read publisher: %v; want ErrOlderInstaller", err)
 	}
 	rs := resourcesOf(t, inst)
@@ -187,7 +188,7 @@ func TestAttachBrandsWindowsInstaller(t *testing.T) {
 	// still names the team in the version info.
 	zip2 := filepath.Join(t.TempDir(), "b2.zip")
 	build(t, fixtureSpec(t, t.TempDir(), "2026.12.0"), zip2, nil)
-	inst2, err := Attach(AttachOptions{Bundle: zip2, Installer: exe, OutDir: t.TempDir()})
+	inst2, err := Attach(context.Background(), AttachOptions{Bundle: zip2, Installer: exe, OutDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("Attach without an icon: %v", err)
 	}

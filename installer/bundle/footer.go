@@ -104,6 +104,18 @@ func FindPayload(r io.ReaderAt, size int64) (Payload, error) {
 		return p, err
 	}
 	start, zipOK := findZipStart(r, end)
+	zipEnd := end
+	if !zipOK && signed {
+		// a bundle appended with cat, then signed: the signer aligns the
+		// certificate table to 8 bytes with up to 7 zero bytes after the
+		// zip, and the installer was called damaged (audit BG 6)
+		for k := int64(1); k <= 7 && k < end && bytes.Equal(readAt(r, end-k, 1), []byte{0}); k++ {
+			if s, ok := findZipStart(r, end-k); ok {
+				start, zipOK, zipEnd = s, true, end-k
+				break
+			}
+		}
+	}
 	if !zipOK && start == 0 && absoluteOffsets(r, end) {
 		return Payload{}, errors.New("its zip's offsets count from the file's first byte (as 'zip -A' or a self-extracting archive writes them), and onboard reads a bundle whose offsets count from the zip's own start: pass the bundle zip itself, or attach it to the installer with 'onboard bundle attach'")
 	}
@@ -119,7 +131,7 @@ func FindPayload(r io.ReaderAt, size int64) (Payload, error) {
 		return Payload{}, fmt.Errorf("the installer is damaged: it was cut short (its program's own headers say %d bytes, the file has %d): download the installer again", max(img, end), end)
 	}
 	if zipOK {
-		return Payload{Offset: start, ZipOffset: start, ZipSize: end - start, End: end, Signed: signed}, nil
+		return Payload{Offset: start, ZipOffset: start, ZipSize: zipEnd - start, End: end, Signed: signed}, nil
 	}
 	return Payload{Offset: end, ZipOffset: end, End: end, Signed: signed}, nil
 }

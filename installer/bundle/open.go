@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -77,7 +78,10 @@ func Open(path string) (*Bundle, error) {
 		_, herr := f.ReadAt(head, 0)
 		f.Close()
 		if p.SplitManifest != nil {
-			return nil, bundleErr(path, "holds no bundle: it was made with 'bundle attach --split', and its bundle is the "+SplitBundleName+" beside it", nil)
+			e := bundleErr(path, "holds no bundle: it was made with 'bundle attach --split', and its bundle is the "+SplitBundleName+" beside it", nil)
+			// the installer is fine: no "download it again" (audit BG 7)
+			e.Advice = fmt.Sprintf("run the installer itself, or pass %s as --bundle", filepath.Join(filepath.Dir(path), SplitBundleName))
+			return nil, e
 		}
 		if herr == nil && string(head) == "PK\x03\x04" {
 			// it begins as a zip: its end was cut off or damaged

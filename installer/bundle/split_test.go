@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"archive/zip"
+	"context"
 	"errors"
 	"hash/crc32"
 	"os"
@@ -23,7 +24,7 @@ func TestAttachSplit(t *testing.T) {
 	plain, _ := os.ReadFile(bin)
 
 	out := filepath.Join(t.TempDir(), "folder")
-	inst, err := Attach(AttachOptions{Bundle: v1, Installer: bin, OutDir: out, Split: true, TrustedKey: pub})
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: v1, Installer: bin, OutDir: out, Split: true, TrustedKey: pub})
 	if err != nil {
 		t.Fatalf("Attach --split: %v", err)
 	}
@@ -79,7 +80,7 @@ func TestAttachSplit(t *testing.T) {
 	}
 	// Attaching the installer's own bundle.zip in place works (same file).
 	os.WriteFile(beside, mustRead(t, v1), 0o644)
-	if _, err := Attach(AttachOptions{Bundle: beside, Installer: inst, OutDir: out, Split: true}); err != nil {
+	if _, err := Attach(context.Background(), AttachOptions{Bundle: beside, Installer: inst, OutDir: out, Split: true}); err != nil {
 		t.Errorf("Attach --split of the bundle already in DIR: %v", err)
 	}
 }
@@ -90,7 +91,7 @@ func TestAttachSplitSigned(t *testing.T) {
 	zipPath := filepath.Join(dir, "b.zip")
 	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
 	out := t.TempDir()
-	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: out, Split: true,
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: out, Split: true,
 		Authenticode: &AuthenticodeOptions{Cert: cert, Key: key}})
 	if err != nil {
 		t.Fatalf("Attach --split --sign-authenticode: %v", err)
@@ -116,12 +117,19 @@ func TestOpenSplitInstallerSaysWhere(t *testing.T) {
 	dir := t.TempDir()
 	zipPath := filepath.Join(dir, "b.zip")
 	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
-	inst, err := Attach(AttachOptions{Bundle: zipPath, Installer: testBinary(t, dir), OutDir: t.TempDir(), Split: true})
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: testBinary(t, dir), OutDir: t.TempDir(), Split: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(inst); err == nil || !strings.Contains(err.Error(), "bundle.zip beside it") {
+	_, err = Open(inst)
+	if err == nil || !strings.Contains(err.Error(), "bundle.zip beside it") {
 		t.Errorf("Open(split installer) = %v; want an error pointing at the bundle.zip beside it", err)
+	}
+	// the installer is fine: the advice is not to download it again
+	// (audit BG 7)
+	var be *Error
+	if !errors.As(err, &be) || !strings.Contains(be.Advice, filepath.Join(filepath.Dir(inst), SplitBundleName)) {
+		t.Errorf("the advice for a split installer given as the bundle: %+v", be)
 	}
 }
 
@@ -170,7 +178,7 @@ func TestAttachRefusesWindowsExeOver4GiB(t *testing.T) {
 	}
 	f.Close()
 	out := filepath.Join(t.TempDir(), "dist")
-	_, err = Attach(AttachOptions{Bundle: big, Installer: windowsExe(t), OutDir: out})
+	_, err = Attach(context.Background(), AttachOptions{Bundle: big, Installer: windowsExe(t), OutDir: out})
 	if err == nil || !strings.Contains(err.Error(), "--split") {
 		t.Fatalf("Attach of a 4 GiB bundle to a Windows exe: %v; want a refusal naming --split", err)
 	}
