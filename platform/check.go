@@ -290,30 +290,33 @@ func checkLength(t Target, env Env, req PrefixRequest, f PrefixFacts) []Problem 
 // conda's activation scripts and many build tools. Outside Windows, a
 // prefix with spaces cannot go in a script's "#!" line: conda then writes
 // "#!/usr/bin/env python" there when it links a package (its long-shebang
-// rule), and so does `conda init` for bin/conda, so every such command,
-// conda's own included, runs the first python on PATH (conda/conda#11676;
-// conda's own installers refuse such a folder).
+// rule), so every such command, conda's own included, runs the first
+// python on PATH (conda/conda#11676; conda's own installers refuse such a
+// folder). onboard gives a Python script the /bin/sh first lines of
+// conda's entry points instead (link.ReplaceLongShebang), so conda,
+// Python and Jupyter work there (audit BH 1); a script in another
+// language (perl, bash) still gets conda's env line.
 func checkSpelling(t Target, p string, envs []string) []Problem {
 	var out []Problem
 	if strings.ContainsAny(p, " \t") {
 		msg := fmt.Sprintf("%q has spaces, which break some conda packages' scripts and build tools", p)
 		if t.OS != "windows" {
-			msg = fmt.Sprintf("%q has spaces: conda and jupyter commands there may run another Python, or fail (their first line becomes '#!/usr/bin/env python' in such a folder)", p)
+			msg = fmt.Sprintf("%q has spaces: conda, Python and Jupyter work there, but a package's scripts in other languages may run another program, or fail (their first line becomes '#!/usr/bin/env perl', for one), and so may some build tools; 'conda init' writes conda's own first line so too, and Repair puts it back", p)
 		}
 		out = append(out, Problem{Warning, ProblemSpaces, p, msg, "choose a folder without spaces (conda's own installers refuse one), or keep this one"})
 	}
 	if t.OS != "windows" {
-		// conda's first line of bin/conda and of the scripts it links
-		// there: longer than the kernel runs, conda writes
-		// '#!/usr/bin/env python' instead (link.MaxShebangLength); the
-		// entry points of noarch: python packages (jupyter) start
-		// through /bin/sh and are not affected
+		// the first line of the scripts linked there: longer than the
+		// kernel runs, conda writes '#!/usr/bin/env perl' (for one)
+		// instead (link.MaxShebangLength); Python scripts (bin/conda)
+		// and entry points (jupyter) start through /bin/sh and are not
+		// affected
 		limit := 127
 		if t.OS == "darwin" {
 			limit = 512
 		}
 		if n := len("#!" + t.Join(p, "bin", "python")); n > limit {
-			out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for conda's scripts on this system: 'conda' and 'source bin/activate' there may run another Python, or fail (a script's first line would be %d characters, more than the %d this system runs, so conda writes '#!/usr/bin/env python' instead); Jupyter and the shortcuts still work", p, n, limit),
+			out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for the scripts of some packages on this system: those not in Python may run another program there, or fail (a script's first line would be %d characters, more than the %d this system runs, so it becomes '#!/usr/bin/env perl', for one); conda, Python, Jupyter and the shortcuts work", p, n, limit),
 				fmt.Sprintf("choose a folder of at most %d characters, or keep this one", limit-len("#!/bin/python"))})
 		} else {
 			// an env's folder is longer: its packages' scripts run
@@ -325,7 +328,7 @@ func checkSpelling(t Target, p string, envs []string) []Problem {
 				}
 			}
 			if n := len("#!" + t.Join(p, "envs", e, "bin", "python")); e != "" && n > limit {
-				out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for the scripts of the environment %s on this system: they run another Python unless the environment is activated (a script's first line would be %d characters, more than the %d this system runs, so conda writes '#!/usr/bin/env python' instead); Jupyter and the shortcuts still work", p, e, n, limit),
+				out = append(out, Problem{Warning, ProblemLongShebang, p, fmt.Sprintf("%q is too long for the scripts of some packages of the environment %s on this system: those not in Python run another program unless the environment is activated (a script's first line would be %d characters, more than the %d this system runs, so it becomes '#!/usr/bin/env perl', for one); conda, Python, Jupyter and the shortcuts work", p, e, n, limit),
 					fmt.Sprintf("choose a folder of at most %d characters, or keep this one", limit-len("#!/envs/"+e+"/bin/python"))})
 			}
 		}

@@ -111,19 +111,19 @@ func TestCheckMessagesWriteWindowsPathsPlainly(t *testing.T) {
 	}
 	// elsewhere the warning says what conda does in such a folder
 	ps = CheckPrefixWith(Target{OS: "linux", Arch: "amd64"}, Env{}, PrefixRequest{Prefix: "/home/ann/Team Python"}, PrefixFacts{Writable: true, FreeBytes: -1})
-	if len(ps) != 1 || ps[0].Code != ProblemSpaces || !strings.Contains(ps[0].Message, "#!/usr/bin/env python") {
+	if len(ps) != 1 || ps[0].Code != ProblemSpaces || !strings.Contains(ps[0].Message, "conda, Python and Jupyter work there") || !strings.Contains(ps[0].Message, "#!/usr/bin/env perl") {
 		t.Fatalf("problems %+v", ps)
 	}
 }
 
-// A folder too long for a script's first line (conda's bin/conda then
-// starts '#!/usr/bin/env python': 127 characters on Linux, 512 on macOS)
+// A folder too long for a script's first line (a perl script then
+// starts '#!/usr/bin/env perl': 127 characters on Linux, 512 on macOS)
 // and one with a ' (conda's shell scripts write it in single quotes) are
 // warned of; Windows has neither rule (audit AE 1, 2).
 func TestCheckWarnsOfWhatBreaksCondasScripts(t *testing.T) {
 	linux, mac, win := Target{OS: "linux", Arch: "amd64"}, Target{OS: "darwin", Arch: "arm64"}, Target{OS: "windows", Arch: "amd64"}
 	at := func(n int) string { return "/" + strings.Repeat("a", n-1) } // n characters
-	const base, env = "too long for conda's scripts", "too long for the scripts of the environment team"
+	const base, env = "too long for the scripts of some packages on this system", "too long for the scripts of some packages of the environment team"
 	for _, tc := range []struct {
 		t      Target
 		prefix string

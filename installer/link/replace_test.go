@@ -22,8 +22,10 @@ func TestReplacePrefixText(t *testing.T) {
 		{"no placeholder", "hello\n", "/x", "linux-64", "hello\n"},
 		{"shebang short", "#!" + ph + "/bin/python3 -E\nprint()\n", "/e", "linux-64",
 			"#!/e/bin/python3 -E\nprint()\n"},
-		{"shebang with space uses env", "#!" + ph + "/bin/python3 -E\nx=" + ph + "\n", "/my env", "linux-64",
-			"#!/usr/bin/env python3 -E\nx=/my env\n"},
+		{"python shebang with space execs through sh", "#!" + ph + "/bin/python3 -E\nx=" + ph + "\n", "/my env", "linux-64",
+			"#!/bin/sh\n'''exec' \"/my env/bin/python3\" -E \"$0\" \"$@\" #'''\nx=/my env\n"},
+		{"other shebang with space uses env", "#!" + ph + "/bin/perl -w\nx=" + ph + "\n", "/my env", "linux-64",
+			"#!/usr/bin/env perl -w\nx=/my env\n"},
 		{"long shebang linux", "#!" + ph + "/bin/perl\n", long, "linux-64",
 			"#!/usr/bin/env perl\n"},
 		{"long shebang fits macOS", "#!" + ph + "/bin/perl\n", long, "osx-arm64",
@@ -143,14 +145,30 @@ func TestReplacePrefixWindowsBinary(t *testing.T) {
 	}
 }
 
+// trampoline is the /bin/sh first lines a Python script gets in a
+// folder with spaces or too long for a shebang.
+func trampoline(python, opts string) string {
+	return "#!/bin/sh\n'''exec' \"" + python + "\"" + opts + " \"$0\" \"$@\" #'''"
+}
+
 func TestReplaceLongShebang(t *testing.T) {
 	p128 := "/" + strings.Repeat("d", 120) + "/python" // "#!" + 128 = 130 > 127
 	tests := []struct{ name, in, subdir, want string }{
 		{"short", "#!/usr/bin/python3\n", "linux-64", "#!/usr/bin/python3\n"},
-		{"long", "#!" + p128 + " -u -E\nbody\n", "linux-64", "#!/usr/bin/env python -u -E\nbody\n"},
+		{"long", "#!" + p128 + " -u -E\nbody\n", "linux-64", trampoline(p128, " -u -E") + "\nbody\n"},
 		{"long ok on mac", "#!" + p128 + "\n", "osx-64", "#!" + p128 + "\n"},
-		{"escaped space", `#!/a\ b/bin/python3` + "\n", "linux-64", "#!/usr/bin/env python3\n"},
-		{"spaces after bang", "#!  " + p128 + "\n", "linux-64", "#!/usr/bin/env python\n"},
+		{"escaped space", `#!/a\ b/bin/python3` + "\n", "linux-64", trampoline("/a b/bin/python3", "") + "\n"},
+		{"spaces after bang", "#!  " + p128 + "\n", "linux-64", trampoline(p128, "") + "\n"},
+		{"pythonw", `#!/a\ b/bin/pythonw3.12` + "\n", "osx-arm64", trampoline("/a b/bin/pythonw3.12", "") + "\n"},
+		{"utf-8 declared", `#!/a\ b/bin/python` + "\n# -*- coding: utf-8 -*-\nimport sys\n", "linux-64", trampoline("/a b/bin/python", "") + "\n# -*- coding: utf-8 -*-\nimport sys\n"},
+		// Python would read these otherwise after line 2: conda's env form
+		{"latin-1 declared", `#!/a\ b/bin/python` + "\n# -*- coding: latin-1 -*-\n", "linux-64", "#!/usr/bin/env python\n# -*- coding: latin-1 -*-\n"},
+		{"future import", `#!/a\ b/bin/python` + "\n\"\"\"doc\"\"\"\nfrom __future__ import annotations\n", "linux-64", "#!/usr/bin/env python\n\"\"\"doc\"\"\"\nfrom __future__ import annotations\n"},
+		// and sh: a quote, a dollar, a backquote in the path
+		{"dollar in path", `#!/a\ $b/bin/python` + "\n", "linux-64", "#!/usr/bin/env python\n"},
+		{"quote in path", `#!/a\ "b/bin/python` + "\n", "linux-64", "#!/usr/bin/env python\n"},
+		{"not python", `#!/a\ b/bin/bash -e` + "\n", "linux-64", "#!/usr/bin/env bash -e\n"},
+		{"python-config is no python", `#!/a\ b/bin/python-config` + "\n", "linux-64", "#!/usr/bin/env python-config\n"},
 		{"not a shebang", "# " + p128 + "\n", "linux-64", "# " + p128 + "\n"},
 		{"relative interpreter", "#!python" + strings.Repeat("x", 200) + "\n", "linux-64", "#!python" + strings.Repeat("x", 200) + "\n"},
 	}

@@ -7,9 +7,15 @@ import (
 
 // ReplaceLongShebang rewrites a first-line shebang that is longer than the
 // target's limit ([MaxShebangLength]) or whose interpreter path contains an
-// escaped space (`\ `) to "#!/usr/bin/env <interpreter name><options>", as
-// conda's replace_long_shebang does. Like conda it replaces every copy of
-// that line in data. Other data is returned unchanged.
+// escaped space (`\ `). A Python script gets the two-line /bin/sh form
+// that conda gives its entry points ([EntryPointShebang]), which runs the
+// prefix's own python; anything else gets "#!/usr/bin/env <interpreter
+// name><options>", as conda's replace_long_shebang writes for every script
+// (and, like conda, every copy of that line in data is replaced). conda's
+// env form ran the first python on PATH: in a folder with spaces (a home
+// folder with one gives the default prefix one), bin/conda found none on
+// Debian, or the system's, which has no conda, so conda could not even
+// be activated (audit BH 1). Other data is returned unchanged.
 func ReplaceLongShebang(data []byte, subdir string) []byte {
 	whole, exe, opts, ok := parseShebang(data)
 	if !ok {
@@ -22,8 +28,61 @@ func ReplaceLongShebang(data []byte, subdir string) []byte {
 	if len(whole) <= MaxShebangLength(subdir) && !strings.Contains(dir, `\ `) {
 		return data
 	}
+	if t, ok := pythonTrampoline(data, exe, opts); ok {
+		return append([]byte(t), data[len(whole):]...)
+	}
 	repl := []byte("#!/usr/bin/env " + name + opts)
 	return bytes.ReplaceAll(data, whole, repl)
+}
+
+// pythonTrampoline is the /bin/sh first lines that exec the Python at exe
+// (spaces escaped as `\ `) with opts, for the Python script data: its
+// second line is a string to Python and `exec "exe" opts "$0" "$@"` to sh.
+// Not for a path or options that sh or Python would read otherwise
+// (quotes, $, backquotes, backslashes), a script that declares another
+// encoding than UTF-8 on its second line (it would be the third), or one
+// with a __future__ import (a docstring after line 2 would no longer be
+// the first statement).
+func pythonTrampoline(data []byte, exe, opts string) (string, bool) {
+	path := strings.ReplaceAll(exe, `\ `, " ")
+	name := path[strings.LastIndexByte(path, '/')+1:]
+	if !isPythonName(name) || strings.ContainsAny(path, "\"'$`\\\n\r") {
+		return "", false
+	}
+	for _, c := range opts {
+		if !(c == ' ' || c == '-' || c == '_' || c == '=' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return "", false
+		}
+	}
+	if bytes.Contains(data, []byte("from __future__ import")) {
+		return "", false
+	}
+	if _, rest, ok := bytes.Cut(data, []byte("\n")); ok {
+		second, _, _ := bytes.Cut(rest, []byte("\n"))
+		low := bytes.ToLower(second)
+		if codingLine(second) && !bytes.Contains(low, []byte("utf-8")) && !bytes.Contains(low, []byte("utf8")) {
+			return "", false
+		}
+	}
+	o := strings.TrimSpace(opts)
+	if o != "" {
+		o = " " + o
+	}
+	return "#!/bin/sh\n'''exec' \"" + path + "\"" + o + " \"$0\" \"$@\" #'''", true
+}
+
+// isPythonName tells python, python3, python3.12, pythonw, pythonw3.12.
+func isPythonName(name string) bool {
+	rest, ok := strings.CutPrefix(name, "python")
+	rest = strings.TrimPrefix(rest, "w")
+	return ok && strings.Trim(rest, "0123456789.") == ""
+}
+
+// codingLine tells a PEP 263 encoding declaration: a comment with
+// "coding:" or "coding=".
+func codingLine(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t\f")
+	return bytes.HasPrefix(t, []byte("#")) && (bytes.Contains(t, []byte("coding:")) || bytes.Contains(t, []byte("coding=")))
 }
 
 // parseShebang matches conda's SHEBANG_REGEX at the start of data:

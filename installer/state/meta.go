@@ -326,9 +326,10 @@ func condaProgram(root string) string {
 		return "conda"
 	}
 	if py := filepath.Join(root, "bin", "python"); runtime.GOOS != "windows" && strings.ContainsAny(root, " \t") {
-		// a shebang cannot hold a path with a space: conda's bin/conda
-		// there starts with "#!/usr/bin/env python", another Python,
-		// which has no conda (audit AV 1)
+		// a shebang cannot hold a path with a space: onboard's bin/conda
+		// there starts through /bin/sh, but after `conda init` with
+		// "#!/usr/bin/env python", another Python, which has no conda
+		// (audit AV 1): the base's python runs conda either way
 		if _, err := os.Stat(py); err == nil {
 			return QuoteArg(py) + " -m conda"
 		}

@@ -304,17 +304,18 @@ func TestRealPythonAndJupyter(t *testing.T) {
 }
 
 // A folder with spaces, which the install warns about outside Windows: the
-// Python and Jupyter work, with the folder in kernel.json; conda's own
-// commands there start '#!/usr/bin/env python', as conda links them (its
-// long-shebang rule) and as `conda init` writes them, so conda runs only
-// through the base's python, and `conda init` changes no file of the
-// install then either.
+// Python and Jupyter work, with the folder in kernel.json, and so does
+// conda: its commands start with the /bin/sh lines of conda's entry points,
+// not conda's '#!/usr/bin/env python', which ran whatever python was on
+// PATH (none on Debian), so conda could not run nor be activated there
+// (audit BH 1). `conda init` writes the env line back into bin/conda, as
+// conda does; verify names what it changed, and repair puts it right.
 func TestRealSpacedPrefix(t *testing.T) {
 	b := realBundle(t)
 	h := newHome(t)
 	prefix := filepath.Join(t.TempDir(), "Debian Jupyter")
-	if out := h.mustRun(t, onboardBin, "install", "--dry-run", "--prefix", prefix, "--bundle", b); !strings.Contains(out, "#!/usr/bin/env python") {
-		t.Fatalf("the plan does not warn of what spaces do to conda's commands:\n%s", out)
+	if out := h.mustRun(t, onboardBin, "install", "--dry-run", "--prefix", prefix, "--bundle", b); !strings.Contains(out, "has spaces: conda, Python and Jupyter work there") {
+		t.Fatalf("the plan does not warn of what spaces do:\n%s", out)
 	}
 	h.mustRun(t, onboardBin, "install", "--silent", "--prefix", prefix, "--bundle", b)
 	t.Cleanup(func() { h.run(t, onboardBin, "uninstall", "--silent", "--prefix", prefix) })
@@ -327,29 +328,55 @@ func TestRealSpacedPrefix(t *testing.T) {
 	if ks, _ := os.ReadFile(filepath.Join(team, "share/jupyter/kernels/python3/kernel.json")); !strings.Contains(string(ks), team+"/bin/python") {
 		t.Fatalf("kernel.json without the prefix:\n%s", ks)
 	}
-	if out := h.mustRun(t, filepath.Join(team, "bin", "python"), "-m", "jupyter", "--version"); !strings.Contains(out, "notebook         : 6.") {
+	if out := h.mustRun(t, filepath.Join(team, "bin", "jupyter"), "--version"); !strings.Contains(out, "notebook         : 6.") {
 		t.Fatalf("jupyter --version:\n%s", out)
 	}
 	if !bundleHasConda(t, b) {
 		return
 	}
 	conda := filepath.Join(prefix, "bin", "conda")
-	if data, _ := os.ReadFile(conda); !bytes.HasPrefix(data, []byte("#!/usr/bin/env python\n")) {
-		t.Fatalf("bin/conda in a folder with spaces: %.80q, want conda's '#!/usr/bin/env python'", data)
-	}
-	py := filepath.Join(prefix, "bin", "python")
-	if out := h.mustRun(t, py, conda, "--version"); !strings.HasPrefix(out, "conda 26.") {
-		t.Fatalf("conda --version: %q", out)
-	}
-	out := h.mustRun(t, py, conda, "init", "bash")
-	for _, line := range strings.Split(out, "\n") {
-		if f := strings.SplitN(strings.TrimSpace(line), " ", 2); len(f) == 2 && f[0] == "modified" && strings.HasPrefix(strings.TrimSpace(f[1]), prefix+"/") {
-			t.Errorf("conda init changed a file of the install: %s\n%s", f[1], out)
+	want := "#!/bin/sh\n'''exec' \"" + prefix + "/bin/python\" \"$0\" \"$@\" #'''\n"
+	for _, p := range []string{conda, filepath.Join(prefix, "condabin", "conda")} {
+		if data, _ := os.ReadFile(p); !bytes.HasPrefix(data, []byte(want)) {
+			t.Fatalf("%s in a folder with spaces: %.100q, want %q first", p, data, want)
 		}
 	}
-	if out := h.mustRun(t, filepath.Join(prefix, ".onboard", "onboard"), "verify"); !strings.Contains(out, "Healthy") {
-		t.Fatalf("onboard verify after conda init:\n%s", out)
+	works := func() {
+		t.Helper()
+		if out := h.mustRun(t, conda, "--version"); !strings.HasPrefix(out, "conda 26.") {
+			t.Fatalf("conda --version: %q", out)
+		}
+		if out := h.mustRun(t, conda, "run", "-n", "team", "python", "-c", "import sys; print(sys.prefix)"); strings.TrimSpace(out) != team {
+			t.Fatalf("conda run -n team: %q, want %s", out, team)
+		}
+		// activated as a person does, in a shell: the hook, then activate
+		script := `eval "$("$1" shell.bash hook)" && conda activate team && python -c 'import sys; print(sys.prefix)'`
+		if out := h.mustRun(t, "bash", "-c", script, "bash", conda); strings.TrimSpace(out) != team {
+			t.Fatalf("conda activate team in bash: %q, want %s", out, team)
+		}
 	}
+	works()
+	out := h.mustRun(t, conda, "init", "bash")
+	var changed []string
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.SplitN(strings.TrimSpace(line), " ", 2); len(f) == 2 && f[0] == "modified" && strings.HasPrefix(strings.TrimSpace(f[1]), prefix+"/") {
+			changed = append(changed, strings.TrimPrefix(strings.TrimSpace(f[1]), prefix+"/"))
+		}
+	}
+	app := filepath.Join(prefix, ".onboard", "onboard")
+	r := h.run(t, app, "verify")
+	for _, c := range changed {
+		if !strings.Contains(r.stdout, c) {
+			t.Errorf("conda init changed %s, which verify does not name:\n%s", c, r.stdout)
+		}
+	}
+	if len(changed) > 0 {
+		h.mustRun(t, app, "repair")
+	}
+	if out := h.mustRun(t, app, "verify"); !strings.Contains(out, "Healthy") {
+		t.Fatalf("onboard verify after conda init and a repair:\n%s", out)
+	}
+	works()
 }
 
 // kernelViaREST starts a python3 kernel through the server's REST API,
