@@ -214,10 +214,10 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 	}
 }
 
-// The launcher's env whose jupyter was lost is no env without Jupyter:
-// its row keeps Start Jupyter, whose dialog then offers Repair; it said
-// "no Jupyter", as base does, and still did after a repair (audit AP 1).
-func TestMaintenanceDamagedJupyterKeepsItsButton(t *testing.T) {
+// withoutTeamJupyter installs the test bundle, removes the team env's
+// jupyter program, and gives what a maintenance window of it is made of.
+func withoutTeamJupyter(t *testing.T) (wizard.Engine, *wizard.Installed, Deps) {
+	t.Helper()
 	r := &recorder{}
 	e := wizardtest.NewEngine(t)
 	prefix := installedPrefix(t, e)
@@ -230,6 +230,14 @@ func TestMaintenanceDamagedJupyterKeepsItsButton(t *testing.T) {
 	}
 	d := r.deps(t)
 	d.Executable = filepath.Join(prefix, ".onboard", "onboard")
+	return e, in, d
+}
+
+// The launcher's env whose jupyter was lost is no env without Jupyter:
+// its row keeps Start Jupyter, whose dialog then offers Repair; it said
+// "no Jupyter", as base does, and still did after a repair (audit AP 1).
+func TestMaintenanceDamagedJupyterKeepsItsButton(t *testing.T) {
+	e, in, d := withoutTeamJupyter(t)
 	m := NewMaintenance(context.Background(), test.NewTempApp(t), e, in, d)
 	if rowHas(t, m, "team", "no Jupyter") || !rowHas(t, m, "team", "Start Jupyter") {
 		t.Fatal("the launcher's env, its jupyter lost, says it has no Jupyter")
@@ -243,18 +251,7 @@ func TestMaintenanceDamagedJupyterKeepsItsButton(t *testing.T) {
 // Stop Jupyter: neither the button nor the Help menu, whose first items
 // are in the buttons' order (review BF 6).
 func TestMaintenanceWithoutJupyterOffersNoStop(t *testing.T) {
-	r := &recorder{}
-	e := wizardtest.NewEngine(t)
-	prefix := installedPrefix(t, e)
-	if err := os.Remove(launch.Executable(wizard.EnvDir(prefix, "team"), runtime.GOOS)); err != nil {
-		t.Fatal(err)
-	}
-	in, err := wizard.ReadInstalled(prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := r.deps(t)
-	d.Executable = filepath.Join(prefix, ".onboard", "onboard")
+	e, in, d := withoutTeamJupyter(t)
 	with := NewMaintenance(context.Background(), test.NewTempApp(t), e, in, d)
 	if labels := menuLabels(with); !slices.Contains(labels, "Stop Jupyter") || labels[0] != "Verify all" || labels[1] != "Repair all" {
 		t.Fatalf("with a Jupyter launcher, Help holds %q", labels)
