@@ -169,7 +169,7 @@ fuzz: demo
 	@scripts/fuzz.sh $(FUZZTIME)
 
 bench: realbundle
-	@scripts/need-debs.sh tar zstd bzip2 unzip
+	@scripts/need-debs.sh tar zstd bzip2 unzip openssl
 	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else echo "bench: not built yet"; exit 1; fi
 
 screenshots: onboard

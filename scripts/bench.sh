@@ -10,11 +10,14 @@
 # background, never between timed runs (build-and-test-facts.md §6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in tar zstd bzip2 unzip sha256sum xargs; do
+for tool in tar zstd bzip2 unzip sha256sum xargs openssl; do
 	command -v "$tool" >/dev/null || { echo "bench: needs $tool for the baseline (apt-get install $tool)"; exit 1; }
 done
 mkdir -p .bench
 go build -o .bench/bench ./internal/bench
+# the onboard program itself, timed beside the engine (BENCH_ONBOARD)
+CGO_ENABLED=0 go build -tags nogui -o .bench/onboard .
+export BENCH_ONBOARD="$PWD/.bench/onboard"
 if [ $# -gt 0 ]; then
 	exec .bench/bench "$@"
 fi

@@ -45,6 +45,7 @@ type measurement struct {
 	WriteRatio float64 `json:"write_ratio_to_payload,omitempty"`
 	WriteShell float64 `json:"write_ratio_to_shell_loop,omitempty"` // over the sequential shell loop's write_bytes
 	VsSha256   float64 `json:"ratio_to_sha256sum,omitempty"`        // verify: wall time over sha256sum's
+	VsOpenSSL  float64 `json:"ratio_to_openssl,omitempty"`          // verify: wall time over openssl dgst's, a process per core
 }
 
 // baseline extracts every archive with the system's tools into a new

@@ -60,6 +60,10 @@ type scaleStep struct {
 	TimeLeftReplay   []timeLeftFigure `json:"time_left_replay,omitempty"`
 	TimeLeftManifest []timeLeftFigure `json:"time_left_manifest_plan,omitempty"`
 	Trace            string           `json:"trace,omitempty"` // the saved progress trace
+	// Program is the onboard program's own install of the same bundle
+	// into another folder (BENCH_ONBOARD), beside the engine's: its peak
+	// RSS is what a person sees (audit BI 3: 10-20 MB more)
+	Program *measurement `json:"program_install,omitempty"`
 }
 
 type scaleResults struct {
@@ -178,6 +182,14 @@ func scaleOne(ctx context.Context, out string, seed uint64, k int, run string, w
 		var s scaleStep
 		if step == "install" {
 			s, err = scaleInstall(ctx, out, seed, k, home, bz, prefix)
+			if exe := os.Getenv("BENCH_ONBOARD"); err == nil && exe != "" {
+				var m measurement
+				if m, err = cliInstall(ctx, exe, home, bz, prefix+"-program"); err == nil {
+					s.Program = &m
+					fmt.Printf("  program  %8.2f s  user %7.2f  sys %7.2f  peak RSS %4d MB  written %6.0f MB  (onboard install --silent)\n",
+						m.Seconds, m.User, m.Sys, m.PeakRSS/1024, mb(m.WriteBytes))
+				}
+			}
 		} else {
 			s, err = scaleChild(ctx, home, step, bz, prefix)
 		}
