@@ -37,9 +37,9 @@ func FuzzReplacePrefix(f *testing.F) {
 			return
 		}
 		// Each copy of a shebang line the long-shebang rewrite made
-		// starts with "#!" in out: 13 bytes more for the env form, 33 for
+		// starts with "#!" in out: 13 bytes more for the env form, 34 for
 		// a Python script's /bin/sh form (one line, two "#!" at most).
-		if g := PrefixGrowth(data, mode, ph, prefix, subdir) + 33*int64(bytes.Count(out, []byte("#!"))); int64(len(out)-len(data)) > g {
+		if g := PrefixGrowth(data, mode, ph, prefix, subdir) + 34*int64(bytes.Count(out, []byte("#!"))); int64(len(out)-len(data)) > g {
 			t.Fatalf("the rewrite grew by %d bytes; PrefixGrowth and the shebangs say at most %d", len(out)-len(data), g)
 		}
 		if binary && !IsWindows(subdir) && len(out) != len(data) {

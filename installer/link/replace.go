@@ -100,7 +100,7 @@ func ReplacePrefix(data []byte, mode pkg.FileMode, placeholder, newPrefix, subdi
 // shebang), counted without rewriting: a placeholder of one byte in a file
 // of a million would make it a million prefixes long. ReplacePrefix's
 // long-shebang rewrite may add up to 13 bytes to each copy of the first
-// line besides ("#!x" becomes "#!/usr/bin/env x"), or 33 to a Python
+// line besides ("#!x" becomes "#!/usr/bin/env x"), or 34 to a Python
 // script's first line (the /bin/sh form).
 func PrefixGrowth(data []byte, mode pkg.FileMode, placeholder, newPrefix, subdir string) int64 {
 	win := IsWindows(subdir)

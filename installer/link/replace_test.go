@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -163,7 +166,12 @@ func TestReplaceLongShebang(t *testing.T) {
 		{"utf-8 declared", `#!/a\ b/bin/python` + "\n# -*- coding: utf-8 -*-\nimport sys\n", "linux-64", trampoline("/a b/bin/python", "") + "\n# -*- coding: utf-8 -*-\nimport sys\n"},
 		// Python would read these otherwise after line 2: conda's env form
 		{"latin-1 declared", `#!/a\ b/bin/python` + "\n# -*- coding: latin-1 -*-\n", "linux-64", "#!/usr/bin/env python\n# -*- coding: latin-1 -*-\n"},
-		{"future import", `#!/a\ b/bin/python` + "\n\"\"\"doc\"\"\"\nfrom __future__ import annotations\n", "linux-64", "#!/usr/bin/env python\n\"\"\"doc\"\"\"\nfrom __future__ import annotations\n"},
+		// a docstring of its own stays the docstring: __doc__ would be the
+		// exec line (docopt, argparse), a __future__ import after the two
+		// strings a SyntaxError (audit BJ 1)
+		{"docstring", `#!/a\ b/bin/python` + "\n# tool\n\n  r'''Usage: tool'''\nimport docopt\n", "linux-64", "#!/usr/bin/env python\n# tool\n\n  r'''Usage: tool'''\nimport docopt\n"},
+		{"docstring and future import", `#!/a\ b/bin/python` + "\n\"\"\"doc\"\"\"\nfrom  __future__ import annotations\n", "linux-64", "#!/usr/bin/env python\n\"\"\"doc\"\"\"\nfrom  __future__ import annotations\n"},
+		{"future import alone", `#!/a\ b/bin/python` + "\nfrom __future__ import annotations\nbuf = 'x'\n", "linux-64", trampoline("/a b/bin/python", "") + "\nfrom __future__ import annotations\nbuf = 'x'\n"},
 		// and sh: a quote, a dollar, a backquote in the path
 		{"dollar in path", `#!/a\ $b/bin/python` + "\n", "linux-64", "#!/usr/bin/env python\n"},
 		{"quote in path", `#!/a\ "b/bin/python` + "\n", "linux-64", "#!/usr/bin/env python\n"},
@@ -178,5 +186,42 @@ func TestReplaceLongShebang(t *testing.T) {
 				t.Errorf("got %q; want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// A Python script in a folder with spaces runs with the folder's python
+// through its /bin/sh first lines, its arguments intact, a __future__
+// import and a UTF-8 declaration still read; one with a docstring keeps it
+// (conda's env line), so __doc__ is its own.
+func TestPythonTrampolineRuns(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 here")
+	}
+	prefix := filepath.Join(t.TempDir(), "my env")
+	if err := os.MkdirAll(filepath.Join(prefix, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// the folder's python: a wrapper that says it ran
+	wrapper := "#!/bin/sh\necho via-the-prefix\nexec '" + py + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(prefix, "bin", "python3"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := "#!" + ph + "/bin/python3\n# -*- coding: utf-8 -*-\nfrom __future__ import annotations\nimport sys\nprint('ran', sys.argv[1:])\n"
+	out, err := ReplacePrefix([]byte(script), pkg.ModeText, ph, prefix, "linux-64")
+	if err != nil || !bytes.HasPrefix(out, []byte("#!/bin/sh\n")) {
+		t.Fatalf("rewrite: %v\n%s", err, out)
+	}
+	tool := filepath.Join(prefix, "bin", "tool")
+	if err := os.WriteFile(tool, out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got, err := exec.Command(tool, "a b", "c").CombinedOutput()
+	if err != nil || strings.TrimSpace(string(got)) != "via-the-prefix\nran ['a b', 'c']" {
+		t.Fatalf("the script through /bin/sh: %v\n%s", err, got)
+	}
+	doc := "#!" + ph + "/bin/python3\n\"\"\"Usage: tool\"\"\"\nprint(__doc__)\n"
+	if out, _ = ReplacePrefix([]byte(doc), pkg.ModeText, ph, prefix, "linux-64"); !bytes.HasPrefix(out, []byte("#!/usr/bin/env python3\n")) {
+		t.Fatalf("a script with a docstring got %q", out)
 	}
 }

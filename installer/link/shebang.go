@@ -38,11 +38,12 @@ func ReplaceLongShebang(data []byte, subdir string) []byte {
 // pythonTrampoline is the /bin/sh first lines that exec the Python at exe
 // (spaces escaped as `\ `) with opts, for the Python script data: its
 // second line is a string to Python and `exec "exe" opts "$0" "$@"` to sh.
-// Not for a path or options that sh or Python would read otherwise
-// (quotes, $, backquotes, backslashes), a script that declares another
-// encoding than UTF-8 on its second line (it would be the third), or one
-// with a __future__ import (a docstring after line 2 would no longer be
-// the first statement).
+// That string is the module's docstring, so it is not for a script that
+// has one of its own: its __doc__ (docopt, argparse's description) would
+// be the exec line, and a __future__ import after it a SyntaxError (audit
+// BJ 1); nor for a path or options that sh or Python would read otherwise
+// (quotes, $, backquotes, backslashes), nor a script that declares another
+// encoding than UTF-8 on its second line (it would be the third).
 func pythonTrampoline(data []byte, exe, opts string) (string, bool) {
 	path := strings.ReplaceAll(exe, `\ `, " ")
 	name := path[strings.LastIndexByte(path, '/')+1:]
@@ -54,7 +55,7 @@ func pythonTrampoline(data []byte, exe, opts string) (string, bool) {
 			return "", false
 		}
 	}
-	if bytes.Contains(data, []byte("from __future__ import")) {
+	if hasDocstring(data) {
 		return "", false
 	}
 	if _, rest, ok := bytes.Cut(data, []byte("\n")); ok {
@@ -69,6 +70,26 @@ func pythonTrampoline(data []byte, exe, opts string) (string, bool) {
 		o = " " + o
 	}
 	return "#!/bin/sh\n'''exec' \"" + path + "\"" + o + " \"$0\" \"$@\" #'''", true
+}
+
+// hasDocstring tells whether the Python script data (a shebang line
+// first) may have a module docstring: its first line that is neither
+// blank nor a comment starts with a string literal (a prefix such as r or
+// b allowed). A first statement such as "x".join(...) counts too: the
+// rule errs towards conda's env line.
+func hasDocstring(data []byte) bool {
+	_, rest, _ := bytes.Cut(data, []byte("\n"))
+	for len(rest) > 0 {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		t := bytes.TrimLeft(line, " \t\f\r")
+		if len(t) == 0 || t[0] == '#' || t[0] == '\\' {
+			continue
+		}
+		t = bytes.TrimLeft(t, "rRbBuUfF")
+		return len(t) > 0 && (t[0] == '"' || t[0] == '\'')
+	}
+	return false
 }
 
 // isPythonName tells python, python3, python3.12, pythonw, pythonw3.12.
