@@ -79,8 +79,9 @@ type InstallPlan struct {
 	// (bundle.Platform.DiskEstimate, less the bundle's copy for repairs
 	// when that is a hard link: du counts a link, the disk does not);
 	// FreeBytes what the disk has free for this user, -1 when unknown.
-	// SharedBytes is what that hard link saves: what DiskEstimate counts
-	// for the copy and NeedBytes does not (0 when it is copied).
+	// SharedBytes is what that hard link saves: the whole kept file, which
+	// du counts and the Welcome step's figure with it (DiskEstimate and
+	// CarriedBeyond), and NeedBytes does not (0 when it is copied).
 	NeedBytes   int64 `json:"need_bytes"`
 	FreeBytes   int64 `json:"free_bytes"`
 	SharedBytes int64 `json:"shared_bytes,omitempty"`
@@ -330,9 +331,12 @@ func (p *InstallPlan) work(ctx context.Context, o Options, h planHost) error {
 		return err
 	}
 	p.envs(h.target, pl)
-	extra := CarriedExtra(o.Bundle, pl, p.Prefix, o.AllUsers)
-	p.NeedBytes = pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache) + extra
-	p.SharedBytes = max(0, -extra)
+	est := pl.DiskEstimate(MaintenanceAppBytes(), entryPointExe(o.WindowsLauncher, subdir), o.KeepPackageCache)
+	p.NeedBytes = est + CarriedExtra(o.Bundle, pl, p.Prefix, o.AllUsers)
+	// the full size, as du counts it and Welcome says, less what the disk
+	// gives: the whole kept file when it is a hard link (the other
+	// platforms' archives too: audit BJ 3)
+	p.SharedBytes = max(0, est+CarriedBeyond(o.Bundle, pl)-p.NeedBytes)
 	req := platform.PrefixRequest{Prefix: p.Prefix, NeedBytes: p.NeedBytes, MaxRelPath: maxRelPath(pl, o.KeepPackageCache),
 		NeedFiles: pl.FileEstimate(o.KeepPackageCache), Envs: pl.EnvNames()}
 	p.LongestPath, p.PathLimit = platform.LongestPath(req), platform.PathLimit(h.target)

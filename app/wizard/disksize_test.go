@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -71,5 +72,37 @@ func TestWelcomeSpaceIsWhatTheMaintenanceWindowAddsUp(t *testing.T) {
 	est := Summarize(b, "linux-64").DiskBytes
 	if diff := float64(est-total) / float64(total); diff > 0.03 || diff < -0.03 {
 		t.Fatalf("Welcome says about %d bytes; the install takes %d (%+.1f%%), the kept bundle %d", est, total, diff*100, b.ZipSize())
+	}
+}
+
+// Where the kept bundle is a hard link to the bundle file, the Location
+// step says "about NEED, SHARED less than the full size": the two add up
+// to Welcome's figure, the other platforms' archives counted in SHARED
+// (audit BJ 3: 29.4 MB + 1.1 MB against Welcome's 33.8 MB).
+func TestLocationsSharedBytesAddUpToWelcome(t *testing.T) {
+	data := assets.DemoBundle()
+	if data == nil {
+		t.Skip("no demo bundle: run 'make demo'")
+	}
+	dir := t.TempDir()
+	t.Setenv("HOME", filepath.Join(dir, "home"))
+	zipPath := filepath.Join(dir, "demo.zip")
+	if err := os.WriteFile(zipPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Open(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	p, err := installer.Plan(context.Background(), installer.Options{Prefix: filepath.Join(dir, "demo"), Bundle: b, Subdir: "linux-64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SharedBytes == 0 {
+		t.Skip("the kept bundle would be copied here, not linked")
+	}
+	if welcome := Summarize(b, p.Subdir).DiskBytes; p.NeedBytes+p.SharedBytes != welcome {
+		t.Fatalf("Location: %d, %d less than the full size; Welcome: %d", p.NeedBytes, p.SharedBytes, welcome)
 	}
 }
