@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -49,15 +50,30 @@ func prepareSigning(o *AuthenticodeOptions, goos string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("%w: the key cannot be read: %w", ErrSigning, err)
 	}
-	certs := parseCertificates(certData)
-	if len(certs) == 0 {
-		return fmt.Errorf("%w: %s holds no X.509 certificate in PEM or DER; a PKCS #12 file (.p12, .pfx) holds the certificate and its key together: split it (openssl pkcs12 -in FILE -clcerts -nokeys -out CERT; openssl pkcs12 -in FILE -nocerts -nodes -out KEY) or attach without --sign-authenticode and sign by hand (osslsigncode sign -pkcs12 FILE ...)", ErrSigning, o.Cert)
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{o.Cert, certData}, {o.Key, keyData}} {
+		if isPKCS12(f.data) {
+			return fmt.Errorf("%w: %s is a PKCS #12 file (.p12, .pfx), which holds the certificate and its key together: split it (openssl pkcs12 -in FILE -clcerts -nokeys -out CERT; openssl pkcs12 -in FILE -nocerts -nodes -out KEY) or attach without --sign-authenticode and sign by hand (osslsigncode sign -pkcs12 FILE ...)", ErrSigning, f.path)
+		}
 	}
 	key, encrypted := parsePrivateKey(keyData)
 	if encrypted {
 		return fmt.Errorf("%w: the key %s is protected by a passphrase, and --sign-authenticode needs an unencrypted key (openssl pkey -in KEY -out PLAIN, kept safe); for a hardware token or signtool, attach without --sign-authenticode and sign the written file yourself (docs/bundle.md)", ErrSigning, o.Key)
 	}
+	certs := parseCertificates(certData)
+	if len(certs) == 0 {
+		// PKCS #7 (.spc, .p7b), which osslsigncode reads and Go does not:
+		// osslsigncode decides (audit BJ 4)
+		return nil
+	}
+	// the signer's: the key's, or else the first that is no CA (a chain
+	// may list its CA first: audit BJ 4)
 	leaf := certs[0]
+	if i := slices.IndexFunc(certs, func(c *x509.Certificate) bool { return !c.IsCA }); i >= 0 {
+		leaf = certs[i]
+	}
 	if key != nil {
 		i := slices.IndexFunc(certs, func(c *x509.Certificate) bool {
 			pub, ok := c.PublicKey.(interface{ Equal(crypto.PublicKey) bool })
@@ -139,16 +155,27 @@ func parseCertificates(data []byte) []*x509.Certificate {
 
 // parsePrivateKey reads an unencrypted private key, PEM or DER (PKCS #8,
 // PKCS #1, SEC 1); encrypted tells a PEM key protected by a passphrase.
-// key is nil when the key is not one Go reads: osslsigncode then decides.
+// Of a PEM file it reads the first block that is a key (`openssl ecparam
+// -genkey` writes EC PARAMETERS first; a combined file may hold the
+// certificate first). key is nil when the key is not one Go reads:
+// osslsigncode then decides.
 func parsePrivateKey(data []byte) (key crypto.Signer, encrypted bool) {
 	der := data
-	if b, _ := pem.Decode(data); b != nil {
-		if b.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED") {
-			return nil, true
+	if bytes.Contains(data, []byte("-----BEGIN ")) {
+		der = nil
+		for rest := data; der == nil; {
+			var b *pem.Block
+			if b, rest = pem.Decode(rest); b == nil {
+				return nil, false
+			}
+			if !strings.HasSuffix(b.Type, "PRIVATE KEY") {
+				continue
+			}
+			if b.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED") {
+				return nil, true
+			}
+			der = b.Bytes
 		}
-		der = b.Bytes
-	} else if bytes.Contains(data, []byte("-----BEGIN ")) {
-		return nil, false
 	}
 	if k, err := x509.ParsePKCS8PrivateKey(der); err == nil {
 		s, _ := k.(crypto.Signer)
@@ -161,6 +188,18 @@ func parsePrivateKey(data []byte) (key crypto.Signer, encrypted bool) {
 		return k, false
 	}
 	return nil, false
+}
+
+// isPKCS12 tells a PKCS #12 file (DER): a SEQUENCE whose first element is
+// the INTEGER 3 (PFX's version); a PKCS #7 one starts with an OID.
+func isPKCS12(data []byte) bool {
+	var outer asn1.RawValue
+	if _, err := asn1.Unmarshal(data, &outer); err != nil || outer.Tag != asn1.TagSequence || !outer.IsCompound {
+		return false
+	}
+	var version int
+	_, err := asn1.Unmarshal(outer.Bytes, &version)
+	return err == nil && version == 3
 }
 
 // toolAdvice says how to get osslsigncode, or how to sign without it, on goos.

@@ -209,3 +209,60 @@ func TestCatThenSignIsFound(t *testing.T) {
 		t.Errorf("found a zip of %d bytes (want %d), version %q", b.ZipSize(), len(zipData), b.Manifest.Version)
 	}
 }
+
+// What osslsigncode signs with is not refused (audit BJ 4): a chain that
+// lists its CA first, with a key `openssl ecparam -genkey` wrote (EC
+// PARAMETERS first); and a PKCS #7 certificate file (.spc), which Go
+// cannot read, is left to osslsigncode. A key not the leaf's is still
+// refused before anything is written.
+func TestSigningAcceptsWhatOsslsigncodeSignsWith(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca := x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Onboard Test CA"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(48 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, &ca, &ca, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leafKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	leaf := x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Onboard Test Signer"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(48 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}}
+	caCert, _ := x509.ParseCertificate(caDER)
+	leafDER, err := x509.CreateCertificate(rand.Reader, &leaf, caCert, &leafKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain := filepath.Join(dir, "chain.pem") // the CA first
+	writeFile(t, chain, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}))+string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leafDER})))
+	ecKey := func(k *ecdsa.PrivateKey, name string) string {
+		der, err := x509.MarshalECPrivateKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		params := []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07} // prime256v1
+		p := filepath.Join(dir, name)
+		writeFile(t, p, string(pem.EncodeToMemory(&pem.Block{Type: "EC PARAMETERS", Bytes: params}))+string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der})))
+		return p
+	}
+	if err := prepareSigning(&AuthenticodeOptions{Cert: chain, Key: ecKey(leafKey, "leaf.key"), Tool: "/bin/true"}, "linux", now); err != nil {
+		t.Fatalf("a CA-first chain with its leaf's ecparam key: %v", err)
+	}
+	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err := prepareSigning(&AuthenticodeOptions{Cert: chain, Key: ecKey(other, "other.key"), Tool: "/bin/true"}, "linux", now); !errors.Is(err, ErrSigning) || !strings.Contains(err.Error(), "is not the key of the certificate") {
+		t.Fatalf("another ecparam key: %v", err)
+	}
+	tool, cert, key := signingTools(t)
+	spc := filepath.Join(dir, "cert.spc")
+	if b, err := exec.Command("openssl", "crl2pkcs7", "-nocrl", "-certfile", cert, "-outform", "DER", "-out", spc).CombinedOutput(); err != nil {
+		t.Fatalf("openssl crl2pkcs7: %v\n%s", err, b)
+	}
+	zipPath := filepath.Join(dir, "b.zip")
+	build(t, fixtureSpec(t, dir, "2026.11.0"), zipPath, nil)
+	inst, err := Attach(context.Background(), AttachOptions{Bundle: zipPath, Installer: windowsExe(t), OutDir: filepath.Join(dir, "dist"),
+		Authenticode: &AuthenticodeOptions{Cert: spc, Key: key}})
+	if err != nil {
+		t.Fatalf("a PKCS #7 certificate (.spc): %v", err)
+	}
+	osslVerify(t, tool, cert, inst)
+}
