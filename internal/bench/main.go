@@ -62,7 +62,7 @@ func runChild(ctx context.Context, args []string) error {
 	var note string
 	var err error
 	hwm := peakRSS
-	if args[0] == "program" && len(args) >= 3 {
+	if args[0] == "program" && len(args) >= 4 { // HOME, the program, its command
 		// its peak RSS is its own ru_maxrss: this small process starts it,
 		// and the benchmark's, whose memory a started program's ru_maxrss
 		// takes in (exec keeps the larger), is not its parent
@@ -77,7 +77,7 @@ func runChild(ctx context.Context, args []string) error {
 		}
 	}
 	switch {
-	case args[0] == "program":
+	case args[0] == "program" && len(args) >= 4:
 	case args[0] == "onepass" && len(args) == 3:
 		var rs []pkg.Request
 		if rs, err = requests(args[1], ""); err == nil {
@@ -140,10 +140,6 @@ func procIO() map[string]int64 {
 	return out
 }
 
-// peakRSS returns this process's VmHWM (KB): the peak RSS of its own
-// memory since exec. ru_maxrss of a child is not used for that: Go starts
-// children with CLONE_VM, and Linux keeps the parent's high-water mark in
-// the child's ru_maxrss at exec.
 // runProgram runs exe with args, HOME set to home and no XDG folders
 // (its launchers and state go into home), its output discarded but for a
 // failure's, and returns its peak RSS in KB. Its I/O counts in this
@@ -159,6 +155,10 @@ func runProgram(ctx context.Context, home, exe string, args ...string) (int64, e
 	return cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss, nil
 }
 
+// peakRSS returns this process's VmHWM (KB): the peak RSS of its own
+// memory since exec. ru_maxrss of a child is not used for that: Go starts
+// children with CLONE_VM, and Linux keeps the parent's high-water mark in
+// the child's ru_maxrss at exec.
 func peakRSS() int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
