@@ -152,7 +152,7 @@ func runProgram(ctx context.Context, home, exe string, args ...string) (int64, e
 	if err := cmd.Run(); err != nil {
 		return 0, fmt.Errorf("%s: %w: %s", exe, err, out.String())
 	}
-	return cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss, nil
+	return int64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss), nil
 }
 
 // peakRSS returns this process's VmHWM (KB): the peak RSS of its own
