@@ -143,8 +143,10 @@ vet: deps-gui demo
 
 # -timeout: go test's default of 10 minutes per package binary is too tight for
 # installer's kill and scale tests under -race on a loaded 2-core machine.
+# CI=1: this target installs what the real-program tests need (../shared, python3.11,
+# conda's imports), so they fail here where a bare `go test` would skip them.
 unit: deps-gui deps-test demo realbundle
-	$(GO) test -race -count=1 -timeout 30m ./...
+	CI=$${CI:-1} $(GO) test -race -count=1 -timeout 30m ./...
 
 cross: demo
 	@set -e; for t in $(NOGUI_TARGETS); do \
