@@ -175,7 +175,7 @@ func (in *installRun) run(ctx context.Context, first *InstallPlan) (*Result, err
 	if plan.Kind == PlanNothingToDo {
 		defer in.logToExisting()
 		if plan.writeLaunchers {
-			in.launchers()
+			in.launchers(ctx)
 		}
 		// its records and maintenance app are there (upToDate); its
 		// files are verify's to check (audit T 4: "healthy" was said of an
@@ -342,7 +342,7 @@ func (in *installRun) swapInstall(ctx context.Context) (*Result, error) {
 		}
 		keepAside = err != nil || c.KeepAside()
 	}
-	in.launchers()
+	in.launchers(ctx)
 	in.log.Printf("installed %s %s (%s) into %q", in.o.Bundle.Manifest.Name, in.o.Bundle.Manifest.Version, in.subdir, p)
 	in.unlock()
 	if in.aside != "" && keepAside {

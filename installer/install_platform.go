@@ -4,6 +4,7 @@ package installer
 // path, launchers (the prefix checks are the plan's: plan.go).
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"time"
@@ -37,7 +38,7 @@ func maintenancePath(prefixDir string) string { return state.AppPath(prefixDir) 
 // launchers removes the old install's launchers and creates the new ones.
 // A failure here does not fail the install: it becomes a note (repair can
 // make them again).
-func (in *installRun) launchers() {
+func (in *installRun) launchers(ctx context.Context) {
 	in.o.Reporter.Stage(StageLaunchers, 0)
 	if in.aside != "" {
 		if err := engine.RemoveRecordedLaunchersOf(in.aside, in.o.Prefix, in.log.Printf); err != nil {
@@ -88,7 +89,7 @@ func (in *installRun) launchers() {
 		rec.Merge(sh)
 	}
 	if !in.o.NoShortcuts {
-		menus, notes := engine.MakeMenus(in.o.Prefix, in.o.Bundle.Platform(in.subdir).EnvNames(), in.o.Bundle.Manifest.MenuPackages, in.o.AllUsers, in.log.Printf)
+		menus, notes := engine.MakeMenus(ctx, in.o.Prefix, in.o.Bundle.Platform(in.subdir).EnvNames(), in.o.Bundle.Manifest.MenuPackages, in.o.AllUsers, in.log.Printf)
 		rec.Merge(menus)
 		for _, n := range notes {
 			in.note("%s", n)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,12 +23,13 @@ import (
 // record (Menus set, each file's Source its menu file) and notes. A menu
 // that cannot be made is a note, never a failure: conda only logs it.
 // The items' precreate code runs first (runPrecreates); when it fails the
-// menu file makes no shortcut.
+// menu file makes no shortcut. Once ctx is done, no more is made (a note
+// says so).
 //
 // only, when not nil, names the packages whose menu files may make
 // shortcuts (the bundle's menu_packages, conda's shortcuts_only; in any
 // case): the others' are left out, and logged.
-func MakeMenus(prefix string, envs []string, only *[]string, allUsers bool, logf Logf) (platform.Record, []string) {
+func MakeMenus(ctx context.Context, prefix string, envs []string, only *[]string, allUsers bool, logf Logf) (platform.Record, []string) {
 	t, env := platform.HostTarget(), platform.HostEnv()
 	rec := platform.Record{Schema: 1, Target: t, Prefix: prefix, Menus: true}
 	// the install's record from before: what it names is this install's
@@ -50,6 +52,10 @@ func MakeMenus(prefix string, envs []string, only *[]string, allUsers bool, logf
 		for _, f := range files {
 			rel, _ := filepath.Rel(e.Prefix, f)
 			what := fmt.Sprintf("the shortcuts of %s in the %s environment", filepath.ToSlash(rel), name)
+			if ctx.Err() != nil {
+				notes = append(notes, fmt.Sprintf("%s were not made: %v", what, context.Cause(ctx)))
+				continue
+			}
 			data, err := readMenu(f)
 			if err != nil {
 				notes = append(notes, fmt.Sprintf("%s were not made: %v", what, err))
@@ -60,7 +66,7 @@ func MakeMenus(prefix string, envs []string, only *[]string, allUsers bool, logf
 				notes = append(notes, what+": "+n)
 			}
 			if err == nil {
-				err = runPrecreates(plan.Precreate, e.Prefix, logf)
+				err = runPrecreates(ctx, plan.Precreate, e.Prefix, logf)
 			}
 			if err == nil {
 				var taken []string

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"onboard/installer/internal/child"
+	"onboard/installer/pkg"
 	"onboard/platform"
 )
 
@@ -20,9 +23,10 @@ import (
 // onboard's environment, here in the env's folder dir. The first that
 // fails is the error, with the end of what it printed; its output is
 // logged either way.
-func runPrecreates(pcs []platform.Precreate, dir string, logf Logf) error {
+func runPrecreates(ctx context.Context, pcs []platform.Precreate, dir string, logf Logf) error {
 	for _, pc := range pcs {
-		out, err := runPrecreate(pc.Code, dir)
+		out, err := runPrecreate(ctx, pc.Code, dir)
+		out = pkg.DisplayText([]byte(out)) // no escape sequences to the terminal (audit BK 3)
 		if s := strings.TrimSpace(out); s != "" {
 			logf("menu item %q: precreate printed: %s", pc.Item, s)
 		}
@@ -40,7 +44,14 @@ func runPrecreates(pcs []platform.Precreate, dir string, logf Logf) error {
 // maxPrecreateOutput caps what is kept of a precreate's output.
 const maxPrecreateOutput = 64 << 10
 
-func runPrecreate(code, dir string) (string, error) {
+// precreateLimit is how long a precreate may run. menuinst sets none; but
+// code that never ends held the install (and repair) for good, past
+// Ctrl-C (audit BK 2). It makes a shortcut's files: seconds, not minutes.
+var precreateLimit = 2 * time.Minute
+
+// runPrecreate runs one item's code. A cancel, or the time limit, stops it
+// and what it started (installer/internal/child).
+func runPrecreate(ctx context.Context, code, dir string) (string, error) {
 	f, err := os.CreateTemp("", "onboard-precreate-*")
 	if err != nil {
 		return "", fmt.Errorf("failed to write it to a temporary file: %w", err)
@@ -64,9 +75,18 @@ func runPrecreate(code, dir string) (string, error) {
 	}
 	out := &cappedBuffer{max: maxPrecreateOutput}
 	for try := 0; ; try++ {
-		cmd := exec.Command(argv[0], argv[1:]...)
+		tctx, cancel := context.WithTimeout(ctx, precreateLimit)
+		cmd := exec.CommandContext(tctx, argv[0], argv[1:]...)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, out, out
-		err = cmd.Run()
+		child.Prepare(cmd)
+		err = child.Result(cmd.Run())
+		switch {
+		case ctx.Err() != nil:
+			err = ctx.Err()
+		case tctx.Err() != nil:
+			err = fmt.Errorf("it did not end within %v, and was stopped", precreateLimit)
+		}
+		cancel()
 		// A file just written may be "busy" for a moment while another
 		// goroutine's fork still holds it open.
 		if !errors.Is(err, syscall.ETXTBSY) || try == 4 {

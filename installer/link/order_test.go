@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestOrder(t *testing.T) {
@@ -101,6 +102,7 @@ func TestRunScriptKeepsOutputAndMessagesInBounds(t *testing.T) {
 	os.MkdirAll(filepath.Join(prefixDir, "bin"), 0o755)
 	script := `printf 'hello \033]0;owned\007\033[2J\342\200\256world\n' > "$PREFIX/.messages.txt"
 head -c 5000000 /dev/zero | tr '\0' 'x'; echo; echo the-end
+printf 'bad \033]0;owned\007\033[2Jend\n' >&2
 exit 1
 `
 	os.WriteFile(filepath.Join(prefixDir, "bin/.pk-post-link.sh"), []byte(script), 0o755)
@@ -114,6 +116,11 @@ exit 1
 	}
 	if strings.ContainsAny(se.Messages, "\x1b\x07\u202e") || !strings.Contains(se.Messages, "hello") || !strings.Contains(se.Messages, "world") {
 		t.Errorf("messages %q; want the text without control characters", se.Messages)
+	}
+	// what it printed is kept as it was, and the error shows it without
+	// the escape sequences that retitled and cleared the terminal (audit BK 3)
+	if msg := err.Error(); strings.ContainsAny(msg, "\x1b\x07") || !strings.Contains(msg, "bad") || !strings.Contains(msg, "end") {
+		t.Errorf("the error shows %q; want what the script printed without control characters", msg[max(0, len(msg)-200):])
 	}
 }
 
@@ -172,5 +179,35 @@ func TestRunScriptKilledBySignal(t *testing.T) {
 	var se *ScriptError
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "signal: killed") || se.ExitCode != -1 {
 		t.Fatalf("got %v; want a ScriptError that names the signal", err)
+	}
+}
+
+// A post-link script that leaves a program running (a server, a `sleep &`)
+// has done its work: RunScript returns once the script ends, not when the
+// program does, and reports success (audit BK 1); a cancel stops the
+// script at once (installer/internal/child tests the group is killed).
+func TestRunScriptDoesNotWaitForWhatItLeftRunning(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix link scripts")
+	}
+	prefixDir := t.TempDir()
+	os.MkdirAll(filepath.Join(prefixDir, "bin"), 0o755)
+	os.WriteFile(filepath.Join(prefixDir, "bin/.pk-post-link.sh"), []byte("sleep 300 &\necho started\n"), 0o755)
+	start := time.Now()
+	if _, err := RunScript(context.Background(), Script{Action: "post-link", Prefix: prefixDir, Subdir: "linux-64", Name: "pk", Version: "1", HostOS: "linux"}); err != nil {
+		t.Fatalf("a script that left a program running: %v", err)
+	}
+	if d := time.Since(start); d > 100*time.Second {
+		t.Fatalf("RunScript took %v: it waited for the program the script left running", d)
+	}
+	os.WriteFile(filepath.Join(prefixDir, "bin/.pk-post-link.sh"), []byte("sleep 300\n"), 0o755)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	if _, err := RunScript(ctx, Script{Action: "post-link", Prefix: prefixDir, Subdir: "linux-64", Name: "pk", Version: "1", HostOS: "linux"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a cancelled script: %v; want the context's error", err)
+	}
+	if d := time.Since(start); d > 100*time.Second {
+		t.Fatalf("the cancel took %v", d)
 	}
 }

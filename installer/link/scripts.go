@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"onboard/installer/internal/child"
 	"onboard/installer/pkg"
 )
 
@@ -64,7 +65,9 @@ func (e *ScriptError) Error() string {
 		fmt.Fprintf(&b, ": %v", e.Err)
 	}
 	for _, part := range []struct{ what, text string }{{"its messages", e.Messages}, {"what it printed", e.Stdout}, {"its errors", e.Stderr}} {
-		if t := strings.TrimSpace(part.text); t != "" {
+		// as the terminal or window shows it: a script's escape sequences
+		// retitled the terminal and cleared it (audit BK 3)
+		if t := strings.TrimSpace(pkg.DisplayText([]byte(part.text))); t != "" {
 			fmt.Fprintf(&b, "\n%s:\n%s", part.what, t)
 		}
 	}
@@ -123,7 +126,8 @@ func RunScript(ctx context.Context, s Script) (*ScriptResult, error) {
 	// that printed without end took the install's memory with it
 	stdout, stderr := &tailBuffer{max: maxScriptOutput}, &tailBuffer{max: maxScriptOutput}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	runErr := cmd.Run()
+	child.Prepare(cmd) // a cancel kills what it started too; what it leaves running does not hold the install
+	runErr := child.Result(cmd.Run())
 	res.Ran = true
 	res.Messages = takeMessages(s.Prefix)
 	if runErr == nil {

@@ -424,7 +424,7 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 		if p := rp.man.Platforms[rp.man.Subdir]; p != nil {
 			envs = p.EnvNames()
 		}
-		menus, notes := engine.MakeMenus(rp.prefix, envs, rp.man.MenuPackages, allUsers, rp.logf)
+		menus, notes := engine.MakeMenus(ctx, rp.prefix, envs, rp.man.MenuPackages, allUsers, rp.logf)
 		out.Merge(menus)
 		for _, n := range notes {
 			rp.logf("repair: %s", n)

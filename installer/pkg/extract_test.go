@@ -189,6 +189,27 @@ func TestLegacyPlaceholderNamesHasPrefix(t *testing.T) {
 	}
 }
 
+// A list file's line longer than any path with its placeholder is refused
+// as the package's fault, before it is parsed: a 63 MiB has_prefix line
+// in a 450-byte package took 200 MB to read (audit BK 5).
+func TestLegacyListLineTooLong(t *testing.T) {
+	s := spec()
+	s.Legacy = true
+	s.InfoFiles = []condatest.File{
+		{Path: "info/files", Data: []byte("share/ok.txt\n")},
+		{Path: "info/has_prefix", Data: []byte("share/ok.txt\n" + strings.Repeat("x", 3<<20) + "\n")},
+	}
+	archive, err := condatest.WriteTarBz2(t.TempDir(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(context.Background(), Request{Archive: archive, PkgsDir: t.TempDir()}, nil)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "info/has_prefix has a line of 3145728 bytes") {
+		t.Fatalf("Extract = %v; want the long line refused as the package's fault", err)
+	}
+}
+
 func TestModesAndTimes(t *testing.T) {
 	s := spec()
 	s.Files = append(s.Files, condatest.File{Path: "bin/run", Data: []byte("#!/bin/sh\n"), Mode: 0o755},

@@ -478,6 +478,9 @@ func readPaths(src infoSource, archive string, b bound) (*Paths, error) {
 		if tm := (*tooManyLines)(nil); errors.As(err, &tm) {
 			return nil, &Error{Archive: archive, Member: tm.name, What: "total size", Want: strconv.FormatInt(b.limit, 10)}
 		}
+		if ll := (*longLine)(nil); errors.As(err, &ll) {
+			return nil, &FormatError{Archive: archive, Reason: ll.Error()}
+		}
 		return p, err
 	}
 	if err != nil {
@@ -557,6 +560,9 @@ func lines(src infoSource, name string, maxLines int) ([]string, error) {
 		var l string
 		l, rest, _ = strings.Cut(rest, "\n")
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			if len(l) > maxListLine {
+				return nil, &longLine{name: name, n: len(l)}
+			}
 			if maxLines >= 0 && len(out) >= maxLines {
 				return nil, &tooManyLines{name: name}
 			}
@@ -564,6 +570,21 @@ func lines(src infoSource, name string, maxLines int) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// maxListLine is the longest line of a list file: a path, and for
+// has_prefix a placeholder and a mode, quoted. A 63 MiB line of a 450-byte
+// package took 200 MB to parse (audit BK 5).
+const maxListLine = maxPathLen + 1024
+
+// longLine is lines' error for a line longer than maxListLine.
+type longLine struct {
+	name string
+	n    int
+}
+
+func (e *longLine) Error() string {
+	return fmt.Sprintf("%s has a line of %d bytes; a path (at most %d bytes), with a placeholder and a mode, needs at most %d", e.name, e.n, maxPathLen, maxListLine)
 }
 
 // tooManyLines is lines' error for a list file of more lines than the
@@ -628,8 +649,31 @@ var pyNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9
 func pyNames(target string) bool {
 	target = strings.Trim(target, " \t\r\n\"'")
 	i := strings.LastIndexByte(target, ':')
-	return i >= 0 && pyNameRe.MatchString(strings.TrimSpace(target[:i])) && pyNameRe.MatchString(strings.TrimSpace(target[i+1:]))
+	return i >= 0 && pyName(strings.TrimSpace(target[:i])) && pyName(strings.TrimSpace(target[i+1:]))
 }
+
+// pyName tells whether s is a dotted name Python can import or call:
+// identifiers, none a keyword ("m:import" made a script of
+// "from m import import", which Python cannot run: audit BK 4).
+func pyName(s string) bool {
+	if !pyNameRe.MatchString(s) {
+		return false
+	}
+	for _, part := range strings.Split(s, ".") {
+		if pyKeywords[part] {
+			return false
+		}
+	}
+	return true
+}
+
+// pyKeywords are Python 3's reserved words (keyword.kwlist; the soft
+// keywords match, case, type and _ are names).
+var pyKeywords = map[string]bool{"False": true, "None": true, "True": true, "and": true, "as": true, "assert": true,
+	"async": true, "await": true, "break": true, "class": true, "continue": true, "def": true, "del": true, "elif": true,
+	"else": true, "except": true, "finally": true, "for": true, "from": true, "global": true, "if": true, "import": true,
+	"in": true, "is": true, "lambda": true, "nonlocal": true, "not": true, "or": true, "pass": true, "raise": true,
+	"return": true, "try": true, "while": true, "with": true, "yield": true}
 
 // noarchTarget is where a noarch: python package's path lands, whatever
 // the env's python: site-packages/ and lib/pythonX.Y/site-packages/ (or

@@ -616,6 +616,10 @@ func TestEntryPointsCheckedAsThePackageIsRead(t *testing.T) {
 		"a path":  {eps: []string{"../../x = m:main"}},
 		"twice":   {eps: []string{"foo = m:main", "foo = m:other"}},
 		"shipped": {eps: []string{"foo = m:main"}, files: []condatest.File{{Path: "python-scripts/foo", Data: []byte("#!python\n")}}},
+		// Python keywords: "from m import import" cannot run (audit BK 4)
+		"a keyword function":  {eps: []string{"tool = m:import"}},
+		"a keyword module":    {eps: []string{"tool = m.class:main"}},
+		"a keyword attribute": {eps: []string{"tool = m:app.None"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			files := append([]condatest.File{{Path: "site-packages/m.py", Data: []byte("def main(): pass\n")}}, tt.files...)
@@ -626,6 +630,17 @@ func TestEntryPointsCheckedAsThePackageIsRead(t *testing.T) {
 				t.Fatalf("Extract = %v; want the entry points refused", err)
 			}
 		})
+	}
+}
+
+// Names that only look like keywords are names: soft keywords, other
+// cases, keywords inside a longer name.
+func TestEntryPointsNamesNearKeywords(t *testing.T) {
+	err := extractSpec(t, condatest.Spec{Name: "ep", Version: "1", Build: "py_0", Subdir: "noarch", Noarch: "python",
+		EntryPoints: []string{"a = m:match", "b = m.case:type", "c = m:Import", "d = m:imports", "e = _:_"},
+		Files:       []condatest.File{{Path: "site-packages/m.py", Data: []byte("def main(): pass\n")}}})
+	if err != nil {
+		t.Fatalf("Extract = %v; want these names taken", err)
 	}
 }
 
