@@ -66,7 +66,10 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	p, e, err := launchTarget(*prefix, *envName)
+	// Stop needs no recovery (it only ends servers); a start recovers an
+	// interrupted operation first, before the env is chosen from the
+	// manifest that the recovery may put back
+	p, e, err := launchTarget(ctx, *prefix, *envName, env, !*stop)
 	if err != nil {
 		return err
 	}
@@ -81,9 +84,6 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 			fmt.Fprintf(env.Stdout, "Stopped Jupyter (%s).\n", what)
 		}
 		return nil
-	}
-	if err := recoverFirst(ctx, p, env); err != nil {
-		return err
 	}
 	err = launchAndReport(ctx, p, e, env)
 	if err == nil {
@@ -110,7 +110,9 @@ func runMenuCommand(ctx context.Context, args []string, env Env) error {
 	if len(command) == 0 {
 		return &installer.UsageError{Msg: "launch run needs the command to run after --\n" + launchUsage}
 	}
-	p, e, err := launchTarget(*prefix, *envName)
+	// recovered first: after an upgrade killed half way, the command ran
+	// in the half-written new install, the old one left aside (audit BM 2)
+	p, e, err := launchTarget(ctx, *prefix, *envName, env, true)
 	if err != nil {
 		return err
 	}
@@ -126,8 +128,11 @@ func runMenuCommand(ctx context.Context, args []string, env Env) error {
 	return offerRepair(ctx, env, prob)
 }
 
-// launchTarget fills in the defaults of --prefix and --env.
-func launchTarget(prefix, env string) (string, string, error) {
+// launchTarget fills in the defaults of --prefix and --env; with
+// recover, it first recovers an operation of the install that was
+// interrupted (as every entry point that takes a prefix does), so that
+// the env is chosen from the install as it is after that.
+func launchTarget(ctx context.Context, prefix, env string, e Env, recover bool) (string, string, error) {
 	if prefix == "" {
 		exe, _ := os.Executable()
 		w := wizard.FindWhere(exe, nil, nil)
@@ -139,6 +144,11 @@ func launchTarget(prefix, env string) (string, string, error) {
 			return "", "", &installer.UsageError{Msg: "--prefix is needed when onboard does not run from an install's " + state.DirName + " folder\n" + launchUsage}
 		}
 		prefix = p
+	}
+	if recover {
+		if err := recoverFirst(ctx, prefix, e); err != nil {
+			return "", "", err
+		}
 	}
 	if env == "" {
 		if in, err := wizard.ReadInstalled(prefix); err == nil {

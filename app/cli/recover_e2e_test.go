@@ -97,6 +97,16 @@ func TestE2EKilledInstallRunsAgain(t *testing.T) {
 	if got := installedVersion(t, prefix); got != "2026.11.0/linux-64" {
 		t.Fatalf("after the refused uninstall %s is installed; want the old 2026.11.0, put back", got)
 	}
+	// launch run recovers too, before it runs the command: it ran it in
+	// the half-written new install, the old one left aside (audit BM 2)
+	killAtStage(t, home, v2, prefix, "extract", 2)
+	r = run(t, home, v2, "launch", "run", "--prefix", prefix, "--env", "base", "--", "sh", "-c", `test -d "$CONDA_PREFIX/conda-meta" && echo ran-in "$CONDA_PREFIX"`)
+	if r.code != 0 || !strings.Contains(r.stderr, "the last install was interrupted; what it had done was undone") || !strings.Contains(r.stdout, "ran-in "+prefix) {
+		t.Fatalf("launch run after a killed upgrade: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if olds, _ := filepath.Glob(prefix + ".onboard-old-*"); len(olds) != 0 || installedVersion(t, prefix) != "2026.11.0/linux-64" {
+		t.Fatalf("after launch run: %v beside the prefix, %s installed; want the old install put back", olds, installedVersion(t, prefix))
+	}
 	killAtStage(t, home, v2, prefix, "link", 1)
 	check(v2, "2026.12.0")
 }

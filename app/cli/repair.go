@@ -98,7 +98,13 @@ func writeRepairText(env Env, res *maintain.RepairResult) {
 	}
 	if res.After == nil {
 		// stopped before its check again: nothing says what is left
-		fmt.Fprintln(w, "Stopped before the repair was checked again.")
+		if len(res.Fixed) == 0 {
+			// it read as if the repair were done and only its check
+			// skipped (audit BM 10)
+			fmt.Fprintln(w, "Stopped before anything was repaired.")
+		} else {
+			fmt.Fprintln(w, "Stopped before the repair was checked again.")
+		}
 		return
 	}
 	if len(res.Left) == 0 {

@@ -30,6 +30,15 @@ func TestRepairStoppedSaysWhatItKept(t *testing.T) {
 	if h := installer.HintFor(err); strings.Contains(h, "what was begun was undone") || !strings.Contains(h, "is kept") {
 		t.Errorf("hint %q", h)
 	}
+	// stopped before its first fix: nothing was repaired, which it says
+	// (audit BM 10: "before the repair was checked again" read as done)
+	stopped := *res
+	stopped.Fixed = nil
+	out.Reset()
+	writeRepairText(Env{Stdout: &out}, &stopped)
+	if got := out.String(); !strings.Contains(got, "Stopped before anything was repaired.") || strings.Contains(got, "checked again") {
+		t.Errorf("the text of a repair stopped before its first fix:\n%s", got)
+	}
 	res.After = &maintain.Report{Healthy: true}
 	out.Reset()
 	writeRepairText(Env{Stdout: &out}, res)
