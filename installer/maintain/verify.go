@@ -130,7 +130,20 @@ func Verify(ctx context.Context, prefix string, opts VerifyOptions) (*Report, er
 		// an uninstall killed there was just finished: nothing is left
 		return nil, &engine.NotInstalledError{Path: abs, Err: errors.New("the uninstall that was interrupted there was finished"), Uninstalled: true}
 	}
-	return verify(ctx, abs, opts)
+	// Another onboard at work there (a repair between two packages keeps
+	// no journal, so the recovery did not ask for the lock): what it has
+	// half done is no damage. Verify said "240 problems" and advised a
+	// repair that was then refused as in use, or "Healthy" before the
+	// repair ended (audit BM 3). Asked again at the end, for one that
+	// began meanwhile.
+	if err := engine.Busy(abs); err != nil {
+		return nil, err
+	}
+	r, err := verify(ctx, abs, opts)
+	if berr := engine.Busy(abs); berr != nil {
+		return nil, berr
+	}
+	return r, err
 }
 
 // verify is Verify without the recovery, for Repair, which has recovered
