@@ -97,7 +97,10 @@ func TestVerifyNotesALauncherWhoseCommandIsGone(t *testing.T) {
 		t.Fatal("no package of the fixture installs a command in bin/")
 	}
 	fi.Man.Launchers = []bundle.Launcher{{Name: "Tool", Env: "py", Command: []string{"tool"}},
-		{Name: "Packaged", Env: recEnv, Command: []string{recCmd}}}
+		{Name: "Packaged", Env: recEnv, Command: []string{recCmd}},
+		// the demo's: its jupyter runs "lab" itself, no jupyter-lab ever there
+		{Name: "Lab", Env: "py", Command: []string{"jupyter", "lab"}}}
+	testkit.MustWrite(t, filepath.Join(py, "bin", "jupyter"), "#!/bin/sh\n")
 	data, _ := json.Marshal(fi.Man)
 	testkit.MustWrite(t, state.ManifestPath(fi.Prefix), string(data))
 	if err := platform.SaveRecord(state.LaunchersPath(fi.Prefix), platform.Record{Schema: 1, Prefix: fi.Prefix}); err != nil {
@@ -127,6 +130,11 @@ func TestVerifyNotesALauncherWhoseCommandIsGone(t *testing.T) {
 	notes := strings.Join(r.Notes, "\n")
 	if !strings.Contains(notes, `the launcher "Tool" runs bin/tool in py, which is no longer there`) {
 		t.Fatalf("notes:\n%s", notes)
+	}
+	// a subcommand's program that no removed package is known to have had
+	// is not "removed with conda", nor its env to be removed (audit BM 8)
+	if strings.Contains(notes, `"Lab"`) {
+		t.Fatalf("the launcher of jupyter lab, whose jupyter is there, called removed:\n%s", notes)
 	}
 	// what gets it back offline: not conda install by name, which has no
 	// channel here (audit AK 3); with a package cache, its archive

@@ -69,13 +69,22 @@ func (v *verifier) checkLauncherCommands() {
 			// package has (notebook; jupyter itself is jupyter_core's)
 			progs = append(progs, "jupyter-"+l.Command[1])
 		}
-		for _, prog := range progs {
+		for i, prog := range progs {
 			rel := "bin/" + prog
 			if windows {
 				rel = "Scripts/" + strings.TrimSuffix(prog, ".exe") + ".exe"
 			}
+			removed := state.RemovedWithConda
+			if i > 0 {
+				// a subcommand's program the env may never have had (the
+				// dispatcher runs "lab" itself): called removed only where
+				// the package cache shows a removed package had it; any
+				// conda change made the demo's working JupyterLab launcher
+				// "no longer there", with advice to remove the env (audit BM 8)
+				removed = func(dir, rel string) bool { return state.RemovedWithCondaKnown(v.prefix, dir, rel) }
+			}
 			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil || reported[env+"\x00"+rel] ||
-				!state.RemovedWithConda(dir, rel) {
+				!removed(dir, rel) {
 				continue // there, lost by a damaged package, or never a file of the env's packages
 			}
 			v.note("the launcher %q runs %s in %s, which is no longer there (removed with conda?): it will not start until the package that provides %s is installed there again; %s",

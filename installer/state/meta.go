@@ -262,23 +262,7 @@ func RemovedWithConda(envDir, rel string) bool {
 // conda answers NoChannelsConfiguredError: audit AK 3), and what can: the
 // bundle's env made again.
 func ReinstallAdvice(root, env, envDir, rel string) string {
-	hist, _ := os.ReadFile(prefix.HistoryPath(envDir))
-	var having, all []string
-	for dist := range prefix.RemovedByHistory(hist) {
-		for _, ext := range []string{".conda", ".tar.bz2"} {
-			a := filepath.Join(root, "pkgs", dist+ext)
-			if fi, err := os.Stat(a); err != nil || !fi.Mode().IsRegular() {
-				continue
-			}
-			all = append(all, a)
-			if rel != "" {
-				if _, err := os.Lstat(filepath.Join(root, "pkgs", dist, filepath.FromSlash(rel))); err == nil {
-					having = append(having, a)
-				}
-			}
-			break
-		}
-	}
+	all, having := removedArchives(root, envDir, rel)
 	if len(having) > 0 {
 		all = having
 	}
@@ -303,6 +287,42 @@ func ReinstallAdvice(root, env, envDir, rel string) string {
 	}
 	return fmt.Sprintf("this install's conda cannot install it again offline (it keeps no package cache, and has no channel): to get the bundle's %s back%s, remove it (%s env remove -p %s%s) and run %s repair --prefix %s --env %s, which makes it again without your other changes to it",
 		env, inShell(), conda, QuoteArg(envDir), frozen, QuoteArg(AppPath(root)), QuoteArg(root), env)
+}
+
+// removedArchives are the archives, in the install's package cache
+// (ROOT/pkgs), of the packages the history of the env at envDir says were
+// removed; having those of them whose extracted copy there has rel.
+func removedArchives(root, envDir, rel string) (all, having []string) {
+	hist, _ := os.ReadFile(prefix.HistoryPath(envDir))
+	for dist := range prefix.RemovedByHistory(hist) {
+		for _, ext := range []string{".conda", ".tar.bz2"} {
+			a := filepath.Join(root, "pkgs", dist+ext)
+			if fi, err := os.Stat(a); err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+			all = append(all, a)
+			if rel != "" {
+				if _, err := os.Lstat(filepath.Join(root, "pkgs", dist, filepath.FromSlash(rel))); err == nil {
+					having = append(having, a)
+				}
+			}
+			break
+		}
+	}
+	return all, having
+}
+
+// RemovedWithCondaKnown is RemovedWithConda where the install's package
+// cache also shows that a package the history says was removed had rel:
+// for a file no package may ever have had (a launcher's subcommand
+// program, which its dispatcher may run itself), the history's removals
+// alone are no sign of it (audit BM 8).
+func RemovedWithCondaKnown(root, envDir, rel string) bool {
+	if !RemovedWithConda(envDir, rel) {
+		return false
+	}
+	_, having := removedArchives(root, envDir, rel)
+	return len(having) > 0
 }
 
 // inShell says where the commands are typed: on Windows a Command Prompt,
