@@ -106,16 +106,16 @@ func TestNoWindowIsReported(t *testing.T) {
 	// enough for the box's ~50 characters: the file's name, typed in its
 	// folder, not the path (audit AU 2: "--" and "help" on two lines)
 	lines := strings.Split(text, "\n")
-	for _, cmd := range []string{"Acme-Python.exe install --silent", "Acme-Python.exe --help"} {
+	for _, cmd := range []string{`start /wait "" Acme-Python.exe --console`, "Acme-Python.exe --help"} {
 		if !slices.Contains(lines, cmd) {
 			t.Errorf("the message has no line that is just %s:\n%s", cmd, text)
 		}
 	}
-	if _, text := noWindowTextFor("windows", "Acme Python", `C:\Users\ann\Downloads\Acme Python 2026.exe`, cause); !slices.Contains(strings.Split(text, "\n"), `"Acme Python 2026.exe" install --silent`) {
+	if _, text := noWindowTextFor("windows", "Acme Python", `C:\Users\ann\Downloads\Acme Python 2026.exe`, cause); !slices.Contains(strings.Split(text, "\n"), `start /wait "" "Acme Python 2026.exe" --console`) {
 		t.Errorf("a name with spaces is not quoted:\n%s", text)
 	}
 	// a terminal's line holds the whole path
-	if _, text := noWindowTextFor("linux", "Acme Python", "/home/ann/acme-installer", cause); !slices.Contains(strings.Split(text, "\n"), `"/home/ann/acme-installer" install --silent`) ||
+	if _, text := noWindowTextFor("linux", "Acme Python", "/home/ann/acme-installer", cause); !slices.Contains(strings.Split(text, "\n"), `"/home/ann/acme-installer" --console`) ||
 		!strings.Contains(text, "Details: window creation error") {
 		t.Errorf("elsewhere:\n%s", text)
 	}

@@ -118,7 +118,12 @@ func shellLine(exe, arg string) string {
 // the file alone, typed in a Command Prompt opened in its folder (steps
 // given): a message box is about 50 characters wide, and the quoted path
 // wrapped, "--help" split over two lines (audit AU 2). Elsewhere it is a
-// terminal's line, with the whole path.
+// terminal's line, with the whole path. The install it offers is the text
+// wizard (--console: the licence to accept, the choices, progress and the
+// last page's words), not install --silent, which skipped the licence and
+// printed nothing; on Windows through start /wait, without which cmd
+// gives its prompt back at once to a program built for windows, and the
+// install ran unseen (audit BO 1).
 func noWindowTextFor(goos, product, exe, cause string) (title, text string) {
 	name := exe[strings.LastIndexAny(exe, `/\`)+1:] // a Windows path's name, on any system
 	if exe == "" {
@@ -135,18 +140,19 @@ func noWindowTextFor(goos, product, exe, cause string) (title, text string) {
 		}
 		text = fmt.Sprintf("%s cannot open its window: this computer's graphics are too basic for it. "+
 			"This happens in some virtual machines and remote desktop sessions.\n\n"+
-			"You can install without the window:\n\n"+
+			"You can install in a text window instead, with the same questions:\n\n"+
 			"1. Open the folder that holds this installer, the file named:\n\n%s\n\n"+
 			"2. Click the folder's address bar, type cmd and press Enter.\n\n"+
-			"3. In the black window, type this line and press Enter:\n\n%s install --silent\n\n"+
+			"3. In the black window, type this line and press Enter:\n\n%s\n\n"+
+			"Answer its questions there, and keep the window open until it says the install is done.\n\n"+
 			"For the other commands (verify, repair, uninstall), type:\n\n%s --help\n\n"+
 			"Or ask your IT department.\n\n"+
-			"%s", product, name, cmd, cmd, forIT(cause))
+			"%s", product, name, `start /wait "" `+cmd+" --console", cmd, forIT(cause))
 		return title, text
 	}
 	text = fmt.Sprintf("%s cannot open its window: this computer's graphics offer no OpenGL 2.1, which the window needs. "+
 		"Virtual machines without 3D acceleration and some remote desktop sessions lack it.\n\n"+
-		"To install without the window, with the default choices, open a terminal and run:\n\n\"%s\" install --silent\n\n"+
+		"To install in the terminal instead, with the same questions, open a terminal and run:\n\n\"%s\" --console\n\n"+
 		"To see the other commands (verify, repair, uninstall), run:\n\n\"%s\" --help\n\n"+
 		"Or run it on a computer whose graphics have OpenGL 2.1, or ask your IT department.\n\n"+
 		"Details: %s", product, exe, exe, cause)
