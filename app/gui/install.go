@@ -257,7 +257,7 @@ func (w *Wizard) installDone(res *installer.Result, err error) {
 		// BC 1)
 		ip.heading.SetText("The install failed")
 		ip.stage.Importance = widget.DangerImportance
-		ip.setStage(sentence(problem.Message) + " " + next.Says)
+		ip.setStage(strings.TrimSpace(sentence(problem.Message) + " " + next.SaysAfter(problem.Message)))
 		what := "Click Retry, or Back to change the folder or options."
 		if problem.Hint != "" {
 			what = "What to do: " + sentence(problem.Hint) + " Then click Retry, or Back to change the folder or options."

@@ -197,6 +197,12 @@ func TestWizardErrorDialogSaysTheSystemsWordsApart(t *testing.T) {
 	if strings.Count(said, "no space left on device") != 1 {
 		t.Errorf("the system's words are not said once, apart:\n%s", said)
 	}
+	// the page under it says the folder is unchanged once: its message
+	// says so, and the page added it again (audit BO 5)
+	closeDialog(t, w, "Close")
+	if page := texts(w); strings.Count(page, "as it was before") != 1 {
+		t.Errorf("the page says the folder is as it was %d times:\n%s", strings.Count(page, "as it was before"), page)
+	}
 }
 
 // A bundle error (exit 3) is the installer file's: no folder, option or

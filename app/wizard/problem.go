@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"onboard/installer"
 )
@@ -78,6 +79,16 @@ type AfterFailure struct {
 	Cancelled bool
 	// Says is the sentence for the page, with no button named.
 	Says string
+}
+
+// SaysAfter is Says after the message msg: nothing where msg already
+// says the folder is as it was (a TargetError of a full disk does), which
+// the page read twice in a row (audit BO 5).
+func (a AfterFailure) SaysAfter(msg string) string {
+	if strings.Contains(msg, "as it was before") {
+		return ""
+	}
+	return a.Says
 }
 
 // NextAfterFailure decides AfterFailure for the install's error err.
