@@ -497,11 +497,14 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 	m := s.Bundle.Manifest
 	env := wizard.JupyterEnv(&m, s.Subdir)
 	notebooks, _ := launch.DefaultNotebookDir()
-	// one primary button on the page, Close (Enter); this one's verb is
-	// the text's ("Start Jupyter now"), and the folder is named
+	// one primary button on the page, Start Jupyter, what the page is
+	// there for (audit BO 4: a blue Close drew the eye, and Start Jupyter
+	// was grey); Close is plain, and Enter still presses it. Its verb is
+	// the text's ("Start Jupyter now"), and the folder is named.
 	// icons as the maintenance window's buttons have: with none, on the
 	// page's near-white they read as bold words (audit BC 6)
 	launch := w.newButton("Start Jupyter", theme.MediaPlayIcon(), func() { w.launch(s.Prefix, env) })
+	launch.Importance = widget.HighImportance
 	open := w.newButton("Open install folder", theme.FolderOpenIcon(), func() { w.openFolder("Open install folder", s.Prefix) })
 	logText := "Log: " + wizard.LogPath(s.Prefix)
 	if w.result != nil && w.result.LogPath != "" {

@@ -189,6 +189,14 @@ func (w *Wizard) show() {
 	w.body.Refresh()
 	w.say("")
 	w.next.SetText(p.nextLabel)
+	// Finish's one primary button is its Start Jupyter (finishView); its
+	// Close is plain (audit BO 4)
+	if st.ID == wizard.StepFinish {
+		w.next.Importance = widget.MediumImportance
+	} else {
+		w.next.Importance = widget.HighImportance
+	}
+	w.next.Refresh()
 	w.setButtons(st.ID != wizard.StepWelcome && st.ID != wizard.StepFinish, true, st.ID != wizard.StepFinish)
 	// after a finished install Back and Cancel mean nothing: gone, not
 	// greyed out beside Close (audit Y2)
