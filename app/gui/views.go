@@ -533,6 +533,7 @@ func (w *Wizard) finishView() fyne.CanvasObject {
 			w.openFolder("Open notebooks folder", notebooks)
 		})
 	}
+	w.finishStarts = true
 	box := container.NewVBox(pageHeading("Done"), wrapped(done), wrapped(later[0]), container.NewHBox(launch, open))
 	for _, p := range later[1:] {
 		l := wrapped(p)

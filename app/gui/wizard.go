@@ -42,13 +42,15 @@ func stepPages() map[wizard.StepID]page {
 
 // Wizard is the install wizard's window.
 type Wizard struct {
-	ctx  context.Context
-	app  fyne.App
-	win  fyne.Window
-	eng  wizard.Engine
-	deps Deps
-	flow *wizard.Flow
-	log  *wizard.Log
+	// finishStarts: the Finish page has Start Jupyter, its primary button
+	finishStarts bool
+	ctx          context.Context
+	app          fyne.App
+	win          fyne.Window
+	eng          wizard.Engine
+	deps         Deps
+	flow         *wizard.Flow
+	log          *wizard.Log
 
 	steps              *stepList
 	body               *fyne.Container
@@ -191,7 +193,7 @@ func (w *Wizard) show() {
 	w.next.SetText(p.nextLabel)
 	// Finish's one primary button is its Start Jupyter (finishView); its
 	// Close is plain (audit BO 4)
-	if st.ID == wizard.StepFinish {
+	if st.ID == wizard.StepFinish && w.finishStarts {
 		w.next.Importance = widget.MediumImportance
 	} else {
 		w.next.Importance = widget.HighImportance

@@ -123,6 +123,13 @@ func TestWizardWalkAndInstall(t *testing.T) {
 	if b := findButton(t, w, "Start Jupyter"); b.Importance != widget.HighImportance || wz.next.Importance == widget.HighImportance {
 		t.Errorf("Start Jupyter's importance %v, Close's %v; want Start Jupyter the one primary button", b.Importance, wz.next.Importance)
 	}
+	// a bundle without Jupyter: no Start Jupyter, and Close is primary
+	wz.flow.State.Bundle.Manifest.Launchers, wz.finishStarts = nil, false
+	delete(wz.views, wizard.StepFinish)
+	wz.show()
+	if strings.Contains(texts(w), "Start Jupyter") || !strings.Contains(texts(w), "Open install folder") || wz.next.Importance != widget.HighImportance {
+		t.Errorf("Finish without Jupyter: Close's importance %v:\n%s", wz.next.Importance, texts(w))
+	}
 	if _, err := wizard.ReadInstalled(wz.flow.State.Prefix); err != nil {
 		t.Fatalf("after the wizard: %v", err)
 	}
