@@ -330,6 +330,11 @@ func (t *Tracker) enterStep(s installer.Stage, total int64) {
 			t.linkBytes[env] = total
 		}
 	}
+	if s == installer.StageLaunchers {
+		// the shortcuts are the install's, in the applications menu, not
+		// the last env's ("team: Creating shortcuts": audit BO 7)
+		t.p.Env = ""
+	}
 }
 
 // planCosts returns the Plan's costs, worked out once; t.mu is held.

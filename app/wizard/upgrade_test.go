@@ -95,7 +95,7 @@ func TestCheckForANewerInstallerAndUpgrade(t *testing.T) {
 	if now, err := wizard.ReadInstalled(prefix); err != nil || now.Manifest.Version != "2026.12.0" {
 		t.Fatalf("installed now: %+v %v", now, err)
 	}
-	if p := tr.Snapshot(); p.Num != 2 || p.Env != "team" || p.BytesDone == 0 {
+	if p := tr.Snapshot(); p.Num != 2 || p.Stage != installer.StageLaunchers || p.BytesDone == 0 {
 		t.Fatalf("the installer's progress did not reach the window: %+v", p)
 	}
 

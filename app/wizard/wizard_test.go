@@ -227,6 +227,9 @@ func TestTrackerNumbersEveryStepOfAnInstall(t *testing.T) {
 		if last := pcts[len(pcts)-1]; last != 99 {
 			t.Fatalf("after the last stage %d%%, want 99%% until Finish: %v", last, pcts)
 		}
+		if last := labels[len(labels)-1]; !strings.HasSuffix(last, "] Creating shortcuts") {
+			t.Fatalf("the shortcuts' stage is titled %q; want no env in it (audit BO 7)", last)
+		}
 		tr.Stage(installer.StageCheck, 10) // a stage out of order never moves the bar back
 		if p := tr.Snapshot(); p.Percent != 99 || p.Num != plan.Steps() {
 			t.Fatalf("%+v", p)
