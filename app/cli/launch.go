@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -187,6 +188,12 @@ func launchProblem(prefix, env string, err error, e Env) launch.Problem {
 		Prefix: prefix, Env: env, Err: err, LogPath: launch.LogPath(prefix, env),
 		Repair: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 			h, err := wizard.Real{}.Repair(ctx, prefix, "", r, logf)
+			if h != nil {
+				// the maintenance window's "last checked", as after the
+				// other repairs: it showed the problems this one fixed
+				// (audit BN 2)
+				_, _ = wizard.RecordCheck(prefix, "repair", time.Now(), h)
+			}
 			if err == nil && !h.OK {
 				err = fmt.Errorf("repair left problems: %s", h.Summary)
 			}
