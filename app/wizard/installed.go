@@ -191,11 +191,14 @@ func runningWarning(ps []uninstall.Program) string {
 // Removal names what an uninstall removes, for its question and its
 // result: "Onboard Demo 2026.1.0 from PREFIX, with its 2 shortcuts and its
 // terminal set-up". The shortcuts and the terminal set-up are named only when
-// the launcher record (PREFIX/.onboard/launchers.json) has them.
+// the launcher record (PREFIX/.onboard/launchers.json) has them and is this
+// install's: the uninstall keeps to the shortcuts that name the install
+// when the record names another folder (an install moved by hand), and
+// the question said it removed the old ones, which it left (audit BN 1).
 func (in *Installed) Removal() string {
 	s := fmt.Sprintf("%s %s from %s", in.Manifest.Name, in.Manifest.Version, in.Prefix)
 	rec, err := platform.LoadRecord(state.LaunchersPath(in.Prefix))
-	if err != nil {
+	if err != nil || !engine.SamePath(rec.Prefix, in.Prefix) {
 		return s
 	}
 	var with []string
