@@ -57,6 +57,12 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 	if len(args) > 0 && args[0] == "run" {
 		return runMenuCommand(ctx, args[1:], env)
 	}
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help") {
+		// as `onboard --help` says 'COMMAND -h' lists a command's flags: no
+		// failure (audit BM 14: exit 2)
+		fmt.Fprintf(env.Stdout, "%s\n'onboard launch jupyter -h' and 'onboard launch run -h' list their flags.\n", launchUsage)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "jupyter" {
 		return &installer.UsageError{Msg: launchUsage}
 	}

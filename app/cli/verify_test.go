@@ -149,6 +149,10 @@ func TestHelpOfACommandExitsZero(t *testing.T) {
 	if installer.ExitCode(err) != installer.ExitUsage || err.Error() != "unknown flag --bogus; 'onboard verify -h' lists its flags" || out+stderr != "" {
 		t.Errorf("verify --bogus: %v, printed %q %q", err, out, stderr)
 	}
+	out, _, err = runCLI(t, "", "launch", "-h")
+	if err != nil || !strings.Contains(out, "onboard launch jupyter") || !strings.Contains(out, "onboard launch run") {
+		t.Errorf("launch -h: %v, %q; want exit 0 and the usage (audit BM 14)", err, out)
+	}
 	out, _, err = runCLI(t, "", "bundle", "help")
 	if err != nil || !strings.Contains(out, "onboard bundle build") {
 		t.Errorf("bundle help: %v, %q; want exit 0 and the usage", err, out)
