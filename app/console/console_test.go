@@ -71,6 +71,8 @@ func TestWalkValidationAndBack(t *testing.T) {
 		"b",          // not yet: back to Location
 		"",           // default folder
 		"", "n", "y", // options: no maintenance launcher, shell set-up
+		"n",          // not now: the options again (audit BO 9)
+		"", "n", "y", // the same answers
 		"", // Install now
 	}, "\n") + "\n"
 	out, err := run(t, context.Background(), e, input, nil)
@@ -81,7 +83,8 @@ func TestWalkValidationAndBack(t *testing.T) {
 		"✓ This folder can be used.\n  Space needed on disk: about ", "Ready: Test Python 2026.11.0 will be installed in "+def,
 		"  Shortcuts in "+menu+": Jupyter Lab, Test Python Maintenance.\n", "  Shortcuts in "+menu+": Jupyter Lab.\n  Terminal set-up: a few lines added to ",
 		"Add Jupyter Lab to "+menu+"? ", "Add Test Python Maintenance to "+menu+" (to verify, repair or uninstall later)? ",
-		"Folder ["+def+"]", "[5/6] Install", "Installing into "+def)
+		"Folder ["+def+"]", "[5/6] Install", "Installing into "+def,
+		"Install now? (n: change the options) [Y/n] Not installed yet. The options again (b goes back to the folder, q quits):\n")
 	if strings.Count(out, "[2/6] Licence") != 2 || strings.Count(out, "[3/6] Location") != 4 { // a refusal asks again on the step
 		t.Fatalf("the walk went wrong:\n%s", out)
 	}

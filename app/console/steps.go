@@ -252,9 +252,15 @@ func (s *session) options() (action, error) {
 			s.printf("  %s\n", n)
 		}
 	}
-	yes, back, err := s.yesNo("Install now?", true)
-	if err != nil || back || !yes {
+	yes, back, err := s.yesNo("Install now? (n: change the options)", true)
+	if err != nil || back {
 		return actBack, err
+	}
+	if !yes {
+		// the options again, not the folder two questions back, without
+		// a word (audit BO 9)
+		s.printf("Not installed yet. The options again (b goes back to the folder, q quits):\n")
+		return actStay, nil
 	}
 	return actNext, nil
 }
