@@ -41,4 +41,7 @@ func init() {
 	cli.SetLaunchUI(func(ctx context.Context, p launch.Problem) error {
 		return gui.RunLaunchProblem(ctx, app.NewWithID(appid.ID), p)
 	})
+	cli.SetStartUI(func(ctx context.Context, s launch.Start) error {
+		return gui.RunJupyterStart(ctx, app.NewWithID(appid.ID), s)
+	})
 }

@@ -30,6 +30,18 @@ var launchUI LaunchUI
 // is available.
 func SetLaunchUI(f LaunchUI) { launchUI = f }
 
+// StartUI shows Jupyter starting in a window, and then its address when no
+// browser opens, or the problem with Repair when it fails; the GUI build
+// sets it (SetStartUI), so that the menu shortcut, which has no terminal
+// to print to, shows what happens (audit BO 2).
+type StartUI func(ctx context.Context, s launch.Start) error
+
+var startUI StartUI
+
+// SetStartUI installs the window used by 'onboard launch jupyter' when a
+// display is available and no terminal shows its output.
+func SetStartUI(f StartUI) { startUI = f }
+
 // LaunchJupyter starts (or reuses) Jupyter in env of the install at prefix
 // and opens the browser; the wizards' "Start Jupyter" buttons call it. A
 // *launch.NoBrowserError means Jupyter runs but its URL must be shown.
@@ -91,6 +103,9 @@ func runLaunch(ctx context.Context, args []string, env Env) error {
 			fmt.Fprintf(env.Stdout, "Stopped Jupyter (%s).\n", what)
 		}
 		return nil
+	}
+	if startInWindow(env) {
+		return startUI(ctx, jupyterStart(p, e, env))
 	}
 	err = launchAndReport(ctx, p, e, env)
 	if err == nil {
@@ -187,6 +202,35 @@ func launchAndReport(ctx context.Context, prefix, env string, e Env) error {
 		fmt.Fprintf(e.Stdout, "No web browser could be opened (%v).\nOpen the address above in a browser; it holds the access token.\n", nb.Err)
 	}
 	return nil
+}
+
+// startInWindow tells whether `launch jupyter` shows its start in a window:
+// in the GUI build, on a display, when no terminal shows what it prints
+// (the menu shortcut: Terminal=false on Linux, no console on Windows).
+// From a terminal it prints, as the nogui build does.
+func startInWindow(env Env) bool {
+	return startUI != nil && env.GUI != nil && !stdoutTerminal(env) && windowPossible()
+}
+
+// stdoutTerminal tells whether stdout goes to a terminal; a writer that is
+// no file (a test's buffer) counts as one, so that it gets the text.
+func stdoutTerminal(env Env) bool {
+	f, ok := env.Stdout.(*os.File)
+	return !ok || term.IsTerminal(int(f.Fd()))
+}
+
+// jupyterStart is the launch of Jupyter in env that the start window runs:
+// its Run, and its Retry after a repair, return the *launch.NoBrowserError
+// that the window turns into the address to copy.
+func jupyterStart(prefix, env string, e Env) launch.Start {
+	run := func(ctx context.Context) error { return LaunchJupyter(ctx, prefix, env) }
+	p := launchProblem(prefix, env, nil, e)
+	p.Retry = run
+	name := "Jupyter"
+	if in, err := wizard.ReadInstalled(prefix); err == nil {
+		name = wizard.JupyterName(&in.Manifest, env)
+	}
+	return launch.Start{Name: name, Run: run, Problem: p}
 }
 
 func launchProblem(prefix, env string, err error, e Env) launch.Problem {

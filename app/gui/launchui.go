@@ -84,6 +84,14 @@ func (lp *LaunchProblem) runRepair(ctx context.Context) {
 }
 
 func (lp *LaunchProblem) finish(err error) {
+	var nb *launch.NoBrowserError
+	if errors.As(err, &nb) {
+		// repaired, and Jupyter runs: its address, as the start window
+		// shows it (the retry of a menu shortcut's start returns this)
+		lp.err = nil
+		showRunning(lp.app, lp.win, nb.URL)
+		return
+	}
 	lp.err = err
 	if err == nil {
 		lp.app.Quit()

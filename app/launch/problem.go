@@ -29,3 +29,14 @@ func (p Problem) Repairable() bool {
 	var ee *EnvError
 	return p.Repair != nil && errors.As(p.Err, &ee)
 }
+
+// Start is a launch that a window shows while it runs: a menu shortcut
+// started with no terminal, where the address printed when no browser
+// opens went unseen (audit BO 2). Run starts it and returns a
+// *NoBrowserError when the server runs but no browser opened; any other
+// error is shown as Problem with Err set to it (Repair, then Retry).
+type Start struct {
+	Name string // the shortcut's name, "JupyterLab"
+	Run  func(ctx context.Context) error
+	Problem
+}

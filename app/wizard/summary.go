@@ -210,9 +210,25 @@ func JupyterEnv(m *bundle.Manifest, subdir string) string {
 // Jupyter launcher for env, e.g. ["jupyter", "notebook"]; nil when the
 // bundle has none (then `onboard launch` runs `jupyter lab`).
 func JupyterCommand(m *bundle.Manifest, env string) []string {
-	for _, l := range m.Launchers {
+	if l := jupyterLauncher(m, env); l != nil {
+		return append(append([]string{}, l.Command...), l.Arguments...)
+	}
+	return nil
+}
+
+// JupyterName is the name of the bundle's Jupyter launcher for env, as the
+// applications menu shows it ("JupyterLab"); "Jupyter" when it has none.
+func JupyterName(m *bundle.Manifest, env string) string {
+	if l := jupyterLauncher(m, env); l != nil && l.Name != "" {
+		return l.Name
+	}
+	return "Jupyter"
+}
+
+func jupyterLauncher(m *bundle.Manifest, env string) *bundle.Launcher {
+	for i, l := range m.Launchers {
 		if l.Env == env && len(l.Command) > 0 && strings.Contains(strings.ToLower(strings.Join(l.Command, " ")), "jupyter") {
-			return append(append([]string{}, l.Command...), l.Arguments...)
+			return &m.Launchers[i]
 		}
 	}
 	return nil

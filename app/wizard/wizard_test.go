@@ -100,9 +100,16 @@ func TestChooseSubdirAndJupyterEnv(t *testing.T) {
 	if e := JupyterEnv(m, "linux-64"); e != "team" {
 		t.Fatalf("jupyter env %q", e)
 	}
+	// the start window names Jupyter as the menu does (audit BO 2)
+	if n := JupyterName(m, "team"); n != m.Launchers[0].Name || n == "" {
+		t.Fatalf("jupyter name %q; want the launcher's %q", n, m.Launchers[0].Name)
+	}
 	m.Launchers = nil
 	if e := JupyterEnv(m, "linux-64"); e != "aaa" {
 		t.Fatalf("fallback env %q", e)
+	}
+	if n := JupyterName(m, "team"); n != "Jupyter" {
+		t.Fatalf("jupyter name without a launcher %q", n)
 	}
 }
 
