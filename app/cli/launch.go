@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -205,18 +206,27 @@ func launchAndReport(ctx context.Context, prefix, env string, e Env) error {
 }
 
 // startInWindow tells whether `launch jupyter` shows its start in a window:
-// in the GUI build, on a display, when no terminal shows what it prints
-// (the menu shortcut: Terminal=false on Linux, no console on Windows).
+// in the GUI build, on a display, when nobody sees what it prints (the
+// menu shortcut: Terminal=false on Linux, no console on Windows).
 // From a terminal it prints, as the nogui build does.
 func startInWindow(env Env) bool {
-	return startUI != nil && env.GUI != nil && !stdoutTerminal(env) && windowPossible()
+	return startUI != nil && env.GUI != nil && !outputSeen(env, runtime.GOOS) && windowPossible()
 }
 
-// stdoutTerminal tells whether stdout goes to a terminal; a writer that is
-// no file (a test's buffer) counts as one, so that it gets the text.
-func stdoutTerminal(env Env) bool {
+// outputSeen tells whether what launch prints reaches someone: a terminal;
+// on Windows any stdout at all (a shortcut's program has none, while a
+// script's goes to a file or a pipe, which it reads: make wine's does);
+// a writer that is no file (a test's buffer) too.
+func outputSeen(env Env, goos string) bool {
 	f, ok := env.Stdout.(*os.File)
-	return !ok || term.IsTerminal(int(f.Fd()))
+	if !ok || f == nil || term.IsTerminal(int(f.Fd())) {
+		return true
+	}
+	if goos == "windows" {
+		_, err := f.Stat()
+		return err == nil
+	}
+	return false
 }
 
 // jupyterStart is the launch of Jupyter in env that the start window runs:

@@ -121,3 +121,21 @@ func openPTY(t *testing.T) (master, tty *os.File) {
 	t.Cleanup(func() { tty.Close() })
 	return master, tty
 }
+
+// Whether what launch prints is seen: on Windows any stdout is (a script's
+// file or pipe; make wine reads the address from one), and only the
+// shortcut's program, which has none, shows a window; elsewhere only a
+// terminal is (a desktop's launcher sends stdout to a journal).
+func TestOutputSeen(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !outputSeen(Env{Stdout: f}, "windows") || outputSeen(Env{Stdout: f}, "linux") {
+		t.Error("a file as stdout: want seen on Windows only")
+	}
+	f.Close() // as a GUI program started from a shortcut, whose stdout is no file
+	if outputSeen(Env{Stdout: f}, "windows") {
+		t.Error("no stdout on Windows counted as seen")
+	}
+}
