@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"onboard/installer/bundle"
+	"onboard/installer/engine"
 	"onboard/installer/internal/testkit"
 	"onboard/installer/maintain"
 	"onboard/installer/state"
@@ -102,12 +103,12 @@ func TestCarryFileFallsBackToACopy(t *testing.T) {
 	}
 	defer os.RemoveAll(dir)
 	dst := filepath.Join(dir, "onboard")
-	how, err := carryFile(src, dst, false)
+	how, err := engine.CarryFile(src, dst, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sameFile(src, dst) && how != "hard link" {
-		t.Fatalf("carryFile said %q for a hard link", how)
+		t.Fatalf("CarryFile said %q for a hard link", how)
 	}
 	if how == "hard link" {
 		t.Skip("/dev/shm is on the same file system here")

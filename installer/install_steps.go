@@ -277,14 +277,14 @@ func (in *installRun) writeState() error {
 // program without a bundle and a bundle file (--bundle, or bundle.zip
 // beside the installer) goes beside it as .onboard/bundle.zip, where
 // bundle.Discover finds it. Both are a hard link where the file is the
-// installing user's alone and the install is theirs (see carryFile), a
+// installing user's alone and the install is theirs (see engine.CarryFile), a
 // reflink where the file system allows, a copy otherwise. The embedded demo bundle is in the
 // program itself.
 func (in *installRun) writeMaintenance(src string) error {
 	dst := state.AppPath(in.o.Prefix)
 	b := in.o.Bundle
 	if b.Path != "" && sameFile(b.Path, src) {
-		how, err := carryFile(src, dst, in.o.AllUsers)
+		how, err := engine.CarryFile(src, dst, in.o.AllUsers)
 		if err != nil {
 			return fmt.Errorf("failed to write the maintenance app: %w", err)
 		}
@@ -299,7 +299,7 @@ func (in *installRun) writeMaintenance(src string) error {
 		// (a stripped copy is unsigned, and policies that allow signed
 		// programs only would block the Maintenance shortcut and Apps &
 		// features' Uninstall); its footer pins the bundle kept beside it
-		how, err := carryFile(src, dst, in.o.AllUsers)
+		how, err := engine.CarryFile(src, dst, in.o.AllUsers)
 		if err != nil {
 			return fmt.Errorf("failed to write the maintenance app: %w", err)
 		}
@@ -310,21 +310,14 @@ func (in *installRun) writeMaintenance(src string) error {
 	if err := in.checkMaintenance(src, dst, false); err != nil {
 		return err
 	}
-	if b.Path == "" {
-		// a bundle from the program's own bytes (the demo): its zip is
-		// written beside the maintenance app, so a repair finds it offline
-		if err := atomicfile.Write(state.BundlePath(in.o.Prefix), 0o644, b.WriteZip); err != nil {
-			return fmt.Errorf("failed to keep the bundle for repairs: %w", err)
-		}
-		in.log.Printf("bundle for repairs: written to %q", state.BundlePath(in.o.Prefix))
-		return nil
-	}
-	how, err := carryFile(b.Path, state.BundlePath(in.o.Prefix), in.o.AllUsers)
+	// the bundle file, or the demo's zip from the program's own bytes,
+	// beside the maintenance app, where a repair finds it offline
+	how, err := engine.KeepBundle(b, state.BundlePath(in.o.Prefix), in.o.AllUsers)
 	if err != nil {
-		return fmt.Errorf("failed to keep the bundle for repairs: %w", err)
+		return err
 	}
-	in.log.Printf("bundle for repairs: %s of %q", how, b.Path)
-	return in.checkKept(state.BundlePath(in.o.Prefix))
+	in.log.Printf("bundle for repairs: %s", how)
+	return nil
 }
 
 func (in *installRun) note(format string, args ...any) {

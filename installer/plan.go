@@ -710,14 +710,14 @@ func maxRelPath(pl *bundle.Platform, keepCache bool) int {
 // (this subdir's archives once, and the maintenance app): nothing of it,
 // so minus those, when it is carried as a hard link (the bundle file on
 // the same file system, the installing user's own, an install for that
-// user: carryFile); else CarriedBeyond, the rest of the file copied.
+// user: engine.CarryFile); else CarriedBeyond, the rest of the file copied.
 // The free-space check needs this; the Welcome step's figure, as du
 // counts the install, adds CarriedBeyond, since du counts a link in full.
 func CarriedExtra(b *bundle.Bundle, pl *bundle.Platform, prefix string, allUsers bool) int64 {
 	if b == nil {
 		return 0
 	}
-	if b.Path != "" && platform.CanHardLink(b.Path, prefix) && !allUsers && mayShare(b.Path) {
+	if b.Path != "" && platform.CanHardLink(b.Path, prefix) && !allUsers && engine.MayShare(b.Path) {
 		return -carriedCounted(b, pl)
 	}
 	return CarriedBeyond(b, pl)

@@ -1,13 +1,11 @@
 package installer
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"runtime"
 
 	"onboard/installer/bundle"
-	"onboard/internal/atomicfile"
+	"onboard/installer/engine"
 )
 
 // The maintenance app must be the program that ran the install, and the
@@ -71,32 +69,5 @@ func (in *installRun) checkMaintenance(src, dst string, withBundle bool) error {
 }
 
 // sameBundle tells whether the file at path holds the bundle this install
-// read: the same bundle.json and signature, byte for byte.
-func (in *installRun) sameBundle(path string) bool {
-	fi, err := os.Lstat(path)
-	if err != nil || !fi.Mode().IsRegular() {
-		return false
-	}
-	kb, err := bundle.Open(path)
-	if err != nil {
-		return false
-	}
-	defer kb.Close()
-	b := in.o.Bundle
-	return bytes.Equal(kb.ManifestBytes, b.ManifestBytes) && bytes.Equal(kb.Signature, b.Signature)
-}
-
-// checkKept makes sure the bundle kept for repairs at kept is the bundle
-// this install read; otherwise (the file was replaced or changed since it
-// was read, or is a link) it writes it again from the bundle as read.
-func (in *installRun) checkKept(kept string) error {
-	if in.sameBundle(kept) {
-		return nil
-	}
-	os.Remove(kept)
-	if err := atomicfile.Write(kept, 0o644, in.o.Bundle.WriteZip); err != nil {
-		return fmt.Errorf("failed to keep the bundle for repairs: %w", err)
-	}
-	in.log.Printf("bundle for repairs: %q changed during the install; written again from the bundle as it was read", in.o.Bundle.Path)
-	return nil
-}
+// read (engine.SameBundle).
+func (in *installRun) sameBundle(path string) bool { return engine.SameBundle(path, in.o.Bundle) }

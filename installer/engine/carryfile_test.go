@@ -1,4 +1,4 @@
-package installer
+package engine
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// carryFile links a file that is still open elsewhere into a new place
+// CarryFile links a file that is still open elsewhere into a new place
 // without renaming it (Windows refuses to rename a second name of a file
 // held open), and replaces an existing one.
 func TestCarryFileOpenSource(t *testing.T) {
@@ -20,15 +20,15 @@ func TestCarryFileOpenSource(t *testing.T) {
 	defer f.Close()
 	dst := filepath.Join(dir, "kept", "bundle.zip")
 	os.MkdirAll(filepath.Dir(dst), 0o755)
-	if how, err := carryFile(src, dst, false); err != nil || how == "" {
-		t.Fatalf("carryFile: %q, %v", how, err)
+	if how, err := CarryFile(src, dst, false); err != nil || how == "" {
+		t.Fatalf("CarryFile: %q, %v", how, err)
 	}
 	if _, err := os.Stat(dst + ".carry"); err == nil {
 		t.Fatal("a .carry file was left")
 	}
 	os.WriteFile(filepath.Join(dir, "new.zip"), []byte("new bytes"), 0o644)
-	if _, err := carryFile(filepath.Join(dir, "new.zip"), dst, false); err != nil {
-		t.Fatalf("carryFile over an existing file: %v", err)
+	if _, err := CarryFile(filepath.Join(dir, "new.zip"), dst, false); err != nil {
+		t.Fatalf("CarryFile over an existing file: %v", err)
 	}
 	if b, _ := os.ReadFile(dst); string(b) != "new bytes" {
 		t.Fatalf("dst holds %q", b)
@@ -51,7 +51,7 @@ func TestCarryFileSharesOnlyTheInstallersOwnFile(t *testing.T) {
 	}
 	carry := func(allUsers bool) (string, string) {
 		dst := filepath.Join(t.TempDir(), "onboard")
-		how, err := carryFile(src, dst, allUsers)
+		how, err := CarryFile(src, dst, allUsers)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,4 +81,11 @@ func TestCarryFileSharesOnlyTheInstallersOwnFile(t *testing.T) {
 			t.Errorf("another user's file is shared (%s)", how)
 		}
 	}
+}
+
+// sameFile tells whether a and b are the same file.
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }

@@ -1,16 +1,16 @@
 //go:build windows
 
-package installer
+package engine
 
 import "os"
 
-// mayShare: on Windows a per-user install is the user's, as is the file
+// MayShare: on Windows a per-user install is the user's, as is the file
 // they run (a hard link shares its access rules), but for a file with the
 // mark of the web: a hard link is the same file, its Zone.Identifier
 // stream included, so the maintenance app started from the Start menu
 // would be a download to SmartScreen every time. A copy carries no
-// stream. (An install for all users never shares it: carryFile.)
-func mayShare(path string) bool { return !hasMarkOfTheWeb(path) }
+// stream. (An install for all users never shares it: CarryFile.)
+func MayShare(path string) bool { return !hasMarkOfTheWeb(path) }
 
 // hasMarkOfTheWeb tells whether path has the Zone.Identifier stream
 // browsers and mail programs give a downloaded file.

@@ -1,15 +1,15 @@
 //go:build unix
 
-package installer
+package engine
 
 import (
 	"os"
 	"syscall"
 )
 
-// mayShare tells whether the file at path is the installing user's alone:
+// MayShare tells whether the file at path is the installing user's alone:
 // theirs, and writable by nobody else (by its mode).
-func mayShare(path string) bool {
+func MayShare(path string) bool {
 	st, err := os.Stat(path)
 	if err != nil || st.Mode().Perm()&0o022 != 0 {
 		return false

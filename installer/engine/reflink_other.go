@@ -1,6 +1,6 @@
 //go:build !linux && !darwin
 
-package installer
+package engine
 
-// reflink is not available here: carryFile copies.
+// reflink is not available here: CarryFile copies.
 func reflink(src, dst string) error { return errNoReflink }

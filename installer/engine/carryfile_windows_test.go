@@ -1,6 +1,6 @@
 //go:build windows
 
-package installer
+package engine
 
 import (
 	"os"
@@ -21,13 +21,13 @@ func TestMarkOfTheWebIsNotShared(t *testing.T) {
 	if err := os.WriteFile(exe, []byte("MZ"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if !mayShare(exe) {
+	if !MayShare(exe) {
 		t.Fatal("a file without the mark is not shared")
 	}
 	if err := os.WriteFile(exe+":Zone.Identifier", []byte("[ZoneTransfer]\r\nZoneId=3\r\n"), 0o644); err != nil {
 		t.Skipf("no alternate data streams here: %v", err)
 	}
-	if mayShare(exe) {
+	if MayShare(exe) {
 		t.Error("a file with the mark of the web is shared")
 	}
 }

@@ -1,8 +1,0 @@
-//go:build !unix && !windows
-
-package installer
-
-// mayShare: elsewhere (Plan 9, wasm) a per-user install is the user's, as is the file
-// they run (a hard link shares its access rules); an install for all
-// users never shares it (carryFile).
-func mayShare(path string) bool { return true }
