@@ -22,7 +22,7 @@ func runRepair(ctx context.Context, args []string, env Env) error {
 	fs := newFlags("repair", env)
 	prefix := fs.String("prefix", "", "the install to repair"+prefixDefault)
 	asJSON := fs.Bool("json", false, "print one JSON object: what was found, fixed and left")
-	bundlePath := fs.String("bundle", "", "the installer or bundle to take lost packages from (default: discovered)")
+	bundlePath := fs.String("bundle", "", "the installer or bundle to take lost packages from, kept again for repairs when the install's own copy is lost or damaged (default: that copy)")
 	envName := fs.String("env", "", "repair only this environment: base, or the name of PREFIX/envs/NAME (default: the whole install, with its launchers)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -84,11 +84,16 @@ func writeRepairText(env Env, res *maintain.RepairResult) {
 	if res.Env != "" {
 		what = fmt.Sprintf("environment %s of %s", res.Env, res.Prefix)
 	}
-	if len(res.Before) == 0 {
+	switch {
+	case len(res.Before) == 0 && len(res.Fixed) == 0:
 		fmt.Fprintf(w, "%s is healthy: nothing to repair.\n", what)
 		return
+	case len(res.Before) == 0:
+		// only the copy of the bundle kept for repairs was put back
+		fmt.Fprintf(w, "%s is healthy.\n", what)
+	default:
+		fmt.Fprintf(w, "Found %s in %s.\n", humanize.Count(len(res.Before), "problem"), what)
 	}
-	fmt.Fprintf(w, "Found %s in %s.\n", humanize.Count(len(res.Before), "problem"), what)
 	for _, f := range res.Fixed {
 		name := f.Package
 		if name == "" {
@@ -105,6 +110,9 @@ func writeRepairText(env Env, res *maintain.RepairResult) {
 		} else {
 			fmt.Fprintln(w, "Stopped before the repair was checked again.")
 		}
+		return
+	}
+	if len(res.Before) == 0 {
 		return
 	}
 	if len(res.Left) == 0 {

@@ -46,3 +46,16 @@ func TestRepairStoppedSaysWhatItKept(t *testing.T) {
 		t.Errorf("the text of a repair checked again:\n%s", out.String())
 	}
 }
+
+// A repair given the installer of a healthy install whose kept copy of
+// the bundle was lost puts the copy back and says so, not "nothing to
+// repair" (audit BM 6).
+func TestRepairTextOfAKeptBundlePutBack(t *testing.T) {
+	res := &maintain.RepairResult{Prefix: "/p", After: &maintain.Report{Healthy: true},
+		Fixed: []maintain.Fix{{Env: "base", Action: "put back .onboard/bundle.zip, the copy of the bundle kept for repairs, from /d/i.zip"}}}
+	var out bytes.Buffer
+	writeRepairText(Env{Stdout: &out}, res)
+	if got := out.String(); strings.Contains(got, "nothing to repair") || !strings.Contains(got, "/p is healthy.") || !strings.Contains(got, "fixed  base: (environment): put back .onboard/bundle.zip") {
+		t.Errorf("the text:\n%s", got)
+	}
+}

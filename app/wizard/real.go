@@ -133,8 +133,11 @@ func HealthOfRepair(res *maintain.RepairResult) *Health {
 		h.add(p)
 	}
 	switch {
-	case len(res.Before) == 0:
+	case len(res.Before) == 0 && len(h.Fixed) == 0:
 		h.Summary = "nothing needed repair"
+	case len(res.Before) == 0:
+		// only the copy of the bundle kept for repairs was put back
+		h.Summary = "no problems found; " + strings.Join(h.Fixed, "; ")
 	case h.OK:
 		h.Summary = "repaired: " + humanize.Count(len(res.Before), "problem") + " fixed"
 	default:

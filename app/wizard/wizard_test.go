@@ -336,6 +336,16 @@ func TestHealthCountsDamagedPackages(t *testing.T) {
 	}
 }
 
+// A repair that found no problem but put back the copy of the bundle
+// kept for repairs says what it did, not "nothing needed repair" (audit
+// BM 6).
+func TestHealthOfARepairThatPutTheKeptBundleBack(t *testing.T) {
+	h := HealthOfRepair(&maintain.RepairResult{Fixed: []maintain.Fix{{Env: "base", Action: "put back .onboard/bundle.zip, the copy of the bundle kept for repairs, from /d/i.zip"}}})
+	if !h.OK || strings.Contains(h.Summary, "nothing needed repair") || !strings.Contains(h.Summary, "put back .onboard/bundle.zip") {
+		t.Fatalf("%+v", h)
+	}
+}
+
 // The maintenance window's "Size on disk" is what du finds in the env's
 // folder (it added up the files' sizes: 14–20% less on a real install).
 func TestEnvSizeIsWhatDuFinds(t *testing.T) {

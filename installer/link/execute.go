@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"onboard/installer/pkg"
+	"onboard/installer/prefix"
 )
 
 // Journal records changes before they are made (prefix.Journal implements
@@ -216,7 +217,7 @@ func makeDirs(prefixDir string, todo []*Action, archive func(*Action) string, fr
 				// packages put the file there
 				return nil, &ConflictError{Path: d, Folder: archive(need[d]), Under: need[d].Target}
 			}
-			return nil, fmt.Errorf("failed to create the folder %q: a file of that name is in the way; remove it and try again", hostPath(prefixDir, d))
+			return nil, &prefix.InTheWayError{Op: "create the folder", Path: hostPath(prefixDir, d)}
 		}
 		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			why, err := symlinkedFolder(prefixDir, hostPath(prefixDir, d))
@@ -283,7 +284,7 @@ func moveAsideExisting(ctx context.Context, prefixDir string, todo []*Action, j 
 			continue
 		}
 		if fi.IsDir() {
-			return fmt.Errorf("failed to link %q: a folder of that name is in the way; remove it and try again", p)
+			return &prefix.InTheWayError{Op: "link", Path: p, Dir: true}
 		}
 		if err := j.MoveAside(p); err != nil {
 			return err
@@ -379,8 +380,9 @@ func linkSymlink(a *Action, dst string, opts *Options, x *pkg.Extracted) error {
 	if fi, lerr := os.Lstat(dst); err != nil && lerr == nil && fi.IsDir() {
 		// A folder that was there before this install (folderLinks
 		// replaces the ones it made): the user's, or a package's files.
-		return fmt.Errorf("failed to link %q: package %s makes it a symlink to %s, but a folder of that name is in the way; move the folder's files to %s, remove it, and try again",
-			dst, archiveName(x), target, target)
+		return &prefix.InTheWayError{Op: "link", Path: dst, Dir: true,
+			Why:    fmt.Sprintf("package %s makes it a symlink to %s, but ", archiveName(x), target),
+			Advice: fmt.Sprintf("move the folder's files to %s, remove it, and try again", target)}
 	}
 	return err
 }

@@ -121,7 +121,10 @@ type repairer struct {
 	bnd    *bundle.Bundle
 	bndErr error
 	opened bool
-	res    *RepairResult
+	// kept is the copy of the bundle the install keeps for repairs when
+	// bnd is that copy (a package read from it damaged is its fault).
+	kept string
+	res  *RepairResult
 	// relinked lists, per env, the dists this run re-linked; failed, per
 	// env, those it tried to and could not (their history keeps them).
 	relinked map[string][]string
@@ -214,7 +217,7 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 	rp.res.Before = before.Problems
 	if before.Healthy {
 		rp.res.After = before
-		return rp.res, nil
+		return rp.res, rp.keepBundle(ctx, v.man)
 	}
 	var failures []error
 	if hasKind(before.Problems, ProblemManifest) {
@@ -226,10 +229,17 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 			return rp.res, err
 		} else if before.Healthy {
 			rp.res.After = before
-			return rp.res, nil
+			return rp.res, rp.keepBundle(ctx, v.man)
 		}
 	}
 	rp.v, rp.man = v, v.man
+	if err := rp.keepBundle(ctx, rp.man); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return rp.res, err
+		}
+		failures = append(failures, err)
+		rp.logf("repair: %v", err)
+	}
 	targets := rp.linkOrder(repairTargets(before))
 	rep := engine.ReporterOrNop(rp.opts.Reporter)
 	rep.Stage(engine.StageLink, 0)
@@ -265,7 +275,7 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 	}
 	rp.res.After, rp.res.Left = after, after.Problems
 	if !after.Healthy {
-		return rp.res, &RepairError{Left: len(after.Problems), Causes: failures}
+		return rp.res, &RepairError{Left: len(after.Problems), Causes: failures, Prefix: rp.prefix}
 	}
 	return rp.res, nil
 }
@@ -311,6 +321,7 @@ func (rp *repairer) touchedEnvDirs() []string {
 type RepairError struct {
 	Left   int     // problems verify still finds
 	Causes []error // why packages could not be repaired
+	Prefix string  // the install, for the commands the hint gives
 }
 
 func (e *RepairError) Error() string {
@@ -323,25 +334,70 @@ func (e *RepairError) Error() string {
 
 func (e *RepairError) Unwrap() []error { return e.Causes }
 
-// Hint says what to do next, from what stopped the repair.
+// Hint says what to do next, from what stopped the repair. Each names
+// what a person does, in words that fit the command line and the
+// maintenance window (which shows the hint under the error), and a
+// reinstall says how (reinstallAdvice).
 func (e *RepairError) Hint() string {
+	joined := errors.Join(e.Causes...) // nil: verify still finds problems, and no step failed
 	all := ""
-	if joined := errors.Join(e.Causes...); joined != nil { // none: verify still finds problems, and no step failed
+	if joined != nil {
 		all = strings.ToLower(joined.Error())
 	}
+	var (
+		kept *keptBundleError
+		way  *prefix.InTheWayError
+	)
 	switch {
+	case errors.As(joined, &kept):
+		return kept.hint()
 	case strings.Contains(all, "no space left") || strings.Contains(all, "not enough space") || strings.Contains(all, "disk quota"):
 		return "free disk space, then repair again"
 	case strings.Contains(all, "read-only file system"):
 		return "the disk is read-only: remount it writable, then repair again"
-	case errors.Is(errors.Join(e.Causes...), fs.ErrPermission) || strings.Contains(all, "operation not permitted"):
+	case errors.As(joined, &way):
+		return inTheWayHint(e.Causes)
+	case errors.Is(joined, fs.ErrPermission) || strings.Contains(all, "operation not permitted"):
 		return "a file or folder of the install may not be changed (its permissions, or an immutable flag): fix that, or repair as the user or administrator who installed it"
 	case strings.Contains(all, "conda installed it"):
 		return "packages that conda installed are repaired with conda, as the message says; the rest with a repair (a reinstall would drop every package conda added)"
 	case strings.Contains(all, "--bundle"):
-		return "pass the installer that made this install with --bundle, then repair again; if that fails, reinstall"
+		return fmt.Sprintf("repair with the installer file this was installed from: run %s in a terminal, with that file's path for INSTALLER; if that fails, %s",
+			repairWithInstaller(e.prefix()), reinstallAdvice(e.prefix()))
 	}
-	return "repair again; if the same problems are left, reinstall (the problems above say what is wrong)"
+	return "repair again; if the same problems are left, " + reinstallAdvice(e.prefix()) + " (the problems above say what is wrong)"
+}
+
+func (e *RepairError) prefix() string {
+	if e.Prefix == "" {
+		return "PREFIX"
+	}
+	return e.Prefix
+}
+
+// reinstallAdvice says how to install the bundle over the install at
+// prefix again: its installer with --force, since a plain install of the
+// version installed changes nothing (audit BM 12).
+func reinstallAdvice(prefix string) string {
+	return fmt.Sprintf("reinstall: run INSTALLER install --force --prefix %s in a terminal, with the path of the installer file for INSTALLER (without --force it changes nothing, as this version is installed)",
+		state.QuoteArg(prefix))
+}
+
+// inTheWayHint says to remove what is in the way of the repair, where the
+// errors name it: repairing again alone fails the same way (audit BM 12).
+func inTheWayHint(causes []error) string {
+	var paths []string
+	for _, c := range causes {
+		var way *prefix.InTheWayError
+		if errors.As(c, &way) && !slices.Contains(paths, way.Path) {
+			paths = append(paths, way.Path)
+		}
+	}
+	what := "what is in the way at the paths named above"
+	if len(paths) == 1 {
+		what = state.QuoteArg(paths[0])
+	}
+	return "remove " + what + " (move it elsewhere first if it holds anything of yours), then repair again"
 }
 
 // repairTarget is one damaged package of one env.
@@ -564,12 +620,21 @@ func (rp *repairer) bundle() (*bundle.Bundle, error) {
 		// the maintenance app, or appended to it.
 		f, p, err := openKeptBundle(rp.prefix)
 		if err == nil && p != "" {
-			rp.bnd = f.Bundle
+			rp.bnd, rp.kept = f.Bundle, p
 			return rp.bnd, nil
 		}
+		// else one this program carries (the installer run as repair);
+		// none is the kept copy's fault, said as such (audit BM 6, 11)
+		kerr := rp.keptError(p, err)
+		rp.logf("repair: %v", kerr)
+		f, err = bundle.Discover(bundle.DiscoverOptions{})
 		if err != nil {
-			rp.logf("repair: no usable bundle in %q: %v", p, err)
+			rp.logf("repair: and no other bundle was found: %v", err)
+			rp.bndErr = kerr
+			return nil, kerr
 		}
+		rp.bnd = f.Bundle
+		return rp.bnd, nil
 	}
 	f, err := bundle.Discover(bundle.DiscoverOptions{Path: rp.opts.BundlePath})
 	if err != nil {
@@ -613,7 +678,7 @@ func (rp *repairer) writeManifest() error {
 		err = errors.New("none was found")
 	}
 	if err != nil {
-		return fmt.Errorf("failed to write the installed manifest %s again: no bundle of the install (%v); pass the installer with --bundle FILE, or run the installer again", path, err)
+		return fmt.Errorf("failed to write the installed manifest %s again: no bundle of the install (%w); pass the installer with --bundle FILE", path, err)
 	}
 	meta, err := state.ReadMetaHeads(rp.prefix)
 	if err != nil {

@@ -158,6 +158,9 @@ func (rp *repairer) extracted(ctx context.Context, src *pkgSource, keep func(pkg
 	}
 	x, err := rp.extractScratch(ctx, src, pkg.Request{Archive: src.archive, Open: open, Dest: src.scratch, Expect: src.expect, URL: src.url}, keep)
 	if err != nil {
+		if kerr := rp.keptFault(src.dist, err); kerr != err {
+			return nil, "", kerr
+		}
 		return nil, "", fmt.Errorf("failed to take %s from the bundle %s: %w", src.dist, b.Source, err)
 	}
 	return x, "re-extracted " + src.what() + " from the bundle", nil
@@ -261,6 +264,9 @@ func (rp *repairer) fromBundle(ctx context.Context, src *pkgSource) error {
 	}
 	got, err := b.CopyPackage(ctx, *src.manPkg, rp.pkgsDir(), nil)
 	if err != nil {
+		if kerr := rp.keptFault(src.dist, err); kerr != err {
+			return kerr
+		}
 		return fmt.Errorf("failed to copy %s out of the bundle: %w", src.dist, err)
 	}
 	src.archive = got
@@ -296,8 +302,12 @@ func (rp *repairer) bundleWith(src *pkgSource) (*bundle.Bundle, error) {
 		return nil, fmt.Errorf("failed to find an archive of %s: none is on disk and the installed bundle does not list it; pass a bundle that has it with --bundle FILE", src.dist)
 	}
 	b, err := rp.bundle()
+	var kept *keptBundleError
+	if errors.As(err, &kept) {
+		return nil, fmt.Errorf("failed to find an archive of %s: none is on disk, and %w", src.dist, err)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("failed to find an archive of %s: none is on disk and no bundle was found (%v); pass --bundle FILE", src.dist, err)
+		return nil, fmt.Errorf("failed to find an archive of %s: none is on disk and no bundle was found (%w)", src.dist, err)
 	}
 	if src.manPkg == nil {
 		if src.manPkg = findInBundle(&b.Manifest, src.dist, src.expect.SHA256); src.manPkg == nil {

@@ -311,4 +311,11 @@ func TestRepairErrorHintFollowsTheCause(t *testing.T) {
 	if got := (&RepairError{Left: 1, Causes: []error{errors.New("other")}}).Hint(); strings.Contains(got, "free disk space") {
 		t.Errorf("hint %q blames the disk for another cause", got)
 	}
+	// a reinstall is said with how: the installer with --force, as a
+	// plain install of the installed version does nothing (audit BM 12)
+	for _, cause := range []error{errors.New("other"), errors.New("pass a bundle that has it with --bundle FILE")} {
+		if got := (&RepairError{Left: 1, Causes: []error{cause}, Prefix: "/p"}).Hint(); !strings.Contains(got, "reinstall: run INSTALLER install --force --prefix /p") {
+			t.Errorf("cause %v: hint %q", cause, got)
+		}
+	}
 }

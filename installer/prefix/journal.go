@@ -279,6 +279,10 @@ func (j *Journal) MoveAside(path string) error {
 // transaction changes it in place (e.g. appends to it); a rollback puts the
 // copy back. A missing path is recorded as created instead.
 func (j *Journal) Preserve(path string) error {
+	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+		// a file's place (a record's, history's) taken by a folder
+		return &InTheWayError{Op: "back up", Path: path, Dir: true}
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return j.WillCreate(path)
