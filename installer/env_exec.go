@@ -70,9 +70,6 @@ func (t *envTxn) noteExecutables(ctx context.Context, plans []*link.Plan) error 
 		// else, for a package the cache already held, a stat of each file
 		var exec map[int]bool
 		if p.Pkg.ModesKnown {
-			if len(p.Pkg.Exec) == 0 {
-				return nil
-			}
 			exec = make(map[int]bool, len(p.Pkg.Exec))
 			for _, i := range p.Pkg.Exec {
 				exec[int(i)] = true
@@ -80,6 +77,13 @@ func (t *envTxn) noteExecutables(ctx context.Context, plans []*link.Plan) error 
 		}
 		var found []string
 		for _, a := range p.Actions {
+			if !a.Skip && a.Kind == link.KindContent && a.Mode&0o111 != 0 {
+				// an entry point the link step wrote (bin/jupyter-notebook):
+				// it must stay executable too, and the list is what tells
+				// that the package had it once conda removes it (audit BM 8)
+				found = append(found, a.Target)
+				continue
+			}
 			if a.Skip || a.Entry < 0 || a.Kind == link.KindSymlink || a.Kind == link.KindDir {
 				continue
 			}

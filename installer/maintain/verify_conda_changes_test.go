@@ -125,6 +125,11 @@ func TestVerifyNotesALauncherWhoseCommandIsGone(t *testing.T) {
 		CondaVersion: "24.1.0", Removed: []string{"local/noarch::tool-1.0-0"}}); err != nil {
 		t.Fatal(err)
 	}
+	// the executables the install made in py: the removed tool's bin/tool
+	// and bin/jupyter-notebook, never a jupyter-lab
+	if err := state.WriteExecutables(state.ExecutablesPath(fi.Prefix, "py"), state.Executables{"tool-1.0-0": {"bin/tool", "bin/jupyter-notebook"}}); err != nil {
+		t.Fatal(err)
+	}
 	os.Remove(filepath.Join(recDir, "bin", recCmd)) // damage: its package's record still lists it
 	r, _ := Verify(context.Background(), fi.Prefix, opts)
 	notes := strings.Join(r.Notes, "\n")
@@ -135,6 +140,14 @@ func TestVerifyNotesALauncherWhoseCommandIsGone(t *testing.T) {
 	// is not "removed with conda", nor its env to be removed (audit BM 8)
 	if strings.Contains(notes, `"Lab"`) {
 		t.Fatalf("the launcher of jupyter lab, whose jupyter is there, called removed:\n%s", notes)
+	}
+	// one the removed package did have is: conda remove notebook
+	fi.Man.Launchers = append(fi.Man.Launchers, bundle.Launcher{Name: "Notebook", Env: "py", Command: []string{"jupyter", "notebook"}})
+	data, _ = json.Marshal(fi.Man)
+	testkit.MustWrite(t, state.ManifestPath(fi.Prefix), string(data))
+	r, _ = Verify(context.Background(), fi.Prefix, opts)
+	if notes := strings.Join(r.Notes, "\n"); !strings.Contains(notes, `the launcher "Notebook" runs bin/jupyter-notebook in py, which is no longer there`) {
+		t.Fatalf("the launcher of a subcommand the removed package had:\n%s", notes)
 	}
 	// what gets it back offline: not conda install by name, which has no
 	// channel here (audit AK 3); with a package cache, its archive

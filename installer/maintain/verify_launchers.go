@@ -78,10 +78,11 @@ func (v *verifier) checkLauncherCommands() {
 			if i > 0 {
 				// a subcommand's program the env may never have had (the
 				// dispatcher runs "lab" itself): called removed only where
-				// the package cache shows a removed package had it; any
+				// the install's executables or the package cache show a
+				// removed package had it; any
 				// conda change made the demo's working JupyterLab launcher
 				// "no longer there", with advice to remove the env (audit BM 8)
-				removed = func(dir, rel string) bool { return state.RemovedWithCondaKnown(v.prefix, dir, rel) }
+				removed = func(dir, rel string) bool { return state.RemovedWithCondaKnown(v.prefix, dir, env, rel) }
 			}
 			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil || reported[env+"\x00"+rel] ||
 				!removed(dir, rel) {

@@ -312,17 +312,33 @@ func removedArchives(root, envDir, rel string) (all, having []string) {
 	return all, having
 }
 
-// RemovedWithCondaKnown is RemovedWithConda where the install's package
-// cache also shows that a package the history says was removed had rel:
-// for a file no package may ever have had (a launcher's subcommand
+// RemovedWithCondaKnown is RemovedWithConda where the install also shows
+// that a package the history says was removed had rel: the install's list
+// of the executables it made in the env (env: BaseEnv or its name) names
+// rel under such a package, or the package cache's copy of one has it.
+// For a file no package may ever have had (a launcher's subcommand
 // program, which its dispatcher may run itself), the history's removals
-// alone are no sign of it (audit BM 8).
-func RemovedWithCondaKnown(root, envDir, rel string) bool {
+// alone are no sign of it (audit BM 8). Where the install keeps no list
+// (Windows, an older install), the history's removals still are.
+func RemovedWithCondaKnown(root, envDir, env, rel string) bool {
 	if !RemovedWithConda(envDir, rel) {
 		return false
 	}
-	_, having := removedArchives(root, envDir, rel)
-	return len(having) > 0
+	if _, having := removedArchives(root, envDir, rel); len(having) > 0 {
+		return true
+	}
+	x, err := ReadExecutables(ExecutablesPath(root, env))
+	if err != nil || x == nil {
+		return true
+	}
+	hist, _ := os.ReadFile(prefix.HistoryPath(envDir))
+	removed := prefix.RemovedByHistory(hist)
+	for dist, files := range x {
+		if removed[dist] && slices.Contains(files, rel) {
+			return true
+		}
+	}
+	return false
 }
 
 // inShell says where the commands are typed: on Windows a Command Prompt,
