@@ -149,12 +149,10 @@ func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 // whose menu here had no way to (audit AQ 8).
 func stopJupyters(env Env, prefix string) {
 	stopped, err := launch.StopAll(prefix)
-	for _, s := range stopped {
-		fmt.Fprintf(env.Stdout, "Stopped Jupyter (%s).\n", s)
+	if len(stopped) > 0 || err == nil {
+		fmt.Fprintln(env.Stdout, launch.StoppedSentence(stopped))
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stdout, "onboard: error: %s\n", installer.Message(err))
-	} else if len(stopped) == 0 {
-		fmt.Fprintln(env.Stdout, "You had no Jupyter running.")
 	}
 }

@@ -54,7 +54,10 @@ type Maintenance struct {
 	helpMenu   *fyne.Menu
 	jobItems   []*fyne.MenuItem // the Help menu's operations: off while one runs
 	repairItem *fyne.MenuItem   // Help → Repair all: off for a shared install
-	running    bool             // an operation runs (UI thread)
+	job        *job             // the operation that runs, nil at rest (UI thread)
+	cancelBtn  *widget.Button   // the job's Cancel
+	progress   *fyne.Container  // the bar and Cancel, in the health line's place while a job runs
+	atRest     *fyne.Container  // the health line and the notes above it, hidden while a job runs
 }
 
 // NewMaintenance builds the maintenance window for the install in.
@@ -68,6 +71,7 @@ func NewMaintenance(ctx context.Context, a fyne.App, e wizard.Engine, in *wizard
 	m.win.Resize(fyne.NewSize(920, 480))
 	m.win.SetMainMenu(m.mainMenu())
 	m.win.SetContent(m.content())
+	m.win.SetCloseIntercept(m.onClose)
 	return m
 }
 
@@ -85,7 +89,9 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	m.health = wrapped("")
 	details := newButton("Show the problems…", theme.ListIcon(), m.showProblems)
 	m.details = &details.Button
-	m.busy = newBusyBar()
+	m.busy = newBusyLine()
+	cancel := newButton("Cancel", theme.CancelIcon(), func() { m.askStop(nil) })
+	m.cancelBtn = &cancel.Button
 	verify := newButton("Verify all", theme.SearchIcon(), m.verify)
 	repair := newButton("Repair all", theme.ViewRefreshIcon(), m.repair)
 	uninstall := newButton("Uninstall…", theme.DeleteIcon(), m.askUninstall)
@@ -114,8 +120,14 @@ func (m *Maintenance) content() fyne.CanvasObject {
 	} else {
 		m.adminOnly = nil
 	}
+	// one status line, above; the bar and Cancel in the health line's
+	// place, which holds them in its height: the table keeps its room and
+	// the buttons their places (audit BO 6)
+	m.atRest = container.NewStack(status)
+	m.progress = container.NewBorder(nil, nil, nil, cancel, container.NewVBox(layout.NewSpacer(), m.busy.bar, layout.NewSpacer()))
+	m.progress.Hide()
 	bottom := container.NewVBox(m.busy.box, widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, container.NewHBox(stop, verify, repair, uninstall), status))
+		container.NewBorder(nil, nil, nil, container.NewHBox(stop, verify, repair, uninstall), container.NewStack(m.atRest, m.progress)))
 	if !m.anyJupyter() {
 		stop.Hide()
 	}
@@ -337,56 +349,6 @@ func withFileMenu(goos string, menus ...*fyne.Menu) []*fyne.Menu {
 // CheckHealth verifies the install in the background, as the window opens.
 func (m *Maintenance) CheckHealth() { m.verify() }
 
-// run runs op in a goroutine with the buttons disabled and progress shown.
-func (m *Maintenance) run(what string, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
-	m.runPlanned(what, nil, nil, op, after)
-}
-
-// runPlanned is run with the progress of an install of plan, its stages
-// named by labels where it names them (wizard.Tracker.Labels).
-func (m *Maintenance) runPlanned(what string, plan *wizard.Plan, labels map[installer.Stage]string, op func(ctx context.Context, r installer.Reporter, logf installer.Logf) error, after func(error)) {
-	if m.running {
-		return // one at a time: the Help menu's Repair during a verify ran both (audit Z)
-	}
-	m.running = true
-	for _, b := range m.buttons {
-		b.Disable()
-	}
-	wasOff := make([]bool, len(m.jobItems))
-	for i, it := range m.jobItems {
-		wasOff[i], it.Disabled = it.Disabled, true
-	}
-	m.helpMenu.Refresh()
-	m.busy.start(what)
-	// the health line says what runs: "Click Repair all to put it right"
-	// beside a disabled button, under a running repair, contradicted the
-	// window (audit Y2); it comes back, or the outcome replaces it, after
-	prevText, prevImportance := m.health.Text, m.health.Importance
-	m.health.Importance = widget.MediumImportance
-	m.health.SetText(what + "…")
-	m.done = make(chan struct{})
-	done := m.done
-	tr := &wizard.Tracker{Plan: plan, Labels: labels, Now: m.deps.Now, OnChange: func(p wizard.Progress) { runOnUI(func() { m.busy.show(p) }) }}
-	go func() {
-		err := op(m.ctx, tr, m.logf())
-		runOnUI(func() {
-			for _, b := range m.buttons {
-				b.Enable()
-			}
-			m.busy.done("")
-			for i, it := range m.jobItems {
-				it.Disabled = wasOff[i]
-			}
-			m.helpMenu.Refresh()
-			m.running = false
-			m.health.Importance = prevImportance
-			m.health.SetText(prevText)
-			after(err)
-		})
-		close(done)
-	}()
-}
-
 // logf is the window's session log, opened on first use.
 func (m *Maintenance) logf() installer.Logf {
 	if m.log == nil {
@@ -408,11 +370,14 @@ func (m *Maintenance) verifyEnv(env string) {
 	if env != "" {
 		what = "Verifying the files of " + env
 	}
-	m.run(what, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+	// a check changes nothing: it stops without asking
+	stop := stopWords{stopping: "Stopping the check",
+		stopped: "Verify stopped before it finished: the table shows the last finished check."}
+	m.runJob(jobSpec{what: what, stop: stop, op: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 		var err error
 		h, err = m.eng.Verify(ctx, m.in.Prefix, env, r, logf)
 		return err
-	}, func(err error) { m.showHealth("Verify", env, h, err) })
+	}, after: func(err error) { m.showHealth("Verify", env, h, err) }})
 }
 
 // showHealth shows the outcome of what (Verify or Repair) of env ("" =
@@ -434,8 +399,14 @@ func (m *Maintenance) showHealth(what, env string, h *wizard.Health, err error) 
 	}
 	switch {
 	case h != nil && h.OK:
+		// the rows' word and the text menu's, "healthy": it was "Health:
+		// good." under rows that said "healthy" (audit BO 11)
+		healthy := "Healthy. "
+		if env != "" {
+			healthy = envTitle(env) + " is healthy. "
+		}
 		m.health.Importance = widget.SuccessImportance
-		m.health.SetText(subject + ": good. " + paragraph(h.Summary) + ".")
+		m.health.SetText(healthy + paragraph(h.Summary) + ".")
 	case h != nil:
 		m.health.Importance = widget.DangerImportance
 		how := "Click Repair all to put it right."
@@ -459,11 +430,11 @@ func (m *Maintenance) repairEnv(env string) {
 	if env != "" {
 		what = "Repairing " + env
 	}
-	m.run(what, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+	m.runJob(jobSpec{what: what, stop: repairStop(env), op: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 		var err error
 		h, err = m.eng.Repair(ctx, m.in.Prefix, env, r, logf)
 		return err
-	}, func(err error) {
+	}, after: func(err error) {
 		m.showHealth("Repair", env, h, err)
 		if err != nil {
 			return
@@ -473,7 +444,21 @@ func (m *Maintenance) repairEnv(env string) {
 			msg = "Put back:\n• " + strings.Join(h.Fixed, "\n• ")
 		}
 		present(m.win, inform(m.win, "Repair finished", msg), false)
-	})
+	}})
+}
+
+// repairStop says what stopping a repair of env ("" = the whole install)
+// does: each package is put back under a journal of its own, so what it
+// finished stays, and the one it was at is rolled back
+// (installer/maintain).
+func repairStop(env string) stopWords {
+	again := "click Repair all"
+	if env != "" {
+		again = "click Repair on its row"
+	}
+	return stopWords{title: "Stop the repair?", msg: "What it has put back so far is kept; run Repair again to finish.",
+		yes: "Stop the repair", no: "Keep repairing", stopping: "Stopping the repair",
+		stopped: "Repair stopped. What it had put back is kept; " + again + " to finish."}
 }
 
 func (m *Maintenance) askUninstall() {
@@ -492,9 +477,9 @@ func (m *Maintenance) askUninstall() {
 }
 
 func (m *Maintenance) uninstall() {
-	m.runPlanned("Uninstalling", nil, wizard.UninstallLabels, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+	m.runJob(jobSpec{what: "Uninstalling", labels: wizard.UninstallLabels, stop: uninstallStop, op: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 		return m.eng.Uninstall(ctx, m.in.Prefix, r, logf)
-	}, func(err error) {
+	}, after: func(err error) {
 		if err != nil {
 			showProblem(m.win, wizard.Explain("Uninstall", err, m.in.LogPath()).WithHelpMenu())
 			return
@@ -505,8 +490,20 @@ func (m *Maintenance) uninstall() {
 		m.health.Importance = widget.MediumImportance
 		m.health.SetText(m.in.Manifest.Name + " was removed from " + m.in.Prefix + ".")
 		presentThen(m.win, inform(m.win, "Uninstalled", m.in.Manifest.Name+" was removed."), m.app.Quit)
-	})
+	}})
 }
+
+// uninstallStop says what stopping an uninstall does: it stops only
+// while the packages' removal scripts run, before anything is removed;
+// from the shortcuts on it finishes (installer/uninstall), and Cancel
+// goes away.
+var uninstallStop = stopWords{title: "Stop the uninstall?", msg: "Nothing has been removed yet: the install is kept as it is.",
+	yes: "Stop the uninstall", no: "Keep uninstalling", stopping: "Stopping the uninstall",
+	stopped: "Uninstall stopped. Nothing was removed.",
+	late:    "The uninstall is removing the files and can no longer be stopped. This window closes when it is done.",
+	stoppable: func(p wizard.Progress) bool {
+		return p.Stage == "" || p.Stage == installer.StageScripts
+	}}
 
 func (m *Maintenance) launch() { m.launchEnv(m.in.JupyterEnv()) }
 
@@ -576,18 +573,18 @@ func (m *Maintenance) stopJupyter() {
 	// every env's: a row's Start Jupyter starts one in its own env, and
 	// launch jupyter --env one in the user's own
 	stopped, err := launch.StopAll(m.in.Prefix)
-	switch {
-	case err != nil:
+	for _, s := range stopped {
+		installer.LogfOrNop(m.logf())("stopped Jupyter (%s)", s) // the pid and port, for IT
+	}
+	if err != nil {
 		p := wizard.Explain("Stopping Jupyter", err, launch.LogPath(m.in.Prefix, m.in.JupyterEnv()))
 		if len(stopped) > 0 {
-			p.Message += ". Stopped: " + strings.Join(stopped, "; ")
+			p.Message += ". " + launch.StoppedSentence(stopped)
 		}
 		showProblem(m.win, p)
-	case len(stopped) == 0:
-		present(m.win, inform(m.win, "Stop Jupyter", "You had no Jupyter running."), false)
-	default:
-		present(m.win, inform(m.win, "Stop Jupyter", "Stopped Jupyter ("+strings.Join(stopped, "; ")+")."), false)
+		return
 	}
+	present(m.win, inform(m.win, "Stop Jupyter", launch.StoppedSentence(stopped)), false)
 }
 
 func (m *Maintenance) openLog() {
@@ -686,7 +683,12 @@ func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
 	self, prefix, envs, must := m.deps.Executable, m.in.Prefix, m.in.Envs(), m.deps.MustLeave
 	rel := &wizard.Relocation{From: self, To: self}
 	plan := wizard.PlanInstall(&f.Manifest, m.in.Subdir)
-	m.runPlanned("Upgrading to "+f.Manifest.Version, plan, nil, func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
+	// the installer rolls its install back when stopped, and the engine
+	// puts the current one back (wizard.RunUpgrade)
+	stop := stopWords{title: "Stop the upgrade?", msg: "What it has installed so far is removed, and version " + m.in.Manifest.Version + " is put back as it was.",
+		yes: "Stop the upgrade", no: "Keep upgrading", stopping: "Stopping the upgrade",
+		stopped: "Upgrade stopped. Version " + m.in.Manifest.Version + " is kept as it was."}
+	m.runJob(jobSpec{what: "Upgrading to " + f.Manifest.Version, plan: plan, stop: stop, op: func(ctx context.Context, r installer.Reporter, logf installer.Logf) error {
 		logf = installer.LogfOrNop(logf)
 		for _, env := range envs {
 			if what, err := launch.Stop(prefix, env); err != nil {
@@ -711,21 +713,21 @@ func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
 			}
 		}
 		return err
-	}, func(err error) {
-		m.deps.Executable = rel.To // where this program runs from now
-		if err != nil {
-			showProblem(m.win, wizard.Explain("The upgrade", err, m.in.LogPath()).WithHelpMenu())
-			return
-		}
-		if in, rerr := wizard.ReadInstalled(m.in.Prefix); rerr == nil {
-			m.in = in
-		}
-		m.rows = nil
-		m.win.SetMainMenu(m.mainMenu()) // its Jupyter may be new (Stop Jupyter)
-		m.win.SetContent(m.content())
-		present(m.win, inform(m.win, "Upgraded", wizard.Done(m.in.Manifest.Name, res.Version, m.in.Prefix, res)), false)
-		m.CheckHealth()
-	})
+	}, settle: func() { m.deps.Executable = rel.To }, // where this program runs from now, stopped or not
+		after: func(err error) {
+			if err != nil {
+				showProblem(m.win, wizard.Explain("The upgrade", err, m.in.LogPath()).WithHelpMenu())
+				return
+			}
+			if in, rerr := wizard.ReadInstalled(m.in.Prefix); rerr == nil {
+				m.in = in
+			}
+			m.rows = nil
+			m.win.SetMainMenu(m.mainMenu()) // its Jupyter may be new (Stop Jupyter)
+			m.win.SetContent(m.content())
+			present(m.win, inform(m.win, "Upgraded", wizard.Done(m.in.Manifest.Name, res.Version, m.in.Prefix, res)), false)
+			m.CheckHealth()
+		}})
 }
 
 func fileExists(p string) bool {

@@ -144,7 +144,7 @@ func TestMaintenanceWindowAndHelpMenu(t *testing.T) {
 
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: good", "healthy\n")
+	mustContain(t, w, "Healthy. ", "healthy\n")
 	if strings.Contains(texts(w), "never") {
 		t.Fatal("the last check's time is not shown")
 	}
@@ -295,7 +295,7 @@ func TestMaintenanceJupyterOnADamagedEnvOffersRepair(t *testing.T) {
 	tapButton(t, m.win, "Repair team")
 	waitClosed(t, m.done)
 	drainUI()
-	if s := texts(m.win); !strings.Contains(s, "Health of team") && !strings.Contains(s, "nothing needed repair") {
+	if s := texts(m.win); !strings.Contains(s, "team is healthy") && !strings.Contains(s, "Health of team") {
 		t.Fatalf("Repair team did not run:\n%s", s)
 	}
 }
@@ -366,7 +366,7 @@ func TestMaintenanceRepairAndUninstall(t *testing.T) {
 	}
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: good")
+	mustContain(t, w, "Healthy. ")
 	if regexp.MustCompile(`(?m)^\d+ problems?$`).MatchString(texts(w)) {
 		t.Fatalf("a row still shows problems:\n%s", texts(w))
 	}
@@ -411,7 +411,7 @@ func TestMaintenanceVerifiesAndRepairsOneEnv(t *testing.T) {
 
 	test.Tap(rowButton(t, m, "base", "Verify"))
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health of base: good")
+	mustContain(t, w, "base is healthy. ")
 	if row("base").health.Text != "healthy" || row("team").health.Text != "not checked" || row("team").checked.Text != "never" {
 		t.Fatalf("after verifying base: base %q, team %q %q", row("base").health.Text, row("team").health.Text, row("team").checked.Text)
 	}
@@ -429,7 +429,7 @@ func TestMaintenanceVerifiesAndRepairsOneEnv(t *testing.T) {
 	if m.lastErr != nil {
 		t.Fatalf("repair of team: %v", m.lastErr)
 	}
-	mustContain(t, w, "Repair finished", "Health of team: good")
+	mustContain(t, w, "Repair finished", "team is healthy. ")
 	closeDialog(t, w, "Close")
 	if _, err := os.Stat(gone); err != nil {
 		t.Fatalf("the repair of team did not put back %s: %v", gone, err)
@@ -524,7 +524,7 @@ func TestMaintenanceChecksForANewerInstaller(t *testing.T) {
 	mustContain(t, w, "Upgraded", "Test Python is upgraded from 2026.11.0 to 2026.12.0 in "+prefix, "Version 2026.12.0 for ")
 	closeDialog(t, w, "Close")
 	waitClosed(t, m.done) // the health check after the upgrade
-	mustContain(t, w, "Health: good")
+	mustContain(t, w, "Healthy. ")
 }
 
 // For a user who may not change a shared install, Repair and Uninstall
@@ -552,7 +552,7 @@ func TestMaintenanceSharedInstallIsReadOnly(t *testing.T) {
 	check()
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, w, "Health: good")
+	mustContain(t, w, "Healthy. ")
 	check()
 }
 
@@ -593,7 +593,7 @@ func TestMaintenanceShowsAnEnvRemovedWithConda(t *testing.T) {
 	}
 	m.CheckHealth()
 	waitClosed(t, m.done)
-	mustContain(t, m.Window(), "Health: good", "removed with conda\n")
+	mustContain(t, m.Window(), "Healthy. ", "removed with conda\n")
 	if m.details.Visible() {
 		t.Fatal("a removed env is offered as problems")
 	}
@@ -622,10 +622,15 @@ func TestMaintenanceBusyBarAndButtons(t *testing.T) {
 	if got := m.busy.figures.Text; !strings.HasPrefix(got, "30%") || m.busy.bar.TextFormatter() != "" {
 		t.Errorf("under the bar %q, on it %q; want 30%% under it and nothing on it", got, m.busy.bar.TextFormatter())
 	}
-	// the health line says what runs, not "Click Repair all" beside a
-	// disabled button (audit Y2), and comes back after
-	if got := m.health.Text; got != "Upgrading to 2026.12.0…" {
-		t.Errorf("while it runs the health line says %q", got)
+	// the bar and Cancel take the health line's place: no "Click Repair
+	// all" beside a disabled button (audit Y2), and the news said once,
+	// on the status line, not again as "Upgrading…" (audit BO 6); the
+	// health line comes back after
+	if m.atRest.Visible() || !m.progress.Visible() || !m.busy.bar.Visible() {
+		t.Errorf("while it runs: health line shown %v, bar shown %v", m.atRest.Visible(), m.progress.Visible() && m.busy.bar.Visible())
+	}
+	if n := strings.Count(texts(m.win), "Upgrading to 2026.12.0"); n != 1 {
+		t.Errorf("the window says what runs %d times:\n%s", n, texts(m.win))
 	}
 	// the Help menu's operations wait too, and one started anyway does
 	// not run beside it (audit Z)

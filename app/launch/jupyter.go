@@ -21,6 +21,7 @@ import (
 	"onboard/installer"
 	"onboard/installer/state"
 	"onboard/installer/uninstall"
+	"onboard/internal/humanize"
 	"onboard/platform"
 )
 
@@ -81,14 +82,22 @@ func Stop(prefix, env string) (string, error) {
 	return uninstall.StopJupyterRecord(StatePath(prefix, env))
 }
 
+// Stopped is a Jupyter server StopAll stopped: its env, and the server as
+// the log names it ("pid N, port P").
+type Stopped struct {
+	Env, Server string
+}
+
+func (s Stopped) String() string { return s.Env + ": " + s.Server }
+
 // StopAll stops every Jupyter server of this user's from the install at
 // prefix, as Stop does, whatever its env: the bundle's, or one of the
 // user's own (launch jupyter --env mine); every record of the user's
-// state folder is tried. It returns what it stopped, one "env: pid N, port
-// P" each, and what it could not. The Help menu's Stop stopped the
-// bundle's Jupyter env's alone (audit AP, AT 4).
-func StopAll(prefix string) ([]string, error) {
-	var stopped []string
+// state folder is tried. It returns what it stopped, and what it could
+// not. The Help menu's Stop stopped the bundle's Jupyter env's alone
+// (audit AP, AT 4).
+func StopAll(prefix string) ([]Stopped, error) {
+	var stopped []Stopped
 	var errs []error
 	for _, rec := range state.ServerRecords(userState(prefix).Dir) {
 		env := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(rec), "jupyter-"), ".json")
@@ -97,10 +106,28 @@ func StopAll(prefix string) ([]string, error) {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("%s: %w", env, err))
 		case what != "":
-			stopped = append(stopped, env+": "+what)
+			stopped = append(stopped, Stopped{Env: env, Server: what})
 		}
 	}
 	return stopped, errors.Join(errs...)
+}
+
+// StoppedSentence says what StopAll stopped as a person reads it, by
+// env: "Jupyter stopped (team environment)." A process id and a port
+// mean nothing to a data scientist (audit BO 11); they go to the log.
+func StoppedSentence(stopped []Stopped) string {
+	if len(stopped) == 0 {
+		return "You had no Jupyter running."
+	}
+	envs := make([]string, len(stopped))
+	for i, s := range stopped {
+		envs[i] = s.Env
+	}
+	noun := " environment"
+	if len(envs) > 1 {
+		noun = " environments"
+	}
+	return "Jupyter stopped (" + humanize.List(envs, 0) + noun + ")."
 }
 
 // DefaultCommand is what runs when the bundle's launcher names no command.

@@ -236,10 +236,17 @@ func TestStopAllStopsEveryEnvsServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{fmt.Sprintf("ml: pid %d, port %d", servers["ml"].PID, servers["ml"].Port),
-		fmt.Sprintf("team: pid %d, port %d", servers["team"].PID, servers["team"].Port)}
+	want := []Stopped{{Env: "ml", Server: fmt.Sprintf("pid %d, port %d", servers["ml"].PID, servers["ml"].Port)},
+		{Env: "team", Server: fmt.Sprintf("pid %d, port %d", servers["team"].PID, servers["team"].Port)}}
 	if !slices.Equal(stopped, want) {
 		t.Fatalf("StopAll stopped %q; want %q", stopped, want)
+	}
+	// by env, in words: no pid or port to a data scientist (audit BO 11)
+	if got := StoppedSentence(stopped); got != "Jupyter stopped (ml and team environments)." {
+		t.Errorf("StoppedSentence says %q", got)
+	}
+	if got := StoppedSentence(stopped[1:]); got != "Jupyter stopped (team environment)." {
+		t.Errorf("StoppedSentence of one says %q", got)
 	}
 	for env, s := range servers {
 		if answers(context.Background(), s.Port, s.Base, s.Token) {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"onboard/installer"
 	"onboard/installer/bundle"
@@ -207,6 +208,25 @@ func (e *UpgradeError) Hint() string { return e.Advice }
 // ExitStatus is the installer's exit code (engine.ExitStatuser).
 func (e *UpgradeError) ExitStatus() int { return e.ExitCode }
 
+// upgradeStopGrace is how long a stopped upgrade's installer has to roll
+// its install back and put the old one back before it is killed.
+var upgradeStopGrace = 2 * time.Minute
+
+// stopUpgrade makes a cancel of cmd's context stop the installer as
+// Ctrl-C does, so that it rolls back and exits (130) rather than being
+// killed half way: the old install is back when RunUpgrade returns. Where
+// a process cannot be sent an interrupt (Windows), it is killed, and the
+// next operation on the install puts the old one back (its recovery).
+func stopUpgrade(cmd *exec.Cmd) {
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err == nil || errors.Is(err, os.ErrProcessDone) {
+			return err
+		}
+		return cmd.Process.Kill()
+	}
+	cmd.WaitDelay = upgradeStopGrace
+}
+
 // RunUpgrade runs argv (from UpgradeCommand), an onboard install with
 // --json, and replays its progress events into r, so the window shows the
 // same progress as the installer would. It returns the installer's result,
@@ -215,6 +235,7 @@ func RunUpgrade(ctx context.Context, argv []string, r installer.Reporter, logf i
 	r, logf = installer.ReporterOrNop(r), installer.LogfOrNop(logf)
 	logf("upgrading: %s", strings.Join(argv, " "))
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	stopUpgrade(cmd)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -264,6 +285,9 @@ func RunUpgrade(ctx context.Context, argv []string, r installer.Reporter, logf i
 	}
 	werr := cmd.Wait()
 	switch {
+	case res != nil && cmd.ProcessState != nil && cmd.ProcessState.Success():
+		// finished before the stop reached it: the new version is
+		// installed, and saying it was stopped would not be true
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case failure != nil:
