@@ -99,7 +99,7 @@ Usage:
   onboard [--console] [--bundle FILE] [--prefix DIR]
                                         the install wizard (GUI where a display is, else console);
                                         run from an install's .onboard folder: the maintenance window
-                                        (without one: a menu of verify, repair, uninstall, stop Jupyter);
+                                        (without one: a menu of verify, repair, uninstall, stop and start Jupyter);
                                         with --prefix on an install: the maintenance window (GUI only)
   onboard install   [--prefix DIR] [--bundle FILE] [--subdir SUBDIR] [--silent] [--json]
                     [--all-users] [--no-launcher] [--no-maintenance-launcher] [--no-shortcuts] [--shell-setup]

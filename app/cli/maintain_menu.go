@@ -96,7 +96,9 @@ func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 		})
 		stop := ""
 		if jupyter {
-			stop = "  4  Stop Jupyter\n"
+			// and Start: the window's rows have it, and the command
+			// Finish printed was long to find again (audit BO 10)
+			stop = "  4  Stop Jupyter\n  5  Start Jupyter (prints its address)\n"
 		}
 		fmt.Fprint(env.Stdout, "\nWhat would you like to do?\n"+
 			"  1  Verify the install again\n"+
@@ -129,6 +131,12 @@ func maintenanceMenu(ctx context.Context, env Env, prefix string) error {
 				fmt.Fprintln(env.Stdout)
 				return nil
 			}
+		case "5", "start":
+			if !jupyter {
+				fmt.Fprintf(env.Stdout, "%q is not one of the choices: this install has no Jupyter.\n", choice)
+				continue
+			}
+			run("launch", "jupyter")
 		case "4", "stop":
 			if !jupyter {
 				fmt.Fprintf(env.Stdout, "%q is not one of the choices: this install has no Jupyter.\n", choice)

@@ -68,9 +68,11 @@ func TestMaintenanceMenuOfABuildWithoutWindows(t *testing.T) {
 	if err := os.Remove(victim); err != nil {
 		t.Fatal(err)
 	}
-	out := menu("x\n2\n1\n4\n3\nn\nq\n")
+	out := menu("x\n2\n1\n4\n5\n4\n3\nn\nq\n")
 	for _, want := range []string{"Onboard Demo Maintenance: version ", `"x" is not one of the choices`, "Repaired", "Healthy: no problems found",
-		"Verifying the install...", "1  Verify the install again", "4  Stop Jupyter", "You had no Jupyter running.", "Nothing removed"} {
+		"Verifying the install...", "1  Verify the install again", "4  Stop Jupyter", "You had no Jupyter running.", "Nothing removed",
+		// Start Jupyter, then Stop (audit BO 10)
+		"5  Start Jupyter (prints its address)", "Jupyter started: http://127.0.0.1:", "Jupyter stopped (team environment)."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the menu's output lacks %q:\n%s", want, out)
 		}
