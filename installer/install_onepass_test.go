@@ -38,6 +38,7 @@ func TestInstallOnePassRepairsOffline(t *testing.T) {
 				io.Copy(f, z)
 				z.Close()
 				f.Close()
+				os.Chmod(exe, 0o755) // it ran: verify checks the maintenance app is executable
 				var err error
 				if b, err = bundle.Open(exe); err != nil {
 					t.Fatal(err)

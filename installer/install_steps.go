@@ -92,7 +92,23 @@ func (in *installRun) markNonAdmin() error {
 
 // manifest is the installed manifest this install writes.
 func (in *installRun) manifest() *state.Manifest {
-	return state.NewManifest(in.o.Bundle.Manifest, in.subdir, in.o.AllUsers, in.o.KeepPackageCache)
+	m := state.NewManifest(in.o.Bundle.Manifest, in.subdir, in.o.AllUsers, in.o.KeepPackageCache)
+	m.Made = in.made()
+	return m
+}
+
+// made is what launchers() is about to make beside the prefix, for the
+// manifest (state.Made): nil when it makes no launcher and no shell
+// set-up, as with --no-shortcuts and both --no-*-launcher flags.
+func (in *installRun) made() *state.Made {
+	if in.plan == nil || len(in.plan.specs) == 0 && !in.o.ShellSetup {
+		return nil
+	}
+	made := &state.Made{Shell: in.o.ShellSetup, Menus: !in.o.NoShortcuts}
+	for _, s := range in.plan.specs {
+		made.Launchers = append(made.Launchers, s.Name)
+	}
+	return made
 }
 
 // markFrozen writes conda-meta/frozen (CEP 22) into each env the bundle

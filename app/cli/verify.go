@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"onboard/app/wizard"
@@ -56,7 +57,7 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 			if len(r.Problems) == 1 {
 				them = "it"
 			}
-			fmt.Fprintf(env.Stdout, "To put %s right, run: %s repair --prefix %s%s\n", them, state.QuoteArg(repairProgram(p)), state.QuoteArg(p), envFlag(*envName))
+			fmt.Fprintf(env.Stdout, "To put %s right, run: %s repair --prefix %s%s\n", them, state.QuoteArg(repairProgram(p, r)), state.QuoteArg(p), envFlag(*envName))
 			return reportedError{err}
 		}
 		return jsonReported{err} // the report carries it
@@ -65,10 +66,12 @@ func runVerify(ctx context.Context, args []string, env Env) error {
 }
 
 // repairProgram is the program a hint tells the person to run for the
-// install at prefix: its maintenance app, else this program. There may be
-// no onboard on PATH.
-func repairProgram(prefix string) string {
-	if app := state.AppPath(prefix); isFile(app) {
+// install at prefix: its maintenance app, else (none, or one the report r
+// finds gone or damaged: an empty file was named) this program. There may
+// be no onboard on PATH.
+func repairProgram(prefix string, r *maintain.Report) string {
+	broken := slices.ContainsFunc(r.Problems, func(p maintain.Problem) bool { return p.Kind == maintain.ProblemApp })
+	if app := state.AppPath(prefix); isFile(app) && !broken {
 		return app
 	}
 	if exe, err := os.Executable(); err == nil {

@@ -36,6 +36,10 @@ func tinyPrefix(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	// the maintenance app, which an install always writes (a stand-in)
+	if err := os.WriteFile(state.AppPath(p), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	os.MkdirAll(filepath.Join(home, ".conda"), 0o755)
@@ -94,6 +98,7 @@ func TestVerifyAndRepairOneEnvCommand(t *testing.T) {
 		t.Fatalf("got %v; want exit 2 naming the envs there are", err)
 	}
 	os.WriteFile(filepath.Join(p, "share", "a.txt"), []byte("HELLO\n"), 0o644)
+	os.Remove(state.AppPath(p)) // an env's check leaves the app unchecked
 	out, _, err = runCLI(t, "", "verify", "--prefix", p, "--env", "base")
 	// the command names a program there is: this one, or the install's
 	// maintenance app where it has one (there may be no onboard on PATH)
@@ -226,5 +231,17 @@ func TestUninstallFinishesAnInterruptedOne(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Dir(p)); len(ents) != 0 {
 		t.Fatalf("left: %v", ents)
+	}
+}
+
+// A maintenance app verify finds empty is not the program the hint tells
+// the person to run for the repair (audit BM 5): this one is.
+func TestVerifyOfAnEmptiedMaintenanceAppNamesThisProgram(t *testing.T) {
+	p := tinyPrefix(t)
+	os.WriteFile(state.AppPath(p), nil, 0o755)
+	out, _, err := runCLI(t, "", "verify", "--prefix", p)
+	self, _ := os.Executable()
+	if installer.ExitCode(err) != installer.ExitFailed || !strings.Contains(out, "maintenance app") || !strings.Contains(out, "\nTo put it right, run: "+self+" repair --prefix "+p+"\n") {
+		t.Fatalf("got %v, %q; want exit 1, the maintenance app named, and this program's repair", err, out)
 	}
 }

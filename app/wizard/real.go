@@ -198,6 +198,7 @@ var problemKindWords = map[maintain.ProblemKind]string{
 	maintain.ProblemLauncher:         "(a launcher) is missing or changed",
 	maintain.ProblemNonAdmin:         "(conda's marker of an install for one user) is missing or should not be there",
 	maintain.ProblemSettings:         "(the bundle's conda settings) is missing, changed, or left by an older onboard",
+	maintain.ProblemApp:              "(the maintenance app, which the launchers run) is missing or damaged",
 }
 
 // problemWords says problem p in words for the maintenance window, without

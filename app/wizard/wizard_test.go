@@ -405,6 +405,15 @@ func TestProblemWordsOfAWrongSize(t *testing.T) {
 	}
 }
 
+// The maintenance app gone is said as what it is to the person reading
+// the window: the program their launchers run (audit BM 5).
+func TestProblemWordsOfTheMaintenanceApp(t *testing.T) {
+	got := problemWords(maintain.Problem{Env: "base", Path: ".onboard/onboard", Kind: maintain.ProblemApp, Detail: "the maintenance app is gone"})
+	if !strings.HasPrefix(got, ".onboard/onboard (the maintenance app, which the launchers run) is missing or damaged") {
+		t.Fatalf("got %q; want it to name the maintenance app", got)
+	}
+}
+
 // Two windows opened in the same second each log to a file of their own
 // (they wrote one file, their lines mixed).
 func TestOpenLogTwiceInOneSecond(t *testing.T) {

@@ -8,6 +8,25 @@ import (
 	"io"
 )
 
+// ImageSize is the length the executable at path gives itself in its own
+// headers (see imageEnd), and its length on disk: a program cut short
+// (a copy stopped half-way) has a size larger than the file's. ok is
+// false for a file that is no program of those formats, or cannot be
+// read. It reads the headers only.
+func ImageSize(path string) (size, file int64, ok bool) {
+	f, err := openRegular(path)
+	if err != nil {
+		return 0, 0, false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, 0, false
+	}
+	size, ok = imageEnd(f, st.Size())
+	return size, st.Size(), ok
+}
+
 // imageEnd is where the program itself ends in an executable of size
 // bytes, by its own headers: an ELF's segments, sections and section
 // header table; a PE's sections and COFF symbol and string tables; a

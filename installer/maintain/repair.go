@@ -284,13 +284,14 @@ func (rp *repairer) run(ctx context.Context) (*RepairResult, error) {
 // problems and, in them, the packages that had problems (the others were
 // healthy a moment ago, under the same lock, and a re-link writes only its
 // own package's paths) — of a package whose damaged paths alone were
-// linked again, those paths; the launchers when they had problems. Paths
+// linked again, those paths; the launchers and the maintenance app when
+// they had problems. Paths
 // that other packages of those envs also own are still settled against
 // them.
 func (rp *repairer) checkAgain(ctx context.Context, before *Report) (*Report, error) {
 	envs := map[string]bool{}
 	only := map[string]map[string]bool{}
-	launchers := false
+	launchers, app := false, false
 	for _, p := range before.Problems {
 		envs[p.Env] = true
 		if only[p.Env] == nil {
@@ -300,9 +301,10 @@ func (rp *repairer) checkAgain(ctx context.Context, before *Report) (*Report, er
 			only[p.Env][p.Package] = true
 		}
 		launchers = launchers || p.Kind == ProblemLauncher
+		app = app || p.Kind == ProblemApp
 	}
 	_, after, err := verifyAt(ctx, rp.prefix, rp.verifyOpts(), func(v *verifier) {
-		v.envSet, v.only, v.onlyPaths, v.launchers = envs, only, rp.partial, launchers
+		v.envSet, v.only, v.onlyPaths, v.launchers, v.app = envs, only, rp.partial, launchers, app
 	})
 	return after, err
 }
@@ -703,6 +705,7 @@ func (rp *repairer) writeManifest() error {
 		oneUser = oneUser || state.IsOneUser(filepath.Join(rp.prefix, "envs", env))
 	}
 	m := state.NewManifest(b.Manifest, subdir, !oneUser, keep)
+	m.Made = rp.madeOf(&b.Manifest, !oneUser)
 	if err := state.WriteManifest(rp.prefix, m); err != nil {
 		return err
 	}

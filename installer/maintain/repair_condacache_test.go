@@ -54,7 +54,7 @@ func TestRepairFindsPackagesWhereTheRecordSays(t *testing.T) {
 			fi := installFixtures(t)
 			cache := filepath.Join(t.TempDir(), "conda-pkgs")
 			moveToCondaCache(t, fi, zlibDist, zlibDist+".tar.bz2", cache)
-			os.Remove(state.ManifestPath(fi.Prefix)) // a prefix onboard did not install
+			os.RemoveAll(state.Dir(fi.Prefix)) // a prefix onboard did not install
 			opts := VerifyOptions{EnvironmentsTxt: fi.EnvTxt, SkipLaunchers: true}
 			if r, err := Verify(context.Background(), fi.Prefix, opts); err != nil {
 				t.Fatalf("before the damage: %v: %v", kinds(r.Problems), err)
@@ -135,7 +135,7 @@ func TestRepairOfACondaPackageSaysToUseConda(t *testing.T) {
 	fi := installFixtures(t)
 	cache := filepath.Join(t.TempDir(), "conda-pkgs")
 	moveToCondaCache(t, fi, zlibDist, zlibDist+".tar.bz2", cache)
-	os.Remove(state.ManifestPath(fi.Prefix)) // the bundle lists none of it
+	os.RemoveAll(state.Dir(fi.Prefix)) // the bundle lists none of it, and none is kept
 	testkit.ReplaceFile(t, filepath.Join(fi.Prefix, "include", "zlib.h"), "garbage")
 	os.RemoveAll(cache)
 	_, err := Repair(context.Background(), fi.Prefix, RepairOptions{EnvironmentsTxt: fi.EnvTxt})

@@ -56,6 +56,9 @@ func (rp *repairer) repairMetadata(ctx context.Context, before *Report) []error 
 			keep(rp.markNonAdmin(p.Env, true))
 		case ProblemSettings:
 			keep(rp.restoreSettings(p.Path))
+		case ProblemApp:
+			// before the launchers, which run it
+			keep(rp.restoreApp())
 		}
 	}
 	if launchers {
@@ -364,7 +367,12 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 	}
 	var items []platform.LauncherSpec
 	allUsers := false
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && rp.man.KeepsLauncherRecord():
+		// Lost: what the manifest says the install made is made again, and
+		// recorded, for the users it was made for.
+		rec, items, allUsers = rp.madeRecord(t, env), rp.madeLaunchers(), rp.man.AllUsers
+	case err != nil:
 		// Damaged: kept for people to read, and the launchers a default
 		// install makes are made again, with a new record (the shell set-up
 		// only where a block of this install is still there).
@@ -379,7 +387,7 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 			}
 		}
 		items, allUsers = rp.launcherCandidates(), rp.man.AllUsers
-	} else {
+	default:
 		// The install made its launchers for the users it was made for:
 		// the manifest says which (a guess from the record's paths took a
 		// home spelled otherwise for all users, and dropped them).
@@ -438,13 +446,60 @@ func (rp *repairer) restoreLaunchers(ctx context.Context) error {
 	return nil
 }
 
+// madeRecord is the record of what the manifest says the install made
+// beside the prefix (state.Made), before the launchers are made again:
+// the packages' menu shortcuts, and the shell set-up in this user's
+// start-up files, as the install made it.
+func (rp *repairer) madeRecord(t platform.Target, env platform.Env) platform.Record {
+	rec := platform.Record{Menus: rp.man.Made.Menus}
+	if rp.man.Made.Shell {
+		for _, f := range platform.ShellFiles(t, env) {
+			rec.Shell = append(rec.Shell, platform.ShellEdit{Path: f})
+		}
+	}
+	return rec
+}
+
+// madeLaunchers are the launchers the manifest says the install made.
+func (rp *repairer) madeLaunchers() []platform.LauncherSpec {
+	return slices.DeleteFunc(rp.launcherCandidates(), func(s platform.LauncherSpec) bool {
+		return !slices.Contains(rp.man.Made.Launchers, s.Name)
+	})
+}
+
 // launcherCandidates are every launcher an install of the manifest can have.
 func (rp *repairer) launcherCandidates() []platform.LauncherSpec {
+	return launcherCandidatesOf(&rp.man.Manifest)
+}
+
+// launcherCandidatesOf are every launcher an install of m can have.
+func launcherCandidatesOf(m *bundle.Manifest) []platform.LauncherSpec {
 	var items []platform.LauncherSpec
-	for _, l := range rp.man.Launchers {
+	for _, l := range m.Launchers {
 		items = append(items, platform.LauncherSpec{Name: l.Name, Env: l.Env})
 	}
-	return append(items, platform.MaintenanceSpec(rp.man.Name, buildgui.HasWindow))
+	return append(items, platform.MaintenanceSpec(m.Name, buildgui.HasWindow))
+}
+
+// madeOf is what the launcher record of the install says it made beside
+// the prefix, for a manifest of m written again (state.Made, as the
+// install wrote it): nil when there is no readable record of this
+// install, or it names no launcher and no shell set-up.
+func (rp *repairer) madeOf(m *bundle.Manifest, allUsers bool) *state.Made {
+	rec, err := platform.LoadRecord(state.LaunchersPath(rp.prefix))
+	if err != nil || !engine.SamePath(rec.Prefix, rp.prefix) {
+		return nil
+	}
+	t, env := platform.HostTarget(), platform.HostEnv()
+	made := &state.Made{Shell: len(rec.Shell) > 0, Menus: rec.Menus}
+	app := engine.AppInfo(m, rec.Prefix) // the spelling the launchers were made with
+	for _, s := range launchersInRecord(t, env, app, launcherCandidatesOf(m), rec, allUsers) {
+		made.Launchers = append(made.Launchers, s.Name)
+	}
+	if len(made.Launchers) == 0 && !made.Shell {
+		return nil
+	}
+	return made
 }
 
 // launchersInRecord keeps the candidates whose launcher files the record

@@ -135,6 +135,7 @@ func TestRepairWithoutAnyArchiveSaysWhatIsLeft(t *testing.T) {
 	fi := installFixtures(t)
 	testkit.EditInPlace(t, filepath.Join(fi.Prefix, "include", "zlib.h"), "/* damaged */")
 	os.Remove(filepath.Join(fi.Prefix, "pkgs", zlibDist+".tar.bz2"))
+	os.Remove(state.BundlePath(fi.Prefix))
 	// no --bundle, and none carried by the install: no archive anywhere
 	// (an unusable --bundle is refused up front instead:
 	// TestRepairRefusesAnUnusableBundleUpFront)

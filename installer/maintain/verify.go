@@ -24,13 +24,14 @@ const (
 	ProblemWrongLink        ProblemKind = "wrong_link"        // a symlink points elsewhere, or is not a symlink
 	ProblemMissingRecord    ProblemKind = "missing_record"    // a package of the manifest has no conda-meta record
 	ProblemUnreadableRecord ProblemKind = "unreadable_record" // a conda-meta record cannot be read
-	ProblemManifest         ProblemKind = "manifest"          // .onboard/manifest.json is damaged, or gone from an install that keeps its bundle
+	ProblemManifest         ProblemKind = "manifest"          // .onboard/manifest.json is damaged, or gone from an install that keeps its bundle; or the whole .onboard is gone (path ".onboard")
 	ProblemMore             ProblemKind = "more"              // a package has more damaged paths than verify lists one by one (1,000)
 	ProblemHistory          ProblemKind = "history"           // conda-meta/history is missing: conda no longer sees an env
 	ProblemEnvironmentsTxt  ProblemKind = "environments_txt"  // ~/.conda/environments.txt does not list the env
 	ProblemLauncher         ProblemKind = "launcher"          // a recorded launcher is missing or points elsewhere
 	ProblemNonAdmin         ProblemKind = "nonadmin"          // conda's .nonadmin says another "for whom" than the manifest
 	ProblemSettings         ProblemKind = "settings"          // the bundle's conda settings (condarc.d/onboard.yml) are missing or changed, or still in the base's .condarc
+	ProblemApp              ProblemKind = "maintenance_app"   // the maintenance app .onboard/onboard, which the launchers run, is gone, cut short or not executable
 )
 
 // BaseEnv is the name Verify gives to the base environment (the prefix itself).
@@ -110,7 +111,8 @@ func (r *Report) Damaged() map[string][]string {
 // Verify checks an install against its own records: every file, link and
 // entry point of every conda-meta record of the base and of each env under
 // PREFIX/envs/, a record for each package of .onboard/manifest.json,
-// conda-meta/history, environments.txt and the launchers. It hashes files
+// conda-meta/history, environments.txt, the launchers and the
+// maintenance app. It hashes files
 // in parallel. It first recovers what an interrupted operation left
 // (RecoverOutcome, logged to opts.Logf), so that it checks the install as
 // it stands, not a half-made one. It returns the report and, when it found

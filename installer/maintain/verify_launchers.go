@@ -14,10 +14,16 @@ import (
 
 // checkLaunchers checks the launchers, uninstall entry and shell blocks
 // recorded in .onboard/launchers.json: each must exist and point at this
-// prefix. No record means no launchers were made.
+// prefix. No record means no launchers were made, unless the installed
+// manifest says the install made some (state.Made): then the record was
+// lost, and an uninstall would leave what it named behind (audit BM 7).
 func (v *verifier) checkLaunchers() {
 	path := state.LaunchersPath(v.prefix)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if v.man.KeepsLauncherRecord() {
+			v.problem(Problem{Env: BaseEnv, Path: state.Rel(state.LaunchersName), Kind: ProblemLauncher,
+				Detail: "the record of the launchers the install made is gone, so an uninstall would leave them behind; repair makes them and their record again"})
+		}
 		return
 	}
 	rec, err := platform.LoadRecord(path)

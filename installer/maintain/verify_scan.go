@@ -17,6 +17,7 @@ import (
 
 	"onboard/installer/engine"
 	"onboard/installer/link"
+	"onboard/installer/pkg"
 	"onboard/installer/prefix"
 	"onboard/installer/state"
 	"onboard/internal/humanize"
@@ -46,10 +47,12 @@ type verifier struct {
 	onlyPaths map[string]map[string]map[string]bool
 	// launchers: check .onboard/launchers.json's launchers.
 	launchers bool
-	mu        sync.Mutex
-	failed    []failure // paths that failed against one owner
-	hashed    atomic.Int64
-	bufs      [2][]byte // the producer's record buffers
+	// app: check the maintenance app.
+	app    bool
+	mu     sync.Mutex
+	failed []failure // paths that failed against one owner
+	hashed atomic.Int64
+	bufs   [2][]byte // the producer's record buffers
 	// queued counts the checks handed to workers and not done yet, and
 	// peakQueued its highest value: what the verifier holds of the
 	// paths at once (tests check that it does not grow with them).
@@ -90,6 +93,7 @@ func newVerifier(prefix string, opts VerifyOptions) *verifier {
 		rep: engine.ReporterOrNop(opts.Reporter), logf: engine.LogfOrNop(opts.Logf),
 		report:    &Report{Prefix: prefix, Env: opts.Env, Problems: []Problem{}},
 		launchers: !opts.SkipLaunchers && opts.Env == "",
+		app:       opts.Env == "",
 		bufs:      [2][]byte{make([]byte, recordBufSize), make([]byte, recordBufSize)},
 	}
 }
@@ -130,6 +134,13 @@ func (v *verifier) run(ctx context.Context) error {
 		// manifest: uninstall and install refuse it; repair writes it again.
 		v.problem(Problem{Env: BaseEnv, Path: state.Rel(state.ManifestName), Kind: ProblemManifest,
 			Detail: "the installed manifest is gone; run repair to write it again from the bundle the install keeps"})
+	case errors.Is(manErr, fs.ErrNotExist) && withBase && state.LostState(v.prefix):
+		// An install of onboard's (the conda settings it wrote say so)
+		// without its state folder: neither its bundle nor its manifest is
+		// left to repair it from, and uninstall refuses it.
+		v.problem(Problem{Env: BaseEnv, Path: state.DirName, Kind: ProblemManifest,
+			Detail: fmt.Sprintf("the install's state folder is gone (its manifest, maintenance app, launcher record and the bundle kept for repairs; %s says onboard installed it), so it cannot be checked against its bundle, nor uninstalled; run repair with the install's installer, which writes it again: INSTALLER repair --prefix %s (or repair --bundle INSTALLER)",
+				pkg.BundleCondarcFile, state.QuoteArg(v.prefix))})
 	case errors.Is(manErr, fs.ErrNotExist):
 		v.note("no %s: the package list was not checked against a bundle", state.Rel(state.ManifestName))
 	case manErr != nil && withBase:
@@ -167,6 +178,9 @@ func (v *verifier) run(ctx context.Context) error {
 	v.checkEnvironmentsTxt(envs)
 	v.checkNonAdmin(envs)
 	v.checkSettings(envs)
+	if v.app {
+		v.checkApp()
+	}
 	if v.launchers {
 		v.checkLaunchers()
 		v.checkKeptBundle()

@@ -124,6 +124,7 @@ func fakeInstall(t *testing.T) (prefix, envTxt string) {
 	}}
 	data, _ := json.Marshal(man)
 	testkit.MustWrite(t, state.ManifestPath(prefix), string(data))
+	testkit.WriteApp(t, prefix)
 	for _, d := range man.OneUserDirs(prefix) {
 		if err := state.MarkOneUser(d, true); err != nil {
 			t.Fatal(err)

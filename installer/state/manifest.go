@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -39,6 +40,31 @@ type Manifest struct {
 	// clone made anywhere tells the install it came from (CloneOf; audit
 	// AV 2). "" in a manifest written before it was recorded.
 	Home string `json:"home,omitempty"`
+	// Made is what the install made outside the prefix, so that verify
+	// can tell a lost .onboard/launchers.json from an install that made
+	// none (audit BM 7: the record deleted, verify called the install
+	// healthy and uninstall left the icons). nil in a manifest written
+	// before it was recorded, and by an install that made no launcher and
+	// no shell set-up; repair's rebuild of a lost manifest takes it from
+	// the launcher record, when that is there.
+	Made *Made `json:"made,omitempty"`
+}
+
+// Made is what an install made beside the prefix: its launchers (the
+// names of their platform.LauncherSpec: the bundle's and the maintenance
+// app's), whether it set up the shells, and whether it made the packages'
+// menu shortcuts.
+type Made struct {
+	Launchers []string `json:"launchers,omitempty"`
+	Shell     bool     `json:"shell,omitempty"`
+	Menus     bool     `json:"menus,omitempty"`
+}
+
+// KeepsLauncherRecord tells whether the install wrote a
+// .onboard/launchers.json that must still be there: it made launchers or a
+// shell set-up (menu shortcuts alone may have made nothing to record).
+func (m *Manifest) KeepsLauncherRecord() bool {
+	return m != nil && m.Made != nil && (len(m.Made.Launchers) > 0 || m.Made.Shell)
 }
 
 // HomeOf is the folder a manifest was written for, "" when it does not
@@ -131,6 +157,28 @@ func ReadManifest(prefixDir string) (*Manifest, error) {
 func HasManifest(prefixDir string) bool {
 	_, err := os.Stat(ManifestPath(prefixDir))
 	return err == nil
+}
+
+// LostState tells whether prefixDir is an install of onboard's whose
+// state folder is gone (audit BM 9: deleted whole, verify called it
+// healthy and uninstall "not an onboard install"): it has no manifest, no
+// maintenance app and no bundle kept for repairs, while the bundle's conda
+// settings that onboard wrote, begun by bundle.CondarcHeader, are still
+// in it. A plain conda prefix has none of them, and is not called broken.
+func LostState(prefixDir string) bool {
+	for _, p := range []string{ManifestPath(prefixDir), AppPath(prefixDir), BundlePath(prefixDir)} {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+			return false
+		}
+	}
+	f, err := os.Open(filepath.Join(prefixDir, filepath.FromSlash(pkg.BundleCondarcFile)))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(bundle.CondarcHeader))
+	_, err = io.ReadFull(f, head)
+	return err == nil && string(head) == bundle.CondarcHeader
 }
 
 // WriteManifest writes the installed manifest of the install at prefix,

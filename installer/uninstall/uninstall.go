@@ -159,6 +159,12 @@ func checkUninstallable(prefixDir string) (string, error) {
 		return "", &engine.TargetError{Op: "uninstall", Path: abs, Reason: "nothing is installed there: the folder does not exist",
 			Advice: "check the folder's name; an install already removed needs nothing more"}
 	}
+	if _, err := os.Stat(state.ManifestPath(abs)); err != nil && state.LostState(abs) {
+		// its launchers and environments.txt lines are still there, which
+		// only an uninstall of the install removes (audit BM 9)
+		return "", &engine.TargetError{Op: "uninstall", Path: abs, Reason: "its state folder " + state.DirName + " is gone (the conda settings onboard wrote there say onboard installed it)", Err: err,
+			Advice: "run repair with the install's installer, which writes the state folder again (INSTALLER repair --prefix " + state.QuoteArg(abs) + "), then uninstall"}
+	}
 	if _, err := os.Stat(state.ManifestPath(abs)); err != nil {
 		return "", &engine.TargetError{Op: "uninstall", Path: abs, Reason: "not an onboard install (it has no " + state.Rel(state.ManifestName) + ")", Err: err,
 			Advice: "onboard only removes what it installed; check the folder, or remove it yourself"}

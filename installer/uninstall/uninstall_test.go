@@ -52,6 +52,23 @@ func TestUninstallRefusesNonOnboardFolder(t *testing.T) {
 	}
 }
 
+// An install whose state folder is gone (audit BM 9) is still refused, but
+// told as such, with the way to uninstall it: the plain refusal sent its
+// owner to remove the folder by hand, leaving its launchers behind.
+func TestUninstallOfAnInstallWithoutItsStateFolder(t *testing.T) {
+	dir := t.TempDir()
+	testkit.MustWrite(t, filepath.Join(dir, "conda-meta", "history"), "")
+	testkit.MustWrite(t, filepath.Join(dir, "condarc.d", "onboard.yml"), "# written by onboard from the bundle\noffline: true\n")
+	err := Run(context.Background(), dir, Options{EnvironmentsTxt: "-"})
+	var te *engine.TargetError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "state folder .onboard is gone") || !strings.Contains(engine.HintFor(err), "repair --prefix") {
+		t.Fatalf("got %v (hint %q); want a TargetError saying the state folder is gone, and to repair it first", err, engine.HintFor(err))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "conda-meta", "history")); err != nil {
+		t.Fatalf("the folder was touched: %v", err)
+	}
+}
+
 // environments.txt is conda's convenience list: one that cannot be
 // changed (here a folder of that name; a read-only or full home does the
 // same) is logged, and the install is removed all the same, instead of

@@ -137,6 +137,11 @@ func InstallArchives(t testing.TB, envs map[string][]string, install EnvInstall)
 		t.Fatal(err)
 	}
 	MustWrite(t, state.ManifestPath(fi.Prefix), string(data))
+	WriteApp(t, fi.Prefix)
+	// and the bundle kept for repairs beside it, as Install keeps it
+	if err := os.Link(fi.Bundle, state.BundlePath(fi.Prefix)); err != nil {
+		CopyFile(t, fi.Bundle, state.BundlePath(fi.Prefix))
+	}
 	// an install for one user, marked as Install marks it
 	for _, d := range fi.Man.OneUserDirs(fi.Prefix) {
 		if err := state.MarkOneUser(d, true); err != nil {
@@ -144,6 +149,20 @@ func InstallArchives(t testing.TB, envs map[string][]string, install EnvInstall)
 		}
 	}
 	return fi
+}
+
+// StandInApp is what WriteApp writes as the maintenance app.
+const StandInApp = "#!/bin/sh\necho maintenance app\n"
+
+// WriteApp writes a stand-in for the maintenance app into the install at
+// prefix, which Install always writes beside the manifest (verify reports
+// it missing): a small script, not a copy of a program of megabytes.
+func WriteApp(t testing.TB, prefix string) {
+	t.Helper()
+	MustWrite(t, state.AppPath(prefix), StandInApp)
+	if err := os.Chmod(state.AppPath(prefix), 0o755); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // BundlePackage describes an archive as bundle.json does.
