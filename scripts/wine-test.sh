@@ -93,9 +93,9 @@ GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/platform.test.exe" 
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/rmtree.test.exe" ./internal/rmtree
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/selfexe.test.exe" ./internal/selfexe
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/filelock.test.exe" ./internal/filelock
-GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/installer.test.exe" ./installer
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/engine.test.exe" ./installer/engine
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags nogui -o "$work/onboard.exe" .
-pass "cross-built platform.test.exe, rmtree.test.exe, selfexe.test.exe, filelock.test.exe, installer.test.exe and onboard.exe (windows/amd64)"
+pass "cross-built platform.test.exe, rmtree.test.exe, selfexe.test.exe, filelock.test.exe, engine.test.exe and onboard.exe (windows/amd64)"
 
 # 4. Host tests under Wine. ONBOARD_WINE makes tests avoid t.TempDir (Wine's
 # os.RemoveAll fails); ONBOARD_HOST_TESTS lets them touch the Start Menu and HKCU.
@@ -136,9 +136,9 @@ else bad "filelock TestReplacedKeepsEveryWritersChange, TestOneMutexForEverySpel
 # install, not hard-linked: its maintenance app would carry the mark.
 out="$work/installer-test.log"
 rc=0
-(cd "$work" && ONBOARD_WINE=1 wine "$work/installer.test.exe" -test.v -test.run 'TestMarkOfTheWebIsNotShared' >"$out" 2>&1) || rc=$?
-if [ $rc -eq 0 ] && grep -aq -- "--- PASS: TestMarkOfTheWebIsNotShared " "$out"; then pass "installer TestMarkOfTheWebIsNotShared"
-else bad "installer TestMarkOfTheWebIsNotShared (exit $rc)"; tail -n 20 "$out" | tr -d '\r' | sed 's/^/    /'; fi
+(cd "$work" && ONBOARD_WINE=1 wine "$work/engine.test.exe" -test.v -test.run 'TestMarkOfTheWebIsNotShared' >"$out" 2>&1) || rc=$?
+if [ $rc -eq 0 ] && grep -aq -- "--- PASS: TestMarkOfTheWebIsNotShared " "$out"; then pass "engine TestMarkOfTheWebIsNotShared"
+else bad "engine TestMarkOfTheWebIsNotShared (exit $rc)"; tail -n 20 "$out" | tr -d '\r' | sed 's/^/    /'; fi
 
 # 4c. A running program's file (issue #11): a copy of selfexe.test.exe runs from a folder,
 # cannot delete it, moves itself out, deletes the folder while it runs, and its moved file

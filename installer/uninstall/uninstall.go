@@ -189,6 +189,12 @@ func uninstallSteps(ctx context.Context, abs, spelled string, opts Options, logf
 		runPreUnlinkScripts(ctx, e, abs, man, warnf)
 		rep.Advance(1)
 	}
+	// a stop while the last env's scripts ran (they are killed with it)
+	// is a stop before anything is removed, as the question said: the
+	// uninstall went on and removed all (audit BP 1)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	rep.Stage(engine.StageLaunchers, 0)
 	// what `conda init` wrote for its conda into this user's shell files,
 	// first: a start-up file the install made, with conda's block taken
