@@ -189,6 +189,18 @@ func launchTarget(ctx context.Context, prefix, env string, e Env, recover bool) 
 // launchAndReport prints the URL, with its token. A browser that cannot be
 // opened is not a failure: the person opens the printed URL.
 func launchAndReport(ctx context.Context, prefix, env string, e Env) error {
+	err := launchPrinting(ctx, prefix, env, e)
+	var nb *launch.NoBrowserError
+	if errors.As(err, &nb) {
+		return nil // said
+	}
+	return err
+}
+
+// launchPrinting starts (or finds) Jupyter and prints its address, and,
+// when no browser opened, says so; its error is launch.Jupyter's, a
+// *launch.NoBrowserError included.
+func launchPrinting(ctx context.Context, prefix, env string, e Env) error {
 	s, err := launch.Jupyter(ctx, launchOptions(prefix, env))
 	var nb *launch.NoBrowserError
 	if err != nil && !errors.As(err, &nb) {
@@ -202,7 +214,7 @@ func launchAndReport(ctx context.Context, prefix, env string, e Env) error {
 	if nb != nil {
 		fmt.Fprintf(e.Stdout, "No web browser could be opened (%v).\nOpen the address above in a browser; it holds the access token.\n", nb.Err)
 	}
-	return nil
+	return err
 }
 
 // startInWindow tells whether `launch jupyter` shows its start in a window:
@@ -233,7 +245,9 @@ func outputSeen(env Env, goos string) bool {
 // its Run, and its Retry after a repair, return the *launch.NoBrowserError
 // that the window turns into the address to copy.
 func jupyterStart(prefix, env string, e Env) launch.Start {
-	run := func(ctx context.Context) error { return LaunchJupyter(ctx, prefix, env) }
+	// it prints as well: a script with its stdout in a file or a pipe,
+	// on a display, read the address from there (audit BP 4)
+	run := func(ctx context.Context) error { return launchPrinting(ctx, prefix, env, e) }
 	p := launchProblem(prefix, env, nil, e)
 	p.Retry = run
 	name := "Jupyter"

@@ -59,9 +59,13 @@ func TestLaunchJupyterFromTheMenuShowsAWindow(t *testing.T) {
 	if len(started) != 1 || started[0].Name != "JupyterLab" || started[0].Env != "team" || !errors.As(runErr, &nb) || !strings.Contains(nb.URL, "token=") {
 		t.Fatalf("windows %+v, start %v; want one window for JupyterLab in team, given the address with its token", started, runErr)
 	}
-	if b, _ := os.ReadFile(out.Name()); len(b) != 0 {
-		t.Errorf("the window's launch printed %q", b)
+	// and it printed the address too: a script on a display that sends
+	// stdout to a file reads it there (audit BP 4)
+	if b, _ := os.ReadFile(out.Name()); !strings.Contains(string(b), "Jupyter started: "+nb.URL) {
+		t.Errorf("the window's launch printed %q; want the address too", b)
 	}
+	out.Truncate(0)
+	out.Seek(0, 0)
 
 	// a terminal, the nogui build, no display: printed as before
 	pty, tty := openPTY(t)
