@@ -23,6 +23,27 @@ import (
 // be a user's download that the user could rewrite and an administrator
 // then run.
 func CarryFile(src, dst string, allUsers bool) (string, error) {
+	how, err := carryFile(src, dst, allUsers)
+	if err == nil && allUsers && how != "hard link" {
+		// every user of an install for all users reads it (a repair from
+		// a download of mode 0600 kept it 0600, and other users' verify
+		// called it changed: audit BP 6)
+		if st, serr := os.Stat(dst); serr == nil {
+			mode := st.Mode().Perm()&^0o022 | 0o444
+			if mode&0o100 != 0 {
+				mode |= 0o111
+			}
+			if mode != st.Mode().Perm() {
+				if cerr := os.Chmod(dst, mode); cerr != nil {
+					return "", fmt.Errorf("failed to let every user read %q: %w", dst, cerr)
+				}
+			}
+		}
+	}
+	return how, err
+}
+
+func carryFile(src, dst string, allUsers bool) (string, error) {
 	// a file given by a symlink is carried itself: a hard link of the
 	// symlink was kept, dangling once it was relative (audit AH)
 	if real, err := filepath.EvalSymlinks(src); err == nil {
