@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,14 @@ func Busy(prefixDir string) error {
 			continue
 		}
 		l, err := state.LockFile(p)
+		if errors.Is(err, fs.ErrPermission) {
+			// a user who may not write the install (one for all users):
+			// asked without writing, or an administrator's repair at work
+			// was not seen (audit BP 3)
+			if held, _ := state.HeldElsewhere(p); held {
+				err = state.ErrBusy
+			}
+		}
 		if errors.Is(err, state.ErrBusy) {
 			return &LockedError{Path: p, Owner: state.LockOwner(p), Prefix: prefixDir}
 		}

@@ -80,6 +80,12 @@ func HeldHere(path string) bool {
 	return ok
 }
 
+// HeldElsewhere tells whether another process holds the lock file at
+// path, asked without writing it: for a user who may not write the
+// install (an install for all users), whose LockFile fails on the
+// permission, so that an administrator's repair at work there is seen.
+func HeldElsewhere(path string) (bool, error) { return probeLocked(path) }
+
 // File is the open lock file, for reading or writing what it holds.
 func (l *Lock) File() *os.File { return l.f }
 

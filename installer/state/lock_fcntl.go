@@ -33,3 +33,19 @@ func unlockFile(f *os.File) error {
 	unix.FcntlFlock(f.Fd(), unix.F_SETLK, &lk)
 	return f.Close()
 }
+
+// probeLocked tells whether another process holds the lock of p, for a
+// user who may read p but not write it: F_GETLK names a write lock that a
+// read lock would conflict with.
+func probeLocked(p string) (bool, error) {
+	f, err := os.OpenFile(p, os.O_RDONLY|unix.O_NOFOLLOW, 0)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	lk := unix.Flock_t{Type: unix.F_RDLCK, Whence: io.SeekStart}
+	if err := unix.FcntlFlock(f.Fd(), unix.F_GETLK, &lk); err != nil {
+		return false, err
+	}
+	return lk.Type != unix.F_UNLCK, nil
+}

@@ -11,3 +11,6 @@ func tryLock(p string) (*os.File, error) {
 }
 
 func unlockFile(f *os.File) error { return f.Close() }
+
+// probeLocked: no file locks here to ask.
+func probeLocked(string) (bool, error) { return false, nil }
