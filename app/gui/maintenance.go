@@ -706,6 +706,18 @@ func (m *Maintenance) upgrade(f *wizard.InstallerFile) {
 			logf("upgrade: this program moved out of the install, to %s", rel.To)
 		}
 		res, err = m.deps.RunUpgrade(ctx, wizard.UpgradeCommand(f, rel.To, prefix), r, logf)
+		if err != nil && ctx.Err() != nil {
+			// stopped: where the installer could not roll back itself (on
+			// Windows it is killed, having no Ctrl-C to take), its journal
+			// is recovered now, so that the version the window names is
+			// back before the window goes on, as its question said (audit
+			// BP: it waited for the next operation)
+			if rec, rerr := installer.RecoverOutcome(context.WithoutCancel(ctx), prefix, logf); rerr != nil {
+				logf("upgrade: recovering after the stop: %v", rerr)
+			} else if msg := rec.Message(); msg != "" {
+				logf("upgrade: %s", msg)
+			}
+		}
 		if ferr := rel.Finish(); ferr != nil {
 			logf("upgrade: %v", ferr)
 			if err == nil {
