@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -385,8 +386,22 @@ func softMemoryLimit(envFiles, pkgFiles int) func() {
 	if old != math.MaxInt64 && old >= want {
 		return func() {}
 	}
+	if old == math.MaxInt64 {
+		// the program's own heap before the install counts on top: a
+		// window's (Fyne's, the maintenance window's) would otherwise take
+		// the install's room, and the collector run without pause (review
+		// BP); the command line's is a few MB
+		want += heapInUse()
+	}
 	debug.SetMemoryLimit(want)
 	return func() { debug.SetMemoryLimit(old) }
+}
+
+// heapInUse is the bytes of the heap's objects now.
+func heapInUse() int64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
 }
 
 // now is the clock of history and created_at (tests may fix it).

@@ -2,6 +2,7 @@ package installer
 
 import (
 	"math"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -31,16 +32,37 @@ func TestSoftMemoryLimitFollowsTheFiles(t *testing.T) {
 	prev := debug.SetMemoryLimit(math.MaxInt64)
 	defer debug.SetMemoryLimit(prev)
 	outer := softMemoryLimit(3_000_000, 3_000)
-	if got := debug.SetMemoryLimit(-1); got != big {
-		t.Fatalf("limit during the install %d, want %d", got, big)
+	during := debug.SetMemoryLimit(-1)
+	if during < big || during > big+heapInUse()+(16<<20) {
+		t.Fatalf("limit during the install %d, want %d and the heap the program had", during, big)
 	}
 	inner := softMemoryLimit(0, 0) // InstallEnv inside Install
-	if got := debug.SetMemoryLimit(-1); got != big {
-		t.Fatalf("the env install lowered the limit to %d", got)
+	if got := debug.SetMemoryLimit(-1); got != during {
+		t.Fatalf("the env install changed the limit to %d from %d", got, during)
 	}
 	inner()
 	outer()
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Fatalf("limit after the install %d, want none", got)
+	}
+}
+
+// The program's own heap before the install (a window's) counts on top of
+// the install's limit: under a fixed floor the collector would run without
+// pause in a GUI whose heap took the install's room (review BP).
+func TestSoftMemoryLimitCountsTheProgramsHeap(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	prev := debug.SetMemoryLimit(math.MaxInt64)
+	defer debug.SetMemoryLimit(prev)
+	window := make([]byte, 64<<20) // a GUI's images and widgets
+	for i := range window {
+		window[i] = byte(i)
+	}
+	done := softMemoryLimit(40_000, 3_000)
+	got := debug.SetMemoryLimit(-1)
+	done()
+	runtime.KeepAlive(window)
+	if want := memoryLimitFor(40_000, 3_000) + 64<<20; got < want {
+		t.Fatalf("limit %d MiB with 64 MiB of the program's heap; want at least %d MiB", got>>20, want>>20)
 	}
 }
