@@ -22,6 +22,10 @@ import (
 // envs, as conda's menuinst does after an install, and returns their
 // record (Menus set, each file's Source its menu file) and notes. A menu
 // that cannot be made is a note, never a failure: conda only logs it.
+// stoppedWords say why a menu's shortcuts were not made when the install
+// was stopped while it made them (it said "context canceled": review BP 5).
+const stoppedWords = "the install was stopped (Ctrl-C, or the window's Cancel) while it made them; the rest of the install is done"
+
 // The items' precreate code runs first (runPrecreates); when it fails the
 // menu file makes no shortcut. Once ctx is done, no more is made (a note
 // says so).
@@ -53,7 +57,7 @@ func MakeMenus(ctx context.Context, prefix string, envs []string, only *[]string
 			rel, _ := filepath.Rel(e.Prefix, f)
 			what := fmt.Sprintf("the shortcuts of %s in the %s environment", filepath.ToSlash(rel), name)
 			if ctx.Err() != nil {
-				notes = append(notes, fmt.Sprintf("%s were not made: %v", what, context.Cause(ctx)))
+				notes = append(notes, what+" were not made: "+stoppedWords)
 				continue
 			}
 			data, err := readMenu(f)
@@ -79,7 +83,9 @@ func MakeMenus(ctx context.Context, prefix string, envs []string, only *[]string
 					rec.Merge(r)
 				}
 			}
-			if err != nil {
+			if err != nil && ctx.Err() != nil {
+				notes = append(notes, what+" were not made: "+stoppedWords)
+			} else if err != nil {
 				notes = append(notes, fmt.Sprintf("%s were not made: %v", what, err))
 			}
 		}
