@@ -28,7 +28,20 @@ func HoldLockUntil(t *testing.T, path string) (release func()) {
 		t.Fatal(err)
 	}
 	var once sync.Once
-	release = func() { once.Do(func() { cmd.Process.Kill(); cmd.Wait() }) }
+	release = func() {
+		once.Do(func() {
+			cmd.Process.Kill()
+			cmd.Wait()
+			// flock -o's child closes its copy of the lock's descriptor
+			// only as it starts sleep: the lock is free once that is done
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				if l, err := state.LockFile(path); err == nil {
+					l.Unlock()
+					return
+				}
+			}
+		})
+	}
 	t.Cleanup(release)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		l, err := state.LockFile(path)
